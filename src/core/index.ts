@@ -1,0 +1,2 @@
+export { DrydockError, NotBuiltError } from './errors.js';
+export { type Progress, stderrProgress, silentProgress } from './progress.js';

@@ -1,0 +1,2 @@
+// The lsp layer's public surface. Not built yet: see README.md "Not built yet".
+export {};
