@@ -1,0 +1,1 @@
+export { detectCgroupHost, type CgroupHost } from './cgroup-host.js';
