@@ -348,10 +348,7 @@ export class DockerSandbox {
     await done;
     const info = await exec.inspect();
     if (info.ExitCode !== 0) {
-      const text = Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/[\x00-\x08]/g, '');
-      throw new DrydockError(`copying the repository into the sandbox failed: ${text.trim()}`);
+      throw new DrydockError(`copying the repository into the sandbox failed: ${messages.text().trim()}`);
     }
   }
 
