@@ -38,6 +38,7 @@ interface Call {
   killer: KilledBy | null;
   timers: NodeJS.Timeout[];
   exitStatus: number | null;
+  setupError?: Error;
   resolve: (o: CallOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -127,13 +128,6 @@ export class RunnerClient {
     while (this.busySlots.has(slot)) slot++;
     this.busySlots.add(slot);
     const cgroup = new CallCgroup(this.cgroup, `drydock-call-${this.tag}-${id}`);
-    try {
-      cgroup.create(req);
-    } catch (err) {
-      this.busySlots.delete(slot);
-      cgroup.remove();
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
     return new Promise<CallOutcome>((resolve, reject) => {
       const call: Call = {
         id,
@@ -163,9 +157,15 @@ export class RunnerClient {
           command: req.command,
         }),
       );
+      // Made while the request travels: the call's process waits at its gate meanwhile.
+      try {
+        cgroup.create(req);
+      } catch (err) {
+        call.setupError = err instanceof Error ? err : new Error(String(err));
+      }
     }).finally(() => {
       this.busySlots.delete(slot);
-      this.removeCgroup(cgroup);
+      setImmediate(() => this.removeCgroup(cgroup));
     });
   }
 
@@ -186,14 +186,16 @@ export class RunnerClient {
   private onStarted(id: string, containerPid: number): void {
     const call = this.calls.get(id);
     if (!call) return;
+    let hostPid: number | null = null;
     try {
+      if (call.setupError) throw call.setupError;
       const base = `${this.containerRoot}/run/drydock/${call.slot}`;
       const flags = constants.O_NONBLOCK | constants.O_NOFOLLOW;
       const outFd = this.openFifo(`${base}.o`, constants.O_RDONLY | flags);
       const errFd = this.openFifo(`${base}.e`, constants.O_RDONLY | flags);
       // O_RDWR: opening never blocks, and the runner's read-open of the fifo completes.
       const inFd = call.req.stdin ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
-      const hostPid = hostPidOf(containerPid, this.procsFile);
+      hostPid = hostPidOf(containerPid, this.procsFile);
       if (hostPid === null) throw new Error(`call process ${containerPid} not found`);
       call.cgroup.add(hostPid);
       waitStopped(hostPid);
@@ -224,6 +226,13 @@ export class RunnerClient {
       );
     } catch (err) {
       call.cgroup.killAll();
+      if (hostPid !== null) {
+        try {
+          process.kill(hostPid, 'SIGKILL');
+        } catch {
+          // Gone.
+        }
+      }
       this.finish(call, err instanceof Error ? err : new Error(String(err)));
     }
   }

@@ -37,7 +37,9 @@ while IFS= read -r -d '' id; do
       [[ $hold == 1 ]] && kill -STOP "$BASHPID"
       cd -- "$cwd" || exit 126
       ((\${#envs[@]})) && export "\${envs[@]}"
-      exec bash -c "$cmd"
+      set +u
+      unset -v D o e i k n kv envs hold input slot cwd p
+      eval "unset -v cmd id; $cmd"
     ) <"$i" >"$o" 2>"$e" &
     p=$!
     printf 'P %s %s\n' "$id" "$p" >&3
