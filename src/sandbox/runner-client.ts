@@ -282,7 +282,8 @@ export class RunnerClient {
     for (const r of call.readers) r.destroy();
     if (error) return call.reject(error);
     const usage = call.cgroup.usage();
-    const killedBy: KilledBy | null = call.killer ?? (usage.oomKills > 0 ? 'oom' : null);
+    const killedBy: KilledBy | null =
+      call.killer ?? (usage.oomKills > 0 ? 'oom' : usage.pidsLimitHits > 0 ? 'pids' : null);
     call.resolve({
       stdout: call.stdout,
       result: {
