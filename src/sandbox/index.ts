@@ -6,6 +6,7 @@ export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export { gcSandboxes, ownerLabels, ownerAlive, currentRunId, LABEL, type GcReport } from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
 export { HeadTailCapture } from './output-cap.js';
+export { parseSize, parseDuration } from './units.js';
 export {
   DEFAULT_LIMITS,
   type ExecLimits,

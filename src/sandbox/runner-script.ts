@@ -38,6 +38,7 @@ while IFS= read -r -d '' id; do
       cd -- "$cwd" || exit 126
       ((\${#envs[@]})) && export "\${envs[@]}"
       set +u
+      BASH_ARGV0=bash
       unset -v D o e i k n kv envs hold input slot cwd p
       eval "unset -v cmd id; $cmd"
     ) <"$i" >"$o" 2>"$e" &
