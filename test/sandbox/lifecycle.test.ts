@@ -134,6 +134,32 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
   });
 });
 
+describe.skipIf(!ready)('signals', () => {
+  it('closes open sandboxes on SIGTERM', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/sandbox/open-and-hang.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, testImage(), runId], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const id = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.trim());
+        });
+        child.on('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+      });
+      expect(await containerExists(id)).toBe(true);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(await containerExists(id)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe.skipIf(!ready)('container-update fallback mode', () => {
   it('enforces memory and time limits through the Docker API and says so', async () => {
     const sb = await DockerSandbox.open({ image: testImage(), runId, mode: 'container-update' });
