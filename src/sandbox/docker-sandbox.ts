@@ -17,6 +17,7 @@ import {
   type ExecMode,
   type ExecOptions,
   type ExecResult,
+  type Sandbox,
   type SandboxSpec,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
@@ -59,6 +60,11 @@ export function shellQuote(s: string): string {
 
 let modeCache: Promise<ExecModeReport> | null = null;
 
+/** Opens a sandbox (DESIGN.md's `open(spec)`). */
+export function openSandbox(spec: SandboxSpec): Promise<DockerSandbox> {
+  return DockerSandbox.open(spec);
+}
+
 /** The exec mode sandboxes get on this machine and why (for `drydock doctor`). */
 export function sandboxExecMode(docker: Docker = new Docker()): Promise<ExecModeReport> {
   modeCache ??= detectExecMode(docker);
@@ -80,7 +86,7 @@ function statusOf(err: unknown): number | undefined {
 }
 
 /** A Docker container holding a task's repository at /testbed, with per-call limits. */
-export class DockerSandbox {
+export class DockerSandbox implements Sandbox {
   private closed = false;
 
   private constructor(

@@ -1,7 +1,14 @@
 export { detectCgroupHost, type CgroupHost } from './cgroup-host.js';
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
-export { DockerSandbox, CAPABILITIES, WORKSPACE, sandboxExecMode, shellQuote } from './docker-sandbox.js';
+export {
+  DockerSandbox,
+  openSandbox,
+  CAPABILITIES,
+  WORKSPACE,
+  sandboxExecMode,
+  shellQuote,
+} from './docker-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export { gcSandboxes, ownerLabels, ownerAlive, currentRunId, LABEL, type GcReport } from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
@@ -15,5 +22,6 @@ export {
   type ExecMode,
   type KilledBy,
   type NetworkMode,
+  type Sandbox,
   type SandboxSpec,
 } from './types.js';

@@ -80,3 +80,16 @@ export interface SandboxSpec {
   /** Groups this sandbox's containers for `gc` and reports; one id per drydock run. */
   runId?: string;
 }
+
+/** What other layers (tools, lsp, agent) hold: DockerSandbox is the one implementation. */
+export interface Sandbox {
+  readonly id: string;
+  readonly mode: ExecMode;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** The workspace's changes against HEAD, new files included. */
+  diff(): Promise<string>;
+  fork(n: number): Promise<Sandbox[]>;
+  close(): Promise<void>;
+}

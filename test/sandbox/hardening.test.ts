@@ -64,6 +64,15 @@ describe.skipIf(!ready)('escape attempts from inside a sandbox', () => {
     expect(r.stdout.trim()).toBe('lo');
   });
 
+  it('gets a network interface with network bridge', async () => {
+    const bridged = await DockerSandbox.open({ image: testImage(), runId, network: 'bridge' });
+    try {
+      expect((await bridged.exec('ls /sys/class/net')).stdout.split('\n')).toContain('eth0');
+    } finally {
+      await bridged.close();
+    }
+  });
+
   it("does not see drydock's own environment", async () => {
     expect(process.env.OPENAI_API_KEY).toBe(fakeKey);
     const r = await sb.exec('env; tr "\\0" "\\n" < /proc/1/environ');
