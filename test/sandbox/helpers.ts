@@ -15,7 +15,8 @@ export async function engineReady(): Promise<boolean> {
     await docker.ping();
     await docker.getImage(testImage()).inspect();
     return true;
-  } catch {
+  } catch (err) {
+    console.warn(`sandbox engine tests skipped: ${(err as Error).message}`);
     return false;
   }
 }
