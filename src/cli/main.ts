@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSetupCommand } from './commands/setup.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)');
   registerSetupCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 
