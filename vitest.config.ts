@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Tests that drive the real Docker engine share two cores; running files one
     // at a time keeps their timing honest and their containers few.
     fileParallelism: false,

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerSetupCommand } from './commands/setup.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)');
+  registerSetupCommand(program);
+  registerDoctorCommand(program);
   registerSandboxCommand(program);
   return program;
 }

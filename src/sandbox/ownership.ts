@@ -64,7 +64,11 @@ export interface GcReport {
 
 /** Removes drydock containers and images whose owning drydock process is gone. */
 export async function gcSandboxes(docker: Docker, opts: { runId?: string } = {}): Promise<GcReport> {
-  const filters = { label: [`${LABEL.marker}=1`, ...(opts.runId ? [`${LABEL.run}=${opts.runId}`] : [])] };
+  // Only what sandboxes made (run and owner labels): images that `drydock setup` builds carry
+  // drydock=1 too, and are never gc's to remove.
+  const filters = {
+    label: [`${LABEL.marker}=1`, LABEL.pid, opts.runId ? `${LABEL.run}=${opts.runId}` : LABEL.run],
+  };
   const report: GcReport = { containersRemoved: [], imagesRemoved: [], kept: 0 };
   for (const c of await docker.listContainers({ all: true, filters })) {
     if (ownerAlive(c.Labels)) {

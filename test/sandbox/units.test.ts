@@ -19,3 +19,15 @@ describe('CLI units', () => {
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
   });
 });
+
+describe('ownership', () => {
+  it('treats a live process as owner, a dead or reused pid as gone, another host as not ours', async () => {
+    const { ownerLabels, ownerAlive, LABEL } = await import('../../src/sandbox/index.js');
+    const mine = ownerLabels('r1');
+    expect(mine[LABEL.run]).toBe('r1');
+    expect(ownerAlive(mine)).toBe(true);
+    expect(ownerAlive({ ...mine, [LABEL.pidStart]: '1' })).toBe(false);
+    expect(ownerAlive({ ...mine, [LABEL.pid]: '999999999' })).toBe(false);
+    expect(ownerAlive({ ...mine, [LABEL.pid]: '999999999', [LABEL.host]: 'elsewhere' })).toBe(true);
+  });
+});

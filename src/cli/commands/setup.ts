@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { stderrProgress } from '../../core/index.js';
+import { buildImages, dockerClient, ensureEngine } from '../../sandbox/index.js';
+import { imageOptions, type ImageFlags, toImageOptions } from '../options.js';
+
+export function registerSetupCommand(program: Command): void {
+  const cmd = program
+    .command('setup')
+    .description(
+      'bring this machine to a working state: start a Docker engine if none answers (installing docker.io as root on Debian-like systems), then build the sandbox images drydock/base, drydock/python and drydock/node, rebuilding only what changed',
+    )
+    .option('--no-install', 'never install packages with apt; fail with instructions instead');
+  for (const o of imageOptions()) cmd.addOption(o);
+  cmd.action(async (flags: ImageFlags & { install: boolean }) => {
+    const started = Date.now();
+    const engine = await ensureEngine({ progress: stderrProgress, allowInstall: flags.install });
+    stderrProgress.step(
+      `Docker engine ${engine.version} ${engine.started ? 'started' : 'answers'} (cgroup v${engine.cgroupVersion}, ${engine.storageDriver})`,
+    );
+    const images = await buildImages(dockerClient(), { ...toImageOptions(flags), progress: stderrProgress });
+    const built = images.filter((i) => i.built).map((i) => i.name);
+    process.stdout.write(
+      `drydock setup: ${built.length ? `built ${built.join(', ')}` : 'every image up to date'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  });
+}

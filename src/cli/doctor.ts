@@ -1,0 +1,86 @@
+import {
+  detectCgroupHost,
+  dockerClient,
+  engineAddress,
+  imageStatuses,
+  pingEngine,
+  type ImageOptions,
+} from '../sandbox/index.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** A failed required check makes `drydock doctor` exit non-zero. */
+  required: boolean;
+  detail: string;
+  /** One line saying what to do; null when the check passed. */
+  fix: string | null;
+}
+
+/** Every check doctor runs, in the order it prints them. */
+export async function runChecks(imageOptions: ImageOptions): Promise<Check[]> {
+  const checks: Check[] = [];
+  const add = (name: string, ok: boolean, required: boolean, detail: string, fix: string) =>
+    checks.push({ name, ok, required, detail, fix: ok ? null : fix });
+
+  const major = Number(process.versions.node.split('.')[0]);
+  add('node', major >= 20, true, `Node.js ${process.versions.node}`, 'install Node.js 20 or newer');
+
+  const docker = dockerClient();
+  const engine = await pingEngine(docker);
+  add(
+    'docker-engine',
+    engine !== null,
+    true,
+    engine
+      ? `Docker ${engine.version} (API ${engine.apiVersion}, cgroup v${engine.cgroupVersion}, ${engine.storageDriver}) at ${engineAddress()}`
+      : `no engine answers at ${engineAddress()}`,
+    process.env.DOCKER_HOST
+      ? 'start the engine DOCKER_HOST points at, or unset DOCKER_HOST to use the local one'
+      : 'run `drydock setup` (as root on Debian/Ubuntu it installs and starts one), or start Docker yourself',
+  );
+
+  const cg = detectCgroupHost();
+  add(
+    'cgroups',
+    cg.version !== null && cg.writable && cg.controllers.length === 3,
+    false,
+    cg.version === null ? cg.detail : `cgroup v${cg.version}: ${cg.detail}`,
+    'per-tool-call limits need a writable cgroup filesystem on the engine host (run drydock as root there); without it sandboxes fall back to container-wide limits',
+  );
+
+  if (engine) {
+    for (const image of await imageStatuses(docker, imageOptions)) {
+      add(
+        `image:${image.name}`,
+        image.present,
+        true,
+        image.present ? `${image.ref} is current` : `${image.ref}: ${image.detail}`,
+        'run `drydock setup`',
+      );
+    }
+  } else {
+    add('images', false, true, 'cannot check images without a Docker engine', 'run `drydock setup`');
+  }
+
+  add(
+    'language-servers',
+    false,
+    false,
+    'not built yet: the images carry no language server, so edits get no diagnostics reward',
+    'nothing to do yet; this arrives with the language-server layer (README, "Not built yet")',
+  );
+
+  const baseUrl = process.env.OPENAI_BASE_URL;
+  const model = process.env.DRYDOCK_MODEL;
+  add(
+    'model-endpoint',
+    Boolean(baseUrl && model),
+    false,
+    baseUrl && model
+      ? `model ${model} at ${baseUrl}${process.env.OPENAI_API_KEY ? ' (API key set)' : ' (no API key)'}`
+      : `not configured (OPENAI_BASE_URL ${baseUrl ? 'set' : 'unset'}, DRYDOCK_MODEL ${model ? 'set' : 'unset'})`,
+    'set OPENAI_BASE_URL, OPENAI_API_KEY and DRYDOCK_MODEL to any OpenAI-compatible endpoint',
+  );
+  return checks;
+}

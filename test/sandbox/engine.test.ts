@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DrydockError } from '../../src/core/index.js';
+import { ensureEngine, pingEngine } from '../../src/sandbox/index.js';
+import { drydock } from '../helpers/cli.js';
+
+function dockerdPids(): string[] {
+  return readdirSync('/proc').filter((p) => {
+    try {
+      return /^\d+$/.test(p) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'dockerd';
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('ensureEngine', () => {
+  const saved = process.env.DOCKER_HOST;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  });
+
+  it('never touches an engine that already answers', async () => {
+    const before = dockerdPids();
+    const info = await ensureEngine();
+    expect(info.started).toBe(false);
+    expect(info.version).toMatch(/\d+\.\d+/);
+    expect(dockerdPids()).toEqual(before);
+  });
+
+  it('stops with a typed error naming DOCKER_HOST when a remote engine does not answer, and starts nothing', async () => {
+    process.env.DOCKER_HOST = 'tcp://127.0.0.1:9';
+    const before = dockerdPids();
+    expect(await pingEngine(undefined, 1000)).toBeNull();
+    const err = await ensureEngine().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DrydockError);
+    expect((err as DrydockError).code).toBe('ENGINE_UNREACHABLE');
+    expect((err as DrydockError).message).toMatch(/DOCKER_HOST=tcp:\/\/127\.0\.0\.1:9/);
+    expect(dockerdPids()).toEqual(before);
+  });
+
+  it('the CLI prints that error as one line with its fix', () => {
+    const r = drydock(['setup'], { DOCKER_HOST: 'tcp://127.0.0.1:9' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'drydock: No Docker engine answers at DOCKER_HOST=tcp://127.0.0.1:9.',
+      '  fix: start that engine, or unset DOCKER_HOST to use (or let drydock start) the local one',
+    ]);
+  });
+});
