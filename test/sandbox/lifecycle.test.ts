@@ -41,6 +41,9 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
       expect(diff).toContain('sub/new.txt');
       const staged = await sb.exec('git diff --cached --name-only');
       expect(staged.stdout).toBe('');
+      const big = 'x'.repeat(3 * 1024 * 1024 - 1) + '\n';
+      await sb.writeFile('/tmp/big.txt', big);
+      expect(await sb.readFile('/tmp/big.txt')).toBe(big);
       await expect(sb.readFile('/testbed/missing')).rejects.toThrow(/cannot read/);
     } finally {
       await sb.close();

@@ -80,6 +80,17 @@ describe.skipIf(!ready)('per-call limits against the real engine', () => {
     expect(big.cpuMs).toBeGreaterThan(small.cpuMs);
   });
 
+  it('runs concurrent calls in one sandbox, each with its own output and accounting', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => sb.exec(`sleep 0.$((RANDOM % 3)); echo call-${i}; echo e${i} >&2`)),
+    );
+    results.forEach((r, i) => {
+      expect(r.stdout).toBe(`call-${i}\n`);
+      expect(r.stderr).toBe(`e${i}\n`);
+      expect(r.exitCode).toBe(0);
+    });
+  });
+
   it('passes stdin, cwd and per-call environment, and returns exit codes', async () => {
     const r = await sb.exec('cat; echo "$X"; pwd; exit 7', { stdin: 'in\n', cwd: '/tmp', env: { X: 'y' } });
     expect(r.stdout).toBe('in\ny\n/tmp\n');
