@@ -5,8 +5,6 @@ import { pack } from 'tar-fs';
 import { DrydockError } from '../core/index.js';
 import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
 import { SandboxClosedError, SandboxGoneError } from './errors.js';
-import { DockerFrameParser } from './docker-frames.js';
-import { HeadTailCapture } from './output-cap.js';
 import { detectExecMode, type ExecModeReport } from './exec-mode.js';
 import { currentRunId, ownerLabels } from './ownership.js';
 import { RunnerClient, type CallOutcome, type CallRequest } from './runner-client.js';
@@ -14,6 +12,7 @@ import { RUNNER_SCRIPT } from './runner-script.js';
 import { trackOpen, untrackOpen } from './shutdown.js';
 import {
   DEFAULT_LIMITS,
+  type ExecLimits,
   type ExecMode,
   type ExecOptions,
   type ExecResult,
@@ -215,7 +214,10 @@ export class DockerSandbox implements Sandbox {
     return (await this.run(command, opts)).result;
   }
 
-  private async run(command: string, opts: ExecOptions): Promise<CallOutcome> {
+  private async run(
+    command: string,
+    opts: Omit<ExecOptions, 'stdin'> & { stdin?: string | Buffer | Readable },
+  ): Promise<CallOutcome> {
     if (this.closed) throw new SandboxClosedError();
     const limits = { ...DEFAULT_LIMITS, ...this.spec.limits, ...definedOnly(opts) };
     for (const name of Object.keys(opts.env ?? {})) {
@@ -230,7 +232,9 @@ export class DockerSandbox implements Sandbox {
       pids: limits.pids,
       timeoutMs: limits.timeoutMs,
       maxOutputBytes: limits.maxOutputBytes,
-      ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}),
+      ...(opts.stdin !== undefined
+        ? { stdin: typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin }
+        : {}),
     };
     try {
       return await this.executor.exec(req);
@@ -332,29 +336,18 @@ export class DockerSandbox implements Sandbox {
     return forks;
   }
 
-  /** Unpacks a tar into the workspace through a docker exec (works on tmpfs too). */
+  /**
+   * Unpacks a tar into the workspace through an ordinary call, so it lands on a
+   * tmpfs workspace too (Docker's archive API does not reach into tmpfs mounts).
+   */
   private async untar(tar: Readable | Buffer): Promise<void> {
-    const exec = await this.container.exec({
-      Cmd: ['tar', '-C', WORKSPACE, '-xf', '-', '--no-same-owner'],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
+    const { result } = await this.run('tar -C /testbed -xf - --no-same-owner', {
+      stdin: tar,
+      timeoutMs: 600_000,
+      memoryBytes: 2 * 1024 * 1024 * 1024,
     });
-    const stream = await exec.start({ hijack: true, stdin: true });
-    const messages = new HeadTailCapture(8192);
-    const parser = new DockerFrameParser((_s, payload) => messages.push(payload));
-    stream.on('data', (c: Buffer) => parser.push(c));
-    const done = new Promise((res) => {
-      stream.on('end', res);
-      stream.on('close', res);
-    });
-    if (Buffer.isBuffer(tar)) stream.end(tar);
-    else tar.pipe(stream);
-    await done;
-    const info = await exec.inspect();
-    if (info.ExitCode !== 0) {
-      throw new DrydockError(`copying the repository into the sandbox failed: ${messages.text().trim()}`);
+    if (result.exitCode !== 0) {
+      throw new DrydockError(`copying files into the sandbox failed: ${result.stderr.trim()}`);
     }
   }
 
@@ -376,7 +369,7 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
-function definedOnly(o: ExecOptions): Partial<typeof DEFAULT_LIMITS> {
+function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {
   const out: Partial<typeof DEFAULT_LIMITS> = {};
   for (const k of Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[]) {
     const v = o[k];

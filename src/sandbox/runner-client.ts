@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { CallCgroup, containerProcsFile, hostPidOf, type ContainerCgroup } from './call-cgroup.js';
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
 import { HeadTailCapture } from './output-cap.js';
@@ -12,7 +12,8 @@ export interface CallRequest {
   command: string;
   cwd: string;
   env: Record<string, string>;
-  stdin?: Buffer;
+  /** Fed to the command's stdin, then closed; a stream is piped (e.g. a repository tar). */
+  stdin?: Buffer | Readable;
   memoryBytes: number;
   cpus: number;
   pids: number;
@@ -211,7 +212,15 @@ export class RunnerClient {
       if (inFd !== null && call.req.stdin) {
         const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
         sock.on('error', () => undefined);
-        sock.write(call.req.stdin, () => sock.destroy());
+        const input = call.req.stdin;
+        if (Buffer.isBuffer(input)) {
+          sock.write(input, () => sock.destroy());
+        } else {
+          // Not end(): a fifo is no socket, so half-closing it fails; closing the fd is the EOF.
+          input.pipe(sock, { end: false });
+          input.once('end', () => sock.write(Buffer.alloc(0), () => sock.destroy()));
+          input.once('error', () => sock.destroy());
+        }
       }
       if (call.killer) call.cgroup.killAll();
       try {

@@ -91,7 +91,8 @@ export class UpdateExecutor {
     const stderr = new HeadTailCapture(req.maxOutputBytes + 256);
     const parser = new DockerFrameParser((s, p) => (s === 1 ? stdout : stderr).push(p));
     stream.on('data', (c: Buffer) => parser.push(c));
-    if (req.stdin !== undefined) stream.end(req.stdin);
+    if (Buffer.isBuffer(req.stdin)) stream.end(req.stdin);
+    else if (req.stdin !== undefined) req.stdin.pipe(stream);
     let killer: KilledBy | null = null;
     const timer = setTimeout(() => {
       killer = 'timeout';
