@@ -129,6 +129,9 @@ export class UpdateExecutor {
       const full = stderrText.lastIndexOf(marker);
       stderrText = stderrText.slice(0, full);
     }
+    if (at < 0 && killer === null && (await this.stoppedSoon())) {
+      throw new Error('the container stopped during the call');
+    }
     const killedBy: KilledBy | null = killer ?? (oom > 0 ? 'oom' : pidsHits > 0 ? 'pids' : null);
     const stderrCut = Math.max(0, stderr.bytesCut);
     return {
@@ -148,6 +151,22 @@ export class UpdateExecutor {
         mode: 'container-update',
       },
     };
+  }
+
+  /**
+   * The wrapper ended without its trailer: either something killed it or the
+   * container went away; the engine may report the latter a moment later.
+   */
+  private async stoppedSoon(): Promise<boolean> {
+    for (let i = 0; i < 20; i++) {
+      const running = await this.container.inspect().then(
+        (c) => c.State.Running,
+        () => false,
+      );
+      if (!running) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
   }
 
   private async killTree(nonce: string): Promise<void> {

@@ -186,4 +186,21 @@ describe.skipIf(!ready)('container-update fallback mode', () => {
   });
 });
 
+describe.skipIf(!ready)('container-update fallback mode, container killed', () => {
+  it('gives a typed error when the container is killed mid-call', async () => {
+    const sb = await DockerSandbox.open({ image: testImage(), runId, mode: 'container-update' });
+    try {
+      const call = sb.exec('sleep 60', { timeoutMs: 120_000 }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      await docker.getContainer(sb.id).kill();
+      expect(await call).toBeInstanceOf(SandboxGoneError);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 const DEFAULT_MEMORY_AFTER_LAST_CALL = 1024 * MB;
