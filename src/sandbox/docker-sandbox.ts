@@ -156,6 +156,14 @@ export class DockerSandbox implements Sandbox {
       if (statusOf(err) === 404) {
         throw new DrydockError(`image ${spec.image} not found`, 'run `drydock setup`', 'IMAGE_MISSING');
       }
+      const code = (err as { code?: string }).code;
+      if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
+        throw new DrydockError(
+          `no Docker engine answers (${(err as Error).message})`,
+          'run `drydock setup`, or point DOCKER_HOST at a running engine',
+          'ENGINE_UNREACHABLE',
+        );
+      }
       throw err;
     }
     try {
