@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
+import { registerShowCommand } from './commands/show.js';
+import { registerModelCommand } from './commands/model.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)');
+  registerShowCommand(program);
+  registerModelCommand(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import {
 export async function scripted(
   script: ScriptInput,
   config: Partial<ModelConfig> = {},
+  onEvent: (event: ModelEvent) => void = () => {},
 ): Promise<{
   server: ScriptedModelServer;
   client: ModelClient;
@@ -29,7 +30,10 @@ export async function scripted(
       ...config,
     }),
     scripted: true,
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      onEvent(e);
+    },
     random: () => 0.5,
   });
   return { server, client, events, close: () => server.close() };
