@@ -8,7 +8,7 @@ import { Budget } from './budget.js';
 import type { ModelConfig } from './config.js';
 import { BudgetExceededError, ModelRequestError } from './errors.js';
 import type { ModelEvent, RecordedMessage } from './events.js';
-import { costOf } from './pricing.js';
+import { costOf, findPrice } from './pricing.js';
 import { backoffMs, classifyFailure, sleep, type FailureInfo } from './retry.js';
 import type { AssistantMessage, ChatMessage, Choice, Completion, CompletionRequest, Usage } from './types.js';
 
@@ -222,8 +222,10 @@ export class ModelClient {
       .slice(0, n);
     const usage = results.map((r) => usageOf(r.completion, body)).reduce(addUsage);
     const reported = results[0]?.completion.model || this.model;
+    const scripted = this.scripted || reported.startsWith('scripted:');
+    // A scripted reply costs nothing unless the price table says otherwise (tests of cost budgets).
     const costUsd =
-      this.scripted && Object.keys(this.config.prices).length === 0
+      scripted && findPrice(this.model, this.config.prices) === null
         ? 0
         : costOf(this.model, usage, this.config.prices);
     this.budget.charge(usage, costUsd);
@@ -232,7 +234,7 @@ export class ModelClient {
       usage,
       costUsd,
       model: reported,
-      scripted: this.scripted || reported.startsWith('scripted:'),
+      scripted,
       attempts: results.reduce((sum, r) => sum + r.attempts, 0),
       latencyMs: Date.now() - started,
       turn,

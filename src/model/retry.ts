@@ -31,9 +31,17 @@ function errorMessage(err: APIError): string {
   return err.message.replace(/^\d{3}\s*/, '');
 }
 
+/** The most specific cause in the chain: a system error code (ECONNREFUSED) or the deepest message. */
 function causeText(err: Error): string {
-  const cause = (err as { cause?: { code?: string; message?: string; cause?: { code?: string } } }).cause;
-  return cause?.code ?? cause?.cause?.code ?? cause?.message ?? err.message;
+  let text = err.message;
+  let cur: unknown = (err as { cause?: unknown }).cause;
+  for (let depth = 0; cur instanceof Error && depth < 5; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    text = cur.message;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return text;
 }
 
 /** Decides whether a failed request is worth another try, and says why in one line. */

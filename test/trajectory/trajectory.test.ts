@@ -126,6 +126,7 @@ describe('trajectory', () => {
       [
         fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url)),
         fileURLToPath(new URL('../fixtures/trajectory/killable-run.ts', import.meta.url)),
+        '--',
         runsDir,
         'killed',
       ],

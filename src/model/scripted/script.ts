@@ -53,6 +53,8 @@ const turnSchema = z
         prompt_tokens: z.number().int().nonnegative(),
         completion_tokens: z.number().int().nonnegative(),
       })
+      // null: send no `usage` at all, as some local servers do.
+      .nullable()
       .optional(),
     repeat: z.boolean().default(false),
   })

@@ -238,7 +238,15 @@ export class ScriptedModelServer {
       model: this.model,
       system_fingerprint: 'drydock-scripted',
       choices,
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+      ...(turn.usage === null
+        ? {}
+        : {
+            usage: {
+              prompt_tokens: prompt,
+              completion_tokens: completion,
+              total_tokens: prompt + completion,
+            },
+          }),
     });
   }
 
