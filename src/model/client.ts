@@ -130,6 +130,8 @@ export class ModelClient {
   private readonly config: ModelConfig;
   private readonly onEvent: (event: ModelEvent) => void;
   private readonly random: () => number;
+  /** The previous request's messages as recorded, to record only what is new. */
+  private lastRecorded: string[] = [];
   /** Learned in 'auto' mode: false once the endpoint returned fewer choices than `n` asked. */
   private nativeN: boolean | null = null;
 
@@ -198,7 +200,7 @@ export class ModelClient {
       type: 'model.request',
       turn,
       model: this.model,
-      messages: request.messages.map(recordMessage),
+      ...this.recordDelta(request.messages),
       tools: (request.tools ?? []).map((t) => t.name),
       n,
     });
@@ -251,6 +253,29 @@ export class ModelClient {
       attempts: completion.attempts,
     });
     return completion;
+  }
+
+  /**
+   * Each request resends the whole conversation; recording it whole would make a trajectory
+   * grow with the square of its length. So an event keeps the count of leading messages it
+   * shares with this client's previous request and only the rest.
+   */
+  private recordDelta(messages: ChatMessage[]): {
+    messageCount: number;
+    prefix: number;
+    messages: RecordedMessage[];
+  } {
+    const recorded = messages.map(recordMessage);
+    const keys = recorded.map((m) => JSON.stringify(m));
+    let prefix = 0;
+    while (
+      prefix < keys.length &&
+      prefix < this.lastRecorded.length &&
+      keys[prefix] === this.lastRecorded[prefix]
+    )
+      prefix += 1;
+    this.lastRecorded = keys;
+    return { messageCount: recorded.length, prefix, messages: recorded.slice(prefix) };
   }
 
   private async samples(
@@ -335,7 +360,9 @@ export class ModelClient {
         delayMs,
         delaySource,
       });
-      await sleep(delayMs, signal);
+      await sleep(delayMs, signal).catch(() => {
+        throw new ModelRequestError('model request cancelled', undefined, 'MODEL_CANCELLED', null, attempt);
+      });
     }
   }
 

@@ -30,7 +30,13 @@ export interface ModelRequestEvent {
   type: 'model.request';
   turn: number;
   model: string;
-  /** The messages sent in this request (the full conversation so far). */
+  /** Messages in the request. */
+  messageCount: number;
+  /**
+   * How many leading messages are the same as in this client's previous request and are not
+   * repeated here; `messages` holds the rest. Replay: previous.slice(0, prefix) + messages.
+   */
+  prefix: number;
   messages: RecordedMessage[];
   tools: string[];
   n: number;

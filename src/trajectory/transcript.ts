@@ -2,9 +2,16 @@ import type { RecordedMessage, TrajectoryEvent } from './events.js';
 import type { TrajectoryReadResult } from './reader.js';
 
 const MAX_LINES = 40;
+const MAX_LINE_CHARS = 200;
 
+/** Keeps a transcript readable: long outputs are cut, and say so; --json has everything. */
 function clip(text: string, maxLines = MAX_LINES): string {
-  const lines = text.replace(/\s+$/, '').split('\n');
+  const lines = text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) =>
+      l.length <= MAX_LINE_CHARS ? l : `${l.slice(0, MAX_LINE_CHARS)}… (+${l.length - MAX_LINE_CHARS} chars)`,
+    );
   if (lines.length <= maxLines) return lines.join('\n');
   return `${lines.slice(0, maxLines).join('\n')}\n… (${lines.length - maxLines} more lines; --json shows all)`;
 }
@@ -34,8 +41,8 @@ function formatMessage(m: RecordedMessage): string {
 /** Renders events as a transcript a person reads top to bottom. Pure. */
 export function formatTranscript(result: TrajectoryReadResult): string {
   const out: string[] = [];
-  let seenMessages = 0;
   const push = (s: string) => out.push(s);
+  const shownCalls = new Set<string>();
   for (const e of result.events as TrajectoryEvent[]) {
     switch (e.type) {
       case 'run.start':
@@ -48,10 +55,12 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         if (e.task) push(`task:\n${indent(clip(e.task))}`);
         break;
       case 'model.request': {
-        // Each request carries the whole conversation; show only what is new since the last one.
-        const fresh = e.messages.slice(seenMessages).filter((m) => m.role !== 'assistant');
-        seenMessages = e.messages.length;
-        push(`\n── turn ${e.turn}: request to ${e.model} (${e.messages.length} messages, n=${e.n})`);
+        // Assistant messages were shown with their reply, tool results with their tool.call.
+        const fresh = e.messages.filter(
+          (m) =>
+            m.role !== 'assistant' && !(m.role === 'tool' && m.toolCallId && shownCalls.has(m.toolCallId)),
+        );
+        push(`\n── turn ${e.turn}: request to ${e.model} (${e.messageCount} messages, n=${e.n})`);
         for (const m of fresh) push(formatMessage(m));
         break;
       }
@@ -81,6 +90,7 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         push(`  ✗ budget exceeded: ${e.message}`);
         break;
       case 'tool.call': {
+        shownCalls.add(e.callId);
         const policy = e.policy
           ? `${e.policy.decision}${e.policy.rule ? ` by rule ${e.policy.rule}` : ''}`
           : 'no policy decision';

@@ -31,7 +31,7 @@ async function open(...args: Parameters<typeof scripted>) {
 
 describe('scripted model over loopback, real OpenAI client', () => {
   it('round-trips a multi-turn tool-calling exchange', async () => {
-    const { client, server } = await open({
+    const { client, server, events } = await open({
       turns: [
         { match: 'failing test', tool_calls: [{ name: 'bash', arguments: { command: 'npm test' } }] },
         { match: '^1 failing', content: 'The test fails because add() subtracts.' },
@@ -72,6 +72,14 @@ describe('scripted model over loopback, real OpenAI client', () => {
     expect(wire.messages[3]).toMatchObject({ role: 'tool', tool_call_id: call.id });
     expect(second.usage.totalTokens).toBeGreaterThan(0);
     expect(client.budget.spent.turns).toBe(2);
+    // The second request's event records only what the first did not already hold.
+    const requests = events.filter((e) => e.type === 'model.request');
+    expect(requests[0]).toMatchObject({ messageCount: 2, prefix: 0 });
+    expect(requests[1]).toMatchObject({ messageCount: 4, prefix: 2 });
+    expect(requests[1]!.type === 'model.request' && requests[1]!.messages.map((m) => m.role)).toEqual([
+      'assistant',
+      'tool',
+    ]);
   });
 
   it('retries a 429 and succeeds, waiting as long as Retry-After says', async () => {

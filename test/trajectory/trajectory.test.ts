@@ -174,3 +174,66 @@ describe('trajectory', () => {
     expect(json.stderr).toMatch(/skipped: incomplete last line/);
   });
 });
+
+describe('transcript', () => {
+  it('shows every kind of event a run records', () => {
+    const runsDir = tempDir();
+    const w = TrajectoryWriter.create({ runsDir, runId: 'all' });
+    w.append({ type: 'run.start', runId: 'all', model: 'gpt-x', scripted: false, task: 'fix the bug' });
+    w.append({
+      type: 'model.retry',
+      turn: 1,
+      attempt: 1,
+      reason: 'HTTP 429: slow down',
+      status: 429,
+      delayMs: 1000,
+      delaySource: 'retry-after',
+    });
+    w.append({
+      type: 'tool.call',
+      callId: 'c1',
+      tool: 'bash',
+      args: { command: 'rm -rf /' },
+      policy: { decision: 'deny', rule: 'no-rm-root', reason: 'deletes the filesystem' },
+      resources: null,
+      observation: 'Denied by rule no-rm-root',
+      isError: true,
+    });
+    w.append({
+      type: 'tool.call',
+      callId: 'c2',
+      tool: 'run_tests',
+      args: {},
+      policy: { decision: 'allow', rule: 'tests', reason: 'ok' },
+      resources: { wallMs: 1200, cpuMs: 900, peakMemoryBytes: 64 * 1048576, killedBy: 'oom' },
+      exitCode: 137,
+      observation: 'Killed',
+      observationTruncated: true,
+      isError: true,
+    });
+    w.append({ type: 'reward', value: 0.5, source: 'lsp-diagnostics' });
+    w.append({ type: 'test.result', command: 'pytest', passed: 3, failed: 1 });
+    w.append({ type: 'patch', diff: '--- a/x.py\n+++ b/x.py\n@@\n-a\n+b', files: ['x.py'] });
+    w.append({
+      type: 'run.end',
+      status: 'success',
+      reason: 'tests pass',
+      totals: { turns: 3, tokens: 900, costUsd: 0.0123 },
+    });
+    w.close();
+    const text = formatTranscript(readTrajectory(w.path));
+    expect(text).toMatch(/^model: gpt-x$/m);
+    expect(text).not.toMatch(/SCRIPTED/);
+    expect(text).toMatch(/retrying in 1000 ms as the endpoint asked \(Retry-After\)/);
+    expect(text).toMatch(/policy: deny by rule no-rm-root; error/);
+    expect(text).toMatch(
+      /policy: allow by rule tests; exit 137; 1200 ms, cpu 900 ms, peak 64.0 MiB, killed by oom/,
+    );
+    expect(text).toMatch(/\(truncated\)/);
+    expect(text).toMatch(/reward \+0.5 from lsp-diagnostics/);
+    expect(text).toMatch(/tests \(pytest\): 3 passed, 1 failed/);
+    expect(text).toMatch(/patch \(1 file\(s\): x.py\)\n {2}--- a\/x.py/);
+    expect(text).toMatch(/run ended: success — tests pass\n {3}totals: 3 turns, 900 tokens, \$0.0123/);
+    expect(text).not.toMatch(/no run.end event/);
+  });
+});

@@ -9,6 +9,11 @@ export function registerShowCommand(program: Command): void {
     .option('--json', 'print the events as JSONL (one event per line) instead of a transcript')
     .option('--runs-dir <dir>', 'where run ids are looked up', DEFAULT_RUNS_DIR)
     .action((run: string, opts: { json?: boolean; runsDir: string }) => {
+      // `drydock show RUN | head` closes the pipe early; that is not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       const path = resolveRun(run, opts.runsDir);
       const result = readTrajectory(path);
       if (opts.json) {
