@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { DrydockError } from '../core/index.js';
 import type {
   ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
@@ -149,19 +150,16 @@ export class ModelClient {
       maxRetries: 0,
       timeout: options.config.timeoutMs,
     });
-    if (this.budget.limits.maxCostUsd !== undefined && !this.scripted) {
-      if (
-        costOf(this.model, { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, this.config.prices) ===
-        null
-      )
-        throw new ModelRequestError(
-          `a cost budget is set but the price table has no entry for model "${this.model}"`,
-          `add prices."${this.model}": { input: USD per 1M tokens, output: USD per 1M tokens } to the config file`,
-          'PRICE_UNKNOWN',
-          null,
-          0,
-        );
-    }
+    if (
+      this.budget.limits.maxCostUsd !== undefined &&
+      !this.scripted &&
+      !findPrice(this.model, this.config.prices)
+    )
+      throw new DrydockError(
+        `a cost budget is set but the price table has no entry for model "${this.model}"`,
+        `add prices."${this.model}": { input: USD per 1M tokens, output: USD per 1M tokens } to the config file`,
+        'PRICE_UNKNOWN',
+      );
   }
 
   /** One model turn: n samples (default 1) for the conversation so far. */

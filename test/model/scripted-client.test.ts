@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BudgetExceededError,
+  ModelClient,
+  modelConfig,
   ModelRequestError,
   observationMessage,
   parseToolCall,
@@ -276,5 +278,29 @@ describe('scripted model over loopback, real OpenAI client', () => {
     expect(err.code).toBe('MODEL_BAD_REQUEST');
     expect(err.message).toMatch(/no turn left in the script/);
     expect(err.message).toMatch(/something else/);
+  });
+});
+
+describe('cancelling and misconfiguration', () => {
+  it('a cancelled request ends with MODEL_CANCELLED, not a retry', async () => {
+    const { client, server } = await open({ turns: [{ fail: [{ hang_ms: 5_000 }], content: 'late' }] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = (await client
+      .complete({ messages: [{ role: 'user', content: 'hi' }] }, controller.signal)
+      .catch((e: unknown) => e)) as ModelRequestError;
+    expect(err).toBeInstanceOf(ModelRequestError);
+    expect(err.code).toBe('MODEL_CANCELLED');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses a cost budget for a model it has no price for', async () => {
+    const { server } = await open({ turns: [{ content: 'x' }] });
+    expect(
+      () =>
+        new ModelClient({
+          config: modelConfig({ model: 'gpt-unpriced', baseURL: server.baseURL, budget: { maxCostUsd: 1 } }),
+        }),
+    ).toThrow(/no entry for model "gpt-unpriced"/);
   });
 });
