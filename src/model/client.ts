@@ -217,9 +217,11 @@ export class ModelClient {
         });
       throw err;
     }
+    // Numbered across all requests, so made-up ids of parallel samples never collide.
     const choices = results
-      .flatMap((r) => r.completion.choices.map((c, i) => fromWire(c, turn, i)))
-      .slice(0, n);
+      .flatMap((r) => r.completion.choices)
+      .slice(0, n)
+      .map((c, i) => fromWire(c, turn, i));
     const usage = results.map((r) => usageOf(r.completion, body)).reduce(addUsage);
     const reported = results[0]?.completion.model || this.model;
     const scripted = this.scripted || reported.startsWith('scripted:');
