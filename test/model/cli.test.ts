@@ -20,7 +20,8 @@ describe('drydock model', () => {
     const s = await scripted({ turns: [{ content: 'x' }] });
     const url = s.server.baseURL;
     await s.close();
-    const saved = { ...process.env };
+    const keys = ['OPENAI_BASE_URL', 'DRYDOCK_MODEL', 'OPENAI_API_KEY'] as const;
+    const saved = keys.map((k) => process.env[k]);
     Object.assign(process.env, { OPENAI_BASE_URL: url, DRYDOCK_MODEL: 'm', OPENAI_API_KEY: 'sk-TOPSECRET' });
     try {
       const r = await runCli(['model', 'check', '--max-retries', '0']);
@@ -31,7 +32,10 @@ describe('drydock model', () => {
       expect(r.stderr).toMatch(/^ {2}fix: /m);
       expect(r.stdout + r.stderr).not.toContain('TOPSECRET');
     } finally {
-      process.env = saved;
+      keys.forEach((k, i) => {
+        if (saved[i] === undefined) delete process.env[k];
+        else process.env[k] = saved[i];
+      });
     }
   });
 

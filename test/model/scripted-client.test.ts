@@ -147,8 +147,8 @@ describe('scripted model over loopback, real OpenAI client', () => {
 
   it('retries connection resets and timeouts', async () => {
     const { client, server, events } = await open(
-      { turns: [{ fail: [{ reset: true }, { hang_ms: 2_000 }], content: 'finally' }] },
-      { timeoutMs: 300 },
+      { turns: [{ fail: [{ reset: true }, { hang_ms: 4_000 }], content: 'finally' }] },
+      { timeoutMs: 1_000 },
     );
     const reply = await client.complete({ messages: [{ role: 'user', content: 'hi' }] });
     expect(reply.choices[0]!.message.content).toBe('finally');
@@ -157,7 +157,7 @@ describe('scripted model over loopback, real OpenAI client', () => {
       .filter((e) => e.type === 'model.retry')
       .map((e) => (e as { reason: string }).reason);
     expect(reasons[0]).toMatch(/connection failed/);
-    expect(reasons[1]).toBe('no reply within 300 ms');
+    expect(reasons[1]).toBe('no reply within 1000 ms');
   });
 
   it('turns tool arguments that are not JSON into an observation saying what was wrong', async () => {
