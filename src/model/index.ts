@@ -41,6 +41,12 @@ export { parseRetryAfter, classifyFailure, backoffMs } from './retry.js';
 export { ModelClient, type ModelClientOptions, recordMessage } from './client.js';
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from './prompts.js';
 export { parseToolCall, type ParsedToolCall } from './tool-calls.js';
+export {
+  truncateObservation,
+  refusalObservation,
+  type TruncateLimits,
+  type PolicyRefusal,
+} from './observations.js';
 export { ScriptedModelServer, type ScriptedServerOptions, type RecordedRequest } from './scripted/server.js';
 export { parseScript, loadScript, type Script, type ScriptInput } from './scripted/script.js';
 export { openModel, type OpenModel } from './open.js';

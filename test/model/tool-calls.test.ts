@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseToolCall, renderTemplate, renderPrompt, type ToolSpec } from '../../src/model/index.js';
+import {
+  parseToolCall,
+  refusalObservation,
+  renderPrompt,
+  renderTemplate,
+  truncateObservation,
+  type ToolSpec,
+} from '../../src/model/index.js';
 
 const tools: ToolSpec[] = [
   {
@@ -68,5 +75,37 @@ describe('prompt templates', () => {
     expect(renderPrompt('model-check')).toMatch(/single word: ok$/);
     expect(() => renderPrompt('no-such-prompt')).toThrow(/prompt template .*no-such-prompt\.md is missing/);
     expect(() => renderPrompt('../etc/passwd')).toThrow(/bad prompt name/);
+  });
+});
+
+describe('observations for the tools layer', () => {
+  it('keeps the head and tail of a long output and says how much was cut', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join('\n');
+    const r = truncateObservation(text, { maxChars: 1000 });
+    expect(r.truncated).toBe(true);
+    expect(r.text.startsWith('line 0\n')).toBe(true);
+    expect(r.text.endsWith('line 1999')).toBe(true);
+    expect(r.text).toContain(`${text.length - 1000} of ${text.length} characters left out`);
+    expect(truncateObservation('short', { maxChars: 1000 })).toEqual({ text: 'short', truncated: false });
+  });
+
+  it('names the rule that denied a command, and explains ask in an unattended run', () => {
+    const denied = refusalObservation('c9', 'rm -rf /', {
+      decision: 'deny',
+      rule: 'no-rm-root',
+      reason: 'deletes /',
+    });
+    expect(denied).toMatchObject({ toolCallId: 'c9', isError: true });
+    expect(denied.content).toMatch(
+      /^Denied by the guardrail policy, so nothing ran: rm -rf \/\nRule: no-rm-root\nReason: deletes \//,
+    );
+    const ask = refusalObservation('c9', 'git push', {
+      decision: 'ask',
+      rule: 'push-needs-approval',
+      reason: 'publishes',
+    });
+    expect(ask.content).toMatch(
+      /needs a person's approval \(rule: push-needs-approval; publishes\), and this run is unattended/,
+    );
   });
 });
