@@ -92,6 +92,18 @@ describe('model config', () => {
     expect(cfg.baseURL).toBeUndefined();
   });
 
+  it('reads a script from the config file relative to it, unless the env names an endpoint', () => {
+    const file = withFile('model:\n  script: scripts/demo.yaml\n');
+    const cfg = resolveModelConfig({}, {}, [file]);
+    expect(cfg.script).toBe(join(file, '..', 'scripts', 'demo.yaml'));
+    expect(cfg.model).toBe('scripted:demo.yaml');
+    const real = resolveModelConfig({}, { OPENAI_BASE_URL: 'http://gpu:8000/v1', DRYDOCK_MODEL: 'qwen' }, [
+      file,
+    ]);
+    expect(real.script).toBeUndefined();
+    expect(real.model).toBe('qwen');
+  });
+
   it('never shows the API key', () => {
     const cfg = resolveModelConfig({}, { OPENAI_API_KEY: 'sk-live-SECRET', DRYDOCK_MODEL: 'm' }, []);
     const shown = JSON.stringify(describeModelConfig(cfg));
