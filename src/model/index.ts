@@ -38,7 +38,8 @@ export {
   modelConfig,
 } from './config.js';
 export { parseRetryAfter, classifyFailure, backoffMs } from './retry.js';
-export { ModelClient, type ModelClientOptions, recordMessage } from './client.js';
+export { ModelClient, type ModelClientOptions } from './client.js';
+export { recordMessage } from './wire.js';
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from './prompts.js';
 export { parseToolCall, type ParsedToolCall } from './tool-calls.js';
 export {
