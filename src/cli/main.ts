@@ -3,6 +3,8 @@ import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSetupCommand } from './commands/setup.js';
+import { registerShowCommand } from './commands/show.js';
+import { registerModelCommand } from './commands/model.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerSetupCommand(program);
   registerDoctorCommand(program);
+  registerShowCommand(program);
+  registerModelCommand(program);
   return program;
 }
 
