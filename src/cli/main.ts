@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerSetupCommand(program);
   registerDoctorCommand(program);
+  registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);
   return program;

@@ -1,0 +1,7 @@
+/**
+ * Tag for bash source kept in TypeScript: the text is taken raw, and `\${` (needed
+ * so TypeScript does not interpolate) becomes bash's `${`.
+ */
+export function bash(strings: TemplateStringsArray): string {
+  return strings.raw.join('').replace(/\\\$\{/g, '${');
+}

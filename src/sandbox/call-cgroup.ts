@@ -1,0 +1,297 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Where a container's cgroups are on the host. v1 has one directory per controller
+ * (cpu and cpuacct may share one); v2 has one directory.
+ */
+export type ContainerCgroup =
+  { version: 1; memory: string; pids: string; cpu: string; cpuacct: string } | { version: 2; dir: string };
+
+export interface CallUsage {
+  cpuMs: number;
+  peakMemoryBytes: number;
+  oomKills: number;
+  pidsLimitHits: number;
+}
+
+export interface CallLimits {
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+}
+
+interface MountEntry {
+  point: string;
+  root: string;
+  fstype: string;
+  superOptions: string[];
+}
+
+function readMounts(mountinfo = '/proc/self/mountinfo'): MountEntry[] {
+  const out: MountEntry[] = [];
+  for (const line of readFileSync(mountinfo, 'utf8').split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const left = line.slice(0, sep).split(' ');
+    const right = line.slice(sep + 3).split(' ');
+    const [fstype, , superOpts] = right;
+    if (fstype !== 'cgroup' && fstype !== 'cgroup2') continue;
+    out.push({
+      root: left[3] ?? '/',
+      point: (left[4] ?? '').replace(/\\040/g, ' '),
+      fstype,
+      superOptions: (superOpts ?? '').split(','),
+    });
+  }
+  return out;
+}
+
+function under(mount: MountEntry, path: string): string {
+  const rel = mount.root !== '/' && path.startsWith(mount.root) ? path.slice(mount.root.length) : path;
+  return join(mount.point, rel);
+}
+
+/**
+ * Finds the cgroup directories of a process on this host from /proc/<pid>/cgroup
+ * and the mount table, rather than assuming Docker's layout (cgroupfs vs systemd
+ * driver, /docker/<id> vs system.slice/docker-<id>.scope).
+ */
+export function cgroupOfPid(hostPid: number, procRoot = '/proc'): ContainerCgroup {
+  const lines = readFileSync(`${procRoot}/${hostPid}/cgroup`, 'utf8').trim().split('\n');
+  const mounts = readMounts(`${procRoot}/self/mountinfo`);
+  const v1: Record<string, string> = {};
+  let v2Path: string | null = null;
+  for (const line of lines) {
+    const [, ctrls = '', ...rest] = line.split(':');
+    const path = rest.join(':');
+    if (ctrls === '') {
+      v2Path = path;
+      continue;
+    }
+    const names = ctrls.split(',');
+    const mount = mounts.find((m) => m.fstype === 'cgroup' && names.every((n) => m.superOptions.includes(n)));
+    if (!mount) continue;
+    for (const n of names) v1[n] = under(mount, path);
+  }
+  if (v1.memory && v1.pids && v1.cpu && v1.cpuacct) {
+    return { version: 1, memory: v1.memory, pids: v1.pids, cpu: v1.cpu, cpuacct: v1.cpuacct };
+  }
+  const unified = mounts.find((m) => m.fstype === 'cgroup2');
+  if (v2Path !== null && unified) {
+    const dir = under(unified, v2Path);
+    if (existsSync(join(dir, 'cgroup.controllers'))) return { version: 2, dir };
+  }
+  throw new Error(`no memory, pids and cpu cgroups found for pid ${hostPid}`);
+}
+
+/** The leaf a v2 container's own processes move to, so its cgroup may delegate controllers. */
+export const V2_RUNNER_LEAF = 'drydock-runner';
+
+/**
+ * v2 forbids enabling controllers for children of a cgroup that has processes of
+ * its own ("no internal processes"), so the container's processes move into a leaf
+ * first; then the container's cgroup can hand memory, pids and cpu to call cgroups.
+ */
+export function prepareContainerCgroup(cg: ContainerCgroup): void {
+  if (cg.version === 1) return;
+  const leaf = join(cg.dir, V2_RUNNER_LEAF);
+  mkdirSync(leaf, { recursive: true });
+  for (let round = 0; round < 20; round++) {
+    const pids = readPids(join(cg.dir, 'cgroup.procs'));
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        writeFileSync(join(leaf, 'cgroup.procs'), String(pid));
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+  }
+  const enabled = readFileSync(join(cg.dir, 'cgroup.subtree_control'), 'utf8');
+  const wanted = ['memory', 'pids', 'cpu'].filter((c) => !enabled.split(/\s+/).includes(c));
+  if (wanted.length > 0) {
+    writeFileSync(join(cg.dir, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
+  }
+}
+
+/** Where processes of a container live before a call claims them (to map pids). */
+export function containerProcsFile(cg: ContainerCgroup): string {
+  return cg.version === 1 ? join(cg.pids, 'cgroup.procs') : join(cg.dir, V2_RUNNER_LEAF, 'cgroup.procs');
+}
+
+export function readPids(file: string): number[] {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((s) => s !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The host pid of a process known by its pid inside the container's pid namespace:
+ * NSpid in /proc/<pid>/status lists the pid in every namespace, innermost last.
+ */
+export function hostPidOf(containerPid: number, procsFile: string, procRoot = '/proc'): number | null {
+  for (const pid of readPids(procsFile)) {
+    try {
+      const status = readFileSync(`${procRoot}/${pid}/status`, 'utf8');
+      const m = /^NSpid:\s*(.*)$/m.exec(status);
+      const ids = m?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+      if (ids[ids.length - 1] === containerPid) return pid;
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return null;
+}
+
+function readNumber(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function readKey(file: string, key: string): number {
+  try {
+    const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(readFileSync(file, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function tryWrite(file: string, value: string): void {
+  try {
+    writeFileSync(file, value);
+  } catch {
+    // Optional knob (e.g. memsw without swap accounting).
+  }
+}
+
+/** One tool call's own cgroup: created before the call starts, removed after. */
+export class CallCgroup {
+  private readonly dirs: string[];
+  private readonly memDir: string;
+  private readonly pidsDir: string;
+  private readonly cpuacctDir: string;
+  private readonly cpuDir: string;
+
+  constructor(
+    readonly parent: ContainerCgroup,
+    readonly name: string,
+  ) {
+    if (parent.version === 1) {
+      this.memDir = join(parent.memory, name);
+      this.pidsDir = join(parent.pids, name);
+      this.cpuDir = join(parent.cpu, name);
+      this.cpuacctDir = join(parent.cpuacct, name);
+    } else {
+      const dir = join(parent.dir, name);
+      this.memDir = this.pidsDir = this.cpuDir = this.cpuacctDir = dir;
+    }
+    this.dirs = [...new Set([this.memDir, this.pidsDir, this.cpuDir, this.cpuacctDir])];
+  }
+
+  create(limits: CallLimits): void {
+    for (const d of this.dirs) mkdirSync(d);
+    const mem = String(Math.floor(limits.memoryBytes));
+    const period = 100_000;
+    const quota = Math.max(1000, Math.round(limits.cpus * period));
+    if (this.parent.version === 1) {
+      writeFileSync(join(this.memDir, 'memory.limit_in_bytes'), mem);
+      // Without this the call could swap instead of meeting its limit (where swap accounting is on).
+      tryWrite(join(this.memDir, 'memory.memsw.limit_in_bytes'), mem);
+      writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.pids));
+      writeFileSync(join(this.cpuDir, 'cpu.cfs_period_us'), String(period));
+      writeFileSync(join(this.cpuDir, 'cpu.cfs_quota_us'), String(quota));
+    } else {
+      writeFileSync(join(this.memDir, 'memory.max'), mem);
+      tryWrite(join(this.memDir, 'memory.swap.max'), '0');
+      writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.pids));
+      writeFileSync(join(this.cpuDir, 'cpu.max'), `${quota} ${period}`);
+    }
+  }
+
+  /** Moves a host pid into every controller of this call's cgroup. */
+  add(hostPid: number): void {
+    for (const d of this.dirs) writeFileSync(join(d, 'cgroup.procs'), String(hostPid));
+  }
+
+  pids(): number[] {
+    return readPids(join(this.pidsDir, 'cgroup.procs'));
+  }
+
+  usage(): CallUsage {
+    if (this.parent.version === 1) {
+      return {
+        cpuMs: readNumber(join(this.cpuacctDir, 'cpuacct.usage')) / 1e6,
+        peakMemoryBytes: readNumber(join(this.memDir, 'memory.max_usage_in_bytes')),
+        oomKills: readKey(join(this.memDir, 'memory.oom_control'), 'oom_kill'),
+        pidsLimitHits: readKey(join(this.pidsDir, 'pids.events'), 'max'),
+      };
+    }
+    const peakFile = join(this.memDir, 'memory.peak');
+    return {
+      cpuMs: readKey(join(this.cpuacctDir, 'cpu.stat'), 'usage_usec') / 1e3,
+      peakMemoryBytes: readNumber(existsSync(peakFile) ? peakFile : join(this.memDir, 'memory.current')),
+      oomKills: readKey(join(this.memDir, 'memory.events'), 'oom_kill'),
+      pidsLimitHits: readKey(join(this.pidsDir, 'pids.events'), 'max'),
+    };
+  }
+
+  pidsLimitHit(): boolean {
+    return readKey(join(this.pidsDir, 'pids.events'), 'max') > 0;
+  }
+
+  /**
+   * SIGKILLs every process of the call, the ones it forks meanwhile too: the cgroup,
+   * not the process group, is what a call cannot leave.
+   */
+  killAll(): void {
+    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
+      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
+      return;
+    }
+    for (let round = 0; round < 50; round++) {
+      const pids = this.pids();
+      if (pids.length === 0) return;
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+  }
+
+  /** Removes the cgroup directories; returns false while processes (or zombies) remain. */
+  remove(): boolean {
+    let ok = true;
+    for (const d of this.dirs) {
+      try {
+        // A v2 cgroup made by a previous kernel may carry children of its own; none are made here.
+        if (existsSync(d)) rmdirSync(d);
+      } catch {
+        ok = false;
+      }
+    }
+    return ok;
+  }
+}
+
+/** Names of leftover call cgroups under a container cgroup (after a crash). */
+export function callCgroupNames(cg: ContainerCgroup): string[] {
+  const dir = cg.version === 1 ? cg.memory : cg.dir;
+  try {
+    return readdirSync(dir).filter((n) => n.startsWith('drydock-call-'));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,393 @@
+import Docker from 'dockerode';
+import { statSync } from 'node:fs';
+import type { Duplex, Readable } from 'node:stream';
+import { pack } from 'tar-fs';
+import { DrydockError } from '../core/index.js';
+import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
+import { SandboxClosedError, SandboxGoneError } from './errors.js';
+import { DockerFrameParser } from './docker-frames.js';
+import { HeadTailCapture } from './output-cap.js';
+import { detectExecMode, type ExecModeReport } from './exec-mode.js';
+import { currentRunId, ownerLabels } from './ownership.js';
+import { RunnerClient, type CallOutcome, type CallRequest } from './runner-client.js';
+import { RUNNER_SCRIPT } from './runner-script.js';
+import { trackOpen, untrackOpen } from './shutdown.js';
+import {
+  DEFAULT_LIMITS,
+  type ExecMode,
+  type ExecOptions,
+  type ExecResult,
+  type Sandbox,
+  type SandboxSpec,
+} from './types.js';
+import { UpdateExecutor } from './update-exec.js';
+
+export const WORKSPACE = '/testbed';
+
+/**
+ * What package installs and test runs need, and nothing more: no NET_RAW (raw
+ * sockets), no SYS_ADMIN (mount), no SYS_MODULE, no MKNOD, no SYS_CHROOT.
+ */
+export const CAPABILITIES = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'NET_BIND_SERVICE',
+];
+
+/** The whole environment of a sandbox: nothing comes from drydock's own. */
+const BASE_ENV: Record<string, string> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/root',
+  LANG: 'C.UTF-8',
+  TERM: 'dumb',
+  // The repository's files may belong to another uid than the container's root.
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'safe.directory',
+  GIT_CONFIG_VALUE_0: '*',
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const READ_LIMIT = 64 * 1024 * 1024;
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+let modeCache: Promise<ExecModeReport> | null = null;
+
+/** Opens a sandbox (DESIGN.md's `open(spec)`). */
+export function openSandbox(spec: SandboxSpec): Promise<DockerSandbox> {
+  return DockerSandbox.open(spec);
+}
+
+/** The exec mode sandboxes get on this machine and why (for `drydock doctor`). */
+export function sandboxExecMode(docker: Docker = new Docker()): Promise<ExecModeReport> {
+  modeCache ??= detectExecMode(docker);
+  return modeCache;
+}
+
+interface Executor {
+  exec(req: CallRequest): Promise<CallOutcome>;
+}
+
+interface OpenOptions {
+  docker?: Docker;
+  /** Image this sandbox was forked from, removed with the last of its forks. */
+  forkImage?: string;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+/** A Docker container holding a task's repository at /testbed, with per-call limits. */
+export class DockerSandbox implements Sandbox {
+  private closed = false;
+
+  private constructor(
+    readonly docker: Docker,
+    readonly container: Docker.Container,
+    readonly spec: SandboxSpec,
+    readonly runId: string,
+    readonly mode: ExecMode,
+    readonly modeReason: string,
+    private readonly executor: Executor,
+    private readonly runner: RunnerClient,
+    private readonly forkImage: string | undefined,
+  ) {
+    trackOpen(this);
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  static async open(spec: SandboxSpec, opts: OpenOptions = {}): Promise<DockerSandbox> {
+    const docker = opts.docker ?? new Docker();
+    const runId = spec.runId ?? currentRunId();
+    if (spec.repo !== undefined) {
+      let isDir = false;
+      try {
+        isDir = statSync(spec.repo).isDirectory();
+      } catch {
+        // Reported below.
+      }
+      if (!isDir) throw new DrydockError(`repository ${spec.repo} is not a directory`, 'pass a checkout');
+    }
+    const detected: ExecModeReport = spec.mode
+      ? { mode: spec.mode, reason: 'chosen by the caller' }
+      : await sandboxExecMode(docker);
+    const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=1m' };
+    if (spec.workspaceBytes !== undefined) {
+      tmpfs[WORKSPACE] = `rw,exec,mode=755,size=${Math.floor(spec.workspaceBytes)}`;
+    }
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer({
+        Image: spec.image,
+        Entrypoint: ['bash', '-c', RUNNER_SCRIPT, 'drydock-runner'],
+        Cmd: [],
+        Env: Object.entries({ ...BASE_ENV, ...(spec.env ?? {}) }).map(([k, v]) => `${k}=${v}`),
+        WorkingDir: WORKSPACE,
+        Labels: ownerLabels(runId),
+        OpenStdin: true,
+        // The runner's stdin closes when drydock's attach ends, even by SIGKILL: it exits then.
+        StdinOnce: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        HostConfig: {
+          Init: true,
+          NetworkMode: spec.network ?? 'none',
+          Privileged: false,
+          CapDrop: ['ALL'],
+          CapAdd: CAPABILITIES,
+          SecurityOpt: ['no-new-privileges:true'],
+          Tmpfs: tmpfs,
+          PidsLimit: 4096,
+        },
+      });
+    } catch (err) {
+      if (statusOf(err) === 404) {
+        throw new DrydockError(`image ${spec.image} not found`, 'run `drydock setup`', 'IMAGE_MISSING');
+      }
+      throw err;
+    }
+    try {
+      if (spec.repo !== undefined && spec.workspaceBytes === undefined) {
+        await container.putArchive(repoTar(spec.repo, 'testbed/'), { path: '/' });
+      }
+      const stream = (await container.attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as unknown as Duplex;
+      const runner = new RunnerClient(stream, container.id.slice(0, 12));
+      runner.onGone = (e) => new SandboxGoneError(container.id, e.message);
+      await container.start();
+      let mode = detected.mode;
+      let reason = detected.reason;
+      let executor: Executor;
+      if (mode === 'per-call-cgroup') {
+        try {
+          const info = await container.inspect();
+          const cg = cgroupOfPid(info.State.Pid);
+          prepareContainerCgroup(cg);
+          runner.attachHost(`/proc/${info.State.Pid}/root`, cg);
+        } catch (err) {
+          mode = 'container-update';
+          reason = `this container's cgroup is not reachable from drydock (${(err as Error).message}); limits are set on the container before each call`;
+        }
+      }
+      await runner.waitReady(30_000);
+      if (mode === 'per-call-cgroup') executor = runner;
+      else executor = new UpdateExecutor(docker, container);
+      const sandbox = new DockerSandbox(
+        docker,
+        container,
+        spec,
+        runId,
+        mode,
+        reason,
+        executor,
+        runner,
+        opts.forkImage,
+      );
+      if (spec.repo !== undefined && spec.workspaceBytes !== undefined) {
+        await sandbox.untar(repoTar(spec.repo, ''));
+      }
+      return sandbox;
+    } catch (err) {
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return (await this.run(command, opts)).result;
+  }
+
+  private async run(command: string, opts: ExecOptions): Promise<CallOutcome> {
+    if (this.closed) throw new SandboxClosedError();
+    const limits = { ...DEFAULT_LIMITS, ...this.spec.limits, ...definedOnly(opts) };
+    for (const name of Object.keys(opts.env ?? {})) {
+      if (!ENV_NAME.test(name)) throw new DrydockError(`invalid environment variable name: ${name}`);
+    }
+    const req: CallRequest = {
+      command,
+      cwd: opts.cwd ?? WORKSPACE,
+      env: opts.env ?? {},
+      memoryBytes: limits.memoryBytes,
+      cpus: limits.cpus,
+      pids: limits.pids,
+      timeoutMs: limits.timeoutMs,
+      maxOutputBytes: limits.maxOutputBytes,
+      ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}),
+    };
+    try {
+      return await this.executor.exec(req);
+    } catch (err) {
+      if (err instanceof DrydockError) throw err;
+      // The container may have gone from under the call: say so, typed.
+      const running = await this.container
+        .inspect()
+        .then((i) => i.State.Running)
+        .catch(() => false);
+      if (!running) throw new SandboxGoneError(this.id, (err as Error).message);
+      throw err;
+    }
+  }
+
+  async readFile(path: string): Promise<string> {
+    const { result, stdout } = await this.run(`cat -- ${shellQuote(path)}`, {
+      maxOutputBytes: READ_LIMIT,
+      timeoutMs: 60_000,
+    });
+    if (result.exitCode !== 0) {
+      throw new DrydockError(`cannot read ${path} in the sandbox: ${result.stderr.trim()}`);
+    }
+    const bytes = stdout.exact();
+    if (!bytes) throw new DrydockError(`${path} is larger than ${READ_LIMIT} bytes`);
+    return bytes.toString('utf8');
+  }
+
+  async writeFile(path: string, content: string | Buffer): Promise<void> {
+    const q = shellQuote(path);
+    const result = await this.exec(`mkdir -p -- "$(dirname -- ${q})" && cat > ${q}`, {
+      stdin: content,
+      timeoutMs: 60_000,
+    });
+    if (result.exitCode !== 0) {
+      throw new DrydockError(`cannot write ${path} in the sandbox: ${result.stderr.trim()}`);
+    }
+  }
+
+  /**
+   * The workspace's changes against its HEAD commit, new files included, as a
+   * patch. A scratch index keeps the agent's own staging untouched.
+   */
+  async diff(): Promise<string> {
+    const script =
+      `cd ${WORKSPACE} && t=$(mktemp) && { cp .git/index "$t" 2>/dev/null; ` +
+      `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;
+    const { result, stdout } = await this.run(script, { maxOutputBytes: READ_LIMIT, timeoutMs: 120_000 });
+    if (result.exitCode !== 0) {
+      throw new DrydockError(
+        `git diff failed in the sandbox: ${result.stderr.trim()}`,
+        `the repository at ${WORKSPACE} needs git and a commit`,
+      );
+    }
+    const bytes = stdout.exact();
+    if (!bytes) throw new DrydockError(`the diff is larger than ${READ_LIMIT} bytes`);
+    return bytes.toString('utf8');
+  }
+
+  /**
+   * n sandboxes with this one's filesystem (installed packages included): the
+   * container is committed to an image and each fork starts from it.
+   */
+  async fork(n: number): Promise<DockerSandbox[]> {
+    if (this.closed) throw new SandboxClosedError();
+    if (!Number.isInteger(n) || n < 1) throw new DrydockError(`fork needs a positive count, got ${n}`);
+    const image = (await this.container.commit({ pause: true })) as { Id: string };
+    const spec: SandboxSpec = { ...this.spec, image: image.Id, mode: this.mode, runId: this.runId };
+    delete spec.repo;
+    let workspaceTar: Buffer | null = null;
+    if (this.spec.workspaceBytes !== undefined) {
+      // A tmpfs workspace is not in the committed image: carry it over as a tar.
+      const { result, stdout } = await this.run(`tar -C ${WORKSPACE} -cf - .`, {
+        maxOutputBytes: 2 * this.spec.workspaceBytes + 1024 * 1024,
+        timeoutMs: 300_000,
+      });
+      workspaceTar = stdout.exact();
+      if (result.exitCode !== 0 || !workspaceTar) {
+        throw new DrydockError(`cannot copy the workspace for fork: ${result.stderr.trim()}`);
+      }
+    }
+    const opened = await Promise.allSettled(
+      Array.from({ length: n }, () => DockerSandbox.open(spec, { docker: this.docker, forkImage: image.Id })),
+    );
+    const forks = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = opened.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.allSettled(forks.map((f) => f.close()));
+      await this.docker
+        .getImage(image.Id)
+        .remove()
+        .catch(() => undefined);
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    if (workspaceTar) {
+      const tar = workspaceTar;
+      await Promise.all(forks.map((f) => f.untar(tar)));
+    }
+    return forks;
+  }
+
+  /** Unpacks a tar into the workspace through a docker exec (works on tmpfs too). */
+  private async untar(tar: Readable | Buffer): Promise<void> {
+    const exec = await this.container.exec({
+      Cmd: ['tar', '-C', WORKSPACE, '-xf', '-', '--no-same-owner'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    const messages = new HeadTailCapture(8192);
+    const parser = new DockerFrameParser((_s, payload) => messages.push(payload));
+    stream.on('data', (c: Buffer) => parser.push(c));
+    const done = new Promise((res) => {
+      stream.on('end', res);
+      stream.on('close', res);
+    });
+    if (Buffer.isBuffer(tar)) stream.end(tar);
+    else tar.pipe(stream);
+    await done;
+    const info = await exec.inspect();
+    if (info.ExitCode !== 0) {
+      throw new DrydockError(`copying the repository into the sandbox failed: ${messages.text().trim()}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    untrackOpen(this);
+    this.runner.close();
+    await this.container.remove({ force: true, v: true }).catch((err) => {
+      if (statusOf(err) !== 404) throw err;
+    });
+    if (this.forkImage) {
+      // Fails while other forks of the same image still run; the last one removes it.
+      await this.docker
+        .getImage(this.forkImage)
+        .remove()
+        .catch(() => undefined);
+    }
+  }
+}
+
+function definedOnly(o: ExecOptions): Partial<typeof DEFAULT_LIMITS> {
+  const out: Partial<typeof DEFAULT_LIMITS> = {};
+  for (const k of Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[]) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The repository as a tar, names under `prefix`, owned by root (the container's user). */
+function repoTar(dir: string, prefix: string): Readable {
+  return pack(dir, {
+    map: (h) => ({ ...h, name: `${prefix}${h.name}`, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
+  });
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+
+/**
+ * Labels on everything drydock makes. `drydock.pid` + `drydock.pidstart` (the
+ * process's start time, so a reused pid does not keep a dead run's containers
+ * alive) + `drydock.host` say who owns it; gc removes only what a dead owner left.
+ */
+export const LABEL = {
+  marker: 'drydock',
+  run: 'drydock.run',
+  pid: 'drydock.pid',
+  pidStart: 'drydock.pidstart',
+  host: 'drydock.host',
+} as const;
+
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces); starttime is field 22.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+let defaultRunId: string | null = null;
+
+/** One id per drydock process unless the caller names its run. */
+export function currentRunId(): string {
+  defaultRunId ??= `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
+  return defaultRunId;
+}
+
+export function ownerLabels(runId: string): Record<string, string> {
+  return {
+    [LABEL.marker]: '1',
+    [LABEL.run]: runId,
+    [LABEL.pid]: String(process.pid),
+    [LABEL.pidStart]: processStart(process.pid) ?? '',
+    [LABEL.host]: hostname(),
+  };
+}
+
+/** Whether the process that made something with these labels is still running. */
+export function ownerAlive(labels: Record<string, string> | undefined): boolean {
+  if (!labels) return false;
+  if (labels[LABEL.host] !== hostname()) return true; // Another machine's: not ours to judge.
+  const pid = Number(labels[LABEL.pid]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const start = processStart(pid);
+  if (start === null) return false;
+  return !labels[LABEL.pidStart] || labels[LABEL.pidStart] === start;
+}
+
+export interface GcReport {
+  containersRemoved: string[];
+  imagesRemoved: string[];
+  kept: number;
+}
+
+/** Removes drydock containers and images whose owning drydock process is gone. */
+export async function gcSandboxes(docker: Docker, opts: { runId?: string } = {}): Promise<GcReport> {
+  // Only what sandboxes made (run and owner labels): images that `drydock setup` builds carry
+  // drydock=1 too, and are never gc's to remove.
+  const filters = {
+    label: [`${LABEL.marker}=1`, LABEL.pid, opts.runId ? `${LABEL.run}=${opts.runId}` : LABEL.run],
+  };
+  const report: GcReport = { containersRemoved: [], imagesRemoved: [], kept: 0 };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    if (ownerAlive(c.Labels)) {
+      report.kept++;
+      continue;
+    }
+    try {
+      await docker.getContainer(c.Id).remove({ force: true, v: true });
+      report.containersRemoved.push(c.Id.slice(0, 12));
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+  for (const img of await docker.listImages({ filters })) {
+    if (ownerAlive(img.Labels ?? undefined)) {
+      report.kept++;
+      continue;
+    }
+    try {
+      await docker.getImage(img.Id).remove({ force: false });
+      report.imagesRemoved.push(img.Id.replace(/^sha256:/, '').slice(0, 12));
+    } catch (err) {
+      // 409: still used by a container that a live run owns.
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 409) throw err;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,349 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import { CallCgroup, containerProcsFile, hostPidOf, type ContainerCgroup } from './call-cgroup.js';
+import { DockerFrameParser, LineSplitter } from './docker-frames.js';
+import { HeadTailCapture } from './output-cap.js';
+import { encodeRequest } from './runner-script.js';
+import type { ExecResult, KilledBy } from './types.js';
+
+export interface CallRequest {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  stdin?: Buffer;
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+/** A finished call with its raw captures (readFile needs the exact bytes). */
+export interface CallOutcome {
+  result: ExecResult;
+  stdout: HeadTailCapture;
+}
+
+interface Call {
+  id: string;
+  slot: number;
+  req: CallRequest;
+  cgroup: CallCgroup;
+  started: number;
+  stdout: HeadTailCapture;
+  stderr: HeadTailCapture;
+  readers: net.Socket[];
+  killer: KilledBy | null;
+  timers: NodeJS.Timeout[];
+  exitStatus: number | null;
+  setupError?: Error;
+  resolve: (o: CallOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+const PIDS_POLL_MS = 50;
+/** After the call's process exits and the rest of its cgroup is killed, output must end by then. */
+const DRAIN_MS = 2000;
+
+/**
+ * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode:
+ * makes each call's cgroup, moves the call's stopped process into it, lets it run,
+ * reads its output from the slot fifos, enforces the timeout and the pids limit,
+ * and reads the cgroup's counters when it ends.
+ */
+export class RunnerClient {
+  private readonly calls = new Map<string, Call>();
+  private readonly busySlots = new Set<number>();
+  private seq = 0;
+  private ready: Promise<void>;
+  private markReady!: () => void;
+  private failure: Error | null = null;
+  private procsFile = '';
+  private containerRoot = '';
+  private cgroup: ContainerCgroup | null = null;
+  private fifoDev: number | null = null;
+  /** Lines the runner printed on stderr: only ever bash's own complaints. */
+  readonly runnerErrors: string[] = [];
+
+  constructor(
+    private readonly stream: Duplex,
+    private readonly tag: string,
+  ) {
+    let failReady!: (e: Error) => void;
+    this.ready = new Promise((res, rej) => {
+      this.markReady = res;
+      failReady = rej;
+    });
+    this.ready.catch(() => undefined);
+    const lines = new LineSplitter((l) => this.onLine(l));
+    const parser = new DockerFrameParser((s, payload) => {
+      if (s === 1) lines.push(payload);
+      else if (this.runnerErrors.length < 50) this.runnerErrors.push(payload.toString('utf8').trim());
+    });
+    stream.on('data', (c: Buffer) => parser.push(c));
+    const gone = (why: string) => {
+      const err = new Error(why);
+      failReady(err);
+      this.fail(err);
+    };
+    stream.on('end', () => gone('the runner ended'));
+    stream.on('close', () => gone('the runner stream closed'));
+    stream.on('error', (e) => gone(e.message));
+  }
+
+  /** Set by the sandbox to turn a raw stream failure into its typed error. */
+  onGone: (err: Error) => Error = (e) => e;
+
+  /** Where the container is on this host; known once it has started. */
+  attachHost(containerRoot: string, cgroup: ContainerCgroup): void {
+    this.containerRoot = containerRoot;
+    this.cgroup = cgroup;
+    this.procsFile = containerProcsFile(cgroup);
+    // The fifos must sit on the sandbox's own tmpfs: a call could otherwise swap
+    // one for a symlink that the host would follow into its own filesystem.
+    this.fifoDev = fstatDev(`${containerRoot}/run/drydock`);
+  }
+
+  async waitReady(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.ready,
+      new Promise((_, rej) => {
+        timer = setTimeout(() => rej(new Error('the runner did not start in time')), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  exec(req: CallRequest): Promise<CallOutcome> {
+    if (this.failure) return Promise.reject(this.onGone(this.failure));
+    if (!this.cgroup) return Promise.reject(new Error('the runner is not attached to its container'));
+    const id = `c${++this.seq}`;
+    let slot = 0;
+    while (this.busySlots.has(slot)) slot++;
+    this.busySlots.add(slot);
+    const cgroup = new CallCgroup(this.cgroup, `drydock-call-${this.tag}-${id}`);
+    return new Promise<CallOutcome>((resolve, reject) => {
+      const call: Call = {
+        id,
+        slot,
+        req,
+        cgroup,
+        started: performance.now(),
+        stdout: new HeadTailCapture(req.maxOutputBytes),
+        stderr: new HeadTailCapture(req.maxOutputBytes),
+        readers: [],
+        killer: null,
+        timers: [],
+        exitStatus: null,
+        resolve,
+        reject,
+      };
+      this.calls.set(id, call);
+      call.timers.push(setTimeout(() => this.kill(call, 'timeout'), req.timeoutMs));
+      this.stream.write(
+        encodeRequest({
+          id,
+          slot,
+          hold: true,
+          input: req.stdin !== undefined,
+          cwd: req.cwd,
+          env: req.env,
+          command: req.command,
+        }),
+      );
+      // Made while the request travels: the call's process waits at its gate meanwhile.
+      try {
+        cgroup.create(req);
+      } catch (err) {
+        call.setupError = err instanceof Error ? err : new Error(String(err));
+      }
+    }).finally(() => {
+      this.busySlots.delete(slot);
+      setImmediate(() => this.removeCgroup(cgroup));
+    });
+  }
+
+  private removeCgroup(cg: CallCgroup, attempt = 0): void {
+    if (cg.remove() || attempt > 40) return;
+    // Killed processes take a moment to be reaped before the cgroup can go.
+    cg.killAll();
+    setTimeout(() => this.removeCgroup(cg, attempt + 1), 25).unref();
+  }
+
+  private onLine(line: string): void {
+    const [kind, a, b] = line.split(' ');
+    if (kind === 'R') this.markReady();
+    else if (kind === 'P' && a && b) this.onStarted(a, Number(b));
+    else if (kind === 'X' && a && b) this.onExited(a, Number(b));
+  }
+
+  private onStarted(id: string, containerPid: number): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    let hostPid: number | null = null;
+    try {
+      if (call.setupError) throw call.setupError;
+      const base = `${this.containerRoot}/run/drydock/${call.slot}`;
+      const flags = constants.O_NONBLOCK | constants.O_NOFOLLOW;
+      const outFd = this.openFifo(`${base}.o`, constants.O_RDONLY | flags);
+      const errFd = this.openFifo(`${base}.e`, constants.O_RDONLY | flags);
+      // O_RDWR: opening never blocks, and the runner's read-open of the fifo completes.
+      const inFd = call.req.stdin ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
+      hostPid = hostPidOf(containerPid, this.procsFile);
+      if (hostPid === null) throw new Error(`call process ${containerPid} not found`);
+      call.cgroup.add(hostPid);
+      waitStopped(hostPid);
+      for (const [fd, capture] of [
+        [outFd, call.stdout],
+        [errFd, call.stderr],
+      ] as const) {
+        const sock = new net.Socket({ fd, readable: true, writable: false });
+        sock.on('data', (c: Buffer) => capture.push(c));
+        sock.on('error', () => undefined);
+        call.readers.push(sock);
+      }
+      if (inFd !== null && call.req.stdin) {
+        const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
+        sock.on('error', () => undefined);
+        sock.write(call.req.stdin, () => sock.destroy());
+      }
+      if (call.killer) call.cgroup.killAll();
+      try {
+        process.kill(hostPid, 'SIGCONT');
+      } catch {
+        // Already gone: its exit line follows.
+      }
+      call.timers.push(
+        setInterval(() => {
+          if (call.cgroup.pidsLimitHit()) this.kill(call, 'pids');
+        }, PIDS_POLL_MS),
+      );
+    } catch (err) {
+      call.cgroup.killAll();
+      if (hostPid !== null) {
+        try {
+          process.kill(hostPid, 'SIGKILL');
+        } catch {
+          // Gone.
+        }
+      }
+      this.finish(call, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private openFifo(path: string, flags: number): number {
+    const fd = openSync(path, flags);
+    const st = fstatSync(fd);
+    if (!st.isFIFO() || st.dev !== this.fifoDev) {
+      closeSync(fd);
+      throw new Error(`${path} is not the sandbox's own fifo`);
+    }
+    return fd;
+  }
+
+  private kill(call: Call, why: KilledBy): void {
+    if (call.exitStatus !== null) return;
+    call.killer ??= why;
+    call.cgroup.killAll();
+  }
+
+  private onExited(id: string, status: number): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    call.exitStatus = status;
+    // A call's processes do not outlive it: what it left running goes with it.
+    call.cgroup.killAll();
+    const ended = call.readers.map(
+      (r) =>
+        new Promise<void>((res) => {
+          if (r.readableEnded || r.destroyed) return res();
+          r.once('end', () => res());
+          r.once('close', () => res());
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    void Promise.race([Promise.all(ended), new Promise((res) => (timer = setTimeout(res, DRAIN_MS)))]).then(
+      () => {
+        clearTimeout(timer);
+        this.finish(call, null);
+      },
+    );
+  }
+
+  private finish(call: Call, error: Error | null): void {
+    if (!this.calls.delete(call.id)) return;
+    for (const t of call.timers) clearTimeout(t);
+    for (const r of call.readers) r.destroy();
+    if (error) return call.reject(error);
+    const usage = call.cgroup.usage();
+    const killedBy: KilledBy | null =
+      call.killer ?? (usage.oomKills > 0 ? 'oom' : usage.pidsLimitHits > 0 ? 'pids' : null);
+    call.resolve({
+      stdout: call.stdout,
+      result: {
+        exitCode: call.exitStatus ?? -1,
+        stdout: call.stdout.text(),
+        stderr: call.stderr.text(),
+        truncated: call.stdout.bytesCut > 0 || call.stderr.bytesCut > 0,
+        stdoutBytesCut: call.stdout.bytesCut,
+        stderrBytesCut: call.stderr.bytesCut,
+        wallMs: performance.now() - call.started,
+        cpuMs: usage.cpuMs,
+        peakMemoryBytes: usage.peakMemoryBytes,
+        killedBy,
+        mode: 'per-call-cgroup',
+      },
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const call of [...this.calls.values()]) {
+      call.cgroup.killAll();
+      this.finish(call, this.onGone(err));
+    }
+  }
+
+  /** Ends the runner: closing its stdin makes it exit. */
+  close(): void {
+    this.failure ??= new Error('closed');
+    this.stream.end();
+    this.stream.destroy();
+  }
+}
+
+function fstatDev(path: string): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    return fstatSync(fd).dev;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The call's process stops itself before running anything; it must be stopped
+ * before SIGCONT, or the CONT could come first and be lost. This takes microseconds,
+ * so a short spin beats a timer.
+ */
+function waitStopped(hostPid: number): void {
+  const deadline = performance.now() + 2000;
+  while (performance.now() < deadline) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${hostPid}/stat`, 'utf8');
+    } catch {
+      return;
+    }
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'T' || state === 't' || state === 'Z' || state === 'X') return;
+  }
+  throw new Error(`call process ${hostPid} did not reach its start gate`);
+}

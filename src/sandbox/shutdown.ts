@@ -1,0 +1,34 @@
+/**
+ * Closes open sandboxes when drydock is interrupted (SIGINT, SIGTERM), so a Ctrl-C
+ * leaves no container behind. SIGKILL cannot be caught: `drydock sandbox gc` and
+ * the runner (which exits when drydock's end of its stdin closes) cover that.
+ */
+interface Closable {
+  close(): Promise<void>;
+}
+
+const open = new Set<Closable>();
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      const all = [...open];
+      void Promise.allSettled(all.map((s) => s.close())).then(() => process.exit(code));
+    });
+  }
+}
+
+export function trackOpen(s: Closable): void {
+  install();
+  open.add(s);
+}
+
+export function untrackOpen(s: Closable): void {
+  open.delete(s);
+}

@@ -1,0 +1,11 @@
+declare module 'tar-fs' {
+  import type { Readable } from 'node:stream';
+  interface Header {
+    name: string;
+    uid?: number;
+    gid?: number;
+    uname?: string;
+    gname?: string;
+  }
+  export function pack(dir: string, opts?: { map?: (h: Header) => Header }): Readable;
+}

@@ -1,0 +1,95 @@
+/** Limits for one `exec`. Every field is optional; `DEFAULT_LIMITS` fills the gaps. */
+export interface ExecLimits {
+  /** Memory (RSS + page cache) the call's processes may use together, in bytes. */
+  memoryBytes?: number;
+  /** CPU time per wall second, in cores (0.5 = half a core). */
+  cpus?: number;
+  /** Processes and threads the call may have alive at once. */
+  pids?: number;
+  /** Wall-clock time before the call's whole process tree is killed, in ms. */
+  timeoutMs?: number;
+  /** Bytes of stdout and of stderr (each) kept; the rest is cut from the middle. */
+  maxOutputBytes?: number;
+}
+
+export const DEFAULT_LIMITS: Required<ExecLimits> = {
+  memoryBytes: 1024 * 1024 * 1024,
+  cpus: 1,
+  pids: 256,
+  timeoutMs: 120_000,
+  maxOutputBytes: 1024 * 1024,
+};
+
+export interface ExecOptions extends ExecLimits {
+  /** Working directory inside the sandbox; /testbed when absent. */
+  cwd?: string;
+  /** Extra environment for this call only. */
+  env?: Record<string, string>;
+  /** Bytes fed to the command's stdin; /dev/null when absent. */
+  stdin?: string | Buffer;
+}
+
+export type KilledBy = 'oom' | 'timeout' | 'pids';
+
+/**
+ * How per-call limits are enforced:
+ * - `per-call-cgroup`: each call gets its own cgroup under its container's cgroup.
+ * - `container-update`: the container's own limits are set before each call (Docker API).
+ */
+export type ExecMode = 'per-call-cgroup' | 'container-update';
+
+export interface ExecResult {
+  /** The command's exit code; 128 + signal when a signal ended it. */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Whether stdout or stderr lost bytes to the output cap. */
+  truncated: boolean;
+  /** Bytes cut from the middle of stdout and stderr. */
+  stdoutBytesCut: number;
+  stderrBytesCut: number;
+  wallMs: number;
+  cpuMs: number;
+  peakMemoryBytes: number;
+  killedBy: KilledBy | null;
+  /** The mode that enforced this call's limits. */
+  mode: ExecMode;
+}
+
+export type NetworkMode = 'none' | 'bridge';
+
+export interface SandboxSpec {
+  /** Docker image to start from. */
+  image: string;
+  /** A host directory copied (never bound) into the sandbox at /testbed. */
+  repo?: string;
+  /** `none` (default) or `bridge` when a task must install packages. */
+  network?: NetworkMode;
+  /** Default limits for this sandbox's calls; each exec may override them. */
+  limits?: ExecLimits;
+  /**
+   * Size limit of the writable workspace /testbed, in bytes. overlay2 on ext4 (this
+   * project's usual host) cannot limit a container's layer, so /testbed becomes a
+   * size-limited tmpfs; see README.
+   */
+  workspaceBytes?: number;
+  /** Extra environment for every call. Nothing of drydock's own environment is passed. */
+  env?: Record<string, string>;
+  /** Force a mode (tests and `--mode`); detected when absent. */
+  mode?: ExecMode;
+  /** Groups this sandbox's containers for `gc` and reports; one id per drydock run. */
+  runId?: string;
+}
+
+/** What other layers (tools, lsp, agent) hold: DockerSandbox is the one implementation. */
+export interface Sandbox {
+  readonly id: string;
+  readonly mode: ExecMode;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** The workspace's changes against HEAD, new files included. */
+  diff(): Promise<string>;
+  fork(n: number): Promise<Sandbox[]>;
+  close(): Promise<void>;
+}

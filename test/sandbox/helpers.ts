@@ -1,0 +1,46 @@
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { LABEL } from '../../src/sandbox/index.js';
+
+/** The image sandbox tests run in: DRYDOCK_TEST_IMAGE, else drydock/base:latest. */
+export function testImage(): string {
+  return process.env.DRYDOCK_TEST_IMAGE ?? 'drydock/base:latest';
+}
+
+export const docker = new Docker();
+
+/** Whether a Docker engine answers and has the test image. */
+export async function engineReady(): Promise<boolean> {
+  try {
+    await docker.ping();
+    await docker.getImage(testImage()).inspect();
+    return true;
+  } catch (err) {
+    console.warn(`sandbox engine tests skipped: ${(err as Error).message}`);
+    return false;
+  }
+}
+
+/** A run id of this test file's own, so cleanup touches only what it started. */
+export function testRunId(name: string): string {
+  return `test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Removes every container and image this test run made, whatever state they are in. */
+export async function removeRun(runId: string): Promise<void> {
+  const filters = { label: [`${LABEL.run}=${runId}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+  }
+  for (const img of await docker.listImages({ filters })) {
+    await docker
+      .getImage(img.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
+
+export const MB = 1024 * 1024;
