@@ -2,8 +2,13 @@ import {
   detectCgroupHost,
   dockerClient,
   engineAddress,
+  imageRef,
   imageStatuses,
+  LANGUAGE_SERVER_BIN,
+  LANGUAGE_SERVERS,
+  LANGUAGE_SERVERS_LABEL,
   pingEngine,
+  sandboxExecMode,
   type ImageOptions,
 } from '../sandbox/index.js';
 
@@ -48,6 +53,16 @@ export async function runChecks(imageOptions: ImageOptions): Promise<Check[]> {
     cg.version === null ? cg.detail : `cgroup v${cg.version}: ${cg.detail}`,
     'per-tool-call limits need a writable cgroup filesystem on the engine host (run drydock as root there); without it sandboxes fall back to container-wide limits',
   );
+  if (engine) {
+    const mode = await sandboxExecMode(docker);
+    add(
+      'exec-mode',
+      mode.mode === 'per-call-cgroup',
+      false,
+      `${mode.mode}: ${mode.reason}`,
+      'run drydock as root on the engine host with a writable cgroup filesystem to get per-call limits',
+    );
+  }
 
   if (engine) {
     for (const image of await imageStatuses(docker, imageOptions)) {
@@ -63,13 +78,29 @@ export async function runChecks(imageOptions: ImageOptions): Promise<Check[]> {
     add('images', false, true, 'cannot check images without a Docker engine', 'run `drydock setup`');
   }
 
-  add(
-    'language-servers',
-    false,
-    false,
-    'not built yet: the images carry no language server, so edits get no diagnostics reward',
-    'nothing to do yet; this arrives with the language-server layer (README, "Not built yet")',
-  );
+  if (engine) {
+    const found: string[] = [];
+    for (const name of ['python', 'node'] as const) {
+      const labels = await docker
+        .getImage(imageRef(name))
+        .inspect()
+        .then((i) => i.Config.Labels ?? {})
+        .catch(() => ({}) as Record<string, string>);
+      if (labels[LANGUAGE_SERVERS_LABEL] === JSON.stringify(LANGUAGE_SERVERS)) found.push(name);
+    }
+    const servers = Object.entries(LANGUAGE_SERVERS)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    add(
+      'language-servers',
+      found.length === 2,
+      true,
+      found.length === 2
+        ? `${servers} in drydock/python and drydock/node (${LANGUAGE_SERVER_BIN})`
+        : `missing from ${['python', 'node'].filter((n) => !found.includes(n)).join(' and ')} (want ${servers})`,
+      'run `drydock setup`',
+    );
+  }
 
   const baseUrl = process.env.OPENAI_BASE_URL;
   const model = process.env.DRYDOCK_MODEL;

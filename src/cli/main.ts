@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
+import { registerShowCommand } from './commands/show.js';
+import { registerModelCommand } from './commands/model.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerSetupCommand(program);
   registerDoctorCommand(program);
   registerSandboxCommand(program);
+  registerShowCommand(program);
+  registerModelCommand(program);
   return program;
 }
 

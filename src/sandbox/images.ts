@@ -29,6 +29,21 @@ export type ImageName = 'base' | 'python' | 'node';
 export const IMAGE_NAMES: readonly ImageName[] = ['base', 'python', 'node'];
 export type BaseSource = 'auto' | 'registry' | 'debootstrap';
 
+/**
+ * Language servers baked into drydock/base (so every language image has them),
+ * pinned so that diagnostics, and so rewards, are reproducible. They run on a
+ * Node.js of their own under /opt/drydock; wrappers are in LANGUAGE_SERVER_BIN.
+ */
+export const LANGUAGE_SERVERS = {
+  pyright: '1.1.414',
+  'typescript-language-server': '5.1.2',
+  typescript: '5.9.3',
+  node: '22',
+} as const;
+export const LANGUAGE_SERVER_BIN = '/opt/drydock/bin';
+/** Label on drydock/base, inherited by every language image: the pinned servers, as JSON. */
+export const LANGUAGE_SERVERS_LABEL = 'drydock.language-servers';
+
 export interface ImageOptions {
   /** PEM certificate files to trust inside images; default: the host's HOST_CA_DIR/*.crt. */
   caCerts?: string[];
@@ -80,7 +95,16 @@ export async function buildImages(docker: Docker, opts: ImageOptions = {}): Prom
     }
     progress.step(`image drydock/${name}: building (${hash})`);
     const parentRef = name === 'base' ? parent.ref : `drydock/base:${baseHash}`;
-    await buildOne(docker, name, ref, hash, parentRef, inputs.extraFiles, opts, progress);
+    await buildOne(
+      docker,
+      name,
+      ref,
+      hash,
+      { BASE_IMAGE: parentRef, ...inputs.buildArgs },
+      inputs.extraFiles,
+      opts,
+      progress,
+    );
     await tagLatest(docker, ref, name);
     await removeStale(docker, name, ref);
     results.push({ name, ref, hash, present: true, built: true, detail: `built from ${parentRef}` });
@@ -335,24 +359,32 @@ function imageInputs(
   opts: ImageOptions,
   certs: Cert[],
   parent: string,
-): { parts: string[]; extraFiles: (ctx: string) => void } {
+): { parts: string[]; buildArgs: Record<string, string>; extraFiles: (ctx: string) => void } {
   const parts = [`image:${name}`, `parent:${parent}`, ...dirParts(join(IMAGES_DIR, name))];
   if (name === 'base') {
     for (const c of certs) parts.push(`cert:${c.name}:${c.content}`);
+    const buildArgs = {
+      PYRIGHT_VERSION: LANGUAGE_SERVERS.pyright,
+      TS_LANGUAGE_SERVER_VERSION: LANGUAGE_SERVERS['typescript-language-server'],
+      TYPESCRIPT_VERSION: LANGUAGE_SERVERS.typescript,
+    };
+    parts.push(`servers:${JSON.stringify(LANGUAGE_SERVERS)}`, `arch:${process.arch}`);
     return {
       parts,
+      buildArgs,
       extraFiles: (ctx) => {
         mkdirSync(join(ctx, 'certs'), { recursive: true });
         for (const c of certs) copyFileSync(c.path, join(ctx, 'certs', c.name));
+        packNode(ctx, LANGUAGE_SERVERS.node);
       },
     };
   }
   if (name === 'node') {
     const version = opts.nodeVersion ?? '22';
     parts.push(`node:${version}`, `arch:${process.arch}`);
-    return { parts, extraFiles: (ctx) => packNode(ctx, version) };
+    return { parts, buildArgs: {}, extraFiles: (ctx) => packNode(ctx, version) };
   }
-  return { parts, extraFiles: () => {} };
+  return { parts, buildArgs: {}, extraFiles: () => {} };
 }
 
 /** Packs the official Node binaries and npm from the npm registry into the build context. */
@@ -388,7 +420,7 @@ async function buildOne(
   name: ImageName,
   ref: string,
   hash: string,
-  parentRef: string,
+  buildArgs: Record<string, string> & { BASE_IMAGE: string },
   extraFiles: (ctx: string) => void,
   opts: ImageOptions,
   progress: Progress,
@@ -405,12 +437,13 @@ async function buildOne(
       drydock: '1',
       'drydock.image': name,
       'drydock.inputs': hash,
-      'drydock.parent': parentRef,
+      'drydock.parent': buildArgs.BASE_IMAGE,
     };
     if (name === 'node') labels['drydock.node-version'] = opts.nodeVersion ?? '22';
+    if (name === 'base') labels[LANGUAGE_SERVERS_LABEL] = JSON.stringify(LANGUAGE_SERVERS);
     const stream = await docker.buildImage(
       { context: ctx, src: listFiles(ctx).map((f) => relative(ctx, f)) },
-      { t: ref, buildargs: { BASE_IMAGE: parentRef }, labels, rm: true, forcerm: true, pull: false },
+      { t: ref, buildargs: buildArgs, labels, rm: true, forcerm: true, pull: false },
     );
     const tail: string[] = [];
     await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HOST_CA_DIR, IMAGE_NAMES, imageRef, imageStatuses } from '../../src/sandbox/index.js';
+import {
+  HOST_CA_DIR,
+  IMAGE_NAMES,
+  imageRef,
+  imageStatuses,
+  LANGUAGE_SERVER_BIN,
+  LANGUAGE_SERVERS,
+} from '../../src/sandbox/index.js';
 import { drydock } from '../helpers/cli.js';
 import { docker, runInImage } from '../helpers/containers.js';
 
@@ -103,6 +110,20 @@ describe('sandbox images', () => {
     expect(r.exitCode, r.output).toBe(0);
     expect(r.output).toMatch(/python3/);
     expect(r.output).toMatch(/pytest \d+/);
+  });
+
+  it("the pinned language servers run in both language images, with no node on the project's PATH in drydock/python", async () => {
+    for (const name of ['python', 'node'] as const) {
+      const r = await runInImage(
+        imageRef(name),
+        `${LANGUAGE_SERVER_BIN}/pyright --version && ${LANGUAGE_SERVER_BIN}/typescript-language-server --version && (command -v node || echo no-node)`,
+      );
+      expect(r.exitCode, r.output).toBe(0);
+      const lines = r.output.trim().split('\n');
+      expect(lines[0]).toBe(`pyright ${LANGUAGE_SERVERS.pyright}`);
+      expect(lines[1]).toBe(LANGUAGE_SERVERS['typescript-language-server']);
+      expect(lines[2]).toBe(name === 'python' ? 'no-node' : '/usr/local/bin/node');
+    }
   });
 
   const hostCerts = (() => {

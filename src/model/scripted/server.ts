@@ -1,0 +1,318 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { DrydockError } from '../../core/index.js';
+import {
+  loadScript,
+  parseScript,
+  type Script,
+  type ScriptFailure,
+  type ScriptInput,
+  type ScriptReply,
+} from './script.js';
+
+interface WireMessage {
+  role: string;
+  content?: unknown;
+  tool_calls?: unknown;
+  tool_call_id?: string;
+}
+
+interface WireRequest {
+  model?: string;
+  messages?: WireMessage[];
+  n?: number;
+  stream?: boolean;
+  tools?: unknown[];
+}
+
+export interface RecordedRequest {
+  path: string;
+  body: WireRequest;
+  /** Which turn answered (index into script.turns), or null for failures and refusals. */
+  turn: number | null;
+  /** What was sent back: 'reply', 'http 429', 'reset', 'hang', 'refused'. */
+  outcome: string;
+}
+
+export interface ScriptedServerOptions {
+  /** A script file (YAML or JSON), or a script object. */
+  script: string | ScriptInput;
+  /** Only loopback is allowed; default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+}
+
+function estimate(value: unknown): number {
+  return Math.ceil(JSON.stringify(value ?? '').length / 4);
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String(p.text) : '')).join('');
+  return '';
+}
+
+/**
+ * An OpenAI-compatible chat-completions server on loopback that answers from a script, so
+ * tests and model-less runs exercise the real client, protocol and retry paths. Every reply
+ * names its model `scripted:<name>` so nothing made with it can pass for a real model's work.
+ */
+export class ScriptedModelServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly used = new Set<number>();
+  /** Failures still to inject, per turn, flattened by `times`. */
+  private readonly pendingFailures: ScriptFailure[][];
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private completions = 0;
+
+  private constructor(
+    readonly script: Script,
+    readonly model: string,
+    private readonly server: Server,
+  ) {
+    this.pendingFailures = script.turns.map((t) =>
+      t.fail.flatMap((f) => Array.from({ length: f.times }, () => f)),
+    );
+  }
+
+  static async start(options: ScriptedServerOptions): Promise<ScriptedModelServer> {
+    const host = options.host ?? '127.0.0.1';
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+      throw new DrydockError(
+        `the scripted model only listens on loopback, not ${host}`,
+        'use --host 127.0.0.1',
+        'SCRIPT_HOST',
+      );
+    const { script, name } =
+      typeof options.script === 'string'
+        ? loadScript(options.script)
+        : (() => {
+            const s = parseScript(options.script);
+            return { script: s, name: `scripted:${s.model ?? 'inline'}` };
+          })();
+    const server = createServer();
+    const instance = new ScriptedModelServer(script, name, server);
+    server.on('request', (req, res) => instance.handle(req, res));
+    server.on('connection', (socket) => {
+      instance.sockets.add(socket);
+      socket.on('close', () => instance.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) =>
+        reject(
+          new DrydockError(
+            `scripted model cannot listen on ${host}:${options.port ?? 0}: ${err.message}`,
+            'pick another --port',
+            'SCRIPT_LISTEN',
+          ),
+        ),
+      );
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    return instance;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The base URL to give an OpenAI client (ends with /v1). */
+  get baseURL(): string {
+    const addr = this.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}/v1`;
+  }
+
+  /** Turns not yet used (repeating turns are never used up). */
+  remainingTurns(): number {
+    return this.script.turns.filter((t, i) => t.repeat || !this.used.has(i)).length;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (req.method === 'GET' && path === '/v1/models') {
+        return this.json(res, 200, {
+          object: 'list',
+          data: [{ id: this.model, object: 'model', created: 0, owned_by: 'drydock-scripted' }],
+        });
+      }
+      if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+        return this.error(
+          res,
+          404,
+          `the scripted model serves POST /v1/chat/completions and GET /v1/models, not ${req.method} ${path}`,
+          'not_found',
+        );
+      }
+      let body: WireRequest;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WireRequest;
+      } catch (err) {
+        this.requests.push({ path, body: {}, turn: null, outcome: 'refused' });
+        return this.error(res, 400, `request body is not JSON: ${(err as Error).message}`, 'invalid_json');
+      }
+      this.completion(path, body, res);
+    });
+  }
+
+  private completion(path: string, body: WireRequest, res: ServerResponse): void {
+    const record = (turn: number | null, outcome: string) =>
+      this.requests.push({ path, body, turn, outcome });
+    if (body.stream) {
+      record(null, 'refused');
+      return this.error(
+        res,
+        400,
+        'the scripted model does not stream; send "stream": false',
+        'unsupported_parameter',
+        'stream',
+      );
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      record(null, 'refused');
+      return this.error(res, 400, '"messages" must be a non-empty array', 'invalid_request', 'messages');
+    }
+    const index = this.pickTurn(body.messages);
+    if (index === null) {
+      record(null, 'refused');
+      const last = body.messages.at(-1);
+      return this.error(
+        res,
+        400,
+        `scripted model ${this.model}: no turn left in the script for this request ` +
+          `(${this.used.size} of ${this.script.turns.length} turns used; last message, ${last?.role}: ` +
+          `${JSON.stringify(textOf(last?.content).slice(0, 120))})`,
+        'script_exhausted',
+      );
+    }
+    const failure = this.pendingFailures[index]?.shift();
+    if (failure) return this.fail(failure, res, (outcome) => record(null, outcome));
+    const turn = this.script.turns[index]!;
+    if (!turn.repeat) this.used.add(index);
+    record(index, 'reply');
+    const n = this.script.supports_n ? Math.max(1, body.n ?? 1) : 1;
+    const replies: ScriptReply[] = turn.choices ?? [
+      { content: turn.content, tool_calls: turn.tool_calls, finish_reason: turn.finish_reason },
+    ];
+    this.completions += 1;
+    const choices = Array.from({ length: n }, (_, i) => {
+      const r = replies[i % replies.length]!;
+      const toolCalls = (r.tool_calls ?? []).map((c, j) => ({
+        id: c.id ?? `call_${this.completions}_${i}_${j}`,
+        type: 'function',
+        function: {
+          name: c.name,
+          arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+        },
+      }));
+      return {
+        index: i,
+        message: {
+          role: 'assistant',
+          content: r.content ?? null,
+          refusal: null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: r.finish_reason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
+        logprobs: null,
+      };
+    });
+    const prompt = turn.usage?.prompt_tokens ?? estimate(body.messages);
+    const completion = turn.usage?.completion_tokens ?? estimate(choices.map((c) => c.message));
+    this.json(res, 200, {
+      id: `chatcmpl-scripted-${this.completions}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: this.model,
+      system_fingerprint: 'drydock-scripted',
+      choices,
+      ...(turn.usage === null
+        ? {}
+        : {
+            usage: {
+              prompt_tokens: prompt,
+              completion_tokens: completion,
+              total_tokens: prompt + completion,
+            },
+          }),
+    });
+  }
+
+  /** The first unused turn, in script order, whose `match` (if any) fits the last message. */
+  private pickTurn(messages: WireMessage[]): number | null {
+    for (const [i, turn] of this.script.turns.entries()) {
+      if (this.used.has(i) && !turn.repeat) continue;
+      if (turn.match === undefined) return i;
+      const last = [...messages]
+        .reverse()
+        .find((m) =>
+          turn.match_role === 'any' ? m.role === 'user' || m.role === 'tool' : m.role === turn.match_role,
+        );
+      if (last && new RegExp(turn.match).test(textOf(last.content))) return i;
+    }
+    return null;
+  }
+
+  private fail(f: ScriptFailure, res: ServerResponse, record: (outcome: string) => void): void {
+    if (f.reset) {
+      record('reset');
+      res.socket?.destroy();
+      return;
+    }
+    if (f.hang_ms !== undefined) {
+      record('hang');
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        res.socket?.destroy();
+      }, f.hang_ms);
+      this.timers.add(timer);
+      return;
+    }
+    const status = f.status ?? 500;
+    record(`http ${status}`);
+    const headers: Record<string, string> = {};
+    if (f.retry_after !== undefined) headers['retry-after'] = String(f.retry_after);
+    if (f.retry_after_ms !== undefined) headers['retry-after-ms'] = String(f.retry_after_ms);
+    const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request';
+    this.error(res, status, f.message ?? `scripted failure: HTTP ${status}`, type, null, headers);
+  }
+
+  private json(
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    const text = JSON.stringify(payload);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  private error(
+    res: ServerResponse,
+    status: number,
+    message: string,
+    code: string,
+    param: string | null = null,
+    headers: Record<string, string> = {},
+  ): void {
+    const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    this.json(res, status, { error: { message, type, param, code } }, headers);
+  }
+}
