@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerSetupCommand(program);
   registerDoctorCommand(program);
+  registerDemoCommand(program);
   registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);

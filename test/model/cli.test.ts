@@ -50,14 +50,12 @@ describe('drydock model', () => {
     }
   });
 
-  it('serve-scripted: prints a base URL a real client can use, and stops on SIGINT', async () => {
+  it('serve-scripted: prints a base URL a real client can use, and stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       [
-        fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url)),
-        fileURLToPath(new URL('../fixtures/cli/entry.ts', import.meta.url)),
-        // vite-node takes options of its own (it has a --script too): ours go after --.
-        '--',
+        // The built CLI, as a user runs it (npm test builds first).
+        fileURLToPath(new URL('../../bin/drydock.js', import.meta.url)),
         'model',
         'serve-scripted',
         '--script',
@@ -80,8 +78,7 @@ describe('drydock model', () => {
     const reply = await client.complete({ messages: [{ role: 'user', content: 'hi' }] });
     expect(reply.model).toBe('scripted:two-turns');
     expect(reply.scripted).toBe(true);
-    // SIGINT, not SIGTERM: vite-node's dev server traps SIGTERM and exits by itself.
-    child.kill('SIGINT');
+    child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
     expect(stderr).toMatch(/SCRIPTED model scripted:two-turns/);

@@ -124,9 +124,9 @@ describe('trajectory', () => {
     const child = spawn(
       process.execPath,
       [
-        fileURLToPath(new URL('../../node_modules/vite-node/vite-node.mjs', import.meta.url)),
+        '--import',
+        'tsx',
         fileURLToPath(new URL('../fixtures/trajectory/killable-run.ts', import.meta.url)),
-        '--',
         runsDir,
         'killed',
       ],

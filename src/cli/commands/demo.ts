@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DrydockError } from '../../core/index.js';
+import { imageRef, openSandbox, type ExecResult } from '../../sandbox/index.js';
+import { runChecks } from '../doctor.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+/**
+ * What `npm run demo` runs after `drydock setup`. The agent (`drydock fix`) is
+ * not built yet, so this shows the parts that are, on a bundled example, and
+ * says plainly what is missing.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      "show what is built on the bundled example examples/calc: the doctor checks, then the example's tests run in a sandbox under per-call limits (the agent itself, drydock fix, is not built yet)",
+    )
+    .option('--example <name>', 'example under examples/', 'calc')
+    .action(async (flags: { example: string }) => {
+      const dir = `${EXAMPLES}${flags.example}`;
+      if (!existsSync(`${dir}/ISSUE.md`)) {
+        throw new DrydockError(
+          `no example named ${flags.example} (looked for ${dir}/ISSUE.md)`,
+          'use --example calc',
+        );
+      }
+      const say = (s = '') => process.stdout.write(`${s}\n`);
+      say('drydock demo');
+      say('NOTE: the agent (drydock fix) is not built yet; this demo shows the parts that are built.');
+      say();
+
+      say('1. doctor');
+      const checks = await runChecks({});
+      for (const c of checks)
+        say(`   ${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'} ${c.name}: ${c.detail}`);
+      if (checks.some((c) => c.required && !c.ok)) {
+        throw new DrydockError(
+          'a required check failed',
+          'run `drydock setup`, then `drydock doctor` for the fixes',
+        );
+      }
+      say();
+
+      const issue = readFileSync(`${dir}/ISSUE.md`, 'utf8').trim();
+      say(`2. the issue (examples/${flags.example}/ISSUE.md)`);
+      for (const line of issue.split('\n')) say(`   | ${line}`);
+      say();
+
+      say(`3. the example's tests, in a sandbox (${imageRef('python')}, network none, repository copied in)`);
+      const sandbox = await openSandbox({ image: imageRef('python'), repo: dir });
+      try {
+        await sandbox.exec('git init -q && git add -A && git commit -qm "example at its starting point"');
+        const run = await sandbox.exec('python -m pytest -q -p no:cacheprovider 2>&1', {
+          memoryBytes: 512 * 1024 * 1024,
+          pids: 256,
+          timeoutMs: 60_000,
+          env: { PYTHONDONTWRITEBYTECODE: '1' },
+        });
+        for (const line of run.stdout.trimEnd().split('\n').slice(-6)) say(`   | ${line}`);
+        say(`   ${usage(run)}`);
+        const diff = await sandbox.diff();
+        say(
+          `   the sandbox's diff against the example: ${diff.trim() ? 'changed' : 'none (nothing was edited)'}`,
+        );
+      } finally {
+        await sandbox.close();
+      }
+      say();
+      say('Not built yet: drydock fix (localize, repair, validate, select), so no patch is proposed here.');
+      say('See README.md, "Not built yet".');
+    });
+}
+
+function usage(r: ExecResult): string {
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+  return (
+    `exit ${r.exitCode}; wall ${Math.round(r.wallMs)} ms, cpu ${Math.round(r.cpuMs)} ms, peak memory ${mb(r.peakMemoryBytes)}` +
+    `, killed by ${r.killedBy ?? 'nothing'}; limits enforced per call (${r.mode})`
+  );
+}
