@@ -2,8 +2,10 @@ import Docker from 'dockerode';
 
 /**
  * Fails the run if tests left a drydock container or a dangling image behind.
- * Containers are counted only if created after the run started, so an
- * unrelated sandbox on a developer's machine does not fail the suite.
+ * Only what was created after the run started counts. Under CI (CI=true)
+ * nothing else uses the engine, so a leak fails the run; on a developer's
+ * machine other drydock runs may be building at the same time, so it is a
+ * warning there.
  */
 export default async function setup() {
   const docker = new Docker();
@@ -29,6 +31,11 @@ export default async function setup() {
       );
     if (newDangling.length)
       problems.push(`dangling images left behind: ${newDangling.map((i) => i.Id.slice(7, 19)).join(', ')}`);
-    if (problems.length) throw new Error(`tests leaked Docker resources: ${problems.join('; ')}`);
+    if (!problems.length) return;
+    const message = `tests leaked Docker resources: ${problems.join('; ')}`;
+    if (process.env.CI) throw new Error(message);
+    console.warn(
+      `warning: ${message} (fails under CI=true; other drydock runs on this machine may explain it)`,
+    );
   };
 }
