@@ -1,0 +1,172 @@
+import { issueMentions, type IssueMentions } from './mentions.js';
+import type { Chunk, SymbolIndex } from './symbol-index.js';
+import { codeTokens, termFrequencies } from './tokens.js';
+
+export interface RankedFile {
+  path: string;
+  score: number;
+  /** Why it ranks: `bm25`, `chunk`, `named path`, `stack frame`, `defines X`, `folder X`. */
+  reasons: string[];
+}
+
+export interface RankedChunk extends Chunk {
+  score: number;
+}
+
+export interface Retrieval {
+  files: RankedFile[];
+  chunks: RankedChunk[];
+  mentions: IssueMentions;
+}
+
+export interface RetrieveOptions {
+  /** How many files to return. Default 10. */
+  k?: number;
+  /** How many symbol-level chunks to return. Default 20. */
+  chunks?: number;
+  /** Score multiplier for test files that the issue does not name: an issue's fix is rarely in its tests. Default 0.6. */
+  testFileWeight?: number;
+}
+
+// Weights of the score's parts; each part is normalized to at most 1 first.
+const CHUNK_WEIGHT = 0.5;
+const NAMED_PATH = 1.0;
+const STACK_FRAME = 1.0;
+const DEFINES_NAMED = 0.6;
+const NAMED_FOLDER = 0.5;
+
+const TEST_PATH =
+  /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)test_[^/]*$|_test\.[^/]+$|\.(test|spec)\.[^/]+$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path);
+}
+
+/**
+ * Ranks a repository's files and symbol-level chunks for an issue: BM25 over
+ * code-aware tokens of files (path tokens weighted up) and of chunks, plus
+ * boosts for what the issue names exactly. No embeddings, no network.
+ */
+export function retrieve(issueText: string, index: SymbolIndex, options: RetrieveOptions = {}): Retrieval {
+  const k = options.k ?? 10;
+  const chunkCount = options.chunks ?? 20;
+  const testWeight = options.testFileWeight ?? 0.6;
+  const query = termFrequencies(codeTokens(issueText));
+  const mentions = issueMentions(issueText);
+
+  const fileBm25 = normalized(index.fileBm25.score(query));
+  const chunkBm25 = normalized(index.chunkBm25.score(query));
+  const fileNumber = new Map(index.files.map((f, i) => [f.path, i]));
+  const scores = Float64Array.from(fileBm25);
+  const reasons: string[][] = index.files.map((_, i) => (fileBm25[i]! > 0 ? ['bm25'] : []));
+
+  const bestChunk = new Float64Array(index.files.length);
+  index.chunks.forEach((chunk, c) => {
+    const f = fileNumber.get(chunk.path)!;
+    if (chunkBm25[c]! > bestChunk[f]!) bestChunk[f] = chunkBm25[c]!;
+  });
+  bestChunk.forEach((value, f) => (scores[f]! += CHUNK_WEIGHT * value));
+
+  const boost = (f: number, amount: number, reason: string) => {
+    scores[f]! += amount;
+    if (!reasons[f]!.includes(reason)) reasons[f]!.push(reason);
+  };
+  for (const path of mentions.paths) {
+    const matches = filesEndingWith(index, path);
+    for (const f of matches) boost(f, NAMED_PATH / Math.sqrt(matches.length), 'named path');
+  }
+  for (const frame of mentions.frames) {
+    for (const f of filesEndingWith(index, frame.path)) boost(f, STACK_FRAME, 'stack frame');
+  }
+  const namedSymbols = new Set<string>();
+  for (const identifier of mentions.identifiers) {
+    const definitions = definitionsOf(index, identifier);
+    if (definitions.length === 0) {
+      folderBoost(index, identifier, boost);
+      continue;
+    }
+    for (const d of definitions) namedSymbols.add(`${d.path}\0${d.symbol.qualifiedName}`);
+    const definingFiles = new Set(definitions.map((d) => d.path));
+    for (const path of definingFiles)
+      boost(fileNumber.get(path)!, DEFINES_NAMED / Math.sqrt(definingFiles.size), `defines ${identifier}`);
+  }
+
+  const named = new Set(index.files.flatMap((_, f) => (reasons[f]!.some((r) => r !== 'bm25') ? [f] : [])));
+  index.files.forEach((file, f) => {
+    if (!named.has(f) && isTestPath(file.path)) scores[f]! *= testWeight;
+  });
+
+  const order = [...scores.keys()].filter((f) => scores[f]! > 0).sort((a, b) => scores[b]! - scores[a]!);
+  const files = order
+    .slice(0, k)
+    .map((f) => ({ path: index.files[f]!.path, score: round(scores[f]!), reasons: reasons[f]! }));
+
+  const chunkScores = index.chunks.map((chunk, c) => {
+    const f = fileNumber.get(chunk.path)!;
+    let score = chunkBm25[c]! + 0.5 * (scores[f]! / (scores[order[0] ?? 0] || 1));
+    if (chunk.symbol && namedSymbols.has(`${chunk.path}\0${chunk.symbol}`)) score += DEFINES_NAMED;
+    return score;
+  });
+  const chunkOrder = [...chunkScores.keys()]
+    .filter((c) => chunkScores[c]! > 0)
+    .sort((a, b) => chunkScores[b]! - chunkScores[a]!);
+  const chunks = chunkOrder
+    .slice(0, chunkCount)
+    .map((c) => ({ ...index.chunks[c]!, score: round(chunkScores[c]!) }));
+  return { files, chunks, mentions };
+}
+
+function normalized(scores: Float64Array): Float64Array {
+  let max = 0;
+  for (const s of scores) if (s > max) max = s;
+  if (max > 0) for (let i = 0; i < scores.length; i++) scores[i]! /= max;
+  return scores;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** Files whose path is `path` or ends with `/path`; absolute paths from tracebacks match by their tail. */
+function filesEndingWith(index: SymbolIndex, path: string): number[] {
+  const clean = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const out: number[] = [];
+  index.files.forEach((file, f) => {
+    if (file.path === clean || clean.endsWith(`/${file.path}`) || file.path.endsWith(`/${clean}`))
+      out.push(f);
+  });
+  if (out.length > 0 || !clean.includes('/')) return out;
+  // A path that names a folder: everything under it.
+  index.files.forEach((file, f) => {
+    if (file.path.startsWith(`${clean}/`) || file.path.includes(`/${clean}/`)) out.push(f);
+  });
+  return out.length <= 20 ? out : [];
+}
+
+/** Definitions of an identifier, trying shorter dotted tails: `attr.validators.in_` → `validators.in_` → `in_`. */
+function definitionsOf(index: SymbolIndex, identifier: string) {
+  const parts = identifier.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const found = index.definitions(parts.slice(i).join('.'));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/** An identifier that names a folder or file stem (`WeekOfYear` → `plugin/weekOfYear/`) boosts the files there. */
+function folderBoost(
+  index: SymbolIndex,
+  identifier: string,
+  boost: (f: number, amount: number, reason: string) => void,
+): void {
+  const name = identifier.slice(identifier.lastIndexOf('.') + 1).toLowerCase();
+  if (name.length < 4) return;
+  const matches: number[] = [];
+  index.files.forEach((file, f) => {
+    const segments = file.path.toLowerCase().split('/');
+    const last = segments.pop()!;
+    if (segments.includes(name) || last.slice(0, last.indexOf('.') >>> 0) === name) matches.push(f);
+  });
+  if (matches.length === 0 || matches.length > 20) return;
+  for (const f of matches) boost(f, NAMED_FOLDER / Math.sqrt(matches.length), `folder ${identifier}`);
+}

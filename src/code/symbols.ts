@@ -1,0 +1,166 @@
+import { Query, type Node, type Tree } from 'web-tree-sitter';
+import type { LoadedGrammar, ParsedLanguage } from './languages.js';
+
+export type SymbolKind = 'class' | 'function' | 'method' | 'interface' | 'type' | 'enum';
+
+/** A definition found by the grammar. Lines are 1-based and inclusive. */
+export interface CodeSymbol {
+  name: string;
+  /** Enclosing symbols joined with dots: `Foo.bar`. */
+  qualifiedName: string;
+  kind: SymbolKind;
+  startLine: number;
+  endLine: number;
+  /** The header up to its body, on one line: `def bar(self, x) -> int:`. */
+  signature: string;
+  /** The first line of its docstring or leading doc comment, if any. */
+  doc?: string;
+  /** How many symbols enclose it. */
+  depth: number;
+}
+
+const JS_QUERY = `
+(class_declaration name: (_) @name) @class
+(class name: (_) @name) @class
+(function_declaration name: (identifier) @name) @function
+(generator_function_declaration name: (identifier) @name) @function
+(method_definition name: (_) @name) @method
+(variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @function
+(assignment_expression left: (member_expression property: (property_identifier) @name) right: [(arrow_function) (function_expression)]) @function
+(pair key: (property_identifier) @name value: [(arrow_function) (function_expression)]) @function
+`;
+
+const TS_EXTRA = `
+(abstract_class_declaration name: (_) @name) @class
+(interface_declaration name: (_) @name) @interface
+(type_alias_declaration name: (_) @name) @type
+(enum_declaration name: (_) @name) @enum
+(abstract_method_signature name: (_) @name) @method
+`;
+
+const QUERIES: Record<ParsedLanguage, string> = {
+  python: `
+(class_definition name: (identifier) @name) @class
+(function_definition name: (identifier) @name) @function
+`,
+  javascript: JS_QUERY,
+  typescript: JS_QUERY + TS_EXTRA,
+  tsx: JS_QUERY + TS_EXTRA,
+};
+
+const compiled = new WeakMap<LoadedGrammar, Query>();
+
+function queryFor(grammar: LoadedGrammar, language: ParsedLanguage): Query {
+  let query = compiled.get(grammar);
+  if (!query) {
+    query = new Query(grammar.language, QUERIES[language]);
+    compiled.set(grammar, query);
+  }
+  return query;
+}
+
+const BODY_FIELDS = ['body', 'value', 'right'];
+const MAX_SIGNATURE = 200;
+
+/** The definitions in a parsed file, in source order, each with its nesting. */
+export function extractSymbols(
+  tree: Tree,
+  grammar: LoadedGrammar,
+  language: ParsedLanguage,
+  source: string,
+): CodeSymbol[] {
+  const found: { node: Node; name: string; kind: SymbolKind }[] = [];
+  for (const match of queryFor(grammar, language).matches(tree.rootNode)) {
+    let node: Node | undefined;
+    let name = '';
+    let kind: SymbolKind = 'function';
+    for (const capture of match.captures) {
+      if (capture.name === 'name') name = capture.node.text;
+      else {
+        node = capture.node;
+        kind = capture.name as SymbolKind;
+      }
+    }
+    if (node && name) found.push({ node, name, kind });
+  }
+  found.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+
+  const symbols: CodeSymbol[] = [];
+  const stack: { end: number; symbol: CodeSymbol }[] = [];
+  let lastStart = -1;
+  for (const { node, name, kind } of found) {
+    if (node.startIndex === lastStart) continue; // one node matched by two patterns
+    lastStart = node.startIndex;
+    while (stack.length > 0 && stack[stack.length - 1]!.end <= node.startIndex) stack.pop();
+    const parent = stack[stack.length - 1]?.symbol;
+    const outer = language === 'python' && node.parent?.type === 'decorated_definition' ? node.parent : node;
+    const symbol: CodeSymbol = {
+      name,
+      qualifiedName: parent ? `${parent.qualifiedName}.${name}` : name,
+      kind: kind === 'function' && parent?.kind === 'class' ? 'method' : kind,
+      startLine: outer.startPosition.row + 1,
+      endLine: node.endPosition.row + 1,
+      signature: signatureOf(node, outer.startIndex, source),
+      depth: stack.length,
+    };
+    const doc = language === 'python' ? pythonDocstring(node) : leadingDocComment(node);
+    if (doc) symbol.doc = doc;
+    symbols.push(symbol);
+    stack.push({ end: node.endIndex, symbol });
+  }
+  return symbols;
+}
+
+function signatureOf(node: Node, start: number, source: string): string {
+  let end = node.endIndex;
+  for (const field of BODY_FIELDS) {
+    const child = node.childForFieldName(field);
+    if (!child) continue;
+    // A function value's own body is the one to cut at: `x = function (a) {`.
+    const inner = child.childForFieldName('body');
+    end = inner && field !== 'body' ? inner.startIndex : child.startIndex;
+    break;
+  }
+  const text = source.slice(start, end).replace(/\s+/g, ' ').trim();
+  return text.length > MAX_SIGNATURE ? `${text.slice(0, MAX_SIGNATURE)}…` : text;
+}
+
+function firstDocLine(text: string): string | undefined {
+  for (const raw of text.split('\n')) {
+    const line = raw
+      .replace(/^\s*(\/\*\*?|\*\/|\*|#|\/\/)?/, '')
+      .replace(/\*\/\s*$/, '')
+      .trim();
+    if (line) return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+  }
+  return undefined;
+}
+
+function pythonDocstring(node: Node): string | undefined {
+  const first = node.childForFieldName('body')?.namedChildren[0];
+  const string = first?.type === 'expression_statement' ? first.namedChildren[0] : undefined;
+  if (!string || string.type !== 'string') return undefined;
+  return firstDocLine(string.text.replace(/^[rRuUbB]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, ''));
+}
+
+function leadingDocComment(node: Node): string | undefined {
+  // The comment sits before the outermost statement: `export const f = () =>`.
+  let anchor: Node = node;
+  while (
+    anchor.parent &&
+    [
+      'variable_declarator',
+      'lexical_declaration',
+      'variable_declaration',
+      'export_statement',
+      'expression_statement',
+      'assignment_expression',
+    ].includes(anchor.parent.type)
+  ) {
+    anchor = anchor.parent;
+  }
+  const previous = anchor.previousSibling;
+  if (!previous || previous.type !== 'comment') return undefined;
+  if (anchor.startPosition.row - previous.endPosition.row > 1) return undefined;
+  return firstDocLine(previous.text);
+}
