@@ -22,12 +22,18 @@ export class Bm25Index {
 
   /** Adds a document; returns its number. */
   add(frequencies: ReadonlyMap<string, number>): number {
+    return this.addTerms([...frequencies.keys()], [...frequencies.values()]);
+  }
+
+  /** Adds a document given as distinct terms and their counts; returns its number. */
+  addTerms(terms: readonly string[], counts: ArrayLike<number>): number {
     const doc = this.lengths.length;
     let length = 0;
-    for (const [term, tf] of frequencies) {
+    for (let i = 0; i < terms.length; i++) {
+      const tf = counts[i]!;
       length += tf;
-      let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = { doc: [], tf: [] }));
+      let list = this.postings.get(terms[i]!);
+      if (!list) this.postings.set(terms[i]!, (list = { doc: [], tf: [] }));
       list.doc.push(doc);
       list.tf.push(tf);
     }

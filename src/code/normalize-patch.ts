@@ -121,7 +121,10 @@ function normalizeLines(lines: string[], style: CommentStyle): string[] {
   }
   // Trailing commas are formatting: drop a ',' that closes a list, even across lines.
   const joined = out.join('\n').replace(/,(\s*)(?=[)\]}])/g, '$1');
-  return joined.split('\n').filter((l) => l !== '');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 function canonicalString(token: string): string {

@@ -5,7 +5,7 @@ import { codeTokens, termFrequencies } from './tokens.js';
 export interface RankedFile {
   path: string;
   score: number;
-  /** Why it ranks: `bm25`, `chunk`, `named path`, `stack frame`, `defines X`, `folder X`. */
+  /** Why it ranks: `bm25` (content), `path` (path words), `named path`, `stack frame`, `defines X`, `folder X`. */
   reasons: string[];
 }
 
@@ -26,9 +26,17 @@ export interface RetrieveOptions {
   chunks?: number;
   /** Score multiplier for test files that the issue does not name: an issue's fix is rarely in its tests. Default 0.6. */
   testFileWeight?: number;
+  /**
+   * Score multiplier for documentation (Markdown, reStructuredText, plain text, `docs/`, changelogs) that
+   * the issue does not name, unless the issue speaks of documentation. Default 0.5.
+   */
+  docFileWeight?: number;
+  /** Score multiplier for type stubs (`.d.ts`, `.pyi`): the behaviour lives next to them. Default 0.8. */
+  stubFileWeight?: number;
 }
 
 // Weights of the score's parts; each part is normalized to at most 1 first.
+const PATH_WEIGHT = 0.5;
 const CHUNK_WEIGHT = 0.5;
 const NAMED_PATH = 1.0;
 const STACK_FRAME = 1.0;
@@ -38,8 +46,21 @@ const NAMED_FOLDER = 0.5;
 const TEST_PATH =
   /(^|\/)(tests?|__tests__|spec|testing)\/|(^|\/)test_[^/]*$|_test\.[^/]+$|\.(test|spec)\.[^/]+$/;
 
+const DOC_PATH =
+  /(^|\/)(docs?|documentation|changelog\.d|changes)\/|\.(md|markdown|rst|txt|adoc)$|(^|\/)(changelog|changes|history|news|authors|contributors)(\.[^/]*)?$/i;
+const STUB_PATH = /\.d\.[cm]?ts$|\.pyi$/;
+const SPEAKS_OF_DOCS = /\b(docs?|documentation|docstrings?|readme|changelog|typos?)\b/i;
+
 export function isTestPath(path: string): boolean {
   return TEST_PATH.test(path);
+}
+
+/** What a file is for, as far as its path tells. */
+export function fileRole(path: string): 'test' | 'doc' | 'stub' | 'source' {
+  if (TEST_PATH.test(path)) return 'test';
+  if (STUB_PATH.test(path)) return 'stub';
+  if (DOC_PATH.test(path)) return 'doc';
+  return 'source';
 }
 
 /**
@@ -55,10 +76,14 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
   const mentions = issueMentions(issueText);
 
   const fileBm25 = normalized(index.fileBm25.score(query));
+  const pathBm25 = normalized(index.pathBm25.score(query));
   const chunkBm25 = normalized(index.chunkBm25.score(query));
   const fileNumber = new Map(index.files.map((f, i) => [f.path, i]));
-  const scores = Float64Array.from(fileBm25);
-  const reasons: string[][] = index.files.map((_, i) => (fileBm25[i]! > 0 ? ['bm25'] : []));
+  const scores = fileBm25.map((content, f) => content + PATH_WEIGHT * pathBm25[f]!);
+  const reasons: string[][] = index.files.map((_, f) => [
+    ...(fileBm25[f]! > 0 ? ['bm25'] : []),
+    ...(pathBm25[f]! > 0 ? ['path'] : []),
+  ]);
 
   const bestChunk = new Float64Array(index.files.length);
   index.chunks.forEach((chunk, c) => {
@@ -91,9 +116,16 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
       boost(fileNumber.get(path)!, DEFINES_NAMED / Math.sqrt(definingFiles.size), `defines ${identifier}`);
   }
 
-  const named = new Set(index.files.flatMap((_, f) => (reasons[f]!.some((r) => r !== 'bm25') ? [f] : [])));
+  // Priors by role, for files the issue does not point at by path or stack frame.
+  const weights = {
+    test: testWeight,
+    doc: SPEAKS_OF_DOCS.test(issueText) ? 1 : (options.docFileWeight ?? 0.5),
+    stub: options.stubFileWeight ?? 0.8,
+    source: 1,
+  };
   index.files.forEach((file, f) => {
-    if (!named.has(f) && isTestPath(file.path)) scores[f]! *= testWeight;
+    const pointed = reasons[f]!.includes('named path') || reasons[f]!.includes('stack frame');
+    if (!pointed) scores[f]! *= weights[fileRole(file.path)];
   });
 
   const order = [...scores.keys()].filter((f) => scores[f]! > 0).sort((a, b) => scores[b]! - scores[a]!);

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ANALYSIS_VERSION, analyzeFiles, type FileAnalysis } from './analysis.js';
 import { Bm25Index } from './bm25.js';
-import { languageOf, loadGrammars, parseWith, type ParsedLanguage } from './languages.js';
-import { countLines } from './skeleton.js';
-import { extractSymbols, type CodeSymbol, type SymbolKind } from './symbols.js';
-import { codeTokens, pathTokens, termFrequencies } from './tokens.js';
+import { languageOf, type ParsedLanguage } from './languages.js';
+import type { CodeSymbol, SymbolKind } from './symbols.js';
+import { pathTokens, termFrequencies } from './tokens.js';
+
+export type { FileAnalysis } from './analysis.js';
 
 /** A file to index. `hash` is its git blob id when the caller has it (saves hashing). */
 export interface SourceFile {
@@ -20,15 +26,6 @@ export interface Chunk {
   kind: SymbolKind | 'module';
   startLine: number;
   endLine: number;
-}
-
-/** What indexing learns from one file's content; cached by content hash, so it holds no path. */
-export interface FileAnalysis {
-  language: ParsedLanguage | 'text';
-  lineCount: number;
-  symbols: CodeSymbol[];
-  /** `symbol` is an index into `symbols`, or -1 for a module-level window. */
-  chunks: { symbol: number; startLine: number; endLine: number; terms: [string, number][] }[];
 }
 
 export interface AnalysisCache {
@@ -81,11 +78,9 @@ export interface BuildOptions {
   maxFileBytes?: number;
   /** Lines per window for code outside any symbol and for plain-text files. Default 50. */
   windowLines?: number;
+  /** Threads to parse on when there is much to parse. Default: cores, at most 4; 1 keeps it on this thread. */
+  threads?: number;
 }
-
-const ANALYSIS_VERSION = 1;
-const PATH_WEIGHT = 3;
-const SYMBOL_NAME_WEIGHT = 2;
 
 /** Git's blob id of a text, so that hashes from `git ls-tree` and from here agree. */
 export function gitBlobHash(source: string): string {
@@ -112,8 +107,10 @@ export class SymbolIndex {
   constructor(
     readonly files: readonly IndexedFile[],
     readonly chunks: readonly Chunk[],
-    /** Documents are files, in the order of `files`: content plus weighted path tokens. */
+    /** Documents are files' contents, in the order of `files`. */
     readonly fileBm25: Bm25Index,
+    /** Documents are files' paths, split into tokens, in the order of `files`. */
+    readonly pathBm25: Bm25Index,
     /** Documents are chunks, in the order of `chunks`. */
     readonly chunkBm25: Bm25Index,
     readonly skipped: readonly { path: string; reason: string }[],
@@ -191,39 +188,45 @@ export async function buildSymbolIndex(
   files: readonly SourceFile[],
   options: BuildOptions = {},
 ): Promise<SymbolIndex> {
-  const grammars = await loadGrammars();
   const maxBytes = options.maxFileBytes ?? 1_000_000;
   const windowLines = options.windowLines ?? 50;
+  const skipped: { path: string; reason: string }[] = [];
+  const kept: { file: SourceFile; hash: string; language: ParsedLanguage | null; key: string }[] = [];
+  for (const file of files) {
+    if (file.source.length > maxBytes)
+      skipped.push({ path: file.path, reason: `larger than ${maxBytes} bytes` });
+    else if (file.source.includes('\0')) skipped.push({ path: file.path, reason: 'binary' });
+    else {
+      const hash = file.hash ?? gitBlobHash(file.source);
+      const language = languageOf(file.path);
+      kept.push({
+        file,
+        hash,
+        language,
+        key: `${ANALYSIS_VERSION}:${language ?? 'text'}:${windowLines}:${hash}`,
+      });
+    }
+  }
+
+  const analyses = kept.map((k) => options.cache?.get(k.key));
+  const missing = kept.flatMap((k, i) => (analyses[i] ? [] : [i]));
+  const fresh = await analyzeInParallel(
+    missing.map((i) => ({ source: kept[i]!.file.source, language: kept[i]!.language })),
+    windowLines,
+    options.threads,
+  );
+  missing.forEach((i, j) => {
+    analyses[i] = fresh[j]!;
+    options.cache?.set(kept[i]!.key, fresh[j]!);
+  });
+
   const indexed: IndexedFile[] = [];
   const chunks: Chunk[] = [];
-  const skipped: { path: string; reason: string }[] = [];
   const fileBm25 = new Bm25Index();
+  const pathBm25 = new Bm25Index();
   const chunkBm25 = new Bm25Index();
-
-  for (const file of files) {
-    if (file.source.length > maxBytes) {
-      skipped.push({ path: file.path, reason: `larger than ${maxBytes} bytes` });
-      continue;
-    }
-    if (file.source.includes('\0')) {
-      skipped.push({ path: file.path, reason: 'binary' });
-      continue;
-    }
-    const hash = file.hash ?? gitBlobHash(file.source);
-    const language = languageOf(file.path);
-    const key = `${ANALYSIS_VERSION}:${language ?? 'text'}:${windowLines}:${hash}`;
-    let analysis = options.cache?.get(key);
-    if (!analysis) {
-      let symbols: CodeSymbol[] = [];
-      if (language) {
-        const grammar = grammars.get(language)!;
-        symbols = parseWith(grammar, file.source, (tree) =>
-          extractSymbols(tree, grammar, language, file.source),
-        );
-      }
-      analysis = analyze(file.source, language ?? 'text', symbols, windowLines);
-      options.cache?.set(key, analysis);
-    }
+  kept.forEach(({ file, hash }, i) => {
+    const analysis = analyses[i]!;
     indexed.push({
       path: file.path,
       hash,
@@ -232,17 +235,10 @@ export async function buildSymbolIndex(
       lineCount: analysis.lineCount,
       symbols: analysis.symbols,
     });
-
-    const paths = pathTokens(file.path);
-    const fileTerms = termFrequencies(paths, new Map(), PATH_WEIGHT);
+    fileBm25.addTerms(splitTerms(analysis.file.terms), analysis.file.counts);
+    pathBm25.add(termFrequencies(pathTokens(file.path)));
     for (const chunk of analysis.chunks) {
       const symbol = chunk.symbol >= 0 ? analysis.symbols[chunk.symbol] : undefined;
-      const chunkTerms = termFrequencies(paths);
-      if (symbol) termFrequencies(codeTokens(symbol.qualifiedName), chunkTerms, SYMBOL_NAME_WEIGHT);
-      for (const [term, tf] of chunk.terms) {
-        chunkTerms.set(term, (chunkTerms.get(term) ?? 0) + tf);
-        fileTerms.set(term, (fileTerms.get(term) ?? 0) + tf);
-      }
       chunks.push({
         path: file.path,
         ...(symbol ? { symbol: symbol.qualifiedName } : {}),
@@ -250,55 +246,58 @@ export async function buildSymbolIndex(
         startLine: chunk.startLine,
         endLine: chunk.endLine,
       });
-      chunkBm25.add(chunkTerms);
+      chunkBm25.addTerms(splitTerms(chunk.terms), chunk.counts);
     }
-    fileBm25.add(fileTerms);
-  }
-  return new SymbolIndex(indexed, chunks, fileBm25, chunkBm25, skipped, snapshotKey(indexed));
+  });
+  return new SymbolIndex(indexed, chunks, fileBm25, pathBm25, chunkBm25, skipped, snapshotKey(indexed));
 }
 
-/** Splits a file into chunks: each line belongs to its innermost symbol, or to a window of module-level lines. */
-function analyze(
-  source: string,
-  language: ParsedLanguage | 'text',
-  symbols: CodeSymbol[],
+function splitTerms(terms: string): string[] {
+  return terms === '' ? [] : terms.split(' ');
+}
+
+// Below this much source, starting threads costs more than it saves.
+const PARALLEL_MIN_BYTES = 2_000_000;
+
+/**
+ * Analyses files on worker threads when there is enough work and the
+ * compiled worker exists (under a TypeScript test runner it does not), else
+ * on this thread. Results come back in input order.
+ */
+async function analyzeInParallel(
+  jobs: { source: string; language: ParsedLanguage | null }[],
   windowLines: number,
-): FileAnalysis {
-  const lines = source.split('\n');
-  const lineCount = countLines(source);
-  const owner = new Int32Array(lines.length).fill(-1);
-  symbols.forEach((symbol, s) => {
-    for (let line = symbol.startLine - 1; line < symbol.endLine && line < owner.length; line++)
-      owner[line] = s;
-  });
-  const bySymbol = new Map<number, { startLine: number; endLine: number; terms: Map<string, number> }>();
-  const windows = new Map<number, { startLine: number; endLine: number; terms: Map<string, number> }>();
-  const tokens: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const s = owner[i]!;
-    const group = s >= 0 ? bySymbol : windows;
-    const id = s >= 0 ? s : Math.floor(i / windowLines);
-    let chunk = group.get(id);
-    if (!chunk)
-      group.set(
-        id,
-        (chunk = { startLine: s >= 0 ? symbols[s]!.startLine : i + 1, endLine: i + 1, terms: new Map() }),
-      );
-    chunk.endLine = s >= 0 ? symbols[s]!.endLine : i + 1;
-    tokens.length = 0;
-    termFrequencies(codeTokens(lines[i]!, tokens), chunk.terms);
+  threads = Math.min(4, availableParallelism()),
+): Promise<FileAnalysis[]> {
+  const bytes = jobs.reduce((sum, job) => sum + job.source.length, 0);
+  const worker = new URL('./analysis-worker.js', import.meta.url);
+  if (threads < 2 || bytes < PARALLEL_MIN_BYTES || !existsSync(fileURLToPath(worker)))
+    return analyzeFiles(jobs, windowLines);
+
+  // Largest first, each to the least loaded thread, so that threads finish together.
+  const order = [...jobs.keys()].sort((a, b) => jobs[b]!.source.length - jobs[a]!.source.length);
+  const shares = Array.from({ length: threads }, () => ({ load: 0, jobs: [] as number[] }));
+  for (const j of order) {
+    const share = shares.reduce((min, s) => (s.load < min.load ? s : min));
+    share.jobs.push(j);
+    share.load += jobs[j]!.source.length;
   }
-  const chunks: FileAnalysis['chunks'] = [];
-  for (const [s, chunk] of bySymbol)
-    chunks.push({ symbol: s, startLine: chunk.startLine, endLine: chunk.endLine, terms: [...chunk.terms] });
-  for (const chunk of windows.values()) {
-    if (chunk.terms.size > 0)
-      chunks.push({
-        symbol: -1,
-        startLine: chunk.startLine,
-        endLine: chunk.endLine,
-        terms: [...chunk.terms],
-      });
-  }
-  return { language, lineCount, symbols, chunks };
+  const results: FileAnalysis[] = new Array(jobs.length);
+  await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<void>((resolve, reject) => {
+          const thread = new Worker(worker);
+          thread.once('message', (reply: { analyses?: FileAnalysis[]; error?: string }) => {
+            void thread.terminate();
+            if (!reply.analyses) return reject(new Error(`indexing thread failed: ${reply.error}`));
+            share.jobs.forEach((j, k) => (results[j] = reply.analyses![k]!));
+            resolve();
+          });
+          thread.once('error', reject);
+          thread.postMessage({ files: share.jobs.map((j) => jobs[j]), windowLines });
+        }),
+    ),
+  );
+  return results;
 }

@@ -37,8 +37,23 @@ function pushWord(out: string[], word: string): void {
   out.push(stem(lower));
 }
 
+// Identifiers repeat a lot within a repository; their tokens are memoized.
+const memo = new Map<string, readonly string[]>();
+const MEMO_LIMIT = 200_000;
+
 /** Appends the tokens of one identifier (no dots) to `out`. */
 function pushIdentifier(out: string[], identifier: string): void {
+  let tokens = memo.get(identifier);
+  if (!tokens) {
+    const fresh: string[] = [];
+    splitIdentifier(fresh, identifier);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(identifier, (tokens = fresh));
+  }
+  for (const token of tokens) out.push(token);
+}
+
+function splitIdentifier(out: string[], identifier: string): void {
   const trimmed = identifier.replace(/^[_$]+|[_$]+$/g, '');
   if (!trimmed) return;
   const parts = trimmed.match(SUBWORD) ?? [];

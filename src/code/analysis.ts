@@ -1,0 +1,106 @@
+import { loadGrammars, parseWith, type LoadedGrammar, type ParsedLanguage } from './languages.js';
+import { countLines } from './skeleton.js';
+import { extractSymbols, type CodeSymbol } from './symbols.js';
+import { codeTokens } from './tokens.js';
+
+/** Terms and their counts, compactly: cheap to send between threads and to store. */
+export interface Terms {
+  /** Distinct terms joined by single spaces (terms never contain spaces). */
+  terms: string;
+  counts: number[];
+}
+
+/** What indexing learns from one file's content. Keyed by content hash, so it holds no path. */
+export interface FileAnalysis {
+  language: ParsedLanguage | 'text';
+  lineCount: number;
+  symbols: CodeSymbol[];
+  /** The whole file's terms. */
+  file: Terms;
+  /** `symbol` indexes `symbols`, or is -1 for a window of module-level lines. */
+  chunks: (Terms & { symbol: number; startLine: number; endLine: number })[];
+}
+
+export const ANALYSIS_VERSION = 2;
+
+/** Analyses a file on this thread; `grammars` from loadGrammars(). */
+export function analyzeFile(
+  source: string,
+  language: ParsedLanguage | null,
+  grammars: Map<ParsedLanguage, LoadedGrammar>,
+  windowLines: number,
+): FileAnalysis {
+  let symbols: CodeSymbol[] = [];
+  if (language) {
+    const grammar = grammars.get(language)!;
+    symbols = parseWith(grammar, source, (tree) => extractSymbols(tree, grammar, language, source));
+  }
+  return chunkFile(source, language ?? 'text', symbols, windowLines);
+}
+
+export async function analyzeFiles(
+  jobs: readonly { source: string; language: ParsedLanguage | null }[],
+  windowLines: number,
+): Promise<FileAnalysis[]> {
+  const grammars = await loadGrammars();
+  return jobs.map((job) => analyzeFile(job.source, job.language, grammars, windowLines));
+}
+
+function compact(frequencies: Map<string, number>): Terms {
+  return { terms: [...frequencies.keys()].join(' '), counts: [...frequencies.values()] };
+}
+
+/** Splits a file into chunks: each line belongs to its innermost symbol, or to a window of module-level lines. */
+function chunkFile(
+  source: string,
+  language: ParsedLanguage | 'text',
+  symbols: CodeSymbol[],
+  windowLines: number,
+): FileAnalysis {
+  const lines = source.split('\n');
+  const owner = new Int32Array(lines.length).fill(-1);
+  symbols.forEach((symbol, s) => {
+    for (let line = symbol.startLine - 1; line < symbol.endLine && line < owner.length; line++)
+      owner[line] = s;
+  });
+  type Open = { symbol: number; startLine: number; endLine: number; terms: Map<string, number> };
+  const bySymbol = new Map<number, Open>();
+  const windows = new Map<number, Open>();
+  const fileTerms = new Map<string, number>();
+  // A symbol's own name counts in its chunk besides its text.
+  for (const [s, symbol] of symbols.entries()) {
+    const terms = new Map<string, number>();
+    for (const token of codeTokens(symbol.qualifiedName)) terms.set(token, (terms.get(token) ?? 0) + 1);
+    bySymbol.set(s, { symbol: s, startLine: symbol.startLine, endLine: symbol.endLine, terms });
+  }
+  const tokens: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const s = owner[i]!;
+    let chunk: Open | undefined;
+    if (s >= 0) chunk = bySymbol.get(s)!;
+    else {
+      const id = Math.floor(i / windowLines);
+      chunk = windows.get(id);
+      if (!chunk)
+        windows.set(id, (chunk = { symbol: -1, startLine: i + 1, endLine: i + 1, terms: new Map() }));
+      chunk.endLine = i + 1;
+    }
+    tokens.length = 0;
+    codeTokens(lines[i]!, tokens);
+    for (const token of tokens) {
+      chunk.terms.set(token, (chunk.terms.get(token) ?? 0) + 1);
+      fileTerms.set(token, (fileTerms.get(token) ?? 0) + 1);
+    }
+  }
+  const chunks: FileAnalysis['chunks'] = [];
+  for (const chunk of [...bySymbol.values(), ...windows.values()]) {
+    if (chunk.terms.size > 0)
+      chunks.push({
+        symbol: chunk.symbol,
+        startLine: chunk.startLine,
+        endLine: chunk.endLine,
+        ...compact(chunk.terms),
+      });
+  }
+  return { language, lineCount: countLines(source), symbols, file: compact(fileTerms), chunks };
+}
