@@ -380,6 +380,8 @@ async function main(): Promise<void> {
     ...summary,
     dataset: args.dataset,
     node: process.version,
+    cores: availableParallelism(),
+    loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
     repositories: repoRows,
     indexOnly: indexOnlyRows,
     perInstance: rows,

@@ -31,7 +31,7 @@ describe('skeleton', () => {
     expect(result.text).not.toContain('NotImplementedError');
     expect(result.text).not.toContain('More text');
     expect(result.text).toMatch(/^ +5-19 \| class Shape:$/m);
-    expect(result.text).toMatch(/^ *26-27 \|     def area\(self\) -> float: \.\.\.$/m);
+    expect(result.text).toMatch(/^ *26-27 \| {5}def area\(self\) -> float: \.\.\.$/m);
   });
 
   it('finds JavaScript functions assigned to prototypes, object keys and classes, with JSDoc first lines', async () => {
