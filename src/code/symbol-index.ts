@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { ANALYSIS_VERSION, analyzeFiles, type FileAnalysis } from './analysis.js';
 import { Bm25Index } from './bm25.js';
 import { languageOf, type ParsedLanguage } from './languages.js';
+import { numberedText, renderSkeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
 import type { CodeSymbol, SymbolKind } from './symbols.js';
 import { pathTokens, termFrequencies } from './tokens.js';
 
@@ -168,6 +169,17 @@ export class SymbolIndex {
 
   file(path: string): IndexedFile | undefined {
     return this.files.find((f) => f.path === path);
+  }
+
+  /** A file's skeleton from the index, without parsing it again; undefined for a path not indexed. */
+  skeleton(path: string, options: SkeletonOptions = {}): Skeleton | undefined {
+    const file = this.file(path);
+    if (!file) return undefined;
+    const text =
+      file.language === 'text'
+        ? numberedText(file.source, options.maxTextLines ?? 400)
+        : renderSkeleton(file.symbols, file.lineCount);
+    return { path, language: file.language, symbols: file.symbols, lineCount: file.lineCount, text };
   }
 }
 

@@ -39,10 +39,7 @@ const TS_EXTRA = `
 `;
 
 const QUERIES: Record<ParsedLanguage, string> = {
-  python: `
-(class_definition name: (identifier)) @class
-(function_definition name: (identifier)) @function
-`,
+  python: '', // walked, see pythonDefinitions
   javascript: JS_QUERY,
   typescript: JS_QUERY + TS_EXTRA,
   tsx: JS_QUERY + TS_EXTRA,
@@ -70,11 +67,11 @@ export function extractSymbols(
   source: string,
 ): CodeSymbol[] {
   const found: { node: Node; name: string; kind: SymbolKind }[] = [];
-  // Definitions deeper than this are not worth the walk (and are rare); it makes queries about a third faster.
-  const maxStartDepth = language === 'python' ? 14 : 20;
-  for (const capture of queryFor(grammar, language).captures(tree.rootNode, { maxStartDepth })) {
-    const name = nameOf(capture.node);
-    if (name) found.push({ node: capture.node, name, kind: capture.name as SymbolKind });
+  const definitions =
+    language === 'python' ? pythonDefinitions(tree) : queryDefinitions(tree, grammar, language);
+  for (const { node, kind } of definitions) {
+    const name = nameOf(node);
+    if (name) found.push({ node, name, kind });
   }
   found.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
 
@@ -102,6 +99,56 @@ export function extractSymbols(
     stack.push({ end: node.endIndex, symbol });
   }
   return symbols;
+}
+
+function queryDefinitions(
+  tree: Tree,
+  grammar: LoadedGrammar,
+  language: ParsedLanguage,
+): { node: Node; kind: SymbolKind }[] {
+  // Definitions deeper than this are rare, and the limit makes queries about a third faster.
+  return queryFor(grammar, language)
+    .captures(tree.rootNode, { maxStartDepth: 20 })
+    .map((capture) => ({ node: capture.node, kind: capture.name as SymbolKind }));
+}
+
+// Python definitions are statements: only statement containers need a visit, not expressions, which are
+// most of a tree. A cursor walk over these is over twice as fast as a query over everything.
+const PYTHON_CONTAINERS = new Set([
+  'module',
+  'block',
+  'decorated_definition',
+  'class_definition',
+  'function_definition',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'with_statement',
+  'for_statement',
+  'while_statement',
+  'match_statement',
+  'case_clause',
+  'ERROR',
+]);
+
+function pythonDefinitions(tree: Tree): { node: Node; kind: SymbolKind }[] {
+  const found: { node: Node; kind: SymbolKind }[] = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === 'class_definition') found.push({ node: cursor.currentNode, kind: 'class' });
+      else if (type === 'function_definition') found.push({ node: cursor.currentNode, kind: 'function' });
+      if (PYTHON_CONTAINERS.has(type) && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return found;
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** The defined name: a `name` field, an object key, or the property in `a.b = function`. */
@@ -139,8 +186,8 @@ function firstDocLine(text: string): string | undefined {
 }
 
 function pythonDocstring(node: Node): string | undefined {
-  const first = node.childForFieldName('body')?.namedChildren[0];
-  const string = first?.type === 'expression_statement' ? first.namedChildren[0] : undefined;
+  const first = node.childForFieldName('body')?.firstNamedChild;
+  const string = first?.type === 'expression_statement' ? first.firstNamedChild : undefined;
   if (!string || string.type !== 'string') return undefined;
   return firstDocLine(string.text.replace(/^[rRuUbB]*("""|'''|"|')/, '').replace(/("""|'''|"|')$/, ''));
 }

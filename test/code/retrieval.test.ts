@@ -5,6 +5,7 @@ import {
   issueMentions,
   MemoryAnalysisCache,
   retrieve,
+  skeleton,
   type FileAnalysis,
   type SourceFile,
 } from '../../src/code/index.js';
@@ -187,5 +188,15 @@ describe('retrieve', () => {
       (f) => f.path,
     );
     expect(unweighted[0]).toBe('tests/test_invoice.py');
+  });
+});
+
+describe('SymbolIndex.skeleton', () => {
+  it('renders a file from the index the same as skeleton() does', async () => {
+    const index = await buildSymbolIndex(repo);
+    const file = repo[0]!;
+    expect(index.skeleton(file.path)!.text).toBe((await skeleton(file.path, file.source)).text);
+    expect(index.skeleton('docs/guide.md')!.text).toContain('3 | Invoices have lines');
+    expect(index.skeleton('missing.py')).toBeUndefined();
   });
 });
