@@ -87,13 +87,12 @@ function chunkFile(
     }
     tokens.length = 0;
     codeTokens(lines[i]!, tokens);
-    for (const token of tokens) {
-      chunk.terms.set(token, (chunk.terms.get(token) ?? 0) + 1);
-      fileTerms.set(token, (fileTerms.get(token) ?? 0) + 1);
-    }
+    for (const token of tokens) chunk.terms.set(token, (chunk.terms.get(token) ?? 0) + 1);
   }
   const chunks: FileAnalysis['chunks'] = [];
   for (const chunk of [...bySymbol.values(), ...windows.values()]) {
+    // The file's counts are its chunks' summed: fewer map updates than counting every token twice.
+    for (const [term, count] of chunk.terms) fileTerms.set(term, (fileTerms.get(term) ?? 0) + count);
     if (chunk.terms.size > 0)
       chunks.push({
         symbol: chunk.symbol,
