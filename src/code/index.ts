@@ -2,13 +2,12 @@
 export { languageOf, loadGrammars, type ParsedLanguage } from './languages.js';
 export type { CodeSymbol, SymbolKind } from './symbols.js';
 export { skeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
+export { DirectoryAnalysisCache, MemoryAnalysisCache, type AnalysisCache } from './analysis-cache.js';
 export {
   buildSymbolIndex,
   gitBlobHash,
   snapshotKey,
-  MemoryAnalysisCache,
   SymbolIndex,
-  type AnalysisCache,
   type BuildOptions,
   type Chunk,
   type Definition,

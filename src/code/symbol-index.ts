@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ANALYSIS_VERSION, analyzeFiles, type FileAnalysis } from './analysis.js';
+import type { AnalysisCache } from './analysis-cache.js';
 import { Bm25Index } from './bm25.js';
 import { languageOf, type ParsedLanguage } from './languages.js';
 import { numberedText, renderSkeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
@@ -27,30 +28,6 @@ export interface Chunk {
   kind: SymbolKind | 'module';
   startLine: number;
   endLine: number;
-}
-
-export interface AnalysisCache {
-  get(key: string): FileAnalysis | undefined;
-  set(key: string, analysis: FileAnalysis): void;
-}
-
-/** An in-memory cache of analyses keyed by content hash; the oldest go first past `maxEntries`. */
-export class MemoryAnalysisCache implements AnalysisCache {
-  private readonly entries = new Map<string, FileAnalysis>();
-  constructor(private readonly maxEntries = 50_000) {}
-  get(key: string): FileAnalysis | undefined {
-    return this.entries.get(key);
-  }
-  set(key: string, analysis: FileAnalysis): void {
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(key, analysis);
-  }
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 export interface IndexedFile {

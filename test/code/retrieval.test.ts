@@ -1,7 +1,11 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildSymbolIndex,
   codeTokens,
+  DirectoryAnalysisCache,
   issueMentions,
   MemoryAnalysisCache,
   retrieve,
@@ -149,6 +153,34 @@ describe('buildSymbolIndex', () => {
     expect(sets).toHaveLength(repo.length + 1);
     expect(second.snapshot).not.toBe(first.snapshot);
     expect((await buildSymbolIndex(repo, { cache })).snapshot).toBe(first.snapshot);
+  });
+
+  it('keeps analyses on disk for the next process, and treats a damaged entry as a miss', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-cache-'));
+    try {
+      const first = await buildSymbolIndex(repo, { cache: new DirectoryAnalysisCache(dir) });
+      const entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.json'),
+      );
+      expect(entries).toHaveLength(repo.length);
+      writeFileSync(join(dir, entries[0]!), '{"truncated');
+      const reads: string[] = [];
+      const reopened = new DirectoryAnalysisCache(dir);
+      const counting = {
+        get: (key: string) => {
+          const hit = reopened.get(key);
+          if (hit) reads.push(key);
+          return hit;
+        },
+        set: (key: string, value: FileAnalysis) => reopened.set(key, value),
+      };
+      const second = await buildSymbolIndex(repo, { cache: counting });
+      expect(reads).toHaveLength(repo.length - 1);
+      expect(second.definitions('Invoice.total')).toEqual(first.definitions('Invoice.total'));
+      expect(new DirectoryAnalysisCache(join(dir, 'nowhere')).get('1:python:50:abc')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('skips binary files and says why', async () => {
