@@ -15,13 +15,11 @@ export interface FileAnalysis {
   language: ParsedLanguage | 'text';
   lineCount: number;
   symbols: CodeSymbol[];
-  /** The whole file's terms. */
-  file: Terms;
   /** `symbol` indexes `symbols`, or is -1 for a window of module-level lines. */
   chunks: (Terms & { symbol: number; startLine: number; endLine: number })[];
 }
 
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 /** Analyses a file on this thread; `grammars` from loadGrammars(). */
 export function analyzeFile(
@@ -66,7 +64,6 @@ function chunkFile(
   type Open = { symbol: number; startLine: number; endLine: number; terms: Map<string, number> };
   const bySymbol = new Map<number, Open>();
   const windows = new Map<number, Open>();
-  const fileTerms = new Map<string, number>();
   // A symbol's own name counts in its chunk besides its text.
   for (const [s, symbol] of symbols.entries()) {
     const terms = new Map<string, number>();
@@ -91,8 +88,6 @@ function chunkFile(
   }
   const chunks: FileAnalysis['chunks'] = [];
   for (const chunk of [...bySymbol.values(), ...windows.values()]) {
-    // The file's counts are its chunks' summed: fewer map updates than counting every token twice.
-    for (const [term, count] of chunk.terms) fileTerms.set(term, (fileTerms.get(term) ?? 0) + count);
     if (chunk.terms.size > 0)
       chunks.push({
         symbol: chunk.symbol,
@@ -101,5 +96,5 @@ function chunkFile(
         ...compact(chunk.terms),
       });
   }
-  return { language, lineCount: countLines(source), symbols, file: compact(fileTerms), chunks };
+  return { language, lineCount: countLines(source), symbols, chunks };
 }

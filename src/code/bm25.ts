@@ -4,12 +4,28 @@ export interface Bm25Options {
   b?: number;
 }
 
+/** BM25's weight of one term in one document. */
+export function bm25Term(
+  idf: number,
+  tf: number,
+  length: number,
+  averageLength: number,
+  k1: number,
+  b: number,
+): number {
+  return (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * length) / averageLength));
+}
+
+export function bm25Idf(documents: number, df: number): number {
+  return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+}
+
 export class Bm25Index {
+  readonly k1: number;
+  readonly b: number;
   private readonly postings = new Map<string, { doc: number[]; tf: number[] }>();
   private readonly lengths: number[] = [];
   private totalLength = 0;
-  private readonly k1: number;
-  private readonly b: number;
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
@@ -42,6 +58,15 @@ export class Bm25Index {
     return doc;
   }
 
+  /** The documents that contain a term, with the term's count in each. */
+  postingsOf(term: string): { readonly doc: readonly number[]; readonly tf: readonly number[] } | undefined {
+    return this.postings.get(term);
+  }
+
+  lengthOf(doc: number): number {
+    return this.lengths[doc] ?? 0;
+  }
+
   /** Scores for every document that shares a term with the query (others score 0). */
   score(query: ReadonlyMap<string, number>): Float64Array {
     const scores = new Float64Array(this.lengths.length);
@@ -52,14 +77,12 @@ export class Bm25Index {
       const list = this.postings.get(term);
       if (!list) continue;
       const df = list.doc.length;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = bm25Idf(n, df);
       // Repeated query terms count, but with diminishing weight.
       const queryWeight = idf * (1 + Math.log(queryTf));
       for (let i = 0; i < df; i++) {
         const doc = list.doc[i]!;
-        const tf = list.tf[i]!;
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[doc]!) / average);
-        scores[doc]! += (queryWeight * (tf * (this.k1 + 1))) / norm;
+        scores[doc]! += bm25Term(queryWeight, list.tf[i]!, this.lengths[doc]!, average, this.k1, this.b);
       }
     }
     return scores;

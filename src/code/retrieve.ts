@@ -75,7 +75,7 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
   const query = termFrequencies(codeTokens(issueText));
   const mentions = issueMentions(issueText);
 
-  const fileBm25 = normalized(index.fileBm25.score(query));
+  const fileBm25 = normalized(index.fileContentScores(query));
   const pathBm25 = normalized(index.pathBm25.score(query));
   const chunkBm25 = normalized(index.chunkBm25.score(query));
   const fileNumber = new Map(index.files.map((f, i) => [f.path, i]));

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ANALYSIS_VERSION, analyzeFiles, type FileAnalysis } from './analysis.js';
 import type { AnalysisCache } from './analysis-cache.js';
-import { Bm25Index } from './bm25.js';
+import { Bm25Index, bm25Idf, bm25Term } from './bm25.js';
 import { languageOf, type ParsedLanguage } from './languages.js';
 import { numberedText, renderSkeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
 import type { CodeSymbol, SymbolKind } from './symbols.js';
@@ -80,13 +80,14 @@ export function snapshotKey(files: readonly { path: string; hash: string }[]): s
  */
 export class SymbolIndex {
   private readonly byName = new Map<string, Definition[]>();
+  /** For each chunk, the number of its file; and each file's length in terms. */
+  private readonly chunkFile: Int32Array;
+  private readonly fileLengths: Float64Array;
   private readonly referenceMemo = new Map<string, Reference[]>();
 
   constructor(
     readonly files: readonly IndexedFile[],
     readonly chunks: readonly Chunk[],
-    /** Documents are files' contents, in the order of `files`. */
-    readonly fileBm25: Bm25Index,
     /** Documents are files' paths, split into tokens, in the order of `files`. */
     readonly pathBm25: Bm25Index,
     /** Documents are chunks, in the order of `chunks`. */
@@ -94,6 +95,10 @@ export class SymbolIndex {
     readonly skipped: readonly { path: string; reason: string }[],
     readonly snapshot: string,
   ) {
+    const fileNumber = new Map(files.map((f, i) => [f.path, i]));
+    this.chunkFile = Int32Array.from(chunks, (c) => fileNumber.get(c.path)!);
+    this.fileLengths = new Float64Array(files.length);
+    chunks.forEach((_, c) => (this.fileLengths[this.chunkFile[c]!]! += chunkBm25.lengthOf(c)));
     for (const file of files) {
       for (const symbol of file.symbols) {
         const keys = new Set([
@@ -108,6 +113,45 @@ export class SymbolIndex {
         }
       }
     }
+  }
+
+  /**
+   * BM25 over whole files' contents, in the order of `files`. A file's term
+   * counts are its chunks' summed, so this is computed from the chunk
+   * postings at query time instead of keeping a second index.
+   */
+  fileContentScores(query: ReadonlyMap<string, number>): Float64Array {
+    const n = this.files.length;
+    const scores = new Float64Array(n);
+    if (n === 0) return scores;
+    let total = 0;
+    for (const length of this.fileLengths) total += length;
+    const average = total / n || 1;
+    const tf = new Float64Array(n);
+    const touched: number[] = [];
+    for (const [term, queryTf] of query) {
+      const list = this.chunkBm25.postingsOf(term);
+      if (!list) continue;
+      touched.length = 0;
+      for (let i = 0; i < list.doc.length; i++) {
+        const f = this.chunkFile[list.doc[i]!]!;
+        if (tf[f] === 0) touched.push(f);
+        tf[f]! += list.tf[i]!;
+      }
+      const weight = bm25Idf(n, touched.length) * (1 + Math.log(queryTf));
+      for (const f of touched) {
+        scores[f]! += bm25Term(
+          weight,
+          tf[f]!,
+          this.fileLengths[f]!,
+          average,
+          this.chunkBm25.k1,
+          this.chunkBm25.b,
+        );
+        tf[f] = 0;
+      }
+    }
+    return scores;
   }
 
   /** Where `name` is defined: by simple name, qualified name (`Foo.bar`) or module path (`validators.in_`). */
@@ -211,7 +255,6 @@ export async function buildSymbolIndex(
 
   const indexed: IndexedFile[] = [];
   const chunks: Chunk[] = [];
-  const fileBm25 = new Bm25Index();
   const pathBm25 = new Bm25Index();
   const chunkBm25 = new Bm25Index();
   kept.forEach(({ file, hash }, i) => {
@@ -224,7 +267,6 @@ export async function buildSymbolIndex(
       lineCount: analysis.lineCount,
       symbols: analysis.symbols,
     });
-    fileBm25.addTerms(splitTerms(analysis.file.terms), analysis.file.counts);
     pathBm25.add(termFrequencies(pathTokens(file.path)));
     for (const chunk of analysis.chunks) {
       const symbol = chunk.symbol >= 0 ? analysis.symbols[chunk.symbol] : undefined;
@@ -238,7 +280,7 @@ export async function buildSymbolIndex(
       chunkBm25.addTerms(splitTerms(chunk.terms), chunk.counts);
     }
   });
-  return new SymbolIndex(indexed, chunks, fileBm25, pathBm25, chunkBm25, skipped, snapshotKey(indexed));
+  return new SymbolIndex(indexed, chunks, pathBm25, chunkBm25, skipped, snapshotKey(indexed));
 }
 
 function splitTerms(terms: string): string[] {
