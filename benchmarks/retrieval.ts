@@ -4,7 +4,7 @@
  * files the instance's `patch` changes, against plain BM25 over whole files
  * in the same run. Also indexing time and peak memory per repository.
  *
- *   npm run bench:retrieval -- --dataset FILE --repos DIR [--index-repo owner/name[@rev]]... [--out FILE]
+ *   npm run bench:retrieval -- --dataset FILE --repos DIR [--index-repo owner/name|GITDIR[@rev]]... [--out FILE]
  *
  * DIR holds DIR/<owner>/<name> git repositories (bare or not). Objects are
  * read with `git ls-tree` and `git cat-file --batch`: nothing is checked out
@@ -248,7 +248,7 @@ function parseArgs(argv: string[]): { dataset: string; repos: string; out: strin
   }
   if (!dataset || !repos)
     throw new Error(
-      'usage: bench:retrieval -- --dataset FILE --repos DIR [--index-repo owner/name[@rev]]... [--out FILE]',
+      'usage: bench:retrieval -- --dataset FILE --repos DIR [--index-repo owner/name|GITDIR[@rev]]... [--out FILE]',
     );
   return { dataset, repos, out, indexRepos };
 }
@@ -274,7 +274,8 @@ async function main(): Promise<void> {
   const indexOnly: ChildReport[] = [];
   for (const spec of args.indexRepos) {
     const [repo, rev = 'HEAD'] = spec.split('@') as [string, string?];
-    const dir = resolve(gitDir(args.repos, repo));
+    // owner/name under --repos, or the path of a git directory anywhere.
+    const dir = resolve(existsSync(join(args.repos, repo)) ? gitDir(args.repos, repo) : repo);
     indexOnly.push(
       await runChild({
         method: 'index-only',

@@ -40,7 +40,8 @@ export async function analyzeFiles(
   jobs: readonly { source: string; language: ParsedLanguage | null }[],
   windowLines: number,
 ): Promise<FileAnalysis[]> {
-  const grammars = await loadGrammars();
+  const languages = new Set(jobs.flatMap((job) => (job.language ? [job.language] : [])));
+  const grammars = await loadGrammars([...languages]);
   return jobs.map((job) => analyzeFile(job.source, job.language, grammars, windowLines));
 }
 

@@ -1,5 +1,5 @@
 // The code layer's public surface: parsing, skeletons, symbol index, retrieval, edits.
-export { languageOf, loadGrammars, type ParsedLanguage } from './languages.js';
+export { languageOf, loadGrammar, loadGrammars, type ParsedLanguage } from './languages.js';
 export type { CodeSymbol, SymbolKind } from './symbols.js';
 export { skeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
 export { DirectoryAnalysisCache, MemoryAnalysisCache, type AnalysisCache } from './analysis-cache.js';

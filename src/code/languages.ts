@@ -36,27 +36,38 @@ export interface LoadedGrammar {
   parser: Parser;
 }
 
-let loading: Promise<Map<ParsedLanguage, LoadedGrammar>> | null = null;
+let runtime: Promise<void> | null = null;
+const grammars = new Map<ParsedLanguage, Promise<LoadedGrammar>>();
+
+/** Loads one grammar (and the runtime) once per process or thread. */
+export function loadGrammar(language: ParsedLanguage): Promise<LoadedGrammar> {
+  let grammar = grammars.get(language);
+  if (!grammar) {
+    grammar = (async () => {
+      runtime ??= Parser.init();
+      await runtime;
+      const wasm = createRequire(import.meta.url).resolve(GRAMMARS[language]);
+      const loaded = await Language.load(wasm);
+      const parser = new Parser();
+      parser.setLanguage(loaded);
+      return { language: loaded, parser };
+    })();
+    grammars.set(language, grammar);
+  }
+  return grammar;
+}
 
 /**
- * Loads the runtime and all four grammars once per process. Every async
- * function of this layer awaits it, so callers never need to; calling it
- * early only moves the cost.
+ * Loads the runtime and the given grammars (default: all four). Every async
+ * function of this layer loads what it needs, so callers never have to;
+ * calling it early only moves the cost.
  */
-export function loadGrammars(): Promise<Map<ParsedLanguage, LoadedGrammar>> {
-  loading ??= (async () => {
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const loaded = new Map<ParsedLanguage, LoadedGrammar>();
-    for (const [name, file] of Object.entries(GRAMMARS) as [ParsedLanguage, string][]) {
-      const language = await Language.load(require.resolve(file));
-      const parser = new Parser();
-      parser.setLanguage(language);
-      loaded.set(name, { language, parser });
-    }
-    return loaded;
-  })();
-  return loading;
+export async function loadGrammars(
+  languages: readonly ParsedLanguage[] = Object.keys(GRAMMARS) as ParsedLanguage[],
+): Promise<Map<ParsedLanguage, LoadedGrammar>> {
+  const loaded = new Map<ParsedLanguage, LoadedGrammar>();
+  for (const language of languages) loaded.set(language, await loadGrammar(language));
+  return loaded;
 }
 
 /**
@@ -68,9 +79,7 @@ export async function withTree<T>(
   source: string,
   use: (tree: Tree, grammar: LoadedGrammar) => T,
 ): Promise<T> {
-  const grammar = (await loadGrammars()).get(language);
-  if (!grammar) throw new Error(`grammar ${language} did not load`);
-  return parseWith(grammar, source, use);
+  return parseWith(await loadGrammar(language), source, use);
 }
 
 /** The synchronous half of withTree, for loops that already hold the grammars. */
