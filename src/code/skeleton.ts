@@ -13,7 +13,7 @@ export interface Skeleton {
 }
 
 export interface SkeletonOptions {
-  /** For plain-text files: how many lines to show before eliding the rest. Default 400. */
+  /** For plain-text files and files without definitions: how many lines to show. Default 400. */
   maxTextLines?: number;
 }
 
@@ -51,6 +51,18 @@ export function countLines(source: string): number {
   for (let i = source.indexOf('\n'); i >= 0 && i < source.length - 1; i = source.indexOf('\n', i + 1))
     lines++;
   return lines;
+}
+
+/** The rendered skeleton; a file without definitions (a script, a config) is shown as numbered text instead. */
+export function skeletonText(
+  symbols: readonly CodeSymbol[],
+  lineCount: number,
+  source: string,
+  options: SkeletonOptions = {},
+): string {
+  return symbols.length > 0
+    ? renderSkeleton(symbols, lineCount)
+    : numberedText(source, options.maxTextLines ?? 400);
 }
 
 /** One line per symbol, `start-end | header`, doc line under it, bodies as `...`. */

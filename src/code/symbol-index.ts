@@ -7,7 +7,7 @@ import { ANALYSIS_VERSION, analyzeFiles, type FileAnalysis } from './analysis.js
 import type { AnalysisCache } from './analysis-cache.js';
 import { Bm25Index, bm25Idf, bm25Term } from './bm25.js';
 import { languageOf, type ParsedLanguage } from './languages.js';
-import { numberedText, renderSkeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
+import { skeletonText, type Skeleton, type SkeletonOptions } from './skeleton.js';
 import type { CodeSymbol, SymbolKind } from './symbols.js';
 import { pathTokens, termFrequencies } from './tokens.js';
 
@@ -196,10 +196,7 @@ export class SymbolIndex {
   skeleton(path: string, options: SkeletonOptions = {}): Skeleton | undefined {
     const file = this.file(path);
     if (!file) return undefined;
-    const text =
-      file.language === 'text'
-        ? numberedText(file.source, options.maxTextLines ?? 400)
-        : renderSkeleton(file.symbols, file.lineCount);
+    const text = skeletonText(file.symbols, file.lineCount, file.source, options);
     return { path, language: file.language, symbols: file.symbols, lineCount: file.lineCount, text };
   }
 }

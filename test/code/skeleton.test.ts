@@ -85,6 +85,13 @@ describe('skeleton', () => {
     expect(result.text).not.toContain('<button');
   });
 
+  it('shows a parsed file without definitions as numbered text', async () => {
+    const result = await skeleton('config.js', 'module.exports = { port: 8080 }\n');
+    expect(result.language).toBe('javascript');
+    expect(result.symbols).toEqual([]);
+    expect(result.text).toBe('1 | module.exports = { port: 8080 }');
+  });
+
   it('falls back to numbered plain text for other languages, cut at a limit', async () => {
     const result = await skeleton('docs/notes.md', '# Title\n\nfirst\nsecond\nthird\n', { maxTextLines: 3 });
     expect(result.language).toBe('text');
