@@ -42,7 +42,7 @@ export async function skeleton(
   const symbols = await withTree(language, source, (tree, grammar) =>
     extractSymbols(tree, grammar, language, source),
   );
-  return { path, language, symbols, lineCount, text: renderSkeleton(symbols, lineCount) };
+  return { path, language, symbols, lineCount, text: skeletonText(symbols, lineCount, source, options) };
 }
 
 export function countLines(source: string): number {
