@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
+import { registerLocateCommand } from './commands/locate.js';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)');
+  registerLocateCommand(program);
   return program;
 }
 

@@ -42,4 +42,5 @@ export {
 export { unifiedDiff } from './diff.js';
 export { syntaxErrors, checkEditSyntax, type SyntaxCheck, type SyntaxProblem } from './syntax.js';
 export { isIndexablePath } from './repository-files.js';
+export { readWorkingTree } from './working-tree.js';
 export { normalizePatch, parsePatch } from './normalize-patch.js';
