@@ -11,9 +11,11 @@ const PATH =
   /(?<![\w/.-])(?:[\w.@~-]+\/)+[\w.@~-]+|(?<![\w/.-])[\w-]+\.(?:py|pyi|[cm]?[jt]sx?|json|md|rst|txt|toml|cfg|ini|ya?ml|sh)\b/g;
 const IDENTIFIER = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/g;
 
-/** Looks like code rather than prose: `snake_case`, `camelCase`, `CamelCase`, `a.b`, `f(`, or in backticks. */
-function codeLike(word: string, after: string, quoted: boolean): boolean {
+/** Looks like code rather than prose: `snake_case`, `camelCase`, `CamelCase`, `a.b`, `.method`, `f(`, or in backticks. */
+function codeLike(word: string, before: string, after: string, quoted: boolean): boolean {
   if (quoted || after === '(') return true;
+  // ` .diff`: a method named in prose, the dot right before it and a space before the dot.
+  if (before === '.' && word.length > 1 && /^[a-z_]/.test(word)) return true;
   if (word.includes('.')) return /[A-Za-z]\.[A-Za-z_]/.test(word) && !/^(e\.g|i\.e|etc)\b/i.test(word);
   if (/[a-z0-9]_[a-z0-9]|^_|_$/i.test(word)) return true;
   return /[a-z][A-Z]/.test(word) || /^[A-Z][a-z0-9]+[A-Z]/.test(word);
@@ -50,7 +52,10 @@ export function issueMentions(text: string): IssueMentions {
     const start = m.index!;
     const quoted = quotedSpans.some(([a, b]) => start >= a && start < b);
     const word = m[0];
-    if (codeLike(word, text[start + word.length] ?? '', quoted)) identifiers.add(word);
+    const before = text[start - 1] ?? '';
+    const dotAfterSpace = before === '.' && (start < 2 || /\s/.test(text[start - 2]!));
+    if (codeLike(word, dotAfterSpace ? '.' : '', text[start + word.length] ?? '', quoted))
+      identifiers.add(word);
   }
   for (const frame of frames) if (frame.symbol) identifiers.add(frame.symbol);
   return { paths: [...paths], identifiers: [...identifiers], frames };

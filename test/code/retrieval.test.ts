@@ -79,7 +79,7 @@ describe('issueMentions', () => {
   it('finds paths, code-looking identifiers and stack frames', () => {
     const mentions = issueMentions(
       [
-        'Calling `total` on an Invoice breaks in src/billing/tax.py, see parse_amount and invoice.raw.',
+        'Calling `total` on an Invoice breaks in src/billing/tax.py, see parse_amount and invoice.raw. Also .refund fails.',
         'Traceback (most recent call last):',
         '  File "/srv/app/src/billing/tax.py", line 4, in apply_tax',
         '    at renderInvoice (src/ui/renderInvoice.ts:3:10)',
@@ -95,7 +95,9 @@ describe('issueMentions', () => {
     expect(mentions.identifiers).toEqual(
       expect.arrayContaining(['total', 'parse_amount', 'invoice.raw', 'apply_tax', 'renderInvoice']),
     );
+    expect(mentions.identifiers).toContain('refund');
     expect(mentions.identifiers).not.toContain('Calling');
+    expect(mentions.identifiers).not.toContain('Also');
     expect(mentions.frames).toEqual([
       { path: '/srv/app/src/billing/tax.py', line: 4, symbol: 'apply_tax' },
       { path: 'src/ui/renderInvoice.ts', line: 3, symbol: 'renderInvoice' },
