@@ -65,7 +65,7 @@ export function fileRole(path: string): 'test' | 'doc' | 'stub' | 'source' {
 
 /**
  * Ranks a repository's files and symbol-level chunks for an issue: BM25 over
- * code-aware tokens of files (path tokens weighted up) and of chunks, plus
+ * code-aware tokens of file contents, file paths and symbol-level chunks, plus
  * boosts for what the issue names exactly. No embeddings, no network.
  */
 export function retrieve(issueText: string, index: SymbolIndex, options: RetrieveOptions = {}): Retrieval {
@@ -196,8 +196,8 @@ function folderBoost(
   const matches: number[] = [];
   index.files.forEach((file, f) => {
     const segments = file.path.toLowerCase().split('/');
-    const last = segments.pop()!;
-    if (segments.includes(name) || last.slice(0, last.indexOf('.') >>> 0) === name) matches.push(f);
+    const stem = segments.pop()!.split('.')[0];
+    if (segments.includes(name) || stem === name) matches.push(f);
   });
   if (matches.length === 0 || matches.length > 20) return;
   for (const f of matches) boost(f, NAMED_FOLDER / Math.sqrt(matches.length), `folder ${identifier}`);
