@@ -357,6 +357,8 @@ async function main(): Promise<void> {
     builds: r.instances.length,
     indexMs: median(r.instances.map((i) => i.indexMs)),
     minIndexMs: Math.min(...r.instances.map((i) => i.indexMs)),
+    allIndexMs: r.instances.map((i) => i.indexMs),
+    allIndexCpuMs: r.instances.map((i) => i.indexCpuMs),
     indexCpuMs: median(r.instances.map((i) => i.indexCpuMs)),
     cachedIndexMs: median(r.instances.map((i) => i.cachedIndexMs ?? 0)),
     grammarLoadMs: r.grammarLoadMs,
