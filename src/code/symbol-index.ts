@@ -323,6 +323,10 @@ async function analyzeInParallel(
             resolve();
           });
           thread.once('error', reject);
+          // A thread that dies without answering (out of memory, killed) must not leave the build waiting.
+          thread.once('exit', (code) =>
+            reject(new Error(`indexing thread exited (code ${code}) without a result`)),
+          );
           thread.postMessage({ files: share.jobs.map((j) => jobs[j]), windowLines });
         }),
     ),
