@@ -40,39 +40,45 @@ export function parsePatch(diff: string): FilePatch[] {
   let current: FilePatch | undefined;
   let run: FilePatch['runs'][number] | undefined;
   let oldPath = '';
-  let inHunk = false;
+  // Lines still due in the current hunk, from its header: a `--- ` line is a removed line only inside one.
+  let oldLeft = 0;
+  let newLeft = 0;
   for (const raw of diff.split('\n')) {
     const line = raw.replace(/\r$/, '');
-    if (line.startsWith('diff --git ')) {
-      inHunk = false;
-      current = undefined;
+    // Hand-written patches get counts wrong: a new file's header, or a line no hunk can hold, ends the hunk.
+    if (line.startsWith('diff --git ') || !/^[-+ \\]|^$/.test(line)) oldLeft = newLeft = 0;
+    const inHunk = oldLeft > 0 || newLeft > 0;
+    if (!inHunk) {
+      const header = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+      if (header && current) {
+        oldLeft = header[1] === undefined ? 1 : Number(header[1]);
+        newLeft = header[2] === undefined ? 1 : Number(header[2]);
+        run = undefined;
+      } else if (line.startsWith('diff --git ')) current = undefined;
+      else if (line.startsWith('--- ')) oldPath = stripPrefix(line.slice(4));
+      else if (line.startsWith('+++ ')) {
+        const newPath = stripPrefix(line.slice(4));
+        current = { path: newPath === '/dev/null' ? oldPath : newPath, runs: [] };
+        files.push(current);
+      }
       continue;
     }
-    if (!inHunk && line.startsWith('--- ')) {
-      oldPath = stripPrefix(line.slice(4));
-      continue;
-    }
-    if (!inHunk && line.startsWith('+++ ')) {
-      const newPath = stripPrefix(line.slice(4));
-      current = { path: newPath === '/dev/null' ? oldPath : newPath, runs: [] };
-      files.push(current);
-      continue;
-    }
-    if (line.startsWith('@@')) {
-      inHunk = current !== undefined;
-      run = undefined;
-      continue;
-    }
-    if (!inHunk || !current) continue;
     const kind = line[0];
     if (kind === '-' || kind === '+') {
-      if (!run) current.runs.push((run = { removed: [], added: [] }));
-      (kind === '-' ? run.removed : run.added).push(line.slice(1));
+      if (!run) current!.runs.push((run = { removed: [], added: [] }));
+      if (kind === '-') {
+        run.removed.push(line.slice(1));
+        oldLeft--;
+      } else {
+        run.added.push(line.slice(1));
+        newLeft--;
+      }
     } else if (kind === ' ' || line === '') {
       run = undefined;
-    } else if (kind !== '\\') {
-      inHunk = false;
+      oldLeft--;
+      newLeft--;
     }
+    // `\ No newline at end of file` counts for neither side.
   }
   return files;
 }

@@ -56,6 +56,28 @@ describe('normalizePatch', () => {
     expect(normalizePatch(withNoise)).toBe(normalizePatch(base));
   });
 
+  it('reads plain `diff -u` output, where a removed `--- ` line and a file header look alike', () => {
+    const plain = [
+      '--- a/notes.py',
+      '+++ b/notes.py',
+      '@@ -1,2 +1,2 @@',
+      '--- old = 1',
+      '+x = 2',
+      ' keep()',
+      '--- a/src/calc.py',
+      '+++ b/src/calc.py',
+      '@@ -10,3 +10,3 @@',
+      '     x = 1',
+      '-    return 3.14 * r * r',
+      '+    return math.pi * r ** 2',
+      '     y = 2',
+      '',
+    ].join('\n');
+    const notesOnly = patch('notes.py', '@@ -1,2 +1,2 @@', '--- old = 1', '+x = 2', ' keep()');
+    expect(normalizePatch(plain)).toBe(normalizePatch(`${notesOnly}${base}`));
+    expect(normalizePatch(plain)).not.toBe(normalizePatch(base));
+  });
+
   it('gives different keys to different changes', () => {
     const other = patch(
       'src/calc.py',
