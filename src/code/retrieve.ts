@@ -100,8 +100,12 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
     const matches = filesEndingWith(index, path);
     for (const f of matches) boost(f, NAMED_PATH / Math.sqrt(matches.length), 'named path');
   }
+  const frameLines = new Map<number, number[]>();
   for (const frame of mentions.frames) {
-    for (const f of filesEndingWith(index, frame.path)) boost(f, STACK_FRAME, 'stack frame');
+    for (const f of filesEndingWith(index, frame.path)) {
+      boost(f, STACK_FRAME, 'stack frame');
+      frameLines.set(f, [...(frameLines.get(f) ?? []), frame.line]);
+    }
   }
   const namedSymbols = new Set<string>();
   for (const identifier of mentions.identifiers) {
@@ -133,10 +137,12 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
     .slice(0, k)
     .map((f) => ({ path: index.files[f]!.path, score: round(scores[f]!), reasons: reasons[f]! }));
 
+  const inFrames = framedChunks(index, fileNumber, frameLines);
   const chunkScores = index.chunks.map((chunk, c) => {
     const f = fileNumber.get(chunk.path)!;
     let score = chunkBm25[c]! + 0.5 * (scores[f]! / (scores[order[0] ?? 0] || 1));
     if (chunk.symbol && namedSymbols.has(`${chunk.path}\0${chunk.symbol}`)) score += DEFINES_NAMED;
+    if (inFrames.has(c)) score += STACK_FRAME;
     return score;
   });
   const chunkOrder = [...chunkScores.keys()]
@@ -146,6 +152,26 @@ export function retrieve(issueText: string, index: SymbolIndex, options: Retriev
     .slice(0, chunkCount)
     .map((c) => ({ ...index.chunks[c]!, score: round(chunkScores[c]!) }));
   return { files, chunks, mentions };
+}
+
+/** For each stack-frame line, the smallest chunk of its file that holds it: the innermost function. */
+function framedChunks(
+  index: SymbolIndex,
+  fileNumber: Map<string, number>,
+  frameLines: Map<number, number[]>,
+): Set<number> {
+  const best = new Map<string, { chunk: number; size: number }>();
+  index.chunks.forEach((chunk, c) => {
+    const f = fileNumber.get(chunk.path)!;
+    for (const line of frameLines.get(f) ?? []) {
+      if (line < chunk.startLine || line > chunk.endLine) continue;
+      const size = chunk.endLine - chunk.startLine;
+      const key = `${f}:${line}`;
+      const current = best.get(key);
+      if (!current || size < current.size) best.set(key, { chunk: c, size });
+    }
+  });
+  return new Set([...best.values()].map((b) => b.chunk));
 }
 
 function normalized(scores: Float64Array): Float64Array {

@@ -212,6 +212,19 @@ describe('retrieve', () => {
     const result = retrieve(issue, index);
     expect(result.files[0]!.path).toBe('src/billing/tax.py');
     expect(result.files[0]!.reasons).toContain('stack frame');
+    // The frame's line picks the function it is in.
+    expect(result.chunks[0]).toMatchObject({ path: 'src/billing/tax.py', symbol: 'apply_tax' });
+  });
+
+  it('takes the innermost function around a frame line, even when the frame names no function', async () => {
+    const index = await buildSymbolIndex(repo);
+    // The words point at parse_amount; the frame's line is in Invoice.total.
+    const issue =
+      'parse amount of the text fails\nTraceback:\n  File "src/billing/invoice.py", line 5, in <genexpr>\nAttributeError';
+    expect(retrieve(issue, index).chunks[0]).toMatchObject({
+      path: 'src/billing/invoice.py',
+      symbol: 'Invoice.total',
+    });
   });
 
   it('ranks source above tests that only repeat the words', async () => {
