@@ -2,6 +2,7 @@
 export { languageOf, loadGrammar, loadGrammars, type ParsedLanguage } from './languages.js';
 export type { CodeSymbol, SymbolKind } from './symbols.js';
 export { skeleton, type Skeleton, type SkeletonOptions } from './skeleton.js';
+export { findReferences, type Reference } from './references.js';
 export { DirectoryAnalysisCache, MemoryAnalysisCache, type AnalysisCache } from './analysis-cache.js';
 export {
   buildSymbolIndex,
@@ -13,7 +14,6 @@ export {
   type Definition,
   type FileAnalysis,
   type IndexedFile,
-  type Reference,
   type SourceFile,
 } from './symbol-index.js';
 export {

@@ -4,6 +4,7 @@ import type { AnalysisCache } from './analysis-cache.js';
 import { Bm25Index, bm25Idf, bm25Term } from './bm25.js';
 import { languageOf, type ParsedLanguage } from './languages.js';
 import { analyzeInParallel } from './parallel-analysis.js';
+import { findReferences, type Reference } from './references.js';
 import { skeletonText, type Skeleton, type SkeletonOptions } from './skeleton.js';
 import type { CodeSymbol, SymbolKind } from './symbols.js';
 import { pathTokens, termFrequencies } from './tokens.js';
@@ -41,12 +42,6 @@ export interface Definition {
   symbol: CodeSymbol;
 }
 
-export interface Reference {
-  path: string;
-  line: number;
-  text: string;
-}
-
 export interface BuildOptions {
   cache?: AnalysisCache;
   /** Files larger than this are left out (generated or vendored code). Default 1 MB. */
@@ -80,7 +75,7 @@ export class SymbolIndex {
   /** For each chunk, the number of its file; and each file's length in terms. */
   private readonly chunkFile: Int32Array;
   private readonly fileLengths: Float64Array;
-  private readonly referenceMemo = new Map<string, Reference[]>();
+  private readonly referenceMemo = new Map<string, Promise<Reference[]>>();
 
   constructor(
     readonly files: readonly IndexedFile[],
@@ -162,26 +157,18 @@ export class SymbolIndex {
   }
 
   /**
-   * Lines that use `name` as a whole word, other than its definitions.
-   * Text-based: it also finds the word in comments and strings, and cannot
-   * tell two symbols of the same name apart.
+   * Where `name` is used, other than where it is defined: identifier nodes
+   * in parsed files (not comments or strings), whole words in other files.
+   * By name only: scopes and imports are not resolved. Parses the files
+   * that contain the name, once per name (memoized).
    */
-  references(name: string): Reference[] {
-    const memo = this.referenceMemo.get(name);
-    if (memo) return memo;
-    const simple = name.slice(name.lastIndexOf('.') + 1);
-    const definitionLines = new Set(this.definitions(name).map((d) => `${d.path}:${d.symbol.startLine}`));
-    const pattern = new RegExp(`(?<![\\w$])${simple.replace(/[$]/g, '\\$')}(?![\\w$])`);
-    const found: Reference[] = [];
-    for (const file of this.files) {
-      if (!file.source.includes(simple)) continue;
-      file.source.split('\n').forEach((text, i) => {
-        if (pattern.test(text) && !definitionLines.has(`${file.path}:${i + 1}`)) {
-          found.push({ path: file.path, line: i + 1, text: text.trim() });
-        }
-      });
+  references(name: string): Promise<Reference[]> {
+    let found = this.referenceMemo.get(name);
+    if (!found) {
+      const definitionLines = new Set(this.definitions(name).map((d) => `${d.path}:${d.symbol.startLine}`));
+      found = findReferences(this.files, name, definitionLines);
+      this.referenceMemo.set(name, found);
     }
-    this.referenceMemo.set(name, found);
     return found;
   }
 

@@ -39,6 +39,9 @@ const repo: SourceFile[] = [
       '    base = parse_amount(invoice.raw)',
       '    return base * rate',
       '',
+      '# parse_amount and "parse_amount" here are a comment and a string: not uses.',
+      'NOTE = "parse_amount"',
+      '',
     ].join('\n'),
   },
   {
@@ -62,7 +65,10 @@ const repo: SourceFile[] = [
       '',
     ].join('\n'),
   },
-  { path: 'docs/guide.md', source: '# Guide\n\nInvoices have lines; the total sums them.\n' },
+  {
+    path: 'docs/guide.md',
+    source: '# Guide\n\nInvoices have lines; the total sums them.\nUse parse_amount for input.\n',
+  },
 ];
 
 describe('codeTokens', () => {
@@ -118,15 +124,23 @@ describe('buildSymbolIndex', () => {
     expect(index.definitions('renderInvoice')[0]!.symbol.doc).toBe('Renders an invoice as HTML.');
   });
 
-  it('finds references by name, without the definition itself', async () => {
+  it('finds references as identifiers in parsed files and as words in text, without definitions', async () => {
     const index = await buildSymbolIndex(repo);
-    expect(index.references('parse_amount').map((r) => `${r.path}:${r.line}`)).toEqual([
-      'src/billing/tax.py:1',
-      'src/billing/tax.py:4',
+    expect((await index.references('parse_amount')).map((r) => `${r.path}:${r.line} ${r.how}`)).toEqual([
+      'src/billing/tax.py:1 syntax',
+      'src/billing/tax.py:4 syntax',
+      'docs/guide.md:4 text',
     ]);
-    expect(index.references('Invoice').map((r) => r.path)).toEqual([
-      'tests/test_invoice.py',
-      'tests/test_invoice.py',
+    expect((await index.references('Invoice')).map((r) => `${r.path}:${r.line}`)).toEqual([
+      'tests/test_invoice.py:1',
+      'tests/test_invoice.py:4',
+    ]);
+    // A method name used as a property, a TypeScript parameter, and the word in prose.
+    expect((await index.references('total')).map((r) => `${r.path}:${r.line}`)).toEqual([
+      'src/ui/renderInvoice.ts:2',
+      'src/ui/renderInvoice.ts:3',
+      'tests/test_invoice.py:5',
+      'docs/guide.md:3',
     ]);
   });
 
