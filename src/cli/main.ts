@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
+import { registerLocateCommand } from './commands/locate.js';
 import { readFileSync } from 'node:fs';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);
+  registerLocateCommand(program);
   return program;
 }
 
