@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DrydockError } from '../../core/index.js';
+import { buildSymbolIndex, readWorkingTree, retrieve, skeleton } from '../../code/index.js';
 import { imageRef, openSandbox, type ExecResult } from '../../sandbox/index.js';
 import { runChecks } from '../doctor.js';
 
@@ -49,10 +53,31 @@ export function registerDemoCommand(program: Command): void {
       for (const line of issue.split('\n')) say(`   | ${line}`);
       say();
 
-      say(`3. the example's tests, in a sandbox (${imageRef('python')}, network none, repository copied in)`);
+      say(
+        '3. where the issue points: retrieval over the example (BM25 + names the issue mentions; no model)',
+      );
+      // The issue and the example's README are not part of the repository being fixed.
+      const files = readWorkingTree(dir).filter((f) => !/^(ISSUE|README)\.md$/.test(f.path));
+      const index = await buildSymbolIndex(files);
+      const ranked = retrieve(issue, index, { k: 3, chunks: 3 });
+      for (const f of ranked.files)
+        say(`   file   ${f.score.toFixed(2)}  ${f.path}  [${f.reasons.join(', ')}]`);
+      for (const c of ranked.chunks)
+        say(`   symbol ${c.score.toFixed(2)}  ${c.path}:${c.startLine}-${c.endLine} ${c.symbol ?? ''}`);
+      const top = ranked.files[0];
+      if (top) {
+        const source = files.find((f) => f.path === top.path)?.source ?? '';
+        say(`   skeleton of ${top.path}, as a model would see it:`);
+        for (const line of (await skeleton(top.path, source)).text.trimEnd().split('\n')) say(`   | ${line}`);
+      }
+      say();
+
+      say(`4. the example's tests, in a sandbox (${imageRef('python')}, network none, repository copied in)`);
       const sandbox = await openSandbox({ image: imageRef('python'), repo: dir });
       try {
-        await sandbox.exec('git init -q && git add -A && git commit -qm "example at its starting point"');
+        await sandbox.exec(
+          'git init -q 2>/dev/null; git add -A && git commit -qm "example at its starting point"',
+        );
         const run = await sandbox.exec('python -m pytest -q -p no:cacheprovider 2>&1', {
           memoryBytes: 512 * 1024 * 1024,
           pids: 256,
@@ -67,6 +92,7 @@ export function registerDemoCommand(program: Command): void {
         );
       } finally {
         await sandbox.close();
+        rmSync(dir, { recursive: true, force: true });
       }
       say();
       say('Not built yet: drydock fix (localize, repair, validate, select), so no patch is proposed here.');

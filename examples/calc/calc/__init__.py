@@ -1,3 +1,0 @@
-from .ops import add, mean
-
-__all__ = ["add", "mean"]
