@@ -1,9 +1,27 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { drydock } from '../helpers/cli.js';
 
+const EXAMPLE = fileURLToPath(new URL('../../examples/calc', import.meta.url));
+
+/** Every path and content under a directory, hashed: any change, removal or new file shows. */
+function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir, { recursive: true }).map(String).sort()) {
+    const p = join(dir, f);
+    h.update(f).update(statSync(p).isFile() ? readFileSync(p) : 'dir');
+  }
+  return h.digest('hex');
+}
+
 describe('drydock demo', () => {
-  it("runs the example's tests in a sandbox and says that the agent is not built", () => {
+  it("runs the example's tests in a sandbox, says that the agent is not built, and leaves the example as it was", () => {
+    const before = treeHash(EXAMPLE);
     const r = drydock(['demo']);
+    expect(treeHash(EXAMPLE)).toBe(before);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/the agent \(drydock fix\) is not built yet/);
     // The example's bug is real: two tests fail and one passes, measured inside the sandbox.

@@ -24,80 +24,87 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--example <name>', 'example under examples/', 'calc')
     .action(async (flags: { example: string }) => {
-      const dir = `${EXAMPLES}${flags.example}`;
-      if (!existsSync(`${dir}/ISSUE.md`)) {
+      const source = `${EXAMPLES}${flags.example}`;
+      if (!existsSync(`${source}/ISSUE.md`)) {
         throw new DrydockError(
-          `no example named ${flags.example} (looked for ${dir}/ISSUE.md)`,
+          `no example named ${flags.example} (looked for ${source}/ISSUE.md)`,
           'use --example calc',
         );
       }
-      const say = (s = '') => process.stdout.write(`${s}\n`);
-      say('drydock demo');
-      say('NOTE: the agent (drydock fix) is not built yet; this demo shows the parts that are built.');
-      say();
-
-      say('1. doctor');
-      const checks = await runChecks({});
-      for (const c of checks)
-        say(`   ${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'} ${c.name}: ${c.detail}`);
-      if (checks.some((c) => c.required && !c.ok)) {
-        throw new DrydockError(
-          'a required check failed',
-          'run `drydock setup`, then `drydock doctor` for the fixes',
-        );
-      }
-      say();
-
-      const issue = readFileSync(`${dir}/ISSUE.md`, 'utf8').trim();
-      say(`2. the issue (examples/${flags.example}/ISSUE.md)`);
-      for (const line of issue.split('\n')) say(`   | ${line}`);
-      say();
-
-      say(
-        '3. where the issue points: retrieval over the example (BM25 + names the issue mentions; no model)',
-      );
-      // The issue and the example's README are not part of the repository being fixed.
-      const files = readWorkingTree(dir).filter((f) => !/^(ISSUE|README)\.md$/.test(f.path));
-      const index = await buildSymbolIndex(files);
-      const ranked = retrieve(issue, index, { k: 3, chunks: 3 });
-      for (const f of ranked.files)
-        say(`   file   ${f.score.toFixed(2)}  ${f.path}  [${f.reasons.join(', ')}]`);
-      for (const c of ranked.chunks)
-        say(`   symbol ${c.score.toFixed(2)}  ${c.path}:${c.startLine}-${c.endLine} ${c.symbol ?? ''}`);
-      const top = ranked.files[0];
-      if (top) {
-        const source = files.find((f) => f.path === top.path)?.source ?? '';
-        say(`   skeleton of ${top.path}, as a model would see it:`);
-        for (const line of (await skeleton(top.path, source)).text.trimEnd().split('\n')) say(`   | ${line}`);
-      }
-      say();
-
-      say(`4. the example's tests, in a sandbox (${imageRef('python')}, network none, repository copied in)`);
-      const sandbox = await openSandbox({ image: imageRef('python'), repo: dir });
+      // A git repository of its own, as a user's would be; the bundled folder is never touched.
+      const dir = mkdtempSync(join(tmpdir(), `drydock-demo-${flags.example}-`));
       try {
-        await sandbox.exec(
-          'git init -q 2>/dev/null; git add -A && git commit -qm "example at its starting point"',
-        );
-        const run = await sandbox.exec('python -m pytest -q -p no:cacheprovider 2>&1', {
-          memoryBytes: 512 * 1024 * 1024,
-          pids: 256,
-          timeoutMs: 60_000,
-          env: { PYTHONDONTWRITEBYTECODE: '1' },
-        });
-        for (const line of run.stdout.trimEnd().split('\n').slice(-6)) say(`   | ${line}`);
-        say(`   ${usage(run)}`);
-        const diff = await sandbox.diff();
-        say(
-          `   the sandbox's diff against the example: ${diff.trim() ? 'changed' : 'none (nothing was edited)'}`,
-        );
+        cpSync(source, dir, { recursive: true });
+        execFileSync('git', ['init', '-q'], { cwd: dir });
+        await runDemo(dir, flags.example);
       } finally {
-        await sandbox.close();
         rmSync(dir, { recursive: true, force: true });
       }
-      say();
-      say('Not built yet: drydock fix (localize, repair, validate, select), so no patch is proposed here.');
-      say('See README.md, "Not built yet".');
     });
+}
+
+async function runDemo(dir: string, example: string): Promise<void> {
+  const say = (s = '') => process.stdout.write(`${s}\n`);
+  say('drydock demo');
+  say('NOTE: the agent (drydock fix) is not built yet; this demo shows the parts that are built.');
+  say();
+
+  say('1. doctor');
+  const checks = await runChecks({});
+  for (const c of checks) say(`   ${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'} ${c.name}: ${c.detail}`);
+  if (checks.some((c) => c.required && !c.ok)) {
+    throw new DrydockError(
+      'a required check failed',
+      'run `drydock setup`, then `drydock doctor` for the fixes',
+    );
+  }
+  say();
+
+  const issue = readFileSync(`${dir}/ISSUE.md`, 'utf8').trim();
+  say(`2. the issue (examples/${example}/ISSUE.md)`);
+  for (const line of issue.split('\n')) say(`   | ${line}`);
+  say();
+
+  say('3. where the issue points: retrieval over the example (BM25 + names the issue mentions; no model)');
+  // The issue and the example's README are not part of the repository being fixed.
+  const files = readWorkingTree(dir).filter((f) => !/^(ISSUE|README)\.md$/.test(f.path));
+  const index = await buildSymbolIndex(files);
+  const ranked = retrieve(issue, index, { k: 3, chunks: 3 });
+  for (const f of ranked.files) say(`   file   ${f.score.toFixed(2)}  ${f.path}  [${f.reasons.join(', ')}]`);
+  for (const c of ranked.chunks)
+    say(`   symbol ${c.score.toFixed(2)}  ${c.path}:${c.startLine}-${c.endLine} ${c.symbol ?? ''}`);
+  const top = ranked.files[0];
+  if (top) {
+    const source = files.find((f) => f.path === top.path)?.source ?? '';
+    say(`   skeleton of ${top.path}, as a model would see it:`);
+    for (const line of (await skeleton(top.path, source)).text.trimEnd().split('\n')) say(`   | ${line}`);
+  }
+  say();
+
+  say(`4. the example's tests, in a sandbox (${imageRef('python')}, network none, repository copied in)`);
+  const sandbox = await openSandbox({ image: imageRef('python'), repo: dir });
+  try {
+    await sandbox.exec(
+      'git init -q 2>/dev/null; git add -A && git commit -qm "example at its starting point"',
+    );
+    const run = await sandbox.exec('python -m pytest -q -p no:cacheprovider 2>&1', {
+      memoryBytes: 512 * 1024 * 1024,
+      pids: 256,
+      timeoutMs: 60_000,
+      env: { PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    for (const line of run.stdout.trimEnd().split('\n').slice(-6)) say(`   | ${line}`);
+    say(`   ${usage(run)}`);
+    const diff = await sandbox.diff();
+    say(
+      `   the sandbox's diff against the example: ${diff.trim() ? 'changed' : 'none (nothing was edited)'}`,
+    );
+  } finally {
+    await sandbox.close();
+  }
+  say();
+  say('Not built yet: drydock fix (localize, repair, validate, select), so no patch is proposed here.');
+  say('See README.md, "Not built yet".');
 }
 
 function usage(r: ExecResult): string {
