@@ -1,0 +1,531 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import { resolvePath } from './glob.js';
+import type { Arg, Part, Workspace } from './types.js';
+import { decodeValue, toArgs } from './words.js';
+import { unwrapCommand } from './wrappers.js';
+
+/** Where a command's standard input comes from, when that matters (shells reading a script). */
+export type Stdin =
+  { kind: 'none' } | { kind: 'pipe' } | { kind: 'file' } | { kind: 'text'; text: string; dynamic: boolean };
+
+/** Mutable state of one walk: the facets found and the possible working directories. */
+export interface Walk {
+  parser: Parser;
+  ws: Workspace;
+  parts: Part[];
+  cwd: string[] | null;
+  /** Directories left by a `cd` that may have failed; merged back after `;`, not after `&&`. */
+  fallback: string[];
+  depth: number;
+  /** The whole command line (see CommandPart.context). */
+  context: string;
+}
+
+const MAX_DEPTH = 6;
+const MAX_CWDS = 8;
+
+const STATEMENTS = new Set([
+  'program',
+  'list',
+  'pipeline',
+  'subshell',
+  'compound_statement',
+  'do_group',
+  'redirected_statement',
+  'command',
+  'variable_assignment',
+  'variable_assignments',
+  'declaration_command',
+  'unset_command',
+  'function_definition',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'case_statement',
+  'case_item',
+  'negated_command',
+  'test_command',
+  'comment',
+]);
+
+const VALUES = new Set([
+  'word',
+  'string',
+  'raw_string',
+  'ansi_c_string',
+  'translated_string',
+  'string_content',
+  'concatenation',
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+  'number',
+  'variable_name',
+  'special_variable_name',
+  'subscript',
+  'brace_expression',
+  'binary_expression',
+  'unary_expression',
+  'ternary_expression',
+  'parenthesized_expression',
+  'postfix_expression',
+  'test_operator',
+  'regex',
+  'extglob_pattern',
+  'array',
+  'heredoc_body',
+  'heredoc_content',
+  'heredoc_start',
+  'heredoc_end',
+  'file_descriptor',
+  'command_name',
+  'comment',
+]);
+
+/** A command name must be a plain word: no quotes, escapes, expansions, globs, braces or tildes. */
+const LITERAL_NAME = /^[A-Za-z0-9_./+@%:,=-]+$/;
+const SYSTEM_BIN_DIRS = new Set([
+  '/bin',
+  '/usr/bin',
+  '/usr/local/bin',
+  '/sbin',
+  '/usr/sbin',
+  '/usr/local/sbin',
+]);
+
+export function structure(walk: Walk, text: string, rule: string, reason: string): void {
+  walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
+}
+
+/** Parses `script` and walks it; used for the top level and for `bash -c`, `eval`, heredocs into shells. */
+export function walkScript(walk: Walk, script: string, stdin: Stdin, where: string): void {
+  if (walk.depth >= MAX_DEPTH) {
+    structure(
+      walk,
+      script,
+      'shell:too-deep',
+      `nesting deeper than ${MAX_DEPTH} levels (${where}) is not checked`,
+    );
+    return;
+  }
+  const tree = walk.parser.parse(script);
+  if (!tree) {
+    structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
+    return;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const bad = findError(root);
+      const at = bad ? ` near \`${clip(bad.text || script)}\`` : '';
+      structure(
+        walk,
+        script,
+        'shell:unparseable',
+        `the shell text ${where} does not parse${at}; unparseable input is denied`,
+      );
+      return;
+    }
+    walk.depth++;
+    walkStatement(walk, root, stdin);
+    walk.depth--;
+  } finally {
+    tree.delete();
+  }
+}
+
+function findError(node: Node): Node | null {
+  if (node.isError || node.isMissing) return node;
+  for (const child of node.children) {
+    if (child?.hasError || child?.isMissing) {
+      const found = findError(child);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+export function clip(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
+  switch (node.type) {
+    case 'comment':
+      return;
+    case 'command':
+      walkCommand(walk, node, stdin, []);
+      return;
+    case 'redirected_statement':
+      walkRedirected(walk, node, stdin);
+      return;
+    case 'pipeline': {
+      let first = true;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        walkStatement(walk, child, first ? stdin : { kind: 'pipe' });
+        first = false;
+      }
+      return;
+    }
+    case 'variable_assignment':
+      walkAssignment(walk, node);
+      return;
+    case 'declaration_command':
+    case 'unset_command': {
+      const words: Arg[] = [];
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'variable_assignment') {
+          walkAssignment(walk, child);
+          words.push({ text: child.text, dynamic: false, glob: false }); // NAME=value is never a flag
+        } else if (child.type === 'variable_name') {
+          addVariable(walk, child.text, node.text, 'set');
+          words.push({ text: child.text, dynamic: false, glob: false });
+        } else {
+          scanValue(walk, child);
+          words.push(...toArgs(decodeValue(child)));
+        }
+      }
+      const keyword = node.text.split(/\s/, 1)[0] ?? node.type;
+      walk.parts.push({
+        kind: 'command',
+        text: node.text,
+        name: keyword,
+        args: words,
+        cwd: walk.cwd,
+        via: [],
+        context: walk.context,
+      });
+      return;
+    }
+    case 'function_definition': {
+      const name = node.childForFieldName('name')?.text ?? '';
+      const from = walk.parts.length;
+      const body = node.childForFieldName('body');
+      if (body) walkStatement(walk, body, { kind: 'none' });
+      if (walk.parts.slice(from).some((p) => p.kind === 'command' && p.name === name)) {
+        structure(
+          walk,
+          node.text,
+          'shell:recursive-function',
+          `function \`${clip(name, 30)}\` calls itself (a fork bomb shape), so it is denied`,
+        );
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  if (!STATEMENTS.has(node.type)) {
+    if (VALUES.has(node.type)) {
+      scanValue(walk, node);
+      return;
+    }
+    structure(
+      walk,
+      node.text,
+      'shell:unknown-syntax',
+      `shell syntax \`${node.type}\` is not understood, so it is denied`,
+    );
+    return;
+  }
+  const orElse =
+    node.type === 'list' && node.children.some((c) => c !== null && !c.isNamed && c.text === '||');
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
+    if (node.type !== 'list' || orElse) mergeFallback(walk);
+    if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
+    else scanValue(walk, child);
+  }
+  if (node.type !== 'list') mergeFallback(walk);
+}
+
+function mergeFallback(walk: Walk): void {
+  if (walk.fallback.length === 0) return;
+  if (walk.cwd !== null) {
+    const all = new Set([...walk.cwd, ...walk.fallback]);
+    walk.cwd = all.size > MAX_CWDS ? null : [...all];
+  }
+  walk.fallback = [];
+}
+
+function walkAssignment(walk: Walk, node: Node): void {
+  const name = node.childForFieldName('name');
+  const value = node.childForFieldName('value');
+  const varName =
+    name?.type === 'subscript' ? (name.childForFieldName('name')?.text ?? name.text) : (name?.text ?? '');
+  if (name?.type === 'subscript') scanValue(walk, name);
+  addVariable(walk, varName, node.text, 'set');
+  if (!value) return;
+  scanValue(walk, value);
+  // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
+  const [v] = toArgs(decodeValue(value));
+  if (v && !v.dynamic && /^~|\//.test(v.text))
+    walk.parts.push({ kind: 'file', text: node.text, access: 'read', path: v, cwd: walk.cwd });
+}
+
+function addVariable(walk: Walk, name: string, text: string, access: 'set' | 'read'): void {
+  walk.parts.push({ kind: 'variable', text, access, name });
+}
+
+function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
+  let input = stdin;
+  const body = node.childForFieldName('body');
+  for (const redirect of node.childrenForFieldName('redirect')) {
+    if (!redirect) continue;
+    const got = walkRedirect(walk, redirect);
+    if (got) input = got;
+  }
+  if (body) walkStatement(walk, body, input);
+}
+
+/** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */
+function walkRedirect(walk: Walk, node: Node): Stdin | null {
+  if (node.type === 'heredoc_redirect') {
+    let text = '';
+    let dynamic = false;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'heredoc_body') {
+        text = child.text;
+        for (const piece of child.namedChildren) {
+          if (piece && piece.type !== 'heredoc_content') dynamic = true;
+        }
+        scanValue(walk, child);
+      } else if (STATEMENTS.has(child.type)) {
+        // `cat <<EOF | sh`: the grammar hangs the rest of the pipeline here.
+        walkStatement(walk, child, { kind: 'pipe' });
+      } else scanValue(walk, child);
+    }
+    return { kind: 'text', text, dynamic };
+  }
+  if (node.type === 'herestring_redirect') {
+    const value = node.namedChildren.find((c) => c !== null && VALUES.has(c.type)) ?? null;
+    if (!value) return { kind: 'text', text: '', dynamic: true };
+    scanValue(walk, value);
+    const d = decodeValue(value);
+    return { kind: 'text', text: d.text, dynamic: d.dynamic };
+  }
+  if (node.type !== 'file_redirect') {
+    structure(
+      walk,
+      node.text,
+      'shell:unknown-syntax',
+      `redirection \`${node.type}\` is not understood, so it is denied`,
+    );
+    return null;
+  }
+  let op = '';
+  for (const child of node.children) {
+    if (child && !child.isNamed) op += child.text;
+  }
+  const dest = node.childForFieldName('destination');
+  if (!dest) return null;
+  scanValue(walk, dest);
+  if ((op === '>&' || op === '<&') && /^(\d+|-)$/.test(dest.text)) return null;
+  const [path] = toArgs(decodeValue(dest));
+  if (!path) return null;
+  const text = node.text;
+  if (op.includes('<')) walk.parts.push({ kind: 'file', text, access: 'read', path, cwd: walk.cwd });
+  if (op !== '<' && op !== '<&')
+    walk.parts.push({ kind: 'file', text, access: 'write', path, cwd: walk.cwd });
+  return op.startsWith('<') ? { kind: 'file' } : null;
+}
+
+/** Looks inside a value for what it would run or read: substitutions, expansions. */
+export function scanValue(walk: Walk, node: Node): void {
+  switch (node.type) {
+    case 'command_substitution':
+    case 'process_substitution': {
+      const from = walk.parts.length;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'file_redirect') walkRedirect(walk, child);
+        else walkStatement(walk, child, { kind: 'none' });
+      }
+      const decoder = walk.parts.slice(from).find(isDecoder);
+      if (decoder) {
+        structure(
+          walk,
+          node.text,
+          'shell:decoded-value',
+          `\`${clip(node.text, 50)}\` uses decoded text (\`${clip(decoder.text, 30)}\`) as a value, which hides what it names, so it is denied`,
+        );
+      }
+      return;
+    }
+    case 'simple_expansion': {
+      const v = node.namedChildren[0];
+      if (v?.type === 'variable_name') addVariable(walk, v.text, node.text, 'read');
+      return;
+    }
+    case 'expansion': {
+      if (/^\$\{!/.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:indirect-expansion',
+          `indirect expansion \`${clip(node.text)}\` names a variable only known when it runs, so it is denied`,
+        );
+      }
+      if (/@[A-Za-z]\}$/.test(node.text) && /@P\}$/.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:prompt-expansion',
+          `\`${clip(node.text)}\` expands a value as a prompt string, which can run commands, so it is denied`,
+        );
+      }
+      const v = node.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'subscript');
+      if (v)
+        addVariable(
+          walk,
+          v.type === 'subscript' ? (v.childForFieldName('name')?.text ?? v.text) : v.text,
+          node.text,
+          'read',
+        );
+      break;
+    }
+    default:
+      if (!VALUES.has(node.type)) {
+        if (STATEMENTS.has(node.type)) {
+          walkStatement(walk, node, { kind: 'none' });
+          return;
+        }
+        structure(
+          walk,
+          node.text,
+          'shell:unknown-syntax',
+          `shell syntax \`${node.type}\` is not understood, so it is denied`,
+        );
+        return;
+      }
+  }
+  for (const child of node.namedChildren) {
+    if (child) scanValue(walk, child);
+  }
+}
+
+/** Commands that turn encoded text back into commands or paths. */
+function isDecoder(part: Part): boolean {
+  if (part.kind !== 'command') return false;
+  const flags = part.args.filter((a) => !a.dynamic).map((a) => a.text);
+  const has = (re: RegExp) => flags.some((f) => re.test(f));
+  switch (part.name) {
+    case 'base64':
+    case 'base32':
+    case 'basenc':
+      return has(/^(-[a-zA-Z]*[dD][a-zA-Z]*|--decode)$/);
+    case 'xxd':
+      return has(/^(-r|-revert|-[a-z]*r[a-z]*)$/);
+    case 'openssl':
+      return has(/^-d$|^-base64$|^enc$/);
+    case 'uudecode':
+    case 'rev':
+    case 'tr':
+      return true;
+    case 'printf':
+    case 'echo':
+      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/);
+    default:
+      return false;
+  }
+}
+
+function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
+  let input = stdin;
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const field = fieldOf(node, child);
+    if (child.type === 'variable_assignment') walkAssignment(walk, child);
+    else if (field === 'redirect') {
+      const got = walkRedirect(walk, child);
+      if (got) input = got;
+    } else if (field === 'argument' || field === 'name') scanValue(walk, child);
+  }
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode) return; // only assignments
+  const nameWord = nameNode.namedChildren[0];
+  if (
+    !nameWord ||
+    nameNode.namedChildren.length !== 1 ||
+    nameWord.type !== 'word' ||
+    !LITERAL_NAME.test(nameWord.text)
+  ) {
+    structure(
+      walk,
+      node.text,
+      'shell:dynamic-command-name',
+      `the command name \`${clip(nameNode.text, 40)}\` is not a plain literal word (quoting, escapes, expansions, substitutions or globs in a command name hide what runs), so it is denied`,
+    );
+    return;
+  }
+  const args: Arg[] = [];
+  for (const arg of node.childrenForFieldName('argument')) {
+    if (arg) args.push(...toArgs(decodeValue(arg)));
+  }
+  runArgv(walk, nameWord.text, args, node.text, input, via);
+}
+
+function fieldOf(parent: Node, child: Node): string | null {
+  const index = parent.children.findIndex((c) => c?.id === child.id);
+  return index === -1 ? null : parent.fieldNameForChild(index);
+}
+
+/** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
+export function commandName(word: string, walk: Walk): string {
+  if (!word.includes('/')) return word;
+  const cwds = walk.cwd ?? [];
+  const resolved = new Set(
+    (word.startsWith('/') ? [walk.ws.workspace] : cwds).map((c) => resolvePath(word, c, walk.ws.home)),
+  );
+  if (resolved.size !== 1) return word;
+  const path = [...resolved][0]!;
+  const slash = path.lastIndexOf('/');
+  const dir = slash <= 0 ? '/' : path.slice(0, slash);
+  return SYSTEM_BIN_DIRS.has(dir) ? path.slice(slash + 1) : path;
+}
+
+/** Records one command to be run and follows what it runs in turn (wrappers, shells, eval). */
+export function runArgv(
+  walk: Walk,
+  word: string,
+  args: Arg[],
+  text: string,
+  stdin: Stdin,
+  via: string[],
+): void {
+  const name = commandName(word, walk);
+  walk.parts.push({ kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context });
+  if (name === 'cd' || name === 'pushd' || name === 'popd') {
+    changeDirectory(walk, name, args);
+    return;
+  }
+  unwrapCommand(walk, name, args, stdin, [...via, name]);
+}
+
+function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
+  const target = args.find((a) => a.dynamic || !a.text.startsWith('-'));
+  if (name === 'popd' || !walk.cwd || (target && (target.dynamic || target.glob))) {
+    walk.cwd = null;
+    return;
+  }
+  const dest = target?.text ?? '~';
+  walk.fallback.push(...walk.cwd);
+  walk.cwd = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+}
+
+/** All facets of one command line (pure apart from the parser's memory). */
+export function extractParts(parser: Parser, command: string, ws: Workspace): Part[] {
+  const walk: Walk = { parser, ws, parts: [], cwd: [ws.workspace], fallback: [], depth: 0, context: command };
+  walkScript(walk, command, { kind: 'none' }, 'of the command');
+  return walk.parts;
+}

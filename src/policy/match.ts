@@ -1,0 +1,374 @@
+import { globMatch, globsIntersect, isStrictlyInside, resolvePath, type Tri } from './glob.js';
+import type { Rule } from './rules.js';
+import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
+
+/** Options that take a value before a tool's subcommand (`git -C dir push`). */
+const GLOBAL_VALUE_OPTIONS: Record<string, string[]> = {
+  git: [
+    '-C',
+    '-c',
+    '--git-dir',
+    '--work-tree',
+    '--namespace',
+    '--config-env',
+    '--super-prefix',
+    '--list-cmds',
+  ],
+  docker: [
+    '-H',
+    '--host',
+    '-c',
+    '--context',
+    '--config',
+    '-l',
+    '--log-level',
+    '--tlscacert',
+    '--tlscert',
+    '--tlskey',
+  ],
+  podman: ['--url', '-c', '--connection', '--root', '--runroot'],
+  kubectl: ['-n', '--namespace', '--context', '-s', '--server', '--kubeconfig', '--cluster', '--user'],
+  npm: ['-w', '--workspace', '--prefix'],
+  pnpm: ['-C', '--dir', '-F', '--filter'],
+  yarn: ['--cwd'],
+  cargo: ['-C', '--config', '-Z', '--manifest-path'],
+  go: ['-C'],
+  uv: ['--directory', '--project', '-p', '--python'],
+  pip: ['--python'],
+  python: ['-W', '-X', '-c'],
+};
+
+function and(a: Tri, b: Tri): Tri {
+  if (a === 'no' || b === 'no') return 'no';
+  if (a === 'maybe' || b === 'maybe') return 'maybe';
+  return 'yes';
+}
+
+function anyOf(values: Tri[]): Tri {
+  if (values.includes('yes')) return 'yes';
+  return values.includes('maybe') ? 'maybe' : 'no';
+}
+
+function not(a: Tri): Tri {
+  return a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe';
+}
+
+/** Flags and operands of a command, split once per part. */
+interface Shape {
+  flags: Arg[];
+  operands: Arg[];
+  /** Index (in args) of the subcommand: the first operand after global options. */
+  sub: number;
+  dynamic: boolean;
+}
+
+const shapes = new WeakMap<CommandPart, Shape>();
+
+function shapeOf(part: CommandPart): Shape {
+  let shape = shapes.get(part);
+  if (shape) return shape;
+  const flags: Arg[] = [];
+  const operands: Arg[] = [];
+  let ended = false;
+  for (const a of part.args) {
+    if (!ended && !a.dynamic && a.text === '--') ended = true;
+    else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') flags.push(a);
+    else operands.push(a);
+  }
+  const base = part.name.replace(/[0-9.]+$/, '');
+  const valueOptions = GLOBAL_VALUE_OPTIONS[part.name] ?? GLOBAL_VALUE_OPTIONS[base] ?? [];
+  let sub = 0;
+  while (sub < part.args.length) {
+    const a = part.args[sub]!;
+    if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
+    if (a.text === '--') {
+      sub++;
+      break;
+    }
+    sub += valueOptions.includes(a.text) ? 2 : 1;
+  }
+  shape = { flags, operands, sub, dynamic: part.args.some((a) => a.dynamic) };
+  shapes.set(part, shape);
+  return shape;
+}
+
+/** Whether the command line spells `flag` anywhere, so a dynamic argument may carry it. */
+function flagInContext(flag: string, context: string): boolean {
+  if (flag.startsWith('--')) {
+    if (context.includes(flag)) return true;
+    return (context.match(/--[A-Za-z][\w-]+/g) ?? []).some((t) => t.length >= 4 && flag.startsWith(t));
+  }
+  if (flag.length === 2)
+    return new RegExp(`(^|[^\\w-])-[A-Za-z0-9]*${flag[1]!.replace(/\W/g, '\\$&')}`).test(context);
+  return context.includes(flag);
+}
+
+/** Whether `flag` is among `args`: `-r` matches `-rf`; `--recursive` matches `--rec` and `--recursive=x`. */
+function flagIn(flag: string, args: Arg[], context: string): Tri {
+  let result: Tri = 'no';
+  for (const a of args) {
+    if (a.dynamic) {
+      if (flagInContext(flag, context)) result = 'maybe';
+      continue;
+    }
+    const t = a.text;
+    if (flag.startsWith('--')) {
+      if (!t.startsWith('--')) continue;
+      const name = t.split('=', 1)[0]!;
+      if (name === flag || (name.length >= 4 && flag.startsWith(name))) return 'yes';
+    } else if (flag.length === 2) {
+      if (t === flag) return 'yes';
+      if (/^-[A-Za-z0-9]{2,}/.test(t) && !t.startsWith('--') && t.slice(1).includes(flag[1]!)) return 'yes';
+    } else if (t === flag || t.startsWith(`${flag}=`)) return 'yes';
+  }
+  return result;
+}
+
+function stringGlob(glob: string, a: Arg, context: string): Tri {
+  if (a.dynamic) return context.includes(glob.replace(/[*?].*$/, '')) ? 'maybe' : 'no';
+  if (globMatch(glob, a.text, false)) return 'yes';
+  return a.glob && globsIntersect(glob, a.text) ? 'maybe' : 'no';
+}
+
+/** Paths an argument may name: itself and, for `--opt=value` / `of=value`, the value. */
+function pathCandidates(a: Arg): Arg[] {
+  if (a.dynamic) return [a];
+  const out = [a];
+  const eq = a.text.indexOf('=');
+  if (eq > 0 && eq < a.text.length - 1) out.push({ ...a, text: a.text.slice(eq + 1) });
+  return out;
+}
+
+export interface MatchContext {
+  ws: Workspace;
+  /** Path globs with `~` and `${workspace}` expanded. */
+  expand(glob: string): string;
+}
+
+/**
+ * A dynamic value (`cat "$f"`, `$(…)`, xargs input) is not taken as possibly
+ * naming a protected path, or nothing with a variable could run. The sources are
+ * checked instead: literal path assignments where they are written, and decoded
+ * text used as a value is denied (see extract.ts).
+ */
+function pathMatches(globs: string[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
+  if (a.dynamic) return 'no';
+  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+  if (relative && cwd === null) return 'maybe';
+  const resolved = relative
+    ? cwd!.map((c) => resolvePath(a.text, c, m.ws.home))
+    : [resolvePath(a.text, m.ws.workspace, m.ws.home)];
+  // `rm -rf build/*` could name a file called `x.pem`, but a bare `*` is not taken
+  // as naming a protected file anywhere (`**/…` globs); it is for fixed places (`~/.ssh/*`).
+  const bareStar =
+    a.glob && !/[^*?/[\]]$/.test(a.text.slice(a.text.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, '*'));
+  let result: Tri = 'no';
+  for (const p of resolved) {
+    for (const g of globs) {
+      const glob = m.expand(g);
+      if (globMatch(glob, p)) return 'yes';
+      if (a.glob && !(bareStar && g.startsWith('**/')) && globsIntersect(glob, p)) result = 'maybe';
+    }
+  }
+  return result;
+}
+
+/** The workspace itself counts as inside (`find . -delete`); deleting it is a separate rule. */
+function isInside(p: string, ws: Workspace): boolean {
+  return (
+    p === ws.workspace || isStrictlyInside(p, ws.workspace) || ws.scratch.some((s) => isStrictlyInside(p, s))
+  );
+}
+
+/** Whether a path argument may lie outside the workspace and the scratch dirs. */
+function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
+  if (a.dynamic) return 'maybe';
+  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+  if (relative && cwd === null) return 'maybe';
+  const bases = relative ? cwd! : [ws.workspace];
+  let result: Tri = 'no';
+  for (const base of bases) {
+    if (a.glob) {
+      const firstMeta = a.text.search(/[*?[]/);
+      const fixed = a.text.slice(0, a.text.lastIndexOf('/', firstMeta) + 1);
+      const rest = a.text.slice(fixed.length);
+      const dir = resolvePath(fixed || '.', base, ws.home);
+      // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
+      if (/(^|\/)\.\.(\/|$)/.test(rest) || !(isInside(dir, ws) || ws.scratch.includes(dir))) result = 'maybe';
+      continue;
+    }
+    if (!isInside(resolvePath(a.text, base, ws.home), ws)) return 'yes';
+  }
+  return result;
+}
+
+/** Hosts an argument names: URLs, `host:port`, `user@host`, `user@host:path`. */
+export function hostsOf(a: Arg): string[] | null {
+  if (a.dynamic) return null;
+  const t = a.text.replace(/^[^=]*=(?=[a-z]+:\/\/)/i, '');
+  let m = t.match(/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]*)/i);
+  if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
+  m =
+    t.match(/^(?:[^@/\s:]+@)?(\[[0-9a-f:.]+\]|[a-z0-9][a-z0-9.-]*):(?![\s:])/i) ??
+    t.match(/^[^@/\s:]+@([a-z0-9][a-z0-9.-]*)/i);
+  if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
+  m = t.match(/^(localhost|\d{1,3}(?:\.\d{1,3}){3})(?:[/:]|$)/i);
+  if (m) return [m[1]!.toLowerCase()];
+  return [];
+}
+
+function hostsCondition(globs: string[], args: Arg[], every: boolean): Tri {
+  const hosts: string[] = [];
+  for (const a of args) {
+    const h = hostsOf(a);
+    if (h === null) return 'maybe';
+    hosts.push(...h);
+  }
+  const known = (h: string) => globs.some((g) => globMatch(g.toLowerCase(), h, false));
+  if (every) return hosts.length > 0 && hosts.every(known) ? 'yes' : 'no';
+  return hosts.length === 0 || hosts.some((h) => !known(h)) ? 'yes' : 'no';
+}
+
+function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
+  const r = rule.spec;
+  if (!r.command!.some((g) => globMatch(m.expand(g), part.name, !g.includes('/') ? false : true)))
+    return 'no';
+  const shape = shapeOf(part);
+  let result: Tri = 'yes';
+  if (r.subcommand) {
+    result = and(
+      result,
+      anyOf(
+        r.subcommand.map((seq) => {
+          const tokens = seq.split(/\s+/);
+          const rest = part.args
+            .slice(shape.sub)
+            .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
+          let t: Tri = 'yes';
+          tokens.forEach((tok, i) => {
+            const a = rest[i];
+            t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
+          });
+          return t;
+        }),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.global_flags) {
+    result = and(
+      result,
+      anyOf(r.global_flags.map((f) => flagIn(f, part.args.slice(0, shape.sub), part.context))),
+    );
+    if (result === 'no') return 'no';
+  }
+  const flagArgs = shape.dynamic ? part.args.filter((a) => a.dynamic).concat(shape.flags) : shape.flags;
+  if (r.flags) {
+    result = and(result, anyOf(r.flags.map((f) => flagIn(f, flagArgs, part.context))));
+    if (result === 'no') return 'no';
+  }
+  if (r.not_flags) {
+    result = and(result, not(anyOf(r.not_flags.map((f) => flagIn(f, flagArgs, part.context)))));
+    if (result === 'no') return 'no';
+  }
+  if (r.args) {
+    result = and(
+      result,
+      anyOf(shape.operands.flatMap((a) => r.args!.map((g) => stringGlob(g, a, part.context)))),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (rule.argRegex) {
+    const re = rule.argRegex;
+    const words = part.context.split(/[\s'"]+/);
+    const inContext = words.some((w) => re.test(w));
+    result = and(
+      result,
+      anyOf(
+        part.args.map((a) => (a.dynamic ? (inContext ? 'maybe' : 'no') : re.test(a.text) ? 'yes' : 'no')),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.paths) {
+    const candidates = part.args.filter((a) => a.text !== '--').flatMap(pathCandidates);
+    const notPaths = r.not_paths;
+    result = and(
+      result,
+      anyOf(
+        candidates.map((a) => {
+          const hit = pathMatches(r.paths!, a, part.cwd, m);
+          return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
+        }),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.outside) {
+    const values = shape.flags
+      .filter((a) => a.text.includes('='))
+      .map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }));
+    const candidates = [...shape.operands.flatMap(pathCandidates), ...values];
+    result = and(result, anyOf(candidates.map((a) => outsideOf(a, part.cwd, m.ws))));
+    if (result === 'no') return 'no';
+  }
+  if (r.target_outside) {
+    const targets: Arg[] = [];
+    const last = shape.operands[shape.operands.length - 1];
+    if (last) targets.push(last);
+    part.args.forEach((a, i) => {
+      if (a.text === '-t' && part.args[i + 1]) targets.push(part.args[i + 1]!);
+      else if (a.text.startsWith('--target-directory=')) targets.push({ ...a, text: a.text.slice(19) });
+    });
+    result = and(result, anyOf(targets.flatMap(pathCandidates).map((a) => outsideOf(a, part.cwd, m.ws))));
+    if (result === 'no') return 'no';
+  }
+  if (r.no_args) {
+    result = and(
+      result,
+      shape.operands.length === 0
+        ? shape.dynamic
+          ? 'maybe'
+          : 'yes'
+        : shape.operands.every((a) => a.dynamic)
+          ? 'maybe'
+          : 'no',
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.hosts) result = and(result, hostsCondition(r.hosts, part.args, true));
+  if (r.not_hosts) result = and(result, hostsCondition(r.not_hosts, part.args, false));
+  return result;
+}
+
+function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
+  const r = rule.spec;
+  if (r.access && !r.access.includes(part.access)) return 'no';
+  let result = pathMatches(r.file!, part.path, part.cwd, m);
+  if (result === 'no') return 'no';
+  if (r.paths) result = and(result, pathMatches(r.paths, part.path, part.cwd, m));
+  if (r.not_paths && pathMatches(r.not_paths, part.path, part.cwd, m) === 'yes') return 'no';
+  if (r.outside) result = and(result, outsideOf(part.path, part.cwd, m.ws));
+  return result;
+}
+
+function matchVariable(rule: Rule, part: VariablePart): Tri {
+  const r = rule.spec;
+  if (r.access && !r.access.includes(part.access)) return 'no';
+  return r.variable!.some((g) => globMatch(g, part.name, false)) ? 'yes' : 'no';
+}
+
+/**
+ * Whether a rule applies to a part. A dynamic or globbed argument may match
+ * ("maybe"): that is enough for `deny` and `ask` rules, never for `allow` ones.
+ */
+export function ruleApplies(rule: Rule, part: Part, m: MatchContext): boolean {
+  if (part.kind === 'structure' || part.kind !== rule.kind) return false;
+  const tri =
+    part.kind === 'command'
+      ? matchCommand(rule, part, m)
+      : part.kind === 'file'
+        ? matchFile(rule, part, m)
+        : matchVariable(rule, part);
+  return tri === 'yes' || (tri === 'maybe' && rule.decision !== 'allow');
+}
