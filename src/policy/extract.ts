@@ -1,7 +1,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { resolvePath } from './glob.js';
 import type { Arg, Part, Workspace } from './types.js';
-import { decodeValue, toArgs } from './words.js';
+import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { unwrapCommand } from './wrappers.js';
 
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
@@ -113,7 +113,7 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     );
     return;
   }
-  const tree = walk.parser.parse(script);
+  const tree = walk.parser.parse(joinContinuations(script));
   if (!tree) {
     structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
     return;
@@ -300,6 +300,8 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
           if (piece && piece.type !== 'heredoc_content') dynamic = true;
         }
         scanValue(walk, child);
+      } else if (child.type === 'file_redirect' || child.type === 'herestring_redirect') {
+        walkRedirect(walk, child);
       } else if (STATEMENTS.has(child.type)) {
         // `cat <<EOF | sh`: the grammar hangs the rest of the pipeline here.
         walkStatement(walk, child, { kind: 'pipe' });

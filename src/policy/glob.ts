@@ -22,6 +22,9 @@ export function globToRegExp(glob: string, pathMode = true): RegExp {
         if (glob[i + 1] === '/') {
           i++;
           re += '(?:.*/)?';
+        } else if (re.endsWith('\\/') && i === glob.length - 1) {
+          // `dir/**` names dir itself too.
+          re = `${re.slice(0, -2)}(?:/.*)?`;
         } else re += '.*';
       } else re += pathMode ? '[^/]*' : '.*';
     } else if (c === '?') re += pathMode ? '[^/]' : '.';
@@ -92,7 +95,9 @@ export function globsIntersect(a: string, b: string): boolean {
  * the argument never matches a leading `.` (so `rm -rf *` spares `.git`).
  * A leading `*` becomes "nothing" or "one non-dot character, then *".
  */
-function shellGlobVariants(tokens: Token[]): Token[][] {
+function shellGlobVariants(input: Token[]): Token[][] {
+  // Without `globstar` (bash's default) `**` is just `*`.
+  const tokens: Token[] = input.map((t) => (t.t === 'gstar' ? { t: 'star' } : t));
   let variants: Token[][] = [[]];
   tokens.forEach((tok, i) => {
     const prev = tokens[i - 1];
@@ -103,8 +108,10 @@ function shellGlobVariants(tokens: Token[]): Token[][] {
     }
     if (tok.t === 'any') variants.forEach((v) => v.push({ t: 'any', noDot: true }));
     else if (tok.t === 'star') {
+      const next = tokens[i + 1];
+      const canBeEmpty = !(next?.t === 'lit' && next.c === '.');
       variants = variants.flatMap((v) => [
-        [...v],
+        ...(canBeEmpty ? [[...v]] : []),
         [...v, { t: 'any', noDot: true } as Token, { t: 'star' } as Token],
       ]);
     } else variants.forEach((v) => v.push(tok));

@@ -344,7 +344,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
 function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   const r = rule.spec;
   if (r.access && !r.access.includes(part.access)) return 'no';
-  let result = pathMatches(r.file!, part.path, part.cwd, m);
+  // Writing to a path only known when it runs may hit anything; reading from one is judged by its source.
+  let result: Tri =
+    part.path.dynamic && part.access !== 'read' ? 'maybe' : pathMatches(r.file!, part.path, part.cwd, m);
   if (result === 'no') return 'no';
   if (r.paths) result = and(result, pathMatches(r.paths, part.path, part.cwd, m));
   if (r.not_paths && pathMatches(r.not_paths, part.path, part.cwd, m) === 'yes') return 'no';

@@ -236,3 +236,36 @@ export function toArgs(d: Decoded): Arg[] {
   }
   return [{ text: d.text, dynamic: false, glob: d.glob }];
 }
+
+/**
+ * Removes backslash-newline pairs the way bash does before it splits words, so
+ * `r\<newline>m` is read as `rm` (tree-sitter-bash would see two words). Single
+ * quotes and comments keep theirs.
+ */
+export function joinContinuations(text: string): string {
+  if (!text.includes('\\\n')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') {
+      if (text[i + 1] === '\n') {
+        i++;
+        continue;
+      }
+      out += c + (text[i + 1] ?? '');
+      i++;
+    } else if (c === "'") {
+      const ansi = text[i - 1] === '$';
+      let j = i + 1;
+      while (j < text.length && text[j] !== "'") j += ansi && text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}

@@ -459,7 +459,13 @@ function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
     if (!['-exec', '-execdir', '-ok', '-okdir'].includes(t)) continue;
     let end = i + 1;
     while (end < args.length && args[end]!.text !== ';' && args[end]!.text !== '+') end++;
-    const cmd = args.slice(i + 1, end).map((a) => (a.text.includes('{}') ? found : a));
+    // An exact `{}` is one path; `{}` inside a longer argument (`sh -c "cat {}"`)
+    // splices a file name into text, which may be code: unknown.
+    const cmd = args
+      .slice(i + 1, end)
+      .map((a) =>
+        a.text === '{}' ? found : a.text.includes('{}') ? { text: a.text, dynamic: true, glob: false } : a,
+      );
     if (cmd.length > 0) {
       const first = cmd[0]!;
       if (first.dynamic || first.glob) {
