@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DrydockError } from '../core/index.js';
 import { readFileSync } from 'node:fs';
+import { registerPolicyCommand } from './commands/policy.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)');
+  registerPolicyCommand(program);
   return program;
 }
 

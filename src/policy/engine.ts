@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
@@ -20,8 +22,19 @@ import {
   type Workspace,
 } from './types.js';
 
-/** The built-in policy shipped with drydock. */
-export const DEFAULT_POLICY_PATH = new URL('../../policies/default.yaml', import.meta.url).pathname;
+/** The built-in policy shipped with drydock: the nearest `policies/default.yaml` above this module (src/, dist/, an installed package). */
+export const DEFAULT_POLICY_PATH = findDefaultPolicy();
+
+function findDefaultPolicy(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'policies', 'default.yaml');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return candidate;
+    dir = parent;
+  }
+}
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */

@@ -87,6 +87,8 @@ const VALUES = new Set([
   'comment',
 ]);
 
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+
 /** A command name must be a plain word: no quotes, escapes, expansions, globs, braces or tildes. */
 const LITERAL_NAME = /^[A-Za-z0-9_./+@%:,=-]+$/;
 const SYSTEM_BIN_DIRS = new Set([
@@ -444,16 +446,19 @@ function isDecoder(part: Part): boolean {
 
 function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
   let input = stdin;
+  const nameNode = node.childForFieldName('name');
+  const argNodes: Node[] = [];
   for (const child of node.namedChildren) {
     if (!child) continue;
-    const field = fieldOf(node, child);
     if (child.type === 'variable_assignment') walkAssignment(walk, child);
-    else if (field === 'redirect') {
+    else if (REDIRECTS.has(child.type)) {
       const got = walkRedirect(walk, child);
       if (got) input = got;
-    } else if (field === 'argument' || field === 'name') scanValue(walk, child);
+    } else {
+      scanValue(walk, child);
+      if (child.id !== nameNode?.id) argNodes.push(child);
+    }
   }
-  const nameNode = node.childForFieldName('name');
   if (!nameNode) return; // only assignments
   const nameWord = nameNode.namedChildren[0];
   if (
@@ -471,15 +476,8 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     return;
   }
   const args: Arg[] = [];
-  for (const arg of node.childrenForFieldName('argument')) {
-    if (arg) args.push(...toArgs(decodeValue(arg)));
-  }
+  for (const arg of argNodes) args.push(...toArgs(decodeValue(arg)));
   runArgv(walk, nameWord.text, args, node.text, input, via);
-}
-
-function fieldOf(parent: Node, child: Node): string | null {
-  const index = parent.children.findIndex((c) => c?.id === child.id);
-  return index === -1 ? null : parent.fieldNameForChild(index);
 }
 
 /** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */

@@ -1,4 +1,4 @@
-import { globMatch, globsIntersect, isStrictlyInside, resolvePath, type Tri } from './glob.js';
+import { globsIntersect, globToRegExp, isStrictlyInside, resolvePath, type Tri } from './glob.js';
 import type { Rule } from './rules.js';
 import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
 
@@ -124,10 +124,10 @@ function flagIn(flag: string, args: Arg[], context: string): Tri {
   return result;
 }
 
-function stringGlob(glob: string, a: Arg, context: string): Tri {
-  if (a.dynamic) return context.includes(glob.replace(/[*?].*$/, '')) ? 'maybe' : 'no';
-  if (globMatch(glob, a.text, false)) return 'yes';
-  return a.glob && globsIntersect(glob, a.text) ? 'maybe' : 'no';
+function stringGlob(glob: Glob, a: Arg, context: string): Tri {
+  if (a.dynamic) return context.includes(glob.src.replace(/[*?].*$/, '')) ? 'maybe' : 'no';
+  if (glob.re.test(a.text)) return 'yes';
+  return a.glob && globsIntersect(glob.src, a.text) ? 'maybe' : 'no';
 }
 
 /** Paths an argument may name: itself and, for `--opt=value` / `of=value`, the value. */
@@ -145,32 +145,122 @@ export interface MatchContext {
   expand(glob: string): string;
 }
 
+/** A glob compiled once per rule: its (expanded) text for intersections and its regex. */
+interface Glob {
+  src: string;
+  re: RegExp;
+  /** Starts with `**\/`: names a kind of file anywhere, not a fixed place. */
+  anywhere: boolean;
+}
+
+interface Compiled {
+  /** Literal command names, then the globbed ones. */
+  nameSet: Set<string>;
+  names: Glob[];
+  subcommand: Glob[][];
+  args: Glob[];
+  paths: Glob[];
+  notPaths: Glob[];
+  file: Glob[];
+  variable: Glob[];
+  hosts: Glob[];
+  notHosts: Glob[];
+}
+
+const compiledRules = new WeakMap<Rule, Compiled>();
+
+function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boolean): Glob[] {
+  return (list ?? []).map((g) => {
+    const src = m ? m.expand(g) : g;
+    return { src, re: globToRegExp(src, pathMode), anywhere: g.startsWith('**/') };
+  });
+}
+
+function compiled(rule: Rule, m: MatchContext): Compiled {
+  let c = compiledRules.get(rule);
+  if (c) return c;
+  const r = rule.spec;
+  c = {
+    nameSet: new Set((r.command ?? []).filter((g) => !/[*?[]|\$\{/.test(g))),
+    names: (r.command ?? [])
+      .filter((g) => /[*?[]|\$\{/.test(g))
+      .map((g) => {
+        const src = m.expand(g);
+        return { src, re: globToRegExp(src, g.includes('/')), anywhere: false };
+      }),
+    subcommand: (r.subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
+    args: globs(r.args, null, false),
+    paths: globs(r.paths, m, true),
+    notPaths: globs(r.not_paths, m, true),
+    file: globs(r.file, m, true),
+    variable: globs(r.variable, null, false),
+    hosts: globs(
+      r.hosts?.map((h) => h.toLowerCase()),
+      null,
+      false,
+    ),
+    notHosts: globs(
+      r.not_hosts?.map((h) => h.toLowerCase()),
+      null,
+      false,
+    ),
+  };
+  compiledRules.set(rule, c);
+  return c;
+}
+
+const resolved = new Map<string, string>();
+
+/** posix.resolve with a bounded memo: the same few paths are resolved for many rules. */
+function resolveCached(p: string, cwd: string, home: string): string {
+  const key = `${cwd}\0${p}`;
+  let r = resolved.get(key);
+  if (r === undefined) {
+    if (resolved.size > 4096) resolved.clear();
+    r = resolvePath(p, cwd, home);
+    resolved.set(key, r);
+  }
+  return r;
+}
+
 /**
  * A dynamic value (`cat "$f"`, `$(…)`, xargs input) is not taken as possibly
  * naming a protected path, or nothing with a variable could run. The sources are
  * checked instead: literal path assignments where they are written, and decoded
  * text used as a value is denied (see extract.ts).
  */
-function pathMatches(globs: string[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
+function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
   if (a.dynamic) return 'no';
   const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
   if (relative && cwd === null) return 'maybe';
-  const resolved = relative
-    ? cwd!.map((c) => resolvePath(a.text, c, m.ws.home))
-    : [resolvePath(a.text, m.ws.workspace, m.ws.home)];
+  const paths = relative
+    ? cwd!.map((c) => resolveCached(a.text, c, m.ws.home))
+    : [resolveCached(a.text, m.ws.workspace, m.ws.home)];
   // `rm -rf build/*` could name a file called `x.pem`, but a bare `*` is not taken
   // as naming a protected file anywhere (`**/…` globs); it is for fixed places (`~/.ssh/*`).
   const bareStar =
     a.glob && !/[^*?/[\]]$/.test(a.text.slice(a.text.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, '*'));
-  let result: Tri = 'no';
-  for (const p of resolved) {
+  const union = unionOf(globs);
+  if (paths.some((p) => union.test(p))) return 'yes';
+  if (!a.glob) return 'no';
+  for (const p of paths) {
     for (const g of globs) {
-      const glob = m.expand(g);
-      if (globMatch(glob, p)) return 'yes';
-      if (a.glob && !(bareStar && g.startsWith('**/')) && globsIntersect(glob, p)) result = 'maybe';
+      if (!(bareStar && g.anywhere) && globsIntersect(g.src, p)) return 'maybe';
     }
   }
-  return result;
+  return 'no';
+}
+
+const unions = new WeakMap<Glob[], RegExp>();
+
+/** One regex for a rule's whole glob list: a path is tested once, not once per glob. */
+function unionOf(globs: Glob[]): RegExp {
+  let re = unions.get(globs);
+  if (!re) {
+    re = new RegExp(globs.map((g) => `(?:${g.re.source})`).join('|') || '(?!)');
+    unions.set(globs, re);
+  }
+  return re;
 }
 
 /** The workspace itself counts as inside (`find . -delete`); deleting it is a separate rule. */
@@ -192,12 +282,12 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
       const firstMeta = a.text.search(/[*?[]/);
       const fixed = a.text.slice(0, a.text.lastIndexOf('/', firstMeta) + 1);
       const rest = a.text.slice(fixed.length);
-      const dir = resolvePath(fixed || '.', base, ws.home);
+      const dir = resolveCached(fixed || '.', base, ws.home);
       // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
       if (/(^|\/)\.\.(\/|$)/.test(rest) || !(isInside(dir, ws) || ws.scratch.includes(dir))) result = 'maybe';
       continue;
     }
-    if (!isInside(resolvePath(a.text, base, ws.home), ws)) return 'yes';
+    if (!isInside(resolveCached(a.text, base, ws.home), ws)) return 'yes';
   }
   return result;
 }
@@ -217,30 +307,29 @@ export function hostsOf(a: Arg): string[] | null {
   return [];
 }
 
-function hostsCondition(globs: string[], args: Arg[], every: boolean): Tri {
+function hostsCondition(globs: Glob[], args: Arg[], every: boolean): Tri {
   const hosts: string[] = [];
   for (const a of args) {
     const h = hostsOf(a);
     if (h === null) return 'maybe';
     hosts.push(...h);
   }
-  const known = (h: string) => globs.some((g) => globMatch(g.toLowerCase(), h, false));
+  const known = (h: string) => globs.some((g) => g.re.test(h));
   if (every) return hosts.length > 0 && hosts.every(known) ? 'yes' : 'no';
   return hosts.length === 0 || hosts.some((h) => !known(h)) ? 'yes' : 'no';
 }
 
 function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
   const r = rule.spec;
-  if (!r.command!.some((g) => globMatch(m.expand(g), part.name, !g.includes('/') ? false : true)))
-    return 'no';
+  const c = compiled(rule, m);
+  if (!c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
   const shape = shapeOf(part);
   let result: Tri = 'yes';
   if (r.subcommand) {
     result = and(
       result,
       anyOf(
-        r.subcommand.map((seq) => {
-          const tokens = seq.split(/\s+/);
+        c.subcommand.map((tokens) => {
           const rest = part.args
             .slice(shape.sub)
             .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
@@ -274,7 +363,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
   if (r.args) {
     result = and(
       result,
-      anyOf(shape.operands.flatMap((a) => r.args!.map((g) => stringGlob(g, a, part.context)))),
+      anyOf(shape.operands.flatMap((a) => c.args.map((g) => stringGlob(g, a, part.context)))),
     );
     if (result === 'no') return 'no';
   }
@@ -292,12 +381,12 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
   }
   if (r.paths) {
     const candidates = part.args.filter((a) => a.text !== '--').flatMap(pathCandidates);
-    const notPaths = r.not_paths;
+    const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,
       anyOf(
         candidates.map((a) => {
-          const hit = pathMatches(r.paths!, a, part.cwd, m);
+          const hit = pathMatches(c.paths, a, part.cwd, m);
           return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
         }),
       ),
@@ -336,28 +425,29 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     );
     if (result === 'no') return 'no';
   }
-  if (r.hosts) result = and(result, hostsCondition(r.hosts, part.args, true));
-  if (r.not_hosts) result = and(result, hostsCondition(r.not_hosts, part.args, false));
+  if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
+  if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
   return result;
 }
 
 function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   const r = rule.spec;
+  const c = compiled(rule, m);
   if (r.access && !r.access.includes(part.access)) return 'no';
   // Writing to a path only known when it runs may hit anything; reading from one is judged by its source.
   let result: Tri =
-    part.path.dynamic && part.access !== 'read' ? 'maybe' : pathMatches(r.file!, part.path, part.cwd, m);
+    part.path.dynamic && part.access !== 'read' ? 'maybe' : pathMatches(c.file, part.path, part.cwd, m);
   if (result === 'no') return 'no';
-  if (r.paths) result = and(result, pathMatches(r.paths, part.path, part.cwd, m));
-  if (r.not_paths && pathMatches(r.not_paths, part.path, part.cwd, m) === 'yes') return 'no';
+  if (r.paths) result = and(result, pathMatches(c.paths, part.path, part.cwd, m));
+  if (r.not_paths && pathMatches(c.notPaths, part.path, part.cwd, m) === 'yes') return 'no';
   if (r.outside) result = and(result, outsideOf(part.path, part.cwd, m.ws));
   return result;
 }
 
-function matchVariable(rule: Rule, part: VariablePart): Tri {
+function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   const r = rule.spec;
   if (r.access && !r.access.includes(part.access)) return 'no';
-  return r.variable!.some((g) => globMatch(g, part.name, false)) ? 'yes' : 'no';
+  return compiled(rule, m).variable.some((g) => g.re.test(part.name)) ? 'yes' : 'no';
 }
 
 /**
@@ -371,6 +461,6 @@ export function ruleApplies(rule: Rule, part: Part, m: MatchContext): boolean {
       ? matchCommand(rule, part, m)
       : part.kind === 'file'
         ? matchFile(rule, part, m)
-        : matchVariable(rule, part);
+        : matchVariable(rule, part, m);
   return tri === 'yes' || (tri === 'maybe' && rule.decision !== 'allow');
 }
