@@ -130,6 +130,8 @@ export class PolicyEngine {
         let e = expanded.get(glob);
         if (e === undefined) {
           e = glob.replace(/\$\{workspace\}/g, ws.workspace).replace(/^~(?=\/|$)/, ws.home);
+          // A relative path glob (`docs/**`) is relative to the workspace; `**/x` and names stay as they are.
+          if (!/^(\/|\*\*|~)/.test(e) && e.includes('/')) e = `${ws.workspace}/${e}`;
           expanded.set(glob, e);
         }
         return e;
@@ -206,9 +208,14 @@ export class PolicyEngine {
   private examplePartsFor(rule: Rule, example: string): Part[] {
     if (rule.kind === 'file') {
       const accesses = (rule.spec.access ?? ['read', 'write', 'edit']) as FilePart['access'][];
-      return accesses.map((access) => this.filePart(example, access));
+      return accesses.map((access) => this.filePart(this.exampleText(example), access));
     }
-    return extractParts(this.parser, example, this.ws);
+    return extractParts(this.parser, this.exampleText(example), this.ws);
+  }
+
+  /** Examples may say `${workspace}` so they hold for any configured workspace. */
+  private exampleText(example: string): string {
+    return example.replace(/\$\{workspace\}/g, this.ws.workspace);
   }
 
   private filePart(path: string, access: FilePart['access']): FilePart {

@@ -416,8 +416,18 @@ const XARGS_VALUE_OPTIONS = [
 
 function unwrapXargs(walk: Walk, args: Arg[], via: string[]): void {
   const at = skipOptions(args, XARGS_VALUE_OPTIONS);
-  const replace = args.findIndex((a) => a.text === '-I' || a.text === '-i' || a.text.startsWith('--replace'));
-  const token = replace === -1 ? null : args[replace]!.text === '-I' ? args[replace + 1]?.text : '{}';
+  const replace = args.findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
+  const flag = replace === -1 ? '' : args[replace]!.text;
+  const token =
+    replace === -1
+      ? null
+      : flag === '-I'
+        ? args[replace + 1]?.text
+        : flag.startsWith('-I')
+          ? flag.slice(2)
+          : flag.startsWith('--replace=')
+            ? flag.slice(10)
+            : '{}';
   const fromInput: Arg = { text: '<input of xargs>', dynamic: true, glob: false };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
   const withInput = token
