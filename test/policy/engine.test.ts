@@ -33,7 +33,7 @@ describe('refusing a bad policy file', () => {
       /bad\/bad-regex\.yaml: rule 'broken-regex': arg_regex is not a valid regular expression/,
     ],
     ['bad/duplicate-id.yaml', /bad\/duplicate-id\.yaml: rule 'twice': the id is used twice/],
-    ['bad/not-yaml.yaml', /bad\/not-yaml\.yaml: not valid YAML/],
+    ['bad/not-yaml.policy', /bad\/not-yaml\.policy: not valid YAML/],
   ];
   for (const [file, message] of cases) {
     it(`refuses ${file} with one line naming the file and the rule`, async () => {
