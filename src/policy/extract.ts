@@ -418,6 +418,31 @@ export function scanValue(walk: Walk, node: Node): void {
   }
 }
 
+/**
+ * The arguments bash would pass. tree-sitter-bash sometimes splits one word in
+ * two (`$a/$b/x` parses as `$a/$` and `b/x`); pieces with no blank between them
+ * are one word to bash, so they are joined (as a dynamic value when any piece is).
+ */
+function argsOf(nodes: Node[]): Arg[] {
+  const args: Arg[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    let end = i;
+    while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
+    if (end === i) args.push(...toArgs(decodeValue(nodes[i]!)));
+    else {
+      const group = nodes.slice(i, end + 1);
+      const pieces = group.map((n) => decodeValue(n));
+      const dynamic = pieces.some((p) => p.dynamic);
+      const text = dynamic ? group.map((n) => n.text).join('') : pieces.map((p) => p.text).join('');
+      const glob = pieces.some((p) => p.glob);
+      const pattern = pieces.map((p) => (p.dynamic ? (p.pattern ?? '**') : p.text)).join('');
+      args.push(...toArgs({ text, dynamic, glob, braces: pieces.some((p) => p.braces), pattern }));
+    }
+    i = end;
+  }
+  return args;
+}
+
 /** Commands that turn encoded text back into commands or paths. */
 function isDecoder(part: Part): boolean {
   if (part.kind !== 'command') return false;
@@ -475,9 +500,16 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     );
     return;
   }
-  const args: Arg[] = [];
-  for (const arg of argNodes) args.push(...toArgs(decodeValue(arg)));
-  runArgv(walk, nameWord.text, args, node.text, input, via);
+  if (argNodes[0] && argNodes[0].startIndex === nameNode.endIndex) {
+    structure(
+      walk,
+      node.text,
+      'shell:dynamic-command-name',
+      `the command name \`${clip(node.text, 40)}\` is not one plain word as parsed, so it is denied`,
+    );
+    return;
+  }
+  runArgv(walk, nameWord.text, argsOf(argNodes), node.text, input, via);
 }
 
 /** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
@@ -504,6 +536,10 @@ export function runArgv(
   via: string[],
 ): void {
   const name = commandName(word, walk);
+  // Old-style `tar xPf a.tar` means `tar -xPf a.tar`.
+  if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
+    args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
+  }
   walk.parts.push({ kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context });
   if (name === 'cd' || name === 'pushd' || name === 'popd') {
     changeDirectory(walk, name, args);

@@ -118,7 +118,13 @@ function flagIn(flag: string, args: Arg[], context: string): Tri {
       if (name === flag || (name.length >= 4 && flag.startsWith(name))) return 'yes';
     } else if (flag.length === 2) {
       if (t === flag) return 'yes';
-      if (/^-[A-Za-z0-9]{2,}/.test(t) && !t.startsWith('--') && t.slice(1).includes(flag[1]!)) return 'yes';
+      // A cluster of letters, possibly ending in an attached value: `-rf`, `-i.bak`, `-n5`.
+      if (
+        !t.startsWith('--') &&
+        /^-[A-Za-z0-9]*$/.test(t.slice(0, t.indexOf(flag[1]!) + 1 || 0)) &&
+        t.indexOf(flag[1]!) > 0
+      )
+        return 'yes';
     } else if (t === flag || t.startsWith(`${flag}=`)) return 'yes';
   }
   return result;
@@ -230,7 +236,7 @@ function resolveCached(p: string, cwd: string, home: string): string {
  * text used as a value is denied (see extract.ts).
  */
 function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
-  if (a.dynamic) return 'no';
+  if (a.dynamic) return patternMatches(globs, a, cwd, m);
   const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
   if (relative && cwd === null) return 'maybe';
   const paths = relative
@@ -246,6 +252,32 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
   for (const p of paths) {
     for (const g of globs) {
       if (!(bareStar && g.anywhere) && globsIntersect(g.src, p)) return 'maybe';
+    }
+  }
+  return 'no';
+}
+
+/**
+ * A dynamic value with known pieces (`$d/id_rsa`, `"$HOME/.aws/credentials"`)
+ * may name a protected path when its shape can. A shape that starts unknown is
+ * only compared with globs that name a kind of file anywhere (`**\/id_rsa`), so
+ * `"$dir/config.yaml"` is not taken for `~/.kube/config`.
+ */
+function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
+  const shape = a.pattern;
+  if (!shape || /^[*/]*$/.test(shape)) return 'no';
+  const unknownStart = shape.startsWith('**');
+  const relative = !unknownStart && !shape.startsWith('/') && !shape.startsWith('~');
+  if (relative && cwd === null) return 'maybe';
+  const paths = unknownStart
+    ? [shape]
+    : relative
+      ? cwd!.map((c) => resolveCached(shape, c, m.ws.home))
+      : [resolveCached(shape, m.ws.workspace, m.ws.home)];
+  for (const p of paths) {
+    for (const g of globs) {
+      if (unknownStart && !g.anywhere) continue;
+      if (g.re.test(p) || globsIntersect(g.src, p)) return 'maybe';
     }
   }
   return 'no';
@@ -412,6 +444,10 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     result = and(result, anyOf(targets.flatMap(pathCandidates).map((a) => outsideOf(a, part.cwd, m.ws))));
     if (result === 'no') return 'no';
   }
+  if (r.dynamic_args) {
+    result = and(result, shape.dynamic ? 'yes' : 'no');
+    if (result === 'no') return 'no';
+  }
   if (r.no_args) {
     result = and(
       result,
@@ -419,7 +455,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
         ? shape.dynamic
           ? 'maybe'
           : 'yes'
-        : shape.operands.every((a) => a.dynamic)
+        : shape.operands.every((a) => a.dynamic && !a.pattern)
           ? 'maybe'
           : 'no',
     );

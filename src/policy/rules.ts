@@ -25,6 +25,7 @@ export const RuleSchema = z
     outside: z.boolean().optional(),
     target_outside: z.boolean().optional(),
     no_args: z.boolean().optional(),
+    dynamic_args: z.boolean().optional(),
     hosts: list.optional(),
     not_hosts: list.optional(),
     access: list.optional(),
@@ -57,6 +58,7 @@ export const RuleSchema = z
       'arg_regex',
       'target_outside',
       'no_args',
+      'dynamic_args',
       'hosts',
       'not_hosts',
     ] as const;

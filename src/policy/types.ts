@@ -12,6 +12,8 @@ export interface Arg {
   dynamic: boolean;
   /** Contains an unquoted glob character, so it may expand to several paths. */
   glob: boolean;
+  /** A dynamic value's shape as a glob (unknown pieces `**`), when it has known pieces. */
+  pattern?: string;
 }
 
 /** Everything a rule can look at, one "facet" of a command line. */

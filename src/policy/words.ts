@@ -8,6 +8,20 @@ export interface Decoded {
   glob: boolean;
   /** Unquoted `{`…`}` present: brace expansion may apply. */
   braces: boolean;
+  /** For a dynamic value: its shape as a glob, unknown pieces as `**`, `$HOME` as `~` (`$d/id_rsa` → `**\/id_rsa`). */
+  pattern?: string;
+}
+
+/** `$HOME` / `${HOME}`: the one variable taken as known (setting HOME is denied by the default policy). */
+function isHome(node: Node): boolean {
+  return /^\$(HOME|\{HOME\})$/.test(node.text);
+}
+
+/** The glob shape of a piece: literal text as is, anything computed as `**`. */
+function patternOf(d: Decoded, node: Node, first: boolean): string {
+  if (first && isHome(node)) return '~';
+  if (!d.dynamic) return d.text.replace(/[*?[]/g, '?');
+  return d.pattern ?? '**';
 }
 
 const DYNAMIC_TYPES = new Set([
@@ -115,16 +129,29 @@ export function decodeValue(node: Node): Decoded {
         if (child && child.type !== 'string_content') dynamic = true;
       }
       const raw = node.text.replace(/^\$?"/, '').replace(/"$/, '');
-      return { text: dynamic ? node.text : decodeDoubleQuoted(raw), dynamic, glob: false, braces: false };
+      if (!dynamic) return { text: decodeDoubleQuoted(raw), dynamic, glob: false, braces: false };
+      let pattern = '';
+      (inner?.namedChildren ?? []).forEach((child, i) => {
+        if (!child) return;
+        pattern +=
+          child.type === 'string_content'
+            ? decodeDoubleQuoted(child.text).replace(/[*?[]/g, '?')
+            : i === 0 && isHome(child)
+              ? '~'
+              : '**';
+      });
+      return { text: node.text, dynamic, glob: false, braces: false, pattern };
     }
     case 'concatenation': {
       let text = '';
       let dynamic = false;
       let glob = false;
       let braces = false;
+      let pattern = '';
       for (const child of node.namedChildren) {
         if (!child) continue;
         const d = decodeValue(child);
+        pattern += patternOf(d, child, pattern === '');
         text += d.text;
         dynamic ||= d.dynamic;
         glob ||= d.glob;
@@ -133,13 +160,22 @@ export function decodeValue(node: Node): Decoded {
       // Unquoted glob characters can be separate children (`[ab].c`), and the
       // parser splits `{a,b}` into pieces: look at the raw text too.
       if (/(^|[^\\])[{}]/.test(node.text)) braces = true;
-      return { text: dynamic ? node.text : text, dynamic, glob, braces };
+      return dynamic ? { text: node.text, dynamic, glob, braces, pattern } : { text, dynamic, glob, braces };
     }
     case 'extglob_pattern':
     case 'regex':
       return { text: node.text, dynamic: false, glob: true, braces: false };
     case 'brace_expression':
       return { text: node.text, dynamic: false, glob: false, braces: true };
+    case 'simple_expansion':
+    case 'expansion':
+      return {
+        text: node.text,
+        dynamic: true,
+        glob: false,
+        braces: false,
+        ...(isHome(node) ? { pattern: '~' } : {}),
+      };
     default:
       return { text: node.text, dynamic: true, glob: false, braces: false };
   }
@@ -228,7 +264,8 @@ function expandRange(a: string, b: string): string[] | null {
 
 /** Turns a decoded value into the argument(s) bash would pass. */
 export function toArgs(d: Decoded): Arg[] {
-  if (d.dynamic) return [{ text: d.text, dynamic: true, glob: d.glob }];
+  if (d.dynamic)
+    return [{ text: d.text, dynamic: true, glob: d.glob, ...(d.pattern ? { pattern: d.pattern } : {}) }];
   if (d.braces) {
     const expanded = expandBraces(d.text);
     if (expanded === null) return [{ text: d.text, dynamic: true, glob: d.glob }];

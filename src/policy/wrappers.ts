@@ -202,6 +202,32 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     case 'eval':
       if (args.length > 0) runText(walk, args, stdin, 'eval');
       return;
+    case 'source':
+    case '.': {
+      // Like a shell given a script: a script that only exists when it runs (`source <(curl …)`) cannot be checked.
+      const file = args[0];
+      if (file?.dynamic) {
+        structure(
+          walk,
+          file.text,
+          'shell:dynamic-script',
+          `\`${name}\` runs a file only known when it runs (\`${clip(file.text, 40)}\`), so it cannot be checked`,
+        );
+      }
+      return;
+    }
+    case 'script': {
+      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
+      if (c !== -1 && args[c + 1]) runText(walk, [args[c + 1]!], stdin, 'script -c');
+      return;
+    }
+    case 'git': {
+      // `git bisect run CMD…` runs CMD at every step.
+      const sub = args.findIndex((a) => !a.dynamic && !a.text.startsWith('-'));
+      if (args[sub]?.text === 'bisect' && args[sub + 1]?.text === 'run')
+        runInner(walk, args, sub + 2, stdin, via, 'git bisect run');
+      return;
+    }
     case 'trap': {
       // `trap 'cmd' EXIT` runs cmd later: check it now.
       const first = args[0];
