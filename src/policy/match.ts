@@ -92,6 +92,39 @@ function shapeOf(part: CommandPart): Shape {
   return shape;
 }
 
+const PROGRAM_FLAGS = new Set(['-e', '--expression', '-f', '--file']);
+
+/**
+ * sed-like commands: the program is the value of `-e`/`--expression`/`-f`/`--file`,
+ * or else the first operand; the other operands are the files.
+ */
+function fileOperands(part: CommandPart): Arg[] {
+  const out: Arg[] = [];
+  let programGiven = false;
+  let skipNext = false;
+  let ended = false;
+  for (const a of part.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    if (!ended && !a.dynamic && a.text === '--') {
+      ended = true;
+      continue;
+    }
+    if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+      const name = a.text.split('=', 1)[0]!;
+      if (PROGRAM_FLAGS.has(name) || /^-[a-zA-Z]*[ef]$/.test(a.text)) {
+        programGiven = true;
+        skipNext = !a.text.includes('=');
+      } else if (/^-[a-zA-Z]*[ef]./.test(a.text) && !a.text.startsWith('--')) programGiven = true;
+      continue;
+    }
+    out.push(a);
+  }
+  return programGiven ? out : out.slice(1);
+}
+
 /** Whether the command line spells `flag` anywhere, so a dynamic argument may carry it. */
 function flagInContext(flag: string, context: string): boolean {
   if (flag.startsWith('--')) {
@@ -429,7 +462,8 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     const values = shape.flags
       .filter((a) => a.text.includes('='))
       .map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }));
-    const candidates = [...shape.operands.flatMap(pathCandidates), ...values];
+    const operands = r.program_operand ? fileOperands(part) : shape.operands;
+    const candidates = [...operands.flatMap(pathCandidates), ...(r.program_operand ? [] : values)];
     result = and(result, anyOf(candidates.map((a) => outsideOf(a, part.cwd, m.ws))));
     if (result === 'no') return 'no';
   }

@@ -26,6 +26,7 @@ export const RuleSchema = z
     target_outside: z.boolean().optional(),
     no_args: z.boolean().optional(),
     dynamic_args: z.boolean().optional(),
+    program_operand: z.boolean().optional(),
     hosts: list.optional(),
     not_hosts: list.optional(),
     access: list.optional(),
@@ -59,6 +60,7 @@ export const RuleSchema = z
       'target_outside',
       'no_args',
       'dynamic_args',
+      'program_operand',
       'hosts',
       'not_hosts',
     ] as const;
