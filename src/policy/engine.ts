@@ -230,7 +230,20 @@ export class PolicyEngine {
 
   /** The facets of a command line, as rules see them (for `--json` and debugging). */
   parts(command: string): Part[] {
-    return extractParts(this.parser, command, this.ws);
+    try {
+      return extractParts(this.parser, command, this.ws);
+    } catch (err) {
+      // Fail closed: a walker bug must not let a command through.
+      return [
+        {
+          kind: 'structure',
+          text: command,
+          decision: 'deny',
+          rule: 'shell:internal-error',
+          reason: `the command could not be checked (${clip((err as Error).message ?? String(err), 80)}), so it is denied`,
+        },
+      ];
+    }
   }
 
   /** Decides a shell command line. */

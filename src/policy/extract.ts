@@ -443,14 +443,17 @@ function argsOf(nodes: Node[]): Arg[] {
   return args;
 }
 
-/** Commands that turn encoded text back into commands or paths. */
+/**
+ * Commands whose output is text put together from pieces (decoders, transformers,
+ * formatters, interpreters): used as a value they can spell any path or flag
+ * without it appearing in the command line.
+ */
 function isDecoder(part: Part): boolean {
   if (part.kind !== 'command') return false;
-  const flags = part.args.filter((a) => !a.dynamic).map((a) => a.text);
-  const has = (re: RegExp) => flags.some((f) => re.test(f));
-  switch (part.name) {
-    case 'base64':
-    case 'base32':
+  const literal = part.args.filter((a) => !a.dynamic).map((a) => a.text);
+  const has = (re: RegExp) => literal.some((f) => re.test(f));
+  switch (part.name.replace(/[0-9.]+$/, '')) {
+    case 'base':
     case 'basenc':
       return has(/^(-[a-zA-Z]*[dD][a-zA-Z]*|--decode)$/);
     case 'xxd':
@@ -460,10 +463,27 @@ function isDecoder(part: Part): boolean {
     case 'uudecode':
     case 'rev':
     case 'tr':
+    case 'sed':
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+    case 'cut':
+    case 'paste':
+    case 'iconv':
+    case 'envsubst':
       return true;
     case 'printf':
+      // A format with arguments assembles text: `printf '%s%s' --p re`.
+      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/) || (has(/%/) && part.args.length > 1);
     case 'echo':
       return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/);
+    case 'python':
+    case 'pypy':
+    case 'perl':
+    case 'ruby':
+    case 'node':
+    case 'php':
+      return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
     default:
       return false;
   }
@@ -559,9 +579,36 @@ function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
   walk.cwd = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
 }
 
+const MAX_COMMAND_CHARS = 100_000;
+
 /** All facets of one command line (pure apart from the parser's memory). */
 export function extractParts(parser: Parser, command: string, ws: Workspace): Part[] {
   const walk: Walk = { parser, ws, parts: [], cwd: [ws.workspace], fallback: [], depth: 0, context: command };
+  if (command.includes('\0')) {
+    structure(
+      walk,
+      command,
+      'shell:unparseable',
+      'the command contains a NUL byte, which bash and the parser read differently',
+    );
+    return walk.parts;
+  }
+  if (command.length > MAX_COMMAND_CHARS) {
+    structure(
+      walk,
+      clip(command),
+      'shell:too-long',
+      `the command is longer than ${MAX_COMMAND_CHARS} characters, too long to check`,
+    );
+    return walk.parts;
+  }
   walkScript(walk, command, { kind: 'none' }, 'of the command');
+  // What a dynamic argument may carry is judged against every spelling in the
+  // line: the raw text without quotes and escapes, and every decoded argument.
+  const spelled = [command.replace(/["'\\]/g, '')];
+  for (const p of walk.parts)
+    if (p.kind === 'command') for (const a of p.args) if (!a.dynamic) spelled.push(a.text);
+  const context = spelled.join('\n');
+  for (const p of walk.parts) if (p.kind === 'command') p.context = context;
   return walk.parts;
 }

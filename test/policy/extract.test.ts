@@ -136,6 +136,11 @@ describe('failing closed', () => {
     expect(structure(':(){ :|:& };:')).toEqual(['shell:recursive-function']);
   });
 
+  it('denies NUL bytes and commands too long to check', () => {
+    expect(structure('ls\0 -la')).toEqual(['shell:unparseable']);
+    expect(structure(`echo ${'x'.repeat(100_001)}`)).toEqual(['shell:too-long']);
+  });
+
   it('stops at a nesting limit', () => {
     let line = 'ls';
     for (let i = 0; i < 8; i++) line = `sh -c ${JSON.stringify(line)}`;
