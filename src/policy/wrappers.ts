@@ -121,6 +121,9 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
   direnv: { sub: ['exec'], valueOptions: [] },
 };
 
+/** Paths that are a process's standard input. */
+const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
+
 export const SHELLS = new Set([
   'sh',
   'bash',
@@ -206,6 +209,18 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     case '.': {
       // Like a shell given a script: a script that only exists when it runs (`source <(curl …)`) cannot be checked.
       const file = args[0];
+      if (file && !file.dynamic && STDIN_FILES.test(file.text)) {
+        if (stdin.kind === 'text')
+          runText(walk, [{ text: stdin.text, dynamic: stdin.dynamic, glob: false }], { kind: 'none' }, name);
+        else
+          structure(
+            walk,
+            name,
+            'shell:stdin-script',
+            `\`${name}\` reads the commands it runs from standard input, so they cannot be checked`,
+          );
+        return;
+      }
       if (file?.dynamic) {
         structure(
           walk,
@@ -352,7 +367,8 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
     runText(walk, [script], { kind: 'none' }, `${name} -c`);
     return;
   }
-  if (i < args.length && !readStdin) return; // runs a script file: the command facet is what rules judge
+  // A script file is judged by the command facet; `/dev/stdin` and friends are standard input.
+  if (i < args.length && !readStdin && !STDIN_FILES.test(args[i]!.text)) return;
   if (stdin.kind === 'text') {
     runText(
       walk,
