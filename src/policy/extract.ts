@@ -1,12 +1,16 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { resolvePath } from './glob.js';
-import type { Arg, Part, Workspace } from './types.js';
+import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { unwrapCommand } from './wrappers.js';
 
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
 export type Stdin =
-  { kind: 'none' } | { kind: 'pipe' } | { kind: 'file' } | { kind: 'text'; text: string; dynamic: boolean };
+  | { kind: 'none' }
+  /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
+  | { kind: 'pipe'; paths?: boolean }
+  | { kind: 'file' }
+  | { kind: 'text'; text: string; dynamic: boolean };
 
 /** Mutable state of one walk: the facets found and the possible working directories. */
 export interface Walk {
@@ -19,6 +23,8 @@ export interface Walk {
   depth: number;
   /** The whole command line (see CommandPart.context). */
   context: string;
+  /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
+  insidePaths: Set<number>;
 }
 
 const MAX_DEPTH = 6;
@@ -168,11 +174,12 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       walkRedirected(walk, node, stdin);
       return;
     case 'pipeline': {
-      let first = true;
+      let input = stdin;
       for (const child of node.namedChildren) {
         if (!child) continue;
-        walkStatement(walk, child, first ? stdin : { kind: 'pipe' });
-        first = false;
+        const from = walk.parts.length;
+        walkStatement(walk, child, input);
+        input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
       }
       return;
     }
@@ -355,6 +362,9 @@ export function scanValue(walk: Walk, node: Node): void {
         if (child.type === 'file_redirect') walkRedirect(walk, child);
         else walkStatement(walk, child, { kind: 'none' });
       }
+      if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
+        walk.insidePaths.add(node.startIndex);
+      }
       const decoder = walk.parts.slice(from).find(isDecoder);
       if (decoder) {
         structure(
@@ -423,13 +433,18 @@ export function scanValue(walk: Walk, node: Node): void {
  * two (`$a/$b/x` parses as `$a/$` and `b/x`); pieces with no blank between them
  * are one word to bash, so they are joined (as a dynamic value when any piece is).
  */
-function argsOf(nodes: Node[]): Arg[] {
+function argsOf(walk: Walk, nodes: Node[]): Arg[] {
   const args: Arg[] = [];
   for (let i = 0; i < nodes.length; i++) {
     let end = i;
     while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
-    if (end === i) args.push(...toArgs(decodeValue(nodes[i]!)));
-    else {
+    if (end === i) {
+      const node = nodes[i]!;
+      // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
+      const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
+      const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
+      args.push(...toArgs(decodeValue(node)).map((a) => (inside ? { ...a, inside: true } : a)));
+    } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n));
       const dynamic = pieces.some((p) => p.dynamic);
@@ -441,6 +456,69 @@ function argsOf(nodes: Node[]): Arg[] {
     i = end;
   }
   return args;
+}
+
+const FILTERS = new Set(['head', 'tail', 'sort', 'uniq', 'grep', 'egrep', 'fgrep', 'rg']);
+
+/**
+ * Whether the one command walked since `from` prints only paths inside the
+ * workspace: `find` under inside roots, `grep -l`/`rg -l`/`rg --files` over inside
+ * paths, `git ls-files`, `git diff --name-only`, or a line filter (head, sort,
+ * grep …) over such a stream. File names are taken as the shell splits them;
+ * see README ("known limits").
+ */
+function printsInsidePaths(walk: Walk, from: number, input: Stdin, whole = false): boolean {
+  const commands = walk.parts.slice(from).filter((p): p is CommandPart => p.kind === 'command');
+  if (commands.length === 0) return false;
+  // A `$(…)` may hold a pipeline: judge it stage by stage.
+  if (whole && commands.length > 1) {
+    let paths = false;
+    for (const c of commands) paths = stagePrintsInsidePaths(walk, c, paths);
+    return paths && walk.parts.slice(from).every((p) => p.kind === 'command');
+  }
+  if (commands.length !== 1) return false;
+  return stagePrintsInsidePaths(walk, commands[0]!, input.kind === 'pipe' && input.paths === true);
+}
+
+function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean): boolean {
+  const literal = c.args.every((a) => !a.dynamic);
+  if (!literal || c.cwd === null) return false;
+  const flags = c.args.filter((a) => a.text.startsWith('-') && a.text !== '-').map((a) => a.text);
+  const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-');
+  const inside = (a: Arg) =>
+    !a.glob &&
+    c.cwd!.every((cwd) => {
+      const p = resolvePath(a.text, cwd, walk.ws.home);
+      return p === walk.ws.workspace || p.startsWith(`${walk.ws.workspace}/`);
+    });
+  const has = (re: RegExp) => flags.some((f) => re.test(f));
+  switch (c.name) {
+    case 'find': {
+      const roots: Arg[] = [];
+      for (const a of c.args) {
+        if (a.text.startsWith('-') || a.text === '(' || a.text === '!') break;
+        roots.push(a);
+      }
+      return !has(/^-(exec|execdir|ok|okdir|printf|fprint|fprintf|fprint0|fls|ls)$/) && roots.every(inside);
+    }
+    case 'grep':
+    case 'egrep':
+    case 'fgrep':
+    case 'rg':
+      if (has(/^(-[a-zA-Z]*[lL][a-zA-Z]*|--files-with(out)?-matches?|--files)$/)) {
+        const files = c.name === 'rg' && has(/^--files$/) ? operands : operands.slice(1);
+        return files.every(inside);
+      }
+      return stdinPaths && operands.length <= 1;
+    case 'git': {
+      const sub = operands[0]?.text;
+      if (sub === 'ls-files') return !has(/^(-s|--stage|-t|-v|-f|--debug|--eol|--format.*)$/);
+      if (sub === 'diff') return has(/^--name-only$/);
+      return false;
+    }
+    default:
+      return FILTERS.has(c.name) && stdinPaths && operands.length === 0;
+  }
 }
 
 /**
@@ -529,7 +607,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     );
     return;
   }
-  runArgv(walk, nameWord.text, argsOf(argNodes), node.text, input, via);
+  runArgv(walk, nameWord.text, argsOf(walk, argNodes), node.text, input, via);
 }
 
 /** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
@@ -583,7 +661,16 @@ const MAX_COMMAND_CHARS = 100_000;
 
 /** All facets of one command line (pure apart from the parser's memory). */
 export function extractParts(parser: Parser, command: string, ws: Workspace): Part[] {
-  const walk: Walk = { parser, ws, parts: [], cwd: [ws.workspace], fallback: [], depth: 0, context: command };
+  const walk: Walk = {
+    parser,
+    ws,
+    parts: [],
+    cwd: [ws.workspace],
+    fallback: [],
+    depth: 0,
+    context: command,
+    insidePaths: new Set(),
+  };
   if (command.includes('\0')) {
     structure(
       walk,

@@ -337,7 +337,7 @@ function isInside(p: string, ws: Workspace): boolean {
 
 /** Whether a path argument may lie outside the workspace and the scratch dirs. */
 function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
-  if (a.dynamic) return 'maybe';
+  if (a.dynamic) return a.inside ? 'no' : 'maybe';
   const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
   if (relative && cwd === null) return 'maybe';
   const bases = relative ? cwd! : [ws.workspace];

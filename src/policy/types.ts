@@ -14,6 +14,8 @@ export interface Arg {
   glob: boolean;
   /** A dynamic value's shape as a glob (unknown pieces `**`), when it has known pieces. */
   pattern?: string;
+  /** A dynamic value known to be paths inside the workspace (output of `find src`, `grep -rl x src`, …). */
+  inside?: boolean;
 }
 
 /** Everything a rule can look at, one "facet" of a command line. */

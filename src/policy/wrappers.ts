@@ -251,7 +251,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return;
     }
     case 'xargs':
-      return unwrapXargs(walk, args, via);
+      return unwrapXargs(walk, args, stdin, via);
     case 'find':
       return unwrapFind(walk, args, via);
     case 'su':
@@ -456,9 +456,9 @@ const XARGS_VALUE_OPTIONS = [
   '--process-slot-var',
 ];
 
-function unwrapXargs(walk: Walk, args: Arg[], via: string[]): void {
+function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
   const at = skipOptions(args, XARGS_VALUE_OPTIONS);
-  const replace = args.findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
+  const replace = args.slice(0, at).findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
   const flag = replace === -1 ? '' : args[replace]!.text;
   const token =
     replace === -1
@@ -470,7 +470,12 @@ function unwrapXargs(walk: Walk, args: Arg[], via: string[]): void {
           : flag.startsWith('--replace=')
             ? flag.slice(10)
             : '{}';
-  const fromInput: Arg = { text: '<input of xargs>', dynamic: true, glob: false };
+  const fromInput: Arg = {
+    text: '<input of xargs>',
+    dynamic: true,
+    glob: false,
+    ...(stdin.kind === 'pipe' && stdin.paths ? { inside: true } : {}),
+  };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
   const withInput = token
     ? inner.map((a, i) => (i > 0 && a.text.includes(token) ? fromInput : a))

@@ -65,6 +65,22 @@ describe('every command a line would run', () => {
     expect(commands('find . -execdir sh -c "cat {}" \\;')).toContain('sh -c <dynamic>');
   });
 
+  it('knows when piped or substituted values are paths inside the workspace', () => {
+    const inside = (line: string) =>
+      (
+        parts(line)
+          .filter((p) => p.kind === 'command')
+          .at(-1) as CommandPart
+      ).args.some((a) => a.dynamic && a.inside === true);
+    expect(inside('grep -rl foo src | xargs sed -i s/a/b/')).toBe(true);
+    expect(inside('find . -name "*.pyc" | head | xargs rm')).toBe(true);
+    expect(inside('sed -i s/a/b/ $(git ls-files "*.py")')).toBe(true);
+    expect(inside('find / -name x | xargs rm')).toBe(false);
+    expect(inside('cat list.txt | xargs rm')).toBe(false);
+    expect(inside('grep foo src/a.py | xargs rm')).toBe(false);
+    expect(inside('find . -exec cat {} \\; | xargs rm')).toBe(false);
+  });
+
   it('parses heredocs and here-strings fed to a shell, and refuses piped scripts', () => {
     expect(commands('bash <<EOF\nrm -rf /\nEOF')).toContain('rm -rf /');
     expect(commands("sh <<< 'git push'")).toContain('git push');
