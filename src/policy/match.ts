@@ -300,7 +300,12 @@ function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchCon
   const shape = a.pattern;
   if (!shape || /^[*/]*$/.test(shape)) return 'no';
   const unknownStart = shape.startsWith('**');
+  // An unknown end (`exit=$?`, `~/.ssh/$k`) leaves the file name open: only fixed
+  // places can be told, and only from a known absolute start.
+  const unknownEnd = shape.endsWith('**');
+  if (unknownStart && unknownEnd) return 'no';
   const relative = !unknownStart && !shape.startsWith('/') && !shape.startsWith('~');
+  if (unknownEnd && relative) return 'no';
   if (relative && cwd === null) return 'maybe';
   const paths = unknownStart
     ? [shape]
@@ -309,7 +314,7 @@ function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchCon
       : [resolveCached(shape, m.ws.workspace, m.ws.home)];
   for (const p of paths) {
     for (const g of globs) {
-      if (unknownStart && !g.anywhere) continue;
+      if ((unknownStart && !g.anywhere) || (unknownEnd && g.anywhere)) continue;
       if (g.re.test(p) || globsIntersect(g.src, p)) return 'maybe';
     }
   }
