@@ -357,10 +357,18 @@ export function scanValue(walk: Walk, node: Node): void {
     case 'command_substitution':
     case 'process_substitution': {
       const from = walk.parts.length;
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'file_redirect') walkRedirect(walk, child);
-        else walkStatement(walk, child, { kind: 'none' });
+      if (node.text.startsWith('`')) {
+        // bash re-reads backquoted text after removing \\, \` and \$ escapes, so
+        // `echo \`rm x\`` inside backquotes runs rm: parse it the same way.
+        const inQuotes = node.parent?.type === 'string';
+        const body = node.text.slice(1, -1).replace(inQuotes ? /\\([\\`$"])/g : /\\([\\`$])/g, '$1');
+        walkScript(walk, body, { kind: 'none' }, 'inside backquotes');
+      } else {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'file_redirect') walkRedirect(walk, child);
+          else walkStatement(walk, child, { kind: 'none' });
+        }
       }
       if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
         walk.insidePaths.add(node.startIndex);

@@ -88,6 +88,11 @@ describe('every command a line would run', () => {
     expect(structure('cat <<EOF | bash\nls\nEOF')).toEqual(['shell:stdin-script']);
   });
 
+  it('re-reads backquoted text as bash does, nested backquotes included', () => {
+    expect(commands('echo `echo \\`rm -rf /\\``')).toContain('rm -rf /');
+    expect(commands("echo `echo '\\`rm -rf /\\`'`")).not.toContain('rm -rf /');
+  });
+
   it('checks function bodies where they are defined, and trap strings', () => {
     expect(commands('f() { rm -rf /; }; f')).toEqual(['rm -rf /', 'f']);
     expect(commands('trap "rm -rf /" EXIT')).toContain('rm -rf /');
