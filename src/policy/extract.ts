@@ -93,6 +93,9 @@ const VALUES = new Set([
   'comment',
 ]);
 
+/** An array subscript holding a substitution: builtins that evaluate subscripts run it. */
+export const SUBSCRIPT_CODE = /\[[^\]]*(\$\(|`)/;
+
 const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 
 /** A command name must be a plain word: no quotes, escapes, expansions, globs, braces or tildes. */
@@ -214,6 +217,17 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       });
       return;
     }
+    case 'test_command':
+      // `[[ -v 'a[$(cmd)]' ]]` evaluates the subscript, substitution included.
+      if (SUBSCRIPT_CODE.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:subscript-evaluation',
+          `\`${clip(node.text, 50)}\` has an array subscript that runs a command when evaluated, so it is denied`,
+        );
+      }
+      break;
     case 'function_definition': {
       const name = node.childForFieldName('name')?.text ?? '';
       const from = walk.parts.length;
@@ -308,6 +322,12 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
         for (const piece of child.namedChildren) {
           if (piece && piece.type !== 'heredoc_content') dynamic = true;
         }
+        const start = node.namedChildren.find((c) => c?.type === 'heredoc_start');
+        const quoted = start !== undefined && start !== null && /['"\\]/.test(start.text);
+        if (!quoted) {
+          unreadSubstitution(walk, child);
+          if (/[`$]/.test(text)) dynamic = true;
+        }
         scanValue(walk, child);
       } else if (child.type === 'file_redirect' || child.type === 'herestring_redirect') {
         walkRedirect(walk, child);
@@ -351,6 +371,31 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
   return op.startsWith('<') ? { kind: 'file' } : null;
 }
 
+function hasSubstitution(node: Node): boolean {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'command_substitution' || child.type === 'process_substitution') return true;
+    if (hasSubstitution(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Where bash would run a substitution the grammar did not read as one
+ * (backquotes inside `${x:-…}` or an unquoted here-document), deny: what it runs
+ * cannot be checked.
+ */
+function unreadSubstitution(walk: Walk, node: Node): void {
+  if (/`|\$\(/.test(node.text) && !hasSubstitution(node)) {
+    structure(
+      walk,
+      node.text,
+      'shell:unparsed-substitution',
+      `\`${clip(node.text, 50)}\` holds a command substitution the parser cannot read, so it is denied`,
+    );
+  }
+}
+
 /** Looks inside a value for what it would run or read: substitutions, expansions. */
 export function scanValue(walk: Walk, node: Node): void {
   switch (node.type) {
@@ -390,6 +435,7 @@ export function scanValue(walk: Walk, node: Node): void {
       return;
     }
     case 'expansion': {
+      unreadSubstitution(walk, node);
       if (/^\$\{!/.test(node.text)) {
         structure(
           walk,
