@@ -62,6 +62,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   faketime: { valueOptions: ['-m', '-f'], positional: 1 },
   flock: { valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positional: 1 },
   npx: { valueOptions: ['-p', '--package'] },
+  uvx: { valueOptions: ['--with', '--from', '--python', '-p', '--index-url', '--extra-index-url'] },
+  bunx: { valueOptions: ['-p', '--package'] },
   busybox: { valueOptions: [] },
   torsocks: { valueOptions: [] },
   proxychains: { valueOptions: ['-f'] },
@@ -117,6 +119,7 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
     valueOptions: ['-w', '--workspace', '--prefix', '-p', '--package', '--call', '-c'],
   },
   tox: { sub: ['exec'], valueOptions: ['-e'] },
+  pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
   nix: { sub: ['run', 'shell'], valueOptions: [] },
   direnv: { sub: ['exec'], valueOptions: [] },
 };
