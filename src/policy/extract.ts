@@ -287,11 +287,14 @@ function walkAssignment(walk: Walk, node: Node): void {
   const varName =
     name?.type === 'subscript' ? (name.childForFieldName('name')?.text ?? name.text) : (name?.text ?? '');
   if (name?.type === 'subscript') scanValue(walk, name);
-  addVariable(walk, varName, node.text, 'set');
+  const decoded = value ? decodeValue(value) : null;
+  const v: Arg = decoded
+    ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
+    : { text: '', dynamic: false, glob: false };
+  walk.parts.push({ kind: 'variable', text: node.text, access: 'set', name: varName, value: v });
   if (!value) return;
   scanValue(walk, value);
   // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
-  const [v] = toArgs(decodeValue(value));
   if (v && !v.dynamic && /^~|\//.test(v.text))
     walk.parts.push({ kind: 'file', text: node.text, access: 'read', path: v, cwd: walk.cwd });
 }

@@ -522,7 +522,14 @@ function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
 function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   const r = rule.spec;
   if (r.access && !r.access.includes(part.access)) return 'no';
-  return compiled(rule, m).variable.some((g) => g.re.test(part.name)) ? 'yes' : 'no';
+  if (!compiled(rule, m).variable.some((g) => g.re.test(part.name))) return 'no';
+  const allowed = rule.spec.not_values;
+  if (allowed && part.access === 'set' && part.value) {
+    // A value that is only known when it runs may be anything.
+    if (part.value.dynamic) return 'maybe';
+    if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
+  }
+  return 'yes';
 }
 
 /**

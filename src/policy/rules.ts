@@ -27,6 +27,10 @@ export const RuleSchema = z
     no_args: z.boolean().optional(),
     dynamic_args: z.boolean().optional(),
     program_operand: z.boolean().optional(),
+    not_values: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
     hosts: list.optional(),
     not_hosts: list.optional(),
     access: list.optional(),
@@ -69,6 +73,9 @@ export const RuleSchema = z
         if (r[key] !== undefined)
           ctx.addIssue({ code: 'custom', message: `\`${key}\` applies only to \`command\` rules` });
       }
+    }
+    if (r.variable === undefined && r.not_values !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`not_values` applies only to `variable` rules' });
     }
     if (r.variable !== undefined && (r.paths || r.not_paths || r.outside !== undefined)) {
       ctx.addIssue({

@@ -54,6 +54,8 @@ export interface VariablePart {
   text: string;
   access: 'set' | 'read';
   name: string;
+  /** The value set, when this part sets one. */
+  value?: Arg;
 }
 
 /** A finding from the parser itself (fail closed): not matched by rules, cannot be overridden. */

@@ -430,7 +430,13 @@ function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
     }
     const eq = t.indexOf('=');
     if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq))) {
-      walk.parts.push({ kind: 'variable', text: t, access: 'set', name: t.slice(0, eq) });
+      walk.parts.push({
+        kind: 'variable',
+        text: t,
+        access: 'set',
+        name: t.slice(0, eq),
+        value: { text: t.slice(eq + 1), dynamic: false, glob: false },
+      });
       i++;
       continue;
     }
