@@ -8,6 +8,7 @@ import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerPolicyCommand } from './commands/policy.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerShowCommand(program);
   registerModelCommand(program);
   registerLocateCommand(program);
+  registerPolicyCommand(program);
   return program;
 }
 

@@ -1,2 +1,22 @@
-// The policy layer's public surface. Not built yet: see README.md "Not built yet".
-export {};
+// The policy layer: every shell command and file edit is parsed and decided here before it runs.
+export {
+  PolicyEngine,
+  DEFAULT_POLICY_PATH,
+  parsePolicyText,
+  toAuditEvent,
+  type PolicyOptions,
+  type ExampleFailure,
+} from './engine.js';
+export { loadShellParser } from './shell.js';
+export type {
+  Action,
+  Decision,
+  Part,
+  PartVerdict,
+  PolicyAuditEvent,
+  PolicyDecision,
+  Tier,
+  Verdict,
+  Workspace,
+} from './types.js';
+export { DEFAULT_WORKSPACE } from './types.js';

@@ -1,0 +1,360 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Parser } from 'web-tree-sitter';
+import { parse as parseYaml } from 'yaml';
+import { DrydockError } from '../core/index.js';
+import { clip, extractParts } from './extract.js';
+import { ruleApplies, type MatchContext } from './match.js';
+import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
+import { loadShellParser } from './shell.js';
+import {
+  DEFAULT_WORKSPACE,
+  TIERS,
+  type Action,
+  type Decision,
+  type FilePart,
+  type Part,
+  type PartVerdict,
+  type PolicyAuditEvent,
+  type PolicyDecision,
+  type Tier,
+  type Workspace,
+} from './types.js';
+
+/** The built-in policy shipped with drydock: the nearest `policies/default.yaml` above this module (src/, dist/, an installed package). */
+export const DEFAULT_POLICY_PATH = findDefaultPolicy();
+
+function findDefaultPolicy(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'policies', 'default.yaml');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return candidate;
+    dir = parent;
+  }
+}
+
+const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
+/** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
+const KIND_RANK: Record<Part['kind'], number> = { variable: 0, file: 1, command: 2, structure: 3 };
+
+function refuse(file: string, rule: string | null, problem: string): never {
+  const where = rule ? `${file}: rule '${rule}': ` : `${file}: `;
+  // One line, no separate fix line: the file, the rule and the problem say what to change.
+  throw new DrydockError(`policy refused: ${where}${problem}`, undefined, 'POLICY_INVALID');
+}
+
+/** Parses and validates one policy file's text (examples are checked by `PolicyEngine.create`). */
+export function parsePolicyText(text: string, file: string, tier?: Tier, startOrder = 0): Rule[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    refuse(file, null, `not valid YAML (${clip((err as Error).message, 100)})`);
+  }
+  const top = PolicyFileSchema.safeParse(doc);
+  if (!top.success) {
+    const issue = top.error.issues[0]!;
+    refuse(file, null, `${issue.path.join('.') || 'top level'}: ${issue.message}`);
+  }
+  const fileTier = tier ?? top.data.tier ?? 'project';
+  const seen = new Set<string>();
+  return top.data.rules.map((raw, index) => {
+    const id =
+      typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+        ? (raw as { id: string }).id
+        : `#${index + 1}`;
+    const parsed = RuleSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const key = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      refuse(file, id, `${key}${issue.message}`);
+    }
+    const spec = parsed.data;
+    if (seen.has(spec.id)) refuse(file, spec.id, 'the id is used twice in this file');
+    seen.add(spec.id);
+    return {
+      spec,
+      id: spec.id,
+      decision: spec.decision,
+      reason: spec.reason,
+      tier: fileTier,
+      file,
+      order: startOrder + index,
+      kind: kindOf(spec),
+      argRegex: spec.arg_regex === undefined ? null : compileArgRegex(spec.arg_regex),
+    };
+  });
+}
+
+export interface PolicyOptions {
+  /** Policy files added on top of the built-in one; each file's `tier:` says its tier (default `project`). */
+  files?: string[];
+  /** Load policies/default.yaml at the `builtin` tier (default true). */
+  builtin?: boolean;
+  workspace?: Partial<Workspace>;
+  /** No one can answer an `ask`: it becomes a `deny` that says why. */
+  unattended?: boolean;
+  /** Receives one audit event per decision, for the trajectory. */
+  onDecision?: (event: PolicyAuditEvent) => void;
+  /** Refuse to load when an example fails (default true; `drydock policy test` lists them all instead). */
+  checkExamples?: boolean;
+}
+
+export interface ExampleFailure {
+  file: string;
+  rule: string;
+  example: string;
+  expected: 'match' | 'not_match';
+}
+
+/** The guardrail: every command line and file edit is decided here before it runs. */
+export class PolicyEngine {
+  private readonly byName = new Map<string, Rule[]>();
+  private readonly wildcard: Rule[] = [];
+  private readonly others: Rule[] = [];
+  private readonly m: MatchContext;
+
+  private constructor(
+    private readonly parser: Parser,
+    readonly rules: readonly Rule[],
+    readonly ws: Workspace,
+    private readonly options: PolicyOptions,
+  ) {
+    const expanded = new Map<string, string>();
+    this.m = {
+      ws,
+      expand: (glob) => {
+        let e = expanded.get(glob);
+        if (e === undefined) {
+          e = glob.replace(/\$\{workspace\}/g, ws.workspace).replace(/^~(?=\/|$)/, ws.home);
+          // A relative path glob (`docs/**`) is relative to the workspace; `**/x` and names stay as they are.
+          if (!/^(\/|\*\*|~)/.test(e) && e.includes('/')) e = `${ws.workspace}/${e}`;
+          expanded.set(glob, e);
+        }
+        return e;
+      },
+    };
+    for (const rule of rules) {
+      if (rule.kind !== 'command') {
+        this.others.push(rule);
+        continue;
+      }
+      for (const name of rule.spec.command!) {
+        if (/[*?[]|\$\{/.test(name)) {
+          if (!this.wildcard.includes(rule)) this.wildcard.push(rule);
+        } else {
+          const list = this.byName.get(name) ?? [];
+          if (!list.includes(rule)) list.push(rule);
+          this.byName.set(name, list);
+        }
+      }
+    }
+  }
+
+  /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */
+  static async create(options: PolicyOptions = {}): Promise<PolicyEngine> {
+    const parser = await loadShellParser();
+    const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
+    const rules: Rule[] = [];
+    const sources: Array<{ file: string; tier?: Tier }> = [];
+    if (options.builtin !== false) sources.push({ file: DEFAULT_POLICY_PATH, tier: 'builtin' });
+    for (const file of options.files ?? []) sources.push({ file });
+    for (const source of sources) {
+      let text: string;
+      try {
+        text = readFileSync(source.file, 'utf8');
+      } catch (err) {
+        throw new DrydockError(
+          `policy file ${source.file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+          'check the path given to --policy.',
+          'POLICY_UNREADABLE',
+        );
+      }
+      rules.push(...parsePolicyText(text, source.file, source.tier, rules.length));
+    }
+    const engine = new PolicyEngine(parser, rules, ws, options);
+    const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
+    if (failure) {
+      refuse(
+        failure.file,
+        failure.rule,
+        failure.expected === 'match'
+          ? `match example \`${failure.example}\` is not matched by the rule`
+          : `not_match example \`${failure.example}\` is matched by the rule`,
+      );
+    }
+    return engine;
+  }
+
+  /** Every `match` / `not_match` example that does not behave as written. */
+  exampleFailures(): ExampleFailure[] {
+    const failures: ExampleFailure[] = [];
+    for (const rule of this.rules) {
+      for (const expected of ['match', 'not_match'] as const) {
+        for (const example of rule.spec[expected] ?? []) {
+          const hit = this.examplePartsFor(rule, example).some((p) => ruleApplies(rule, p, this.m));
+          if (hit !== (expected === 'match'))
+            failures.push({ file: rule.file, rule: rule.id, example, expected });
+        }
+      }
+    }
+    return failures;
+  }
+
+  /** Examples of file rules are paths; the others are command lines. */
+  private examplePartsFor(rule: Rule, example: string): Part[] {
+    if (rule.kind === 'file') {
+      const accesses = (rule.spec.access ?? ['read', 'write', 'edit']) as FilePart['access'][];
+      return accesses.map((access) => this.filePart(this.exampleText(example), access));
+    }
+    return extractParts(this.parser, this.exampleText(example), this.ws);
+  }
+
+  /** Examples may say `${workspace}` so they hold for any configured workspace. */
+  private exampleText(example: string): string {
+    return example.replace(/\$\{workspace\}/g, this.ws.workspace);
+  }
+
+  private filePart(path: string, access: FilePart['access']): FilePart {
+    return {
+      kind: 'file',
+      text: path,
+      access,
+      path: { text: path, dynamic: false, glob: false },
+      cwd: [this.ws.workspace],
+    };
+  }
+
+  /** The facets of a command line, as rules see them (for `--json` and debugging). */
+  parts(command: string): Part[] {
+    try {
+      return extractParts(this.parser, command, this.ws);
+    } catch (err) {
+      // Fail closed: a walker bug must not let a command through.
+      return [
+        {
+          kind: 'structure',
+          text: command,
+          decision: 'deny',
+          rule: 'shell:internal-error',
+          reason: `the command could not be checked (${clip((err as Error).message ?? String(err), 80)}), so it is denied`,
+        },
+      ];
+    }
+  }
+
+  /** Decides a shell command line. */
+  check(command: string): PolicyDecision {
+    return this.decide({ kind: 'shell', command });
+  }
+
+  decide(action: Action): PolicyDecision {
+    const parts =
+      action.kind === 'shell' ? this.parts(action.command) : [this.filePart(action.path, action.kind)];
+    const verdicts = parts.map((p) => this.decidePart(p));
+    let worst: PartVerdict | null = null;
+    for (const v of verdicts) {
+      // The parser's own findings come first among equals: they say most precisely why.
+      if (
+        !worst ||
+        SEVERITY[v.decision] > SEVERITY[worst.decision] ||
+        (v.decision === worst.decision && KIND_RANK[v.kind] > KIND_RANK[worst.kind])
+      )
+        worst = v;
+    }
+    let result: PolicyDecision = worst
+      ? {
+          decision: worst.decision,
+          rule: worst.rule,
+          reason:
+            verdicts.length > 1 || action.kind !== 'shell'
+              ? `\`${clip(worst.part)}\`: ${worst.reason}`
+              : worst.reason,
+          parts: verdicts,
+        }
+      : { decision: 'allow', rule: 'shell:empty', reason: 'nothing to run', parts: [] };
+    if (result.decision === 'ask' && this.options.unattended) {
+      result = {
+        ...result,
+        decision: 'deny',
+        unattended: true,
+        reason: `${result.reason} (rule ${result.rule} asks for approval; this run is unattended, so it is denied: find another way)`,
+      };
+    }
+    this.options.onDecision?.(
+      toAuditEvent(action.kind === 'shell' ? action.command : `${action.kind} ${action.path}`, result),
+    );
+    return result;
+  }
+
+  private decidePart(part: Part): PartVerdict {
+    if (part.kind === 'structure')
+      return {
+        part: part.text,
+        kind: part.kind,
+        decision: part.decision,
+        rule: part.rule,
+        reason: part.reason,
+      };
+    const candidates =
+      part.kind === 'command' ? [...(this.byName.get(part.name) ?? []), ...this.wildcard] : this.others;
+    let best: Rule | null = null;
+    for (const rule of candidates) {
+      if (!ruleApplies(rule, part, this.m)) continue;
+      if (!best || beats(rule, best)) best = rule;
+    }
+    if (best)
+      return {
+        part: part.text,
+        kind: part.kind,
+        decision: best.decision,
+        rule: best.id,
+        reason: best.reason,
+      };
+    if (part.kind === 'command') {
+      return {
+        part: part.text,
+        kind: part.kind,
+        decision: 'ask',
+        rule: 'default',
+        reason: `no rule covers \`${clip(part.name, 40)}\`, so it needs approval`,
+      };
+    }
+    return {
+      part: part.text,
+      kind: part.kind,
+      decision: 'allow',
+      rule: 'default',
+      reason: 'no rule restricts it',
+    };
+  }
+}
+
+/** Higher tier wins; within a tier deny > ask > allow; then the rule loaded first. */
+function beats(a: Rule, b: Rule): boolean {
+  const ta = TIERS.indexOf(a.tier);
+  const tb = TIERS.indexOf(b.tier);
+  if (ta !== tb) return ta > tb;
+  if (a.decision !== b.decision) return SEVERITY[a.decision] > SEVERITY[b.decision];
+  return a.order < b.order;
+}
+
+export function toAuditEvent(command: string, d: PolicyDecision): PolicyAuditEvent {
+  return {
+    type: 'policy.decision',
+    command,
+    parts: d.parts.map((p) => ({
+      part: p.part,
+      kind: p.kind,
+      decision: p.decision,
+      rule: p.rule,
+      reason: p.reason,
+    })),
+    decision: d.decision,
+    rule: d.rule,
+    reason: d.reason,
+  };
+}

@@ -1,0 +1,650 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import { resolvePath } from './glob.js';
+import type { Arg, Part, Workspace } from './types.js';
+import { decodeValue, joinContinuations, toArgs } from './words.js';
+import { isDecoder, printsInsidePaths } from './streams.js';
+import { unwrapCommand } from './wrappers.js';
+
+/** Where a command's standard input comes from, when that matters (shells reading a script). */
+export type Stdin =
+  | { kind: 'none' }
+  /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
+  | { kind: 'pipe'; paths?: boolean }
+  | { kind: 'file' }
+  | { kind: 'text'; text: string; dynamic: boolean };
+
+/** Mutable state of one walk: the facets found and the possible working directories. */
+export interface Walk {
+  parser: Parser;
+  ws: Workspace;
+  parts: Part[];
+  cwd: string[] | null;
+  /** Directories left by a `cd` that may have failed; merged back after `;`, not after `&&`. */
+  fallback: string[];
+  depth: number;
+  /** The whole command line (see CommandPart.context). */
+  context: string;
+  /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
+  insidePaths: Set<number>;
+}
+
+const MAX_DEPTH = 6;
+const MAX_CWDS = 8;
+
+const STATEMENTS = new Set([
+  'program',
+  'list',
+  'pipeline',
+  'subshell',
+  'compound_statement',
+  'do_group',
+  'redirected_statement',
+  'command',
+  'variable_assignment',
+  'variable_assignments',
+  'declaration_command',
+  'unset_command',
+  'function_definition',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'case_statement',
+  'case_item',
+  'negated_command',
+  'test_command',
+  'comment',
+]);
+
+const VALUES = new Set([
+  'word',
+  'string',
+  'raw_string',
+  'ansi_c_string',
+  'translated_string',
+  'string_content',
+  'concatenation',
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+  'number',
+  'variable_name',
+  'special_variable_name',
+  'subscript',
+  'brace_expression',
+  'binary_expression',
+  'unary_expression',
+  'ternary_expression',
+  'parenthesized_expression',
+  'postfix_expression',
+  'test_operator',
+  'regex',
+  'extglob_pattern',
+  'array',
+  'heredoc_body',
+  'heredoc_content',
+  'heredoc_start',
+  'heredoc_end',
+  'file_descriptor',
+  'command_name',
+  'comment',
+]);
+
+/** An array subscript holding a substitution: builtins that evaluate subscripts run it. */
+export const SUBSCRIPT_CODE = /\[[^\]]*(\$\(|`)/;
+
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+
+/** A command name must be a plain word: no quotes, escapes, expansions, globs, braces or tildes. */
+const LITERAL_NAME = /^[A-Za-z0-9_./+@%:,=-]+$/;
+const SYSTEM_BIN_DIRS = new Set([
+  '/bin',
+  '/usr/bin',
+  '/usr/local/bin',
+  '/sbin',
+  '/usr/sbin',
+  '/usr/local/sbin',
+]);
+
+export function structure(walk: Walk, text: string, rule: string, reason: string): void {
+  walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
+}
+
+/** Parses `script` and walks it; used for the top level and for `bash -c`, `eval`, heredocs into shells. */
+export function walkScript(walk: Walk, script: string, stdin: Stdin, where: string): void {
+  if (walk.depth >= MAX_DEPTH) {
+    structure(
+      walk,
+      script,
+      'shell:too-deep',
+      `nesting deeper than ${MAX_DEPTH} levels (${where}) is not checked`,
+    );
+    return;
+  }
+  const tree = walk.parser.parse(joinContinuations(script));
+  if (!tree) {
+    structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
+    return;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const bad = findError(root);
+      const at = bad ? ` near \`${clip(bad.text || script)}\`` : '';
+      structure(
+        walk,
+        script,
+        'shell:unparseable',
+        `the shell text ${where} does not parse${at}; unparseable input is denied`,
+      );
+      return;
+    }
+    walk.depth++;
+    walkStatement(walk, root, stdin);
+    walk.depth--;
+  } finally {
+    tree.delete();
+  }
+}
+
+function findError(node: Node): Node | null {
+  if (node.isError || node.isMissing) return node;
+  for (const child of node.children) {
+    if (child?.hasError || child?.isMissing) {
+      const found = findError(child);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+export function clip(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
+  switch (node.type) {
+    case 'comment':
+      return;
+    case 'command':
+      walkCommand(walk, node, stdin, []);
+      return;
+    case 'redirected_statement':
+      walkRedirected(walk, node, stdin);
+      return;
+    case 'pipeline': {
+      let input = stdin;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        const from = walk.parts.length;
+        walkStatement(walk, child, input);
+        input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
+      }
+      return;
+    }
+    case 'variable_assignment':
+      walkAssignment(walk, node);
+      return;
+    case 'declaration_command':
+    case 'unset_command': {
+      const words: Arg[] = [];
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'variable_assignment') {
+          walkAssignment(walk, child);
+          words.push({ text: child.text, dynamic: false, glob: false }); // NAME=value is never a flag
+        } else if (child.type === 'variable_name') {
+          addVariable(walk, child.text, node.text, 'set');
+          words.push({ text: child.text, dynamic: false, glob: false });
+        } else {
+          scanValue(walk, child);
+          words.push(...toArgs(decodeValue(child)));
+        }
+      }
+      const keyword = node.text.split(/\s/, 1)[0] ?? node.type;
+      walk.parts.push({
+        kind: 'command',
+        text: node.text,
+        name: keyword,
+        args: words,
+        cwd: walk.cwd,
+        via: [],
+        context: walk.context,
+      });
+      return;
+    }
+    case 'test_command':
+      // `[[ -v 'a[$(cmd)]' ]]` evaluates the subscript, substitution included.
+      if (SUBSCRIPT_CODE.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:subscript-evaluation',
+          `\`${clip(node.text, 50)}\` has an array subscript that runs a command when evaluated, so it is denied`,
+        );
+      }
+      break;
+    case 'function_definition': {
+      const name = node.childForFieldName('name')?.text ?? '';
+      const from = walk.parts.length;
+      const body = node.childForFieldName('body');
+      if (body) walkStatement(walk, body, { kind: 'none' });
+      if (walk.parts.slice(from).some((p) => p.kind === 'command' && p.name === name)) {
+        structure(
+          walk,
+          node.text,
+          'shell:recursive-function',
+          `function \`${clip(name, 30)}\` calls itself (a fork bomb shape), so it is denied`,
+        );
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  if (!STATEMENTS.has(node.type)) {
+    if (VALUES.has(node.type)) {
+      scanValue(walk, node);
+      return;
+    }
+    structure(
+      walk,
+      node.text,
+      'shell:unknown-syntax',
+      `shell syntax \`${node.type}\` is not understood, so it is denied`,
+    );
+    return;
+  }
+  const orElse =
+    node.type === 'list' && node.children.some((c) => c !== null && !c.isNamed && c.text === '||');
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
+    if (node.type !== 'list' || orElse) mergeFallback(walk);
+    if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
+    else scanValue(walk, child);
+  }
+  if (node.type !== 'list') mergeFallback(walk);
+}
+
+function mergeFallback(walk: Walk): void {
+  if (walk.fallback.length === 0) return;
+  if (walk.cwd !== null) {
+    const all = new Set([...walk.cwd, ...walk.fallback]);
+    walk.cwd = all.size > MAX_CWDS ? null : [...all];
+  }
+  walk.fallback = [];
+}
+
+function walkAssignment(walk: Walk, node: Node): void {
+  const name = node.childForFieldName('name');
+  const value = node.childForFieldName('value');
+  const varName =
+    name?.type === 'subscript' ? (name.childForFieldName('name')?.text ?? name.text) : (name?.text ?? '');
+  if (name?.type === 'subscript') scanValue(walk, name);
+  const decoded = value ? decodeValue(value) : null;
+  const v: Arg = decoded
+    ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
+    : { text: '', dynamic: false, glob: false };
+  walk.parts.push({ kind: 'variable', text: node.text, access: 'set', name: varName, value: v });
+  if (!value) return;
+  scanValue(walk, value);
+  // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
+  if (v && !v.dynamic && /^~|\//.test(v.text))
+    walk.parts.push({ kind: 'file', text: node.text, access: 'read', path: v, cwd: walk.cwd });
+}
+
+function addVariable(walk: Walk, name: string, text: string, access: 'set' | 'read'): void {
+  walk.parts.push({ kind: 'variable', text, access, name });
+}
+
+function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
+  let input = stdin;
+  const body = node.childForFieldName('body');
+  for (const redirect of node.childrenForFieldName('redirect')) {
+    if (!redirect) continue;
+    const got = walkRedirect(walk, redirect);
+    if (got) input = got;
+  }
+  if (body) walkStatement(walk, body, input);
+}
+
+/** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */
+function walkRedirect(walk: Walk, node: Node): Stdin | null {
+  if (node.type === 'heredoc_redirect') {
+    let text = '';
+    let dynamic = false;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'heredoc_body') {
+        text = child.text;
+        for (const piece of child.namedChildren) {
+          if (piece && piece.type !== 'heredoc_content') dynamic = true;
+        }
+        const start = node.namedChildren.find((c) => c?.type === 'heredoc_start');
+        const quoted = start !== undefined && start !== null && /['"\\]/.test(start.text);
+        if (!quoted) {
+          unreadSubstitution(walk, child);
+          if (/[`$]/.test(text)) dynamic = true;
+        }
+        scanValue(walk, child);
+      } else if (child.type === 'file_redirect' || child.type === 'herestring_redirect') {
+        walkRedirect(walk, child);
+      } else if (STATEMENTS.has(child.type)) {
+        // `cat <<EOF | sh`: the grammar hangs the rest of the pipeline here.
+        walkStatement(walk, child, { kind: 'pipe' });
+      } else scanValue(walk, child);
+    }
+    return { kind: 'text', text, dynamic };
+  }
+  if (node.type === 'herestring_redirect') {
+    const value = node.namedChildren.find((c) => c !== null && VALUES.has(c.type)) ?? null;
+    if (!value) return { kind: 'text', text: '', dynamic: true };
+    scanValue(walk, value);
+    const d = decodeValue(value);
+    return { kind: 'text', text: d.text, dynamic: d.dynamic };
+  }
+  if (node.type !== 'file_redirect') {
+    structure(
+      walk,
+      node.text,
+      'shell:unknown-syntax',
+      `redirection \`${node.type}\` is not understood, so it is denied`,
+    );
+    return null;
+  }
+  let op = '';
+  for (const child of node.children) {
+    if (child && !child.isNamed) op += child.text;
+  }
+  const dest = node.childForFieldName('destination');
+  if (!dest) return null;
+  scanValue(walk, dest);
+  if ((op === '>&' || op === '<&') && /^(\d+|-)$/.test(dest.text)) return null;
+  const [path] = toArgs(decodeValue(dest));
+  if (!path) return null;
+  const text = node.text;
+  if (op.includes('<')) walk.parts.push({ kind: 'file', text, access: 'read', path, cwd: walk.cwd });
+  if (op !== '<' && op !== '<&')
+    walk.parts.push({ kind: 'file', text, access: 'write', path, cwd: walk.cwd });
+  return op.startsWith('<') ? { kind: 'file' } : null;
+}
+
+function hasSubstitution(node: Node): boolean {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'command_substitution' || child.type === 'process_substitution') return true;
+    if (hasSubstitution(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Where bash would run a substitution the grammar did not read as one
+ * (backquotes inside `${x:-…}` or an unquoted here-document), deny: what it runs
+ * cannot be checked.
+ */
+function unreadSubstitution(walk: Walk, node: Node): void {
+  if (/`|\$\(/.test(node.text) && !hasSubstitution(node)) {
+    structure(
+      walk,
+      node.text,
+      'shell:unparsed-substitution',
+      `\`${clip(node.text, 50)}\` holds a command substitution the parser cannot read, so it is denied`,
+    );
+  }
+}
+
+/** Looks inside a value for what it would run or read: substitutions, expansions. */
+export function scanValue(walk: Walk, node: Node): void {
+  switch (node.type) {
+    case 'command_substitution':
+    case 'process_substitution': {
+      const from = walk.parts.length;
+      if (node.text.startsWith('`')) {
+        // bash re-reads backquoted text after removing \\, \` and \$ escapes, so
+        // `echo \`rm x\`` inside backquotes runs rm: parse it the same way.
+        const inQuotes = node.parent?.type === 'string';
+        const body = node.text.slice(1, -1).replace(inQuotes ? /\\([\\`$"])/g : /\\([\\`$])/g, '$1');
+        walkScript(walk, body, { kind: 'none' }, 'inside backquotes');
+      } else {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'file_redirect') walkRedirect(walk, child);
+          else walkStatement(walk, child, { kind: 'none' });
+        }
+      }
+      if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
+        walk.insidePaths.add(node.startIndex);
+      }
+      const decoder = walk.parts.slice(from).find(isDecoder);
+      if (decoder) {
+        structure(
+          walk,
+          node.text,
+          'shell:decoded-value',
+          `\`${clip(node.text, 50)}\` uses decoded text (\`${clip(decoder.text, 30)}\`) as a value, which hides what it names, so it is denied`,
+        );
+      }
+      return;
+    }
+    case 'simple_expansion': {
+      const v = node.namedChildren[0];
+      if (v?.type === 'variable_name') addVariable(walk, v.text, node.text, 'read');
+      return;
+    }
+    case 'expansion': {
+      unreadSubstitution(walk, node);
+      if (/^\$\{!/.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:indirect-expansion',
+          `indirect expansion \`${clip(node.text)}\` names a variable only known when it runs, so it is denied`,
+        );
+      }
+      if (/@[A-Za-z]\}$/.test(node.text) && /@P\}$/.test(node.text)) {
+        structure(
+          walk,
+          node.text,
+          'shell:prompt-expansion',
+          `\`${clip(node.text)}\` expands a value as a prompt string, which can run commands, so it is denied`,
+        );
+      }
+      const v = node.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'subscript');
+      if (v)
+        addVariable(
+          walk,
+          v.type === 'subscript' ? (v.childForFieldName('name')?.text ?? v.text) : v.text,
+          node.text,
+          'read',
+        );
+      break;
+    }
+    default:
+      if (!VALUES.has(node.type)) {
+        if (STATEMENTS.has(node.type)) {
+          walkStatement(walk, node, { kind: 'none' });
+          return;
+        }
+        structure(
+          walk,
+          node.text,
+          'shell:unknown-syntax',
+          `shell syntax \`${node.type}\` is not understood, so it is denied`,
+        );
+        return;
+      }
+  }
+  for (const child of node.namedChildren) {
+    if (child) scanValue(walk, child);
+  }
+}
+
+/**
+ * The arguments bash would pass. tree-sitter-bash sometimes splits one word in
+ * two (`$a/$b/x` parses as `$a/$` and `b/x`); pieces with no blank between them
+ * are one word to bash, so they are joined (as a dynamic value when any piece is).
+ */
+function argsOf(walk: Walk, nodes: Node[]): Arg[] {
+  const args: Arg[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    let end = i;
+    while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
+    if (end === i) {
+      const node = nodes[i]!;
+      // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
+      const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
+      const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
+      args.push(...toArgs(decodeValue(node)).map((a) => (inside ? { ...a, inside: true } : a)));
+    } else {
+      const group = nodes.slice(i, end + 1);
+      const pieces = group.map((n) => decodeValue(n));
+      const dynamic = pieces.some((p) => p.dynamic);
+      const text = dynamic ? group.map((n) => n.text).join('') : pieces.map((p) => p.text).join('');
+      const glob = pieces.some((p) => p.glob);
+      const pattern = pieces.map((p) => (p.dynamic ? (p.pattern ?? '**') : p.text)).join('');
+      args.push(...toArgs({ text, dynamic, glob, braces: pieces.some((p) => p.braces), pattern }));
+    }
+    i = end;
+  }
+  return args;
+}
+
+function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
+  let input = stdin;
+  const nameNode = node.childForFieldName('name');
+  const argNodes: Node[] = [];
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'variable_assignment') walkAssignment(walk, child);
+    else if (REDIRECTS.has(child.type)) {
+      const got = walkRedirect(walk, child);
+      if (got) input = got;
+    } else {
+      scanValue(walk, child);
+      if (child.id !== nameNode?.id) argNodes.push(child);
+    }
+  }
+  if (!nameNode) return; // only assignments
+  const nameWord = nameNode.namedChildren[0];
+  if (
+    !nameWord ||
+    nameNode.namedChildren.length !== 1 ||
+    nameWord.type !== 'word' ||
+    !LITERAL_NAME.test(nameWord.text)
+  ) {
+    structure(
+      walk,
+      node.text,
+      'shell:dynamic-command-name',
+      `the command name \`${clip(nameNode.text, 40)}\` is not a plain literal word (quoting, escapes, expansions, substitutions or globs in a command name hide what runs), so it is denied`,
+    );
+    return;
+  }
+  if (argNodes[0] && argNodes[0].startIndex === nameNode.endIndex) {
+    structure(
+      walk,
+      node.text,
+      'shell:dynamic-command-name',
+      `the command name \`${clip(node.text, 40)}\` is not one plain word as parsed, so it is denied`,
+    );
+    return;
+  }
+  runArgv(walk, nameWord.text, argsOf(walk, argNodes), node.text, input, via);
+}
+
+/** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
+export function commandName(word: string, walk: Walk): string {
+  if (!word.includes('/')) return word;
+  const cwds = walk.cwd ?? [];
+  const resolved = new Set(
+    (word.startsWith('/') ? [walk.ws.workspace] : cwds).map((c) => resolvePath(word, c, walk.ws.home)),
+  );
+  if (resolved.size !== 1) return word;
+  const path = [...resolved][0]!;
+  const slash = path.lastIndexOf('/');
+  const dir = slash <= 0 ? '/' : path.slice(0, slash);
+  return SYSTEM_BIN_DIRS.has(dir) ? path.slice(slash + 1) : path;
+}
+
+/** Records one command to be run and follows what it runs in turn (wrappers, shells, eval). */
+export function runArgv(
+  walk: Walk,
+  word: string,
+  args: Arg[],
+  text: string,
+  stdin: Stdin,
+  via: string[],
+): void {
+  const name = commandName(word, walk);
+  // Old-style `tar xPf a.tar` means `tar -xPf a.tar`.
+  if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
+    args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
+  }
+  walk.parts.push({ kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context });
+  if (name === 'cd' || name === 'pushd' || name === 'popd') {
+    changeDirectory(walk, name, args);
+    return;
+  }
+  unwrapCommand(walk, name, args, stdin, [...via, name]);
+}
+
+function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
+  const target = args.find((a) => a.dynamic || !a.text.startsWith('-'));
+  if (name === 'popd' || !walk.cwd || (target && (target.dynamic || target.glob))) {
+    walk.cwd = null;
+    return;
+  }
+  const dest = target?.text ?? '~';
+  walk.fallback.push(...walk.cwd);
+  walk.cwd = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+}
+
+const MAX_COMMAND_CHARS = 100_000;
+
+/** All facets of one command line (pure apart from the parser's memory). */
+export function extractParts(parser: Parser, command: string, ws: Workspace): Part[] {
+  const walk: Walk = {
+    parser,
+    ws,
+    parts: [],
+    cwd: [ws.workspace],
+    fallback: [],
+    depth: 0,
+    context: command,
+    insidePaths: new Set(),
+  };
+  if (command.includes('\0')) {
+    structure(
+      walk,
+      command,
+      'shell:unparseable',
+      'the command contains a NUL byte, which bash and the parser read differently',
+    );
+    return walk.parts;
+  }
+  if (command.length > MAX_COMMAND_CHARS) {
+    structure(
+      walk,
+      clip(command),
+      'shell:too-long',
+      `the command is longer than ${MAX_COMMAND_CHARS} characters, too long to check`,
+    );
+    return walk.parts;
+  }
+  walkScript(walk, command, { kind: 'none' }, 'of the command');
+  // What a dynamic argument may carry is judged against every spelling in the
+  // line: the raw text without quotes and escapes, and every decoded argument.
+  const spelled = [command.replace(/["'\\]/g, '')];
+  for (const p of walk.parts)
+    if (p.kind === 'command') for (const a of p.args) if (!a.dynamic) spelled.push(a.text);
+  const context = spelled.join('\n');
+  for (const p of walk.parts) if (p.kind === 'command') p.context = context;
+  return walk.parts;
+}

@@ -1,0 +1,165 @@
+import { posix } from 'node:path';
+
+/** Three-valued match: a dynamic or globbed argument may or may not match. */
+export type Tri = 'yes' | 'no' | 'maybe';
+
+const regexCache = new Map<string, RegExp>();
+
+/**
+ * A glob as a regex: `**` crosses `/`, `*` and `?` do not, `[...]` is a class.
+ * `pathMode` false makes `*` cross `/` too (for plain strings such as flags or URLs).
+ */
+export function globToRegExp(glob: string, pathMode = true): RegExp {
+  const key = `${pathMode ? 'p' : 's'}${glob}`;
+  const cached = regexCache.get(key);
+  if (cached) return cached;
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else if (re.endsWith('\\/') && i === glob.length - 1) {
+          // `dir/**` names dir itself too.
+          re = `${re.slice(0, -2)}(?:/.*)?`;
+        } else re += '.*';
+      } else re += pathMode ? '[^/]*' : '.*';
+    } else if (c === '?') re += pathMode ? '[^/]' : '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  const compiled = new RegExp(`${re}$`);
+  regexCache.set(key, compiled);
+  return compiled;
+}
+
+export function globMatch(glob: string, text: string, pathMode = true): boolean {
+  return globToRegExp(glob, pathMode).test(text);
+}
+
+type Token = { t: 'lit'; c: string } | { t: 'any'; noDot?: boolean } | { t: 'star' } | { t: 'gstar' };
+
+function tokenize(glob: string): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        out.push({ t: 'gstar' });
+      } else out.push({ t: 'star' });
+    } else if (c === '?') out.push({ t: 'any' });
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) out.push({ t: 'lit', c });
+      else {
+        out.push({ t: 'any' });
+        i = end;
+      }
+    } else out.push({ t: 'lit', c });
+  }
+  return out;
+}
+
+function compatible(a: Token, b: Token): boolean {
+  if (a.t === 'lit' && b.t === 'any' && b.noDot && a.c === '.') return false;
+  if (b.t === 'lit' && a.t === 'any' && a.noDot && b.c === '.') return false;
+  if (a.t === 'lit' && b.t === 'lit') return a.c === b.c;
+  if (a.t === 'lit') return b.t === 'gstar' || a.c !== '/';
+  if (b.t === 'lit') return a.t === 'gstar' || b.c !== '/';
+  return true;
+}
+
+/**
+ * Whether two globs can match a common string (classes count as any one
+ * character, so this errs towards "yes"). Used when an argument is itself a
+ * glob: `cat ~/.ss*` may name `~/.ssh/id_rsa`.
+ */
+export function globsIntersect(a: string, b: string): boolean {
+  return shellGlobVariants(tokenize(b)).some((tb) => tokensIntersect(tokenize(a), tb));
+}
+
+/**
+ * The shell's globs skip dot files: a `*`, `?` or `[…]` starting a segment of
+ * the argument never matches a leading `.` (so `rm -rf *` spares `.git`).
+ * A leading `*` becomes "nothing" or "one non-dot character, then *".
+ */
+function shellGlobVariants(input: Token[]): Token[][] {
+  // Without `globstar` (bash's default) `**` is just `*`.
+  const tokens: Token[] = input.map((t) => (t.t === 'gstar' ? { t: 'star' } : t));
+  let variants: Token[][] = [[]];
+  tokens.forEach((tok, i) => {
+    const prev = tokens[i - 1];
+    const segmentStart = i === 0 || (prev?.t === 'lit' && prev.c === '/');
+    if (!segmentStart || variants.length > 8) {
+      variants.forEach((v) => v.push(tok));
+      return;
+    }
+    if (tok.t === 'any') variants.forEach((v) => v.push({ t: 'any', noDot: true }));
+    else if (tok.t === 'star') {
+      const next = tokens[i + 1];
+      const canBeEmpty = !(next?.t === 'lit' && next.c === '.');
+      variants = variants.flatMap((v) => [
+        ...(canBeEmpty ? [[...v]] : []),
+        [...v, { t: 'any', noDot: true } as Token, { t: 'star' } as Token],
+      ]);
+    } else variants.forEach((v) => v.push(tok));
+  });
+  return variants;
+}
+
+function tokensIntersect(ta: Token[], tb: Token[]): boolean {
+  const seen = new Set<number>();
+  const stack: Array<[number, number]> = [[0, 0]];
+  const w = tb.length + 1;
+  while (stack.length > 0) {
+    const [i, j] = stack.pop()!;
+    const k = i * w + j;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (i === ta.length && j === tb.length) return true;
+    const x = ta[i];
+    const y = tb[j];
+    const xs = x !== undefined && (x.t === 'star' || x.t === 'gstar');
+    const ys = y !== undefined && (y.t === 'star' || y.t === 'gstar');
+    if (xs) stack.push([i + 1, j]);
+    if (ys) stack.push([i, j + 1]);
+    if (x !== undefined && y !== undefined && compatible(x, y)) {
+      stack.push([xs ? i : i + 1, ys ? j : j + 1]);
+      if (xs && !ys) stack.push([i, j + 1]);
+      if (ys && !xs) stack.push([i + 1, j]);
+      if (xs && ys) stack.push([i + 1, j + 1]);
+    }
+  }
+  return false;
+}
+
+/** Resolves `p` against `cwd` and `home` into a normalized absolute path. */
+export function resolvePath(p: string, cwd: string, home: string): string {
+  let s = p;
+  if (s === '~' || s.startsWith('~/')) s = home + s.slice(1);
+  else if (s.startsWith('~')) {
+    const slash = s.indexOf('/');
+    const user = slash === -1 ? s.slice(1) : s.slice(1, slash);
+    const rest = slash === -1 ? '' : s.slice(slash);
+    s = (user === 'root' ? '/root' : `/home/${user}`) + rest;
+  }
+  return posix.resolve(cwd, s);
+}
+
+/** True when `path` is strictly below `dir` (the directory itself is not "inside"). */
+export function isStrictlyInside(path: string, dir: string): boolean {
+  const base = dir.endsWith('/') ? dir : `${dir}/`;
+  return path.startsWith(base) && path.length > base.length;
+}

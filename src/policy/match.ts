@@ -1,0 +1,548 @@
+import { globsIntersect, globToRegExp, isStrictlyInside, resolvePath, type Tri } from './glob.js';
+import type { Rule } from './rules.js';
+import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
+
+/** Options that take a value before a tool's subcommand (`git -C dir push`). */
+const GLOBAL_VALUE_OPTIONS: Record<string, string[]> = {
+  git: [
+    '-C',
+    '-c',
+    '--git-dir',
+    '--work-tree',
+    '--namespace',
+    '--config-env',
+    '--super-prefix',
+    '--list-cmds',
+  ],
+  docker: [
+    '-H',
+    '--host',
+    '-c',
+    '--context',
+    '--config',
+    '-l',
+    '--log-level',
+    '--tlscacert',
+    '--tlscert',
+    '--tlskey',
+  ],
+  podman: ['--url', '-c', '--connection', '--root', '--runroot'],
+  kubectl: ['-n', '--namespace', '--context', '-s', '--server', '--kubeconfig', '--cluster', '--user'],
+  npm: ['-w', '--workspace', '--prefix'],
+  pnpm: ['-C', '--dir', '-F', '--filter'],
+  yarn: ['--cwd'],
+  cargo: ['-C', '--config', '-Z', '--manifest-path'],
+  go: ['-C'],
+  uv: ['--directory', '--project', '-p', '--python'],
+  pip: ['--python'],
+  python: ['-W', '-X', '-c'],
+};
+
+function and(a: Tri, b: Tri): Tri {
+  if (a === 'no' || b === 'no') return 'no';
+  if (a === 'maybe' || b === 'maybe') return 'maybe';
+  return 'yes';
+}
+
+function anyOf(values: Tri[]): Tri {
+  if (values.includes('yes')) return 'yes';
+  return values.includes('maybe') ? 'maybe' : 'no';
+}
+
+function not(a: Tri): Tri {
+  return a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe';
+}
+
+/** Flags and operands of a command, split once per part. */
+interface Shape {
+  flags: Arg[];
+  operands: Arg[];
+  /** Index (in args) of the subcommand: the first operand after global options. */
+  sub: number;
+  dynamic: boolean;
+}
+
+const shapes = new WeakMap<CommandPart, Shape>();
+
+function shapeOf(part: CommandPart): Shape {
+  let shape = shapes.get(part);
+  if (shape) return shape;
+  const flags: Arg[] = [];
+  const operands: Arg[] = [];
+  let ended = false;
+  for (const a of part.args) {
+    if (!ended && !a.dynamic && a.text === '--') ended = true;
+    else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') flags.push(a);
+    else operands.push(a);
+  }
+  const base = part.name.replace(/[0-9.]+$/, '');
+  const valueOptions = GLOBAL_VALUE_OPTIONS[part.name] ?? GLOBAL_VALUE_OPTIONS[base] ?? [];
+  let sub = 0;
+  while (sub < part.args.length) {
+    const a = part.args[sub]!;
+    if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
+    if (a.text === '--') {
+      sub++;
+      break;
+    }
+    sub += valueOptions.includes(a.text) ? 2 : 1;
+  }
+  shape = { flags, operands, sub, dynamic: part.args.some((a) => a.dynamic) };
+  shapes.set(part, shape);
+  return shape;
+}
+
+const PROGRAM_FLAGS = new Set(['-e', '--expression', '-f', '--file']);
+
+/**
+ * sed-like commands: the program is the value of `-e`/`--expression`/`-f`/`--file`,
+ * or else the first operand; the other operands are the files.
+ */
+function fileOperands(part: CommandPart): Arg[] {
+  const out: Arg[] = [];
+  let programGiven = false;
+  let skipNext = false;
+  let ended = false;
+  for (const a of part.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    if (!ended && !a.dynamic && a.text === '--') {
+      ended = true;
+      continue;
+    }
+    if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+      const name = a.text.split('=', 1)[0]!;
+      if (PROGRAM_FLAGS.has(name) || /^-[a-zA-Z]*[ef]$/.test(a.text)) {
+        programGiven = true;
+        skipNext = !a.text.includes('=');
+      } else if (/^-[a-zA-Z]*[ef]./.test(a.text) && !a.text.startsWith('--')) programGiven = true;
+      continue;
+    }
+    out.push(a);
+  }
+  return programGiven ? out : out.slice(1);
+}
+
+/** Whether the command line spells `flag` anywhere, so a dynamic argument may carry it. */
+function flagInContext(flag: string, context: string): boolean {
+  if (flag.startsWith('--')) {
+    if (context.includes(flag)) return true;
+    return (context.match(/--[A-Za-z][\w-]+/g) ?? []).some((t) => t.length >= 4 && flag.startsWith(t));
+  }
+  if (flag.length === 2)
+    return new RegExp(`(^|[^\\w-])-[A-Za-z0-9]*${flag[1]!.replace(/\W/g, '\\$&')}`).test(context);
+  return context.includes(flag);
+}
+
+/** Whether `flag` is among `args`: `-r` matches `-rf`; `--recursive` matches `--rec` and `--recursive=x`. */
+function flagIn(flag: string, args: Arg[], context: string): Tri {
+  let result: Tri = 'no';
+  for (const a of args) {
+    if (a.dynamic) {
+      if (flagInContext(flag, context)) result = 'maybe';
+      continue;
+    }
+    const t = a.text;
+    if (flag.startsWith('--')) {
+      if (!t.startsWith('--')) continue;
+      const name = t.split('=', 1)[0]!;
+      if (name === flag || (name.length >= 4 && flag.startsWith(name))) return 'yes';
+    } else if (flag.length === 2) {
+      if (t === flag) return 'yes';
+      // A cluster of letters, possibly ending in an attached value: `-rf`, `-i.bak`, `-n5`.
+      if (
+        !t.startsWith('--') &&
+        /^-[A-Za-z0-9]*$/.test(t.slice(0, t.indexOf(flag[1]!) + 1 || 0)) &&
+        t.indexOf(flag[1]!) > 0
+      )
+        return 'yes';
+    } else if (t === flag || t.startsWith(`${flag}=`)) return 'yes';
+  }
+  return result;
+}
+
+function stringGlob(glob: Glob, a: Arg, context: string): Tri {
+  if (a.dynamic) return context.includes(glob.src.replace(/[*?].*$/, '')) ? 'maybe' : 'no';
+  if (glob.re.test(a.text)) return 'yes';
+  return a.glob && globsIntersect(glob.src, a.text) ? 'maybe' : 'no';
+}
+
+/** Paths an argument may name: itself and, for `--opt=value` / `of=value`, the value. */
+function pathCandidates(a: Arg): Arg[] {
+  if (a.dynamic) return [a];
+  const out = [a];
+  const eq = a.text.indexOf('=');
+  if (eq > 0 && eq < a.text.length - 1) out.push({ ...a, text: a.text.slice(eq + 1) });
+  return out;
+}
+
+export interface MatchContext {
+  ws: Workspace;
+  /** Path globs with `~` and `${workspace}` expanded. */
+  expand(glob: string): string;
+}
+
+/** A glob compiled once per rule: its (expanded) text for intersections and its regex. */
+interface Glob {
+  src: string;
+  re: RegExp;
+  /** Starts with `**\/`: names a kind of file anywhere, not a fixed place. */
+  anywhere: boolean;
+}
+
+interface Compiled {
+  /** Literal command names, then the globbed ones. */
+  nameSet: Set<string>;
+  names: Glob[];
+  subcommand: Glob[][];
+  args: Glob[];
+  paths: Glob[];
+  notPaths: Glob[];
+  file: Glob[];
+  variable: Glob[];
+  hosts: Glob[];
+  notHosts: Glob[];
+}
+
+const compiledRules = new WeakMap<Rule, Compiled>();
+
+function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boolean): Glob[] {
+  return (list ?? []).map((g) => {
+    const src = m ? m.expand(g) : g;
+    return { src, re: globToRegExp(src, pathMode), anywhere: g.startsWith('**/') };
+  });
+}
+
+function compiled(rule: Rule, m: MatchContext): Compiled {
+  let c = compiledRules.get(rule);
+  if (c) return c;
+  const r = rule.spec;
+  c = {
+    nameSet: new Set((r.command ?? []).filter((g) => !/[*?[]|\$\{/.test(g))),
+    names: (r.command ?? [])
+      .filter((g) => /[*?[]|\$\{/.test(g))
+      .map((g) => {
+        const src = m.expand(g);
+        return { src, re: globToRegExp(src, g.includes('/')), anywhere: false };
+      }),
+    subcommand: (r.subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
+    args: globs(r.args, null, false),
+    paths: globs(r.paths, m, true),
+    notPaths: globs(r.not_paths, m, true),
+    file: globs(r.file, m, true),
+    variable: globs(r.variable, null, false),
+    hosts: globs(
+      r.hosts?.map((h) => h.toLowerCase()),
+      null,
+      false,
+    ),
+    notHosts: globs(
+      r.not_hosts?.map((h) => h.toLowerCase()),
+      null,
+      false,
+    ),
+  };
+  compiledRules.set(rule, c);
+  return c;
+}
+
+const resolved = new Map<string, string>();
+
+/** posix.resolve with a bounded memo: the same few paths are resolved for many rules. */
+function resolveCached(p: string, cwd: string, home: string): string {
+  const key = `${cwd}\0${p}`;
+  let r = resolved.get(key);
+  if (r === undefined) {
+    if (resolved.size > 4096) resolved.clear();
+    r = resolvePath(p, cwd, home);
+    resolved.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * A dynamic value (`cat "$f"`, `$(…)`, xargs input) is not taken as possibly
+ * naming a protected path, or nothing with a variable could run. The sources are
+ * checked instead: literal path assignments where they are written, and decoded
+ * text used as a value is denied (see extract.ts).
+ */
+function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
+  if (a.dynamic) return patternMatches(globs, a, cwd, m);
+  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+  if (relative && cwd === null) return 'maybe';
+  const paths = relative
+    ? cwd!.map((c) => resolveCached(a.text, c, m.ws.home))
+    : [resolveCached(a.text, m.ws.workspace, m.ws.home)];
+  // `rm -rf build/*` could name a file called `x.pem`, but a bare `*` is not taken
+  // as naming a protected file anywhere (`**/…` globs); it is for fixed places (`~/.ssh/*`).
+  const bareStar =
+    a.glob && !/[^*?/[\]]$/.test(a.text.slice(a.text.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, '*'));
+  const union = unionOf(globs);
+  if (paths.some((p) => union.test(p))) return 'yes';
+  if (!a.glob) return 'no';
+  for (const p of paths) {
+    for (const g of globs) {
+      if (!(bareStar && g.anywhere) && globsIntersect(g.src, p)) return 'maybe';
+    }
+  }
+  return 'no';
+}
+
+/**
+ * A dynamic value with known pieces (`$d/id_rsa`, `"$HOME/.aws/credentials"`)
+ * may name a protected path when its shape can. A shape that starts unknown is
+ * only compared with globs that name a kind of file anywhere (`**\/id_rsa`), so
+ * `"$dir/config.yaml"` is not taken for `~/.kube/config`.
+ */
+function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
+  const shape = a.pattern;
+  if (!shape || /^[*/]*$/.test(shape)) return 'no';
+  const unknownStart = shape.startsWith('**');
+  // An unknown end (`exit=$?`, `~/.ssh/$k`) leaves the file name open: only fixed
+  // places can be told, and only from a known absolute start.
+  const unknownEnd = shape.endsWith('**');
+  if (unknownStart && unknownEnd) return 'no';
+  const relative = !unknownStart && !shape.startsWith('/') && !shape.startsWith('~');
+  if (unknownEnd && relative) return 'no';
+  if (relative && cwd === null) return 'maybe';
+  const paths = unknownStart
+    ? [shape]
+    : relative
+      ? cwd!.map((c) => resolveCached(shape, c, m.ws.home))
+      : [resolveCached(shape, m.ws.workspace, m.ws.home)];
+  for (const p of paths) {
+    for (const g of globs) {
+      if ((unknownStart && !g.anywhere) || (unknownEnd && g.anywhere)) continue;
+      if (g.re.test(p) || globsIntersect(g.src, p)) return 'maybe';
+    }
+  }
+  return 'no';
+}
+
+const unions = new WeakMap<Glob[], RegExp>();
+
+/** One regex for a rule's whole glob list: a path is tested once, not once per glob. */
+function unionOf(globs: Glob[]): RegExp {
+  let re = unions.get(globs);
+  if (!re) {
+    re = new RegExp(globs.map((g) => `(?:${g.re.source})`).join('|') || '(?!)');
+    unions.set(globs, re);
+  }
+  return re;
+}
+
+/** The workspace itself counts as inside (`find . -delete`); deleting it is a separate rule. */
+function isInside(p: string, ws: Workspace): boolean {
+  return (
+    p === ws.workspace || isStrictlyInside(p, ws.workspace) || ws.scratch.some((s) => isStrictlyInside(p, s))
+  );
+}
+
+/** Whether a path argument may lie outside the workspace and the scratch dirs. */
+function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
+  if (a.dynamic) return a.inside ? 'no' : 'maybe';
+  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+  if (relative && cwd === null) return 'maybe';
+  const bases = relative ? cwd! : [ws.workspace];
+  let result: Tri = 'no';
+  for (const base of bases) {
+    if (a.glob) {
+      const firstMeta = a.text.search(/[*?[]/);
+      const fixed = a.text.slice(0, a.text.lastIndexOf('/', firstMeta) + 1);
+      const rest = a.text.slice(fixed.length);
+      const dir = resolveCached(fixed || '.', base, ws.home);
+      // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
+      if (/(^|\/)\.\.(\/|$)/.test(rest) || !(isInside(dir, ws) || ws.scratch.includes(dir))) result = 'maybe';
+      continue;
+    }
+    if (!isInside(resolveCached(a.text, base, ws.home), ws)) return 'yes';
+  }
+  return result;
+}
+
+/** Hosts an argument names: URLs, `host:port`, `user@host`, `user@host:path`. */
+export function hostsOf(a: Arg): string[] | null {
+  if (a.dynamic) return null;
+  const t = a.text.replace(/^[^=]*=(?=[a-z]+:\/\/)/i, '');
+  let m = t.match(/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]*)/i);
+  if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
+  m =
+    t.match(/^(?:[^@/\s:]+@)?(\[[0-9a-f:.]+\]|[a-z0-9][a-z0-9.-]*):(?![\s:])/i) ??
+    t.match(/^[^@/\s:]+@([a-z0-9][a-z0-9.-]*)/i);
+  if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
+  m = t.match(/^(localhost|\d{1,3}(?:\.\d{1,3}){3})(?:[/:]|$)/i);
+  if (m) return [m[1]!.toLowerCase()];
+  return [];
+}
+
+function hostsCondition(globs: Glob[], args: Arg[], every: boolean): Tri {
+  const hosts: string[] = [];
+  for (const a of args) {
+    const h = hostsOf(a);
+    if (h === null) return 'maybe';
+    hosts.push(...h);
+  }
+  const known = (h: string) => globs.some((g) => g.re.test(h));
+  if (every) return hosts.length > 0 && hosts.every(known) ? 'yes' : 'no';
+  return hosts.length === 0 || hosts.some((h) => !known(h)) ? 'yes' : 'no';
+}
+
+function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
+  const r = rule.spec;
+  const c = compiled(rule, m);
+  if (!c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
+  const shape = shapeOf(part);
+  let result: Tri = 'yes';
+  if (r.subcommand) {
+    result = and(
+      result,
+      anyOf(
+        c.subcommand.map((tokens) => {
+          const rest = part.args
+            .slice(shape.sub)
+            .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
+          let t: Tri = 'yes';
+          tokens.forEach((tok, i) => {
+            const a = rest[i];
+            t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
+          });
+          return t;
+        }),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.global_flags) {
+    result = and(
+      result,
+      anyOf(r.global_flags.map((f) => flagIn(f, part.args.slice(0, shape.sub), part.context))),
+    );
+    if (result === 'no') return 'no';
+  }
+  const flagArgs = shape.dynamic ? part.args.filter((a) => a.dynamic).concat(shape.flags) : shape.flags;
+  if (r.flags) {
+    result = and(result, anyOf(r.flags.map((f) => flagIn(f, flagArgs, part.context))));
+    if (result === 'no') return 'no';
+  }
+  if (r.not_flags) {
+    result = and(result, not(anyOf(r.not_flags.map((f) => flagIn(f, flagArgs, part.context)))));
+    if (result === 'no') return 'no';
+  }
+  if (r.args) {
+    result = and(
+      result,
+      anyOf(shape.operands.flatMap((a) => c.args.map((g) => stringGlob(g, a, part.context)))),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (rule.argRegex) {
+    const re = rule.argRegex;
+    const words = part.context.split(/[\s'"]+/);
+    const inContext = words.some((w) => re.test(w));
+    result = and(
+      result,
+      anyOf(
+        part.args.map((a) => (a.dynamic ? (inContext ? 'maybe' : 'no') : re.test(a.text) ? 'yes' : 'no')),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.paths) {
+    const candidates = part.args.filter((a) => a.text !== '--').flatMap(pathCandidates);
+    const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
+    result = and(
+      result,
+      anyOf(
+        candidates.map((a) => {
+          const hit = pathMatches(c.paths, a, part.cwd, m);
+          return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
+        }),
+      ),
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.outside) {
+    const values = shape.flags
+      .filter((a) => a.text.includes('='))
+      .map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }));
+    const operands = r.program_operand ? fileOperands(part) : shape.operands;
+    const candidates = [...operands.flatMap(pathCandidates), ...(r.program_operand ? [] : values)];
+    result = and(result, anyOf(candidates.map((a) => outsideOf(a, part.cwd, m.ws))));
+    if (result === 'no') return 'no';
+  }
+  if (r.target_outside) {
+    const targets: Arg[] = [];
+    const last = shape.operands[shape.operands.length - 1];
+    if (last) targets.push(last);
+    part.args.forEach((a, i) => {
+      if (a.text === '-t' && part.args[i + 1]) targets.push(part.args[i + 1]!);
+      else if (a.text.startsWith('--target-directory=')) targets.push({ ...a, text: a.text.slice(19) });
+    });
+    result = and(result, anyOf(targets.flatMap(pathCandidates).map((a) => outsideOf(a, part.cwd, m.ws))));
+    if (result === 'no') return 'no';
+  }
+  if (r.dynamic_args) {
+    result = and(result, shape.dynamic ? 'yes' : 'no');
+    if (result === 'no') return 'no';
+  }
+  if (r.no_args) {
+    result = and(
+      result,
+      shape.operands.length === 0
+        ? shape.dynamic
+          ? 'maybe'
+          : 'yes'
+        : shape.operands.every((a) => a.dynamic && !a.pattern)
+          ? 'maybe'
+          : 'no',
+    );
+    if (result === 'no') return 'no';
+  }
+  if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
+  if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
+  return result;
+}
+
+function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
+  const r = rule.spec;
+  const c = compiled(rule, m);
+  if (r.access && !r.access.includes(part.access)) return 'no';
+  // Writing to a path only known when it runs may hit anything; reading from one is judged by its source.
+  let result: Tri =
+    part.path.dynamic && part.access !== 'read' ? 'maybe' : pathMatches(c.file, part.path, part.cwd, m);
+  if (result === 'no') return 'no';
+  if (r.paths) result = and(result, pathMatches(c.paths, part.path, part.cwd, m));
+  if (r.not_paths && pathMatches(c.notPaths, part.path, part.cwd, m) === 'yes') return 'no';
+  if (r.outside) result = and(result, outsideOf(part.path, part.cwd, m.ws));
+  return result;
+}
+
+function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
+  const r = rule.spec;
+  if (r.access && !r.access.includes(part.access)) return 'no';
+  if (!compiled(rule, m).variable.some((g) => g.re.test(part.name))) return 'no';
+  const allowed = rule.spec.not_values;
+  if (allowed && part.access === 'set' && part.value) {
+    // A value that is only known when it runs may be anything.
+    if (part.value.dynamic) return 'maybe';
+    if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
+  }
+  return 'yes';
+}
+
+/**
+ * Whether a rule applies to a part. A dynamic or globbed argument may match
+ * ("maybe"): that is enough for `deny` and `ask` rules, never for `allow` ones.
+ */
+export function ruleApplies(rule: Rule, part: Part, m: MatchContext): boolean {
+  if (part.kind === 'structure' || part.kind !== rule.kind) return false;
+  const tri =
+    part.kind === 'command'
+      ? matchCommand(rule, part, m)
+      : part.kind === 'file'
+        ? matchFile(rule, part, m)
+        : matchVariable(rule, part, m);
+  return tri === 'yes' || (tri === 'maybe' && rule.decision !== 'allow');
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { Decision, Tier } from './types.js';
+
+const list = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** One rule as written in a policy file (see policies/README.md). */
+export const RuleSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id must be lower-case letters, digits, ".", "_" or "-"'),
+    decision: z.enum(['allow', 'ask', 'deny']),
+    reason: z.string().min(1),
+    command: list.optional(),
+    file: list.optional(),
+    variable: list.optional(),
+    subcommand: list.optional(),
+    global_flags: list.optional(),
+    flags: list.optional(),
+    not_flags: list.optional(),
+    args: list.optional(),
+    arg_regex: z.string().optional(),
+    paths: list.optional(),
+    not_paths: list.optional(),
+    outside: z.boolean().optional(),
+    target_outside: z.boolean().optional(),
+    no_args: z.boolean().optional(),
+    dynamic_args: z.boolean().optional(),
+    program_operand: z.boolean().optional(),
+    not_values: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
+    hosts: list.optional(),
+    not_hosts: list.optional(),
+    access: list.optional(),
+    match: list.optional(),
+    not_match: list.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const selectors = [r.command, r.file, r.variable].filter((s) => s !== undefined).length;
+    if (selectors !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a rule needs exactly one of `command`, `file` or `variable`',
+      });
+    if (r.arg_regex !== undefined) {
+      try {
+        compileArgRegex(r.arg_regex);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `arg_regex is not a valid regular expression (${(err as Error).message})`,
+        });
+      }
+    }
+    const commandOnly = [
+      'subcommand',
+      'global_flags',
+      'flags',
+      'not_flags',
+      'args',
+      'arg_regex',
+      'target_outside',
+      'no_args',
+      'dynamic_args',
+      'program_operand',
+      'hosts',
+      'not_hosts',
+    ] as const;
+    if (r.command === undefined) {
+      for (const key of commandOnly) {
+        if (r[key] !== undefined)
+          ctx.addIssue({ code: 'custom', message: `\`${key}\` applies only to \`command\` rules` });
+      }
+    }
+    if (r.variable === undefined && r.not_values !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`not_values` applies only to `variable` rules' });
+    }
+    if (r.variable !== undefined && (r.paths || r.not_paths || r.outside !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '`paths`, `not_paths` and `outside` do not apply to `variable` rules',
+      });
+    }
+    const allowed = r.file ? ['read', 'write', 'edit'] : r.variable ? ['set', 'read'] : null;
+    if (r.access) {
+      if (!allowed)
+        ctx.addIssue({ code: 'custom', message: '`access` applies only to `file` and `variable` rules' });
+      else
+        for (const a of r.access)
+          if (!allowed.includes(a))
+            ctx.addIssue({ code: 'custom', message: `access \`${a}\` is not one of ${allowed.join(', ')}` });
+    }
+  });
+
+export type RuleSpec = z.output<typeof RuleSchema>;
+
+export const PolicyFileSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  tier: z.enum(['builtin', 'project', 'user', 'admin']).optional(),
+  description: z.string().optional(),
+  rules: z.array(z.unknown()),
+});
+
+/** A rule with its origin, ready to match. */
+export interface Rule {
+  spec: RuleSpec;
+  id: string;
+  decision: Decision;
+  reason: string;
+  tier: Tier;
+  file: string;
+  /** Position in load order: first wins among equals. */
+  order: number;
+  kind: 'command' | 'file' | 'variable';
+  argRegex: RegExp | null;
+}
+
+export function kindOf(spec: RuleSpec): Rule['kind'] {
+  return spec.command ? 'command' : spec.file ? 'file' : 'variable';
+}
+
+/** `arg_regex` is a JavaScript regex; a leading `(?i)` makes it case-insensitive. */
+export function compileArgRegex(source: string): RegExp {
+  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source);
+}

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+import { DrydockError } from '../core/index.js';
+
+let loading: Promise<Parser> | null = null;
+
+/**
+ * The tree-sitter-bash parser (WASM, no native build). Loaded once per process;
+ * every caller awaits the same promise.
+ */
+export function loadShellParser(): Promise<Parser> {
+  if (!loading) {
+    loading = (async () => {
+      const require = createRequire(import.meta.url);
+      let wasm: string;
+      try {
+        wasm = require.resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+      } catch {
+        throw new DrydockError(
+          'the tree-sitter-bash grammar (tree-sitter-bash.wasm) is not installed.',
+          'run `npm install` in the drydock package.',
+          'POLICY_GRAMMAR_MISSING',
+        );
+      }
+      await Parser.init();
+      const language = await Language.load(wasm);
+      const parser = new Parser();
+      parser.setLanguage(language);
+      return parser;
+    })();
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}

@@ -1,0 +1,116 @@
+import { resolvePath } from './glob.js';
+import type { Stdin, Walk } from './extract.js';
+import type { Arg, CommandPart, Part } from './types.js';
+
+// What flows out of a command, as far as its text tells: only paths inside the
+// workspace (so `grep -rl x src | xargs sed -i …` stays inside), or text put
+// together from pieces (so `$(printf …)` cannot spell a path or flag unseen).
+
+const FILTERS = new Set(['head', 'tail', 'sort', 'uniq', 'grep', 'egrep', 'fgrep', 'rg']);
+
+/**
+ * Whether the one command walked since `from` prints only paths inside the
+ * workspace: `find` under inside roots, `grep -l`/`rg -l`/`rg --files` over inside
+ * paths, `git ls-files`, `git diff --name-only`, or a line filter (head, sort,
+ * grep …) over such a stream. File names are taken as the shell splits them;
+ * see README ("known limits").
+ */
+export function printsInsidePaths(walk: Walk, from: number, input: Stdin, whole = false): boolean {
+  const commands = walk.parts.slice(from).filter((p): p is CommandPart => p.kind === 'command');
+  if (commands.length === 0) return false;
+  // A `$(…)` may hold a pipeline: judge it stage by stage.
+  if (whole && commands.length > 1) {
+    let paths = false;
+    for (const c of commands) paths = stagePrintsInsidePaths(walk, c, paths);
+    return paths && walk.parts.slice(from).every((p) => p.kind === 'command');
+  }
+  if (commands.length !== 1) return false;
+  return stagePrintsInsidePaths(walk, commands[0]!, input.kind === 'pipe' && input.paths === true);
+}
+
+function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean): boolean {
+  const literal = c.args.every((a) => !a.dynamic);
+  if (!literal || c.cwd === null) return false;
+  const flags = c.args.filter((a) => a.text.startsWith('-') && a.text !== '-').map((a) => a.text);
+  const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-');
+  const inside = (a: Arg) =>
+    !a.glob &&
+    c.cwd!.every((cwd) => {
+      const p = resolvePath(a.text, cwd, walk.ws.home);
+      return p === walk.ws.workspace || p.startsWith(`${walk.ws.workspace}/`);
+    });
+  const has = (re: RegExp) => flags.some((f) => re.test(f));
+  switch (c.name) {
+    case 'find': {
+      const roots: Arg[] = [];
+      for (const a of c.args) {
+        if (a.text.startsWith('-') || a.text === '(' || a.text === '!') break;
+        roots.push(a);
+      }
+      return !has(/^-(exec|execdir|ok|okdir|printf|fprint|fprintf|fprint0|fls|ls)$/) && roots.every(inside);
+    }
+    case 'grep':
+    case 'egrep':
+    case 'fgrep':
+    case 'rg':
+      if (has(/^(-[a-zA-Z]*[lL][a-zA-Z]*|--files-with(out)?-matches?|--files)$/)) {
+        const files = c.name === 'rg' && has(/^--files$/) ? operands : operands.slice(1);
+        return files.every(inside);
+      }
+      return stdinPaths && operands.length <= 1;
+    case 'git': {
+      const sub = operands[0]?.text;
+      if (sub === 'ls-files') return !has(/^(-s|--stage|-t|-v|-f|--debug|--eol|--format.*)$/);
+      if (sub === 'diff') return has(/^--name-only$/);
+      return false;
+    }
+    default:
+      return FILTERS.has(c.name) && stdinPaths && operands.length === 0;
+  }
+}
+
+/**
+ * Commands whose output is text put together from pieces (decoders, transformers,
+ * formatters, interpreters): used as a value they can spell any path or flag
+ * without it appearing in the command line.
+ */
+export function isDecoder(part: Part): boolean {
+  if (part.kind !== 'command') return false;
+  const literal = part.args.filter((a) => !a.dynamic).map((a) => a.text);
+  const has = (re: RegExp) => literal.some((f) => re.test(f));
+  switch (part.name.replace(/[0-9.]+$/, '')) {
+    case 'base':
+    case 'basenc':
+      return has(/^(-[a-zA-Z]*[dD][a-zA-Z]*|--decode)$/);
+    case 'xxd':
+      return has(/^(-r|-revert|-[a-z]*r[a-z]*)$/);
+    case 'openssl':
+      return has(/^-d$|^-base64$|^enc$/);
+    case 'uudecode':
+    case 'rev':
+    case 'tr':
+    case 'sed':
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+    case 'cut':
+    case 'paste':
+    case 'iconv':
+    case 'envsubst':
+      return true;
+    case 'printf':
+      // A format with arguments assembles text: `printf '%s%s' --p re`.
+      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/) || (has(/%/) && part.args.length > 1);
+    case 'echo':
+      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/);
+    case 'python':
+    case 'pypy':
+    case 'perl':
+    case 'ruby':
+    case 'node':
+    case 'php':
+      return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
+    default:
+      return false;
+  }
+}

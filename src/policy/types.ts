@@ -1,0 +1,109 @@
+export type Decision = 'allow' | 'ask' | 'deny';
+
+/** Where a rule came from; a higher tier wins outright, and within a tier deny > ask > allow. */
+export type Tier = 'builtin' | 'project' | 'user' | 'admin';
+export const TIERS: readonly Tier[] = ['builtin', 'project', 'user', 'admin'];
+
+/** One argument as the shell would pass it, as far as the text alone tells. */
+export interface Arg {
+  /** The value after quote removal (for dynamic args: the source text). */
+  text: string;
+  /** Contains an expansion or substitution whose value is unknown before it runs. */
+  dynamic: boolean;
+  /** Contains an unquoted glob character, so it may expand to several paths. */
+  glob: boolean;
+  /** A dynamic value's shape as a glob (unknown pieces `**`), when it has known pieces. */
+  pattern?: string;
+  /** A dynamic value known to be paths inside the workspace (output of `find src`, `grep -rl x src`, …). */
+  inside?: boolean;
+}
+
+/** Everything a rule can look at, one "facet" of a command line. */
+export type Part = CommandPart | FilePart | VariablePart | StructurePart;
+
+export interface CommandPart {
+  kind: 'command';
+  /** Source text of the command as written (or as unwrapped from a wrapper). */
+  text: string;
+  /** Name used for matching: the basename for programs in system bin dirs, else the absolute path for paths, else the word. */
+  name: string;
+  args: Arg[];
+  /** Possible working directories (several after `cd x;`, which may fail); null when unknown. */
+  cwd: string[] | null;
+  /** Wrappers it was found inside, outermost first (e.g. ['sudo', 'env']). */
+  via: string[];
+  /**
+   * The whole command line it came from. A dynamic argument is taken as possibly
+   * being a given flag or word only when that text appears somewhere in it
+   * (`x=--upload-pack=sh; git ls-remote $x`), so `git commit -m "$msg"` is not
+   * mistaken for a dangerous flag.
+   */
+  context: string;
+}
+
+export interface FilePart {
+  kind: 'file';
+  text: string;
+  access: 'read' | 'write' | 'edit';
+  path: Arg;
+  cwd: string[] | null;
+}
+
+export interface VariablePart {
+  kind: 'variable';
+  text: string;
+  access: 'set' | 'read';
+  name: string;
+  /** The value set, when this part sets one. */
+  value?: Arg;
+}
+
+/** A finding from the parser itself (fail closed): not matched by rules, cannot be overridden. */
+export interface StructurePart {
+  kind: 'structure';
+  text: string;
+  decision: Decision;
+  rule: string;
+  reason: string;
+}
+
+export interface Verdict {
+  decision: Decision;
+  /** Rule id (`default` when no rule matched; `shell:*` for parser findings). */
+  rule: string;
+  reason: string;
+}
+
+export interface PartVerdict extends Verdict {
+  part: string;
+  kind: Part['kind'];
+}
+
+export interface PolicyDecision extends Verdict {
+  /** One verdict per facet, in source order. */
+  parts: PartVerdict[];
+  /** Set when the engine turned an `ask` into a `deny` because nobody can answer. */
+  unattended?: boolean;
+}
+
+export type Action =
+  { kind: 'shell'; command: string } | { kind: 'edit'; path: string } | { kind: 'read'; path: string };
+
+/** The trajectory event for one decision. */
+export interface PolicyAuditEvent {
+  type: 'policy.decision';
+  command: string;
+  parts: Array<{ part: string; kind: Part['kind']; decision: Decision; rule: string; reason: string }>;
+  decision: Decision;
+  rule: string;
+  reason: string;
+}
+
+/** Where the shell runs: relative paths resolve from `workspace`; `scratch` dirs count as inside too. */
+export interface Workspace {
+  workspace: string;
+  home: string;
+  scratch: string[];
+}
+
+export const DEFAULT_WORKSPACE: Workspace = { workspace: '/testbed', home: '/root', scratch: ['/tmp'] };

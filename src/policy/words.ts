@@ -1,0 +1,308 @@
+import type { Node } from 'web-tree-sitter';
+import type { Arg } from './types.js';
+
+/** A value node's literal text after quote removal, as far as it can be known without running anything. */
+export interface Decoded {
+  text: string;
+  dynamic: boolean;
+  glob: boolean;
+  /** Unquoted `{`…`}` present: brace expansion may apply. */
+  braces: boolean;
+  /** For a dynamic value: its shape as a glob, unknown pieces as `**`, `$HOME` as `~` (`$d/id_rsa` → `**\/id_rsa`). */
+  pattern?: string;
+}
+
+/** `$HOME` / `${HOME}`: the one variable taken as known (setting HOME is denied by the default policy). */
+function isHome(node: Node): boolean {
+  return /^\$(HOME|\{HOME\})$/.test(node.text);
+}
+
+/** The glob shape of a piece: literal text as is, anything computed as `**`. */
+function patternOf(d: Decoded, node: Node, first: boolean): string {
+  if (first && isHome(node)) return '~';
+  if (!d.dynamic) return d.text.replace(/[*?[]/g, '?');
+  return d.pattern ?? '**';
+}
+
+const DYNAMIC_TYPES = new Set([
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+]);
+
+/** Backslash escapes and line continuations of an unquoted word. */
+export function decodeWordText(raw: string): Decoded {
+  let text = '';
+  let glob = false;
+  let braces = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\\') {
+      const next = raw[i + 1];
+      i++;
+      if (next === undefined || next === '\n') continue;
+      text += next;
+      continue;
+    }
+    if (c === '*' || c === '?' || c === '[') glob = true;
+    if (c === '{' || c === '}') braces = true;
+    text += c;
+  }
+  return { text, dynamic: false, glob, braces };
+}
+
+/** Contents of "double quotes": only \$ \` \" \\ and \newline are escapes. */
+function decodeDoubleQuoted(raw: string): string {
+  return raw.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c));
+}
+
+const C_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
+
+/** $'…' strings: the decoding bash does, so `$'\x72\x6d'` is seen as `rm`. */
+export function decodeAnsiC(raw: string): string {
+  const body = raw.slice(2, -1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = body[i + 1] ?? '';
+    let m: RegExpMatchArray | null;
+    const rest = body.slice(i + 1);
+    if ((m = rest.match(/^x([0-9a-fA-F]{1,2})/))) {
+      out += String.fromCharCode(parseInt(m[1]!, 16));
+      i += m[0].length;
+    } else if ((m = rest.match(/^u([0-9a-fA-F]{1,4})/)) || (m = rest.match(/^U([0-9a-fA-F]{1,8})/))) {
+      out += String.fromCodePoint(parseInt(m[1]!, 16));
+      i += m[0].length;
+    } else if ((m = rest.match(/^([0-7]{1,3})/))) {
+      out += String.fromCharCode(parseInt(m[1]!, 8));
+      i += m[0].length;
+    } else if ((m = rest.match(/^c(.)/))) {
+      out += String.fromCharCode(m[1]!.charCodeAt(0) & 31);
+      i += 2;
+    } else if (n in C_ESCAPES) {
+      out += C_ESCAPES[n];
+      i += 1;
+    } else {
+      out += `\\${n}`;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Decodes one value node (no expansion is run: anything computed is `dynamic`). */
+export function decodeValue(node: Node): Decoded {
+  switch (node.type) {
+    case 'word':
+      return decodeWordText(node.text);
+    case 'number':
+      return { text: node.text, dynamic: false, glob: false, braces: false };
+    case 'raw_string':
+      return { text: node.text.slice(1, -1), dynamic: false, glob: false, braces: false };
+    case 'ansi_c_string':
+      return { text: decodeAnsiC(node.text), dynamic: false, glob: false, braces: false };
+    case 'string':
+    case 'translated_string': {
+      const inner = node.type === 'translated_string' ? node.namedChildren[0] : node;
+      let dynamic = false;
+      for (const child of inner?.namedChildren ?? []) {
+        if (child && child.type !== 'string_content') dynamic = true;
+      }
+      const raw = node.text.replace(/^\$?"/, '').replace(/"$/, '');
+      if (!dynamic) return { text: decodeDoubleQuoted(raw), dynamic, glob: false, braces: false };
+      let pattern = '';
+      (inner?.namedChildren ?? []).forEach((child, i) => {
+        if (!child) return;
+        pattern +=
+          child.type === 'string_content'
+            ? decodeDoubleQuoted(child.text).replace(/[*?[]/g, '?')
+            : i === 0 && isHome(child)
+              ? '~'
+              : '**';
+      });
+      return { text: node.text, dynamic, glob: false, braces: false, pattern };
+    }
+    case 'concatenation': {
+      let text = '';
+      let dynamic = false;
+      let glob = false;
+      let braces = false;
+      let pattern = '';
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        const d = decodeValue(child);
+        pattern += patternOf(d, child, pattern === '');
+        text += d.text;
+        dynamic ||= d.dynamic;
+        glob ||= d.glob;
+        braces ||= d.braces;
+      }
+      // Unquoted glob characters can be separate children (`[ab].c`), and the
+      // parser splits `{a,b}` into pieces: look at the raw text too.
+      if (/(^|[^\\])[{}]/.test(node.text)) braces = true;
+      return dynamic ? { text: node.text, dynamic, glob, braces, pattern } : { text, dynamic, glob, braces };
+    }
+    case 'extglob_pattern':
+    case 'regex':
+      return { text: node.text, dynamic: false, glob: true, braces: false };
+    case 'brace_expression':
+      return { text: node.text, dynamic: false, glob: false, braces: true };
+    case 'simple_expansion':
+    case 'expansion':
+      return {
+        text: node.text,
+        dynamic: true,
+        glob: false,
+        braces: false,
+        ...(isHome(node) ? { pattern: '~' } : {}),
+      };
+    default:
+      return { text: node.text, dynamic: true, glob: false, braces: false };
+  }
+}
+
+export function isDynamicType(type: string): boolean {
+  return DYNAMIC_TYPES.has(type);
+}
+
+const MAX_BRACE_RESULTS = 256;
+
+/**
+ * Bash brace expansion of a literal word (`{/,x}` → `/`, `x`; `{1..3}`).
+ * Returns null when the result would be too large to enumerate.
+ */
+export function expandBraces(text: string): string[] | null {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') {
+      if (depth === 0) open = i;
+      depth++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        const body = text.slice(open + 1, i);
+        const alternatives = splitTopLevel(body);
+        let options: string[] | null = null;
+        if (alternatives.length > 1) options = alternatives;
+        else {
+          const range = body.match(/^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(\.\.-?\d+)?$/);
+          if (range) options = expandRange(range[1]!, range[2]!);
+        }
+        if (options === null) continue;
+        const prefix = text.slice(0, open);
+        const suffix = text.slice(i + 1);
+        const out: string[] = [];
+        for (const option of options) {
+          const expanded = expandBraces(prefix + option + suffix);
+          if (expanded === null) return null;
+          out.push(...expanded);
+          if (out.length > MAX_BRACE_RESULTS) return null;
+        }
+        return out;
+      }
+    }
+  }
+  return [text];
+}
+
+function splitTopLevel(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+
+function expandRange(a: string, b: string): string[] | null {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isInteger(na) && Number.isInteger(nb)) {
+    if (Math.abs(nb - na) > MAX_BRACE_RESULTS) return null;
+    const step = na <= nb ? 1 : -1;
+    const out: string[] = [];
+    for (let v = na; step > 0 ? v <= nb : v >= nb; v += step) out.push(String(v));
+    return out;
+  }
+  const ca = a.charCodeAt(0);
+  const cb = b.charCodeAt(0);
+  const out: string[] = [];
+  const step = ca <= cb ? 1 : -1;
+  for (let v = ca; step > 0 ? v <= cb : v >= cb; v += step) out.push(String.fromCharCode(v));
+  return out;
+}
+
+/** Turns a decoded value into the argument(s) bash would pass. */
+export function toArgs(d: Decoded): Arg[] {
+  if (d.dynamic)
+    return [{ text: d.text, dynamic: true, glob: d.glob, ...(d.pattern ? { pattern: d.pattern } : {}) }];
+  if (d.braces) {
+    const expanded = expandBraces(d.text);
+    if (expanded === null) return [{ text: d.text, dynamic: true, glob: d.glob }];
+    return expanded.map((text) => ({ text, dynamic: false, glob: d.glob }));
+  }
+  return [{ text: d.text, dynamic: false, glob: d.glob }];
+}
+
+/**
+ * Removes backslash-newline pairs the way bash does before it splits words, so
+ * `r\<newline>m` is read as `rm` (tree-sitter-bash would see two words). Single
+ * quotes and comments keep theirs.
+ */
+export function joinContinuations(text: string): string {
+  if (!text.includes('\\\n')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\') {
+      if (text[i + 1] === '\n') {
+        i++;
+        continue;
+      }
+      out += c + (text[i + 1] ?? '');
+      i++;
+    } else if (c === "'") {
+      const ansi = text[i - 1] === '$';
+      let j = i + 1;
+      while (j < text.length && text[j] !== "'") j += ansi && text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}

@@ -1,0 +1,549 @@
+import { resolvePath, isStrictlyInside } from './glob.js';
+import { clip, runArgv, structure, walkScript, type Stdin, type Walk } from './extract.js';
+import type { Arg } from './types.js';
+
+/**
+ * Commands that run another command given in their arguments. For each: the
+ * options that take a value (so the value is not taken for the command) and how
+ * many positional arguments come before the command.
+ */
+interface WrapperSpec {
+  valueOptions: string[];
+  positional?: number;
+  /** Options after which nothing is run (e.g. `command -v`). */
+  noRun?: string[];
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  timeout: { valueOptions: ['-s', '--signal', '-k', '--kill-after'], positional: 1 },
+  nice: { valueOptions: ['-n', '--adjustment'] },
+  nohup: { valueOptions: [] },
+  stdbuf: { valueOptions: ['-i', '-o', '-e', '--input', '--output', '--error'] },
+  time: { valueOptions: ['-f', '--format', '-o', '--output'] },
+  ionice: { valueOptions: ['-c', '--class', '-n', '--classdata', '-p', '-P', '-u'] },
+  setsid: { valueOptions: [] },
+  command: { valueOptions: [], noRun: ['-v', '-V'] },
+  builtin: { valueOptions: [] },
+  exec: { valueOptions: ['-a'] },
+  sudo: {
+    valueOptions: [
+      '-u',
+      '--user',
+      '-g',
+      '--group',
+      '-C',
+      '--close-from',
+      '-D',
+      '--chdir',
+      '-h',
+      '--host',
+      '-p',
+      '--prompt',
+      '-r',
+      '--role',
+      '-t',
+      '--type',
+      '-U',
+      '--other-user',
+      '-T',
+      '--command-timeout',
+    ],
+    noRun: ['-l', '--list', '-v', '--validate', '-k', '-K', '-V', '--version'],
+  },
+  doas: { valueOptions: ['-u', '-C'] },
+  coproc: { valueOptions: [] },
+  strace: { valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-b', '-I', '-O', '-S', '-E', '-P', '-X'] },
+  ltrace: {
+    valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-n', '-E', '-x', '-A', '-D', '-F', '-l', '-L'],
+  },
+  valgrind: { valueOptions: [] },
+  unbuffer: { valueOptions: [] },
+  chronic: { valueOptions: [] },
+  faketime: { valueOptions: ['-m', '-f'], positional: 1 },
+  flock: { valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positional: 1 },
+  npx: { valueOptions: ['-p', '--package'] },
+  uvx: { valueOptions: ['--with', '--from', '--python', '-p', '--index-url', '--extra-index-url'] },
+  bunx: { valueOptions: ['-p', '--package'] },
+  busybox: { valueOptions: [] },
+  torsocks: { valueOptions: [] },
+  proxychains: { valueOptions: ['-f'] },
+  proxychains4: { valueOptions: ['-f'] },
+  catchsegv: { valueOptions: [] },
+  'xvfb-run': {
+    valueOptions: [
+      '-n',
+      '--server-num',
+      '-s',
+      '--server-args',
+      '-f',
+      '--auth-file',
+      '-e',
+      '--error-file',
+      '-p',
+      '--xauth-protocol',
+    ],
+  },
+};
+
+/** `uv run pytest`, `poetry run pytest`, `bundle exec rspec`: a subcommand that runs the rest. */
+const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
+  uv: {
+    sub: ['run'],
+    valueOptions: [
+      '--with',
+      '--python',
+      '-p',
+      '--directory',
+      '--project',
+      '--package',
+      '--extra',
+      '--group',
+      '--env-file',
+      '--index',
+      '--index-url',
+    ],
+  },
+  poetry: { sub: ['run'], valueOptions: ['-C', '--directory', '-P', '--project'] },
+  pipenv: { sub: ['run'], valueOptions: [] },
+  pdm: { sub: ['run'], valueOptions: ['-p', '--project'] },
+  hatch: { sub: ['run'], valueOptions: ['-e', '--env'] },
+  rye: { sub: ['run'], valueOptions: [] },
+  bundle: { sub: ['exec'], valueOptions: [] },
+  conda: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
+  mamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
+  micromamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
+  pnpm: { sub: ['exec', 'dlx'], valueOptions: ['-C', '--dir', '--filter', '-F'] },
+  yarn: { sub: ['exec', 'dlx'], valueOptions: ['--cwd'] },
+  npm: {
+    sub: ['exec', 'x'],
+    valueOptions: ['-w', '--workspace', '--prefix', '-p', '--package', '--call', '-c'],
+  },
+  tox: { sub: ['exec'], valueOptions: ['-e'] },
+  pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
+  nix: { sub: ['run', 'shell'], valueOptions: [] },
+  direnv: { sub: ['exec'], valueOptions: [] },
+};
+
+/** Paths that are a process's standard input. */
+const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
+
+export const SHELLS = new Set([
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'mksh',
+  'ash',
+  'yash',
+  'posh',
+  'fish',
+  'rbash',
+]);
+
+function literal(arg: Arg | undefined): string | null {
+  return arg && !arg.dynamic ? arg.text : null;
+}
+
+function isOption(arg: Arg): boolean {
+  return !arg.dynamic && arg.text.startsWith('-') && arg.text !== '-';
+}
+
+/** Skips options (and the values of `valueOptions`); returns the index of the first operand. */
+function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
+  let i = from;
+  while (i < args.length) {
+    const a = args[i]!;
+    if (a.dynamic) return i;
+    if (a.text === '--') return i + 1;
+    if (!isOption(a)) return i;
+    const name = a.text.split('=', 1)[0]!;
+    if (valueOptions.includes(name) && !a.text.includes('=')) i += 2;
+    else i += 1;
+  }
+  return i;
+}
+
+function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string[], what: string): void {
+  const inner = args[at];
+  if (!inner) return;
+  const word = literal(inner);
+  if (word === null || inner.glob || word === '') {
+    structure(
+      walk,
+      inner.text,
+      'shell:dynamic-command-name',
+      `the command run by \`${what}\` (\`${clip(inner.text, 40)}\`) is not a literal word, so it is denied`,
+    );
+    return;
+  }
+  const rest = args.slice(at + 1);
+  runArgv(walk, word, rest, [word, ...rest.map((a) => a.text)].join(' '), stdin, via);
+}
+
+/** Re-parses text a command will hand to a shell (`bash -c`, `eval`, `su -c`, `watch`, `env -S`). */
+function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
+  const dynamic = parts.find((p) => p.dynamic);
+  if (dynamic) {
+    structure(
+      walk,
+      dynamic.text,
+      'shell:dynamic-script',
+      `\`${what}\` runs text that is only known when it runs (\`${clip(dynamic.text, 40)}\`), so it cannot be checked and is denied`,
+    );
+    return;
+  }
+  walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
+}
+
+function quoteArg(a: Arg): Arg {
+  return a.dynamic ? a : { ...a, text: `'${a.text.replace(/'/g, `'\\''`)}'` };
+}
+
+export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdin, via: string[]): void {
+  if (SHELLS.has(name)) return unwrapShell(walk, name, args, stdin);
+  switch (name) {
+    case 'env':
+      return unwrapEnv(walk, args, stdin, via);
+    case 'eval':
+      if (args.length > 0) runText(walk, args, stdin, 'eval');
+      return;
+    case 'source':
+    case '.': {
+      // Like a shell given a script: a script that only exists when it runs (`source <(curl …)`) cannot be checked.
+      const file = args[0];
+      if (file && !file.dynamic && STDIN_FILES.test(file.text)) {
+        if (stdin.kind === 'text')
+          runText(walk, [{ text: stdin.text, dynamic: stdin.dynamic, glob: false }], { kind: 'none' }, name);
+        else
+          structure(
+            walk,
+            name,
+            'shell:stdin-script',
+            `\`${name}\` reads the commands it runs from standard input, so they cannot be checked`,
+          );
+        return;
+      }
+      if (file?.dynamic) {
+        structure(
+          walk,
+          file.text,
+          'shell:dynamic-script',
+          `\`${name}\` runs a file only known when it runs (\`${clip(file.text, 40)}\`), so it cannot be checked`,
+        );
+      }
+      return;
+    }
+    case 'script': {
+      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
+      if (c !== -1 && args[c + 1]) runText(walk, [args[c + 1]!], stdin, 'script -c');
+      return;
+    }
+    case 'git': {
+      // `git bisect run CMD…` runs CMD at every step.
+      const sub = args.findIndex((a) => !a.dynamic && !a.text.startsWith('-'));
+      if (args[sub]?.text === 'bisect' && args[sub + 1]?.text === 'run')
+        runInner(walk, args, sub + 2, stdin, via, 'git bisect run');
+      return;
+    }
+    case 'trap': {
+      // `trap 'cmd' EXIT` runs cmd later: check it now.
+      const first = args[0];
+      if (first && !(!first.dynamic && /^(-[lp]?|)$/.test(first.text)) && args.length > 1)
+        runText(walk, [first], { kind: 'none' }, 'trap');
+      return;
+    }
+    case 'xargs':
+      return unwrapXargs(walk, args, stdin, via);
+    case 'find':
+      return unwrapFind(walk, args, via);
+    case 'su':
+    case 'runuser': {
+      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
+      if (c !== -1 && args[c + 1]) runText(walk, [args[c + 1]!], stdin, name);
+      return;
+    }
+    case 'watch': {
+      const at = skipOptions(args, ['-n', '--interval', '-d', '--differences', '-q', '--equexit']);
+      if (at < args.length)
+        runText(
+          walk,
+          args.slice(at).map((a, i) => (i === 0 ? a : quoteArg(a))),
+          { kind: 'none' },
+          'watch',
+        );
+      return;
+    }
+    case 'flock': {
+      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
+      if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'flock -c');
+      break;
+    }
+    case 'parallel': {
+      const sep = args.findIndex((a) => a.text === ':::' || a.text === '::::');
+      const at = skipOptions(args, [
+        '-j',
+        '--jobs',
+        '-S',
+        '--sshlogin',
+        '--joblog',
+        '--delay',
+        '--timeout',
+        '-N',
+        '-n',
+      ]);
+      const end = sep === -1 ? args.length : sep;
+      if (at < end) {
+        const cmd = args.slice(at, end);
+        runText(walk, [...cmd, { text: '{}', dynamic: true, glob: false }], { kind: 'none' }, 'parallel');
+      }
+      return;
+    }
+  }
+  const runner = RUNNERS[name];
+  if (runner) {
+    const sub = skipOptions(args, runner.valueOptions);
+    const subName = literal(args[sub]);
+    if (subName !== null && runner.sub.includes(subName)) {
+      if (name === 'npm') {
+        const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
+        if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npm exec -c');
+      }
+      const at = skipOptions(args, runner.valueOptions, sub + 1);
+      runInner(walk, args, at, stdin, via, `${name} ${subName}`);
+    }
+    return;
+  }
+  const spec = WRAPPERS[name];
+  if (!spec) return;
+  if (spec.noRun && args.some((a) => !a.dynamic && spec.noRun!.includes(a.text))) return;
+  if (name === 'npx') {
+    const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
+    if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npx -c');
+  }
+  let at = skipOptions(args, spec.valueOptions);
+  at += spec.positional ?? 0;
+  if (name === 'busybox' && literal(args[at]) === 'sh')
+    return unwrapShell(walk, 'sh', args.slice(at + 1), stdin);
+  runInner(walk, args, at, stdin, via, name);
+}
+
+function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void {
+  let i = 0;
+  let command = false;
+  let readStdin = false;
+  while (i < args.length) {
+    const a = args[i]!;
+    if (a.dynamic) {
+      structure(
+        walk,
+        a.text,
+        'shell:dynamic-script',
+        `\`${name}\` gets an argument only known when it runs (\`${clip(a.text, 40)}\`), so what it runs cannot be checked`,
+      );
+      return;
+    }
+    const t = a.text;
+    if (t === '--' || t === '-') {
+      i++;
+      break;
+    }
+    if (/^[-+]o$|^-O$|^\+O$|^--(rcfile|init-file)$/.test(t)) {
+      i += 2;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(t)) {
+      if (t.startsWith('-') && t.includes('c')) command = true;
+      if (t.startsWith('-') && t.includes('s')) readStdin = true;
+      i++;
+      continue;
+    }
+    if (t.startsWith('--')) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  if (command) {
+    const script = args[i];
+    if (!script) return;
+    runText(walk, [script], { kind: 'none' }, `${name} -c`);
+    return;
+  }
+  // A script file is judged by the command facet; `/dev/stdin` and friends are standard input.
+  if (i < args.length && !readStdin && !STDIN_FILES.test(args[i]!.text)) return;
+  if (stdin.kind === 'text') {
+    runText(
+      walk,
+      [{ text: stdin.text, dynamic: stdin.dynamic, glob: false }],
+      { kind: 'none' },
+      `${name} (from a here-document)`,
+    );
+    return;
+  }
+  structure(
+    walk,
+    name,
+    'shell:stdin-script',
+    `\`${name}\` reads the commands it runs from ${stdin.kind === 'pipe' ? 'a pipe' : 'standard input'}, so they cannot be checked; run them directly instead`,
+  );
+}
+
+function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
+  let i = 0;
+  const saved = walk.cwd;
+  while (i < args.length) {
+    const a = args[i]!;
+    if (a.dynamic) break;
+    const t = a.text;
+    if (t === '--') {
+      i++;
+      continue;
+    }
+    if (t === '-S' || t === '--split-string' || t.startsWith('--split-string=') || /^-[iv0]*S./.test(t)) {
+      let str: Arg | undefined;
+      let next = i + 1;
+      if (t.startsWith('--split-string=')) str = { ...a, text: t.slice('--split-string='.length) };
+      else if (/^-[iv0]*S./.test(t)) str = { ...a, text: t.slice(t.indexOf('S') + 1) };
+      else {
+        str = args[i + 1];
+        next = i + 2;
+      }
+      if (!str) return;
+      runText(walk, [str, ...args.slice(next).map(quoteArg)], stdin, 'env -S');
+      return;
+    }
+    if (t === '-u' || t === '--unset') {
+      i += 2;
+      continue;
+    }
+    if (t === '-C' || t === '--chdir' || t.startsWith('--chdir=')) {
+      const dir = t.startsWith('--chdir=') ? { ...a, text: t.slice(8) } : args[i + 1];
+      walk.cwd =
+        dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
+      i += t.startsWith('--chdir=') ? 1 : 2;
+      continue;
+    }
+    if (t.startsWith('-') && t !== '-') {
+      i++;
+      continue;
+    }
+    const eq = t.indexOf('=');
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq))) {
+      walk.parts.push({
+        kind: 'variable',
+        text: t,
+        access: 'set',
+        name: t.slice(0, eq),
+        value: { text: t.slice(eq + 1), dynamic: false, glob: false },
+      });
+      i++;
+      continue;
+    }
+    break;
+  }
+  runInner(walk, args, i, stdin, via, 'env');
+  walk.cwd = saved;
+}
+
+const XARGS_VALUE_OPTIONS = [
+  '-a',
+  '--arg-file',
+  '-d',
+  '--delimiter',
+  '-E',
+  '-e',
+  '-I',
+  '-L',
+  '-l',
+  '-n',
+  '--max-args',
+  '-P',
+  '--max-procs',
+  '-s',
+  '--max-chars',
+  '--process-slot-var',
+];
+
+function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
+  const at = skipOptions(args, XARGS_VALUE_OPTIONS);
+  const replace = args.slice(0, at).findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
+  const flag = replace === -1 ? '' : args[replace]!.text;
+  const token =
+    replace === -1
+      ? null
+      : flag === '-I'
+        ? args[replace + 1]?.text
+        : flag.startsWith('-I')
+          ? flag.slice(2)
+          : flag.startsWith('--replace=')
+            ? flag.slice(10)
+            : '{}';
+  const fromInput: Arg = {
+    text: '<input of xargs>',
+    dynamic: true,
+    glob: false,
+    ...(stdin.kind === 'pipe' && stdin.paths ? { inside: true } : {}),
+  };
+  const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
+  const withInput = token
+    ? inner.map((a, i) => (i > 0 && a.text.includes(token) ? fromInput : a))
+    : [...inner, fromInput];
+  if (at < args.length && args[at]!.dynamic) return runInner(walk, args, at, { kind: 'pipe' }, via, 'xargs');
+  const word = withInput[0]!.text;
+  runArgv(walk, word, withInput.slice(1), inner.map((a) => a.text).join(' '), { kind: 'none' }, via);
+}
+
+function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
+  const roots: Arg[] = [];
+  for (const a of args) {
+    if (!a.dynamic && (a.text.startsWith('-') || a.text === '(' || a.text === '!')) break;
+    roots.push(a);
+  }
+  if (roots.length === 0) roots.push({ text: '.', dynamic: false, glob: false });
+  // `{}` is a path under one of the roots: inside the workspace when every root is.
+  const inside =
+    walk.cwd !== null &&
+    roots.every(
+      (r) =>
+        !r.dynamic &&
+        !r.glob &&
+        walk.cwd!.every((c) => {
+          const p = resolvePath(r.text, c, walk.ws.home);
+          return (
+            p === walk.ws.workspace ||
+            isStrictlyInside(p, walk.ws.workspace) ||
+            walk.ws.scratch.some((s) => isStrictlyInside(p, s))
+          );
+        }),
+    );
+  const found: Arg = inside
+    ? { text: `${resolvePath(roots[0]!.text, walk.cwd![0]!, walk.ws.home)}/{}`, dynamic: false, glob: false }
+    : { text: '{}', dynamic: true, glob: false };
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text;
+    if (!['-exec', '-execdir', '-ok', '-okdir'].includes(t)) continue;
+    let end = i + 1;
+    while (end < args.length && args[end]!.text !== ';' && args[end]!.text !== '+') end++;
+    // An exact `{}` is one path; `{}` inside a longer argument (`sh -c "cat {}"`)
+    // splices a file name into text, which may be code: unknown.
+    const cmd = args
+      .slice(i + 1, end)
+      .map((a) =>
+        a.text === '{}' ? found : a.text.includes('{}') ? { text: a.text, dynamic: true, glob: false } : a,
+      );
+    if (cmd.length > 0) {
+      const first = cmd[0]!;
+      if (first.dynamic || first.glob) {
+        structure(
+          walk,
+          first.text,
+          'shell:dynamic-command-name',
+          `the command run by \`find ${t}\` is not a literal word, so it is denied`,
+        );
+      } else
+        runArgv(walk, first.text, cmd.slice(1), cmd.map((a) => a.text).join(' '), { kind: 'none' }, [...via]);
+    }
+    i = end;
+  }
+}

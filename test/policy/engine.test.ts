@@ -1,0 +1,127 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DrydockError } from '../../src/core/index.js';
+import { PolicyEngine, type PolicyAuditEvent } from '../../src/policy/index.js';
+
+const fixture = (name: string) => new URL(`../fixtures/policy/${name}`, import.meta.url).pathname;
+
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await PolicyEngine.create();
+});
+
+describe('the default policy file', () => {
+  it('gives every rule at least one match and one not_match example, and they all pass', () => {
+    expect(engine.rules.length).toBeGreaterThan(20);
+    for (const rule of engine.rules) {
+      expect(rule.spec.match?.length ?? 0, rule.id).toBeGreaterThan(0);
+      expect(rule.spec.not_match?.length ?? 0, rule.id).toBeGreaterThan(0);
+    }
+    expect(engine.exampleFailures()).toEqual([]);
+  });
+});
+
+describe('refusing a bad policy file', () => {
+  const cases: Array<[string, RegExp]> = [
+    [
+      'bad/failing-example.yaml',
+      /bad\/failing-example\.yaml: rule 'no-curl': match example `wget https:\/\/example\.com` is not matched/,
+    ],
+    ['bad/unknown-key.yaml', /bad\/unknown-key\.yaml: rule 'typo-rule': .*comand/],
+    ['bad/bad-decision.yaml', /bad\/bad-decision\.yaml: rule 'maybe-rule': decision/],
+    [
+      'bad/bad-regex.yaml',
+      /bad\/bad-regex\.yaml: rule 'broken-regex': arg_regex is not a valid regular expression/,
+    ],
+    ['bad/duplicate-id.yaml', /bad\/duplicate-id\.yaml: rule 'twice': the id is used twice/],
+    ['bad/not-yaml.policy', /bad\/not-yaml\.policy: not valid YAML/],
+  ];
+  for (const [file, message] of cases) {
+    it(`refuses ${file} with one line naming the file and the rule`, async () => {
+      const err = await PolicyEngine.create({ files: [fixture(file)] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DrydockError);
+      const text = (err as DrydockError).message;
+      expect(text).toMatch(message);
+      expect(text).not.toContain('\n');
+    });
+  }
+});
+
+describe('tiers and ties', () => {
+  it('lets a project rule allow what the built-in policy asks for', async () => {
+    expect(engine.check('python3 -c "print(1)"').decision).toBe('ask');
+    const project = await PolicyEngine.create({ files: [fixture('project-allow-python.yaml')] });
+    const d = project.check('python3 -c "print(1)"');
+    expect(d).toMatchObject({ decision: 'allow', rule: 'trust-python-one-liners' });
+    // The project rule covers only what it names: built-in denies still stand.
+    expect(project.check('rm -rf /').decision).toBe('deny');
+  });
+
+  it('lets a user rule override a project rule', async () => {
+    const both = await PolicyEngine.create({
+      files: [fixture('project-allow-python.yaml'), fixture('user-deny-python.yaml')],
+    });
+    expect(both.check('python -c "print(1)"')).toMatchObject({ decision: 'deny', rule: 'no-python-c' });
+  });
+
+  it('makes deny win a tie within a tier', async () => {
+    const tie = await PolicyEngine.create({ files: [fixture('same-tier-tie.yaml')], builtin: false });
+    expect(tie.check('make test')).toMatchObject({ decision: 'allow', rule: 'allow-make' });
+    expect(tie.check('make install')).toMatchObject({ decision: 'deny', rule: 'deny-make-install' });
+  });
+
+  it('decides file edits with file rules from every tier', async () => {
+    const project = await PolicyEngine.create({ files: [fixture('project-allow-python.yaml')] });
+    expect(project.decide({ kind: 'edit', path: 'docs/index.md' })).toMatchObject({
+      decision: 'deny',
+      rule: 'docs-are-frozen',
+    });
+    expect(project.decide({ kind: 'edit', path: 'src/app.py' }).decision).toBe('allow');
+    expect(project.decide({ kind: 'edit', path: '.github/workflows/ci.yml' }).rule).toBe('protected-paths');
+    expect(project.decide({ kind: 'edit', path: '/etc/passwd' }).rule).toBe('write-outside-workspace');
+    expect(project.decide({ kind: 'edit', path: '.env' }).rule).toBe('secret-files');
+  });
+
+  it('asks, by default, for a command no rule covers', () => {
+    expect(engine.check('frobnicate --all')).toMatchObject({ decision: 'ask', rule: 'default' });
+  });
+});
+
+describe('unattended runs and the audit trail', () => {
+  it('turns ask into deny and tells which rule stopped it and why', async () => {
+    const events: PolicyAuditEvent[] = [];
+    const unattended = await PolicyEngine.create({ unattended: true, onDecision: (e) => events.push(e) });
+    const d = unattended.check('pytest -q && python -c "import os"');
+    expect(d.decision).toBe('deny');
+    expect(d.unattended).toBe(true);
+    expect(d.rule).toBe('interpreter-one-liners');
+    expect(d.reason).toContain('interpreter-one-liners');
+    expect(d.reason).toContain('unattended');
+    expect(events).toHaveLength(1);
+    const event = events[0]!;
+    expect(event).toMatchObject({
+      type: 'policy.decision',
+      command: 'pytest -q && python -c "import os"',
+      decision: 'deny',
+    });
+    expect(event.parts.map((p) => [p.part, p.decision])).toEqual([
+      ['pytest -q', 'allow'],
+      ['python -c "import os"', 'ask'],
+    ]);
+    expect(Object.keys(event).sort()).toEqual(['command', 'decision', 'parts', 'reason', 'rule', 'type']);
+  });
+
+  it('leaves allow alone when unattended', async () => {
+    const unattended = await PolicyEngine.create({ unattended: true });
+    expect(unattended.check('git status')).toMatchObject({ decision: 'allow', rule: 'git-everyday' });
+  });
+});
+
+describe('the workspace is configurable', () => {
+  it('judges paths against the configured workspace', async () => {
+    const other = await PolicyEngine.create({ workspace: { workspace: '/work/repo' } });
+    expect(other.check('rm -rf /work/repo/build').decision).toBe('allow');
+    expect(other.check('rm -rf build').decision).toBe('allow');
+    expect(other.check('rm -rf /testbed/build').decision).toBe('deny');
+    expect(engine.check('rm -rf /work/repo/build').decision).toBe('deny');
+  });
+});
