@@ -335,6 +335,15 @@ export class LspClient {
     });
   }
 
+  /** Tells the server files changed on disk (1 created, 2 changed, 3 deleted). */
+  async filesChanged(changes: { path: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const conn = await this.ensure();
+    await conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: changes.map((c) => ({ uri: toUri(c.path), type: c.type })),
+    });
+  }
+
   async closeDocument(path: string): Promise<void> {
     const rel = relPath(path);
     if (!this.docs.delete(rel)) return;
@@ -362,7 +371,7 @@ export class LspClient {
       if (!this.alive) await this.ensure();
       const fresh = [...this.pending].every(([rel, at]) => (this.diags.get(rel)?.stamp ?? 0) > at);
       const now = Date.now();
-      const quietFor = now - Math.max(this.lastPublishAt, t0);
+      const quietFor = now - this.lastPublishAt;
       if (fresh && this.alive && quietFor >= quietMs) {
         settled = true;
         break;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { LspDiagnostic } from './client.js';
 import { LANGUAGE_SERVER_BIN, LANGUAGE_SERVERS } from '../sandbox/index.js';
 
 export type ServerName = 'pyright' | 'typescript-language-server';
@@ -16,7 +16,7 @@ export interface ServerSpec {
   /** Extensions this server handles. */
   extensions: string[];
   /** A diagnostic that means the file does not parse. */
-  isSyntaxError(d: Diagnostic): boolean;
+  isSyntaxError(d: LspDiagnostic): boolean;
 }
 
 /** The identity a reward records: same name, version and hash => same diagnostics for the same files. */
@@ -48,7 +48,7 @@ export const PYRIGHT: ServerSpec = {
   },
   extensions: ['.py', '.pyi'],
   // pyright's parser errors are the only error-level diagnostics without a rule.
-  isSyntaxError: (d) => d.severity === 1 && (d.code === undefined || d.code === ''),
+  isSyntaxError: (d) => d.severity === 1 && d.code === undefined,
 };
 
 export const TYPESCRIPT: ServerSpec = {
@@ -64,7 +64,7 @@ export const TYPESCRIPT: ServerSpec = {
   settings: {},
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
   // TS1xxx are the scanner's and parser's diagnostics.
-  isSyntaxError: (d) => d.severity === 1 && typeof d.code === 'number' && d.code >= 1000 && d.code < 2000,
+  isSyntaxError: (d) => d.severity === 1 && /^1\d{3}$/.test(d.code ?? ''),
 };
 
 export const SERVERS: Record<ServerName, ServerSpec> = {
