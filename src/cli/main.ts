@@ -6,6 +6,8 @@ import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerDiagnosticsCommand } from './commands/diagnostics.js';
+import { registerRewardCommand } from './commands/reward.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);
+  registerDiagnosticsCommand(program);
+  registerRewardCommand(program);
   return program;
 }
 

@@ -133,6 +133,7 @@ export class LspClient {
   private closed = false;
   private generation = 0;
   private everStarted = false;
+  private busy = false;
   restarts = 0;
   serverInfo: InitializeResult['serverInfo'] | undefined;
   readonly opts: Required<LspClientOptions>;
@@ -144,7 +145,7 @@ export class LspClient {
   ) {
     this.opts = {
       requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
-      quietMs: opts.quietMs ?? 60,
+      quietMs: opts.quietMs ?? spec.quietMs,
       settleMaxMs: opts.settleMaxMs ?? 30_000,
       maxRestarts: opts.maxRestarts ?? 5,
     };
@@ -181,6 +182,7 @@ export class LspClient {
   private async launch(): Promise<void> {
     const gen = ++this.generation;
     this.everStarted = true;
+    this.busy = false;
     const proc = await startServerProcess(this.sandbox, this.spec.argv);
     const conn = createMessageConnection(
       new StreamMessageReader(proc.stdout),
@@ -209,6 +211,16 @@ export class LspClient {
     conn.onRequest('client/unregisterCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.onRequest('window/showMessageRequest', () => null);
+    // pyright says when an analysis pass starts and ends: not settled in between.
+    conn.onNotification('pyright/beginProgress', () => {
+      if (gen === this.generation) this.busy = true;
+    });
+    conn.onNotification('pyright/endProgress', () => {
+      if (gen !== this.generation) return;
+      this.busy = false;
+      this.lastPublishAt = Date.now();
+      this.notify();
+    });
     conn.onNotification(() => undefined);
     conn.onError(() => undefined);
     conn.onClose(() => this.lost(gen));
@@ -242,7 +254,6 @@ export class LspClient {
       );
       this.serverInfo = result.serverInfo;
       await conn.sendNotification('initialized', {});
-      await conn.sendNotification('workspace/didChangeConfiguration', { settings: this.spec.settings });
       // Replay what was open before a restart; every replayed file must publish again.
       for (const [rel, doc] of this.docs) {
         await conn.sendNotification('textDocument/didOpen', {
@@ -372,23 +383,21 @@ export class LspClient {
       const fresh = [...this.pending].every(([rel, at]) => (this.diags.get(rel)?.stamp ?? 0) > at);
       const now = Date.now();
       const quietFor = now - this.lastPublishAt;
-      if (fresh && this.alive && quietFor >= quietMs) {
+      if (fresh && this.alive && !this.busy && quietFor >= quietMs) {
         settled = true;
         break;
       }
       const left = maxMs - (now - t0);
       if (left <= 0) break;
-      const sleep = fresh ? Math.min(quietMs - quietFor, left) : left;
+      const sleep = fresh && !this.busy ? Math.min(quietMs - quietFor, left) : left;
       await new Promise<void>((resolve) => {
         const finish = (): void => {
           clearTimeout(timer);
           this.listeners.delete(listener);
           resolve();
         };
-        // While waiting for fresh publishes, each publish (or a crash) re-checks at once.
-        const listener = (): void => {
-          if (!fresh || !this.alive) finish();
-        };
+        // Every publish, progress report or crash re-checks at once.
+        const listener = finish;
         const timer = setTimeout(finish, Math.max(1, sleep));
         this.listeners.add(listener);
       });

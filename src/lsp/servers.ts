@@ -15,6 +15,8 @@ export interface ServerSpec {
   settings: Record<string, unknown>;
   /** Extensions this server handles. */
   extensions: string[];
+  /** Default quiet period (ms) after the last publish before diagnostics count as settled. */
+  quietMs: number;
   /** A diagnostic that means the file does not parse. */
   isSyntaxError(d: LspDiagnostic): boolean;
 }
@@ -47,6 +49,8 @@ export const PYRIGHT: ServerSpec = {
     pyright: { disableOrganizeImports: true },
   },
   extensions: ['.py', '.pyi'],
+  // pyright also reports the start and end of its analysis passes (tracked by the client).
+  quietMs: 50,
   // pyright's parser errors are the only error-level diagnostics without a rule.
   isSyntaxError: (d) => d.severity === 1 && d.code === undefined,
 };
@@ -63,6 +67,8 @@ export const TYPESCRIPT: ServerSpec = {
   },
   settings: {},
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
+  // It publishes a file's syntactic and semantic diagnostics as they come, debounced by 50 ms.
+  quietMs: 120,
   // TS1xxx are the scanner's and parser's diagnostics.
   isSyntaxError: (d) => d.severity === 1 && /^1\d{3}$/.test(d.code ?? ''),
 };
