@@ -57,9 +57,7 @@ export function registerRewardCommand(program: Command): void {
       });
       if (flags.json) {
         const { before, after, delta, reward, server } = r;
-        process.stdout.write(
-          `${JSON.stringify({ before, after, delta, reward, server, applied: r.applied })}\n`,
-        );
+        process.stdout.write(`${JSON.stringify({ before, after, delta, reward, server })}\n`);
         return;
       }
       const out = (s: string): void => void process.stdout.write(s);
