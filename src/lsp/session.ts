@@ -167,6 +167,7 @@ export class DiagnosticsSession {
       await this.sync(texts, deleted);
     } else {
       const texts = new Map<string, string>();
+      const writes: Promise<void>[] = [];
       for (const f of edit.files) {
         const rel = relPath(f.path);
         if (f.content === null) {
@@ -177,10 +178,11 @@ export class DiagnosticsSession {
           this.clientFor(rel)?.textOf(rel) ??
           (await this.sandbox.readFile(`/testbed/${rel}`).catch(() => ''));
         shape.files[rel] = hunksOf(old, f.content);
-        await this.sandbox.writeFile(`/testbed/${rel}`, f.content);
+        writes.push(this.sandbox.writeFile(`/testbed/${rel}`, f.content));
         texts.set(rel, f.content);
       }
-      await this.sync(texts, deleted);
+      // Open documents are analysed from the text sent, so the disk write runs alongside.
+      await Promise.all([...writes, this.sync(texts, deleted)]);
     }
     return { applied: true, shape, touched, deleted };
   }
@@ -192,7 +194,8 @@ export class DiagnosticsSession {
       if (!c) continue;
       const created = !c.isOpen(f);
       await c.change(f, text);
-      perClient.set(c, [...(perClient.get(c) ?? []), { path: f, type: created ? 1 : 2 }]);
+      // Changes to open documents travel as didChange; only new files are announced.
+      if (created) perClient.set(c, [...(perClient.get(c) ?? []), { path: f, type: 1 }]);
     }
     for (const f of deleted) {
       const c = this.clientFor(f);
@@ -219,10 +222,12 @@ export class DiagnosticsSession {
         'LSP_NO_SERVER',
       );
     }
-    const importers =
-      this.opts.includeImporters === false
-        ? []
-        : (await findImporters(this.sandbox, served)).filter((f) => serverForFile(f) !== null);
+    // The grep for importers runs while the touched files' diagnostics settle.
+    const [found] = await Promise.all([
+      this.opts.includeImporters === false ? Promise.resolve([]) : findImporters(this.sandbox, served),
+      this.diagnostics(served),
+    ]);
+    const importers = found.filter((f) => serverForFile(f) !== null);
     const scope = [...new Set([...served, ...importers])].sort();
     const before = await this.diagnostics(scope);
     const applied = await this.applyEdit(edit);
