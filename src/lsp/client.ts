@@ -122,7 +122,10 @@ export class LspClient {
   private proc: ServerProcess | null = null;
   private conn: MessageConnection | null = null;
   private readonly docs = new Map<string, OpenDoc>();
-  private readonly diags = new Map<string, { diagnostics: LspDiagnostic[]; stamp: number }>();
+  private readonly diags = new Map<
+    string,
+    { diagnostics: LspDiagnostic[]; stamp: number; version?: number }
+  >();
   /** Counts publishes; a file's stamp says when it was last published. */
   private publishCount = 0;
   private lastPublishAt = 0;
@@ -196,6 +199,7 @@ export class LspClient {
       this.diags.set(rel, {
         diagnostics: p.diagnostics.map(normalize).sort(compareDiagnostics),
         stamp: this.publishCount,
+        version: p.version ?? undefined,
       });
       this.notify();
     });
@@ -340,6 +344,14 @@ export class LspClient {
     doc.version++;
     const conn = await this.ensure();
     this.pending.set(rel, this.publishCount);
+    if (this.spec.replaceByReopen) {
+      // See ServerSpec.replaceByReopen: an edit is not a keystroke.
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: toUri(rel) } });
+      await conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: toUri(rel), languageId: doc.languageId, version: doc.version, text },
+      });
+      return;
+    }
     await conn.sendNotification('textDocument/didChange', {
       textDocument: { uri: toUri(rel), version: doc.version },
       contentChanges: [{ text }],
@@ -380,7 +392,7 @@ export class LspClient {
     let settled = false;
     for (;;) {
       if (!this.alive) await this.ensure();
-      const fresh = [...this.pending].every(([rel, at]) => (this.diags.get(rel)?.stamp ?? 0) > at);
+      const fresh = [...this.pending].every(([rel, at]) => this.isFresh(rel, at));
       const now = Date.now();
       const quietFor = now - this.lastPublishAt;
       if (fresh && this.alive && !this.busy && quietFor >= quietMs) {
@@ -409,6 +421,18 @@ export class LspClient {
       diagnostics[rel] = [...(this.diags.get(rel)?.diagnostics ?? [])];
     }
     return { diagnostics, settled, waitedMs: Date.now() - t0 };
+  }
+
+  /**
+   * Published since `at`, and, for a server that versions its publishes, for the
+   * document's current version (a reopen's empty publish for the closed file does not count).
+   */
+  private isFresh(rel: string, at: number): boolean {
+    const d = this.diags.get(rel);
+    if (!d || d.stamp <= at) return false;
+    const doc = this.docs.get(rel);
+    if (!this.spec.replaceByReopen || !doc) return true;
+    return d.version !== undefined && d.version >= doc.version;
   }
 
   /** Kills the server process (tests and recovery); the next call restarts it. */

@@ -17,6 +17,13 @@ export interface ServerSpec {
   extensions: string[];
   /** Default quiet period (ms) after the last publish before diagnostics count as settled. */
   quietMs: number;
+  /**
+   * Replace a document's text with didClose + didOpen instead of didChange.
+   * pyright treats didChange as typing and waits 250 ms after it before analysing
+   * (its analyzer's user-interaction back-off); didOpen is analysed after 5 ms.
+   * drydock's edits are whole-file replacements, not keystrokes.
+   */
+  replaceByReopen?: boolean;
   /** A diagnostic that means the file does not parse. */
   isSyntaxError(d: LspDiagnostic): boolean;
 }
@@ -51,6 +58,7 @@ export const PYRIGHT: ServerSpec = {
   extensions: ['.py', '.pyi'],
   // pyright also reports the start and end of its analysis passes (tracked by the client).
   quietMs: 50,
+  replaceByReopen: true,
   // pyright's parser errors are the only error-level diagnostics without a rule.
   isSyntaxError: (d) => d.severity === 1 && d.code === undefined,
 };
