@@ -92,6 +92,37 @@ export function compareDiagnostics(a: LspDiagnostic, b: LspDiagnostic): number {
   );
 }
 
+interface TsserverDiagnostic {
+  start: { line: number; offset: number };
+  end: { line: number; offset: number };
+  text: string;
+  code?: number;
+  category: string;
+  source?: string;
+}
+
+interface TsserverResponse {
+  success?: boolean;
+  body?: TsserverDiagnostic[];
+}
+
+const TS_SEVERITY: Record<string, 1 | 2 | 3 | 4> = { error: 1, warning: 2, message: 3, suggestion: 4 };
+
+/** tsserver's 1-based line/offset (UTF-16) to LSP's 0-based positions. */
+function fromTsserver(d: TsserverDiagnostic): LspDiagnostic {
+  const out: LspDiagnostic = {
+    range: {
+      start: { line: d.start.line - 1, character: d.start.offset - 1 },
+      end: { line: d.end.line - 1, character: d.end.offset - 1 },
+    },
+    severity: TS_SEVERITY[d.category] ?? 1,
+    source: d.source ?? 'typescript',
+    message: d.text,
+  };
+  if (d.code !== undefined) out.code = String(d.code);
+  return out;
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -385,6 +416,7 @@ export class LspClient {
     paths: string[],
     opts: { quietMs?: number; maxMs?: number } = {},
   ): Promise<WaitResult> {
+    if (this.spec.pull === 'tsserver') return this.pullTsserver(paths);
     const quietMs = opts.quietMs ?? this.opts.quietMs;
     const maxMs = opts.maxMs ?? this.opts.settleMaxMs;
     const t0 = Date.now();
@@ -421,6 +453,46 @@ export class LspClient {
       diagnostics[rel] = [...(this.diags.get(rel)?.diagnostics ?? [])];
     }
     return { diagnostics, settled, waitedMs: Date.now() - t0 };
+  }
+
+  /**
+   * Diagnostics asked of tsserver directly (typescript-language-server's
+   * `typescript.tsserverRequest` command, syntactic + semantic, synchronous):
+   * ordered after the edits sent before it, so no waiting for pushes and no
+   * quiet period. A crash during the pull restarts the server and pulls again.
+   */
+  private async pullTsserver(paths: string[]): Promise<WaitResult> {
+    const t0 = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.ensure();
+      try {
+        const diagnostics: DiagnosticsByFile = {};
+        for (const p of paths) {
+          const rel = relPath(p);
+          if (!this.docs.has(rel)) {
+            diagnostics[rel] = [];
+            continue;
+          }
+          const out: LspDiagnostic[] = [];
+          for (const command of ['syntacticDiagnosticsSync', 'semanticDiagnosticsSync']) {
+            const res = await withTimeout(
+              conn.sendRequest<TsserverResponse | undefined>('workspace/executeCommand', {
+                command: 'typescript.tsserverRequest',
+                arguments: [command, { file: toUri(rel) }],
+              }),
+              this.opts.requestTimeoutMs,
+              `${this.spec.name} ${command}`,
+            );
+            for (const d of res?.body ?? []) out.push(fromTsserver(d));
+          }
+          diagnostics[rel] = out.sort(compareDiagnostics);
+        }
+        this.pending.clear();
+        return { diagnostics, settled: true, waitedMs: Date.now() - t0 };
+      } catch (err) {
+        if (this.alive || attempt >= 1) throw err;
+      }
+    }
   }
 
   /**

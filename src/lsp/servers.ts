@@ -24,6 +24,12 @@ export interface ServerSpec {
    * drydock's edits are whole-file replacements, not keystrokes.
    */
   replaceByReopen?: boolean;
+  /**
+   * `tsserver`: ask tsserver for a file's diagnostics through the server's
+   * `typescript.tsserverRequest` command instead of waiting for pushes, which
+   * typescript-language-server delays by at least 300 ms after an edit.
+   */
+  pull?: 'tsserver';
   /** A diagnostic that means the file does not parse. */
   isSyntaxError(d: LspDiagnostic): boolean;
 }
@@ -77,6 +83,7 @@ export const TYPESCRIPT: ServerSpec = {
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
   // It publishes a file's syntactic and semantic diagnostics as they come, debounced by 50 ms.
   quietMs: 120,
+  pull: 'tsserver',
   // TS1xxx are the scanner's and parser's diagnostics.
   isSyntaxError: (d) => d.severity === 1 && /^1\d{3}$/.test(d.code ?? ''),
 };
