@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'benchmarks/results/**', 'coverage/**', 'test/fixtures/lsp/**', 'scratch/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'benchmarks/results/**', 'coverage/**', 'test/fixtures/lsp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
