@@ -125,6 +125,8 @@ function fromTsserver(d: TsserverDiagnostic): LspDiagnostic {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // A late rejection after the timeout won must not go unhandled.
+  p.catch(() => undefined);
   return Promise.race([
     p,
     new Promise<T>((_, reject) => {

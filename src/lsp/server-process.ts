@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Duplex } from 'node:stream';
+import { PassThrough, Writable, type Duplex } from 'node:stream';
 import { DrydockError } from '../core/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 
@@ -16,7 +16,11 @@ import type { Sandbox } from '../sandbox/index.js';
  */
 export interface ServerProcess {
   readonly stdout: PassThrough;
-  readonly stdin: Duplex;
+  /**
+   * The process's stdin. Writes after the process died are dropped, never an
+   * error: its death is reported once, through `exited`.
+   */
+  readonly stdin: Writable;
   /** Pid inside the container, read from a pid file the wrapper writes. */
   readonly pidFile: string;
   /** Resolves when the process's stream ends (exit, crash, kill). */
@@ -86,9 +90,15 @@ export async function startServerProcess(
   });
   // Writes after the process died must not crash drydock.
   stream.on('error', () => undefined);
+  const stdin = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (!alive || stream.destroyed || stream.writableEnded) return cb();
+      stream.write(chunk, () => cb());
+    },
+  });
   return {
     stdout,
-    stdin: stream,
+    stdin,
     pidFile,
     exited,
     get alive() {

@@ -26,6 +26,7 @@ const cases = [
     file: 'app/main.py',
     importer: 'app/report.py',
     undefinedName: 'undefined_total',
+    emoji: { path: 'app/emoji.py', text: 'label = "\u{1F600}"; bad: int = "x"\n', bad: '"x"' },
     server: PYRIGHT,
   },
   {
@@ -36,6 +37,11 @@ const cases = [
     file: 'src/main.ts',
     importer: 'src/report.ts',
     undefinedName: 'undefinedTotal',
+    emoji: {
+      path: 'src/emoji.ts',
+      text: "export const label = '\u{1F600}'; export const bad: number = 'x';\n",
+      bad: 'bad',
+    },
     server: TYPESCRIPT,
   },
 ] as const;
@@ -96,6 +102,17 @@ for (const c of cases) {
         expect((await session.diagnostics([c.file])).diagnostics).toEqual(first.diagnostics);
       },
     );
+
+    it.runIf(present)('reports columns in UTF-16 code units (an astral character counts 2)', async () => {
+      const { path, text, bad } = c.emoji;
+      await session.applyEdit({ files: [{ path, content: text }] });
+      const { diagnostics } = await session.diagnostics([path]);
+      const errors = diagnostics[path]!.filter((d) => d.severity === 1);
+      expect(errors).toHaveLength(1);
+      // JavaScript string indices are UTF-16 code units; a code-point count would be one less.
+      expect(errors[0]!.range.start.character).toBe(text.indexOf(bad));
+      await session.applyEdit({ files: [{ path, content: null }] });
+    });
 
     it.runIf(present)(
       'after the server is killed mid-session, the next reward is still computed',
