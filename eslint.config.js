@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'benchmarks/results/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'node_modules/**',
+      'benchmarks/results/**',
+      'coverage/**',
+      'test/fixtures/lsp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,8 @@ import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
 import { registerPolicyCommand } from './commands/policy.js';
+import { registerDiagnosticsCommand } from './commands/diagnostics.js';
+import { registerRewardCommand } from './commands/reward.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerModelCommand(program);
   registerLocateCommand(program);
   registerPolicyCommand(program);
+  registerDiagnosticsCommand(program);
+  registerRewardCommand(program);
   return program;
 }
 

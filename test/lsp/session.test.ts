@@ -1,0 +1,154 @@
+import Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiagnosticsSession, missingImports, PYRIGHT, TYPESCRIPT, configHash } from '../../src/lsp/index.js';
+import { imageRef, openSandbox, type DockerSandbox } from '../../src/sandbox/index.js';
+
+const FIXTURES = new URL('../fixtures/lsp/', import.meta.url).pathname;
+const RUN_ID = `test-lsp-${process.pid}`;
+const patch = (name: string): string => readFileSync(`${FIXTURES}patches/${name}.diff`, 'utf8');
+
+async function imagePresent(ref: string): Promise<boolean> {
+  try {
+    await new Docker().getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cases = [
+  {
+    lang: 'Python',
+    prefix: 'py',
+    image: imageRef('python'),
+    repo: 'py-repo',
+    file: 'app/main.py',
+    importer: 'app/report.py',
+    undefinedName: 'undefined_total',
+    emoji: { path: 'app/emoji.py', text: 'label = "\u{1F600}"; bad: int = "x"\n', bad: '"x"' },
+    server: PYRIGHT,
+  },
+  {
+    lang: 'TypeScript',
+    prefix: 'ts',
+    image: imageRef('node'),
+    repo: 'ts-repo',
+    file: 'src/main.ts',
+    importer: 'src/report.ts',
+    undefinedName: 'undefinedTotal',
+    emoji: {
+      path: 'src/emoji.ts',
+      text: "export const label = '\u{1F600}'; export const bad: number = 'x';\n",
+      bad: 'bad',
+    },
+    server: TYPESCRIPT,
+  },
+] as const;
+
+for (const c of cases) {
+  describe(`process reward with ${c.server.name} (${c.lang})`, async () => {
+    const present = await imagePresent(c.image);
+    if (!present) console.warn(`skipping: ${c.image} is not built (run drydock setup)`);
+    let sb: DockerSandbox;
+    let session: DiagnosticsSession;
+    let original: string;
+
+    beforeAll(async () => {
+      if (!present) return;
+      sb = await openSandbox({ image: c.image, repo: `${FIXTURES}${c.repo}`, runId: RUN_ID });
+      session = new DiagnosticsSession(sb);
+      original = await sb.readFile(`/testbed/${c.file}`);
+    });
+    afterAll(async () => {
+      await session?.close();
+      await sb?.close();
+    });
+    const restore = async (): Promise<void> => {
+      await session.applyEdit({ files: [{ path: c.file, content: original }] });
+    };
+
+    it.runIf(present)('a patch that fixes a type error gets a positive reward', async () => {
+      const r = await session.reward({ patch: patch(`${c.prefix}-fix`) });
+      expect(r.applied.applied).toBe(true);
+      expect(r.reward.dBefore).toBe(1);
+      expect(r.reward.dAfter).toBe(0);
+      expect(r.delta.totals.fixedErrors).toBe(1);
+      expect(r.reward.reward).toBeGreaterThan(0);
+      // D's scope: the touched file and the file importing it.
+      expect(r.reward.files).toEqual([c.file, c.importer].sort());
+      expect(r.server).toMatchObject({ name: c.server.name, configHash: configHash(c.server) });
+      await restore();
+    });
+
+    it.runIf(present)('a patch that introduces an undefined name gets a negative reward', async () => {
+      const r = await session.reward({ patch: patch(`${c.prefix}-undefined`) });
+      expect(r.delta.totals.newErrors).toBe(1);
+      expect(r.delta.files[c.file]!.added[0]!.message).toContain(c.undefinedName);
+      expect(r.reward.reward).toBeLessThan(0);
+      await restore();
+    });
+
+    it.runIf(present)(
+      'a whitespace-only patch gets a zero delta, and the same files give the same diagnostics',
+      async () => {
+        const first = await session.diagnostics([c.file]);
+        const r = await session.reward({ patch: patch(`${c.prefix}-whitespace`) });
+        expect(r.applied.applied).toBe(true);
+        expect(r.delta.totals).toEqual({ newErrors: 0, fixedErrors: 0, newWarnings: 0, fixedWarnings: 0 });
+        expect(r.after[c.file]!.length).toBe(r.before[c.file]!.length);
+        expect(r.reward.terms.diagnostics).toBe(0);
+        await restore();
+        expect((await session.diagnostics([c.file])).diagnostics).toEqual(first.diagnostics);
+      },
+    );
+
+    it.runIf(present)('reports columns in UTF-16 code units (an astral character counts 2)', async () => {
+      const { path, text, bad } = c.emoji;
+      await session.applyEdit({ files: [{ path, content: text }] });
+      const { diagnostics } = await session.diagnostics([path]);
+      const errors = diagnostics[path]!.filter((d) => d.severity === 1);
+      expect(errors).toHaveLength(1);
+      // JavaScript string indices are UTF-16 code units; a code-point count would be one less.
+      expect(errors[0]!.range.start.character).toBe(text.indexOf(bad));
+      await session.applyEdit({ files: [{ path, content: null }] });
+    });
+
+    it.runIf(present)(
+      'after the server is killed mid-session, the next reward is still computed',
+      async () => {
+        const client = session.clientFor(c.file)!;
+        const pidFile = client.pidFile!;
+        const killed = await sb.exec(`kill -9 "$(cat ${pidFile})"`);
+        expect(killed.exitCode).toBe(0);
+        const r = await session.reward({ patch: patch(`${c.prefix}-fix`) });
+        expect(client.restarts).toBeGreaterThanOrEqual(1);
+        expect(client.pidFile).not.toBe(pidFile);
+        expect(r.reward.dBefore).toBe(1);
+        expect(r.reward.reward).toBeGreaterThan(0);
+        await restore();
+      },
+    );
+  });
+}
+
+describe('missingImports (pyright --outputjson)', async () => {
+  const present = await imagePresent(imageRef('python'));
+  it.runIf(present)('counts 0 where every import resolves and 2 where two are missing', async () => {
+    const ok = await openSandbox({ image: imageRef('python'), repo: `${FIXTURES}py-repo`, runId: RUN_ID });
+    const bad = await openSandbox({
+      image: imageRef('python'),
+      repo: `${FIXTURES}py-missing`,
+      runId: RUN_ID,
+    });
+    try {
+      const [a, b] = await Promise.all([missingImports(ok), missingImports(bad)]);
+      expect(a.count).toBe(0);
+      expect(a.filesAnalyzed).toBeGreaterThanOrEqual(4);
+      expect(b.count).toBe(2);
+      expect(b.diagnostics.map((d) => d.line)).toEqual([4, 5]);
+    } finally {
+      await Promise.all([ok.close(), bad.close()]);
+    }
+  });
+});
