@@ -11,6 +11,7 @@ import {
   sandboxExecMode,
   type ImageOptions,
 } from '../sandbox/index.js';
+import { resolveModelConfig } from '../model/index.js';
 
 export interface Check {
   name: string;
@@ -102,16 +103,27 @@ export async function runChecks(imageOptions: ImageOptions): Promise<Check[]> {
     );
   }
 
-  const baseUrl = process.env.OPENAI_BASE_URL;
-  const model = process.env.DRYDOCK_MODEL;
+  let model: { ok: boolean; detail: string };
+  try {
+    const cfg = resolveModelConfig();
+    model = cfg.script
+      ? {
+          ok: true,
+          detail: `SCRIPTED model ${cfg.model} (answers come from ${cfg.script}, not a real model)`,
+        }
+      : {
+          ok: Boolean(cfg.baseURL),
+          detail: `model ${cfg.model} at ${cfg.baseURL ?? '(no base URL: the OpenAI API)'} (API key ${cfg.apiKey ? `set, from ${cfg.sources.apiKey}` : 'not set'}${cfg.configFile ? `; config ${cfg.configFile}` : ''})`,
+        };
+  } catch (err) {
+    model = { ok: false, detail: `not configured: ${err instanceof Error ? err.message : String(err)}` };
+  }
   add(
     'model-endpoint',
-    Boolean(baseUrl && model),
+    model.ok,
     false,
-    baseUrl && model
-      ? `model ${model} at ${baseUrl}${process.env.OPENAI_API_KEY ? ' (API key set)' : ' (no API key)'}`
-      : `not configured (OPENAI_BASE_URL ${baseUrl ? 'set' : 'unset'}, DRYDOCK_MODEL ${model ? 'set' : 'unset'})`,
-    'set OPENAI_BASE_URL, OPENAI_API_KEY and DRYDOCK_MODEL to any OpenAI-compatible endpoint',
+    model.detail,
+    'set OPENAI_BASE_URL, OPENAI_API_KEY and DRYDOCK_MODEL to any OpenAI-compatible endpoint (or use a config file, see README)',
   );
   return checks;
 }
