@@ -6,6 +6,7 @@ import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
+import { registerEvalCommand, registerRunBatchCommand } from './commands/eval.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -25,6 +26,8 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);
+  registerEvalCommand(program);
+  registerRunBatchCommand(program);
   return program;
 }
 
