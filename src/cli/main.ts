@@ -7,6 +7,7 @@ import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerModelCommand } from './commands/model.js';
 import { registerEvalCommand, registerRunBatchCommand } from './commands/eval.js';
+import { registerEnvbenchCommand } from './commands/envbench.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerModelCommand(program);
   registerEvalCommand(program);
   registerRunBatchCommand(program);
+  registerEnvbenchCommand(program);
   return program;
 }
 

@@ -59,3 +59,13 @@ export {
   type EvalRun,
   type InstanceResult,
 } from './evaluate.js';
+export {
+  baselineScript,
+  detectLanguage,
+  evalEnvScripts,
+  loadScripts,
+  type EnvLanguage,
+  type EnvResult,
+  type EnvScript,
+  type EnvEvalOptions,
+} from './envbench.js';
