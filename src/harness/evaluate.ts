@@ -43,8 +43,11 @@ export interface InstanceResult {
   reason?: string;
   applied_with?: string;
   images: { env: string; instance: string; envBuilt: boolean; instanceBuilt: boolean } | null;
-  /** Wall times: image build/check, container open, patch, tests (rebuild+test+print), total. */
-  timings: { imagesMs: number; openMs: number; applyMs: number; testMs: number; totalMs: number };
+  /**
+   * Wall times: image build/check, container open, patch, tests (rebuild+test+print as the
+   * harness saw them), total; cmdsMs is the commands' own wall time inside the container.
+   */
+  timings: { imagesMs: number; openMs: number; applyMs: number; testMs: number; totalMs: number; cmdsMs: number };
   test_exit_code?: number;
   killed_by?: string | null;
 }
@@ -113,7 +116,7 @@ export async function evaluateInstance(
   const dir = instanceDir(opts, pred.model_name_or_path, inst.instance_id);
   mkdirSync(dir, { recursive: true });
   const total = timer();
-  const timings = { imagesMs: 0, openMs: 0, applyMs: 0, testMs: 0, totalMs: 0 };
+  const timings = { imagesMs: 0, openMs: 0, applyMs: 0, testMs: 0, totalMs: 0, cmdsMs: 0 };
   const log: string[] = [];
   const note = (s: string) => log.push(`[${new Date().toISOString()}] ${s}`);
   const finish = (
@@ -229,6 +232,7 @@ export async function evaluateInstance(
       const script = commandScript(cmds);
       evalScript.push(`# ${name}`, script);
       const r = await sb.exec(script, { timeoutMs });
+      timings.cmdsMs += r.wallMs;
       const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
       if (name === 'test_cmds') {
         testOutput = text;
