@@ -47,7 +47,14 @@ export interface InstanceResult {
    * Wall times: image build/check, container open, patch, tests (rebuild+test+print as the
    * harness saw them), total; cmdsMs is the commands' own wall time inside the container.
    */
-  timings: { imagesMs: number; openMs: number; applyMs: number; testMs: number; totalMs: number; cmdsMs: number };
+  timings: {
+    imagesMs: number;
+    openMs: number;
+    applyMs: number;
+    testMs: number;
+    totalMs: number;
+    cmdsMs: number;
+  };
   test_exit_code?: number;
   killed_by?: string | null;
 }
