@@ -31,6 +31,12 @@ export interface EvalOptions {
   memoryBytes?: number;
   /** Memory all running instances may use together; default 80% of what is free now. */
   memoryBudgetBytes?: number;
+  /**
+   * Also run empty predictions, with only the test patch applied (a check of the
+   * dataset: FAIL_TO_PASS tests should fail). SWE-bench does not run them; by
+   * default neither does drydock, and they count as empty_patch.
+   */
+  runEmpty?: boolean;
   progress?: Progress;
   docker?: Docker;
 }
@@ -143,11 +149,12 @@ export async function evaluateInstance(
     return result;
   };
   const patch = pred.model_patch;
-  if (patch === null || patch === '') {
+  const isEmpty = patch === null || patch === '';
+  if (isEmpty && !opts.runEmpty) {
     // As SWE-bench: an empty prediction is not run; the summary lists it under empty_patch_ids.
     return finish({ outcome: 'empty_patch', images: null });
   }
-  writeFileSync(join(dir, 'patch.diff'), Buffer.from(patch, 'utf8'));
+  writeFileSync(join(dir, 'patch.diff'), Buffer.from(patch ?? '', 'utf8'));
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   let images: InstanceResult['images'] = null;
   let sb: Sandbox | undefined;
@@ -182,10 +189,10 @@ export async function evaluateInstance(
     // 1. the prediction: git apply, then git apply --reject, then patch --fuzz (SWE-bench's order)
     const ta = timer();
     await sb.exec('mkdir -p /tmp/drydock');
-    await sb.writeFile('/tmp/drydock/model.patch', Buffer.from(patch, 'utf8'));
-    let appliedWith: string | undefined;
+    await sb.writeFile('/tmp/drydock/model.patch', Buffer.from(patch ?? '', 'utf8'));
+    let appliedWith: string | undefined = isEmpty ? '(empty patch: nothing to apply)' : undefined;
     const applyOut: string[] = [];
-    for (const cmd of GIT_APPLY_CMDS) {
+    for (const cmd of isEmpty ? [] : GIT_APPLY_CMDS) {
       const r = await sb.exec(`cd /testbed && ${cmd} /tmp/drydock/model.patch 2>&1`, { timeoutMs: 120_000 });
       applyOut.push(`$ ${cmd} /tmp/drydock/model.patch\n${r.stdout}`);
       if (r.exitCode === 0) {
@@ -258,8 +265,8 @@ export async function evaluateInstance(
     writeFileSync(join(dir, 'test_status.json'), JSON.stringify(map, null, 2));
     const g = gradeTests(inst, map);
     const report: InstanceReport = {
-      patch_is_None: false,
-      patch_exists: true,
+      patch_is_None: patch === null,
+      patch_exists: !isEmpty,
       patch_successfully_applied: true,
       resolved: g.resolved,
       tests_status: g.tests_status,

@@ -194,4 +194,30 @@ describe('drydock eval on a fixture repository (Docker)', () => {
     expect(run.summary.resolved_ids).toEqual(['fx__calc-1']);
     expect(run.summary.incomplete_ids).toEqual(['fx__calc-2', 'fx__calc-3', 'fx__calc-4']);
   });
+
+  it('with runEmpty, an empty prediction runs with only the test patch, and its FAIL_TO_PASS test fails', async () => {
+    const run = await evaluate(
+      insts.slice(1, 2),
+      new Map([['fx__calc-2', pred('fx__calc-2', '', 'empty')]]),
+      {
+        runId: 'r3',
+        out,
+        reposDir: mirror,
+        docker,
+        runEmpty: true,
+      },
+    );
+    expect(run.results[0]!.outcome).toBe('unresolved');
+    const report = JSON.parse(
+      readFileSync(join(out, 'r3', 'empty', 'fx__calc-2', 'report.json'), 'utf8'),
+    ) as ReportJson;
+    expect(report['fx__calc-2']).toMatchObject({
+      patch_exists: false,
+      patch_successfully_applied: true,
+      resolved: false,
+    });
+    expect(report['fx__calc-2']!.tests_status!.PASS_TO_PASS.success).toEqual([
+      'tests/test_calc.py::test_zero',
+    ]);
+  });
 });

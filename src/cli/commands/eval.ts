@@ -21,6 +21,7 @@ interface EvalFlags {
   timeout: string;
   memory: string;
   json?: boolean;
+  runEmptyPatches?: boolean;
 }
 
 function int(v: string, name: string): number {
@@ -63,6 +64,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--cache-level <level>', `images kept after the run: ${CACHE_LEVELS.join('|')}`, 'instance')
     .option('--timeout <duration>', 'wall time for each of rebuild, test and print commands', '30m')
     .option('--memory <size>', 'memory one instance may use (and its admission cost)', '3g')
+    .option(
+      '--run-empty-patches',
+      'also run empty predictions with only the test patch (SWE-bench skips them)',
+    )
     .option('--json', 'print the run summary as one JSON object on the last line')
     .action(async (flags: EvalFlags) => {
       if (!CACHE_LEVELS.includes(flags.cacheLevel as CacheLevel))
@@ -89,6 +94,7 @@ export function registerEvalCommand(program: Command): void {
         cacheLevel: flags.cacheLevel as CacheLevel,
         timeoutMs: parseDuration(flags.timeout),
         memoryBytes: parseSize(flags.memory),
+        runEmpty: flags.runEmptyPatches === true,
         progress: stderrProgress,
       });
       const s = run.summary;
