@@ -354,7 +354,7 @@ export async function evaluate(
       results.push(r);
       done++;
       const elapsed = performance.now() - t0;
-      const left = ((pending.length - done) * elapsed) / done / workers;
+      const left = ((pending.length - done) * elapsed) / done; // elapsed already reflects the parallelism
       progress.step(
         `${done + skipped.length}/${todo.length} done, ${count('resolved')} resolved, ${count('error') + count('apply_failed')} errors` +
           ` — ${inst.instance_id}: ${r.outcome}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''}` +
