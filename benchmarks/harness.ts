@@ -97,7 +97,7 @@ try {
       id: inst.instance_id,
       resolved: r.outcome === 'resolved',
       harnessMs: r.timings.totalMs,
-      cmdsMs: r.timings.cmdsMs,
+      cmdsMs: Math.round(r.timings.cmdsMs),
       bareMs: Math.round(b.ms),
     });
   }
