@@ -220,4 +220,22 @@ describe('drydock eval on a fixture repository (Docker)', () => {
       'tests/test_calc.py::test_zero',
     ]);
   });
+
+  it('--cache-level env removes the instance image after its instance and keeps the environment image', async () => {
+    const run = await evaluate(
+      insts.slice(0, 1),
+      new Map([['fx__calc-1', pred('fx__calc-1', goldPatch, 'cache')]]),
+      {
+        runId: 'r4',
+        out,
+        reposDir: mirror,
+        docker,
+        cacheLevel: 'env',
+      },
+    );
+    const images = run.results[0]!.images!;
+    expect(run.results[0]!.outcome).toBe('resolved');
+    await expect(docker.getImage(images.instance).inspect()).rejects.toThrow();
+    await expect(docker.getImage(images.env).inspect()).resolves.toBeTruthy();
+  });
 });
