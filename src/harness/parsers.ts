@@ -37,16 +37,19 @@ function findJson(log: string): unknown {
   } catch {
     // fall through: look for the object on its own lines
   }
+  // The report is usually the whole output, or one block of it: try the spans from a
+  // line opening `{` to the last line closing `}`, a bounded number of them.
   const lines = t.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  let end = lines.length;
+  while (end > 0 && !lines[end - 1]!.trimEnd().endsWith('}')) end--;
+  let tries = 0;
+  for (let i = 0; i < end && tries < 64; i++) {
     if (!lines[i]!.trimStart().startsWith('{')) continue;
-    for (let j = lines.length; j > i; j--) {
-      if (!lines[j - 1]!.trimEnd().endsWith('}')) continue;
-      try {
-        return JSON.parse(lines.slice(i, j).join('\n'));
-      } catch {
-        // try a shorter span
-      }
+    tries++;
+    try {
+      return JSON.parse(lines.slice(i, end).join('\n'));
+    } catch {
+      // a line starting with `{` that is not the report's first
     }
   }
   return null;
