@@ -177,6 +177,7 @@ describe('drydock eval on a fixture repository (Docker)', () => {
       },
     );
     const r = run.results[0]!;
+    if (r.images) builtImages.add(r.images.instance).add(r.images.env);
     expect(r.outcome).toBe('unresolved');
     expect(r.images).toMatchObject({ envBuilt: false, instanceBuilt: false });
     const report = JSON.parse(
@@ -207,6 +208,7 @@ describe('drydock eval on a fixture repository (Docker)', () => {
         runEmpty: true,
       },
     );
+    for (const r of run.results) if (r.images) builtImages.add(r.images.instance).add(r.images.env);
     expect(run.results[0]!.outcome).toBe('unresolved');
     const report = JSON.parse(
       readFileSync(join(out, 'r3', 'empty', 'fx__calc-2', 'report.json'), 'utf8'),
@@ -233,6 +235,7 @@ describe('drydock eval on a fixture repository (Docker)', () => {
         cacheLevel: 'env',
       },
     );
+    for (const r of run.results) if (r.images) builtImages.add(r.images.instance).add(r.images.env);
     const images = run.results[0]!.images!;
     expect(run.results[0]!.outcome).toBe('resolved');
     await expect(docker.getImage(images.instance).inspect()).rejects.toThrow();
