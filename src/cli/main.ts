@@ -11,6 +11,8 @@ import { registerModelCommand } from './commands/model.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerDiagnosticsCommand } from './commands/diagnostics.js';
 import { registerRewardCommand } from './commands/reward.js';
+import { registerEvalCommand, registerRunBatchCommand } from './commands/eval.js';
+import { registerEnvbenchCommand } from './commands/envbench.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -35,6 +37,9 @@ export function buildProgram(): Command {
   registerPolicyCommand(program);
   registerDiagnosticsCommand(program);
   registerRewardCommand(program);
+  registerEvalCommand(program);
+  registerRunBatchCommand(program);
+  registerEnvbenchCommand(program);
   return program;
 }
 

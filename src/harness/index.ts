@@ -1,2 +1,71 @@
-// The harness layer's public surface. Not built yet: see README.md "Not built yet".
-export {};
+// The harness layer's public surface: datasets, images, evaluation, reports (see README.md).
+export {
+  loadDataset,
+  loadTaskDirs,
+  parseDatasetText,
+  normalizeInstance,
+  formatIssue,
+  type Dataset,
+  type DatasetIssue,
+  type EnvImage,
+  type Instance,
+} from './dataset.js';
+export { loadPredictions, parsePredictions, type Prediction } from './predictions.js';
+export { checkoutRepo, repoSource } from './repos.js';
+export {
+  ensureImages,
+  planImages,
+  removeImage,
+  CACHE_LEVELS,
+  ENV_REPO,
+  INSTANCE_REPO,
+  type CacheLevel,
+} from './images.js';
+export {
+  PARSERS,
+  isPythonParser,
+  passing,
+  parsePytest,
+  parseJestJson,
+  parseJestVerbose,
+  parseMochaJson,
+  parseMochaSpec,
+  parseVitest,
+  parseJasmine,
+  parseTap,
+  parseGoTest,
+  parseJunitXml,
+  type LogParser,
+  type StatusMap,
+  type TestStatus,
+} from './parsers.js';
+export { runPythonParser } from './pyparser.js';
+export {
+  gradeTests,
+  summarize,
+  type InstanceReport,
+  type ReportJson,
+  type RunSummary,
+  type Outcome,
+} from './grade.js';
+export {
+  evaluate,
+  evaluateInstance,
+  admittedWorkers,
+  commandScript,
+  diffFiles,
+  modelDirName,
+  type EvalOptions,
+  type EvalRun,
+  type InstanceResult,
+} from './evaluate.js';
+export {
+  baselineScript,
+  detectLanguage,
+  evalEnvScripts,
+  loadScripts,
+  type EnvLanguage,
+  type EnvResult,
+  type EnvScript,
+  type EnvEvalOptions,
+} from './envbench.js';

@@ -1,0 +1,137 @@
+import type { Command } from 'commander';
+import { DrydockError, NotBuiltError, stderrProgress } from '../../core/index.js';
+import {
+  CACHE_LEVELS,
+  evaluate,
+  formatIssue,
+  loadDataset,
+  loadPredictions,
+  type CacheLevel,
+} from '../../harness/index.js';
+import { parseDuration, parseSize } from '../../sandbox/index.js';
+
+interface EvalFlags {
+  dataset: string;
+  repos?: string;
+  predictions: string;
+  runId: string;
+  workers: string;
+  out: string;
+  cacheLevel: string;
+  timeout: string;
+  memory: string;
+  json?: boolean;
+  runEmptyPatches?: boolean;
+}
+
+function int(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new DrydockError(`${name} must be a positive integer, got ${v}`, undefined, 'BAD_FLAG');
+  return n;
+}
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Grade predictions on a SWE-bench / SWE-bench-Live dataset as SWE-bench does: build images ' +
+        '(language, environment, instance), apply each patch, run the tests, parse, and write ' +
+        'report.json per instance and a run summary <model>.<run_id>.json.',
+    )
+    .requiredOption(
+      '--dataset <file>',
+      'JSONL, a JSON list, or a SWE-bench task-repo directory (tasks/<id>/task.yaml)',
+    )
+    .option(
+      '--repos <dir>',
+      'local mirror: DIR/<owner>/<name> is a git repository (bare or not); default: clone from GitHub',
+    )
+    .requiredOption(
+      '--predictions <p>',
+      'predictions file (JSONL, JSON list, or JSON dict by id), or the word gold or empty',
+    )
+    .requiredOption(
+      '--run-id <id>',
+      'name of this run; a run with the same id resumes, skipping finished instances',
+    )
+    .option('--workers <n>', 'instances evaluated at once (fewer if memory does not allow)', '1')
+    .option(
+      '--out <dir>',
+      'where instance logs (<out>/<run_id>/<model>/<id>/) and the summary go',
+      'logs/run_evaluation',
+    )
+    .option('--cache-level <level>', `images kept after the run: ${CACHE_LEVELS.join('|')}`, 'instance')
+    .option('--timeout <duration>', 'wall time for each of rebuild, test and print commands', '30m')
+    .option('--memory <size>', 'memory one instance may use (and its admission cost)', '3g')
+    .option(
+      '--run-empty-patches',
+      'also run empty predictions with only the test patch (SWE-bench skips them)',
+    )
+    .option('--json', 'print the run summary as one JSON object on the last line')
+    .action(async (flags: EvalFlags) => {
+      if (!CACHE_LEVELS.includes(flags.cacheLevel as CacheLevel))
+        throw new DrydockError(
+          `--cache-level must be one of ${CACHE_LEVELS.join(', ')}`,
+          undefined,
+          'BAD_FLAG',
+        );
+      const ds = loadDataset(flags.dataset);
+      for (const issue of ds.issues)
+        process.stderr.write(`drydock: skipping bad row: ${formatIssue(issue)}\n`);
+      if (ds.instances.length === 0)
+        throw new DrydockError(
+          `no usable instance in ${flags.dataset}`,
+          'fix the rows reported above',
+          'EMPTY_DATASET',
+        );
+      const predictions = loadPredictions(flags.predictions, ds.instances);
+      const run = await evaluate(ds.instances, predictions, {
+        runId: flags.runId,
+        out: flags.out,
+        reposDir: flags.repos,
+        workers: int(flags.workers, '--workers'),
+        cacheLevel: flags.cacheLevel as CacheLevel,
+        timeoutMs: parseDuration(flags.timeout),
+        memoryBytes: parseSize(flags.memory),
+        runEmpty: flags.runEmptyPatches === true,
+        progress: stderrProgress,
+      });
+      const s = run.summary;
+      for (const r of run.results)
+        if (r.outcome === 'apply_failed' || r.outcome === 'error')
+          process.stderr.write(`drydock: ${r.instance_id}: ${r.outcome}: ${r.reason ?? ''}\n`);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(s)}\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `Total instances: ${s.total_instances}`,
+          `Instances submitted: ${s.submitted_instances}`,
+          `Instances completed: ${s.completed_instances}`,
+          `Instances incomplete: ${s.incomplete_ids.length}`,
+          `Instances resolved: ${s.resolved_instances}`,
+          `Instances unresolved: ${s.unresolved_instances}`,
+          `Instances with empty patches: ${s.empty_patch_instances}`,
+          `Instances with errors: ${s.error_instances}`,
+          `Report written to ${run.summaryPath}`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
+
+export function registerRunBatchCommand(program: Command): void {
+  program
+    .command('run-batch')
+    .description(
+      'Run `drydock fix` on each instance of a dataset in its instance image and write predictions (needs the agent: not built yet).',
+    )
+    .requiredOption('--dataset <file>', 'JSONL, a JSON list, or a task-repo directory')
+    .option('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository')
+    .requiredOption('--out <file>', 'predictions file to write (JSONL)')
+    .action(() => {
+      throw new NotBuiltError('drydock run-batch (it runs `drydock fix`, the agent)', 'agent');
+    });
+}

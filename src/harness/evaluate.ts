@@ -1,0 +1,382 @@
+import type Docker from 'dockerode';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { join } from 'node:path';
+import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
+import type { Instance } from './dataset.js';
+import {
+  gradeTests,
+  summarize,
+  type InstanceReport,
+  type Outcome,
+  type ReportJson,
+  type RunSummary,
+} from './grade.js';
+import { ensureImages, removeImage, type CacheLevel } from './images.js';
+import { isPythonParser, PARSERS, type StatusMap } from './parsers.js';
+import type { Prediction } from './predictions.js';
+import { runPythonParser } from './pyparser.js';
+
+export interface EvalOptions {
+  runId: string;
+  /** Root folder: `<out>/<run_id>/<model>/<instance_id>/` and `<out>/<model>.<run_id>.json`. */
+  out: string;
+  reposDir?: string;
+  workers?: number;
+  cacheLevel?: CacheLevel;
+  /** Wall time for each of rebuild, test and print commands. */
+  timeoutMs?: number;
+  /** Memory each instance's test run may use (its admission cost). */
+  memoryBytes?: number;
+  /** Memory all running instances may use together; default 80% of what is free now. */
+  memoryBudgetBytes?: number;
+  /**
+   * Also run empty predictions, with only the test patch applied (a check of the
+   * dataset: FAIL_TO_PASS tests should fail). SWE-bench does not run them; by
+   * default neither does drydock, and they count as empty_patch.
+   */
+  runEmpty?: boolean;
+  progress?: Progress;
+  docker?: Docker;
+}
+
+/** drydock's own per-instance record (result.json), used to resume and to summarize. */
+export interface InstanceResult {
+  instance_id: string;
+  outcome: Outcome;
+  /** Why, when the outcome is apply_failed or error. */
+  reason?: string;
+  applied_with?: string;
+  images: { env: string; instance: string; envBuilt: boolean; instanceBuilt: boolean } | null;
+  /**
+   * Wall times: image build/check, container open, patch, tests (rebuild+test+print as the
+   * harness saw them), total; cmdsMs is the commands' own wall time inside the container.
+   */
+  timings: {
+    imagesMs: number;
+    openMs: number;
+    applyMs: number;
+    testMs: number;
+    totalMs: number;
+    cmdsMs: number;
+  };
+  test_exit_code?: number;
+  killed_by?: string | null;
+}
+
+export interface EvalRun {
+  summary: RunSummary;
+  summaryPath: string;
+  results: InstanceResult[];
+  skipped: string[];
+}
+
+export const modelDirName = (model: string) => model.replace(/\//g, '__');
+
+const GIT_APPLY_CMDS = [
+  'git apply --verbose',
+  'git apply --verbose --reject',
+  'patch --batch --fuzz=5 -p1 -i',
+];
+
+/** Files a unified diff touches (the `b/` side, and `a/` for deletions). */
+export function diffFiles(patch: string): string[] {
+  const files = new Set<string>();
+  for (const m of patch.matchAll(/^diff --git a\/(.+?) b\/(.+?)\r?$/gm)) {
+    files.add(m[1]!);
+    files.add(m[2]!);
+  }
+  return [...files];
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The shell source of a command list: run in /testbed, every command even if one fails, stderr merged. */
+export const commandScript = (cmds: string[]) => `cd /testbed\n{\n${cmds.join('\n')}\n} 2>&1`;
+
+interface Timer {
+  ms(): number;
+}
+const timer = (): Timer => {
+  const t0 = performance.now();
+  return { ms: () => Math.round(performance.now() - t0) };
+};
+
+async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
+  if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
+  const p = PARSERS[inst.log_parser];
+  if (!p)
+    throw new DrydockError(
+      `unknown log_parser ${JSON.stringify(inst.log_parser)}`,
+      `use one of ${Object.keys(PARSERS).join(', ')}, or Python source defining parser(log)`,
+      'UNKNOWN_PARSER',
+    );
+  return p(log);
+}
+
+function instanceDir(opts: EvalOptions, model: string, id: string): string {
+  return join(opts.out, opts.runId, modelDirName(model), id);
+}
+
+/** Evaluates one prediction; writes the instance's directory; never throws for the instance's own failures. */
+export async function evaluateInstance(
+  inst: Instance,
+  pred: Prediction,
+  opts: EvalOptions,
+): Promise<InstanceResult> {
+  const docker = opts.docker ?? dockerClient();
+  const dir = instanceDir(opts, pred.model_name_or_path, inst.instance_id);
+  mkdirSync(dir, { recursive: true });
+  const total = timer();
+  const timings = { imagesMs: 0, openMs: 0, applyMs: 0, testMs: 0, totalMs: 0, cmdsMs: 0 };
+  const log: string[] = [];
+  const note = (s: string) => log.push(`[${new Date().toISOString()}] ${s}`);
+  const finish = (
+    r: Omit<InstanceResult, 'instance_id' | 'timings'>,
+    report?: InstanceReport,
+  ): InstanceResult => {
+    timings.totalMs = total.ms();
+    const result: InstanceResult = { instance_id: inst.instance_id, timings, ...r };
+    if (report)
+      writeFileSync(
+        join(dir, 'report.json'),
+        JSON.stringify({ [inst.instance_id]: report } satisfies ReportJson, null, 4),
+      );
+    note(`outcome: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
+    writeFileSync(join(dir, 'run_instance.log'), log.join('\n') + '\n');
+    writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
+    return result;
+  };
+  const patch = pred.model_patch;
+  const isEmpty = patch === null || patch === '';
+  if (isEmpty && !opts.runEmpty) {
+    // As SWE-bench: an empty prediction is not run; the summary lists it under empty_patch_ids.
+    return finish({ outcome: 'empty_patch', images: null });
+  }
+  writeFileSync(join(dir, 'patch.diff'), Buffer.from(patch ?? '', 'utf8'));
+  const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
+  let images: InstanceResult['images'] = null;
+  let sb: Sandbox | undefined;
+  try {
+    const t = timer();
+    const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress: opts.progress });
+    images = {
+      env: im.envRef,
+      instance: im.instanceRef,
+      envBuilt: im.envBuilt,
+      instanceBuilt: im.instanceBuilt,
+    };
+    timings.imagesMs = t.ms();
+    note(
+      `images: ${im.envRef} (${im.envBuilt ? 'built' : 'reused'}), ${im.instanceRef} (${im.instanceBuilt ? 'built' : 'reused'})`,
+    );
+    const to = timer();
+    sb = await openSandbox({
+      image: im.instanceRef,
+      network: 'none',
+      limits: {
+        memoryBytes: opts.memoryBytes ?? 3 * 1024 ** 3,
+        cpus: 2,
+        pids: 2048,
+        timeoutMs,
+        maxOutputBytes: 32 * 1024 * 1024,
+      },
+      runId: opts.runId,
+    });
+    timings.openMs = to.ms();
+
+    // 1. the prediction: git apply, then git apply --reject, then patch --fuzz (SWE-bench's order)
+    const ta = timer();
+    await sb.exec('mkdir -p /tmp/drydock');
+    await sb.writeFile('/tmp/drydock/model.patch', Buffer.from(patch ?? '', 'utf8'));
+    let appliedWith: string | undefined = isEmpty ? '(empty patch: nothing to apply)' : undefined;
+    const applyOut: string[] = [];
+    for (const cmd of isEmpty ? [] : GIT_APPLY_CMDS) {
+      const r = await sb.exec(`cd /testbed && ${cmd} /tmp/drydock/model.patch 2>&1`, { timeoutMs: 120_000 });
+      applyOut.push(`$ ${cmd} /tmp/drydock/model.patch\n${r.stdout}`);
+      if (r.exitCode === 0) {
+        appliedWith = cmd;
+        break;
+      }
+    }
+    writeFileSync(join(dir, 'apply_output.txt'), applyOut.join('\n'));
+    if (!appliedWith) {
+      timings.applyMs = ta.ms();
+      const last = applyOut.at(-1)!.trim().split('\n').slice(-2).join(' ');
+      return finish({ outcome: 'apply_failed', reason: `patch did not apply: ${last}`, images });
+    }
+    note(`patch applied with: ${appliedWith}`);
+
+    // 2. the test patch, on test files reset to base_commit (as SWE-bench's eval script does)
+    const testFiles = diffFiles(inst.test_patch);
+    const evalScript: string[] = ['#!/bin/bash', 'cd /testbed'];
+    if (inst.test_patch) {
+      await sb.writeFile('/tmp/drydock/test.patch', Buffer.from(inst.test_patch, 'utf8'));
+      const reset = testFiles.length
+        ? `for f in ${testFiles.map(q).join(' ')}; do if git cat-file -e ${inst.base_commit}:"$f" 2>/dev/null; then git checkout -q ${inst.base_commit} -- "$f"; fi; done; `
+        : '';
+      const cmd = `cd /testbed && ${reset}git apply --verbose /tmp/drydock/test.patch 2>&1`;
+      evalScript.push(cmd);
+      const r = await sb.exec(cmd, { timeoutMs: 120_000 });
+      if (r.exitCode !== 0) {
+        timings.applyMs = ta.ms();
+        return finish({
+          outcome: 'error',
+          reason: `test_patch did not apply: ${r.stdout.trim().split('\n').slice(-2).join(' ')}`,
+          images,
+          applied_with: appliedWith,
+        });
+      }
+    }
+    timings.applyMs = ta.ms();
+
+    // 3. rebuild, tests, print; each with the timeout, stdout and stderr merged
+    const tt = timer();
+    let testOutput = '';
+    let testRes: ExecResult | undefined;
+    const sections: [string, string[]][] = [
+      ['rebuild_cmds', inst.rebuild_cmds],
+      ['test_cmds', inst.test_cmds],
+      ['print_cmds', inst.print_cmds],
+    ];
+    let printOutput = '';
+    for (const [name, cmds] of sections) {
+      if (cmds.length === 0) continue;
+      const script = commandScript(cmds);
+      evalScript.push(`# ${name}`, script);
+      const r = await sb.exec(script, { timeoutMs });
+      timings.cmdsMs += r.wallMs;
+      const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
+      if (name === 'test_cmds') {
+        testOutput = text;
+        testRes = r;
+      } else if (name === 'print_cmds') printOutput = text;
+      else testOutput += text;
+      note(`${name}: exit ${r.exitCode}, ${r.wallMs} ms${r.killedBy ? `, killed: ${r.killedBy}` : ''}`);
+    }
+    timings.testMs = tt.ms();
+    writeFileSync(join(dir, 'eval.sh'), evalScript.join('\n') + '\n');
+    writeFileSync(join(dir, 'test_output.txt'), testOutput);
+    if (inst.print_cmds.length) writeFileSync(join(dir, 'print_output.txt'), printOutput);
+
+    // 4. parse and grade
+    const map = await parseLog(inst, inst.print_cmds.length ? printOutput : testOutput);
+    writeFileSync(join(dir, 'test_status.json'), JSON.stringify(map, null, 2));
+    const g = gradeTests(inst, map);
+    const report: InstanceReport = {
+      patch_is_None: patch === null,
+      patch_exists: !isEmpty,
+      patch_successfully_applied: true,
+      resolved: g.resolved,
+      tests_status: g.tests_status,
+    };
+    return finish(
+      {
+        outcome: g.resolved ? 'resolved' : 'unresolved',
+        images,
+        applied_with: appliedWith,
+        test_exit_code: testRes?.exitCode,
+        killed_by: testRes?.killedBy ?? null,
+      },
+      report,
+    );
+  } catch (err) {
+    return finish({ outcome: 'error', reason: err instanceof Error ? err.message : String(err), images });
+  } finally {
+    if (sb) await sb.close().catch(() => {});
+    if (images && (opts.cacheLevel ?? 'instance') !== 'instance') await removeImage(docker, images.instance);
+  }
+}
+
+/** A previous run's result for this instance, if it finished (harness errors are retried). */
+function finished(opts: EvalOptions, model: string, id: string): InstanceResult | null {
+  const p = join(instanceDir(opts, model, id), 'result.json');
+  if (!existsSync(p)) return null;
+  try {
+    const r = JSON.parse(readFileSync(p, 'utf8')) as InstanceResult;
+    return r.outcome === 'error' ? null : r;
+  } catch {
+    return null;
+  }
+}
+
+/** How many instances may run at once: the asked workers, fewer if memory does not allow. */
+export function admittedWorkers(workers: number, needBytes: number, budgetBytes: number): number {
+  return Math.max(1, Math.min(workers, Math.floor(budgetBytes / needBytes)));
+}
+
+const fmtDuration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** Evaluates predictions for a dataset: parallel, resumable, with progress; writes the run summary. */
+export async function evaluate(
+  instances: Instance[],
+  predictions: Map<string, Prediction>,
+  opts: EvalOptions,
+): Promise<EvalRun> {
+  const progress = opts.progress ?? silentProgress;
+  const docker = opts.docker ?? dockerClient();
+  const model = predictions.values().next().value?.model_name_or_path ?? 'unknown';
+  const todo = instances.filter((i) => predictions.has(i.instance_id));
+  const results: InstanceResult[] = [];
+  const skipped: string[] = [];
+  const pending: Instance[] = [];
+  for (const inst of todo) {
+    const prev = finished(opts, predictions.get(inst.instance_id)!.model_name_or_path, inst.instance_id);
+    if (prev) {
+      results.push(prev);
+      skipped.push(inst.instance_id);
+    } else pending.push(inst);
+  }
+  const need = opts.memoryBytes ?? 3 * 1024 ** 3;
+  const budget = opts.memoryBudgetBytes ?? Math.floor(freemem() * 0.8);
+  const workers = admittedWorkers(opts.workers ?? 1, need, budget);
+  if (workers < (opts.workers ?? 1))
+    progress.detail(
+      `running ${workers} at a time, not ${opts.workers}: each needs ${Math.round(need / 2 ** 20)} MiB and ${Math.round(budget / 2 ** 20)} MiB is available`,
+    );
+  if (skipped.length)
+    progress.detail(`resuming: ${skipped.length} instance(s) already finished in run ${opts.runId}`);
+  const t0 = performance.now();
+  let done = 0;
+  const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+  const queue = [...pending];
+  const worker = async () => {
+    for (let inst = queue.shift(); inst; inst = queue.shift()) {
+      const r = await evaluateInstance(inst, predictions.get(inst.instance_id)!, {
+        ...opts,
+        docker,
+        progress,
+      });
+      results.push(r);
+      done++;
+      const elapsed = performance.now() - t0;
+      const left = ((pending.length - done) * elapsed) / done; // elapsed already reflects the parallelism
+      progress.step(
+        `${done + skipped.length}/${todo.length} done, ${count('resolved')} resolved, ${count('error') + count('apply_failed')} errors` +
+          ` — ${inst.instance_id}: ${r.outcome}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''}` +
+          (pending.length > done ? `, ~${fmtDuration(left)} left` : ''),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  if ((opts.cacheLevel ?? 'instance') === 'none') {
+    for (const env of new Set(results.map((r) => r.images?.env).filter((e): e is string => !!e)))
+      await removeImage(docker, env);
+  }
+  const outcomes = new Map(results.map((r) => [r.instance_id, r.outcome]));
+  const summary = summarize(
+    instances.map((i) => i.instance_id),
+    [...predictions.keys()],
+    outcomes,
+  );
+  mkdirSync(opts.out, { recursive: true });
+  const summaryPath = join(opts.out, `${modelDirName(model)}.${opts.runId}.json`);
+  writeFileSync(summaryPath, JSON.stringify(summary, null, 4));
+  const order = new Map(instances.map((i, n) => [i.instance_id, n]));
+  results.sort((a, b) => order.get(a.instance_id)! - order.get(b.instance_id)!);
+  return { summary, summaryPath, results, skipped };
+}

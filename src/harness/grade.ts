@@ -1,0 +1,117 @@
+import type { Instance } from './dataset.js';
+import { passing, type StatusMap } from './parsers.js';
+
+export interface TestBucket {
+  success: string[];
+  failure: string[];
+}
+
+export interface TestsStatus {
+  FAIL_TO_PASS: TestBucket;
+  PASS_TO_PASS: TestBucket;
+  FAIL_TO_FAIL: TestBucket;
+  PASS_TO_FAIL: TestBucket;
+}
+
+/** One instance's entry of report.json, in SWE-bench's shape (grading.get_eval_report). */
+export interface InstanceReport {
+  patch_is_None: boolean;
+  patch_exists: boolean;
+  patch_successfully_applied: boolean;
+  resolved: boolean;
+  tests_status?: TestsStatus;
+}
+
+/** report.json: `{ "<instance_id>": InstanceReport }`. */
+export type ReportJson = Record<string, InstanceReport>;
+
+function bucket(ids: string[], map: StatusMap): TestBucket {
+  const b: TestBucket = { success: [], failure: [] };
+  // A test missing from the output, skipped, failed or errored is not a pass.
+  for (const id of ids) (passing(map[id]) ? b.success : b.failure).push(id);
+  return b;
+}
+
+/** Grades parsed test statuses against the instance's lists. */
+export function gradeTests(inst: Instance, map: StatusMap): { tests_status: TestsStatus; resolved: boolean } {
+  const tests_status: TestsStatus = {
+    FAIL_TO_PASS: bucket(inst.FAIL_TO_PASS, map),
+    PASS_TO_PASS: bucket(inst.PASS_TO_PASS, map),
+    FAIL_TO_FAIL: bucket(inst.FAIL_TO_FAIL, map),
+    PASS_TO_FAIL: bucket(inst.PASS_TO_FAIL, map),
+  };
+  // SWE-bench's ResolvedStatus.FULL: every FAIL_TO_PASS and every PASS_TO_PASS test passes.
+  const resolved =
+    tests_status.FAIL_TO_PASS.failure.length === 0 && tests_status.PASS_TO_PASS.failure.length === 0;
+  return { tests_status, resolved };
+}
+
+/** What became of one instance in a run (drydock's own record, result.json). */
+export type Outcome = 'resolved' | 'unresolved' | 'empty_patch' | 'apply_failed' | 'error';
+
+export interface RunSummary {
+  total_instances: number;
+  submitted_instances: number;
+  completed_instances: number;
+  resolved_instances: number;
+  unresolved_instances: number;
+  empty_patch_instances: number;
+  error_instances: number;
+  completed_ids: string[];
+  incomplete_ids: string[];
+  empty_patch_ids: string[];
+  submitted_ids: string[];
+  resolved_ids: string[];
+  unresolved_ids: string[];
+  error_ids: string[];
+  schema_version: 2;
+}
+
+/**
+ * The run summary, bucketed as SWE-bench's reporting.make_run_report does:
+ * no prediction → incomplete; empty patch → empty_patch; graded → completed and
+ * resolved or unresolved; anything else (patch did not apply, harness error) → error.
+ */
+export function summarize(
+  datasetIds: string[],
+  submittedIds: string[],
+  outcomes: Map<string, Outcome>,
+): RunSummary {
+  const submitted = new Set(submittedIds);
+  const completed: string[] = [];
+  const incomplete: string[] = [];
+  const empty: string[] = [];
+  const resolved: string[] = [];
+  const unresolved: string[] = [];
+  const errors: string[] = [];
+  for (const id of datasetIds) {
+    if (!submitted.has(id)) {
+      incomplete.push(id);
+      continue;
+    }
+    const o = outcomes.get(id);
+    if (o === 'empty_patch') empty.push(id);
+    else if (o === 'resolved' || o === 'unresolved') {
+      completed.push(id);
+      (o === 'resolved' ? resolved : unresolved).push(id);
+    } else errors.push(id);
+  }
+  const s = (a: string[]) => [...a].sort();
+  return {
+    total_instances: datasetIds.length,
+    submitted_instances: submitted.size,
+    completed_instances: completed.length,
+    resolved_instances: resolved.length,
+    unresolved_instances: unresolved.length,
+    empty_patch_instances: empty.length,
+    error_instances: errors.length,
+    completed_ids: s(completed),
+    incomplete_ids: s(incomplete),
+    empty_patch_ids: s(empty),
+    submitted_ids: s([...submitted]),
+    resolved_ids: s(resolved),
+    unresolved_ids: s(unresolved),
+    error_ids: s(errors),
+    schema_version: 2,
+  };
+}

@@ -1,0 +1,58 @@
+import { DrydockError } from '../core/index.js';
+import { imageRef, openSandbox } from '../sandbox/index.js';
+import type { StatusMap, TestStatus } from './parsers.js';
+
+const DRIVER = `
+import json, sys
+ns = {"__name__": "drydock_log_parser"}
+exec(compile(open("/tmp/drydock/parser.py").read(), "log_parser", "exec"), ns)
+result = ns["parser"](open("/tmp/drydock/log.txt", encoding="utf-8", errors="replace").read())
+out = {}
+for k, v in dict(result).items():
+    v = getattr(v, "value", v)
+    out[str(k)] = str(v).upper()
+sys.stdout.write("DRYDOCK_PARSER_RESULT " + json.dumps(out) + "\\n")
+`;
+
+const VALID = new Set(['PASSED', 'FAILED', 'SKIPPED', 'ERROR', 'XFAIL']);
+
+/**
+ * Runs a `log_parser` given as Python source (untrusted) inside a throwaway
+ * sandbox: no network, no host mounts, its own memory, pids and time limits.
+ */
+export async function runPythonParser(
+  source: string,
+  log: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<StatusMap> {
+  const sb = await openSandbox({
+    image: imageRef('python'),
+    network: 'none',
+    limits: {
+      memoryBytes: 512 * 1024 * 1024,
+      pids: 64,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+      maxOutputBytes: 64 * 1024 * 1024,
+    },
+  });
+  try {
+    await sb.exec('mkdir -p /tmp/drydock');
+    await sb.writeFile('/tmp/drydock/parser.py', source);
+    await sb.writeFile('/tmp/drydock/log.txt', log);
+    await sb.writeFile('/tmp/drydock/driver.py', DRIVER);
+    const r = await sb.exec('python3 /tmp/drydock/driver.py', { cwd: '/tmp' });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('DRYDOCK_PARSER_RESULT '));
+    if (r.exitCode !== 0 || !line)
+      throw new DrydockError(
+        `the Python log_parser failed (exit ${r.exitCode}${r.killedBy ? `, killed: ${r.killedBy}` : ''}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+        'fix the log_parser source: it must define parser(log) returning a dict of test id to status',
+        'LOG_PARSER_FAILED',
+      );
+    const raw = JSON.parse(line.slice('DRYDOCK_PARSER_RESULT '.length)) as Record<string, string>;
+    const map: StatusMap = {};
+    for (const [k, v] of Object.entries(raw)) map[k] = (VALID.has(v) ? v : 'FAILED') as TestStatus;
+    return map;
+  } finally {
+    await sb.close();
+  }
+}

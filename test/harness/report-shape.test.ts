@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { gradeTests, normalizeInstance, summarize } from '../../src/harness/index.js';
+
+// The shapes SWE-bench documents: swebench/harness/grading.py get_eval_report (per
+// instance) and swebench/harness/reporting.py make_run_report (run summary, schema 2).
+const SWE_BENCH_REPORT_KEYS = [
+  'patch_is_None',
+  'patch_exists',
+  'patch_successfully_applied',
+  'resolved',
+  'tests_status',
+];
+const SWE_BENCH_BUCKETS = ['FAIL_TO_PASS', 'PASS_TO_PASS', 'FAIL_TO_FAIL', 'PASS_TO_FAIL'];
+const SWE_BENCH_SUMMARY_KEYS = [
+  'total_instances',
+  'submitted_instances',
+  'completed_instances',
+  'resolved_instances',
+  'unresolved_instances',
+  'empty_patch_instances',
+  'error_instances',
+  'completed_ids',
+  'incomplete_ids',
+  'empty_patch_ids',
+  'submitted_ids',
+  'resolved_ids',
+  'unresolved_ids',
+  'error_ids',
+  'schema_version',
+];
+
+const inst = normalizeInstance({
+  instance_id: 'o__r-1',
+  repo: 'o/r',
+  base_commit: 'abcdef1',
+  FAIL_TO_PASS: ['f1', 'f2'],
+  PASS_TO_PASS: ['p1'],
+  test_cmds: ['true'],
+});
+
+describe('grading', () => {
+  it('resolves only when every FAIL_TO_PASS and PASS_TO_PASS test passes; missing counts as failed', () => {
+    expect(gradeTests(inst, { f1: 'PASSED', f2: 'XFAIL', p1: 'PASSED' }).resolved).toBe(true);
+    const g = gradeTests(inst, { f1: 'PASSED', p1: 'PASSED' });
+    expect(g.resolved).toBe(false);
+    expect(g.tests_status.FAIL_TO_PASS).toEqual({ success: ['f1'], failure: ['f2'] });
+    expect(gradeTests(inst, { f1: 'PASSED', f2: 'PASSED', p1: 'SKIPPED' }).resolved).toBe(false);
+  });
+
+  it("report.json entries have SWE-bench's keys and buckets", () => {
+    const g = gradeTests(inst, {});
+    const entry = { patch_is_None: false, patch_exists: true, patch_successfully_applied: true, ...g };
+    expect(Object.keys(entry).sort()).toEqual([...SWE_BENCH_REPORT_KEYS].sort());
+    expect(Object.keys(g.tests_status)).toEqual(SWE_BENCH_BUCKETS);
+    for (const b of SWE_BENCH_BUCKETS)
+      expect(Object.keys(g.tests_status[b as 'FAIL_TO_PASS'])).toEqual(['success', 'failure']);
+  });
+
+  it("the summary has SWE-bench's keys and buckets instances as make_run_report does", () => {
+    const s = summarize(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      ['a', 'b', 'c', 'd', 'e', 'x'],
+      new Map([
+        ['a', 'resolved'],
+        ['b', 'unresolved'],
+        ['c', 'empty_patch'],
+        ['d', 'apply_failed'],
+        ['e', 'error'],
+      ] as const),
+    );
+    expect(Object.keys(s)).toEqual(SWE_BENCH_SUMMARY_KEYS);
+    expect(s).toMatchObject({
+      total_instances: 6,
+      submitted_instances: 6,
+      completed_ids: ['a', 'b'],
+      resolved_ids: ['a'],
+      unresolved_ids: ['b'],
+      empty_patch_ids: ['c'],
+      error_ids: ['d', 'e'],
+      incomplete_ids: ['f'],
+      schema_version: 2,
+    });
+  });
+});
