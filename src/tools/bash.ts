@@ -21,7 +21,7 @@ export const bashTool = defineTool({
   actions: (a) => [{ kind: 'shell', command: a.command }],
   describe: (a) => `\`${a.command}\``,
   async execute(a, ctx) {
-    const r = await ctx.sandbox.exec(a.command, { ...ctx.limits, cwd: WORKSPACE });
+    const r = await ctx.sandbox.exec(a.command, { ...ctx.limits, cwd: WORKSPACE, env: ctx.env });
     return { text: execText(r, ctx.limits.timeoutMs), isError: r.exitCode !== 0, exec: r };
   },
 });

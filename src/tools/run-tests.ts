@@ -22,7 +22,12 @@ export function runTestsTool(test: TestCommand): Tool {
     async execute(_a, ctx) {
       const t = test;
       const timeoutMs = t.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-      const r = await ctx.sandbox.exec(t.command, { ...t.limits, timeoutMs, cwd: t.cwd ?? WORKSPACE });
+      const r = await ctx.sandbox.exec(t.command, {
+        ...t.limits,
+        timeoutMs,
+        cwd: t.cwd ?? WORKSPACE,
+        env: ctx.env,
+      });
       const output = [r.stdout, r.stderr]
         .filter((s) => s.length > 0)
         .join('\n')

@@ -54,7 +54,7 @@ export const searchTool = defineTool({
 });
 
 async function textSearch(a: SearchArgs, ctx: ToolContext): Promise<ToolOutcome> {
-  const r = await ctx.sandbox.exec(rgCommand(a), { ...ctx.limits, cwd: WORKSPACE });
+  const r = await ctx.sandbox.exec(rgCommand(a), { ...ctx.limits, cwd: WORKSPACE, env: ctx.env });
   if (r.exitCode === 1 && r.stderr.trim() === '')
     return {
       text: `No matches for ${JSON.stringify(a.query)}${a.path ? ` in ${a.path}` : ''}.`,

@@ -24,6 +24,8 @@ export interface ToolContext {
   sandbox: Sandbox;
   /** Per-call limits for commands the model writes (`bash`, `search`). */
   limits: ExecLimits;
+  /** Environment for every command a tool runs (bash, search, run_tests). */
+  env: Record<string, string>;
   diagnostics: DiagnosticsSession | null;
   symbols: SandboxSymbols;
   /** Refuse edits that add syntax errors (default true). */

@@ -27,6 +27,13 @@ import { viewTool } from './view.js';
 /** Limits for the model's own commands unless the caller gives others. */
 export const DEFAULT_TOOL_LIMITS: ExecLimits = { timeoutMs: 120_000, maxOutputBytes: 256 * 1024 };
 
+/**
+ * Environment of the commands tools run. Python's bytecode caches would otherwise land in
+ * the final patch of a repository whose .gitignore does not list them (the diff includes
+ * untracked files).
+ */
+export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+
 export interface ToolboxOptions {
   sandbox: Sandbox;
   /** Decides every shell command, edit and read before it runs. */
@@ -99,6 +106,7 @@ export class Toolbox {
     this.context = {
       sandbox: opts.sandbox,
       limits: opts.limits ?? DEFAULT_TOOL_LIMITS,
+      env: TOOL_ENV,
       diagnostics: opts.diagnostics ?? null,
       symbols: new SandboxSymbols(opts.sandbox),
       rejectSyntaxErrors: opts.rejectSyntaxErrors ?? true,
