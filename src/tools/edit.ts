@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { applySearchReplace, checkEditSyntax } from '../code/index.js';
 import { serverForFile, type ProcessReward } from '../lsp/index.js';
 import { renderPrompt } from '../model/index.js';
-import { shellQuote, type Sandbox } from '../sandbox/index.js';
+import { SandboxClosedError, SandboxGoneError, shellQuote, type Sandbox } from '../sandbox/index.js';
+import { DrydockError } from '../core/index.js';
 import { readForModel } from './files.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';
 
@@ -93,12 +94,25 @@ export const editTool = defineTool({
 
     const parses = syntax.ok !== false;
     let reward: ProcessReward | undefined;
+    let noReward: string | undefined;
     if (ctx.diagnostics && serverForFile(path)) {
-      const r = await ctx.diagnostics.reward(
-        { files: [{ path: abs, content: outcome.newSource }] },
-        { appliedExactly: outcome.exact, parses, confidence: outcome.confidence },
-      );
-      reward = r.reward;
+      try {
+        const r = await ctx.diagnostics.reward(
+          { files: [{ path: abs, content: outcome.newSource }] },
+          { appliedExactly: outcome.exact, parses, confidence: outcome.confidence },
+        );
+        reward = r.reward;
+      } catch (err) {
+        // A language server that crashed or timed out costs the reward, not the edit.
+        if (
+          err instanceof SandboxGoneError ||
+          err instanceof SandboxClosedError ||
+          !(err instanceof DrydockError)
+        )
+          throw err;
+        noReward = err.message;
+        await ctx.sandbox.writeFile(abs, outcome.newSource);
+      }
     } else {
       await ctx.sandbox.writeFile(abs, outcome.newSource);
     }
@@ -110,6 +124,7 @@ export const editTool = defineTool({
     if (syntax.ok === false)
       lines.push(`Warning: the file now has ${syntax.after} syntax errors (${syntax.before} before).`);
     if (reward) lines.push(rewardText(reward));
+    if (noReward) lines.push(`(No process reward for this edit: ${noReward})`);
     return { text: lines.join('\n'), isError: false, ...(reward ? { reward } : {}) };
   },
 });

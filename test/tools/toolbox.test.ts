@@ -246,7 +246,8 @@ describe.runIf(present)('tools against a real sandbox', () => {
       replace: 'self.total = 1',
     });
     expect(ambiguous.observation.isError).toBe(true);
-    expect(ambiguous.observation.content).toMatch(/17.*23|lines? 17/);
+    expect(ambiguous.observation.content).toMatch(/matches 2 places \(lines 17, 23\)/);
+    expect(ambiguous.observation.content).toMatch(/Add surrounding lines to SEARCH/);
     const noFile = await call('edit', { path: 'calc/gone.py', search: 'x', replace: 'y' });
     expect(noFile.observation.content).toMatch(/No such file/);
     expect(await sb.readFile('/testbed/calc/ops.py')).toBe(before);
