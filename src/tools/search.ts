@@ -36,7 +36,17 @@ type SearchArgs = z.infer<typeof schema>;
 
 /** The ripgrep command a text search runs; the policy checks this text like any bash command. */
 export function rgCommand(a: SearchArgs): string {
-  const flags = ['-n', '--no-heading', '--color', 'never', '-m', String(SEARCH_MAX_PER_FILE)];
+  const flags = [
+    '-n',
+    '--no-heading',
+    '--color',
+    'never',
+    '-m',
+    String(SEARCH_MAX_PER_FILE),
+    '-M',
+    '300',
+    '--max-columns-preview',
+  ];
   if (!a.regex) flags.push('-F');
   return `rg ${flags.join(' ')} -e ${shellQuote(a.query)} -- ${shellQuote(a.path ?? '.')}`;
 }
