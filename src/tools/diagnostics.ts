@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { serverForFile, type LspDiagnostic } from '../lsp/index.js';
 import { renderPrompt } from '../model/index.js';
+import { readForModel } from './files.js';
+import { syncOpenDocument } from './lsp-sync.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';
 
 const SEVERITY = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' } as const;
@@ -36,6 +38,11 @@ export const diagnosticsTool = defineTool({
     const lines: string[] = [];
     if (unserved.length > 0) lines.push(renderPrompt('tools/no-diagnostics', { paths: unserved.join(', ') }));
     if (served.length > 0) {
+      for (const p of served) {
+        if (!session.clientFor(p)?.isOpen(p)) continue;
+        const read = await readForModel(ctx.sandbox, sandboxPath(p), 'diagnostics');
+        if (read.ok) await syncOpenDocument(session, p, read.text);
+      }
       const r = await session.diagnostics(served);
       for (const p of served) {
         const ds = (r.diagnostics[p] ?? []).filter((d) => d.severity <= 2);

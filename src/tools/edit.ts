@@ -5,6 +5,7 @@ import { renderPrompt } from '../model/index.js';
 import { SandboxClosedError, SandboxGoneError, shellQuote, type Sandbox } from '../sandbox/index.js';
 import { DrydockError } from '../core/index.js';
 import { readForModel } from './files.js';
+import { syncOpenDocument } from './lsp-sync.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';
 
 /** Diff lines shown in the observation; the full diff is in the sandbox (`git diff`). */
@@ -97,6 +98,7 @@ export const editTool = defineTool({
     let noReward: string | undefined;
     if (ctx.diagnostics && serverForFile(path)) {
       try {
+        await syncOpenDocument(ctx.diagnostics, path, before);
         const r = await ctx.diagnostics.reward(
           { files: [{ path: abs, content: outcome.newSource }] },
           { appliedExactly: outcome.exact, parses, confidence: outcome.confidence },

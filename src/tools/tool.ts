@@ -69,9 +69,28 @@ export interface Tool {
 /** The JSON schema the model sees: an OpenAI-compatible object schema (no `$schema`, no extra keys). */
 export function jsonSchemaOf(schema: z.ZodObject): JsonSchemaObject {
   // `input`: fields with a default are optional to the caller, not required.
-  const js = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const js = withoutSafeIntegerBounds(z.toJSONSchema(schema, { io: 'input', target: 'draft-7' })) as Record<
+    string,
+    unknown
+  >;
   delete js.$schema;
   return { ...js, type: 'object', properties: (js.properties ?? {}) as JsonSchemaObject['properties'] };
+}
+
+/**
+ * zod writes `.int()` as bounded by ±(2^53 − 1); the bounds say nothing to a model and make
+ * grammar-constrained local servers (llama.cpp) build digit grammars for them.
+ */
+function withoutSafeIntegerBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSafeIntegerBounds);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'maximum' && v === Number.MAX_SAFE_INTEGER) continue;
+    if (k === 'minimum' && v === Number.MIN_SAFE_INTEGER) continue;
+    out[k] = withoutSafeIntegerBounds(v);
+  }
+  return out;
 }
 
 /** One tool: a zod schema, the policy actions its arguments imply, and what it does. */

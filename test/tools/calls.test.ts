@@ -50,6 +50,13 @@ describe('tool specs the model sees', () => {
       expect(typeof spec.parameters.properties).toBe('object');
       expect(spec.description.length).toBeGreaterThan(20);
     }
+    // No artificial integer bounds (zod's ±2^53 for .int()); real ones stay.
+    const view = tb.specs.find((s) => s.name === 'view')!;
+    expect(view.parameters.properties!.start_line).toEqual({
+      type: 'integer',
+      minimum: 1,
+      description: 'First line to show (1-based, default 1).',
+    });
     const search = tb.specs.find((s) => s.name === 'search')!;
     // Fields with defaults are optional to the caller.
     expect(search.parameters.required).toEqual(['query']);
@@ -210,6 +217,7 @@ describe('edit with a language server that fails', () => {
       writeFile: async (p, c) => void files.set(p, String(c)),
     };
     const session = {
+      clientFor: () => null,
       reward: () =>
         Promise.reject(new DrydockError('pyright did not answer in 60000 ms', undefined, 'LSP_TIMEOUT')),
     } as unknown as DiagnosticsSession;

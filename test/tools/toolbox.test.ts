@@ -344,6 +344,14 @@ describe.runIf(present)('tools against a real sandbox', () => {
     const d = await call('diagnostics', { paths: ['calc/report.py', 'README.md'] });
     expect(d.observation.content).toMatch(/calc\/report\.py:5:12: error \[reportReturnType\] .*"int".*"str"/);
     expect(d.observation.content).toMatch(/No language server covers README\.md/);
+
+    // A fix made behind the session's back (bash) is what diagnostics see next.
+    const sed = await call('bash', {
+      command: "sed -i 's/return meter.total/return str(meter.total)/' calc/report.py",
+    });
+    expect(sed.observation.content).toMatch(/^exit code: 0/);
+    const again = await call('diagnostics', { paths: ['calc/report.py'] });
+    expect(again.observation.content).toBe('calc/report.py: no errors or warnings');
   });
 
   it('submit returns the sandbox diff as the final patch and records it', async () => {
