@@ -47,6 +47,8 @@ export interface ResourceUsageRecord {
   cpuMs?: number;
   peakMemoryBytes?: number;
   killedBy?: 'oom' | 'timeout' | 'pids' | null;
+  /** How the sandbox enforced the call's limits (`per-call-cgroup` or `container-update`). */
+  mode?: string;
 }
 
 export interface ToolCallEvent {

@@ -1,0 +1,224 @@
+import { DrydockError } from '../core/index.js';
+import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
+import {
+  observationMessage,
+  parseToolCall,
+  refusalObservation,
+  renderPrompt,
+  truncateObservation,
+  type ChatMessage,
+  type ToolCall,
+  type ToolObservation,
+  type ToolSpec,
+} from '../model/index.js';
+import type { PolicyDecision, PolicyEngine } from '../policy/index.js';
+import type { ExecLimits, Sandbox } from '../sandbox/index.js';
+import type { ResourceUsageRecord, ToolCallEvent, TrajectoryEventBody } from '../trajectory/index.js';
+import { bashTool } from './bash.js';
+import { diagnosticsTool } from './diagnostics.js';
+import { editTool } from './edit.js';
+import { runTestsTool } from './run-tests.js';
+import { SandboxSymbols } from './sandbox-symbols.js';
+import { searchTool } from './search.js';
+import { submitTool } from './submit.js';
+import type { TestCommand, Tool, ToolContext, ToolOutcome } from './tool.js';
+import { viewTool } from './view.js';
+
+/** Limits for the model's own commands unless the caller gives others. */
+export const DEFAULT_TOOL_LIMITS: ExecLimits = { timeoutMs: 120_000, maxOutputBytes: 256 * 1024 };
+
+/**
+ * Environment of the commands tools run. Python's bytecode caches would otherwise land in
+ * the final patch of a repository whose .gitignore does not list them (the diff includes
+ * untracked files).
+ */
+export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+
+export interface ToolboxOptions {
+  sandbox: Sandbox;
+  /** Decides every shell command, edit and read before it runs. */
+  policy: Pick<PolicyEngine, 'decide'>;
+  /** Where `tool.call` (and `reward`, `patch`) events go; anything with `append`. */
+  trajectory?: { append(event: TrajectoryEventBody): unknown };
+  /** Attached: `diagnostics` is offered and every edit of a served file gets a process reward. */
+  diagnostics?: DiagnosticsSession;
+  /** Given: `run_tests` is offered and runs this command. */
+  testCommand?: TestCommand;
+  /** Per-call limits for `bash` and `search` (default 120 s, 256 KiB of output per stream). */
+  limits?: ExecLimits;
+  /** Characters of one observation the model sees (default 10 000); the cut is said. */
+  maxObservationChars?: number;
+  /** Refuse edits that add syntax errors (default true). */
+  rejectSyntaxErrors?: boolean;
+}
+
+export interface ToolCallResult {
+  observation: ToolObservation;
+  /** The `tool` message to append to the conversation. */
+  message: ChatMessage;
+  event: ToolCallEvent;
+  decision: PolicyDecision | null;
+  reward?: ProcessReward;
+  /** Set when the model called `submit` with changes: the run ends on this patch. */
+  submitted?: { patch: string; files: string[] };
+}
+
+/**
+ * A tool call from a sandbox or the host failed for a reason that is not the model's
+ * (the code threw something unexpected). Sandbox and language-server failures keep their own
+ * typed errors.
+ */
+export class ToolFailedError extends DrydockError {
+  override readonly name = 'ToolFailedError';
+  constructor(
+    readonly tool: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `the ${tool} tool failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      'this is not the model’s mistake: see the trajectory and the error above, and report it if it repeats',
+      'TOOL_FAILED',
+    );
+  }
+}
+
+/**
+ * The tools the model may call, and the one path every call takes: parse the call, check
+ * its arguments against the tool's zod schema, ask the policy, run it in the sandbox, cut the
+ * observation (saying so), record it. A model's mistake (bad JSON, unknown tool, wrong
+ * arguments, a denied command, a SEARCH that does not match) comes back as an observation;
+ * only infrastructure failures throw.
+ */
+export class Toolbox {
+  readonly tools: readonly Tool[];
+  readonly specs: readonly ToolSpec[];
+  private readonly context: ToolContext;
+  private readonly maxChars: number;
+
+  constructor(private readonly opts: ToolboxOptions) {
+    const tools: Tool[] = [bashTool, viewTool, editTool, searchTool];
+    if (opts.diagnostics) tools.push(diagnosticsTool);
+    if (opts.testCommand) tools.push(runTestsTool(opts.testCommand));
+    tools.push(submitTool);
+    this.tools = tools;
+    this.specs = tools.map((t) => t.spec);
+    this.maxChars = opts.maxObservationChars ?? 10_000;
+    this.context = {
+      sandbox: opts.sandbox,
+      limits: opts.limits ?? DEFAULT_TOOL_LIMITS,
+      env: TOOL_ENV,
+      diagnostics: opts.diagnostics ?? null,
+      symbols: new SandboxSymbols(opts.sandbox),
+      rejectSyntaxErrors: opts.rejectSyntaxErrors ?? true,
+    };
+  }
+
+  async run(call: ToolCall): Promise<ToolCallResult> {
+    const started = Date.now();
+    const parsed = parseToolCall(call, this.specs);
+    if (!parsed.ok) return this.finish(call, call.arguments, null, null, parsed.observation.content, true);
+
+    const tool = this.tools.find((t) => t.name === parsed.name)!;
+    const built = tool.build(parsed.args);
+    if (!built.ok) {
+      const problems = built.problems.map((p) => `- \`${p.field}\`: ${p.message}`).join('\n');
+      const text = renderPrompt('tools/invalid-arguments', { name: tool.name, problems });
+      return this.finish(call, parsed.args, null, null, text, true);
+    }
+
+    const { invocation } = built;
+    let decision: PolicyDecision | null = null;
+    for (const action of invocation.actions) {
+      decision = this.opts.policy.decide(action);
+      if (decision.decision !== 'allow') {
+        const refusal = refusalObservation(call.id, invocation.describe, {
+          decision: decision.decision,
+          rule: decision.rule,
+          reason: decision.reason,
+        });
+        return this.finish(call, parsed.args, decision, null, refusal.content, true);
+      }
+    }
+
+    let outcome: ToolOutcome;
+    try {
+      outcome = await invocation.execute(this.context);
+    } catch (err) {
+      const error = err instanceof DrydockError ? err : new ToolFailedError(tool.name, err);
+      this.record({
+        type: 'tool.call',
+        callId: call.id,
+        tool: tool.name,
+        args: parsed.args,
+        policy: decision && policyRecord(decision),
+        resources: { wallMs: Date.now() - started },
+        observation: `(infrastructure failure, nothing returned to the model: ${error.message})`,
+        isError: true,
+      });
+      throw error;
+    }
+    const resources: ResourceUsageRecord = outcome.exec
+      ? {
+          wallMs: outcome.exec.wallMs,
+          cpuMs: outcome.exec.cpuMs,
+          peakMemoryBytes: outcome.exec.peakMemoryBytes,
+          killedBy: outcome.exec.killedBy,
+          mode: outcome.exec.mode,
+        }
+      : { wallMs: Date.now() - started };
+    return this.finish(call, parsed.args, decision, resources, outcome.text, outcome.isError, outcome);
+  }
+
+  private finish(
+    call: ToolCall,
+    args: unknown,
+    decision: PolicyDecision | null,
+    resources: ResourceUsageRecord | null,
+    text: string,
+    isError: boolean,
+    outcome?: ToolOutcome,
+  ): ToolCallResult {
+    const cut = truncateObservation(text, { maxChars: this.maxChars });
+    const observation: ToolObservation = { toolCallId: call.id, content: cut.text, isError };
+    const event: ToolCallEvent = {
+      type: 'tool.call',
+      callId: call.id,
+      tool: call.name,
+      args,
+      policy: decision && policyRecord(decision),
+      resources,
+      ...(outcome?.exec ? { exitCode: outcome.exec.exitCode } : {}),
+      observation: cut.text,
+      ...(cut.truncated ? { observationTruncated: true } : {}),
+      isError,
+    };
+    this.record(event);
+    if (outcome?.reward) {
+      const r = outcome.reward;
+      this.record({
+        type: 'reward',
+        value: r.reward,
+        source: `edit:${call.id}`,
+        components: { dBefore: r.dBefore, dAfter: r.dAfter, s: r.s, c: r.c, ...r.terms },
+      });
+    }
+    if (outcome?.submitted)
+      this.record({ type: 'patch', diff: outcome.submitted.patch, files: outcome.submitted.files });
+    return {
+      observation,
+      message: observationMessage(observation),
+      event,
+      decision,
+      ...(outcome?.reward ? { reward: outcome.reward } : {}),
+      ...(outcome?.submitted ? { submitted: outcome.submitted } : {}),
+    };
+  }
+
+  private record(event: TrajectoryEventBody): void {
+    this.opts.trajectory?.append(event);
+  }
+}
+
+function policyRecord(d: PolicyDecision): ToolCallEvent['policy'] {
+  return { decision: d.decision, rule: d.rule, reason: d.reason };
+}
