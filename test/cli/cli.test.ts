@@ -2,18 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { drydock } from '../helpers/cli.js';
 
 describe('drydock --help', () => {
-  it('lists every command, and each command has help of its own', () => {
+  it('lists every command, and each command and subcommand has help of its own', () => {
+    const commandsIn = (help: string) =>
+      [...(help.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}(\w[\w-]*)\b/gm)]
+        .map((m) => m[1]!)
+        .filter((c) => c !== 'help');
     const top = drydock(['--help']);
     expect(top.status).toBe(0);
-    const commands = [...top.stdout.matchAll(/^ {2}(\w[\w-]*)\b/gm)]
-      .map((m) => m[1])
-      .filter((c) => c !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['setup', 'doctor', 'demo']));
-    for (const c of commands) {
-      const r = drydock([c!, '--help']);
-      expect(r.status, c).toBe(0);
-      expect(r.stdout, c).toMatch(new RegExp(`^Usage: drydock ${c}`));
-    }
+    const commands = commandsIn(top.stdout);
+    expect(commands).toEqual(expect.arrayContaining(['setup', 'doctor', 'demo', 'sandbox', 'policy']));
+    const seen: string[] = [];
+    const walk = (path: string[]) => {
+      const r = drydock([...path, '--help']);
+      expect(r.status, path.join(' ')).toBe(0);
+      expect(r.stdout, path.join(' ')).toMatch(new RegExp(`^Usage: drydock ${path.join(' ')}`));
+      seen.push(path.join(' '));
+      for (const sub of commandsIn(r.stdout)) walk([...path, sub]);
+    };
+    for (const c of commands) walk([c]);
+    expect(seen).toEqual(
+      expect.arrayContaining(['sandbox run', 'sandbox gc', 'policy check', 'model serve-scripted']),
+    );
   });
 
   it('rejects an unknown command and a bad option value with one line and exit code 1', () => {
