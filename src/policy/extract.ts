@@ -114,6 +114,16 @@ export function structure(walk: Walk, text: string, rule: string, reason: string
   walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
 }
 
+/** Fail closed on a node type the walker does not know. */
+function unknownSyntax(walk: Walk, node: Node): void {
+  structure(
+    walk,
+    node.text,
+    'shell:unknown-syntax',
+    `shell syntax \`${node.type}\` is not understood, so it is denied`,
+  );
+}
+
 /** Parses `script` and walks it; used for the top level and for `bash -c`, `eval`, heredocs into shells. */
 export function walkScript(walk: Walk, script: string, stdin: Stdin, where: string): void {
   if (walk.depth >= MAX_DEPTH) {
@@ -252,12 +262,7 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       scanValue(walk, node);
       return;
     }
-    structure(
-      walk,
-      node.text,
-      'shell:unknown-syntax',
-      `shell syntax \`${node.type}\` is not understood, so it is denied`,
-    );
+    unknownSyntax(walk, node);
     return;
   }
   const orElse =
@@ -472,12 +477,7 @@ export function scanValue(walk: Walk, node: Node): void {
           walkStatement(walk, node, { kind: 'none' });
           return;
         }
-        structure(
-          walk,
-          node.text,
-          'shell:unknown-syntax',
-          `shell syntax \`${node.type}\` is not understood, so it is denied`,
-        );
+        unknownSyntax(walk, node);
         return;
       }
   }
