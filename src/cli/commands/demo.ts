@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DrydockError } from '../../core/index.js';
-import { resolveModelConfig } from '../../model/index.js';
+import { resolveModelConfig, type ModelConfig } from '../../model/index.js';
 import { runChecks } from '../doctor.js';
 import { fixCommand } from './fix.js';
 
@@ -46,10 +46,16 @@ export function registerDemoCommand(program: Command): void {
           'run `drydock setup`, then `drydock doctor` for the fixes',
         );
       }
-      const config = resolveModelConfig({});
-      const real = Boolean(config.baseURL || config.apiKey || config.script);
+      let config: ModelConfig | null = null;
+      try {
+        config = resolveModelConfig({});
+      } catch (err) {
+        // No model named anywhere: the demo's scripted answers stand in.
+        if (!(err instanceof DrydockError && err.code === 'MODEL_NOT_CONFIGURED')) throw err;
+      }
+      const real = Boolean(config && (config.baseURL || config.apiKey || config.script));
       say(`drydock demo: drydock fix on examples/${flags.example}`);
-      if (real)
+      if (real && config)
         say(
           `The model: ${config.script ? `scripted (${config.script})` : `${config.model} at ${config.baseURL ?? 'the default endpoint'}`}.`,
         );
