@@ -22,7 +22,8 @@ async function imagePresent(ref: string): Promise<boolean> {
   }
 }
 const present = (await imagePresent(imageRef('python'))) && (await imagePresent(imageRef('node')));
-if (!present) console.warn('skipping drydock fix end-to-end tests: drydock images are not built (run drydock setup)');
+if (!present)
+  console.warn('skipping drydock fix end-to-end tests: drydock images are not built (run drydock setup)');
 
 const scratch = mkdtempSync(join(tmpdir(), 'drydock-fix-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -44,10 +45,18 @@ function userRepo(example: string): string {
   return dir;
 }
 
-async function fix(repo: string, example: string, script: string, extra: Partial<FixRunOptions> & { limits?: BudgetLimits } = {}) {
+async function fix(
+  repo: string,
+  example: string,
+  script: string,
+  extra: Partial<FixRunOptions> & { limits?: BudgetLimits } = {},
+) {
   const budget = new Budget(extra.limits ?? {});
   const trajectory = TrajectoryWriter.create({ runsDir: join(scratch, 'runs'), fsync: false });
-  const model = await openModel(modelConfig({ model: 'scripted', script }), { budget, onEvent: (e) => trajectory.append(e) });
+  const model = await openModel(modelConfig({ model: 'scripted', script }), {
+    budget,
+    onEvent: (e) => trajectory.append(e),
+  });
   try {
     const summary = await runFix({
       repo,
@@ -59,7 +68,11 @@ async function fix(repo: string, example: string, script: string, extra: Partial
       candidates: 3,
       ...extra,
     });
-    return { summary, events: readTrajectory(trajectory.path).events, requests: model.scriptedServer!.requests };
+    return {
+      summary,
+      events: readTrajectory(trajectory.path).events,
+      requests: model.scriptedServer!.requests,
+    };
   } finally {
     await model.close();
     trajectory.close();
@@ -69,74 +82,87 @@ async function fix(repo: string, example: string, script: string, extra: Partial
 const of = <T extends TrajectoryEvent['type']>(events: TrajectoryEvent[], type: T) =>
   events.filter((e): e is Extract<TrajectoryEvent, { type: T }> => e.type === type);
 
-describe.runIf(present)('drydock fix end to end (real sandbox, policy, language servers, tests; scripted model)', () => {
-  it('picks the correct one of three candidates, records why the others lost, discards a reproduction test that passes before, reports a denied command, and leaves the repository as it was', async () => {
-    const repo = userRepo('calc');
-    const before = repoState(repo);
-    const { summary, events, requests } = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'));
-    expect(repoState(repo)).toEqual(before);
+describe.runIf(present)(
+  'drydock fix end to end (real sandbox, policy, language servers, tests; scripted model)',
+  () => {
+    it('picks the correct one of three candidates, records why the others lost, discards a reproduction test that passes before, reports a denied command, and leaves the repository as it was', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const { summary, events, requests } = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'));
+      expect(repoState(repo)).toEqual(before);
 
-    expect(summary.status).toBe('patched');
-    expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
-    expect(summary.patch).not.toMatch(/a - b/);
-    expect(summary.files).toEqual(['calc/ops.py']);
+      expect(summary.status).toBe('patched');
+      expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(summary.patch).not.toMatch(/a - b/);
+      expect(summary.files).toEqual(['calc/ops.py']);
 
-    const rejected = of(events, 'candidate').filter((e) => e.status === 'rejected');
-    expect(rejected.map((e) => e.reason).sort()).toEqual([
-      'breaks regression tests: tests/test_ops.py::test_add',
-      expect.stringMatching(/^syntax error in calc\/ops\.py at line \d+/),
-    ]);
-    const selected = of(events, 'candidate').find((e) => e.status === 'selected')!;
-    expect(selected.id).toBe(summary.selected);
-    expect(selected.votes).toBe(2);
+      const rejected = of(events, 'candidate').filter((e) => e.status === 'rejected');
+      expect(rejected.map((e) => e.reason).sort()).toEqual([
+        'breaks regression tests: tests/test_ops.py::test_add',
+        expect.stringMatching(/^syntax error in calc\/ops\.py at line \d+/),
+      ]);
+      const selected = of(events, 'candidate').find((e) => e.status === 'selected')!;
+      expect(selected.id).toBe(summary.selected);
+      expect(selected.votes).toBe(2);
 
-    expect(summary.reproductionTest).toMatchObject({ kept: false });
-    expect(of(events, 'note').some((e) => /reproduction test .* passes before the change.*discarded/.test(e.message))).toBe(true);
+      expect(summary.reproductionTest).toMatchObject({ kept: false });
+      expect(
+        of(events, 'note').some((e) =>
+          /reproduction test .* passes before the change.*discarded/.test(e.message),
+        ),
+      ).toBe(true);
 
-    const denied = of(events, 'tool.call').find((e) => e.policy?.decision === 'deny')!;
-    expect(denied.observation).toMatch(/Denied by the guardrail policy/);
-    // The model was told: the request after the denial carries the refusal naming the rule.
-    const told = requests.find((r) => JSON.stringify(r.body).includes('Rule: shell:stdin-script'));
-    expect(told).toBeDefined();
-    expect(summary.review.approved).toBe(true);
-    expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
-    expect(of(events, 'run.end')[0]).toMatchObject({ status: 'success' });
-  }, 600_000);
+      const denied = of(events, 'tool.call').find((e) => e.policy?.decision === 'deny')!;
+      expect(denied.observation).toMatch(/Denied by the guardrail policy/);
+      // The model was told: the request after the denial carries the refusal naming the rule.
+      const told = requests.find((r) => JSON.stringify(r.body).includes('Rule: shell:stdin-script'));
+      expect(told).toBeDefined();
+      expect(summary.review.approved).toBe(true);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+      expect(of(events, 'run.end')[0]).toMatchObject({ status: 'success' });
+    }, 600_000);
 
-  it('ends with the best validated patch when the budget runs out in review, and with none when it runs out before validation', async () => {
-    const repo = userRepo('calc');
-    const before = repoState(repo);
-    const late = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), { limits: { maxTurns: 7 }, rewards: false });
-    expect(late.summary.status).toBe('budget_exceeded');
-    expect(late.summary.message).toMatch(/turns.*the patch is the selected, validated candidate/);
-    expect(late.summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
-    expect(of(late.events, 'run.end')[0]).toMatchObject({ status: 'budget_exceeded' });
+    it('ends with the best validated patch when the budget runs out in review, and with none when it runs out before validation', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const late = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), {
+        limits: { maxTurns: 7 },
+        rewards: false,
+      });
+      expect(late.summary.status).toBe('budget_exceeded');
+      expect(late.summary.message).toMatch(/turns.*the patch is the selected, validated candidate/);
+      expect(late.summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(of(late.events, 'run.end')[0]).toMatchObject({ status: 'budget_exceeded' });
 
-    const early = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), { limits: { maxTurns: 5 }, rewards: false });
-    expect(early.summary.status).toBe('budget_exceeded');
-    expect(early.summary.patch).toBe('');
-    expect(early.summary.message).toMatch(/no validated patch so far, so no patch/);
-    expect(repoState(repo)).toEqual(before);
-  }, 600_000);
+      const early = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), {
+        limits: { maxTurns: 5 },
+        rewards: false,
+      });
+      expect(early.summary.status).toBe('budget_exceeded');
+      expect(early.summary.patch).toBe('');
+      expect(early.summary.message).toMatch(/no validated patch so far, so no patch/);
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
 
-  it('leaves the repository as it was when the run fails', async () => {
-    const repo = userRepo('calc');
-    const before = repoState(repo);
-    const script = join(scratch, 'short.yaml');
-    writeFileSync(script, 'turns:\n  - content: "```\\ncalc/ops.py\\n```"\n');
-    await expect(fix(repo, 'calc', script)).rejects.toThrow(/no turn|script/i);
-    expect(repoState(repo)).toEqual(before);
-  }, 600_000);
+    it('leaves the repository as it was when the run fails', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const script = join(scratch, 'short.yaml');
+      writeFileSync(script, 'turns:\n  - content: "```\\ncalc/ops.py\\n```"\n');
+      await expect(fix(repo, 'calc', script)).rejects.toThrow(/no turn|script/i);
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
 
-  it('fixes the TypeScript example, keeping a reproduction test that fails before the change', async () => {
-    const repo = userRepo('ts-range');
-    const before = repoState(repo);
-    const { summary } = await fix(repo, 'ts-range', join(EXAMPLES, 'ts-range/model-script.yaml'));
-    expect(repoState(repo)).toEqual(before);
-    expect(summary.status).toBe('patched');
-    expect(summary.reproductionTest).toMatchObject({ kept: true });
-    expect(summary.candidates.every((c) => c.reproduces === true)).toBe(true);
-    expect(summary.patch).toMatch(/^\+.*i < end; i \+= step/m);
-    expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
-  }, 600_000);
-});
+    it('fixes the TypeScript example, keeping a reproduction test that fails before the change', async () => {
+      const repo = userRepo('ts-range');
+      const before = repoState(repo);
+      const { summary } = await fix(repo, 'ts-range', join(EXAMPLES, 'ts-range/model-script.yaml'));
+      expect(repoState(repo)).toEqual(before);
+      expect(summary.status).toBe('patched');
+      expect(summary.reproductionTest).toMatchObject({ kept: true });
+      expect(summary.candidates.every((c) => c.reproduces === true)).toBe(true);
+      expect(summary.patch).toMatch(/^\+.*i < end; i \+= step/m);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+    }, 600_000);
+  },
+);

@@ -18,7 +18,12 @@ function treeHash(dir: string): string {
 }
 
 // No endpoint from the environment: the demo must fall back to the example's script.
-const NO_MODEL = { OPENAI_BASE_URL: '', OPENAI_API_KEY: '', DRYDOCK_MODEL: '', XDG_CONFIG_HOME: '/nonexistent' };
+const NO_MODEL = {
+  OPENAI_BASE_URL: '',
+  OPENAI_API_KEY: '',
+  DRYDOCK_MODEL: '',
+  XDG_CONFIG_HOME: '/nonexistent',
+};
 
 describe('drydock demo', () => {
   it('runs drydock fix on examples/calc with the scripted model, says so before and after, and leaves the examples as they were', () => {
