@@ -36,10 +36,14 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
       'point --repo at a repository with code',
       'EMPTY_REPO',
     );
-  ctx.stage('prepare', `environment: ${env.language} (${env.source}), image ${imageRef(env.image)}`, {
-    setup: env.setup,
-    test: env.test,
-  });
+  ctx.stage(
+    'prepare',
+    `environment: ${env.language} (${env.source}), image ${opts.image ?? imageRef(env.image)}`,
+    {
+      setup: env.setup,
+      test: env.test,
+    },
+  );
 
   const index = await buildSymbolIndex(files);
   const retrieval = retrieve(opts.issue, index, { k: 10, chunks: 20 });
@@ -52,7 +56,7 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
   );
 
   const sandbox = await openSandbox({
-    image: imageRef(env.image),
+    image: opts.image ?? imageRef(env.image),
     repo: opts.repo,
     // A setup command usually installs packages; without one the sandbox has no network.
     network: env.setup ? 'bridge' : 'none',

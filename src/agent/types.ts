@@ -27,6 +27,8 @@ export interface FixOptions {
   candidates?: number;
   /** Location sets sampled (default min(2, candidates)). */
   locationSamples?: number;
+  /** A Docker image to run in instead of the detected drydock image (e.g. a benchmark's instance image). */
+  image?: string;
   /** Overrides the detected setup command. */
   setup?: string;
   /** Overrides the detected test command. */
