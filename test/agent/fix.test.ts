@@ -130,7 +130,9 @@ describe.runIf(present)(
         rewards: false,
       });
       expect(late.summary.status).toBe('budget_exceeded');
-      expect(late.summary.message).toMatch(/turn budget of 7 .*the patch is the selected, validated candidate/);
+      expect(late.summary.message).toMatch(
+        /turn budget of 7 .*the patch is the selected, validated candidate/,
+      );
       expect(late.summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
       expect(of(late.events, 'run.end')[0]).toMatchObject({ status: 'budget_exceeded' });
 
