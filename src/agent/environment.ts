@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
@@ -34,7 +34,8 @@ export function detectEnvironment(repo: string, flags: { setup?: string; test?: 
       );
     }
   }
-  const python = has('pyproject.toml') || has('setup.py') || has('requirements.txt');
+  const python =
+    has('pyproject.toml') || has('setup.py') || has('requirements.txt') || hasPythonSources(repo);
   const node = has('package.json');
   const language = node && !python ? 'node' : python ? 'python' : 'other';
   let setup: string | null = null;
@@ -51,8 +52,6 @@ export function detectEnvironment(repo: string, flags: { setup?: string; test?: 
     const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;
     if (deps) setup = has('package-lock.json') ? 'npm ci --no-audit' : 'npm install --no-audit';
     if (pkg.scripts?.test) test = 'npm test --silent';
-  } else if (has('tests') || has('test')) {
-    test = PYTEST;
   }
   const image: ImageName =
     file.image === 'node' || file.image === 'python' || file.image === 'base'
@@ -71,4 +70,16 @@ function testFormat(command: string, language: Environment['language']): TestFor
   if (/pytest/.test(command)) return 'pytest';
   if (/node\s+--test|npm\s+(run\s+)?test/.test(command) && language === 'node') return 'node';
   return 'exit-code';
+}
+
+/** A Python project without packaging files: .py files at the root or one level down. */
+function hasPythonSources(repo: string): boolean {
+  const entries = readdirSync(repo, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
+  return entries.some(
+    (e) =>
+      (e.isFile() && e.name.endsWith('.py')) ||
+      (e.isDirectory() &&
+        e.name !== 'node_modules' &&
+        readdirSync(`${repo}/${e.name}`).some((f) => f.endsWith('.py'))),
+  );
 }
