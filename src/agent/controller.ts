@@ -123,6 +123,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
       rounds: reviewed?.rounds ?? 0,
       approved: reviewed?.approved ?? false,
       changed: reviewed?.changed ?? false,
+      denied: reviewed?.denied ?? [],
     },
     reward: winner?.reward ?? null,
     costUsd: opts.budget.spent.costUnknown ? null : opts.budget.spent.costUsd,

@@ -100,7 +100,7 @@ export function formatSummary(s: FixSummary): string {
       `regression tests: ${s.regressionTests.length} (${s.regressionTests.slice(0, 5).join(', ')}${s.regressionTests.length > 5 ? ', ...' : ''})`,
     );
   out.push(
-    `review: ${s.review.rounds} round(s), ${s.review.approved ? 'approved' : 'not approved'}${s.review.changed ? ', changed the patch' : ''}`,
+    `review: ${s.review.rounds} round(s), ${s.review.approved ? 'approved' : 'not approved'}${s.review.changed ? ', changed the patch' : ''}${s.review.denied.length ? `; refused by the policy: ${s.review.denied.join(', ')}` : ''}`,
   );
   out.push(
     `reward ${s.reward?.toFixed(3) ?? '-'}; cost ${s.costUsd === null ? 'unknown' : `$${s.costUsd.toFixed(4)}`}, ${s.turns} model turns, ${s.tokens} tokens; ${(s.wallMs / 1000).toFixed(1)} s`,

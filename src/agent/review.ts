@@ -14,6 +14,8 @@ export interface Review {
   rounds: number;
   approved: boolean;
   changed: boolean;
+  /** Commands and actions the policy refused during review, with the rule. */
+  denied: string[];
   tests: { command: string; passed: number; failed: number; ok: boolean } | null;
   /** Set when the budget ran out during review (the selected patch is kept). */
   budgetMessage: string | null;
@@ -100,6 +102,7 @@ export async function review(
     rounds: 0,
     approved: false,
     changed: false,
+    denied: [],
     tests: null,
     budgetMessage: null,
   };
@@ -139,6 +142,10 @@ export async function review(
         for (const call of msg.toolCalls) {
           const r = await toolbox.run(call);
           messages.push(r.message);
+          if (r.decision && r.decision.decision !== 'allow')
+            result.denied.push(
+              `${call.name} ${call.arguments.slice(0, 100)} (${r.decision.decision} by rule ${r.decision.rule ?? '-'})`,
+            );
           if (r.submitted) submitted = true;
         }
         if (submitted) break;

@@ -110,7 +110,7 @@ export interface FixSummary {
   reproductionTest: { path: string; kept: boolean; reason: string } | null;
   regressionTests: string[];
   tests: { command: string; passed: number; failed: number } | null;
-  review: { rounds: number; approved: boolean; changed: boolean };
+  review: { rounds: number; approved: boolean; changed: boolean; denied: string[] };
   reward: number | null;
   costUsd: number | null;
   turns: number;

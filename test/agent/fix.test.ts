@@ -9,6 +9,7 @@ import { runFix, type FixRunOptions } from '../../src/agent/index.js';
 import { Budget, modelConfig, openModel, type BudgetLimits } from '../../src/model/index.js';
 import { imageRef } from '../../src/sandbox/index.js';
 import { readTrajectory, TrajectoryWriter, type TrajectoryEvent } from '../../src/trajectory/index.js';
+import { drydock } from '../helpers/cli.js';
 import { gitRepoFrom, repoState } from './repo-state.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -88,7 +89,15 @@ describe.runIf(present)(
     it('picks the correct one of three candidates, records why the others lost, discards a reproduction test that passes before, reports a denied command, and leaves the repository as it was', async () => {
       const repo = userRepo('calc');
       const before = repoState(repo);
-      const { summary, events, requests } = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'));
+      const out = join(scratch, 'out-calc');
+      const { summary, events, requests } = await fix(
+        repo,
+        'calc',
+        join(EXAMPLES, 'calc/model-script.yaml'),
+        {
+          out,
+        },
+      );
       expect(repoState(repo)).toEqual(before);
 
       expect(summary.status).toBe('patched');
@@ -118,6 +127,15 @@ describe.runIf(present)(
       const told = requests.find((r) => JSON.stringify(r.body).includes('Rule: shell:stdin-script'));
       expect(told).toBeDefined();
       expect(summary.review.approved).toBe(true);
+      expect(summary.review.denied).toEqual([
+        expect.stringMatching(/curl .*deny by rule shell:stdin-script/),
+      ]);
+      // --out: the patch, the summary and the trajectory.
+      expect(readFileSync(join(out, 'patch.diff'), 'utf8')).toBe(summary.patch);
+      expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
+        selected: summary.selected,
+      });
+      expect(readFileSync(join(out, 'trajectory.jsonl'), 'utf8')).toMatch(/"type":"run.end"/);
       expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
       expect(of(events, 'run.end')[0]).toMatchObject({ status: 'success' });
     }, 600_000);
@@ -153,6 +171,35 @@ describe.runIf(present)(
       writeFileSync(script, 'turns:\n  - content: "```\\ncalc/ops.py\\n```"\n');
       await expect(fix(repo, 'calc', script)).rejects.toThrow(/no turn left in the script/);
       expect(repoState(repo)).toEqual(before);
+    }, 600_000);
+
+    it('drydock fix --apply --json (the CLI): only the summary on stdout, and the patch in the working tree', () => {
+      const repo = userRepo('calc');
+      const r = drydock(
+        [
+          'fix',
+          '--repo',
+          repo,
+          '--issue',
+          join(EXAMPLES, 'calc/ISSUE.md'),
+          '--script',
+          join(EXAMPLES, 'calc/model-script.yaml'),
+          '--apply',
+          '--json',
+        ],
+        { HOME: scratch },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as { status: string; scripted: boolean; applied: boolean };
+      expect(summary).toMatchObject({ status: 'patched', scripted: true, applied: true });
+      expect(readFileSync(join(repo, 'calc/ops.py'), 'utf8')).toMatch(/return total \/ len\(values\)\n/);
+      // Only the patched file changed: the uncommitted NOTES.txt and the untracked file are as they were.
+      const status = execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' });
+      expect(status.split('\n').filter(Boolean).sort()).toEqual([
+        ' M NOTES.txt',
+        ' M calc/ops.py',
+        '?? untracked.txt',
+      ]);
     }, 600_000);
 
     it('fixes the TypeScript example, keeping a reproduction test that fails before the change', async () => {

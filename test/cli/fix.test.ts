@@ -56,7 +56,7 @@ describe('drydock fix (flags; no sandbox)', () => {
       reproductionTest: null,
       regressionTests: [],
       tests: { command: 'pytest', passed: 3, failed: 0 },
-      review: { rounds: 1, approved: true, changed: false },
+      review: { rounds: 1, approved: true, changed: false, denied: [] },
       reward: 0.4,
       costUsd: 0,
       turns: 9,
