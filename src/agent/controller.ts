@@ -53,6 +53,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
   let validation: Validation | null = null;
   let reviewed: Review | null = null;
   let winner: Candidate | null = null;
+  const reasons = new Map<string, string>();
   let status: FixStatus = 'no_patch';
   let message = '';
   try {
@@ -67,7 +68,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
         if (!c.rejected) validated.push(c);
       });
       clock();
-      winner = chooseAndRecord(ctx, candidates);
+      winner = chooseAndRecord(ctx, candidates, reasons);
       if (winner) {
         reviewed = await review(ctx, p, winner, validation);
         status = reviewed.budgetMessage ? 'budget_exceeded' : 'patched';
@@ -80,7 +81,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
     } catch (err) {
       if (!isBudgetError(err) && !(err instanceof RunTimeout)) throw err;
       status = isBudgetError(err) ? 'budget_exceeded' : 'timeout';
-      winner = chooseAndRecord(ctx, validated);
+      winner = chooseAndRecord(ctx, validated, reasons);
       message = `${err.message}; ${winner ? `the best validated patch so far is ${winner.id}` : 'no validated patch so far, so no patch'}`;
       ctx.note(message);
     }
@@ -104,6 +105,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
       id: c.id,
       votes: c.votes,
       rejected: c.rejected,
+      outcome: reasons.get(c.id) ?? c.rejected ?? 'not validated',
       parses: c.parses,
       reward: c.reward,
       regressions: c.regressions,
@@ -164,8 +166,14 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
   return summary;
 }
 
-function chooseAndRecord(ctx: RunContext, candidates: Candidate[]): Candidate | null {
+function chooseAndRecord(
+  ctx: RunContext,
+  candidates: Candidate[],
+  reasons: Map<string, string>,
+): Candidate | null {
   const { selected, others } = select(candidates);
+  for (const o of others) reasons.set(o.candidate.id, o.reason);
+  if (selected) reasons.set(selected.id, 'selected');
   if (selected)
     ctx.trajectory.append({
       type: 'candidate',

@@ -91,7 +91,7 @@ export function formatSummary(s: FixSummary): string {
   if (s.files.length) out.push(`changed: ${s.files.join(', ')}`);
   for (const c of s.candidates)
     out.push(
-      `  ${c.id === s.selected ? '*' : ' '} ${c.id} votes ${c.votes}, reward ${c.reward?.toFixed(3) ?? '-'}: ${c.id === s.selected ? 'selected' : (c.rejected ?? 'not selected')}`,
+      `  ${c.id === s.selected ? '*' : ' '} ${c.id} votes ${c.votes}, reward ${c.reward?.toFixed(3) ?? '-'}: ${c.outcome}`,
     );
   if (s.reproductionTest) out.push(`reproduction test: ${s.reproductionTest.reason}`);
   if (s.tests) out.push(`tests (${s.tests.command}): ${s.tests.passed} passed, ${s.tests.failed} failed`);

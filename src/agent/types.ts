@@ -101,6 +101,8 @@ export interface FixSummary {
     id: string;
     votes: number;
     rejected: string | null;
+    /** `selected`, or why it was rejected or lost. */
+    outcome: string;
     parses: boolean | null;
     reward: number | null;
     regressions: string[] | null;
