@@ -173,6 +173,28 @@ describe.runIf(present)(
       expect(repoState(repo)).toEqual(before);
     }, 600_000);
 
+    it('run-review-fix: a selected patch that fails the reproduction test is fixed in review with the tools', async () => {
+      const repo = userRepo('calc');
+      const script = fileURLToPath(new URL('../fixtures/agent/calc-review-fixes.yaml', import.meta.url));
+      const { summary, events } = await fix(repo, 'calc', script, { candidates: 1 });
+      expect(summary.reproductionTest).toMatchObject({ kept: true });
+      expect(summary.candidates).toMatchObject([{ reproduces: false, rejected: null }]);
+      expect(summary.review).toMatchObject({ rounds: 2, approved: true, changed: true });
+      expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+      expect(of(events, 'tool.call').map((e) => e.tool)).toEqual(['edit', 'submit']);
+    }, 600_000);
+
+    it('ends at its time limit with no patch when nothing was validated yet', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const { summary } = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), { timeoutMs: 1 });
+      expect(summary.status).toBe('timeout');
+      expect(summary.message).toMatch(/time limit.*no validated patch so far, so no patch/);
+      expect(summary.patch).toBe('');
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
+
     it('drydock fix --apply --json (the CLI): only the summary on stdout, and the patch in the working tree', () => {
       const repo = userRepo('calc');
       const r = drydock(
