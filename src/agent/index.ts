@@ -1,2 +1,9 @@
-// The agent layer's public surface. Not built yet: see README.md "Not built yet".
-export {};
+// The agent layer's public surface: `drydock fix`'s controller and its stages.
+export { runFix, type FixRunOptions } from './controller.js';
+export type { Candidate, FixOptions, FixStatus, FixSummary, Location, Progress, Stage } from './types.js';
+export { detectEnvironment, PYTEST, type Environment, type TestFormat } from './environment.js';
+export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
+export { select, type Selection } from './select.js';
+export { candidateFrom } from './repair.js';
+export { parseFiles, parseLocations } from './localize.js';
+export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';

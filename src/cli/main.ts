@@ -3,6 +3,7 @@ import { DrydockError } from '../core/index.js';
 import { registerLocateCommand } from './commands/locate.js';
 import { readFileSync } from 'node:fs';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerFixCommand } from './commands/fix.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSetupCommand(program);
   registerDoctorCommand(program);
   registerDemoCommand(program);
+  registerFixCommand(program);
   registerSandboxCommand(program);
   registerShowCommand(program);
   registerModelCommand(program);

@@ -69,3 +69,4 @@ export {
   type EnvScript,
   type EnvEvalOptions,
 } from './envbench.js';
+export { runBatch, type BatchOptions, type BatchResult } from './batch.js';

@@ -92,6 +92,28 @@ export interface NoteEvent {
   message: string;
 }
 
+/** A milestone of the agent's controller (`src/agent`): which stage, what it found. */
+export interface StageEvent {
+  type: 'stage';
+  stage: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** A candidate patch's outcome in validation or selection, with the reason. */
+export interface CandidateEvent {
+  type: 'candidate';
+  id: string;
+  status: 'validated' | 'rejected' | 'selected' | 'not_selected';
+  reason: string;
+  votes?: number;
+  parses?: boolean | null;
+  reward?: number | null;
+  regressions?: string[] | null;
+  reproduces?: boolean | null;
+  patch?: string;
+}
+
 export type RunStatus = 'success' | 'failed' | 'budget_exceeded' | 'error' | 'cancelled';
 
 export interface RunEndEvent {
@@ -114,6 +136,8 @@ export type TrajectoryEventBody =
   | TestResultEvent
   | PatchEvent
   | NoteEvent
+  | StageEvent
+  | CandidateEvent
   | RunEndEvent;
 
 export interface EventEnvelope {

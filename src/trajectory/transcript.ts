@@ -137,6 +137,12 @@ export function formatTranscript(result: TrajectoryReadResult): string {
       case 'note':
         push(`  note: ${e.message}`);
         break;
+      case 'stage':
+        push(`\n[${e.stage}] ${e.message}`);
+        break;
+      case 'candidate':
+        push(`  candidate ${e.id}: ${e.status} — ${e.reason}`);
+        break;
       case 'run.end': {
         const t = e.totals;
         push(`\n── run ended: ${e.status}${e.reason ? ` — ${e.reason}` : ''}`);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { drydock } from '../helpers/cli.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/calc', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
 
 /** Every path and content under a directory, hashed: any change, removal or new file shows. */
 function treeHash(dir: string): string {
@@ -17,17 +17,32 @@ function treeHash(dir: string): string {
   return h.digest('hex');
 }
 
+// No endpoint from the environment: the demo must fall back to the example's script.
+const NO_MODEL = {
+  OPENAI_BASE_URL: '',
+  OPENAI_API_KEY: '',
+  DRYDOCK_MODEL: '',
+  XDG_CONFIG_HOME: '/nonexistent',
+};
+
 describe('drydock demo', () => {
-  it("runs the example's tests in a sandbox, says that the agent is not built, and leaves the example as it was", () => {
-    const before = treeHash(EXAMPLE);
-    const r = drydock(['demo']);
-    expect(treeHash(EXAMPLE)).toBe(before);
+  it('runs drydock fix on examples/calc with the scripted model, says so before and after, and leaves the examples as they were', () => {
+    const before = treeHash(EXAMPLES);
+    const r = drydock(['demo'], NO_MODEL);
+    expect(treeHash(EXAMPLES)).toBe(before);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/the agent \(drydock fix\) is not built yet/);
-    // The example's bug is real: two tests fail and one passes, measured inside the sandbox.
-    expect(r.stdout).toMatch(/2 failed, 1 passed/);
-    expect(r.stdout).toMatch(/exit 1; wall \d+ ms, cpu \d+ ms, peak memory [\d.]+ MB, killed by nothing/);
-    expect(r.stdout).toMatch(/diff against the example: none/);
+    const out = r.stdout;
+    const scripted = [...out.matchAll(/SCRIPTED/g)].map((m) => m.index);
+    expect(scripted.length).toBeGreaterThanOrEqual(2);
+    // Said before the result and after it.
+    const result = out.indexOf('drydock fix: patched');
+    expect(result).toBeGreaterThan(0);
+    expect(scripted[0]).toBeLessThan(result);
+    expect(scripted.at(-1)).toBeGreaterThan(result);
+    expect(out).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+    expect(out).toMatch(/breaks regression tests: tests\/test_ops\.py::test_add/);
+    expect(out).toMatch(/syntax error in calc\/ops\.py/);
+    expect(out).toMatch(/tests \(.*\): 3 passed, 0 failed/);
   });
 
   it('refuses an example that does not exist, in one line', () => {

@@ -9,10 +9,15 @@ const out = mkdtempSync(join(tmpdir(), 'dd-harness-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('harness CLI', () => {
-  it('run-batch refuses clearly: the agent is not built', () => {
-    const r = drydock(['run-batch', '--dataset', fixture, '--out', join(out, 'p.jsonl')]);
+  it('run-batch refuses in one line, before any work, when no model is configured', () => {
+    const r = drydock(['run-batch', '--dataset', fixture, '--out', join(out, 'p.jsonl')], {
+      OPENAI_BASE_URL: '',
+      OPENAI_API_KEY: '',
+      DRYDOCK_MODEL: '',
+      XDG_CONFIG_HOME: '/nonexistent',
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/run-batch .* is not built yet/);
+    expect(r.stderr.split('\n')[0]).toMatch(/^drydock: no model (is )?configured/);
   });
 
   it('eval --json: bad rows are reported by line and field, and the last line is the run summary', () => {

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
-import { DrydockError, NotBuiltError, stderrProgress } from '../../core/index.js';
+import { DrydockError, stderrProgress } from '../../core/index.js';
+import type { ModelFlags } from '../../model/index.js';
+import { addModelOptions } from './model.js';
 import {
   CACHE_LEVELS,
   evaluate,
   formatIssue,
   loadDataset,
   loadPredictions,
+  runBatch,
   type CacheLevel,
 } from '../../harness/index.js';
 import { parseDuration, parseSize } from '../../sandbox/index.js';
@@ -123,15 +126,41 @@ export function registerEvalCommand(program: Command): void {
 }
 
 export function registerRunBatchCommand(program: Command): void {
-  program
+  const cmd = program
     .command('run-batch')
     .description(
-      'Run `drydock fix` on each instance of a dataset in its instance image and write predictions (needs the agent: not built yet).',
+      'Run `drydock fix` on each instance of a dataset, in its instance image, on a checkout at its base commit, and write predictions (JSONL, one line per instance, a null patch when a run fails).',
     )
     .requiredOption('--dataset <file>', 'JSONL, a JSON list, or a task-repo directory')
     .option('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository')
-    .requiredOption('--out <file>', 'predictions file to write (JSONL)')
-    .action(() => {
-      throw new NotBuiltError('drydock run-batch (it runs `drydock fix`, the agent)', 'agent');
-    });
+    .requiredOption('--out <file>', 'predictions file to write (JSONL; appended)')
+    .option('--candidates <n>', 'candidate patches per instance', '3')
+    .option('--max-cost <usd>', 'model cost limit per instance (USD)')
+    .option('--timeout <duration>', 'wall time per instance, like 30m');
+  addModelOptions(cmd).action(
+    async (
+      flags: ModelFlags & {
+        dataset: string;
+        repos?: string;
+        out: string;
+        candidates: string;
+        maxCost?: string;
+        timeout?: string;
+      },
+    ) => {
+      const r = await runBatch({
+        dataset: flags.dataset,
+        reposDir: flags.repos,
+        out: flags.out,
+        model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
+        candidates: int(flags.candidates, '--candidates'),
+        timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+      const patched = r.predictions.filter((p) => p.model_patch).length;
+      process.stdout.write(
+        `${r.predictions.length} instance(s): ${patched} with a patch, ${r.errors.length} failed; predictions in ${flags.out}\n`,
+      );
+    },
+  );
 }

@@ -1,0 +1,55 @@
+import { BudgetExceededError, type ChatMessage, type Completion } from '../model/index.js';
+import { renderPrompt } from '../model/index.js';
+import type { TrajectoryWriter } from '../trajectory/index.js';
+import type { FixOptions, Stage } from './types.js';
+
+/** What every stage holds: the options, the record, and the clock. */
+export class RunContext {
+  readonly started = Date.now();
+  constructor(readonly opts: FixOptions) {}
+
+  get trajectory(): TrajectoryWriter {
+    return this.opts.trajectory;
+  }
+
+  /** A stage's milestone: into the trajectory, and to the terminal. */
+  stage(stage: Stage, message: string, data?: Record<string, unknown>): void {
+    this.trajectory.append({ type: 'stage', stage, message, ...(data ? { data } : {}) });
+    const spent = this.opts.budget.spent;
+    this.opts.onProgress?.({
+      stage,
+      message,
+      costUsd: spent.costUnknown ? null : spent.costUsd,
+      turns: spent.turns,
+    });
+  }
+
+  note(message: string): void {
+    this.trajectory.append({ type: 'note', message });
+  }
+
+  /** True once the run's wall-time limit has passed. */
+  timedOut(): boolean {
+    return this.opts.timeoutMs !== undefined && Date.now() - this.started > this.opts.timeoutMs;
+  }
+
+  /** One prompt file as the user turn after drydock's system prompt; n samples. */
+  async ask(prompt: string, vars: Record<string, string | number>, n = 1): Promise<string[]> {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: renderPrompt('agent/system') },
+      { role: 'user', content: renderPrompt(prompt, vars) },
+    ];
+    const c: Completion = await this.opts.model.complete({ messages, n, temperature: n > 1 ? 0.8 : 0 });
+    return c.choices.map((ch) => ch.message.content ?? '');
+  }
+}
+
+export function isBudgetError(err: unknown): err is BudgetExceededError {
+  return err instanceof BudgetExceededError;
+}
+
+/** The text of the first fenced block, or the whole text when there is none. */
+export function fencedBlock(text: string): string {
+  const m = /```[^\n]*\n([\s\S]*?)```/.exec(text);
+  return (m ? m[1]! : text).replace(/\n$/, '');
+}

@@ -1,0 +1,90 @@
+import {
+  buildSymbolIndex,
+  readWorkingTree,
+  retrieve,
+  type Retrieval,
+  type SourceFile,
+  type SymbolIndex,
+} from '../code/index.js';
+import { DrydockError } from '../core/index.js';
+import { imageRef, openSandbox, type Sandbox } from '../sandbox/index.js';
+import type { RunContext } from './context.js';
+import { detectEnvironment, type Environment } from './environment.js';
+
+export interface Prepared {
+  sandbox: Sandbox;
+  env: Environment;
+  files: SourceFile[];
+  index: SymbolIndex;
+  retrieval: Retrieval;
+}
+
+const GIT = 'git -c user.name=drydock -c user.email=drydock@localhost -c commit.gpgsign=false';
+
+/**
+ * Stage 1. The repository is read on the host (git ls-files, file contents) and copied into a
+ * sandbox; nothing on the host is written. In the sandbox, the setup command runs and the tree
+ * as given (uncommitted changes too) becomes a commit, so every later diff is against it.
+ */
+export async function prepare(ctx: RunContext): Promise<Prepared> {
+  const { opts } = ctx;
+  const env = detectEnvironment(opts.repo, { setup: opts.setup, test: opts.testCommand });
+  const files = readWorkingTree(opts.repo);
+  if (files.length === 0)
+    throw new DrydockError(
+      `no source files found in ${opts.repo}`,
+      'point --repo at a repository with code',
+      'EMPTY_REPO',
+    );
+  ctx.stage(
+    'prepare',
+    `environment: ${env.language} (${env.source}), image ${opts.image ?? imageRef(env.image)}`,
+    {
+      setup: env.setup,
+      test: env.test,
+    },
+  );
+
+  const index = await buildSymbolIndex(files);
+  const retrieval = retrieve(opts.issue, index, { k: 10, chunks: 20 });
+  ctx.stage(
+    'prepare',
+    `indexed ${files.length} files; top: ${retrieval.files
+      .slice(0, 3)
+      .map((f) => f.path)
+      .join(', ')}`,
+  );
+
+  const sandbox = await openSandbox({
+    image: opts.image ?? imageRef(env.image),
+    repo: opts.repo,
+    // A setup command usually installs packages; without one the sandbox has no network.
+    network: env.setup ? 'bridge' : 'none',
+    runId: opts.trajectory.runId,
+  });
+  try {
+    if (env.setup) {
+      const r = await sandbox.exec(`${env.setup} 2>&1`, { timeoutMs: 900_000, memoryBytes: 4 * 1024 ** 3 });
+      ctx.stage('prepare', `setup \`${env.setup}\` exited ${r.exitCode}`);
+      if (r.exitCode !== 0)
+        throw new DrydockError(
+          `the setup command \`${env.setup}\` failed (exit ${r.exitCode}): ${r.stdout.trim().split('\n').slice(-3).join(' | ')}`,
+          'pass a working --setup, or write `setup:` in drydock.yaml',
+          'SETUP_FAILED',
+        );
+    }
+    const base = await sandbox.exec(
+      `(test -d .git || git init -q) && ${GIT} add -A && ${GIT} commit -q --no-verify --allow-empty -m 'drydock: the repository as given'`,
+      { timeoutMs: 300_000 },
+    );
+    if (base.exitCode !== 0)
+      throw new DrydockError(
+        `could not record the repository in the sandbox: ${base.stderr.trim()}`,
+        'check that the repository is a readable git checkout',
+      );
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+  return { sandbox, env, files, index, retrieval };
+}

@@ -1,0 +1,107 @@
+import {
+  applySearchReplace,
+  normalizePatch,
+  parseSearchReplaceBlocks,
+  type SearchReplaceBlock,
+} from '../code/index.js';
+import type { RunContext } from './context.js';
+import type { Prepared } from './prepare.js';
+import type { Candidate, FileChange, Location } from './types.js';
+
+const CONTEXT_LINES = 10;
+
+/**
+ * Stage 3. For each location set, sample SEARCH/REPLACE answers, apply them to the files as
+ * read from the repository, and keep each distinct patch once (by `normalizePatch`), counting
+ * the samples that gave it: the votes for stage 5. Answers that do not apply are kept too,
+ * rejected, so the record says why.
+ */
+export async function repair(ctx: RunContext, p: Prepared, sets: Location[][]): Promise<Candidate[]> {
+  const known = new Map(p.files.map((f) => [f.path, f.source]));
+  const wanted = ctx.opts.candidates ?? 3;
+  const perSet = Math.max(1, Math.ceil(wanted / sets.length));
+  const byKey = new Map<string, Candidate>();
+  let sample = 0;
+  for (const set of sets) {
+    const replies = await ctx.ask(
+      'agent/repair',
+      { issue: ctx.opts.issue, code: codeWindows(set, known) },
+      perSet,
+    );
+    for (const reply of replies) {
+      sample++;
+      const c = candidateFrom(reply, set, known, `c${byKey.size + 1}`);
+      const seen = byKey.get(c.key);
+      if (seen) seen.votes++;
+      else byKey.set(c.key, c);
+    }
+  }
+  const all = [...byKey.values()];
+  ctx.stage('repair', `${sample} sample(s) gave ${all.length} distinct candidate(s)`, {
+    candidates: all.map((c) => ({ id: c.id, votes: c.votes, rejected: c.rejected })),
+  });
+  return all;
+}
+
+export function candidateFrom(
+  reply: string,
+  set: Location[],
+  known: Map<string, string>,
+  id: string,
+): Candidate {
+  const base: Candidate = {
+    id,
+    patch: '',
+    key: '',
+    files: [],
+    votes: 1,
+    exact: true,
+    confidence: 1,
+    rejected: null,
+    parses: null,
+    reward: null,
+    regressions: null,
+    reproduces: null,
+  };
+  const blocks = parseSearchReplaceBlocks(reply);
+  const fallback = [...new Set(set.map((l) => l.path))];
+  const reject = (why: string): Candidate => ({ ...base, key: `rejected:${why}:${reply}`, rejected: why });
+  if (blocks.length === 0) return reject('the answer has no SEARCH/REPLACE edit');
+  const byPath = new Map<string, SearchReplaceBlock[]>();
+  for (const b of blocks) {
+    const path = b.path?.trim().replace(/^\.\//, '') ?? (fallback.length === 1 ? fallback[0] : undefined);
+    if (!path) return reject('an edit does not say which file it is for');
+    byPath.set(path, [...(byPath.get(path) ?? []), b]);
+  }
+  const files: FileChange[] = [];
+  let exact = true;
+  let confidence = 1;
+  for (const [path, bs] of byPath) {
+    const before = known.get(path) ?? (bs.every((b) => b.search === '') ? '' : undefined);
+    if (before === undefined) return reject(`does not apply: ${path} is not in the repository`);
+    const r = applySearchReplace(before, bs, { path });
+    if (!r.ok) return reject(`does not apply: ${r.error.message}`);
+    if (r.newSource === before) continue;
+    files.push({ path, before, after: r.newSource });
+    exact &&= r.exact;
+    confidence = Math.min(confidence, r.confidence);
+    base.patch += r.diff.endsWith('\n') ? r.diff : `${r.diff}\n`;
+  }
+  if (files.length === 0) return reject('the edits change nothing');
+  return { ...base, files, exact, confidence, key: normalizePatch(base.patch) };
+}
+
+function codeWindows(set: Location[], known: Map<string, string>): string {
+  const byPath = new Map<string, Location[]>();
+  for (const l of set) byPath.set(l.path, [...(byPath.get(l.path) ?? []), l]);
+  const out: string[] = [];
+  for (const [path, locs] of byPath) {
+    const lines = (known.get(path) ?? '').split('\n');
+    const from = Math.max(1, Math.min(...locs.map((l) => l.start)) - CONTEXT_LINES);
+    const to = Math.min(lines.length, Math.max(...locs.map((l) => l.end)) + CONTEXT_LINES);
+    out.push(
+      `${path} (lines ${from}-${to}; edit lines ${locs.map((l) => `${l.start}-${l.end}`).join(', ')})\n\`\`\`\n${lines.slice(from - 1, to).join('\n')}\n\`\`\``,
+    );
+  }
+  return out.join('\n\n');
+}

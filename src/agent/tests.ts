@@ -1,0 +1,87 @@
+import type { Sandbox } from '../sandbox/index.js';
+import type { TestFormat } from './environment.js';
+import type { TestRun } from './types.js';
+
+/** Test runs get room to work, but a hung test cannot stall the run. */
+export const TEST_LIMITS = { timeoutMs: 300_000, memoryBytes: 2 * 1024 ** 3, maxOutputBytes: 512 * 1024 };
+const ENV = { PYTHONDONTWRITEBYTECODE: '1', CI: '1', NO_COLOR: '1' };
+
+/**
+ * Test names and outcomes from a runner's output. pytest -rA summary lines; node's test runner
+ * in TAP (`ok 1 - name`, `not ok 2 - name`) or spec (`✔ name`, `✖ name`) form.
+ */
+export function parseTestOutput(output: string, format: TestFormat): { passed: string[]; failed: string[] } {
+  const passed = new Set<string>();
+  const failed = new Set<string>();
+  for (const raw of output.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (format === 'pytest') {
+      const m = /^(PASSED|XFAIL|FAILED|ERROR) (\S+)/.exec(line);
+      if (m) (m[1] === 'PASSED' || m[1] === 'XFAIL' ? passed : failed).add(m[2]!);
+    } else if (format === 'node') {
+      const tap = /^\s*(not ok|ok) \d+ - (.+?)(\s+# (SKIP|TODO).*)?$/.exec(line);
+      const spec = /^\s*([✔✖]) (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
+      if (tap && !tap[3]) (tap[1] === 'ok' ? passed : failed).add(tap[2]!.trim());
+      else if (spec) (spec[1] === '✔' ? passed : failed).add(spec[2]!.trim());
+    }
+  }
+  for (const f of failed) passed.delete(f);
+  return { passed: [...passed], failed: [...failed] };
+}
+
+export async function runTests(sandbox: Sandbox, command: string, format: TestFormat): Promise<TestRun> {
+  const r = await sandbox.exec(`${command} 2>&1`, { ...TEST_LIMITS, env: ENV });
+  const output = r.stdout + (r.killedBy ? `\n[killed by ${r.killedBy}]` : '');
+  const { passed, failed } = parseTestOutput(output, format);
+  return { command, exitCode: r.exitCode, passed, failed, output };
+}
+
+/**
+ * The regression tests for a change: of the tests that passed before any change, those related
+ * to the touched files — a pytest node whose test file names the touched module's stem or
+ * imports it. When none relate (or names carry no file, as node's runner's do), all of them.
+ */
+export function relatedTests(
+  passing: string[],
+  touched: string[],
+  testSources: Map<string, string>,
+): string[] {
+  const stems = touched.map((p) => stemOf(p)).filter((s) => s.length > 1);
+  const modules = touched.map((p) =>
+    p
+      .replace(/\.[^.]+$/, '')
+      .replace(/\/__init__$/, '')
+      .split('/'),
+  );
+  const related = passing.filter((id) => {
+    const file = id.split('::')[0]!;
+    if (!id.includes('::')) return false;
+    if (stems.some((s) => file.includes(s))) return true;
+    const source = testSources.get(file) ?? '';
+    return modules.some((parts) =>
+      parts.some(
+        (part, i) =>
+          i < parts.length &&
+          part.length > 1 &&
+          new RegExp(`\\b(import|from)\\s+[\\w.]*\\b${escape(part)}\\b`).test(source),
+      ),
+    );
+  });
+  return related.length > 0 ? related : passing;
+}
+
+/** The command narrowed to the given pytest nodes' files; other runners run whole. */
+export function narrowedCommand(command: string, format: TestFormat, tests: string[]): string {
+  if (format !== 'pytest' || tests.length === 0 || !tests.every((t) => t.includes('::'))) return command;
+  const files = [...new Set(tests.map((t) => t.split('::')[0]!))];
+  return `${command} ${files.map((f) => `'${f.replace(/'/g, `'\\''`)}'`).join(' ')}`;
+}
+
+function stemOf(path: string): string {
+  const base = path.split('/').pop() ?? path;
+  return base.replace(/\.[^.]+$/, '').replace(/^__init__$/, path.split('/').slice(-2, -1)[0] ?? '');
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,124 @@
+import type { Budget, ModelClient } from '../model/index.js';
+import type { PolicyEngine } from '../policy/index.js';
+import type { TrajectoryWriter } from '../trajectory/index.js';
+
+export type Stage = 'prepare' | 'localize' | 'repair' | 'validate' | 'select' | 'review' | 'output';
+
+/** What a terminal shows while a run goes on. */
+export interface Progress {
+  stage: Stage;
+  message: string;
+  costUsd: number | null;
+  turns: number;
+}
+
+export interface FixOptions {
+  /** The user's repository on the host; only read (copied into the sandbox). */
+  repo: string;
+  issue: string;
+  model: ModelClient;
+  budget: Budget;
+  scripted: boolean;
+  /** For the record: the model's name (`scripted:<file>` for the scripted model). */
+  modelName?: string;
+  trajectory: TrajectoryWriter;
+  policy?: PolicyEngine;
+  /** Candidate patches to validate (default 3). */
+  candidates?: number;
+  /** Location sets sampled (default min(2, candidates)). */
+  locationSamples?: number;
+  /** A Docker image to run in instead of the detected drydock image (e.g. a benchmark's instance image). */
+  image?: string;
+  /** Overrides the detected setup command. */
+  setup?: string;
+  /** Overrides the detected test command. */
+  testCommand?: string;
+  /** Whole-run wall time; when it passes, the run ends with the best patch so far. */
+  timeoutMs?: number;
+  /** Review rounds after selection (default 2). */
+  reviewRounds?: number;
+  /** Model turns per review round (default 8). */
+  reviewSteps?: number;
+  /** Language-server rewards for candidates (default true). */
+  rewards?: boolean;
+  /** Forks validated at once (default 2). */
+  parallel?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** A location: a line range in a file (1-based, inclusive). */
+export interface Location {
+  path: string;
+  start: number;
+  end: number;
+}
+
+export interface FileChange {
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface TestRun {
+  command: string;
+  exitCode: number;
+  passed: string[];
+  failed: string[];
+  output: string;
+}
+
+export interface Candidate {
+  id: string;
+  patch: string;
+  /** normalizePatch key: equal for patches that differ only in formatting. */
+  key: string;
+  files: FileChange[];
+  /** How many samples produced this patch (majority vote). */
+  votes: number;
+  exact: boolean;
+  confidence: number;
+  /** Set once validation rejects it or cannot finish it. */
+  rejected: string | null;
+  parses: boolean | null;
+  reward: number | null;
+  /** Regression tests that passed before and fail with this candidate; null when not run. */
+  regressions: string[] | null;
+  /** Whether the reproduction test passes with it; null when there is no kept test. */
+  reproduces: boolean | null;
+}
+
+export type FixStatus = 'patched' | 'no_patch' | 'budget_exceeded' | 'timeout' | 'error';
+
+export interface FixSummary {
+  status: FixStatus;
+  message: string;
+  scripted: boolean;
+  model: string;
+  runId: string;
+  patch: string;
+  files: string[];
+  candidates: {
+    id: string;
+    votes: number;
+    rejected: string | null;
+    /** `selected`, or why it was rejected or lost. */
+    outcome: string;
+    parses: boolean | null;
+    reward: number | null;
+    regressions: string[] | null;
+    reproduces: boolean | null;
+  }[];
+  selected: string | null;
+  reproductionTest: { path: string; kept: boolean; reason: string } | null;
+  regressionTests: string[];
+  tests: { command: string; passed: number; failed: number } | null;
+  review: { rounds: number; approved: boolean; changed: boolean; denied: string[] };
+  reward: number | null;
+  costUsd: number | null;
+  turns: number;
+  tokens: number;
+  wallMs: number;
+  applied: boolean;
+  branch: string | null;
+  trajectory: string;
+}

@@ -1,0 +1,225 @@
+import { checkEditSyntax } from '../code/index.js';
+import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
+import type { Sandbox } from '../sandbox/index.js';
+import { fencedBlock, type RunContext } from './context.js';
+import { PYTEST } from './environment.js';
+import { numbered } from './localize.js';
+import type { Prepared } from './prepare.js';
+import { narrowedCommand, relatedTests, runTests } from './tests.js';
+import type { Candidate, Location, TestRun } from './types.js';
+
+export interface ReproductionTest {
+  path: string;
+  content: string;
+  command: string;
+  kept: boolean;
+  reason: string;
+}
+
+export interface Validation {
+  baseline: TestRun | null;
+  /** Tests that passed before any change. */
+  passingBefore: string[];
+  /** The regression tests the candidates were held to (union over candidates). */
+  regressionTests: string[];
+  reproduction: ReproductionTest | null;
+}
+
+/**
+ * Stage 4. Cheap checks first, on the host (the edit applied in repair; here: does it still
+ * parse). Then in the base sandbox, before any change: which tests pass, and whether the
+ * model's reproduction test fails (it is kept only if it does). Then each surviving candidate
+ * in a fork of its own: the language server's reward, the regression tests, the reproduction
+ * test. Every fork is closed, whatever happens.
+ */
+export async function validate(
+  ctx: RunContext,
+  p: Prepared,
+  candidates: Candidate[],
+  sets: Location[][],
+  onValidated: (c: Candidate) => void = () => {},
+): Promise<Validation> {
+  for (const c of candidates.filter((c) => !c.rejected)) {
+    for (const f of c.files) {
+      const check = await checkEditSyntax(f.path, f.before, f.after);
+      if (check.ok === false) {
+        const at = check.problems[0];
+        c.parses = false;
+        c.rejected = `syntax error in ${f.path}${at ? ` at line ${at.line}` : ''} (${check.after} error node(s), ${check.before} before)`;
+        break;
+      }
+      if (check.ok) c.parses = true;
+    }
+    if (c.rejected) record(ctx, c);
+  }
+
+  const v: Validation = { baseline: null, passingBefore: [], regressionTests: [], reproduction: null };
+  if (p.env.test) {
+    v.baseline = await runTests(p.sandbox, p.env.test, p.env.format);
+    v.passingBefore = v.baseline.passed;
+    testEvent(ctx, v.baseline);
+    ctx.stage(
+      'validate',
+      `before any change: ${v.baseline.passed.length} passed, ${v.baseline.failed.length} failed (exit ${v.baseline.exitCode})`,
+    );
+  }
+  v.reproduction = await reproductionTest(ctx, p, sets[0] ?? []);
+
+  const live = candidates.filter((c) => !c.rejected);
+  const width = Math.max(1, ctx.opts.parallel ?? 2);
+  const regression = new Set<string>();
+  for (let i = 0; i < live.length; i += width) {
+    if (ctx.timedOut()) {
+      for (const c of live.slice(i)) c.rejected = 'not validated: the run reached its time limit';
+      break;
+    }
+    const batch = live.slice(i, i + width);
+    const forks = await p.sandbox.fork(batch.length);
+    try {
+      await Promise.all(
+        batch.map(async (c, j) => {
+          await validateIn(ctx, p, forks[j]!, c, v, regression);
+          record(ctx, c);
+          onValidated(c);
+        }),
+      );
+    } finally {
+      await Promise.all(forks.map((f) => f.close().catch(() => {})));
+    }
+    ctx.stage('validate', `validated ${Math.min(i + width, live.length)}/${live.length} candidate(s)`);
+  }
+  v.regressionTests = [...regression].sort();
+  return v;
+}
+
+async function validateIn(
+  ctx: RunContext,
+  p: Prepared,
+  fork: Sandbox,
+  c: Candidate,
+  v: Validation,
+  regression: Set<string>,
+): Promise<void> {
+  const served = c.files.filter((f) => serverForFile(f.path) !== null);
+  if ((ctx.opts.rewards ?? true) && served.length > 0) {
+    const session = new DiagnosticsSession(fork);
+    try {
+      const r = await session.reward(
+        { files: c.files.map((f) => ({ path: f.path, content: f.after })) },
+        { appliedExactly: c.exact, parses: c.parses !== false, confidence: c.confidence },
+      );
+      c.reward = r.reward.reward;
+      ctx.trajectory.append({
+        type: 'reward',
+        value: r.reward.reward,
+        source: `candidate:${c.id}`,
+        components: { dBefore: r.reward.dBefore, dAfter: r.reward.dAfter, s: r.reward.s, c: r.reward.c },
+      });
+    } catch (err) {
+      ctx.note(`candidate ${c.id}: no language-server reward (${(err as Error).message})`);
+    } finally {
+      await session.close().catch(() => {});
+    }
+  }
+  // Written again whether or not the reward wrote them: the same content, so harmless.
+  for (const f of c.files) await fork.writeFile(`/testbed/${f.path}`, f.after);
+
+  if (p.env.test) {
+    const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
+    const related = relatedTests(
+      v.passingBefore,
+      c.files.map((f) => f.path),
+      testFiles,
+    );
+    related.forEach((t) => regression.add(t));
+    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env.format);
+    testEvent(ctx, run);
+    if (p.env.format === 'exit-code') {
+      c.regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
+    } else {
+      const passed = new Set(run.passed);
+      c.regressions = related.filter((t) => !passed.has(t));
+    }
+    if (c.regressions.length > 0) c.rejected = `breaks regression tests: ${c.regressions.join(', ')}`;
+  }
+  const repro = v.reproduction;
+  if (repro?.kept) {
+    const r = await runReproduction(fork, repro);
+    c.reproduces = r.exitCode === 0;
+  }
+}
+
+async function reproductionTest(
+  ctx: RunContext,
+  p: Prepared,
+  set: Location[],
+): Promise<ReproductionTest | null> {
+  if (p.env.language === 'other') return null;
+  const known = new Map(p.files.map((f) => [f.path, f.source]));
+  const ts = p.files.some((f) => /\.test\.ts$/.test(f.path));
+  const path =
+    p.env.language === 'python'
+      ? 'test_drydock_reproduction.py'
+      : ts
+        ? 'drydock-reproduction.test.ts'
+        : 'drydock-reproduction.test.mjs';
+  const command = p.env.language === 'python' ? `${PYTEST} ${path}` : `node --test ${path}`;
+  const [reply] = await ctx.ask('agent/reproduction-test', {
+    issue: ctx.opts.issue,
+    code: set.map((l) => numbered(known.get(l.path) ?? '', l, 5)).join('\n\n'),
+    path,
+    command,
+  });
+  const content = `${fencedBlock(reply ?? '')}\n`;
+  const test: ReproductionTest = { path, content, command, kept: false, reason: '' };
+  const before = await runReproduction(p.sandbox, test);
+  if (before.exitCode === 0) {
+    test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
+  } else {
+    test.kept = true;
+    test.reason = `it fails before the change (exit ${before.exitCode}): kept`;
+  }
+  ctx.note(`reproduction test ${path}: ${test.reason}`);
+  ctx.stage('validate', `reproduction test ${test.kept ? 'kept' : 'discarded'}: ${test.reason}`, {
+    reproduction: { path, kept: test.kept, reason: test.reason },
+  });
+  return test;
+}
+
+/** Writes the test, runs it, removes it: it never becomes part of a patch. */
+async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<TestRun> {
+  await sandbox.writeFile(`/testbed/${t.path}`, t.content);
+  try {
+    return await runTests(sandbox, t.command, 'exit-code');
+  } finally {
+    await sandbox.exec(`rm -f -- '${t.path}'`);
+  }
+}
+
+function testEvent(ctx: RunContext, run: TestRun): void {
+  ctx.trajectory.append({
+    type: 'test.result',
+    command: run.command,
+    passed: run.passed.length,
+    failed: run.failed.length,
+    tests: [
+      ...run.passed.map((name) => ({ name, status: 'pass' as const })),
+      ...run.failed.map((name) => ({ name, status: 'fail' as const })),
+    ],
+  });
+}
+
+export function record(ctx: RunContext, c: Candidate): void {
+  ctx.trajectory.append({
+    type: 'candidate',
+    id: c.id,
+    status: c.rejected ? 'rejected' : 'validated',
+    reason: c.rejected ?? 'applies, parses and passes its regression tests',
+    votes: c.votes,
+    parses: c.parses,
+    reward: c.reward,
+    regressions: c.regressions,
+    reproduces: c.reproduces,
+    patch: c.patch,
+  });
+}

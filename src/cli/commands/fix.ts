@@ -1,0 +1,158 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { formatSummary, runFix, type FixSummary, type Progress } from '../../agent/index.js';
+import { DrydockError } from '../../core/index.js';
+import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
+import { parseDuration } from '../../sandbox/index.js';
+import { TrajectoryWriter } from '../../trajectory/index.js';
+import { addModelOptions } from './model.js';
+
+export interface FixFlags {
+  repo: string;
+  issue: string;
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  script?: string;
+  config?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  candidates: number;
+  maxCost?: number;
+  timeout?: string;
+  setup?: string;
+  testCmd?: string;
+  out?: string;
+  apply?: boolean;
+  branch?: string;
+  json?: boolean;
+  runsDir?: string;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function usd(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected an amount in USD, like 0.50');
+  return n;
+}
+
+export function registerFixCommand(program: Command): void {
+  const cmd = program
+    .command('fix')
+    .description(
+      'fix an issue in a repository: localize, sample candidate patches, validate each in its own forked sandbox (syntax, language-server reward, regression tests, a reproduction test), select, then run-review-fix; prints the patch and leaves the repository unchanged unless --apply or --branch',
+    )
+    .requiredOption('--repo <path>', 'the git repository to fix (only read unless --apply/--branch)')
+    .requiredOption('--issue <file|text>', 'the issue: a file to read, or the text itself')
+    .option('--candidates <n>', 'candidate patches to sample and validate', positive, 3)
+    .option(
+      '--max-cost <usd>',
+      'stop when the model has cost this much (USD); the best validated patch so far is kept',
+      usd,
+    )
+    .option(
+      '--timeout <duration>',
+      'wall time for the whole run, like 20m; then the best validated patch so far is kept',
+    )
+    .option('--setup <cmd>', "setup command run in the sandbox first (default: drydock.yaml's, or detected)")
+    .option('--test-cmd <cmd>', "the repository's test command (default: drydock.yaml's, or detected)")
+    .option('--out <dir>', 'write patch.diff, summary.json and trajectory.jsonl here')
+    .option('--apply', "apply the patch to the repository's working tree at the end")
+    .option(
+      '--branch <name>',
+      'commit the patch on a new branch NAME (the checked-out branch, index and files are not touched)',
+    )
+    .option('--json', 'print only the final summary, as JSON');
+  addModelOptions(cmd).action(async (flags: FixFlags) => {
+    const summary = await fixCommand(flags);
+    process.exitCode = summary.status === 'patched' ? 0 : summary.patch ? 0 : 2;
+  });
+}
+
+/** The fix command's work, shared with `drydock demo`. Prints as the flags say; returns the summary. */
+export async function fixCommand(
+  flags: FixFlags,
+  write = (s: string) => process.stdout.write(s),
+): Promise<FixSummary> {
+  const repo = resolve(flags.repo);
+  if (!existsSync(repo) || !statSync(repo).isDirectory())
+    throw new DrydockError(
+      `--repo ${flags.repo} is not a directory`,
+      'point --repo at a git checkout',
+      'NO_REPO',
+    );
+  if (flags.apply && flags.branch)
+    throw new DrydockError('--apply and --branch cannot be used together', 'pick one');
+  const issue =
+    existsSync(flags.issue) && statSync(flags.issue).isFile()
+      ? readFileSync(flags.issue, 'utf8')
+      : flags.issue;
+  if (!issue.trim()) throw new DrydockError('the issue is empty', 'pass --issue FILE or --issue "text"');
+  const timeoutMs = flags.timeout ? parseDuration(flags.timeout) : undefined;
+
+  const config = resolveModelConfig({
+    baseUrl: flags.baseUrl,
+    apiKey: flags.apiKey,
+    model: flags.model,
+    script: flags.script,
+    config: flags.config,
+    timeoutMs: flags.timeoutMs,
+    maxRetries: flags.maxRetries,
+    maxCost: flags.maxCost,
+  });
+  if (!config.script && !config.baseURL && !config.apiKey)
+    throw new DrydockError(
+      'no model is configured',
+      'pass --base-url URL (and --model), set OPENAI_BASE_URL / OPENAI_API_KEY, or use --script FILE for the scripted model',
+      'NO_MODEL',
+    );
+  // Never write the record into the repository being fixed: that would change its working tree.
+  const inside = !relative(repo, process.cwd()).startsWith('..');
+  const runsDir = flags.runsDir ?? (inside ? join(homedir(), '.drydock', 'runs') : undefined);
+  const trajectory = TrajectoryWriter.create({ runsDir });
+  const budget = new Budget(config.budget);
+  const model = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
+  const scripted = model.scriptedServer !== null;
+  const say = (s: string) => {
+    if (!flags.json) write(`${s}\n`);
+  };
+  if (scripted)
+    say(`NOTE: the model is SCRIPTED: its answers are read from ${config.script}, not produced by a model.`);
+  const progress = (p: Progress) => {
+    if (flags.json) return;
+    const cost = p.costUsd === null ? 'cost unknown' : `$${p.costUsd.toFixed(4)}`;
+    process.stderr.write(`[${p.stage}] ${p.message} (${p.turns} model turns, ${cost})\n`);
+  };
+  try {
+    const summary = await runFix({
+      repo,
+      issue,
+      model: model.client,
+      budget,
+      scripted,
+      modelName: model.scriptedServer?.model ?? config.model,
+      trajectory,
+      candidates: flags.candidates,
+      setup: flags.setup,
+      testCommand: flags.testCmd,
+      timeoutMs,
+      out: flags.out,
+      apply: flags.apply,
+      branch: flags.branch,
+      onProgress: progress,
+    });
+    if (flags.json) write(`${JSON.stringify(summary, null, 2)}\n`);
+    else say(formatSummary(summary));
+    return summary;
+  } finally {
+    await model.close();
+    trajectory.close();
+  }
+}

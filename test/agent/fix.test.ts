@@ -1,0 +1,239 @@
+import Docker from 'dockerode';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFix, type FixRunOptions } from '../../src/agent/index.js';
+import { Budget, modelConfig, openModel, type BudgetLimits } from '../../src/model/index.js';
+import { imageRef } from '../../src/sandbox/index.js';
+import { readTrajectory, TrajectoryWriter, type TrajectoryEvent } from '../../src/trajectory/index.js';
+import { drydock } from '../helpers/cli.js';
+import { gitRepoFrom, repoState } from './repo-state.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+async function imagePresent(ref: string): Promise<boolean> {
+  try {
+    await new Docker().getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const present = (await imagePresent(imageRef('python'))) && (await imagePresent(imageRef('node')));
+if (!present)
+  console.warn('skipping drydock fix end-to-end tests: drydock images are not built (run drydock setup)');
+
+const scratch = mkdtempSync(join(tmpdir(), 'drydock-fix-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * The example as a user's repository: a git repo with a commit, a stash, an uncommitted
+ * change and an untracked file, all of which a run must leave exactly as they were.
+ */
+function userRepo(example: string): string {
+  const dir = mkdtempSync(join(scratch, `${example}-`));
+  const skip = new Set(['ISSUE.md', 'README.md', 'model-script.yaml']);
+  cpSync(join(EXAMPLES, example), dir, { recursive: true, filter: (p) => !skip.has(p.split('/').pop()!) });
+  writeFileSync(join(dir, 'NOTES.txt'), 'one\n');
+  gitRepoFrom(dir);
+  writeFileSync(join(dir, 'NOTES.txt'), 'two\n');
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@localhost', 'stash', '-q'], { cwd: dir });
+  writeFileSync(join(dir, 'NOTES.txt'), 'three\n');
+  writeFileSync(join(dir, 'untracked.txt'), 'left alone\n');
+  return dir;
+}
+
+async function fix(
+  repo: string,
+  example: string,
+  script: string,
+  extra: Partial<FixRunOptions> & { limits?: BudgetLimits } = {},
+) {
+  const budget = new Budget(extra.limits ?? {});
+  const trajectory = TrajectoryWriter.create({ runsDir: join(scratch, 'runs'), fsync: false });
+  const model = await openModel(modelConfig({ model: 'scripted', script }), {
+    budget,
+    onEvent: (e) => trajectory.append(e),
+  });
+  try {
+    const summary = await runFix({
+      repo,
+      issue: readFileSync(join(EXAMPLES, example, 'ISSUE.md'), 'utf8'),
+      model: model.client,
+      budget,
+      scripted: true,
+      trajectory,
+      candidates: 3,
+      ...extra,
+    });
+    return {
+      summary,
+      events: readTrajectory(trajectory.path).events,
+      requests: model.scriptedServer!.requests,
+    };
+  } finally {
+    await model.close();
+    trajectory.close();
+  }
+}
+
+const of = <T extends TrajectoryEvent['type']>(events: TrajectoryEvent[], type: T) =>
+  events.filter((e): e is Extract<TrajectoryEvent, { type: T }> => e.type === type);
+
+describe.runIf(present)(
+  'drydock fix end to end (real sandbox, policy, language servers, tests; scripted model)',
+  () => {
+    it('picks the correct one of three candidates, records why the others lost, discards a reproduction test that passes before, reports a denied command, and leaves the repository as it was', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const out = join(scratch, 'out-calc');
+      const { summary, events, requests } = await fix(
+        repo,
+        'calc',
+        join(EXAMPLES, 'calc/model-script.yaml'),
+        {
+          out,
+        },
+      );
+      expect(repoState(repo)).toEqual(before);
+
+      expect(summary.status).toBe('patched');
+      expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(summary.patch).not.toMatch(/a - b/);
+      expect(summary.files).toEqual(['calc/ops.py']);
+
+      const rejected = of(events, 'candidate').filter((e) => e.status === 'rejected');
+      expect(rejected.map((e) => e.reason).sort()).toEqual([
+        'breaks regression tests: tests/test_ops.py::test_add',
+        expect.stringMatching(/^syntax error in calc\/ops\.py at line \d+/),
+      ]);
+      const selected = of(events, 'candidate').find((e) => e.status === 'selected')!;
+      expect(selected.id).toBe(summary.selected);
+      expect(selected.votes).toBe(2);
+
+      expect(summary.reproductionTest).toMatchObject({ kept: false });
+      expect(
+        of(events, 'note').some((e) =>
+          /reproduction test .* passes before the change.*discarded/.test(e.message),
+        ),
+      ).toBe(true);
+
+      const denied = of(events, 'tool.call').find((e) => e.policy?.decision === 'deny')!;
+      expect(denied.observation).toMatch(/Denied by the guardrail policy/);
+      // The model was told: the request after the denial carries the refusal naming the rule.
+      const told = requests.find((r) => JSON.stringify(r.body).includes('Rule: shell:stdin-script'));
+      expect(told).toBeDefined();
+      expect(summary.review.approved).toBe(true);
+      expect(summary.review.denied).toEqual([
+        expect.stringMatching(/curl .*deny by rule shell:stdin-script/),
+      ]);
+      // --out: the patch, the summary and the trajectory.
+      expect(readFileSync(join(out, 'patch.diff'), 'utf8')).toBe(summary.patch);
+      expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
+        selected: summary.selected,
+      });
+      expect(readFileSync(join(out, 'trajectory.jsonl'), 'utf8')).toMatch(/"type":"run.end"/);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+      expect(of(events, 'run.end')[0]).toMatchObject({ status: 'success' });
+    }, 600_000);
+
+    it('ends with the best validated patch when the budget runs out in review, and with none when it runs out before validation', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const late = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), {
+        limits: { maxTurns: 7 },
+        rewards: false,
+      });
+      expect(late.summary.status).toBe('budget_exceeded');
+      expect(late.summary.message).toMatch(
+        /turn budget of 7 .*the patch is the selected, validated candidate/,
+      );
+      expect(late.summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(of(late.events, 'run.end')[0]).toMatchObject({ status: 'budget_exceeded' });
+
+      const early = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), {
+        limits: { maxTurns: 5 },
+        rewards: false,
+      });
+      expect(early.summary.status).toBe('budget_exceeded');
+      expect(early.summary.patch).toBe('');
+      expect(early.summary.message).toMatch(/no validated patch so far, so no patch/);
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
+
+    it('leaves the repository as it was when the run fails', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const script = join(scratch, 'short.yaml');
+      writeFileSync(script, 'turns:\n  - content: "```\\ncalc/ops.py\\n```"\n');
+      await expect(fix(repo, 'calc', script)).rejects.toThrow(/no turn left in the script/);
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
+
+    it('run-review-fix: a selected patch that fails the reproduction test is fixed in review with the tools', async () => {
+      const repo = userRepo('calc');
+      const script = fileURLToPath(new URL('../fixtures/agent/calc-review-fixes.yaml', import.meta.url));
+      const { summary, events } = await fix(repo, 'calc', script, { candidates: 1 });
+      expect(summary.reproductionTest).toMatchObject({ kept: true });
+      expect(summary.candidates).toMatchObject([{ reproduces: false, rejected: null }]);
+      expect(summary.review).toMatchObject({ rounds: 2, approved: true, changed: true });
+      expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+      expect(of(events, 'tool.call').map((e) => e.tool)).toEqual(['edit', 'submit']);
+    }, 600_000);
+
+    it('ends at its time limit with no patch when nothing was validated yet', async () => {
+      const repo = userRepo('calc');
+      const before = repoState(repo);
+      const { summary } = await fix(repo, 'calc', join(EXAMPLES, 'calc/model-script.yaml'), { timeoutMs: 1 });
+      expect(summary.status).toBe('timeout');
+      expect(summary.message).toMatch(/time limit.*no validated patch so far, so no patch/);
+      expect(summary.patch).toBe('');
+      expect(repoState(repo)).toEqual(before);
+    }, 600_000);
+
+    it('drydock fix --apply --json (the CLI): only the summary on stdout, and the patch in the working tree', () => {
+      const repo = userRepo('calc');
+      const r = drydock(
+        [
+          'fix',
+          '--repo',
+          repo,
+          '--issue',
+          join(EXAMPLES, 'calc/ISSUE.md'),
+          '--script',
+          join(EXAMPLES, 'calc/model-script.yaml'),
+          '--apply',
+          '--json',
+        ],
+        { HOME: scratch },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as { status: string; scripted: boolean; applied: boolean };
+      expect(summary).toMatchObject({ status: 'patched', scripted: true, applied: true });
+      expect(readFileSync(join(repo, 'calc/ops.py'), 'utf8')).toMatch(/return total \/ len\(values\)\n/);
+      // Only the patched file changed: the uncommitted NOTES.txt and the untracked file are as they were.
+      const status = execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' });
+      expect(status.split('\n').filter(Boolean).sort()).toEqual([
+        ' M NOTES.txt',
+        ' M calc/ops.py',
+        '?? untracked.txt',
+      ]);
+    }, 600_000);
+
+    it('fixes the TypeScript example, keeping a reproduction test that fails before the change', async () => {
+      const repo = userRepo('ts-range');
+      const before = repoState(repo);
+      const { summary } = await fix(repo, 'ts-range', join(EXAMPLES, 'ts-range/model-script.yaml'));
+      expect(repoState(repo)).toEqual(before);
+      expect(summary.status).toBe('patched');
+      expect(summary.reproductionTest).toMatchObject({ kept: true });
+      expect(summary.candidates.every((c) => c.reproduces === true)).toBe(true);
+      expect(summary.patch).toMatch(/^\+.*i < end; i \+= step/m);
+      expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
+    }, 600_000);
+  },
+);

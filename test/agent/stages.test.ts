@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  candidateFrom,
+  detectEnvironment,
+  narrowedCommand,
+  parseFiles,
+  parseLocations,
+  parseTestOutput,
+  relatedTests,
+  select,
+  type Candidate,
+} from '../../src/agent/index.js';
+
+const OPS =
+  'def add(a, b):\n    return a + b\n\n\ndef mean(values):\n    return sum(values) / (len(values) - 1)\n';
+const known = new Map([
+  ['calc/ops.py', OPS],
+  ['tests/test_ops.py', 'from calc import add\n'],
+]);
+
+function cand(id: string, over: Partial<Candidate> = {}): Candidate {
+  return {
+    id,
+    patch: `patch ${id}`,
+    key: id,
+    files: [],
+    votes: 1,
+    exact: true,
+    confidence: 1,
+    rejected: null,
+    parses: true,
+    reward: null,
+    regressions: [],
+    reproduces: null,
+    ...over,
+  };
+}
+
+describe('select', () => {
+  it('never picks a rejected candidate, and says why each other lost', () => {
+    const s = select([
+      cand('c1', { rejected: 'syntax error in calc/ops.py at line 6' }),
+      cand('c2', { rejected: 'breaks regression tests: tests/test_ops.py::test_add' }),
+      cand('c3'),
+    ]);
+    expect(s.selected?.id).toBe('c3');
+    expect(s.others.map((o) => o.reason)).toEqual([
+      'syntax error in calc/ops.py at line 6',
+      'breaks regression tests: tests/test_ops.py::test_add',
+    ]);
+  });
+
+  it('ranks the reproduction test over reward, reward over votes, votes over order', () => {
+    expect(
+      select([cand('c1', { reward: 0.9 }), cand('c2', { reproduces: true, reward: 0.1 })]).selected?.id,
+    ).toBe('c2');
+    expect(select([cand('c1', { votes: 3, reward: 0.2 }), cand('c2', { reward: 0.5 })]).selected?.id).toBe(
+      'c2',
+    );
+    const tie = select([cand('c1'), cand('c2', { votes: 2 })]);
+    expect(tie.selected?.id).toBe('c2');
+    expect(tie.others[0]!.reason).toMatch(/fewer votes \(1\) than c2 \(2\)/);
+    expect(select([cand('c2'), cand('c1')]).selected?.id).toBe('c1');
+  });
+
+  it('selects nothing when every candidate was rejected', () => {
+    expect(select([cand('c1', { rejected: 'x' })]).selected).toBeNull();
+  });
+});
+
+describe('candidateFrom', () => {
+  const set = [{ path: 'calc/ops.py', start: 6, end: 6 }];
+  const fix =
+    'calc/ops.py\n<<<<<<< SEARCH\n    return sum(values) / (len(values) - 1)\n=======\n    return sum(values) / len(values)\n>>>>>>> REPLACE\n';
+
+  it('applies the edit to the file as read and gives a patch and a key', () => {
+    const c = candidateFrom(`Here.\n\n${fix}`, set, known, 'c1');
+    expect(c.rejected).toBeNull();
+    expect(c.files[0]!.after).toContain('/ len(values)\n');
+    expect(c.patch).toMatch(/^-.*len\(values\) - 1\)$/m);
+    // Formatting aside, the same edit gives the same key: the vote counts it once.
+    expect(candidateFrom(fix.replace(/^calc/, './calc'), set, known, 'c2').key).toBe(c.key);
+  });
+
+  it('rejects, with the reason, answers that do not apply', () => {
+    expect(candidateFrom('no edit here', set, known, 'c1').rejected).toMatch(/no SEARCH\/REPLACE/);
+    expect(candidateFrom(fix.replace('(len(values) - 1)', '(len(vals))'), set, known, 'c1').rejected).toMatch(
+      /^does not apply/,
+    );
+    expect(candidateFrom(fix.replace('calc/ops.py', 'calc/other.py'), set, known, 'c1').rejected).toMatch(
+      /not in the repository/,
+    );
+  });
+});
+
+describe('localization replies', () => {
+  it('keeps only paths of the repository, and clamps line ranges to the file', () => {
+    expect(parseFiles('```\n- calc/ops.py\nnot/there.py\n./tests/test_ops.py\n```', known)).toEqual([
+      'calc/ops.py',
+      'tests/test_ops.py',
+    ]);
+    expect(parseLocations('```\ncalc/ops.py:6-99\nnope.py:1-2\ncalc/ops.py:2\n```', known)).toEqual([
+      { path: 'calc/ops.py', start: 2, end: 2 },
+      { path: 'calc/ops.py', start: 6, end: 7 },
+    ]);
+  });
+});
+
+describe('test output', () => {
+  it('reads pytest -rA summaries', () => {
+    const out =
+      'PASSED tests/test_ops.py::test_add\nFAILED tests/test_ops.py::test_mean - assert 3.0 == 2\nERROR tests/test_x.py::test_y\n';
+    expect(parseTestOutput(out, 'pytest')).toEqual({
+      passed: ['tests/test_ops.py::test_add'],
+      failed: ['tests/test_ops.py::test_mean', 'tests/test_x.py::test_y'],
+    });
+  });
+
+  it("reads node's test runner in TAP and spec form, skipping skips", () => {
+    const tap = 'TAP version 13\n# Subtest: a\nok 1 - a\nnot ok 2 - b c\n  ---\nok 3 - d # SKIP\n';
+    expect(parseTestOutput(tap, 'node')).toEqual({ passed: ['a'], failed: ['b c'] });
+    const spec = '✔ sum adds (0.5ms)\n✖ range stops (1.2ms)\n';
+    expect(parseTestOutput(spec, 'node')).toEqual({ passed: ['sum adds'], failed: ['range stops'] });
+  });
+
+  it('narrows regression tests to those related to the touched files', () => {
+    const passing = ['tests/test_ops.py::test_add', 'tests/test_io.py::test_read'];
+    const sources = new Map([
+      ['tests/test_ops.py', 'from calc import add'],
+      ['tests/test_io.py', 'import json'],
+    ]);
+    expect(relatedTests(passing, ['calc/ops.py'], sources)).toEqual(['tests/test_ops.py::test_add']);
+    expect(relatedTests(passing, ['calc/__init__.py'], sources)).toEqual(['tests/test_ops.py::test_add']);
+    // Nothing related: all that passed before.
+    expect(relatedTests(passing, ['setup.py'], sources)).toEqual(passing);
+    expect(narrowedCommand('pytest -rA', 'pytest', ['tests/test_ops.py::test_add'])).toBe(
+      "pytest -rA 'tests/test_ops.py'",
+    );
+    expect(narrowedCommand('npm test', 'node', ['a'])).toBe('npm test');
+  });
+});
+
+describe('detectEnvironment', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const repo = (files: Record<string, string>) => {
+    dir = mkdtempSync(join(tmpdir(), 'drydock-env-'));
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+    return dir;
+  };
+
+  it('detects Python and Node projects, and lets drydock.yaml and flags override', () => {
+    expect(detectEnvironment(repo({ 'requirements.txt': 'attrs\n' }))).toMatchObject({
+      language: 'python',
+      image: 'python',
+      setup: 'pip install -q -r requirements.txt',
+      format: 'pytest',
+    });
+    rmSync(dir, { recursive: true });
+    expect(detectEnvironment(repo({ 'package.json': '{"scripts":{"test":"node --test"}}' }))).toMatchObject({
+      language: 'node',
+      image: 'node',
+      setup: null,
+      test: 'npm test --silent',
+      format: 'node',
+    });
+    rmSync(dir, { recursive: true });
+    const d = repo({ 'setup.py': '', 'drydock.yaml': 'setup: make deps\ntest: make check\n' });
+    expect(detectEnvironment(d)).toMatchObject({
+      setup: 'make deps',
+      test: 'make check',
+      format: 'exit-code',
+      source: 'drydock.yaml',
+    });
+    expect(detectEnvironment(d, { test: 'python -m pytest -rA' })).toMatchObject({
+      test: 'python -m pytest -rA',
+      format: 'pytest',
+    });
+  });
+});
