@@ -24,8 +24,8 @@ function authEnv(auth: PushAuth | undefined): Record<string, string> {
   };
 }
 
-function git(dir: string, env: Record<string, string> = {}): SimpleGit {
-  return simpleGit({ baseDir: dir }).env({
+function git(dir: string, extra: Record<string, string> = {}): SimpleGit {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GIT_TERMINAL_PROMPT: '0',
@@ -33,8 +33,14 @@ function git(dir: string, env: Record<string, string> = {}): SimpleGit {
     GIT_AUTHOR_EMAIL: BOT.email,
     GIT_COMMITTER_NAME: BOT.name,
     GIT_COMMITTER_EMAIL: BOT.email,
-    ...env,
-  });
+    ...extra,
+  };
+  // GIT_CONFIG_* is how the token stays out of argv; the key and value are ours, never user input.
+  return simpleGit({
+    baseDir: dir,
+    unsafe: { allowUnsafeConfigEnvCount: true },
+    allowEnvironment: Object.keys(env),
+  }).env(env);
 }
 
 /**

@@ -6,7 +6,7 @@ import { decideTrigger, isFixCommand, type IssueRef } from './event.js';
 import { runFixCommand, readFixOutput, type FixCommandOptions, type FixRun } from './fix-command.js';
 import { checkoutDefaultBranch, commitAndPush, removePersistedCredentials, type PushAuth } from './git.js';
 import type { ActionInputs } from './inputs.js';
-import { redact } from './redact.js';
+import { redact, scrubDir } from './redact.js';
 import {
   MARKER,
   failureComment,
@@ -159,6 +159,9 @@ export async function runAction(
       inputs: ctx.inputs,
       log,
     });
+    const scrubbed = scrubDir(ctx.outDir, secrets);
+    if (scrubbed.length)
+      log(`drydock: masked a secret in ${scrubbed.length} file(s) of the run's output before upload`);
     const s = run.summary;
     outputs.cost = s?.costUsd === null || s?.costUsd === undefined ? '' : String(s.costUsd);
 

@@ -59,18 +59,18 @@ export class FakeGitHub {
       pulls: [],
       ...init,
     };
-    let fake!: FakeGitHub;
+    const ref: { fake?: FakeGitHub } = {};
     const server = createServer((req, res) => {
       void readBody(req).then((body) => {
-        const { status, json } = fake.handle(req, body);
+        const { status, json } = ref.fake!.handle(req, body);
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(json));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeGitHub(server, `http://127.0.0.1:${port}`, state, init.token);
-    return fake;
+    ref.fake = new FakeGitHub(server, `http://127.0.0.1:${port}`, state, init.token);
+    return ref.fake;
   }
 
   close(): Promise<void> {
@@ -129,13 +129,13 @@ export class FakeGitHub {
         return { status: 200, json: { permission: folded, role_name: perm, user: { login: p[5] } } };
       }
       case 'issues/list-comments': {
-        const n = Number(p[6]);
+        const n = Number(p[5]);
         const per = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
         return { status: 200, json: (s.comments[n] ?? []).slice((page - 1) * per, page * per) };
       }
       case 'issues/create-comment': {
-        const n = Number(p[6]);
+        const n = Number(p[5]);
         const list = (s.comments[n] ??= []);
         const id = 1000 + list.length;
         list.push({ id, body: String(b.body), user: { login: 'github-actions[bot]', type: 'Bot' } });
