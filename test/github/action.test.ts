@@ -10,6 +10,7 @@ import {
   type FixCommandOptions,
   type FixRun,
 } from '../../src/github/index.js';
+import { DrydockError } from '../../src/core/index.js';
 import { FakeGitHub } from './fake-github.js';
 import { FIXTURE_PATCH, commentEvent, gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
 
@@ -381,11 +382,12 @@ describe('a failed run comments why and opens no pull request', () => {
       status: 403,
       message: 'GitHub Actions is not permitted to create or approve pull requests.',
     };
-    const err = await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+    const err: unknown = await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
       runFix: fixWritingSummary(summary({ status: 'patched', patch: FIXTURE_PATCH })),
-    }).catch((e: unknown) => e as { message: string; fix?: string });
-    expect(err.message).toMatch(/answered 403/);
-    expect(err.fix).toMatch(/Allow GitHub Actions to create and approve pull requests/);
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DrydockError);
+    expect((err as DrydockError).message).toMatch(/answered 403/);
+    expect((err as DrydockError).fix).toMatch(/Allow GitHub Actions to create and approve pull requests/);
     const comments = gh.calls('issues/create-comment');
     expect(comments).toHaveLength(1);
     expect(String(comments[0]!.body.body)).toMatch(/not permitted to create or approve pull requests/);
