@@ -82,7 +82,7 @@ process.exit(3);`,
       repo: dir,
       issueFile: join(dir, 'issue.md'),
       outDir: join(dir, 'out'),
-      inputs: inputs(),
+      inputs: { ...inputs(), policy: undefined },
       command: [process.execPath, recorder],
       env: fixEnv(inputs(), { PATH: process.env.PATH, GITHUB_TOKEN: 'ghs_never' }),
       log: (l) => log.push(l),
@@ -99,6 +99,25 @@ process.exit(3);`,
     expect(run.exitCode).toBe(3);
     expect(run.summary).toBeNull();
     expect(run.problem).toBe('drydock fix ended (exit code 3) without writing summary.json: line two');
+  });
+
+  it('refuses a policy input when this drydock fix takes no --policy, before running anything', async () => {
+    const noPolicy = join(dir, 'help.mjs');
+    writeFileSync(
+      noPolicy,
+      `if (process.argv.includes('--help')) { console.log('--repo --issue --out'); process.exit(0); }\nprocess.exit(9);`,
+    );
+    const err = await runFixCommand({
+      repo: dir,
+      issueFile: join(dir, 'issue.md'),
+      outDir: join(dir, 'out'),
+      inputs: inputs(),
+      command: [process.execPath, noPolicy],
+    }).catch((e: unknown) => e as { code: string; message: string });
+    expect(err).toMatchObject({
+      code: 'NOT_BUILT',
+      message: expect.stringMatching(/policy input.*--policy/),
+    });
   });
 
   it('reads a summary, and says what is wrong with one that does not read', () => {
