@@ -46,16 +46,20 @@ export interface ActionOutputs {
   /** For the workflow's artifact step: the issue number and the directory to upload. */
   issue: string;
   'out-dir': string;
+  /** `true` once the trigger and the actor pass (what --check-only answers). */
+  allowed: 'true' | 'false';
 }
 
 export interface ActionResult {
-  outcome: 'ignored' | 'not-allowed' | 'resolved' | 'failed';
+  outcome: 'ignored' | 'not-allowed' | 'allowed' | 'resolved' | 'failed';
   reason: string;
   outputs: ActionOutputs;
 }
 
 export interface ActionDeps {
   runFix: (o: FixCommandOptions) => Promise<FixRun>;
+  /** Stop once the trigger and the actor are checked (the action's first step, before the slow setup). */
+  checkOnly?: boolean;
 }
 
 const WRITE: Permission[] = ['admin', 'maintain', 'write'];
@@ -95,6 +99,7 @@ export async function runAction(
     cost: '',
     issue: '',
     'out-dir': '',
+    allowed: 'false',
   };
   const finish = (r: ActionResult): ActionResult => {
     log(`drydock: ${r.outcome}: ${r.reason}`);
@@ -133,7 +138,9 @@ export async function runAction(
       });
     }
   }
+  outputs.allowed = 'true';
   log(`drydock: #${issue.number} "${issue.title}" (${trigger.via} by @${actor})`);
+  if (deps.checkOnly) return finish({ outcome: 'allowed', reason: `@${actor} may start a run`, outputs });
 
   const auth: PushAuth = { token: ctx.token, serverUrl: ctx.serverUrl };
   const branch = branchFor(issue.number);

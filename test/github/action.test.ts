@@ -190,7 +190,7 @@ describe('who may start a run', () => {
     expect(String(comments[0]!.body.body)).toMatch(/@reader.*write access.*`read`.*allow-users/s);
     expect(gh.calls('pulls/create')).toHaveLength(0);
     expect(remoteBranches()).toEqual(['main']);
-    expect(outputs()).toMatchObject({ resolved: 'false', 'pull-request-url': '' });
+    expect(outputs()).toMatchObject({ resolved: 'false', 'pull-request-url': '', allowed: 'false' });
     expect(gh.violations).toEqual([]);
     expectNoSecrets();
   });
@@ -213,6 +213,16 @@ describe('who may start a run', () => {
     expect(r.outcome).toBe('failed');
     // listed users skip the permission lookup
     expect(gh.calls('repos/get-collaborator-permission-level')).toHaveLength(0);
+  });
+
+  it('--check-only stops after the checks: allowed=true, nothing else happens', async () => {
+    const r = await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: noRun,
+      checkOnly: true,
+    });
+    expect(r.outcome).toBe('allowed');
+    expect(outputs()).toMatchObject({ allowed: 'true', issue: '1' });
+    expect(gh.requests.map((q) => q.operationId)).toEqual(['repos/get-collaborator-permission-level']);
   });
 
   it('maintain counts as write', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { actionContextFromEnv, runAction } from '../../github/index.js';
+import { actionContextFromEnv, runAction, runFixCommand } from '../../github/index.js';
 
 interface RunFlags {
   eventName?: string;
@@ -16,6 +16,7 @@ interface RunFlags {
   timeoutMinutes?: string;
   policy?: string;
   script?: string;
+  checkOnly?: boolean;
 }
 
 export function registerGithubCommand(program: Command): void {
@@ -49,6 +50,10 @@ export function registerGithubCommand(program: Command): void {
     .option('--timeout-minutes <n>', 'the run time limit (default: 30)')
     .option('--policy <file>', 'an extra policy rule file')
     .option('--script <file>', 'a scripted-model file instead of a model endpoint')
+    .option(
+      '--check-only',
+      'only check the trigger and the actor (commenting on a refused actor) and write allowed=true|false to GITHUB_OUTPUT',
+    )
     .action(async (f: RunFlags) => {
       const inputs = {
         label: f.label,
@@ -73,6 +78,6 @@ export function registerGithubCommand(program: Command): void {
         },
         (line) => process.stdout.write(`${line}\n`),
       );
-      await runAction(ctx);
+      await runAction(ctx, { runFix: runFixCommand, checkOnly: f.checkOnly });
     });
 }
