@@ -1,0 +1,90 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixCommandExists, readInputs, runAction } from '../../src/github/index.js';
+import { FakeGitHub } from './fake-github.js';
+import { gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
+
+/**
+ * Acceptance: a labelled issue, the real `drydock fix` with the scripted model, the fake
+ * GitHub API and a bare remote. Needs the built CLI with the fix command (issue 8) and the
+ * Docker engine with drydock's images (`npm test` builds and runs setup first).
+ */
+const hasFix = fixCommandExists();
+const SCRIPT = fileURLToPath(new URL('../fixtures/github/greet-script.yaml', import.meta.url));
+const KEY = 'sk-e2e-SECRET-31c7d0';
+const TOKEN = 'ghs_e2eTokenDrydock4242';
+
+describe.skipIf(!hasFix)(
+  `labelled issue → real drydock fix (scripted model) → branch and draft PR${hasFix ? '' : ' [SKIPPED: drydock fix is not built in this checkout (issue 8); build it and run npm test]'}`,
+  () => {
+    let fx: GitFixture;
+    let gh: FakeGitHub;
+    const logs: string[] = [];
+    beforeAll(async () => {
+      fx = gitFixture();
+      gh = await FakeGitHub.start({ token: TOKEN, permissions: { maintainer: 'write' } });
+    });
+    afterAll(async () => {
+      await gh?.close();
+      fx?.cleanup();
+    });
+
+    it('pushes drydock/issue-1, opens a draft PR with the summary, and comments the link', async () => {
+      const event = labeledEvent('drydock', 'maintainer') as { issue: { title: string; body: string } };
+      event.issue.title = 'greet() misspells Hello';
+      event.issue.body = '`greet("Ada")` returns "Helo, Ada"; it should return "Hello, Ada".';
+      const r = await runAction({
+        eventName: 'issues',
+        payload: event,
+        repository: 'Codertocat/Hello-World',
+        token: TOKEN,
+        apiUrl: gh.url,
+        serverUrl: 'https://github.com',
+        workspace: fx.workspace,
+        outDir: fx.outDir,
+        outputFile: join(fx.root, 'github-output'),
+        inputs: readInputs({
+          INPUT_API_KEY: KEY,
+          INPUT_SCRIPT: SCRIPT,
+          INPUT_CANDIDATES: '1',
+          'INPUT_TIMEOUT-MINUTES': '10',
+        }),
+        log: (l) => logs.push(l),
+      });
+      expect(r.outcome, logs.join('\n')).toBe('resolved');
+      expect(gitIn(fx.remote, 'show', 'drydock/issue-1:greet.py')).toContain('"Hello, "');
+      const prs = gh.calls('pulls/create');
+      expect(prs).toHaveLength(1);
+      expect(prs[0]!.body).toMatchObject({ head: 'drydock/issue-1', base: 'main', draft: true });
+      expect(String(prs[0]!.body.body)).toMatch(/scripted, not a real model/);
+      expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toContain(
+        'https://github.com/Codertocat/Hello-World/pull/100',
+      );
+      expect(gh.violations).toEqual([]);
+
+      // No secret in any request, log line, output, or file of the run (trajectory included).
+      const files = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+          d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)],
+        );
+      expect(files(fx.outDir).some((f) => f.endsWith('.jsonl'))).toBe(true);
+      const texts = [
+        ...gh.requests.map(
+          (q) => `${q.url}${q.body}${JSON.stringify({ ...q.headers, authorization: null })}`,
+        ),
+        logs.join('\n'),
+        readFileSync(join(fx.root, 'github-output'), 'utf8'),
+        ...files(fx.outDir).map((f) => readFileSync(f, 'utf8')),
+        ...(existsSync(join(fx.workspace, '.git/config'))
+          ? [readFileSync(join(fx.workspace, '.git/config'), 'utf8')]
+          : []),
+      ];
+      for (const t of texts) {
+        expect(t).not.toContain(KEY);
+        expect(t).not.toContain(TOKEN);
+      }
+    });
+  },
+);
