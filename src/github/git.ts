@@ -35,12 +35,9 @@ function git(dir: string, extra: Record<string, string> = {}): SimpleGit {
     GIT_COMMITTER_EMAIL: BOT.email,
     ...extra,
   };
-  // GIT_CONFIG_* is how the token stays out of argv; the key and value are ours, never user input.
-  return simpleGit({
-    baseDir: dir,
-    unsafe: { allowUnsafeConfigEnvCount: true },
-    allowEnvironment: Object.keys(env),
-  }).env(env);
+  // simple-git 3.28 (the project's pin, shared with the agent layer) passes env as given;
+  // 4.x guards GIT_CONFIG_* and would need unsafe.allowUnsafeConfigEnvCount here.
+  return simpleGit(dir).env(env);
 }
 
 /**
