@@ -58,7 +58,11 @@ describe.skipIf(!hasFix)(
       const prs = gh.calls('pulls/create');
       expect(prs).toHaveLength(1);
       expect(prs[0]!.body).toMatchObject({ head: 'drydock/issue-1', base: 'main', draft: true });
-      expect(String(prs[0]!.body.body)).toMatch(/scripted, not a real model/);
+      const body = String(prs[0]!.body.body);
+      expect(body).toMatch(/scripted, not a real model/);
+      // the tests that ran and passed (the fixture's tests/ makes drydock pick pytest)
+      expect(body).toMatch(/`python -m pytest[^`]*`: [1-9]\d* passed, 0 failed/);
+      expect(body).toContain('`greet.py`');
       expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toContain(
         'https://github.com/Codertocat/Hello-World/pull/100',
       );

@@ -72,8 +72,9 @@ export function gitFixture(): GitFixture {
   mkdirSync(seed);
   gitIn(seed, 'init', '-q', '-b', 'main');
   writeFileSync(join(seed, 'greet.py'), 'def greet(name):\n    return "Helo, " + name\n');
+  mkdirSync(join(seed, 'tests'));
   writeFileSync(
-    join(seed, 'test_greet.py'),
+    join(seed, 'tests', 'test_greet.py'),
     'from greet import greet\n\n\ndef test_greet():\n    assert greet("Ada") == "Hello, Ada"\n',
   );
   gitIn(seed, 'add', '-A');
