@@ -24,7 +24,7 @@ export function pullRequestBody(issue: IssueRef, s: FixSummary, runUrl: string |
   const files = s.files.length ? s.files.map((f) => `- \`${f}\``).join('\n') : '- (see the diff)';
   const repro = s.reproductionTest
     ? `Reproduction test \`${s.reproductionTest.path}\`: ${s.reproductionTest.kept ? 'kept, passes with the patch' : `not kept (${s.reproductionTest.reason})`}.`
-    : 'No reproduction test was written.';
+    : 'Reproduction test: none kept.';
   return [
     MARKER,
     `Fixes #${issue.number}. Opened as a draft by drydock: review it before marking it ready.`,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixCommandExists, readInputs, runAction } from '../../src/github/index.js';
 import { FakeGitHub } from './fake-github.js';
-import { gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
+import { commentEvent, gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
 
 /**
  * Acceptance: a labelled issue, the real `drydock fix` with the scripted model, the fake
@@ -13,6 +13,7 @@ import { gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
  */
 const hasFix = fixCommandExists();
 const SCRIPT = fileURLToPath(new URL('../fixtures/github/greet-script.yaml', import.meta.url));
+const NO_PATCH_SCRIPT = fileURLToPath(new URL('../fixtures/github/no-patch-script.yaml', import.meta.url));
 const KEY = 'sk-e2e-SECRET-31c7d0';
 const TOKEN = 'ghs_e2eTokenDrydock4242';
 
@@ -29,6 +30,35 @@ describe.skipIf(!hasFix)(
     afterAll(async () => {
       await gh?.close();
       fx?.cleanup();
+    });
+
+    it('a failed run (the model proposes no edit) comments the reason and opens no PR', async () => {
+      const failFx = gitFixture();
+      const failGh = await FakeGitHub.start({ token: TOKEN, permissions: { maintainer: 'write' } });
+      try {
+        const r = await runAction({
+          eventName: 'issue_comment',
+          payload: commentEvent('/drydock fix', 'maintainer'),
+          repository: 'Codertocat/Hello-World',
+          token: TOKEN,
+          apiUrl: failGh.url,
+          serverUrl: 'https://github.com',
+          workspace: failFx.workspace,
+          outDir: failFx.outDir,
+          inputs: readInputs({ INPUT_API_KEY: KEY, INPUT_SCRIPT: NO_PATCH_SCRIPT, INPUT_CANDIDATES: '1' }),
+          log: (l) => logs.push(l),
+        });
+        expect(r.outcome, logs.join('\n')).toBe('failed');
+        expect(failGh.calls('pulls/create')).toHaveLength(0);
+        expect(gitIn(failFx.remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')).toBe('main');
+        expect(String(failGh.calls('issues/create-comment')[0]!.body.body)).toMatch(
+          /found no patch for this issue/,
+        );
+        expect(failGh.violations).toEqual([]);
+      } finally {
+        await failGh.close();
+        failFx.cleanup();
+      }
     });
 
     it('pushes drydock/issue-1, opens a draft PR with the summary, and comments the link', async () => {
