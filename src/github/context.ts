@@ -53,5 +53,6 @@ export function actionContextFromEnv(
     outputFile: env.GITHUB_OUTPUT || undefined,
     inputs: readInputs(env, flags.inputs),
     log,
+    fenceWorkflowCommands: env.GITHUB_ACTIONS === 'true',
   };
 }

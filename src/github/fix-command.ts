@@ -54,7 +54,8 @@ export interface FixCommandOptions {
 /** argv for `drydock fix`: never the API key (a flag shows in `ps`); it travels in the environment. */
 export function fixArgs(o: Pick<FixCommandOptions, 'repo' | 'issueFile' | 'outDir' | 'inputs'>): string[] {
   const i = o.inputs;
-  const args = ['fix', '--repo', o.repo, '--issue', o.issueFile, '--out', o.outDir, '--json'];
+  // No --json: its progress lines then reach the workflow log; summary.json is what is read.
+  const args = ['fix', '--repo', o.repo, '--issue', o.issueFile, '--out', o.outDir];
   if (i.model) args.push('--model', i.model);
   if (i.candidates !== undefined) args.push('--candidates', String(i.candidates));
   if (i.maxCost !== undefined) args.push('--max-cost', String(i.maxCost));
@@ -108,15 +109,19 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(cmd!, args, { env: o.env ?? fixEnv(o.inputs), stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGTERM'), hardLimitMs);
-    child.stdout.resume(); // --json prints the summary; summary.json is what is read
-    child.stderr.setEncoding('utf8');
-    let pending = '';
-    child.stderr.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-4000);
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const l of lines) o.log?.(l);
+    const flushers = [child.stdout, child.stderr].map((stream) => {
+      let pending = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        if (stream === child.stderr) stderr = (stderr + chunk).slice(-4000);
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const l of lines) o.log?.(l);
+      });
+      return () => {
+        if (pending) o.log?.(pending);
+      };
     });
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -124,7 +129,7 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (pending) o.log?.(pending);
+      for (const f of flushers) f();
       resolve(code);
     });
   });

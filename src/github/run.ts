@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DrydockError } from '../core/index.js';
@@ -36,6 +37,11 @@ export interface ActionContext {
   outputFile?: string;
   inputs: ActionInputs;
   log: (line: string) => void;
+  /**
+   * On a GitHub runner: fence the agent's output with ::stop-commands:: so a line it prints
+   * (which may echo the issue or the repository) cannot act as a workflow command.
+   */
+  fenceWorkflowCommands?: boolean;
 }
 
 export interface ActionOutputs {
@@ -159,13 +165,19 @@ export async function runAction(
     outputs['out-dir'] = ctx.outDir;
     const issueFile = join(ctx.outDir, 'issue.md');
     writeFileSync(issueFile, redact(issueText(issue, await api.issueComments(issue.number)), secrets));
-    run = await deps.runFix({
-      repo: ctx.workspace,
-      issueFile,
-      outDir: join(ctx.outDir, 'fix'),
-      inputs: ctx.inputs,
-      log,
-    });
+    const fence = randomUUID();
+    if (ctx.fenceWorkflowCommands) ctx.log(`::stop-commands::${fence}`);
+    run = await deps
+      .runFix({
+        repo: ctx.workspace,
+        issueFile,
+        outDir: join(ctx.outDir, 'fix'),
+        inputs: ctx.inputs,
+        log,
+      })
+      .finally(() => {
+        if (ctx.fenceWorkflowCommands) ctx.log(`::${fence}::`);
+      });
     const scrubbed = scrubDir(ctx.outDir, secrets);
     if (scrubbed.length)
       log(`drydock: masked a secret in ${scrubbed.length} file(s) of the run's output before upload`);

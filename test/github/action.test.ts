@@ -406,6 +406,26 @@ describe('a failed run comments why and opens no pull request', () => {
   });
 });
 
+describe('the workflow log', () => {
+  it("on a runner, the agent's output is fenced so it cannot issue workflow commands", async () => {
+    const ctx = { ...context('issues', labeledEvent('drydock', 'maintainer')), fenceWorkflowCommands: true };
+    const write = fixWritingSummary(summary({ status: 'no_patch' }));
+    await runAction(ctx, {
+      runFix: async (o) => {
+        o.log?.('::add-mask::something from the issue');
+        return write(o);
+      },
+    });
+    const start = logs.findIndex((l) => l.startsWith('::stop-commands::'));
+    const agent = logs.indexOf('::add-mask::something from the issue');
+    const token = logs[start]!.slice('::stop-commands::'.length);
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    const end = logs.indexOf(`::${token}::`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(start < agent && agent < end).toBe(true);
+  });
+});
+
 describe('secrets', () => {
   it('a token persisted by actions/checkout is gone from .git/config before drydock fix starts', async () => {
     const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;

@@ -33,7 +33,6 @@ describe('the drydock fix adapter', () => {
       '/o/issue.md',
       '--out',
       '/o/fix',
-      '--json',
       '--model',
       'm1',
       '--candidates',
@@ -74,6 +73,7 @@ describe('the drydock fix adapter', () => {
       recorder,
       `import { writeFileSync } from 'node:fs';
 writeFileSync(${JSON.stringify(join(dir, 'record.json'))}, JSON.stringify({ argv: process.argv.slice(2), env: process.env }));
+process.stdout.write('progress\\n');
 process.stderr.write('line one\\nline two\\n');
 process.exit(3);`,
     );
@@ -95,7 +95,7 @@ process.exit(3);`,
     expect(JSON.stringify(rec.argv)).not.toContain(KEY);
     expect(rec.env.OPENAI_API_KEY).toBe(KEY);
     expect(rec.env.GITHUB_TOKEN).toBeUndefined();
-    expect(log).toEqual(['line one', 'line two']);
+    expect(log.sort()).toEqual(['line one', 'line two', 'progress']);
     expect(run.exitCode).toBe(3);
     expect(run.summary).toBeNull();
     expect(run.problem).toBe('drydock fix ended (exit code 3) without writing summary.json: line two');
