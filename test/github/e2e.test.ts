@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +121,61 @@ describe.skipIf(!hasFix)(
         expect(t).not.toContain(TOKEN);
       }
     });
+
+    it('drydock github run, as action.yml calls it, does the same from the runner environment', async () => {
+      const cliFx = gitFixture();
+      const cliGh = await FakeGitHub.start({ token: TOKEN, permissions: { maintainer: 'admin' } });
+      try {
+        const event = join(cliFx.root, 'event.json');
+        writeFileSync(event, JSON.stringify(commentEvent('/drydock fix', 'maintainer')));
+        const output = join(cliFx.root, 'output');
+        writeFileSync(output, '');
+        const r = await drydockAsync(['github', 'run', '--out', join(cliFx.root, 'drydock')], {
+          GITHUB_ACTIONS: 'true',
+          GITHUB_EVENT_NAME: 'issue_comment',
+          GITHUB_EVENT_PATH: event,
+          GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+          GITHUB_TOKEN: TOKEN,
+          GITHUB_API_URL: cliGh.url,
+          GITHUB_WORKSPACE: cliFx.workspace,
+          GITHUB_OUTPUT: output,
+          GITHUB_RUN_ID: '7',
+          INPUT_API_KEY: KEY,
+          INPUT_SCRIPT: SCRIPT,
+          INPUT_CANDIDATES: '1',
+        });
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/::stop-commands::/);
+        expect(r.stdout).toMatch(/resolved: opened https:\/\/github.com\/Codertocat\/Hello-World\/pull\/100/);
+        const out = readFileSync(output, 'utf8');
+        expect(out).toMatch(/^resolved<<DRYDOCK_EOF\ntrue\nDRYDOCK_EOF$/m);
+        expect(out).toMatch(/^branch<<DRYDOCK_EOF\ndrydock\/issue-1\nDRYDOCK_EOF$/m);
+        expect(out).toContain(join(cliFx.root, 'drydock'));
+        expect(String(cliGh.calls('pulls/create')[0]!.body.body)).toContain('actions/runs/7');
+        expect(cliGh.violations).toEqual([]);
+        for (const t of [r.stdout, r.stderr, out]) {
+          expect(t).not.toContain(KEY);
+          expect(t).not.toContain(TOKEN);
+        }
+      } finally {
+        await cliGh.close();
+        cliFx.cleanup();
+      }
+    });
   },
 );
+
+const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
+
+/** The built CLI, run without blocking this process: the fake GitHub answers from this event loop. */
+function drydockAsync(args: string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 600_000 },
+      (err, stdout, stderr) =>
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
