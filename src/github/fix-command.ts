@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DrydockError } from '../core/index.js';
@@ -106,8 +107,15 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   // The agent stops itself at --timeout; this is the backstop for a run that cannot.
   const hardLimitMs = (o.inputs.timeoutMinutes + 5) * 60_000;
   let stderr = '';
+  // drydock fix keeps its run records under the working directory when that is outside the
+  // repository; a scratch directory keeps them out of the caller's tree (--out has the copy).
+  const cwd = mkdtempSync(join(tmpdir(), 'drydock-fix-'));
   const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(cmd!, args, { env: o.env ?? fixEnv(o.inputs), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, args, {
+      cwd,
+      env: o.env ?? fixEnv(o.inputs),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const timer = setTimeout(() => child.kill('SIGTERM'), hardLimitMs);
     const flushers = [child.stdout, child.stderr].map((stream) => {
       let pending = '';
@@ -132,7 +140,7 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
       for (const f of flushers) f();
       resolve(code);
     });
-  });
+  }).finally(() => rmSync(cwd, { recursive: true, force: true }));
   return readFixOutput(o.outDir, exitCode, stderr);
 }
 
