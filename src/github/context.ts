@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DrydockError } from '../core/index.js';
 import { readInputs, type InputSource } from './inputs.js';
@@ -48,8 +48,8 @@ export function actionContextFromEnv(
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     serverUrl,
     runUrl,
-    workspace: flags.workspace ?? env.GITHUB_WORKSPACE ?? process.cwd(),
-    outDir: flags.out ?? join(env.RUNNER_TEMP ?? tmpdir(), 'drydock'),
+    workspace: resolve(flags.workspace ?? env.GITHUB_WORKSPACE ?? process.cwd()),
+    outDir: resolve(flags.out ?? join(env.RUNNER_TEMP ?? tmpdir(), 'drydock')),
     outputFile: env.GITHUB_OUTPUT || undefined,
     inputs: readInputs(env, flags.inputs),
     log,

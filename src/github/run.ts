@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DrydockError } from '../core/index.js';
 import { GitHubClient, parseRepository, type IssueComment, type Permission } from './api.js';
 import { decideTrigger, isFixCommand, type IssueRef } from './event.js';
@@ -165,6 +165,9 @@ export async function runAction(
     outputs['out-dir'] = ctx.outDir;
     const issueFile = join(ctx.outDir, 'issue.md');
     writeFileSync(issueFile, redact(issueText(issue, await api.issueComments(issue.number)), secrets));
+    // File inputs are paths in the repository (the workflow's view); drydock fix runs elsewhere.
+    const inRepo = (p: string | undefined) => (p ? resolve(ctx.workspace, p) : p);
+    const inputs = { ...ctx.inputs, policy: inRepo(ctx.inputs.policy), script: inRepo(ctx.inputs.script) };
     const fence = randomUUID();
     if (ctx.fenceWorkflowCommands) ctx.log(`::stop-commands::${fence}`);
     run = await deps
@@ -172,7 +175,7 @@ export async function runAction(
         repo: ctx.workspace,
         issueFile,
         outDir: join(ctx.outDir, 'fix'),
-        inputs: ctx.inputs,
+        inputs,
         log,
       })
       .finally(() => {

@@ -438,6 +438,20 @@ describe('secrets', () => {
     expectNoSecrets();
   });
 
+  it('file inputs are paths in the repository', async () => {
+    await runAction(
+      context('issues', labeledEvent('drydock', 'maintainer'), {
+        INPUT_SCRIPT: '.github/model.yaml',
+        INPUT_POLICY: '/abs/p.yaml',
+      }),
+      { runFix: fixWritingSummary(summary({ status: 'no_patch' })) },
+    );
+    expect(calls[0]!.options.inputs).toMatchObject({
+      script: join(fx.workspace, '.github/model.yaml'),
+      policy: '/abs/p.yaml',
+    });
+  });
+
   it('the key reaches drydock fix only as OPENAI_API_KEY; GitHub and runner tokens never', async () => {
     await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
       runFix: fixWritingSummary(summary({ status: 'no_patch' })),

@@ -39,7 +39,7 @@ export function registerGithubCommand(program: Command): void {
     )
     .option(
       '--out <dir>',
-      'where the issue text, patch, summary and trajectory go (default: $RUNNER_TEMP/drydock)',
+      'where the issue text, patch, summary and trajectory go (default: $RUNNER_TEMP/drydock, else drydock in the system temp directory)',
     )
     .option('--label <name>', 'the label that starts a run (default: drydock)')
     .option('--allow-users <list>', 'comma-separated users and bots who may start a run without write access')
@@ -48,8 +48,8 @@ export function registerGithubCommand(program: Command): void {
     .option('--max-cost <usd>', 'the run budget in USD')
     .option('--candidates <n>', 'candidate patches to validate')
     .option('--timeout-minutes <n>', 'the run time limit (default: 30)')
-    .option('--policy <file>', 'an extra policy rule file')
-    .option('--script <file>', 'a scripted-model file instead of a model endpoint')
+    .option('--policy <file>', 'an extra policy rule file (a path in the repository)')
+    .option('--script <file>', 'a scripted-model file instead of a model endpoint (a path in the repository)')
     .option(
       '--check-only',
       'only check the trigger and the actor (commenting on a refused actor) and write allowed=true|false to GITHUB_OUTPUT',
