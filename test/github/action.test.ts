@@ -406,6 +406,27 @@ describe('a failed run comments why and opens no pull request', () => {
   });
 });
 
+describe('token errors say what to change', () => {
+  it('a rejected token fails with the input to fix, before anything runs', async () => {
+    gh.state.badCredentials = true;
+    const err: unknown = await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: noRun,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DrydockError);
+    expect(err).toMatchObject({
+      code: 'GITHUB_TOKEN_REJECTED',
+      message: expect.stringMatching(/answered 401: Bad credentials/),
+    });
+    expect((err as DrydockError).fix).toMatch(/github-token/);
+  });
+
+  it('a missing token is named as such', async () => {
+    const ctx = { ...context('issues', labeledEvent('drydock', 'maintainer')), token: '' };
+    await expect(runAction(ctx, { runFix: noRun })).rejects.toMatchObject({ code: 'GITHUB_TOKEN_MISSING' });
+    expect(gh.requests).toHaveLength(0);
+  });
+});
+
 describe('the workflow log', () => {
   it("on a runner, the agent's output is fenced so it cannot issue workflow commands", async () => {
     const ctx = { ...context('issues', labeledEvent('drydock', 'maintainer')), fenceWorkflowCommands: true };

@@ -34,6 +34,8 @@ export interface FakeState {
   }[];
   /** Answer create-pull-request with this status and message (e.g. 403, the Actions setting). */
   failCreatePull?: { status: number; message: string };
+  /** Answer every request 401 Bad credentials, as GitHub does for an expired or wrong token. */
+  badCredentials?: boolean;
 }
 
 export class FakeGitHub {
@@ -108,6 +110,8 @@ export class FakeGitHub {
       problems.push(`${method} ${url.pathname}: no valid authorization`);
     if (req.headers.accept !== 'application/vnd.github+json')
       problems.push(`${method} ${url.pathname}: accept is not application/vnd.github+json`);
+    if (this.state.badCredentials && !problems.length)
+      return { status: 401, json: { message: 'Bad credentials' } };
     if (problems.length) {
       this.violations.push(...problems);
       return { status: 400, json: { message: problems.join('; ') } };
