@@ -190,7 +190,7 @@ export async function runAction(
     let patchFile = run.patchFile;
     if (!patchFile && s?.patch.trim()) {
       patchFile = join(run.outDir, 'patch.diff');
-      writeFileSync(patchFile, s.patch.endsWith('\n') ? s.patch : `${s.patch}\n`);
+      writeFileSync(patchFile, redact(s.patch.endsWith('\n') ? s.patch : `${s.patch}\n`, secrets));
     }
 
     if (s && isResolved(s) && patchFile) {
@@ -199,7 +199,7 @@ export async function runAction(
         base,
         branch,
         patchFile,
-        message: `drydock: fix #${issue.number}\n\n${issue.title}\n\n${s.message}`.trim(),
+        message: redact(`drydock: fix #${issue.number}\n\n${issue.title}\n\n${s.message}`.trim(), secrets),
         auth,
       });
       outputs.branch = branch;
@@ -223,21 +223,31 @@ export async function runAction(
     }
 
     if (patchFile) {
+      // An open PR from an earlier, resolved run keeps its branch; the candidate goes beside it.
+      const target = (await api.openPullRequestFor(branch)) ? `${branch}-candidate` : branch;
       await commitAndPush({
         dir: ctx.workspace,
         base,
-        branch,
+        branch: target,
         patchFile,
-        message: `drydock: best candidate for #${issue.number} (not resolved)\n\n${failureReason(run)}`,
+        message: redact(
+          `drydock: best candidate for #${issue.number} (not resolved)\n\n${failureReason(run)}`,
+          secrets,
+        ),
         auth,
       });
-      outputs.branch = branch;
+      outputs.branch = target;
     }
     await api.comment(issue.number, failureComment(run, outputs.branch || null, ctx.runUrl));
     return finish({ outcome: 'failed', reason: failureReason(run), outputs });
   } catch (e) {
     // The run started, so the issue hears about the failure, whatever it was.
-    const why = e instanceof Error ? e.message : String(e);
+    const why =
+      e instanceof DrydockError && e.fix
+        ? `${e.message.replace(/\.$/, '')} (fix: ${e.fix})`
+        : e instanceof Error
+          ? e.message
+          : String(e);
     const failed = run ?? readFixOutput(join(ctx.outDir, 'fix'), null);
     const text = failed.summary ? failureReason(failed) : `drydock could not finish: ${why}.`;
     await api

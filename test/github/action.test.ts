@@ -360,6 +360,23 @@ describe('a failed run comments why and opens no pull request', () => {
     expect(outputs()).toMatchObject({ resolved: 'false', branch: 'drydock/issue-1' });
   });
 
+  it('a failed re-run leaves the open PR from an earlier run alone and pushes its candidate beside it', async () => {
+    await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: fixWritingSummary(summary({ status: 'patched', patch: FIXTURE_PATCH })),
+    });
+    const before = gitIn(fx.remote, 'rev-parse', 'drydock/issue-1');
+    const other = FIXTURE_PATCH.replace('"Hello, "', '"Hi, "');
+    await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: fixWritingSummary(summary({ status: 'timeout', patch: other, tests: null })),
+    });
+    expect(gitIn(fx.remote, 'rev-parse', 'drydock/issue-1')).toBe(before);
+    expect(gitIn(fx.remote, 'show', 'drydock/issue-1-candidate:greet.py')).toContain('"Hi, "');
+    expect(String(gh.calls('issues/create-comment')[1]!.body.body)).toMatch(
+      /ran out of time.*`drydock\/issue-1-candidate`/s,
+    );
+    expect(gh.calls('pulls/create')).toHaveLength(1);
+  });
+
   it('a patch whose tests fail is not resolved', async () => {
     await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
       runFix: fixWritingSummary(
@@ -400,7 +417,9 @@ describe('a failed run comments why and opens no pull request', () => {
     expect((err as DrydockError).fix).toMatch(/Allow GitHub Actions to create and approve pull requests/);
     const comments = gh.calls('issues/create-comment');
     expect(comments).toHaveLength(1);
-    expect(String(comments[0]!.body.body)).toMatch(/not permitted to create or approve pull requests/);
+    expect(String(comments[0]!.body.body)).toMatch(
+      /not permitted to create or approve pull requests.*fix: enable Settings/s,
+    );
     expect(gh.violations).toEqual([]);
     expectNoSecrets();
   });
