@@ -16,12 +16,32 @@ function testsLine(s: FixSummary): string {
   return `\`${s.tests.command}\`: ${s.tests.passed} passed, ${s.tests.failed} failed.`;
 }
 
+/** Files a unified diff touches, with lines added and removed: `path (+a −r)`. */
+export function diffStat(patch: string): { path: string; added: number; removed: number }[] {
+  const out: { path: string; added: number; removed: number }[] = [];
+  let cur: { path: string; added: number; removed: number } | null = null;
+  for (const line of patch.split('\n')) {
+    const m = /^diff --git a\/(.+) b\/(.+)$/.exec(line);
+    if (m) {
+      cur = { path: m[2]!, added: 0, removed: 0 };
+      out.push(cur);
+    } else if (cur && line.startsWith('+') && !line.startsWith('+++ ')) cur.added++;
+    else if (cur && line.startsWith('-') && !line.startsWith('--- ')) cur.removed++;
+  }
+  return out;
+}
+
 export function pullRequestTitle(issue: IssueRef): string {
   return `drydock: ${issue.title || `fix #${issue.number}`}`.slice(0, 250);
 }
 
 export function pullRequestBody(issue: IssueRef, s: FixSummary, runUrl: string | undefined): string {
-  const files = s.files.length ? s.files.map((f) => `- \`${f}\``).join('\n') : '- (see the diff)';
+  const stat = diffStat(s.patch);
+  const files = stat.length
+    ? stat.map((f) => `- \`${f.path}\` (+${f.added} −${f.removed})`).join('\n')
+    : s.files.length
+      ? s.files.map((f) => `- \`${f}\``).join('\n')
+      : '- (see the diff)';
   const repro = s.reproductionTest
     ? `Reproduction test \`${s.reproductionTest.path}\`: ${s.reproductionTest.kept ? 'kept, passes with the patch' : `not kept (${s.reproductionTest.reason})`}.`
     : 'Reproduction test: none kept.';

@@ -284,7 +284,7 @@ describe('a resolved run (publish stage, fixture summary)', () => {
     const body = String(prs[0]!.body.body);
     expect(body).toContain('Fixes #1');
     expect(body).toContain('Fixed the greeting typo.');
-    expect(body).toContain('`greet.py`');
+    expect(body).toContain('- `greet.py` (+1 −1)');
     expect(body).toContain('`python -m pytest -q`: 1 passed, 0 failed');
     expect(body).toMatch(/\| 0\.750 \| \$0\.0123 \|/);
     expect(body).toContain('actions/runs/42');
