@@ -144,6 +144,23 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   return readFixOutput(o.outDir, exitCode, stderr);
 }
 
+/**
+ * The error a drydock command printed last: its `drydock: ...` line with the `fix: ...` line
+ * under it (the CLI's error format), else the last non-empty line.
+ */
+export function lastError(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!lines[i]!.startsWith('drydock: ')) continue;
+    const fix = lines[i + 1]?.trim().startsWith('fix: ') ? ` (${lines[i + 1]!.trim()})` : '';
+    return `${lines[i]}${fix}`;
+  }
+  return lines.at(-1)?.trim() ?? '';
+}
+
 /** Reads what `drydock fix --out DIR` left: summary.json, patch.diff, the trajectory. */
 export function readFixOutput(outDir: string, exitCode: number | null, stderr = ''): FixRun {
   const run: FixRun = {
@@ -157,7 +174,8 @@ export function readFixOutput(outDir: string, exitCode: number | null, stderr = 
   };
   const summaryFile = join(outDir, 'summary.json');
   if (!existsSync(summaryFile)) {
-    run.problem = `drydock fix ended (exit code ${exitCode ?? 'none'}) without writing summary.json${run.stderrTail ? `: ${run.stderrTail.split('\n').pop()}` : ''}`;
+    const said = lastError(stderr);
+    run.problem = `drydock fix ended (exit code ${exitCode ?? 'none'}) without writing summary.json${said ? `: ${said}` : ''}`;
   } else {
     let parsed: ReturnType<typeof parseSummary>;
     try {

@@ -120,6 +120,13 @@ process.exit(3);`,
     });
   });
 
+  it("names the CLI's error and its fix when there is no summary", () => {
+    const stderr = '[repair] working\ndrydock: the model said 404\n  fix: check the model name\n';
+    expect(readFixOutput(dir, 1, stderr).problem).toBe(
+      'drydock fix ended (exit code 1) without writing summary.json: drydock: the model said 404 (fix: check the model name)',
+    );
+  });
+
   it('reads a summary, and says what is wrong with one that does not read', () => {
     writeFileSync(join(dir, 'summary.json'), JSON.stringify({ status: 'finished' }));
     expect(readFixOutput(dir, 0).problem).toMatch(/summary\.json does not read: status/);
