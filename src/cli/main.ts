@@ -14,6 +14,7 @@ import { registerDiagnosticsCommand } from './commands/diagnostics.js';
 import { registerRewardCommand } from './commands/reward.js';
 import { registerEvalCommand, registerRunBatchCommand } from './commands/eval.js';
 import { registerEnvbenchCommand } from './commands/envbench.js';
+import { registerGithubCommand } from './commands/github.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerRunBatchCommand(program);
   registerEnvbenchCommand(program);
+  registerGithubCommand(program);
   return program;
 }
 

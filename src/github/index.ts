@@ -1,2 +1,26 @@
-// The github layer's public surface. Not built yet: see README.md "Not built yet".
-export {};
+// The github layer's public surface: the Action's host-side code (issue → drydock fix → pull request).
+export { decideTrigger, isFixCommand, COMMAND_PHRASE, type Trigger, type IssueRef } from './event.js';
+export { readInputs, readInput, parseUserList, type ActionInputs } from './inputs.js';
+export { GitHubClient, parseRepository, type Permission, type RepoRef } from './api.js';
+export {
+  runFixCommand,
+  readFixOutput,
+  fixArgs,
+  fixEnv,
+  fixCommandExists,
+  DRYDOCK_BIN,
+  type FixRun,
+  type FixCommandOptions,
+} from './fix-command.js';
+export { parseSummary, isResolved, type FixSummary } from './summary.js';
+export {
+  runAction,
+  issueText,
+  branchFor,
+  writeOutputs,
+  type ActionContext,
+  type ActionResult,
+  type ActionOutputs,
+} from './run.js';
+export { actionContextFromEnv } from './context.js';
+export { redact } from './redact.js';
