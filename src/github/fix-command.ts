@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DrydockError } from '../core/index.js';
 import type { ActionInputs } from './inputs.js';
 import { parseSummary, type FixSummary } from './summary.js';
 
@@ -87,22 +86,9 @@ export function fixCommandExists(): boolean {
 }
 
 /** `drydock fix --help`, to learn which flags this installation's fix takes. */
-function fixHelp(cmd: string, pre: string[]): string {
-  const r = spawnSync(cmd, [...pre, 'fix', '--help'], { encoding: 'utf8', timeout: 60_000 });
-  return r.status === 0 ? r.stdout : '';
-}
-
 export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   mkdirSync(o.outDir, { recursive: true });
   const [cmd, ...pre] = o.command ?? [process.execPath, DRYDOCK_BIN];
-  // The policy input is part of the action's contract; a drydock fix without --policy must not
-  // run silently without the user's rules.
-  if (o.inputs.policy && !fixHelp(cmd!, pre).includes('--policy'))
-    throw new DrydockError(
-      `the policy input is set (${o.inputs.policy}) but this drydock's fix command takes no --policy yet`,
-      'remove the policy input, or pin the action to a drydock version whose `drydock fix --help` lists --policy',
-      'NOT_BUILT',
-    );
   const args = [...pre, ...fixArgs(o)];
   // The agent stops itself at --timeout; this is the backstop for a run that cannot.
   const hardLimitMs = (o.inputs.timeoutMinutes + 5) * 60_000;

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, type FixSummary } from '../../src/agent/index.js';
 import { drydock } from '../helpers/cli.js';
@@ -29,6 +32,15 @@ describe('drydock fix (flags; no sandbox)', () => {
     expect(b.stderr.split('\n')[0]).toMatch(/--apply and --branch cannot be used together/);
     const c = drydock(['fix', '--repo', '.', '--issue', 'bug'], NO_MODEL);
     expect(c.stderr.split('\n')[0]).toMatch(/^drydock: no model (is )?configured/);
+  });
+
+  it('loads --policy files before anything runs, and refuses a bad one naming the file and rule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-fix-policy-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'rules:\n  - id: too-loose\n    decision: maybe\n');
+    const r = drydock(['fix', '--repo', '.', '--issue', 'bug', '--script', 'x.yaml', '--policy', bad]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^drydock: .*${bad}.*too-loose`));
   });
 
   it('the printed summary says SCRIPTED before and after, and whether the repository changed', () => {

@@ -101,25 +101,6 @@ process.exit(3);`,
     expect(run.problem).toBe('drydock fix ended (exit code 3) without writing summary.json: line two');
   });
 
-  it('refuses a policy input when this drydock fix takes no --policy, before running anything', async () => {
-    const noPolicy = join(dir, 'help.mjs');
-    writeFileSync(
-      noPolicy,
-      `if (process.argv.includes('--help')) { console.log('--repo --issue --out'); process.exit(0); }\nprocess.exit(9);`,
-    );
-    const err = await runFixCommand({
-      repo: dir,
-      issueFile: join(dir, 'issue.md'),
-      outDir: join(dir, 'out'),
-      inputs: inputs(),
-      command: [process.execPath, noPolicy],
-    }).catch((e: unknown) => e as { code: string; message: string });
-    expect(err).toMatchObject({
-      code: 'NOT_BUILT',
-      message: expect.stringMatching(/policy input.*--policy/),
-    });
-  });
-
   it("names the CLI's error and its fix when there is no summary", () => {
     const stderr = '[repair] working\ndrydock: the model said 404\n  fix: check the model name\n';
     expect(readFixOutput(dir, 1, stderr).problem).toBe(

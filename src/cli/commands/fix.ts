@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { formatSummary, runFix, type FixSummary, type Progress } from '../../agent/index.js';
+import { PolicyEngine } from '../../policy/index.js';
 import { DrydockError } from '../../core/index.js';
 import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
 import { parseDuration } from '../../sandbox/index.js';
@@ -29,6 +30,7 @@ export interface FixFlags {
   branch?: string;
   json?: boolean;
   runsDir?: string;
+  policy?: string[];
 }
 
 function positive(value: string): number {
@@ -69,6 +71,11 @@ export function registerFixCommand(program: Command): void {
       '--branch <name>',
       'commit the patch on a new branch NAME (the checked-out branch, index and files are not touched)',
     )
+    .option(
+      '--policy <file>',
+      'a policy rule file on top of the built-in one (repeatable; tier from the file, default project)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--json', 'print only the final summary, as JSON');
   addModelOptions(cmd).action(async (flags: FixFlags) => {
     const summary = await fixCommand(flags);
@@ -96,6 +103,8 @@ export async function fixCommand(
       : flags.issue;
   if (!issue.trim()) throw new DrydockError('the issue is empty', 'pass --issue FILE or --issue "text"');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout) : undefined;
+  // Loaded before anything runs, so a bad rule file is refused in one line up front.
+  const policy = await PolicyEngine.create({ files: flags.policy ?? [], unattended: true });
 
   const config = resolveModelConfig({
     baseUrl: flags.baseUrl,
@@ -147,6 +156,7 @@ export async function fixCommand(
       apply: flags.apply,
       branch: flags.branch,
       onProgress: progress,
+      policy,
     });
     if (flags.json) write(`${JSON.stringify(summary, null, 2)}\n`);
     else say(formatSummary(summary));
