@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,17 +75,7 @@ export function fixEnv(inputs: ActionInputs, host: NodeJS.ProcessEnv = process.e
   return env;
 }
 
-/** Whether this installation has `drydock fix` (the agent controller) built. */
-export function fixCommandExists(): boolean {
-  if (!existsSync(join(DRYDOCK_BIN, '../../dist/cli/main.js'))) return false;
-  const r = spawnSync(process.execPath, [DRYDOCK_BIN, 'fix', '--help'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return r.status === 0 && /--issue/.test(r.stdout);
-}
-
-/** `drydock fix --help`, to learn which flags this installation's fix takes. */
+/** Runs `drydock fix` from this installation and reads back what it left in --out. */
 export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   mkdirSync(o.outDir, { recursive: true });
   const [cmd, ...pre] = o.command ?? [process.execPath, DRYDOCK_BIN];

@@ -7,7 +7,6 @@ export {
   readFixOutput,
   fixArgs,
   fixEnv,
-  fixCommandExists,
   DRYDOCK_BIN,
   type FixRun,
   type FixCommandOptions,
