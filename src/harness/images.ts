@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
-import { imageRef } from '../sandbox/index.js';
+import { followBuild, ImageBuildError, imageRef } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import { checkoutRepo } from './repos.js';
 
@@ -63,25 +63,10 @@ async function build(
   progress: Progress,
 ): Promise<void> {
   const stream = await docker.buildImage(pack(ctx), { t: ref, labels, rm: true, forcerm: true, pull: false });
-  const tail: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, output: { error?: string }[] | undefined) => {
-        const failed = err ?? output?.find((o) => o.error)?.error;
-        if (failed) reject(new Error(String(failed instanceof Error ? failed.message : failed)));
-        else resolve();
-      },
-      (event: { stream?: string }) => {
-        const line = event.stream?.trimEnd();
-        if (!line) return;
-        tail.push(line);
-        if (tail.length > 30) tail.shift();
-      },
-    );
-  }).catch((err: unknown) => {
+  await followBuild(docker, stream).catch((err: unknown) => {
+    const tail = err instanceof ImageBuildError ? err.tail.slice(-12) : [];
     throw new DrydockError(
-      `building the ${what} image ${ref} failed: ${err instanceof Error ? err.message : String(err)}\n${tail.slice(-12).join('\n')}`,
+      `building the ${what} image ${ref} failed: ${err instanceof Error ? err.message : String(err)}\n${tail.join('\n')}`,
       'fix the commands in the dataset (they run with network access to package archives only)',
       'HARNESS_IMAGE_BUILD_FAILED',
     );

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { followBuild, ImageBuildError } from './build-stream.js';
 import { aptInstall, onPath } from './engine.js';
 
 export const IMAGES_DIR = fileURLToPath(new URL('../../sandbox-images/', import.meta.url));
@@ -445,27 +446,13 @@ async function buildOne(
       { context: ctx, src: listFiles(ctx).map((f) => relative(ctx, f)) },
       { t: ref, buildargs: buildArgs, labels, rm: true, forcerm: true, pull: false },
     );
-    const tail: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (err: Error | null, output: { error?: string }[] | undefined) => {
-          const failed = err ?? output?.find((o) => o.error)?.error;
-          if (failed) reject(new Error(String(failed instanceof Error ? failed.message : failed)));
-          else resolve();
-        },
-        (event: { stream?: string; error?: string }) => {
-          const line = event.stream?.trim();
-          if (!line) return;
-          tail.push(line);
-          if (tail.length > 20) tail.shift();
-          if (/^Step \d+\/\d+ :/.test(line))
-            progress.detail(line.length > 120 ? `${line.slice(0, 117)}...` : line);
-        },
-      );
+    await followBuild(docker, stream, (line) => {
+      if (/^Step \d+\/\d+ :/.test(line))
+        progress.detail(line.length > 120 ? `${line.slice(0, 117)}...` : line);
     }).catch((err: unknown) => {
+      const tail = err instanceof ImageBuildError ? err.tail.slice(-8) : [];
       throw new DrydockError(
-        `Building drydock/${name} failed: ${oneLine(err)}\n${tail.slice(-8).join('\n')}`,
+        `Building drydock/${name} failed: ${oneLine(err)}\n${tail.join('\n')}`,
         'fix what the build output says (network to the package archive, CA certificates via --ca-cert), then run drydock setup again',
         'IMAGE_BUILD_FAILED',
       );

@@ -50,3 +50,4 @@ export {
   type Sandbox,
   type SandboxSpec,
 } from './types.js';
+export { followBuild, ImageBuildError } from './build-stream.js';
