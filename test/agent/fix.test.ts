@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +10,11 @@ import { imageRef } from '../../src/sandbox/index.js';
 import { readTrajectory, TrajectoryWriter, type TrajectoryEvent } from '../../src/trajectory/index.js';
 import { drydock } from '../helpers/cli.js';
 import { gitRepoFrom, repoState } from './repo-state.js';
+import { imagesPresent } from '../helpers/containers.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-async function imagePresent(ref: string): Promise<boolean> {
-  try {
-    await new Docker().getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const present = (await imagePresent(imageRef('python'))) && (await imagePresent(imageRef('node')));
+const present = await imagesPresent(imageRef('python'), imageRef('node'));
 if (!present)
   console.warn('skipping drydock fix end-to-end tests: drydock images are not built (run drydock setup)');
 

@@ -45,3 +45,21 @@ export async function runInImage(
     await container.remove({ force: true }).catch(() => {});
   }
 }
+
+/**
+ * Whether the images a test file needs are built. Outside CI a file may skip
+ * when they are not (a developer without `drydock setup`); under CI=true
+ * `npm test` has run setup, so a missing image is a failure, never a skip.
+ */
+export async function imagesPresent(...refs: string[]): Promise<boolean> {
+  for (const ref of refs) {
+    try {
+      await docker.getImage(ref).inspect();
+    } catch {
+      if (process.env.CI)
+        throw new Error(`image ${ref} is missing: npm test runs drydock setup before the suite`);
+      return false;
+    }
+  }
+  return true;
+}

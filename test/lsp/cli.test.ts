@@ -1,21 +1,12 @@
-import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { imageRef } from '../../src/sandbox/index.js';
 import { drydock } from '../helpers/cli.js';
+import { imagesPresent } from '../helpers/containers.js';
 
 const FIXTURES = new URL('../fixtures/lsp/', import.meta.url).pathname;
 
-async function imagePresent(ref: string): Promise<boolean> {
-  try {
-    await new Docker().getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('drydock reward and drydock diagnostics', async () => {
-  const present = await imagePresent(imageRef('python'));
+  const present = await imagesPresent(imageRef('python'));
 
   it.runIf(present)('reward --json prints {before, after, delta, reward, server}', () => {
     const r = drydock([

@@ -1,24 +1,15 @@
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient, PYRIGHT, type ServerSpec } from '../../src/lsp/index.js';
 import { DrydockError } from '../../src/core/index.js';
 import { imageRef, openSandbox, type DockerSandbox } from '../../src/sandbox/index.js';
+import { imagesPresent } from '../helpers/containers.js';
 
 const IMAGE = imageRef('base');
-
-async function imagePresent(ref: string): Promise<boolean> {
-  try {
-    await new Docker().getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const fake = (argv: string[]): ServerSpec => ({ ...PYRIGHT, argv });
 
 describe('LspClient against servers that misbehave', async () => {
-  const present = await imagePresent(IMAGE);
+  const present = await imagesPresent(IMAGE);
   let sb: DockerSandbox;
   beforeAll(async () => {
     if (present) sb = await openSandbox({ image: IMAGE, runId: `test-lsp-${process.pid}` });

@@ -1,21 +1,12 @@
-import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticsSession, missingImports, PYRIGHT, TYPESCRIPT, configHash } from '../../src/lsp/index.js';
 import { imageRef, openSandbox, type DockerSandbox } from '../../src/sandbox/index.js';
+import { imagesPresent } from '../helpers/containers.js';
 
 const FIXTURES = new URL('../fixtures/lsp/', import.meta.url).pathname;
 const RUN_ID = `test-lsp-${process.pid}`;
 const patch = (name: string): string => readFileSync(`${FIXTURES}patches/${name}.diff`, 'utf8');
-
-async function imagePresent(ref: string): Promise<boolean> {
-  try {
-    await new Docker().getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const cases = [
   {
@@ -48,7 +39,7 @@ const cases = [
 
 for (const c of cases) {
   describe(`process reward with ${c.server.name} (${c.lang})`, async () => {
-    const present = await imagePresent(c.image);
+    const present = await imagesPresent(c.image);
     if (!present) console.warn(`skipping: ${c.image} is not built (run drydock setup)`);
     let sb: DockerSandbox;
     let session: DiagnosticsSession;
@@ -133,7 +124,7 @@ for (const c of cases) {
 }
 
 describe('missingImports (pyright --outputjson)', async () => {
-  const present = await imagePresent(imageRef('python'));
+  const present = await imagesPresent(imageRef('python'));
   it.runIf(present)('counts 0 where every import resolves and 2 where two are missing', async () => {
     const ok = await openSandbox({ image: imageRef('python'), repo: `${FIXTURES}py-repo`, runId: RUN_ID });
     const bad = await openSandbox({

@@ -1,4 +1,3 @@
-import Docker from 'dockerode';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,21 +8,13 @@ import { PolicyEngine } from '../../src/policy/index.js';
 import { imageRef, openSandbox, type DockerSandbox } from '../../src/sandbox/index.js';
 import { TrajectoryWriter, readTrajectory, type TrajectoryEventBody } from '../../src/trajectory/index.js';
 import { Toolbox, VIEW_DEFAULT_LINES, type ToolboxOptions } from '../../src/tools/index.js';
+import { imagesPresent } from '../helpers/containers.js';
 
 const REPO = new URL('../fixtures/tools/py-repo', import.meta.url).pathname;
 const IMAGE = imageRef('python');
 const RUN_ID = `test-tools-${process.pid}`;
 
-async function imagePresent(ref: string): Promise<boolean> {
-  try {
-    await new Docker().getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const present = await imagePresent(IMAGE);
+const present = await imagesPresent(IMAGE);
 if (!present) console.warn(`skipping tools sandbox tests: ${IMAGE} is not built (run drydock setup)`);
 
 let sb: DockerSandbox;
