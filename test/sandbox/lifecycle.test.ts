@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerSandbox, SandboxGoneError, gcSandboxes, LABEL } from '../../src/sandbox/index.js';
 import { MB, docker, engineReady, removeRun, testImage, testRunId } from './helpers.js';
@@ -17,6 +18,25 @@ async function containerExists(id: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A separate drydock process that opens a sandbox, prints its container id and hangs. */
+function spawnHangingSandbox(): ChildProcessByStdio<null, Readable, null> {
+  const fixture = fileURLToPath(new URL('../fixtures/sandbox/open-and-hang.ts', import.meta.url));
+  return spawn(process.execPath, ['--import', 'tsx', fixture, testImage(), runId], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+function containerIdOf(child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+  });
 }
 
 describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
@@ -109,19 +129,9 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
 
   it('`gc` removes what a SIGKILLed drydock left, and keeps what live runs own', async () => {
     const live = await DockerSandbox.open({ image: testImage(), runId });
-    const fixture = fileURLToPath(new URL('../fixtures/sandbox/open-and-hang.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, testImage(), runId], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnHangingSandbox();
     try {
-      const id = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (out.includes('\n')) resolve(out.trim());
-        });
-        child.on('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
-      });
+      const id = await containerIdOf(child);
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -139,19 +149,9 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
 
 describe.skipIf(!ready)('signals', () => {
   it('closes open sandboxes on SIGTERM', async () => {
-    const fixture = fileURLToPath(new URL('../fixtures/sandbox/open-and-hang.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, testImage(), runId], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnHangingSandbox();
     try {
-      const id = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (out.includes('\n')) resolve(out.trim());
-        });
-        child.on('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
-      });
+      const id = await containerIdOf(child);
       expect(await containerExists(id)).toBe(true);
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
