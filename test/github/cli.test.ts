@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { FakeGitHub } from './fake-github.js';
 import { commentEvent, gitFixture, type GitFixture } from './helpers.js';
+import { drydockAsync } from '../helpers/cli.js';
 
 /** `drydock github run` as action.yml calls it: everything from the runner's environment. */
 const TOKEN = 'ghs_cliTokenDrydock000';
@@ -36,7 +35,7 @@ it('drydock github run reads the runner environment, comments on a refused actor
     RUNNER_TEMP: fx.root,
     INPUT_API_KEY: KEY,
   };
-  const r = await drydockAsync(['github', 'run'], env);
+  const r = await drydockAsync(['github', 'run'], env, 60_000);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/not-allowed: @reader has read permission/);
   expect(gh.calls('issues/create-comment')).toHaveLength(1);
@@ -47,18 +46,3 @@ it('drydock github run reads the runner environment, comments on a refused actor
     expect(text).not.toContain(TOKEN);
   }
 });
-
-const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
-
-/** The built CLI, run without blocking this process: the fake GitHub answers from this event loop. */
-function drydockAsync(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs, runAction } from '../../src/github/index.js';
 import { FakeGitHub } from './fake-github.js';
 import { commentEvent, gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
+import { drydockAsync } from '../helpers/cli.js';
 
 /**
  * Acceptance: a labelled issue, the real `drydock fix` with the scripted model, the fake
@@ -158,18 +158,3 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
     }
   });
 });
-
-const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
-
-/** The built CLI, run without blocking this process: the fake GitHub answers from this event loop. */
-function drydockAsync(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 600_000 },
-      (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}

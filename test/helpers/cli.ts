@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
@@ -17,4 +17,24 @@ export function drydock(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs =
     timeout: timeoutMs,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The built CLI, run without blocking this process (so a fake server in this
+ * event loop can answer it), with only PATH, HOME and `env` in its environment.
+ */
+export function drydockAsync(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 600_000,
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: timeoutMs },
+      (err, stdout, stderr) =>
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
