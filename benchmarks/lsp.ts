@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { DiagnosticsSession, LspClient, type ServerSpec } from '../src/lsp/index.js';
 import { imageRef, openSandbox } from '../src/sandbox/index.js';
+import { reportFigures } from './report.js';
 
 const FILES = 100;
 const EDITS = 20;
@@ -161,11 +162,4 @@ for (const lang of LANGS) {
   for (const [k, v] of Object.entries(r)) results[`${lang.key}.${k}`] = v;
 }
 const goals: Record<string, string> = { 'pyright.rewardP50Ms': '<= 300', 'tsls.rewardP50Ms': '<= 300' };
-console.log('figure                      value                          goal');
-for (const [k, v] of Object.entries(results)) {
-  console.log(`${k.padEnd(27)} ${String(v).padEnd(30)} ${goals[k] ?? ''}`);
-}
-const dir = new URL('./results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-writeFileSync(new URL('lsp.json', dir), `${JSON.stringify(results, null, 2)}\n`);
-console.log(JSON.stringify(results));
+reportFigures('lsp', results, goals);

@@ -5,9 +5,9 @@
 import Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DockerSandbox, LABEL } from '../src/sandbox/index.js';
+import { reportFigures } from './report.js';
 
 const image = process.env.DRYDOCK_BENCH_IMAGE ?? 'drydock/base:latest';
 const runId = `bench-${randomBytes(4).toString('hex')}`;
@@ -120,14 +120,7 @@ async function main(): Promise<void> {
     openP50Ms: '<= 300',
     fork8Ms: '<= 2000',
   };
-  console.log('figure               value      goal');
-  for (const [k, v] of Object.entries(results)) {
-    console.log(`${k.padEnd(20)} ${String(v).padEnd(10)} ${goals[k] ?? ''}`);
-  }
-  const dir = new URL('./results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('sandbox.json', dir), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results));
+  reportFigures('sandbox', results, goals);
 }
 
 await main();
