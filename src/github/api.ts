@@ -21,6 +21,26 @@ export interface PullRequest {
   url: string;
 }
 
+export interface PullRequestDetail extends PullRequest {
+  headRef: string;
+  headSha: string;
+  /** owner/name of the head's repository; null when that repository was deleted. */
+  headRepository: string | null;
+  baseRef: string;
+  body: string;
+  draft: boolean;
+}
+
+export interface ReviewComment {
+  id: number;
+  body: string;
+  user: string;
+  userType: string;
+  path: string;
+  line: number | null;
+  diffHunk: string;
+}
+
 export function parseRepository(text: string | undefined): RepoRef {
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text ?? '');
   if (!m)
@@ -111,6 +131,89 @@ export class GitHubClient {
     const r = await this.request<{ html_url: string }>('POST', `${this.repoPath}/issues/${issue}/comments`, {
       body,
     });
+    return r!.html_url;
+  }
+
+  async issue(n: number): Promise<{ number: number; title: string; body: string; author: string }> {
+    const r = await this.request<{
+      number: number;
+      title: string;
+      body?: string | null;
+      user?: { login: string };
+    }>('GET', `${this.repoPath}/issues/${n}`);
+    return { number: r!.number, title: r!.title, body: r!.body ?? '', author: r!.user?.login ?? '' };
+  }
+
+  /** Creates a comment and returns its id, for a tracking comment edited as the run goes on. */
+  async createComment(issue: number, body: string): Promise<{ id: number; url: string }> {
+    const r = await this.request<{ id: number; html_url: string }>(
+      'POST',
+      `${this.repoPath}/issues/${issue}/comments`,
+      { body },
+    );
+    return { id: r!.id, url: r!.html_url };
+  }
+
+  async updateComment(id: number, body: string): Promise<void> {
+    await this.request('PATCH', `${this.repoPath}/issues/comments/${id}`, { body });
+  }
+
+  async pullRequest(n: number): Promise<PullRequestDetail> {
+    const r = await this.request<{
+      number: number;
+      html_url: string;
+      body?: string | null;
+      draft?: boolean;
+      head: { ref: string; sha: string; repo?: { full_name: string } | null };
+      base: { ref: string };
+    }>('GET', `${this.repoPath}/pulls/${n}`);
+    return {
+      number: r!.number,
+      url: r!.html_url,
+      headRef: r!.head.ref,
+      headSha: r!.head.sha,
+      headRepository: r!.head.repo?.full_name ?? null,
+      baseRef: r!.base.ref,
+      body: r!.body ?? '',
+      draft: r!.draft === true,
+    };
+  }
+
+  async reviewComments(pr: number): Promise<ReviewComment[]> {
+    const out: ReviewComment[] = [];
+    for (let page = 1; page <= 10; page++) {
+      const rows = await this.request<
+        {
+          id: number;
+          body?: string;
+          user?: { login: string; type: string };
+          path?: string;
+          line?: number | null;
+          diff_hunk?: string;
+        }[]
+      >('GET', `${this.repoPath}/pulls/${pr}/comments?per_page=100&page=${page}`);
+      for (const c of rows ?? [])
+        out.push({
+          id: c.id,
+          body: c.body ?? '',
+          user: c.user?.login ?? '',
+          userType: c.user?.type ?? '',
+          path: c.path ?? '',
+          line: c.line ?? null,
+          diffHunk: c.diff_hunk ?? '',
+        });
+      if (!rows || rows.length < 100) break;
+    }
+    return out;
+  }
+
+  /** A reply in a review comment's thread. */
+  async replyToReviewComment(pr: number, commentId: number, body: string): Promise<string> {
+    const r = await this.request<{ html_url: string }>(
+      'POST',
+      `${this.repoPath}/pulls/${pr}/comments/${commentId}/replies`,
+      { body },
+    );
     return r!.html_url;
   }
 

@@ -60,6 +60,8 @@ export function fixArgs(o: Pick<FixCommandOptions, 'repo' | 'issueFile' | 'outDi
   if (i.candidates !== undefined) args.push('--candidates', String(i.candidates));
   if (i.maxCost !== undefined) args.push('--max-cost', String(i.maxCost));
   args.push('--timeout', `${i.timeoutMinutes}m`);
+  if (i.maxTurns !== undefined) args.push('--max-turns', String(i.maxTurns));
+  if (i.tools !== 'default') args.push('--tools', i.tools);
   if (i.policy) args.push('--policy', i.policy);
   if (i.script) args.push('--script', i.script);
   return args;

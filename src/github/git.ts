@@ -91,3 +91,92 @@ export async function commitAndPush(o: {
   await g.raw(['push', '--force', 'origin', `HEAD:refs/heads/${o.branch}`]);
   return sha;
 }
+
+/** Fetches a branch and checks its tip out (detached); returns the tip's sha. */
+export async function checkoutBranchTip(dir: string, branch: string, auth?: PushAuth): Promise<string> {
+  const g = git(dir, authEnv(auth));
+  await g.fetch('origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`);
+  await g.raw(['checkout', '--force', '--detach', `origin/${branch}`]);
+  return (await g.revparse(['HEAD'])).trim();
+}
+
+/** The diff of `tip` against where it left `baseBranch` (what a pull request shows). */
+export async function diffAgainstBase(
+  dir: string,
+  baseBranch: string,
+  tip: string,
+  auth?: PushAuth,
+): Promise<string> {
+  const g = git(dir, authEnv(auth));
+  await g.fetch('origin', `+refs/heads/${baseBranch}:refs/remotes/origin/${baseBranch}`);
+  const base = (await g.raw(['merge-base', `origin/${baseBranch}`, tip])).trim();
+  return g.raw(['diff', base, tip]);
+}
+
+/**
+ * Commits by anyone but drydock on `branch` that `base` does not have: what a force push
+ * would destroy. Empty when the remote has no such branch.
+ */
+export async function commitsByOthers(
+  dir: string,
+  branch: string,
+  base: string,
+  auth?: PushAuth,
+): Promise<string[]> {
+  const g = git(dir, authEnv(auth));
+  const ref = `refs/remotes/origin/${branch}`;
+  try {
+    await g.fetch('origin', `+refs/heads/${branch}:${ref}`);
+  } catch {
+    return []; // no such branch on the remote
+  }
+  const log = await g.raw(['log', '--format=%H %ce', `${base}..${ref}`]);
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .filter((l) => l.split(' ')[1] !== BOT.email)
+    .map((l) => l.split(' ')[0]!);
+}
+
+/**
+ * Commits `patchFile` on top of `tip`, the branch's tip when the run started, and pushes it
+ * without force: commits a person added stay, and if someone pushed during the run the push
+ * is refused rather than overwriting theirs.
+ */
+export async function commitOnTop(o: {
+  dir: string;
+  tip: string;
+  branch: string;
+  patchFile: string;
+  message: string;
+  auth?: PushAuth;
+}): Promise<string> {
+  const g = git(o.dir, authEnv(o.auth));
+  await g.raw(['checkout', '--force', '-B', o.branch, o.tip]);
+  try {
+    await g.raw(['apply', '--index', '--whitespace=nowarn', o.patchFile]);
+  } catch (e) {
+    throw new DrydockError(
+      `the follow-up patch does not apply to ${o.tip.slice(0, 12)}: ${(e as Error).message.split('\n')[0]}`,
+      'ask again on the pull request',
+      'PATCH_DOES_NOT_APPLY',
+    );
+  }
+  await g.commit(o.message);
+  const sha = (await g.revparse(['HEAD'])).trim();
+  try {
+    await g.raw(['push', 'origin', `HEAD:refs/heads/${o.branch}`]);
+  } catch (e) {
+    throw new DrydockError(
+      `pushing to ${o.branch} was refused (${
+        (e as Error).message
+          .split('\n')
+          .find((l) => /rejected|error/i.test(l))
+          ?.trim() ?? 'see the log'
+      }): someone pushed to it during the run, and drydock never force-pushes over other people's commits`,
+      'ask again on the pull request: the next run starts from the new tip',
+      'PUSH_REJECTED',
+    );
+  }
+  return sha;
+}

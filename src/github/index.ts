@@ -1,6 +1,24 @@
 // The github layer's public surface: the Action's host-side code (issue → drydock fix → pull request).
-export { decideTrigger, isFixCommand, COMMAND_PHRASE, type Trigger, type IssueRef } from './event.js';
-export { readInputs, readInput, parseUserList, type ActionInputs } from './inputs.js';
+export {
+  decideTrigger,
+  asksDrydock,
+  isOff,
+  MARKER,
+  DEFAULT_PHRASE,
+  type Trigger,
+  type TriggerConfig,
+  type IssueRef,
+  type Feedback,
+} from './event.js';
+export { TrackingComment, trackingBody, stepOfLine, TRACKING_STEPS } from './tracking.js';
+export {
+  readInputs,
+  readInput,
+  parseUserList,
+  TOOL_PRESETS,
+  type ActionInputs,
+  type ToolPreset,
+} from './inputs.js';
 export { GitHubClient, parseRepository, type Permission, type RepoRef } from './api.js';
 export {
   runFixCommand,
@@ -15,6 +33,7 @@ export { parseSummary, isResolved, type FixSummary } from './summary.js';
 export {
   runAction,
   issueText,
+  followUpText,
   branchFor,
   writeOutputs,
   type ActionContext,

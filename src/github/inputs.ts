@@ -1,7 +1,14 @@
 import { DrydockError } from '../core/index.js';
+import { DEFAULT_PHRASE, isOff, type TriggerConfig } from './event.js';
 
 /** The action's inputs (action.yml), after parsing. */
+export const TOOL_PRESETS = ['default', 'tests-only', 'read-only'] as const;
+export type ToolPreset = (typeof TOOL_PRESETS)[number];
+
 export interface ActionInputs {
+  /** Which events start a run (label, phrase, mention, assignee; each may be off). */
+  triggers: TriggerConfig;
+  /** The label trigger's label, kept for messages ('' when that trigger is off). */
   label: string;
   allowUsers: string[];
   model?: string;
@@ -13,6 +20,10 @@ export interface ActionInputs {
   timeoutMinutes: number;
   /** An extra policy rule file, added to the default policy. */
   policy?: string;
+  /** Model turns for the whole run (drydock fix --max-turns). */
+  maxTurns?: number;
+  /** What the agent may run (drydock fix --tools). */
+  tools: ToolPreset;
   /** A scripted-model file: runs the action with no model endpoint (for trying it out and for tests). */
   script?: string;
 }
@@ -54,8 +65,27 @@ export function parseUserList(text: string | undefined): string[] {
 
 export function readInputs(env: InputSource, overrides: InputSource = {}): ActionInputs {
   const get = (n: string) => readInput(env, n, overrides);
+  const opt = (name: string, fallback: string | null): string | null => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    return isOff(v) ? null : v;
+  };
+  const triggers: TriggerConfig = {
+    label: opt('label', 'drydock'),
+    phrase: opt('trigger-phrase', DEFAULT_PHRASE),
+    mention: opt('mention', null)?.replace(/^@/, '') ?? null,
+    assignee: opt('assignee', null)?.replace(/^@/, '') ?? null,
+  };
+  const tools = get('tools') ?? 'default';
+  if (!(TOOL_PRESETS as readonly string[]).includes(tools))
+    throw new DrydockError(
+      `input tools is "${tools}", not one of ${TOOL_PRESETS.join(', ')}`,
+      "set tools in the workflow's with: block to default, tests-only or read-only",
+      'BAD_INPUT',
+    );
   return {
-    label: get('label') ?? 'drydock',
+    triggers,
+    label: triggers.label ?? '',
     allowUsers: parseUserList(get('allow-users')),
     model: get('model'),
     baseUrl: get('base-url'),
@@ -63,6 +93,8 @@ export function readInputs(env: InputSource, overrides: InputSource = {}): Actio
     maxCost: positive('max-cost', get('max-cost'), false),
     candidates: positive('candidates', get('candidates'), true),
     timeoutMinutes: positive('timeout-minutes', get('timeout-minutes'), false) ?? 30,
+    maxTurns: positive('max-turns', get('max-turns'), true),
+    tools: tools as ToolPreset,
     policy: get('policy'),
     script: get('script'),
   };

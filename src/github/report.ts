@@ -1,10 +1,10 @@
-import type { IssueRef } from './event.js';
+import { MARKER, type IssueRef } from './event.js';
 import type { FixRun } from './fix-command.js';
 import type { FixSummary } from './summary.js';
 
 /** Every text the action writes on GitHub. Pure, so tests read exactly what a user would. */
 
-export const MARKER = '<!-- drydock -->';
+export { MARKER };
 
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return 'unknown (the model has no price)';
@@ -105,4 +105,20 @@ export function failureComment(run: FixRun, branch: string | null, runUrl: strin
 
 export function notAllowedComment(actor: string, permission: string): string {
   return `${MARKER}\nThanks @${actor}! drydock runs only for people with write access to this repository (yours is \`${permission}\`), or users a maintainer lists in the workflow's \`allow-users\`. Nothing was started; a maintainer can label the issue or comment \`/drydock fix\` to start a run.`;
+}
+
+/** The reply in a follow-up's thread: the commit, what it changed, which tests ran. */
+export function followUpReply(s: FixSummary, sha: string, branch: string): string {
+  const stat = diffStat(s.patch);
+  const files = stat.length
+    ? stat.map((f) => `- \`${f.path}\` (+${f.added} −${f.removed})`).join('\n')
+    : '- (see the commit)';
+  return [
+    MARKER,
+    `drydock pushed ${sha.slice(0, 12)} to \`${branch}\`${s.message ? `: ${s.message.trim()}` : '.'}`,
+    '',
+    files,
+    '',
+    testsLine(s),
+  ].join('\n');
 }

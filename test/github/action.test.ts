@@ -12,7 +12,16 @@ import {
 } from '../../src/github/index.js';
 import { DrydockError } from '../../src/core/index.js';
 import { FakeGitHub } from './fake-github.js';
-import { FIXTURE_PATCH, commentEvent, gitFixture, gitIn, labeledEvent, type GitFixture } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import {
+  FIXTURE_PATCH,
+  commentEvent,
+  example,
+  gitFixture,
+  gitIn,
+  labeledEvent,
+  type GitFixture,
+} from './helpers.js';
 
 /**
  * The action's host side against a fake GitHub and a bare git remote. These tests do not run
@@ -289,9 +298,10 @@ describe('a resolved run (publish stage, fixture summary)', () => {
     expect(body).toMatch(/\| 0\.750 \| \$0\.0123 \|/);
     expect(body).toContain('actions/runs/42');
 
-    const comments = gh.calls('issues/create-comment');
-    expect(comments).toHaveLength(1);
-    expect(String(comments[0]!.body.body)).toContain('https://github.com/Codertocat/Hello-World/pull/100');
+    // one tracking comment, created at the start and edited to the outcome
+    expect(gh.calls('issues/create-comment')).toHaveLength(1);
+    expect(gh.commentBodies(1).at(-1)).toContain('https://github.com/Codertocat/Hello-World/pull/100');
+    expect(gh.commentBodies(1).at(-1)).toMatch(/✅/);
     expect(outputs()).toMatchObject({
       'pull-request-url': 'https://github.com/Codertocat/Hello-World/pull/100',
       branch: 'drydock/issue-1',
@@ -311,7 +321,7 @@ describe('a resolved run (publish stage, fixture summary)', () => {
     await run();
     await run();
     expect(gh.calls('pulls/create')).toHaveLength(1);
-    expect(gh.calls('issues/create-comment')).toHaveLength(2);
+    expect(gh.calls('issues/create-comment')).toHaveLength(2); // one tracking comment per run
     expect(gh.violations).toEqual([]);
   });
 
@@ -334,7 +344,7 @@ describe('a failed run comments why and opens no pull request', () => {
     expect(r.outcome).toBe('failed');
     expect(gh.calls('pulls/create')).toHaveLength(0);
     expect(remoteBranches()).toEqual(['main']);
-    const text = String(gh.calls('issues/create-comment')[0]!.body.body);
+    const text = gh.commentBodies(1).at(-1)!;
     expect(text).toMatch(/found no patch for this issue \(no location matched the issue\)/);
     expect(text).toMatch(/\$0\.0123 over 7 model turns/);
     expect(outputs()).toMatchObject({
@@ -353,7 +363,7 @@ describe('a failed run comments why and opens no pull request', () => {
     });
     expect(gh.calls('pulls/create')).toHaveLength(0);
     expect(remoteBranches()).toContain('drydock/issue-1');
-    const text = String(gh.calls('issues/create-comment')[0]!.body.body);
+    const text = gh.commentBodies(1).at(-1)!;
     expect(text).toMatch(/ran out of budget/);
     expect(text).toMatch(/max-cost/);
     expect(text).toMatch(/best candidate is on the branch `drydock\/issue-1`/);
@@ -371,9 +381,7 @@ describe('a failed run comments why and opens no pull request', () => {
     });
     expect(gitIn(fx.remote, 'rev-parse', 'drydock/issue-1')).toBe(before);
     expect(gitIn(fx.remote, 'show', 'drydock/issue-1-candidate:greet.py')).toContain('"Hi, "');
-    expect(String(gh.calls('issues/create-comment')[1]!.body.body)).toMatch(
-      /ran out of time.*`drydock\/issue-1-candidate`/s,
-    );
+    expect(gh.commentBodies(1).at(-1)!).toMatch(/ran out of time.*`drydock\/issue-1-candidate`/s);
     expect(gh.calls('pulls/create')).toHaveLength(1);
   });
 
@@ -388,9 +396,7 @@ describe('a failed run comments why and opens no pull request', () => {
       ),
     });
     expect(gh.calls('pulls/create')).toHaveLength(0);
-    expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toMatch(
-      /still fails tests: `pytest`: 3 passed, 2 failed/,
-    );
+    expect(gh.commentBodies(1).at(-1)!).toMatch(/still fails tests: `pytest`: 3 passed, 2 failed/);
   });
 
   it('a run that leaves no summary says so', async () => {
@@ -398,7 +404,7 @@ describe('a failed run comments why and opens no pull request', () => {
       runFix: fixWritingSummary(null, 1),
     });
     expect(r.outcome).toBe('failed');
-    expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toMatch(
+    expect(gh.commentBodies(1).at(-1)!).toMatch(
       /could not finish: drydock fix ended \(exit code 1\) without writing summary\.json: drydock: the sandbox could not start/,
     );
     expect(gh.calls('pulls/create')).toHaveLength(0);
@@ -415,11 +421,11 @@ describe('a failed run comments why and opens no pull request', () => {
     expect(err).toBeInstanceOf(DrydockError);
     expect((err as DrydockError).message).toMatch(/answered 403/);
     expect((err as DrydockError).fix).toMatch(/Allow GitHub Actions to create and approve pull requests/);
-    const comments = gh.calls('issues/create-comment');
-    expect(comments).toHaveLength(1);
-    expect(String(comments[0]!.body.body)).toMatch(
+    expect(gh.calls('issues/create-comment')).toHaveLength(1);
+    expect(gh.commentBodies(1)[0]).toMatch(
       /not permitted to create or approve pull requests.*fix: enable Settings/s,
     );
+    expect(gh.commentBodies(1)[0]).toMatch(/❌/);
     expect(gh.violations).toEqual([]);
     expectNoSecrets();
   });
@@ -504,7 +510,256 @@ describe('secrets', () => {
     await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
       runFix: fixWritingSummary(summary({ status: 'error', message: `endpoint said: bad key ${KEY}` })),
     });
-    expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toContain('bad key ***');
+    expect(gh.commentBodies(1).at(-1)!).toContain('bad key ***');
     expectNoSecrets();
+  });
+});
+
+describe('the tracking comment', () => {
+  it('is created once, edited as each stage starts, and ends with the outcome', async () => {
+    const stages = ['prepare', 'localize', 'repair', 'validate', 'select', 'review', 'output'];
+    const inner = fixWritingSummary(summary({ status: 'patched', patch: FIXTURE_PATCH }));
+    await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: async (o) => {
+        for (const st of stages) o.log?.(`[${st}] working (3 model turns, $0.0010)`);
+        return inner(o);
+      },
+    });
+    expect(gh.calls('issues/create-comment')).toHaveLength(1);
+    const id = gh.state.comments[1]![0]!.id;
+    const edits = gh.state.commentEdits.filter((e) => e.id === id).map((e) => e.body);
+    // one edit per step (localize, candidates, validation, review, result) and one for the outcome
+    expect(edits.length).toBeGreaterThanOrEqual(6);
+    expect(edits[0]).toMatch(/- \[ \] Localize[^\n]*in progress/);
+    expect(edits[1]).toMatch(/- \[x\] Localize[\s\S]*- \[ \] Write candidate patches[^\n]*in progress/);
+    expect(edits[3]).toMatch(/- \[ \] Review[^\n]*in progress/);
+    expect(edits.at(-1)).toMatch(
+      /✅ drydock opened a draft pull request: https:\/\/github.com\/Codertocat\/Hello-World\/pull\/100/,
+    );
+    expect(edits.at(-1)).not.toMatch(/in progress/);
+    expect(edits.at(-1)).toContain('actions/runs/42');
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('says why in the same comment when the run fails, marking where it stopped', async () => {
+    const inner = fixWritingSummary(summary({ status: 'budget_exceeded', tests: null }));
+    await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: async (o) => {
+        o.log?.('[localize] reading the repository (1 model turns, $0.0010)');
+        o.log?.('[repair] sampling 3 candidates (2 model turns, $0.0020)');
+        return inner(o);
+      },
+    });
+    expect(gh.calls('issues/create-comment')).toHaveLength(1);
+    const last = gh.commentBodies(1)[0]!;
+    expect(last).toMatch(/❌ drydock ran out of budget/);
+    expect(last).toMatch(/- \[ \] Write candidate patches ✗ \*stopped here\*/);
+  });
+
+  it('never triggers a run itself', async () => {
+    await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: fixWritingSummary(summary({ status: 'no_patch' })),
+    });
+    const tracking = gh.commentBodies(1)[0]!;
+    const r = await runAction(context('issue_comment', commentEvent(tracking, 'owner')), { runFix: noRun });
+    expect(r.outcome).toBe('ignored');
+  });
+});
+
+describe('follow-ups on drydock pull requests', () => {
+  const FOLLOW_UP_PATCH = `diff --git a/greet.py b/greet.py
+--- a/greet.py
++++ b/greet.py
+@@ -1,2 +1,5 @@
++GREETING = "Hello, "
++
++
+ def greet(name):
+-    return "Hello, " + name
++    return GREETING + name
+`;
+
+  /** drydock's branch with its fix, a commit a person pushed on top, and the draft PR #100 from it. */
+  function draftPullRequest(): string {
+    gitIn(fx.workspace, 'checkout', '-q', '-b', 'drydock/issue-1');
+    writeFileSync(join(fx.workspace, 'greet.py'), 'def greet(name):\n    return "Hello, " + name\n');
+    execGit(
+      ['commit', '-qam', 'drydock: fix #1'],
+      'github-actions[bot]',
+      '41898282+github-actions[bot]@users.noreply.github.com',
+    );
+    writeFileSync(join(fx.workspace, 'NOTES.md'), 'a note a person added\n');
+    gitIn(fx.workspace, 'add', 'NOTES.md');
+    gitIn(fx.workspace, 'commit', '-qm', 'a person adds a note');
+    const personal = gitIn(fx.workspace, 'rev-parse', 'HEAD');
+    gitIn(fx.workspace, 'push', '-q', 'origin', 'drydock/issue-1');
+    gitIn(fx.workspace, 'checkout', '-q', 'main');
+    gh.state.issues[1] = {
+      title: 'Spelling error in the README file',
+      body: 'greet says Helo',
+      user: 'reporter',
+    };
+    gh.state.pulls.push({
+      number: 100,
+      title: 'drydock: Spelling error',
+      head: 'drydock/issue-1',
+      base: 'main',
+      body: '<!-- drydock -->',
+      draft: true,
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/100',
+    });
+    gh.state.reviewComments[100] = [
+      {
+        id: 77,
+        body: '/drydock use a constant for the greeting',
+        user: { login: 'maintainer', type: 'User' },
+        path: 'greet.py',
+        line: 2,
+        diff_hunk:
+          '@@ -1,2 +1,2 @@\n def greet(name):\n-    return "Helo, " + name\n+    return "Hello, " + name',
+      },
+    ];
+    return personal;
+  }
+
+  function execGit(args: string[], name: string, email: string) {
+    execFileSync('git', args, {
+      cwd: fx.workspace,
+      env: {
+        PATH: process.env.PATH,
+        HOME: fx.root,
+        GIT_AUTHOR_NAME: name,
+        GIT_AUTHOR_EMAIL: email,
+        GIT_COMMITTER_NAME: name,
+        GIT_COMMITTER_EMAIL: email,
+      },
+    });
+  }
+
+  function reviewCommentEvent(sender: string): Record<string, unknown> {
+    const e = example('pull_request_review_comment', 'created') as Record<string, Record<string, unknown>>;
+    e.comment!.id = 77;
+    e.comment!.body = '/drydock use a constant for the greeting';
+    (e.comment!.user as Record<string, unknown>).login = sender;
+    e.sender!.login = sender;
+    const pr = e.pull_request as { number: number; head: { ref: string; repo: Record<string, unknown> } };
+    pr.number = 100;
+    pr.head.ref = 'drydock/issue-1';
+    return e;
+  }
+
+  it("a review comment by a collaborator: one new commit on the branch, the person's commit kept, a reply in the thread", async () => {
+    const personal = draftPullRequest();
+    const r = await runAction(context('pull_request_review_comment', reviewCommentEvent('maintainer')), {
+      runFix: fixWritingSummary(
+        summary({ status: 'patched', patch: FOLLOW_UP_PATCH, message: 'Used a constant.' }),
+      ),
+    });
+    expect(r.outcome, logs.join('\n')).toBe('followed-up');
+    // the task: the issue, the current diff, the review comment
+    const task = calls[0]!.issueText;
+    expect(task).toMatch(/^# Follow-up on pull request #100 for issue #1/);
+    expect(task).toContain('+    return "Hello, " + name');
+    expect(task).toContain('a note a person added');
+    expect(task).toMatch(/\*\*@maintainer\*\* on `greet.py` line 2/);
+    expect(task).toMatch(/## What to do now\n\nuse a constant for the greeting/);
+    // the agent ran on the branch's tip
+    expect(calls[0]!.options.repo).toBe(fx.workspace);
+    // exactly one new commit, on top of the person's, not a force push
+    expect(gitIn(fx.remote, 'rev-parse', 'drydock/issue-1~1')).toBe(personal);
+    expect(gitIn(fx.remote, 'show', 'drydock/issue-1:greet.py')).toContain('return GREETING + name');
+    expect(gitIn(fx.remote, 'show', 'drydock/issue-1:NOTES.md')).toContain('a note a person added');
+    // the reply in the same thread
+    const replies = gh.calls('pulls/create-reply-for-review-comment');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.url).toBe('/repos/Codertocat/Hello-World/pulls/100/comments/77/replies');
+    expect(String(replies[0]!.body.body)).toMatch(
+      /pushed [0-9a-f]{12} to `drydock\/issue-1`: Used a constant\./,
+    );
+    expect(String(replies[0]!.body.body)).toContain('- `greet.py` (+4 −1)');
+    expect(String(replies[0]!.body.body)).toContain('`python -m pytest -q`: 1 passed, 0 failed');
+    // the tracking comment lives on the pull request
+    expect(gh.commentBodies(100).at(-1)).toMatch(/✅ drydock pushed/);
+    expect(gh.calls('pulls/create')).toHaveLength(0);
+    expect(gh.violations).toEqual([]);
+    expectNoSecrets();
+  });
+
+  it('someone without write access gets a polite reply and nothing else', async () => {
+    draftPullRequest();
+    const before = gitIn(fx.remote, 'rev-parse', 'drydock/issue-1');
+    const r = await runAction(context('pull_request_review_comment', reviewCommentEvent('reader')), {
+      runFix: noRun,
+    });
+    expect(r.outcome).toBe('not-allowed');
+    const replies = gh.calls('pulls/create-reply-for-review-comment');
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]!.body.body)).toMatch(/Thanks @reader!.*write access/s);
+    expect(gh.calls('issues/create-comment')).toHaveLength(0);
+    expect(gitIn(fx.remote, 'rev-parse', 'drydock/issue-1')).toBe(before);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('a pull-request comment asking drydock is answered on the pull request', async () => {
+    draftPullRequest();
+    const e = commentEvent('/drydock use a constant', 'maintainer') as Record<
+      string,
+      Record<string, unknown>
+    >;
+    e.issue!.number = 100;
+    e.issue!.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/100' };
+    const r = await runAction(context('issue_comment', e), {
+      runFix: fixWritingSummary(summary({ status: 'patched', patch: FOLLOW_UP_PATCH })),
+    });
+    expect(r.outcome, logs.join('\n')).toBe('followed-up');
+    expect(gh.commentBodies(100).some((b) => /pushed [0-9a-f]{12}/.test(b) && !b.includes('- [x]'))).toBe(
+      true,
+    );
+  });
+
+  it("a pull request that is not drydock's is left alone", async () => {
+    gh.state.pulls.push({
+      number: 7,
+      title: "a person's PR",
+      head: 'feature',
+      base: 'main',
+      body: '',
+      draft: false,
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/7',
+    });
+    const e = reviewCommentEvent('maintainer') as { pull_request: { number: number; head: { ref: string } } };
+    e.pull_request.number = 7;
+    e.pull_request.head.ref = 'feature';
+    const r = await runAction(context('pull_request_review_comment', e), { runFix: noRun });
+    expect(r.outcome).toBe('ignored');
+    expect(r.reason).toMatch(/not a drydock pull request/);
+    expect(gh.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
+  });
+
+  it("a new labelled run refuses to force-push over commits a person added to drydock's branch", async () => {
+    const personal = draftPullRequest();
+    const err = await runAction(context('issues', labeledEvent('drydock', 'maintainer')), {
+      runFix: fixWritingSummary(summary({ status: 'patched', patch: FIXTURE_PATCH })),
+    }).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(DrydockError);
+    expect((err as DrydockError).message).toMatch(/commit\(s\) by people/);
+    expect(gitIn(fx.remote, 'rev-parse', 'drydock/issue-1')).toBe(personal);
+    expect(gh.commentBodies(1).at(-1)).toMatch(/❌[\s\S]*by people/);
+  });
+});
+
+describe('limits reach drydock fix', () => {
+  it('max-turns and a tools preset become flags of drydock fix', async () => {
+    await runAction(
+      context('issues', labeledEvent('drydock', 'maintainer'), {
+        'INPUT_MAX-TURNS': '9',
+        INPUT_TOOLS: 'read-only',
+      }),
+      { runFix: fixWritingSummary(summary({ status: 'no_patch' })) },
+    );
+    const { fixArgs } = await import('../../src/github/index.js');
+    const args = fixArgs(calls[0]!.options);
+    expect(args.join(' ')).toMatch(/--max-turns 9/);
+    expect(args.join(' ')).toMatch(/--tools read-only/);
   });
 });

@@ -49,9 +49,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       expect(r.outcome, logs.join('\n')).toBe('failed');
       expect(failGh.calls('pulls/create')).toHaveLength(0);
       expect(gitIn(failFx.remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')).toBe('main');
-      expect(String(failGh.calls('issues/create-comment')[0]!.body.body)).toMatch(
-        /found no patch for this issue/,
-      );
+      expect(failGh.commentBodies(1).at(-1)!).toMatch(/found no patch for this issue/);
       expect(failGh.violations).toEqual([]);
     } finally {
       await failGh.close();
@@ -91,9 +89,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
     // the tests that ran and passed (the fixture's tests/ makes drydock pick pytest)
     expect(body).toMatch(/`python -m pytest[^`]*`: [1-9]\d* passed, 0 failed/);
     expect(body).toContain('`greet.py`');
-    expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toContain(
-      'https://github.com/Codertocat/Hello-World/pull/100',
-    );
+    expect(gh.commentBodies(1).at(-1)!).toContain('https://github.com/Codertocat/Hello-World/pull/100');
     expect(gh.violations).toEqual([]);
 
     // No secret in any request, log line, output, or file of the run (trajectory included).

@@ -31,7 +31,26 @@ export interface FakeState {
     body: string;
     draft: boolean;
     html_url: string;
+    /** owner/name of the head's repository (default: this repository). */
+    headRepo?: string;
   }[];
+  /** Issues served by issues/get (the follow-up reads the original issue). */
+  issues: Record<number, { title: string; body: string; user: string }>;
+  /** Review comments per pull request (pulls/list-review-comments); replies are added here. */
+  reviewComments: Record<
+    number,
+    {
+      id: number;
+      body: string;
+      user: { login: string; type: string };
+      path: string;
+      line: number | null;
+      diff_hunk: string;
+      in_reply_to_id?: number;
+    }[]
+  >;
+  /** Every edit of an issue comment, in order: its id and the new body. */
+  commentEdits: { id: number; body: string }[];
   /** Answer create-pull-request with this status and message (e.g. 403, the Actions setting). */
   failCreatePull?: { status: number; message: string };
   /** Answer every request 401 Bad credentials, as GitHub does for an expired or wrong token. */
@@ -59,6 +78,9 @@ export class FakeGitHub {
       permissions: {},
       comments: {},
       pulls: [],
+      issues: {},
+      reviewComments: {},
+      commentEdits: [],
       ...init,
     };
     const ref: { fake?: FakeGitHub } = {};
@@ -77,6 +99,11 @@ export class FakeGitHub {
 
   close(): Promise<void> {
     return new Promise((r) => this.server.close(() => r()));
+  }
+
+  /** The bodies of the comments on issue (or pull request) `n` as they read now, edits included. */
+  commentBodies(n: number): string[] {
+    return (this.state.comments[n] ?? []).map((c) => c.body);
   }
 
   /** Requests for one operation, bodies parsed. */
@@ -141,7 +168,8 @@ export class FakeGitHub {
       case 'issues/create-comment': {
         const n = Number(p[5]);
         const list = (s.comments[n] ??= []);
-        const id = 1000 + list.length;
+        // Unique across issues, as GitHub's are.
+        const id = 1000 + Object.values(s.comments).reduce((k, l) => k + l.length, 0);
         list.push({ id, body: String(b.body), user: { login: 'github-actions[bot]', type: 'Bot' } });
         return {
           status: 201,
@@ -149,6 +177,80 @@ export class FakeGitHub {
             id,
             body: b.body,
             html_url: `https://github.com/${s.owner}/${s.repo}/issues/${n}#issuecomment-${id}`,
+          },
+        };
+      }
+      case 'issues/update-comment': {
+        const id = Number(p[6]);
+        for (const list of Object.values(s.comments)) {
+          const c = list.find((x) => x.id === id);
+          if (c) {
+            c.body = String(b.body);
+            s.commentEdits.push({ id, body: c.body });
+            return { status: 200, json: { id, body: c.body } };
+          }
+        }
+        return { status: 404, json: { message: 'Not Found' } };
+      }
+      case 'issues/get': {
+        const n = Number(p[5]);
+        const issue = s.issues[n];
+        if (!issue) return { status: 404, json: { message: 'Not Found' } };
+        return {
+          status: 200,
+          json: {
+            number: n,
+            title: issue.title,
+            body: issue.body,
+            user: { login: issue.user, type: 'User' },
+          },
+        };
+      }
+      case 'pulls/get': {
+        const n = Number(p[5]);
+        const pr = s.pulls.find((x) => x.number === n);
+        if (!pr) return { status: 404, json: { message: 'Not Found' } };
+        return {
+          status: 200,
+          json: {
+            number: pr.number,
+            html_url: pr.html_url,
+            body: pr.body,
+            draft: pr.draft,
+            head: {
+              ref: pr.head,
+              sha: '0'.repeat(40),
+              repo: { full_name: pr.headRepo ?? `${s.owner}/${s.repo}` },
+            },
+            base: { ref: pr.base },
+          },
+        };
+      }
+      case 'pulls/list-review-comments': {
+        const n = Number(p[5]);
+        return { status: 200, json: s.reviewComments[n] ?? [] };
+      }
+      case 'pulls/create-reply-for-review-comment': {
+        const n = Number(p[5]);
+        const list = (s.reviewComments[n] ??= []);
+        const parent = list.find((c) => c.id === Number(p[7]));
+        if (!parent) return { status: 404, json: { message: 'Not Found' } };
+        const id = 5000 + list.length;
+        list.push({
+          id,
+          body: String(b.body),
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+          path: parent.path,
+          line: parent.line,
+          diff_hunk: parent.diff_hunk,
+          in_reply_to_id: parent.id,
+        });
+        return {
+          status: 201,
+          json: {
+            id,
+            body: b.body,
+            html_url: `https://github.com/${s.owner}/${s.repo}/pull/${n}#discussion_r${id}`,
           },
         };
       }
