@@ -45,7 +45,10 @@ describe('action.yml', () => {
         action.inputs[name]!.default ||
         (name === 'allow-users'
           ? 'a,b'
-          : name.includes('cost') || name === 'candidates' || name.startsWith('timeout')
+          : name.includes('cost') ||
+              name === 'candidates' ||
+              name.startsWith('timeout') ||
+              name === 'max-turns'
             ? '7'
             : `v-${name}`);
     }
@@ -61,7 +64,18 @@ describe('action.yml', () => {
       maxCost: 2,
       candidates: 3,
       timeoutMinutes: 30,
+      maxTurns: 7,
+      tools: 'default',
+      triggers: { label: 'drydock', phrase: '/drydock', mention: 'v-mention', assignee: 'v-assignee' },
     });
+  });
+
+  it('the check step sees every trigger input, so it decides as the run step does', () => {
+    const check = action.runs.steps.find((s) => s.id === 'check')!;
+    for (const name of ['label', 'trigger-phrase', 'mention', 'assignee', 'allow-users'])
+      expect(check.env![`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], name).toBe(
+        `\${{ inputs.${name} }}`,
+      );
   });
 
   it('the API key goes to the run step only, never a command line', () => {
@@ -88,8 +102,19 @@ describe('action.yml', () => {
 
 describe('examples/github-workflow.yml', () => {
   const job = Object.values(workflow.jobs)[0]!;
-  it('triggers on labelled issues and new comments only', () => {
-    expect(workflow.on).toEqual({ issues: { types: ['labeled'] }, issue_comment: { types: ['created'] } });
+  it('triggers on labelled or assigned issues, new comments, review comments and submitted reviews only', () => {
+    expect(workflow.on).toEqual({
+      issues: { types: ['labeled', 'assigned'] },
+      issue_comment: { types: ['created'] },
+      pull_request_review_comment: { types: ['created'] },
+      pull_request_review: { types: ['submitted'] },
+    });
+  });
+  it('has a concurrency group per issue or pull request, so a second trigger does not pile up', () => {
+    const c = (workflow as unknown as { concurrency: { group: string; 'cancel-in-progress': boolean } })
+      .concurrency;
+    expect(c.group).toBe('drydock-${{ github.event.issue.number || github.event.pull_request.number }}');
+    expect(c['cancel-in-progress']).toBe(false);
   });
   it('asks for exactly the permissions the action needs', () => {
     expect(job.permissions).toEqual({ contents: 'write', issues: 'write', 'pull-requests': 'write' });
