@@ -51,6 +51,7 @@ export async function review(
     trajectory: ctx.trajectory,
     diagnostics: lsp,
     testCommand: p.env.test ? { command: p.env.test } : undefined,
+    preset: ctx.opts.tools,
   });
   const failedBefore = new Set(v.baseline?.failed ?? []);
   const check = async () => {

@@ -1,5 +1,6 @@
 import type { Budget, ModelClient } from '../model/index.js';
 import type { PolicyEngine } from '../policy/index.js';
+import type { ToolPreset } from '../tools/index.js';
 import type { TrajectoryWriter } from '../trajectory/index.js';
 
 export type Stage = 'prepare' | 'localize' | 'repair' | 'validate' | 'select' | 'review' | 'output';
@@ -44,6 +45,8 @@ export interface FixOptions {
   /** Forks validated at once (default 2). */
   parallel?: number;
   onProgress?: (p: Progress) => void;
+  /** Narrows the tools the model may call in review (default: every tool). */
+  tools?: ToolPreset;
 }
 
 /** A location: a line range in a file (1-based, inclusive). */

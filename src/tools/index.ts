@@ -20,6 +20,7 @@ export {
   type ToolOutcome,
 } from './tool.js';
 export { bashTool } from './bash.js';
+export { TOOL_PRESETS, isToolPreset, excludedTools, type ToolPreset } from './presets.js';
 export { viewTool, VIEW_DEFAULT_LINES } from './view.js';
 export { editTool, EDIT_DIFF_LINES } from './edit.js';
 export { searchTool, rgCommand, SEARCH_MAX_PER_FILE, SYMBOL_MAX_RESULTS } from './search.js';

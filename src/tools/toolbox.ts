@@ -17,6 +17,7 @@ import type { ResourceUsageRecord, ToolCallEvent, TrajectoryEventBody } from '..
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
 import { editTool } from './edit.js';
+import { excludedTools, type ToolPreset } from './presets.js';
 import { runTestsTool } from './run-tests.js';
 import { SandboxSymbols } from './sandbox-symbols.js';
 import { searchTool } from './search.js';
@@ -50,6 +51,8 @@ export interface ToolboxOptions {
   maxObservationChars?: number;
   /** Refuse edits that add syntax errors (default true). */
   rejectSyntaxErrors?: boolean;
+  /** Narrows the tools offered; a call to a tool it removes is refused (default: every tool). */
+  preset?: ToolPreset;
 }
 
 export interface ToolCallResult {
@@ -94,14 +97,16 @@ export class Toolbox {
   readonly specs: readonly ToolSpec[];
   private readonly context: ToolContext;
   private readonly maxChars: number;
+  private readonly excluded: readonly string[];
 
   constructor(private readonly opts: ToolboxOptions) {
     const tools: Tool[] = [bashTool, viewTool, editTool, searchTool];
     if (opts.diagnostics) tools.push(diagnosticsTool);
     if (opts.testCommand) tools.push(runTestsTool(opts.testCommand));
     tools.push(submitTool);
-    this.tools = tools;
-    this.specs = tools.map((t) => t.spec);
+    this.excluded = excludedTools(opts.preset);
+    this.tools = tools.filter((t) => !this.excluded.includes(t.name));
+    this.specs = this.tools.map((t) => t.spec);
     this.maxChars = opts.maxObservationChars ?? 10_000;
     this.context = {
       sandbox: opts.sandbox,
@@ -115,6 +120,20 @@ export class Toolbox {
 
   async run(call: ToolCall): Promise<ToolCallResult> {
     const started = Date.now();
+    if (this.excluded.includes(call.name)) {
+      const decision: PolicyDecision = {
+        decision: 'deny',
+        rule: `tools-preset:${this.opts.preset}`,
+        reason: `the ${this.opts.preset} tools preset does not allow ${call.name}; the tools you may call are ${this.tools.map((t) => t.name).join(', ')}`,
+        parts: [],
+      };
+      const refusal = refusalObservation(call.id, call.name, {
+        decision: 'deny',
+        rule: decision.rule,
+        reason: decision.reason,
+      });
+      return this.finish(call, call.arguments, decision, null, refusal.content, true);
+    }
     const parsed = parseToolCall(call, this.specs);
     if (!parsed.ok) return this.finish(call, call.arguments, null, null, parsed.observation.content, true);
 

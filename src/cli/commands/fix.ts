@@ -7,6 +7,7 @@ import { PolicyEngine } from '../../policy/index.js';
 import { DrydockError } from '../../core/index.js';
 import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
 import { parseDuration } from '../../sandbox/index.js';
+import { TOOL_PRESETS, isToolPreset, type ToolPreset } from '../../tools/index.js';
 import { TrajectoryWriter } from '../../trajectory/index.js';
 import { addModelOptions } from './model.js';
 
@@ -22,6 +23,8 @@ export interface FixFlags {
   maxRetries?: number;
   candidates: number;
   maxCost?: number;
+  maxTurns?: number;
+  tools?: ToolPreset;
   timeout?: string;
   setup?: string;
   testCmd?: string;
@@ -58,6 +61,20 @@ export function registerFixCommand(program: Command): void {
       '--max-cost <usd>',
       'stop when the model has cost this much (USD); the best validated patch so far is kept',
       usd,
+    )
+    .option(
+      '--max-turns <n>',
+      'stop after this many model requests (all stages together); the best validated patch so far is kept',
+      positive,
+    )
+    .option(
+      '--tools <preset>',
+      'what the model may call in review: default (every tool; the policy decides), tests-only (no shell commands besides the test command), read-only (no edits, no shell commands)',
+      (v: string) => {
+        if (!isToolPreset(v))
+          throw new InvalidArgumentError(`expected one of ${Object.keys(TOOL_PRESETS).join(', ')}`);
+        return v;
+      },
     )
     .option(
       '--timeout <duration>',
@@ -115,6 +132,7 @@ export async function fixCommand(
     timeoutMs: flags.timeoutMs,
     maxRetries: flags.maxRetries,
     maxCost: flags.maxCost,
+    maxTurns: flags.maxTurns,
   });
   if (!config.script && !config.baseURL && !config.apiKey)
     throw new DrydockError(
@@ -157,6 +175,7 @@ export async function fixCommand(
       branch: flags.branch,
       onProgress: progress,
       policy,
+      tools: flags.tools,
     });
     if (flags.json) write(`${JSON.stringify(summary, null, 2)}\n`);
     else say(formatSummary(summary));
