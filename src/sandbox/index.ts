@@ -34,6 +34,7 @@ export {
   sandboxExecMode,
   shellQuote,
 } from './docker-sandbox.js';
+export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export { gcSandboxes, ownerLabels, ownerAlive, currentRunId, LABEL, type GcReport } from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
