@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { DrydockError } from '../core/index.js';
 import { SandboxClosedError } from './errors.js';
+import { DIFF_SCRIPT } from './diff-script.js';
 import { HeadTailCapture } from './output-cap.js';
 import { DEFAULT_LIMITS, type ExecLimits, type ExecOptions, type ExecResult, type Sandbox } from './types.js';
 
@@ -243,10 +244,7 @@ export class HostSandbox implements Sandbox {
   }
 
   async diff(): Promise<string> {
-    const script =
-      `cd ${WORKSPACE} && t=$(mktemp) && { cp .git/index "$t" 2>/dev/null; ` +
-      `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;
-    const r = await this.exec(script, {
+    const r = await this.exec(DIFF_SCRIPT, {
       maxOutputBytes: READ_LIMIT,
       timeoutMs: 120_000,
       env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' },
