@@ -1,3 +1,5 @@
+import { workspaceRelative } from '../core/index.js';
+
 /** Test statuses as SWE-bench names them. PASSED and XFAIL count as passing. */
 export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR' | 'XFAIL';
 export type StatusMap = Record<string, TestStatus>;
@@ -55,7 +57,7 @@ function findJson(log: string): unknown {
   return null;
 }
 
-const rel = (p: string) => p.replace(/^\/testbed\//, '').replace(/^\.\//, '');
+const rel = (p: string) => workspaceRelative(p).replace(/^\.\//, '');
 const jestStatus = (s: unknown): TestStatus =>
   s === 'passed'
     ? 'PASSED'
