@@ -23,6 +23,11 @@ export const bashTool = defineTool({
   describe: (a) => `\`${a.command}\``,
   async execute(a, ctx) {
     const r = await ctx.sandbox.exec(a.command, { ...ctx.limits, cwd: WORKSPACE, env: ctx.env });
-    return { text: execText(r, ctx.limits.timeoutMs), isError: r.exitCode !== 0, exec: r, limits: ctx.limits };
+    return {
+      text: execText(r, ctx.limits.timeoutMs),
+      isError: r.exitCode !== 0,
+      exec: r,
+      limits: ctx.limits,
+    };
   },
 });

@@ -82,7 +82,12 @@ async function textSearch(a: SearchArgs, ctx: ToolContext): Promise<ToolOutcome>
     };
   const hits = r.stdout.replace(/\n$/, '').split('\n').filter(Boolean);
   const head = `${hits.length} matching lines (at most ${SEARCH_MAX_PER_FILE} per file):`;
-  return { text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'), isError: false, exec: r, limits: ctx.limits };
+  return {
+    text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'),
+    isError: false,
+    exec: r,
+    limits: ctx.limits,
+  };
 }
 
 function definitionLine(d: Definition): string {
