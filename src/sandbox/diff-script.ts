@@ -1,3 +1,5 @@
+import { WORKSPACE } from '../core/index.js';
+
 /**
  * `Sandbox.diff()` of every implementation: the workspace's changes against HEAD,
  * new files included, through a scratch copy of the index so the agent's own
@@ -7,5 +9,5 @@
  * invisible (racy git).
  */
 export const DIFF_SCRIPT =
-  `cd /testbed && t=$(mktemp) && { cp -p .git/index "$t" 2>/dev/null; ` +
+  `cd ${WORKSPACE} && t=$(mktemp) && { cp -p .git/index "$t" 2>/dev/null; ` +
   `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;

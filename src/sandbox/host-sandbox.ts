@@ -4,14 +4,12 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { constants as osConstants, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE } from '../core/index.js';
 import { SandboxClosedError } from './errors.js';
 import { DIFF_SCRIPT } from './diff-script.js';
 import { HeadTailCapture } from './output-cap.js';
 import { DEFAULT_LIMITS, type ExecLimits, type ExecOptions, type ExecResult, type Sandbox } from './types.js';
 
-/** The workspace path every sandbox shows its commands (DockerSandbox's WORKSPACE). */
-const WORKSPACE = '/testbed';
 const READ_LIMIT = 64 * 1024 * 1024;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ERRNO_TEXT: Record<string, string> = {
