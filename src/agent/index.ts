@@ -13,6 +13,7 @@ export type {
 export { detectEnvironment, PYTEST, type Environment, type TestFormat } from './environment.js';
 export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
 export { select, type Selection } from './select.js';
-export { candidateFrom } from './repair.js';
+export { candidateFrom, repair } from './repair.js';
+export { RunContext } from './context.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';

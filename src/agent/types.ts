@@ -52,8 +52,8 @@ export interface FixOptions {
 export interface TestReading {
   /** Run after the tests; its output is parsed instead of the tests' own. */
   print?: string;
-  /** Test ids and outcomes from a log. */
-  parse: (log: string) => { passed: string[]; failed: string[] };
+  /** A parser name of `LOG_PARSERS` (src/code): `pytest`, `jest-json`, `tap`, ... */
+  parser: string;
 }
 
 /** A location: a line range in a file (1-based, inclusive). */

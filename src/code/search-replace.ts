@@ -322,37 +322,4 @@ function closestRegion(lines: string[], search: string[]): { start: number; simi
   return best && best.similarity >= 0.3 ? best : null;
 }
 
-/**
- * The SEARCH/REPLACE blocks in a model's answer, Agentless/Aider style: a
- * file path on the line before (optionally after `###`, or before a code
- * fence), then `<<<<<<< SEARCH`, `=======`, `>>>>>>> REPLACE`.
- */
-export function parseSearchReplaceBlocks(text: string): SearchReplaceBlock[] {
-  const lines = text.split('\n');
-  const blocks: SearchReplaceBlock[] = [];
-  let path: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (/^<{5,9} SEARCH\s*$/.test(line)) {
-      const search: string[] = [];
-      const replace: string[] = [];
-      let j = i + 1;
-      while (j < lines.length && !/^={5,9}\s*$/.test(lines[j]!)) search.push(lines[j++]!);
-      j++;
-      while (j < lines.length && !/^>{5,9} REPLACE\s*$/.test(lines[j]!)) replace.push(lines[j++]!);
-      if (j >= lines.length) break; // unterminated: ignore the rest
-      const join = (ls: string[]) => (ls.length === 0 ? '' : `${ls.join('\n')}\n`);
-      blocks.push({ ...(path ? { path } : {}), search: join(search), replace: join(replace) });
-      i = j;
-      continue;
-    }
-    const candidate = line.replace(/^#+\s*/, '').trim();
-    if (
-      candidate &&
-      !candidate.startsWith('```') &&
-      /^[\w.@~/-]+\.[\w]+$|^[\w.@~-]+\/[\w.@~/-]+$/.test(candidate)
-    )
-      path = candidate;
-  }
-  return blocks;
-}
+// The reply parser (text → blocks) is in edit-blocks.ts.

@@ -9,7 +9,7 @@ import { TrajectoryWriter } from '../trajectory/index.js';
 import { loadDataset, type Instance } from './dataset.js';
 import { admittedWorkers } from './evaluate.js';
 import { ensureImages } from './images.js';
-import { isPythonParser, PARSERS, passing } from './parsers.js';
+import { LOG_PARSERS } from '../code/index.js';
 import { parsePredictions, type Prediction } from './predictions.js';
 import { checkoutRepo } from './repos.js';
 
@@ -57,20 +57,12 @@ export const predictionModelName = (model: string) => model.replace(/[:\\\s]+/g,
  */
 export function instanceTests(inst: Instance, testCmd?: string): { command: string; reading?: TestReading } {
   const command = testCmd ?? [...inst.rebuild_cmds, ...inst.test_cmds].join(' && ');
-  const parser = isPythonParser(inst.log_parser) ? undefined : PARSERS[inst.log_parser];
-  if (testCmd !== undefined || !parser) return { command };
+  if (testCmd !== undefined || !(inst.log_parser in LOG_PARSERS)) return { command };
   return {
     command,
     reading: {
       print: inst.print_cmds.length ? inst.print_cmds.join(' && ') : undefined,
-      parse: (log) => {
-        const map = parser(log);
-        const ids = Object.keys(map);
-        return {
-          passed: ids.filter((id) => passing(map[id])),
-          failed: ids.filter((id) => map[id] === 'FAILED' || map[id] === 'ERROR'),
-        };
-      },
+      parser: inst.log_parser,
     },
   };
 }

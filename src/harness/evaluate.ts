@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
+import { LOG_PARSERS, type StatusMap } from '../code/index.js';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
 import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
@@ -14,9 +15,8 @@ import {
   type RunSummary,
 } from './grade.js';
 import { ensureImages, removeImage, type CacheLevel } from './images.js';
-import { isPythonParser, PARSERS, type StatusMap } from './parsers.js';
 import type { Prediction } from './predictions.js';
-import { runPythonParser } from './pyparser.js';
+import { isPythonParser, runPythonParser } from './pyparser.js';
 
 export interface EvalOptions {
   runId: string;
@@ -63,6 +63,8 @@ export interface InstanceResult {
   };
   test_exit_code?: number;
   killed_by?: string | null;
+  /** The largest peak memory of the rebuild, test and print commands, in bytes. */
+  peak_memory_bytes?: number;
 }
 
 export interface EvalRun {
@@ -105,11 +107,11 @@ const timer = (): Timer => {
 
 async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
   if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
-  const p = PARSERS[inst.log_parser];
+  const p = LOG_PARSERS[inst.log_parser];
   if (!p)
     throw new DrydockError(
       `unknown log_parser ${JSON.stringify(inst.log_parser)}`,
-      `use one of ${Object.keys(PARSERS).join(', ')}, or Python source defining parser(log)`,
+      `use one of ${Object.keys(LOG_PARSERS).join(', ')}, or Python source defining parser(log)`,
       'UNKNOWN_PARSER',
     );
   return p(log);
@@ -241,12 +243,14 @@ export async function evaluateInstance(
       ['print_cmds', inst.print_cmds],
     ];
     let printOutput = '';
+    let peakMemory = 0;
     for (const [name, cmds] of sections) {
       if (cmds.length === 0) continue;
       const script = commandScript(cmds);
       evalScript.push(`# ${name}`, script);
       const r = await sb.exec(script, { timeoutMs });
       timings.cmdsMs += r.wallMs;
+      peakMemory = Math.max(peakMemory, r.peakMemoryBytes);
       const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
       if (name === 'test_cmds') {
         testOutput = text;
@@ -278,6 +282,7 @@ export async function evaluateInstance(
         applied_with: appliedWith,
         test_exit_code: testRes?.exitCode,
         killed_by: testRes?.killedBy ?? null,
+        peak_memory_bytes: peakMemory,
       },
       report,
     );

@@ -3,7 +3,6 @@ import {
   applySearchReplace,
   EditError,
   isEmptySearch,
-  parseSearchReplaceBlocks,
   type EditOutcome,
   type EditSuccess,
 } from '../../src/code/index.js';
@@ -189,30 +188,5 @@ describe('applySearchReplace', () => {
     const crlf = 'a = 1\r\nb = 2\r\n';
     const result = ok(applySearchReplace(crlf, [{ search: 'a = 1\nb = 2\n', replace: 'a = 1\nb = 3\n' }]));
     expect(result.newSource).toBe('a = 1\r\nb = 3\r\n');
-  });
-});
-
-describe('parseSearchReplaceBlocks', () => {
-  it('reads blocks with their file paths from a model answer', () => {
-    const answer = [
-      'The bug is in the loop.',
-      '```python',
-      '### shop/cart.py',
-      '<<<<<<< SEARCH',
-      '    result = 0',
-      '=======',
-      '    result = 0.0',
-      '>>>>>>> REPLACE',
-      '```',
-      'src/util.js',
-      '<<<<<<< SEARCH',
-      'old()',
-      '=======',
-      '>>>>>>> REPLACE',
-    ].join('\n');
-    expect(parseSearchReplaceBlocks(answer)).toEqual([
-      { path: 'shop/cart.py', search: '    result = 0\n', replace: '    result = 0.0\n' },
-      { path: 'src/util.js', search: 'old()\n', replace: '' },
-    ]);
   });
 });
