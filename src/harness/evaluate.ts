@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { LOG_PARSERS, type StatusMap } from '../code/index.js';
+import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
 import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import {
@@ -14,9 +15,8 @@ import {
   type RunSummary,
 } from './grade.js';
 import { ensureImages, removeImage, type CacheLevel } from './images.js';
-import { isPythonParser, PARSERS, type StatusMap } from './parsers.js';
 import type { Prediction } from './predictions.js';
-import { runPythonParser } from './pyparser.js';
+import { isPythonParser, runPythonParser } from './pyparser.js';
 
 export interface EvalOptions {
   runId: string;
@@ -63,6 +63,8 @@ export interface InstanceResult {
   };
   test_exit_code?: number;
   killed_by?: string | null;
+  /** The largest peak memory of the rebuild, test and print commands, in bytes. */
+  peak_memory_bytes?: number;
 }
 
 export interface EvalRun {
@@ -92,8 +94,8 @@ export function diffFiles(patch: string): string[] {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The shell source of a command list: run in /testbed, every command even if one fails, stderr merged. */
-export const commandScript = (cmds: string[]) => `cd /testbed\n{\n${cmds.join('\n')}\n} 2>&1`;
+/** The shell source of a command list: run in the workspace, every command even if one fails, stderr merged. */
+export const commandScript = (cmds: string[]) => `cd ${WORKSPACE}\n{\n${cmds.join('\n')}\n} 2>&1`;
 
 interface Timer {
   ms(): number;
@@ -105,11 +107,11 @@ const timer = (): Timer => {
 
 async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
   if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
-  const p = PARSERS[inst.log_parser];
+  const p = LOG_PARSERS[inst.log_parser];
   if (!p)
     throw new DrydockError(
       `unknown log_parser ${JSON.stringify(inst.log_parser)}`,
-      `use one of ${Object.keys(PARSERS).join(', ')}, or Python source defining parser(log)`,
+      `use one of ${Object.keys(LOG_PARSERS).join(', ')}, or Python source defining parser(log)`,
       'UNKNOWN_PARSER',
     );
   return p(log);
@@ -193,7 +195,9 @@ export async function evaluateInstance(
     let appliedWith: string | undefined = isEmpty ? '(empty patch: nothing to apply)' : undefined;
     const applyOut: string[] = [];
     for (const cmd of isEmpty ? [] : GIT_APPLY_CMDS) {
-      const r = await sb.exec(`cd /testbed && ${cmd} /tmp/drydock/model.patch 2>&1`, { timeoutMs: 120_000 });
+      const r = await sb.exec(`cd ${WORKSPACE} && ${cmd} /tmp/drydock/model.patch 2>&1`, {
+        timeoutMs: 120_000,
+      });
       applyOut.push(`$ ${cmd} /tmp/drydock/model.patch\n${r.stdout}`);
       if (r.exitCode === 0) {
         appliedWith = cmd;
@@ -210,13 +214,13 @@ export async function evaluateInstance(
 
     // 2. the test patch, on test files reset to base_commit (as SWE-bench's eval script does)
     const testFiles = diffFiles(inst.test_patch);
-    const evalScript: string[] = ['#!/bin/bash', 'cd /testbed'];
+    const evalScript: string[] = ['#!/bin/bash', `cd ${WORKSPACE}`];
     if (inst.test_patch) {
       await sb.writeFile('/tmp/drydock/test.patch', Buffer.from(inst.test_patch, 'utf8'));
       const reset = testFiles.length
         ? `for f in ${testFiles.map(q).join(' ')}; do if git cat-file -e ${inst.base_commit}:"$f" 2>/dev/null; then git checkout -q ${inst.base_commit} -- "$f"; fi; done; `
         : '';
-      const cmd = `cd /testbed && ${reset}git apply --verbose /tmp/drydock/test.patch 2>&1`;
+      const cmd = `cd ${WORKSPACE} && ${reset}git apply --verbose /tmp/drydock/test.patch 2>&1`;
       evalScript.push(cmd);
       const r = await sb.exec(cmd, { timeoutMs: 120_000 });
       if (r.exitCode !== 0) {
@@ -241,12 +245,14 @@ export async function evaluateInstance(
       ['print_cmds', inst.print_cmds],
     ];
     let printOutput = '';
+    let peakMemory = 0;
     for (const [name, cmds] of sections) {
       if (cmds.length === 0) continue;
       const script = commandScript(cmds);
       evalScript.push(`# ${name}`, script);
       const r = await sb.exec(script, { timeoutMs });
       timings.cmdsMs += r.wallMs;
+      peakMemory = Math.max(peakMemory, r.peakMemoryBytes);
       const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
       if (name === 'test_cmds') {
         testOutput = text;
@@ -278,6 +284,7 @@ export async function evaluateInstance(
         applied_with: appliedWith,
         test_exit_code: testRes?.exitCode,
         killed_by: testRes?.killedBy ?? null,
+        peak_memory_bytes: peakMemory,
       },
       report,
     );
