@@ -39,7 +39,7 @@ function events(out: string): { type: string; tool?: string; policy?: { rule?: s
     .map((l) => JSON.parse(l) as { type: string });
 }
 
-describe('drydock fix limits (scripted model, real sandbox)', () => {
+describe('drydock fix limits (scripted model, real sandbox)', { timeout: 360_000 }, () => {
   it('--tools tests-only refuses the bash commands of review, and the trajectory names the preset', async () => {
     const repo = calcRepo('tools');
     const out = join(root, 'tools-out');
