@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { clip, extractParts } from './extract.js';
 import { ruleApplies, type MatchContext } from './match.js';
+import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
 import { loadShellParser } from './shell.js';
 import {
@@ -24,6 +25,42 @@ import {
 
 /** The built-in policy shipped with drydock: the nearest `policies/default.yaml` above this module (src/, dist/, an installed package). */
 export const DEFAULT_POLICY_PATH = findDefaultPolicy();
+/** Per-program facts (options, subcommands, what they touch), next to the default policy. */
+export const PROGRAMS_PATH = join(dirname(DEFAULT_POLICY_PATH), 'programs.yaml');
+
+let builtinPrograms: Map<string, ProgramSpec> | null = null;
+
+/** Loads policies/programs.yaml once per process; refuses a malformed one naming the program and line. */
+export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec> {
+  if (path === PROGRAMS_PATH && builtinPrograms) return builtinPrograms;
+  const text = readFileSync(path, 'utf8');
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    refuse(path, null, `not valid YAML (${clip((err as Error).message, 100)})`);
+  }
+  let specs: Map<string, ProgramSpec>;
+  try {
+    specs = buildSpecs(doc);
+  } catch (err) {
+    if (!(err instanceof ProgramSpecError)) throw err;
+    const program = err.where.split(' ')[0]!;
+    const line = lineOf(text, new RegExp(`^  (?:[^:\\n]*\\s)?${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s[^:\\n]*)?:`, 'm'));
+    refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
+  }
+  if (path === PROGRAMS_PATH) builtinPrograms = specs;
+  return specs;
+}
+
+/** 1-based line of the first match of `re` in `text`, or 0. */
+export function lineOf(text: string, re: RegExp): number {
+  const m = re.exec(text);
+  if (!m) return 0;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
 
 function findDefaultPolicy(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -116,6 +153,7 @@ export class PolicyEngine {
   private readonly wildcard: Rule[] = [];
   private readonly others: Rule[] = [];
   private readonly m: MatchContext;
+  private readonly programs: Map<string, ProgramSpec>;
 
   private constructor(
     private readonly parser: Parser,
@@ -123,6 +161,7 @@ export class PolicyEngine {
     readonly ws: Workspace,
     private readonly options: PolicyOptions,
   ) {
+    this.programs = options.builtin === false ? new Map() : loadProgramSpecs();
     const expanded = new Map<string, string>();
     this.m = {
       ws,
@@ -305,6 +344,19 @@ export class PolicyEngine {
     for (const rule of candidates) {
       if (!ruleApplies(rule, part, this.m)) continue;
       if (!best || beats(rule, best)) best = rule;
+    }
+    if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
+      // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
+      const spec = this.programs.get(part.name);
+      const finding = spec ? checkInvocation(spec, part, this.ws) : null;
+      if (finding)
+        return {
+          part: part.text,
+          kind: part.kind,
+          decision: finding.decision,
+          rule: `program:${spec!.name}`,
+          reason: finding.reason,
+        };
     }
     if (best)
       return {
