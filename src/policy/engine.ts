@@ -8,7 +8,8 @@ import { clip, extractParts } from './extract.js';
 import { ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
-import { loadShellParser } from './shell.js';
+import { loadCodeParsers, loadShellParser } from './shell.js';
+import type { CodeParsers } from './inline.js';
 import {
   DEFAULT_WORKSPACE,
   TIERS,
@@ -157,6 +158,7 @@ export class PolicyEngine {
 
   private constructor(
     private readonly parser: Parser,
+    private readonly code: CodeParsers,
     readonly rules: readonly Rule[],
     readonly ws: Workspace,
     private readonly options: PolicyOptions,
@@ -196,6 +198,7 @@ export class PolicyEngine {
   /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */
   static async create(options: PolicyOptions = {}): Promise<PolicyEngine> {
     const parser = await loadShellParser();
+    const code = await loadCodeParsers();
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
     const rules: Rule[] = [];
     const sources: Array<{ file: string; tier?: Tier }> = [];
@@ -214,7 +217,7 @@ export class PolicyEngine {
       }
       rules.push(...parsePolicyText(text, source.file, source.tier, rules.length));
     }
-    const engine = new PolicyEngine(parser, rules, ws, options);
+    const engine = new PolicyEngine(parser, code, rules, ws, options);
     const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
     if (failure) {
       refuse(
@@ -249,7 +252,7 @@ export class PolicyEngine {
       const accesses = (rule.spec.access ?? ['read', 'write', 'edit']) as FilePart['access'][];
       return accesses.map((access) => this.filePart(this.exampleText(example), access));
     }
-    return extractParts(this.parser, this.exampleText(example), this.ws);
+    return extractParts(this.parser, this.exampleText(example), this.ws, this.code);
   }
 
   /** Examples may say `${workspace}` so they hold for any configured workspace. */
@@ -270,7 +273,7 @@ export class PolicyEngine {
   /** The facets of a command line, as rules see them (for `--json` and debugging). */
   parts(command: string): Part[] {
     try {
-      return extractParts(this.parser, command, this.ws);
+      return extractParts(this.parser, command, this.ws, this.code);
     } catch (err) {
       // Fail closed: a walker bug must not let a command through.
       return [
@@ -364,7 +367,10 @@ export class PolicyEngine {
         kind: part.kind,
         decision: best.decision,
         rule: best.id,
-        reason: best.reason,
+        reason:
+          part.kind === 'command' && part.codeIssue && best.spec.code_unread
+            ? `${best.reason}: the code uses ${part.codeIssue}, which this policy cannot follow; write those steps as shell commands or literal calls`
+            : best.reason,
       };
     if (part.kind === 'command') {
       return {

@@ -500,6 +500,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     );
     if (result === 'no') return 'no';
   }
+  if (r.code_unread !== undefined && (part.code !== 'read') !== r.code_unread) return 'no';
   if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
   if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
   return result;

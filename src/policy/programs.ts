@@ -76,7 +76,7 @@ export interface ProgramSpec {
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
-  script: 'sed' | null;
+  script: 'sed' | 'ln' | null;
 }
 
 export interface SpecFinding {
@@ -169,7 +169,7 @@ export function buildSpec(name: string, raw: unknown, where: string, parent: Pro
     rest: bool('rest', false),
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
-    script: r.script === undefined ? null : r.script === 'sed' ? 'sed' : badScript(where),
+    script: r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
   if (r.subcommands !== undefined) {
     const subs = r.subcommands;
@@ -189,7 +189,7 @@ export function buildSpec(name: string, raw: unknown, where: string, parent: Pro
 }
 
 function badScript(where: string): never {
-  throw new ProgramSpecError(where, '`script` must be `sed` (the one script reader built in)');
+  throw new ProgramSpecError(where, '`script` must be `sed` or `ln` (the readers built in)');
 }
 
 function stringList(v: unknown, key: string, where: string): string[] {
@@ -490,6 +490,7 @@ export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Worksp
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
     }
   }
+  if (spec.script === 'ln') note(lnFinding(ctx));
   if (spec.script === 'sed') {
     if (!scriptOption && firstOperand) scripts.push(firstOperand);
     for (const sc of scripts) note(sedFinding(ctx, sc));
@@ -527,6 +528,68 @@ function sedFinding(ctx: Ctx, script: Arg): SpecFinding | null {
   }
   if (fx.unknown)
     return { decision: 'ask', reason: `the sed program has ${fx.unknown}, which this policy cannot read` };
+  return null;
+}
+
+/**
+ * `ln`: a symbolic link's target is resolved from the link's own directory (unless
+ * `-r`), so `ln -s ../x a/b/link` stays inside when `a/x` is; links to or from
+ * outside the workspace let later writes escape it.
+ */
+function lnFinding(ctx: Ctx): SpecFinding | null {
+  const { part, ws } = ctx;
+  let symbolic = false;
+  let relative = false;
+  let targetDir: Arg | null = null;
+  const operands: Arg[] = [];
+  let ended = false;
+  for (let i = 0; i < part.args.length; i++) {
+    const a = part.args[i]!;
+    if (!ended && !a.dynamic && a.text === '--') ended = true;
+    else if (!ended && !a.dynamic && a.text.startsWith('--')) {
+      if ('--symbolic'.startsWith(a.text) && a.text.length > 3) symbolic = true;
+      else if ('--relative'.startsWith(a.text) && a.text.length > 4) relative = true;
+      else if (a.text.startsWith('--target-directory=')) targetDir = { ...a, text: a.text.slice(19) };
+      else if (a.text === '--target-directory' || a.text === '--suffix') {
+        if (a.text === '--target-directory') targetDir = part.args[i + 1] ?? null;
+        i++;
+      }
+    } else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+      for (let j = 1; j < a.text.length; j++) {
+        const c = a.text[j];
+        if (c === 's') symbolic = true;
+        else if (c === 'r') relative = true;
+        else if (c === 't' || c === 'S') {
+          const v = j + 1 < a.text.length ? { ...a, text: a.text.slice(j + 1) } : part.args[++i];
+          if (c === 't') targetDir = v ?? null;
+          break;
+        }
+      }
+    } else operands.push(a);
+  }
+  if (operands.some((o) => o.dynamic) || targetDir?.dynamic)
+    return { decision: 'ask', reason: '`ln` of a path only known when it runs' };
+  const cwds = part.cwd;
+  if (cwds === null) return { decision: 'ask', reason: '`ln` after a `cd` to a directory only known when it runs' };
+  const pairs: Array<{ target: string; link: string; linkIsDir: boolean }> = [];
+  if (targetDir) for (const o of operands) pairs.push({ target: o.text, link: targetDir.text, linkIsDir: true });
+  else if (operands.length === 1) pairs.push({ target: operands[0]!.text, link: '.', linkIsDir: true });
+  else if (operands.length === 2) pairs.push({ target: operands[0]!.text, link: operands[1]!.text, linkIsDir: false });
+  else for (const o of operands.slice(0, -1)) pairs.push({ target: o.text, link: operands.at(-1)!.text, linkIsDir: true });
+  for (const cwd of cwds) {
+    for (const { target, link, linkIsDir } of pairs) {
+      const linkPath = resolvePath(link, cwd, ws.home);
+      if (!isInside(linkPath, ws)) return { decision: 'deny', reason: `\`ln\` makes a link at \`${linkPath}\`, outside the workspace; make links inside it` };
+      const linkDir = linkIsDir ? linkPath : linkPath.slice(0, linkPath.lastIndexOf('/')) || '/';
+      const base = symbolic && !relative ? linkDir : cwd;
+      const targetPath = resolvePath(target, base, ws.home);
+      if (!isInside(targetPath, ws))
+        return {
+          decision: 'deny',
+          reason: `\`ln\` links to \`${targetPath}\`, outside the workspace (a ${symbolic ? 'symbolic link\'s target is resolved from the link\'s directory' : 'hard link'}); link to workspace files only`,
+        };
+    }
+  }
   return null;
 }
 
