@@ -350,8 +350,11 @@ export class PolicyEngine {
     }
     if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
       // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
-      const spec = this.programs.get(part.name);
-      const finding = spec ? checkInvocation(spec, part, this.ws) : null;
+      // Workspace wrappers (`./mvnw`, `./gradlew`) are specified as `./name`.
+      const spec =
+        this.programs.get(part.name) ??
+        (part.name.startsWith(`${this.ws.workspace}/`) ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`) : undefined);
+      const finding = spec ? checkInvocation(spec, part, this.ws, this.programs) : null;
       if (finding)
         return {
           part: part.text,

@@ -318,12 +318,17 @@ function addVariable(walk: Walk, name: string, text: string, access: 'set' | 're
 function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   let input = stdin;
   const body = node.childForFieldName('body');
+  const first = walk.parts.length;
   for (const redirect of node.childrenForFieldName('redirect')) {
     if (!redirect) continue;
     const got = walkRedirect(walk, redirect);
     if (got) input = got;
   }
+  const files = walk.parts.slice(first).filter((p) => p.kind === 'file');
   if (body) walkStatement(walk, body, input);
+  // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
+  // its path resolves from where b runs, after any `cd` in the list.
+  if (body?.type === 'list') for (const f of files) if (f.kind === 'file') f.cwd = walk.cwd;
 }
 
 /** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */
@@ -603,6 +608,15 @@ export function runArgv(
   }
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   walk.parts.push(part);
+  if (name === 'curl') {
+    // `-d @file`, `-F f=@file`, `-F f=<file`: files curl reads and sends.
+    for (const a of args) {
+      if (a.dynamic) continue;
+      const m = /^(?:[^=@<]*=)?[@<](.+)$/.exec(a.text.length > 4096 ? '' : a.text);
+      if (m && m[1] !== '-')
+        walk.parts.push({ kind: 'file', text: `${m[1]} (sent by curl)`, access: 'read', path: { text: m[1]!, dynamic: false, glob: false }, cwd: walk.cwd });
+    }
+  }
   if (name === 'cd' || name === 'pushd' || name === 'popd') {
     changeDirectory(walk, name, args);
     return;

@@ -23,7 +23,8 @@ export type Effect =
   | 'ask-flag'
   | 'deny-flag'
   | 'code'
-  | 'module';
+  | 'module'
+  | 'inplace';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -39,11 +40,12 @@ const EFFECTS: readonly Effect[] = [
   'deny-flag',
   'code',
   'module',
+  'inplace',
 ];
 
 /** What a program does with its operands. */
-export type OperandKind = 'any' | 'read' | 'write' | 'package' | 'none' | 'word';
-const OPERANDS: readonly OperandKind[] = ['any', 'read', 'write', 'package', 'none', 'word'];
+export type OperandKind = 'any' | 'read' | 'write' | 'package' | 'none' | 'word' | 'setting';
+const OPERANDS: readonly OperandKind[] = ['any', 'read', 'write', 'package', 'none', 'word', 'setting'];
 
 export interface ProgramSpec {
   name: string;
@@ -77,6 +79,8 @@ export interface ProgramSpec {
   words: RegExp | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
   script: 'sed' | 'ln' | null;
+  /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
+  cwdWrites: boolean;
 }
 
 export interface SpecFinding {
@@ -112,6 +116,7 @@ const SPEC_KEYS = new Set([
   'rest',
   'modules_ask',
   'script',
+  'cwd_writes',
   'words',
 ]);
 
@@ -169,6 +174,7 @@ export function buildSpec(name: string, raw: unknown, where: string, parent: Pro
     rest: bool('rest', false),
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
+    cwdWrites: bool('cwd_writes', false),
     script: r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
   if (r.subcommands !== undefined) {
@@ -286,6 +292,7 @@ interface Ctx {
   part: CommandPart;
   ws: Workspace;
   label: string;
+  specs: Map<string, ProgramSpec>;
 }
 
 function allowedList(spec: ProgramSpec): string {
@@ -314,6 +321,8 @@ function valueFinding(ctx: Ctx, spec: ProgramSpec, opt: string, effect: Effect, 
         decision: 'ask',
         reason: `${what} changes what ${ctx.label} reads, runs or where it writes in a way this policy does not check${value ? ` (\`${value.text}\`)` : ''}; leave it out`,
       };
+    case 'inplace':
+      return null;
     case 'ask-flag':
       return { decision: 'ask', reason: `${what} needs approval: it runs code or changes state outside the workspace` };
     case 'deny-flag':
@@ -339,9 +348,14 @@ function valueFinding(ctx: Ctx, spec: ProgramSpec, opt: string, effect: Effect, 
  * subcommand are known and harmless here, else the strictest finding with a reason
  * that names the option or path and what is allowed instead.
  */
-export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Workspace): SpecFinding | null {
+export function checkInvocation(
+  root: ProgramSpec,
+  part: CommandPart,
+  ws: Workspace,
+  specs: Map<string, ProgramSpec> = new Map(),
+): SpecFinding | null {
   let spec = root;
-  const ctx: Ctx = { part, ws, label: part.name };
+  const ctx: Ctx = { part, ws, label: part.name, specs };
   if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
   let worst: SpecFinding | null = null;
   const note = (f: SpecFinding | null) => {
@@ -354,6 +368,8 @@ export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Worksp
   const scripts: Arg[] = [];
   let scriptOption = false;
   let firstOperand: Arg | null = null;
+  let inplace = false;
+  const fileOperands: Arg[] = [];
   const sawValue = (opt: string, value: Arg | undefined) => {
     if (!spec.script) return;
     if (opt === '-e' || opt === '--expression') {
@@ -390,8 +406,18 @@ export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Worksp
       }
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;
+      else fileOperands.push(a);
       operandIndex++;
       if (spec.rest) return worst; // a script and its own arguments
+      if (kind === 'setting') {
+        const key = firstOperand && firstOperand !== a ? firstOperand : null;
+        if (!key || key.dynamic || !spec.words || !spec.words.test(key.text))
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label}\` sets \`${clipWord(key?.text ?? '?')}\`; reading configuration is allowed, and setting keys that run nothing (user.name, user.email, core.autocrlf, …)`,
+          });
+        continue;
+      }
       if (kind === 'word' && spec.words) {
         if (a.dynamic || !spec.words.test(t))
           note({
@@ -448,9 +474,10 @@ export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Worksp
         i++;
       }
       if (hit.effect === 'module' || hit.effect === 'code') {
-        note(codeFinding(ctx, spec, hit.name, hit.effect, value));
+        note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
         return worst;
       }
+      if (hit.effect === 'inplace') inplace = true;
       sawValue(hit.name, value);
       note(valueFinding(ctx, spec, hit.name, hit.effect, value));
       continue;
@@ -480,17 +507,28 @@ export function checkInvocation(root: ProgramSpec, part: CommandPart, ws: Worksp
           i++;
         }
         if (hit.effect === 'module' || hit.effect === 'code') {
-          note(codeFinding(ctx, spec, o, hit.effect, value));
+          note(codeFinding(ctx, spec, o, hit.effect, value, args.slice(i + 1)));
           return worst;
         }
         sawValue(o, value);
         note(valueFinding(ctx, spec, o, hit.effect, value));
         break;
       }
+      if (hit.effect === 'inplace') inplace = true;
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
     }
   }
   if (spec.script === 'ln') note(lnFinding(ctx));
+  if (spec.cwdWrites) note(cwdFinding(ctx));
+  if (inplace)
+    for (const f of fileOperands) {
+      const problem = writeProblem(f, part.cwd, ws);
+      if (problem)
+        note({
+          decision: f.dynamic ? 'ask' : 'deny',
+          reason: `\`${ctx.label}\` edits in place ${problem}; edit workspace files only`,
+        });
+    }
   if (spec.script === 'sed') {
     if (!scriptOption && firstOperand) scripts.push(firstOperand);
     for (const sc of scripts) note(sedFinding(ctx, sc));
@@ -593,6 +631,28 @@ function lnFinding(ctx: Ctx): SpecFinding | null {
   return null;
 }
 
+/** `tar x` / `unzip` without a target directory extract into the working directory. */
+function cwdFinding(ctx: Ctx): SpecFinding | null {
+  const { part, ws } = ctx;
+  const texts = part.args.filter((a) => !a.dynamic).map((a) => a.text);
+  const tar = /tar$/.test(part.name);
+  if (tar) {
+    const extracting = texts.some(
+      (t) => t === '--extract' || t === '--get' || (/^-[A-Za-z]*x/.test(t) && !t.startsWith('--')),
+    );
+    const targeted = texts.some((t) => t === '-C' || t.startsWith('--directory') || /^-[A-Za-z]*C/.test(t));
+    if (!extracting || targeted) return null;
+  } else if (texts.some((t) => t === '-d' || t === '-l' || t === '-t' || t === '-Z' || t.startsWith('-d'))) return null;
+  if (part.cwd === null) return { decision: 'ask', reason: `\`${part.name}\` extracts into a working directory only known when it runs; give a target directory in the workspace` };
+  for (const c of part.cwd)
+    if (!isInside(c, ws))
+      return {
+        decision: 'deny',
+        reason: `\`${part.name}\` extracts into the working directory \`${c}\`, outside the workspace; extract with ${tar ? '-C' : '-d'} into a workspace directory`,
+      };
+  return null;
+}
+
 function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
   if (path === '/dev/stdin' || path === '-') return null;
   const relative = !path.startsWith('/') && !path.startsWith('~');
@@ -619,10 +679,21 @@ function attachedOption(spec: ProgramSpec, word: string): { name: string; effect
 }
 
 /** `python -m mod`: only modules that run tests, linters or builds; inline code is read elsewhere. */
-function codeFinding(ctx: Ctx, spec: ProgramSpec, opt: string, effect: Effect, value: Arg | undefined): SpecFinding | null {
+function codeFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  opt: string,
+  effect: Effect,
+  value: Arg | undefined,
+  rest: Arg[],
+): SpecFinding | null {
   if (effect === 'code') return null; // decided by the rules and the inline-code reader
   if (!value || value.dynamic)
     return { decision: 'ask', reason: `\`${ctx.label} ${opt}\` names a module only known when it runs` };
+  // `python -m pip install …` is `pip install …`: the module's own program spec decides.
+  const program = ctx.specs.get(value.text);
+  if (program && program !== spec && !program.rest)
+    return checkInvocation(program, { ...ctx.part, name: value.text, args: rest }, ctx.ws, ctx.specs);
   let modules: Set<string> | null = null;
   for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent) if (s.modulesAsk.size) modules = s.modulesAsk;
   if (!modules?.has(value.text)) return null;
@@ -638,6 +709,7 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
 }
 
 function takesValue(e: Effect): boolean {
+  if (e === 'inplace') return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
   return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
 }
