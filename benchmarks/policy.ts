@@ -84,7 +84,12 @@ const longTimes = long.map((l) => {
   const t = process.hrtime.bigint();
   const d = engine.check(l.command);
   const us = Number(process.hrtime.bigint() - t) / 1000;
-  return { kind: l.kind, chars: l.command.length, us, ok: (d.decision === 'allow') === (l.expect === 'allow') };
+  return {
+    kind: l.kind,
+    chars: l.command.length,
+    us,
+    ok: (d.decision === 'allow') === (l.expect === 'allow'),
+  };
 });
 const longSorted = longTimes.map((l) => l.us).sort((a, b) => a - b);
 const slowest = [...longTimes].sort((a, b) => b.us - a.us).slice(0, 5);
@@ -129,8 +134,14 @@ const rows: Array<[string, string]> = [
   ['decide p50 (µs)', `${result.p50Us} (goal <= ${result.goalP50Us})`],
   ['decide p99 (µs)', String(result.p99Us)],
   ['parse+walk only p50 (µs)', String(result.parseOnlyP50Us)],
-  ['agent stream sample: p50 (µs) / max (ms)', `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`],
-  ['long inputs: p50 / max (ms)', `${result.longInputsP50Ms} / ${result.longInputsMaxMs} (goal max <= ${result.goalLongMaxMs}; ${result.longInputs} inputs)`],
+  [
+    'agent stream sample: p50 (µs) / max (ms)',
+    `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`,
+  ],
+  [
+    'long inputs: p50 / max (ms)',
+    `${result.longInputsP50Ms} / ${result.longInputsMaxMs} (goal max <= ${result.goalLongMaxMs}; ${result.longInputs} inputs)`,
+  ],
   ['long inputs decided wrongly', String(result.longInputsWrongDecisions.length)],
   ['load: WASM + rules + examples (ms, not timed above)', String(result.loadMs)],
   ['machine load (1 min) / cpus', `${result.loadAverage1m} / ${result.cpus}`],

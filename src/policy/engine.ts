@@ -47,7 +47,13 @@ export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec>
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     const program = err.where.split(' ')[0]!;
-    const line = lineOf(text, new RegExp(`^  (?:[^:\\n]*\\s)?${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s[^:\\n]*)?:`, 'm'));
+    const line = lineOf(
+      text,
+      new RegExp(
+        `^  (?:[^:\\n]*\\s)?${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s[^:\\n]*)?:`,
+        'm',
+      ),
+    );
     refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
   }
   if (path === PROGRAMS_PATH) builtinPrograms = specs;
@@ -353,7 +359,9 @@ export class PolicyEngine {
       // Workspace wrappers (`./mvnw`, `./gradlew`) are specified as `./name`.
       const spec =
         this.programs.get(part.name) ??
-        (part.name.startsWith(`${this.ws.workspace}/`) ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`) : undefined);
+        (part.name.startsWith(`${this.ws.workspace}/`)
+          ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
+          : undefined);
       const finding = spec ? checkInvocation(spec, part, this.ws, this.programs) : null;
       if (finding)
         return {

@@ -614,7 +614,13 @@ export function runArgv(
       if (a.dynamic) continue;
       const m = /^(?:[^=@<]*=)?[@<](.+)$/.exec(a.text.length > 4096 ? '' : a.text);
       if (m && m[1] !== '-')
-        walk.parts.push({ kind: 'file', text: `${m[1]} (sent by curl)`, access: 'read', path: { text: m[1]!, dynamic: false, glob: false }, cwd: walk.cwd });
+        walk.parts.push({
+          kind: 'file',
+          text: `${m[1]} (sent by curl)`,
+          access: 'read',
+          path: { text: m[1]!, dynamic: false, glob: false },
+          cwd: walk.cwd,
+        });
     }
   }
   if (name === 'cd' || name === 'pushd' || name === 'popd') {
@@ -634,7 +640,8 @@ export function runArgv(
 const PYTHON_NAME = /^python[0-9.]*$/;
 const PY_FLAGS = /^-[uBEIsSOqbdvxP]+$|^-OO$/;
 const PY_VALUE_FLAGS = new Set(['-W', '-X']);
-const NODE_FLAGS = /^--(no-warnings|input-type=\w+|experimental-[\w-]+|enable-source-maps|trace-warnings|no-deprecation|max-old-space-size=\d+|stack-size=\d+)$/;
+const NODE_FLAGS =
+  /^--(no-warnings|input-type=\w+|experimental-[\w-]+|enable-source-maps|trace-warnings|no-deprecation|max-old-space-size=\d+|stack-size=\d+)$/;
 
 /** The literal inline code a python/node invocation runs, or null (a script, dynamic code, none). */
 function inlineCode(name: string, args: Arg[], stdin: Stdin): string | null {
@@ -666,9 +673,17 @@ function inlineCode(name: string, args: Arg[], stdin: Stdin): string | null {
 const literal = (text: string): Arg => ({ text, dynamic: false, glob: false });
 
 /** Turns what inline code does into parts, decided like the shell commands, files and hosts they are. */
-function readInline(walk: Walk, part: CommandPart, code: string, lang: 'python' | 'javascript', via: string[]): void {
+function readInline(
+  walk: Walk,
+  part: CommandPart,
+  code: string,
+  lang: 'python' | 'javascript',
+  via: string[],
+): void {
   const effects: Effect[] =
-    lang === 'python' ? pythonEffects(walk.code!.python, code) : javascriptEffects(walk.code!.javascript, code);
+    lang === 'python'
+      ? pythonEffects(walk.code!.python, code)
+      : javascriptEffects(walk.code!.javascript, code);
   const unknown = effects.find((e) => e.kind === 'unknown');
   // Code with a part this reader cannot follow stays unread, so the interpreter rules
   // (which a project or user policy may override) ask, naming what was not followed.
@@ -681,15 +696,38 @@ function readInline(walk: Walk, part: CommandPart, code: string, lang: 'python' 
         walkScript(walk, e.text, { kind: 'none' }, where);
         break;
       case 'argv':
-        runArgv(walk, e.argv[0]!, e.argv.slice(1).map(literal), `${e.argv.join(' ')} (in ${where})`, { kind: 'none' }, [...via, part.name]);
+        runArgv(
+          walk,
+          e.argv[0]!,
+          e.argv.slice(1).map(literal),
+          `${e.argv.join(' ')} (in ${where})`,
+          { kind: 'none' },
+          [...via, part.name],
+        );
         break;
       case 'write':
       case 'read':
-        walk.parts.push({ kind: 'file', text: `${e.path} (opened by ${where})`, access: e.kind, path: literal(e.path), cwd: walk.cwd });
+        walk.parts.push({
+          kind: 'file',
+          text: `${e.path} (opened by ${where})`,
+          access: e.kind,
+          path: literal(e.path),
+          cwd: walk.cwd,
+        });
         break;
       case 'env-read':
-        if (e.name === null) runArgv(walk, 'env', [], `the whole environment (read by ${where})`, { kind: 'none' }, [...via, part.name]);
-        else walk.parts.push({ kind: 'variable', text: `${e.name} (read by ${where})`, access: 'read', name: e.name });
+        if (e.name === null)
+          runArgv(walk, 'env', [], `the whole environment (read by ${where})`, { kind: 'none' }, [
+            ...via,
+            part.name,
+          ]);
+        else
+          walk.parts.push({
+            kind: 'variable',
+            text: `${e.name} (read by ${where})`,
+            access: 'read',
+            name: e.name,
+          });
         break;
       case 'env-set':
         walk.parts.push({
@@ -709,7 +747,15 @@ function readInline(walk: Walk, part: CommandPart, code: string, lang: 'python' 
             rule: 'code:network',
             reason: `the ${lang} code opens a network connection to a host only known when it runs`,
           });
-        else runArgv(walk, 'curl', [literal(e.url)], `a request to ${clip(e.url, 60)} (by ${where})`, { kind: 'none' }, [...via, part.name]);
+        else
+          runArgv(
+            walk,
+            'curl',
+            [literal(e.url)],
+            `a request to ${clip(e.url, 60)} (by ${where})`,
+            { kind: 'none' },
+            [...via, part.name],
+          );
         break;
       case 'unknown':
         break;
@@ -731,7 +777,12 @@ function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
 const MAX_COMMAND_CHARS = 100_000;
 
 /** All facets of one command line (pure apart from the parser's memory). */
-export function extractParts(parser: Parser, command: string, ws: Workspace, code: CodeParsers | null = null): Part[] {
+export function extractParts(
+  parser: Parser,
+  command: string,
+  ws: Workspace,
+  code: CodeParsers | null = null,
+): Part[] {
   const walk: Walk = {
     parser,
     ws,

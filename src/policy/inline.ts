@@ -59,7 +59,15 @@ function str(node: Node | null | undefined): string | null {
 }
 
 function decodeEscape(e: string): string | null {
-  const simple: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"', r: '\r', '0': '\0' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    r: '\r',
+    '0': '\0',
+  };
   const c = e.slice(1);
   if (c in simple) return simple[c]!;
   if (/^x[0-9a-f]{2}$/i.test(c)) return String.fromCharCode(parseInt(c.slice(1), 16));
@@ -264,7 +272,18 @@ const PY_SAFE = new Set([
 ]);
 
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
-const VALUE_WATCHED = new Set(['os', 'subprocess', 'shutil', 'socket', 'pty', 'ctypes', 'importlib', 'runpy', 'builtins', 'posix']);
+const VALUE_WATCHED = new Set([
+  'os',
+  'subprocess',
+  'shutil',
+  'socket',
+  'pty',
+  'ctypes',
+  'importlib',
+  'runpy',
+  'builtins',
+  'posix',
+]);
 
 /** Names bound once to a string literal (`path = 'a.py'`), so `open(path, 'w')` names a known file. */
 let constants = new Map<string, string | null>();
@@ -330,7 +349,11 @@ function positional(call: Node): Node[] {
   const args = call.childForFieldName('arguments');
   return (args?.namedChildren ?? []).filter(
     (a): a is Node =>
-      !!a && a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat',
+      !!a &&
+      a.type !== 'keyword_argument' &&
+      a.type !== 'comment' &&
+      a.type !== 'list_splat' &&
+      a.type !== 'dictionary_splat',
   );
 }
 
@@ -377,82 +400,102 @@ export function pythonEffects(parser: Parser, code: string): Effect[] {
     const saved = constants;
     constants = new Map();
     for (const n of all) {
-      if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression' || n.type === 'with_item' || n.type === 'as_pattern') {
-        const left = n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left') ?? (n.type === 'as_pattern' ? n.namedChildren[1] ?? null : null);
+      if (
+        n.type === 'assignment' ||
+        n.type === 'augmented_assignment' ||
+        n.type === 'for_statement' ||
+        n.type === 'named_expression' ||
+        n.type === 'with_item' ||
+        n.type === 'as_pattern'
+      ) {
+        const left =
+          n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left') ??
+          (n.type === 'as_pattern' ? (n.namedChildren[1] ?? null) : null);
         if (left?.type === 'identifier') {
           const v = n.type === 'assignment' ? str(n.childForFieldName('right')) : null;
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
-        } else if (left) for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+        } else if (left)
+          for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
       }
     }
     try {
-    for (const n of all) {
-      if (n.type === 'import_statement') {
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'dotted_name') aliases.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
-          else if (c.type === 'aliased_import')
-            aliases.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+      for (const n of all) {
+        if (n.type === 'import_statement') {
+          for (const c of n.namedChildren) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') aliases.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
+            else if (c.type === 'aliased_import')
+              aliases.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+          }
+        } else if (n.type === 'import_from_statement') {
+          const mod = n.childForFieldName('module_name')?.text ?? '';
+          for (const c of n.childrenForFieldName('name')) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') aliases.set(c.text, `${mod}.${c.text}`);
+            else if (c.type === 'aliased_import')
+              aliases.set(
+                c.childForFieldName('alias')?.text ?? '',
+                `${mod}.${c.childForFieldName('name')?.text ?? ''}`,
+              );
+          }
+          if (
+            n.namedChildren.some((c) => c?.type === 'wildcard_import') &&
+            PY_WATCHED.has(mod.split('.')[0]!)
+          )
+            add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
         }
-      } else if (n.type === 'import_from_statement') {
-        const mod = n.childForFieldName('module_name')?.text ?? '';
-        for (const c of n.childrenForFieldName('name')) {
-          if (!c) continue;
-          if (c.type === 'dotted_name') aliases.set(c.text, `${mod}.${c.text}`);
-          else if (c.type === 'aliased_import')
-            aliases.set(
-              c.childForFieldName('alias')?.text ?? '',
-              `${mod}.${c.childForFieldName('name')?.text ?? ''}`,
-            );
-        }
-        if (n.namedChildren.some((c) => c?.type === 'wildcard_import') && PY_WATCHED.has(mod.split('.')[0]!))
-          add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
       }
-    }
-    const resolve = (name: string): string => {
-      const [head, ...rest] = name.split('.');
-      const full = aliases.get(head!);
-      return full ? [full, ...rest].join('.') : name;
-    };
-    for (const n of all) {
-      if (n.type === 'call') {
-        const fn = n.childForFieldName('function');
-        const raw = dotted(fn);
-        if (!raw) continue;
-        const name = resolve(raw);
-        readPythonCall(n, name, add, parser);
-      } else if (n.type === 'attribute' || n.type === 'identifier') {
-        // A watched function used as a value (`f = os.system`), not called here.
-        if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) continue;
-        if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id) continue;
-        if (n.parent?.type === 'aliased_import' || n.parent?.type === 'dotted_name') continue;
-        if (n.parent?.type === 'import_statement' || n.parent?.type === 'import_from_statement') continue;
-        const raw = dotted(n);
-        if (!raw) continue;
-        const name = resolve(raw);
-        if (name === 'os.environ') {
-          // `os.environ["X"]`, `os.environ.get` are handled as calls/subscripts; the whole mapping is every variable.
-          const p = n.parent;
-          if (p?.type === 'subscript') {
-            const key = str(p.childForFieldName('subscript'));
-            const assigned = p.parent?.type === 'assignment' && p.parent.childForFieldName('left')?.id === p.id;
-            if (assigned) {
-              const v = str(p.parent!.childForFieldName('right'));
-              if (key) add({ kind: 'env-set', name: key, value: v });
-              else add({ kind: 'unknown', what: 'setting an environment variable named only when it runs' });
-            } else add({ kind: 'env-read', name: key });
-          } else add({ kind: 'env-read', name: null });
-          continue;
+      const resolve = (name: string): string => {
+        const [head, ...rest] = name.split('.');
+        const full = aliases.get(head!);
+        return full ? [full, ...rest].join('.') : name;
+      };
+      for (const n of all) {
+        if (n.type === 'call') {
+          const fn = n.childForFieldName('function');
+          const raw = dotted(fn);
+          if (!raw) continue;
+          const name = resolve(raw);
+          readPythonCall(n, name, add, parser);
+        } else if (n.type === 'attribute' || n.type === 'identifier') {
+          // A watched function used as a value (`f = os.system`), not called here.
+          if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) continue;
+          if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id) continue;
+          if (n.parent?.type === 'aliased_import' || n.parent?.type === 'dotted_name') continue;
+          if (n.parent?.type === 'import_statement' || n.parent?.type === 'import_from_statement') continue;
+          const raw = dotted(n);
+          if (!raw) continue;
+          const name = resolve(raw);
+          if (name === 'os.environ') {
+            // `os.environ["X"]`, `os.environ.get` are handled as calls/subscripts; the whole mapping is every variable.
+            const p = n.parent;
+            if (p?.type === 'subscript') {
+              const key = str(p.childForFieldName('subscript'));
+              const assigned =
+                p.parent?.type === 'assignment' && p.parent.childForFieldName('left')?.id === p.id;
+              if (assigned) {
+                const v = str(p.parent!.childForFieldName('right'));
+                if (key) add({ kind: 'env-set', name: key, value: v });
+                else
+                  add({ kind: 'unknown', what: 'setting an environment variable named only when it runs' });
+              } else add({ kind: 'env-read', name: key });
+            } else add({ kind: 'env-read', name: null });
+            continue;
+          }
+          if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
+            add({ kind: 'unknown', what: `\`${name}\` used as a value` });
+          const root = name.split('.')[0]!;
+          if (
+            name.includes('.') &&
+            VALUE_WATCHED.has(root) &&
+            aliases.has(raw.split('.')[0]!) &&
+            !isSafeName(name)
+          )
+            add({ kind: 'unknown', what: `\`${clipName(raw)}\` used as a value` });
         }
-        if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
-          add({ kind: 'unknown', what: `\`${name}\` used as a value` });
-        const root = name.split('.')[0]!;
-        if (name.includes('.') && VALUE_WATCHED.has(root) && aliases.has(raw.split('.')[0]!) && !isSafeName(name))
-          add({ kind: 'unknown', what: `\`${clipName(raw)}\` used as a value` });
       }
-    }
-    return effects;
+      return effects;
     } finally {
       constants = saved;
     }
@@ -462,7 +505,21 @@ export function pythonEffects(parser: Parser, code: string): Effect[] {
 }
 
 function isSafeName(name: string): boolean {
-  return PY_SAFE.has(name) || name.startsWith('urllib.parse.') || name.startsWith('importlib.metadata.') || OS_PATH_ROOT.test(name) || /^sys\.(argv|path|version|version_info|platform|executable|modules|stdout|stderr|stdin|maxsize|byteorder|prefix|base_prefix|implementation|flags|float_info|hexversion|api_version)$/.test(name) || /^os\.(sep|linesep|name|curdir|pardir|pathsep|devnull|extsep|altsep|path|O_\w+|F_OK|R_OK|W_OK|X_OK)$/.test(name) || /^(signal\.SIG\w+|socket\.(AF_|SOCK_)\w*|subprocess\.(PIPE|STDOUT|DEVNULL|CalledProcessError|TimeoutExpired|CompletedProcess))$/.test(name);
+  return (
+    PY_SAFE.has(name) ||
+    name.startsWith('urllib.parse.') ||
+    name.startsWith('importlib.metadata.') ||
+    OS_PATH_ROOT.test(name) ||
+    /^sys\.(argv|path|version|version_info|platform|executable|modules|stdout|stderr|stdin|maxsize|byteorder|prefix|base_prefix|implementation|flags|float_info|hexversion|api_version)$/.test(
+      name,
+    ) ||
+    /^os\.(sep|linesep|name|curdir|pardir|pathsep|devnull|extsep|altsep|path|O_\w+|F_OK|R_OK|W_OK|X_OK)$/.test(
+      name,
+    ) ||
+    /^(signal\.SIG\w+|socket\.(AF_|SOCK_)\w*|subprocess\.(PIPE|STDOUT|DEVNULL|CalledProcessError|TimeoutExpired|CompletedProcess))$/.test(
+      name,
+    )
+  );
 }
 
 function clipName(s: string): string {
@@ -475,7 +532,8 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   const root = name.split('.')[0]!;
   if (PY_SHELL.has(name)) {
     const cmd = str(args[0]);
-    if (cmd === null || splat) add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
+    if (cmd === null || splat)
+      add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
     else add({ kind: 'shell', text: cmd });
     return;
   }
@@ -483,7 +541,12 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     const first = args[0] ?? keyword(call, 'args');
     const shellKw = keyword(call, 'shell');
     const shell = shellKw !== null && shellKw.text !== 'False';
-    if (keyword(call, 'executable') || keyword(call, 'preexec_fn') || splat || (shellKw && shellKw.type !== 'true' && shellKw.type !== 'false')) {
+    if (
+      keyword(call, 'executable') ||
+      keyword(call, 'preexec_fn') ||
+      splat ||
+      (shellKw && shellKw.type !== 'true' && shellKw.type !== 'false')
+    ) {
       add({ kind: 'unknown', what: `\`${name}\` with arguments only known when it runs` });
       return;
     }
@@ -493,12 +556,14 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     if (env) add({ kind: 'unknown', what: `\`${name}\` with its own environment (env=…)` });
     if (shell) {
       const s = str(first);
-      if (s === null) add({ kind: 'unknown', what: `\`${name}\` of a shell command only known when it runs` });
+      if (s === null)
+        add({ kind: 'unknown', what: `\`${name}\` of a shell command only known when it runs` });
       else add({ kind: 'shell', text: s });
       return;
     }
     const argv = listOfStrings(first) ?? (str(first) !== null ? [str(first)!] : null);
-    if (!argv || argv.length === 0) add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
+    if (!argv || argv.length === 0)
+      add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
     else add({ kind: 'argv', argv });
     return;
   }
@@ -513,7 +578,14 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   if (name === 'open' || name === 'io.open' || name === 'builtins.open' || name === 'os.open') {
     const path = str(args[0]);
     const modeNode = args[1] ?? keyword(call, 'mode') ?? keyword(call, 'flags');
-    const mode = name === 'os.open' ? (modeNode && /O_(WRONLY|RDWR|CREAT|APPEND|TRUNC)/.test(modeNode.text) ? 'w' : 'r') : modeNode ? str(modeNode) : 'r';
+    const mode =
+      name === 'os.open'
+        ? modeNode && /O_(WRONLY|RDWR|CREAT|APPEND|TRUNC)/.test(modeNode.text)
+          ? 'w'
+          : 'r'
+        : modeNode
+          ? str(modeNode)
+          : 'r';
     const writes = mode === null || /[wax+]/.test(mode);
     if (path === null) {
       if (writes) add({ kind: 'unknown', what: `\`${name}\` for writing a path only known when it runs` });
@@ -538,7 +610,19 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (name === 'os.chmod' || name === 'os.chown' || name === 'shutil.chown' || name === 'os.lchown') {
     const p = str(args[0]);
-    add(p === null ? { kind: 'unknown', what: `\`${name}\` of a path only known when it runs` } : { kind: 'argv', argv: [name.endsWith('chmod') ? 'chmod' : 'chown', name.endsWith('chmod') ? (args[1]?.text ?? '') : 'x', '--', p] });
+    add(
+      p === null
+        ? { kind: 'unknown', what: `\`${name}\` of a path only known when it runs` }
+        : {
+            kind: 'argv',
+            argv: [
+              name.endsWith('chmod') ? 'chmod' : 'chown',
+              name.endsWith('chmod') ? (args[1]?.text ?? '') : 'x',
+              '--',
+              p,
+            ],
+          },
+    );
     if (name === 'os.chmod' && args[1] && /S_IS[UG]ID|0o[4-7][0-7]{3}|\b[2-7]\d{3}\b/.test(args[1].text))
       add({ kind: 'argv', argv: ['chmod', 'u+s', p ?? 'x'] });
     return;
@@ -553,7 +637,13 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     else add({ kind: 'unknown', what: `\`${name}\` of variables only known when it runs` });
     return;
   }
-  if (name === 'os.environ.copy' || name === 'os.environ.items' || name === 'os.environ.keys' || name === 'os.environ.values' || name === 'dict') {
+  if (
+    name === 'os.environ.copy' ||
+    name === 'os.environ.items' ||
+    name === 'os.environ.keys' ||
+    name === 'os.environ.values' ||
+    name === 'dict'
+  ) {
     if (name !== 'dict') add({ kind: 'env-read', name: null });
     return;
   }
@@ -577,7 +667,8 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       const attr = str(args[1]);
       if (attr !== null && target && !PY_WATCHED.has(target.split('.')[0]!)) return;
     }
-    if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!)) return;
+    if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
+      return;
     if (name === 'vars' || name === 'locals' || name === 'globals') return;
     add({ kind: 'unknown', what: `\`${name}\`, which can reach any function` });
     return;
@@ -590,7 +681,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   // Path(...).write_text / unlink / … : a method on a pathlib object.
   const method = name.split('.').pop()!;
-  if (/^(write_text|write_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(method)) {
+  if (
+    /^(write_text|write_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(
+      method,
+    )
+  ) {
     const obj = call.childForFieldName('function')?.childForFieldName('object');
     if (obj?.type === 'call') {
       const ctor = dotted(obj.childForFieldName('function'));
@@ -599,16 +694,26 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
         if (method === 'open') {
           const mode = str(args[0]) ?? 'r';
           if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });
-          else if (/[wax+]/.test(mode)) add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
+          else if (/[wax+]/.test(mode))
+            add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
           return;
         }
-        if (p === null) add({ kind: 'unknown', what: `\`Path(…).${method}\` of a path only known when it runs` });
+        if (p === null)
+          add({ kind: 'unknown', what: `\`Path(…).${method}\` of a path only known when it runs` });
         else if (method === 'rename' || method === 'replace') {
           const to = str(args[0]);
-          add(to === null ? { kind: 'unknown', what: `\`Path.${method}\` to a path only known when it runs` } : { kind: 'argv', argv: ['mv', '--', p, to] });
+          add(
+            to === null
+              ? { kind: 'unknown', what: `\`Path.${method}\` to a path only known when it runs` }
+              : { kind: 'argv', argv: ['mv', '--', p, to] },
+          );
         } else if (method === 'symlink_to' || method === 'hardlink_to') {
           const to = str(args[0]);
-          add(to === null ? { kind: 'unknown', what: `\`Path.${method}\`` } : { kind: 'argv', argv: ['ln', '-s', '--', to, p] });
+          add(
+            to === null
+              ? { kind: 'unknown', what: `\`Path.${method}\`` }
+              : { kind: 'argv', argv: ['ln', '-s', '--', to, p] },
+          );
         } else add({ kind: 'write', path: p });
         return;
       }
@@ -619,7 +724,12 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       return;
     }
   }
-  if (PY_WATCHED.has(root) && name.includes('.') && !isSafeName(name) && !/^(pathlib|tempfile)\./.test(name)) {
+  if (
+    PY_WATCHED.has(root) &&
+    name.includes('.') &&
+    !isSafeName(name) &&
+    !/^(pathlib|tempfile)\./.test(name)
+  ) {
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, a call this reader does not know` });
   }
 }
@@ -674,7 +784,8 @@ const JS_SAFE = new Set([
   'os.homedir',
 ]);
 
-const JS_WRITES = /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
+const JS_WRITES =
+  /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
 
 /** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval. */
 export function javascriptEffects(parser: Parser, code: string): Effect[] {
@@ -753,7 +864,10 @@ export function javascriptEffects(parser: Parser, code: string): Effect[] {
         const src = jsStr(n.childForFieldName('source'))?.replace(/^node:/, '');
         if (!src) continue;
         for (const c of all.filter((x) => x.startIndex >= n.startIndex && x.endIndex <= n.endIndex)) {
-          if (c.type === 'namespace_import' || (c.type === 'identifier' && c.parent?.type === 'import_clause'))
+          if (
+            c.type === 'namespace_import' ||
+            (c.type === 'identifier' && c.parent?.type === 'import_clause')
+          )
             modules.set(c.namedChildren[0]?.text ?? c.text, src);
           if (c.type === 'import_specifier') {
             const local = c.childForFieldName('alias')?.text ?? c.childForFieldName('name')?.text;
@@ -792,7 +906,11 @@ export function javascriptEffects(parser: Parser, code: string): Effect[] {
         }
         if (/^child_process\.(exec|execSync)$/.test(name)) {
           const s = jsStr(args[0]);
-          add(s === null ? { kind: 'unknown', what: `\`${name}\` of a command only known when it runs` } : { kind: 'shell', text: s });
+          add(
+            s === null
+              ? { kind: 'unknown', what: `\`${name}\` of a command only known when it runs` }
+              : { kind: 'shell', text: s },
+          );
           continue;
         }
         if (/^child_process\.(spawn|spawnSync|execFile|execFileSync|fork)$/.test(name)) {
@@ -801,18 +919,35 @@ export function javascriptEffects(parser: Parser, code: string): Effect[] {
           const opts = args.find((a) => a.type === 'object');
           if (file === null || rest.some((r) => r === null) || (opts && /shell/.test(opts.text)))
             add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
-          else add({ kind: 'argv', argv: name.includes('fork') ? ['node', file, ...(rest as string[])] : [file, ...(rest as string[])] });
+          else
+            add({
+              kind: 'argv',
+              argv: name.includes('fork')
+                ? ['node', file, ...(rest as string[])]
+                : [file, ...(rest as string[])],
+            });
           continue;
         }
         if (JS_WRITES.test(name)) {
           const p = jsStr(args[0]);
           const op = name.split('.').pop()!.replace(/Sync$/, '');
           if (p === null) add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
-          else if (op === 'rm' || op === 'rmdir' || op === 'unlink') add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
+          else if (op === 'rm' || op === 'rmdir' || op === 'unlink')
+            add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
           else if (op === 'rename' || op === 'copyFile' || op === 'cp' || op === 'symlink' || op === 'link') {
             const q = jsStr(args[1]);
             if (q === null) add({ kind: 'unknown', what: `\`${name}\` to a path only known when it runs` });
-            else add({ kind: 'argv', argv: [op === 'rename' ? 'mv' : op.includes('link') ? 'ln' : 'cp', ...(op === 'symlink' ? ['-s'] : []), '--', p, q] });
+            else
+              add({
+                kind: 'argv',
+                argv: [
+                  op === 'rename' ? 'mv' : op.includes('link') ? 'ln' : 'cp',
+                  ...(op === 'symlink' ? ['-s'] : []),
+                  '--',
+                  p,
+                  q,
+                ],
+              });
           } else add({ kind: 'write', path: p });
           continue;
         }
@@ -821,18 +956,27 @@ export function javascriptEffects(parser: Parser, code: string): Effect[] {
           add({ kind: 'net', url: jsStr(args[0]) });
           continue;
         }
-        if (name.startsWith('process.') && /^(process\.(kill|dlopen|binding|chdir|setuid|setgid))$/.test(name)) {
+        if (
+          name.startsWith('process.') &&
+          /^(process\.(kill|dlopen|binding|chdir|setuid|setgid))$/.test(name)
+        ) {
           add({ kind: 'unknown', what: `\`${name}\`` });
           continue;
         }
         if (JS_WATCHED.has(root) && !JS_SAFE.has(name) && name.includes('.'))
           add({ kind: 'unknown', what: `\`${name}\`, a call this reader does not know` });
-      } else if (n.type === 'member_expression' && n.childForFieldName('object')?.text === 'process' && n.childForFieldName('property')?.text === 'env') {
+      } else if (
+        n.type === 'member_expression' &&
+        n.childForFieldName('object')?.text === 'process' &&
+        n.childForFieldName('property')?.text === 'env'
+      ) {
         const p = n.parent;
         if (p?.type === 'member_expression' && p.childForFieldName('object')?.id === n.id) {
           const key = p.childForFieldName('property')?.text ?? null;
-          const assigned = p.parent?.type === 'assignment_expression' && p.parent.childForFieldName('left')?.id === p.id;
-          if (assigned) add({ kind: 'env-set', name: key ?? '?', value: jsStr(p.parent!.childForFieldName('right')) });
+          const assigned =
+            p.parent?.type === 'assignment_expression' && p.parent.childForFieldName('left')?.id === p.id;
+          if (assigned)
+            add({ kind: 'env-set', name: key ?? '?', value: jsStr(p.parent!.childForFieldName('right')) });
           else add({ kind: 'env-read', name: key });
         } else if (p?.type === 'subscript_expression') {
           add({ kind: 'env-read', name: jsStr(p.childForFieldName('index')) });

@@ -121,7 +121,12 @@ const SPEC_KEYS = new Set([
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
-export function buildSpec(name: string, raw: unknown, where: string, parent: ProgramSpec | null): ProgramSpec {
+export function buildSpec(
+  name: string,
+  raw: unknown,
+  where: string,
+  parent: ProgramSpec | null,
+): ProgramSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new ProgramSpecError(where, 'a program spec must be a mapping');
   const r = raw as Record<string, unknown>;
@@ -175,7 +180,8 @@ export function buildSpec(name: string, raw: unknown, where: string, parent: Pro
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     cwdWrites: bool('cwd_writes', false),
-    script: r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
+    script:
+      r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
   if (r.subcommands !== undefined) {
     const subs = r.subcommands;
@@ -281,8 +287,7 @@ function packageProblem(a: Arg): string | null {
   const t = a.text;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
     return `\`${t}\` installs from a URL, a git repository or a file instead of the package index`;
-  if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t))
-    return null; // a local path: checked as a path by the path rules
+  if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t)) return null; // a local path: checked as a path by the path rules
   if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(t) && !t.startsWith('@'))
     return `\`${t}\` names a GitHub repository (npm resolves \`user/repo\` there)`;
   return null;
@@ -303,7 +308,13 @@ function allowedList(spec: ProgramSpec): string {
   return list ? ` Known options: ${list}${opts.size > 24 ? ' …' : ''}.` : '';
 }
 
-function valueFinding(ctx: Ctx, spec: ProgramSpec, opt: string, effect: Effect, value: Arg | undefined): SpecFinding | null {
+function valueFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  opt: string,
+  effect: Effect,
+  value: Arg | undefined,
+): SpecFinding | null {
   const what = `\`${ctx.label} ${opt}\``;
   switch (effect) {
     case 'run':
@@ -324,7 +335,10 @@ function valueFinding(ctx: Ctx, spec: ProgramSpec, opt: string, effect: Effect, 
     case 'inplace':
       return null;
     case 'ask-flag':
-      return { decision: 'ask', reason: `${what} needs approval: it runs code or changes state outside the workspace` };
+      return {
+        decision: 'ask',
+        reason: `${what} needs approval: it runs code or changes state outside the workspace`,
+      };
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
     case 'write':
@@ -392,7 +406,10 @@ export function checkInvocation(
           return { decision: 'ask', reason: `the subcommand of \`${part.name}\` is only known when it runs` };
         const resolved = resolveSub(spec, t);
         if (resolved === 'ambiguous')
-          return { decision: 'ask', reason: `\`${ctx.label} ${t}\` is an ambiguous abbreviation of a subcommand` };
+          return {
+            decision: 'ask',
+            reason: `\`${ctx.label} ${t}\` is an ambiguous abbreviation of a subcommand`,
+          };
         if (!resolved)
           return {
             decision: 'ask',
@@ -437,12 +454,20 @@ export function checkInvocation(
           });
       } else if (kind === 'package') {
         const problem = packageProblem(a);
-        if (problem) note({ decision: 'ask', reason: `\`${ctx.label}\`: ${problem}; install the project's own dependencies or a named package from the index` });
+        if (problem)
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label}\`: ${problem}; install the project's own dependencies or a named package from the index`,
+          });
       }
       continue;
     }
     // An option word.
-    if (t.startsWith('--') || (spec.singleDashLong && t.length > 2) || lookupExact(spec, t.split('=', 1)[0]!)) {
+    if (
+      t.startsWith('--') ||
+      (spec.singleDashLong && t.length > 2) ||
+      lookupExact(spec, t.split('=', 1)[0]!)
+    ) {
       let eq = t.indexOf('=');
       let name = eq > 0 ? t.slice(0, eq) : t;
       let hit = lookup(spec, name);
@@ -456,7 +481,10 @@ export function checkInvocation(
         }
       }
       if (hit === 'ambiguous') {
-        note({ decision: 'ask', reason: `\`${ctx.label} ${name}\` is an ambiguous abbreviation; spell the option out` });
+        note({
+          decision: 'ask',
+          reason: `\`${ctx.label} ${name}\` is an ambiguous abbreviation; spell the option out`,
+        });
         continue;
       }
       if (!hit) {
@@ -535,7 +563,9 @@ export function checkInvocation(
   }
   if (!subDone && spec.subcommands && !spec.subcommands.has('')) {
     // No subcommand given: only fine when the program allows that (an empty-name entry).
-    return worst ?? { decision: 'ask', reason: `\`${ctx.label}\` without a subcommand is not known to be safe` };
+    return (
+      worst ?? { decision: 'ask', reason: `\`${ctx.label}\` without a subcommand is not known to be safe` }
+    );
   }
   return worst;
 }
@@ -557,12 +587,18 @@ function sedFinding(ctx: Ctx, script: Arg): SpecFinding | null {
   for (const w of fx.writes) {
     const problem = writeProblem({ text: w, dynamic: false, glob: false }, ctx.part.cwd, ctx.ws);
     if (problem)
-      return { decision: 'deny', reason: `the sed program writes (\`w\`) to ${problem}; write to a workspace file` };
+      return {
+        decision: 'deny',
+        reason: `the sed program writes (\`w\`) to ${problem}; write to a workspace file`,
+      };
   }
   for (const r of fx.reads) {
     const problem = readProblem(r, ctx.part.cwd, ctx.ws);
     if (problem)
-      return { decision: 'deny', reason: `the sed program reads (\`r\`) ${problem}; read workspace files only` };
+      return {
+        decision: 'deny',
+        reason: `the sed program reads (\`r\`) ${problem}; read workspace files only`,
+      };
   }
   if (fx.unknown)
     return { decision: 'ask', reason: `the sed program has ${fx.unknown}, which this policy cannot read` };
@@ -608,23 +644,32 @@ function lnFinding(ctx: Ctx): SpecFinding | null {
   if (operands.some((o) => o.dynamic) || targetDir?.dynamic)
     return { decision: 'ask', reason: '`ln` of a path only known when it runs' };
   const cwds = part.cwd;
-  if (cwds === null) return { decision: 'ask', reason: '`ln` after a `cd` to a directory only known when it runs' };
+  if (cwds === null)
+    return { decision: 'ask', reason: '`ln` after a `cd` to a directory only known when it runs' };
   const pairs: Array<{ target: string; link: string; linkIsDir: boolean }> = [];
-  if (targetDir) for (const o of operands) pairs.push({ target: o.text, link: targetDir.text, linkIsDir: true });
+  if (targetDir)
+    for (const o of operands) pairs.push({ target: o.text, link: targetDir.text, linkIsDir: true });
   else if (operands.length === 1) pairs.push({ target: operands[0]!.text, link: '.', linkIsDir: true });
-  else if (operands.length === 2) pairs.push({ target: operands[0]!.text, link: operands[1]!.text, linkIsDir: false });
-  else for (const o of operands.slice(0, -1)) pairs.push({ target: o.text, link: operands.at(-1)!.text, linkIsDir: true });
+  else if (operands.length === 2)
+    pairs.push({ target: operands[0]!.text, link: operands[1]!.text, linkIsDir: false });
+  else
+    for (const o of operands.slice(0, -1))
+      pairs.push({ target: o.text, link: operands.at(-1)!.text, linkIsDir: true });
   for (const cwd of cwds) {
     for (const { target, link, linkIsDir } of pairs) {
       const linkPath = resolvePath(link, cwd, ws.home);
-      if (!isInside(linkPath, ws)) return { decision: 'deny', reason: `\`ln\` makes a link at \`${linkPath}\`, outside the workspace; make links inside it` };
+      if (!isInside(linkPath, ws))
+        return {
+          decision: 'deny',
+          reason: `\`ln\` makes a link at \`${linkPath}\`, outside the workspace; make links inside it`,
+        };
       const linkDir = linkIsDir ? linkPath : linkPath.slice(0, linkPath.lastIndexOf('/')) || '/';
       const base = symbolic && !relative ? linkDir : cwd;
       const targetPath = resolvePath(target, base, ws.home);
       if (!isInside(targetPath, ws))
         return {
           decision: 'deny',
-          reason: `\`ln\` links to \`${targetPath}\`, outside the workspace (a ${symbolic ? 'symbolic link\'s target is resolved from the link\'s directory' : 'hard link'}); link to workspace files only`,
+          reason: `\`ln\` links to \`${targetPath}\`, outside the workspace (a ${symbolic ? "symbolic link's target is resolved from the link's directory" : 'hard link'}); link to workspace files only`,
         };
     }
   }
@@ -642,8 +687,13 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
     );
     const targeted = texts.some((t) => t === '-C' || t.startsWith('--directory') || /^-[A-Za-z]*C/.test(t));
     if (!extracting || targeted) return null;
-  } else if (texts.some((t) => t === '-d' || t === '-l' || t === '-t' || t === '-Z' || t.startsWith('-d'))) return null;
-  if (part.cwd === null) return { decision: 'ask', reason: `\`${part.name}\` extracts into a working directory only known when it runs; give a target directory in the workspace` };
+  } else if (texts.some((t) => t === '-d' || t === '-l' || t === '-t' || t === '-Z' || t.startsWith('-d')))
+    return null;
+  if (part.cwd === null)
+    return {
+      decision: 'ask',
+      reason: `\`${part.name}\` extracts into a working directory only known when it runs; give a target directory in the workspace`,
+    };
   for (const c of part.cwd)
     if (!isInside(c, ws))
       return {
@@ -673,7 +723,12 @@ function attachedOption(spec: ProgramSpec, word: string): { name: string; effect
   let best: { name: string; effect: Effect } | null = null;
   for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null)
     for (const [o, e] of s.options)
-      if (takesValue(e) && !o.startsWith('--') && word.startsWith(o) && (!best || o.length > best.name.length))
+      if (
+        takesValue(e) &&
+        !o.startsWith('--') &&
+        word.startsWith(o) &&
+        (!best || o.length > best.name.length)
+      )
         best = { name: o, effect: e };
   return best;
 }
@@ -695,7 +750,8 @@ function codeFinding(
   if (program && program !== spec && !program.rest)
     return checkInvocation(program, { ...ctx.part, name: value.text, args: rest }, ctx.ws, ctx.specs);
   let modules: Set<string> | null = null;
-  for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent) if (s.modulesAsk.size) modules = s.modulesAsk;
+  for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent)
+    if (s.modulesAsk.size) modules = s.modulesAsk;
   if (!modules?.has(value.text)) return null;
   return {
     decision: 'ask',
@@ -704,7 +760,8 @@ function codeFinding(
 }
 
 function lookupExact(spec: ProgramSpec, name: string): boolean {
-  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) if (s.options.has(name)) return true;
+  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null)
+    if (s.options.has(name)) return true;
   return false;
 }
 

@@ -12,7 +12,26 @@ export interface SedEffects {
   unknown: string | null;
 }
 
-const SIMPLE = new Set(['=', 'd', 'D', 'g', 'G', 'h', 'H', 'x', 'n', 'N', 'p', 'P', 'z', 'F', 'l', 'L', 'q', 'Q']);
+const SIMPLE = new Set([
+  '=',
+  'd',
+  'D',
+  'g',
+  'G',
+  'h',
+  'H',
+  'x',
+  'n',
+  'N',
+  'p',
+  'P',
+  'z',
+  'F',
+  'l',
+  'L',
+  'q',
+  'Q',
+]);
 
 export function sedEffects(script: string): SedEffects {
   const out: SedEffects = { reads: [], writes: [], runs: false, unknown: null };
@@ -125,9 +144,11 @@ export function sedEffects(script: string): SedEffects {
       case 's':
       case 'y': {
         const d = script[i];
-        if (d === undefined || d === '\n' || d === '\\') return { ...out, unknown: `a malformed \`${cmd}\` command` };
+        if (d === undefined || d === '\n' || d === '\\')
+          return { ...out, unknown: `a malformed \`${cmd}\` command` };
         i++;
-        if (!skipDelimited(d) || !skipDelimited(d)) return { ...out, unknown: `an unterminated \`${cmd}\` command` };
+        if (!skipDelimited(d) || !skipDelimited(d))
+          return { ...out, unknown: `an unterminated \`${cmd}\` command` };
         if (cmd === 'y') continue;
         // Flags: g p i I m M e, a number, and `w FILE` to the end of the line.
         while (i < n) {

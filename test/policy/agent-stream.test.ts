@@ -8,16 +8,19 @@ import { PolicyEngine } from '../../src/policy/index.js';
  * trajectory). Every refusal must be one of the kinds justified here, in a sentence.
  */
 const JUSTIFIED: Record<string, string> = {
-  default: 'a program no rule covers (sqlite3, psql, ed, pyreverse, the agent\'s own tools) needs a person to say it is fine',
+  default:
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, the agent's own tools) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients': 'the network is off in the sandbox; requests to remote hosts need approval',
   'interpreter-one-liners':
     'inline code that does not parse (statements after `;` in python -c, which Python rejects too) or that evals computed text cannot be read',
-  'shell:unparsed-substitution': 'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
+  'shell:unparsed-substitution':
+    'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable': 'input the shell grammar cannot parse is not run on a guess',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
-  'copy-or-link-outside': 'creating directories in the home directory (outside the workspace) changes the host',
+  'copy-or-link-outside':
+    'creating directories in the home directory (outside the workspace) changes the host',
   'delete-outside-workspace': 'deleting outside the workspace changes the host',
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
   'python-http-server': 'serving files over HTTP opens the workspace to the network',
@@ -66,7 +69,9 @@ describe('commands real agents ran', () => {
     const total = [...refused.values()].reduce((a, b) => a + b, 0);
     const pct = (100 * (lines.length - total)) / lines.length;
     console.log(
-      `agent stream: allowed ${lines.length - total}/${lines.length} (${pct.toFixed(2)}%); refused by ${[...refused]
+      `agent stream: allowed ${lines.length - total}/${lines.length} (${pct.toFixed(2)}%); refused by ${[
+        ...refused,
+      ]
         .map(([r, n]) => `${r} ${n}`)
         .join(', ')}`,
     );

@@ -65,7 +65,9 @@ describe('drydock policy check', () => {
 
   it('takes extra policy files and refuses a bad one with one line', async () => {
     const good = new URL('../fixtures/policy/project-allow-python.yaml', import.meta.url).pathname;
-    expect((await run(['policy', 'check', '--policy', good, '--', 'python', '-c', 'exec(input())'])).code).toBe(0);
+    expect(
+      (await run(['policy', 'check', '--policy', good, '--', 'python', '-c', 'exec(input())'])).code,
+    ).toBe(0);
     const bad = new URL('../fixtures/policy/bad/failing-example.yaml', import.meta.url).pathname;
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
