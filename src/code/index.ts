@@ -29,6 +29,7 @@ export { codeTokens, pathTokens, plainTokens, termFrequencies } from './tokens.j
 export { Bm25Index, type Bm25Options } from './bm25.js';
 export {
   applySearchReplace,
+  isEmptySearch,
   EditError,
   type ApplyOptions,
   type BlockMatch,

@@ -32,8 +32,9 @@ export interface ExecOptions extends ExecLimits {
  * How per-call limits are enforced:
  * - `per-call-cgroup`: each call gets its own cgroup under its container's cgroup.
  * - `container-update`: the container's own limits are set before each call (Docker API).
+ * - `host`: HostSandbox (tests only): no limits enforced, no usage measured.
  */
-export type ExecMode = 'per-call-cgroup' | 'container-update';
+export type ExecMode = 'per-call-cgroup' | 'container-update' | 'host';
 
 /** What a call printed and how it ended, with the usage the sandbox measured (core's `ResourceUsage`). */
 export interface ExecResult extends ResourceUsage {
@@ -75,7 +76,10 @@ export interface SandboxSpec {
   runId?: string;
 }
 
-/** What other layers (tools, lsp, agent) hold: DockerSandbox is the one implementation. */
+/**
+ * What other layers (tools, lsp, agent) hold. Implementations: DockerSandbox, and
+ * HostSandbox for tests; each passes test/sandbox/conformance.test.ts.
+ */
 export interface Sandbox {
   readonly id: string;
   readonly mode: ExecMode;
