@@ -52,7 +52,6 @@ export {
   type EnvScript,
   type EnvEvalOptions,
 } from './envbench.js';
-export { runBatch, type BatchOptions, type BatchResult } from './batch.js';
 export { evaluateRepeated, type FlakyInstance, type RepeatRun } from './repeat.js';
 export {
   swebenchImage,
@@ -63,3 +62,11 @@ export {
 } from './published.js';
 export { ensurePulled, ImageMissingError, isTransient } from './pull.js';
 export { SWEBENCH_SPECS, type SwebenchSpec } from './swebench-specs.js';
+export {
+  runBatch,
+  instanceTests,
+  predictionModelName,
+  PredictionsFile,
+  type BatchOptions,
+  type BatchResult,
+} from './batch.js';

@@ -2,6 +2,7 @@
 // SWE-bench rows the evaluation commands and the log parser (from SWE-bench's per-repository,
 // per-version specs, ported in swebench-specs.ts).
 import { END_TEST_OUTPUT, START_TEST_OUTPUT, SWEBENCH_PARSERS } from '../code/index.js';
+import { WORKSPACE } from '../core/index.js';
 import { SWEBENCH_SPECS } from './swebench-specs.js';
 
 const ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
@@ -83,9 +84,9 @@ export function swebenchCommands(row: {
   const test_cmds = [
     'source /opt/miniconda3/bin/activate',
     'conda activate testbed',
-    'cd /testbed',
+    `cd ${WORKSPACE}`,
     ...(spec.eval_commands ?? []),
-    'git config --global --add safe.directory /testbed',
+    `git config --global --add safe.directory ${WORKSPACE}`,
     ...(spec.install ? [spec.install] : []),
     `echo '${START_TEST_OUTPUT}'`,
     [testCmd, ...testDirectives(row.repo, row.test_patch)].join(' '),
