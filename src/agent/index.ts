@@ -7,3 +7,12 @@ export { select, type Selection } from './select.js';
 export { candidateFrom } from './repair.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';
+export {
+  runLoop,
+  nativeToolCalls,
+  type ActionFormat,
+  type LoopOptions,
+  type LoopOutcome,
+  type LoopResult,
+  type ParsedReply,
+} from './loop.js';
