@@ -63,6 +63,8 @@ export interface InstanceResult {
   };
   test_exit_code?: number;
   killed_by?: string | null;
+  /** The largest peak memory of the rebuild, test and print commands, in bytes. */
+  peak_memory_bytes?: number;
 }
 
 export interface EvalRun {
@@ -241,12 +243,14 @@ export async function evaluateInstance(
       ['print_cmds', inst.print_cmds],
     ];
     let printOutput = '';
+    let peakMemory = 0;
     for (const [name, cmds] of sections) {
       if (cmds.length === 0) continue;
       const script = commandScript(cmds);
       evalScript.push(`# ${name}`, script);
       const r = await sb.exec(script, { timeoutMs });
       timings.cmdsMs += r.wallMs;
+      peakMemory = Math.max(peakMemory, r.peakMemoryBytes);
       const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
       if (name === 'test_cmds') {
         testOutput = text;
@@ -278,6 +282,7 @@ export async function evaluateInstance(
         applied_with: appliedWith,
         test_exit_code: testRes?.exitCode,
         killed_by: testRes?.killedBy ?? null,
+        peak_memory_bytes: peakMemory,
       },
       report,
     );

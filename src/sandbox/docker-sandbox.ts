@@ -284,11 +284,14 @@ export class DockerSandbox implements Sandbox {
 
   /**
    * The workspace's changes against its HEAD commit, new files included, as a
-   * patch. A scratch index keeps the agent's own staging untouched.
+   * patch. A scratch index keeps the agent's own staging untouched. The copy
+   * keeps the index's mtime (`cp -p`): git trusts an entry's cached stat only
+   * when the file is older than the index, so a copy stamped "now" made a
+   * same-size rewrite in the second of the last commit invisible (racy git).
    */
   async diff(): Promise<string> {
     const script =
-      `cd ${WORKSPACE} && t=$(mktemp) && { cp .git/index "$t" 2>/dev/null; ` +
+      `cd ${WORKSPACE} && t=$(mktemp) && { cp -p .git/index "$t" 2>/dev/null; ` +
       `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;
     const { result, stdout } = await this.run(script, { maxOutputBytes: READ_LIMIT, timeoutMs: 120_000 });
     if (result.exitCode !== 0) {

@@ -22,6 +22,11 @@ export const bashTool = defineTool({
   describe: (a) => `\`${a.command}\``,
   async execute(a, ctx) {
     const r = await ctx.sandbox.exec(a.command, { ...ctx.limits, cwd: WORKSPACE, env: ctx.env });
-    return { text: execText(r, ctx.limits.timeoutMs), isError: r.exitCode !== 0, exec: r };
+    return {
+      text: execText(r, ctx.limits.timeoutMs),
+      isError: r.exitCode !== 0,
+      exec: r,
+      limits: ctx.limits,
+    };
   },
 });

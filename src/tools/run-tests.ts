@@ -22,9 +22,9 @@ export function runTestsTool(test: TestCommand): Tool {
     async execute(_a, ctx) {
       const t = test;
       const timeoutMs = t.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+      const limits = { ...t.limits, timeoutMs };
       const r = await ctx.sandbox.exec(t.command, {
-        ...t.limits,
-        timeoutMs,
+        ...limits,
         cwd: t.cwd ?? WORKSPACE,
         env: ctx.env,
       });
@@ -46,7 +46,7 @@ export function runTestsTool(test: TestCommand): Tool {
         ...tail,
         ...cutNotes(r),
       ].join('\n');
-      return { text, isError: r.exitCode !== 0, exec: r };
+      return { text, isError: r.exitCode !== 0, exec: r, limits };
     },
   });
 }

@@ -70,16 +70,23 @@ async function textSearch(a: SearchArgs, ctx: ToolContext): Promise<ToolOutcome>
       text: `No matches for ${JSON.stringify(a.query)}${a.path ? ` in ${a.path}` : ''}.`,
       isError: false,
       exec: r,
+      limits: ctx.limits,
     };
   if (r.exitCode !== 0 && r.exitCode !== 1)
     return {
       text: `Error: the search failed (exit code ${r.exitCode}):\n${r.stderr.trim()}`,
       isError: true,
       exec: r,
+      limits: ctx.limits,
     };
   const hits = r.stdout.replace(/\n$/, '').split('\n').filter(Boolean);
   const head = `${hits.length} matching lines (at most ${SEARCH_MAX_PER_FILE} per file):`;
-  return { text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'), isError: false, exec: r };
+  return {
+    text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'),
+    isError: false,
+    exec: r,
+    limits: ctx.limits,
+  };
 }
 
 function definitionLine(d: Definition): string {

@@ -38,6 +38,8 @@ export interface ToolOutcome {
   isError: boolean;
   /** The sandbox call whose usage and exit code the trajectory keeps, when there was one. */
   exec?: ExecResult;
+  /** The limits that sandbox call asked for (the sandbox's defaults fill the rest). */
+  limits?: ExecLimits;
   reward?: ProcessReward;
   /** Set by `submit`: the final patch; the loop ends on it. */
   submitted?: { patch: string; files: string[] };

@@ -49,6 +49,8 @@ export interface ResourceUsageRecord {
   killedBy?: 'oom' | 'timeout' | 'pids' | null;
   /** How the sandbox enforced the call's limits (`per-call-cgroup` or `container-update`). */
   mode?: string;
+  /** The limits the call ran under (a report draws usage against them). */
+  limits?: { memoryBytes?: number; cpus?: number; pids?: number; timeoutMs?: number };
 }
 
 export interface ToolCallEvent {

@@ -137,6 +137,8 @@ describe.runIf(present)('tools against a real sandbox', () => {
     expect(e.resources!.peakMemoryBytes).toBeGreaterThan(0);
     expect(e.resources!.killedBy).toBeNull();
     expect(e.resources!.mode).toBe(sb.mode);
+    // The limits it ran under, so a report can draw its usage against them.
+    expect(e.resources!.limits).toEqual({ memoryBytes: 2 ** 30, cpus: 1, pids: 256, timeoutMs: 120_000 });
   });
 
   it('long output is cut twice (sandbox cap, observation size) and both cuts are said', async () => {
@@ -156,6 +158,7 @@ describe.runIf(present)('tools against a real sandbox', () => {
     expect(r.observation.content).toMatch(/killed: it ran longer than 1 s/);
     expect(r.observation.content).toMatch(/started/);
     expect(r.event.resources?.killedBy).toBe('timeout');
+    expect(r.event.resources?.limits?.timeoutMs).toBe(1_000);
   });
 
   it('view shows numbered lines, ranges, and says what is left out', async () => {
