@@ -44,3 +44,25 @@ export { syntaxErrors, checkEditSyntax, type SyntaxCheck, type SyntaxProblem } f
 export { isIndexablePath } from './repository-files.js';
 export { readWorkingTree } from './working-tree.js';
 export { normalizePatch, parsePatch } from './normalize-patch.js';
+export {
+  LOG_PARSERS,
+  TEST_STATUSES,
+  failing,
+  outcomes,
+  passing,
+  parseGoTest,
+  parseJasmine,
+  parseJestJson,
+  parseJestVerbose,
+  parseJunitXml,
+  parseMochaJson,
+  parseMochaSpec,
+  parseNodeSpec,
+  parseNodeTest,
+  parsePytest,
+  parseTap,
+  parseVitest,
+  type LogParser,
+  type StatusMap,
+  type TestStatus,
+} from './test-logs/index.js';

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
+import { LOG_PARSERS, type StatusMap } from '../code/index.js';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
 import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
@@ -14,9 +15,8 @@ import {
   type RunSummary,
 } from './grade.js';
 import { ensureImages, removeImage, type CacheLevel } from './images.js';
-import { isPythonParser, PARSERS, type StatusMap } from './parsers.js';
 import type { Prediction } from './predictions.js';
-import { runPythonParser } from './pyparser.js';
+import { isPythonParser, runPythonParser } from './pyparser.js';
 
 export interface EvalOptions {
   runId: string;
@@ -107,11 +107,11 @@ const timer = (): Timer => {
 
 async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
   if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
-  const p = PARSERS[inst.log_parser];
+  const p = LOG_PARSERS[inst.log_parser];
   if (!p)
     throw new DrydockError(
       `unknown log_parser ${JSON.stringify(inst.log_parser)}`,
-      `use one of ${Object.keys(PARSERS).join(', ')}, or Python source defining parser(log)`,
+      `use one of ${Object.keys(LOG_PARSERS).join(', ')}, or Python source defining parser(log)`,
       'UNKNOWN_PARSER',
     );
   return p(log);

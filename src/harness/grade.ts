@@ -1,5 +1,5 @@
 import type { Instance } from './dataset.js';
-import { passing, type StatusMap } from './parsers.js';
+import { passing, type StatusMap } from '../code/index.js';
 
 export interface TestBucket {
   success: string[];

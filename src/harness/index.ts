@@ -21,25 +21,7 @@ export {
   INSTANCE_REPO,
   type CacheLevel,
 } from './images.js';
-export {
-  PARSERS,
-  isPythonParser,
-  passing,
-  parsePytest,
-  parseJestJson,
-  parseJestVerbose,
-  parseMochaJson,
-  parseMochaSpec,
-  parseVitest,
-  parseJasmine,
-  parseTap,
-  parseGoTest,
-  parseJunitXml,
-  type LogParser,
-  type StatusMap,
-  type TestStatus,
-} from './parsers.js';
-export { runPythonParser } from './pyparser.js';
+export { isPythonParser, runPythonParser } from './pyparser.js';
 export {
   gradeTests,
   summarize,

@@ -1,6 +1,6 @@
 import { DrydockError } from '../core/index.js';
 import { imageRef, openSandbox } from '../sandbox/index.js';
-import type { StatusMap, TestStatus } from './parsers.js';
+import type { StatusMap, TestStatus } from '../code/index.js';
 
 const DRIVER = `
 import json, sys
@@ -56,3 +56,6 @@ export async function runPythonParser(
     await sb.close();
   }
 }
+
+/** True when `log_parser` is Python source rather than a parser name. */
+export const isPythonParser = (s: string) => /\bdef\s+parser\s*\(/.test(s);
