@@ -1,3 +1,4 @@
+import { workspacePath } from '../core/index.js';
 import { normalizePatch } from '../code/index.js';
 import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
 import { renderPrompt, type ChatMessage } from '../model/index.js';
@@ -39,7 +40,7 @@ export async function review(
   v: Validation,
 ): Promise<Review> {
   const sandbox = p.sandbox;
-  for (const f of winner.files) await sandbox.writeFile(`/testbed/${f.path}`, f.after);
+  for (const f of winner.files) await sandbox.writeFile(workspacePath(f.path), f.after);
   const touched = winner.files.map((f) => f.path);
   const lsp =
     (ctx.opts.rewards ?? true) && touched.some((f) => serverForFile(f))
@@ -159,7 +160,7 @@ async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<
   let reproOut = '';
   const repro = v.reproduction;
   if (repro?.kept) {
-    await sandbox.writeFile(`/testbed/${repro.path}`, repro.content);
+    await sandbox.writeFile(workspacePath(repro.path), repro.content);
     const r = await runTests(sandbox, repro.command, 'exit-code');
     await sandbox.exec(`rm -f -- '${repro.path}'`);
     reproOk = r.exitCode === 0;

@@ -29,7 +29,7 @@ export { codeTokens, pathTokens, plainTokens, termFrequencies } from './tokens.j
 export { Bm25Index, type Bm25Options } from './bm25.js';
 export {
   applySearchReplace,
-  parseSearchReplaceBlocks,
+  isEmptySearch,
   EditError,
   type ApplyOptions,
   type BlockMatch,
@@ -39,6 +39,14 @@ export {
   type MatchStrategy,
   type SearchReplaceBlock,
 } from './search-replace.js';
+export {
+  parseEditBlocks,
+  parseSearchReplaceBlocks,
+  describeEditBlockProblems,
+  type ParsedEditBlocks,
+  type EditBlockProblem,
+  type ParseEditBlocksOptions,
+} from './edit-blocks.js';
 export { unifiedDiff } from './diff.js';
 export { syntaxErrors, checkEditSyntax, type SyntaxCheck, type SyntaxProblem } from './syntax.js';
 export { isIndexablePath } from './repository-files.js';

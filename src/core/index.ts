@@ -1,2 +1,3 @@
 export { DrydockError, NotBuiltError } from './errors.js';
 export { type Progress, stderrProgress, silentProgress } from './progress.js';
+export { WORKSPACE, workspacePath, workspaceRelative } from './workspace.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { LOG_PARSERS, type StatusMap } from '../code/index.js';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
 import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import {
@@ -94,8 +94,8 @@ export function diffFiles(patch: string): string[] {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The shell source of a command list: run in /testbed, every command even if one fails, stderr merged. */
-export const commandScript = (cmds: string[]) => `cd /testbed\n{\n${cmds.join('\n')}\n} 2>&1`;
+/** The shell source of a command list: run in the workspace, every command even if one fails, stderr merged. */
+export const commandScript = (cmds: string[]) => `cd ${WORKSPACE}\n{\n${cmds.join('\n')}\n} 2>&1`;
 
 interface Timer {
   ms(): number;
@@ -195,7 +195,9 @@ export async function evaluateInstance(
     let appliedWith: string | undefined = isEmpty ? '(empty patch: nothing to apply)' : undefined;
     const applyOut: string[] = [];
     for (const cmd of isEmpty ? [] : GIT_APPLY_CMDS) {
-      const r = await sb.exec(`cd /testbed && ${cmd} /tmp/drydock/model.patch 2>&1`, { timeoutMs: 120_000 });
+      const r = await sb.exec(`cd ${WORKSPACE} && ${cmd} /tmp/drydock/model.patch 2>&1`, {
+        timeoutMs: 120_000,
+      });
       applyOut.push(`$ ${cmd} /tmp/drydock/model.patch\n${r.stdout}`);
       if (r.exitCode === 0) {
         appliedWith = cmd;
@@ -212,13 +214,13 @@ export async function evaluateInstance(
 
     // 2. the test patch, on test files reset to base_commit (as SWE-bench's eval script does)
     const testFiles = diffFiles(inst.test_patch);
-    const evalScript: string[] = ['#!/bin/bash', 'cd /testbed'];
+    const evalScript: string[] = ['#!/bin/bash', `cd ${WORKSPACE}`];
     if (inst.test_patch) {
       await sb.writeFile('/tmp/drydock/test.patch', Buffer.from(inst.test_patch, 'utf8'));
       const reset = testFiles.length
         ? `for f in ${testFiles.map(q).join(' ')}; do if git cat-file -e ${inst.base_commit}:"$f" 2>/dev/null; then git checkout -q ${inst.base_commit} -- "$f"; fi; done; `
         : '';
-      const cmd = `cd /testbed && ${reset}git apply --verbose /tmp/drydock/test.patch 2>&1`;
+      const cmd = `cd ${WORKSPACE} && ${reset}git apply --verbose /tmp/drydock/test.patch 2>&1`;
       evalScript.push(cmd);
       const r = await sb.exec(cmd, { timeoutMs: 120_000 });
       if (r.exitCode !== 0) {

@@ -4,7 +4,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
 import { followBuild, ImageBuildError, imageRef } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import { checkoutRepo } from './repos.js';
@@ -150,8 +150,8 @@ export async function ensureImages(
         [
           `FROM ${plan.envRef}`,
           'USER root',
-          'COPY testbed /testbed',
-          'WORKDIR /testbed',
+          `COPY testbed ${WORKSPACE}`,
+          `WORKDIR ${WORKSPACE}`,
           'COPY install.sh /tmp/drydock-install.sh',
           'RUN bash /tmp/drydock-install.sh && rm -f /tmp/drydock-install.sh',
           '',

@@ -51,4 +51,11 @@ export {
   type EnvScript,
   type EnvEvalOptions,
 } from './envbench.js';
-export { runBatch, type BatchOptions, type BatchResult } from './batch.js';
+export {
+  runBatch,
+  instanceTests,
+  predictionModelName,
+  PredictionsFile,
+  type BatchOptions,
+  type BatchResult,
+} from './batch.js';

@@ -1,3 +1,5 @@
+import { WORKSPACE } from '../core/index.js';
+
 export type Decision = 'allow' | 'ask' | 'deny';
 
 /** Where a rule came from; a higher tier wins outright, and within a tier deny > ask > allow. */
@@ -106,4 +108,4 @@ export interface Workspace {
   scratch: string[];
 }
 
-export const DEFAULT_WORKSPACE: Workspace = { workspace: '/testbed', home: '/root', scratch: ['/tmp'] };
+export const DEFAULT_WORKSPACE: Workspace = { workspace: WORKSPACE, home: '/root', scratch: ['/tmp'] };

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { statSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import { pack } from 'tar-fs';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE } from '../core/index.js';
 import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
 import { SandboxClosedError, SandboxGoneError } from './errors.js';
 import { detectExecMode, type ExecModeReport } from './exec-mode.js';
@@ -20,8 +20,6 @@ import {
   type SandboxSpec,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
-
-export const WORKSPACE = '/testbed';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -352,7 +350,7 @@ export class DockerSandbox implements Sandbox {
    * tmpfs workspace too (Docker's archive API does not reach into tmpfs mounts).
    */
   private async untar(tar: Readable | Buffer): Promise<void> {
-    const { result } = await this.run('tar -C /testbed -xf - --no-same-owner', {
+    const { result } = await this.run(`tar -C ${WORKSPACE} -xf - --no-same-owner`, {
       stdin: tar,
       timeoutMs: 600_000,
       memoryBytes: 2 * 1024 * 1024 * 1024,

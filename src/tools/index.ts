@@ -11,7 +11,6 @@ export {
   jsonSchemaOf,
   sandboxPath,
   shownPath,
-  WORKSPACE,
   type BuildResult,
   type TestCommand,
   type Tool,

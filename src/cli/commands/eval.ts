@@ -129,12 +129,24 @@ export function registerRunBatchCommand(program: Command): void {
   const cmd = program
     .command('run-batch')
     .description(
-      'Run `drydock fix` on each instance of a dataset, in its instance image, on a checkout at its base commit, and write predictions (JSONL, one line per instance, a null patch when a run fails).',
+      "Run `drydock fix` on each instance of a dataset, in its instance image, on a checkout at its base commit, with the instance's test, print commands and log parser; write predictions (JSONL, one line per instance, replaced on a re-run, a null patch when a run fails) and a folder per instance (summary.json, patch.diff, trajectory.jsonl).",
     )
     .requiredOption('--dataset <file>', 'JSONL, a JSON list, or a task-repo directory')
     .option('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository')
-    .requiredOption('--out <file>', 'predictions file to write (JSONL; appended)')
+    .requiredOption('--out <file>', 'predictions file (JSONL; an instance run again replaces its line)')
+    .option('--runs-dir <dir>', 'one folder per instance here (default: <out without .jsonl>.runs)')
+    .option('--script-dir <dir>', 'scripted model per instance: DIR/<instance_id>.yaml')
+    .option('--instances <ids>', 'only these instance ids, comma-separated')
+    .option(
+      '--setup <cmd>',
+      'setup command for every instance (default: none; the instance image is installed)',
+    )
+    .option(
+      '--test-cmd <cmd>',
+      "test command for every instance (default: each instance's rebuild_cmds and test_cmds)",
+    )
     .option('--candidates <n>', 'candidate patches per instance', '3')
+    .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
     .option('--max-cost <usd>', 'model cost limit per instance (USD)')
     .option('--timeout <duration>', 'wall time per instance, like 30m');
   addModelOptions(cmd).action(
@@ -143,7 +155,13 @@ export function registerRunBatchCommand(program: Command): void {
         dataset: string;
         repos?: string;
         out: string;
+        runsDir?: string;
+        scriptDir?: string;
+        instances?: string;
+        setup?: string;
+        testCmd?: string;
         candidates: string;
+        workers: string;
         maxCost?: string;
         timeout?: string;
       },
@@ -152,14 +170,23 @@ export function registerRunBatchCommand(program: Command): void {
         dataset: flags.dataset,
         reposDir: flags.repos,
         out: flags.out,
+        runsDir: flags.runsDir,
+        scriptDir: flags.scriptDir,
+        instances: flags.instances
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        setup: flags.setup,
+        testCmd: flags.testCmd,
         model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
         candidates: int(flags.candidates, '--candidates'),
+        workers: int(flags.workers, '--workers'),
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       const patched = r.predictions.filter((p) => p.model_patch).length;
       process.stdout.write(
-        `${r.predictions.length} instance(s): ${patched} with a patch, ${r.errors.length} failed; predictions in ${flags.out}\n`,
+        `${r.predictions.length} instance(s): ${patched} with a patch, ${r.errors.length} failed; predictions in ${flags.out}, one folder per instance in ${r.runsDir}\n`,
       );
     },
   );
