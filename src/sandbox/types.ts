@@ -35,8 +35,9 @@ export type KilledBy = 'oom' | 'timeout' | 'pids';
  * How per-call limits are enforced:
  * - `per-call-cgroup`: each call gets its own cgroup under its container's cgroup.
  * - `container-update`: the container's own limits are set before each call (Docker API).
+ * - `host`: HostSandbox (tests only): no limits enforced, no usage measured.
  */
-export type ExecMode = 'per-call-cgroup' | 'container-update';
+export type ExecMode = 'per-call-cgroup' | 'container-update' | 'host';
 
 export interface ExecResult {
   /** The command's exit code; 128 + signal when a signal ended it. */
@@ -81,7 +82,10 @@ export interface SandboxSpec {
   runId?: string;
 }
 
-/** What other layers (tools, lsp, agent) hold: DockerSandbox is the one implementation. */
+/**
+ * What other layers (tools, lsp, agent) hold. Implementations: DockerSandbox, and
+ * HostSandbox for tests; each passes test/sandbox/conformance.test.ts.
+ */
 export interface Sandbox {
   readonly id: string;
   readonly mode: ExecMode;
