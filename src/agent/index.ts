@@ -17,3 +17,12 @@ export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';
+export {
+  runLoop,
+  nativeToolCalls,
+  type ActionFormat,
+  type LoopOptions,
+  type LoopOutcome,
+  type LoopResult,
+  type ParsedReply,
+} from './loop.js';
