@@ -53,6 +53,12 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
       .slice(0, 3)
       .map((f) => f.path)
       .join(', ')}`,
+    {
+      ranking: retrieval.files.map((f) => ({ path: f.path, score: f.score, reasons: f.reasons })),
+      chunks: retrieval.chunks
+        .slice(0, 10)
+        .map((c) => ({ path: c.path, symbol: c.symbol, start: c.startLine, end: c.endLine, score: c.score })),
+    },
   );
 
   const sandbox = await openSandbox({

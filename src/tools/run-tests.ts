@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { WORKSPACE } from '../core/index.js';
 import { cutNotes, killedText } from './exec-text.js';
-import { defineTool, WORKSPACE, type TestCommand, type Tool } from './tool.js';
+import { defineTool, type TestCommand, type Tool } from './tool.js';
 
 /** Lines of the end of the test output shown: summaries and failures sit there. */
 export const TEST_TAIL_LINES = 80;
@@ -22,9 +23,9 @@ export function runTestsTool(test: TestCommand): Tool {
     async execute(_a, ctx) {
       const t = test;
       const timeoutMs = t.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+      const limits = { ...t.limits, timeoutMs };
       const r = await ctx.sandbox.exec(t.command, {
-        ...t.limits,
-        timeoutMs,
+        ...limits,
         cwd: t.cwd ?? WORKSPACE,
         env: ctx.env,
       });
@@ -46,7 +47,7 @@ export function runTestsTool(test: TestCommand): Tool {
         ...tail,
         ...cutNotes(r),
       ].join('\n');
-      return { text, isError: r.exitCode !== 0, exec: r };
+      return { text, isError: r.exitCode !== 0, exec: r, limits };
     },
   });
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Definition } from '../code/index.js';
+import { WORKSPACE } from '../core/index.js';
 import { shellQuote } from '../sandbox/index.js';
 import { cutNotes } from './exec-text.js';
-import { defineTool, WORKSPACE, type ToolContext, type ToolOutcome } from './tool.js';
+import { defineTool, type ToolContext, type ToolOutcome } from './tool.js';
 
 /** Matching lines rg prints per file; the whole answer is cut by the toolbox too. */
 export const SEARCH_MAX_PER_FILE = 50;
@@ -70,16 +71,23 @@ async function textSearch(a: SearchArgs, ctx: ToolContext): Promise<ToolOutcome>
       text: `No matches for ${JSON.stringify(a.query)}${a.path ? ` in ${a.path}` : ''}.`,
       isError: false,
       exec: r,
+      limits: ctx.limits,
     };
   if (r.exitCode !== 0 && r.exitCode !== 1)
     return {
       text: `Error: the search failed (exit code ${r.exitCode}):\n${r.stderr.trim()}`,
       isError: true,
       exec: r,
+      limits: ctx.limits,
     };
   const hits = r.stdout.replace(/\n$/, '').split('\n').filter(Boolean);
   const head = `${hits.length} matching lines (at most ${SEARCH_MAX_PER_FILE} per file):`;
-  return { text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'), isError: false, exec: r };
+  return {
+    text: [head, r.stdout.replace(/\n$/, ''), ...cutNotes(r)].join('\n'),
+    isError: false,
+    exec: r,
+    limits: ctx.limits,
+  };
 }
 
 function definitionLine(d: Definition): string {

@@ -1,22 +1,23 @@
-import { DrydockError } from '../core/index.js';
-import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
 import {
+  DrydockError,
   observationMessage,
-  parseToolCall,
-  refusalObservation,
   renderPrompt,
-  truncateObservation,
   type ChatMessage,
+  type ResourceUsageRecord,
   type ToolCall,
+  type ToolCallEvent,
   type ToolObservation,
   type ToolSpec,
-} from '../model/index.js';
+  type TrajectoryEventBody,
+} from '../core/index.js';
+import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
 import type { PolicyDecision, PolicyEngine } from '../policy/index.js';
-import type { ExecLimits, Sandbox } from '../sandbox/index.js';
-import type { ResourceUsageRecord, ToolCallEvent, TrajectoryEventBody } from '../trajectory/index.js';
+import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
 import { editTool } from './edit.js';
+import { refusalObservation, truncateObservation } from './observations.js';
+import { parseToolCall } from './parse-call.js';
 import { runTestsTool } from './run-tests.js';
 import { SandboxSymbols } from './sandbox-symbols.js';
 import { searchTool } from './search.js';
@@ -164,6 +165,7 @@ export class Toolbox {
           peakMemoryBytes: outcome.exec.peakMemoryBytes,
           killedBy: outcome.exec.killedBy,
           mode: outcome.exec.mode,
+          limits: callLimits(outcome.limits),
         }
       : { wallMs: Date.now() - started };
     return this.finish(call, parsed.args, decision, resources, outcome.text, outcome.isError, outcome);
@@ -221,4 +223,13 @@ export class Toolbox {
 
 function policyRecord(d: PolicyDecision): ToolCallEvent['policy'] {
   return { decision: d.decision, rule: d.rule, reason: d.reason };
+}
+
+/**
+ * The limits a call ran under, for the record: what it asked for, the sandbox layer's defaults
+ * for the rest (the agent opens its sandboxes without limits of their own).
+ */
+function callLimits(asked: ExecLimits | undefined): ResourceUsageRecord['limits'] {
+  const l = { ...DEFAULT_LIMITS, ...asked };
+  return { memoryBytes: l.memoryBytes, cpus: l.cpus, pids: l.pids, timeoutMs: l.timeoutMs };
 }
