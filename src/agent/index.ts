@@ -6,5 +6,6 @@ export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
+export { verdictOf, VERDICT_TOOLS, type Verdict } from './verdict.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';

@@ -1,6 +1,6 @@
 import { normalizePatch } from '../code/index.js';
 import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
-import { renderPrompt, type ChatMessage } from '../model/index.js';
+import { parseTextToolCalls, renderPrompt, type ChatMessage } from '../model/index.js';
 import { PolicyEngine } from '../policy/index.js';
 import { Toolbox } from '../tools/index.js';
 import { isBudgetError, type RunContext } from './context.js';
@@ -8,6 +8,7 @@ import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
 import type { Validation } from './validate.js';
+import { VERDICT_TOOLS, verdictOf } from './verdict.js';
 
 export interface Review {
   patch: string;
@@ -131,15 +132,36 @@ export async function review(
       });
       let approved = false;
       for (let step = 0; step < maxSteps; step++) {
-        const c = await ctx.opts.model.complete({ messages, tools: [...toolbox.specs] });
+        const c = await ctx.opts.model.complete({ messages, tools: [...toolbox.specs, ...VERDICT_TOOLS] });
         const msg = c.choices[0]!.message;
         messages.push(msg);
+        // A verdict is structured: an approve/request_changes call, or a final line that is
+        // the word alone; never a substring ("I cannot APPROVE this" approves nothing).
+        const verdict = verdictOf(msg);
         if (!msg.toolCalls?.length) {
-          approved = /\bAPPROVE\b/.test(msg.content ?? '');
+          const names = [...toolbox.specs, ...VERDICT_TOOLS].map((t) => t.name);
+          const written = verdict.verdict ? [] : parseTextToolCalls(msg.content, names);
+          if (written.length > 0 && step < maxSteps - 1) {
+            // Native format: a call written as text is not run; the model is told how to call it.
+            ctx.note(
+              `review: the model wrote ${written.map((w) => w.name).join(', ')} as text; told it to call natively`,
+            );
+            messages.push({
+              role: 'user',
+              content: renderPrompt('agent/text-tool-call', { names: written.map((w) => w.name).join(', ') }),
+            });
+            continue;
+          }
+          approved = verdict.verdict === 'approve';
+          ctx.note(`review verdict: ${verdict.verdict ?? 'none'}${verdict.how ? ` (${verdict.how})` : ''}`);
           break;
         }
         let submitted = false;
         for (const call of msg.toolCalls) {
+          if (VERDICT_TOOLS.some((t) => t.name === call.name)) {
+            messages.push({ role: 'tool', toolCallId: call.id, content: `${call.name}: recorded` });
+            continue;
+          }
           const r = await toolbox.run(call);
           messages.push(r.message);
           if (r.decision && r.decision.decision !== 'allow')
@@ -147,6 +169,11 @@ export async function review(
               `${call.name} ${call.arguments.slice(0, 100)} (${r.decision.decision} by rule ${r.decision.rule ?? '-'})`,
             );
           if (r.submitted) submitted = true;
+        }
+        if (verdict.verdict) {
+          approved = verdict.verdict === 'approve';
+          ctx.note(`review verdict: ${verdict.verdict} (tool)${verdict.reason ? `: ${verdict.reason}` : ''}`);
+          break;
         }
         if (submitted) break;
       }

@@ -42,6 +42,7 @@ export { ModelClient, type ModelClientOptions } from './client.js';
 export { recordMessage } from './wire.js';
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from './prompts.js';
 export { parseToolCall, type ParsedToolCall } from './tool-calls.js';
+export { parseTextToolCalls } from './text-tool-calls.js';
 export {
   truncateObservation,
   refusalObservation,
