@@ -31,7 +31,12 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
       .filter((f) => !isTestPath(f.path))
       .slice(0, MAX_FILES)
       .map((f) => f.path);
-    ctx.note(`localize: the model named no file of the repository; using the retrieval's top files`);
+    ctx.stage(
+      'localize',
+      "understood nothing in the model's file answer (no path of the repository in any known shape); falling back to keyword retrieval's top files",
+      { understood: [], fallback: 'retrieval', reply: (fileReply[0] ?? '').slice(0, 2000) },
+    );
+    ctx.fallbacks.push('files: the model named no file drydock understood; used keyword retrieval');
   }
   ctx.stage('localize', `files: ${files.join(', ')}`, { files });
 
@@ -48,7 +53,14 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
       .filter((c) => files.includes(c.path))
       .slice(0, 3)
       .map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
-    ctx.note("localize: the model named no known class or function; using the retrieval's top chunks");
+    ctx.stage(
+      'localize',
+      "understood no class or function in the model's element answer; falling back to keyword retrieval's top chunks",
+      { understood: [], fallback: 'retrieval', reply: (elementReply[0] ?? '').slice(0, 2000) },
+    );
+    ctx.fallbacks.push(
+      'elements: the model named no class or function drydock understood; used keyword retrieval',
+    );
   }
   ctx.stage('localize', `elements: ${elements.map(showLocation).join(', ')}`, { elements });
 
@@ -60,7 +72,15 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
     const set = parseLocations(reply, known);
     if (set.length > 0) sets.set(JSON.stringify(set), set);
   }
-  if (sets.size === 0) sets.set('elements', elements);
+  if (sets.size === 0) {
+    ctx.stage(
+      'localize',
+      "understood no line range in the model's line answers; using the elements' whole ranges",
+      { understood: [], fallback: 'elements', replies: lineReplies.map((r) => r.slice(0, 2000)) },
+    );
+    ctx.fallbacks.push('lines: the model named no line range drydock understood; used the elements found');
+    sets.set('elements', elements);
+  }
   const result = [...sets.values()];
   ctx.stage(
     'localize',
@@ -108,7 +128,8 @@ function mentionedPaths(text: string, known: Map<string, string>): string[] {
       continue;
     }
     // `path`, **path**, path: function X, "in path, line 3"
-    for (const m of line.matchAll(/[`*"']?([\w./\\@+-]+\.[\w]+|[\w.@+-]+(?:[/\\][\w.@+-]+)+)[`*"']?/g)) add(knownPath(m[1]!, known));
+    for (const m of line.matchAll(/[`*"']?([\w./\\@+-]+\.[\w]+|[\w.@+-]+(?:[/\\][\w.@+-]+)+)[`*"']?/g))
+      add(knownPath(m[1]!, known));
   }
   return out;
 }
@@ -125,7 +146,8 @@ export function parseFiles(reply: string, known: Map<string, string>): string[] 
 }
 
 /** A `kind: name` element line, as Agentless writes them under a path line. */
-const ELEMENT = /^\s*(?:[-*+•]|\d+[.)])?\s*(function|class|method|def|variable|func|fn)\s*:?\s+`?([\w.$]+)`?/i;
+const ELEMENT =
+  /^\s*(?:[-*+•]|\d+[.)])?\s*(function|class|method|def|variable|func|fn)\s*:?\s+`?([\w.$]+)`?/i;
 const LINE_REF = /^\s*(?:[-*+•]|\d+[.)])?\s*lines?\s*:?\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?/i;
 
 function parseElements(reply: string, files: string[], p: Prepared): Location[] {
@@ -144,7 +166,10 @@ function parseElements(reply: string, files: string[], p: Prepared): Location[] 
   let current: string | null = null;
   for (const raw of reply.split('\n')) {
     // One line: `path: function name` or `path:name`.
-    const m = /^\s*(?:[-*+•]|\d+[.)])?\s*`?([^\s:`]+)`?\s*:\s*(?:(?:function|class|method|def)\s+)?`?([\w.$]+)`?\s*$/.exec(raw);
+    const m =
+      /^\s*(?:[-*+•]|\d+[.)])?\s*`?([^\s:`]+)`?\s*:\s*(?:(?:function|class|method|def)\s+)?`?([\w.$]+)`?\s*$/.exec(
+        raw,
+      );
     const mPath = m ? knownPath(m[1]!, known) : null;
     if (m && mPath) {
       addSymbol(mPath, m[2]!);
@@ -176,11 +201,12 @@ export function parseLocations(reply: string, known: Map<string, string>): Locat
     if (start <= lines && !out.some((o) => o.path === path && o.start === start && o.end === end))
       out.push({ path, start, end });
   };
-  const text = /```[^\n]*\n[\s\S]*?```/.test(reply) ? reply : reply;
   let current: string | null = null;
-  for (const raw of text.split('\n')) {
+  for (const raw of reply.split('\n')) {
     let matched = false;
-    for (const m of raw.matchAll(/([^\s:`*"'(]+?)(?::|#L|,? lines? )(\d+)(?:\s*(?:-|–)\s*L?(\d+))?/g)) {
+    for (const m of raw.matchAll(
+      /([^\s:`*"'(]+?)[`*"']*(?::|#L|,?\s+lines?\s+)(\d+)(?:\s*(?:-|–)\s*L?(\d+))?/g,
+    )) {
       const path = knownPath(m[1]!, known);
       if (!path) continue;
       push(path, Number(m[2]), Number(m[3] ?? m[2]));
