@@ -98,7 +98,7 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
  * backslashes removed. A bare file name counts when one file of the repository has it.
  */
 export function knownPath(raw: string, known: Map<string, string>): string | null {
-  let p = raw
+  const p = raw
     .trim()
     .replace(/^(?:[-*+•]|\d+[.)])\s+/, '')
     .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')

@@ -16,6 +16,8 @@ export interface RecordedMessage {
   content: string | null;
   toolCalls?: RecordedToolCall[];
   toolCallId?: string;
+  /** An assistant message's reasoning (`reasoning_content` and the like), as the endpoint sent it. */
+  reasoning?: string;
 }
 
 export interface TokenUsage {
@@ -74,6 +76,20 @@ export interface ModelErrorEvent {
   attempts: number;
 }
 
+/** Old turns or long observations were shortened to keep a request inside the context window. */
+export interface ModelCompactedEvent {
+  type: 'model.compacted';
+  turn: number;
+  /** `window`: the estimate was over the limit before sending; `context-error`: the endpoint said so. */
+  reason: 'window' | 'context-error';
+  /** Estimated prompt tokens (characters / 4) before and after, and the window. */
+  before: number;
+  after: number;
+  window: number | null;
+  /** Messages whose text was shortened. */
+  shortened: number;
+}
+
 export interface BudgetExceededEvent {
   type: 'budget.exceeded';
   limit: BudgetLimit;
@@ -83,4 +99,9 @@ export interface BudgetExceededEvent {
 }
 
 export type ModelEvent =
-  ModelRequestEvent | ModelRetryEvent | ModelReplyEvent | ModelErrorEvent | BudgetExceededEvent;
+  | ModelRequestEvent
+  | ModelRetryEvent
+  | ModelReplyEvent
+  | ModelErrorEvent
+  | ModelCompactedEvent
+  | BudgetExceededEvent;

@@ -19,6 +19,7 @@ export type {
   ModelRetryEvent,
   ModelReplyEvent,
   ModelErrorEvent,
+  ModelCompactedEvent,
   BudgetExceededEvent,
   RecordedMessage,
   RecordedToolCall,

@@ -6,6 +6,7 @@
 
 import type {
   BudgetExceededEvent,
+  ModelCompactedEvent,
   ModelErrorEvent,
   ModelReplyEvent,
   ModelRequestEvent,
@@ -14,6 +15,7 @@ import type {
 
 export type {
   BudgetExceededEvent,
+  ModelCompactedEvent,
   ModelErrorEvent,
   ModelReplyEvent,
   ModelRequestEvent,
@@ -132,6 +134,7 @@ export type TrajectoryEventBody =
   | ModelRetryEvent
   | ModelReplyEvent
   | ModelErrorEvent
+  | ModelCompactedEvent
   | BudgetExceededEvent
   | ToolCallEvent
   | RewardEvent
