@@ -1,6 +1,7 @@
 import {
   applySearchReplace,
   describeEditBlockProblems,
+  isEmptySearch,
   normalizePatch,
   parseEditBlocks,
   type SearchReplaceBlock,
@@ -147,7 +148,7 @@ export function candidateFrom(
   let exact = true;
   let confidence = 1;
   for (const [path, bs] of byPath) {
-    const before = known.get(path) ?? (bs.every((b) => b.search === '') ? '' : undefined);
+    const before = known.get(path) ?? (bs.every((b) => isEmptySearch(b.search)) ? '' : undefined);
     if (before === undefined) return reject(`does not apply: ${path} is not in the repository`);
     const r = applySearchReplace(before, bs, { path });
     if (!r.ok) return reject(`does not apply: ${r.error.message}`);

@@ -1,4 +1,11 @@
-import type { AssistantMessage, ToolSpec } from '../model/index.js';
+import {
+  parseTextToolCalls,
+  renderPrompt,
+  type AssistantMessage,
+  type ChatMessage,
+  type ToolSpec,
+} from '../model/index.js';
+import type { ActionFormat } from './loop.js';
 
 /**
  * The review's verdict as structured output: an `approve` or `request_changes` tool call, or,
@@ -66,4 +73,53 @@ export function verdictOf(msg: AssistantMessage): Verdict {
   if (last === 'REQUEST_CHANGES' || last === 'REQUEST CHANGES')
     return { verdict: 'request_changes', how: 'final-line' };
   return { verdict: null, how: null };
+}
+
+/**
+ * The review's action format: the base format (native tool calls) with the verdict tools added.
+ * A verdict call ends the loop as the answer; a tool call written as text instead of sent
+ * natively is not run: the model is told how to call it, and the review goes on.
+ */
+export function reviewFormat(base: ActionFormat): ActionFormat {
+  const verdictNames = new Set(VERDICT_TOOLS.map((t) => t.name));
+  let toolNames: string[] = [];
+  return {
+    name: `${base.name}+verdict`,
+    tools: (specs) => {
+      toolNames = [...specs, ...VERDICT_TOOLS].map((t) => t.name);
+      return [...(base.tools(specs) ?? []), ...VERDICT_TOOLS];
+    },
+    parse: (reply) => {
+      const calls = reply.toolCalls ?? [];
+      const verdict = verdictOf(reply);
+      if (verdict.how === 'tool') {
+        const others = calls.filter((c) => !verdictNames.has(c.name));
+        if (others.length > 0) return { kind: 'actions', calls: others };
+        return { kind: 'answer', text: reply.content ?? verdict.verdict ?? '' };
+      }
+      if (calls.length === 0 && !verdict.verdict) {
+        const written = parseTextToolCalls(reply.content, toolNames);
+        if (written.length > 0)
+          return {
+            kind: 'format_error',
+            feedback: renderPrompt('agent/text-tool-call', {
+              names: [...new Set(written.map((w) => w.name))].join(', '),
+            }),
+          };
+      }
+      return base.parse(reply);
+    },
+    observation: (result) => base.observation(result),
+  };
+}
+
+/**
+ * Tool calls of the conversation's last reply that got no result (a verdict call ends the loop
+ * before any is written): answered, so the next round's request is well formed.
+ */
+export function answerOpenCalls(messages: ChatMessage[]): void {
+  const last = messages.at(-1);
+  if (last?.role !== 'assistant') return;
+  for (const call of last.toolCalls ?? [])
+    messages.push({ role: 'tool', toolCallId: call.id, content: `${call.name}: recorded` });
 }

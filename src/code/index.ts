@@ -29,6 +29,7 @@ export { codeTokens, pathTokens, plainTokens, termFrequencies } from './tokens.j
 export { Bm25Index, type Bm25Options } from './bm25.js';
 export {
   applySearchReplace,
+  isEmptySearch,
   EditError,
   type ApplyOptions,
   type BlockMatch,
@@ -53,6 +54,10 @@ export { readWorkingTree } from './working-tree.js';
 export { normalizePatch, parsePatch } from './normalize-patch.js';
 export {
   LOG_PARSERS,
+  END_TEST_OUTPUT,
+  START_TEST_OUTPUT,
+  SWEBENCH_PARSERS,
+  parseSwebenchLog,
   TEST_STATUSES,
   failing,
   outcomes,

@@ -94,6 +94,14 @@ describe('candidateFrom', () => {
       /not in the repository/,
     );
   });
+
+  it('creates a new file whose SEARCH is one blank line, as the applier does', () => {
+    const reply = 'docs/new.md\n<<<<<<< SEARCH\n\n=======\nA note.\n>>>>>>> REPLACE\n';
+    const c = candidateFrom(reply, set, known, 'c1');
+    expect(c.rejected).toBeNull();
+    expect(c.files).toEqual([{ path: 'docs/new.md', before: '', after: 'A note.\n' }]);
+    expect(c.patch).toContain('--- /dev/null');
+  });
 });
 
 describe('localization replies', () => {

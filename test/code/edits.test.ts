@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applySearchReplace, EditError, type EditOutcome, type EditSuccess } from '../../src/code/index.js';
+import {
+  applySearchReplace,
+  EditError,
+  isEmptySearch,
+  type EditOutcome,
+  type EditSuccess,
+} from '../../src/code/index.js';
 
 const source = [
   'def total(items):',
@@ -144,6 +150,38 @@ describe('applySearchReplace', () => {
       ok(applySearchReplace('', [{ search: '', replace: 'print(1)\n' }], { path: 'new.py' })).diff,
     ).toContain('--- /dev/null');
     expect(failed(applySearchReplace(source, [{ search: '', replace: 'x\n' }])).code).toBe('SEARCH_EMPTY');
+  });
+
+  it("keeps REPLACE's own indentation when only SEARCH was indented wrongly", () => {
+    // SEARCH four spaces too deep, REPLACE written as the file has it: the model meant REPLACE.
+    const onlySearch = ok(
+      applySearchReplace(source, [
+        {
+          search: '        for item in items:\n            result += item.price\n',
+          replace: '    for item in items:\n        if item:\n            result += item.price\n',
+        },
+      ]),
+    );
+    expect(onlySearch.matches[0]!.strategy).toBe('indentation');
+    expect(onlySearch.newSource).toBe(
+      source.replace(
+        '        result += item.price\n',
+        '        if item:\n            result += item.price\n',
+      ),
+    );
+    // No line in common, REPLACE at the file's indentation: also kept as written.
+    const noShared = ok(
+      applySearchReplace(source, [{ search: 'result = 0\n', replace: '    result = 0.0\n' }]),
+    );
+    expect(noShared.newSource).toContain('\n    result = 0.0\n    for');
+  });
+
+  it('treats a SEARCH of blank lines as empty: it fills a new file, and refuses a non-empty one', () => {
+    expect(isEmptySearch('\n')).toBe(true);
+    expect(isEmptySearch('  \n\n')).toBe(true);
+    expect(isEmptySearch('x\n')).toBe(false);
+    expect(ok(applySearchReplace('', [{ search: '\n', replace: 'new\n' }])).newSource).toBe('new\n');
+    expect(failed(applySearchReplace(source, [{ search: '\n', replace: 'x\n' }])).code).toBe('SEARCH_EMPTY');
   });
 
   it('keeps CRLF line ends when the match is loose', () => {

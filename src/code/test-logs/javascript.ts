@@ -1,3 +1,4 @@
+import { workspaceRelative } from '../../core/index.js';
 import { lines, setWorse, stripAnsi, type StatusMap, type TestStatus } from './status.js';
 
 /** Finds the JSON report in a log that may have other output around it. */
@@ -26,7 +27,7 @@ function findJson(log: string): unknown {
   return null;
 }
 
-const rel = (p: string) => p.replace(/^\/testbed\//, '').replace(/^\.\//, '');
+const rel = (p: string) => workspaceRelative(p).replace(/^\.\//, '');
 const jestStatus = (s: unknown): TestStatus =>
   s === 'passed'
     ? 'PASSED'
