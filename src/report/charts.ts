@@ -17,7 +17,11 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-const FONT = { font: 'system-ui, sans-serif', labelFont: 'system-ui, sans-serif', titleFont: 'system-ui, sans-serif' };
+const FONT = {
+  font: 'system-ui, sans-serif',
+  labelFont: 'system-ui, sans-serif',
+  titleFont: 'system-ui, sans-serif',
+};
 const config = {
   axis: { labelFont: FONT.font, titleFont: FONT.font, labelFontSize: 11, titleFontSize: 11 },
   legend: { labelFont: FONT.font, titleFont: FONT.font },
@@ -43,7 +47,7 @@ export const CALL_STATES = ['ok', 'error', 'denied', 'killed'] as const;
 const STATE_COLORS = ['#4c78a8', '#f58518', '#9d755d', '#e45756'];
 
 /** One bar per tool call on the run's clock, a lane per tool; killed calls get a cross too. */
-export function timelineSpec(calls: TimelineCall[], width: number): TopLevelSpec {
+export function timelineSpec(calls: TimelineCall[], width: number, spanS: number): TopLevelSpec {
   const lanes = [...new Set(calls.map((c) => c.tool))].sort();
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -56,7 +60,12 @@ export function timelineSpec(calls: TimelineCall[], width: number): TopLevelSpec
       {
         mark: { type: 'bar', height: 14, description: 'tool call', aria: true },
         encoding: {
-          x: { field: 'startS', type: 'quantitative', title: 'seconds since the run started' },
+          x: {
+            field: 'startS',
+            type: 'quantitative',
+            title: 'seconds since the run started',
+            scale: { domain: [0, spanS] },
+          },
           x2: { field: 'drawEndS' },
           y: { field: 'tool', type: 'nominal', sort: lanes, title: null },
           color: {

@@ -89,9 +89,15 @@ export function pageScript(): void {
       row.killedBy ? `KILLED by ${row.killedBy}` : '',
       row.exitCode !== null ? `exit ${row.exitCode}` : '',
     ].filter(Boolean);
-    box.appendChild(el('div', { class: 'kv' }, usage.length ? usage.join(' · ') : 'no sandbox usage recorded'));
     box.appendChild(
-      el('div', { class: 'label' }, `observation${row.observationTruncated ? ' (cut before the model saw it)' : ''}`),
+      el('div', { class: 'kv' }, usage.length ? usage.join(' · ') : 'no sandbox usage recorded'),
+    );
+    box.appendChild(
+      el(
+        'div',
+        { class: 'label' },
+        `observation${row.observationTruncated ? ' (cut before the model saw it)' : ''}`,
+      ),
     );
     box.appendChild(folded(row.observation));
     return box;
@@ -117,7 +123,10 @@ export function pageScript(): void {
     controls.appendChild(search);
     let select: HTMLSelectElement | null = null;
     if (spec.facet) {
-      select = el('select', { 'aria-label': `only this ${spec.facet}`, 'data-role': 'facet' }) as HTMLSelectElement;
+      select = el('select', {
+        'aria-label': `only this ${spec.facet}`,
+        'data-role': 'facet',
+      }) as HTMLSelectElement;
       const values = [...new Set(spec.rows.map((r) => String(r[spec.facet!])))].sort();
       select.appendChild(el('option', { value: '' }, `every ${spec.facet}`));
       for (const v of values) select.appendChild(el('option', { value: v }, v));

@@ -48,8 +48,7 @@ function readJson<T>(path: string): T | null {
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-const isInstanceDir = (p: string) =>
-  existsSync(join(p, 'result.json')) || existsSync(join(p, 'report.json'));
+const isInstanceDir = (p: string) => existsSync(join(p, 'result.json')) || existsSync(join(p, 'report.json'));
 
 /**
  * The (run id, model) folders under what the user named: `<out>`, `<out>/<run_id>`, or

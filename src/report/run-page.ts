@@ -59,7 +59,7 @@ async function timelineCharts(m: RunModel): Promise<string> {
   }));
   const measured = points.some((p) => p.peakMiB !== null);
   const [timeline, memory, cpu] = await Promise.all([
-    renderSvg(timelineSpec(calls, CHART_WIDTH)),
+    renderSvg(timelineSpec(calls, CHART_WIDTH, span)),
     measured ? renderSvg(memorySpec(points, CHART_WIDTH)) : Promise.resolve(''),
     points.some((p) => p.cpuCores !== null) ? renderSvg(cpuSpec(points, CHART_WIDTH)) : Promise.resolve(''),
   ]);
@@ -165,7 +165,9 @@ function reviewSection(m: RunModel): string {
       const calls = r.toolCalls
         .map((i) => m.toolCalls[i]!)
         .map(
-          (c) => `<details class="call" data-call="${esc(c.callId)}"><summary>${esc(c.tool)} <code>${esc(c.args.slice(0, 160))}</code> ${c.decision ? tag(c.decision) : ''}${c.killedBy ? ' ' + tag(`killed: ${c.killedBy}`, 'killed') : ''}${c.exitCode !== null ? ` exit ${c.exitCode}` : ''}</summary>
+          (
+            c,
+          ) => `<details class="call" data-call="${esc(c.callId)}"><summary>${esc(c.tool)} <code>${esc(c.args.slice(0, 160))}</code> ${c.decision ? tag(c.decision) : ''}${c.killedBy ? ' ' + tag(`killed: ${c.killedBy}`, 'killed') : ''}${c.exitCode !== null ? ` exit ${c.exitCode}` : ''}</summary>
 <div class="kv">policy: ${c.decision ? `${esc(c.decision)}${c.rule ? ` by rule <code>${esc(c.rule)}</code>` : ''} — ${esc(c.policyReason)}` : 'no decision'}</div>
 ${foldedPre(c.observation, 30)}</details>`,
         )

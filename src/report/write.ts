@@ -35,7 +35,10 @@ export interface WrittenReport {
 /** The last guard: a secret in any form it can take on the page (raw, HTML-, JSON-escaped). */
 function scrubPage(html: string, secrets: string[]): string {
   const forms = secrets.flatMap((s) => [s, esc(s), scriptJson(s).slice(1, -1)]);
-  return redactText(html, [...new Set(forms)].sort((a, b) => b.length - a.length));
+  return redactText(
+    html,
+    [...new Set(forms)].sort((a, b) => b.length - a.length),
+  );
 }
 
 /** A fix run's page: `ref` is a run id, a run directory or a trajectory file. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { DrydockError, stderrProgress } from '../../core/index.js';
 import type { ModelFlags } from '../../model/index.js';
 import { addModelOptions } from './model.js';
@@ -25,6 +26,7 @@ interface EvalFlags {
   memory: string;
   json?: boolean;
   runEmptyPatches?: boolean;
+  report?: boolean;
 }
 
 function int(v: string, name: string): number {
@@ -72,6 +74,7 @@ export function registerEvalCommand(program: Command): void {
       'also run empty predictions with only the test patch (SWE-bench skips them)',
     )
     .option('--json', 'print the run summary as one JSON object on the last line')
+    .option('--report', 'also write an HTML report of the run: <out>/<run_id>/report.html')
     .action(async (flags: EvalFlags) => {
       if (!CACHE_LEVELS.includes(flags.cacheLevel as CacheLevel))
         throw new DrydockError(
@@ -101,6 +104,11 @@ export function registerEvalCommand(program: Command): void {
         progress: stderrProgress,
       });
       const s = run.summary;
+      if (flags.report) {
+        const { writeEvalReport } = await import('../../report/index.js');
+        const page = await writeEvalReport(join(flags.out, flags.runId));
+        process.stderr.write(`report: ${page.path}\n`);
+      }
       for (const r of run.results)
         if (r.outcome === 'apply_failed' || r.outcome === 'error')
           process.stderr.write(`drydock: ${r.instance_id}: ${r.outcome}: ${r.reason ?? ''}\n`);

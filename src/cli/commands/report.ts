@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeReport } from '../../report/index.js';
 import { DEFAULT_RUNS_DIR } from '../../trajectory/index.js';
 
 export function registerReportCommand(program: Command): void {
@@ -13,6 +12,8 @@ export function registerReportCommand(program: Command): void {
     .option('--compare <eval-dir>', 'another evaluation run: list the instances whose outcome changed')
     .option('--runs-dir <dir>', 'where run ids are looked up', DEFAULT_RUNS_DIR)
     .action(async (run: string, opts: { out?: string; compare?: string; runsDir: string }) => {
+      // Loaded here, so other commands do not pay for the charting library.
+      const { writeReport } = await import('../../report/index.js');
       const r = await writeReport(run, { out: opts.out, compare: opts.compare, runsDir: opts.runsDir });
       const what =
         r.kind === 'run'
