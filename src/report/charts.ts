@@ -121,7 +121,7 @@ export function memorySpec(points: UsagePoint[], width: number): TopLevelSpec {
         },
       },
       {
-        mark: { type: 'point', filled: true, size: 30, aria: true },
+        mark: { type: 'point', filled: true, size: 30, aria: false },
         encoding: {
           x: { field: 'startS', type: 'quantitative' },
           y: { field: 'peakMiB', type: 'quantitative', title: 'MiB' },
@@ -131,7 +131,6 @@ export function memorySpec(points: UsagePoint[], width: number): TopLevelSpec {
             scale: { domain: [false, true], range: ['#4c78a8', '#e45756'] },
             title: 'killed',
           },
-          description: { field: 'label' },
         },
       },
     ],
@@ -157,11 +156,10 @@ export function cpuSpec(points: UsagePoint[], width: number): TopLevelSpec {
         },
       },
       {
-        mark: { type: 'point', filled: true, size: 30, color: '#54a24b', aria: true },
+        mark: { type: 'point', filled: true, size: 30, color: '#54a24b', aria: false },
         encoding: {
           x: { field: 'startS', type: 'quantitative' },
           y: { field: 'cpuCores', type: 'quantitative', title: 'cores' },
-          description: { field: 'label' },
         },
       },
     ],

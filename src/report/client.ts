@@ -61,7 +61,7 @@ export function pageScript(): void {
   const fmt = (v: any, c: Column): string => {
     if (v === null || v === undefined) return '';
     if (c.format === 'bytes') return mib(v);
-    if (c.format === 'ms') return `${Math.round(v).toLocaleString('en')} ms`;
+    if (c.format === 'ms') return `${String(Math.round(v)).replace(/\B(?=(\d{3})+$)/g, ',')} ms`;
     if (c.format === 's') return `${(v / 1000).toFixed(1)} s`;
     return String(v);
   };
@@ -173,12 +173,14 @@ export function pageScript(): void {
         .map((c) => fmt(r[c.key], c))
         .join(' ')
         .toLowerCase();
-    const haystack = spec.rows.map(text);
+    // Built on the first filter, so opening a page of thousands of rows does not wait for it.
+    let haystack: string[] | null = null;
 
     const render = (): void => {
       const needle = filter.trim().toLowerCase();
+      if (needle && !haystack) haystack = spec.rows.map(text);
       let rows = spec.rows.filter(
-        (r, i) => (!needle || haystack[i]!.includes(needle)) && (!facet || String(r[spec.facet!]) === facet),
+        (r, i) => (!needle || haystack![i]!.includes(needle)) && (!facet || String(r[spec.facet!]) === facet),
       );
       if (sortKey) {
         const col = spec.columns.find((c) => c.key === sortKey)!;

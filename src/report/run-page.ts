@@ -11,6 +11,7 @@ import { esc, figure, foldedPre, mib, page, seconds, tag, usd } from './html.js'
 import type { CandidateRow, RunModel, ToolCallRow } from './run-model.js';
 
 const CHART_WIDTH = 980;
+const REVIEW_CALLS_SHOWN = 30;
 
 function callState(c: ToolCallRow): 'ok' | 'error' | 'denied' | 'killed' {
   if (c.killedBy) return 'killed';
@@ -162,7 +163,10 @@ function reviewSection(m: RunModel): string {
   if (m.review.length === 0) return '<p class="muted">No review round was recorded.</p>';
   return m.review
     .map((r) => {
+      // A round of hundreds of calls shows its first ones here; the table below has them all.
+      const hidden = Math.max(0, r.toolCalls.length - REVIEW_CALLS_SHOWN);
       const calls = r.toolCalls
+        .slice(0, REVIEW_CALLS_SHOWN)
         .map((i) => m.toolCalls[i]!)
         .map(
           (
@@ -175,7 +179,8 @@ ${foldedPre(c.observation, 30)}</details>`,
       return `<h3>round ${r.round}</h3>
 <p>${r.summary ? esc(r.summary) : '<span class="muted">the round did not finish</span>'}</p>
 ${r.replies.length ? `<div class="label">the model said</div>${r.replies.map((t) => foldedPre(t, 20)).join('')}` : ''}
-${calls || '<p class="muted">no tool calls in this round</p>'}`;
+${calls || '<p class="muted">no tool calls in this round</p>'}
+${hidden ? `<p class="muted">… and ${hidden} more call(s) in this round: see <a href="#timeline">Tool calls and resources</a>.</p>` : ''}`;
     })
     .join('\n');
 }
