@@ -65,7 +65,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 try {
   const minimal = join(tmp, 'minimal.html');
-  writeFileSync(minimal, '<!doctype html><html><head><meta charset="utf-8"><title>x</title></head><body><p>hello</p></body></html>');
+  writeFileSync(
+    minimal,
+    '<!doctype html><html><head><meta charset="utf-8"><title>x</title></head><body><p>hello</p></body></html>',
+  );
   const bigRun = generateRun(join(tmp, 'run-2000'), { toolCalls: 2000, oomEvery: 100 });
   const smallRun = generateRun(join(tmp, 'run-20'), { toolCalls: 20 });
   const bigEval = generateEval(join(tmp, 'eval-2000'), 'big', instancesFor(2000));

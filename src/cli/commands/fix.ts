@@ -171,10 +171,16 @@ export async function fixCommand(
   }
 }
 
-async function writeFixReport(trajectory: string, flags: FixFlags, write: (s: string) => void): Promise<void> {
+async function writeFixReport(
+  trajectory: string,
+  flags: FixFlags,
+  write: (s: string) => void,
+): Promise<void> {
   const { writeRunReport } = await import('../../report/index.js');
   try {
-    const r = await writeRunReport(trajectory, { out: flags.out ? join(flags.out, 'report.html') : undefined });
+    const r = await writeRunReport(trajectory, {
+      out: flags.out ? join(flags.out, 'report.html') : undefined,
+    });
     if (flags.json) process.stderr.write(`report: ${r.path}\n`);
     else write(`report: ${r.path}\n`);
   } catch (err) {
