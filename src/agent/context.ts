@@ -1,4 +1,4 @@
-import { BudgetExceededError, type ChatMessage, type Completion } from '../model/index.js';
+import { BudgetExceededError, type ChatMessage, type Choice, type Completion } from '../model/index.js';
 import { renderPrompt } from '../model/index.js';
 import type { TrajectoryWriter } from '../trajectory/index.js';
 import type { FixOptions, Stage } from './types.js';
@@ -35,12 +35,28 @@ export class RunContext {
 
   /** One prompt file as the user turn after drydock's system prompt; n samples. */
   async ask(prompt: string, vars: Record<string, string | number>, n = 1): Promise<string[]> {
+    const { choices } = await this.converse(prompt, vars, n);
+    return choices.map((ch) => ch.message.content ?? '');
+  }
+
+  /** As `ask`, keeping the conversation and each choice's finish reason, for follow-ups. */
+  async converse(
+    prompt: string,
+    vars: Record<string, string | number>,
+    n = 1,
+  ): Promise<{ messages: ChatMessage[]; choices: Choice[] }> {
     const messages: ChatMessage[] = [
       { role: 'system', content: renderPrompt('agent/system') },
       { role: 'user', content: renderPrompt(prompt, vars) },
     ];
     const c: Completion = await this.opts.model.complete({ messages, n, temperature: n > 1 ? 0.8 : 0 });
-    return c.choices.map((ch) => ch.message.content ?? '');
+    return { messages, choices: c.choices };
+  }
+
+  /** One more turn of a conversation (a follow-up after a cut-off or unreadable reply). */
+  async followUp(messages: ChatMessage[]): Promise<Choice> {
+    const c: Completion = await this.opts.model.complete({ messages, temperature: 0 });
+    return c.choices[0] ?? { message: { role: 'assistant', content: '' }, finishReason: null };
   }
 }
 

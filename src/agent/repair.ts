@@ -1,9 +1,12 @@
 import {
   applySearchReplace,
+  describeEditBlockProblems,
+  isEmptySearch,
   normalizePatch,
-  parseSearchReplaceBlocks,
+  parseEditBlocks,
   type SearchReplaceBlock,
 } from '../code/index.js';
+import { renderPrompt, type ChatMessage, type Choice } from '../model/index.js';
 import type { RunContext } from './context.js';
 import type { Prepared } from './prepare.js';
 import type { Candidate, FileChange, Location } from './types.js';
@@ -23,14 +26,15 @@ export async function repair(ctx: RunContext, p: Prepared, sets: Location[][]): 
   const byKey = new Map<string, Candidate>();
   let sample = 0;
   for (const set of sets) {
-    const replies = await ctx.ask(
+    const { messages, choices } = await ctx.converse(
       'agent/repair',
       { issue: ctx.opts.issue, code: codeWindows(set, known) },
       perSet,
     );
-    for (const reply of replies) {
+    for (const choice of choices) {
       sample++;
-      const c = candidateFrom(reply, set, known, `c${byKey.size + 1}`);
+      const reply = await settleReply(ctx, messages, choice, known);
+      const c = candidateFrom(reply.text, set, known, `c${byKey.size + 1}`, { cutOff: reply.cutOff });
       const seen = byKey.get(c.key);
       if (seen) seen.votes++;
       else byKey.set(c.key, c);
@@ -43,11 +47,66 @@ export async function repair(ctx: RunContext, p: Prepared, sets: Location[][]): 
   return all;
 }
 
+/** Follow-ups one sample may cost: continuing a cut-off reply, or asking again for unreadable blocks. */
+const MAX_FOLLOW_UPS = 2;
+
+/**
+ * A sample as it may be used: a reply cut off (`finish_reason: length`, or ending inside an
+ * edit block) is continued, and one whose edit blocks cannot be read with confidence goes back
+ * to the model with the offending lines quoted, each at most MAX_FOLLOW_UPS times, every turn
+ * charged to the run's budget. What is still cut off afterwards is marked so, never used as is.
+ */
+export async function settleReply(
+  ctx: RunContext,
+  messages: ChatMessage[],
+  choice: Choice,
+  known: Map<string, string>,
+): Promise<{ text: string; cutOff: boolean; followUps: number }> {
+  let text = choice.message.content ?? '';
+  let finish = choice.finishReason;
+  for (let followUps = 0; ; followUps++) {
+    const parsed = parseEditBlocks(text, { knownPaths: known.keys() });
+    const cutOff = finish === 'length' || parsed.truncated;
+    if (parsed.repairs.length > 0) ctx.note(`edit blocks read forgivingly: ${parsed.repairs.join('; ')}`);
+    if ((!cutOff && parsed.problems.length === 0) || followUps >= MAX_FOLLOW_UPS)
+      return { text, cutOff, followUps };
+    const conversation: ChatMessage[] = [...messages, { role: 'assistant', content: text }];
+    if (cutOff) {
+      ctx.stage(
+        'repair',
+        `a reply was cut off (${finish === 'length' ? 'finish_reason: length' : 'it ends inside an edit block'}); asking the model to continue it`,
+      );
+      const next = await ctx.followUp([
+        ...conversation,
+        { role: 'user', content: renderPrompt('agent/continue') },
+      ]);
+      text += next.message.content ?? '';
+      finish = next.finishReason;
+    } else {
+      ctx.stage(
+        'repair',
+        `a reply's edit blocks could not be read; sending the offending lines back to the model`,
+        {
+          problems: parsed.problems,
+        },
+      );
+      const problems = describeEditBlockProblems(parsed);
+      const next = await ctx.followUp([
+        ...conversation,
+        { role: 'user', content: renderPrompt('agent/edit-blocks-unreadable', { problems }) },
+      ]);
+      text = next.message.content ?? '';
+      finish = next.finishReason;
+    }
+  }
+}
+
 export function candidateFrom(
   reply: string,
   set: Location[],
   known: Map<string, string>,
   id: string,
+  how: { cutOff?: boolean } = {},
 ): Candidate {
   const base: Candidate = {
     id,
@@ -63,9 +122,15 @@ export function candidateFrom(
     regressions: null,
     reproduces: null,
   };
-  const blocks = parseSearchReplaceBlocks(reply);
+  const parsed = parseEditBlocks(reply, { knownPaths: known.keys() });
+  const blocks = parsed.blocks;
   const fallback = [...new Set(set.map((l) => l.path))];
   const reject = (why: string): Candidate => ({ ...base, key: `rejected:${why}:${reply}`, rejected: why });
+  // Never a partial answer: a half-done rename must not become a candidate that can win.
+  if (how.cutOff || parsed.truncated)
+    return reject('the reply was cut off before it ended (finish_reason: length, or inside an edit block)');
+  if (parsed.problems.length > 0)
+    return reject(`the edit blocks cannot be read: ${parsed.problems[0]!.message}`);
   if (blocks.length === 0) return reject('the answer has no SEARCH/REPLACE edit');
   const byPath = new Map<string, SearchReplaceBlock[]>();
   for (const b of blocks) {
@@ -77,7 +142,7 @@ export function candidateFrom(
   let exact = true;
   let confidence = 1;
   for (const [path, bs] of byPath) {
-    const before = known.get(path) ?? (bs.every((b) => b.search === '') ? '' : undefined);
+    const before = known.get(path) ?? (bs.every((b) => isEmptySearch(b.search)) ? '' : undefined);
     if (before === undefined) return reject(`does not apply: ${path} is not in the repository`);
     const r = applySearchReplace(before, bs, { path });
     if (!r.ok) return reject(`does not apply: ${r.error.message}`);

@@ -1,3 +1,4 @@
+import { outcomes, parseNodeTest, parsePytest, type LogParser } from '../code/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { TestFormat } from './environment.js';
 import type { TestRun } from './types.js';
@@ -6,27 +7,21 @@ import type { TestRun } from './types.js';
 export const TEST_LIMITS = { timeoutMs: 300_000, memoryBytes: 2 * 1024 ** 3, maxOutputBytes: 512 * 1024 };
 const ENV = { PYTHONDONTWRITEBYTECODE: '1', CI: '1', NO_COLOR: '1' };
 
+/** The parser for each test format the agent knows; `exit-code` runs give no test names. */
+const PARSER: Record<TestFormat, LogParser | null> = {
+  pytest: parsePytest,
+  node: parseNodeTest,
+  'exit-code': null,
+};
+
 /**
- * Test names and outcomes from a runner's output. pytest -rA summary lines; node's test runner
- * in TAP (`ok 1 - name`, `not ok 2 - name`) or spec (`✔ name`, `✖ name`) form.
+ * Test names and outcomes from a runner's output: pytest -rA summary lines; node's test runner
+ * in TAP (`ok 1 - name`, `not ok 2 - name`) or spec (`✔ name`, `✖ name`) form. Skipped tests are
+ * in neither list.
  */
 export function parseTestOutput(output: string, format: TestFormat): { passed: string[]; failed: string[] } {
-  const passed = new Set<string>();
-  const failed = new Set<string>();
-  for (const raw of output.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    if (format === 'pytest') {
-      const m = /^(PASSED|XFAIL|FAILED|ERROR) (\S+)/.exec(line);
-      if (m) (m[1] === 'PASSED' || m[1] === 'XFAIL' ? passed : failed).add(m[2]!);
-    } else if (format === 'node') {
-      const tap = /^\s*(not ok|ok) \d+ - (.+?)(\s+# (SKIP|TODO).*)?$/.exec(line);
-      const spec = /^\s*([✔✖]) (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
-      if (tap && !tap[3]) (tap[1] === 'ok' ? passed : failed).add(tap[2]!.trim());
-      else if (spec) (spec[1] === '✔' ? passed : failed).add(spec[2]!.trim());
-    }
-  }
-  for (const f of failed) passed.delete(f);
-  return { passed: [...passed], failed: [...failed] };
+  const parse = PARSER[format];
+  return parse ? outcomes(parse(output)) : { passed: [], failed: [] };
 }
 
 export async function runTests(sandbox: Sandbox, command: string, format: TestFormat): Promise<TestRun> {

@@ -33,6 +33,8 @@ export interface FixOptions {
   setup?: string;
   /** Overrides the detected test command. */
   testCommand?: string;
+  /** How to read the test command's results, when a harness knows (run-batch: the instance's). */
+  testReading?: TestReading;
   /** Whole-run wall time; when it passes, the run ends with the best patch so far. */
   timeoutMs?: number;
   /** Review rounds after selection (default 2). */
@@ -44,6 +46,14 @@ export interface FixOptions {
   /** Forks validated at once (default 2). */
   parallel?: number;
   onProgress?: (p: Progress) => void;
+}
+
+/** A benchmark's own way of reading test results (SWE-bench's print_cmds and log_parser). */
+export interface TestReading {
+  /** Run after the tests; its output is parsed instead of the tests' own. */
+  print?: string;
+  /** A parser name of `LOG_PARSERS` (src/code): `pytest`, `jest-json`, `tap`, ... */
+  parser: string;
 }
 
 /** A location: a line range in a file (1-based, inclusive). */

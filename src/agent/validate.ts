@@ -1,3 +1,4 @@
+import { workspacePath } from '../core/index.js';
 import { checkEditSyntax } from '../code/index.js';
 import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
 import type { Sandbox } from '../sandbox/index.js';
@@ -122,7 +123,7 @@ async function validateIn(
     }
   }
   // Written again whether or not the reward wrote them: the same content, so harmless.
-  for (const f of c.files) await fork.writeFile(`/testbed/${f.path}`, f.after);
+  for (const f of c.files) await fork.writeFile(workspacePath(f.path), f.after);
 
   if (p.env.test) {
     const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
@@ -188,7 +189,7 @@ async function reproductionTest(
 
 /** Writes the test, runs it, removes it: it never becomes part of a patch. */
 async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<TestRun> {
-  await sandbox.writeFile(`/testbed/${t.path}`, t.content);
+  await sandbox.writeFile(workspacePath(t.path), t.content);
   try {
     return await runTests(sandbox, t.command, 'exit-code');
   } finally {

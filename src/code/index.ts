@@ -29,7 +29,7 @@ export { codeTokens, pathTokens, plainTokens, termFrequencies } from './tokens.j
 export { Bm25Index, type Bm25Options } from './bm25.js';
 export {
   applySearchReplace,
-  parseSearchReplaceBlocks,
+  isEmptySearch,
   EditError,
   type ApplyOptions,
   type BlockMatch,
@@ -39,8 +39,42 @@ export {
   type MatchStrategy,
   type SearchReplaceBlock,
 } from './search-replace.js';
+export {
+  parseEditBlocks,
+  parseSearchReplaceBlocks,
+  describeEditBlockProblems,
+  type ParsedEditBlocks,
+  type EditBlockProblem,
+  type ParseEditBlocksOptions,
+} from './edit-blocks.js';
 export { unifiedDiff } from './diff.js';
 export { syntaxErrors, checkEditSyntax, type SyntaxCheck, type SyntaxProblem } from './syntax.js';
 export { isIndexablePath } from './repository-files.js';
 export { readWorkingTree } from './working-tree.js';
 export { normalizePatch, parsePatch } from './normalize-patch.js';
+export {
+  LOG_PARSERS,
+  END_TEST_OUTPUT,
+  START_TEST_OUTPUT,
+  SWEBENCH_PARSERS,
+  parseSwebenchLog,
+  TEST_STATUSES,
+  failing,
+  outcomes,
+  passing,
+  parseGoTest,
+  parseJasmine,
+  parseJestJson,
+  parseJestVerbose,
+  parseJunitXml,
+  parseMochaJson,
+  parseMochaSpec,
+  parseNodeSpec,
+  parseNodeTest,
+  parsePytest,
+  parseTap,
+  parseVitest,
+  type LogParser,
+  type StatusMap,
+  type TestStatus,
+} from './test-logs/index.js';

@@ -10,21 +10,18 @@ import { createHash } from 'node:crypto';
  */
 export function normalizePatch(diff: string): string {
   const parts = parsePatch(diff)
-    .map(({ path, runs }) => {
+    .map(({ path, before, after }) => {
       const style = commentStyle(path);
-      const removed: string[] = [];
-      const added: string[] = [];
-      for (const run of runs) {
-        let before = normalizeLines(run.removed, style);
-        let after = normalizeLines(run.added, style);
-        [before, after] = withoutCommonLines(before, after);
-        if (before.join(' ') === after.join(' ')) continue; // a reflow: same tokens, other lines
-        removed.push(...before);
-        added.push(...after);
-      }
+      // The hunks' two sides as a whole, diffed again here: tools align the same change into
+      // different -/+ runs (git's diff and drydock's pick different blank lines to keep), so
+      // the runs as written are not a key; the lines each side loses and gains are.
+      const [removed, added] = withoutCommonLines(
+        normalizeLines(before, style),
+        normalizeLines(after, style),
+      );
       return { path, removed: removed.join(' '), added: added.join(' ') };
     })
-    .filter((file) => file.removed !== file.added)
+    .filter((file) => file.removed !== file.added) // a reflow: same tokens, other lines
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -32,6 +29,9 @@ export function normalizePatch(diff: string): string {
 interface FilePatch {
   path: string;
   runs: { removed: string[]; added: string[] }[];
+  /** The hunks' old and new sides, context lines included, hunk after hunk. */
+  before: string[];
+  after: string[];
 }
 
 /** Files and their change runs (consecutive -/+ lines) from a unified diff. */
@@ -58,7 +58,7 @@ export function parsePatch(diff: string): FilePatch[] {
       else if (line.startsWith('--- ')) oldPath = stripPrefix(line.slice(4));
       else if (line.startsWith('+++ ')) {
         const newPath = stripPrefix(line.slice(4));
-        current = { path: newPath === '/dev/null' ? oldPath : newPath, runs: [] };
+        current = { path: newPath === '/dev/null' ? oldPath : newPath, runs: [], before: [], after: [] };
         files.push(current);
       }
       continue;
@@ -68,13 +68,17 @@ export function parsePatch(diff: string): FilePatch[] {
       if (!run) current!.runs.push((run = { removed: [], added: [] }));
       if (kind === '-') {
         run.removed.push(line.slice(1));
+        current!.before.push(line.slice(1));
         oldLeft--;
       } else {
         run.added.push(line.slice(1));
+        current!.after.push(line.slice(1));
         newLeft--;
       }
     } else if (kind === ' ' || line === '') {
       run = undefined;
+      current!.before.push(line.slice(1));
+      current!.after.push(line.slice(1));
       oldLeft--;
       newLeft--;
     }

@@ -67,7 +67,7 @@ export interface ApplyOptions {
  * before. A SEARCH text must occur exactly once: first exactly, then
  * ignoring trailing whitespace, then ignoring indentation (the replacement
  * is re-indented to fit), then ignoring all whitespace and blank lines.
- * An empty SEARCH only creates a file that is empty.
+ * An empty SEARCH (`isEmptySearch`) only fills a file that is empty or new.
  */
 export function applySearchReplace(
   source: string,
@@ -94,6 +94,14 @@ export function applySearchReplace(
   };
 }
 
+/**
+ * Whether a SEARCH text means "nothing": empty or only blank lines (models write a new file's
+ * SEARCH as one blank line). Such a block only creates a file, or fills an empty one.
+ */
+export function isEmptySearch(search: string): boolean {
+  return search.trim() === '';
+}
+
 function applyBlock(
   text: string,
   block: SearchReplaceBlock,
@@ -101,7 +109,7 @@ function applyBlock(
   path: string,
 ): { text: string; match: BlockMatch } | EditError {
   const label = `SEARCH block ${i + 1} for ${path}`;
-  if (block.search.trim() === '') {
+  if (isEmptySearch(block.search)) {
     if (text.trim() === '')
       return { text: block.replace, match: { block: i, strategy: 'exact', startLine: 1, endLine: 1 } };
     return new EditError(
@@ -180,9 +188,11 @@ function ambiguous(i: number, label: string, lines: number[]): EditError {
   );
 }
 
+/** Where SEARCH occurs as whole lines: a match that starts inside a line is not the text the model quoted. */
 function occurrences(text: string, search: string): number[] {
   const found: number[] = [];
-  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1)) found.push(at);
+  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + 1))
+    if (at === 0 || text[at - 1] === '\n') found.push(at);
   return found;
 }
 
@@ -243,14 +253,20 @@ function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)![0];
 }
 
-/** Shifts the replacement by the indentation difference between the SEARCH text and the lines it matched. */
+/**
+ * The replacement re-indented for lines SEARCH matched at another indentation. Models get the
+ * SEARCH's indentation wrong in two ways: the whole answer shifted (REPLACE as wrong as SEARCH:
+ * shift it by the difference), or only SEARCH (REPLACE already written as the file has it: keep
+ * it). Lines both sides share tell which: their indentation in REPLACE is SEARCH's or the file's.
+ * With no shared line, a REPLACE starting at the file's indentation is taken as meant.
+ */
 function reindent(replace: string[], search: string[], matched: string[]): string[] {
   const searchFirst = search.find((l) => l.trim() !== '');
   const fileFirst = matched.find((l) => l.trim() !== '');
   if (searchFirst === undefined || fileFirst === undefined) return replace;
   const from = indentOf(searchFirst);
   const to = indentOf(fileFirst);
-  if (from === to) return replace;
+  if (from === to || replaceIsInFileFrame(replace, search, matched, from, to)) return replace;
   return replace.map((line) => {
     if (line.trim() === '') return line;
     if (line.startsWith(from)) return to + line.slice(from.length);
@@ -260,6 +276,35 @@ function reindent(replace: string[], search: string[], matched: string[]): strin
       ? to + line.slice(from.length)
       : to.slice(0, Math.max(0, to.length - (from.length - own.length))) + line.trimStart();
   });
+}
+
+function replaceIsInFileFrame(
+  replace: string[],
+  search: string[],
+  matched: string[],
+  from: string,
+  to: string,
+): boolean {
+  const indents = (lines: string[]) => {
+    const m = new Map<string, string>();
+    for (const l of lines) if (l.trim() !== '' && !m.has(l.trim())) m.set(l.trim(), indentOf(l));
+    return m;
+  };
+  const inSearch = indents(search);
+  const inFile = indents(matched);
+  let file = 0;
+  let shifted = 0;
+  for (const line of replace) {
+    const key = line.trim();
+    const s = inSearch.get(key);
+    const f = inFile.get(key);
+    if (key === '' || s === undefined || f === undefined || s === f) continue;
+    if (indentOf(line) === f) file++;
+    else if (indentOf(line) === s) shifted++;
+  }
+  if (file !== shifted) return file > shifted;
+  const first = replace.find((l) => l.trim() !== '');
+  return first !== undefined && indentOf(first) === to && to !== from;
 }
 
 /** The window most like the SEARCH text, by the share of equal trimmed lines; null when nothing is close. */
@@ -277,37 +322,4 @@ function closestRegion(lines: string[], search: string[]): { start: number; simi
   return best && best.similarity >= 0.3 ? best : null;
 }
 
-/**
- * The SEARCH/REPLACE blocks in a model's answer, Agentless/Aider style: a
- * file path on the line before (optionally after `###`, or before a code
- * fence), then `<<<<<<< SEARCH`, `=======`, `>>>>>>> REPLACE`.
- */
-export function parseSearchReplaceBlocks(text: string): SearchReplaceBlock[] {
-  const lines = text.split('\n');
-  const blocks: SearchReplaceBlock[] = [];
-  let path: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (/^<{5,9} SEARCH\s*$/.test(line)) {
-      const search: string[] = [];
-      const replace: string[] = [];
-      let j = i + 1;
-      while (j < lines.length && !/^={5,9}\s*$/.test(lines[j]!)) search.push(lines[j++]!);
-      j++;
-      while (j < lines.length && !/^>{5,9} REPLACE\s*$/.test(lines[j]!)) replace.push(lines[j++]!);
-      if (j >= lines.length) break; // unterminated: ignore the rest
-      const join = (ls: string[]) => (ls.length === 0 ? '' : `${ls.join('\n')}\n`);
-      blocks.push({ ...(path ? { path } : {}), search: join(search), replace: join(replace) });
-      i = j;
-      continue;
-    }
-    const candidate = line.replace(/^#+\s*/, '').trim();
-    if (
-      candidate &&
-      !candidate.startsWith('```') &&
-      /^[\w.@~/-]+\.[\w]+$|^[\w.@~-]+\/[\w.@~/-]+$/.test(candidate)
-    )
-      path = candidate;
-  }
-  return blocks;
-}
+// The reply parser (text → blocks) is in edit-blocks.ts.

@@ -1,98 +1,218 @@
 import Docker from 'dockerode';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { runFix } from '../agent/index.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { runFix, type TestReading } from '../agent/index.js';
 import { DrydockError } from '../core/index.js';
-import { Budget, openModel, resolveModelConfig, type ModelFlags } from '../model/index.js';
+import { Budget, openModel, resolveModelConfig, type ModelConfig, type ModelFlags } from '../model/index.js';
 import { TrajectoryWriter } from '../trajectory/index.js';
-import { loadDataset } from './dataset.js';
+import { loadDataset, type Instance } from './dataset.js';
+import { admittedWorkers } from './evaluate.js';
 import { ensureImages } from './images.js';
-import type { Prediction } from './predictions.js';
+import { LOG_PARSERS } from '../code/index.js';
+import { parsePredictions, type Prediction } from './predictions.js';
 import { checkoutRepo } from './repos.js';
 
 export interface BatchOptions {
   dataset: string;
   reposDir?: string;
-  /** Predictions file (JSONL), appended one line per instance as each ends. */
+  /** Predictions file (JSONL): one line per instance, replaced when an instance runs again. */
   out: string;
+  /** Per-instance directories (summary.json, patch.diff, trajectory.jsonl); default `<out>.runs`. */
+  runsDir?: string;
   model: ModelFlags;
+  /** A scripted model per instance: `<scriptDir>/<instance_id>.yaml`. */
+  scriptDir?: string;
+  /** Overrides every instance's setup (default: none, the instance image is already installed). */
+  setup?: string;
+  /** Overrides every instance's test command (default: its rebuild_cmds then test_cmds). */
+  testCmd?: string;
+  /** Only these instance ids (default all). */
+  instances?: string[];
   candidates?: number;
   /** Wall time per instance. */
   timeoutMs?: number;
-  runsDir?: string;
+  /** Instances run at once (default 1), fewer when memory does not allow. */
+  workers?: number;
+  /** Memory one instance may need (default 4 GiB): admits workers like `eval`. */
+  memoryBytes?: number;
+  memoryBudgetBytes?: number;
   progress?: (line: string) => void;
 }
 
 export interface BatchResult {
   predictions: Prediction[];
   errors: { instance_id: string; message: string }[];
+  /** The directory holding one folder per instance. */
+  runsDir: string;
+}
+
+/** `model_name_or_path` without characters that cannot be in a directory name (`scripted:x.yaml`). */
+export const predictionModelName = (model: string) => model.replace(/[:\\\s]+/g, '-');
+
+/**
+ * How the agent runs and reads an instance's tests: its rebuild and test commands, its
+ * print commands (whose output is what the parser reads, as in `eval`), and its log parser.
+ * A Python-source parser cannot run on the host, so the agent then reads the test output itself.
+ */
+export function instanceTests(inst: Instance, testCmd?: string): { command: string; reading?: TestReading } {
+  const command = testCmd ?? [...inst.rebuild_cmds, ...inst.test_cmds].join(' && ');
+  if (testCmd !== undefined || !(inst.log_parser in LOG_PARSERS)) return { command };
+  return {
+    command,
+    reading: {
+      print: inst.print_cmds.length ? inst.print_cmds.join(' && ') : undefined,
+      parser: inst.log_parser,
+    },
+  };
 }
 
 /**
- * `drydock run-batch`: `drydock fix` on each instance, one after another, in its instance
- * image (built as `eval` builds it), on a fresh checkout at its base commit. Each instance gets
- * its own budget (the configured limits) and trajectory. An instance that fails is written with
- * a null patch, so the file always has one line per instance.
+ * `drydock run-batch`: `drydock fix` on each instance, in its instance image (built as `eval`
+ * builds it), on a fresh checkout at its base commit, with the instance's own test commands,
+ * print commands and log parser. Each instance gets its own budget, trajectory and folder, and
+ * one line in the predictions file (a null patch when its run fails), replacing any line an
+ * earlier run wrote for it.
  */
 export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
-  const config = resolveModelConfig(opts.model);
-  if (!config.script && !config.baseURL && !config.apiKey)
+  const base = resolveModelConfig(opts.model);
+  if (!opts.scriptDir && !base.script && !base.baseURL && !base.apiKey)
     throw new DrydockError(
       'no model is configured',
-      'pass --base-url URL (and --model), set OPENAI_BASE_URL / OPENAI_API_KEY, or use --script FILE',
+      'pass --base-url URL (and --model), set OPENAI_BASE_URL / OPENAI_API_KEY, or use --script FILE / --script-dir DIR',
       'NO_MODEL',
     );
-  const dataset = loadDataset(opts.dataset);
+  if (opts.scriptDir && !existsSync(opts.scriptDir))
+    throw new DrydockError(
+      `--script-dir ${opts.scriptDir} does not exist`,
+      'point it at a folder of <instance_id>.yaml scripts',
+    );
+  let instances = loadDataset(opts.dataset).instances;
+  if (opts.instances?.length) {
+    const wanted = new Set(opts.instances);
+    const unknown = [...wanted].filter((id) => !instances.some((i) => i.instance_id === id));
+    if (unknown.length)
+      throw new DrydockError(
+        `no instance ${unknown.join(', ')} in ${opts.dataset}`,
+        'check the ids (--instances id1,id2)',
+      );
+    instances = instances.filter((i) => wanted.has(i.instance_id));
+  }
   const docker = new Docker();
-  mkdirSync(dirname(opts.out), { recursive: true });
-  const result: BatchResult = { predictions: [], errors: [] };
-  for (const inst of dataset.instances) {
-    const say = (s: string) => opts.progress?.(`[${inst.instance_id}] ${s}`);
+  const runsDir = resolve(opts.runsDir ?? `${opts.out.replace(/\.jsonl$/, '')}.runs`);
+  mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+  const model = predictionModelName(
+    opts.scriptDir ? `scripted-${basename(resolve(opts.scriptDir))}` : base.model,
+  );
+  const store = new PredictionsFile(opts.out);
+  const result: BatchResult = { predictions: [], errors: [], runsDir };
+
+  const need = opts.memoryBytes ?? 4 * 1024 ** 3;
+  const workers = admittedWorkers(
+    opts.workers ?? 1,
+    need,
+    opts.memoryBudgetBytes ?? Math.floor(freemem() * 0.8),
+  );
+  if (workers < (opts.workers ?? 1))
+    opts.progress?.(`running ${workers} at a time, not ${opts.workers}: not enough free memory`);
+  // Images are built one at a time: two workers building the same environment would race.
+  let building: Promise<unknown> = Promise.resolve();
+  const images = (inst: Instance) => {
+    const next = building.then(() => ensureImages(docker, inst, { reposDir: opts.reposDir }));
+    building = next.catch(() => {});
+    return next;
+  };
+
+  const runOne = async (inst: Instance): Promise<Prediction> => {
+    const id = inst.instance_id;
+    const say = (s: string) => opts.progress?.(`[${id}] ${s}`);
     let patch: string | null = null;
     const checkout = await checkoutRepo(inst.repo, inst.base_commit, opts.reposDir).catch(
       (err: Error) => err,
     );
     try {
       if (checkout instanceof Error) throw checkout;
-      const images = await ensureImages(docker, inst, { reposDir: opts.reposDir });
+      const config = configFor(base, opts, id);
+      const built = await images(inst);
       const budget = new Budget(config.budget);
-      const trajectory = TrajectoryWriter.create({ runsDir: opts.runsDir });
-      const model = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
+      const dir = join(runsDir, id);
+      const trajectory = TrajectoryWriter.create({ runsDir: join(dir, 'runs') });
+      const opened = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
+      const tests = instanceTests(inst, opts.testCmd);
       try {
+        say(`started (image ${built.instanceRef})`);
         const summary = await runFix({
           repo: checkout.dir,
           issue: inst.problem_statement,
-          image: images.instanceRef,
-          testCommand: inst.test_cmds.join(' && '),
-          model: model.client,
+          image: built.instanceRef,
+          // The instance image is installed already; the agent's own guess would redo it differently.
+          setup: opts.setup ?? '',
+          testCommand: tests.command,
+          testReading: tests.reading,
+          model: opened.client,
           budget,
-          scripted: model.scriptedServer !== null,
-          modelName: model.scriptedServer?.model ?? config.model,
+          scripted: opened.scriptedServer !== null,
+          modelName: opened.scriptedServer?.model ?? config.model,
           trajectory,
           candidates: opts.candidates,
           timeoutMs: opts.timeoutMs,
+          out: dir,
           onProgress: (p) => say(`[${p.stage}] ${p.message}`),
         });
         patch = summary.patch || null;
         say(`${summary.status}: ${summary.message}`);
       } finally {
-        await model.close();
+        await opened.close();
         trajectory.close();
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      result.errors.push({ instance_id: inst.instance_id, message });
+      result.errors.push({ instance_id: id, message });
       say(`error: ${message}`);
     } finally {
       if (!(checkout instanceof Error)) checkout.cleanup();
     }
-    const p: Prediction = {
-      instance_id: inst.instance_id,
-      model_name_or_path: config.model,
-      model_patch: patch,
-    };
-    appendFileSync(opts.out, `${JSON.stringify(p)}\n`);
-    result.predictions.push(p);
-  }
+    const p: Prediction = { instance_id: id, model_name_or_path: model, model_patch: patch };
+    store.put(p);
+    return p;
+  };
+
+  const queue = [...instances];
+  const done = new Map<string, Prediction>();
+  const worker = async () => {
+    for (let inst = queue.shift(); inst; inst = queue.shift()) done.set(inst.instance_id, await runOne(inst));
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  result.predictions = instances.map((i) => done.get(i.instance_id)!);
   return result;
+}
+
+function configFor(base: ModelConfig, opts: BatchOptions, id: string): ModelConfig {
+  if (!opts.scriptDir) return base;
+  const script = join(opts.scriptDir, `${id}.yaml`);
+  if (!existsSync(script))
+    throw new DrydockError(
+      `no script for ${id} in ${opts.scriptDir}`,
+      `write ${script}, or leave the instance out with --instances`,
+    );
+  return resolveModelConfig({ ...opts.model, script });
+}
+
+/**
+ * The predictions file, one line per instance in first-written order: a line for an instance
+ * that ran before is replaced, never duplicated. Written whole to a temporary file and renamed,
+ * so a crash leaves the old or the new file, never half of one.
+ */
+export class PredictionsFile {
+  private readonly lines: Map<string, Prediction>;
+  constructor(private readonly path: string) {
+    this.lines = existsSync(path) ? parsePredictions(readFileSync(path, 'utf8'), path) : new Map();
+  }
+  put(p: Prediction): void {
+    this.lines.set(p.instance_id, p);
+    const text = [...this.lines.values()].map((l) => JSON.stringify(l)).join('\n');
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${text}\n`);
+    renameSync(tmp, this.path);
+  }
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import { DrydockError, type Progress, silentProgress, WORKSPACE, workspaceRelative } from '../core/index.js';
 import {
   imageRef,
   LANGUAGE_SERVER_BIN,
@@ -37,7 +37,7 @@ export function baselineScript(repoDir: string): string {
     '#!/bin/bash',
     '# drydock envbench baseline: derived from the manifests only',
     'set -e',
-    'cd /testbed',
+    `cd ${WORKSPACE}`,
   ];
   if (has('package.json')) {
     if (has('package-lock.json') || has('npm-shrinkwrap.json')) lines.push('npm ci --no-audit --no-fund');
@@ -128,9 +128,9 @@ interface PyrightJson {
   generalDiagnostics?: { rule?: string; file?: string; message?: string; severity?: string }[];
 }
 
-const PY_CHECK = `cd /testbed && ${LANGUAGE_SERVER_BIN}/pyright --outputjson . > /tmp/drydock/pyright.json 2>/tmp/drydock/pyright.err; echo "$?" > /tmp/drydock/check.exit`;
+const PY_CHECK = `cd ${WORKSPACE} && ${LANGUAGE_SERVER_BIN}/pyright --outputjson . > /tmp/drydock/pyright.json 2>/tmp/drydock/pyright.err; echo "$?" > /tmp/drydock/check.exit`;
 const JVM_CHECK = [
-  'cd /testbed',
+  `cd ${WORKSPACE}`,
   'if [ -f pom.xml ]; then mvn -B -q -DskipTests compile; ',
   'elif [ -x gradlew ]; then ./gradlew --no-daemon compileJava compileTestJava; ',
   'else gradle --no-daemon compileJava compileTestJava; fi > /tmp/drydock/compile.log 2>&1; echo "$?" > /tmp/drydock/check.exit',
@@ -162,7 +162,7 @@ async function evalOne(s: EnvScript, reposDir: string, opts: EnvEvalOptions): Pr
     await sb.exec('mkdir -p /tmp/drydock');
     await sb.writeFile('/tmp/drydock/setup.sh', s.script);
     const run = await sb.exec(
-      `cd /testbed\nset +e\nsource /tmp/drydock/setup.sh > /tmp/drydock/setup.log 2>&1\necho "$?" > /tmp/drydock/setup.exit\nset +e\n${language === 'python' ? PY_CHECK : JVM_CHECK}\n`,
+      `cd ${WORKSPACE}\nset +e\nsource /tmp/drydock/setup.sh > /tmp/drydock/setup.log 2>&1\necho "$?" > /tmp/drydock/setup.exit\nset +e\n${language === 'python' ? PY_CHECK : JVM_CHECK}\n`,
     );
     const read = async (p: string) => (await sb!.exec(`cat ${p} 2>/dev/null`)).stdout;
     const setupLog = await read('/tmp/drydock/setup.log');
@@ -177,7 +177,7 @@ async function evalOne(s: EnvScript, reposDir: string, opts: EnvEvalOptions): Pr
         const pj = JSON.parse(await read('/tmp/drydock/pyright.json')) as PyrightJson;
         issues = (pj.generalDiagnostics ?? [])
           .filter((d) => d.rule === 'reportMissingImports')
-          .map((d) => `${(d.file ?? '').replace(/^\/testbed\//, '')}: ${d.message ?? ''}`);
+          .map((d) => `${workspaceRelative(d.file ?? '')}: ${d.message ?? ''}`);
         issues_count = issues.length;
       } catch {
         issues_count = null;

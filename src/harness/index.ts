@@ -9,6 +9,7 @@ export {
   type DatasetIssue,
   type EnvImage,
   type Instance,
+  type RowShape,
 } from './dataset.js';
 export { loadPredictions, parsePredictions, type Prediction } from './predictions.js';
 export { checkoutRepo, repoSource } from './repos.js';
@@ -21,25 +22,7 @@ export {
   INSTANCE_REPO,
   type CacheLevel,
 } from './images.js';
-export {
-  PARSERS,
-  isPythonParser,
-  passing,
-  parsePytest,
-  parseJestJson,
-  parseJestVerbose,
-  parseMochaJson,
-  parseMochaSpec,
-  parseVitest,
-  parseJasmine,
-  parseTap,
-  parseGoTest,
-  parseJunitXml,
-  type LogParser,
-  type StatusMap,
-  type TestStatus,
-} from './parsers.js';
-export { runPythonParser } from './pyparser.js';
+export { isPythonParser, runPythonParser } from './pyparser.js';
 export {
   gradeTests,
   summarize,
@@ -69,4 +52,21 @@ export {
   type EnvScript,
   type EnvEvalOptions,
 } from './envbench.js';
-export { runBatch, type BatchOptions, type BatchResult } from './batch.js';
+export { evaluateRepeated, type FlakyInstance, type RepeatRun } from './repeat.js';
+export {
+  swebenchImage,
+  swebenchLiveImage,
+  swebenchCommands,
+  testDirectives,
+  withNamespace,
+} from './published.js';
+export { ensurePulled, ImageMissingError, isTransient } from './pull.js';
+export { SWEBENCH_SPECS, type SwebenchSpec } from './swebench-specs.js';
+export {
+  runBatch,
+  instanceTests,
+  predictionModelName,
+  PredictionsFile,
+  type BatchOptions,
+  type BatchResult,
+} from './batch.js';

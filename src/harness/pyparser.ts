@@ -1,6 +1,6 @@
 import { DrydockError } from '../core/index.js';
 import { imageRef, openSandbox } from '../sandbox/index.js';
-import type { StatusMap, TestStatus } from './parsers.js';
+import type { StatusMap, TestStatus } from '../code/index.js';
 
 const DRIVER = `
 import json, sys
@@ -15,6 +15,16 @@ sys.stdout.write("DRYDOCK_PARSER_RESULT " + json.dumps(out) + "\\n")
 `;
 
 const VALID = new Set(['PASSED', 'FAILED', 'SKIPPED', 'ERROR', 'XFAIL']);
+
+/** A parser's status word as a TestStatus; SWE-bench-Live's parsers say pass / fail / skip. */
+function statusOf(v: string): TestStatus {
+  if (VALID.has(v)) return v as TestStatus;
+  if (v.includes('XFAIL')) return 'XFAIL';
+  if (v.includes('PASS')) return 'PASSED';
+  if (v.includes('SKIP')) return 'SKIPPED';
+  if (v.includes('ERR')) return 'ERROR';
+  return 'FAILED';
+}
 
 /**
  * Runs a `log_parser` given as Python source (untrusted) inside a throwaway
@@ -50,9 +60,12 @@ export async function runPythonParser(
       );
     const raw = JSON.parse(line.slice('DRYDOCK_PARSER_RESULT '.length)) as Record<string, string>;
     const map: StatusMap = {};
-    for (const [k, v] of Object.entries(raw)) map[k] = (VALID.has(v) ? v : 'FAILED') as TestStatus;
+    for (const [k, v] of Object.entries(raw)) map[k] = statusOf(v);
     return map;
   } finally {
     await sb.close();
   }
 }
+
+/** True when `log_parser` is Python source rather than a parser name. */
+export const isPythonParser = (s: string) => /\bdef\s+parser\s*\(/.test(s);

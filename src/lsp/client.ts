@@ -6,7 +6,6 @@ import {
 } from 'vscode-jsonrpc/node.js';
 import type {
   ConfigurationParams,
-  Diagnostic,
   InitializeParams,
   InitializeResult,
   PublishDiagnosticsParams,
@@ -15,22 +14,10 @@ import { DrydockError } from '../core/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { configHash, languageId, type ServerIdentity, type ServerSpec } from './servers.js';
-
-export const WORKSPACE_ROOT = '/testbed';
-
-/** A diagnostic as drydock keeps it: the fields that matter, nothing server-private. */
-export interface LspDiagnostic {
-  /** 0-based line/character; characters are UTF-16 code units, as the servers count. */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  /** 1 error, 2 warning, 3 information, 4 hint. */
-  severity: 1 | 2 | 3 | 4;
-  code?: string;
-  source?: string;
-  message: string;
-}
-
-/** Diagnostics by file path relative to /testbed. */
-export type DiagnosticsByFile = Record<string, LspDiagnostic[]>;
+import { compareDiagnostics, fromLsp, type DiagnosticsByFile, type LspDiagnostic } from './diagnostic.js';
+import { withTimeout } from './timeout.js';
+import { pullTsserverDiagnostics } from './tsserver.js';
+import { relPath, toUri, WORKSPACE_URI } from './uri.js';
 
 export interface WaitResult {
   diagnostics: DiagnosticsByFile;
@@ -54,95 +41,6 @@ interface OpenDoc {
   text: string;
   version: number;
   languageId: string;
-}
-
-export function toUri(path: string): string {
-  const rel = relPath(path);
-  return `file://${WORKSPACE_ROOT}/${rel.split('/').map(encodeURIComponent).join('/')}`;
-}
-
-export function relPath(path: string): string {
-  let p = path;
-  if (p.startsWith('file://')) p = decodeURIComponent(p.slice('file://'.length));
-  if (p.startsWith(`${WORKSPACE_ROOT}/`)) p = p.slice(WORKSPACE_ROOT.length + 1);
-  return p.replace(/^\.\//, '');
-}
-
-function normalize(d: Diagnostic): LspDiagnostic {
-  const out: LspDiagnostic = {
-    range: {
-      start: { line: d.range.start.line, character: d.range.start.character },
-      end: { line: d.range.end.line, character: d.range.end.character },
-    },
-    severity: (d.severity ?? 1) as 1 | 2 | 3 | 4,
-    message: typeof d.message === 'string' ? d.message : d.message.value,
-  };
-  if (d.code !== undefined && d.code !== null && d.code !== '') out.code = String(d.code);
-  if (d.source) out.source = d.source;
-  return out;
-}
-
-export function compareDiagnostics(a: LspDiagnostic, b: LspDiagnostic): number {
-  return (
-    a.range.start.line - b.range.start.line ||
-    a.range.start.character - b.range.start.character ||
-    a.severity - b.severity ||
-    (a.code ?? '').localeCompare(b.code ?? '') ||
-    a.message.localeCompare(b.message)
-  );
-}
-
-interface TsserverDiagnostic {
-  start: { line: number; offset: number };
-  end: { line: number; offset: number };
-  text: string;
-  code?: number;
-  category: string;
-  source?: string;
-}
-
-interface TsserverResponse {
-  success?: boolean;
-  body?: TsserverDiagnostic[];
-}
-
-const TS_SEVERITY: Record<string, 1 | 2 | 3 | 4> = { error: 1, warning: 2, message: 3, suggestion: 4 };
-
-/** tsserver's 1-based line/offset (UTF-16) to LSP's 0-based positions. */
-function fromTsserver(d: TsserverDiagnostic): LspDiagnostic {
-  const out: LspDiagnostic = {
-    range: {
-      start: { line: d.start.line - 1, character: d.start.offset - 1 },
-      end: { line: d.end.line - 1, character: d.end.offset - 1 },
-    },
-    severity: TS_SEVERITY[d.category] ?? 1,
-    source: d.source ?? 'typescript',
-    message: d.text,
-  };
-  if (d.code !== undefined) out.code = String(d.code);
-  return out;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  // A late rejection after the timeout won must not go unhandled.
-  p.catch(() => undefined);
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new DrydockError(
-              `${what} timed out after ${ms} ms`,
-              'check the server with `drydock doctor`',
-              'LSP_TIMEOUT',
-            ),
-          ),
-        ms,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -230,7 +128,7 @@ export class LspClient {
       this.publishCount++;
       this.lastPublishAt = Date.now();
       this.diags.set(rel, {
-        diagnostics: p.diagnostics.map(normalize).sort(compareDiagnostics),
+        diagnostics: p.diagnostics.map(fromLsp).sort(compareDiagnostics),
         stamp: this.publishCount,
         version: p.version ?? undefined,
       });
@@ -241,9 +139,7 @@ export class LspClient {
         i.section !== undefined ? (this.spec.settings[i.section] ?? null) : this.spec.settings,
       ),
     );
-    conn.onRequest('workspace/workspaceFolders', () => [
-      { uri: `file://${WORKSPACE_ROOT}`, name: 'testbed' },
-    ]);
+    conn.onRequest('workspace/workspaceFolders', () => [{ uri: WORKSPACE_URI, name: 'testbed' }]);
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('client/unregisterCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
@@ -268,8 +164,8 @@ export class LspClient {
     try {
       const params: InitializeParams = {
         processId: null,
-        rootUri: `file://${WORKSPACE_ROOT}`,
-        workspaceFolders: [{ uri: `file://${WORKSPACE_ROOT}`, name: 'testbed' }],
+        rootUri: WORKSPACE_URI,
+        workspaceFolders: [{ uri: WORKSPACE_URI, name: 'testbed' }],
         initializationOptions: this.spec.initializationOptions,
         capabilities: {
           general: { positionEncodings: ['utf-16'] },
@@ -475,19 +371,12 @@ export class LspClient {
             diagnostics[rel] = [];
             continue;
           }
-          const out: LspDiagnostic[] = [];
-          for (const command of ['syntacticDiagnosticsSync', 'semanticDiagnosticsSync']) {
-            const res = await withTimeout(
-              conn.sendRequest<TsserverResponse | undefined>('workspace/executeCommand', {
-                command: 'typescript.tsserverRequest',
-                arguments: [command, { file: toUri(rel) }],
-              }),
-              this.opts.requestTimeoutMs,
-              `${this.spec.name} ${command}`,
-            );
-            for (const d of res?.body ?? []) out.push(fromTsserver(d));
-          }
-          diagnostics[rel] = out.sort(compareDiagnostics);
+          diagnostics[rel] = await pullTsserverDiagnostics(
+            conn,
+            rel,
+            this.opts.requestTimeoutMs,
+            this.spec.name,
+          );
         }
         this.pending.clear();
         return { diagnostics, settled: true, waitedMs: Date.now() - t0 };

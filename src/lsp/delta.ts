@@ -1,4 +1,4 @@
-import type { DiagnosticsByFile, LspDiagnostic } from './client.js';
+import type { DiagnosticsByFile, LspDiagnostic } from './diagnostic.js';
 
 /** One changed region of a file, in 1-based lines as a unified diff's `@@ -a,b +c,d @@`. */
 export interface LineHunk {
@@ -8,7 +8,7 @@ export interface LineHunk {
   newLines: number;
 }
 
-/** What an edit did to each file it touched (paths relative to /testbed). */
+/** What an edit did to each file it touched (paths relative to the workspace). */
 export interface EditShape {
   files: Record<string, LineHunk[]>;
 }

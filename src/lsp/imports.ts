@@ -1,4 +1,4 @@
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE, workspaceRelative } from '../core/index.js';
 import { LANGUAGE_SERVER_BIN, type Sandbox } from '../sandbox/index.js';
 import { extOf } from './servers.js';
 
@@ -85,7 +85,7 @@ export interface MissingImportsReport {
 }
 
 /**
- * pyright's `reportMissingImports` count over the repository at /testbed (the
+ * pyright's `reportMissingImports` count over the repository in the workspace (the
  * metric EnvBench uses for Python environments): the pinned pyright CLI with
  * `--outputjson`, no language-server session needed.
  */
@@ -93,9 +93,9 @@ export async function missingImports(
   sandbox: Sandbox,
   opts: { path?: string; timeoutMs?: number } = {},
 ): Promise<MissingImportsReport> {
-  const target = opts.path ?? '/testbed';
+  const target = opts.path ?? WORKSPACE;
   const r = await sandbox.exec(`${LANGUAGE_SERVER_BIN}/pyright --outputjson ${sq(target)}`, {
-    cwd: '/testbed',
+    cwd: WORKSPACE,
     timeoutMs: opts.timeoutMs ?? 600_000,
     maxOutputBytes: 256 * 1024 * 1024,
   });
@@ -121,7 +121,7 @@ export async function missingImports(
   const diags = (parsed.generalDiagnostics ?? [])
     .filter((d) => d.rule === 'reportMissingImports')
     .map((d) => ({
-      file: d.file.startsWith('/testbed/') ? d.file.slice('/testbed/'.length) : d.file,
+      file: workspaceRelative(d.file),
       line: (d.range?.start.line ?? 0) + 1,
       message: d.message,
     }))

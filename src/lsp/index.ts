@@ -1,17 +1,9 @@
 // Language-server process rewards (issue 5): pyright and typescript-language-server
 // running inside the sandbox, diagnostics before and after each edit, their delta,
 // and r = α(D_before − D_after) + β·S − γ(1 − c).
-export {
-  LspClient,
-  WORKSPACE_ROOT,
-  compareDiagnostics,
-  relPath,
-  toUri,
-  type DiagnosticsByFile,
-  type LspClientOptions,
-  type LspDiagnostic,
-  type WaitResult,
-} from './client.js';
+export { LspClient, type LspClientOptions, type WaitResult } from './client.js';
+export { compareDiagnostics, type DiagnosticsByFile, type LspDiagnostic } from './diagnostic.js';
+export { relPath, toUri } from './uri.js';
 export {
   diagnosticsDelta,
   hunksOf,

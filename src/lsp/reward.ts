@@ -1,4 +1,4 @@
-import type { DiagnosticsByFile } from './client.js';
+import type { DiagnosticsByFile } from './diagnostic.js';
 import type { DiagnosticsDelta } from './delta.js';
 import type { ServerIdentity } from './servers.js';
 

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE } from '../core/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 
 /**
@@ -64,7 +64,7 @@ export async function startServerProcess(
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
-    WorkingDir: opts.cwd ?? '/testbed',
+    WorkingDir: opts.cwd ?? WORKSPACE,
     Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
   });
   const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LspDiagnostic } from './client.js';
+import type { LspDiagnostic } from './diagnostic.js';
 import { LANGUAGE_SERVER_BIN, LANGUAGE_SERVERS } from '../sandbox/index.js';
 
 export type ServerName = 'pyright' | 'typescript-language-server';

@@ -1,6 +1,8 @@
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE, workspacePath } from '../core/index.js';
 import type { Sandbox } from '../sandbox/index.js';
-import { LspClient, relPath, type DiagnosticsByFile, type LspClientOptions } from './client.js';
+import { LspClient, type LspClientOptions } from './client.js';
+import type { DiagnosticsByFile } from './diagnostic.js';
+import { relPath } from './uri.js';
 import {
   diagnosticsDelta,
   hunksOf,
@@ -50,7 +52,7 @@ function sq(s: string): string {
 }
 
 /**
- * Language-server diagnostics over a sandbox's /testbed: one client per server
+ * Language-server diagnostics over a sandbox's workspace: one client per server
  * kind, started on first use, kept warm across edits. What the tools layer and
  * the controller hold.
  */
@@ -81,7 +83,7 @@ export class DiagnosticsSession {
     return [...this.clients.values()].map((c) => c.identity);
   }
 
-  /** Opens files (paths relative to /testbed) with their current contents in the sandbox. */
+  /** Opens files (paths relative to the workspace) with their current contents in the sandbox. */
   async open(files: string[]): Promise<void> {
     const rels = [...new Set(files.map(relPath))];
     const todo = rels.filter((f) => {
@@ -101,7 +103,7 @@ export class DiagnosticsSession {
     const out = new Map<string, string>();
     for (const f of files) {
       try {
-        out.set(f, await this.sandbox.readFile(`/testbed/${f}`));
+        out.set(f, await this.sandbox.readFile(workspacePath(f)));
       } catch {
         // Missing (deleted, or never there): nothing to open.
       }
@@ -150,7 +152,7 @@ export class DiagnosticsSession {
     if ('patch' in edit) {
       const r = await this.sandbox.exec('git apply --whitespace=nowarn -', {
         stdin: edit.patch,
-        cwd: '/testbed',
+        cwd: WORKSPACE,
         timeoutMs: 60_000,
       });
       if (r.exitCode !== 0) {
@@ -171,14 +173,14 @@ export class DiagnosticsSession {
       for (const f of edit.files) {
         const rel = relPath(f.path);
         if (f.content === null) {
-          await this.sandbox.exec(`rm -f -- ${sq(`/testbed/${rel}`)}`, { timeoutMs: 30_000 });
+          await this.sandbox.exec(`rm -f -- ${sq(workspacePath(rel))}`, { timeoutMs: 30_000 });
           continue;
         }
         const old =
           this.clientFor(rel)?.textOf(rel) ??
-          (await this.sandbox.readFile(`/testbed/${rel}`).catch(() => ''));
+          (await this.sandbox.readFile(workspacePath(rel)).catch(() => ''));
         shape.files[rel] = hunksOf(old, f.content);
-        writes.push(this.sandbox.writeFile(`/testbed/${rel}`, f.content));
+        writes.push(this.sandbox.writeFile(workspacePath(rel), f.content));
         texts.set(rel, f.content);
       }
       // Open documents are analysed from the text sent, so the disk write runs alongside.

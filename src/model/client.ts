@@ -7,7 +7,7 @@ import type {
 import { Budget } from './budget.js';
 import type { ModelConfig } from './config.js';
 import { BudgetExceededError, ModelRequestError } from './errors.js';
-import type { ModelEvent, RecordedMessage } from './events.js';
+import type { ModelEvent, RecordedMessage } from '../core/index.js';
 import { addUsage, fromWire, recordMessage, toWire, usageOf } from './wire.js';
 import { costOf, findPrice } from './pricing.js';
 import { backoffMs, classifyFailure, sleep, type FailureInfo } from './retry.js';

@@ -4,7 +4,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { RecordedMessage } from './events.js';
+import type { RecordedMessage } from '../core/index.js';
 import type { AssistantMessage, ChatMessage, Choice, Usage } from './types.js';
 
 export function toWire(m: ChatMessage): ChatCompletionMessageParam {

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { statSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import { pack } from 'tar-fs';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE } from '../core/index.js';
 import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
 import { SandboxClosedError, SandboxGoneError } from './errors.js';
 import { detectExecMode, type ExecModeReport } from './exec-mode.js';
@@ -20,8 +20,7 @@ import {
   type SandboxSpec,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
-
-export const WORKSPACE = '/testbed';
+import { DIFF_SCRIPT } from './diff-script.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -290,10 +289,10 @@ export class DockerSandbox implements Sandbox {
    * same-size rewrite in the second of the last commit invisible (racy git).
    */
   async diff(): Promise<string> {
-    const script =
-      `cd ${WORKSPACE} && t=$(mktemp) && { cp -p .git/index "$t" 2>/dev/null; ` +
-      `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;
-    const { result, stdout } = await this.run(script, { maxOutputBytes: READ_LIMIT, timeoutMs: 120_000 });
+    const { result, stdout } = await this.run(DIFF_SCRIPT, {
+      maxOutputBytes: READ_LIMIT,
+      timeoutMs: 120_000,
+    });
     if (result.exitCode !== 0) {
       throw new DrydockError(
         `git diff failed in the sandbox: ${result.stderr.trim()}`,
@@ -352,7 +351,7 @@ export class DockerSandbox implements Sandbox {
    * tmpfs workspace too (Docker's archive API does not reach into tmpfs mounts).
    */
   private async untar(tar: Readable | Buffer): Promise<void> {
-    const { result } = await this.run('tar -C /testbed -xf - --no-same-owner', {
+    const { result } = await this.run(`tar -C ${WORKSPACE} -xf - --no-same-owner`, {
       stdin: tar,
       timeoutMs: 600_000,
       memoryBytes: 2 * 1024 * 1024 * 1024,

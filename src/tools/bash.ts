@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { WORKSPACE } from '../core/index.js';
 import { execText } from './exec-text.js';
-import { defineTool, WORKSPACE } from './tool.js';
+import { defineTool } from './tool.js';
 
 const schema = z
   .object({
     command: z
       .string()
       .min(1)
-      .describe('Bash source to run in the repository root (/testbed). Each call starts a fresh shell.'),
+      .describe(`Bash source to run in the repository root (${WORKSPACE}). Each call starts a fresh shell.`),
   })
   .strict();
 
@@ -15,7 +16,7 @@ const schema = z
 export const bashTool = defineTool({
   name: 'bash',
   description:
-    'Run a bash command in the repository (/testbed) inside the sandbox. Returns the exit code, stdout and stderr. ' +
+    `Run a bash command in the repository (${WORKSPACE}) inside the sandbox. Returns the exit code, stdout and stderr. ` +
     'Commands are checked by a policy first; long output is cut and the cut is said.',
   schema,
   actions: (a) => [{ kind: 'shell', command: a.command }],

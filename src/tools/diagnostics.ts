@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { WORKSPACE, renderPrompt } from '../core/index.js';
 import { serverForFile, type LspDiagnostic } from '../lsp/index.js';
-import { renderPrompt } from '../model/index.js';
 import { readForModel } from './files.js';
 import { syncOpenDocument } from './lsp-sync.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';
@@ -13,7 +13,7 @@ const schema = z
       .array(z.string().min(1))
       .min(1)
       .max(50)
-      .describe('Files to check, relative to the repository root (/testbed): .py, .ts, .js and similar.'),
+      .describe(`Files to check, relative to the repository root (${WORKSPACE}): .py, .ts, .js and similar.`),
   })
   .strict();
 

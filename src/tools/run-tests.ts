@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { WORKSPACE } from '../core/index.js';
 import { cutNotes, killedText } from './exec-text.js';
-import { defineTool, WORKSPACE, type TestCommand, type Tool } from './tool.js';
+import { defineTool, type TestCommand, type Tool } from './tool.js';
 
 /** Lines of the end of the test output shown: summaries and failures sit there. */
 export const TEST_TAIL_LINES = 80;

@@ -1,4 +1,4 @@
-import { DrydockError } from '../core/index.js';
+import { DrydockError, WORKSPACE } from '../core/index.js';
 import {
   buildSymbolIndex,
   isIndexablePath,
@@ -7,7 +7,6 @@ import {
   type SymbolIndex,
 } from '../code/index.js';
 import type { Sandbox } from '../sandbox/index.js';
-import { WORKSPACE } from './tool.js';
 
 const LIST_LIMIT = 64 * 1024 * 1024;
 

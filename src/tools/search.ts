@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Definition } from '../code/index.js';
+import { WORKSPACE } from '../core/index.js';
 import { shellQuote } from '../sandbox/index.js';
 import { cutNotes } from './exec-text.js';
-import { defineTool, WORKSPACE, type ToolContext, type ToolOutcome } from './tool.js';
+import { defineTool, type ToolContext, type ToolOutcome } from './tool.js';
 
 /** Matching lines rg prints per file; the whole answer is cut by the toolbox too. */
 export const SEARCH_MAX_PER_FILE = 50;

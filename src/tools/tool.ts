@@ -1,13 +1,10 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { WORKSPACE, workspaceRelative, type JsonSchemaObject, type ToolSpec } from '../core/index.js';
 import type { ProcessReward, DiagnosticsSession } from '../lsp/index.js';
-import type { JsonSchemaObject, ToolSpec } from '../model/index.js';
 import type { Action } from '../policy/index.js';
 import type { ExecLimits, ExecResult, Sandbox } from '../sandbox/index.js';
 import type { SandboxSymbols } from './sandbox-symbols.js';
-
-/** The repository's root inside the sandbox; relative paths in tool calls start here. */
-export const WORKSPACE = '/testbed';
 
 /** The repository's test command, as the configuration gives it. */
 export interface TestCommand {
@@ -142,12 +139,12 @@ function issueField(issue: z.core.$ZodIssue): string {
   return issue.path.length === 0 ? '(arguments)' : issue.path.map(String).join('.');
 }
 
-/** A path from a tool call as an absolute path in the sandbox (relative ones start at /testbed). */
+/** A path from a tool call as an absolute path in the sandbox (relative ones start at the workspace). */
 export function sandboxPath(path: string): string {
   return posix.resolve(WORKSPACE, path);
 }
 
-/** How a path is shown back to the model: relative to /testbed when inside it. */
+/** How a path is shown back to the model: relative to the workspace when inside it. */
 export function shownPath(abs: string): string {
-  return abs.startsWith(`${WORKSPACE}/`) ? abs.slice(WORKSPACE.length + 1) : abs;
+  return workspaceRelative(abs);
 }

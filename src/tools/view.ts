@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKSPACE } from '../core/index.js';
 import { readForModel } from './files.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';
 
@@ -7,7 +8,10 @@ export const VIEW_DEFAULT_LINES = 400;
 
 const schema = z
   .object({
-    path: z.string().min(1).describe('File to show, relative to the repository root (/testbed) or absolute.'),
+    path: z
+      .string()
+      .min(1)
+      .describe(`File to show, relative to the repository root (${WORKSPACE}) or absolute.`),
     start_line: z.number().int().min(1).optional().describe('First line to show (1-based, default 1).'),
     end_line: z.number().int().min(1).optional().describe('Last line to show (inclusive, default the end).'),
   })

@@ -120,6 +120,9 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         );
         break;
       }
+      case 'policy.decision':
+        push(`  policy ${e.decision} by rule ${e.rule}: ${clip(e.command, 1)} — ${e.reason}`);
+        break;
       case 'reward':
         push(`  reward ${e.value >= 0 ? '+' : ''}${e.value} from ${e.source}`);
         break;

@@ -94,6 +94,14 @@ describe('candidateFrom', () => {
       /not in the repository/,
     );
   });
+
+  it('creates a new file whose SEARCH is one blank line, as the applier does', () => {
+    const reply = 'docs/new.md\n<<<<<<< SEARCH\n\n=======\nA note.\n>>>>>>> REPLACE\n';
+    const c = candidateFrom(reply, set, known, 'c1');
+    expect(c.rejected).toBeNull();
+    expect(c.files).toEqual([{ path: 'docs/new.md', before: '', after: 'A note.\n' }]);
+    expect(c.patch).toContain('--- /dev/null');
+  });
 });
 
 describe('localization replies', () => {
@@ -110,20 +118,13 @@ describe('localization replies', () => {
 });
 
 describe('test output', () => {
-  it('reads pytest -rA summaries', () => {
-    const out =
-      'PASSED tests/test_ops.py::test_add\nFAILED tests/test_ops.py::test_mean - assert 3.0 == 2\nERROR tests/test_x.py::test_y\n';
-    expect(parseTestOutput(out, 'pytest')).toEqual({
-      passed: ['tests/test_ops.py::test_add'],
-      failed: ['tests/test_ops.py::test_mean', 'tests/test_x.py::test_y'],
+  it('maps its test formats to the shared parsers (test/code/test-logs.test.ts tests them)', () => {
+    expect(parseTestOutput('PASSED t.py::a\nFAILED t.py::b - x\n', 'pytest')).toEqual({
+      passed: ['t.py::a'],
+      failed: ['t.py::b'],
     });
-  });
-
-  it("reads node's test runner in TAP and spec form, skipping skips", () => {
-    const tap = 'TAP version 13\n# Subtest: a\nok 1 - a\nnot ok 2 - b c\n  ---\nok 3 - d # SKIP\n';
-    expect(parseTestOutput(tap, 'node')).toEqual({ passed: ['a'], failed: ['b c'] });
-    const spec = '✔ sum adds (0.5ms)\n✖ range stops (1.2ms)\n';
-    expect(parseTestOutput(spec, 'node')).toEqual({ passed: ['sum adds'], failed: ['range stops'] });
+    expect(parseTestOutput('ok 1 - a\n✖ b (1ms)\n', 'node')).toEqual({ passed: ['a'], failed: ['b'] });
+    expect(parseTestOutput('PASSED t.py::a\n', 'exit-code')).toEqual({ passed: [], failed: [] });
   });
 
   it('narrows regression tests to those related to the touched files', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applySearchReplace,
   EditError,
-  parseSearchReplaceBlocks,
+  isEmptySearch,
   type EditOutcome,
   type EditSuccess,
 } from '../../src/code/index.js';
@@ -152,34 +152,41 @@ describe('applySearchReplace', () => {
     expect(failed(applySearchReplace(source, [{ search: '', replace: 'x\n' }])).code).toBe('SEARCH_EMPTY');
   });
 
+  it("keeps REPLACE's own indentation when only SEARCH was indented wrongly", () => {
+    // SEARCH four spaces too deep, REPLACE written as the file has it: the model meant REPLACE.
+    const onlySearch = ok(
+      applySearchReplace(source, [
+        {
+          search: '        for item in items:\n            result += item.price\n',
+          replace: '    for item in items:\n        if item:\n            result += item.price\n',
+        },
+      ]),
+    );
+    expect(onlySearch.matches[0]!.strategy).toBe('indentation');
+    expect(onlySearch.newSource).toBe(
+      source.replace(
+        '        result += item.price\n',
+        '        if item:\n            result += item.price\n',
+      ),
+    );
+    // No line in common, REPLACE at the file's indentation: also kept as written.
+    const noShared = ok(
+      applySearchReplace(source, [{ search: 'result = 0\n', replace: '    result = 0.0\n' }]),
+    );
+    expect(noShared.newSource).toContain('\n    result = 0.0\n    for');
+  });
+
+  it('treats a SEARCH of blank lines as empty: it fills a new file, and refuses a non-empty one', () => {
+    expect(isEmptySearch('\n')).toBe(true);
+    expect(isEmptySearch('  \n\n')).toBe(true);
+    expect(isEmptySearch('x\n')).toBe(false);
+    expect(ok(applySearchReplace('', [{ search: '\n', replace: 'new\n' }])).newSource).toBe('new\n');
+    expect(failed(applySearchReplace(source, [{ search: '\n', replace: 'x\n' }])).code).toBe('SEARCH_EMPTY');
+  });
+
   it('keeps CRLF line ends when the match is loose', () => {
     const crlf = 'a = 1\r\nb = 2\r\n';
     const result = ok(applySearchReplace(crlf, [{ search: 'a = 1\nb = 2\n', replace: 'a = 1\nb = 3\n' }]));
     expect(result.newSource).toBe('a = 1\r\nb = 3\r\n');
-  });
-});
-
-describe('parseSearchReplaceBlocks', () => {
-  it('reads blocks with their file paths from a model answer', () => {
-    const answer = [
-      'The bug is in the loop.',
-      '```python',
-      '### shop/cart.py',
-      '<<<<<<< SEARCH',
-      '    result = 0',
-      '=======',
-      '    result = 0.0',
-      '>>>>>>> REPLACE',
-      '```',
-      'src/util.js',
-      '<<<<<<< SEARCH',
-      'old()',
-      '=======',
-      '>>>>>>> REPLACE',
-    ].join('\n');
-    expect(parseSearchReplaceBlocks(answer)).toEqual([
-      { path: 'shop/cart.py', search: '    result = 0\n', replace: '    result = 0.0\n' },
-      { path: 'src/util.js', search: 'old()\n', replace: '' },
-    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePatch } from '../../src/code/index.js';
+import { normalizePatch, unifiedDiff } from '../../src/code/index.js';
 
 const patch = (path: string, ...body: string[]) =>
   [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, ...body, ''].join('\n');
@@ -88,5 +88,29 @@ describe('normalizePatch', () => {
     expect(normalizePatch(other)).not.toBe(normalizePatch(base));
     const otherFile = base.replaceAll('src/calc.py', 'src/geometry.py');
     expect(normalizePatch(otherFile)).not.toBe(normalizePatch(base));
+  });
+
+  it('gives one key to one change however a diff tool aligned it into -/+ runs', () => {
+    const before = 'def g(val):\n    return val\n\nz = 1\n';
+    const after = 'if c:\n    y = 2\n\ndef g(val):\n    return val\n\nz = 1\n';
+    const ours = unifiedDiff('m.py', before, after);
+    // The same change as another tool may write it: the old lines removed, then added back after a blank.
+    const realigned = patch(
+      'm.py',
+      '@@ -1,4 +1,7 @@',
+      '-def g(val):',
+      '-    return val',
+      '+if c:',
+      '+    y = 2',
+      ' ',
+      '+def g(val):',
+      '+    return val',
+      '+',
+      ' z = 1',
+    );
+    expect(normalizePatch(realigned)).toBe(normalizePatch(ours));
+    expect(normalizePatch(realigned)).not.toBe(
+      normalizePatch(unifiedDiff('m.py', before, after.replace('y = 2', 'y = 3'))),
+    );
   });
 });

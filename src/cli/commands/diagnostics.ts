@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DrydockError } from '../../core/index.js';
+import { DrydockError, WORKSPACE } from '../../core/index.js';
 import {
   DiagnosticsSession,
   serverForFile,
@@ -84,7 +84,7 @@ export function registerDiagnosticsCommand(program: Command): void {
         'typescript-language-server (TypeScript, JavaScript) for the given files, or for every source file',
     )
     .argument('[files...]', 'files relative to the repository (default: every .py/.ts/.js file, at most 500)')
-    .requiredOption('--repo <path>', 'the repository (copied into the sandbox at /testbed)')
+    .requiredOption('--repo <path>', `the repository (copied into the sandbox at ${WORKSPACE})`)
     .option('--image <name>', 'python or node (default: python when a file is Python, else node)')
     .option('--json', 'print {diagnostics, settled, servers} as one JSON object')
     .action(async (files: string[], flags: { repo: string; image?: string; json?: boolean }) => {

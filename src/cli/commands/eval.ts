@@ -6,6 +6,7 @@ import { addModelOptions } from './model.js';
 import {
   CACHE_LEVELS,
   evaluate,
+  evaluateRepeated,
   formatIssue,
   loadDataset,
   loadPredictions,
@@ -27,6 +28,8 @@ interface EvalFlags {
   json?: boolean;
   runEmptyPatches?: boolean;
   report?: boolean;
+  namespace?: string;
+  repeat: string;
 }
 
 function int(v: string, name: string): number {
@@ -73,6 +76,15 @@ export function registerEvalCommand(program: Command): void {
       '--run-empty-patches',
       'also run empty predictions with only the test patch (SWE-bench skips them)',
     )
+    .option(
+      '--namespace <ns>',
+      'pull published instance images from NS instead of their own namespace (starryzhang, swebench), e.g. 127.0.0.1:5000/starryzhang',
+    )
+    .option(
+      '--repeat <n>',
+      'evaluate N times (runs <run-id>.1 … .N); writes <out>/<run-id>.valid.jsonl (rows resolved every time) and <run-id>.flaky.json',
+      '1',
+    )
     .option('--json', 'print the run summary as one JSON object on the last line')
     .option('--report', 'also write an HTML report of the run: <out>/<run_id>/report.html')
     .action(async (flags: EvalFlags) => {
@@ -91,8 +103,14 @@ export function registerEvalCommand(program: Command): void {
           'fix the rows reported above',
           'EMPTY_DATASET',
         );
+      const shapes = new Map<string, number>();
+      for (const i of ds.instances) shapes.set(i.shape, (shapes.get(i.shape) ?? 0) + 1);
+      process.stderr.write(
+        `drydock: ${ds.instances.length} instance(s) in ${flags.dataset}: ${[...shapes].map(([k, v]) => `${v} ${k}`).join(', ')} row(s)${flags.namespace ? `; images from ${flags.namespace}` : ''}\n`,
+      );
       const predictions = loadPredictions(flags.predictions, ds.instances);
-      const run = await evaluate(ds.instances, predictions, {
+      const repeat = int(flags.repeat, '--repeat');
+      const options = {
         runId: flags.runId,
         out: flags.out,
         reposDir: flags.repos,
@@ -101,14 +119,45 @@ export function registerEvalCommand(program: Command): void {
         timeoutMs: parseDuration(flags.timeout),
         memoryBytes: parseSize(flags.memory),
         runEmpty: flags.runEmptyPatches === true,
+        namespace: flags.namespace,
         progress: stderrProgress,
-      });
+      };
+      if (repeat > 1) {
+        const rr = await evaluateRepeated(ds.instances, predictions, options, repeat);
+        for (const m of rr.runs.at(-1)!.missingImages)
+          process.stderr.write(`drydock: ${m.instance_id}: image missing: ${m.image}\n`);
+        const lines = [
+          `Runs: ${repeat} (${rr.runs.map((r) => r.summaryPath).join(', ')})`,
+          `Valid (resolved in every run): ${rr.valid.length} -> ${rr.validPath}`,
+          `Flaky: ${rr.flaky.length} -> ${rr.flakyPath}`,
+          ...rr.flaky.map(
+            (f) =>
+              `  ${f.instance_id}: ${f.outcomes.join(', ')}` +
+              (f.tests.length
+                ? `; tests: ${f.tests.map((t) => `${t.id} (${t.statuses.join('/')})`).join(', ')}`
+                : ''),
+          ),
+          `Resolved in no run: ${rr.failing.length}`,
+          '',
+        ];
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ valid: rr.valid, flaky: rr.flaky, failing: rr.failing })}\n`
+            : lines.join('\n'),
+        );
+        return;
+      }
+      const run = await evaluate(ds.instances, predictions, options);
       const s = run.summary;
       if (flags.report) {
         const { writeEvalReport } = await import('../../report/index.js');
         const page = await writeEvalReport(join(flags.out, flags.runId));
         process.stderr.write(`report: ${page.path}\n`);
       }
+      if (run.missingImages.length)
+        process.stderr.write(
+          `drydock: ${run.missingImages.length} instance(s) not graded, their image cannot be had:\n${run.missingImages.map((m) => `  ${m.instance_id}: ${m.image}`).join('\n')}\n`,
+        );
       for (const r of run.results)
         if (r.outcome === 'apply_failed' || r.outcome === 'error')
           process.stderr.write(`drydock: ${r.instance_id}: ${r.outcome}: ${r.reason ?? ''}\n`);
@@ -137,12 +186,24 @@ export function registerRunBatchCommand(program: Command): void {
   const cmd = program
     .command('run-batch')
     .description(
-      'Run `drydock fix` on each instance of a dataset, in its instance image, on a checkout at its base commit, and write predictions (JSONL, one line per instance, a null patch when a run fails).',
+      "Run `drydock fix` on each instance of a dataset, in its instance image, on a checkout at its base commit, with the instance's test, print commands and log parser; write predictions (JSONL, one line per instance, replaced on a re-run, a null patch when a run fails) and a folder per instance (summary.json, patch.diff, trajectory.jsonl).",
     )
     .requiredOption('--dataset <file>', 'JSONL, a JSON list, or a task-repo directory')
     .option('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository')
-    .requiredOption('--out <file>', 'predictions file to write (JSONL; appended)')
+    .requiredOption('--out <file>', 'predictions file (JSONL; an instance run again replaces its line)')
+    .option('--runs-dir <dir>', 'one folder per instance here (default: <out without .jsonl>.runs)')
+    .option('--script-dir <dir>', 'scripted model per instance: DIR/<instance_id>.yaml')
+    .option('--instances <ids>', 'only these instance ids, comma-separated')
+    .option(
+      '--setup <cmd>',
+      'setup command for every instance (default: none; the instance image is installed)',
+    )
+    .option(
+      '--test-cmd <cmd>',
+      "test command for every instance (default: each instance's rebuild_cmds and test_cmds)",
+    )
     .option('--candidates <n>', 'candidate patches per instance', '3')
+    .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
     .option('--max-cost <usd>', 'model cost limit per instance (USD)')
     .option('--timeout <duration>', 'wall time per instance, like 30m');
   addModelOptions(cmd).action(
@@ -151,7 +212,13 @@ export function registerRunBatchCommand(program: Command): void {
         dataset: string;
         repos?: string;
         out: string;
+        runsDir?: string;
+        scriptDir?: string;
+        instances?: string;
+        setup?: string;
+        testCmd?: string;
         candidates: string;
+        workers: string;
         maxCost?: string;
         timeout?: string;
       },
@@ -160,14 +227,23 @@ export function registerRunBatchCommand(program: Command): void {
         dataset: flags.dataset,
         reposDir: flags.repos,
         out: flags.out,
+        runsDir: flags.runsDir,
+        scriptDir: flags.scriptDir,
+        instances: flags.instances
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        setup: flags.setup,
+        testCmd: flags.testCmd,
         model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
         candidates: int(flags.candidates, '--candidates'),
+        workers: int(flags.workers, '--workers'),
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       const patched = r.predictions.filter((p) => p.model_patch).length;
       process.stdout.write(
-        `${r.predictions.length} instance(s): ${patched} with a patch, ${r.errors.length} failed; predictions in ${flags.out}\n`,
+        `${r.predictions.length} instance(s): ${patched} with a patch, ${r.errors.length} failed; predictions in ${flags.out}, one folder per instance in ${r.runsDir}\n`,
       );
     },
   );

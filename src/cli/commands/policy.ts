@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { DEFAULT_POLICY_PATH, PolicyEngine, type PolicyDecision } from '../../policy/index.js';
+import { WORKSPACE } from '../../core/index.js';
 
 const EXIT: Record<PolicyDecision['decision'], number> = { allow: 0, ask: 3, deny: 4 };
 
@@ -65,7 +66,7 @@ export function registerPolicyCommand(program: Command): void {
     )
     .option('--stdin', 'read one command per line from standard input')
     .option('--unattended', 'decide as an unattended run does: ask becomes deny')
-    .option('--workspace <dir>', 'the workspace inside the sandbox (default /testbed)')
+    .option('--workspace <dir>', `the workspace inside the sandbox (default ${WORKSPACE})`)
     .action(async (words: string[], options: CheckOptions) => {
       const engine = await PolicyEngine.create({
         files: options.policy,

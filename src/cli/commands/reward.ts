@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { DrydockError } from '../../core/index.js';
+import { DrydockError, WORKSPACE } from '../../core/index.js';
 import { parseUnifiedDiff, serverForFile } from '../../lsp/index.js';
 import { chooseImage, printDiagnostics, withSession } from './diagnostics.js';
 
@@ -28,7 +28,10 @@ export function registerRewardCommand(program: Command): void {
         'language-server diagnostics before and after it, their delta and the process reward ' +
         'r = alpha(D_before - D_after) + beta*S - gamma*(1 - c)',
     )
-    .requiredOption('--repo <path>', 'the repository (copied into the sandbox at /testbed; left untouched)')
+    .requiredOption(
+      '--repo <path>',
+      `the repository (copied into the sandbox at ${WORKSPACE}; left untouched)`,
+    )
     .requiredOption('--patch <file>', 'a unified diff (paths a/... b/..., as git diff writes them)')
     .option('--image <name>', 'python or node (default: python when the patch touches Python, else node)')
     .option('--alpha <w>', 'weight of the change in error count', '0.5')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import Docker from 'dockerode';
-import { DrydockError } from '../../core/index.js';
+import { DrydockError, WORKSPACE } from '../../core/index.js';
 import {
   DockerSandbox,
   gcSandboxes,
@@ -54,7 +54,7 @@ export function registerSandboxCommand(program: Command): void {
     )
     .argument('<command...>', 'the command and its arguments (put them after --)')
     .option('--image <image>', 'image to start from', 'drydock/base:latest')
-    .option('--repo <dir>', 'copy this directory into the sandbox at /testbed (never bound)')
+    .option('--repo <dir>', `copy this directory into the sandbox at ${WORKSPACE} (never bound)`)
     .option('--memory <size>', 'memory limit of the call, e.g. 256m or 1g', '1g')
     .option('--cpus <n>', 'CPU cores of the call', '1')
     .option('--pids <n>', 'processes and threads the call may have at once', '256')

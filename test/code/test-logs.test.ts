@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  isPythonParser,
+  outcomes,
   parseGoTest,
   parseJasmine,
   parseJestJson,
@@ -8,10 +8,13 @@ import {
   parseJunitXml,
   parseMochaJson,
   parseMochaSpec,
+  parseNodeSpec,
+  parseNodeTest,
   parsePytest,
   parseTap,
   parseVitest,
-} from '../../src/harness/index.js';
+} from '../../src/code/index.js';
+import { isPythonParser } from '../../src/harness/index.js';
 
 describe('pytest parser', () => {
   it('takes the second word of -rA summary lines, dropping the FAILED message', () => {
@@ -140,5 +143,50 @@ describe('other parsers', () => {
   it('tells Python parser source from a parser name', () => {
     expect(isPythonParser('def parser(log):\n  return {}')).toBe(true);
     expect(isPythonParser('pytest')).toBe(false);
+  });
+});
+
+describe("the agent's test runs", () => {
+  it('reads pytest -rA summaries into passed and failed lists', () => {
+    const out =
+      'PASSED tests/test_ops.py::test_add\nFAILED tests/test_ops.py::test_mean - assert 3.0 == 2\nERROR tests/test_x.py::test_y\n';
+    expect(outcomes(parsePytest(out))).toEqual({
+      passed: ['tests/test_ops.py::test_add'],
+      failed: ['tests/test_ops.py::test_mean', 'tests/test_x.py::test_y'],
+    });
+  });
+
+  it("reads node's test runner in TAP and spec form, skipping skips", () => {
+    const tap = 'TAP version 13\n# Subtest: a\nok 1 - a\nnot ok 2 - b c\n  ---\nok 3 - d # SKIP\n';
+    expect(outcomes(parseNodeTest(tap))).toEqual({ passed: ['a'], failed: ['b c'] });
+    const spec = '✔ sum adds (0.5ms)\n✖ range stops (1.2ms)\n﹣ later (0.1ms) # SKIP\n';
+    expect(outcomes(parseNodeTest(spec))).toEqual({ passed: ['sum adds'], failed: ['range stops'] });
+  });
+
+  it("does not take node's spec summary header for a test", () => {
+    const spec = '✔ a (1ms)\n✖ b (2ms)\n\n✖ failing tests:\n\n✖ b (2ms)\n  AssertionError\n';
+    expect(parseNodeSpec(spec)).toEqual({ a: 'PASSED', b: 'FAILED' });
+  });
+});
+
+describe('TAP details', () => {
+  it('takes lines without a number or a dash, as the TAP spec allows', () => {
+    expect(parseTap('ok first\nnot ok 2 second\nok 3\n')).toEqual({
+      first: 'PASSED',
+      second: 'FAILED',
+      'test 3': 'PASSED',
+    });
+  });
+  it('keeps a # that is not a directive in the description; TODO failures are expected', () => {
+    expect(
+      parseTap('ok 1 - fixes #12 (issue)\nnot ok 2 - later # TODO not yet\nok 3 - x # skip: slow\n'),
+    ).toEqual({
+      'fixes #12 (issue)': 'PASSED',
+      later: 'XFAIL',
+      x: 'SKIPPED',
+    });
+  });
+  it('a test reported ok and not ok keeps the failure; words that start with ok are not results', () => {
+    expect(parseTap('okay then\nok 1 - t\nnot ok 1 - t\n')).toEqual({ t: 'FAILED' });
   });
 });
