@@ -26,7 +26,7 @@ export interface RunModel {
   /** Milliseconds from the first to the last event. */
   durationMs: number;
   end: { status: RunEndEvent['status']; reason: string; totals: RunEndEvent['totals'] | null } | null;
-  /** Set when the trajectory has no `run.end`: where it stopped. */
+  /** Set when the trajectory has no `run.end`: where it stopped (`stage`: the last milestone's). */
   crash: { lastSeq: number; lastType: string; lastTs: string; stage: string | null; detail: string } | null;
   skipped: { line: number; reason: string }[];
   stages: StageSpan[];

@@ -208,7 +208,7 @@ export async function renderRunPage(m: RunModel): Promise<string> {
     );
   if (m.crash)
     banners.push(
-      `<div class="banner crashed" id="crashed">This run did not finish: the trajectory stops at event ${m.crash.lastSeq} (${esc(m.crash.lastType)}, ${esc(m.crash.lastTs)})${m.crash.stage ? `, in or after the ${esc(m.crash.stage)} stage` : ', before any stage'}; ${esc(m.crash.detail)}.</div>`,
+      `<div class="banner crashed" id="crashed">This run did not finish: the trajectory stops at event ${m.crash.lastSeq} (${esc(m.crash.lastType)}, ${esc(m.crash.lastTs)})${m.crash.stage ? `, after the last milestone of the ${esc(m.crash.stage)} stage` : ', before any stage milestone'}; ${esc(m.crash.detail)}.</div>`,
     );
   const stageChart = m.stages.length
     ? figure(

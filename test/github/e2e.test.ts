@@ -119,7 +119,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       expect(t).not.toContain(KEY);
       expect(t).not.toContain(TOKEN);
     }
-  });
+  }, 600_000);
 
   it('drydock github run, as action.yml calls it, does the same from the runner environment', async () => {
     const cliFx = gitFixture();
@@ -160,5 +160,5 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       await cliGh.close();
       cliFx.cleanup();
     }
-  });
+  }, 600_000);
 });
