@@ -367,7 +367,7 @@ async function issueRun(s: Session, trigger: Extract<Trigger, { kind: 'run' }>):
           title: pullRequestTitle(issue),
           head: branch,
           base: defaultBranch,
-          body: pullRequestBody(issue, sum, ctx.runUrl),
+          body: pullRequestBody(issue, sum, ctx.runUrl, run.report !== null),
         }));
       outputs['pull-request-url'] = pr.url;
       outputs.resolved = 'true';
