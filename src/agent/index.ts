@@ -15,5 +15,15 @@ export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
+export { verdictOf, reviewFormat, answerOpenCalls, VERDICT_TOOLS, type Verdict } from './verdict.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';
+export {
+  runLoop,
+  nativeToolCalls,
+  type ActionFormat,
+  type LoopOptions,
+  type LoopOutcome,
+  type LoopResult,
+  type ParsedReply,
+} from './loop.js';
