@@ -116,6 +116,7 @@ async function output(ctx: RunContext, opts: FixRunOptions, e: Ending): Promise<
   const t = opts.trajectory;
   const values: RunValues = {
     ...e,
+    fallbacks: [...ctx.fallbacks],
     scripted: opts.scripted,
     model: opts.modelName ?? (opts.scripted ? 'scripted' : 'unknown'),
     runId: t.runId,

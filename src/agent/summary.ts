@@ -9,6 +9,8 @@ import type { Validation } from './validate.js';
 export interface RunValues {
   status: FixStatus;
   message: string;
+  /** What the run did instead of what it was asked, when a stage fell back (RunContext.fallbacks). */
+  fallbacks: readonly string[];
   scripted: boolean;
   model: string;
   runId: string;
@@ -40,6 +42,7 @@ export function summarize(v: RunValues): FixSummary {
   return {
     status: v.status,
     message: v.message,
+    ...(v.fallbacks.length ? { fallbacks: [...v.fallbacks] } : {}),
     scripted: v.scripted,
     model: v.model,
     runId: v.runId,

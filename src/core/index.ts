@@ -20,6 +20,7 @@ export type {
   Decision,
   EventEnvelope,
   KilledBy,
+  ModelCompactedEvent,
   ModelErrorEvent,
   ModelEvent,
   ModelReplyEvent,
