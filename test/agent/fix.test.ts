@@ -152,9 +152,9 @@ describe.runIf(present)(
         '7-output.json',
       ]);
       expect(stages['1-prepare.json']).toMatchObject({ env: { language: 'python' } });
-      expect(stages['2-localize.json']).toEqual([
-        expect.arrayContaining([expect.objectContaining({ path: 'calc/ops.py' })]),
-      ]);
+      expect(stages['2-localize.json']).toEqual(
+        expect.arrayContaining([expect.arrayContaining([expect.objectContaining({ path: 'calc/ops.py' })])]),
+      );
       expect((stages['3-repair.json'] as { id: string }[]).map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
       // repair's values are not changed by validation: the later stage holds new ones.
       expect(
