@@ -52,17 +52,18 @@ export async function review(
     trajectory: ctx.trajectory,
     diagnostics: lsp,
     testCommand: p.env.test ? { command: p.env.test } : undefined,
+    env: p.env.vars,
   });
   const failedBefore = new Set(v.baseline?.failed ?? []);
   const check = async () => {
     if (!p.env.test) return null;
-    const run = await runTests(sandbox, p.env.test, p.env.format);
+    const run = await runTests(sandbox, p.env.test, p.env);
     let reproOk = true;
     let reproOut = '';
     const repro = v.reproduction;
     if (repro?.kept) {
       await sandbox.writeFile(workspacePath(repro.path), repro.content);
-      const r = await runTests(sandbox, repro.command, 'exit-code');
+      const r = await runTests(sandbox, repro.command, { format: 'exit-code', vars: p.env.vars });
       await sandbox.exec(`rm -f -- '${repro.path}'`);
       reproOk = r.exitCode === 0;
       reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;
@@ -151,7 +152,8 @@ export async function review(
         }
         if (submitted) break;
       }
-      state = await check();
+      // An approval that changed nothing needs no second test run: the tests saw this very tree.
+      if (!(approved && (await sandbox.diff()) === diff)) state = await check();
       result.tests = state?.counts ?? null;
       result.approved = approved;
       ctx.stage(
@@ -177,7 +179,8 @@ export async function review(
     return { ...result, patch: winner.patch, approved: false };
   }
   result.changed = final.trim() !== '' && normalizePatch(final) !== normalizePatch(winner.patch);
-  result.patch = final.trim() ? final : winner.patch;
+  // Unchanged in substance: the selected patch as validated, not git's rewrite of it.
+  result.patch = result.changed ? final : winner.patch;
   return result;
 }
 

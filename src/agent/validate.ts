@@ -1,9 +1,10 @@
 import { workspacePath } from '../core/index.js';
-import { checkEditSyntax } from '../code/index.js';
+import { dirname } from 'node:path';
+import { checkEditSyntax, isTestPath } from '../code/index.js';
 import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { fencedBlock, type RunContext } from './context.js';
-import { PYTEST } from './environment.js';
+import { PYTEST, type Environment } from './environment.js';
 import { numbered } from './localize.js';
 import type { Prepared } from './prepare.js';
 import { narrowedCommand, relatedTests, runTests } from './tests.js';
@@ -15,6 +16,10 @@ export interface ReproductionTest {
   command: string;
   kept: boolean;
   reason: string;
+  /** The project's variables the test runs with (the test command's, e.g. PYTHONPATH). */
+  vars: Record<string, string>;
+  /** The assertion it failed on before the change, as the runner reported it. */
+  failure?: string;
 }
 
 export interface Validation {
@@ -56,7 +61,7 @@ export async function validate(
 
   const v: Validation = { baseline: null, passingBefore: [], regressionTests: [], reproduction: null };
   if (p.env.test) {
-    v.baseline = await runTests(p.sandbox, p.env.test, p.env.format);
+    v.baseline = await runTests(p.sandbox, p.env.test, p.env);
     v.passingBefore = v.baseline.passed;
     testEvent(ctx, v.baseline);
     ctx.stage(
@@ -123,7 +128,13 @@ async function validateIn(
     }
   }
   // Written again whether or not the reward wrote them: the same content, so harmless.
-  for (const f of c.files) await fork.writeFile(workspacePath(f.path), f.after);
+  for (const f of c.files) await fork.writeFile(`/testbed/${f.path}`, f.after);
+  const compileError = await pythonCompileError(fork, c, p.env.vars);
+  if (compileError) {
+    c.parses = false;
+    c.rejected = `does not compile: ${compileError}`;
+    return;
+  }
 
   if (p.env.test) {
     const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
@@ -133,15 +144,29 @@ async function validateIn(
       testFiles,
     );
     related.forEach((t) => regression.add(t));
-    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env.format);
-    testEvent(ctx, run);
-    if (p.env.format === 'exit-code') {
-      c.regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
-    } else {
+    const command = narrowedCommand(p.env.test, p.env.format, related);
+    const newlyFailing = (run: TestRun) => {
+      if (p.env.format === 'exit-code')
+        return v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test!] : [];
       const passed = new Set(run.passed);
-      c.regressions = related.filter((t) => !passed.has(t));
+      return related.filter((t) => !passed.has(t));
+    };
+    const run = await runTests(fork, command, p.env);
+    testEvent(ctx, run);
+    c.regressions = newlyFailing(run);
+    if (c.regressions.length > 0) {
+      // Once more: a test that passes the second time is flaky, not broken by this candidate.
+      const again = await runTests(fork, command, p.env);
+      testEvent(ctx, again);
+      const still = new Set(newlyFailing(again));
+      const flaky = c.regressions.filter((t) => !still.has(t));
+      if (flaky.length) ctx.note(`candidate ${c.id}: flaky on a rerun, not counted: ${flaky.join(', ')}`);
+      c.regressions = c.regressions.filter((t) => still.has(t));
     }
-    if (c.regressions.length > 0) c.rejected = `breaks regression tests: ${c.regressions.join(', ')}`;
+    // Regressions rank candidates (select.ts) but never reject one alone: the issue may change
+    // the very behaviour an existing test pins.
+    if (c.regressions.length > 0)
+      ctx.note(`candidate ${c.id}: tests that passed before fail with it: ${c.regressions.join(', ')}`);
   }
   const repro = v.reproduction;
   if (repro?.kept) {
@@ -157,14 +182,10 @@ async function reproductionTest(
 ): Promise<ReproductionTest | null> {
   if (p.env.language === 'other') return null;
   const known = new Map(p.files.map((f) => [f.path, f.source]));
-  const ts = p.files.some((f) => /\.test\.ts$/.test(f.path));
-  const path =
-    p.env.language === 'python'
-      ? 'test_drydock_reproduction.py'
-      : ts
-        ? 'drydock-reproduction.test.ts'
-        : 'drydock-reproduction.test.mjs';
-  const command = p.env.language === 'python' ? `${PYTEST} ${path}` : `node --test ${path}`;
+  const { path, command } = reproductionPlace(
+    p.env,
+    p.files.map((f) => f.path),
+  );
   const [reply] = await ctx.ask('agent/reproduction-test', {
     issue: ctx.opts.issue,
     code: set.map((l) => numbered(known.get(l.path) ?? '', l, 5)).join('\n\n'),
@@ -172,13 +193,17 @@ async function reproductionTest(
     command,
   });
   const content = `${fencedBlock(reply ?? '')}\n`;
-  const test: ReproductionTest = { path, content, command, kept: false, reason: '' };
+  const test: ReproductionTest = { path, content, command, kept: false, reason: '', vars: p.env.vars };
   const before = await runReproduction(p.sandbox, test);
+  const cannotRun = CANNOT_RUN.exec(before.output);
   if (before.exitCode === 0) {
     test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
+  } else if (cannotRun) {
+    test.reason = `it cannot run (${lineAt(before.output, cannotRun.index)}), so its failure says nothing about the issue: discarded`;
   } else {
     test.kept = true;
-    test.reason = `it fails before the change (exit ${before.exitCode}): kept`;
+    test.failure = failureLines(before.output);
+    test.reason = `it fails before the change (exit ${before.exitCode}${test.failure ? `: ${test.failure}` : ''}): kept`;
   }
   ctx.note(`reproduction test ${path}: ${test.reason}`);
   ctx.stage('validate', `reproduction test ${test.kept ? 'kept' : 'discarded'}: ${test.reason}`, {
@@ -191,9 +216,9 @@ async function reproductionTest(
 async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<TestRun> {
   await sandbox.writeFile(workspacePath(t.path), t.content);
   try {
-    return await runTests(sandbox, t.command, 'exit-code');
+    return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars });
   } finally {
-    await sandbox.exec(`rm -f -- '${t.path}'`);
+    await sandbox.exec(`rm -f -- '${t.path.replace(/'/g, `'\\''`)}'`);
   }
 }
 
@@ -223,4 +248,91 @@ export function record(ctx: RunContext, c: Candidate): void {
     reproduces: c.reproduces,
     patch: c.patch,
   });
+}
+
+/** Output that says the test never ran: an import or syntax error, nothing collected. */
+const CANNOT_RUN =
+  /ModuleNotFoundError|ImportError while importing|errors? during collection|^E\s+SyntaxError|Cannot find module|SyntaxError: |no tests ran|collected 0 items|No tests found/m;
+
+function lineAt(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index) + 1;
+  const end = text.indexOf('\n', index);
+  return text
+    .slice(start, end < 0 ? undefined : end)
+    .trim()
+    .slice(0, 200);
+}
+
+/** The first lines that say what was asserted (pytest's `E ` lines, jest's Expected/Received). */
+function failureLines(output: string): string | undefined {
+  const lines = output
+    .split('\n')
+    .filter((l) => /^E\s+\S|AssertionError|^\s*(Expected|Received)\b|expect\(/.test(l))
+    .slice(0, 3)
+    .map((l) => l.trim());
+  return lines.length ? lines.join(' | ').slice(0, 300) : undefined;
+}
+
+/**
+ * Where the reproduction test goes and how it runs: beside the test file the test command
+ * names (else the folder most tests live in), named as the project's tests are, and run with
+ * the project's own test command (its variables and runner), the named test files swapped for it.
+ */
+export function reproductionPlace(
+  env: Pick<Environment, 'language' | 'test' | 'testFiles' | 'format'>,
+  paths: string[],
+): { path: string; command: string } {
+  const python = env.language === 'python';
+  const own = env.testFiles.find((f) => (python ? f.endsWith('.py') : !f.endsWith('.py')));
+  const tests = paths.filter(
+    (f) => isTestPath(f) && (python ? f.endsWith('.py') : /\.[cm]?[jt]sx?$/.test(f)),
+  );
+  const byDir = new Map<string, number>();
+  for (const f of tests) byDir.set(dirname(f), (byDir.get(dirname(f)) ?? 0) + 1);
+  const dir = own ? dirname(own) : ([...byDir].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '.');
+  const ext = own ? /\.[cm]?[jt]sx?$/.exec(own)?.[0] : tests.some((f) => f.endsWith('.ts')) ? '.ts' : '.mjs';
+  const name = python ? 'test_drydock_reproduction.py' : `drydock-reproduction.test${ext ?? '.mjs'}`;
+  const path = dir === '.' ? name : `${dir}/${name}`;
+  const quoted = `'${path.replace(/'/g, `'\\''`)}'`;
+  let command: string;
+  if (env.test && env.testFiles.length) {
+    let c = env.test;
+    for (const f of env.testFiles) c = c.split(f).join(' ');
+    command = `${c.replace(/\s+$/, '').replace(/ {2,}/g, ' ')} ${quoted}`;
+  } else if (python)
+    command = env.format === 'pytest' && env.test ? `${env.test} ${quoted}` : `${PYTEST} ${quoted}`;
+  else if (env.test && /\b(jest|vitest|mocha)\b/.test(env.test)) command = `${env.test} ${quoted}`;
+  else if (env.test && /^npm (run )?test\b/.test(env.test)) command = `${env.test} -- ${quoted}`;
+  else command = `node --test ${quoted}`;
+  return { path, command };
+}
+
+/**
+ * Python's own compiler on the candidate's Python files, in the sandbox: tree-sitter accepts
+ * some text Python refuses (an indentation error). Nothing is written (no .pyc). A file that
+ * did not compile before the change is not held against the candidate; no Python: no check.
+ */
+async function pythonCompileError(
+  fork: Sandbox,
+  c: Candidate,
+  vars: Record<string, string>,
+): Promise<string | null> {
+  const files = c.files.filter((f) => f.path.endsWith('.py'));
+  if (files.length === 0) return null;
+  const py = 'P=$(command -v python3 || command -v python) || exit 0; "$P" -c';
+  const code = `'import sys\nfor p in sys.argv[1:]:\n    compile(open(p, "rb").read(), p, "exec")'`;
+  for (const f of files) {
+    const q = `'${f.path.replace(/'/g, `'\\''`)}'`;
+    const r = await fork.exec(`${py} ${code} ${q} 2>&1`, { timeoutMs: 60_000, env: vars });
+    if (r.exitCode === 0) continue;
+    const before = await fork.exec(`${py} ${code} /dev/stdin 2>&1`, {
+      timeoutMs: 60_000,
+      env: vars,
+      stdin: f.before,
+    });
+    if (before.exitCode !== 0) continue;
+    const last = r.stdout.trim().split('\n').pop() ?? '';
+    return `${f.path}: ${last.slice(0, 200)}`;
+  }
+  return null;
 }
