@@ -16,5 +16,15 @@ export { reproductionPlace } from './validate.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
+export { verdictOf, reviewFormat, answerOpenCalls, VERDICT_TOOLS, type Verdict } from './verdict.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';
+export {
+  runLoop,
+  nativeToolCalls,
+  type ActionFormat,
+  type LoopOptions,
+  type LoopOutcome,
+  type LoopResult,
+  type ParsedReply,
+} from './loop.js';

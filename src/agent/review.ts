@@ -4,10 +4,12 @@ import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
 import { renderPrompt, type ChatMessage } from '../model/index.js';
 import { PolicyEngine } from '../policy/index.js';
 import { Toolbox } from '../tools/index.js';
-import { isBudgetError, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
+import { nativeToolCalls, runLoop, type LoopResult } from './loop.js';
 import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
+import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
 import type { Validation } from './validate.js';
 
 export interface Review {
@@ -27,10 +29,10 @@ const TAIL = 60;
 /**
  * Stage 6, AutoDev's loop with SWE-agent's review on submit: the selected patch goes into the
  * base sandbox; the tests run; the model reviews the diff with their output and the language
- * server's diagnostics, and may fix with the tools (every call through the policy). Repeats
- * while the tests fail or the review asks for changes, up to the round limit. If the review
- * leaves the tests worse than the selected patch did, or the budget runs out mid-review, the
- * selected (validated) patch is what comes out.
+ * server's diagnostics, and may fix with the tools (every call through the policy) in the agent
+ * loop (`loop.ts`). Repeats while the tests fail or the review asks for changes, up to the round
+ * limit. If the review leaves the tests worse than the selected patch did, or the budget runs
+ * out mid-review, the selected (validated) patch is what comes out.
  */
 export async function review(
   ctx: RunContext,
@@ -40,7 +42,6 @@ export async function review(
 ): Promise<Review> {
   const sandbox = p.sandbox;
   for (const f of winner.files) await sandbox.writeFile(workspacePath(f.path), f.after);
-  const policy = ctx.opts.policy ?? (await PolicyEngine.create({ unattended: true }));
   const touched = winner.files.map((f) => f.path);
   const lsp =
     (ctx.opts.rewards ?? true) && touched.some((f) => serverForFile(f))
@@ -48,75 +49,25 @@ export async function review(
       : undefined;
   const toolbox = new Toolbox({
     sandbox,
-    policy,
+    policy: ctx.opts.policy ?? (await PolicyEngine.create({ unattended: true })),
     trajectory: ctx.trajectory,
     diagnostics: lsp,
     testCommand: p.env.test ? { command: p.env.test } : undefined,
     env: p.env.vars,
   });
-  const failedBefore = new Set(v.baseline?.failed ?? []);
-  const check = async () => {
-    if (!p.env.test) return null;
-    const run = await runTests(sandbox, p.env.test, p.env);
-    let reproOk = true;
-    let reproOut = '';
-    const repro = v.reproduction;
-    if (repro?.kept) {
-      await sandbox.writeFile(workspacePath(repro.path), repro.content);
-      const r = await runTests(sandbox, repro.command, { format: 'exit-code', vars: p.env.vars });
-      await sandbox.exec(`rm -f -- '${repro.path}'`);
-      reproOk = r.exitCode === 0;
-      reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;
-    }
-    const ok =
-      reproOk &&
-      (run.exitCode === 0 || (run.failed.every((t) => failedBefore.has(t)) && run.failed.length > 0));
-    ctx.trajectory.append({
-      type: 'test.result',
-      command: run.command,
-      passed: run.passed.length,
-      failed: run.failed.length,
-    });
-    return {
-      ok,
-      summary: `${run.passed.length} passed, ${run.failed.length} failed, exit ${run.exitCode}${repro?.kept ? `, reproduction test ${reproOk ? 'passes' : 'fails'}` : ''}`,
-      output: tail(run.output, TAIL) + reproOut,
-      counts: { command: run.command, passed: run.passed.length, failed: run.failed.length, ok },
-    };
-  };
-  const diagnostics = async (): Promise<string> => {
-    if (!lsp) return '(no language server for these files)';
-    try {
-      const d = await lsp.diagnostics(touched);
-      const lines = Object.entries(d.diagnostics).flatMap(([file, ds]) =>
-        ds.map(
-          (x) => `${file}:${x.range.start.line + 1}: ${x.severity === 1 ? 'error' : 'warning'} ${x.message}`,
-        ),
-      );
-      return lines.length ? lines.slice(0, 40).join('\n') : '(none)';
-    } catch (err) {
-      return `(the language server gave none: ${(err as Error).message})`;
-    }
-  };
-
-  const result: Review = {
-    patch: winner.patch,
-    rounds: 0,
-    approved: false,
-    changed: false,
-    denied: [],
-    tests: null,
-    budgetMessage: null,
-  };
+  const check = () => checkTests(ctx, p, v);
   const maxRounds = ctx.opts.reviewRounds ?? 2;
   const maxSteps = ctx.opts.reviewSteps ?? 8;
-  const messages: ChatMessage[] = [{ role: 'system', content: renderPrompt('agent/system') }];
+
+  let messages: ChatMessage[] = [{ role: 'system', content: renderPrompt('agent/system') }];
   let state = await check();
   const startOk = state?.ok ?? true;
-  result.tests = state?.counts ?? null;
+  let rounds = 0;
+  let approved = false;
+  const denied: string[] = [];
   try {
     for (let round = 1; round <= maxRounds && !ctx.timedOut(); round++) {
-      result.rounds = round;
+      rounds = round;
       const diff = await sandbox.diff();
       const vars = {
         issue: ctx.opts.issue,
@@ -124,64 +75,135 @@ export async function review(
         tests: state?.summary ?? 'no test command',
         output: state?.output ?? '',
       };
-      messages.push({
-        role: 'user',
-        content:
-          round === 1
-            ? renderPrompt('agent/review', { ...vars, diagnostics: await diagnostics() })
-            : renderPrompt('agent/review-again', { ...vars, round }),
+      const prompt =
+        round === 1
+          ? renderPrompt('agent/review', { ...vars, diagnostics: await diagnostics(lsp, touched) })
+          : renderPrompt('agent/review-again', { ...vars, round });
+      const run = await runLoop([...messages, { role: 'user', content: prompt }], {
+        model: ctx.opts.model,
+        tools: toolbox,
+        format: reviewFormat(nativeToolCalls),
+        maxSteps,
       });
-      let approved = false;
-      for (let step = 0; step < maxSteps; step++) {
-        const c = await ctx.opts.model.complete({ messages, tools: [...toolbox.specs] });
-        const msg = c.choices[0]!.message;
-        messages.push(msg);
-        if (!msg.toolCalls?.length) {
-          approved = /\bAPPROVE\b/.test(msg.content ?? '');
-          break;
-        }
-        let submitted = false;
-        for (const call of msg.toolCalls) {
-          const r = await toolbox.run(call);
-          messages.push(r.message);
-          if (r.decision && r.decision.decision !== 'allow')
-            result.denied.push(
-              `${call.name} ${call.arguments.slice(0, 100)} (${r.decision.decision} by rule ${r.decision.rule ?? '-'})`,
-            );
-          if (r.submitted) submitted = true;
-        }
-        if (submitted) break;
+      messages = run.messages;
+      answerOpenCalls(messages);
+      denied.push(...refusals(run));
+      if (run.outcome.kind === 'budget_spent') {
+        ctx.note(`review: ${run.outcome.error.message}; keeping the selected, validated patch`);
+        return {
+          patch: winner.patch,
+          rounds,
+          approved,
+          changed: false,
+          denied,
+          tests: state?.counts ?? null,
+          budgetMessage: run.outcome.error.message,
+        };
       }
+      // Structured: an approve call or a final line that is the word alone, never a substring.
+      const last = run.messages.findLast((m) => m.role === 'assistant');
+      const verdict = run.outcome.kind === 'answered' && last?.role === 'assistant' ? verdictOf(last) : null;
+      approved = verdict?.verdict === 'approve';
+      ctx.note(`review verdict: ${verdict?.verdict ?? 'none'}${verdict?.how ? ` (${verdict.how})` : ''}`);
       // An approval that changed nothing needs no second test run: the tests saw this very tree.
       if (!(approved && (await sandbox.diff()) === diff)) state = await check();
-      result.tests = state?.counts ?? null;
-      result.approved = approved;
       ctx.stage(
         'review',
         `round ${round}: ${approved ? 'approved' : 'changes made or asked for'}; tests: ${state?.summary ?? 'none'}`,
       );
       if (approved && (state?.ok ?? true)) break;
     }
-  } catch (err) {
-    if (!isBudgetError(err)) throw err;
-    result.budgetMessage = err.message;
-    ctx.note(`review: ${err.message}; keeping the selected, validated patch`);
-    result.patch = winner.patch;
-    return result;
   } finally {
     await lsp?.close().catch(() => {});
   }
+  const result: Review = {
+    patch: winner.patch,
+    rounds,
+    approved,
+    changed: false,
+    denied,
+    tests: state?.counts ?? null,
+    budgetMessage: null,
+  };
   const final = await sandbox.diff();
   if (startOk && state && !state.ok) {
     ctx.note(
       'review: the tests are worse after the review than with the selected patch; keeping the selected patch',
     );
-    return { ...result, patch: winner.patch, approved: false };
+    return { ...result, approved: false };
   }
-  result.changed = final.trim() !== '' && normalizePatch(final) !== normalizePatch(winner.patch);
+  const changed = final.trim() !== '' && normalizePatch(final) !== normalizePatch(winner.patch);
   // Unchanged in substance: the selected patch as validated, not git's rewrite of it.
-  result.patch = result.changed ? final : winner.patch;
-  return result;
+  return { ...result, changed, patch: changed ? final : winner.patch };
+}
+
+/** What the policy refused in one loop run, one line each with the rule. */
+function refusals(run: LoopResult): string[] {
+  return run.actions
+    .filter(({ result }) => result.decision && result.decision.decision !== 'allow')
+    .map(
+      ({ call, result }) =>
+        `${call.name} ${call.arguments.slice(0, 100)} (${result.decision!.decision} by rule ${result.decision!.rule ?? '-'})`,
+    );
+}
+
+interface TestState {
+  ok: boolean;
+  summary: string;
+  output: string;
+  counts: { command: string; passed: number; failed: number; ok: boolean };
+}
+
+/**
+ * The tests (and the kept reproduction test) in the base sandbox as it is now. Ok when
+ * everything passes, or when only tests that already failed before any change still fail.
+ */
+async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<TestState | null> {
+  if (!p.env.test) return null;
+  const sandbox = p.sandbox;
+  const failedBefore = new Set(v.baseline?.failed ?? []);
+  const run = await runTests(sandbox, p.env.test, p.env);
+  let reproOk = true;
+  let reproOut = '';
+  const repro = v.reproduction;
+  if (repro?.kept) {
+    await sandbox.writeFile(workspacePath(repro.path), repro.content);
+    const r = await runTests(sandbox, repro.command, { format: 'exit-code', vars: p.env.vars });
+    await sandbox.exec(`rm -f -- '${repro.path}'`);
+    reproOk = r.exitCode === 0;
+    reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;
+  }
+  const ok =
+    reproOk &&
+    (run.exitCode === 0 || (run.failed.every((t) => failedBefore.has(t)) && run.failed.length > 0));
+  ctx.trajectory.append({
+    type: 'test.result',
+    command: run.command,
+    passed: run.passed.length,
+    failed: run.failed.length,
+  });
+  return {
+    ok,
+    summary: `${run.passed.length} passed, ${run.failed.length} failed, exit ${run.exitCode}${repro?.kept ? `, reproduction test ${reproOk ? 'passes' : 'fails'}` : ''}`,
+    output: tail(run.output, TAIL) + reproOut,
+    counts: { command: run.command, passed: run.passed.length, failed: run.failed.length, ok },
+  };
+}
+
+/** The language server's diagnostics of the touched files, for the review prompt. */
+async function diagnostics(lsp: DiagnosticsSession | undefined, touched: string[]): Promise<string> {
+  if (!lsp) return '(no language server for these files)';
+  try {
+    const d = await lsp.diagnostics(touched);
+    const lines = Object.entries(d.diagnostics).flatMap(([file, ds]) =>
+      ds.map(
+        (x) => `${file}:${x.range.start.line + 1}: ${x.severity === 1 ? 'error' : 'warning'} ${x.message}`,
+      ),
+    );
+    return lines.length ? lines.slice(0, 40).join('\n') : '(none)';
+  } catch (err) {
+    return `(the language server gave none: ${(err as Error).message})`;
+  }
 }
 
 function tail(text: string, lines: number): string {

@@ -102,9 +102,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const docker = new Docker();
   const runsDir = resolve(opts.runsDir ?? `${opts.out.replace(/\.jsonl$/, '')}.runs`);
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
-  const model = predictionModelName(
-    base ? base.model : `scripted-${basename(resolve(opts.scriptDir!))}`,
-  );
+  const model = predictionModelName(base ? base.model : `scripted-${basename(resolve(opts.scriptDir!))}`);
   const store = new PredictionsFile(opts.out);
   const result: BatchResult = { predictions: [], errors: [], runsDir };
 

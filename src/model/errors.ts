@@ -1,4 +1,4 @@
-import { DrydockError } from '../core/index.js';
+import { DrydockError, type BudgetLimit } from '../core/index.js';
 
 /** The endpoint could not give an answer (after retries where retrying made sense). */
 export class ModelRequestError extends DrydockError {
@@ -15,7 +15,7 @@ export class ModelRequestError extends DrydockError {
   }
 }
 
-export type BudgetLimit = 'cost' | 'tokens' | 'turns';
+export type { BudgetLimit };
 
 /** The run spent its budget. The controller catches this to end the run cleanly. */
 export class BudgetExceededError extends DrydockError {

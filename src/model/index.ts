@@ -1,5 +1,5 @@
 // The model layer's public surface: an OpenAI-compatible client with retries and a budget,
-// prompt templates, tool-call checking, and the scripted model.
+// and the scripted model. Messages, tool specs, prompts and events are core's vocabulary.
 export type {
   ChatMessage,
   AssistantMessage,
@@ -12,18 +12,19 @@ export type {
   Completion,
   ToolObservation,
 } from './types.js';
-export { observationMessage } from './types.js';
+export { observationMessage } from '../core/index.js';
 export type {
   ModelEvent,
   ModelRequestEvent,
   ModelRetryEvent,
   ModelReplyEvent,
   ModelErrorEvent,
+  ModelCompactedEvent,
   BudgetExceededEvent,
   RecordedMessage,
   RecordedToolCall,
   TokenUsage,
-} from './events.js';
+} from '../core/index.js';
 export { ModelRequestError, BudgetExceededError, type BudgetLimit } from './errors.js';
 export { Budget, type BudgetLimits, type BudgetSpent } from './budget.js';
 export { type Price, type PriceTable, findPrice, costOf } from './pricing.js';
@@ -40,14 +41,9 @@ export {
 export { parseRetryAfter, classifyFailure, backoffMs } from './retry.js';
 export { ModelClient, type ModelClientOptions } from './client.js';
 export { recordMessage } from './wire.js';
-export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from './prompts.js';
-export { parseToolCall, type ParsedToolCall } from './tool-calls.js';
-export {
-  truncateObservation,
-  refusalObservation,
-  type TruncateLimits,
-  type PolicyRefusal,
-} from './observations.js';
+// Defined in core (the tools layer renders prompts too); also exported here for the model's callers.
+export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from '../core/index.js';
+export { parseTextToolCalls } from './text-tool-calls.js';
 export { ScriptedModelServer, type ScriptedServerOptions, type RecordedRequest } from './scripted/server.js';
 export { parseScript, loadScript, type Script, type ScriptInput } from './scripted/script.js';
 export { openModel, type OpenModel } from './open.js';

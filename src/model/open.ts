@@ -1,7 +1,7 @@
 import { Budget } from './budget.js';
 import { ModelClient } from './client.js';
 import type { ModelConfig } from './config.js';
-import type { ModelEvent } from './events.js';
+import type { ModelEvent } from '../core/index.js';
 import { ScriptedModelServer } from './scripted/server.js';
 
 export interface OpenModel {

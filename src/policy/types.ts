@@ -1,6 +1,6 @@
-import { WORKSPACE } from '../core/index.js';
+import { WORKSPACE, type Decision, type PolicyDecisionEvent, type Verdict } from '../core/index.js';
 
-export type Decision = 'allow' | 'ask' | 'deny';
+export type { Decision, Verdict };
 
 /** Where a rule came from; a higher tier wins outright, and within a tier deny > ask > allow. */
 export type Tier = 'builtin' | 'project' | 'user' | 'admin';
@@ -69,13 +69,6 @@ export interface StructurePart {
   reason: string;
 }
 
-export interface Verdict {
-  decision: Decision;
-  /** Rule id (`default` when no rule matched; `shell:*` for parser findings). */
-  rule: string;
-  reason: string;
-}
-
 export interface PartVerdict extends Verdict {
   part: string;
   kind: Part['kind'];
@@ -91,14 +84,9 @@ export interface PolicyDecision extends Verdict {
 export type Action =
   { kind: 'shell'; command: string } | { kind: 'edit'; path: string } | { kind: 'read'; path: string };
 
-/** The trajectory event for one decision. */
-export interface PolicyAuditEvent {
-  type: 'policy.decision';
-  command: string;
-  parts: Array<{ part: string; kind: Part['kind']; decision: Decision; rule: string; reason: string }>;
-  decision: Decision;
-  rule: string;
-  reason: string;
+/** The trajectory event for one decision (core's `PolicyDecisionEvent`, parts typed by kind). */
+export interface PolicyAuditEvent extends PolicyDecisionEvent {
+  parts: Array<{ part: string; kind: Part['kind'] } & Verdict>;
 }
 
 /** Where the shell runs: relative paths resolve from `workspace`; `scratch` dirs count as inside too. */

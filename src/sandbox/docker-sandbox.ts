@@ -20,6 +20,7 @@ import {
   type SandboxSpec,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
+import { DIFF_SCRIPT } from './diff-script.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -288,10 +289,10 @@ export class DockerSandbox implements Sandbox {
    * same-size rewrite in the second of the last commit invisible (racy git).
    */
   async diff(): Promise<string> {
-    const script =
-      `cd ${WORKSPACE} && t=$(mktemp) && { cp -p .git/index "$t" 2>/dev/null; ` +
-      `GIT_INDEX_FILE=$t git add -A && GIT_INDEX_FILE=$t git diff --cached --binary HEAD; }; s=$?; rm -f "$t"; exit $s`;
-    const { result, stdout } = await this.run(script, { maxOutputBytes: READ_LIMIT, timeoutMs: 120_000 });
+    const { result, stdout } = await this.run(DIFF_SCRIPT, {
+      maxOutputBytes: READ_LIMIT,
+      timeoutMs: 120_000,
+    });
     if (result.exitCode !== 0) {
       throw new DrydockError(
         `git diff failed in the sandbox: ${result.stderr.trim()}`,

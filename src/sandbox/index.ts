@@ -27,6 +27,7 @@ export {
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
 export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote } from './docker-sandbox.js';
+export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export { gcSandboxes, ownerLabels, ownerAlive, currentRunId, LABEL, type GcReport } from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';

@@ -1,13 +1,12 @@
-/** Limits for one `exec`. Every field is optional; `DEFAULT_LIMITS` fills the gaps. */
-export interface ExecLimits {
-  /** Memory (RSS + page cache) the call's processes may use together, in bytes. */
-  memoryBytes?: number;
-  /** CPU time per wall second, in cores (0.5 = half a core). */
-  cpus?: number;
-  /** Processes and threads the call may have alive at once. */
-  pids?: number;
-  /** Wall-clock time before the call's whole process tree is killed, in ms. */
-  timeoutMs?: number;
+import type { KilledBy, ResourceLimits, ResourceUsage } from '../core/index.js';
+
+export type { KilledBy };
+
+/**
+ * Limits for one `exec`: core's resource limits (memory, cpus, pids, wall time) and the
+ * output cap. Every field is optional; `DEFAULT_LIMITS` fills the gaps.
+ */
+export interface ExecLimits extends ResourceLimits {
   /** Bytes of stdout and of stderr (each) kept; the rest is cut from the middle. */
   maxOutputBytes?: number;
 }
@@ -29,16 +28,16 @@ export interface ExecOptions extends ExecLimits {
   stdin?: string | Buffer;
 }
 
-export type KilledBy = 'oom' | 'timeout' | 'pids';
-
 /**
  * How per-call limits are enforced:
  * - `per-call-cgroup`: each call gets its own cgroup under its container's cgroup.
  * - `container-update`: the container's own limits are set before each call (Docker API).
+ * - `host`: HostSandbox (tests only): no limits enforced, no usage measured.
  */
-export type ExecMode = 'per-call-cgroup' | 'container-update';
+export type ExecMode = 'per-call-cgroup' | 'container-update' | 'host';
 
-export interface ExecResult {
+/** What a call printed and how it ended, with the usage the sandbox measured (core's `ResourceUsage`). */
+export interface ExecResult extends ResourceUsage {
   /** The command's exit code; 128 + signal when a signal ended it. */
   exitCode: number;
   stdout: string;
@@ -48,10 +47,6 @@ export interface ExecResult {
   /** Bytes cut from the middle of stdout and stderr. */
   stdoutBytesCut: number;
   stderrBytesCut: number;
-  wallMs: number;
-  cpuMs: number;
-  peakMemoryBytes: number;
-  killedBy: KilledBy | null;
   /** The mode that enforced this call's limits. */
   mode: ExecMode;
 }
@@ -81,7 +76,10 @@ export interface SandboxSpec {
   runId?: string;
 }
 
-/** What other layers (tools, lsp, agent) hold: DockerSandbox is the one implementation. */
+/**
+ * What other layers (tools, lsp, agent) hold. Implementations: DockerSandbox, and
+ * HostSandbox for tests; each passes test/sandbox/conformance.test.ts.
+ */
 export interface Sandbox {
   readonly id: string;
   readonly mode: ExecMode;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { WORKSPACE } from '../core/index.js';
+import { WORKSPACE, renderPrompt } from '../core/index.js';
 import { serverForFile, type LspDiagnostic } from '../lsp/index.js';
-import { renderPrompt } from '../model/index.js';
 import { readForModel } from './files.js';
 import { syncOpenDocument } from './lsp-sync.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { applySearchReplace, checkEditSyntax } from '../code/index.js';
 import { serverForFile, type ProcessReward } from '../lsp/index.js';
-import { renderPrompt } from '../model/index.js';
 import { SandboxClosedError, SandboxGoneError, shellQuote, type Sandbox } from '../sandbox/index.js';
-import { DrydockError, WORKSPACE } from '../core/index.js';
+import { DrydockError, WORKSPACE, renderPrompt } from '../core/index.js';
 import { readForModel } from './files.js';
 import { syncOpenDocument } from './lsp-sync.js';
 import { defineTool, sandboxPath, shownPath } from './tool.js';

@@ -1,5 +1,4 @@
-import { DrydockError } from '../core/index.js';
-import { renderPrompt } from '../model/index.js';
+import { DrydockError, renderPrompt } from '../core/index.js';
 import { SandboxClosedError, SandboxGoneError, type Sandbox } from '../sandbox/index.js';
 
 /**

@@ -27,3 +27,10 @@ export { runTestsTool, TEST_TAIL_LINES, DEFAULT_TEST_TIMEOUT_MS } from './run-te
 export { submitTool, patchFiles } from './submit.js';
 export { SandboxSymbols } from './sandbox-symbols.js';
 export { execText } from './exec-text.js';
+export { parseToolCall, type ParsedToolCall } from './parse-call.js';
+export {
+  truncateObservation,
+  refusalObservation,
+  type TruncateLimits,
+  type PolicyRefusal,
+} from './observations.js';

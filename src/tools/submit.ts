@@ -1,5 +1,5 @@
+import { renderPrompt } from '../core/index.js';
 import { z } from 'zod';
-import { renderPrompt } from '../model/index.js';
 import { defineTool } from './tool.js';
 
 const schema = z

@@ -1,8 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { WORKSPACE, workspaceRelative } from '../core/index.js';
+import { WORKSPACE, workspaceRelative, type JsonSchemaObject, type ToolSpec } from '../core/index.js';
 import type { ProcessReward, DiagnosticsSession } from '../lsp/index.js';
-import type { JsonSchemaObject, ToolSpec } from '../model/index.js';
 import type { Action } from '../policy/index.js';
 import type { ExecLimits, ExecResult, Sandbox } from '../sandbox/index.js';
 import type { SandboxSymbols } from './sandbox-symbols.js';

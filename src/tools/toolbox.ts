@@ -1,22 +1,23 @@
-import { DrydockError } from '../core/index.js';
-import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
 import {
+  DrydockError,
   observationMessage,
-  parseToolCall,
-  refusalObservation,
   renderPrompt,
-  truncateObservation,
   type ChatMessage,
+  type ResourceUsageRecord,
   type ToolCall,
+  type ToolCallEvent,
   type ToolObservation,
   type ToolSpec,
-} from '../model/index.js';
+  type TrajectoryEventBody,
+} from '../core/index.js';
+import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
 import type { PolicyDecision, PolicyEngine } from '../policy/index.js';
 import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
-import type { ResourceUsageRecord, ToolCallEvent, TrajectoryEventBody } from '../trajectory/index.js';
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
 import { editTool } from './edit.js';
+import { refusalObservation, truncateObservation } from './observations.js';
+import { parseToolCall } from './parse-call.js';
 import { runTestsTool } from './run-tests.js';
 import { SandboxSymbols } from './sandbox-symbols.js';
 import { searchTool } from './search.js';

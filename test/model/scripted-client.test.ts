@@ -5,10 +5,10 @@ import {
   modelConfig,
   ModelRequestError,
   observationMessage,
-  parseToolCall,
   type ChatMessage,
   type ToolSpec,
 } from '../../src/model/index.js';
+import { parseToolCall } from '../../src/tools/index.js';
 import { scripted } from './helpers.js';
 
 const tools: ToolSpec[] = [

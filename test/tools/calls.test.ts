@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DrydockError } from '../../src/core/index.js';
 import type { DiagnosticsSession } from '../../src/lsp/index.js';
 import { PolicyEngine } from '../../src/policy/index.js';
-import type { ExecResult, Sandbox } from '../../src/sandbox/index.js';
+import { HostSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { TrajectoryEventBody } from '../../src/trajectory/index.js';
 import { Toolbox, ToolFailedError } from '../../src/tools/index.js';
 
@@ -195,41 +195,26 @@ describe('model mistakes come back as observations, and nothing runs', () => {
 
 describe('edit with a language server that fails', () => {
   it('keeps the edit, and says the reward is missing', async () => {
-    const files = new Map([['/testbed/a.py', 'def f():\n    return 1\n']]);
-    const result = (exitCode: number): ExecResult => ({
-      exitCode,
-      stdout: '',
-      stderr: '',
-      truncated: false,
-      stdoutBytesCut: 0,
-      stderrBytesCut: 0,
-      wallMs: 1,
-      cpuMs: 0,
-      peakMemoryBytes: 0,
-      killedBy: null,
-      mode: 'per-call-cgroup',
-    });
-    const sandbox: Sandbox = {
-      ...untouchable(),
-      // Only `test -e PATH` reaches exec here (does the file exist?).
-      exec: async (cmd) => result(files.has(cmd.replace(/^test -e '(.*)'$/, '$1')) ? 0 : 1),
-      readFile: async (p) => files.get(p)!,
-      writeFile: async (p, c) => void files.set(p, String(c)),
-    };
-    const session = {
-      clientFor: () => null,
-      reward: () =>
-        Promise.reject(new DrydockError('pyright did not answer in 60000 ms', undefined, 'LSP_TIMEOUT')),
-    } as unknown as DiagnosticsSession;
-    const tb = new Toolbox({ sandbox, policy, diagnostics: session });
-    const r = await tb.run({
-      id: 'e1',
-      name: 'edit',
-      arguments: JSON.stringify({ path: 'a.py', search: 'return 1', replace: 'return 2' }),
-    });
-    expect(r.observation.isError).toBe(false);
-    expect(r.reward).toBeUndefined();
-    expect(r.observation.content).toMatch(/No process reward for this edit: pyright did not answer/);
-    expect(files.get('/testbed/a.py')).toBe('def f():\n    return 2\n');
+    const sandbox = await HostSandbox.open();
+    try {
+      await sandbox.writeFile('/testbed/a.py', 'def f():\n    return 1\n');
+      const session = {
+        clientFor: () => null,
+        reward: () =>
+          Promise.reject(new DrydockError('pyright did not answer in 60000 ms', undefined, 'LSP_TIMEOUT')),
+      } as unknown as DiagnosticsSession;
+      const tb = new Toolbox({ sandbox, policy, diagnostics: session });
+      const r = await tb.run({
+        id: 'e1',
+        name: 'edit',
+        arguments: JSON.stringify({ path: 'a.py', search: 'return 1', replace: 'return 2' }),
+      });
+      expect(r.observation.isError).toBe(false);
+      expect(r.reward).toBeUndefined();
+      expect(r.observation.content).toMatch(/No process reward for this edit: pyright did not answer/);
+      expect(await sandbox.readFile('/testbed/a.py')).toBe('def f():\n    return 2\n');
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,5 +1,4 @@
-import { renderPrompt } from './prompts.js';
-import type { ToolCall, ToolObservation, ToolSpec } from './types.js';
+import { renderPrompt, type ToolCall, type ToolObservation, type ToolSpec } from '../core/index.js';
 
 export type ParsedToolCall =
   | { ok: true; id: string; name: string; args: Record<string, unknown> }

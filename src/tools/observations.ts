@@ -1,5 +1,4 @@
-import { renderPrompt } from './prompts.js';
-import type { ToolObservation } from './types.js';
+import { renderPrompt, type ToolObservation, type Verdict } from '../core/index.js';
 
 export interface TruncateLimits {
   /** Characters kept in all (default 10 000). */
@@ -22,12 +21,8 @@ export function truncateObservation(
   return { text: `${text.slice(0, head)}\n${note}\n${text.slice(text.length - tail)}`, truncated: true };
 }
 
-/** A policy decision as the tools layer will pass it (the policy layer's `decide` result). */
-export interface PolicyRefusal {
-  decision: 'ask' | 'deny';
-  rule: string | null;
-  reason: string;
-}
+/** A policy decision that stops a call. */
+export type PolicyRefusal = Verdict & { decision: 'ask' | 'deny' };
 
 /**
  * What the model is told when policy stops a call: which rule, why, and that nothing ran.
@@ -44,7 +39,7 @@ export function refusalObservation(
     isError: true,
     content: renderPrompt(prompt, {
       action,
-      rule: refusal.rule ?? '(default: not allowed by any rule)',
+      rule: refusal.rule,
       reason: refusal.reason,
     }),
   };

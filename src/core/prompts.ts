@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { DrydockError } from '../core/index.js';
+import { DrydockError } from './errors.js';
 
 /**
  * Prompts live in `prompts/*.md` at the package root, not in code. A template is plain text
  * with `{{name}}` placeholders; rendering with a missing value is an error, never an empty hole.
- * src/model and dist/model sit at the same depth, so one relative path serves both.
+ * src/core and dist/core sit at the same depth, so one relative path serves both.
  */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
 

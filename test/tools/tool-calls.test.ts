@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseToolCall,
-  refusalObservation,
-  renderPrompt,
-  renderTemplate,
-  truncateObservation,
-  type ToolSpec,
-} from '../../src/model/index.js';
+import type { ToolSpec } from '../../src/core/index.js';
+import { parseToolCall, refusalObservation, truncateObservation } from '../../src/tools/index.js';
 
 const tools: ToolSpec[] = [
   {
@@ -62,19 +56,6 @@ describe('parseToolCall', () => {
     const text = observation(`{"path": "${'x'.repeat(5000)}`);
     expect(text.length).toBeLessThan(1200);
     expect(text).toMatch(/more characters/);
-  });
-});
-
-describe('prompt templates', () => {
-  it('fills placeholders and refuses to leave one empty', () => {
-    expect(renderTemplate('a {{x}} b {{ y }} {{{{z}}', { x: 1, y: 'two' })).toBe('a 1 b two {{z}}');
-    expect(() => renderTemplate('{{x}} {{gone}}', { x: 1 }, 't')).toThrow(/prompt t needs \{\{gone\}\}/);
-  });
-
-  it('loads prompts from files under prompts/', () => {
-    expect(renderPrompt('model-check')).toMatch(/single word: ok$/);
-    expect(() => renderPrompt('no-such-prompt')).toThrow(/prompt template .*no-such-prompt\.md is missing/);
-    expect(() => renderPrompt('../etc/passwd')).toThrow(/bad prompt name/);
   });
 });
 

@@ -1,0 +1,146 @@
+import {
+  BudgetExceededError,
+  type AssistantMessage,
+  type ChatMessage,
+  type Completion,
+  type CompletionRequest,
+  type ToolCall,
+  type ToolSpec,
+} from '../model/index.js';
+import type { ToolCallResult } from '../tools/index.js';
+
+/**
+ * The model ↔ tools conversation, in the shape of mini-swe-agent's `agents/default.py`:
+ * `runLoop → step → query → execute`. It knows nothing of what the conversation is for
+ * (review, environment setup, ...): the caller brings the messages so far, the model, the tools
+ * and the limits, and gets back a typed outcome, the whole conversation and every action run.
+ *
+ * The loop ends with one of:
+ * - `submitted`: a tool call (`submit`) produced the final patch;
+ * - `answered`: the model replied without an action (its text is the answer);
+ * - `step_limit`: `maxSteps` model turns were taken without either;
+ * - `budget_spent`: the budget refused the next model request;
+ * - `time_limit`: `timedOut()` said so before a model turn.
+ * Any other error (a tool's infrastructure failure, a model request that failed) is thrown.
+ */
+export async function runLoop(start: readonly ChatMessage[], opts: LoopOptions): Promise<LoopResult> {
+  const state: LoopState = { messages: [...start], actions: [], steps: 0 };
+  for (;;) {
+    const outcome = await step(state, opts);
+    if (outcome) return { outcome, ...state };
+  }
+}
+
+/** One turn: check the limits, ask the model, run what it asked for. An outcome ends the loop. */
+async function step(state: LoopState, opts: LoopOptions): Promise<LoopOutcome | null> {
+  if (state.steps >= opts.maxSteps) return { kind: 'step_limit', limit: opts.maxSteps };
+  if (opts.timedOut?.()) return { kind: 'time_limit' };
+  let reply: AssistantMessage;
+  try {
+    reply = await query(state, opts);
+  } catch (err) {
+    if (err instanceof BudgetExceededError) return { kind: 'budget_spent', error: err };
+    throw err;
+  }
+  const parsed = opts.format.parse(reply);
+  switch (parsed.kind) {
+    case 'answer':
+      return { kind: 'answered', text: parsed.text };
+    case 'format_error':
+      state.messages.push({ role: 'user', content: parsed.feedback });
+      return null;
+    case 'actions':
+      return execute(state, opts, parsed.calls);
+  }
+}
+
+/** The model's next reply, appended to the conversation. */
+async function query(state: LoopState, opts: LoopOptions): Promise<AssistantMessage> {
+  const c = await opts.model.complete({
+    messages: state.messages,
+    tools: opts.format.tools(opts.tools.specs),
+  });
+  state.steps += 1;
+  const reply = c.choices[0]!.message;
+  state.messages.push(reply);
+  return reply;
+}
+
+/** Every action of one reply, in order; their results go back into the conversation. */
+async function execute(state: LoopState, opts: LoopOptions, calls: ToolCall[]): Promise<LoopOutcome | null> {
+  let submitted: { patch: string; files: string[] } | null = null;
+  for (const call of calls) {
+    const result = await opts.tools.run(call);
+    state.messages.push(opts.format.observation(result));
+    state.actions.push({ call, result });
+    if (result.submitted) submitted = result.submitted;
+  }
+  return submitted ? { kind: 'submitted', ...submitted } : null;
+}
+
+export interface LoopOptions {
+  model: { complete(request: CompletionRequest): Promise<Completion> };
+  /** What runs the actions: a `Toolbox` (policy → sandbox), or anything with its `specs` and `run`. */
+  tools: { readonly specs: readonly ToolSpec[]; run(call: ToolCall): Promise<ToolCallResult> };
+  /** How replies become actions and results go back (default for callers: `nativeToolCalls`). */
+  format: ActionFormat;
+  /** Model turns this run may take. */
+  maxSteps: number;
+  /** Checked before each model turn; true ends the loop with `time_limit`. */
+  timedOut?: () => boolean;
+}
+
+export type LoopOutcome =
+  | { kind: 'submitted'; patch: string; files: string[] }
+  | { kind: 'answered'; text: string }
+  | { kind: 'step_limit'; limit: number }
+  | { kind: 'budget_spent'; error: BudgetExceededError }
+  | { kind: 'time_limit' };
+
+export interface LoopResult {
+  outcome: LoopOutcome;
+  /** The whole conversation: the messages given, then every reply and observation. */
+  messages: ChatMessage[];
+  /** Every action run, in order, with its result (policy decision included). */
+  actions: { call: ToolCall; result: ToolCallResult }[];
+  /** Model turns taken. */
+  steps: number;
+}
+
+interface LoopState {
+  messages: ChatMessage[];
+  actions: { call: ToolCall; result: ToolCallResult }[];
+  steps: number;
+}
+
+/**
+ * The seam for action formats: how a model's reply becomes actions, and how an action's result
+ * goes back to the model. Native tool calls are one; a text format (actions written in the
+ * reply's content) is another.
+ */
+export interface ActionFormat {
+  readonly name: string;
+  /** The request's `tools`: native tool calls send the specs; a text format may send none. */
+  tools(specs: readonly ToolSpec[]): ToolSpec[] | undefined;
+  /** The reply as actions, as a final answer (no action), or as a format error to tell the model. */
+  parse(reply: AssistantMessage): ParsedReply;
+  /** The message that carries one action's result back to the model. */
+  observation(result: ToolCallResult): ChatMessage;
+}
+
+export type ParsedReply =
+  | { kind: 'actions'; calls: ToolCall[] }
+  | { kind: 'answer'; text: string }
+  /** The reply could not be read as actions; `feedback` goes back as a user turn, the loop goes on. */
+  | { kind: 'format_error'; feedback: string };
+
+/** OpenAI-style function calling: `tool_calls` on the reply, a `tool` message per result. */
+export const nativeToolCalls: ActionFormat = {
+  name: 'native',
+  tools: (specs) => [...specs],
+  parse: (reply) =>
+    reply.toolCalls?.length
+      ? { kind: 'actions', calls: reply.toolCalls }
+      : { kind: 'answer', text: reply.content ?? '' },
+  observation: (result) => result.message,
+};

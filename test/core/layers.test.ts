@@ -1,0 +1,115 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  importCycles,
+  importGraph,
+  layerOf,
+  literalsContaining,
+  sourceFiles,
+  type SourceImport,
+} from './import-graph.js';
+
+/**
+ * ../shared/DESIGN.md's layer table as code: each layer and the layers it may import.
+ * `core` depends on nothing; every other layer may use `core`. A new layer goes into DESIGN
+ * and here in the same change.
+ */
+const BELOW_AGENT = ['core', 'sandbox', 'policy', 'code', 'model', 'trajectory', 'lsp', 'tools'];
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  core: [],
+  sandbox: ['core'],
+  policy: ['core'],
+  code: ['core'],
+  model: ['core'],
+  trajectory: ['core'],
+  lsp: ['core', 'sandbox'],
+  tools: ['core', 'sandbox', 'policy', 'code', 'lsp', 'trajectory'],
+  agent: BELOW_AGENT,
+  harness: [...BELOW_AGENT, 'agent'],
+  report: ['core', 'trajectory', 'harness'],
+  github: [...BELOW_AGENT, 'agent'],
+  cli: [...BELOW_AGENT, 'agent', 'harness', 'report', 'github'],
+};
+
+/**
+ * The one import cycle left: the policy walk's real recursion (extract → wrappers/streams →
+ * extract), which the policy work restructures. When it goes, shrink this list (the last
+ * test below fails until you do); never grow it.
+ */
+const CYCLE_ALLOWED = new Set(['src/policy/extract.ts', 'src/policy/streams.ts', 'src/policy/wrappers.ts']);
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Imports from one layer into another, as `file → specifier` lines. */
+function crossLayer(
+  graph: Map<string, SourceImport[]>,
+  keep: (from: string, to: string, target: string) => boolean,
+): string[] {
+  const out: string[] = [];
+  for (const [file, imports] of graph) {
+    for (const i of imports) {
+      if (!i.target) continue;
+      const from = layerOf(file);
+      const to = layerOf(i.target);
+      if (from !== to && keep(from, to, i.target)) out.push(`${file} → ${i.specifier}`);
+    }
+  }
+  return out.sort();
+}
+
+describe('layering (DESIGN.md: one-way dependencies, each layer reached through its index.ts)', () => {
+  const graph = importGraph(ROOT);
+
+  it('knows every layer folder under src', () => {
+    const layers = new Set(sourceFiles(ROOT).map(layerOf));
+    expect([...layers].filter((l) => !(l in MAY_IMPORT))).toEqual([]);
+  });
+
+  it('every relative import resolves to a file under src', () => {
+    const known = new Set(graph.keys());
+    const dangling = [...graph].flatMap(([file, imports]) =>
+      imports.filter((i) => i.target && !known.has(i.target)).map((i) => `${file} → ${i.specifier}`),
+    );
+    expect(dangling).toEqual([]);
+  });
+
+  it('has no import cycle except the policy walk’s', () => {
+    const cycles = importCycles(graph).filter((scc) => !scc.every((f) => CYCLE_ALLOWED.has(f)));
+    expect(cycles).toEqual([]);
+  });
+
+  it('lower layers never import higher ones (the table above)', () => {
+    const wrong = crossLayer(graph, (from, to) => !(MAY_IMPORT[from] ?? []).includes(to));
+    expect(wrong).toEqual([]);
+  });
+
+  it('reaches another layer only through its index.ts', () => {
+    const wrong = crossLayer(graph, (_from, to, target) => target !== `src/${to}/index.ts`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('trajectory imports only core, and tools does not import model', () => {
+    const layersImportedBy = (layer: string) =>
+      [
+        ...new Set(
+          [...graph]
+            .filter(([file]) => layerOf(file) === layer)
+            .flatMap(([, imports]) => imports.flatMap((i) => (i.target ? [layerOf(i.target)] : [])))
+            .filter((l) => l !== layer),
+        ),
+      ].sort();
+    expect(layersImportedBy('trajectory')).toEqual(['core']);
+    expect(layersImportedBy('tools')).not.toContain('model');
+  });
+
+  it('names the workspace path in exactly one source file (one exported constant)', () => {
+    const files = literalsContaining(ROOT, sourceFiles(ROOT), '/testbed');
+    expect([...files.keys()]).toEqual(['src/core/workspace.ts']);
+    expect(files.get('src/core/workspace.ts')).toBe(1);
+  });
+
+  it('the cycle allow-list names only files still in a cycle (shrink it when the policy walk is restructured)', () => {
+    const inCycles = new Set(importCycles(graph).flat());
+    expect([...CYCLE_ALLOWED].filter((f) => !inCycles.has(f))).toEqual([]);
+  });
+});

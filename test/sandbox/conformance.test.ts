@@ -1,0 +1,212 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DrydockError } from '../../src/core/index.js';
+import {
+  DockerSandbox,
+  HostSandbox,
+  SandboxClosedError,
+  SandboxUnsupportedError,
+  type Sandbox,
+} from '../../src/sandbox/index.js';
+import { engineReady, removeRun, testImage, testRunId } from './helpers.js';
+
+/**
+ * The Sandbox contract: the same behavioural checks against every implementation.
+ * A new implementation (or a new kind of image) is one more entry in `targets`.
+ */
+interface Target {
+  name: string;
+  /** Whether the target can run here (else the block is skipped, with a warning from its check). */
+  ready: () => Promise<boolean>;
+  open: (repo: string) => Promise<Sandbox>;
+  cleanup?: () => Promise<void>;
+}
+
+const runId = testRunId('conformance');
+const targets: Target[] = [
+  { name: 'HostSandbox', ready: async () => true, open: (repo) => HostSandbox.open({ repo }) },
+  {
+    name: `DockerSandbox (${testImage()})`,
+    ready: engineReady,
+    open: (repo) => DockerSandbox.open({ image: testImage(), repo, runId }),
+    cleanup: () => removeRun(runId),
+  },
+];
+
+const GIT = '-c user.email=t@example.invalid -c user.name=t';
+
+for (const t of targets) {
+  const ready = await t.ready();
+  describe.skipIf(!ready)(`Sandbox contract: ${t.name}`, () => {
+    let repo: string;
+    let sb: Sandbox;
+
+    beforeAll(async () => {
+      repo = mkdtempSync(join(tmpdir(), 'drydock-conf-'));
+      writeFileSync(join(repo, 'a.txt'), 'one\n');
+      sb = await t.open(repo);
+      const init = await sb.exec(`git init -q && git add -A && git ${GIT} commit -qm base && echo ok`);
+      expect(init.stdout).toBe('ok\n');
+    });
+    afterAll(async () => {
+      await sb?.close();
+      await t.cleanup?.();
+      if (repo) rmSync(repo, { recursive: true, force: true });
+    });
+
+    it('exec: exit code, stdout and stderr apart, working directory /testbed', async () => {
+      const r = await sb.exec('echo out; echo err >&2; pwd; exit 7');
+      expect(r.exitCode).toBe(7);
+      expect(r.stdout).toBe('out\n/testbed\n');
+      expect(r.stderr).toBe('err\n');
+      expect(r.truncated).toBe(false);
+      expect(r.killedBy).toBeNull();
+      expect(r.wallMs).toBeGreaterThanOrEqual(0);
+      expect(typeof r.mode).toBe('string');
+    });
+
+    it('exec: cwd, per-call env and stdin', async () => {
+      const r = await sb.exec('pwd; printf "%s\\n" "$GREETING"; cat', {
+        cwd: '/tmp',
+        env: { GREETING: 'hello world' },
+        stdin: 'from stdin\n',
+      });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe('/tmp\nhello world\nfrom stdin\n');
+      const noStdin = await sb.exec('cat; echo end');
+      expect(noStdin.stdout).toBe('end\n');
+    });
+
+    it('exec: a command killed by a signal reports 128 + signal', async () => {
+      // `exec`: the call's own process is the one killed ($$ may be a runner's pid).
+      const r = await sb.exec("exec sh -c 'kill -9 $$'");
+      expect(r.exitCode).toBe(137);
+    });
+
+    it('output cap: head and tail kept, the middle cut and counted, per stream', async () => {
+      const r = await sb.exec(
+        "printf 'HEAD'; head -c 300000 /dev/zero | tr '\\0' x; printf 'TAIL'; printf 'short' >&2",
+        { maxOutputBytes: 1000 },
+      );
+      expect(r.exitCode).toBe(0);
+      expect(r.truncated).toBe(true);
+      expect(r.stdoutBytesCut).toBe(300008 - 1000);
+      expect(r.stderrBytesCut).toBe(0);
+      expect(r.stdout.startsWith('HEAD')).toBe(true);
+      expect(r.stdout.endsWith('TAIL')).toBe(true);
+      expect(r.stdout).toContain(`cut ${300008 - 1000} bytes`);
+      expect(r.stderr).toBe('short');
+    });
+
+    it('timeout: the call and its children are killed and the result says timeout', async () => {
+      const r = await sb.exec('sleep 30 & sleep 30; echo never', { timeoutMs: 500 });
+      expect(r.killedBy).toBe('timeout');
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stdout).not.toContain('never');
+      expect(r.wallMs).toBeLessThan(10_000);
+      const next = await sb.exec('echo alive');
+      expect(next.stdout).toBe('alive\n');
+    });
+
+    it("a call's background processes do not outlive it", async () => {
+      const r = await sb.exec('(sleep 1; echo late > /testbed/late.txt) >/dev/null 2>&1 & echo started');
+      expect(r.stdout).toBe('started\n');
+      await new Promise((res) => setTimeout(res, 1800));
+      const check = await sb.exec('test -e /testbed/late.txt && echo present || echo absent');
+      expect(check.stdout).toBe('absent\n');
+    });
+
+    it('readFile / writeFile: round trip, new directories, UTF-8, relative to /testbed', async () => {
+      expect(await sb.readFile('/testbed/a.txt')).toBe('one\n');
+      await sb.writeFile('/testbed/deep/er/n\u00e9w.txt', 'caf\u00e9 \u{1F600}\n');
+      expect(await sb.readFile('/testbed/deep/er/n\u00e9w.txt')).toBe('caf\u00e9 \u{1F600}\n');
+      const seen = await sb.exec("cat '/testbed/deep/er/n\u00e9w.txt'");
+      expect(seen.stdout).toBe('caf\u00e9 \u{1F600}\n');
+      await sb.writeFile('/testbed/bin.dat', Buffer.from([0x61, 0x62, 0x0a]));
+      expect(await sb.readFile('bin.dat')).toBe('ab\n');
+      await sb.exec('rm -rf /testbed/deep /testbed/bin.dat');
+    });
+
+    it('readFile of a missing file is a DrydockError naming the path', async () => {
+      const err = await sb.readFile('/testbed/nope.txt').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DrydockError);
+      expect((err as Error).message).toContain('/testbed/nope.txt');
+      expect((err as Error).message).toMatch(/No such file or directory/);
+    });
+
+    it('the repository is a copy: the host checkout is never touched', async () => {
+      await sb.writeFile('/testbed/a.txt', 'changed\n');
+      expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('one\n');
+      await sb.writeFile('/testbed/a.txt', 'one\n');
+    });
+
+    it('diff: changes against HEAD with new files, the agent staging untouched', async () => {
+      await sb.writeFile('/testbed/a.txt', 'two\n');
+      await sb.writeFile('/testbed/sub/new.txt', 'new\n');
+      const diff = await sb.diff();
+      expect(diff).toContain('-one\n+two');
+      expect(diff).toContain('+++ b/sub/new.txt');
+      const staged = await sb.exec('git diff --cached --name-only');
+      expect(staged.stdout).toBe('');
+      await sb.exec('git checkout -q a.txt && rm -rf sub');
+      expect(await sb.diff()).toBe('');
+    });
+
+    it('fork: each fork has the state, and forks change independently of each other and the parent', async () => {
+      await sb.writeFile('/testbed/state.txt', 'parent\n');
+      const forks = await sb.fork(2);
+      try {
+        expect(forks).toHaveLength(2);
+        expect(new Set([sb.id, ...forks.map((f) => f.id)]).size).toBe(3);
+        for (const f of forks) expect(await f.readFile('/testbed/state.txt')).toBe('parent\n');
+        await forks[0]!.writeFile('/testbed/state.txt', 'fork 0\n');
+        expect(await forks[1]!.readFile('/testbed/state.txt')).toBe('parent\n');
+        expect(await sb.readFile('/testbed/state.txt')).toBe('parent\n');
+        expect(await forks[1]!.diff()).toContain('+++ b/state.txt');
+      } finally {
+        await Promise.all(forks.map((f) => f.close()));
+      }
+      // The parent outlives its forks.
+      expect((await sb.exec('cat state.txt; rm state.txt')).stdout).toBe('parent\n');
+    });
+
+    it('fork(0) and fork(1.5) are refused', async () => {
+      await expect(sb.fork(0)).rejects.toBeInstanceOf(DrydockError);
+      await expect(sb.fork(1.5)).rejects.toBeInstanceOf(DrydockError);
+    });
+
+    it('close: every later call is refused with SandboxClosedError; closing twice is fine', async () => {
+      const other = await t.open(repo);
+      await other.close();
+      await other.close();
+      await expect(other.exec('true')).rejects.toBeInstanceOf(SandboxClosedError);
+      await expect(other.fork(1)).rejects.toBeInstanceOf(SandboxClosedError);
+    });
+  });
+}
+
+describe('HostSandbox refuses what it cannot do', () => {
+  it('per-call memory, CPU and pids limits throw a typed error instead of being ignored', async () => {
+    const sb = await HostSandbox.open();
+    try {
+      for (const opts of [{ memoryBytes: 1 << 20 }, { cpus: 0.5 }, { pids: 10 }]) {
+        const err = await sb.exec('true', opts).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(SandboxUnsupportedError);
+        expect((err as DrydockError).message).toMatch(
+          /cannot enforce a per-call (memoryBytes|cpus|pids) limit/,
+        );
+      }
+      expect((await sb.exec('true')).mode).toBe('host');
+      await expect(sb.writeFile('/etc/drydock-should-not-exist', 'x')).rejects.toBeInstanceOf(
+        SandboxUnsupportedError,
+      );
+      expect(existsSync('/etc/drydock-should-not-exist')).toBe(false);
+    } finally {
+      const root = (sb as HostSandbox).root;
+      await sb.close();
+      expect(existsSync(root)).toBe(false);
+    }
+  });
+});
