@@ -18,17 +18,17 @@ export interface ReproductionTest {
   reason: string;
   /** The project's variables the test runs with (the test command's, e.g. PYTHONPATH). */
   vars: Record<string, string>;
-  /** The assertion it failed on before the change, as the runner reported it. */
-  failure?: string;
 }
 
 export interface Validation {
-  baseline: TestRun | null;
+  /** Every candidate as validation left it, in the order given (rejected ones say why). */
+  readonly candidates: readonly Candidate[];
+  readonly baseline: TestRun | null;
   /** Tests that passed before any change. */
-  passingBefore: string[];
+  readonly passingBefore: readonly string[];
   /** The regression tests the candidates were held to (union over candidates). */
-  regressionTests: string[];
-  reproduction: ReproductionTest | null;
+  readonly regressionTests: readonly string[];
+  readonly reproduction: ReproductionTest | null;
 }
 
 /**
@@ -36,47 +36,50 @@ export interface Validation {
  * parse). Then in the base sandbox, before any change: which tests pass, and whether the
  * model's reproduction test fails (it is kept only if it does). Then each surviving candidate
  * in a fork of its own: the language server's reward, the regression tests, the reproduction
- * test. Every fork is closed, whatever happens.
+ * test. Every fork is closed, whatever happens. The candidates given are not changed: the
+ * result holds new values, and `onRecorded` hears each one as its record is written, so a run
+ * that ends early still knows what was validated.
  */
 export async function validate(
   ctx: RunContext,
   p: Prepared,
-  candidates: Candidate[],
-  sets: Location[][],
-  onValidated: (c: Candidate) => void = () => {},
+  given: readonly Candidate[],
+  sets: readonly Location[][],
+  onRecorded: (c: Candidate) => void = () => {},
 ): Promise<Validation> {
-  for (const c of candidates.filter((c) => !c.rejected)) {
-    for (const f of c.files) {
-      const check = await checkEditSyntax(f.path, f.before, f.after);
-      if (check.ok === false) {
-        const at = check.problems[0];
-        c.parses = false;
-        c.rejected = `syntax error in ${f.path}${at ? ` at line ${at.line}` : ''} (${check.after} error node(s), ${check.before} before)`;
-        break;
-      }
-      if (check.ok) c.parses = true;
+  const checked: Candidate[] = [];
+  for (const c of given) {
+    const next = c.rejected ? c : await syntaxChecked(c);
+    if (next.rejected && !c.rejected) {
+      record(ctx, next);
+      onRecorded(next);
     }
-    if (c.rejected) record(ctx, c);
+    checked.push(next);
   }
 
-  const v: Validation = { baseline: null, passingBefore: [], regressionTests: [], reproduction: null };
+  let baseline: TestRun | null = null;
   if (p.env.test) {
-    v.baseline = await runTests(p.sandbox, p.env.test, p.env);
-    v.passingBefore = v.baseline.passed;
-    testEvent(ctx, v.baseline);
+    baseline = await runTests(p.sandbox, p.env.test, p.env);
+    testEvent(ctx, baseline);
     ctx.stage(
       'validate',
-      `before any change: ${v.baseline.passed.length} passed, ${v.baseline.failed.length} failed (exit ${v.baseline.exitCode})`,
+      `before any change: ${baseline.passed.length} passed, ${baseline.failed.length} failed (exit ${baseline.exitCode})`,
     );
   }
-  v.reproduction = await reproductionTest(ctx, p, sets[0] ?? []);
+  const passingBefore = baseline?.passed ?? [];
+  const reproduction = await reproductionTest(ctx, p, sets[0] ?? []);
+  const base = { baseline, passingBefore, reproduction };
 
-  const live = candidates.filter((c) => !c.rejected);
+  const live = checked.filter((c) => !c.rejected);
+  const done = new Map<string, { candidate: Candidate; related: string[] }>();
   const width = Math.max(1, ctx.opts.parallel ?? 2);
-  const regression = new Set<string>();
   for (let i = 0; i < live.length; i += width) {
     if (ctx.timedOut()) {
-      for (const c of live.slice(i)) c.rejected = 'not validated: the run reached its time limit';
+      for (const c of live.slice(i))
+        done.set(c.id, {
+          candidate: { ...c, rejected: 'not validated: the run reached its time limit' },
+          related: [],
+        });
       break;
     }
     const batch = live.slice(i, i + width);
@@ -84,9 +87,10 @@ export async function validate(
     try {
       await Promise.all(
         batch.map(async (c, j) => {
-          await validateIn(ctx, p, forks[j]!, c, v, regression);
-          record(ctx, c);
-          onValidated(c);
+          const r = await validateIn(ctx, p, forks[j]!, c, base);
+          record(ctx, r.candidate);
+          onRecorded(r.candidate);
+          done.set(c.id, r);
         }),
       );
     } finally {
@@ -94,8 +98,31 @@ export async function validate(
     }
     ctx.stage('validate', `validated ${Math.min(i + width, live.length)}/${live.length} candidate(s)`);
   }
-  v.regressionTests = [...regression].sort();
-  return v;
+  // In the order the candidates were validated, as the set was filled before.
+  const regression = new Set(live.flatMap((c) => done.get(c.id)?.related ?? []));
+  return {
+    candidates: checked.map((c) => done.get(c.id)?.candidate ?? c),
+    ...base,
+    regressionTests: [...regression].sort(),
+  };
+}
+
+/** Does each changed file still parse? A candidate whose edit adds syntax errors is rejected. */
+async function syntaxChecked(c: Candidate): Promise<Candidate> {
+  let parses = c.parses;
+  for (const f of c.files) {
+    const check = await checkEditSyntax(f.path, f.before, f.after);
+    if (check.ok === false) {
+      const at = check.problems[0];
+      return {
+        ...c,
+        parses: false,
+        rejected: `syntax error in ${f.path}${at ? ` at line ${at.line}` : ''} (${check.after} error node(s), ${check.before} before)`,
+      };
+    }
+    if (check.ok) parses = true;
+  }
+  return { ...c, parses };
 }
 
 async function validateIn(
@@ -103,9 +130,9 @@ async function validateIn(
   p: Prepared,
   fork: Sandbox,
   c: Candidate,
-  v: Validation,
-  regression: Set<string>,
-): Promise<void> {
+  v: Pick<Validation, 'baseline' | 'passingBefore' | 'reproduction'>,
+): Promise<{ candidate: Candidate; related: string[] }> {
+  let reward = c.reward;
   const served = c.files.filter((f) => serverForFile(f.path) !== null);
   if ((ctx.opts.rewards ?? true) && served.length > 0) {
     const session = new DiagnosticsSession(fork);
@@ -114,7 +141,7 @@ async function validateIn(
         { files: c.files.map((f) => ({ path: f.path, content: f.after })) },
         { appliedExactly: c.exact, parses: c.parses !== false, confidence: c.confidence },
       );
-      c.reward = r.reward.reward;
+      reward = r.reward.reward;
       ctx.trajectory.append({
         type: 'reward',
         value: r.reward.reward,
@@ -128,51 +155,35 @@ async function validateIn(
     }
   }
   // Written again whether or not the reward wrote them: the same content, so harmless.
-  for (const f of c.files) await fork.writeFile(`/testbed/${f.path}`, f.after);
-  const compileError = await pythonCompileError(fork, c, p.env.vars);
-  if (compileError) {
-    c.parses = false;
-    c.rejected = `does not compile: ${compileError}`;
-    return;
-  }
+  for (const f of c.files) await fork.writeFile(workspacePath(f.path), f.after);
 
+  let regressions = c.regressions;
+  let rejected = c.rejected;
+  let related: string[] = [];
   if (p.env.test) {
     const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
-    const related = relatedTests(
-      v.passingBefore,
+    related = relatedTests(
+      [...v.passingBefore],
       c.files.map((f) => f.path),
       testFiles,
     );
-    related.forEach((t) => regression.add(t));
-    const command = narrowedCommand(p.env.test, p.env.format, related);
-    const newlyFailing = (run: TestRun) => {
-      if (p.env.format === 'exit-code')
-        return v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test!] : [];
-      const passed = new Set(run.passed);
-      return related.filter((t) => !passed.has(t));
-    };
-    const run = await runTests(fork, command, p.env);
+    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env);
     testEvent(ctx, run);
-    c.regressions = newlyFailing(run);
-    if (c.regressions.length > 0) {
-      // Once more: a test that passes the second time is flaky, not broken by this candidate.
-      const again = await runTests(fork, command, p.env);
-      testEvent(ctx, again);
-      const still = new Set(newlyFailing(again));
-      const flaky = c.regressions.filter((t) => !still.has(t));
-      if (flaky.length) ctx.note(`candidate ${c.id}: flaky on a rerun, not counted: ${flaky.join(', ')}`);
-      c.regressions = c.regressions.filter((t) => still.has(t));
+    if (p.env.format === 'exit-code') {
+      regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
+    } else {
+      const passed = new Set(run.passed);
+      regressions = related.filter((t) => !passed.has(t));
     }
-    // Regressions rank candidates (select.ts) but never reject one alone: the issue may change
-    // the very behaviour an existing test pins.
-    if (c.regressions.length > 0)
-      ctx.note(`candidate ${c.id}: tests that passed before fail with it: ${c.regressions.join(', ')}`);
+    if (regressions.length > 0) rejected = `breaks regression tests: ${regressions.join(', ')}`;
   }
+  let reproduces = c.reproduces;
   const repro = v.reproduction;
   if (repro?.kept) {
     const r = await runReproduction(fork, repro);
-    c.reproduces = r.exitCode === 0;
+    reproduces = r.exitCode === 0;
   }
+  return { candidate: { ...c, reward, regressions, rejected, reproduces }, related };
 }
 
 async function reproductionTest(
@@ -195,15 +206,11 @@ async function reproductionTest(
   const content = `${fencedBlock(reply ?? '')}\n`;
   const test: ReproductionTest = { path, content, command, kept: false, reason: '', vars: p.env.vars };
   const before = await runReproduction(p.sandbox, test);
-  const cannotRun = CANNOT_RUN.exec(before.output);
   if (before.exitCode === 0) {
     test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
-  } else if (cannotRun) {
-    test.reason = `it cannot run (${lineAt(before.output, cannotRun.index)}), so its failure says nothing about the issue: discarded`;
   } else {
     test.kept = true;
-    test.failure = failureLines(before.output);
-    test.reason = `it fails before the change (exit ${before.exitCode}${test.failure ? `: ${test.failure}` : ''}): kept`;
+    test.reason = `it fails before the change (exit ${before.exitCode}): kept`;
   }
   ctx.note(`reproduction test ${path}: ${test.reason}`);
   ctx.stage('validate', `reproduction test ${test.kept ? 'kept' : 'discarded'}: ${test.reason}`, {
@@ -218,7 +225,7 @@ async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<T
   try {
     return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars });
   } finally {
-    await sandbox.exec(`rm -f -- '${t.path.replace(/'/g, `'\\''`)}'`);
+    await sandbox.exec(`rm -f -- '${t.path}'`);
   }
 }
 
@@ -248,29 +255,6 @@ export function record(ctx: RunContext, c: Candidate): void {
     reproduces: c.reproduces,
     patch: c.patch,
   });
-}
-
-/** Output that says the test never ran: an import or syntax error, nothing collected. */
-const CANNOT_RUN =
-  /ModuleNotFoundError|ImportError while importing|errors? during collection|^E\s+SyntaxError|Cannot find module|SyntaxError: |no tests ran|collected 0 items|No tests found/m;
-
-function lineAt(text: string, index: number): string {
-  const start = text.lastIndexOf('\n', index) + 1;
-  const end = text.indexOf('\n', index);
-  return text
-    .slice(start, end < 0 ? undefined : end)
-    .trim()
-    .slice(0, 200);
-}
-
-/** The first lines that say what was asserted (pytest's `E ` lines, jest's Expected/Received). */
-function failureLines(output: string): string | undefined {
-  const lines = output
-    .split('\n')
-    .filter((l) => /^E\s+\S|AssertionError|^\s*(Expected|Received)\b|expect\(/.test(l))
-    .slice(0, 3)
-    .map((l) => l.trim());
-  return lines.length ? lines.join(' | ').slice(0, 300) : undefined;
 }
 
 /**
@@ -305,34 +289,4 @@ export function reproductionPlace(
   else if (env.test && /^npm (run )?test\b/.test(env.test)) command = `${env.test} -- ${quoted}`;
   else command = `node --test ${quoted}`;
   return { path, command };
-}
-
-/**
- * Python's own compiler on the candidate's Python files, in the sandbox: tree-sitter accepts
- * some text Python refuses (an indentation error). Nothing is written (no .pyc). A file that
- * did not compile before the change is not held against the candidate; no Python: no check.
- */
-async function pythonCompileError(
-  fork: Sandbox,
-  c: Candidate,
-  vars: Record<string, string>,
-): Promise<string | null> {
-  const files = c.files.filter((f) => f.path.endsWith('.py'));
-  if (files.length === 0) return null;
-  const py = 'P=$(command -v python3 || command -v python) || exit 0; "$P" -c';
-  const code = `'import sys\nfor p in sys.argv[1:]:\n    compile(open(p, "rb").read(), p, "exec")'`;
-  for (const f of files) {
-    const q = `'${f.path.replace(/'/g, `'\\''`)}'`;
-    const r = await fork.exec(`${py} ${code} ${q} 2>&1`, { timeoutMs: 60_000, env: vars });
-    if (r.exitCode === 0) continue;
-    const before = await fork.exec(`${py} ${code} /dev/stdin 2>&1`, {
-      timeoutMs: 60_000,
-      env: vars,
-      stdin: f.before,
-    });
-    if (before.exitCode !== 0) continue;
-    const last = r.stdout.trim().split('\n').pop() ?? '';
-    return `${f.path}: ${last.slice(0, 200)}`;
-  }
-  return null;
 }
