@@ -10,6 +10,7 @@ import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
 import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
+import { textActionInstructions, textActions } from './text-format.js';
 import type { Validation } from './validate.js';
 
 export interface Review {
@@ -79,10 +80,12 @@ export async function review(
         round === 1
           ? renderPrompt('agent/review', { ...vars, diagnostics: await diagnostics(lsp, touched) })
           : renderPrompt('agent/review-again', { ...vars, round });
-      const run = await runLoop([...messages, { role: 'user', content: prompt }], {
+      const instructions =
+        ctx.opts.actionFormat === 'text' && round === 1 ? `\n\n${textActionInstructions(toolbox.specs)}` : '';
+      const run = await runLoop([...messages, { role: 'user', content: prompt + instructions }], {
         model: ctx.opts.model,
         tools: toolbox,
-        format: reviewFormat(nativeToolCalls),
+        format: reviewFormat(ctx.opts.actionFormat === 'text' ? textActions() : nativeToolCalls),
         maxSteps,
       });
       messages = run.messages;
