@@ -12,6 +12,7 @@ export type {
 } from './types.js';
 export { detectEnvironment, PYTEST, type Environment, type TestFormat } from './environment.js';
 export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
+export { reproductionPlace } from './validate.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
