@@ -49,9 +49,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       expect(r.outcome, logs.join('\n')).toBe('failed');
       expect(failGh.calls('pulls/create')).toHaveLength(0);
       expect(gitIn(failFx.remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')).toBe('main');
-      expect(failGh.commentBodies(1).at(-1)!).toMatch(
-        /found no patch for this issue/,
-      );
+      expect(failGh.commentBodies(1).at(-1)!).toMatch(/found no patch for this issue/);
       expect(failGh.violations).toEqual([]);
     } finally {
       await failGh.close();
@@ -95,9 +93,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
     // The HTML report went into the uploaded folder, and the body says where it is.
     expect(body).toContain('`report.html`');
     expect(existsSync(join(fx.outDir, 'fix', 'report.html'))).toBe(true);
-    expect(gh.commentBodies(1).at(-1)!).toContain(
-      'https://github.com/Codertocat/Hello-World/pull/100',
-    );
+    expect(gh.commentBodies(1).at(-1)!).toContain('https://github.com/Codertocat/Hello-World/pull/100');
     expect(gh.violations).toEqual([]);
 
     // No secret in any request, log line, output, or file of the run (trajectory included).
