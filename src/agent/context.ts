@@ -6,6 +6,8 @@ import type { FixOptions, Stage } from './types.js';
 /** What every stage holds: the options, the record, and the clock. */
 export class RunContext {
   readonly started = Date.now();
+  /** Where a model's answer was not understood and drydock fell back (said in the summary). */
+  readonly fallbacks: string[] = [];
   constructor(readonly opts: FixOptions) {}
 
   get trajectory(): TrajectoryWriter {

@@ -96,6 +96,7 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
   const summary: FixSummary = {
     status,
     message,
+    ...(ctx.fallbacks.length ? { fallbacks: [...ctx.fallbacks] } : {}),
     scripted: opts.scripted,
     model: opts.modelName ?? (opts.scripted ? 'scripted' : 'unknown'),
     runId: t.runId,

@@ -31,7 +31,12 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
       .filter((f) => !isTestPath(f.path))
       .slice(0, MAX_FILES)
       .map((f) => f.path);
-    ctx.note(`localize: the model named no file of the repository; using the retrieval's top files`);
+    ctx.stage(
+      'localize',
+      "understood nothing in the model's file answer (no path of the repository in any known shape); falling back to keyword retrieval's top files",
+      { understood: [], fallback: 'retrieval', reply: (fileReply[0] ?? '').slice(0, 2000) },
+    );
+    ctx.fallbacks.push('files: the model named no file drydock understood; used keyword retrieval');
   }
   ctx.stage('localize', `files: ${files.join(', ')}`, { files });
 
@@ -48,7 +53,14 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
       .filter((c) => files.includes(c.path))
       .slice(0, 3)
       .map((c) => ({ path: c.path, start: c.startLine, end: c.endLine }));
-    ctx.note("localize: the model named no known class or function; using the retrieval's top chunks");
+    ctx.stage(
+      'localize',
+      "understood no class or function in the model's element answer; falling back to keyword retrieval's top chunks",
+      { understood: [], fallback: 'retrieval', reply: (elementReply[0] ?? '').slice(0, 2000) },
+    );
+    ctx.fallbacks.push(
+      'elements: the model named no class or function drydock understood; used keyword retrieval',
+    );
   }
   ctx.stage('localize', `elements: ${elements.map(showLocation).join(', ')}`, { elements });
 
@@ -60,7 +72,15 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
     const set = parseLocations(reply, known);
     if (set.length > 0) sets.set(JSON.stringify(set), set);
   }
-  if (sets.size === 0) sets.set('elements', elements);
+  if (sets.size === 0) {
+    ctx.stage(
+      'localize',
+      "understood no line range in the model's line answers; using the elements' whole ranges",
+      { understood: [], fallback: 'elements', replies: lineReplies.map((r) => r.slice(0, 2000)) },
+    );
+    ctx.fallbacks.push('lines: the model named no line range drydock understood; used the elements found');
+    sets.set('elements', elements);
+  }
   const result = [...sets.values()];
   ctx.stage(
     'localize',
@@ -72,43 +92,134 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
   return result;
 }
 
-export function parseFiles(reply: string, known: Map<string, string>): string[] {
-  const out: string[] = [];
-  for (const raw of fencedBlock(reply).split('\n')) {
-    const path = raw
-      .trim()
-      .replace(/^(?:[-*]|\d+[.)])\s+/, '')
-      .replace(/^`|`$/g, '')
-      .replace(/^\.\//, '');
-    if (known.has(path) && !out.includes(path)) out.push(path);
-  }
-  return out.slice(0, MAX_FILES);
+/**
+ * A path as a model may write it, as a path of the repository: bullets, numbers, backticks,
+ * bold, quotes, `./`, `/testbed/`, `a/`/`b/` diff prefixes, trailing `:` or `,` and Windows
+ * backslashes removed. A bare file name counts when one file of the repository has it.
+ */
+export function knownPath(raw: string, known: Map<string, string>): string | null {
+  const p = raw
+    .trim()
+    .replace(/^(?:[-*+•]|\d+[.)])\s+/, '')
+    .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
+    .replace(/[:,;.]+$/, '')
+    .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
+    .replace(/\\/g, '/')
+    .replace(/^\.\//, '')
+    .replace(/^\/testbed\//, '');
+  if (known.has(p)) return p;
+  const undiffed = p.replace(/^[ab]\//, '');
+  if (known.has(undiffed)) return undiffed;
+  if (p.includes('/') || !/\.\w+$/.test(p)) return null;
+  const byName = [...known.keys()].filter((k) => k === p || k.endsWith(`/${p}`));
+  return byName.length === 1 ? byName[0]! : null;
 }
 
-function parseElements(reply: string, files: string[], p: Prepared): Location[] {
-  const out: Location[] = [];
-  for (const raw of fencedBlock(reply).split('\n')) {
-    const m = /^\s*[-*]?\s*`?([^\s:`]+)`?\s*:\s*(?:(?:function|class|method|def)\s+)?`?([\w.$]+)`?/.exec(raw);
-    if (!m || !files.includes(m[1]!)) continue;
-    for (const d of p.index.definitions(m[2]!)) {
-      if (d.path !== m[1]) continue;
-      const loc = { path: d.path, start: d.symbol.startLine, end: d.symbol.endLine };
-      if (!out.some((o) => o.path === loc.path && o.start === loc.start)) out.push(loc);
+/** Every repository path a text mentions, in order: whole lines first, then words. */
+function mentionedPaths(text: string, known: Map<string, string>): string[] {
+  const out: string[] = [];
+  const add = (p: string | null) => {
+    if (p && !out.includes(p)) out.push(p);
+  };
+  for (const line of text.split('\n')) {
+    const whole = knownPath(line, known);
+    if (whole) {
+      add(whole);
+      continue;
     }
+    // `path`, **path**, path: function X, "in path, line 3"
+    for (const m of line.matchAll(/[`*"']?([\w./\\@+-]+\.[\w]+|[\w.@+-]+(?:[/\\][\w.@+-]+)+)[`*"']?/g))
+      add(knownPath(m[1]!, known));
   }
   return out;
 }
 
+/**
+ * The files a reply names, in the shapes models use: drydock's own (one path a line in a
+ * fence), bulleted or numbered lists, backticked or bold paths in prose, Windows paths.
+ * Paths in the first fenced block come first; if it names none, the whole reply is read.
+ */
+export function parseFiles(reply: string, known: Map<string, string>): string[] {
+  const fenced = /```[^\n]*\n[\s\S]*?```/.test(reply) ? mentionedPaths(fencedBlock(reply), known) : [];
+  const files = fenced.length > 0 ? fenced : mentionedPaths(reply, known);
+  return files.slice(0, MAX_FILES);
+}
+
+/** A `kind: name` element line, as Agentless writes them under a path line. */
+const ELEMENT =
+  /^\s*(?:[-*+•]|\d+[.)])?\s*(function|class|method|def|variable|func|fn)\s*:?\s+`?([\w.$]+)`?/i;
+const LINE_REF = /^\s*(?:[-*+•]|\d+[.)])?\s*lines?\s*:?\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?/i;
+
+function parseElements(reply: string, files: string[], p: Prepared): Location[] {
+  const out: Location[] = [];
+  const known = new Map(files.map((f) => [f, '']));
+  const addSymbol = (path: string, name: string) => {
+    const defs = p.index.definitions(name);
+    // `Class.method`: the method of that class; else the last part as written.
+    const found = defs.length > 0 ? defs : p.index.definitions(name.split('.').at(-1)!);
+    for (const d of found) {
+      if (d.path !== path) continue;
+      const loc = { path: d.path, start: d.symbol.startLine, end: d.symbol.endLine };
+      if (!out.some((o) => o.path === loc.path && o.start === loc.start)) out.push(loc);
+    }
+  };
+  let current: string | null = null;
+  for (const raw of reply.split('\n')) {
+    // One line: `path: function name` or `path:name`.
+    const m =
+      /^\s*(?:[-*+•]|\d+[.)])?\s*`?([^\s:`]+)`?\s*:\s*(?:(?:function|class|method|def)\s+)?`?([\w.$]+)`?\s*$/.exec(
+        raw,
+      );
+    const mPath = m ? knownPath(m[1]!, known) : null;
+    if (m && mPath) {
+      addSymbol(mPath, m[2]!);
+      continue;
+    }
+    const path = knownPath(raw, known);
+    if (path) {
+      current = path;
+      continue;
+    }
+    const e = ELEMENT.exec(raw);
+    if (e && current) addSymbol(current, e[2]!);
+  }
+  return out;
+}
+
+/**
+ * Line ranges in the shapes models write: `path:10-20` (drydock's own), `path#L10-L20`, and
+ * Agentless's path line followed by `line: 42` / `lines: 10-20` lines.
+ */
 export function parseLocations(reply: string, known: Map<string, string>): Location[] {
   const out: Location[] = [];
-  for (const m of fencedBlock(reply).matchAll(/([^\s:`]+):(\d+)(?:-(\d+))?/g)) {
-    const path = m[1]!.replace(/^\.\//, '');
+  const push = (path: string, a: number, b: number) => {
     const source = known.get(path);
-    if (source === undefined) continue;
+    if (source === undefined) return;
     const lines = source.split('\n').length;
-    const start = Math.max(1, Number(m[2]));
-    const end = Math.min(lines, Math.max(start, Number(m[3] ?? m[2])));
-    if (start <= lines) out.push({ path, start, end });
+    const start = Math.max(1, a);
+    const end = Math.min(lines, Math.max(start, b));
+    if (start <= lines && !out.some((o) => o.path === path && o.start === start && o.end === end))
+      out.push({ path, start, end });
+  };
+  let current: string | null = null;
+  for (const raw of reply.split('\n')) {
+    let matched = false;
+    for (const m of raw.matchAll(
+      /([^\s:`*"'(]+?)[`*"']*(?::|#L|,?\s+lines?\s+)(\d+)(?:\s*(?:-|–)\s*L?(\d+))?/g,
+    )) {
+      const path = knownPath(m[1]!, known);
+      if (!path) continue;
+      push(path, Number(m[2]), Number(m[3] ?? m[2]));
+      matched = true;
+    }
+    if (matched) continue;
+    const path = knownPath(raw, known);
+    if (path) {
+      current = path;
+      continue;
+    }
+    const l = LINE_REF.exec(raw);
+    if (l && current) push(current, Number(l[1]), Number(l[2] ?? l[1]));
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start));
 }

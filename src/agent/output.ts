@@ -84,6 +84,7 @@ export function formatSummary(s: FixSummary): string {
   if (s.scripted)
     out.push('NOTE: the model answers in this run were SCRIPTED (read from a file), not from a model.');
   out.push(`drydock fix: ${s.status} — ${s.message}`);
+  for (const f of s.fallbacks ?? []) out.push(`not understood: ${f}`);
   if (s.files.length) out.push(`changed: ${s.files.join(', ')}`);
   for (const c of s.candidates)
     out.push(

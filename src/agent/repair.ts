@@ -6,7 +6,7 @@ import {
   parseEditBlocks,
   type SearchReplaceBlock,
 } from '../code/index.js';
-import { renderPrompt, type ChatMessage, type Choice } from '../model/index.js';
+import { ModelRequestError, renderPrompt, type ChatMessage, type Choice } from '../model/index.js';
 import type { RunContext } from './context.js';
 import type { Prepared } from './prepare.js';
 import type { Candidate, FileChange, Location } from './types.js';
@@ -71,15 +71,23 @@ export async function settleReply(
     if ((!cutOff && parsed.problems.length === 0) || followUps >= MAX_FOLLOW_UPS)
       return { text, cutOff, followUps };
     const conversation: ChatMessage[] = [...messages, { role: 'assistant', content: text }];
+    const ask = async (content: string): Promise<Choice | null> => {
+      try {
+        return await ctx.followUp([...conversation, { role: 'user', content }]);
+      } catch (err) {
+        // A follow-up that fails leaves the sample as it was: rejected, not a crash.
+        if (!(err instanceof ModelRequestError)) throw err;
+        ctx.note(`repair: the follow-up request failed (${err.message}); the sample stays as it was`);
+        return null;
+      }
+    };
     if (cutOff) {
       ctx.stage(
         'repair',
         `a reply was cut off (${finish === 'length' ? 'finish_reason: length' : 'it ends inside an edit block'}); asking the model to continue it`,
       );
-      const next = await ctx.followUp([
-        ...conversation,
-        { role: 'user', content: renderPrompt('agent/continue') },
-      ]);
+      const next = await ask(renderPrompt('agent/continue'));
+      if (!next) return { text, cutOff, followUps };
       text += next.message.content ?? '';
       finish = next.finishReason;
     } else {
@@ -91,10 +99,8 @@ export async function settleReply(
         },
       );
       const problems = describeEditBlockProblems(parsed);
-      const next = await ctx.followUp([
-        ...conversation,
-        { role: 'user', content: renderPrompt('agent/edit-blocks-unreadable', { problems }) },
-      ]);
+      const next = await ask(renderPrompt('agent/edit-blocks-unreadable', { problems }));
+      if (!next) return { text, cutOff, followUps };
       text = next.message.content ?? '';
       finish = next.finishReason;
     }

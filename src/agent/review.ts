@@ -9,6 +9,7 @@ import { nativeToolCalls, runLoop, type LoopResult } from './loop.js';
 import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
+import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
 import type { Validation } from './validate.js';
 
 export interface Review {
@@ -79,10 +80,11 @@ export async function review(
       const run = await runLoop([...messages, { role: 'user', content: prompt }], {
         model: ctx.opts.model,
         tools: toolbox,
-        format: nativeToolCalls,
+        format: reviewFormat(nativeToolCalls),
         maxSteps,
       });
       messages = run.messages;
+      answerOpenCalls(messages);
       denied.push(...refusals(run));
       if (run.outcome.kind === 'budget_spent') {
         ctx.note(`review: ${run.outcome.error.message}; keeping the selected, validated patch`);
@@ -96,7 +98,11 @@ export async function review(
           budgetMessage: run.outcome.error.message,
         };
       }
-      approved = run.outcome.kind === 'answered' && /\bAPPROVE\b/.test(run.outcome.text);
+      // Structured: an approve call or a final line that is the word alone, never a substring.
+      const last = run.messages.findLast((m) => m.role === 'assistant');
+      const verdict = run.outcome.kind === 'answered' && last?.role === 'assistant' ? verdictOf(last) : null;
+      approved = verdict?.verdict === 'approve';
+      ctx.note(`review verdict: ${verdict?.verdict ?? 'none'}${verdict?.how ? ` (${verdict.how})` : ''}`);
       state = await check();
       ctx.stage(
         'review',

@@ -102,6 +102,8 @@ export type FixStatus = 'patched' | 'no_patch' | 'budget_exceeded' | 'timeout' |
 export interface FixSummary {
   status: FixStatus;
   message: string;
+  /** Where drydock did not understand a model's answer and fell back (e.g. to keyword retrieval). */
+  fallbacks?: string[];
   scripted: boolean;
   model: string;
   runId: string;

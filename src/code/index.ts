@@ -54,6 +54,10 @@ export { readWorkingTree } from './working-tree.js';
 export { normalizePatch, parsePatch } from './normalize-patch.js';
 export {
   LOG_PARSERS,
+  END_TEST_OUTPUT,
+  START_TEST_OUTPUT,
+  SWEBENCH_PARSERS,
+  parseSwebenchLog,
   TEST_STATUSES,
   failing,
   outcomes,

@@ -43,6 +43,8 @@ export interface RecordedMessage {
   content: string | null;
   toolCalls?: RecordedToolCall[];
   toolCallId?: string;
+  /** An assistant message's reasoning (`reasoning_content` and the like), as the endpoint sent it. */
+  reasoning?: string;
 }
 
 export interface TokenUsage {
@@ -101,6 +103,20 @@ export interface ModelErrorEvent {
   attempts: number;
 }
 
+/** Old turns or long observations were shortened to keep a request inside the context window. */
+export interface ModelCompactedEvent {
+  type: 'model.compacted';
+  turn: number;
+  /** `window`: the estimate was over the limit before sending; `context-error`: the endpoint said so. */
+  reason: 'window' | 'context-error';
+  /** Estimated prompt tokens (characters / 4) before and after, and the window. */
+  before: number;
+  after: number;
+  window: number | null;
+  /** Messages whose text was shortened. */
+  shortened: number;
+}
+
 /** Which of a run's budgets ran out. */
 export type BudgetLimit = 'cost' | 'tokens' | 'turns';
 
@@ -114,7 +130,12 @@ export interface BudgetExceededEvent {
 
 /** Everything the model client reports as it happens. */
 export type ModelEvent =
-  ModelRequestEvent | ModelRetryEvent | ModelReplyEvent | ModelErrorEvent | BudgetExceededEvent;
+  | ModelRequestEvent
+  | ModelRetryEvent
+  | ModelReplyEvent
+  | ModelErrorEvent
+  | ModelCompactedEvent
+  | BudgetExceededEvent;
 
 // ---- policy ---------------------------------------------------------------------------
 

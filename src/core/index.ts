@@ -32,6 +32,7 @@ export type {
   Decision,
   EventEnvelope,
   KilledBy,
+  ModelCompactedEvent,
   ModelErrorEvent,
   ModelEvent,
   ModelReplyEvent,

@@ -14,7 +14,13 @@ export interface ToolCall {
 export type ChatMessage =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string | null; toolCalls?: ToolCall[] }
+  | {
+      role: 'assistant';
+      content: string | null;
+      toolCalls?: ToolCall[];
+      /** The model's reasoning as the endpoint returned it (`reasoning_content`, `reasoning`); kept for the record, never sent back. */
+      reasoning?: string;
+    }
   | { role: 'tool'; toolCallId: string; content: string };
 
 export type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;

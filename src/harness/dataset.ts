@@ -2,14 +2,31 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
+import { swebenchCommands, swebenchImage, swebenchLiveImage } from './published.js';
 
 /** Languages drydock has an image for; `env_image` names one of them. */
 export type EnvImage = 'base' | 'python' | 'node';
 const ENV_IMAGES: readonly EnvImage[] = ['base', 'python', 'node'];
 
+/**
+ * Which published shape a row has: `swe-bench-live` (commands and parser in the row, one
+ * prebuilt image per instance), `swe-bench` (Full, Lite, Verified: no commands; the test command
+ * and parser come from drydock's port of SWE-bench's per-repository specs), or `drydock`
+ * (drydock's offline fields `env_image` / `env_setup_cmds` / `install_cmds`: images built here).
+ */
+export type RowShape = 'swe-bench-live' | 'swe-bench' | 'drydock';
+
 /** One benchmark instance, normalized from SWE-bench, SWE-bench-Live or our offline fields. */
 export interface Instance {
   instance_id: string;
+  shape: RowShape;
+  /**
+   * The published instance image (`docker_image`, or the project's naming convention) before
+   * `--namespace` is applied; null for drydock-shaped rows, whose images drydock builds.
+   */
+  image: string | null;
+  /** SWE-bench's `version` (selects the per-repository spec). */
+  version?: string;
   repo: string;
   base_commit: string;
   created_at?: string;
@@ -123,12 +140,37 @@ export function normalizeInstance(row: unknown): Instance {
   const base_commit = str(r, 'base_commit');
   if (!/^[0-9a-f]{7,40}$/i.test(base_commit))
     throw new FieldError('base_commit', 'expected a git commit hash');
-  const test_cmds = cmdList(r, 'test_cmds');
-  const logParser = r.log_parser ?? r.parser;
+  let test_cmds = cmdList(r, 'test_cmds');
+  const shape: RowShape =
+    r.env_image !== undefined || r.env_setup_cmds !== undefined || r.install_cmds !== undefined
+      ? 'drydock'
+      : test_cmds.length > 0 || r.log_parser !== undefined || r.rebuild_cmds !== undefined
+        ? 'swe-bench-live'
+        : 'swe-bench';
+  const version = r.version === undefined || r.version === null ? undefined : String(r.version);
+  let logParser = r.log_parser ?? r.parser;
+  let image: string | null = null;
+  if (typeof r.docker_image === 'string' && r.docker_image) image = r.docker_image;
+  if (shape === 'swe-bench-live') image ??= swebenchLiveImage(instance_id);
+  if (shape === 'swe-bench') {
+    if (version === undefined)
+      throw new FieldError(
+        'test_cmds',
+        'missing: the row has neither test_cmds (SWE-bench-Live) nor a version (SWE-bench) to find the test command by',
+      );
+    const spec = swebenchCommands({ instance_id, repo, version, test_patch: str(r, 'test_patch', false) });
+    if ('error' in spec) throw new FieldError(spec.field, spec.error);
+    test_cmds = spec.test_cmds;
+    logParser = spec.log_parser;
+    image ??= swebenchImage(instance_id);
+  }
   if (logParser !== undefined && typeof logParser !== 'string')
     throw new FieldError('log_parser', 'expected a string');
   const inst: Instance = {
     instance_id,
+    shape,
+    image,
+    version,
     repo,
     base_commit,
     created_at: typeof r.created_at === 'string' ? r.created_at : undefined,

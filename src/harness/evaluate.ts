@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
-import { LOG_PARSERS, type StatusMap } from '../code/index.js';
+import { LOG_PARSERS, parseSwebenchLog, type StatusMap } from '../code/index.js';
 import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
 import { dockerClient, openSandbox, type ExecResult, type Sandbox } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
@@ -16,6 +16,8 @@ import {
 } from './grade.js';
 import { ensureImages, removeImage, type CacheLevel } from './images.js';
 import type { Prediction } from './predictions.js';
+import { withNamespace } from './published.js';
+import { ensurePulled, ImageMissingError } from './pull.js';
 import { isPythonParser, runPythonParser } from './pyparser.js';
 
 export interface EvalOptions {
@@ -37,6 +39,8 @@ export interface EvalOptions {
    * default neither does drydock, and they count as empty_patch.
    */
   runEmpty?: boolean;
+  /** `--namespace`: where published instance images are pulled from (see withNamespace). */
+  namespace?: string;
   progress?: Progress;
   docker?: Docker;
 }
@@ -48,7 +52,16 @@ export interface InstanceResult {
   /** Why, when the outcome is apply_failed or error. */
   reason?: string;
   applied_with?: string;
-  images: { env: string; instance: string; envBuilt: boolean; instanceBuilt: boolean } | null;
+  /** env is '' for a published image (pulled, not built); pulled says whether this run pulled it. */
+  images: {
+    env: string;
+    instance: string;
+    envBuilt: boolean;
+    instanceBuilt: boolean;
+    pulled?: boolean;
+  } | null;
+  /** The published image that could not be had (the outcome is then error). */
+  image_missing?: string;
   /**
    * Wall times: image build/check, container open, patch, tests (rebuild+test+print as the
    * harness saw them), total; cmdsMs is the commands' own wall time inside the container.
@@ -69,6 +82,8 @@ export interface InstanceResult {
 
 export interface EvalRun {
   summary: RunSummary;
+  /** Instances whose published image could not be had (graded as errors; the rest are graded). */
+  missingImages: { instance_id: string; image: string }[];
   summaryPath: string;
   results: InstanceResult[];
   skipped: string[];
@@ -107,6 +122,7 @@ const timer = (): Timer => {
 
 async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
   if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
+  if (inst.log_parser.startsWith('swebench:')) return parseSwebenchLog(inst.log_parser.slice(9), log);
   const p = LOG_PARSERS[inst.log_parser];
   if (!p)
     throw new DrydockError(
@@ -162,20 +178,33 @@ export async function evaluateInstance(
   let sb: Sandbox | undefined;
   try {
     const t = timer();
-    const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress: opts.progress });
-    images = {
-      env: im.envRef,
-      instance: im.instanceRef,
-      envBuilt: im.envBuilt,
-      instanceBuilt: im.instanceBuilt,
-    };
+    if (inst.image) {
+      const ref = withNamespace(inst.image, opts.namespace);
+      try {
+        const pulled = await ensurePulled(docker, ref, { progress: opts.progress });
+        images = { env: '', instance: ref, envBuilt: false, instanceBuilt: false, pulled };
+        note(`image: ${ref} (${pulled ? 'pulled' : 'present'}; ${inst.shape} row)`);
+      } catch (err) {
+        if (err instanceof ImageMissingError)
+          return finish({ outcome: 'error', reason: err.message, images: null, image_missing: ref });
+        throw err;
+      }
+    } else {
+      const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress: opts.progress });
+      images = {
+        env: im.envRef,
+        instance: im.instanceRef,
+        envBuilt: im.envBuilt,
+        instanceBuilt: im.instanceBuilt,
+      };
+      note(
+        `images: ${im.envRef} (${im.envBuilt ? 'built' : 'reused'}), ${im.instanceRef} (${im.instanceBuilt ? 'built' : 'reused'})`,
+      );
+    }
     timings.imagesMs = t.ms();
-    note(
-      `images: ${im.envRef} (${im.envBuilt ? 'built' : 'reused'}), ${im.instanceRef} (${im.instanceBuilt ? 'built' : 'reused'})`,
-    );
     const to = timer();
     sb = await openSandbox({
-      image: im.instanceRef,
+      image: images!.instance,
       network: 'none',
       limits: {
         memoryBytes: opts.memoryBytes ?? 3 * 1024 ** 3,
@@ -292,7 +321,9 @@ export async function evaluateInstance(
     return finish({ outcome: 'error', reason: err instanceof Error ? err.message : String(err), images });
   } finally {
     if (sb) await sb.close().catch(() => {});
-    if (images && (opts.cacheLevel ?? 'instance') !== 'instance') await removeImage(docker, images.instance);
+    // Published images are the registry's, not this run's: never removed here.
+    if (images && images.env && (opts.cacheLevel ?? 'instance') !== 'instance')
+      await removeImage(docker, images.instance);
   }
 }
 
@@ -385,5 +416,8 @@ export async function evaluate(
   writeFileSync(summaryPath, JSON.stringify(summary, null, 4));
   const order = new Map(instances.map((i, n) => [i.instance_id, n]));
   results.sort((a, b) => order.get(a.instance_id)! - order.get(b.instance_id)!);
-  return { summary, summaryPath, results, skipped };
+  const missingImages = results
+    .filter((r) => r.image_missing)
+    .map((r) => ({ instance_id: r.instance_id, image: r.image_missing! }));
+  return { summary, summaryPath, results, skipped, missingImages };
 }

@@ -25,22 +25,57 @@ export interface InstanceReport {
 /** report.json: `{ "<instance_id>": InstanceReport }`. */
 export type ReportJson = Record<string, InstanceReport>;
 
+/**
+ * SWE-bench's grading (grading.py check_pass_and_fail): PASSED or XFAIL is a success; FAILED,
+ * ERROR or missing from the log a failure; SKIPPED neither.
+ */
 function bucket(ids: string[], map: StatusMap): TestBucket {
   const b: TestBucket = { success: [], failure: [] };
-  // A test missing from the output, skipped, failed or errored is not a pass.
-  for (const id of ids) (passing(map[id]) ? b.success : b.failure).push(id);
+  for (const id of ids) {
+    const s = map[id];
+    if (passing(s)) b.success.push(id);
+    else if (s !== 'SKIPPED') b.failure.push(id);
+  }
   return b;
 }
 
-/** Grades parsed test statuses against the instance's lists. */
+/**
+ * SWE-bench-Live's grading (evaluation.py run_instance, with its pytest parser's pass/skip/fail):
+ * PASSED is a pass, SKIPPED and missing are neither, anything else a failure.
+ */
+function liveBucket(ids: string[], map: StatusMap): TestBucket {
+  const b: TestBucket = { success: [], failure: [] };
+  for (const id of ids) {
+    const s = map[id];
+    if (s === 'PASSED') b.success.push(id);
+    else if (s !== undefined && s !== 'SKIPPED') b.failure.push(id);
+  }
+  return b;
+}
+
+/** Grades parsed test statuses against the instance's lists, by the rules of the row's own harness. */
 export function gradeTests(inst: Instance, map: StatusMap): { tests_status: TestsStatus; resolved: boolean } {
+  if (inst.shape === 'swe-bench-live') {
+    const tests_status: TestsStatus = {
+      FAIL_TO_PASS: liveBucket(inst.FAIL_TO_PASS, map),
+      PASS_TO_PASS: liveBucket(inst.PASS_TO_PASS, map),
+      FAIL_TO_FAIL: liveBucket(inst.FAIL_TO_FAIL, map),
+      PASS_TO_FAIL: liveBucket(inst.PASS_TO_FAIL, map),
+    };
+    // Every FAIL_TO_PASS test passed, and no graded test failed (a PASS_TO_PASS test missing from the log is no failure there).
+    const resolved =
+      tests_status.FAIL_TO_PASS.success.length === inst.FAIL_TO_PASS.length &&
+      tests_status.FAIL_TO_PASS.failure.length === 0 &&
+      tests_status.PASS_TO_PASS.failure.length === 0;
+    return { tests_status, resolved };
+  }
   const tests_status: TestsStatus = {
     FAIL_TO_PASS: bucket(inst.FAIL_TO_PASS, map),
     PASS_TO_PASS: bucket(inst.PASS_TO_PASS, map),
     FAIL_TO_FAIL: bucket(inst.FAIL_TO_FAIL, map),
     PASS_TO_FAIL: bucket(inst.PASS_TO_FAIL, map),
   };
-  // SWE-bench's ResolvedStatus.FULL: every FAIL_TO_PASS and every PASS_TO_PASS test passes.
+  // SWE-bench's ResolvedStatus.FULL: no FAIL_TO_PASS and no PASS_TO_PASS test failed.
   const resolved =
     tests_status.FAIL_TO_PASS.failure.length === 0 && tests_status.PASS_TO_PASS.failure.length === 0;
   return { tests_status, resolved };

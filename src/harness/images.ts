@@ -62,17 +62,41 @@ async function build(
   what: string,
   progress: Progress,
 ): Promise<void> {
-  const stream = await docker.buildImage(pack(ctx), { t: ref, labels, rm: true, forcerm: true, pull: false });
-  await followBuild(docker, stream).catch((err: unknown) => {
-    const tail = err instanceof ImageBuildError ? err.tail.slice(-12) : [];
-    throw new DrydockError(
-      `building the ${what} image ${ref} failed: ${err instanceof Error ? err.message : String(err)}\n${tail.join('\n')}`,
-      'fix the commands in the dataset (they run with network access to package archives only)',
-      'HARNESS_IMAGE_BUILD_FAILED',
-    );
-  });
+  // An image removed under a build (another run's cleanup) fails it with "unknown parent image
+  // ID": a transient engine error, so the build is tried once more.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stream = await docker.buildImage(pack(ctx), {
+        t: ref,
+        labels,
+        rm: true,
+        forcerm: true,
+        pull: false,
+      });
+      await followBuild(docker, stream);
+      break;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      const tail = err instanceof ImageBuildError ? err.tail.slice(-12) : [];
+      if (attempt === 1 && isTransientBuildError(`${msg}\n${tail.join('\n')}`)) {
+        progress.detail(
+          `building ${ref} failed on a transient engine error (${msg.split('\n')[0]}); trying once more`,
+        );
+        continue;
+      }
+      throw new DrydockError(
+        `building the ${what} image ${ref} failed: ${msg}\n${tail.join('\n')}`,
+        'fix the commands in the dataset (they run with network access to package archives only)',
+        'HARNESS_IMAGE_BUILD_FAILED',
+      );
+    }
+  }
   progress.detail(`built ${ref}`);
 }
+
+/** Engine errors a second build can get past. */
+export const isTransientBuildError = (message: string) =>
+  /unknown parent image ID|No such image: sha256:/i.test(message);
 
 const script = (cmds: string[]) => `set -e\n${cmds.join('\n')}\n`;
 

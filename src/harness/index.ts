@@ -9,6 +9,7 @@ export {
   type DatasetIssue,
   type EnvImage,
   type Instance,
+  type RowShape,
 } from './dataset.js';
 export { loadPredictions, parsePredictions, type Prediction } from './predictions.js';
 export { checkoutRepo, repoSource } from './repos.js';
@@ -51,6 +52,16 @@ export {
   type EnvScript,
   type EnvEvalOptions,
 } from './envbench.js';
+export { evaluateRepeated, type FlakyInstance, type RepeatRun } from './repeat.js';
+export {
+  swebenchImage,
+  swebenchLiveImage,
+  swebenchCommands,
+  testDirectives,
+  withNamespace,
+} from './published.js';
+export { ensurePulled, ImageMissingError, isTransient } from './pull.js';
+export { SWEBENCH_SPECS, type SwebenchSpec } from './swebench-specs.js';
 export {
   runBatch,
   instanceTests,

@@ -16,6 +16,16 @@ sys.stdout.write("DRYDOCK_PARSER_RESULT " + json.dumps(out) + "\\n")
 
 const VALID = new Set(['PASSED', 'FAILED', 'SKIPPED', 'ERROR', 'XFAIL']);
 
+/** A parser's status word as a TestStatus; SWE-bench-Live's parsers say pass / fail / skip. */
+function statusOf(v: string): TestStatus {
+  if (VALID.has(v)) return v as TestStatus;
+  if (v.includes('XFAIL')) return 'XFAIL';
+  if (v.includes('PASS')) return 'PASSED';
+  if (v.includes('SKIP')) return 'SKIPPED';
+  if (v.includes('ERR')) return 'ERROR';
+  return 'FAILED';
+}
+
 /**
  * Runs a `log_parser` given as Python source (untrusted) inside a throwaway
  * sandbox: no network, no host mounts, its own memory, pids and time limits.
@@ -50,7 +60,7 @@ export async function runPythonParser(
       );
     const raw = JSON.parse(line.slice('DRYDOCK_PARSER_RESULT '.length)) as Record<string, string>;
     const map: StatusMap = {};
-    for (const [k, v] of Object.entries(raw)) map[k] = (VALID.has(v) ? v : 'FAILED') as TestStatus;
+    for (const [k, v] of Object.entries(raw)) map[k] = statusOf(v);
     return map;
   } finally {
     await sb.close();

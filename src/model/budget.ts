@@ -14,6 +14,8 @@ export interface BudgetSpent {
   costUnknown: boolean;
   tokens: number;
   turns: number;
+  /** Requests that failed and were tried again (429, 5xx, timeouts, dropped connections). */
+  retries: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface BudgetSpent {
  * paid for is never thrown away, and the request after the limit is reached is refused.
  */
 export class Budget {
-  readonly spent: BudgetSpent = { costUsd: 0, costUnknown: false, tokens: 0, turns: 0 };
+  readonly spent: BudgetSpent = { costUsd: 0, costUnknown: false, tokens: 0, turns: 0, retries: 0 };
 
   constructor(readonly limits: BudgetLimits = {}) {}
 

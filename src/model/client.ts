@@ -11,6 +11,7 @@ import type { ModelEvent, RecordedMessage } from '../core/index.js';
 import { addUsage, fromWire, recordMessage, toWire, usageOf } from './wire.js';
 import { costOf, findPrice } from './pricing.js';
 import { backoffMs, classifyFailure, sleep, type FailureInfo } from './retry.js';
+import { compactMessages, estimateRequestTokens, isContextLengthError } from './context.js';
 import type { ChatMessage, Completion, CompletionRequest } from './types.js';
 
 export interface ModelClientOptions {
@@ -91,9 +92,10 @@ export class ModelClient {
     }
     const turn = this.budget.startTurn();
     const n = Math.max(1, request.n ?? 1);
+    const fitted = this.fitWindow(request, turn);
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: this.model,
-      messages: request.messages.map(toWire),
+      messages: fitted.map(toWire),
       ...(request.tools?.length
         ? {
             tools: request.tools.map((t) => ({
@@ -110,14 +112,46 @@ export class ModelClient {
       type: 'model.request',
       turn,
       model: this.model,
-      ...this.recordDelta(request.messages),
+      ...this.recordDelta(fitted),
       tools: (request.tools ?? []).map((t) => t.name),
       n,
     });
     const started = Date.now();
     let results: OneResult[];
     try {
-      results = await this.samples(body, n, turn, signal);
+      try {
+        results = await this.samples(body, n, turn, signal);
+      } catch (err) {
+        // A context-length error is recovered from: compact harder and try once more.
+        if (
+          !(err instanceof ModelRequestError) ||
+          err.code !== 'MODEL_BAD_REQUEST' ||
+          !isContextLengthError(err.message)
+        )
+          throw err;
+        const before = estimateRequestTokens(fitted, request.tools);
+        const target = Math.floor(Math.min(before, this.config.contextWindow ?? before) * 0.6);
+        const c = compactMessages(fitted, target, request.tools);
+        this.onEvent({
+          type: 'model.compacted',
+          turn,
+          reason: 'context-error',
+          before,
+          after: estimateRequestTokens(c.messages, request.tools),
+          window: this.config.contextWindow ?? null,
+          shortened: c.shortened,
+        });
+        if (c.shortened === 0)
+          throw new ModelRequestError(
+            `${err.message} (and there was nothing left to shorten)`,
+            'use a model with a larger context window, or set model.context_window lower',
+            'MODEL_CONTEXT_LENGTH',
+            err.status,
+            err.attempts,
+          );
+        body.messages = c.messages.map(toWire);
+        results = await this.samples(body, n, turn, signal);
+      }
     } catch (err) {
       if (err instanceof ModelRequestError)
         this.onEvent({
@@ -168,6 +202,30 @@ export class ModelClient {
   }
 
   /**
+   * The request's messages, shortened (oldest observations first) when their estimate would
+   * not leave room for the reply in the configured context window.
+   */
+  private fitWindow(request: CompletionRequest, turn: number): ChatMessage[] {
+    const window = this.config.contextWindow;
+    if (!window) return request.messages;
+    const reserve = request.maxTokens ?? Math.min(4096, Math.floor(window / 4));
+    const limit = Math.floor((window - reserve) * 0.9);
+    const before = estimateRequestTokens(request.messages, request.tools);
+    if (before <= limit) return request.messages;
+    const c = compactMessages(request.messages, limit, request.tools);
+    this.onEvent({
+      type: 'model.compacted',
+      turn,
+      reason: 'window',
+      before,
+      after: estimateRequestTokens(c.messages, request.tools),
+      window,
+      shortened: c.shortened,
+    });
+    return c.messages;
+  }
+
+  /**
    * Each request resends the whole conversation; recording it whole would make a trajectory
    * grow with the square of its length. So an event keeps the count of leading messages it
    * shares with this client's previous request and only the rest.
@@ -198,7 +256,21 @@ export class ModelClient {
   ): Promise<OneResult[]> {
     const useNative = n > 1 && this.config.samples !== 'parallel' && this.nativeN !== false;
     if (!useNative) return this.parallel(body, n, turn, signal);
-    const first = await this.withRetries({ ...body, n }, turn, signal);
+    let first: OneResult;
+    try {
+      first = await this.withRetries({ ...body, n }, turn, signal);
+    } catch (err) {
+      // Some servers reject `n` outright (400 "n must be 1"): sample by separate requests.
+      if (
+        this.config.samples === 'native' ||
+        !(err instanceof ModelRequestError) ||
+        err.code !== 'MODEL_BAD_REQUEST' ||
+        !/\bn\b|'n'|"n"|choices|multiple (samples|completions)/i.test(err.message)
+      )
+        throw err;
+      this.nativeN = false;
+      return this.parallel(body, n, turn, signal);
+    }
     const got = first.completion.choices.length;
     if (got >= n || this.config.samples === 'native') {
       if (this.config.samples === 'auto' && got >= n) this.nativeN = true;
@@ -263,6 +335,7 @@ export class ModelClient {
         delayMs = failure.retryAfterMs;
         delaySource = 'retry-after';
       }
+      this.budget.spent.retries += 1;
       this.onEvent({
         type: 'model.retry',
         turn,

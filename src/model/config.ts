@@ -26,6 +26,8 @@ export interface ModelConfig {
   /** How n > 1 samples are obtained: the `n` parameter, parallel requests, or n then top up. */
   samples: SamplesMode;
   maxParallel: number;
+  /** The model's context window in tokens (config `model.context_window`); requests are kept under it. */
+  contextWindow?: number;
   prices: PriceTable;
   budget: BudgetLimits;
   /** Where each setting came from, for `drydock model check`. */
@@ -63,6 +65,7 @@ const fileSchema = z
         retry_max_delay_ms: z.number().nonnegative().optional(),
         samples: z.enum(['auto', 'native', 'parallel']).optional(),
         max_parallel: z.number().int().positive().optional(),
+        context_window: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),
@@ -180,6 +183,7 @@ export function resolveModelConfig(
     retryMaxDelayMs: fm.retry_max_delay_ms ?? 30_000,
     samples: fm.samples ?? 'auto',
     maxParallel: fm.max_parallel ?? 4,
+    ...(fm.context_window ? { contextWindow: fm.context_window } : {}),
     prices: file.prices ?? {},
     budget,
     sources: {

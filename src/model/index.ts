@@ -19,6 +19,7 @@ export type {
   ModelRetryEvent,
   ModelReplyEvent,
   ModelErrorEvent,
+  ModelCompactedEvent,
   BudgetExceededEvent,
   RecordedMessage,
   RecordedToolCall,
@@ -42,6 +43,7 @@ export { ModelClient, type ModelClientOptions } from './client.js';
 export { recordMessage } from './wire.js';
 // Defined in core (the tools layer renders prompts too); also exported here for the model's callers.
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from '../core/index.js';
+export { parseTextToolCalls } from './text-tool-calls.js';
 export { ScriptedModelServer, type ScriptedServerOptions, type RecordedRequest } from './scripted/server.js';
 export { parseScript, loadScript, type Script, type ScriptInput } from './scripted/script.js';
 export { openModel, type OpenModel } from './open.js';

@@ -77,6 +77,21 @@ export function classifyFailure(err: unknown, timeoutMs: number): FailureInfo {
     };
   }
   const message = err instanceof Error ? err.message : String(err);
+  // The connection dropped while the reply was coming in (undici says "terminated"; a cut
+  // body fails to parse): as retryable as a reset.
+  const cause = err instanceof Error ? causeText(err) : '';
+  if (
+    /terminated|other side closed|socket|ECONNRESET|premature close|Unexpected end of JSON|Unterminated string/i.test(
+      `${message} ${cause}`,
+    )
+  )
+    return {
+      retryable: true,
+      status: null,
+      reason: `connection dropped mid-reply (${cause || message})`,
+      retryAfterMs: null,
+      kind: 'connection',
+    };
   return { retryable: false, status: null, reason: message, retryAfterMs: null, kind: 'other' };
 }
 

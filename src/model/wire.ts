@@ -40,6 +40,7 @@ export function recordMessage(m: ChatMessage): RecordedMessage {
         role: 'assistant',
         content: m.content,
         ...(m.toolCalls?.length ? { toolCalls: m.toolCalls } : {}),
+        ...(m.reasoning ? { reasoning: m.reasoning } : {}),
       };
     default:
       return { role: m.role, content: m.content };
@@ -63,11 +64,23 @@ export function fromWire(choice: ChatCompletion.Choice, turn: number, index: num
     role: 'assistant',
     content: choice.message.content ?? null,
     ...(calls.length ? { toolCalls: calls } : {}),
+    ...reasoningOf(choice.message as unknown as Record<string, unknown>),
   };
   return { message, finishReason: choice.finish_reason ?? null };
 }
 
-function estimateTokens(text: string): number {
+/** DeepSeek and vLLM send `reasoning_content`; OpenRouter and Ollama `reasoning`; some `thinking`. */
+function reasoningOf(m: Record<string, unknown>): { reasoning?: string } {
+  for (const key of ['reasoning_content', 'reasoning', 'thinking']) {
+    const v = m[key];
+    if (typeof v === 'string' && v !== '') return { reasoning: v };
+    if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string')
+      return { reasoning: (v as { content: string }).content };
+  }
+  return {};
+}
+
+export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 

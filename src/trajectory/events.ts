@@ -6,6 +6,7 @@ export type {
   BudgetExceededEvent,
   CandidateEvent,
   EventEnvelope,
+  ModelCompactedEvent,
   ModelErrorEvent,
   ModelReplyEvent,
   ModelRequestEvent,

@@ -31,6 +31,7 @@ function money(usd: number | null): string {
 function formatMessage(m: RecordedMessage): string {
   const who = m.role === 'tool' ? `tool result (${m.toolCallId ?? '?'})` : m.role;
   const parts: string[] = [];
+  if (m.reasoning) parts.push(`  ${who} (reasoning):\n${indent(clip(m.reasoning, 10))}`);
   if (m.content !== null && m.content !== '') parts.push(`  ${who}:\n${indent(clip(m.content))}`);
   else if (!m.toolCalls?.length) parts.push(`  ${who}: (empty)`);
   for (const c of m.toolCalls ?? [])
@@ -83,6 +84,13 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         });
         break;
       }
+      case 'model.compacted':
+        push(
+          `  ~ context: shortened ${e.shortened} message(s), about ${e.before} → ${e.after} tokens` +
+            (e.window ? ` (window ${e.window})` : '') +
+            (e.reason === 'context-error' ? ', after the endpoint said the request was too long' : ''),
+        );
+        break;
       case 'model.error':
         push(`  ✗ model request failed after ${e.attempts} attempt(s): ${e.message} [${e.code}]`);
         break;

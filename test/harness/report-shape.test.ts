@@ -36,6 +36,7 @@ const inst = normalizeInstance({
   FAIL_TO_PASS: ['f1', 'f2'],
   PASS_TO_PASS: ['p1'],
   test_cmds: ['true'],
+  env_image: 'python',
 });
 
 describe('grading', () => {
@@ -44,7 +45,27 @@ describe('grading', () => {
     const g = gradeTests(inst, { f1: 'PASSED', p1: 'PASSED' });
     expect(g.resolved).toBe(false);
     expect(g.tests_status.FAIL_TO_PASS).toEqual({ success: ['f1'], failure: ['f2'] });
-    expect(gradeTests(inst, { f1: 'PASSED', f2: 'PASSED', p1: 'SKIPPED' }).resolved).toBe(false);
+    // SWE-bench's check_pass_and_fail: a SKIPPED test is neither a success nor a failure.
+    const skipped = gradeTests(inst, { f1: 'PASSED', f2: 'PASSED', p1: 'SKIPPED' });
+    expect(skipped.tests_status.PASS_TO_PASS).toEqual({ success: [], failure: [] });
+    expect(skipped.resolved).toBe(true);
+    expect(gradeTests(inst, { f1: 'PASSED', f2: 'ERROR', p1: 'PASSED' }).resolved).toBe(false);
+  });
+
+  it("grades SWE-bench-Live rows by SWE-bench-Live's rules", () => {
+    const live = normalizeInstance({
+      instance_id: 'o__r-2',
+      repo: 'o/r',
+      base_commit: 'abcdef1',
+      FAIL_TO_PASS: ['f1'],
+      PASS_TO_PASS: ['p1', 'p2'],
+      test_cmds: ['pytest -rA'],
+    });
+    expect(live.shape).toBe('swe-bench-live');
+    // A PASS_TO_PASS test missing from the log is no failure there; an XFAIL is one.
+    expect(gradeTests(live, { f1: 'PASSED', p1: 'PASSED' }).resolved).toBe(true);
+    expect(gradeTests(live, { f1: 'XFAIL', p1: 'PASSED', p2: 'PASSED' }).resolved).toBe(false);
+    expect(gradeTests(live, { p1: 'PASSED', p2: 'PASSED' }).resolved).toBe(false);
   });
 
   it("report.json entries have SWE-bench's keys and buckets", () => {

@@ -5,6 +5,7 @@ import { addModelOptions } from './model.js';
 import {
   CACHE_LEVELS,
   evaluate,
+  evaluateRepeated,
   formatIssue,
   loadDataset,
   loadPredictions,
@@ -25,6 +26,8 @@ interface EvalFlags {
   memory: string;
   json?: boolean;
   runEmptyPatches?: boolean;
+  namespace?: string;
+  repeat: string;
 }
 
 function int(v: string, name: string): number {
@@ -71,6 +74,15 @@ export function registerEvalCommand(program: Command): void {
       '--run-empty-patches',
       'also run empty predictions with only the test patch (SWE-bench skips them)',
     )
+    .option(
+      '--namespace <ns>',
+      'pull published instance images from NS instead of their own namespace (starryzhang, swebench), e.g. 127.0.0.1:5000/starryzhang',
+    )
+    .option(
+      '--repeat <n>',
+      'evaluate N times (runs <run-id>.1 … .N); writes <out>/<run-id>.valid.jsonl (rows resolved every time) and <run-id>.flaky.json',
+      '1',
+    )
     .option('--json', 'print the run summary as one JSON object on the last line')
     .action(async (flags: EvalFlags) => {
       if (!CACHE_LEVELS.includes(flags.cacheLevel as CacheLevel))
@@ -88,8 +100,14 @@ export function registerEvalCommand(program: Command): void {
           'fix the rows reported above',
           'EMPTY_DATASET',
         );
+      const shapes = new Map<string, number>();
+      for (const i of ds.instances) shapes.set(i.shape, (shapes.get(i.shape) ?? 0) + 1);
+      process.stderr.write(
+        `drydock: ${ds.instances.length} instance(s) in ${flags.dataset}: ${[...shapes].map(([k, v]) => `${v} ${k}`).join(', ')} row(s)${flags.namespace ? `; images from ${flags.namespace}` : ''}\n`,
+      );
       const predictions = loadPredictions(flags.predictions, ds.instances);
-      const run = await evaluate(ds.instances, predictions, {
+      const repeat = int(flags.repeat, '--repeat');
+      const options = {
         runId: flags.runId,
         out: flags.out,
         reposDir: flags.repos,
@@ -98,9 +116,40 @@ export function registerEvalCommand(program: Command): void {
         timeoutMs: parseDuration(flags.timeout),
         memoryBytes: parseSize(flags.memory),
         runEmpty: flags.runEmptyPatches === true,
+        namespace: flags.namespace,
         progress: stderrProgress,
-      });
+      };
+      if (repeat > 1) {
+        const rr = await evaluateRepeated(ds.instances, predictions, options, repeat);
+        for (const m of rr.runs.at(-1)!.missingImages)
+          process.stderr.write(`drydock: ${m.instance_id}: image missing: ${m.image}\n`);
+        const lines = [
+          `Runs: ${repeat} (${rr.runs.map((r) => r.summaryPath).join(', ')})`,
+          `Valid (resolved in every run): ${rr.valid.length} -> ${rr.validPath}`,
+          `Flaky: ${rr.flaky.length} -> ${rr.flakyPath}`,
+          ...rr.flaky.map(
+            (f) =>
+              `  ${f.instance_id}: ${f.outcomes.join(', ')}` +
+              (f.tests.length
+                ? `; tests: ${f.tests.map((t) => `${t.id} (${t.statuses.join('/')})`).join(', ')}`
+                : ''),
+          ),
+          `Resolved in no run: ${rr.failing.length}`,
+          '',
+        ];
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ valid: rr.valid, flaky: rr.flaky, failing: rr.failing })}\n`
+            : lines.join('\n'),
+        );
+        return;
+      }
+      const run = await evaluate(ds.instances, predictions, options);
       const s = run.summary;
+      if (run.missingImages.length)
+        process.stderr.write(
+          `drydock: ${run.missingImages.length} instance(s) not graded, their image cannot be had:\n${run.missingImages.map((m) => `  ${m.instance_id}: ${m.image}`).join('\n')}\n`,
+        );
       for (const r of run.results)
         if (r.outcome === 'apply_failed' || r.outcome === 'error')
           process.stderr.write(`drydock: ${r.instance_id}: ${r.outcome}: ${r.reason ?? ''}\n`);

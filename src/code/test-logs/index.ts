@@ -24,6 +24,7 @@ export {
   type StatusMap,
   type TestStatus,
 } from './status.js';
+export { END_TEST_OUTPUT, parseSwebenchLog, START_TEST_OUTPUT, SWEBENCH_PARSERS } from './swebench.js';
 export {
   parseGoTest,
   parseJasmine,

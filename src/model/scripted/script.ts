@@ -16,6 +16,8 @@ const toolCallSchema = z
 const replySchema = z
   .object({
     content: z.string().nullable().optional(),
+    /** Sent as `reasoning_content`, as DeepSeek and vLLM do. */
+    reasoning_content: z.string().optional(),
     tool_calls: z.array(toolCallSchema).optional(),
     finish_reason: z.string().optional(),
   })
@@ -28,14 +30,18 @@ const failureSchema = z
     retry_after: z.union([z.number().nonnegative(), z.string()]).optional(),
     retry_after_ms: z.number().nonnegative().optional(),
     reset: z.literal(true).optional(),
+    /** Send the headers and half the body, then drop the connection. */
+    drop: z.literal(true).optional(),
     hang_ms: z.number().int().positive().optional(),
     times: z.number().int().positive().default(1),
   })
   .strict()
   .refine(
-    (f) => [f.status !== undefined, f.reset === true, f.hang_ms !== undefined].filter(Boolean).length === 1,
+    (f) =>
+      [f.status !== undefined, f.reset === true, f.drop === true, f.hang_ms !== undefined].filter(Boolean)
+        .length === 1,
     {
-      message: 'a failure is exactly one of: status, reset, hang_ms',
+      message: 'a failure is exactly one of: status, reset, drop, hang_ms',
     },
   );
 
@@ -45,6 +51,7 @@ const turnSchema = z
     match_role: z.enum(['user', 'tool', 'any']).default('any'),
     fail: z.array(failureSchema).default([]),
     content: z.string().nullable().optional(),
+    reasoning_content: z.string().optional(),
     tool_calls: z.array(toolCallSchema).optional(),
     finish_reason: z.string().optional(),
     choices: z.array(replySchema).min(1).optional(),
@@ -63,10 +70,45 @@ const turnSchema = z
     message: 'give either choices or content/tool_calls, not both',
   });
 
+/** Faults injected into replies, on a schedule (request numbers, 1-based) or at random with a seed. */
+export const FAULT_KINDS = [
+  'http_500',
+  'http_429',
+  'timeout',
+  'reset',
+  'drop',
+  'empty',
+  'truncated',
+  'malformed_tool_json',
+  'wrong_format',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+const faultsSchema = z
+  .object({
+    seed: z.number().int().default(1),
+    /** Chance that a request gets a fault (0..1), drawn from the seeded generator. */
+    rate: z.number().min(0).max(1).default(0),
+    kinds: z
+      .array(z.enum(FAULT_KINDS))
+      .min(1)
+      .default([...FAULT_KINDS]),
+    /** Faults at fixed request numbers, in addition to the random ones. */
+    schedule: z
+      .array(z.object({ request: z.number().int().positive(), kind: z.enum(FAULT_KINDS) }).strict())
+      .default([]),
+    /** How long a `timeout` fault hangs before dropping the connection (longer than the client waits). */
+    hang_ms: z.number().int().positive().default(60_000),
+  })
+  .strict();
+
 export const scriptSchema = z
   .object({
     model: z.string().optional(),
     supports_n: z.boolean().default(true),
+    /** Answer a request with n > 1 by HTTP 400, as some servers do. */
+    reject_n: z.boolean().default(false),
+    faults: faultsSchema.optional(),
     turns: z.array(turnSchema).min(1),
   })
   .strict();

@@ -4,6 +4,7 @@ import { DrydockError } from '../../core/index.js';
 import {
   loadScript,
   parseScript,
+  type FaultKind,
   type Script,
   type ScriptFailure,
   type ScriptInput,
@@ -34,6 +35,31 @@ export interface RecordedRequest {
   outcome: string;
 }
 
+/** A fault the server injected: which request (1-based, over all completions) and what. */
+export interface InjectedFault {
+  request: number;
+  kind: FaultKind;
+}
+
+/** mulberry32: a small seeded generator, so a seed gives the same faults every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TRANSPORT: Partial<Record<FaultKind, ScriptFailure>> = {
+  http_500: { status: 500, message: 'injected fault: internal server error', times: 1 },
+  http_429: { status: 429, message: 'injected fault: rate limited', retry_after_ms: 50, times: 1 },
+  reset: { reset: true, times: 1 },
+  drop: { drop: true, times: 1 },
+};
+
 export interface ScriptedServerOptions {
   /** A script file (YAML or JSON), or a script object. */
   script: string | ScriptInput;
@@ -61,6 +87,10 @@ function textOf(content: unknown): string {
  */
 export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = [];
+  /** Every fault injected so far (`faults` in the script), in order. */
+  readonly injected: InjectedFault[] = [];
+  private readonly random: () => number;
+  private completionRequests = 0;
   private readonly used = new Set<number>();
   /** Failures still to inject, per turn, flattened by `times`. */
   private readonly pendingFailures: ScriptFailure[][];
@@ -73,6 +103,7 @@ export class ScriptedModelServer {
     readonly model: string,
     private readonly server: Server,
   ) {
+    this.random = seeded(script.faults?.seed ?? 1);
     this.pendingFailures = script.turns.map((t) =>
       t.fail.flatMap((f) => Array.from({ length: f.times }, () => f)),
     );
@@ -184,6 +215,25 @@ export class ScriptedModelServer {
       record(null, 'refused');
       return this.error(res, 400, '"messages" must be a non-empty array', 'invalid_request', 'messages');
     }
+    this.completionRequests += 1;
+    if (this.script.reject_n && (body.n ?? 1) > 1) {
+      record(null, 'refused n');
+      return this.error(
+        res,
+        400,
+        `this model only supports n=1, got n=${body.n}`,
+        'unsupported_parameter',
+        'n',
+      );
+    }
+    const fault = this.drawFault();
+    if (fault) this.injected.push({ request: this.completionRequests, kind: fault });
+    const transport = fault ? TRANSPORT[fault] : undefined;
+    if (transport) return this.fail(transport, res, (outcome) => record(null, `fault ${outcome}`));
+    if (fault === 'timeout')
+      return this.fail({ hang_ms: this.script.faults!.hang_ms, times: 1 }, res, (o) =>
+        record(null, `fault ${o}`),
+      );
     const index = this.pickTurn(body.messages);
     if (index === null) {
       record(null, 'refused');
@@ -200,15 +250,21 @@ export class ScriptedModelServer {
     const failure = this.pendingFailures[index]?.shift();
     if (failure) return this.fail(failure, res, (outcome) => record(null, outcome));
     const turn = this.script.turns[index]!;
-    if (!turn.repeat) this.used.add(index);
-    record(index, 'reply');
+    // A faulty reply does not use the turn up: the script's answer is still there for a retry.
+    if (!turn.repeat && !fault) this.used.add(index);
+    record(index, fault ? `fault ${fault}` : 'reply');
     const n = this.script.supports_n ? Math.max(1, body.n ?? 1) : 1;
     const replies: ScriptReply[] = turn.choices ?? [
-      { content: turn.content, tool_calls: turn.tool_calls, finish_reason: turn.finish_reason },
+      {
+        content: turn.content,
+        tool_calls: turn.tool_calls,
+        finish_reason: turn.finish_reason,
+        ...(turn.reasoning_content ? { reasoning_content: turn.reasoning_content } : {}),
+      },
     ];
     this.completions += 1;
     const choices = Array.from({ length: n }, (_, i) => {
-      const r = replies[i % replies.length]!;
+      const r = fault ? damage(replies[i % replies.length]!, fault) : replies[i % replies.length]!;
       const toolCalls = (r.tool_calls ?? []).map((c, j) => ({
         id: c.id ?? `call_${this.completions}_${i}_${j}`,
         type: 'function',
@@ -222,6 +278,7 @@ export class ScriptedModelServer {
         message: {
           role: 'assistant',
           content: r.content ?? null,
+          ...(r.reasoning_content ? { reasoning_content: r.reasoning_content } : {}),
           refusal: null,
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
         },
@@ -250,6 +307,15 @@ export class ScriptedModelServer {
     });
   }
 
+  private drawFault(): FaultKind | null {
+    const f = this.script.faults;
+    if (!f) return null;
+    const scheduled = f.schedule.find((s) => s.request === this.completionRequests);
+    if (scheduled) return scheduled.kind;
+    if (f.rate > 0 && this.random() < f.rate) return f.kinds[Math.floor(this.random() * f.kinds.length)]!;
+    return null;
+  }
+
   /** The first unused turn, in script order, whose `match` (if any) fits the last message. */
   private pickTurn(messages: WireMessage[]): number | null {
     for (const [i, turn] of this.script.turns.entries()) {
@@ -269,6 +335,17 @@ export class ScriptedModelServer {
     if (f.reset) {
       record('reset');
       res.socket?.destroy();
+      return;
+    }
+    if (f.drop) {
+      record('drop');
+      const text = JSON.stringify({ id: 'chatcmpl-dropped', object: 'chat.completion', choices: [] });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text) * 2,
+      });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      setTimeout(() => res.socket?.destroy(), 5);
       return;
     }
     if (f.hang_ms !== undefined) {
@@ -315,4 +392,39 @@ export class ScriptedModelServer {
     const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
     this.json(res, status, { error: { message, type, param, code } }, headers);
   }
+}
+
+/** A reply as a fault makes it: empty, cut off, with broken tool-call JSON, or in the wrong format. */
+function damage(r: ScriptReply, kind: FaultKind): ScriptReply {
+  const text = r.content ?? '';
+  switch (kind) {
+    case 'empty':
+      return { content: '', finish_reason: 'stop' };
+    case 'truncated':
+      return {
+        content: text.slice(0, Math.floor(text.length * 0.6)),
+        ...(r.tool_calls?.length
+          ? { tool_calls: r.tool_calls.map((c) => ({ ...c, arguments: cut(c.arguments) })) }
+          : {}),
+        finish_reason: 'length',
+      };
+    case 'malformed_tool_json':
+      if (r.tool_calls?.length)
+        return { ...r, tool_calls: r.tool_calls.map((c) => ({ ...c, arguments: cut(c.arguments) })) };
+      return {
+        content: text.replace(/>>>>>>> REPLACE/g, '=======').replace(/=======\n/, ''),
+        finish_reason: 'stop',
+      };
+    default:
+      // wrong_format: prose where an answer in the asked format was due.
+      return {
+        content: 'I looked at the code. The fix is to correct the calculation so it returns the right value.',
+        finish_reason: 'stop',
+      };
+  }
+}
+
+function cut(args: string | Record<string, unknown>): string {
+  const text = typeof args === 'string' ? args : JSON.stringify(args);
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
 }

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { answerOpenCalls, nativeToolCalls, reviewFormat, runLoop, verdictOf } from '../../src/agent/index.js';
+import {
+  observationMessage,
+  type AssistantMessage,
+  type ChatMessage,
+  type ToolCall,
+  type ToolSpec,
+} from '../../src/model/index.js';
+import type { ToolCallResult } from '../../src/tools/index.js';
+import { scripted } from '../model/helpers.js';
+
+const text = (content: string): AssistantMessage => ({ role: 'assistant', content });
+const call = (name: string, args = '{}'): AssistantMessage => ({
+  role: 'assistant',
+  content: null,
+  toolCalls: [{ id: 'c1', name, arguments: args }],
+});
+
+describe('review verdicts', () => {
+  it.each([
+    'I cannot APPROVE this: the loop still skips the last element.',
+    'APPROVE\n\nWait, no: the test for empty lists fails. I do not approve.',
+    'Before I could APPROVE, the edge case must be handled.',
+    'Would you like me to APPROVE it?',
+    'NOT APPROVE',
+  ])('does not approve %j', (content) => {
+    expect(verdictOf(text(content)).verdict).not.toBe('approve');
+  });
+
+  it.each([
+    'APPROVE',
+    'The fix is right.\n\nAPPROVE',
+    '**APPROVE**',
+    'Verdict: APPROVE.',
+    'Looks good.\n`APPROVE`\n',
+  ])('approves a final line %j', (content) => {
+    expect(verdictOf(text(content))).toEqual({ verdict: 'approve', how: 'final-line' });
+  });
+
+  it('takes the approve and request_changes tool calls', () => {
+    expect(verdictOf(call('approve'))).toEqual({ verdict: 'approve', how: 'tool' });
+    expect(verdictOf(call('request_changes', '{"reason":"misses n=0"}'))).toEqual({
+      verdict: 'request_changes',
+      how: 'tool',
+      reason: 'misses n=0',
+    });
+    expect(verdictOf(call('view', '{"path":"a"}')).verdict).toBeNull();
+  });
+});
+
+describe('the review format in the loop (SCRIPTED model)', () => {
+  const specs: ToolSpec[] = [
+    {
+      name: 'bash',
+      description: 'run',
+      parameters: { type: 'object', properties: { command: { type: 'string' } } },
+    },
+  ];
+  const tools = () => {
+    const calls: ToolCall[] = [];
+    return {
+      calls,
+      specs,
+      async run(call: ToolCall): Promise<ToolCallResult> {
+        calls.push(call);
+        const observation = { toolCallId: call.id, content: 'ran', isError: false };
+        return {
+          observation,
+          message: observationMessage(observation),
+          event: {
+            type: 'tool.call',
+            callId: call.id,
+            tool: call.name,
+            args: {},
+            policy: null,
+            resources: null,
+            observation: 'ran',
+            isError: false,
+          },
+          decision: null,
+        };
+      },
+    };
+  };
+  const start: ChatMessage[] = [{ role: 'user', content: 'Review this.' }];
+
+  it('answers a text-written tool call with how to call it, runs the native one, and does not approve "I cannot APPROVE this"', async () => {
+    const m = await scripted({
+      turns: [
+        {
+          content:
+            'Let me check.\n<tool_call>\n{"name": "bash", "arguments": {"command": "pytest"}}\n</tool_call>',
+        },
+        { match: 'as text', tool_calls: [{ name: 'bash', arguments: { command: 'pytest' } }] },
+        { content: 'I cannot APPROVE this: a test fails.' },
+      ],
+    });
+    try {
+      const t = tools();
+      const run = await runLoop(start, {
+        model: m.client,
+        tools: t,
+        format: reviewFormat(nativeToolCalls),
+        maxSteps: 5,
+      });
+      expect(t.calls.map((c) => c.name)).toEqual(['bash']);
+      expect(run.messages.some((x) => x.role === 'user' && x.content.includes('call to bash as text'))).toBe(
+        true,
+      );
+      expect(run.outcome.kind).toBe('answered');
+      expect(verdictOf(run.messages.at(-1) as AssistantMessage).verdict).toBeNull();
+      // The verdict tools are offered natively.
+      expect(
+        m.server.requests[0]!.body.tools!.map((x) => (x as { function: { name: string } }).function.name),
+      ).toEqual(['bash', 'approve', 'request_changes']);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('ends on an approve call and answers it so the next round is well formed', async () => {
+    const m = await scripted({
+      turns: [{ tool_calls: [{ name: 'approve', arguments: { summary: 'fine' } }] }],
+    });
+    try {
+      const run = await runLoop(start, {
+        model: m.client,
+        tools: tools(),
+        format: reviewFormat(nativeToolCalls),
+        maxSteps: 3,
+      });
+      expect(run.outcome.kind).toBe('answered');
+      expect(verdictOf(run.messages.at(-1) as AssistantMessage)).toEqual({ verdict: 'approve', how: 'tool' });
+      answerOpenCalls(run.messages);
+      expect(run.messages.at(-1)).toMatchObject({ role: 'tool', content: 'approve: recorded' });
+    } finally {
+      await m.close();
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ModelEvent, ScriptInput } from '../../src/model/index.js';
+import { compactMessages, estimateRequestTokens } from '../../src/model/context.js';
+import { scripted } from './helpers.js';
+
+// Endpoint behaviours as real servers show them, each against the scripted server (SCRIPTED).
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+async function open(script: ScriptInput, config: Parameters<typeof scripted>[1] = {}) {
+  const s = await scripted(script, config);
+  closers.push(s.close);
+  return s;
+}
+const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+const ofType = <T extends ModelEvent['type']>(events: ModelEvent[], type: T) =>
+  events.filter((e): e is Extract<ModelEvent, { type: T }> => e.type === type);
+
+describe('endpoints as they are (scripted server)', () => {
+  it('samples by separate requests when the server rejects n, and remembers it', async () => {
+    const { client, server } = await open({ reject_n: true, turns: [{ content: 'one', repeat: true }] });
+    const c = await client.complete({ ...ask, n: 3 });
+    expect(c.choices.map((x) => x.message.content)).toEqual(['one', 'one', 'one']);
+    expect(server.requests.map((r) => r.outcome)).toEqual(['refused n', 'reply', 'reply', 'reply']);
+    await client.complete({ ...ask, n: 2 });
+    expect(server.requests.slice(4).map((r) => r.body.n ?? 1)).toEqual([1, 1]);
+  });
+
+  it('samples by separate requests when the server ignores n', async () => {
+    const { client, server } = await open({ supports_n: false, turns: [{ content: 'x', repeat: true }] });
+    expect((await client.complete({ ...ask, n: 3 })).choices).toHaveLength(3);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('keeps reasoning_content in the reply and the recorded event, and never sends it back', async () => {
+    const { client, events, server } = await open({
+      turns: [{ content: 'APPROVE', reasoning_content: 'The loop bound is right.' }, { content: 'next' }],
+    });
+    const c = await client.complete(ask);
+    expect(c.choices[0]!.message.reasoning).toBe('The loop bound is right.');
+    const reply = ofType(events, 'model.reply')[0]!;
+    expect(reply.choices[0]!.message.reasoning).toBe('The loop bound is right.');
+    await client.complete({
+      messages: [...ask.messages, c.choices[0]!.message, { role: 'user', content: 'go on' }],
+    });
+    expect(JSON.stringify(server.requests[1]!.body)).not.toContain('reasoning');
+  });
+
+  it('retries 429, 5xx, timeouts, resets and dropped replies with backoff, and counts them', async () => {
+    const { client, server, events } = await open(
+      {
+        turns: [
+          {
+            fail: [
+              { status: 429, retry_after_ms: 10 },
+              { status: 503 },
+              { reset: true },
+              { drop: true },
+              { hang_ms: 3_000 },
+            ],
+            content: 'finally',
+          },
+        ],
+      },
+      { timeoutMs: 800, maxRetries: 6 },
+    );
+    const c = await client.complete(ask);
+    expect(c.choices[0]!.message.content).toBe('finally');
+    expect(server.requests.map((r) => r.outcome)).toEqual([
+      'http 429',
+      'http 503',
+      'reset',
+      'drop',
+      'hang',
+      'reply',
+    ]);
+    expect(c.attempts).toBe(6);
+    expect(client.budget.spent.retries).toBe(5);
+    expect(ofType(events, 'model.retry').map((e) => e.delaySource)).toEqual([
+      'retry-after',
+      'backoff',
+      'backoff',
+      'backoff',
+      'backoff',
+    ]);
+  });
+
+  it('estimates usage the endpoint did not send, and marks it estimated', async () => {
+    const { client } = await open({ turns: [{ content: 'no usage here', usage: null }] });
+    const c = await client.complete(ask);
+    expect(c.usage.estimated).toBe(true);
+    expect(c.usage.totalTokens).toBeGreaterThan(0);
+    expect(client.budget.spent.tokens).toBe(c.usage.totalTokens);
+  });
+});
+
+describe('the context window', () => {
+  const long = (n: number) => `${'observation line\n'.repeat(n)}END`;
+  const conversation = [
+    { role: 'system' as const, content: 'You fix bugs.' },
+    { role: 'user' as const, content: 'The issue.' },
+    {
+      role: 'assistant' as const,
+      content: null,
+      toolCalls: [{ id: 'a', name: 'bash', arguments: '{"command":"ls"}' }],
+    },
+    { role: 'tool' as const, toolCallId: 'a', content: long(3000) },
+    {
+      role: 'assistant' as const,
+      content: null,
+      toolCalls: [{ id: 'b', name: 'bash', arguments: '{"command":"cat x"}' }],
+    },
+    { role: 'tool' as const, toolCallId: 'b', content: long(3000) },
+    { role: 'assistant' as const, content: 'Thinking.' },
+    { role: 'user' as const, content: 'Go on.' },
+  ];
+
+  it('counts tokens per request and shortens old observations before the window is exceeded', async () => {
+    const { client, events, server } = await open({ turns: [{ content: 'ok' }] }, { contextWindow: 16_000 });
+    expect(estimateRequestTokens(conversation)).toBeGreaterThan(20_000);
+    await client.complete({ messages: conversation });
+    const compacted = ofType(events, 'model.compacted')[0]!;
+    expect(compacted).toMatchObject({ reason: 'window', window: 16_000 });
+    expect(compacted.after).toBeLessThan(compacted.before);
+    const sent = server.requests[0]!.body.messages!;
+    // The conversation keeps its shape; the old observation says it was shortened.
+    expect(sent.map((m) => m.role)).toEqual(conversation.map((m) => m.role));
+    expect(String(sent[3]!.content)).toContain('shortened by drydock');
+    expect(sent[1]!.content).toBe('The issue.');
+  });
+
+  it('recovers from a context-length error by compacting and trying again', async () => {
+    const { client, events, server } = await open({
+      turns: [
+        {
+          fail: [
+            {
+              status: 400,
+              message:
+                "This model's maximum context length is 8192 tokens. However, you requested 25000 tokens.",
+            },
+          ],
+          content: 'ok',
+        },
+      ],
+    });
+    const c = await client.complete({ messages: conversation });
+    expect(c.choices[0]!.message.content).toBe('ok');
+    expect(ofType(events, 'model.compacted')[0]).toMatchObject({ reason: 'context-error' });
+    expect(JSON.stringify(server.requests[1]!.body).length).toBeLessThan(
+      JSON.stringify(server.requests[0]!.body).length * 0.6,
+    );
+  });
+
+  it('compaction leaves short conversations alone', () => {
+    const short = conversation.slice(0, 3);
+    expect(compactMessages(short, 10_000).shortened).toBe(0);
+  });
+});
+
+describe('fault injection', () => {
+  it('injects the same faults for the same seed, and records which', async () => {
+    const faults = async () => {
+      const { client, server } = await open(
+        {
+          faults: { seed: 7, rate: 0.5, kinds: ['http_500', 'truncated'] },
+          turns: [{ content: 'a\nb\nc\nd', repeat: true }],
+        },
+        { maxRetries: 8 },
+      );
+      const finish: (string | null)[] = [];
+      for (let i = 0; i < 12; i++) finish.push((await client.complete(ask)).choices[0]!.finishReason);
+      return { injected: server.injected, finish };
+    };
+    const a = await faults();
+    const b = await faults();
+    expect(a).toEqual(b);
+    expect(a.injected.length).toBeGreaterThan(0);
+    expect(a.finish).toContain('length');
+  });
+
+  it('injects on a schedule, including a dropped connection and malformed tool-call JSON', async () => {
+    const { client, server } = await open({
+      faults: {
+        schedule: [
+          { request: 1, kind: 'drop' },
+          { request: 2, kind: 'malformed_tool_json' },
+        ],
+      },
+      turns: [{ tool_calls: [{ name: 'view', arguments: { path: 'calc/ops.py' } }], repeat: true }],
+    });
+    const c = await client.complete(ask);
+    expect(() => JSON.parse(c.choices[0]!.message.toolCalls![0]!.arguments)).toThrow();
+    expect(server.injected).toEqual([
+      { request: 1, kind: 'drop' },
+      { request: 2, kind: 'malformed_tool_json' },
+    ]);
+  });
+});
