@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PolicyEngine } from '../src/policy/index.js';
+import { longInputs } from './policy-long-inputs.js';
 
 const root = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -62,6 +63,37 @@ const dangerousAllowed = dangerous.filter((d) => engine.check(d.command).decisio
 const benignAllowed = benign.filter((c) => engine.check(c).decision === 'allow').length;
 const benignPct = (100 * benignAllowed) / benign.length;
 
+// Everyday commands real agents ran (a sample of the agent stream), decided once each.
+const stream = readFileSync(join(fixtures, 'agent-stream/commands.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .filter((_, i) => i % 10 === 0)
+  .map((l) => (JSON.parse(l) as { command: string }).command);
+for (const c of stream.slice(0, 200)) engine.check(c);
+const streamTimes = stream
+  .map((c) => {
+    const t = process.hrtime.bigint();
+    engine.check(c);
+    return Number(process.hrtime.bigint() - t) / 1000;
+  })
+  .sort((a, b) => a - b);
+
+// Adversarial long inputs (up to 100,000 characters, one family per rule kind).
+const long = longInputs();
+const longTimes = long.map((l) => {
+  const t = process.hrtime.bigint();
+  const d = engine.check(l.command);
+  const us = Number(process.hrtime.bigint() - t) / 1000;
+  return {
+    kind: l.kind,
+    chars: l.command.length,
+    us,
+    ok: (d.decision === 'allow') === (l.expect === 'allow'),
+  };
+});
+const longSorted = longTimes.map((l) => l.us).sort((a, b) => a - b);
+const slowest = [...longTimes].sort((a, b) => b.us - a.us).slice(0, 5);
+
 const result = {
   commands: commands.length,
   decisions: decide.length,
@@ -75,11 +107,24 @@ const result = {
   benign: benign.length,
   benignAllowed,
   benignAllowedPct: +benignPct.toFixed(1),
-  goalP50Us: 100,
+  goalP50Us: 50,
+  agentStreamSample: stream.length,
+  agentStreamP50Us: +pct(streamTimes, 50).toFixed(1),
+  agentStreamMaxMs: +(streamTimes[streamTimes.length - 1]! / 1000).toFixed(1),
+  longInputs: long.length,
+  longInputsP50Ms: +(pct(longSorted, 50) / 1000).toFixed(1),
+  longInputsMaxMs: +(longSorted[longSorted.length - 1]! / 1000).toFixed(1),
+  longInputsWrongDecisions: longTimes.filter((l) => !l.ok).map((l) => l.kind),
+  longInputsSlowest: slowest.map((l) => `${l.kind} (${l.chars} chars): ${(l.us / 1000).toFixed(1)} ms`),
+  goalLongMaxMs: 10,
   // Timings are wall clock per decision: on a shared machine, preemption shows in p99.
   loadAverage1m: +loadavg()[0]!.toFixed(2),
   cpus: cpus().length,
-  goalMet: pct(decide, 50) <= 100 && dangerousAllowed.length === 0 && benignPct >= 95,
+  goalMet:
+    pct(decide, 50) <= 50 &&
+    longSorted[longSorted.length - 1]! <= 10_000 &&
+    dangerousAllowed.length === 0 &&
+    benignPct >= 95,
 };
 
 const rows: Array<[string, string]> = [
@@ -89,6 +134,15 @@ const rows: Array<[string, string]> = [
   ['decide p50 (µs)', `${result.p50Us} (goal <= ${result.goalP50Us})`],
   ['decide p99 (µs)', String(result.p99Us)],
   ['parse+walk only p50 (µs)', String(result.parseOnlyP50Us)],
+  [
+    'agent stream sample: p50 (µs) / max (ms)',
+    `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`,
+  ],
+  [
+    'long inputs: p50 / max (ms)',
+    `${result.longInputsP50Ms} / ${result.longInputsMaxMs} (goal max <= ${result.goalLongMaxMs}; ${result.longInputs} inputs)`,
+  ],
+  ['long inputs decided wrongly', String(result.longInputsWrongDecisions.length)],
   ['load: WASM + rules + examples (ms, not timed above)', String(result.loadMs)],
   ['machine load (1 min) / cpus', `${result.loadAverage1m} / ${result.cpus}`],
   ['dangerous allowed', `${result.dangerousAllowed} / ${result.dangerous}`],
@@ -98,6 +152,7 @@ const width = Math.max(...rows.map(([k]) => k.length));
 console.log('policy benchmark');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
+for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 mkdirSync(join(root, 'benchmarks/results'), { recursive: true });
 writeFileSync(join(root, 'benchmarks/results/policy.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result));

@@ -6,8 +6,10 @@ import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { clip, extractParts } from './extract.js';
 import { ruleApplies, type MatchContext } from './match.js';
+import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
-import { loadShellParser } from './shell.js';
+import { loadCodeParsers, loadShellParser } from './shell.js';
+import type { CodeParsers } from './inline.js';
 import {
   DEFAULT_WORKSPACE,
   TIERS,
@@ -24,6 +26,48 @@ import {
 
 /** The built-in policy shipped with drydock: the nearest `policies/default.yaml` above this module (src/, dist/, an installed package). */
 export const DEFAULT_POLICY_PATH = findDefaultPolicy();
+/** Per-program facts (options, subcommands, what they touch), next to the default policy. */
+export const PROGRAMS_PATH = join(dirname(DEFAULT_POLICY_PATH), 'programs.yaml');
+
+let builtinPrograms: Map<string, ProgramSpec> | null = null;
+
+/** Loads policies/programs.yaml once per process; refuses a malformed one naming the program and line. */
+export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec> {
+  if (path === PROGRAMS_PATH && builtinPrograms) return builtinPrograms;
+  const text = readFileSync(path, 'utf8');
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    refuse(path, null, `not valid YAML (${clip((err as Error).message, 100)})`);
+  }
+  let specs: Map<string, ProgramSpec>;
+  try {
+    specs = buildSpecs(doc);
+  } catch (err) {
+    if (!(err instanceof ProgramSpecError)) throw err;
+    const program = err.where.split(' ')[0]!;
+    const line = lineOf(
+      text,
+      new RegExp(
+        `^  (?:[^:\\n]*\\s)?${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s[^:\\n]*)?:`,
+        'm',
+      ),
+    );
+    refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
+  }
+  if (path === PROGRAMS_PATH) builtinPrograms = specs;
+  return specs;
+}
+
+/** 1-based line of the first match of `re` in `text`, or 0. */
+export function lineOf(text: string, re: RegExp): number {
+  const m = re.exec(text);
+  if (!m) return 0;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
 
 function findDefaultPolicy(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -116,13 +160,16 @@ export class PolicyEngine {
   private readonly wildcard: Rule[] = [];
   private readonly others: Rule[] = [];
   private readonly m: MatchContext;
+  private readonly programs: Map<string, ProgramSpec>;
 
   private constructor(
     private readonly parser: Parser,
+    private readonly code: CodeParsers,
     readonly rules: readonly Rule[],
     readonly ws: Workspace,
     private readonly options: PolicyOptions,
   ) {
+    this.programs = options.builtin === false ? new Map() : loadProgramSpecs();
     const expanded = new Map<string, string>();
     this.m = {
       ws,
@@ -157,6 +204,7 @@ export class PolicyEngine {
   /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */
   static async create(options: PolicyOptions = {}): Promise<PolicyEngine> {
     const parser = await loadShellParser();
+    const code = await loadCodeParsers();
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
     const rules: Rule[] = [];
     const sources: Array<{ file: string; tier?: Tier }> = [];
@@ -175,7 +223,7 @@ export class PolicyEngine {
       }
       rules.push(...parsePolicyText(text, source.file, source.tier, rules.length));
     }
-    const engine = new PolicyEngine(parser, rules, ws, options);
+    const engine = new PolicyEngine(parser, code, rules, ws, options);
     const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
     if (failure) {
       refuse(
@@ -210,7 +258,7 @@ export class PolicyEngine {
       const accesses = (rule.spec.access ?? ['read', 'write', 'edit']) as FilePart['access'][];
       return accesses.map((access) => this.filePart(this.exampleText(example), access));
     }
-    return extractParts(this.parser, this.exampleText(example), this.ws);
+    return extractParts(this.parser, this.exampleText(example), this.ws, this.code);
   }
 
   /** Examples may say `${workspace}` so they hold for any configured workspace. */
@@ -231,7 +279,7 @@ export class PolicyEngine {
   /** The facets of a command line, as rules see them (for `--json` and debugging). */
   parts(command: string): Part[] {
     try {
-      return extractParts(this.parser, command, this.ws);
+      return extractParts(this.parser, command, this.ws, this.code);
     } catch (err) {
       // Fail closed: a walker bug must not let a command through.
       return [
@@ -306,13 +354,34 @@ export class PolicyEngine {
       if (!ruleApplies(rule, part, this.m)) continue;
       if (!best || beats(rule, best)) best = rule;
     }
+    if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
+      // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
+      // Workspace wrappers (`./mvnw`, `./gradlew`) are specified as `./name`.
+      const spec =
+        this.programs.get(part.name) ??
+        (part.name.startsWith(`${this.ws.workspace}/`)
+          ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
+          : undefined);
+      const finding = spec ? checkInvocation(spec, part, this.ws, this.programs) : null;
+      if (finding)
+        return {
+          part: part.text,
+          kind: part.kind,
+          decision: finding.decision,
+          rule: `program:${spec!.name}`,
+          reason: finding.reason,
+        };
+    }
     if (best)
       return {
         part: part.text,
         kind: part.kind,
         decision: best.decision,
         rule: best.id,
-        reason: best.reason,
+        reason:
+          part.kind === 'command' && part.codeIssue && best.spec.code_unread
+            ? `${best.reason}: the code uses ${part.codeIssue}, which this policy cannot follow; write those steps as shell commands or literal calls`
+            : best.reason,
       };
     if (part.kind === 'command') {
       return {

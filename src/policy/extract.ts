@@ -1,9 +1,10 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { resolvePath } from './glob.js';
-import type { Arg, Part, Workspace } from './types.js';
+import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
+import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
 export type Stdin =
@@ -26,6 +27,10 @@ export interface Walk {
   context: string;
   /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
   insidePaths: Set<number>;
+  /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
+  code: CodeParsers | null;
+  /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
+  jobPids: Set<string>;
 }
 
 const MAX_DEPTH = 6;
@@ -297,6 +302,8 @@ function walkAssignment(walk: Walk, node: Node): void {
     ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
     : { text: '', dynamic: false, glob: false };
   walk.parts.push({ kind: 'variable', text: node.text, access: 'set', name: varName, value: v });
+  if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
+  else walk.jobPids.delete(varName);
   if (!value) return;
   scanValue(walk, value);
   // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
@@ -311,12 +318,17 @@ function addVariable(walk: Walk, name: string, text: string, access: 'set' | 're
 function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   let input = stdin;
   const body = node.childForFieldName('body');
+  const first = walk.parts.length;
   for (const redirect of node.childrenForFieldName('redirect')) {
     if (!redirect) continue;
     const got = walkRedirect(walk, redirect);
     if (got) input = got;
   }
+  const files = walk.parts.slice(first).filter((p) => p.kind === 'file');
   if (body) walkStatement(walk, body, input);
+  // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
+  // its path resolves from where b runs, after any `cd` in the list.
+  if (body?.type === 'list') for (const f of files) if (f.kind === 'file') f.cwd = walk.cwd;
 }
 
 /** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */
@@ -587,12 +599,168 @@ export function runArgv(
   if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
     args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
   }
-  walk.parts.push({ kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context });
+  if (name === 'kill' && walk.jobPids.size > 0) {
+    // `cmd & PID=$!; …; kill $PID`: the target is a job this command line started.
+    args = args.map((a) => {
+      const v = /^"?\$\{?(\w+)\}?"?$/.exec(a.dynamic ? a.text : '')?.[1];
+      return v && walk.jobPids.has(v) ? { text: `%${v}`, dynamic: false, glob: false } : a;
+    });
+  }
+  const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
+  walk.parts.push(part);
+  if (name === 'curl') {
+    // `-d @file`, `-F f=@file`, `-F f=<file`: files curl reads and sends.
+    for (const a of args) {
+      if (a.dynamic) continue;
+      const m = /^(?:[^=@<]*=)?[@<](.+)$/.exec(a.text.length > 4096 ? '' : a.text);
+      if (m && m[1] !== '-')
+        walk.parts.push({
+          kind: 'file',
+          text: `${m[1]} (sent by curl)`,
+          access: 'read',
+          path: { text: m[1]!, dynamic: false, glob: false },
+          cwd: walk.cwd,
+        });
+    }
+  }
   if (name === 'cd' || name === 'pushd' || name === 'popd') {
     changeDirectory(walk, name, args);
     return;
   }
+  if (walk.code && (PYTHON_NAME.test(name) || name === 'node' || name === 'nodejs')) {
+    const code = inlineCode(name, args, stdin);
+    if (code !== null) {
+      readInline(walk, part, code, PYTHON_NAME.test(name) ? 'python' : 'javascript', via);
+      return;
+    }
+  }
   unwrapCommand(walk, name, args, stdin, [...via, name]);
+}
+
+const PYTHON_NAME = /^python[0-9.]*$/;
+const PY_FLAGS = /^-[uBEIsSOqbdvxP]+$|^-OO$/;
+const PY_VALUE_FLAGS = new Set(['-W', '-X']);
+const NODE_FLAGS =
+  /^--(no-warnings|input-type=\w+|experimental-[\w-]+|enable-source-maps|trace-warnings|no-deprecation|max-old-space-size=\d+|stack-size=\d+)$/;
+
+/** The literal inline code a python/node invocation runs, or null (a script, dynamic code, none). */
+function inlineCode(name: string, args: Arg[], stdin: Stdin): string | null {
+  const python = PYTHON_NAME.test(name);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.dynamic) return null;
+    const t = a.text;
+    if (python) {
+      if (t === '-c') return args[i + 1] && !args[i + 1]!.dynamic ? args[i + 1]!.text : null;
+      if (t.startsWith('-c')) return t.slice(2);
+      if (PY_VALUE_FLAGS.has(t)) {
+        i++;
+        continue;
+      }
+      if (PY_FLAGS.test(t) || /^-[WX]./.test(t)) continue;
+    } else {
+      if (t === '-e' || t === '--eval' || t === '-p' || t === '--print')
+        return args[i + 1] && !args[i + 1]!.dynamic ? args[i + 1]!.text : null;
+      if (t.startsWith('--eval=') || t.startsWith('--print=')) return t.slice(t.indexOf('=') + 1);
+      if (NODE_FLAGS.test(t)) continue;
+    }
+    if (t === '-') return stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null;
+    return null; // a script file, or an option this reader does not follow
+  }
+  return stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null;
+}
+
+const literal = (text: string): Arg => ({ text, dynamic: false, glob: false });
+
+/** Turns what inline code does into parts, decided like the shell commands, files and hosts they are. */
+function readInline(
+  walk: Walk,
+  part: CommandPart,
+  code: string,
+  lang: 'python' | 'javascript',
+  via: string[],
+): void {
+  const effects: Effect[] =
+    lang === 'python'
+      ? pythonEffects(walk.code!.python, code)
+      : javascriptEffects(walk.code!.javascript, code);
+  const unknown = effects.find((e) => e.kind === 'unknown');
+  // Code with a part this reader cannot follow stays unread, so the interpreter rules
+  // (which a project or user policy may override) ask, naming what was not followed.
+  if (unknown) part.codeIssue = unknown.what;
+  else part.code = 'read';
+  const where = `${part.name} code`;
+  for (const e of effects) {
+    switch (e.kind) {
+      case 'shell':
+        walkScript(walk, e.text, { kind: 'none' }, where);
+        break;
+      case 'argv':
+        runArgv(
+          walk,
+          e.argv[0]!,
+          e.argv.slice(1).map(literal),
+          `${e.argv.join(' ')} (in ${where})`,
+          { kind: 'none' },
+          [...via, part.name],
+        );
+        break;
+      case 'write':
+      case 'read':
+        walk.parts.push({
+          kind: 'file',
+          text: `${e.path} (opened by ${where})`,
+          access: e.kind,
+          path: literal(e.path),
+          cwd: walk.cwd,
+        });
+        break;
+      case 'env-read':
+        if (e.name === null)
+          runArgv(walk, 'env', [], `the whole environment (read by ${where})`, { kind: 'none' }, [
+            ...via,
+            part.name,
+          ]);
+        else
+          walk.parts.push({
+            kind: 'variable',
+            text: `${e.name} (read by ${where})`,
+            access: 'read',
+            name: e.name,
+          });
+        break;
+      case 'env-set':
+        walk.parts.push({
+          kind: 'variable',
+          text: `${e.name}=… (set by ${where})`,
+          access: 'set',
+          name: e.name,
+          value: e.value === null ? { text: '?', dynamic: true, glob: false } : literal(e.value),
+        });
+        break;
+      case 'net':
+        if (e.url === null)
+          walk.parts.push({
+            kind: 'structure',
+            text: `${where}: a network connection`,
+            decision: 'ask',
+            rule: 'code:network',
+            reason: `the ${lang} code opens a network connection to a host only known when it runs`,
+          });
+        else
+          runArgv(
+            walk,
+            'curl',
+            [literal(e.url)],
+            `a request to ${clip(e.url, 60)} (by ${where})`,
+            { kind: 'none' },
+            [...via, part.name],
+          );
+        break;
+      case 'unknown':
+        break;
+    }
+  }
 }
 
 function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
@@ -609,7 +777,12 @@ function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
 const MAX_COMMAND_CHARS = 100_000;
 
 /** All facets of one command line (pure apart from the parser's memory). */
-export function extractParts(parser: Parser, command: string, ws: Workspace): Part[] {
+export function extractParts(
+  parser: Parser,
+  command: string,
+  ws: Workspace,
+  code: CodeParsers | null = null,
+): Part[] {
   const walk: Walk = {
     parser,
     ws,
@@ -619,6 +792,8 @@ export function extractParts(parser: Parser, command: string, ws: Workspace): Pa
     depth: 0,
     context: command,
     insidePaths: new Set(),
+    code,
+    jobPids: new Set(),
   };
   if (command.includes('\0')) {
     structure(

@@ -87,8 +87,15 @@ function compatible(a: Token, b: Token): boolean {
  * glob: `cat ~/.ss*` may name `~/.ssh/id_rsa`.
  */
 export function globsIntersect(a: string, b: string): boolean {
-  return shellGlobVariants(tokenize(b)).some((tb) => tokensIntersect(tokenize(a), tb));
+  // The product walk is |a|×|b| states: a glob argument longer than this is taken as
+  // possibly intersecting (deny and ask rules hold; allow rules never match on a maybe).
+  if (b.length > MAX_GLOB_TEXT) return true;
+  const ta = tokenize(a);
+  return shellGlobVariants(tokenize(b)).some((tb) => tokensIntersect(ta, tb));
 }
+
+/** Longest glob argument compared token by token with a rule's globs. */
+const MAX_GLOB_TEXT = 4096;
 
 /**
  * The shell's globs skip dot files: a `*`, `?` or `[…]` starting a segment of

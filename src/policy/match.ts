@@ -92,6 +92,9 @@ function shapeOf(part: CommandPart): Shape {
   return shape;
 }
 
+/** Longest text a rule's `arg_regex` is run on (bounded time whatever the regex). */
+const MAX_REGEX_TEXT = 4096;
+
 const PROGRAM_FLAGS = new Set(['-e', '--expression', '-f', '--file']);
 
 /**
@@ -438,14 +441,23 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     if (result === 'no') return 'no';
   }
   if (rule.argRegex) {
+    // Rule regexes are written by people and may backtrack: they only ever see text of
+    // a bounded length. A longer argument may match (deny/ask rules hold, allows do not).
     const re = rule.argRegex;
-    const words = part.context.split(/[\s'"]+/);
-    const inContext = words.some((w) => re.test(w));
+    const test = (t: string): Tri => (t.length > MAX_REGEX_TEXT ? 'maybe' : re.test(t) ? 'yes' : 'no');
+    let inContext: Tri = 'no';
+    if (part.args.some((a) => a.dynamic))
+      for (const w of part.context.split(/[\s'"]+/)) {
+        const t = test(w);
+        if (t === 'yes') {
+          inContext = 'yes';
+          break;
+        }
+        if (t === 'maybe') inContext = 'maybe';
+      }
     result = and(
       result,
-      anyOf(
-        part.args.map((a) => (a.dynamic ? (inContext ? 'maybe' : 'no') : re.test(a.text) ? 'yes' : 'no')),
-      ),
+      anyOf(part.args.map((a) => (a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text)))),
     );
     if (result === 'no') return 'no';
   }
@@ -500,6 +512,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
     );
     if (result === 'no') return 'no';
   }
+  if (r.code_unread !== undefined && (part.code !== 'read') !== r.code_unread) return 'no';
   if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
   if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
   return result;

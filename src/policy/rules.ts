@@ -27,6 +27,7 @@ export const RuleSchema = z
     no_args: z.boolean().optional(),
     dynamic_args: z.boolean().optional(),
     program_operand: z.boolean().optional(),
+    code_unread: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -65,6 +66,7 @@ export const RuleSchema = z
       'no_args',
       'dynamic_args',
       'program_operand',
+      'code_unread',
       'hosts',
       'not_hosts',
     ] as const;

@@ -34,3 +34,35 @@ export function loadShellParser(): Promise<Parser> {
   }
   return loading;
 }
+
+let loadingCode: Promise<{ python: Parser; javascript: Parser }> | null = null;
+
+/** tree-sitter Python and JavaScript parsers for inline code (`python -c`, `node -e`), loaded once. */
+export function loadCodeParsers(): Promise<{ python: Parser; javascript: Parser }> {
+  if (!loadingCode) {
+    loadingCode = (async () => {
+      await loadShellParser(); // Parser.init()
+      const require = createRequire(import.meta.url);
+      const load = async (pkg: string) => {
+        let wasm: string;
+        try {
+          wasm = require.resolve(`${pkg}/${pkg}.wasm`);
+        } catch {
+          throw new DrydockError(
+            `the ${pkg} grammar (${pkg}.wasm) is not installed.`,
+            'run `npm install` in the drydock package.',
+            'POLICY_GRAMMAR_MISSING',
+          );
+        }
+        const parser = new Parser();
+        parser.setLanguage(await Language.load(wasm));
+        return parser;
+      };
+      return { python: await load('tree-sitter-python'), javascript: await load('tree-sitter-javascript') };
+    })();
+    loadingCode.catch(() => {
+      loadingCode = null;
+    });
+  }
+  return loadingCode;
+}

@@ -41,6 +41,10 @@ export interface CommandPart {
    * mistaken for a dangerous flag.
    */
   context: string;
+  /** Set when its inline code (`python -c`, `node -e`, a here-document) was read into parts of its own. */
+  code?: 'read';
+  /** What the inline-code reader could not follow (the code then stays unread: rules ask). */
+  codeIssue?: string;
 }
 
 export interface FilePart {

@@ -30,7 +30,7 @@ afterEach(() => {
 describe('drydock policy check', () => {
   it('exits 0 for allow, 3 for ask, 4 for deny', async () => {
     expect((await run(['policy', 'check', '--', 'git status'])).code).toBe(0);
-    expect((await run(['policy', 'check', '--', 'python', '-c', 'print(1)'])).code).toBe(3);
+    expect((await run(['policy', 'check', '--', 'python', '-c', 'exec(input())'])).code).toBe(3);
     const denied = await run(['policy', 'check', '--', 'rm -rf /']);
     expect(denied.code).toBe(4);
     expect(denied.out).toMatch(/^deny\s+delete-outside-workspace/);
@@ -65,7 +65,9 @@ describe('drydock policy check', () => {
 
   it('takes extra policy files and refuses a bad one with one line', async () => {
     const good = new URL('../fixtures/policy/project-allow-python.yaml', import.meta.url).pathname;
-    expect((await run(['policy', 'check', '--policy', good, '--', 'python', '-c', 'print(1)'])).code).toBe(0);
+    expect(
+      (await run(['policy', 'check', '--policy', good, '--', 'python', '-c', 'exec(input())'])).code,
+    ).toBe(0);
     const bad = new URL('../fixtures/policy/bad/failing-example.yaml', import.meta.url).pathname;
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {

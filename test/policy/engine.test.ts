@@ -48,9 +48,9 @@ describe('refusing a bad policy file', () => {
 
 describe('tiers and ties', () => {
   it('lets a project rule allow what the built-in policy asks for', async () => {
-    expect(engine.check('python3 -c "print(1)"').decision).toBe('ask');
+    expect(engine.check('python3 -c "exec(input())"').decision).toBe('ask');
     const project = await PolicyEngine.create({ files: [fixture('project-allow-python.yaml')] });
-    const d = project.check('python3 -c "print(1)"');
+    const d = project.check('python3 -c "exec(input())"');
     expect(d).toMatchObject({ decision: 'allow', rule: 'trust-python-one-liners' });
     // The project rule covers only what it names: built-in denies still stand.
     expect(project.check('rm -rf /').decision).toBe('deny');
@@ -60,7 +60,7 @@ describe('tiers and ties', () => {
     const both = await PolicyEngine.create({
       files: [fixture('project-allow-python.yaml'), fixture('user-deny-python.yaml')],
     });
-    expect(both.check('python -c "print(1)"')).toMatchObject({ decision: 'deny', rule: 'no-python-c' });
+    expect(both.check('python -c "exec(input())"')).toMatchObject({ decision: 'deny', rule: 'no-python-c' });
   });
 
   it('makes deny win a tie within a tier', async () => {
@@ -90,7 +90,7 @@ describe('unattended runs and the audit trail', () => {
   it('turns ask into deny and tells which rule stopped it and why', async () => {
     const events: PolicyAuditEvent[] = [];
     const unattended = await PolicyEngine.create({ unattended: true, onDecision: (e) => events.push(e) });
-    const d = unattended.check('pytest -q && python -c "import os"');
+    const d = unattended.check('pytest -q && python -c "exec(input())"');
     expect(d.decision).toBe('deny');
     expect(d.unattended).toBe(true);
     expect(d.rule).toBe('interpreter-one-liners');
@@ -100,12 +100,12 @@ describe('unattended runs and the audit trail', () => {
     const event = events[0]!;
     expect(event).toMatchObject({
       type: 'policy.decision',
-      command: 'pytest -q && python -c "import os"',
+      command: 'pytest -q && python -c "exec(input())"',
       decision: 'deny',
     });
     expect(event.parts.map((p) => [p.part, p.decision])).toEqual([
       ['pytest -q', 'allow'],
-      ['python -c "import os"', 'ask'],
+      ['python -c "exec(input())"', 'ask'],
     ]);
     expect(Object.keys(event).sort()).toEqual(['command', 'decision', 'parts', 'reason', 'rule', 'type']);
   });

@@ -1,0 +1,184 @@
+/**
+ * Adversarial long inputs, one family per rule kind, each up to the 100,000-character
+ * limit: what a backtracking regex or a quadratic walk would choke on. Used by
+ * `npm run bench:policy` (timings) and test/policy/long-inputs.test.ts (decisions).
+ */
+export interface LongInput {
+  kind: string;
+  command: string;
+  /**
+   * The decision it must get: long text must never turn a refusal into an allow.
+   * Some everyday shapes at this length are refused on purpose (fail closed): a
+   * here-document past the inline reader's node budget, a 12,000-link && chain
+   * past the walker's stack, globs and regex targets longer than 4,096 characters.
+   */
+  expect: 'allow' | 'refuse';
+  /** One command part (the rule-kind families); the others are many parts and only benchmarked. */
+  single?: boolean;
+}
+
+const N = 99_000;
+const fill = (unit: string, total = N) => unit.repeat(Math.max(1, Math.floor(total / unit.length)));
+
+export function longInputs(): LongInput[] {
+  return [
+    {
+      kind: 'sed program (s command)',
+      command: `sed -i 's/${fill('\\/', N / 2 - 20)}/x/g' src/a.py`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'sed program (unterminated)',
+      command: `sed -i 's/${fill('\\/', N - 30)}' src/a.py`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'sed program (many commands)',
+      command: `sed -n '${fill('1p;')}' a.txt`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'sed program ending in e',
+      command: `sed '${fill('1p;', N - 20)}1e id' a.txt`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'arg_regex: git -c key',
+      command: `git -c ${fill('a.')}pager=id log`,
+      expect: 'refuse',
+      single: true,
+    },
+    { kind: 'arg_regex: chmod mode', command: `chmod ${fill('u')}+s f`, expect: 'refuse', single: true },
+    {
+      kind: 'arg_regex: chmod commas',
+      command: `chmod ${fill('u+x,')}u+s f`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'arg_regex: kill zeros',
+      command: `kill -9 -${fill('0', N - 20)}1`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'arg_regex: awk program (longer than a rule regex sees)',
+      command: `awk '${fill('{print $1} ')}' a.txt`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'path glob: deep relative path',
+      command: `cat ${fill('a/')}x.py`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'path glob: deep path to a secret',
+      command: `cat ${fill('a/')}.env`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'path glob: /proc wildcards',
+      command: `cat /proc/${fill('*/')}environ`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'path glob: many stars (taken as possibly a secret)',
+      command: `ls ${fill('*a')}`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'file rule: long redirect target',
+      command: `echo x > ${fill('b/')}out.txt`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'file rule: long redirect outside',
+      command: `echo x > /etc/${fill('c/')}x`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'variable rule: long name',
+      command: `${fill('A', N - 20)}_TOKEN=1 make`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'variable rule: long secret read',
+      command: `echo $${fill('X', N - 20)}_PASSWORD`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'variable rule: long value',
+      command: `PYTHONPATH=${fill('src:')} pytest`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'host rule: long URL',
+      command: `curl http://localhost/${fill('a')}`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'host rule: long host',
+      command: `curl http://${fill('a.')}evil.example/`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'program spec: long option cluster',
+      command: `grep -${fill('n', N - 20)} x a.txt`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'program spec: long unknown option',
+      command: `sort --${fill('z', N - 20)} a.txt`,
+      expect: 'refuse',
+      single: true,
+    },
+    { kind: 'program spec: many operands', command: `wc -l ${fill('a.py ')}`, expect: 'allow' },
+    { kind: 'inline python: long code', command: `python3 -c "${fill('print(1); ')}"`, expect: 'allow' },
+    {
+      kind: 'inline python: long code ending in os.system',
+      command: `python3 -c "import os; ${fill('x=1; ', N - 60)}os.system('rm -rf ~')"`,
+      expect: 'refuse',
+    },
+    { kind: 'inline node: long code', command: `node -e "${fill('console.log(1); ')}"`, expect: 'allow' },
+    {
+      kind: 'here-document into python',
+      command: `python3 - <<'EOF'\n${fill('print(1)\n', N - 40)}EOF`,
+      expect: 'refuse',
+    },
+    { kind: 'shell: long && chain', command: fill('true && ', N - 20) + 'true', expect: 'refuse' },
+    {
+      kind: 'shell: chain ending in rm -rf /',
+      command: fill('true && ', N - 30) + 'rm -rf /',
+      expect: 'refuse',
+    },
+    { kind: 'shell: long pipeline', command: `cat a.txt${fill(' | sort')}`, expect: 'allow' },
+    { kind: 'shell: long double-quoted string', command: `echo "${fill('$x ')}"`, expect: 'allow' },
+    { kind: 'shell: long single-quoted string', command: `echo '${fill("a\\'b")}'`, expect: 'refuse' },
+    { kind: 'shell: long brace expansion', command: `echo ${fill('{a,b}')}`, expect: 'refuse' },
+    {
+      kind: 'shell: nested substitutions',
+      command: `echo ${fill('$(', 300)}x${fill(')', 300)}`,
+      expect: 'refuse',
+    },
+    { kind: 'shell: many cd', command: `${fill('cd src; ')}ls`, expect: 'refuse' },
+    { kind: 'at the limit', command: `echo ${fill('a', 99_990)}`, expect: 'allow', single: true },
+    { kind: 'over the limit', command: `echo ${fill('a', 100_010)}`, expect: 'refuse', single: true },
+  ];
+}

@@ -1,0 +1,990 @@
+import type { Node, Parser } from 'web-tree-sitter';
+
+/**
+ * Reads inline code (`python -c …`, `python - <<EOF`, `node -e …`) with tree-sitter
+ * and says what it does in the shell's terms: commands it runs (`os.system("rm -rf
+ * ~")` is `rm -rf ~`), files it opens for writing or reading, environment variables
+ * it reads or sets, hosts it connects to. A call whose argument is only known when
+ * it runs, or a call this reader does not know on a module that can run programs,
+ * touch files or the network, is an `unknown` (ask).
+ */
+export type Effect =
+  | { kind: 'shell'; text: string }
+  | { kind: 'argv'; argv: string[] }
+  | { kind: 'write'; path: string }
+  | { kind: 'read'; path: string }
+  | { kind: 'env-read'; name: string | null }
+  | { kind: 'env-set'; name: string; value: string | null }
+  | { kind: 'net'; url: string | null }
+  | { kind: 'unknown'; what: string };
+
+export interface CodeParsers {
+  python: Parser;
+  javascript: Parser;
+}
+
+const MAX_EFFECTS = 64;
+const MAX_NODES = 50_000;
+
+function str(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  if (node.type === 'identifier') return constants.get(node.text) ?? null;
+  if (node.type === 'string') {
+    // Python: string_start string_content* string_end; no interpolation, no escapes we cannot read.
+    let out = '';
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'string_content') out += c.text;
+      else if (c.type === 'interpolation') return null;
+      else if (c.type === 'escape_sequence') {
+        const e = decodeEscape(c.text);
+        if (e === null) return null;
+        out += e;
+      } else if (c.type !== 'string_start' && c.type !== 'string_end') return null;
+    }
+    const start = node.namedChildren[0]?.text ?? '';
+    if (/[bf]/i.test(start.replace(/['"]/g, ''))) return start.toLowerCase().includes('f') ? null : out;
+    return out;
+  }
+  if (node.type === 'concatenated_string') {
+    let out = '';
+    for (const c of node.namedChildren) {
+      const s = str(c);
+      if (s === null) return null;
+      out += s;
+    }
+    return out;
+  }
+  return null;
+}
+
+function decodeEscape(e: string): string | null {
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    r: '\r',
+    '0': '\0',
+  };
+  const c = e.slice(1);
+  if (c in simple) return simple[c]!;
+  if (/^x[0-9a-f]{2}$/i.test(c)) return String.fromCharCode(parseInt(c.slice(1), 16));
+  if (c === '\n') return '';
+  return null;
+}
+
+/** `a.b.c` of an attribute chain / identifier, or null. */
+function dotted(node: Node | null): string | null {
+  if (!node) return null;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const obj = dotted(node.childForFieldName('object'));
+    const attr = node.childForFieldName('attribute')?.text;
+    return obj && attr ? `${obj}.${attr}` : null;
+  }
+  return null;
+}
+
+/** Modules whose calls this reader must know; anything else is plain computation. */
+const PY_WATCHED = new Set([
+  'os',
+  'subprocess',
+  'shutil',
+  'socket',
+  'pty',
+  'ctypes',
+  'urllib',
+  'http',
+  'requests',
+  'httpx',
+  'urllib3',
+  'ftplib',
+  'smtplib',
+  'telnetlib',
+  'pathlib',
+  'tempfile',
+  'importlib',
+  'runpy',
+  'multiprocessing',
+  'asyncio',
+  'webbrowser',
+  'code',
+  'pickle',
+  'marshal',
+  'builtins',
+  'glob',
+  'io',
+  'signal',
+  'resource',
+  'platform',
+  'zipfile',
+  'tarfile',
+  'sqlite3',
+  'dbm',
+  'shelve',
+  'mmap',
+  'fcntl',
+  'select',
+  'ssl',
+  'posix',
+  'nt',
+  'getpass',
+  'pwd',
+  'grp',
+  'pip',
+]);
+
+/** Calls on watched modules that only read or compute. */
+const PY_SAFE = new Set([
+  'os.getcwd',
+  'os.listdir',
+  'os.scandir',
+  'os.walk',
+  'os.stat',
+  'os.lstat',
+  'os.getpid',
+  'os.getppid',
+  'os.cpu_count',
+  'os.fspath',
+  'os.fsencode',
+  'os.fsdecode',
+  'os.get_terminal_size',
+  'os.uname',
+  'os.getuid',
+  'os.geteuid',
+  'os.getgid',
+  'os.umask',
+  'os.access',
+  'os.readlink',
+  'os.sep',
+  'os.linesep',
+  'os.name',
+  'sys.exit',
+  'sys.getrecursionlimit',
+  'sys.setrecursionlimit',
+  'sys.getsizeof',
+  'sys.getdefaultencoding',
+  'sys.getfilesystemencoding',
+  'sys.stdout.write',
+  'sys.stderr.write',
+  'sys.stdout.flush',
+  'sys.stdout.buffer.write',
+  'sys.path.insert',
+  'sys.path.append',
+  'sys.stdin.read',
+  'sys.stdin.readline',
+  'sys.stdin.readlines',
+  'sys.exc_info',
+  'sys.intern',
+  'sys.settrace',
+  'sys.gettrace',
+  'sys.getrefcount',
+  'sys._getframe',
+  'platform.python_version',
+  'platform.system',
+  'platform.platform',
+  'platform.machine',
+  'platform.release',
+  'platform.version',
+  'platform.python_implementation',
+  'platform.uname',
+  'platform.architecture',
+  'platform.mac_ver',
+  'platform.libc_ver',
+  'platform.node',
+  'glob.glob',
+  'glob.iglob',
+  'glob.escape',
+  'io.StringIO',
+  'io.BytesIO',
+  'io.TextIOWrapper',
+  'pathlib.Path',
+  'pathlib.PurePath',
+  'pathlib.PurePosixPath',
+  'pathlib.PosixPath',
+  'tempfile.mkdtemp',
+  'tempfile.mkstemp',
+  'tempfile.TemporaryDirectory',
+  'tempfile.NamedTemporaryFile',
+  'tempfile.TemporaryFile',
+  'tempfile.gettempdir',
+  'tempfile.SpooledTemporaryFile',
+  'importlib.metadata.version',
+  'importlib.metadata.metadata',
+  'importlib.metadata.distribution',
+  'importlib.util.find_spec',
+  'importlib.reload',
+  'importlib.invalidate_caches',
+  'pickle.dumps',
+  'pickle.dump',
+  'marshal.dumps',
+  'signal.signal',
+  'signal.alarm',
+  'signal.getsignal',
+  'asyncio.run',
+  'asyncio.get_event_loop',
+  'asyncio.new_event_loop',
+  'asyncio.sleep',
+  'asyncio.gather',
+  'asyncio.wait_for',
+  'asyncio.create_task',
+  'asyncio.iscoroutinefunction',
+  'asyncio.Queue',
+  'asyncio.Event',
+  'asyncio.Lock',
+  'sqlite3.connect',
+  'multiprocessing.cpu_count',
+  'multiprocessing.get_start_method',
+  'multiprocessing.set_start_method',
+  'multiprocessing.Process',
+  'multiprocessing.Pool',
+  'multiprocessing.Queue',
+  'multiprocessing.Manager',
+  'zipfile.ZipFile',
+  'zipfile.is_zipfile',
+  'tarfile.open',
+  'tarfile.is_tarfile',
+  'ssl.create_default_context',
+  'resource.getrlimit',
+  'resource.setrlimit',
+  'resource.getrusage',
+  'urllib.parse.urlparse',
+  'urllib.parse.urlsplit',
+  'urllib.parse.quote',
+  'urllib.parse.unquote',
+  'urllib.parse.urlencode',
+  'urllib.parse.parse_qs',
+  'urllib.parse.parse_qsl',
+  'urllib.parse.urljoin',
+  'urllib.parse.urlunparse',
+  'urllib.parse.quote_plus',
+  'urllib.parse.unquote_plus',
+  'http.HTTPStatus',
+  'http.cookies.SimpleCookie',
+  'http.client.responses',
+  'shutil.which',
+  'shutil.get_terminal_size',
+  'shutil.disk_usage',
+  'select.select',
+  'getpass.getuser',
+]);
+
+/** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
+const VALUE_WATCHED = new Set([
+  'os',
+  'subprocess',
+  'shutil',
+  'socket',
+  'pty',
+  'ctypes',
+  'importlib',
+  'runpy',
+  'builtins',
+  'posix',
+]);
+
+/** Names bound once to a string literal (`path = 'a.py'`), so `open(path, 'w')` names a known file. */
+let constants = new Map<string, string | null>();
+
+const OS_PATH_ROOT = /^os\.path\./;
+
+/** Calls on watched modules with a shell equivalent: argument positions that are paths. */
+const PY_FILE_OPS: Record<string, { argv: string[]; paths: number[] } | { write: number[] }> = {
+  'os.remove': { argv: ['rm', '-f'], paths: [0] },
+  'os.unlink': { argv: ['rm', '-f'], paths: [0] },
+  'os.rmdir': { argv: ['rmdir'], paths: [0] },
+  'os.removedirs': { argv: ['rmdir', '-p'], paths: [0] },
+  'shutil.rmtree': { argv: ['rm', '-rf'], paths: [0] },
+  'os.rename': { argv: ['mv'], paths: [0, 1] },
+  'os.replace': { argv: ['mv', '-f'], paths: [0, 1] },
+  'shutil.move': { argv: ['mv'], paths: [0, 1] },
+  'shutil.copy': { argv: ['cp'], paths: [0, 1] },
+  'shutil.copy2': { argv: ['cp', '-p'], paths: [0, 1] },
+  'shutil.copyfile': { argv: ['cp'], paths: [0, 1] },
+  'shutil.copytree': { argv: ['cp', '-r'], paths: [0, 1] },
+  'os.mkdir': { argv: ['mkdir'], paths: [0] },
+  'os.makedirs': { argv: ['mkdir', '-p'], paths: [0] },
+  'os.symlink': { argv: ['ln', '-s'], paths: [0, 1] },
+  'os.link': { argv: ['ln'], paths: [0, 1] },
+  'os.truncate': { write: [0] },
+  'os.utime': { write: [0] },
+  'shutil.make_archive': { write: [0] },
+};
+
+const PY_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput']);
+const PY_PROCESS = new Set([
+  'subprocess.run',
+  'subprocess.call',
+  'subprocess.check_call',
+  'subprocess.check_output',
+  'subprocess.Popen',
+]);
+const PY_EXEC = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$|^pty\.spawn$/;
+const PY_NET =
+  /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|urllib3\.(PoolManager|request)|ftplib\.FTP|smtplib\.SMTP(_SSL)?|telnetlib\.Telnet)$/;
+const PY_DYNAMIC_BUILTINS = new Set([
+  'eval',
+  'exec',
+  '__import__',
+  'getattr',
+  'setattr',
+  'delattr',
+  'globals',
+  'locals',
+  'vars',
+  'breakpoint',
+]);
+
+function keyword(call: Node, name: string): Node | null {
+  const args = call.childForFieldName('arguments');
+  for (const a of args?.namedChildren ?? [])
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)
+      return a.childForFieldName('value');
+  return null;
+}
+
+function positional(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).filter(
+    (a): a is Node =>
+      !!a &&
+      a.type !== 'keyword_argument' &&
+      a.type !== 'comment' &&
+      a.type !== 'list_splat' &&
+      a.type !== 'dictionary_splat',
+  );
+}
+
+function hasSplat(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).some((a) => a?.type === 'list_splat' || a?.type === 'dictionary_splat');
+}
+
+function listOfStrings(node: Node | null): string[] | null {
+  if (!node || (node.type !== 'list' && node.type !== 'tuple')) return null;
+  const out: string[] = [];
+  for (const c of node.namedChildren) {
+    const s = str(c);
+    if (s === null) return null;
+    out.push(s);
+  }
+  return out;
+}
+
+/** Reads Python source; returns its effects, or a single unknown when it does not parse. */
+export function pythonEffects(parser: Parser, code: string): Effect[] {
+  const tree = parser.parse(code);
+  if (!tree) return [{ kind: 'unknown', what: 'code that does not parse' }];
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return [{ kind: 'unknown', what: 'Python code that does not parse' }];
+    const effects: Effect[] = [];
+    const aliases = new Map<string, string>();
+    const add = (e: Effect) => {
+      if (effects.length < MAX_EFFECTS) effects.push(e);
+    };
+    // Imports first, so calls can be resolved: `import os as o`, `from os import system`.
+    const stack: Node[] = [root];
+    const all: Node[] = [];
+    while (stack.length) {
+      const n = stack.pop()!;
+      all.push(n);
+      if (all.length > MAX_NODES) return [{ kind: 'unknown', what: 'code too large to read' }];
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) stack.push(c);
+      }
+    }
+    const saved = constants;
+    constants = new Map();
+    for (const n of all) {
+      if (
+        n.type === 'assignment' ||
+        n.type === 'augmented_assignment' ||
+        n.type === 'for_statement' ||
+        n.type === 'named_expression' ||
+        n.type === 'with_item' ||
+        n.type === 'as_pattern'
+      ) {
+        const left =
+          n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left') ??
+          (n.type === 'as_pattern' ? (n.namedChildren[1] ?? null) : null);
+        if (left?.type === 'identifier') {
+          const v = n.type === 'assignment' ? str(n.childForFieldName('right')) : null;
+          // Bound twice, or to anything but one literal: only known when it runs.
+          constants.set(left.text, constants.has(left.text) ? null : v);
+        } else if (left)
+          for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+      }
+    }
+    try {
+      for (const n of all) {
+        if (n.type === 'import_statement') {
+          for (const c of n.namedChildren) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') aliases.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
+            else if (c.type === 'aliased_import')
+              aliases.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+          }
+        } else if (n.type === 'import_from_statement') {
+          const mod = n.childForFieldName('module_name')?.text ?? '';
+          for (const c of n.childrenForFieldName('name')) {
+            if (!c) continue;
+            if (c.type === 'dotted_name') aliases.set(c.text, `${mod}.${c.text}`);
+            else if (c.type === 'aliased_import')
+              aliases.set(
+                c.childForFieldName('alias')?.text ?? '',
+                `${mod}.${c.childForFieldName('name')?.text ?? ''}`,
+              );
+          }
+          if (
+            n.namedChildren.some((c) => c?.type === 'wildcard_import') &&
+            PY_WATCHED.has(mod.split('.')[0]!)
+          )
+            add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
+        }
+      }
+      const resolve = (name: string): string => {
+        const [head, ...rest] = name.split('.');
+        const full = aliases.get(head!);
+        return full ? [full, ...rest].join('.') : name;
+      };
+      for (const n of all) {
+        if (n.type === 'call') {
+          const fn = n.childForFieldName('function');
+          const raw = dotted(fn);
+          if (!raw) continue;
+          const name = resolve(raw);
+          readPythonCall(n, name, add, parser);
+        } else if (n.type === 'attribute' || n.type === 'identifier') {
+          // A watched function used as a value (`f = os.system`), not called here.
+          if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) continue;
+          if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id) continue;
+          if (n.parent?.type === 'aliased_import' || n.parent?.type === 'dotted_name') continue;
+          if (n.parent?.type === 'import_statement' || n.parent?.type === 'import_from_statement') continue;
+          const raw = dotted(n);
+          if (!raw) continue;
+          const name = resolve(raw);
+          if (name === 'os.environ') {
+            // `os.environ["X"]`, `os.environ.get` are handled as calls/subscripts; the whole mapping is every variable.
+            const p = n.parent;
+            if (p?.type === 'subscript') {
+              const key = str(p.childForFieldName('subscript'));
+              const assigned =
+                p.parent?.type === 'assignment' && p.parent.childForFieldName('left')?.id === p.id;
+              if (assigned) {
+                const v = str(p.parent!.childForFieldName('right'));
+                if (key) add({ kind: 'env-set', name: key, value: v });
+                else
+                  add({ kind: 'unknown', what: 'setting an environment variable named only when it runs' });
+              } else add({ kind: 'env-read', name: key });
+            } else add({ kind: 'env-read', name: null });
+            continue;
+          }
+          if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
+            add({ kind: 'unknown', what: `\`${name}\` used as a value` });
+          const root = name.split('.')[0]!;
+          if (
+            name.includes('.') &&
+            VALUE_WATCHED.has(root) &&
+            aliases.has(raw.split('.')[0]!) &&
+            !isSafeName(name)
+          )
+            add({ kind: 'unknown', what: `\`${clipName(raw)}\` used as a value` });
+        }
+      }
+      return effects;
+    } finally {
+      constants = saved;
+    }
+  } finally {
+    tree.delete();
+  }
+}
+
+function isSafeName(name: string): boolean {
+  return (
+    PY_SAFE.has(name) ||
+    name.startsWith('urllib.parse.') ||
+    name.startsWith('importlib.metadata.') ||
+    OS_PATH_ROOT.test(name) ||
+    /^sys\.(argv|path|version|version_info|platform|executable|modules|stdout|stderr|stdin|maxsize|byteorder|prefix|base_prefix|implementation|flags|float_info|hexversion|api_version)$/.test(
+      name,
+    ) ||
+    /^os\.(sep|linesep|name|curdir|pardir|pathsep|devnull|extsep|altsep|path|O_\w+|F_OK|R_OK|W_OK|X_OK)$/.test(
+      name,
+    ) ||
+    /^(signal\.SIG\w+|socket\.(AF_|SOCK_)\w*|subprocess\.(PIPE|STDOUT|DEVNULL|CalledProcessError|TimeoutExpired|CompletedProcess))$/.test(
+      name,
+    )
+  );
+}
+
+function clipName(s: string): string {
+  return s.length > 50 ? `${s.slice(0, 47)}…` : s;
+}
+
+function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
+  const args = positional(call);
+  const splat = hasSplat(call);
+  const root = name.split('.')[0]!;
+  if (PY_SHELL.has(name)) {
+    const cmd = str(args[0]);
+    if (cmd === null || splat)
+      add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
+    else add({ kind: 'shell', text: cmd });
+    return;
+  }
+  if (PY_PROCESS.has(name)) {
+    const first = args[0] ?? keyword(call, 'args');
+    const shellKw = keyword(call, 'shell');
+    const shell = shellKw !== null && shellKw.text !== 'False';
+    if (
+      keyword(call, 'executable') ||
+      keyword(call, 'preexec_fn') ||
+      splat ||
+      (shellKw && shellKw.type !== 'true' && shellKw.type !== 'false')
+    ) {
+      add({ kind: 'unknown', what: `\`${name}\` with arguments only known when it runs` });
+      return;
+    }
+    const cwd = keyword(call, 'cwd');
+    if (cwd) add({ kind: 'unknown', what: `\`${name}\` in another directory (cwd=…)` });
+    const env = keyword(call, 'env');
+    if (env) add({ kind: 'unknown', what: `\`${name}\` with its own environment (env=…)` });
+    if (shell) {
+      const s = str(first);
+      if (s === null)
+        add({ kind: 'unknown', what: `\`${name}\` of a shell command only known when it runs` });
+      else add({ kind: 'shell', text: s });
+      return;
+    }
+    const argv = listOfStrings(first) ?? (str(first) !== null ? [str(first)!] : null);
+    if (!argv || argv.length === 0)
+      add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
+    else add({ kind: 'argv', argv });
+    return;
+  }
+  if (PY_EXEC.test(name)) {
+    const vals = args.slice(name.includes('spawn') && !name.startsWith('pty') ? 1 : 0);
+    const file = str(vals[0]);
+    const rest = listOfStrings(vals[1] ?? null);
+    if (file === null) add({ kind: 'unknown', what: `\`${name}\` of a program only known when it runs` });
+    else add({ kind: 'argv', argv: rest && rest.length > 0 ? [file, ...rest.slice(1)] : [file] });
+    return;
+  }
+  if (name === 'open' || name === 'io.open' || name === 'builtins.open' || name === 'os.open') {
+    const path = str(args[0]);
+    const modeNode = args[1] ?? keyword(call, 'mode') ?? keyword(call, 'flags');
+    const mode =
+      name === 'os.open'
+        ? modeNode && /O_(WRONLY|RDWR|CREAT|APPEND|TRUNC)/.test(modeNode.text)
+          ? 'w'
+          : 'r'
+        : modeNode
+          ? str(modeNode)
+          : 'r';
+    const writes = mode === null || /[wax+]/.test(mode);
+    if (path === null) {
+      if (writes) add({ kind: 'unknown', what: `\`${name}\` for writing a path only known when it runs` });
+      return; // reading a computed path: judged at its source, like `cat "$f"`
+    }
+    add({ kind: writes ? 'write' : 'read', path });
+    return;
+  }
+  if (name in PY_FILE_OPS) {
+    const op = PY_FILE_OPS[name]!;
+    if ('write' in op) {
+      const p = str(args[op.write[0]!]);
+      if (p === null) add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
+      else add({ kind: 'write', path: p });
+      return;
+    }
+    const paths = op.paths.map((i) => str(args[i]));
+    if (paths.some((p) => p === null) || splat)
+      add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
+    else add({ kind: 'argv', argv: [...op.argv, '--', ...(paths as string[])] });
+    return;
+  }
+  if (name === 'os.chmod' || name === 'os.chown' || name === 'shutil.chown' || name === 'os.lchown') {
+    const p = str(args[0]);
+    add(
+      p === null
+        ? { kind: 'unknown', what: `\`${name}\` of a path only known when it runs` }
+        : {
+            kind: 'argv',
+            argv: [
+              name.endsWith('chmod') ? 'chmod' : 'chown',
+              name.endsWith('chmod') ? (args[1]?.text ?? '') : 'x',
+              '--',
+              p,
+            ],
+          },
+    );
+    if (name === 'os.chmod' && args[1] && /S_IS[UG]ID|0o[4-7][0-7]{3}|\b[2-7]\d{3}\b/.test(args[1].text))
+      add({ kind: 'argv', argv: ['chmod', 'u+s', p ?? 'x'] });
+    return;
+  }
+  if (name === 'os.getenv' || name === 'os.environ.get' || name === 'os.environ.__getitem__') {
+    add({ kind: 'env-read', name: str(args[0]) });
+    return;
+  }
+  if (name === 'os.putenv' || name === 'os.environ.setdefault' || name === 'os.environ.update') {
+    const key = str(args[0]);
+    if (key && name !== 'os.environ.update') add({ kind: 'env-set', name: key, value: str(args[1]) });
+    else add({ kind: 'unknown', what: `\`${name}\` of variables only known when it runs` });
+    return;
+  }
+  if (
+    name === 'os.environ.copy' ||
+    name === 'os.environ.items' ||
+    name === 'os.environ.keys' ||
+    name === 'os.environ.values' ||
+    name === 'dict'
+  ) {
+    if (name !== 'dict') add({ kind: 'env-read', name: null });
+    return;
+  }
+  if (PY_NET.test(name)) {
+    add({ kind: 'net', url: str(args[0]) });
+    return;
+  }
+  if (root === 'socket' && name !== 'socket.gethostname' && !/^socket\.(AF_|SOCK_)/.test(name)) {
+    add({ kind: 'net', url: null });
+    return;
+  }
+  if ((name === 'exec' || name === 'eval') && args.length >= 1) {
+    const s = str(args[0]);
+    if (s === null) add({ kind: 'unknown', what: `\`${name}\` of code only known when it runs` });
+    else for (const e of pythonEffects(parser, s)) add(e);
+    return;
+  }
+  if (PY_DYNAMIC_BUILTINS.has(name)) {
+    if (name === 'getattr' || name === 'setattr' || name === 'delattr') {
+      const target = dotted(args[0] ?? null);
+      const attr = str(args[1]);
+      if (attr !== null && target && !PY_WATCHED.has(target.split('.')[0]!)) return;
+    }
+    if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
+      return;
+    if (name === 'vars' || name === 'locals' || name === 'globals') return;
+    add({ kind: 'unknown', what: `\`${name}\`, which can reach any function` });
+    return;
+  }
+  if (name === 'importlib.import_module' || name === 'runpy.run_module' || name === 'runpy.run_path') {
+    const m = str(args[0]);
+    if (m === null || PY_WATCHED.has(m.split('.')[0]!) || name.startsWith('runpy'))
+      add({ kind: 'unknown', what: `\`${name}\`` });
+    return;
+  }
+  // Path(...).write_text / unlink / … : a method on a pathlib object.
+  const method = name.split('.').pop()!;
+  if (
+    /^(write_text|write_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(
+      method,
+    )
+  ) {
+    const obj = call.childForFieldName('function')?.childForFieldName('object');
+    if (obj?.type === 'call') {
+      const ctor = dotted(obj.childForFieldName('function'));
+      if (ctor && /(^|\.)(Path|PosixPath)$/.test(ctor)) {
+        const p = str(positional(obj)[0]);
+        if (method === 'open') {
+          const mode = str(args[0]) ?? 'r';
+          if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });
+          else if (/[wax+]/.test(mode))
+            add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
+          return;
+        }
+        if (p === null)
+          add({ kind: 'unknown', what: `\`Path(…).${method}\` of a path only known when it runs` });
+        else if (method === 'rename' || method === 'replace') {
+          const to = str(args[0]);
+          add(
+            to === null
+              ? { kind: 'unknown', what: `\`Path.${method}\` to a path only known when it runs` }
+              : { kind: 'argv', argv: ['mv', '--', p, to] },
+          );
+        } else if (method === 'symlink_to' || method === 'hardlink_to') {
+          const to = str(args[0]);
+          add(
+            to === null
+              ? { kind: 'unknown', what: `\`Path.${method}\`` }
+              : { kind: 'argv', argv: ['ln', '-s', '--', to, p] },
+          );
+        } else add({ kind: 'write', path: p });
+        return;
+      }
+    }
+    if (/^(write_text|write_bytes|unlink|rmdir|touch|symlink_to|hardlink_to)$/.test(method)) {
+      // On an object whose path is only known when it runs.
+      add({ kind: 'unknown', what: `\`.${method}()\` on a path only known when it runs` });
+      return;
+    }
+  }
+  if (
+    PY_WATCHED.has(root) &&
+    name.includes('.') &&
+    !isSafeName(name) &&
+    !/^(pathlib|tempfile)\./.test(name)
+  ) {
+    add({ kind: 'unknown', what: `\`${clipName(name)}\`, a call this reader does not know` });
+  }
+}
+
+// ----------------------------------------------------------------- JavaScript
+
+const JS_WATCHED = new Set([
+  'child_process',
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'tls',
+  'vm',
+  'worker_threads',
+  'cluster',
+  'os',
+  'module',
+  'inspector',
+  'repl',
+]);
+
+const JS_SAFE = new Set([
+  'fs.existsSync',
+  'fs.readdirSync',
+  'fs.statSync',
+  'fs.lstatSync',
+  'fs.readFileSync',
+  'fs.realpathSync',
+  'fs.accessSync',
+  'fs.readFile',
+  'fs.readdir',
+  'fs.stat',
+  'fs/promises.readFile',
+  'fs/promises.readdir',
+  'fs/promises.stat',
+  'os.platform',
+  'os.cpus',
+  'os.arch',
+  'os.type',
+  'os.release',
+  'os.totalmem',
+  'os.freemem',
+  'os.tmpdir',
+  'os.EOL',
+  'os.endianness',
+  'os.hostname',
+  'os.homedir',
+]);
+
+const JS_WRITES =
+  /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
+
+/** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval. */
+export function javascriptEffects(parser: Parser, code: string): Effect[] {
+  const tree = parser.parse(code);
+  if (!tree) return [{ kind: 'unknown', what: 'code that does not parse' }];
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return [{ kind: 'unknown', what: 'JavaScript code that does not parse' }];
+    const effects: Effect[] = [];
+    const add = (e: Effect) => {
+      if (effects.length < MAX_EFFECTS) effects.push(e);
+    };
+    const modules = new Map<string, string>(); // local name → module
+    const all: Node[] = [];
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      all.push(n);
+      if (all.length > MAX_NODES) return [{ kind: 'unknown', what: 'code too large to read' }];
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) stack.push(c);
+      }
+    }
+    const jsStr = (n: Node | null | undefined): string | null => {
+      if (!n) return null;
+      if (n.type === 'string') {
+        let out = '';
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'string_fragment') out += c.text;
+          else if (c.type === 'escape_sequence') {
+            const e = decodeEscape(c.text);
+            if (e === null) return null;
+            out += e;
+          } else return null;
+        }
+        return out;
+      }
+      if (n.type === 'template_string') {
+        if (n.namedChildren.some((c) => c?.type === 'template_substitution')) return null;
+        return n.text.slice(1, -1);
+      }
+      return null;
+    };
+    const moduleOf = (n: Node | null): string | null => {
+      // require('x') or an identifier bound to one
+      if (!n) return null;
+      if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'require') {
+        const m = jsStr(n.childForFieldName('arguments')?.namedChildren[0]);
+        return m === null ? '?' : m.replace(/^node:/, '');
+      }
+      if (n.type === 'identifier') return modules.get(n.text) ?? null;
+      if (n.type === 'member_expression') {
+        const base = moduleOf(n.childForFieldName('object'));
+        const prop = n.childForFieldName('property')?.text;
+        if (base && prop === 'promises') return `${base}/promises`;
+        return null;
+      }
+      return null;
+    };
+    for (const n of all) {
+      if (n.type === 'variable_declarator') {
+        const value = n.childForFieldName('value');
+        const m = moduleOf(value);
+        const nameNode = n.childForFieldName('name');
+        if (m && nameNode?.type === 'identifier') modules.set(nameNode.text, m);
+        else if (m && nameNode?.type === 'object_pattern')
+          for (const p of nameNode.namedChildren) {
+            if (!p) continue;
+            const local = p.type === 'pair_pattern' ? p.childForFieldName('value')?.text : p.text;
+            const key = p.type === 'pair_pattern' ? p.childForFieldName('key')?.text : p.text;
+            if (local && key) modules.set(local, `${m}#${key}`);
+          }
+      } else if (n.type === 'import_statement') {
+        const src = jsStr(n.childForFieldName('source'))?.replace(/^node:/, '');
+        if (!src) continue;
+        for (const c of all.filter((x) => x.startIndex >= n.startIndex && x.endIndex <= n.endIndex)) {
+          if (
+            c.type === 'namespace_import' ||
+            (c.type === 'identifier' && c.parent?.type === 'import_clause')
+          )
+            modules.set(c.namedChildren[0]?.text ?? c.text, src);
+          if (c.type === 'import_specifier') {
+            const local = c.childForFieldName('alias')?.text ?? c.childForFieldName('name')?.text;
+            if (local) modules.set(local, `${src}#${c.childForFieldName('name')?.text}`);
+          }
+        }
+      }
+    }
+    for (const n of all) {
+      if (n.type === 'call_expression' || n.type === 'new_expression') {
+        const fn = n.childForFieldName(n.type === 'call_expression' ? 'function' : 'constructor');
+        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);
+        let name: string | null = null;
+        if (fn?.type === 'identifier') {
+          const m = modules.get(fn.text);
+          name = m ? m.replace('#', '.') : fn.text;
+        } else if (fn?.type === 'member_expression') {
+          const m = moduleOf(fn.childForFieldName('object'));
+          const prop = fn.childForFieldName('property')?.text ?? '';
+          if (m) name = `${m}.${prop}`;
+          else if (fn.childForFieldName('object')?.text === 'process') name = `process.${prop}`;
+        }
+        if (!name) continue;
+        if (name === 'require') {
+          const m = jsStr(args[0]);
+          if (m === null) add({ kind: 'unknown', what: '`require` of a module only known when it runs' });
+          continue;
+        }
+        if (name === 'eval' || name === 'Function' || name.startsWith('vm.')) {
+          add({ kind: 'unknown', what: `\`${name}\` of code only known when it runs` });
+          continue;
+        }
+        if (name === 'fetch') {
+          add({ kind: 'net', url: jsStr(args[0]) });
+          continue;
+        }
+        if (/^child_process\.(exec|execSync)$/.test(name)) {
+          const s = jsStr(args[0]);
+          add(
+            s === null
+              ? { kind: 'unknown', what: `\`${name}\` of a command only known when it runs` }
+              : { kind: 'shell', text: s },
+          );
+          continue;
+        }
+        if (/^child_process\.(spawn|spawnSync|execFile|execFileSync|fork)$/.test(name)) {
+          const file = jsStr(args[0]);
+          const rest = args[1]?.type === 'array' ? args[1].namedChildren.map((c) => jsStr(c)) : [];
+          const opts = args.find((a) => a.type === 'object');
+          if (file === null || rest.some((r) => r === null) || (opts && /shell/.test(opts.text)))
+            add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
+          else
+            add({
+              kind: 'argv',
+              argv: name.includes('fork')
+                ? ['node', file, ...(rest as string[])]
+                : [file, ...(rest as string[])],
+            });
+          continue;
+        }
+        if (JS_WRITES.test(name)) {
+          const p = jsStr(args[0]);
+          const op = name.split('.').pop()!.replace(/Sync$/, '');
+          if (p === null) add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
+          else if (op === 'rm' || op === 'rmdir' || op === 'unlink')
+            add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
+          else if (op === 'rename' || op === 'copyFile' || op === 'cp' || op === 'symlink' || op === 'link') {
+            const q = jsStr(args[1]);
+            if (q === null) add({ kind: 'unknown', what: `\`${name}\` to a path only known when it runs` });
+            else
+              add({
+                kind: 'argv',
+                argv: [
+                  op === 'rename' ? 'mv' : op.includes('link') ? 'ln' : 'cp',
+                  ...(op === 'symlink' ? ['-s'] : []),
+                  '--',
+                  p,
+                  q,
+                ],
+              });
+          } else add({ kind: 'write', path: p });
+          continue;
+        }
+        const root = name.split('.')[0]!;
+        if (['net', 'http', 'https', 'http2', 'dgram', 'tls', 'dns'].includes(root)) {
+          add({ kind: 'net', url: jsStr(args[0]) });
+          continue;
+        }
+        if (
+          name.startsWith('process.') &&
+          /^(process\.(kill|dlopen|binding|chdir|setuid|setgid))$/.test(name)
+        ) {
+          add({ kind: 'unknown', what: `\`${name}\`` });
+          continue;
+        }
+        if (JS_WATCHED.has(root) && !JS_SAFE.has(name) && name.includes('.'))
+          add({ kind: 'unknown', what: `\`${name}\`, a call this reader does not know` });
+      } else if (
+        n.type === 'member_expression' &&
+        n.childForFieldName('object')?.text === 'process' &&
+        n.childForFieldName('property')?.text === 'env'
+      ) {
+        const p = n.parent;
+        if (p?.type === 'member_expression' && p.childForFieldName('object')?.id === n.id) {
+          const key = p.childForFieldName('property')?.text ?? null;
+          const assigned =
+            p.parent?.type === 'assignment_expression' && p.parent.childForFieldName('left')?.id === p.id;
+          if (assigned)
+            add({ kind: 'env-set', name: key ?? '?', value: jsStr(p.parent!.childForFieldName('right')) });
+          else add({ kind: 'env-read', name: key });
+        } else if (p?.type === 'subscript_expression') {
+          add({ kind: 'env-read', name: jsStr(p.childForFieldName('index')) });
+        } else add({ kind: 'env-read', name: null });
+      }
+    }
+    return effects;
+  } finally {
+    tree.delete();
+  }
+}

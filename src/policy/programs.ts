@@ -1,0 +1,784 @@
+import { isStrictlyInside, resolvePath } from './glob.js';
+import { sedEffects } from './sed.js';
+import type { Arg, CommandPart, Decision, Workspace } from './types.js';
+
+/**
+ * Per-program specs (policies/programs.yaml): what each option and subcommand of a
+ * known program does. An invocation that a builtin `allow` rule would let through is
+ * allowed only when every option and the subcommand are in the program's spec and
+ * what they name (files written, programs run, hosts, working directories) is fine.
+ */
+
+/** What an option does with its value (or, for `flag`, that it takes none). */
+export type Effect =
+  | 'flag'
+  | 'value'
+  | 'optional'
+  | 'read'
+  | 'write'
+  | 'run'
+  | 'host'
+  | 'cwd'
+  | 'ask'
+  | 'ask-flag'
+  | 'deny-flag'
+  | 'code'
+  | 'module'
+  | 'inplace';
+
+const EFFECTS: readonly Effect[] = [
+  'flag',
+  'value',
+  'optional',
+  'read',
+  'write',
+  'run',
+  'host',
+  'cwd',
+  'ask',
+  'ask-flag',
+  'deny-flag',
+  'code',
+  'module',
+  'inplace',
+];
+
+/** What a program does with its operands. */
+export type OperandKind = 'any' | 'read' | 'write' | 'package' | 'none' | 'word' | 'setting';
+const OPERANDS: readonly OperandKind[] = ['any', 'read', 'write', 'package', 'none', 'word', 'setting'];
+
+export interface ProgramSpec {
+  name: string;
+  options: Map<string, Effect>;
+  /** Long options sorted, for unique-prefix resolution. */
+  longNames: string[];
+  /** Long options may be abbreviated to a unique prefix (getopt_long, argparse, git, npm). */
+  longAbbrev: boolean;
+  /** `-name` style options: a single dash never starts a cluster of letters. */
+  singleDashLong: boolean;
+  /** `-20` is a number option (`head -20`, `kill -9`). */
+  numeric: boolean;
+  /** Options not in the spec are allowed (only where listing them all is not done yet; see README). */
+  otherOptions: boolean;
+  /** Positional operand kinds; the last one repeats. */
+  operands: OperandKind[];
+  /** Why running it at all needs a person (`ask` programs: evaluators, `m4`, `dc`). */
+  ask?: string;
+  subcommands: Map<string, ProgramSpec> | null;
+  /** Subcommands resolve from a unique prefix (`npm publ` is `npm publish`). */
+  subAbbrev: boolean;
+  /** Options after the subcommand may also be the program's global ones. */
+  inherit: boolean;
+  aliases: Map<string, string>;
+  parent: ProgramSpec | null;
+  /** The first operand ends the options: the rest belong to the script it names. */
+  rest: boolean;
+  /** `-m` modules that run given code, extract, serve or open a REPL (python): ask. */
+  modulesAsk: Set<string>;
+  /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
+  words: RegExp | null;
+  /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
+  script: 'sed' | 'ln' | null;
+  /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
+  cwdWrites: boolean;
+}
+
+export interface SpecFinding {
+  decision: Exclude<Decision, 'allow'>;
+  reason: string;
+}
+
+export class ProgramSpecError extends Error {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function splitKey(key: string): string[] {
+  return key.split(/[\s|]+/).filter((k) => k.length > 0);
+}
+
+const SPEC_KEYS = new Set([
+  'options',
+  'long_abbrev',
+  'single_dash_long',
+  'numeric',
+  'other_options',
+  'operands',
+  'ask',
+  'subcommands',
+  'sub_abbrev',
+  'inherit',
+  'about',
+  'rest',
+  'modules_ask',
+  'script',
+  'cwd_writes',
+  'words',
+]);
+
+/** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
+export function buildSpec(
+  name: string,
+  raw: unknown,
+  where: string,
+  parent: ProgramSpec | null,
+): ProgramSpec {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProgramSpecError(where, 'a program spec must be a mapping');
+  const r = raw as Record<string, unknown>;
+  for (const key of Object.keys(r))
+    if (!SPEC_KEYS.has(key))
+      throw new ProgramSpecError(where, `unknown key \`${key}\` (known: ${[...SPEC_KEYS].join(', ')})`);
+  const options = new Map<string, Effect>();
+  const opts = r.options ?? {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new ProgramSpecError(where, '`options` must map option names to an effect');
+  for (const [key, effect] of Object.entries(opts)) {
+    if (!EFFECTS.includes(effect as Effect))
+      throw new ProgramSpecError(
+        where,
+        `option \`${key}\`: effect \`${String(effect)}\` is not one of ${EFFECTS.join(', ')}`,
+      );
+    for (const o of splitKey(key)) {
+      if (!o.startsWith('-')) throw new ProgramSpecError(where, `option \`${o}\` must start with -`);
+      options.set(o, effect as Effect);
+    }
+  }
+  const operandsRaw = r.operands ?? 'any';
+  const operands = (Array.isArray(operandsRaw) ? operandsRaw : [operandsRaw]) as OperandKind[];
+  for (const o of operands)
+    if (!OPERANDS.includes(o))
+      throw new ProgramSpecError(where, `operands \`${String(o)}\` is not one of ${OPERANDS.join(', ')}`);
+  const bool = (key: string, dflt: boolean): boolean => {
+    const v = r[key];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'boolean') throw new ProgramSpecError(where, `\`${key}\` must be true or false`);
+    return v;
+  };
+  if (r.ask !== undefined && typeof r.ask !== 'string')
+    throw new ProgramSpecError(where, '`ask` must be a sentence saying why');
+  const spec: ProgramSpec = {
+    name,
+    options,
+    longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
+    longAbbrev: bool('long_abbrev', true),
+    singleDashLong: bool('single_dash_long', false),
+    numeric: bool('numeric', false),
+    otherOptions: bool('other_options', false),
+    operands,
+    ask: r.ask as string | undefined,
+    subcommands: null,
+    subAbbrev: bool('sub_abbrev', false),
+    inherit: bool('inherit', true),
+    aliases: new Map(),
+    parent,
+    rest: bool('rest', false),
+    modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
+    words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
+    cwdWrites: bool('cwd_writes', false),
+    script:
+      r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
+  };
+  if (r.subcommands !== undefined) {
+    const subs = r.subcommands;
+    if (typeof subs !== 'object' || subs === null || Array.isArray(subs))
+      throw new ProgramSpecError(where, '`subcommands` must map subcommand names to specs');
+    spec.subcommands = new Map();
+    for (const [key, sub] of Object.entries(subs)) {
+      // `''` is the program run without a subcommand (`npm --version`).
+      const [canonical, ...aliases] = key === '' ? [''] : splitKey(key);
+      if (canonical === undefined) throw new ProgramSpecError(where, 'an empty subcommand name');
+      const child = buildSpec(`${name} ${canonical}`, sub ?? {}, `${where} ${canonical}`, spec);
+      spec.subcommands.set(canonical, child);
+      for (const a of aliases) spec.aliases.set(a, canonical);
+    }
+  }
+  return spec;
+}
+
+function badScript(where: string): never {
+  throw new ProgramSpecError(where, '`script` must be `sed` or `ln` (the readers built in)');
+}
+
+function stringList(v: unknown, key: string, where: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new ProgramSpecError(where, `\`${key}\` must be a list of strings`);
+  return v as string[];
+}
+
+function wordsRegex(words: string[]): RegExp {
+  const alt = words.map((w) => w.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^\\s]*'));
+  return new RegExp(`^(?:${alt.join('|')})$`);
+}
+
+/** Loads the `programs:` mapping of policies/programs.yaml. */
+export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new ProgramSpecError('top level', 'expected a mapping with `programs:`');
+  const top = doc as Record<string, unknown>;
+  for (const key of Object.keys(top))
+    if (key !== 'programs' && key !== 'version' && key !== 'description')
+      throw new ProgramSpecError('top level', `unknown key \`${key}\``);
+  const out = new Map<string, ProgramSpec>();
+  const programs = top.programs;
+  if (programs === null || typeof programs !== 'object' || Array.isArray(programs))
+    throw new ProgramSpecError('programs', '`programs` must map program names to specs');
+  for (const [key, raw] of Object.entries(programs)) {
+    const names = splitKey(key);
+    const spec = buildSpec(names[0]!, raw, names[0]!, null);
+    for (const n of names) out.set(n, spec);
+  }
+  return out;
+}
+
+/** The option of the spec (or its parents') an option word names: exact, else a unique long prefix. */
+function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect } | 'ambiguous' | null {
+  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
+    const exact = s.options.get(name);
+    if (exact) return { name, effect: exact };
+  }
+  if (!name.startsWith('--') || name.length < 3) return null;
+  const hits = new Map<string, Effect>();
+  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
+    if (!s.longAbbrev) continue;
+    for (const long of s.longNames) if (long.startsWith(name)) hits.set(long, s.options.get(long)!);
+  }
+  if (hits.size === 1) {
+    const [n, e] = [...hits][0]!;
+    return { name: n, effect: e };
+  }
+  if (hits.size > 1) {
+    // Prefixes of one option's spellings that all do the same are not ambiguous for us.
+    const effects = new Set(hits.values());
+    if (effects.size === 1) return { name: [...hits.keys()][0]!, effect: [...effects][0]! };
+    return 'ambiguous';
+  }
+  return null;
+}
+
+function isInside(p: string, ws: Workspace): boolean {
+  return (
+    p === ws.workspace || isStrictlyInside(p, ws.workspace) || ws.scratch.some((s) => isStrictlyInside(p, s))
+  );
+}
+
+/** Why writing to this path is refused, or null when it is a workspace file. */
+function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace): string | null {
+  if (value.dynamic) return value.inside ? null : 'a path only known when it runs';
+  if (value.text === '-' || value.text === '/dev/null' || value.text === '/dev/stdout') return null;
+  const relative = !value.text.startsWith('/') && !value.text.startsWith('~');
+  if (relative && cwd === null) return 'a relative path after a `cd` to a directory only known when it runs';
+  for (const base of relative ? cwd! : [ws.workspace]) {
+    const p = resolvePath(value.text, base, ws.home);
+    if (!isInside(p, ws)) return `\`${p}\`, outside the workspace`;
+    if (p === `${ws.workspace}/.git` || p.startsWith(`${ws.workspace}/.git/`))
+      return `\`${p}\`, git's own directory (hooks and config run code)`;
+  }
+  return null;
+}
+
+function packageProblem(a: Arg): string | null {
+  if (a.dynamic) return 'a package named only when it runs';
+  const t = a.text;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
+    return `\`${t}\` installs from a URL, a git repository or a file instead of the package index`;
+  if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t)) return null; // a local path: checked as a path by the path rules
+  if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(t) && !t.startsWith('@'))
+    return `\`${t}\` names a GitHub repository (npm resolves \`user/repo\` there)`;
+  return null;
+}
+
+interface Ctx {
+  part: CommandPart;
+  ws: Workspace;
+  label: string;
+  specs: Map<string, ProgramSpec>;
+}
+
+function allowedList(spec: ProgramSpec): string {
+  const opts = new Set<string>();
+  for (let s: ProgramSpec | null = spec; s && opts.size < 400; s = s.inherit ? s.parent : null)
+    for (const [o, e] of s.options) if (e === 'flag' || e === 'value' || e === 'optional') opts.add(o);
+  const list = [...opts].slice(0, 24).join(' ');
+  return list ? ` Known options: ${list}${opts.size > 24 ? ' …' : ''}.` : '';
+}
+
+function valueFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  opt: string,
+  effect: Effect,
+  value: Arg | undefined,
+): SpecFinding | null {
+  const what = `\`${ctx.label} ${opt}\``;
+  switch (effect) {
+    case 'run':
+      return {
+        decision: 'ask',
+        reason: `${what} runs the program or code given as its value${value ? ` (\`${value.text}\`)` : ''}; leave the option out, or run that program as its own command`,
+      };
+    case 'host':
+      return {
+        decision: 'ask',
+        reason: `${what} sends the connection to a host named by its value${value ? ` (\`${value.text}\`)` : ''}, not the one in the URL; leave it out`,
+      };
+    case 'ask':
+      return {
+        decision: 'ask',
+        reason: `${what} changes what ${ctx.label} reads, runs or where it writes in a way this policy does not check${value ? ` (\`${value.text}\`)` : ''}; leave it out`,
+      };
+    case 'inplace':
+      return null;
+    case 'ask-flag':
+      return {
+        decision: 'ask',
+        reason: `${what} needs approval: it runs code or changes state outside the workspace`,
+      };
+    case 'deny-flag':
+      return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
+    case 'write':
+    case 'cwd': {
+      if (!value) return null;
+      const problem = writeProblem(value, ctx.part.cwd, ctx.ws);
+      if (!problem) return null;
+      return {
+        decision: value.dynamic ? 'ask' : 'deny',
+        reason: `${what} ${effect === 'write' ? 'writes to' : 'works in'} ${problem}; use a path inside the workspace (or /tmp)`,
+      };
+    }
+    default:
+      void spec;
+      return null;
+  }
+}
+
+/**
+ * Checks one invocation against its program's spec: null when every option and the
+ * subcommand are known and harmless here, else the strictest finding with a reason
+ * that names the option or path and what is allowed instead.
+ */
+export function checkInvocation(
+  root: ProgramSpec,
+  part: CommandPart,
+  ws: Workspace,
+  specs: Map<string, ProgramSpec> = new Map(),
+): SpecFinding | null {
+  let spec = root;
+  const ctx: Ctx = { part, ws, label: part.name, specs };
+  if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
+  let worst: SpecFinding | null = null;
+  const note = (f: SpecFinding | null) => {
+    if (f && (!worst || (f.decision === 'deny' && worst.decision === 'ask'))) worst = f;
+  };
+  const args = part.args;
+  let ended = false;
+  let operandIndex = 0;
+  let subDone = spec.subcommands === null;
+  const scripts: Arg[] = [];
+  let scriptOption = false;
+  let firstOperand: Arg | null = null;
+  let inplace = false;
+  const fileOperands: Arg[] = [];
+  const sawValue = (opt: string, value: Arg | undefined) => {
+    if (!spec.script) return;
+    if (opt === '-e' || opt === '--expression') {
+      scriptOption = true;
+      if (value) scripts.push(value);
+    } else if (opt === '-f' || opt === '--file') scriptOption = true;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const t = a.text;
+    if (!ended && !a.dynamic && t === '--') {
+      ended = true;
+      continue;
+    }
+    const isOption = !ended && !a.dynamic && t.startsWith('-') && t !== '-';
+    if (!isOption) {
+      if (!subDone) {
+        subDone = true;
+        if (a.dynamic)
+          return { decision: 'ask', reason: `the subcommand of \`${part.name}\` is only known when it runs` };
+        const resolved = resolveSub(spec, t);
+        if (resolved === 'ambiguous')
+          return {
+            decision: 'ask',
+            reason: `\`${ctx.label} ${t}\` is an ambiguous abbreviation of a subcommand`,
+          };
+        if (!resolved)
+          return {
+            decision: 'ask',
+            reason: `\`${ctx.label} ${t}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
+          };
+        spec = resolved;
+        ctx.label = spec.name;
+        if (spec.ask) return { decision: 'ask', reason: `\`${spec.name}\`: ${spec.ask}` };
+        if (spec.subcommands) subDone = false;
+        continue;
+      }
+      const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
+      if (operandIndex === 0) firstOperand = a;
+      else fileOperands.push(a);
+      operandIndex++;
+      if (spec.rest) return worst; // a script and its own arguments
+      if (kind === 'setting') {
+        const key = firstOperand && firstOperand !== a ? firstOperand : null;
+        if (!key || key.dynamic || !spec.words || !spec.words.test(key.text))
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label}\` sets \`${clipWord(key?.text ?? '?')}\`; reading configuration is allowed, and setting keys that run nothing (user.name, user.email, core.autocrlf, …)`,
+          });
+        continue;
+      }
+      if (kind === 'word' && spec.words) {
+        if (a.dynamic || !spec.words.test(t))
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
+          });
+        continue;
+      }
+      if (kind === 'none')
+        note({ decision: 'ask', reason: `\`${ctx.label}\` takes no operand here, but was given \`${t}\`` });
+      else if (kind === 'write') {
+        const problem = writeProblem(a, part.cwd, ws);
+        if (problem)
+          note({
+            decision: a.dynamic ? 'ask' : 'deny',
+            reason: `\`${ctx.label}\` writes its operand ${problem}; use a path inside the workspace (or /tmp)`,
+          });
+      } else if (kind === 'package') {
+        const problem = packageProblem(a);
+        if (problem)
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label}\`: ${problem}; install the project's own dependencies or a named package from the index`,
+          });
+      }
+      continue;
+    }
+    // An option word.
+    if (
+      t.startsWith('--') ||
+      (spec.singleDashLong && t.length > 2) ||
+      lookupExact(spec, t.split('=', 1)[0]!)
+    ) {
+      let eq = t.indexOf('=');
+      let name = eq > 0 ? t.slice(0, eq) : t;
+      let hit = lookup(spec, name);
+      if (!hit && !t.startsWith('--') && spec.singleDashLong) {
+        // `-Dkey=value`, `-T4`, `-GNinja`: a value-taking option with its value attached.
+        const attached = attachedOption(spec, t);
+        if (attached) {
+          hit = attached;
+          name = attached.name;
+          eq = name.length - 1;
+        }
+      }
+      if (hit === 'ambiguous') {
+        note({
+          decision: 'ask',
+          reason: `\`${ctx.label} ${name}\` is an ambiguous abbreviation; spell the option out`,
+        });
+        continue;
+      }
+      if (!hit) {
+        if (!spec.otherOptions)
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label} ${name}\` is not an option this policy knows to be safe for ${ctx.label}.${allowedList(spec)}`,
+          });
+        continue;
+      }
+      let value: Arg | undefined;
+      if (eq > 0) value = { ...a, text: t.slice(eq + 1) };
+      else if (takesValue(hit.effect) && hit.effect !== 'optional') {
+        value = args[i + 1];
+        i++;
+      }
+      if (hit.effect === 'module' || hit.effect === 'code') {
+        note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
+        return worst;
+      }
+      if (hit.effect === 'inplace') inplace = true;
+      sawValue(hit.name, value);
+      note(valueFinding(ctx, spec, hit.name, hit.effect, value));
+      continue;
+    }
+    // A cluster of short options: `-rn`, `-n5`, `-o out`, `-i.bak`.
+    if (spec.numeric && /^-\d+$/.test(t)) continue;
+    for (let j = 1; j < t.length; j++) {
+      const o = `-${t[j]}`;
+      const hit = lookup(spec, o);
+      if (!hit || hit === 'ambiguous') {
+        if (!spec.otherOptions)
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label} ${o}\` is not an option this policy knows to be safe for ${ctx.label}.${allowedList(spec)}`,
+          });
+        break;
+      }
+      if (hit.effect === 'optional') {
+        // An attached optional value (`sed -i.bak`).
+        break;
+      }
+      if (takesValue(hit.effect)) {
+        let value: Arg | undefined;
+        if (j + 1 < t.length) value = { ...a, text: t.slice(j + 1) };
+        else {
+          value = args[i + 1];
+          i++;
+        }
+        if (hit.effect === 'module' || hit.effect === 'code') {
+          note(codeFinding(ctx, spec, o, hit.effect, value, args.slice(i + 1)));
+          return worst;
+        }
+        sawValue(o, value);
+        note(valueFinding(ctx, spec, o, hit.effect, value));
+        break;
+      }
+      if (hit.effect === 'inplace') inplace = true;
+      note(valueFinding(ctx, spec, o, hit.effect, undefined));
+    }
+  }
+  if (spec.script === 'ln') note(lnFinding(ctx));
+  if (spec.cwdWrites) note(cwdFinding(ctx));
+  if (inplace)
+    for (const f of fileOperands) {
+      const problem = writeProblem(f, part.cwd, ws);
+      if (problem)
+        note({
+          decision: f.dynamic ? 'ask' : 'deny',
+          reason: `\`${ctx.label}\` edits in place ${problem}; edit workspace files only`,
+        });
+    }
+  if (spec.script === 'sed') {
+    if (!scriptOption && firstOperand) scripts.push(firstOperand);
+    for (const sc of scripts) note(sedFinding(ctx, sc));
+  }
+  if (!subDone && spec.subcommands && !spec.subcommands.has('')) {
+    // No subcommand given: only fine when the program allows that (an empty-name entry).
+    return (
+      worst ?? { decision: 'ask', reason: `\`${ctx.label}\` without a subcommand is not known to be safe` }
+    );
+  }
+  return worst;
+}
+
+/** What a sed program reads, writes and runs, decided like the paths and commands it names. */
+function sedFinding(ctx: Ctx, script: Arg): SpecFinding | null {
+  if (script.dynamic) {
+    // Only the literal pieces are known; a program assembled at run time may do anything.
+    return /(^|[;\n}\s/])[ewWrR]/.test(script.text.slice(0, 4096))
+      ? { decision: 'ask', reason: `the sed program \`${clipWord(script.text)}\` is only known when it runs` }
+      : null;
+  }
+  const fx = sedEffects(script.text);
+  if (fx.runs)
+    return {
+      decision: 'deny',
+      reason: `the sed program \`${clipWord(script.text)}\` runs shell commands (\`e\`); run the command itself instead`,
+    };
+  for (const w of fx.writes) {
+    const problem = writeProblem({ text: w, dynamic: false, glob: false }, ctx.part.cwd, ctx.ws);
+    if (problem)
+      return {
+        decision: 'deny',
+        reason: `the sed program writes (\`w\`) to ${problem}; write to a workspace file`,
+      };
+  }
+  for (const r of fx.reads) {
+    const problem = readProblem(r, ctx.part.cwd, ctx.ws);
+    if (problem)
+      return {
+        decision: 'deny',
+        reason: `the sed program reads (\`r\`) ${problem}; read workspace files only`,
+      };
+  }
+  if (fx.unknown)
+    return { decision: 'ask', reason: `the sed program has ${fx.unknown}, which this policy cannot read` };
+  return null;
+}
+
+/**
+ * `ln`: a symbolic link's target is resolved from the link's own directory (unless
+ * `-r`), so `ln -s ../x a/b/link` stays inside when `a/x` is; links to or from
+ * outside the workspace let later writes escape it.
+ */
+function lnFinding(ctx: Ctx): SpecFinding | null {
+  const { part, ws } = ctx;
+  let symbolic = false;
+  let relative = false;
+  let targetDir: Arg | null = null;
+  const operands: Arg[] = [];
+  let ended = false;
+  for (let i = 0; i < part.args.length; i++) {
+    const a = part.args[i]!;
+    if (!ended && !a.dynamic && a.text === '--') ended = true;
+    else if (!ended && !a.dynamic && a.text.startsWith('--')) {
+      if ('--symbolic'.startsWith(a.text) && a.text.length > 3) symbolic = true;
+      else if ('--relative'.startsWith(a.text) && a.text.length > 4) relative = true;
+      else if (a.text.startsWith('--target-directory=')) targetDir = { ...a, text: a.text.slice(19) };
+      else if (a.text === '--target-directory' || a.text === '--suffix') {
+        if (a.text === '--target-directory') targetDir = part.args[i + 1] ?? null;
+        i++;
+      }
+    } else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+      for (let j = 1; j < a.text.length; j++) {
+        const c = a.text[j];
+        if (c === 's') symbolic = true;
+        else if (c === 'r') relative = true;
+        else if (c === 't' || c === 'S') {
+          const v = j + 1 < a.text.length ? { ...a, text: a.text.slice(j + 1) } : part.args[++i];
+          if (c === 't') targetDir = v ?? null;
+          break;
+        }
+      }
+    } else operands.push(a);
+  }
+  if (operands.some((o) => o.dynamic) || targetDir?.dynamic)
+    return { decision: 'ask', reason: '`ln` of a path only known when it runs' };
+  const cwds = part.cwd;
+  if (cwds === null)
+    return { decision: 'ask', reason: '`ln` after a `cd` to a directory only known when it runs' };
+  const pairs: Array<{ target: string; link: string; linkIsDir: boolean }> = [];
+  if (targetDir)
+    for (const o of operands) pairs.push({ target: o.text, link: targetDir.text, linkIsDir: true });
+  else if (operands.length === 1) pairs.push({ target: operands[0]!.text, link: '.', linkIsDir: true });
+  else if (operands.length === 2)
+    pairs.push({ target: operands[0]!.text, link: operands[1]!.text, linkIsDir: false });
+  else
+    for (const o of operands.slice(0, -1))
+      pairs.push({ target: o.text, link: operands.at(-1)!.text, linkIsDir: true });
+  for (const cwd of cwds) {
+    for (const { target, link, linkIsDir } of pairs) {
+      const linkPath = resolvePath(link, cwd, ws.home);
+      if (!isInside(linkPath, ws))
+        return {
+          decision: 'deny',
+          reason: `\`ln\` makes a link at \`${linkPath}\`, outside the workspace; make links inside it`,
+        };
+      const linkDir = linkIsDir ? linkPath : linkPath.slice(0, linkPath.lastIndexOf('/')) || '/';
+      const base = symbolic && !relative ? linkDir : cwd;
+      const targetPath = resolvePath(target, base, ws.home);
+      if (!isInside(targetPath, ws))
+        return {
+          decision: 'deny',
+          reason: `\`ln\` links to \`${targetPath}\`, outside the workspace (a ${symbolic ? "symbolic link's target is resolved from the link's directory" : 'hard link'}); link to workspace files only`,
+        };
+    }
+  }
+  return null;
+}
+
+/** `tar x` / `unzip` without a target directory extract into the working directory. */
+function cwdFinding(ctx: Ctx): SpecFinding | null {
+  const { part, ws } = ctx;
+  const texts = part.args.filter((a) => !a.dynamic).map((a) => a.text);
+  const tar = /tar$/.test(part.name);
+  if (tar) {
+    const extracting = texts.some(
+      (t) => t === '--extract' || t === '--get' || (/^-[A-Za-z]*x/.test(t) && !t.startsWith('--')),
+    );
+    const targeted = texts.some((t) => t === '-C' || t.startsWith('--directory') || /^-[A-Za-z]*C/.test(t));
+    if (!extracting || targeted) return null;
+  } else if (texts.some((t) => t === '-d' || t === '-l' || t === '-t' || t === '-Z' || t.startsWith('-d')))
+    return null;
+  if (part.cwd === null)
+    return {
+      decision: 'ask',
+      reason: `\`${part.name}\` extracts into a working directory only known when it runs; give a target directory in the workspace`,
+    };
+  for (const c of part.cwd)
+    if (!isInside(c, ws))
+      return {
+        decision: 'deny',
+        reason: `\`${part.name}\` extracts into the working directory \`${c}\`, outside the workspace; extract with ${tar ? '-C' : '-d'} into a workspace directory`,
+      };
+  return null;
+}
+
+function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
+  if (path === '/dev/stdin' || path === '-') return null;
+  const relative = !path.startsWith('/') && !path.startsWith('~');
+  if (relative && cwd === null) return 'a relative path after a `cd` to a directory only known when it runs';
+  for (const base of relative ? cwd! : [ws.workspace]) {
+    const p = resolvePath(path, base, ws.home);
+    if (!isInside(p, ws)) return `\`${p}\`, outside the workspace`;
+  }
+  return null;
+}
+
+function clipWord(t: string): string {
+  return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+}
+
+/** The longest value-taking single-dash option that starts the word (`-Dx=1` is `-D` with `x=1`). */
+function attachedOption(spec: ProgramSpec, word: string): { name: string; effect: Effect } | null {
+  let best: { name: string; effect: Effect } | null = null;
+  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null)
+    for (const [o, e] of s.options)
+      if (
+        takesValue(e) &&
+        !o.startsWith('--') &&
+        word.startsWith(o) &&
+        (!best || o.length > best.name.length)
+      )
+        best = { name: o, effect: e };
+  return best;
+}
+
+/** `python -m mod`: only modules that run tests, linters or builds; inline code is read elsewhere. */
+function codeFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  opt: string,
+  effect: Effect,
+  value: Arg | undefined,
+  rest: Arg[],
+): SpecFinding | null {
+  if (effect === 'code') return null; // decided by the rules and the inline-code reader
+  if (!value || value.dynamic)
+    return { decision: 'ask', reason: `\`${ctx.label} ${opt}\` names a module only known when it runs` };
+  // `python -m pip install …` is `pip install …`: the module's own program spec decides.
+  const program = ctx.specs.get(value.text);
+  if (program && program !== spec && !program.rest)
+    return checkInvocation(program, { ...ctx.part, name: value.text, args: rest }, ctx.ws, ctx.specs);
+  let modules: Set<string> | null = null;
+  for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent)
+    if (s.modulesAsk.size) modules = s.modulesAsk;
+  if (!modules?.has(value.text)) return null;
+  return {
+    decision: 'ask',
+    reason: `\`${ctx.label} ${opt} ${clipWord(value.text)}\` runs code given as arguments, extracts archives, serves files or opens a prompt; run a workspace script, pytest or the project's own module instead`,
+  };
+}
+
+function lookupExact(spec: ProgramSpec, name: string): boolean {
+  for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null)
+    if (s.options.has(name)) return true;
+  return false;
+}
+
+function takesValue(e: Effect): boolean {
+  if (e === 'inplace') return false;
+  // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
+  return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
+}
+
+function resolveSub(spec: ProgramSpec, word: string): ProgramSpec | 'ambiguous' | null {
+  const subs = spec.subcommands!;
+  const direct = subs.get(word) ?? subs.get(spec.aliases.get(word) ?? '\0');
+  if (direct) return direct;
+  if (!spec.subAbbrev) return null;
+  const hits = new Set<ProgramSpec>();
+  for (const [n, s] of subs) if (n.startsWith(word)) hits.add(s);
+  for (const [alias, n] of spec.aliases) if (alias.startsWith(word)) hits.add(subs.get(n)!);
+  if (hits.size === 1) return [...hits][0]!;
+  return hits.size > 1 ? 'ambiguous' : null;
+}
