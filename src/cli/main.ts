@@ -8,6 +8,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSetupCommand } from './commands/setup.js';
 import { registerShowCommand } from './commands/show.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerModelCommand } from './commands/model.js';
 import { registerPolicyCommand } from './commands/policy.js';
 import { registerDiagnosticsCommand } from './commands/diagnostics.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerFixCommand(program);
   registerSandboxCommand(program);
   registerShowCommand(program);
+  registerReportCommand(program);
   registerModelCommand(program);
   registerLocateCommand(program);
   registerPolicyCommand(program);

@@ -37,6 +37,8 @@ export interface FixRun {
   patchFile: string | null;
   /** The trajectory file(s) for the artifact, when present. */
   trajectory: string | null;
+  /** The HTML report (`--report`) in the output directory, when it was written. */
+  report: string | null;
   stderrTail: string;
 }
 
@@ -55,7 +57,8 @@ export interface FixCommandOptions {
 export function fixArgs(o: Pick<FixCommandOptions, 'repo' | 'issueFile' | 'outDir' | 'inputs'>): string[] {
   const i = o.inputs;
   // No --json: its progress lines then reach the workflow log; summary.json is what is read.
-  const args = ['fix', '--repo', o.repo, '--issue', o.issueFile, '--out', o.outDir];
+  // --report: report.html beside summary.json, uploaded with the trajectory.
+  const args = ['fix', '--repo', o.repo, '--issue', o.issueFile, '--out', o.outDir, '--report'];
   if (i.model) args.push('--model', i.model);
   if (i.candidates !== undefined) args.push('--candidates', String(i.candidates));
   if (i.maxCost !== undefined) args.push('--max-cost', String(i.maxCost));
@@ -120,6 +123,7 @@ export function readFixOutput(outDir: string, exitCode: number | null, stderr = 
     outDir,
     patchFile: null,
     trajectory: null,
+    report: existsSync(join(outDir, 'report.html')) ? join(outDir, 'report.html') : null,
     stderrTail: stderr.trim().split('\n').slice(-3).join('\n'),
   };
   const summaryFile = join(outDir, 'summary.json');

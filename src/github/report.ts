@@ -35,7 +35,12 @@ export function pullRequestTitle(issue: IssueRef): string {
   return `drydock: ${issue.title || `fix #${issue.number}`}`.slice(0, 250);
 }
 
-export function pullRequestBody(issue: IssueRef, s: FixSummary, runUrl: string | undefined): string {
+export function pullRequestBody(
+  issue: IssueRef,
+  s: FixSummary,
+  runUrl: string | undefined,
+  hasReport = false,
+): string {
   const stat = diffStat(s.patch);
   const files = stat.length
     ? stat.map((f) => `- \`${f.path}\` (+${f.added} −${f.removed})`).join('\n')
@@ -63,7 +68,9 @@ export function pullRequestBody(issue: IssueRef, s: FixSummary, runUrl: string |
     `| ${s.reward === null ? 'none' : s.reward.toFixed(3)} | ${formatCost(s.costUsd)} | ${s.scripted ? `${s.model} (scripted, not a real model)` : s.model || 'unknown'} | ${s.turns} |`,
     '',
     runUrl
-      ? `The trajectory (every model request, tool call and policy decision) is the \`drydock-trajectory-issue-${issue.number}\` artifact of [this workflow run](${runUrl}).`
+      ? hasReport
+        ? `The report (\`report.html\`: stages, localization, every candidate and why it won or lost, each tool call with its policy decision and its time, CPU and memory) and the trajectory are in the \`drydock-trajectory-issue-${issue.number}\` artifact of [this workflow run](${runUrl}).`
+        : `The trajectory (every model request, tool call and policy decision) is the \`drydock-trajectory-issue-${issue.number}\` artifact of [this workflow run](${runUrl}).`
       : '',
   ]
     .filter((l, i, a) => !(l === '' && a[i - 1] === ''))

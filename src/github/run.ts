@@ -210,7 +210,7 @@ export async function runAction(
           title: pullRequestTitle(issue),
           head: branch,
           base: defaultBranch,
-          body: pullRequestBody(issue, s, ctx.runUrl),
+          body: pullRequestBody(issue, s, ctx.runUrl, run.report !== null),
         }));
       outputs['pull-request-url'] = pr.url;
       outputs.resolved = 'true';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFix, type FixRunOptions } from '../../src/agent/index.js';
@@ -200,12 +200,22 @@ describe.runIf(present)(
           join(EXAMPLES, 'calc/model-script.yaml'),
           '--apply',
           '--json',
+          '--report',
         ],
         { HOME: scratch },
       );
       expect(r.status, r.stderr).toBe(0);
-      const summary = JSON.parse(r.stdout) as { status: string; scripted: boolean; applied: boolean };
+      const summary = JSON.parse(r.stdout) as {
+        status: string;
+        scripted: boolean;
+        applied: boolean;
+        trajectory: string;
+      };
       expect(summary).toMatchObject({ status: 'patched', scripted: true, applied: true });
+      // --report: the page beside the trajectory, said on stderr (stdout is the JSON).
+      const page = join(dirname(summary.trajectory), 'report.html');
+      expect(r.stderr).toContain(`report: ${page}`);
+      expect(readFileSync(page, 'utf8')).toMatch(/SCRIPTED: the model's answers/);
       expect(readFileSync(join(repo, 'calc/ops.py'), 'utf8')).toMatch(/return total \/ len\(values\)\n/);
       // Only the patched file changed: the uncommitted NOTES.txt and the untracked file are as they were.
       const status = execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' });

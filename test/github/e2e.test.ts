@@ -70,6 +70,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       token: TOKEN,
       apiUrl: gh.url,
       serverUrl: 'https://github.com',
+      runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/7',
       workspace: fx.workspace,
       outDir: fx.outDir,
       outputFile: join(fx.root, 'github-output'),
@@ -91,6 +92,9 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
     // the tests that ran and passed (the fixture's tests/ makes drydock pick pytest)
     expect(body).toMatch(/`python -m pytest[^`]*`: [1-9]\d* passed, 0 failed/);
     expect(body).toContain('`greet.py`');
+    // The HTML report went into the uploaded folder, and the body says where it is.
+    expect(body).toContain('`report.html`');
+    expect(existsSync(join(fx.outDir, 'fix', 'report.html'))).toBe(true);
     expect(String(gh.calls('issues/create-comment')[0]!.body.body)).toContain(
       'https://github.com/Codertocat/Hello-World/pull/100',
     );
@@ -115,7 +119,7 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       expect(t).not.toContain(KEY);
       expect(t).not.toContain(TOKEN);
     }
-  });
+  }, 600_000);
 
   it('drydock github run, as action.yml calls it, does the same from the runner environment', async () => {
     const cliFx = gitFixture();
@@ -156,5 +160,5 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
       await cliGh.close();
       cliFx.cleanup();
     }
-  });
+  }, 600_000);
 });

@@ -33,6 +33,7 @@ describe('the drydock fix adapter', () => {
       '/o/issue.md',
       '--out',
       '/o/fix',
+      '--report',
       '--model',
       'm1',
       '--candidates',

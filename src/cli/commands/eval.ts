@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { DrydockError, stderrProgress } from '../../core/index.js';
 import type { ModelFlags } from '../../model/index.js';
 import { addModelOptions } from './model.js';
@@ -26,6 +27,7 @@ interface EvalFlags {
   memory: string;
   json?: boolean;
   runEmptyPatches?: boolean;
+  report?: boolean;
   namespace?: string;
   repeat: string;
 }
@@ -84,6 +86,7 @@ export function registerEvalCommand(program: Command): void {
       '1',
     )
     .option('--json', 'print the run summary as one JSON object on the last line')
+    .option('--report', 'also write an HTML report of the run: <out>/<run_id>/report.html')
     .action(async (flags: EvalFlags) => {
       if (!CACHE_LEVELS.includes(flags.cacheLevel as CacheLevel))
         throw new DrydockError(
@@ -146,6 +149,11 @@ export function registerEvalCommand(program: Command): void {
       }
       const run = await evaluate(ds.instances, predictions, options);
       const s = run.summary;
+      if (flags.report) {
+        const { writeEvalReport } = await import('../../report/index.js');
+        const page = await writeEvalReport(join(flags.out, flags.runId));
+        process.stderr.write(`report: ${page.path}\n`);
+      }
       if (run.missingImages.length)
         process.stderr.write(
           `drydock: ${run.missingImages.length} instance(s) not graded, their image cannot be had:\n${run.missingImages.map((m) => `  ${m.instance_id}: ${m.image}`).join('\n')}\n`,

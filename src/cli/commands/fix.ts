@@ -31,6 +31,7 @@ export interface FixFlags {
   json?: boolean;
   runsDir?: string;
   policy?: string[];
+  report?: boolean;
 }
 
 function positive(value: string): number {
@@ -76,7 +77,8 @@ export function registerFixCommand(program: Command): void {
       'a policy rule file on top of the built-in one (repeatable; tier from the file, default project)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option('--json', 'print only the final summary, as JSON');
+    .option('--json', 'print only the final summary, as JSON')
+    .option('--report', 'also write an HTML report of the run (into --out, else beside the trajectory)');
   addModelOptions(cmd).action(async (flags: FixFlags) => {
     const summary = await fixCommand(flags);
     process.exitCode = summary.status === 'patched' ? 0 : summary.patch ? 0 : 2;
@@ -164,5 +166,24 @@ export async function fixCommand(
   } finally {
     await model.close();
     trajectory.close();
+    // Also after a failed run: its page says where it stopped.
+    if (flags.report) await writeFixReport(trajectory.path, flags, write);
+  }
+}
+
+async function writeFixReport(
+  trajectory: string,
+  flags: FixFlags,
+  write: (s: string) => void,
+): Promise<void> {
+  const { writeRunReport } = await import('../../report/index.js');
+  try {
+    const r = await writeRunReport(trajectory, {
+      out: flags.out ? join(flags.out, 'report.html') : undefined,
+    });
+    if (flags.json) process.stderr.write(`report: ${r.path}\n`);
+    else write(`report: ${r.path}\n`);
+  } catch (err) {
+    process.stderr.write(`drydock: the report was not written: ${(err as Error).message}\n`);
   }
 }
