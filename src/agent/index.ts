@@ -27,3 +27,7 @@ export {
   type LoopResult,
   type ParsedReply,
 } from './loop.js';
+export { summarize, finalPatch, type RunValues } from './summary.js';
+export { writeStageFile } from './stage-files.js';
+export type { Validation, ReproductionTest } from './validate.js';
+export type { Review } from './review.js';

@@ -18,12 +18,14 @@ export interface ReproductionTest {
 }
 
 export interface Validation {
-  baseline: TestRun | null;
+  /** Every candidate as validation left it, in the order given (rejected ones say why). */
+  readonly candidates: readonly Candidate[];
+  readonly baseline: TestRun | null;
   /** Tests that passed before any change. */
-  passingBefore: string[];
+  readonly passingBefore: readonly string[];
   /** The regression tests the candidates were held to (union over candidates). */
-  regressionTests: string[];
-  reproduction: ReproductionTest | null;
+  readonly regressionTests: readonly string[];
+  readonly reproduction: ReproductionTest | null;
 }
 
 /**
@@ -31,47 +33,50 @@ export interface Validation {
  * parse). Then in the base sandbox, before any change: which tests pass, and whether the
  * model's reproduction test fails (it is kept only if it does). Then each surviving candidate
  * in a fork of its own: the language server's reward, the regression tests, the reproduction
- * test. Every fork is closed, whatever happens.
+ * test. Every fork is closed, whatever happens. The candidates given are not changed: the
+ * result holds new values, and `onRecorded` hears each one as its record is written, so a run
+ * that ends early still knows what was validated.
  */
 export async function validate(
   ctx: RunContext,
   p: Prepared,
-  candidates: Candidate[],
-  sets: Location[][],
-  onValidated: (c: Candidate) => void = () => {},
+  given: readonly Candidate[],
+  sets: readonly Location[][],
+  onRecorded: (c: Candidate) => void = () => {},
 ): Promise<Validation> {
-  for (const c of candidates.filter((c) => !c.rejected)) {
-    for (const f of c.files) {
-      const check = await checkEditSyntax(f.path, f.before, f.after);
-      if (check.ok === false) {
-        const at = check.problems[0];
-        c.parses = false;
-        c.rejected = `syntax error in ${f.path}${at ? ` at line ${at.line}` : ''} (${check.after} error node(s), ${check.before} before)`;
-        break;
-      }
-      if (check.ok) c.parses = true;
+  const checked: Candidate[] = [];
+  for (const c of given) {
+    const next = c.rejected ? c : await syntaxChecked(c);
+    if (next.rejected && !c.rejected) {
+      record(ctx, next);
+      onRecorded(next);
     }
-    if (c.rejected) record(ctx, c);
+    checked.push(next);
   }
 
-  const v: Validation = { baseline: null, passingBefore: [], regressionTests: [], reproduction: null };
+  let baseline: TestRun | null = null;
   if (p.env.test) {
-    v.baseline = await runTests(p.sandbox, p.env.test, p.env.format);
-    v.passingBefore = v.baseline.passed;
-    testEvent(ctx, v.baseline);
+    baseline = await runTests(p.sandbox, p.env.test, p.env.format);
+    testEvent(ctx, baseline);
     ctx.stage(
       'validate',
-      `before any change: ${v.baseline.passed.length} passed, ${v.baseline.failed.length} failed (exit ${v.baseline.exitCode})`,
+      `before any change: ${baseline.passed.length} passed, ${baseline.failed.length} failed (exit ${baseline.exitCode})`,
     );
   }
-  v.reproduction = await reproductionTest(ctx, p, sets[0] ?? []);
+  const passingBefore = baseline?.passed ?? [];
+  const reproduction = await reproductionTest(ctx, p, sets[0] ?? []);
+  const base = { baseline, passingBefore, reproduction };
 
-  const live = candidates.filter((c) => !c.rejected);
+  const live = checked.filter((c) => !c.rejected);
+  const done = new Map<string, { candidate: Candidate; related: string[] }>();
   const width = Math.max(1, ctx.opts.parallel ?? 2);
-  const regression = new Set<string>();
   for (let i = 0; i < live.length; i += width) {
     if (ctx.timedOut()) {
-      for (const c of live.slice(i)) c.rejected = 'not validated: the run reached its time limit';
+      for (const c of live.slice(i))
+        done.set(c.id, {
+          candidate: { ...c, rejected: 'not validated: the run reached its time limit' },
+          related: [],
+        });
       break;
     }
     const batch = live.slice(i, i + width);
@@ -79,9 +84,10 @@ export async function validate(
     try {
       await Promise.all(
         batch.map(async (c, j) => {
-          await validateIn(ctx, p, forks[j]!, c, v, regression);
-          record(ctx, c);
-          onValidated(c);
+          const r = await validateIn(ctx, p, forks[j]!, c, base);
+          record(ctx, r.candidate);
+          onRecorded(r.candidate);
+          done.set(c.id, r);
         }),
       );
     } finally {
@@ -89,8 +95,31 @@ export async function validate(
     }
     ctx.stage('validate', `validated ${Math.min(i + width, live.length)}/${live.length} candidate(s)`);
   }
-  v.regressionTests = [...regression].sort();
-  return v;
+  // In the order the candidates were validated, as the set was filled before.
+  const regression = new Set(live.flatMap((c) => done.get(c.id)?.related ?? []));
+  return {
+    candidates: checked.map((c) => done.get(c.id)?.candidate ?? c),
+    ...base,
+    regressionTests: [...regression].sort(),
+  };
+}
+
+/** Does each changed file still parse? A candidate whose edit adds syntax errors is rejected. */
+async function syntaxChecked(c: Candidate): Promise<Candidate> {
+  let parses = c.parses;
+  for (const f of c.files) {
+    const check = await checkEditSyntax(f.path, f.before, f.after);
+    if (check.ok === false) {
+      const at = check.problems[0];
+      return {
+        ...c,
+        parses: false,
+        rejected: `syntax error in ${f.path}${at ? ` at line ${at.line}` : ''} (${check.after} error node(s), ${check.before} before)`,
+      };
+    }
+    if (check.ok) parses = true;
+  }
+  return { ...c, parses };
 }
 
 async function validateIn(
@@ -98,9 +127,9 @@ async function validateIn(
   p: Prepared,
   fork: Sandbox,
   c: Candidate,
-  v: Validation,
-  regression: Set<string>,
-): Promise<void> {
+  v: Pick<Validation, 'baseline' | 'passingBefore' | 'reproduction'>,
+): Promise<{ candidate: Candidate; related: string[] }> {
+  let reward = c.reward;
   const served = c.files.filter((f) => serverForFile(f.path) !== null);
   if ((ctx.opts.rewards ?? true) && served.length > 0) {
     const session = new DiagnosticsSession(fork);
@@ -109,7 +138,7 @@ async function validateIn(
         { files: c.files.map((f) => ({ path: f.path, content: f.after })) },
         { appliedExactly: c.exact, parses: c.parses !== false, confidence: c.confidence },
       );
-      c.reward = r.reward.reward;
+      reward = r.reward.reward;
       ctx.trajectory.append({
         type: 'reward',
         value: r.reward.reward,
@@ -125,29 +154,33 @@ async function validateIn(
   // Written again whether or not the reward wrote them: the same content, so harmless.
   for (const f of c.files) await fork.writeFile(workspacePath(f.path), f.after);
 
+  let regressions = c.regressions;
+  let rejected = c.rejected;
+  let related: string[] = [];
   if (p.env.test) {
     const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
-    const related = relatedTests(
-      v.passingBefore,
+    related = relatedTests(
+      [...v.passingBefore],
       c.files.map((f) => f.path),
       testFiles,
     );
-    related.forEach((t) => regression.add(t));
     const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env.format);
     testEvent(ctx, run);
     if (p.env.format === 'exit-code') {
-      c.regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
+      regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
     } else {
       const passed = new Set(run.passed);
-      c.regressions = related.filter((t) => !passed.has(t));
+      regressions = related.filter((t) => !passed.has(t));
     }
-    if (c.regressions.length > 0) c.rejected = `breaks regression tests: ${c.regressions.join(', ')}`;
+    if (regressions.length > 0) rejected = `breaks regression tests: ${regressions.join(', ')}`;
   }
+  let reproduces = c.reproduces;
   const repro = v.reproduction;
   if (repro?.kept) {
     const r = await runReproduction(fork, repro);
-    c.reproduces = r.exitCode === 0;
+    reproduces = r.exitCode === 0;
   }
+  return { candidate: { ...c, reward, regressions, rejected, reproduces }, related };
 }
 
 async function reproductionTest(

@@ -21,6 +21,7 @@ import {
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
 import { DIFF_SCRIPT } from './diff-script.js';
+import { RUNTIME_BASH, RUNTIME_DIR, RUNTIME_MISSING_HINT, runtimeSource, runtimeVolume } from './runtime.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -120,6 +121,9 @@ export class DockerSandbox implements Sandbox {
     const detected: ExecModeReport = spec.mode
       ? { mode: spec.mode, reason: 'chosen by the caller' }
       : await sandboxExecMode(docker);
+    const image = await inspectImage(docker, spec.image);
+    const source = runtimeSource();
+    const runtime = source ? await runtimeVolume(docker, spec.image, source) : null;
     const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=1m' };
     if (spec.workspaceBytes !== undefined) {
       tmpfs[WORKSPACE] = `rw,exec,mode=755,size=${Math.floor(spec.workspaceBytes)}`;
@@ -128,9 +132,11 @@ export class DockerSandbox implements Sandbox {
     try {
       container = await docker.createContainer({
         Image: spec.image,
-        Entrypoint: ['bash', '-c', RUNNER_SCRIPT, 'drydock-runner'],
+        Entrypoint: [runtime ? RUNTIME_BASH : 'bash', '-c', RUNNER_SCRIPT, 'drydock-runner'],
         Cmd: [],
-        Env: Object.entries({ ...BASE_ENV, ...(spec.env ?? {}) }).map(([k, v]) => `${k}=${v}`),
+        Env: Object.entries({ ...BASE_ENV, PATH: sandboxPath(image, runtime), ...(spec.env ?? {}) }).map(
+          ([k, v]) => `${k}=${v}`,
+        ),
         WorkingDir: WORKSPACE,
         Labels: ownerLabels(runId),
         OpenStdin: true,
@@ -148,6 +154,7 @@ export class DockerSandbox implements Sandbox {
           CapAdd: CAPABILITIES,
           SecurityOpt: ['no-new-privileges:true'],
           Tmpfs: tmpfs,
+          Mounts: runtime ? [{ Type: 'volume', Source: runtime, Target: RUNTIME_DIR, ReadOnly: true }] : [],
           PidsLimit: 4096,
         },
       });
@@ -193,7 +200,11 @@ export class DockerSandbox implements Sandbox {
           reason = `this container's cgroup is not reachable from drydock (${(err as Error).message}); limits are set on the container before each call`;
         }
       }
-      await runner.waitReady(30_000);
+      try {
+        await runner.waitReady(30_000);
+      } catch (err) {
+        throw await runnerFailed(container, spec.image, runtime, err as Error);
+      }
       if (mode === 'per-call-cgroup') executor = runner;
       else executor = new UpdateExecutor(docker, container);
       const sandbox = new DockerSandbox(
@@ -377,6 +388,93 @@ export class DockerSandbox implements Sandbox {
         .catch(() => undefined);
     }
   }
+}
+
+/** Where an image that drydock did not build comes from, for error hints. */
+function imageHint(image: string): string {
+  return image.startsWith('drydock/')
+    ? 'run `drydock setup`'
+    : `pull or build it first (\`docker pull ${image}\` or \`docker build -t ${image} .\`)`;
+}
+
+const HOST_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+};
+
+/** The image's config; a missing image or one for another CPU is one clear error. */
+async function inspectImage(docker: Docker, image: string): Promise<Docker.ImageInspectInfo> {
+  let info: Docker.ImageInspectInfo;
+  try {
+    info = await docker.getImage(image).inspect();
+  } catch (err) {
+    if (statusOf(err) === 404) {
+      throw new DrydockError(
+        `image ${image} not found on this Docker engine`,
+        imageHint(image),
+        'IMAGE_MISSING',
+      );
+    }
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
+      throw new DrydockError(
+        `no Docker engine answers (${(err as Error).message})`,
+        'run `drydock setup`, or point DOCKER_HOST at a running engine',
+        'ENGINE_UNREACHABLE',
+      );
+    }
+    throw err;
+  }
+  const want = HOST_ARCH[process.arch];
+  if (info.Architecture && want && info.Architecture !== want) {
+    throw new DrydockError(
+      `image ${image} cannot run here: it is built for ${info.Architecture}, this machine runs ${want}`,
+      `use an image built for ${want} (docker build --platform linux/${want})`,
+      'IMAGE_CANNOT_RUN',
+    );
+  }
+  return info;
+}
+
+/** The image's own PATH (a user's image may put tools anywhere), drydock's runtime appended. */
+function sandboxPath(image: Docker.ImageInspectInfo, runtime: string | null): string {
+  const own = (image.Config?.Env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? BASE_ENV.PATH!;
+  const parts = own.split(':').filter((p) => p && p !== `${RUNTIME_DIR}/bin`);
+  if (runtime) parts.push(`${RUNTIME_DIR}/bin`);
+  return parts.join(':');
+}
+
+/** Why the runner did not start, in one line: usually no bash in the image and none brought in. */
+async function runnerFailed(
+  container: Docker.Container,
+  image: string,
+  runtime: string | null,
+  err: Error,
+): Promise<DrydockError> {
+  const logs = await container
+    .logs({ stdout: true, stderr: true, tail: 5 })
+    .then((b) =>
+      b
+        .toString('utf8')
+        .replace(/[\x00-\x08]/g, '')
+        .trim(),
+    )
+    .catch(() => '');
+  if (!runtime) {
+    return new DrydockError(
+      `image ${image} has no bash to run drydock's runner, and drydock has no static bash to bring in (${logs || err.message})`,
+      RUNTIME_MISSING_HINT,
+      'IMAGE_NO_SHELL',
+    );
+  }
+  return new DrydockError(
+    `drydock's runner could not start in image ${image} (${logs || err.message})`,
+    'check that the image runs Linux binaries for this machine (`docker run --rm IMAGE true`)',
+    'IMAGE_CANNOT_RUN',
+  );
 }
 
 function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,16 @@ async function fix(
   }
 }
 
+/** `stages/<n>-<stage>.json` beside a trajectory, each parsed (JSON.parse throws on invalid JSON). */
+function readStages(trajectory: string): Record<string, unknown> {
+  const dir = join(dirname(trajectory), 'stages');
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown]),
+  );
+}
+
 const of = <T extends TrajectoryEvent['type']>(events: TrajectoryEvent[], type: T) =>
   events.filter((e): e is Extract<TrajectoryEvent, { type: T }> => e.type === type);
 
@@ -130,6 +140,39 @@ describe.runIf(present)(
       expect(readFileSync(join(out, 'trajectory.jsonl'), 'utf8')).toMatch(/"type":"run.end"/);
       expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
       expect(of(events, 'run.end')[0]).toMatchObject({ status: 'success' });
+      // Each stage's value beside the trajectory, valid JSON, and the same values the summary was made of.
+      const stages = readStages(summary.trajectory);
+      expect(Object.keys(stages)).toEqual([
+        '1-prepare.json',
+        '2-localize.json',
+        '3-repair.json',
+        '4-validate.json',
+        '5-select.json',
+        '6-review.json',
+        '7-output.json',
+      ]);
+      expect(stages['1-prepare.json']).toMatchObject({ env: { language: 'python' } });
+      expect(stages['2-localize.json']).toEqual(
+        expect.arrayContaining([expect.arrayContaining([expect.objectContaining({ path: 'calc/ops.py' })])]),
+      );
+      expect((stages['3-repair.json'] as { id: string }[]).map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
+      // repair's values are not changed by validation: the later stage holds new ones.
+      expect(
+        (stages['3-repair.json'] as { rejected: string | null }[]).every((c) => c.rejected === null),
+      ).toBe(true);
+      const validated = (
+        stages['4-validate.json'] as { candidates: { id: string; rejected: string | null }[] }
+      ).candidates;
+      expect(validated.map((c) => [c.id, c.rejected])).toEqual(
+        summary.candidates.map((c) => [c.id, c.rejected]),
+      );
+      expect(stages['5-select.json']).toMatchObject({ selected: summary.selected });
+      expect(stages['6-review.json']).toMatchObject({ approved: true, patch: summary.patch });
+      expect(stages['7-output.json']).toMatchObject({
+        status: 'patched',
+        patch: summary.patch,
+        applied: false,
+      });
     }, 600_000);
 
     it('ends with the best validated patch when the budget runs out in review, and with none when it runs out before validation', async () => {
@@ -153,6 +196,14 @@ describe.runIf(present)(
       expect(early.summary.status).toBe('budget_exceeded');
       expect(early.summary.patch).toBe('');
       expect(early.summary.message).toMatch(/no validated patch so far, so no patch/);
+      // The run ended in validate: the stages it finished, then the selection and the output.
+      expect(Object.keys(readStages(early.summary.trajectory))).toEqual([
+        '1-prepare.json',
+        '2-localize.json',
+        '3-repair.json',
+        '5-select.json',
+        '7-output.json',
+      ]);
       expect(repoState(repo)).toEqual(before);
     }, 600_000);
 

@@ -10,7 +10,8 @@ import {
   SandboxUnsupportedError,
   type Sandbox,
 } from '../../src/sandbox/index.js';
-import { engineReady, removeRun, testImage, testRunId } from './helpers.js';
+import { busyboxImage, hostBusybox, testbedImage } from './foreign-images.js';
+import { MB, engineReady, removeRun, testImage, testRunId } from './helpers.js';
 
 /**
  * The Sandbox contract: the same behavioural checks against every implementation.
@@ -21,19 +22,64 @@ interface Target {
   /** Whether the target can run here (else the block is skipped, with a warning from its check). */
   ready: () => Promise<boolean>;
   open: (repo: string) => Promise<Sandbox>;
-  cleanup?: () => Promise<void>;
+  /** Whether the image has git (diff needs it; an image without it still passes everything else). */
+  git: boolean;
+  /** Whether it enforces per-call limits (the limits block runs only there). */
+  limits: boolean;
 }
 
 const runId = testRunId('conformance');
+const engine = await engineReady();
+let busybox = '';
+let testbed = '';
 const targets: Target[] = [
-  { name: 'HostSandbox', ready: async () => true, open: (repo) => HostSandbox.open({ repo }) },
+  {
+    name: 'HostSandbox',
+    ready: async () => true,
+    open: (repo) => HostSandbox.open({ repo }),
+    git: true,
+    limits: false,
+  },
   {
     name: `DockerSandbox (${testImage()})`,
-    ready: engineReady,
+    ready: async () => engine,
     open: (repo) => DockerSandbox.open({ image: testImage(), repo, runId }),
-    cleanup: () => removeRun(runId),
+    git: true,
+    limits: true,
+  },
+  {
+    name: 'DockerSandbox (an image whose only shell is busybox sh, FROM scratch)',
+    ready: async () => {
+      if (!engine) return false;
+      if (!hostBusybox()) {
+        if (process.env.CI) throw new Error('busybox-static is missing: apt-get install busybox-static');
+        console.warn('busybox image tests skipped: apt-get install busybox-static');
+        return false;
+      }
+      busybox = await busyboxImage(runId);
+      return true;
+    },
+    open: (repo) => DockerSandbox.open({ image: busybox, repo, runId }),
+    git: false,
+    limits: true,
+  },
+  {
+    name: 'DockerSandbox (an image with the repository already at /testbed)',
+    ready: async () => {
+      if (!engine) return false;
+      testbed = await testbedImage(runId, testImage(), { 'a.txt': 'one\n' });
+      return true;
+    },
+    // The repository is the image's own: nothing is copied in.
+    open: () => DockerSandbox.open({ image: testbed, runId }),
+    git: true,
+    limits: true,
   },
 ];
+
+afterAll(async () => {
+  if (engine) await removeRun(runId);
+});
 
 const GIT = '-c user.email=t@example.invalid -c user.name=t';
 
@@ -47,12 +93,13 @@ for (const t of targets) {
       repo = mkdtempSync(join(tmpdir(), 'drydock-conf-'));
       writeFileSync(join(repo, 'a.txt'), 'one\n');
       sb = await t.open(repo);
-      const init = await sb.exec(`git init -q && git add -A && git ${GIT} commit -qm base && echo ok`);
-      expect(init.stdout).toBe('ok\n');
+      if (t.git) {
+        const init = await sb.exec(`git init -q && git add -A && git ${GIT} commit -qm base && echo ok`);
+        expect(init.stdout).toBe('ok\n');
+      }
     });
     afterAll(async () => {
       await sb?.close();
-      await t.cleanup?.();
       if (repo) rmSync(repo, { recursive: true, force: true });
     });
 
@@ -142,7 +189,7 @@ for (const t of targets) {
       await sb.writeFile('/testbed/a.txt', 'one\n');
     });
 
-    it('diff: changes against HEAD with new files, the agent staging untouched', async () => {
+    it.runIf(t.git)('diff: changes against HEAD with new files, the agent staging untouched', async () => {
       await sb.writeFile('/testbed/a.txt', 'two\n');
       await sb.writeFile('/testbed/sub/new.txt', 'new\n');
       const diff = await sb.diff();
@@ -164,7 +211,7 @@ for (const t of targets) {
         await forks[0]!.writeFile('/testbed/state.txt', 'fork 0\n');
         expect(await forks[1]!.readFile('/testbed/state.txt')).toBe('parent\n');
         expect(await sb.readFile('/testbed/state.txt')).toBe('parent\n');
-        expect(await forks[1]!.diff()).toContain('+++ b/state.txt');
+        if (t.git) expect(await forks[1]!.diff()).toContain('+++ b/state.txt');
       } finally {
         await Promise.all(forks.map((f) => f.close()));
       }
@@ -176,6 +223,27 @@ for (const t of targets) {
       await expect(sb.fork(0)).rejects.toBeInstanceOf(DrydockError);
       await expect(sb.fork(1.5)).rejects.toBeInstanceOf(DrydockError);
     });
+
+    it.runIf(t.limits)(
+      'limits: OOM, pids and timeout are enforced and reported, and the sandbox survives',
+      async () => {
+        const oom = await sb.exec('dd if=/dev/zero of=/dev/null bs=512M count=1', { memoryBytes: 128 * MB });
+        expect(oom.killedBy).toBe('oom');
+        expect(oom.exitCode).not.toBe(0);
+        const bomb = await sb.exec('bomb() { bomb | bomb & }; bomb; sleep 20', {
+          pids: 64,
+          timeoutMs: 30_000,
+        });
+        expect(bomb.killedBy).toBe('pids');
+        expect(bomb.wallMs).toBeLessThan(20_000);
+        const slow = await sb.exec('sleep 30', { timeoutMs: 500 });
+        expect(slow.killedBy).toBe('timeout');
+        const next = await sb.exec('echo still here');
+        expect(next.stdout).toBe('still here\n');
+        expect(next.killedBy).toBeNull();
+        expect(next.peakMemoryBytes).toBeGreaterThan(0);
+      },
+    );
 
     it('close: every later call is refused with SandboxClosedError; closing twice is fine', async () => {
       const other = await t.open(repo);

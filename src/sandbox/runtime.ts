@@ -1,0 +1,100 @@
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pack } from 'tar-fs';
+
+/**
+ * What drydock needs inside any image, brought in read-only from drydock's side:
+ * a static bash (the runner and `exec`'s commands are bash source) and a static
+ * busybox standing in for the few programs drydock's own calls use (mkfifo, cat,
+ * mkdir, ...). They live in a Docker volume mounted read-only at RUNTIME_DIR, and
+ * RUNTIME_DIR/bin is *appended* to PATH, so an image's own programs always win
+ * and the user's image is never changed (see README, "Any image").
+ */
+export const RUNTIME_DIR = '/run/drydock-runtime';
+export const RUNTIME_BASH = `${RUNTIME_DIR}/bin/bash`;
+
+/** Programs drydock's own calls use; taken from busybox when the image has none. */
+const APPLETS = ['sh', 'mkfifo', 'cat', 'mkdir', 'dirname', 'mktemp', 'rm', 'cp', 'tar', 'kill', 'sleep'];
+
+/** Where the static binaries are found on the host: Debian's bash-static and busybox-static. */
+function hostBinary(envName: string, candidates: string[]): string | null {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+export interface RuntimeSource {
+  bash: string;
+  busybox: string | null;
+}
+
+export function runtimeSource(): RuntimeSource | null {
+  const bash = hostBinary('DRYDOCK_STATIC_BASH', ['/bin/bash-static', '/usr/bin/bash-static']);
+  if (!bash) return null;
+  return { bash, busybox: hostBinary('DRYDOCK_STATIC_BUSYBOX', ['/bin/busybox', '/usr/bin/busybox']) };
+}
+
+export const RUNTIME_MISSING_HINT =
+  'install Debian/Ubuntu `bash-static` (and `busybox-static`) on the machine running drydock, or set DRYDOCK_STATIC_BASH to a statically linked bash';
+
+/** The volume's content as a tar, made from a scratch directory (removed after). */
+async function runtimeTar(src: RuntimeSource): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-runtime-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(src.bash, join(dir, 'bin/bash'));
+    if (src.busybox) {
+      copyFileSync(src.busybox, join(dir, 'bin/busybox'));
+      for (const a of APPLETS) symlinkSync('busybox', join(dir, 'bin', a));
+    }
+    const stream = pack(dir, {
+      map: (h) => ({ ...h, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ready = new Map<string, Promise<string>>();
+
+/**
+ * The name of the runtime volume, made and filled once per drydock process (the
+ * fill is idempotent, so a volume left half-filled by a crash is repaired).
+ * `helperImage` is only used to create a never-started container through which
+ * the volume is filled; nothing is written into it.
+ */
+export function runtimeVolume(docker: Docker, helperImage: string, src: RuntimeSource): Promise<string> {
+  const content = `${src.bash}\0${src.busybox ?? ''}\0${readFileSync(src.bash).length}`;
+  const name = `drydock-runtime-${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
+  let p = ready.get(name);
+  if (!p) {
+    p = fill(docker, helperImage, src, name);
+    ready.set(name, p);
+    p.catch(() => ready.delete(name));
+  }
+  return p;
+}
+
+async function fill(docker: Docker, image: string, src: RuntimeSource, name: string): Promise<string> {
+  await docker.createVolume({ Name: name, Labels: { 'drydock.runtime': '1' } });
+  const helper = await docker.createContainer({
+    Image: image,
+    Entrypoint: [RUNTIME_BASH],
+    Cmd: [],
+    Labels: { drydock: '1', 'drydock.runtime': '1' },
+    NetworkDisabled: true,
+    HostConfig: { Mounts: [{ Type: 'volume', Source: name, Target: RUNTIME_DIR }], NetworkMode: 'none' },
+  });
+  try {
+    await helper.putArchive(await runtimeTar(src), { path: RUNTIME_DIR });
+  } finally {
+    await helper.remove({ force: true, v: false }).catch(() => undefined);
+  }
+  return name;
+}
