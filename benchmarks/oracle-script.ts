@@ -223,39 +223,26 @@ export function reproductionTest(gitDir: string, inst: Instance): { path: string
   return { path: target.path, content: keep.size ? pruneTests(target.after, keep) : target.after };
 }
 
-/** Removes every pytest test function (with its decorators) whose id is not kept. */
+/**
+ * Every pytest test function whose id is not kept renamed so that pytest does not collect it
+ * (`test_x` → `_oracle_skipped_test_x`): the file stays valid Python, classes keep a body.
+ */
 export function pruneTests(source: string, keep: Set<string>): string {
   const lines = source.split('\n');
   const classes: { indent: number; name: string }[] = [];
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const indent = /^[ \t]*/.exec(line)![0].length;
-    if (line.trim() !== '')
-      while (classes.length && classes[classes.length - 1]!.indent >= indent) classes.pop();
-    const cls = /^([ \t]*)class\s+(\w+)/.exec(line);
-    if (cls) classes.push({ indent, name: cls[2]! });
-    const def = /^([ \t]*)(?:async\s+)?def\s+(test\w*)\s*\(/.exec(line);
-    if (def) {
+  return lines
+    .map((line) => {
+      const indent = /^[ \t]*/.exec(line)![0].length;
+      if (line.trim() !== '')
+        while (classes.length && classes[classes.length - 1]!.indent >= indent) classes.pop();
+      const cls = /^([ \t]*)class\s+(\w+)/.exec(line);
+      if (cls) classes.push({ indent, name: cls[2]! });
+      const def = /^([ \t]*(?:async\s+)?def\s+)(test\w*)(\s*\()/.exec(line);
+      if (!def) return line;
       const id = [...classes.map((c) => c.name), def[2]!].join('::');
-      if (!keep.has(id)) {
-        // Drop its decorators (already copied) and its body.
-        while (
-          out.length &&
-          /^\s*@/.test(out[out.length - 1]!) &&
-          /^[ \t]*/.exec(out[out.length - 1]!)![0].length === indent
-        )
-          out.pop();
-        let j = i + 1;
-        while (j < lines.length && (lines[j]!.trim() === '' || /^[ \t]*/.exec(lines[j]!)![0].length > indent))
-          j++;
-        i = j - 1;
-        continue;
-      }
-    }
-    out.push(line);
-  }
-  return out.join('\n');
+      return keep.has(id) ? line : line.replace(def[0], `${def[1]}_oracle_skipped_${def[2]}${def[3]}`);
+    })
+    .join('\n');
 }
 
 export interface OracleScript {

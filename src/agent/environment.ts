@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import type { ImageName } from '../sandbox/index.js';
+import type { TestReading } from './types.js';
 
-export type TestFormat = 'pytest' | 'node' | 'exit-code';
+/** How test results are read: by runner (pytest, node), by a harness's parser (`reading`), or by exit code alone. */
+export type TestFormat = 'pytest' | 'node' | 'reading' | 'exit-code';
 
 /** How to build and test a repository: from flags, from its drydock.yaml, or detected. */
 export interface Environment {
@@ -13,6 +15,12 @@ export interface Environment {
   setup: string | null;
   test: string | null;
   format: TestFormat;
+  /** Variables the test command sets before its program (`PYTHONPATH=src pytest`): every command the agent runs gets them. */
+  vars: Record<string, string>;
+  /** The test files the test command names, relative to the repository. */
+  testFiles: string[];
+  /** A harness's print command and parser for the test output, when given. */
+  reading?: TestReading;
   /** Where each came from, for the summary. */
   source: string;
 }
@@ -20,7 +28,10 @@ export interface Environment {
 export const PYTEST = 'python -m pytest -rA -p no:cacheprovider';
 
 /** Reads only files at the repository's root. Pure apart from those reads. */
-export function detectEnvironment(repo: string, flags: { setup?: string; test?: string } = {}): Environment {
+export function detectEnvironment(
+  repo: string,
+  flags: { setup?: string; test?: string; reading?: TestReading } = {},
+): Environment {
   const has = (f: string) => existsSync(join(repo, f));
   let file: { image?: string; setup?: string; test?: string } = {};
   if (has('drydock.yaml')) {
@@ -62,8 +73,19 @@ export function detectEnvironment(repo: string, flags: { setup?: string; test?: 
   const source = flags.test || flags.setup ? 'flags' : has('drydock.yaml') ? 'drydock.yaml' : 'detected';
   setup = flags.setup ?? file.setup ?? setup;
   test = flags.test ?? file.test ?? test;
-  const format: TestFormat = test === null ? 'exit-code' : testFormat(test, language);
-  return { language, image, setup, test, format, source };
+  const format: TestFormat =
+    test === null ? 'exit-code' : flags.reading ? 'reading' : testFormat(test, language);
+  const words = test ? shellWords(test) : [];
+  const vars: Record<string, string> = {};
+  for (const w of words) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(w);
+    if (!m) break;
+    vars[m[1]!] = m[2]!;
+  }
+  const testFiles = words.filter(
+    (w) => /\.(py|[cm]?[jt]sx?)$/.test(w) && !w.startsWith('-') && !w.includes('=') && has(w),
+  );
+  return { language, image, setup, test, format, vars, testFiles, reading: flags.reading, source };
 }
 
 function testFormat(command: string, language: Environment['language']): TestFormat {
@@ -82,4 +104,17 @@ function hasPythonSources(repo: string): boolean {
         e.name !== 'node_modules' &&
         readdirSync(`${repo}/${e.name}`).some((f) => f.endsWith('.py'))),
   );
+}
+
+/** The words of a simple command line, quotes removed (enough for `A=b cmd 'x y' path`). */
+export function shellWords(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/(?:[^\s'"]+|'[^']*'|"(?:\\.|[^"\\])*")+/g))
+    out.push(
+      m[0].replace(
+        /'([^']*)'|"((?:\\.|[^"\\])*)"/g,
+        (_x, a: string | undefined, b: string | undefined) => a ?? b ?? '',
+      ),
+    );
+  return out;
 }

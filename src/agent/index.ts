@@ -12,9 +12,11 @@ export type {
 } from './types.js';
 export { detectEnvironment, PYTEST, type Environment, type TestFormat } from './environment.js';
 export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
+export { reproductionPlace } from './validate.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
+export { textActions, textActionInstructions } from './text-format.js';
 export { verdictOf, reviewFormat, answerOpenCalls, VERDICT_TOOLS, type Verdict } from './verdict.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';

@@ -28,7 +28,11 @@ const GIT = 'git -c user.name=drydock -c user.email=drydock@localhost -c commit.
  */
 export async function prepare(ctx: RunContext): Promise<Prepared> {
   const { opts } = ctx;
-  const env = detectEnvironment(opts.repo, { setup: opts.setup, test: opts.testCommand });
+  const env = detectEnvironment(opts.repo, {
+    setup: opts.setup,
+    test: opts.testCommand,
+    reading: opts.testReading,
+  });
   const files = readWorkingTree(opts.repo);
   if (files.length === 0)
     throw new DrydockError(
@@ -70,7 +74,11 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
   });
   try {
     if (env.setup) {
-      const r = await sandbox.exec(`${env.setup} 2>&1`, { timeoutMs: 900_000, memoryBytes: 4 * 1024 ** 3 });
+      const r = await sandbox.exec(`${env.setup} 2>&1`, {
+        timeoutMs: 900_000,
+        memoryBytes: 4 * 1024 ** 3,
+        env: env.vars,
+      });
       ctx.stage('prepare', `setup \`${env.setup}\` exited ${r.exitCode}`);
       if (r.exitCode !== 0)
         throw new DrydockError(

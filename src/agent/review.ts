@@ -10,6 +10,7 @@ import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
 import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
+import { textActionInstructions, textActions } from './text-format.js';
 import type { Validation } from './validate.js';
 
 export interface Review {
@@ -53,6 +54,7 @@ export async function review(
     trajectory: ctx.trajectory,
     diagnostics: lsp,
     testCommand: p.env.test ? { command: p.env.test } : undefined,
+    env: p.env.vars,
   });
   const check = () => checkTests(ctx, p, v);
   const maxRounds = ctx.opts.reviewRounds ?? 2;
@@ -67,9 +69,10 @@ export async function review(
   try {
     for (let round = 1; round <= maxRounds && !ctx.timedOut(); round++) {
       rounds = round;
+      const diff = await sandbox.diff();
       const vars = {
         issue: ctx.opts.issue,
-        diff: await sandbox.diff(),
+        diff,
         tests: state?.summary ?? 'no test command',
         output: state?.output ?? '',
       };
@@ -77,10 +80,12 @@ export async function review(
         round === 1
           ? renderPrompt('agent/review', { ...vars, diagnostics: await diagnostics(lsp, touched) })
           : renderPrompt('agent/review-again', { ...vars, round });
-      const run = await runLoop([...messages, { role: 'user', content: prompt }], {
+      const instructions =
+        ctx.opts.actionFormat === 'text' && round === 1 ? `\n\n${textActionInstructions(toolbox.specs)}` : '';
+      const run = await runLoop([...messages, { role: 'user', content: prompt + instructions }], {
         model: ctx.opts.model,
         tools: toolbox,
-        format: reviewFormat(nativeToolCalls),
+        format: reviewFormat(ctx.opts.actionFormat === 'text' ? textActions() : nativeToolCalls),
         maxSteps,
       });
       messages = run.messages;
@@ -103,7 +108,8 @@ export async function review(
       const verdict = run.outcome.kind === 'answered' && last?.role === 'assistant' ? verdictOf(last) : null;
       approved = verdict?.verdict === 'approve';
       ctx.note(`review verdict: ${verdict?.verdict ?? 'none'}${verdict?.how ? ` (${verdict.how})` : ''}`);
-      state = await check();
+      // An approval that changed nothing needs no second test run: the tests saw this very tree.
+      if (!(approved && (await sandbox.diff()) === diff)) state = await check();
       ctx.stage(
         'review',
         `round ${round}: ${approved ? 'approved' : 'changes made or asked for'}; tests: ${state?.summary ?? 'none'}`,
@@ -129,11 +135,9 @@ export async function review(
     );
     return { ...result, approved: false };
   }
-  return {
-    ...result,
-    changed: final.trim() !== '' && normalizePatch(final) !== normalizePatch(winner.patch),
-    patch: final.trim() ? final : winner.patch,
-  };
+  const changed = final.trim() !== '' && normalizePatch(final) !== normalizePatch(winner.patch);
+  // Unchanged in substance: the selected patch as validated, not git's rewrite of it.
+  return { ...result, changed, patch: changed ? final : winner.patch };
 }
 
 /** What the policy refused in one loop run, one line each with the rule. */
@@ -161,13 +165,13 @@ async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<
   if (!p.env.test) return null;
   const sandbox = p.sandbox;
   const failedBefore = new Set(v.baseline?.failed ?? []);
-  const run = await runTests(sandbox, p.env.test, p.env.format);
+  const run = await runTests(sandbox, p.env.test, p.env);
   let reproOk = true;
   let reproOut = '';
   const repro = v.reproduction;
   if (repro?.kept) {
     await sandbox.writeFile(workspacePath(repro.path), repro.content);
-    const r = await runTests(sandbox, repro.command, 'exit-code');
+    const r = await runTests(sandbox, repro.command, { format: 'exit-code', vars: p.env.vars });
     await sandbox.exec(`rm -f -- '${repro.path}'`);
     reproOk = r.exitCode === 0;
     reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;

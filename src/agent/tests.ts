@@ -1,6 +1,6 @@
-import { outcomes, parseNodeTest, parsePytest, type LogParser } from '../code/index.js';
+import { LOG_PARSERS, outcomes, parseNodeTest, parsePytest, type LogParser } from '../code/index.js';
 import type { Sandbox } from '../sandbox/index.js';
-import type { TestFormat } from './environment.js';
+import { shellWords, type Environment, type TestFormat } from './environment.js';
 import type { TestRun } from './types.js';
 
 /** Test runs get room to work, but a hung test cannot stall the run. */
@@ -11,6 +11,7 @@ const ENV = { PYTHONDONTWRITEBYTECODE: '1', CI: '1', NO_COLOR: '1' };
 const PARSER: Record<TestFormat, LogParser | null> = {
   pytest: parsePytest,
   node: parseNodeTest,
+  reading: null,
   'exit-code': null,
 };
 
@@ -24,10 +25,24 @@ export function parseTestOutput(output: string, format: TestFormat): { passed: s
   return parse ? outcomes(parse(output)) : { passed: [], failed: [] };
 }
 
-export async function runTests(sandbox: Sandbox, command: string, format: TestFormat): Promise<TestRun> {
-  const r = await sandbox.exec(`${command} 2>&1`, { ...TEST_LIMITS, env: ENV });
+/** How a test run is read; an Environment is one. */
+export type TestSpec = Pick<Environment, 'format' | 'vars' | 'reading'>;
+
+/**
+ * Runs a test command with the project's variables, and reads its results: with a harness's
+ * reading, its print command's output through its parser; else by the runner's format.
+ */
+export async function runTests(sandbox: Sandbox, command: string, spec: TestSpec): Promise<TestRun> {
+  const env = { ...ENV, ...spec.vars };
+  const r = await sandbox.exec(`${command} 2>&1`, { ...TEST_LIMITS, env });
   const output = r.stdout + (r.killedBy ? `\n[killed by ${r.killedBy}]` : '');
-  const { passed, failed } = parseTestOutput(output, format);
+  let log = output;
+  if (spec.format === 'reading' && spec.reading?.print) {
+    const printed = await sandbox.exec(`${spec.reading.print} 2>&1`, { ...TEST_LIMITS, env });
+    log = printed.stdout;
+  }
+  const parser = spec.format === 'reading' && spec.reading ? LOG_PARSERS[spec.reading.parser] : undefined;
+  const { passed, failed } = parser ? outcomes(parser(log)) : parseTestOutput(output, spec.format);
   return { command, exitCode: r.exitCode, passed, failed, output };
 }
 
@@ -65,10 +80,15 @@ export function relatedTests(
   return related.length > 0 ? related : passing;
 }
 
-/** The command narrowed to the given pytest nodes' files; other runners run whole. */
+/**
+ * The command narrowed to the given pytest nodes' files; other runners run whole. A file the
+ * command already names is not named again (pytest would run its tests twice).
+ */
 export function narrowedCommand(command: string, format: TestFormat, tests: string[]): string {
   if (format !== 'pytest' || tests.length === 0 || !tests.every((t) => t.includes('::'))) return command;
-  const files = [...new Set(tests.map((t) => t.split('::')[0]!))];
+  const named = new Set(shellWords(command).map((w) => w.replace(/^\.\//, '')));
+  const files = [...new Set(tests.map((t) => t.split('::')[0]!))].filter((f) => !named.has(f));
+  if (files.length === 0) return command;
   return `${command} ${files.map((f) => `'${f.replace(/'/g, `'\\''`)}'`).join(' ')}`;
 }
 

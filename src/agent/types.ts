@@ -39,6 +39,8 @@ export interface FixOptions {
   timeoutMs?: number;
   /** Review rounds after selection (default 2). */
   reviewRounds?: number;
+  /** How the model acts in the review: native tool calls (default) or actions written in text. */
+  actionFormat?: 'native' | 'text';
   /** Model turns per review round (default 8). */
   reviewSteps?: number;
   /** Language-server rewards for candidates (default true). */

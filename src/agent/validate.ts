@@ -1,9 +1,10 @@
 import { workspacePath } from '../core/index.js';
-import { checkEditSyntax } from '../code/index.js';
+import { dirname } from 'node:path';
+import { checkEditSyntax, isTestPath } from '../code/index.js';
 import { DiagnosticsSession, serverForFile } from '../lsp/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { fencedBlock, type RunContext } from './context.js';
-import { PYTEST } from './environment.js';
+import { PYTEST, type Environment } from './environment.js';
 import { numbered } from './localize.js';
 import type { Prepared } from './prepare.js';
 import { narrowedCommand, relatedTests, runTests } from './tests.js';
@@ -15,6 +16,8 @@ export interface ReproductionTest {
   command: string;
   kept: boolean;
   reason: string;
+  /** The project's variables the test runs with (the test command's, e.g. PYTHONPATH). */
+  vars: Record<string, string>;
 }
 
 export interface Validation {
@@ -56,7 +59,7 @@ export async function validate(
 
   let baseline: TestRun | null = null;
   if (p.env.test) {
-    baseline = await runTests(p.sandbox, p.env.test, p.env.format);
+    baseline = await runTests(p.sandbox, p.env.test, p.env);
     testEvent(ctx, baseline);
     ctx.stage(
       'validate',
@@ -164,7 +167,7 @@ async function validateIn(
       c.files.map((f) => f.path),
       testFiles,
     );
-    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env.format);
+    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env);
     testEvent(ctx, run);
     if (p.env.format === 'exit-code') {
       regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
@@ -190,14 +193,10 @@ async function reproductionTest(
 ): Promise<ReproductionTest | null> {
   if (p.env.language === 'other') return null;
   const known = new Map(p.files.map((f) => [f.path, f.source]));
-  const ts = p.files.some((f) => /\.test\.ts$/.test(f.path));
-  const path =
-    p.env.language === 'python'
-      ? 'test_drydock_reproduction.py'
-      : ts
-        ? 'drydock-reproduction.test.ts'
-        : 'drydock-reproduction.test.mjs';
-  const command = p.env.language === 'python' ? `${PYTEST} ${path}` : `node --test ${path}`;
+  const { path, command } = reproductionPlace(
+    p.env,
+    p.files.map((f) => f.path),
+  );
   const [reply] = await ctx.ask('agent/reproduction-test', {
     issue: ctx.opts.issue,
     code: set.map((l) => numbered(known.get(l.path) ?? '', l, 5)).join('\n\n'),
@@ -205,7 +204,7 @@ async function reproductionTest(
     command,
   });
   const content = `${fencedBlock(reply ?? '')}\n`;
-  const test: ReproductionTest = { path, content, command, kept: false, reason: '' };
+  const test: ReproductionTest = { path, content, command, kept: false, reason: '', vars: p.env.vars };
   const before = await runReproduction(p.sandbox, test);
   if (before.exitCode === 0) {
     test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
@@ -224,7 +223,7 @@ async function reproductionTest(
 async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<TestRun> {
   await sandbox.writeFile(workspacePath(t.path), t.content);
   try {
-    return await runTests(sandbox, t.command, 'exit-code');
+    return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars });
   } finally {
     await sandbox.exec(`rm -f -- '${t.path}'`);
   }
@@ -256,4 +255,38 @@ export function record(ctx: RunContext, c: Candidate): void {
     reproduces: c.reproduces,
     patch: c.patch,
   });
+}
+
+/**
+ * Where the reproduction test goes and how it runs: beside the test file the test command
+ * names (else the folder most tests live in), named as the project's tests are, and run with
+ * the project's own test command (its variables and runner), the named test files swapped for it.
+ */
+export function reproductionPlace(
+  env: Pick<Environment, 'language' | 'test' | 'testFiles' | 'format'>,
+  paths: string[],
+): { path: string; command: string } {
+  const python = env.language === 'python';
+  const own = env.testFiles.find((f) => (python ? f.endsWith('.py') : !f.endsWith('.py')));
+  const tests = paths.filter(
+    (f) => isTestPath(f) && (python ? f.endsWith('.py') : /\.[cm]?[jt]sx?$/.test(f)),
+  );
+  const byDir = new Map<string, number>();
+  for (const f of tests) byDir.set(dirname(f), (byDir.get(dirname(f)) ?? 0) + 1);
+  const dir = own ? dirname(own) : ([...byDir].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '.');
+  const ext = own ? /\.[cm]?[jt]sx?$/.exec(own)?.[0] : tests.some((f) => f.endsWith('.ts')) ? '.ts' : '.mjs';
+  const name = python ? 'test_drydock_reproduction.py' : `drydock-reproduction.test${ext ?? '.mjs'}`;
+  const path = dir === '.' ? name : `${dir}/${name}`;
+  const quoted = `'${path.replace(/'/g, `'\\''`)}'`;
+  let command: string;
+  if (env.test && env.testFiles.length) {
+    let c = env.test;
+    for (const f of env.testFiles) c = c.split(f).join(' ');
+    command = `${c.replace(/\s+$/, '').replace(/ {2,}/g, ' ')} ${quoted}`;
+  } else if (python)
+    command = env.format === 'pytest' && env.test ? `${env.test} ${quoted}` : `${PYTEST} ${quoted}`;
+  else if (env.test && /\b(jest|vitest|mocha)\b/.test(env.test)) command = `${env.test} ${quoted}`;
+  else if (env.test && /^npm (run )?test\b/.test(env.test)) command = `${env.test} -- ${quoted}`;
+  else command = `node --test ${quoted}`;
+  return { path, command };
 }

@@ -68,6 +68,10 @@ export function verdictOf(msg: AssistantMessage): Verdict {
       return { verdict: 'request_changes', how: 'tool', ...(reason ? { reason } : {}) };
     }
   }
+  if (!msg.toolCalls?.length) {
+    const written = parseTextToolCalls(msg.content, ['approve', 'request_changes']);
+    if (written.length > 0) return verdictOf({ ...msg, toolCalls: written });
+  }
   const last = finalLine(msg.content ?? '');
   if (last === 'APPROVE') return { verdict: 'approve', how: 'final-line' };
   if (last === 'REQUEST_CHANGES' || last === 'REQUEST CHANGES')
@@ -87,7 +91,9 @@ export function reviewFormat(base: ActionFormat): ActionFormat {
     name: `${base.name}+verdict`,
     tools: (specs) => {
       toolNames = [...specs, ...VERDICT_TOOLS].map((t) => t.name);
-      return [...(base.tools(specs) ?? []), ...VERDICT_TOOLS];
+      const native = base.tools(specs);
+      // A text format sends no tools: the verdict is its final line (or a written approve call).
+      return native ? [...native, ...VERDICT_TOOLS] : undefined;
     },
     parse: (reply) => {
       const calls = reply.toolCalls ?? [];
@@ -97,7 +103,19 @@ export function reviewFormat(base: ActionFormat): ActionFormat {
         if (others.length > 0) return { kind: 'actions', calls: others };
         return { kind: 'answer', text: reply.content ?? verdict.verdict ?? '' };
       }
-      if (calls.length === 0 && !verdict.verdict) {
+      const parsed = base.parse(reply);
+      if (parsed.kind === 'actions') {
+        const others = parsed.calls.filter((c) => !verdictNames.has(c.name));
+        if (others.length > 0) return { kind: 'actions', calls: others };
+        // Only a written approve/request_changes: the answer (verdictOf reads it as a call below).
+        return { kind: 'answer', text: reply.content ?? '' };
+      }
+      if (
+        parsed.kind === 'answer' &&
+        calls.length === 0 &&
+        !verdict.verdict &&
+        base.tools([]) !== undefined
+      ) {
         const written = parseTextToolCalls(reply.content, toolNames);
         if (written.length > 0)
           return {
@@ -107,7 +125,7 @@ export function reviewFormat(base: ActionFormat): ActionFormat {
             }),
           };
       }
-      return base.parse(reply);
+      return parsed;
     },
     observation: (result) => base.observation(result),
   };

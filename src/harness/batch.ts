@@ -75,8 +75,9 @@ export function instanceTests(inst: Instance, testCmd?: string): { command: stri
  * earlier run wrote for it.
  */
 export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
-  const base = resolveModelConfig(opts.model);
-  if (!opts.scriptDir && !base.script && !base.baseURL && !base.apiKey)
+  // With a script per instance, each instance's configuration is resolved with its own script.
+  const base = opts.scriptDir ? null : resolveModelConfig(opts.model);
+  if (base && !base.script && !base.baseURL && !base.apiKey)
     throw new DrydockError(
       'no model is configured',
       'pass --base-url URL (and --model), set OPENAI_BASE_URL / OPENAI_API_KEY, or use --script FILE / --script-dir DIR',
@@ -101,9 +102,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const docker = new Docker();
   const runsDir = resolve(opts.runsDir ?? `${opts.out.replace(/\.jsonl$/, '')}.runs`);
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
-  const model = predictionModelName(
-    opts.scriptDir ? `scripted-${basename(resolve(opts.scriptDir))}` : base.model,
-  );
+  const model = predictionModelName(base ? base.model : `scripted-${basename(resolve(opts.scriptDir!))}`);
   const store = new PredictionsFile(opts.out);
   const result: BatchResult = { predictions: [], errors: [], runsDir };
 
@@ -187,9 +186,9 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   return result;
 }
 
-function configFor(base: ModelConfig, opts: BatchOptions, id: string): ModelConfig {
-  if (!opts.scriptDir) return base;
-  const script = join(opts.scriptDir, `${id}.yaml`);
+function configFor(base: ModelConfig | null, opts: BatchOptions, id: string): ModelConfig {
+  if (base) return base;
+  const script = join(opts.scriptDir!, `${id}.yaml`);
   if (!existsSync(script))
     throw new DrydockError(
       `no script for ${id} in ${opts.scriptDir}`,

@@ -28,6 +28,8 @@ export interface ModelConfig {
   maxParallel: number;
   /** The model's context window in tokens (config `model.context_window`); requests are kept under it. */
   contextWindow?: number;
+  /** How the model acts with tools (config `model.action_format`): native calls, or written in text. */
+  actionFormat?: 'native' | 'text';
   prices: PriceTable;
   budget: BudgetLimits;
   /** Where each setting came from, for `drydock model check`. */
@@ -66,6 +68,7 @@ const fileSchema = z
         samples: z.enum(['auto', 'native', 'parallel']).optional(),
         max_parallel: z.number().int().positive().optional(),
         context_window: z.number().int().positive().optional(),
+        action_format: z.enum(['native', 'text']).optional(),
       })
       .strict()
       .optional(),
@@ -184,6 +187,7 @@ export function resolveModelConfig(
     samples: fm.samples ?? 'auto',
     maxParallel: fm.max_parallel ?? 4,
     ...(fm.context_window ? { contextWindow: fm.context_window } : {}),
+    ...(fm.action_format ? { actionFormat: fm.action_format } : {}),
     prices: file.prices ?? {},
     budget,
     sources: {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { clip, extractParts } from './extract.js';
 import { ruleApplies, type MatchContext } from './match.js';
@@ -60,6 +60,21 @@ export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec>
   return specs;
 }
 
+/** The line of a rule's example in its file (0 when not found). */
+function lineOfExample(rule: Rule, example: string): number {
+  try {
+    const text = readFileSync(rule.file, 'utf8');
+    const start = text
+      .split('\n')
+      .slice(0, Math.max(0, rule.line - 1))
+      .join('\n').length;
+    const at = text.indexOf(example.slice(0, 40), start);
+    return at < 0 ? 0 : text.slice(0, at).split('\n').length;
+  } catch {
+    return 0;
+  }
+}
+
 /** 1-based line of the first match of `re` in `text`, or 0. */
 export function lineOf(text: string, re: RegExp): number {
   const m = re.exec(text);
@@ -105,6 +120,16 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
   }
   const fileTier = tier ?? top.data.tier ?? 'project';
   const seen = new Set<string>();
+  // Line numbers for errors: each rule's line, and the line of an offending key.
+  const lines = new LineCounter();
+  const ydoc = parseDocument(text, { lineCounter: lines });
+  const rulesNode = isMap(ydoc.contents) ? ydoc.contents.get('rules', true) : null;
+  const lineAt = (index: number, key?: string | number): number => {
+    const item = isSeq(rulesNode) ? rulesNode.items[index] : null;
+    const node = key !== undefined && isMap(item) ? (item.get(key, true) ?? item) : item;
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? lines.linePos(range[0]).line : 0;
+  };
   return top.data.rules.map((raw, index) => {
     const id =
       typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
@@ -114,13 +139,17 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const key = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      refuse(file, id, `${key}${issue.message}`);
+      // An unknown key is named by zod in `keys`; a bad value by its path.
+      const unknownKey = (issue as { keys?: string[] }).keys?.[0];
+      const line = lineAt(index, unknownKey ?? (issue.path[0] as string | number | undefined));
+      refuse(line ? `${file}:${line}` : file, id, `${key}${issue.message}`);
     }
     const spec = parsed.data;
-    if (seen.has(spec.id)) refuse(file, spec.id, 'the id is used twice in this file');
+    if (seen.has(spec.id)) refuse(`${file}:${lineAt(index)}`, spec.id, 'the id is used twice in this file');
     seen.add(spec.id);
     return {
       spec,
+      line: lineAt(index),
       id: spec.id,
       decision: spec.decision,
       reason: spec.reason,
@@ -226,8 +255,10 @@ export class PolicyEngine {
     const engine = new PolicyEngine(parser, code, rules, ws, options);
     const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
     if (failure) {
+      const rule = rules.find((r) => r.id === failure.rule && r.file === failure.file);
+      const example = rule ? lineOfExample(rule, failure.example) : 0;
       refuse(
-        failure.file,
+        `${failure.file}${example || rule?.line ? `:${example || rule!.line}` : ''}`,
         failure.rule,
         failure.expected === 'match'
           ? `match example \`${failure.example}\` is not matched by the rule`

@@ -108,6 +108,8 @@ export const PolicyFileSchema = z.strictObject({
 /** A rule with its origin, ready to match. */
 export interface Rule {
   spec: RuleSpec;
+  /** Line of the rule in its file (1-based; 0 when unknown), for errors. */
+  line: number;
   id: string;
   decision: Decision;
   reason: string;

@@ -49,6 +49,8 @@ export interface ToolboxOptions {
   limits?: ExecLimits;
   /** Characters of one observation the model sees (default 10 000); the cut is said. */
   maxObservationChars?: number;
+  /** Variables every command gets on top of the defaults (the project's test environment, e.g. PYTHONPATH). */
+  env?: Record<string, string>;
   /** Refuse edits that add syntax errors (default true). */
   rejectSyntaxErrors?: boolean;
 }
@@ -107,7 +109,7 @@ export class Toolbox {
     this.context = {
       sandbox: opts.sandbox,
       limits: opts.limits ?? DEFAULT_TOOL_LIMITS,
-      env: TOOL_ENV,
+      env: { ...TOOL_ENV, ...opts.env },
       diagnostics: opts.diagnostics ?? null,
       symbols: new SandboxSymbols(opts.sandbox),
       rejectSyntaxErrors: opts.rejectSyntaxErrors ?? true,

@@ -6,6 +6,7 @@ import {
   candidateFrom,
   detectEnvironment,
   narrowedCommand,
+  reproductionPlace,
   parseFiles,
   parseLocations,
   parseTestOutput,
@@ -141,6 +142,40 @@ describe('test output', () => {
       "pytest -rA 'tests/test_ops.py'",
     );
     expect(narrowedCommand('npm test', 'node', ['a'])).toBe('npm test');
+    // A file the command names already is not named twice (pytest would run it twice).
+    expect(
+      narrowedCommand('PYTHONPATH=. python3 -m pytest -rA tests/sh_test.py', 'pytest', [
+        'tests/sh_test.py::T::test_a',
+      ]),
+    ).toBe('PYTHONPATH=. python3 -m pytest -rA tests/sh_test.py');
+  });
+
+  it("places the reproduction test beside the project's tests and runs it with the project's command", () => {
+    const env = {
+      language: 'python' as const,
+      format: 'pytest' as const,
+      test: 'PYTHONPATH=src python3 -m pytest -rA tests/test_validators.py',
+      testFiles: ['tests/test_validators.py'],
+    };
+    expect(reproductionPlace(env, ['src/attr/validators.py', 'tests/test_validators.py'])).toEqual({
+      path: 'tests/test_drydock_reproduction.py',
+      command: "PYTHONPATH=src python3 -m pytest -rA 'tests/test_drydock_reproduction.py'",
+    });
+    const jest = {
+      language: 'node' as const,
+      format: 'reading' as const,
+      test: 'TZ=UTC npx jest --json --outputFile=/tmp/r.json test/plugin/utc.test.js',
+      testFiles: ['test/plugin/utc.test.js'],
+    };
+    expect(reproductionPlace(jest, ['src/index.js', 'test/plugin/utc.test.js'])).toEqual({
+      path: 'test/plugin/drydock-reproduction.test.js',
+      command: "TZ=UTC npx jest --json --outputFile=/tmp/r.json 'test/plugin/drydock-reproduction.test.js'",
+    });
+    const bare = { language: 'node' as const, format: 'exit-code' as const, test: null, testFiles: [] };
+    expect(reproductionPlace(bare, ['src/a.ts', 'test/a.test.ts'])).toEqual({
+      path: 'test/drydock-reproduction.test.ts',
+      command: "node --test 'test/drydock-reproduction.test.ts'",
+    });
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { answerOpenCalls, nativeToolCalls, reviewFormat, runLoop, verdictOf } from '../../src/agent/index.js';
+import {
+  answerOpenCalls,
+  nativeToolCalls,
+  reviewFormat,
+  runLoop,
+  textActions,
+  verdictOf,
+} from '../../src/agent/index.js';
 import {
   observationMessage,
   type AssistantMessage,
@@ -134,6 +141,80 @@ describe('the review format in the loop (SCRIPTED model)', () => {
       expect(verdictOf(run.messages.at(-1) as AssistantMessage)).toEqual({ verdict: 'approve', how: 'tool' });
       answerOpenCalls(run.messages);
       expect(run.messages.at(-1)).toMatchObject({ role: 'tool', content: 'approve: recorded' });
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+describe('the text action format (SCRIPTED model)', () => {
+  const specs: ToolSpec[] = [
+    {
+      name: 'bash',
+      description: 'run',
+      parameters: { type: 'object', properties: { command: { type: 'string' } } },
+    },
+    {
+      name: 'view',
+      description: 'read',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ];
+  const recording = () => {
+    const calls: ToolCall[] = [];
+    return {
+      calls,
+      specs,
+      async run(call: ToolCall): Promise<ToolCallResult> {
+        calls.push(call);
+        const observation = { toolCallId: call.id, content: `ran ${call.name}`, isError: false };
+        return {
+          observation,
+          message: observationMessage(observation),
+          event: {
+            type: 'tool.call',
+            callId: call.id,
+            tool: call.name,
+            args: {},
+            policy: null,
+            resources: null,
+            observation: 'ran',
+            isError: false,
+          },
+          decision: null,
+        };
+      },
+    };
+  };
+
+  it('runs one fenced command or a written tool call, refuses two commands, and reads the verdict from the final line', async () => {
+    const m = await scripted({
+      turns: [
+        { content: 'THOUGHT: run the tests.\n```bash\npytest -q\n```' },
+        { content: '<tool_call>\n{"name": "view", "arguments": {"path": "calc/ops.py"}}\n</tool_call>' },
+        { content: '```bash\nls\n```\n```bash\npwd\n```' },
+        { match: 'exactly one action', content: 'All good.\nAPPROVE' },
+      ],
+    });
+    try {
+      const t = recording();
+      const run = await runLoop([{ role: 'user', content: 'Review.' }], {
+        model: m.client,
+        tools: t,
+        format: reviewFormat(textActions()),
+        maxSteps: 6,
+      });
+      expect(t.calls.map((c) => [c.name, c.arguments])).toEqual([
+        ['bash', '{"command":"pytest -q"}'],
+        ['view', '{"path":"calc/ops.py"}'],
+      ]);
+      // No native tools are sent; results come back as user turns.
+      expect(m.server.requests.every((r) => r.body.tools === undefined)).toBe(true);
+      expect(run.messages.some((x) => x.role === 'user' && x.content.startsWith('Observation (bash):'))).toBe(
+        true,
+      );
+      expect(run.outcome.kind).toBe('answered');
+      expect(verdictOf(run.messages.at(-1) as AssistantMessage).verdict).toBe('approve');
     } finally {
       await m.close();
     }

@@ -73,7 +73,7 @@ describe('drydock policy check', () => {
     try {
       expect((await run(['policy', 'check', '--policy', bad, '--', 'ls'])).code).toBe(1);
       expect(stderr).toHaveBeenCalledTimes(1);
-      expect(String(stderr.mock.calls[0]![0])).toMatch(/failing-example\.yaml: rule 'no-curl'/);
+      expect(String(stderr.mock.calls[0]![0])).toMatch(/failing-example\.yaml:7: rule 'no-curl'/);
     } finally {
       stderr.mockRestore();
     }

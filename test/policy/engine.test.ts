@@ -24,19 +24,19 @@ describe('refusing a bad policy file', () => {
   const cases: Array<[string, RegExp]> = [
     [
       'bad/failing-example.yaml',
-      /bad\/failing-example\.yaml: rule 'no-curl': match example `wget https:\/\/example\.com` is not matched/,
+      /bad\/failing-example\.yaml:7: rule 'no-curl': match example `wget https:\/\/example\.com` is not matched/,
     ],
-    ['bad/unknown-key.yaml', /bad\/unknown-key\.yaml: rule 'typo-rule': .*comand/],
-    ['bad/bad-decision.yaml', /bad\/bad-decision\.yaml: rule 'maybe-rule': decision/],
+    ['bad/unknown-key.yaml', /bad\/unknown-key\.yaml:6: rule 'typo-rule': .*comand/],
+    ['bad/bad-decision.yaml', /bad\/bad-decision\.yaml:4: rule 'maybe-rule': decision/],
     [
       'bad/bad-regex.yaml',
-      /bad\/bad-regex\.yaml: rule 'broken-regex': arg_regex is not a valid regular expression/,
+      /bad\/bad-regex\.yaml:3: rule 'broken-regex': arg_regex is not a valid regular expression/,
     ],
-    ['bad/duplicate-id.yaml', /bad\/duplicate-id\.yaml: rule 'twice': the id is used twice/],
+    ['bad/duplicate-id.yaml', /bad\/duplicate-id\.yaml:7: rule 'twice': the id is used twice/],
     ['bad/not-yaml.policy', /bad\/not-yaml\.policy: not valid YAML/],
   ];
   for (const [file, message] of cases) {
-    it(`refuses ${file} with one line naming the file and the rule`, async () => {
+    it(`refuses ${file} with one line naming the file, the line and the rule`, async () => {
       const err = await PolicyEngine.create({ files: [fixture(file)] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DrydockError);
       const text = (err as DrydockError).message;

@@ -21,6 +21,7 @@ export interface FixFlags {
   timeoutMs?: number;
   maxRetries?: number;
   candidates: number;
+  actionFormat?: 'native' | 'text';
   maxCost?: number;
   timeout?: string;
   setup?: string;
@@ -55,6 +56,14 @@ export function registerFixCommand(program: Command): void {
     .requiredOption('--repo <path>', 'the git repository to fix (only read unless --apply/--branch)')
     .requiredOption('--issue <file|text>', 'the issue: a file to read, or the text itself')
     .option('--candidates <n>', 'candidate patches to sample and validate', positive, 3)
+    .option(
+      '--action-format <format>',
+      'how the model acts with tools: native (function calls; the default) or text (one ```bash block or a <tool_call> in the reply, for models without reliable function calling); config: model.action_format',
+      (v: string) => {
+        if (v !== 'native' && v !== 'text') throw new InvalidArgumentError('expected native or text');
+        return v;
+      },
+    )
     .option(
       '--max-cost <usd>',
       'stop when the model has cost this much (USD); the best validated patch so far is kept',
@@ -151,6 +160,7 @@ export async function fixCommand(
       modelName: model.scriptedServer?.model ?? config.model,
       trajectory,
       candidates: flags.candidates,
+      actionFormat: flags.actionFormat ?? config.actionFormat ?? 'native',
       setup: flags.setup,
       testCommand: flags.testCmd,
       timeoutMs,
