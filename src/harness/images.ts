@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
 import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
-import { followBuild, ImageBuildError, imageRef } from '../sandbox/index.js';
+import { followBuild, ImageBuildError, imageRef, sessionLabels } from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import { checkoutRepo } from './repos.js';
 
@@ -68,7 +68,7 @@ async function build(
     try {
       const stream = await docker.buildImage(pack(ctx), {
         t: ref,
-        labels,
+        labels: { ...labels, ...sessionLabels() },
         rm: true,
         forcerm: true,
         pull: false,

@@ -27,7 +27,15 @@ export { HOST_CA_DIR, readCaCerts } from './ca-certs.js';
 export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote } from './docker-sandbox.js';
 export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
-export { gcSandboxes, ownerLabels, ownerAlive, currentRunId, LABEL, type GcReport } from './ownership.js';
+export {
+  gcSandboxes,
+  ownerLabels,
+  ownerAlive,
+  currentRunId,
+  sessionLabels,
+  LABEL,
+  type GcReport,
+} from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
 export { HeadTailCapture } from './output-cap.js';
 export { parseSize, parseDuration } from './units.js';

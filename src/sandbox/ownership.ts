@@ -14,7 +14,15 @@ export const LABEL = {
   pid: 'drydock.pid',
   pidStart: 'drydock.pidstart',
   host: 'drydock.host',
+  /** Set from DRYDOCK_SESSION when present: lets a test run count only what it made. */
+  session: 'drydock.session',
 } as const;
+
+/** `{drydock.session: $DRYDOCK_SESSION}` when that is set (the test suite sets it), else nothing. */
+export function sessionLabels(): Record<string, string> {
+  const s = process.env.DRYDOCK_SESSION;
+  return s ? { [LABEL.session]: s } : {};
+}
 
 function processStart(pid: number): string | null {
   try {
@@ -42,6 +50,7 @@ export function ownerLabels(runId: string): Record<string, string> {
     [LABEL.pid]: String(process.pid),
     [LABEL.pidStart]: processStart(process.pid) ?? '',
     [LABEL.host]: hostname(),
+    ...sessionLabels(),
   };
 }
 

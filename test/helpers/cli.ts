@@ -32,7 +32,15 @@ export function drydockAsync(
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: timeoutMs },
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...(process.env.DRYDOCK_SESSION ? { DRYDOCK_SESSION: process.env.DRYDOCK_SESSION } : {}),
+          ...env,
+        },
+        timeout: timeoutMs,
+      },
       (err, stdout, stderr) =>
         resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

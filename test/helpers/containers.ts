@@ -4,7 +4,12 @@ import { PassThrough } from 'node:stream';
 export const docker = new Docker();
 
 /** Labels that mark a container as started by a test, so leaks can be traced and removed. */
-export const TEST_LABELS = { drydock: '1', 'drydock.test': String(process.pid) };
+export const TEST_LABELS: Record<string, string> = {
+  drydock: '1',
+  'drydock.test': String(process.pid),
+  // The suite's session (set in global-setup): the leak check counts only what carries it.
+  ...(process.env.DRYDOCK_SESSION ? { 'drydock.session': process.env.DRYDOCK_SESSION } : {}),
+};
 
 export interface RunResult {
   exitCode: number;

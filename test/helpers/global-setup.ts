@@ -1,14 +1,18 @@
 import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Fails the run if tests left a drydock container or a dangling image behind.
- * Only what was created after the run started counts. Under CI (CI=true)
- * nothing else uses the engine, so a leak fails the run; on a developer's
- * machine other drydock runs may be building at the same time, so it is a
- * warning there.
+ * Only what this run made counts: the run sets DRYDOCK_SESSION, which the test
+ * processes and the drydock processes they start inherit, and everything drydock
+ * makes carries it as the `drydock.session` label; other drydock runs on the same
+ * engine carry another session (or none), so they cannot fail this check. Under CI
+ * (CI=true) a leak fails the run; elsewhere it is a warning.
  */
 export default async function setup() {
   const docker = new Docker();
+  const session = (process.env.DRYDOCK_SESSION ??= `test-${randomBytes(6).toString('hex')}`);
+  const ours = { label: [`drydock.session=${session}`] };
   const started = Math.floor(Date.now() / 1000) - 1;
   let danglingBefore: Set<string> | null = null;
   try {
@@ -18,12 +22,12 @@ export default async function setup() {
   }
   return async () => {
     if (!danglingBefore) return;
-    const leftContainers = (
-      await docker.listContainers({ all: true, filters: { label: ['drydock=1'] } })
-    ).filter((c) => c.Created >= started);
-    const newDangling = (await docker.listImages({ filters: { dangling: ['true'] } })).filter(
-      (i) => !danglingBefore.has(i.Id),
+    const leftContainers = (await docker.listContainers({ all: true, filters: ours })).filter(
+      (c) => c.Created >= started,
     );
+    const newDangling = (
+      await docker.listImages({ filters: { dangling: ['true'], label: ours.label } })
+    ).filter((i) => !danglingBefore.has(i.Id));
     const problems: string[] = [];
     if (leftContainers.length)
       problems.push(
@@ -34,8 +38,6 @@ export default async function setup() {
     if (!problems.length) return;
     const message = `tests leaked Docker resources: ${problems.join('; ')}`;
     if (process.env.CI) throw new Error(message);
-    console.warn(
-      `warning: ${message} (fails under CI=true; other drydock runs on this machine may explain it)`,
-    );
+    console.warn(`warning: ${message} (fails under CI=true)`);
   };
 }

@@ -1,0 +1,325 @@
+// drydock eval on rows as the benchmarks publish them, with their images pulled from a real
+// registry on loopback (Debian's docker-registry, started here with its own config and storage,
+// stopped after): images built here are pushed under SWE-bench-Live's and SWE-bench's official
+// names, the local tags removed, and `drydock eval --namespace 127.0.0.1:PORT/...` pulls them.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pack } from 'tar-fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followBuild } from '../../src/sandbox/index.js';
+import { drydock } from '../helpers/cli.js';
+import { docker, imagesPresent, TEST_LABELS } from '../helpers/containers.js';
+import { initRepo } from './helpers.js';
+
+const REGISTRY = '/usr/bin/docker-registry';
+const haveRegistry = existsSync(REGISTRY);
+const root = mkdtempSync(join(tmpdir(), 'dd-registry-'));
+const built = `drydock-test/published:${process.pid}`;
+const refs: string[] = [];
+let registry: ResultPromise | undefined;
+let port = 0;
+let base = '';
+let ready = false;
+
+const goldPatch =
+  'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n';
+const testPatch =
+  'diff --git a/tests/test_calc.py b/tests/test_calc.py\n--- a/tests/test_calc.py\n+++ b/tests/test_calc.py\n@@ -3,2 +3,6 @@ from calc import add\n def test_zero():\n     assert add(0, 0) == 0\n+\n+\n+def test_add():\n+    assert add(2, 3) == 5\n';
+// Deliberately flaky: each case passes or fails at random, so three runs never agree on all twelve.
+const FLAKY = Array.from({ length: 12 }, (_, i) => `tests/test_flaky.py::test_coin[${i}]`);
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
+async function push(ref: string): Promise<void> {
+  // The engine wants an X-Registry-Auth header even for a registry without authentication.
+  const stream = await docker
+    .getImage(ref)
+    .push({ authconfig: { username: '', password: '', serveraddress: `127.0.0.1:${port}` } });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+      const bad = out?.find((e) => e.error);
+      if (err || bad) reject(err ?? new Error(bad!.error));
+      else resolve();
+    }),
+  );
+}
+
+async function removeLocal(ref: string): Promise<void> {
+  await docker
+    .getImage(ref)
+    .remove()
+    .catch(() => {});
+}
+
+function row(id: string, extra: Record<string, unknown>) {
+  return {
+    instance_id: id,
+    base_commit: base,
+    problem_statement: 'add() subtracts',
+    patch: goldPatch,
+    test_patch: testPatch,
+    ...extra,
+  };
+}
+
+const live = (id: string, tests = 'tests/test_calc.py', f2p = ['tests/test_calc.py::test_add']) =>
+  row(id, {
+    repo: 'demo/calc',
+    FAIL_TO_PASS: f2p,
+    PASS_TO_PASS: ['tests/test_calc.py::test_zero'],
+    test_cmds: [`python3 -m pytest -rA -p no:cacheprovider ${tests}`],
+    rebuild_cmds: [],
+    print_cmds: [],
+    log_parser: 'pytest',
+  });
+
+const writeJsonl = (name: string, rows: unknown[]) => {
+  const p = join(root, name);
+  writeFileSync(p, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return p;
+};
+
+const liveName = (id: string) => `starryzhang/sweb.eval.x86_64.${id.replace(/__/g, '_1776_').toLowerCase()}`;
+
+beforeAll(async () => {
+  if (!haveRegistry || !(await imagesPresent('drydock/python'))) return;
+  base = initRepo(join(root, 'ctx', 'testbed'), {
+    'calc.py': 'def add(a, b):\n    return a - b\n',
+    'tests/test_calc.py': 'from calc import add\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n',
+    'tests/test_flaky.py':
+      'import random\n\nimport pytest\n\n\n@pytest.mark.parametrize("i", range(12))\ndef test_coin(i):\n    assert random.random() < 0.5\n',
+    'tests/conftest.py': 'import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n',
+  });
+  // SWE-bench's eval script activates conda; this image has none, so a no-op stands in for it.
+  writeFileSync(
+    join(root, 'ctx', 'Dockerfile'),
+    [
+      'FROM drydock/python',
+      'USER root',
+      'COPY testbed /testbed',
+      "RUN mkdir -p /opt/miniconda3/bin && printf 'conda() { :; }\\n' > /opt/miniconda3/bin/activate",
+      'WORKDIR /testbed',
+      '',
+    ].join('\n'),
+  );
+  const stream = await docker.buildImage(pack(join(root, 'ctx')), {
+    t: built,
+    labels: TEST_LABELS,
+    rm: true,
+  });
+  await followBuild(docker, stream);
+
+  port = await freePort();
+  mkdirSync(join(root, 'registry'));
+  writeFileSync(
+    join(root, 'registry.yml'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: error',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(root, 'registry')}`,
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      '',
+    ].join('\n'),
+  );
+  registry = execa(REGISTRY, ['serve', join(root, 'registry.yml')], { reject: false });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const names = [
+    liveName('demo__calc-1'),
+    liveName('demo__calc-3'),
+    'swebench/sweb.eval.x86_64.pallets_1776_flask-9001:latest',
+  ];
+  for (const name of names) {
+    const ref = `127.0.0.1:${port}/${name}`;
+    refs.push(ref);
+    await docker.getImage(built).tag({ repo: ref.replace(/:latest$/, ''), tag: 'latest' });
+    await push(ref.includes(':latest') ? ref : `${ref}:latest`);
+    await removeLocal(ref.includes(':latest') ? ref : `${ref}:latest`); // eval has to pull it back
+  }
+  ready = true;
+}, 600_000);
+
+afterAll(async () => {
+  registry?.kill();
+  await Promise.race([registry, new Promise((r) => setTimeout(r, 10_000))]);
+  for (const ref of refs) await removeLocal(ref.includes(':latest') ? ref : `${ref}:latest`);
+  await removeLocal(built);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
+describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a registry on loopback', () => {
+  it('SWE-bench-Live rows: gold resolves, empty does not, a missing image is named while the rest are graded', () => {
+    expect(ready).toBe(true);
+    const ds = writeJsonl('live.jsonl', [live('demo__calc-1'), live('demo__calc-2')]);
+    const ns = `127.0.0.1:${port}/starryzhang`;
+    const out = join(root, 'out');
+    const gold = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      'gold',
+      '--run-id',
+      'g',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(gold.stderr).toContain('2 swe-bench-live row(s)');
+    expect(gold.stderr).toMatch(/demo__calc-2: .*sweb\.eval\.x86_64\.demo_1776_calc-2/);
+    const s = json(gold.stdout);
+    expect(s.resolved_ids).toEqual(['demo__calc-1']);
+    expect(s.error_ids).toEqual(['demo__calc-2']);
+    const result = JSON.parse(readFileSync(join(out, 'g', 'gold', 'demo__calc-1', 'result.json'), 'utf8'));
+    expect(result.images.instance).toBe(`${ns}/sweb.eval.x86_64.demo_1776_calc-1`);
+    expect(result.images.pulled).toBe(true);
+
+    const empty = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      'empty',
+      '--run-empty-patches',
+      '--run-id',
+      'e',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(json(empty.stdout)).toMatchObject({ resolved_instances: 0, unresolved_ids: ['demo__calc-1'] });
+
+    // SWE-bench-Live's predictions: a dict keyed by id.
+    const preds = join(root, 'preds.json');
+    writeFileSync(preds, JSON.stringify({ 'demo__calc-1': { model_patch: goldPatch } }));
+    const dict = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      preds,
+      '--run-id',
+      'd',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(json(dict.stdout)).toMatchObject({ resolved_ids: ['demo__calc-1'], submitted_instances: 1 });
+  }, 300_000);
+
+  it('SWE-bench rows (no commands): the ported spec runs in the pulled image; gold resolves, empty does not', () => {
+    expect(ready).toBe(true);
+    const ds = writeJsonl('swebench.jsonl', [
+      row('pallets__flask-9001', {
+        repo: 'pallets/flask',
+        version: '2.0',
+        FAIL_TO_PASS: '["tests/test_calc.py::test_add"]',
+        PASS_TO_PASS: '["tests/test_calc.py::test_zero"]',
+      }),
+    ]);
+    const ns = `127.0.0.1:${port}/swebench`;
+    const out = join(root, 'out-swebench');
+    const gold = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      'gold',
+      '--run-id',
+      'g',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(gold.stderr).toContain('1 swe-bench row(s)');
+    expect(json(gold.stdout).resolved_ids).toEqual(['pallets__flask-9001']);
+    const log = readFileSync(join(out, 'g', 'gold', 'pallets__flask-9001', 'test_output.txt'), 'utf8');
+    expect(log).toContain('>>>>> Start Test Output');
+    expect(log).toMatch(/PASSED tests\/test_calc.py::test_add/);
+    const empty = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      'empty',
+      '--run-empty-patches',
+      '--run-id',
+      'e',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(json(empty.stdout)).toMatchObject({
+      resolved_instances: 0,
+      unresolved_ids: ['pallets__flask-9001'],
+    });
+  }, 300_000);
+
+  it('--repeat 3 lists the instance with a flaky test and leaves it out of the valid subset', () => {
+    expect(ready).toBe(true);
+    const flaky = live('demo__calc-3', 'tests/test_calc.py tests/test_flaky.py', [
+      'tests/test_calc.py::test_add',
+      ...FLAKY,
+    ]);
+    const ds = writeJsonl('repeat.jsonl', [live('demo__calc-1'), flaky]);
+    const out = join(root, 'out-repeat');
+    const r = drydock([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      'gold',
+      '--repeat',
+      '3',
+      '--run-id',
+      'v',
+      '--namespace',
+      `127.0.0.1:${port}/starryzhang`,
+      '--out',
+      out,
+    ]);
+    expect(r.stdout).toContain('Valid (resolved in every run): 1');
+    expect(r.stdout).toMatch(/Flaky: 1[\s\S]*demo__calc-3: .*tests: tests\/test_flaky\.py::test_coin\[/);
+    const valid = readFileSync(join(out, 'v.valid.jsonl'), 'utf8').trim().split('\n');
+    expect(valid.map((l) => JSON.parse(l).instance_id)).toEqual(['demo__calc-1']);
+    const listed = JSON.parse(readFileSync(join(out, 'v.flaky.json'), 'utf8')) as {
+      instance_id: string;
+      tests: { id: string }[];
+    }[];
+    expect(listed[0]!.instance_id).toBe('demo__calc-3');
+    expect(listed[0]!.tests.every((t) => FLAKY.includes(t.id))).toBe(true);
+  }, 300_000);
+});
