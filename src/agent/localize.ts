@@ -1,3 +1,4 @@
+import { workspaceRelative } from '../core/index.js';
 import { isTestPath } from '../code/index.js';
 import { fencedBlock, type RunContext } from './context.js';
 import type { Prepared } from './prepare.js';
@@ -98,15 +99,16 @@ export async function localize(ctx: RunContext, p: Prepared): Promise<Location[]
  * backslashes removed. A bare file name counts when one file of the repository has it.
  */
 export function knownPath(raw: string, known: Map<string, string>): string | null {
-  const p = raw
-    .trim()
-    .replace(/^(?:[-*+•]|\d+[.)])\s+/, '')
-    .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
-    .replace(/[:,;.]+$/, '')
-    .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
-    .replace(/\\/g, '/')
-    .replace(/^\.\//, '')
-    .replace(/^\/testbed\//, '');
+  const p = workspaceRelative(
+    raw
+      .trim()
+      .replace(/^(?:[-*+•]|\d+[.)])\s+/, '')
+      .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
+      .replace(/[:,;.]+$/, '')
+      .replace(/^[`*"'[(<]+|[`*"')\]>]+$/g, '')
+      .replace(/\\/g, '/')
+      .replace(/^\.\//, ''),
+  );
   if (known.has(p)) return p;
   const undiffed = p.replace(/^[ab]\//, '');
   if (known.has(undiffed)) return undiffed;

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, HostCommandError, runHostSync } from '../core/index.js';
 import type { FixSummary } from './types.js';
 
 /** `--out DIR`: patch.diff, summary.json and the trajectory. */
@@ -17,15 +16,12 @@ export function writeOutputs(dir: string, summary: FixSummary): void {
 /** `--apply`: the patch onto the user's working tree, on the host, only at the very end. */
 export function applyToWorkingTree(repo: string, patch: string): void {
   try {
-    execFileSync('git', ['apply', '--check', '-'], {
-      cwd: repo,
-      input: patch,
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    execFileSync('git', ['apply', '-'], { cwd: repo, input: patch, stdio: ['pipe', 'ignore', 'pipe'] });
+    runHostSync('git', ['apply', '--check', '-'], { cwd: repo, input: patch });
+    runHostSync('git', ['apply', '-'], { cwd: repo, input: patch });
   } catch (err) {
+    const why = err instanceof HostCommandError ? err.stderr.trim() || err.message : String(err);
     throw new DrydockError(
-      `the patch does not apply to ${repo}: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`,
+      `the patch does not apply to ${repo}: ${why}`,
       'the working tree changed during the run; apply the patch from --out DIR by hand',
       'APPLY_FAILED',
     );

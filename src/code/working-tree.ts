@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, runHostSync } from '../core/index.js';
 import { isIndexablePath } from './repository-files.js';
 import type { SourceFile } from './symbol-index.js';
 
@@ -13,15 +12,13 @@ import type { SourceFile } from './symbol-index.js';
 export function readWorkingTree(dir: string, maxFileBytes = 1_000_000): SourceFile[] {
   let listing: string;
   try {
-    listing = execFileSync(
+    listing = runHostSync(
       'git',
       ['-C', dir, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
       {
-        encoding: 'utf8',
         maxBuffer: 1 << 28,
-        stdio: ['ignore', 'pipe', 'pipe'],
       },
-    );
+    ).stdout;
   } catch {
     throw new DrydockError(
       `${dir} is not a git working tree (git ls-files failed).`,

@@ -3,6 +3,18 @@
 export { DrydockError, NotBuiltError } from './errors.js';
 export { type Progress, stderrProgress, silentProgress } from './progress.js';
 export { WORKSPACE, workspacePath, workspaceRelative } from './workspace.js';
+export {
+  HostCommandError,
+  onHostPath,
+  pipeFromHost,
+  runHost,
+  runHostLogged,
+  runHostSync,
+  startHostDaemon,
+  streamHost,
+  type HostCommandOptions,
+  type HostResult,
+} from './host-process.js';
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from './prompts.js';
 export {
   observationMessage,

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { streamHost } from '../core/index.js';
 import type { ActionInputs } from './inputs.js';
 import { parseSummary, type FixSummary } from './summary.js';
 
@@ -87,40 +87,14 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixRun> {
   const args = [...pre, ...fixArgs(o)];
   // The agent stops itself at --timeout; this is the backstop for a run that cannot.
   const hardLimitMs = (o.inputs.timeoutMinutes + 5) * 60_000;
-  let stderr = '';
   // drydock fix keeps its run records under the working directory when that is outside the
   // repository; a scratch directory keeps them out of the caller's tree (--out has the copy).
   const cwd = mkdtempSync(join(tmpdir(), 'drydock-fix-'));
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(cmd!, args, {
-      cwd,
-      env: o.env ?? fixEnv(o.inputs),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), hardLimitMs);
-    const flushers = [child.stdout, child.stderr].map((stream) => {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        if (stream === child.stderr) stderr = (stderr + chunk).slice(-4000);
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop()!;
-        for (const l of lines) o.log?.(l);
-      });
-      return () => {
-        if (pending) o.log?.(pending);
-      };
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      for (const f of flushers) f();
-      resolve(code);
-    });
+  const { exitCode, stderrTail: stderr } = await streamHost(cmd!, args, {
+    cwd,
+    env: o.env ?? fixEnv(o.inputs),
+    timeoutMs: hardLimitMs,
+    onLine: o.log,
   }).finally(() => rmSync(cwd, { recursive: true, force: true }));
   return readFixOutput(o.outDir, exitCode, stderr);
 }

@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { DrydockError } from '../core/index.js';
-
-const run = promisify(execFile);
+import { DrydockError, runHost } from '../core/index.js';
 
 async function git(args: string[], cwd?: string): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, {
-      cwd,
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-    });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(
-      `git ${args.join(' ')}: ${(e.stderr ?? e.message).trim().split('\n').slice(-3).join(' ')}`,
-    );
-  }
+  const { stdout } = await runHost('git', args, { cwd, env: { GIT_TERMINAL_PROMPT: '0' } });
+  return stdout;
 }
 
 /** Where a repository comes from: `DIR/<owner>/<name>` in a mirror, else GitHub. */

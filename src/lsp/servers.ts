@@ -7,7 +7,7 @@ export type ServerName = 'pyright' | 'typescript-language-server';
 /** How one pinned language server is started and configured inside a sandbox. */
 export interface ServerSpec {
   name: ServerName;
-  /** Pinned version (src/sandbox/images.ts LANGUAGE_SERVERS), plus TypeScript's for the TS server. */
+  /** Pinned version (src/sandbox/image-spec.ts LANGUAGE_SERVERS), plus TypeScript's for the TS server. */
   version: string;
   argv: string[];
   initializationOptions: Record<string, unknown>;

@@ -459,6 +459,7 @@ async function runnerFailed(
     .then((b) =>
       b
         .toString('utf8')
+        // eslint-disable-next-line no-control-regex -- matches the control bytes on purpose
         .replace(/[\x00-\x08]/g, '')
         .trim(),
     )

@@ -1,8 +1,15 @@
 import Docker from 'dockerode';
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import {
+  DrydockError,
+  HostCommandError,
+  onHostPath,
+  runHostLogged,
+  silentProgress,
+  startHostDaemon,
+  type Progress,
+} from '../core/index.js';
 
 export const DOCKERD_LOG = '/var/log/drydock/dockerd.log';
 export const APT_LOG = '/var/log/drydock/apt.log';
@@ -80,7 +87,7 @@ export async function ensureEngine(opts: EnsureEngineOptions = {}): Promise<Engi
     );
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const debianLike = existsSync('/etc/debian_version') && onPath('apt-get');
+  const debianLike = existsSync('/etc/debian_version') && onHostPath('apt-get');
   if (!isRoot || !debianLike) {
     throw new DrydockError(
       `No Docker engine answers at ${address}.`,
@@ -91,7 +98,7 @@ export async function ensureEngine(opts: EnsureEngineOptions = {}): Promise<Engi
     );
   }
 
-  if (!onPath('dockerd')) {
+  if (!onHostPath('dockerd')) {
     if (opts.allowInstall === false) {
       throw new DrydockError(
         'No Docker engine answers and dockerd is not installed.',
@@ -106,10 +113,7 @@ export async function ensureEngine(opts: EnsureEngineOptions = {}): Promise<Engi
   if (!dockerdRunning()) {
     progress.step(`starting dockerd in the background; log in ${DOCKERD_LOG}`);
     mkdirSync(dirname(DOCKERD_LOG), { recursive: true });
-    const log = openSync(DOCKERD_LOG, 'a');
-    const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
-    child.unref();
-    closeSync(log);
+    startHostDaemon('dockerd', [], DOCKERD_LOG);
   } else {
     progress.step('dockerd is running but not answering yet; waiting for it');
   }
@@ -136,24 +140,20 @@ export async function ensureEngine(opts: EnsureEngineOptions = {}): Promise<Engi
 /** Installs Debian packages with apt, with output in APT_LOG. */
 export function aptInstall(packages: string[], progress: Progress = silentProgress): void {
   mkdirSync(dirname(APT_LOG), { recursive: true });
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
     progress.detail(`apt-get ${args.join(' ')}`);
-    const log = openSync(APT_LOG, 'a');
-    const r = spawnSync('apt-get', args, { stdio: ['ignore', log, log], env });
-    closeSync(log);
-    if (r.status !== 0) {
+    try {
+      runHostLogged('apt-get', args, APT_LOG, { env });
+    } catch (err) {
+      const how = err instanceof HostCommandError ? err.why : String(err);
       throw new DrydockError(
-        `apt-get ${args[0]} failed (exit ${r.status ?? r.signal}): ${lastLine(APT_LOG)}`,
+        `apt-get ${args[0]} failed (${how}): ${lastLine(APT_LOG)}`,
         `read ${APT_LOG}; check that Debian's package archive is reachable`,
         'APT_FAILED',
       );
     }
   }
-}
-
-export function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 function dockerdRunning(): boolean {

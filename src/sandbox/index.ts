@@ -9,21 +9,19 @@ export {
   type EngineInfo,
   type EnsureEngineOptions,
 } from './engine.js';
+export { buildImages, imageStatuses } from './images.js';
 export {
-  buildImages,
-  HOST_CA_DIR,
   IMAGE_NAMES,
   LANGUAGE_SERVER_BIN,
   LANGUAGE_SERVERS,
   LANGUAGE_SERVERS_LABEL,
   imageRef,
-  imageStatuses,
-  readCaCerts,
   type BaseSource,
   type ImageName,
   type ImageOptions,
   type ImageStatus,
-} from './images.js';
+} from './image-spec.js';
+export { HOST_CA_DIR, readCaCerts } from './ca-certs.js';
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
 export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote } from './docker-sandbox.js';

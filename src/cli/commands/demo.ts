@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DrydockError } from '../../core/index.js';
+import { DrydockError, runHostSync } from '../../core/index.js';
 import { resolveModelConfig, type ModelConfig } from '../../model/index.js';
 import { runChecks } from '../doctor.js';
 import { fixCommand } from './fix.js';
@@ -72,7 +71,7 @@ export function registerDemoCommand(program: Command): void {
           recursive: true,
           filter: (p) => !NOT_THE_REPO.has(p.slice(source.length + 1)),
         });
-        const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+        const git = (...args: string[]) => runHostSync('git', args, { cwd: dir });
         git('init', '-q');
         git('add', '-A');
         git('-c', 'user.name=drydock', '-c', 'user.email=drydock@localhost', 'commit', '-qm', 'example');
