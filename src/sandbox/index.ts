@@ -25,6 +25,7 @@ export { HOST_CA_DIR, readCaCerts } from './ca-certs.js';
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
 export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote } from './docker-sandbox.js';
+export { ensureRuntimeSource, RUNTIME_MISSING_HINT } from './runtime.js';
 export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export {

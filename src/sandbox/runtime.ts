@@ -4,6 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
+import { silentProgress, type Progress } from '../core/index.js';
+import { aptInstall } from './engine.js';
 
 /**
  * What drydock needs inside any image, brought in read-only from drydock's side:
@@ -35,6 +37,25 @@ export function runtimeSource(): RuntimeSource | null {
   const bash = hostBinary('DRYDOCK_STATIC_BASH', ['/bin/bash-static', '/usr/bin/bash-static']);
   if (!bash) return null;
   return { bash, busybox: hostBinary('DRYDOCK_STATIC_BUSYBOX', ['/bin/busybox', '/usr/bin/busybox']) };
+}
+
+/**
+ * Makes sure the static bash and busybox are on the host: as root on a Debian-like system
+ * (what `drydock setup` may change) they are installed from Debian's archive when missing.
+ * Returns what is missing afterwards (empty when nothing is).
+ */
+export function ensureRuntimeSource(opts: { allowInstall: boolean; progress?: Progress }): string[] {
+  const missing = () => {
+    const src = runtimeSource();
+    return [...(src ? [] : ['bash-static']), ...(src?.busybox ? [] : ['busybox-static'])];
+  };
+  const need = missing();
+  const canInstall = opts.allowInstall && process.getuid?.() === 0 && existsSync('/etc/debian_version');
+  if (!need.length || !canInstall) return need;
+  const progress = opts.progress ?? silentProgress;
+  progress.step(`installing ${need.join(' and ')} (apt-get install), for sandboxes in images without bash`);
+  aptInstall(need, progress);
+  return missing();
 }
 
 export const RUNTIME_MISSING_HINT =

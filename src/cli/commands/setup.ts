@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { stderrProgress } from '../../core/index.js';
-import { buildImages, dockerClient, ensureEngine } from '../../sandbox/index.js';
+import {
+  buildImages,
+  dockerClient,
+  ensureEngine,
+  ensureRuntimeSource,
+  RUNTIME_MISSING_HINT,
+} from '../../sandbox/index.js';
 import { imageOptions, type ImageFlags, toImageOptions } from '../options.js';
 
 export function registerSetupCommand(program: Command): void {
@@ -17,6 +23,11 @@ export function registerSetupCommand(program: Command): void {
     stderrProgress.step(
       `Docker engine ${engine.version} ${engine.started ? 'started' : 'answers'} (cgroup v${engine.cgroupVersion}, ${engine.storageDriver})`,
     );
+    const missing = ensureRuntimeSource({ allowInstall: flags.install, progress: stderrProgress });
+    if (missing.length)
+      stderrProgress.step(
+        `note: ${missing.join(' and ')} missing, so sandboxes in images without bash will not open: ${RUNTIME_MISSING_HINT}`,
+      );
     const images = await buildImages(dockerClient(), { ...toImageOptions(flags), progress: stderrProgress });
     const built = images.filter((i) => i.built).map((i) => i.name);
     process.stdout.write(
