@@ -286,6 +286,14 @@ async function runAgent(
   return { run, patchFile };
 }
 
+/** Where the run's HTML report and trajectory are: the artifact action.yml uploads. */
+function artifactLine(run: FixRun, issue: number): string {
+  const name = `\`drydock-trajectory-issue-${issue}\``;
+  return run.report
+    ? `The run's report (\`report.html\`) and trajectory are in the ${name} artifact of the workflow run.`
+    : `The run's trajectory is in the ${name} artifact of the workflow run.`;
+}
+
 /** After the run started: the failure goes to the tracking comment (or a new comment), then the step fails. */
 async function reportCrash(
   s: Session,
@@ -371,7 +379,10 @@ async function issueRun(s: Session, trigger: Extract<Trigger, { kind: 'run' }>):
         }));
       outputs['pull-request-url'] = pr.url;
       outputs.resolved = 'true';
-      await tracking.finish(true, successComment(pr.url, sum).replace(`${MARKER}\n`, ''));
+      await tracking.finish(
+        true,
+        `${successComment(pr.url, sum).replace(`${MARKER}\n`, '')}\n\n${artifactLine(run, issue.number)}`,
+      );
       return finish({
         outcome: 'resolved',
         reason: existing ? `updated ${pr.url}` : `opened ${pr.url}`,
@@ -397,7 +408,7 @@ async function issueRun(s: Session, trigger: Extract<Trigger, { kind: 'run' }>):
     }
     await tracking.finish(
       false,
-      failureComment(run, outputs.branch || null, undefined).replace(`${MARKER}\n`, ''),
+      `${failureComment(run, outputs.branch || null, undefined).replace(`${MARKER}\n`, '')}\n\n${artifactLine(run, issue.number)}`,
     );
     return finish({ outcome: 'failed', reason: failureReason(run), outputs });
   } catch (e) {
@@ -471,7 +482,7 @@ async function followUp(s: Session, t: Extract<Trigger, { kind: 'follow-up' }>):
       outputs.resolved = 'true';
       const said = followUpReply(sum, sha, pr.headRef);
       await reply(said);
-      await tracking.finish(true, said.replace(`${MARKER}\n`, ''));
+      await tracking.finish(true, `${said.replace(`${MARKER}\n`, '')}\n\n${artifactLine(run, issueNumber)}`);
       return finish({
         outcome: 'followed-up',
         reason: `pushed ${sha.slice(0, 12)} to ${pr.headRef}`,
@@ -480,7 +491,7 @@ async function followUp(s: Session, t: Extract<Trigger, { kind: 'follow-up' }>):
     }
     const why = failureReason(run);
     await reply(`${MARKER}\n${why}\n\nNothing was pushed to \`${pr.headRef}\`.`);
-    await tracking.finish(false, why);
+    await tracking.finish(false, `${why}\n\n${artifactLine(run, issueNumber)}`);
     return finish({ outcome: 'failed', reason: why, outputs });
   } catch (e) {
     return reportCrash(s, e, pr.number, tracking);

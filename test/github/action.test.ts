@@ -538,6 +538,8 @@ describe('the tracking comment', () => {
     );
     expect(edits.at(-1)).not.toMatch(/in progress/);
     expect(edits.at(-1)).toContain('actions/runs/42');
+    // where the report and trajectory are (the stand-in for drydock fix writes no report.html)
+    expect(edits.at(-1)).toContain("The run's trajectory is in the `drydock-trajectory-issue-1` artifact");
     expect(gh.violations).toEqual([]);
   });
 

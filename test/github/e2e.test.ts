@@ -94,6 +94,10 @@ describe('labelled issue → real drydock fix (scripted model) → branch and dr
     expect(body).toContain('`report.html`');
     expect(existsSync(join(fx.outDir, 'fix', 'report.html'))).toBe(true);
     expect(gh.commentBodies(1).at(-1)!).toContain('https://github.com/Codertocat/Hello-World/pull/100');
+    // the tracking comment says where the run's HTML report is
+    expect(gh.commentBodies(1).at(-1)!).toContain(
+      "The run's report (`report.html`) and trajectory are in the",
+    );
     expect(gh.violations).toEqual([]);
 
     // No secret in any request, log line, output, or file of the run (trajectory included).
