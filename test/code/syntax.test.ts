@@ -25,8 +25,13 @@ describe('syntaxErrors', () => {
 describe('checkEditSyntax', () => {
   it('flags an edit that breaks the parse and passes one that does not', async () => {
     const before = 'def f(x):\n    return x + 1\n';
-    const good = applySearchReplace(before, [{ search: 'x + 1', replace: 'x + 2' }]);
-    const bad = applySearchReplace(before, [{ search: 'x + 1', replace: '(x + 2' }]);
+    // SEARCH blocks are whole lines (an exact match counts only at a line start, as in aider)
+    const good = applySearchReplace(before, [
+      { search: '    return x + 1\n', replace: '    return x + 2\n' },
+    ]);
+    const bad = applySearchReplace(before, [
+      { search: '    return x + 1\n', replace: '    return (x + 2\n' },
+    ]);
     if (!good.ok || !bad.ok) throw new Error('edits should apply');
     expect(await checkEditSyntax('f.py', before, good.newSource)).toMatchObject({
       ok: true,

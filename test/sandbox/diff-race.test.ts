@@ -20,7 +20,7 @@ describe.skipIf(!ready)('Sandbox.diff() and same-size rewrites right after the b
   it('shows a one-character same-size change every time, under CPU load', async () => {
     const sb = await DockerSandbox.open({ image: testImage(), runId });
     // A busy loop in the sandbox for the whole test: the load the full suite puts on the machine.
-    const load = sb
+    void sb
       .exec('for i in 1; do timeout 40 sh -c "while :; do :; done" & done; wait', { timeoutMs: 60_000 })
       .catch(() => null);
     try {
@@ -53,9 +53,9 @@ describe.skipIf(!ready)('Sandbox.diff() and same-size rewrites right after the b
         expect(await sb.diff()).toContain(`+${text}`);
       }
     } finally {
-      // Closing the sandbox ends the load with it.
+      // Closing the sandbox ends the load with it. The load's own call is not awaited: a call
+      // in flight when its sandbox closes is never settled (a known gap of the runner client).
       await sb.close();
-      await load;
     }
   }, 90_000);
 });
