@@ -1,4 +1,7 @@
 import { execa, execaSync, type Options, type SyncOptions } from 'execa';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DrydockError } from './errors.js';
 
 /**
@@ -141,19 +144,24 @@ export function runHostLogged(
 /**
  * Starts a daemon that outlives drydock (dockerd), detached, its output appended to a log
  * file. Returns once it is spawned; whether it works is for the caller to check.
+ *
+ * This one function uses node's `spawn` rather than execa: execa writes a child's output to a
+ * `{file}` target through a pipe that the parent reads, so the parent could never exit (its
+ * event loop holds the pipe), and a daemon whose stdout is a pipe dies of SIGPIPE once the
+ * parent is gone. The daemon gets the log file's own descriptor instead.
  */
 export function startHostDaemon(file: string, args: readonly string[], log: string): void {
-  const child = execa(file, args, {
-    detached: true,
-    cleanup: false,
-    stdin: 'ignore',
-    stdout: { file: log, append: true },
-    stderr: { file: log, append: true },
-    reject: false,
-  });
-  // The daemon's end is none of this process's business.
-  void child.catch(() => undefined);
-  child.unref();
+  mkdirSync(dirname(log), { recursive: true });
+  const fd = openSync(log, 'a');
+  try {
+    const child = spawn(file, [...args], { detached: true, stdio: ['ignore', fd, fd] });
+    // The daemon's end is none of this process's business; a failed spawn is the caller's to
+    // notice (the daemon never answers), not an uncaught error here.
+    child.on('error', () => undefined);
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   HostCommandError,
@@ -82,6 +84,29 @@ describe('host processes (execa, one function per need)', () => {
     const bad = pipeFromHost('sh', ['-c', 'echo broken >&2; exit 1']);
     bad.stdout.resume();
     await expect(bad.done).rejects.toThrow(/exited 1: broken/);
+  });
+
+  it('a started daemon lets its starter exit, outlives it, and writes to its log', async () => {
+    // `npm test` builds dist first; the starter is a separate node process, as `drydock setup` is.
+    const lib = fileURLToPath(new URL('../../dist/core/host-process.js', import.meta.url));
+    expect(existsSync(lib)).toBe(true);
+    const log = join(dir, 'daemon', 'daemon.log');
+    const daemon = 'echo started; sleep 2; echo "after the starter ended"';
+    const script = `import { startHostDaemon } from ${JSON.stringify(lib)};
+      startHostDaemon('sh', ['-c', ${JSON.stringify(daemon)}], ${JSON.stringify(log)});`;
+    const started = Date.now();
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 15_000 });
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    // The starter ends on its own, long before the daemon (a held pipe would keep it alive
+    // until the 15 s kill).
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (let i = 0; i < 100 && !readFileSync(log, 'utf8').includes('after'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(readFileSync(log, 'utf8')).toBe('started\nafter the starter ended\n');
   });
 
   it('finds programs on PATH', () => {
