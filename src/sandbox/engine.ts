@@ -112,7 +112,6 @@ export async function ensureEngine(opts: EnsureEngineOptions = {}): Promise<Engi
 
   if (!dockerdRunning()) {
     progress.step(`starting dockerd in the background; log in ${DOCKERD_LOG}`);
-    mkdirSync(dirname(DOCKERD_LOG), { recursive: true });
     startHostDaemon('dockerd', [], DOCKERD_LOG);
   } else {
     progress.step('dockerd is running but not answering yet; waiting for it');
