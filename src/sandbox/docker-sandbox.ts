@@ -254,9 +254,12 @@ export class DockerSandbox implements Sandbox {
         ? { stdin: typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin }
         : {}),
     };
+    let outcome: CallOutcome;
     try {
-      return await this.executor.exec(req);
+      outcome = await this.executor.exec(req);
     } catch (err) {
+      // A call in flight when the sandbox closes settles with that, whatever its executor saw.
+      if (this.closed) throw new SandboxClosedError();
       if (err instanceof DrydockError) throw err;
       // The container may have gone from under the call: say so, typed.
       const running = await this.container
@@ -266,6 +269,8 @@ export class DockerSandbox implements Sandbox {
       if (!running) throw new SandboxGoneError(this.id, (err as Error).message);
       throw err;
     }
+    if (this.closed) throw new SandboxClosedError();
+    return outcome;
   }
 
   async readFile(path: string): Promise<string> {

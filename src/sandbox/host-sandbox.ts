@@ -191,6 +191,8 @@ export class HostSandbox implements Sandbox {
     child.on('exit', killGroup);
     try {
       const r = await child;
+      // Killed by close(): the call settles as the Docker sandbox's do.
+      if (this.closed) throw new SandboxClosedError();
       const signal = r.signal ? osConstants.signals[r.signal] : undefined;
       return {
         exitCode: r.exitCode ?? (signal !== undefined ? 128 + signal : -1),

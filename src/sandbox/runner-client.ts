@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex, Readable } from 'node:stream';
 import { CallCgroup, containerProcsFile, hostPidOf, type ContainerCgroup } from './call-cgroup.js';
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
+import { SandboxClosedError } from './errors.js';
 import { HeadTailCapture } from './output-cap.js';
 import { encodeRequest } from './runner-script.js';
 import type { ExecResult, KilledBy } from './types.js';
@@ -65,6 +66,7 @@ export class RunnerClient {
   private containerRoot = '';
   private cgroup: ContainerCgroup | null = null;
   private fifoDev: number | null = null;
+  private closed = false;
   /** Lines the runner printed on stderr: only ever bash's own complaints. */
   readonly runnerErrors: string[] = [];
 
@@ -122,6 +124,7 @@ export class RunnerClient {
   }
 
   exec(req: CallRequest): Promise<CallOutcome> {
+    if (this.closed) return Promise.reject(new SandboxClosedError());
     if (this.failure) return Promise.reject(this.onGone(this.failure));
     if (!this.cgroup) return Promise.reject(new Error('the runner is not attached to its container'));
     const id = `c${++this.seq}`;
@@ -311,18 +314,24 @@ export class RunnerClient {
     });
   }
 
-  private fail(err: Error): void {
+  /** The runner is gone: every call in flight settles with `err` (typed by `onGone` unless given typed). */
+  private fail(err: Error, typed?: Error): void {
     if (this.failure) return;
     this.failure = err;
     for (const call of [...this.calls.values()]) {
       call.cgroup.killAll();
-      this.finish(call, this.onGone(err));
+      this.finish(call, typed ?? this.onGone(err));
     }
   }
 
-  /** Ends the runner: closing its stdin makes it exit. */
+  /**
+   * Ends the runner: closing its stdin makes it exit. Calls still in flight are
+   * killed and settle with SandboxClosedError (never left pending).
+   */
   close(): void {
-    this.failure ??= new Error('closed');
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new Error('closed'), new SandboxClosedError());
     this.stream.end();
     this.stream.destroy();
   }

@@ -1,3 +1,5 @@
+import { SandboxClosedError } from './errors.js';
+
 /**
  * Closes open sandboxes when drydock is interrupted (SIGINT, SIGTERM), so a Ctrl-C
  * leaves no container behind. SIGKILL cannot be caught: `drydock sandbox gc` and
@@ -18,6 +20,16 @@ function install(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
+      // Calls in flight settle with SandboxClosedError as their sandboxes close. A caller
+      // that dropped such a promise (\`void sb.exec(...)\`) must not turn the signal's exit
+      // into a crash with code 1; anything else unhandled is still printed.
+      process.exitCode = code;
+      process.on('unhandledRejection', (reason) => {
+        if (reason instanceof SandboxClosedError) return;
+        process.stderr.write(
+          `drydock: unhandled during shutdown: ${reason instanceof Error ? reason.message : String(reason)}\n`,
+        );
+      });
       const all = [...open];
       void Promise.allSettled(all.map((s) => s.close())).then(() => process.exit(code));
     });

@@ -53,8 +53,7 @@ describe.skipIf(!ready)('Sandbox.diff() and same-size rewrites right after the b
         expect(await sb.diff()).toContain(`+${text}`);
       }
     } finally {
-      // Closing the sandbox ends the load with it. The load's own call is not awaited: a call
-      // in flight when its sandbox closes is never settled (a known gap of the runner client).
+      // Closing the sandbox ends the load with it (its call settles with SandboxClosedError).
       await sb.close();
     }
   }, 90_000);
