@@ -26,13 +26,31 @@ export interface InstanceReport {
 export type ReportJson = Record<string, InstanceReport>;
 
 /**
+ * The status-map key for a listed test id. The id itself; else, for an id with more `[` than `]`
+ * (SWE-bench Verified lists several hundred pytest ids cut off mid-parameter, e.g.
+ * `test_unparse[a`: older parsers split lines at whitespace, while the parser now keeps the whole
+ * id with its spaces), the tests it is a prefix of, when they agree on pass or fail. Tests whose
+ * id continues with whitespace right after it (the ones the older parser reported under the cut
+ * id) are tried first, then, as SWE-bench's grading._resolve_case does, every test it prefixes.
+ */
+export function resolveTestId(id: string, map: StatusMap): string | undefined {
+  if (id in map) return id;
+  if ((id.match(/\[/g)?.length ?? 0) <= (id.match(/\]/g)?.length ?? 0)) return undefined;
+  const prefixed = Object.keys(map).filter((k) => k.startsWith(id));
+  const agreeing = (keys: string[]) =>
+    keys.length > 0 && new Set(keys.map((k) => passing(map[k]))).size === 1 ? keys[0] : undefined;
+  return agreeing(prefixed.filter((k) => /\s/.test(k[id.length] ?? ''))) ?? agreeing(prefixed);
+}
+
+/**
  * SWE-bench's grading (grading.py check_pass_and_fail): PASSED or XFAIL is a success; FAILED,
  * ERROR or missing from the log a failure; SKIPPED neither.
  */
 function bucket(ids: string[], map: StatusMap): TestBucket {
   const b: TestBucket = { success: [], failure: [] };
   for (const id of ids) {
-    const s = map[id];
+    const key = resolveTestId(id, map);
+    const s = key === undefined ? undefined : map[key];
     if (passing(s)) b.success.push(id);
     else if (s !== 'SKIPPED') b.failure.push(id);
   }

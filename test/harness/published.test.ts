@@ -169,4 +169,35 @@ describe("SWE-bench's log parsers", () => {
     });
     expect(parseSwebenchLog('pallets/flask', 'PASSED t.py::a')).toEqual({});
   });
+  it("reads logs of the harness before markers (<= 2.1.0): the whole log once a patch applied, after the prediction's apply line", () => {
+    const old = [
+      '+ git apply -v -',
+      'Applied patch tests/test_x.py cleanly.',
+      '+ pytest -rA tests/test_x.py',
+      'PASSED tests/test_x.py::test_a',
+      'FAILED tests/test_x.py::test_b - assert 0',
+    ].join('\n');
+    expect(parseSwebenchLog('pallets/flask', old)).toEqual({
+      'tests/test_x.py::test_a': 'PASSED',
+      'tests/test_x.py::test_b': 'FAILED',
+    });
+    expect(
+      parseSwebenchLog('pallets/flask', `PASSED t.py::early\n>>>>> Applied Patch (pred)\n${old}`),
+    ).not.toHaveProperty('t.py::early');
+    // No patch was applied: the test patch never went in, so nothing is graded.
+    expect(parseSwebenchLog('pallets/flask', 'PASSED tests/test_x.py::test_a')).toEqual({});
+  });
+  it("gives nothing for a log carrying one of the harness's failure lines, with or without markers", () => {
+    for (const bad of [
+      '>>>>> Tests Timed Out',
+      '>>>>> Patch Apply Failed',
+      '>>>>> Reset Failed',
+      '>>>>> Tests Errored',
+    ]) {
+      expect(parseSwebenchLog('pallets/flask', wrap(`PASSED t.py::a\n${bad}`))).toEqual({});
+      expect(
+        parseSwebenchLog('pallets/flask', `Applied patch t.py cleanly.\nPASSED t.py::a\n${bad}`),
+      ).toEqual({});
+    }
+  });
 });

@@ -52,6 +52,39 @@ describe('grading', () => {
     expect(gradeTests(inst, { f1: 'PASSED', f2: 'ERROR', p1: 'PASSED' }).resolved).toBe(false);
   });
 
+  it('matches ids cut off mid-parameter (as SWE-bench Verified lists them) to the whole ids the parser keeps', () => {
+    const cut = normalizeInstance({
+      instance_id: 'o__r-3',
+      repo: 'o/r',
+      base_commit: 'abcdef1',
+      FAIL_TO_PASS: ['t.py::test_u[(1,', 't.py::test_k[km'],
+      PASS_TO_PASS: ['t.py::test_v[a'],
+      test_cmds: ['true'],
+      env_image: 'python',
+    });
+    const map = {
+      // An older parser reported "t.py::test_u[(1," for this line (split at whitespace)…
+      't.py::test_u[(1, 2, 3)-(1, 2, 3)]': 'PASSED' as const,
+      // …and not for this one, though the cut id prefixes it too.
+      't.py::test_u[(1,)-(1,)]': 'FAILED' as const,
+      't.py::test_k[km / s]': 'PASSED' as const,
+      't.py::test_k[km s-1]': 'PASSED' as const,
+      't.py::test_v[a b]': 'PASSED' as const,
+      't.py::test_v[a c]': 'FAILED' as const,
+    };
+    const g = gradeTests(cut, map);
+    expect(g.tests_status.FAIL_TO_PASS).toEqual({
+      success: ['t.py::test_u[(1,', 't.py::test_k[km'],
+      failure: [],
+    });
+    // Candidates that disagree on pass or fail resolve to nothing: a failure, as SWE-bench grades it.
+    expect(g.tests_status.PASS_TO_PASS).toEqual({ success: [], failure: ['t.py::test_v[a'] });
+    // A whole id never prefix-matches.
+    expect(gradeTests({ ...cut, FAIL_TO_PASS: ['t.py::test_k'], PASS_TO_PASS: [] }, map).resolved).toBe(
+      false,
+    );
+  });
+
   it("grades SWE-bench-Live rows by SWE-bench-Live's rules", () => {
     const live = normalizeInstance({
       instance_id: 'o__r-2',

@@ -153,16 +153,31 @@ export const SWEBENCH_PARSERS: Record<string, LogParser> = {
 
 export const START_TEST_OUTPUT = '>>>>> Start Test Output';
 export const END_TEST_OUTPUT = '>>>>> End Test Output';
+/** What SWE-bench's run_instance writes into test_output.txt when the run went wrong (constants). */
+export const SWEBENCH_BAD_CODES = [
+  '>>>>> Patch Apply Failed',
+  '>>>>> Reset Failed',
+  '>>>>> Tests Errored',
+  '>>>>> Tests Timed Out',
+];
+const APPLY_PATCH_PASS = '>>>>> Applied Patch';
 
 /**
- * As SWE-bench's grading.get_logs_eval: parse the text between the start and end markers
- * with the repository's parser, and the whole log when that finds no test. A log without
- * both markers gives no statuses.
+ * As SWE-bench's grading.get_logs_eval. A log with one of the harness's failure lines gives no
+ * statuses. With the start and end markers (SWE-bench 2.1.1 and later): the repository's parser
+ * on the text between them, and on the whole log when that finds no test. Without markers (the
+ * harness up to 2.1.0, which wrote many published runs' logs): the whole log after the last
+ * `>>>>> Applied Patch (pred)`, provided some patch was applied (`git apply -v`'s "Applied
+ * patch …"); else no statuses.
  */
 export function parseSwebenchLog(repo: string, log: string): StatusMap {
   const parse = SWEBENCH_PARSERS[repo];
   if (!parse) return {};
-  if (!log.includes(START_TEST_OUTPUT) || !log.includes(END_TEST_OUTPUT)) return {};
+  if (SWEBENCH_BAD_CODES.some((c) => log.includes(c))) return {};
+  if (!log.includes(START_TEST_OUTPUT) || !log.includes(END_TEST_OUTPUT)) {
+    if (!log.toLowerCase().includes('applied patch')) return {};
+    return parse(log.split(`${APPLY_PATCH_PASS} (pred)`).at(-1)!);
+  }
   const section = log.split(START_TEST_OUTPUT)[1]!.split(END_TEST_OUTPUT)[0]!;
   const map = parse(section);
   return Object.keys(map).length ? map : parse(log);
