@@ -1,4 +1,3 @@
-import { DrydockError } from '../core/index.js';
 import { parsePatch } from '../code/index.js';
 import { isBudgetError, RunContext } from './context.js';
 import { localize } from './localize.js';
@@ -12,11 +11,16 @@ import { finalPatch, summarize, type RunValues } from './summary.js';
 import type { Candidate, FixOptions, FixStatus, FixSummary, Stage } from './types.js';
 import { validate, type Validation } from './validate.js';
 
-export interface FixRunOptions extends FixOptions {
-  out?: string;
-  apply?: boolean;
-  branch?: string;
-}
+/**
+ * What happens to the patch at the end: nothing (it is printed and recorded), `--apply`, or
+ * `--branch NAME`; never both, by type here and, for flags, by `deliveryOf` (run.ts).
+ */
+export type Delivery =
+  | { apply?: false; branch?: undefined }
+  | { apply: true; branch?: undefined }
+  | { apply?: false; branch: string };
+
+export type FixRunOptions = FixOptions & Delivery & { out?: string };
 
 class RunTimeout extends Error {}
 
@@ -28,8 +32,6 @@ class RunTimeout extends Error {}
  * repository is only read, until `--apply` or `--branch` at the very end.
  */
 export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
-  if (opts.apply && opts.branch)
-    throw new DrydockError('--apply and --branch cannot be used together', 'pick one');
   const ctx = new RunContext(opts);
   recordStart(ctx);
   const so = new SoFar(ctx);

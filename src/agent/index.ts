@@ -1,5 +1,5 @@
 // The agent layer's public surface: `drydock fix`'s controller and its stages.
-export { runFix, type FixRunOptions } from './controller.js';
+export { runFix, type Delivery, type FixRunOptions } from './controller.js';
 export type {
   Candidate,
   FixOptions,
@@ -33,3 +33,4 @@ export { summarize, finalPatch, type RunValues } from './summary.js';
 export { writeStageFile } from './stage-files.js';
 export type { Validation, ReproductionTest } from './validate.js';
 export type { Review } from './review.js';
+export { fixIssue, deliveryOf, type FixRunRequest, type FixRunStart } from './run.js';

@@ -2,10 +2,9 @@ import Docker from 'dockerode';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { runFix, type TestReading } from '../agent/index.js';
+import { fixIssue, type TestReading } from '../agent/index.js';
 import { DrydockError } from '../core/index.js';
-import { Budget, openModel, resolveModelConfig, type ModelConfig, type ModelFlags } from '../model/index.js';
-import { TrajectoryWriter } from '../trajectory/index.js';
+import { resolveModelConfig, type ModelConfig, type ModelFlags } from '../model/index.js';
 import { loadDataset, type Instance } from './dataset.js';
 import { admittedWorkers } from './evaluate.js';
 import { ensureImages } from './images.js';
@@ -133,37 +132,26 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       if (checkout instanceof Error) throw checkout;
       const config = configFor(base, opts, id);
       const built = await images(inst);
-      const budget = new Budget(config.budget);
       const dir = join(runsDir, id);
-      const trajectory = TrajectoryWriter.create({ runsDir: join(dir, 'runs') });
-      const opened = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
       const tests = instanceTests(inst, opts.testCmd);
-      try {
-        say(`started (image ${built.instanceRef})`);
-        const summary = await runFix({
-          repo: checkout.dir,
-          issue: inst.problem_statement,
-          image: built.instanceRef,
-          // The instance image is installed already; the agent's own guess would redo it differently.
-          setup: opts.setup ?? '',
-          testCommand: tests.command,
-          testReading: tests.reading,
-          model: opened.client,
-          budget,
-          scripted: opened.scriptedServer !== null,
-          modelName: opened.scriptedServer?.model ?? config.model,
-          trajectory,
-          candidates: opts.candidates,
-          timeoutMs: opts.timeoutMs,
-          out: dir,
-          onProgress: (p) => say(`[${p.stage}] ${p.message}`),
-        });
-        patch = summary.patch || null;
-        say(`${summary.status}: ${summary.message}`);
-      } finally {
-        await opened.close();
-        trajectory.close();
-      }
+      say(`started (image ${built.instanceRef})`);
+      const summary = await fixIssue({
+        modelConfig: config,
+        runsDir: join(dir, 'runs'),
+        repo: checkout.dir,
+        issue: inst.problem_statement,
+        image: built.instanceRef,
+        // The instance image is installed already; the agent's own guess would redo it differently.
+        setup: opts.setup ?? '',
+        testCommand: tests.command,
+        testReading: tests.reading,
+        candidates: opts.candidates,
+        timeoutMs: opts.timeoutMs,
+        out: dir,
+        onProgress: (p) => say(`[${p.stage}] ${p.message}`),
+      });
+      patch = summary.patch || null;
+      say(`${summary.status}: ${summary.message}`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       result.errors.push({ instance_id: id, message });

@@ -2,13 +2,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { formatSummary, runFix, type FixSummary, type Progress } from '../../agent/index.js';
+import { deliveryOf, fixIssue, formatSummary, type FixSummary, type Progress } from '../../agent/index.js';
 import { PolicyEngine } from '../../policy/index.js';
 import { DrydockError } from '../../core/index.js';
-import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
+import { resolveModelConfig } from '../../model/index.js';
 import { parseDuration } from '../../sandbox/index.js';
 import { TOOL_PRESETS, isToolPreset, type ToolPreset } from '../../tools/index.js';
-import { TrajectoryWriter } from '../../trajectory/index.js';
 import { addModelOptions } from './model.js';
 
 export interface FixFlags {
@@ -123,8 +122,8 @@ export async function fixCommand(
       'point --repo at a git checkout',
       'NO_REPO',
     );
-  if (flags.apply && flags.branch)
-    throw new DrydockError('--apply and --branch cannot be used together', 'pick one');
+  // Refused before the issue is read or anything is loaded.
+  const delivery = deliveryOf(flags);
   const issue =
     existsSync(flags.issue) && statSync(flags.issue).isFile()
       ? readFileSync(flags.issue, 'utf8')
@@ -154,49 +153,45 @@ export async function fixCommand(
   // Never write the record into the repository being fixed: that would change its working tree.
   const inside = !relative(repo, process.cwd()).startsWith('..');
   const runsDir = flags.runsDir ?? (inside ? join(homedir(), '.drydock', 'runs') : undefined);
-  const trajectory = TrajectoryWriter.create({ runsDir });
-  const budget = new Budget(config.budget);
-  const model = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
-  const scripted = model.scriptedServer !== null;
   const say = (s: string) => {
     if (!flags.json) write(`${s}\n`);
   };
-  if (scripted)
-    say(`NOTE: the model is SCRIPTED: its answers are read from ${config.script}, not produced by a model.`);
   const progress = (p: Progress) => {
     if (flags.json) return;
     const cost = p.costUsd === null ? 'cost unknown' : `$${p.costUsd.toFixed(4)}`;
     process.stderr.write(`[${p.stage}] ${p.message} (${p.turns} model turns, ${cost})\n`);
   };
+  let trajectory: string | null = null;
   try {
-    const summary = await runFix({
+    const summary = await fixIssue({
+      modelConfig: config,
+      runsDir,
       repo,
       issue,
-      model: model.client,
-      budget,
-      scripted,
-      modelName: model.scriptedServer?.model ?? config.model,
-      trajectory,
       candidates: flags.candidates,
-      actionFormat: flags.actionFormat ?? config.actionFormat ?? 'native',
+      actionFormat: flags.actionFormat,
       setup: flags.setup,
       testCommand: flags.testCmd,
       timeoutMs,
       out: flags.out,
-      apply: flags.apply,
-      branch: flags.branch,
+      ...delivery,
       onProgress: progress,
       policy,
       tools: flags.tools,
+      onStart: (run) => {
+        trajectory = run.trajectory;
+        if (run.scripted)
+          say(
+            `NOTE: the model is SCRIPTED: its answers are read from ${config.script}, not produced by a model.`,
+          );
+      },
     });
     if (flags.json) write(`${JSON.stringify(summary, null, 2)}\n`);
     else say(formatSummary(summary));
     return summary;
   } finally {
-    await model.close();
-    trajectory.close();
     // Also after a failed run: its page says where it stopped.
-    if (flags.report) await writeFixReport(trajectory.path, flags, write);
+    if (flags.report && trajectory) await writeFixReport(trajectory, flags, write);
   }
 }
 
