@@ -11,7 +11,7 @@ import {
   type TrajectoryEventBody,
 } from '../core/index.js';
 import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
-import type { PolicyDecision, PolicyEngine } from '../policy/index.js';
+import { toAuditEvent, type Action, type PolicyDecision, type PolicyEngine } from '../policy/index.js';
 import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
@@ -40,7 +40,7 @@ export interface ToolboxOptions {
   sandbox: Sandbox;
   /** Decides every shell command, edit and read before it runs. */
   policy: Pick<PolicyEngine, 'decide'>;
-  /** Where `tool.call` (and `reward`, `patch`) events go; anything with `append`. */
+  /** Where `policy.decision`, `tool.call` (and `reward`, `patch`) events go; anything with `append`. */
   trajectory?: { append(event: TrajectoryEventBody): unknown };
   /** Attached: `diagnostics` is offered and every edit of a served file gets a process reward. */
   diagnostics?: DiagnosticsSession;
@@ -130,6 +130,7 @@ export class Toolbox {
         reason: `the ${this.opts.preset} tools preset does not allow ${call.name}; the tools you may call are ${this.tools.map((t) => t.name).join(', ')}`,
         parts: [],
       };
+      this.record(toAuditEvent(`tool ${call.name}`, decision));
       const refusal = refusalObservation(call.id, call.name, {
         decision: 'deny',
         rule: decision.rule,
@@ -152,6 +153,7 @@ export class Toolbox {
     let decision: PolicyDecision | null = null;
     for (const action of invocation.actions) {
       decision = this.opts.policy.decide(action);
+      this.record(toAuditEvent(actionText(action), decision));
       if (decision.decision !== 'allow') {
         const refusal = refusalObservation(call.id, invocation.describe, {
           decision: decision.decision,
@@ -240,6 +242,11 @@ export class Toolbox {
   private record(event: TrajectoryEventBody): void {
     this.opts.trajectory?.append(event);
   }
+}
+
+/** What a decision was about, as the policy engine's own audit events name it. */
+function actionText(action: Action): string {
+  return action.kind === 'shell' ? action.command : `${action.kind} ${action.path}`;
 }
 
 function policyRecord(d: PolicyDecision): ToolCallEvent['policy'] {

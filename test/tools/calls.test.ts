@@ -144,7 +144,14 @@ describe('model mistakes come back as observations, and nothing runs', () => {
     expect(r.observation.isError).toBe(true);
     expect(r.observation.content).toMatch(/Rule: delete-outside-workspace/);
     expect(r.decision).toMatchObject({ decision: 'deny', rule: 'delete-outside-workspace' });
+    // The decision is recorded first, then the refused call.
+    expect(events.map((e) => e.type)).toEqual(['policy.decision', 'tool.call']);
     expect(events[0]).toMatchObject({
+      command: 'rm -rf /',
+      decision: 'deny',
+      rule: 'delete-outside-workspace',
+    });
+    expect(events[1]).toMatchObject({
       policy: { decision: 'deny', rule: 'delete-outside-workspace' },
       resources: null,
     });
@@ -189,7 +196,8 @@ describe('model mistakes come back as observations, and nothing runs', () => {
     const { tb, events } = toolbox(broken);
     const call = tb.run({ id: 'c12', name: 'bash', arguments: JSON.stringify({ command: 'ls' }) });
     await expect(call).rejects.toBeInstanceOf(ToolFailedError);
-    expect(events[0]).toMatchObject({ type: 'tool.call', isError: true, policy: { decision: 'allow' } });
+    expect(events[0]).toMatchObject({ type: 'policy.decision', command: 'ls', decision: 'allow' });
+    expect(events[1]).toMatchObject({ type: 'tool.call', isError: true, policy: { decision: 'allow' } });
   });
 });
 

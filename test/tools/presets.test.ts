@@ -57,8 +57,14 @@ describe('tool presets narrow what the model may call', () => {
     expect(r.observation.isError).toBe(true);
     expect(r.decision).toMatchObject({ decision: 'deny', rule: 'tools-preset:tests-only' });
     expect(r.observation.content).toMatch(/tests-only tools preset does not allow bash/);
-    expect(events).toHaveLength(1);
+    expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({
+      type: 'policy.decision',
+      command: 'tool bash',
+      decision: 'deny',
+      rule: 'tools-preset:tests-only',
+    });
+    expect(events[1]).toMatchObject({
       type: 'tool.call',
       tool: 'bash',
       policy: { decision: 'deny', rule: 'tools-preset:tests-only' },

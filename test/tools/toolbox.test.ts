@@ -57,18 +57,20 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A toolbox whose events are kept: its policy decisions apart from the rest. */
 function toolbox(extra: Partial<ToolboxOptions> = {}) {
   const events: TrajectoryEventBody[] = [];
+  const decisions: TrajectoryEventBody[] = [];
   const tb = new Toolbox({
     sandbox: sb,
     policy,
-    trajectory: { append: (e) => events.push(e) },
+    trajectory: { append: (e) => (e.type === 'policy.decision' ? decisions : events).push(e) },
     testCommand: { command: 'python3 -m pytest -q', timeoutMs: 60_000 },
     ...extra,
   });
   const call = (name: string, args: unknown, id = `call-${name}`) =>
     tb.run({ id, name, arguments: JSON.stringify(args) });
-  return { tb, events, call };
+  return { tb, events, decisions, call };
 }
 
 describe('tools against a sandbox (HostSandbox: no engine needed)', () => {
@@ -112,9 +114,19 @@ describe('tools against a sandbox (HostSandbox: no engine needed)', () => {
       const offered = server.requests[0]!.body.tools as { function: { name: string } }[];
       expect(offered.map((t) => t.function.name)).toEqual(tb.specs.map((s) => s.name));
 
+      // Read back: the policy's decision (every part of the command with its verdict), then the call.
       const { events } = await readTrajectory(join(dir, 'trajectory.jsonl'));
-      expect(events).toHaveLength(1);
+      expect(events).toHaveLength(2);
       expect(events[0]).toMatchObject({
+        type: 'policy.decision',
+        command: 'rm -rf / --no-preserve-root',
+        decision: 'deny',
+        rule: 'delete-outside-workspace',
+      });
+      if (events[0]!.type !== 'policy.decision') throw new Error('not a policy.decision');
+      expect(events[0]!.parts.length).toBeGreaterThan(0);
+      expect(events[0]!.parts.some((p) => p.rule === 'delete-outside-workspace')).toBe(true);
+      expect(events[1]).toMatchObject({
         type: 'tool.call',
         tool: 'bash',
         policy: { decision: 'deny', rule: 'delete-outside-workspace' },
@@ -138,9 +150,24 @@ describe('tools against a sandbox (HostSandbox: no engine needed)', () => {
   });
 
   it('an allowed command runs: exit code, stdout, stderr and its usage recorded', async () => {
-    const { call, events } = toolbox();
+    const { call, events, decisions } = toolbox();
     const r = await call('bash', { command: 'echo out-text; echo err-text >&2; exit 3' });
     expect(r.observation.isError).toBe(true);
+    // The policy's decision is recorded too, with a verdict per command of the line.
+    expect(decisions).toEqual([
+      expect.objectContaining({
+        type: 'policy.decision',
+        command: 'echo out-text; echo err-text >&2; exit 3',
+        decision: 'allow',
+        rule: 'read-and-search',
+      }),
+    ]);
+    if (decisions[0]!.type !== 'policy.decision') throw new Error('not a policy.decision');
+    expect(decisions[0]!.parts.filter((p) => p.kind === 'command').map((p) => p.part)).toEqual([
+      'echo out-text',
+      'echo err-text',
+      'exit 3',
+    ]);
     expect(r.observation.content).toMatch(
       /^exit code: 3\n--- stdout ---\nout-text\n--- stderr ---\nerr-text$/,
     );
@@ -217,13 +244,17 @@ describe('tools against a sandbox (HostSandbox: no engine needed)', () => {
   });
 
   it('edit: an exact SEARCH applies and the observation shows the diff', async () => {
-    const { call } = toolbox();
+    const { call, decisions } = toolbox();
     const r = await call('edit', {
       path: 'calc/ops.py',
       search: '    return a - b\n',
       replace: '    return a + b\n',
     });
     expect(r.observation.isError).toBe(false);
+    // An edit is decided by path, and the decision recorded as such.
+    expect(decisions).toMatchObject([
+      { type: 'policy.decision', command: 'edit /testbed/calc/ops.py', decision: 'allow' },
+    ]);
     expect(r.observation.content).toMatch(/^Edited calc\/ops\.py \(exact match\)\./);
     expect(r.observation.content).toMatch(/\n- {4}return a - b\n\+ {4}return a \+ b/);
     expect(await sb.readFile('/testbed/calc/ops.py')).toMatch(/return a \+ b/);
