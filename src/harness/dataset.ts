@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { swebenchCommands, swebenchImage, swebenchLiveImage } from './published.js';
+import { readResources, ResourceFieldError, type PartialResources } from './resources.js';
 
 /** Languages drydock has an image for; `env_image` names one of them. */
 export type EnvImage = 'base' | 'python' | 'node';
@@ -46,6 +47,8 @@ export interface Instance {
   env_image: EnvImage;
   env_setup_cmds: string[];
   install_cmds: string[];
+  /** The row's own `memory` / `cpus` (top level or under `resources`), when it declares them. */
+  resources: PartialResources;
   /** Original row, for fields the harness does not interpret. */
   raw: Record<string, unknown>;
 }
@@ -128,6 +131,16 @@ function envImage(row: Record<string, unknown>): EnvImage {
   return v as EnvImage;
 }
 
+function rowResources(r: Record<string, unknown>): PartialResources {
+  try {
+    return readResources(r, 'row');
+  } catch (err) {
+    if (err instanceof ResourceFieldError)
+      throw new FieldError(err.field, err.message.replace(/^row: \w+: /, ''));
+    throw err;
+  }
+}
+
 /** Validates and normalizes one row; throws FieldError naming the first bad field. */
 export function normalizeInstance(row: unknown): Instance {
   if (typeof row !== 'object' || row === null || Array.isArray(row))
@@ -188,6 +201,7 @@ export function normalizeInstance(row: unknown): Instance {
     env_image: envImage(r),
     env_setup_cmds: cmdList(r, 'env_setup_cmds'),
     install_cmds: cmdList(r, 'install_cmds'),
+    resources: rowResources(r),
     raw: r,
   };
   if (inst.test_cmds.length === 0)

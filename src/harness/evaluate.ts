@@ -19,6 +19,7 @@ import type { Prediction } from './predictions.js';
 import { withNamespace } from './published.js';
 import { ensurePulled, ImageMissingError } from './pull.js';
 import { isPythonParser, runPythonParser } from './pyparser.js';
+import { resourcesFor, runAdmitted, type PartialResources, type ResolvedResources } from './resources.js';
 
 export interface EvalOptions {
   runId: string;
@@ -29,8 +30,12 @@ export interface EvalOptions {
   cacheLevel?: CacheLevel;
   /** Wall time for each of rebuild, test and print commands. */
   timeoutMs?: number;
-  /** Memory each instance's test run may use (its admission cost). */
+  /** Memory an instance may use (its sandbox limit and admission cost) unless it declares its own. */
   memoryBytes?: number;
+  /** CPUs an instance's sandbox may use unless it declares its own; default 2. */
+  cpus?: number;
+  /** `--resources`: per instance id or per repository (`owner/name`), beating the row's own fields. */
+  resourceOverrides?: Map<string, PartialResources>;
   /** Memory all running instances may use together; default 80% of what is free now. */
   memoryBudgetBytes?: number;
   /**
@@ -78,6 +83,25 @@ export interface InstanceResult {
   killed_by?: string | null;
   /** The largest peak memory of the rebuild, test and print commands, in bytes. */
   peak_memory_bytes?: number;
+  /** CPU time of the rebuild, test and print commands together, in ms. */
+  cpu_ms?: number;
+  /** The limits this instance ran under, and where each came from. */
+  resources?: { memory_bytes: number; cpus: number; source: ResolvedResources['source'] };
+}
+
+/** The run's defaults: 3 GiB and 2 CPUs an instance, as drydock has always run them. */
+export const DEFAULT_RESOURCES = { memoryBytes: 3 * 1024 ** 3, cpus: 2 };
+
+/** An instance's limits under these options (override, row, then default). */
+export function instanceResources(inst: Instance, opts: EvalOptions): ResolvedResources {
+  return resourcesFor(
+    inst,
+    {
+      memoryBytes: opts.memoryBytes ?? DEFAULT_RESOURCES.memoryBytes,
+      cpus: opts.cpus ?? DEFAULT_RESOURCES.cpus,
+    },
+    opts.resourceOverrides,
+  );
 }
 
 export interface EvalRun {
@@ -150,12 +174,17 @@ export async function evaluateInstance(
   const timings = { imagesMs: 0, openMs: 0, applyMs: 0, testMs: 0, totalMs: 0, cmdsMs: 0 };
   const log: string[] = [];
   const note = (s: string) => log.push(`[${new Date().toISOString()}] ${s}`);
+  const res = instanceResources(inst, opts);
+  const resources = { memory_bytes: res.memoryBytes, cpus: res.cpus, source: res.source };
+  note(
+    `resources: ${Math.round(res.memoryBytes / 2 ** 20)} MiB (${res.source.memory}), ${res.cpus} CPUs (${res.source.cpus})`,
+  );
   const finish = (
     r: Omit<InstanceResult, 'instance_id' | 'timings'>,
     report?: InstanceReport,
   ): InstanceResult => {
     timings.totalMs = total.ms();
-    const result: InstanceResult = { instance_id: inst.instance_id, timings, ...r };
+    const result: InstanceResult = { instance_id: inst.instance_id, timings, resources, ...r };
     if (report)
       writeFileSync(
         join(dir, 'report.json'),
@@ -207,8 +236,8 @@ export async function evaluateInstance(
       image: images!.instance,
       network: 'none',
       limits: {
-        memoryBytes: opts.memoryBytes ?? 3 * 1024 ** 3,
-        cpus: 2,
+        memoryBytes: res.memoryBytes,
+        cpus: res.cpus,
         pids: 2048,
         timeoutMs,
         maxOutputBytes: 32 * 1024 * 1024,
@@ -275,6 +304,7 @@ export async function evaluateInstance(
     ];
     let printOutput = '';
     let peakMemory = 0;
+    let cpuMs = 0;
     for (const [name, cmds] of sections) {
       if (cmds.length === 0) continue;
       const script = commandScript(cmds);
@@ -282,6 +312,7 @@ export async function evaluateInstance(
       const r = await sb.exec(script, { timeoutMs });
       timings.cmdsMs += r.wallMs;
       peakMemory = Math.max(peakMemory, r.peakMemoryBytes);
+      cpuMs += r.cpuMs;
       const text = r.stdout + (r.killedBy ? `\n[drydock: ${name} killed: ${r.killedBy}]\n` : '');
       if (name === 'test_cmds') {
         testOutput = text;
@@ -314,6 +345,7 @@ export async function evaluateInstance(
         test_exit_code: testRes?.exitCode,
         killed_by: testRes?.killedBy ?? null,
         peak_memory_bytes: peakMemory,
+        cpu_ms: Math.round(cpuMs),
       },
       report,
     );
@@ -369,38 +401,44 @@ export async function evaluate(
       skipped.push(inst.instance_id);
     } else pending.push(inst);
   }
-  const need = opts.memoryBytes ?? 3 * 1024 ** 3;
+  // Admission by memory: each instance costs what it declares (override, row, or --memory);
+  // at most --workers run at once, and only while their costs fit 80% of the memory free now.
+  const need = (i: Instance) => instanceResources(i, opts).memoryBytes;
   const budget = opts.memoryBudgetBytes ?? Math.floor(freemem() * 0.8);
-  const workers = admittedWorkers(opts.workers ?? 1, need, budget);
-  if (workers < (opts.workers ?? 1))
+  const asked = opts.workers ?? 1;
+  const costs = pending.map(need).sort((a, b) => a - b);
+  let fit = 0;
+  for (let sum = 0; fit < costs.length && sum + costs[fit]! <= budget; fit++) sum += costs[fit]!;
+  if (pending.length > 1 && Math.max(1, fit) < Math.min(asked, pending.length))
     progress.detail(
-      `running ${workers} at a time, not ${opts.workers}: each needs ${Math.round(need / 2 ** 20)} MiB and ${Math.round(budget / 2 ** 20)} MiB is available`,
+      `running at most ${Math.max(1, fit)} at a time, not ${asked}: instances need ${Math.round(costs[0]! / 2 ** 20)}–${Math.round(costs.at(-1)! / 2 ** 20)} MiB each and ${Math.round(budget / 2 ** 20)} MiB is available`,
     );
   if (skipped.length)
     progress.detail(`resuming: ${skipped.length} instance(s) already finished in run ${opts.runId}`);
   const t0 = performance.now();
   let done = 0;
   const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
-  const queue = [...pending];
-  const worker = async () => {
-    for (let inst = queue.shift(); inst; inst = queue.shift()) {
-      const r = await evaluateInstance(inst, predictions.get(inst.instance_id)!, {
-        ...opts,
-        docker,
-        progress,
-      });
-      results.push(r);
-      done++;
-      const elapsed = performance.now() - t0;
-      const left = ((pending.length - done) * elapsed) / done; // elapsed already reflects the parallelism
-      progress.step(
-        `${done + skipped.length}/${todo.length} done, ${count('resolved')} resolved, ${count('error') + count('apply_failed')} errors` +
-          ` — ${inst.instance_id}: ${r.outcome}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''}` +
-          (pending.length > done ? `, ~${fmtDuration(left)} left` : ''),
-      );
-    }
+  const runOne = async (inst: Instance) => {
+    const r = await evaluateInstance(inst, predictions.get(inst.instance_id)!, {
+      ...opts,
+      docker,
+      progress,
+    });
+    results.push(r);
+    done++;
+    const elapsed = performance.now() - t0;
+    const left = ((pending.length - done) * elapsed) / done; // elapsed already reflects the parallelism
+    progress.step(
+      `${done + skipped.length}/${todo.length} done, ${count('resolved')} resolved, ${count('error') + count('apply_failed')} errors` +
+        ` — ${inst.instance_id}: ${r.outcome}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''}` +
+        (pending.length > done ? `, ~${fmtDuration(left)} left` : ''),
+    );
   };
-  await Promise.all(Array.from({ length: workers }, worker));
+  await runAdmitted(pending, need, budget, asked, runOne, (inst) =>
+    progress.detail(
+      `${inst.instance_id} needs ${Math.round(need(inst) / 2 ** 20)} MiB, more than the ${Math.round(budget / 2 ** 20)} MiB available: running it alone`,
+    ),
+  );
   if ((opts.cacheLevel ?? 'instance') === 'none') {
     for (const env of new Set(results.map((r) => r.images?.env).filter((e): e is string => !!e)))
       await removeImage(docker, env);

@@ -35,6 +35,8 @@ export {
   evaluate,
   evaluateInstance,
   admittedWorkers,
+  DEFAULT_RESOURCES,
+  instanceResources,
   commandScript,
   diffFiles,
   modelDirName,
@@ -53,6 +55,15 @@ export {
   type EnvEvalOptions,
 } from './envbench.js';
 export { evaluateRepeated, type FlakyInstance, type RepeatRun } from './repeat.js';
+export {
+  loadResourceOverrides,
+  readResources,
+  resourcesFor,
+  runAdmitted,
+  type PartialResources,
+  type ResolvedResources,
+  type Resources,
+} from './resources.js';
 export {
   swebenchImage,
   swebenchLiveImage,

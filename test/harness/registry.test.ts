@@ -194,6 +194,12 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     const ds = writeJsonl('live.jsonl', [live('demo__calc-1'), live('demo__calc-2')]);
     const ns = `127.0.0.1:${port}/starryzhang`;
     const out = join(root, 'out');
+    // Per-instance needs: memory for this instance, CPUs for its repository.
+    const resources = join(root, 'resources.json');
+    writeFileSync(
+      resources,
+      JSON.stringify({ 'demo__calc-1': { memory: '768m' }, 'demo/calc': { cpus: 1 } }),
+    );
     const gold = drydock([
       'eval',
       '--dataset',
@@ -206,6 +212,8 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
       ns,
       '--out',
       out,
+      '--resources',
+      resources,
       '--json',
     ]);
     expect(gold.stderr).toContain('2 swe-bench-live row(s)');
@@ -216,6 +224,13 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     const result = JSON.parse(readFileSync(join(out, 'g', 'gold', 'demo__calc-1', 'result.json'), 'utf8'));
     expect(result.images.instance).toBe(`${ns}/sweb.eval.x86_64.demo_1776_calc-1`);
     expect(result.images.pulled).toBe(true);
+    expect(result.resources).toEqual({
+      memory_bytes: 768 * 2 ** 20,
+      cpus: 1,
+      source: { memory: 'override:instance', cpus: 'override:repo' },
+    });
+    expect(result.peak_memory_bytes).toBeGreaterThan(0);
+    expect(result.cpu_ms).toBeGreaterThan(0);
 
     const empty = drydock([
       'eval',

@@ -10,6 +10,7 @@ import {
   formatIssue,
   loadDataset,
   loadPredictions,
+  loadResourceOverrides,
   runBatch,
   type CacheLevel,
 } from '../../harness/index.js';
@@ -25,6 +26,8 @@ interface EvalFlags {
   cacheLevel: string;
   timeout: string;
   memory: string;
+  cpus: string;
+  resources?: string;
   json?: boolean;
   runEmptyPatches?: boolean;
   report?: boolean;
@@ -36,6 +39,13 @@ function int(v: string, name: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1)
     throw new DrydockError(`${name} must be a positive integer, got ${v}`, undefined, 'BAD_FLAG');
+  return n;
+}
+
+function positive(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new DrydockError(`${name} must be a positive number, got ${v}`, undefined, 'BAD_FLAG');
   return n;
 }
 
@@ -71,7 +81,20 @@ export function registerEvalCommand(program: Command): void {
     )
     .option('--cache-level <level>', `images kept after the run: ${CACHE_LEVELS.join('|')}`, 'instance')
     .option('--timeout <duration>', 'wall time for each of rebuild, test and print commands', '30m')
-    .option('--memory <size>', 'memory one instance may use (and its admission cost)', '3g')
+    .option(
+      '--memory <size>',
+      'memory an instance may use and its admission cost, unless its row (memory) or --resources says otherwise',
+      '3g',
+    )
+    .option(
+      '--cpus <n>',
+      'CPUs an instance may use, unless its row (cpus) or --resources says otherwise',
+      '2',
+    )
+    .option(
+      '--resources <file>',
+      'JSON { "<instance_id or owner/name>": { "memory": "16g", "cpus": 4 } }: per-instance or per-repository needs',
+    )
     .option(
       '--run-empty-patches',
       'also run empty predictions with only the test patch (SWE-bench skips them)',
@@ -118,6 +141,8 @@ export function registerEvalCommand(program: Command): void {
         cacheLevel: flags.cacheLevel as CacheLevel,
         timeoutMs: parseDuration(flags.timeout),
         memoryBytes: parseSize(flags.memory),
+        cpus: positive(flags.cpus, '--cpus'),
+        resourceOverrides: flags.resources ? loadResourceOverrides(flags.resources) : undefined,
         runEmpty: flags.runEmptyPatches === true,
         namespace: flags.namespace,
         progress: stderrProgress,
