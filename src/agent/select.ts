@@ -7,9 +7,10 @@ export interface Selection {
 }
 
 /**
- * Stage 5, pure. Rejected candidates (do not apply, do not parse, break regression tests)
- * cannot win. Among the rest: the reproduction test passing first, then fewer regression
- * failures, then the language server's reward; the majority vote over normalized patches
+ * Stage 5, pure. Rejected candidates (do not apply, do not parse or compile) cannot win.
+ * Breaking tests that passed before does not reject a candidate (the issue may change what a
+ * test pins; a flaky test was rerun in validation): it ranks it. Among the rest: the
+ * reproduction test passing first, then fewer regression failures, then the language server's reward; the majority vote over normalized patches
  * (how many samples gave the same patch) breaks ties, then the order they were produced in.
  */
 export function select(candidates: Candidate[]): Selection {

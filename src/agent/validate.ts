@@ -18,6 +18,8 @@ export interface ReproductionTest {
   reason: string;
   /** The project's variables the test runs with (the test command's, e.g. PYTHONPATH). */
   vars: Record<string, string>;
+  /** The assertion it failed on before the change, as the runner reported it. */
+  failure?: string;
 }
 
 export interface Validation {
@@ -156,9 +158,14 @@ async function validateIn(
   }
   // Written again whether or not the reward wrote them: the same content, so harmless.
   for (const f of c.files) await fork.writeFile(workspacePath(f.path), f.after);
+  const compileError = await pythonCompileError(fork, c, p.env.vars);
+  if (compileError)
+    return {
+      candidate: { ...c, reward, parses: false, rejected: `does not compile: ${compileError}` },
+      related: [],
+    };
 
   let regressions = c.regressions;
-  let rejected = c.rejected;
   let related: string[] = [];
   if (p.env.test) {
     const testFiles = new Map(p.files.map((f) => [f.path, f.source]));
@@ -167,15 +174,29 @@ async function validateIn(
       c.files.map((f) => f.path),
       testFiles,
     );
-    const run = await runTests(fork, narrowedCommand(p.env.test, p.env.format, related), p.env);
-    testEvent(ctx, run);
-    if (p.env.format === 'exit-code') {
-      regressions = v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test] : [];
-    } else {
+    const command = narrowedCommand(p.env.test, p.env.format, related);
+    const newlyFailing = (run: TestRun): string[] => {
+      if (p.env.format === 'exit-code')
+        return v.baseline?.exitCode === 0 && run.exitCode !== 0 ? [p.env.test!] : [];
       const passed = new Set(run.passed);
-      regressions = related.filter((t) => !passed.has(t));
+      return related.filter((t) => !passed.has(t));
+    };
+    const run = await runTests(fork, command, p.env);
+    testEvent(ctx, run);
+    regressions = newlyFailing(run);
+    if (regressions.length > 0) {
+      // Once more: a test that passes the second time is flaky, not broken by this candidate.
+      const again = await runTests(fork, command, p.env);
+      testEvent(ctx, again);
+      const still = new Set(newlyFailing(again));
+      const flaky = regressions.filter((t) => !still.has(t));
+      if (flaky.length) ctx.note(`candidate ${c.id}: flaky on a rerun, not counted: ${flaky.join(', ')}`);
+      regressions = regressions.filter((t) => still.has(t));
     }
-    if (regressions.length > 0) rejected = `breaks regression tests: ${regressions.join(', ')}`;
+    // Regressions rank candidates (select.ts) but never reject one alone: the issue may change
+    // the very behaviour an existing test pins, and nothing better may exist.
+    if (regressions.length > 0)
+      ctx.note(`candidate ${c.id}: tests that passed before fail with it: ${regressions.join(', ')}`);
   }
   let reproduces = c.reproduces;
   const repro = v.reproduction;
@@ -183,7 +204,7 @@ async function validateIn(
     const r = await runReproduction(fork, repro);
     reproduces = r.exitCode === 0;
   }
-  return { candidate: { ...c, reward, regressions, rejected, reproduces }, related };
+  return { candidate: { ...c, reward, regressions, reproduces }, related };
 }
 
 async function reproductionTest(
@@ -206,11 +227,15 @@ async function reproductionTest(
   const content = `${fencedBlock(reply ?? '')}\n`;
   const test: ReproductionTest = { path, content, command, kept: false, reason: '', vars: p.env.vars };
   const before = await runReproduction(p.sandbox, test);
+  const cannotRun = CANNOT_RUN.exec(before.output);
   if (before.exitCode === 0) {
     test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
+  } else if (cannotRun) {
+    test.reason = `it cannot run (${lineAt(before.output, cannotRun.index)}), so its failure says nothing about the issue: discarded`;
   } else {
     test.kept = true;
-    test.reason = `it fails before the change (exit ${before.exitCode}): kept`;
+    test.failure = failureLines(before.output);
+    test.reason = `it fails before the change (exit ${before.exitCode}${test.failure ? `: ${test.failure}` : ''}): kept`;
   }
   ctx.note(`reproduction test ${path}: ${test.reason}`);
   ctx.stage('validate', `reproduction test ${test.kept ? 'kept' : 'discarded'}: ${test.reason}`, {
@@ -225,7 +250,7 @@ async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<T
   try {
     return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars });
   } finally {
-    await sandbox.exec(`rm -f -- '${t.path}'`);
+    await sandbox.exec(`rm -f -- '${t.path.replace(/'/g, `'\\''`)}'`);
   }
 }
 
@@ -247,7 +272,11 @@ export function record(ctx: RunContext, c: Candidate): void {
     type: 'candidate',
     id: c.id,
     status: c.rejected ? 'rejected' : 'validated',
-    reason: c.rejected ?? 'applies, parses and passes its regression tests',
+    reason:
+      c.rejected ??
+      (c.regressions?.length
+        ? `applies and parses; breaks ${c.regressions.length} test(s) that passed before (ranked lower)`
+        : 'applies, parses and passes its regression tests'),
     votes: c.votes,
     parses: c.parses,
     reward: c.reward,
@@ -255,6 +284,29 @@ export function record(ctx: RunContext, c: Candidate): void {
     reproduces: c.reproduces,
     patch: c.patch,
   });
+}
+
+/** Output that says the test never ran: an import or syntax error, nothing collected. */
+const CANNOT_RUN =
+  /ModuleNotFoundError|ImportError while importing|errors? during collection|^E\s+SyntaxError|Cannot find module|SyntaxError: |no tests ran|collected 0 items|No tests found/m;
+
+function lineAt(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index) + 1;
+  const end = text.indexOf('\n', index);
+  return text
+    .slice(start, end < 0 ? undefined : end)
+    .trim()
+    .slice(0, 200);
+}
+
+/** The first lines that say what was asserted (pytest's `E ` lines, jest's Expected/Received). */
+function failureLines(output: string): string | undefined {
+  const lines = output
+    .split('\n')
+    .filter((l) => /^E\s+\S|AssertionError|^\s*(Expected|Received)\b|expect\(/.test(l))
+    .slice(0, 3)
+    .map((l) => l.trim());
+  return lines.length ? lines.join(' | ').slice(0, 300) : undefined;
 }
 
 /**
@@ -289,4 +341,36 @@ export function reproductionPlace(
   else if (env.test && /^npm (run )?test\b/.test(env.test)) command = `${env.test} -- ${quoted}`;
   else command = `node --test ${quoted}`;
   return { path, command };
+}
+
+/**
+ * Python's own compiler on the candidate's Python files, in the sandbox: tree-sitter accepts
+ * some text Python refuses (an indentation error). Nothing is written (no .pyc). A file that
+ * did not compile before the change is not held against the candidate; no Python: no check.
+ */
+async function pythonCompileError(
+  fork: Sandbox,
+  c: Candidate,
+  vars: Record<string, string>,
+): Promise<string | null> {
+  const files = c.files.filter((f) => f.path.endsWith('.py'));
+  if (files.length === 0) return null;
+  const py = 'P=$(command -v python3 || command -v python) || exit 0; "$P" -c';
+  const code = `'import sys\nfor p in sys.argv[1:]:\n    compile(open(p, "rb").read(), p, "exec")'`;
+  for (const f of files) {
+    const q = `'${f.path.replace(/'/g, `'\\''`)}'`;
+    const r = await fork.exec(`${py} ${code} ${q} 2>&1`, { timeoutMs: 60_000, env: vars });
+    if (r.exitCode === 0) continue;
+    // The text before the change, from a scratch file (not stdin: a fork's exec may not close it).
+    const scratch = '/tmp/drydock-compile-before.py';
+    await fork.writeFile(scratch, f.before);
+    const before = await fork.exec(`${py} ${code} ${scratch} 2>&1; s=$?; rm -f ${scratch}; exit $s`, {
+      timeoutMs: 60_000,
+      env: vars,
+    });
+    if (before.exitCode !== 0) continue;
+    const last = r.stdout.trim().split('\n').pop() ?? '';
+    return `${f.path}: ${last.slice(0, 200)}`;
+  }
+  return null;
 }

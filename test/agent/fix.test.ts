@@ -107,10 +107,17 @@ describe.runIf(present)(
       expect(summary.patch).not.toMatch(/a - b/);
       expect(summary.files).toEqual(['calc/ops.py']);
 
+      // The syntax error is rejected; the candidate that breaks test_add is not rejected for
+      // that alone, it loses on the ranking (its test fails twice, so it is not flaky).
       const rejected = of(events, 'candidate').filter((e) => e.status === 'rejected');
-      expect(rejected.map((e) => e.reason).sort()).toEqual([
-        'breaks regression tests: tests/test_ops.py::test_add',
+      expect(rejected.map((e) => e.reason)).toEqual([
         expect.stringMatching(/^syntax error in calc\/ops\.py at line \d+/),
+      ]);
+      expect(summary.candidates.map((c) => c.outcome)).toContainEqual(
+        expect.stringMatching(/^more regression failures than /),
+      );
+      expect(summary.candidates.find((c) => c.regressions?.length)?.regressions).toEqual([
+        'tests/test_ops.py::test_add',
       ]);
       const selected = of(events, 'candidate').find((e) => e.status === 'selected')!;
       expect(selected.id).toBe(summary.selected);
@@ -226,6 +233,36 @@ describe.runIf(present)(
       expect(summary.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
       expect(summary.tests).toMatchObject({ passed: 3, failed: 0 });
       expect(of(events, 'tool.call').map((e) => e.tool)).toEqual(['edit', 'submit']);
+    }, 600_000);
+
+    it("regressions rank rather than reject, a test failing once is flaky, and Python's compiler rejects what tree-sitter accepts", async () => {
+      const repo = userRepo('calc');
+      const script = fileURLToPath(new URL('../fixtures/agent/calc-regressions.yaml', import.meta.url));
+      const { summary, events } = await fix(repo, 'calc', script, { rewards: false });
+      const [c1, c2, c3] = summary.candidates;
+      // c1: tree-sitter parses it, Python does not.
+      expect(c1).toMatchObject({
+        parses: false,
+        rejected: expect.stringMatching(/^does not compile: calc\/ops\.py: IndentationError/),
+      });
+      // c2 breaks test_add on both runs: kept, ranked below c3.
+      expect(c2).toMatchObject({ rejected: null, regressions: ['tests/test_ops.py::test_add'] });
+      expect(c2!.outcome).toBe('more regression failures than c3');
+      // c3 fails test_add only on its first run: flaky, not counted.
+      expect(c3).toMatchObject({ rejected: null, regressions: [] });
+      expect(summary.selected).toBe('c3');
+      expect(of(events, 'note').map((e) => e.message)).toContainEqual(
+        'candidate c3: flaky on a rerun, not counted: tests/test_ops.py::test_add',
+      );
+      // The reproduction test ran with the project's command and failed on its assertion.
+      expect(summary.reproductionTest).toMatchObject({ kept: true });
+      expect(summary.reproductionTest!.reason).toMatch(
+        /fails before the change \(exit 1: .*assert .*mean\(\[2, 2\]\)/,
+      );
+      // Before any change once; c2 and c3 twice each (a failure is rerun); the review once at
+      // its start, and not again for approvals that changed nothing.
+      expect(of(events, 'test.result')).toHaveLength(1 + 2 + 2 + 1);
+      expect(summary.review).toMatchObject({ rounds: 2, changed: false });
     }, 600_000);
 
     it('ends at its time limit with no patch when nothing was validated yet', async () => {

@@ -44,14 +44,24 @@ describe('select', () => {
   it('never picks a rejected candidate, and says why each other lost', () => {
     const s = select([
       cand('c1', { rejected: 'syntax error in calc/ops.py at line 6' }),
-      cand('c2', { rejected: 'breaks regression tests: tests/test_ops.py::test_add' }),
+      cand('c2', { rejected: 'does not compile: calc/ops.py: IndentationError' }),
       cand('c3'),
     ]);
     expect(s.selected?.id).toBe('c3');
     expect(s.others.map((o) => o.reason)).toEqual([
       'syntax error in calc/ops.py at line 6',
-      'breaks regression tests: tests/test_ops.py::test_add',
+      'does not compile: calc/ops.py: IndentationError',
     ]);
+  });
+
+  it('ranks a candidate that breaks tests below one that does not, and still selects it when nothing better exists', () => {
+    const broken = cand('c1', { regressions: ['tests/test_ops.py::test_add'], reproduces: true });
+    const s = select([broken, cand('c2', { reproduces: true })]);
+    expect(s.selected?.id).toBe('c2');
+    expect(s.others[0]!.reason).toBe('more regression failures than c2');
+    expect(select([broken, cand('c2', { rejected: 'syntax error' })]).selected?.id).toBe('c1');
+    // The reproduction test still comes first: fixing the issue outweighs a pinned old behaviour.
+    expect(select([broken, cand('c2', { reproduces: false })]).selected?.id).toBe('c1');
   });
 
   it('ranks the reproduction test over reward, reward over votes, votes over order', () => {
