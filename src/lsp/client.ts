@@ -11,7 +11,8 @@ import type {
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 import { DrydockError } from '../core/index.js';
-import type { Sandbox } from '../sandbox/index.js';
+import { HostSandbox, type Sandbox } from '../sandbox/index.js';
+import { startHostServerProcess } from './host-server-process.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { configHash, languageId, type ServerIdentity, type ServerSpec } from './servers.js';
 import { compareDiagnostics, fromLsp, type DiagnosticsByFile, type LspDiagnostic } from './diagnostic.js';
@@ -117,7 +118,11 @@ export class LspClient {
     const gen = ++this.generation;
     this.everStarted = true;
     this.busy = false;
-    const proc = await startServerProcess(this.sandbox, this.spec.argv);
+    // A HostSandbox (tests without an engine) runs the server as a host child process.
+    const proc =
+      this.sandbox instanceof HostSandbox
+        ? startHostServerProcess(this.sandbox, this.spec.argv)
+        : await startServerProcess(this.sandbox, this.spec.argv);
     const conn = createMessageConnection(
       new StreamMessageReader(proc.stdout),
       new StreamMessageWriter(proc.stdin),

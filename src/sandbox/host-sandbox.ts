@@ -133,7 +133,8 @@ export class HostSandbox implements Sandbox {
     return this.toHost(isAbsolute(path) ? path : posix.join(WORKSPACE, path));
   }
 
-  private environment(extra: Record<string, string>): Record<string, string> {
+  /** The environment of a call: the host's PATH and HOME, the spec's and the call's variables, paths mapped. */
+  environment(extra: Record<string, string>): Record<string, string> {
     const env: Record<string, string> = { LANG: 'C.UTF-8', TERM: 'dumb' };
     for (const k of HOST_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
     env.PATH = [...Object.values(this.spec.paths ?? {}), env.PATH ?? '/usr/bin:/bin'].join(':');
