@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,7 +24,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   model: ['core'],
   trajectory: ['core'],
   lsp: ['core', 'sandbox'],
-  tools: ['core', 'sandbox', 'policy', 'code', 'lsp', 'trajectory'],
+  // Not model (the agent brings the model), not trajectory (events go to an `append` it is given).
+  tools: ['core', 'sandbox', 'policy', 'code', 'lsp'],
   agent: BELOW_AGENT,
   harness: [...BELOW_AGENT, 'agent'],
   report: ['core', 'trajectory', 'harness'],
@@ -100,6 +102,26 @@ describe('layering (DESIGN.md: one-way dependencies, each layer reached through 
       ].sort();
     expect(layersImportedBy('trajectory')).toEqual(['core']);
     expect(layersImportedBy('tools')).not.toContain('model');
+  });
+
+  it("each layer's README states its design rule, and the imports it allows are this table's", () => {
+    const wrong: string[] = [];
+    for (const [layer, allowed] of Object.entries(MAY_IMPORT)) {
+      const readme = `${ROOT}src/${layer}/README.md`;
+      const rule = existsSync(readme)
+        ? /^\*\*Design rule\.\*\* May import: (.+?)\. Never: .+$/m.exec(readFileSync(readme, 'utf8'))
+        : null;
+      if (!rule) {
+        wrong.push(`${layer}: no "**Design rule.** May import: … . Never: …" line in src/${layer}/README.md`);
+        continue;
+      }
+      const stated = rule[1]!.startsWith('nothing') ? [] : rule[1]!.split(',').map((l) => l.trim());
+      if ([...stated].sort().join() !== [...allowed].sort().join())
+        wrong.push(
+          `${layer}: README allows ${stated.join(', ') || 'nothing'}; the table ${allowed.join(', ') || 'nothing'}`,
+        );
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('names the workspace path in exactly one source file (one exported constant)', () => {
