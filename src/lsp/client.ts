@@ -10,7 +10,7 @@ import type {
   InitializeResult,
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { DrydockError } from '../core/index.js';
+import { DrydockError, type ResourceLimits } from '../core/index.js';
 import { HostSandbox, type Sandbox } from '../sandbox/index.js';
 import { startHostServerProcess } from './host-server-process.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -36,6 +36,11 @@ export interface LspClientOptions {
   settleMaxMs?: number;
   /** Restarts allowed over the client's life before it gives up. */
   maxRestarts?: number;
+  /**
+   * The server's own limits (memory, cpus, pids) where the sandbox gives each
+   * process its own cgroup; SERVER_LIMITS fill the gaps.
+   */
+  serverLimits?: ResourceLimits;
 }
 
 interface OpenDoc {
@@ -70,6 +75,8 @@ export class LspClient {
   private everStarted = false;
   private busy = false;
   restarts = 0;
+  /** How the last server process ended, when the sandbox said (e.g. killed by its own memory limit). */
+  lastEnd: string | null = null;
   serverInfo: InitializeResult['serverInfo'] | undefined;
   readonly opts: Required<LspClientOptions>;
 
@@ -83,6 +90,7 @@ export class LspClient {
       quietMs: opts.quietMs ?? spec.quietMs,
       settleMaxMs: opts.settleMaxMs ?? 30_000,
       maxRestarts: opts.maxRestarts ?? 5,
+      serverLimits: opts.serverLimits ?? {},
     };
   }
 
@@ -122,7 +130,7 @@ export class LspClient {
     const proc =
       this.sandbox instanceof HostSandbox
         ? startHostServerProcess(this.sandbox, this.spec.argv)
-        : await startServerProcess(this.sandbox, this.spec.argv);
+        : await startServerProcess(this.sandbox, this.spec.argv, { limits: this.opts.serverLimits });
     const conn = createMessageConnection(
       new StreamMessageReader(proc.stdout),
       new StreamMessageWriter(proc.stdin),
@@ -162,7 +170,10 @@ export class LspClient {
     conn.onNotification(() => undefined);
     conn.onError(() => undefined);
     conn.onClose(() => this.lost(gen));
-    void proc.exited.then(() => this.lost(gen));
+    void proc.exited.then(() => {
+      if (gen === this.generation && proc.endReason) this.lastEnd = proc.endReason;
+      this.lost(gen);
+    });
     conn.listen();
     this.proc = proc;
     this.conn = conn;
@@ -201,10 +212,13 @@ export class LspClient {
       }
     } catch (err) {
       const tail = proc.stderrTail().trim().split('\n').slice(-3).join(' | ');
+      // A server its own limit killed during startup says so.
+      if (!proc.alive) await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 1000))]);
+      const end = proc.alive ? null : proc.endReason;
       await this.teardown();
       if (err instanceof DrydockError) throw err;
       throw new DrydockError(
-        `${this.spec.name} did not start: ${(err as Error).message}${tail ? ` (${tail})` : ''}`,
+        `${this.spec.name} did not start: ${(err as Error).message}${end ? `; it was ${end}` : ''}${tail ? ` (${tail})` : ''}`,
         'run `drydock setup` to rebuild the language images',
         'LSP_START',
       );
@@ -231,7 +245,7 @@ export class LspClient {
       if (this.everStarted && !this.starting) {
         if (this.restarts >= this.opts.maxRestarts) {
           throw new DrydockError(
-            `${this.spec.name} crashed ${this.restarts + 1} times; giving up`,
+            `${this.spec.name} crashed ${this.restarts + 1} times; giving up${this.lastEnd ? ` (last: ${this.lastEnd})` : ''}`,
             'see the server log with --debug',
             'LSP_CRASHED',
           );

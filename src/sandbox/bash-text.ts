@@ -5,3 +5,8 @@
 export function bash(strings: TemplateStringsArray): string {
   return strings.raw.join('').replace(/\\\$\{/g, '${');
 }
+
+/** One bash word holding exactly `s`. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -18,8 +18,11 @@ import {
   type ExecResult,
   type Sandbox,
   type SandboxSpec,
+  type SpawnOptions,
+  type SpawnedProcess,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
+import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
 import { RUNTIME_BASH, RUNTIME_DIR, RUNTIME_MISSING_HINT, runtimeSource, runtimeVolume } from './runtime.js';
 
@@ -53,9 +56,7 @@ const BASE_ENV: Record<string, string> = {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const READ_LIMIT = 64 * 1024 * 1024;
 
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 let modeCache: Promise<ExecModeReport> | null = null;
 
@@ -271,6 +272,37 @@ export class DockerSandbox implements Sandbox {
     }
     if (this.closed) throw new SandboxClosedError();
     return outcome;
+  }
+
+  /**
+   * A long-lived process under its own cgroup (per-call-cgroup mode only: in
+   * container-update mode the limits belong to the whole container, so a process
+   * cannot have its own; that refuses rather than run unlimited).
+   */
+  async spawn(command: string | string[], opts: SpawnOptions = {}): Promise<SpawnedProcess> {
+    if (this.closed) throw new SandboxClosedError();
+    if (this.mode !== 'per-call-cgroup') {
+      throw new DrydockError(
+        `spawn needs per-call cgroups, and this sandbox runs in ${this.mode} mode (${this.modeReason})`,
+        'run drydock as root on the Docker host (see `drydock doctor`)',
+        'SANDBOX_UNSUPPORTED',
+      );
+    }
+    for (const name of Object.keys(opts.env ?? {})) {
+      if (!ENV_NAME.test(name)) throw new DrydockError(`invalid environment variable name: ${name}`);
+    }
+    if (Array.isArray(command) && command.length === 0) throw new DrydockError('spawn needs a command');
+    const limits = { ...DEFAULT_LIMITS, ...this.spec.limits, ...definedOnly(opts) };
+    return this.runner.spawn({
+      command: Array.isArray(command) ? `exec ${command.map(shellQuote).join(' ')}` : command,
+      cwd: opts.cwd ?? WORKSPACE,
+      env: opts.env ?? {},
+      memoryBytes: limits.memoryBytes,
+      cpus: limits.cpus,
+      pids: limits.pids,
+      // No wall-time limit for a server unless asked for.
+      timeoutMs: opts.timeoutMs ?? 0,
+    });
   }
 
   async readFile(path: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { spawn as spawnChild } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { constants as osConstants, tmpdir } from 'node:os';
@@ -8,7 +9,17 @@ import { DrydockError, WORKSPACE } from '../core/index.js';
 import { SandboxClosedError } from './errors.js';
 import { DIFF_SCRIPT } from './diff-script.js';
 import { HeadTailCapture } from './output-cap.js';
-import { DEFAULT_LIMITS, type ExecLimits, type ExecOptions, type ExecResult, type Sandbox } from './types.js';
+import { shellQuote } from './bash-text.js';
+import {
+  DEFAULT_LIMITS,
+  type ExecLimits,
+  type ExecOptions,
+  type ExecResult,
+  type Sandbox,
+  type SpawnExit,
+  type SpawnOptions,
+  type SpawnedProcess,
+} from './types.js';
 
 const READ_LIMIT = 64 * 1024 * 1024;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -73,6 +84,7 @@ export class HostSandbox implements Sandbox {
   readonly mode = 'host' as const;
   private closed = false;
   private readonly running = new Set<ResultPromise>();
+  private readonly spawned = new Set<SpawnedProcess>();
   private readonly toHostRe: RegExp;
   private readonly toSandboxRe: RegExp;
   private readonly mapping: [string, string][];
@@ -214,6 +226,83 @@ export class HostSandbox implements Sandbox {
     }
   }
 
+  /**
+   * A long-lived child process (`bash -c`) in its own process group, with piped
+   * stdio; killed (the group) by close(). Own limits are refused (there is no cgroup).
+   */
+  async spawn(command: string | string[], opts: SpawnOptions = {}): Promise<SpawnedProcess> {
+    if (this.closed) throw new SandboxClosedError();
+    for (const k of ['memoryBytes', 'cpus', 'pids'] as const) {
+      if (opts[k] !== undefined)
+        throw new SandboxUnsupportedError(`enforce a ${k} limit on a spawned process`);
+    }
+    if (Array.isArray(command) && command.length === 0) throw new DrydockError('spawn needs a command');
+    const source = Array.isArray(command) ? `exec ${command.map(shellQuote).join(' ')}` : command;
+    const child = spawnChild('bash', ['-c', this.toHost(source)], {
+      cwd: this.hostPath(opts.cwd ?? WORKSPACE),
+      env: this.environment(opts.env ?? {}),
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    const pid = child.pid!;
+    const killGroup = (): void => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // The group is already empty.
+      }
+    };
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs !== undefined && opts.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            killGroup();
+          }, opts.timeoutMs)
+        : undefined;
+    let alive = true;
+    child.stdin.on('error', () => undefined);
+    const exited = new Promise<SpawnExit>((resolve) => {
+      child.once('close', (code, signal) => {
+        alive = false;
+        clearTimeout(timer);
+        killGroup();
+        const sig = signal ? osConstants.signals[signal] : undefined;
+        resolve({
+          exitCode: this.closed ? -1 : (code ?? (sig !== undefined ? 128 + sig : -1)),
+          killedBy: timedOut ? 'timeout' : null,
+          sandboxEnded: this.closed ? new SandboxClosedError().message : null,
+          wallMs: performance.now() - started,
+          cpuMs: 0,
+          peakMemoryBytes: 0,
+        });
+      });
+    });
+    const proc: SpawnedProcess = {
+      pid,
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exited,
+      get alive() {
+        return alive;
+      },
+      usage: () => ({ cpuMs: 0, peakMemoryBytes: 0 }),
+      kill: () => {
+        killGroup();
+        return exited;
+      },
+    };
+    this.spawned.add(proc);
+    void exited.then(() => this.spawned.delete(proc));
+    return proc;
+  }
+
   async readFile(path: string): Promise<string> {
     if (this.closed) throw new SandboxClosedError();
     const host = this.hostPath(path);
@@ -280,7 +369,7 @@ export class HostSandbox implements Sandbox {
         // Gone already.
       }
     }
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running, ...[...this.spawned].map((p) => p.kill())]);
     await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -50,5 +50,8 @@ export {
   type NetworkMode,
   type Sandbox,
   type SandboxSpec,
+  type SpawnExit,
+  type SpawnOptions,
+  type SpawnedProcess,
 } from './types.js';
 export { followBuild, ImageBuildError } from './build-stream.js';

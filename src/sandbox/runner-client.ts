@@ -1,13 +1,13 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Duplex, Readable } from 'node:stream';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { CallCgroup, containerProcsFile, hostPidOf, type ContainerCgroup } from './call-cgroup.js';
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
 import { SandboxClosedError } from './errors.js';
 import { HeadTailCapture } from './output-cap.js';
 import { encodeRequest } from './runner-script.js';
-import type { ExecResult, KilledBy } from './types.js';
+import type { ExecResult, KilledBy, SpawnExit, SpawnedProcess } from './types.js';
 
 export interface CallRequest {
   command: string;
@@ -28,6 +28,22 @@ export interface CallOutcome {
   stdout: HeadTailCapture;
 }
 
+/** A long-lived process: streamed, not captured; no timeout unless asked for. */
+export type SpawnRequest = Omit<CallRequest, 'stdin' | 'maxOutputBytes'>;
+
+interface Live {
+  stdout: PassThrough;
+  stderr: PassThrough;
+  stdin: Writable;
+  stdinSock: net.Socket | null;
+  started: (p: SpawnedProcess) => void;
+  startFailed: (e: Error) => void;
+  exited: (e: SpawnExit) => void;
+  exitedPromise: Promise<SpawnExit>;
+  isStarted: boolean;
+  ended: boolean;
+}
+
 interface Call {
   id: string;
   slot: number;
@@ -41,6 +57,7 @@ interface Call {
   timers: NodeJS.Timeout[];
   exitStatus: number | null;
   setupError?: Error;
+  live?: Live;
   resolve: (o: CallOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -149,13 +166,94 @@ export class RunnerClient {
         reject,
       };
       this.calls.set(id, call);
+      this.send(call);
+    }).finally(() => {
+      this.busySlots.delete(slot);
+      setImmediate(() => this.removeCgroup(cgroup));
+    });
+  }
+
+  /**
+   * Starts a long-lived process under its own cgroup; resolves once it runs. Its
+   * slot's fifos stay its stdin/stdout/stderr until it ends.
+   */
+  spawn(req: SpawnRequest): Promise<SpawnedProcess> {
+    if (this.closed) return Promise.reject(new SandboxClosedError());
+    if (this.failure) return Promise.reject(this.onGone(this.failure));
+    if (!this.cgroup) return Promise.reject(new Error('the runner is not attached to its container'));
+    const id = `s${++this.seq}`;
+    let slot = 0;
+    while (this.busySlots.has(slot)) slot++;
+    this.busySlots.add(slot);
+    const cgroup = new CallCgroup(this.cgroup, `drydock-call-${this.tag}-${id}`);
+    let exitedResolve!: (e: SpawnExit) => void;
+    const exited = new Promise<SpawnExit>((r) => (exitedResolve = r));
+    void exited.then(() => {
+      this.busySlots.delete(slot);
+      setImmediate(() => this.removeCgroup(cgroup));
+    });
+    return new Promise<SpawnedProcess>((started, startFailed) => {
+      const live: Live = {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        stdin: new Writable({
+          write: (chunk: Buffer, _enc, cb) => {
+            const sock = live.stdinSock;
+            if (live.ended || !sock || sock.destroyed) return cb();
+            sock.write(chunk, () => cb());
+          },
+          final: (cb) => {
+            // Closing the fd is the EOF (a fifo cannot be half-closed).
+            const sock = live.stdinSock;
+            if (!sock || sock.destroyed) return cb();
+            sock.write(Buffer.alloc(0), () => {
+              sock.destroy();
+              cb();
+            });
+          },
+        }),
+        stdinSock: null,
+        started,
+        startFailed,
+        exited: exitedResolve,
+        exitedPromise: exited,
+        isStarted: false,
+        ended: false,
+      };
+      const call: Call = {
+        id,
+        slot,
+        req: { ...req, maxOutputBytes: 0 },
+        cgroup,
+        started: performance.now(),
+        stdout: new HeadTailCapture(0),
+        stderr: new HeadTailCapture(0),
+        readers: [],
+        killer: null,
+        timers: [],
+        exitStatus: null,
+        live,
+        resolve: () => undefined,
+        reject: () => undefined,
+      };
+      this.calls.set(id, call);
+      this.send(call);
+    });
+  }
+
+  /** Sends a call's request and makes its cgroup while the request travels. */
+  private send(call: Call): void {
+    const { id, slot, req, cgroup } = call;
+    if (Number.isFinite(req.timeoutMs) && req.timeoutMs > 0) {
       call.timers.push(setTimeout(() => this.kill(call, 'timeout'), req.timeoutMs));
+    }
+    {
       this.stream.write(
         encodeRequest({
           id,
           slot,
           hold: true,
-          input: req.stdin !== undefined,
+          input: req.stdin !== undefined || call.live !== undefined,
           cwd: req.cwd,
           env: req.env,
           command: req.command,
@@ -167,10 +265,7 @@ export class RunnerClient {
       } catch (err) {
         call.setupError = err instanceof Error ? err : new Error(String(err));
       }
-    }).finally(() => {
-      this.busySlots.delete(slot);
-      setImmediate(() => this.removeCgroup(cgroup));
-    });
+    }
   }
 
   private removeCgroup(cg: CallCgroup, attempt = 0): void {
@@ -198,21 +293,28 @@ export class RunnerClient {
       const outFd = this.openFifo(`${base}.o`, constants.O_RDONLY | flags);
       const errFd = this.openFifo(`${base}.e`, constants.O_RDONLY | flags);
       // O_RDWR: opening never blocks, and the runner's read-open of the fifo completes.
-      const inFd = call.req.stdin ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
+      const inFd = call.req.stdin || call.live ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
       hostPid = hostPidOf(containerPid, this.procsFile);
       if (hostPid === null) throw new Error(`call process ${containerPid} not found`);
       call.cgroup.add(hostPid);
       waitStopped(hostPid);
-      for (const [fd, capture] of [
-        [outFd, call.stdout],
-        [errFd, call.stderr],
+      const live = call.live;
+      for (const [fd, capture, sink] of [
+        [outFd, call.stdout, live?.stdout],
+        [errFd, call.stderr, live?.stderr],
       ] as const) {
         const sock = new net.Socket({ fd, readable: true, writable: false });
-        sock.on('data', (c: Buffer) => capture.push(c));
+        // A spawned process's output streams, with backpressure (a full pipe blocks it).
+        if (sink) sock.pipe(sink, { end: false });
+        else sock.on('data', (c: Buffer) => capture.push(c));
         sock.on('error', () => undefined);
         call.readers.push(sock);
       }
-      if (inFd !== null && call.req.stdin) {
+      if (inFd !== null && live) {
+        const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
+        sock.on('error', () => undefined);
+        live.stdinSock = sock;
+      } else if (inFd !== null && call.req.stdin) {
         const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
         sock.on('error', () => undefined);
         const input = call.req.stdin;
@@ -236,6 +338,10 @@ export class RunnerClient {
           if (call.cgroup.pidsLimitHit()) this.kill(call, 'pids');
         }, PIDS_POLL_MS),
       );
+      if (live) {
+        live.isStarted = true;
+        live.started(this.handle(call, containerPid));
+      }
     } catch (err) {
       call.cgroup.killAll();
       if (hostPid !== null) {
@@ -288,14 +394,54 @@ export class RunnerClient {
     );
   }
 
+  /** The caller's view of a spawned process. */
+  private handle(call: Call, pid: number): SpawnedProcess {
+    const live = call.live!;
+    const exited = live.exitedPromise;
+    return {
+      pid,
+      stdin: live.stdin,
+      stdout: live.stdout,
+      stderr: live.stderr,
+      exited,
+      get alive() {
+        return !live.ended;
+      },
+      usage: () => {
+        const u = call.cgroup.usage();
+        return { cpuMs: u.cpuMs, peakMemoryBytes: u.peakMemoryBytes };
+      },
+      kill: () => {
+        if (!live.ended) call.cgroup.killAll();
+        return exited;
+      },
+    };
+  }
+
   private finish(call: Call, error: Error | null): void {
     if (!this.calls.delete(call.id)) return;
     for (const t of call.timers) clearTimeout(t);
     for (const r of call.readers) r.destroy();
-    if (error) return call.reject(error);
     const usage = call.cgroup.usage();
     const killedBy: KilledBy | null =
       call.killer ?? (usage.oomKills > 0 ? 'oom' : usage.pidsLimitHits > 0 ? 'pids' : null);
+    if (call.live) {
+      const live = call.live;
+      live.ended = true;
+      live.stdinSock?.destroy();
+      for (const s of [live.stdout, live.stderr]) if (!s.writableEnded) s.end();
+      if (!live.isStarted) live.startFailed(error ?? new Error('the process ended before it started'));
+      live.exited({
+        exitCode: error ? -1 : (call.exitStatus ?? -1),
+        killedBy: error ? null : killedBy,
+        sandboxEnded: error ? error.message : null,
+        wallMs: performance.now() - call.started,
+        cpuMs: usage.cpuMs,
+        peakMemoryBytes: usage.peakMemoryBytes,
+      });
+      return;
+    }
+    if (error) return call.reject(error);
     call.resolve({
       stdout: call.stdout,
       result: {

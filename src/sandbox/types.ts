@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { KilledBy, ResourceLimits, ResourceUsage } from '../core/index.js';
 
 export type { KilledBy };
@@ -77,6 +78,44 @@ export interface SandboxSpec {
 }
 
 /**
+ * Options of `spawn`: the process's own limits (memory, cpus, pids; the sandbox's
+ * defaults fill the gaps), and no wall-time limit unless `timeoutMs` is given.
+ */
+export interface SpawnOptions extends ResourceLimits {
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** How a spawned process ended, with its own cgroup's usage. */
+export interface SpawnExit extends ResourceUsage {
+  /** 128 + signal when a signal ended it; -1 when its sandbox closed or died first. */
+  exitCode: number;
+  /** Set when the process ended because its sandbox closed or its container died. */
+  sandboxEnded: string | null;
+}
+
+/**
+ * A long-lived process in a sandbox (a language server, a watcher): its own cgroup
+ * with its own limits and usage, stdin/stdout/stderr as streams, killed with the
+ * sandbox. Output is not captured: read it or the process blocks on a full pipe.
+ */
+export interface SpawnedProcess {
+  /** Its pid inside the sandbox. */
+  readonly pid: number;
+  /** Writes after the process died are dropped (its end is reported through `exited`). */
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles (never rejects) when the process and everything it started have ended. */
+  readonly exited: Promise<SpawnExit>;
+  readonly alive: boolean;
+  /** Its cgroup's usage so far. */
+  usage(): { cpuMs: number; peakMemoryBytes: number };
+  /** SIGKILLs the process and everything it started. */
+  kill(): Promise<SpawnExit>;
+}
+
+/**
  * What other layers (tools, lsp, agent) hold. Implementations: DockerSandbox, and
  * HostSandbox for tests; each passes test/sandbox/conformance.test.ts.
  */
@@ -89,5 +128,10 @@ export interface Sandbox {
   /** The workspace's changes against HEAD, new files included. */
   diff(): Promise<string>;
   fork(n: number): Promise<Sandbox[]>;
+  /**
+   * Starts a long-lived process: `command` is bash source, or an argv run as is
+   * (exec'd, so the process is the program itself). See SpawnedProcess.
+   */
+  spawn(command: string | string[], opts?: SpawnOptions): Promise<SpawnedProcess>;
   close(): Promise<void>;
 }

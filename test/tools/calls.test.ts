@@ -19,6 +19,7 @@ function untouchable(): Sandbox {
     writeFile: no,
     diff: no,
     fork: no,
+    spawn: no,
     close: no,
   };
 }
