@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
-import { clip, extractParts } from './extract.js';
+import { Budget, NO_BUDGET } from './budget.js';
+import { BUDGET_RULE, clip, extractParts } from './extract.js';
 import { ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
@@ -95,6 +96,12 @@ function findDefaultPolicy(): string {
   }
 }
 
+/** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
+export const DEFAULT_BUDGET_MS = 10;
+
+/** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
+const UNBUDGETED_CHARS = 512;
+
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
 const KIND_RANK: Record<Part['kind'], number> = { variable: 0, file: 1, command: 2, structure: 3 };
@@ -174,6 +181,11 @@ export interface PolicyOptions {
   onDecision?: (event: PolicyAuditEvent) => void;
   /** Refuse to load when an example fails (default true; `drydock policy test` lists them all instead). */
   checkExamples?: boolean;
+  /**
+   * Time one decision may take, in ms (default 10; `Infinity` decides everything on its content,
+   * however long that takes). Past it the command is refused with `ask` (rule `shell:budget`).
+   */
+  budgetMs?: number;
 }
 
 export interface ExampleFailure {
@@ -308,9 +320,9 @@ export class PolicyEngine {
   }
 
   /** The facets of a command line, as rules see them (for `--json` and debugging). */
-  parts(command: string): Part[] {
+  parts(command: string, budget: Budget = NO_BUDGET): Part[] {
     try {
-      return extractParts(this.parser, command, this.ws, this.code);
+      return extractParts(this.parser, command, this.ws, this.code, budget);
     } catch (err) {
       // Fail closed: a walker bug must not let a command through.
       return [
@@ -331,9 +343,32 @@ export class PolicyEngine {
   }
 
   decide(action: Action): PolicyDecision {
+    const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
+    // 90% of the limit for the work, the rest for stopping (checks are not continuous).
+    // A short command is decided in well under a millisecond whatever its shape, so it
+    // is never cut (and pays no clock reads).
+    const budget =
+      Number.isFinite(ms) && (action.kind !== 'shell' || action.command.length > UNBUDGETED_CHARS)
+        ? new Budget(ms * 0.9)
+        : NO_BUDGET;
     const parts =
-      action.kind === 'shell' ? this.parts(action.command) : [this.filePart(action.path, action.kind)];
-    const verdicts = parts.map((p) => this.decidePart(p));
+      action.kind === 'shell'
+        ? this.parts(action.command, budget)
+        : [this.filePart(action.path, action.kind)];
+    const verdicts: PartVerdict[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      if ((i & 15) === 15 && budget.expired()) {
+        verdicts.push({
+          part: clip(action.kind === 'shell' ? action.command : action.path),
+          kind: 'structure',
+          decision: 'ask',
+          rule: BUDGET_RULE,
+          reason: `the command is too large to check within the decision time limit (${parts.length} parts), so it needs approval; split it into smaller commands`,
+        });
+        break;
+      }
+      verdicts.push(this.decidePart(parts[i]!));
+    }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
       // The parser's own findings come first among equals: they say most precisely why.

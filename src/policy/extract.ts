@@ -5,6 +5,7 @@ import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
+import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
 export type Stdin =
@@ -31,6 +32,8 @@ export interface Walk {
   code: CodeParsers | null;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
+  /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */
+  budget: Budget;
 }
 
 const MAX_DEPTH = 6;
@@ -129,8 +132,28 @@ function unknownSyntax(walk: Walk, node: Node): void {
   );
 }
 
+/**
+ * Whether the decision's time budget is spent; the first time, records why the
+ * command is refused (ask: a person may still approve it, an unattended run denies it).
+ */
+export function overBudget(walk: Walk): boolean {
+  if (!walk.budget.expired()) return false;
+  if (!walk.parts.some((p) => p.kind === 'structure' && p.rule === BUDGET_RULE))
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(walk.context),
+      decision: 'ask',
+      rule: BUDGET_RULE,
+      reason: `the command is too large to check within the decision time limit (${walk.context.length} characters), so it needs approval; split it into smaller commands or write long text to a file first`,
+    });
+  return true;
+}
+
+export const BUDGET_RULE = 'shell:budget';
+
 /** Parses `script` and walks it; used for the top level and for `bash -c`, `eval`, heredocs into shells. */
 export function walkScript(walk: Walk, script: string, stdin: Stdin, where: string): void {
+  if (overBudget(walk)) return;
   if (walk.depth >= MAX_DEPTH) {
     structure(
       walk,
@@ -140,8 +163,9 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     );
     return;
   }
-  const tree = walk.parser.parse(joinContinuations(script));
+  const tree = parseWithin(walk.parser, joinContinuations(script), walk.budget);
   if (!tree) {
+    if (overBudget(walk)) return;
     structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
     return;
   }
@@ -183,6 +207,7 @@ export function clip(text: string, max = 60): string {
 }
 
 function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
+  if (overBudget(walk)) return;
   switch (node.type) {
     case 'comment':
       return;
@@ -682,8 +707,8 @@ function readInline(
 ): void {
   const effects: Effect[] =
     lang === 'python'
-      ? pythonEffects(walk.code!.python, code)
-      : javascriptEffects(walk.code!.javascript, code);
+      ? pythonEffects(walk.code!.python, code, walk.budget)
+      : javascriptEffects(walk.code!.javascript, code, walk.budget);
   const unknown = effects.find((e) => e.kind === 'unknown');
   // Code with a part this reader cannot follow stays unread, so the interpreter rules
   // (which a project or user policy may override) ask, naming what was not followed.
@@ -782,8 +807,10 @@ export function extractParts(
   command: string,
   ws: Workspace,
   code: CodeParsers | null = null,
+  budget: Budget = NO_BUDGET,
 ): Part[] {
   const walk: Walk = {
+    budget,
     parser,
     ws,
     parts: [],

@@ -1,3 +1,4 @@
+import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import type { Node, Parser } from 'web-tree-sitter';
 
 /**
@@ -374,9 +375,12 @@ function listOfStrings(node: Node | null): string[] | null {
 }
 
 /** Reads Python source; returns its effects, or a single unknown when it does not parse. */
-export function pythonEffects(parser: Parser, code: string): Effect[] {
-  const tree = parser.parse(code);
-  if (!tree) return [{ kind: 'unknown', what: 'code that does not parse' }];
+export function pythonEffects(parser: Parser, code: string, budget: Budget = NO_BUDGET): Effect[] {
+  const tree = parseWithin(parser, code, budget);
+  if (!tree)
+    return [
+      { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code that does not parse' },
+    ];
   try {
     const root = tree.rootNode;
     if (root.hasError) return [{ kind: 'unknown', what: 'Python code that does not parse' }];
@@ -392,6 +396,8 @@ export function pythonEffects(parser: Parser, code: string): Effect[] {
       const n = stack.pop()!;
       all.push(n);
       if (all.length > MAX_NODES) return [{ kind: 'unknown', what: 'code too large to read' }];
+      if ((all.length & 1023) === 0 && budget.expired())
+        return [{ kind: 'unknown', what: 'code too long to read in time' }];
       for (let i = n.namedChildCount - 1; i >= 0; i--) {
         const c = n.namedChild(i);
         if (c) stack.push(c);
@@ -788,9 +794,12 @@ const JS_WRITES =
   /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
 
 /** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval. */
-export function javascriptEffects(parser: Parser, code: string): Effect[] {
-  const tree = parser.parse(code);
-  if (!tree) return [{ kind: 'unknown', what: 'code that does not parse' }];
+export function javascriptEffects(parser: Parser, code: string, budget: Budget = NO_BUDGET): Effect[] {
+  const tree = parseWithin(parser, code, budget);
+  if (!tree)
+    return [
+      { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code that does not parse' },
+    ];
   try {
     const root = tree.rootNode;
     if (root.hasError) return [{ kind: 'unknown', what: 'JavaScript code that does not parse' }];
@@ -805,6 +814,8 @@ export function javascriptEffects(parser: Parser, code: string): Effect[] {
       const n = stack.pop()!;
       all.push(n);
       if (all.length > MAX_NODES) return [{ kind: 'unknown', what: 'code too large to read' }];
+      if ((all.length & 1023) === 0 && budget.expired())
+        return [{ kind: 'unknown', what: 'code too long to read in time' }];
       for (let i = n.namedChildCount - 1; i >= 0; i--) {
         const c = n.namedChild(i);
         if (c) stack.push(c);

@@ -192,6 +192,9 @@ const MAX_BRACE_RESULTS = 256;
  * Returns null when the result would be too large to enumerate.
  */
 export function expandBraces(text: string): string[] | null {
+  // Bounded before any copying: a word of many groups (`{a,b}` × 20,000) would otherwise be
+  // expanded one group at a time, copying the whole word for each of 2^20,000 results.
+  if (text.length > MAX_BRACE_TEXT || topLevelProduct(text) > MAX_BRACE_RESULTS) return null;
   let depth = 0;
   let open = -1;
   for (let i = 0; i < text.length; i++) {
@@ -225,6 +228,27 @@ export function expandBraces(text: string): string[] | null {
     }
   }
   return [text];
+}
+
+/** Longest word brace-expanded (longer ones are taken as unknown values: fail closed). */
+const MAX_BRACE_TEXT = 4096;
+
+/** How many words the depth-0 groups of `text` multiply to, at least (stops past the limit). */
+function topLevelProduct(text: string): number {
+  let product = 1;
+  let depth = 0;
+  let commas = 0;
+  for (let i = 0; i < text.length && product <= MAX_BRACE_RESULTS; i++) {
+    const c = text[i];
+    if (c === '{') {
+      if (depth === 0) commas = 0;
+      depth++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      if (depth === 0 && commas > 0) product *= commas + 1;
+    } else if (c === ',' && depth === 1) commas++;
+  }
+  return product;
 }
 
 function splitTopLevel(body: string): string[] {

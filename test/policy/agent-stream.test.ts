@@ -17,6 +17,8 @@ const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable': 'input the shell grammar cannot parse is not run on a guess',
+  'shell:budget':
+    'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
   'copy-or-link-outside':

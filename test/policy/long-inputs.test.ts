@@ -3,18 +3,47 @@ import { longInputs } from '../../benchmarks/policy-long-inputs.js';
 import { PolicyEngine } from '../../src/policy/index.js';
 
 // Decisions only: their time is measured by `npm run bench:policy`, not asserted here.
-let engine: PolicyEngine;
+let unbounded: PolicyEngine;
+let bounded: PolicyEngine;
 beforeAll(async () => {
-  engine = await PolicyEngine.create();
+  // Decided on content, however long that takes (what each rule kind does with long text).
+  unbounded = await PolicyEngine.create({ budgetMs: Infinity });
+  // The default: a decision that runs out of time asks (shell:budget), never allows.
+  bounded = await PolicyEngine.create();
 });
 
 describe('adversarial inputs up to 100,000 characters, one family per rule kind', () => {
   for (const input of longInputs().filter((i) => i.single)) {
     it(`${input.kind}: ${input.expect}`, () => {
-      const d = engine.check(input.command);
+      const d = unbounded.check(input.command);
       expect(d.decision === 'allow' ? 'allow' : 'refuse', d.reason.slice(0, 200)).toBe(input.expect);
     });
   }
+});
+
+describe('the decision time limit', () => {
+  for (const input of longInputs()) {
+    it(`${input.kind}: refused in time or decided as on content, never allowed when it must be refused`, () => {
+      const d = bounded.check(input.command);
+      if (d.rule === 'shell:budget') {
+        expect(d.decision).toBe('ask');
+        expect(d.reason).toMatch(/too large to check within the decision time limit/);
+      } else expect(d.decision === 'allow' ? 'allow' : 'refuse', d.rule).toBe(input.expect);
+    });
+  }
+
+  it('a command cut by the limit is denied in an unattended run, naming the rule', async () => {
+    const engine = await PolicyEngine.create({ unattended: true, budgetMs: 0.001 });
+    const d = engine.check(`cat ${'a '.repeat(5000)}`);
+    expect(d.decision).toBe('deny');
+    expect(d.rule).toBe('shell:budget');
+    expect(d.reason).toMatch(/unattended/);
+  });
+
+  it('everyday commands are decided well inside the limit (same decisions as without it)', async () => {
+    const commands = ['pytest -x tests/', 'git status && git diff', "sed -i 's/a/b/' src/x.py", 'rm -rf ~'];
+    for (const c of commands) expect(bounded.check(c).decision).toBe(unbounded.check(c).decision);
+  });
 });
 
 describe('the program specs file', () => {
@@ -31,5 +60,27 @@ describe('the program specs file', () => {
     );
     writeFileSync(file, 'programs:\n  sort: {}\n  uniq:\n    colour: blue\n');
     expect(() => loadProgramSpecs(file)).toThrow(/programs\.yaml:3: program `uniq`: unknown key `colour`/);
+  });
+});
+
+describe('after a parse cut by the time limit', () => {
+  it('the next command is parsed on its own (a cancelled parse is not resumed)', async () => {
+    const engine = await PolicyEngine.create({ budgetMs: 0.001 });
+    const roomy = await PolicyEngine.create();
+    // Under 1,024 characters (one chunk of input), so the parser itself is cancelled mid-way.
+    const short = [`cat a.txt${' | sort'.repeat(150)}`, `${'true && '.repeat(120)}true`];
+    for (const command of [
+      ...short,
+      ...longInputs()
+        .map((i) => i.command)
+        .filter((c) => c.length <= 100_000),
+    ]) {
+      expect(engine.check(command).rule).toBe('shell:budget');
+      // The same parser (one per process) decides an everyday command right away.
+      const status = roomy.check('git status');
+      expect(status.decision, status.reason).toBe('allow');
+      const rm = roomy.check('rm -rf /');
+      expect(rm.decision, rm.reason).toBe('deny');
+    }
   });
 });
