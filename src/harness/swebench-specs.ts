@@ -12,1244 +12,371 @@ export interface SwebenchSpec {
   execute_test_as_nonroot?: boolean;
 }
 
+/** One spec for each of several versions: `[versions, spec]` groups, as one version map. */
+function forVersions(groups: [string[], SwebenchSpec][]): Record<string, SwebenchSpec> {
+  const out: Record<string, SwebenchSpec> = {};
+  for (const [versions, spec] of groups) for (const v of versions) out[v] = spec;
+  return out;
+}
+
 export const SWEBENCH_SPECS: Record<string, Record<string, SwebenchSpec>> = {
-  'astropy/astropy': {
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '3.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '3.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '4.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '4.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '4.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '5.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '5.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '5.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    'v5.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '0.1': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '0.2': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '0.3': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '0.4': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '1.1': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '1.2': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-    '1.3': {
-      test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
-      install: 'python -m pip install -e .[test] --verbose',
-    },
-  },
-  'django/django': {
-    '1.7': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+  'astropy/astropy': forVersions([
+    [
+      ['3.0', '3.1', '3.2', '4.1', '4.2', '4.3', '5.0', '5.1', '5.2', 'v5.3'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .[test] --verbose' },
+    ],
+    [
+      ['0.1', '0.2', '0.3', '0.4', '1.1', '1.2', '1.3'],
+      {
+        test_cmd: 'pytest -rA -vv -o console_output_style=classic --tb=no',
+        install: 'python -m pip install -e .[test] --verbose',
+      },
+    ],
+  ]),
+  'django/django': forVersions([
+    [
+      ['1.7', '1.8', '1.10', '1.11', '2.0', '2.1', '2.2'],
+      {
+        test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
+        eval_commands: [
+          'export LANG=en_US.UTF-8',
+          'export LC_ALL=en_US.UTF-8',
+          'export PYTHONIOENCODING=utf8',
+          'export LANGUAGE=en_US:en',
+        ],
+        install: 'python setup.py install',
+      },
+    ],
+    [
+      ['1.9'],
+      {
+        test_cmd: './tests/runtests.py --verbosity 2',
+        eval_commands: [
+          'export LANG=en_US.UTF-8',
+          'export LC_ALL=en_US.UTF-8',
+          'export PYTHONIOENCODING=utf8',
+          'export LANGUAGE=en_US:en',
+        ],
+        install: 'python setup.py install',
+      },
+    ],
+    [
+      ['1.4', '1.5', '1.6'],
+      {
+        test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
+        install: 'python setup.py install',
+      },
+    ],
+    [
+      ['3.0', '3.1', '3.2'],
+      {
+        test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
+        eval_commands: [
+          "sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen",
+          'export LANG=en_US.UTF-8',
+          'export LANGUAGE=en_US:en',
+          'export LC_ALL=en_US.UTF-8',
+        ],
+        install: 'python -m pip install -e .',
+      },
+    ],
+    [
+      ['4.0', '4.1', '4.2', '5.0', '5.1', '5.2'],
+      {
+        test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
+        install: 'python -m pip install -e .',
+      },
+    ],
+  ]),
+  'matplotlib/matplotlib': forVersions([
+    [
+      ['3.5', '3.6', '3.7', '3.1', '3.2', '3.3', '3.4', '3.0'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+    [
+      ['3.8', '3.9'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install --no-build-isolation -e ".[dev]"' },
+    ],
+    [
+      ['2.0', '2.1', '2.2', '1.0', '1.1', '1.2', '1.3', '1.4', '1.5'],
+      {
+        test_cmd: 'pytest -rA',
+        install: 'python setup.py build; python setup.py install',
+        execute_test_as_nonroot: true,
+      },
+    ],
+  ]),
+  'marshmallow-code/marshmallow': forVersions([
+    [
+      [
+        '2.18',
+        '2.19',
+        '2.20',
+        '3.0',
+        '3.1',
+        '3.10',
+        '3.11',
+        '3.12',
+        '3.13',
+        '3.15',
+        '3.16',
+        '3.19',
+        '3.2',
+        '3.4',
+        '3.8',
+        '3.9',
       ],
-      install: 'python setup.py install',
-    },
-    '1.8': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: "python -m pip install -e '.[dev]'" },
+    ],
+  ]),
+  'mwaskom/seaborn': forVersions([
+    [['0.11'], { test_cmd: 'pytest --no-header -rA', install: 'python -m pip install -e .' }],
+    [
+      ['0.12', '0.13', '0.14'],
+      { test_cmd: 'pytest --no-header -rA', install: 'python -m pip install -e .[dev]' },
+    ],
+  ]),
+  'pallets/flask': forVersions([
+    [
+      ['2.0', '2.1', '2.2', '2.3', '3.0', '3.1'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'psf/requests': forVersions([
+    [
+      [
+        '0.7',
+        '0.8',
+        '0.9',
+        '0.11',
+        '0.13',
+        '0.14',
+        '1.1',
+        '1.2',
+        '2.0',
+        '2.2',
+        '2.3',
+        '2.4',
+        '2.5',
+        '2.7',
+        '2.8',
+        '2.9',
+        '2.10',
+        '2.11',
+        '2.12',
+        '2.17',
+        '2.18',
+        '2.19',
+        '2.22',
+        '2.26',
+        '2.25',
+        '2.27',
+        '2.31',
+        '3.0',
       ],
-      install: 'python setup.py install',
-    },
-    '1.9': {
-      test_cmd: './tests/runtests.py --verbosity 2',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: 'python -m pip install .' },
+    ],
+  ]),
+  'pvlib/pvlib-python': forVersions([
+    [
+      ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .[all]' },
+    ],
+  ]),
+  'pydata/xarray': forVersions([
+    [
+      ['0.12', '0.18', '0.19', '0.20', '2022.03', '2022.06', '2022.09', '2023.07', '2024.05'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'pydicom/pydicom': forVersions([
+    [
+      ['1.0', '1.1', '1.2', '1.3', '1.4', '2.0', '2.1', '2.2', '2.3', '2.4', '3.0'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'pylint-dev/astroid': forVersions([
+    [
+      ['2.10', '2.12', '2.13', '2.14', '2.15', '2.16', '2.5', '2.6', '2.7', '2.8', '2.9', '3.0'],
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'pylint-dev/pylint': forVersions([
+    [
+      [
+        '2.10',
+        '2.11',
+        '2.13',
+        '2.14',
+        '2.15',
+        '2.16',
+        '2.17',
+        '2.8',
+        '2.9',
+        '3.0',
+        '3.1',
+        '3.2',
+        '3.3',
+        '4.0',
       ],
-      install: 'python setup.py install',
-    },
-    '1.10': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'pytest-dev/pytest': forVersions([
+    [
+      [
+        '4.4',
+        '4.5',
+        '4.6',
+        '5.0',
+        '5.1',
+        '5.2',
+        '5.3',
+        '5.4',
+        '6.0',
+        '6.2',
+        '6.3',
+        '7.0',
+        '7.1',
+        '7.2',
+        '7.4',
+        '8.0',
+        '8.1',
+        '8.2',
+        '8.3',
+        '8.4',
       ],
-      install: 'python setup.py install',
-    },
-    '1.11': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'pyvista/pyvista': forVersions([
+    [
+      [
+        '0.20',
+        '0.21',
+        '0.22',
+        '0.23',
+        '0.24',
+        '0.25',
+        '0.26',
+        '0.27',
+        '0.28',
+        '0.29',
+        '0.30',
+        '0.31',
+        '0.32',
+        '0.33',
+        '0.34',
+        '0.35',
+        '0.36',
+        '0.37',
+        '0.38',
+        '0.39',
+        '0.40',
+        '0.41',
+        '0.42',
+        '0.43',
       ],
-      install: 'python setup.py install',
-    },
-    '2.0': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'scikit-learn/scikit-learn': forVersions([
+    [
+      ['0.20', '0.21', '0.22', '1.3', '1.4', '1.5', '1.6'],
+      {
+        test_cmd: 'pytest -rA',
+        install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
+      },
+    ],
+  ]),
+  'sphinx-doc/sphinx': forVersions([
+    [
+      [
+        '1.5',
+        '1.6',
+        '1.7',
+        '1.8',
+        '2.0',
+        '2.1',
+        '2.2',
+        '2.3',
+        '2.4',
+        '3.0',
+        '3.1',
+        '3.2',
+        '3.3',
+        '3.4',
+        '3.5',
+        '4.0',
+        '4.1',
+        '4.2',
+        '4.3',
+        '4.4',
+        '4.5',
+        '5.0',
+        '5.1',
+        '5.2',
+        '5.3',
+        '6.0',
+        '6.2',
+        '7.0',
+        '7.1',
+        '7.2',
+        '7.3',
+        '7.4',
+        '8.0',
+        '8.1',
       ],
-      install: 'python setup.py install',
-    },
-    '2.1': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'tox --current-env -epy39 -v --', install: 'python -m pip install -e .[test]' },
+    ],
+  ]),
+  'sqlfluff/sqlfluff': forVersions([
+    [
+      [
+        '0.10',
+        '0.11',
+        '0.12',
+        '0.13',
+        '0.4',
+        '0.5',
+        '0.6',
+        '0.8',
+        '0.9',
+        '1.0',
+        '1.1',
+        '1.2',
+        '1.3',
+        '1.4',
+        '2.0',
+        '2.1',
+        '2.2',
       ],
-      install: 'python setup.py install',
-    },
-    '2.2': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        'export LANG=en_US.UTF-8',
-        'export LC_ALL=en_US.UTF-8',
-        'export PYTHONIOENCODING=utf8',
-        'export LANGUAGE=en_US:en',
+      { test_cmd: 'pytest -rA', install: 'python -m pip install -e .' },
+    ],
+  ]),
+  'sympy/sympy': forVersions([
+    [
+      [
+        '0.7',
+        '1.0',
+        '1.1',
+        '1.10',
+        '1.11',
+        '1.12',
+        '1.2',
+        '1.4',
+        '1.5',
+        '1.6',
+        '1.7',
+        '1.8',
+        '1.9',
+        '1.13',
+        '1.14',
       ],
-      install: 'python setup.py install',
-    },
-    '1.4': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python setup.py install',
-    },
-    '1.5': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python setup.py install',
-    },
-    '1.6': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python setup.py install',
-    },
-    '3.0': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        "sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen",
-        'export LANG=en_US.UTF-8',
-        'export LANGUAGE=en_US:en',
-        'export LC_ALL=en_US.UTF-8',
-      ],
-      install: 'python -m pip install -e .',
-    },
-    '3.1': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        "sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen",
-        'export LANG=en_US.UTF-8',
-        'export LANGUAGE=en_US:en',
-        'export LC_ALL=en_US.UTF-8',
-      ],
-      install: 'python -m pip install -e .',
-    },
-    '3.2': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      eval_commands: [
-        "sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen",
-        'export LANG=en_US.UTF-8',
-        'export LANGUAGE=en_US:en',
-        'export LC_ALL=en_US.UTF-8',
-      ],
-      install: 'python -m pip install -e .',
-    },
-    '4.0': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-    '4.1': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-    '4.2': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-    '5.0': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-    '5.1': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-    '5.2': {
-      test_cmd: './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'matplotlib/matplotlib': {
-    '3.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.7': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install --no-build-isolation -e ".[dev]"',
-    },
-    '3.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install --no-build-isolation -e ".[dev]"',
-    },
-    '3.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '2.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '2.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-    '1.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python setup.py build; python setup.py install',
-      execute_test_as_nonroot: true,
-    },
-  },
-  'marshmallow-code/marshmallow': {
-    '2.18': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '2.19': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '2.20': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.1': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.10': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.11': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.12': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.13': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.15': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.16': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.19': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.2': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.4': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.8': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-    '3.9': {
-      test_cmd: 'pytest -rA',
-      install: "python -m pip install -e '.[dev]'",
-    },
-  },
-  'mwaskom/seaborn': {
-    '0.11': {
-      test_cmd: 'pytest --no-header -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.12': {
-      test_cmd: 'pytest --no-header -rA',
-      install: 'python -m pip install -e .[dev]',
-    },
-    '0.13': {
-      test_cmd: 'pytest --no-header -rA',
-      install: 'python -m pip install -e .[dev]',
-    },
-    '0.14': {
-      test_cmd: 'pytest --no-header -rA',
-      install: 'python -m pip install -e .[dev]',
-    },
-  },
-  'pallets/flask': {
-    '2.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'psf/requests': {
-    '0.7': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '0.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '0.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '0.11': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '0.13': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '0.14': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '1.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '1.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.7': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.10': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.11': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.12': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.17': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.18': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.19': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.22': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.26': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.25': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.27': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '2.31': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install .',
-    },
-  },
-  'pvlib/pvlib-python': {
-    '0.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.7': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-    '0.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .[all]',
-    },
-  },
-  'pydata/xarray': {
-    '0.12': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.18': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.19': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.20': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2022.03': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2022.06': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2022.09': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2023.07': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2024.05': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'pydicom/pydicom': {
-    '1.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'pylint-dev/astroid': {
-    '2.10': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.12': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.13': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.14': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.15': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.16': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.7': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'pylint-dev/pylint': {
-    '2.10': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.11': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.13': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.14': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.15': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.16': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.17': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '3.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '4.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'pytest-dev/pytest': {
-    '4.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '4.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '4.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '5.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '5.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '5.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '5.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '5.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '6.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '6.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '6.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '7.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '7.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '7.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '7.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '8.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '8.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '8.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '8.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '8.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'pyvista/pyvista': {
-    '0.20': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.21': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.22': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.23': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.24': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.25': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.26': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.27': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.28': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.29': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.30': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.31': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.32': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.33': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.34': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.35': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.36': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.37': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.38': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.39': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.40': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.41': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.42': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.43': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'scikit-learn/scikit-learn': {
-    '0.20': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '0.21': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '0.22': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '1.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '1.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '1.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-    '1.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -v --no-use-pep517 --no-build-isolation -e .',
-    },
-  },
-  'sphinx-doc/sphinx': {
-    '1.5': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '1.6': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '1.7': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '1.8': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '2.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '2.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '2.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '2.3': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '2.4': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.3': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.4': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '3.5': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.3': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.4': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '4.5': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '5.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '5.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '5.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '5.3': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '6.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '6.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '7.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '7.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '7.2': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '7.3': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '7.4': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '8.0': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-    '8.1': {
-      test_cmd: 'tox --current-env -epy39 -v --',
-      install: 'python -m pip install -e .[test]',
-    },
-  },
-  'sqlfluff/sqlfluff': {
-    '0.10': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.11': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.12': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.13': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.5': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.6': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.8': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '0.9': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.3': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '1.4': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.0': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.1': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-    '2.2': {
-      test_cmd: 'pytest -rA',
-      install: 'python -m pip install -e .',
-    },
-  },
-  'sympy/sympy': {
-    '0.7': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.0': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.1': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.10': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.11': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.12': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.2': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.4': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.5': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.6': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.7': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.8': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.9': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.13': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-    '1.14': {
-      test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
-      install: 'python -m pip install -e .',
-    },
-  },
+      {
+        test_cmd: "PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C --verbose",
+        install: 'python -m pip install -e .',
+      },
+    ],
+  ]),
 };
