@@ -46,14 +46,45 @@ export {
 } from './evaluate.js';
 export {
   baselineScript,
+  checkCommand,
+  checkScript,
+  describeResult,
   detectLanguage,
+  envImage,
+  envSucceeded,
   evalEnvScripts,
   loadScripts,
+  readCheck,
+  removeBadCommands,
+  writeResults,
+  ENVBENCH_EXIT_CODES,
+  JVM_IMAGE,
+  type CheckResult,
+  type EnvBenchRecord,
   type EnvLanguage,
   type EnvResult,
   type EnvScript,
   type EnvEvalOptions,
+  type PyrightJson,
 } from './envbench.js';
+export {
+  baselineCommands,
+  mattered,
+  readOnly,
+  runEnvSetup,
+  scriptOf,
+  type EnvSetupOptions,
+  type EnvSetupResult,
+  type SetupStep,
+} from './envbench-setup.js';
+export {
+  loadEnvDataset,
+  resultKey,
+  runEnvBench,
+  type EnvRunOptions,
+  type EnvRunSummary,
+  type EnvTask,
+} from './envbench-run.js';
 export { evaluateRepeated, type FlakyInstance, type RepeatRun } from './repeat.js';
 export {
   loadResourceOverrides,
