@@ -12,7 +12,7 @@ import { addUsage, fromWire, recordMessage, toWire, usageOf } from './wire.js';
 import { costOf, findPrice } from './pricing.js';
 import { backoffMs, classifyFailure, sleep, type FailureInfo } from './retry.js';
 import { compactMessages, estimateRequestTokens, isContextLengthError } from './context.js';
-import type { ChatMessage, Completion, CompletionRequest } from './types.js';
+import type { ChatMessage, Completion, CompletionRequest, Usage } from './types.js';
 
 export interface ModelClientOptions {
   config: ModelConfig;
@@ -29,6 +29,21 @@ export interface ModelClientOptions {
 interface OneResult {
   completion: ChatCompletion;
   attempts: number;
+  /** Usage of empty replies that were asked again: paid for, so charged with this one. */
+  wasted: Usage[];
+}
+
+/** A reply with no text and no tool call in any choice, that was not cut off: nothing to use. */
+function isEmptyReply(c: ChatCompletion): boolean {
+  return (
+    c.choices.length > 0 &&
+    c.choices.every(
+      (ch) =>
+        ch.finish_reason !== 'length' &&
+        !(ch.message?.content ?? '').trim() &&
+        !(ch.message?.tool_calls ?? []).length,
+    )
+  );
 }
 
 /**
@@ -168,7 +183,7 @@ export class ModelClient {
       .flatMap((r) => r.completion.choices)
       .slice(0, n)
       .map((c, i) => fromWire(c, turn, i));
-    const usage = results.map((r) => usageOf(r.completion, body)).reduce(addUsage);
+    const usage = results.flatMap((r) => [usageOf(r.completion, body), ...r.wasted]).reduce(addUsage);
     const reported = results[0]?.completion.model || this.model;
     const scripted = this.scripted || reported.startsWith('scripted:');
     // A scripted reply costs nothing unless the price table says otherwise (tests of cost budgets).
@@ -305,11 +320,23 @@ export class ModelClient {
     signal?: AbortSignal,
   ): Promise<OneResult> {
     const maxAttempts = this.config.maxRetries + 1;
+    const wasted: Usage[] = [];
     for (let attempt = 1; ; attempt++) {
       let failure: FailureInfo;
       try {
         const completion = await this.sdk.chat.completions.create(body, { signal });
-        return { completion, attempts: attempt };
+        // Some endpoints now and then answer with nothing at all (no text, no tool call): asked
+        // again like a failure, as long as attempts are left; the last one is returned as it is.
+        if (!isEmptyReply(completion) || attempt >= maxAttempts)
+          return { completion, attempts: attempt, wasted };
+        wasted.push(usageOf(completion, body));
+        failure = {
+          retryable: true,
+          status: null,
+          reason: 'empty reply (no text and no tool call)',
+          retryAfterMs: null,
+          kind: 'other',
+        };
       } catch (err) {
         failure = classifyFailure(err, this.config.timeoutMs);
         if (!failure.retryable) throw this.finalError(failure, attempt);

@@ -45,5 +45,13 @@ export { recordMessage } from './wire.js';
 export { renderPrompt, renderTemplate, loadPromptTemplate, DEFAULT_PROMPTS_DIR } from '../core/index.js';
 export { parseTextToolCalls } from './text-tool-calls.js';
 export { ScriptedModelServer, type ScriptedServerOptions, type RecordedRequest } from './scripted/server.js';
-export { parseScript, loadScript, type Script, type ScriptInput } from './scripted/script.js';
+export {
+  parseScript,
+  loadScript,
+  FAULT_KINDS,
+  type FaultKind,
+  type Script,
+  type ScriptInput,
+} from './scripted/script.js';
+export type { InjectedFault } from './scripted/server.js';
 export { openModel, type OpenModel } from './open.js';

@@ -86,6 +86,38 @@ describe('endpoints as they are (scripted server)', () => {
     ]);
   });
 
+  it('asks again after an empty reply (no text, no tool call), charges it, and counts it as a retry', async () => {
+    const { client, server, events } = await open({
+      faults: { schedule: [{ request: 1, kind: 'empty' }] },
+      turns: [{ content: 'the answer', usage: { prompt_tokens: 10, completion_tokens: 5 } }],
+    });
+    const c = await client.complete(ask);
+    expect(c.choices[0]!.message.content).toBe('the answer');
+    expect(c.attempts).toBe(2);
+    // Both replies were paid for: the empty one's usage is in the turn's.
+    expect(c.usage.totalTokens).toBe(30);
+    expect(client.budget.spent.retries).toBe(1);
+    expect(ofType(events, 'model.retry')).toMatchObject([{ reason: expect.stringMatching(/^empty reply/) }]);
+    expect(server.injected).toEqual([{ request: 1, kind: 'empty' }]);
+  });
+
+  it('returns the empty reply as it is when no attempt is left, and never retries a reply cut off', async () => {
+    const empty = await open(
+      {
+        faults: { schedule: [1, 2].map((request) => ({ request, kind: 'empty' as const })) },
+        turns: [{ content: 'x' }],
+      },
+      { maxRetries: 1 },
+    );
+    const e = await empty.client.complete(ask);
+    expect(e.choices[0]!.message.content ?? '').toBe('');
+    expect(e.attempts).toBe(2);
+    const cut = await open({ turns: [{ content: '', finish_reason: 'length' }] });
+    const c = await cut.client.complete(ask);
+    expect(c.choices[0]!.finishReason).toBe('length');
+    expect(c.attempts).toBe(1);
+  });
+
   it('estimates usage the endpoint did not send, and marks it estimated', async () => {
     const { client } = await open({ turns: [{ content: 'no usage here', usage: null }] });
     const c = await client.complete(ask);
