@@ -13,20 +13,19 @@
 // reply fault); and its cost is within the budget. The answers are SCRIPTED: this measures
 // drydock's machinery under faults, not a model's skill.
 //
-//   npm run bench:faults -- [--runs 100] [--examples calc,ts-range] [--rate 0.25] [--kill-every 5]
+//   npm run bench:faults -- [--runs 100] [--baseline 4] [--workers 2] [--examples calc,ts-range] [--rate 0.25] [--kill-every 5]
 //        [--seed 1] [--candidates 3] [--rewards] [--results benchmarks/results/faults.json]
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import Docker from 'dockerode';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { runFix, type FixSummary } from '../src/agent/index.js';
 import { normalizePatch } from '../src/code/index.js';
 import { Budget, FAULT_KINDS, modelConfig, openModel, type FaultKind } from '../src/model/index.js';
-import { LABEL } from '../src/sandbox/index.js';
 import { readTrajectory, TrajectoryWriter, type TrajectoryEvent } from '../src/trajectory/index.js';
+import { killMidCall, type Kill } from '../test/helpers/kill-mid-call.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +33,8 @@ const { values } = parseArgs({
     examples: { type: 'string', default: 'calc,ts-range' },
     rate: { type: 'string', default: '0.25' },
     'kill-every': { type: 'string', default: '5' },
-    baseline: { type: 'string', default: '10' },
+    baseline: { type: 'string', default: '4' },
+    workers: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     candidates: { type: 'string', default: '3' },
     rewards: { type: 'boolean', default: false },
@@ -46,7 +46,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench:faults -- [--runs N] [--baseline N] [--examples calc,ts-range] [--rate 0..1] [--kill-every K (0: never)]\n' +
+    'usage: npm run bench:faults -- [--runs N] [--baseline N] [--workers N] [--examples calc,ts-range] [--rate 0..1] [--kill-every K (0: never)]\n' +
       '       [--seed S] [--candidates N] [--rewards] [--max-cost USD] [--wall-cap SECONDS] [--results FILE]\n',
   );
   process.exit(0);
@@ -61,6 +61,7 @@ const num = (name: string, v: string | undefined, min: number, max = Infinity): 
 };
 const RUNS = num('runs', values.runs, 1);
 const BASELINE = num('baseline', values.baseline, 0);
+const WORKERS = num('workers', values.workers, 1, 8);
 const RATE = num('rate', values.rate, 0, 1);
 const KILL_EVERY = num('kill-every', values['kill-every'], 0);
 const SEED = num('seed', values.seed, 0);
@@ -84,7 +85,6 @@ const HANG_MS = 4_000;
 // Scripted replies are free unless priced; a price makes "cost within the budget" a real check.
 const PRICES = { 'scripted:*': { input: 1, output: 4 } };
 
-const docker = new Docker();
 const work = mkdtempSync(join(tmpdir(), 'drydock-faults-'));
 
 /** The example as a user's repository: a copy with one commit. */
@@ -118,54 +118,14 @@ function scriptFor(example: string, seed: number | null): string {
   return file;
 }
 
-/** Kills this run's sandbox container the first time a command is seen running in it. */
-function containerKiller(runId: string, startAfterMs: number) {
-  let stopped = false;
-  let killed: { at: number; container: string; during: string } | null = null;
-  const started = Date.now();
-  const loop = (async () => {
-    while (!stopped && !killed) {
-      await new Promise((r) => setTimeout(r, 150));
-      if (Date.now() - started < startAfterMs) continue;
-      const list = await docker
-        .listContainers({ filters: { label: [`${LABEL.run}=${runId}`] } })
-        .catch(() => []);
-      for (const c of list) {
-        const top = await docker
-          .getContainer(c.Id)
-          .top({ ps_args: '-eo pid,args' })
-          .catch(() => null);
-        // A call in progress: a process that is not the init, the runner or its idle read.
-        const rows = ((top as { Processes?: string[][] } | null)?.Processes ?? []) as string[][];
-        const busy = rows
-          .map((p) => p.at(-1) ?? '')
-          .find((cmd: string) => /pytest|python|node |npm|git |sleep|tsc/.test(cmd));
-        if (!busy) continue;
-        await docker
-          .getContainer(c.Id)
-          .kill()
-          .catch(() => {});
-        killed = { at: Date.now() - started, container: c.Id.slice(0, 12), during: busy.slice(0, 80) };
-        break;
-      }
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await loop;
-      return killed;
-    },
-  };
-}
-
 const TRANSPORT: FaultKind[] = ['http_500', 'http_429', 'timeout', 'reset', 'drop'];
 
 /** What the trajectory shows of each kind of fault; a fault is visible when its count is covered. */
 function traces(events: TrajectoryEvent[]) {
   const t: Record<string, number> = { transport: 0, empty: 0, truncated: 0, malformed: 0, wrong_format: 0 };
   for (const e of events) {
-    if (e.type === 'model.retry') t.transport! += 1;
+    // The client asks again after an empty reply: a retry that says so.
+    if (e.type === 'model.retry') t[/^empty reply/.test(e.reason) ? 'empty' : 'transport']! += 1;
     if (e.type === 'model.error') t.transport! += 1;
     if (e.type !== 'model.reply') continue;
     // One damaged reply per faulty request: every choice of it carries the same damage.
@@ -175,7 +135,14 @@ function traces(events: TrajectoryEvent[]) {
     const calls = c.message.toolCalls ?? [];
     if (text === '' && calls.length === 0) t.empty! += 1;
     if (c.finishReason === 'length') t.truncated! += 1;
-    if (calls.some((k) => !parses(k.arguments)) || (/=======/.test(text) && !/>>>>>>> REPLACE/.test(text)))
+    const fences = (text.match(/^```/gm) ?? []).length;
+    if (
+      calls.some((k) => !parses(k.arguments)) ||
+      (/^=======$/m.test(text) && !/^>>>>>>> REPLACE$/m.test(text)) ||
+      fences % 2 === 1 ||
+      // Plain prose has nothing to break: the fault sends it as it is.
+      (calls.length === 0 && fences === 0 && !/^=======$/m.test(text))
+    )
       t.malformed! += 1;
     if (/^I looked at the code\. The fix is to correct the calculation/.test(text)) t.wrong_format! += 1;
   }
@@ -194,7 +161,7 @@ interface RunFigures {
   example: string;
   seed: number | null;
   faults: FaultKind[];
-  kill: { at: number; container: string; during: string } | null;
+  kill: Kill | null;
   ending:
     'patched' | 'no_patch' | 'budget_exceeded' | 'timeout' | 'error' | 'script_exhausted' | 'crash' | 'hang';
   reason: string;
@@ -217,7 +184,7 @@ async function oneRun(example: string, seed: number | null, kill: boolean): Prom
     modelConfig({ model: 'scripted', script: scriptFor(example, seed), prices: PRICES, ...CLIENT }),
     { budget, onEvent: (e) => trajectory.append(e) },
   );
-  const killer = kill ? containerKiller(trajectory.runId, 2_000 + ((seed ?? 0) % 7) * 1_500) : null;
+  const killer = kill ? killMidCall(trajectory.runId, { afterMs: 2_000 + ((seed ?? 0) % 7) * 1_500 }) : null;
   const t0 = Date.now();
   let summary: FixSummary | null = null;
   let ending: RunFigures['ending'];
@@ -304,6 +271,97 @@ async function oneRun(example: string, seed: number | null, kill: boolean): Prom
   };
 }
 
+/** The figures so far (written after every run, so a stopped benchmark still leaves its record). */
+function summarize(complete: boolean) {
+  // Correct: the same patch as the fault-free run of the same example found (when that run patched).
+  const reference = new Map<string, string>();
+  for (const b of baseline) if (b.patchKey && b.ending === 'patched') reference.set(b.example, b.patchKey);
+  for (const r of [...baseline, ...faulted])
+    r.correct = r.patchKey !== null && r.patchKey === reference.get(r.example);
+
+  const share = (rs: RunFigures[], f: (r: RunFigures) => boolean) => rs.filter(f).length;
+  const endings = (rs: RunFigures[]) =>
+    Object.fromEntries(
+      [...new Set(rs.map((r) => r.ending))].map((e) => [e, rs.filter((r) => r.ending === e).length]),
+    );
+  const faultCounts = Object.fromEntries(
+    FAULT_KINDS.map((k) => [k, faulted.reduce((n, r) => n + r.faults.filter((f) => f === k).length, 0)]),
+  );
+  return {
+    complete,
+    benchmark: 'faults',
+    scripted: true,
+    note: 'SCRIPTED answers: drydock machinery under injected faults, not a measure of any model',
+    conditions: {
+      runs: RUNS,
+      runsDone: faulted.length,
+      examples,
+      rate: RATE,
+      killEvery: KILL_EVERY,
+      baselineRuns: BASELINE,
+      workers: WORKERS,
+      seeds: [SEED, SEED + RUNS - 1],
+      candidates: CANDIDATES,
+      rewards: values.rewards,
+      maxCostUsd: MAX_COST,
+      client: CLIENT,
+      hangMs: HANG_MS,
+      wallCapS: WALL_CAP_MS / 1000,
+    },
+    faulted: {
+      runs: faulted.length,
+      clean: share(faulted, (r) => r.clean),
+      completionRate: share(faulted, (r) => r.clean) / faulted.length,
+      correct: share(faulted, (r) => r.correct),
+      endings: endings(faulted),
+      faultsInjected: faultCounts,
+      runsWithFaults: share(faulted, (r) => r.faults.length > 0),
+      containersKilled: share(faulted, (r) => r.kill !== null),
+      retries: faulted.reduce((n, r) => n + r.retries, 0),
+      medianWallMs: median(faulted.map((r) => r.wallMs)),
+    },
+    withoutFaults: {
+      runs: baseline.length,
+      clean: share(baseline, (r) => r.clean),
+      completionRate: share(baseline, (r) => r.clean) / baseline.length,
+      correct: share(baseline, (r) => r.correct),
+      endings: endings(baseline),
+      medianWallMs: median(baseline.map((r) => r.wallMs)),
+    },
+    notClean: faulted
+      .filter((r) => !r.clean)
+      .map((r) => ({
+        example: r.example,
+        seed: r.seed,
+        faults: r.faults,
+        kill: r.kill,
+        ending: r.ending,
+        reason: r.reason,
+        trajectoryComplete: r.trajectoryComplete,
+        faultsVisible: r.faultsVisible,
+        withinBudget: r.withinBudget,
+      })),
+    runs: faulted.map((r) => ({
+      example: r.example,
+      seed: r.seed,
+      faults: r.faults,
+      killed: r.kill?.during ?? null,
+      ending: r.ending,
+      reason: r.reason.slice(0, 200),
+      correct: r.correct,
+      clean: r.clean,
+      costUsd: r.costUsd,
+      wallMs: r.wallMs,
+    })),
+    wallS: Math.round((Date.now() - t0) / 1000),
+  };
+}
+
+function save(f: ReturnType<typeof summarize>): void {
+  mkdirSync(resolve(values.results!, '..'), { recursive: true });
+  writeFileSync(values.results!, `${JSON.stringify(f, null, 2)}\n`);
+}
+
 // The fault-free runs: their patch is what "correct" means for each example (the scripted
 // answers hold one correct fix, asserted by test/agent/fix.test.ts). Without faults the scripted
 // model answers the same way every time, so every seed's fault-free run is the same run: it is
@@ -319,101 +377,36 @@ for (let i = 0; i < BASELINE; i++) {
     `[baseline ${i + 1}/${BASELINE}] ${example}: ${clean.ending}${clean.clean ? '' : ' NOT CLEAN'} (${Math.round(clean.wallMs / 1000)} s)\n`,
   );
 }
-for (let i = 0; i < RUNS; i++) {
-  const example = examples[i % examples.length]!;
-  const seed = SEED + i;
-  const kill = KILL_EVERY > 0 && i % KILL_EVERY === KILL_EVERY - 1;
-  const f = await oneRun(example, seed, kill);
-  faulted.push(f);
-  process.stderr.write(
-    `[${i + 1}/${RUNS}] ${example} seed ${seed}: ${f.faults.length} fault(s) [${f.faults.join(' ')}]` +
-      `${f.kill ? ` + container killed during "${f.kill.during.slice(0, 40)}"` : ''} → ${f.ending}` +
-      `${f.clean ? '' : ' NOT CLEAN'}${f.ending === 'patched' || f.ending === 'no_patch' ? '' : `: ${f.reason.slice(0, 100)}`} (${Math.round(f.wallMs / 1000)} s)\n`,
-  );
+// Runs go --workers at a time (each its own repository copy, scripted server and sandboxes);
+// the record keeps seed order.
+const slots: (RunFigures | undefined)[] = new Array(RUNS);
+let next = 0;
+let done = 0;
+async function worker(): Promise<void> {
+  while (next < RUNS) {
+    const i = next++;
+    const example = examples[i % examples.length]!;
+    const seed = SEED + i;
+    const kill = KILL_EVERY > 0 && i % KILL_EVERY === KILL_EVERY - 1;
+    const f = await oneRun(example, seed, kill);
+    slots[i] = f;
+    faulted.splice(0, faulted.length, ...slots.filter((r): r is RunFigures => r !== undefined));
+    done += 1;
+    process.stderr.write(
+      `[${done}/${RUNS}] ${example} seed ${seed}: ${f.faults.length} fault(s) [${f.faults.join(' ')}]` +
+        `${f.kill ? ` + container killed during "${f.kill.during.slice(0, 40)}"` : ''} → ${f.ending}` +
+        `${f.clean ? '' : ' NOT CLEAN'}${f.ending === 'patched' || f.ending === 'no_patch' ? '' : `: ${f.reason.slice(0, 100)}`} (${Math.round(f.wallMs / 1000)} s)\n`,
+    );
+    save(summarize(false));
+  }
 }
-// Correct: the same patch as the fault-free run of the same example found (when that run patched).
-const reference = new Map<string, string>();
-for (const b of baseline) if (b.patchKey && b.ending === 'patched') reference.set(b.example, b.patchKey);
-for (const r of [...baseline, ...faulted])
-  r.correct = r.patchKey !== null && r.patchKey === reference.get(r.example);
-
+await Promise.all(Array.from({ length: Math.min(WORKERS, RUNS) }, worker));
 if (BASELINE === 0)
   process.stderr.write(
     'no fault-free runs (--baseline 0): "correct" cannot be judged, every run counts as not correct\n',
   );
-const share = (rs: RunFigures[], f: (r: RunFigures) => boolean) => rs.filter(f).length;
-const endings = (rs: RunFigures[]) =>
-  Object.fromEntries(
-    [...new Set(rs.map((r) => r.ending))].map((e) => [e, rs.filter((r) => r.ending === e).length]),
-  );
-const faultCounts = Object.fromEntries(
-  FAULT_KINDS.map((k) => [k, faulted.reduce((n, r) => n + r.faults.filter((f) => f === k).length, 0)]),
-);
-const figures = {
-  benchmark: 'faults',
-  scripted: true,
-  note: 'SCRIPTED answers: drydock machinery under injected faults, not a measure of any model',
-  conditions: {
-    runs: RUNS,
-    examples,
-    rate: RATE,
-    killEvery: KILL_EVERY,
-    baselineRuns: BASELINE,
-    seeds: [SEED, SEED + RUNS - 1],
-    candidates: CANDIDATES,
-    rewards: values.rewards,
-    maxCostUsd: MAX_COST,
-    client: CLIENT,
-    hangMs: HANG_MS,
-    wallCapS: WALL_CAP_MS / 1000,
-  },
-  faulted: {
-    runs: faulted.length,
-    clean: share(faulted, (r) => r.clean),
-    completionRate: share(faulted, (r) => r.clean) / faulted.length,
-    correct: share(faulted, (r) => r.correct),
-    endings: endings(faulted),
-    faultsInjected: faultCounts,
-    runsWithFaults: share(faulted, (r) => r.faults.length > 0),
-    containersKilled: share(faulted, (r) => r.kill !== null),
-    retries: faulted.reduce((n, r) => n + r.retries, 0),
-    medianWallMs: median(faulted.map((r) => r.wallMs)),
-  },
-  withoutFaults: {
-    runs: baseline.length,
-    clean: share(baseline, (r) => r.clean),
-    completionRate: share(baseline, (r) => r.clean) / baseline.length,
-    correct: share(baseline, (r) => r.correct),
-    endings: endings(baseline),
-    medianWallMs: median(baseline.map((r) => r.wallMs)),
-  },
-  notClean: faulted
-    .filter((r) => !r.clean)
-    .map((r) => ({
-      example: r.example,
-      seed: r.seed,
-      faults: r.faults,
-      kill: r.kill,
-      ending: r.ending,
-      reason: r.reason,
-      trajectoryComplete: r.trajectoryComplete,
-      faultsVisible: r.faultsVisible,
-      withinBudget: r.withinBudget,
-    })),
-  runs: faulted.map((r) => ({
-    example: r.example,
-    seed: r.seed,
-    faults: r.faults,
-    killed: r.kill?.during ?? null,
-    ending: r.ending,
-    reason: r.reason.slice(0, 200),
-    correct: r.correct,
-    clean: r.clean,
-    costUsd: r.costUsd,
-    wallMs: r.wallMs,
-  })),
-  wallS: Math.round((Date.now() - t0) / 1000),
-};
+const figures = summarize(true);
+save(figures);
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
@@ -430,13 +423,11 @@ process.stdout.write(
     `| with faults | ${figures.faulted.clean}/${RUNS} (${pct(figures.faulted.completionRate)}) | ${figures.faulted.correct}/${RUNS} | ${JSON.stringify(figures.faulted.endings)} | ${(figures.faulted.medianWallMs / 1000).toFixed(1)} s |`,
     `| without faults | ${figures.withoutFaults.clean}/${BASELINE} (${pct(figures.withoutFaults.completionRate)}) | ${figures.withoutFaults.correct}/${BASELINE} | ${JSON.stringify(figures.withoutFaults.endings)} | ${(figures.withoutFaults.medianWallMs / 1000).toFixed(1)} s |`,
     '',
-    `faults injected: ${JSON.stringify(faultCounts)}; containers killed mid-call: ${figures.faulted.containersKilled}; retries: ${figures.faulted.retries}`,
+    `faults injected: ${JSON.stringify(figures.faulted.faultsInjected)}; containers killed mid-call: ${figures.faulted.containersKilled}; retries: ${figures.faulted.retries}`,
     ...figures.notClean.map((r) => `not clean: ${r.example} seed ${r.seed} ${r.ending}: ${r.reason}`),
     '',
   ].join('\n'),
 );
-mkdirSync(resolve(values.results!, '..'), { recursive: true });
-writeFileSync(values.results!, `${JSON.stringify(figures, null, 2)}\n`);
 const { runs: _runs, ...headline } = figures;
 void _runs;
 process.stdout.write(`${JSON.stringify({ ...headline, notClean: figures.notClean.length })}\n`);

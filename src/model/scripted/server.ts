@@ -411,10 +411,14 @@ function damage(r: ScriptReply, kind: FaultKind): ScriptReply {
     case 'malformed_tool_json':
       if (r.tool_calls?.length)
         return { ...r, tool_calls: r.tool_calls.map((c) => ({ ...c, arguments: cut(c.arguments) })) };
-      return {
-        content: text.replace(/>>>>>>> REPLACE/g, '=======').replace(/=======\n/, ''),
-        finish_reason: 'stop',
-      };
+      // Edit blocks lose their closers; a fenced answer loses its closing fence; plain prose
+      // has nothing to break and is sent as it is.
+      if (/>>>>>>> REPLACE/.test(text))
+        return {
+          content: text.replace(/>>>>>>> REPLACE/g, '=======').replace(/=======\n/, ''),
+          finish_reason: 'stop',
+        };
+      return { content: text.replace(/\n?```\s*$/, '\n'), finish_reason: 'stop' };
     default:
       // wrong_format: prose where an answer in the asked format was due.
       return {
