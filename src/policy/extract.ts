@@ -6,35 +6,9 @@ import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import { BUDGET_RULE, clip, overBudget, structure, type Stdin, type Walk } from './walk.js';
 
-/** Where a command's standard input comes from, when that matters (shells reading a script). */
-export type Stdin =
-  | { kind: 'none' }
-  /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
-  | { kind: 'pipe'; paths?: boolean }
-  | { kind: 'file' }
-  | { kind: 'text'; text: string; dynamic: boolean };
-
-/** Mutable state of one walk: the facets found and the possible working directories. */
-export interface Walk {
-  parser: Parser;
-  ws: Workspace;
-  parts: Part[];
-  cwd: string[] | null;
-  /** Directories left by a `cd` that may have failed; merged back after `;`, not after `&&`. */
-  fallback: string[];
-  depth: number;
-  /** The whole command line (see CommandPart.context). */
-  context: string;
-  /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
-  insidePaths: Set<number>;
-  /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
-  code: CodeParsers | null;
-  /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
-  jobPids: Set<string>;
-  /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */
-  budget: Budget;
-}
+export { BUDGET_RULE, clip, structure, type Stdin, type Walk };
 
 const MAX_DEPTH = 6;
 const MAX_CWDS = 8;
@@ -118,10 +92,6 @@ const SYSTEM_BIN_DIRS = new Set([
   '/usr/local/sbin',
 ]);
 
-export function structure(walk: Walk, text: string, rule: string, reason: string): void {
-  walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
-}
-
 /** Fail closed on a node type the walker does not know. */
 function unknownSyntax(walk: Walk, node: Node): void {
   structure(
@@ -131,25 +101,6 @@ function unknownSyntax(walk: Walk, node: Node): void {
     `shell syntax \`${node.type}\` is not understood, so it is denied`,
   );
 }
-
-/**
- * Whether the decision's time budget is spent; the first time, records why the
- * command is refused (ask: a person may still approve it, an unattended run denies it).
- */
-export function overBudget(walk: Walk): boolean {
-  if (!walk.budget.expired()) return false;
-  if (!walk.parts.some((p) => p.kind === 'structure' && p.rule === BUDGET_RULE))
-    walk.parts.push({
-      kind: 'structure',
-      text: clip(walk.context),
-      decision: 'ask',
-      rule: BUDGET_RULE,
-      reason: `the command is too large to check within the decision time limit (${walk.context.length} characters), so it needs approval; split it into smaller commands or write long text to a file first`,
-    });
-  return true;
-}
-
-export const BUDGET_RULE = 'shell:budget';
 
 /** Parses `script` and walks it; used for the top level and for `bash -c`, `eval`, heredocs into shells. */
 export function walkScript(walk: Walk, script: string, stdin: Stdin, where: string): void {
@@ -199,11 +150,6 @@ function findError(node: Node): Node | null {
     }
   }
   return null;
-}
-
-export function clip(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
@@ -811,6 +757,8 @@ export function extractParts(
 ): Part[] {
   const walk: Walk = {
     budget,
+    walkScript,
+    runArgv,
     parser,
     ws,
     parts: [],

@@ -1,5 +1,5 @@
 import { resolvePath } from './glob.js';
-import type { Stdin, Walk } from './extract.js';
+import type { Stdin, Walk } from './walk.js';
 import type { Arg, CommandPart, Part } from './types.js';
 
 // What flows out of a command, as far as its text tells: only paths inside the

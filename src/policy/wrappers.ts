@@ -1,5 +1,5 @@
 import { resolvePath, isStrictlyInside } from './glob.js';
-import { clip, runArgv, structure, walkScript, type Stdin, type Walk } from './extract.js';
+import { clip, structure, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
 
 /**
@@ -178,7 +178,7 @@ function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string
     return;
   }
   const rest = args.slice(at + 1);
-  runArgv(walk, word, rest, [word, ...rest.map((a) => a.text)].join(' '), stdin, via);
+  walk.runArgv(walk, word, rest, [word, ...rest.map((a) => a.text)].join(' '), stdin, via);
 }
 
 /** Re-parses text a command will hand to a shell (`bash -c`, `eval`, `su -c`, `watch`, `env -S`). */
@@ -193,7 +193,7 @@ function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
     );
     return;
   }
-  walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
+  walk.walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
 }
 
 function quoteArg(a: Arg): Arg {
@@ -491,7 +491,7 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     : [...inner, fromInput];
   if (at < args.length && args[at]!.dynamic) return runInner(walk, args, at, { kind: 'pipe' }, via, 'xargs');
   const word = withInput[0]!.text;
-  runArgv(walk, word, withInput.slice(1), inner.map((a) => a.text).join(' '), { kind: 'none' }, via);
+  walk.runArgv(walk, word, withInput.slice(1), inner.map((a) => a.text).join(' '), { kind: 'none' }, via);
 }
 
 function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
@@ -542,7 +542,9 @@ function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
           `the command run by \`find ${t}\` is not a literal word, so it is denied`,
         );
       } else
-        runArgv(walk, first.text, cmd.slice(1), cmd.map((a) => a.text).join(' '), { kind: 'none' }, [...via]);
+        walk.runArgv(walk, first.text, cmd.slice(1), cmd.map((a) => a.text).join(' '), { kind: 'none' }, [
+          ...via,
+        ]);
     }
     i = end;
   }

@@ -33,13 +33,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: [...BELOW_AGENT, 'agent', 'harness', 'report', 'github'],
 };
 
-/**
- * The one import cycle left: the policy walk's real recursion (extract → wrappers/streams →
- * extract), which the policy work restructures. When it goes, shrink this list (the last
- * test below fails until you do); never grow it.
- */
-const CYCLE_ALLOWED = new Set(['src/policy/extract.ts', 'src/policy/streams.ts', 'src/policy/wrappers.ts']);
-
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Imports from one layer into another, as `file → specifier` lines. */
@@ -75,9 +68,8 @@ describe('layering (DESIGN.md: one-way dependencies, each layer reached through 
     expect(dangling).toEqual([]);
   });
 
-  it('has no import cycle except the policy walk’s', () => {
-    const cycles = importCycles(graph).filter((scc) => !scc.every((f) => CYCLE_ALLOWED.has(f)));
-    expect(cycles).toEqual([]);
+  it('has no import cycle (the policy walk passes itself to the modules it calls)', () => {
+    expect(importCycles(graph)).toEqual([]);
   });
 
   it('lower layers never import higher ones (the table above)', () => {
@@ -128,10 +120,5 @@ describe('layering (DESIGN.md: one-way dependencies, each layer reached through 
     const files = literalsContaining(ROOT, sourceFiles(ROOT), '/testbed');
     expect([...files.keys()]).toEqual(['src/core/workspace.ts']);
     expect(files.get('src/core/workspace.ts')).toBe(1);
-  });
-
-  it('the cycle allow-list names only files still in a cycle (shrink it when the policy walk is restructured)', () => {
-    const inCycles = new Set(importCycles(graph).flat());
-    expect([...CYCLE_ALLOWED].filter((f) => !inCycles.has(f))).toEqual([]);
   });
 });

@@ -1,0 +1,72 @@
+import type { Parser } from 'web-tree-sitter';
+import type { Budget } from './budget.js';
+import type { CodeParsers } from './inline.js';
+import type { Arg, Part, Workspace } from './types.js';
+
+// The state of one walk over a command line, shared by the walker (extract.ts) and the
+// modules it calls (wrappers.ts, streams.ts), which reach the walker only through it.
+
+/** Where a command's standard input comes from, when that matters (shells reading a script). */
+export type Stdin =
+  | { kind: 'none' }
+  /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
+  | { kind: 'pipe'; paths?: boolean }
+  | { kind: 'file' }
+  | { kind: 'text'; text: string; dynamic: boolean };
+
+/** Mutable state of one walk: the facets found and the possible working directories. */
+export interface Walk {
+  parser: Parser;
+  ws: Workspace;
+  parts: Part[];
+  cwd: string[] | null;
+  /** Directories left by a `cd` that may have failed; merged back after `;`, not after `&&`. */
+  fallback: string[];
+  depth: number;
+  /** The whole command line (see CommandPart.context). */
+  context: string;
+  /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
+  insidePaths: Set<number>;
+  /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
+  code: CodeParsers | null;
+  /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
+  jobPids: Set<string>;
+  /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */
+  budget: Budget;
+  /**
+   * The walker's own entry points, for the modules it calls that run commands in turn
+   * (wrappers.ts: `env`, `xargs`, `bash -c`, …). The recursion is explicit: those
+   * modules get the walker through this object and never import it.
+   */
+  walkScript: (walk: Walk, script: string, stdin: Stdin, where: string) => void;
+  runArgv: (walk: Walk, word: string, args: Arg[], text: string, stdin: Stdin, via: string[]) => void;
+}
+
+export function structure(walk: Walk, text: string, rule: string, reason: string): void {
+  walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
+}
+
+export function clip(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Whether the decision's time budget is spent; the first time, records why the
+ * command is refused (ask: a person may still approve it, an unattended run denies it).
+ */
+export function overBudget(walk: Walk): boolean {
+  if (!walk.budget.expired()) return false;
+  if (!walk.parts.some((p) => p.kind === 'structure' && p.rule === BUDGET_RULE))
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(walk.context),
+      decision: 'ask',
+      rule: BUDGET_RULE,
+      reason: `the command is too large to check within the decision time limit (${walk.context.length} characters), so it needs approval; split it into smaller commands or write long text to a file first`,
+    });
+  return true;
+}
+
+/** The rule id of a command refused because its decision ran out of time. */
+export const BUDGET_RULE = 'shell:budget';
