@@ -208,7 +208,10 @@ const isTestFile = (p: string) =>
   /(^|\/)test_[^/]*\.py$|[._-](test|spec)\.[cm]?[jt]sx?$/.test(p);
 
 /** The test patch's post-image of the file holding the FAIL_TO_PASS tests, other tests left out (pytest). */
-export function reproductionTest(gitDir: string, inst: Instance): { path: string; content: string } | null {
+export async function reproductionTest(
+  gitDir: string,
+  inst: Instance,
+): Promise<{ path: string; content: string } | null> {
   const files = goldFiles(gitDir, inst.base_commit, inst.test_patch).filter((f) => !f.deleted);
   const f2p = inst.FAIL_TO_PASS.map((t) => t.replace(/\[.*$/, ''));
   const target =
@@ -220,29 +223,38 @@ export function reproductionTest(gitDir: string, inst: Instance): { path: string
   const keep = new Set(
     f2p.filter((t) => t.startsWith(`${target.path}::`)).map((t) => t.split('::').slice(1).join('::')),
   );
-  return { path: target.path, content: keep.size ? pruneTests(target.after, keep) : target.after };
+  return { path: target.path, content: keep.size ? await pruneTests(target.after, keep) : target.after };
 }
 
 /**
  * Every pytest test function whose id is not kept renamed so that pytest does not collect it
- * (`test_x` → `_oracle_skipped_test_x`): the file stays valid Python, classes keep a body.
+ * (`test_x` → `_oracle_skipped_test_x`): the file stays valid Python, classes keep a body. The
+ * definitions and their classes come from drydock's own parser (tree-sitter), not from
+ * indentation: a triple-quoted string's lines at column 0 inside a class do not end the class.
  */
-export function pruneTests(source: string, keep: Set<string>): string {
+export async function pruneTests(source: string, keep: Set<string>): Promise<string> {
+  const index = await buildSymbolIndex([{ path: 'test_prune.py', source }]);
+  const symbols = index.file('test_prune.py')?.symbols ?? [];
+  const byName = new Map(symbols.map((s) => [s.qualifiedName, s]));
+  // Collected by pytest: module-level functions and methods of classes nested only in classes.
+  const collected = symbols.filter((s) => {
+    if (!/^test/.test(s.name) || (s.kind !== 'function' && s.kind !== 'method')) return false;
+    const parts = s.qualifiedName.split('.');
+    return parts.slice(0, -1).every((_, i) => byName.get(parts.slice(0, i + 1).join('.'))?.kind === 'class');
+  });
   const lines = source.split('\n');
-  const classes: { indent: number; name: string }[] = [];
-  return lines
-    .map((line) => {
-      const indent = /^[ \t]*/.exec(line)![0].length;
-      if (line.trim() !== '')
-        while (classes.length && classes[classes.length - 1]!.indent >= indent) classes.pop();
-      const cls = /^([ \t]*)class\s+(\w+)/.exec(line);
-      if (cls) classes.push({ indent, name: cls[2]! });
-      const def = /^([ \t]*(?:async\s+)?def\s+)(test\w*)(\s*\()/.exec(line);
-      if (!def) return line;
-      const id = [...classes.map((c) => c.name), def[2]!].join('::');
-      return keep.has(id) ? line : line.replace(def[0], `${def[1]}_oracle_skipped_${def[2]}${def[3]}`);
-    })
-    .join('\n');
+  for (const s of collected) {
+    if (keep.has(s.qualifiedName.split('.').join('::'))) continue;
+    // The def line itself (startLine may be a decorator's).
+    const def = new RegExp(`^([ \\t]*(?:async\\s+)?def\\s+)(${s.name})(\\s*\\()`);
+    for (let i = s.startLine - 1; i < Math.min(s.endLine, lines.length); i++) {
+      const m = def.exec(lines[i]!);
+      if (!m) continue;
+      lines[i] = lines[i]!.replace(m[0], `${m[1]}_oracle_skipped_${m[2]}${m[3]}`);
+      break;
+    }
+  }
+  return lines.join('\n');
 }
 
 export interface OracleScript {
@@ -327,7 +339,7 @@ export async function oracleScript(gitDir: string, inst: Instance, variant: Vari
           choices: threeCandidates(edits, correct).map((content) => ({ content })),
         }
       : { match: 'Fix the issue', repeat: true, content: variant === 'clean' ? correct : noisy };
-  const repro = reproductionTest(gitDir, inst);
+  const repro = await reproductionTest(gitDir, inst);
   const script: ScriptInput = {
     model: `oracle-${variant}`,
     turns: [
