@@ -68,6 +68,8 @@ interface InstanceFigures {
   selected: string | null;
   candidates: { id: string; outcome: string }[];
   reproduction: { kept: boolean; reason: string } | null;
+  /** What a kept reproduction test failed on before the change (its assertion), from its reason. */
+  reproductionFailure: string | null;
   reviewChanged: boolean | null;
   stageMs: Record<string, number>;
   testRuns: Record<string, number>;
@@ -185,6 +187,8 @@ for (const variant of variants) {
       selected: summary?.selected ?? null,
       candidates: summary?.candidates.map((c) => ({ id: c.id, outcome: c.outcome })) ?? [],
       reproduction: summary?.reproductionTest ?? null,
+      reproductionFailure:
+        /\(exit \d+: (.*)\): kept$/.exec(summary?.reproductionTest?.reason ?? '')?.[1] ?? null,
       reviewChanged: summary?.review.changed ?? null,
       ...stageFigures(events),
       wallMs: summary?.wallMs ?? 0,
@@ -218,6 +222,10 @@ for (const f of all) {
   if (f.duplicateTestFiles.length)
     process.stdout.write(
       `${f.variant} ${f.instance_id}: a validation names ${f.duplicateTestFiles.join(', ')} twice\n`,
+    );
+  if (f.reproduction?.kept)
+    process.stdout.write(
+      `${f.variant} ${f.instance_id}: reproduction test fails before the fix on ${f.reproductionFailure ?? 'NO ASSERTION (exit code only)'}\n`,
     );
   if (f.error) process.stdout.write(`${f.variant} ${f.instance_id} error: ${f.error}\n`);
 }
