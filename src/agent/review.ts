@@ -46,7 +46,7 @@ export async function review(
   const touched = winner.files.map((f) => f.path);
   const lsp =
     (ctx.opts.rewards ?? true) && touched.some((f) => serverForFile(f))
-      ? new DiagnosticsSession(sandbox)
+      ? new DiagnosticsSession(sandbox, { trajectory: ctx.trajectory })
       : undefined;
   const toolbox = new Toolbox({
     sandbox,

@@ -137,7 +137,7 @@ async function validateIn(
   let reward = c.reward;
   const served = c.files.filter((f) => serverForFile(f.path) !== null);
   if ((ctx.opts.rewards ?? true) && served.length > 0) {
-    const session = new DiagnosticsSession(fork);
+    const session = new DiagnosticsSession(fork, { trajectory: ctx.trajectory });
     try {
       const r = await session.reward(
         { files: c.files.map((f) => ({ path: f.path, content: f.after })) },

@@ -204,6 +204,40 @@ export interface ToolCallEvent {
   isError: boolean;
 }
 
+/**
+ * One language-server process's life (written when it ends). Where the sandbox spawns it in a
+ * cgroup of its own (per-call-cgroup mode) the usage and limits are that cgroup's; elsewhere
+ * (container-update mode, HostSandbox) it is read from `/proc` just before drydock ends it.
+ */
+export interface LspProcessEvent {
+  type: 'lsp.process';
+  /** Server kind (`pyright`, `typescript-language-server`) and its pinned version. */
+  server: string;
+  version?: string;
+  /** ISO-8601 time the process was started. */
+  startedAt: string;
+  wallMs: number;
+  /** How it ended: shut down by drydock, killed by drydock, or died on its own (crash, OOM). */
+  ended: 'closed' | 'killed' | 'crashed';
+  /** CPU time of the server and its child processes; null when it could not be read. */
+  cpuMs: number | null;
+  /**
+   * Sum of each process's own peak resident memory (`VmHWM`) in the server's process tree
+   * when it was read: an upper bound of the tree's peak. null when it could not be read.
+   */
+  peakMemoryBytes: number | null;
+  /** Processes in the tree when read (/proc readings only). */
+  processes?: number;
+  /** What ended it, when its own cgroup's limit did (spawned servers). */
+  killedBy?: KilledBy | null;
+  /** How it ended, in the sandbox's words (spawned servers): e.g. "killed by its own memory limit (64 MiB)". */
+  endReason?: string;
+  /** How the usage was measured, or why it was not. */
+  measured: string;
+  /** The limits it ran under: its own cgroup's, or the container's where it has none. */
+  limits?: ResourceLimits;
+}
+
 export interface RewardEvent {
   type: 'reward';
   value: number;
@@ -262,6 +296,7 @@ export type TrajectoryEventBody =
   | ModelEvent
   | PolicyDecisionEvent
   | ToolCallEvent
+  | LspProcessEvent
   | RewardEvent
   | TestResultEvent
   | PatchEvent

@@ -54,6 +54,7 @@ export type {
   TestResultEvent,
   TokenUsage,
   ToolCallEvent,
+  LspProcessEvent,
   TrajectoryEvent,
   TrajectoryEventBody,
   Verdict,

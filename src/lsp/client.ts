@@ -14,11 +14,15 @@ import { DrydockError, type ResourceLimits } from '../core/index.js';
 import { HostSandbox, type Sandbox } from '../sandbox/index.js';
 import { startHostServerProcess } from './host-server-process.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { containerLimits, readTreeUsage } from './process-usage.js';
+import type { LspProcessEvent } from '../core/index.js';
 import { configHash, languageId, type ServerIdentity, type ServerSpec } from './servers.js';
 import { compareDiagnostics, fromLsp, type DiagnosticsByFile, type LspDiagnostic } from './diagnostic.js';
 import { withTimeout } from './timeout.js';
 import { pullTsserverDiagnostics } from './tsserver.js';
 import { relPath, toUri, WORKSPACE_URI } from './uri.js';
+
+type UsageRead = Awaited<ReturnType<typeof readTreeUsage>>;
 
 export interface WaitResult {
   diagnostics: DiagnosticsByFile;
@@ -41,6 +45,11 @@ export interface LspClientOptions {
    * process its own cgroup; SERVER_LIMITS fill the gaps.
    */
   serverLimits?: ResourceLimits;
+  /**
+   * Where each server process's life is recorded when it ends (`lsp.process`): the run's
+   * trajectory writer. Usage: the server's own cgroup when spawned, else /proc before it is ended.
+   */
+  trajectory?: { append(event: LspProcessEvent): unknown };
 }
 
 interface OpenDoc {
@@ -77,8 +86,13 @@ export class LspClient {
   restarts = 0;
   /** How the last server process ended, when the sandbox said (e.g. killed by its own memory limit). */
   lastEnd: string | null = null;
+  private readonly trajectory: LspClientOptions['trajectory'];
+  /** `lsp.process` events being written (close waits for them). */
+  private readonly records = new Set<Promise<void>>();
   serverInfo: InitializeResult['serverInfo'] | undefined;
-  readonly opts: Required<LspClientOptions>;
+  readonly opts: Required<Omit<LspClientOptions, 'trajectory'>>;
+  /** How each process is ending, set by drydock before it ends one; absent: it died by itself. */
+  private readonly ending = new Map<ServerProcess, { ended: LspProcessEvent['ended']; usage: UsageRead }>();
 
   constructor(
     readonly sandbox: Sandbox,
@@ -92,6 +106,7 @@ export class LspClient {
       maxRestarts: opts.maxRestarts ?? 5,
       serverLimits: opts.serverLimits ?? {},
     };
+    this.trajectory = opts.trajectory;
   }
 
   get identity(): ServerIdentity {
@@ -131,6 +146,11 @@ export class LspClient {
       this.sandbox instanceof HostSandbox
         ? startHostServerProcess(this.sandbox, this.spec.argv)
         : await startServerProcess(this.sandbox, this.spec.argv, { limits: this.opts.serverLimits });
+    if (this.trajectory) {
+      const done = proc.exited.then(() => this.record(proc));
+      this.records.add(done);
+      void done.finally(() => this.records.delete(done));
+    }
     const conn = createMessageConnection(
       new StreamMessageReader(proc.stdout),
       new StreamMessageWriter(proc.stdin),
@@ -417,14 +437,60 @@ export class LspClient {
     return d.version !== undefined && d.version >= doc.version;
   }
 
+  /** Reads the process tree's usage before drydock ends it (only when it is recorded). */
+  private async markEnding(proc: ServerProcess | null, ended: LspProcessEvent['ended']): Promise<void> {
+    if (!proc || !this.trajectory || this.ending.has(proc)) return;
+    // A spawned server's own cgroup accounts for it to the end: nothing to read before.
+    const usage: UsageRead = proc.accounting
+      ? { usage: null, why: 'its own cgroup' }
+      : proc.alive
+        ? await readTreeUsage(this.sandbox, proc.pidFile)
+        : { usage: null, why: 'not measured: the process was gone' };
+    this.ending.set(proc, { ended, usage });
+  }
+
+  /** Writes the `lsp.process` event of a process that has ended. */
+  private async record(proc: ServerProcess): Promise<void> {
+    const end = Date.now();
+    const mark = this.ending.get(proc) ?? {
+      ended: 'crashed' as const,
+      usage: { usage: null, why: 'not measured: the process died before drydock read it' },
+    };
+    this.ending.delete(proc);
+    const own = proc.accounting ? await proc.accounting.catch(() => null) : null;
+    const limits = own ? own.limits : await containerLimits(this.sandbox);
+    const u = mark.usage.usage;
+    try {
+      this.trajectory?.append({
+        type: 'lsp.process',
+        server: this.spec.name,
+        version: this.spec.version,
+        startedAt: proc.startedAt.toISOString(),
+        wallMs: own?.wallMs ?? end - proc.startedAt.getTime(),
+        ended: mark.ended,
+        cpuMs: own?.cpuMs ?? u?.cpuMs ?? null,
+        peakMemoryBytes: own?.peakMemoryBytes ?? u?.peakMemoryBytes ?? null,
+        ...(u ? { processes: u.processes } : {}),
+        ...(own ? { killedBy: own.killedBy } : {}),
+        ...(proc.endReason ? { endReason: proc.endReason } : {}),
+        measured: own ? "its own cgroup (the sandbox's spawn accounting)" : mark.usage.why,
+        ...(limits && Object.keys(limits).length ? { limits } : {}),
+      });
+    } catch {
+      // The run's trajectory was already closed: the record is lost, never the run.
+    }
+  }
+
   /** Kills the server process (tests and recovery); the next call restarts it. */
   async kill(): Promise<void> {
+    await this.markEnding(this.proc, 'killed');
     await this.proc?.kill();
   }
 
   private async teardown(): Promise<void> {
     const proc = this.proc;
     const conn = this.conn;
+    await this.markEnding(proc, 'killed');
     this.generation++;
     this.conn = null;
     this.proc = null;
@@ -439,6 +505,7 @@ export class LspClient {
     const conn = this.conn;
     const proc = this.proc;
     if (conn && proc?.alive) {
+      await this.markEnding(proc, 'closed');
       try {
         await withTimeout(conn.sendRequest('shutdown'), 5000, `${this.spec.name} shutdown`);
         await conn.sendNotification('exit');
@@ -448,5 +515,6 @@ export class LspClient {
       }
     }
     await this.teardown();
+    await Promise.all([...this.records]);
   }
 }

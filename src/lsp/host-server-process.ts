@@ -52,6 +52,7 @@ export function startHostServerProcess(
   argv: string[],
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): ServerProcess {
+  const startedAt = new Date();
   const pidFile = `/tmp/drydock-lsp-${randomBytes(6).toString('hex')}.pid`;
   const sandboxUri = `file://${WORKSPACE}`;
   const hostUri = `file://${sandbox.workspace}`;
@@ -102,6 +103,7 @@ export function startHostServerProcess(
     stdout,
     stdin,
     pidFile,
+    startedAt,
     exited,
     get alive() {
       return alive;

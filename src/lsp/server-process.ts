@@ -25,6 +25,13 @@ export interface ServerProcess {
   readonly stdin: Writable;
   /** Pid inside the container, read from a pid file the wrapper writes. */
   readonly pidFile: string;
+  /** When it was started. */
+  readonly startedAt: Date;
+  /**
+   * Its own cgroup's usage and limits once it has ended (spawned servers: the sandbox's
+   * accounting); absent where the process has no cgroup of its own.
+   */
+  readonly accounting?: Promise<ServerAccounting>;
   /** Resolves when the process's stream ends (exit, crash, kill). */
   readonly exited: Promise<void>;
   readonly alive: boolean;
@@ -49,6 +56,15 @@ export const SERVER_LIMITS: Required<Pick<ResourceLimits, 'memoryBytes' | 'cpus'
   cpus: availableParallelism(),
   pids: 512,
 };
+
+/** A spawned server's usage as its own cgroup measured it, with the limits it ran under. */
+export interface ServerAccounting {
+  wallMs: number;
+  cpuMs: number;
+  peakMemoryBytes: number;
+  killedBy: SpawnExit['killedBy'];
+  limits: ResourceLimits;
+}
 
 /** What a sandbox must offer for servers: DockerSandbox has it. */
 export interface ContainerSandbox extends Sandbox {
@@ -81,6 +97,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const pidFile = `/tmp/drydock-lsp-${randomBytes(6).toString('hex')}.pid`;
+  const startedAt = new Date();
   if (sandbox.mode === 'per-call-cgroup') {
     const limits = { ...SERVER_LIMITS, ...opts.limits };
     const proc = await sandbox.spawn(`echo "$BASHPID" > ${pidFile}; exec ${quoted}`, {
@@ -93,6 +110,13 @@ export async function startServerProcess(
       errTail = (errTail + d.toString('utf8')).slice(-STDERR_KEEP);
     });
     let endReason: string | null = null;
+    const accounting = proc.exited.then((exit): ServerAccounting => ({
+      wallMs: exit.wallMs,
+      cpuMs: exit.cpuMs,
+      peakMemoryBytes: exit.peakMemoryBytes,
+      killedBy: exit.killedBy,
+      limits,
+    }));
     const exited = proc.exited.then((exit) => {
       endReason = describeEnd(exit, limits);
     });
@@ -100,6 +124,8 @@ export async function startServerProcess(
       stdout: proc.stdout,
       stdin: proc.stdin,
       pidFile,
+      startedAt,
+      accounting,
       exited,
       get alive() {
         return proc.alive;
@@ -163,6 +189,7 @@ export async function startServerProcess(
     stdout,
     stdin,
     pidFile,
+    startedAt,
     exited,
     get alive() {
       return alive;

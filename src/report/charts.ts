@@ -43,15 +43,48 @@ export interface TimelineCall {
   killedLabel: string;
 }
 
-export const CALL_STATES = ['ok', 'error', 'denied', 'killed'] as const;
-const STATE_COLORS = ['#4c78a8', '#f58518', '#9d755d', '#e45756'];
+export const CALL_STATES = ['ok', 'error', 'denied', 'killed', 'language server'] as const;
+const STATE_COLORS = ['#4c78a8', '#f58518', '#9d755d', '#e45756', '#72b7b2'];
 
-/** One bar per tool call on the run's clock, a lane per tool; killed calls get a cross too. */
-export function timelineSpec(calls: TimelineCall[], width: number, spanS: number): TopLevelSpec {
-  const lanes = [...new Set(calls.map((c) => c.tool))].sort();
+/** A language-server process on the timeline: a lane per server kind, below the tools. */
+export interface TimelineServer {
+  lane: string;
+  startS: number;
+  drawEndS: number;
+  state: 'language server';
+  label: string;
+}
+
+/**
+ * One bar per tool call on the run's clock, a lane per tool; killed calls get a cross too.
+ * Language-server processes get a bar each in lanes of their own.
+ */
+export function timelineSpec(
+  calls: TimelineCall[],
+  width: number,
+  spanS: number,
+  servers: TimelineServer[] = [],
+): TopLevelSpec {
+  const serverLanes = [...new Set(servers.map((s) => s.lane))].sort();
+  const lanes = [...[...new Set(calls.map((c) => c.tool))].sort(), ...serverLanes];
+  const serverLayer = servers.length
+    ? [
+        {
+          data: { values: servers },
+          mark: { type: 'bar', height: 10, description: 'language server', aria: true },
+          encoding: {
+            x: { field: 'startS', type: 'quantitative' },
+            x2: { field: 'drawEndS' },
+            y: { field: 'lane', type: 'nominal', sort: null, scale: { domain: lanes } },
+            color: { field: 'state', type: 'nominal' },
+            description: { field: 'label' },
+          },
+        },
+      ]
+    : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: `Tool calls over time (${calls.length})`,
+    title: `Tool calls over time (${calls.length})${servers.length ? ` and language servers (${servers.length})` : ''}`,
     width,
     height: Math.max(60, lanes.length * 28),
     config,
@@ -67,7 +100,14 @@ export function timelineSpec(calls: TimelineCall[], width: number, spanS: number
             scale: { domain: [0, spanS] },
           },
           x2: { field: 'drawEndS' },
-          y: { field: 'tool', type: 'nominal', sort: lanes, title: null },
+          y: {
+            field: 'tool',
+            type: 'nominal',
+            sort: null,
+            scale: { domain: lanes },
+            title: null,
+            axis: { labelLimit: 260 },
+          },
           color: {
             field: 'state',
             type: 'nominal',
@@ -82,10 +122,11 @@ export function timelineSpec(calls: TimelineCall[], width: number, spanS: number
         mark: { type: 'point', shape: 'cross', size: 120, color: '#b00020', filled: true, aria: true },
         encoding: {
           x: { field: 'endS', type: 'quantitative' },
-          y: { field: 'tool', type: 'nominal', sort: lanes },
+          y: { field: 'tool', type: 'nominal', sort: null, scale: { domain: lanes } },
           description: { field: 'killedLabel' },
         },
       },
+      ...serverLayer,
     ],
   } as TopLevelSpec;
 }

@@ -1,5 +1,6 @@
 import type {
   CandidateEvent,
+  LspProcessEvent,
   ModelReplyEvent,
   ModelRequestEvent,
   PatchEvent,
@@ -35,6 +36,8 @@ export interface RunModel {
   tests: TestRow[];
   review: ReviewRound[];
   toolCalls: ToolCallRow[];
+  /** Language-server processes (recorded since `lsp.process` was added; older runs have none). */
+  lspProcesses: LspProcessRow[];
   patch: { diff: string; files: string[] } | null;
   notes: { ts: number; message: string }[];
   totals: { turns: number; promptTokens: number; completionTokens: number; costUsd: number | null };
@@ -113,6 +116,25 @@ export interface ToolCallRow {
   isError: boolean;
   observation: string;
   observationTruncated: boolean;
+}
+
+export interface LspProcessRow {
+  index: number;
+  server: string;
+  version: string | null;
+  stage: string;
+  startMs: number;
+  endMs: number;
+  wallMs: number;
+  cpuMs: number | null;
+  peakMemoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  cpuLimit: number | null;
+  processes: number | null;
+  ended: LspProcessEvent['ended'];
+  killedBy: string | null;
+  endReason: string | null;
+  measured: string;
 }
 
 export interface ReviewRound {
@@ -201,6 +223,7 @@ export function buildRunModel(read: TrajectoryReadResult): RunModel {
   const candidateEvents: CandidateEvent[] = [];
   const tests: TestRow[] = [];
   const toolCalls: ToolCallRow[] = [];
+  const lspProcesses: LspProcessRow[] = [];
   const notes: RunModel['notes'] = [];
   const review: ReviewRound[] = [];
   const totals: RunModel['totals'] = { turns: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
@@ -336,6 +359,32 @@ export function buildRunModel(read: TrajectoryReadResult): RunModel {
         if (row.round !== null) reviewRound().toolCalls.push(row.index);
         break;
       }
+      case 'lsp.process': {
+        const l = e as TrajectoryEvent & LspProcessEvent;
+        const wall = num(l.wallMs) ?? 0;
+        const began = Date.parse(l.startedAt);
+        // The event is written when the process ends; its start is recorded too.
+        const startMs = Number.isFinite(began) ? Math.max(0, began - t0) : Math.max(0, ms - wall);
+        lspProcesses.push({
+          index: lspProcesses.length,
+          server: str(l.server),
+          version: typeof l.version === 'string' ? l.version : null,
+          stage: stageName,
+          startMs,
+          endMs: Math.max(startMs, ms),
+          wallMs: wall,
+          cpuMs: num(l.cpuMs),
+          peakMemoryBytes: num(l.peakMemoryBytes),
+          memoryLimitBytes: num(l.limits?.memoryBytes),
+          cpuLimit: num(l.limits?.cpus),
+          processes: num(l.processes),
+          ended: l.ended,
+          killedBy: l.killedBy ?? null,
+          endReason: typeof l.endReason === 'string' ? l.endReason : null,
+          measured: str(l.measured),
+        });
+        break;
+      }
       case 'patch': {
         const p = e as TrajectoryEvent & PatchEvent;
         patch = { diff: p.diff, files: p.files };
@@ -384,6 +433,7 @@ export function buildRunModel(read: TrajectoryReadResult): RunModel {
     tests,
     review,
     toolCalls,
+    lspProcesses,
     patch,
     notes,
     totals,

@@ -5,10 +5,11 @@ import {
   stagesSpec,
   timelineSpec,
   type TimelineCall,
+  type TimelineServer,
   type UsagePoint,
 } from './charts.js';
 import { esc, figure, foldedPre, mib, page, seconds, tag, usd } from './html.js';
-import type { CandidateRow, RunModel, ToolCallRow } from './run-model.js';
+import type { CandidateRow, LspProcessRow, RunModel, ToolCallRow } from './run-model.js';
 
 const CHART_WIDTH = 980;
 const REVIEW_CALLS_SHOWN = 30;
@@ -31,8 +32,42 @@ function callLabel(c: ToolCallRow): string {
   return parts.join(', ');
 }
 
+/** What a language server's mark says (never starting with `#`: that is a tool call's). */
+function serverLabel(l: LspProcessRow): string {
+  const parts = [`language server ${l.server}${l.version ? ` ${l.version}` : ''} (${l.ended})`];
+  parts.push(`wall ${Math.round(l.wallMs)} ms`);
+  if (l.cpuMs !== null) parts.push(`cpu ${Math.round(l.cpuMs)} ms`);
+  if (l.peakMemoryBytes !== null)
+    parts.push(`peak ${mib(l.peakMemoryBytes)}${l.memoryLimitBytes ? ` of ${mib(l.memoryLimitBytes)}` : ''}`);
+  else parts.push(l.measured);
+  if (l.killedBy) parts.push(`killed by ${l.killedBy}`);
+  return parts.join(', ');
+}
+
+function serversTable(m: RunModel): string {
+  if (m.lspProcesses.length === 0)
+    return '<p class="muted" id="lsp-none">No language-server process was recorded in this run (none was started, or the run predates their recording).</p>';
+  const cell = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v));
+  const rows = m.lspProcesses
+    .map(
+      (
+        l,
+      ) => `<tr data-lsp="${l.index}" data-ended="${esc(l.ended)}"><td>${esc(l.server)}${l.version ? ` ${esc(l.version)}` : ''}</td><td>${esc(l.stage)}</td>
+<td class="num">${seconds(l.startMs)}</td><td class="num">${seconds(l.wallMs)}</td><td class="num">${cell(l.cpuMs, (n) => `${Math.round(n)} ms`)}</td>
+<td class="num">${cell(l.peakMemoryBytes, mib)}</td><td class="num">${cell(l.memoryLimitBytes, mib)}</td><td class="num">${l.processes ?? '—'}</td>
+<td>${tag(l.ended, l.ended === 'crashed' ? 'failed' : undefined)}${l.killedBy ? ' ' + tag(`killed: ${l.killedBy}`, 'killed') : ''}${l.endReason ? ` ${esc(l.endReason)}` : ''}</td><td>${esc(l.measured)}</td></tr>`,
+    )
+    .join('\n');
+  return `<h3>Language-server processes</h3>
+<p class="muted">They run beside the tool calls for the whole stage. Where the sandbox spawns a server in a cgroup of its own (per-call-cgroup mode), its usage and limits are that cgroup's, to its end. Elsewhere it runs under the container's limits, and CPU and peak memory are read from /proc in the sandbox just before drydock shuts it down (peak memory: the sum of each process's own peak resident memory, an upper bound of the tree's peak); a server that died by itself there is recorded without usage.</p>
+<table id="lsp-processes"><thead><tr><th>server</th><th>stage</th><th class="num">started</th><th class="num">wall</th><th class="num">cpu</th><th class="num">peak memory</th><th class="num">limit</th><th class="num">processes</th><th>ended</th><th>measured</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
 async function timelineCharts(m: RunModel): Promise<string> {
-  if (m.toolCalls.length === 0) return '<p class="muted">No tool calls in this run.</p>';
+  if (m.toolCalls.length === 0 && m.lspProcesses.length === 0)
+    return `<p class="muted">No tool calls in this run.</p>\n${serversTable(m)}`;
   const span = Math.max(1, m.durationMs / 1000);
   const sliver = span / 400;
   const calls: TimelineCall[] = m.toolCalls.map((c) => ({
@@ -58,9 +93,16 @@ async function timelineCharts(m: RunModel): Promise<string> {
     killed: c.killedBy !== null,
     label: callLabel(c),
   }));
+  const servers: TimelineServer[] = m.lspProcesses.map((l) => ({
+    lane: `language server: ${l.server}`,
+    startS: l.startMs / 1000,
+    drawEndS: Math.max(l.endMs / 1000, l.startMs / 1000 + sliver),
+    state: 'language server',
+    label: serverLabel(l),
+  }));
   const measured = points.some((p) => p.peakMiB !== null);
   const [timeline, memory, cpu] = await Promise.all([
-    renderSvg(timelineSpec(calls, CHART_WIDTH, span)),
+    renderSvg(timelineSpec(calls, CHART_WIDTH, span, servers)),
     measured ? renderSvg(memorySpec(points, CHART_WIDTH)) : Promise.resolve(''),
     points.some((p) => p.cpuCores !== null) ? renderSvg(cpuSpec(points, CHART_WIDTH)) : Promise.resolve(''),
   ]);
@@ -69,7 +111,7 @@ async function timelineCharts(m: RunModel): Promise<string> {
     figure(
       'timeline',
       timeline,
-      'One bar per tool call, from its start to its end (instant calls drawn as a sliver); a red cross marks a call killed by a limit. Click a bar to open the call below.',
+      'One bar per tool call, from its start to its end (instant calls drawn as a sliver); a red cross marks a call killed by a limit. Click a bar to open the call below. Language-server processes have lanes of their own, one bar per process from its start to its end.',
     ),
     killed.length
       ? `<p><b>${killed.length} call(s) killed by a limit:</b> ${killed
@@ -78,7 +120,7 @@ async function timelineCharts(m: RunModel): Promise<string> {
       : '<p class="muted">No call was killed by a limit.</p>',
     measured ? figure('memory', memory) : '<p class="muted">No call recorded its memory use.</p>',
     cpu ? figure('cpu', cpu) : '',
-    '<p class="muted">Language-server processes: the trajectory does not record them yet (drydock runs them outside the per-call accounting), so they are not on this timeline.</p>',
+    serversTable(m),
   ].join('\n');
 }
 

@@ -25,6 +25,7 @@ export type {
   TestResultEvent,
   TokenUsage,
   ToolCallEvent,
+  LspProcessEvent,
   TrajectoryEvent,
   TrajectoryEventBody,
 } from '../core/index.js';

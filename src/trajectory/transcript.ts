@@ -128,6 +128,14 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         );
         break;
       }
+      case 'lsp.process':
+        push(
+          `  language server ${e.server} ${e.ended} after ${e.wallMs} ms` +
+            (e.cpuMs !== null ? `; cpu ${e.cpuMs} ms` : '') +
+            (e.peakMemoryBytes !== null ? `; peak ${(e.peakMemoryBytes / 1048576).toFixed(1)} MiB` : '') +
+            ` (${e.measured})`,
+        );
+        break;
       case 'policy.decision':
         push(`  policy ${e.decision} by rule ${e.rule}: ${clip(e.command, 1)} — ${e.reason}`);
         break;

@@ -15,6 +15,8 @@ export interface GeneratedRun {
   toolCalls: number;
   /** callIds of the calls killed by their memory limit. */
   oomKilled: string[];
+  /** `lsp.process` events in the (kept part of the) trajectory. */
+  lspProcesses: number;
   candidates: { id: string; outcome: 'selected' | 'rejected' | 'not selected' }[];
   events: TrajectoryEvent[];
 }
@@ -49,6 +51,29 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
     } as TrajectoryEvent);
   };
   const scripted = opts.scripted ?? true;
+  const iso = (ms: number) => new Date(t0 + ms).toISOString();
+  const server = (startedMs: number, ended: 'closed' | 'crashed', advanceMs: number) => {
+    const wallMs = clock + advanceMs - startedMs;
+    add(
+      {
+        type: 'lsp.process',
+        server: 'pyright',
+        version: '1.1.414',
+        startedAt: iso(startedMs),
+        wallMs,
+        ended,
+        cpuMs: ended === 'closed' ? Math.round(wallMs * 0.3) : null,
+        peakMemoryBytes: ended === 'closed' ? 180 * MiB : null,
+        ...(ended === 'closed' ? { processes: 1 } : {}),
+        measured:
+          ended === 'closed'
+            ? '/proc in the sandbox before shutdown (1 process(es))'
+            : 'not measured: the process died before drydock read it',
+        limits: { memoryBytes: 4096 * MiB, pids: 4096 },
+      },
+      advanceMs,
+    );
+  };
   let turn = 0;
   const reply = (text: string, n = 1) => {
     turn++;
@@ -142,7 +167,9 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
   for (const [id, votes] of [
     ['c2', 2],
     ['c3', 1],
-  ] as const)
+  ] as const) {
+    // Each candidate's reward starts a language server in its fork, shut down after it.
+    server(clock + 100, 'closed', 1400);
     add(
       {
         type: 'candidate',
@@ -156,8 +183,9 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
         reproduces: id === 'c2',
         patch: diff(id === 'c2' ? 0 : 2),
       },
-      1500,
+      100,
     );
+  }
   add({ type: 'stage', stage: 'validate', message: 'validated 2/2 candidate(s)' });
   add({
     type: 'candidate',
@@ -179,6 +207,8 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
   const oomEvery = opts.oomEvery ?? 0;
   const oomKilled: string[] = [];
   const obsLines = opts.observationLines ?? 12;
+  // The review's language server: up through the review, it crashed at its end; a new one was started.
+  const reviewStart = clock + 10;
   for (let i = 0; i < opts.toolCalls; i++) {
     const callId = `call_${i}`;
     const oom = oomEvery > 0 ? i % oomEvery === oomEvery - 1 : i === 3;
@@ -214,6 +244,8 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
       wallMs + 30,
     );
   }
+  server(reviewStart, 'crashed', 20);
+  server(clock + 5, 'closed', 40);
   add({ type: 'test.result', command: 'pytest -rA', passed: 3, failed: 0 });
   add({ type: 'stage', stage: 'review', message: 'round 1: approved; tests: 3 passed' });
   add({ type: 'patch', diff: diff(0), files: ['calc/ops.py'] });
@@ -235,6 +267,7 @@ export function generateRun(dir: string, opts: RunOptions): GeneratedRun {
     path,
     runId,
     toolCalls: kept.filter((e) => e.type === 'tool.call').length,
+    lspProcesses: kept.filter((e) => e.type === 'lsp.process').length,
     oomKilled,
     candidates: [
       { id: 'c1', outcome: 'rejected' },

@@ -43,14 +43,25 @@ describe('a fix run, as its page reads it', () => {
     expect(m.review).toHaveLength(1);
     expect(m.review[0]!.toolCalls).toHaveLength(25);
     expect(m.crash).toBeNull();
+    // Language-server processes: placed by their recorded start, in the stage they ended in.
+    expect(m.lspProcesses.map((l) => [l.stage, l.ended])).toEqual([
+      ['validate', 'closed'],
+      ['validate', 'closed'],
+      ['review', 'crashed'],
+      ['review', 'closed'],
+    ]);
+    const l = m.lspProcesses[0]!;
+    expect(l.endMs - l.startMs).toBe(l.wallMs);
+    expect(l).toMatchObject({ peakMemoryBytes: 180 * 1024 * 1024, memoryLimitBytes: 4096 * 1024 * 1024 });
+    expect(m.lspProcesses[2]).toMatchObject({ cpuMs: null, peakMemoryBytes: null });
   });
 
   it('a run that stops early says after which event and in which stage', () => {
-    const run = generateRun(join(tmp, 'crash'), { toolCalls: 10, crashAfter: 22 });
+    const run = generateRun(join(tmp, 'crash'), { toolCalls: 10, crashAfter: 24 });
     const m = buildRunModel(readTrajectory(run.path));
     expect(m.end).toBeNull();
-    // Event 21 is the first review tool call; the last milestone written was select's.
-    expect(m.crash).toMatchObject({ lastSeq: 21, lastType: 'tool.call', stage: 'select' });
+    // Event 23 is the first review tool call; the last milestone written was select's.
+    expect(m.crash).toMatchObject({ lastSeq: 23, lastType: 'tool.call', stage: 'select' });
     expect(m.stages.at(-1)!.name).toBe('unfinished');
     expect(m.crash!.detail).toMatch(/cut off/);
     expect(m.stages.at(-1)!.unfinished).toBe(true);

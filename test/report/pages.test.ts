@@ -72,6 +72,21 @@ describe('a fix run page', () => {
       await expect(killedBar.getAttribute('aria-label')).resolves.toMatch(/killed by oom/);
       await expect(killedBar.getAttribute('aria-label')).resolves.toMatch(/peak 256\.0 MiB of 256\.0 MiB/);
 
+      // Language-server processes: one bar each in their own lane, and one table row each.
+      const servers = page.locator('[data-chart="timeline"] path[aria-label^="language server pyright"]');
+      await expect(servers.count()).resolves.toBe(run.lspProcesses);
+      expect(run.lspProcesses).toBe(4);
+      const labels = await servers.evaluateAll((ps) => ps.map((p) => p.getAttribute('aria-label')));
+      expect(labels.filter((l) => /\(closed\).*peak 180\.0 MiB of 4096\.0 MiB/.test(l ?? ''))).toHaveLength(
+        3,
+      );
+      expect(labels.filter((l) => /\(crashed\).*not measured/.test(l ?? ''))).toHaveLength(1);
+      await expect(
+        page.locator('[data-chart="timeline"] text', { hasText: 'language server: pyright' }).count(),
+      ).resolves.toBe(1);
+      await expect(page.locator('#lsp-processes tbody tr').count()).resolves.toBe(4);
+      await expect(page.locator('#lsp-processes tr[data-ended="crashed"]').count()).resolves.toBe(1);
+
       // The tool-call table pages (60 rows, 100 a page: all here) and opens a call on a click.
       await expect(page.locator('#tool-calls tbody tr').count()).resolves.toBe(60);
       await page.locator('#tool-calls tbody tr[data-row="3"]').click();
