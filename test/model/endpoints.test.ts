@@ -212,6 +212,18 @@ describe('fault injection', () => {
     expect(a.finish).toContain('length');
   });
 
+  it('lists a reply fault as injected only when a reply carried it (not when the script had no turn left)', async () => {
+    const { client, server } = await open(
+      {
+        faults: { schedule: [{ request: 1, kind: 'wrong_format' }] },
+        turns: [{ match: 'never sent', content: 'x' }],
+      },
+      { maxRetries: 0 },
+    );
+    await expect(client.complete(ask)).rejects.toMatchObject({ code: 'MODEL_BAD_REQUEST' });
+    expect(server.injected).toEqual([]);
+  });
+
   it('injects on a schedule, including a dropped connection and malformed tool-call JSON', async () => {
     const { client, server } = await open({
       faults: {

@@ -227,13 +227,18 @@ export class ScriptedModelServer {
       );
     }
     const fault = this.drawFault();
-    if (fault) this.injected.push({ request: this.completionRequests, kind: fault });
+    const inject = () => fault && this.injected.push({ request: this.completionRequests, kind: fault });
     const transport = fault ? TRANSPORT[fault] : undefined;
-    if (transport) return this.fail(transport, res, (outcome) => record(null, `fault ${outcome}`));
-    if (fault === 'timeout')
+    if (transport) {
+      inject();
+      return this.fail(transport, res, (outcome) => record(null, `fault ${outcome}`));
+    }
+    if (fault === 'timeout') {
+      inject();
       return this.fail({ hang_ms: this.script.faults!.hang_ms, times: 1 }, res, (o) =>
         record(null, `fault ${o}`),
       );
+    }
     const index = this.pickTurn(body.messages);
     if (index === null) {
       record(null, 'refused');
@@ -249,6 +254,8 @@ export class ScriptedModelServer {
     }
     const failure = this.pendingFailures[index]?.shift();
     if (failure) return this.fail(failure, res, (outcome) => record(null, outcome));
+    // A reply fault counts as injected only once there is a reply to damage (not on a 400).
+    inject();
     const turn = this.script.turns[index]!;
     // A faulty reply does not use the turn up: the script's answer is still there for a retry.
     if (!turn.repeat && !fault) this.used.add(index);
