@@ -76,20 +76,39 @@ export async function commitAndPush(o: {
   auth?: PushAuth;
 }): Promise<string> {
   const g = git(o.dir, authEnv(o.auth));
-  await g.raw(['checkout', '--force', '-B', o.branch, o.base]);
+  const sha = await commitPatch(
+    g,
+    { ...o, from: o.base },
+    {
+      what: 'the patch from drydock fix',
+      hint: 'the default branch may have moved during the run; label the issue again to start over',
+    },
+  );
+  await g.raw(['push', '--force', 'origin', `HEAD:refs/heads/${o.branch}`]);
+  return sha;
+}
+
+/**
+ * `branch` reset to `from`, `patchFile` applied to the index and committed; the commit's sha.
+ * A patch that does not apply is `PATCH_DOES_NOT_APPLY`, saying what it was and what to do.
+ */
+async function commitPatch(
+  g: SimpleGit,
+  o: { from: string; branch: string; patchFile: string; message: string },
+  refusal: { what: string; hint: string },
+): Promise<string> {
+  await g.raw(['checkout', '--force', '-B', o.branch, o.from]);
   try {
     await g.raw(['apply', '--index', '--whitespace=nowarn', o.patchFile]);
   } catch (e) {
     throw new DrydockError(
-      `the patch from drydock fix does not apply to ${o.base.slice(0, 12)}: ${(e as Error).message.split('\n')[0]}`,
-      'the default branch may have moved during the run; label the issue again to start over',
+      `${refusal.what} does not apply to ${o.from.slice(0, 12)}: ${(e as Error).message.split('\n')[0]}`,
+      refusal.hint,
       'PATCH_DOES_NOT_APPLY',
     );
   }
   await g.commit(o.message);
-  const sha = (await g.revparse(['HEAD'])).trim();
-  await g.raw(['push', '--force', 'origin', `HEAD:refs/heads/${o.branch}`]);
-  return sha;
+  return (await g.revparse(['HEAD'])).trim();
 }
 
 /** Fetches a branch and checks its tip out (detached); returns the tip's sha. */
@@ -152,18 +171,14 @@ export async function commitOnTop(o: {
   auth?: PushAuth;
 }): Promise<string> {
   const g = git(o.dir, authEnv(o.auth));
-  await g.raw(['checkout', '--force', '-B', o.branch, o.tip]);
-  try {
-    await g.raw(['apply', '--index', '--whitespace=nowarn', o.patchFile]);
-  } catch (e) {
-    throw new DrydockError(
-      `the follow-up patch does not apply to ${o.tip.slice(0, 12)}: ${(e as Error).message.split('\n')[0]}`,
-      'ask again on the pull request',
-      'PATCH_DOES_NOT_APPLY',
-    );
-  }
-  await g.commit(o.message);
-  const sha = (await g.revparse(['HEAD'])).trim();
+  const sha = await commitPatch(
+    g,
+    { ...o, from: o.tip },
+    {
+      what: 'the follow-up patch',
+      hint: 'ask again on the pull request',
+    },
+  );
   try {
     await g.raw(['push', 'origin', `HEAD:refs/heads/${o.branch}`]);
   } catch (e) {

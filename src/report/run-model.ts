@@ -7,9 +7,8 @@ import type {
   RunEndEvent,
   TestResultEvent,
   ToolCallEvent,
-  TrajectoryEvent,
-  TrajectoryReadResult,
-} from '../trajectory/index.js';
+} from '../core/index.js';
+import type { TrajectoryEvent, TrajectoryReadResult } from '../trajectory/index.js';
 
 /**
  * What a fix run's page shows, derived from its trajectory alone (pure), so a crashed run,

@@ -1,4 +1,5 @@
-import type { RecordedMessage, TrajectoryEvent } from './events.js';
+import type { RecordedMessage } from '../core/index.js';
+import type { TrajectoryEvent } from './events.js';
 import type { TrajectoryReadResult } from './reader.js';
 
 const MAX_LINES = 40;

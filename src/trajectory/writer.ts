@@ -1,14 +1,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DrydockError } from '../core/index.js';
-import {
-  TRAJECTORY_FORMAT_VERSION,
-  type RunEndEvent,
-  type RunStatus,
-  type TrajectoryEvent,
-  type TrajectoryEventBody,
-} from './events.js';
+import { DrydockError, type RunEndEvent, type RunStatus } from '../core/index.js';
+import { TRAJECTORY_FORMAT_VERSION, type TrajectoryEvent, type TrajectoryEventBody } from './events.js';
 
 /** Where runs live unless configured otherwise, relative to the current directory. */
 export const DEFAULT_RUNS_DIR = join('.drydock', 'runs');
