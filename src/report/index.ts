@@ -16,6 +16,7 @@ export {
   type InstanceRow,
   type OutcomeChange,
 } from './eval-model.js';
+export { batchOf, loadBatch, renderBatchPage, type BatchModel, type BatchRow } from './batch.js';
 export { renderRunPage } from './run-page.js';
 export { renderEvalPage } from './eval-page.js';
 export { secretValues, redactText, MASK } from './redact.js';
@@ -23,6 +24,7 @@ export {
   writeReport,
   writeRunReport,
   writeEvalReport,
+  writeBatchReport,
   isRunRef,
   REPORT_FILE,
   type ReportOptions,

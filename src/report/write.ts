@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DrydockError } from '../core/index.js';
 import { DEFAULT_RUNS_DIR, readTrajectory, resolveRun, TRAJECTORY_FILE } from '../trajectory/index.js';
+import { batchOf, loadBatch, renderBatchPage, type BatchModel } from './batch.js';
 import { compareEvals, loadEval, type EvalModel, type OutcomeChange } from './eval-model.js';
 import { renderEvalPage } from './eval-page.js';
 import { esc, scriptJson } from './html.js';
@@ -23,12 +24,13 @@ export interface ReportOptions {
 }
 
 export interface WrittenReport {
-  kind: 'run' | 'eval';
+  kind: 'run' | 'eval' | 'batch';
   path: string;
   bytes: number;
   /** The run's model (run reports), for the caller's summary line. */
   run?: RunModel;
   eval?: EvalModel;
+  batch?: BatchModel;
   changes?: OutcomeChange[];
 }
 
@@ -68,6 +70,34 @@ export async function writeEvalReport(dir: string, opts: ReportOptions = {}): Pr
   return { kind: 'eval', path: out, bytes: Buffer.byteLength(html), eval: model, changes };
 }
 
+/**
+ * A run-batch's page (`<runs dir>/report.html` unless `out`), and each instance's own fix-run
+ * page (`<instance>/report.html`, rewritten when older than its trajectory), linked from it.
+ */
+export async function writeBatchReport(
+  batch: { predictions: string | null; runsDir: string },
+  opts: ReportOptions & { progress?: (line: string) => void } = {},
+): Promise<WrittenReport> {
+  const secrets = secretValues(opts.env);
+  const model = redactDeep(loadBatch(batch), secrets);
+  const reports = new Map<string, string>();
+  for (const r of model.rows) {
+    if (!r.trajectory || !r.dir) continue;
+    const out = join(r.dir, REPORT_FILE);
+    const fresh = existsSync(out) && statSync(out).mtimeMs >= statSync(r.trajectory).mtimeMs;
+    if (!fresh) {
+      opts.progress?.(`report of ${r.id}`);
+      await writeRunReport(r.trajectory, { out, env: opts.env });
+    }
+    reports.set(r.id, out);
+  }
+  const out = resolve(opts.out ?? join(batch.runsDir, REPORT_FILE));
+  const html = scrubPage(renderBatchPage(model, { pageDir: dirname(out), reports }), secrets);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, html);
+  return { kind: 'batch', path: out, bytes: Buffer.byteLength(html), batch: model };
+}
+
 /** True when `ref` names a fix run (a trajectory, a run directory, a run id), not an eval folder. */
 export function isRunRef(ref: string, runsDir: string = DEFAULT_RUNS_DIR): boolean {
   if (existsSync(ref)) {
@@ -78,7 +108,20 @@ export function isRunRef(ref: string, runsDir: string = DEFAULT_RUNS_DIR): boole
 }
 
 /** `drydock report REF`: a fix run's page or an evaluation run's page, whichever REF names. */
-export async function writeReport(ref: string, opts: ReportOptions = {}): Promise<WrittenReport> {
+export async function writeReport(
+  ref: string,
+  opts: ReportOptions & { progress?: (line: string) => void } = {},
+): Promise<WrittenReport> {
+  const batch = batchOf(ref);
+  if (batch) {
+    if (opts.compare)
+      throw new DrydockError(
+        '--compare works on evaluation runs, and this is a run-batch output',
+        'evaluate the predictions (drydock eval), then compare the two evaluation folders',
+        'BAD_FLAG',
+      );
+    return writeBatchReport(batch, opts);
+  }
   if (isRunRef(ref, opts.runsDir)) {
     if (opts.compare)
       throw new DrydockError(

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize, type InstanceResult, type Outcome, type ReportJson } from '../../src/harness/index.js';
 import type { TrajectoryEvent, TrajectoryEventBody } from '../../src/trajectory/index.js';
@@ -352,4 +352,72 @@ export function instancesFor(n: number, shift = 0): GeneratedInstance[] {
     durationMs: 1000 + ((i * 7919) % 60_000),
     peakMemoryBytes: (50 + ((i * 31) % 900)) * MiB,
   }));
+}
+
+export interface GeneratedBatch {
+  predictions: string;
+  runsDir: string;
+  /** instance id → the outcome its page should show. */
+  outcomes: Record<string, string>;
+}
+
+/**
+ * A run-batch output as `drydock run-batch` leaves it: `<dir>/preds.jsonl` and
+ * `<dir>/preds.runs/<id>/` (summary.json, patch.diff, trajectory.jsonl), with a patched, a
+ * no-patch, an error, an unfinished (trajectory, no summary) and a not-run (no folder) instance.
+ */
+export function generateBatch(dir: string): GeneratedBatch {
+  mkdirSync(dir, { recursive: true });
+  const predictions = join(dir, 'preds.jsonl');
+  const runsDir = join(dir, 'preds.runs');
+  const outcomes: Record<string, string> = {
+    'org__calc-1': 'patched',
+    'org__calc-2': 'no_patch',
+    'org__calc-3': 'error',
+    'org__calc-4': 'unfinished',
+    'org__calc-5': 'not run',
+    'org__calc-6': 'patched',
+  };
+  const lines: string[] = [];
+  for (const [id, outcome] of Object.entries(outcomes)) {
+    const patched = outcome === 'patched';
+    const patch = patched
+      ? `diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x\n+y # ${id}\n`
+      : '';
+    lines.push(
+      JSON.stringify({
+        instance_id: id,
+        model_name_or_path: 'scripted-gen',
+        model_patch: patched ? patch : null,
+      }),
+    );
+    if (outcome === 'not run') continue;
+    const inst = join(runsDir, id);
+    const run = generateRun(join(inst, 'runs', 'r1'), {
+      toolCalls: 4,
+      ...(outcome === 'unfinished' ? { crashAfter: 20 } : {}),
+    });
+    if (outcome === 'unfinished') continue;
+    writeFileSync(join(inst, 'trajectory.jsonl'), readFileSync(run.path));
+    writeFileSync(join(inst, 'patch.diff'), patch);
+    writeFileSync(
+      join(inst, 'summary.json'),
+      JSON.stringify({
+        status: outcome,
+        message: outcome === 'error' ? 'the sandbox image did not build' : `${outcome} (${id})`,
+        scripted: true,
+        model: 'scripted:gen',
+        runId: run.runId,
+        patch,
+        files: patched ? ['calc.py'] : [],
+        candidates: [{ id: 'c1' }, { id: 'c2' }],
+        wallMs: 1000 * (Number(id.slice(-1)) + 1),
+        costUsd: 0,
+        tokens: 1200,
+        trajectory: join(inst, 'runs', 'r1', 'trajectory.jsonl'),
+      }),
+    );
+  }
+  writeFileSync(predictions, `${lines.join('\n')}\n`);
+  return { predictions, runsDir, outcomes };
 }
