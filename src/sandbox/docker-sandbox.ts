@@ -18,10 +18,13 @@ import {
   type ExecResult,
   type Sandbox,
   type SandboxSpec,
+  type NetworkMode,
   type SpawnOptions,
   type SpawnedProcess,
 } from './types.js';
 import { UpdateExecutor } from './update-exec.js';
+import type { EgressRecord } from './egress-proxy.js';
+import { RegistriesNetwork } from './registries-network.js';
 import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
 import { RUNTIME_BASH, RUNTIME_DIR, RUNTIME_MISSING_HINT, runtimeSource, runtimeVolume } from './runtime.js';
@@ -99,8 +102,55 @@ export class DockerSandbox implements Sandbox {
     private readonly executor: Executor,
     private readonly runner: RunnerClient,
     private readonly forkImage: string | undefined,
+    private readonly registries: RegistriesNetwork | null = null,
   ) {
+    this.networkMode = spec.network ?? 'none';
     trackOpen(this);
+  }
+
+  /** The network mode in force now (`setNetwork` changes it). */
+  networkMode: NetworkMode;
+
+  /**
+   * Changes the network mode of a live sandbox, for the next call on: a sandbox
+   * opened in `registries` mode can go to `none` (setup done, tests next) and back.
+   * Other changes refuse (a container without network cannot join one later).
+   */
+  async setNetwork(mode: NetworkMode): Promise<void> {
+    if (this.closed) throw new SandboxClosedError();
+    if (mode === this.networkMode) return;
+    if (!this.registries || mode === 'bridge') {
+      throw new DrydockError(
+        `this sandbox cannot change its network from ${this.networkMode} to ${mode}`,
+        'open it with network registries to switch between registries and none',
+        'NETWORK_MODE',
+      );
+    }
+    const net = this.docker.getNetwork(this.registries.name);
+    if (mode === 'none') await net.disconnect({ Container: this.id, Force: true });
+    else await net.connect({ Container: this.id });
+    this.networkMode = mode;
+  }
+
+  /** Every connection the sandbox asked drydock's proxy for (registries mode), in order. */
+  egressLog(): EgressRecord[] {
+    return this.registries ? this.registries.proxy.records.map((r) => ({ ...r })) : [];
+  }
+
+  /** Proxy variables every call gets while the mode is `registries`. */
+  private proxyEnv(): Record<string, string> {
+    if (!this.registries || this.networkMode !== 'registries') return {};
+    const url = this.registries.proxyUrl;
+    return {
+      HTTP_PROXY: url,
+      HTTPS_PROXY: url,
+      http_proxy: url,
+      https_proxy: url,
+      npm_config_proxy: url,
+      npm_config_https_proxy: url,
+      NO_PROXY: '',
+      no_proxy: '',
+    };
   }
 
   get id(): string {
@@ -123,6 +173,27 @@ export class DockerSandbox implements Sandbox {
       ? { mode: spec.mode, reason: 'chosen by the caller' }
       : await sandboxExecMode(docker);
     const image = await inspectImage(docker, spec.image);
+    const registries =
+      spec.network === 'registries'
+        ? await RegistriesNetwork.create(docker, runId, spec.allowHosts ?? [])
+        : null;
+    try {
+      return await DockerSandbox.openOn(docker, spec, opts, runId, detected, image, registries);
+    } catch (err) {
+      await registries?.remove();
+      throw err;
+    }
+  }
+
+  private static async openOn(
+    docker: Docker,
+    spec: SandboxSpec,
+    opts: OpenOptions,
+    runId: string,
+    detected: ExecModeReport,
+    image: Docker.ImageInspectInfo,
+    registries: RegistriesNetwork | null,
+  ): Promise<DockerSandbox> {
     const source = runtimeSource();
     const runtime = source ? await runtimeVolume(docker, spec.image, source) : null;
     const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=1m' };
@@ -149,7 +220,7 @@ export class DockerSandbox implements Sandbox {
         Tty: false,
         HostConfig: {
           Init: true,
-          NetworkMode: spec.network ?? 'none',
+          NetworkMode: registries ? registries.name : (spec.network ?? 'none'),
           Privileged: false,
           CapDrop: ['ALL'],
           CapAdd: CAPABILITIES,
@@ -218,6 +289,7 @@ export class DockerSandbox implements Sandbox {
         executor,
         runner,
         opts.forkImage,
+        registries,
       );
       if (spec.repo !== undefined && spec.workspaceBytes !== undefined) {
         await sandbox.untar(repoTar(spec.repo, ''));
@@ -245,7 +317,7 @@ export class DockerSandbox implements Sandbox {
     const req: CallRequest = {
       command,
       cwd: opts.cwd ?? WORKSPACE,
-      env: opts.env ?? {},
+      env: { ...(opts.env ?? {}), ...this.proxyEnv() },
       memoryBytes: limits.memoryBytes,
       cpus: limits.cpus,
       pids: limits.pids,
@@ -296,7 +368,7 @@ export class DockerSandbox implements Sandbox {
     return this.runner.spawn({
       command: Array.isArray(command) ? `exec ${command.map(shellQuote).join(' ')}` : command,
       cwd: opts.cwd ?? WORKSPACE,
-      env: opts.env ?? {},
+      env: { ...(opts.env ?? {}), ...this.proxyEnv() },
       memoryBytes: limits.memoryBytes,
       cpus: limits.cpus,
       pids: limits.pids,
@@ -417,6 +489,7 @@ export class DockerSandbox implements Sandbox {
     await this.container.remove({ force: true, v: true }).catch((err) => {
       if (statusOf(err) !== 404) throw err;
     });
+    await this.registries?.remove();
     if (this.forkImage) {
       // Fails while other forks of the same image still run; the last one removes it.
       await this.docker

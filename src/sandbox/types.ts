@@ -52,15 +52,22 @@ export interface ExecResult extends ResourceUsage {
   mode: ExecMode;
 }
 
-export type NetworkMode = 'none' | 'bridge';
+/**
+ * `none`: no network. `registries`: only the package registries this machine is
+ * configured for, through drydock's allow-listing proxy (every connection recorded).
+ * `bridge`: everything, only when asked for.
+ */
+export type NetworkMode = 'none' | 'registries' | 'bridge';
 
 export interface SandboxSpec {
   /** Docker image to start from. */
   image: string;
   /** A host directory copied (never bound) into the sandbox at /testbed. */
   repo?: string;
-  /** `none` (default) or `bridge` when a task must install packages. */
+  /** `none` (default), `registries` (package installs) or `bridge` (everything). */
   network?: NetworkMode;
+  /** Hosts (`name` or `name:port`) `registries` mode allows beyond the machine's configured registries. */
+  allowHosts?: string[];
   /** Default limits for this sandbox's calls; each exec may override them. */
   limits?: ExecLimits;
   /**

@@ -19,6 +19,7 @@ interface RunFlags {
   timeout: string;
   maxOutput: string;
   network: string;
+  allowHost: string[];
   json?: boolean;
 }
 
@@ -60,14 +61,27 @@ export function registerSandboxCommand(program: Command): void {
     .option('--pids <n>', 'processes and threads the call may have at once', '256')
     .option('--timeout <duration>', 'wall time before the call is killed, e.g. 30s', '120s')
     .option('--max-output <size>', 'bytes of stdout and of stderr kept (head and tail)', '1m')
-    .option('--network <mode>', 'none, or bridge to reach the network', 'none')
+    .option(
+      '--network <mode>',
+      "none; registries (only this machine's configured package registries, through drydock's proxy); or bridge (everything)",
+      'none',
+    )
+    .option(
+      '--allow-host <host>',
+      'with --network registries: also allow this host (name or name:port; repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--json', 'print the ExecResult as one JSON object')
     .action(async (command: string[], flags: RunFlags) => {
-      if (flags.network !== 'none' && flags.network !== 'bridge') {
+      if (!['none', 'registries', 'bridge'].includes(flags.network)) {
         throw new DrydockError(
           `unknown network mode: ${flags.network}`,
-          'use --network none or --network bridge',
+          'use --network none, registries or bridge',
         );
+      }
+      if (flags.allowHost.length > 0 && flags.network !== 'registries') {
+        throw new DrydockError('--allow-host needs --network registries');
       }
       const cpus = Number(flags.cpus);
       const pids = Number(flags.pids);
@@ -76,6 +90,7 @@ export function registerSandboxCommand(program: Command): void {
       const sb = await DockerSandbox.open({
         image: flags.image,
         network: flags.network as NetworkMode,
+        ...(flags.allowHost.length > 0 ? { allowHosts: flags.allowHost } : {}),
         ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
       });
       try {
@@ -87,6 +102,11 @@ export function registerSandboxCommand(program: Command): void {
           maxOutputBytes: parseSize(flags.maxOutput),
         });
         printResult(result, flags.json === true);
+        for (const r of sb.egressLog().filter((e) => !e.allowed)) {
+          process.stderr.write(
+            `drydock: refused a connection to ${r.host}:${r.port} (not an allowed registry)\n`,
+          );
+        }
         process.exitCode = result.exitCode;
       } finally {
         await sb.close();

@@ -1,0 +1,123 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerSandbox } from '../../src/sandbox/index.js';
+import { npmHosts } from '../../src/sandbox/registry-hosts.js';
+import { imagesPresent } from '../helpers/containers.js';
+import { docker, engineReady, removeRun, testRunId } from './helpers.js';
+
+/** drydock's node image: it has npm, which honours the proxy variables. */
+const IMAGE = 'drydock/node:latest';
+const ready = (await engineReady()) && (await imagesPresent(IMAGE)) && process.getuid?.() === 0;
+const runId = testRunId('registries');
+
+/** This host's first non-internal IPv4 address: where the test's own server listens. */
+function hostAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? [])
+      if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('172.')) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** A request from inside the sandbox with node: through the proxy (`via`) or direct. */
+function fetchScript(url: string, how: 'proxy-http' | 'proxy-connect' | 'direct'): string {
+  const js = `
+const http = require('http');
+const u = new URL(${JSON.stringify(url)});
+const p = process.env.HTTP_PROXY ? new URL(process.env.HTTP_PROXY) : null;
+const how = ${JSON.stringify(how)};
+const done = (s) => { console.log(s); process.exit(0); };
+let req;
+if (how === 'proxy-http') req = http.request({ host: p.hostname, port: p.port, path: u.href }, (r) => { let b = ''; r.on('data', (c) => b += c); r.on('end', () => done(r.statusCode + ' ' + b.trim())); });
+else if (how === 'proxy-connect') { req = http.request({ host: p.hostname, port: p.port, method: 'CONNECT', path: u.host }); req.on('connect', (r, s, h) => { let b = h.toString(); s.on('data', (c) => b += c); s.on('end', () => done(r.statusCode + ' ' + b.trim())); }); }
+else req = http.request(u, (r) => done('reached ' + r.statusCode));
+req.setTimeout(4000, () => done('timeout'));
+req.on('error', (e) => done('error ' + e.code));
+req.end();`;
+  return `node -e '${js.replace(/'/g, `'\\''`)}'`;
+}
+
+describe.skipIf(!ready)('network mode registries', () => {
+  let server: http.Server;
+  let target = '';
+  let registry = '';
+  beforeAll(async () => {
+    server = http.createServer((_q, s) => s.end('secret\n'));
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', () => r()));
+    target = `http://${hostAddress()}:${(server.address() as AddressInfo).port}/`;
+    registry = (await npmHosts())[0] ?? '';
+  });
+  afterAll(async () => {
+    server?.close();
+    await removeRun(runId);
+  });
+
+  it('installs from the configured npm registry, refuses other hosts by name, records both, and switches to none', async () => {
+    expect(registry).not.toBe('');
+    const sb = await DockerSandbox.open({ image: IMAGE, runId, network: 'registries' });
+    try {
+      const install = await sb.exec(
+        'mkdir -p /tmp/p && cd /tmp/p && npm init -y >/dev/null && npm install --no-audit --no-fund is-number@7.0.0 && cat node_modules/is-number/package.json',
+        { timeoutMs: 120_000 },
+      );
+      expect(install.stderr + install.stdout).toContain('"version": "7.0.0"');
+      expect(install.exitCode).toBe(0);
+
+      const host = new URL(target).host;
+      const viaHttp = await sb.exec(fetchScript(target, 'proxy-http'));
+      expect(viaHttp.stdout).toContain(`403 drydock: connection to ${host} refused`);
+      const viaConnect = await sb.exec(fetchScript(target, 'proxy-connect'));
+      expect(viaConnect.stdout).toContain(`403 drydock: connection to ${host} refused`);
+      const direct = await sb.exec(fetchScript(target, 'direct'));
+      expect(direct.stdout).not.toContain('reached');
+      // The proxy's own address on the host answers nothing but the proxy.
+      const gw = new URL((await sb.exec('echo $HTTP_PROXY')).stdout.trim()).hostname;
+      const hostServerViaGateway = await sb.exec(
+        fetchScript(`http://${gw}:${(server.address() as AddressInfo).port}/`, 'direct'),
+      );
+      expect(hostServerViaGateway.stdout).not.toContain('reached');
+
+      const log = sb.egressLog();
+      const reg = log.filter((r) => r.host === registry.split(':')[0]);
+      expect(reg.length).toBeGreaterThan(0);
+      expect(reg.every((r) => r.allowed)).toBe(true);
+      expect(reg.some((r) => r.bytesDown > 0)).toBe(true);
+      const refused = log.filter((r) => `${r.host}:${r.port}` === host);
+      expect(refused.map((r) => [r.method, r.allowed])).toEqual([
+        ['GET', false],
+        ['CONNECT', false],
+      ]);
+
+      // Setup done: the next call has no network at all.
+      await sb.setNetwork('none');
+      const before = sb.egressLog().length;
+      const offline = await sb.exec(
+        'cd /tmp/p && npm view left-pad version --fetch-retries=0 --fetch-timeout=5000 --prefer-online',
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      expect(offline.exitCode).not.toBe(0);
+      expect((await sb.exec('echo "[$HTTPS_PROXY]"')).stdout).toBe('[]\n');
+      expect(sb.egressLog().length).toBe(before);
+      await sb.setNetwork('registries');
+      const back = await sb.exec(fetchScript(target, 'proxy-http'));
+      expect(back.stdout).toContain(`403 drydock: connection to ${host} refused`);
+    } finally {
+      await sb.close();
+    }
+    const left = await docker.listNetworks({ filters: { label: [`drydock.run=${runId}`] } });
+    expect(left).toEqual([]);
+  }, 180_000);
+
+  it('a sandbox opened without network cannot switch to registries (one clear error)', async () => {
+    const sb = await DockerSandbox.open({ image: IMAGE, runId });
+    try {
+      await expect(sb.setNetwork('registries')).rejects.toMatchObject({ code: 'NETWORK_MODE' });
+    } finally {
+      await sb.close();
+    }
+  }, 60_000);
+});
