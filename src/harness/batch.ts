@@ -10,7 +10,7 @@ import { admittedWorkers } from './evaluate.js';
 import { ensureImages } from './images.js';
 import { LOG_PARSERS } from '../code/index.js';
 import { parsePredictions, type Prediction } from './predictions.js';
-import { checkoutRepo } from './repos.js';
+import { instanceWorkspace, TESTBED } from './workspace.js';
 
 export interface BatchOptions {
   dataset: string;
@@ -31,6 +31,8 @@ export interface BatchOptions {
   candidates?: number;
   /** Wall time per instance. */
   timeoutMs?: number;
+  /** `--namespace`: where published instance images are pulled from, as for `eval`. */
+  namespace?: string;
   /** Instances run at once (default 1), fewer when memory does not allow. */
   workers?: number;
   /** Memory one instance may need (default 4 GiB): admits workers like `eval`. */
@@ -125,16 +127,22 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
     const id = inst.instance_id;
     const say = (s: string) => opts.progress?.(`[${id}] ${s}`);
     let patch: string | null = null;
-    const checkout = await checkoutRepo(inst.repo, inst.base_commit, opts.reposDir).catch(
-      (err: Error) => err,
-    );
+    // A published row runs in its own instance image, on that image's /testbed; a drydock row in
+    // the image built here, on a checkout (harness/workspace.ts).
+    const checkout = await instanceWorkspace(docker, inst, {
+      reposDir: opts.reposDir,
+      namespace: opts.namespace,
+      build: images,
+    }).catch((err: Error) => err);
     try {
       if (checkout instanceof Error) throw checkout;
       const config = configFor(base, opts, id);
-      const built = await images(inst);
+      const built = { instanceRef: checkout.image };
       const dir = join(runsDir, id);
       const tests = instanceTests(inst, opts.testCmd);
-      say(`started (image ${built.instanceRef})`);
+      say(
+        `started (image ${built.instanceRef}, ${checkout.source === 'image' ? `its own ${TESTBED}` : 'a checkout'})`,
+      );
       const summary = await fixIssue({
         modelConfig: config,
         runsDir: join(dir, 'runs'),

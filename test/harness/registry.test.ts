@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pack } from 'tar-fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followBuild } from '../../src/sandbox/index.js';
-import { drydock } from '../helpers/cli.js';
+import { drydockAsync } from '../helpers/cli.js';
 import { docker, imagesPresent, TEST_LABELS } from '../helpers/containers.js';
 import { initRepo } from './helpers.js';
 
@@ -186,10 +187,64 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The CLI, without blocking this worker's event loop while it runs. */
+const run = (args: string[], env: Record<string, string> = {}) => drydockAsync(args, env, 900_000);
+
 const json = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 
 describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a registry on loopback', () => {
-  it('SWE-bench-Live rows: gold resolves, empty does not, a missing image is named while the rest are graded', () => {
+  it('run-batch runs the scripted agent inside the published instance image, on its own /testbed, and eval resolves the prediction', async () => {
+    expect(ready).toBe(true);
+    const ds = writeJsonl('batch.jsonl', [live('demo__calc-3')]);
+    const ns = `127.0.0.1:${port}/starryzhang`;
+    const preds = join(root, 'batch', 'preds.jsonl');
+    const script = fileURLToPath(new URL('../fixtures/harness/published-calc-agent.yaml', import.meta.url));
+    // No --repos: the repository comes out of the image itself.
+    const r = await run(
+      [
+        'run-batch',
+        '--dataset',
+        ds,
+        '--namespace',
+        ns,
+        '--script',
+        script,
+        '--candidates',
+        '1',
+        '--out',
+        preds,
+      ],
+      { HOME: root },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`image ${ns}/sweb.eval.x86_64.demo_1776_calc-3, its own /testbed`);
+    const p = JSON.parse(readFileSync(preds, 'utf8').trim()) as {
+      model_patch: string;
+      model_name_or_path: string;
+    };
+    expect(p.model_patch).toMatch(/^\+ {4}return a \+ b$/m);
+    // The prediction touches only the fix: nothing the image holds besides the repository's files.
+    expect(p.model_patch.match(/^diff --git/gm)).toHaveLength(1);
+    const out = join(root, 'batch', 'eval');
+    const ev = await run([
+      'eval',
+      '--dataset',
+      ds,
+      '--predictions',
+      preds,
+      '--run-id',
+      'b',
+      '--namespace',
+      ns,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(ev.status, ev.stderr).toBe(0);
+    expect(json(ev.stdout)).toMatchObject({ resolved_ids: ['demo__calc-3'] });
+  }, 900_000);
+
+  it('SWE-bench-Live rows: gold resolves, empty does not, a missing image is named while the rest are graded', async () => {
     expect(ready).toBe(true);
     const ds = writeJsonl('live.jsonl', [live('demo__calc-1'), live('demo__calc-2')]);
     const ns = `127.0.0.1:${port}/starryzhang`;
@@ -200,7 +255,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
       resources,
       JSON.stringify({ 'demo__calc-1': { memory: '768m' }, 'demo/calc': { cpus: 1 } }),
     );
-    const gold = drydock([
+    const gold = await run([
       'eval',
       '--dataset',
       ds,
@@ -232,7 +287,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     expect(result.peak_memory_bytes).toBeGreaterThan(0);
     expect(result.cpu_ms).toBeGreaterThan(0);
 
-    const empty = drydock([
+    const empty = await run([
       'eval',
       '--dataset',
       ds,
@@ -252,7 +307,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     // SWE-bench-Live's predictions: a dict keyed by id.
     const preds = join(root, 'preds.json');
     writeFileSync(preds, JSON.stringify({ 'demo__calc-1': { model_patch: goldPatch } }));
-    const dict = drydock([
+    const dict = await run([
       'eval',
       '--dataset',
       ds,
@@ -267,9 +322,9 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
       '--json',
     ]);
     expect(json(dict.stdout)).toMatchObject({ resolved_ids: ['demo__calc-1'], submitted_instances: 1 });
-  }, 300_000);
+  }, 900_000);
 
-  it('SWE-bench rows (no commands): the ported spec runs in the pulled image; gold resolves, empty does not', () => {
+  it('SWE-bench rows (no commands): the ported spec runs in the pulled image; gold resolves, empty does not', async () => {
     expect(ready).toBe(true);
     const ds = writeJsonl('swebench.jsonl', [
       row('pallets__flask-9001', {
@@ -281,7 +336,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     ]);
     const ns = `127.0.0.1:${port}/swebench`;
     const out = join(root, 'out-swebench');
-    const gold = drydock([
+    const gold = await run([
       'eval',
       '--dataset',
       ds,
@@ -300,7 +355,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     const log = readFileSync(join(out, 'g', 'gold', 'pallets__flask-9001', 'test_output.txt'), 'utf8');
     expect(log).toContain('>>>>> Start Test Output');
     expect(log).toMatch(/PASSED tests\/test_calc.py::test_add/);
-    const empty = drydock([
+    const empty = await run([
       'eval',
       '--dataset',
       ds,
@@ -319,9 +374,9 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
       resolved_instances: 0,
       unresolved_ids: ['pallets__flask-9001'],
     });
-  }, 300_000);
+  }, 900_000);
 
-  it('--repeat 3 lists the instance with a flaky test and leaves it out of the valid subset', () => {
+  it('--repeat 3 lists the instance with a flaky test and leaves it out of the valid subset', async () => {
     expect(ready).toBe(true);
     const flaky = live('demo__calc-3', 'tests/test_calc.py tests/test_flaky.py', [
       'tests/test_calc.py::test_add',
@@ -329,7 +384,7 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     ]);
     const ds = writeJsonl('repeat.jsonl', [live('demo__calc-1'), flaky]);
     const out = join(root, 'out-repeat');
-    const r = drydock([
+    const r = await run([
       'eval',
       '--dataset',
       ds,
@@ -354,5 +409,5 @@ describe.skipIf(!haveRegistry)('drydock eval on published rows, images from a re
     }[];
     expect(listed[0]!.instance_id).toBe('demo__calc-3');
     expect(listed[0]!.tests.every((t) => FLAKY.includes(t.id))).toBe(true);
-  }, 300_000);
+  }, 900_000);
 });

@@ -229,6 +229,10 @@ export function registerRunBatchCommand(program: Command): void {
     )
     .option('--candidates <n>', 'candidate patches per instance', '3')
     .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
+    .option(
+      '--namespace <ns>',
+      "pull published instance images from NS (as eval does); the agent runs in the instance's own image, on its /testbed",
+    )
     .option('--max-cost <usd>', 'model cost limit per instance (USD)')
     .option('--timeout <duration>', 'wall time per instance, like 30m');
   addModelOptions(cmd).action(
@@ -244,6 +248,7 @@ export function registerRunBatchCommand(program: Command): void {
         testCmd?: string;
         candidates: string;
         workers: string;
+        namespace?: string;
         maxCost?: string;
         timeout?: string;
       },
@@ -263,6 +268,7 @@ export function registerRunBatchCommand(program: Command): void {
         model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
         candidates: int(flags.candidates, '--candidates'),
         workers: int(flags.workers, '--workers'),
+        namespace: flags.namespace,
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
