@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +69,8 @@ export function ownerAlive(labels: Record<string, string> | undefined): boolean 
 export interface GcReport {
   containersRemoved: string[];
   imagesRemoved: string[];
+  /** `registries` networks (with their firewall rules) of dead drydock processes. */
+  networksRemoved: string[];
   kept: number;
 }
 
@@ -78,7 +81,7 @@ export async function gcSandboxes(docker: Docker, opts: { runId?: string } = {})
   const filters = {
     label: [`${LABEL.marker}=1`, LABEL.pid, opts.runId ? `${LABEL.run}=${opts.runId}` : LABEL.run],
   };
-  const report: GcReport = { containersRemoved: [], imagesRemoved: [], kept: 0 };
+  const report: GcReport = { containersRemoved: [], imagesRemoved: [], networksRemoved: [], kept: 0 };
   for (const c of await docker.listContainers({ all: true, filters })) {
     if (ownerAlive(c.Labels)) {
       report.kept++;
@@ -105,5 +108,31 @@ export async function gcSandboxes(docker: Docker, opts: { runId?: string } = {})
       if (code !== 404 && code !== 409) throw err;
     }
   }
+  // After the containers: a network in use cannot go.
+  for (const n of await docker.listNetworks({ filters })) {
+    if (ownerAlive(n.Labels ?? undefined)) {
+      report.kept++;
+      continue;
+    }
+    await removeRegistriesRules(n.Name);
+    try {
+      await docker.getNetwork(n.Id).remove();
+      report.networksRemoved.push(n.Name);
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 409) throw err;
+    }
+  }
   return report;
+}
+
+/** Deletes the INPUT rules a `registries` network's sandbox added (they carry its name). */
+async function removeRegistriesRules(network: string): Promise<void> {
+  const listed = await execa('iptables', ['-w', '-S', 'INPUT'], { reject: false }).catch(() => null);
+  if (!listed || listed.exitCode !== 0) return;
+  for (const line of String(listed.stdout).split('\n')) {
+    if (!line.startsWith('-A INPUT ') || !line.includes(`"drydock ${network}"`)) continue;
+    const args = [...line.slice(3).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    await execa('iptables', ['-w', '-D', ...args], { reject: false }).catch(() => undefined);
+  }
 }

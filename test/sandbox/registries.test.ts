@@ -1,8 +1,10 @@
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerSandbox } from '../../src/sandbox/index.js';
+import { DockerSandbox, gcSandboxes } from '../../src/sandbox/index.js';
 import { npmHosts } from '../../src/sandbox/registry-hosts.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { docker, engineReady, removeRun, testRunId } from './helpers.js';
@@ -111,6 +113,33 @@ describe.skipIf(!ready)('network mode registries', () => {
     const left = await docker.listNetworks({ filters: { label: [`drydock.run=${runId}`] } });
     expect(left).toEqual([]);
   }, 180_000);
+
+  it('`gc` removes the network and firewall rules a SIGKILLed drydock left', async () => {
+    const fixture = fileURLToPath(
+      new URL('../fixtures/sandbox/open-registries-and-hang.ts', import.meta.url),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, IMAGE, runId], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => resolve());
+        child.on('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const nets = await docker.listNetworks({ filters: { label: [`drydock.run=${runId}`] } });
+      expect(nets.length).toBe(1);
+      const name = nets[0]!.Name;
+      const rules = () => execFileSync('iptables', ['-w', '-S', 'INPUT'], { encoding: 'utf8' });
+      expect(rules()).toContain(`drydock ${name}`);
+      const report = await gcSandboxes(docker, { runId });
+      expect(report.networksRemoved).toEqual([name]);
+      expect(rules()).not.toContain(`drydock ${name}`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('a sandbox opened without network cannot switch to registries (one clear error)', async () => {
     const sb = await DockerSandbox.open({ image: IMAGE, runId });

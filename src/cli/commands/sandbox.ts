@@ -126,7 +126,7 @@ export function registerSandboxCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `removed ${report.containersRemoved.length} container(s) and ${report.imagesRemoved.length} image(s); ` +
+        `removed ${report.containersRemoved.length} container(s), ${report.imagesRemoved.length} image(s) and ${report.networksRemoved.length} network(s); ` +
           `kept ${report.kept} owned by running drydock processes\n`,
       );
     });
