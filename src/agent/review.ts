@@ -42,6 +42,8 @@ export async function review(
   v: Validation,
 ): Promise<Review> {
   const sandbox = p.sandbox;
+  // Said first, so that the tests run below count as this stage's.
+  ctx.stage('review', `reviewing ${winner.id}`);
   for (const f of winner.files) await sandbox.writeFile(workspacePath(f.path), f.after);
   const touched = winner.files.map((f) => f.path);
   const lsp =

@@ -49,6 +49,8 @@ export async function validate(
   sets: readonly Location[][],
   onRecorded: (c: Candidate) => void = () => {},
 ): Promise<Validation> {
+  // Said first, so that the syntax checks and the run before any change count as this stage's.
+  ctx.stage('validate', `validating ${given.filter((c) => !c.rejected).length} candidate(s)`);
   const checked: Candidate[] = [];
   for (const c of given) {
     const next = c.rejected ? c : await syntaxChecked(c);
