@@ -118,10 +118,25 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
   try {
     doc = parseYaml(text);
   } catch (err) {
-    refuse(file, null, `not valid YAML (${clip((err as Error).message, 100)})`);
+    // The yaml package knows where: name the line, and keep the message to its first line.
+    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    const message = (err as Error).message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    refuse(line ? `${file}:${line}` : file, null, `not valid YAML (${clip(message, 120)})`);
   }
   const top = PolicyFileSchema.safeParse(doc);
   if (!top.success) {
+    // An unknown top-level key first (`rulez:`), by name and line: it is usually why `rules` is missing.
+    const unknown = top.error.issues.find((i) => i.code === 'unrecognized_keys') as
+      { keys?: string[] } | undefined;
+    const key = unknown?.keys?.[0];
+    if (key !== undefined) {
+      const line = lineOf(text, new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`, 'm'));
+      refuse(
+        line ? `${file}:${line}` : file,
+        null,
+        `unknown top-level key \`${clip(key, 40)}\` (known: version, tier, description, rules)`,
+      );
+    }
     const issue = top.error.issues[0]!;
     refuse(file, null, `${issue.path.join('.') || 'top level'}: ${issue.message}`);
   }

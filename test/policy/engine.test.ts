@@ -33,7 +33,12 @@ describe('refusing a bad policy file', () => {
       /bad\/bad-regex\.yaml:3: rule 'broken-regex': arg_regex is not a valid regular expression/,
     ],
     ['bad/duplicate-id.yaml', /bad\/duplicate-id\.yaml:7: rule 'twice': the id is used twice/],
-    ['bad/not-yaml.policy', /bad\/not-yaml\.policy: not valid YAML/],
+    ['bad/not-yaml.policy', /bad\/not-yaml\.policy:2: not valid YAML \(Flow map/],
+    ['bad/unknown-top-key.yaml', /bad\/unknown-top-key\.yaml:2: unknown top-level key `rulez`/],
+    [
+      'bad/no-selector.yaml',
+      /bad\/no-selector\.yaml:8: rule 'noselector': a rule needs exactly one of `command`, `file` or `variable`/,
+    ],
   ];
   for (const [file, message] of cases) {
     it(`refuses ${file} with one line naming the file, the line and the rule`, async () => {
