@@ -99,6 +99,16 @@ function findDefaultPolicy(): string {
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
 
+/** Longest single value (argument, path) checked under the time limit. */
+const MAX_VALUE_CHARS = 8192;
+
+function longestValue(part: Part): number {
+  if (part.kind === 'command') return part.args.reduce((m, a) => Math.max(m, a.text.length), 0);
+  if (part.kind === 'file') return part.path.text.length;
+  if (part.kind === 'variable') return Math.max(part.name.length, part.value?.text.length ?? 0);
+  return 0;
+}
+
 /** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
 const UNBUDGETED_CHARS = 512;
 
@@ -382,7 +392,20 @@ export class PolicyEngine {
         });
         break;
       }
-      verdicts.push(this.decidePart(parts[i]!));
+      const part = parts[i]!;
+      if (budget !== NO_BUDGET && longestValue(part) > MAX_VALUE_CHARS) {
+        // One value this long costs the rules (spec readers, globs, paths) more than the
+        // whole limit, and no check runs inside one rule: refused before matching.
+        verdicts.push({
+          part: clip(part.text),
+          kind: 'structure',
+          decision: 'ask',
+          rule: BUDGET_RULE,
+          reason: `an argument longer than ${MAX_VALUE_CHARS} characters is too large to check within the decision time limit, so it needs approval; write long text to a file first`,
+        });
+        break;
+      }
+      verdicts.push(this.decidePart(part));
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
