@@ -304,6 +304,10 @@ describe.runIf(present)(
       const page = join(dirname(summary.trajectory), 'report.html');
       expect(r.stderr).toContain(`report: ${page}`);
       expect(readFileSync(page, 'utf8')).toMatch(/SCRIPTED: the model's answers/);
+      // The language servers of validate and review are on the page's timeline, with their usage.
+      expect(readFileSync(page, 'utf8')).toMatch(
+        /aria-label="language server pyright [^"]*\(closed\), wall \d+ ms, cpu \d+ ms, peak /,
+      );
       expect(readFileSync(join(repo, 'calc/ops.py'), 'utf8')).toMatch(/return total \/ len\(values\)\n/);
       // Only the patched file changed: the uncommitted NOTES.txt and the untracked file are as they were.
       const status = execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' });
