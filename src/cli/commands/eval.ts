@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { DrydockError, stderrProgress } from '../../core/index.js';
+import { DrydockError, WORKSPACE, stderrProgress } from '../../core/index.js';
 import type { ModelFlags } from '../../model/index.js';
 import { addModelOptions } from './model.js';
 import {
@@ -231,7 +231,7 @@ export function registerRunBatchCommand(program: Command): void {
     .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
     .option(
       '--namespace <ns>',
-      "pull published instance images from NS (as eval does); the agent runs in the instance's own image, on its /testbed",
+      `pull published instance images from NS (as eval does); the agent runs in the instance's own image, on its ${WORKSPACE}`,
     )
     .option('--max-cost <usd>', 'model cost limit per instance (USD)')
     .option('--timeout <duration>', 'wall time per instance, like 30m');
