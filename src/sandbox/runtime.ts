@@ -1,6 +1,15 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
@@ -61,6 +70,36 @@ export function ensureRuntimeSource(opts: { allowInstall: boolean; progress?: Pr
 export const RUNTIME_MISSING_HINT =
   'install Debian/Ubuntu `bash-static` (and `busybox-static`) on the machine running drydock, or set DRYDOCK_STATIC_BASH to a statically linked bash';
 
+/** Written into the volume after its content, so a complete fill can be told from a partial one. */
+const FILLED_MARKER = '.filled';
+
+async function hasFile(container: Docker.Container, path: string): Promise<boolean> {
+  try {
+    const stream = await container.getArchive({ path });
+    (stream as NodeJS.ReadableStream & { resume(): void }).resume();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
+
+async function markerTar(): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-runtime-'));
+  try {
+    writeFileSync(join(dir, FILLED_MARKER), '');
+    const chunks: Buffer[] = [];
+    for await (const c of pack(dir, {
+      entries: [FILLED_MARKER],
+      map: (h) => ({ ...h, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
+    }))
+      chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The volume's content as a tar, made from a scratch directory (removed after). */
 async function runtimeTar(src: RuntimeSource): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-runtime-'));
@@ -113,7 +152,12 @@ async function fill(docker: Docker, image: string, src: RuntimeSource, name: str
     HostConfig: { Mounts: [{ Type: 'volume', Source: name, Target: RUNTIME_DIR }], NetworkMode: 'none' },
   });
   try {
+    // A volume another drydock process already filled is left alone: writing its bash again
+    // while a sandbox of that process runs it fails their exec with "Text file busy". The
+    // marker goes in only after the whole fill, so a half-filled volume is filled again.
+    if (await hasFile(helper, `${RUNTIME_DIR}/${FILLED_MARKER}`)) return name;
     await helper.putArchive(await runtimeTar(src), { path: RUNTIME_DIR });
+    await helper.putArchive(await markerTar(), { path: RUNTIME_DIR });
   } finally {
     await helper.remove({ force: true, v: false }).catch(() => undefined);
   }

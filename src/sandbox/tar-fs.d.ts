@@ -7,5 +7,5 @@ declare module 'tar-fs' {
     uname?: string;
     gname?: string;
   }
-  export function pack(dir: string, opts?: { map?: (h: Header) => Header }): Readable;
+  export function pack(dir: string, opts?: { entries?: string[]; map?: (h: Header) => Header }): Readable;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { pack } from 'tar-fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrydockError } from '../../src/core/index.js';
@@ -111,5 +113,26 @@ describe.skipIf(!ready)('a sandbox in an image drydock did not build', () => {
     // Nothing of that attempt is left running.
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.run}=${runId}`] } });
     expect(left).toEqual([]);
+  });
+  it("another drydock process leaves a filled runtime volume alone (rewriting its bash broke running sandboxes' exec)", async () => {
+    const sb = await DockerSandbox.open({ image: busybox, runId });
+    try {
+      const stat = 'stat -c "%i %Y %s" /run/drydock-runtime/bin/bash';
+      const before = await sb.exec(stat);
+      expect(before.exitCode).toBe(0);
+      const running = sb.exec('sleep 3; echo done');
+      // A second process opening its first sandbox: its own once-per-process fill of the volume.
+      const dist = pathToFileURL(join(process.cwd(), 'dist/sandbox/runtime.js')).href;
+      const script = `const r = await import(${JSON.stringify(dist)}); const D = (await import('dockerode')).default;
+        console.log(await r.runtimeVolume(new D(), ${JSON.stringify(busybox)}, r.runtimeSource()));`;
+      const child = await execa('node', ['--input-type=module', '-e', script], { reject: false });
+      expect(child.exitCode, child.stderr).toBe(0);
+      expect(child.stdout.trim()).toMatch(/^drydock-runtime-[0-9a-f]{12}$/);
+      expect((await running).stdout).toBe('done\n');
+      const after = await sb.exec(stat);
+      expect(after.stdout).toBe(before.stdout);
+    } finally {
+      await sb.close();
+    }
   });
 });
