@@ -137,7 +137,10 @@ function fetchFrom(src: string, out: string): number {
 function licenceAt(dir: string, commit: string): string {
   for (const f of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING']) {
     try {
-      return git(dir, 'show', `${commit}:${f}`)
+      return execFileSync('git', ['-C', dir, 'show', `${commit}:${f}`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
         .split('\n')
         .find((l) => l.trim())!
         .trim();
@@ -265,17 +268,29 @@ function compareAll(root: string, outFile: string) {
     };
   };
   const perRepo = Object.fromEntries([...byRepo].sort().map(([k, v]) => [k, row(v)]));
+  // The first folder under DIR is the source (`owner+name`, as `fetch` writes it): a figure per
+  // published run, so agreement on data never looked at while fixing is visible on its own.
+  const bySource = new Map<string, PairResult[]>();
+  for (const r of compared) {
+    const src = r.dir.split('/')[0]!.replace('+', '/');
+    bySource.set(src, [...(bySource.get(src) ?? []), r]);
+  }
+  const perSource = Object.fromEntries(
+    [...bySource]
+      .sort()
+      .map(([k, v]) => [k, { ...row(v), repositories: new Set(v.map((r) => r.repo)).size }]),
+  );
   const total = row(compared);
-  const sources = existsSync(join(root, 'sources.jsonl'))
-    ? [
-        ...new Set(
-          readFileSync(join(root, 'sources.jsonl'), 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => (JSON.parse(l) as { repo: string }).repo),
-        ),
-      ]
-    : [];
+  // Each published run named with its licence and the commits the pairs came from.
+  const sources: { repo: string; licence: string; commits: string[]; pairs: number }[] = [];
+  if (existsSync(join(root, 'sources.jsonl')))
+    for (const l of readFileSync(join(root, 'sources.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+      const e = JSON.parse(l) as { repo: string; licence: string; commit: string };
+      let s = sources.find((x) => x.repo === e.repo);
+      if (!s) sources.push((s = { repo: e.repo, licence: e.licence, commits: [], pairs: 0 }));
+      if (!s.commits.includes(e.commit)) s.commits.push(e.commit);
+      s.pairs++;
+    }
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   console.log(
     `${'repository'.padEnd(28)}${pad('pairs', 7)}${pad('inst', 6)}${pad('exact', 7)}${pad('tests', 8)}${pad('agree', 8)}${pad('verdicts', 10)}${pad('agree', 7)}`,
@@ -283,6 +298,13 @@ function compareAll(root: string, outFile: string) {
   for (const [k, v] of Object.entries({ ...perRepo, TOTAL: total }))
     console.log(
       `${k.padEnd(28)}${pad(v.pairs, 7)}${pad(v.instances, 6)}${pad(v.pairsExact, 7)}${pad(v.tests, 8)}${pad(v.testsAgree, 8)}${pad(v.verdicts, 10)}${pad(v.verdictsAgree, 7)}`,
+    );
+  console.log(
+    `${'source'.padEnd(34)}${pad('pairs', 7)}${pad('repos', 7)}${pad('tests', 8)}${pad('agree', 8)}${pad('verdicts', 10)}${pad('agree', 7)}`,
+  );
+  for (const [k, v] of Object.entries(perSource))
+    console.log(
+      `${k.padEnd(34)}${pad(v.pairs, 7)}${pad(v.repositories, 7)}${pad(v.tests, 8)}${pad(v.testsAgree, 8)}${pad(v.verdicts, 10)}${pad(v.verdictsAgree, 7)}`,
     );
   const skipped = results.filter((r) => !r.compared);
   if (skipped.length) {
@@ -310,6 +332,7 @@ function compareAll(root: string, outFile: string) {
     testAgreement: total.tests ? total.testsAgree / total.tests : null,
     verdictAgreement: total.verdicts ? total.verdictsAgree / total.verdicts : null,
     perRepo,
+    perSource,
     disagreements: bad.map((r) => ({
       dir: r.dir,
       officialResolved: r.officialResolved,
