@@ -11,7 +11,7 @@ import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
 import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
 import { textActionInstructions, textActions } from './text-format.js';
-import type { Validation } from './validate.js';
+import { testEvent, type Validation } from './validate.js';
 
 export interface Review {
   patch: string;
@@ -169,6 +169,25 @@ async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<
   const sandbox = p.sandbox;
   const failedBefore = new Set(v.baseline?.failed ?? []);
   const run = await runTests(sandbox, p.env.test, p.env);
+  testEvent(ctx, run);
+  // As in validation: a test that newly fails is run once more, and one that passes then is
+  // flaky (a timing test on a loaded machine), so it neither fails the round nor, later, makes a
+  // review's correct edit look worse than the selected patch.
+  const newly = run.failed.filter((t) => !failedBefore.has(t));
+  const exitOnly = run.failed.length === 0 && run.exitCode !== 0 && v.baseline?.exitCode === 0;
+  let failed = run.failed;
+  let exitOk = run.exitCode === 0;
+  let flaky: string[] = [];
+  if (newly.length > 0 || exitOnly) {
+    const again = await runTests(sandbox, p.env.test, p.env);
+    testEvent(ctx, again);
+    const still = new Set(again.failed);
+    flaky = newly.filter((t) => !still.has(t));
+    failed = run.failed.filter((t) => !flaky.includes(t));
+    if (exitOnly && again.exitCode === 0) flaky = [p.env.test];
+    exitOk = exitOnly ? again.exitCode === 0 : run.exitCode === 0;
+    if (flaky.length) ctx.note(`review: flaky on a rerun, not counted: ${flaky.join(', ')}`);
+  }
   let reproOk = true;
   let reproOut = '';
   const repro = v.reproduction;
@@ -179,20 +198,14 @@ async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<
     reproOk = r.exitCode === 0;
     reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;
   }
-  const ok =
-    reproOk &&
-    (run.exitCode === 0 || (run.failed.every((t) => failedBefore.has(t)) && run.failed.length > 0));
-  ctx.trajectory.append({
-    type: 'test.result',
-    command: run.command,
-    passed: run.passed.length,
-    failed: run.failed.length,
-  });
+  const ok = reproOk && (exitOk || (failed.every((t) => failedBefore.has(t)) && run.failed.length > 0));
+  const passed = run.passed.length + (exitOnly ? 0 : flaky.length);
+  const flakyNote = flaky.length ? `\n--- flaky (failed once, passed on a rerun): ${flaky.join(', ')}` : '';
   return {
     ok,
-    summary: `${run.passed.length} passed, ${run.failed.length} failed, exit ${run.exitCode}${repro?.kept ? `, reproduction test ${reproOk ? 'passes' : 'fails'}` : ''}`,
-    output: tail(run.output, TAIL) + reproOut,
-    counts: { command: run.command, passed: run.passed.length, failed: run.failed.length, ok },
+    summary: `${passed} passed, ${failed.length} failed, exit ${run.exitCode}${flaky.length ? `, ${flaky.length} flaky` : ''}${repro?.kept ? `, reproduction test ${reproOk ? 'passes' : 'fails'}` : ''}`,
+    output: tail(run.output, TAIL) + flakyNote + reproOut,
+    counts: { command: run.command, passed, failed: failed.length, ok },
   };
 }
 

@@ -256,7 +256,8 @@ async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<T
   }
 }
 
-function testEvent(ctx: RunContext, run: TestRun): void {
+/** A test run into the trajectory, with every test's outcome. */
+export function testEvent(ctx: RunContext, run: TestRun): void {
   ctx.trajectory.append({
     type: 'test.result',
     command: run.command,
