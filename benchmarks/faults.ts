@@ -3,8 +3,10 @@
 // server, with faults injected at random from a seed: HTTP 500, HTTP 429 with Retry-After,
 // replies that hang past the client's timeout, connection resets, replies dropped mid-body,
 // empty replies, replies cut off (finish_reason length), malformed tool-call JSON (or broken
-// edit blocks), replies in the wrong format, and, in some runs, the sandbox's container killed
-// (docker kill) while a command runs in it. Each seed also runs once without faults.
+// edit blocks), replies in the wrong format, and, in every --kill-every'th run, the sandbox's
+// container killed (docker kill) while a command runs in it: the run rebuilds its sandbox from the
+// repository and the files last written and goes on (src/agent/recovering-sandbox.ts), and its
+// trajectory must name the lost container. Fault-free runs (--baseline) give the reference patch.
 //
 // A run ends cleanly when runFix returns a patch or a no-patch status with its reason, or throws
 // a coded one-line error (ModelRequestError, SandboxGoneError ...), within the wall cap; its
@@ -162,6 +164,8 @@ interface RunFigures {
   seed: number | null;
   faults: FaultKind[];
   kill: Kill | null;
+  /** Sandboxes rebuilt after a kill (summary.sandboxRecoveries). */
+  recoveries: number;
   ending:
     'patched' | 'no_patch' | 'budget_exceeded' | 'timeout' | 'error' | 'script_exhausted' | 'crash' | 'hang';
   reason: string;
@@ -241,7 +245,18 @@ async function oneRun(example: string, seed: number | null, kill: boolean): Prom
     parsed && events[0]?.type === 'run.start' && events.at(-1)?.type === 'run.end' && ending !== 'hang';
   const seen = traces(events);
   const count = (kinds: FaultKind[]) => injected.filter((k) => kinds.includes(k)).length;
+  // A killed container is named where the run met it: a rebuild (a stage event with
+  // sandboxRecovery naming the lost container) or the run's SANDBOX_GONE ending.
+  const killSeen =
+    !killed ||
+    events.some(
+      (e) =>
+        (e.type === 'stage' &&
+          (e.data?.sandboxRecovery as { lost?: string } | undefined)?.lost === killed.container) ||
+        (e.type === 'run.end' && e.errorCode === 'SANDBOX_GONE'),
+    );
   const visible =
+    killSeen &&
     seen.transport! >= count(TRANSPORT) &&
     seen.empty! >= count(['empty']) &&
     seen.truncated! >= count(['truncated']) &&
@@ -257,6 +272,7 @@ async function oneRun(example: string, seed: number | null, kill: boolean): Prom
     seed,
     faults: injected,
     kill: killed,
+    recoveries: summary?.sandboxRecoveries?.length ?? 0,
     ending,
     reason,
     correct: false,
@@ -317,6 +333,9 @@ function summarize(complete: boolean) {
       faultsInjected: faultCounts,
       runsWithFaults: share(faulted, (r) => r.faults.length > 0),
       containersKilled: share(faulted, (r) => r.kill !== null),
+      // Killed runs that rebuilt their sandbox and still ended with a patch or a no-patch reason.
+      killedAndRecovered: share(faulted, (r) => r.kill !== null && r.recoveries > 0 && r.ending !== 'error'),
+      killedEndings: endings(faulted.filter((r) => r.kill !== null)),
       retries: faulted.reduce((n, r) => n + r.retries, 0),
       medianWallMs: median(faulted.map((r) => r.wallMs)),
     },
@@ -346,6 +365,7 @@ function summarize(complete: boolean) {
       seed: r.seed,
       faults: r.faults,
       killed: r.kill?.during ?? null,
+      recoveries: r.recoveries,
       ending: r.ending,
       reason: r.reason.slice(0, 200),
       correct: r.correct,
@@ -423,7 +443,7 @@ process.stdout.write(
     `| with faults | ${figures.faulted.clean}/${RUNS} (${pct(figures.faulted.completionRate)}) | ${figures.faulted.correct}/${RUNS} | ${JSON.stringify(figures.faulted.endings)} | ${(figures.faulted.medianWallMs / 1000).toFixed(1)} s |`,
     `| without faults | ${figures.withoutFaults.clean}/${BASELINE} (${pct(figures.withoutFaults.completionRate)}) | ${figures.withoutFaults.correct}/${BASELINE} | ${JSON.stringify(figures.withoutFaults.endings)} | ${(figures.withoutFaults.medianWallMs / 1000).toFixed(1)} s |`,
     '',
-    `faults injected: ${JSON.stringify(figures.faulted.faultsInjected)}; containers killed mid-call: ${figures.faulted.containersKilled}; retries: ${figures.faulted.retries}`,
+    `faults injected: ${JSON.stringify(figures.faulted.faultsInjected)}; containers killed mid-call: ${figures.faulted.containersKilled} (rebuilt and went on: ${figures.faulted.killedAndRecovered}; endings ${JSON.stringify(figures.faulted.killedEndings)}); retries: ${figures.faulted.retries}`,
     ...figures.notClean.map((r) => `not clean: ${r.example} seed ${r.seed} ${r.ending}: ${r.reason}`),
     '',
   ].join('\n'),

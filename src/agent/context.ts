@@ -1,6 +1,7 @@
 import { BudgetExceededError, type ChatMessage, type Choice, type Completion } from '../model/index.js';
 import { renderPrompt } from '../model/index.js';
 import type { TrajectoryWriter } from '../trajectory/index.js';
+import type { SandboxRecovery } from './recovering-sandbox.js';
 import type { FixOptions, Stage } from './types.js';
 
 /** What every stage holds: the options, the record, and the clock. */
@@ -8,7 +9,21 @@ export class RunContext {
   readonly started = Date.now();
   /** Where a model's answer was not understood and drydock fell back (said in the summary). */
   readonly fallbacks: string[] = [];
+  /** Sandboxes lost mid-run and rebuilt (RecoveringSandbox), in order. */
+  readonly recoveries: (SandboxRecovery & { stage: Stage })[] = [];
+  /** The stage last announced: where a recovery is reported. */
+  private current: Stage = 'prepare';
   constructor(readonly opts: FixOptions) {}
+
+  /** A sandbox was lost and rebuilt: said in the current stage, kept for the summary. */
+  sandboxRecovered(r: SandboxRecovery): void {
+    this.recoveries.push({ ...r, stage: this.current });
+    this.stage(
+      this.current,
+      `sandbox ${r.lost} (${r.kind}) stopped during \`${r.during}\`; reopened as ${r.replacement} from the repository${r.restored.length ? ` and ${r.restored.length} file(s) as last written` : ''} (recovery ${r.attempt} of at most ${r.max})`,
+      { sandboxRecovery: { ...r } },
+    );
+  }
 
   get trajectory(): TrajectoryWriter {
     return this.opts.trajectory;
@@ -16,6 +31,7 @@ export class RunContext {
 
   /** A stage's milestone: into the trajectory, and to the terminal. */
   stage(stage: Stage, message: string, data?: Record<string, unknown>): void {
+    this.current = stage;
     this.trajectory.append({ type: 'stage', stage, message, ...(data ? { data } : {}) });
     const spent = this.opts.budget.spent;
     this.opts.onProgress?.({

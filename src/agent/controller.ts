@@ -119,6 +119,12 @@ async function output(ctx: RunContext, opts: FixRunOptions, e: Ending): Promise<
   const values: RunValues = {
     ...e,
     fallbacks: [...ctx.fallbacks],
+    recoveries: ctx.recoveries.map((r) => ({
+      stage: r.stage,
+      lost: r.lost,
+      replacement: r.replacement,
+      during: r.during,
+    })),
     scripted: opts.scripted,
     model: opts.modelName ?? (opts.scripted ? 'scripted' : 'unknown'),
     runId: t.runId,

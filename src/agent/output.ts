@@ -85,6 +85,10 @@ export function formatSummary(s: FixSummary): string {
     out.push('NOTE: the model answers in this run were SCRIPTED (read from a file), not from a model.');
   out.push(`drydock fix: ${s.status} — ${s.message}`);
   for (const f of s.fallbacks ?? []) out.push(`not understood: ${f}`);
+  for (const r of s.sandboxRecoveries ?? [])
+    out.push(
+      `sandbox lost in ${r.stage} (${r.lost}, during \`${r.during}\`): rebuilt as ${r.replacement}, run went on`,
+    );
   if (s.files.length) out.push(`changed: ${s.files.join(', ')}`);
   for (const c of s.candidates)
     out.push(

@@ -9,6 +9,7 @@ import {
 import { DrydockError } from '../core/index.js';
 import { imageRef, openSandbox, type Sandbox } from '../sandbox/index.js';
 import type { RunContext } from './context.js';
+import { RecoveringSandbox, RecoveryBudget } from './recovering-sandbox.js';
 import { detectEnvironment, type Environment } from './environment.js';
 
 export interface Prepared {
@@ -65,6 +66,43 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
     },
   );
 
+  const budget = new RecoveryBudget(ctx.opts.sandboxRecoveries ?? 2, (r) => ctx.sandboxRecovered(r));
+  const sandbox = new RecoveringSandbox(
+    await firstBase(ctx, env, budget),
+    () => openBase(ctx, env, true),
+    budget,
+  );
+  return { sandbox, env, files, index, retrieval };
+}
+
+/** The base sandbox, opened again when its container is lost while it is being prepared. */
+async function firstBase(ctx: RunContext, env: Environment, budget: RecoveryBudget): Promise<Sandbox> {
+  for (;;) {
+    try {
+      return await openBase(ctx, env, budget.used > 0);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SANDBOX_GONE' || budget.used >= budget.max) throw err;
+      budget.used += 1;
+      const lost = /sandbox container (\S+)/.exec((err as Error).message)?.[1] ?? 'unknown';
+      budget.onRecovered({
+        lost,
+        replacement: 'a new sandbox',
+        during: 'preparing the sandbox (setup, base commit)',
+        restored: [],
+        kind: 'base',
+        attempt: ++budget.done,
+        max: budget.max,
+      });
+    }
+  }
+}
+
+/**
+ * The base sandbox: the repository copied in, the setup command run, the tree as given committed.
+ * Also how a sandbox lost mid-run is rebuilt (RecoveringSandbox), so both start alike.
+ */
+async function openBase(ctx: RunContext, env: Environment, again: boolean): Promise<Sandbox> {
+  const { opts } = ctx;
   const sandbox = await openSandbox({
     image: opts.image ?? imageRef(env.image),
     repo: opts.repo,
@@ -79,7 +117,9 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
         memoryBytes: 4 * 1024 ** 3,
         env: env.vars,
       });
-      ctx.stage('prepare', `setup \`${env.setup}\` exited ${r.exitCode}`);
+      const said = `setup \`${env.setup}\` exited ${r.exitCode}`;
+      if (again) ctx.note(`reopened sandbox: ${said}`);
+      else ctx.stage('prepare', said);
       if (r.exitCode !== 0)
         throw new DrydockError(
           `the setup command \`${env.setup}\` failed (exit ${r.exitCode}): ${r.stdout.trim().split('\n').slice(-3).join(' | ')}`,
@@ -100,5 +140,5 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
     await sandbox.close();
     throw err;
   }
-  return { sandbox, env, files, index, retrieval };
+  return sandbox;
 }

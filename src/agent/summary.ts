@@ -11,6 +11,8 @@ export interface RunValues {
   message: string;
   /** What the run did instead of what it was asked, when a stage fell back (RunContext.fallbacks). */
   fallbacks: readonly string[];
+  /** Sandboxes lost and rebuilt (RunContext.recoveries). */
+  recoveries?: readonly { stage: string; lost: string; replacement: string; during: string }[];
   scripted: boolean;
   model: string;
   runId: string;
@@ -43,6 +45,7 @@ export function summarize(v: RunValues): FixSummary {
     status: v.status,
     message: v.message,
     ...(v.fallbacks.length ? { fallbacks: [...v.fallbacks] } : {}),
+    ...(v.recoveries?.length ? { sandboxRecoveries: v.recoveries.map((r) => ({ ...r })) } : {}),
     scripted: v.scripted,
     model: v.model,
     runId: v.runId,

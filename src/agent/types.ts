@@ -48,6 +48,11 @@ export interface FixOptions {
   rewards?: boolean;
   /** Forks validated at once (default 2). */
   parallel?: number;
+  /**
+   * Sandboxes lost mid-call (container killed) that a run rebuilds and goes on from (default 2);
+   * past it the run ends with `SANDBOX_GONE`.
+   */
+  sandboxRecoveries?: number;
   onProgress?: (p: Progress) => void;
   /** Narrows the tools the model may call in review (default: every tool). */
   tools?: ToolPreset;
@@ -109,6 +114,8 @@ export interface FixSummary {
   message: string;
   /** Where drydock did not understand a model's answer and fell back (e.g. to keyword retrieval). */
   fallbacks?: string[];
+  /** Sandboxes lost mid-call and rebuilt from the repository and the files last written. */
+  sandboxRecoveries?: { stage: string; lost: string; replacement: string; during: string }[];
   scripted: boolean;
   model: string;
   runId: string;

@@ -14,27 +14,31 @@ const BUSY = /pytest|python|node |npm|git |sleep|tsc/;
 
 /**
  * Watches the containers of one drydock run (label `drydock.run`) and `docker kill`s the first
- * one seen running a command (`docker top`), after `afterMs`: the container killed mid-call, as
+ * one seen running a command (`docker top`), after `afterMs` (and the next ones, up to `times`):
+ * the container killed mid-call, as
  * an engine restart, an OOM kill of the whole container or an operator would. `stop()` ends the
  * watch and says what was killed, if anything.
  */
 export function killMidCall(
   runId: string,
-  opts: { afterMs?: number; busy?: RegExp; docker?: Docker } = {},
-): { stop: () => Promise<Kill | null> } {
+  opts: { afterMs?: number; busy?: RegExp; docker?: Docker; times?: number } = {},
+): { stop: () => Promise<Kill | null>; stopAll: () => Promise<Kill[]> } {
   const docker = opts.docker ?? new Docker();
   const busy = opts.busy ?? BUSY;
   let stopped = false;
-  let killed: Kill | null = null;
+  const kills: Kill[] = [];
+  const times = opts.times ?? 1;
+  const dead = new Set<string>();
   const started = Date.now();
   const loop = (async () => {
-    while (!stopped && !killed) {
+    while (!stopped && kills.length < times) {
       await new Promise((r) => setTimeout(r, 150));
       if (Date.now() - started < (opts.afterMs ?? 0)) continue;
       const list = await docker
         .listContainers({ filters: { label: [`${LABEL.run}=${runId}`] } })
         .catch(() => []);
       for (const c of list) {
+        if (dead.has(c.Id)) continue;
         const top = (await docker
           .getContainer(c.Id)
           .top({ ps_args: '-eo pid,args' })
@@ -45,7 +49,8 @@ export function killMidCall(
           .getContainer(c.Id)
           .kill()
           .catch(() => {});
-        killed = { at: Date.now() - started, container: c.Id.slice(0, 12), during: running.slice(0, 120) };
+        dead.add(c.Id);
+        kills.push({ at: Date.now() - started, container: c.Id.slice(0, 12), during: running.slice(0, 120) });
         break;
       }
     }
@@ -54,7 +59,12 @@ export function killMidCall(
     stop: async () => {
       stopped = true;
       await loop;
-      return killed;
+      return kills[0] ?? null;
+    },
+    stopAll: async () => {
+      stopped = true;
+      await loop;
+      return kills;
     },
   };
 }

@@ -35,7 +35,11 @@ function repo(): string {
   return dir;
 }
 
-async function run(faults: Record<string, unknown> | null, kill: boolean) {
+async function run(
+  faults: Record<string, unknown> | null,
+  kill: boolean,
+  opts: { kills?: number; sandboxRecoveries?: number } = {},
+) {
   const script = parseYaml(readFileSync(join(EXAMPLE, 'model-script.yaml'), 'utf8')) as Record<
     string,
     unknown
@@ -49,7 +53,7 @@ async function run(faults: Record<string, unknown> | null, kill: boolean) {
     modelConfig({ model: 'scripted', script: scriptFile, timeoutMs: 2_000, retryBaseDelayMs: 20 }),
     { budget, onEvent: (e) => trajectory.append(e) },
   );
-  const killer = kill ? killMidCall(trajectory.runId, { busy: /pytest/ }) : null;
+  const killer = kill ? killMidCall(trajectory.runId, { busy: /pytest/, times: opts.kills ?? 1 }) : null;
   let outcome: { summary?: Awaited<ReturnType<typeof runFix>>; error?: Error & { code?: string } };
   try {
     outcome = {
@@ -62,6 +66,7 @@ async function run(faults: Record<string, unknown> | null, kill: boolean) {
         trajectory,
         candidates: 3,
         rewards: false,
+        ...(opts.sandboxRecoveries !== undefined ? { sandboxRecoveries: opts.sandboxRecoveries } : {}),
       }),
     };
   } catch (err) {
@@ -70,7 +75,8 @@ async function run(faults: Record<string, unknown> | null, kill: boolean) {
     await model.close();
     trajectory.close();
   }
-  const killed = (await killer?.stop()) ?? null;
+  const killedAll = (await killer?.stopAll()) ?? [];
+  const killed = killedAll[0] ?? null;
   const left = await docker.listContainers({
     all: true,
     filters: { label: [`${LABEL.run}=${trajectory.runId}`] },
@@ -78,6 +84,7 @@ async function run(faults: Record<string, unknown> | null, kill: boolean) {
   return {
     ...outcome,
     killed,
+    killedAll,
     left,
     injected: model.scriptedServer!.injected,
     events: readTrajectory(trajectory.path).events,
@@ -88,22 +95,43 @@ const of = <T extends TrajectoryEvent['type']>(events: TrajectoryEvent[], type: 
   events.filter((e): e is Extract<TrajectoryEvent, { type: T }> => e.type === type);
 
 describe.runIf(present)('drydock fix under faults (scripted model, real sandbox)', () => {
-  it('the container killed mid-call: the run ends with one clear error, its trajectory whole, nothing left running', async () => {
+  it('the container killed mid-call: the run rebuilds the sandbox from the repository and goes on to a patch, the trajectory says so, nothing left running', async () => {
     const r = await run(null, true);
     expect(r.killed?.during).toMatch(/pytest/);
-    // No recovery is attempted today: the run ends with the sandbox's typed error.
+    // The call that met the dead container ran again in a sandbox rebuilt from the repository
+    // (and the files written since), and the run went on to the same correct patch.
+    expect(r.error).toBeUndefined();
+    expect(r.summary?.status).toBe('patched');
+    expect(r.summary?.patch).toMatch(/^\+\s+return total \/ len\(values\)$/m);
+    expect(r.summary?.sandboxRecoveries).toEqual([
+      expect.objectContaining({ lost: r.killed!.container, during: expect.stringMatching(/pytest/) }),
+    ]);
+    // The trajectory is complete and says what happened, where.
+    expect(r.events[0]?.type).toBe('run.start');
+    const said = of(r.events, 'stage').filter((e) => e.data?.sandboxRecovery);
+    expect(said).toHaveLength(1);
+    expect(said[0]!.message).toMatch(
+      new RegExp(
+        `^sandbox ${r.killed!.container} \\((base|fork)\\) stopped during \`exec .*pytest.*\`; reopened as [0-9a-f]{12} from the repository`,
+      ),
+    );
+    expect(r.events.at(-1)).toMatchObject({ type: 'run.end', status: 'success' });
+    // Every container of the run (the killed one, its replacement, forks) was removed.
+    expect(r.left).toEqual([]);
+  }, 900_000);
+
+  it('past the recovery limit (here 0) the run ends with one clear SANDBOX_GONE line and a whole trajectory', async () => {
+    const r = await run(null, true, { sandboxRecoveries: 0 });
+    expect(r.killed?.during).toMatch(/pytest/);
     expect(r.summary).toBeUndefined();
     expect(r.error?.code).toBe('SANDBOX_GONE');
+    expect(r.error?.message).not.toContain('\n');
+    const said = of(r.events, 'stage').filter((e) => e.data?.sandboxRecovery);
+    expect(said).toHaveLength(0);
     expect(r.error?.message).toMatch(
       new RegExp(`^sandbox container ${r.killed!.container} stopped while in use`),
     );
-    expect(r.error?.message).not.toContain('\n');
-    // The trajectory is complete: it starts, records what happened up to the kill, and ends
-    // with the error, so `drydock show` and the report can say where the run stopped.
-    expect(r.events[0]?.type).toBe('run.start');
     expect(r.events.at(-1)).toMatchObject({ type: 'run.end', status: 'error', errorCode: 'SANDBOX_GONE' });
-    expect(of(r.events, 'model.reply').length).toBeGreaterThan(0);
-    // Every container of the run (the killed one, forks) was removed.
     expect(r.left).toEqual([]);
   });
 
@@ -133,5 +161,5 @@ describe.runIf(present)('drydock fix under faults (scripted model, real sandbox)
     );
     expect(r.events.at(-1)).toMatchObject({ type: 'run.end', status: 'success' });
     expect(r.left).toEqual([]);
-  });
+  }, 900_000);
 });
