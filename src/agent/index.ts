@@ -23,6 +23,7 @@ export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from 
 export {
   runLoop,
   nativeToolCalls,
+  actionFormat,
   type ActionFormat,
   type LoopOptions,
   type LoopOutcome,

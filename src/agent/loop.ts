@@ -8,6 +8,7 @@ import {
   type ToolSpec,
 } from '../model/index.js';
 import type { ToolCallResult } from '../tools/index.js';
+import { textActions } from './text-format.js';
 
 /**
  * The model ↔ tools conversation, in the shape of mini-swe-agent's `agents/default.py`:
@@ -23,8 +24,12 @@ import type { ToolCallResult } from '../tools/index.js';
  * - `time_limit`: `timedOut()` said so before a model turn.
  * Any other error (a tool's infrastructure failure, a model request that failed) is thrown.
  */
-export async function runLoop(start: readonly ChatMessage[], opts: LoopOptions): Promise<LoopResult> {
-  const state: LoopState = { messages: [...start], actions: [], steps: 0 };
+export async function runLoop(start: readonly ChatMessage[], options: LoopOptions): Promise<LoopResult> {
+  const opts: ResolvedLoopOptions = {
+    ...options,
+    format: options.format ?? actionFormat(options.model.actionFormat),
+  };
+  const state: LoopState = { messages: withInstructions(start, opts), actions: [], steps: 0 };
   for (;;) {
     const outcome = await step(state, opts);
     if (outcome) return { outcome, ...state };
@@ -32,7 +37,7 @@ export async function runLoop(start: readonly ChatMessage[], opts: LoopOptions):
 }
 
 /** One turn: check the limits, ask the model, run what it asked for. An outcome ends the loop. */
-async function step(state: LoopState, opts: LoopOptions): Promise<LoopOutcome | null> {
+async function step(state: LoopState, opts: ResolvedLoopOptions): Promise<LoopOutcome | null> {
   if (state.steps >= opts.maxSteps) return { kind: 'step_limit', limit: opts.maxSteps };
   if (opts.timedOut?.()) return { kind: 'time_limit' };
   let reply: AssistantMessage;
@@ -55,7 +60,7 @@ async function step(state: LoopState, opts: LoopOptions): Promise<LoopOutcome | 
 }
 
 /** The model's next reply, appended to the conversation. */
-async function query(state: LoopState, opts: LoopOptions): Promise<AssistantMessage> {
+async function query(state: LoopState, opts: ResolvedLoopOptions): Promise<AssistantMessage> {
   const c = await opts.model.complete({
     messages: state.messages,
     tools: opts.format.tools(opts.tools.specs),
@@ -67,7 +72,11 @@ async function query(state: LoopState, opts: LoopOptions): Promise<AssistantMess
 }
 
 /** Every action of one reply, in order; their results go back into the conversation. */
-async function execute(state: LoopState, opts: LoopOptions, calls: ToolCall[]): Promise<LoopOutcome | null> {
+async function execute(
+  state: LoopState,
+  opts: ResolvedLoopOptions,
+  calls: ToolCall[],
+): Promise<LoopOutcome | null> {
   let submitted: { patch: string; files: string[] } | null = null;
   for (const call of calls) {
     const result = await opts.tools.run(call);
@@ -79,11 +88,15 @@ async function execute(state: LoopState, opts: LoopOptions, calls: ToolCall[]): 
 }
 
 export interface LoopOptions {
-  model: { complete(request: CompletionRequest): Promise<Completion> };
+  /** `actionFormat`: the model's configured format (a `ModelClient` has it), used when `format` is not given. */
+  model: { complete(request: CompletionRequest): Promise<Completion>; actionFormat?: 'native' | 'text' };
   /** What runs the actions: a `Toolbox` (policy → sandbox), or anything with its `specs` and `run`. */
   tools: { readonly specs: readonly ToolSpec[]; run(call: ToolCall): Promise<ToolCallResult> };
-  /** How replies become actions and results go back (default for callers: `nativeToolCalls`). */
-  format: ActionFormat;
+  /**
+   * How replies become actions and results go back. Absent: the model's configured format
+   * (`model.action_format` / `--action-format`), else native tool calls (`actionFormat()`).
+   */
+  format?: ActionFormat;
   /** Model turns this run may take. */
   maxSteps: number;
   /** Checked before each model turn; true ends the loop with `time_limit`. */
@@ -107,6 +120,23 @@ export interface LoopResult {
   steps: number;
 }
 
+type ResolvedLoopOptions = LoopOptions & { format: ActionFormat };
+
+/**
+ * The format's own instructions (a text format says how to write an action), added once to the
+ * last user message of the conversation given, so every caller of the loop gets them.
+ */
+function withInstructions(start: readonly ChatMessage[], opts: ResolvedLoopOptions): ChatMessage[] {
+  const messages = [...start];
+  const text = opts.format.instructions?.(opts.tools.specs);
+  if (!text || messages.some((m) => typeof m.content === 'string' && m.content.includes(text)))
+    return messages;
+  const i = messages.findLastIndex((m) => m.role === 'user');
+  if (i < 0) messages.push({ role: 'user', content: text });
+  else messages[i] = { ...messages[i]!, content: `${messages[i]!.content ?? ''}\n\n${text}` } as ChatMessage;
+  return messages;
+}
+
 interface LoopState {
   messages: ChatMessage[];
   actions: { call: ToolCall; result: ToolCallResult }[];
@@ -126,6 +156,8 @@ export interface ActionFormat {
   parse(reply: AssistantMessage): ParsedReply;
   /** The message that carries one action's result back to the model. */
   observation(result: ToolCallResult): ChatMessage;
+  /** What the model must be told to act in this format (added to the first turn by `runLoop`). */
+  instructions?(specs: readonly ToolSpec[]): string | undefined;
 }
 
 export type ParsedReply =
@@ -144,3 +176,11 @@ export const nativeToolCalls: ActionFormat = {
       : { kind: 'answer', text: reply.content ?? '' },
   observation: (result) => result.message,
 };
+
+/**
+ * The format a name stands for: `text` (actions written in the reply, `text-format.ts`) or
+ * `native` (the default). What `--action-format` and `model.action_format` choose.
+ */
+export function actionFormat(name: 'native' | 'text' | undefined): ActionFormat {
+  return name === 'text' ? textActions() : nativeToolCalls;
+}

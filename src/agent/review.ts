@@ -5,12 +5,11 @@ import { renderPrompt, type ChatMessage } from '../model/index.js';
 import { PolicyEngine } from '../policy/index.js';
 import { Toolbox } from '../tools/index.js';
 import type { RunContext } from './context.js';
-import { nativeToolCalls, runLoop, type LoopResult } from './loop.js';
+import { actionFormat, runLoop, type LoopResult } from './loop.js';
 import type { Prepared } from './prepare.js';
 import { runTests } from './tests.js';
 import type { Candidate } from './types.js';
 import { answerOpenCalls, reviewFormat, verdictOf } from './verdict.js';
-import { textActionInstructions, textActions } from './text-format.js';
 import { testEvent, type Validation } from './validate.js';
 
 export interface Review {
@@ -83,12 +82,11 @@ export async function review(
         round === 1
           ? renderPrompt('agent/review', { ...vars, diagnostics: await diagnostics(lsp, touched) })
           : renderPrompt('agent/review-again', { ...vars, round });
-      const instructions =
-        ctx.opts.actionFormat === 'text' && round === 1 ? `\n\n${textActionInstructions(toolbox.specs)}` : '';
-      const run = await runLoop([...messages, { role: 'user', content: prompt + instructions }], {
+      // A text format's instructions are added by the loop (once: round 2 goes on the same conversation).
+      const run = await runLoop([...messages, { role: 'user', content: prompt }], {
         model: ctx.opts.model,
         tools: toolbox,
-        format: reviewFormat(ctx.opts.actionFormat === 'text' ? textActions() : nativeToolCalls),
+        format: reviewFormat(actionFormat(ctx.opts.actionFormat)),
         maxSteps,
       });
       messages = run.messages;

@@ -44,6 +44,7 @@ export function textActions(): ActionFormat {
         };
       return { kind: 'answer', text: content };
     },
+    instructions: (specs) => textActionInstructions(specs),
     observation: (result) => ({
       role: 'user',
       content: renderPrompt('agent/text-observation', {

@@ -128,6 +128,10 @@ export function reviewFormat(base: ActionFormat): ActionFormat {
       return parsed;
     },
     observation: (result) => base.observation(result),
+    // The verdict tools are named in the review prompt; the base format says how to act.
+    ...(base.instructions
+      ? { instructions: (specs: readonly ToolSpec[]) => base.instructions!([...specs, ...VERDICT_TOOLS]) }
+      : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type TrajectoryEventBody,
 } from '../core/index.js';
 import type { Completion, CompletionRequest } from '../model/index.js';
-import { nativeToolCalls, runLoop, type ActionFormat } from '../agent/index.js';
+import { runLoop, type ActionFormat } from '../agent/index.js';
 import {
   baselineScript,
   checkCommand,
@@ -206,7 +206,7 @@ export async function runEnvSetup(opts: EnvSetupOptions): Promise<EnvSetupResult
       const loop = await runLoop(start, {
         model: opts.model,
         tools,
-        format: opts.format ?? nativeToolCalls,
+        format: opts.format,
         maxSteps: opts.maxSteps ?? 30,
         timedOut: () => Date.now() > deadline,
       });

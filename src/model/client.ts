@@ -55,6 +55,8 @@ export class ModelClient {
   readonly budget: Budget;
   readonly model: string;
   readonly scripted: boolean;
+  /** How this model acts with tools (config `model.action_format`, `--action-format`); unset: the caller's default. */
+  readonly actionFormat: 'native' | 'text' | undefined;
   private readonly sdk: OpenAI;
   private readonly config: ModelConfig;
   private readonly onEvent: (event: ModelEvent) => void;
@@ -69,6 +71,7 @@ export class ModelClient {
     this.model = options.config.model;
     this.scripted = options.scripted ?? options.config.script !== undefined;
     this.budget = options.budget ?? new Budget(options.config.budget);
+    this.actionFormat = options.config.actionFormat;
     this.onEvent = options.onEvent ?? (() => {});
     this.random = options.random ?? Math.random;
     this.sdk = new OpenAI({

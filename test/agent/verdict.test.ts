@@ -219,4 +219,44 @@ describe('the text action format (SCRIPTED model)', () => {
       await m.close();
     }
   });
+
+  it("any caller of the loop gets the model's configured format: text when model.action_format says so, with its instructions added once", async () => {
+    const m = await scripted({
+      turns: [
+        { content: 'THOUGHT: look first.\n```bash\nls -la\n```' },
+        { content: 'Done: the environment is set up.' },
+      ],
+    });
+    try {
+      const t = recording();
+      // No `format` given (the environment-setup agent and any other caller): the model's own.
+      const model = { complete: m.client.complete.bind(m.client), actionFormat: 'text' as const };
+      const run = await runLoop([{ role: 'user', content: 'Set up the environment.' }], {
+        model,
+        tools: t,
+        maxSteps: 4,
+      });
+      expect(t.calls.map((c) => [c.name, c.arguments])).toEqual([['bash', '{"command":"ls -la"}']]);
+      expect(m.server.requests.every((r) => r.body.tools === undefined)).toBe(true);
+      const first = m.server.requests[0]!.body.messages as { role: string; content: string }[];
+      const told = first.filter((x) => x.role === 'user' && x.content.includes('```bash'));
+      expect(told).toHaveLength(1);
+      expect(told[0]!.content.startsWith('Set up the environment.')).toBe(true);
+      // The second request carries the same conversation: the instructions are not added again.
+      const second = JSON.stringify(m.server.requests[1]!.body.messages);
+      expect(second.split('Set up the environment.').length - 1).toBe(1);
+      expect(run.outcome).toEqual({ kind: 'answered', text: 'Done: the environment is set up.' });
+    } finally {
+      await m.close();
+    }
+
+    // Without a configured format the loop stays native: tools are sent.
+    const n = await scripted({ turns: [{ content: 'nothing to do' }] });
+    try {
+      await runLoop([{ role: 'user', content: 'Go.' }], { model: n.client, tools: recording(), maxSteps: 2 });
+      expect(n.server.requests[0]!.body.tools).toBeDefined();
+    } finally {
+      await n.close();
+    }
+  });
 });
