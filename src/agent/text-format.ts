@@ -1,5 +1,5 @@
 import { parseTextToolCalls, renderPrompt, type ToolSpec } from '../model/index.js';
-import type { ActionFormat } from './loop.js';
+import type { ActionFormat } from './action-format.js';
 
 const COMMAND_FENCE = /```(?:bash|sh|shell|console)?[ \t]*\n([\s\S]*?)```/g;
 

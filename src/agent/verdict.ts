@@ -5,7 +5,7 @@ import {
   type ChatMessage,
   type ToolSpec,
 } from '../model/index.js';
-import type { ActionFormat } from './loop.js';
+import type { ActionFormat } from './action-format.js';
 
 /**
  * The review's verdict as structured output: an `approve` or `request_changes` tool call, or,
