@@ -205,6 +205,8 @@ export async function evaluateInstance(
   const timeoutMs = opts.timeoutMs ?? 30 * 60_000;
   let images: InstanceResult['images'] = null;
   let sb: Sandbox | undefined;
+  // A built image is held from its check until the sandbox's own container holds it.
+  let release: (() => Promise<void>) | undefined;
   try {
     const t = timer();
     if (inst.image) {
@@ -219,7 +221,12 @@ export async function evaluateInstance(
         throw err;
       }
     } else {
-      const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress: opts.progress });
+      const im = await ensureImages(docker, inst, {
+        reposDir: opts.reposDir,
+        progress: opts.progress,
+        hold: true,
+      });
+      release = im.release;
       images = {
         env: im.envRef,
         instance: im.instanceRef,
@@ -245,6 +252,7 @@ export async function evaluateInstance(
       runId: opts.runId,
     });
     timings.openMs = to.ms();
+    await release?.();
 
     // 1. the prediction: git apply, then git apply --reject, then patch --fuzz (SWE-bench's order)
     const ta = timer();
@@ -353,6 +361,7 @@ export async function evaluateInstance(
     return finish({ outcome: 'error', reason: err instanceof Error ? err.message : String(err), images });
   } finally {
     if (sb) await sb.close().catch(() => {});
+    await release?.();
     // Published images are the registry's, not this run's: never removed here.
     if (images && images.env && (opts.cacheLevel ?? 'instance') !== 'instance')
       await removeImage(docker, images.instance);

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-fs';
 import { DrydockError, type Progress, silentProgress, WORKSPACE } from '../core/index.js';
-import { followBuild, ImageBuildError, imageRef, sessionLabels } from '../sandbox/index.js';
+import {
+  currentRunId,
+  followBuild,
+  ImageBuildError,
+  imageRef,
+  ownerLabels,
+  sessionLabels,
+} from '../sandbox/index.js';
 import type { Instance } from './dataset.js';
 import { checkoutRepo } from './repos.js';
 
@@ -103,11 +110,47 @@ const script = (cmds: string[]) => `set -e\n${cmds.join('\n')}\n`;
 export interface EnsureOptions {
   reposDir?: string;
   progress?: Progress;
+  /** Also hold the instance image (see holdImage) until the returned `release` is called. */
+  hold?: boolean;
 }
 
 export interface EnsuredImages extends ImagePlan {
   envBuilt: boolean;
   instanceBuilt: boolean;
+  /** With `hold`: lets go of the instance image (idempotent). */
+  release?: () => Promise<void>;
+}
+
+/** Label on the containers that hold an image for a run; its value is the image held. */
+export const HOLD_LABEL = 'drydock.hold';
+
+/**
+ * Keeps `ref` on the engine while this run needs it: a created, never started container from the
+ * image, labelled with its owner. drydock removes images without force and the engine refuses to
+ * remove an image a container uses, so another run's `--cache-level` cleanup cannot take an image
+ * away between this run's check and its use (gc removes a hold whose process died). Returns the
+ * release, or null when the image is already gone (the caller builds it again).
+ */
+export async function holdImage(docker: Docker, ref: string): Promise<(() => Promise<void>) | null> {
+  let container: Docker.Container;
+  try {
+    container = await docker.createContainer({
+      Image: ref,
+      Entrypoint: ['true'],
+      Cmd: [],
+      Labels: { ...ownerLabels(currentRunId()), [HOLD_LABEL]: ref },
+      HostConfig: { NetworkMode: 'none' },
+    });
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await container.remove({ force: true }).catch(() => {});
+  };
 }
 
 const inflight = new Map<string, Promise<boolean>>();
@@ -128,40 +171,65 @@ export async function ensureImages(
   inst: Instance,
   opts: EnsureOptions = {},
 ): Promise<EnsuredImages> {
+  return ensureImagesOnce(docker, inst, opts, true);
+}
+
+async function ensureImagesOnce(
+  docker: Docker,
+  inst: Instance,
+  opts: EnsureOptions,
+  again: boolean,
+): Promise<EnsuredImages> {
   const progress = opts.progress ?? silentProgress;
   const plan = await planImages(docker, inst);
-  const envBuilt = await once(plan.envRef, async () => {
-    if (await imageId(docker, plan.envRef)) return false;
-    const ctx = mkdtempSync(join(tmpdir(), 'drydock-env-'));
-    try {
-      writeFileSync(join(ctx, 'setup.sh'), script(inst.env_setup_cmds));
-      writeFileSync(
-        join(ctx, 'Dockerfile'),
-        [
-          `FROM ${plan.languageRef}`,
-          'USER root',
-          'ENV DEBIAN_FRONTEND=noninteractive',
-          'COPY setup.sh /tmp/drydock-env-setup.sh',
-          'RUN bash /tmp/drydock-env-setup.sh && rm -f /tmp/drydock-env-setup.sh',
-          '',
-        ].join('\n'),
-      );
-      progress.detail(`building environment image ${plan.envRef}`);
-      await build(
-        docker,
-        ctx,
-        plan.envRef,
-        { drydock: '1', 'drydock.image': 'env', 'drydock.parent': plan.languageRef },
-        'environment',
-        progress,
-      );
-      return true;
-    } finally {
-      rmSync(ctx, { recursive: true, force: true });
-    }
-  });
+  const ensureEnv = () =>
+    once(plan.envRef, async () => {
+      if (await imageId(docker, plan.envRef)) return false;
+      const ctx = mkdtempSync(join(tmpdir(), 'drydock-env-'));
+      try {
+        writeFileSync(join(ctx, 'setup.sh'), script(inst.env_setup_cmds));
+        writeFileSync(
+          join(ctx, 'Dockerfile'),
+          [
+            `FROM ${plan.languageRef}`,
+            'USER root',
+            'ENV DEBIAN_FRONTEND=noninteractive',
+            'COPY setup.sh /tmp/drydock-env-setup.sh',
+            'RUN bash /tmp/drydock-env-setup.sh && rm -f /tmp/drydock-env-setup.sh',
+            '',
+          ].join('\n'),
+        );
+        progress.detail(`building environment image ${plan.envRef}`);
+        await build(
+          docker,
+          ctx,
+          plan.envRef,
+          { drydock: '1', 'drydock.image': 'env', 'drydock.parent': plan.languageRef },
+          'environment',
+          progress,
+        );
+        return true;
+      } finally {
+        rmSync(ctx, { recursive: true, force: true });
+      }
+    });
+  let envBuilt = await ensureEnv();
   const instanceBuilt = await once(plan.instanceRef, async () => {
     if (await imageId(docker, plan.instanceRef)) return false;
+    // The environment image is held while the instance is built on it; one removed since it was
+    // checked (another run's --cache-level none) is built again.
+    let releaseEnv = await holdImage(docker, plan.envRef);
+    if (!releaseEnv) {
+      progress.detail(`${plan.envRef} was removed by another run: building it again`);
+      envBuilt = (await ensureEnv()) || envBuilt;
+      releaseEnv = await holdImage(docker, plan.envRef);
+      if (!releaseEnv)
+        throw new DrydockError(
+          `the environment image ${plan.envRef} keeps disappearing`,
+          'another process is removing drydock-harness images: run again when it is done',
+          'HARNESS_IMAGE_BUILD_FAILED',
+        );
+    }
     const ctx = mkdtempSync(join(tmpdir(), 'drydock-inst-'));
     let cleanup = () => {};
     try {
@@ -197,11 +265,25 @@ export async function ensureImages(
       );
       return true;
     } finally {
+      await releaseEnv();
       rmSync(ctx, { recursive: true, force: true });
       cleanup();
     }
   });
-  return { ...plan, envBuilt, instanceBuilt };
+  if (!opts.hold) return { ...plan, envBuilt, instanceBuilt };
+  const release = await holdImage(docker, plan.instanceRef);
+  if (release) return { ...plan, envBuilt, instanceBuilt, release };
+  // Removed between the check and the hold: once more, from the start.
+  if (again) {
+    progress.detail(`${plan.instanceRef} was removed by another run: building it again`);
+    const r = await ensureImagesOnce(docker, inst, opts, false);
+    return { ...r, envBuilt: r.envBuilt || envBuilt, instanceBuilt: r.instanceBuilt || instanceBuilt };
+  }
+  throw new DrydockError(
+    `the instance image ${plan.instanceRef} keeps disappearing`,
+    'another process is removing drydock-harness images: run again when it is done',
+    'HARNESS_IMAGE_BUILD_FAILED',
+  );
 }
 
 /** Removes an image this harness built; ignores one that is gone or still in use. */

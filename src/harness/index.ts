@@ -15,6 +15,9 @@ export { loadPredictions, parsePredictions, type Prediction } from './prediction
 export { checkoutRepo, repoSource } from './repos.js';
 export {
   ensureImages,
+  holdImage,
+  HOLD_LABEL,
+  isTransientBuildError,
   planImages,
   removeImage,
   CACHE_LEVELS,
