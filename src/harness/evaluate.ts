@@ -145,7 +145,8 @@ const timer = (): Timer => {
 };
 
 async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
-  if (isPythonParser(inst.log_parser)) return runPythonParser(inst.log_parser, log);
+  if (isPythonParser(inst.log_parser))
+    return runPythonParser(inst.log_parser, log, { live: inst.shape === 'swe-bench-live' });
   if (inst.log_parser.startsWith('swebench:')) return parseSwebenchLog(inst.log_parser.slice(9), log);
   const p = LOG_PARSERS[inst.log_parser];
   if (!p)

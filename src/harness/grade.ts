@@ -80,9 +80,10 @@ export function gradeTests(inst: Instance, map: StatusMap): { tests_status: Test
       FAIL_TO_FAIL: liveBucket(inst.FAIL_TO_FAIL, map),
       PASS_TO_FAIL: liveBucket(inst.PASS_TO_FAIL, map),
     };
-    // Every FAIL_TO_PASS test passed, and no graded test failed (a PASS_TO_PASS test missing from the log is no failure there).
+    // As run_instance: no FAIL_TO_PASS or PASS_TO_PASS test failed and at least one FAIL_TO_PASS
+    // test passed. A test missing from the log (or skipped) is neither, in either list.
     const resolved =
-      tests_status.FAIL_TO_PASS.success.length === inst.FAIL_TO_PASS.length &&
+      tests_status.FAIL_TO_PASS.success.length > 0 &&
       tests_status.FAIL_TO_PASS.failure.length === 0 &&
       tests_status.PASS_TO_PASS.failure.length === 0;
     return { tests_status, resolved };

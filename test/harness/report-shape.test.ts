@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gradeTests, normalizeInstance, summarize } from '../../src/harness/index.js';
+import { statusOf } from '../../src/harness/pyparser.js';
 
 // The shapes SWE-bench documents: swebench/harness/grading.py get_eval_report (per
 // instance) and swebench/harness/reporting.py make_run_report (run summary, schema 2).
@@ -99,6 +100,23 @@ describe('grading', () => {
     expect(gradeTests(live, { f1: 'PASSED', p1: 'PASSED' }).resolved).toBe(true);
     expect(gradeTests(live, { f1: 'XFAIL', p1: 'PASSED', p2: 'PASSED' }).resolved).toBe(false);
     expect(gradeTests(live, { p1: 'PASSED', p2: 'PASSED' }).resolved).toBe(false);
+    // One FAIL_TO_PASS test passing is enough when the others are missing or skipped (its
+    // report's failure list holds only tests whose status says "fail"); none passing never is.
+    const two = { ...live, FAIL_TO_PASS: ['f1', 'f2'] };
+    expect(gradeTests(two, { f1: 'PASSED', p1: 'PASSED' }).resolved).toBe(true);
+    expect(gradeTests(two, { f1: 'PASSED', f2: 'SKIPPED' }).resolved).toBe(true);
+    expect(gradeTests(two, { f1: 'PASSED', f2: 'FAILED' }).resolved).toBe(false);
+    expect(gradeTests({ ...live, FAIL_TO_PASS: [] }, { p1: 'PASSED' }).resolved).toBe(false);
+  });
+
+  it("reads a Python log_parser's words as SWE-bench-Live does for its rows", () => {
+    // run_instance: "pass" in the word is a pass, "fail" a failure, anything else neither.
+    expect(
+      ['PASS', 'PASSED', 'XPASS', 'FAIL', 'XFAIL', 'SKIP', 'ERROR', 'TIMEOUT'].map((w) => statusOf(w, true)),
+    ).toEqual(['PASSED', 'PASSED', 'PASSED', 'FAILED', 'XFAIL', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
+    // Other rows keep an error as an error.
+    expect(statusOf('ERROR')).toBe('ERROR');
+    expect(statusOf('PASS')).toBe('PASSED');
   });
 
   it("report.json entries have SWE-bench's keys and buckets", () => {
