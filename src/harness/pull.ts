@@ -52,7 +52,8 @@ async function pullOnce(docker: Docker, ref: string, progress: Progress, everyMs
       },
       (e: PullEvent) => {
         if (e.error) return;
-        if (e.id && e.status) {
+        // "Pulling from NAME" carries the tag as its id: not a layer.
+        if (e.id && e.status && !e.status.startsWith('Pulling from')) {
           const l = layers.get(e.id) ?? { current: 0, total: 0, done: false };
           if (e.progressDetail?.total) {
             l.total = e.progressDetail.total;
@@ -78,6 +79,11 @@ async function pullOnce(docker: Docker, ref: string, progress: Progress, everyMs
       },
     );
   });
+  // The last report may be up to `everyMs` old: say what the pull came to.
+  const all = [...layers.values()];
+  progress.detail(
+    `pulled ${ref}: ${all.length} layers, ${mib(all.reduce((s, l) => s + l.total, 0))} downloaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 export interface PullOptions {

@@ -87,6 +87,8 @@ const recorder = () => {
 };
 
 const layerEvents = [
+  { id: '1', status: 'Pulling from reg/img' },
+  { id: 'l0', status: 'Already exists' },
   { id: 'l1', status: 'Pulling fs layer' },
   { id: 'l2', status: 'Pulling fs layer' },
   { id: 'l1', status: 'Downloading', progressDetail: { current: 1 * MiB, total: 4 * MiB } },
@@ -104,9 +106,10 @@ describe('pulling a published image', () => {
     expect(await ensurePulled(docker, 'reg/img:1', { progress: r.progress, progressEveryMs: 0 })).toBe(true);
     const lines = r.lines.filter((l) => l.startsWith('pulling reg/img:1:'));
     // Mid-way: one layer of two done, 3 of 6 MiB, and an estimate of the time left.
-    expect(lines.some((l) => /: 0\/2 layers, 1\.0 MiB of 4\.0 MiB ~\d+s left$/.test(l))).toBe(true);
-    expect(lines.some((l) => /1\/2 layers, 3\.0 MiB of 6\.0 MiB ~\d+s left$/.test(l))).toBe(true);
-    expect(lines.at(-1)).toBe('pulling reg/img:1: 2/2 layers, 6.0 MiB of 6.0 MiB');
+    expect(lines.some((l) => /: 1\/3 layers, 1\.0 MiB of 4\.0 MiB ~\d+s left$/.test(l))).toBe(true);
+    expect(lines.some((l) => /2\/3 layers, 3\.0 MiB of 6\.0 MiB ~\d+s left$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('pulling reg/img:1: 3/3 layers, 6.0 MiB of 6.0 MiB');
+    expect(r.lines.at(-1)).toMatch(/^pulled reg\/img:1: 3 layers, 6\.0 MiB downloaded in \d+\.\d s$/);
   });
 
   it('reuses an image already on the engine without pulling', async () => {
