@@ -17,6 +17,7 @@ export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';
 export { RunContext } from './context.js';
 export { textActions, textActionInstructions } from './text-format.js';
+export { asFinalAnswer, isSubmissionCommand } from './final-answer.js';
 export { verdictOf, reviewFormat, answerOpenCalls, VERDICT_TOOLS, type Verdict } from './verdict.js';
 export { parseFiles, parseLocations } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';

@@ -9,6 +9,7 @@ import {
 } from '../model/index.js';
 import type { ToolCallResult } from '../tools/index.js';
 import { nativeToolCalls, type ActionFormat } from './action-format.js';
+import { asFinalAnswer } from './final-answer.js';
 import { textActions } from './text-format.js';
 
 export { nativeToolCalls, type ActionFormat, type ParsedReply } from './action-format.js';
@@ -81,7 +82,9 @@ async function execute(
   calls: ToolCall[],
 ): Promise<LoopOutcome | null> {
   let submitted: { patch: string; files: string[] } | null = null;
-  for (const call of calls) {
+  const names = opts.tools.specs.map((s) => s.name);
+  // A final answer written as a shell command (SWE-agent's `submit`, mini-swe-agent's echo) is one.
+  for (const call of calls.map((c) => asFinalAnswer(c, names))) {
     const result = await opts.tools.run(call);
     state.messages.push(opts.format.observation(result));
     state.actions.push({ call, result });
