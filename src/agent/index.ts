@@ -11,7 +11,7 @@ export type {
   TestReading,
 } from './types.js';
 export { detectEnvironment, PYTEST, type Environment, type TestFormat } from './environment.js';
-export { parseTestOutput, relatedTests, narrowedCommand } from './tests.js';
+export { parseTestOutput, relatedTests, narrowedCommand, runTests } from './tests.js';
 export { reproductionPlace } from './validate.js';
 export { select, type Selection } from './select.js';
 export { candidateFrom, repair } from './repair.js';

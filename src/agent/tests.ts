@@ -37,7 +37,10 @@ export async function runTests(sandbox: Sandbox, command: string, spec: TestSpec
   const r = await sandbox.exec(`${command} 2>&1`, { ...TEST_LIMITS, env });
   const output = r.stdout + (r.killedBy ? `\n[killed by ${r.killedBy}]` : '');
   let log = output;
-  if (spec.format === 'reading' && spec.reading?.print) {
+  // A run the limits killed wrote no report of its own: a print command would read the one an
+  // earlier run left (jest's --outputFile in a fork holds the run before any change), and a
+  // candidate whose tests hang would look exactly as good as no change at all.
+  if (spec.format === 'reading' && spec.reading?.print && !r.killedBy) {
     const printed = await sandbox.exec(`${spec.reading.print} 2>&1`, { ...TEST_LIMITS, env });
     log = printed.stdout;
   }

@@ -11,9 +11,11 @@ import {
   parseLocations,
   parseTestOutput,
   relatedTests,
+  runTests,
   select,
   type Candidate,
 } from '../../src/agent/index.js';
+import type { ExecResult, Sandbox } from '../../src/sandbox/index.js';
 
 const OPS =
   'def add(a, b):\n    return a + b\n\n\ndef mean(values):\n    return sum(values) / (len(values) - 1)\n';
@@ -136,6 +138,60 @@ describe('test output', () => {
     });
     expect(parseTestOutput('ok 1 - a\n✖ b (1ms)\n', 'node')).toEqual({ passed: ['a'], failed: ['b'] });
     expect(parseTestOutput('PASSED t.py::a\n', 'exit-code')).toEqual({ passed: [], failed: [] });
+  });
+
+  it("reads a harness's print command only after a run that finished: a killed run's report would be an earlier run's", async () => {
+    // A jest report an earlier run (the one before any change) left behind: every test passes.
+    const stale = JSON.stringify({
+      testResults: [
+        {
+          name: '/testbed/test/a.test.js',
+          status: 'passed',
+          assertionResults: [{ ancestorTitles: [], title: 'works', status: 'passed' }],
+        },
+      ],
+    });
+    const commands: string[] = [];
+    const result = (over: Partial<ExecResult>): ExecResult => ({
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+      truncated: false,
+      stdoutBytesCut: 0,
+      stderrBytesCut: 0,
+      mode: 'host',
+      wallMs: 1,
+      cpuMs: 1,
+      peakMemoryBytes: 0,
+      killedBy: null,
+      ...over,
+    });
+    const sandbox = (killedBy: ExecResult['killedBy']) =>
+      ({
+        exec: (command: string) => {
+          commands.push(command);
+          return Promise.resolve(
+            command.startsWith('cat ')
+              ? result({ stdout: stale })
+              : result({ exitCode: killedBy ? 137 : 0, stdout: 'RUNS test/a.test.js\n', killedBy }),
+          );
+        },
+      }) as unknown as Sandbox;
+    const spec = {
+      format: 'reading' as const,
+      vars: {},
+      reading: { print: 'cat /tmp/r.json', parser: 'jest-json' },
+    };
+
+    const killed = await runTests(sandbox('timeout'), 'npx jest --json --outputFile=/tmp/r.json', spec);
+    expect(commands).toEqual(['npx jest --json --outputFile=/tmp/r.json 2>&1']);
+    expect(killed).toMatchObject({ exitCode: 137, passed: [], failed: [] });
+    expect(killed.output).toMatch(/\[killed by timeout\]$/);
+
+    commands.length = 0;
+    const finished = await runTests(sandbox(null), 'npx jest --json --outputFile=/tmp/r.json', spec);
+    expect(commands).toHaveLength(2);
+    expect(finished.passed).toContain('test/a.test.js::works');
   });
 
   it('narrows regression tests to those related to the touched files', () => {
