@@ -16,6 +16,7 @@ import { registerRewardCommand } from './commands/reward.js';
 import { registerEvalCommand, registerRunBatchCommand } from './commands/eval.js';
 import { registerEnvbenchCommand } from './commands/envbench.js';
 import { registerGithubCommand } from './commands/github.js';
+import { registerClusterCommand } from './commands/cluster.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerRunBatchCommand(program);
   registerEnvbenchCommand(program);
   registerGithubCommand(program);
+  registerClusterCommand(program);
   return program;
 }
 

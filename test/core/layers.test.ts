@@ -30,7 +30,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   harness: [...BELOW_AGENT, 'agent'],
   report: ['core', 'trajectory', 'harness'],
   github: [...BELOW_AGENT, 'agent'],
-  cli: [...BELOW_AGENT, 'agent', 'harness', 'report', 'github'],
+  cluster: [...BELOW_AGENT, 'agent', 'harness'],
+  cli: [...BELOW_AGENT, 'agent', 'harness', 'report', 'github', 'cluster'],
 };
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -33,6 +33,8 @@ interface EvalFlags {
   report?: boolean;
   namespace?: string;
   repeat: string;
+  engine: string;
+  placement?: string[];
 }
 
 function int(v: string, name: string): number {
@@ -40,6 +42,12 @@ function int(v: string, name: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new DrydockError(`${name} must be a positive integer, got ${v}`, undefined, 'BAD_FLAG');
   return n;
+}
+
+export function engineFlag(v: string): 'local' | 'swarm' {
+  if (v !== 'local' && v !== 'swarm')
+    throw new DrydockError(`--engine must be local or swarm, got ${v}`, undefined, 'BAD_FLAG');
+  return v;
 }
 
 function positive(v: string, name: string): number {
@@ -108,6 +116,16 @@ export function registerEvalCommand(program: Command): void {
       'evaluate N times (runs <run-id>.1 … .N); writes <out>/<run-id>.valid.jsonl (rows resolved every time) and <run-id>.flaky.json',
       '1',
     )
+    .option(
+      '--engine <engine>',
+      'local (this machine) or swarm (one Swarm job per instance; run on a manager)',
+      'local',
+    )
+    .option(
+      '--placement <constraint>',
+      'with --engine swarm: a Swarm placement constraint for every instance (repeatable), e.g. node.labels.drydock==yes; default node.role==worker when the swarm has workers',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--json', 'print the run summary as one JSON object on the last line')
     .option('--report', 'also write an HTML report of the run: <out>/<run_id>/report.html')
     .action(async (flags: EvalFlags) => {
@@ -133,6 +151,13 @@ export function registerEvalCommand(program: Command): void {
       );
       const predictions = loadPredictions(flags.predictions, ds.instances);
       const repeat = int(flags.repeat, '--repeat');
+      const engine = engineFlag(flags.engine);
+      if (engine === 'swarm' && repeat > 1)
+        throw new DrydockError(
+          '--repeat is not built for --engine swarm',
+          'run --repeat with --engine local',
+          'BAD_FLAG',
+        );
       const options = {
         runId: flags.runId,
         out: flags.out,
@@ -172,7 +197,15 @@ export function registerEvalCommand(program: Command): void {
         );
         return;
       }
-      const run = await evaluate(ds.instances, predictions, options);
+      const run =
+        engine === 'swarm'
+          ? await (
+              await import('../../cluster/index.js')
+            ).evaluateOnSwarm(ds.instances, predictions, {
+              ...options,
+              constraints: flags.placement,
+            })
+          : await evaluate(ds.instances, predictions, options);
       const s = run.summary;
       if (flags.report) {
         const { writeEvalReport } = await import('../../report/index.js');

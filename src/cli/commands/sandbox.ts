@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import Docker from 'dockerode';
-import { DrydockError, WORKSPACE } from '../../core/index.js';
+import { DrydockError, WORKSPACE, stderrProgress } from '../../core/index.js';
 import {
   DockerSandbox,
   gcSandboxes,
@@ -119,7 +119,29 @@ export function registerSandboxCommand(program: Command): void {
       'remove drydock containers and images whose drydock process has exited (crashed or killed runs)',
     )
     .option('--json', 'print the report as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option(
+      '--engine <engine>',
+      'local (this engine), or swarm: also job services and configs of dead runs, and sandboxes of dead workers on every node',
+      'local',
+    )
+    .action(async (flags: { json?: boolean; engine: string }) => {
+      if (flags.engine === 'swarm') {
+        const { gcSwarm } = await import('../../cluster/index.js');
+        const r = await gcSwarm(new Docker(), stderrProgress);
+        if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else {
+          process.stdout.write(
+            `swarm: removed ${r.servicesRemoved.length} job service(s) and ${r.configsRemoved.length} config(s) of dead runs; kept ${r.kept} of live runs\n`,
+          );
+          for (const n of r.nodes)
+            process.stdout.write(
+              `  ${n.node}: ${n.error ? `not swept (${n.error})` : `removed ${n.containersRemoved.length} sandbox container(s)`}\n`,
+            );
+        }
+        return;
+      }
+      if (flags.engine !== 'local')
+        throw new DrydockError(`--engine must be local or swarm, got ${flags.engine}`, undefined, 'BAD_FLAG');
       const report = await gcSandboxes(new Docker());
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -15,9 +15,13 @@ export function registerSetupCommand(program: Command): void {
     .description(
       'bring this machine to a working state: start a Docker engine if none answers (installing docker.io as root on Debian-like systems), then build the sandbox images drydock/base, drydock/python and drydock/node, rebuilding only what changed',
     )
-    .option('--no-install', 'never install packages with apt; fail with instructions instead');
+    .option('--no-install', 'never install packages with apt; fail with instructions instead')
+    .option(
+      '--worker',
+      "also build the swarm images: drydock/worker:<version> (this checkout's built drydock, for --engine swarm) and drydock/registry (Debian's docker-registry)",
+    );
   for (const o of imageOptions()) cmd.addOption(o);
-  cmd.action(async (flags: ImageFlags & { install: boolean }) => {
+  cmd.action(async (flags: ImageFlags & { install: boolean; worker?: boolean }) => {
     const started = Date.now();
     const engine = await ensureEngine({ progress: stderrProgress, allowInstall: flags.install });
     stderrProgress.step(
@@ -29,7 +33,17 @@ export function registerSetupCommand(program: Command): void {
         `note: ${missing.join(' and ')} missing, so sandboxes in images without bash will not open: ${RUNTIME_MISSING_HINT}`,
       );
     const images = await buildImages(dockerClient(), { ...toImageOptions(flags), progress: stderrProgress });
-    const built = images.filter((i) => i.built).map((i) => i.name);
+    const built: string[] = images.filter((i) => i.built).map((i) => i.name);
+    if (flags.worker) {
+      const { buildWorkerImage, buildRegistryImage } = await import('../../cluster/index.js');
+      const w = await buildWorkerImage(dockerClient(), stderrProgress);
+      const r = await buildRegistryImage(dockerClient(), stderrProgress);
+      stderrProgress.step(
+        `worker image ${w.ref} ${w.built ? 'built' : 'up to date'}; ${r.ref} ${r.built ? 'built' : 'up to date'}`,
+      );
+      if (w.built) built.push('worker');
+      if (r.built) built.push('registry');
+    }
     process.stdout.write(
       `drydock setup: ${built.length ? `built ${built.join(', ')}` : 'every image up to date'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );

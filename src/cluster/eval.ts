@@ -1,0 +1,245 @@
+// `drydock eval --engine swarm`: the same run as `evaluate`, with each pending instance graded by a
+// worker on some node of the swarm. The coordinator builds drydock's images (it has the mirror),
+// pushes them to the swarm registry, submits one job per instance, and writes each returned
+// instance folder exactly where a local run writes it; the summary is made from those files.
+import type Docker from 'dockerode';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DrydockError, type Progress, silentProgress } from '../core/index.js';
+import {
+  DEFAULT_RESOURCES,
+  ensureImages,
+  instanceResources,
+  modelDirName,
+  summarize,
+  type EvalOptions,
+  type EvalRun,
+  type Instance,
+  type InstanceResult,
+  type Outcome,
+  type Prediction,
+} from '../harness/index.js';
+import { dockerClient } from '../sandbox/index.js';
+import { FrameError, type FramePayload } from './frames.js';
+import { runJobs, type Job } from './jobs.js';
+import { ensureRegistry, pushToRegistry, registryPort, type RegistryAddress } from './registry.js';
+import { defaultConstraints, listNodes, swarmInfo } from './swarm.js';
+import { workerImageRef } from './worker-image.js';
+
+export interface SwarmOptions {
+  /** Placement constraints for every job; default `node.role==worker` when the swarm has workers. */
+  constraints?: string[];
+  registryPort?: number;
+  maxInFlight?: number;
+  pollMs?: number;
+  /** The worker image (default: this checkout's `drydock/worker:<version>`). */
+  workerImage?: string;
+  onResult?: (instanceId: string, meta: Record<string, unknown>) => void;
+}
+
+/** The files an evaluation writes per instance; a worker may send these and nothing else. */
+export const EVAL_FILES = [
+  'report.json',
+  'test_output.txt',
+  'print_output.txt',
+  'patch.diff',
+  'eval.sh',
+  'apply_output.txt',
+  'test_status.json',
+  'run_instance.log',
+  'result.json',
+];
+const OUTCOMES: Outcome[] = ['resolved', 'unresolved', 'empty_patch', 'apply_failed', 'error'];
+
+/** Where a run's coordinator events go: beside the run folder, so the instance folders match a local run's. */
+export const eventsPath = (out: string, runId: string) => join(out, `${runId}.cluster`, 'events.jsonl');
+
+/** The swarm, the registry and the worker image, ready for a run. */
+export async function prepareSwarm(
+  docker: Docker,
+  opts: { registryPort?: number; workerImage?: string; constraints?: string[]; progress?: Progress },
+): Promise<{ reg: RegistryAddress; image: string; constraints: string[] }> {
+  const progress = opts.progress ?? silentProgress;
+  const sw = await swarmInfo(docker);
+  const port = opts.registryPort ?? registryPort();
+  await ensureRegistry(docker, { managerNodeId: sw.nodeId, port, progress });
+  const reg = { port, pull: `${sw.nodeAddr}:${port}` };
+  const local = opts.workerImage ?? workerImageRef();
+  if (
+    !(await docker
+      .getImage(local)
+      .inspect()
+      .catch(() => null))
+  )
+    throw new DrydockError(
+      `the worker image ${local} is missing`,
+      'run `drydock setup --worker` on this manager (it builds drydock itself into the worker image)',
+      'IMAGE_MISSING',
+    );
+  const image = await pushToRegistry(docker, local, reg);
+  const constraints = opts.constraints ?? defaultConstraints(await listNodes(docker));
+  progress.detail(
+    `swarm: ${sw.nodes} node(s), worker image ${image}, placement ${constraints.join(', ') || 'any node'}`,
+  );
+  return { reg, image, constraints };
+}
+
+function readResult(dir: string): InstanceResult | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as InstanceResult;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks a worker's files as data and writes them into `dir`, result.json last. */
+export function writeEvalFiles(dir: string, instanceId: string, p: FramePayload): void {
+  const result = parseJson(p.files['result.json'], 'result.json') as Partial<InstanceResult>;
+  if (result.instance_id !== instanceId)
+    throw new FrameError(`result.json is for ${String(result.instance_id)}, not ${instanceId}`);
+  if (!OUTCOMES.includes(result.outcome as Outcome))
+    throw new FrameError(`result.json has outcome ${String(result.outcome)}`);
+  if (p.files['report.json']) {
+    const report = parseJson(p.files['report.json'], 'report.json') as Record<string, unknown>;
+    const keys = Object.keys(report);
+    if (keys.length !== 1 || keys[0] !== instanceId)
+      throw new FrameError("report.json is not this instance's");
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const f of EVAL_FILES) rmSync(join(dir, f), { force: true });
+  for (const [name, data] of Object.entries(p.files))
+    if (name !== 'result.json') writeFileSync(join(dir, name), data);
+  writeFileSync(join(dir, 'result.json.tmp'), p.files['result.json']!);
+  renameSync(join(dir, 'result.json.tmp'), join(dir, 'result.json'));
+}
+
+function parseJson(b: Buffer | undefined, name: string): unknown {
+  if (!b) throw new FrameError(`the result has no ${name}`);
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch {
+    throw new FrameError(`${name} is not JSON`);
+  }
+}
+
+/** `evaluate` with each instance run as a Swarm job; same inputs, same files, same summary. */
+export async function evaluateOnSwarm(
+  instances: Instance[],
+  predictions: Map<string, Prediction>,
+  opts: EvalOptions & SwarmOptions,
+): Promise<EvalRun> {
+  const progress = opts.progress ?? silentProgress;
+  const docker = opts.docker ?? dockerClient();
+  const model = predictions.values().next().value?.model_name_or_path ?? 'unknown';
+  const todo = instances.filter((i) => predictions.has(i.instance_id));
+  const dirOf = (i: Instance) =>
+    join(
+      opts.out,
+      opts.runId,
+      modelDirName(predictions.get(i.instance_id)!.model_name_or_path),
+      i.instance_id,
+    );
+  const skipped: string[] = [];
+  const pending: Instance[] = [];
+  for (const inst of todo) {
+    const prev = readResult(dirOf(inst));
+    if (prev && prev.outcome !== 'error') skipped.push(inst.instance_id);
+    else pending.push(inst);
+  }
+  if (skipped.length)
+    progress.detail(`resuming: ${skipped.length} instance(s) already finished in run ${opts.runId}`);
+  const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress });
+  let done = skipped.length;
+  const overrides = opts.resourceOverrides ?? new Map();
+  const jobs: Job[] = pending.map((inst) => {
+    const res = instanceResources(inst, opts);
+    const pred = predictions.get(inst.instance_id)!;
+    const dir = dirOf(inst);
+    return {
+      instanceId: inst.instance_id,
+      placement: { constraints, memoryBytes: res.memoryBytes, cpus: res.cpus },
+      limits: {
+        allow: (n) => EVAL_FILES.includes(n),
+        maxFileBytes: 256 * 2 ** 20,
+        maxTotalBytes: 512 * 2 ** 20,
+      },
+      async prepare() {
+        let shipped = inst;
+        // An empty prediction is not run (as locally): no image is needed for it.
+        const empty = pred.model_patch === null || pred.model_patch === '';
+        if (!inst.image && !(empty && !opts.runEmpty)) {
+          const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress });
+          shipped = { ...inst, image: await pushToRegistry(docker, im.instanceRef, reg) };
+        }
+        return {
+          v: 1,
+          kind: 'eval',
+          runId: opts.runId,
+          instanceId: inst.instance_id,
+          eval: {
+            instance: shipped,
+            prediction: pred,
+            options: {
+              timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+              memoryBytes: opts.memoryBytes ?? DEFAULT_RESOURCES.memoryBytes,
+              cpus: opts.cpus ?? DEFAULT_RESOURCES.cpus,
+              overrides: [inst.instance_id, inst.repo]
+                .filter((k) => overrides.has(k))
+                .map((k) => [k, overrides.get(k)!]),
+              runEmpty: opts.runEmpty === true,
+              namespace: opts.namespace,
+            },
+          },
+        };
+      },
+      accept(p) {
+        writeEvalFiles(dir, inst.instance_id, p);
+        done++;
+        const r = readResult(dir)!;
+        progress.step(
+          `${done}/${todo.length} done — ${inst.instance_id}: ${r.outcome}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''} on ${String(p.meta.node)}`,
+        );
+      },
+      fail(reason) {
+        mkdirSync(dir, { recursive: true });
+        const r: InstanceResult = {
+          instance_id: inst.instance_id,
+          outcome: 'error',
+          reason,
+          images: null,
+          timings: { imagesMs: 0, openMs: 0, applyMs: 0, testMs: 0, totalMs: 0, cmdsMs: 0 },
+        };
+        writeFileSync(
+          join(dir, 'run_instance.log'),
+          `[${new Date().toISOString()}] outcome: error (${reason})\n`,
+        );
+        writeFileSync(join(dir, 'result.json'), JSON.stringify(r, null, 2));
+        done++;
+        progress.step(`${done}/${todo.length} done — ${inst.instance_id}: error (${reason})`);
+      },
+    };
+  });
+  await runJobs(docker, jobs, {
+    runId: opts.runId,
+    image,
+    eventsPath: eventsPath(opts.out, opts.runId),
+    maxInFlight: opts.maxInFlight,
+    pollMs: opts.pollMs,
+    progress,
+    onResult: opts.onResult,
+  });
+  const results = todo.map((i) => readResult(dirOf(i))).filter((r): r is InstanceResult => r !== null);
+  const outcomes = new Map(results.map((r) => [r.instance_id, r.outcome]));
+  const summary = summarize(
+    instances.map((i) => i.instance_id),
+    [...predictions.keys()],
+    outcomes,
+  );
+  mkdirSync(opts.out, { recursive: true });
+  const summaryPath = join(opts.out, `${modelDirName(model)}.${opts.runId}.json`);
+  writeFileSync(summaryPath, JSON.stringify(summary, null, 4));
+  const missingImages = results
+    .filter((r) => r.image_missing)
+    .map((r) => ({ instance_id: r.instance_id, image: r.image_missing! }));
+  return { summary, summaryPath, results, skipped, missingImages };
+}
