@@ -30,7 +30,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   harness: [...BELOW_AGENT, 'agent'],
   report: ['core', 'trajectory', 'harness'],
   github: [...BELOW_AGENT, 'agent'],
-  cluster: [...BELOW_AGENT, 'agent', 'harness'],
+  cluster: ['core', 'sandbox', 'harness'],
   cli: [...BELOW_AGENT, 'agent', 'harness', 'report', 'github', 'cluster'],
 };
 
