@@ -26,3 +26,4 @@ export {
 export { runWorker, readInput } from './worker.js';
 export { clusterStatus, formatStatus, type ClusterStatus } from './status.js';
 export { gcRuns, gcSwarm, sweepNode, sweepNodes, runSweep, type SwarmGcReport } from './gc.js';
+export { runBatchOnSwarm } from './batch.js';

@@ -23,15 +23,15 @@ export interface EvalJobOptions {
 export interface BatchJobOptions {
   /** The row as given, with `docker_image` naming the image in the swarm registry when drydock built it. */
   row: Record<string, unknown>;
-  /** A scripted model's file content (SCRIPTED answers), or a model endpoint. */
-  script?: string;
-  model?: { model?: string; baseURL?: string; actionFormat?: string; maxCost?: number };
+  /** The scripted model's file content (SCRIPTED answers). */
+  script: string;
   candidates?: number;
   timeoutMs?: number;
   setup?: string;
   testCmd?: string;
-  /** The predictions' model name the coordinator writes, so both engines name it alike. */
-  modelName: string;
+  /** The local `--script-dir`'s folder name: the worker's script folder gets it, so the model is named alike. */
+  scriptDirName: string;
+  namespace?: string;
 }
 
 export interface WorkerInput {

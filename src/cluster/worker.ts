@@ -78,12 +78,9 @@ export async function runWorker(
       const b = input.batch;
       const dataset = join(tmp, 'dataset.jsonl');
       writeFileSync(dataset, `${JSON.stringify(b.row)}\n`);
-      let scriptDir: string | undefined;
-      if (b.script !== undefined) {
-        scriptDir = join(tmp, 'scripts', b.modelName);
-        mkdirSync(scriptDir, { recursive: true });
-        writeFileSync(join(scriptDir, `${input.instanceId}.yaml`), b.script);
-      }
+      const scriptDir = join(tmp, 'scripts', b.scriptDirName);
+      mkdirSync(scriptDir, { recursive: true });
+      writeFileSync(join(scriptDir, `${input.instanceId}.yaml`), b.script);
       const out = join(tmp, 'predictions.jsonl');
       const runsDir = join(tmp, 'runs');
       const r = await runBatch({
@@ -91,7 +88,8 @@ export async function runWorker(
         out,
         runsDir,
         scriptDir,
-        model: (b.model ?? {}) as Parameters<typeof runBatch>[0]['model'],
+        model: {},
+        namespace: b.namespace,
         candidates: b.candidates,
         timeoutMs: b.timeoutMs,
         setup: b.setup,

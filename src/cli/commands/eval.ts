@@ -267,7 +267,17 @@ export function registerRunBatchCommand(program: Command): void {
       `pull published instance images from NS (as eval does); the agent runs in the instance's own image, on its ${WORKSPACE}`,
     )
     .option('--max-cost <usd>', 'model cost limit per instance (USD)')
-    .option('--timeout <duration>', 'wall time per instance, like 30m');
+    .option('--timeout <duration>', 'wall time per instance, like 30m')
+    .option(
+      '--engine <engine>',
+      'local, or swarm (one Swarm job per instance; run on a manager; with --script-dir only so far)',
+      'local',
+    )
+    .option(
+      '--placement <constraint>',
+      'with --engine swarm: a Swarm placement constraint (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    );
   addModelOptions(cmd).action(
     async (
       flags: ModelFlags & {
@@ -284,9 +294,16 @@ export function registerRunBatchCommand(program: Command): void {
         namespace?: string;
         maxCost?: string;
         timeout?: string;
+        engine: string;
+        placement?: string[];
       },
     ) => {
-      const r = await runBatch({
+      const run =
+        engineFlag(flags.engine) === 'swarm'
+          ? (await import('../../cluster/index.js')).runBatchOnSwarm
+          : runBatch;
+      const r = await run({
+        constraints: flags.placement,
         dataset: flags.dataset,
         reposDir: flags.repos,
         out: flags.out,

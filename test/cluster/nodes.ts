@@ -1,0 +1,241 @@
+// A swarm on one machine for tests and the benchmark: this engine as the manager, and
+// docker-in-docker worker nodes (drydock/base plus Debian's docker.io) on a user-defined network,
+// joined through its gateway. Everything made here carries `drydock.test-cluster=<id>` and
+// `teardown()` removes it all, even after a failure, and leaves swarm mode if it entered it.
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pack } from 'tar-fs';
+import { followBuild } from '../../src/sandbox/index.js';
+
+export const NODE_IMAGE = 'drydock-test/swarm-node:latest';
+const docker = new Docker();
+
+export interface TestCluster {
+  id: string;
+  network: string;
+  gateway: string;
+  registryPort: number;
+  /** Whether this cluster ran `swarm init` (then teardown leaves swarm mode). */
+  initialized: boolean;
+  networkCreated?: boolean;
+  nodes: { name: string; containerId: string; volume: string; nodeId?: string }[];
+  labels: Record<string, string>;
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function execIn(containerId: string, cmd: string[]): Promise<{ code: number; out: string }> {
+  const ex = await docker
+    .getContainer(containerId)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await ex.start({ hijack: true, stdin: false });
+  let out = '';
+  await new Promise<void>((resolve) => {
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        out += chunk.toString();
+        cb();
+      },
+    });
+    docker.modem.demuxStream(stream, sink, sink);
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+  });
+  const info = await ex.inspect();
+  return { code: info.ExitCode ?? -1, out };
+}
+
+/** Builds the worker-node image (drydock/base + docker.io from Debian's archive) when missing. */
+export async function buildNodeImage(): Promise<void> {
+  if (
+    await docker
+      .getImage(NODE_IMAGE)
+      .inspect()
+      .catch(() => null)
+  )
+    return;
+  const ctx = mkdtempSync(join(tmpdir(), 'dd-swarm-node-'));
+  try {
+    writeFileSync(
+      join(ctx, 'Dockerfile'),
+      [
+        'FROM drydock/base:latest',
+        'USER root',
+        'RUN apt-get update && apt-get install -y --no-install-recommends docker.io iptables && rm -rf /var/lib/apt/lists/*',
+        'ENTRYPOINT []',
+        '',
+      ].join('\n'),
+    );
+    const stream = await docker.buildImage(pack(ctx), {
+      t: NODE_IMAGE,
+      labels: { drydock: '1', 'drydock.image': 'test-swarm-node' },
+      rm: true,
+      forcerm: true,
+      pull: false,
+    });
+    await followBuild(docker, stream);
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+const freePort = async (): Promise<number> => {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '0.0.0.0', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+};
+
+/** A cluster record to fill; pass it to `startCluster`, and to `teardown` even when starting failed. */
+export function newCluster(): TestCluster {
+  const id = randomBytes(4).toString('hex');
+  const labels: Record<string, string> = {
+    drydock: '1',
+    'drydock.test-cluster': id,
+    ...(process.env.DRYDOCK_SESSION ? { 'drydock.session': process.env.DRYDOCK_SESSION } : {}),
+  };
+  return {
+    id,
+    network: `drydock-swarm-${id}`,
+    gateway: '',
+    registryPort: 0,
+    initialized: false,
+    nodes: [],
+    labels,
+  };
+}
+
+/** Puts this engine in swarm mode (unless it is) and starts `workers` dind nodes that join it. */
+export async function startCluster(
+  c: TestCluster,
+  workers: number,
+  log: (s: string) => void = () => {},
+): Promise<TestCluster> {
+  const labels = c.labels;
+  c.registryPort = await freePort();
+  await buildNodeImage();
+  const net = await docker.createNetwork({ Name: c.network, Driver: 'bridge', Labels: labels });
+  c.networkCreated = true;
+  const ni = (await net.inspect()) as { IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] } };
+  c.gateway = ni.IPAM?.Config?.[0]?.Gateway ?? '';
+  if (!c.gateway) throw new Error(`network ${c.network} has no gateway`);
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  if (info.Swarm?.LocalNodeState !== 'active') {
+    await docker.swarmInit({
+      ListenAddr: '0.0.0.0:2377',
+      AdvertiseAddr: c.gateway,
+      Spec: { Labels: labels },
+    });
+    c.initialized = true;
+    log(`swarm initialized, manager at ${c.gateway}`);
+  }
+  const sw = (await docker.swarmInspect()) as { JoinTokens: { Worker: string } };
+  const mgr = ((await docker.info()) as { Swarm: { NodeAddr: string } }).Swarm.NodeAddr;
+  for (let i = 1; i <= workers; i++) await addNode(c, i, sw.JoinTokens.Worker, mgr, log);
+  return c;
+}
+
+async function addNode(c: TestCluster, i: number, token: string, mgr: string, log: (s: string) => void) {
+  const name = `dd-node-${c.id}-${i}`;
+  const volume = `${name}-data`;
+  await docker.createVolume({ Name: volume, Labels: c.labels });
+  const ct = await docker.createContainer({
+    name,
+    Hostname: name,
+    Image: NODE_IMAGE,
+    Labels: c.labels,
+    Cmd: [
+      'dockerd',
+      '--host=unix:///var/run/docker.sock',
+      `--insecure-registry=${mgr}:${c.registryPort}`,
+      '--log-level=warn',
+    ],
+    HostConfig: {
+      CapAdd: ['ALL'],
+      CapDrop: ['SYS_RESOURCE'],
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      DeviceCgroupRules: ['a *:* rwm'],
+      Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+      Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
+      NetworkMode: c.network,
+    },
+  } as Docker.ContainerCreateOptions);
+  c.nodes.push({ name, containerId: ct.id, volume });
+  await ct.start();
+  // Under load, dockerd may give up waiting for its containerd and exit: start it again.
+  for (let t = 0, restarts = 0; ; t++) {
+    const state = (await ct.inspect()).State;
+    if (!state.Running) {
+      if (++restarts > 4) throw new Error(`dockerd in ${name} keeps exiting (code ${state.ExitCode})`);
+      log(`${name}: dockerd exited (${state.ExitCode}), starting it again`);
+      await ct.start();
+      continue;
+    }
+    const r = await execIn(ct.id, ['docker', 'info', '--format', '{{.ServerVersion}}']).catch((e: Error) => ({
+      code: -1,
+      out: e.message,
+    }));
+    if (r.code === 0) break;
+    if (t > 600) throw new Error(`dockerd in ${name} did not start: ${r.out}`);
+    await wait(500);
+  }
+  const j = await execIn(ct.id, ['docker', 'swarm', 'join', '--token', token, `${mgr}:2377`]);
+  if (j.code !== 0) throw new Error(`${name} could not join the swarm: ${j.out}`);
+  const r = await execIn(ct.id, ['docker', 'info', '--format', '{{.Swarm.NodeID}}']);
+  c.nodes.at(-1)!.nodeId = r.out.trim();
+  log(`${name} joined as ${r.out.trim()}`);
+}
+
+/** Kills a node's container (the machine dies: no leave, no drain). */
+export async function killNode(c: TestCluster, nodeId: string): Promise<void> {
+  const n = c.nodes.find((x) => x.nodeId === nodeId);
+  if (n)
+    await docker
+      .getContainer(n.containerId)
+      .kill()
+      .catch(() => {});
+}
+
+/** Removes every node, node entry, volume and the network; leaves swarm mode if `startCluster` entered it. */
+export async function teardown(c: TestCluster | undefined): Promise<string[]> {
+  const problems: string[] = [];
+  if (!c) return problems;
+  const swallow = (what: string) => (e: unknown) => {
+    const code = (e as { statusCode?: number }).statusCode;
+    if (code !== 404) problems.push(`${what}: ${(e as Error).message}`);
+  };
+  for (const n of c.nodes)
+    await docker.getContainer(n.containerId).remove({ force: true, v: true }).catch(swallow(n.name));
+  for (const n of c.nodes) {
+    if (!n.nodeId) continue;
+    await docker
+      .getNode(n.nodeId)
+      .remove({ force: true })
+      .catch(swallow(`node ${n.nodeId}`));
+  }
+  for (const n of c.nodes) await docker.getVolume(n.volume).remove().catch(swallow(n.volume));
+  if (c.initialized) await docker.swarmLeave({ force: true }).catch(swallow('swarm leave'));
+  if (c.networkCreated) await docker.getNetwork(c.network).remove().catch(swallow(c.network));
+  if (c.initialized) {
+    // swarm init made docker_gwbridge; leaving does not remove it.
+    const gw = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })) as {
+      Id: string;
+      Containers?: object;
+    }[];
+    for (const g of gw)
+      await docker
+        .getNetwork(g.Id)
+        .remove()
+        .catch(() => {});
+  }
+  return problems;
+}
