@@ -66,7 +66,7 @@ async function pullOnce(docker: Docker, ref: string, progress: Progress, everyMs
           if (e.status !== 'Pulling fs layer' || !layers.has(e.id)) layers.set(e.id, l);
         }
         const now = performance.now();
-        if (now - last < everyMs) return;
+        if (layers.size === 0 || now - last < everyMs) return;
         last = now;
         const all = [...layers.values()];
         const got = all.reduce((s, l) => s + l.current, 0);
@@ -81,8 +81,11 @@ async function pullOnce(docker: Docker, ref: string, progress: Progress, everyMs
   });
   // The last report may be up to `everyMs` old: say what the pull came to.
   const all = [...layers.values()];
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
   progress.detail(
-    `pulled ${ref}: ${all.length} layers, ${mib(all.reduce((s, l) => s + l.total, 0))} downloaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    all.length
+      ? `pulled ${ref}: ${all.length} layers, ${mib(all.reduce((s, l) => s + l.total, 0))} downloaded in ${secs} s`
+      : `pulled ${ref}: every layer was already here (${secs} s)`,
   );
 }
 

@@ -112,6 +112,16 @@ describe('pulling a published image', () => {
     expect(r.lines.at(-1)).toMatch(/^pulled reg\/img:1: 3 layers, 6\.0 MiB downloaded in \d+\.\d s$/);
   });
 
+  it('says so when every layer of a pulled image was already on the engine', async () => {
+    const { docker } = engine([
+      { events: [{ id: '1', status: 'Pulling from reg/img' }, { status: 'Digest: sha256:0' }] },
+    ]);
+    const r = recorder();
+    await ensurePulled(docker, 'reg/img:6', { progress: r.progress, progressEveryMs: 0 });
+    expect(r.lines.filter((l) => /layers/.test(l))).toEqual([]);
+    expect(r.lines.at(-1)).toMatch(/^pulled reg\/img:6: every layer was already here \(\d+\.\d s\)$/);
+  });
+
   it('reuses an image already on the engine without pulling', async () => {
     const { docker, calls } = engine([], () => true);
     expect(await ensurePulled(docker, 'reg/img:present')).toBe(false);
