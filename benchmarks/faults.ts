@@ -41,7 +41,7 @@ const { values } = parseArgs({
     candidates: { type: 'string', default: '3' },
     rewards: { type: 'boolean', default: false },
     'max-cost': { type: 'string', default: '0.05' },
-    'wall-cap': { type: 'string', default: '300' },
+    'wall-cap': { type: 'string', default: '3600' },
     results: { type: 'string', default: 'benchmarks/results/faults.json' },
     help: { type: 'boolean', default: false },
   },
