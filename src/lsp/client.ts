@@ -13,6 +13,7 @@ import type {
 import { DrydockError, type ResourceLimits } from '../core/index.js';
 import { HostSandbox, type Sandbox } from '../sandbox/index.js';
 import { startHostServerProcess } from './host-server-process.js';
+import { LanguageServerUnavailableError, unavailableReason } from './availability.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { containerLimits, readTreeUsage } from './process-usage.js';
 import type { LspProcessEvent } from '../core/index.js';
@@ -138,6 +139,10 @@ export class LspClient {
   }
 
   private async launch(): Promise<void> {
+    if (!(this.sandbox instanceof HostSandbox)) {
+      const why = await unavailableReason(this.sandbox, this.spec);
+      if (why) throw new LanguageServerUnavailableError(this.spec.name, why);
+    }
     const gen = ++this.generation;
     this.everStarted = true;
     this.busy = false;

@@ -2,6 +2,7 @@
 // running inside the sandbox, diagnostics before and after each edit, their delta,
 // and r = α(D_before − D_after) + β·S − γ(1 − c).
 export { LspClient, type LspClientOptions, type WaitResult } from './client.js';
+export { LanguageServerUnavailableError } from './availability.js';
 export { compareDiagnostics, type DiagnosticsByFile, type LspDiagnostic } from './diagnostic.js';
 export { relPath, toUri } from './uri.js';
 export {

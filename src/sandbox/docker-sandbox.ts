@@ -27,7 +27,16 @@ import type { EgressRecord } from './egress-proxy.js';
 import { RegistriesNetwork } from './registries-network.js';
 import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
-import { RUNTIME_BASH, RUNTIME_DIR, RUNTIME_MISSING_HINT, runtimeSource, runtimeVolume } from './runtime.js';
+import {
+  LSP_DIR,
+  RUNTIME_BASH,
+  RUNTIME_DIR,
+  RUNTIME_MISSING_HINT,
+  languageServerVolume,
+  runtimeSource,
+  runtimeVolume,
+} from './runtime.js';
+import { LANGUAGE_SERVERS_LABEL } from './image-spec.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -196,6 +205,11 @@ export class DockerSandbox implements Sandbox {
   ): Promise<DockerSandbox> {
     const source = runtimeSource();
     const runtime = source ? await runtimeVolume(docker, spec.image, source) : null;
+    // Images drydock did not build get its language servers read-only too (runtime.ts).
+    const lsp = image.Config?.Labels?.[LANGUAGE_SERVERS_LABEL] ? null : await languageServerVolume(docker);
+    const mounts: Docker.MountSettings[] = [];
+    if (runtime) mounts.push({ Type: 'volume', Source: runtime, Target: RUNTIME_DIR, ReadOnly: true });
+    if (lsp) mounts.push({ Type: 'volume', Source: lsp, Target: LSP_DIR, ReadOnly: true });
     const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=1m' };
     if (spec.workspaceBytes !== undefined) {
       tmpfs[WORKSPACE] = `rw,exec,mode=755,size=${Math.floor(spec.workspaceBytes)}`;
@@ -226,7 +240,7 @@ export class DockerSandbox implements Sandbox {
           CapAdd: CAPABILITIES,
           SecurityOpt: ['no-new-privileges:true'],
           Tmpfs: tmpfs,
-          Mounts: runtime ? [{ Type: 'volume', Source: runtime, Target: RUNTIME_DIR, ReadOnly: true }] : [],
+          Mounts: mounts,
           PidsLimit: 4096,
         },
       });

@@ -163,3 +163,56 @@ async function fill(docker: Docker, image: string, src: RuntimeSource, name: str
   }
   return name;
 }
+
+/** Where drydock's images keep the language servers and their Node.js (LANGUAGE_SERVER_BIN's parent). */
+export const LSP_DIR = '/opt/drydock';
+/** The image the language-server volume is filled from. */
+const LSP_SOURCE_IMAGE = 'drydock/base:latest';
+
+const lspReady = new Map<string, Promise<string | null>>();
+
+/**
+ * A read-only volume holding drydock/base's /opt/drydock (the pinned language
+ * servers and their Node.js), mounted at LSP_DIR in images drydock did not build,
+ * so rewards can run there too: Docker copies an image's content into an empty
+ * named volume when a container is created with it, so filling it is one
+ * never-started container. Named by drydock/base's image id, so a rebuilt image
+ * gets a new volume. Null when drydock/base is not on the engine (the servers
+ * then say they are unavailable, and why). Those servers need glibc: in a musl or
+ * busybox-only image they cannot start, and the reward says so.
+ */
+export function languageServerVolume(docker: Docker): Promise<string | null> {
+  const key = 'lsp';
+  let p = lspReady.get(key);
+  if (!p) {
+    p = fillLsp(docker);
+    lspReady.set(key, p);
+    p.catch(() => lspReady.delete(key));
+  }
+  return p;
+}
+
+async function fillLsp(docker: Docker): Promise<string | null> {
+  let id: string;
+  try {
+    id = (await docker.getImage(LSP_SOURCE_IMAGE).inspect()).Id.replace(/^sha256:/, '');
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+  const name = `drydock-lsp-${id.slice(0, 12)}`;
+  // The daemon copies the image's /opt/drydock into the volume inside the create call when
+  // the volume is empty, so once a create returned the volume is whole; a second create sees
+  // it non-empty and copies nothing.
+  await docker.createVolume({ Name: name, Labels: { 'drydock.runtime': '1' } });
+  const helper = await docker.createContainer({
+    Image: LSP_SOURCE_IMAGE,
+    Entrypoint: ['true'],
+    Cmd: [],
+    Labels: { drydock: '1', 'drydock.runtime': '1' },
+    NetworkDisabled: true,
+    HostConfig: { Mounts: [{ Type: 'volume', Source: name, Target: LSP_DIR }], NetworkMode: 'none' },
+  });
+  await helper.remove({ force: true, v: false }).catch(() => undefined);
+  return name;
+}

@@ -71,3 +71,18 @@ export function testbedImage(runId: string, base: string, files: Record<string, 
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${base}\nCOPY repo/ /testbed/\nWORKDIR /testbed\n`);
   });
 }
+
+/**
+ * A user's own glibc image, standing in for one drydock did not build (no registry is
+ * reachable here): Debian with Python and pytest from drydock/python, but without
+ * drydock's language servers (/opt/drydock removed) and without its label, so drydock
+ * treats it as any foreign image. One layer of deletions: cheap to build.
+ */
+export function userPythonImage(runId: string, base = 'drydock/python:latest'): Promise<string> {
+  return build(`drydock-test-user-python:${runId}`, runId, (dir) => {
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM ${base}\nRUN rm -rf /opt/drydock\nENV DRYDOCK_LSP_BIN=\nLABEL drydock.language-servers="" drydock.image="" drydock.inputs=""\n`,
+    );
+  });
+}
