@@ -55,3 +55,14 @@ export {
   type SpawnedProcess,
 } from './types.js';
 export { followBuild, ImageBuildError } from './build-stream.js';
+export {
+  repoImage,
+  removeRepoImages,
+  findRepoImageSource,
+  REPO_IMAGE_LABEL,
+  REPO_IMAGE_NAME,
+  type RepoImage,
+  type RepoImageOptions,
+  type RepoImageSource,
+} from './repo-image.js';
+export type { EgressRecord } from './egress-proxy.js';

@@ -7,5 +7,19 @@ declare module 'tar-fs' {
     uname?: string;
     gname?: string;
   }
-  export function pack(dir: string, opts?: { entries?: string[]; map?: (h: Header) => Header }): Readable;
+  /** The tar-stream pack tar-fs writes into; `finish` may add entries before finalizing. */
+  interface TarPack extends Readable {
+    entry(header: { name: string; mode?: number }, body: Buffer): void;
+    finalize(): void;
+  }
+  export function pack(
+    dir: string,
+    opts?: {
+      entries?: string[];
+      map?: (h: Header) => Header;
+      ignore?: (name: string) => boolean;
+      finalize?: boolean;
+      finish?: (pack: TarPack) => void;
+    },
+  ): Readable;
 }

@@ -6,7 +6,7 @@ import { deliveryOf, fixIssue, formatSummary, type FixSummary, type Progress } f
 import { PolicyEngine } from '../../policy/index.js';
 import { DrydockError } from '../../core/index.js';
 import { resolveModelConfig } from '../../model/index.js';
-import { parseDuration } from '../../sandbox/index.js';
+import { dockerClient, parseDuration, repoImage } from '../../sandbox/index.js';
 import { TOOL_PRESETS, isToolPreset, type ToolPreset } from '../../tools/index.js';
 import { addModelOptions } from './model.js';
 
@@ -35,6 +35,9 @@ export interface FixFlags {
   runsDir?: string;
   policy?: string[];
   report?: boolean;
+  image?: string;
+  /** false with --no-repo-env: ignore the repository's Dockerfile / devcontainer.json. */
+  repoEnv?: boolean;
 }
 
 function positive(value: string): number {
@@ -88,6 +91,14 @@ export function registerFixCommand(program: Command): void {
     .option(
       '--timeout <duration>',
       'wall time for the whole run, like 20m; then the best validated patch so far is kept',
+    )
+    .option(
+      '--image <ref>',
+      "run in this Docker image (yours, a benchmark's, any Linux image: it is not changed) instead of the repository's own or the detected drydock image",
+    )
+    .option(
+      '--no-repo-env',
+      "ignore the repository's .devcontainer/devcontainer.json and Dockerfile (by default the first one found is built and used)",
     )
     .option('--setup <cmd>', "setup command run in the sandbox first (default: drydock.yaml's, or detected)")
     .option('--test-cmd <cmd>', "the repository's test command (default: drydock.yaml's, or detected)")
@@ -161,9 +172,11 @@ export async function fixCommand(
     const cost = p.costUsd === null ? 'cost unknown' : `$${p.costUsd.toFixed(4)}`;
     process.stderr.write(`[${p.stage}] ${p.message} (${p.turns} model turns, ${cost})\n`);
   };
+  const image = flags.image ?? (flags.repoEnv === false ? undefined : await repoEnvImage(repo, flags.json));
   let trajectory: string | null = null;
   try {
     const summary = await fixIssue({
+      ...(image ? { image } : {}),
       modelConfig: config,
       runsDir,
       repo,
@@ -193,6 +206,22 @@ export async function fixCommand(
     // Also after a failed run: its page says where it stopped.
     if (flags.report && trajectory) await writeFixReport(trajectory, flags, write);
   }
+}
+
+/** The image the repository's own devcontainer.json or Dockerfile defines, built when needed. */
+async function repoEnvImage(repo: string, quiet?: boolean): Promise<string | undefined> {
+  const progress = {
+    step: (m: string) => {
+      if (!quiet) process.stderr.write(`[prepare] ${m}\n`);
+    },
+    detail: () => {},
+  };
+  const env = await repoImage(dockerClient(), repo, { progress });
+  if (!env) return undefined;
+  const refused = env.egress.filter((r) => !r.allowed);
+  for (const r of refused) progress.step(`the build's connection to ${r.host}:${r.port} was refused`);
+  progress.step(`environment image ${env.image} (from the repository's ${env.source.file})`);
+  return env.image;
 }
 
 async function writeFixReport(
