@@ -284,6 +284,26 @@ export interface TestResultEvent {
   tests?: { name: string; status: 'pass' | 'fail' | 'error' | 'skip' }[];
 }
 
+/**
+ * One connection a sandbox in `registries` mode asked drydock's proxy for (sandbox
+ * layer's EgressRecord), written when it has ended: allowed or refused, bytes both ways.
+ */
+export interface EgressEvent {
+  type: 'egress';
+  host: string;
+  port: number;
+  /** CONNECT (HTTPS tunnel) or the HTTP method of a plain request. */
+  method: string;
+  allowed: boolean;
+  bytesUp: number;
+  bytesDown: number;
+  /** When the request arrived (the envelope's ts is when it ended). */
+  at: string;
+  error?: string;
+  /** The sandbox (container id, 12 hex) it came from. */
+  sandbox?: string;
+}
+
 export interface NoteEvent {
   type: 'note';
   message: string;
@@ -301,6 +321,7 @@ export type TrajectoryEventBody =
   | TestResultEvent
   | PatchEvent
   | NoteEvent
+  | EgressEvent
   | StageEvent
   | CandidateEvent
   | RunEndEvent;

@@ -39,6 +39,7 @@ export type {
   ModelRequestEvent,
   ModelRetryEvent,
   NoteEvent,
+  EgressEvent,
   PatchEvent,
   PolicyDecisionEvent,
   RecordedMessage,

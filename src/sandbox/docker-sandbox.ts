@@ -184,7 +184,7 @@ export class DockerSandbox implements Sandbox {
     const image = await inspectImage(docker, spec.image);
     const registries =
       spec.network === 'registries'
-        ? await RegistriesNetwork.create(docker, runId, spec.allowHosts ?? [])
+        ? await RegistriesNetwork.create(docker, runId, spec.allowHosts ?? [], spec.onEgress)
         : null;
     try {
       return await DockerSandbox.openOn(docker, spec, opts, runId, detected, image, registries);

@@ -52,14 +52,22 @@ export class EgressProxy {
   readonly records: EgressRecord[] = [];
   private readonly sockets = new Set<net.Socket>();
 
+  private readonly finished = new WeakSet<EgressRecord>();
+
   private constructor(
     private readonly server: http.Server,
     readonly allow: AllowList,
+    /** Called once per record, when its connection has ended (refused ones at once). */
+    private readonly onRecord?: (r: EgressRecord) => void,
   ) {}
 
-  static async start(allow: AllowList, bind: string): Promise<EgressProxy> {
+  static async start(
+    allow: AllowList,
+    bind: string,
+    onRecord?: (r: EgressRecord) => void,
+  ): Promise<EgressProxy> {
     const server = http.createServer();
-    const proxy = new EgressProxy(server, allow);
+    const proxy = new EgressProxy(server, allow, onRecord);
     server.on('connection', (s: net.Socket) => {
       proxy.sockets.add(s);
       s.on('close', () => proxy.sockets.delete(s));
@@ -85,6 +93,17 @@ export class EgressProxy {
     return rec;
   }
 
+  /** The record is final: hand a copy to the listener, once (a listener's error is not the proxy's). */
+  private done(rec: EgressRecord): void {
+    if (this.finished.has(rec)) return;
+    this.finished.add(rec);
+    try {
+      this.onRecord?.({ ...rec });
+    } catch {
+      // The sandbox's connection goes on whatever the listener does.
+    }
+  }
+
   private tunnel(req: http.IncomingMessage, client: net.Socket, head: Buffer): void {
     client.on('error', () => undefined);
     const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');
@@ -93,6 +112,7 @@ export class EgressProxy {
     const allowed = m !== null && this.allow.allows(host, port);
     const rec = this.record({ host, port, method: 'CONNECT', allowed });
     if (!allowed) {
+      this.done(rec);
       const text = refusal(host, port);
       client.end(
         `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
@@ -117,7 +137,10 @@ export class EgressProxy {
       if (client.writable && rec.bytesDown === 0) client.end(`HTTP/1.1 502 Bad Gateway\r\n\r\n`);
       else client.destroy();
     });
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => {
+      upstream.destroy();
+      this.done(rec);
+    });
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -133,6 +156,7 @@ export class EgressProxy {
     const allowed = url.protocol === 'http:' && this.allow.allows(host, port);
     const rec = this.record({ host, port, method: req.method ?? 'GET', allowed });
     if (!allowed) {
+      this.done(rec);
       res.writeHead(403, { 'content-type': 'text/plain' }).end(refusal(host, port));
       return;
     }
@@ -153,11 +177,14 @@ export class EgressProxy {
       res.end(`drydock: ${host}:${port} failed: ${e.message}\n`);
     });
     req.on('data', (c: Buffer) => (rec.bytesUp += c.length));
+    res.on('close', () => this.done(rec));
     req.pipe(up);
   }
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
+    // Connections cut by the close are final now.
+    for (const r of this.records) this.done(r);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -28,15 +28,8 @@ export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote }
 export { ensureRuntimeSource, RUNTIME_MISSING_HINT } from './runtime.js';
 export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
-export {
-  gcSandboxes,
-  ownerLabels,
-  ownerAlive,
-  currentRunId,
-  sessionLabels,
-  LABEL,
-  type GcReport,
-} from './ownership.js';
+export { gcSandboxes } from './gc.js';
+export { ownerLabels, ownerAlive, currentRunId, sessionLabels, LABEL, type GcReport } from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
 export { HeadTailCapture } from './output-cap.js';
 export { parseSize, parseDuration } from './units.js';

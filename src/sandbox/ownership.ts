@@ -71,17 +71,28 @@ export interface GcReport {
   imagesRemoved: string[];
   /** `registries` networks (with their firewall rules) of dead drydock processes. */
   networksRemoved: string[];
+  /** Runtime and language-server volumes no longer current (runtime.ts), unused. */
+  volumesRemoved: string[];
+  /** Environment images built from repositories (only with `repoImages`). */
+  repoImagesRemoved: string[];
   kept: number;
 }
 
-/** Removes drydock containers and images whose owning drydock process is gone. */
-export async function gcSandboxes(docker: Docker, opts: { runId?: string } = {}): Promise<GcReport> {
+/** Removes drydock containers, images and networks whose owning drydock process is gone (gc.ts adds the rest). */
+export async function gcOwned(docker: Docker, opts: { runId?: string } = {}): Promise<GcReport> {
   // Only what sandboxes made (run and owner labels): images that `drydock setup` builds carry
   // drydock=1 too, and are never gc's to remove.
   const filters = {
     label: [`${LABEL.marker}=1`, LABEL.pid, opts.runId ? `${LABEL.run}=${opts.runId}` : LABEL.run],
   };
-  const report: GcReport = { containersRemoved: [], imagesRemoved: [], networksRemoved: [], kept: 0 };
+  const report: GcReport = {
+    containersRemoved: [],
+    imagesRemoved: [],
+    networksRemoved: [],
+    volumesRemoved: [],
+    repoImagesRemoved: [],
+    kept: 0,
+  };
   for (const c of await docker.listContainers({ all: true, filters })) {
     if (ownerAlive(c.Labels)) {
       report.kept++;

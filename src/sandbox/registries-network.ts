@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { DrydockError } from '../core/index.js';
-import { AllowList, EgressProxy } from './egress-proxy.js';
+import { AllowList, EgressProxy, type EgressRecord } from './egress-proxy.js';
 import { ownerLabels } from './ownership.js';
 import { registryHosts } from './registry-hosts.js';
 
@@ -28,7 +28,12 @@ export class RegistriesNetwork {
     return `http://${this.gateway}:${this.proxy.port}`;
   }
 
-  static async create(docker: Docker, runId: string, allowHosts: string[] = []): Promise<RegistriesNetwork> {
+  static async create(
+    docker: Docker,
+    runId: string,
+    allowHosts: string[] = [],
+    onRecord?: (r: EgressRecord) => void,
+  ): Promise<RegistriesNetwork> {
     const hosts = await registryHosts(allowHosts);
     if (hosts.length === 0) {
       throw new DrydockError(
@@ -55,7 +60,7 @@ export class RegistriesNetwork {
       const gateway = info.IPAM?.Config?.[0]?.Gateway;
       if (!gateway) throw new Error('the network has no gateway address');
       const bridge = info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
-      proxy = await EgressProxy.start(new AllowList(hosts), gateway);
+      proxy = await EgressProxy.start(new AllowList(hosts), gateway, onRecord);
       const tag = ['-m', 'comment', '--comment', `drydock ${name}`];
       // Inserted in this order, the accept ends up above the drop.
       for (const rule of [

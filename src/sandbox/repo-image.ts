@@ -29,6 +29,8 @@ export interface RepoImageOptions {
    */
   network?: 'registries' | 'none' | 'bridge';
   allowHosts?: string[];
+  /** Each of the build's connections when it has ended (registries mode), as `open`'s onEgress. */
+  onEgress?: (r: EgressRecord) => void;
   /** Extra labels on the built image (tests: a run id to remove it by). */
   labels?: Record<string, string>;
   progress?: Progress;
@@ -186,7 +188,12 @@ export async function repoImage(
   let registries: RegistriesNetwork | null = null;
   if (network === 'registries') {
     try {
-      registries = await RegistriesNetwork.create(docker, currentRunId(), opts.allowHosts ?? []);
+      registries = await RegistriesNetwork.create(
+        docker,
+        currentRunId(),
+        opts.allowHosts ?? [],
+        opts.onEgress,
+      );
     } catch (err) {
       if (!(err instanceof DrydockError)) throw err;
       progress.detail(`the build gets no network: ${err.message}`);

@@ -129,9 +129,13 @@ const ready = new Map<string, Promise<string>>();
  * `helperImage` is only used to create a never-started container through which
  * the volume is filled; nothing is written into it.
  */
-export function runtimeVolume(docker: Docker, helperImage: string, src: RuntimeSource): Promise<string> {
+function runtimeVolumeName(src: RuntimeSource): string {
   const content = `${src.bash}\0${src.busybox ?? ''}\0${readFileSync(src.bash).length}`;
-  const name = `drydock-runtime-${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
+  return `drydock-runtime-${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
+}
+
+export function runtimeVolume(docker: Docker, helperImage: string, src: RuntimeSource): Promise<string> {
+  const name = runtimeVolumeName(src);
   let p = ready.get(name);
   if (!p) {
     p = fill(docker, helperImage, src, name);
@@ -215,4 +219,35 @@ async function fillLsp(docker: Docker): Promise<string | null> {
   });
   await helper.remove({ force: true, v: false }).catch(() => undefined);
   return name;
+}
+
+/**
+ * Removes runtime and language-server volumes this machine's drydock would no longer use
+ * (another static bash, a rebuilt drydock/base). One still mounted by a container is kept
+ * (the engine refuses); the current ones are always kept.
+ */
+export async function gcRuntimeVolumes(docker: Docker): Promise<string[]> {
+  const keep = new Set<string>();
+  const src = runtimeSource();
+  if (src) keep.add(runtimeVolumeName(src));
+  try {
+    const id = (await docker.getImage(LSP_SOURCE_IMAGE).inspect()).Id.replace(/^sha256:/, '');
+    keep.add(`drydock-lsp-${id.slice(0, 12)}`);
+  } catch {
+    // No drydock/base: no language-server volume is current.
+  }
+  const removed: string[] = [];
+  const { Volumes } = await docker.listVolumes({ filters: { label: ['drydock.runtime=1'] } });
+  for (const v of Volumes ?? []) {
+    if (keep.has(v.Name) || !/^drydock-(runtime|lsp)-[0-9a-f]{12}$/.test(v.Name)) continue;
+    try {
+      await docker.getVolume(v.Name).remove();
+      removed.push(v.Name);
+      ready.delete(v.Name);
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code !== 404 && code !== 409) throw err;
+    }
+  }
+  return removed;
 }

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { KilledBy, ResourceLimits, ResourceUsage } from '../core/index.js';
+import type { EgressRecord } from './egress-proxy.js';
 
 export type { KilledBy };
 
@@ -68,6 +69,11 @@ export interface SandboxSpec {
   network?: NetworkMode;
   /** Hosts (`name` or `name:port`) `registries` mode allows beyond the machine's configured registries. */
   allowHosts?: string[];
+  /**
+   * Called once for each connection of `registries` mode when it has ended (refused ones at
+   * once): where the agent writes its `egress` trajectory events. `egressLog()` lists the same.
+   */
+  onEgress?: (record: EgressRecord) => void;
   /** Default limits for this sandbox's calls; each exec may override them. */
   limits?: ExecLimits;
   /**

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DockerSandbox, gcSandboxes } from '../../src/sandbox/index.js';
+import { readTrajectory, TrajectoryWriter } from '../../src/trajectory/index.js';
 import { npmHosts } from '../../src/sandbox/registry-hosts.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { docker, engineReady, removeRun, testRunId } from './helpers.js';
@@ -36,7 +40,7 @@ if (how === 'proxy-http') req = http.request({ host: p.hostname, port: p.port, p
 else if (how === 'proxy-connect') { req = http.request({ host: p.hostname, port: p.port, method: 'CONNECT', path: u.host }); req.on('connect', (r, s, h) => { let b = h.toString(); s.on('data', (c) => b += c); s.on('end', () => done(r.statusCode + ' ' + b.trim())); }); }
 else req = http.request(u, (r) => done('reached ' + r.statusCode));
 req.setTimeout(4000, () => done('timeout'));
-req.on('error', (e) => done('error ' + e.code));
+req.on('error', (e) => done('error ' + e.code + ' ' + e.message));
 req.end();`;
   return `node -e '${js.replace(/'/g, `'\\''`)}'`;
 }
@@ -58,7 +62,16 @@ describe.skipIf(!ready)('network mode registries', () => {
 
   it('installs from the configured npm registry, refuses other hosts by name, records both, and switches to none', async () => {
     expect(registry).not.toBe('');
-    const sb = await DockerSandbox.open({ image: IMAGE, runId, network: 'registries' });
+    // Every connection lands in a trajectory, as the agent writes it (onEgress -> an egress event).
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-egress-'));
+    const trajectory = TrajectoryWriter.atPath(join(dir, 'trajectory.jsonl'), runId);
+    let logged: ReturnType<DockerSandbox['egressLog']> = [];
+    const sb = await DockerSandbox.open({
+      image: IMAGE,
+      runId,
+      network: 'registries',
+      onEgress: (r) => trajectory.append({ type: 'egress', ...r }),
+    });
     try {
       const install = await sb.exec(
         'mkdir -p /tmp/p && cd /tmp/p && npm init -y >/dev/null && npm install --no-audit --no-fund is-number@7.0.0 && cat node_modules/is-number/package.json',
@@ -74,6 +87,8 @@ describe.skipIf(!ready)('network mode registries', () => {
       expect(viaConnect.stdout).toContain(`403 drydock: connection to ${host} refused`);
       const direct = await sb.exec(fetchScript(target, 'direct'));
       expect(direct.stdout).not.toContain('reached');
+      // The client's own error names the host it could not reach (there is no route out).
+      expect(direct.stdout).toContain(host);
       // The proxy's own address on the host answers nothing but the proxy.
       const gw = new URL((await sb.exec('echo $HTTP_PROXY')).stdout.trim()).hostname;
       const hostServerViaGateway = await sb.exec(
@@ -107,8 +122,30 @@ describe.skipIf(!ready)('network mode registries', () => {
       await sb.setNetwork('registries');
       const back = await sb.exec(fetchScript(target, 'proxy-http'));
       expect(back.stdout).toContain(`403 drydock: connection to ${host} refused`);
+      logged = sb.egressLog();
     } finally {
       await sb.close();
+      trajectory.close();
+    }
+    // Connections are written when they end (close ends the last ones): the same, each once.
+    try {
+      const events = readTrajectory(join(dir, 'trajectory.jsonl')).events.flatMap((e) =>
+        e.type === 'egress' ? [e] : [],
+      );
+      expect(events.length).toBe(logged.length);
+      const reg = logged.filter((r) => r.host === registry.split(':')[0]);
+      const regEvents = events.filter((e) => e.host === registry.split(':')[0]);
+      expect(regEvents.length).toBe(reg.length);
+      expect(regEvents.every((e) => e.allowed && e.port > 0)).toBe(true);
+      expect(regEvents.reduce((n, e) => n + e.bytesDown, 0)).toBeGreaterThan(0);
+      const host = new URL(target).host;
+      expect(events.filter((e) => `${e.host}:${e.port}` === host).map((e) => [e.method, e.allowed])).toEqual([
+        ['GET', false],
+        ['CONNECT', false],
+        ['GET', false],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     const left = await docker.listNetworks({ filters: { label: [`drydock.run=${runId}`] } });
     expect(left).toEqual([]);

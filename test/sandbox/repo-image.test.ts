@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrydockError } from '../../src/core/index.js';
-import { DockerSandbox, findRepoImageSource, LABEL, repoImage } from '../../src/sandbox/index.js';
+import {
+  DockerSandbox,
+  findRepoImageSource,
+  gcSandboxes,
+  LABEL,
+  repoImage,
+} from '../../src/sandbox/index.js';
 import { dockerIgnore } from '../../src/sandbox/repo-image.js';
 import { stripJsonc } from '../../src/sandbox/repo-image-source.js';
 import { docker, engineReady, removeRun, testRunId } from './helpers.js';
@@ -163,6 +169,24 @@ describe.skipIf(!ready)('building it', { timeout: 300_000 }, () => {
     }
     writeFileSync(join(dir, 'secret.txt'), 'other\n');
     expect((await repoImage(docker, dir))!.image).toBe(first!.image);
+  });
+
+  it('`sandbox gc` removes a stale runtime volume, keeps the current ones', async () => {
+    const stale = 'drydock-lsp-000000000000';
+    await docker.createVolume({ Name: stale, Labels: { 'drydock.runtime': '1' } });
+    try {
+      const report = await gcSandboxes(docker);
+      expect(report.volumesRemoved).toContain(stale);
+      const names = ((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name);
+      expect(names).not.toContain(stale);
+      const base = (await docker.getImage('drydock/base:latest').inspect()).Id.slice(7, 19);
+      expect(report.volumesRemoved).not.toContain(`drydock-lsp-${base}`);
+    } finally {
+      await docker
+        .getVolume(stale)
+        .remove()
+        .catch(() => undefined);
+    }
   });
 
   it('a failing build is one line naming the file, with what to do', async () => {

@@ -124,7 +124,11 @@ export function registerSandboxCommand(program: Command): void {
       'local (this engine), or swarm: also job services and configs of dead runs, and sandboxes of dead workers on every node',
       'local',
     )
-    .action(async (flags: { json?: boolean; engine: string }) => {
+    .option(
+      '--repo-images',
+      "also remove the environment images built from repositories' Dockerfile / devcontainer.json (drydock-repo-env:*, a cache)",
+    )
+    .action(async (flags: { json?: boolean; engine: string; repoImages?: boolean }) => {
       if (flags.engine === 'swarm') {
         const { gcSwarm } = await import('../../cluster/index.js');
         const r = await gcSwarm(new Docker(), stderrProgress);
@@ -142,13 +146,14 @@ export function registerSandboxCommand(program: Command): void {
       }
       if (flags.engine !== 'local')
         throw new DrydockError(`--engine must be local or swarm, got ${flags.engine}`, undefined, 'BAD_FLAG');
-      const report = await gcSandboxes(new Docker());
+      const report = await gcSandboxes(new Docker(), { repoImages: flags.repoImages === true });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return;
       }
       process.stdout.write(
-        `removed ${report.containersRemoved.length} container(s), ${report.imagesRemoved.length} image(s) and ${report.networksRemoved.length} network(s); ` +
+        `removed ${report.containersRemoved.length} container(s), ${report.imagesRemoved.length} image(s), ${report.networksRemoved.length} network(s), ` +
+          `${report.volumesRemoved.length} stale runtime volume(s), ${report.repoImagesRemoved.length} repository image(s); ` +
           `kept ${report.kept} owned by running drydock processes\n`,
       );
     });
