@@ -17,7 +17,7 @@ const runId = testRunId('lsp-foreign');
  * drydock/base through a volume. In a glibc image they run; in a busybox-only image
  * (no libc) they cannot, and the reward says it is unavailable, and why, without a crash.
  */
-describe.skipIf(!ready)('language servers in images drydock did not build', { timeout: 240_000 }, () => {
+describe.skipIf(!ready)('language servers in images drydock did not build', { timeout: 420_000 }, () => {
   let repo: string;
   let user: string;
   let busybox: string;
@@ -34,9 +34,11 @@ describe.skipIf(!ready)('language servers in images drydock did not build', { ti
   it("run in a glibc image from drydock's read-only volume, and that image stays without them", async () => {
     const before = await docker.getImage(user).inspect();
     const sb = await DockerSandbox.open({ image: user, repo, runId });
-    const session = new DiagnosticsSession(sb);
+    // Roomy bounds: on a loaded machine pyright's first analysis can take long.
+    const session = new DiagnosticsSession(sb, { settleMaxMs: 180_000, requestTimeoutMs: 180_000 });
     try {
       const r = await session.diagnostics(['main.py']);
+      expect(r.settled).toBe(true);
       const errors = (r.diagnostics['main.py'] ?? []).filter((d) => d.severity === 1);
       expect(errors.length, JSON.stringify(r.diagnostics)).toBeGreaterThan(0);
       expect(r.servers[0]?.name).toBe('pyright');
