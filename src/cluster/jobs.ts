@@ -107,8 +107,10 @@ export function demux(buf: Buffer): { stdout: string; stderr: string } {
 }
 
 /** The run's owner record: a swarm config labelled with the live coordinator's pid and host (for gc). */
+const ownerConfig = (runId: string) => `drydock-run-${short(runId, 16)}`;
+
 export async function claimRun(docker: Docker, runId: string): Promise<void> {
-  const name = `drydock-run-${short(runId, 16)}`;
+  const name = ownerConfig(runId);
   await docker
     .getConfig(name)
     .remove()
@@ -294,4 +296,9 @@ export async function runJobs(docker: Docker, jobs: Job[], opts: JobLoopOptions)
       }
     }
   }
+  // Every job is written and its service removed: the run owns nothing in the swarm any more.
+  await docker
+    .getConfig(ownerConfig(opts.runId))
+    .remove()
+    .catch(() => {});
 }

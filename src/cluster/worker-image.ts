@@ -130,5 +130,15 @@ export async function buildWorkerImage(
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
+  // Older versions' worker images are stale (about 250 MB each above drydock/base): removed
+  // unless a container still uses one (the engine refuses then).
+  const old = await docker.listImages({ filters: { reference: [`${WORKER_REPO}:*`] } });
+  for (const img of old)
+    for (const tag of img.RepoTags ?? [])
+      if (tag !== ref && tag.startsWith(`${WORKER_REPO}:`))
+        await docker
+          .getImage(tag)
+          .remove()
+          .catch(() => {});
   return { ref, built: true };
 }
