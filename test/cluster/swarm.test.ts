@@ -1,0 +1,387 @@
+// `--engine swarm` on a real swarm: this engine as the manager and two docker-in-docker workers
+// started here (test/cluster/nodes.ts). One cluster serves every scenario; afterAll removes all
+// of it (services, configs, containers, volumes, networks, node entries) and leaves swarm mode
+// if this file entered it, even when a scenario fails.
+//
+// The swarm scenarios run only with DRYDOCK_SWARM_TEST=1: each dind node pulls about 1 GB of
+// images (worker and drydock/python layers) from the swarm registry, which took over ten minutes
+// on this loaded 2-core machine, beyond the suite's budget. The frame checks always run.
+import Docker from 'dockerode';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_LABEL, decodeFrames, encodeFrames, removeRegistry } from '../../src/cluster/index.js';
+import { imagesPresent } from '../helpers/containers.js';
+import { git, initRepo } from '../harness/helpers.js';
+import { killNode, newCluster, startCluster, teardown, type TestCluster } from './nodes.js';
+
+const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
+const docker = new Docker();
+const root = mkdtempSync(join(tmpdir(), 'dd-swarm-'));
+const have = await imagesPresent('drydock/python:latest', 'drydock/base:latest');
+
+let cluster: TestCluster | undefined;
+let env: Record<string, string> = {};
+const dataset = join(root, 'dataset.jsonl');
+const preds = join(root, 'preds.jsonl');
+const mirror = join(root, 'mirror');
+const MODEL = 'fixture-model';
+const builtImages = new Set<string>();
+
+const goldPatch =
+  'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n';
+const wrongPatch =
+  'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a * b\n';
+const badPatch = 'diff --git a/nope.py b/nope.py\n--- a/nope.py\n+++ b/nope.py\n@@ -1 +1 @@\n-x\n+y\n';
+const testPatch =
+  'diff --git a/tests/test_calc.py b/tests/test_calc.py\n--- a/tests/test_calc.py\n+++ b/tests/test_calc.py\n@@ -3,2 +3,6 @@ from calc import add\n def test_zero():\n     assert add(0, 0) == 0\n+\n+\n+def test_add():\n+    assert add(2, 3) == 5\n';
+
+/** Eight tiny instances: resolved, unresolved, apply_failed and empty; some sleep so a kill lands mid-run. */
+const IDS = [
+  'fx__calc-1',
+  'fx__calc-2',
+  'fx__calc-3',
+  'fx__calc-4',
+  'fx__calc-5',
+  'fx__calc-6',
+  'fx__calc-7',
+  'fx__calc-8',
+];
+const PATCH: Record<string, string | null> = {
+  'fx__calc-1': goldPatch,
+  'fx__calc-2': wrongPatch,
+  'fx__calc-3': goldPatch,
+  'fx__calc-4': badPatch,
+  'fx__calc-5': goldPatch,
+  'fx__calc-6': '',
+  'fx__calc-7': goldPatch,
+  'fx__calc-8': wrongPatch,
+};
+
+/** The CLI without blocking this process (a blocking call of minutes times out vitest's RPC). */
+const cli = (args: string[]) => cliAsync(args).done;
+
+/** The CLI in the background (so the test can kill it or a node while it runs). */
+function cliAsync(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ status: number | null; stderr: string; stdout: string }>;
+} {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ status: number | null; stderr: string; stdout: string }>((resolve) =>
+    child.on('close', (status) => resolve({ status, stderr, stdout })),
+  );
+  return { child, done };
+}
+
+const evalArgs = (runId: string, out: string, engine: string) => [
+  'eval',
+  '--dataset',
+  dataset,
+  '--repos',
+  mirror,
+  '--predictions',
+  preds,
+  '--run-id',
+  runId,
+  '--out',
+  out,
+  '--engine',
+  engine,
+  '--workers',
+  '2',
+  '--timeout',
+  '5m',
+];
+
+const summaryOf = (out: string, runId: string) =>
+  JSON.parse(readFileSync(join(out, `${MODEL}.${runId}.json`), 'utf8')) as Record<string, unknown>;
+
+function reports(out: string, runId: string): Record<string, unknown> {
+  const dir = join(out, runId, MODEL);
+  const r: Record<string, unknown> = {};
+  for (const id of readdirSync(dir).sort()) {
+    const p = join(dir, id, 'report.json');
+    r[id] = existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null;
+  }
+  return r;
+}
+
+const fileSets = (out: string, runId: string) =>
+  Object.fromEntries(
+    readdirSync(join(out, runId, MODEL))
+      .sort()
+      .map((id) => [id, readdirSync(join(out, runId, MODEL, id)).sort()]),
+  );
+
+interface Ev {
+  event: string;
+  instance: string;
+  node?: string;
+  attempt: number;
+}
+const events = (out: string, runId: string): Ev[] => {
+  const p = join(out, `${runId}.cluster`, 'events.jsonl');
+  return existsSync(p)
+    ? readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Ev)
+    : [];
+};
+const collectedPer = (evs: Ev[]) => {
+  const m = new Map<string, number>();
+  for (const e of evs) if (e.event === 'collected') m.set(e.instance, (m.get(e.instance) ?? 0) + 1);
+  return m;
+};
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  ms = 300_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(500);
+  }
+}
+
+let localSummary: Record<string, unknown>;
+let localReports: Record<string, unknown>;
+const localOut = join(root, 'local');
+
+// The temporary folder goes even when the swarm scenarios are skipped.
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('result frames (what a worker sends is data, checked before anything is written)', () => {
+  const limits = {
+    allow: (n: string) => ['result.json', 'report.json'].includes(n),
+    maxFileBytes: 1 << 20,
+    maxTotalBytes: 4 << 20,
+  };
+  const files = {
+    'result.json': Buffer.from('{"instance_id":"x"}'),
+    'report.json': Buffer.from('x'.repeat(30_000)),
+  };
+  it('round-trips files through log lines, in pieces shorter than the engine splits, among other output', () => {
+    const lines = encodeFrames('n1', { files, meta: { node: 'a' } });
+    expect(lines.every((l) => l.length < 16_384)).toBe(true);
+    const log = ['noise', ...lines.map((l) => `2026-01-01T00:00:00Z ${l}`), 'more noise'].join('\n');
+    const p = decodeFrames(log, 'n1', limits);
+    expect(p.files['result.json']!.toString()).toBe('{"instance_id":"x"}');
+    expect(p.meta).toEqual({ node: 'a' });
+  });
+  it('refuses another nonce, a cut log, a changed byte, and names outside the allow-list or the folder', () => {
+    const lines = encodeFrames('n1', { files, meta: {} });
+    expect(() => decodeFrames(lines.join('\n'), 'n2', limits)).toThrow(/no result frame/);
+    expect(() => decodeFrames(lines.slice(1).join('\n'), 'n1', limits)).toThrow(/missing/);
+    const bad = lines.map((l, i) => (i === 0 ? l.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) : l));
+    expect(() => decodeFrames(bad.join('\n'), 'n1', limits)).toThrow(/digest/);
+    for (const name of ['../../etc/passwd', '/abs', 'evil.sh'])
+      expect(() =>
+        decodeFrames(encodeFrames('n1', { files: { [name]: Buffer.from('x') }, meta: {} }).join('\n'), 'n1', {
+          ...limits,
+          allow: (n: string) => n !== 'evil.sh',
+        }),
+      ).toThrow(/may not write/);
+  });
+});
+
+describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
+  'drydock on a Docker Swarm (manager + 2 docker-in-docker workers)',
+  () => {
+    beforeAll(async () => {
+      const base = initRepo(join(root, 'work', 'calc'), {
+        'calc.py': 'def add(a, b):\n    return a - b\n',
+        'tests/test_calc.py': 'from calc import add\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n',
+        'tests/conftest.py':
+          'import sys, os\nsys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))\n',
+      });
+      git(root, 'clone', '-q', '--bare', join(root, 'work', 'calc'), join(mirror, 'fx', 'calc'));
+      const rows = IDS.map((id, n) => ({
+        instance_id: id,
+        repo: 'fx/calc',
+        base_commit: base,
+        problem_statement: 'add() subtracts',
+        patch: goldPatch,
+        test_patch: testPatch,
+        FAIL_TO_PASS: ['tests/test_calc.py::test_add'],
+        PASS_TO_PASS: ['tests/test_calc.py::test_zero'],
+        env_image: 'python',
+        env_setup_cmds: [],
+        install_cmds: [],
+        // A few seconds of work each, so a kill lands while instances run.
+        rebuild_cmds: [`sleep ${n % 2 ? 6 : 3}`],
+        test_cmds: ['PYTHONDONTWRITEBYTECODE=1 python3 -m pytest -rA -p no:cacheprovider tests'],
+        log_parser: 'pytest',
+        memory: '256m',
+        cpus: 0.5,
+      }));
+      writeFileSync(dataset, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      writeFileSync(
+        preds,
+        IDS.map((id) =>
+          JSON.stringify({ instance_id: id, model_name_or_path: MODEL, model_patch: PATCH[id] }),
+        ).join('\n') + '\n',
+      );
+      cluster = newCluster();
+      await startCluster(cluster, 2);
+      env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
+      const setup = await cli(['setup', '--worker']);
+      expect(setup.status, setup.stderr).toBe(0);
+      const local = await cli(evalArgs('local', localOut, 'local'));
+      expect(local.status, local.stderr).toBe(0);
+      localSummary = summaryOf(localOut, 'local');
+      localReports = reports(localOut, 'local');
+      for (const id of IDS) {
+        const r = JSON.parse(readFileSync(join(localOut, 'local', MODEL, id, 'result.json'), 'utf8')) as {
+          images?: { instance?: string; env?: string };
+        };
+        if (r.images?.instance) builtImages.add(r.images.instance);
+        if (r.images?.env) builtImages.add(r.images.env);
+      }
+    }, 1_800_000);
+
+    afterAll(async () => {
+      const problems: string[] = [];
+      try {
+        const ours = (await docker.listServices({ filters: { label: [CLUSTER_LABEL.kind] } })) as {
+          ID: string;
+          Spec?: { Labels?: Record<string, string> };
+        }[];
+        for (const s of ours)
+          if (s.Spec?.Labels?.[CLUSTER_LABEL.kind] === 'job')
+            await docker
+              .getService(s.ID)
+              .remove()
+              .catch(() => {});
+        await removeRegistry(docker);
+        for (let i = 0; i < 20; i++) {
+          const cfgs = await docker.listConfigs({ filters: { label: [CLUSTER_LABEL.kind] } }).catch(() => []);
+          if (!cfgs.length) break;
+          for (const c of cfgs)
+            await docker
+              .getConfig(c.ID)
+              .remove()
+              .catch(() => {});
+          await wait(500);
+        }
+      } catch (err) {
+        problems.push(String(err));
+      }
+      problems.push(...(await teardown(cluster)));
+      for (const ref of builtImages)
+        await docker
+          .getImage(ref)
+          .remove()
+          .catch(() => {});
+      rmSync(root, { recursive: true, force: true });
+      if (cluster) {
+        const left = {
+          containers: (
+            await docker.listContainers({
+              all: true,
+              filters: { label: [`drydock.test-cluster=${cluster.id}`] },
+            })
+          ).length,
+          volumes: (
+            (await docker.listVolumes({ filters: { label: [`drydock.test-cluster=${cluster.id}`] } }))
+              .Volumes ?? []
+          ).length,
+          networks: (
+            await docker.listNetworks({ filters: { label: [`drydock.test-cluster=${cluster.id}`] } })
+          ).length,
+          registry: (
+            (await docker.listVolumes({ filters: { name: ['drydock-registry-data'] } })).Volumes ?? []
+          ).length,
+          swarm: ((await docker.info()) as { Swarm?: { LocalNodeState?: string } }).Swarm?.LocalNodeState,
+        };
+        expect(left).toEqual({
+          containers: 0,
+          volumes: 0,
+          networks: 0,
+          registry: 0,
+          swarm: cluster.initialized ? 'inactive' : 'active',
+        });
+      }
+      expect(problems).toEqual([]);
+    }, 600_000);
+
+    it('grades 8 instances on the swarm exactly as locally, on both workers', async () => {
+      const out = join(root, 'swarm');
+      const r = await cli(evalArgs('s1', out, 'swarm'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(summaryOf(out, 's1')).toEqual(localSummary);
+      expect(reports(out, 's1')).toEqual(localReports);
+      expect(fileSets(out, 's1')).toEqual(fileSets(localOut, 'local'));
+      expect(localSummary).toMatchObject({
+        resolved_instances: 4,
+        unresolved_instances: 2,
+        error_instances: 1,
+      });
+      const evs = events(out, 's1');
+      expect([...collectedPer(evs).values()].every((n) => n === 1)).toBe(true);
+      const nodes = new Set(evs.filter((e) => e.event === 'collected').map((e) => e.node));
+      expect([...nodes].sort()).toEqual(cluster!.nodes.map((n) => n.name).sort());
+    }, 900_000);
+
+    it('a coordinator killed mid-run and started again with the same run id grades nothing twice and misses nothing', async () => {
+      const out = join(root, 'resume');
+      const first = cliAsync(evalArgs('c1', out, 'swarm'));
+      // Kill it once some result is in and some job is still out in the swarm.
+      await until('a result and a job in flight', () => {
+        const evs = events(out, 'c1');
+        const got = collectedPer(evs).size;
+        const sent = new Set(evs.filter((e) => e.event === 'submitted').map((e) => e.instance)).size;
+        return got >= 1 && sent > got ? true : undefined;
+      });
+      first.child.kill('SIGKILL');
+      await first.done;
+      const before = collectedPer(events(out, 'c1')).size;
+      expect(before).toBeLessThan(IDS.length);
+      const second = await cli(evalArgs('c1', out, 'swarm'));
+      expect(second.status, second.stderr).toBe(0);
+      const evs = events(out, 'c1');
+      expect(summaryOf(out, 'c1')).toEqual(localSummary);
+      expect(reports(out, 'c1')).toEqual(localReports);
+      // Graded once: one result per instance, and no instance submitted twice (jobs in flight were adopted).
+      expect([...collectedPer(evs).entries()].sort()).toEqual(IDS.map((id) => [id, 1]));
+      const submitted = new Map<string, number>();
+      for (const e of evs)
+        if (e.event === 'submitted') submitted.set(e.instance, (submitted.get(e.instance) ?? 0) + 1);
+      expect([...submitted.values()].every((n) => n === 1)).toBe(true);
+      expect(evs.some((e) => e.event === 'adopted') || submitted.size + before >= IDS.length).toBe(true);
+    }, 900_000);
+
+    it('a worker node killed mid-run loses no instance: the run completes and equals the local one', async () => {
+      const out = join(root, 'killed');
+      const victim = cluster!.nodes[1]!;
+      const run = cliAsync(evalArgs('k1', out, 'swarm'));
+      await until('a task running on the second worker', async () => {
+        const tasks = (await docker.listTasks({ filters: { 'desired-state': ['running'] } })) as {
+          NodeID?: string;
+          Status?: { State?: string };
+        }[];
+        return tasks.some((t) => t.NodeID === victim.nodeId && t.Status?.State === 'running') || undefined;
+      });
+      await killNode(cluster!, victim.nodeId!);
+      const r = await run.done;
+      expect(r.status, r.stderr).toBe(0);
+      const evs = events(out, 'k1');
+      expect(evs.some((e) => e.event === 'lost')).toBe(true);
+      expect([...collectedPer(evs).entries()].sort()).toEqual(IDS.map((id) => [id, 1]));
+      expect(summaryOf(out, 'k1')).toEqual(localSummary);
+      expect(reports(out, 'k1')).toEqual(localReports);
+    }, 900_000);
+  },
+);
