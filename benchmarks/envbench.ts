@@ -40,7 +40,7 @@ for (const kv of values.env ?? []) {
   if (i < 1) throw new Error(`--env wants NAME=VALUE, got ${kv}`);
   env[kv.slice(0, i)] = kv.slice(i + 1);
 }
-let network: 'none' | 'bridge' = 'bridge';
+const network = 'registries' as const;
 const source = dataset
   ? `${dataset} (repos ${repos})`
   : 'the Python fixtures of test/envsetup (offline wheelhouses)';
@@ -57,7 +57,6 @@ if (!dataset) {
   for (const f of fx)
     writeFileSync(join(scriptDir, `${resultKey(f.name)}.yaml`), stringify(FIXTURE_SCRIPTS[f.name]));
   Object.assign(env, PIP_ENV);
-  network = 'none';
 }
 const tasks = loadEnvDataset(dataset);
 const workers = Number(values.workers);

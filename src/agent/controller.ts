@@ -224,6 +224,7 @@ class SoFar {
     this.sandbox = p.sandbox;
     this.write('prepare', {
       env: p.env,
+      setup: p.setup,
       image: this.ctx.opts.image ?? null,
       files: p.files.map((f) => f.path),
       retrieval: p.retrieval,

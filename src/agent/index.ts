@@ -36,3 +36,28 @@ export { writeStageFile } from './stage-files.js';
 export type { Validation, ReproductionTest } from './validate.js';
 export type { Review } from './review.js';
 export { fixIssue, deliveryOf, type FixRunRequest, type FixRunStart } from './run.js';
+export {
+  runSetupSession,
+  baselineCommands,
+  mattered,
+  readOnly,
+  scriptOf,
+  egressOf,
+  type SetupCheck,
+  type SetupSession,
+  type SetupSessionOptions,
+  type SetupStep,
+  type EgressEntry,
+} from './envsetup.js';
+export {
+  prepareEnvironment,
+  environmentKey,
+  testsCannotStart,
+  startProbe,
+  testsStartCheck,
+  repositoryFiles,
+  ENV_IMAGE_LABEL,
+  ENV_IMAGE_REPO,
+  type EnvironmentSetup,
+  type SetupAgentMode,
+} from './envsetup-fix.js';

@@ -7,10 +7,11 @@ import {
   type SymbolIndex,
 } from '../code/index.js';
 import { DrydockError } from '../core/index.js';
-import { imageRef, openSandbox, type Sandbox } from '../sandbox/index.js';
+import { imageRef, type Sandbox } from '../sandbox/index.js';
 import type { RunContext } from './context.js';
 import { RecoveringSandbox, RecoveryBudget } from './recovering-sandbox.js';
 import { detectEnvironment, type Environment } from './environment.js';
+import { prepareEnvironment, type EnvironmentSetup } from './envsetup-fix.js';
 
 export interface Prepared {
   sandbox: Sandbox;
@@ -18,6 +19,8 @@ export interface Prepared {
   files: SourceFile[];
   index: SymbolIndex;
   retrieval: Retrieval;
+  /** How the environment was made: setup time, kept image reused or written, the setup agent. */
+  setup: EnvironmentSetup;
 }
 
 const GIT = 'git -c user.name=drydock -c user.email=drydock@localhost -c commit.gpgsign=false';
@@ -67,19 +70,24 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
   );
 
   const budget = new RecoveryBudget(ctx.opts.sandboxRecoveries ?? 2, (r) => ctx.sandboxRecovered(r));
+  const first = await firstBase(ctx, env, budget);
   const sandbox = new RecoveringSandbox(
-    await firstBase(ctx, env, budget),
-    () => openBase(ctx, env, true),
+    first.sandbox,
+    async () => (await openBase(ctx, env, first.setup)).sandbox,
     budget,
   );
-  return { sandbox, env, files, index, retrieval };
+  return { sandbox, env, files, index, retrieval, setup: first.setup };
 }
 
 /** The base sandbox, opened again when its container is lost while it is being prepared. */
-async function firstBase(ctx: RunContext, env: Environment, budget: RecoveryBudget): Promise<Sandbox> {
+async function firstBase(
+  ctx: RunContext,
+  env: Environment,
+  budget: RecoveryBudget,
+): Promise<{ sandbox: Sandbox; setup: EnvironmentSetup }> {
   for (;;) {
     try {
-      return await openBase(ctx, env, budget.used > 0);
+      return await openBase(ctx, env);
     } catch (err) {
       if ((err as { code?: string }).code !== 'SANDBOX_GONE' || budget.used >= budget.max) throw err;
       budget.used += 1;
@@ -98,35 +106,17 @@ async function firstBase(ctx: RunContext, env: Environment, budget: RecoveryBudg
 }
 
 /**
- * The base sandbox: the repository copied in, the setup command run, the tree as given committed.
- * Also how a sandbox lost mid-run is rebuilt (RecoveringSandbox), so both start alike.
+ * The base sandbox: the environment (`prepareEnvironment`: a kept image, or the setup command and
+ * the setup agent), then the tree as given committed. Also how a sandbox lost mid-run is rebuilt
+ * (RecoveringSandbox, with the first setup as `again`: its kept image, or its commands replayed).
  */
-async function openBase(ctx: RunContext, env: Environment, again: boolean): Promise<Sandbox> {
-  const { opts } = ctx;
-  const sandbox = await openSandbox({
-    image: opts.image ?? imageRef(env.image),
-    repo: opts.repo,
-    // A setup command usually installs packages; without one the sandbox has no network.
-    network: env.setup ? 'bridge' : 'none',
-    runId: opts.trajectory.runId,
-  });
+async function openBase(
+  ctx: RunContext,
+  env: Environment,
+  again?: EnvironmentSetup,
+): Promise<{ sandbox: Sandbox; setup: EnvironmentSetup }> {
+  const { sandbox, setup } = await prepareEnvironment(ctx, env, ctx.opts.setupAgent ?? 'never', again);
   try {
-    if (env.setup) {
-      const r = await sandbox.exec(`${env.setup} 2>&1`, {
-        timeoutMs: 900_000,
-        memoryBytes: 4 * 1024 ** 3,
-        env: env.vars,
-      });
-      const said = `setup \`${env.setup}\` exited ${r.exitCode}`;
-      if (again) ctx.note(`reopened sandbox: ${said}`);
-      else ctx.stage('prepare', said);
-      if (r.exitCode !== 0)
-        throw new DrydockError(
-          `the setup command \`${env.setup}\` failed (exit ${r.exitCode}): ${r.stdout.trim().split('\n').slice(-3).join(' | ')}`,
-          'pass a working --setup, or write `setup:` in drydock.yaml',
-          'SETUP_FAILED',
-        );
-    }
     const base = await sandbox.exec(
       `(test -d .git || git init -q) && ${GIT} add -A && ${GIT} commit -q --no-verify --allow-empty -m 'drydock: the repository as given'`,
       { timeoutMs: 300_000 },
@@ -140,5 +130,5 @@ async function openBase(ctx: RunContext, env: Environment, again: boolean): Prom
     await sandbox.close();
     throw err;
   }
-  return sandbox;
+  return { sandbox, setup };
 }

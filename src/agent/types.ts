@@ -34,6 +34,14 @@ export interface FixOptions {
   setup?: string;
   /** Overrides the detected test command. */
   testCommand?: string;
+  /**
+   * The environment-setup agent before the run (src/agent/envsetup-fix.ts): `never` (default
+   * here: the detected setup only), `auto` (when the tests cannot start; the CLI's default),
+   * `always`. Except with `never`, a working environment is kept as an image and reused.
+   */
+  setupAgent?: 'never' | 'auto' | 'always';
+  /** Model turns of the setup agent (default 20). */
+  setupSteps?: number;
   /** How to read the test command's results, when a harness knows (run-batch: the instance's). */
   testReading?: TestReading;
   /** Whole-run wall time; when it passes, the run ends with the best patch so far. */

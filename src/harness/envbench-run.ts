@@ -56,7 +56,7 @@ export function loadEnvDataset(path: string): EnvTask[] {
 /** EnvBench's per-repository file name: `owner__name`. */
 export const resultKey = (repository: string) => repository.replace('/', '__');
 
-export interface EnvRunOptions extends Pick<EnvEvalOptions, 'network' | 'env' | 'timeoutMs'> {
+export interface EnvRunOptions extends Pick<EnvEvalOptions, 'network' | 'allowHosts' | 'env' | 'timeoutMs'> {
   out: string;
   workers?: number;
   progress?: Progress;
@@ -141,6 +141,7 @@ export async function runEnvBench(
             policy: opts.policy,
             maxSteps: opts.maxSteps,
             network: opts.network,
+            allowHosts: opts.allowHosts,
             env: opts.env,
             timeoutMs: opts.timeoutMs,
           });

@@ -272,7 +272,13 @@ export interface EnvEvalOptions {
   out?: string;
   timeoutMs?: number;
   memoryBytes?: number;
-  network?: 'none' | 'bridge';
+  /**
+   * `registries` (default): only this machine's package registries, through drydock's proxy;
+   * `none`; `bridge` (every host).
+   */
+  network?: 'none' | 'registries' | 'bridge';
+  /** Hosts `registries` allows beyond the configured registries. */
+  allowHosts?: string[];
   /** Variables every script and check gets (e.g. PIP_FIND_LINKS for a package mirror). */
   env?: Record<string, string>;
   progress?: Progress;
@@ -308,7 +314,8 @@ export async function checkScript(
       sb = await openSandbox({
         image: envImage(language),
         repo: dir,
-        network: opts.network ?? 'bridge',
+        network: opts.network ?? 'registries',
+        allowHosts: opts.allowHosts,
         env: opts.env,
         limits: {
           memoryBytes: opts.memoryBytes ?? 4 * 1024 ** 3,

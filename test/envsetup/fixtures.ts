@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScriptInput } from '../../src/model/index.js';
 import { initRepo } from '../harness/helpers.js';
@@ -123,6 +123,29 @@ export function pythonFixtures(mirror: string): PyFixture[] {
   ];
 }
 
+/**
+ * A repository whose requirements point at a private host (`private-dep @ http://HOST/...`):
+ * in `registries` mode the proxy refuses it, the baseline's install fails, and the agent
+ * installs the same distribution from the wheelhouse instead.
+ */
+export function privateHostFixture(mirror: string, url: string): PyFixture {
+  const dir = join(mirror, 'fx', 'private-host');
+  buildWheels(join(dir, '.wheelhouse'), [{ dist: 'private-dep', module: 'private_dep' }]);
+  const commit = initRepo(dir, {
+    'requirements.txt': `private-dep @ ${url}private_dep-1.0-py3-none-any.whl\n`,
+    'service.py': 'import private_dep\n\nprint(private_dep.NAME)\n',
+  });
+  return { name: 'fx/private-host', dir, commit };
+}
+
+export const PRIVATE_HOST_SCRIPT: ScriptInput = {
+  turns: [
+    { tool_calls: [{ name: 'bash', arguments: { command: 'ls .wheelhouse' } }] },
+    { tool_calls: [{ name: 'bash', arguments: { command: 'pip install private-dep' } }] },
+    { tool_calls: [{ name: 'check', arguments: {} }] },
+  ],
+};
+
 const bash = (command: string) => ({ tool_calls: [{ name: 'bash', arguments: { command } }] });
 const check = { tool_calls: [{ name: 'check', arguments: {} }] };
 
@@ -150,3 +173,61 @@ export const FIXTURE_SCRIPTS: Record<string, ScriptInput> = {
     ],
   },
 };
+
+/**
+ * `drydock fix` on a repository with an undeclared test dependency: the calc example (its issue
+ * and its scripted fix), a declared dependency in requirements.txt (a wheel the repository
+ * ships), and a test module that imports `calc_testkit`, which nothing declares; its wheel is in
+ * `vendor/`. A nonce in requirements.txt makes the kept environment's key this test run's own.
+ * `tests/test_offline.py` passes only when the tests have no network: it reaches for the
+ * machine's npm registry (read at run time, written into the fixture) and must fail.
+ */
+export function undeclaredTestDependency(
+  dir: string,
+  examples: string,
+  registry: string,
+  nonce: string,
+): string {
+  buildWheels(join(dir, 'vendor'), [
+    { dist: 'calc-fmt', module: 'calc_fmt' },
+    { dist: 'calc-testkit', module: 'calc_testkit' },
+  ]);
+  const read = (p: string) => readFileSync(join(examples, 'calc', p), 'utf8');
+  initRepo(dir, {
+    'calc/__init__.py': read('calc/__init__.py'),
+    'calc/ops.py': read('calc/ops.py'),
+    'tests/test_ops.py': read('tests/test_ops.py'),
+    'requirements.txt': `# fixture ${nonce}\n./vendor/calc_fmt-1.0-py3-none-any.whl\n`,
+    'tests/test_kit.py':
+      'import calc_testkit\n\n\ndef test_kit_is_there():\n    assert calc_testkit.NAME == "calc_testkit"\n',
+    'tests/registry.txt': `${registry}\n`,
+    'tests/test_offline.py': [
+      'import pathlib',
+      'import urllib.request',
+      '',
+      '',
+      'def test_no_network_during_tests():',
+      '    url = (pathlib.Path(__file__).parent / "registry.txt").read_text().strip()',
+      '    try:',
+      '        urllib.request.urlopen(url, timeout=5)',
+      '    except OSError:',
+      '        return',
+      '    raise AssertionError("the registry answered during the tests: " + url)',
+      '',
+    ].join('\n'),
+  });
+  return dir;
+}
+
+/** The setup agent's turns for `undeclaredTestDependency` (before calc's own fix script). */
+export const UNDECLARED_SETUP_TURNS = [
+  { match: 'The tests cannot start', tool_calls: [{ name: 'bash', arguments: { command: 'ls vendor' } }] },
+  {
+    match: 'calc_testkit-1.0',
+    match_role: 'tool',
+    tool_calls: [
+      { name: 'bash', arguments: { command: 'pip install ./vendor/calc_testkit-1.0-py3-none-any.whl' } },
+    ],
+  },
+  { match: 'Successfully installed', match_role: 'tool', tool_calls: [{ name: 'check', arguments: {} }] },
+];

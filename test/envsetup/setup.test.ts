@@ -10,6 +10,8 @@ import { FIXTURE_SCRIPTS as SCRIPTS, PIP_ENV, pythonFixtures } from './fixtures.
 
 const present = await imagesPresent(imageRef('python'));
 if (!present) console.warn('skipping envbench setup tests: drydock/python is not built (run drydock setup)');
+// `registries` needs root (its firewall rules); elsewhere the same sessions run with no network.
+const network = process.getuid?.() === 0 ? 'registries' : 'none';
 
 const root = mkdtempSync(join(tmpdir(), 'dd-envsetup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -30,11 +32,13 @@ describe.skipIf(!present)('drydock envbench setup with the SCRIPTED model (Pytho
           model: model.client,
           scripted: true,
           modelName: model.server.model,
-          network: 'none',
+          network,
           env: PIP_ENV,
           maxSteps: 8,
         });
         results.set(name, r);
+        expect(r.network).toBe(network);
+        expect(r.refused).toEqual([]);
         expect(r.baselinePassed).toBe(false);
         expect(r.passedInSession).toBe(true);
         expect(r.outcome).toBe('check_passed');
@@ -77,7 +81,7 @@ describe.skipIf(!present)('drydock envbench setup with the SCRIPTED model (Pytho
       { repository: f.name, revision: f.commit, script: results.get(f.name)!.script },
       { repository: f.name, revision: f.commit, script: baselineScript(f.dir) },
     ]);
-    const { results: graded } = await evalEnvScripts(scripts, mirror, { network: 'none', env: PIP_ENV });
+    const { results: graded } = await evalEnvScripts(scripts, mirror, { network, env: PIP_ENV });
     expect(graded.map((g) => [g.record.repo_name, g.success])).toEqual(
       fixtures.flatMap((f) => [
         [f.name, true],

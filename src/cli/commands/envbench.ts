@@ -23,6 +23,7 @@ interface SetupFlags {
   maxSteps: number;
   timeout: string;
   network: string;
+  allowHost?: string[];
   env?: Record<string, string>;
   json?: boolean;
   model?: string;
@@ -50,10 +51,28 @@ export function collectEnv(
   return { ...previous, [m[1]!]: m[2]! };
 }
 
-export function networkFlag(value: string): 'none' | 'bridge' {
-  if (value !== 'bridge' && value !== 'none')
-    throw new DrydockError(`--network must be bridge or none, not ${value}`, undefined, 'BAD_FLAG');
+export function networkFlag(value: string): 'none' | 'registries' | 'bridge' {
+  if (value !== 'bridge' && value !== 'none' && value !== 'registries')
+    throw new DrydockError(
+      `--network must be registries, none or bridge, not ${value}`,
+      undefined,
+      'BAD_FLAG',
+    );
   return value;
+}
+
+/** `--allow-host HOST[:PORT]`, repeatable: beyond the machine's registries in `registries` mode. */
+const collectHost = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** Says what the sandboxes can reach, once per run. */
+function sayNetwork(network: string): void {
+  process.stderr.write(
+    network === 'registries'
+      ? "drydock: network: registries (only this machine's package registries; other hosts are refused and recorded)\n"
+      : network === 'bridge'
+        ? 'drydock: network: bridge (asked for: the sandboxes can reach any host)\n'
+        : 'drydock: network: none\n',
+  );
 }
 
 interface RunFlags extends Omit<SetupFlags, 'repo' | 'out'> {
@@ -130,15 +149,13 @@ export async function runCommand(flags: RunFlags) {
       close: async () => {},
     });
   }
-  if (model && network === 'bridge')
-    process.stderr.write(
-      'drydock: network: bridge (the registries-only network mode is not built yet: setup sandboxes can reach any host)\n',
-    );
+  sayNetwork(network);
   try {
     const summary = await runEnvBench(tasks, flags.repos, {
       out: flags.out,
       workers: flags.workers,
       network,
+      allowHosts: flags.allowHost,
       env: flags.env,
       timeoutMs: parseDuration(flags.timeout),
       maxSteps: flags.maxSteps,
@@ -184,10 +201,7 @@ async function setupWithAgent(flags: SetupFlags): Promise<void> {
     process.stderr.write(
       `drydock: NOTE: the model is SCRIPTED: its answers are read from ${config.script}, not produced by a model.\n`,
     );
-  if (network === 'bridge')
-    process.stderr.write(
-      'drydock: network: bridge (the registries-only network mode is not built yet: the setup sandboxes can reach any host)\n',
-    );
+  sayNetwork(network);
   try {
     const repo = resolve(flags.repo);
     const r = await runEnvSetup({
@@ -200,9 +214,12 @@ async function setupWithAgent(flags: SetupFlags): Promise<void> {
       maxSteps: flags.maxSteps,
       timeoutMs,
       network,
+      allowHosts: flags.allowHost,
       env: flags.env,
       progress: stderrProgress,
     });
+    for (const e of r.refused)
+      process.stderr.write(`drydock: refused by the registries proxy: ${e.method} ${e.host}:${e.port}\n`);
     const verdict = `replay in a fresh sandbox: ${describeResult(r.replay)}`;
     if (flags.json)
       process.stdout.write(
@@ -243,7 +260,16 @@ export function registerEnvbenchCommand(program: Command): void {
       .option('--out <file>', 'write the script here instead of stdout')
       .option('--max-steps <n>', 'model turns (agent only)', positiveInt, 30)
       .option('--timeout <duration>', 'wall time of the whole setup, replay included (agent only)', '60m')
-      .option('--network <mode>', 'network of the setup sandboxes: bridge or none (agent only)', 'bridge')
+      .option(
+        '--network <mode>',
+        "network of the setup sandboxes: registries (only this machine's package registries), none or bridge (agent only)",
+        'registries',
+      )
+      .option(
+        '--allow-host <host[:port]>',
+        'in registries mode, also allow this host (repeatable)',
+        collectHost,
+      )
       .option(
         '--env <NAME=VALUE>',
         'a variable for both sandboxes, e.g. a package mirror (repeatable)',
@@ -280,7 +306,16 @@ export function registerEnvbenchCommand(program: Command): void {
       .option('--script-dir <dir>', 'the SCRIPTED model per repository: DIR/<owner>__<name>.yaml')
       .option('--max-steps <n>', 'model turns per repository', positiveInt, 30)
       .option('--timeout <duration>', 'wall time per repository (setup and evaluation)', '60m')
-      .option('--network <mode>', 'network of the sandboxes: bridge or none', 'bridge')
+      .option(
+        '--network <mode>',
+        "network of the sandboxes: registries (only this machine's package registries), none or bridge",
+        'registries',
+      )
+      .option(
+        '--allow-host <host[:port]>',
+        'in registries mode, also allow this host (repeatable)',
+        collectHost,
+      )
       .option(
         '--env <NAME=VALUE>',
         'a variable for every sandbox, e.g. a package mirror (repeatable)',
@@ -302,7 +337,16 @@ export function registerEnvbenchCommand(program: Command): void {
     .requiredOption('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository (bare or not)')
     .option('--out <dir>', 'where results.json goes', 'envbench-results')
     .option('--timeout <duration>', 'wall time for each script and its check', '30m')
-    .option('--network <mode>', 'network for the scripts: bridge or none', 'bridge')
+    .option(
+      '--network <mode>',
+      "network for the scripts: registries (only this machine's package registries), none or bridge",
+      'registries',
+    )
+    .option(
+      '--allow-host <host[:port]>',
+      'in registries mode, also allow this host (repeatable)',
+      collectHost,
+    )
     .option(
       '--env <NAME=VALUE>',
       'a variable for every sandbox, e.g. a package mirror (repeatable)',
@@ -316,13 +360,17 @@ export function registerEnvbenchCommand(program: Command): void {
         out: string;
         timeout: string;
         network: string;
+        allowHost?: string[];
         env?: Record<string, string>;
         json?: boolean;
       }) => {
+        const network = networkFlag(flags.network);
+        sayNetwork(network);
         const { results, path } = await evalEnvScripts(loadScripts(flags.scripts), flags.repos, {
           out: flags.out,
           timeoutMs: parseDuration(flags.timeout),
-          network: networkFlag(flags.network),
+          network,
+          allowHosts: flags.allowHost,
           env: flags.env,
           progress: stderrProgress,
         });

@@ -27,6 +27,7 @@ export interface FixFlags {
   tools?: ToolPreset;
   timeout?: string;
   setup?: string;
+  setupAgent?: 'never' | 'auto' | 'always';
   testCmd?: string;
   out?: string;
   apply?: boolean;
@@ -101,6 +102,15 @@ export function registerFixCommand(program: Command): void {
       "ignore the repository's .devcontainer/devcontainer.json and Dockerfile (by default the first one found is built and used)",
     )
     .option('--setup <cmd>', "setup command run in the sandbox first (default: drydock.yaml's, or detected)")
+    .option(
+      '--setup-agent <when>',
+      "the environment-setup agent before the run: auto (when the tests cannot start: a module or the test runner is missing; the default), always, or never; except with never, a working environment is kept as a docker image (drydock/env:KEY, label drydock.env) keyed by the repository's dependency files and reused by the next run",
+      (v: string) => {
+        if (v !== 'never' && v !== 'auto' && v !== 'always')
+          throw new InvalidArgumentError('expected never, auto or always');
+        return v;
+      },
+    )
     .option('--test-cmd <cmd>', "the repository's test command (default: drydock.yaml's, or detected)")
     .option('--out <dir>', 'write patch.diff, summary.json and trajectory.jsonl here')
     .option('--apply', "apply the patch to the repository's working tree at the end")
@@ -184,6 +194,7 @@ export async function fixCommand(
       candidates: flags.candidates,
       actionFormat: flags.actionFormat,
       setup: flags.setup,
+      setupAgent: flags.setupAgent ?? 'auto',
       testCommand: flags.testCmd,
       timeoutMs,
       out: flags.out,
