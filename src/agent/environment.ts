@@ -59,8 +59,11 @@ export function detectEnvironment(
       scripts?: Record<string, string>;
       dependencies?: object;
       devDependencies?: object;
+      workspaces?: unknown;
     };
-    const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;
+    // A workspace root often declares nothing itself: its packages' dependencies are in the lock.
+    const deps =
+      Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0 || pkg.workspaces !== undefined;
     if (deps) setup = has('package-lock.json') ? 'npm ci --no-audit' : 'npm install --no-audit';
     if (pkg.scripts?.test) test = 'npm test --silent';
   }

@@ -42,6 +42,8 @@ export interface EgressEntry {
   port: number;
   method: string;
   allowed: boolean;
+  bytesUp: number;
+  bytesDown: number;
   error?: string;
 }
 

@@ -182,7 +182,7 @@ export function removeBadCommands(script: string): string {
 export function envImage(language: EnvLanguage): string {
   return language === 'python' ? imageRef('python') : JVM_IMAGE;
 }
-/** drydock/jvm (Debian's JDK and Maven): built on demand by `drydock setup --image jvm`. */
+/** drydock/jvm (Debian's JDK and Maven): built on demand by `drydock setup --jvm` (`buildJvmImage`, envbench-jvm.ts). */
 export const JVM_IMAGE = 'drydock/jvm:latest';
 
 const CHECK_DIR = '/tmp/drydock/check';

@@ -80,6 +80,7 @@ export {
   type EnvSetupResult,
   type SetupStep,
 } from './envbench-setup.js';
+export { buildJvmImage } from './envbench-jvm.js';
 export {
   loadEnvDataset,
   resultKey,

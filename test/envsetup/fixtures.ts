@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScriptInput } from '../../src/model/index.js';
 import { initRepo } from '../harness/helpers.js';
@@ -231,3 +231,74 @@ export const UNDECLARED_SETUP_TURNS = [
   },
   { match: 'Successfully installed', match_role: 'tool', tool_calls: [{ name: 'check', arguments: {} }] },
 ];
+
+/**
+ * A Node workspace where `npm ci` is not enough: `@fx/app`'s test requires `@fx/core`, whose
+ * `main` is `dist/index.js`, made by the workspace's `build` script, which nothing runs on
+ * install. `is-number` comes from the machine's npm registry (through the registries proxy).
+ * The lock file is made at test time by the host's npm, from this machine's configured registry.
+ */
+export function nodeWorkspaceFixture(dir: string): string {
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify(
+      {
+        name: 'fx-mono',
+        private: true,
+        workspaces: ['packages/*'],
+        scripts: { test: 'node --test packages/app/test/' },
+      },
+      null,
+      2,
+    ),
+    'packages/core/package.json': JSON.stringify(
+      { name: '@fx/core', version: '1.0.0', main: 'dist/index.js', scripts: { build: 'node build.js' } },
+      null,
+      2,
+    ),
+    'packages/core/src/index.js': 'exports.double = (n) => 2 * n;\n',
+    'packages/core/build.js': [
+      "const fs = require('fs');",
+      "fs.mkdirSync(__dirname + '/dist', { recursive: true });",
+      "fs.copyFileSync(__dirname + '/src/index.js', __dirname + '/dist/index.js');",
+      '',
+    ].join('\n'),
+    'packages/core/.gitignore': 'dist/\n',
+    'packages/app/package.json': JSON.stringify(
+      { name: '@fx/app', version: '1.0.0', dependencies: { '@fx/core': '1.0.0', 'is-number': '7.0.0' } },
+      null,
+      2,
+    ),
+    'packages/app/test/app.test.js': [
+      "const test = require('node:test');",
+      "const assert = require('node:assert');",
+      "const { double } = require('@fx/core');",
+      "const isNumber = require('is-number');",
+      '',
+      "test('doubles a number', () => {",
+      '  assert.ok(isNumber(double(2)));',
+      '  assert.strictEqual(double(2), 4);',
+      '});',
+      '',
+    ].join('\n'),
+  };
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+  files['package-lock.json'] = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+  initRepo(dir, files);
+  return dir;
+}
+
+/** The SCRIPTED model on `nodeWorkspaceFixture`: reads the workspace's manifest, builds the workspaces, checks. */
+export const NODE_WORKSPACE_SCRIPT: ScriptInput = {
+  turns: [
+    { tool_calls: [{ name: 'bash', arguments: { command: 'cat packages/core/package.json' } }] },
+    { tool_calls: [{ name: 'bash', arguments: { command: 'npm run build --workspaces --if-present' } }] },
+    { tool_calls: [{ name: 'check', arguments: {} }] },
+  ],
+};

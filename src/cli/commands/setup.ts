@@ -19,9 +19,13 @@ export function registerSetupCommand(program: Command): void {
     .option(
       '--worker',
       "also build the swarm images: drydock/worker:<version> (this checkout's built drydock, for --engine swarm) and drydock/registry (Debian's docker-registry)",
+    )
+    .option(
+      '--jvm',
+      "also build drydock/jvm (Debian's JDK and Maven, for EnvBench's JVM check; large, so only when asked)",
     );
   for (const o of imageOptions()) cmd.addOption(o);
-  cmd.action(async (flags: ImageFlags & { install: boolean; worker?: boolean }) => {
+  cmd.action(async (flags: ImageFlags & { install: boolean; worker?: boolean; jvm?: boolean }) => {
     const started = Date.now();
     const engine = await ensureEngine({ progress: stderrProgress, allowInstall: flags.install });
     stderrProgress.step(
@@ -43,6 +47,10 @@ export function registerSetupCommand(program: Command): void {
       );
       if (w.built) built.push('worker');
       if (r.built) built.push('registry');
+    }
+    if (flags.jvm) {
+      const { buildJvmImage } = await import('../../harness/index.js');
+      if ((await buildJvmImage(dockerClient(), stderrProgress)).built) built.push('jvm');
     }
     process.stdout.write(
       `drydock setup: ${built.length ? `built ${built.join(', ')}` : 'every image up to date'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
