@@ -47,7 +47,8 @@ export async function buildJvmImage(
       },
     );
     await followBuild(docker, stream, (line) => {
-      if (/^Step \d+\/\d+ :/.test(line)) progress.detail(line.length > 120 ? `${line.slice(0, 117)}...` : line);
+      if (/^Step \d+\/\d+ :/.test(line))
+        progress.detail(line.length > 120 ? `${line.slice(0, 117)}...` : line);
     }).catch((err: unknown) => {
       throw new DrydockError(
         `Building drydock/jvm failed: ${err instanceof Error ? err.message : String(err)}`,

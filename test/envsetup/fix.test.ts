@@ -121,5 +121,5 @@ describe.skipIf(!present || !root)('drydock fix --setup-agent auto (SCRIPTED mod
     expect(t1).toBeGreaterThan(0);
     expect(t2).toBeGreaterThan(0);
     console.log(`drydock fix setup time: first run ${t1} s (agent), second run ${t2} s (kept image)`);
-  }, 1_500_000);
+  }, 2_400_000);
 });

@@ -245,7 +245,7 @@ export function nodeWorkspaceFixture(dir: string): string {
         name: 'fx-mono',
         private: true,
         workspaces: ['packages/*'],
-        scripts: { test: 'node --test packages/app/test/' },
+        scripts: { test: 'node --test packages/app/test/app.test.js' },
       },
       null,
       2,
@@ -302,3 +302,49 @@ export const NODE_WORKSPACE_SCRIPT: ScriptInput = {
     { tool_calls: [{ name: 'check', arguments: {} }] },
   ],
 };
+
+/**
+ * A Maven project with no external dependencies (`jvm/plain`), and one with a dependency that
+ * only Maven Central has (`jvm/central-dep`). The plugin versions are the ones Debian ships in
+ * drydock/jvm's /usr/share/maven-repo (read from the image by the test), so the first compiles
+ * with no network.
+ */
+export function jvmFixtures(
+  mirror: string,
+  plugins: { compiler: string; resources: string },
+): { plain: PyFixture; centralDep: PyFixture } {
+  const pom = (name: string, deps: string) =>
+    [
+      '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+      '  <modelVersion>4.0.0</modelVersion>',
+      `  <groupId>fx</groupId><artifactId>${name}</artifactId><version>1.0</version>`,
+      '  <properties><maven.compiler.release>17</maven.compiler.release>' +
+        '<project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>',
+      `  <dependencies>${deps}</dependencies>`,
+      '  <build><plugins>',
+      `    <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>${plugins.compiler}</version></plugin>`,
+      `    <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>${plugins.resources}</version></plugin>`,
+      '  </plugins></build>',
+      '</project>',
+      '',
+    ].join('\n');
+  const make = (name: string, files: Record<string, string>): PyFixture => {
+    const dir = join(mirror, 'jvm', name);
+    return { name: `jvm/${name}`, dir, commit: initRepo(dir, files) };
+  };
+  return {
+    plain: make('plain', {
+      'pom.xml': pom('plain', ''),
+      'src/main/java/fx/Hello.java':
+        'package fx;\n\npublic class Hello {\n  public static String greet(String n) {\n    return "hello " + n;\n  }\n}\n',
+    }),
+    centralDep: make('central-dep', {
+      'pom.xml': pom(
+        'central-dep',
+        '<dependency><groupId>org.apache.commons</groupId><artifactId>commons-lang3</artifactId><version>3.14.0</version></dependency>',
+      ),
+      'src/main/java/fx/Caps.java':
+        'package fx;\n\nimport org.apache.commons.lang3.StringUtils;\n\npublic class Caps {\n  public static String up(String s) {\n    return StringUtils.upperCase(s);\n  }\n}\n',
+    }),
+  };
+}
