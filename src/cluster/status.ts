@@ -45,9 +45,15 @@ export async function clusterStatus(docker: Docker): Promise<ClusterStatus> {
     Spec?: { Labels?: Record<string, string> };
   }[];
   const runs = new Map<string, RunStatus>();
-  const tasks = services.length
-    ? ((await docker.listTasks({ filters: { 'desired-state': ['running', 'accepted'] } })) as RawTask[])
-    : [];
+  // A job's task wants `complete`, not `running`: list each service's tasks, finished ones left out.
+  const tasks: RawTask[] = [];
+  for (const s of services)
+    tasks.push(
+      ...((await docker.listTasks({ filters: { service: [s.ID] } })) as RawTask[]).map((t) => ({
+        ...t,
+        ServiceID: s.ID,
+      })),
+    );
   for (const s of services) {
     const l = s.Spec?.Labels ?? {};
     const runId = l[CLUSTER_LABEL.run] ?? '?';
