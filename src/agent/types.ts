@@ -1,5 +1,5 @@
 import type { Budget, ModelClient } from '../model/index.js';
-import type { PolicyEngine } from '../policy/index.js';
+import type { PolicyGate } from '../policy/index.js';
 import type { ToolPreset } from '../tools/index.js';
 import type { TrajectoryWriter } from '../trajectory/index.js';
 
@@ -23,7 +23,8 @@ export interface FixOptions {
   /** For the record: the model's name (`scripted:<file>` for the scripted model). */
   modelName?: string;
   trajectory: TrajectoryWriter;
-  policy?: PolicyEngine;
+  /** Decides the model's actions (default: the built-in policy, unattended); may ask a person. */
+  policy?: PolicyGate;
   /** Candidate patches to validate (default 3). */
   candidates?: number;
   /** Location sets sampled (default min(2, candidates)). */

@@ -149,11 +149,25 @@ export interface Verdict {
   reason: string;
 }
 
+/** What a person may answer when the policy asks: allow this once, allow the rule(s) for the run, deny. */
+export type ApprovalAnswer = 'once' | 'run' | 'deny';
+
+/** How an `ask` was settled in an attended run; the event's decision is the outcome. */
+export interface ApprovalRecord {
+  answer: ApprovalAnswer;
+  /** `person`: asked now; `run`: a person allowed these rules earlier in the run. */
+  by: 'person' | 'run';
+  /** The rules that asked. */
+  rules: string[];
+}
+
 /** One decision of the policy engine, with a verdict for each part of the command. */
 export interface PolicyDecisionEvent extends Verdict {
   type: 'policy.decision';
   command: string;
   parts: Array<{ part: string; kind: string } & Verdict>;
+  /** Present when the engine asked and a person answered (attended runs only). */
+  approval?: ApprovalRecord;
 }
 
 // ---- tool calls and their resources ---------------------------------------------------

@@ -42,6 +42,8 @@ export type {
   EgressEvent,
   PatchEvent,
   PolicyDecisionEvent,
+  ApprovalAnswer,
+  ApprovalRecord,
   RecordedMessage,
   RecordedToolCall,
   ResourceLimits,

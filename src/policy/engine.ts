@@ -529,5 +529,6 @@ export function toAuditEvent(command: string, d: PolicyDecision): PolicyAuditEve
     decision: d.decision,
     rule: d.rule,
     reason: d.reason,
+    ...(d.approval ? { approval: d.approval } : {}),
   };
 }

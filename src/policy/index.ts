@@ -8,6 +8,14 @@ export {
   type ExampleFailure,
 } from './engine.js';
 export { loadShellParser } from './shell.js';
+export {
+  ApprovalSession,
+  type ApprovalAnswer,
+  type ApprovalRecord,
+  type ApprovalRequest,
+  type Approver,
+  type Decider,
+} from './approvals.js';
 export type {
   Action,
   Decision,
@@ -15,6 +23,7 @@ export type {
   PartVerdict,
   PolicyAuditEvent,
   PolicyDecision,
+  PolicyGate,
   Tier,
   Verdict,
   Workspace,

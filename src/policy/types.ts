@@ -1,4 +1,10 @@
-import { WORKSPACE, type Decision, type PolicyDecisionEvent, type Verdict } from '../core/index.js';
+import {
+  WORKSPACE,
+  type ApprovalRecord,
+  type Decision,
+  type PolicyDecisionEvent,
+  type Verdict,
+} from '../core/index.js';
 
 export type { Decision, Verdict };
 
@@ -83,6 +89,13 @@ export interface PolicyDecision extends Verdict {
   parts: PartVerdict[];
   /** Set when the engine turned an `ask` into a `deny` because nobody can answer. */
   unattended?: boolean;
+  /** Set when an `ask` was settled by a person (`ApprovalSession`); `decision` is the outcome. */
+  approval?: ApprovalRecord;
+}
+
+/** Anything that decides actions: the engine itself, or an `ApprovalSession` that may ask a person. */
+export interface PolicyGate {
+  decide(action: Action): PolicyDecision | Promise<PolicyDecision>;
 }
 
 export type Action =

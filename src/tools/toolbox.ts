@@ -11,7 +11,7 @@ import {
   type TrajectoryEventBody,
 } from '../core/index.js';
 import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
-import { toAuditEvent, type Action, type PolicyDecision, type PolicyEngine } from '../policy/index.js';
+import { toAuditEvent, type Action, type PolicyDecision, type PolicyGate } from '../policy/index.js';
 import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
@@ -38,8 +38,8 @@ export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' }
 
 export interface ToolboxOptions {
   sandbox: Sandbox;
-  /** Decides every shell command, edit and read before it runs. */
-  policy: Pick<PolicyEngine, 'decide'>;
+  /** Decides every shell command, edit and read before it runs (an `ApprovalSession` may ask a person). */
+  policy: PolicyGate;
   /** Where `policy.decision`, `tool.call` (and `reward`, `patch`) events go; anything with `append`. */
   trajectory?: { append(event: TrajectoryEventBody): unknown };
   /** Attached: `diagnostics` is offered and every edit of a served file gets a process reward. */
@@ -152,7 +152,7 @@ export class Toolbox {
     const { invocation } = built;
     let decision: PolicyDecision | null = null;
     for (const action of invocation.actions) {
-      decision = this.opts.policy.decide(action);
+      decision = await this.opts.policy.decide(action);
       this.record(toAuditEvent(actionText(action), decision));
       if (decision.decision !== 'allow') {
         const refusal = refusalObservation(call.id, invocation.describe, {

@@ -138,7 +138,12 @@ export function formatTranscript(result: TrajectoryReadResult): string {
         );
         break;
       case 'policy.decision':
-        push(`  policy ${e.decision} by rule ${e.rule}: ${clip(e.command, 1)} — ${e.reason}`);
+        push(
+          `  policy ${e.decision} by rule ${e.rule}: ${clip(e.command, 1)} — ${e.reason}` +
+            (e.approval
+              ? ` [approval: ${e.approval.answer}${e.approval.by === 'run' ? ' (allowed for the run earlier)' : ' (asked the person)'}]`
+              : ''),
+        );
         break;
       case 'reward':
         push(`  reward ${e.value >= 0 ? '+' : ''}${e.value} from ${e.source}`);

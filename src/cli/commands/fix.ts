@@ -3,11 +3,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { deliveryOf, fixIssue, formatSummary, type FixSummary, type Progress } from '../../agent/index.js';
-import { PolicyEngine } from '../../policy/index.js';
+import { ApprovalSession, PolicyEngine, type PolicyGate } from '../../policy/index.js';
 import { DrydockError } from '../../core/index.js';
 import { resolveModelConfig } from '../../model/index.js';
 import { dockerClient, parseDuration, repoImage } from '../../sandbox/index.js';
 import { TOOL_PRESETS, isToolPreset, type ToolPreset } from '../../tools/index.js';
+import { isAttended, terminalApprover } from '../approve.js';
 import { addModelOptions } from './model.js';
 
 export interface FixFlags {
@@ -39,6 +40,8 @@ export interface FixFlags {
   image?: string;
   /** false with --no-repo-env: ignore the repository's Dockerfile / devcontainer.json. */
   repoEnv?: boolean;
+  unattended?: boolean;
+  yes?: boolean;
 }
 
 function positive(value: string): number {
@@ -123,6 +126,11 @@ export function registerFixCommand(program: Command): void {
       'a policy rule file on top of the built-in one (repeatable; tier from the file, default project)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
+    .option(
+      '--unattended',
+      'never stop to ask: an action the policy asks about is denied, and the model is told so (the default when stdin is not a terminal)',
+    )
+    .option('-y, --yes', 'the same as --unattended: no questions (the policy is never loosened by a flag)')
     .option('--json', 'print only the final summary, as JSON')
     .option('--report', 'also write an HTML report of the run (into --out, else beside the trajectory)');
   addModelOptions(cmd).action(async (flags: FixFlags) => {
@@ -152,7 +160,10 @@ export async function fixCommand(
   if (!issue.trim()) throw new DrydockError('the issue is empty', 'pass --issue FILE or --issue "text"');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout) : undefined;
   // Loaded before anything runs, so a bad rule file is refused in one line up front.
-  const policy = await PolicyEngine.create({ files: flags.policy ?? [], unattended: true });
+  // In a terminal a person answers what the policy asks; otherwise `ask` is `deny`.
+  const attended = isAttended(flags);
+  const engine = await PolicyEngine.create({ files: flags.policy ?? [], unattended: !attended });
+  const policy: PolicyGate = attended ? new ApprovalSession(engine, terminalApprover()) : engine;
 
   const config = resolveModelConfig({
     baseUrl: flags.baseUrl,
