@@ -23,6 +23,7 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
 /** The part of an engine an approval session needs. */
 export interface Decider {
   decide(action: Action): PolicyDecision;
+  unpackInputs?(command: string): string[];
 }
 
 /**
@@ -42,6 +43,10 @@ export class ApprovalSession {
     private readonly engine: Decider,
     private readonly approver: Approver,
   ) {}
+
+  unpackInputs(command: string): string[] {
+    return this.engine.unpackInputs?.(command) ?? [];
+  }
 
   decide(action: Action): Promise<PolicyDecision> {
     const next = this.queue.then(() => this.settle(action));

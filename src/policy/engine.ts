@@ -10,12 +10,14 @@ import { ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
+import { sourcePaths, unpackFinding } from './unpack.js';
 import type { CodeParsers } from './inline.js';
 import {
   DEFAULT_WORKSPACE,
   TIERS,
   type Action,
   type Decision,
+  type Entry,
   type FilePart,
   type Part,
   type PartVerdict,
@@ -113,6 +115,8 @@ function longestValue(part: Part): number {
 const UNBUDGETED_CHARS = 512;
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
+/** The rule id of a finding about an archive's or patch's entries. */
+const UNPACK_RULE = 'unpack-entries';
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
 const KIND_RANK: Record<Part['kind'], number> = { variable: 0, file: 1, command: 2, structure: 3 };
 
@@ -405,7 +409,7 @@ export class PolicyEngine {
         });
         break;
       }
-      verdicts.push(this.decidePart(part));
+      verdicts.push(this.decidePart(part, action.kind === 'shell' ? action.entries : undefined));
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
@@ -442,7 +446,27 @@ export class PolicyEngine {
     return result;
   }
 
-  private decidePart(part: Part): PartVerdict {
+  /** A part's rule verdict, made stricter by what an archive or patch it unpacks contains. */
+  private decidePart(part: Part, entries: Record<string, Entry[] | null> | undefined): PartVerdict {
+    const v = this.rulePart(part);
+    if (part.kind !== 'command' || v.decision === 'deny') return v;
+    const f = unpackFinding(part, entries, this.ws);
+    if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
+    return { part: part.text, kind: part.kind, decision: f.decision, rule: UNPACK_RULE, reason: f.reason };
+  }
+
+  /**
+   * Absolute paths of the archives and patches a command line would extract or apply: the
+   * caller reads them and gives their entries (`listEntries`) in `decide({ …, entries })`.
+   */
+  unpackInputs(command: string): string[] {
+    const out = new Set<string>();
+    for (const p of this.parts(command))
+      if (p.kind === 'command') for (const s of sourcePaths(p, this.ws)) out.add(s);
+    return [...out];
+  }
+
+  private rulePart(part: Part): PartVerdict {
     if (part.kind === 'structure')
       return {
         part: part.text,

@@ -296,7 +296,17 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
     if (got) input = got;
   }
   const files = walk.parts.slice(first).filter((p) => p.kind === 'file');
+  const bodyFirst = walk.parts.length;
   if (body) walkStatement(walk, body, input);
+  if (input.kind === 'text' && !input.dynamic && body?.type === 'command') {
+    // `cat <<'EOF' > fix.patch`: the file's content is known, for a later `patch < fix.patch`.
+    const cmd = walk.parts[bodyFirst];
+    if (cmd?.kind === 'command' && cmd.name === 'cat' && cmd.args.length === 0)
+      for (const f of files)
+        if (f.kind === 'file' && f.access === 'write' && !f.path.dynamic && !/>>/.test(f.text))
+          for (const c of f.cwd ?? [])
+            walk.written.set(resolvePath(f.path.text, c, walk.ws.home), input.text);
+  }
   // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
   // its path resolves from where b runs, after any `cd` in the list.
   if (body?.type === 'list') for (const f of files) if (f.kind === 'file') f.cwd = walk.cwd;
@@ -360,7 +370,7 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
   if (op.includes('<')) walk.parts.push({ kind: 'file', text, access: 'read', path, cwd: walk.cwd });
   if (op !== '<' && op !== '<&')
     walk.parts.push({ kind: 'file', text, access: 'write', path, cwd: walk.cwd });
-  return op.startsWith('<') ? { kind: 'file' } : null;
+  return op.startsWith('<') ? { kind: 'file', path } : null;
 }
 
 function hasSubstitution(node: Node): boolean {
@@ -578,6 +588,9 @@ export function runArgv(
     });
   }
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
+  if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;
+  if (walk.written.size) part.written = walk.written;
+  else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);
   if (name === 'curl') {
     // `-d @file`, `-F f=@file`, `-F f=<file`: files curl reads and sends.
@@ -769,6 +782,7 @@ export function extractParts(
     insidePaths: new Set(),
     code,
     jobPids: new Set(),
+    written: new Map(),
   };
   if (command.includes('\0')) {
     structure(

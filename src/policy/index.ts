@@ -8,6 +8,7 @@ export {
   type ExampleFailure,
 } from './engine.js';
 export { loadShellParser } from './shell.js';
+export { listEntries, MAX_UNPACK_BYTES } from './unpack.js';
 export {
   ApprovalSession,
   type ApprovalAnswer,
@@ -19,6 +20,7 @@ export {
 export type {
   Action,
   Decision,
+  Entry,
   Part,
   PartVerdict,
   PolicyAuditEvent,

@@ -51,6 +51,12 @@ export interface CommandPart {
   code?: 'read';
   /** What the inline-code reader could not follow (the code then stays unread: rules ask). */
   codeIssue?: string;
+  /** The file its standard input is redirected from (`patch -p1 < fix.diff`). */
+  stdinFile?: Arg;
+  /** Its standard input when that is literal text (a here-document or here-string). */
+  stdinText?: string;
+  /** Files written earlier in the command line with literal text, by absolute path. */
+  written?: ReadonlyMap<string, string>;
 }
 
 export interface FilePart {
@@ -96,10 +102,29 @@ export interface PolicyDecision extends Verdict {
 /** Anything that decides actions: the engine itself, or an `ApprovalSession` that may ask a person. */
 export interface PolicyGate {
   decide(action: Action): PolicyDecision | Promise<PolicyDecision>;
+  /** Absolute paths of the archives and patches a command line unpacks (the caller lists their entries). */
+  unpackInputs?(command: string): string[];
 }
 
 export type Action =
-  { kind: 'shell'; command: string } | { kind: 'edit'; path: string } | { kind: 'read'; path: string };
+  | {
+      kind: 'shell';
+      command: string;
+      /**
+       * Entries of the archives and patches the command unpacks, by absolute path (null: could
+       * not be read), as the caller listed them (`engine.unpackInputs`, `listEntries`). An
+       * unpacking command whose entries are not given asks.
+       */
+      entries?: Record<string, Entry[] | null>;
+    }
+  | { kind: 'edit'; path: string }
+  | { kind: 'read'; path: string };
+
+/** One entry of an archive or one file a patch touches; `link` for a symbolic link's target. */
+export interface Entry {
+  path: string;
+  link?: string;
+}
 
 /** The trajectory event for one decision (core's `PolicyDecisionEvent`, parts typed by kind). */
 export interface PolicyAuditEvent extends PolicyDecisionEvent {

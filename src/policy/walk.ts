@@ -11,7 +11,7 @@ export type Stdin =
   | { kind: 'none' }
   /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
   | { kind: 'pipe'; paths?: boolean }
-  | { kind: 'file' }
+  | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
 
 /** Mutable state of one walk: the facets found and the possible working directories. */
@@ -29,6 +29,8 @@ export interface Walk {
   insidePaths: Set<number>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
+  /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */
+  written: Map<string, string>;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
   /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */

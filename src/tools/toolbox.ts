@@ -11,7 +11,15 @@ import {
   type TrajectoryEventBody,
 } from '../core/index.js';
 import type { DiagnosticsSession, ProcessReward } from '../lsp/index.js';
-import { toAuditEvent, type Action, type PolicyDecision, type PolicyGate } from '../policy/index.js';
+import {
+  listEntries,
+  MAX_UNPACK_BYTES,
+  toAuditEvent,
+  type Action,
+  type Entry,
+  type PolicyDecision,
+  type PolicyGate,
+} from '../policy/index.js';
 import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
 import { diagnosticsTool } from './diagnostics.js';
@@ -152,7 +160,7 @@ export class Toolbox {
     const { invocation } = built;
     let decision: PolicyDecision | null = null;
     for (const action of invocation.actions) {
-      decision = await this.opts.policy.decide(action);
+      decision = await this.opts.policy.decide(await this.withEntries(action));
       this.record(toAuditEvent(actionText(action), decision));
       if (decision.decision !== 'allow') {
         const refusal = refusalObservation(call.id, invocation.describe, {
@@ -237,6 +245,28 @@ export class Toolbox {
       ...(outcome?.reward ? { reward: outcome.reward } : {}),
       ...(outcome?.submitted ? { submitted: outcome.submitted } : {}),
     };
+  }
+
+  /**
+   * A shell command that extracts an archive or applies a patch is decided on what it contains:
+   * each such file is read from the sandbox (a fixed command, up to MAX_UNPACK_BYTES) and its
+   * entries listed; what cannot be read is given as unknown, so the policy asks.
+   */
+  private async withEntries(action: Action): Promise<Action> {
+    if (action.kind !== 'shell' || !this.opts.policy.unpackInputs) return action;
+    const paths = this.opts.policy.unpackInputs(action.command);
+    if (!paths.length) return action;
+    const entries: Record<string, Entry[] | null> = {};
+    for (const path of paths) {
+      const q = `'${path.replace(/'/g, `'\\''`)}'`;
+      const r = await this.opts.sandbox.exec(
+        `[ -f ${q} ] && [ "$(stat -c %s -- ${q})" -le ${MAX_UNPACK_BYTES} ] && base64 -w0 -- ${q}`,
+        { timeoutMs: 30_000, maxOutputBytes: Math.ceil((MAX_UNPACK_BYTES * 4) / 3) + 1024 },
+      );
+      entries[path] =
+        r.exitCode === 0 && !r.truncated ? listEntries(Buffer.from(r.stdout.trim(), 'base64')) : null;
+    }
+    return { ...action, entries };
   }
 
   private record(event: TrajectoryEventBody): void {

@@ -29,6 +29,8 @@ const JUSTIFIED: Record<string, string> = {
   'system-packages': 'installing system packages changes the image, not the project',
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'interpreter-reads-stdin': 'code piped into an interpreter cannot be read',
+  'unpack-entries':
+    "an archive's entries decide where it extracts; this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
 };
 
 interface Line {
