@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'ya
 import { DrydockError } from '../core/index.js';
 import { Budget, NO_BUDGET } from './budget.js';
 import { BUDGET_RULE, clip, extractParts } from './extract.js';
-import { ruleApplies, type MatchContext } from './match.js';
+import { hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
@@ -16,8 +16,9 @@ import {
   DEFAULT_WORKSPACE,
   TIERS,
   type Action,
+  type Arg,
   type Decision,
-  type Entry,
+  type NetworkMode,
   type FilePart,
   type Part,
   type PartVerdict,
@@ -215,6 +216,15 @@ export interface PolicyOptions {
    * however long that takes). Past it the command is refused with `ask` (rule `shell:budget`).
    */
   budgetMs?: number;
+  /**
+   * The network mode of the sandbox commands run in. For rules marked `network: true` an `ask`
+   * becomes: under `none` a deny that says nothing can be reached; under `registries` an allow
+   * when every host named is in `networkHosts` (the proxy lets them through and records them),
+   * else a deny; under `bridge` (or unset) an ask.
+   */
+  network?: NetworkMode;
+  /** Hosts the `registries` proxy allows (read from the machine's config, never from the repository). */
+  networkHosts?: string[];
 }
 
 export interface ExampleFailure {
@@ -409,7 +419,7 @@ export class PolicyEngine {
         });
         break;
       }
-      verdicts.push(this.decidePart(part, action.kind === 'shell' ? action.entries : undefined));
+      verdicts.push(this.decidePart(part, action));
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
@@ -447,8 +457,10 @@ export class PolicyEngine {
   }
 
   /** A part's rule verdict, made stricter by what an archive or patch it unpacks contains. */
-  private decidePart(part: Part, entries: Record<string, Entry[] | null> | undefined): PartVerdict {
-    const v = this.rulePart(part);
+  private decidePart(part: Part, action: Action): PartVerdict {
+    const entries = action.kind === 'shell' ? action.entries : undefined;
+    const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
+    const v = this.rulePart(part, network);
     if (part.kind !== 'command' || v.decision === 'deny') return v;
     const f = unpackFinding(part, entries, this.ws);
     if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
@@ -466,7 +478,7 @@ export class PolicyEngine {
     return [...out];
   }
 
-  private rulePart(part: Part): PartVerdict {
+  private rulePart(part: Part, network: NetworkMode | undefined): PartVerdict {
     if (part.kind === 'structure')
       return {
         part: part.text,
@@ -498,6 +510,17 @@ export class PolicyEngine {
           decision: finding.decision,
           rule: `program:${spec!.name}`,
           reason: finding.reason,
+        };
+    }
+    if (best && best.spec.network && best.decision === 'ask' && part.kind === 'command' && network) {
+      const v = networkVerdict(network, part.args, this.options.networkHosts);
+      if (v)
+        return {
+          part: part.text,
+          kind: part.kind,
+          rule: best.id,
+          ...v,
+          reason: `${best.reason}: ${v.reason}`,
         };
     }
     if (best)
@@ -554,5 +577,38 @@ export function toAuditEvent(command: string, d: PolicyDecision): PolicyAuditEve
     rule: d.rule,
     reason: d.reason,
     ...(d.approval ? { approval: d.approval } : {}),
+  };
+}
+
+/** What a network rule's `ask` becomes in a known network mode; null: it stays an ask. */
+function networkVerdict(
+  mode: NetworkMode,
+  args: Arg[],
+  allowed: string[] | undefined,
+): { decision: Decision; reason: string } | null {
+  if (mode === 'bridge') return null;
+  const hosts: string[] = [];
+  for (const a of args) {
+    const h = hostsOf(a);
+    if (h === null) return mode === 'none' ? none() : null;
+    hosts.push(...h);
+  }
+  function none() {
+    return {
+      decision: 'deny' as const,
+      reason: `the sandbox has no network (mode none), so ${hosts.length ? hosts.join(', ') : 'no host'} cannot be reached; work offline with what is in the workspace and the image`,
+    };
+  }
+  if (mode === 'none') return none();
+  if (!allowed) return null;
+  const ok = (h: string) => allowed.some((a) => a.toLowerCase() === h);
+  if (hosts.length > 0 && hosts.every(ok))
+    return {
+      decision: 'allow',
+      reason: `the sandbox reaches only package registries (mode registries), and ${hosts.join(', ')} is one; the proxy records the connection`,
+    };
+  return {
+    decision: 'deny',
+    reason: `the sandbox reaches only package registries (mode registries)${hosts.length ? `, and ${hosts.filter((h) => !ok(h)).join(', ')} is not one` : ''}; use the project's package manager`,
   };
 }

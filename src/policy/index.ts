@@ -21,6 +21,7 @@ export type {
   Action,
   Decision,
   Entry,
+  NetworkMode,
   Part,
   PartVerdict,
   PolicyAuditEvent,

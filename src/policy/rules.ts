@@ -28,6 +28,7 @@ export const RuleSchema = z
     dynamic_args: z.boolean().optional(),
     program_operand: z.boolean().optional(),
     code_unread: z.boolean().optional(),
+    network: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -67,6 +68,7 @@ export const RuleSchema = z
       'dynamic_args',
       'program_operand',
       'code_unread',
+      'network',
       'hosts',
       'not_hosts',
     ] as const;

@@ -116,9 +116,14 @@ export type Action =
        * unpacking command whose entries are not given asks.
        */
       entries?: Record<string, Entry[] | null>;
+      /** The network mode of the sandbox it will run in (default: the engine's `network` option). */
+      network?: NetworkMode;
     }
   | { kind: 'edit'; path: string }
   | { kind: 'read'; path: string };
+
+/** The sandbox's network modes (sandbox layer): none by default, registries through drydock's proxy, bridge. */
+export type NetworkMode = 'none' | 'registries' | 'bridge';
 
 /** One entry of an archive or one file a patch touches; `link` for a symbolic link's target. */
 export interface Entry {

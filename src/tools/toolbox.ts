@@ -17,6 +17,7 @@ import {
   toAuditEvent,
   type Action,
   type Entry,
+  type NetworkMode,
   type PolicyDecision,
   type PolicyGate,
 } from '../policy/index.js';
@@ -64,6 +65,8 @@ export interface ToolboxOptions {
   rejectSyntaxErrors?: boolean;
   /** Narrows the tools offered; a call to a tool it removes is refused (default: every tool). */
   preset?: ToolPreset;
+  /** The sandbox's network mode, given to the policy with every shell command (a decision input). */
+  network?: NetworkMode;
 }
 
 export interface ToolCallResult {
@@ -253,8 +256,9 @@ export class Toolbox {
    * entries listed; what cannot be read is given as unknown, so the policy asks.
    */
   private async withEntries(action: Action): Promise<Action> {
-    if (action.kind !== 'shell' || !this.opts.policy.unpackInputs) return action;
-    const paths = this.opts.policy.unpackInputs(action.command);
+    if (action.kind !== 'shell') return action;
+    if (this.opts.network) action = { ...action, network: this.opts.network };
+    const paths = this.opts.policy.unpackInputs?.(action.command) ?? [];
     if (!paths.length) return action;
     const entries: Record<string, Entry[] | null> = {};
     for (const path of paths) {
