@@ -9,7 +9,7 @@ import {
   type ToolSpec,
   type TrajectoryEventBody,
 } from '../core/index.js';
-import type { PolicyEngine } from '../policy/index.js';
+import type { PolicyGate } from '../policy/index.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { Toolbox, type ToolCallResult } from '../tools/index.js';
 import { runLoop, type ActionFormat, type LoopOptions } from './loop.js';
@@ -50,7 +50,7 @@ export interface EgressEntry {
 export interface SetupSessionOptions {
   /** The sandbox to work in (its network is the caller's choice: `registries` for installs). */
   sandbox: Sandbox;
-  policy: Pick<PolicyEngine, 'decide'>;
+  policy: PolicyGate;
   model: LoopOptions['model'];
   format?: ActionFormat;
   /** The rule-based commands run first, each its own call through the policy. */
