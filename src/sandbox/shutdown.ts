@@ -1,8 +1,9 @@
 import { SandboxClosedError } from './errors.js';
 
 /**
- * Closes open sandboxes when drydock is interrupted (SIGINT, SIGTERM), so a Ctrl-C
- * leaves no container behind. SIGKILL cannot be caught: `drydock sandbox gc` and
+ * Closes open sandboxes when drydock is interrupted (SIGINT, SIGTERM) or its terminal
+ * goes away (SIGHUP: a closed terminal window or tmux pane while a run waits for a person's
+ * approval), so neither leaves a container behind. SIGKILL cannot be caught: `drydock sandbox gc` and
  * the runner (which exits when drydock's end of its stdin closes) cover that.
  */
 interface Closable {
@@ -16,6 +17,7 @@ function install(): void {
   if (installed) return;
   installed = true;
   for (const [signal, code] of [
+    ['SIGHUP', 129],
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {

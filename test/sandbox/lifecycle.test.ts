@@ -148,14 +148,18 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
 });
 
 describe.skipIf(!ready)('signals', () => {
-  it('closes open sandboxes on SIGTERM', async () => {
+  // SIGHUP is what a closed terminal sends, e.g. while a run waits for an approval.
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('closes open sandboxes on %s', async (signal, code) => {
     const child = spawnHangingSandbox();
     try {
       const id = await containerIdOf(child);
       expect(await containerExists(id)).toBe(true);
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(143);
+      const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      child.kill(signal);
+      expect(await exited).toBe(code);
       expect(await containerExists(id)).toBe(false);
     } finally {
       child.kill('SIGKILL');
