@@ -288,6 +288,10 @@ function packageProblem(a: Arg): string | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
     return `\`${t}\` installs from a URL, a git repository or a file instead of the package index`;
   if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t)) return null; // a local path: checked as a path by the path rules
+  // A package archive is a local file to every installer (pip reads anything ending in .whl or
+  // an sdist suffix as a path; npm-package-arg does the same for .tgz/.tar/.tar.gz), so
+  // `vendor/x.whl` is not npm's `user/repo`: it is checked as a path like `./vendor/x.whl`.
+  if (/\.(whl|tar\.gz|tgz|tar|tar\.bz2|zip)$/i.test(t)) return null;
   if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(t) && !t.startsWith('@'))
     return `\`${t}\` names a GitHub repository (npm resolves \`user/repo\` there)`;
   return null;

@@ -130,3 +130,16 @@ describe('the workspace is configurable', () => {
     expect(engine.check('rm -rf /work/repo/build').decision).toBe('deny');
   });
 });
+
+describe('package operands', () => {
+  it('a package archive named by a relative path is a local file, not a GitHub user/repo', async () => {
+    const engine = await PolicyEngine.create();
+    const d = (command: string) => engine.decide({ kind: 'shell', command });
+    expect(d('pip install vendor/calc_testkit-1.0-py3-none-any.whl').decision).toBe('allow');
+    expect(d('pip install vendor/calc-1.0.tar.gz').decision).toBe('allow');
+    expect(d('npm install vendor/left-pad-1.3.0.tgz').decision).toBe('allow');
+    // still: user/repo without an archive suffix, archives outside the workspace, URLs
+    expect(d('npm install someone/some-repo').decision).toBe('ask');
+    expect(d('pip install https://example.com/x.whl').decision).not.toBe('allow');
+  });
+});
