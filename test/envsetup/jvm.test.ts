@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScript, JVM_IMAGE } from '../../src/harness/index.js';
 import { openSandbox } from '../../src/sandbox/index.js';
-import { imagesPresent } from '../helpers/containers.js';
+import { optionalImagePresent } from '../helpers/containers.js';
 import { jvmFixtures } from './fixtures.js';
 
 // drydock/jvm is large (a JDK): the suite never builds it. `drydock setup --jvm` does.
-const present = await imagesPresent(JVM_IMAGE);
+const present = await optionalImagePresent(JVM_IMAGE);
 if (!present)
   console.warn(
     'skipping the JVM check tests: drydock/jvm is not built (it is large, so only `drydock setup --jvm` builds it)',
