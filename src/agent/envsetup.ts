@@ -10,7 +10,7 @@ import {
   type TrajectoryEventBody,
 } from '../core/index.js';
 import type { PolicyGate } from '../policy/index.js';
-import type { Sandbox } from '../sandbox/index.js';
+import type { EgressRecord, Sandbox } from '../sandbox/index.js';
 import { Toolbox, type ToolCallResult } from '../tools/index.js';
 import { runLoop, type ActionFormat, type LoopOptions } from './loop.js';
 
@@ -36,16 +36,7 @@ export interface SetupCheck {
 }
 
 /** One connection through the sandbox's registries proxy, as `DockerSandbox.egressLog()` lists it. */
-export interface EgressEntry {
-  at: string;
-  host: string;
-  port: number;
-  method: string;
-  allowed: boolean;
-  bytesUp: number;
-  bytesDown: number;
-  error?: string;
-}
+export type EgressEntry = EgressRecord;
 
 export interface SetupSessionOptions {
   /** The sandbox to work in (its network is the caller's choice: `registries` for installs). */
