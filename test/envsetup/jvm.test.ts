@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScript, JVM_IMAGE } from '../../src/harness/index.js';
 import { openSandbox } from '../../src/sandbox/index.js';
-import { optionalImagePresent } from '../helpers/containers.js';
+import { imagesPresent } from '../helpers/containers.js';
 import { jvmFixtures } from './fixtures.js';
 
-// drydock/jvm is large (a JDK): the suite never builds it. `drydock setup --jvm` does.
-const present = await optionalImagePresent(JVM_IMAGE);
+// drydock/jvm is large (a JDK), so a plain `drydock setup` does not build it; `npm test` runs
+// `drydock setup --jvm`, so under CI a missing image fails here instead of skipping.
+const present = await imagesPresent(JVM_IMAGE);
 if (!present)
-  console.warn(
-    'skipping the JVM check tests: drydock/jvm is not built (it is large, so only `drydock setup --jvm` builds it)',
-  );
+  console.warn('skipping the JVM check tests: drydock/jvm is not built (run `drydock setup --jvm`)');
 
 const tmp = mkdtempSync(join(tmpdir(), 'dd-envjvm-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

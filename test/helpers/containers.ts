@@ -68,17 +68,3 @@ export async function imagesPresent(...refs: string[]): Promise<boolean> {
   }
   return true;
 }
-
-/**
- * Whether an optional image is built: one that `npm test`'s setup does not build (it
- * is large, e.g. drydock/jvm, built by `drydock setup --jvm`), so a file needing it
- * skips with its reason even under CI, where `imagesPresent` would fail.
- */
-export async function optionalImagePresent(ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
