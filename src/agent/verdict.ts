@@ -36,22 +36,109 @@ export const VERDICT_TOOLS: ToolSpec[] = [
 
 export interface Verdict {
   verdict: 'approve' | 'request_changes' | null;
-  /** How it was given: a tool call, the strict final line, or not at all. */
-  how: 'tool' | 'final-line' | null;
+  /** How it was given: a tool call, a verdict object, the strict final line, or not at all. */
+  how: 'tool' | 'object' | 'final-line' | null;
   reason?: string;
 }
 
-/** The final line with markdown emphasis, backticks and a closing full stop removed. */
+/**
+ * The verdict words, exactly as a whole value (a final line, or a verdict object's field), never
+ * found inside a sentence. Beside drydock's own words, the ones real reviewers are asked for
+ * elsewhere: LGTM / LBTM (MetaGPT's code review), approved / changes_required / blocked /
+ * rejected (a reviewer's JSON verdict, as AgentMarshal asks for one), GitHub's review states.
+ */
+const APPROVE_WORDS = new Set(['APPROVE', 'APPROVED', 'LGTM', 'ACCEPT', 'ACCEPTED']);
+const CHANGES_WORDS = new Set([
+  'REQUEST_CHANGES',
+  'REQUEST CHANGES',
+  'CHANGES_REQUESTED',
+  'CHANGES REQUESTED',
+  'CHANGES_REQUIRED',
+  'CHANGES REQUIRED',
+  'LBTM',
+  'REJECT',
+  'REJECTED',
+  'BLOCKED',
+]);
+
+function verdictWord(word: string): Verdict['verdict'] {
+  if (APPROVE_WORDS.has(word)) return 'approve';
+  if (CHANGES_WORDS.has(word)) return 'request_changes';
+  return null;
+}
+
+/**
+ * A short label before the verdict word: at most three words ending in verdict, decision, result
+ * or final answer ("Verdict:", "Final decision:", "Code Review Result:"), none of them a negation,
+ * so "I cannot give a verdict: APPROVE" or "Not my verdict: APPROVE" stay sentences.
+ */
+const VERDICT_LABEL =
+  /^(?:(?!(?:not|no|never|cannot|can't|won't|don't|isn't)\b)[A-Za-z]+\s+){0,3}(?:verdict|decision|result|final answer)\s*:\s*/i;
+
+/**
+ * The final line with markdown emphasis, backticks, a heading mark, a closing full stop and a
+ * label ending in verdict / decision / result / final answer ("Verdict:", "## Code Review
+ * Result:") removed. A fence line or a verdict object's sentinel line is not a final line.
+ */
 function finalLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^`{3,}$/.test(l));
+    .filter((l) => l !== '' && !/^`{3,}[\w-]*$/.test(l));
   return (lines.at(-1) ?? '')
-    .replace(/^(?:verdict|decision|final answer)\s*:\s*/i, '')
+    .replace(/^#{1,6}\s+/, '')
+    .replace(/^[*_`"']+|[*_`"']+$/g, '')
+    .replace(VERDICT_LABEL, '')
     .replace(/^[*_`"']+|[*_`"']+$/g, '')
     .replace(/[.!]$/, '')
     .trim();
+}
+
+/**
+ * A verdict written as a JSON object on lines of its own (bare, in a ```json fence, or between
+ * sentinel lines such as AgentMarshal's AGENTMARSHAL_VERDICT_BEGIN/END) with a `verdict` or
+ * `decision` field holding a verdict word. Objects inside a fence of another language are quoted
+ * code, not the reviewer's verdict. Several objects that disagree, or a value that is not a
+ * verdict word, give no verdict: nothing is guessed.
+ */
+function verdictObject(text: string): Verdict['verdict'] | undefined {
+  const lines = text.split('\n');
+  const found: Verdict['verdict'][] = [];
+  let fence: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    const opening = /^(`{3,}|~{3,})\s*([\w-]*)/.exec(line);
+    if (opening) {
+      if (fence === null) fence = opening[2]!.toLowerCase();
+      else if (/^(`{3,}|~{3,})\s*$/.test(line)) fence = null;
+      continue;
+    }
+    if (fence !== null && fence !== '' && fence !== 'json') continue;
+    if (!line.startsWith('{')) continue;
+    for (let j = i; j < Math.min(lines.length, i + 200); j++) {
+      if (!lines[j]!.trim().endsWith('}')) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(lines.slice(i, j + 1).join('\n'));
+      } catch {
+        continue;
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const fields = value as Record<string, unknown>;
+        const key = Object.keys(fields).find((k) => /^(verdict|decision)$/i.test(k));
+        if (key !== undefined)
+          found.push(
+            typeof fields[key] === 'string'
+              ? verdictWord((fields[key] as string).trim().toUpperCase())
+              : null,
+          );
+        i = j;
+      }
+      break;
+    }
+  }
+  if (found.length === 0) return undefined;
+  return found.every((v) => v === found[0]) ? found[0]! : null;
 }
 
 export function verdictOf(msg: AssistantMessage): Verdict {
@@ -72,10 +159,11 @@ export function verdictOf(msg: AssistantMessage): Verdict {
     const written = parseTextToolCalls(msg.content, ['approve', 'request_changes']);
     if (written.length > 0) return verdictOf({ ...msg, toolCalls: written });
   }
-  const last = finalLine(msg.content ?? '');
-  if (last === 'APPROVE') return { verdict: 'approve', how: 'final-line' };
-  if (last === 'REQUEST_CHANGES' || last === 'REQUEST CHANGES')
-    return { verdict: 'request_changes', how: 'final-line' };
+  const content = msg.content ?? '';
+  const object = verdictObject(content);
+  if (object !== undefined) return object ? { verdict: object, how: 'object' } : { verdict: null, how: null };
+  const word = verdictWord(finalLine(content));
+  if (word) return { verdict: word, how: 'final-line' };
   return { verdict: null, how: null };
 }
 

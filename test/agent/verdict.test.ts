@@ -31,6 +31,16 @@ describe('review verdicts', () => {
     'Before I could APPROVE, the edge case must be handled.',
     'Would you like me to APPROVE it?',
     'NOT APPROVE',
+    'I cannot give a verdict: APPROVE',
+    'Not my verdict: APPROVE',
+    'Result: I cannot APPROVE this',
+    'LGTM?',
+    'I would say LGTM, but the empty-list test fails.',
+    // A verdict object quoted inside code is not the reviewer's verdict.
+    'The fixture is wrong:\n```python\n{"verdict": "approved"}\n```\nIt should be rejected.',
+    // Two verdict objects that disagree, or a value that is no verdict word: nothing is guessed.
+    '{"verdict": "approved"}\n\nOn second thought:\n{"verdict": "changes_required"}',
+    '{"verdict": "looks fine mostly"}\nAPPROVE',
   ])('does not approve %j', (content) => {
     expect(verdictOf(text(content)).verdict).not.toBe('approve');
   });
@@ -43,6 +53,26 @@ describe('review verdicts', () => {
     'Looks good.\n`APPROVE`\n',
   ])('approves a final line %j', (content) => {
     expect(verdictOf(text(content))).toEqual({ verdict: 'approve', how: 'final-line' });
+  });
+
+  it.each([
+    ['## Code Review Result\nLGTM', 'approve', 'final-line'],
+    ['## Code Review Result: LBTM', 'request_changes', 'final-line'],
+    ['Final decision: APPROVED', 'approve', 'final-line'],
+    ['Two tests fail.\n\nCHANGES_REQUESTED', 'request_changes', 'final-line'],
+    [
+      'Checked.\n\nVERDICT_BEGIN\n{"verdict": "approved", "findings": []}\nVERDICT_END\n',
+      'approve',
+      'object',
+    ],
+    [
+      'Review.\n```json\n{\n  "decision": "REJECT",\n  "reason": "misses n=0"\n}\n```\nSummary after it.',
+      'request_changes',
+      'object',
+    ],
+    ['{"verdict": "blocked", "findings": ["no tests"]}', 'request_changes', 'object'],
+  ])('reads the verdict written as %j', (content, verdict, how) => {
+    expect(verdictOf(text(content))).toEqual({ verdict, how });
   });
 
   it('takes the approve and request_changes tool calls', () => {
