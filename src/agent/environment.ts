@@ -21,6 +21,8 @@ export interface Environment {
   testFiles: string[];
   /** A harness's print command and parser for the test output, when given. */
   reading?: TestReading;
+  /** Wall time of one test run (default TEST_LIMITS' 300 s): a slow suite or a loaded machine needs more. */
+  testTimeoutMs?: number;
   /** Where each came from, for the summary. */
   source: string;
 }
@@ -30,7 +32,7 @@ export const PYTEST = 'python -m pytest -rA -p no:cacheprovider';
 /** Reads only files at the repository's root. Pure apart from those reads. */
 export function detectEnvironment(
   repo: string,
-  flags: { setup?: string; test?: string; reading?: TestReading } = {},
+  flags: { setup?: string; test?: string; reading?: TestReading; testTimeoutMs?: number } = {},
 ): Environment {
   const has = (f: string) => existsSync(join(repo, f));
   let file: { image?: string; setup?: string; test?: string } = {};
@@ -88,7 +90,18 @@ export function detectEnvironment(
   const testFiles = words.filter(
     (w) => /\.(py|[cm]?[jt]sx?)$/.test(w) && !w.startsWith('-') && !w.includes('=') && has(w),
   );
-  return { language, image, setup, test, format, vars, testFiles, reading: flags.reading, source };
+  return {
+    language,
+    image,
+    setup,
+    test,
+    format,
+    vars,
+    testFiles,
+    reading: flags.reading,
+    source,
+    ...(flags.testTimeoutMs ? { testTimeoutMs: flags.testTimeoutMs } : {}),
+  };
 }
 
 function testFormat(command: string, language: Environment['language']): TestFormat {

@@ -36,6 +36,7 @@ export async function prepare(ctx: RunContext): Promise<Prepared> {
     setup: opts.setup,
     test: opts.testCommand,
     reading: opts.testReading,
+    testTimeoutMs: opts.testTimeoutMs,
   });
   const files = readWorkingTree(opts.repo);
   if (files.length === 0)

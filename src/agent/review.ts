@@ -191,7 +191,11 @@ async function checkTests(ctx: RunContext, p: Prepared, v: Validation): Promise<
   const repro = v.reproduction;
   if (repro?.kept) {
     await sandbox.writeFile(workspacePath(repro.path), repro.content);
-    const r = await runTests(sandbox, repro.command, { format: 'exit-code', vars: p.env.vars });
+    const r = await runTests(sandbox, repro.command, {
+      format: 'exit-code',
+      vars: p.env.vars,
+      testTimeoutMs: p.env.testTimeoutMs,
+    });
     await sandbox.exec(`rm -f -- '${repro.path}'`);
     reproOk = r.exitCode === 0;
     reproOut = `\n--- reproduction test (${repro.path}): ${reproOk ? 'passes' : 'FAILS'}\n${tail(r.output, 20)}`;

@@ -26,7 +26,7 @@ export function parseTestOutput(output: string, format: TestFormat): { passed: s
 }
 
 /** How a test run is read; an Environment is one. */
-export type TestSpec = Pick<Environment, 'format' | 'vars' | 'reading'>;
+export type TestSpec = Pick<Environment, 'format' | 'vars' | 'reading' | 'testTimeoutMs'>;
 
 /**
  * Runs a test command with the project's variables, and reads its results: with a harness's
@@ -34,14 +34,15 @@ export type TestSpec = Pick<Environment, 'format' | 'vars' | 'reading'>;
  */
 export async function runTests(sandbox: Sandbox, command: string, spec: TestSpec): Promise<TestRun> {
   const env = { ...ENV, ...spec.vars };
-  const r = await sandbox.exec(`${command} 2>&1`, { ...TEST_LIMITS, env });
+  const limits = { ...TEST_LIMITS, timeoutMs: spec.testTimeoutMs ?? TEST_LIMITS.timeoutMs };
+  const r = await sandbox.exec(`${command} 2>&1`, { ...limits, env });
   const output = r.stdout + (r.killedBy ? `\n[killed by ${r.killedBy}]` : '');
   let log = output;
   // A run the limits killed wrote no report of its own: a print command would read the one an
   // earlier run left (jest's --outputFile in a fork holds the run before any change), and a
   // candidate whose tests hang would look exactly as good as no change at all.
   if (spec.format === 'reading' && spec.reading?.print && !r.killedBy) {
-    const printed = await sandbox.exec(`${spec.reading.print} 2>&1`, { ...TEST_LIMITS, env });
+    const printed = await sandbox.exec(`${spec.reading.print} 2>&1`, { ...limits, env });
     log = printed.stdout;
   }
   const parser = spec.format === 'reading' && spec.reading ? LOG_PARSERS[spec.reading.parser] : undefined;

@@ -35,6 +35,8 @@ export interface FixOptions {
   setup?: string;
   /** Overrides the detected test command. */
   testCommand?: string;
+  /** Wall time of each test run (default 300 s). */
+  testTimeoutMs?: number;
   /**
    * The environment-setup agent before the run (src/agent/envsetup-fix.ts): `never` (default
    * here: the detected setup only), `auto` (when the tests cannot start; the CLI's default),

@@ -203,7 +203,7 @@ async function validateIn(
   let reproduces = c.reproduces;
   const repro = v.reproduction;
   if (repro?.kept) {
-    const r = await runReproduction(fork, repro);
+    const r = await runReproduction(fork, repro, p.env.testTimeoutMs);
     reproduces = r.exitCode === 0;
   }
   return { candidate: { ...c, reward, regressions, reproduces }, related };
@@ -228,7 +228,7 @@ async function reproductionTest(
   });
   const content = `${fencedBlock(reply ?? '')}\n`;
   const test: ReproductionTest = { path, content, command, kept: false, reason: '', vars: p.env.vars };
-  const before = await runReproduction(p.sandbox, test);
+  const before = await runReproduction(p.sandbox, test, p.env.testTimeoutMs);
   const cannotRun = CANNOT_RUN.exec(before.output);
   if (before.exitCode === 0) {
     test.reason = 'it passes before the change, so it does not reproduce the issue: discarded';
@@ -247,10 +247,14 @@ async function reproductionTest(
 }
 
 /** Writes the test, runs it, removes it: it never becomes part of a patch. */
-async function runReproduction(sandbox: Sandbox, t: ReproductionTest): Promise<TestRun> {
+async function runReproduction(
+  sandbox: Sandbox,
+  t: ReproductionTest,
+  testTimeoutMs: number | undefined,
+): Promise<TestRun> {
   await sandbox.writeFile(workspacePath(t.path), t.content);
   try {
-    return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars });
+    return await runTests(sandbox, t.command, { format: 'exit-code', vars: t.vars, testTimeoutMs });
   } finally {
     await sandbox.exec(`rm -f -- '${t.path.replace(/'/g, `'\\''`)}'`);
   }

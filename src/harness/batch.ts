@@ -26,6 +26,8 @@ export interface BatchOptions {
   setup?: string;
   /** Overrides every instance's test command (default: its rebuild_cmds then test_cmds). */
   testCmd?: string;
+  /** Wall time of each of the agent's test runs (default 300 s). */
+  testTimeoutMs?: number;
   /** Only these instance ids (default all). */
   instances?: string[];
   candidates?: number;
@@ -153,6 +155,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         setup: opts.setup ?? '',
         testCommand: tests.command,
         testReading: tests.reading,
+        testTimeoutMs: opts.testTimeoutMs,
         candidates: opts.candidates,
         timeoutMs: opts.timeoutMs,
         out: dir,

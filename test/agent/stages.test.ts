@@ -194,6 +194,28 @@ describe('test output', () => {
     expect(finished.passed).toContain('test/a.test.js::works');
   });
 
+  it("gives each test run the environment's test time limit (--test-timeout), else 300 s, print command included", async () => {
+    const limits: (number | undefined)[] = [];
+    const sandbox = {
+      exec: (_command: string, opts: { timeoutMs?: number }) => {
+        limits.push(opts.timeoutMs);
+        return Promise.resolve({ exitCode: 0, stdout: '{}', stderr: '', killedBy: null });
+      },
+    } as unknown as Sandbox;
+    const reading = { print: 'cat /tmp/r.json', parser: 'jest-json' };
+    await runTests(sandbox, 'npx jest', { format: 'reading', vars: {}, reading, testTimeoutMs: 900_000 });
+    await runTests(sandbox, 'npx jest', { format: 'reading', vars: {}, reading });
+    expect(limits).toEqual([900_000, 900_000, 300_000, 300_000]);
+    const d = mkdtempSync(join(tmpdir(), 'dd-env-'));
+    try {
+      writeFileSync(join(d, 'requirements.txt'), 'attrs\n');
+      expect(detectEnvironment(d, { testTimeoutMs: 900_000 }).testTimeoutMs).toBe(900_000);
+      expect(detectEnvironment(d).testTimeoutMs).toBeUndefined();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('narrows regression tests to those related to the touched files', () => {
     const passing = ['tests/test_ops.py::test_add', 'tests/test_io.py::test_read'];
     const sources = new Map([

@@ -260,6 +260,7 @@ export function registerRunBatchCommand(program: Command): void {
       '--test-cmd <cmd>',
       "test command for every instance (default: each instance's rebuild_cmds and test_cmds)",
     )
+    .option('--test-timeout <duration>', 'wall time of each test run of the agent, like 10m (default 5m)')
     .option('--candidates <n>', 'candidate patches per instance', '3')
     .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
     .option(
@@ -289,6 +290,7 @@ export function registerRunBatchCommand(program: Command): void {
         instances?: string;
         setup?: string;
         testCmd?: string;
+        testTimeout?: string;
         candidates: string;
         workers: string;
         namespace?: string;
@@ -315,6 +317,7 @@ export function registerRunBatchCommand(program: Command): void {
           .filter(Boolean),
         setup: flags.setup,
         testCmd: flags.testCmd,
+        ...(flags.testTimeout ? { testTimeoutMs: parseDuration(flags.testTimeout) } : {}),
         model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
         candidates: int(flags.candidates, '--candidates'),
         workers: int(flags.workers, '--workers'),

@@ -30,6 +30,7 @@ export interface FixFlags {
   setup?: string;
   setupAgent?: 'never' | 'auto' | 'always';
   testCmd?: string;
+  testTimeout?: string;
   out?: string;
   apply?: boolean;
   branch?: string;
@@ -115,6 +116,7 @@ export function registerFixCommand(program: Command): void {
       },
     )
     .option('--test-cmd <cmd>', "the repository's test command (default: drydock.yaml's, or detected)")
+    .option('--test-timeout <duration>', 'wall time of each test run, like 10m (default 5m)')
     .option('--out <dir>', 'write patch.diff, summary.json and trajectory.jsonl here')
     .option('--apply', "apply the patch to the repository's working tree at the end")
     .option(
@@ -207,6 +209,7 @@ export async function fixCommand(
       setup: flags.setup,
       setupAgent: flags.setupAgent ?? 'auto',
       testCommand: flags.testCmd,
+      ...(flags.testTimeout ? { testTimeoutMs: parseDuration(flags.testTimeout) } : {}),
       timeoutMs,
       out: flags.out,
       ...delivery,
