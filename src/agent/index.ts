@@ -19,7 +19,7 @@ export { RunContext } from './context.js';
 export { textActions, textActionInstructions } from './text-format.js';
 export { asFinalAnswer, isSubmissionCommand } from './final-answer.js';
 export { verdictOf, reviewFormat, answerOpenCalls, VERDICT_TOOLS, type Verdict } from './verdict.js';
-export { parseFiles, parseLocations } from './localize.js';
+export { parseFiles, parseLocations, readElements, type NamedElement } from './localize.js';
 export { formatSummary, writeOutputs, applyToWorkingTree, commitOnBranch } from './output.js';
 export {
   runLoop,

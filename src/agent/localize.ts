@@ -150,12 +150,58 @@ export function parseFiles(reply: string, known: Map<string, string>): string[] 
 /** A `kind: name` element line, as Agentless writes them under a path line. */
 const ELEMENT =
   /^\s*(?:[-*+•]|\d+[.)])?\s*(function|class|method|def|variable|func|fn)\s*:?\s+`?([\w.$]+)`?/i;
+/** A line that is a file path alone (bulleted, numbered or in backticks too). */
+const PATH_LINE =
+  /^\s*(?:[-*+•]|\d+[.)])?\s*[`*"']*(?:(?:[\w.@+-]+[/\\])+[\w.@+-]+\.\w+|[\w@+-]+\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|java|kt|go|rs|rb|php|c|h|cc|cpp|hpp|cs|swift|scala))[`*"':]*\s*$/;
 const LINE_REF = /^\s*(?:[-*+•]|\d+[.)])?\s*lines?\s*:?\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?/i;
+
+/** An element a localization reply names: `path` and the name as written (`Class.method`). */
+export interface NamedElement {
+  path: string;
+  kind: string;
+  name: string;
+}
+
+/**
+ * The elements a reply names for the given files, in order, in the shapes models write:
+ * Agentless's path line followed by `function: X` / `class: Y` / `method: Z` / `variable: V`
+ * lines (bulleted or numbered too), and one-line `path: name` / `path:function name`.
+ */
+export function readElements(reply: string, files: readonly string[]): NamedElement[] {
+  const out: NamedElement[] = [];
+  const known = new Map(files.map((f) => [f, '']));
+  let current: string | null = null;
+  for (const raw of reply.split('\n')) {
+    // One line: `path: function name` or `path:name`.
+    const m =
+      /^\s*(?:[-*+•]|\d+[.)])?\s*`?([^\s:`]+)`?\s*:\s*(?:(function|class|method|def)\s+)?`?([\w.$]+)`?\s*$/.exec(
+        raw,
+      );
+    const mPath = m ? knownPath(m[1]!, known) : null;
+    if (m && mPath) {
+      out.push({ path: mPath, kind: (m[2] ?? 'function').toLowerCase(), name: m[3]! });
+      continue;
+    }
+    const path = knownPath(raw, known);
+    if (path) {
+      current = path;
+      continue;
+    }
+    // A path line for a file outside these files: what follows belongs to that file, not to
+    // the one before it (Agentless drops those entries too).
+    if (PATH_LINE.test(raw)) {
+      current = null;
+      continue;
+    }
+    const e = ELEMENT.exec(raw);
+    if (e && current) out.push({ path: current, kind: e[1]!.toLowerCase(), name: e[2]! });
+  }
+  return out;
+}
 
 function parseElements(reply: string, files: string[], p: Prepared): Location[] {
   const out: Location[] = [];
-  const known = new Map(files.map((f) => [f, '']));
-  const addSymbol = (path: string, name: string) => {
+  for (const { path, name } of readElements(reply, files)) {
     const defs = p.index.definitions(name);
     // `Class.method`: the method of that class; else the last part as written.
     const found = defs.length > 0 ? defs : p.index.definitions(name.split('.').at(-1)!);
@@ -164,26 +210,6 @@ function parseElements(reply: string, files: string[], p: Prepared): Location[] 
       const loc = { path: d.path, start: d.symbol.startLine, end: d.symbol.endLine };
       if (!out.some((o) => o.path === loc.path && o.start === loc.start)) out.push(loc);
     }
-  };
-  let current: string | null = null;
-  for (const raw of reply.split('\n')) {
-    // One line: `path: function name` or `path:name`.
-    const m =
-      /^\s*(?:[-*+•]|\d+[.)])?\s*`?([^\s:`]+)`?\s*:\s*(?:(?:function|class|method|def)\s+)?`?([\w.$]+)`?\s*$/.exec(
-        raw,
-      );
-    const mPath = m ? knownPath(m[1]!, known) : null;
-    if (m && mPath) {
-      addSymbol(mPath, m[2]!);
-      continue;
-    }
-    const path = knownPath(raw, known);
-    if (path) {
-      current = path;
-      continue;
-    }
-    const e = ELEMENT.exec(raw);
-    if (e && current) addSymbol(current, e[2]!);
   }
   return out;
 }

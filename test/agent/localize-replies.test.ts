@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseFiles, parseLocations } from '../../src/agent/index.js';
+import { parseFiles, parseLocations, readElements } from '../../src/agent/index.js';
 
 interface CorpusReply {
   id: string;
@@ -74,6 +74,26 @@ describe('localization shapes', () => {
     ]);
     expect(parseLocations('- `src/calc/ops.py`, lines 20-25', known)).toEqual([
       { path: 'src/calc/ops.py', start: 20, end: 25 },
+    ]);
+  });
+
+  it('elements under the path line of a file outside the chosen ones are not given to the file before it', () => {
+    // As claude-3.5-sonnet wrote it for Agentless (django__django-11790): views.py was not chosen.
+    const reply =
+      '```\nsrc/calc/ops.py\nclass: Stats\nmethod: __init__\n\nsrc/calc/views.py\nclass: LoginView\nmethod: __init__\n```';
+    expect(readElements(reply, ['src/calc/ops.py', 'tests/test_ops.py'])).toEqual([
+      { path: 'src/calc/ops.py', kind: 'class', name: 'Stats' },
+      { path: 'src/calc/ops.py', kind: 'method', name: '__init__' },
+    ]);
+    // Agentless's one-line and bulleted forms still read.
+    expect(
+      readElements('- `src/calc/ops.py`: function mean\n1. tests/test_ops.py\n   function: test_mean', [
+        'src/calc/ops.py',
+        'tests/test_ops.py',
+      ]),
+    ).toEqual([
+      { path: 'src/calc/ops.py', kind: 'function', name: 'mean' },
+      { path: 'tests/test_ops.py', kind: 'function', name: 'test_mean' },
     ]);
   });
 
