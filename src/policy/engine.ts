@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'ya
 import { DrydockError } from '../core/index.js';
 import { Budget, NO_BUDGET } from './budget.js';
 import { BUDGET_RULE, clip, extractParts } from './extract.js';
-import { hostsOf, ruleApplies, type MatchContext } from './match.js';
+import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
@@ -239,6 +239,8 @@ export class PolicyEngine {
   private readonly byName = new Map<string, Rule[]>();
   private readonly wildcard: Rule[] = [];
   private readonly others: Rule[] = [];
+  /** Per command name, the rules that can apply to it (byName + wildcard rules whose name glob matches), computed once. */
+  private readonly candidates = new Map<string, Rule[]>();
   private readonly m: MatchContext;
   private readonly programs: Map<string, ProgramSpec>;
 
@@ -478,6 +480,23 @@ export class PolicyEngine {
     return [...out];
   }
 
+  /**
+   * The command rules whose `command` list names `name` (literally or by glob), in load order;
+   * computed once per name (bounded memo), so a part is matched only against rules that can apply.
+   */
+  private rulesFor(name: string): Rule[] {
+    let list = this.candidates.get(name);
+    if (list) return list;
+    const literal = this.byName.get(name) ?? [];
+    list = [
+      ...literal,
+      ...this.wildcard.filter((r) => !literal.includes(r) && commandNameMatches(r, name, this.m)),
+    ];
+    if (this.candidates.size > 4096) this.candidates.clear();
+    this.candidates.set(name, list);
+    return list;
+  }
+
   private rulePart(part: Part, network: NetworkMode | undefined): PartVerdict {
     if (part.kind === 'structure')
       return {
@@ -487,11 +506,10 @@ export class PolicyEngine {
         rule: part.rule,
         reason: part.reason,
       };
-    const candidates =
-      part.kind === 'command' ? [...(this.byName.get(part.name) ?? []), ...this.wildcard] : this.others;
+    const candidates = part.kind === 'command' ? this.rulesFor(part.name) : this.others;
     let best: Rule | null = null;
     for (const rule of candidates) {
-      if (!ruleApplies(rule, part, this.m)) continue;
+      if (!ruleApplies(rule, part, this.m, true)) continue;
       if (!best || beats(rule, best)) best = rule;
     }
     if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {

@@ -87,11 +87,65 @@ function compatible(a: Token, b: Token): boolean {
  * glob: `cat ~/.ss*` may name `~/.ssh/id_rsa`.
  */
 export function globsIntersect(a: string, b: string): boolean {
+  return intersector(b)(a);
+}
+
+/**
+ * `globsIntersect(·, b)` for many rule globs `a`: the argument `b` is tokenized (with its
+ * shell variants) once, not once per rule glob.
+ */
+export function intersector(b: string): (a: string) => boolean {
   // The product walk is |a|×|b| states: a glob argument longer than this is taken as
   // possibly intersecting (deny and ask rules hold; allow rules never match on a maybe).
-  if (b.length > MAX_GLOB_TEXT) return true;
-  const ta = tokenize(a);
-  return shellGlobVariants(tokenize(b)).some((tb) => tokensIntersect(ta, tb));
+  if (b.length > MAX_GLOB_TEXT) return () => true;
+  let variants: Token[][] | null = null;
+  // A literal argument meets a glob exactly when the glob matches it.
+  if (!META.test(b)) return (a) => affixesAgree(a, b) && globToRegExp(a, true).test(b);
+  return (a) => {
+    if (!affixesAgree(a, b)) return false;
+    let ta = tokenCache.get(a);
+    if (!ta) {
+      if (tokenCache.size > 4096) tokenCache.clear();
+      ta = tokenize(a);
+      tokenCache.set(a, ta);
+    }
+    variants ??= shellGlobVariants(tokenize(b));
+    return variants.some((tb) => tokensIntersect(ta, tb));
+  };
+}
+
+/** Rule globs are few and fixed: tokenized once. */
+const tokenCache = new Map<string, Token[]>();
+
+const META = /[*?[]/;
+
+/**
+ * A necessary condition, checked in time linear in the literal ends: a string both globs
+ * match starts with each glob's literal prefix and ends with each one's literal suffix,
+ * so of each pair one must extend the other. Most rule globs and arguments differ there
+ * (`~/.ssh/**` against `src/*.py`), which spares the product walk.
+ */
+function affixesAgree(a: string, b: string): boolean {
+  const pa = a.search(META);
+  const pb = b.search(META);
+  if (pa === -1 && pb === -1) return a === b;
+  const n = Math.min(pa === -1 ? a.length : pa, pb === -1 ? b.length : pb);
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  const sa = pa === -1 ? a.length : a.length - 1 - lastMeta(a);
+  const sb = pb === -1 ? b.length : b.length - 1 - lastMeta(b);
+  const m = Math.min(sa, sb);
+  for (let i = 1; i <= m; i++) if (a.charCodeAt(a.length - i) !== b.charCodeAt(b.length - i)) return false;
+  return true;
+}
+
+/** Index of the last glob character (a `]` closing a class counts as one). */
+function lastMeta(g: string): number {
+  for (let i = g.length - 1; i >= 0; i--) {
+    const c = g[i];
+    if (c === '*' || c === '?' || c === '[') return i;
+    if (c === ']' && g.lastIndexOf('[', i) !== -1) return i;
+  }
+  return -1;
 }
 
 /** Longest glob argument compared token by token with a rule's globs. */
@@ -127,26 +181,36 @@ function shellGlobVariants(input: Token[]): Token[][] {
 }
 
 function tokensIntersect(ta: Token[], tb: Token[]): boolean {
-  const seen = new Set<number>();
-  const stack: Array<[number, number]> = [[0, 0]];
+  // Product states (i, j) as integers: a visited bitmap and an integer stack, no
+  // allocation per state (this runs for every rule glob a glob argument may meet).
   const w = tb.length + 1;
-  while (stack.length > 0) {
-    const [i, j] = stack.pop()!;
+  const size = (ta.length + 1) * w;
+  const seen = new Uint8Array(size);
+  const stack = new Int32Array(size * 4 + 1);
+  let top = 0;
+  stack[top++] = 0;
+  const push = (i: number, j: number) => {
     const k = i * w + j;
-    if (seen.has(k)) continue;
-    seen.add(k);
+    if (seen[k] === 0) stack[top++] = k;
+  };
+  while (top > 0) {
+    const k = stack[--top]!;
+    if (seen[k] === 1) continue;
+    seen[k] = 1;
+    const i = (k / w) | 0;
+    const j = k - i * w;
     if (i === ta.length && j === tb.length) return true;
     const x = ta[i];
     const y = tb[j];
     const xs = x !== undefined && (x.t === 'star' || x.t === 'gstar');
     const ys = y !== undefined && (y.t === 'star' || y.t === 'gstar');
-    if (xs) stack.push([i + 1, j]);
-    if (ys) stack.push([i, j + 1]);
+    if (xs) push(i + 1, j);
+    if (ys) push(i, j + 1);
     if (x !== undefined && y !== undefined && compatible(x, y)) {
-      stack.push([xs ? i : i + 1, ys ? j : j + 1]);
-      if (xs && !ys) stack.push([i, j + 1]);
-      if (ys && !xs) stack.push([i + 1, j]);
-      if (xs && ys) stack.push([i + 1, j + 1]);
+      push(xs ? i : i + 1, ys ? j : j + 1);
+      if (xs && !ys) push(i, j + 1);
+      if (ys && !xs) push(i + 1, j);
+      if (xs && ys) push(i + 1, j + 1);
     }
   }
   return false;

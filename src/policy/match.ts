@@ -1,4 +1,11 @@
-import { globsIntersect, globToRegExp, isStrictlyInside, resolvePath, type Tri } from './glob.js';
+import {
+  globsIntersect,
+  globToRegExp,
+  intersector,
+  isStrictlyInside,
+  resolvePath,
+  type Tri,
+} from './glob.js';
 import type { Rule } from './rules.js';
 import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
 
@@ -286,8 +293,9 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
   if (paths.some((p) => union.test(p))) return 'yes';
   if (!a.glob) return 'no';
   for (const p of paths) {
+    const meets = intersector(p);
     for (const g of globs) {
-      if (!(bareStar && g.anywhere) && globsIntersect(g.src, p)) return 'maybe';
+      if (!(bareStar && g.anywhere) && meets(g.src)) return 'maybe';
     }
   }
   return 'no';
@@ -316,24 +324,68 @@ function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchCon
       ? cwd!.map((c) => resolveCached(shape, c, m.ws.home))
       : [resolveCached(shape, m.ws.workspace, m.ws.home)];
   for (const p of paths) {
+    const meets = intersector(p);
     for (const g of globs) {
       if ((unknownStart && !g.anywhere) || (unknownEnd && g.anywhere)) continue;
-      if (g.re.test(p) || globsIntersect(g.src, p)) return 'maybe';
+      if (g.re.test(p) || meets(g.src)) return 'maybe';
     }
   }
   return 'no';
 }
 
-const unions = new WeakMap<Glob[], RegExp>();
+/** A rule's path globs compiled for testing one resolved path. */
+interface PathUnion {
+  test(path: string): boolean;
+}
 
-/** One regex for a rule's whole glob list: a path is tested once, not once per glob. */
-function unionOf(globs: Glob[]): RegExp {
-  let re = unions.get(globs);
-  if (!re) {
-    re = new RegExp(globs.map((g) => `(?:${g.re.source})`).join('|') || '(?!)');
-    unions.set(globs, re);
+const unions = new WeakMap<Glob[], PathUnion>();
+
+/**
+ * One matcher for a rule's whole glob list: a path is tested once, not once per glob.
+ * Globs naming a kind of file anywhere (`**\/.env`, `**\/*.pem`, `**\/.ssh/id_*`) are
+ * tested on the path's last segments only (as many as the glob has), grouped by that
+ * count: a path of any length costs one scan of its tail, where `(?:.*\/)?` alternatives
+ * would each rescan it from every `/`. The other globs form one anchored alternation.
+ */
+function unionOf(globs: Glob[]): PathUnion {
+  let u = unions.get(globs);
+  if (u) return u;
+  const fixed: string[] = [];
+  const tails = new Map<number, string[]>();
+  for (const g of globs) {
+    const tail = g.src.startsWith('**/') ? g.src.slice(3) : null;
+    // A tail without `**` or classes matches exactly its number of segments (`*` and `?` stop at `/`).
+    if (tail && !/\*\*|\[/.test(tail) && tail !== '' && !tail.startsWith('/')) {
+      const k = tail.split('/').length;
+      const list = tails.get(k) ?? [];
+      list.push(globToRegExp(tail, true).source.slice(1, -1));
+      tails.set(k, list);
+    } else fixed.push(g.re.source.slice(1, -1));
   }
-  return re;
+  const fixedRe = fixed.length ? new RegExp(`^(?:${fixed.join('|')})$`) : null;
+  const tailRes = [...tails].map(([k, list]) => ({ k, re: new RegExp(`^(?:${list.join('|')})$`) }));
+  u = {
+    test(path) {
+      if (fixedRe?.test(path)) return true;
+      for (const { k, re } of tailRes) {
+        const t = lastSegments(path, k);
+        if (t !== null && re.test(t)) return true;
+      }
+      return false;
+    },
+  };
+  unions.set(globs, u);
+  return u;
+}
+
+/** The text after the k-th `/` from the end (null when the path has fewer). */
+function lastSegments(path: string, k: number): string | null {
+  let at = path.length;
+  for (let n = 0; n < k; n++) {
+    at = path.lastIndexOf('/', at - 1);
+    if (at === -1) return null;
+  }
+  return path.slice(at + 1);
 }
 
 /** The workspace itself counts as inside (`find . -delete`); deleting it is a separate rule. */
@@ -392,10 +444,16 @@ function hostsCondition(globs: Glob[], args: Arg[], every: boolean): Tri {
   return hosts.length === 0 || hosts.some((h) => !known(h)) ? 'yes' : 'no';
 }
 
-function matchCommand(rule: Rule, part: CommandPart, m: MatchContext): Tri {
+/** Whether a command rule's `command` list names `name` (literally or by glob). */
+export function commandNameMatches(rule: Rule, name: string, m: MatchContext): boolean {
+  const c = compiled(rule, m);
+  return c.nameSet.has(name) || c.names.some((g) => g.re.test(name));
+}
+
+function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown: boolean): Tri {
   const r = rule.spec;
   const c = compiled(rule, m);
-  if (!c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
+  if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
   const shape = shapeOf(part);
   let result: Tri = 'yes';
   if (r.subcommand) {
@@ -549,11 +607,11 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
  * Whether a rule applies to a part. A dynamic or globbed argument may match
  * ("maybe"): that is enough for `deny` and `ask` rules, never for `allow` ones.
  */
-export function ruleApplies(rule: Rule, part: Part, m: MatchContext): boolean {
+export function ruleApplies(rule: Rule, part: Part, m: MatchContext, nameKnown = false): boolean {
   if (part.kind === 'structure' || part.kind !== rule.kind) return false;
   const tri =
     part.kind === 'command'
-      ? matchCommand(rule, part, m)
+      ? matchCommand(rule, part, m, nameKnown)
       : part.kind === 'file'
         ? matchFile(rule, part, m)
         : matchVariable(rule, part, m);
