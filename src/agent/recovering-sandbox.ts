@@ -64,6 +64,11 @@ export class RecoveringSandbox implements Sandbox {
     return this.current.mode;
   }
 
+  /** The network mode of the sandbox inside, now (its policy decisions depend on it). */
+  get networkMode(): Sandbox['networkMode'] {
+    return this.current.networkMode;
+  }
+
   /** The files written since the repository was prepared (the state a recovery restores). */
   get restoredPaths(): string[] {
     return [...this.written.keys()];

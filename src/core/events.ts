@@ -168,6 +168,8 @@ export interface PolicyDecisionEvent extends Verdict {
   parts: Array<{ part: string; kind: string } & Verdict>;
   /** Present when the engine asked and a person answered (attended runs only). */
   approval?: ApprovalRecord;
+  /** The sandbox's network mode the command was decided under, when the caller gave it. */
+  network?: 'none' | 'registries' | 'bridge';
 }
 
 // ---- tool calls and their resources ---------------------------------------------------

@@ -444,6 +444,8 @@ export class PolicyEngine {
           parts: verdicts,
         }
       : { decision: 'allow', rule: 'shell:empty', reason: 'nothing to run', parts: [] };
+    const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
+    if (network && action.kind === 'shell') result.network = network;
     if (result.decision === 'ask' && this.options.unattended) {
       result = {
         ...result,
@@ -595,6 +597,7 @@ export function toAuditEvent(command: string, d: PolicyDecision): PolicyAuditEve
     rule: d.rule,
     reason: d.reason,
     ...(d.approval ? { approval: d.approval } : {}),
+    ...(d.network ? { network: d.network } : {}),
   };
 }
 

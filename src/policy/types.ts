@@ -97,6 +97,8 @@ export interface PolicyDecision extends Verdict {
   unattended?: boolean;
   /** Set when an `ask` was settled by a person (`ApprovalSession`); `decision` is the outcome. */
   approval?: ApprovalRecord;
+  /** The sandbox's network mode the command was decided under (the action's, else the engine's). */
+  network?: NetworkMode;
 }
 
 /** Anything that decides actions: the engine itself, or an `ApprovalSession` that may ask a person. */

@@ -147,4 +147,9 @@ export interface Sandbox {
    */
   spawn(command: string | string[], opts?: SpawnOptions): Promise<SpawnedProcess>;
   close(): Promise<void>;
+  /**
+   * The network mode in force now (it may change during a run: registries for setup, none for
+   * the tests); the policy decides each command knowing it. Absent when the sandbox cannot tell.
+   */
+  readonly networkMode?: NetworkMode;
 }

@@ -257,7 +257,10 @@ export class Toolbox {
    */
   private async withEntries(action: Action): Promise<Action> {
     if (action.kind !== 'shell') return action;
-    if (this.opts.network) action = { ...action, network: this.opts.network };
+    // The mode given, else the sandbox's mode now (it changes during a run: registries for the
+    // setup, none for the tests), so every command is decided knowing what it could reach.
+    const network = this.opts.network ?? this.opts.sandbox.networkMode;
+    if (network) action = { ...action, network };
     const paths = this.opts.policy.unpackInputs?.(action.command) ?? [];
     if (!paths.length) return action;
     const entries: Record<string, Entry[] | null> = {};
