@@ -2,7 +2,7 @@
 // instance's gold patch, graded with drydock eval. A correct model cannot resolve an instance
 // the oracle cannot, so every instance it misses is a bug in drydock, not in a model.
 //   npm run bench:oracle -- --dataset FILE --repos DIR [--variants clean,three-candidates,...]
-//        [--instances id1,id2] [--workers N] [--work DIR] [--results FILE] [--scripts-only]
+//        [--instances id1,id2] [--workers N] [--test-timeout SECONDS] [--work DIR] [--results FILE] [--scripts-only]
 // Variants: clean (the gold edits); three-candidates (one that does not parse, one that changes
 // nothing, then the correct one); trailing-spaces (SEARCH lines with trailing spaces);
 // wrong-indent (SEARCH shifted by four spaces, REPLACE as it should be); blank-search (a new
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     instances: { type: 'string' },
     workers: { type: 'string', default: '1' },
     candidates: { type: 'string', default: '3' },
+    // Each of the agent's test runs (run-batch --test-timeout): a loaded machine needs more than 300 s.
+    'test-timeout': { type: 'string' },
     // Scripts, predictions and per-instance runs hold the repositories' code: kept out of the repo.
     work: { type: 'string', default: join(tmpdir(), 'drydock-oracle') },
     results: { type: 'string', default: 'benchmarks/results/oracle.json' },
@@ -40,7 +42,7 @@ const { values } = parseArgs({
 });
 if (!values.repos) {
   process.stderr.write(
-    'usage: npm run bench:oracle -- --dataset FILE --repos DIR [--variants LIST] [--instances IDS] [--workers N]\n',
+    'usage: npm run bench:oracle -- --dataset FILE --repos DIR [--variants LIST] [--instances IDS] [--workers N] [--test-timeout SECONDS]\n',
   );
   process.exit(2);
 }
@@ -143,6 +145,7 @@ for (const variant of variants) {
     model: {},
     candidates: Number(values.candidates),
     workers: Number(values.workers),
+    ...(values['test-timeout'] ? { testTimeoutMs: Number(values['test-timeout']) * 1000 } : {}),
     progress: (line) => process.stderr.write(`  ${variant} ${line}\n`),
   });
   const batchMs = Date.now() - t0;
