@@ -97,7 +97,8 @@ function finalLine(text: string): string {
 /**
  * A verdict written as a JSON object on lines of its own (bare, in a ```json fence, or between
  * sentinel lines such as AgentMarshal's AGENTMARSHAL_VERDICT_BEGIN/END) with a `verdict` or
- * `decision` field holding a verdict word. Objects inside a fence of another language are quoted
+ * `decision` field holding a verdict word, or an `approved` field that is true or false. Objects
+ * inside a fence of another language are quoted
  * code, not the reviewer's verdict. Several objects that disagree, or a value that is not a
  * verdict word, give no verdict: nothing is guessed.
  */
@@ -125,6 +126,9 @@ function verdictObject(text: string): Verdict['verdict'] | undefined {
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         const fields = value as Record<string, unknown>;
+        const flag = Object.keys(fields).find((k) => /^(approved?|lgtm)$/i.test(k));
+        if (flag !== undefined && typeof fields[flag] === 'boolean')
+          found.push(fields[flag] ? 'approve' : 'request_changes');
         const key = Object.keys(fields).find((k) => /^(verdict|decision)$/i.test(k));
         if (key !== undefined)
           found.push(

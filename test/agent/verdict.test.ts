@@ -41,6 +41,8 @@ describe('review verdicts', () => {
     // Two verdict objects that disagree, or a value that is no verdict word: nothing is guessed.
     '{"verdict": "approved"}\n\nOn second thought:\n{"verdict": "changes_required"}',
     '{"verdict": "looks fine mostly"}\nAPPROVE',
+    '{"approved": "maybe"}',
+    '{"approved": true, "verdict": "changes_required"}',
   ])('does not approve %j', (content) => {
     expect(verdictOf(text(content)).verdict).not.toBe('approve');
   });
@@ -71,6 +73,8 @@ describe('review verdicts', () => {
       'object',
     ],
     ['{"verdict": "blocked", "findings": ["no tests"]}', 'request_changes', 'object'],
+    ['```json\n{"approved": false, "issues": ["n=0 divides by zero"]}\n```', 'request_changes', 'object'],
+    ['{"approved": true, "issues": []}', 'approve', 'object'],
   ])('reads the verdict written as %j', (content, verdict, how) => {
     expect(verdictOf(text(content))).toEqual({ verdict, how });
   });
