@@ -8,7 +8,7 @@ export {
   type ExampleFailure,
 } from './engine.js';
 export { loadShellParser } from './shell.js';
-export { listEntries, MAX_UNPACK_BYTES } from './unpack.js';
+export { listEntries, MAX_UNPACK_BYTES, type Compression, type Decompress } from './unpack.js';
 export {
   ApprovalSession,
   type ApprovalAnswer,

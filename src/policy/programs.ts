@@ -18,6 +18,7 @@ export type Effect =
   | 'write'
   | 'run'
   | 'host'
+  | 'source'
   | 'cwd'
   | 'ask'
   | 'ask-flag'
@@ -34,6 +35,7 @@ const EFFECTS: readonly Effect[] = [
   'write',
   'run',
   'host',
+  'source',
   'cwd',
   'ask',
   'ask-flag',
@@ -331,6 +333,28 @@ function valueFinding(
         decision: 'ask',
         reason: `${what} sends the connection to a host named by its value${value ? ` (\`${value.text}\`)` : ''}, not the one in the URL; leave it out`,
       };
+    case 'source': {
+      // A URL or a local path, told apart as the program does (pip: a value with a scheme is a
+      // URL, anything else a file or directory): a URL names a host; a path is read like any
+      // other and checked by the path rules (`--find-links vendor` is not a host).
+      if (!value) return null;
+      if (value.dynamic)
+        return {
+          decision: 'ask',
+          reason: `${what} reads packages from a place named only when it runs; give a workspace directory or the index URL literally`,
+        };
+      if (/^file:/i.test(value.text))
+        return {
+          decision: 'ask',
+          reason: `${what} names a \`file:\` URL (\`${value.text}\`); give the directory as a plain path (\`${ctx.label} ${opt} vendor/\`), which is checked`,
+        };
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.text))
+        return {
+          decision: 'ask',
+          reason: `${what} fetches packages from a host named by its value (\`${value.text}\`) instead of the configured index; leave it out, or give a workspace directory`,
+        };
+      return null;
+    }
     case 'ask':
       return {
         decision: 'ask',

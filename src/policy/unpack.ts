@@ -21,19 +21,22 @@ export interface UnpackSource {
   strip: number;
   /** `patch ORIGFILE`: the one file written, whatever the patch says. */
   target?: Arg;
+  /** A format whose entries the policy does not read (7z): why, for the ask. */
+  unlisted?: string;
 }
 
 /** Absolute paths of the files a command line's unpacking commands read; the caller lists their entries. */
 export function sourcePaths(part: CommandPart, ws: Workspace): string[] {
   const out: string[] = [];
   for (const s of unpackSources(part) ?? []) {
-    if (!s.file || s.file.dynamic || s.file.glob) continue;
+    if (!s.file || s.file.dynamic || s.file.glob || s.unlisted) continue;
     for (const cwd of part.cwd ?? []) out.push(resolvePath(s.file.text, cwd, ws.home));
   }
   return out;
 }
 
-const UNPACKERS = new Set(['tar', 'gtar', 'bsdtar', 'unzip', 'git', 'patch']);
+const SEVEN_ZIP = new Set(['7z', '7za', '7zr', '7zz']);
+const UNPACKERS = new Set(['tar', 'gtar', 'bsdtar', 'unzip', 'git', 'patch', ...SEVEN_ZIP]);
 
 /** The archives and patches a command extracts or applies; null when it unpacks nothing. */
 export function unpackSources(part: CommandPart): UnpackSource[] | null {
@@ -65,6 +68,23 @@ export function unpackSources(part: CommandPart): UnpackSource[] | null {
     if (!extracting) return null;
     if (file === undefined || (file && !file.dynamic && file.text === '-')) file = stdin;
     return [{ kind: 'archive', file, into, strip: 0 }];
+  }
+  if (SEVEN_ZIP.has(name)) {
+    // `7z x|e ARCHIVE [-oDIR]`: entries land under DIR (or here); 7z's own format is not read.
+    const operands = args.filter((a, i) => a.dynamic || !texts[i]!.startsWith('-'));
+    const sub = operands[0] && !operands[0].dynamic ? operands[0].text : null;
+    if (sub !== null && sub !== 'x' && sub !== 'e') return null; // l, t, a, h, …: nothing lands
+    const out = texts.find((t) => t.startsWith('-o'));
+    return [
+      {
+        kind: 'archive',
+        file: operands[1] ?? null,
+        into: out ? out.slice(2) || '.' : '.',
+        strip: 0,
+        unlisted:
+          'the policy does not read 7z archives, so their entries (absolute paths, `..`, links, .git/hooks) cannot be checked before they land; extract a tar or zip archive instead (their entries are checked), or ask for approval',
+      },
+    ];
   }
   if (name === 'unzip') {
     let into = '.';
@@ -148,15 +168,43 @@ export function unpackSources(part: CommandPart): UnpackSource[] | null {
 /** Bytes of an archive or patch the caller reads at most; a longer file asks. */
 export const MAX_UNPACK_BYTES = 4 * 1024 * 1024;
 
+/** Compressions tar reads (`-J`, `-j`, `--zstd`, or by content) that Node cannot undo itself. */
+export type Compression = 'xz' | 'bzip2' | 'zstd';
+
 /**
- * Entries of a tar (plain or gzip), zip or patch, from its bytes; null when the format is not
- * one of these or the bytes do not parse (the command then asks).
+ * Undoes a compression, at most `limit` bytes out; null when it cannot (no such program, bad
+ * data, too large). Given by the caller: this layer runs nothing (the tools layer uses the
+ * host's xz, bzip2 and zstd).
  */
-export function listEntries(bytes: Uint8Array): Entry[] | null {
+export type Decompress = (format: Compression, bytes: Buffer, limit: number) => Buffer | null;
+
+/** Which compression the bytes start with (by magic number), if one of those. */
+export function compressionOf(b: Uint8Array): Compression | null {
+  if (b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58 && b[4] === 0x5a && b[5] === 0)
+    return 'xz';
+  if (b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68 && b[3]! >= 0x31 && b[3]! <= 0x39) return 'bzip2';
+  if (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd) return 'zstd';
+  return null;
+}
+
+/**
+ * Entries of a tar (plain, gzip, or xz/bzip2/zstd when `decompress` is given), zip or patch,
+ * from its bytes; null when the format is not one of these or the bytes do not parse (the
+ * command then asks).
+ */
+export function listEntries(bytes: Uint8Array, decompress?: Decompress): Entry[] | null {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
     if (b[0] === 0x1f && b[1] === 0x8b)
       return tarEntries(gunzipSync(b, { maxOutputLength: 4 * MAX_UNPACK_BYTES }));
+    const compression = compressionOf(b);
+    if (compression) {
+      const plain = decompress?.(compression, b, 4 * MAX_UNPACK_BYTES) ?? null;
+      // Only a tar inside: a compressed patch or zip is not what these commands extract.
+      return plain && plain.length >= 512 && plain.toString('latin1', 257, 262) === 'ustar'
+        ? tarEntries(plain)
+        : null;
+    }
     if (b.readUInt32LE(0) === 0x04034b50 || b.readUInt32LE(0) === 0x06054b50) return zipEntries(b);
     if (b.length >= 512 && b.toString('latin1', 257, 262) === 'ustar') return tarEntries(b);
     const text = b.toString('utf8');
@@ -335,6 +383,7 @@ export function unpackFinding(
       }
       if (part.cwd !== null) continue;
     }
+    if (s.unlisted) return { decision: 'ask', reason: `\`${part.name}\`: ${s.unlisted}` };
     if (!s.file || s.file.dynamic || s.file.glob)
       return {
         decision: 'ask',

@@ -23,6 +23,7 @@ import {
 } from '../policy/index.js';
 import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
+import { hostDecompress } from './decompress.js';
 import { diagnosticsTool } from './diagnostics.js';
 import { editTool } from './edit.js';
 import { refusalObservation, truncateObservation } from './observations.js';
@@ -271,7 +272,9 @@ export class Toolbox {
         { timeoutMs: 30_000, maxOutputBytes: Math.ceil((MAX_UNPACK_BYTES * 4) / 3) + 1024 },
       );
       entries[path] =
-        r.exitCode === 0 && !r.truncated ? listEntries(Buffer.from(r.stdout.trim(), 'base64')) : null;
+        r.exitCode === 0 && !r.truncated
+          ? listEntries(Buffer.from(r.stdout.trim(), 'base64'), hostDecompress)
+          : null;
     }
     return { ...action, entries };
   }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEntries, PolicyEngine, type Entry } from '../../src/policy/index.js';
 import { HostSandbox } from '../../src/sandbox/index.js';
 import { Toolbox } from '../../src/tools/index.js';
+import { hostDecompress } from '../../src/tools/decompress.js';
 
 // Archives and patches are decided by their entries, where the program puts them.
 
@@ -27,9 +28,29 @@ function archive(name: string, files: Record<string, string>, links: Record<stri
   const members = [...Object.keys(files), ...Object.keys(links)];
   const out = join(dir, name);
   if (name.endsWith('.zip')) execFileSync('zip', ['-q', '--symlinks', out, ...members], { cwd: root });
-  else execFileSync('tar', [name.endsWith('gz') ? '-czf' : '-cf', out, ...members], { cwd: root });
+  else execFileSync('tar', [...tarCompression(name), '-cf', out, ...members], { cwd: root });
   return readFileSync(out);
 }
+
+function tarCompression(name: string): string[] {
+  if (name.endsWith('gz')) return ['-z'];
+  if (name.endsWith('.xz')) return ['-J'];
+  if (name.endsWith('.bz2')) return ['-j'];
+  if (name.endsWith('.zst')) return ['--zstd'];
+  return [];
+}
+
+/** xz, bzip2 and zstd as the host has them (Debian: xz-utils, bzip2, zstd); a missing one is said. */
+const compressors = ['xz', 'bzip2', 'zstd'].filter((p) => {
+  try {
+    execFileSync(p, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.warn(`skipping ${p}-compressed archives: the host has no ${p}`);
+    return false;
+  }
+});
+const EXT: Record<string, string> = { xz: '.tar.xz', bzip2: '.tar.bz2', zstd: '.tar.zst' };
 
 const decide = (command: string, entries: Record<string, Entry[] | null> = {}) =>
   engine.decide({ kind: 'shell', command, entries });
@@ -53,7 +74,26 @@ describe('listEntries', () => {
       expect.arrayContaining([{ path: 'a/x.py' }, { path: 'b/x.py' }]),
     );
     expect(listEntries(Buffer.from('just text'))).toBeNull();
-    expect(listEntries(Buffer.from([0x42, 0x5a, 0x68, 0x39]))).toBeNull(); // bzip2: not listed
+    expect(listEntries(Buffer.from([0x42, 0x5a, 0x68, 0x39]))).toBeNull(); // bzip2 without a decompressor
+  });
+
+  it('lists xz, bzip2 and zstd tars with the host decompressor, like gzip ones', () => {
+    const files = { 'src/a.py': 'x', '.git/hooks/pre-commit': '#!/bin/sh\n' };
+    const links = { 'home-link': '/root' };
+    for (const tool of compressors) {
+      const bytes = archive(`t${EXT[tool]}`, files, links);
+      expect(listEntries(bytes), `${tool} without a decompressor`).toBeNull();
+      expect(listEntries(bytes, hostDecompress), tool).toEqual(
+        expect.arrayContaining([
+          { path: 'src/a.py' },
+          { path: '.git/hooks/pre-commit' },
+          { path: 'home-link', link: '/root' },
+        ]),
+      );
+      // Corrupt data or a missing program: not listed (the command then asks).
+      expect(listEntries(Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(64)]), hostDecompress)).toBeNull();
+    }
+    expect(listEntries(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0]), () => null)).toBeNull();
   });
 });
 
@@ -75,6 +115,29 @@ describe('extracting and applying, decided by the entries', () => {
     expect(decide('cd sub && tar xf ../up.tar', { '/testbed/up.tar': up }).reason).toMatch(
       /at `\/etc\/cron\.d\/x`, outside the workspace/,
     );
+  });
+
+  it('decides tar -xJf / -xjf / --zstd on the entries, and asks for 7z with the reason', () => {
+    const spell: Record<string, string> = { xz: 'tar -xJf', bzip2: 'tar -xjf', zstd: 'tar --zstd -xf' };
+    for (const tool of compressors) {
+      const good = listEntries(archive(`good${EXT[tool]}`, { 'pkg/a.py': 'x' }), hostDecompress)!;
+      const file = `data${EXT[tool]}`;
+      expect(decide(`${spell[tool]} ${file} -C build`, { [`/testbed/${file}`]: good }).decision, tool).toBe(
+        'allow',
+      );
+      const bad = listEntries(archive(`bad${EXT[tool]}`, { '.git/hooks/post-merge': 'sh' }), hostDecompress)!;
+      expect(decide(`${spell[tool]} ${file}`, { [`/testbed/${file}`]: bad }).reason, tool).toMatch(
+        /entry `\.git\/hooks\/post-merge`/,
+      );
+    }
+    expect(decide('7za x -y vendor.7z').decision).toBe('ask'); // no rule names 7za: asks anyway
+    for (const c of ['7z x vendor.7z', '7z e vendor.7z -obuild', '7z x -y -o/tmp/v vendor.7z']) {
+      const d = decide(c);
+      expect(d, c).toMatchObject({ decision: 'ask', rule: 'unpack-entries' });
+      expect(d.reason).toMatch(/does not read 7z archives/);
+    }
+    expect(engine.unpackInputs('7z x vendor.7z')).toEqual([]); // nothing to read for it
+    expect(decide('7z l vendor.7z').rule).not.toBe('unpack-entries');
   });
 
   it('asks when the entries are unknown: not given, read from a pipe, or a name known only when it runs', () => {
@@ -130,6 +193,10 @@ describe('extracting and applying, decided by the entries', () => {
     try {
       await sb.writeFile('/testbed/good.tar', archive('g2.tar', { 'pkg/a.py': 'x' }));
       await sb.writeFile('/testbed/evil.tar', archive('e2.tar', { '.git/hooks/pre-commit': 'sh' }));
+      if (compressors.includes('xz'))
+        await sb.writeFile('/testbed/evil.tar.xz', archive('e3.tar.xz', { '.git/hooks/pre-commit': 'sh' }));
+      if (compressors.includes('zstd'))
+        await sb.writeFile('/testbed/good.tar.zst', archive('g3.tar.zst', { 'pkg/z.py': 'z' }));
       const policy = await PolicyEngine.create({ unattended: true });
       const decisions: string[] = [];
       const tb = new Toolbox({
@@ -151,6 +218,16 @@ describe('extracting and applying, decided by the entries', () => {
       expect(bad.observation.content).toMatch(/\.git\/hooks\/pre-commit/);
       expect((await run('tar xf missing.tar')).decision?.decision).toBe('deny'); // ask, unattended
       expect(decisions.slice(1)).toEqual(['unpack-entries', 'unpack-entries']);
+      if (compressors.includes('xz'))
+        expect((await run('tar -xJf evil.tar.xz')).decision).toMatchObject({
+          decision: 'deny',
+          rule: 'unpack-entries',
+        });
+      if (compressors.includes('zstd')) {
+        const z = await run('tar --zstd -xf good.tar.zst && cat pkg/z.py');
+        expect(z.decision?.decision).toBe('allow');
+        expect(z.observation.content).toMatch(/z/);
+      }
     } finally {
       await sb.close();
     }
