@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { removeRegistry } from '../src/cluster/index.js';
+import { removeRegistry, workerImageRef } from '../src/cluster/index.js';
 import { dockerClient } from '../src/sandbox/index.js';
 import { git, initRepo } from '../test/harness/helpers.js';
 import { newCluster, startCluster, teardown } from '../test/cluster/nodes.js';
@@ -17,6 +17,8 @@ const N = Number(process.env.BENCH_INSTANCES ?? 8);
 const BIN = fileURLToPath(new URL('../bin/drydock.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'dd-bench-cluster-'));
 const docker = dockerClient();
+/** Images the local run built (removed at the end). */
+const built = new Set<string>();
 
 const gold =
   'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n';
@@ -79,8 +81,7 @@ async function main() {
   const cluster = newCluster();
   const results: Record<string, unknown> = { instances: N, load_before: loadavg()[0] };
   try {
-    await startCluster(cluster, 2, (s) => process.stderr.write(`${s}\n`));
-    const env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
+    let env: Record<string, string> = {};
     const setup = await run(['setup', '--worker'], env);
     if (setup.status !== 0) throw new Error(`setup --worker failed: ${setup.stderr}`);
     const common = ['--dataset', dataset, '--repos', mirror, '--predictions', 'gold', '--timeout', '5m'];
@@ -109,6 +110,21 @@ async function main() {
       };
     };
     results.local = await evalRun('local', ['--engine', 'local', '--workers', '2']);
+    // The nodes get the worker image and the instance images the local run built, as the test does.
+    const images = new Set<string>([workerImageRef()]);
+    for (const id of ids) {
+      const r = JSON.parse(readFileSync(join(root, 'local', 'local', 'gold', id, 'result.json'), 'utf8')) as {
+        images?: { instance?: string; env?: string };
+      };
+      if (r.images?.instance) images.add(r.images.instance);
+      for (const ref of [r.images?.instance, r.images?.env]) if (ref) built.add(ref);
+    }
+    await startCluster(cluster, 2, {
+      preload: [...images],
+      log: (s) => process.stderr.write(`${s}\n`),
+    });
+    results.cluster_start_s = cluster.timings;
+    env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
     // Warm-up: both nodes pull the worker and instance images once; not measured.
     results.warmup = await evalRun('warm', ['--engine', 'swarm']);
     results.swarm_1_worker = await evalRun('one', [
@@ -122,6 +138,12 @@ async function main() {
   } finally {
     await removeRegistry(docker).catch(() => {});
     const problems = await teardown(cluster);
+    // Instance images first: an environment image cannot go while one built on it is there.
+    for (const ref of [...built].sort((a, b) => Number(a.includes('/env:')) - Number(b.includes('/env:'))))
+      await docker
+        .getImage(ref)
+        .remove()
+        .catch(() => {});
     if (problems.length) process.stderr.write(`teardown: ${problems.join('; ')}\n`);
     rmSync(root, { recursive: true, force: true });
   }

@@ -70,14 +70,41 @@ interface RawService {
 
 const TERMINAL = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove']);
 
-/** Reads a service's log (both streams) through the manager; the engine multiplexes them. */
+/**
+ * Reads a service's log (both streams) through the manager; the engine multiplexes them. The
+ * manager asks each task's node for it, so a read may wait on a node that just died: it gives up
+ * after `timeoutMs` (the caller retries, then resubmits).
+ */
 export async function serviceLog(
   docker: Docker,
   service: string,
+  timeoutMs = 60_000,
 ): Promise<{ stdout: string; stderr: string }> {
-  const res = (await docker
-    .getService(service)
-    .logs({ stdout: true, stderr: true, follow: false, timestamps: false } as object)) as unknown;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    return await readServiceLog(docker, service, abort.signal);
+  } catch (err) {
+    if (abort.signal.aborted)
+      throw new Error(`the log of ${service} did not come within ${timeoutMs / 1000} s`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readServiceLog(
+  docker: Docker,
+  service: string,
+  abortSignal: AbortSignal,
+): Promise<{ stdout: string; stderr: string }> {
+  const res = (await docker.getService(service).logs({
+    stdout: true,
+    stderr: true,
+    follow: false,
+    timestamps: false,
+    abortSignal,
+  } as object)) as unknown;
   let buf: Buffer;
   if (Buffer.isBuffer(res)) buf = res;
   else {

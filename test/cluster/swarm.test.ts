@@ -8,12 +8,28 @@
 // on this loaded 2-core machine, beyond the suite's budget. The frame checks always run.
 import Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_LABEL, decodeFrames, encodeFrames, removeRegistry } from '../../src/cluster/index.js';
+import {
+  CLUSTER_LABEL,
+  decodeFrames,
+  encodeFrames,
+  removeRegistry,
+  workerImageRef,
+} from '../../src/cluster/index.js';
+import { oracleScript, toYaml } from '../../benchmarks/oracle-script.js';
+import { normalizeInstance } from '../../src/harness/index.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { git, initRepo } from '../harness/helpers.js';
 import { killNode, newCluster, startCluster, teardown, type TestCluster } from './nodes.js';
@@ -30,6 +46,8 @@ const preds = join(root, 'preds.jsonl');
 const mirror = join(root, 'mirror');
 const MODEL = 'fixture-model';
 const builtImages = new Set<string>();
+/** Seconds per phase, printed at the end (how long the swarm test costs). */
+const timings: Record<string, number> = {};
 
 const goldPatch =
   'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n';
@@ -197,6 +215,28 @@ describe('result frames (what a worker sends is data, checked before anything is
   });
 });
 
+describe('--engine where swarm is not built', () => {
+  it('envbench run --engine swarm refuses with one line that says what to run instead', async () => {
+    const data = join(root, 'envbench.jsonl');
+    writeFileSync(data, '{"repository":"fx/calc","revision":"HEAD"}\n');
+    mkdirSync(join(root, 'envbench-repos'), { recursive: true });
+    const r = await cli([
+      'envbench',
+      'run',
+      '--dataset',
+      data,
+      '--repos',
+      join(root, 'envbench-repos'),
+      '--engine',
+      'swarm',
+    ]);
+    expect(r.status).not.toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/envbench run --engine swarm is not built yet.*--engine local/);
+  });
+});
+
 describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
   'drydock on a Docker Swarm (manager + 2 docker-in-docker workers)',
   () => {
@@ -234,25 +274,34 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
           JSON.stringify({ instance_id: id, model_name_or_path: MODEL, model_patch: PATCH[id] }),
         ).join('\n') + '\n',
       );
-      cluster = newCluster();
-      await startCluster(cluster, 2);
-      env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
+      // Local run first: it builds the instance images, which the nodes then get preloaded.
       const setup = await cli(['setup', '--worker']);
       expect(setup.status, setup.stderr).toBe(0);
+      const t0 = performance.now();
       const local = await cli(evalArgs('local', localOut, 'local'));
       expect(local.status, local.stderr).toBe(0);
+      timings.local_eval_s = Math.round(performance.now() - t0) / 1000;
       localSummary = summaryOf(localOut, 'local');
       localReports = reports(localOut, 'local');
+      const instanceImages = new Set<string>();
       for (const id of IDS) {
         const r = JSON.parse(readFileSync(join(localOut, 'local', MODEL, id, 'result.json'), 'utf8')) as {
           images?: { instance?: string; env?: string };
         };
-        if (r.images?.instance) builtImages.add(r.images.instance);
-        if (r.images?.env) builtImages.add(r.images.env);
+        if (r.images?.instance) instanceImages.add(r.images.instance);
+        for (const ref of [r.images?.instance, r.images?.env]) if (ref) builtImages.add(ref);
       }
+      cluster = newCluster();
+      await startCluster(cluster, 2, {
+        preload: [workerImageRef(), ...instanceImages],
+        log: (l) => console.log(`[swarm test] ${l}`),
+      });
+      Object.assign(timings, cluster.timings);
+      env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
     }, 1_800_000);
 
     afterAll(async () => {
+      console.log(`[swarm test] seconds per phase: ${JSON.stringify(timings)}`);
       const problems: string[] = [];
       try {
         const ours = (await docker.listServices({ filters: { label: [CLUSTER_LABEL.kind] } })) as {
@@ -305,8 +354,29 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
             (await docker.listVolumes({ filters: { name: ['drydock-registry-data'] } })).Volumes ?? []
           ).length,
           swarm: ((await docker.info()) as { Swarm?: { LocalNodeState?: string } }).Swarm?.LocalNodeState,
+          // The registry's and any worker's containers on this engine.
+          clusterContainers: (
+            await docker.listContainers({ all: true, filters: { label: [CLUSTER_LABEL.kind] } })
+          ).length,
         };
+        // A swarm this file did not make stays: then none of its services, configs or nodes may stay.
+        const still = left.swarm === 'active';
+        const swarmLeft = {
+          services: still
+            ? (await docker.listServices({ filters: { label: [CLUSTER_LABEL.kind] } })).length
+            : 0,
+          configs: still
+            ? (await docker.listConfigs({ filters: { label: [CLUSTER_LABEL.kind] } })).length
+            : 0,
+          nodes: still
+            ? ((await docker.listNodes()) as { Description?: { Hostname?: string } }[]).filter((n) =>
+                n.Description?.Hostname?.startsWith(`dd-node-${cluster!.id}`),
+              ).length
+            : 0,
+        };
+        expect(swarmLeft).toEqual({ services: 0, configs: 0, nodes: 0 });
         expect(left).toEqual({
+          clusterContainers: 0,
           containers: 0,
           volumes: 0,
           networks: 0,
@@ -363,15 +433,63 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
       expect(evs.some((e) => e.event === 'adopted') || submitted.size + before >= IDS.length).toBe(true);
     }, 900_000);
 
+    it('run-batch --engine swarm with the scripted model gives the same predictions as locally (SCRIPTED)', async () => {
+      const ids = ['fx__calc-1', 'fx__calc-2'];
+      const scripts = join(root, 'scripts', 'oracle');
+      mkdirSync(scripts, { recursive: true });
+      const rows = readFileSync(dataset, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => normalizeInstance(JSON.parse(l) as Record<string, unknown>));
+      for (const inst of rows.filter((r) => ids.includes(r.instance_id))) {
+        const sc = await oracleScript(join(mirror, inst.repo), inst, 'clean');
+        expect(sc.problems).toEqual([]);
+        writeFileSync(join(scripts, `${inst.instance_id}.yaml`), toYaml(sc.script));
+      }
+      const batchArgs = (out: string, engine: string) => [
+        'run-batch',
+        '--dataset',
+        dataset,
+        '--repos',
+        mirror,
+        '--script-dir',
+        scripts,
+        '--instances',
+        ids.join(','),
+        '--candidates',
+        '1',
+        '--out',
+        out,
+        '--engine',
+        engine,
+      ];
+      const lines = (out: string) =>
+        readFileSync(out, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .sort((a, b) => String(a.instance_id).localeCompare(String(b.instance_id)));
+      const localPreds = join(root, 'batch-local', 'predictions.jsonl');
+      const l = await cli(batchArgs(localPreds, 'local'));
+      expect(l.status, l.stderr).toBe(0);
+      const swarmPreds = join(root, 'batch-swarm', 'predictions.jsonl');
+      const r = await cli(batchArgs(swarmPreds, 'swarm'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(lines(swarmPreds)).toEqual(lines(localPreds));
+      expect(lines(localPreds).map((p) => [p.instance_id, typeof p.model_patch])).toEqual(
+        ids.map((id) => [id, 'string']),
+      );
+      // Each instance's run folder came back, as locally.
+      for (const id of ids) expect(existsSync(join(root, 'batch-swarm', 'predictions.runs', id))).toBe(true);
+    }, 900_000);
+
     it('a worker node killed mid-run loses no instance: the run completes and equals the local one', async () => {
       const out = join(root, 'killed');
       const victim = cluster!.nodes[1]!;
       const run = cliAsync(evalArgs('k1', out, 'swarm'));
+      // A job's task wants 'complete', not 'running': list them all and look at their state.
       await until('a task running on the second worker', async () => {
-        const tasks = (await docker.listTasks({ filters: { 'desired-state': ['running'] } })) as {
-          NodeID?: string;
-          Status?: { State?: string };
-        }[];
+        const tasks = (await docker.listTasks()) as { NodeID?: string; Status?: { State?: string } }[];
         return tasks.some((t) => t.NodeID === victim.nodeId && t.Status?.State === 'running') || undefined;
       });
       await killNode(cluster!, victim.nodeId!);
