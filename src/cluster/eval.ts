@@ -9,9 +9,10 @@ import { DrydockError, type Progress, silentProgress } from '../core/index.js';
 import {
   DEFAULT_RESOURCES,
   ensureImages,
+  finished,
+  finishRun,
+  instanceDir,
   instanceResources,
-  modelDirName,
-  summarize,
   type EvalOptions,
   type EvalRun,
   type Instance,
@@ -130,20 +131,14 @@ export async function evaluateOnSwarm(
 ): Promise<EvalRun> {
   const progress = opts.progress ?? silentProgress;
   const docker = opts.docker ?? dockerClient();
-  const model = predictions.values().next().value?.model_name_or_path ?? 'unknown';
   const todo = instances.filter((i) => predictions.has(i.instance_id));
-  const dirOf = (i: Instance) =>
-    join(
-      opts.out,
-      opts.runId,
-      modelDirName(predictions.get(i.instance_id)!.model_name_or_path),
-      i.instance_id,
-    );
+  const modelOf = (i: Instance) => predictions.get(i.instance_id)!.model_name_or_path;
+  const dirOf = (i: Instance) => instanceDir(opts, modelOf(i), i.instance_id);
   const skipped: string[] = [];
   const pending: Instance[] = [];
+  // Resume as a local run does: a result other than an error is kept.
   for (const inst of todo) {
-    const prev = readResult(dirOf(inst));
-    if (prev && prev.outcome !== 'error') skipped.push(inst.instance_id);
+    if (finished(opts, modelOf(inst), inst.instance_id)) skipped.push(inst.instance_id);
     else pending.push(inst);
   }
   if (skipped.length)
@@ -229,17 +224,5 @@ export async function evaluateOnSwarm(
     onResult: opts.onResult,
   });
   const results = todo.map((i) => readResult(dirOf(i))).filter((r): r is InstanceResult => r !== null);
-  const outcomes = new Map(results.map((r) => [r.instance_id, r.outcome]));
-  const summary = summarize(
-    instances.map((i) => i.instance_id),
-    [...predictions.keys()],
-    outcomes,
-  );
-  mkdirSync(opts.out, { recursive: true });
-  const summaryPath = join(opts.out, `${modelDirName(model)}.${opts.runId}.json`);
-  writeFileSync(summaryPath, JSON.stringify(summary, null, 4));
-  const missingImages = results
-    .filter((r) => r.image_missing)
-    .map((r) => ({ instance_id: r.instance_id, image: r.image_missing! }));
-  return { summary, summaryPath, results, skipped, missingImages };
+  return finishRun(instances, predictions, results, skipped, opts);
 }

@@ -158,7 +158,8 @@ async function parseLog(inst: Instance, log: string): Promise<StatusMap> {
   return p(log);
 }
 
-function instanceDir(opts: EvalOptions, model: string, id: string): string {
+/** Where a run writes an instance's files: `<out>/<run id>/<model>/<instance id>/`. */
+export function instanceDir(opts: Pick<EvalOptions, 'out' | 'runId'>, model: string, id: string): string {
   return join(opts.out, opts.runId, modelDirName(model), id);
 }
 
@@ -370,7 +371,12 @@ export async function evaluateInstance(
 }
 
 /** A previous run's result for this instance, if it finished (harness errors are retried). */
-function finished(opts: EvalOptions, model: string, id: string): InstanceResult | null {
+/** An instance's result from an earlier run with this run id, unless it was an error (errors are run again). */
+export function finished(
+  opts: Pick<EvalOptions, 'out' | 'runId'>,
+  model: string,
+  id: string,
+): InstanceResult | null {
   const p = join(instanceDir(opts, model, id), 'result.json');
   if (!existsSync(p)) return null;
   try {
@@ -399,7 +405,6 @@ export async function evaluate(
 ): Promise<EvalRun> {
   const progress = opts.progress ?? silentProgress;
   const docker = opts.docker ?? dockerClient();
-  const model = predictions.values().next().value?.model_name_or_path ?? 'unknown';
   const todo = instances.filter((i) => predictions.has(i.instance_id));
   const results: InstanceResult[] = [];
   const skipped: string[] = [];
@@ -453,6 +458,22 @@ export async function evaluate(
     for (const env of new Set(results.map((r) => r.images?.env).filter((e): e is string => !!e)))
       await removeImage(docker, env);
   }
+  return finishRun(instances, predictions, results, skipped, opts);
+}
+
+/**
+ * The end of an evaluation run on any engine (local, swarm): the summary from the instances'
+ * results, written as `<model>.<run id>.json`, and the images that could not be had. One
+ * function, so a swarm run's summary cannot drift from a local one's.
+ */
+export function finishRun(
+  instances: Instance[],
+  predictions: Map<string, Prediction>,
+  results: InstanceResult[],
+  skipped: string[],
+  opts: Pick<EvalOptions, 'out' | 'runId'>,
+): EvalRun {
+  const model = predictions.values().next().value?.model_name_or_path ?? 'unknown';
   const outcomes = new Map(results.map((r) => [r.instance_id, r.outcome]));
   const summary = summarize(
     instances.map((i) => i.instance_id),
@@ -463,9 +484,9 @@ export async function evaluate(
   const summaryPath = join(opts.out, `${modelDirName(model)}.${opts.runId}.json`);
   writeFileSync(summaryPath, JSON.stringify(summary, null, 4));
   const order = new Map(instances.map((i, n) => [i.instance_id, n]));
-  results.sort((a, b) => order.get(a.instance_id)! - order.get(b.instance_id)!);
-  const missingImages = results
+  const sorted = [...results].sort((a, b) => order.get(a.instance_id)! - order.get(b.instance_id)!);
+  const missingImages = sorted
     .filter((r) => r.image_missing)
     .map((r) => ({ instance_id: r.instance_id, image: r.image_missing! }));
-  return { summary, summaryPath, results, skipped, missingImages };
+  return { summary, summaryPath, results: sorted, skipped, missingImages };
 }

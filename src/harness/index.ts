@@ -37,6 +37,9 @@ export {
 export {
   evaluate,
   evaluateInstance,
+  finished,
+  finishRun,
+  instanceDir,
   admittedWorkers,
   DEFAULT_RESOURCES,
   instanceResources,
