@@ -15,6 +15,7 @@ import {
 import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
 import { PolicyEngine } from '../../policy/index.js';
 import { parseDuration } from '../../sandbox/index.js';
+import { engineFlag } from './eval.js';
 import { addModelOptions } from './model.js';
 
 interface SetupFlags {
@@ -81,10 +82,19 @@ interface RunFlags extends Omit<SetupFlags, 'repo' | 'out'> {
   out: string;
   workers: number;
   scriptDir?: string;
+  engine?: string;
 }
 
 /** `envbench run`: the model per repository (one shared client, or a scripted one each), the run, the rates. */
 export async function runCommand(flags: RunFlags) {
+  if (engineFlag(flags.engine ?? 'local') === 'swarm')
+    // A node has neither the --repos mirror nor this machine's registries proxy: both would
+    // have to travel with each job first (see docs/scale-out.md).
+    throw new DrydockError(
+      'envbench run --engine swarm is not built yet',
+      'run it with --engine local (the default), or split the dataset across machines by hand',
+      'NOT_BUILT',
+    );
   const network = networkFlag(flags.network);
   const tasks = loadEnvDataset(flags.dataset);
   if (!existsSync(flags.repos))
@@ -303,6 +313,7 @@ export function registerEnvbenchCommand(program: Command): void {
       .requiredOption('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository (bare or not)')
       .option('--out <dir>', 'where results go', 'envbench-run')
       .option('--workers <n>', 'repositories at once', positiveInt, 1)
+      .option('--engine <engine>', 'local (swarm is not built for envbench yet: it says so)', 'local')
       .option('--script-dir <dir>', 'the SCRIPTED model per repository: DIR/<owner>__<name>.yaml')
       .option('--max-steps <n>', 'model turns per repository', positiveInt, 30)
       .option('--timeout <duration>', 'wall time per repository (setup and evaluation)', '60m')
