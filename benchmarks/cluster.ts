@@ -84,10 +84,19 @@ async function main() {
     let env: Record<string, string> = {};
     const setup = await run(['setup', '--worker'], env);
     if (setup.status !== 0) throw new Error(`setup --worker failed: ${setup.stderr}`);
-    const common = ['--dataset', dataset, '--repos', mirror, '--predictions', 'gold', '--timeout', '5m'];
-    const evalRun = async (name: string, extra: string[]) => {
+    const common = (ds: string) => [
+      '--dataset',
+      ds,
+      '--repos',
+      mirror,
+      '--predictions',
+      'gold',
+      '--timeout',
+      '5m',
+    ];
+    const evalRun = async (name: string, extra: string[], ds = dataset) => {
       const out = join(root, name);
-      const r = await run(['eval', ...common, '--run-id', name, '--out', out, ...extra], env);
+      const r = await run(['eval', ...common(ds), '--run-id', name, '--out', out, ...extra], env);
       if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr.slice(-2000)}`);
       const evs = (() => {
         try {
@@ -95,14 +104,25 @@ async function main() {
             .trim()
             .split('\n')
             .map(
-              (l) => JSON.parse(l) as { event: string; wall_ms?: number; worker_ms?: number; node?: string },
+              (l) =>
+                JSON.parse(l) as {
+                  event: string;
+                  at: string;
+                  wall_ms?: number;
+                  worker_ms?: number;
+                  node?: string;
+                },
             );
         } catch {
           return [];
         }
       })();
       const got = evs.filter((e) => e.event === 'collected');
+      // The coordinator's serial work per instance: build/push its image, write its input, create its service.
+      const sent = evs.filter((e) => e.event === 'submitted').map((e) => Date.parse(e.at));
+      const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
       return {
+        submit_ms_median: gaps.length ? median(gaps) : null,
         wall_ms: Math.round(r.ms),
         instances_per_minute: +((N * 60_000) / r.ms).toFixed(2),
         overhead_ms_median: got.length ? median(got.map((e) => (e.wall_ms ?? 0) - (e.worker_ms ?? 0))) : null,
@@ -125,8 +145,10 @@ async function main() {
     });
     results.cluster_start_s = cluster.timings;
     env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
-    // Warm-up: both nodes pull the worker and instance images once; not measured.
-    results.warmup = await evalRun('warm', ['--engine', 'swarm']);
+    // Warm-up on one instance: the first push of the worker image to the swarm registry; not measured.
+    const one = join(root, 'one.jsonl');
+    writeFileSync(one, readFileSync(dataset, 'utf8').split('\n')[0] + '\n');
+    results.warmup = await evalRun('warm', ['--engine', 'swarm'], one);
     results.swarm_1_worker = await evalRun('one', [
       '--engine',
       'swarm',

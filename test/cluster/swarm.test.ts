@@ -231,9 +231,11 @@ describe('--engine where swarm is not built', () => {
       'swarm',
     ]);
     expect(r.status).not.toBe(0);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/envbench run --engine swarm is not built yet.*--engine local/);
+    // The CLI's error shape: the error, then the fix; no stack trace.
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'drydock: envbench run --engine swarm is not built yet',
+      expect.stringMatching(/^ {2}fix: run it with --engine local/),
+    ]);
   });
 });
 
