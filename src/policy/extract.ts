@@ -804,7 +804,9 @@ export function extractParts(
   }
   walkScript(walk, command, { kind: 'none' }, 'of the command');
   // What a dynamic argument may carry is judged against every spelling in the
-  // line: the raw text without quotes and escapes, and every decoded argument.
+  // line: the raw text without quotes and escapes, and every decoded argument. Only
+  // dynamic arguments are ever judged against it (match.ts), so it is built only then.
+  if (!walk.parts.some((p) => p.kind === 'command' && p.args.some((a) => a.dynamic))) return walk.parts;
   const spelled = [command.replace(/["'\\]/g, '')];
   for (const p of walk.parts)
     if (p.kind === 'command') for (const a of p.args) if (!a.dynamic) spelled.push(a.text);

@@ -351,25 +351,44 @@ function unionOf(globs: Glob[]): PathUnion {
   let u = unions.get(globs);
   if (u) return u;
   const fixed: string[] = [];
-  const tails = new Map<number, string[]>();
+  const tails = new Map<number, { literal: Set<string>; star: Array<[string, string]>; other: string[] }>();
   for (const g of globs) {
     const tail = g.src.startsWith('**/') ? g.src.slice(3) : null;
     // A tail without `**` or classes matches exactly its number of segments (`*` and `?` stop at `/`).
     if (tail && !/\*\*|\[/.test(tail) && tail !== '' && !tail.startsWith('/')) {
       const k = tail.split('/').length;
-      const list = tails.get(k) ?? [];
-      list.push(globToRegExp(tail, true).source.slice(1, -1));
-      tails.set(k, list);
+      let t = tails.get(k);
+      if (!t) tails.set(k, (t = { literal: new Set(), star: [], other: [] }));
+      const stars = tail.split('*');
+      // Literal (`.env`) and one-star (`*.pem`, `.ssh/id_*`) tails are tested with string
+      // comparisons at the ends: no regex runs over a long segment once per such glob.
+      if (!tail.includes('?') && stars.length === 1) t.literal.add(tail);
+      else if (!tail.includes('?') && stars.length === 2) t.star.push([stars[0]!, stars[1]!]);
+      else t.other.push(globToRegExp(tail, true).source.slice(1, -1));
     } else fixed.push(g.re.source.slice(1, -1));
   }
   const fixedRe = fixed.length ? new RegExp(`^(?:${fixed.join('|')})$`) : null;
-  const tailRes = [...tails].map(([k, list]) => ({ k, re: new RegExp(`^(?:${list.join('|')})$`) }));
+  const tailTests = [...tails].map(([k, t]) => ({
+    k,
+    ...t,
+    re: t.other.length ? new RegExp(`^(?:${t.other.join('|')})$`) : null,
+  }));
   u = {
     test(path) {
       if (fixedRe?.test(path)) return true;
-      for (const { k, re } of tailRes) {
+      for (const { k, literal, star, re } of tailTests) {
         const t = lastSegments(path, k);
-        if (t !== null && re.test(t)) return true;
+        if (t === null) continue;
+        if (literal.has(t)) return true;
+        for (const [pre, post] of star)
+          if (
+            t.length >= pre.length + post.length &&
+            t.startsWith(pre) &&
+            t.endsWith(post) &&
+            !t.slice(pre.length, t.length - post.length).includes('/')
+          )
+            return true;
+        if (re?.test(t)) return true;
       }
       return false;
     },

@@ -540,7 +540,10 @@ export function checkInvocation(
     }
     // A cluster of short options: `-rn`, `-n5`, `-o out`, `-i.bak`.
     if (spec.numeric && /^-\d+$/.test(t)) continue;
+    // A letter repeated in a cluster (`-vvv`, or 100,000 of them) is the same finding: decided once.
+    const done = new Set<string>();
     for (let j = 1; j < t.length; j++) {
+      if (done.has(t[j]!)) continue;
       const o = `-${t[j]}`;
       const hit = lookup(spec, o);
       if (!hit || hit === 'ambiguous') {
@@ -572,6 +575,7 @@ export function checkInvocation(
       }
       if (hit.effect === 'inplace') inplace = true;
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
+      done.add(t[j]!);
     }
   }
   if (spec.script === 'ln') note(lnFinding(ctx));

@@ -34,6 +34,9 @@ const DYNAMIC_TYPES = new Set([
 
 /** Backslash escapes and line continuations of an unquoted word. */
 export function decodeWordText(raw: string): Decoded {
+  // Most words have no escape: no copy, one scan each for glob and brace characters.
+  if (!raw.includes('\\'))
+    return { text: raw, dynamic: false, glob: /[*?[]/.test(raw), braces: /[{}]/.test(raw) };
   let text = '';
   let glob = false;
   let braces = false;
