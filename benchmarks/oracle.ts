@@ -2,7 +2,7 @@
 // instance's gold patch, graded with drydock eval. A correct model cannot resolve an instance
 // the oracle cannot, so every instance it misses is a bug in drydock, not in a model.
 //   npm run bench:oracle -- --dataset FILE --repos DIR [--variants clean,three-candidates,...]
-//        [--instances id1,id2] [--workers N] [--test-timeout SECONDS] [--work DIR] [--results FILE] [--scripts-only]
+//        [--instances id1,id2] [--workers N] [--test-timeout SECONDS] [--work DIR] [--results FILE] [--scripts-only] [--resume]
 // Variants: clean (the gold edits); three-candidates (one that does not parse, one that changes
 // nothing, then the correct one); trailing-spaces (SEARCH lines with trailing spaces);
 // wrong-indent (SEARCH shifted by four spaces, REPLACE as it should be); blank-search (a new
@@ -38,11 +38,14 @@ const { values } = parseArgs({
     work: { type: 'string', default: join(tmpdir(), 'drydock-oracle') },
     results: { type: 'string', default: 'benchmarks/results/oracle.json' },
     'scripts-only': { type: 'boolean', default: false },
+    // Keep each variant's work folder and run only the instances without a finished run there;
+    // the grading resumes by its run id. A stopped run goes on from where it was.
+    resume: { type: 'boolean', default: false },
   },
 });
 if (!values.repos) {
   process.stderr.write(
-    'usage: npm run bench:oracle -- --dataset FILE --repos DIR [--variants LIST] [--instances IDS] [--workers N] [--test-timeout SECONDS]\n',
+    'usage: npm run bench:oracle -- --dataset FILE --repos DIR [--variants LIST] [--instances IDS] [--workers N] [--test-timeout SECONDS] [--resume]\n',
   );
   process.exit(2);
 }
@@ -112,7 +115,7 @@ function stageFigures(events: TrajectoryEvent[]) {
 const all: InstanceFigures[] = [];
 for (const variant of variants) {
   const dir = join(outRoot, variant);
-  rmSync(dir, { recursive: true, force: true });
+  if (!values.resume) rmSync(dir, { recursive: true, force: true });
   const scriptDir = join(dir, 'scripts');
   mkdirSync(scriptDir, { recursive: true });
   const problems = new Map<string, string[]>();
@@ -136,18 +139,33 @@ for (const variant of variants) {
   process.stderr.write(`${variant}: ${run.length} instance(s)\n`);
   const predictionsPath = join(dir, 'predictions.jsonl');
   const t0 = Date.now();
-  const batch = await runBatch({
-    dataset: values.dataset!,
-    reposDir: values.repos,
-    out: predictionsPath,
-    scriptDir,
-    instances: run.map((i) => i.instance_id),
-    model: {},
-    candidates: Number(values.candidates),
-    workers: Number(values.workers),
-    ...(values['test-timeout'] ? { testTimeoutMs: Number(values['test-timeout']) * 1000 } : {}),
-    progress: (line) => process.stderr.write(`  ${variant} ${line}\n`),
-  });
+  const runsDir = join(dir, 'predictions.runs');
+  const finished = existsSync(predictionsPath) ? loadPredictions(predictionsPath, run) : new Map();
+  const todo = run.filter(
+    (i) =>
+      !values.resume ||
+      !finished.has(i.instance_id) ||
+      !existsSync(join(runsDir, i.instance_id, 'summary.json')),
+  );
+  if (todo.length < run.length)
+    process.stderr.write(
+      `${variant}: ${run.length - todo.length} instance(s) already run there, kept (--resume)\n`,
+    );
+  const batch =
+    todo.length === 0
+      ? { runsDir, errors: [] as { instance_id: string; message: string }[] }
+      : await runBatch({
+          dataset: values.dataset!,
+          reposDir: values.repos,
+          out: predictionsPath,
+          scriptDir,
+          instances: todo.map((i) => i.instance_id),
+          model: {},
+          candidates: Number(values.candidates),
+          workers: Number(values.workers),
+          ...(values['test-timeout'] ? { testTimeoutMs: Number(values['test-timeout']) * 1000 } : {}),
+          progress: (line) => process.stderr.write(`  ${variant} ${line}\n`),
+        });
   const batchMs = Date.now() - t0;
   const predictions = loadPredictions(predictionsPath, run);
   const graded = await evaluate(run, predictions, {
@@ -199,6 +217,8 @@ for (const variant of variants) {
     });
   }
   process.stderr.write(`${variant}: run-batch ${Math.round(batchMs / 1000)} s\n`);
+  // Written after every variant, so a stopped run keeps what it measured (complete: false).
+  writeResults(false);
 }
 
 const s = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(0)}`);
@@ -232,31 +252,37 @@ for (const f of all) {
     );
   if (f.error) process.stdout.write(`${f.variant} ${f.instance_id} error: ${f.error}\n`);
 }
-const byVariant = Object.fromEntries(
-  variants.map((v) => {
-    const rs = all.filter((f) => f.variant === v);
-    return [
-      v,
-      {
-        resolved: rs.filter((f) => f.resolved).length,
-        total: rs.length,
-        identical: rs.filter((f) => f.identicalToGold).length,
-      },
-    ];
-  }),
-);
-const result = {
-  benchmark: 'oracle',
-  scripted: true,
-  dataset: values.dataset,
-  at: new Date().toISOString(),
-  byVariant,
-  instances: all,
-};
-if (!values['scripts-only']) {
+function figuresByVariant() {
+  return Object.fromEntries(
+    variants.map((v) => {
+      const rs = all.filter((f) => f.variant === v);
+      return [
+        v,
+        {
+          resolved: rs.filter((f) => f.resolved).length,
+          total: rs.length,
+          identical: rs.filter((f) => f.identicalToGold).length,
+        },
+      ];
+    }),
+  );
+}
+function writeResults(complete: boolean): void {
+  if (values['scripts-only']) return;
+  const result = {
+    benchmark: 'oracle',
+    scripted: true,
+    complete,
+    dataset: values.dataset,
+    at: new Date().toISOString(),
+    byVariant: figuresByVariant(),
+    instances: all,
+  };
   mkdirSync(dirname(resolve(values.results!)), { recursive: true });
   writeFileSync(resolve(values.results!), `${JSON.stringify(result, null, 2)}\n`);
 }
+const byVariant = figuresByVariant();
+writeResults(true);
 process.stdout.write(
   `${Object.entries(byVariant)
     .map(([v, r]) => `${v}: ${r.resolved}/${r.total} resolved, ${r.identical}/${r.total} identical to gold`)
