@@ -25,7 +25,8 @@ export type Effect =
   | 'deny-flag'
   | 'code'
   | 'module'
-  | 'inplace';
+  | 'inplace'
+  | 'stdout';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -43,6 +44,7 @@ const EFFECTS: readonly Effect[] = [
   'code',
   'module',
   'inplace',
+  'stdout',
 ];
 
 /** What a program does with its operands. */
@@ -412,6 +414,10 @@ export function checkInvocation(
   let firstOperand: Arg | null = null;
   let inplace = false;
   const fileOperands: Arg[] = [];
+  // `write` operands (gzip, xz, … replace each file with its (de)compressed version next to
+  // it) are checked once all options are known: `-c`/`--stdout`, `-t`, `-l` write nothing.
+  let toStdout = false;
+  const writtenOperands: Arg[] = [];
   const sawValue = (opt: string, value: Arg | undefined) => {
     if (!spec.script) return;
     if (opt === '-e' || opt === '--expression') {
@@ -473,14 +479,8 @@ export function checkInvocation(
       }
       if (kind === 'none')
         note({ decision: 'ask', reason: `\`${ctx.label}\` takes no operand here, but was given \`${t}\`` });
-      else if (kind === 'write') {
-        const problem = writeProblem(a, part.cwd, ws);
-        if (problem)
-          note({
-            decision: a.dynamic ? 'ask' : 'deny',
-            reason: `\`${ctx.label}\` writes its operand ${problem}; use a path inside the workspace (or /tmp)`,
-          });
-      } else if (kind === 'package') {
+      else if (kind === 'write') writtenOperands.push(a);
+      else if (kind === 'package') {
         const problem = packageProblem(a);
         if (problem)
           note({
@@ -534,6 +534,7 @@ export function checkInvocation(
         return worst;
       }
       if (hit.effect === 'inplace') inplace = true;
+      if (hit.effect === 'stdout') toStdout = true;
       sawValue(hit.name, value);
       note(valueFinding(ctx, spec, hit.name, hit.effect, value));
       continue;
@@ -574,10 +575,20 @@ export function checkInvocation(
         break;
       }
       if (hit.effect === 'inplace') inplace = true;
+      if (hit.effect === 'stdout') toStdout = true;
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
       done.add(t[j]!);
     }
   }
+  if (!toStdout)
+    for (const a of writtenOperands) {
+      const problem = writeProblem(a, part.cwd, ws);
+      if (problem)
+        note({
+          decision: a.dynamic ? 'ask' : 'deny',
+          reason: `\`${ctx.label}\` writes its operand ${problem}; use a path inside the workspace (or /tmp)`,
+        });
+    }
   if (spec.script === 'ln') note(lnFinding(ctx));
   if (spec.cwdWrites) note(cwdFinding(ctx));
   if (inplace)
@@ -798,7 +809,7 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
 }
 
 function takesValue(e: Effect): boolean {
-  if (e === 'inplace') return false;
+  if (e === 'inplace' || e === 'stdout') return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
   return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
 }
