@@ -8,7 +8,7 @@ export interface EgressRecord {
   at: string;
   host: string;
   port: number;
-  /** CONNECT (HTTPS tunnel) or the HTTP method of a plain request. */
+  /** CONNECT (HTTPS tunnel), the HTTP method of a plain request, or DIRECT (one that bypassed the proxy). */
   method: string;
   allowed: boolean;
   /** Bytes sandbox → host and host → sandbox (0 when refused). */
@@ -102,6 +102,22 @@ export class EgressProxy {
     } catch {
       // The sandbox's connection goes on whatever the listener does.
     }
+  }
+
+  /**
+   * A connection that bypassed the proxy (redirected to drydock by the host's
+   * firewall, see registries-network.ts) and was refused: recorded like the rest.
+   */
+  recordDirect(host: string, port: number, bytesUp: number): void {
+    const rec = this.record({
+      host,
+      port,
+      method: 'DIRECT',
+      allowed: false,
+      error: 'direct connection, not through the proxy',
+    });
+    rec.bytesUp = bytesUp;
+    this.done(rec);
   }
 
   private tunnel(req: http.IncomingMessage, client: net.Socket, head: Buffer): void {

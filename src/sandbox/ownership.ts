@@ -19,6 +19,9 @@ export const LABEL = {
   session: 'drydock.session',
 } as const;
 
+/** On a container a pool started ahead of use (besides the owner labels every container has). */
+export const POOL_LABEL = 'drydock.pool';
+
 /** `{drydock.session: $DRYDOCK_SESSION}` when that is set (the test suite sets it), else nothing. */
 export function sessionLabels(): Record<string, string> {
   const s = process.env.DRYDOCK_SESSION;
@@ -137,13 +140,20 @@ export async function gcOwned(docker: Docker, opts: { runId?: string } = {}): Pr
   return report;
 }
 
-/** Deletes the INPUT rules a `registries` network's sandbox added (they carry its name). */
+/** Deletes the rules a `registries` network's sandbox added (they carry its name): INPUT, and nat PREROUTING. */
 async function removeRegistriesRules(network: string): Promise<void> {
-  const listed = await execa('iptables', ['-w', '-S', 'INPUT'], { reject: false }).catch(() => null);
-  if (!listed || listed.exitCode !== 0) return;
-  for (const line of String(listed.stdout).split('\n')) {
-    if (!line.startsWith('-A INPUT ') || !line.includes(`"drydock ${network}"`)) continue;
-    const args = [...line.slice(3).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-    await execa('iptables', ['-w', '-D', ...args], { reject: false }).catch(() => undefined);
+  for (const [table, chain] of [
+    ['filter', 'INPUT'],
+    ['nat', 'PREROUTING'],
+  ] as const) {
+    const listed = await execa('iptables', ['-w', '-t', table, '-S', chain], { reject: false }).catch(
+      () => null,
+    );
+    if (!listed || listed.exitCode !== 0) continue;
+    for (const line of String(listed.stdout).split('\n')) {
+      if (!line.startsWith(`-A ${chain} `) || !line.includes(`"drydock ${network}"`)) continue;
+      const args = [...line.slice(3).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      await execa('iptables', ['-w', '-t', table, '-D', ...args], { reject: false }).catch(() => undefined);
+    }
   }
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { DrydockError } from '../core/index.js';
+import { DirectRefuser } from './direct-refusal.js';
 import { AllowList, EgressProxy, type EgressRecord } from './egress-proxy.js';
 import { ownerLabels } from './ownership.js';
 import { registryHosts } from './registry-hosts.js';
@@ -12,6 +13,9 @@ import { registryHosts } from './registry-hosts.js';
  * address on the host, and host firewall rules so that, from that network, the
  * proxy's port is the only thing on the host that answers (an internal network
  * still reaches every host service listening on all addresses otherwise).
+ * Every other TCP connection from the network, to the host or (through the
+ * default route `routeContainer` gives the sandbox) anywhere, is redirected to
+ * drydock's refuser, which records it and refuses it naming its destination.
  */
 export class RegistriesNetwork {
   private constructor(
@@ -20,8 +24,25 @@ export class RegistriesNetwork {
     readonly bridge: string,
     readonly gateway: string,
     readonly proxy: EgressProxy,
+    private readonly refuser: DirectRefuser,
     private readonly rules: string[][],
   ) {}
+
+  /**
+   * Gives the container a default route through the gateway (an internal network
+   * gives none), so a direct connection to any address reaches the host's redirect
+   * and is recorded, instead of failing inside with "network unreachable" unseen.
+   * Best effort: without nsenter/ip such a connection still fails, unrecorded.
+   */
+  async routeContainer(pid: number): Promise<void> {
+    await execa(
+      'nsenter',
+      ['-t', String(pid), '-n', 'ip', 'route', 'replace', 'default', 'via', this.gateway],
+      {
+        reject: false,
+      },
+    ).catch(() => undefined);
+  }
 
   /** The proxy URL calls get in HTTP(S)_PROXY. */
   get proxyUrl(): string {
@@ -51,6 +72,7 @@ export class RegistriesNetwork {
     });
     const rules: string[][] = [];
     let proxy: EgressProxy | null = null;
+    let refuser: DirectRefuser | null = null;
     try {
       const info = (await network.inspect()) as {
         Id: string;
@@ -60,12 +82,36 @@ export class RegistriesNetwork {
       const gateway = info.IPAM?.Config?.[0]?.Gateway;
       if (!gateway) throw new Error('the network has no gateway address');
       const bridge = info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
-      proxy = await EgressProxy.start(new AllowList(hosts), gateway, onRecord);
+      const p = await EgressProxy.start(new AllowList(hosts), gateway, onRecord);
+      proxy = p;
+      refuser = await DirectRefuser.start(
+        gateway,
+        () => `http://${gateway}:${p.port}`,
+        (host, port, bytes) => p.recordDirect(host, port, bytes),
+      );
       const tag = ['-m', 'comment', '--comment', `drydock ${name}`];
-      // Inserted in this order, the accept ends up above the drop.
+      const toProxy = ['-p', 'tcp', '-d', gateway, '--dport', String(proxy.port)];
+      // Each is inserted at the top of its chain, so the last inserted comes first:
+      // nat: proxy traffic passes, every other TCP connection goes to the refuser;
+      // filter: the proxy and the refuser are accepted, everything else is rejected.
       for (const rule of [
-        ['INPUT', '-i', bridge, ...tag, '-j', 'DROP'],
         [
+          'nat',
+          'PREROUTING',
+          '-i',
+          bridge,
+          '-p',
+          'tcp',
+          ...tag,
+          '-j',
+          'REDIRECT',
+          '--to-ports',
+          String(refuser.port),
+        ],
+        ['nat', 'PREROUTING', '-i', bridge, ...toProxy, ...tag, '-j', 'RETURN'],
+        ['filter', 'INPUT', '-i', bridge, ...tag, '-j', 'REJECT'],
+        [
+          'filter',
           'INPUT',
           '-i',
           bridge,
@@ -74,18 +120,20 @@ export class RegistriesNetwork {
           '-d',
           gateway,
           '--dport',
-          String(proxy.port),
+          String(refuser.port),
           ...tag,
           '-j',
           'ACCEPT',
         ],
+        ['filter', 'INPUT', '-i', bridge, ...toProxy, ...tag, '-j', 'ACCEPT'],
       ]) {
-        await execa('iptables', ['-w', '-I', ...rule.slice(0, 1), '1', ...rule.slice(1)]);
+        await execa('iptables', ['-w', '-t', rule[0]!, '-I', rule[1]!, '1', ...rule.slice(2)]);
         rules.push(rule);
       }
-      return new RegistriesNetwork(docker, name, bridge, gateway, proxy, rules);
+      return new RegistriesNetwork(docker, name, bridge, gateway, proxy, refuser, rules);
     } catch (err) {
-      for (const rule of rules) await execa('iptables', ['-w', '-D', ...rule], { reject: false });
+      for (const rule of rules) await deleteRule(rule);
+      await refuser?.close();
       await proxy?.close();
       await network.remove().catch(() => undefined);
       throw new DrydockError(
@@ -97,11 +145,18 @@ export class RegistriesNetwork {
   }
 
   async remove(): Promise<void> {
-    for (const rule of this.rules) await execa('iptables', ['-w', '-D', ...rule], { reject: false });
+    for (const rule of this.rules) await deleteRule(rule);
+    await this.refuser.close();
     await this.proxy.close();
     await this.docker
       .getNetwork(this.name)
       .remove()
       .catch(() => undefined);
   }
+}
+
+async function deleteRule(rule: string[]): Promise<void> {
+  await execa('iptables', ['-w', '-t', rule[0]!, '-D', ...rule.slice(1)], { reject: false }).catch(
+    () => undefined,
+  );
 }
