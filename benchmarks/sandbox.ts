@@ -1,12 +1,15 @@
 // Sandbox benchmark: per-call overhead against plain dockerode and `docker exec`,
-// sandbox open time, fork(8) of a sandbox holding 200 MB of installed files, and
-// this process's peak RSS. All figures come from this one run.
+// sandbox open (cold, and from a warm pool) against the engine's own create+start,
+// fork(8) of a sandbox holding 200 MB of installed files (what changed since the
+// last snapshot, from the pool) against the docker-commit fork, this process's
+// peak RSS, and the load average around the run. All figures come from this one run.
 //   npm run bench:sandbox   (DRYDOCK_BENCH_IMAGE picks the image; drydock/base:latest by default)
 import Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { DockerSandbox, LABEL } from '../src/sandbox/index.js';
+import { DockerSandbox, LABEL, SandboxPool } from '../src/sandbox/index.js';
 import { reportFigures } from './report.js';
 
 const image = process.env.DRYDOCK_BENCH_IMAGE ?? 'drydock/base:latest';
@@ -59,9 +62,29 @@ async function cleanup(): Promise<void> {
   }
 }
 
+/** Baseline for open: the engine alone creating and starting a container of the image. */
+async function plainCreateStart(): Promise<number> {
+  const t = performance.now();
+  const c = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['sleep', 'infinity'],
+    Labels: { [LABEL.marker]: '1', [LABEL.run]: runId },
+    HostConfig: { NetworkMode: 'none', Init: true },
+  });
+  await c.start();
+  const ms = performance.now() - t;
+  await c.remove({ force: true });
+  return ms;
+}
+
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
 async function main(): Promise<void> {
+  const loadBefore = load();
+  // Warm sandboxes: one for the next open of the parent's kind, eight for the next fork.
+  const pool = new SandboxPool({ size: 9 });
   const sb = await DockerSandbox.open({ image, runId });
-  let results: Record<string, number | string | null>;
+  let results: Record<string, number | string | null | number[]>;
   try {
     await timeIt(20, () => sb.exec('true'));
     const calls = await timeIt(CALLS, () => sb.exec('true'));
@@ -75,6 +98,8 @@ async function main(): Promise<void> {
       });
     }
 
+    const creates: number[] = [];
+    for (let i = 0; i < OPENS; i++) creates.push(await plainCreateStart());
     const opens: number[] = [];
     for (let i = 0; i < OPENS; i++) {
       const t = performance.now();
@@ -82,21 +107,49 @@ async function main(): Promise<void> {
       opens.push(performance.now() - t);
       await s.close();
     }
+    const warmOpens: number[] = [];
+    for (let i = 0; i < OPENS; i++) {
+      await pool.whenWarm();
+      const t = performance.now();
+      const s = await pool.open({ image, runId });
+      warmOpens.push(performance.now() - t);
+      await s.close();
+    }
 
-    const install = await sb.exec(
-      'mkdir -p /opt/pkgs && for i in $(seq 200); do head -c 1048576 /dev/urandom > /opt/pkgs/f$i; done && du -sm /opt/pkgs',
-      { timeoutMs: 300_000, memoryBytes: 1024 * 1024 * 1024 },
-    );
-    if (install.exitCode !== 0) throw new Error(`setting up 200 MB failed: ${install.stderr}`);
-    const t = performance.now();
-    const forks = await sb.fork(8);
-    const fork8Ms = performance.now() - t;
-    const check = await forks[7]!.exec('du -sm /opt/pkgs');
-    await Promise.all(forks.map((f) => f.close()));
-    if (check.stdout.split(/\s/)[0] !== install.stdout.split(/\s/)[0]) throw new Error('fork lost files');
+    const parent = await pool.open({ image, runId });
+    let fork8CommitMs: number;
+    let fork8Ms: number;
+    try {
+      const install = await parent.exec(
+        'mkdir -p /opt/pkgs && for i in $(seq 200); do head -c 1048576 /dev/urandom > /opt/pkgs/f$i; done && du -sm /opt/pkgs',
+        { timeoutMs: 300_000, memoryBytes: 1024 * 1024 * 1024 },
+      );
+      if (install.exitCode !== 0) throw new Error(`setting up 200 MB failed: ${install.stderr}`);
+      // Baseline: docker commit of the whole container, eight containers started from it.
+      let t = performance.now();
+      let forks = await parent.fork(8, { via: 'commit' });
+      fork8CommitMs = performance.now() - t;
+      await Promise.all(forks.map((f) => f.close()));
+      // Little changes after that snapshot (an edit, a small install): the next fork copies that.
+      const edit = await parent.exec(
+        'mkdir -p /opt/pkgs/small && head -c 65536 /dev/urandom > /opt/pkgs/small/a && echo edit > /testbed/edited.txt && rm /opt/pkgs/f1 && du -sk /opt/pkgs',
+      );
+      await pool.whenWarm();
+      t = performance.now();
+      forks = await parent.fork(8);
+      fork8Ms = performance.now() - t;
+      const check = await forks[7]!.exec('du -sk /opt/pkgs; cat /testbed/edited.txt');
+      await Promise.all(forks.map((f) => f.close()));
+      if (check.stdout !== `${edit.stdout}edit\n`) throw new Error(`fork lost files: ${check.stdout}`);
+    } finally {
+      await parent.close();
+    }
 
     const callP50 = quantile(calls, 0.5);
     const plainP50 = quantile(plain, 0.5);
+    const openP50 = quantile(opens, 0.5);
+    const createP50 = quantile(creates, 0.5);
+    const warmP50 = quantile(warmOpens, 0.5);
     results = {
       mode: sb.mode,
       callP50Ms: round(callP50),
@@ -105,20 +158,30 @@ async function main(): Promise<void> {
       cliExecP50Ms: cli.length > 0 ? round(quantile(cli, 0.5)) : null,
       ratioVsDockerode: round(callP50 / plainP50),
       ratioVsCli: cli.length > 0 ? round(callP50 / quantile(cli, 0.5)) : null,
-      openP50Ms: round(quantile(opens, 0.5)),
+      createStartP50Ms: round(createP50),
+      openP50Ms: round(openP50),
+      openRatioVsCreateStart: round(openP50 / createP50),
+      openWarmP50Ms: round(warmP50),
+      openWarmRatioVsCreateStart: round(warmP50 / createP50),
+      fork8CommitMs: round(fork8CommitMs),
       fork8Ms: round(fork8Ms),
+      fork8RatioVsCommit: round(fork8Ms / fork8CommitMs),
       peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+      loadBefore,
+      loadAfter: load(),
     };
   } finally {
     await sb.close();
+    await pool.close();
     await cleanup();
   }
 
   const goals: Record<string, string> = {
-    callP50Ms: '<= 10',
+    callP50Ms: '<= 2',
     ratioVsDockerode: '<= 0.25',
-    openP50Ms: '<= 300',
-    fork8Ms: '<= 2000',
+    openP50Ms: '<= 150 (cold image)',
+    openWarmP50Ms: '<= 30 (warm pool)',
+    fork8Ms: '<= 1000 (200 MB installed, little changed since the last snapshot)',
   };
   reportFigures('sandbox', results, goals);
 }

@@ -1,12 +1,15 @@
 import Docker from 'dockerode';
-import { statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { pack } from 'tar-fs';
 import { DrydockError, WORKSPACE } from '../core/index.js';
 import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
 import { SandboxClosedError, SandboxGoneError } from './errors.js';
 import { detectExecMode, type ExecModeReport } from './exec-mode.js';
-import { currentRunId, ownerLabels } from './ownership.js';
+import { currentRunId, ownerLabels, POOL_LABEL } from './ownership.js';
+import { DockerFrameParser } from './docker-frames.js';
 import { RunnerClient, type CallOutcome, type CallRequest } from './runner-client.js';
 import { RUNNER_SCRIPT } from './runner-script.js';
 import { trackOpen, untrackOpen } from './shutdown.js';
@@ -37,6 +40,7 @@ import {
   runtimeVolume,
 } from './runtime.js';
 import { LANGUAGE_SERVERS_LABEL } from './image-spec.js';
+import { applyDeltaScript, collectDelta, deltaTar, fileClockNs, type Delta } from './fork-delta.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -87,11 +91,46 @@ interface Executor {
   exec(req: CallRequest): Promise<CallOutcome>;
 }
 
-interface OpenOptions {
+/** What a sandbox needs of its pool (`SandboxPool`, pool.ts, which opens sandboxes through this class). */
+export interface WarmSource {
+  readonly docker: Docker;
+  take(spec: SandboxSpec): DockerSandbox | null;
+  warm(spec: SandboxSpec, count: number, forkImage?: string): void;
+  drop(spec: SandboxSpec): Promise<void>;
+}
+
+/** How `DockerSandbox.open` opens (beyond the spec). */
+export interface DockerOpenOptions {
   docker?: Docker;
   /** Image this sandbox was forked from, removed with the last of its forks. */
   forkImage?: string;
+  /** Take a warm sandbox from this pool when one is ready; forks use it too. */
+  pool?: WarmSource;
+  /** Started ahead of use for a pool (labelled so). */
+  warm?: boolean;
 }
+
+/** Options of `fork`. */
+export interface ForkOptions {
+  /**
+   * `auto` (default): copy what changed since the last snapshot into forks of that
+   * snapshot, or commit a new snapshot when that is much (see README, "fork");
+   * `commit`: always `docker commit` the whole container (the old way, the benchmark's baseline).
+   */
+  via?: 'auto' | 'commit';
+}
+
+/** The image forks start from, and when it was taken (changes at or after it are the delta). */
+interface Snapshot {
+  image: string;
+  sinceNs: bigint;
+  /** Made by this sandbox's commit (removed at close), not the image it was opened from. */
+  committed: boolean;
+}
+
+/** Beyond this much changed since the snapshot, a fork commits a new one (later forks are cheap again). */
+const DELTA_MAX_BYTES = 32 * 1024 * 1024;
+const DELTA_MAX_ENTRIES = 20_000;
 
 function statusOf(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
@@ -100,11 +139,14 @@ function statusOf(err: unknown): number | undefined {
 /** A Docker container holding a task's repository at /testbed, with per-call limits. */
 export class DockerSandbox implements Sandbox {
   private closed = false;
+  private spec_: SandboxSpec;
+  private pool: WarmSource | null = null;
+  private snapshot: Snapshot | null = null;
 
   private constructor(
     readonly docker: Docker,
     readonly container: Docker.Container,
-    readonly spec: SandboxSpec,
+    spec: SandboxSpec,
     readonly runId: string,
     readonly mode: ExecMode,
     readonly modeReason: string,
@@ -113,8 +155,15 @@ export class DockerSandbox implements Sandbox {
     private readonly forkImage: string | undefined,
     private readonly registries: RegistriesNetwork | null = null,
   ) {
+    this.spec_ = spec;
     this.networkMode = spec.network ?? 'none';
+    if (forkImage) holdImage(forkImage);
     trackOpen(this);
+  }
+
+  /** What this sandbox was opened with (a warm one takes its caller's spec when handed out). */
+  get spec(): SandboxSpec {
+    return this.spec_;
   }
 
   /** The network mode in force now (`setNetwork` changes it). */
@@ -137,7 +186,10 @@ export class DockerSandbox implements Sandbox {
     }
     const net = this.docker.getNetwork(this.registries.name);
     if (mode === 'none') await net.disconnect({ Container: this.id, Force: true });
-    else await net.connect({ Container: this.id });
+    else {
+      await net.connect({ Container: this.id });
+      await this.registries.routeContainer((await this.container.inspect()).State.Pid);
+    }
     this.networkMode = mode;
   }
 
@@ -166,7 +218,27 @@ export class DockerSandbox implements Sandbox {
     return this.container.id;
   }
 
-  static async open(spec: SandboxSpec, opts: OpenOptions = {}): Promise<DockerSandbox> {
+  static async open(spec: SandboxSpec, opts: DockerOpenOptions = {}): Promise<DockerSandbox> {
+    const pool = opts.pool;
+    if (pool) {
+      const warm = pool.take(spec);
+      let sb: DockerSandbox;
+      if (warm) {
+        try {
+          await warm.adopt(spec);
+          sb = warm;
+        } catch (err) {
+          await warm.close().catch(() => undefined);
+          throw err;
+        }
+      } else {
+        sb = await DockerSandbox.open(spec, { ...opts, pool: undefined, docker: opts.docker ?? pool.docker });
+      }
+      sb.pool = pool;
+      // The next open of the same kind finds one ready.
+      pool.warm(spec, 1, opts.forkImage);
+      return sb;
+    }
     const docker = opts.docker ?? new Docker();
     const runId = spec.runId ?? currentRunId();
     if (spec.repo !== undefined) {
@@ -197,7 +269,7 @@ export class DockerSandbox implements Sandbox {
   private static async openOn(
     docker: Docker,
     spec: SandboxSpec,
-    opts: OpenOptions,
+    opts: DockerOpenOptions,
     runId: string,
     detected: ExecModeReport,
     image: Docker.ImageInspectInfo,
@@ -224,7 +296,7 @@ export class DockerSandbox implements Sandbox {
           ([k, v]) => `${k}=${v}`,
         ),
         WorkingDir: WORKSPACE,
-        Labels: ownerLabels(runId),
+        Labels: { ...ownerLabels(runId), ...(opts.warm ? { [POOL_LABEL]: '1' } : {}) },
         OpenStdin: true,
         // The runner's stdin closes when drydock's attach ends, even by SIGKILL: it exits then.
         StdinOnce: true,
@@ -271,7 +343,12 @@ export class DockerSandbox implements Sandbox {
       })) as unknown as Duplex;
       const runner = new RunnerClient(stream, container.id.slice(0, 12));
       runner.onGone = (e) => new SandboxGoneError(container.id, e.message);
-      await container.start();
+      try {
+        await container.start();
+      } catch (err) {
+        throw startFailed(spec.image, runtime, err as Error);
+      }
+      if (registries) await registries.routeContainer((await container.inspect()).State.Pid);
       let mode = detected.mode;
       let reason = detected.reason;
       let executor: Executor;
@@ -305,6 +382,7 @@ export class DockerSandbox implements Sandbox {
         opts.forkImage,
         registries,
       );
+      sandbox.snapshot = { image: image.Id, sinceNs: 0n, committed: false };
       if (spec.repo !== undefined && spec.workspaceBytes !== undefined) {
         await sandbox.untar(repoTar(spec.repo, ''));
       }
@@ -439,18 +517,41 @@ export class DockerSandbox implements Sandbox {
   }
 
   /**
-   * n sandboxes with this one's filesystem (installed packages included): the
-   * container is committed to an image and each fork starts from it.
+   * A warm sandbox (started ahead of use by a pool) becomes the caller's: their
+   * spec (same creation-time fields, see `warmKey`), their repository copied in.
    */
-  async fork(n: number): Promise<DockerSandbox[]> {
+  private async adopt(spec: SandboxSpec): Promise<void> {
+    this.spec_ = spec;
+    this.networkMode = spec.network ?? 'none';
+    if (spec.repo === undefined) return;
+    if (spec.workspaceBytes !== undefined) await this.untar(repoTar(spec.repo, ''));
+    else await this.container.putArchive(repoTar(spec.repo, 'testbed/'), { path: '/' });
+  }
+
+  /**
+   * n sandboxes with this one's filesystem (installed packages included). Each
+   * fork starts from the last snapshot (at first the image this sandbox was opened
+   * from) and gets what changed since, read from the container's writable layer
+   * (`fork-delta.ts`); when that is more than DELTA_MAX_BYTES, or the engine is not
+   * overlay2 on this host, the container is committed to a new snapshot image
+   * instead, which later forks start from. Forks come from the pool when this
+   * sandbox was opened through one, which then warms the next forks' containers.
+   */
+  async fork(n: number, opts: ForkOptions = {}): Promise<DockerSandbox[]> {
     if (this.closed) throw new SandboxClosedError();
     if (!Number.isInteger(n) || n < 1) throw new DrydockError(`fork needs a positive count, got ${n}`);
-    const image = (await this.container.commit({ pause: true })) as { Id: string };
-    const spec: SandboxSpec = { ...this.spec, image: image.Id, mode: this.mode, runId: this.runId };
+    let delta: { delta: Delta; tar: Buffer } | null = null;
+    if (opts.via !== 'commit' && this.snapshot && this.mode === 'per-call-cgroup') {
+      delta = await this.captureDelta(this.snapshot.sinceNs);
+    }
+    let snap = this.snapshot!;
+    if (!delta) snap = await this.commitSnapshot();
+    const spec: SandboxSpec = { ...this.spec, image: snap.image, mode: this.mode, runId: this.runId };
     delete spec.repo;
+    const forkImage = snap.committed ? snap.image : undefined;
     let workspaceTar: Buffer | null = null;
     if (this.spec.workspaceBytes !== undefined) {
-      // A tmpfs workspace is not in the committed image: carry it over as a tar.
+      // A tmpfs workspace is in neither the layer nor a commit: carry it over as a tar.
       const { result, stdout } = await this.run(`tar -C ${WORKSPACE} -cf - .`, {
         maxOutputBytes: 2 * this.spec.workspaceBytes + 1024 * 1024,
         timeoutMs: 300_000,
@@ -460,24 +561,81 @@ export class DockerSandbox implements Sandbox {
         throw new DrydockError(`cannot copy the workspace for fork: ${result.stderr.trim()}`);
       }
     }
+    const pool = this.pool;
     const opened = await Promise.allSettled(
-      Array.from({ length: n }, () => DockerSandbox.open(spec, { docker: this.docker, forkImage: image.Id })),
+      Array.from({ length: n }, async () => {
+        const f = pool?.take(spec) ?? (await DockerSandbox.open(spec, { docker: this.docker, forkImage }));
+        f.pool = pool;
+        return f;
+      }),
     );
     const forks = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = opened.find((r) => r.status === 'rejected');
-    if (failed) {
+    try {
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      await Promise.all(
+        forks.map(async (f) => {
+          if (delta) await f.applyDelta(delta.delta, delta.tar);
+          if (workspaceTar) await f.untar(workspaceTar);
+        }),
+      );
+    } catch (err) {
       await Promise.allSettled(forks.map((f) => f.close()));
-      await this.docker
-        .getImage(image.Id)
-        .remove()
-        .catch(() => undefined);
-      throw (failed as PromiseRejectedResult).reason;
+      throw err;
     }
-    if (workspaceTar) {
-      const tar = workspaceTar;
-      await Promise.all(forks.map((f) => f.untar(tar)));
-    }
+    // The next fork of this snapshot finds its containers started.
+    pool?.warm(spec, n, forkImage);
     return forks;
+  }
+
+  /** Commits the container as the new snapshot; the old one (if this sandbox made it) goes. */
+  private async commitSnapshot(): Promise<Snapshot> {
+    // Marked before the commit: a change in between is in both (harmless), none in neither.
+    const sinceNs = fileClockMark();
+    // The image keeps the container's labels, so gc finds it like the container.
+    const image = (await this.container.commit({ pause: true })) as { Id: string };
+    holdImage(image.Id);
+    const old = this.snapshot;
+    this.snapshot = { image: image.Id, sinceNs, committed: true };
+    if (old?.committed) void this.dropSnapshot(old);
+    return this.snapshot;
+  }
+
+  private async dropSnapshot(snap: Snapshot): Promise<void> {
+    const spec: SandboxSpec = { ...this.spec, image: snap.image, mode: this.mode, runId: this.runId };
+    await this.pool?.drop(spec);
+    await releaseImage(this.docker, snap.image);
+  }
+
+  /**
+   * What changed since `sinceNs`, with the container paused so the copy is one
+   * moment's state; null when it cannot be read here or is too much to copy.
+   */
+  private async captureDelta(sinceNs: bigint): Promise<{ delta: Delta; tar: Buffer } | null> {
+    const info = await this.container.inspect();
+    const driver = info.GraphDriver as { Name?: string; Data?: { UpperDir?: string } } | undefined;
+    const upper = driver?.Name === 'overlay2' ? driver.Data?.UpperDir : undefined;
+    if (!upper || !existsSync(upper)) return null;
+    await this.container.pause();
+    try {
+      const delta = collectDelta(upper, `/proc/${info.State.Pid}/root`, sinceNs, mountPoints(info));
+      if (delta.bytes > DELTA_MAX_BYTES || delta.entries.length > DELTA_MAX_ENTRIES) return null;
+      return { delta, tar: await readAll(deltaTar(upper, delta)) };
+    } finally {
+      await this.container.unpause();
+    }
+  }
+
+  /** Applies a parent's delta in this fork, through an ordinary call in its own namespaces. */
+  private async applyDelta(delta: Delta, tar: Buffer): Promise<void> {
+    const { result } = await this.run(applyDeltaScript(delta), {
+      stdin: tar,
+      timeoutMs: 600_000,
+      memoryBytes: 2 * 1024 * 1024 * 1024,
+    });
+    if (result.exitCode !== 0) {
+      throw new DrydockError(`copying the parent's changes into a fork failed: ${result.stderr.trim()}`);
+    }
   }
 
   /**
@@ -504,13 +662,8 @@ export class DockerSandbox implements Sandbox {
       if (statusOf(err) !== 404) throw err;
     });
     await this.registries?.remove();
-    if (this.forkImage) {
-      // Fails while other forks of the same image still run; the last one removes it.
-      await this.docker
-        .getImage(this.forkImage)
-        .remove()
-        .catch(() => undefined);
-    }
+    if (this.snapshot?.committed) await this.dropSnapshot(this.snapshot);
+    if (this.forkImage) await releaseImage(this.docker, this.forkImage);
   }
 }
 
@@ -571,6 +724,75 @@ function sandboxPath(image: Docker.ImageInspectInfo, runtime: string | null): st
   return parts.join(':');
 }
 
+/**
+ * Snapshot images in use by this process: the sandbox that committed one (while it
+ * is its snapshot), its forks and the pool's warm containers of it. The last to let
+ * go removes it (a fork may outlive its parent, and the parent's next fork needs
+ * the image after its forks are gone).
+ */
+const imageHolds = new Map<string, number>();
+
+function holdImage(id: string): void {
+  imageHolds.set(id, (imageHolds.get(id) ?? 0) + 1);
+}
+
+async function releaseImage(docker: Docker, id: string): Promise<void> {
+  const left = (imageHolds.get(id) ?? 1) - 1;
+  if (left > 0) {
+    imageHolds.set(id, left);
+    return;
+  }
+  imageHolds.delete(id);
+  await docker
+    .getImage(id)
+    .remove()
+    .catch(() => undefined);
+}
+
+/** A container that would not start: one line saying which image and what to do. */
+function startFailed(image: string, runtime: string | null, err: Error): DrydockError {
+  // The engine's message: "OCI runtime create failed: ...: exec: \"bash\": executable file not found ...".
+  const why = (err.message.split('\n')[0] ?? '').replace(/^\(HTTP code \d+\)[^-]*- /, '').trim();
+  const interpreter = runtime ? RUNTIME_BASH : 'bash';
+  if (!runtime && /executable file not found|no such file|not found/i.test(why)) {
+    return new DrydockError(
+      `image ${image} has no bash to run drydock's runner, and drydock has no static bash to bring in (${why})`,
+      RUNTIME_MISSING_HINT,
+      'IMAGE_NO_SHELL',
+    );
+  }
+  return new DrydockError(
+    `drydock's runner (${interpreter}) cannot start in image ${image}: ${why}`,
+    runtime
+      ? 'check DRYDOCK_STATIC_BASH points at a statically linked bash for this machine (Debian `bash-static`), and that the image runs here (`docker run --rm IMAGE true`)'
+      : 'install bash in the image, or `bash-static` on this machine so drydock brings its own',
+    'IMAGE_CANNOT_RUN',
+  );
+}
+
+/** A host timestamp on the clock the kernel stamps file ctimes with. */
+function fileClockMark(): bigint {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-mark-'));
+  try {
+    writeFileSync(join(dir, 'm'), '');
+    return fileClockNs(join(dir, 'm'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where the container has something mounted (volumes, tmpfs): not part of its layer. */
+function mountPoints(info: Docker.ContainerInspectInfo): string[] {
+  const tmpfs = Object.keys((info.HostConfig as { Tmpfs?: Record<string, string> }).Tmpfs ?? {});
+  return [...info.Mounts.map((m) => m.Destination), ...tmpfs];
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** Why the runner did not start, in one line: usually no bash in the image and none brought in. */
 async function runnerFailed(
   container: Docker.Container,
@@ -580,26 +802,14 @@ async function runnerFailed(
 ): Promise<DrydockError> {
   const logs = await container
     .logs({ stdout: true, stderr: true, tail: 5 })
-    .then((b) =>
-      b
-        .toString('utf8')
-        // eslint-disable-next-line no-control-regex -- matches the control bytes on purpose
-        .replace(/[\x00-\x08]/g, '')
-        .trim(),
-    )
+    .then((b) => {
+      // The log is multiplexed (no TTY): frame headers must not leak into the message.
+      const parts: string[] = [];
+      new DockerFrameParser((_s, payload) => parts.push(payload.toString('utf8'))).push(b);
+      return parts.join('').trim().split('\n').filter(Boolean).slice(-2).join('; ');
+    })
     .catch(() => '');
-  if (!runtime) {
-    return new DrydockError(
-      `image ${image} has no bash to run drydock's runner, and drydock has no static bash to bring in (${logs || err.message})`,
-      RUNTIME_MISSING_HINT,
-      'IMAGE_NO_SHELL',
-    );
-  }
-  return new DrydockError(
-    `drydock's runner could not start in image ${image} (${logs || err.message})`,
-    'check that the image runs Linux binaries for this machine (`docker run --rm IMAGE true`)',
-    'IMAGE_CANNOT_RUN',
-  );
+  return startFailed(image, runtime, new Error(logs || err.message));
 }
 
 function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {

@@ -24,12 +24,29 @@ export {
 export { HOST_CA_DIR, readCaCerts } from './ca-certs.js';
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
-export { DockerSandbox, openSandbox, CAPABILITIES, sandboxExecMode, shellQuote } from './docker-sandbox.js';
+export {
+  DockerSandbox,
+  openSandbox,
+  CAPABILITIES,
+  sandboxExecMode,
+  shellQuote,
+  type DockerOpenOptions,
+  type ForkOptions,
+} from './docker-sandbox.js';
+export { SandboxPool, warmKey, type PoolOptions } from './pool.js';
 export { ensureRuntimeSource, RUNTIME_MISSING_HINT } from './runtime.js';
 export { HostSandbox, SandboxUnsupportedError, type HostSandboxSpec } from './host-sandbox.js';
 export { detectExecMode, type ExecModeReport } from './exec-mode.js';
 export { gcSandboxes } from './gc.js';
-export { ownerLabels, ownerAlive, currentRunId, sessionLabels, LABEL, type GcReport } from './ownership.js';
+export {
+  ownerLabels,
+  ownerAlive,
+  currentRunId,
+  sessionLabels,
+  LABEL,
+  POOL_LABEL,
+  type GcReport,
+} from './ownership.js';
 export { SandboxGoneError, SandboxClosedError } from './errors.js';
 export { HeadTailCapture } from './output-cap.js';
 export { parseSize, parseDuration } from './units.js';

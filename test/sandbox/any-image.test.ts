@@ -114,6 +114,48 @@ describe.skipIf(!ready)('a sandbox in an image drydock did not build', () => {
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.run}=${runId}`] } });
     expect(left).toEqual([]);
   });
+
+  it('a runner that cannot start (its interpreter will not execute) is one line naming it and what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-badbash-'));
+    const fake = join(dir, 'bash-static');
+    writeFileSync(fake, 'not a program\n', { mode: 0o644 });
+    const volumes = async () =>
+      new Set(
+        ((await docker.listVolumes({ filters: { label: ['drydock.runtime=1'] } })).Volumes ?? []).map(
+          (v) => v.Name,
+        ),
+      );
+    const before = await volumes();
+    const saved = process.env.DRYDOCK_STATIC_BASH;
+    process.env.DRYDOCK_STATIC_BASH = fake;
+    try {
+      const err = await DockerSandbox.open({ image: busybox, runId }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DrydockError);
+      expect((err as DrydockError).code).toBe('IMAGE_CANNOT_RUN');
+      const message = (err as DrydockError).message;
+      expect(message).toMatch(
+        new RegExp(
+          `^drydock's runner \\(/run/drydock-runtime/bin/bash\\) cannot start in image ${busybox}: `,
+        ),
+      );
+      expect(message).not.toContain('\n');
+      expect((err as DrydockError).fix).toMatch(/DRYDOCK_STATIC_BASH/);
+    } finally {
+      if (saved === undefined) delete process.env.DRYDOCK_STATIC_BASH;
+      else process.env.DRYDOCK_STATIC_BASH = saved;
+      rmSync(dir, { recursive: true, force: true });
+      // The runtime volume made for that fake bash goes too (the real one stays).
+      for (const name of await volumes()) {
+        if (!before.has(name))
+          await docker
+            .getVolume(name)
+            .remove()
+            .catch(() => undefined);
+      }
+    }
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.run}=${runId}`] } });
+    expect(left).toEqual([]);
+  });
   it("another drydock process leaves a filled runtime volume alone (rewriting its bash broke running sandboxes' exec)", async () => {
     const sb = await DockerSandbox.open({ image: busybox, runId });
     try {

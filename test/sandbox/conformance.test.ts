@@ -6,12 +6,14 @@ import { DrydockError } from '../../src/core/index.js';
 import {
   DockerSandbox,
   HostSandbox,
+  POOL_LABEL,
   SandboxClosedError,
+  SandboxPool,
   SandboxUnsupportedError,
   type Sandbox,
 } from '../../src/sandbox/index.js';
 import { busyboxImage, hostBusybox, testbedImage } from './foreign-images.js';
-import { MB, engineReady, removeRun, testImage, testRunId } from './helpers.js';
+import { MB, docker, engineReady, removeRun, testImage, testRunId } from './helpers.js';
 
 /**
  * The Sandbox contract: the same behavioural checks against every implementation.
@@ -32,6 +34,7 @@ const runId = testRunId('conformance');
 const engine = await engineReady();
 let busybox = '';
 let testbed = '';
+let pool: SandboxPool | null = null;
 const targets: Target[] = [
   {
     name: 'HostSandbox',
@@ -75,9 +78,52 @@ const targets: Target[] = [
     git: true,
     limits: true,
   },
+  {
+    name: `DockerSandbox handed out warm by a pool (${testImage()})`,
+    ready: async () => engine,
+    open: async (repo) => {
+      pool ??= new SandboxPool({ size: 1 });
+      pool.warm({ image: testImage(), runId }, 1);
+      await pool.whenWarm();
+      const sb = await DockerSandbox.open({ image: testImage(), repo, runId }, { pool });
+      // It must really be one started ahead (a cold open would not test the hand-out).
+      const labels = (await docker.getContainer(sb.id).inspect()).Config.Labels;
+      if (labels[POOL_LABEL] !== '1') throw new Error('the pool handed out no warm sandbox');
+      return sb;
+    },
+    git: true,
+    limits: true,
+  },
+  {
+    name: `DockerSandbox forked from another (what changed copied into a fresh container of its image)`,
+    ready: async () => engine,
+    open: async (repo) => {
+      const parent = await DockerSandbox.open({ image: testImage(), repo, runId });
+      try {
+        await parent.exec('echo from the parent > /tmp/parent.txt');
+        const [fork] = await parent.fork(1);
+        const imageId = (await docker.getImage(testImage()).inspect()).Id;
+        if (
+          parent.mode === 'per-call-cgroup' &&
+          (await docker.getContainer(fork!.id).inspect()).Image !== imageId
+        ) {
+          throw new Error('the fork was not started from the parent image (a commit, not a delta)');
+        }
+        if ((await fork!.exec('cat /tmp/parent.txt')).stdout !== 'from the parent\n') {
+          throw new Error('the fork lacks what the parent wrote outside /testbed');
+        }
+        return fork!;
+      } finally {
+        await parent.close();
+      }
+    },
+    git: true,
+    limits: true,
+  },
 ];
 
 afterAll(async () => {
+  await pool?.close();
   if (engine) await removeRun(runId);
 });
 
@@ -122,8 +168,14 @@ for (const t of targets) {
       });
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toBe('/tmp\nhello world\nfrom stdin\n');
-      const noStdin = await sb.exec('cat; echo end');
-      expect(noStdin.stdout).toBe('end\n');
+      // Without input, stdin is empty and closed: readers of it end at once instead of waiting.
+      const noStdin = await sb.exec(
+        'cat; cat /dev/stdin; head -c 1; read -r line; echo "read $?"; ' +
+          "if command -v python3 >/dev/null; then python3 -c 'import sys; print(repr(sys.stdin.read()))'; else echo \"''\"; fi; echo end",
+        { timeoutMs: 60_000 },
+      );
+      expect(noStdin.killedBy).toBeNull();
+      expect(noStdin.stdout).toBe("read 1\n''\nend\n");
     });
 
     it('exec: a command killed by a signal reports 128 + signal', async () => {

@@ -1,0 +1,146 @@
+import Docker from 'dockerode';
+import { trackOpen, untrackOpen } from './shutdown.js';
+import type { SandboxSpec } from './types.js';
+import { DockerSandbox } from './docker-sandbox.js';
+
+export interface PoolOptions {
+  /** Most warm sandboxes kept at once, over all keys (default 4). */
+  size?: number;
+  docker?: Docker;
+}
+
+/**
+ * What a container must share with the sandbox it is handed out as: the fields
+ * fixed when a container is created. Per-call limits are not among them (each call
+ * gets its own cgroup), nor is the repository (copied in at hand-out).
+ */
+export function warmKey(spec: SandboxSpec): string | null {
+  // registries mode has a network and a proxy per sandbox: not pooled.
+  if (spec.network === 'registries') return null;
+  return JSON.stringify([
+    spec.image,
+    spec.network ?? 'none',
+    spec.workspaceBytes ?? null,
+    spec.mode ?? null,
+    spec.runId ?? null,
+    Object.entries(spec.env ?? {}).sort(),
+  ]);
+}
+
+interface Shelf {
+  spec: SandboxSpec;
+  forkImage: string | undefined;
+  want: number;
+  ready: DockerSandbox[];
+  filling: Promise<void> | null;
+}
+
+/**
+ * Warm sandboxes (issue 16, "open from a warm pool"): containers created, started
+ * and with their runner ready before anyone asks, per key (`warmKey`), refilled in
+ * the background one at a time (a 2-core machine should not start eight at once),
+ * bounded by `size` over all keys. Opt-in: only sandboxes opened through a pool, and
+ * their forks, use it. Every warm container carries the owner labels and
+ * `drydock.pool=1`, so `drydock sandbox gc` removes what a killed drydock left, and
+ * its runner exits when drydock does, as for any sandbox. `close()` removes them.
+ */
+export class SandboxPool {
+  readonly size: number;
+  readonly docker: Docker;
+  private readonly shelves = new Map<string, Shelf>();
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = Math.max(0, Math.floor(opts.size ?? 4));
+    this.docker = opts.docker ?? new Docker();
+    trackOpen(this);
+  }
+
+  private get held(): number {
+    let n = 0;
+    for (const s of this.shelves.values()) n += s.ready.length;
+    return n;
+  }
+
+  /**
+   * Keeps `count` sandboxes of `spec` warm (the repository is not part of it).
+   * Returns at once; `whenWarm` waits for the filling.
+   */
+  warm(spec: SandboxSpec, count: number, forkImage?: string): void {
+    const key = warmKey(spec);
+    if (key === null || this.closed || this.size === 0) return;
+    const base: SandboxSpec = { ...spec };
+    delete base.repo;
+    delete base.onEgress;
+    const shelf = this.shelves.get(key) ?? { spec: base, forkImage, want: 0, ready: [], filling: null };
+    shelf.want = Math.min(this.size, Math.max(shelf.want, count));
+    this.shelves.set(key, shelf);
+    this.fill(shelf);
+  }
+
+  /** Resolves when no shelf is filling (every key has what it wants, or the pool is full). */
+  async whenWarm(): Promise<void> {
+    for (;;) {
+      const busy = [...this.shelves.values()].flatMap((s) => (s.filling ? [s.filling] : []));
+      if (!busy.length) return;
+      await Promise.all(busy);
+    }
+  }
+
+  /** Opens a sandbox: a warm one when ready (its repository copied in), else a cold one. */
+  open(spec: SandboxSpec): Promise<DockerSandbox> {
+    return DockerSandbox.open(spec, { pool: this });
+  }
+
+  /** A warm sandbox for `spec` if one is ready (then refilled in the background), else null. */
+  take(spec: SandboxSpec): DockerSandbox | null {
+    const key = warmKey(spec);
+    const shelf = key === null ? undefined : this.shelves.get(key);
+    const sb = shelf?.ready.shift();
+    if (!shelf || !sb) return null;
+    this.fill(shelf);
+    return sb;
+  }
+
+  /** Stops keeping sandboxes of `spec` (e.g. forks of a snapshot that was replaced) and closes them. */
+  async drop(spec: SandboxSpec): Promise<void> {
+    const key = warmKey(spec);
+    const shelf = key === null ? undefined : this.shelves.get(key);
+    if (!shelf) return;
+    this.shelves.delete(key!);
+    shelf.want = 0;
+    await shelf.filling;
+    await Promise.allSettled(shelf.ready.splice(0).map((s) => s.close()));
+  }
+
+  private fill(shelf: Shelf): void {
+    if (shelf.filling) return;
+    shelf.filling = (async () => {
+      while (!this.closed && shelf.ready.length < shelf.want && this.held < this.size) {
+        try {
+          shelf.ready.push(
+            await DockerSandbox.open(shelf.spec, {
+              docker: this.docker,
+              forkImage: shelf.forkImage,
+              warm: true,
+            }),
+          );
+        } catch {
+          // A failed warm start is not an error of anyone's open: that open starts cold.
+          break;
+        }
+      }
+    })().finally(() => {
+      shelf.filling = null;
+    });
+  }
+
+  /** Removes every warm container; sandboxes already handed out are their owners' to close. */
+  async close(): Promise<void> {
+    this.closed = true;
+    untrackOpen(this);
+    const shelves = [...this.shelves.values()];
+    await Promise.allSettled(shelves.map((s) => s.filling));
+    await Promise.allSettled(shelves.flatMap((s) => s.ready.splice(0).map((sb) => sb.close())));
+  }
+}
