@@ -368,8 +368,10 @@ export class DockerSandbox implements Sandbox {
       } catch (err) {
         throw await runnerFailed(container, spec.image, runtime, err as Error);
       }
-      if (mode === 'per-call-cgroup') executor = runner;
-      else executor = new UpdateExecutor(docker, container);
+      if (mode === 'per-call-cgroup') {
+        runner.openControl();
+        executor = runner;
+      } else executor = new UpdateExecutor(docker, container);
       const sandbox = new DockerSandbox(
         docker,
         container,

@@ -84,6 +84,9 @@ export class RunnerClient {
   private cgroup: ContainerCgroup | null = null;
   private fifoDev: number | null = null;
   private closed = false;
+  /** The runner's request fifo, opened from the host; requests go there once it is open. */
+  private ctl: net.Socket | null = null;
+  private ev: net.Socket | null = null;
   /** Lines the runner printed on stderr: only ever bash's own complaints. */
   readonly runnerErrors: string[] = [];
 
@@ -124,6 +127,29 @@ export class RunnerClient {
     // The fifos must sit on the sandbox's own tmpfs: a call could otherwise swap
     // one for a symlink that the host would follow into its own filesystem.
     this.fifoDev = fstatDev(`${containerRoot}/run/drydock`);
+  }
+
+  /**
+   * Once the runner is ready: its request and event fifos, opened from the host, so
+   * calls no longer pass through the engine's attach stream (runner-script.ts).
+   */
+  openControl(): void {
+    const base = `${this.containerRoot}/run/drydock`;
+    const flags = constants.O_NONBLOCK | constants.O_NOFOLLOW;
+    const ev = this.openFifo(`${base}/ev`, constants.O_RDONLY | flags);
+    let ctl: number;
+    try {
+      ctl = this.openFifo(`${base}/ctl`, constants.O_WRONLY | flags);
+    } catch (err) {
+      closeSync(ev);
+      throw err;
+    }
+    const lines = new LineSplitter((l) => this.onLine(l));
+    this.ev = new net.Socket({ fd: ev, readable: true, writable: false });
+    this.ev.on('data', (c: Buffer) => lines.push(c));
+    this.ev.on('error', () => undefined);
+    this.ctl = new net.Socket({ fd: ctl, readable: false, writable: true });
+    this.ctl.on('error', () => undefined);
   }
 
   async waitReady(timeoutMs: number): Promise<void> {
@@ -248,7 +274,7 @@ export class RunnerClient {
       call.timers.push(setTimeout(() => this.kill(call, 'timeout'), req.timeoutMs));
     }
     {
-      this.stream.write(
+      (this.ctl ?? this.stream).write(
         encodeRequest({
           id,
           slot,
@@ -464,6 +490,8 @@ export class RunnerClient {
   private fail(err: Error, typed?: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.ctl?.destroy();
+    this.ev?.destroy();
     for (const call of [...this.calls.values()]) {
       call.cgroup.killAll();
       this.finish(call, typed ?? this.onGone(err));
@@ -478,6 +506,8 @@ export class RunnerClient {
     if (this.closed) return;
     this.closed = true;
     this.fail(new Error('closed'), new SandboxClosedError());
+    this.ctl?.destroy();
+    this.ev?.destroy();
     this.stream.end();
     this.stream.destroy();
   }

@@ -14,26 +14,37 @@ import { bash } from './bash-text.js';
  *   X <id> <status>    the call's process ended (128 + signal when killed)
  * The call's stdout and stderr go to per-slot fifos on a tmpfs that drydock reads
  * from the host, so command output never shares the control stream.
- * When stdin closes (drydock exited or died), the runner exits and the container
- * stops.
+ * Requests are read from the fifo $D/ctl and events after R written to $D/ev:
+ * drydock opens both from the host (through /proc/PID/root), so a call's request
+ * and its two event lines do not pass through the engine's attach stream (each trip
+ * through dockerd and the shim costs about as much as the rest of a call). What
+ * arrives on stdin is copied into $D/ctl too; when stdin closes (drydock exited or
+ * died), the runner is killed and the container stops.
  */
 export const RUNNER_SCRIPT = bash`
 set -u
 D=/run/drydock
 exec 3>&1 1>/dev/null
+[[ -p $D/ctl ]] || mkfifo -m 600 "$D/ctl" "$D/ev"
+exec 4<>"$D/ctl" 5<>"$D/ev"
+# A background job's stdin would be /dev/null: the attach stream goes to it as fd 7.
+exec 7<&0
+(exec 3>&- 5>&-; cat <&7 >&4; kill -TERM $$) &
+exec 7<&- 0</dev/null
 printf 'R %s\n' "$$" >&3
-while IFS= read -r -d '' id; do
-  IFS= read -r -d '' slot; IFS= read -r -d '' hold; IFS= read -r -d '' input
-  IFS= read -r -d '' cwd; IFS= read -r -d '' n
+exec 6>&3 3>&5 5>&-
+while IFS= read -r -d '' -u 4 id; do
+  IFS= read -r -d '' -u 4 slot; IFS= read -r -d '' -u 4 hold; IFS= read -r -d '' -u 4 input
+  IFS= read -r -d '' -u 4 cwd; IFS= read -r -d '' -u 4 n
   envs=()
-  for ((k = 0; k < n; k++)); do IFS= read -r -d '' kv; envs+=("$kv"); done
-  IFS= read -r -d '' cmd
+  for ((k = 0; k < n; k++)); do IFS= read -r -d '' -u 4 kv; envs+=("$kv"); done
+  IFS= read -r -d '' -u 4 cmd
   o=$D/$slot.o e=$D/$slot.e i=$D/$slot.i
   [[ -p $o ]] || mkfifo -m 600 "$o" "$e" "$i"
   [[ $input == 1 ]] || i=/dev/null
   (
     (
-      exec 3>&-
+      exec 3>&- 4<&- 6>&-
       [[ $hold == 1 ]] && kill -STOP "$BASHPID"
       cd -- "$cwd" || exit 126
       ((\${#envs[@]})) && export "\${envs[@]}"
