@@ -7,7 +7,9 @@
 import Docker from 'dockerode';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DockerSandbox, LABEL, SandboxPool } from '../src/sandbox/index.js';
 import { reportFigures } from './report.js';
@@ -116,6 +118,22 @@ async function main(): Promise<void> {
       await s.close();
     }
 
+    // The same with a small repository copied in (what `drydock fix` opens).
+    const repo = mkdtempSync(join(tmpdir(), 'drydock-bench-repo-'));
+    for (let i = 0; i < 20; i++) writeFileSync(join(repo, `f${i}.py`), `x = ${i}\n`.repeat(100));
+    const warmRepoOpens: number[] = [];
+    try {
+      for (let i = 0; i < OPENS; i++) {
+        await pool.whenWarm();
+        const t = performance.now();
+        const s = await pool.open({ image, runId, repo });
+        warmRepoOpens.push(performance.now() - t);
+        await s.close();
+      }
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+
     const parent = await pool.open({ image, runId });
     let fork8CommitMs: number;
     let fork8Ms: number;
@@ -163,6 +181,7 @@ async function main(): Promise<void> {
       openRatioVsCreateStart: round(openP50 / createP50),
       openWarmP50Ms: round(warmP50),
       openWarmRatioVsCreateStart: round(warmP50 / createP50),
+      openWarmRepoP50Ms: round(quantile(warmRepoOpens, 0.5)),
       fork8CommitMs: round(fork8CommitMs),
       fork8Ms: round(fork8Ms),
       fork8RatioVsCommit: round(fork8Ms / fork8CommitMs),
