@@ -257,6 +257,9 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return unwrapXargs(walk, args, stdin, via);
     case 'find':
       return unwrapFind(walk, args, via);
+    case 'fd':
+    case 'fdfind':
+      return unwrapFd(walk, args, via);
     case 'su':
     case 'runuser': {
       const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
@@ -492,6 +495,41 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
   if (at < args.length && args[at]!.dynamic) return runInner(walk, args, at, { kind: 'pipe' }, via, 'xargs');
   const word = withInput[0]!.text;
   walk.runArgv(walk, word, withInput.slice(1), inner.map((a) => a.text).join(' '), { kind: 'none' }, via);
+}
+
+/**
+ * `fd … -x|--exec|-X|--exec-batch CMD ARGS… [;]` runs CMD on what it finds (the rest of the
+ * line, up to `;`). The paths (`{}`, `{/}`, `{.}`, …) are only known when it runs.
+ */
+function unwrapFd(walk: Walk, args: Arg[], via: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const t = a.dynamic ? '' : a.text;
+    const eq = /^--exec(-batch)?=(.*)$/s.exec(t);
+    if (!eq && !['-x', '--exec', '-X', '--exec-batch'].includes(t)) continue;
+    let end = i + 1;
+    while (end < args.length && args[end]!.text !== ';') end++;
+    const cmd = [...(eq ? [{ ...a, text: eq[2]! }] : []), ...args.slice(i + 1, end)].map((c) =>
+      /\{[/.]*\}/.test(c.text) ? { text: c.text, dynamic: true, glob: false } : c,
+    );
+    // Without a placeholder fd appends the path(s) found: `fd -e pyc -X rm` is `rm {}`.
+    if (cmd.length > 1 && !cmd.slice(1).some((c) => c.dynamic))
+      cmd.push({ text: '{}', dynamic: true, glob: false });
+    else if (cmd.length === 1) cmd.push({ text: '{}', dynamic: true, glob: false });
+    const first = cmd[0];
+    if (first && (first.dynamic || first.glob))
+      structure(
+        walk,
+        first.text,
+        'shell:dynamic-command-name',
+        `the command run by \`fd ${eq ? t.split('=', 1)[0] : t}\` is not a literal word, so it is denied`,
+      );
+    else if (first)
+      walk.runArgv(walk, first.text, cmd.slice(1), cmd.map((c) => c.text).join(' '), { kind: 'none' }, [
+        ...via,
+      ]);
+    i = end;
+  }
 }
 
 function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
