@@ -106,26 +106,28 @@ describe('drydock fix in a terminal: approvals', () => {
     // Started in the temporary folder, so the run's record (.drydock/runs) lands there too.
     tmux('new-session', '-d', '-s', 'fix', '-x', '200', '-y', '50', '-c', dir, command);
 
-    // 1. curl asks (network-clients): allow once.
+    // 0. curl in the review (network none) is denied without a question; 1. sort with an option
+    // its spec does not know asks (program:sort): allow once.
     let text = await waitFor(PROMPT, 1);
+    expect(text).not.toMatch(/this:\n\s+curl/);
     expect(text).toMatch(
-      /the policy asks before the model may run this:\n\s+curl -s --max-time 5 http:\/\/approval-once\.invalid\//,
+      /the policy asks before the model may run this:\n\s+sort --approval-once calc\/ops\.py/,
     );
-    expect(text).toMatch(/rule network-clients asks: network access/);
     expect(text).toMatch(
-      /\[o\] allow once .*\[r\] allow for the rest of this run \(rule network-clients, this same finding\) .*\[d\] deny/,
+      /\[o\] allow once .*\[r\] allow for the rest of this run \(rule program:sort, this same finding\) .*\[d\] deny/,
     );
     answer('o');
-    // 2. sort with an option its spec does not know asks (program:sort): allow for the run.
+    // 2. sort with another such option asks: allow for the run.
     text = await waitFor(PROMPT, 2);
     expect(text).toMatch(/drydock: allowed once/);
     expect(text).toMatch(
       /part `sort --approval-for-run calc\/ops\.py`: rule program:sort asks: `sort --approval-for-run` is not an option/,
     );
     answer('r');
-    // 3. the same finding again is allowed without a question; 4. curl again asks (once was once): deny.
+    // 3. the same finding again is allowed without a question; 4. the first option again asks
+    // (once was once): deny.
     text = await waitFor(PROMPT, 3);
-    expect(text).toMatch(/curl -s --max-time 5 http:\/\/approval-denied\.invalid\//);
+    expect(text).toMatch(/this:\n\s+sort --approval-once tests\/test_ops\.py/);
     expect(text).not.toMatch(/this:\n\s+sort --approval-for-run tests\/test_ops\.py/);
     answer('d');
     expect(await waitForExit(), screen()).toBe(0);
@@ -141,10 +143,16 @@ describe('drydock fix in a terminal: approvals', () => {
       .map((e) => ({ command: e.command, decision: e.decision, rule: e.rule, approval: e.approval }));
     expect(decisions).toEqual([
       {
-        command: 'curl -s --max-time 5 http://approval-once.invalid/',
-        decision: 'allow',
+        command: 'curl -s --max-time 5 http://approval-offline.invalid/',
+        decision: 'deny',
         rule: 'network-clients',
-        approval: { answer: 'once', by: 'person', rules: ['network-clients'] },
+        approval: undefined,
+      },
+      {
+        command: 'sort --approval-once calc/ops.py',
+        decision: 'allow',
+        rule: 'program:sort',
+        approval: { answer: 'once', by: 'person', rules: ['program:sort'] },
       },
       {
         command: 'sort --approval-for-run calc/ops.py',
@@ -159,10 +167,10 @@ describe('drydock fix in a terminal: approvals', () => {
         approval: { answer: 'run', by: 'run', rules: ['program:sort'] },
       },
       {
-        command: 'curl -s --max-time 5 http://approval-denied.invalid/',
+        command: 'sort --approval-once tests/test_ops.py',
         decision: 'deny',
-        rule: 'network-clients',
-        approval: { answer: 'deny', by: 'person', rules: ['network-clients'] },
+        rule: 'program:sort',
+        approval: { answer: 'deny', by: 'person', rules: ['program:sort'] },
       },
       {
         command: 'python -m pytest -q -p no:cacheprovider',
@@ -171,14 +179,19 @@ describe('drydock fix in a terminal: approvals', () => {
         approval: undefined,
       },
     ]);
+    // The offline curl was decided under the review sandbox's network mode, and said why.
+    const offline = events.find(
+      (e) =>
+        e.type === 'policy.decision' && e.command === 'curl -s --max-time 5 http://approval-offline.invalid/',
+    )!;
+    expect(offline.network).toBe('none');
+    expect(offline.reason).toMatch(/no network \(mode none\)/);
     // The allowed ones ran in the sandbox (an exit code); the denied one did not, and the model was told.
     const calls = events.filter((e) => e.type === 'tool.call' && e.tool === 'bash');
     const byCommand = (c: string) => calls.find((e) => (e.args as { command?: string }).command === c)!;
-    expect(byCommand('curl -s --max-time 5 http://approval-once.invalid/').exitCode).toEqual(
-      expect.any(Number),
-    );
+    expect(byCommand('sort --approval-once calc/ops.py').exitCode).toEqual(expect.any(Number));
     expect(byCommand('sort --approval-for-run tests/test_ops.py').exitCode).toEqual(expect.any(Number));
-    const denied = byCommand('curl -s --max-time 5 http://approval-denied.invalid/');
+    const denied = byCommand('sort --approval-once tests/test_ops.py');
     expect(denied.exitCode).toBeUndefined();
     expect(denied.observation).toMatch(/person at the terminal denied/);
   }, 2_400_000);
