@@ -370,7 +370,6 @@ export async function evaluateInstance(
   }
 }
 
-/** A previous run's result for this instance, if it finished (harness errors are retried). */
 /** An instance's result from an earlier run with this run id, unless it was an error (errors are run again). */
 export function finished(
   opts: Pick<EvalOptions, 'out' | 'runId'>,
