@@ -8,14 +8,27 @@ export interface LongInput {
   command: string;
   /**
    * The decision it must get: long text must never turn a refusal into an allow.
-   * Some everyday shapes at this length are refused on purpose (fail closed): a
-   * here-document past the inline reader's node budget, a 12,000-link && chain
+   * Some everyday shapes at this length are refused on purpose (fail closed): a 12,000-link && chain
    * past the walker's stack, globs and regex targets longer than 4,096 characters.
    */
   expect: 'allow' | 'refuse';
   /** One command part (the rule-kind families); the others are many parts and only benchmarked. */
   single?: boolean;
+  /** Inline code in the command: the bench also times the inline reader on it alone. */
+  inline?: { lang: 'python' | 'javascript'; code: string };
 }
+
+const inline = (
+  kind: string,
+  lang: 'python' | 'javascript',
+  code: string,
+  expect: 'allow' | 'refuse',
+): LongInput => ({
+  kind,
+  command: lang === 'python' ? `python3 - <<'EOF'\n${code}\nEOF` : `node -e '${code.replace(/'/g, "'\\''")}'`,
+  expect,
+  inline: { lang, code },
+});
 
 const N = 99_000;
 const fill = (unit: string, total = N) => unit.repeat(Math.max(1, Math.floor(total / unit.length)));
@@ -150,18 +163,72 @@ export function longInputs(): LongInput[] {
       single: true,
     },
     { kind: 'program spec: many operands', command: `wc -l ${fill('a.py ')}`, expect: 'allow' },
-    { kind: 'inline python: long code', command: `python3 -c "${fill('print(1); ')}"`, expect: 'allow' },
+    {
+      kind: 'inline python: long code',
+      command: `python3 -c "${fill('print(1); ')}"`,
+      expect: 'allow',
+      inline: { lang: 'python', code: fill('print(1); ') },
+    },
     {
       kind: 'inline python: long code ending in os.system',
       command: `python3 -c "import os; ${fill('x=1; ', N - 60)}os.system('rm -rf ~')"`,
       expect: 'refuse',
+      inline: { lang: 'python', code: `import os; ${fill('x=1; ', N - 60)}os.system('rm -rf ~')` },
     },
-    { kind: 'inline node: long code', command: `node -e "${fill('console.log(1); ')}"`, expect: 'allow' },
+    {
+      kind: 'inline node: long code',
+      command: `node -e "${fill('console.log(1); ')}"`,
+      expect: 'allow',
+      inline: { lang: 'javascript', code: fill('console.log(1); ') },
+    },
     {
       kind: 'here-document into python',
       command: `python3 - <<'EOF'\n${fill('print(1)\n', N - 40)}EOF`,
-      expect: 'refuse',
+      expect: 'allow',
+      inline: { lang: 'python', code: fill('print(1)\n', N - 40) },
     },
+    inline(
+      'inline python: an aliased module at the end',
+      'python',
+      `import os as o\n${fill('y = 2\n', N - 60)}o.system('rm -rf ~')`,
+      'refuse',
+    ),
+    inline(
+      'inline python: strings, f-strings, comments',
+      'python',
+      fill(`s = f"{a!r:>{w}} 'q'" + '''x"y''' # c'\n`, N - 40),
+      'allow',
+    ),
+    inline(
+      'inline python: an unterminated string',
+      'python',
+      `${fill('print(1)\n', N - 40)}x = 'abc`,
+      'refuse',
+    ),
+    inline(
+      'inline python: nested brackets',
+      'python',
+      `x = ${'('.repeat(N / 2 - 10)}1${')'.repeat(N / 2 - 10)}`,
+      'allow',
+    ),
+    inline(
+      'inline python: the same name bound many times',
+      'python',
+      `import os\n${fill('p = "a"\n', N - 60)}os.remove(p)`,
+      'refuse',
+    ),
+    inline(
+      'inline node: a required module bound to a name',
+      'javascript',
+      `const cp = require("child_process");${fill('let y = 2;', N - 80)}cp.execSync("rm -rf ~");`,
+      'refuse',
+    ),
+    inline(
+      'inline node: templates and regular expressions',
+      'javascript',
+      fill('t = `a${b}c` + /[;"]/.source;', N - 40),
+      'allow',
+    ),
     { kind: 'shell: long && chain', command: fill('true && ', N - 20) + 'true', expect: 'refuse' },
     {
       kind: 'shell: chain ending in rm -rf /',

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PolicyEngine } from '../src/policy/index.js';
+import { javascriptEffects, pythonEffects } from '../src/policy/inline.js';
+import { loadCodeParsers } from '../src/policy/shell.js';
 import { longInputs } from './policy-long-inputs.js';
 
 const root = (() => {
@@ -126,6 +128,20 @@ const fullTimes = long.map((l) => {
     allowedWrongly: d.decision === 'allow' && l.expect === 'refuse',
   };
 });
+// The inline reader alone on the code of the inline families (the shell parse of the command
+// line around it is timed above): linear for long code since the lexer cuts it first.
+const parsers = await loadCodeParsers();
+const inlineTimes = long
+  .filter((l) => l.inline)
+  .map((l) => {
+    const { lang, code } = l.inline!;
+    const read = () =>
+      lang === 'python' ? pythonEffects(parsers.python, code) : javascriptEffects(parsers.javascript, code);
+    read(); // warm-up
+    const cpu = threadCpuMs();
+    read();
+    return { kind: l.kind, chars: code.length, cpuMs: threadCpuMs() - cpu };
+  });
 const fullSorted = fullTimes.map((l) => l.ms).sort((a, b) => a - b);
 const fullCpuSorted = fullTimes.map((l) => l.cpuMs).sort((a, b) => a - b);
 const longSorted = longTimes.map((l) => l.us).sort((a, b) => a - b);
@@ -165,6 +181,10 @@ const result = {
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 8)
     .map((l) => `${l.kind} (${l.chars} chars): ${l.ms.toFixed(1)} ms wall, ${l.cpuMs.toFixed(1)} ms CPU`),
+  longInlineReaderMaxThreadCpuMs: +Math.max(...inlineTimes.map((l) => l.cpuMs)).toFixed(1),
+  longInlineReader: inlineTimes.map(
+    (l) => `${l.kind} (${l.chars} chars of code): ${l.cpuMs.toFixed(1)} ms CPU`,
+  ),
   // Ratio to the baseline measured in this run (parse+walk alone), for comparing runs at different loads.
   decideToParseRatio: +(pct(decide, 50) / pct(parts, 50)).toFixed(2),
   goalLongMaxMs: 10,
@@ -200,6 +220,10 @@ const rows: Array<[string, string]> = [
     `${result.longInputsFullP50Ms} / ${result.longInputsFullMaxMs} (max thread CPU ${result.longInputsFullMaxThreadCpuMs}; ${result.longInputsFullWithin10msCpu} of ${result.longInputs} within 10 ms CPU)`,
   ],
   ['long inputs allowed wrongly when decided in full', String(result.longInputsFullAllowedWrongly.length)],
+  [
+    'long inline code: inline reader alone, max thread CPU (ms)',
+    `${result.longInlineReaderMaxThreadCpuMs} (${inlineTimes.length} inputs)`,
+  ],
   ['decide p50 / parse+walk p50 (ratio to the same-run baseline)', String(result.decideToParseRatio)],
   ['long inputs decided wrongly', String(result.longInputsWrongDecisions.length)],
   ['load: WASM + rules + examples (ms, not timed above)', String(result.loadMs)],
@@ -213,6 +237,7 @@ for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
 for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 for (const l of result.longInputsFullSlowest) console.log(`  slow in full: ${l}`);
+for (const l of result.longInlineReader) console.log(`  inline reader: ${l}`);
 mkdirSync(join(root, 'benchmarks/results'), { recursive: true });
 writeFileSync(join(root, 'benchmarks/results/policy.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result));

@@ -1,4 +1,5 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import { extract, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
 import type { Node, Parser } from 'web-tree-sitter';
 
 /**
@@ -25,6 +26,22 @@ export interface CodeParsers {
 }
 
 const MAX_EFFECTS = 64;
+
+let treeLimitNow = TREE_LIMIT;
+
+/**
+ * Runs `fn` with another length up to which code is read whole by tree-sitter (the
+ * cross-check test reads every corpus command both ways: `withTreeLimit(-1, …)` cuts all code).
+ */
+export function withTreeLimit<T>(limit: number, fn: () => T): T {
+  const saved = treeLimitNow;
+  treeLimitNow = limit;
+  try {
+    return fn();
+  } finally {
+    treeLimitNow = saved;
+  }
+}
 const MAX_NODES = 50_000;
 
 function str(node: Node | null | undefined): string | null {
@@ -286,6 +303,21 @@ const VALUE_WATCHED = new Set([
   'posix',
 ]);
 
+/** Attributes and names that reach modules and builtins without naming them. */
+const PY_ESCAPE_NAMES = new Set([
+  '__builtins__',
+  '__subclasses__',
+  '__globals__',
+  '__code__',
+  '__getattribute__',
+  '__reduce__',
+  '__reduce_ex__',
+  '__loader__',
+  '__closure__',
+  '__func__',
+  '__self__',
+]);
+
 /** Names bound once to a string literal (`path = 'a.py'`), so `open(path, 'w')` names a known file. */
 let constants = new Map<string, string | null>();
 
@@ -374,8 +406,24 @@ function listOfStrings(node: Node | null): string[] | null {
   return out;
 }
 
-/** Reads Python source; returns its effects, or a single unknown when it does not parse. */
-export function pythonEffects(parser: Parser, code: string, budget: Budget = NO_BUDGET): Effect[] {
+/**
+ * Reads Python source; returns its effects, or a single unknown when it does not parse.
+ * Code longer than `treeLimit` is cut first (`inline-lex.ts`): the tree reader sees only
+ * the statements that can matter, so the time stays linear in the code's length.
+ */
+export function pythonEffects(
+  parser: Parser,
+  code: string,
+  budget: Budget = NO_BUDGET,
+  treeLimit = treeLimitNow,
+): Effect[] {
+  if (code.length <= treeLimit) return pythonTreeEffects(parser, code, budget);
+  const part = extract(code, 'python', PY_EXTRACT_WORDS);
+  if (!part.ok) return [{ kind: 'unknown', what: `long Python code with ${part.why}` }];
+  return part.code ? pythonTreeEffects(parser, part.code, budget) : [];
+}
+
+function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect[] {
   const tree = parseWithin(parser, code, budget);
   if (!tree)
     return [
@@ -457,13 +505,22 @@ export function pythonEffects(parser: Parser, code: string, budget: Budget = NO_
         const full = aliases.get(head!);
         return full ? [full, ...rest].join('.') : name;
       };
+      const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
+        if (n.type === 'identifier') {
+          // `().__class__.__base__.__subclasses__()`, `__builtins__`: the ways to any module without naming it
+          if (PY_ESCAPE_NAMES.has(n.text))
+            add({ kind: 'unknown', what: `\`${n.text}\`, which reaches any module` });
+          // Python reads identifiers NFKC-normalised: `ｏｓ.system` is `os.system`
+          if (nonAscii && n.text !== n.text.normalize('NFKC'))
+            add({ kind: 'unknown', what: 'a name in a non-ASCII spelling' });
+        }
         if (n.type === 'call') {
           const fn = n.childForFieldName('function');
           const raw = dotted(fn);
           if (!raw) continue;
           const name = resolve(raw);
-          readPythonCall(n, name, add, parser);
+          readPythonCall(n, name, add, parser, resolve);
         } else if (n.type === 'attribute' || n.type === 'identifier') {
           // A watched function used as a value (`f = os.system`), not called here.
           if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) continue;
@@ -491,6 +548,21 @@ export function pythonEffects(parser: Parser, code: string, budget: Budget = NO_
           }
           if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
             add({ kind: 'unknown', what: `\`${name}\` used as a value` });
+          if (name === 'sys.modules' && n.parent?.type === 'subscript')
+            add({ kind: 'unknown', what: '`sys.modules[…]`, which reaches any module' });
+          // A watched module or one of its names bound to another name or passed on (`o = os`, `f(os)`).
+          if (
+            n.type === 'identifier' &&
+            aliases.has(raw) &&
+            PY_WATCHED.has(name.split('.')[0]!) &&
+            !isSafeName(name) &&
+            !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id) &&
+            !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id)
+          )
+            add({
+              kind: 'unknown',
+              what: `\`${clipName(raw)}\` (a module that can run or touch anything) used as a value`,
+            });
           const root = name.split('.')[0]!;
           if (
             name.includes('.') &&
@@ -532,7 +604,17 @@ function clipName(s: string): string {
   return s.length > 50 ? `${s.slice(0, 47)}…` : s;
 }
 
-function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
+function readPythonCall(
+  call: Node,
+  name: string,
+  add: (e: Effect) => void,
+  parser: Parser,
+  resolve: (name: string) => string,
+): void {
+  if (name.startsWith('sys.modules.')) {
+    add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
+    return;
+  }
   const args = positional(call);
   const splat = hasSplat(call);
   const root = name.split('.')[0]!;
@@ -669,7 +751,8 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (PY_DYNAMIC_BUILTINS.has(name)) {
     if (name === 'getattr' || name === 'setattr' || name === 'delattr') {
-      const target = dotted(args[0] ?? null);
+      const raw = dotted(args[0] ?? null);
+      const target = raw && resolve(raw);
       const attr = str(args[1]);
       if (attr !== null && target && !PY_WATCHED.has(target.split('.')[0]!)) return;
     }
@@ -790,11 +873,58 @@ const JS_SAFE = new Set([
   'os.homedir',
 ]);
 
+/** Words that keep a statement of long code for the tree reader (see `inline-lex.ts`). */
+const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
+  ...PY_WORDS,
+  ...PY_WATCHED,
+  ...VALUE_WATCHED,
+  ...PY_DYNAMIC_BUILTINS,
+]);
+const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
+  ...JS_WORDS,
+  ...[...JS_WATCHED].flatMap((m) => m.split('/')),
+]);
+
+/** Names and properties that reach any module or function without naming it. */
+const JS_ESCAPE_NAMES = new Set(['module', 'globalThis', 'global', 'Reflect', 'WebAssembly']);
+const JS_ESCAPE_PROPERTIES = new Set([
+  'constructor',
+  '__proto__',
+  'mainModule',
+  '__defineGetter__',
+  '__lookupGetter__',
+]);
+/** Values of watched modules that are only data. */
+const JS_SAFE_VALUES = new Set([
+  'constants',
+  'EOL',
+  'sep',
+  'delimiter',
+  'STATUS_CODES',
+  'METHODS',
+  'F_OK',
+  'R_OK',
+  'W_OK',
+  'X_OK',
+]);
+
 const JS_WRITES =
   /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
 
-/** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval. */
-export function javascriptEffects(parser: Parser, code: string, budget: Budget = NO_BUDGET): Effect[] {
+/** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval (long code: as `pythonEffects`). */
+export function javascriptEffects(
+  parser: Parser,
+  code: string,
+  budget: Budget = NO_BUDGET,
+  treeLimit = treeLimitNow,
+): Effect[] {
+  if (code.length <= treeLimit) return javascriptTreeEffects(parser, code, budget);
+  const part = extract(code, 'javascript', JS_EXTRACT_WORDS);
+  if (!part.ok) return [{ kind: 'unknown', what: `long JavaScript code with ${part.why}` }];
+  return part.code ? javascriptTreeEffects(parser, part.code, budget) : [];
+}
+
+function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Effect[] {
   const tree = parseWithin(parser, code, budget);
   if (!tree)
     return [
@@ -887,7 +1017,78 @@ export function javascriptEffects(parser: Parser, code: string, budget: Budget =
         }
       }
     }
+    const watchedModule = (m: string | null) => !!m && JS_WATCHED.has(m.split('#')[0]!);
     for (const n of all) {
+      if (
+        (n.type === 'identifier' ||
+          n.type === 'property_identifier' ||
+          n.type === 'shorthand_property_identifier' ||
+          n.type === 'shorthand_property_identifier_pattern') &&
+        n.text.includes('\\')
+      )
+        add({ kind: 'unknown', what: 'a name spelled with escapes' });
+      else if (n.type === 'identifier' && JS_ESCAPE_NAMES.has(n.text))
+        add({ kind: 'unknown', what: `\`${n.text}\`, which reaches any module` });
+      else if (n.type === 'property_identifier' && JS_ESCAPE_PROPERTIES.has(n.text))
+        add({ kind: 'unknown', what: `\`.${n.text}\`, which reaches any function or module` });
+      else if (n.type === 'identifier' && n.text === 'require') {
+        // `require` itself passed on (`const r = require`, `(0, require)(…)`, `require.call`) reaches any module
+        const p = n.parent;
+        const called = p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id;
+        const resolves =
+          p?.type === 'member_expression' &&
+          p.childForFieldName('object')?.id === n.id &&
+          p.childForFieldName('property')?.text === 'resolve';
+        if (!called && !resolves) add({ kind: 'unknown', what: '`require` used as a value' });
+      } else if (n.type === 'identifier' && watchedModule(modules.get(n.text) ?? null)) {
+        // a watched module (or one of its functions) bound to a name: fine where it is used
+        // directly (`cp.execSync(…)`, `execSync(…)`, `const d = cp`), unknown where it is passed on
+        const p = n.parent;
+        const field = (f: string) => p?.childForFieldName(f)?.id === n.id;
+        const direct =
+          (p?.type === 'member_expression' && field('object')) ||
+          (p?.type === 'call_expression' && field('function')) ||
+          (p?.type === 'new_expression' && field('constructor')) ||
+          p?.type === 'variable_declarator' ||
+          p?.type === 'pair_pattern' ||
+          p?.type === 'import_specifier' ||
+          p?.type === 'namespace_import' ||
+          p?.type === 'import_clause';
+        if (!direct)
+          add({ kind: 'unknown', what: `\`${clipName(n.text)}\` (a watched module) used as a value` });
+      } else if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'require') {
+        // `require('child_process')` must be bound or used at once; in an array, a call or an assignment it is passed on
+        const m = moduleOf(n);
+        const p = n.parent;
+        const direct =
+          (p?.type === 'variable_declarator' && p.childForFieldName('value')?.id === n.id) ||
+          (p?.type === 'member_expression' && p.childForFieldName('object')?.id === n.id);
+        if (m && m !== '?' && JS_WATCHED.has(m) && !direct)
+          add({ kind: 'unknown', what: `\`require('${m}')\` passed on` });
+      } else if (n.type === 'member_expression') {
+        // `cp.execSync` not called here (`.call(…)`, `f = cp.execSync`, `[cp.exec]`)
+        const m = moduleOf(n.childForFieldName('object'));
+        const prop = n.childForFieldName('property')?.text ?? '';
+        const p = n.parent;
+        const field = (f: string) => p?.childForFieldName(f)?.id === n.id;
+        const called =
+          (p?.type === 'call_expression' && field('function')) ||
+          (p?.type === 'new_expression' && field('constructor'));
+        if (
+          m &&
+          m !== '?' &&
+          JS_WATCHED.has(m) &&
+          !called &&
+          !(prop === 'promises' && p?.type === 'member_expression') &&
+          !JS_SAFE.has(`${m}.${prop}`) &&
+          !JS_SAFE_VALUES.has(prop)
+        )
+          add({ kind: 'unknown', what: `\`${clipName(`${m}.${prop}`)}\` used as a value` });
+      }
+      if (n.type === 'call_expression' && n.childForFieldName('function')?.type === 'import') {
+        add({ kind: 'unknown', what: '`import(…)` of a module at run time' });
+        continue;
+      }
       if (n.type === 'call_expression' || n.type === 'new_expression') {
         const fn = n.childForFieldName(n.type === 'call_expression' ? 'function' : 'constructor');
         const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);

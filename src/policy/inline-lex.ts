@@ -1,0 +1,631 @@
+/**
+ * Long inline code in linear time. tree-sitter's Python and JavaScript grammars take
+ * 100–500 ms for 100,000 characters, far past the 10 ms a decision may take, so code
+ * longer than `TREE_LIMIT` is first cut, with a single-pass lexer, into statements
+ * (Python: logical lines and `;`; JavaScript: `;` outside brackets), and only the
+ * statements that can matter are handed to the tree reader:
+ *
+ * - a statement with a word the reader acts on (`os`, `subprocess`, `open`, `exec`,
+ *   `require`, `process`, any dunder, …: `PY_WORDS`/`JS_WORDS`), or an import;
+ * - a statement sharing a word with a kept import or binding (`o = os`, `const cp =
+ *   require(…)`, `for f in os.listdir()`), so aliases are followed;
+ * - a binding (`=`, `for`, `as`, `def`, …) of a word a kept statement uses, so a name
+ *   bound twice or to a computed value stays unknown to the reader (`open(p, 'w')`).
+ *
+ * Words are read from the statement's raw text, strings and comments included, so a
+ * lexer that misjudged where a string ends can only keep more, never hide a call. What
+ * is dropped has none of the reader's words and binds nothing a kept statement uses,
+ * so the reader finds the same calls in the extract as in the whole code. Anything
+ * this lexer cannot follow (an unterminated string or comment, unbalanced brackets)
+ * and an extract longer than `EXTRACT_LIMIT` or one the grammar rejects is read as
+ * code that cannot be read (ask), never as harmless.
+ */
+
+/** Code up to this length is read whole by tree-sitter (a few ms); longer code is cut first. */
+export const TREE_LIMIT = 2_000;
+/** The longest extract handed to tree-sitter. */
+export const EXTRACT_LIMIT = 2_000;
+
+/**
+ * Statements as triples in one array: start, end (exclusive) and flags: 1 when the code
+ * (outside strings) has `=` (an assignment, a keyword argument or a default), 2 when
+ * (Python) its last code character is a `:` outside brackets (a block header).
+ */
+export type Split = { ok: true; statements: number[] } | { ok: false; why: string };
+
+const isWordCode = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
+
+type PyFrame =
+  | { k: 'code'; depth: number; fexpr: boolean }
+  | { k: 'str'; q: string; triple: boolean; f: boolean; raw: boolean }
+  | { k: 'spec' };
+
+const PY_COMPOUND =
+  /^(?:class|def|if|elif|else|for|while|with|try|except|finally|async)(?![\w\u0080-\uffff])/;
+
+const PY_PREFIX = /^(?:[rRbBuUfFtT]{1,2})$/;
+
+/** Cuts Python source into statements (logical lines, split again at `;`), or says why it cannot. */
+export function splitPython(code: string): Split {
+  const out: number[] = []; // start, end, flags (1 assigns, 2 header) per statement
+  const stack: PyFrame[] = [{ k: 'code', depth: 0, fexpr: false }];
+  let start = -1; // first code character of the current statement
+  let assigns = false;
+  let lastCode = -1; // index of the last code character (not blank, not comment)
+  let lastColonTop = -1; // index of the last ':' at depth 0 of the top frame
+  let afterSemicolon = false; // the current logical line had a `;`
+  const n = code.length;
+  let i = 0;
+  while (i < n) {
+    const top = stack[stack.length - 1]!;
+    const c = code[i]!;
+    if (top.k !== 'code') lastCode = i;
+    if (top.k === 'str') {
+      // the plain run of a string in one step
+      const q = top.q.charCodeAt(0);
+      let j = i;
+      for (; j < n; j++) {
+        const d = code.charCodeAt(j);
+        if (d === 92 || d === q || d === 10 || (top.f && (d === 123 || d === 125))) break;
+      }
+      if (j > i) {
+        lastCode = j - 1;
+        i = j;
+        continue;
+      }
+      if (c === '\\') {
+        const next = code[i + 1];
+        if (top.f && (next === '{' || next === '}')) i += 1;
+        else if (top.f && !top.raw && next === 'N' && code[i + 2] === '{') {
+          const close = code.indexOf('}', i + 3);
+          if (close < 0) return { ok: false, why: 'an unterminated \\N{…} escape' };
+          i = close + 1;
+        } else i += 2;
+        continue;
+      }
+      if (top.f && c === '{') {
+        if (code[i + 1] === '{') i += 2;
+        else {
+          stack.push({ k: 'code', depth: 0, fexpr: true });
+          i++;
+        }
+        continue;
+      }
+      if (top.f && c === '}' && code[i + 1] === '}') {
+        i += 2;
+        continue;
+      }
+      if (c === top.q) {
+        if (!top.triple) {
+          stack.pop();
+          i++;
+          continue;
+        }
+        if (code[i + 1] === c && code[i + 2] === c) {
+          stack.pop();
+          lastCode = i + 2;
+          i += 3;
+          continue;
+        }
+      }
+      if (c === '\n' && !top.triple) return { ok: false, why: 'an unterminated string' };
+      i++;
+      continue;
+    }
+    if (top.k === 'spec') {
+      if (c === '{') stack.push({ k: 'code', depth: 0, fexpr: true });
+      else if (c === '}') stack.pop();
+      else if (c === "'" || c === '"' || c === '\n')
+        return { ok: false, why: 'a format spec this reader cannot follow' };
+      i++;
+      continue;
+    }
+    // code
+    const atTop = stack.length === 1;
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      if (atTop && top.depth === 0) {
+        if (start >= 0)
+          out.push(
+            start,
+            lastCode + 1,
+            (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
+          );
+        start = -1;
+        assigns = false;
+        lastColonTop = -1;
+        afterSemicolon = false;
+      }
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      const nl = code.indexOf('\n', i);
+      i = nl < 0 ? n : nl;
+      continue;
+    }
+    if (c === '\\') {
+      if (code[i + 1] === '\n') i += 2;
+      else if (code[i + 1] === '\r' && code[i + 2] === '\n') i += 3;
+      else return { ok: false, why: 'a backslash outside a string' };
+      continue;
+    }
+    if (atTop && start < 0) {
+      start = i;
+      // `x = 1; class C: …` is a SyntaxError: Python runs none of it, and neither does the reader
+      if (afterSemicolon && (c === '@' || ('acdefitw'.includes(c) && PY_COMPOUND.test(code.slice(i, i + 9)))))
+        return { ok: false, why: 'a block statement after `;` (which Python rejects)' };
+    }
+    lastCode = i;
+    if (isWordCode(code.charCodeAt(i)) && code[i + 1] !== "'" && code[i + 1] !== '"') {
+      // a word (or a number) in one step, up to a possible string prefix
+      let j = i + 1;
+      while (j < n && isWordCode(code.charCodeAt(j)) && code[j + 1] !== "'" && code[j + 1] !== '"') j++;
+      lastCode = j - 1;
+      i = j;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      // the prefix, if any, is the word just before the quote
+      let p = i;
+      while (p > 0 && isWordCode(code.charCodeAt(p - 1))) p--;
+      const prefix = code.slice(p, i);
+      const valid = PY_PREFIX.test(prefix);
+      const triple = code[i + 1] === c && code[i + 2] === c;
+      stack.push({
+        k: 'str',
+        q: c,
+        triple,
+        f: valid && /[fFtT]/.test(prefix),
+        raw: valid && /[rR]/.test(prefix),
+      });
+      i += triple ? 3 : 1;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') {
+      top.depth++;
+      i++;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}') {
+      if (top.depth === 0) {
+        if (top.fexpr && c === '}') {
+          stack.pop();
+          i++;
+          continue;
+        }
+        return { ok: false, why: 'unbalanced brackets' };
+      }
+      top.depth--;
+      i++;
+      continue;
+    }
+    if (c === ':' && top.depth === 0) {
+      if (top.fexpr) {
+        if (code[i + 1] !== '=') {
+          stack[stack.length - 1] = { k: 'spec' };
+          i++;
+          continue;
+        }
+      } else if (atTop && code[i + 1] !== '=') lastColonTop = i;
+    }
+    if (c === '=' && code[i + 1] !== '=' && !'=!<>'.includes(code[i - 1] ?? '')) assigns = true;
+    if (c === ';' && atTop && top.depth === 0) {
+      if (start >= 0)
+        out.push(
+          start,
+          lastCode,
+          (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
+        );
+      start = -1;
+      assigns = false;
+      lastColonTop = -1;
+      afterSemicolon = true;
+      i++;
+      continue;
+    }
+    i++;
+  }
+  if (stack.length > 1) {
+    const top = stack[stack.length - 1]!;
+    return { ok: false, why: top.k === 'str' ? 'an unterminated string' : 'an unterminated f-string field' };
+  }
+  if ((stack[0] as { depth: number }).depth !== 0) return { ok: false, why: 'unbalanced brackets' };
+  if (start >= 0)
+    out.push(
+      start,
+      lastCode + 1,
+      (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
+    );
+  start = -1;
+  assigns = false;
+  lastColonTop = -1;
+  return { ok: true, statements: out };
+}
+
+type JsFrame = { k: 'code'; depth: number; tmpl: boolean } | { k: 'tmpl' };
+
+const JS_REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
+
+/** Cuts JavaScript source into statements at `;` outside brackets, or says why it cannot. */
+export function splitJavaScript(code: string): Split {
+  const out: number[] = []; // start, end, flags (1 assigns) per statement
+  const stack: JsFrame[] = [{ k: 'code', depth: 0, tmpl: false }];
+  let start = -1;
+  let assigns = false;
+  let lastCode = -1;
+  // what came last, for telling a regex from a division
+  let prev: 'none' | 'value' | 'punct' = 'none';
+  let prevWord = '';
+  const n = code.length;
+  let i = 0;
+  if (code.startsWith('#!')) {
+    const nl = code.indexOf('\n');
+    i = nl < 0 ? n : nl;
+  }
+  while (i < n) {
+    const top = stack[stack.length - 1]!;
+    const c = code[i]!;
+    if (top.k === 'tmpl') {
+      lastCode = i;
+      if (c === '\\') i += 2;
+      else if (c === '`') {
+        stack.pop();
+        i++;
+        prev = 'value';
+      } else if (c === '$' && code[i + 1] === '{') {
+        stack.push({ k: 'code', depth: 0, tmpl: true });
+        i += 2;
+        prev = 'punct';
+      } else i++;
+      continue;
+    }
+    const atTop = stack.length === 1;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0') {
+      i++;
+      continue;
+    }
+    if (c === '/' && code[i + 1] === '/') {
+      const nl = code.indexOf('\n', i);
+      i = nl < 0 ? n : nl;
+      continue;
+    }
+    if (c === '/' && code[i + 1] === '*') {
+      const close = code.indexOf('*/', i + 2);
+      if (close < 0) return { ok: false, why: 'an unterminated comment' };
+      i = close + 2;
+      continue;
+    }
+    if (atTop && start < 0) start = i;
+    lastCode = i;
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < n && code[j] !== c) {
+        if (code[j] === '\\') j++;
+        else if (code[j] === '\n') return { ok: false, why: 'an unterminated string' };
+        j++;
+      }
+      if (j >= n) return { ok: false, why: 'an unterminated string' };
+      i = j + 1;
+      lastCode = j;
+      prev = 'value';
+      continue;
+    }
+    if (c === '`') {
+      stack.push({ k: 'tmpl' });
+      i++;
+      continue;
+    }
+    if (c === '/') {
+      const regex = prev === 'none' || prev === 'punct' || JS_REGEX_AFTER_WORD.has(prevWord);
+      if (regex) {
+        let j = i + 1;
+        let cls = false;
+        while (j < n && (cls || code[j] !== '/')) {
+          if (code[j] === '\\') j++;
+          else if (code[j] === '[') cls = true;
+          else if (code[j] === ']') cls = false;
+          else if (code[j] === '\n') return { ok: false, why: 'an unterminated regular expression' };
+          j++;
+        }
+        if (j >= n) return { ok: false, why: 'an unterminated regular expression' };
+        i = j + 1;
+        while (i < n && isWordCode(code.charCodeAt(i))) i++;
+        lastCode = i - 1;
+        prev = 'value';
+        prevWord = '';
+        continue;
+      }
+      if (code[i + 1] === '=') assigns = true;
+      prev = 'punct';
+      prevWord = '';
+      i++;
+      continue;
+    }
+    const cc = code.charCodeAt(i);
+    if (isWordCode(cc) || c === '\\') {
+      let j = i;
+      while (j < n && (isWordCode(code.charCodeAt(j)) || code[j] === '\\')) j += code[j] === '\\' ? 2 : 1;
+      prevWord = code.slice(i, j);
+      prev = JS_REGEX_AFTER_WORD.has(prevWord) ? 'punct' : 'value';
+      i = j;
+      lastCode = j - 1;
+      continue;
+    }
+    prevWord = '';
+    if (c === '(' || c === '[' || c === '{') {
+      top.depth++;
+      prev = 'punct';
+      i++;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}') {
+      if (top.depth === 0) {
+        if (top.tmpl && c === '}') {
+          stack.pop();
+          i++;
+          continue;
+        }
+        return { ok: false, why: 'unbalanced brackets' };
+      }
+      top.depth--;
+      // `)` and `]` end a value; `}` usually ends a block, after which `/` starts a regex
+      prev = c === '}' ? 'punct' : 'value';
+      i++;
+      continue;
+    }
+    if (c === '=' && code[i + 1] !== '=' && code[i + 1] !== '>' && !'=!<>'.includes(code[i - 1] ?? ''))
+      assigns = true;
+    if (c === ';' && atTop && top.depth === 0) {
+      if (start >= 0) out.push(start, i, assigns ? 1 : 0);
+      start = -1;
+      assigns = false;
+      prev = 'punct';
+      i++;
+      continue;
+    }
+    prev = (c === '+' || c === '-') && code[i + 1] === c ? prev : 'punct';
+    if ((c === '+' || c === '-') && code[i + 1] === c) i++;
+    i++;
+  }
+  if (stack.length > 1) return { ok: false, why: 'an unterminated template string' };
+  if ((stack[0] as { depth: number }).depth !== 0) return { ok: false, why: 'unbalanced brackets' };
+  if (start >= 0) out.push(start, lastCode + 1, assigns ? 1 : 0);
+  start = -1;
+  assigns = false;
+  return { ok: true, statements: out };
+}
+
+/**
+ * Calls `found(word)` for each word of `code[from, to)`: runs of letters, digits, `_`,
+ * `$` and non-ASCII characters, with JavaScript `\u` escapes decoded and Python's
+ * non-ASCII words NFKC-normalised (as each language reads identifiers).
+ */
+export function scanWords(
+  code: string,
+  from: number,
+  to: number,
+  lang: 'python' | 'javascript',
+  found: (word: string) => void,
+): void {
+  let i = from;
+  while (i < to) {
+    const c = code.charCodeAt(i);
+    const escape = lang === 'javascript' && c === 92 && code[i + 1] === 'u';
+    if (!isWordCode(c) && !escape) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let plain = true;
+    while (j < to) {
+      const d = code.charCodeAt(j);
+      if (d === 92 && lang === 'javascript' && code[j + 1] === 'u') {
+        plain = false;
+        j += 2;
+        continue;
+      }
+      if (!isWordCode(d)) break;
+      if (d >= 128) plain = false;
+      j++;
+    }
+    // a number glued to a word (`1if`, `[1for x in …]`): the word after the digits
+    let from = i;
+    while (from < j && code.charCodeAt(from) >= 48 && code.charCodeAt(from) <= 57) from++;
+    if (from === j) {
+      i = j;
+      continue;
+    }
+    const raw = code.slice(from, j);
+    found(plain ? raw : lang === 'python' ? raw.normalize('NFKC') : decodeJsEscapes(raw));
+    i = j;
+  }
+}
+
+function decodeJsEscapes(word: string): string {
+  return word.replace(/\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))/g, (_, a?: string, b?: string) => {
+    const cp = parseInt(a ?? b!, 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+  });
+}
+
+/** Words of `text` (see `scanWords`). */
+export function wordsOf(text: string, lang: 'python' | 'javascript'): string[] {
+  const out: string[] = [];
+  scanWords(text, 0, text.length, lang, (w) => out.push(w));
+  return out;
+}
+
+/** Words the Python tree reader acts on (calls, modules, values), any one of which keeps a statement. */
+export const PY_WORDS = new Set([
+  'import',
+  'open',
+  'exec',
+  'eval',
+  'compile',
+  'Path',
+  'PosixPath',
+  'write_text',
+  'write_bytes',
+  'unlink',
+  'rmdir',
+  'touch',
+  'symlink_to',
+  'hardlink_to',
+  'environ',
+  'sys',
+  'modules',
+]);
+
+/** Words the JavaScript tree reader acts on. */
+export const JS_WORDS = new Set([
+  'require',
+  'import',
+  'process',
+  'eval',
+  'Function',
+  'fetch',
+  'constructor',
+  'globalThis',
+  'global',
+  'module',
+  'Reflect',
+  'WebAssembly',
+]);
+
+const PY_IMPORT = new Set(['import']);
+const JS_IMPORT = new Set(['require', 'import']);
+const PY_BINDERS = new Set(['for', 'as', 'def', 'class', 'global', 'nonlocal', 'import', 'del', 'lambda']);
+const JS_BINDERS = new Set(['const', 'let', 'var', 'function', 'class', 'import', 'for', 'catch']);
+
+export type Extract = { ok: true; code: string } | { ok: false; why: string };
+
+/**
+ * The statements of `code` that the tree reader must see (see the top of this file),
+ * joined into code it can parse: Python block headers become `header: pass`, `elif`
+ * an `if`, `except` gets a `try`, every statement starts at column 0.
+ */
+export function extract(
+  code: string,
+  lang: 'python' | 'javascript',
+  extraWords: ReadonlySet<string>,
+): Extract {
+  const split = lang === 'python' ? splitPython(code) : splitJavaScript(code);
+  if (!split.ok) return split;
+  const st = split.statements;
+  const count = st.length / 3;
+  const binders = lang === 'python' ? PY_BINDERS : JS_BINDERS;
+  const importWords = lang === 'python' ? PY_IMPORT : JS_IMPORT;
+  // Word occurrences, statement by statement: occWord[o] is an interned word id.
+  const ids = new Map<string, number>();
+  const wordText: string[] = [];
+  const occWord: number[] = [];
+  const occStart = new Int32Array(count + 1);
+  const binds = new Uint8Array(count);
+  const imports = new Uint8Array(count);
+  const seed = new Uint8Array(count);
+  // per word id: 1 binder, 2 import, 4 seed (looked up once per distinct word)
+  const flags: number[] = [];
+  let k = 0;
+  const found = (w: string) => {
+    let id = ids.get(w);
+    if (id === undefined) {
+      id = wordText.length;
+      ids.set(w, id);
+      wordText.push(w);
+      flags.push(
+        (binders.has(w) ? 1 : 0) |
+          (importWords.has(w) ? 2 : 0) |
+          (extraWords.has(w) || w.startsWith('__') ? 4 : 0),
+      );
+    }
+    occWord.push(id);
+    const f = flags[id]!;
+    if (f) {
+      if (f & 1) binds[k] = 1;
+      if (f & 2) imports[k] = 1;
+      if (f & 4) seed[k] = 1;
+    }
+  };
+  for (k = 0; k < count; k++) {
+    occStart[k] = occWord.length;
+    if (st[3 * k + 2]! & 1) binds[k] = 1;
+    scanWords(code, st[3 * k]!, st[3 * k + 1]!, lang, found);
+  }
+  occStart[count] = occWord.length;
+  // For each word, the statements it occurs in (compressed rows).
+  const words = wordText.length;
+  const rowStart = new Int32Array(words + 1);
+  for (const w of occWord) rowStart[w + 1]!++;
+  for (let w = 0; w < words; w++) rowStart[w + 1]! += rowStart[w]!;
+  const fill = rowStart.slice(0, words);
+  const rows = new Int32Array(occWord.length);
+  for (let k = 0; k < count; k++)
+    for (let o = occStart[k]!; o < occStart[k + 1]!; o++) rows[fill[occWord[o]!]!++] = k;
+  const kept = new Uint8Array(count);
+  const used = new Uint8Array(words); // a word of a kept statement: a binding of it is kept
+  const spread = new Uint8Array(words); // a word of a kept binding or import: any statement naming it is kept
+  const queue: number[] = [];
+  let keptChars = 0;
+  const keep = (k: number) => {
+    if (kept[k]) return;
+    kept[k] = 1;
+    keptChars += st[3 * k + 1]! - st[3 * k]! + 1;
+    queue.push(k);
+  };
+  for (let k = 0; k < count; k++) if (seed[k] || imports[k]) keep(k);
+  while (queue.length) {
+    if (keptChars > EXTRACT_LIMIT) return { ok: false, why: 'code too long to read' };
+    const k = queue.pop()!;
+    const spreads = binds[k] || imports[k];
+    for (let o = occStart[k]!; o < occStart[k + 1]!; o++) {
+      const w = occWord[o]!;
+      if (!used[w]) {
+        used[w] = 1;
+        for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) if (binds[rows[r]!]) keep(rows[r]!);
+      }
+      if (spreads && !spread[w]) {
+        spread[w] = 1;
+        for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) keep(rows[r]!);
+      }
+    }
+  }
+  if (keptChars > EXTRACT_LIMIT) return { ok: false, why: 'code too long to read' };
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    if (!kept[k]) continue;
+    let text = code.slice(st[3 * k]!, st[3 * k + 1]!);
+    if (lang === 'javascript') {
+      out.push(text + ';');
+      continue;
+    }
+    const first = /^[A-Za-z_]+/.exec(text)?.[0] ?? '';
+    if (first === 'elif') text = 'if' + text.slice(4);
+    else if ((first === 'else' || first === 'try' || first === 'finally') && /^\w+\s*:/.test(text))
+      text = text.replace(/^\w+\s*:/, '');
+    else if (first === 'except') text = 'try: pass\n' + text;
+    if (text.startsWith('@')) text += '\ndef _(): pass';
+    if (st[3 * k + 2]! & 2) text += ' pass';
+    if (text.trim()) out.push(text.trim() === text ? text : text.replace(/^\s+/, ''));
+  }
+  return { ok: true, code: out.join('\n') };
+}

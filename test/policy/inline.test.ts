@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { PolicyEngine } from '../../src/policy/index.js';
+import { javascriptEffects, pythonEffects, withTreeLimit } from '../../src/policy/inline.js';
+import {
+  EXTRACT_LIMIT,
+  extract,
+  splitJavaScript,
+  splitPython,
+  TREE_LIMIT,
+} from '../../src/policy/inline-lex.js';
+import { loadCodeParsers } from '../../src/policy/shell.js';
+
+// Inline code (`python -c`, `python - <<EOF`, `node -e`) longer than TREE_LIMIT is cut by a
+// linear lexer into the statements the tree reader must see (src/policy/inline-lex.ts).
+// Decisions only: the time is measured by `npm run bench:policy`.
+
+let engine: PolicyEngine;
+let parsers: Awaited<ReturnType<typeof loadCodeParsers>>;
+beforeAll(async () => {
+  engine = await PolicyEngine.create({ budgetMs: Infinity, unattended: true });
+  parsers = await loadCodeParsers();
+});
+
+const texts = (code: string, split: ReturnType<typeof splitPython>): string[] => {
+  if (!split.ok) throw new Error(split.why);
+  const out: string[] = [];
+  for (let k = 0; k < split.statements.length; k += 3)
+    out.push(code.slice(split.statements[k]!, split.statements[k + 1]!));
+  return out;
+};
+
+describe('the lexer cuts statements where the language does', () => {
+  it('Python: logical lines, `;`, brackets, continuations, comments, all string kinds', () => {
+    const code = [
+      "a = 1; b = 'x;y'  # c; d = 'e",
+      'f(1,',
+      '  2)',
+      'g = """x',
+      'y\'; z = 1"""',
+      'h = \\',
+      '  3',
+      "i = f'{a[\"k\"]};{b!r:>{w}}' + rb'\\'' + f\"{ {'k': 1}['k'] }\"",
+      "j = f'\\N{BULLET} {{not}} {x}'",
+      'if a:',
+      '    k = 2',
+    ].join('\n');
+    expect(texts(code, splitPython(code))).toEqual([
+      'a = 1',
+      "b = 'x;y'",
+      'f(1,\n  2)',
+      'g = """x\ny\'; z = 1"""',
+      'h = \\\n  3',
+      "i = f'{a[\"k\"]};{b!r:>{w}}' + rb'\\'' + f\"{ {'k': 1}['k'] }\"",
+      "j = f'\\N{BULLET} {{not}} {x}'",
+      'if a:',
+      'k = 2',
+    ]);
+  });
+
+  it('JavaScript: `;` outside brackets, strings, templates with `${…}`, comments, regular expressions', () => {
+    const code =
+      "const a = 'x;y'; /* ; ' */ f(1, () => { g(); }); const r = /[;'/]/g; t = `a${`b;${c}`};`; // ; '\nh()";
+    expect(texts(code, splitJavaScript(code))).toEqual([
+      "const a = 'x;y'",
+      'f(1, () => { g(); })',
+      "const r = /[;'/]/g",
+      't = `a${`b;${c}`};`',
+      'h()',
+    ]);
+  });
+
+  it('says why when it cannot follow the code, rather than guessing', () => {
+    for (const bad of ["x = 'abc", '"""abc', 'f(1', 'x = )', "f'{a'", 'a = 1; class C: pass', 'x = 1 \\ y'])
+      expect(splitPython(bad).ok, bad).toBe(false);
+    for (const bad of ["x = 'abc", '/* x', 'f(1', 'x = )', '`a${b`', 'x = /abc'])
+      expect(splitJavaScript(bad).ok, bad).toBe(false);
+  });
+});
+
+describe('the extract keeps every statement the reader needs', () => {
+  const words = new Set(['os', 'open', 'require']);
+  const filler = (unit: string) => unit.repeat(Math.ceil(20_000 / unit.length));
+
+  it('follows import aliases and bindings of the names a kept call uses', () => {
+    const code = `import os as o\np = 'a.txt'\n${filler('y = 2\n')}p = input()\no.system('ls')\nopen(p, 'w')\n`;
+    const x = extract(code, 'python', words);
+    expect(x).toEqual({
+      ok: true,
+      code: "import os as o\np = 'a.txt'\np = input()\no.system('ls')\nopen(p, 'w')",
+    });
+  });
+
+  it('turns block headers into statements that parse on their own', () => {
+    const code = `${filler('y = 2\n')}for f in os.listdir('.'):\n    if f.endswith('.py'):\n        print(f)\n    elif os.path.isdir(f):\n        pass\ntry:\n    os.remove('x')\nexcept OSError as e:\n    print(e)\n`;
+    const x = extract(code, 'python', words);
+    expect(x.ok && x.code).toBe(
+      "for f in os.listdir('.'): pass\nif f.endswith('.py'): pass\nprint(f)\nif os.path.isdir(f): pass\nos.remove('x')",
+    );
+  });
+
+  it('JavaScript: follows the names bound to a required module', () => {
+    const code = `const cp = require('child_process');${filler('let y = 2;')}const d = cp;d.execSync('ls');`;
+    const x = extract(code, 'javascript', words);
+    expect(x.ok && x.code).toBe("const cp = require('child_process');\nconst d = cp;\nd.execSync('ls');");
+  });
+
+  it('reads words in strings and comments too, so a misjudged string end can only keep more', () => {
+    const code = `${filler('y = 2\n')}x = "not os"\n# os\n`;
+    const x = extract(code, 'python', words);
+    expect(x.ok && x.code).toBe('x = "not os"');
+  });
+
+  it('gives up (ask) when the extract would be long', () => {
+    const code = `import os\n${'print(os.getcwd())\n'.repeat(EXTRACT_LIMIT)}`;
+    expect(extract(code, 'python', words)).toEqual({ ok: false, why: 'code too long to read' });
+  });
+});
+
+describe('long inline code is decided on what it does', () => {
+  const N = 99_000;
+  const fill = (unit: string, total = N) => unit.repeat(Math.floor(total / unit.length));
+  const decide = (command: string) => {
+    const d = engine.check(command);
+    return d.decision === 'allow' ? 'allow' : `${d.decision} (${d.rule})`;
+  };
+  const cases: Array<[string, string, 'allow' | 'refuse']> = [
+    ['only prints', `python3 -c "${fill('print(1); ')}"`, 'allow'],
+    ['a here-document that only prints', `python3 - <<'EOF'\n${fill('print("a b")\n')}EOF`, 'allow'],
+    ['node: only logs', `node -e "${fill('console.log(1); ')}"`, 'allow'],
+    ['ends in os.system', `python3 -c "import os; ${fill('x=1; ')}os.system('rm -rf ~')"`, 'refuse'],
+    [
+      'an aliased module',
+      `python3 - <<'EOF'\nimport os as o\n${fill('y = 2\n')}o.system('rm -rf ~')\nEOF`,
+      'refuse',
+    ],
+    [
+      'a write to a bound path',
+      `python3 - <<'EOF'\np = '/etc/passwd'\n${fill('y = 2\n')}open(p, 'w')\nEOF`,
+      'refuse',
+    ],
+    [
+      'a path bound twice',
+      `python3 - <<'EOF'\np = 'a.txt'\n${fill('y = 2\n')}p = input()\nopen(p, 'w')\nEOF`,
+      'refuse',
+    ],
+    [
+      'a call in an f-string field',
+      `python3 - <<'EOF'\n${fill('print(1)\n')}print(f"{__import__('os').system('rm -rf ~')}")\nEOF`,
+      'refuse',
+    ],
+    [
+      'a call hidden after a string with a quote in it',
+      `python3 - <<'EOF'\n${fill("s = 'it''s'\n")}import os; os.system('rm -rf ~')\nEOF`,
+      'refuse',
+    ],
+    ['an unterminated string', `python3 - <<'EOF'\n${fill('print(1)\n')}x = 'abc\nEOF`, 'refuse'],
+    ['an unterminated triple-quoted string', `python3 - <<'EOF'\n"""${fill('print(1)\n')}EOF`, 'refuse'],
+    ['unbalanced brackets', `python3 - <<'EOF'\nx = ${'('.repeat(50_000)}\nEOF`, 'refuse'],
+    [
+      'deeply nested brackets, harmless',
+      `python3 - <<'EOF'\nx = ${'('.repeat(40_000)}1${')'.repeat(40_000)}\nEOF`,
+      'allow',
+    ],
+    [
+      'node: a required module bound to a name',
+      `node -e "const cp = require('child_process');${fill('let y = 2;')}cp.execSync('rm -rf ~');"`,
+      'refuse',
+    ],
+    [
+      'node: a template literal field',
+      `node -e '${fill('console.log(`a${1}b`);')}\`\${require("child_process").execSync("rm -rf ~")}\`'`,
+      'refuse',
+    ],
+    [
+      'node: a regular expression with a quote',
+      `node -e '${fill('x = /"/.test(y);')}require("child_process").execSync("rm -rf ~");'`,
+      'refuse',
+    ],
+    ['node: an unterminated template', `node -e '\`${fill('console.log(1); ')}'`, 'refuse'],
+    [
+      'node: an identifier spelled with escapes',
+      `node -e '${fill('console.log(1); ')}\\u0065val("1");'`,
+      'refuse',
+    ],
+  ];
+  for (const [what, command, expected] of cases)
+    it(`${what}: ${expected}`, () => {
+      expect(command.length).toBeGreaterThan(TREE_LIMIT);
+      const got = decide(command);
+      if (expected === 'allow') expect(got).toBe('allow');
+      else expect(got).not.toBe('allow');
+    });
+
+  it('the lexer and the tree reader find the same effects in code they both read', () => {
+    const samples: Array<[string, 'python' | 'javascript']> = [
+      [
+        "import os, subprocess\nsubprocess.run(['git', 'status'], check=True)\nos.remove('a.txt')\nprint(os.getcwd())",
+        'python',
+      ],
+      [
+        "from pathlib import Path\nPath('out.txt').write_text('x')\nimport shutil as sh\nsh.rmtree('/tmp/x')",
+        'python',
+      ],
+      ["import os\nfor k in ('A', 'B'):\n    print(os.environ.get(k))\nos.environ['X'] = '1'", 'python'],
+      [
+        "const fs = require('fs'); fs.writeFileSync('out.txt', 'x'); const { execSync } = require('child_process'); execSync('ls -la');",
+        'javascript',
+      ],
+      ["console.log(process.env.HOME); process.env.X = '1'; fetch('https://example.com/x');", 'javascript'],
+    ];
+    for (const [code, lang] of samples) {
+      const read = lang === 'python' ? pythonEffects : javascriptEffects;
+      const parser = lang === 'python' ? parsers.python : parsers.javascript;
+      expect(read(parser, code, undefined, -1), code).toEqual(read(parser, code));
+      expect(read(parser, code).length, code).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('cross-check: every inline-code command of the corpora is decided as by the tree reader alone', () => {
+  const fixtures = new URL('../fixtures/policy/', import.meta.url);
+  const read = (name: string) => readFileSync(new URL(name, fixtures), 'utf8');
+  const commands = new Set<string>();
+  for (const d of parse(read('dangerous.yaml')) as Array<{ command: string }>) commands.add(d.command);
+  for (const d of parse(read('benign.yaml')) as string[]) commands.add(d);
+  for (const l of read('corpus.jsonl').trim().split('\n'))
+    commands.add((JSON.parse(l) as { command: string }).command);
+  for (const l of read('agent-stream/commands.jsonl').trim().split('\n'))
+    commands.add((JSON.parse(l) as { command: string }).command);
+  const inline = [...commands].filter((c) => /\b(python[0-9.]*|node|nodejs)\b/.test(c));
+
+  it('reads at least a thousand commands that name an interpreter', () => {
+    expect(inline.length).toBeGreaterThan(1000);
+  });
+
+  it('the same decision and rule with every piece of code cut by the lexer first', () => {
+    const differ: string[] = [];
+    for (const c of inline) {
+      const tree = engine.check(c);
+      const cut = withTreeLimit(-1, () => engine.check(c));
+      if (tree.decision !== cut.decision || tree.rule !== cut.rule)
+        differ.push(`${tree.decision}/${tree.rule} → ${cut.decision}/${cut.rule}: ${c.slice(0, 200)}`);
+    }
+    expect(differ).toEqual([]);
+  });
+});
+
+describe('ways to reach a module without naming the call are read as unknown (ask), never as harmless', () => {
+  const refused = [
+    `python3 -c "import os; o = os; o.system('rm -rf ~')"`,
+    `python3 -c "import os; f = [os][0]; f.system('id')"`,
+    `python3 -c "import subprocess as s; x = s; x.run(['rm', '-rf', '/'])"`,
+    `python3 -c "import os as o; getattr(o, 'system')('rm -rf ~')"`,
+    `python3 -c "import sys; sys.modules['os'].system('id')"`,
+    `python3 -c "import sys; sys.modules.get('os').system('id')"`,
+    `python3 -c "import os; ｏｓ.system('id')"`,
+    `python3 -c "[c for c in ().__class__.__base__.__subclasses__() if c.__name__ == 'x']"`,
+    `python3 -c "print.__self__.open('/etc/passwd', 'w')"`,
+    `node -e "import('child_process').then((m) => m.execSync('rm -rf ~'))"`,
+    `node -e "[].constructor.constructor('return process')().mainModule.require('child_process').execSync('id')"`,
+    `node -e "const r = require; r('child_process').execSync('rm -rf ~')"`,
+    `node -e "module.require('child_process').execSync('rm -rf ~')"`,
+    `node -e "process.mainModule.require('child_process').execSync('rm -rf ~')"`,
+    `node -e "globalThis.require('child_process').execSync('rm -rf ~')"`,
+    `node -e "require('child_process')['execSync']('rm -rf ~')"`,
+    `node -e "(0, require)('child_process').execSync('rm -rf ~')"`,
+    `node -e "require.call(null, 'child_process').execSync('rm -rf ~')"`,
+    `node -e "const m = [require('child_process')][0]; m.execSync('rm -rf ~')"`,
+    `node -e "let m; m = require('child_process'); m.execSync('rm -rf ~')"`,
+    `node -e "const cp = require('child_process'); const f = cp.execSync; f('rm -rf ~')"`,
+    `node -e "require('child_process').execSync.call(null, 'rm -rf ~')"`,
+    `node -e "const { execSync } = require('child_process'); [execSync][0]('rm -rf ~')"`,
+    `node -e '\\u0065val("1")'`,
+  ];
+  for (const command of refused)
+    it(command, () => {
+      expect(engine.check(command).decision).not.toBe('allow');
+    });
+
+  const allowed = [
+    `python3 -c "import os; print(os.getcwd())"`,
+    `python3 -c "import numpy as np; print(np.__version__)"`,
+    `python3 -c "from sympy import Symbol; print(Symbol.__mro__)"`,
+    `python3 -c "import sys; print('numpy' in sys.modules)"`,
+    `node -e "const p = require('path'); console.log(p.join('a', 'b'), require.resolve('vitest'))"`,
+    `node -e "const fs = require('fs'); console.log(fs.readFileSync('package.json', 'utf8'))"`,
+    `node -e "const fs = require('fs'); console.log(['a', 'b'].filter(fs.existsSync), fs.constants.R_OK)"`,
+  ];
+  for (const command of allowed)
+    it(command, () => {
+      const d = engine.check(command);
+      expect(d.decision, d.reason).toBe('allow');
+    });
+});
