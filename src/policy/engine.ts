@@ -7,7 +7,7 @@ import { DrydockError } from '../core/index.js';
 import { Budget, NO_BUDGET } from './budget.js';
 import { BUDGET_RULE, clip, extractParts } from './extract.js';
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
-import { buildSpecs, checkInvocation, ProgramSpecError, type ProgramSpec } from './programs.js';
+import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
 import { sourcePaths, unpackFinding } from './unpack.js';
@@ -17,6 +17,7 @@ import {
   TIERS,
   type Action,
   type Arg,
+  type CommandPart,
   type Decision,
   type NetworkMode,
   type FilePart,
@@ -499,6 +500,16 @@ export class PolicyEngine {
     return list;
   }
 
+  /** The program's spec; workspace wrappers (`./mvnw`, `./gradlew`) are specified as `./name`. */
+  private specFor(part: CommandPart): ProgramSpec | undefined {
+    return (
+      this.programs.get(part.name) ??
+      (part.name.startsWith(`${this.ws.workspace}/`)
+        ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
+        : undefined)
+    );
+  }
+
   private rulePart(part: Part, network: NetworkMode | undefined): PartVerdict {
     if (part.kind === 'structure')
       return {
@@ -509,6 +520,11 @@ export class PolicyEngine {
         reason: part.reason,
       };
     const candidates = part.kind === 'command' ? this.rulesFor(part.name) : this.others;
+    const spec = part.kind === 'command' ? this.specFor(part) : undefined;
+    if (part.kind === 'command' && spec?.patterns) {
+      const patterns = patternArgs(spec, part, this.ws, this.programs);
+      if (patterns.size) part.patterns = patterns;
+    }
     let best: Rule | null = null;
     for (const rule of candidates) {
       if (!ruleApplies(rule, part, this.m, true)) continue;
@@ -516,12 +532,6 @@ export class PolicyEngine {
     }
     if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
       // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
-      // Workspace wrappers (`./mvnw`, `./gradlew`) are specified as `./name`.
-      const spec =
-        this.programs.get(part.name) ??
-        (part.name.startsWith(`${this.ws.workspace}/`)
-          ? this.programs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
-          : undefined);
       const finding = spec ? checkInvocation(spec, part, this.ws, this.programs) : null;
       if (finding)
         return {

@@ -78,6 +78,7 @@ function shapeOf(part: CommandPart): Shape {
   const operands: Arg[] = [];
   let ended = false;
   for (const a of part.args) {
+    if (part.patterns?.has(a)) continue; // `--exclude .git`: a file-name pattern, not a path
     if (!ended && !a.dynamic && a.text === '--') ended = true;
     else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') flags.push(a);
     else operands.push(a);
@@ -539,7 +540,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.paths) {
-    const candidates = part.args.filter((a) => a.text !== '--').flatMap(pathCandidates);
+    const candidates = part.args
+      .filter((a) => a.text !== '--' && !part.patterns?.has(a))
+      .flatMap(pathCandidates);
     const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,

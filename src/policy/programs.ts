@@ -13,6 +13,7 @@ import type { Arg, CommandPart, Decision, Workspace } from './types.js';
 export type Effect =
   | 'flag'
   | 'value'
+  | 'pattern'
   | 'optional'
   | 'read'
   | 'write'
@@ -31,6 +32,7 @@ export type Effect =
 const EFFECTS: readonly Effect[] = [
   'flag',
   'value',
+  'pattern',
   'optional',
   'read',
   'write',
@@ -85,6 +87,8 @@ export interface ProgramSpec {
   script: 'sed' | 'ln' | null;
   /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
   cwdWrites: boolean;
+  /** Some option here or below takes a `pattern` (a glob or name matched against files, not a path). */
+  patterns: boolean;
 }
 
 export interface SpecFinding {
@@ -184,6 +188,7 @@ export function buildSpec(
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     cwdWrites: bool('cwd_writes', false),
+    patterns: [...options.values()].includes('pattern'),
     script:
       r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
@@ -198,6 +203,7 @@ export function buildSpec(
       if (canonical === undefined) throw new ProgramSpecError(where, 'an empty subcommand name');
       const child = buildSpec(`${name} ${canonical}`, sub ?? {}, `${where} ${canonical}`, spec);
       spec.subcommands.set(canonical, child);
+      if (child.patterns) spec.patterns = true;
       for (const a of aliases) spec.aliases.set(a, canonical);
     }
   }
@@ -306,6 +312,8 @@ interface Ctx {
   ws: Workspace;
   label: string;
   specs: Map<string, ProgramSpec>;
+  /** Collects the arguments that are `pattern` values (or options with one attached). */
+  patterns?: Set<Arg>;
 }
 
 function allowedList(spec: ProgramSpec): string {
@@ -392,14 +400,31 @@ function valueFinding(
  * subcommand are known and harmless here, else the strictest finding with a reason
  * that names the option or path and what is allowed instead.
  */
+/**
+ * The arguments of an invocation that are `pattern` values (`rsync --exclude .git`,
+ * `tar --exclude=.git`): globs matched against file names, which path rules do not read
+ * as paths. An option word with its pattern attached (`--exclude=.git`) is itself one.
+ */
+export function patternArgs(
+  spec: ProgramSpec,
+  part: CommandPart,
+  ws: Workspace,
+  specs: Map<string, ProgramSpec>,
+): Set<Arg> {
+  const out = new Set<Arg>();
+  if (spec.patterns) checkInvocation(spec, part, ws, specs, out);
+  return out;
+}
+
 export function checkInvocation(
   root: ProgramSpec,
   part: CommandPart,
   ws: Workspace,
   specs: Map<string, ProgramSpec> = new Map(),
+  patterns?: Set<Arg>,
 ): SpecFinding | null {
   let spec = root;
-  const ctx: Ctx = { part, ws, label: part.name, specs };
+  const ctx: Ctx = { part, ws, label: part.name, specs, patterns };
   if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
   let worst: SpecFinding | null = null;
   const note = (f: SpecFinding | null) => {
@@ -529,6 +554,10 @@ export function checkInvocation(
         value = args[i + 1];
         i++;
       }
+      if (hit.effect === 'pattern') {
+        const p = eq > 0 ? a : args[i];
+        if (p) ctx.patterns?.add(p);
+      }
       if (hit.effect === 'module' || hit.effect === 'code') {
         note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
         return worst;
@@ -565,6 +594,10 @@ export function checkInvocation(
         else {
           value = args[i + 1];
           i++;
+        }
+        if (hit.effect === 'pattern') {
+          const p = j + 1 < t.length ? a : args[i];
+          if (p) ctx.patterns?.add(p);
         }
         if (hit.effect === 'module' || hit.effect === 'code') {
           note(codeFinding(ctx, spec, o, hit.effect, value, args.slice(i + 1)));

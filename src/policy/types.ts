@@ -57,6 +57,11 @@ export interface CommandPart {
   stdinText?: string;
   /** Files written earlier in the command line with literal text, by absolute path. */
   written?: ReadonlyMap<string, string>;
+  /**
+   * Arguments that its program's spec says are patterns matched against file names
+   * (`rsync --exclude .git`), not paths: path rules (`paths`, `outside`) skip them.
+   */
+  patterns?: ReadonlySet<Arg>;
 }
 
 export interface FilePart {
