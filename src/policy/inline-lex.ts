@@ -29,9 +29,50 @@ export const EXTRACT_LIMIT = 2_000;
 /**
  * Statements as triples in one array: start, end (exclusive) and flags: 1 when the code
  * (outside strings) has `=` (an assignment, a keyword argument or a default), 2 when
- * (Python) its last code character is a `:` outside brackets (a block header).
+ * (Python) its last code character is a `:` outside brackets (a block header). The array
+ * is shared scratch space, valid until the next split.
  */
-export type Split = { ok: true; statements: number[] } | { ok: false; why: string };
+export type Split = { ok: true; statements: Int32Array; count: number } | { ok: false; why: string };
+
+/**
+ * A string built by concatenation is a rope in V8, and indexing one (`code[i]`) walks it
+ * each time; `charCodeAt` flattens it in place once, after which indexing is direct.
+ */
+function flatten(code: string): void {
+  if (code.length) code.charCodeAt(0);
+}
+
+/**
+ * Scratch space reused from call to call (decisions are synchronous, one at a time, and a
+ * split is consumed before the next one starts): fresh memory for every 100,000-character
+ * input costs more than the lexing itself.
+ */
+let stmtBuf: Int32Array = new Int32Array(3 * 1024);
+
+function grow(buf: Int32Array, need: number): Int32Array {
+  if (need <= buf.length) return buf;
+  let size = buf.length;
+  while (size < need) size *= 2;
+  const out = new Int32Array(size);
+  out.set(buf);
+  return out;
+}
+
+function growBytes(buf: Uint8Array, need: number): Uint8Array {
+  if (need <= buf.length) return buf;
+  let size = buf.length;
+  while (size < need) size *= 2;
+  return new Uint8Array(size);
+}
+
+/** Writes one statement at `o` of the shared buffer; returns the next position. */
+function pushStatement(o: number, start: number, end: number, flags: number): number {
+  stmtBuf = grow(stmtBuf, o + 3);
+  stmtBuf[o] = start;
+  stmtBuf[o + 1] = end;
+  stmtBuf[o + 2] = flags;
+  return o + 3;
+}
 
 const isWordCode = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
@@ -41,6 +82,14 @@ type PyFrame =
   | { k: 'str'; q: string; triple: boolean; f: boolean; raw: boolean }
   | { k: 'spec' };
 
+/** ASCII characters that, inside a statement, neither end it nor open or close anything. */
+const PY_INERT = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++)
+    if (isWordCode(c) || '.,+-*/%&|^~<>!@?`$'.includes(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
 const PY_COMPOUND =
   /^(?:class|def|if|elif|else|for|while|with|try|except|finally|async)(?![\w\u0080-\uffff])/;
 
@@ -48,7 +97,8 @@ const PY_PREFIX = /^(?:[rRbBuUfFtT]{1,2})$/;
 
 /** Cuts Python source into statements (logical lines, split again at `;`), or says why it cannot. */
 export function splitPython(code: string): Split {
-  const out: number[] = []; // start, end, flags (1 assigns, 2 header) per statement
+  flatten(code);
+  let o = 0; // statements written to stmtBuf: start, end, flags (1 assigns, 2 header)
   const stack: PyFrame[] = [{ k: 'code', depth: 0, fexpr: false }];
   let start = -1; // first code character of the current statement
   let assigns = false;
@@ -123,6 +173,20 @@ export function splitPython(code: string): Split {
     }
     // code
     const atTop = stack.length === 1;
+    if (!atTop || start >= 0) {
+      // a run of blanks, words, numbers and operators that change nothing here, in one step
+      let j = i;
+      while (j < n) {
+        const d = code.charCodeAt(j);
+        if (d === 32 || d === 9) j++;
+        else if (d >= 128 || PY_INERT[d] === 1) lastCode = j++;
+        else break;
+      }
+      if (j > i) {
+        i = j;
+        continue;
+      }
+    }
     if (c === ' ' || c === '\t' || c === '\f' || c === '\r') {
       i++;
       continue;
@@ -130,7 +194,8 @@ export function splitPython(code: string): Split {
     if (c === '\n') {
       if (atTop && top.depth === 0) {
         if (start >= 0)
-          out.push(
+          o = pushStatement(
+            o,
             start,
             lastCode + 1,
             (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
@@ -216,7 +281,8 @@ export function splitPython(code: string): Split {
     if (c === '=' && code[i + 1] !== '=' && !'=!<>'.includes(code[i - 1] ?? '')) assigns = true;
     if (c === ';' && atTop && top.depth === 0) {
       if (start >= 0)
-        out.push(
+        o = pushStatement(
+          o,
           start,
           lastCode,
           (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
@@ -236,7 +302,8 @@ export function splitPython(code: string): Split {
   }
   if ((stack[0] as { depth: number }).depth !== 0) return { ok: false, why: 'unbalanced brackets' };
   if (start >= 0)
-    out.push(
+    o = pushStatement(
+      o,
       start,
       lastCode + 1,
       (assigns ? 1 : 0) | (lastColonTop >= 0 && lastColonTop === lastCode ? 2 : 0),
@@ -244,7 +311,7 @@ export function splitPython(code: string): Split {
   start = -1;
   assigns = false;
   lastColonTop = -1;
-  return { ok: true, statements: out };
+  return { ok: true, statements: stmtBuf, count: o / 3 };
 }
 
 type JsFrame = { k: 'code'; depth: number; tmpl: boolean } | { k: 'tmpl' };
@@ -268,7 +335,8 @@ const JS_REGEX_AFTER_WORD = new Set([
 
 /** Cuts JavaScript source into statements at `;` outside brackets, or says why it cannot. */
 export function splitJavaScript(code: string): Split {
-  const out: number[] = []; // start, end, flags (1 assigns) per statement
+  flatten(code);
+  let o = 0; // statements written to stmtBuf: start, end, flags (1 assigns)
   const stack: JsFrame[] = [{ k: 'code', depth: 0, tmpl: false }];
   let start = -1;
   let assigns = false;
@@ -396,7 +464,7 @@ export function splitJavaScript(code: string): Split {
     if (c === '=' && code[i + 1] !== '=' && code[i + 1] !== '>' && !'=!<>'.includes(code[i - 1] ?? ''))
       assigns = true;
     if (c === ';' && atTop && top.depth === 0) {
-      if (start >= 0) out.push(start, i, assigns ? 1 : 0);
+      if (start >= 0) o = pushStatement(o, start, i, assigns ? 1 : 0);
       start = -1;
       assigns = false;
       prev = 'punct';
@@ -409,10 +477,10 @@ export function splitJavaScript(code: string): Split {
   }
   if (stack.length > 1) return { ok: false, why: 'an unterminated template string' };
   if ((stack[0] as { depth: number }).depth !== 0) return { ok: false, why: 'unbalanced brackets' };
-  if (start >= 0) out.push(start, lastCode + 1, assigns ? 1 : 0);
+  if (start >= 0) o = pushStatement(o, start, lastCode + 1, assigns ? 1 : 0);
   start = -1;
   assigns = false;
-  return { ok: true, statements: out };
+  return { ok: true, statements: stmtBuf, count: o / 3 };
 }
 
 /**
@@ -517,6 +585,30 @@ const JS_IMPORT = new Set(['require', 'import']);
 const PY_BINDERS = new Set(['for', 'as', 'def', 'class', 'global', 'nonlocal', 'import', 'del', 'lambda']);
 const JS_BINDERS = new Set(['const', 'let', 'var', 'function', 'class', 'import', 'for', 'catch']);
 
+// Scratch space of `extract` (see `stmtBuf`).
+let occBuf: Int32Array = new Int32Array(4096);
+let occStart: Int32Array = new Int32Array(1024);
+let rowStart: Int32Array = new Int32Array(1024);
+let rowFill: Int32Array = new Int32Array(1024);
+let rows: Int32Array = new Int32Array(4096);
+let stFlags: Uint8Array = new Uint8Array(1024);
+let wFlags: Uint8Array = new Uint8Array(1024);
+// statement and word flags
+const BINDS = 1;
+const IMPORTS = 2;
+const SEED = 4;
+const KEPT = 8;
+const USED = 16;
+const SPREAD = 32;
+
+/** Like growBytes, keeping the contents (word flags are filled as words are interned). */
+function growBytes2(buf: Uint8Array, need: number): Uint8Array {
+  if (need <= buf.length) return buf;
+  const out = new Uint8Array(buf.length * 2 >= need ? buf.length * 2 : need * 2);
+  out.set(buf);
+  return out;
+}
+
 export type Extract = { ok: true; code: string } | { ok: false; why: string };
 
 /**
@@ -532,79 +624,75 @@ export function extract(
   const split = lang === 'python' ? splitPython(code) : splitJavaScript(code);
   if (!split.ok) return split;
   const st = split.statements;
-  const count = st.length / 3;
+  const count = split.count;
   const binders = lang === 'python' ? PY_BINDERS : JS_BINDERS;
   const importWords = lang === 'python' ? PY_IMPORT : JS_IMPORT;
-  // Word occurrences, statement by statement: occWord[o] is an interned word id.
+  // Word occurrences, statement by statement: occBuf[o] is an interned word id.
   const ids = new Map<string, number>();
-  const wordText: string[] = [];
-  const occWord: number[] = [];
-  const occStart = new Int32Array(count + 1);
-  const binds = new Uint8Array(count);
-  const imports = new Uint8Array(count);
-  const seed = new Uint8Array(count);
-  // per word id: 1 binder, 2 import, 4 seed (looked up once per distinct word)
-  const flags: number[] = [];
+  let words = 0;
+  let occ = 0;
+  occStart = grow(occStart, count + 1);
+  stFlags = growBytes(stFlags, count);
+  stFlags.fill(0, 0, count);
   let k = 0;
   const found = (w: string) => {
     let id = ids.get(w);
     if (id === undefined) {
-      id = wordText.length;
+      id = words++;
       ids.set(w, id);
-      wordText.push(w);
-      flags.push(
-        (binders.has(w) ? 1 : 0) |
-          (importWords.has(w) ? 2 : 0) |
-          (extraWords.has(w) || w.startsWith('__') ? 4 : 0),
-      );
+      wFlags = growBytes2(wFlags, words);
+      wFlags[id] =
+        (binders.has(w) ? BINDS : 0) |
+        (importWords.has(w) ? IMPORTS : 0) |
+        (extraWords.has(w) || w.startsWith('__') ? SEED : 0);
     }
-    occWord.push(id);
-    const f = flags[id]!;
-    if (f) {
-      if (f & 1) binds[k] = 1;
-      if (f & 2) imports[k] = 1;
-      if (f & 4) seed[k] = 1;
-    }
+    occBuf = grow(occBuf, occ + 1);
+    occBuf[occ++] = id;
+    stFlags[k]! |= wFlags[id]!;
   };
   for (k = 0; k < count; k++) {
-    occStart[k] = occWord.length;
-    if (st[3 * k + 2]! & 1) binds[k] = 1;
+    occStart[k] = occ;
+    if (st[3 * k + 2]! & 1) stFlags[k]! |= BINDS;
     scanWords(code, st[3 * k]!, st[3 * k + 1]!, lang, found);
   }
-  occStart[count] = occWord.length;
+  occStart[count] = occ;
+  let seeds = 0;
+  for (let j = 0; j < count; j++) if (stFlags[j]! & (SEED | IMPORTS)) seeds++;
+  if (seeds === 0) return { ok: true, code: '' };
   // For each word, the statements it occurs in (compressed rows).
-  const words = wordText.length;
-  const rowStart = new Int32Array(words + 1);
-  for (const w of occWord) rowStart[w + 1]!++;
+  rowStart = grow(rowStart, words + 1);
+  rowStart.fill(0, 0, words + 1);
+  for (let o = 0; o < occ; o++) rowStart[occBuf[o]! + 1]!++;
   for (let w = 0; w < words; w++) rowStart[w + 1]! += rowStart[w]!;
-  const fill = rowStart.slice(0, words);
-  const rows = new Int32Array(occWord.length);
-  for (let k = 0; k < count; k++)
-    for (let o = occStart[k]!; o < occStart[k + 1]!; o++) rows[fill[occWord[o]!]!++] = k;
-  const kept = new Uint8Array(count);
-  const used = new Uint8Array(words); // a word of a kept statement: a binding of it is kept
-  const spread = new Uint8Array(words); // a word of a kept binding or import: any statement naming it is kept
+  rowFill = grow(rowFill, words);
+  rowFill.set(rowStart.subarray(0, words));
+  rows = grow(rows, occ);
+  for (let j = 0; j < count; j++)
+    for (let o = occStart[j]!; o < occStart[j + 1]!; o++) rows[rowFill[occBuf[o]!]!++] = j;
+  // per word: USED (a word of a kept statement: a binding of it is kept), SPREAD (a word of a
+  // kept binding or import: any statement naming it is kept)
+  for (let w = 0; w < words; w++) wFlags[w]! &= ~(USED | SPREAD);
   const queue: number[] = [];
   let keptChars = 0;
-  const keep = (k: number) => {
-    if (kept[k]) return;
-    kept[k] = 1;
-    keptChars += st[3 * k + 1]! - st[3 * k]! + 1;
-    queue.push(k);
+  const keep = (j: number) => {
+    if (stFlags[j]! & KEPT) return;
+    stFlags[j]! |= KEPT;
+    keptChars += st[3 * j + 1]! - st[3 * j]! + 1;
+    queue.push(j);
   };
-  for (let k = 0; k < count; k++) if (seed[k] || imports[k]) keep(k);
+  for (let j = 0; j < count; j++) if (stFlags[j]! & (SEED | IMPORTS)) keep(j);
   while (queue.length) {
     if (keptChars > EXTRACT_LIMIT) return { ok: false, why: 'code too long to read' };
-    const k = queue.pop()!;
-    const spreads = binds[k] || imports[k];
-    for (let o = occStart[k]!; o < occStart[k + 1]!; o++) {
-      const w = occWord[o]!;
-      if (!used[w]) {
-        used[w] = 1;
-        for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) if (binds[rows[r]!]) keep(rows[r]!);
+    const j = queue.pop()!;
+    const spreads = stFlags[j]! & (BINDS | IMPORTS);
+    for (let o = occStart[j]!; o < occStart[j + 1]!; o++) {
+      const w = occBuf[o]!;
+      if (!(wFlags[w]! & USED)) {
+        wFlags[w]! |= USED;
+        for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) if (stFlags[rows[r]!]! & BINDS) keep(rows[r]!);
       }
-      if (spreads && !spread[w]) {
-        spread[w] = 1;
+      if (spreads && !(wFlags[w]! & SPREAD)) {
+        wFlags[w]! |= SPREAD;
         for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) keep(rows[r]!);
       }
     }
@@ -612,7 +700,7 @@ export function extract(
   if (keptChars > EXTRACT_LIMIT) return { ok: false, why: 'code too long to read' };
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
-    if (!kept[k]) continue;
+    if (!(stFlags[k]! & KEPT)) continue;
     let text = code.slice(st[3 * k]!, st[3 * k + 1]!);
     if (lang === 'javascript') {
       out.push(text + ';');

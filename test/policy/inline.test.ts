@@ -26,7 +26,7 @@ beforeAll(async () => {
 const texts = (code: string, split: ReturnType<typeof splitPython>): string[] => {
   if (!split.ok) throw new Error(split.why);
   const out: string[] = [];
-  for (let k = 0; k < split.statements.length; k += 3)
+  for (let k = 0; k < 3 * split.count; k += 3)
     out.push(code.slice(split.statements[k]!, split.statements[k + 1]!));
   return out;
 };
