@@ -580,13 +580,16 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.no_args) {
+    // A lone `-` names standard input, which is what these programs read with no operand:
+    // `cat x.py | python3 -` reads its program from the pipe just as `python3` does.
+    const operands = shape.operands.filter((a) => a.dynamic || a.text !== '-');
     result = and(
       result,
-      shape.operands.length === 0
+      operands.length === 0
         ? shape.dynamic
           ? 'maybe'
           : 'yes'
-        : shape.operands.every((a) => a.dynamic && !a.pattern)
+        : operands.every((a) => a.dynamic && !a.pattern)
           ? 'maybe'
           : 'no',
     );
