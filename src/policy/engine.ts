@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
-import { Budget, NO_BUDGET } from './budget.js';
-import { BUDGET_RULE, clip, extractParts } from './extract.js';
+import { Budget, MAX_VALUE_CHARS, NO_BUDGET } from './budget.js';
+import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
@@ -102,9 +102,6 @@ function findDefaultPolicy(): string {
 
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
-
-/** Longest single value (argument, path) checked under the time limit. */
-const MAX_VALUE_CHARS = 8192;
 
 function longestValue(part: Part): number {
   if (part.kind === 'command') return part.args.reduce((m, a) => Math.max(m, a.text.length), 0);
@@ -217,6 +214,12 @@ export interface PolicyOptions {
    * however long that takes). Past it the command is refused with `ask` (rule `shell:budget`).
    */
   budgetMs?: number;
+  /**
+   * Which parser reads shell text (default `auto`: tree-sitter-bash below 2,000 characters,
+   * the linear reader of `bash.ts` from there, so long lines are parsed in time). `tree-sitter`
+   * and `linear` force one; the tests use them to check that both decide alike.
+   */
+  shellReader?: ShellReader;
   /**
    * The network mode of the sandbox commands run in. For rules marked `network: true` an `ask`
    * becomes: under `none` a deny that says nothing can be reached; under `registries` an allow
@@ -343,7 +346,14 @@ export class PolicyEngine {
       const accesses = (rule.spec.access ?? ['read', 'write', 'edit']) as FilePart['access'][];
       return accesses.map((access) => this.filePart(this.exampleText(example), access));
     }
-    return extractParts(this.parser, this.exampleText(example), this.ws, this.code);
+    return extractParts(
+      this.parser,
+      this.exampleText(example),
+      this.ws,
+      this.code,
+      NO_BUDGET,
+      this.options.shellReader,
+    );
   }
 
   /** Examples may say `${workspace}` so they hold for any configured workspace. */
@@ -364,7 +374,7 @@ export class PolicyEngine {
   /** The facets of a command line, as rules see them (for `--json` and debugging). */
   parts(command: string, budget: Budget = NO_BUDGET): Part[] {
     try {
-      return extractParts(this.parser, command, this.ws, this.code, budget);
+      return extractParts(this.parser, command, this.ws, this.code, budget, this.options.shellReader);
     } catch (err) {
       // Fail closed: a walker bug must not let a command through.
       return [

@@ -1,14 +1,26 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import { parseBash, type SyntaxNode } from './bash.js';
 import { resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
-import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
-import { BUDGET_RULE, clip, overBudget, structure, type Stdin, type Walk } from './walk.js';
+import { MAX_VALUE_CHARS, NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
 
-export { BUDGET_RULE, clip, structure, type Stdin, type Walk };
+export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
+
+type Node = SyntaxNode;
+
+/**
+ * Shell text at least this long is read by the linear reader (bash.ts) instead of
+ * tree-sitter-bash, whose parse of some long lines alone takes longer than a decision may
+ * (30–400 ms at 100,000 characters). Shorter text keeps tree-sitter-bash: it is the grammar
+ * the rules were tuned against, and it parses a line this short in well under a millisecond.
+ * The two agree on every command of the corpora (test/policy/bash-reader.test.ts).
+ */
+export const LINEAR_FROM = 2000;
 
 const MAX_DEPTH = 6;
 const MAX_CWDS = 8;
@@ -114,7 +126,12 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     );
     return;
   }
-  const tree = parseWithin(walk.parser, joinContinuations(script), walk.budget);
+  const text = joinContinuations(script);
+  if (walk.reader === 'linear' || (walk.reader === 'auto' && text.length >= LINEAR_FROM)) {
+    walkLinear(walk, text, stdin, where);
+    return;
+  }
+  const tree = parseWithin(walk.parser, text, walk.budget);
   if (!tree) {
     if (overBudget(walk)) return;
     structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
@@ -139,6 +156,51 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
   } finally {
     tree.delete();
   }
+}
+
+/** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
+const FALLBACK_BELOW = 8000;
+
+/** Reads `text` with the linear reader and walks it (the reader's tree has tree-sitter-bash's shape). */
+function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void {
+  const budget = walk.budget;
+  const read = parseBash(text, budget === NO_BUDGET ? undefined : () => budget.expired());
+  if (read.kind === 'budget') {
+    overBudget(walk);
+    return;
+  }
+  if (read.kind === 'error') {
+    structure(
+      walk,
+      text,
+      'shell:unparseable',
+      `the shell text ${where} does not parse (${read.reason}) near \`${clip(text.slice(read.at, read.at + 60) || text)}\`; unparseable input is denied`,
+    );
+    return;
+  }
+  if (read.kind === 'unsupported') {
+    if (walk.reader === 'auto' && text.length < FALLBACK_BELOW) {
+      // Short enough for tree-sitter-bash to parse within the limit.
+      walk.reader = 'tree-sitter';
+      try {
+        walkScript(walk, text, stdin, where);
+      } finally {
+        walk.reader = 'auto';
+      }
+      return;
+    }
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(text),
+      decision: 'ask',
+      rule: 'shell:unsupported',
+      reason: `the shell text ${where} uses syntax the reader of long commands does not follow (${read.reason}, near \`${clip(text.slice(read.at, read.at + 40))}\`), so it needs approval; split it into shorter commands`,
+    });
+    return;
+  }
+  walk.depth++;
+  walkStatement(walk, read.root, stdin);
+  walk.depth--;
 }
 
 function findError(node: Node): Node | null {
@@ -494,7 +556,10 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
       const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
       const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
-      args.push(...toArgs(decodeValue(node)).map((a) => (inside ? { ...a, inside: true } : a)));
+      const decoded = decodeValue(node);
+      const got = toArgs(decoded);
+      if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
+      args.push(...got.map((a) => (inside ? { ...a, inside: true } : a)));
     } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n));
@@ -502,11 +567,29 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
       const text = dynamic ? group.map((n) => n.text).join('') : pieces.map((p) => p.text).join('');
       const glob = pieces.some((p) => p.glob);
       const pattern = pieces.map((p) => (p.dynamic ? (p.pattern ?? '**') : p.text)).join('');
-      args.push(...toArgs({ text, dynamic, glob, braces: pieces.some((p) => p.braces), pattern }));
+      const braces = pieces.some((p) => p.braces);
+      const got = toArgs({ text, dynamic, glob, braces, pattern });
+      if (braces && !dynamic && got[0]?.dynamic) tooManyBraces(walk, text);
+      args.push(...got);
     }
     i = end;
   }
   return args;
+}
+
+/**
+ * A literal word whose brace expansion is too large to list (words.ts: more than 256 words,
+ * or longer than 4,096 characters) would be passed as an unknown value; what bash passes is
+ * known, just too much to check, so the command asks rather than being allowed unseen.
+ */
+function tooManyBraces(walk: Walk, text: string): void {
+  walk.parts.push({
+    kind: 'structure',
+    text: clip(text),
+    decision: 'ask',
+    rule: 'shell:brace-expansion',
+    reason: `the brace expansion \`${clip(text, 50)}\` makes more words than can be checked (over 256, or a word over 4,096 characters), so it needs approval; list the words instead`,
+  });
 }
 
 function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
@@ -664,6 +747,18 @@ function readInline(
   lang: 'python' | 'javascript',
   via: string[],
 ): void {
+  if (walk.budget !== NO_BUDGET && code.length > MAX_VALUE_CHARS) {
+    // Reading this much code takes the Python/JavaScript parsers far longer than the limit
+    // (100–300 ms at 100,000 characters); the engine would refuse the value as too long anyway.
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(code),
+      decision: 'ask',
+      rule: BUDGET_RULE,
+      reason: `${part.name} code longer than ${MAX_VALUE_CHARS} characters is too large to check within the decision time limit, so it needs approval; write the code to a file first`,
+    });
+    return;
+  }
   const effects: Effect[] =
     lang === 'python'
       ? pythonEffects(walk.code!.python, code, walk.budget)
@@ -767,9 +862,11 @@ export function extractParts(
   ws: Workspace,
   code: CodeParsers | null = null,
   budget: Budget = NO_BUDGET,
+  reader: ShellReader = 'auto',
 ): Part[] {
   const walk: Walk = {
     budget,
+    reader,
     walkScript,
     runArgv,
     parser,

@@ -6,6 +6,12 @@ import type { Arg, Part, Workspace } from './types.js';
 // The state of one walk over a command line, shared by the walker (extract.ts) and the
 // modules it calls (wrappers.ts, streams.ts), which reach the walker only through it.
 
+/**
+ * Which parser reads shell text: `auto` (the default) uses tree-sitter-bash below
+ * LINEAR_FROM characters and the linear reader from there; the others force one (tests).
+ */
+export type ShellReader = 'auto' | 'tree-sitter' | 'linear';
+
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
 export type Stdin =
   | { kind: 'none' }
@@ -33,6 +39,8 @@ export interface Walk {
   written: Map<string, string>;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
+  /** Which parser reads shell text: tree-sitter-bash, the linear reader (bash.ts), or by length. */
+  reader: ShellReader;
   /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */
   budget: Budget;
   /**

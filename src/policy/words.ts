@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './bash.js';
 import type { Arg } from './types.js';
 
 /** A value node's literal text after quote removal, as far as it can be known without running anything. */
