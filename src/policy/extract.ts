@@ -6,7 +6,7 @@ import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
-import { MAX_VALUE_CHARS, NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
 
 export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
@@ -747,18 +747,6 @@ function readInline(
   lang: 'python' | 'javascript',
   via: string[],
 ): void {
-  if (walk.budget !== NO_BUDGET && code.length > MAX_VALUE_CHARS) {
-    // Reading this much code takes the Python/JavaScript parsers far longer than the limit
-    // (100–300 ms at 100,000 characters); the engine would refuse the value as too long anyway.
-    walk.parts.push({
-      kind: 'structure',
-      text: clip(code),
-      decision: 'ask',
-      rule: BUDGET_RULE,
-      reason: `${part.name} code longer than ${MAX_VALUE_CHARS} characters is too large to check within the decision time limit, so it needs approval; write the code to a file first`,
-    });
-    return;
-  }
   const effects: Effect[] =
     lang === 'python'
       ? pythonEffects(walk.code!.python, code, walk.budget)
@@ -900,6 +888,9 @@ export function extractParts(
     return walk.parts;
   }
   walkScript(walk, command, { kind: 'none' }, 'of the command');
+  // A stage that ran out of time on its own (the inline-code readers stop and report code they
+  // could not read) leaves the cut to be recorded here, so the command asks for that reason.
+  if (budget.spent) overBudget(walk);
   // What a dynamic argument may carry is judged against every spelling in the
   // line: the raw text without quotes and escapes, and every decoded argument. Only
   // dynamic arguments are ever judged against it (match.ts), so it is built only then.
