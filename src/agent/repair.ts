@@ -65,7 +65,7 @@ export async function settleReply(
   let text = choice.message.content ?? '';
   let finish = choice.finishReason;
   for (let followUps = 0; ; followUps++) {
-    const parsed = parseEditBlocks(text, { knownPaths: known.keys() });
+    const parsed = parseEditBlocks(text, { sources: known });
     const cutOff = finish === 'length' || parsed.truncated;
     if (parsed.repairs.length > 0) ctx.note(`edit blocks read forgivingly: ${parsed.repairs.join('; ')}`);
     if ((!cutOff && parsed.problems.length === 0) || followUps >= MAX_FOLLOW_UPS)
@@ -128,7 +128,7 @@ export function candidateFrom(
     regressions: null,
     reproduces: null,
   };
-  const parsed = parseEditBlocks(reply, { knownPaths: known.keys() });
+  const parsed = parseEditBlocks(reply, { sources: known });
   const blocks = parsed.blocks;
   const fallback = [...new Set(set.map((l) => l.path))];
   const reject = (why: string): Candidate => ({ ...base, key: `rejected:${why}:${reply}`, rejected: why });

@@ -39,6 +39,12 @@ export interface EditBlockProblem {
 export interface ParseEditBlocksOptions {
   /** Paths in the repository: names that are in it count as file names whatever their shape. */
   knownPaths?: Iterable<string>;
+  /**
+   * The current text of files the reply may edit (path → text). When a block holds more than
+   * one `=======` line (a reStructuredText or Markdown heading underline, a separator printed by
+   * a test), the one whose SEARCH side occurs in the file is the divider.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 const HEAD = /^<{5,9} ?SEARCH>?$/;
@@ -154,7 +160,11 @@ function quote(lines: string[], from: number, to: number): string {
 const join = (ls: string[]) => (ls.length === 0 ? '' : `${ls.join('\n')}\n`);
 
 export function parseEditBlocks(text: string, options: ParseEditBlocksOptions = {}): ParsedEditBlocks {
-  const known = options.knownPaths ? new Set(options.knownPaths) : undefined;
+  const known = options.knownPaths
+    ? new Set(options.knownPaths)
+    : options.sources
+      ? new Set(options.sources.keys())
+      : undefined;
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   // A final newline is not a line of its own.
   if (lines.length > 0 && lines.at(-1) === '') lines.pop();
@@ -221,7 +231,17 @@ export function parseEditBlocks(text: string, options: ParseEditBlocksOptions = 
         );
       }
       const inner = body.flatMap((l, k) => (isBareDivider(l) ? [k] : []));
-      if (inner.length > 0 && !searchHasDivider) {
+      const chosen = inner.length > 0 ? chooseDivider(search, body, inner, path, options.sources) : null;
+      if (chosen) {
+        out.blocks.push({
+          ...(path ? { path } : {}),
+          search: join(chosen.search),
+          replace: join(chosen.replace),
+        });
+        out.repairs.push(
+          `line ${head + 1}: the block holds ${inner.length + 1} ======= lines; the one whose SEARCH side is in ${path} divides it`,
+        );
+      } else if (inner.length > 0 && !searchHasDivider) {
         out.problems.push({
           line: divider + 2 + inner[0]!,
           message: `the block that starts on line ${head + 1} has more than one ======= line, so where its replacement starts is unclear`,
@@ -268,9 +288,59 @@ export function parseEditBlocks(text: string, options: ParseEditBlocksOptions = 
   return out;
 }
 
+/**
+ * Which `=======` line divides a block whose body holds several: each is tried as the divider,
+ * and a reading fits when its SEARCH side occurs in the file as whole lines (for a file that
+ * does not exist or is empty, when it is blank). Null when the file is not known or no reading
+ * fits: the block stays a problem for the model to rewrite.
+ */
+function chooseDivider(
+  search: string[],
+  body: string[],
+  inner: number[],
+  path: string | undefined,
+  sources: ReadonlyMap<string, string> | undefined,
+): { search: string[]; replace: string[] } | null {
+  if (!path || !sources) return null;
+  const text = sources.get(path);
+  // A ======= line as content is believed only where such lines are content: documents
+  // (reStructuredText and Markdown underline headings with them) or a file that already holds
+  // one. Elsewhere a second ======= is more likely a model's slip than code, and stays a problem.
+  const asContent =
+    /\.(rst|md|markdown|txt|adoc|rdoc|textile)$/i.test(path) ||
+    (text !== undefined && text.split('\n').some((l) => isBareDivider(l.replace(/\r$/, ''))));
+  if (!asContent) return null;
+  const readings = [{ search, replace: body }];
+  for (const k of inner)
+    readings.push({ search: [...search, '=======', ...body.slice(0, k)], replace: body.slice(k + 1) });
+  // Compared line by line, ignoring indentation and trailing space (as the applier's looser
+  // matches do), so a SEARCH side written at the wrong indentation still tells.
+  const fileLines = text === undefined ? [] : text.split('\n').map((l) => l.trim());
+  const occurs = (lines: string[]) => {
+    const want = lines.map((l) => l.trim());
+    for (let at = 0; at + want.length <= fileLines.length; at++) {
+      let j = 0;
+      while (j < want.length && fileLines[at + j] === want[j]) j++;
+      if (j === want.length) return true;
+    }
+    return false;
+  };
+  const fits = readings.filter((r) => {
+    const blank = r.search.every((l) => l.trim() === '');
+    if (text === undefined || text.trim() === '') return blank;
+    return !blank && occurs(r.search);
+  });
+  // Several fit when the file's own lines go on as the replacement starts: the longest SEARCH
+  // side is the one the model quoted (a shorter one would leave its quoted lines in the REPLACE).
+  return fits.at(-1) ?? null;
+}
+
 /** The blocks alone, as before: complete blocks only, problems and truncation not reported. */
-export function parseSearchReplaceBlocks(text: string): SearchReplaceBlock[] {
-  return parseEditBlocks(text).blocks;
+export function parseSearchReplaceBlocks(
+  text: string,
+  options: ParseEditBlocksOptions = {},
+): SearchReplaceBlock[] {
+  return parseEditBlocks(text, options).blocks;
 }
 
 /**

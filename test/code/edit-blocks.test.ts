@@ -276,3 +276,51 @@ describe('parseEditBlocks', () => {
     expect(aiderBlocks(text)).toEqual([]);
   });
 });
+
+describe('a block holding more than one ======= line, read against the file', () => {
+  const rst = 'Intro\n\n.. _iterable:\n\nIteration\n=========\n';
+  const reply =
+    'docs/async.rst\n<<<<<<< SEARCH\n\n.. _iterable:\n=======\n\nAsyncIO\n=======\n\nSome text.\n\n.. _iterable:\n>>>>>>> REPLACE\n';
+
+  it('takes the ======= whose SEARCH side is in the file (a heading underline in the replacement)', () => {
+    const parsed = parseEditBlocks(reply, { sources: new Map([['docs/async.rst', rst]]) });
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.blocks).toEqual([
+      {
+        path: 'docs/async.rst',
+        search: '\n.. _iterable:\n',
+        replace: '\nAsyncIO\n=======\n\nSome text.\n\n.. _iterable:\n',
+      },
+    ]);
+    expect(parsed.repairs.join()).toContain('divides it');
+  });
+
+  it('takes the longest SEARCH side when the file holds the underline itself', () => {
+    const md = 'Title\n=======\nold line\n';
+    const text =
+      'README.md\n<<<<<<< SEARCH\nTitle\n=======\nold line\n=======\nTitle\n=======\nnew line\n>>>>>>> REPLACE\n';
+    const [block] = parseEditBlocks(text, { sources: new Map([['README.md', md]]) }).blocks;
+    expect(block).toEqual({
+      path: 'README.md',
+      search: 'Title\n=======\nold line\n',
+      replace: 'Title\n=======\nnew line\n',
+    });
+  });
+
+  it('reads a new document whose content underlines a heading', () => {
+    const text = 'docs/new.rst\n<<<<<<< SEARCH\n=======\nHeading\n=======\nBody\n>>>>>>> REPLACE\n';
+    const [block] = parseEditBlocks(text, { sources: new Map() }).blocks;
+    expect(block).toEqual({ path: 'docs/new.rst', search: '', replace: 'Heading\n=======\nBody\n' });
+  });
+
+  it('still reports a second ======= in code that never holds one, and without the file', () => {
+    const code = 'x = 1\n';
+    const text = 'a.py\n<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n=======\ny = 3\n>>>>>>> REPLACE\n';
+    expect(parseEditBlocks(text, { sources: new Map([['a.py', code]]) }).problems).toHaveLength(1);
+    expect(parseEditBlocks(reply).problems).toHaveLength(1);
+    // No reading whose SEARCH side is in the file: still a problem.
+    expect(
+      parseEditBlocks(reply, { sources: new Map([['docs/async.rst', 'other\n']]) }).problems,
+    ).toHaveLength(1);
+  });
+});
