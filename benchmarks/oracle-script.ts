@@ -168,11 +168,14 @@ export function editBlocks(before: string, after: string): SearchReplaceBlock[] 
   }
 }
 
+/** A section as a model writes it: whole lines (a file's missing final newline is not written). */
+const asLines = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+
 export function renderEdits(edits: { path: string; block: SearchReplaceBlock }[]): string {
   return edits
     .map(
       ({ path, block }) =>
-        `${path}\n<<<<<<< SEARCH\n${block.search}=======\n${block.replace}>>>>>>> REPLACE\n`,
+        `${path}\n<<<<<<< SEARCH\n${asLines(block.search)}=======\n${asLines(block.replace)}>>>>>>> REPLACE\n`,
     )
     .join('\n');
 }
@@ -182,7 +185,8 @@ export function renderEdits(edits: { path: string; block: SearchReplaceBlock }[]
  * differs from the gold post-images ([] when the reply rebuilds them all).
  */
 export function checkReply(reply: string, files: GoldFile[]): string[] {
-  const blocks = parseSearchReplaceBlocks(reply);
+  const sources = new Map(files.filter((f) => !f.added).map((f) => [f.path, f.before]));
+  const blocks = parseSearchReplaceBlocks(reply, { sources });
   const problems: string[] = [];
   const byPath = new Map<string, SearchReplaceBlock[]>();
   for (const b of blocks) {
@@ -193,15 +197,24 @@ export function checkReply(reply: string, files: GoldFile[]): string[] {
     byPath.set(b.path, [...(byPath.get(b.path) ?? []), b]);
   }
   for (const f of files) {
+    if (f.deleted) continue; // said once by oracleScript: a deletion is not a SEARCH/REPLACE edit
     const bs = byPath.get(f.path) ?? [];
     const r = applySearchReplace(f.before, bs, { path: f.path });
     if (!r.ok) problems.push(`${f.path}: ${r.error.message}`);
-    else if (r.newSource !== f.after) problems.push(`${f.path}: the edits do not rebuild the gold file`);
+    else if (r.newSource !== f.after)
+      problems.push(
+        r.newSource.replace(/\n$/, '') === f.after.replace(/\n$/, '')
+          ? `${f.path}: ${FINAL_NEWLINE}`
+          : `${f.path}: the edits do not rebuild the gold file`,
+      );
   }
   for (const p of byPath.keys())
     if (!files.some((f) => f.path === p)) problems.push(`${p}: not in the gold patch`);
   return problems;
 }
+
+/** What a line-based edit format cannot say: adding or removing a file's final newline. */
+export const FINAL_NEWLINE = 'only the final newline differs (a SEARCH/REPLACE edit cannot add or remove it)';
 
 const isTestFile = (p: string) =>
   /(^|\/)(tests?|__tests__|spec)\//.test(p) ||
@@ -212,6 +225,7 @@ export async function reproductionTest(
   gitDir: string,
   inst: Instance,
 ): Promise<{ path: string; content: string } | null> {
+  if (!/^diff --git /m.test(inst.test_patch)) return null; // no test change: no reproduction test
   const files = goldFiles(gitDir, inst.base_commit, inst.test_patch).filter((f) => !f.deleted);
   const f2p = inst.FAIL_TO_PASS.map((t) => t.replace(/\[.*$/, ''));
   const target =
