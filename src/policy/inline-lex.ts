@@ -600,6 +600,18 @@ const SEED = 4;
 const KEPT = 8;
 const USED = 16;
 const SPREAD = 32;
+const KEYWORD = 64;
+
+const PY_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+);
+const JS_KEYWORDS = new Set(
+  'break case catch class const continue debugger default delete do else export extends finally for function if import in instanceof let new return super switch this throw try typeof var void while with yield await async of static true false null'.split(
+    ' ',
+  ),
+);
 
 /** Like growBytes, keeping the contents (word flags are filled as words are interned). */
 function growBytes2(buf: Uint8Array, need: number): Uint8Array {
@@ -627,6 +639,7 @@ export function extract(
   const count = split.count;
   const binders = lang === 'python' ? PY_BINDERS : JS_BINDERS;
   const importWords = lang === 'python' ? PY_IMPORT : JS_IMPORT;
+  const keywords = lang === 'python' ? PY_KEYWORDS : JS_KEYWORDS;
   // Word occurrences, statement by statement: occBuf[o] is an interned word id.
   const ids = new Map<string, number>();
   let words = 0;
@@ -644,18 +657,32 @@ export function extract(
       wFlags[id] =
         (binders.has(w) ? BINDS : 0) |
         (importWords.has(w) ? IMPORTS : 0) |
-        (extraWords.has(w) || w.startsWith('__') ? SEED : 0);
+        (extraWords.has(w) || w.startsWith('__') ? SEED : 0) |
+        (keywords.has(w) ? KEYWORD : 0);
     }
     occBuf = grow(occBuf, occ + 1);
     occBuf[occ++] = id;
     stFlags[k]! |= wFlags[id]!;
   };
+  // Every character belongs to one statement's range: its own text and what follows it up to
+  // the next statement (the terminator, comments, blanks; the first also takes what comes
+  // before it). Words are read, and kept text is taken, over the whole range, so text this
+  // lexer took for a comment is never dropped when it names something the reader acts on.
+  const rangeEnd = (j: number) => (j + 1 < count ? st[3 * (j + 1)]! : code.length);
   for (k = 0; k < count; k++) {
     occStart[k] = occ;
     if (st[3 * k + 2]! & 1) stFlags[k]! |= BINDS;
-    scanWords(code, st[3 * k]!, st[3 * k + 1]!, lang, found);
+    scanWords(code, k === 0 ? 0 : st[3 * k]!, rangeEnd(k), lang, found);
   }
   occStart[count] = occ;
+  if (count === 0) {
+    // nothing but blanks and comments, as this lexer reads it
+    let named = false;
+    scanWords(code, 0, code.length, lang, (w) => {
+      if (extraWords.has(w) || importWords.has(w) || w.startsWith('__')) named = true;
+    });
+    return named ? { ok: false, why: 'text this reader cannot follow' } : { ok: true, code: '' };
+  }
   let seeds = 0;
   for (let j = 0; j < count; j++) if (stFlags[j]! & (SEED | IMPORTS)) seeds++;
   if (seeds === 0) return { ok: true, code: '' };
@@ -687,6 +714,7 @@ export function extract(
     const spreads = stFlags[j]! & (BINDS | IMPORTS);
     for (let o = occStart[j]!; o < occStart[j + 1]!; o++) {
       const w = occBuf[o]!;
+      if (wFlags[w]! & KEYWORD) continue; // `let`, `for`, `in` name nothing
       if (!(wFlags[w]! & USED)) {
         wFlags[w]! |= USED;
         for (let r = rowStart[w]!; r < rowStart[w + 1]!; r++) if (stFlags[rows[r]!]! & BINDS) keep(rows[r]!);
@@ -701,9 +729,14 @@ export function extract(
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
     if (!(stFlags[k]! & KEPT)) continue;
-    let text = code.slice(st[3 * k]!, st[3 * k + 1]!);
+    const start = st[3 * k]!;
+    const end = st[3 * k + 1]!;
+    const before = k === 0 ? code.slice(0, start) : '';
+    const after = code.slice(end, rangeEnd(k));
+    let text = code.slice(start, end);
     if (lang === 'javascript') {
-      out.push(text + ';');
+      // a statement's range ends with its `;` (the last one, at the end, needs none)
+      out.push((before + text + after).trimEnd());
       continue;
     }
     const first = /^[A-Za-z_]+/.exec(text)?.[0] ?? '';
@@ -711,9 +744,10 @@ export function extract(
     else if ((first === 'else' || first === 'try' || first === 'finally') && /^\w+\s*:/.test(text))
       text = text.replace(/^\w+\s*:/, '');
     else if (first === 'except') text = 'try: pass\n' + text;
-    if (text.startsWith('@')) text += '\ndef _(): pass';
     if (st[3 * k + 2]! & 2) text += ' pass';
-    if (text.trim()) out.push(text.trim() === text ? text : text.replace(/^\s+/, ''));
+    text = before + text + after;
+    if (text.startsWith('@')) text += '\ndef _(): pass';
+    if (text.trim()) out.push(text.trimEnd());
   }
   return { ok: true, code: out.join('\n') };
 }

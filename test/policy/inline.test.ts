@@ -109,7 +109,14 @@ describe('the extract keeps every statement the reader needs', () => {
   it('reads words in strings and comments too, so a misjudged string end can only keep more', () => {
     const code = `${filler('y = 2\n')}x = "not os"\n# os\n`;
     const x = extract(code, 'python', words);
-    expect(x.ok && x.code).toBe('x = "not os"');
+    expect(x.ok && x.code).toBe('x = "not os"\n# os');
+  });
+
+  it('keeps the comments and blanks after a kept statement, so text misread as a comment is not dropped', () => {
+    // the words of a comment keep the statement before it, and the comment goes with it
+    const code = `${filler('let y = 2;')}let x = 1; // require('child_process')\n${filler('let z = 3;')}`;
+    const x = extract(code, 'javascript', words);
+    expect(x.ok && x.code).toBe("let x = 1; // require('child_process')");
   });
 
   it('gives up (ask) when the extract would be long', () => {
@@ -176,6 +183,11 @@ describe('long inline code is decided on what it does', () => {
     [
       'node: a regular expression with a quote',
       `node -e '${fill('x = /"/.test(y);')}require("child_process").execSync("rm -rf ~");'`,
+      'refuse',
+    ],
+    [
+      'node: a regular expression after `)`, which the lexer reads as a division and a comment',
+      `node -e '${fill('console.log(1); ')}if (ok) /[//]/.test(s) && require("child_process").execSync("rm -rf ~")\n;[0]'`,
       'refuse',
     ],
     ['node: an unterminated template', `node -e '\`${fill('console.log(1); ')}'`, 'refuse'],
