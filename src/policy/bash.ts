@@ -1273,7 +1273,7 @@ class Reader {
           if (lit === -1) lit = at;
           continue;
         }
-        if (lit !== -1) node.add(this.node('string_content', lit, at));
+        if (lit !== -1 && !this.blankRun(lit, at)) node.add(this.node('string_content', lit, at));
         lit = -1;
         node.add(piece);
         continue;
@@ -1281,11 +1281,24 @@ class Reader {
       if (lit === -1) lit = this.i;
       this.i++;
     }
-    if (lit !== -1) node.add(this.node('string_content', lit, this.i));
+    if (lit !== -1 && !this.blankRun(lit, this.i)) node.add(this.node('string_content', lit, this.i));
     this.depth--;
     this.token(node, '"');
     node.endIndex = this.i;
     return node;
+  }
+
+  /**
+   * Whether `[from, to)` is only blanks and newlines: tree-sitter-bash gives such a run inside
+   * double quotes no string_content node (it joins the expansion after it, or the closing quote),
+   * so a dynamic string's shape (`"$a $b"` → `****`) is the one the rules were written against.
+   */
+  private blankRun(from: number, to: number): boolean {
+    for (let k = from; k < to; k++) {
+      const c = this.s.charCodeAt(k);
+      if (c !== 32 && c !== 9 && c !== 10) return false;
+    }
+    return true;
   }
 
   /**

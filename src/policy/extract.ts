@@ -559,7 +559,7 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
       const decoded = decodeValue(node);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
-      args.push(...got.map((a) => (inside ? { ...a, inside: true } : a)));
+      for (const a of got) args.push(inside ? { ...a, inside: true } : a);
     } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n));
@@ -570,7 +570,7 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
       const braces = pieces.some((p) => p.braces);
       const got = toArgs({ text, dynamic, glob, braces, pattern });
       if (braces && !dynamic && got[0]?.dynamic) tooManyBraces(walk, text);
-      args.push(...got);
+      for (const a of got) args.push(a);
     }
     i = end;
   }
@@ -596,8 +596,11 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   let input = stdin;
   const nameNode = node.childForFieldName('name');
   const argNodes: Node[] = [];
+  let seen = 0;
   for (const child of node.namedChildren) {
     if (!child) continue;
+    // One command can have tens of thousands of words: the budget is checked among them too.
+    if ((++seen & 1023) === 0 && overBudget(walk)) return;
     if (child.type === 'variable_assignment') walkAssignment(walk, child);
     else if (REDIRECTS.has(child.type)) {
       const got = walkRedirect(walk, child);
@@ -838,8 +841,13 @@ function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
   }
   const dest = target?.text ?? '~';
   walk.fallback.push(...walk.cwd);
-  walk.cwd = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+  const next = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+  // A directory name this long (thousands of `cd src` in one line) is not followed: each step
+  // would copy it again. The directory is then unknown, as after `cd "$x"`.
+  walk.cwd = next.some((c) => c.length > MAX_CWD_CHARS) ? null : next;
 }
+
+const MAX_CWD_CHARS = 4096;
 
 const MAX_COMMAND_CHARS = 100_000;
 
