@@ -22,7 +22,7 @@
  */
 
 /** Code up to this length is read whole by tree-sitter (a few ms); longer code is cut first. */
-export const TREE_LIMIT = 2_000;
+export const TREE_LIMIT = 512;
 /** The longest extract handed to tree-sitter. */
 export const EXTRACT_LIMIT = 2_000;
 

@@ -30,6 +30,26 @@ const MAX_EFFECTS = 64;
 let treeLimitNow = TREE_LIMIT;
 
 /**
+ * Characters of code one decision may hand to tree-sitter in all: a command with fifty
+ * 2,000-character snippets (`python3 -c …; python3 -c …`) would otherwise parse 100,000
+ * characters with it. Past this, each snippet is cut by the lexer first, and an extract
+ * that does not fit asks. Decisions with no time limit (`NO_BUDGET`) are not counted.
+ */
+const TREE_CHARS_PER_DECISION = 4_000;
+const treeChars = new WeakMap<Budget, number>();
+
+/** Whole snippets may use half of it (`limit` 1), so extracts of later ones still fit (`limit` 2). */
+function spend(budget: Budget, chars: number, limit: 1 | 2 = 1): boolean {
+  if (budget === NO_BUDGET) return true;
+  const used = treeChars.get(budget) ?? 0;
+  if (used + chars > (TREE_CHARS_PER_DECISION / 2) * limit) return false;
+  treeChars.set(budget, used + chars);
+  return true;
+}
+
+const TOO_MUCH: Effect = { kind: 'unknown', what: 'more inline code than one decision reads' };
+
+/**
  * Runs `fn` with another length up to which code is read whole by tree-sitter (the
  * cross-check test reads every corpus command both ways: `withTreeLimit(-1, …)` cuts all code).
  */
@@ -417,10 +437,12 @@ export function pythonEffects(
   budget: Budget = NO_BUDGET,
   treeLimit = treeLimitNow,
 ): Effect[] {
-  if (code.length <= treeLimit) return pythonTreeEffects(parser, code, budget);
+  if (code.length <= treeLimit && spend(budget, code.length)) return pythonTreeEffects(parser, code, budget);
   const part = extract(code, 'python', PY_EXTRACT_WORDS);
   if (!part.ok) return [{ kind: 'unknown', what: `long Python code with ${part.why}` }];
-  return part.code ? pythonTreeEffects(parser, part.code, budget) : [];
+  if (!part.code) return [];
+  if (!spend(budget, part.code.length, 2)) return [TOO_MUCH];
+  return pythonTreeEffects(parser, part.code, budget);
 }
 
 function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect[] {
@@ -918,10 +940,13 @@ export function javascriptEffects(
   budget: Budget = NO_BUDGET,
   treeLimit = treeLimitNow,
 ): Effect[] {
-  if (code.length <= treeLimit) return javascriptTreeEffects(parser, code, budget);
+  if (code.length <= treeLimit && spend(budget, code.length))
+    return javascriptTreeEffects(parser, code, budget);
   const part = extract(code, 'javascript', JS_EXTRACT_WORDS);
   if (!part.ok) return [{ kind: 'unknown', what: `long JavaScript code with ${part.why}` }];
-  return part.code ? javascriptTreeEffects(parser, part.code, budget) : [];
+  if (!part.code) return [];
+  if (!spend(budget, part.code.length, 2)) return [TOO_MUCH];
+  return javascriptTreeEffects(parser, part.code, budget);
 }
 
 function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Effect[] {

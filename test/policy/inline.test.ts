@@ -306,3 +306,30 @@ describe('ways to reach a module without naming the call are read as unknown (as
       expect(d.decision, d.reason).toBe('allow');
     });
 });
+
+describe('many snippets in one command', () => {
+  // A finite (if generous) limit, so the decision counts the code it hands to tree-sitter; the
+  // decisions asserted here do not depend on time.
+  let counted: PolicyEngine;
+  beforeAll(async () => {
+    counted = await PolicyEngine.create({ budgetMs: 1e9, unattended: true });
+  });
+  const snippet = (code: string) => `python3 -c "${code}${'print(1); '.repeat(190)}"`;
+
+  it('fifty 1,900-character snippets that only print or run a workspace command are allowed', () => {
+    const command = Array.from({ length: 50 }, (_, i) =>
+      snippet(i % 2 ? "import os; os.system('ls'); " : ''),
+    ).join('; ');
+    expect(command.length).toBeGreaterThan(90_000);
+    const d = counted.check(command);
+    expect(d.decision, d.reason).toBe('allow');
+  });
+
+  it('one dangerous call among them is still found', () => {
+    const command = [
+      ...Array.from({ length: 40 }, () => snippet('')),
+      snippet("import os; os.system('rm -rf ~'); "),
+    ].join('; ');
+    expect(counted.check(command).decision).toBe('deny');
+  });
+});
