@@ -223,6 +223,14 @@ export function longInputs(): LongInput[] {
       `const cp = require("child_process");${fill('let y = 2;', N - 80)}cp.execSync("rm -rf ~");`,
       'refuse',
     ),
+    {
+      kind: 'inline python: fifty snippets in one command',
+      command: Array.from(
+        { length: 50 },
+        (_, i) => `python3 -c "${i % 2 ? "import os; os.system('ls'); " : ''}${'print(1); '.repeat(190)}"`,
+      ).join('; '),
+      expect: 'allow',
+    },
     inline(
       'inline node: templates and regular expressions',
       'javascript',
