@@ -27,3 +27,5 @@ export { runWorker, readInput } from './worker.js';
 export { clusterStatus, formatStatus, type ClusterStatus } from './status.js';
 export { gcRuns, gcSwarm, sweepNode, sweepNodes, runSweep, type SwarmGcReport } from './gc.js';
 export { runBatchOnSwarm } from './batch.js';
+export { runEnvBenchOnSwarm, writeEnvbenchFiles, ENVBENCH_FILES, type EnvSwarmOptions } from './envbench.js';
+export { type WorkerHooks } from './envbench-worker.js';

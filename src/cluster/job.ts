@@ -34,6 +34,20 @@ export interface BatchJobOptions {
   namespace?: string;
 }
 
+export interface EnvbenchJobOptions {
+  task: { repository: string; revision: string };
+  /** The repository's git directory (history up to the revision), as an image in the swarm registry. */
+  repoImage: string;
+  /** The sandbox image of the repository's language, as pulled and as the worker tags it on its node. */
+  envImage: { pull: string; as: string };
+  network: 'none' | 'bridge';
+  env?: Record<string, string>;
+  timeoutMs: number;
+  maxSteps?: number;
+  /** The SCRIPTED model's file (name and content) for this repository; none: the rule-based baseline. */
+  script?: { name: string; text: string };
+}
+
 export interface WorkerInput {
   v: 1;
   kind: JobKind;
@@ -42,6 +56,7 @@ export interface WorkerInput {
   instanceId: string;
   eval?: { instance: Instance; prediction: Prediction; options: EvalJobOptions };
   batch?: BatchJobOptions;
+  envbench?: EnvbenchJobOptions;
 }
 
 /** The input as config payloads, each under the swarm's config size limit. */

@@ -15,11 +15,11 @@ export const CLUSTER_LABEL = {
   cpus: 'drydock.cluster.cpus',
 } as const;
 
-/** What a labelled object is: a job (one instance), its input, the registry, a node sweep. */
-export type ClusterKind = 'job' | 'input' | 'registry' | 'sweep' | 'worker';
+/** What a labelled object is: a job (one instance), its input, the registry, a node sweep, a shipped repository. */
+export type ClusterKind = 'job' | 'input' | 'registry' | 'sweep' | 'worker' | 'repo';
 
 /** The job kinds a worker runs. */
-export type JobKind = 'eval' | 'batch';
+export type JobKind = 'eval' | 'batch' | 'envbench';
 
 export const short = (s: string, n = 10) => createHash('sha256').update(s).digest('hex').slice(0, n);
 

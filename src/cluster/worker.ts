@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { DrydockError, type Progress } from '../core/index.js';
 import { evaluateInstance, modelDirName, runBatch } from '../harness/index.js';
 import { sandboxExecMode } from '../sandbox/index.js';
+import { runEnvbenchJob, type WorkerHooks } from './envbench-worker.js';
 import { encodeFrames } from './frames.js';
 import type { WorkerInput } from './job.js';
 
@@ -47,6 +48,7 @@ export async function runWorker(
   inputDir: string,
   emit: (line: string) => void,
   progress: Progress,
+  hooks: WorkerHooks = {},
 ): Promise<number> {
   const t0 = performance.now();
   const input = readInput(inputDir);
@@ -57,6 +59,7 @@ export async function runWorker(
       `worker on ${process.env.DRYDOCK_NODE ?? hostname()}: ${input.kind} ${input.instanceId} (exec mode ${mode.mode}: ${mode.reason})`,
     );
     let files: Record<string, Buffer> = {};
+    let extra: Record<string, unknown> = {};
     if (input.kind === 'eval' && input.eval) {
       const { instance, prediction, options } = input.eval;
       await evaluateInstance(instance, prediction, {
@@ -103,8 +106,13 @@ export async function runWorker(
         JSON.stringify({ patch: r.predictions[0]?.model_patch ?? null, errors: r.errors }),
         'utf8',
       );
+    } else if (input.kind === 'envbench' && input.envbench) {
+      const r = await runEnvbenchJob(input.runId, input.envbench, tmp, hooks, progress);
+      files = r.files;
+      extra = r.meta;
     } else throw new DrydockError(`input has no ${input.kind} part`, "use the coordinator's worker image");
     const meta = {
+      ...extra,
       node: process.env.DRYDOCK_NODE ?? hostname(),
       node_id: process.env.DRYDOCK_NODE_ID ?? '',
       exec_mode: mode.mode,

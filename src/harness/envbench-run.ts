@@ -56,6 +56,13 @@ export function loadEnvDataset(path: string): EnvTask[] {
 /** EnvBench's per-repository file name: `owner__name`. */
 export const resultKey = (repository: string) => repository.replace('/', '__');
 
+/** The SCRIPTED model's file for a repository in a `--script-dir`: `DIR/<owner>__<name>.(yaml|yml|json)`. */
+export function envScriptFile(dir: string, repository: string): string | undefined {
+  return ['yaml', 'yml', 'json']
+    .map((ext) => join(dir, `${resultKey(repository)}.${ext}`))
+    .find((f) => existsSync(f));
+}
+
 export interface EnvRunOptions extends Pick<EnvEvalOptions, 'network' | 'allowHosts' | 'env' | 'timeoutMs'> {
   out: string;
   workers?: number;
@@ -180,13 +187,7 @@ export async function runEnvBench(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers ?? 1, todo.length)) }, worker));
 
-  const results = tasks
-    .map((t) => join(resultsDir, `${resultKey(t.repository)}.json`))
-    .filter((p) => existsSync(p))
-    .map((p) => JSON.parse(readFileSync(p, 'utf8')) as EnvBenchRecord);
-  const path = join(opts.out, 'results.json');
-  writeFileSync(path, JSON.stringify(results, null, 2));
-  writeFileSync(join(opts.out, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const { results, path } = writeEnvRunResults(tasks, opts.out);
   return {
     total: tasks.length,
     succeeded: results.filter(envSucceeded).length,
@@ -196,4 +197,22 @@ export async function runEnvBench(
     scripted,
     mode,
   };
+}
+
+/**
+ * `<out>/results.json` (a list) and `<out>/results.jsonl` (EnvBench's aggregate) from the
+ * per-repository records in `<out>/results/`, in the dataset's order; every engine ends with it.
+ */
+export function writeEnvRunResults(
+  tasks: EnvTask[],
+  out: string,
+): { results: EnvBenchRecord[]; path: string } {
+  const results = tasks
+    .map((t) => join(out, 'results', `${resultKey(t.repository)}.json`))
+    .filter((p) => existsSync(p))
+    .map((p) => JSON.parse(readFileSync(p, 'utf8')) as EnvBenchRecord);
+  const path = join(out, 'results.json');
+  writeFileSync(path, JSON.stringify(results, null, 2));
+  writeFileSync(join(out, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { results, path };
 }

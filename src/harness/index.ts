@@ -85,9 +85,11 @@ export {
 } from './envbench-setup.js';
 export { buildJvmImage } from './envbench-jvm.js';
 export {
+  envScriptFile,
   loadEnvDataset,
   resultKey,
   runEnvBench,
+  writeEnvRunResults,
   type EnvRunOptions,
   type EnvRunSummary,
   type EnvTask,

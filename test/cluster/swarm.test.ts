@@ -25,11 +25,15 @@ import {
   CLUSTER_LABEL,
   decodeFrames,
   encodeFrames,
+  ENVBENCH_FILES,
   removeRegistry,
   workerImageRef,
+  writeEnvbenchFiles,
 } from '../../src/cluster/index.js';
 import { oracleScript, toYaml } from '../../benchmarks/oracle-script.js';
 import { normalizeInstance } from '../../src/harness/index.js';
+import { imageRef } from '../../src/sandbox/index.js';
+import { FIXTURE_SCRIPTS, PIP_ENV, pythonFixtures } from '../envsetup/fixtures.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { git, initRepo } from '../harness/helpers.js';
 import { killNode, newCluster, startCluster, teardown, type TestCluster } from './nodes.js';
@@ -215,8 +219,8 @@ describe('result frames (what a worker sends is data, checked before anything is
   });
 });
 
-describe('--engine where swarm is not built', () => {
-  it('envbench run --engine swarm refuses with one line that says what to run instead', async () => {
+describe('envbench run --engine swarm without a swarm', () => {
+  it('refuses the registries network (its proxy would have to run on every node) with one line that says what to run instead', async () => {
     const data = join(root, 'envbench.jsonl');
     writeFileSync(data, '{"repository":"fx/calc","revision":"HEAD"}\n');
     mkdirSync(join(root, 'envbench-repos'), { recursive: true });
@@ -233,9 +237,45 @@ describe('--engine where swarm is not built', () => {
     expect(r.status).not.toBe(0);
     // The CLI's error shape: the error, then the fix; no stack trace.
     expect(r.stderr.trim().split('\n')).toEqual([
-      'drydock: envbench run --engine swarm is not built yet',
-      expect.stringMatching(/^ {2}fix: run it with --engine local/),
+      'drydock: envbench run --engine swarm runs with --network none or bridge only so far',
+      expect.stringMatching(/^ {2}fix: .*pass --network none .*or run with --engine local$/),
     ]);
+  });
+
+  it("takes a worker's record and script only for the repository and revision it asked for, written where a local run writes them", () => {
+    const out = join(root, 'envbench-accept');
+    const task = { repository: 'fx/tool', revision: 'abc123' };
+    const rec = {
+      exit_code: 0,
+      execution_time: 1.5,
+      repo_name: 'fx/tool',
+      commit_sha: 'abc123',
+      container_logs: '',
+      issues_count: 0,
+    };
+    const payload = (r: object, extra: Record<string, Buffer> = {}) => ({
+      files: { 'result.json': Buffer.from(JSON.stringify(r)), ...extra },
+      meta: {},
+    });
+    expect(() => writeEnvbenchFiles(out, task, payload({ ...rec, repo_name: 'fx/other' }))).toThrow(
+      /not fx\/tool@abc123/,
+    );
+    expect(() => writeEnvbenchFiles(out, task, payload({ ...rec, commit_sha: 'def' }))).toThrow(
+      /not fx\/tool@abc123/,
+    );
+    expect(() => writeEnvbenchFiles(out, task, payload({ ...rec, issues_count: 'none' }))).toThrow(
+      /issues_count/,
+    );
+    expect(() =>
+      writeEnvbenchFiles(out, task, { files: { 'result.json': Buffer.from('{nope') }, meta: {} }),
+    ).toThrow(/not JSON/);
+    expect(existsSync(join(out, 'results', 'fx__tool.json'))).toBe(false);
+    // What a worker may send at all: the record and the script, nothing else (checked when the frame is decoded).
+    expect(ENVBENCH_FILES).toEqual(['result.json', 'script.sh']);
+    writeEnvbenchFiles(out, task, payload(rec, { 'script.sh': Buffer.from('pip install x\n') }));
+    expect(JSON.parse(readFileSync(join(out, 'results', 'fx__tool.json'), 'utf8'))).toEqual(rec);
+    expect(readFileSync(join(out, 'scripts', 'fx__tool.sh'), 'utf8')).toBe('pip install x\n');
+    expect(readdirSync(join(out, 'results'))).toEqual(['fx__tool.json']);
   });
 });
 
@@ -295,7 +335,8 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
       }
       cluster = newCluster();
       await startCluster(cluster, 2, {
-        preload: [workerImageRef(), ...instanceImages],
+        // drydock/python: the envbench scenario's sandboxes (its tag on the nodes comes from the registry).
+        preload: [workerImageRef(), imageRef('python'), ...instanceImages],
         log: (l) => console.log(`[swarm test] ${l}`),
       });
       Object.assign(timings, cluster.timings);
@@ -484,6 +525,102 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
       // Each instance's run folder came back, as locally.
       for (const id of ids) expect(existsSync(join(root, 'batch-swarm', 'predictions.runs', id))).toBe(true);
     }, 900_000);
+
+    it('envbench run --engine swarm writes the same records, scripts and results.json as locally (SCRIPTED)', async () => {
+      const envMirror = join(root, 'env-mirror');
+      // Two fixtures whose setup installs wheels only (no project build, so pip's log has no temporary names).
+      const fxs = pythonFixtures(envMirror).filter((f) =>
+        ['fx/import-name', 'fx/nested-requirements'].includes(f.name),
+      );
+      const data = join(root, 'envbench-dataset.jsonl');
+      writeFileSync(
+        data,
+        fxs.map((f) => JSON.stringify({ repository: f.name, revision: f.commit })).join('\n') + '\n',
+      );
+      const scripts = join(root, 'envbench-scripts');
+      mkdirSync(scripts, { recursive: true });
+      for (const f of fxs)
+        writeFileSync(
+          join(scripts, `${f.name.replace('/', '__')}.json`),
+          JSON.stringify(FIXTURE_SCRIPTS[f.name]),
+        );
+      const args = (out: string, engine: string) => [
+        'envbench',
+        'run',
+        '--dataset',
+        data,
+        '--repos',
+        envMirror,
+        '--out',
+        out,
+        '--engine',
+        engine,
+        '--script-dir',
+        scripts,
+        '--network',
+        'none',
+        '--workers',
+        '2',
+        '--timeout',
+        '10m',
+        '--json',
+        ...Object.entries(PIP_ENV).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      ];
+      const localEnv = join(root, 'envbench-local');
+      const swarmEnv = join(root, 'envbench-swarm');
+      const t0 = performance.now();
+      const l = await cli(args(localEnv, 'local'));
+      expect(l.status, l.stderr).toBe(0);
+      timings.envbench_local_s = Math.round(performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      const r = await cli(args(swarmEnv, 'swarm'));
+      expect(r.status, r.stderr).toBe(0);
+      timings.envbench_swarm_s = Math.round(performance.now() - t1) / 1000;
+      // What differs between two runs of the same setup: wall times, pyright's clock, temporary names.
+      const norm = (rec: Record<string, unknown>): Record<string, unknown> => {
+        const { execution_time: _t, pyright, container_logs, ...rest } = rec;
+        const { time: _pt, summary, ...py } = (pyright ?? {}) as Record<string, unknown>;
+        const { timeInSec: _s, ...sum } = (summary ?? {}) as Record<string, unknown>;
+        return {
+          ...rest,
+          logs: String(container_logs ?? '').replace(/\/tmp\/[\w.-]+/g, '/tmp/X'),
+          pyright: { ...py, summary: sum },
+        };
+      };
+      const records = (out: string) =>
+        (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Record<string, unknown>[]).map(norm);
+      expect(records(swarmEnv)).toEqual(records(localEnv));
+      expect(records(localEnv).map((x) => [x.repo_name, x.exit_code, x.issues_count])).toEqual(
+        fxs.map((f) => [f.name, 0, 0]),
+      );
+      // The same layout, file for file, and the same scripts.
+      for (const sub of ['results', 'scripts'])
+        expect(readdirSync(join(swarmEnv, sub)).sort()).toEqual(readdirSync(join(localEnv, sub)).sort());
+      for (const f of readdirSync(join(localEnv, 'scripts')))
+        expect(readFileSync(join(swarmEnv, 'scripts', f), 'utf8')).toBe(
+          readFileSync(join(localEnv, 'scripts', f), 'utf8'),
+        );
+      expect(readdirSync(swarmEnv).sort()).toEqual(readdirSync(localEnv).sort());
+      const summary = (o: string) => JSON.parse(o.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      expect(summary(r.stdout)).toMatchObject({ mode: 'agent', scripted: true, succeeded: 2, total: 2 });
+      expect({ ...summary(r.stdout), path: null }).toEqual({ ...summary(l.stdout), path: null });
+      // Each repository ran as a job on a worker node and was collected once.
+      const evPath = join(`${swarmEnv}.cluster`, 'events.jsonl');
+      const evs = readFileSync(evPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x) as Ev);
+      expect([...collectedPer(evs).entries()].sort()).toEqual(fxs.map((f) => [f.name, 1]).sort());
+      const names = cluster!.nodes.map((n) => n.name);
+      expect(evs.filter((e) => e.event === 'collected').every((e) => names.includes(String(e.node)))).toBe(
+        true,
+      );
+      // A rerun on the same --out resumes: every repository has its record, nothing is submitted.
+      const again = await cli(args(swarmEnv, 'swarm'));
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/resuming: 2 of 2 repositories already have a record/);
+      expect(readFileSync(evPath, 'utf8').trim().split('\n').length).toBe(evs.length);
+    }, 1_200_000);
 
     it('a worker node killed mid-run loses no instance: the run completes and equals the local one', async () => {
       const out = join(root, 'killed');

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { stderrProgress } from '../../core/index.js';
 import { dockerClient } from '../../sandbox/index.js';
 import { clusterStatus, formatStatus, runSweep, runWorker } from '../../cluster/index.js';
+import { PolicyEngine } from '../../policy/index.js';
+import { scriptedEnvModel } from './envbench.js';
 
 export function registerClusterCommand(program: Command): void {
   const cluster = program
@@ -24,7 +26,11 @@ export function registerClusterCommand(program: Command): void {
     .command('worker', { hidden: true })
     .requiredOption('--input <dir>', 'the folder holding the job input (swarm configs)')
     .action(async (flags: { input: string }) => {
-      process.exitCode = await runWorker(flags.input, (l) => process.stdout.write(`${l}\n`), stderrProgress);
+      process.exitCode = await runWorker(flags.input, (l) => process.stdout.write(`${l}\n`), stderrProgress, {
+        // The cluster layer may not open a model or a policy: an envbench job gets them from here.
+        envModel: (file) => scriptedEnvModel(file),
+        policy: () => PolicyEngine.create({ unattended: true }),
+      });
     });
   cluster
     .command('sweep', { hidden: true })

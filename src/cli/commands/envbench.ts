@@ -1,16 +1,18 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { DrydockError, stderrProgress } from '../../core/index.js';
 import {
   baselineScript,
   describeResult,
+  envScriptFile,
   evalEnvScripts,
   loadEnvDataset,
   loadScripts,
-  resultKey,
   runEnvBench,
   runEnvSetup,
+  type EnvRunSummary,
+  type EnvTask,
 } from '../../harness/index.js';
 import { Budget, openModel, resolveModelConfig } from '../../model/index.js';
 import { PolicyEngine } from '../../policy/index.js';
@@ -83,18 +85,64 @@ interface RunFlags extends Omit<SetupFlags, 'repo' | 'out'> {
   workers: number;
   scriptDir?: string;
   engine?: string;
+  placement?: string[];
+}
+
+function sayRates(summary: EnvRunSummary, json?: boolean): void {
+  const who = summary.mode === 'agent' ? `agent${summary.scripted ? ' (SCRIPTED model)' : ''}` : 'baseline';
+  if (!json)
+    process.stdout.write(
+      `${who}: ${summary.succeeded}/${summary.total} succeeded (${summary.total ? ((100 * summary.succeeded) / summary.total).toFixed(1) : '0.0'}%); results in ${summary.path}\n`,
+    );
+}
+
+/**
+ * `envbench run --engine swarm`: each repository a Swarm job running the drydock worker, with the
+ * baseline or the SCRIPTED model (--script-dir); a model endpoint would need its key sent to the
+ * workers as a swarm secret, which is not built (as for run-batch).
+ */
+async function runOnSwarm(flags: RunFlags, tasks: EnvTask[], network: 'none' | 'registries' | 'bridge') {
+  if (flags.model || flags.script || flags.baseUrl || flags.apiKey)
+    throw new DrydockError(
+      'envbench run --engine swarm runs the baseline or --script-dir (SCRIPTED answers) only so far',
+      'a model endpoint needs its API key sent to the workers as a swarm secret, which is not built; run with --engine local',
+      'NOT_BUILT',
+    );
+  const { runEnvBenchOnSwarm } = await import('../../cluster/index.js');
+  if (flags.scriptDir)
+    process.stderr.write(
+      `drydock: NOTE: the model is SCRIPTED: answers are read from ${flags.scriptDir}/<owner>__<name>.yaml\n`,
+    );
+  const summary = await runEnvBenchOnSwarm(tasks, flags.repos, {
+    out: flags.out,
+    network,
+    allowHosts: flags.allowHost,
+    env: flags.env,
+    timeoutMs: parseDuration(flags.timeout),
+    maxSteps: flags.maxSteps,
+    scriptDir: flags.scriptDir,
+    constraints: flags.placement,
+    progress: stderrProgress,
+  });
+  sayRates(summary, flags.json);
+  return summary;
+}
+
+/** The SCRIPTED model of one repository, from its script file (a local run and a swarm worker open it alike). */
+export async function scriptedEnvModel(file: string, configPath?: string) {
+  const config = resolveModelConfig({ script: file, config: configPath });
+  const m = await openModel(config, { budget: new Budget(config.budget) });
+  return {
+    client: m.client,
+    scripted: true,
+    name: m.scriptedServer?.model ?? 'scripted',
+    close: () => m.close(),
+  };
 }
 
 /** `envbench run`: the model per repository (one shared client, or a scripted one each), the run, the rates. */
 export async function runCommand(flags: RunFlags) {
-  if (engineFlag(flags.engine ?? 'local') === 'swarm')
-    // A node has neither the --repos mirror nor this machine's registries proxy: both would
-    // have to travel with each job first (see docs/scale-out.md).
-    throw new DrydockError(
-      'envbench run --engine swarm is not built yet',
-      'run it with --engine local (the default), or split the dataset across machines by hand',
-      'NOT_BUILT',
-    );
+  const engine = engineFlag(flags.engine ?? 'local');
   const network = networkFlag(flags.network);
   const tasks = loadEnvDataset(flags.dataset);
   if (!existsSync(flags.repos))
@@ -103,6 +151,13 @@ export async function runCommand(flags: RunFlags) {
       'pass --repos DIR (a local mirror)',
       'REPOS_NOT_FOUND',
     );
+  if (flags.scriptDir && !existsSync(flags.scriptDir))
+    throw new DrydockError(
+      `no such directory: ${flags.scriptDir}`,
+      'pass --script-dir DIR',
+      'SCRIPT_DIR_NOT_FOUND',
+    );
+  if (engine === 'swarm') return runOnSwarm(flags, tasks, network);
   const wantsModel = Boolean(
     flags.model || flags.script || flags.scriptDir || flags.baseUrl || flags.apiKey || flags.config,
   );
@@ -110,25 +165,14 @@ export async function runCommand(flags: RunFlags) {
   let model: Parameters<typeof runEnvBench>[2]['model'];
   if (flags.scriptDir) {
     const dir = flags.scriptDir;
-    if (!existsSync(dir))
-      throw new DrydockError(`no such directory: ${dir}`, 'pass --script-dir DIR', 'SCRIPT_DIR_NOT_FOUND');
     process.stderr.write(
       `drydock: NOTE: the model is SCRIPTED: answers are read from ${dir}/<owner>__<name>.yaml\n`,
     );
     model = async (task) => {
-      const file = ['yaml', 'yml', 'json']
-        .map((ext) => join(dir, `${resultKey(task.repository)}.${ext}`))
-        .find((f) => existsSync(f));
+      const file = envScriptFile(dir, task.repository);
       if (!file)
         throw new DrydockError(`no script for ${task.repository} in ${dir}`, undefined, 'SCRIPT_NOT_FOUND');
-      const config = resolveModelConfig({ script: file, config: flags.config });
-      const m = await openModel(config, { budget: new Budget(config.budget) });
-      return {
-        client: m.client,
-        scripted: true,
-        name: m.scriptedServer?.model ?? 'scripted',
-        close: () => m.close(),
-      };
+      return scriptedEnvModel(file, flags.config);
     };
   } else if (wantsModel) {
     const config = resolveModelConfig({
@@ -173,11 +217,7 @@ export async function runCommand(flags: RunFlags) {
       policy: model ? await PolicyEngine.create({ unattended: true }) : undefined,
       progress: stderrProgress,
     });
-    const who = summary.mode === 'agent' ? `agent${summary.scripted ? ' (SCRIPTED model)' : ''}` : 'baseline';
-    if (!flags.json)
-      process.stdout.write(
-        `${who}: ${summary.succeeded}/${summary.total} succeeded (${summary.total ? ((100 * summary.succeeded) / summary.total).toFixed(1) : '0.0'}%); results in ${summary.path}\n`,
-      );
+    sayRates(summary, flags.json);
     return summary;
   } finally {
     await shared?.close();
@@ -313,7 +353,16 @@ export function registerEnvbenchCommand(program: Command): void {
       .requiredOption('--repos <dir>', 'local mirror: DIR/<owner>/<name> is a git repository (bare or not)')
       .option('--out <dir>', 'where results go', 'envbench-run')
       .option('--workers <n>', 'repositories at once', positiveInt, 1)
-      .option('--engine <engine>', 'local (swarm is not built for envbench yet: it says so)', 'local')
+      .option(
+        '--engine <engine>',
+        'local (this machine) or swarm (one Swarm job per repository; run on a manager; --network none or bridge, the baseline or --script-dir)',
+        'local',
+      )
+      .option(
+        '--placement <constraint>',
+        'with --engine swarm: a Swarm placement constraint (repeatable)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--script-dir <dir>', 'the SCRIPTED model per repository: DIR/<owner>__<name>.yaml')
       .option('--max-steps <n>', 'model turns per repository', positiveInt, 30)
       .option('--timeout <duration>', 'wall time per repository (setup and evaluation)', '60m')
