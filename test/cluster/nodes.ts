@@ -6,10 +6,11 @@ import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pack } from 'tar-fs';
+import { demux } from '../../src/cluster/index.js';
 import { followBuild } from '../../src/sandbox/index.js';
 
 export const NODE_IMAGE = 'drydock-test/swarm-node:latest';
@@ -29,7 +30,13 @@ export interface TestCluster {
   preloadDir?: string;
   /** Seconds each start phase took (for the test's log and the benchmark). */
   timings: Record<string, number>;
+  /** Each node engine's storage driver (`overlay2` shares image layers; `vfs` copies each one). */
+  drivers: Record<string, string>;
 }
+
+/** Labels naming the process that made a cluster, so a later run can tell a dead run's leftovers from a live one. */
+const CREATOR_PID = 'drydock.test-cluster.pid';
+const CREATOR_HOST = 'drydock.test-cluster.host';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,6 +113,8 @@ export function newCluster(): TestCluster {
   const labels: Record<string, string> = {
     drydock: '1',
     'drydock.test-cluster': id,
+    [CREATOR_PID]: String(process.pid),
+    [CREATOR_HOST]: hostname(),
     ...(process.env.DRYDOCK_SESSION ? { 'drydock.session': process.env.DRYDOCK_SESSION } : {}),
   };
   return {
@@ -117,6 +126,7 @@ export function newCluster(): TestCluster {
     nodes: [],
     labels,
     timings: {},
+    drivers: {},
   };
 }
 
@@ -196,7 +206,65 @@ async function saveImages(c: TestCluster, refs: string[], registry: string): Pro
   }
 }
 
+/**
+ * The node engine's storage driver. overlay2 is asked for first: its data root is a volume on the
+ * host's disk (not the container's overlay), where overlay2 works, and it shares layers where vfs
+ * (the engine's fallback when it cannot tell) copies every layer of every image and container.
+ * `DRYDOCK_SWARM_NODE_DRIVER=auto` leaves the choice to the engine.
+ */
+const nodeDriver = () => process.env.DRYDOCK_SWARM_NODE_DRIVER ?? 'overlay2';
+
 async function addNode(c: TestCluster, i: number, token: string, mgr: string, log: (s: string) => void) {
+  const want = nodeDriver();
+  let ct: Docker.Container;
+  try {
+    ct = await startNode(c, i, mgr, want === 'auto' ? null : want, log);
+  } catch (err) {
+    if (want === 'auto') throw err;
+    log(
+      `dd-node-${c.id}-${i}: dockerd did not start with --storage-driver=${want} (${(err as Error).message}); leaving the choice to dockerd`,
+    );
+    await dropNode(c, c.nodes.pop()!);
+    ct = await startNode(c, i, mgr, null, log);
+  }
+  const name = c.nodes.at(-1)!.name;
+  const driver = (await execIn(ct.id, ['docker', 'info', '--format', '{{.Driver}}'])).out.trim();
+  c.drivers[name] = driver;
+  log(`${name}: storage driver ${driver}`);
+  if (c.preloadDir) {
+    const t0 = performance.now();
+    const l = await execIn(ct.id, ['docker', 'load', '-q', '-i', '/preload/images.tar']);
+    if (l.code !== 0) throw new Error(`${name} could not load the preloaded images: ${l.out}`);
+    const mb = Math.round(statSync(join(c.preloadDir, 'images.tar')).size / 2 ** 20);
+    c.timings[`load_${i}_s`] = since(t0);
+    log(`${name}: loaded ${mb} MiB of images in ${c.timings[`load_${i}_s`]} s`);
+  }
+  const j = await execIn(ct.id, ['docker', 'swarm', 'join', '--token', token, `${mgr}:2377`]);
+  if (j.code !== 0) throw new Error(`${name} could not join the swarm: ${j.out}`);
+  const r = await execIn(ct.id, ['docker', 'info', '--format', '{{.Swarm.NodeID}}']);
+  c.nodes.at(-1)!.nodeId = r.out.trim();
+  log(`${name} joined as ${r.out.trim()}`);
+}
+
+async function dropNode(c: TestCluster, n: TestCluster['nodes'][number]): Promise<void> {
+  await docker
+    .getContainer(n.containerId)
+    .remove({ force: true, v: true })
+    .catch(() => {});
+  await docker
+    .getVolume(n.volume)
+    .remove()
+    .catch(() => {});
+}
+
+/** Creates and starts a node's container and waits until its dockerd answers. */
+async function startNode(
+  c: TestCluster,
+  i: number,
+  mgr: string,
+  driver: string | null,
+  log: (s: string) => void,
+): Promise<Docker.Container> {
   const name = `dd-node-${c.id}-${i}`;
   const volume = `${name}-data`;
   await docker.createVolume({ Name: volume, Labels: c.labels });
@@ -210,6 +278,7 @@ async function addNode(c: TestCluster, i: number, token: string, mgr: string, lo
       '--host=unix:///var/run/docker.sock',
       `--insecure-registry=${mgr}:${c.registryPort}`,
       '--log-level=warn',
+      ...(driver ? [`--storage-driver=${driver}`] : []),
     ],
     HostConfig: {
       CapAdd: ['ALL'],
@@ -227,7 +296,10 @@ async function addNode(c: TestCluster, i: number, token: string, mgr: string, lo
   for (let t = 0, restarts = 0; ; t++) {
     const state = (await ct.inspect()).State;
     if (!state.Running) {
-      if (++restarts > 4) throw new Error(`dockerd in ${name} keeps exiting (code ${state.ExitCode})`);
+      const tail = await nodeLogTail(ct);
+      if (/storage.driver|overlay|graphdriver/i.test(tail)) throw new Error(tail);
+      if (++restarts > 4)
+        throw new Error(`dockerd in ${name} keeps exiting (code ${state.ExitCode}): ${tail}`);
       log(`${name}: dockerd exited (${state.ExitCode}), starting it again`);
       await ct.start();
       continue;
@@ -236,23 +308,19 @@ async function addNode(c: TestCluster, i: number, token: string, mgr: string, lo
       code: -1,
       out: e.message,
     }));
-    if (r.code === 0) break;
+    if (r.code === 0) return ct;
     if (t > 600) throw new Error(`dockerd in ${name} did not start: ${r.out}`);
     await wait(500);
   }
-  if (c.preloadDir) {
-    const t0 = performance.now();
-    const l = await execIn(ct.id, ['docker', 'load', '-q', '-i', '/preload/images.tar']);
-    if (l.code !== 0) throw new Error(`${name} could not load the preloaded images: ${l.out}`);
-    const mb = Math.round(statSync(join(c.preloadDir, 'images.tar')).size / 2 ** 20);
-    c.timings[`load_${i}_s`] = since(t0);
-    log(`${name}: loaded ${mb} MiB of images in ${c.timings[`load_${i}_s`]} s`);
-  }
-  const j = await execIn(ct.id, ['docker', 'swarm', 'join', '--token', token, `${mgr}:2377`]);
-  if (j.code !== 0) throw new Error(`${name} could not join the swarm: ${j.out}`);
-  const r = await execIn(ct.id, ['docker', 'info', '--format', '{{.Swarm.NodeID}}']);
-  c.nodes.at(-1)!.nodeId = r.out.trim();
-  log(`${name} joined as ${r.out.trim()}`);
+}
+
+/** The last lines dockerd wrote (its container's log). */
+async function nodeLogTail(ct: Docker.Container): Promise<string> {
+  const buf = (await ct
+    .logs({ stdout: true, stderr: true, tail: 5, follow: false })
+    .catch(() => Buffer.from(''))) as Buffer;
+  const { stdout, stderr } = demux(buf);
+  return `${stdout}${stderr}`.trim().split('\n').slice(-3).join(' | ');
 }
 
 /** Kills a node's container (the machine dies: no leave, no drain). */
@@ -299,4 +367,99 @@ export async function teardown(c: TestCluster | undefined): Promise<string[]> {
         .catch(() => {});
   }
   return problems;
+}
+
+const alive = (labels: Record<string, string> | undefined): boolean => {
+  if (!labels?.[CREATOR_PID] || labels[CREATOR_HOST] !== hostname()) return false;
+  try {
+    process.kill(Number(labels[CREATOR_PID]), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes what earlier test clusters left when their process was killed before its teardown
+ * (a CI job cancelled mid-run): their nodes, node entries, volumes and networks, and the swarm
+ * itself (with drydock's services and configs in it) when one of them made it. A cluster whose
+ * creating process still runs on this machine is left alone. Returns what it removed.
+ */
+export async function sweepStaleClusters(): Promise<string[]> {
+  const removed: string[] = [];
+  const label = { label: ['drydock.test-cluster'] };
+  const dead = new Set<string>();
+  const note = (l: Record<string, string> | undefined) => {
+    const id = l?.['drydock.test-cluster'];
+    if (id && !alive(l)) dead.add(id);
+    return id && dead.has(id);
+  };
+  for (const ct of await docker.listContainers({ all: true, filters: label }))
+    if (note(ct.Labels)) {
+      await docker
+        .getContainer(ct.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {});
+      removed.push(`container ${ct.Names?.[0] ?? ct.Id}`);
+    }
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  let swarmDead = false;
+  if (info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable) {
+    const sw = (await docker.swarmInspect()) as { Spec?: { Labels?: Record<string, string> } };
+    swarmDead = Boolean(note(sw.Spec?.Labels));
+    const nodes = (await docker.listNodes()) as {
+      ID: string;
+      Description?: { Hostname?: string };
+      Status?: { State?: string };
+    }[];
+    for (const n of nodes) {
+      const id = /^dd-node-([0-9a-f]{8})-\d+$/.exec(n.Description?.Hostname ?? '')?.[1];
+      if (id && dead.has(id)) {
+        await docker
+          .getNode(n.ID)
+          .remove({ force: true })
+          .catch(() => {});
+        removed.push(`node ${n.Description!.Hostname}`);
+      }
+    }
+  }
+  if (swarmDead) {
+    // The swarm was a dead test's own: what drydock put in it goes with it.
+    for (const s of (await docker.listServices({ filters: { label: ['drydock.cluster'] } })) as {
+      ID: string;
+    }[])
+      await docker
+        .getService(s.ID)
+        .remove()
+        .catch(() => {});
+    await docker.swarmLeave({ force: true }).catch(() => {});
+    removed.push('swarm mode');
+    const gw = await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } });
+    for (const g of gw)
+      await docker
+        .getNetwork(g.Id)
+        .remove()
+        .catch(() => {});
+    await docker
+      .getVolume('drydock-registry-data')
+      .remove()
+      .catch(() => {});
+  }
+  for (const v of (await docker.listVolumes({ filters: label })).Volumes ?? [])
+    if (note(v.Labels as Record<string, string>)) {
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => {});
+      removed.push(`volume ${v.Name}`);
+    }
+  for (const n of await docker.listNetworks({ filters: label }))
+    if (note(n.Labels)) {
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => {});
+      removed.push(`network ${n.Name}`);
+    }
+  return removed;
 }

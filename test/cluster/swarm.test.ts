@@ -36,7 +36,14 @@ import { imageRef } from '../../src/sandbox/index.js';
 import { FIXTURE_SCRIPTS, PIP_ENV, pythonFixtures } from '../envsetup/fixtures.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { git, initRepo } from '../harness/helpers.js';
-import { killNode, newCluster, startCluster, teardown, type TestCluster } from './nodes.js';
+import {
+  killNode,
+  newCluster,
+  startCluster,
+  sweepStaleClusters,
+  teardown,
+  type TestCluster,
+} from './nodes.js';
 
 const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
 const docker = new Docker();
@@ -283,6 +290,10 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
   'drydock on a Docker Swarm (manager + 2 docker-in-docker workers)',
   () => {
     beforeAll(async () => {
+      // A run killed before its afterAll (a cancelled CI job) must not break this one.
+      const stale = await sweepStaleClusters();
+      if (stale.length)
+        console.log(`[swarm test] removed what a killed earlier run left: ${stale.join(', ')}`);
       const base = initRepo(join(root, 'work', 'calc'), {
         'calc.py': 'def add(a, b):\n    return a - b\n',
         'tests/test_calc.py': 'from calc import add\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n',
@@ -340,6 +351,7 @@ describe.skipIf(!have || !process.env.DRYDOCK_SWARM_TEST)(
         log: (l) => console.log(`[swarm test] ${l}`),
       });
       Object.assign(timings, cluster.timings);
+      console.log(`[swarm test] node storage drivers: ${JSON.stringify(cluster.drivers)}`);
       env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
     }, 1_800_000);
 
