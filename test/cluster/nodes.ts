@@ -370,7 +370,9 @@ export async function teardown(c: TestCluster | undefined): Promise<string[]> {
 }
 
 const alive = (labels: Record<string, string> | undefined): boolean => {
-  if (!labels?.[CREATOR_PID] || labels[CREATOR_HOST] !== hostname()) return false;
+  // A cluster without its creator's labels (made before they existed) cannot be judged: keep it.
+  if (!labels?.[CREATOR_PID]) return true;
+  if (labels[CREATOR_HOST] !== hostname()) return false;
   try {
     process.kill(Number(labels[CREATOR_PID]), 0);
     return true;
