@@ -110,6 +110,9 @@ function longestValue(part: Part): number {
   return 0;
 }
 
+/** Most arguments one command may have to be checked under the time limit. */
+const MAX_ARGS = 4096;
+
 /** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
 const UNBUDGETED_CHARS = 512;
 
@@ -420,6 +423,17 @@ export class PolicyEngine {
         break;
       }
       const part = parts[i]!;
+      if (budget !== NO_BUDGET && part.kind === 'command' && part.args.length > MAX_ARGS) {
+        // Every rule naming the program looks at every argument, with no check inside a rule.
+        verdicts.push({
+          part: clip(part.text),
+          kind: 'structure',
+          decision: 'ask',
+          rule: BUDGET_RULE,
+          reason: `a command with more than ${MAX_ARGS} arguments is too large to check within the decision time limit, so it needs approval; split it (xargs, or several commands)`,
+        });
+        break;
+      }
       if (budget !== NO_BUDGET && longestValue(part) > MAX_VALUE_CHARS) {
         // One value this long costs the rules (spec readers, globs, paths) more than the
         // whole limit, and no check runs inside one rule: refused before matching.

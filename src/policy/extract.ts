@@ -536,7 +536,10 @@ export function scanValue(walk: Walk, node: Node): void {
         return;
       }
   }
+  let seen = 0;
   for (const child of node.namedChildren) {
+    // A value can hold tens of thousands of pieces ("$x $x …"): the budget is checked among them.
+    if ((++seen & 1023) === 0 && overBudget(walk)) return;
     if (child) scanValue(walk, child);
   }
 }
@@ -635,7 +638,9 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     );
     return;
   }
-  runArgv(walk, nameWord.text, argsOf(walk, argNodes), node.text, input, via);
+  const args = argsOf(walk, argNodes);
+  if (args.length > 1024 && overBudget(walk)) return;
+  runArgv(walk, nameWord.text, args, node.text, input, via);
 }
 
 /** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
