@@ -57,8 +57,10 @@ export function structure(walk: Walk, text: string, rule: string, reason: string
 }
 
 export function clip(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // Only the head is shown: flattening a 100,000-character command whole costs milliseconds.
+  const cut = text.length > 4 * max + 256;
+  const flat = (cut ? text.slice(0, 4 * max + 256) : text).replace(/\s+/g, ' ').trim();
+  return flat.length > max || cut ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /**
