@@ -540,7 +540,23 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
         if (n.type === 'call') {
           const fn = n.childForFieldName('function');
           const raw = dotted(fn);
-          if (!raw) continue;
+          if (!raw) {
+            // a method called on what a call returned: `Path('x').write_text(…)`, `open(p).read()`
+            const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+            if (method && fn!.childForFieldName('object')?.type === 'call')
+              readPythonCall(n, `(…).${method}`, add, parser, resolve);
+            // `type(lambda: 0)(code, {})` makes a function from a code object: what it runs is not read
+            if (
+              fn?.type === 'call' &&
+              dotted(fn.childForFieldName('function')) === 'type' &&
+              positional(fn)[0]?.type === 'lambda'
+            )
+              add({
+                kind: 'unknown',
+                what: '`type(lambda: …)(…)`, which makes a function from a code object',
+              });
+            continue;
+          }
           const name = resolve(raw);
           readPythonCall(n, name, add, parser, resolve);
         } else if (n.type === 'attribute' || n.type === 'identifier') {
@@ -793,15 +809,21 @@ function readPythonCall(
   // Path(...).write_text / unlink / … : a method on a pathlib object.
   const method = name.split('.').pop()!;
   if (
-    /^(write_text|write_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(
+    /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(
       method,
     )
   ) {
     const obj = call.childForFieldName('function')?.childForFieldName('object');
     if (obj?.type === 'call') {
-      const ctor = dotted(obj.childForFieldName('function'));
+      const raw = dotted(obj.childForFieldName('function'));
+      const ctor = raw && resolve(raw);
       if (ctor && /(^|\.)(Path|PosixPath)$/.test(ctor)) {
         const p = str(positional(obj)[0]);
+        if (method === 'read_text' || method === 'read_bytes') {
+          // reading a computed path is judged at its source, like `cat "$f"`
+          if (p !== null) add({ kind: 'read', path: p });
+          return;
+        }
         if (method === 'open') {
           const mode = str(args[0]) ?? 'r';
           if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });

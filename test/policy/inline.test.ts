@@ -285,6 +285,11 @@ describe('ways to reach a module without naming the call are read as unknown (as
     `node -e "require('child_process').execSync.call(null, 'rm -rf ~')"`,
     `node -e "const { execSync } = require('child_process'); [execSync][0]('rm -rf ~')"`,
     `node -e '\\u0065val("1")'`,
+    `python3 -c "from pathlib import Path; Path('/root/.bashrc').write_text('x')"`,
+    `python3 -c "import pathlib; pathlib.Path('.git/hooks/pre-commit').write_text('x')"`,
+    `python3 -c "from pathlib import Path as P; P('/root/.bashrc').open('w').write('x')"`,
+    `python3 -c "from pathlib import Path; print(Path('/root/.ssh/id_rsa').read_text())"`,
+    `python3 -c "type(lambda: 0)(compile('1', '', 'eval'), {})"`,
   ];
   for (const command of refused)
     it(command, () => {
@@ -296,6 +301,8 @@ describe('ways to reach a module without naming the call are read as unknown (as
     `python3 -c "import numpy as np; print(np.__version__)"`,
     `python3 -c "from sympy import Symbol; print(Symbol.__mro__)"`,
     `python3 -c "import sys; print('numpy' in sys.modules)"`,
+    `python3 -c "from pathlib import Path; print(Path('README.md').read_text()[:100])"`,
+    `python3 -c "import re; print(re.compile('a').match('a'))"`,
     `node -e "const p = require('path'); console.log(p.join('a', 'b'), require.resolve('vitest'))"`,
     `node -e "const fs = require('fs'); console.log(fs.readFileSync('package.json', 'utf8'))"`,
     `node -e "const fs = require('fs'); console.log(['a', 'b'].filter(fs.existsSync), fs.constants.R_OK)"`,
