@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DockerSandbox, LABEL, SandboxPool } from '../src/sandbox/index.js';
+import { lastOpenPhases } from '../src/sandbox/docker-sandbox.js';
 import { reportFigures } from './report.js';
 
 const image = process.env.DRYDOCK_BENCH_IMAGE ?? 'drydock/base:latest';
@@ -79,6 +80,41 @@ async function plainCreateStart(): Promise<number> {
   return ms;
 }
 
+/**
+ * The engine's floor for running anything: `docker run --rm --network none IMAGE true`
+ * through the API as the CLI does it (create with auto-remove, wait for removal, start),
+ * so it includes the container's exit and removal, which an open does not.
+ */
+async function engineRunFloor(): Promise<number> {
+  const t = performance.now();
+  const c = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['true'],
+    Cmd: [],
+    Labels: { [LABEL.marker]: '1', [LABEL.run]: runId },
+    HostConfig: { NetworkMode: 'none', AutoRemove: true },
+  });
+  const removed = c.wait({ condition: 'removed' });
+  await c.start();
+  await removed;
+  return performance.now() - t;
+}
+
+/** The same create+start as plainCreateStart, without Docker's init (what Init costs). */
+async function plainCreateStartNoInit(): Promise<number> {
+  const t = performance.now();
+  const c = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['sleep', 'infinity'],
+    Labels: { [LABEL.marker]: '1', [LABEL.run]: runId },
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await c.start();
+  const ms = performance.now() - t;
+  await c.remove({ force: true });
+  return ms;
+}
+
 const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function main(): Promise<void> {
@@ -86,7 +122,7 @@ async function main(): Promise<void> {
   // Warm sandboxes: one for the next open of the parent's kind, eight for the next fork.
   const pool = new SandboxPool({ size: 9 });
   const sb = await DockerSandbox.open({ image, runId });
-  let results: Record<string, number | string | null | number[]>;
+  let results: Record<string, unknown>;
   try {
     await timeIt(20, () => sb.exec('true'));
     const calls = await timeIt(CALLS, () => sb.exec('true'));
@@ -100,13 +136,20 @@ async function main(): Promise<void> {
       });
     }
 
+    // Interleaved, so a change of the machine's load touches every figure alike.
     const creates: number[] = [];
-    for (let i = 0; i < OPENS; i++) creates.push(await plainCreateStart());
+    const createsNoInit: number[] = [];
+    const floors: number[] = [];
     const opens: number[] = [];
+    const phases = new Map<string, number[]>();
     for (let i = 0; i < OPENS; i++) {
+      creates.push(await plainCreateStart());
+      createsNoInit.push(await plainCreateStartNoInit());
+      floors.push(await engineRunFloor());
       const t = performance.now();
       const s = await DockerSandbox.open({ image, runId });
       opens.push(performance.now() - t);
+      for (const [name, ms] of lastOpenPhases()) phases.set(name, [...(phases.get(name) ?? []), ms]);
       await s.close();
     }
     const warmOpens: number[] = [];
@@ -177,8 +220,13 @@ async function main(): Promise<void> {
       ratioVsDockerode: round(callP50 / plainP50),
       ratioVsCli: cli.length > 0 ? round(callP50 / quantile(cli, 0.5)) : null,
       createStartP50Ms: round(createP50),
+      createStartNoInitP50Ms: round(quantile(createsNoInit, 0.5)),
+      engineRunFloorP50Ms: round(quantile(floors, 0.5)),
       openP50Ms: round(openP50),
       openRatioVsCreateStart: round(openP50 / createP50),
+      openRatioVsEngineRunFloor: round(openP50 / quantile(floors, 0.5)),
+      // Where a cold open's time goes (p50 of each phase): the engine's create and start are most of it.
+      openPhasesP50Ms: [...phases].map(([n, xs]) => `${n} ${round(quantile(xs, 0.5))}`).join(', '),
       openWarmP50Ms: round(warmP50),
       openWarmRatioVsCreateStart: round(warmP50 / createP50),
       openWarmRepoP50Ms: round(quantile(warmRepoOpens, 0.5)),

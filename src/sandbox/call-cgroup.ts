@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -137,16 +138,21 @@ export function readPids(file: string): number[] {
  */
 export function hostPidOf(containerPid: number, procsFile: string, procRoot = '/proc'): number | null {
   for (const pid of readPids(procsFile)) {
-    try {
-      const status = readFileSync(`${procRoot}/${pid}/status`, 'utf8');
-      const m = /^NSpid:\s*(.*)$/m.exec(status);
-      const ids = m?.[1]?.trim().split(/\s+/).map(Number) ?? [];
-      if (ids[ids.length - 1] === containerPid) return pid;
-    } catch {
-      // Exited meanwhile.
-    }
+    if (nsPidOf(pid, procRoot) === containerPid) return pid;
   }
   return null;
+}
+
+/** A host pid's pid in its innermost pid namespace; null when it has exited. */
+export function nsPidOf(hostPid: number, procRoot = '/proc'): number | null {
+  try {
+    const status = readFileSync(`${procRoot}/${hostPid}/status`, 'utf8');
+    const m = /^NSpid:\s*(.*)$/m.exec(status);
+    const ids = m?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+    return ids[ids.length - 1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function readNumber(file: string): number {
@@ -200,27 +206,83 @@ export class CallCgroup {
 
   create(limits: CallLimits): void {
     for (const d of this.dirs) mkdirSync(d);
-    const mem = String(Math.floor(limits.memoryBytes));
-    const period = 100_000;
-    const quota = Math.max(1000, Math.round(limits.cpus * period));
-    if (this.parent.version === 1) {
-      writeFileSync(join(this.memDir, 'memory.limit_in_bytes'), mem);
-      // Without this the call could swap instead of meeting its limit (where swap accounting is on).
-      tryWrite(join(this.memDir, 'memory.memsw.limit_in_bytes'), mem);
-      writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.pids));
-      writeFileSync(join(this.cpuDir, 'cpu.cfs_period_us'), String(period));
-      writeFileSync(join(this.cpuDir, 'cpu.cfs_quota_us'), String(quota));
-    } else {
-      writeFileSync(join(this.memDir, 'memory.max'), mem);
-      tryWrite(join(this.memDir, 'memory.swap.max'), '0');
-      writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.pids));
-      writeFileSync(join(this.cpuDir, 'cpu.max'), `${quota} ${period}`);
+    for (const [file, value] of this.limitWrites(null, limits)) {
+      if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) tryWrite(file, value);
+      else writeFileSync(file, value);
     }
+    this.limits = { ...limits };
+  }
+
+  /**
+   * The same as create, off the event loop: a worker's cgroup is made while it
+   * waits for a call (runner-script.ts), and the move into it (`add`) can wait for
+   * an RCU grace period, milliseconds the event loop must not block for.
+   */
+  async createAsync(limits: CallLimits): Promise<void> {
+    for (const d of this.dirs) await mkdir(d);
+    for (const [file, value] of this.limitWrites(null, limits)) {
+      if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) {
+        await writeFile(file, value).catch(() => undefined);
+      } else await writeFile(file, value);
+    }
+    this.limits = { ...limits };
+  }
+
+  /** Limits currently written (null before create). */
+  private limits: CallLimits | null = null;
+
+  /**
+   * Sets the limits of a call on a cgroup made earlier: only the values that differ
+   * are written (most calls use the sandbox's defaults, which it was made with).
+   */
+  setLimits(limits: CallLimits): void {
+    for (const [file, value] of this.limitWrites(this.limits, limits)) {
+      if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) tryWrite(file, value);
+      else writeFileSync(file, value);
+    }
+    this.limits = { ...limits };
+  }
+
+  /** Files and values that take `from` (null: a new cgroup) to `to`, in a valid order. */
+  private limitWrites(from: CallLimits | null, to: CallLimits): [string, string][] {
+    const out: [string, string][] = [];
+    const period = 100_000;
+    const quota = (cpus: number) => Math.max(1000, Math.round(cpus * period));
+    const mem = Math.floor(to.memoryBytes);
+    const memChanged = !from || Math.floor(from.memoryBytes) !== mem;
+    if (this.parent.version === 1) {
+      if (memChanged) {
+        const limit: [string, string] = [join(this.memDir, 'memory.limit_in_bytes'), String(mem)];
+        // Without memsw the call could swap instead of meeting its limit (where swap
+        // accounting is on); memsw may never be below the limit, so raise it first.
+        const memsw: [string, string] = [join(this.memDir, 'memory.memsw.limit_in_bytes'), String(mem)];
+        if (from && mem > Math.floor(from.memoryBytes)) out.push(memsw, limit);
+        else out.push(limit, memsw);
+      }
+      if (!from || from.pids !== to.pids) out.push([join(this.pidsDir, 'pids.max'), String(to.pids)]);
+      if (!from) out.push([join(this.cpuDir, 'cpu.cfs_period_us'), String(period)]);
+      if (!from || quota(from.cpus) !== quota(to.cpus)) {
+        out.push([join(this.cpuDir, 'cpu.cfs_quota_us'), String(quota(to.cpus))]);
+      }
+    } else {
+      if (memChanged) out.push([join(this.memDir, 'memory.max'), String(mem)]);
+      if (!from) out.push([join(this.memDir, 'memory.swap.max'), '0']);
+      if (!from || from.pids !== to.pids) out.push([join(this.pidsDir, 'pids.max'), String(to.pids)]);
+      if (!from || quota(from.cpus) !== quota(to.cpus)) {
+        out.push([join(this.cpuDir, 'cpu.max'), `${quota(to.cpus)} ${period}`]);
+      }
+    }
+    return out;
   }
 
   /** Moves a host pid into every controller of this call's cgroup. */
   add(hostPid: number): void {
     for (const d of this.dirs) writeFileSync(join(d, 'cgroup.procs'), String(hostPid));
+  }
+
+  /** The same as add, off the event loop (see createAsync). */
+  async addAsync(hostPid: number): Promise<void> {
+    await Promise.all(this.dirs.map((d) => writeFile(join(d, 'cgroup.procs'), String(hostPid))));
   }
 
   pids(): number[] {
@@ -283,6 +345,19 @@ export class CallCgroup {
       }
     }
     return ok;
+  }
+
+  /** The same as remove, off the event loop. */
+  async removeAsync(): Promise<boolean> {
+    const done = await Promise.all(
+      this.dirs.map((d) =>
+        rmdir(d).then(
+          () => true,
+          (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+        ),
+      ),
+    );
+    return done.every(Boolean);
   }
 }
 

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { pack } from 'tar-fs';
@@ -10,7 +11,7 @@ import { SandboxClosedError, SandboxGoneError } from './errors.js';
 import { detectExecMode, type ExecModeReport } from './exec-mode.js';
 import { currentRunId, ownerLabels, POOL_LABEL } from './ownership.js';
 import { DockerFrameParser } from './docker-frames.js';
-import { RunnerClient, type CallOutcome, type CallRequest } from './runner-client.js';
+import { INITIAL_SLOTS, RunnerClient, type CallOutcome, type CallRequest } from './runner-client.js';
 import { RUNNER_SCRIPT } from './runner-script.js';
 import { trackOpen, untrackOpen } from './shutdown.js';
 import {
@@ -250,16 +251,23 @@ export class DockerSandbox implements Sandbox {
       }
       if (!isDir) throw new DrydockError(`repository ${spec.repo} is not a directory`, 'pass a checkout');
     }
-    const detected: ExecModeReport = spec.mode
-      ? { mode: spec.mode, reason: 'chosen by the caller' }
-      : await sandboxExecMode(docker);
-    const image = await inspectImage(docker, spec.image);
+    const phases = openPhases();
+    // Independent engine questions, asked together (the mode and volumes are cached per process).
+    const [detected, image] = await Promise.all([
+      spec.mode
+        ? Promise.resolve<ExecModeReport>({ mode: spec.mode, reason: 'chosen by the caller' })
+        : sandboxExecMode(docker),
+      inspectImage(docker, spec.image),
+    ]);
+    phases.mark('inspect');
     const registries =
       spec.network === 'registries'
         ? await RegistriesNetwork.create(docker, runId, spec.allowHosts ?? [], spec.onEgress)
         : null;
     try {
-      return await DockerSandbox.openOn(docker, spec, opts, runId, detected, image, registries);
+      const sb = await DockerSandbox.openOn(docker, spec, opts, runId, detected, image, registries, phases);
+      phases.done();
+      return sb;
     } catch (err) {
       await registries?.remove();
       throw err;
@@ -274,11 +282,15 @@ export class DockerSandbox implements Sandbox {
     detected: ExecModeReport,
     image: Docker.ImageInspectInfo,
     registries: RegistriesNetwork | null,
+    phases: OpenPhases,
   ): Promise<DockerSandbox> {
     const source = runtimeSource();
-    const runtime = source ? await runtimeVolume(docker, spec.image, source) : null;
     // Images drydock did not build get its language servers read-only too (runtime.ts).
-    const lsp = image.Config?.Labels?.[LANGUAGE_SERVERS_LABEL] ? null : await languageServerVolume(docker);
+    const [runtime, lsp] = await Promise.all([
+      source ? runtimeVolume(docker, spec.image, source) : null,
+      image.Config?.Labels?.[LANGUAGE_SERVERS_LABEL] ? null : languageServerVolume(docker),
+    ]);
+    phases.mark('volumes');
     const mounts: Docker.MountSettings[] = [];
     if (runtime) mounts.push({ Type: 'volume', Source: runtime, Target: RUNTIME_DIR, ReadOnly: true });
     if (lsp) mounts.push({ Type: 'volume', Source: lsp, Target: LSP_DIR, ReadOnly: true });
@@ -290,7 +302,14 @@ export class DockerSandbox implements Sandbox {
     try {
       container = await docker.createContainer({
         Image: spec.image,
-        Entrypoint: [runtime ? RUNTIME_BASH : 'bash', '-c', RUNNER_SCRIPT, 'drydock-runner'],
+        // The runner starts its first slots' workers at once (per-call mode only: runner-script.ts).
+        Entrypoint: [
+          runtime ? RUNTIME_BASH : 'bash',
+          '-c',
+          RUNNER_SCRIPT,
+          'drydock-runner',
+          String(detected.mode === 'per-call-cgroup' ? INITIAL_SLOTS : 0),
+        ],
         Cmd: [],
         Env: Object.entries({ ...BASE_ENV, PATH: sandboxPath(image, runtime), ...(spec.env ?? {}) }).map(
           ([k, v]) => `${k}=${v}`,
@@ -330,9 +349,11 @@ export class DockerSandbox implements Sandbox {
       }
       throw err;
     }
+    phases.mark('create');
     try {
       if (spec.repo !== undefined && spec.workspaceBytes === undefined) {
         await container.putArchive(repoTar(spec.repo, 'testbed/'), { path: '/' });
+        phases.mark('repository');
       }
       const stream = (await container.attach({
         stream: true,
@@ -343,31 +364,38 @@ export class DockerSandbox implements Sandbox {
       })) as unknown as Duplex;
       const runner = new RunnerClient(stream, container.id.slice(0, 12));
       runner.onGone = (e) => new SandboxGoneError(container.id, e.message);
+      runner.defaultLimits = cgroupLimits(spec);
+      phases.mark('attach');
       try {
         await container.start();
       } catch (err) {
         throw startFailed(spec.image, runtime, err as Error);
       }
-      if (registries) await registries.routeContainer((await container.inspect()).State.Pid);
+      phases.mark('start');
+      // The runner gets ready while the engine says where the container is.
+      const ready = runner.waitReady(30_000).then(
+        () => null,
+        (err: Error) => err,
+      );
+      const pid = (await container.inspect()).State.Pid;
+      phases.mark('inspect container');
+      if (registries) await registries.routeContainer(pid);
       let mode = detected.mode;
       let reason = detected.reason;
       let executor: Executor;
       if (mode === 'per-call-cgroup') {
         try {
-          const info = await container.inspect();
-          const cg = cgroupOfPid(info.State.Pid);
+          const cg = cgroupOfPid(pid);
           prepareContainerCgroup(cg);
-          runner.attachHost(`/proc/${info.State.Pid}/root`, cg);
+          runner.attachHost(`/proc/${pid}/root`, cg);
         } catch (err) {
           mode = 'container-update';
           reason = `this container's cgroup is not reachable from drydock (${(err as Error).message}); limits are set on the container before each call`;
         }
       }
-      try {
-        await runner.waitReady(30_000);
-      } catch (err) {
-        throw await runnerFailed(container, spec.image, runtime, err as Error);
-      }
+      const notReady = await ready;
+      if (notReady) throw await runnerFailed(container, spec.image, runtime, notReady);
+      phases.mark('runner ready');
       if (mode === 'per-call-cgroup') {
         runner.openControl();
         executor = runner;
@@ -524,6 +552,8 @@ export class DockerSandbox implements Sandbox {
    */
   private async adopt(spec: SandboxSpec): Promise<void> {
     this.spec_ = spec;
+    // Workers prepared from now on get the new defaults; the ready ones are set per call.
+    this.runner.defaultLimits = cgroupLimits(spec);
     this.networkMode = spec.network ?? 'none';
     if (spec.repo === undefined) return;
     if (spec.workspaceBytes !== undefined) await this.untar(repoTar(spec.repo, ''));
@@ -814,6 +844,12 @@ async function runnerFailed(
   return startFailed(image, runtime, new Error(logs || err.message));
 }
 
+/** The cgroup limits a sandbox's calls get unless they ask otherwise. */
+function cgroupLimits(spec: SandboxSpec): { memoryBytes: number; cpus: number; pids: number } {
+  const l = { ...DEFAULT_LIMITS, ...definedOnly(spec.limits ?? {}) };
+  return { memoryBytes: l.memoryBytes, cpus: l.cpus, pids: l.pids };
+}
+
 function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {
   const out: Partial<typeof DEFAULT_LIMITS> = {};
   for (const k of Object.keys(DEFAULT_LIMITS) as (keyof typeof DEFAULT_LIMITS)[]) {
@@ -828,4 +864,32 @@ function repoTar(dir: string, prefix: string): Readable {
   return pack(dir, {
     map: (h) => ({ ...h, name: `${prefix}${h.name}`, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
   });
+}
+
+/** Where the time of an open went, for the benchmark (`lastOpenPhases`). */
+export interface OpenPhases {
+  mark(name: string): void;
+  done(): void;
+}
+
+let lastPhases: [string, number][] = [];
+
+/** The phases (name, ms since the previous mark) of the last cold open that succeeded. */
+export function lastOpenPhases(): [string, number][] {
+  return lastPhases.map(([n, ms]) => [n, ms]);
+}
+
+function openPhases(): OpenPhases {
+  const out: [string, number][] = [];
+  let at = performance.now();
+  return {
+    mark(name) {
+      const now = performance.now();
+      out.push([name, now - at]);
+      at = now;
+    },
+    done() {
+      lastPhases = out;
+    },
+  };
 }

@@ -1,8 +1,16 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
-import { CallCgroup, containerProcsFile, hostPidOf, type ContainerCgroup } from './call-cgroup.js';
+import {
+  CallCgroup,
+  containerProcsFile,
+  hostPidOf,
+  nsPidOf,
+  readPids,
+  type CallLimits,
+  type ContainerCgroup,
+} from './call-cgroup.js';
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
 import { SandboxClosedError } from './errors.js';
 import { HeadTailCapture } from './output-cap.js';
@@ -46,9 +54,9 @@ interface Live {
 
 interface Call {
   id: string;
-  slot: number;
   req: CallRequest;
-  cgroup: CallCgroup;
+  /** The worker running it, once one was free. */
+  worker: Worker | null;
   started: number;
   stdout: HeadTailCapture;
   stderr: HeadTailCapture;
@@ -56,25 +64,58 @@ interface Call {
   killer: KilledBy | null;
   timers: NodeJS.Timeout[];
   exitStatus: number | null;
-  setupError?: Error;
+  /** The host's end of the call's stdin fifo, and whether the worker has opened its own. */
+  stdinSock: net.Socket | null;
+  stdinOpened: boolean;
+  /** Closing stdin (the EOF) waits for the worker's open: the data would be lost before. */
+  closeStdin: (() => void) | null;
   live?: Live;
   resolve: (o: CallOutcome) => void;
   reject: (e: Error) => void;
 }
 
+/** A slot's forked-ahead process, in its own cgroup, waiting for a request (runner-script.ts). */
+interface Worker {
+  slot: Slot;
+  gen: number;
+  containerPid: number;
+  hostPid: number;
+  cgroup: CallCgroup;
+}
+
+/** One manager in the runner: it forks a slot's workers one after the other. */
+interface Slot {
+  index: number;
+  /** Write end of the slot's request fifo (opened at its first worker). */
+  requests: net.Socket | null;
+  /** The worker ready for a call (in its cgroup, waiting). */
+  ready: Worker | null;
+  /** Why the slot's current worker could not be prepared; given to the call that takes it. */
+  broken: Error | null;
+  call: Call | null;
+}
+
 const PIDS_POLL_MS = 50;
 /** After the call's process exits and the rest of its cgroup is killed, output must end by then. */
 const DRAIN_MS = 2000;
+/** Slots the runner starts with, and how many free ones (not running a call) are kept beyond the busy. */
+export const INITIAL_SLOTS = 3;
+const SPARE_SLOTS = 2;
 
 /**
- * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode:
- * makes each call's cgroup, moves the call's stopped process into it, lets it run,
- * reads its output from the slot fifos, enforces the timeout and the pids limit,
- * and reads the cgroup's counters when it ends.
+ * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode.
+ * Ahead of any call, each slot's worker is moved into a fresh cgroup made with the
+ * sandbox's default limits. A call takes a ready worker: the limits that differ are
+ * written, the slot's output fifos opened, the request written; the worker's end is
+ * the call's end. Enforces the timeout and the pids limit and reads the cgroup's
+ * counters at the end. No process is made and no cgroup is created or joined on a
+ * call's path: that costs milliseconds on the machines drydock was measured on.
  */
 export class RunnerClient {
   private readonly calls = new Map<string, Call>();
-  private readonly busySlots = new Set<number>();
+  /** Calls waiting for a ready worker, oldest first. */
+  private readonly waiting: Call[] = [];
+  private readonly slots: Slot[] = [];
   private seq = 0;
   private ready: Promise<void>;
   private markReady!: () => void;
@@ -84,11 +125,13 @@ export class RunnerClient {
   private cgroup: ContainerCgroup | null = null;
   private fifoDev: number | null = null;
   private closed = false;
-  /** The runner's request fifo, opened from the host; requests go there once it is open. */
+  /** The runner's control fifo (slot requests), opened from the host. */
   private ctl: net.Socket | null = null;
   private ev: net.Socket | null = null;
   /** Lines the runner printed on stderr: only ever bash's own complaints. */
   readonly runnerErrors: string[] = [];
+  /** Limits a worker's cgroup is made with: the sandbox's defaults, so most calls write none. */
+  defaultLimits: CallLimits = { memoryBytes: 1024 ** 3, cpus: 1, pids: 256 };
 
   constructor(
     private readonly stream: Duplex,
@@ -130,8 +173,9 @@ export class RunnerClient {
   }
 
   /**
-   * Once the runner is ready: its request and event fifos, opened from the host, so
-   * calls no longer pass through the engine's attach stream (runner-script.ts).
+   * Once the runner is ready: its control and event fifos, opened from the host, so
+   * nothing of a call passes through the engine's attach stream (runner-script.ts).
+   * The runner was started with INITIAL_SLOTS slots, whose workers are prepared now.
    */
   openControl(): void {
     const base = `${this.containerRoot}/run/drydock`;
@@ -150,6 +194,7 @@ export class RunnerClient {
     this.ev.on('error', () => undefined);
     this.ctl = new net.Socket({ fd: ctl, readable: false, writable: true });
     this.ctl.on('error', () => undefined);
+    for (let i = 0; i < INITIAL_SLOTS; i++) this.slots.push(newSlot(i));
   }
 
   async waitReady(timeoutMs: number): Promise<void> {
@@ -169,18 +214,14 @@ export class RunnerClient {
   exec(req: CallRequest): Promise<CallOutcome> {
     if (this.closed) return Promise.reject(new SandboxClosedError());
     if (this.failure) return Promise.reject(this.onGone(this.failure));
-    if (!this.cgroup) return Promise.reject(new Error('the runner is not attached to its container'));
+    if (!this.cgroup || !this.ctl)
+      return Promise.reject(new Error('the runner is not attached to its container'));
     const id = `c${++this.seq}`;
-    let slot = 0;
-    while (this.busySlots.has(slot)) slot++;
-    this.busySlots.add(slot);
-    const cgroup = new CallCgroup(this.cgroup, `drydock-call-${this.tag}-${id}`);
     return new Promise<CallOutcome>((resolve, reject) => {
       const call: Call = {
         id,
-        slot,
         req,
-        cgroup,
+        worker: null,
         started: performance.now(),
         stdout: new HeadTailCapture(req.maxOutputBytes),
         stderr: new HeadTailCapture(req.maxOutputBytes),
@@ -188,14 +229,13 @@ export class RunnerClient {
         killer: null,
         timers: [],
         exitStatus: null,
+        stdinSock: null,
+        stdinOpened: false,
+        closeStdin: null,
         resolve,
         reject,
       };
-      this.calls.set(id, call);
-      this.send(call);
-    }).finally(() => {
-      this.busySlots.delete(slot);
-      setImmediate(() => this.removeCgroup(cgroup));
+      this.submit(call);
     });
   }
 
@@ -206,18 +246,11 @@ export class RunnerClient {
   spawn(req: SpawnRequest): Promise<SpawnedProcess> {
     if (this.closed) return Promise.reject(new SandboxClosedError());
     if (this.failure) return Promise.reject(this.onGone(this.failure));
-    if (!this.cgroup) return Promise.reject(new Error('the runner is not attached to its container'));
+    if (!this.cgroup || !this.ctl)
+      return Promise.reject(new Error('the runner is not attached to its container'));
     const id = `s${++this.seq}`;
-    let slot = 0;
-    while (this.busySlots.has(slot)) slot++;
-    this.busySlots.add(slot);
-    const cgroup = new CallCgroup(this.cgroup, `drydock-call-${this.tag}-${id}`);
     let exitedResolve!: (e: SpawnExit) => void;
     const exited = new Promise<SpawnExit>((r) => (exitedResolve = r));
-    void exited.then(() => {
-      this.busySlots.delete(slot);
-      setImmediate(() => this.removeCgroup(cgroup));
-    });
     return new Promise<SpawnedProcess>((started, startFailed) => {
       const live: Live = {
         stdout: new PassThrough(),
@@ -233,7 +266,7 @@ export class RunnerClient {
             const sock = live.stdinSock;
             if (!sock || sock.destroyed) return cb();
             sock.write(Buffer.alloc(0), () => {
-              sock.destroy();
+              this.closeStdinOf(call);
               cb();
             });
           },
@@ -248,9 +281,8 @@ export class RunnerClient {
       };
       const call: Call = {
         id,
-        slot,
         req: { ...req, maxOutputBytes: 0 },
-        cgroup,
+        worker: null,
         started: performance.now(),
         stdout: new HeadTailCapture(0),
         stderr: new HeadTailCapture(0),
@@ -258,73 +290,64 @@ export class RunnerClient {
         killer: null,
         timers: [],
         exitStatus: null,
+        stdinSock: null,
+        stdinOpened: false,
+        closeStdin: null,
         live,
         resolve: () => undefined,
         reject: () => undefined,
       };
-      this.calls.set(id, call);
-      this.send(call);
+      this.submit(call);
     });
   }
 
-  /** Sends a call's request and makes its cgroup while the request travels. */
-  private send(call: Call): void {
-    const { id, slot, req, cgroup } = call;
-    if (Number.isFinite(req.timeoutMs) && req.timeoutMs > 0) {
-      call.timers.push(setTimeout(() => this.kill(call, 'timeout'), req.timeoutMs));
+  private submit(call: Call): void {
+    this.calls.set(call.id, call);
+    const { timeoutMs } = call.req;
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) {
+      call.timers.push(setTimeout(() => this.kill(call, 'timeout'), timeoutMs));
     }
-    {
-      (this.ctl ?? this.stream).write(
-        encodeRequest({
-          id,
-          slot,
-          hold: true,
-          input: req.stdin !== undefined || call.live !== undefined,
-          cwd: req.cwd,
-          env: req.env,
-          command: req.command,
-        }),
-      );
-      // Made while the request travels: the call's process waits at its gate meanwhile.
-      try {
-        cgroup.create(req);
-      } catch (err) {
-        call.setupError = err instanceof Error ? err : new Error(String(err));
-      }
+    this.waiting.push(call);
+    this.pump();
+  }
+
+  /** Gives waiting calls the ready workers, and keeps SPARE_SLOTS slots free beyond the busy ones. */
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.slots.find((s) => s.call === null && (s.ready !== null || s.broken !== null));
+      if (!slot) break;
+      this.start(this.waiting.shift()!, slot);
+    }
+    const free = this.slots.filter((s) => s.call === null).length;
+    for (let i = free; i < SPARE_SLOTS + this.waiting.length; i++) {
+      const index = this.slots.length;
+      this.slots.push(newSlot(index));
+      this.ctl?.write(`${index}\n`);
     }
   }
 
-  private removeCgroup(cg: CallCgroup, attempt = 0): void {
-    if (cg.remove() || attempt > 40) return;
-    // Killed processes take a moment to be reaped before the cgroup can go.
-    cg.killAll();
-    setTimeout(() => this.removeCgroup(cg, attempt + 1), 25).unref();
-  }
-
-  private onLine(line: string): void {
-    const [kind, a, b] = line.split(' ');
-    if (kind === 'R') this.markReady();
-    else if (kind === 'P' && a && b) this.onStarted(a, Number(b));
-    else if (kind === 'X' && a && b) this.onExited(a, Number(b));
-  }
-
-  private onStarted(id: string, containerPid: number): void {
-    const call = this.calls.get(id);
-    if (!call) return;
-    let hostPid: number | null = null;
+  /** Runs a call on a slot's ready worker (the call's path: no process made, no cgroup joined). */
+  private start(call: Call, slot: Slot): void {
+    slot.call = call;
+    const worker = slot.ready;
+    slot.ready = null;
+    const broken = slot.broken;
+    slot.broken = null;
+    if (!worker) {
+      this.finish(call, broken ?? new Error('no worker'));
+      slot.call = null;
+      return;
+    }
+    call.worker = worker;
     try {
-      if (call.setupError) throw call.setupError;
-      const base = `${this.containerRoot}/run/drydock/${call.slot}`;
+      const { req, live } = call;
+      worker.cgroup.setLimits(req);
+      const base = `${this.containerRoot}/run/drydock/${slot.index}`;
       const flags = constants.O_NONBLOCK | constants.O_NOFOLLOW;
       const outFd = this.openFifo(`${base}.o`, constants.O_RDONLY | flags);
       const errFd = this.openFifo(`${base}.e`, constants.O_RDONLY | flags);
-      // O_RDWR: opening never blocks, and the runner's read-open of the fifo completes.
-      const inFd = call.req.stdin || call.live ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
-      hostPid = hostPidOf(containerPid, this.procsFile);
-      if (hostPid === null) throw new Error(`call process ${containerPid} not found`);
-      call.cgroup.add(hostPid);
-      waitStopped(hostPid);
-      const live = call.live;
+      // O_RDWR: opening never blocks, and the worker's read-open of the fifo completes.
+      const inFd = req.stdin || live ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
       for (const [fd, capture, sink] of [
         [outFd, call.stdout, live?.stdout],
         [errFd, call.stderr, live?.stderr],
@@ -336,73 +359,126 @@ export class RunnerClient {
         sock.on('error', () => undefined);
         call.readers.push(sock);
       }
-      if (inFd !== null && live) {
+      if (inFd !== null) {
         const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
         sock.on('error', () => undefined);
-        live.stdinSock = sock;
-      } else if (inFd !== null && call.req.stdin) {
-        const sock = new net.Socket({ fd: inFd, readable: false, writable: true });
-        sock.on('error', () => undefined);
-        const input = call.req.stdin;
+        call.stdinSock = sock;
+        if (live) live.stdinSock = sock;
+        const input = req.stdin;
         if (Buffer.isBuffer(input)) {
-          sock.write(input, () => sock.destroy());
-        } else {
+          sock.write(input, () => this.closeStdinOf(call));
+        } else if (input) {
           // Not end(): a fifo is no socket, so half-closing it fails; closing the fd is the EOF.
           input.pipe(sock, { end: false });
-          input.once('end', () => sock.write(Buffer.alloc(0), () => sock.destroy()));
+          input.once('end', () => sock.write(Buffer.alloc(0), () => this.closeStdinOf(call)));
           input.once('error', () => sock.destroy());
         }
       }
-      if (call.killer) call.cgroup.killAll();
-      try {
-        process.kill(hostPid, 'SIGCONT');
-      } catch {
-        // Already gone: its exit line follows.
-      }
+      slot.requests!.write(
+        encodeRequest({
+          gen: worker.gen,
+          input: inFd !== null,
+          cwd: req.cwd,
+          env: req.env,
+          command: req.command,
+        }),
+      );
       call.timers.push(
         setInterval(() => {
-          if (call.cgroup.pidsLimitHit()) this.kill(call, 'pids');
+          if (worker.cgroup.pidsLimitHit()) this.kill(call, 'pids');
         }, PIDS_POLL_MS),
       );
       if (live) {
         live.isStarted = true;
-        live.started(this.handle(call, containerPid));
+        live.started(this.handle(call, worker.containerPid));
       }
     } catch (err) {
-      call.cgroup.killAll();
-      if (hostPid !== null) {
-        try {
-          process.kill(hostPid, 'SIGKILL');
-        } catch {
-          // Gone.
-        }
-      }
+      // The worker must not run a call that was not set up: it goes, and its exit line ends the call.
+      worker.cgroup.killAll();
+      signal(worker.hostPid, 'SIGKILL');
+      call.worker = null;
+      slot.call = null;
       this.finish(call, err instanceof Error ? err : new Error(String(err)));
+      this.dropCgroup(worker.cgroup);
     }
   }
 
-  private openFifo(path: string, flags: number): number {
-    const fd = openSync(path, flags);
-    const st = fstatSync(fd);
-    if (!st.isFIFO() || st.dev !== this.fifoDev) {
-      closeSync(fd);
-      throw new Error(`${path} is not the sandbox's own fifo`);
+  private dropCgroup(cg: CallCgroup, attempt = 0): void {
+    void cg.removeAsync().then((ok) => {
+      if (ok || attempt > 40) return;
+      // Killed processes take a moment to be reaped before the cgroup can go.
+      cg.killAll();
+      setTimeout(() => this.dropCgroup(cg, attempt + 1), 25).unref();
+    });
+  }
+
+  /** The EOF of a call's stdin: its fd closes once the worker has its own end open. */
+  private closeStdinOf(call: Call): void {
+    const close = () => call.stdinSock?.destroy();
+    if (call.stdinOpened) close();
+    else call.closeStdin = close;
+  }
+
+  private onLine(line: string): void {
+    const [kind, a, b, c] = line.split(' ');
+    if (kind === 'I' && a && b) {
+      const call = this.slots[Number(a)]?.call;
+      if (call && call.worker?.gen === Number(b)) {
+        call.stdinOpened = true;
+        call.closeStdin?.();
+      }
+    } else if (kind === 'R') this.markReady();
+    else if (kind === 'P' && a && b && c) this.onWorker(Number(a), Number(b), Number(c));
+    else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c));
+  }
+
+  /** A slot's next worker exists: its cgroup is made and it is moved in, off the event loop. */
+  private onWorker(index: number, gen: number, containerPid: number): void {
+    const slot = this.slots[index];
+    if (!slot || this.failure) return;
+    void (async () => {
+      const cgroup = new CallCgroup(this.cgroup!, `drydock-call-${this.tag}-${index}-${gen}`);
+      let hostPid: number | null = null;
+      try {
+        if (!slot.requests) {
+          const fd = this.openFifo(
+            `${this.containerRoot}/run/drydock/${index}.r`,
+            constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+          );
+          slot.requests = new net.Socket({ fd, readable: false, writable: true });
+          slot.requests.on('error', () => undefined);
+        }
+        hostPid = this.hostPidOf(containerPid);
+        if (hostPid === null) throw new Error(`worker process ${containerPid} not found`);
+        await cgroup.createAsync(this.defaultLimits);
+        await cgroup.addAsync(hostPid);
+        if (this.failure) throw this.failure;
+        slot.ready = { slot, gen, containerPid, hostPid, cgroup };
+      } catch (err) {
+        if (hostPid !== null) signal(hostPid, 'SIGKILL');
+        this.dropCgroup(cgroup);
+        if (this.failure) return;
+        // The next call on this slot reports it; the manager forks a new worker after this one.
+        slot.broken = err instanceof Error ? err : new Error(String(err));
+      }
+      this.pump();
+    })();
+  }
+
+  private onExited(index: number, gen: number, status: number): void {
+    const slot = this.slots[index];
+    if (!slot) return;
+    if (slot.ready?.gen === gen) {
+      // A worker that never ran a call ended (killed from inside the sandbox): the next replaces it.
+      this.dropCgroup(slot.ready.cgroup);
+      slot.ready = null;
+      return;
     }
-    return fd;
-  }
-
-  private kill(call: Call, why: KilledBy): void {
-    if (call.exitStatus !== null) return;
-    call.killer ??= why;
-    call.cgroup.killAll();
-  }
-
-  private onExited(id: string, status: number): void {
-    const call = this.calls.get(id);
-    if (!call) return;
+    const call = slot.call;
+    if (!call || call.worker?.gen !== gen) return;
     call.exitStatus = status;
     // A call's processes do not outlive it: what it left running goes with it.
-    call.cgroup.killAll();
+    call.worker.cgroup.killAll();
     const ended = call.readers.map(
       (r) =>
         new Promise<void>((res) => {
@@ -420,10 +496,58 @@ export class RunnerClient {
     );
   }
 
+  /** Container pid (innermost NSpid) of host pids seen in the container's cgroup: they never change. */
+  private readonly nsPids = new Map<number, number>();
+
+  /**
+   * hostPidOf, reading the status only of processes not seen before (the runner,
+   * its managers and Docker's init are there at every worker); a full scan when
+   * that finds nothing (a pid reused since it was seen).
+   */
+  private hostPidOf(containerPid: number): number | null {
+    const pids = readPids(this.procsFile);
+    for (const pid of pids) {
+      let ns = this.nsPids.get(pid);
+      if (ns === undefined) {
+        ns = nsPidOf(pid) ?? -1;
+        if (ns >= 0) this.nsPids.set(pid, ns);
+      }
+      if (ns === containerPid) return pid;
+    }
+    const live = new Set(pids);
+    for (const pid of this.nsPids.keys()) if (!live.has(pid)) this.nsPids.delete(pid);
+    return hostPidOf(containerPid, this.procsFile);
+  }
+
+  private openFifo(path: string, flags: number): number {
+    const fd = openSync(path, flags);
+    const st = fstatSync(fd);
+    if (!st.isFIFO() || st.dev !== this.fifoDev) {
+      closeSync(fd);
+      throw new Error(`${path} is not the sandbox's own fifo`);
+    }
+    return fd;
+  }
+
+  private kill(call: Call, why: KilledBy): void {
+    if (call.exitStatus !== null) return;
+    call.killer ??= why;
+    if (call.worker) {
+      call.worker.cgroup.killAll();
+      return;
+    }
+    // Still waiting for a worker: it ends as a killed call would.
+    const at = this.waiting.indexOf(call);
+    if (at >= 0) this.waiting.splice(at, 1);
+    call.exitStatus = 128 + 9;
+    this.finish(call, null);
+  }
+
   /** The caller's view of a spawned process. */
   private handle(call: Call, pid: number): SpawnedProcess {
     const live = call.live!;
     const exited = live.exitedPromise;
+    const cgroup = call.worker!.cgroup;
     return {
       pid,
       stdin: live.stdin,
@@ -434,11 +558,11 @@ export class RunnerClient {
         return !live.ended;
       },
       usage: () => {
-        const u = call.cgroup.usage();
+        const u = cgroup.usage();
         return { cpuMs: u.cpuMs, peakMemoryBytes: u.peakMemoryBytes };
       },
       kill: () => {
-        if (!live.ended) call.cgroup.killAll();
+        if (!live.ended) cgroup.killAll();
         return exited;
       },
     };
@@ -448,7 +572,19 @@ export class RunnerClient {
     if (!this.calls.delete(call.id)) return;
     for (const t of call.timers) clearTimeout(t);
     for (const r of call.readers) r.destroy();
-    const usage = call.cgroup.usage();
+    call.stdinSock?.destroy();
+    const worker = call.worker;
+    const usage = worker
+      ? worker.cgroup.usage()
+      : { cpuMs: 0, peakMemoryBytes: 0, oomKills: 0, pidsLimitHits: 0 };
+    if (worker) {
+      if (worker.slot.call === call) worker.slot.call = null;
+      // Off the result's path: the next call already runs on another slot's worker.
+      setImmediate(() => {
+        this.dropCgroup(worker.cgroup);
+        this.pump();
+      });
+    }
     const killedBy: KilledBy | null =
       call.killer ?? (usage.oomKills > 0 ? 'oom' : usage.pidsLimitHits > 0 ? 'pids' : null);
     if (call.live) {
@@ -492,9 +628,18 @@ export class RunnerClient {
     this.failure = err;
     this.ctl?.destroy();
     this.ev?.destroy();
+    this.waiting.length = 0;
     for (const call of [...this.calls.values()]) {
-      call.cgroup.killAll();
+      call.worker?.cgroup.killAll();
       this.finish(call, typed ?? this.onGone(err));
+    }
+    for (const slot of this.slots) {
+      slot.requests?.destroy();
+      if (slot.ready) {
+        slot.ready.cgroup.killAll();
+        this.dropCgroup(slot.ready.cgroup);
+        slot.ready = null;
+      }
     }
   }
 
@@ -513,6 +658,18 @@ export class RunnerClient {
   }
 }
 
+function newSlot(index: number): Slot {
+  return { index, requests: null, ready: null, broken: null, call: null };
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Gone already.
+  }
+}
+
 function fstatDev(path: string): number {
   const fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
@@ -520,24 +677,4 @@ function fstatDev(path: string): number {
   } finally {
     closeSync(fd);
   }
-}
-
-/**
- * The call's process stops itself before running anything; it must be stopped
- * before SIGCONT, or the CONT could come first and be lost. This takes microseconds,
- * so a short spin beats a timer.
- */
-function waitStopped(hostPid: number): void {
-  const deadline = performance.now() + 2000;
-  while (performance.now() < deadline) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${hostPid}/stat`, 'utf8');
-    } catch {
-      return;
-    }
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'T' || state === 't' || state === 'Z' || state === 'X') return;
-  }
-  throw new Error(`call process ${hostPid} did not reach its start gate`);
 }

@@ -1,81 +1,109 @@
 import { bash } from './bash-text.js';
 
 /**
- * The runner: the container's main process (under Docker's init), written for the
- * bash that every drydock image has, so nothing is copied in or compiled.
+ * The runner: the container's main process (under Docker's init), run by the static
+ * bash drydock brings in (or the image's own bash), so nothing is compiled.
  *
- * It reads requests from stdin, NUL-separated fields:
- *   id, slot, hold (1: stop before running so drydock can move the call into its
- *   cgroup), input (1: stdin from the slot's fifo), cwd, n, n × NAME=VALUE, command
- * and writes one line per event to stdout (fd 3), each a single short write so the
- * lines of concurrent calls never interleave:
- *   R <pid>            ready
- *   P <id> <pid>       the call's process exists (stopped, when hold is 1)
- *   X <id> <status>    the call's process ended (128 + signal when killed)
- * The call's stdout and stderr go to per-slot fifos on a tmpfs that drydock reads
- * from the host, so command output never shares the control stream.
- * Requests are read from the fifo $D/ctl and events after R written to $D/ev:
- * drydock opens both from the host (through /proc/PID/root), so a call's request
- * and its two event lines do not pass through the engine's attach stream (each trip
- * through dockerd and the shim costs about as much as the rest of a call). What
- * arrives on stdin is copied into $D/ctl too; when stdin closes (drydock exited or
+ * A process made by fork() costs about 1.7 ms of CPU on the machines drydock was
+ * measured on (a virtualised kernel where page tables are expensive), and a call
+ * used to need two of them on its path (a watcher and the call's process), plus the
+ * move of the call's process into its cgroup (a write to cgroup.procs, which waits
+ * for an RCU grace period: 3-11 ms). So nothing of that happens when a call arrives:
+ *
+ * - Per **slot** the runner starts a manager (`S <slot>` on the control fifo $D/ctl,
+ *   one line each; the first ones at start, `$1` of them). A manager forks the
+ *   slot's next **worker** ahead of time, prints `P <slot> <gen> <pid>` and waits
+ *   for it; when it ends it prints `X <slot> <gen> <status>` (128 + signal when
+ *   killed) and forks the next one at once.
+ * - A worker waits, blocked, for its one request on the slot's fifo $D/<slot>.r.
+ *   Meanwhile drydock moves it into a fresh cgroup of its own (made with the
+ *   sandbox's default limits), so when a call comes, all that is left is to write
+ *   the limits that differ and the request. A worker therefore runs nothing before
+ *   it is in its cgroup: the request it waits for is its gate.
+ * - The request (NUL-separated fields): a header `\x01drydock <gen>`, input (1:
+ *   stdin from $D/<slot>.i), cwd, n, n x NAME=VALUE, command. A worker skips fields
+ *   until its own header: what is left of a request whose worker was killed before
+ *   reading it (the manager keeps the fifo open) never runs. The worker then opens the slot's stdout/stderr fifos
+ *   ($D/<slot>.o, .e: drydock opened their read ends before writing the request),
+ *   for input its stdin fifo (then `I <slot> <gen>`), and evals the command.
+ *
+ * Event lines (R, P, X) go to the event fifo $D/ev, each one short write so lines of
+ * concurrent slots never interleave, except `R <pid>` (ready), which goes to the
+ * attach stream. drydock opens ctl and ev from the host through /proc/PID/root. What
+ * arrives on stdin is copied into $D/ctl; when stdin closes (drydock exited or
  * died), the runner is killed and the container stops.
  */
 export const RUNNER_SCRIPT = bash`
 set -u
 D=/run/drydock
 exec 3>&1 1>/dev/null
-[[ -p $D/ctl ]] || mkfifo -m 600 "$D/ctl" "$D/ev"
+if [[ ! -p $D/ctl ]]; then
+  f=("$D/ctl" "$D/ev")
+  for ((s = 0; s < 8; s++)); do f+=("$D/$s.o" "$D/$s.e" "$D/$s.i" "$D/$s.r"); done
+  mkfifo -m 600 "\${f[@]}"
+  unset -v f
+fi
 exec 4<>"$D/ctl" 5<>"$D/ev"
+# Ready before the copier below is forked: drydock opens ctl and ev meanwhile.
+printf 'R %s\n' "$$" >&3
 # A background job's stdin would be /dev/null: the attach stream goes to it as fd 7.
 exec 7<&0
 (exec 3>&- 5>&-; cat <&7 >&4; kill -TERM $$) &
 exec 7<&- 0</dev/null
-printf 'R %s\n' "$$" >&3
 exec 6>&3 3>&5 5>&-
-while IFS= read -r -d '' -u 4 id; do
-  IFS= read -r -d '' -u 4 slot; IFS= read -r -d '' -u 4 hold; IFS= read -r -d '' -u 4 input
-  IFS= read -r -d '' -u 4 cwd; IFS= read -r -d '' -u 4 n
-  envs=()
-  for ((k = 0; k < n; k++)); do IFS= read -r -d '' -u 4 kv; envs+=("$kv"); done
-  IFS= read -r -d '' -u 4 cmd
-  o=$D/$slot.o e=$D/$slot.e i=$D/$slot.i
-  [[ -p $o ]] || mkfifo -m 600 "$o" "$e" "$i"
-  [[ $input == 1 ]] || i=/dev/null
+# The first slots' managers start at once: their requests go through ctl like later ones.
+for ((s = 0; s < \${1:-0}; s++)); do printf '%s\n' "$s" >&4; done
+while IFS= read -r -u 4 s; do
+  [[ $s =~ ^[0-9]+$ ]] || continue
+  o=$D/$s.o e=$D/$s.e i=$D/$s.i r=$D/$s.r
+  [[ -p $r ]] || mkfifo -m 600 "$o" "$e" "$i" "$r" || continue
   (
-    (
-      exec 3>&- 4<&- 6>&-
-      [[ $hold == 1 ]] && kill -STOP "$BASHPID"
-      cd -- "$cwd" || exit 126
-      ((\${#envs[@]})) && export "\${envs[@]}"
-      set +u
-      BASH_ARGV0=bash
-      unset -v D o e i k n kv envs hold input slot cwd p
-      eval "unset -v cmd id; $cmd"
-    ) <"$i" >"$o" 2>"$e" &
-    p=$!
-    printf 'P %s %s\n' "$id" "$p" >&3
-    wait "$p"
-    printf 'X %s %s\n' "$id" "$?" >&3
+    exec 4<&- 6>&- 8<>"$r"
+    g=0
+    while :; do
+      (
+        exec 3>&-
+        # Bytes of a request whose worker was killed before reading it all are skipped.
+        while :; do
+          IFS= read -r -d '' -u 8 h || exit 125
+          [[ $h == $'\001'"drydock $g" ]] && break
+        done
+        IFS= read -r -d '' -u 8 input; IFS= read -r -d '' -u 8 cwd; IFS= read -r -d '' -u 8 n
+        envs=()
+        for ((k = 0; k < n; k++)); do IFS= read -r -d '' -u 8 kv; envs+=("$kv"); done
+        IFS= read -r -d '' -u 8 cmd
+        exec 8<&- >"$o" 2>"$e"
+        # Said once stdin is open: drydock closes its end (the EOF) only then, or the data would go.
+        [[ $input == 1 ]] && { exec <"$i"; printf 'I %s %s\n' "$s" "$g" >"$D/ev"; }
+        cd -- "$cwd" || exit 126
+        ((\${#envs[@]})) && export "\${envs[@]}"
+        set +u
+        BASH_ARGV0=bash
+        unset -v D o e i r h k n kv envs input cwd s g p st
+        eval "unset -v cmd; $cmd"
+      ) &
+      p=$!
+      printf 'P %s %s %s\n' "$s" "$g" "$p" >&3
+      wait "$p"
+      st=$?
+      printf 'X %s %s %s\n' "$s" "$g" "$st" >&3
+      g=$((g + 1))
+    done
   ) &
 done
 exit 0
 `;
 
-/** The runner's request for one call, encoded as the runner reads it. */
+/** The request for one call, encoded as a worker reads it. */
 export function encodeRequest(r: {
-  id: string;
-  slot: number;
-  hold: boolean;
+  gen: number;
   input: boolean;
   cwd: string;
   env: Record<string, string>;
   command: string;
 }): Buffer {
   const fields = [
-    r.id,
-    String(r.slot),
-    r.hold ? '1' : '0',
+    `\x01drydock ${r.gen}`,
     r.input ? '1' : '0',
     r.cwd,
     String(Object.keys(r.env).length),

@@ -98,20 +98,16 @@ describe('v2 call cgroups', () => {
 });
 
 describe('runner requests', () => {
-  it('encodes NUL-separated fields and refuses NUL inside them', () => {
+  it('encodes NUL-separated fields after the worker header and refuses NUL inside them', () => {
     const buf = encodeRequest({
-      id: 'c1',
-      slot: 0,
-      hold: true,
+      gen: 7,
       input: false,
       cwd: '/testbed',
       env: { A: '1' },
       command: 'echo "$A"',
     });
     expect(buf.toString().split('\0')).toEqual([
-      'c1',
-      '0',
-      '1',
+      '\x01drydock 7',
       '0',
       '/testbed',
       '1',
@@ -119,8 +115,6 @@ describe('runner requests', () => {
       'echo "$A"',
       '',
     ]);
-    expect(() =>
-      encodeRequest({ id: 'c', slot: 0, hold: true, input: false, cwd: '/', env: {}, command: 'a\0b' }),
-    ).toThrow(/NUL/);
+    expect(() => encodeRequest({ gen: 0, input: false, cwd: '/', env: {}, command: 'a\0b' })).toThrow(/NUL/);
   });
 });
