@@ -333,6 +333,24 @@ export class CallCgroup {
     }
   }
 
+  /**
+   * One SIGKILL to every process of the call, without waiting for them to go: for
+   * a call whose process already said it has ended (Y line) and is being torn down.
+   */
+  signalAll(): void {
+    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
+      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
+      return;
+    }
+    for (const pid of this.pids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
   /** Removes the cgroup directories; returns false while processes (or zombies) remain. */
   remove(): boolean {
     let ok = true;

@@ -405,9 +405,9 @@ export class RunnerClient {
 
   private dropCgroup(cg: CallCgroup, attempt = 0): void {
     void cg.removeAsync().then((ok) => {
-      if (ok || attempt > 40) return;
+      if (ok || attempt > 80) return;
       // Killed processes take a moment to be reaped before the cgroup can go.
-      cg.killAll();
+      cg.signalAll();
       setTimeout(() => this.dropCgroup(cg, attempt + 1), 25).unref();
     });
   }
@@ -429,7 +429,8 @@ export class RunnerClient {
       }
     } else if (kind === 'R') this.markReady();
     else if (kind === 'P' && a && b && c) this.onWorker(Number(a), Number(b), Number(c));
-    else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c));
+    else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c), false);
+    else if (kind === 'Y' && a && b && c) this.onExited(Number(a), Number(b), Number(c), true);
   }
 
   /** A slot's next worker exists: its cgroup is made and it is moved in, off the event loop. */
@@ -465,7 +466,11 @@ export class RunnerClient {
     })();
   }
 
-  private onExited(index: number, gen: number, status: number): void {
+  /**
+   * The call's process ended (X: reaped by its manager) or said it is ending (Y:
+   * the command returned; the process is being torn down and runs nothing more).
+   */
+  private onExited(index: number, gen: number, status: number, early: boolean): void {
     const slot = this.slots[index];
     if (!slot) return;
     if (slot.ready?.gen === gen) {
@@ -476,9 +481,12 @@ export class RunnerClient {
     }
     const call = slot.call;
     if (!call || call.worker?.gen !== gen) return;
+    if (call.exitStatus !== null) return;
     call.exitStatus = status;
-    // A call's processes do not outlive it: what it left running goes with it.
-    call.worker.cgroup.killAll();
+    // A call's processes do not outlive it: what it left running goes with it. After Y
+    // the worker itself is still being torn down: no waiting for it (dropCgroup reaps).
+    if (early) call.worker.cgroup.signalAll();
+    else call.worker.cgroup.killAll();
     const ended = call.readers.map(
       (r) =>
         new Promise<void>((res) => {

@@ -26,6 +26,11 @@ import { bash } from './bash-text.js';
  *   reading it (the manager keeps the fifo open) never runs. The worker then opens the slot's stdout/stderr fifos
  *   ($D/<slot>.o, .e: drydock opened their read ends before writing the request),
  *   for input its stdin fifo (then `I <slot> <gen>`), and evals the command.
+ * - When the command ends by itself (not by `exit`, `exec` or a signal) and leaves
+ *   no EXIT trap, the worker closes its output and prints `Y <slot> <gen> <status>`
+ *   before it exits: tearing a process down costs about as much as the rest of a
+ *   call here, and nothing of the call runs after that line (drydock kills what is
+ *   left in the call's cgroup). Otherwise the manager's X line is the end.
  *
  * Event lines (R, P, X) go to the event fifo $D/ev, each one short write so lines of
  * concurrent slots never interleave, except `R <pid>` (ready), which goes to the
@@ -79,12 +84,23 @@ while IFS= read -r -u 4 s; do
         ((\${#envs[@]})) && export "\${envs[@]}"
         set +u
         BASH_ARGV0=bash
+        __drydock_y="Y $s $g" __drydock_ev=$D/ev __drydock_t=$D/$s.t
         unset -v D o e i r h k n kv envs input cwd s g p st
         eval "unset -v cmd; $cmd"
+        { __drydock_st=$?; set +ex; } 2>/dev/null
+        # Ended by itself (not exit, exec or a signal) and left no EXIT trap to run: say
+        # so before the process is torn down, which costs about as much as the rest.
+        builtin trap -p EXIT >"$__drydock_t" 2>/dev/null
+        if [[ ! -s $__drydock_t ]]; then
+          exec >&- 2>&- <&-
+          builtin printf '%s %s\n' "$__drydock_y" "$__drydock_st" >"$__drydock_ev"
+        fi
+        builtin exit "$__drydock_st"
       ) &
       p=$!
       printf 'P %s %s %s\n' "$s" "$g" "$p" >&3
-      wait "$p"
+      # (Quiet: bash would print "Killed" and the worker's source for every killed call.)
+      wait "$p" 2>/dev/null
       st=$?
       printf 'X %s %s %s\n' "$s" "$g" "$st" >&3
       g=$((g + 1))
