@@ -313,15 +313,18 @@ export class CallCgroup {
 
   /**
    * SIGKILLs every process of the call, the ones it forks meanwhile too: the cgroup,
-   * not the process group, is what a call cannot leave.
+   * not the process group, is what a call cannot leave. Returns once they are out of
+   * it, except `exiting` (a host pid being torn down, signalled once).
    */
-  killAll(): void {
+  killAll(exiting?: number): void {
     if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
       tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
       return;
     }
     for (let round = 0; round < 50; round++) {
-      const pids = this.pids();
+      const all = this.pids();
+      // A process known to be exiting by itself is signalled but not waited for.
+      const pids = round === 0 ? all : all.filter((p) => p !== exiting);
       if (pids.length === 0) return;
       for (const pid of pids) {
         try {

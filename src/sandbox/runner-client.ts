@@ -485,8 +485,7 @@ export class RunnerClient {
     call.exitStatus = status;
     // A call's processes do not outlive it: what it left running goes with it. After Y
     // the worker itself is still being torn down: no waiting for it (dropCgroup reaps).
-    if (early) call.worker.cgroup.signalAll();
-    else call.worker.cgroup.killAll();
+    call.worker.cgroup.killAll(early ? call.worker.hostPid : undefined);
     const ended = call.readers.map(
       (r) =>
         new Promise<void>((res) => {
