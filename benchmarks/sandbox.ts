@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DockerSandbox, LABEL, SandboxPool } from '../src/sandbox/index.js';
-import { lastOpenPhases } from '../src/sandbox/docker-sandbox.js';
+import { DockerSandbox, LABEL, lastOpenPhases, SandboxPool } from '../src/sandbox/index.js';
 import { reportFigures } from './report.js';
 
 const image = process.env.DRYDOCK_BENCH_IMAGE ?? 'drydock/base:latest';

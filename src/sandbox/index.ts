@@ -30,6 +30,7 @@ export {
   CAPABILITIES,
   sandboxExecMode,
   shellQuote,
+  lastOpenPhases,
   type DockerOpenOptions,
   type ForkOptions,
 } from './docker-sandbox.js';
