@@ -219,12 +219,22 @@ export class CallCgroup {
    * an RCU grace period, milliseconds the event loop must not block for.
    */
   async createAsync(limits: CallLimits): Promise<void> {
-    for (const d of this.dirs) await mkdir(d);
-    for (const [file, value] of this.limitWrites(null, limits)) {
-      if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) {
-        await writeFile(file, value).catch(() => undefined);
-      } else await writeFile(file, value);
+    await Promise.all(this.dirs.map((d) => mkdir(d)));
+    // In order within a directory (memsw after the limit), the directories side by side.
+    const byDir = new Map<string, [string, string][]>();
+    for (const w of this.limitWrites(null, limits)) {
+      const dir = w[0].slice(0, w[0].lastIndexOf('/'));
+      byDir.set(dir, [...(byDir.get(dir) ?? []), w]);
     }
+    await Promise.all(
+      [...byDir.values()].map(async (writes) => {
+        for (const [file, value] of writes) {
+          if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) {
+            await writeFile(file, value).catch(() => undefined);
+          } else await writeFile(file, value);
+        }
+      }),
+    );
     this.limits = { ...limits };
   }
 

@@ -99,8 +99,8 @@ const PIDS_POLL_MS = 50;
 /** After the call's process exits and the rest of its cgroup is killed, output must end by then. */
 const DRAIN_MS = 2000;
 /** Slots the runner starts with, and how many free ones (not running a call) are kept beyond the busy. */
-export const INITIAL_SLOTS = 3;
-const SPARE_SLOTS = 2;
+export const INITIAL_SLOTS = 4;
+const SPARE_SLOTS = 3;
 
 /**
  * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode.
