@@ -5,7 +5,7 @@
 // node; its record and script come back and are written where a local run writes them, and the
 // run ends with the same `results.json` / `results.jsonl`.
 import type Docker from 'dockerode';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pack } from 'tar-fs';
 import { DrydockError, runHost, silentProgress, type Progress } from '../core/index.js';
@@ -16,6 +16,7 @@ import {
   envScriptFile,
   envSucceeded,
   ENVBENCH_EXIT_CODES,
+  pendingEnvTasks,
   resultKey,
   writeEnvRunResults,
   type EnvBenchRecord,
@@ -122,16 +123,9 @@ export async function runEnvBenchOnSwarm(
   const docker = opts.docker ?? dockerClient();
   const out = resolve(opts.out);
   const resultsDir = join(out, 'results');
-  mkdirSync(resultsDir, { recursive: true });
   mkdirSync(join(out, 'scripts'), { recursive: true });
-  const done = new Set(
-    readdirSync(resultsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -5)),
-  );
-  const todo = tasks.filter((t) => !done.has(resultKey(t.repository)));
+  const todo = pendingEnvTasks(tasks, out, progress);
   const resumed = tasks.length - todo.length;
-  if (resumed) progress.step(`resuming: ${resumed} of ${tasks.length} repositories already have a record`);
   const runId = opts.runId ?? `envbench-${basename(out)}-${short(out, 8)}`;
   const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress });
   // The sandbox image of each language, pushed once per run.

@@ -111,16 +111,9 @@ export async function runEnvBench(
   const progress = opts.progress ?? silentProgress;
   const resultsDir = join(opts.out, 'results');
   const scriptsDir = join(opts.out, 'scripts');
-  mkdirSync(resultsDir, { recursive: true });
   mkdirSync(scriptsDir, { recursive: true });
-  const done = new Set(
-    readdirSync(resultsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -5)),
-  );
-  const todo = tasks.filter((t) => !done.has(resultKey(t.repository)));
+  const todo = pendingEnvTasks(tasks, opts.out, progress);
   const resumed = tasks.length - todo.length;
-  if (resumed) progress.step(`resuming: ${resumed} of ${tasks.length} repositories already have a record`);
   let scripted = false;
   let mode: EnvRunSummary['mode'] = 'baseline';
   let finished = resumed;
@@ -203,6 +196,24 @@ export async function runEnvBench(
  * `<out>/results.json` (a list) and `<out>/results.jsonl` (EnvBench's aggregate) from the
  * per-repository records in `<out>/results/`, in the dataset's order; every engine ends with it.
  */
+/**
+ * The tasks of a run folder that have no record yet (a rerun on the same `--out` resumes),
+ * saying how many were already done; makes `results/`.
+ */
+export function pendingEnvTasks(tasks: EnvTask[], out: string, progress: Progress): EnvTask[] {
+  const resultsDir = join(out, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const done = new Set(
+    readdirSync(resultsDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5)),
+  );
+  const todo = tasks.filter((t) => !done.has(resultKey(t.repository)));
+  const resumed = tasks.length - todo.length;
+  if (resumed) progress.step(`resuming: ${resumed} of ${tasks.length} repositories already have a record`);
+  return todo;
+}
+
 export function writeEnvRunResults(
   tasks: EnvTask[],
   out: string,

@@ -87,6 +87,7 @@ export { buildJvmImage } from './envbench-jvm.js';
 export {
   envScriptFile,
   loadEnvDataset,
+  pendingEnvTasks,
   resultKey,
   runEnvBench,
   writeEnvRunResults,
