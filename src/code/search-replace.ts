@@ -290,6 +290,29 @@ function replaceIsInFileFrame(
     for (const l of lines) if (l.trim() !== '' && !m.has(l.trim())) m.set(l.trim(), indentOf(l));
     return m;
   };
+  // The lines a model copies to anchor its edit, the first and the last, tell best: where
+  // REPLACE keeps them at the file's indentation and not at SEARCH's, REPLACE was written in
+  // the file's frame, whatever the lines between do (an edit that indents a block moves many
+  // shared lines to SEARCH's wrong indentation by coincidence).
+  const nonBlank = (lines: string[]) => lines.filter((l) => l.trim() !== '');
+  const [r, sr, m] = [nonBlank(replace), nonBlank(search), nonBlank(matched)];
+  let anchorFile = 0;
+  let anchorShifted = 0;
+  for (const [ri, si] of [
+    [0, 0],
+    [r.length - 1, sr.length - 1],
+  ] as const) {
+    const line = r[ri];
+    if (line === undefined || sr[si] === undefined || m[si] === undefined) continue;
+    if (line.trim() !== sr[si]!.trim() || indentOf(sr[si]!) === indentOf(m[si]!)) continue;
+    if (indentOf(line) === indentOf(m[si]!)) anchorFile++;
+    else if (indentOf(line) === indentOf(sr[si]!)) anchorShifted++;
+  }
+  if (anchorFile > 0 && anchorShifted === 0) return true;
+  if (anchorShifted > 0 && anchorFile === 0) return false;
+  // A REPLACE that starts at the file's indentation was written against the file: a model that
+  // shifted its whole answer starts REPLACE at SEARCH's depth too.
+  if (r[0] !== undefined && indentOf(r[0]) === to && to !== from) return true;
   const inSearch = indents(search);
   const inFile = indents(matched);
   let file = 0;

@@ -176,6 +176,37 @@ describe('applySearchReplace', () => {
     expect(noShared.newSource).toContain('\n    result = 0.0\n    for');
   });
 
+  it("keeps REPLACE as written when its first and last lines sit at the file's indentation, though it indents the lines between", () => {
+    // From a real commit (pytest 32f60cc): the fix wraps lines in an `if`, so most lines shared
+    // with SEARCH move to SEARCH's (wrong) depth by coincidence; the anchors tell the frame.
+    const file =
+      'def f(fp):\n    # header\n    flags = 0\n    fp.write(flags)\n    size = 1\n    fp.write(size)\n    fp.close()\n';
+    const out = ok(
+      applySearchReplace(file, [
+        {
+          search:
+            '        # header\n        flags = 0\n        fp.write(flags)\n        size = 1\n        fp.write(size)\n        fp.close()\n',
+          replace:
+            '    # header\n    if mode:\n        flags = 0\n        fp.write(flags)\n        size = 1\n        fp.write(size)\n    fp.close()\n',
+        },
+      ]),
+    );
+    expect(out.matches[0]!.strategy).toBe('indentation');
+    expect(out.newSource).toBe(
+      'def f(fp):\n    # header\n    if mode:\n        flags = 0\n        fp.write(flags)\n        size = 1\n        fp.write(size)\n    fp.close()\n',
+    );
+    // The whole answer shifted (anchors at SEARCH's depth too): shifted back as before.
+    const shifted = ok(
+      applySearchReplace(file, [
+        {
+          search: '        # header\n        flags = 0\n',
+          replace: '        # header\n        flags = 1\n',
+        },
+      ]),
+    );
+    expect(shifted.newSource).toBe(file.replace('flags = 0', 'flags = 1'));
+  });
+
   it('treats a SEARCH of blank lines as empty: it fills a new file, and refuses a non-empty one', () => {
     expect(isEmptySearch('\n')).toBe(true);
     expect(isEmptySearch('  \n\n')).toBe(true);
