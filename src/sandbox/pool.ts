@@ -49,6 +49,8 @@ export class SandboxPool {
   readonly docker: Docker;
   private readonly shelves = new Map<string, Shelf>();
   private closed = false;
+  /** Warm starts under way: they count against `size` before they are ready. */
+  private starting = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(0, Math.floor(opts.size ?? 4));
@@ -57,7 +59,8 @@ export class SandboxPool {
   }
 
   private get held(): number {
-    let n = 0;
+    // Starts under way count too: two shelves filling at once must not both see room.
+    let n = this.starting;
     for (const s of this.shelves.values()) n += s.ready.length;
     return n;
   }
@@ -117,15 +120,17 @@ export class SandboxPool {
     if (shelf.filling) return;
     shelf.filling = (async () => {
       while (!this.closed && shelf.ready.length < shelf.want && this.held < this.size) {
+        this.starting++;
         try {
-          shelf.ready.push(
-            await DockerSandbox.open(shelf.spec, {
-              docker: this.docker,
-              forkImage: shelf.forkImage,
-              warm: true,
-            }),
-          );
+          const sb = await DockerSandbox.open(shelf.spec, {
+            docker: this.docker,
+            forkImage: shelf.forkImage,
+            warm: true,
+          });
+          this.starting--;
+          shelf.ready.push(sb);
         } catch {
+          this.starting--;
           // A failed warm start is not an error of anyone's open: that open starts cold.
           break;
         }
