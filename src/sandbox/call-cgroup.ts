@@ -347,6 +347,32 @@ export class CallCgroup {
   }
 
   /**
+   * Resolves true once no process but `exiting` is left in the call's cgroup, sending
+   * SIGKILL again to what is; false after `boundMs`. killAll's rounds are a tight loop:
+   * on a loaded machine a killed process can still be runnable when they end, and a
+   * call's result must not come while what it left running still runs.
+   */
+  async emptied(exiting: number | undefined, boundMs: number): Promise<boolean> {
+    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
+      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
+    }
+    const until = Date.now() + boundMs;
+    for (;;) {
+      const pids = this.pids().filter((p) => p !== exiting);
+      if (pids.length === 0) return true;
+      if (Date.now() >= until) return false;
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+      await new Promise((res) => setTimeout(res, 2));
+    }
+  }
+
+  /**
    * One SIGKILL to every process of the call, without waiting for them to go: for
    * a call whose process already said it has ended (Y line) and is being torn down.
    */

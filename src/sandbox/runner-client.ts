@@ -485,8 +485,9 @@ export class RunnerClient {
     call.exitStatus = status;
     // A call's processes do not outlive it: what it left running goes with it. After Y
     // the worker itself is still being torn down: no waiting for it (dropCgroup reaps).
-    call.worker.cgroup.killAll(early ? call.worker.hostPid : undefined);
-    const ended = call.readers.map(
+    const exiting = early ? call.worker.hostPid : undefined;
+    call.worker.cgroup.killAll(exiting);
+    const ended: Promise<unknown>[] = call.readers.map(
       (r) =>
         new Promise<void>((res) => {
           if (r.readableEnded || r.destroyed) return res();
@@ -494,6 +495,8 @@ export class RunnerClient {
           r.once('close', () => res());
         }),
     );
+    // The result waits until nothing of the call runs any more, not only until its process ended.
+    ended.push(call.worker.cgroup.emptied(exiting, DRAIN_MS));
     let timer: NodeJS.Timeout | undefined;
     void Promise.race([Promise.all(ended), new Promise((res) => (timer = setTimeout(res, DRAIN_MS)))]).then(
       () => {
