@@ -12,13 +12,14 @@ import {
   PredictionsFile,
   type BatchOptions,
   type BatchResult,
+  type Instance,
   type Prediction,
 } from '../harness/index.js';
 import { dockerClient } from '../sandbox/index.js';
-import { prepareSwarm, type SwarmOptions } from './eval.js';
-import { FrameError } from './frames.js';
-import { runJobs, type Job } from './jobs.js';
-import { pushToRegistry } from './registry.js';
+import { runOnSwarm, type SwarmOptions } from './eval.js';
+import { FrameError, parseFrameJson } from './frames.js';
+import type { Job } from './jobs.js';
+import { pushToRegistry, type RegistryAddress } from './registry.js';
 
 export async function runBatchOnSwarm(
   opts: BatchOptions & SwarmOptions & { runId?: string },
@@ -49,9 +50,11 @@ export async function runBatchOnSwarm(
   const store = new PredictionsFile(opts.out);
   const result: BatchResult = { predictions: [], errors: [], runsDir };
   const runId = opts.runId ?? `batch-${basename(resolve(opts.out)).replace(/\.jsonl$/, '')}`;
-  const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress: say });
   const got = new Map<string, Prediction>();
-  const jobs: Job[] = instances.map((inst) => ({
+  const makeJob = (
+    inst: Instance,
+    { reg, constraints }: { reg: RegistryAddress; constraints: string[] },
+  ): Job => ({
     instanceId: inst.instance_id,
     placement: { constraints, memoryBytes: opts.memoryBytes ?? 4 * 1024 ** 3, cpus: 2 },
     limits: {
@@ -86,14 +89,10 @@ export async function runBatchOnSwarm(
       };
     },
     accept(p) {
-      const pj = p.files['prediction.json'];
-      if (!pj) throw new FrameError('the result has no prediction.json');
-      let parsed: { patch?: unknown; errors?: { message?: unknown }[] };
-      try {
-        parsed = JSON.parse(pj.toString('utf8')) as typeof parsed;
-      } catch {
-        throw new FrameError('prediction.json is not JSON');
-      }
+      const parsed = parseFrameJson(p, 'prediction.json') as {
+        patch?: unknown;
+        errors?: { message?: unknown }[];
+      };
       if (parsed.patch !== null && typeof parsed.patch !== 'string')
         throw new FrameError('prediction.json: patch is not text');
       const dir = join(runsDir, inst.instance_id);
@@ -127,15 +126,14 @@ export async function runBatchOnSwarm(
       got.set(inst.instance_id, pred);
       progress(`[${inst.instance_id}] error: ${reason}`);
     },
-  }));
-  await runJobs(docker, jobs, {
-    runId,
-    image,
-    eventsPath: join(`${runsDir}.cluster`, 'events.jsonl'),
-    maxInFlight: opts.maxInFlight,
-    pollMs: opts.pollMs,
-    progress: say,
   });
+  await runOnSwarm(
+    docker,
+    instances,
+    makeJob,
+    { runId, eventsPath: join(`${runsDir}.cluster`, 'events.jsonl'), progress: say },
+    opts,
+  );
   result.predictions = instances.map((i) => got.get(i.instance_id)!).filter(Boolean);
   return result;
 }

@@ -17,19 +17,19 @@ import {
   envSucceeded,
   ENVBENCH_EXIT_CODES,
   pendingEnvTasks,
+  finishEnvRun,
   resultKey,
-  writeEnvRunResults,
   type EnvBenchRecord,
   type EnvRunSummary,
   type EnvTask,
 } from '../harness/index.js';
 import { dockerClient } from '../sandbox/index.js';
-import { prepareSwarm, type SwarmOptions } from './eval.js';
-import { FrameError, type FramePayload } from './frames.js';
+import { runOnSwarm, type SwarmOptions } from './eval.js';
+import { FrameError, parseFrameJson, type FramePayload } from './frames.js';
 import type { EnvbenchJobOptions } from './job.js';
-import { runJobs, type Job } from './jobs.js';
+import type { Job } from './jobs.js';
 import { CLUSTER_LABEL, short } from './labels.js';
-import { pushToRegistry } from './registry.js';
+import { pushToRegistry, type RegistryAddress } from './registry.js';
 
 /** The image repository a shipped git directory goes under (one tag per repository and revision). */
 export const REPO_IMAGE = 'drydock/envrepo';
@@ -57,14 +57,7 @@ export interface EnvSwarmOptions extends SwarmOptions {
 
 /** Checks a worker's record and script as data and writes them where a local run does, the record last. */
 export function writeEnvbenchFiles(out: string, task: EnvTask, p: FramePayload): EnvBenchRecord {
-  const raw = p.files['result.json'];
-  if (!raw) throw new FrameError('the result has no result.json');
-  let rec: Partial<EnvBenchRecord>;
-  try {
-    rec = JSON.parse(raw.toString('utf8')) as Partial<EnvBenchRecord>;
-  } catch {
-    throw new FrameError('result.json is not JSON');
-  }
+  const rec = parseFrameJson(p, 'result.json') as Partial<EnvBenchRecord>;
   if (!rec || typeof rec !== 'object' || Array.isArray(rec))
     throw new FrameError('result.json is not a record');
   if (rec.repo_name !== task.repository || rec.commit_sha !== task.revision)
@@ -78,7 +71,7 @@ export function writeEnvbenchFiles(out: string, task: EnvTask, p: FramePayload):
   mkdirSync(join(out, 'scripts'), { recursive: true });
   if (p.files['script.sh']) writeFileSync(join(out, 'scripts', `${key}.sh`), p.files['script.sh']);
   const to = join(out, 'results', `${key}.json`);
-  writeFileSync(`${to}.tmp`, raw);
+  writeFileSync(`${to}.tmp`, p.files['result.json']!);
   renameSync(`${to}.tmp`, to);
   return rec as EnvBenchRecord;
 }
@@ -127,10 +120,9 @@ export async function runEnvBenchOnSwarm(
   const todo = pendingEnvTasks(tasks, out, progress);
   const resumed = tasks.length - todo.length;
   const runId = opts.runId ?? `envbench-${basename(out)}-${short(out, 8)}`;
-  const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress });
   // The sandbox image of each language, pushed once per run.
   const envPushed = new Map<string, Promise<string>>();
-  const pushEnv = (ref: string) => {
+  const pushEnv = (ref: string, reg: RegistryAddress) => {
     if (!envPushed.has(ref)) envPushed.set(ref, pushToRegistry(docker, ref, reg));
     return envPushed.get(ref)!;
   };
@@ -143,7 +135,10 @@ export async function runEnvBenchOnSwarm(
     progress.step(`[${finished}/${tasks.length}] ${task.repository}: ${line}`);
     return rec;
   };
-  const jobs: Job[] = todo.map((task) => {
+  const makeJob = (
+    task: EnvTask,
+    { reg, constraints }: { reg: RegistryAddress; constraints: string[] },
+  ): Job => {
     // As locally: a repository that cannot be checked out is a download failure, any later error unknown.
     let failCode: number = ENVBENCH_EXIT_CODES.download_failure;
     return {
@@ -203,7 +198,7 @@ export async function runEnvBenchOnSwarm(
             envbench: {
               task,
               repoImage,
-              envImage: { pull: await pushEnv(env), as: env },
+              envImage: { pull: await pushEnv(env, reg), as: env },
               network,
               env: opts.env,
               timeoutMs: opts.timeoutMs,
@@ -238,24 +233,13 @@ export async function runEnvBenchOnSwarm(
         write(task, rec, `error: ${reason}`);
       },
     };
-  });
-  await runJobs(docker, jobs, {
-    runId,
-    image,
-    eventsPath: join(`${out}.cluster`, 'events.jsonl'),
-    maxInFlight: opts.maxInFlight,
-    pollMs: opts.pollMs,
-    progress,
-    onResult: opts.onResult,
-  });
-  const { results, path } = writeEnvRunResults(tasks, out);
-  return {
-    total: tasks.length,
-    succeeded: results.filter(envSucceeded).length,
-    resumed,
-    results,
-    path,
-    scripted,
-    mode,
   };
+  await runOnSwarm(
+    docker,
+    todo,
+    makeJob,
+    { runId, eventsPath: join(`${out}.cluster`, 'events.jsonl'), progress },
+    opts,
+  );
+  return finishEnvRun(tasks, out, { resumed, scripted, mode });
 }

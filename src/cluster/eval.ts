@@ -21,7 +21,7 @@ import {
   type Prediction,
 } from '../harness/index.js';
 import { dockerClient } from '../sandbox/index.js';
-import { FrameError, type FramePayload } from './frames.js';
+import { FrameError, parseFrameJson, type FramePayload } from './frames.js';
 import { runJobs, type Job } from './jobs.js';
 import { ensureRegistry, pushToRegistry, registryPort, type RegistryAddress } from './registry.js';
 import { defaultConstraints, listNodes, swarmInfo } from './swarm.js';
@@ -85,6 +85,34 @@ export async function prepareSwarm(
   return { reg, image, constraints };
 }
 
+/**
+ * One run of an `--engine swarm` command (eval, run-batch, envbench run): the swarm, registry and
+ * worker image made ready (`prepareSwarm`), one job per item (`makeJob` gets the registry to push
+ * to and the placement), then the coordinator's loop until each job is collected or failed.
+ */
+export async function runOnSwarm<T>(
+  docker: Docker,
+  items: T[],
+  makeJob: (item: T, swarm: { reg: RegistryAddress; constraints: string[] }) => Job,
+  run: { runId: string; eventsPath: string; progress: Progress },
+  opts: SwarmOptions,
+): Promise<void> {
+  const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress: run.progress });
+  await runJobs(
+    docker,
+    items.map((item) => makeJob(item, { reg, constraints })),
+    {
+      runId: run.runId,
+      image,
+      eventsPath: run.eventsPath,
+      maxInFlight: opts.maxInFlight,
+      pollMs: opts.pollMs,
+      progress: run.progress,
+      onResult: opts.onResult,
+    },
+  );
+}
+
 function readResult(dir: string): InstanceResult | null {
   try {
     return JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as InstanceResult;
@@ -95,13 +123,13 @@ function readResult(dir: string): InstanceResult | null {
 
 /** Checks a worker's files as data and writes them into `dir`, result.json last. */
 export function writeEvalFiles(dir: string, instanceId: string, p: FramePayload): void {
-  const result = parseJson(p.files['result.json'], 'result.json') as Partial<InstanceResult>;
+  const result = parseFrameJson(p, 'result.json') as Partial<InstanceResult>;
   if (result.instance_id !== instanceId)
     throw new FrameError(`result.json is for ${String(result.instance_id)}, not ${instanceId}`);
   if (!OUTCOMES.includes(result.outcome as Outcome))
     throw new FrameError(`result.json has outcome ${String(result.outcome)}`);
   if (p.files['report.json']) {
-    const report = parseJson(p.files['report.json'], 'report.json') as Record<string, unknown>;
+    const report = parseFrameJson(p, 'report.json') as Record<string, unknown>;
     const keys = Object.keys(report);
     if (keys.length !== 1 || keys[0] !== instanceId)
       throw new FrameError("report.json is not this instance's");
@@ -112,15 +140,6 @@ export function writeEvalFiles(dir: string, instanceId: string, p: FramePayload)
     if (name !== 'result.json') writeFileSync(join(dir, name), data);
   writeFileSync(join(dir, 'result.json.tmp'), p.files['result.json']!);
   renameSync(join(dir, 'result.json.tmp'), join(dir, 'result.json'));
-}
-
-function parseJson(b: Buffer | undefined, name: string): unknown {
-  if (!b) throw new FrameError(`the result has no ${name}`);
-  try {
-    return JSON.parse(b.toString('utf8'));
-  } catch {
-    throw new FrameError(`${name} is not JSON`);
-  }
 }
 
 /** `evaluate` with each instance run as a Swarm job; same inputs, same files, same summary. */
@@ -143,10 +162,12 @@ export async function evaluateOnSwarm(
   }
   if (skipped.length)
     progress.detail(`resuming: ${skipped.length} instance(s) already finished in run ${opts.runId}`);
-  const { reg, image, constraints } = await prepareSwarm(docker, { ...opts, progress });
   let done = skipped.length;
   const overrides = opts.resourceOverrides ?? new Map();
-  const jobs: Job[] = pending.map((inst) => {
+  const makeJob = (
+    inst: Instance,
+    { reg, constraints }: { reg: RegistryAddress; constraints: string[] },
+  ): Job => {
     const res = instanceResources(inst, opts);
     const pred = predictions.get(inst.instance_id)!;
     const dir = dirOf(inst);
@@ -213,16 +234,14 @@ export async function evaluateOnSwarm(
         progress.step(`${done}/${todo.length} done — ${inst.instance_id}: error (${reason})`);
       },
     };
-  });
-  await runJobs(docker, jobs, {
-    runId: opts.runId,
-    image,
-    eventsPath: eventsPath(opts.out, opts.runId),
-    maxInFlight: opts.maxInFlight,
-    pollMs: opts.pollMs,
-    progress,
-    onResult: opts.onResult,
-  });
+  };
+  await runOnSwarm(
+    docker,
+    pending,
+    makeJob,
+    { runId: opts.runId, eventsPath: eventsPath(opts.out, opts.runId), progress },
+    opts,
+  );
   const results = todo.map((i) => readResult(dirOf(i))).filter((r): r is InstanceResult => r !== null);
   return finishRun(instances, predictions, results, skipped, opts);
 }

@@ -40,6 +40,17 @@ export interface DecodeLimits {
 
 export class FrameError extends Error {}
 
+/** A JSON file of a result, parsed as data; missing or not JSON is a FrameError (the job is retried). */
+export function parseFrameJson(p: FramePayload, name: string): unknown {
+  const b = p.files[name];
+  if (!b) throw new FrameError(`the result has no ${name}`);
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch {
+    throw new FrameError(`${name} is not JSON`);
+  }
+}
+
 /**
  * Finds the frame with `nonce` in a log's text and decodes it. Throws FrameError when it is
  * missing, cut short, corrupt, or names a file outside the allow-list (nothing is then written).

@@ -180,22 +180,9 @@ export async function runEnvBench(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers ?? 1, todo.length)) }, worker));
 
-  const { results, path } = writeEnvRunResults(tasks, opts.out);
-  return {
-    total: tasks.length,
-    succeeded: results.filter(envSucceeded).length,
-    resumed,
-    results,
-    path,
-    scripted,
-    mode,
-  };
+  return finishEnvRun(tasks, opts.out, { resumed, scripted, mode });
 }
 
-/**
- * `<out>/results.json` (a list) and `<out>/results.jsonl` (EnvBench's aggregate) from the
- * per-repository records in `<out>/results/`, in the dataset's order; every engine ends with it.
- */
 /**
  * The tasks of a run folder that have no record yet (a rerun on the same `--out` resumes),
  * saying how many were already done; makes `results/`.
@@ -214,6 +201,10 @@ export function pendingEnvTasks(tasks: EnvTask[], out: string, progress: Progres
   return todo;
 }
 
+/**
+ * `<out>/results.json` (a list) and `<out>/results.jsonl` (EnvBench's aggregate) from the
+ * per-repository records in `<out>/results/`, in the dataset's order; every engine ends with it.
+ */
 export function writeEnvRunResults(
   tasks: EnvTask[],
   out: string,
@@ -226,4 +217,25 @@ export function writeEnvRunResults(
   writeFileSync(path, JSON.stringify(results, null, 2));
   writeFileSync(join(out, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return { results, path };
+}
+
+/**
+ * The end of every engine's run: `results.json` / `results.jsonl` written from the folder's
+ * records (`writeEnvRunResults`), and the run's summary from them.
+ */
+export function finishEnvRun(
+  tasks: EnvTask[],
+  out: string,
+  run: Pick<EnvRunSummary, 'resumed' | 'scripted' | 'mode'>,
+): EnvRunSummary {
+  const { results, path } = writeEnvRunResults(tasks, out);
+  return {
+    total: tasks.length,
+    succeeded: results.filter(envSucceeded).length,
+    resumed: run.resumed,
+    results,
+    path,
+    scripted: run.scripted,
+    mode: run.mode,
+  };
 }

@@ -86,6 +86,7 @@ export {
 export { buildJvmImage } from './envbench-jvm.js';
 export {
   envScriptFile,
+  finishEnvRun,
   loadEnvDataset,
   pendingEnvTasks,
   resultKey,
