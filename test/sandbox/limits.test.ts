@@ -67,7 +67,7 @@ describe.skipIf(!ready)('per-call limits against the real engine', () => {
     other.catch(() => undefined); // settled below; a failed assertion before that must not leave it unhandled
     const r = await sb.exec('setsid sleep 1000 & sleep 1000', { timeoutMs: 2000 });
     expect(r.killedBy).toBe('timeout');
-    expect(r.wallMs).toBeLessThan(3000);
+    expect(r.wallMs).toBeLessThan(10_000); // the timeout, not the 1000 s sleep, ended it (a loaded CI machine fires timers late)
     const ps = await sb.exec('for p in /proc/[0-9]*; do read -r c < $p/comm && echo "$c"; done');
     expect(ps.stdout.split('\n').filter((c) => c === 'sleep').length).toBeLessThanOrEqual(1);
     const o = await other;
