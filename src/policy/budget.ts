@@ -58,12 +58,6 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-/**
- * Longest single value (argument, path, inline code) checked under the time limit: one value
- * this long costs the rules or the inline-code readers more than the whole limit, so it asks.
- */
-export const MAX_VALUE_CHARS = 8192;
-
 /** A budget that never runs out (examples, `parts()` for debugging, tests of decisions on content). */
 export const NO_BUDGET = new Budget(Infinity);
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
-import { Budget, MAX_VALUE_CHARS, NO_BUDGET } from './budget.js';
+import { Budget, NO_BUDGET } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
@@ -102,13 +102,6 @@ function findDefaultPolicy(): string {
 
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
-
-function longestValue(part: Part): number {
-  if (part.kind === 'command') return part.args.reduce((m, a) => Math.max(m, a.text.length), 0);
-  if (part.kind === 'file') return part.path.text.length;
-  if (part.kind === 'variable') return Math.max(part.name.length, part.value?.text.length ?? 0);
-  return 0;
-}
 
 /** Most arguments one command may have to be checked under the time limit. */
 const MAX_ARGS = 4096;
@@ -431,18 +424,6 @@ export class PolicyEngine {
           decision: 'ask',
           rule: BUDGET_RULE,
           reason: `a command with more than ${MAX_ARGS} arguments is too large to check within the decision time limit, so it needs approval; split it (xargs, or several commands)`,
-        });
-        break;
-      }
-      if (budget !== NO_BUDGET && longestValue(part) > MAX_VALUE_CHARS) {
-        // One value this long costs the rules (spec readers, globs, paths) more than the
-        // whole limit, and no check runs inside one rule: refused before matching.
-        verdicts.push({
-          part: clip(part.text),
-          kind: 'structure',
-          decision: 'ask',
-          rule: BUDGET_RULE,
-          reason: `an argument longer than ${MAX_VALUE_CHARS} characters is too large to check within the decision time limit, so it needs approval; write long text to a file first`,
         });
         break;
       }
