@@ -69,11 +69,14 @@ interface Shape {
   dynamic: boolean;
 }
 
-const shapes = new WeakMap<CommandPart, Shape>();
+// The last part's shape: every rule naming a program is matched against one part in turn, so
+// one entry catches them all. (A WeakMap over every part made each young-generation collection
+// walk tens of thousands of ephemerons on a 10,000-part command line.)
+let lastPart: CommandPart | null = null;
+let lastShape: Shape | null = null;
 
 function shapeOf(part: CommandPart): Shape {
-  let shape = shapes.get(part);
-  if (shape) return shape;
+  if (part === lastPart) return lastShape!;
   const flags: Arg[] = [];
   const operands: Arg[] = [];
   let ended = false;
@@ -95,8 +98,9 @@ function shapeOf(part: CommandPart): Shape {
     }
     sub += valueOptions.includes(a.text) ? 2 : 1;
   }
-  shape = { flags, operands, sub, dynamic: part.args.some((a) => a.dynamic) };
-  shapes.set(part, shape);
+  const shape: Shape = { flags, operands, sub, dynamic: part.args.some((a) => a.dynamic) };
+  lastPart = part;
+  lastShape = shape;
   return shape;
 }
 
