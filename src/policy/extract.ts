@@ -537,10 +537,31 @@ export function scanValue(walk: Walk, node: Node): void {
       }
   }
   let seen = 0;
+  const again = new RepeatedRead();
   for (const child of node.namedChildren) {
     // A value can hold tens of thousands of pieces ("$x $x …"): the budget is checked among them.
     if ((++seen & 1023) === 0 && overBudget(walk)) return;
-    if (child) scanValue(walk, child);
+    if (child && !again.handles(walk, child)) scanValue(walk, child);
+  }
+}
+
+/**
+ * `$x` read again right after the same `$x` among one node's children, with nothing walked in
+ * between: the same facet as the one just recorded, so it is not walked and decided again
+ * (`echo "$x $x …"` with 30,000 reads is one variable read, not 30,000 parts).
+ */
+class RepeatedRead {
+  private text = '';
+  private at = -1;
+
+  /** Whether it took care of `child`: a `$x` it reads (once) or skips (again). */
+  handles(walk: Walk, child: Node): boolean {
+    if (child.type !== 'simple_expansion') return false;
+    if (child.text === this.text && walk.parts.length === this.at) return true;
+    scanValue(walk, child);
+    this.text = child.text;
+    this.at = walk.parts.length;
+    return true;
   }
 }
 
@@ -600,6 +621,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   const nameNode = node.childForFieldName('name');
   const argNodes: Node[] = [];
   let seen = 0;
+  const again = new RepeatedRead();
   for (const child of node.namedChildren) {
     if (!child) continue;
     // One command can have tens of thousands of words: the budget is checked among them too.
@@ -609,7 +631,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
       const got = walkRedirect(walk, child);
       if (got) input = got;
     } else {
-      scanValue(walk, child);
+      if (!again.handles(walk, child)) scanValue(walk, child);
       if (child.id !== nameNode?.id) argNodes.push(child);
     }
   }
