@@ -67,6 +67,8 @@ interface Shape {
   /** Index (in args) of the subcommand: the first operand after global options. */
   sub: number;
   dynamic: boolean;
+  /** The words from the subcommand on that are not flags (what `subcommand` tokens match). */
+  rest: Arg[];
 }
 
 // The last part's shape: every rule naming a program is matched against one part in turn, so
@@ -98,7 +100,14 @@ function shapeOf(part: CommandPart): Shape {
     }
     sub += valueOptions.includes(a.text) ? 2 : 1;
   }
-  const shape: Shape = { flags, operands, sub, dynamic: part.args.some((a) => a.dynamic) };
+  const dynamic = part.args.some((a) => a.dynamic);
+  const shape: Shape = {
+    flags,
+    operands,
+    sub,
+    dynamic,
+    rest: part.args.slice(sub).filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'),
+  };
   lastPart = part;
   lastShape = shape;
   return shape;
@@ -140,8 +149,32 @@ function fileOperands(part: CommandPart): Arg[] {
   return programGiven ? out : out.slice(1);
 }
 
+// Answers about one command line, asked once each. Every part of a line shares its `context`
+// (the whole line, up to 100,000 characters), and the same question (is `-r` spelled anywhere?)
+// came once per dynamic argument of every part and every rule: quadratic in the line's length
+// (`curl $x $x …` of 12,000 characters took 366 ms).
+let memoContext: string | null = null;
+let memo = new Map<string, boolean | Tri>();
+
+function aboutContext<T extends boolean | Tri>(context: string, key: string, answer: () => T): T {
+  if (context !== memoContext) {
+    memoContext = context;
+    memo = new Map();
+  }
+  let v = memo.get(key) as T | undefined;
+  if (v === undefined) {
+    v = answer();
+    memo.set(key, v);
+  }
+  return v;
+}
+
 /** Whether the command line spells `flag` anywhere, so a dynamic argument may carry it. */
 function flagInContext(flag: string, context: string): boolean {
+  return aboutContext(context, `f${flag}`, () => spellsFlag(flag, context));
+}
+
+function spellsFlag(flag: string, context: string): boolean {
   if (flag.startsWith('--')) {
     if (context.includes(flag)) return true;
     return (context.match(/--[A-Za-z][\w-]+/g) ?? []).some((t) => t.length >= 4 && flag.startsWith(t));
@@ -151,14 +184,15 @@ function flagInContext(flag: string, context: string): boolean {
   return context.includes(flag);
 }
 
-/** Whether `flag` is among `args`: `-r` matches `-rf`; `--recursive` matches `--rec` and `--recursive=x`. */
-function flagIn(flag: string, args: Arg[], context: string): Tri {
-  let result: Tri = 'no';
+/**
+ * Whether `flag` is among `args` (literal words): `-r` matches `-rf`; `--recursive` matches
+ * `--rec` and `--recursive=x`. With `dynamic` (the command has a word known only when it
+ * runs), a flag not found is 'maybe' when the command line spells it anywhere: every dynamic
+ * word gives that same answer, so it is asked once, not once per word.
+ */
+function flagIn(flag: string, args: Arg[], context: string, dynamic: boolean): Tri {
   for (const a of args) {
-    if (a.dynamic) {
-      if (flagInContext(flag, context)) result = 'maybe';
-      continue;
-    }
+    if (a.dynamic) continue;
     const t = a.text;
     if (flag.startsWith('--')) {
       if (!t.startsWith('--')) continue;
@@ -175,11 +209,14 @@ function flagIn(flag: string, args: Arg[], context: string): Tri {
         return 'yes';
     } else if (t === flag || t.startsWith(`${flag}=`)) return 'yes';
   }
-  return result;
+  return dynamic && flagInContext(flag, context) ? 'maybe' : 'no';
 }
 
 function stringGlob(glob: Glob, a: Arg, context: string): Tri {
-  if (a.dynamic) return context.includes(glob.src.replace(/[*?].*$/, '')) ? 'maybe' : 'no';
+  if (a.dynamic) {
+    const head = glob.src.replace(/[*?].*$/, '');
+    return aboutContext(context, `i${head}`, () => (context.includes(head) ? 'maybe' : 'no'));
+  }
   if (glob.re.test(a.text)) return 'yes';
   return a.glob && globsIntersect(glob.src, a.text) ? 'maybe' : 'no';
 }
@@ -485,9 +522,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
       result,
       anyOf(
         c.subcommand.map((tokens) => {
-          const rest = part.args
-            .slice(shape.sub)
-            .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
+          const rest = shape.rest;
           let t: Tri = 'yes';
           tokens.forEach((tok, i) => {
             const a = rest[i];
@@ -502,17 +537,20 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.global_flags) {
     result = and(
       result,
-      anyOf(r.global_flags.map((f) => flagIn(f, part.args.slice(0, shape.sub), part.context))),
+      // (the words before the subcommand are all literal: the first dynamic one ends them)
+      anyOf(r.global_flags.map((f) => flagIn(f, part.args.slice(0, shape.sub), part.context, false))),
     );
     if (result === 'no') return 'no';
   }
-  const flagArgs = shape.dynamic ? part.args.filter((a) => a.dynamic).concat(shape.flags) : shape.flags;
   if (r.flags) {
-    result = and(result, anyOf(r.flags.map((f) => flagIn(f, flagArgs, part.context))));
+    result = and(result, anyOf(r.flags.map((f) => flagIn(f, shape.flags, part.context, shape.dynamic))));
     if (result === 'no') return 'no';
   }
   if (r.not_flags) {
-    result = and(result, not(anyOf(r.not_flags.map((f) => flagIn(f, flagArgs, part.context)))));
+    result = and(
+      result,
+      not(anyOf(r.not_flags.map((f) => flagIn(f, shape.flags, part.context, shape.dynamic)))),
+    );
     if (result === 'no') return 'no';
   }
   if (r.args) {
@@ -527,16 +565,17 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     // a bounded length. A longer argument may match (deny/ask rules hold, allows do not).
     const re = rule.argRegex;
     const test = (t: string): Tri => (t.length > MAX_REGEX_TEXT ? 'maybe' : re.test(t) ? 'yes' : 'no');
-    let inContext: Tri = 'no';
-    if (part.args.some((a) => a.dynamic))
-      for (const w of part.context.split(/[\s'"]+/)) {
-        const t = test(w);
-        if (t === 'yes') {
-          inContext = 'yes';
-          break;
-        }
-        if (t === 'maybe') inContext = 'maybe';
-      }
+    const inContext: Tri = !part.args.some((a) => a.dynamic)
+      ? 'no'
+      : aboutContext(part.context, `r${re.flags}/${re.source}`, (): Tri => {
+          let found: Tri = 'no';
+          for (const w of part.context.split(/[\s'"]+/)) {
+            const t = test(w);
+            if (t === 'yes') return 'yes';
+            if (t === 'maybe') found = 'maybe';
+          }
+          return found;
+        });
     result = and(
       result,
       anyOf(part.args.map((a) => (a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text)))),
