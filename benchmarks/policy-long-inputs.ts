@@ -164,6 +164,29 @@ export function longInputs(): LongInput[] {
     },
     { kind: 'program spec: many operands', command: `wc -l ${fill('a.py ')}`, expect: 'allow' },
     {
+      kind: 'program spec: many distinct operands',
+      command: `wc -l ${Array.from({ length: 9_000 }, (_, i) => `s/${i}.py`).join(' ')}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'wrapper: find -exec after a long expression',
+      command: `find . ${fill('-name a -o ', N - 40)}-exec rm -rf / \\;`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'network: curl --resolve with a long host',
+      command: `curl --resolve ${fill('a', N - 60)}:443:10.0.0.1 https://localhost/`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'archive: tar x naming a long member',
+      command: `tar xf a.tar ${fill('d/', N - 30)}x`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
       kind: 'inline python: long code',
       command: `python3 -c "${fill('print(1); ')}"`,
       expect: 'allow',
