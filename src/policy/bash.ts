@@ -468,34 +468,52 @@ class Reader {
     }
   }
 
-  private subshell(): ShNode {
-    const node = this.node('subshell', this.i);
-    this.token(node, '(');
-    this.statements(node, ')', true);
-    if (this.code() !== 41) this.error('`(` is not closed');
-    this.token(node, ')');
+  /** A node of `type` from `start` (the cursor) to wherever `read`, reading its children, leaves the cursor. */
+  private span(type: string, read: (node: ShNode) => void, start = this.i): ShNode {
+    const node = this.node(type, start);
+    read(node);
     node.endIndex = this.i;
     return node;
   }
 
+  /**
+   * The one shape every compound command is made of: an opening word at the cursor, at least
+   * one statement up to a word of `stop`, and the closing word (`close`; null when the caller
+   * reads what follows, as an `if` does with its clauses), all as children of `parent`:
+   * `( … )`, `{ … }`, `if … then`, `elif … then`, `else … fi`, `while … do`, `do … done`.
+   */
+  private block(
+    parent: ShNode,
+    open: string,
+    stop: ReadonlySet<string> | ')',
+    close: string | null,
+    unclosed = `\`${close}\` is missing`,
+  ): void {
+    this.token(parent, open);
+    this.statements(parent, stop, true);
+    if (close === null) return;
+    this.skipBlankLines(parent);
+    if (close === ')' ? this.code() !== 41 : this.reserved() !== close) this.error(unclosed);
+    this.token(parent, close);
+  }
+
+  private subshell(): ShNode {
+    return this.span('subshell', (node) => this.block(node, '(', ')', ')', '`(` is not closed'));
+  }
+
   private group(): ShNode {
-    const node = this.node('compound_statement', this.i);
-    this.token(node, '{');
-    this.statements(node, STOP_BRACE, true);
-    if (this.reserved() !== '}') this.error('`{` is not closed');
-    this.token(node, '}');
-    node.endIndex = this.i;
-    return node;
+    return this.span('compound_statement', (node) =>
+      this.block(node, '{', STOP_BRACE, '}', '`{` is not closed'),
+    );
   }
 
   /** `(( … ))`: tree-sitter-bash calls it a compound_statement. */
   private arithmeticCommand(): ShNode {
-    const node = this.node('compound_statement', this.i);
-    this.token(node, '((');
-    this.arithmetic(node);
-    this.token(node, '))');
-    node.endIndex = this.i;
-    return node;
+    return this.span('compound_statement', (node) => {
+      this.token(node, '((');
+      this.arithmetic(node);
+      this.token(node, '))');
+    });
   }
 
   /** Arithmetic text up to the `))` that closes it: its expansions and substitutions as children. */
@@ -540,80 +558,67 @@ class Reader {
     this.depth--;
   }
 
+  /** `if … then …`, then `elif … then …` and `else …` clauses, and `fi`. */
   private ifStatement(): ShNode {
-    const node = this.node('if_statement', this.i);
-    this.token(node, 'if');
-    this.statements(node, STOP_THEN, true);
-    this.expectReserved(node, 'then');
-    this.statements(node, STOP_IF_BODY, true);
-    for (;;) {
-      const word = this.reserved();
-      if (word === 'elif') {
-        const clause = this.node('elif_clause', this.i);
-        this.token(clause, 'elif');
-        this.statements(clause, STOP_THEN, true);
-        this.expectReserved(clause, 'then');
-        this.statements(clause, STOP_IF_BODY, true);
-        clause.endIndex = this.i;
+    return this.span('if_statement', (node) => {
+      this.block(node, 'if', STOP_THEN, 'then');
+      this.statements(node, STOP_IF_BODY, true);
+      for (let word = this.reserved(); word === 'elif' || word === 'else'; word = this.reserved()) {
+        const elif = word === 'elif';
+        const clause = this.span(elif ? 'elif_clause' : 'else_clause', (c) => {
+          if (!elif) return this.block(c, 'else', STOP_FI, null);
+          this.block(c, 'elif', STOP_THEN, 'then');
+          this.statements(c, STOP_IF_BODY, true);
+        });
         node.add(clause);
-      } else if (word === 'else') {
-        const clause = this.node('else_clause', this.i);
-        this.token(clause, 'else');
-        this.statements(clause, STOP_FI, true);
-        clause.endIndex = this.i;
-        node.add(clause);
-      } else break;
-    }
-    this.expectReserved(node, 'fi');
-    node.endIndex = this.i;
-    return node;
+      }
+      this.skipBlankLines(node);
+      if (this.reserved() !== 'fi') this.error('`fi` is missing');
+      this.token(node, 'fi');
+    });
   }
 
-  private expectReserved(parent: ShNode, word: string): void {
-    this.skipBlankLines(parent);
-    if (this.reserved() !== word) this.error(`\`${word}\` is missing`);
-    this.token(parent, word);
-  }
-
+  /** `for NAME [in WORDS]`, `select …` or `for (( … ))`, then `;`, and the loop's body. */
   private forStatement(keyword: string): ShNode {
     const start = this.i;
     this.i += keyword.length;
     this.skipBlanks();
-    if (this.startsWith('((')) {
-      const node = this.node('c_style_for_statement', start);
-      this.token(node, '((');
-      this.arithmetic(node);
-      this.token(node, '))');
-      this.skipBlanks();
-      if (this.code() === 59) this.token(node, ';');
-      this.skipBlankLines(node);
-      this.loopBody(node);
-      node.endIndex = this.i;
-      return node;
-    }
-    const node = this.node('for_statement', start);
+    const cStyle = this.startsWith('((');
+    const type = cStyle ? 'c_style_for_statement' : 'for_statement';
+    return this.span(
+      type,
+      (node) => {
+        if (cStyle) {
+          this.token(node, '((');
+          this.arithmetic(node);
+          this.token(node, '))');
+        } else this.forWords(node, keyword);
+        this.skipBlanks();
+        if (this.code() === 59) this.token(node, ';');
+        this.skipBlankLines(node);
+        this.loopBody(node);
+      },
+      start,
+    );
+  }
+
+  /** The variable of a `for`/`select` and its `in` words, if any. */
+  private forWords(node: ShNode, keyword: string): void {
     const nameStart = this.i;
     while (isNameChar(this.code())) this.i++;
     if (this.i === nameStart || !isNameStart(this.s.charCodeAt(nameStart)))
       this.error(`\`${keyword}\` needs a variable name`);
     node.add(this.node('variable_name', nameStart, this.i), 'variable');
     this.skipBlankLines(node);
-    if (this.reserved() === 'in') {
-      this.token(node, 'in');
-      for (;;) {
-        this.skipBlanks();
-        const c = this.code();
-        if (c === 59 || c === 10 || c === -1) break;
-        if (isMeta(c)) this.error(`unexpected \`${String.fromCharCode(c)}\` in a word list`);
-        node.add(this.word(), 'value');
-      }
+    if (this.reserved() !== 'in') return;
+    this.token(node, 'in');
+    for (;;) {
+      this.skipBlanks();
+      const c = this.code();
+      if (c === 59 || c === 10 || c === -1) return;
+      if (isMeta(c)) this.error(`unexpected \`${String.fromCharCode(c)}\` in a word list`);
+      node.add(this.word(), 'value');
     }
-    this.skipBlanks();
-    if (this.code() === 59) this.token(node, ';');
-    this.skipBlankLines(node);
-    this.loopBody(node);
-    node.endIndex = this.i;
-    return node;
   }
 
   /** `do … done` (or a `{ … }` group, which bash also takes). */
@@ -624,22 +629,18 @@ class Reader {
       return;
     }
     if (word !== 'do') this.error('`do` is missing');
-    const body = this.node('do_group', this.i);
-    this.token(body, 'do');
-    this.statements(body, STOP_DONE, true);
-    this.expectReserved(body, 'done');
-    body.endIndex = this.i;
-    parent.add(body, 'body');
+    parent.add(
+      this.span('do_group', (body) => this.block(body, 'do', STOP_DONE, 'done')),
+      'body',
+    );
   }
 
   private whileStatement(keyword: string): ShNode {
-    const node = this.node('while_statement', this.i);
-    this.token(node, keyword);
-    this.statements(node, STOP_DO, true);
-    this.skipBlankLines(node);
-    this.loopBody(node);
-    node.endIndex = this.i;
-    return node;
+    return this.span('while_statement', (node) => {
+      this.block(node, keyword, STOP_DO, null);
+      this.skipBlankLines(node);
+      this.loopBody(node);
+    });
   }
 
   private caseStatement(): ShNode {
