@@ -56,6 +56,17 @@ function anyOf(values: Tri[]): Tri {
   return values.includes('maybe') ? 'maybe' : 'no';
 }
 
+/** `anyOf(xs.map(f))` without the array (a rule is matched against every part of a long line): 'yes' as soon as one is. */
+function anyOver<T>(xs: readonly T[], f: (x: T) => Tri): Tri {
+  let out: Tri = 'no';
+  for (const x of xs) {
+    const t = f(x);
+    if (t === 'yes') return 'yes';
+    if (t === 'maybe') out = 'maybe';
+  }
+  return out;
+}
+
 function not(a: Tri): Tri {
   return a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe';
 }
@@ -67,8 +78,8 @@ interface Shape {
   /** Index (in args) of the subcommand: the first operand after global options. */
   sub: number;
   dynamic: boolean;
-  /** The words from the subcommand on that are not flags (what `subcommand` tokens match). */
-  rest: Arg[];
+  /** The words from the subcommand on that are not flags (what `subcommand` tokens match), made when first asked for. */
+  rest: Arg[] | null;
 }
 
 // The last part's shape: every rule naming a program is matched against one part in turn, so
@@ -106,7 +117,7 @@ function shapeOf(part: CommandPart): Shape {
     operands,
     sub,
     dynamic,
-    rest: part.args.slice(sub).filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'),
+    rest: null,
   };
   lastPart = part;
   lastShape = shape;
@@ -520,17 +531,17 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.subcommand) {
     result = and(
       result,
-      anyOf(
-        c.subcommand.map((tokens) => {
-          const rest = shape.rest;
-          let t: Tri = 'yes';
-          tokens.forEach((tok, i) => {
-            const a = rest[i];
-            t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
-          });
-          return t;
-        }),
-      ),
+      anyOver(c.subcommand, (tokens) => {
+        const rest = (shape.rest ??= part.args
+          .slice(shape.sub)
+          .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
+        let t: Tri = 'yes';
+        tokens.forEach((tok, i) => {
+          const a = rest[i];
+          t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
+        });
+        return t;
+      }),
     );
     if (result === 'no') return 'no';
   }
@@ -538,18 +549,21 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     result = and(
       result,
       // (the words before the subcommand are all literal: the first dynamic one ends them)
-      anyOf(r.global_flags.map((f) => flagIn(f, part.args.slice(0, shape.sub), part.context, false))),
+      anyOver(r.global_flags, (f) => flagIn(f, part.args.slice(0, shape.sub), part.context, false)),
     );
     if (result === 'no') return 'no';
   }
   if (r.flags) {
-    result = and(result, anyOf(r.flags.map((f) => flagIn(f, shape.flags, part.context, shape.dynamic))));
+    result = and(
+      result,
+      anyOver(r.flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic)),
+    );
     if (result === 'no') return 'no';
   }
   if (r.not_flags) {
     result = and(
       result,
-      not(anyOf(r.not_flags.map((f) => flagIn(f, shape.flags, part.context, shape.dynamic)))),
+      not(anyOver(r.not_flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic))),
     );
     if (result === 'no') return 'no';
   }
@@ -578,7 +592,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
         });
     result = and(
       result,
-      anyOf(part.args.map((a) => (a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text)))),
+      anyOver(part.args, (a) => (a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text))),
     );
     if (result === 'no') return 'no';
   }
@@ -589,12 +603,10 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,
-      anyOf(
-        candidates.map((a) => {
-          const hit = pathMatches(c.paths, a, part.cwd, m);
-          return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
-        }),
-      ),
+      anyOver(candidates, (a) => {
+        const hit = pathMatches(c.paths, a, part.cwd, m);
+        return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
+      }),
     );
     if (result === 'no') return 'no';
   }
@@ -604,7 +616,10 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
       .map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }));
     const operands = r.program_operand ? fileOperands(part) : shape.operands;
     const candidates = [...operands.flatMap(pathCandidates), ...(r.program_operand ? [] : values)];
-    result = and(result, anyOf(candidates.map((a) => outsideOf(a, part.cwd, m.ws))));
+    result = and(
+      result,
+      anyOver(candidates, (a) => outsideOf(a, part.cwd, m.ws)),
+    );
     if (result === 'no') return 'no';
   }
   if (r.target_outside) {

@@ -28,9 +28,14 @@ export function printsInsidePaths(walk: Walk, from: number, input: Stdin, whole 
   return stagePrintsInsidePaths(walk, commands[0]!, input.kind === 'pipe' && input.paths === true);
 }
 
+/** The programs `stagePrintsInsidePaths` knows; any other stage prints what it likes. */
+const PATH_PRINTERS = new Set(['find', 'grep', 'egrep', 'fgrep', 'rg', 'git', ...FILTERS]);
+
 function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean): boolean {
+  // Most stages of a long pipeline are neither: answered before any list is made for them.
+  if (!PATH_PRINTERS.has(c.name) || c.cwd === null) return false;
   const literal = c.args.every((a) => !a.dynamic);
-  if (!literal || c.cwd === null) return false;
+  if (!literal) return false;
   const flags = c.args.filter((a) => a.text.startsWith('-') && a.text !== '-').map((a) => a.text);
   const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-');
   const inside = (a: Arg) =>
