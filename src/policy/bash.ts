@@ -111,9 +111,15 @@ export class ShNode implements SyntaxNode {
 
   add(child: ShNode, field?: string): ShNode {
     child.parent = this;
-    if (!this.kids) this.kids = [];
-    if (field !== undefined) (this.fields ??= []).push(field, this.kids.length);
-    this.kids.push(child);
+    // First child and field as array literals: an empty array's first push reserves room for
+    // 17 elements, and most nodes of a long line (a command's name, its word) have one child.
+    if (field !== undefined) {
+      const at = this.kids ? this.kids.length : 0;
+      if (this.fields) this.fields.push(field, at);
+      else this.fields = [field, at];
+    }
+    if (this.kids) this.kids.push(child);
+    else this.kids = [child];
     if (!child.isNamed) this.anonymous = true;
     return child;
   }

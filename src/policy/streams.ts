@@ -28,14 +28,19 @@ export function printsInsidePaths(walk: Walk, from: number, input: Stdin, whole 
   return stagePrintsInsidePaths(walk, commands[0]!, input.kind === 'pipe' && input.paths === true);
 }
 
+/** The programs with their own case below; the other path printers are line filters. */
+const SWITCHED = new Set(['find', 'grep', 'egrep', 'fgrep', 'rg', 'git']);
 /** The programs `stagePrintsInsidePaths` knows; any other stage prints what it likes. */
-const PATH_PRINTERS = new Set(['find', 'grep', 'egrep', 'fgrep', 'rg', 'git', ...FILTERS]);
+const PATH_PRINTERS = new Set([...SWITCHED, ...FILTERS]);
 
 function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean): boolean {
   // Most stages of a long pipeline are neither: answered before any list is made for them.
   if (!PATH_PRINTERS.has(c.name) || c.cwd === null) return false;
   const literal = c.args.every((a) => !a.dynamic);
   if (!literal) return false;
+  // head, sort, uniq …: paths in, the same paths out, when no operand names a file to read.
+  if (!SWITCHED.has(c.name))
+    return stdinPaths && c.args.every((a) => a.text.startsWith('-') && a.text !== '-');
   const flags = c.args.filter((a) => a.text.startsWith('-') && a.text !== '-').map((a) => a.text);
   const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-');
   const inside = (a: Arg) =>
