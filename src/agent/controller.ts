@@ -60,6 +60,12 @@ export async function runFix(opts: FixRunOptions): Promise<FixSummary> {
     throw err;
   } finally {
     await so.sandbox?.close().catch(() => {});
+    if (opts.sandboxPool) {
+      const { warm, cold } = opts.sandboxPool.stats();
+      ctx.note(
+        `warm pool (up to ${opts.sandboxPool.size}): ${warm} of ${warm + cold} sandbox opens and forks through it were warm`,
+      );
+    }
   }
   return output(ctx, opts, ending);
 }

@@ -10,6 +10,7 @@ import {
   shellQuote,
   type NetworkMode,
   type Sandbox,
+  type SandboxSpec,
 } from '../sandbox/index.js';
 import type { RunContext } from './context.js';
 import type { Environment } from './environment.js';
@@ -166,8 +167,10 @@ export async function prepareEnvironment(
     !reuse && (env.setup !== null || (mode !== 'never' && !again) || Boolean(again?.agent));
   let network: NetworkMode = wantsNetwork ? 'registries' : 'none';
   let sandbox: Sandbox;
+  // Through the run's warm pool when it has one (a registries sandbox is never pooled: it opens cold).
+  const open = (spec: SandboxSpec) => (opts.sandboxPool ? opts.sandboxPool.open(spec) : openSandbox(spec));
   try {
-    sandbox = await openSandbox({
+    sandbox = await open({
       image: reuse ? keptRef : image,
       repo: opts.repo,
       network,
@@ -179,7 +182,7 @@ export async function prepareEnvironment(
     if (network !== 'registries' || (code !== 'NETWORK_SETUP' && code !== 'NO_REGISTRIES')) throw err;
     say(`network: registries is not available here (${(err as Error).message}); setup runs with bridge`);
     network = 'bridge';
-    sandbox = await openSandbox({ image, repo: opts.repo, network, runId: opts.trajectory.runId });
+    sandbox = await open({ image, repo: opts.repo, network, runId: opts.trajectory.runId });
   }
   setup.network.setup = network;
   try {

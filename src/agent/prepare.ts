@@ -131,5 +131,10 @@ async function openBase(
     await sandbox.close();
     throw err;
   }
+  // With a warm pool (--warm-pool): the validate stage's first forks start now, while the model works.
+  if (ctx.opts.sandboxPool) {
+    const warmable = sandbox as Sandbox & { warmForks?: (n: number) => void };
+    warmable.warmForks?.(Math.min(ctx.opts.parallel ?? 2, ctx.opts.candidates ?? 3));
+  }
   return { sandbox, setup };
 }

@@ -1,5 +1,6 @@
 import { DrydockError } from '../core/index.js';
 import { Budget, openModel, type ModelConfig } from '../model/index.js';
+import { SandboxPool } from '../sandbox/index.js';
 import { TrajectoryWriter } from '../trajectory/index.js';
 import { runFix, type Delivery } from './controller.js';
 import type { FixOptions, FixSummary } from './types.js';
@@ -18,6 +19,12 @@ export type FixRunRequest = Omit<FixOptions, 'model' | 'budget' | 'scripted' | '
     out?: string;
     /** Told once the model and the record are open, before any stage runs. */
     onStart?: (run: FixRunStart) => void;
+    /**
+     * `--warm-pool N`: keep up to N sandboxes started ahead (forks of the validated snapshot, a
+     * reopened sandbox), removed at the end (and by `drydock sandbox gc` after a killed run).
+     * 0 or absent: off.
+     */
+    warmPool?: number;
   };
 
 export interface FixRunStart {
@@ -48,10 +55,11 @@ export function deliveryOf(flags: { apply?: boolean; branch?: string }): Deliver
  * → `runFix` → the model and the record closed, also when the run fails.
  */
 export async function fixIssue(request: FixRunRequest): Promise<FixSummary> {
-  const { modelConfig: config, runsDir, onStart, ...options } = request;
+  const { modelConfig: config, runsDir, onStart, warmPool, ...options } = request;
   const trajectory = TrajectoryWriter.create({ runsDir });
   const budget = new Budget(config.budget);
   let model: Awaited<ReturnType<typeof openModel>> | null = null;
+  const pool = options.sandboxPool ?? (warmPool ? new SandboxPool({ size: warmPool }) : undefined);
   try {
     model = await openModel(config, { budget, onEvent: (e) => trajectory.append(e) });
     const scripted = model.scriptedServer !== null;
@@ -59,6 +67,7 @@ export async function fixIssue(request: FixRunRequest): Promise<FixSummary> {
     onStart?.({ scripted, model: modelName, runId: trajectory.runId, trajectory: trajectory.path });
     return await runFix({
       ...options,
+      ...(pool ? { sandboxPool: pool } : {}),
       actionFormat: options.actionFormat ?? config.actionFormat ?? 'native',
       model: model.client,
       budget,
@@ -67,6 +76,9 @@ export async function fixIssue(request: FixRunRequest): Promise<FixSummary> {
       trajectory,
     });
   } finally {
+    // The run's own pool goes with it (its note is in the trajectory: runFix); a pool the caller
+    // passed is theirs to close.
+    if (pool && !options.sandboxPool) await pool.close();
     await model?.close();
     trajectory.close();
   }

@@ -1,5 +1,6 @@
 import type { Budget, ModelClient } from '../model/index.js';
 import type { PolicyGate } from '../policy/index.js';
+import type { SandboxPool } from '../sandbox/index.js';
 import type { ToolPreset } from '../tools/index.js';
 import type { TrajectoryWriter } from '../trajectory/index.js';
 
@@ -31,6 +32,12 @@ export interface FixOptions {
   locationSamples?: number;
   /** A Docker image to run in instead of the detected drydock image (e.g. a benchmark's instance image). */
   image?: string;
+  /**
+   * Opens and forks sandboxes through this warm pool (`SandboxPool`, src/sandbox): forks of a
+   * snapshot and a reopened sandbox find containers started ahead. `fixIssue` makes it from
+   * `warmPool` and closes it at the end.
+   */
+  sandboxPool?: SandboxPool;
   /** Overrides the detected setup command. */
   setup?: string;
   /** Overrides the detected test command. */

@@ -31,6 +31,8 @@ export interface BatchOptions {
   /** Only these instance ids (default all). */
   instances?: string[];
   candidates?: number;
+  /** `--warm-pool N`: each instance's fix keeps up to N sandboxes started ahead (as `drydock fix`). */
+  warmPool?: number;
   /** Wall time per instance. */
   timeoutMs?: number;
   /** `--namespace`: where published instance images are pulled from, as for `eval`. */
@@ -157,6 +159,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
         testReading: tests.reading,
         testTimeoutMs: opts.testTimeoutMs,
         candidates: opts.candidates,
+        ...(opts.warmPool ? { warmPool: opts.warmPool } : {}),
         timeoutMs: opts.timeoutMs,
         out: dir,
         onProgress: (p) => say(`[${p.stage}] ${p.message}`),

@@ -95,7 +95,7 @@ interface Executor {
 /** What a sandbox needs of its pool (`SandboxPool`, pool.ts, which opens sandboxes through this class). */
 export interface WarmSource {
   readonly docker: Docker;
-  take(spec: SandboxSpec): DockerSandbox | null;
+  take(spec: SandboxSpec): Promise<DockerSandbox | null>;
   warm(spec: SandboxSpec, count: number, forkImage?: string): void;
   drop(spec: SandboxSpec): Promise<void>;
 }
@@ -222,7 +222,7 @@ export class DockerSandbox implements Sandbox {
   static async open(spec: SandboxSpec, opts: DockerOpenOptions = {}): Promise<DockerSandbox> {
     const pool = opts.pool;
     if (pool) {
-      const warm = pool.take(spec);
+      const warm = await pool.take(spec);
       let sb: DockerSandbox;
       if (warm) {
         try {
@@ -326,6 +326,8 @@ export class DockerSandbox implements Sandbox {
         HostConfig: {
           Init: true,
           NetworkMode: registries ? registries.name : (spec.network ?? 'none'),
+          // Docker's embedded DNS asks drydock's resolver on the gateway (registries-network.ts).
+          ...(registries ? { Dns: [registries.gateway] } : {}),
           Privileged: false,
           CapDrop: ['ALL'],
           CapAdd: CAPABILITIES,
@@ -578,8 +580,7 @@ export class DockerSandbox implements Sandbox {
     }
     let snap = this.snapshot!;
     if (!delta) snap = await this.commitSnapshot();
-    const spec: SandboxSpec = { ...this.spec, image: snap.image, mode: this.mode, runId: this.runId };
-    delete spec.repo;
+    const spec = this.forkSpec(snap);
     const forkImage = snap.committed ? snap.image : undefined;
     let workspaceTar: Buffer | null = null;
     if (this.spec.workspaceBytes !== undefined) {
@@ -596,7 +597,8 @@ export class DockerSandbox implements Sandbox {
     const pool = this.pool;
     const opened = await Promise.allSettled(
       Array.from({ length: n }, async () => {
-        const f = pool?.take(spec) ?? (await DockerSandbox.open(spec, { docker: this.docker, forkImage }));
+        const f =
+          (await pool?.take(spec)) ?? (await DockerSandbox.open(spec, { docker: this.docker, forkImage }));
         f.pool = pool;
         return f;
       }),
@@ -620,6 +622,32 @@ export class DockerSandbox implements Sandbox {
     return forks;
   }
 
+  /** What a fork of `snap` is opened with (and its key in the pool). */
+  private forkSpec(snap: Snapshot): SandboxSpec {
+    const spec: SandboxSpec = {
+      ...this.spec,
+      image: snap.image,
+      mode: this.mode,
+      runId: this.runId,
+      // A fork has the network in force now: a sandbox that went from registries to none
+      // (setup done, tests next) forks into sandboxes with no network at all.
+      network: this.networkMode,
+    };
+    delete spec.repo;
+    return spec;
+  }
+
+  /**
+   * Through a pool: starts n containers of the current snapshot now, so a later
+   * `fork(n)` (of a small change since) finds them warm instead of starting them
+   * on its path. Without a pool, or in container-update mode, nothing.
+   */
+  warmForks(n: number): void {
+    if (!this.pool || this.closed || !this.snapshot || this.mode !== 'per-call-cgroup') return;
+    const snap = this.snapshot;
+    this.pool.warm(this.forkSpec(snap), n, snap.committed ? snap.image : undefined);
+  }
+
   /** Commits the container as the new snapshot; the old one (if this sandbox made it) goes. */
   private async commitSnapshot(): Promise<Snapshot> {
     // Marked before the commit: a change in between is in both (harmless), none in neither.
@@ -634,8 +662,17 @@ export class DockerSandbox implements Sandbox {
   }
 
   private async dropSnapshot(snap: Snapshot): Promise<void> {
-    const spec: SandboxSpec = { ...this.spec, image: snap.image, mode: this.mode, runId: this.runId };
-    await this.pool?.drop(spec);
+    // Forks of it were opened with the network in force at the time: drop the shelves of either.
+    for (const network of new Set([this.networkMode, this.spec.network ?? 'none'])) {
+      const spec: SandboxSpec = {
+        ...this.spec,
+        image: snap.image,
+        mode: this.mode,
+        runId: this.runId,
+        network,
+      };
+      await this.pool?.drop(spec);
+    }
     await releaseImage(this.docker, snap.image);
   }
 

@@ -33,6 +33,16 @@ interface Shelf {
   want: number;
   ready: DockerSandbox[];
   filling: Promise<void> | null;
+  /** The warm start under way for this shelf, if any (a taker waits for it rather than start cold). */
+  starting: Promise<void> | null;
+}
+
+/** How a pool's hand-outs went (for a run's record: did the pool help?). */
+export interface PoolStats {
+  /** Opens and forks answered by a warm sandbox (ready, or whose start was already under way). */
+  warm: number;
+  /** Opens and forks that found none and started cold. */
+  cold: number;
 }
 
 /**
@@ -51,6 +61,7 @@ export class SandboxPool {
   private closed = false;
   /** Warm starts under way: they count against `size` before they are ready. */
   private starting = 0;
+  private readonly counts: PoolStats = { warm: 0, cold: 0 };
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(0, Math.floor(opts.size ?? 4));
@@ -75,7 +86,14 @@ export class SandboxPool {
     const base: SandboxSpec = { ...spec };
     delete base.repo;
     delete base.onEgress;
-    const shelf = this.shelves.get(key) ?? { spec: base, forkImage, want: 0, ready: [], filling: null };
+    const shelf = this.shelves.get(key) ?? {
+      spec: base,
+      forkImage,
+      want: 0,
+      ready: [],
+      filling: null,
+      starting: null,
+    };
     shelf.want = Math.min(this.size, Math.max(shelf.want, count));
     this.shelves.set(key, shelf);
     this.fill(shelf);
@@ -95,14 +113,33 @@ export class SandboxPool {
     return DockerSandbox.open(spec, { pool: this });
   }
 
-  /** A warm sandbox for `spec` if one is ready (then refilled in the background), else null. */
-  take(spec: SandboxSpec): DockerSandbox | null {
+  /**
+   * A warm sandbox for `spec` (then refilled in the background): one that is ready, else the
+   * one whose start is already under way (it is ready sooner than a cold start begun now);
+   * null when the pool holds none of `spec` and starts none.
+   */
+  async take(spec: SandboxSpec): Promise<DockerSandbox | null> {
     const key = warmKey(spec);
-    const shelf = key === null ? undefined : this.shelves.get(key);
-    const sb = shelf?.ready.shift();
-    if (!shelf || !sb) return null;
-    this.fill(shelf);
-    return sb;
+    for (;;) {
+      const shelf = key === null ? undefined : this.shelves.get(key);
+      const sb = shelf?.ready.shift();
+      if (shelf && sb) {
+        this.counts.warm++;
+        this.fill(shelf);
+        return sb;
+      }
+      if (!shelf?.starting || this.closed) {
+        this.counts.cold++;
+        return null;
+      }
+      // Another taker may get it first: then look again (a new start is under way or none is).
+      await shelf.starting;
+    }
+  }
+
+  /** How many opens and forks through this pool were warm, and how many cold. */
+  stats(): PoolStats {
+    return { ...this.counts };
   }
 
   /** Stops keeping sandboxes of `spec` (e.g. forks of a snapshot that was replaced) and closes them. */
@@ -121,19 +158,27 @@ export class SandboxPool {
     shelf.filling = (async () => {
       while (!this.closed && shelf.ready.length < shelf.want && this.held < this.size) {
         this.starting++;
-        try {
-          const sb = await DockerSandbox.open(shelf.spec, {
-            docker: this.docker,
-            forkImage: shelf.forkImage,
-            warm: true,
-          });
-          this.starting--;
-          shelf.ready.push(sb);
-        } catch {
-          this.starting--;
-          // A failed warm start is not an error of anyone's open: that open starts cold.
-          break;
-        }
+        const attempt = (async () => {
+          try {
+            const sb = await DockerSandbox.open(shelf.spec, {
+              docker: this.docker,
+              forkImage: shelf.forkImage,
+              warm: true,
+            });
+            shelf.ready.push(sb);
+            return true;
+          } catch {
+            // A failed warm start is not an error of anyone's open: that open starts cold.
+            return false;
+          } finally {
+            this.starting--;
+          }
+        })();
+        // Settles after the sandbox is on the shelf, so a waiting taker finds it there.
+        shelf.starting = attempt.then(() => undefined);
+        const ok = await attempt;
+        shelf.starting = null;
+        if (!ok) break;
       }
     })().finally(() => {
       shelf.filling = null;

@@ -264,6 +264,11 @@ export function registerRunBatchCommand(program: Command): void {
     .option('--candidates <n>', 'candidate patches per instance', '3')
     .option('--workers <n>', 'instances at once (fewer when memory does not allow)', '1')
     .option(
+      '--warm-pool <n>',
+      "each instance's fix keeps up to N sandboxes started ahead for its forks (as `drydock fix --warm-pool`; 0: off)",
+      '0',
+    )
+    .option(
       '--namespace <ns>',
       `pull published instance images from NS (as eval does); the agent runs in the instance's own image, on its ${WORKSPACE}`,
     )
@@ -293,6 +298,7 @@ export function registerRunBatchCommand(program: Command): void {
         testTimeout?: string;
         candidates: string;
         workers: string;
+        warmPool: string;
         namespace?: string;
         maxCost?: string;
         timeout?: string;
@@ -321,6 +327,7 @@ export function registerRunBatchCommand(program: Command): void {
         model: { ...flags, maxCost: flags.maxCost === undefined ? undefined : Number(flags.maxCost) },
         candidates: int(flags.candidates, '--candidates'),
         workers: int(flags.workers, '--workers'),
+        warmPool: flags.warmPool === '0' ? 0 : int(flags.warmPool, '--warm-pool'),
         namespace: flags.namespace,
         timeoutMs: flags.timeout ? parseDuration(flags.timeout) : undefined,
         progress: (line) => process.stderr.write(`${line}\n`),

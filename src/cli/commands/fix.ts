@@ -41,6 +41,8 @@ export interface FixFlags {
   image?: string;
   /** false with --no-repo-env: ignore the repository's Dockerfile / devcontainer.json. */
   repoEnv?: boolean;
+  /** --warm-pool N: sandboxes started ahead for forks and reopens (0: off). */
+  warmPool?: number;
   unattended?: boolean;
   yes?: boolean;
 }
@@ -48,6 +50,13 @@ export interface FixFlags {
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 16)
+    throw new InvalidArgumentError('expected a whole number from 0 to 16');
   return n;
 }
 
@@ -104,6 +113,12 @@ export function registerFixCommand(program: Command): void {
     .option(
       '--no-repo-env',
       "ignore the repository's .devcontainer/devcontainer.json and Dockerfile (by default the first one found is built and used)",
+    )
+    .option(
+      '--warm-pool <n>',
+      'keep up to N sandboxes started ahead, so forks of the validated snapshot and a reopened sandbox do not wait for a container start (0: off, the default; more containers at once); they are removed at the end, and by `drydock sandbox gc` after a killed run',
+      count,
+      0,
     )
     .option('--setup <cmd>', "setup command run in the sandbox first (default: drydock.yaml's, or detected)")
     .option(
@@ -208,6 +223,7 @@ export async function fixCommand(
       actionFormat: flags.actionFormat,
       setup: flags.setup,
       setupAgent: flags.setupAgent ?? 'auto',
+      ...(flags.warmPool ? { warmPool: flags.warmPool } : {}),
       testCommand: flags.testCmd,
       ...(flags.testTimeout ? { testTimeoutMs: parseDuration(flags.testTimeout) } : {}),
       timeoutMs,
