@@ -40,12 +40,25 @@ export function directRefusal(host: string, port: number, proxyUrl: string): str
 
 const HTTP_REQUEST = /^[A-Z]{3,10} \S+ HTTP\/1\.[01]\r?\n/;
 
+/** What the refuser asks about a redirected connection before refusing it. */
+export interface DirectRoute {
+  /** The host name the sandbox was given this address for (registries mode's DNS), if any. */
+  nameOf?(address: string): string | undefined;
+  /**
+   * Takes over a connection to an allowed host:port (forwarded and recorded by the proxy);
+   * false when the pair is not allowed, and the refuser refuses it.
+   */
+  pass?(socket: net.Socket, host: string, port: number): boolean;
+}
+
 /**
  * Where every TCP connection of a `registries` sandbox that does not go to the
  * proxy ends (redirected by the host's firewall): it is recorded, and refused
  * with a message naming where it was going. An HTTP request gets a 403 whose
  * reason and body say so (what curl, npm, pip and urllib print); anything else
- * gets the same line as text, then the connection closes.
+ * gets the same line as text, then the connection closes. A connection to an
+ * address the sandbox's DNS gave for a host name is recorded under that name;
+ * when that name and port are allowed, it is forwarded (`DirectRoute.pass`).
  */
 export class DirectRefuser {
   private readonly sockets = new Set<net.Socket>();
@@ -54,15 +67,17 @@ export class DirectRefuser {
     private readonly server: net.Server,
     private readonly proxyUrl: () => string,
     private readonly onRefused: (host: string, port: number, bytesUp: number) => void,
+    private readonly route: DirectRoute,
   ) {}
 
   static async start(
     bind: string,
     proxyUrl: () => string,
     onRefused: (host: string, port: number, bytesUp: number) => void,
+    route: DirectRoute = {},
   ): Promise<DirectRefuser> {
     const server = net.createServer();
-    const refuser = new DirectRefuser(server, proxyUrl, onRefused);
+    const refuser = new DirectRefuser(server, proxyUrl, onRefused, route);
     server.on('connection', (s) => refuser.refuse(s));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -80,8 +95,9 @@ export class DirectRefuser {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     const dest = originalDestination(socket.remoteAddress ?? '', socket.remotePort ?? 0, this.port);
-    const host = dest?.host ?? 'an unknown host';
+    const host = (dest && this.route.nameOf?.(dest.host)) ?? dest?.host ?? 'an unknown host';
     const port = dest?.port ?? 0;
+    if (dest && host !== dest.host && this.route.pass?.(socket, host, port)) return;
     const text = directRefusal(host, port, this.proxyUrl());
     let bytesUp = 0;
     let head = Buffer.alloc(0);

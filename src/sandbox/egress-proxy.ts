@@ -106,7 +106,8 @@ export class EgressProxy {
 
   /**
    * A connection that bypassed the proxy (redirected to drydock by the host's
-   * firewall, see registries-network.ts) and was refused: recorded like the rest.
+   * firewall, see registries-network.ts) and was refused: recorded like the rest
+   * (`host` is the name the sandbox asked its DNS for, when it connected by name).
    */
   recordDirect(host: string, port: number, bytesUp: number): void {
     const rec = this.record({
@@ -118,6 +119,41 @@ export class EgressProxy {
     });
     rec.bytesUp = bytesUp;
     this.done(rec);
+  }
+
+  /**
+   * A direct connection (not through the proxy) to a host the sandbox named, on an allowed
+   * port: forwarded to that host as it is (TLS stays end to end) and recorded like a tunnel.
+   * False, untouched, when host:port is not allowed.
+   */
+  passDirect(client: net.Socket, host: string, port: number): boolean {
+    if (!this.allow.allows(host, port)) return false;
+    client.on('error', () => undefined);
+    const rec = this.record({ host, port, method: 'DIRECT', allowed: true });
+    client.pause();
+    const upstream = net.connect(port, host, () => {
+      client.on('data', (c: Buffer) => (rec.bytesUp += c.length));
+      upstream.on('data', (c: Buffer) => (rec.bytesDown += c.length));
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+    this.sockets.add(upstream);
+    this.sockets.add(client);
+    upstream.on('close', () => {
+      this.sockets.delete(upstream);
+      client.end();
+    });
+    upstream.on('error', (e) => {
+      rec.error = e.message;
+      client.destroy();
+    });
+    client.on('close', () => {
+      this.sockets.delete(client);
+      upstream.destroy();
+      this.done(rec);
+    });
+    return true;
   }
 
   private tunnel(req: http.IncomingMessage, client: net.Socket, head: Buffer): void {

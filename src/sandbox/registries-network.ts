@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { DrydockError } from '../core/index.js';
 import { DirectRefuser } from './direct-refusal.js';
+import { NameResolver } from './name-resolver.js';
 import { AllowList, EgressProxy, type EgressRecord } from './egress-proxy.js';
 import { ownerLabels } from './ownership.js';
 import { registryHosts } from './registry-hosts.js';
@@ -16,6 +17,10 @@ import { registryHosts } from './registry-hosts.js';
  * Every other TCP connection from the network, to the host or (through the
  * default route `routeContainer` gives the sandbox) anywhere, is redirected to
  * drydock's refuser, which records it and refuses it naming its destination.
+ * The sandbox's DNS (Docker's embedded resolver, told to ask the gateway) is
+ * drydock's `NameResolver`: every name gets a placeholder address, so a direct
+ * connection by name is recorded, and refused or (allowed host:port) forwarded,
+ * under that name.
  */
 export class RegistriesNetwork {
   private constructor(
@@ -25,6 +30,7 @@ export class RegistriesNetwork {
     readonly gateway: string,
     readonly proxy: EgressProxy,
     private readonly refuser: DirectRefuser,
+    private readonly resolver: NameResolver,
     private readonly rules: string[][],
   ) {}
 
@@ -73,6 +79,7 @@ export class RegistriesNetwork {
     const rules: string[][] = [];
     let proxy: EgressProxy | null = null;
     let refuser: DirectRefuser | null = null;
+    let resolver: NameResolver | null = null;
     try {
       const info = (await network.inspect()) as {
         Id: string;
@@ -84,10 +91,16 @@ export class RegistriesNetwork {
       const bridge = info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
       const p = await EgressProxy.start(new AllowList(hosts), gateway, onRecord);
       proxy = p;
+      const names = await NameResolver.start(gateway);
+      resolver = names;
       refuser = await DirectRefuser.start(
         gateway,
         () => `http://${gateway}:${p.port}`,
         (host, port, bytes) => p.recordDirect(host, port, bytes),
+        {
+          nameOf: (address) => names.nameOf(address),
+          pass: (socket, host, port) => p.passDirect(socket, host, port),
+        },
       );
       const tag = ['-m', 'comment', '--comment', `drydock ${name}`];
       const toProxy = ['-p', 'tcp', '-d', gateway, '--dport', String(proxy.port)];
@@ -109,7 +122,38 @@ export class RegistriesNetwork {
           String(refuser.port),
         ],
         ['nat', 'PREROUTING', '-i', bridge, ...toProxy, ...tag, '-j', 'RETURN'],
+        // DNS queries (Docker's embedded resolver asks the gateway: `Dns` at create) go to drydock's.
+        [
+          'nat',
+          'PREROUTING',
+          '-i',
+          bridge,
+          '-p',
+          'udp',
+          '--dport',
+          '53',
+          ...tag,
+          '-j',
+          'REDIRECT',
+          '--to-ports',
+          String(names.port),
+        ],
         ['filter', 'INPUT', '-i', bridge, ...tag, '-j', 'REJECT'],
+        [
+          'filter',
+          'INPUT',
+          '-i',
+          bridge,
+          '-p',
+          'udp',
+          '-d',
+          gateway,
+          '--dport',
+          String(names.port),
+          ...tag,
+          '-j',
+          'ACCEPT',
+        ],
         [
           'filter',
           'INPUT',
@@ -130,10 +174,11 @@ export class RegistriesNetwork {
         await execa('iptables', ['-w', '-t', rule[0]!, '-I', rule[1]!, '1', ...rule.slice(2)]);
         rules.push(rule);
       }
-      return new RegistriesNetwork(docker, name, bridge, gateway, proxy, refuser, rules);
+      return new RegistriesNetwork(docker, name, bridge, gateway, proxy, refuser, names, rules);
     } catch (err) {
       for (const rule of rules) await deleteRule(rule);
       await refuser?.close();
+      await resolver?.close();
       await proxy?.close();
       await network.remove().catch(() => undefined);
       throw new DrydockError(
@@ -147,6 +192,7 @@ export class RegistriesNetwork {
   async remove(): Promise<void> {
     for (const rule of this.rules) await deleteRule(rule);
     await this.refuser.close();
+    await this.resolver.close();
     await this.proxy.close();
     await this.docker
       .getNetwork(this.name)

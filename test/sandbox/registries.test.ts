@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,6 +170,66 @@ describe.skipIf(!ready)('network mode registries', () => {
     const left = await docker.listNetworks({ filters: { label: [`drydock.run=${runId}`] } });
     expect(left).toEqual([]);
   }, 180_000);
+
+  it('direct connections by host name are recorded under the name: refused, or forwarded when allowed', async () => {
+    // Two servers of the test on the host; the sandbox reaches them by this machine's name,
+    // which only drydock's DNS answers inside (with a placeholder address).
+    const name = hostname().toLowerCase();
+    let allowedHits = 0;
+    let otherHits = 0;
+    const allowedServer = http.createServer((_q, s) => {
+      allowedHits++;
+      s.end('secret\n');
+    });
+    const otherServer = http.createServer((_q, s) => {
+      otherHits++;
+      s.end('secret\n');
+    });
+    for (const srv of [allowedServer, otherServer])
+      await new Promise<void>((r) => srv.listen(0, '0.0.0.0', () => r()));
+    const allowedAt = `${name}:${(allowedServer.address() as AddressInfo).port}`;
+    const otherAt = `${name}:${(otherServer.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-egress-name-'));
+    const trajectory = TrajectoryWriter.atPath(join(dir, 'trajectory.jsonl'), runId);
+    const sb = await DockerSandbox.open({
+      image: IMAGE,
+      runId,
+      network: 'registries',
+      allowHosts: [allowedAt],
+      onEgress: (r) => trajectory.append({ type: 'egress', ...r }),
+    });
+    try {
+      const refused = await sb.exec(fetchScript(`http://${otherAt}/`, 'direct'));
+      expect(refused.stdout).toContain(`403 drydock: direct connection to ${otherAt} refused`);
+      const raw = await sb.exec(
+        `node -e 'const s = require("net").connect(${otherAt.split(':')[1]}, "${name}"); s.on("data", (d) => process.stdout.write(d)); s.on("error", (e) => console.log("error", e.message))'`,
+        { timeoutMs: 30_000 },
+      );
+      expect(raw.stdout).toContain(`drydock: direct connection to ${otherAt} refused`);
+      const passed = await sb.exec(fetchScript(`http://${allowedAt}/`, 'direct'));
+      expect(passed.stdout).toContain('200 reached');
+    } finally {
+      await sb.close();
+      trajectory.close();
+      for (const srv of [allowedServer, otherServer]) srv.close();
+    }
+    try {
+      const events = readTrajectory(join(dir, 'trajectory.jsonl')).events.flatMap((e) =>
+        e.type === 'egress' ? [e] : [],
+      );
+      expect(
+        events.map((e) => [`${e.host}:${e.port}`, e.method, e.allowed, e.allowed ? e.bytesDown > 0 : true]),
+      ).toEqual([
+        [otherAt, 'DIRECT', false, true],
+        [otherAt, 'DIRECT', false, true],
+        [allowedAt, 'DIRECT', true, true],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(otherHits).toBe(0);
+    expect(allowedHits).toBe(1);
+  }, 120_000);
 
   it('`gc` removes the network and firewall rules a SIGKILLed drydock left', async () => {
     const fixture = fileURLToPath(
