@@ -181,6 +181,22 @@ export function longInputs(): LongInput[] {
       single: true,
     },
     {
+      kind: 'dynamic args: git log with 4,000 $x',
+      command: `git log ${'$x '.repeat(4000)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'dynamic args: curl with 4,000 $x',
+      command: `curl ${'$x '.repeat(4000)}`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'target outside: cp to a deep path outside',
+      command: `cp a.py /etc/${fill('d/', N - 30)}x`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
       kind: 'archive: tar x naming a long member',
       command: `tar xf a.tar ${fill('d/', N - 30)}x`,
       expect: 'refuse',

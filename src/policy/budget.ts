@@ -15,8 +15,11 @@ import type { Parser, Tree } from 'web-tree-sitter';
  * everyday command whenever the process waits for a core). Node 20 has no thread CPU
  * clock, so it is read from Linux's `/proc/thread-self/schedstat` (the process's
  * `process.cpuUsage()` elsewhere, which also counts V8's compiler and GC threads and
- * so errs towards refusing). The clock is read at the start and then at most every
- * 0.5 ms once half the budget has passed in wall time.
+ * so errs towards refusing). The kernel brings the running thread's figure up to date
+ * only at a scheduler tick or a switch, so a cut can land up to one tick (4 ms here) late;
+ * the process figure is exact but counts V8's helper threads, and cut everyday commands
+ * under load when tried. The clock is read at the start and then at most every 0.5 ms once
+ * half the budget has passed in wall time.
  */
 export class Budget {
   /** Set once the budget is spent; sticky, so every stage sees it. */

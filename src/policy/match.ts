@@ -225,8 +225,8 @@ function flagIn(flag: string, args: Arg[], context: string, dynamic: boolean): T
 
 function stringGlob(glob: Glob, a: Arg, context: string): Tri {
   if (a.dynamic) {
-    const head = glob.src.replace(/[*?].*$/, '');
-    return aboutContext(context, `i${head}`, () => (context.includes(head) ? 'maybe' : 'no'));
+    const q = (glob.headQuestion ??= `i${glob.src.replace(/[*?].*$/, '')}`);
+    return aboutContext(context, q, () => (context.includes(q.slice(1)) ? 'maybe' : 'no'));
   }
   if (glob.re.test(a.text)) return 'yes';
   return a.glob && globsIntersect(glob.src, a.text) ? 'maybe' : 'no';
@@ -253,6 +253,8 @@ interface Glob {
   re: RegExp;
   /** Starts with `**\/`: names a kind of file anywhere, not a fixed place. */
   anywhere: boolean;
+  /** Its text up to the first wildcard, as a question about the command line (made when first asked). */
+  headQuestion?: string;
 }
 
 interface Compiled {
@@ -570,7 +572,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.args) {
     result = and(
       result,
-      anyOf(shape.operands.flatMap((a) => c.args.map((g) => stringGlob(g, a, part.context)))),
+      anyOver(shape.operands, (a) => anyOver(c.args, (g) => stringGlob(g, a, part.context))),
     );
     if (result === 'no') return 'no';
   }
