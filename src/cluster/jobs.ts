@@ -259,6 +259,20 @@ export async function runJobs(docker: Docker, jobs: Job[], opts: JobLoopOptions)
       const live = tasks.filter((t) => !TERMINAL.has(t.Status?.State ?? ''));
       const drop = () => flights.splice(flights.indexOf(f), 1);
       if (done) {
+        // Its result is that node's log: read through the manager, it would wait on a node that is
+        // not answering. Until the node is ready again there is nothing to read; once it counts as
+        // lost, the job runs again elsewhere (nothing was collected, so it is still graded once).
+        const doneOn = done.NodeID ?? '';
+        if (nodes.get(doneOn)?.state !== 'ready') {
+          if (!lostNode(doneOn)) continue;
+          drop();
+          await retry(
+            f,
+            `node ${nodes.get(doneOn)?.hostname ?? doneOn} holding its result is ${nodes.get(doneOn)?.state ?? 'gone'}`,
+            false,
+          );
+          continue;
+        }
         let payload: FramePayload;
         try {
           const log = await serviceLog(docker, f.service);
