@@ -662,16 +662,29 @@ describe.skipIf(!have || process.env.DRYDOCK_SWARM_TEST === '0')(
       const victim = cluster!.nodes[1]!;
       const run = cliAsync(evalArgs('k1', out, 'swarm'));
       // A job's task wants 'complete', not 'running': list them all and look at their state.
-      await until('a task running on the second worker', async () => {
-        const tasks = (await docker.listTasks()) as { NodeID?: string; Status?: { State?: string } }[];
-        return tasks.some((t) => t.NodeID === victim.nodeId && t.Status?.State === 'running') || undefined;
+      const running = await until('a task running on the second worker', async () => {
+        const tasks = (await docker.listTasks()) as {
+          NodeID?: string;
+          ServiceID?: string;
+          Status?: { State?: string };
+        }[];
+        return tasks.find((t) => t.NodeID === victim.nodeId && t.Status?.State === 'running');
       });
+      const spec = (await docker.getService(running.ServiceID!).inspect()) as {
+        Spec?: { Labels?: Record<string, string> };
+      };
+      const hit = spec.Spec?.Labels?.[CLUSTER_LABEL.instance];
+      expect(IDS).toContain(hit);
       await killNode(cluster!, victim.nodeId!);
       const r = await run.done;
       expect(r.status, r.stderr).toBe(0);
       const evs = events(out, 'k1');
-      expect(evs.some((e) => e.event === 'lost')).toBe(true);
       expect([...collectedPer(evs).entries()].sort()).toEqual(IDS.map((id) => [id, 1]));
+      // The instance the kill hit came back once, from a node that lives: resubmitted by drydock
+      // (a 'lost' event, after its grace period) or rescheduled by Swarm itself when the node went
+      // down first; which of the two wins is the engine's timing.
+      const back = evs.filter((e) => e.event === 'collected' && e.instance === hit);
+      expect(back.map((e) => e.node)).not.toContain(victim.name);
       expect(summaryOf(out, 'k1')).toEqual(localSummary);
       expect(reports(out, 'k1')).toEqual(localReports);
     }, 900_000);
