@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesPresent } from '../helpers/containers.js';
-import { drydockAsync } from '../helpers/cli.js';
+import { drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
 import { repoImage } from '../../src/sandbox/index.js';
 import { userPythonImage } from '../sandbox/foreign-images.js';
 import { docker, engineReady, removeRun, testRunId } from '../sandbox/helpers.js';
@@ -74,22 +74,9 @@ describe.skipIf(!ready)('drydock fix in an image drydock did not build', { timeo
 
   async function fix(repo: string, out: string, args: string[] = []) {
     const session = `test-fix-image-${randomBytes(4).toString('hex')}`;
-    const r = await drydockAsync(
-      [
-        'fix',
-        '--repo',
-        repo,
-        '--issue',
-        join(repo, 'ISSUE.md'),
-        '--script',
-        join(repo, 'model-script.yaml'),
-        '--out',
-        out,
-        '--json',
-        ...args,
-      ],
-      { DRYDOCK_SESSION: session },
-    );
+    const r = await drydockAsync([...scriptedFixArgs(repo), '--out', out, '--json', ...args], {
+      DRYDOCK_SESSION: session,
+    });
     return { ...r, session };
   }
 

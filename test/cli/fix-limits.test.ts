@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { drydockAsync } from '../helpers/cli.js';
+import { drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
 
 /**
  * The Action's limits as `drydock fix` flags, on the bundled calc example with its scripted
@@ -75,23 +75,7 @@ describe('drydock fix limits (scripted model, real sandbox)', { timeout: 360_000
   it('--max-turns stops the run once the model has been asked that many times', async () => {
     const repo = calcRepo('turns');
     const out = join(root, 'turns-out');
-    const r = await drydockAsync(
-      [
-        'fix',
-        '--repo',
-        repo,
-        '--issue',
-        join(repo, 'ISSUE.md'),
-        '--script',
-        join(repo, 'model-script.yaml'),
-        '--max-turns',
-        '1',
-        '--out',
-        out,
-        '--json',
-      ],
-      {},
-    );
+    const r = await drydockAsync([...scriptedFixArgs(repo), '--max-turns', '1', '--out', out, '--json'], {});
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
       status: string;
       turns: number;

@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/drydock.js', import.meta.url));
@@ -45,4 +46,17 @@ export function drydockAsync(
         resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** `drydock fix` on a fixture repository holding ISSUE.md and its SCRIPTED model-script.yaml. */
+export function scriptedFixArgs(repo: string): string[] {
+  return [
+    'fix',
+    '--repo',
+    repo,
+    '--issue',
+    join(repo, 'ISSUE.md'),
+    '--script',
+    join(repo, 'model-script.yaml'),
+  ];
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imagesPresent } from '../helpers/containers.js';
-import { drydock, drydockAsync } from '../helpers/cli.js';
+import { drydock, drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
 import { docker, engineReady } from './helpers.js';
 
 /**
@@ -66,22 +66,7 @@ describe.skipIf(!ready)('drydock fix --warm-pool', { timeout: 600_000 }, () => {
     const repo = calcRepo();
     const out = join(root, 'out');
     const r = await drydockAsync(
-      [
-        'fix',
-        '--repo',
-        repo,
-        '--issue',
-        join(repo, 'ISSUE.md'),
-        '--script',
-        join(repo, 'model-script.yaml'),
-        '--setup-agent',
-        'never',
-        '--warm-pool',
-        '2',
-        '--out',
-        out,
-        '--json',
-      ],
+      [...scriptedFixArgs(repo), '--setup-agent', 'never', '--warm-pool', '2', '--out', out, '--json'],
       { DRYDOCK_SESSION: session },
     );
     expect(r.status, r.stderr).toBe(0);
