@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesPresent } from '../helpers/containers.js';
-import { drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
+import { drydockAsync, scriptedFixArgs, calcRepoIn } from '../helpers/cli.js';
 import { repoImage } from '../../src/sandbox/index.js';
 import { userPythonImage } from '../sandbox/foreign-images.js';
 import { docker, engineReady, removeRun, testRunId } from '../sandbox/helpers.js';
@@ -18,18 +17,6 @@ import { docker, engineReady, removeRun, testRunId } from '../sandbox/helpers.js
 const ready = (await engineReady()) && (await imagesPresent('drydock/python:latest'));
 const runId = testRunId('fix-image');
 const root = mkdtempSync(join(tmpdir(), 'drydock-fix-image-'));
-
-function calcRepo(name: string, extra: Record<string, string> = {}): string {
-  const dir = join(root, name);
-  cpSync(new URL('../../examples/calc', import.meta.url), dir, { recursive: true });
-  for (const [f, text] of Object.entries(extra)) writeFileSync(join(dir, f), text);
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...a], { cwd: dir });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'calc');
-  return dir;
-}
 
 interface Event {
   type: string;
@@ -82,7 +69,7 @@ describe.skipIf(!ready)('drydock fix in an image drydock did not build', { timeo
 
   it('--image IMG runs the example end to end; the image keeps its id and tags, nothing of drydock is left', async () => {
     const before = await docker.getImage(user).inspect();
-    const repo = calcRepo('with-image');
+    const repo = calcRepoIn(root, 'with-image');
     const out = join(root, 'with-image-out');
     const r = await fix(repo, out, ['--image', user]);
     expect(r.status, r.stderr).toBe(0);
@@ -102,7 +89,7 @@ describe.skipIf(!ready)('drydock fix in an image drydock did not build', { timeo
   });
 
   it("a repository's own Dockerfile is built (named by its inputs, labelled), used, and reused", async () => {
-    const repo = calcRepo('with-dockerfile', {
+    const repo = calcRepoIn(root, 'with-dockerfile', {
       Dockerfile: `FROM ${user}\nRUN echo from-the-repository > /etc/calc-env\n`,
     });
     const out = join(root, 'with-dockerfile-out');

@@ -1,9 +1,8 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
+import { drydockAsync, scriptedFixArgs, calcRepoIn } from '../helpers/cli.js';
 
 /**
  * The Action's limits as `drydock fix` flags, on the bundled calc example with its scripted
@@ -11,26 +10,6 @@ import { drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
  */
 const root = mkdtempSync(join(tmpdir(), 'drydock-fix-limits-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function calcRepo(name: string): string {
-  const dir = join(root, name);
-  cpSync(new URL('../../examples/calc', import.meta.url), dir, { recursive: true });
-  const git = (...a: string[]) =>
-    execFileSync('git', a, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@e',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@e',
-      },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'calc');
-  return dir;
-}
 
 function events(out: string): { type: string; tool?: string; policy?: { rule?: string } | null }[] {
   return readFileSync(join(out, 'trajectory.jsonl'), 'utf8')
@@ -41,7 +20,7 @@ function events(out: string): { type: string; tool?: string; policy?: { rule?: s
 
 describe('drydock fix limits (scripted model, real sandbox)', { timeout: 360_000 }, () => {
   it('--tools tests-only refuses the bash commands of review, and the trajectory names the preset', async () => {
-    const repo = calcRepo('tools');
+    const repo = calcRepoIn(root, 'tools');
     const out = join(root, 'tools-out');
     // The example's script answers one refusal; under the preset its test run is refused too.
     const script = join(root, 'tools-script.yaml');
@@ -51,20 +30,7 @@ describe('drydock fix limits (scripted model, real sandbox)', { timeout: 360_000
       "  - match: 'tools-preset:tests-only'\n    match_role: tool\n    content: APPROVE\n",
     );
     const r = await drydockAsync(
-      [
-        'fix',
-        '--repo',
-        repo,
-        '--issue',
-        join(repo, 'ISSUE.md'),
-        '--script',
-        script,
-        '--tools',
-        'tests-only',
-        '--out',
-        out,
-        '--json',
-      ],
+      [...scriptedFixArgs(repo, script), '--tools', 'tests-only', '--out', out, '--json'],
       {},
     );
     const refused = events(out).filter((e) => e.type === 'tool.call' && e.tool === 'bash');
@@ -73,7 +39,7 @@ describe('drydock fix limits (scripted model, real sandbox)', { timeout: 360_000
   });
 
   it('--max-turns stops the run once the model has been asked that many times', async () => {
-    const repo = calcRepo('turns');
+    const repo = calcRepoIn(root, 'turns');
     const out = join(root, 'turns-out');
     const r = await drydockAsync([...scriptedFixArgs(repo), '--max-turns', '1', '--out', out, '--json'], {});
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {

@@ -1,4 +1,5 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,15 +49,20 @@ export function drydockAsync(
   });
 }
 
-/** `drydock fix` on a fixture repository holding ISSUE.md and its SCRIPTED model-script.yaml. */
-export function scriptedFixArgs(repo: string): string[] {
-  return [
-    'fix',
-    '--repo',
-    repo,
-    '--issue',
-    join(repo, 'ISSUE.md'),
-    '--script',
-    join(repo, 'model-script.yaml'),
-  ];
+/** `drydock fix` on a fixture repository holding ISSUE.md and its SCRIPTED model-script.yaml (or `script`). */
+export function scriptedFixArgs(repo: string, script = join(repo, 'model-script.yaml')): string[] {
+  return ['fix', '--repo', repo, '--issue', join(repo, 'ISSUE.md'), '--script', script];
+}
+
+/** The bundled calc example as a one-commit git repository `root/name`, with `extra` files written first. */
+export function calcRepoIn(root: string, name: string, extra: Record<string, string> = {}): string {
+  const dir = join(root, name);
+  cpSync(new URL('../../examples/calc', import.meta.url), dir, { recursive: true });
+  for (const [f, text] of Object.entries(extra)) writeFileSync(join(dir, f), text);
+  const git = (...a: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...a], { cwd: dir });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'calc');
+  return dir;
 }

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imagesPresent } from '../helpers/containers.js';
-import { drydock, drydockAsync, scriptedFixArgs } from '../helpers/cli.js';
+import { drydock, drydockAsync, scriptedFixArgs, calcRepoIn } from '../helpers/cli.js';
 import { docker, engineReady } from './helpers.js';
 
 /**
@@ -16,17 +15,6 @@ import { docker, engineReady } from './helpers.js';
 const ready = (await engineReady()) && (await imagesPresent('drydock/python:latest'));
 const root = mkdtempSync(join(tmpdir(), 'drydock-fix-pool-'));
 const session = `test-fix-pool-${randomBytes(4).toString('hex')}`;
-
-function calcRepo(): string {
-  const dir = join(root, 'calc');
-  cpSync(new URL('../../examples/calc', import.meta.url), dir, { recursive: true });
-  const git = (...a: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...a], { cwd: dir });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'calc');
-  return dir;
-}
 
 const filters = { label: [`drydock.session=${session}`] };
 
@@ -63,7 +51,7 @@ describe.skipIf(!ready)('drydock fix --warm-pool', { timeout: 600_000 }, () => {
   });
 
   it('forks come warm from the pool, the record says so, and nothing is left', async () => {
-    const repo = calcRepo();
+    const repo = calcRepoIn(root, 'calc');
     const out = join(root, 'out');
     const r = await drydockAsync(
       [...scriptedFixArgs(repo), '--setup-agent', 'never', '--warm-pool', '2', '--out', out, '--json'],
