@@ -23,7 +23,7 @@ import {
   type EnvRunSummary,
   type EnvTask,
 } from '../harness/index.js';
-import { dockerClient } from '../sandbox/index.js';
+import { dockerClient, hasImage } from '../sandbox/index.js';
 import { runOnSwarm, type SwarmOptions } from './eval.js';
 import { FrameError, parseFrameJson, type FramePayload } from './frames.js';
 import type { EnvbenchJobOptions } from './job.js';
@@ -166,12 +166,7 @@ export async function runEnvBenchOnSwarm(
             script = { name: basename(file), text: readFileSync(file, 'utf8') };
           }
           const env = envImage(detectLanguage(co.dir));
-          if (
-            !(await docker
-              .getImage(env)
-              .inspect()
-              .catch(() => null))
-          )
+          if (!(await hasImage(docker, env)))
             throw new DrydockError(
               `${env} is missing on the coordinator`,
               env.includes('jvm') ? 'run `drydock setup --jvm`' : 'run `drydock setup`',

@@ -20,7 +20,7 @@ import {
   type Outcome,
   type Prediction,
 } from '../harness/index.js';
-import { dockerClient } from '../sandbox/index.js';
+import { dockerClient, hasImage } from '../sandbox/index.js';
 import { FrameError, parseFrameJson, type FramePayload } from './frames.js';
 import { runJobs, type Job } from './jobs.js';
 import { ensureRegistry, pushToRegistry, registryPort, type RegistryAddress } from './registry.js';
@@ -66,12 +66,7 @@ export async function prepareSwarm(
   await ensureRegistry(docker, { managerNodeId: sw.nodeId, port, progress });
   const reg = { port, pull: `${sw.nodeAddr}:${port}` };
   const local = opts.workerImage ?? workerImageRef();
-  if (
-    !(await docker
-      .getImage(local)
-      .inspect()
-      .catch(() => null))
-  )
+  if (!(await hasImage(docker, local)))
     throw new DrydockError(
       `the worker image ${local} is missing`,
       'run `drydock setup --worker` on this manager (it builds drydock itself into the worker image)',

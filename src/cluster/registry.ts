@@ -8,7 +8,7 @@
 // message, which the coordinator prints with this fix.
 import type Docker from 'dockerode';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
-import { followBuild, imageRef } from '../sandbox/index.js';
+import { followBuild, imageRef, hasImage } from '../sandbox/index.js';
 import { pack } from 'tar-fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,12 +120,7 @@ export async function ensureRegistry(
   const progress = opts.progress ?? silentProgress;
   const { port } = opts;
   const image = `${REGISTRY_IMAGE}:latest`;
-  if (
-    !(await docker
-      .getImage(image)
-      .inspect()
-      .catch(() => null))
-  )
+  if (!(await hasImage(docker, image)))
     throw new DrydockError(
       `${image} is missing`,
       'run `drydock setup --worker` on this manager',

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pack } from 'tar-fs';
 import { DrydockError, type Progress, silentProgress } from '../core/index.js';
-import { followBuild, imageRef } from '../sandbox/index.js';
+import { followBuild, imageRef, hasImage } from '../sandbox/index.js';
 
 export const WORKER_REPO = 'drydock/worker';
 /** Where the app lives inside the worker image. */
@@ -92,20 +92,9 @@ export async function buildWorkerImage(
   root = appRoot(),
 ): Promise<{ ref: string; built: boolean }> {
   const ref = workerImageRef(root);
-  if (
-    await docker
-      .getImage(ref)
-      .inspect()
-      .catch(() => null)
-  )
-    return { ref, built: false };
+  if (await hasImage(docker, ref)) return { ref, built: false };
   const base = imageRef('base');
-  if (
-    !(await docker
-      .getImage(base)
-      .inspect()
-      .catch(() => null))
-  )
+  if (!(await hasImage(docker, base)))
     throw new DrydockError(`${base} is missing`, 'run `drydock setup` first', 'IMAGE_MISSING');
   const ctx = mkdtempSync(join(tmpdir(), 'drydock-worker-'));
   try {

@@ -66,6 +66,7 @@ export {
   type SpawnedProcess,
 } from './types.js';
 export { followBuild, ImageBuildError } from './build-stream.js';
+export { hasImage } from './image-docker.js';
 export {
   repoImage,
   removeRepoImages,
