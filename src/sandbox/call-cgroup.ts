@@ -321,28 +321,27 @@ export class CallCgroup {
     return readKey(join(this.pidsDir, 'pids.events'), 'max') > 0;
   }
 
+  /** v2's cgroup.kill, where the kernel has it: kills the whole cgroup in one write. */
+  private cgroupKill(): boolean {
+    if (this.parent.version !== 2 || !existsSync(join(this.pidsDir, 'cgroup.kill'))) return false;
+    tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
+    return true;
+  }
+
   /**
    * SIGKILLs every process of the call, the ones it forks meanwhile too: the cgroup,
-   * not the process group, is what a call cannot leave. Returns once they are out of
-   * it, except `exiting` (a host pid being torn down, signalled once).
+   * not the process group, is what a call cannot leave. Signals in rounds until a round
+   * finds none left but `exiting` (a host pid being torn down, signalled once), or 50
+   * rounds; `emptied` is what waits until they are gone.
    */
   killAll(exiting?: number): void {
-    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
-      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
-      return;
-    }
+    if (this.cgroupKill()) return;
     for (let round = 0; round < 50; round++) {
       const all = this.pids();
       // A process known to be exiting by itself is signalled but not waited for.
       const pids = round === 0 ? all : all.filter((p) => p !== exiting);
       if (pids.length === 0) return;
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      sigkill(pids);
     }
   }
 
@@ -353,21 +352,13 @@ export class CallCgroup {
    * call's result must not come while what it left running still runs.
    */
   async emptied(exiting: number | undefined, boundMs: number): Promise<boolean> {
-    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
-      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
-    }
+    this.cgroupKill();
     const until = Date.now() + boundMs;
     for (;;) {
       const pids = this.pids().filter((p) => p !== exiting);
       if (pids.length === 0) return true;
       if (Date.now() >= until) return false;
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      sigkill(pids);
       await new Promise((res) => setTimeout(res, 2));
     }
   }
@@ -377,17 +368,7 @@ export class CallCgroup {
    * a call whose process already said it has ended (Y line) and is being torn down.
    */
   signalAll(): void {
-    if (this.parent.version === 2 && existsSync(join(this.pidsDir, 'cgroup.kill'))) {
-      tryWrite(join(this.pidsDir, 'cgroup.kill'), '1');
-      return;
-    }
-    for (const pid of this.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }
+    if (!this.cgroupKill()) sigkill(this.pids());
   }
 
   /** Removes the cgroup directories; returns false while processes (or zombies) remain. */
@@ -425,5 +406,15 @@ export function callCgroupNames(cg: ContainerCgroup): string[] {
     return readdirSync(dir).filter((n) => n.startsWith('drydock-call-'));
   } catch {
     return [];
+  }
+}
+
+function sigkill(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
   }
 }
