@@ -1,6 +1,7 @@
 import {
   applySearchReplace,
   describeEditBlockProblems,
+  editBlocksFromDiff,
   isEmptySearch,
   normalizePatch,
   parseEditBlocks,
@@ -68,6 +69,13 @@ export async function settleReply(
     const parsed = parseEditBlocks(text, { sources: known });
     const cutOff = finish === 'length' || parsed.truncated;
     if (parsed.repairs.length > 0) ctx.note(`edit blocks read forgivingly: ${parsed.repairs.join('; ')}`);
+    if (parsed.blocks.length === 0 && !cutOff && parsed.problems.length === 0) {
+      const fromDiff = editBlocksFromDiff(text).length;
+      if (fromDiff > 0)
+        ctx.note(
+          `the reply is a patch, not SEARCH/REPLACE blocks: its ${fromDiff} hunk(s) are read as blocks`,
+        );
+    }
     if ((!cutOff && parsed.problems.length === 0) || followUps >= MAX_FOLLOW_UPS)
       return { text, cutOff, followUps };
     const conversation: ChatMessage[] = [...messages, { role: 'assistant', content: text }];
@@ -129,7 +137,11 @@ export function candidateFrom(
     reproduces: null,
   };
   const parsed = parseEditBlocks(reply, { sources: known });
-  const blocks = parsed.blocks;
+  // A reply written as a unified diff (or `*** Begin Patch`) instead of blocks: its hunks.
+  const blocks =
+    parsed.blocks.length === 0 && parsed.problems.length === 0 && !parsed.truncated
+      ? editBlocksFromDiff(reply)
+      : parsed.blocks;
   const fallback = [...new Set(set.map((l) => l.path))];
   const reject = (why: string): Candidate => ({ ...base, key: `rejected:${why}:${reply}`, rejected: why });
   // Never a partial answer: a half-done rename must not become a candidate that can win.
@@ -137,7 +149,7 @@ export function candidateFrom(
     return reject('the reply was cut off before it ended (finish_reason: length, or inside an edit block)');
   if (parsed.problems.length > 0)
     return reject(`the edit blocks cannot be read: ${parsed.problems[0]!.message}`);
-  if (blocks.length === 0) return reject('the answer has no SEARCH/REPLACE edit');
+  if (blocks.length === 0) return reject('the answer has no SEARCH/REPLACE edit (nor a diff)');
   const byPath = new Map<string, SearchReplaceBlock[]>();
   for (const b of blocks) {
     const path = b.path?.trim().replace(/^\.\//, '') ?? (fallback.length === 1 ? fallback[0] : undefined);

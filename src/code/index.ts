@@ -47,6 +47,7 @@ export {
   type EditBlockProblem,
   type ParseEditBlocksOptions,
 } from './edit-blocks.js';
+export { editBlocksFromDiff } from './diff-reply.js';
 export { unifiedDiff } from './diff.js';
 export { syntaxErrors, checkEditSyntax, type SyntaxCheck, type SyntaxProblem } from './syntax.js';
 export { isIndexablePath } from './repository-files.js';

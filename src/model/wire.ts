@@ -60,11 +60,14 @@ export function fromWire(choice: ChatCompletion.Choice, turn: number, index: num
         ]
       : [],
   );
+  const field = reasoningOf(choice.message as unknown as Record<string, unknown>);
+  const inline = splitInlineReasoning(choice.message.content ?? null);
+  const reasoning = field.reasoning ?? inline.reasoning;
   const message: AssistantMessage = {
     role: 'assistant',
-    content: choice.message.content ?? null,
+    content: inline.content,
     ...(calls.length ? { toolCalls: calls } : {}),
-    ...reasoningOf(choice.message as unknown as Record<string, unknown>),
+    ...(reasoning ? { reasoning } : {}),
   };
   return { message, finishReason: choice.finish_reason ?? null };
 }
@@ -78,6 +81,39 @@ function reasoningOf(m: Record<string, unknown>): { reasoning?: string } {
       return { reasoning: (v as { content: string }).content };
   }
   return {};
+}
+
+/** `<think>`, `<thinking>` or `<reasoning>` opening a reply, and its closing tag. */
+const OPEN_REASONING = /^\s*<(think|thinking|reasoning)>/i;
+
+/**
+ * A reasoning model served without a reasoning parser (vLLM or SGLang without
+ * `--reasoning-parser`, some Ollama and OpenRouter routes) writes its thinking into the content:
+ * `<think>…</think>` before the answer, or only `…</think>` when the chat template already
+ * opened the tag. The thinking holds drafts (half-written edit blocks, file names considered and
+ * dropped), not the answer, so it is moved to `reasoning`, where an endpoint that parses it puts
+ * it. A reply cut off inside its thinking has no answer yet: its content is empty.
+ */
+export function splitInlineReasoning(content: string | null): { content: string | null; reasoning?: string } {
+  if (!content) return { content };
+  const open = OPEN_REASONING.exec(content);
+  if (open) {
+    const start = open[0].length;
+    const close = content.toLowerCase().indexOf(`</${open[1]!.toLowerCase()}>`, start);
+    if (close < 0) return { content: '', reasoning: content.slice(start).trim() };
+    return {
+      content: content.slice(close + open[1]!.length + 3).replace(/^\s*\n/, ''),
+      reasoning: content.slice(start, close).trim(),
+    };
+  }
+  // The template opened the tag: only the closing one is in the reply.
+  const close = content.indexOf('</think>');
+  if (close >= 0 && !content.slice(0, close).includes('<think>'))
+    return {
+      content: content.slice(close + 8).replace(/^\s*\n/, ''),
+      reasoning: content.slice(0, close).trim(),
+    };
+  return { content };
 }
 
 export function estimateTokens(text: string): number {

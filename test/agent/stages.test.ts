@@ -108,6 +108,22 @@ describe('candidateFrom', () => {
     );
   });
 
+  it('reads a reply written as a unified diff or a *** Begin Patch, when it has no blocks, as the same edit', () => {
+    const c = candidateFrom(fix, set, known, 'c1');
+    const diff =
+      'The divisor is wrong.\n\n```diff\n--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -5,2 +5,2 @@ def add(a, b):\n def mean(values):\n-    return sum(values) / (len(values) - 1)\n+    return sum(values) / len(values)\n\n```\nThat is all.\n';
+    const fromDiff = candidateFrom(diff, set, known, 'c2');
+    expect(fromDiff.rejected).toBeNull();
+    expect(fromDiff.key).toBe(c.key);
+    const applyPatch =
+      '*** Begin Patch\n*** Update File: calc/ops.py\n@@ def mean(values):\n-    return sum(values) / (len(values) - 1)\n+    return sum(values) / len(values)\n*** End Patch\n';
+    expect(candidateFrom(applyPatch, set, known, 'c3').key).toBe(c.key);
+    // A diff whose removed line is not in the file does not apply, like a block would not.
+    expect(
+      candidateFrom(diff.replace('(len(values) - 1)', '(len(vals))'), set, known, 'c4').rejected,
+    ).toMatch(/^does not apply/);
+  });
+
   it('creates a new file whose SEARCH is one blank line, as the applier does', () => {
     const reply = 'docs/new.md\n<<<<<<< SEARCH\n\n=======\nA note.\n>>>>>>> REPLACE\n';
     const c = candidateFrom(reply, set, known, 'c1');

@@ -47,6 +47,28 @@ describe('endpoints as they are (scripted server)', () => {
     expect(JSON.stringify(server.requests[1]!.body)).not.toContain('reasoning');
   });
 
+  it('moves thinking written into the content (<think>…</think>, or only …</think>) to reasoning', async () => {
+    const draft = 'calc/ops.py\n<<<<<<< SEARCH\nfoo\n=======\nbar\n>>>>>>> REPLACE';
+    const { client } = await open({
+      turns: [
+        { content: `<think>\nA draft:\n${draft}\n</think>\n\nAPPROVE` },
+        { content: `Template opened the tag.\n</think>\nREJECT: off by one` },
+        { content: '<Thinking>cut off before the answer' },
+        { content: 'Plain answer; `</div>` and <think> in prose stay.' },
+      ],
+    });
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push((await client.complete(ask)).choices[0]!.message);
+    expect(replies[0]).toMatchObject({ content: 'APPROVE', reasoning: `A draft:\n${draft}` });
+    expect(replies[1]).toMatchObject({
+      content: 'REJECT: off by one',
+      reasoning: 'Template opened the tag.',
+    });
+    expect(replies[2]).toMatchObject({ content: '', reasoning: 'cut off before the answer' });
+    expect(replies[3]!.content).toBe('Plain answer; `</div>` and <think> in prose stay.');
+    expect(replies[3]!.reasoning).toBeUndefined();
+  });
+
   it('retries 429, 5xx, timeouts, resets and dropped replies with backoff, and counts them', async () => {
     const { client, server, events } = await open(
       {
