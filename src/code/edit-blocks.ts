@@ -148,6 +148,40 @@ function findFilename(lines: string[], at: number): string | null {
   return null;
 }
 
+/**
+ * The one repository path named on the fence line right before a block's head, or (with
+ * `introLine`) on the nearest line before it that is not blank or a fence, within four lines.
+ * A line naming none or several is no answer.
+ */
+function namedKnownPath(
+  lines: string[],
+  head: number,
+  known: ReadonlySet<string>,
+  introLine: boolean,
+): { path: string; line: number } | null {
+  const onLine = (k: number): string | null => {
+    const found = new Set<string>();
+    for (const m of lines[k]!.matchAll(/[\w./\\-]+/g)) {
+      const token = m[0].replace(/^\.\//, '').replace(/[.]+$/, '');
+      if (known.has(token)) found.add(token);
+    }
+    return found.size === 1 ? [...found][0]! : null;
+  };
+  const before = head - 1;
+  if (before >= 0 && FENCE.test(lines[before]!.trim())) {
+    const p = onLine(before);
+    if (p) return { path: p, line: before };
+  }
+  if (!introLine) return null;
+  for (let k = before; k >= Math.max(0, head - 4); k--) {
+    const t = lines[k]!.trim();
+    if (t === '' || FENCE.test(t)) continue;
+    const p = onLine(k);
+    return p ? { path: p, line: k } : null;
+  }
+  return null;
+}
+
 function quote(lines: string[], from: number, to: number): string {
   const a = Math.max(0, from);
   const b = Math.min(lines.length, to);
@@ -193,8 +227,21 @@ export function parseEditBlocks(text: string, options: ParseEditBlocksOptions = 
         if (p !== name.trim())
           out.repairs.push(`line ${head + 1}: file name ${JSON.stringify(name)} read as ${p}`);
         path = p;
-      } else path = current;
-    } else path = current;
+      }
+    }
+    if (path === undefined && known) {
+      // Where aider's reading finds no name, a file of the repository named in the fence that
+      // opens the block (```python calc/ops.py, ```python:calc/ops.py) says which file; for the
+      // first block, so does the line that introduces it (`In calc/ops.py:`, `` `calc/ops.py`: ``).
+      const named = namedKnownPath(lines, head, known, current === undefined);
+      if (named) {
+        out.repairs.push(
+          `line ${named.line + 1}: file name ${named.path} taken from ${JSON.stringify(lines[named.line]!.trim())}`,
+        );
+        path = named.path;
+      }
+    }
+    path ??= current;
     current = path;
 
     const search: string[] = [];

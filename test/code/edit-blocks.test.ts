@@ -203,6 +203,41 @@ describe('parseEditBlocks', () => {
     expect(parseEditBlocks(text).blocks.map((b) => b.path)).toEqual(['a/b.py', 'a/b.py']);
   });
 
+  it('takes a repository path from the fence that opens a block, or from the line introducing the first', () => {
+    const known = ['calc/ops.py', 'calc/other.py', 'tests/test_ops.py'];
+    const body = '<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\n';
+    const pathOf = (head: string) => parseEditBlocks(head + body, { knownPaths: known }).blocks[0]!.path;
+    for (const head of [
+      '```python calc/ops.py\n',
+      '```python:calc/ops.py\n',
+      '```calc/ops.py\n',
+      '```py title="calc/ops.py"\n',
+    ])
+      expect(pathOf(head), head).toBe('calc/ops.py');
+    for (const head of [
+      '`calc/ops.py`:\n\n```python\n',
+      'In calc/ops.py:\n```python\n',
+      '1. calc/ops.py\n```\n',
+    ])
+      expect(pathOf(head), head).toBe('calc/ops.py');
+    // Not a repository path, two of them, or prose further up: no name, as before.
+    expect(pathOf('```python calc/nope.py\n')).toBeUndefined();
+    expect(pathOf('From calc/ops.py to calc/other.py:\n```python\n')).toBeUndefined();
+    expect(pathOf('See calc/ops.py.\n\nThen\nthis\nand\n```python\n')).toBeUndefined();
+    expect(parseEditBlocks(`In calc/ops.py:\n\`\`\`python\n${body}`).blocks[0]!.path).toBeUndefined();
+    // After a named block, prose mentioning another file does not take the next block from it;
+    // a fence that names one does.
+    const two = (intro: string) =>
+      parseEditBlocks(`calc/ops.py\n\`\`\`\n${body}${intro}${body}`, { knownPaths: known }).blocks.map(
+        (b) => b.path,
+      );
+    expect(two('Unlike tests/test_ops.py, this also changes:\n```\n')).toEqual([
+      'calc/ops.py',
+      'calc/ops.py',
+    ]);
+    expect(two('And:\n```python calc/other.py\n')).toEqual(['calc/ops.py', 'calc/other.py']);
+  });
+
   it('marks a reply that ends inside a block as truncated and keeps only the complete blocks', () => {
     const text = `${block('a.py', 'x', 'y')}\n\na.py\n<<<<<<< SEARCH\nfoo\n=======\nbar(\n`;
     const parsed = parseEditBlocks(text);
