@@ -255,6 +255,8 @@ export class PolicyEngine {
     const expanded = new Map<string, string>();
     this.m = {
       ws,
+      // Arity of options is a fact about programs (also without the builtin rules).
+      programs: code.programs,
       expand: (glob) => {
         let e = expanded.get(glob);
         if (e === undefined) {
@@ -286,7 +288,9 @@ export class PolicyEngine {
   /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */
   static async create(options: PolicyOptions = {}): Promise<PolicyEngine> {
     const parser = await loadShellParser();
-    const code = await loadCodeParsers();
+    // The inline reader finds an interpreter's code with its option spec (a fact about the
+    // program, not policy: also without the builtin rules).
+    const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
     const rules: Rule[] = [];
     const sources: Array<{ file: string; tier?: Tier }> = [];

@@ -5,6 +5,7 @@ import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { decodeValue, joinContinuations, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
+import { leadingOptions } from './programs.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
@@ -725,7 +726,7 @@ export function runArgv(
     return;
   }
   if (walk.code && (PYTHON_NAME.test(name) || name === 'node' || name === 'nodejs')) {
-    const code = inlineCode(name, args, stdin);
+    const code = inlineCode(name, args, stdin, walk.code.programs);
     if (code !== null) {
       readInline(walk, part, code, PYTHON_NAME.test(name) ? 'python' : 'javascript', via);
       return;
@@ -735,35 +736,23 @@ export function runArgv(
 }
 
 const PYTHON_NAME = /^python[0-9.]*$/;
-const PY_FLAGS = /^-[uBEIsSOqbdvxP]+$|^-OO$/;
-const PY_VALUE_FLAGS = new Set(['-W', '-X']);
-const NODE_FLAGS =
-  /^--(no-warnings|input-type=\w+|experimental-[\w-]+|enable-source-maps|trace-warnings|no-deprecation|max-old-space-size=\d+|stack-size=\d+)$/;
 
-/** The literal inline code a python/node invocation runs, or null (a script, dynamic code, none). */
-function inlineCode(name: string, args: Arg[], stdin: Stdin): string | null {
-  const python = PYTHON_NAME.test(name);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.dynamic) return null;
-    const t = a.text;
-    if (python) {
-      if (t === '-c') return args[i + 1] && !args[i + 1]!.dynamic ? args[i + 1]!.text : null;
-      if (t.startsWith('-c')) return t.slice(2);
-      if (PY_VALUE_FLAGS.has(t)) {
-        i++;
-        continue;
-      }
-      if (PY_FLAGS.test(t) || /^-[WX]./.test(t)) continue;
-    } else {
-      if (t === '-e' || t === '--eval' || t === '-p' || t === '--print')
-        return args[i + 1] && !args[i + 1]!.dynamic ? args[i + 1]!.text : null;
-      if (t.startsWith('--eval=') || t.startsWith('--print=')) return t.slice(t.indexOf('=') + 1);
-      if (NODE_FLAGS.test(t)) continue;
-    }
-    if (t === '-') return stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null;
-    return null; // a script file, or an option this reader does not follow
-  }
+/**
+ * The literal inline code a python/node invocation runs, or null (a script, a module,
+ * dynamic code, an option its spec does not know). The options before the code are read
+ * with the program's spec (policies/programs.yaml), as the program reads them: a value
+ * (`node --require ./x.js -e …`, `python -W ignore -c …`) is not the code, clusters hold it
+ * (`python3 -uc CODE`).
+ */
+function inlineCode(name: string, args: Arg[], stdin: Stdin, specs: CodeParsers['programs']): string | null {
+  const spec = specs?.get(name);
+  if (!spec) return null;
+  const { options, end } = leadingOptions(spec, args);
+  const last = options[options.length - 1];
+  if (last?.effect === 'code') return last.value && !last.value.dynamic ? last.value.text : null;
+  if (options.some((o) => o.effect === null || o.effect === 'module')) return null;
+  const next = args[end];
+  if (next && !(next.text === '-' && !next.dynamic)) return null; // a script, or a word only known when it runs
   return stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null;
 }
 

@@ -1,6 +1,7 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import { extract, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
 import type { Node, Parser } from 'web-tree-sitter';
+import type { ProgramSpec } from './programs.js';
 
 /**
  * Reads inline code (`python -c …`, `python - <<EOF`, `node -e …`) with tree-sitter
@@ -23,6 +24,8 @@ export type Effect =
 export interface CodeParsers {
   python: Parser;
   javascript: Parser;
+  /** The interpreters' option specs (policies/programs.yaml): where an invocation's code is. */
+  programs?: ReadonlyMap<string, ProgramSpec>;
 }
 
 const MAX_EFFECTS = 64;

@@ -6,6 +6,7 @@ import {
   resolvePath,
   type Tri,
 } from './glob.js';
+import { leadingOptions, type ProgramSpec } from './programs.js';
 import type { Rule } from './rules.js';
 import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
 
@@ -43,6 +44,13 @@ const GLOBAL_VALUE_OPTIONS: Record<string, string[]> = {
   uv: ['--directory', '--project', '-p', '--python'],
   pip: ['--python'],
   python: ['-W', '-X', '-c'],
+  // Interpreters without a spec: options whose value is a word of its own, so that
+  // `ruby -I lib -e CODE` still shows `-e` before the script (python and node: their specs).
+  ruby: ['-I', '-r', '-C', '-E', '-F'],
+  perl: ['-I', '-M', '-m'],
+  php: ['-d', '-c', '-z', '-t'],
+  lua: ['-l'],
+  luajit: ['-l', '-j'],
 };
 
 function and(a: Tri, b: Tri): Tri {
@@ -77,6 +85,14 @@ interface Shape {
   operands: Arg[];
   /** Index (in args) of the subcommand: the first operand after global options. */
   sub: number;
+  /**
+   * The options before the subcommand as the program reads them (its spec's arity: `node
+   * --require X -e`, `python3 -uc CODE`; values left out); for a program without a spec,
+   * the words before the subcommand.
+   */
+  globals: Arg[];
+  /** Values of those options given as words of their own (`python3 -W ignore`): not operands for `no_args`. */
+  values: ReadonlySet<Arg> | null;
   dynamic: boolean;
   /** The words from the subcommand on that are not flags (what `subcommand` tokens match), made when first asked for. */
   rest: Arg[] | null;
@@ -88,7 +104,7 @@ interface Shape {
 let lastPart: CommandPart | null = null;
 let lastShape: Shape | null = null;
 
-function shapeOf(part: CommandPart): Shape {
+function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>): Shape {
   if (part === lastPart) return lastShape!;
   const flags: Arg[] = [];
   const operands: Arg[] = [];
@@ -102,20 +118,40 @@ function shapeOf(part: CommandPart): Shape {
   const base = part.name.replace(/[0-9.]+$/, '');
   const valueOptions = GLOBAL_VALUE_OPTIONS[part.name] ?? GLOBAL_VALUE_OPTIONS[base] ?? [];
   let sub = 0;
-  while (sub < part.args.length) {
-    const a = part.args[sub]!;
-    if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
-    if (a.text === '--') {
-      sub++;
-      break;
+  let globals: Arg[];
+  let values: Set<Arg> | null = null;
+  const spec = programs?.get(part.name);
+  if (spec) {
+    const read = leadingOptions(spec, part.args, valueOptions);
+    sub = read.end;
+    // `python -m twine upload`: the module is what a `subcommand` condition names.
+    const last = read.options[read.options.length - 1];
+    if (last?.effect === 'module' && last.separate) sub--;
+    globals = [];
+    for (const o of read.options) {
+      globals.push({ text: o.name, dynamic: false, glob: false });
+      // (the value of `-c`/`-m` is what runs: it stays an operand for `no_args`)
+      if (o.separate && o.effect !== 'code' && o.effect !== 'module') (values ??= new Set()).add(o.value!);
     }
-    sub += valueOptions.includes(a.text) ? 2 : 1;
+  } else {
+    while (sub < part.args.length) {
+      const a = part.args[sub]!;
+      if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
+      if (a.text === '--') {
+        sub++;
+        break;
+      }
+      sub += valueOptions.includes(a.text) ? 2 : 1;
+    }
+    globals = part.args.slice(0, sub);
   }
   const dynamic = part.args.some((a) => a.dynamic);
   const shape: Shape = {
     flags,
     operands,
     sub,
+    globals,
+    values,
     dynamic,
     rest: null,
   };
@@ -243,6 +279,8 @@ function pathCandidates(a: Arg): Arg[] {
 
 export interface MatchContext {
   ws: Workspace;
+  /** Program specs: the options before a subcommand are read with their arity. */
+  programs?: ReadonlyMap<string, ProgramSpec>;
   /** Path globs with `~` and `${workspace}` expanded. */
   expand(glob: string): string;
 }
@@ -528,7 +566,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   const r = rule.spec;
   const c = compiled(rule, m);
   if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
-  const shape = shapeOf(part);
+  const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
   if (r.subcommand) {
     result = and(
@@ -551,7 +589,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     result = and(
       result,
       // (the words before the subcommand are all literal: the first dynamic one ends them)
-      anyOver(r.global_flags, (f) => flagIn(f, part.args.slice(0, shape.sub), part.context, false)),
+      anyOver(r.global_flags, (f) => flagIn(f, shape.globals, part.context, false)),
     );
     if (result === 'no') return 'no';
   }
@@ -642,7 +680,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.no_args) {
     // A lone `-` names standard input, which is what these programs read with no operand:
     // `cat x.py | python3 -` reads its program from the pipe just as `python3` does.
-    const operands = shape.operands.filter((a) => a.dynamic || a.text !== '-');
+    const operands = shape.operands.filter((a) => (a.dynamic || a.text !== '-') && !shape.values?.has(a));
     result = and(
       result,
       operands.length === 0

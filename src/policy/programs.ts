@@ -818,7 +818,15 @@ function codeFinding(
   value: Arg | undefined,
   rest: Arg[],
 ): SpecFinding | null {
-  if (effect === 'code') return null; // decided by the rules and the inline-code reader
+  if (effect === 'code') {
+    // Code that was read is decided as its calls (parts of their own); code that was not read
+    // is a finding here too, so no spelling of the options before it can slip it past the rules.
+    if (ctx.part.code === 'read') return null;
+    return {
+      decision: 'ask',
+      reason: `\`${ctx.label} ${opt}\` runs code that was not read${ctx.part.codeIssue ? ` (it uses ${ctx.part.codeIssue})` : ' (only known when it runs, or given after options this policy does not follow)'}; write the code to a workspace file and run that, or use literal calls`,
+    };
+  }
   if (!value || value.dynamic)
     return { decision: 'ask', reason: `\`${ctx.label} ${opt}\` names a module only known when it runs` };
   // `python -m pip install …` is `pip install …`: the module's own program spec decides.
@@ -857,4 +865,87 @@ function resolveSub(spec: ProgramSpec, word: string): ProgramSpec | 'ambiguous' 
   for (const [alias, n] of spec.aliases) if (alias.startsWith(word)) hits.add(subs.get(n)!);
   if (hits.size === 1) return [...hits][0]!;
   return hits.size > 1 ? 'ambiguous' : null;
+}
+
+/** One option as its program reads it: `-uc CODE` is `-u` and `-c` with the value `CODE`. */
+export interface OptionUse {
+  /** The option's name (`-c`, `--require`; as written when the spec does not know it). */
+  name: string;
+  /** Its effect in the spec; null when the spec does not know it (or it is ambiguous). */
+  effect: Effect | null;
+  /** Its value (attached or the next word), for options that take one. */
+  value?: Arg;
+  /** The value is a word of its own (`-W ignore`), not attached (`-Wignore`, `--title=t`). */
+  separate?: boolean;
+}
+
+/**
+ * The options before a program's first operand (its subcommand or script), read with the
+ * spec's arity: a value-taking option (`node --require X`, `python -W ignore`, `-Xdev`)
+ * takes its value, short options cluster (`python3 -uc CODE`), long ones resolve from a
+ * unique prefix. Reading stops after an option that runs code or a module (`-c`, `-e`,
+ * `-m`: what follows is theirs), at `--`, at a dynamic word and at the first operand.
+ * `end` is the index of the first word not read. An option the spec does not know takes a
+ * value only when `valueOptions` lists it (the rules' list for programs without a spec).
+ */
+export function leadingOptions(
+  spec: ProgramSpec,
+  args: readonly Arg[],
+  valueOptions: readonly string[] = [],
+): { options: OptionUse[]; end: number } {
+  const options: OptionUse[] = [];
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i]!;
+    const t = a.text;
+    if (a.dynamic || !t.startsWith('-') || t === '-') break;
+    i++;
+    if (t === '--') break;
+    const eq = t.indexOf('=');
+    const whole = eq > 0 ? t.slice(0, eq) : t;
+    if (t.startsWith('--') || (spec.singleDashLong && t.length > 2) || lookupExact(spec, whole)) {
+      const hit = lookup(spec, whole);
+      const known = hit && hit !== 'ambiguous' ? hit : null;
+      let value: Arg | undefined;
+      let separate = false;
+      if (eq > 0) value = { ...a, text: t.slice(eq + 1) };
+      else if (known ? takesValue(known.effect) && known.effect !== 'optional' : valueOptions.includes(t)) {
+        value = args[i++];
+        separate = value !== undefined;
+      }
+      options.push({ name: known?.name ?? whole, effect: known?.effect ?? null, value, separate });
+      if (known?.effect === 'code' || known?.effect === 'module') break;
+      continue;
+    }
+    // A cluster: `-uc`, `-Wignore`, `-n5`. An unknown letter ends what can be read of it: the
+    // rest stays one word (`-Zc` may still be `-c` to a rule looking for it).
+    let stop = false;
+    const seen = new Set<string>(); // `-vvv…` (or 100,000 of them) is one option
+    for (let j = 1; j < t.length; j++) {
+      if (seen.has(t[j]!)) continue;
+      const o = `-${t[j]}`;
+      const hit = lookup(spec, o);
+      if (!hit || hit === 'ambiguous') {
+        const rest = j === 1 ? t : `-${t.slice(j)}`;
+        const value = valueOptions.includes(rest) ? args[i++] : undefined;
+        options.push({ name: rest, effect: null, value, separate: value !== undefined });
+        break;
+      }
+      if (hit.effect === 'optional') {
+        options.push({ name: o, effect: hit.effect, value: j + 1 < t.length ? { ...a, text: t.slice(j + 1) } : undefined });
+        break;
+      }
+      if (takesValue(hit.effect)) {
+        const separate = j + 1 === t.length;
+        const value = separate ? args[i++] : { ...a, text: t.slice(j + 1) };
+        options.push({ name: o, effect: hit.effect, value, separate: separate && value !== undefined });
+        stop = hit.effect === 'code' || hit.effect === 'module';
+        break;
+      }
+      options.push({ name: o, effect: hit.effect });
+      seen.add(t[j]!);
+    }
+    if (stop) break;
+  }
+  return { options, end: Math.min(i, args.length) };
 }
