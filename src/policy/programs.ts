@@ -932,7 +932,11 @@ export function leadingOptions(
         break;
       }
       if (hit.effect === 'optional') {
-        options.push({ name: o, effect: hit.effect, value: j + 1 < t.length ? { ...a, text: t.slice(j + 1) } : undefined });
+        options.push({
+          name: o,
+          effect: hit.effect,
+          value: j + 1 < t.length ? { ...a, text: t.slice(j + 1) } : undefined,
+        });
         break;
       }
       if (takesValue(hit.effect)) {
