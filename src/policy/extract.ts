@@ -2,7 +2,7 @@ import type { Parser } from 'web-tree-sitter';
 import { parseBash, type SyntaxNode } from './bash.js';
 import { resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
-import { decodeValue, joinContinuations, toArgs } from './words.js';
+import { decodeValue, joinContinuations, joinShapes, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { leadingOptions } from './programs.js';
@@ -591,7 +591,7 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
       const dynamic = pieces.some((p) => p.dynamic);
       const text = dynamic ? group.map((n) => n.text).join('') : pieces.map((p) => p.text).join('');
       const glob = pieces.some((p) => p.glob);
-      const pattern = pieces.map((p) => (p.dynamic ? (p.pattern ?? '**') : p.text)).join('');
+      const pattern = pieces.reduce((s, p) => joinShapes(s, p.dynamic ? (p.pattern ?? '**') : p.text), '');
       const braces = pieces.some((p) => p.braces);
       const got = toArgs({ text, dynamic, glob, braces, pattern });
       if (braces && !dynamic && got[0]?.dynamic) tooManyBraces(walk, text);

@@ -8,6 +8,7 @@ import {
 } from './glob.js';
 import { leadingOptions, type ProgramSpec } from './programs.js';
 import type { Rule } from './rules.js';
+import { SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
 
 /** Options that take a value before a tool's subcommand (`git -C dir push`). */
@@ -401,7 +402,14 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
  * `"$dir/config.yaml"` is not taken for `~/.kube/config`.
  */
 function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
-  const shape = a.pattern;
+  if (!a.pattern) return 'no';
+  // `${HOME:-/root}/.npmrc`: every candidate shape is decided.
+  if (a.pattern.includes(SHAPE_ALT))
+    return anyOver(a.pattern.split(SHAPE_ALT), (shape) => shapeMatches(globs, shape, cwd, m));
+  return shapeMatches(globs, a.pattern, cwd, m);
+}
+
+function shapeMatches(globs: Glob[], shape: string, cwd: string[] | null, m: MatchContext): Tri {
   if (!shape || /^[*/]*$/.test(shape)) return 'no';
   const unknownStart = shape.startsWith('**');
   // An unknown end (`exit=$?`, `~/.ssh/$k`) leaves the file name open: only fixed

@@ -12,15 +12,67 @@ export interface Decoded {
   pattern?: string;
 }
 
-/** `$HOME` / `${HOME}`: the one variable taken as known (setting HOME is denied by the default policy). */
-function isHome(node: Node): boolean {
-  return /^\$(HOME|\{HOME\})$/.test(node.text);
+/**
+ * `$HOME` / `${HOME}` is the one variable taken as known (setting HOME is denied by the
+ * default policy). Separates the candidate shapes of one value: `${HOME:-/root}/.npmrc` is `~/.npmrc` or
+ * `/root/.npmrc`. (A NUL never reaches the walker: a command holding one is refused.)
+ */
+export const SHAPE_ALT = '\0';
+/** Most candidates kept for one value; past it (or past 4,096 characters) the value is unknown (`**`). */
+const MAX_SHAPES = 16;
+
+/** `${NAME OP WORD}` with one of the operators that choose between the variable and the word. */
+const CHOICE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])([^]*)\}$/;
+
+/**
+ * The candidate shapes of an expansion piece, or null when it is only known when it runs:
+ * `${V:?msg}` / `${V?msg}` is V; `${V:-w}`, `${V-w}`, `${V:=w}`, `${V=w}` are V or w; `${V:+w}`,
+ * `${V+w}` are w or nothing. V is `~` for HOME at the start of a value, else unknown (`**`);
+ * w is its literal text (with `$HOME` at its start as `~`), else unknown.
+ */
+function expansionShapes(text: string, first: boolean): string[] | null {
+  if (first && (text === '$HOME' || text === '${HOME}')) return ['~'];
+  const m = text.length <= 4096 ? CHOICE.exec(text) : null;
+  if (!m) return null;
+  const v = first && m[1] === 'HOME' ? '~' : '**';
+  let word = m[3]!;
+  let head = '';
+  const home = /^\$(?:HOME(?![A-Za-z0-9_])|\{HOME\})/.exec(word);
+  if (home) {
+    head = first ? '~' : '**';
+    word = word.slice(home[0].length);
+  }
+  const w = /[$`\\'"]/.test(word) ? `${head}**` : head + word.replace(/[*?[]/g, '?');
+  switch (m[2]!.slice(-1)) {
+    case '?':
+      return [v];
+    case '+':
+      return [w, ''];
+    default:
+      return [v, w];
+  }
+}
+
+/** The shapes of `a` followed by those of `b` (every pairing), bounded. */
+export function joinShapes(a: string, b: string): string {
+  if (!a.includes(SHAPE_ALT) && !b.includes(SHAPE_ALT)) return a + b;
+  if (a.length + b.length > 4096) return '**';
+  const xs = a.split(SHAPE_ALT);
+  let ys = b.split(SHAPE_ALT);
+  // Too many pairings: this piece is taken as unknown, the candidates so far are kept.
+  if (xs.length * ys.length > MAX_SHAPES) ys = ['**'];
+  const out = new Set<string>();
+  for (const x of xs) for (const y of ys) out.add(x + y);
+  return [...out].join(SHAPE_ALT);
 }
 
 /** The glob shape of a piece: literal text as is, anything computed as `**`. */
 function patternOf(d: Decoded, node: Node, first: boolean): string {
-  if (first && isHome(node)) return '~';
   if (!d.dynamic) return d.text.replace(/[*?[]/g, '?');
+  if (node.type === 'expansion' || node.type === 'simple_expansion') {
+    const shapes = expansionShapes(node.text, first);
+    if (shapes) return shapes.join(SHAPE_ALT);
+  }
   return d.pattern ?? '**';
 }
 
@@ -136,12 +188,14 @@ export function decodeValue(node: Node): Decoded {
       let pattern = '';
       (inner?.namedChildren ?? []).forEach((child, i) => {
         if (!child) return;
-        pattern +=
+        pattern = joinShapes(
+          pattern,
           child.type === 'string_content'
             ? decodeDoubleQuoted(child.text).replace(/[*?[]/g, '?')
-            : i === 0 && isHome(child)
-              ? '~'
-              : '**';
+            : ((child.type === 'expansion' || child.type === 'simple_expansion'
+                ? expansionShapes(child.text, i === 0)?.join(SHAPE_ALT)
+                : undefined) ?? '**'),
+        );
       });
       return { text: node.text, dynamic, glob: false, braces: false, pattern };
     }
@@ -154,7 +208,7 @@ export function decodeValue(node: Node): Decoded {
       for (const child of node.namedChildren) {
         if (!child) continue;
         const d = decodeValue(child);
-        pattern += patternOf(d, child, pattern === '');
+        pattern = joinShapes(pattern, patternOf(d, child, pattern === ''));
         text += d.text;
         dynamic ||= d.dynamic;
         glob ||= d.glob;
@@ -177,7 +231,7 @@ export function decodeValue(node: Node): Decoded {
         dynamic: true,
         glob: false,
         braces: false,
-        ...(isHome(node) ? { pattern: '~' } : {}),
+        ...((s) => (s ? { pattern: s.join(SHAPE_ALT) } : {}))(expansionShapes(node.text, true)),
       };
     default:
       return { text: node.text, dynamic: true, glob: false, braces: false };

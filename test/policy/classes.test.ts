@@ -73,3 +73,30 @@ describe('interpreter options are read with the spec’s arity', () => {
     );
   });
 });
+
+describe('parameter expansions that choose are decided on every candidate', () => {
+  it('denies a credential path behind ${V:?}, ${V:-w}, ${V:=w}, ${V:+w}', () => {
+    expectAll(
+      [
+        'cat ${HOME:?}/.npmrc',
+        'cat ${HOME:-/root}/.npmrc',
+        'cat "${HOME:?}/.ssh/id_rsa"',
+        'cat ${HOME?}/.aws/credentials',
+        'cat ${X:-/etc}/shadow',
+        'cat ${X:-~}/.npmrc',
+        'cat "${X:=$HOME/.npmrc}"',
+        'cat ${X:+$HOME}/.npmrc',
+        'cp ${HOME:=/root}/.git-credentials out.txt',
+        'cat ${HOME:-/root}/.npmrc${X:-}${Y:-}${Z:-}${W:-}${V:-}', // past 16 pairings: still the first candidates
+      ],
+      'deny',
+    );
+  });
+
+  it('allows workspace paths whose every candidate is fine', () => {
+    expectAll(
+      ['cat ${HOME:+x}/.npmrc', 'cat ${X:-src}/a.py ${Y:-tests}/b.py', 'cat "${BUILD_DIR:-build}/log.txt"'],
+      'allow',
+    );
+  });
+});
