@@ -242,13 +242,17 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
     case 'declaration_command':
     case 'unset_command': {
       const words: Arg[] = [];
+      // `declare -p NAME` (typeset, local, readonly, export) prints NAME: a read, not a set.
+      const prints =
+        node.type === 'declaration_command' &&
+        node.namedChildren.some((c) => c?.type === 'word' && /^-[A-Za-z]*p/.test(c.text));
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type === 'variable_assignment') {
           walkAssignment(walk, child);
           words.push({ text: child.text, dynamic: false, glob: false }); // NAME=value is never a flag
         } else if (child.type === 'variable_name') {
-          addVariable(walk, child.text, node.text, 'set');
+          addVariable(walk, child.text, node.text, prints ? 'read' : 'set');
           words.push({ text: child.text, dynamic: false, glob: false });
         } else {
           scanValue(walk, child);
@@ -706,6 +710,15 @@ export function runArgv(
   if (walk.written.size) part.written = walk.written;
   else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);
+  // `printenv NAME` reads NAME as `echo $NAME` does: one list of secret names decides both.
+  if (name === 'printenv')
+    for (const a of args) if (!a.dynamic && !a.text.startsWith('-')) addVariable(walk, a.text, text, 'read');
+  // `envsubst '$A ${B}'` substitutes (reads) the variables its format names.
+  if (name === 'envsubst')
+    for (const a of args)
+      if (!a.dynamic && !a.text.startsWith('-'))
+        for (const m of a.text.slice(0, 4096).matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+          addVariable(walk, m[1]!, text, 'read');
   if (name === 'curl') {
     // `-d @file`, `-F f=@file`, `-F f=<file`: files curl reads and sends.
     for (const a of args) {

@@ -100,3 +100,35 @@ describe('parameter expansions that choose are decided on every candidate', () =
     );
   });
 });
+
+describe('one list of secret-like variable names for every way of reading one', () => {
+  it('denies printenv, declare -p and envsubst of a secret as it denies $X', () => {
+    expectAll(
+      [
+        'printenv GH_PAT',
+        'echo $GH_PAT',
+        'declare -p GH_PAT',
+        'typeset -p NPM_AUTH_TOKEN',
+        'export -p GH_PAT',
+        "envsubst '$GH_PAT' < /dev/null",
+        'sudo printenv GH_PAT',
+        'printenv AIRFLOW_CONN_POSTGRES',
+        'echo $github_token',
+      ],
+      'deny',
+    );
+    expectAll(["echo '$GH_PAT' | envsubst"], 'ask');
+  });
+
+  it('keeps non-secret variables readable (declare -p is a read, not a set)', () => {
+    expectAll(
+      [
+        'declare -p PATH',
+        'printenv HOME PYTHONPATH',
+        'echo $VIRTUAL_ENV',
+        "envsubst '$APP_NAME' < a.tmpl > a.yaml",
+      ],
+      'allow',
+    );
+  });
+});
