@@ -298,6 +298,21 @@ function packageProblem(a: Arg): string | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
     return `\`${t}\` installs from a URL, a git repository or a file instead of the package index`;
   if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t)) return null; // a local path: checked as a path by the path rules
+  // `name@SPEC` (npm, yarn, pnpm: `x@github:u/r`, `x@u/r`, `x@https://…`, `x@file:../y`) and
+  // PEP 508 direct references (`name @ https://…`, `name[extra]@git+https://…`): the source
+  // after the `@` decides, as it does for a bare operand. A registry alias (`x@npm:y`), a
+  // workspace package (`x@workspace:*`) and versions, ranges and tags are the index's.
+  const at = t.indexOf('@', 1);
+  if (at > 0) {
+    const source = t.slice(at + 1).trim();
+    if (/^(npm|workspace|catalog):/i.test(source)) return null;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(source) || /^git@/i.test(source))
+      return `\`${clipWord(t)}\` installs from a URL, a git repository or a file (\`${clipWord(source)}\`) instead of the package index`;
+    if (/^(\.{0,2}\/|~)/.test(source))
+      return `\`${clipWord(t)}\` installs from a local path given in a package spec; give the path itself as the operand, which is checked`;
+    if (/^[\w.-]+\/[\w.-]+(#.*)?$/.test(source))
+      return `\`${clipWord(t)}\` names a GitHub repository (\`${clipWord(source)}\`) instead of a version of the package`;
+  }
   // A package archive is a local file to every installer (pip reads anything ending in .whl or
   // an sdist suffix as a path; npm-package-arg does the same for .tgz/.tar/.tar.gz), so
   // `vendor/x.whl` is not npm's `user/repo`: it is checked as a path like `./vendor/x.whl`.
