@@ -294,7 +294,8 @@ export class DockerSandbox implements Sandbox {
     const mounts: Docker.MountSettings[] = [];
     if (runtime) mounts.push({ Type: 'volume', Source: runtime, Target: RUNTIME_DIR, ReadOnly: true });
     if (lsp) mounts.push({ Type: 'volume', Source: lsp, Target: LSP_DIR, ReadOnly: true });
-    const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=1m' };
+    // Room for the requests of the calls in flight (runner-script.ts); only what is used counts.
+    const tmpfs: Record<string, string> = { '/run/drydock': 'rw,exec,mode=755,size=64m' };
     if (spec.workspaceBytes !== undefined) {
       tmpfs[WORKSPACE] = `rw,exec,mode=755,size=${Math.floor(spec.workspaceBytes)}`;
     }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
@@ -14,7 +14,7 @@ import {
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
 import { SandboxClosedError } from './errors.js';
 import { HeadTailCapture } from './output-cap.js';
-import { encodeRequest } from './runner-script.js';
+import { encodeRequest, requestHeader } from './runner-script.js';
 import type { ExecResult, KilledBy, SpawnExit, SpawnedProcess } from './types.js';
 
 export interface CallRequest {
@@ -81,15 +81,26 @@ interface Worker {
   containerPid: number;
   hostPid: number;
   cgroup: CallCgroup;
+  /**
+   * Read ends of the slot's stdout and stderr fifos, opened while the worker waits, once
+   * the slot's previous call has ended (nothing of it may still hold their write ends).
+   */
+  outputs: [net.Socket, net.Socket] | null;
 }
 
 /** One manager in the runner: it forks a slot's workers one after the other. */
 interface Slot {
   index: number;
-  /** Write end of the slot's request fifo (opened at its first worker). */
+  /** Write end of the slot's request fifo (opened at its first worker): the request's header. */
   requests: net.Socket | null;
-  /** The worker ready for a call (in its cgroup, waiting). */
+  /** The slot's request file (opened at its first worker): the whole request, read in one go. */
+  requestFile: number | null;
+  /** The worker ready for a call (in its cgroup, blocked on its request). */
   ready: Worker | null;
+  /** A worker in its cgroup that has not yet said it waits for its request (W line). */
+  moved: Worker | null;
+  /** The last generation that said so, which may come before its cgroup is made. */
+  waitingGen: number;
   /** Why the slot's current worker could not be prepared; given to the call that takes it. */
   broken: Error | null;
   call: Call | null;
@@ -344,19 +355,16 @@ export class RunnerClient {
       worker.cgroup.setLimits(req);
       const base = `${this.containerRoot}/run/drydock/${slot.index}`;
       const flags = constants.O_NONBLOCK | constants.O_NOFOLLOW;
-      const outFd = this.openFifo(`${base}.o`, constants.O_RDONLY | flags);
-      const errFd = this.openFifo(`${base}.e`, constants.O_RDONLY | flags);
       // O_RDWR: opening never blocks, and the worker's read-open of the fifo completes.
       const inFd = req.stdin || live ? this.openFifo(`${base}.i`, constants.O_RDWR | flags) : null;
-      for (const [fd, capture, sink] of [
-        [outFd, call.stdout, live?.stdout],
-        [errFd, call.stderr, live?.stderr],
+      const [out, err] = this.outputsOf(worker);
+      for (const [sock, capture, sink] of [
+        [out, call.stdout, live?.stdout],
+        [err, call.stderr, live?.stderr],
       ] as const) {
-        const sock = new net.Socket({ fd, readable: true, writable: false });
         // A spawned process's output streams, with backpressure (a full pipe blocks it).
         if (sink) sock.pipe(sink, { end: false });
         else sock.on('data', (c: Buffer) => capture.push(c));
-        sock.on('error', () => undefined);
         call.readers.push(sock);
       }
       if (inFd !== null) {
@@ -374,15 +382,17 @@ export class RunnerClient {
           input.once('error', () => sock.destroy());
         }
       }
-      slot.requests!.write(
-        encodeRequest({
-          gen: worker.gen,
-          input: inFd !== null,
-          cwd: req.cwd,
-          env: req.env,
-          command: req.command,
-        }),
-      );
+      const request = encodeRequest({
+        gen: worker.gen,
+        input: inFd !== null,
+        cwd: req.cwd,
+        env: req.env,
+        command: req.command,
+      });
+      // The file first: the header on the fifo is what wakes the worker to read it.
+      writeSync(slot.requestFile!, request, 0, request.length, 0);
+      ftruncateSync(slot.requestFile!, request.length);
+      slot.requests!.write(requestHeader(worker.gen));
       call.timers.push(
         setInterval(() => {
           if (worker.cgroup.pidsLimitHit()) this.kill(call, 'pids');
@@ -394,6 +404,7 @@ export class RunnerClient {
       }
     } catch (err) {
       // The worker must not run a call that was not set up: it goes, and its exit line ends the call.
+      for (const o of worker.outputs ?? []) o.destroy();
       worker.cgroup.killAll();
       signal(worker.hostPid, 'SIGKILL');
       call.worker = null;
@@ -428,6 +439,7 @@ export class RunnerClient {
         call.closeStdin?.();
       }
     } else if (kind === 'R') this.markReady();
+    else if (kind === 'W' && a && b) this.onWaiting(Number(a), Number(b));
     else if (kind === 'P' && a && b && c) this.onWorker(Number(a), Number(b), Number(c));
     else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c), false);
     else if (kind === 'Y' && a && b && c) this.onExited(Number(a), Number(b), Number(c), true);
@@ -449,12 +461,17 @@ export class RunnerClient {
           slot.requests = new net.Socket({ fd, readable: false, writable: true });
           slot.requests.on('error', () => undefined);
         }
+        slot.requestFile ??= this.openRequestFile(`${this.containerRoot}/run/drydock/${index}.q`);
         hostPid = this.hostPidOf(containerPid);
         if (hostPid === null) throw new Error(`worker process ${containerPid} not found`);
         await cgroup.createAsync(this.defaultLimits);
         await cgroup.addAsync(hostPid);
         if (this.failure) throw this.failure;
-        slot.ready = { slot, gen, containerPid, hostPid, cgroup };
+        const worker: Worker = { slot, gen, containerPid, hostPid, cgroup, outputs: null };
+        if (slot.call === null) worker.outputs = this.openOutputs(index);
+        // Ready once it has also said that it waits for its request (it may have already).
+        if (slot.waitingGen === gen) slot.ready = worker;
+        else slot.moved = worker;
       } catch (err) {
         if (hostPid !== null) signal(hostPid, 'SIGKILL');
         this.dropCgroup(cgroup);
@@ -467,16 +484,35 @@ export class RunnerClient {
   }
 
   /**
+   * A slot's worker is blocked on its request (W line): a call that takes it now does
+   * not wait for the rest of its start-up (a fork's child here takes milliseconds of
+   * page faults before it gets there, and may still be queued for a CPU).
+   */
+  private onWaiting(index: number, gen: number): void {
+    const slot = this.slots[index];
+    if (!slot) return;
+    slot.waitingGen = gen;
+    if (slot.moved?.gen === gen) {
+      slot.ready = slot.moved;
+      slot.moved = null;
+      this.pump();
+    }
+  }
+
+  /**
    * The call's process ended (X: reaped by its manager) or said it is ending (Y:
    * the command returned; the process is being torn down and runs nothing more).
    */
   private onExited(index: number, gen: number, status: number, early: boolean): void {
     const slot = this.slots[index];
     if (!slot) return;
-    if (slot.ready?.gen === gen) {
+    for (const unused of [slot.ready, slot.moved]) {
+      if (unused?.gen !== gen) continue;
       // A worker that never ran a call ended (killed from inside the sandbox): the next replaces it.
-      this.dropCgroup(slot.ready.cgroup);
-      slot.ready = null;
+      for (const o of unused.outputs ?? []) o.destroy();
+      this.dropCgroup(unused.cgroup);
+      if (slot.ready === unused) slot.ready = null;
+      else slot.moved = null;
       return;
     }
     const call = slot.call;
@@ -529,12 +565,57 @@ export class RunnerClient {
     return hostPidOf(containerPid, this.procsFile);
   }
 
+  /**
+   * Read ends of a slot's output fifos. Opened ahead, off a call's path: a reader sees
+   * no hang-up before a writer has come, so none comes before the worker opens them.
+   */
+  private openOutputs(index: number): [net.Socket, net.Socket] {
+    const base = `${this.containerRoot}/run/drydock/${index}`;
+    const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+    const out = this.openFifo(`${base}.o`, flags);
+    let err: number;
+    try {
+      err = this.openFifo(`${base}.e`, flags);
+    } catch (e) {
+      closeSync(out);
+      throw e;
+    }
+    return [out, err].map((fd) => {
+      const sock = new net.Socket({ fd, readable: true, writable: false });
+      sock.on('error', () => undefined);
+      return sock;
+    }) as [net.Socket, net.Socket];
+  }
+
+  /** The worker's output readers: the ones opened ahead, or new ones if those are not usable. */
+  private outputsOf(worker: Worker): [net.Socket, net.Socket] {
+    const ahead = worker.outputs;
+    if (ahead && ahead.every((s) => !s.destroyed && !s.readableEnded)) return ahead;
+    for (const s of ahead ?? []) s.destroy();
+    worker.outputs = this.openOutputs(worker.slot.index);
+    return worker.outputs;
+  }
+
   private openFifo(path: string, flags: number): number {
     const fd = openSync(path, flags);
     const st = fstatSync(fd);
     if (!st.isFIFO() || st.dev !== this.fifoDev) {
       closeSync(fd);
       throw new Error(`${path} is not the sandbox's own fifo`);
+    }
+    return fd;
+  }
+
+  /**
+   * A slot's request file, made by drydock on the sandbox's tmpfs and held open: a
+   * regular file with one link, so the host never writes through a name a call planted.
+   */
+  private openRequestFile(path: string): number {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.nlink !== 1 || st.dev !== this.fifoDev) {
+      closeSync(fd);
+      throw new Error(`${path} is not the sandbox's own request file`);
     }
     return fd;
   }
@@ -591,6 +672,19 @@ export class RunnerClient {
       if (worker.slot.call === call) worker.slot.call = null;
       // Off the result's path: the next call already runs on another slot's worker.
       setImmediate(() => {
+        const file = worker.slot.requestFile;
+        // A large request does not stay in the sandbox's memory (the slot's next worker is not ready yet).
+        const slot = worker.slot;
+        if (slot.call === null && !this.failure) {
+          try {
+            if (file !== null) ftruncateSync(file, 0);
+            // The slot's next worker, if already waiting, gets its output readers now.
+            const next = slot.ready ?? slot.moved;
+            if (next && !next.outputs) next.outputs = this.openOutputs(slot.index);
+          } catch {
+            // Closed with the sandbox meanwhile, or the fifos are gone: start() opens them.
+          }
+        }
         this.dropCgroup(worker.cgroup);
         this.pump();
       });
@@ -645,11 +739,15 @@ export class RunnerClient {
     }
     for (const slot of this.slots) {
       slot.requests?.destroy();
-      if (slot.ready) {
-        slot.ready.cgroup.killAll();
-        this.dropCgroup(slot.ready.cgroup);
-        slot.ready = null;
+      if (slot.requestFile !== null) closeSync(slot.requestFile);
+      slot.requestFile = null;
+      for (const unused of [slot.ready, slot.moved]) {
+        if (!unused) continue;
+        for (const o of unused.outputs ?? []) o.destroy();
+        unused.cgroup.killAll();
+        this.dropCgroup(unused.cgroup);
       }
+      slot.ready = slot.moved = null;
     }
   }
 
@@ -669,7 +767,16 @@ export class RunnerClient {
 }
 
 function newSlot(index: number): Slot {
-  return { index, requests: null, ready: null, broken: null, call: null };
+  return {
+    index,
+    requests: null,
+    requestFile: null,
+    ready: null,
+    moved: null,
+    waitingGen: -1,
+    broken: null,
+    call: null,
+  };
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

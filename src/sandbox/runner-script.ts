@@ -60,41 +60,44 @@ exec 6>&3 3>&5 5>&-
 for ((s = 0; s < \${1:-0}; s++)); do printf '%s\n' "$s" >&4; done
 while IFS= read -r -u 4 s; do
   [[ $s =~ ^[0-9]+$ ]] || continue
-  o=$D/$s.o e=$D/$s.e i=$D/$s.i r=$D/$s.r
+  o=$D/$s.o e=$D/$s.e i=$D/$s.i r=$D/$s.r q=$D/$s.q
   [[ -p $r ]] || mkfifo -m 600 "$o" "$e" "$i" "$r" || continue
   (
     exec 4<&- 6>&- 8<>"$r"
     g=0
     while :; do
       (
+        # Ready ahead, not on a call's path: the EXIT trap (it says Y only for a command that
+        # returned, below) and the pages a fork's child copies as it first writes them, which
+        # cost tens of microseconds each on the virtualised machines drydock was measured on.
+        trap '{ __drydock_st=$?; set +ex; } 2>/dev/null; [[ -n \${__drydock_done-} ]] && {
+          exec >&- 2>&- <&-; builtin printf "%s %s\n" "$__drydock_y" "$__drydock_st" >"$__drydock_ev"; }' EXIT
+        f=(a b c d e) h=x; cd -- /; export h; export -n h; eval ': "\${f[@]:1:2}"'
+        printf 'W %s %s\n' "$s" "$g" >&3
         exec 3>&-
         # Bytes of a request whose worker was killed before reading it all are skipped.
         while :; do
           IFS= read -r -d '' -u 8 h || exit 125
           [[ $h == $'\001'"drydock $g" ]] && break
         done
-        IFS= read -r -d '' -u 8 input; IFS= read -r -d '' -u 8 cwd; IFS= read -r -d '' -u 8 n
-        envs=()
-        for ((k = 0; k < n; k++)); do IFS= read -r -d '' -u 8 kv; envs+=("$kv"); done
-        IFS= read -r -d '' -u 8 cmd
+        # The request itself is in a file, read in one go (bash reads a fifo a byte at a time).
+        mapfile -d '' -t f <"$q" && [[ \${f[0]-} == "$h" ]] || exit 125
         exec 8<&- >"$o" 2>"$e"
         # Said once stdin is open: drydock closes its end (the EOF) only then, or the data would go.
-        [[ $input == 1 ]] && { exec <"$i"; printf 'I %s %s\n' "$s" "$g" >"$D/ev"; }
-        cd -- "$cwd" || exit 126
-        ((\${#envs[@]})) && export "\${envs[@]}"
+        [[ \${f[1]} == 1 ]] && { exec <"$i"; printf 'I %s %s\n' "$s" "$g" >"$D/ev"; }
+        cd -- "\${f[2]}" || exit 126
+        ((f[3])) && export "\${f[@]:4:f[3]}"
         set +u
         BASH_ARGV0=bash
-        __drydock_y="Y $s $g" __drydock_ev=$D/ev __drydock_t=$D/$s.t
-        unset -v D o e i r h k n kv envs input cwd s g p st
-        eval "unset -v cmd; $cmd"
+        __drydock_y="Y $s $g" __drydock_ev=$D/ev
+        unset -v D o e i r q h s g p st __drydock_done
+        eval "unset -v f; \${f[4 + f[3]]}"
         { __drydock_st=$?; set +ex; } 2>/dev/null
-        # Ended by itself (not exit, exec or a signal) and left no EXIT trap to run: say
-        # so before the process is torn down, which costs about as much as the rest.
-        builtin trap -p EXIT >"$__drydock_t" 2>/dev/null
-        if [[ ! -s $__drydock_t ]]; then
-          exec >&- 2>&- <&-
-          builtin printf '%s %s\n' "$__drydock_y" "$__drydock_st" >"$__drydock_ev"
-        fi
+        # Returned by itself: the EXIT trap, unless the command replaced it with its own, closes
+        # the output and says Y before the process is torn down, which costs about as much as
+        # the rest of a call; nothing of the call runs after that line. (exit, exec, set -e or
+        # a signal: the manager's X line is the end.)
+        __drydock_done=1
         builtin exit "$__drydock_st"
       ) &
       p=$!
@@ -110,7 +113,12 @@ done
 exit 0
 `;
 
-/** The request for one call, encoded as a worker reads it. */
+/** What wakes a slot's worker of generation `gen`: its header, on the slot's request fifo. */
+export function requestHeader(gen: number): Buffer {
+  return Buffer.from(`\x01drydock ${gen}\0`, 'latin1');
+}
+
+/** The request for one call, as its worker reads it from the slot's request file. */
 export function encodeRequest(r: {
   gen: number;
   input: boolean;
