@@ -1,5 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  write,
+  writeFileSync,
+} from 'node:fs';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -214,27 +224,19 @@ export class CallCgroup {
   }
 
   /**
-   * The same as create, off the event loop: a worker's cgroup is made while it
-   * waits for a call (runner-script.ts), and the move into it (`add`) can wait for
-   * an RCU grace period, milliseconds the event loop must not block for.
+   * The same as create, the directories made off the event loop: a worker's cgroup is
+   * made while it waits for a call (runner-script.ts), and mkdir takes the cgroup mutex,
+   * which a concurrent move into a cgroup (`add`) holds while it waits for an RCU grace
+   * period, milliseconds the event loop must not block for. The limits are written
+   * synchronously: a controller's files do not take that mutex, and each asynchronous
+   * write cost three thread-pool round trips (open, write, close) of host CPU per file.
    */
   async createAsync(limits: CallLimits): Promise<void> {
     await Promise.all(this.dirs.map((d) => mkdir(d)));
-    // In order within a directory (memsw after the limit), the directories side by side.
-    const byDir = new Map<string, [string, string][]>();
-    for (const w of this.limitWrites(null, limits)) {
-      const dir = w[0].slice(0, w[0].lastIndexOf('/'));
-      byDir.set(dir, [...(byDir.get(dir) ?? []), w]);
+    for (const [file, value] of this.limitWrites(null, limits)) {
+      if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) tryWrite(file, value);
+      else writeFileSync(file, value);
     }
-    await Promise.all(
-      [...byDir.values()].map(async (writes) => {
-        for (const [file, value] of writes) {
-          if (file.endsWith('memsw.limit_in_bytes') || file.endsWith('swap.max')) {
-            await writeFile(file, value).catch(() => undefined);
-          } else await writeFile(file, value);
-        }
-      }),
-    );
     this.limits = { ...limits };
   }
 
@@ -290,9 +292,22 @@ export class CallCgroup {
     for (const d of this.dirs) writeFileSync(join(d, 'cgroup.procs'), String(hostPid));
   }
 
-  /** The same as add, off the event loop (see createAsync). */
+  /**
+   * The same as add, off the event loop (see createAsync): only the write, which waits,
+   * goes to the thread pool; opening and closing the file do not take the cgroup mutex.
+   */
   async addAsync(hostPid: number): Promise<void> {
-    await Promise.all(this.dirs.map((d) => writeFile(join(d, 'cgroup.procs'), String(hostPid))));
+    const pid = Buffer.from(String(hostPid));
+    await Promise.all(
+      this.dirs.map(async (d) => {
+        const fd = openSync(join(d, 'cgroup.procs'), 'w');
+        try {
+          await new Promise<void>((res, rej) => write(fd, pid, (err) => (err ? rej(err) : res())));
+        } finally {
+          closeSync(fd);
+        }
+      }),
+    );
   }
 
   pids(): number[] {
