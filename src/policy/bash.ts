@@ -109,8 +109,8 @@ export class ShNode implements SyntaxNode {
     return this.anonymous ? this.kids.filter((c) => c.isNamed) : this.kids;
   }
 
-  add(child: ShNode, field?: string): ShNode {
-    child.parent = this;
+  add(child: ShNode, field?: string, again = false): ShNode {
+    if (!again) child.parent = this;
     // First child and field as array literals: an empty array's first push reserves room for
     // 17 elements, and most nodes of a long line (a command's name, its word) have one child.
     if (field !== undefined) {
@@ -315,6 +315,7 @@ class Reader {
     this.enter();
     const start = this.i;
     let count = 0;
+    let last: ShNode | null = null;
     for (;;) {
       this.skipBlankLines(parent);
       if (this.i >= this.s.length) break;
@@ -343,7 +344,9 @@ class Reader {
         const word = this.reserved();
         if (word !== null && stop.has(word)) break;
       }
-      parent.add(this.andOr());
+      const again = this.repeat(last);
+      if (again) parent.add(again);
+      else parent.add((last = this.andOr()));
       count++;
     }
     // Bash refuses an empty body (`if then fi`, `{ }`, `( )`, `while do`).
@@ -376,15 +379,48 @@ class Reader {
     if (!(this.code() === 124 && this.code(this.i + 1) !== 124)) return first;
     const pipe = this.node('pipeline', first.startIndex);
     pipe.add(first);
+    let last = first;
     while (this.code() === 124 && this.code(this.i + 1) !== 124) {
       this.token(pipe, this.startsWith('|&') ? '|&' : '|');
       this.skipBlankLines(pipe);
-      const next = this.negated();
-      pipe.add(next);
-      pipe.endIndex = next.endIndex;
+      const again = this.repeat(last);
+      if (again) {
+        // The same node again: its end offset is the first one's, the pipeline ends here.
+        pipe.add(again, undefined, true);
+        pipe.endIndex = this.i;
+      } else {
+        const next = this.negated();
+        pipe.add(next);
+        pipe.endIndex = next.endIndex;
+        last = next;
+      }
       this.skipBlanks();
     }
     return pipe;
+  }
+
+  /**
+   * `previous` again, when the text at the cursor is the same simple command word for word
+   * and ends there (`sort | sort | …`, `cd src; cd src; …`): the cursor steps over it and the
+   * same node is returned, so a line of 14,000 identical stages makes one node, not 70,000
+   * (and the walker, seeing the same node in the same state, walks it once). A simple command
+   * with no redirection reads the same wherever it stands, so the node is what reading it
+   * again would give, apart from its offsets.
+   */
+  private repeat(previous: ShNode | null): ShNode | null {
+    // A command with a redirection may start a here-document, whose body is read at the newline.
+    if (previous === null || previous.type !== 'command' || previous.childForFieldName('redirect'))
+      return null;
+    const len = previous.endIndex - previous.startIndex;
+    if (len === 0 || !this.s.startsWith(previous.text, this.i)) return null;
+    let j = this.i + len;
+    while (isBlank(this.code(j))) j++;
+    const c = this.code(j);
+    // What ends a simple command: end of input, newline, `;`, `)`, `|` and `&` (not `&>`).
+    if (!(c === -1 || c === 10 || c === 59 || c === 41 || c === 124 || (c === 38 && this.code(j + 1) !== 62)))
+      return null;
+    this.i += len;
+    return previous;
   }
 
   private negated(): ShNode {
@@ -797,6 +833,8 @@ class Reader {
     let kind: 'command' | 'declaration' | 'unset' | 'test' = 'command';
     let keyword = '';
     let closed = false;
+    /** Plain words read so far among the arguments, by text (made when a command has many). */
+    const seen: { words: Map<string, ShNode> | null; count: number } = { words: null, count: 0 };
     for (;;) {
       this.skipBlanks();
       const c = this.code();
@@ -840,6 +878,13 @@ class Reader {
         }
       }
       if (c === 35) break; // a comment: the rest of the line
+      if (name && kind !== 'declaration' && kind !== 'unset') {
+        const plain = this.plainWord(seen);
+        if (plain) {
+          (args === NO_NODES ? (args = []) : args).push(plain);
+          continue;
+        }
+      }
       const word = this.word();
       if (name) {
         (args === NO_NODES ? (args = []) : args).push(
@@ -891,6 +936,40 @@ class Reader {
     const last = args[args.length - 1] ?? name;
     node.endIndex = last.endIndex;
     return redirects.length ? this.redirected(node, redirects) : node;
+  }
+
+  /**
+   * An argument that is one plain word (no quote, escape, expansion or operator in it) at the
+   * cursor, or null. From the 64th argument of a command on, a word read before is given as
+   * the same node (`wc -l a.py a.py …`, a `find` expression of 20,000 words): it reads the
+   * same, and the walker decodes it once. Its offsets are its first copy's; the walker's one
+   * use of offsets among arguments (pieces glued without a blank) never meets two plain
+   * words, which the reader always separates.
+   */
+  private plainWord(seen: { words: Map<string, ShNode> | null; count: number }): ShNode | null {
+    const start = this.i;
+    let j = start;
+    for (;;) {
+      const c = this.code(j);
+      if (c === -1 || isMeta(c)) break;
+      // $ ` " ' \ start pieces word() reads; `{`/`}` may be brace expansion or a reserved word.
+      if (c === 36 || c === 96 || c === 34 || c === 39 || c === 92) return null;
+      j++;
+    }
+    if (j === start) return null;
+    const c = this.code(j);
+    // `<(…)`/`>(…)` right after: word() decides what it is.
+    if ((c === 60 || c === 62) && this.code(j + 1) === 40) return null;
+    this.i = j;
+    if (++seen.count < 64) return this.node('word', start, j);
+    const text = this.s.slice(start, j);
+    const words = (seen.words ??= new Map());
+    let node = words.get(text);
+    if (!node) {
+      node = this.node('word', start, j);
+      if (words.size < 4096) words.set(text, node);
+    }
+    return node;
   }
 
   /** `name() body` (the name already read). */

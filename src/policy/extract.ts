@@ -228,11 +228,16 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       return;
     case 'pipeline': {
       let input = stdin;
+      const again = new RepeatedStatement();
       for (const child of node.namedChildren) {
         if (!child) continue;
+        // `sort | sort | …`: a stage like the one before, fed the same way, adds nothing.
+        if (again.skips(walk, child, input)) continue;
         const from = walk.parts.length;
+        again.before(walk, child, input);
         walkStatement(walk, child, input);
         input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
+        again.after(walk, from);
       }
       return;
     }
@@ -310,14 +315,82 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
   }
   const orElse =
     node.type === 'list' && node.children.some((c) => c !== null && !c.isNamed && c.text === '||');
+  const again = new RepeatedStatement();
   for (const child of node.namedChildren) {
     if (!child) continue;
     // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
     if (node.type !== 'list' || orElse) mergeFallback(walk);
+    if (again.skips(walk, child, stdin)) continue;
+    const from = walk.parts.length;
+    again.before(walk, child, stdin);
     if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
     else scanValue(walk, child);
+    again.after(walk, from);
   }
   if (node.type !== 'list') mergeFallback(walk);
+}
+
+/**
+ * A statement walked again in the state its last walk left unchanged records nothing new:
+ * the walk of a node depends only on the node, its stdin and the walk's state (working
+ * directories, job ids, files written), and a walk that changed none of them and recorded
+ * no assignment would record the same parts again. The linear reader gives the very same
+ * node for a repeated simple command (`sort | sort | …`, 14,000 stages), so a long line of
+ * identical statements is walked and decided once.
+ */
+class RepeatedStatement {
+  private node: Node | null = null;
+  private input: Stdin = { kind: 'none' };
+  private cwd: string[] | null = null;
+  private fallback = 0;
+  private jobs = 0;
+  private written = 0;
+  /** Whether the last walk left the state as it found it. */
+  private still = false;
+
+  skips(walk: Walk, node: Node, input: Stdin): boolean {
+    return this.still && node === this.node && sameStdin(input, this.input) && this.same(walk);
+  }
+
+  before(walk: Walk, node: Node, input: Stdin): void {
+    this.node = node;
+    this.input = input;
+    this.cwd = walk.cwd;
+    this.fallback = walk.fallback.length;
+    this.jobs = walk.jobPids.size;
+    this.written = walk.written.size;
+  }
+
+  after(walk: Walk, from: number): void {
+    this.still = this.same(walk);
+    for (let i = from; this.still && i < walk.parts.length; i++) {
+      const p = walk.parts[i]!;
+      if (p.kind === 'variable' && p.access === 'set') this.still = false;
+    }
+  }
+
+  private same(walk: Walk): boolean {
+    return (
+      walk.cwd === this.cwd &&
+      walk.fallback.length === this.fallback &&
+      walk.jobPids.size === this.jobs &&
+      walk.written.size === this.written
+    );
+  }
+}
+
+function sameStdin(a: Stdin, b: Stdin): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'none':
+      return true;
+    case 'pipe':
+      return a.paths === (b as typeof a).paths;
+    case 'file':
+      return a.path === (b as typeof a).path;
+    case 'text':
+      return a.text === (b as typeof a).text && a.dynamic === (b as typeof a).dynamic;
+  }
 }
 
 function mergeFallback(walk: Walk): void {
@@ -541,9 +614,11 @@ export function scanValue(walk: Walk, node: Node): void {
         return;
       }
   }
+  const children = node.namedChildren;
+  if (children.length === 0) return;
   let seen = 0;
   const again = new RepeatedRead();
-  for (const child of node.namedChildren) {
+  for (const child of children) {
     // A value can hold tens of thousands of pieces ("$x $x …"): the budget is checked among them.
     if ((++seen & 1023) === 0 && overBudget(walk)) return;
     if (child && !again.handles(walk, child)) scanValue(walk, child);
@@ -577,9 +652,29 @@ class RepeatedRead {
  */
 function argsOf(walk: Walk, nodes: Node[]): Arg[] {
   const args: Arg[] = [];
+  // The linear reader gives a plain word repeated among many arguments as one node: decoded once,
+  // each copy its own Arg (rules tell arguments apart by identity: `--exclude .git` names a pattern).
+  let decodedWords: Map<Node, Arg> | null = null;
   for (let i = 0; i < nodes.length; i++) {
     let end = i;
     while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
+    if (end === i && nodes[i]!.type === 'word') {
+      const node = nodes[i]!;
+      let a = decodedWords?.get(node);
+      if (a === undefined) {
+        const d = decodeValue(node);
+        if (d.braces) {
+          const got = toArgs(d);
+          if (!d.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
+          for (const b of got) args.push(b);
+          continue;
+        }
+        a = { text: d.text, dynamic: d.dynamic, glob: d.glob };
+        if (nodes.length > 64) (decodedWords ??= new Map()).set(node, a);
+        args.push(a);
+      } else args.push({ text: a.text, dynamic: a.dynamic, glob: a.glob });
+      continue;
+    }
     if (end === i) {
       const node = nodes[i]!;
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.

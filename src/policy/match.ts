@@ -97,6 +97,58 @@ interface Shape {
   dynamic: boolean;
   /** The words from the subcommand on that are not flags (what `subcommand` tokens match), made when first asked for. */
   rest: Arg[] | null;
+  /** Every argument once (a repeated word answers every rule as its first copy did), made when first asked for. */
+  distinct: Arg[] | null;
+  /** What `paths` rules look at, each once: arguments and `=` values (not `--`, not patterns). */
+  pathArgs: Arg[] | null;
+  /** What `outside` rules look at (operands and `=` values of flags), each once; by `program_operand`. */
+  outsideArgs: Arg[] | null;
+  outsideFileArgs: Arg[] | null;
+}
+
+/**
+ * `args` with repeats left out: the conditions asked of every argument (`paths`, `outside`,
+ * `arg_regex`, `args`) answer a repeated argument as they answered its first copy, so a
+ * command of 20,000 words of which few differ is matched word by word only once per word.
+ */
+function distinctArgs(args: readonly Arg[]): Arg[] {
+  if (args.length < 32) return args as Arg[];
+  const seen = new Map<string, Arg | Arg[]>();
+  const out: Arg[] = [];
+  for (const a of args) {
+    const got = seen.get(a.text);
+    if (got === undefined) seen.set(a.text, a);
+    else if (Array.isArray(got)) {
+      if (got.some((b) => sameArg(a, b))) continue;
+      got.push(a);
+    } else {
+      if (sameArg(a, got)) continue;
+      seen.set(a.text, [got, a]);
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function sameArg(a: Arg, b: Arg): boolean {
+  return (
+    a.text === b.text &&
+    a.dynamic === b.dynamic &&
+    a.glob === b.glob &&
+    a.pattern === b.pattern &&
+    a.inside === b.inside
+  );
+}
+
+/** The paths an argument list may name (`pathCandidates` of each), into `out`. */
+function pushPathCandidates(out: Arg[], args: readonly Arg[]): Arg[] {
+  for (const a of args) {
+    out.push(a);
+    if (a.dynamic) continue;
+    const eq = a.text.indexOf('=');
+    if (eq > 0 && eq < a.text.length - 1) out.push({ ...a, text: a.text.slice(eq + 1) });
+  }
+  return out;
 }
 
 // The last part's shape: every rule naming a program is matched against one part in turn, so
@@ -155,10 +207,24 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     values,
     dynamic,
     rest: null,
+    distinct: null,
+    pathArgs: null,
+    outsideArgs: null,
+    outsideFileArgs: null,
   };
   lastPart = part;
   lastShape = shape;
   return shape;
+}
+
+/** An `outside` rule's candidates: operands (and their `=` values), then the `=` values of flags. */
+function outsideValues(shape: Shape): Arg[] {
+  const out = pushPathCandidates([], shape.operands);
+  for (const a of shape.flags) {
+    const eq = a.text.indexOf('=');
+    if (eq >= 0) out.push({ ...a, text: a.text.slice(eq + 1) });
+  }
+  return out;
 }
 
 /** Longest text a rule's `arg_regex` is run on (bounded time whatever the regex). */
@@ -352,16 +418,25 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
   return c;
 }
 
-const resolved = new Map<string, string>();
+/** Resolved paths per working directory: two levels, so a lookup builds no key string. */
+const resolved = new Map<string, Map<string, string>>();
+let resolvedCount = 0;
 
-/** posix.resolve with a bounded memo: the same few paths are resolved for many rules. */
+/** posix.resolve with a bounded memo: the same paths are resolved for many rules. */
 function resolveCached(p: string, cwd: string, home: string): string {
-  const key = `${cwd}\0${p}`;
-  let r = resolved.get(key);
+  let byPath = resolved.get(cwd);
+  if (byPath === undefined) resolved.set(cwd, (byPath = new Map()));
+  let r = byPath.get(p);
   if (r === undefined) {
-    if (resolved.size > 4096) resolved.clear();
+    // Bounded: a command line of 50,000 distinct paths is resolved once per rule beyond this.
+    if (++resolvedCount > 65_536) {
+      resolved.clear();
+      resolvedCount = 1;
+      resolved.set(cwd, byPath);
+      byPath.clear();
+    }
     r = resolvePath(p, cwd, home);
-    resolved.set(key, r);
+    byPath.set(p, r);
   }
   return r;
 }
@@ -618,7 +693,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.args) {
     result = and(
       result,
-      anyOver(shape.operands, (a) => anyOver(c.args, (g) => stringGlob(g, a, part.context))),
+      anyOver(shape.operands.length < 32 ? shape.operands : distinctArgs(shape.operands), (a) =>
+        anyOver(c.args, (g) => stringGlob(g, a, part.context)),
+      ),
     );
     if (result === 'no') return 'no';
   }
@@ -640,14 +717,19 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
         });
     result = and(
       result,
-      anyOver(part.args, (a) => (a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text))),
+      anyOver((shape.distinct ??= distinctArgs(part.args)), (a) =>
+        a.dynamic ? (inContext === 'no' ? 'no' : 'maybe') : test(a.text),
+      ),
     );
     if (result === 'no') return 'no';
   }
   if (r.paths) {
-    const candidates = part.args
-      .filter((a) => a.text !== '--' && !part.patterns?.has(a))
-      .flatMap(pathCandidates);
+    const candidates = (shape.pathArgs ??= distinctArgs(
+      pushPathCandidates(
+        [],
+        part.args.filter((a) => a.text !== '--' && !part.patterns?.has(a)),
+      ),
+    ));
     const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,
@@ -659,11 +741,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.outside) {
-    const values = shape.flags
-      .filter((a) => a.text.includes('='))
-      .map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }));
-    const operands = r.program_operand ? fileOperands(part) : shape.operands;
-    const candidates = [...operands.flatMap(pathCandidates), ...(r.program_operand ? [] : values)];
+    const candidates = r.program_operand
+      ? (shape.outsideFileArgs ??= distinctArgs(pushPathCandidates([], fileOperands(part))))
+      : (shape.outsideArgs ??= distinctArgs(outsideValues(shape)));
     result = and(
       result,
       anyOver(candidates, (a) => outsideOf(a, part.cwd, m.ws)),
