@@ -62,6 +62,8 @@ export class ShNode implements SyntaxNode {
   readonly isNamed: boolean;
   /** The type of a `$x`'s one child, made when first asked for (a long "$x $x …" has tens of thousands). */
   private lazyChild: string | null;
+  /** What the walker made of this node, kept for a node the reader gives again (see Reader.plainWord). */
+  memo: unknown;
 
   constructor(src: string, type: string, startIndex: number, endIndex: number, isNamed = true) {
     this.id = nextId++;
@@ -75,6 +77,7 @@ export class ShNode implements SyntaxNode {
     this.endIndex = endIndex;
     this.isNamed = isNamed;
     this.lazyChild = null;
+    this.memo = null;
   }
 
   /** `$x`: its variable_name (or special_variable_name) child is made only when the walker asks. */

@@ -103,8 +103,12 @@ function findDefaultPolicy(): string {
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
 
-/** Most arguments one command may have to be checked under the time limit. */
-const MAX_ARGS = 4096;
+/**
+ * From this many arguments, the time limit is also checked between the rules a command is
+ * matched against (each rule is one pass over the arguments, so a check between them cuts
+ * a 50,000-argument command within a pass of the limit).
+ */
+const MANY_ARGS = 1024;
 
 /** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
 const UNBUDGETED_CHARS = 512;
@@ -420,18 +424,9 @@ export class PolicyEngine {
         break;
       }
       const part = parts[i]!;
-      if (budget !== NO_BUDGET && part.kind === 'command' && part.args.length > MAX_ARGS) {
-        // Every rule naming the program looks at every argument, with no check inside a rule.
-        verdicts.push({
-          part: clip(part.text),
-          kind: 'structure',
-          decision: 'ask',
-          rule: BUDGET_RULE,
-          reason: `a command with more than ${MAX_ARGS} arguments is too large to check within the decision time limit, so it needs approval; split it (xargs, or several commands)`,
-        });
-        break;
-      }
-      verdicts.push(this.decidePart(part, action));
+      const v = this.decidePart(part, action, budget);
+      verdicts.push(v);
+      if (v.rule === BUDGET_RULE) break;
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
@@ -471,10 +466,10 @@ export class PolicyEngine {
   }
 
   /** A part's rule verdict, made stricter by what an archive or patch it unpacks contains. */
-  private decidePart(part: Part, action: Action): PartVerdict {
+  private decidePart(part: Part, action: Action, budget: Budget = NO_BUDGET): PartVerdict {
     const entries = action.kind === 'shell' ? action.entries : undefined;
     const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
-    const v = this.rulePart(part, network);
+    const v = this.rulePart(part, network, budget);
     if (part.kind !== 'command' || v.decision === 'deny') return v;
     const f = unpackFinding(part, entries, this.ws);
     if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
@@ -519,7 +514,7 @@ export class PolicyEngine {
     );
   }
 
-  private rulePart(part: Part, network: NetworkMode | undefined): PartVerdict {
+  private rulePart(part: Part, network: NetworkMode | undefined, budget: Budget = NO_BUDGET): PartVerdict {
     if (part.kind === 'structure')
       return {
         part: part.text,
@@ -535,12 +530,15 @@ export class PolicyEngine {
       if (patterns.size) part.patterns = patterns;
     }
     let best: Rule | null = null;
+    const watch = budget !== NO_BUDGET && part.kind === 'command' && part.args.length >= MANY_ARGS;
     for (const rule of candidates) {
+      if (watch && budget.expired()) return budgetVerdict(part);
       if (!ruleApplies(rule, part, this.m, true)) continue;
       if (!best || beats(rule, best)) best = rule;
     }
     if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
       // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
+      if (watch && budget.expired()) return budgetVerdict(part);
       const finding = spec ? checkInvocation(spec, part, this.ws, this.programs) : null;
       if (finding)
         return {
@@ -590,6 +588,17 @@ export class PolicyEngine {
       reason: 'no rule restricts it',
     };
   }
+}
+
+/** A command cut by the time limit while its rules were matched (ask, never allow). */
+function budgetVerdict(part: Part): PartVerdict {
+  return {
+    part: clip(part.text),
+    kind: 'structure',
+    decision: 'ask',
+    rule: BUDGET_RULE,
+    reason: `the command is too large to check within the decision time limit (${part.kind === 'command' ? `${part.args.length} arguments` : 'one part'}), so it needs approval; split it (xargs, or several commands)`,
+  };
 }
 
 /** Higher tier wins; within a tier deny > ask > allow; then the rule loaded first. */

@@ -1,5 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
-import { parseBash, type SyntaxNode } from './bash.js';
+import { parseBash, ShNode, type SyntaxNode } from './bash.js';
 import { resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs } from './words.js';
@@ -654,14 +654,14 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
   const args: Arg[] = [];
   // The linear reader gives a plain word repeated among many arguments as one node: decoded once,
   // each copy its own Arg (rules tell arguments apart by identity: `--exclude .git` names a pattern).
-  let decodedWords: Map<Node, Arg> | null = null;
   for (let i = 0; i < nodes.length; i++) {
     let end = i;
     while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
     if (end === i && nodes[i]!.type === 'word') {
       const node = nodes[i]!;
-      let a = decodedWords?.get(node);
-      if (a === undefined) {
+      const shared = node instanceof ShNode ? node : null;
+      let a = shared?.memo as Arg | null | undefined;
+      if (!a) {
         const d = decodeValue(node);
         if (d.braces) {
           const got = toArgs(d);
@@ -670,7 +670,7 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
           continue;
         }
         a = { text: d.text, dynamic: d.dynamic, glob: d.glob };
-        if (nodes.length > 64) (decodedWords ??= new Map()).set(node, a);
+        if (shared) shared.memo = a;
         args.push(a);
       } else args.push({ text: a.text, dynamic: a.dynamic, glob: a.glob });
       continue;

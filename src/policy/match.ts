@@ -109,22 +109,16 @@ interface Shape {
 /**
  * `args` with repeats left out: the conditions asked of every argument (`paths`, `outside`,
  * `arg_regex`, `args`) answer a repeated argument as they answered its first copy, so a
- * command of 20,000 words of which few differ is matched word by word only once per word.
+ * command of 20,000 words that repeat (`a.py a.py …`, `-name a -o -name a -o …`) is matched
+ * word by word only once per word. A repeat is looked for among the last few kept arguments
+ * only: a map over tens of thousands of distinct words cost more than it saved.
  */
 function distinctArgs(args: readonly Arg[]): Arg[] {
   if (args.length < 32) return args as Arg[];
-  const seen = new Map<string, Arg | Arg[]>();
   const out: Arg[] = [];
-  for (const a of args) {
-    const got = seen.get(a.text);
-    if (got === undefined) seen.set(a.text, a);
-    else if (Array.isArray(got)) {
-      if (got.some((b) => sameArg(a, b))) continue;
-      got.push(a);
-    } else {
-      if (sameArg(a, got)) continue;
-      seen.set(a.text, [got, a]);
-    }
+  outer: for (const a of args) {
+    for (let k = out.length - 1, stop = Math.max(0, out.length - 8); k >= stop; k--)
+      if (sameArg(a, out[k]!)) continue outer;
     out.push(a);
   }
   return out;
@@ -138,6 +132,26 @@ function sameArg(a: Arg, b: Arg): boolean {
     a.pattern === b.pattern &&
     a.inside === b.inside
   );
+}
+
+/** What `paths` rules look at: every argument but `--` and patterns, with its `=` value; each once. */
+function pathArgsOf(part: CommandPart): Arg[] {
+  const out: Arg[] = [];
+  const patterns = part.patterns;
+  const keep = (a: Arg) => {
+    if (part.args.length >= 32)
+      for (let k = out.length - 1, stop = Math.max(0, out.length - 8); k >= stop; k--)
+        if (sameArg(a, out[k]!)) return;
+    out.push(a);
+  };
+  for (const a of part.args) {
+    if (a.text === '--' || patterns?.has(a)) continue;
+    keep(a);
+    if (a.dynamic) continue;
+    const eq = a.text.indexOf('=');
+    if (eq > 0 && eq < a.text.length - 1) keep({ ...a, text: a.text.slice(eq + 1) });
+  }
+  return out;
 }
 
 /** The paths an argument list may name (`pathCandidates` of each), into `out`. */
@@ -724,12 +738,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.paths) {
-    const candidates = (shape.pathArgs ??= distinctArgs(
-      pushPathCandidates(
-        [],
-        part.args.filter((a) => a.text !== '--' && !part.patterns?.has(a)),
-      ),
-    ));
+    const candidates = (shape.pathArgs ??= pathArgsOf(part));
     const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,
