@@ -127,6 +127,19 @@ export class ShNode implements SyntaxNode {
     return child;
   }
 
+  /**
+   * Named children appended at once (a command's arguments: up to 50,000): one copy of the
+   * list, and a parent set only where it changes (a word the reader gives again keeps its first).
+   */
+  addMany(children: readonly ShNode[]): void {
+    if (children.length === 0) return;
+    for (const child of children) {
+      if (child.parent === null) child.parent = this;
+      if (!child.isNamed) this.anonymous = true;
+    }
+    this.kids = this.kids ? this.kids.concat(children) : children.slice();
+  }
+
   private makeLazyChild(): void {
     const type = this.lazyChild!;
     this.lazyChild = null;
@@ -934,7 +947,7 @@ class Reader {
       const nameNode = this.node('command_name', name.startIndex, name.endIndex);
       nameNode.add(name);
       node.add(nameNode, 'name');
-      for (const a of args) node.add(a); // tree-sitter's `argument` field: the walker never asks for it
+      node.addMany(args); // tree-sitter's `argument` field: the walker never asks for it
     }
     const last = args[args.length - 1] ?? name;
     node.endIndex = last.endIndex;

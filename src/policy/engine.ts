@@ -526,6 +526,10 @@ export class PolicyEngine {
     const candidates = part.kind === 'command' ? this.rulesFor(part.name) : this.others;
     const spec = part.kind === 'command' ? this.specFor(part) : undefined;
     if (part.kind === 'command' && spec?.patterns) {
+      // A pattern is told by its Arg object; a word repeated among many arguments shares one
+      // (extract.ts), so each position gets its own first: `--exclude .git .git` must leave the
+      // second `.git` a path.
+      if (part.args.length >= 64) part.args = part.args.map((a) => ({ ...a }));
       const patterns = patternArgs(spec, part, this.ws, this.programs);
       if (patterns.size) part.patterns = patterns;
     }

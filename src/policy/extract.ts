@@ -650,13 +650,14 @@ class RepeatedRead {
  * two (`$a/$b/x` parses as `$a/$` and `b/x`); pieces with no blank between them
  * are one word to bash, so they are joined (as a dynamic value when any piece is).
  */
-function argsOf(walk: Walk, nodes: Node[]): Arg[] {
+function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length): Arg[] {
   const args: Arg[] = [];
-  // The linear reader gives a plain word repeated among many arguments as one node: decoded once,
-  // each copy its own Arg (rules tell arguments apart by identity: `--exclude .git` names a pattern).
-  for (let i = 0; i < nodes.length; i++) {
+  // The linear reader gives a plain word repeated among many arguments as one node: decoded
+  // once, and its copies share one Arg (see PolicyEngine.rulePart for the one place arguments
+  // are told apart by identity: `--exclude .git` names a pattern).
+  for (let i = from; i < to; i++) {
     let end = i;
-    while (end + 1 < nodes.length && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
+    while (end + 1 < to && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
     if (end === i && nodes[i]!.type === 'word') {
       const node = nodes[i]!;
       const shared = node instanceof ShNode ? node : null;
@@ -672,7 +673,7 @@ function argsOf(walk: Walk, nodes: Node[]): Arg[] {
         a = { text: d.text, dynamic: d.dynamic, glob: d.glob };
         if (shared) shared.memo = a;
         args.push(a);
-      } else args.push({ text: a.text, dynamic: a.dynamic, glob: a.glob });
+      } else args.push(a);
       continue;
     }
     if (end === i) {
@@ -719,10 +720,16 @@ function tooManyBraces(walk: Walk, text: string): void {
 function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
   let input = stdin;
   const nameNode = node.childForFieldName('name');
-  const argNodes: Node[] = [];
+  const children = node.namedChildren;
+  // The arguments: usually one run at the end of the children, read in place (no copy of a
+  // 50,000-word list); gathered into a list of their own otherwise.
+  let argFrom = -1;
+  let argTo = -1;
+  let argCount = 0;
   let seen = 0;
   const again = new RepeatedRead();
-  for (const child of node.namedChildren) {
+  for (let k = 0; k < children.length; k++) {
+    const child = children[k];
     if (!child) continue;
     // One command can have tens of thousands of words: the budget is checked among them too.
     if ((++seen & 1023) === 0 && overBudget(walk)) return;
@@ -732,9 +739,19 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
       if (got) input = got;
     } else {
       if (!again.handles(walk, child)) scanValue(walk, child);
-      if (child.id !== nameNode?.id) argNodes.push(child);
+      if (child.id !== nameNode?.id) {
+        if (argFrom === -1) argFrom = k;
+        argTo = k + 1;
+        argCount++;
+      }
     }
   }
+  const isArg = (c: Node | null): c is Node =>
+    c !== null && c.type !== 'variable_assignment' && !REDIRECTS.has(c.type) && c.id !== nameNode?.id;
+  const argNodes: readonly (Node | null)[] =
+    argCount === 0 ? [] : argTo - argFrom === argCount ? children : children.filter(isArg);
+  const from = argCount === 0 || argNodes !== children ? 0 : argFrom;
+  const to = argCount === 0 ? 0 : argNodes !== children ? argNodes.length : argTo;
   if (!nameNode) return; // only assignments
   const nameWord = nameNode.namedChildren[0];
   if (
@@ -751,7 +768,8 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     );
     return;
   }
-  if (argNodes[0] && argNodes[0].startIndex === nameNode.endIndex) {
+  const firstArg = argCount > 0 ? argNodes[from] : null;
+  if (firstArg && firstArg.startIndex === nameNode.endIndex) {
     structure(
       walk,
       node.text,
@@ -760,7 +778,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     );
     return;
   }
-  const args = argsOf(walk, argNodes);
+  const args = argsOf(walk, argNodes as readonly Node[], from, to);
   if (args.length > 1024 && overBudget(walk)) return;
   runArgv(walk, nameWord.text, args, node.text, input, via);
 }

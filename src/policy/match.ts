@@ -82,8 +82,11 @@ function not(a: Tri): Tri {
 
 /** Flags and operands of a command, split once per part. */
 interface Shape {
+  /** The flags, each once. */
   flags: Arg[];
+  /** The operands, each once. */
   operands: Arg[];
+  lastOperand: Arg | null;
   /** Index (in args) of the subcommand: the first operand after global options. */
   sub: number;
   /**
@@ -116,12 +119,15 @@ interface Shape {
 function distinctArgs(args: readonly Arg[]): Arg[] {
   if (args.length < 32) return args as Arg[];
   const out: Arg[] = [];
-  outer: for (const a of args) {
-    for (let k = out.length - 1, stop = Math.max(0, out.length - 8); k >= stop; k--)
-      if (sameArg(a, out[k]!)) continue outer;
-    out.push(a);
-  }
+  for (const a of args) if (!seenLately(out, a)) out.push(a);
   return out;
+}
+
+/** Whether `a` is among the last 8 of `kept`. */
+function seenLately(kept: readonly Arg[], a: Arg): boolean {
+  for (let k = kept.length - 1, stop = Math.max(0, kept.length - 8); k >= stop; k--)
+    if (sameArg(a, kept[k]!)) return true;
+  return false;
 }
 
 function sameArg(a: Arg, b: Arg): boolean {
@@ -138,11 +144,9 @@ function sameArg(a: Arg, b: Arg): boolean {
 function pathArgsOf(part: CommandPart): Arg[] {
   const out: Arg[] = [];
   const patterns = part.patterns;
+  const many = part.args.length >= 32;
   const keep = (a: Arg) => {
-    if (part.args.length >= 32)
-      for (let k = out.length - 1, stop = Math.max(0, out.length - 8); k >= stop; k--)
-        if (sameArg(a, out[k]!)) return;
-    out.push(a);
+    if (!many || !seenLately(out, a)) out.push(a);
   };
   for (const a of part.args) {
     if (a.text === '--' || patterns?.has(a)) continue;
@@ -173,14 +177,22 @@ let lastShape: Shape | null = null;
 
 function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>): Shape {
   if (part === lastPart) return lastShape!;
+  // Each flag and operand once (every condition on them is about whether one is there; the
+  // last operand is kept apart for `target_outside`).
   const flags: Arg[] = [];
   const operands: Arg[] = [];
+  let last: Arg | null = null;
   let ended = false;
+  const many = part.args.length >= 32;
   for (const a of part.args) {
     if (part.patterns?.has(a)) continue; // `--exclude .git`: a file-name pattern, not a path
     if (!ended && !a.dynamic && a.text === '--') ended = true;
-    else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') flags.push(a);
-    else operands.push(a);
+    else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+      if (!many || !seenLately(flags, a)) flags.push(a);
+    } else {
+      last = a;
+      if (!many || !seenLately(operands, a)) operands.push(a);
+    }
   }
   const base = part.name.replace(/[0-9.]+$/, '');
   const valueOptions = GLOBAL_VALUE_OPTIONS[part.name] ?? GLOBAL_VALUE_OPTIONS[base] ?? [];
@@ -216,6 +228,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
   const shape: Shape = {
     flags,
     operands,
+    lastOperand: last,
     sub,
     globals,
     values,
@@ -335,7 +348,7 @@ function flagIn(flag: string, args: Arg[], context: string, dynamic: boolean): T
         t.indexOf(flag[1]!) > 0
       )
         return 'yes';
-    } else if (t === flag || t.startsWith(`${flag}=`)) return 'yes';
+    } else if (t === flag || (t.charCodeAt(flag.length) === 61 && t.startsWith(flag))) return 'yes';
   }
   return dynamic && flagInContext(flag, context) ? 'maybe' : 'no';
 }
@@ -707,9 +720,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.args) {
     result = and(
       result,
-      anyOver(shape.operands.length < 32 ? shape.operands : distinctArgs(shape.operands), (a) =>
-        anyOver(c.args, (g) => stringGlob(g, a, part.context)),
-      ),
+      anyOver(shape.operands, (a) => anyOver(c.args, (g) => stringGlob(g, a, part.context))),
     );
     if (result === 'no') return 'no';
   }
@@ -761,7 +772,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   }
   if (r.target_outside) {
     const targets: Arg[] = [];
-    const last = shape.operands[shape.operands.length - 1];
+    const last = shape.lastOperand;
     if (last) targets.push(last);
     part.args.forEach((a, i) => {
       if (a.text === '-t' && part.args[i + 1]) targets.push(part.args[i + 1]!);

@@ -271,6 +271,20 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
   return null;
 }
 
+const editsInPlace = new WeakMap<ProgramSpec, boolean>();
+
+/** Whether the spec (or what it inherits) has an option that edits its operands in place (`sed -i`). */
+function mayEditInPlace(spec: ProgramSpec): boolean {
+  let v = editsInPlace.get(spec);
+  if (v === undefined) {
+    v = false;
+    for (let s: ProgramSpec | null = spec; s && !v; s = s.inherit ? s.parent : null)
+      for (const e of s.options.values()) if (e === 'inplace') v = true;
+    editsInPlace.set(spec, v);
+  }
+  return v;
+}
+
 function isInside(p: string, ws: Workspace): boolean {
   return (
     p === ws.workspace || isStrictlyInside(p, ws.workspace) || ws.scratch.some((s) => isStrictlyInside(p, s))
@@ -497,7 +511,8 @@ export function checkInvocation(
       }
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;
-      else fileOperands.push(a);
+      // (kept only where an in-place option may use them: a command can have 50,000 operands)
+      else if (inplace || mayEditInPlace(spec)) fileOperands.push(a);
       operandIndex++;
       if (spec.rest) return worst; // a script and its own arguments
       if (kind === 'setting') {
@@ -586,9 +601,9 @@ export function checkInvocation(
     // A cluster of short options: `-rn`, `-n5`, `-o out`, `-i.bak`.
     if (spec.numeric && /^-\d+$/.test(t)) continue;
     // A letter repeated in a cluster (`-vvv`, or 100,000 of them) is the same finding: decided once.
-    const done = new Set<string>();
+    let done: Set<string> | null = null;
     for (let j = 1; j < t.length; j++) {
-      if (done.has(t[j]!)) continue;
+      if (done?.has(t[j]!)) continue;
       const o = `-${t[j]}`;
       const hit = lookup(spec, o);
       if (!hit || hit === 'ambiguous') {
@@ -625,7 +640,7 @@ export function checkInvocation(
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
-      done.add(t[j]!);
+      (done ??= new Set()).add(t[j]!);
     }
   }
   if (!toStdout)

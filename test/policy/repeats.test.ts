@@ -37,6 +37,10 @@ const cases: Array<[string, 'allow' | 'refuse']> = [
   [`sort ${'a.txt '.repeat(300)}-o /etc/passwd`, 'refuse'],
   [`sort ${'a.txt '.repeat(300)}-o out.txt`, 'allow'],
   [`echo ${'{a,b} '.repeat(100)}`, 'allow'],
+  // A repeated word shares one node; a pattern value among them must not make the others patterns.
+  [`tar -cf out.tar ${'a.py '.repeat(100)}--exclude .env .env`, 'refuse'],
+  [`tar -cf out.tar ${'a.py '.repeat(100)}--exclude .env`, 'allow'],
+  [`rsync -a ${'a.py '.repeat(100)}--exclude .git .git ~/.ssh/`, 'refuse'],
 ];
 
 describe('repeated statements and words decide as written out', () => {
