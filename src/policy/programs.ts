@@ -81,6 +81,8 @@ export interface ProgramSpec {
   rest: boolean;
   /** `-m` modules that run given code, extract, serve or open a REPL (python): ask. */
   modulesAsk: Set<string>;
+  /** `-m` modules with a spec of their own (`python -m venv DIR` writes DIR). */
+  modules: Map<string, ProgramSpec> | null;
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
@@ -123,6 +125,7 @@ const SPEC_KEYS = new Set([
   'about',
   'rest',
   'modules_ask',
+  'modules',
   'script',
   'cwd_writes',
   'words',
@@ -186,12 +189,25 @@ export function buildSpec(
     parent,
     rest: bool('rest', false),
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
+    modules: null,
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     cwdWrites: bool('cwd_writes', false),
     patterns: [...options.values()].includes('pattern'),
     script:
       r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
+  if (r.modules !== undefined) {
+    const mods = r.modules;
+    if (typeof mods !== 'object' || mods === null || Array.isArray(mods))
+      throw new ProgramSpecError(where, '`modules` must map module names to specs');
+    spec.modules = new Map();
+    for (const [key, sub] of Object.entries(mods)) {
+      const [mod, ...aliases] = splitKey(key);
+      if (mod === undefined) throw new ProgramSpecError(where, 'an empty module name');
+      const child = buildSpec(`${name} -m ${mod}`, sub ?? {}, `${where} -m ${mod}`, spec);
+      for (const m of [mod, ...aliases]) spec.modules.set(m, child);
+    }
+  }
   if (r.subcommands !== undefined) {
     const subs = r.subcommands;
     if (typeof subs !== 'object' || subs === null || Array.isArray(subs))
@@ -863,6 +879,11 @@ function codeFinding(
   const program = ctx.specs.get(value.text);
   if (program && program !== spec && !program.rest)
     return checkInvocation(program, { ...ctx.part, name: value.text, args: rest }, ctx.ws, ctx.specs);
+  // A module with a spec of its own (`python -m venv .venv`): its options and operands decide.
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) {
+    const mod = s.modules?.get(value.text);
+    if (mod) return checkInvocation(mod, { ...ctx.part, name: mod.name, args: rest }, ctx.ws, ctx.specs);
+  }
   let modules: Set<string> | null = null;
   for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent)
     if (s.modulesAsk.size) modules = s.modulesAsk;

@@ -174,3 +174,36 @@ describe('installs from a URL, git or a file in any package-spec form ask', () =
     );
   });
 });
+
+describe('python -m modules that are everyday steps are decided on what they touch', () => {
+  it('allows a venv, json.tool, cProfile, trace and doctest in the workspace or /tmp', () => {
+    expectAll(
+      [
+        'python -m venv .venv',
+        'python3 -m venv --clear env',
+        'python3 -m venv /tmp/venv',
+        'python -m json.tool in.json out.json',
+        'python -m cProfile -o out.prof x.py',
+        'python -m trace --count x.py',
+        'python -m doctest README.md',
+      ],
+      'allow',
+    );
+  });
+
+  it('denies their writes outside, and asks for modules that run given code', () => {
+    expectAll(
+      [
+        'python -m venv /etc/venv',
+        'python -m json.tool in.json /etc/out.json',
+        'python -m cProfile -o /etc/x.prof x.py',
+        'python -m trace --count -C /etc x.py',
+      ],
+      'deny',
+    );
+    expectAll(
+      ['python -m timeit "1+1"', 'python -m pdb -c continue x.py', 'python -m cProfile -m timeit "1+1"'],
+      'ask',
+    );
+  });
+});
