@@ -200,6 +200,28 @@ describe.skipIf(why !== null)('runner protocol on the host', () => {
     results.forEach((r, i) => expect(r.stdout).toBe(`call-${i}\n`));
   });
 
+  it('runs a request of megabytes whole, and the next ones on the same slots after it', async () => {
+    // The request travels in the slot's request file (read in one go), not byte by byte.
+    const big = 'y'.repeat(3 * 1024 * 1024);
+    const r = await run(`v='${big}'; printf %s "\${#v}"`, { env: { BIG: big.slice(0, 100_000) } });
+    expect(r.stdout).toBe(String(big.length));
+    const after = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => run(`echo "$X-${i}"`, { env: { X: 'ok' } })),
+    );
+    after.forEach((a, i) => expect(a.stdout).toBe(`ok-${i}\n`));
+  });
+
+  it('a command that prints or replaces the EXIT trap, or exits with a status, is reported as it ended', async () => {
+    const replaced = await run('trap "echo own" EXIT; true');
+    expect(replaced.stdout).toBe('own\n');
+    expect(replaced.exitCode).toBe(0);
+    const removed = await run('trap - EXIT; echo gone; (exit 3)');
+    expect(removed.stdout).toBe('gone\n');
+    expect(removed.exitCode).toBe(3);
+    expect((await run('kill -KILL $BASHPID')).exitCode).toBe(137);
+    expect((await run('exit 0')).exitCode).toBe(0);
+  });
+
   it('applies per-call limits that differ from the defaults its cgroups were made with', async () => {
     const oom = await run('dd if=/dev/zero of=/dev/null bs=200M count=1', { memoryBytes: 64 * 1024 ** 2 });
     expect(oom.killedBy).toBe('oom');
