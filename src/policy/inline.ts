@@ -71,20 +71,27 @@ function str(node: Node | null | undefined): string | null {
   if (!node) return null;
   if (node.type === 'identifier') return constants.get(node.text) ?? null;
   if (node.type === 'string') {
-    // Python: string_start string_content* string_end; no interpolation, no escapes we cannot read.
+    // Python: string_start string_content* string_end; no escapes we cannot read. In an f-string
+    // an interpolation with no conversion or format is its expression's value
+    // (`f'{Path.home()}/.netrc'`), and `{{`/`}}` are braces.
+    const prefix = (node.namedChildren[0]?.text ?? '').replace(/['"]/g, '').toLowerCase();
+    const fstring = prefix.includes('f');
     let out = '';
     for (const c of node.namedChildren) {
       if (!c) continue;
-      if (c.type === 'string_content') out += c.text;
-      else if (c.type === 'interpolation') return null;
-      else if (c.type === 'escape_sequence') {
+      if (c.type === 'string_content')
+        out += fstring ? c.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : c.text;
+      else if (c.type === 'interpolation') {
+        if (c.namedChildren.length !== 1) return null;
+        const v = str(c.namedChildren[0]);
+        if (v === null) return null;
+        out += v;
+      } else if (c.type === 'escape_sequence') {
         const e = decodeEscape(c.text);
         if (e === null) return null;
         out += e;
       } else if (c.type !== 'string_start' && c.type !== 'string_end') return null;
     }
-    const start = node.namedChildren[0]?.text ?? '';
-    if (/[bf]/i.test(start.replace(/['"]/g, ''))) return start.toLowerCase().includes('f') ? null : out;
     return out;
   }
   if (node.type === 'concatenated_string') {
@@ -95,6 +102,104 @@ function str(node: Node | null | undefined): string | null {
       out += s;
     }
     return out;
+  }
+  if (node.type === 'parenthesized_expression') return str(node.namedChildren[0]);
+  if (node.type === 'binary_operator') {
+    // `'rm -rf ' + d`, and a pathlib join: `Path.home() / '.netrc'`
+    const op = node.childForFieldName('operator')?.text;
+    if (op !== '+' && op !== '/') return null;
+    const l = str(node.childForFieldName('left'));
+    const r = l === null ? null : str(node.childForFieldName('right'));
+    if (l === null || r === null) return null;
+    return op === '+' ? l + r : joinPath([l, r]);
+  }
+  if (node.type === 'subscript') {
+    // `os.environ['HOME']`
+    const obj = dotted(node.childForFieldName('value'));
+    if (obj && resolveNow(obj) === 'os.environ') return envValue(str(node.childForFieldName('subscript')));
+    return null;
+  }
+  if (node.type === 'call') return pathCallValue(node);
+  return null;
+}
+
+/** How the reader resolves a dotted name through the code's imports (set while a snippet is read). */
+let resolveNow: (name: string) => string = (name) => name;
+
+/** The home directory's variables read as `~`; any other variable is only known when it runs. */
+function envValue(name: string | null): string | null {
+  return name === 'HOME' || name === 'USERPROFILE' ? '~' : null;
+}
+
+/** `os.path.join`'s rule: an absolute part starts again, others are joined with `/`. */
+function joinPath(parts: string[]): string {
+  let out = '';
+  for (const p of parts) {
+    if (p.startsWith('/') || out === '') out = p;
+    else out = out.endsWith('/') ? out + p : `${out}/${p}`;
+  }
+  return out;
+}
+
+const PY_SAME_PATH = new Set([
+  'os.path.expanduser',
+  'posixpath.expanduser',
+  'os.path.abspath',
+  'os.path.realpath',
+  'os.path.normpath',
+  'os.fspath',
+  'os.fsencode',
+  'os.fsdecode',
+  'str',
+]);
+const PY_PATH_CLASSES = /^pathlib\.(Pure)?(Posix)?Path$/;
+
+/**
+ * The value of a call that builds a path from known parts, so a file call on it is decided on
+ * the path it names: `os.path.expanduser('~/.netrc')` and `Path.home() / '.netrc'` are
+ * `~/.netrc`, `os.path.join(os.environ['HOME'], '.aws', 'credentials')` is
+ * `~/.aws/credentials`. Null for anything else.
+ */
+function pathCallValue(call: Node): string | null {
+  if (hasSplat(call)) return null;
+  const fn = call.childForFieldName('function');
+  const args = positional(call);
+  const all = (nodes: Node[]): string[] | null => {
+    const out: string[] = [];
+    for (const a of nodes) {
+      const v = str(a);
+      if (v === null) return null;
+      out.push(v);
+    }
+    return out;
+  };
+  const raw = dotted(fn);
+  const name = raw ? resolveNow(raw) : null;
+  if (name) {
+    if (PY_SAME_PATH.has(name)) return args.length === 1 ? str(args[0]) : null;
+    if (name === 'os.path.join' || name === 'posixpath.join') {
+      const parts = all(args);
+      return parts && parts.length > 0 ? joinPath(parts) : null;
+    }
+    if (PY_PATH_CLASSES.test(name)) {
+      const parts = all(args);
+      return parts === null ? null : parts.length === 0 ? '.' : joinPath(parts);
+    }
+    if (/^pathlib\.(Posix)?Path\.home$/.test(name)) return '~';
+    if (/^pathlib\.(Posix)?Path\.cwd$/.test(name) || name === 'os.getcwd') return '.';
+    if (name === 'os.getenv' || name === 'os.environ.get') return envValue(str(args[0]));
+  }
+  // A method of a path built from known parts: `.expanduser()`, `.resolve()`, `.joinpath(…)`.
+  if (fn?.type === 'attribute') {
+    const method = fn.childForFieldName('attribute')?.text;
+    const obj = fn.childForFieldName('object');
+    if (method === 'expanduser' || method === 'resolve' || method === 'absolute' || method === 'as_posix')
+      return args.length === 0 ? str(obj) : null;
+    if (method === 'joinpath') {
+      const base = str(obj);
+      const parts = base === null ? null : all(args);
+      return base !== null && parts ? joinPath([base, ...parts]) : null;
+    }
   }
   return null;
 }
@@ -476,6 +581,36 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
         if (c) stack.push(c);
       }
     }
+    for (const n of all) {
+      if (n.type === 'import_statement') {
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'dotted_name') aliases.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
+          else if (c.type === 'aliased_import')
+            aliases.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
+        }
+      } else if (n.type === 'import_from_statement') {
+        const mod = n.childForFieldName('module_name')?.text ?? '';
+        for (const c of n.childrenForFieldName('name')) {
+          if (!c) continue;
+          if (c.type === 'dotted_name') aliases.set(c.text, `${mod}.${c.text}`);
+          else if (c.type === 'aliased_import')
+            aliases.set(
+              c.childForFieldName('alias')?.text ?? '',
+              `${mod}.${c.childForFieldName('name')?.text ?? ''}`,
+            );
+        }
+        if (n.namedChildren.some((c) => c?.type === 'wildcard_import') && PY_WATCHED.has(mod.split('.')[0]!))
+          add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
+      }
+    }
+    const resolve = (name: string): string => {
+      const [head, ...rest] = name.split('.');
+      const full = aliases.get(head!);
+      return full ? [full, ...rest].join('.') : name;
+    };
+    const savedResolve = resolveNow;
+    resolveNow = resolve;
     const saved = constants;
     constants = new Map();
     for (const n of all) {
@@ -499,37 +634,6 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       }
     }
     try {
-      for (const n of all) {
-        if (n.type === 'import_statement') {
-          for (const c of n.namedChildren) {
-            if (!c) continue;
-            if (c.type === 'dotted_name') aliases.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
-            else if (c.type === 'aliased_import')
-              aliases.set(c.childForFieldName('alias')?.text ?? '', c.childForFieldName('name')?.text ?? '');
-          }
-        } else if (n.type === 'import_from_statement') {
-          const mod = n.childForFieldName('module_name')?.text ?? '';
-          for (const c of n.childrenForFieldName('name')) {
-            if (!c) continue;
-            if (c.type === 'dotted_name') aliases.set(c.text, `${mod}.${c.text}`);
-            else if (c.type === 'aliased_import')
-              aliases.set(
-                c.childForFieldName('alias')?.text ?? '',
-                `${mod}.${c.childForFieldName('name')?.text ?? ''}`,
-              );
-          }
-          if (
-            n.namedChildren.some((c) => c?.type === 'wildcard_import') &&
-            PY_WATCHED.has(mod.split('.')[0]!)
-          )
-            add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
-        }
-      }
-      const resolve = (name: string): string => {
-        const [head, ...rest] = name.split('.');
-        const full = aliases.get(head!);
-        return full ? [full, ...rest].join('.') : name;
-      };
       const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
         if (n.type === 'identifier') {
@@ -544,10 +648,10 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           const fn = n.childForFieldName('function');
           const raw = dotted(fn);
           if (!raw) {
-            // a method called on what a call returned: `Path('x').write_text(…)`, `open(p).read()`
+            // a method called on what an expression gives: `Path('x').write_text(…)`, `open(p).read()`,
+            // `(Path.home() / 'x').read_text()`
             const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-            if (method && fn!.childForFieldName('object')?.type === 'call')
-              readPythonCall(n, `(…).${method}`, add, parser, resolve);
+            if (method) readPythonCall(n, `(…).${method}`, add, parser, resolve);
             // `type(lambda: 0)(code, {})` makes a function from a code object: what it runs is not read
             if (
               fn?.type === 'call' &&
@@ -617,6 +721,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       return effects;
     } finally {
       constants = saved;
+      resolveNow = savedResolve;
     }
   } finally {
     tree.delete();
@@ -643,6 +748,31 @@ function isSafeName(name: string): boolean {
 
 function clipName(s: string): string {
   return s.length > 50 ? `${s.slice(0, 47)}…` : s;
+}
+
+/**
+ * Whether `obj` is a pathlib object whose path a method call acts on: built by `Path(…)`,
+ * `Path.home()`, `Path.cwd()`, a `/` join, or a path method (`.expanduser()`, `.joinpath(…)`);
+ * or a name bound to a known value when the method is one only paths have (`p.read_text()`:
+ * a string has none), not `replace`/`rename`/`open`, which strings and files have too.
+ */
+function isPathObject(obj: Node, method: string): boolean {
+  if (obj.type === 'parenthesized_expression')
+    return !!obj.namedChildren[0] && isPathObject(obj.namedChildren[0], method);
+  if (obj.type === 'binary_operator') return obj.childForFieldName('operator')?.text === '/';
+  if (obj.type === 'identifier')
+    return constants.get(obj.text) != null && !/^(rename|replace|open|chmod)$/.test(method);
+  if (obj.type !== 'call') return false;
+  const fn = obj.childForFieldName('function');
+  const raw = dotted(fn);
+  const name = raw ? resolveNow(raw) : null;
+  if (name && (/(^|\.)(Pure)?(Posix)?Path$/.test(name) || /(^|\.)Path\.(home|cwd)$/.test(name))) return true;
+  const inner = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  return (
+    !!inner &&
+    /^(expanduser|resolve|absolute|joinpath|with_name|with_suffix)$/.test(inner) &&
+    isPathObject(fn!.childForFieldName('object')!, 'read_text')
+  );
 }
 
 function readPythonCall(
@@ -817,42 +947,38 @@ function readPythonCall(
     )
   ) {
     const obj = call.childForFieldName('function')?.childForFieldName('object');
-    if (obj?.type === 'call') {
-      const raw = dotted(obj.childForFieldName('function'));
-      const ctor = raw && resolve(raw);
-      if (ctor && /(^|\.)(Path|PosixPath)$/.test(ctor)) {
-        const p = str(positional(obj)[0]);
-        if (method === 'read_text' || method === 'read_bytes') {
-          // reading a computed path is judged at its source, like `cat "$f"`
-          if (p !== null) add({ kind: 'read', path: p });
-          return;
-        }
-        if (method === 'open') {
-          const mode = str(args[0]) ?? 'r';
-          if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });
-          else if (/[wax+]/.test(mode))
-            add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
-          return;
-        }
-        if (p === null)
-          add({ kind: 'unknown', what: `\`Path(…).${method}\` of a path only known when it runs` });
-        else if (method === 'rename' || method === 'replace') {
-          const to = str(args[0]);
-          add(
-            to === null
-              ? { kind: 'unknown', what: `\`Path.${method}\` to a path only known when it runs` }
-              : { kind: 'argv', argv: ['mv', '--', p, to] },
-          );
-        } else if (method === 'symlink_to' || method === 'hardlink_to') {
-          const to = str(args[0]);
-          add(
-            to === null
-              ? { kind: 'unknown', what: `\`Path.${method}\`` }
-              : { kind: 'argv', argv: ['ln', '-s', '--', to, p] },
-          );
-        } else add({ kind: 'write', path: p });
+    if (obj && isPathObject(obj, method)) {
+      const p = str(obj);
+      if (method === 'read_text' || method === 'read_bytes') {
+        // reading a computed path is judged at its source, like `cat "$f"`
+        if (p !== null) add({ kind: 'read', path: p });
         return;
       }
+      if (method === 'open') {
+        const mode = str(args[0]) ?? 'r';
+        if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });
+        else if (/[wax+]/.test(mode))
+          add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
+        return;
+      }
+      if (p === null)
+        add({ kind: 'unknown', what: `\`Path(…).${method}\` of a path only known when it runs` });
+      else if (method === 'rename' || method === 'replace') {
+        const to = str(args[0]);
+        add(
+          to === null
+            ? { kind: 'unknown', what: `\`Path.${method}\` to a path only known when it runs` }
+            : { kind: 'argv', argv: ['mv', '--', p, to] },
+        );
+      } else if (method === 'symlink_to' || method === 'hardlink_to') {
+        const to = str(args[0]);
+        add(
+          to === null
+            ? { kind: 'unknown', what: `\`Path.${method}\`` }
+            : { kind: 'argv', argv: ['ln', '-s', '--', to, p] },
+        );
+      } else add({ kind: 'write', path: p });
+      return;
     }
     if (/^(write_text|write_bytes|unlink|rmdir|touch|symlink_to|hardlink_to)$/.test(method)) {
       // On an object whose path is only known when it runs.
@@ -955,6 +1081,8 @@ const JS_SAFE_VALUES = new Set([
   'X_OK',
 ]);
 
+const JS_READS =
+  /^(fs|fs\/promises)\.(readFileSync|readFile|createReadStream|readdirSync|readdir|opendir|opendirSync|readlink|readlinkSync)$/;
 const JS_WRITES =
   /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
 
@@ -1017,11 +1145,74 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         return out;
       }
       if (n.type === 'template_string') {
-        if (n.namedChildren.some((c) => c?.type === 'template_substitution')) return null;
-        return n.text.slice(1, -1);
+        // `${os.homedir()}/.npmrc`: each substitution is its expression's value.
+        let out = '';
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'string_fragment') out += c.text;
+          else if (c.type === 'escape_sequence') {
+            const e = decodeEscape(c.text);
+            if (e === null) return null;
+            out += e;
+          } else if (c.type === 'template_substitution') {
+            const v = jsStr(c.namedChildren[0]);
+            if (v === null) return null;
+            out += v;
+          } else return null;
+        }
+        return out;
+      }
+      if (n.type === 'identifier') return jsConsts.get(n.text) ?? null;
+      if (n.type === 'parenthesized_expression') return jsStr(n.namedChildren[0]);
+      if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+') {
+        const l = jsStr(n.childForFieldName('left'));
+        const r = l === null ? null : jsStr(n.childForFieldName('right'));
+        return l === null || r === null ? null : l + r;
+      }
+      if (n.type === 'member_expression' || n.type === 'subscript_expression') {
+        // process.env.HOME, process.env['HOME']
+        const obj = n.childForFieldName('object');
+        if (obj?.type === 'member_expression' && obj.text === 'process.env') {
+          const key =
+            n.type === 'member_expression'
+              ? (n.childForFieldName('property')?.text ?? null)
+              : jsStr(n.childForFieldName('index'));
+          return envValue(key);
+        }
+        return null;
+      }
+      if (n.type === 'call_expression') return jsPathCall(n);
+      return null;
+    };
+    /** A path built from known parts: `os.homedir()`, `path.join(…)`, `process.cwd()`. */
+    const jsPathCall = (n: Node): string | null => {
+      const fn = n.childForFieldName('function');
+      const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);
+      let name: string | null = null;
+      if (fn?.type === 'identifier') name = modules.get(fn.text)?.replace('#', '.') ?? null;
+      else if (fn?.type === 'member_expression') {
+        const obj = fn.childForFieldName('object');
+        const m = moduleOf(obj);
+        const prop = fn.childForFieldName('property')?.text ?? '';
+        if (m && m !== '?') name = `${m}.${prop}`;
+        else if (obj?.text === 'process') name = `process.${prop}`;
+        else if (obj?.type === 'member_expression' && moduleOf(obj.childForFieldName('object')) === 'path')
+          name = `path.${prop}`; // path.posix.join
+      }
+      if (name === 'os.homedir') return '~';
+      if (name === 'process.cwd') return '.';
+      if (name === 'path.join' || name === 'path.resolve' || name === 'path.normalize') {
+        const parts: string[] = [];
+        for (const a of args) {
+          const v = jsStr(a);
+          if (v === null) return null;
+          parts.push(v);
+        }
+        return parts.length === 0 ? null : joinPath(parts);
       }
       return null;
     };
+    const jsConsts = new Map<string, string | null>();
     const moduleOf = (n: Node | null): string | null => {
       // require('x') or an identifier bound to one
       if (!n) return null;
@@ -1039,10 +1230,17 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       return null;
     };
     for (const n of all) {
+      if (n.type === 'assignment_expression') {
+        const left = n.childForFieldName('left');
+        if (left?.type === 'identifier') jsConsts.set(left.text, null);
+      }
       if (n.type === 'variable_declarator') {
         const value = n.childForFieldName('value');
         const m = moduleOf(value);
         const nameNode = n.childForFieldName('name');
+        // A name bound once to a value known here (`const p = os.homedir() + '/.npmrc'`).
+        if (nameNode?.type === 'identifier')
+          jsConsts.set(nameNode.text, jsConsts.has(nameNode.text) ? null : jsStr(value));
         if (m && nameNode?.type === 'identifier') modules.set(nameNode.text, m);
         else if (m && nameNode?.type === 'object_pattern')
           for (const p of nameNode.namedChildren) {
@@ -1188,6 +1386,12 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
                 ? ['node', file, ...(rest as string[])]
                 : [file, ...(rest as string[])],
             });
+          continue;
+        }
+        if (JS_READS.test(name)) {
+          // reading a computed path is judged at its source, like `cat "$f"`
+          const p = jsStr(args[0]);
+          if (p !== null) add({ kind: 'read', path: p });
           continue;
         }
         if (JS_WRITES.test(name)) {

@@ -340,3 +340,68 @@ describe('many snippets in one command', () => {
     expect(counted.check(command).decision).toBe('deny');
   });
 });
+
+describe('paths built from known parts are the paths they name', () => {
+  // The variable reads (`env-read HOME`) are effects of their own, checked elsewhere.
+  const py = (code: string) => pythonEffects(parsers.python, code).filter((e) => e.kind !== 'env-read');
+  const js = (code: string) =>
+    javascriptEffects(parsers.javascript, code).filter((e) => e.kind !== 'env-read');
+
+  it('Python: expanduser, os.path.join, the home variables, pathlib joins and methods, f-strings', () => {
+    expect(py(`import os\nopen(os.path.expanduser('~/.netrc')).read()`)).toEqual([
+      { kind: 'read', path: '~/.netrc' },
+    ]);
+    expect(py(`import os.path as p\nopen(p.join('tests', 'data', 'x.json'))`)).toEqual([
+      { kind: 'read', path: 'tests/data/x.json' },
+    ]);
+    // os.path.join starts again at an absolute part
+    expect(py(`import os\nopen(os.path.join('a', '/etc', 'passwd'), 'w')`)).toEqual([
+      { kind: 'write', path: '/etc/passwd' },
+    ]);
+    expect(py(`import os\nopen(os.environ['HOME'] + '/.npmrc')`)).toEqual([
+      { kind: 'read', path: '~/.npmrc' },
+    ]);
+    expect(py(`from pathlib import Path\n(Path.home() / '.ssh' / 'id_rsa').read_text()`)).toEqual([
+      { kind: 'read', path: '~/.ssh/id_rsa' },
+    ]);
+    expect(py(`from pathlib import Path\np = Path.home().joinpath('.bashrc')\np.write_text('x')`)).toEqual([
+      { kind: 'write', path: '~/.bashrc' },
+    ]);
+    expect(py(`import os\nh = os.getenv('HOME')\nopen(f'{h}/.pypirc')`)).toEqual([
+      { kind: 'read', path: '~/.pypirc' },
+    ]);
+    expect(py(`import os\nos.system(f'echo {{x}} ' + 'y')`)).toEqual([{ kind: 'shell', text: 'echo {x} y' }]);
+  });
+
+  it('Python: a part only known when it runs leaves the path unknown, as before', () => {
+    // reading a computed path is judged at its source; writing one asks
+    expect(py(`import os, sys\nopen(os.path.join(sys.argv[1], 'x')).read()`)).toEqual([]);
+    expect(py(`import os\nopen(os.path.join(os.getenv('OUT'), 'x'), 'w')`)).toEqual([
+      { kind: 'unknown', what: '`open` for writing a path only known when it runs' },
+    ]);
+    expect(py(`import os\nos.system(f'{os.getenv("CMD")!r}')`)[0]!.kind).toBe('unknown');
+    // a string's own `replace` is not a file rename
+    expect(py(`print('a~b'.replace('~', '/etc'))`)).toEqual([]);
+  });
+
+  it('JavaScript: os.homedir(), process.env.HOME, path.join, templates, names bound once; fs reads', () => {
+    expect(js(`const fs = require('fs'); fs.readFileSync(require('os').homedir() + '/.npmrc')`)).toEqual([
+      { kind: 'read', path: '~/.npmrc' },
+    ]);
+    expect(
+      js(
+        `const path = require('path'), os = require('os');\nconst f = path.join(os.homedir(), '.docker', 'config.json');\nrequire('fs').readFile(f, () => {})`,
+      ),
+    ).toEqual([{ kind: 'read', path: '~/.docker/config.json' }]);
+    expect(js('require("fs").writeFileSync(`${process.env.HOME}/.bashrc`, "x")')).toEqual([
+      { kind: 'write', path: '~/.bashrc' },
+    ]);
+    expect(js(`require('fs').promises.readFile(process.cwd() + '/package.json')`)).toEqual([
+      { kind: 'read', path: './package.json' },
+    ]);
+    // rebound: only known when it runs
+    expect(js(`let p = 'a'; p = process.argv[2]; require('fs').writeFileSync(p, 'x')`)[0]!.kind).toBe(
+      'unknown',
+    );
+  });
+});
