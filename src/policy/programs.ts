@@ -27,7 +27,8 @@ export type Effect =
   | 'code'
   | 'module'
   | 'inplace'
-  | 'stdout';
+  | 'stdout'
+  | 'recipe';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -47,6 +48,7 @@ const EFFECTS: readonly Effect[] = [
   'module',
   'inplace',
   'stdout',
+  'recipe',
 ];
 
 /** What a program does with its operands. */
@@ -417,6 +419,22 @@ function valueFinding(
       };
     case 'inplace':
       return null;
+    case 'recipe': {
+      // A file whose contents are run (`make -f FILE`): the workspace's own, or a person decides.
+      if (!value) return null;
+      if (value.dynamic)
+        return {
+          decision: 'ask',
+          reason: `${what} runs the recipes of a file named only when it runs; name a workspace file`,
+        };
+      const problem = readProblem(value.text, ctx.part.cwd, ctx.ws);
+      return problem
+        ? {
+            decision: 'ask',
+            reason: `${what} runs the recipes of ${problem}; run the workspace's own build files`,
+          }
+        : null;
+    }
     case 'ask-flag':
       return {
         decision: 'ask',

@@ -207,3 +207,36 @@ describe('python -m modules that are everyday steps are decided on what they tou
     );
   });
 });
+
+describe('paths given to deleting and recipe options are decided', () => {
+  it('denies git clean/rm pathspecs and make -C outside the workspace; asks for make -f outside', () => {
+    expectAll(
+      [
+        'git clean -fdx /',
+        'git clean -fd ..',
+        'git rm -r /etc',
+        'cd src && git clean -fd ../..',
+        'make -C / clean',
+        'make --directory=/ clean',
+      ],
+      'deny',
+    );
+    expectAll(['make -f /etc/Makefile', 'make -f ../other/Makefile all', 'make --frob'], 'ask');
+  });
+
+  it('keeps cleaning, removing and building in the workspace allowed', () => {
+    expectAll(
+      [
+        'git clean -fdx',
+        'git clean -fdx -e .venv',
+        'git rm --cached -r .',
+        'make -C src',
+        'make -f Makefile.dev test',
+        'make -j4 test',
+        'make -s -k test V=1',
+        'cd src && git clean -fd ..',
+      ],
+      'allow',
+    );
+  });
+});
