@@ -32,6 +32,18 @@ const inline = (
 
 const N = 99_000;
 const fill = (unit: string, total = N) => unit.repeat(Math.max(1, Math.floor(total / unit.length)));
+/** Words `word(0)`, `word(1)`, … joined by blanks, as many as fit in `total` characters. */
+const upTo = (word: (i: number) => string, total = N) => {
+  const out: string[] = [];
+  let len = 0;
+  for (let i = 0; ; i++) {
+    const w = word(i);
+    if (len + w.length + 1 > total) break;
+    out.push(w);
+    len += w.length + 1;
+  }
+  return out.join(' ');
+};
 
 export function longInputs(): LongInput[] {
   return [
@@ -292,6 +304,70 @@ export function longInputs(): LongInput[] {
       expect: 'refuse',
     },
     { kind: 'shell: many cd', command: `${fill('cd src; ')}ls`, expect: 'refuse' },
+    // Held out: the classes above with other programs and operand shapes, added after those
+    // were made fast (so what is measured is the class, not the instances tuned for).
+    {
+      kind: 'held out: cat of 8,000 distinct deep paths',
+      command: `cat ${upTo((i) => `src/pkg${i % 97}/m${i}.py`, N - 10)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out: grep over 9,000 files, then a secret',
+      command: `grep -n TODO ${upTo((i) => `lib/f${i}.c`, N - 40)} ~/.aws/credentials`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: rm of 8,000 objects, then a path outside',
+      command: `rm -f ${upTo((i) => `build/o${i}.o`, N - 20)} /etc/x`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: cp of 10,000 files to a directory outside',
+      command: `cp ${upTo((i) => `a${i}.txt`, N - 20)} /etc/`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: ls with flags and operands alternating',
+      command: `ls ${fill('-l a -a b ', N - 10)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out: find with a long alternation, then -delete',
+      command: `find src ${fill("-name '*.pyc' -o ", N - 30)}-name x -delete`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out: find -execdir sh after a long expression',
+      command: `find . -type f ${fill('-newer a -o ', N - 40)}-execdir sh -c 'rm -rf ~' \\;`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: pipeline of two alternating stages',
+      command: `cat a.txt${fill(' | sort | uniq', N - 10)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out: long pipeline into sh',
+      command: `cat a.txt${fill(' | grep -v x', N - 20)} | sh`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: cd into 11,000 distinct directories',
+      command: `${upTo((i) => `cd d${i};`, N - 10)} ls`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out: cd .. and back, then rm',
+      command: `${fill('cd ..; cd src; ', N - 10)}rm -rf x`,
+      expect: 'refuse',
+    },
+    { kind: 'held out: 9,000 distinct statements', command: upTo((i) => `touch f${i};`, N), expect: 'allow' },
+    {
+      kind: 'held out: inline python with dicts, strings and comments',
+      command: `python3 - <<'EOF'\n${fill(`d = {'k': "v", "q": f'{x!s:{w}}'}  # '"\n`, N - 40)}EOF`,
+      expect: 'allow',
+      inline: { lang: 'python', code: fill(`d = {'k': "v", "q": f'{x!s:{w}}'}  # '"\n`, N - 40) },
+    },
     { kind: 'at the limit', command: `echo ${fill('a', 99_990)}`, expect: 'allow', single: true },
     { kind: 'over the limit', command: `echo ${fill('a', 100_010)}`, expect: 'refuse', single: true },
   ];

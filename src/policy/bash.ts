@@ -161,6 +161,13 @@ export class ShNode implements SyntaxNode {
   }
 }
 
+/** Keeps `node` among the last four statements read (for Reader.repeat); returns it. */
+function remember(recent: ShNode[], node: ShNode): ShNode {
+  if (recent.length >= 4) recent.shift();
+  recent.push(node);
+  return node;
+}
+
 export type BashParse =
   | { kind: 'ok'; root: ShNode }
   /** Text bash rejects too (an unterminated quote, a stray `)`): deny, as tree-sitter errors are. */
@@ -331,7 +338,7 @@ class Reader {
     this.enter();
     const start = this.i;
     let count = 0;
-    let last: ShNode | null = null;
+    const recent: ShNode[] = [];
     for (;;) {
       this.skipBlankLines(parent);
       if (this.i >= this.s.length) break;
@@ -360,9 +367,9 @@ class Reader {
         const word = this.reserved();
         if (word !== null && stop.has(word)) break;
       }
-      const again = this.repeat(last);
+      const again = this.repeat(recent);
       if (again) parent.add(again);
-      else parent.add((last = this.andOr()));
+      else parent.add(remember(recent, this.andOr()));
       count++;
     }
     // Bash refuses an empty body (`if then fi`, `{ }`, `( )`, `while do`).
@@ -395,11 +402,11 @@ class Reader {
     if (!(this.code() === 124 && this.code(this.i + 1) !== 124)) return first;
     const pipe = this.node('pipeline', first.startIndex);
     pipe.add(first);
-    let last = first;
+    const recent = [first];
     while (this.code() === 124 && this.code(this.i + 1) !== 124) {
       this.token(pipe, this.startsWith('|&') ? '|&' : '|');
       this.skipBlankLines(pipe);
-      const again = this.repeat(last);
+      const again = this.repeat(recent);
       if (again) {
         // The same node again: its end offset is the first one's, the pipeline ends here.
         pipe.add(again, undefined, true);
@@ -408,7 +415,7 @@ class Reader {
         const next = this.negated();
         pipe.add(next);
         pipe.endIndex = next.endIndex;
-        last = next;
+        remember(recent, next);
       }
       this.skipBlanks();
     }
@@ -423,10 +430,17 @@ class Reader {
    * with no redirection reads the same wherever it stands, so the node is what reading it
    * again would give, apart from its offsets.
    */
-  private repeat(previous: ShNode | null): ShNode | null {
+  private repeat(recent: readonly ShNode[]): ShNode | null {
+    for (let k = recent.length - 1; k >= 0; k--) {
+      const got = this.repeatOf(recent[k]!);
+      if (got) return got;
+    }
+    return null;
+  }
+
+  private repeatOf(previous: ShNode): ShNode | null {
     // A command with a redirection may start a here-document, whose body is read at the newline.
-    if (previous === null || previous.type !== 'command' || previous.childForFieldName('redirect'))
-      return null;
+    if (previous.type !== 'command' || previous.childForFieldName('redirect')) return null;
     const len = previous.endIndex - previous.startIndex;
     if (len === 0 || !this.s.startsWith(previous.text, this.i)) return null;
     let j = this.i + len;

@@ -114,6 +114,8 @@ const MANY_ARGS = 1024;
 const UNBUDGETED_CHARS = 512;
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
+/** The rule id of a refusal that comes from not knowing the working directory. */
+const UNKNOWN_CWD_RULE = 'shell:unknown-cwd';
 /** The rule id of a finding about an archive's or patch's entries. */
 const UNPACK_RULE = 'unpack-entries';
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
@@ -412,6 +414,8 @@ export class PolicyEngine {
         ? this.parts(action.command, budget)
         : [this.filePart(action.path, action.kind)];
     const verdicts: PartVerdict[] = [];
+    let denied = false;
+    const decided = new Map<string, PartVerdict>();
     for (let i = 0; i < parts.length; i++) {
       if ((i & 15) === 15 && budget.expired()) {
         verdicts.push({
@@ -424,9 +428,25 @@ export class PolicyEngine {
         break;
       }
       const part = parts[i]!;
-      const v = this.decidePart(part, action, budget);
+      // Once a command is denied the line is denied, and of the parts after it only a parser
+      // finding could give the reason (KIND_RANK): the others are not decided (a 10,000-part
+      // line refused by its first parts is not matched part by part to the end).
+      if (denied && part.kind !== 'structure') continue;
+      // A line of thousands of parts repeats itself (`cd ..; cd src; …`): a part the same as an
+      // earlier one in every respect the rules read is decided once.
+      const key = parts.length > 64 ? memoKey(part) : null;
+      let v = key === null ? undefined : decided.get(key);
+      if (v) v = { ...v, part: part.text };
+      else {
+        v = this.decidePart(part, action, budget);
+        if (key !== null && v.rule !== BUDGET_RULE) decided.set(key, v);
+      }
       verdicts.push(v);
       if (v.rule === BUDGET_RULE) break;
+      if (v.decision === 'deny') {
+        if (v.kind === 'structure') break;
+        if (v.kind === 'command') denied = true;
+      }
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {
@@ -469,7 +489,18 @@ export class PolicyEngine {
   private decidePart(part: Part, action: Action, budget: Budget = NO_BUDGET): PartVerdict {
     const entries = action.kind === 'shell' ? action.entries : undefined;
     const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
-    const v = this.rulePart(part, network, budget);
+    let v = this.rulePart(part, network, budget);
+    if (v.decision !== 'allow' && (part.kind === 'command' || part.kind === 'file') && part.cwdLost) {
+      // Refused because its relative paths could be anywhere? Then say so, not which rule a
+      // path of unknown place might have met (`cd src` is not reading credentials).
+      const placed = this.rulePart({ ...part, cwd: [this.ws.workspace] }, network, budget);
+      if (SEVERITY[placed.decision] < SEVERITY[v.decision])
+        v = {
+          ...v,
+          rule: UNKNOWN_CWD_RULE,
+          reason: `the working directory is not known here (${part.cwdLost}), so its relative paths may name any file and it is treated as rule ${v.rule} would treat such a path (${v.reason}); use absolute paths, \`cd DIR && …\`, or fewer \`cd\`s`,
+        };
+    }
     if (part.kind !== 'command' || v.decision === 'deny') return v;
     const f = unpackFinding(part, entries, this.ws);
     if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
@@ -592,6 +623,34 @@ export class PolicyEngine {
       reason: 'no rule restricts it',
     };
   }
+}
+
+/**
+ * What a command or file part's decision depends on, as one string, or null for a part whose
+ * decision reads more than that (inline code, its stdin, files written earlier in the line,
+ * patterns, many arguments): the program, each argument with its flags, the working directories.
+ */
+function memoKey(part: Part): string | null {
+  const cwd = part.kind === 'structure' || part.kind === 'variable' ? '' : (part.cwd?.join('\n') ?? '?');
+  if (part.kind === 'file') return `f${part.access}\0${argKey(part.path)}\0${cwd}\0${part.cwdLost ?? ''}`;
+  if (part.kind !== 'command') return null;
+  if (
+    part.args.length > 16 ||
+    part.code ||
+    part.codeIssue ||
+    part.stdinFile ||
+    part.stdinText !== undefined ||
+    part.written ||
+    part.patterns
+  )
+    return null;
+  let key = `c${part.name}\0${cwd}\0${part.cwdLost ?? ''}`;
+  for (const a of part.args) key += `\0${argKey(a)}`;
+  return key;
+}
+
+function argKey(a: Arg): string {
+  return `${a.dynamic ? 'd' : ''}${a.glob ? 'g' : ''}${a.inside ? 'i' : ''}${a.pattern ?? ''}|${a.text}`;
 }
 
 /** A command cut by the time limit while its rules were matched (ask, never allow). */

@@ -231,13 +231,17 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       const again = new RepeatedStatement();
       for (const child of node.namedChildren) {
         if (!child) continue;
-        // `sort | sort | …`: a stage like the one before, fed the same way, adds nothing.
-        if (again.skips(walk, child, input)) continue;
+        // `sort | sort | …`: a stage like a recent one, fed the same way, adds nothing.
+        const seen = again.skips(walk, child, input);
+        if (seen) {
+          input = seen.next;
+          continue;
+        }
         const from = walk.parts.length;
         again.before(walk, child, input);
         walkStatement(walk, child, input);
         input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
-        again.after(walk, from);
+        again.after(walk, from, input);
       }
       return;
     }
@@ -319,7 +323,7 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
     // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
-    if (node.type !== 'list' || orElse) mergeFallback(walk);
+    if (node.type !== 'list' || orElse) mergeFallback(walk, orElse);
     if (again.skips(walk, child, stdin)) continue;
     const from = walk.parts.length;
     again.before(walk, child, stdin);
@@ -339,44 +343,72 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
  * identical statements is walked and decided once.
  */
 class RepeatedStatement {
-  private node: Node | null = null;
-  private input: Stdin = { kind: 'none' };
-  private cwd: string[] | null = null;
-  private fallback = 0;
-  private jobs = 0;
-  private written = 0;
-  /** Whether the last walk left the state as it found it. */
-  private still = false;
+  /** The last few statements walked (a pipeline may alternate: `sort | uniq | sort | uniq …`). */
+  private readonly recent: Seen[] = [];
+  private pending: Seen | null = null;
 
-  skips(walk: Walk, node: Node, input: Stdin): boolean {
-    return this.still && node === this.node && sameStdin(input, this.input) && this.same(walk);
+  /** The earlier walk `node` would repeat in this state, if any (`next`: the stdin it left the next stage). */
+  skips(walk: Walk, node: Node, input: Stdin): Seen | null {
+    for (const seen of this.recent)
+      if (seen.node === node && seen.still && sameStdin(input, seen.input) && sameState(walk, seen))
+        return seen;
+    return null;
   }
 
   before(walk: Walk, node: Node, input: Stdin): void {
-    this.node = node;
-    this.input = input;
-    this.cwd = walk.cwd;
-    this.fallback = walk.fallback.length;
-    this.jobs = walk.jobPids.size;
-    this.written = walk.written.size;
+    this.pending = {
+      node,
+      input,
+      cwd: walk.cwd,
+      here: walk.here,
+      fallback: walk.fallback.length,
+      jobs: walk.jobPids.size,
+      written: walk.written.size,
+      still: false,
+      next: input,
+    };
   }
 
-  after(walk: Walk, from: number): void {
-    this.still = this.same(walk);
-    for (let i = from; this.still && i < walk.parts.length; i++) {
+  after(walk: Walk, from: number, next?: Stdin): void {
+    const seen = this.pending;
+    if (!seen) return;
+    this.pending = null;
+    seen.still = sameState(walk, seen);
+    for (let i = from; seen.still && i < walk.parts.length; i++) {
       const p = walk.parts[i]!;
-      if (p.kind === 'variable' && p.access === 'set') this.still = false;
+      if (p.kind === 'variable' && p.access === 'set') seen.still = false;
     }
+    if (next) seen.next = next;
+    const at = this.recent.findIndex((r) => r.node === seen.node);
+    if (at !== -1) this.recent.splice(at, 1);
+    else if (this.recent.length >= 4) this.recent.shift();
+    this.recent.push(seen);
   }
+}
 
-  private same(walk: Walk): boolean {
-    return (
-      walk.cwd === this.cwd &&
-      walk.fallback.length === this.fallback &&
-      walk.jobPids.size === this.jobs &&
-      walk.written.size === this.written
-    );
-  }
+/** One walked statement and the state it was walked in. */
+interface Seen {
+  node: Node;
+  input: Stdin;
+  cwd: string[] | null;
+  here: string[] | null;
+  fallback: number;
+  jobs: number;
+  written: number;
+  /** Whether its walk left the state as it found it. */
+  still: boolean;
+  /** The stdin it left the next stage of a pipeline. */
+  next: Stdin;
+}
+
+function sameState(walk: Walk, seen: Seen): boolean {
+  return (
+    walk.cwd === seen.cwd &&
+    walk.here === seen.here &&
+    walk.fallback.length === seen.fallback &&
+    walk.jobPids.size === seen.jobs &&
+    walk.written.size === seen.written
+  );
 }
 
 function sameStdin(a: Stdin, b: Stdin): boolean {
@@ -393,13 +425,28 @@ function sameStdin(a: Stdin, b: Stdin): boolean {
   }
 }
 
-function mergeFallback(walk: Walk): void {
+/**
+ * After `cd x;` (or `cd x ||`) the directory before it is possible too, since cd may fail:
+ * merged back here. `branch`: the next statement runs only on another path (`a || b`), so
+ * which directory is the main one is no longer known either.
+ */
+function mergeFallback(walk: Walk, branch = false): void {
   if (walk.fallback.length === 0) return;
   if (walk.cwd !== null) {
     const all = new Set([...walk.cwd, ...walk.fallback]);
-    walk.cwd = all.size > MAX_CWDS ? null : [...all];
+    if (all.size > MAX_CWDS)
+      loseCwd(walk, `more than ${MAX_CWDS} directories are possible after the \`cd\`s in alternatives`);
+    else walk.cwd = [...all];
+    if (branch) walk.here = walk.cwd;
   }
   walk.fallback = [];
+}
+
+/** The working directory is no longer known; `why` says why (for the reason of what it decides). */
+function loseCwd(walk: Walk, why: string): void {
+  walk.cwd = null;
+  walk.here = null;
+  walk.cwdLost ??= why;
 }
 
 function walkAssignment(walk: Walk, node: Node): void {
@@ -978,18 +1025,53 @@ function readInline(
 function changeDirectory(walk: Walk, name: string, args: Arg[]): void {
   const target = args.find((a) => a.dynamic || !a.text.startsWith('-'));
   if (name === 'popd' || !walk.cwd || (target && (target.dynamic || target.glob))) {
-    walk.cwd = null;
+    if (walk.cwd)
+      loseCwd(
+        walk,
+        name === 'popd'
+          ? '`popd` returns to a directory this policy does not follow'
+          : `\`${name} ${clip(target!.text, 40)}\` goes to a directory only known when it runs`,
+      );
     return;
   }
   const dest = target?.text ?? '~';
-  walk.fallback.push(...walk.cwd);
-  const next = [...new Set(walk.cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+  const cwd = walk.cwd;
+  // The main directory: where every cd so far went (when it is still one of the possible ones).
+  const here = walk.here && walk.here.every((d) => cwd.includes(d)) ? walk.here : cwd;
+  let next: string[];
+  if (descends(dest)) {
+    // `cd src; cd lib;` is one directory, src/lib, not every subset of the cds that may have
+    // failed: the directory before the first of them stays possible (kept once, however long
+    // the chain), and a path read from a directory between the two is no more outside, no
+    // nearer the workspace root or .git, and names the same file name as from one of them.
+    const others = cwd.filter((d) => !here.includes(d));
+    walk.fallback.push(...(others.length ? others : here));
+    next = [...new Set(here.map((c) => resolvePath(dest, c, walk.ws.home)))];
+  } else {
+    // `cd ..`, `cd /abs`, `cd ~`: from every possible directory (a failed cd before it matters).
+    walk.fallback.push(...cwd);
+    next = [...new Set(cwd.map((c) => resolvePath(dest, c, walk.ws.home)))];
+  }
   // A directory name this long (thousands of `cd src` in one line) is not followed: each step
   // would copy it again. The directory is then unknown, as after `cd "$x"`.
-  walk.cwd = next.some((c) => c.length > MAX_CWD_CHARS) ? null : next;
+  if (next.some((c) => c.length > MAX_CWD_CHARS))
+    loseCwd(walk, `the directory after these \`cd\`s is longer than ${MAX_CWD_CHARS} characters`);
+  else {
+    walk.cwd = next;
+    walk.here = next;
+  }
 }
 
-const MAX_CWD_CHARS = 4096;
+/** A relative directory below the current one: no `.`, `..` or empty segment, no `~` or `-`. */
+function descends(dest: string): boolean {
+  const d = dest.endsWith('/') ? dest.slice(0, -1) : dest;
+  if (d === '' || d.startsWith('/') || d.startsWith('~') || d.startsWith('-')) return false;
+  for (const seg of d.split('/')) if (seg === '' || seg === '.' || seg === '..') return false;
+  return true;
+}
+
+/** The longest working directory followed (PATH_MAX is 4,096; real ones are far shorter). */
+const MAX_CWD_CHARS = 1024;
 
 const MAX_COMMAND_CHARS = 100_000;
 
@@ -1011,6 +1093,8 @@ export function extractParts(
     ws,
     parts: [],
     cwd: [ws.workspace],
+    here: [ws.workspace],
+    cwdLost: null,
     fallback: [],
     depth: 0,
     context: command,
@@ -1038,6 +1122,9 @@ export function extractParts(
     return walk.parts;
   }
   walkScript(walk, command, { kind: 'none' }, 'of the command');
+  if (walk.cwdLost)
+    for (const p of walk.parts)
+      if ((p.kind === 'command' || p.kind === 'file') && p.cwd === null) p.cwdLost = walk.cwdLost;
   // A stage that ran out of time on its own (the inline-code readers stop and report code they
   // could not read) leaves the cut to be recorded here, so the command asks for that reason.
   if (budget.spent) overBudget(walk);

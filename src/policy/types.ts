@@ -38,6 +38,8 @@ export interface CommandPart {
   args: Arg[];
   /** Possible working directories (several after `cd x;`, which may fail); null when unknown. */
   cwd: string[] | null;
+  /** Why the working directory is unknown (with `cwd: null`). */
+  cwdLost?: string;
   /** Wrappers it was found inside, outermost first (e.g. ['sudo', 'env']). */
   via: string[];
   /**
@@ -70,6 +72,8 @@ export interface FilePart {
   access: 'read' | 'write' | 'edit';
   path: Arg;
   cwd: string[] | null;
+  /** Why the working directory is unknown (with `cwd: null`). */
+  cwdLost?: string;
 }
 
 export interface VariablePart {

@@ -26,6 +26,10 @@ export interface Walk {
   ws: Workspace;
   parts: Part[];
   cwd: string[] | null;
+  /** The directories every `cd` so far leads to (a subset of cwd; cwd also has those a failed cd leaves). */
+  here: string[] | null;
+  /** Why the working directory became unknown, the first time it did. */
+  cwdLost: string | null;
   /** Directories left by a `cd` that may have failed; merged back after `;`, not after `&&`. */
   fallback: string[];
   depth: number;

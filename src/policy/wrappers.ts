@@ -424,6 +424,7 @@ function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
       const dir = t.startsWith('--chdir=') ? { ...a, text: t.slice(8) } : args[i + 1];
       walk.cwd =
         dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
+      if (walk.cwd === null) walk.cwdLost ??= '`env -C` goes to a directory only known when it runs';
       i += t.startsWith('--chdir=') ? 1 : 2;
       continue;
     }

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PolicyEngine } from '../../src/policy/index.js';
+import type { CommandPart } from '../../src/policy/types.js';
+
+// The working directory after `cd`: a chain of cds is one directory (plus the one before the
+// chain, since a cd may fail), and what an unknown directory refuses says so.
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await PolicyEngine.create({ budgetMs: Infinity });
+});
+
+const lastCommand = (command: string): CommandPart => {
+  const parts = engine.parts(command).filter((p): p is CommandPart => p.kind === 'command');
+  return parts[parts.length - 1]!;
+};
+
+describe('a chain of cd into workspace directories is followed', () => {
+  it('nine or more `cd DIR;` keep one directory (and the one before them), not a growing set', () => {
+    for (const n of [9, 20, 200]) {
+      const cmd = `${'cd src; '.repeat(n)}cat x.py`;
+      const part = lastCommand(cmd);
+      expect(part.cwd).toEqual([`/testbed${'/src'.repeat(n)}`, '/testbed']);
+      expect(engine.check(cmd).decision).toBe('allow');
+    }
+    const distinct = Array.from({ length: 30 }, (_, i) => `cd d${i};`).join(' ');
+    const part = lastCommand(`${distinct} ls x`);
+    expect(part.cwd).toEqual([
+      `/testbed/${Array.from({ length: 30 }, (_, i) => `d${i}`).join('/')}`,
+      '/testbed',
+    ]);
+    expect(engine.check(`${distinct} sed -i s/a/b/ x.py`).decision).toBe('allow');
+  });
+
+  it('a cd that may fail still leaves the directory before it possible', () => {
+    // If `cd build` fails, `rm -rf .` deletes the workspace.
+    expect(engine.check('cd build; rm -rf .').decision).toBe('deny');
+    expect(engine.check('cd build && rm -rf .').decision).toBe('allow');
+    // If `cd a` fails, `cd ..` goes above the workspace.
+    expect(engine.check('cd a; cd ..; rm -rf x').decision).toBe('deny');
+    expect(engine.check('cd a && cd .. && rm -rf x').decision).toBe('allow');
+    // If `cd /testbed` fails, the shell is still in /etc.
+    expect(engine.check('cd /etc; cd /testbed; rm -f passwd').decision).toBe('deny');
+    expect(engine.check('cd src; cd lib; rm -rf ../../../x').decision).toBe('deny');
+    // Alternatives multiply: `cd b` runs where `cd a` failed.
+    expect(lastCommand('cd a || cd b; ls').cwd).toEqual(
+      expect.arrayContaining(['/testbed', '/testbed/a', '/testbed/b']),
+    );
+  });
+
+  it('a chain too long to follow makes the directory unknown, and the refusal says so', () => {
+    const d = engine.check(`${'cd src; '.repeat(12_000)}ls`);
+    expect(d.decision).not.toBe('allow');
+    expect(d.rule).toBe('shell:unknown-cwd');
+    expect(d.reason).toMatch(
+      /working directory is not known here \(the directory after these `cd`s is longer than 1024/,
+    );
+    expect(d.reason).not.toMatch(/^`cd src`: reads credentials/);
+  });
+});
+
+describe('an unknown working directory', () => {
+  it('refuses relative paths naming why, with the decision the design gives unknown paths', () => {
+    for (const [cmd, decision] of [
+      ['cd "$D"; cat x.py', 'deny'],
+      ['cd "$D"; rm -rf build', 'deny'],
+      ['cd "$D" && echo hi > out.txt', 'deny'],
+    ] as const) {
+      const d = engine.check(cmd);
+      expect(d.decision, cmd).toBe(decision);
+      expect(d.rule, cmd).toBe('shell:unknown-cwd');
+      expect(d.reason, cmd).toMatch(
+        /working directory is not known here \(`cd "\$D"` goes to a directory only known when it runs\)/,
+      );
+    }
+  });
+
+  it('keeps the rule of a refusal that holds wherever the command runs', () => {
+    const d = engine.check('cd "$D"; rm -rf /');
+    expect(d.decision).toBe('deny');
+    expect(d.rule).toBe('delete-outside-workspace');
+    expect(engine.check('cd "$D"; ls').decision).toBe('allow');
+  });
+});
