@@ -123,6 +123,9 @@ function str(node: Node | null | undefined): string | null {
   return null;
 }
 
+/** The snippet being read imports `tarfile` or `zipfile` (so `.extract…()` is an archive's). */
+let archivesImported = false;
+
 /** How the reader resolves a dotted name through the code's imports (set while a snippet is read). */
 let resolveNow: (name: string) => string = (name) => name;
 
@@ -610,7 +613,9 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       return full ? [full, ...rest].join('.') : name;
     };
     const savedResolve = resolveNow;
+    const savedArchives = archivesImported;
     resolveNow = resolve;
+    archivesImported = [...aliases.values()].some((m) => /^(tarfile|zipfile)\b/.test(m));
     const saved = constants;
     constants = new Map();
     for (const n of all) {
@@ -722,6 +727,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     } finally {
       constants = saved;
       resolveNow = savedResolve;
+      archivesImported = savedArchives;
     }
   } finally {
     tree.delete();
@@ -937,6 +943,21 @@ function readPythonCall(
     const m = str(args[0]);
     if (m === null || PY_WATCHED.has(m.split('.')[0]!) || name.startsWith('runpy'))
       add({ kind: 'unknown', what: `\`${name}\`` });
+    return;
+  }
+  // `tarfile.open(…).extractall(dest)`, `ZipFile(…).extract(m, path=dest)`: the archive's
+  // entries decide where files land, so only a destination outside the workspace is known to
+  // be wrong (a write there); inside it the entries are only known when it runs.
+  if (/\.(extractall|extract)$/.test(name) && archivesImported) {
+    const destNode = keyword(call, 'path') ?? (name.endsWith('extractall') ? args[0] : args[1]) ?? null;
+    const dest = destNode ? str(destNode) : '.';
+    if (dest !== null && (dest.startsWith('/') || dest.startsWith('~') || dest.startsWith('..')))
+      add({ kind: 'write', path: dest });
+    else
+      add({
+        kind: 'unknown',
+        what: `\`.${name.split('.').pop()}()\` of an archive whose entries are only known when it runs`,
+      });
     return;
   }
   // Path(...).write_text / unlink / … : a method on a pathlib object.
@@ -1400,7 +1421,24 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           if (p === null) add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
           else if (op === 'rm' || op === 'rmdir' || op === 'unlink')
             add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
-          else if (op === 'rename' || op === 'copyFile' || op === 'cp' || op === 'symlink' || op === 'link') {
+          else if (op === 'chmod' || op === 'lchmod' || op === 'fchmod') {
+            add({ kind: 'write', path: p });
+            // setuid/setgid bits in any spelling: 0o4755, 0o2755, 2541 (0o4755), '4755'
+            const m = args[1];
+            const v =
+              m?.type === 'number'
+                ? Number(m.text.replace(/^0(?=[0-7])/, '0o'))
+                : m
+                  ? Number.parseInt(jsStr(m) ?? '', 8)
+                  : NaN;
+            if (Number.isNaN(v) || (v & 0o6000) !== 0) add({ kind: 'argv', argv: ['chmod', 'u+s', '--', p] });
+          } else if (
+            op === 'rename' ||
+            op === 'copyFile' ||
+            op === 'cp' ||
+            op === 'symlink' ||
+            op === 'link'
+          ) {
             const q = jsStr(args[1]);
             if (q === null) add({ kind: 'unknown', what: `\`${name}\` to a path only known when it runs` });
             else
