@@ -33,7 +33,8 @@ const CHOICE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])([^]*)\}$/;
 function expansionShapes(text: string, first: boolean): string[] | null {
   if (first && (text === '$HOME' || text === '${HOME}')) return ['~'];
   const m = text.length <= 4096 ? CHOICE.exec(text) : null;
-  if (!m) return null;
+  // `${HOME%/}`, `${HOME:0}`, `${HOME/x/y}`, `${HOME,,}`: HOME edited at run time may still be HOME.
+  if (!m) return first && /^\$\{HOME[^A-Za-z0-9_}]/.test(text) ? ['~', '**'] : null;
   const v = first && m[1] === 'HOME' ? '~' : '**';
   let word = m[3]!;
   let head = '';

@@ -240,3 +240,20 @@ describe('paths given to deleting and recipe options are decided', () => {
     );
   });
 });
+
+describe('variants of the classes found while fixing them', () => {
+  it('refuses them', () => {
+    expectAll(
+      [
+        `python3 --check-hash-based-pycs always -c "import os; os.system('rm -rf ~')"`,
+        'cat ${HOME%/}/.npmrc',
+        'cat ${HOME:0}/.npmrc',
+        'cat ${HOME,,}/.npmrc',
+        'cat ~+/../root/.npmrc',
+      ],
+      'deny',
+    );
+    expectAll(['poetry add git+https://github.com/u/r'], 'ask');
+    expectAll(['ls ~+/src', 'poetry add requests@^2.31'], 'allow');
+  });
+});
