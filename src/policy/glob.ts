@@ -223,7 +223,8 @@ export function resolvePath(p: string, cwd: string, home: string): string {
   if (isPlainRelative(p) && isNormalAbsolute(cwd)) return cwd === '/' ? `/${p}` : `${cwd}/${p}`;
   let s = p;
   if (s === '~' || s.startsWith('~/')) s = home + s.slice(1);
-  else if (s === '~+' || s.startsWith('~+/')) s = cwd + s.slice(2); // bash: $PWD
+  else if (s === '~+' || s.startsWith('~+/'))
+    s = cwd + s.slice(2); // bash: $PWD
   else if (s.startsWith('~')) {
     const slash = s.indexOf('/');
     const user = slash === -1 ? s.slice(1) : s.slice(1, slash);
