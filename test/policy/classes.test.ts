@@ -253,7 +253,16 @@ describe('variants of the classes found while fixing them', () => {
       ],
       'deny',
     );
-    expectAll(['poetry add git+https://github.com/u/r'], 'ask');
+    expectAll(
+      [
+        'poetry add git+https://github.com/u/r',
+        'uv add git+https://github.com/u/r',
+        'uv pip install "x @ git+https://h/r"',
+      ],
+      'ask',
+    );
+    expectAll(['virtualenv /opt/venv'], 'deny');
+    expectAll(['uv pip install -e .', 'uv add requests', 'virtualenv -p python3 .venv'], 'allow');
     expectAll(['ls ~+/src', 'poetry add requests@^2.31'], 'allow');
   });
 });
