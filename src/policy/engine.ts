@@ -415,7 +415,7 @@ export class PolicyEngine {
         : [this.filePart(action.path, action.kind)];
     const verdicts: PartVerdict[] = [];
     let denied = false;
-    const decided = new Map<string, PartVerdict>();
+    const decided = parts.length > 64 ? new Map<string, PartVerdict>() : null;
     for (let i = 0; i < parts.length; i++) {
       if ((i & 15) === 15 && budget.expired()) {
         verdicts.push({
@@ -434,12 +434,12 @@ export class PolicyEngine {
       if (denied && part.kind !== 'structure') continue;
       // A line of thousands of parts repeats itself (`cd ..; cd src; …`): a part the same as an
       // earlier one in every respect the rules read is decided once.
-      const key = parts.length > 64 ? memoKey(part) : null;
-      let v = key === null ? undefined : decided.get(key);
+      const key = decided ? memoKey(part) : null;
+      let v = key === null ? undefined : decided!.get(key);
       if (v) v = { ...v, part: part.text };
       else {
         v = this.decidePart(part, action, budget);
-        if (key !== null && v.rule !== BUDGET_RULE) decided.set(key, v);
+        if (key !== null && v.rule !== BUDGET_RULE) decided!.set(key, v);
       }
       verdicts.push(v);
       if (v.rule === BUDGET_RULE) break;
