@@ -1152,21 +1152,8 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
     }
     const jsStr = (n: Node | null | undefined): string | null => {
       if (!n) return null;
-      if (n.type === 'string') {
-        let out = '';
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'string_fragment') out += c.text;
-          else if (c.type === 'escape_sequence') {
-            const e = decodeEscape(c.text);
-            if (e === null) return null;
-            out += e;
-          } else return null;
-        }
-        return out;
-      }
-      if (n.type === 'template_string') {
-        // `${os.homedir()}/.npmrc`: each substitution is its expression's value.
+      if (n.type === 'string' || n.type === 'template_string') {
+        // `${os.homedir()}/.npmrc`: each substitution of a template is its expression's value.
         let out = '';
         for (const c of n.namedChildren) {
           if (!c) continue;
