@@ -656,7 +656,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             // a method called on what an expression gives: `Path('x').write_text(…)`, `open(p).read()`,
             // `(Path.home() / 'x').read_text()`
             const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-            if (method) readPythonCall(n, `(…).${method}`, add, parser, resolve);
+            if (method) readPythonCall(n, `(…).${method}`, add, parser);
             // `type(lambda: 0)(code, {})` makes a function from a code object: what it runs is not read
             if (
               fn?.type === 'call' &&
@@ -670,7 +670,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             continue;
           }
           const name = resolve(raw);
-          readPythonCall(n, name, add, parser, resolve);
+          readPythonCall(n, name, add, parser);
         } else if (n.type === 'attribute' || n.type === 'identifier') {
           // A watched function used as a value (`f = os.system`), not called here.
           if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) continue;
@@ -781,13 +781,7 @@ function isPathObject(obj: Node, method: string): boolean {
   );
 }
 
-function readPythonCall(
-  call: Node,
-  name: string,
-  add: (e: Effect) => void,
-  parser: Parser,
-  resolve: (name: string) => string,
-): void {
+function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
   if (name.startsWith('sys.modules.')) {
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
     return;
@@ -929,7 +923,7 @@ function readPythonCall(
   if (PY_DYNAMIC_BUILTINS.has(name)) {
     if (name === 'getattr' || name === 'setattr' || name === 'delattr') {
       const raw = dotted(args[0] ?? null);
-      const target = raw && resolve(raw);
+      const target = raw && resolveNow(raw);
       const attr = str(args[1]);
       if (attr !== null && target && !PY_WATCHED.has(target.split('.')[0]!)) return;
     }
