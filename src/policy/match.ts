@@ -639,6 +639,29 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
   return result;
 }
 
+/** Devices a program may be given for output or config without naming a file: `pytest -c /dev/null`. */
+const DEVICES = /^\/dev\/(null|stdout|stderr|stdin|fd\/\d+)$/;
+
+/**
+ * `outside: known`: whether an argument surely names a path outside the workspace and the
+ * scratch dirs. A value only known when it runs counts when every shape it may take starts
+ * with a fixed directory outside (`$HOME/.bashrc` is `~/.bashrc`); otherwise, and for globs
+ * and a working directory not known, it does not (`pytest "$T"` is not taken for a path outside).
+ */
+function knownOutside(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
+  if (!a.dynamic) return !DEVICES.test(a.text) && outsideOf(a, cwd, ws) === 'yes' ? 'yes' : 'no';
+  if (!a.pattern || a.pattern.length > 4096) return 'no';
+  let any = false;
+  for (const shape of a.pattern.split(SHAPE_ALT)) {
+    if (!/^[~/]/.test(shape)) return 'no';
+    const wild = shape.search(/[*?[]/);
+    const fixed = wild === -1 ? shape : shape.slice(0, shape.lastIndexOf('/', wild) + 1);
+    if (fixed === '' || isInside(resolveCached(fixed, ws.workspace, ws.home), ws)) return 'no';
+    any = true;
+  }
+  return any ? 'yes' : 'no';
+}
+
 /** Hosts an argument names: URLs, `host:port`, `user@host`, `user@host:path`. */
 export function hostsOf(a: Arg): string[] | null {
   if (a.dynamic) return null;
@@ -676,6 +699,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   const r = rule.spec;
   const c = compiled(rule, m);
   if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
+  if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
   if (r.subcommand) {
@@ -766,7 +790,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
       : (shape.outsideArgs ??= distinctArgs(outsideValues(shape)));
     result = and(
       result,
-      anyOver(candidates, (a) => outsideOf(a, part.cwd, m.ws)),
+      anyOver(candidates, (a) =>
+        r.outside === 'known' ? knownOutside(a, part.cwd, m.ws) : outsideOf(a, part.cwd, m.ws),
+      ),
     );
     if (result === 'no') return 'no';
   }

@@ -22,12 +22,15 @@ export const RuleSchema = z
     arg_regex: z.string().optional(),
     paths: list.optional(),
     not_paths: list.optional(),
-    outside: z.boolean().optional(),
+    /** `known`: only a path known (or known up to a directory) to lie outside matches, never a value only known when it runs. */
+    outside: z.union([z.boolean(), z.literal('known')]).optional(),
     target_outside: z.boolean().optional(),
     no_args: z.boolean().optional(),
     dynamic_args: z.boolean().optional(),
     program_operand: z.boolean().optional(),
     code_unread: z.boolean().optional(),
+    /** true: the program has no spec in programs.yaml (it is allowed by name: its options are not known). */
+    no_spec: z.boolean().optional(),
     network: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
@@ -68,6 +71,7 @@ export const RuleSchema = z
       'dynamic_args',
       'program_operand',
       'code_unread',
+      'no_spec',
       'network',
       'hosts',
       'not_hosts',

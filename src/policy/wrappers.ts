@@ -122,6 +122,10 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
   pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
   nix: { sub: ['run', 'shell'], valueOptions: [] },
   direnv: { sub: ['exec'], valueOptions: [] },
+  pyenv: { sub: ['exec'], valueOptions: [] },
+  // `nvm exec 20 cmd`: the version comes first, so what runs is not told apart from it (asks).
+  nvm: { sub: ['exec', 'run'], valueOptions: [] },
+  bun: { sub: ['x'], valueOptions: ['--cwd', '-c', '--config'] },
 };
 
 /** Paths that are a process's standard input. */
