@@ -66,16 +66,13 @@ export async function settleReply(
   let text = choice.message.content ?? '';
   let finish = choice.finishReason;
   for (let followUps = 0; ; followUps++) {
-    const parsed = parseEditBlocks(text, { sources: known });
+    const { parsed, blocks, fromDiff } = readReply(text, known);
     const cutOff = finish === 'length' || parsed.truncated;
     if (parsed.repairs.length > 0) ctx.note(`edit blocks read forgivingly: ${parsed.repairs.join('; ')}`);
-    if (parsed.blocks.length === 0 && !cutOff && parsed.problems.length === 0) {
-      const fromDiff = editBlocksFromDiff(text).length;
-      if (fromDiff > 0)
-        ctx.note(
-          `the reply is a patch, not SEARCH/REPLACE blocks: its ${fromDiff} hunk(s) are read as blocks`,
-        );
-    }
+    if (fromDiff && !cutOff)
+      ctx.note(
+        `the reply is a patch, not SEARCH/REPLACE blocks: its ${blocks.length} hunk(s) are read as blocks`,
+      );
     if ((!cutOff && parsed.problems.length === 0) || followUps >= MAX_FOLLOW_UPS)
       return { text, cutOff, followUps };
     const conversation: ChatMessage[] = [...messages, { role: 'assistant', content: text }];
@@ -115,6 +112,22 @@ export async function settleReply(
   }
 }
 
+/**
+ * A reply's edits: its SEARCH/REPLACE blocks, or, when it has none and nothing in it is
+ * unreadable or cut off, the hunks of a unified diff (or `*** Begin Patch`) it was written
+ * as instead (`fromDiff`). One reading serves the trajectory's note and the candidate.
+ */
+function readReply(
+  text: string,
+  known: Map<string, string>,
+): { parsed: ReturnType<typeof parseEditBlocks>; blocks: SearchReplaceBlock[]; fromDiff: boolean } {
+  const parsed = parseEditBlocks(text, { sources: known });
+  if (parsed.blocks.length > 0 || parsed.problems.length > 0 || parsed.truncated)
+    return { parsed, blocks: parsed.blocks, fromDiff: false };
+  const blocks = editBlocksFromDiff(text);
+  return { parsed, blocks, fromDiff: blocks.length > 0 };
+}
+
 export function candidateFrom(
   reply: string,
   set: Location[],
@@ -136,12 +149,7 @@ export function candidateFrom(
     regressions: null,
     reproduces: null,
   };
-  const parsed = parseEditBlocks(reply, { sources: known });
-  // A reply written as a unified diff (or `*** Begin Patch`) instead of blocks: its hunks.
-  const blocks =
-    parsed.blocks.length === 0 && parsed.problems.length === 0 && !parsed.truncated
-      ? editBlocksFromDiff(reply)
-      : parsed.blocks;
+  const { parsed, blocks } = readReply(reply, known);
   const fallback = [...new Set(set.map((l) => l.path))];
   const reject = (why: string): Candidate => ({ ...base, key: `rejected:${why}:${reply}`, rejected: why });
   // Never a partial answer: a half-done rename must not become a candidate that can win.
