@@ -6,6 +6,7 @@ import { decodeValue, joinContinuations, joinShapes, toArgs } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { leadingOptions } from './programs.js';
+import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
@@ -897,6 +898,25 @@ export function runArgv(
   if (name === 'cd' || name === 'pushd' || name === 'popd') {
     changeDirectory(walk, name, args);
     return;
+  }
+  if (name === 'perl') {
+    // A program of substitutions only is a `sed -i` in Perl's spelling: read, its files decided as paths.
+    const subst = perlSubstitution(
+      args.map((a) => a.text),
+      args.map((a) => a.dynamic),
+    );
+    if (subst) {
+      part.code = 'read';
+      for (const i of subst.files)
+        walk.parts.push({
+          kind: 'file',
+          text: `${args[i]!.text} (${subst.inPlace ? 'rewritten' : 'read'} by perl)`,
+          access: subst.inPlace ? 'write' : 'read',
+          path: args[i]!,
+          cwd: walk.cwd,
+        });
+      return;
+    }
   }
   if (walk.code && (PYTHON_NAME.test(name) || name === 'node' || name === 'nodejs')) {
     const code = inlineCode(name, args, stdin, walk.code.programs);

@@ -698,7 +698,8 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           }
           if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
             add({ kind: 'unknown', what: `\`${name}\` used as a value` });
-          if (name === 'sys.modules' && n.parent?.type === 'subscript')
+          // `del sys.modules[k]` (a reload) only drops a cache entry; any other `sys.modules[…]` is a module.
+          if (name === 'sys.modules' && n.parent?.type === 'subscript' && !isDeleted(n.parent))
             add({ kind: 'unknown', what: '`sys.modules[…]`, which reaches any module' });
           // A watched module or one of its names bound to another name or passed on (`o = os`, `f(os)`).
           if (
@@ -781,8 +782,45 @@ function isPathObject(obj: Node, method: string): boolean {
   );
 }
 
+/** `del sys.modules[k]`, `del a, sys.modules[k]`: the subscript is deleted, not read. */
+function isDeleted(subscript: Node): boolean {
+  const p = subscript.parent;
+  return (
+    p?.type === 'delete_statement' || (p?.type === 'expression_list' && p.parent?.type === 'delete_statement')
+  );
+}
+
+/** A call whose value nobody gets: a statement of its own, or the body of a list comprehension that is one. */
+function resultDiscarded(call: Node): boolean {
+  let p = call.parent;
+  if (p?.type === 'list_comprehension' && p.childForFieldName('body')?.id === call.id) p = p.parent;
+  return p?.type === 'expression_statement' && p.namedChildCount === 1;
+}
+
+/** The literal file of `open('f').read()` or `open('f', 'r').read()`, else null. */
+function readFileArgument(node: Node): string | null {
+  if (node.type !== 'call' || positional(node).length !== 0) return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'read') return null;
+  const inner = fn.childForFieldName('object');
+  const opener = inner?.type === 'call' ? inner.childForFieldName('function')?.text : undefined;
+  if (opener !== 'open' || resolveNow(opener) !== 'open' || hasSplat(inner!)) return null;
+  const a = positional(inner!);
+  const mode = a.length === 2 ? str(a[1]) : 'r';
+  if (a.length < 1 || a.length > 2 || (mode !== 'r' && mode !== 'rt')) return null;
+  if (
+    (inner!.childForFieldName('arguments')?.namedChildren ?? []).some((c) => c?.type === 'keyword_argument')
+  )
+    return null;
+  return str(a[0]);
+}
+
 function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
   if (name.startsWith('sys.modules.')) {
+    // Names of loaded modules are text; a module popped and thrown away (`sys.modules.pop(k)` as a
+    // statement, or in a list comprehension that is one: a reload) is never used. Anything else
+    // hands out a module the reader cannot follow.
+    if (name === 'sys.modules.keys' || (name === 'sys.modules.pop' && resultDiscarded(call))) return;
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
     return;
   }
@@ -915,6 +953,12 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     return;
   }
   if ((name === 'exec' || name === 'eval') && args.length >= 1) {
+    // `exec(open('t.py').read())` runs the file t.py: decided as `python t.py` is.
+    const file = name === 'exec' ? readFileArgument(args[0]!) : null;
+    if (file !== null) {
+      add({ kind: 'argv', argv: ['python', file] });
+      return;
+    }
     const s = str(args[0]);
     if (s === null) add({ kind: 'unknown', what: `\`${name}\` of code only known when it runs` });
     else for (const e of pythonEffects(parser, s)) add(e);

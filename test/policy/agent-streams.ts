@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { PolicyEngine } from '../../src/policy/index.js';
+
+/**
+ * Why each kind of refusal in a stream of real agents' commands is right, in a sentence.
+ * A refusal of a kind not listed here fails the stream tests.
+ */
+export const JUSTIFIED: Record<string, string> = {
+  default:
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, or prose the model sent as a command) needs a person to say it is fine",
+  'network-upload': 'posting data to a remote host is how secrets leave the machine',
+  'network-clients': 'the network is off in the sandbox; requests to remote hosts need approval',
+  'interpreter-one-liners':
+    'inline code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, or that hands out a module the reader cannot follow, cannot be read',
+  'shell:unparsed-substitution':
+    'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
+  'shell:unparseable':
+    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command, `&&` at the start of a line after a here-document, which bash rejects too)',
+  'shell:budget':
+    'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
+  'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
+  'shell:dynamic-command-name':
+    'a command name that is not a plain word hides what runs (in these streams `|| true}`, a typo bash cannot run either)',
+  'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
+  'copy-or-link-outside':
+    'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
+  'delete-outside-workspace': 'deleting outside the workspace changes the host',
+  'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
+  'python-http-server': 'serving files over HTTP opens the workspace to the network',
+  'system-packages': 'installing system packages changes the image, not the project',
+  'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
+  'interpreter-reads-stdin':
+    'code piped into an interpreter that the reader cannot follow (longer than it reads, or calls it does not know) cannot be checked',
+  'interpreter-dynamic-code': 'an interpreter running code computed when it runs cannot be checked',
+  'code:network':
+    'inline code that opens a connection to a host only known when it runs could reach anywhere',
+  'recursive-read-of-home-or-root':
+    'a recursive search above the workspace (`grep -R … ..` from the repository root) reads the whole filesystem, secrets included',
+  'unpack-entries':
+    "an archive's entries decide where it extracts; this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
+};
+
+export interface StreamLine {
+  command: string;
+  run: string;
+}
+export interface StreamRun {
+  agent: string;
+  model: string;
+  source: string;
+  workspace?: string;
+  licence?: string | null;
+}
+export interface Stream {
+  lines: StreamLine[];
+  runs: Record<string, StreamRun>;
+}
+
+export function readStream(dir: URL | string): Stream {
+  const base = typeof dir === 'string' ? `${dir.replace(/\/$/, '')}/` : dir;
+  const read = (f: string) => readFileSync(typeof base === 'string' ? base + f : new URL(f, base), 'utf8');
+  return {
+    lines: read('commands.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as StreamLine),
+    runs: JSON.parse(read('runs.json')) as Record<string, StreamRun>,
+  };
+}
+
+export interface StreamResult {
+  total: number;
+  allowed: number;
+  pct: number;
+  /** Refusals by rule, counted as often as agents ran the command. */
+  refused: Map<string, number>;
+  /** Per agent and model: [allowed, total]. */
+  pairs: Map<string, [number, number]>;
+  summary: string;
+}
+
+/** Decides each distinct command once per workspace (unattended), counted as often as agents ran it. */
+export async function measureStream(
+  stream: Stream,
+  options: { budgetMs?: number } = {},
+): Promise<StreamResult> {
+  const engines = new Map<string, PolicyEngine>();
+  const decided = new Map<string, { allow: boolean; rule: string }>();
+  const refused = new Map<string, number>();
+  const pairs = new Map<string, [number, number]>();
+  let allowed = 0;
+  for (const { command, run } of stream.lines) {
+    const info = stream.runs[run]!;
+    const ws = info.workspace ?? '/testbed';
+    let engine = engines.get(ws);
+    if (!engine) {
+      engine = await PolicyEngine.create({
+        unattended: true,
+        workspace: { workspace: ws },
+        budgetMs: options.budgetMs,
+      });
+      engines.set(ws, engine);
+    }
+    const key = `${ws}\0${command}`;
+    let d = decided.get(key);
+    if (!d) {
+      const r = engine.check(command);
+      d = { allow: r.decision === 'allow', rule: r.rule };
+      decided.set(key, d);
+    }
+    const pair = `${info.agent} + ${info.model.replace(/^@/, '')}`;
+    const p = pairs.get(pair) ?? [0, 0];
+    p[1]++;
+    if (d.allow) {
+      allowed++;
+      p[0]++;
+    } else refused.set(d.rule, (refused.get(d.rule) ?? 0) + 1);
+    pairs.set(pair, p);
+  }
+  const total = stream.lines.length;
+  const pct = (100 * allowed) / total;
+  const summary = `allowed ${allowed}/${total} (${pct.toFixed(2)}%); ${[...pairs]
+    .map(([k, [a, n]]) => `${k} ${a}/${n}`)
+    .join(', ')}; refused by ${[...refused]
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r} ${n}`)
+    .join(', ')}`;
+  return { total, allowed, pct, refused, pairs, summary };
+}
