@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PolicyEngine } from '../src/policy/index.js';
+import { cpuMs } from '../src/policy/budget.js';
 import { javascriptEffects, pythonEffects } from '../src/policy/inline.js';
 import { loadCodeParsers } from '../src/policy/shell.js';
 import { longInputs } from './policy-long-inputs.js';
@@ -81,19 +82,12 @@ const streamTimes = stream
   .sort((a, b) => a - b);
 
 // This thread's CPU time (Linux), next to wall time: on a shared machine wall time includes
-// waiting for a core; the decision limit (budget.ts) is this CPU time. The kernel brings the
-// running thread's figure up to date only at a scheduler tick (4 ms) or a switch, so one
-// decision's figure is off by up to a tick: each long input is decided five times and the
-// mean is reported, next to the process's CPU time (getrusage: exact, but it also counts V8's
-// helper threads, so it is higher whenever they collect or compile during the decision).
-function threadCpuMs(): number {
-  try {
-    const s = readFileSync('/proc/thread-self/schedstat', 'latin1');
-    return Number(s.slice(0, s.indexOf(' '))) / 1e6;
-  } catch {
-    return NaN;
-  }
-}
+// waiting for a core; the decision limit (budget.ts) is this CPU time, read the way the limit
+// reads it (brought up to date first, so exact to a few µs, not to a scheduler tick). Each
+// long input is decided five times and the mean is reported, next to the process's CPU time
+// (getrusage: it also counts V8's helper threads, so it is higher whenever they collect or
+// compile during the decision).
+const threadCpuMs = cpuMs;
 function rusageMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
-import { Budget, NO_BUDGET } from './budget.js';
+import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
@@ -108,7 +108,7 @@ export const DEFAULT_BUDGET_MS = 10;
  * matched against (each rule is one pass over the arguments, so a check between them cuts
  * a 50,000-argument command within a pass of the limit).
  */
-const MANY_ARGS = 1024;
+const MANY_ARGS = 256;
 
 /** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
 const UNBUDGETED_CHARS = 512;
@@ -416,37 +416,49 @@ export class PolicyEngine {
     const verdicts: PartVerdict[] = [];
     let denied = false;
     const decided = parts.length > 64 ? new Map<string, PartVerdict>() : null;
-    for (let i = 0; i < parts.length; i++) {
-      if ((i & 15) === 15 && budget.expired()) {
-        verdicts.push({
-          part: clip(action.kind === 'shell' ? action.command : action.path),
-          kind: 'structure',
-          decision: 'ask',
-          rule: BUDGET_RULE,
-          reason: `the command is too large to check within the decision time limit (${parts.length} parts), so it needs approval; split it into smaller commands`,
-        });
-        break;
+    // Rule matching asks this budget from deep loops (budget.ts `tick`).
+    const outer = enterBudget(budget);
+    try {
+      for (let i = 0; i < parts.length; i++) {
+        if ((i & 3) === 3 && budget.expired()) {
+          verdicts.push({
+            part: clip(action.kind === 'shell' ? action.command : action.path),
+            kind: 'structure',
+            decision: 'ask',
+            rule: BUDGET_RULE,
+            reason: `the command is too large to check within the decision time limit (${parts.length} parts), so it needs approval; split it into smaller commands`,
+          });
+          break;
+        }
+        const part = parts[i]!;
+        // Once a command is denied the line is denied, and of the parts after it only a parser
+        // finding could give the reason (KIND_RANK): the others are not decided (a 10,000-part
+        // line refused by its first parts is not matched part by part to the end).
+        if (denied && part.kind !== 'structure') continue;
+        // A line of thousands of parts repeats itself (`cd ..; cd src; …`): a part the same as an
+        // earlier one in every respect the rules read is decided once.
+        const key = decided ? memoKey(part) : null;
+        let v = key === null ? undefined : decided!.get(key);
+        if (v) v = { ...v, part: part.text };
+        else {
+          try {
+            v = this.decidePart(part, action, budget);
+          } catch (err) {
+            // Rule matching deep in one huge part ran out of time (budget.ts `tick`).
+            if (!(err instanceof OutOfTime)) throw err;
+            v = budgetVerdict(part);
+          }
+          if (key !== null && v.rule !== BUDGET_RULE) decided!.set(key, v);
+        }
+        verdicts.push(v);
+        if (v.rule === BUDGET_RULE) break;
+        if (v.decision === 'deny') {
+          if (v.kind === 'structure') break;
+          if (v.kind === 'command') denied = true;
+        }
       }
-      const part = parts[i]!;
-      // Once a command is denied the line is denied, and of the parts after it only a parser
-      // finding could give the reason (KIND_RANK): the others are not decided (a 10,000-part
-      // line refused by its first parts is not matched part by part to the end).
-      if (denied && part.kind !== 'structure') continue;
-      // A line of thousands of parts repeats itself (`cd ..; cd src; …`): a part the same as an
-      // earlier one in every respect the rules read is decided once.
-      const key = decided ? memoKey(part) : null;
-      let v = key === null ? undefined : decided!.get(key);
-      if (v) v = { ...v, part: part.text };
-      else {
-        v = this.decidePart(part, action, budget);
-        if (key !== null && v.rule !== BUDGET_RULE) decided!.set(key, v);
-      }
-      verdicts.push(v);
-      if (v.rule === BUDGET_RULE) break;
-      if (v.decision === 'deny') {
-        if (v.kind === 'structure') break;
-        if (v.kind === 'command') denied = true;
-      }
+    } finally {
+      enterBudget(outer);
     }
     let worst: PartVerdict | null = null;
     for (const v of verdicts) {

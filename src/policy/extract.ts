@@ -668,7 +668,7 @@ export function scanValue(walk: Walk, node: Node): void {
   const again = new RepeatedRead();
   for (const child of children) {
     // A value can hold tens of thousands of pieces ("$x $x …"): the budget is checked among them.
-    if ((++seen & 1023) === 0 && overBudget(walk)) return;
+    if ((++seen & 255) === 0 && overBudget(walk)) return;
     if (child && !again.handles(walk, child)) scanValue(walk, child);
   }
 }
@@ -704,6 +704,8 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
   // once, and its copies share one Arg (see PolicyEngine.rulePart for the one place arguments
   // are told apart by identity: `--exclude .git` names a pattern).
   for (let i = from; i < to; i++) {
+    // Tens of thousands of words: the budget is checked among them (the caller sees it spent).
+    if ((i & 255) === 255 && overBudget(walk)) return args;
     let end = i;
     while (end + 1 < to && nodes[end + 1]!.startIndex === nodes[end]!.endIndex) end++;
     if (end === i && nodes[i]!.type === 'word') {
@@ -780,7 +782,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     const child = children[k];
     if (!child) continue;
     // One command can have tens of thousands of words: the budget is checked among them too.
-    if ((++seen & 1023) === 0 && overBudget(walk)) return;
+    if ((++seen & 255) === 0 && overBudget(walk)) return;
     if (child.type === 'variable_assignment') walkAssignment(walk, child);
     else if (REDIRECTS.has(child.type)) {
       const got = walkRedirect(walk, child);
@@ -827,7 +829,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     return;
   }
   const args = argsOf(walk, argNodes as readonly Node[], from, to);
-  if (args.length > 1024 && overBudget(walk)) return;
+  if (args.length > 256 && overBudget(walk)) return;
   runArgv(walk, nameWord.text, args, node.text, input, via);
 }
 

@@ -6,6 +6,7 @@ import {
   resolvePath,
   type Tri,
 } from './glob.js';
+import { tick } from './budget.js';
 import { leadingOptions, type ProgramSpec } from './programs.js';
 import type { Rule } from './rules.js';
 import { SHAPE_ALT } from './words.js';
@@ -69,6 +70,7 @@ function anyOf(values: Tri[]): Tri {
 function anyOver<T>(xs: readonly T[], f: (x: T) => Tri): Tri {
   let out: Tri = 'no';
   for (const x of xs) {
+    tick();
     const t = f(x);
     if (t === 'yes') return 'yes';
     if (t === 'maybe') out = 'maybe';

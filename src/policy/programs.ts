@@ -1,3 +1,4 @@
+import { tick } from './budget.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import { sedEffects } from './sed.js';
 import type { Arg, CommandPart, Decision, Workspace } from './types.js';
@@ -514,6 +515,7 @@ export function checkInvocation(
     } else if (opt === '-f' || opt === '--file') scriptOption = true;
   };
   for (let i = 0; i < args.length; i++) {
+    tick();
     const a = args[i]!;
     const t = a.text;
     if (!ended && !a.dynamic && t === '--') {
@@ -679,6 +681,7 @@ export function checkInvocation(
   }
   if (!toStdout)
     for (const a of writtenOperands) {
+      tick();
       const problem = writeProblem(a, part.cwd, ws);
       if (problem)
         note({
@@ -690,6 +693,7 @@ export function checkInvocation(
   if (spec.cwdWrites) note(cwdFinding(ctx));
   if (inplace)
     for (const f of fileOperands) {
+      tick();
       const problem = writeProblem(f, part.cwd, ws);
       if (problem)
         note({
