@@ -190,7 +190,10 @@ function tryWrite(file: string, value: string): void {
   }
 }
 
-/** One tool call's own cgroup: created before the call starts, removed after. */
+/**
+ * The cgroup a call runs in: made ahead for a runner slot and kept for the slot's calls
+ * (begin() restarts the accounting for each), or made for one call and removed after.
+ */
 export class CallCgroup {
   private readonly dirs: string[];
   private readonly memDir: string;
@@ -314,7 +317,49 @@ export class CallCgroup {
     return readPids(join(this.pidsDir, 'cgroup.procs'));
   }
 
+  /** Raw cumulative counters (cpu ms, OOM kills, pids-limit hits) at the last begin(). */
+  private base = { cpuMs: 0, oomKills: 0, pidsLimitHits: 0 };
+
+  /**
+   * Starts a new call's accounting on a cgroup that may have served calls before (a
+   * slot keeps its cgroup: runner-client.ts): the peak restarts from what is charged
+   * now (v1 `memory.max_usage_in_bytes`, written 0, restarts at the current usage),
+   * and CPU, OOM kills and pids-limit hits count from here (deltas of the cumulative
+   * counters). Returns false where the peak cannot be restarted (v2 before the kernel
+   * made `memory.peak` writable): such a cgroup serves one call only.
+   */
+  begin(): boolean {
+    const raw = this.rawUsage();
+    this.base = { cpuMs: raw.cpuMs, oomKills: raw.oomKills, pidsLimitHits: raw.pidsLimitHits };
+    if (this.parent.version === 1) {
+      try {
+        writeFileSync(join(this.memDir, 'memory.max_usage_in_bytes'), '0');
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** What is charged to the cgroup now (page cache and tmpfs files a call left count). */
+  memoryCharged(): number {
+    return readNumber(
+      join(this.memDir, this.parent.version === 1 ? 'memory.usage_in_bytes' : 'memory.current'),
+    );
+  }
+
   usage(): CallUsage {
+    const raw = this.rawUsage();
+    return {
+      cpuMs: Math.max(0, raw.cpuMs - this.base.cpuMs),
+      peakMemoryBytes: raw.peakMemoryBytes,
+      oomKills: Math.max(0, raw.oomKills - this.base.oomKills),
+      pidsLimitHits: Math.max(0, raw.pidsLimitHits - this.base.pidsLimitHits),
+    };
+  }
+
+  private rawUsage(): CallUsage {
     if (this.parent.version === 1) {
       return {
         cpuMs: readNumber(join(this.cpuacctDir, 'cpuacct.usage')) / 1e6,
@@ -333,7 +378,7 @@ export class CallCgroup {
   }
 
   pidsLimitHit(): boolean {
-    return readKey(join(this.pidsDir, 'pids.events'), 'max') > 0;
+    return readKey(join(this.pidsDir, 'pids.events'), 'max') > this.base.pidsLimitHits;
   }
 
   /** v2's cgroup.kill, where the kernel has it: kills the whole cgroup in one write. */
@@ -347,12 +392,13 @@ export class CallCgroup {
    * SIGKILLs every process of the call, the ones it forks meanwhile too: the cgroup,
    * not the process group, is what a call cannot leave. Signals in rounds until a round
    * finds none left but `exiting` (a host pid being torn down, signalled once), or 50
-   * rounds; `emptied` is what waits until they are gone.
+   * rounds; `emptied` is what waits until they are gone. `spare`: a kept worker (its
+   * command returned and it waits for the slot's next call), never signalled.
    */
-  killAll(exiting?: number): void {
-    if (this.cgroupKill()) return;
+  killAll(exiting?: number, spare?: number): void {
+    if (spare === undefined && this.cgroupKill()) return;
     for (let round = 0; round < 50; round++) {
-      const all = this.pids();
+      const all = this.pids().filter((p) => p !== spare);
       // A process known to be exiting by itself is signalled but not waited for.
       const pids = round === 0 ? all : all.filter((p) => p !== exiting);
       if (pids.length === 0) return;
@@ -361,16 +407,16 @@ export class CallCgroup {
   }
 
   /**
-   * Resolves true once no process but `exiting` is left in the call's cgroup, sending
-   * SIGKILL again to what is; false after `boundMs`. killAll's rounds are a tight loop:
-   * on a loaded machine a killed process can still be runnable when they end, and a
-   * call's result must not come while what it left running still runs.
+   * Resolves true once no process but `exiting` and `spare` is left in the call's
+   * cgroup, sending SIGKILL again to what is; false after `boundMs`. killAll's rounds
+   * are a tight loop: on a loaded machine a killed process can still be runnable when
+   * they end, and a call's result must not come while what it left running still runs.
    */
-  async emptied(exiting: number | undefined, boundMs: number): Promise<boolean> {
-    this.cgroupKill();
+  async emptied(exiting: number | undefined, boundMs: number, spare?: number): Promise<boolean> {
+    if (spare === undefined) this.cgroupKill();
     const until = Date.now() + boundMs;
     for (;;) {
-      const pids = this.pids().filter((p) => p !== exiting);
+      const pids = this.pids().filter((p) => p !== exiting && p !== spare);
       if (pids.length === 0) return true;
       if (Date.now() >= until) return false;
       sigkill(pids);

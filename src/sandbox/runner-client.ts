@@ -14,6 +14,7 @@ import {
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
 import { SandboxClosedError } from './errors.js';
 import { HeadTailCapture } from './output-cap.js';
+import { keepsWorkerState } from './reuse-safe.js';
 import { encodeRequest, requestHeader } from './runner-script.js';
 import type { ExecResult, KilledBy, SpawnExit, SpawnedProcess } from './types.js';
 
@@ -62,6 +63,8 @@ interface Call {
   stderr: HeadTailCapture;
   readers: net.Socket[];
   killer: KilledBy | null;
+  /** Ended by K: the command returned and its worker waits for the slot's next call. */
+  kept: boolean;
   timers: NodeJS.Timeout[];
   exitStatus: number | null;
   /** The host's end of the call's stdin fifo, and whether the worker has opened its own. */
@@ -74,13 +77,21 @@ interface Call {
   reject: (e: Error) => void;
 }
 
-/** A slot's forked-ahead process, in its own cgroup, waiting for a request (runner-script.ts). */
+/** A slot's forked-ahead process, in its slot's cgroup, waiting for a request (runner-script.ts). */
 interface Worker {
   slot: Slot;
   gen: number;
   containerPid: number;
   hostPid: number;
+  /** The slot's cgroup, or (oneShot) one made for this worker's one call. */
   cgroup: CallCgroup;
+  oneShot: boolean;
+  /** Calls given to it so far: a kept worker takes several (request header `<gen>.<n>`). */
+  n: number;
+  /** The environment its last call exported (envKey), which a kept worker still has. */
+  env: string | null;
+  /** Its current call leaves it as it found it: it is kept for the next (reuse-safe.ts). */
+  keep: boolean;
   /**
    * Read ends of the slot's stdout and stderr fifos, opened while the worker waits, once
    * the slot's previous call has ended (nothing of it may still hold their write ends).
@@ -104,6 +115,8 @@ interface Slot {
   /** Why the slot's current worker could not be prepared; given to the call that takes it. */
   broken: Error | null;
   call: Call | null;
+  /** The cgroup the slot's workers run in, kept from one worker to the next. */
+  cgroup: CallCgroup | null;
 }
 
 const PIDS_POLL_MS = 50;
@@ -112,6 +125,19 @@ const DRAIN_MS = 2000;
 /** Slots the runner starts with, and how many free ones (not running a call) are kept beyond the busy. */
 export const INITIAL_SLOTS = 4;
 const SPARE_SLOTS = 3;
+/**
+ * A slot's cgroup is replaced once more than this stays charged to it after a call (page
+ * cache, tmpfs files): it would count against the next call's limit and show in its peak.
+ */
+const RESIDUAL_BYTES = 4 * 1024 * 1024;
+
+/** Calls with the same environment may share a kept worker (its exports are still there). */
+function envKey(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('\0');
+}
 
 /**
  * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode.
@@ -141,6 +167,8 @@ export class RunnerClient {
   private ev: net.Socket | null = null;
   /** Lines the runner printed on stderr: only ever bash's own complaints. */
   readonly runnerErrors: string[] = [];
+  /** Whether workers may be kept across calls: the runner found no function or alias (R line). */
+  private reuseWorkers = false;
   /** Limits a worker's cgroup is made with: the sandbox's defaults, so most calls write none. */
   defaultLimits: CallLimits = { memoryBytes: 1024 ** 3, cpus: 1, pids: 256 };
 
@@ -238,6 +266,7 @@ export class RunnerClient {
         stderr: new HeadTailCapture(req.maxOutputBytes),
         readers: [],
         killer: null,
+        kept: false,
         timers: [],
         exitStatus: null,
         stdinSock: null,
@@ -299,6 +328,7 @@ export class RunnerClient {
         stderr: new HeadTailCapture(0),
         readers: [],
         killer: null,
+        kept: false,
         timers: [],
         exitStatus: null,
         stdinSock: null,
@@ -325,8 +355,18 @@ export class RunnerClient {
   /** Gives waiting calls the ready workers, and keeps SPARE_SLOTS slots free beyond the busy ones. */
   private pump(): void {
     while (this.waiting.length > 0) {
-      const slot = this.slots.find((s) => s.call === null && (s.ready !== null || s.broken !== null));
-      if (!slot) break;
+      const env = envKey(this.waiting[0]!.req.env);
+      // A kept worker still has its last call's exports: only a call with the same environment takes it.
+      const fits = (w: Worker) => w.n === 0 || w.env === env;
+      const slot = this.slots.find(
+        (s) => s.call === null && ((s.ready !== null && fits(s.ready)) || s.broken !== null),
+      );
+      if (!slot) {
+        // None fits but a kept one: it goes (the manager forks a fresh one), the call waits.
+        const stale = this.slots.find((s) => s.call === null && s.ready !== null && !fits(s.ready));
+        if (stale) this.retire(stale);
+        break;
+      }
       this.start(this.waiting.shift()!, slot);
     }
     const free = this.slots.filter((s) => s.call === null).length;
@@ -335,6 +375,15 @@ export class RunnerClient {
       this.slots.push(newSlot(index));
       this.ctl?.write(`${index}\n`);
     }
+  }
+
+  /** Ends a slot's idle kept worker; its manager forks the next one. */
+  private retire(slot: Slot): void {
+    const w = slot.ready;
+    if (!w) return;
+    slot.ready = null;
+    for (const o of w.outputs ?? []) o.destroy();
+    signal(w.hostPid, 'SIGKILL');
   }
 
   /** Runs a call on a slot's ready worker (the call's path: no process made, no cgroup joined). */
@@ -382,8 +431,13 @@ export class RunnerClient {
           input.once('error', () => sock.destroy());
         }
       }
+      worker.keep =
+        this.reuseWorkers && !live && !req.stdin && !worker.oneShot && keepsWorkerState(req.command);
+      worker.env = envKey(req.env);
       const request = encodeRequest({
         gen: worker.gen,
+        n: worker.n,
+        keep: worker.keep,
         input: inFd !== null,
         cwd: req.cwd,
         env: req.env,
@@ -392,7 +446,7 @@ export class RunnerClient {
       // The file first: the header on the fifo is what wakes the worker to read it.
       writeSync(slot.requestFile!, request, 0, request.length, 0);
       ftruncateSync(slot.requestFile!, request.length);
-      slot.requests!.write(requestHeader(worker.gen));
+      slot.requests!.write(requestHeader(worker.gen, worker.n));
       call.timers.push(
         setInterval(() => {
           if (worker.cgroup.pidsLimitHit()) this.kill(call, 'pids');
@@ -410,6 +464,8 @@ export class RunnerClient {
       call.worker = null;
       slot.call = null;
       this.finish(call, err instanceof Error ? err : new Error(String(err)));
+      // The next worker gets a new cgroup: this one may be what failed.
+      if (slot.cgroup === worker.cgroup) slot.cgroup = null;
       this.dropCgroup(worker.cgroup);
     }
   }
@@ -438,19 +494,30 @@ export class RunnerClient {
         call.stdinOpened = true;
         call.closeStdin?.();
       }
-    } else if (kind === 'R') this.markReady();
-    else if (kind === 'W' && a && b) this.onWaiting(Number(a), Number(b));
+    } else if (kind === 'R') {
+      this.reuseWorkers = b === '1';
+      this.markReady();
+    } else if (kind === 'W' && a && b) this.onWaiting(Number(a), Number(b));
     else if (kind === 'P' && a && b && c) this.onWorker(Number(a), Number(b), Number(c));
-    else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c), false);
-    else if (kind === 'Y' && a && b && c) this.onExited(Number(a), Number(b), Number(c), true);
+    else if (kind === 'X' && a && b && c) this.onExited(Number(a), Number(b), Number(c), 'X');
+    else if (kind === 'Y' && a && b && c) this.onExited(Number(a), Number(b), Number(c), 'Y');
+    else if (kind === 'K' && a && b && c) this.onExited(Number(a), Number(b), Number(c), 'K');
   }
 
-  /** A slot's next worker exists: its cgroup is made and it is moved in, off the event loop. */
+  /**
+   * A slot's next worker exists: it is moved into the slot's cgroup (made first for the
+   * slot's first worker, or when the last one has too much left charged), off the event loop.
+   */
   private onWorker(index: number, gen: number, containerPid: number): void {
     const slot = this.slots[index];
     if (!slot || this.failure) return;
     void (async () => {
-      const cgroup = new CallCgroup(this.cgroup!, `drydock-call-${this.tag}-${index}-${gen}`);
+      if (slot.cgroup && slot.cgroup.memoryCharged() > RESIDUAL_BYTES) {
+        this.dropCgroup(slot.cgroup);
+        slot.cgroup = null;
+      }
+      const made = slot.cgroup === null;
+      const cgroup = slot.cgroup ?? new CallCgroup(this.cgroup!, `drydock-call-${this.tag}-${index}-${gen}`);
       let hostPid: number | null = null;
       try {
         if (!slot.requests) {
@@ -464,16 +531,31 @@ export class RunnerClient {
         slot.requestFile ??= this.openRequestFile(`${this.containerRoot}/run/drydock/${index}.q`);
         hostPid = this.hostPidOf(containerPid);
         if (hostPid === null) throw new Error(`worker process ${containerPid} not found`);
-        await cgroup.createAsync(this.defaultLimits);
+        if (made) {
+          await cgroup.createAsync(this.defaultLimits);
+          slot.cgroup = cgroup;
+        }
         await cgroup.addAsync(hostPid);
         if (this.failure) throw this.failure;
-        const worker: Worker = { slot, gen, containerPid, hostPid, cgroup, outputs: null };
+        const worker: Worker = {
+          slot,
+          gen,
+          containerPid,
+          hostPid,
+          cgroup,
+          oneShot: false,
+          n: 0,
+          env: null,
+          keep: false,
+          outputs: null,
+        };
         if (slot.call === null) worker.outputs = this.openOutputs(index);
         // Ready once it has also said that it waits for its request (it may have already).
-        if (slot.waitingGen === gen) slot.ready = worker;
+        if (slot.waitingGen === gen) this.makeReady(worker);
         else slot.moved = worker;
       } catch (err) {
         if (hostPid !== null) signal(hostPid, 'SIGKILL');
+        if (slot.cgroup === cgroup) slot.cgroup = null;
         this.dropCgroup(cgroup);
         if (this.failure) return;
         // The next call on this slot reports it; the manager forks a new worker after this one.
@@ -493,36 +575,59 @@ export class RunnerClient {
     if (!slot) return;
     slot.waitingGen = gen;
     if (slot.moved?.gen === gen) {
-      slot.ready = slot.moved;
+      const worker = slot.moved;
       slot.moved = null;
+      this.makeReady(worker);
       this.pump();
     }
+  }
+
+  /**
+   * A worker can take a call: the accounting of its cgroup starts again here (peak from
+   * what is charged now, counters as deltas). Where it cannot (cgroup v2 without a
+   * resettable peak), the worker's cgroup serves this one call and is then removed.
+   */
+  private makeReady(worker: Worker): void {
+    const slot = worker.slot;
+    if (!worker.cgroup.begin()) {
+      worker.oneShot = true;
+      // The slot's next worker gets a cgroup of its own.
+      if (slot.cgroup === worker.cgroup) slot.cgroup = null;
+    }
+    slot.ready = worker;
   }
 
   /**
    * The call's process ended (X: reaped by its manager) or said it is ending (Y:
    * the command returned; the process is being torn down and runs nothing more).
    */
-  private onExited(index: number, gen: number, status: number, early: boolean): void {
+  private onExited(index: number, gen: number, status: number, how: 'X' | 'Y' | 'K'): void {
     const slot = this.slots[index];
     if (!slot) return;
-    for (const unused of [slot.ready, slot.moved]) {
-      if (unused?.gen !== gen) continue;
-      // A worker that never ran a call ended (killed from inside the sandbox): the next replaces it.
-      for (const o of unused.outputs ?? []) o.destroy();
-      this.dropCgroup(unused.cgroup);
-      if (slot.ready === unused) slot.ready = null;
-      else slot.moved = null;
-      return;
+    if (how === 'X') {
+      for (const unused of [slot.ready, slot.moved]) {
+        if (unused?.gen !== gen) continue;
+        // A waiting worker ended (killed from inside the sandbox): the next replaces it.
+        for (const o of unused.outputs ?? []) o.destroy();
+        if (unused.oneShot) this.dropCgroup(unused.cgroup);
+        if (slot.ready === unused) slot.ready = null;
+        else slot.moved = null;
+        return;
+      }
     }
     const call = slot.call;
     if (!call || call.worker?.gen !== gen) return;
     if (call.exitStatus !== null) return;
+    // K only from a worker whose call was meant to keep it.
+    if (how === 'K' && !call.worker.keep) return;
     call.exitStatus = status;
+    call.kept = how === 'K';
     // A call's processes do not outlive it: what it left running goes with it. After Y
-    // the worker itself is still being torn down: no waiting for it (dropCgroup reaps).
-    const exiting = early ? call.worker.hostPid : undefined;
-    call.worker.cgroup.killAll(exiting);
+    // the worker itself is still being torn down: no waiting for it (its manager reaps
+    // it). After K it waits for the slot's next call: it is spared.
+    const exiting = how === 'Y' ? call.worker.hostPid : undefined;
+    const spare = how === 'K' ? call.worker.hostPid : undefined;
+    call.worker.cgroup.killAll(exiting, spare);
     const ended: Promise<unknown>[] = call.readers.map(
       (r) =>
         new Promise<void>((res) => {
@@ -532,7 +637,7 @@ export class RunnerClient {
         }),
     );
     // The result waits until nothing of the call runs any more, not only until its process ended.
-    ended.push(call.worker.cgroup.emptied(exiting, DRAIN_MS));
+    ended.push(call.worker.cgroup.emptied(exiting, DRAIN_MS, spare));
     let timer: NodeJS.Timeout | undefined;
     void Promise.race([Promise.all(ended), new Promise((res) => (timer = setTimeout(res, DRAIN_MS)))]).then(
       () => {
@@ -676,6 +781,15 @@ export class RunnerClient {
         // A large request does not stay in the sandbox's memory (the slot's next worker is not ready yet).
         const slot = worker.slot;
         if (slot.call === null && !this.failure) {
+          if (call.kept && !error) {
+            // The worker waits for the slot's next call, unless the call left too much charged.
+            worker.outputs = null;
+            if (worker.cgroup.memoryCharged() > RESIDUAL_BYTES) signal(worker.hostPid, 'SIGKILL');
+            else {
+              worker.n += 1;
+              this.makeReady(worker);
+            }
+          }
           try {
             if (file !== null) ftruncateSync(file, 0);
             // The slot's next worker, if already waiting, gets its output readers now.
@@ -685,7 +799,7 @@ export class RunnerClient {
             // Closed with the sandbox meanwhile, or the fifos are gone: start() opens them.
           }
         }
-        this.dropCgroup(worker.cgroup);
+        if (worker.oneShot || this.failure) this.dropCgroup(worker.cgroup);
         this.pump();
       });
     }
@@ -745,9 +859,14 @@ export class RunnerClient {
         if (!unused) continue;
         for (const o of unused.outputs ?? []) o.destroy();
         unused.cgroup.killAll();
-        this.dropCgroup(unused.cgroup);
+        if (unused.cgroup !== slot.cgroup) this.dropCgroup(unused.cgroup);
       }
       slot.ready = slot.moved = null;
+      if (slot.cgroup) {
+        slot.cgroup.killAll();
+        this.dropCgroup(slot.cgroup);
+        slot.cgroup = null;
+      }
     }
   }
 
@@ -776,6 +895,7 @@ function newSlot(index: number): Slot {
     waitingGen: -1,
     broken: null,
     call: null,
+    cgroup: null,
   };
 }
 

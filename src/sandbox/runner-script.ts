@@ -49,8 +49,14 @@ if [[ ! -p $D/ctl ]]; then
   unset -v f
 fi
 exec 4<>"$D/ctl" 5<>"$D/ev"
+# Whether a worker may be kept for the next call (reuse-safe.ts): not when a function or an
+# alias (from the environment or BASH_ENV) could stand for a program's name.
+k=1
+declare -F >"$D/fn"
+[[ -s $D/fn ]] && k=0
+shopt -q expand_aliases && k=0
 # Ready before the copier below is forked: drydock opens ctl and ev meanwhile.
-printf 'R %s\n' "$$" >&3
+printf 'R %s %s\n' "$$" "$k" >&3
 # A background job's stdin would be /dev/null: the attach stream goes to it as fd 7.
 exec 7<&0
 (exec 3>&- 5>&-; cat <&7 >&4; kill -TERM $$) &
@@ -75,30 +81,47 @@ while IFS= read -r -u 4 s; do
         f=(a b c d e) h=x; cd -- /; export h; export -n h; eval ': "\${f[@]:1:2}"'
         printf 'W %s %s\n' "$s" "$g" >&3
         exec 3>&-
-        # Bytes of a request whose worker was killed before reading it all are skipped.
+        __drydock_y="Y $s $g" __drydock_k="K $s $g" __drydock_is="I $s $g" __drydock_ev=$D/ev
+        __drydock_o=$o __drydock_e=$e __drydock_i=$i __drydock_r=$r __drydock_q=$q __drydock_g=$g __drydock_n=0
+        unset -v D o e i r q s g p st h
         while :; do
-          IFS= read -r -d '' -u 8 h || exit 125
-          [[ $h == $'\001'"drydock $g" ]] && break
+          # Bytes of a request whose worker was killed before reading it all are skipped.
+          while :; do
+            IFS= read -r -d '' -u 8 __drydock_h || exit 125
+            [[ $__drydock_h == $'\001'"drydock $__drydock_g.$__drydock_n" ]] && break
+          done
+          # The request itself is in a file, read in one go (bash reads a fifo a byte at a time).
+          mapfile -d '' -t f <"$__drydock_q" && [[ \${f[0]-} == "$__drydock_h" ]] || exit 125
+          exec 8<&- >"$__drydock_o" 2>"$__drydock_e"
+          # Said once stdin is open: drydock closes its end (the EOF) only then, or the data would go.
+          [[ \${f[1]} == 1 ]] && { exec <"$__drydock_i"; printf '%s\n' "$__drydock_is" >"$__drydock_ev"; }
+          cd -- "\${f[3]}" || exit 126
+          ((f[4])) && export "\${f[@]:5:f[4]}"
+          __drydock_keep=\${f[2]}
+          set +u
+          BASH_ARGV0=bash
+          unset -v __drydock_done
+          eval "unset -v f; \${f[5 + f[4]]}"
+          { __drydock_st=$?; set +ex; } 2>/dev/null
+          # A command that cannot have changed this shell's state (reuse-safe.ts) leaves the
+          # worker for the slot's next call: no process to fork and tear down for it. K ends the
+          # call; the worker goes back to / (a fresh one's OLDPWD) and forgets hashed paths.
+          if [[ $__drydock_keep == 1 ]]; then
+            exec >&- 2>&-
+            builtin printf '%s %s\n' "$__drydock_k" "$__drydock_st" >"$__drydock_ev"
+            exec 8<>"$__drydock_r"
+            hash -r
+            cd -- /
+            __drydock_n=$((__drydock_n + 1))
+            continue
+          fi
+          # Returned by itself: the EXIT trap, unless the command replaced it with its own, closes
+          # the output and says Y before the process is torn down, which costs about as much as
+          # the rest of a call; nothing of the call runs after that line. (exit, exec, set -e or
+          # a signal: the manager's X line is the end.)
+          __drydock_done=1
+          builtin exit "$__drydock_st"
         done
-        # The request itself is in a file, read in one go (bash reads a fifo a byte at a time).
-        mapfile -d '' -t f <"$q" && [[ \${f[0]-} == "$h" ]] || exit 125
-        exec 8<&- >"$o" 2>"$e"
-        # Said once stdin is open: drydock closes its end (the EOF) only then, or the data would go.
-        [[ \${f[1]} == 1 ]] && { exec <"$i"; printf 'I %s %s\n' "$s" "$g" >"$D/ev"; }
-        cd -- "\${f[2]}" || exit 126
-        ((f[3])) && export "\${f[@]:4:f[3]}"
-        set +u
-        BASH_ARGV0=bash
-        __drydock_y="Y $s $g" __drydock_ev=$D/ev
-        unset -v D o e i r q h s g p st __drydock_done
-        eval "unset -v f; \${f[4 + f[3]]}"
-        { __drydock_st=$?; set +ex; } 2>/dev/null
-        # Returned by itself: the EXIT trap, unless the command replaced it with its own, closes
-        # the output and says Y before the process is torn down, which costs about as much as
-        # the rest of a call; nothing of the call runs after that line. (exit, exec, set -e or
-        # a signal: the manager's X line is the end.)
-        __drydock_done=1
-        builtin exit "$__drydock_st"
       ) &
       p=$!
       printf 'P %s %s %s\n' "$s" "$g" "$p" >&3
@@ -114,21 +137,26 @@ exit 0
 `;
 
 /** What wakes a slot's worker of generation `gen`: its header, on the slot's request fifo. */
-export function requestHeader(gen: number): Buffer {
-  return Buffer.from(`\x01drydock ${gen}\0`, 'latin1');
+export function requestHeader(gen: number, n: number): Buffer {
+  return Buffer.from(`\x01drydock ${gen}.${n}\0`, 'latin1');
 }
 
 /** The request for one call, as its worker reads it from the slot's request file. */
 export function encodeRequest(r: {
   gen: number;
+  /** The worker's own count of the calls it was given (kept workers take several). */
+  n: number;
   input: boolean;
+  /** The worker stays for the slot's next call (the command cannot change its state). */
+  keep: boolean;
   cwd: string;
   env: Record<string, string>;
   command: string;
 }): Buffer {
   const fields = [
-    `\x01drydock ${r.gen}`,
+    `\x01drydock ${r.gen}.${r.n}`,
     r.input ? '1' : '0',
+    r.keep ? '1' : '0',
     r.cwd,
     String(Object.keys(r.env).length),
     ...Object.entries(r.env).map(([k, v]) => `${k}=${v}`),

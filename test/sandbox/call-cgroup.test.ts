@@ -101,20 +101,25 @@ describe('runner requests', () => {
   it('encodes NUL-separated fields after the worker header and refuses NUL inside them', () => {
     const buf = encodeRequest({
       gen: 7,
+      n: 2,
       input: false,
+      keep: true,
       cwd: '/testbed',
       env: { A: '1' },
       command: 'echo "$A"',
     });
     expect(buf.toString().split('\0')).toEqual([
-      '\x01drydock 7',
+      '\x01drydock 7.2',
       '0',
+      '1',
       '/testbed',
       '1',
       'A=1',
       'echo "$A"',
       '',
     ]);
-    expect(() => encodeRequest({ gen: 0, input: false, cwd: '/', env: {}, command: 'a\0b' })).toThrow(/NUL/);
+    expect(() =>
+      encodeRequest({ gen: 0, n: 0, input: false, keep: false, cwd: '/', env: {}, command: 'a\0b' }),
+    ).toThrow(/NUL/);
   });
 });
