@@ -222,6 +222,32 @@ describe.skipIf(why !== null)('runner protocol on the host', () => {
     expect((await run('exit 0')).exitCode).toBe(0);
   });
 
+  it('a kept worker (reuse-safe command) gives later calls a fresh shell and their own accounting', async () => {
+    // Back to back, so the same slots' kept workers take them.
+    for (let k = 0; k < 8; k++) await run('true');
+    const big = await run('dd if=/dev/zero of=/dev/null bs=100M count=1 2>/dev/null');
+    expect(big.peakMemoryBytes).toBeGreaterThanOrEqual(100 * 1024 ** 2);
+    for (let k = 0; k < 8; k++) {
+      const small = await run('cd /tmp; echo "$PWD $OLDPWD"', { cwd: '/' });
+      // Neither the 100 MB peak nor the CPU of calls before shows here; cwd and OLDPWD as fresh.
+      expect(small.stdout).toBe('/tmp /\n');
+      expect(small.peakMemoryBytes).toBeLessThan(20 * 1024 ** 2);
+      expect(small.cpuMs).toBeLessThan(1000);
+    }
+    // An environment a kept worker did not export is not seen by a call without it.
+    for (let k = 0; k < 6; k++) await run('true', { env: { LEAK: 'yes' } });
+    for (let k = 0; k < 6; k++) expect((await run('printenv LEAK; echo end')).stdout).toBe('end\n');
+    // What a kept call leaves running is killed like any call's.
+    const r = await run('sh -c "sleep 300 & echo \\$! > /tmp/drydock-runner-kept-pid"; echo started');
+    expect(r.stdout).toBe('started\n');
+    const pid = Number(readFileSync('/tmp/drydock-runner-kept-pid', 'utf8'));
+    rmSync('/tmp/drydock-runner-kept-pid');
+    const state = existsSync(`/proc/${pid}/stat`)
+      ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]
+      : 'gone';
+    expect(['gone', 'Z', 'X']).toContain(state);
+  });
+
   it('applies per-call limits that differ from the defaults its cgroups were made with', async () => {
     const oom = await run('dd if=/dev/zero of=/dev/null bs=200M count=1', { memoryBytes: 64 * 1024 ** 2 });
     expect(oom.killedBy).toBe('oom');
