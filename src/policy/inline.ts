@@ -203,6 +203,22 @@ function pathCallValue(call: Node): string | null {
       const parts = base === null ? null : all(args);
       return base !== null && parts ? joinPath([base, ...parts]) : null;
     }
+    // `p.with_suffix('.bak')`, `p.with_name('b.py')`, `p.with_stem('b')`: the same directory, another name.
+    if ((method === 'with_suffix' || method === 'with_name' || method === 'with_stem') && args.length === 1) {
+      const base = str(obj);
+      const v = base === null ? null : str(args[0]);
+      if (base === null || v === null || v.includes('/') || v.includes('\0')) return null;
+      const cut = base.replace(/\/+$/, '').lastIndexOf('/');
+      const dir = cut < 0 ? '' : base.slice(0, cut + 1);
+      const name = base.replace(/\/+$/, '').slice(cut + 1);
+      if (!name || name === '.' || name === '..') return null;
+      const dot = name.lastIndexOf('.');
+      const stem = dot > 0 ? name.slice(0, dot) : name;
+      const suffix = dot > 0 ? name.slice(dot) : '';
+      if (method === 'with_name') return v && v !== '.' && v !== '..' ? dir + v : null;
+      if (method === 'with_stem') return v ? dir + v + suffix : null;
+      return v === '' || (v.startsWith('.') && v !== '.') ? dir + stem + v : null;
+    }
   }
   return null;
 }
@@ -708,7 +724,8 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             PY_WATCHED.has(name.split('.')[0]!) &&
             !isSafeName(name) &&
             !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id) &&
-            !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id)
+            !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id) &&
+            !isReloaded(n)
           )
             add({
               kind: 'unknown',
@@ -780,6 +797,19 @@ function isPathObject(obj: Node, method: string): boolean {
     /^(expanduser|resolve|absolute|joinpath|with_name|with_suffix)$/.test(inner) &&
     isPathObject(fn!.childForFieldName('object')!, 'read_text')
   );
+}
+
+/**
+ * `importlib.reload(m)` as a statement of its own: the module is loaded again from its file and
+ * the module handed back is thrown away, so nothing is called through it.
+ */
+function isReloaded(n: Node): boolean {
+  const list = n.parent;
+  if (list?.type !== 'argument_list' || list.namedChildCount !== 1) return false;
+  const call = list.parent;
+  if (call?.type !== 'call') return false;
+  const raw = dotted(call.childForFieldName('function'));
+  return !!raw && resolveNow(raw) === 'importlib.reload' && resultDiscarded(call);
 }
 
 /** `del sys.modules[k]`, `del a, sys.modules[k]`: the subscript is deleted, not read. */
