@@ -29,6 +29,7 @@ import {
 import { UpdateExecutor } from './update-exec.js';
 import type { EgressRecord } from './egress-proxy.js';
 import { RegistriesNetwork } from './registries-network.js';
+import { newHostsFile, removeHostsFile } from './no-network.js';
 import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
 import {
@@ -143,6 +144,8 @@ export class DockerSandbox implements Sandbox {
   private spec_: SandboxSpec;
   private pool: WarmSource | null = null;
   private snapshot: Snapshot | null = null;
+  /** The host file bound at /etc/hosts of a `NetworkDisabled` sandbox (no-network.ts). */
+  private hostsFile: string | null = null;
 
   private constructor(
     readonly docker: Docker,
@@ -299,6 +302,12 @@ export class DockerSandbox implements Sandbox {
     if (spec.workspaceBytes !== undefined) {
       tmpfs[WORKSPACE] = `rw,exec,mode=755,size=${Math.floor(spec.workspaceBytes)}`;
     }
+    // No network at all: no libnetwork hook at start (no-network.ts), on a local engine.
+    const hosts =
+      !registries && (spec.network ?? 'none') === 'none' && detected.mode === 'per-call-cgroup'
+        ? noneHostsOrNull()
+        : null;
+    if (hosts) mounts.push({ Type: 'bind', Source: hosts, Target: '/etc/hosts' });
     let container: Docker.Container;
     try {
       container = await docker.createContainer({
@@ -324,6 +333,7 @@ export class DockerSandbox implements Sandbox {
         AttachStdout: true,
         AttachStderr: true,
         Tty: false,
+        ...(hosts ? { NetworkDisabled: true } : {}),
         HostConfig: {
           Init: true,
           NetworkMode: registries ? registries.name : (spec.network ?? 'none'),
@@ -339,6 +349,7 @@ export class DockerSandbox implements Sandbox {
         },
       });
     } catch (err) {
+      if (hosts) removeHostsFile(hosts);
       if (statusOf(err) === 404) {
         throw new DrydockError(`image ${spec.image} not found`, 'run `drydock setup`', 'IMAGE_MISSING');
       }
@@ -416,12 +427,14 @@ export class DockerSandbox implements Sandbox {
         registries,
       );
       sandbox.snapshot = { image: image.Id, sinceNs: 0n, committed: false };
+      sandbox.hostsFile = hosts;
       if (spec.repo !== undefined && spec.workspaceBytes !== undefined) {
         await sandbox.untar(repoTar(spec.repo, ''));
       }
       return sandbox;
     } catch (err) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
+      if (hosts) removeHostsFile(hosts);
       throw err;
     }
   }
@@ -731,6 +744,7 @@ export class DockerSandbox implements Sandbox {
     await this.container.remove({ force: true, v: true }).catch((err) => {
       if (statusOf(err) !== 404) throw err;
     });
+    if (this.hostsFile) removeHostsFile(this.hostsFile);
     await this.registries?.remove();
     if (this.snapshot?.committed) await this.dropSnapshot(this.snapshot);
     if (this.forkImage) await releaseImage(this.docker, this.forkImage);
@@ -742,6 +756,15 @@ function imageHint(image: string): string {
   return image.startsWith('drydock/')
     ? 'run `drydock setup`'
     : `pull or build it first (\`docker pull ${image}\` or \`docker build -t ${image} .\`)`;
+}
+
+/** A hosts file for a `NetworkDisabled` sandbox, or null (then the engine's `none` set-up is used). */
+function noneHostsOrNull(): string | null {
+  try {
+    return newHostsFile();
+  } catch {
+    return null;
+  }
 }
 
 const HOST_ARCH: Record<string, string> = {

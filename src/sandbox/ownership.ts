@@ -78,6 +78,8 @@ export interface GcReport {
   volumesRemoved: string[];
   /** Environment images built from repositories (only with `repoImages`). */
   repoImagesRemoved: string[];
+  /** Hosts files of `none`-network sandboxes that are gone (no-network.ts). */
+  hostsFilesRemoved: number;
   kept: number;
 }
 
@@ -94,6 +96,7 @@ export async function gcOwned(docker: Docker, opts: { runId?: string } = {}): Pr
     networksRemoved: [],
     volumesRemoved: [],
     repoImagesRemoved: [],
+    hostsFilesRemoved: 0,
     kept: 0,
   };
   for (const c of await docker.listContainers({ all: true, filters })) {

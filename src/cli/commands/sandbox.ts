@@ -153,7 +153,7 @@ export function registerSandboxCommand(program: Command): void {
       }
       process.stdout.write(
         `removed ${report.containersRemoved.length} container(s), ${report.imagesRemoved.length} image(s), ${report.networksRemoved.length} network(s), ` +
-          `${report.volumesRemoved.length} stale runtime volume(s), ${report.repoImagesRemoved.length} repository image(s); ` +
+          `${report.volumesRemoved.length} stale runtime volume(s), ${report.repoImagesRemoved.length} repository image(s), ${report.hostsFilesRemoved} hosts file(s); ` +
           `kept ${report.kept} owned by running drydock processes\n`,
       );
     });
