@@ -368,6 +368,59 @@ export function longInputs(): LongInput[] {
       expect: 'allow',
       inline: { lang: 'python', code: fill(`d = {'k': "v", "q": f'{x!s:{w}}'}  # '"\n`, N - 40) },
     },
+    // Held out (second set): shapes of many distinct parts other than the ones above, written
+    // after the budget checks were made dense and the matching loops cheaper (issue 14's
+    // last acceptance item is measured on classes, not on the instances tuned for).
+    {
+      kind: 'held out 2: 9,000 distinct env assignments before make',
+      command: `${upTo((i) => `V${i}=${i}`, N - 10)} make`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: 7,000 distinct redirections, then /etc',
+      command: `echo x ${upTo((i) => `>o${i}.txt`, N - 20)} >/etc/x`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 2: && chain of 900 distinct commands',
+      command: Array.from({ length: 900 }, (_, i) => `test -f f${i}`).join(' && '),
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: ls of 6,000 distinct globs',
+      command: `ls ${upTo((i) => `src/m${i}_*.py`, N - 10)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: an array of 12,000 distinct words',
+      command: `a=(${upTo((i) => `w${i}`, N - 10)}); echo "\${a[0]}"`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: case with 5,000 distinct branches',
+      command: `case "$x" in ${upTo((i) => `a${i}) echo ${i};;`, N - 20)} esac`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: here-document of 9,000 distinct lines into bash',
+      command: `bash <<'EOF'\n${Array.from({ length: 9_000 }, (_, i) => `echo ${i}`).join('\n')}\nEOF`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: sed with 5,000 distinct -e scripts',
+      command: `sed ${upTo((i) => `-e s/a${i}/b/`, N - 10)} a.txt`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 2: git add of 8,000 distinct files, then a secret',
+      command: `git add ${upTo((i) => `src/f${i}.py`, N - 20)} ~/.ssh/id_rsa`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 2: export of 8,000 distinct variables',
+      command: `export ${upTo((i) => `E${i}=v`, N - 10)}`,
+      expect: 'allow',
+    },
     { kind: 'at the limit', command: `echo ${fill('a', 99_990)}`, expect: 'allow', single: true },
     { kind: 'over the limit', command: `echo ${fill('a', 100_010)}`, expect: 'refuse', single: true },
   ];

@@ -402,12 +402,14 @@ export class PolicyEngine {
 
   decide(action: Action): PolicyDecision {
     const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
-    // 90% of the limit for the work, the rest for stopping (checks are not continuous).
+    // 80% of the limit for the work, the rest for stopping: checks come every few hundred
+    // units of work, and a garbage collection pause (a scavenge copying a large tree being
+    // built: 1–5 ms when the machine is busy) cannot be interrupted.
     // A short command is decided in well under a millisecond whatever its shape, so it
     // is never cut (and pays no clock reads).
     const budget =
       Number.isFinite(ms) && (action.kind !== 'shell' || action.command.length > UNBUDGETED_CHARS)
-        ? new Budget(ms * 0.9)
+        ? new Budget(ms * 0.8)
         : NO_BUDGET;
     const parts =
       action.kind === 'shell'
