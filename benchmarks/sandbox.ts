@@ -112,7 +112,18 @@ async function main(): Promise<void> {
   let results: Record<string, unknown>;
   try {
     await timeIt(20, () => sb.exec('true'));
+    // The headline: back to back. A command that cannot change the worker's shell keeps its
+    // worker for the next call (src/sandbox/reuse-safe.ts), as `true` does.
     const calls = await timeIt(CALLS, () => sb.exec('true'));
+    // As an agent's calls come, between model turns: 20 ms apart.
+    const gapCalls: number[] = [];
+    for (let i = 0; i < CALLS / 2; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      gapCalls.push(...(await timeIt(1, () => sb.exec('true'))));
+    }
+    // A command that may change the shell (an assignment): each call needs a freshly forked worker.
+    await timeIt(10, () => sb.exec('X=1; true'));
+    const freshCalls = await timeIt(CALLS / 2, () => sb.exec('X=1; true'));
     await timeIt(10, () => plainDockerodeExec(sb.container));
     const plain = await timeIt(CALLS, () => plainDockerodeExec(sb.container));
     let cli: number[] = [];
@@ -202,6 +213,8 @@ async function main(): Promise<void> {
       mode: sb.mode,
       callP50Ms: round(callP50),
       callP90Ms: round(quantile(calls, 0.9)),
+      callGap20P50Ms: round(quantile(gapCalls, 0.5)),
+      callFreshWorkerP50Ms: round(quantile(freshCalls, 0.5)),
       dockerodeExecP50Ms: round(plainP50),
       cliExecP50Ms: cli.length > 0 ? round(quantile(cli, 0.5)) : null,
       ratioVsDockerode: round(callP50 / plainP50),

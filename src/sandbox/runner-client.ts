@@ -141,8 +141,10 @@ function envKey(env: Record<string, string>): string {
 
 /**
  * Host side of the runner protocol (see runner-script.ts) for per-call-cgroup mode.
- * Ahead of any call, each slot's worker is moved into a fresh cgroup made with the
- * sandbox's default limits. A call takes a ready worker: the limits that differ are
+ * Ahead of any call, each slot's worker is moved into the slot's cgroup (made with the
+ * sandbox's default limits for its first worker and kept; each call's accounting
+ * starts when its worker is handed out), or kept there from the slot's last call when
+ * that call's command could not change its shell (reuse-safe.ts). A call takes a ready worker: the limits that differ are
  * written, the slot's output fifos opened, the request written; the worker's end is
  * the call's end. Enforces the timeout and the pids limit and reads the cgroup's
  * counters at the end. No process is made and no cgroup is created or joined on a

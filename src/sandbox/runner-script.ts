@@ -15,13 +15,18 @@ import { bash } from './bash-text.js';
  *   slot's next **worker** ahead of time, prints `P <slot> <gen> <pid>` and waits
  *   for it; when it ends it prints `X <slot> <gen> <status>` (128 + signal when
  *   killed) and forks the next one at once.
- * - A worker waits, blocked, for its one request on the slot's fifo $D/<slot>.r.
- *   Meanwhile drydock moves it into a fresh cgroup of its own (made with the
- *   sandbox's default limits), so when a call comes, all that is left is to write
- *   the limits that differ and the request. A worker therefore runs nothing before
- *   it is in its cgroup: the request it waits for is its gate.
- * - The request (NUL-separated fields): a header `\x01drydock <gen>`, input (1:
- *   stdin from $D/<slot>.i), cwd, n, n x NAME=VALUE, command. A worker skips fields
+ * - A worker waits, blocked, for its request on the slot's fifo $D/<slot>.r.
+ *   Meanwhile drydock moves it into the slot's cgroup (made with the sandbox's
+ *   default limits for the slot's first worker, then kept), so when a call comes,
+ *   all that is left is to write the limits that differ and the request. A worker
+ *   therefore runs nothing before it is in its cgroup: the request is its gate.
+ * - A request whose keep flag is set (the command cannot change the shell's state:
+ *   reuse-safe.ts) leaves the worker alive: after the command it closes its output,
+ *   prints `K <slot> <gen> <status>` and waits for the slot's next request (header
+ *   `<gen>.<n>`, n counting its calls), so that call needs no new process.
+ * - The request (NUL-separated fields): a header `\x01drydock <gen>.<n>`, input (1:
+ *   stdin from $D/<slot>.i), keep (1: stay for the next call), cwd, m, m x NAME=VALUE,
+ *   command. A worker skips fields
  *   until its own header: what is left of a request whose worker was killed before
  *   reading it (the manager keeps the fifo open) never runs. The worker then opens the slot's stdout/stderr fifos
  *   ($D/<slot>.o, .e: drydock opened their read ends before writing the request),
