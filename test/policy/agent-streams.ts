@@ -11,7 +11,7 @@ export const JUSTIFIED: Record<string, string> = {
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients': 'the network is off in the sandbox; requests to remote hosts need approval',
   'interpreter-one-liners':
-    'inline code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, or that hands out a module the reader cannot follow, cannot be read',
+    'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit',
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
