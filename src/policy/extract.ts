@@ -2,7 +2,8 @@ import type { Parser } from 'web-tree-sitter';
 import { parseBash, ShNode, type SyntaxNode } from './bash.js';
 import { resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
-import { decodeValue, joinContinuations, joinShapes, toArgs } from './words.js';
+import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
+import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { leadingOptions } from './programs.js';
@@ -153,7 +154,7 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
       return;
     }
     walk.depth++;
-    walkStatement(walk, root, stdin);
+    nested(walk, where, () => walkStatement(walk, root, stdin));
     walk.depth--;
   } finally {
     tree.delete();
@@ -201,8 +202,29 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
     return;
   }
   walk.depth++;
-  walkStatement(walk, read.root, stdin);
+  nested(walk, where, () => walkStatement(walk, read.root, stdin));
   walk.depth--;
+}
+
+/**
+ * Shell text run by another shell (`bash -c`, a here-document fed to `sh`, code's
+ * `os.system`) starts with no variable of this line known: it sees only exported ones, and
+ * what it assigns stays there. Backquotes and `eval` run in this shell (`eval` stops the following).
+ */
+function nested(walk: Walk, where: string, body: () => void): void {
+  if (walk.depth <= 1 || where === 'inside backquotes' || where === 'given to `eval`') return body();
+  const { vars, varsOff, varsVersion } = walk;
+  walk.vars = new Map();
+  walk.varsOff = false;
+  walk.varsVersion++;
+  try {
+    body();
+  } finally {
+    // This shell's variables are as they were: so is the version that names their state.
+    walk.vars = vars;
+    walk.varsOff = varsOff;
+    walk.varsVersion = varsVersion;
+  }
 }
 
 function findError(node: Node): Node | null {
@@ -240,7 +262,8 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         }
         const from = walk.parts.length;
         again.before(walk, child, input);
-        walkStatement(walk, child, input);
+        // Every stage of a pipeline runs in a subshell of its own.
+        inBranch(walk, () => walkStatement(walk, child, input));
         input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
         again.after(walk, from, input);
       }
@@ -256,6 +279,10 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       const prints =
         node.type === 'declaration_command' &&
         node.namedChildren.some((c) => c?.type === 'word' && /^-[A-Za-z]*p/.test(c.text));
+      // `declare -n` makes a name another's alias, `-i` evaluates values, `unset -f`/`-n`: not followed.
+      if (node.namedChildren.some((c) => c?.type === 'word' && /^[-+][A-Za-z]*[^-xrgpv+]/.test(c.text)))
+        stopVars(walk);
+      if (node.type === 'unset_command') for (const c of node.namedChildren) if (c) forgetVar(walk, c.text);
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type === 'variable_assignment') {
@@ -266,7 +293,7 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
           words.push({ text: child.text, dynamic: false, glob: false });
         } else {
           scanValue(walk, child);
-          words.push(...toArgs(decodeValue(child)));
+          words.push(...toArgs(decodeValue(child, walk.vars)));
         }
       }
       const keyword = node.text.split(/\s/, 1)[0] ?? node.type;
@@ -293,6 +320,8 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       }
       break;
     case 'function_definition': {
+      // A function may be called anywhere after this and set any variable.
+      stopVars(walk);
       const name = node.childForFieldName('name')?.text ?? '';
       const from = walk.parts.length;
       const body = node.childForFieldName('body');
@@ -307,9 +336,82 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       }
       return;
     }
+    case 'for_statement':
+      if (walkForIn(walk, node, stdin)) return;
+      break;
     default:
       break;
   }
+  if (BRANCHES.has(node.type)) {
+    inBranch(walk, () => walkChildren(walk, node, stdin));
+    return;
+  }
+  walkChildren(walk, node, stdin);
+}
+
+/** Where the statements among `node`'s children that are followed by `&` start, or null when there are none. */
+function backgrounded(node: Node): Set<number> | null {
+  // Only statement sequences hold `&` between statements (a list's `&&` is one token).
+  if (!SEQUENCES.has(node.type)) return null;
+  let set: Set<number> | null = null;
+  let last: Node | null = null;
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.isNamed) last = c;
+    else if (c.text === '&' && last) (set ??= new Set()).add(last.startIndex);
+  }
+  return set;
+}
+
+const SEQUENCES = new Set([
+  'program',
+  'compound_statement',
+  'subshell',
+  'do_group',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'case_item',
+  'while_statement',
+]);
+
+/** Statements whose parts may not run, run more than once, or run in a subshell. */
+const BRANCHES = new Set([
+  'subshell',
+  'if_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'case_statement',
+]);
+
+/**
+ * `for NAME in WORDS; do …; done`: NAME takes each word (vars.ts). False when the shape is not
+ * the plain one (then the statement is walked as any other).
+ */
+function walkForIn(walk: Walk, node: Node, stdin: Stdin): boolean {
+  const variable = node.childForFieldName('variable');
+  const body = node.childForFieldName('body');
+  if (!variable || !body || variable.type !== 'variable_name') return false;
+  const values = node.childrenForFieldName('value').filter((v): v is Node => v !== null);
+  for (const v of values) scanValue(walk, v);
+  // No words (`for x; do`): the positional parameters, never known.
+  const words = values.length === 0 ? null : argsOf(walk, values).map((a) => decodedArg(a));
+  forLoop(walk, variable.text, words, () => walkStatement(walk, body, stdin));
+  return true;
+}
+
+function decodedArg(a: Arg): Decoded {
+  return {
+    text: a.text,
+    dynamic: a.dynamic,
+    glob: a.glob,
+    braces: false,
+    ...(a.pattern ? { pattern: a.pattern } : {}),
+  };
+}
+
+function walkChildren(walk: Walk, node: Node, stdin: Stdin): void {
   if (!STATEMENTS.has(node.type)) {
     if (VALUES.has(node.type)) {
       scanValue(walk, node);
@@ -321,6 +423,8 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
   const orElse =
     node.type === 'list' && node.children.some((c) => c !== null && !c.isNamed && c.text === '||');
   const again = new RepeatedStatement();
+  let first = true;
+  const background = backgrounded(node);
   for (const child of node.namedChildren) {
     if (!child) continue;
     // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
@@ -328,8 +432,18 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
     if (again.skips(walk, child, stdin)) continue;
     const from = walk.parts.length;
     again.before(walk, child, stdin);
-    if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
-    else scanValue(walk, child);
+    // In `a && b` and `a || b`, b may not run.
+    // `a &` runs a in a subshell of its own.
+    const maybe =
+      (node.type === 'list' && !first) || (background !== null && background.has(child.startIndex));
+    first = false;
+    if (maybe) walk.branch++;
+    try {
+      if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
+      else scanValue(walk, child);
+    } finally {
+      if (maybe) walk.branch--;
+    }
     again.after(walk, from);
   }
   if (node.type !== 'list') mergeFallback(walk);
@@ -365,6 +479,7 @@ class RepeatedStatement {
       fallback: walk.fallback.length,
       jobs: walk.jobPids.size,
       written: walk.written.size,
+      vars: walk.varsVersion,
       still: false,
       next: input,
     };
@@ -396,6 +511,7 @@ interface Seen {
   fallback: number;
   jobs: number;
   written: number;
+  vars: number;
   /** Whether its walk left the state as it found it. */
   still: boolean;
   /** The stdin it left the next stage of a pipeline. */
@@ -408,7 +524,8 @@ function sameState(walk: Walk, seen: Seen): boolean {
     walk.here === seen.here &&
     walk.fallback.length === seen.fallback &&
     walk.jobPids.size === seen.jobs &&
-    walk.written.size === seen.written
+    walk.written.size === seen.written &&
+    walk.varsVersion === seen.vars
   );
 }
 
@@ -450,13 +567,15 @@ function loseCwd(walk: Walk, why: string): void {
   walk.cwdLost ??= why;
 }
 
-function walkAssignment(walk: Walk, node: Node): void {
+/** `bind`: the assignment sets a shell variable (not only the environment of a command it prefixes). */
+function walkAssignment(walk: Walk, node: Node, bind = true): void {
   const name = node.childForFieldName('name');
   const value = node.childForFieldName('value');
   const varName =
     name?.type === 'subscript' ? (name.childForFieldName('name')?.text ?? name.text) : (name?.text ?? '');
   if (name?.type === 'subscript') scanValue(walk, name);
-  const decoded = value ? decodeValue(value) : null;
+  const decoded = value ? decodeValue(value, walk.vars) : null;
+  if (bind) bindAssignment(walk, node, name, value, varName, decoded);
   const v: Arg = decoded
     ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
     : { text: '', dynamic: false, glob: false };
@@ -470,6 +589,34 @@ function walkAssignment(walk: Walk, node: Node): void {
     walk.parts.push({ kind: 'file', text: node.text, access: 'read', path: v, cwd: walk.cwd });
 }
 
+/** What the walk knows of the variable from here (vars.ts): a literal, an array of them, or nothing. */
+function bindAssignment(
+  walk: Walk,
+  node: Node,
+  name: Node | null,
+  value: Node | null,
+  varName: string,
+  decoded: Decoded | null,
+): void {
+  if (name?.type === 'subscript') return forgetVar(walk, varName);
+  const append = node.children.some((c) => c !== null && !c.isNamed && c.text === '+=');
+  if (value?.type === 'array') {
+    const items = value.namedChildren
+      .filter((c): c is Node => c !== null)
+      .map((c) => decodeValue(c, walk.vars));
+    const shapes = items.flatMap((d) => (d.dynamic ? (d.pattern ?? '**').split('\0') : [d.text]));
+    assignVar(
+      walk,
+      varName,
+      { text: '', dynamic: true, glob: false, braces: false, pattern: shapes.join('\0') || '**' },
+      append,
+      true,
+    );
+    return;
+  }
+  assignVar(walk, varName, decoded ?? { text: '', dynamic: false, glob: false, braces: false }, append);
+}
+
 function addVariable(walk: Walk, name: string, text: string, access: 'set' | 'read'): void {
   walk.parts.push({ kind: 'variable', text, access, name });
 }
@@ -478,8 +625,10 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   let input = stdin;
   const body = node.childForFieldName('body');
   const first = walk.parts.length;
-  for (const redirect of node.childrenForFieldName('redirect')) {
-    if (!redirect) continue;
+  // Every redirection child: tree-sitter-bash gives a here-string after a compound statement
+  // (`while …; done <<< "$(…)"`) no field name, and its substitution runs all the same.
+  for (const redirect of node.namedChildren) {
+    if (!redirect || !REDIRECTS.has(redirect.type)) continue;
     const got = walkRedirect(walk, redirect);
     if (got) input = got;
   }
@@ -532,7 +681,7 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
     const value = node.namedChildren.find((c) => c !== null && VALUES.has(c.type)) ?? null;
     if (!value) return { kind: 'text', text: '', dynamic: true };
     scanValue(walk, value);
-    const d = decodeValue(value);
+    const d = decodeValue(value, walk.vars);
     return { kind: 'text', text: d.text, dynamic: d.dynamic };
   }
   if (node.type !== 'file_redirect') {
@@ -552,7 +701,7 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
   if (!dest) return null;
   scanValue(walk, dest);
   if ((op === '>&' || op === '<&') && /^(\d+|-)$/.test(dest.text)) return null;
-  const [path] = toArgs(decodeValue(dest));
+  const [path] = toArgs(decodeValue(dest, walk.vars));
   if (!path) return null;
   const text = node.text;
   if (op.includes('<')) walk.parts.push({ kind: 'file', text, access: 'read', path, cwd: walk.cwd });
@@ -592,6 +741,7 @@ export function scanValue(walk: Walk, node: Node): void {
     case 'command_substitution':
     case 'process_substitution': {
       const from = walk.parts.length;
+      walk.branch++;
       if (node.text.startsWith('`')) {
         // bash re-reads backquoted text after removing \\, \` and \$ escapes, so
         // `echo \`rm x\`` inside backquotes runs rm: parse it the same way.
@@ -605,6 +755,7 @@ export function scanValue(walk: Walk, node: Node): void {
           else walkStatement(walk, child, { kind: 'none' });
         }
       }
+      walk.branch--;
       if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
         walk.insidePaths.add(node.startIndex);
       }
@@ -643,6 +794,8 @@ export function scanValue(walk: Walk, node: Node): void {
         );
       }
       const v = node.namedChildren.find((c) => c?.type === 'variable_name' || c?.type === 'subscript');
+      // `${X:=w}` assigns w when X is empty.
+      if (v && /^\$\{[A-Za-z_]\w*:?=/.test(node.text)) forgetVar(walk, v.text);
       if (v)
         addVariable(
           walk,
@@ -713,7 +866,7 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       const shared = node instanceof ShNode ? node : null;
       let a = shared?.memo as Arg | null | undefined;
       if (!a) {
-        const d = decodeValue(node);
+        const d = decodeValue(node, walk.vars);
         if (d.braces) {
           const got = toArgs(d);
           if (!d.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
@@ -731,13 +884,13 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
       const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
       const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
-      const decoded = decodeValue(node);
+      const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
       for (const a of got) args.push(inside ? { ...a, inside: true } : a);
     } else {
       const group = nodes.slice(i, end + 1);
-      const pieces = group.map((n) => decodeValue(n));
+      const pieces = group.map((n) => decodeValue(n, walk.vars, false));
       const dynamic = pieces.some((p) => p.dynamic);
       const text = dynamic ? group.map((n) => n.text).join('') : pieces.map((p) => p.text).join('');
       const glob = pieces.some((p) => p.glob);
@@ -783,7 +936,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     if (!child) continue;
     // One command can have tens of thousands of words: the budget is checked among them too.
     if ((++seen & 255) === 0 && overBudget(walk)) return;
-    if (child.type === 'variable_assignment') walkAssignment(walk, child);
+    if (child.type === 'variable_assignment') walkAssignment(walk, child, !nameNode);
     else if (REDIRECTS.has(child.type)) {
       const got = walkRedirect(walk, child);
       if (got) input = got;
@@ -868,6 +1021,7 @@ export function runArgv(
       return v && walk.jobPids.has(v) ? { text: `%${v}`, dynamic: false, glob: false } : a;
     });
   }
+  commandSetsVars(walk, name, args, stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null);
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;
   if (walk.written.size) part.written = walk.written;
@@ -1124,6 +1278,10 @@ export function extractParts(
     code,
     jobPids: new Set(),
     written: new Map(),
+    vars: new Map(),
+    varsVersion: 0,
+    varsOff: false,
+    branch: 0,
   };
   if (command.includes('\0')) {
     structure(

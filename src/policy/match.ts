@@ -631,7 +631,15 @@ function isInside(p: string, ws: Workspace): boolean {
 
 /** Whether a path argument may lie outside the workspace and the scratch dirs. */
 function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
-  if (a.dynamic) return a.inside ? 'no' : 'maybe';
+  if (a.dynamic) {
+    if (a.inside) return 'no';
+    // One of a few known values (`for d in build dist; do rm -rf $d`): each is decided.
+    if (a.pattern && !a.pattern.includes('**') && a.pattern.length <= 4096)
+      return anyOver(a.pattern.split(SHAPE_ALT), (shape) =>
+        outsideOf({ text: shape, dynamic: false, glob: /[*?[]/.test(shape) }, cwd, ws),
+      );
+    return 'maybe';
+  }
   const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
   if (relative && cwd === null) return 'maybe';
   const bases = relative ? cwd! : [ws.workspace];

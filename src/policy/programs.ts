@@ -362,6 +362,11 @@ interface Ctx {
   specs: Map<string, ProgramSpec>;
   /** Collects the arguments that are `pattern` values (or options with one attached). */
   patterns?: Set<Arg>;
+  /**
+   * Where the program resolves relative paths: the command's working directory, moved by a
+   * `cwd` option (`git -C src clean -fd ..` deletes the workspace's own `..` of src, `.`).
+   */
+  cwd: string[] | null;
 }
 
 function allowedList(spec: ProgramSpec): string {
@@ -428,7 +433,7 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} runs the recipes of a file named only when it runs; name a workspace file`,
         };
-      const problem = readProblem(value.text, ctx.part.cwd, ctx.ws);
+      const problem = readProblem(value.text, ctx.cwd, ctx.ws);
       return problem
         ? {
             decision: 'ask',
@@ -446,7 +451,14 @@ function valueFinding(
     case 'write':
     case 'cwd': {
       if (!value) return null;
-      const problem = writeProblem(value, ctx.part.cwd, ctx.ws);
+      const problem = writeProblem(value, ctx.cwd, ctx.ws);
+      if (effect === 'cwd') {
+        const from = ctx.cwd;
+        ctx.cwd =
+          value.dynamic || from === null
+            ? null
+            : [...new Set(from.map((c) => resolvePath(value.text, c, ctx.ws.home)))];
+      }
       if (!problem) return null;
       return {
         decision: value.dynamic ? 'ask' : 'deny',
@@ -488,7 +500,7 @@ export function checkInvocation(
   patterns?: Set<Arg>,
 ): SpecFinding | null {
   let spec = root;
-  const ctx: Ctx = { part, ws, label: part.name, specs, patterns };
+  const ctx: Ctx = { part, ws, label: part.name, specs, patterns, cwd: part.cwd };
   if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
   let worst: SpecFinding | null = null;
   const note = (f: SpecFinding | null) => {
@@ -682,7 +694,7 @@ export function checkInvocation(
   if (!toStdout)
     for (const a of writtenOperands) {
       tick();
-      const problem = writeProblem(a, part.cwd, ws);
+      const problem = writeProblem(a, ctx.cwd, ws);
       if (problem)
         note({
           decision: a.dynamic ? 'ask' : 'deny',
@@ -694,7 +706,7 @@ export function checkInvocation(
   if (inplace)
     for (const f of fileOperands) {
       tick();
-      const problem = writeProblem(f, part.cwd, ws);
+      const problem = writeProblem(f, ctx.cwd, ws);
       if (problem)
         note({
           decision: f.dynamic ? 'ask' : 'deny',

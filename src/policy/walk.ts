@@ -2,6 +2,7 @@ import type { Parser } from 'web-tree-sitter';
 import type { Budget } from './budget.js';
 import type { CodeParsers } from './inline.js';
 import type { Arg, Part, Workspace } from './types.js';
+import type { KnownVar } from './words.js';
 
 // The state of one walk over a command line, shared by the walker (extract.ts) and the
 // modules it calls (wrappers.ts, streams.ts), which reach the walker only through it.
@@ -43,6 +44,14 @@ export interface Walk {
   written: Map<string, string>;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
+  /** Variables assigned earlier in this command line, as far as they are known (vars.ts). */
+  vars: Map<string, KnownVar>;
+  /** Bumped whenever `vars` changes (a repeated statement is walked again only in a new state). */
+  varsVersion: number;
+  /** Set once the line does something that may set variables unseen (a function, `source`, `eval`, `trap`). */
+  varsOff: boolean;
+  /** How many conditional or loop bodies, subshells or pipelines enclose the statement walked. */
+  branch: number;
   /** Which parser reads shell text: tree-sitter-bash, the linear reader (bash.ts), or by length. */
   reader: ShellReader;
   /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */

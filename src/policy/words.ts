@@ -13,6 +13,36 @@ export interface Decoded {
 }
 
 /**
+ * A shell variable assigned earlier in the same command line, as far as the walk knows it
+ * (`D=/etc; rm -rf $D`, `for f in ~/.ssh/*; do …`): `text` is its value when that is certain
+ * and literal (then `$D` is decoded as that text); `shapes` are the globs it may hold (`**`
+ * for a value only known when it runs). A variable not in the map is only known when it runs.
+ */
+export interface KnownVar {
+  text: string | null;
+  shapes: string[];
+}
+export type Vars = ReadonlyMap<string, KnownVar>;
+
+/** The variable a plain `$X`, `${X}` or `${X[…]}` reads, else null. */
+const PLAIN = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\})$/;
+
+/** The value of a plain expansion of a variable whose value is certain, else null. */
+function certainValue(text: string, vars: Vars | undefined): string | null {
+  if (!vars || vars.size === 0) return null;
+  const m = PLAIN.exec(text);
+  if (!m || m[3]) return null;
+  return vars.get(m[1] ?? m[2]!)?.text ?? null;
+}
+
+/** The shapes a tracked variable gives a piece (`~` means home only at the start of a value). */
+function varShapes(name: string, first: boolean, vars: Vars | undefined): string[] | null {
+  const v = vars?.get(name);
+  if (!v) return null;
+  return first ? v.shapes : v.shapes.map((s) => s.replace(/^~/, '**'));
+}
+
+/**
  * `$HOME` / `${HOME}` is the one variable taken as known (setting HOME is denied by the
  * default policy). Separates the candidate shapes of one value: `${HOME:-/root}/.npmrc` is `~/.npmrc` or
  * `/root/.npmrc`. (A NUL never reaches the walker: a command holding one is refused.)
@@ -30,12 +60,14 @@ const CHOICE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])([^]*)\}$/;
  * `${V+w}` are w or nothing. V is `~` for HOME at the start of a value, else unknown (`**`);
  * w is its literal text (with `$HOME` at its start as `~`), else unknown.
  */
-function expansionShapes(text: string, first: boolean): string[] | null {
+function expansionShapes(text: string, first: boolean, vars?: Vars): string[] | null {
   if (first && (text === '$HOME' || text === '${HOME}')) return ['~'];
+  const plain = vars && vars.size > 0 ? PLAIN.exec(text) : null;
+  if (plain) return varShapes(plain[1] ?? plain[2]!, first, vars);
   const m = text.length <= 4096 ? CHOICE.exec(text) : null;
   // `${HOME%/}`, `${HOME:0}`, `${HOME/x/y}`, `${HOME,,}`: HOME edited at run time may still be HOME.
   if (!m) return first && /^\$\{HOME[^A-Za-z0-9_}]/.test(text) ? ['~', '**'] : null;
-  const v = first && m[1] === 'HOME' ? '~' : '**';
+  const v = first && m[1] === 'HOME' ? '~' : (varShapes(m[1]!, first, vars)?.join(SHAPE_ALT) ?? '**');
   let word = m[3]!;
   let head = '';
   const home = /^\$(?:HOME(?![A-Za-z0-9_])|\{HOME\})/.exec(word);
@@ -87,10 +119,10 @@ class ShapeJoin {
 }
 
 /** The glob shape of a piece: literal text as is, anything computed as `**`. */
-function patternOf(d: Decoded, node: Node, first: boolean): string {
+function patternOf(d: Decoded, node: Node, first: boolean, vars?: Vars): string {
   if (!d.dynamic) return d.text.replace(/[*?[]/g, '?');
   if (node.type === 'expansion' || node.type === 'simple_expansion') {
-    const shapes = expansionShapes(node.text, first);
+    const shapes = expansionShapes(node.text, first, vars);
     if (shapes) return shapes.join(SHAPE_ALT);
   }
   return d.pattern ?? '**';
@@ -185,8 +217,12 @@ export function decodeAnsiC(raw: string): string {
   return out;
 }
 
-/** Decodes one value node (no expansion is run: anything computed is `dynamic`). */
-export function decodeValue(node: Node): Decoded {
+/**
+ * Decodes one value node (no expansion is run: anything computed is `dynamic`). `vars`: the
+ * variables the walk knows; a plain `$X` of one whose value is certain is that value (unless
+ * unquoted word splitting could change it: blanks, or an empty value that is the whole word).
+ */
+export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
   switch (node.type) {
     case 'word':
       return decodeWordText(node.text);
@@ -205,6 +241,10 @@ export function decodeValue(node: Node): Decoded {
       }
       const raw = node.text.replace(/^\$?"/, '').replace(/"$/, '');
       if (!dynamic) return { text: decodeDoubleQuoted(raw), dynamic, glob: false, braces: false };
+      if (node.type === 'string' && vars && vars.size > 0) {
+        const known = quotedWithVars(node, raw, vars);
+        if (known !== null) return { text: known, dynamic: false, glob: false, braces: false };
+      }
       const pattern = new ShapeJoin();
       (inner?.namedChildren ?? []).forEach((child, i) => {
         if (!child) return;
@@ -212,7 +252,7 @@ export function decodeValue(node: Node): Decoded {
           child.type === 'string_content'
             ? decodeDoubleQuoted(child.text).replace(/[*?[]/g, '?')
             : ((child.type === 'expansion' || child.type === 'simple_expansion'
-                ? expansionShapes(child.text, i === 0)?.join(SHAPE_ALT)
+                ? expansionShapes(child.text, i === 0, vars)?.join(SHAPE_ALT)
                 : undefined) ?? '**'),
         );
       });
@@ -226,8 +266,8 @@ export function decodeValue(node: Node): Decoded {
       const pattern = new ShapeJoin();
       for (const child of node.namedChildren) {
         if (!child) continue;
-        const d = decodeValue(child);
-        pattern.add(patternOf(d, child, pattern.text === ''));
+        const d = decodeValue(child, vars, false);
+        pattern.add(patternOf(d, child, pattern.text === '', vars));
         text += d.text;
         dynamic ||= d.dynamic;
         glob ||= d.glob;
@@ -246,17 +286,50 @@ export function decodeValue(node: Node): Decoded {
     case 'brace_expression':
       return { text: node.text, dynamic: false, glob: false, braces: true };
     case 'simple_expansion':
-    case 'expansion':
+    case 'expansion': {
+      const known = certainValue(node.text, vars);
+      // Unquoted: a value with blanks is split into words, an empty whole word disappears.
+      if (known !== null && !/[ \t\n]/.test(known) && (known !== '' || !whole))
+        return { text: known, dynamic: false, glob: /[*?[]/.test(known), braces: false };
       return {
         text: node.text,
         dynamic: true,
         glob: false,
         braces: false,
-        ...((s) => (s ? { pattern: s.join(SHAPE_ALT) } : {}))(expansionShapes(node.text, true)),
+        ...((s) => (s ? { pattern: s.join(SHAPE_ALT) } : {}))(expansionShapes(node.text, true, vars)),
       };
+    }
     default:
       return { text: node.text, dynamic: true, glob: false, braces: false };
   }
+}
+
+/**
+ * A double-quoted string whose only expansions are of variables with a certain value: its
+ * text (no splitting or globbing inside quotes), else null.
+ */
+function quotedWithVars(node: Node, raw: string, vars: Vars): string | null {
+  const open = node.text.length - raw.length - 1;
+  let out = '';
+  let at = 0;
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const start = child.startIndex - node.startIndex - open;
+    const end = child.endIndex - node.startIndex - open;
+    if (start < at || end > raw.length) return null;
+    out += decodeDoubleQuoted(raw.slice(at, start));
+    if (child.type === 'string_content') out += decodeDoubleQuoted(child.text);
+    else {
+      const v =
+        child.type === 'simple_expansion' || child.type === 'expansion'
+          ? certainValue(child.text, vars)
+          : null;
+      if (v === null) return null;
+      out += v;
+    }
+    at = end;
+  }
+  return out + decodeDoubleQuoted(raw.slice(at));
 }
 
 export function isDynamicType(type: string): boolean {
