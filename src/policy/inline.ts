@@ -821,6 +821,23 @@ function isReloaded(n: Node): boolean {
   return !!raw && resolveNow(raw) === 'importlib.reload' && resultDiscarded(call);
 }
 
+/** `'x' in globals()`, `globals().keys()`: what is read of a namespace is names, never its values. */
+function namesOnly(call: Node): boolean {
+  if (positional(call).length !== 0 || hasSplat(call)) return false;
+  const p = call.parent;
+  if (p?.type === 'comparison_operator') {
+    const ops = p.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+    return (
+      p.namedChildren[p.namedChildCount - 1]?.id === call.id &&
+      ops.length === 1 &&
+      /^(in|not in)$/.test(ops[0]!)
+    );
+  }
+  if (p?.type === 'attribute' && p.childForFieldName('object')?.id === call.id)
+    return p.childForFieldName('attribute')?.text === 'keys' && p.parent?.type === 'call';
+  return false;
+}
+
 /** `del sys.modules[k]`, `del a, sys.modules[k]`: the subscript is deleted, not read. */
 function isDeleted(subscript: Node): boolean {
   const p = subscript.parent;
@@ -1012,7 +1029,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     }
     if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
       return;
-    if (name === 'vars' || name === 'locals' || name === 'globals') return;
+    // `vars(obj)` is obj's attributes (a module passed in is checked as a value where it is
+    // named). The namespace itself hands out every module imported (`globals()['os'].system(…)`):
+    // only a membership test or its keys are read from it.
+    if (name === 'vars' && args.length >= 1) return;
+    if ((name === 'vars' || name === 'locals' || name === 'globals') && namesOnly(call)) return;
     add({ kind: 'unknown', what: `\`${name}\`, which can reach any function` });
     return;
   }
