@@ -42,6 +42,13 @@ const NONE: readonly ShNode[] = Object.freeze([]) as readonly ShNode[];
 const NO_NODES: ShNode[] = [];
 
 /**
+ * A command's arguments are gathered in arrays of at most this many, joined once at the end:
+ * on this VM an array that grows past ~16,000 entries by pushes costs 50–150 ns per entry
+ * (each growth is a new large-object allocation whose pages fault in), chunks cost 5 ns.
+ */
+const ARG_CHUNK = 4096;
+
+/**
  * A node of the reader's tree. Long lines make hundreds of thousands of them, so each is
  * small: no child arrays until a child is added, field names only on nodes that have one,
  * and no nodes for punctuation the walker never reads (only `&&`, `||` and redirection
@@ -128,16 +135,21 @@ export class ShNode implements SyntaxNode {
   }
 
   /**
-   * Named children appended at once (a command's arguments: up to 50,000): one copy of the
-   * list, and a parent set only where it changes (a word the reader gives again keeps its first).
+   * Named children appended at once (a command's arguments: up to 50,000): the list itself
+   * becomes the children (the caller gives it up), and a parent is set only where it changes
+   * (a word the reader gives again keeps its first).
    */
-  addMany(children: readonly ShNode[]): void {
-    if (children.length === 0) return;
-    for (const child of children) {
-      if (child.parent === null) child.parent = this;
-      if (!child.isNamed) this.anonymous = true;
-    }
-    this.kids = this.kids ? this.kids.concat(children) : children.slice();
+  addMany(...lists: ShNode[][]): void {
+    if (lists.length === 1 && lists[0]!.length === 0) return;
+    for (const children of lists)
+      for (const child of children) {
+        if (child.parent === null) child.parent = this;
+        if (!child.isNamed) this.anonymous = true;
+      }
+    // One list made of the ones given (a single one, with no children yet, is taken over, not
+    // copied): each list of 40,000 entries made is one more large array (see ARG_CHUNK).
+    if (!this.kids && lists.length === 1) this.kids = lists[0]!;
+    else this.kids = (this.kids ?? []).concat(...lists);
   }
 
   private makeLazyChild(): void {
@@ -868,6 +880,16 @@ class Reader {
     let assignments: ShNode[] = NO_NODES;
     let redirects: ShNode[] = NO_NODES;
     let args: ShNode[] = NO_NODES;
+    // Full chunks of `args` (see ARG_CHUNK), joined once at the end.
+    let argChunks: ShNode[][] | null = null;
+    const addArg = (x: ShNode) => {
+      if (args === NO_NODES) args = [];
+      else if (args.length === ARG_CHUNK) {
+        (argChunks ??= []).push(args);
+        args = [];
+      }
+      args.push(x);
+    };
     let name: ShNode | null = null;
     let kind: 'command' | 'declaration' | 'unset' | 'test' = 'command';
     let keyword = '';
@@ -911,7 +933,7 @@ class Reader {
       if (!name || kind === 'declaration' || kind === 'unset') {
         const a = this.assignment(kind !== 'command' || !name);
         if (a) {
-          if (name) (args === NO_NODES ? (args = []) : args).push(a);
+          if (name) addArg(a);
           else (assignments === NO_NODES ? (assignments = []) : assignments).push(a);
           continue;
         }
@@ -920,13 +942,13 @@ class Reader {
       if (name && kind !== 'declaration' && kind !== 'unset') {
         const plain = this.plainWord(seen);
         if (plain) {
-          (args === NO_NODES ? (args = []) : args).push(plain);
+          addArg(plain);
           continue;
         }
       }
       const word = this.word();
       if (name) {
-        (args === NO_NODES ? (args = []) : args).push(
+        addArg(
           (kind === 'declaration' || kind === 'unset') && isPlainName(word)
             ? this.node('variable_name', word.startIndex, word.endIndex)
             : word,
@@ -942,6 +964,8 @@ class Reader {
       if (assignments.length && kind !== 'command') this.unsupported('assignments before a declaration');
     }
     if (kind === 'test' && !closed) this.error('`[` is not closed with `]`');
+    const chunks = argChunks as ShNode[][] | null; // (set by addArg: TypeScript does not follow closures)
+    if (chunks) chunks.push(args);
     let node: ShNode;
     if (!name) {
       if (!assignments.length && !redirects.length) this.error('a command is missing', start);
@@ -960,17 +984,19 @@ class Reader {
     }
     if (name.type === 'word' && name.text === '[') {
       node = this.node('test_command', name.startIndex);
-      for (const a of args) node.add(a);
+      for (const list of chunks ?? [args]) for (const a of list) node.add(a);
     } else if (keyword) {
       node = this.node(kind === 'unset' ? 'unset_command' : 'declaration_command', name.startIndex);
-      for (const a of args) node.add(a);
+      for (const list of chunks ?? [args]) for (const a of list) node.add(a);
     } else {
       node = this.node('command', assignments[0]?.startIndex ?? name.startIndex);
       for (const a of assignments) node.add(a);
       const nameNode = this.node('command_name', name.startIndex, name.endIndex);
       nameNode.add(name);
       node.add(nameNode, 'name');
-      node.addMany(args); // tree-sitter's `argument` field: the walker never asks for it
+      // tree-sitter's `argument` field: the walker never asks for it
+      if (chunks) node.addMany(...chunks);
+      else node.addMany(args);
     }
     const last = args[args.length - 1] ?? name;
     node.endIndex = last.endIndex;
