@@ -328,8 +328,8 @@ export class CallCgroup {
    * counters). Returns false where the peak cannot be restarted (v2 before the kernel
    * made `memory.peak` writable): such a cgroup serves one call only.
    */
-  begin(): boolean {
-    const raw = this.rawUsage();
+  begin(counters?: CallUsage): boolean {
+    const raw = counters ?? this.rawUsage();
     this.base = { cpuMs: raw.cpuMs, oomKills: raw.oomKills, pidsLimitHits: raw.pidsLimitHits };
     if (this.parent.version === 1) {
       try {
@@ -349,8 +349,12 @@ export class CallCgroup {
     );
   }
 
+  /** The cumulative counters usage() read last (a kept worker's next call counts from them). */
+  lastRaw: CallUsage | null = null;
+
   usage(): CallUsage {
     const raw = this.rawUsage();
+    this.lastRaw = raw;
     return {
       cpuMs: Math.max(0, raw.cpuMs - this.base.cpuMs),
       peakMemoryBytes: raw.peakMemoryBytes,
@@ -395,15 +399,21 @@ export class CallCgroup {
    * rounds; `emptied` is what waits until they are gone. `spare`: a kept worker (its
    * command returned and it waits for the slot's next call), never signalled.
    */
-  killAll(exiting?: number, spare?: number): void {
-    if (spare === undefined && this.cgroupKill()) return;
+  killAll(exiting?: number, spare?: number): boolean {
+    if (spare === undefined && this.cgroupKill()) return false;
     for (let round = 0; round < 50; round++) {
       const all = this.pids().filter((p) => p !== spare);
       // A process known to be exiting by itself is signalled but not waited for.
       const pids = round === 0 ? all : all.filter((p) => p !== exiting);
-      if (pids.length === 0) return;
+      if (pids.filter((p) => p !== exiting).length === 0 && round === 0) {
+        // Nothing but those two was there: nothing to wait for (neither forks).
+        sigkill(pids);
+        return true;
+      }
+      if (pids.length === 0) return false;
       sigkill(pids);
     }
+    return false;
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   nsPidOf,
   readPids,
   type CallLimits,
+  type CallUsage,
   type ContainerCgroup,
 } from './call-cgroup.js';
 import { DockerFrameParser, LineSplitter } from './docker-frames.js';
@@ -106,6 +107,10 @@ interface Slot {
   requests: net.Socket | null;
   /** The slot's request file (opened at its first worker): the whole request, read in one go. */
   requestFile: number | null;
+  /** Size of the last request written there. */
+  requestBytes: number;
+  /** The last generation its manager reported ended (X). */
+  exitedGen: number;
   /** The worker ready for a call (in its cgroup, blocked on its request). */
   ready: Worker | null;
   /** A worker in its cgroup that has not yet said it waits for its request (W line). */
@@ -447,6 +452,7 @@ export class RunnerClient {
       });
       // The file first: the header on the fifo is what wakes the worker to read it.
       writeSync(slot.requestFile!, request, 0, request.length, 0);
+      slot.requestBytes = request.length;
       ftruncateSync(slot.requestFile!, request.length);
       slot.requests!.write(requestHeader(worker.gen, worker.n));
       call.timers.push(
@@ -589,9 +595,9 @@ export class RunnerClient {
    * what is charged now, counters as deltas). Where it cannot (cgroup v2 without a
    * resettable peak), the worker's cgroup serves this one call and is then removed.
    */
-  private makeReady(worker: Worker): void {
+  private makeReady(worker: Worker, counters?: CallUsage): void {
     const slot = worker.slot;
-    if (!worker.cgroup.begin()) {
+    if (!worker.cgroup.begin(counters)) {
       worker.oneShot = true;
       // The slot's next worker gets a cgroup of its own.
       if (slot.cgroup === worker.cgroup) slot.cgroup = null;
@@ -607,6 +613,7 @@ export class RunnerClient {
     const slot = this.slots[index];
     if (!slot) return;
     if (how === 'X') {
+      slot.exitedGen = Math.max(slot.exitedGen, gen);
       for (const unused of [slot.ready, slot.moved]) {
         if (unused?.gen !== gen) continue;
         // A waiting worker ended (killed from inside the sandbox): the next replaces it.
@@ -623,13 +630,14 @@ export class RunnerClient {
     // K only from a worker whose call was meant to keep it.
     if (how === 'K' && !call.worker.keep) return;
     call.exitStatus = status;
-    call.kept = how === 'K';
+    // A worker drydock already signalled (timeout, pids) is not kept, even if its K came first.
+    call.kept = how === 'K' && call.killer === null;
     // A call's processes do not outlive it: what it left running goes with it. After Y
     // the worker itself is still being torn down: no waiting for it (its manager reaps
     // it). After K it waits for the slot's next call: it is spared.
     const exiting = how === 'Y' ? call.worker.hostPid : undefined;
-    const spare = how === 'K' ? call.worker.hostPid : undefined;
-    call.worker.cgroup.killAll(exiting, spare);
+    const spare = call.kept ? call.worker.hostPid : undefined;
+    const clean = call.worker.cgroup.killAll(exiting, spare);
     const ended: Promise<unknown>[] = call.readers.map(
       (r) =>
         new Promise<void>((res) => {
@@ -639,7 +647,7 @@ export class RunnerClient {
         }),
     );
     // The result waits until nothing of the call runs any more, not only until its process ended.
-    ended.push(call.worker.cgroup.emptied(exiting, DRAIN_MS, spare));
+    if (!clean) ended.push(call.worker.cgroup.emptied(exiting, DRAIN_MS, spare));
     let timer: NodeJS.Timeout | undefined;
     void Promise.race([Promise.all(ended), new Promise((res) => (timer = setTimeout(res, DRAIN_MS)))]).then(
       () => {
@@ -786,14 +794,20 @@ export class RunnerClient {
           if (call.kept && !error) {
             // The worker waits for the slot's next call, unless the call left too much charged.
             worker.outputs = null;
-            if (worker.cgroup.memoryCharged() > RESIDUAL_BYTES) signal(worker.hostPid, 'SIGKILL');
+            // (Gone meanwhile, killed from inside the sandbox: its manager forks the next.)
+            if (slot.exitedGen >= worker.gen) worker.keep = false;
+            else if (worker.cgroup.memoryCharged() > RESIDUAL_BYTES) signal(worker.hostPid, 'SIGKILL');
             else {
               worker.n += 1;
-              this.makeReady(worker);
+              // Its next call counts from the counters its last call ended with (read just
+              // now); only the worker's few lines after K, tens of microseconds, fall between.
+              this.makeReady(worker, worker.cgroup.lastRaw ?? undefined);
             }
           }
           try {
-            if (file !== null) ftruncateSync(file, 0);
+            // A large request does not stay in the sandbox's memory; a small one is overwritten
+            // by the next (emptying the file each time cost a page's allocation per call).
+            if (file !== null && slot.requestBytes > 65536) ftruncateSync(file, 0);
             // The slot's next worker, if already waiting, gets its output readers now.
             const next = slot.ready ?? slot.moved;
             if (next && !next.outputs) next.outputs = this.openOutputs(slot.index);
@@ -892,6 +906,8 @@ function newSlot(index: number): Slot {
     index,
     requests: null,
     requestFile: null,
+    requestBytes: 0,
+    exitedGen: -1,
     ready: null,
     moved: null,
     waitingGen: -1,
