@@ -111,6 +111,8 @@ interface Slot {
   requestBytes: number;
   /** The last generation its manager reported ended (X). */
   exitedGen: number;
+  /** Called when the slot's call has ended (a new worker waits for that to join the cgroup). */
+  whenIdle: (() => void)[];
   /** The worker ready for a call (in its cgroup, blocked on its request). */
   ready: Worker | null;
   /** A worker in its cgroup that has not yet said it waits for its request (W line). */
@@ -471,6 +473,7 @@ export class RunnerClient {
       signal(worker.hostPid, 'SIGKILL');
       call.worker = null;
       slot.call = null;
+      for (const res of slot.whenIdle.splice(0)) res();
       this.finish(call, err instanceof Error ? err : new Error(String(err)));
       // The next worker gets a new cgroup: this one may be what failed.
       if (slot.cgroup === worker.cgroup) slot.cgroup = null;
@@ -520,6 +523,10 @@ export class RunnerClient {
     const slot = this.slots[index];
     if (!slot || this.failure) return;
     void (async () => {
+      // Not while the slot's last call is being ended: its kill passes would take this
+      // worker for one of the call's processes (it joins the same cgroup).
+      if (slot.call !== null) await new Promise<void>((res) => slot.whenIdle.push(res));
+      if (this.failure) return;
       if (slot.cgroup && slot.cgroup.memoryCharged() > RESIDUAL_BYTES) {
         this.dropCgroup(slot.cgroup);
         slot.cgroup = null;
@@ -784,7 +791,10 @@ export class RunnerClient {
       ? worker.cgroup.usage()
       : { cpuMs: 0, peakMemoryBytes: 0, oomKills: 0, pidsLimitHits: 0 };
     if (worker) {
-      if (worker.slot.call === call) worker.slot.call = null;
+      if (worker.slot.call === call) {
+        worker.slot.call = null;
+        for (const res of worker.slot.whenIdle.splice(0)) res();
+      }
       // Off the result's path: the next call already runs on another slot's worker.
       setImmediate(() => {
         const file = worker.slot.requestFile;
@@ -908,6 +918,7 @@ function newSlot(index: number): Slot {
     requestFile: null,
     requestBytes: 0,
     exitedGen: -1,
+    whenIdle: [],
     ready: null,
     moved: null,
     waitingGen: -1,
