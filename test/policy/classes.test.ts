@@ -296,7 +296,7 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
     );
   });
   it('reads csplit -f as the prefix of the files it writes', () => {
-    expectAll(['csplit -f /etc/x README.md 1', 'csplit --prefix=/root/.x README.md 1'], 'deny');
+    expectAll(['csplit -f /etc/x README.md 1', 'csplit --prefix=/etc/x README.md 1'], 'deny');
     expectAll(['csplit -z -f out/sec_ doc.md "/^# /" "{*}"', 'split -l 100 data.csv part_'], 'allow');
   });
 });
@@ -420,6 +420,31 @@ describe('git -C moves where pathspecs resolve (session 31)', () => {
     expectAll(
       ['git -C src clean -fd ../..', 'git -C src -C .. clean -fd ..', 'git -C ~ clean -fdx .'],
       'deny',
+    );
+  });
+});
+
+describe('logins in home dot-files no list names, and secrets the list did not name (session 31)', () => {
+  it('refuses reading them', () => {
+    expectAll(
+      ['cat ~/.fly/config.yml', 'grep -r token ~/.supabase', 'cat ~/.wrangler/config/default.toml'],
+      'ask',
+    );
+    expectAll(
+      [
+        'cat ~/.s3cfg',
+        'cat ~/.cache/huggingface/token',
+        'cat terraform.tfstate',
+        'cat .envrc',
+        'head -c 4096 /dev/mem',
+      ],
+      'deny',
+    );
+  });
+  it('keeps caches, logs and toolchains readable', () => {
+    expectAll(
+      ['ls ~/.cache/pip', 'cat ~/.npm/_logs/x-debug.log', 'ls -d /root/.pylint.d', 'wc -l src/*.py'],
+      'allow',
     );
   });
 });
