@@ -659,6 +659,15 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
   return result;
 }
 
+/**
+ * `cwd_outside`: whether the command surely runs outside the workspace and the scratch
+ * dirs (one of the directories a `cd` may have led to lies outside). A directory only
+ * known when it runs does not count (`shell:unknown-cwd` covers the paths it makes unknown).
+ */
+function cwdOutside(cwd: string[] | null, ws: Workspace): boolean {
+  return cwd !== null && cwd.some((d) => !isInside(d, ws) && !ws.scratch.includes(d));
+}
+
 /** Devices a program may be given for output or config without naming a file: `pytest -c /dev/null`. */
 const DEVICES = /^\/dev\/(null|stdout|stderr|stdin|fd\/\d+)$/;
 
@@ -720,6 +729,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   const c = compiled(rule, m);
   if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
   if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
+  if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
   if (r.subcommand) {

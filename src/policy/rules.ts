@@ -31,6 +31,8 @@ export const RuleSchema = z
     code_unread: z.boolean().optional(),
     /** true: the program has no spec in programs.yaml (it is allowed by name: its options are not known). */
     no_spec: z.boolean().optional(),
+    /** true: the command runs in a working directory known to lie outside the workspace and the scratch dirs. */
+    cwd_outside: z.boolean().optional(),
     network: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
@@ -72,6 +74,7 @@ export const RuleSchema = z
       'program_operand',
       'code_unread',
       'no_spec',
+      'cwd_outside',
       'network',
       'hosts',
       'not_hosts',
