@@ -200,33 +200,47 @@ export function buildSpec(
       r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
   if (r.modules !== undefined) {
-    const mods = r.modules;
-    if (typeof mods !== 'object' || mods === null || Array.isArray(mods))
-      throw new ProgramSpecError(where, '`modules` must map module names to specs');
     spec.modules = new Map();
-    for (const [key, sub] of Object.entries(mods)) {
-      const [mod, ...aliases] = splitKey(key);
-      if (mod === undefined) throw new ProgramSpecError(where, 'an empty module name');
-      const child = buildSpec(`${name} -m ${mod}`, sub ?? {}, `${where} -m ${mod}`, spec);
-      for (const m of [mod, ...aliases]) spec.modules.set(m, child);
-    }
+    const entries = childEntries(r.modules, 'module', where, splitKey, (mod, sub) =>
+      buildSpec(`${name} -m ${mod}`, sub, `${where} -m ${mod}`, spec),
+    );
+    for (const { names, child } of entries) for (const m of names) spec.modules.set(m, child);
   }
   if (r.subcommands !== undefined) {
-    const subs = r.subcommands;
-    if (typeof subs !== 'object' || subs === null || Array.isArray(subs))
-      throw new ProgramSpecError(where, '`subcommands` must map subcommand names to specs');
     spec.subcommands = new Map();
-    for (const [key, sub] of Object.entries(subs)) {
-      // `''` is the program run without a subcommand (`npm --version`).
-      const [canonical, ...aliases] = key === '' ? [''] : splitKey(key);
-      if (canonical === undefined) throw new ProgramSpecError(where, 'an empty subcommand name');
-      const child = buildSpec(`${name} ${canonical}`, sub ?? {}, `${where} ${canonical}`, spec);
+    // `''` is the program run without a subcommand (`npm --version`).
+    const split = (key: string) => (key === '' ? [''] : splitKey(key));
+    const entries = childEntries(r.subcommands, 'subcommand', where, split, (canonical, sub) =>
+      buildSpec(`${name} ${canonical}`, sub, `${where} ${canonical}`, spec),
+    );
+    for (const { names, child } of entries) {
+      const [canonical, ...aliases] = names as [string, ...string[]];
       spec.subcommands.set(canonical, child);
       if (child.patterns) spec.patterns = true;
       for (const a of aliases) spec.aliases.set(a, canonical);
     }
   }
   return spec;
+}
+
+/**
+ * The entries of a `modules:` or `subcommands:` mapping: each key's names (the first is the
+ * canonical one, the rest aliases) with the child spec built for it.
+ */
+function childEntries(
+  raw: unknown,
+  what: 'module' | 'subcommand',
+  where: string,
+  split: (key: string) => string[],
+  build: (canonical: string, sub: unknown) => ProgramSpec,
+): Array<{ names: string[]; child: ProgramSpec }> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ProgramSpecError(where, `\`${what}s\` must map ${what} names to specs`);
+  return Object.entries(raw).map(([key, sub]) => {
+    const names = split(key);
+    if (names[0] === undefined) throw new ProgramSpecError(where, `an empty ${what} name`);
+    return { names, child: build(names[0], sub ?? {}) };
+  });
 }
 
 function badScript(where: string): never {
