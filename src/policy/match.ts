@@ -161,8 +161,25 @@ function pathArgsOf(part: CommandPart): Arg[] {
     if (a.dynamic) continue;
     const eq = a.text.indexOf('=');
     if (eq > 0 && eq < a.text.length - 1) keep({ ...a, text: a.text.slice(eq + 1) });
+    else {
+      const attached = attachedPath(a);
+      if (attached) keep(attached);
+    }
   }
   return out;
+}
+
+/**
+ * The absolute path a short option carries attached to it (`grep -f/root/.npmrc`,
+ * `tar -xf/tmp/a.tar -C/etc`, `xargs -a/x`): programs read `-fVALUE` as `-f VALUE`, so
+ * the path is decided as if it stood on its own. Only from `/` (bash expands no `~` there).
+ */
+function attachedPath(a: Arg): Arg | null {
+  const t = a.text;
+  if (a.dynamic || t.length < 3 || t.charCodeAt(0) !== 45 /* - */ || t.charCodeAt(1) === 45) return null;
+  const slash = t.indexOf('/');
+  if (slash < 2 || !/^[A-Za-z0-9]+$/.test(t.slice(1, slash))) return null;
+  return { ...a, text: t.slice(slash) };
 }
 
 /** The paths an argument list may name (`pathCandidates` of each), into `out`. */
@@ -257,6 +274,11 @@ function outsideValues(shape: Shape): Arg[] {
   for (const a of shape.flags) {
     const eq = a.text.indexOf('=');
     if (eq >= 0) out.push({ ...a, text: a.text.slice(eq + 1) });
+    else {
+      // A compiler's search directories (`-I/usr/include/python3.11`, `-L/usr/lib`) are read.
+      const attached = /^-(I|L|isystem|idirafter|iquote)\//.test(a.text) ? null : attachedPath(a);
+      if (attached) out.push(attached);
+    }
   }
   return out;
 }

@@ -448,3 +448,50 @@ describe('logins in home dot-files no list names, and secrets the list did not n
     );
   });
 });
+
+describe('a path attached to a short option is decided as a path (session 31, lead)', () => {
+  it('refuses credentials and extraction targets given as -fVALUE', () => {
+    expectAll(
+      [
+        'grep -f/root/.npmrc .',
+        'grep -rf/root/.ssh/id_rsa src',
+        'xargs -a/root/.netrc echo',
+        'tar -xf/tmp/a.tar -C/etc',
+      ],
+      'deny',
+    );
+    expectAll(['cc -o/usr/local/bin/ls x.c'], 'refused');
+  });
+  it("keeps a compiler's search directories and workspace values allowed", () => {
+    expectAll(
+      [
+        'gcc -I/usr/include/python3.11 -c x.c',
+        'gcc -L/usr/lib -lfoo x.c',
+        'tar -xf/tmp/a.tar',
+        'grep -f/testbed/patterns.txt src',
+      ],
+      'allow',
+    );
+  });
+});
+
+describe('programs that write into their working directory, after a cd outside (session 31, lead)', () => {
+  it('ask', () => {
+    expectAll(
+      [
+        'cd /etc && make',
+        'cd / && npm install',
+        'cd ~ && cargo build',
+        'cd .. && pytest',
+        'cd ~ && git init',
+      ],
+      'ask',
+    );
+  });
+  it('stay allowed in the workspace, in /tmp, and for readers', () => {
+    expectAll(
+      ['cd src && make', 'cd /tmp && pytest', 'cd /tmp/b && cmake ..', 'cd / && ls', 'make -C build'],
+      'allow',
+    );
+  });
+});
