@@ -57,6 +57,8 @@ interface Live {
 interface Call {
   id: string;
   req: CallRequest;
+  /** envKey of its environment: a kept worker takes only calls with the one it has (computed once). */
+  env: string;
   /** The worker running it, once one was free. */
   worker: Worker | null;
   started: number;
@@ -137,6 +139,11 @@ const SPARE_SLOTS = 3;
  * cache, tmpfs files): it would count against the next call's limit and show in its peak.
  */
 const RESIDUAL_BYTES = 4 * 1024 * 1024;
+
+/** The slot's next worker gets a new cgroup if `cg` (being dropped, or one call's only) is the slot's. */
+function forgetCgroup(slot: Slot, cg: CallCgroup): void {
+  if (slot.cgroup === cg) slot.cgroup = null;
+}
 
 /** Calls with the same environment may share a kept worker (its exports are still there). */
 function envKey(env: Record<string, string>): string {
@@ -269,6 +276,7 @@ export class RunnerClient {
       const call: Call = {
         id,
         req,
+        env: envKey(req.env),
         worker: null,
         started: performance.now(),
         stdout: new HeadTailCapture(req.maxOutputBytes),
@@ -331,6 +339,7 @@ export class RunnerClient {
       const call: Call = {
         id,
         req: { ...req, maxOutputBytes: 0 },
+        env: envKey(req.env),
         worker: null,
         started: performance.now(),
         stdout: new HeadTailCapture(0),
@@ -364,7 +373,7 @@ export class RunnerClient {
   /** Gives waiting calls the ready workers, and keeps SPARE_SLOTS slots free beyond the busy ones. */
   private pump(): void {
     while (this.waiting.length > 0) {
-      const env = envKey(this.waiting[0]!.req.env);
+      const env = this.waiting[0]!.env;
       // A kept worker still has its last call's exports: only a call with the same environment takes it.
       const fits = (w: Worker) => w.n === 0 || w.env === env;
       const slot = this.slots.find(
@@ -442,7 +451,7 @@ export class RunnerClient {
       }
       worker.keep =
         this.reuseWorkers && !live && !req.stdin && !worker.oneShot && keepsWorkerState(req.command);
-      worker.env = envKey(req.env);
+      worker.env = call.env;
       const request = encodeRequest({
         gen: worker.gen,
         n: worker.n,
@@ -476,7 +485,7 @@ export class RunnerClient {
       for (const res of slot.whenIdle.splice(0)) res();
       this.finish(call, err instanceof Error ? err : new Error(String(err)));
       // The next worker gets a new cgroup: this one may be what failed.
-      if (slot.cgroup === worker.cgroup) slot.cgroup = null;
+      forgetCgroup(slot, worker.cgroup);
       this.dropCgroup(worker.cgroup);
     }
   }
@@ -570,7 +579,7 @@ export class RunnerClient {
         else slot.moved = worker;
       } catch (err) {
         if (hostPid !== null) signal(hostPid, 'SIGKILL');
-        if (slot.cgroup === cgroup) slot.cgroup = null;
+        forgetCgroup(slot, cgroup);
         this.dropCgroup(cgroup);
         if (this.failure) return;
         // The next call on this slot reports it; the manager forks a new worker after this one.
@@ -607,7 +616,7 @@ export class RunnerClient {
     if (!worker.cgroup.begin(counters)) {
       worker.oneShot = true;
       // The slot's next worker gets a cgroup of its own.
-      if (slot.cgroup === worker.cgroup) slot.cgroup = null;
+      forgetCgroup(slot, worker.cgroup);
     }
     slot.ready = worker;
   }
