@@ -158,15 +158,33 @@ function pathArgsOf(part: CommandPart): Arg[] {
   for (const a of part.args) {
     if (a.text === '--' || patterns?.has(a)) continue;
     keep(a);
-    if (a.dynamic) continue;
-    const eq = a.text.indexOf('=');
-    if (eq > 0 && eq < a.text.length - 1) keep({ ...a, text: a.text.slice(eq + 1) });
-    else {
-      const attached = attachedPath(a);
-      if (attached) keep(attached);
-    }
+    const value = optionValue(a, { attached: 'any' });
+    if (value) keep(value);
   }
   return out;
+}
+
+/** How `optionValue` reads an argument. */
+interface ValueReading {
+  /** `--opt=` gives the empty value (else none). */
+  empty?: boolean;
+  /** Without an `=` value, a path attached to a short option; `'not-search'`: not a compiler's search directory. */
+  attached?: 'any' | 'not-search';
+}
+
+/** A compiler's search directories (`-I/usr/include/python3.11`, `-L/usr/lib`) are read, not written. */
+const SEARCH_DIRECTORY = /^-(I|L|isystem|idirafter|iquote)\//;
+
+/**
+ * The value an argument gives an option: `--opt=value`, `of=value` (`dd`), or (see
+ * `ValueReading`) a path attached to a short option. Null for none, or a dynamic argument.
+ */
+function optionValue(a: Arg, how: ValueReading = {}): Arg | null {
+  if (a.dynamic) return null;
+  const eq = a.text.indexOf('=');
+  if (eq > 0 && (how.empty || eq < a.text.length - 1)) return { ...a, text: a.text.slice(eq + 1) };
+  if (!how.attached || (how.attached === 'not-search' && SEARCH_DIRECTORY.test(a.text))) return null;
+  return attachedPath(a);
 }
 
 /**
@@ -186,9 +204,8 @@ function attachedPath(a: Arg): Arg | null {
 function pushPathCandidates(out: Arg[], args: readonly Arg[]): Arg[] {
   for (const a of args) {
     out.push(a);
-    if (a.dynamic) continue;
-    const eq = a.text.indexOf('=');
-    if (eq > 0 && eq < a.text.length - 1) out.push({ ...a, text: a.text.slice(eq + 1) });
+    const value = optionValue(a);
+    if (value) out.push(value);
   }
   return out;
 }
@@ -272,13 +289,8 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
 function outsideValues(shape: Shape): Arg[] {
   const out = pushPathCandidates([], shape.operands);
   for (const a of shape.flags) {
-    const eq = a.text.indexOf('=');
-    if (eq >= 0) out.push({ ...a, text: a.text.slice(eq + 1) });
-    else {
-      // A compiler's search directories (`-I/usr/include/python3.11`, `-L/usr/lib`) are read.
-      const attached = /^-(I|L|isystem|idirafter|iquote)\//.test(a.text) ? null : attachedPath(a);
-      if (attached) out.push(attached);
-    }
+    const value = optionValue(a, { empty: true, attached: 'not-search' });
+    if (value) out.push(value);
   }
   return out;
 }
@@ -393,11 +405,8 @@ function stringGlob(glob: Glob, a: Arg, context: string): Tri {
 
 /** Paths an argument may name: itself and, for `--opt=value` / `of=value`, the value. */
 function pathCandidates(a: Arg): Arg[] {
-  if (a.dynamic) return [a];
-  const out = [a];
-  const eq = a.text.indexOf('=');
-  if (eq > 0 && eq < a.text.length - 1) out.push({ ...a, text: a.text.slice(eq + 1) });
-  return out;
+  const value = optionValue(a);
+  return value ? [a, value] : [a];
 }
 
 export interface MatchContext {
@@ -651,6 +660,11 @@ function isInside(p: string, ws: Workspace): boolean {
   );
 }
 
+/** The workspace, a scratch dir, or a path inside either: a directory where writing is fine. */
+function atOrInside(p: string, ws: Workspace): boolean {
+  return isInside(p, ws) || ws.scratch.includes(p);
+}
+
 /** Whether a path argument may lie outside the workspace and the scratch dirs. */
 function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
   if (a.dynamic) {
@@ -673,7 +687,7 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
       const rest = a.text.slice(fixed.length);
       const dir = resolveCached(fixed || '.', base, ws.home);
       // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
-      if (/(^|\/)\.\.(\/|$)/.test(rest) || !(isInside(dir, ws) || ws.scratch.includes(dir))) result = 'maybe';
+      if (/(^|\/)\.\.(\/|$)/.test(rest) || !atOrInside(dir, ws)) result = 'maybe';
       continue;
     }
     if (!isInside(resolveCached(a.text, base, ws.home), ws)) return 'yes';
@@ -687,7 +701,7 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
  * known when it runs does not count (`shell:unknown-cwd` covers the paths it makes unknown).
  */
 function cwdOutside(cwd: string[] | null, ws: Workspace): boolean {
-  return cwd !== null && cwd.some((d) => !isInside(d, ws) && !ws.scratch.includes(d));
+  return cwd !== null && cwd.some((d) => !atOrInside(d, ws));
 }
 
 /** Devices a program may be given for output or config without naming a file: `pytest -c /dev/null`. */
