@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { Listener } from './listener.js';
 
 /**
  * Where a connection redirected to us (iptables REDIRECT) was going: the
@@ -61,10 +61,8 @@ export interface DirectRoute {
  * when that name and port are allowed, it is forwarded (`DirectRoute.pass`).
  */
 export class DirectRefuser {
-  private readonly sockets = new Set<net.Socket>();
-
   private constructor(
-    private readonly server: net.Server,
+    private readonly listener: Listener,
     private readonly proxyUrl: () => string,
     private readonly onRefused: (host: string, port: number, bytesUp: number) => void,
     private readonly route: DirectRoute,
@@ -77,22 +75,18 @@ export class DirectRefuser {
     route: DirectRoute = {},
   ): Promise<DirectRefuser> {
     const server = net.createServer();
-    const refuser = new DirectRefuser(server, proxyUrl, onRefused, route);
+    const listener = new Listener(server);
+    const refuser = new DirectRefuser(listener, proxyUrl, onRefused, route);
     server.on('connection', (s) => refuser.refuse(s));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, bind, () => resolve());
-    });
+    await listener.listen(bind);
     return refuser;
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.listener.port;
   }
 
   private refuse(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     const dest = originalDestination(socket.remoteAddress ?? '', socket.remotePort ?? 0, this.port);
     const host = (dest && this.route.nameOf?.(dest.host)) ?? dest?.host ?? 'an unknown host';
@@ -129,7 +123,6 @@ export class DirectRefuser {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listener.close();
   }
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { Listener } from './listener.js';
 
 /** One connection the sandbox asked the proxy for. */
 export interface EgressRecord {
@@ -50,12 +50,11 @@ function refusal(host: string, port: number): string {
  */
 export class EgressProxy {
   readonly records: EgressRecord[] = [];
-  private readonly sockets = new Set<net.Socket>();
 
   private readonly finished = new WeakSet<EgressRecord>();
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly listener: Listener,
     readonly allow: AllowList,
     /** Called once per record, when its connection has ended (refused ones at once). */
     private readonly onRecord?: (r: EgressRecord) => void,
@@ -67,24 +66,18 @@ export class EgressProxy {
     onRecord?: (r: EgressRecord) => void,
   ): Promise<EgressProxy> {
     const server = http.createServer();
-    const proxy = new EgressProxy(server, allow, onRecord);
-    server.on('connection', (s: net.Socket) => {
-      proxy.sockets.add(s);
-      s.on('close', () => proxy.sockets.delete(s));
-    });
+    const listener = new Listener(server);
+    const proxy = new EgressProxy(listener, allow, onRecord);
     server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) =>
       proxy.tunnel(req, client, head),
     );
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => proxy.forward(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, bind, () => resolve());
-    });
+    await listener.listen(bind);
     return proxy;
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.listener.port;
   }
 
   private record(r: Omit<EgressRecord, 'at' | 'bytesUp' | 'bytesDown'>): EgressRecord {
@@ -138,18 +131,14 @@ export class EgressProxy {
       upstream.pipe(client);
       client.resume();
     });
-    this.sockets.add(upstream);
-    this.sockets.add(client);
-    upstream.on('close', () => {
-      this.sockets.delete(upstream);
-      client.end();
-    });
+    this.listener.track(upstream);
+    this.listener.track(client);
+    upstream.on('close', () => client.end());
     upstream.on('error', (e) => {
       rec.error = e.message;
       client.destroy();
     });
     client.on('close', () => {
-      this.sockets.delete(client);
       upstream.destroy();
       this.done(rec);
     });
@@ -182,8 +171,7 @@ export class EgressProxy {
       client.pipe(upstream);
       upstream.pipe(client);
     });
-    this.sockets.add(upstream);
-    upstream.on('close', () => this.sockets.delete(upstream));
+    this.listener.track(upstream);
     upstream.on('error', (e) => {
       rec.error = e.message;
       if (client.writable && rec.bytesDown === 0) client.end(`HTTP/1.1 502 Bad Gateway\r\n\r\n`);
@@ -234,9 +222,9 @@ export class EgressProxy {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    // Connections cut by the close are final now.
-    for (const r of this.records) this.done(r);
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listener.close(() => {
+      // Connections cut by the close are final now.
+      for (const r of this.records) this.done(r);
+    });
   }
 }
