@@ -30,7 +30,8 @@ const inline = (
   inline: { lang, code },
 });
 
-const N = 99_000;
+/** Length the families are built to (99,000; the bench also builds them shorter, `longInputs(n)`). */
+let N = 99_000;
 const fill = (unit: string, total = N) => unit.repeat(Math.max(1, Math.floor(total / unit.length)));
 /** Words `word(0)`, `word(1)`, … joined by blanks, as many as fit in `total` characters. */
 const upTo = (word: (i: number) => string, total = N) => {
@@ -45,7 +46,9 @@ const upTo = (word: (i: number) => string, total = N) => {
   return out.join(' ');
 };
 
-export function longInputs(): LongInput[] {
+/** The suite, each family built to about `n` characters (default 99,000: the issue's limit). */
+export function longInputs(n = 99_000): LongInput[] {
+  N = n;
   return [
     {
       kind: 'sed program (s command)',
@@ -420,6 +423,75 @@ export function longInputs(): LongInput[] {
       kind: 'held out 2: export of 8,000 distinct variables',
       command: `export ${upTo((i) => `E${i}=v`, N - 10)}`,
       expect: 'allow',
+    },
+    // Held out (third set, 2 Dec, helper `policy`): shapes written when the decision thread gave
+    // the limit a wall-clock bound (offload.ts), not used to tune anything: they show the bound
+    // on inputs the code was not shaped by.
+    {
+      kind: 'held out 3: nested substitutions, 2,000 statements',
+      command: upTo((i) => `echo "$(basename "$(dirname "$(realpath d${i})")")";`, N),
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 3: nested substitutions, then one into sh',
+      command: `${upTo((i) => `x${i}=$(echo "$(cat f${i})");`, N - 40)} $(echo "$(cat s.sh)" | sh)`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: python here-document of 6,000 distinct lines, os.system at the end',
+      command: `python3 - <<'EOF'\n${upTo((i) => `v${i} = compute(${i}, "k${i}")\n`, N - 60)}\nimport os\nos.system("rm -rf ~")\nEOF`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: python here-document of 6,000 distinct prints',
+      command: `python3 - <<'EOF'\n${upTo((i) => `print("row ${i}", ${i} * 2)\n`, N - 30)}EOF`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 3: awk program of 7,000 distinct statements, system() at the end',
+      command: `awk '{ ${upTo((i) => `s${i} += $${(i % 9) + 1};`, N - 60)} system("rm -rf ~") }' data.txt`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: sed script of 5,000 distinct substitutions, then w /etc/passwd',
+      command: `sed -e '${upTo((i) => `s/k${i}/v${i}/g;`, N - 40)} w /etc/passwd' a.txt`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: one 99,000-character file name',
+      command: `cat ${fill('abcdefgh', N - 10)}.txt`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 3: one 99,000-character command name',
+      command: fill('abcdefgh', N),
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: 9,000 distinct grep stages',
+      command: `cat a.txt ${upTo((i) => `| grep -v p${i}`, N - 20)}`,
+      expect: 'allow',
+    },
+    {
+      kind: 'held out 3: 9,000 distinct grep stages, then bash',
+      command: `cat a.txt ${upTo((i) => `| grep -v p${i}`, N - 20)} | bash`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: brace expansion of 10,000 distinct words, then ~/.aws',
+      command: `cat {${upTo((i) => `f${i}`, N - 40).replace(/ /g, ',')}} ~/.aws/credentials`,
+      expect: 'refuse',
+    },
+    {
+      kind: 'held out 3: double-quoted string of 9,000 distinct variables',
+      command: `echo "${upTo((i) => `$v${i}`, N - 10)}"`,
+      expect: 'allow',
+    },
+    {
+      // A function defined in the line is not followed into when called: short, `f() { ls; }; f` asks too.
+      kind: 'held out 3: function of 7,000 distinct statements, called',
+      command: `f() { ${upTo((i) => `mkdir -p out/d${i};`, N - 20)} }; f`,
+      expect: 'refuse',
     },
     { kind: 'at the limit', command: `echo ${fill('a', 99_990)}`, expect: 'allow', single: true },
     { kind: 'over the limit', command: `echo ${fill('a', 100_010)}`, expect: 'refuse', single: true },

@@ -96,28 +96,69 @@ function rusageMs(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // Adversarial long inputs (up to 100,000 characters, one family per rule kind), each decided
-// five times: the mean thread CPU, the median wall and process CPU time.
+// five times on two engines, in turn, input by input (so both see the same machine):
+// - the default engine, as a user calls it: commands over 4,096 characters go to a decision
+//   thread and the caller waits at most the limit (offload.ts). Measured: the WALL time around
+//   `engine.check` (what the caller sees), the CPU the decision thread spent (when it answered).
+// - the baseline, the same policy deciding on the calling thread (`offloadFrom: Infinity`, the
+//   path before the decision thread): wall, mean thread CPU and median process CPU.
+const inlineEngine = await PolicyEngine.create({ offloadFrom: Infinity, checkExamples: false });
+const threadStart = performance.now();
+const threadReady = await engine.threadReady();
+const threadReadyMs = performance.now() - threadStart;
 const long = longInputs();
 const LONG_ROUNDS = 5;
+const verdictOf = (l: { expect: string }, d: { decision: string; rule: string }) =>
+  d.rule === 'shell:budget'
+    ? d.decision === 'allow'
+      ? 'WRONG'
+      : 'cut'
+    : (d.decision === 'allow') === (l.expect === 'allow')
+      ? 'decided'
+      : 'WRONG';
+const threadTimes: Array<{
+  kind: string;
+  chars: number;
+  wallMs: number[];
+  threadCpuMs: number[];
+  verdicts: string[];
+}> = [];
 const longTimes = long.map((l) => {
   const procs: number[] = [];
   const walls: number[] = [];
-  let d = engine.check(l.command);
-  const cpu0 = threadCpuMs();
+  const th = {
+    kind: l.kind,
+    chars: l.command.length,
+    wallMs: [] as number[],
+    threadCpuMs: [] as number[],
+    verdicts: [] as string[],
+  };
+  threadTimes.push(th);
+  let d = inlineEngine.check(l.command);
+  engine.check(l.command);
+  let cpuSum = 0;
   for (let r = 0; r < LONG_ROUNDS; r++) {
+    let t = process.hrtime.bigint();
+    const td = engine.check(l.command);
+    th.wallMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+    th.threadCpuMs.push(engine.threadStats()?.lastThreadCpuMs ?? NaN);
+    th.verdicts.push(verdictOf(l, td));
     const proc = rusageMs();
-    const t = process.hrtime.bigint();
-    d = engine.check(l.command);
+    const cpu0 = threadCpuMs();
+    t = process.hrtime.bigint();
+    d = inlineEngine.check(l.command);
     walls.push(Number(process.hrtime.bigint() - t) / 1000);
+    cpuSum += threadCpuMs() - cpu0;
     procs.push(rusageMs() - proc);
   }
-  const cpuMs = (threadCpuMs() - cpu0) / LONG_ROUNDS;
+  const cpuMs = cpuSum / LONG_ROUNDS;
   const budget = d.rule === 'shell:budget';
   const right = (d.decision === 'allow') === (l.expect === 'allow');
   return {
     kind: l.kind,
     chars: l.command.length,
     us: median(walls),
+    maxUs: Math.max(...walls),
     cpuMs,
     processCpuMs: median(procs),
     budget,
@@ -127,6 +168,28 @@ const longTimes = long.map((l) => {
     decided: !budget && right,
   };
 });
+// The same families built to the length below which commands stay on the calling thread
+// (engine.ts DEFAULT_OFFLOAD_FROM, 4,096 characters): no hard bound there, so they must be
+// far inside the limit whatever their shape. Decided by the default engine (so on the calling
+// thread), five times each: the max wall.
+const atThreshold = longInputs(4_000).filter((l) => l.command.length <= 4_096);
+const thresholdTimes = atThreshold.map((l) => {
+  engine.check(l.command);
+  let max = 0;
+  let verdict = '';
+  for (let r = 0; r < LONG_ROUNDS; r++) {
+    const t = process.hrtime.bigint();
+    const d = engine.check(l.command);
+    max = Math.max(max, Number(process.hrtime.bigint() - t) / 1e6);
+    verdict = verdictOf(l, d);
+  }
+  return { kind: l.kind, chars: l.command.length, maxMs: max, verdict };
+});
+const thresholdSlowest = [...thresholdTimes].sort((a, b) => b.maxMs - a.maxMs);
+const threadStats = engine.threadStats();
+const allThreadWalls = threadTimes.flatMap((t) => t.wallMs).sort((a, b) => a - b);
+const threadMaxWall = allThreadWalls[allThreadWalls.length - 1]!;
+const inlineMaxWall = Math.max(...longTimes.map((l) => l.maxUs)) / 1000;
 const longCpuMax = Math.max(...longTimes.map((l) => l.cpuMs));
 
 // The same inputs decided in full, with no time limit (the goal: every one within 10 ms by
@@ -188,6 +251,36 @@ const result = {
   agentStreamP50Us: +pct(streamTimes, 50).toFixed(1),
   agentStreamMaxMs: +(streamTimes[streamTimes.length - 1]! / 1000).toFixed(1),
   longInputs: long.length,
+  // As a user measures it: wall time around engine.check with the default engine (decision
+  // thread for commands over 4,096 characters), every round of every long input.
+  longInputsThreadReady: threadReady,
+  longInputsThreadReadyMs: +threadReadyMs.toFixed(0),
+  longInputsMaxWallMs: +threadMaxWall.toFixed(2),
+  longInputsP99WallMs: +pct(allThreadWalls, 99).toFixed(2),
+  longInputsWithin10msWall: threadTimes.filter((t) => Math.max(...t.wallMs) <= 10).length,
+  longInputsRoundsOver10msWall: allThreadWalls.filter((w) => w > 10).length,
+  longInputsRounds: allThreadWalls.length,
+  longInputsDecidedOnContent: threadTimes.filter((t) => t.verdicts.every((v) => v === 'decided')).length,
+  longInputsCutInSomeRound: threadTimes.filter((t) => t.verdicts.includes('cut')).length,
+  longInputsCutInEveryRound: threadTimes.filter((t) => t.verdicts.every((v) => v === 'cut')).length,
+  longInputsWrongOnThread: threadTimes.filter((t) => t.verdicts.includes('WRONG')).map((t) => t.kind),
+  longInputsThreadStats: threadStats,
+  // Below the decision thread's threshold: the suite's families at up to 4,096 characters.
+  shortFamiliesAtThreshold: thresholdTimes.length,
+  shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),
+  shortFamiliesCut: thresholdTimes.filter((t) => t.verdict === 'cut').length,
+  shortFamiliesWrong: thresholdTimes.filter((t) => t.verdict === 'WRONG').map((t) => t.kind),
+  shortFamiliesSlowest: thresholdSlowest
+    .slice(0, 5)
+    .map((t) => `${t.kind} (${t.chars} chars): max ${t.maxMs.toFixed(2)} ms, ${t.verdict}`),
+  // The baseline in the same run: the same policy on the calling thread (the path before).
+  longInputsInlineMaxWallMs: +inlineMaxWall.toFixed(2),
+  longInputsInlineWithin10msWall: longTimes.filter((l) => l.maxUs <= 10_000).length,
+  longInputsPerInput: threadTimes.map((t, i) => {
+    const b = longTimes[i]!;
+    const cpu = t.threadCpuMs.filter((c) => Number.isFinite(c));
+    return `${t.kind} (${t.chars} chars): thread wall median ${median(t.wallMs).toFixed(1)} max ${Math.max(...t.wallMs).toFixed(1)} ms, thread CPU ${cpu.length ? `${median(cpu).toFixed(1)} ms` : '— (cut by the wait)'}, ${[...new Set(t.verdicts)].join('/')} | calling thread: wall median ${(b.us / 1000).toFixed(1)} max ${(b.maxUs / 1000).toFixed(1)} ms, CPU ${b.cpuMs.toFixed(1)} ms, ${b.budget ? 'cut' : b.decided ? 'decided' : 'WRONG'}`;
+  }),
   longInputsP50Ms: +(pct(longSorted, 50) / 1000).toFixed(1),
   longInputsMaxMs: +(longSorted[longSorted.length - 1]! / 1000).toFixed(1),
   longInputsMaxCpuMs: +longCpuMax.toFixed(1),
@@ -230,18 +323,17 @@ const result = {
   // Timings are wall clock per decision: on a shared machine, preemption shows in p99.
   loadAverage1m: +loadavg()[0]!.toFixed(2),
   cpus: cpus().length,
-  goalMet:
-    pct(decide, 50) <= 50 &&
-    longSorted[longSorted.length - 1]! <= 10_000 &&
-    dangerousAllowed.length === 0 &&
-    benignPct >= 95,
+  goalMet: pct(decide, 50) <= 50 && threadMaxWall <= 10 && dangerousAllowed.length === 0 && benignPct >= 95,
 };
 
 const rows: Array<[string, string]> = [
   ['commands in suite', `${result.commands} (${result.dangerous} dangerous, ${result.benign} benign)`],
   ['decisions timed', String(result.decisions)],
   ['decisions / second', String(result.decisionsPerSecond)],
-  ['decide p50 (µs)', `${result.p50Us} (goal <= ${result.goalP50Us})`],
+  [
+    'decide p50 (µs), short commands',
+    `${result.p50Us} (goal <= ${result.goalP50Us}; baseline parse+walk alone ${result.parseOnlyP50Us})`,
+  ],
   ['decide p99 (µs)', String(result.p99Us)],
   ['parse+walk only p50 (µs)', String(result.parseOnlyP50Us)],
   [
@@ -249,7 +341,28 @@ const rows: Array<[string, string]> = [
     `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`,
   ],
   [
-    'long inputs: p50 / max (ms)',
+    'long inputs, WALL around engine.check (default engine): max / p99 (ms)',
+    `${result.longInputsMaxWallMs} / ${result.longInputsP99WallMs} (goal max <= 10; baseline on the calling thread, same run: max ${result.longInputsInlineMaxWallMs})`,
+  ],
+  [
+    'long inputs within 10 ms wall in every round',
+    `${result.longInputsWithin10msWall} of ${result.longInputs} (baseline ${result.longInputsInlineWithin10msWall}); rounds over 10 ms: ${result.longInputsRoundsOver10msWall} of ${result.longInputsRounds}`,
+  ],
+  [
+    'long inputs decided on content in every round / cut in some / cut in all',
+    `${result.longInputsDecidedOnContent} / ${result.longInputsCutInSomeRound} / ${result.longInputsCutInEveryRound} of ${result.longInputs} (baseline: ${result.longInputsDecidedWithin10msCpu} decided within 10 ms CPU, ${result.longInputsRefusedByTimeLimit} cut)`,
+  ],
+  ['long inputs decided wrongly on the decision thread', String(result.longInputsWrongOnThread.length)],
+  [
+    'the families at <= 4,096 chars (calling thread): max wall (ms)',
+    `${result.shortFamiliesMaxWallMs} (${result.shortFamiliesAtThreshold} inputs; ${result.shortFamiliesCut} cut, ${result.shortFamiliesWrong.length} wrong)`,
+  ],
+  [
+    'decision thread: ready after / decisions / timeouts / replaced',
+    `${result.longInputsThreadReadyMs} ms (${result.longInputsThreadReady ? 'ready' : 'NOT READY'}) / ${threadStats?.offloaded} / ${threadStats?.timeouts} / ${threadStats?.replaced}`,
+  ],
+  [
+    'baseline, calling thread: long inputs p50 / max (ms)',
     `${result.longInputsP50Ms} / ${result.longInputsMaxMs} (goal max <= ${result.goalLongMaxMs}; ${result.longInputs} inputs)`,
   ],
   [
@@ -281,6 +394,8 @@ const width = Math.max(...rows.map(([k]) => k.length));
 console.log('policy benchmark');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
+for (const l of result.longInputsPerInput) console.log(`  long: ${l}`);
+for (const l of result.shortFamiliesSlowest) console.log(`  at <= 4,096 chars: ${l}`);
 for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 for (const l of result.longInputsOverLimitCpu) console.log(`  over 10 ms CPU with the limit: ${l}`);
 for (const l of result.longInputsNotDecidedWithin10ms) console.log(`  not decided within 10 ms: ${l}`);

@@ -30,7 +30,15 @@ export class Budget {
   private readonly cpuStart: number;
   private lastRead = 0;
 
-  constructor(private readonly ms: number) {
+  /**
+   * `stop`, when given, is asked first at every check: the decision thread (`offload.ts`) stops
+   * when its caller has stopped waiting for it (the answer is no longer wanted) or its wall-clock
+   * deadline has passed.
+   */
+  constructor(
+    private readonly ms: number,
+    private readonly stop?: () => boolean,
+  ) {
     this.start = performance.now();
     this.cpuStart = Number.isFinite(ms) ? cpuMs() : 0;
   }
@@ -38,6 +46,7 @@ export class Budget {
   /** Whether the budget is spent (reads the wall clock; the CPU clock only once ms have passed in wall time). */
   expired(): boolean {
     if (this.spent) return true;
+    if (this.stop?.()) return (this.spent = true);
     const now = performance.now();
     if (!Number.isFinite(this.ms) || now - this.start < this.ms || now - this.lastRead < 0.25) return false;
     this.lastRead = now;

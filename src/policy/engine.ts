@@ -9,6 +9,7 @@ import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js'
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
+import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } from './offload.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
 import { sourcePaths, unpackFinding } from './unpack.js';
 import type { CodeParsers } from './inline.js';
@@ -112,6 +113,13 @@ const MANY_ARGS = 256;
 
 /** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
 const UNBUDGETED_CHARS = 512;
+
+/**
+ * Commands longer than this are decided on a decision thread with a hard wall-clock bound
+ * (`offload.ts`); shorter ones on the calling thread, where the CPU budget bounds them.
+ * See src/policy/README.md (Decision time) for why this length.
+ */
+export const DEFAULT_OFFLOAD_FROM = 4_096;
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 /** The rule id of a refusal that comes from not knowing the working directory. */
@@ -231,6 +239,14 @@ export interface PolicyOptions {
   network?: NetworkMode;
   /** Hosts the `registries` proxy allows (read from the machine's config, never from the repository). */
   networkHosts?: string[];
+  /**
+   * Shell commands longer than this many characters are decided on a decision thread, the
+   * caller waiting at most the time limit in wall-clock time (default 4,096; `Infinity`: always
+   * on the calling thread). Applies only with a finite `budgetMs`.
+   */
+  offloadFrom?: number;
+  /** Test hook: the decision thread sleeps this long (ms) before each decision, to force a timeout. */
+  threadStallMs?: number;
 }
 
 export interface ExampleFailure {
@@ -299,10 +315,11 @@ export class PolicyEngine {
     const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
     const rules: Rule[] = [];
-    const sources: Array<{ file: string; tier?: Tier }> = [];
-    if (options.builtin !== false) sources.push({ file: DEFAULT_POLICY_PATH, tier: 'builtin' });
-    for (const file of options.files ?? []) sources.push({ file });
-    for (const source of sources) {
+    const sources: OffloadInit['sources'] = [];
+    const files: Array<{ file: string; tier?: Tier }> = [];
+    if (options.builtin !== false) files.push({ file: DEFAULT_POLICY_PATH, tier: 'builtin' });
+    for (const file of options.files ?? []) files.push({ file });
+    for (const source of files) {
       let text: string;
       try {
         text = readFileSync(source.file, 'utf8');
@@ -313,9 +330,23 @@ export class PolicyEngine {
           'POLICY_UNREADABLE',
         );
       }
+      sources.push({ ...source, text });
       rules.push(...parsePolicyText(text, source.file, source.tier, rules.length));
     }
     const engine = new PolicyEngine(parser, code, rules, ws, options);
+    const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+    if (Number.isFinite(budgetMs) && (options.offloadFrom ?? DEFAULT_OFFLOAD_FROM) < Infinity)
+      // The texts read here, so the thread's engine has these rules even if a file changes later.
+      engine.offload = acquireOffload({
+        sources,
+        builtin: options.builtin !== false,
+        workspace: ws,
+        budgetMs,
+        ...(options.shellReader ? { shellReader: options.shellReader } : {}),
+        ...(options.network ? { network: options.network } : {}),
+        ...(options.networkHosts ? { networkHosts: options.networkHosts } : {}),
+        ...(options.threadStallMs ? { stallMs: options.threadStallMs } : {}),
+      });
     const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
     if (failure) {
       const rule = rules.find((r) => r.id === failure.rule && r.file === failure.file);
@@ -329,6 +360,44 @@ export class PolicyEngine {
       );
     }
     return engine;
+  }
+
+  /** The same engine on a decision thread (`policy-worker.ts`): the caller's rule texts, no examples checked again, never offloading. */
+  static async forThread(init: OffloadInit): Promise<PolicyEngine> {
+    const parser = await loadShellParser();
+    const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
+    const rules: Rule[] = [];
+    for (const s of init.sources) rules.push(...parsePolicyText(s.text, s.file, s.tier, rules.length));
+    return new PolicyEngine(parser, code, rules, init.workspace, {
+      builtin: init.builtin,
+      budgetMs: init.budgetMs,
+      offloadFrom: Infinity,
+      ...(init.shellReader ? { shellReader: init.shellReader } : {}),
+      ...(init.network ? { network: init.network } : {}),
+      ...(init.networkHosts ? { networkHosts: init.networkHosts } : {}),
+    });
+  }
+
+  /** Decision threads for long commands (shared with engines of the same policy), null when off. */
+  private offload: Offload | null = null;
+
+  /** Lets go of the decision threads (the last engine using them terminates them). Idempotent. */
+  close(): void {
+    this.offload?.release();
+    this.offload = null;
+  }
+
+  /**
+   * Starts the decision threads now and resolves once one is ready (false: off, or none could be
+   * started). Not needed for correctness: until then long commands are decided on the calling thread.
+   */
+  async threadReady(timeoutMs?: number): Promise<boolean> {
+    return this.offload ? this.offload.ready(timeoutMs) : false;
+  }
+
+  /** Where long decisions went (shared by the engines of the same policy); null when off. */
+  threadStats(): OffloadStats | null {
+    return this.offload ? { ...this.offload.stats } : null;
   }
 
   /** Every `match` / `not_match` example that does not behave as written. */
@@ -401,6 +470,34 @@ export class PolicyEngine {
   }
 
   decide(action: Action): PolicyDecision {
+    const start = performance.now();
+    const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
+    let result =
+      this.offload &&
+      action.kind === 'shell' &&
+      action.command.length > (this.options.offloadFrom ?? DEFAULT_OFFLOAD_FROM)
+        ? this.offload.decide(action, start, ms)
+        : null;
+    result ??= this.decideHere(action);
+    if (result.decision === 'ask' && this.options.unattended) {
+      result = {
+        ...result,
+        decision: 'deny',
+        unattended: true,
+        reason: `${result.reason} (rule ${result.rule} asks for approval; this run is unattended, so it is denied: find another way)`,
+      };
+    }
+    this.options.onDecision?.(
+      toAuditEvent(action.kind === 'shell' ? action.command : `${action.kind} ${action.path}`, result),
+    );
+    return result;
+  }
+
+  /**
+   * The decision on this thread, before unattended runs and audit events (the decision thread
+   * runs this; `stop` is its caller's wall-clock deadline and cancel flag).
+   */
+  decideHere(action: Action, stop?: () => boolean): PolicyDecision {
     const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
     // 80% of the limit for the work, the rest for stopping: checks come every few hundred
     // units of work, and a garbage collection pause (a scavenge copying a large tree being
@@ -409,7 +506,7 @@ export class PolicyEngine {
     // is never cut (and pays no clock reads).
     const budget =
       Number.isFinite(ms) && (action.kind !== 'shell' || action.command.length > UNBUDGETED_CHARS)
-        ? new Budget(ms * 0.8)
+        ? new Budget(ms * 0.8, stop)
         : NO_BUDGET;
     const parts =
       action.kind === 'shell'
@@ -472,7 +569,7 @@ export class PolicyEngine {
       )
         worst = v;
     }
-    let result: PolicyDecision = worst
+    const result: PolicyDecision = worst
       ? {
           decision: worst.decision,
           rule: worst.rule,
@@ -485,17 +582,6 @@ export class PolicyEngine {
       : { decision: 'allow', rule: 'shell:empty', reason: 'nothing to run', parts: [] };
     const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
     if (network && action.kind === 'shell') result.network = network;
-    if (result.decision === 'ask' && this.options.unattended) {
-      result = {
-        ...result,
-        decision: 'deny',
-        unattended: true,
-        reason: `${result.reason} (rule ${result.rule} asks for approval; this run is unattended, so it is denied: find another way)`,
-      };
-    }
-    this.options.onDecision?.(
-      toAuditEvent(action.kind === 'shell' ? action.command : `${action.kind} ${action.path}`, result),
-    );
     return result;
   }
 

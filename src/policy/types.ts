@@ -102,6 +102,11 @@ export interface PartVerdict extends Verdict {
 export interface PolicyDecision extends Verdict {
   /** One verdict per facet, in source order. */
   parts: PartVerdict[];
+  /**
+   * Set when a long line was decided on a decision thread (`offload.ts`) and had more parts than
+   * are copied back: how many allowed parts are not listed (every refusal is, up to 100).
+   */
+  partsOmitted?: number;
   /** Set when the engine turned an `ask` into a `deny` because nobody can answer. */
   unattended?: boolean;
   /** Set when an `ask` was settled by a person (`ApprovalSession`); `decision` is the outcome. */

@@ -1,0 +1,327 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { BUDGET_RULE, clip } from './walk.js';
+import type { ShellReader } from './extract.js';
+import type { Action, NetworkMode, PolicyDecision, Tier, Workspace } from './types.js';
+
+/**
+ * A hard wall-clock bound on long decisions. A decision on the calling thread can only be cut
+ * where the code checks its budget, and a garbage-collection pause (the scavenge or mark-compact
+ * of a tree built for a 100,000-character line) or a stretch between two checks cannot be
+ * interrupted: in the bench such decisions ran 11–22 ms of wall time against a 10 ms limit.
+ * So a long command is decided on a decision thread (a `worker_threads` Worker holding an
+ * identical engine, with its own heap: its collections do not stop the caller), while the
+ * caller blocks in `Atomics.wait` for at most the limit minus a margin. The API stays
+ * synchronous. When the wait runs out the command asks (rule `shell:budget`, as a budget cut
+ * on the calling thread does), the thread is told to stop (a flag its budget reads at every
+ * check) and its late answer is dropped.
+ *
+ * Threads are shared by every engine of the process built from the same policy (the same files
+ * and texts, workspace, limit, network), started on the first long command (until one is ready,
+ * about a second, long commands are decided on the calling thread as before), never keep the
+ * process alive (`unref`), and are terminated when the last engine using them is closed.
+ */
+
+/** What a decision thread needs to build the same engine as its caller's. */
+export interface OffloadInit {
+  sources: Array<{ file: string; tier?: Tier; text: string }>;
+  builtin: boolean;
+  workspace: Workspace;
+  budgetMs: number;
+  shellReader?: ShellReader;
+  network?: NetworkMode;
+  networkHosts?: string[];
+  /** Test hook: the thread sleeps this long before each decision (a forced timeout, not a timing assertion). */
+  stallMs?: number;
+}
+
+/** Slots of the shared control array. */
+export const DONE = 0; // id of the last request answered (the thread writes, then notifies)
+export const CANCEL = 1; // requests up to this id are no longer wanted (the caller writes)
+export const READY = 2; // 0 starting, 1 ready, -1 failed to start
+
+/** Verdicts sent back in full; a line of thousands of parts is listed by its refusals first (see `compact`). */
+export const MAX_LISTED_PARTS = 100;
+
+/**
+ * The part of the limit the caller keeps for itself: reading the answer (at most
+ * MAX_LISTED_PARTS verdicts: ~0.3 ms) and waking up. The thread stops a little earlier
+ * (THREAD_MARGIN_MS), so that its own cut, which names the part count, usually arrives in time.
+ */
+const CALLER_MARGIN_MS = 0.8;
+const THREAD_MARGIN_MS = 0.5;
+/** A thread told to stop that is still busy after this long is terminated and replaced. */
+const STUCK_MS = 1_000;
+/** At most this many threads per policy: one deciding, one to take over while a stopped one finishes. */
+const MAX_THREADS = 2;
+/** After this many threads failed to start, long commands stay on the calling thread. */
+const MAX_FAILURES = 3;
+
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  ctl: Int32Array;
+  /** Id of the last request posted to it. */
+  posted: number;
+  /** When it was told to stop (performance.now()), 0 when it was not. */
+  cancelledAt: number;
+}
+
+/** Counters for the bench and the tests: where long decisions went. */
+export interface OffloadStats {
+  threads: number;
+  ready: number;
+  /** Decided on a decision thread. */
+  offloaded: number;
+  /** Cut by the caller's wall-clock wait (ask). */
+  timeouts: number;
+  /** Decided on the calling thread because no decision thread was ready yet. */
+  inline: number;
+  /** Threads terminated because they did not stop when told. */
+  replaced: number;
+  /** Threads that failed to start. */
+  failures: number;
+  /** CPU time the thread spent on the last decision it answered in time (ms; for the bench). */
+  lastThreadCpuMs: number;
+}
+
+const pools = new Map<string, Offload>();
+
+/** The shared decision threads for one policy; `release` when the engine is closed. */
+export function acquireOffload(init: OffloadInit): Offload {
+  const key = JSON.stringify(init);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Offload(init, () => pools.delete(key));
+    pools.set(key, pool);
+  }
+  pool.refs++;
+  return pool;
+}
+
+export class Offload {
+  refs = 0;
+  private readonly threads: Thread[] = [];
+  private seq = 0;
+  readonly stats: OffloadStats = {
+    threads: 0,
+    ready: 0,
+    offloaded: 0,
+    timeouts: 0,
+    inline: 0,
+    replaced: 0,
+    failures: 0,
+    lastThreadCpuMs: NaN,
+  };
+
+  constructor(
+    private readonly init: OffloadInit,
+    private readonly forget: () => void,
+  ) {}
+
+  /** One engine is done with these threads; the last one terminates them. */
+  release(): void {
+    if (--this.refs > 0) return;
+    this.forget();
+    for (const t of this.threads.splice(0)) this.end(t);
+  }
+
+  /** Starts a thread if there is none yet (the first long command does this). */
+  start(): void {
+    if (this.threads.length === 0) this.spawnSoon();
+  }
+
+  private spawning = false;
+  /**
+   * Starts a thread after the running decision: constructing a Worker takes milliseconds of the
+   * calling thread, which must not count against the decision that asked for it.
+   */
+  private spawnSoon(): void {
+    if (this.spawning || this.stats.failures >= MAX_FAILURES || this.refs <= 0) return;
+    this.spawning = true;
+    setImmediate(() => {
+      this.spawning = false;
+      if (this.refs > 0 && this.threads.length < MAX_THREADS && this.stats.failures < MAX_FAILURES)
+        this.spawn();
+    }).unref();
+  }
+
+  /** Resolves once a thread can take decisions (false when none could be started within `timeoutMs`). */
+  async ready(timeoutMs = 30_000): Promise<boolean> {
+    this.start();
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      this.sweep();
+      if (this.threads.some((t) => Atomics.load(t.ctl, READY) === 1)) return true;
+      if (this.stats.failures >= MAX_FAILURES || Date.now() > until) return false;
+      this.start();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Decides `action` on a decision thread, waiting until `start + limitMs` (performance.now()
+   * time) at most; null when no thread is ready (the caller decides it itself).
+   */
+  decide(action: Action & { kind: 'shell' }, start: number, limitMs: number): PolicyDecision | null {
+    this.sweep();
+    this.start();
+    const deadline = start + limitMs - Math.min(CALLER_MARGIN_MS, limitMs * 0.08);
+    let thread: Thread | undefined;
+    let busy: Thread | undefined;
+    for (const t of this.threads) {
+      if (Atomics.load(t.ctl, READY) !== 1) continue;
+      if (Atomics.load(t.ctl, DONE) >= t.posted) {
+        thread = t;
+        break;
+      }
+      busy ??= t;
+    }
+    if (!thread) {
+      if (!busy) {
+        this.stats.inline++;
+        return null;
+      }
+      // Every ready thread is finishing a decision its caller stopped waiting for (it stops at its
+      // next budget check). Another one is started for next time; this decision waits for this one.
+      if (this.threads.length < MAX_THREADS) this.spawnSoon();
+      if (!this.waitDone(busy, busy.posted, deadline)) return this.timeout(action, null);
+      if (Atomics.load(busy.ctl, READY) !== 1) {
+        this.stats.inline++;
+        return null;
+      }
+      thread = busy;
+    }
+    const id = ++this.seq;
+    thread.posted = id;
+    thread.cancelledAt = 0;
+    // The thread compares with its own clock: both sides count from the epoch.
+    const threadDeadline = performance.timeOrigin + deadline - THREAD_MARGIN_MS;
+    thread.port.postMessage({ id, action, deadline: threadDeadline });
+    if (!this.waitDone(thread, id, deadline)) return this.timeout(action, thread);
+    for (;;) {
+      const got = receiveMessageOnPort(thread.port) as
+        { message: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number } } | undefined;
+      // The answer is queued before DONE is written, so none means the thread died (DONE is
+      // then set by `fail`): this command is decided on the calling thread.
+      if (!got) {
+        this.stats.inline++;
+        return null;
+      }
+      if (got.message.id !== id) continue; // a late answer to a request that timed out
+      if (got.message.error !== undefined) throw new Error(got.message.error);
+      this.stats.offloaded++;
+      this.stats.lastThreadCpuMs = got.message.cpuMs ?? NaN;
+      return got.message.result!;
+    }
+  }
+
+  /** Blocks until `thread` has answered request `id` or `deadline` passes; whether it answered. */
+  private waitDone(thread: Thread, id: number, deadline: number): boolean {
+    for (;;) {
+      const done = Atomics.load(thread.ctl, DONE);
+      if (done >= id) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(thread.ctl, DONE, done, left);
+    }
+  }
+
+  /** The caller stopped waiting: the command asks, and the thread is told to drop it. */
+  private timeout(action: Action & { kind: 'shell' }, thread: Thread | null): PolicyDecision {
+    this.stats.timeouts++;
+    this.stats.lastThreadCpuMs = NaN;
+    if (thread) {
+      Atomics.store(thread.ctl, CANCEL, thread.posted);
+      thread.cancelledAt = performance.now();
+    }
+    const reason = `the command is too large to check within the decision time limit (${action.command.length} characters), so it needs approval; split it into smaller commands`;
+    return {
+      decision: 'ask',
+      rule: BUDGET_RULE,
+      reason,
+      parts: [{ part: clip(action.command), kind: 'structure', decision: 'ask', rule: BUDGET_RULE, reason }],
+    };
+  }
+
+  /** Drops threads that failed or exited, and terminates those that did not stop when told. */
+  private sweep(): void {
+    const now = performance.now();
+    for (let i = this.threads.length - 1; i >= 0; i--) {
+      const t = this.threads[i]!;
+      const state = Atomics.load(t.ctl, READY);
+      const stuck =
+        t.cancelledAt > 0 && Atomics.load(t.ctl, DONE) < t.posted && now - t.cancelledAt > STUCK_MS;
+      if (state === -1 || stuck) {
+        if (stuck) this.stats.replaced++;
+        this.threads.splice(i, 1);
+        this.end(t);
+      }
+    }
+    this.stats.threads = this.threads.length;
+    this.stats.ready = this.threads.filter((t) => Atomics.load(t.ctl, READY) === 1).length;
+  }
+
+  private spawn(): void {
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const { port1, port2 } = new MessageChannel();
+    const workerData = { init: this.init, port: port2, ctl };
+    const options = { workerData, transferList: [port2] };
+    let worker: Worker;
+    try {
+      worker = workerFile.endsWith('.ts')
+        ? // Under a TypeScript runner (vitest, tsx) the thread loads the source through tsx.
+          new Worker(
+            `import(${JSON.stringify(tsxApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(workerFile)}, ${JSON.stringify(import.meta.url)}))`,
+            { ...options, eval: true },
+          )
+        : new Worker(new URL(workerFile), options);
+    } catch {
+      port1.close();
+      this.stats.failures++;
+      return;
+    }
+    const thread: Thread = { worker, port: port1, ctl, posted: 0, cancelledAt: 0 };
+    // A thread that dies (out of memory, a bug at start) is dropped at the next sweep; nothing throws here.
+    const fail = () => {
+      if (Atomics.load(ctl, READY) === 0) this.stats.failures++;
+      Atomics.store(ctl, READY, -1);
+      // Anyone waiting for its answer stops waiting now rather than at the deadline.
+      Atomics.store(ctl, DONE, 0x7fffffff);
+      Atomics.notify(ctl, DONE);
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    worker.unref();
+    port1.unref();
+    this.threads.push(thread);
+    this.stats.threads = this.threads.length;
+  }
+
+  private end(t: Thread): void {
+    t.worker.removeAllListeners('exit');
+    t.worker.removeAllListeners('error');
+    t.worker.on('error', () => {});
+    Atomics.store(t.ctl, READY, -1);
+    void t.worker.terminate().catch(() => {});
+    t.port.close();
+  }
+}
+
+/** The decision thread's module next to this one: `.ts` under a TypeScript runner, `.js` when built. */
+const workerFile = new URL(
+  import.meta.url.endsWith('.ts') ? './policy-worker.ts' : './policy-worker.js',
+  import.meta.url,
+).href;
+
+function tsxApi(): string {
+  // tsx's ESM entry (its CommonJS one cannot register the loader from inside a thread).
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+  const entry = (
+    JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
+  ).exports['./esm/api']!.import.default;
+  return pathToFileURL(join(dirname(pkg), entry)).href;
+}

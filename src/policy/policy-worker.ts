@@ -1,0 +1,69 @@
+// A decision thread (see offload.ts): holds an engine identical to its caller's and answers
+// one long command at a time, stopping when the caller no longer waits.
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { cpuMs } from './budget.js';
+import { PolicyEngine } from './engine.js';
+import { CANCEL, DONE, MAX_LISTED_PARTS, READY, type OffloadInit } from './offload.js';
+import type { Action, PolicyDecision } from './types.js';
+
+const { init, port, ctl } = workerData as { init: OffloadInit; port: MessagePort; ctl: Int32Array };
+
+/** A request's verdict list, cut to what is worth copying back (see `compact`). */
+function compact(d: PolicyDecision): PolicyDecision {
+  if (d.parts.length <= MAX_LISTED_PARTS) return d;
+  // Copying 9,000 verdicts to the caller took 13–48 ms on this VM (structured clone), more than
+  // the limit; a person or a trajectory reader needs the refusals, not 9,000 allowed parts.
+  // Kept: every part that is not allowed (up to the cap), then the first allowed ones, in order.
+  const keep = new Set<number>();
+  for (let i = 0; i < d.parts.length && keep.size < MAX_LISTED_PARTS; i++)
+    if (d.parts[i]!.decision !== 'allow') keep.add(i);
+  for (let i = 0; i < d.parts.length && keep.size < MAX_LISTED_PARTS; i++) keep.add(i);
+  const parts = d.parts.filter((_, i) => keep.has(i));
+  return { ...d, parts, partsOmitted: d.parts.length - parts.length };
+}
+
+/**
+ * A few decisions of the shapes long commands take, before the thread says it is ready: the
+ * first decisions of a fresh thread run unoptimised code (3–5 times slower) and would be cut.
+ */
+function warmUp(engine: PolicyEngine): void {
+  const files = Array.from({ length: 600 }, (_, i) => `src/m${i}/file_${i}.py`).join(' ');
+  const commands = [
+    'git status && git diff -- src/a.py | head -50',
+    `grep -rn "def main" ${files}`,
+    `cat <<'EOF' | python3 -\nimport os\nprint(os.getcwd())\n${'x = {"a": [1, 2, 3]}\nprint(f"{x}")\n'.repeat(60)}EOF`,
+    `sed -i -e ${Array.from({ length: 200 }, (_, i) => `'s/old${i}/new${i}/g'`).join(' -e ')} src/a.py`,
+    `for f in ${files}; do echo "$f" | tr a-z A-Z >> out.txt; done`,
+    `export ${Array.from({ length: 400 }, (_, i) => `V${i}=${i}`).join(' ')}; rm -rf ~/.ssh`,
+  ];
+  for (let r = 0; r < 4; r++) for (const command of commands) engine.decideHere({ kind: 'shell', command });
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+try {
+  const engine = await PolicyEngine.forThread(init);
+  warmUp(engine);
+  port.on('message', (m: { id: number; action: Action; deadline: number }) => {
+    let reply: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number };
+    const cpu = cpuMs();
+    try {
+      if (init.stallMs) sleep(init.stallMs);
+      // Stop at the next budget check once the caller stopped waiting or its deadline passed.
+      const stop = () =>
+        Atomics.load(ctl, CANCEL) >= m.id || performance.timeOrigin + performance.now() >= m.deadline;
+      const result = compact(engine.decideHere(m.action, stop));
+      reply = { id: m.id, result, cpuMs: cpuMs() - cpu };
+    } catch (err) {
+      reply = { id: m.id, error: (err as Error)?.stack ?? String(err) };
+    }
+    port.postMessage(reply);
+    Atomics.store(ctl, DONE, m.id);
+    Atomics.notify(ctl, DONE);
+  });
+  Atomics.store(ctl, READY, 1);
+} catch {
+  Atomics.store(ctl, READY, -1);
+}
