@@ -29,7 +29,8 @@ export type Effect =
   | 'module'
   | 'inplace'
   | 'stdout'
-  | 'recipe';
+  | 'recipe'
+  | 'end';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -50,6 +51,7 @@ const EFFECTS: readonly Effect[] = [
   'inplace',
   'stdout',
   'recipe',
+  'end',
 ];
 
 /** What a program does with its operands. */
@@ -565,8 +567,9 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${t}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
           };
+        // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
+        ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
         spec = resolved;
-        ctx.label = spec.name;
         if (spec.ask) return { decision: 'ask', reason: `\`${spec.name}\`: ${spec.ask}` };
         if (spec.subcommands) subDone = false;
         continue;
@@ -654,6 +657,8 @@ export function checkInvocation(
         note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
         return worst;
       }
+      // `go test ./... -args -update`: the words after it are the test binary's.
+      if (hit.effect === 'end') return worst;
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
       sawValue(hit.name, value);
@@ -949,7 +954,7 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
 }
 
 function takesValue(e: Effect): boolean {
-  if (e === 'inplace' || e === 'stdout') return false;
+  if (e === 'inplace' || e === 'stdout' || e === 'end') return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
   return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
 }

@@ -85,11 +85,19 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   },
 };
 
-/** `uv run pytest`, `poetry run pytest`, `bundle exec rspec`: a subcommand that runs the rest. */
+/**
+ * `uv run pytest`, `poetry run pytest`, `bundle exec rspec`: a subcommand (one word or two:
+ * `uv tool run`) that runs the rest. `valueOptions` are those of the program and of its
+ * runner subcommands together.
+ */
 const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
   uv: {
-    sub: ['run'],
+    sub: ['run', 'tool run'],
     valueOptions: [
+      '--from',
+      '--with-editable',
+      '--with-requirements',
+      '-w',
       '--with',
       '--python',
       '-p',
@@ -109,6 +117,20 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
   hatch: { sub: ['run'], valueOptions: ['-e', '--env'] },
   rye: { sub: ['run'], valueOptions: [] },
   bundle: { sub: ['exec'], valueOptions: [] },
+  stack: {
+    sub: ['exec'],
+    valueOptions: [
+      '--package',
+      '--cwd',
+      '--stack-yaml',
+      '--resolver',
+      '--snapshot',
+      '--compiler',
+      '--work-dir',
+    ],
+  },
+  cabal: { sub: ['exec'], valueOptions: ['--project-file', '--builddir', '-w', '--with-compiler'] },
+  dotnet: { sub: ['tool run'], valueOptions: [] },
   conda: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
   mamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
   micromamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
@@ -310,13 +332,19 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   const runner = RUNNERS[name];
   if (runner) {
     const sub = skipOptions(args, runner.valueOptions);
-    const subName = literal(args[sub]);
-    if (subName !== null && runner.sub.includes(subName)) {
+    let subName = literal(args[sub]);
+    let after = sub + 1;
+    if (subName !== null && !runner.sub.includes(subName)) {
+      const two = `${subName} ${literal(args[sub + 1]) ?? ''}`;
+      subName = runner.sub.includes(two) ? two : null;
+      after = sub + 2;
+    }
+    if (subName !== null) {
       if (name === 'npm') {
         const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
         if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npm exec -c');
       }
-      const at = skipOptions(args, runner.valueOptions, sub + 1);
+      const at = skipOptions(args, runner.valueOptions, after);
       runInner(walk, args, at, stdin, via, `${name} ${subName}`);
     }
     return;
