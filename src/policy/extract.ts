@@ -1074,10 +1074,16 @@ export function runArgv(
       return;
     }
   }
-  if (walk.code && (PYTHON_NAME.test(name) || name === 'node' || name === 'nodejs')) {
+  if (walk.code && (PYTHON_NAME.test(name) || JAVASCRIPT_NAMES.has(name))) {
     const code = inlineCode(name, args, stdin, walk.code.programs);
     if (code !== null) {
-      readInline(walk, part, code, PYTHON_NAME.test(name) ? 'python' : 'javascript', via);
+      readInline(
+        walk,
+        part,
+        code,
+        PYTHON_NAME.test(name) ? 'python' : name.startsWith('ts') ? 'typescript' : 'javascript',
+        via,
+      );
       return;
     }
   }
@@ -1085,6 +1091,16 @@ export function runArgv(
 }
 
 const PYTHON_NAME = /^python[0-9.]*$/;
+/** Programs whose `-e`/`-p` code is JavaScript, or TypeScript (`ts-node`, `tsx`: read with its own grammar). */
+const JAVASCRIPT_NAMES = new Set([
+  'node',
+  'nodejs',
+  'ts-node',
+  'ts-node-esm',
+  'ts-node-transpile-only',
+  'ts-node-script',
+  'tsx',
+]);
 
 /**
  * The literal inline code a python/node invocation runs, or null (a script, a module,
@@ -1112,13 +1128,18 @@ function readInline(
   walk: Walk,
   part: CommandPart,
   code: string,
-  lang: 'python' | 'javascript',
+  lang: 'python' | 'javascript' | 'typescript',
   via: string[],
 ): void {
+  const parsers = walk.code!;
   const effects: Effect[] =
     lang === 'python'
-      ? pythonEffects(walk.code!.python, code, walk.budget)
-      : javascriptEffects(walk.code!.javascript, code, walk.budget);
+      ? pythonEffects(parsers.python, code, walk.budget)
+      : javascriptEffects(
+          (lang === 'typescript' ? parsers.typescript : undefined) ?? parsers.javascript,
+          code,
+          walk.budget,
+        );
   const unknown = effects.find((e) => e.kind === 'unknown');
   // Code with a part this reader cannot follow stays unread, so the interpreter rules
   // (which a project or user policy may override) ask, naming what was not followed.

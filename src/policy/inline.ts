@@ -24,6 +24,8 @@ export type Effect =
 export interface CodeParsers {
   python: Parser;
   javascript: Parser;
+  /** For TypeScript runners' code (`ts-node -e`, `tsx -e`); without it their code is read as JavaScript. */
+  typescript?: Parser;
   /** The interpreters' option specs (policies/programs.yaml): where an invocation's code is. */
   programs?: ReadonlyMap<string, ProgramSpec>;
 }

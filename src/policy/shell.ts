@@ -35,10 +35,13 @@ export function loadShellParser(): Promise<Parser> {
   return loading;
 }
 
-let loadingCode: Promise<{ python: Parser; javascript: Parser }> | null = null;
+let loadingCode: Promise<{ python: Parser; javascript: Parser; typescript: Parser }> | null = null;
 
-/** tree-sitter Python and JavaScript parsers for inline code (`python -c`, `node -e`), loaded once. */
-export function loadCodeParsers(): Promise<{ python: Parser; javascript: Parser }> {
+/**
+ * tree-sitter Python, JavaScript and TypeScript parsers for inline code (`python -c`,
+ * `node -e`, `ts-node -e`), loaded once.
+ */
+export function loadCodeParsers(): Promise<{ python: Parser; javascript: Parser; typescript: Parser }> {
   if (!loadingCode) {
     loadingCode = (async () => {
       await loadShellParser(); // Parser.init()
@@ -58,7 +61,11 @@ export function loadCodeParsers(): Promise<{ python: Parser; javascript: Parser 
         parser.setLanguage(await Language.load(wasm));
         return parser;
       };
-      return { python: await load('tree-sitter-python'), javascript: await load('tree-sitter-javascript') };
+      return {
+        python: await load('tree-sitter-python'),
+        javascript: await load('tree-sitter-javascript'),
+        typescript: await load('tree-sitter-typescript'),
+      };
     })();
     loadingCode.catch(() => {
       loadingCode = null;

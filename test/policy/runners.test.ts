@@ -88,3 +88,42 @@ describe('go run and go test read as go reads them', () => {
     expect(d.reason).toContain('`go test -bogus`');
   });
 });
+
+describe('TypeScript runners’ one-liners are read like node’s', () => {
+  it('denies what their code does outside, whichever runner and however it is reached', () => {
+    expectAll(
+      [
+        `ts-node -e "require('child_process').execSync('rm -rf ~')"`,
+        `tsx -e "require('child_process').execSync('rm -rf ~')"`,
+        `npx tsx -e "require('child_process').execSync('rm -rf ~')"`,
+        `npx ts-node -p "require('fs').rmSync('/', {recursive: true})"`,
+        `tsx -e "import * as fs from 'fs'; fs.rmSync('/', {recursive: true} as any)"`,
+      ],
+      'deny',
+    );
+  });
+
+  it('reads TypeScript (types included) and allows code that only prints', () => {
+    expectAll(
+      [
+        'ts-node -p 1+1',
+        `tsx -e "console.log(1)"`,
+        `ts-node -e "interface A { x: number }; const a: A = {x: 1}; console.log(a.x)"`,
+        'ts-node -P tsconfig.json src/x.ts',
+        'tsx watch src/index.ts',
+      ],
+      'allow',
+    );
+  });
+
+  it('asks for code only known when it runs, and options it does not know', () => {
+    expectAll(
+      [
+        `ts-node -e "$CODE"`,
+        `tsx -e "require('child_process').exec(process.argv[2])" x`,
+        'ts-node --bogus x.ts',
+      ],
+      'ask',
+    );
+  });
+});
