@@ -705,7 +705,7 @@ function cwdOutside(cwd: string[] | null, ws: Workspace): boolean {
 }
 
 /** Devices a program may be given for output or config without naming a file: `pytest -c /dev/null`. */
-const DEVICES = /^\/dev\/(null|stdout|stderr|stdin|fd\/\d+)$/;
+const DEVICES = /^\/dev\/(null|stdout|stderr|stdin|tty|fd\/\d+)$/;
 
 /**
  * `outside: known`: whether an argument surely names a path outside the workspace and the
@@ -870,7 +870,9 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
       if (a.text === '-t' && part.args[i + 1]) targets.push(part.args[i + 1]!);
       else if (a.text.startsWith('--target-directory=')) targets.push({ ...a, text: a.text.slice(19) });
     });
-    result = and(result, anyOf(targets.flatMap(pathCandidates).map((a) => outsideOf(a, part.cwd, m.ws))));
+    // `tee /dev/stderr`, `dd of=/dev/null`, `cp x /dev/tty`: the standard streams are no place outside.
+    const places = targets.flatMap(pathCandidates).filter((a) => a.dynamic || !DEVICES.test(a.text));
+    result = and(result, anyOf(places.map((a) => outsideOf(a, part.cwd, m.ws))));
     if (result === 'no') return 'no';
   }
   if (r.dynamic_args) {

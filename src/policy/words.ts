@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { SyntaxNode as Node } from './bash.js';
 import type { Arg } from './types.js';
 
@@ -253,7 +254,9 @@ export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
             ? decodeDoubleQuoted(child.text).replace(/[*?[]/g, '?')
             : ((child.type === 'expansion' || child.type === 'simple_expansion'
                 ? expansionShapes(child.text, i === 0, vars)?.join(SHAPE_ALT)
-                : undefined) ?? '**'),
+                : child.type === 'command_substitution'
+                  ? substitutionShape(child)
+                  : undefined) ?? '**'),
         );
       });
       return { text: node.text, dynamic, glob: false, braces: false, pattern: pattern.text };
@@ -299,8 +302,103 @@ export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
         ...((s) => (s ? { pattern: s.join(SHAPE_ALT) } : {}))(expansionShapes(node.text, true, vars)),
       };
     }
+    case 'command_substitution': {
+      const printed = substitutionShape(node);
+      return printed === null
+        ? { text: node.text, dynamic: true, glob: false, braces: false }
+        : { text: node.text, dynamic: true, glob: false, braces: false, pattern: printed };
+    }
     default:
       return { text: node.text, dynamic: true, glob: false, braces: false };
+  }
+}
+
+const LITERAL_TYPES = new Set(['word', 'raw_string', 'number', 'string_content']);
+
+/**
+ * An argument with no expansion in it, told from its node types two levels down (decoding a
+ * nested substitution here, at every level of a deep nesting, would be quadratic).
+ */
+function plainArgument(n: Node): boolean {
+  if (LITERAL_TYPES.has(n.type)) return true;
+  if (n.type === 'string') return n.namedChildren.every((c) => c?.type === 'string_content');
+  if (n.type !== 'concatenation') return false;
+  return n.namedChildren.every(
+    (c) =>
+      c !== null &&
+      (LITERAL_TYPES.has(c.type) ||
+        (c.type === 'string' && c.namedChildren.every((k) => k?.type === 'string_content'))),
+  );
+}
+
+/**
+ * What a command substitution prints when its own text says (`$(echo /ro)`, `` `printf /et` ``,
+ * `$(dirname /root/.npmrc/x)`, `$(realpath /dev/./sda)`), as a glob shape: so
+ * `cat $(echo /ro)ot/.npmrc` is compared as `/root/.npmrc`, not as anything at all. It stays a
+ * value known only when it runs (allow rules never match it); deny and ask rules see the shape.
+ * Null when any piece is computed, or for any other program.
+ */
+function substitutionShape(node: Node): string | null {
+  if (node.text.startsWith('`')) {
+    // The linear reader leaves a backquoted body unread (the walker re-reads it): read plain
+    // words from the text, the same for both readers.
+    const plain = node.text.slice(1, -1).trim();
+    if (!/^[A-Za-z0-9_/.,:=@%+ -]+$/.test(plain) || plain.length > 4096) return null;
+    const [name, ...words] = plain.split(/ +/);
+    return shapeOfPrinted(printedBy(name!, words));
+  }
+  const body = node.namedChildren;
+  const cmd = body[0];
+  if (body.length !== 1 || cmd?.type !== 'command') return null;
+  let name: string | null = null;
+  const words: string[] = [];
+  for (const c of cmd.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'command_name' && name === null) name = c.text;
+    else if (name === null || !plainArgument(c)) return null;
+    else {
+      const d = decodeValue(c);
+      if (d.dynamic || d.glob || d.braces) return null;
+      words.push(d.text);
+    }
+  }
+  return name === null ? null : shapeOfPrinted(printedBy(name.replace(/^\/(usr\/)?s?bin\//, ''), words));
+}
+
+/** Printed text as a glob shape (its glob characters match only themselves: `?`). */
+function shapeOfPrinted(printed: string | null): string | null {
+  if (printed === null || printed === '' || printed.length > 4096) return null;
+  return printed.replace(/\n+$/, '').replace(/[*?[]/g, '?');
+}
+
+/** What `echo`/`printf`/`dirname`/`basename`/`realpath`/`readlink -f` print for literal words. */
+function printedBy(name: string, words: string[]): string | null {
+  switch (name) {
+    case 'echo': {
+      let i = 0;
+      while (i < words.length && /^-[neE]+$/.test(words[i]!)) i++;
+      const text = words.slice(i).join(' ');
+      return text.includes('\\') ? null : text;
+    }
+    case 'printf': {
+      const rest = words[0] === '--' ? words.slice(1) : words;
+      return rest.length === 1 && !/[%\\]/.test(rest[0]!) ? rest[0]! : null;
+    }
+    case 'dirname':
+    case 'basename':
+    case 'realpath':
+    case 'readlink': {
+      const flags = words.filter((w) => w.startsWith('-'));
+      const operands = words.filter((w) => !w.startsWith('-'));
+      if (name === 'readlink' ? flags.join(' ') !== '-f' : flags.length > 0) return null;
+      const [p, suffix] = operands;
+      if (p === undefined || operands.length > (name === 'basename' ? 2 : 1)) return null;
+      if (name === 'dirname') return posix.dirname(p);
+      if (name === 'basename') return posix.basename(p, suffix);
+      return p.startsWith('/') ? posix.normalize(p) : null;
+    }
+    default:
+      return null;
   }
 }
 

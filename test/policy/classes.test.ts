@@ -95,7 +95,11 @@ describe('parameter expansions that choose are decided on every candidate', () =
 
   it('allows workspace paths whose every candidate is fine', () => {
     expectAll(
-      ['cat ${HOME:+x}/.npmrc', 'cat ${X:-src}/a.py ${Y:-tests}/b.py', 'cat "${BUILD_DIR:-build}/log.txt"'],
+      [
+        'cat ${HOME:+x}/.aws/config',
+        'cat ${X:-src}/a.py ${Y:-tests}/b.py',
+        'cat "${BUILD_DIR:-build}/log.txt"',
+      ],
       'allow',
     );
   });
@@ -491,6 +495,145 @@ describe('programs that write into their working directory, after a cd outside (
   it('stay allowed in the workspace, in /tmp, and for readers', () => {
     expectAll(
       ['cd src && make', 'cd /tmp && pytest', 'cd /tmp/b && cmake ..', 'cd / && ls', 'make -C build'],
+      'allow',
+    );
+  });
+});
+
+describe('the host’s disks and memory, by any reader or writer and in any spelling (session 32)', () => {
+  it('denies raw reads and writes of disks, partitions and memory', () => {
+    expectAll(
+      [
+        'xxd /dev/sda',
+        'dd if=/dev/sda of=disk.img',
+        'dd if=/dev/nvme0n1 bs=512 count=1',
+        'hexdump -C /dev/sda | head',
+        'od -x /dev/vda',
+        'head -c 512 /dev/xvda',
+        'tail -c 100 /dev/mmcblk0p1',
+        'strings /dev/mapper/root',
+        'cp /dev/sda disk.img',
+        'tee /dev/sda < x',
+        'echo x > /dev/sda',
+        'cat < /dev/sda',
+        'exec 3</dev/sda; cat <&3',
+        'cat /dev/disk/by-uuid/1234',
+        'cat /dev/char/1:1',
+        'xxd /dev/mem',
+        'cat /proc/kcore',
+        `python3 -c "open('/dev/sda','rb').read(512)"`,
+        `node -e "require('fs').readFileSync('/dev/nvme0n1')"`,
+        // spellings: globs, dot segments, doubled slashes, substitutions that print a piece, links
+        'cat /dev/sd*',
+        'cat /dev/sd?',
+        'cat /dev/./sda',
+        'cat //dev/sda',
+        'cat /dev/../dev/sda',
+        'cat $(echo /dev/sd)a',
+        'cat "$(printf /dev/nvme)0n1"',
+        'cat `echo /dev/vd`a',
+        'd=$(echo /dev/sd); xxd ${d}a',
+        'xxd $(realpath /dev/./sda)',
+        'ln -s /dev/sda d; cat d',
+        'ln -s /dev d && xxd d/sda',
+        'cp -s /dev/sda x',
+      ],
+      'deny',
+    );
+  });
+  it('asks for any other device of the host', () => {
+    expectAll(
+      ['cat /dev/ubuntu-vg/root', 'xxd /dev/input/event0', 'cat /dev/fb0', 'cat < /dev/video0'],
+      'ask',
+    );
+  });
+  it('allows the harmless devices', () => {
+    expectAll(
+      [
+        'cat /dev/null',
+        'head -c 16 /dev/urandom',
+        'cat /dev/urandom | head -c 10 > x',
+        'echo hi > /dev/tty',
+        'cat /dev/stdin',
+        'ls /dev/shm/x',
+        'cat /dev/shm/x',
+        'cat /dev/fd/3',
+        'dd if=/dev/zero of=blob bs=1k count=4',
+        'pytest -c /dev/null',
+        'dd if=big.bin of=/dev/null',
+        'ls /dev',
+        'ls -la /dev/',
+        'xxd disk.img',
+      ],
+      'allow',
+    );
+  });
+});
+
+describe('a substitution that prints literal text is compared as that text (session 32)', () => {
+  it('refuses credential paths spelled through echo, printf, dirname', () => {
+    expectAll(
+      [
+        'cat $(echo /ro)ot/.npmrc',
+        'cat "$(printf /et)c/shadow"',
+        'cat `echo /etc/sha`dow',
+        'x=$(echo /etc/sha); cat ${x}dow',
+        'cat $(dirname /root/.npmrc/x)',
+        'cat $(echo -n ~/.ss)h/id_rsa',
+      ],
+      'deny',
+    );
+  });
+  it('still runs everyday substitutions', () => {
+    expectAll(
+      ['echo $(echo hello)world', 'cd $(dirname src/a.py) && ls', 'git log $(echo --oneline)'],
+      'allow',
+    );
+  });
+});
+
+describe('names that may hold secrets, in the workspace too (session 32)', () => {
+  it('asks for names that often hold secrets and as often do not', () => {
+    expectAll(
+      [
+        'cat secrets.yaml',
+        'cat config/secrets.yml',
+        'grep -r pass deploy/prod.tfvars',
+        'cat deploy/kubeconfig',
+        'cat token.json',
+        'cat .npmrc',
+        `python3 -c "print(open('secrets.yaml').read())"`,
+        'cat < config/secrets.json',
+      ],
+      'ask',
+    );
+  });
+  it('denies names that are credential stores by purpose, wherever they are', () => {
+    expectAll(
+      [
+        'cat credentials.json',
+        'cat .env.production',
+        'cat server.pem',
+        'cat id_rsa',
+        'cat .git-credentials',
+        'cat .netrc',
+        'cat .pypirc',
+        'cat .aws/credentials',
+        'cat app.keytab',
+        'cat client_secret_123.json',
+      ],
+      'deny',
+    );
+  });
+  it('allows code and documents about secrets', () => {
+    expectAll(
+      [
+        'cat Lib/secrets.py',
+        'cat docs/secrets.md',
+        'grep -rn secret src',
+        'cat .env.example',
+        'cat id_ed25519.pub',
+      ],
       'allow',
     );
   });
