@@ -96,12 +96,16 @@ function rusageMs(): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // Adversarial long inputs (up to 100,000 characters, one family per rule kind), each decided
-// five times on two engines, in turn, input by input (so both see the same machine):
+// five times on two engines:
 // - the default engine, as a user calls it: commands over 4,096 characters go to a decision
 //   thread and the caller waits at most the limit (offload.ts). Measured: the WALL time around
 //   `engine.check` (what the caller sees), the CPU the decision thread spent (when it answered).
 // - the baseline, the same policy deciding on the calling thread (`offloadFrom: Infinity`, the
 //   path before the decision thread): wall, mean thread CPU and median process CPU.
+// The default engine's rounds come first, all inputs, then the baseline's: the baseline builds
+// the trees of 100,000-character lines on this thread, and the collection of that garbage would
+// otherwise land in the default engine's next wait (a caller using the default engine never
+// builds them here).
 const inlineEngine = await PolicyEngine.create({ offloadFrom: Infinity, checkExamples: false });
 const threadStart = performance.now();
 const threadReady = await engine.threadReady();
@@ -116,16 +120,7 @@ const verdictOf = (l: { expect: string }, d: { decision: string; rule: string })
     : (d.decision === 'allow') === (l.expect === 'allow')
       ? 'decided'
       : 'WRONG';
-const threadTimes: Array<{
-  kind: string;
-  chars: number;
-  wallMs: number[];
-  threadCpuMs: number[];
-  verdicts: string[];
-}> = [];
-const longTimes = long.map((l) => {
-  const procs: number[] = [];
-  const walls: number[] = [];
+const threadTimes = long.map((l) => {
   const th = {
     kind: l.kind,
     chars: l.command.length,
@@ -133,19 +128,26 @@ const longTimes = long.map((l) => {
     threadCpuMs: [] as number[],
     verdicts: [] as string[],
   };
-  threadTimes.push(th);
-  let d = inlineEngine.check(l.command);
   engine.check(l.command);
-  let cpuSum = 0;
   for (let r = 0; r < LONG_ROUNDS; r++) {
-    let t = process.hrtime.bigint();
-    const td = engine.check(l.command);
+    const t = process.hrtime.bigint();
+    const d = engine.check(l.command);
     th.wallMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     th.threadCpuMs.push(engine.threadStats()?.lastThreadCpuMs ?? NaN);
-    th.verdicts.push(verdictOf(l, td));
+    th.verdicts.push(verdictOf(l, d));
+  }
+  return th;
+});
+const threadStats = engine.threadStats();
+const longTimes = long.map((l) => {
+  const procs: number[] = [];
+  const walls: number[] = [];
+  let d = inlineEngine.check(l.command);
+  let cpuSum = 0;
+  for (let r = 0; r < LONG_ROUNDS; r++) {
     const proc = rusageMs();
     const cpu0 = threadCpuMs();
-    t = process.hrtime.bigint();
+    const t = process.hrtime.bigint();
     d = inlineEngine.check(l.command);
     walls.push(Number(process.hrtime.bigint() - t) / 1000);
     cpuSum += threadCpuMs() - cpu0;
@@ -186,7 +188,6 @@ const thresholdTimes = atThreshold.map((l) => {
   return { kind: l.kind, chars: l.command.length, maxMs: max, verdict };
 });
 const thresholdSlowest = [...thresholdTimes].sort((a, b) => b.maxMs - a.maxMs);
-const threadStats = engine.threadStats();
 const allThreadWalls = threadTimes.flatMap((t) => t.wallMs).sort((a, b) => a - b);
 const threadMaxWall = allThreadWalls[allThreadWalls.length - 1]!;
 const inlineMaxWall = Math.max(...longTimes.map((l) => l.maxUs)) / 1000;
@@ -269,7 +270,10 @@ const result = {
   shortFamiliesAtThreshold: thresholdTimes.length,
   shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),
   shortFamiliesCut: thresholdTimes.filter((t) => t.verdict === 'cut').length,
-  shortFamiliesWrong: thresholdTimes.filter((t) => t.verdict === 'WRONG').map((t) => t.kind),
+  // Decided otherwise than the 99,000-character form is expected to be: where the length itself
+  // is why the long form is refused (a regex target or glob too long to read, a chain past the
+  // walker's stack), the short form is rightly decided on content.
+  shortFamiliesDifferFromLong: thresholdTimes.filter((t) => t.verdict === 'WRONG').map((t) => t.kind),
   shortFamiliesSlowest: thresholdSlowest
     .slice(0, 5)
     .map((t) => `${t.kind} (${t.chars} chars): max ${t.maxMs.toFixed(2)} ms, ${t.verdict}`),
@@ -355,7 +359,7 @@ const rows: Array<[string, string]> = [
   ['long inputs decided wrongly on the decision thread', String(result.longInputsWrongOnThread.length)],
   [
     'the families at <= 4,096 chars (calling thread): max wall (ms)',
-    `${result.shortFamiliesMaxWallMs} (${result.shortFamiliesAtThreshold} inputs; ${result.shortFamiliesCut} cut, ${result.shortFamiliesWrong.length} wrong)`,
+    `${result.shortFamiliesMaxWallMs} (${result.shortFamiliesAtThreshold} inputs; ${result.shortFamiliesCut} cut; decided otherwise than the long form: ${result.shortFamiliesDifferFromLong.join(', ') || 'none'})`,
   ],
   [
     'decision thread: ready after / decisions / timeouts / replaced',

@@ -470,13 +470,11 @@ export class PolicyEngine {
   }
 
   decide(action: Action): PolicyDecision {
-    const start = performance.now();
-    const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
     let result =
       this.offload &&
       action.kind === 'shell' &&
       action.command.length > (this.options.offloadFrom ?? DEFAULT_OFFLOAD_FROM)
-        ? this.offload.decide(action, start, ms)
+        ? this.offload.decide(action, performance.now(), this.options.budgetMs ?? DEFAULT_BUDGET_MS)
         : null;
     result ??= this.decideHere(action);
     if (result.decision === 'ask' && this.options.unattended) {

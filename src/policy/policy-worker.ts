@@ -3,24 +3,10 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { cpuMs } from './budget.js';
 import { PolicyEngine } from './engine.js';
-import { CANCEL, DONE, MAX_LISTED_PARTS, READY, type OffloadInit } from './offload.js';
+import { CANCEL, compact, DONE, READY, type OffloadInit } from './offload.js';
 import type { Action, PolicyDecision } from './types.js';
 
 const { init, port, ctl } = workerData as { init: OffloadInit; port: MessagePort; ctl: Int32Array };
-
-/** A request's verdict list, cut to what is worth copying back (see `compact`). */
-function compact(d: PolicyDecision): PolicyDecision {
-  if (d.parts.length <= MAX_LISTED_PARTS) return d;
-  // Copying 9,000 verdicts to the caller took 13–48 ms on this VM (structured clone), more than
-  // the limit; a person or a trajectory reader needs the refusals, not 9,000 allowed parts.
-  // Kept: every part that is not allowed (up to the cap), then the first allowed ones, in order.
-  const keep = new Set<number>();
-  for (let i = 0; i < d.parts.length && keep.size < MAX_LISTED_PARTS; i++)
-    if (d.parts[i]!.decision !== 'allow') keep.add(i);
-  for (let i = 0; i < d.parts.length && keep.size < MAX_LISTED_PARTS; i++) keep.add(i);
-  const parts = d.parts.filter((_, i) => keep.has(i));
-  return { ...d, parts, partsOmitted: d.parts.length - parts.length };
-}
 
 /**
  * A few decisions of the shapes long commands take, before the thread says it is ready: the
@@ -63,7 +49,10 @@ try {
     Atomics.store(ctl, DONE, m.id);
     Atomics.notify(ctl, DONE);
   });
-  Atomics.store(ctl, READY, 1);
+  // Ready once the event loop turns, not when this module ends: right after start the thread
+  // was seen held 1–2 s in a futex (no CPU) while a V8 background task ran (compiling the WASM
+  // parsers), and a request posted then waited that long (a cut by the caller's wait).
+  setTimeout(() => Atomics.store(ctl, READY, 1), 0);
 } catch {
   Atomics.store(ctl, READY, -1);
 }

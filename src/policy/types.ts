@@ -104,7 +104,7 @@ export interface PolicyDecision extends Verdict {
   parts: PartVerdict[];
   /**
    * Set when a long line was decided on a decision thread (`offload.ts`) and had more parts than
-   * are copied back: how many allowed parts are not listed (every refusal is, up to 100).
+   * are copied back: how many allowed parts are not listed (every refusal is, up to 32).
    */
   partsOmitted?: number;
   /** Set when the engine turned an `ask` into a `deny` because nobody can answer. */
