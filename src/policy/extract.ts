@@ -1123,6 +1123,11 @@ function inlineCode(name: string, args: Arg[], stdin: Stdin, specs: CodeParsers[
 
 const literal = (text: string): Arg => ({ text, dynamic: false, glob: false });
 
+/** A word the shell reads back as exactly `s` (quoted only when it must be: a quoted command name is refused). */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=+@%,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
 /** Turns what inline code does into parts, decided like the shell commands, files and hosts they are. */
 function readInline(
   walk: Walk,
@@ -1149,17 +1154,27 @@ function readInline(
   for (const e of effects) {
     switch (e.kind) {
       case 'shell':
-        walkScript(walk, e.text, { kind: 'none' }, where);
-        break;
       case 'argv':
-        runArgv(
-          walk,
-          e.argv[0]!,
-          e.argv.slice(1).map(literal),
-          `${e.argv.join(' ')} (in ${where})`,
-          { kind: 'none' },
-          [...via, part.name],
-        );
+        if (e.cwd !== undefined) {
+          // `subprocess.run(…, cwd='x')`: decided as `cd x && …`, and the directory is the
+          // process's own: the commands after the interpreter still run where they were
+          const saved = { cwd: walk.cwd, here: walk.here, cwdLost: walk.cwdLost, fallback: walk.fallback };
+          const command =
+            e.kind === 'shell'
+              ? `{\n${e.text}\n}`
+              : e.argv.map((w, i) => (i === 0 && w.includes('=') ? `'${w}'` : shellWord(w))).join(' ');
+          walkScript(walk, `cd -- ${shellWord(e.cwd)} && ${command}`, { kind: 'none' }, where);
+          Object.assign(walk, saved);
+        } else if (e.kind === 'shell') walkScript(walk, e.text, { kind: 'none' }, where);
+        else
+          runArgv(
+            walk,
+            e.argv[0]!,
+            e.argv.slice(1).map(literal),
+            `${e.argv.join(' ')} (in ${where})`,
+            { kind: 'none' },
+            [...via, part.name],
+          );
         break;
       case 'write':
       case 'read':

@@ -49,6 +49,24 @@ function flatten(code: string): void {
  */
 let stmtBuf: Int32Array = new Int32Array(3 * 1024);
 
+/**
+ * Data literals of the last `splitPython`, as start/end pairs in one array (`litCount` pairs):
+ * plain string literals (no f/t prefix) in the code's own frame (not inside an f-string field)
+ * that hold a line break and are longer than `DATA_PLACEHOLDER`. Text with a line break is
+ * never a path a rule names, so such a literal is file contents, a message or code to run
+ * elsewhere; `extract` may hand the tree reader a value only known when it runs instead.
+ */
+let litBuf: Int32Array = new Int32Array(2 * 256);
+let litCount = 0;
+
+/**
+ * What stands for an elided data literal in an extract: a string (it may sit next to other
+ * strings, as a docstring, as an argument) whose value the reader cannot know, so a command,
+ * path, code or URL built from it is unknown (ask) and everything else about it is inert.
+ */
+export const DATA_NAME = '_dd_data';
+const DATA_PLACEHOLDER = `f"{${DATA_NAME}}"`;
+
 function grow(buf: Int32Array, need: number): Int32Array {
   if (need <= buf.length) return buf;
   let size = buf.length;
@@ -79,7 +97,7 @@ const isWordCode = (c: number) =>
 
 type PyFrame =
   | { k: 'code'; depth: number; fexpr: boolean }
-  | { k: 'str'; q: string; triple: boolean; f: boolean; raw: boolean }
+  | { k: 'str'; q: string; triple: boolean; f: boolean; raw: boolean; lit: number; nl: boolean }
   | { k: 'spec' };
 
 /** ASCII characters that, inside a statement, neither end it nor open or close anything. */
@@ -105,8 +123,17 @@ export function splitPython(code: string): Split {
   let lastCode = -1; // index of the last code character (not blank, not comment)
   let lastColonTop = -1; // index of the last ':' at depth 0 of the top frame
   let afterSemicolon = false; // the current logical line had a `;`
+  litCount = 0;
   const n = code.length;
   let i = 0;
+  const endString = (top: PyFrame & { k: 'str' }, end: number) => {
+    if (top.lit >= 0 && top.nl && end - top.lit > DATA_PLACEHOLDER.length) {
+      litBuf = grow(litBuf, 2 * litCount + 2);
+      litBuf[2 * litCount] = top.lit;
+      litBuf[2 * litCount + 1] = end;
+      litCount++;
+    }
+  };
   while (i < n) {
     const top = stack[stack.length - 1]!;
     const c = code[i]!;
@@ -126,6 +153,7 @@ export function splitPython(code: string): Split {
       }
       if (c === '\\') {
         const next = code[i + 1];
+        if (next === 'n' && !top.raw) top.nl = true;
         if (top.f && (next === '{' || next === '}')) i += 1;
         else if (top.f && !top.raw && next === 'N' && code[i + 2] === '{') {
           const close = code.indexOf('}', i + 3);
@@ -149,17 +177,20 @@ export function splitPython(code: string): Split {
       if (c === top.q) {
         if (!top.triple) {
           stack.pop();
+          endString(top, i + 1);
           i++;
           continue;
         }
         if (code[i + 1] === c && code[i + 2] === c) {
           stack.pop();
+          endString(top, i + 3);
           lastCode = i + 2;
           i += 3;
           continue;
         }
       }
       if (c === '\n' && !top.triple) return { ok: false, why: 'an unterminated string' };
+      if (c === '\n') top.nl = true;
       i++;
       continue;
     }
@@ -241,12 +272,17 @@ export function splitPython(code: string): Split {
       const prefix = code.slice(p, i);
       const valid = PY_PREFIX.test(prefix);
       const triple = code[i + 1] === c && code[i + 2] === c;
+      const f = valid && /[fFtT]/.test(prefix);
       stack.push({
         k: 'str',
         q: c,
         triple,
-        f: valid && /[fFtT]/.test(prefix),
+        f,
         raw: valid && /[rR]/.test(prefix),
+        // a data literal may start here: a plain string with a valid prefix (or none) that is a
+        // word of its own, in the code's own frame
+        lit: stack.length === 1 && !f && (p === i || valid) ? p : -1,
+        nl: false,
       });
       i += triple ? 3 : 1;
       continue;
@@ -593,6 +629,7 @@ let rowFill: Int32Array = new Int32Array(1024);
 let rows: Int32Array = new Int32Array(4096);
 let stFlags: Uint8Array = new Uint8Array(1024);
 let wFlags: Uint8Array = new Uint8Array(1024);
+let saved: Int32Array = new Int32Array(1024);
 // statement and word flags
 const BINDS = 1;
 const IMPORTS = 2;
@@ -633,8 +670,23 @@ export function extract(
   lang: 'python' | 'javascript',
   extraWords: ReadonlySet<string>,
 ): Extract {
+  const first = extractOnce(code, lang, extraWords, false);
+  // Too long with every literal as written: again with the data literals elided (Python edit
+  // scripts carry whole functions as strings), unless the code names the placeholder itself.
+  if (!first.ok && first.why === 'code too long to read' && lang === 'python' && !code.includes(DATA_NAME))
+    return extractOnce(code, lang, extraWords, true);
+  return first;
+}
+
+function extractOnce(
+  code: string,
+  lang: 'python' | 'javascript',
+  extraWords: ReadonlySet<string>,
+  elide: boolean,
+): Extract {
   const split = lang === 'python' ? splitPython(code) : splitJavaScript(code);
   if (!split.ok) return split;
+  const lits = elide ? litCount : 0;
   const st = split.statements;
   const count = split.count;
   const binders = lang === 'python' ? PY_BINDERS : JS_BINDERS;
@@ -669,10 +721,18 @@ export function extract(
   // before it). Words are read, and kept text is taken, over the whole range, so text this
   // lexer took for a comment is never dropped when it names something the reader acts on.
   const rangeEnd = (j: number) => (j + 1 < count ? st[3 * (j + 1)]! : code.length);
+  // Characters each statement's range saves when its data literals are elided.
+  saved = grow(saved, count);
+  saved.fill(0, 0, count);
   for (k = 0; k < count; k++) {
     occStart[k] = occ;
     if (st[3 * k + 2]! & 1) stFlags[k]! |= BINDS;
     scanWords(code, k === 0 ? 0 : st[3 * k]!, rangeEnd(k), lang, found);
+  }
+  for (let l = 0, j = 0; l < lits; l++) {
+    const a = litBuf[2 * l]!;
+    while (j + 1 < count && rangeEnd(j) <= a) j++;
+    saved[j]! += litBuf[2 * l + 1]! - a - DATA_PLACEHOLDER.length;
   }
   occStart[count] = occ;
   if (count === 0) {
@@ -704,7 +764,7 @@ export function extract(
   const keep = (j: number) => {
     if (stFlags[j]! & KEPT) return;
     stFlags[j]! |= KEPT;
-    keptChars += st[3 * j + 1]! - st[3 * j]! + 1;
+    keptChars += st[3 * j + 1]! - st[3 * j]! + 1 - saved[j]!;
     queue.push(j);
   };
   for (let j = 0; j < count; j++) if (stFlags[j]! & (SEED | IMPORTS)) keep(j);
@@ -727,13 +787,25 @@ export function extract(
   }
   if (keptChars > EXTRACT_LIMIT) return { ok: false, why: 'code too long to read' };
   const out: string[] = [];
+  // the code of [from, to) with the data literals in it elided (literals are in order)
+  let l = 0;
+  const slice = (from: number, to: number) => {
+    while (l < lits && litBuf[2 * l]! < from) l++;
+    let text = '';
+    let at = from;
+    for (; l < lits && litBuf[2 * l + 1]! <= to; l++) {
+      text += code.slice(at, litBuf[2 * l]!) + DATA_PLACEHOLDER;
+      at = litBuf[2 * l + 1]!;
+    }
+    return text + code.slice(at, to);
+  };
   for (let k = 0; k < count; k++) {
     if (!(stFlags[k]! & KEPT)) continue;
     const start = st[3 * k]!;
     const end = st[3 * k + 1]!;
     const before = k === 0 ? code.slice(0, start) : '';
+    let text = slice(start, end);
     const after = code.slice(end, rangeEnd(k));
-    let text = code.slice(start, end);
     if (lang === 'javascript') {
       // a statement's range ends with its `;` (the last one, at the end, needs none)
       out.push((before + text + after).trimEnd());

@@ -12,8 +12,8 @@ import type { ProgramSpec } from './programs.js';
  * touch files or the network, is an `unknown` (ask).
  */
 export type Effect =
-  | { kind: 'shell'; text: string }
-  | { kind: 'argv'; argv: string[] }
+  | { kind: 'shell'; text: string; cwd?: string }
+  | { kind: 'argv'; argv: string[]; cwd?: string }
   | { kind: 'write'; path: string }
   | { kind: 'read'; path: string }
   | { kind: 'env-read'; name: string | null }
@@ -122,7 +122,29 @@ function str(node: Node | null | undefined): string | null {
     return null;
   }
   if (node.type === 'call') return pathCallValue(node);
+  // The interpreter running this code: a program spawned as `sys.executable` is this Python.
+  if (node.type === 'attribute' && resolveNow(dotted(node) ?? '') === 'sys.executable') return 'python3';
   return null;
+}
+
+/**
+ * Where `tempfile` puts a new directory: one new name under /tmp (the scratch directory), when
+ * no `dir` is given and the prefix and suffix are literal names without a `/`. (Setting TMPDIR
+ * is a rule of its own.) Null for anything else.
+ */
+function tempDirValue(call: Node, name: string): string | null {
+  if (name === 'tempfile.gettempdir') return positional(call).length === 0 ? '/tmp' : null;
+  if (name !== 'tempfile.mkdtemp' && name !== 'tempfile.TemporaryDirectory') return null;
+  if (hasSplat(call) || positional(call).length > 2) return null;
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    const key = a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : null;
+    if (key && key !== 'prefix' && key !== 'suffix' && key !== 'ignore_cleanup_errors') return null;
+    if (key === 'ignore_cleanup_errors') continue;
+    const v = str(a.type === 'keyword_argument' ? a.childForFieldName('value') : a);
+    if (v === null || v.includes('/') || v.includes('\0')) return null;
+  }
+  return '/tmp/tmp.drydock';
 }
 
 /** The snippet being read imports `tarfile` or `zipfile` (so `.extract…()` is an archive's). */
@@ -193,6 +215,7 @@ function pathCallValue(call: Node): string | null {
     if (/^pathlib\.(Posix)?Path\.home$/.test(name)) return '~';
     if (/^pathlib\.(Posix)?Path\.cwd$/.test(name) || name === 'os.getcwd') return '.';
     if (name === 'os.getenv' || name === 'os.environ.get') return envValue(str(args[0]));
+    if (name === 'tempfile.mkdtemp' || name === 'tempfile.gettempdir') return tempDirValue(call, name);
   }
   // A method of a path built from known parts: `.expanduser()`, `.resolve()`, `.joinpath(…)`.
   if (fn?.type === 'attribute') {
@@ -301,6 +324,14 @@ const PY_WATCHED = new Set([
   'pwd',
   'grp',
   'pip',
+  // modules that run code given as a string: `timeit.timeit("…")`, `cProfile.run("…")`, `pdb.run("…")`
+  'timeit',
+  'cProfile',
+  'profile',
+  'pdb',
+  'bdb',
+  'trace',
+  'doctest',
 ]);
 
 /** Calls on watched modules that only read or compute. */
@@ -436,6 +467,7 @@ const PY_SAFE = new Set([
   'shutil.disk_usage',
   'select.select',
   'getpass.getuser',
+  'timeit.default_timer',
 ]);
 
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
@@ -465,6 +497,22 @@ const PY_ESCAPE_NAMES = new Set([
   '__closure__',
   '__func__',
   '__self__',
+]);
+
+/** Nodes that bind names other than by assignment, `for`, `with … as` and `:=` (read in the constants pass). */
+const BINDING_SITES = new Set([
+  'for_in_clause',
+  'parameters',
+  'lambda_parameters',
+  'function_definition',
+  'class_definition',
+  'import_statement',
+  'import_from_statement',
+  'global_statement',
+  'nonlocal_statement',
+  'delete_statement',
+  'case_pattern',
+  'type_parameter',
 ]);
 
 /** Names bound once to a string literal (`path = 'a.py'`), so `open(path, 'w')` names a known file. */
@@ -652,8 +700,37 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           const v = n.type === 'assignment' ? str(n.childForFieldName('right')) : null;
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
-        } else if (left)
-          for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+        } else if (left) {
+          // `with tempfile.TemporaryDirectory() as d:` binds d to the new directory's name
+          const value = n.type === 'as_pattern' ? n.namedChildren[0] : null;
+          const fn = value?.type === 'call' ? dotted(value.childForFieldName('function')) : null;
+          const ids = left.type === 'as_pattern_target' ? left.namedChildren : [];
+          if (
+            fn &&
+            resolve(fn) === 'tempfile.TemporaryDirectory' &&
+            n.parent?.type === 'with_item' &&
+            ids.length === 1 &&
+            ids[0]?.type === 'identifier'
+          ) {
+            const name = ids[0].text;
+            constants.set(
+              name,
+              constants.has(name) ? null : tempDirValue(value!, 'tempfile.TemporaryDirectory'),
+            );
+          } else for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+        }
+      } else if (BINDING_SITES.has(n.type)) {
+        // Every other way a name is bound (a comprehension's `for`, parameters, `def`/`class`
+        // names, imports, `global`, `del`, match captures): the name is not one known literal.
+        const site =
+          n.type === 'for_in_clause'
+            ? n.childForFieldName('left')
+            : n.type === 'function_definition' || n.type === 'class_definition'
+              ? n.childForFieldName('name')
+              : n;
+        if (site?.type === 'identifier') constants.set(site.text, null);
+        else if (site)
+          for (const id of site.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
       }
     }
     try {
@@ -775,7 +852,7 @@ function isSafeName(name: string): boolean {
     /^os\.(sep|linesep|name|curdir|pardir|pathsep|devnull|extsep|altsep|path|O_\w+|F_OK|R_OK|W_OK|X_OK)$/.test(
       name,
     ) ||
-    /^(signal\.SIG\w+|socket\.(AF_|SOCK_)\w*|subprocess\.(PIPE|STDOUT|DEVNULL|CalledProcessError|TimeoutExpired|CompletedProcess))$/.test(
+    /^(signal\.SIG\w+|socket\.(AF_|SOCK_)\w*|socket\.(error|timeout|gaierror|herror)|subprocess\.(PIPE|STDOUT|DEVNULL|CalledProcessError|TimeoutExpired|CompletedProcess))$/.test(
       name,
     )
   );
@@ -873,6 +950,22 @@ function readFileArgument(node: Node): string | null {
   return str(a[0]);
 }
 
+/** Methods read by their name on whatever object they are called (a path's). */
+const PATH_METHODS =
+  /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/;
+
+/** Whether an expression may evaluate to a watched module or `sys`: some name in it resolves to one. */
+function mayBeModule(node: Node): boolean {
+  const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');
+  for (const id of ids) {
+    if (!id) continue;
+    const root = resolveNow(id.text).split('.')[0]!;
+    if (root === 'sys' || PY_WATCHED.has(root) || PY_DYNAMIC_BUILTINS.has(root) || root.startsWith('__'))
+      return true;
+  }
+  return false;
+}
+
 function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
   if (name.startsWith('sys.modules.')) {
     // Names of loaded modules are text; a module popped and thrown away (`sys.modules.pop(k)` as a
@@ -905,21 +998,23 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       add({ kind: 'unknown', what: `\`${name}\` with arguments only known when it runs` });
       return;
     }
-    const cwd = keyword(call, 'cwd');
-    if (cwd) add({ kind: 'unknown', what: `\`${name}\` in another directory (cwd=…)` });
+    const cwdNode = keyword(call, 'cwd');
+    const cwd = cwdNode ? str(cwdNode) : undefined;
+    if (cwd === null)
+      add({ kind: 'unknown', what: `\`${name}\` in a directory only known when it runs (cwd=…)` });
     const env = keyword(call, 'env');
     if (env) add({ kind: 'unknown', what: `\`${name}\` with its own environment (env=…)` });
     if (shell) {
       const s = str(first);
       if (s === null)
         add({ kind: 'unknown', what: `\`${name}\` of a shell command only known when it runs` });
-      else add({ kind: 'shell', text: s });
+      else add(cwd ? { kind: 'shell', text: s, cwd } : { kind: 'shell', text: s });
       return;
     }
     const argv = listOfStrings(first) ?? (str(first) !== null ? [str(first)!] : null);
     if (!argv || argv.length === 0)
       add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
-    else add({ kind: 'argv', argv });
+    else add(cwd ? { kind: 'argv', argv, cwd } : { kind: 'argv', argv });
     return;
   }
   if (PY_EXEC.test(name)) {
@@ -1006,7 +1101,12 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     add({ kind: 'net', url: str(args[0]) });
     return;
   }
-  if (root === 'socket' && name !== 'socket.gethostname' && !/^socket\.(AF_|SOCK_)/.test(name)) {
+  // (socket's exception classes, raised by hand in tests, connect nowhere)
+  if (
+    root === 'socket' &&
+    name !== 'socket.gethostname' &&
+    !/^socket\.(AF_|SOCK_|(error|timeout|gaierror|herror)$)/.test(name)
+  ) {
     add({ kind: 'net', url: null });
     return;
   }
@@ -1024,10 +1124,21 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (PY_DYNAMIC_BUILTINS.has(name)) {
     if (name === 'getattr' || name === 'setattr' || name === 'delattr') {
-      const raw = dotted(args[0] ?? null);
-      const target = raw && resolveNow(raw);
+      // `getattr(x, 'unit', None)` is `x.unit`: read as that attribute, unless the name is a
+      // dunder, a method this reader decides by its name alone (`getattr(p, 'write_text')`
+      // would hide the write it reads on `p.write_text`), or x may be a module that runs or
+      // touches things (`sys`, `os`, … anywhere in it).
       const attr = str(args[1]);
-      if (attr !== null && target && !PY_WATCHED.has(target.split('.')[0]!)) return;
+      if (
+        attr !== null &&
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(attr) &&
+        !attr.startsWith('__') &&
+        !PATH_METHODS.test(attr) &&
+        !/^(extract|extractall|system|popen|modules)$/.test(attr) &&
+        args[0] &&
+        !mayBeModule(args[0])
+      )
+        return;
     }
     if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
       return;
@@ -1062,11 +1173,7 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   // Path(...).write_text / unlink / … : a method on a pathlib object.
   const method = name.split('.').pop()!;
-  if (
-    /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/.test(
-      method,
-    )
-  ) {
+  if (PATH_METHODS.test(method)) {
     const obj = call.childForFieldName('function')?.childForFieldName('object');
     if (obj && isPathObject(obj, method)) {
       const p = str(obj);
