@@ -140,9 +140,17 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     structure(walk, script, 'shell:unparseable', `the shell text ${where} could not be parsed`);
     return;
   }
+  let deleted = false;
   try {
     const root = tree.rootNode;
     if (root.hasError) {
+      const runs = beforeLeadingOperator(walk, text);
+      if (runs !== null) {
+        tree.delete();
+        deleted = true;
+        walkStopped(walk, runs, stdin, where);
+        return;
+      }
       const bad = findError(root);
       const at = bad ? ` near \`${clip(bad.text || script)}\`` : '';
       structure(
@@ -157,8 +165,54 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     nested(walk, where, () => walkStatement(walk, root, stdin));
     walk.depth--;
   } finally {
-    tree.delete();
+    if (!deleted) tree.delete();
   }
+}
+
+/**
+ * Walks what runs before the line bash stops at, then the text after that line's operator as
+ * if it ran too: it does not, but what the model meant by it is decided all the same, so the
+ * line is refused for what it asks (`echo a\n&& rm -rf ~` is denied) and allowed only when
+ * both would be.
+ */
+function walkStopped(walk: Walk, at: { runs: string; rest: string }, stdin: Stdin, where: string): void {
+  walkScript(walk, at.runs, stdin, where);
+  walkScript(walk, at.rest, { kind: 'none' }, where);
+}
+
+/** A line that starts with an operator no command can start with (bash: "syntax error near unexpected token"). */
+const LEADING_OPERATOR = /^[ \t]*(&&|\|\||\||;)/;
+
+/**
+ * What bash runs of text that does not parse because a line starts with `&&`, `||`, `|` or
+ * `;` (a model continuing a command on the next line): `bash -c` (how the sandbox runs every
+ * command) reads and runs one complete command at a time, so everything before that line
+ * runs and nothing from it on does (a syntax error ends the script). Null unless the text
+ * before the first such line parses on its own, ends no line with a continuation and leaves
+ * no here-document open (tree-sitter-bash rejects an unterminated one): then that line is
+ * surely where bash stops.
+ */
+function beforeLeadingOperator(walk: Walk, text: string): { runs: string; rest: string } | null {
+  let start = text.indexOf('\n') + 1;
+  while (start > 0 && start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (LEADING_OPERATOR.test(text.slice(start, Math.min(end, start + 16)))) {
+      const prefix = text.slice(0, start);
+      if (!prefix.trim() || prefix.length >= FALLBACK_BELOW || /\\[ \t]*\n$/.test(prefix)) return null;
+      const tree = parseWithin(walk.parser, prefix, walk.budget);
+      if (!tree) return null;
+      try {
+        return tree.rootNode.hasError
+          ? null
+          : { runs: prefix, rest: text.slice(start).replace(LEADING_OPERATOR, '') };
+      } finally {
+        tree.delete();
+      }
+    }
+    start = nl + 1;
+  }
+  return null;
 }
 
 /** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
@@ -173,6 +227,11 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
     return;
   }
   if (read.kind === 'error') {
+    const runs = beforeLeadingOperator(walk, text);
+    if (runs !== null) {
+      walkStopped(walk, runs, stdin, where);
+      return;
+    }
     structure(
       walk,
       text,

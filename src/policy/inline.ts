@@ -1124,15 +1124,15 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (PY_DYNAMIC_BUILTINS.has(name)) {
     if (name === 'getattr' || name === 'setattr' || name === 'delattr') {
-      // `getattr(x, 'unit', None)` is `x.unit`: read as that attribute, unless the name is a
-      // dunder, a method this reader decides by its name alone (`getattr(p, 'write_text')`
+      // `getattr(x, 'unit', None)` is `x.unit`: read as that attribute, unless the name is one
+      // that reaches any module (`__globals__`, as in `x.__globals__`), a method this reader decides by its name alone (`getattr(p, 'write_text')`
       // would hide the write it reads on `p.write_text`), or x may be a module that runs or
       // touches things (`sys`, `os`, … anywhere in it).
       const attr = str(args[1]);
       if (
         attr !== null &&
         /^[A-Za-z_][A-Za-z0-9_]*$/.test(attr) &&
-        !attr.startsWith('__') &&
+        !PY_ESCAPE_NAMES.has(attr) &&
         !PATH_METHODS.test(attr) &&
         !/^(extract|extractall|system|popen|modules)$/.test(attr) &&
         args[0] &&
