@@ -15,7 +15,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command, `&&` at the start of a line after a here-document, which bash rejects too)',
+    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command, a quote opened by an apostrophe in it, two here-documents with one delimiter, shell text fed to `python -`; bash rejects or garbles them too)',
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
