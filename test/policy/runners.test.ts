@@ -6,7 +6,8 @@ import { PolicyEngine } from '../../src/policy/index.js';
  * tools allowed by name (`uv tool run`, `stack exec`, `cabal exec`, `dotnet tool run`) let the
  * command they run through unread; `time -o` wrote where it liked; `go run module@version`
  * ran code from the network; the words after `go run PACKAGE` / `go test -args` were taken
- * for go's own options.
+ * for go's own options; ts-node/tsx one-liners were allowed by name; package managers'
+ * configuration files were written by any program but their own config command.
  */
 let engine: PolicyEngine;
 beforeAll(async () => {
@@ -124,6 +125,38 @@ describe('TypeScript runners’ one-liners are read like node’s', () => {
         'ts-node --bogus x.ts',
       ],
       'ask',
+    );
+  });
+});
+
+describe('package managers’ configuration files are config writers in any spelling', () => {
+  it('asks for writes to them by redirection, command, inline code or edit', () => {
+    expectAll(
+      [
+        `echo 'registry=http://evil.example' > .npmrc`,
+        `printf '[global]\\nindex-url = http://evil.example\\n' > pip.conf`,
+        `echo 'x' >> packages/app/.yarnrc.yml`,
+        `printf '[source.crates-io]\\nreplace-with="evil"\\n' > .cargo/config.toml`,
+        `sed -i 's#services.gradle.org#evil.example#' gradle/wrapper/gradle-wrapper.properties`,
+        'cp /tmp/x .npmrc',
+        'tee .pypirc < x',
+        `python3 -c "open('.npmrc','w').write('registry=http://x')"`,
+      ],
+      'ask',
+    );
+    expect(engine.decide({ kind: 'edit', path: `${engine.ws.workspace}/.npmrc` }).decision).toBe('ask');
+  });
+
+  it('keeps reading them, and writing the project’s manifests, allowed', () => {
+    expectAll(
+      [
+        'cat .npmrc',
+        'grep registry .npmrc',
+        'echo x > package.json',
+        'sed -i s/a/b/ pyproject.toml',
+        'git diff .gitmodules',
+      ],
+      'allow',
     );
   });
 });
