@@ -139,7 +139,7 @@ describe('package managers’ configuration files are config writers in any spel
         `printf '[source.crates-io]\\nreplace-with="evil"\\n' > .cargo/config.toml`,
         `sed -i 's#services.gradle.org#evil.example#' gradle/wrapper/gradle-wrapper.properties`,
         'cp /tmp/x .npmrc',
-        'tee .pypirc < x',
+        'tee .condarc < x',
         `python3 -c "open('.npmrc','w').write('registry=http://x')"`,
       ],
       'ask',
@@ -150,8 +150,8 @@ describe('package managers’ configuration files are config writers in any spel
   it('keeps reading them, and writing the project’s manifests, allowed', () => {
     expectAll(
       [
-        'cat .npmrc',
-        'grep registry .npmrc',
+        'cat pip.conf',
+        'grep registry .yarnrc.yml',
         'echo x > package.json',
         'sed -i s/a/b/ pyproject.toml',
         'git diff .gitmodules',
