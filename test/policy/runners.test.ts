@@ -160,3 +160,29 @@ describe('package managers’ configuration files are config writers in any spel
     );
   });
 });
+
+describe('CMake launcher variables name a program run at every compile', () => {
+  it('asks for a launcher or emulator that is not ccache/sccache', () => {
+    expectAll(
+      [
+        'cmake -DCMAKE_C_COMPILER_LAUNCHER=sh .',
+        'cmake -D CMAKE_CXX_COMPILER_LAUNCHER=/tmp/x -S . -B build',
+        'cmake -DCMAKE_CXX_LINKER_LAUNCHER:STRING=/tmp/x .',
+        'cmake -DCMAKE_CROSSCOMPILING_EMULATOR=/tmp/x .',
+        `cmake "-DCMAKE_C_COMPILER_LAUNCHER=ccache;sh" .`,
+      ],
+      'ask',
+    );
+  });
+
+  it('keeps configuring with ccache and ordinary variables allowed', () => {
+    expectAll(
+      [
+        'cmake -DCMAKE_C_COMPILER_LAUNCHER=ccache -S . -B build',
+        'cmake -DCMAKE_BUILD_TYPE=Debug ..',
+        'cmake --build build -j 4',
+      ],
+      'allow',
+    );
+  });
+});
