@@ -183,3 +183,40 @@ describe('a line that starts with && stops bash there', () => {
     );
   });
 });
+
+describe('C and C++ compilers have a spec', () => {
+  it('reads search directories and included files wherever they are; outputs stay in the workspace', () => {
+    expectAll(
+      [
+        'gcc -I /usr/include/python3.11 -o test test.c',
+        'gcc -isystem /usr/include/x -c a.c -o a.o',
+        'g++ -std=c++17 -O2 -I /usr/local/include -L /usr/local/lib -o t t.cpp -lgtest -lpthread',
+        'clang -I /usr/include/llvm-14 -c x.c',
+        'cc -L /usr/lib/x86_64-linux-gnu -o a a.c',
+        'gcc -O2 -Wall -Wextra -fsanitize=address -g -o build/t t.c',
+        'gcc -D DEBUG -DNDEBUG -U X -l m -lm x.c',
+        'cc -shared -fPIC -o libx.so x.c',
+        'gcc -x c -o /tmp/t -',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'gcc -o /usr/local/bin/ls x.c',
+        'gcc -o/etc/x x.c',
+        'gcc -O -o /usr/bin/x x.c',
+        'gcc -MF /etc/deps.d -MD x.c',
+        'gcc -B /tmp/evil x.c',
+        'gcc -wrapper /bin/sh,-c x.c',
+        'gcc -fplugin=/root/p.so x.c',
+        'gcc -specs=/root/x.specs x.c',
+        'gcc -Wl,-o,/usr/bin/x x.c',
+        'gcc -Xlinker -o -Xlinker /usr/bin/x x.c',
+        'gcc @opts.txt x.c',
+        'gcc -include /root/.ssh/id_rsa x.c',
+        'clang++-17 -o /usr/bin/x x.cpp',
+      ],
+      'refused',
+    );
+  });
+});
