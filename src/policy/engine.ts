@@ -504,7 +504,9 @@ export class PolicyEngine {
     // is never cut (and pays no clock reads).
     const budget =
       Number.isFinite(ms) && (action.kind !== 'shell' || action.command.length > UNBUDGETED_CHARS)
-        ? new Budget(ms * 0.8, stop)
+        ? // On a decision thread the caller's wall-clock deadline (\`stop\`) is the bound, so the work
+          // may use all of it.
+          new Budget(stop ? ms : ms * 0.8, stop)
         : NO_BUDGET;
     const parts =
       action.kind === 'shell'

@@ -91,7 +91,7 @@ export function compact(d: PolicyDecision): PolicyDecision {
  * most) and waking up. The thread stops a little earlier
  * (THREAD_MARGIN_MS), so that its own cut, which names the part count, usually arrives in time.
  */
-const CALLER_MARGIN_MS = 0.8;
+const CALLER_MARGIN_MS = 1.5;
 const THREAD_MARGIN_MS = 0.5;
 /** A thread told to stop that is still busy after this long is terminated and replaced. */
 const STUCK_MS = 1_000;
@@ -209,7 +209,7 @@ export class Offload {
   decide(action: Action & { kind: 'shell' }, start: number, limitMs: number): PolicyDecision | null {
     this.sweep();
     this.start();
-    const deadline = start + limitMs - Math.min(CALLER_MARGIN_MS, limitMs * 0.08);
+    const deadline = start + limitMs - Math.min(CALLER_MARGIN_MS, limitMs * 0.15);
     let thread: Thread | undefined;
     let busy: Thread | undefined;
     for (const t of this.threads) {

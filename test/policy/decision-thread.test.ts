@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { longInputs } from '../../benchmarks/policy-long-inputs.js';
 import { PolicyEngine } from '../../src/policy/index.js';
 import { compact } from '../../src/policy/offload.js';
 
@@ -56,6 +57,18 @@ describe('the decision thread', () => {
     expect(threaded.threadStats()!.offloaded - before).toBe(commands.length);
     expect(threaded.check('rm -rf ~').decision).toBe('deny');
     expect(threaded.check('git status').decision).toBe('allow');
+  });
+
+  it('decides the long inputs of each rule kind as the calling thread does (up to 100,000 characters)', () => {
+    for (const input of longInputs().filter((i) => i.single)) {
+      const d = threaded.check(input.command);
+      const r = reference.check(input.command);
+      expect({ kind: input.kind, decision: d.decision, rule: d.rule }).toEqual({
+        kind: input.kind,
+        decision: r.decision,
+        rule: r.rule,
+      });
+    }
   });
 
   it('carries the action whole: network mode and archive entries', () => {
