@@ -220,3 +220,17 @@ describe('C and C++ compilers have a spec', () => {
     );
   });
 });
+
+describe('python3-config is not an interpreter reading stdin', () => {
+  it('allows its queries (C extension builds), while python with those words still asks', () => {
+    expectAll(
+      [
+        'g++ -std=c++17 $(python3-config --includes) -o t t.cpp',
+        'python3-config --ldflags --embed',
+        'python3.11-config --extension-suffix',
+      ],
+      'allow',
+    );
+    expectAll(['echo "import os" | python3 --cflags', 'cat x.py | python3', 'python3 --includes'], 'refused');
+  });
+});
