@@ -423,6 +423,8 @@ interface Glob {
   re: RegExp;
   /** Starts with `**\/`: names a kind of file anywhere, not a fixed place. */
   anywhere: boolean;
+  /** Its last segment is one literal dot-name (`**\/.git`, `**\/.env`): a dot-glob (`.g*`) may name it. */
+  dotName: boolean;
   /** Its text up to the first wildcard, as a question about the command line (made when first asked). */
   headQuestion?: string;
 }
@@ -446,7 +448,12 @@ const compiledRules = new WeakMap<Rule, Compiled>();
 function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boolean): Glob[] {
   return (list ?? []).map((g) => {
     const src = m ? m.expand(g) : g;
-    return { src, re: globToRegExp(src, pathMode), anywhere: g.startsWith('**/') };
+    return {
+      src,
+      re: globToRegExp(src, pathMode),
+      anywhere: g.startsWith('**/'),
+      dotName: /\/\.[^/*?[\]{}]+$/.test(src),
+    };
   });
 }
 
@@ -460,7 +467,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
       .filter((g) => /[*?[]|\$\{/.test(g))
       .map((g) => {
         const src = m.expand(g);
-        return { src, re: globToRegExp(src, g.includes('/')), anywhere: false };
+        return { src, re: globToRegExp(src, g.includes('/')), anywhere: false, dotName: false };
       }),
     subcommand: (r.subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
     args: globs(r.args, null, false),
@@ -526,15 +533,19 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
     : [resolveCached(a.text, m.ws.workspace, m.ws.home)];
   // `rm -rf build/*` could name a file called `x.pem`, but a bare `*` is not taken
   // as naming a protected file anywhere (`**/…` globs); it is for fixed places (`~/.ssh/*`).
-  const bareStar =
-    a.glob && !/[^*?/[\]]$/.test(a.text.slice(a.text.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, '*'));
+  // A glob starting with a dot (`.g*`, `.*`, `.[^.]*`) is the one kind that matches dot-files:
+  // it may name `.git` or `.env` wherever those are protected.
+  const last = a.text.slice(a.text.lastIndexOf('/') + 1);
+  const bareStar = a.glob && !/[^*?/[\]]$/.test(last.replace(/\[[^\]]*\]/g, '*'));
+  const dotGlob = a.glob && last.startsWith('.');
   const union = unionOf(globs);
   if (paths.some((p) => union.test(p))) return 'yes';
   if (!a.glob) return 'no';
   for (const p of paths) {
     const meets = intersector(p);
     for (const g of globs) {
-      if (!(bareStar && g.anywhere) && meets(g.src)) return 'maybe';
+      if (bareStar && g.anywhere && !(dotGlob && g.dotName)) continue;
+      if (meets(g.src)) return 'maybe';
     }
   }
   return 'no';

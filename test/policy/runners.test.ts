@@ -205,3 +205,14 @@ describe('variables that reroute connections or change what is trusted', () => {
     expectAll(['echo $HTTPS_PROXY', 'NODE_ENV=test npm test', 'CI=1 pytest -q'], 'allow');
   });
 });
+
+describe('a glob starting with a dot may name a protected dot-file', () => {
+  it('refuses .git and .env reached by a dot-glob', () => {
+    for (const c of ['rm -rf .g*', 'rm -rf .gi?', 'rm -rf .*', 'rm -rf .[^.]*', 'rm -rf * .*', 'cat .e*'])
+      expect(check(c).decision, c).toBe('deny');
+  });
+
+  it('keeps dot-globs that cannot be a protected name, and bare stars, allowed', () => {
+    expectAll(['rm -f .coverage*', 'rm -rf .tox*', 'rm -rf build/*', 'rm -rf *', 'rm -f *.pyc'], 'allow');
+  });
+});
