@@ -234,3 +234,27 @@ describe('python3-config is not an interpreter reading stdin', () => {
     expectAll(['echo "import os" | python3 --cflags', 'cat x.py | python3', 'python3 --includes'], 'refused');
   });
 });
+
+describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', () => {
+  it('reads class paths wherever they are; output directories stay in the workspace', () => {
+    expectAll(
+      [
+        'cd src/test/java\njavac -cp .:../../../main/java com/fasterxml/jackson/databind/X.java',
+        'javac -cp .:junit-jupiter-api-5.7.0.jar TestJava8Time.java',
+        'javac -d /tmp/classes -cp target/classes:/root/.m2/repository/junit/junit/4.13/junit-4.13.jar T.java',
+        'javac -source 8 -target 8 -encoding UTF-8 -Xlint:unchecked A.java',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'javac -d /usr/lib/x A.java',
+        'javac -processorpath /tmp/p.jar A.java',
+        'javac -J-javaagent:/tmp/a.jar A.java',
+        'javac @args.txt',
+        'javac -cp /root/.ssh/id_rsa A.java',
+      ],
+      'refused',
+    );
+  });
+});
