@@ -30,8 +30,9 @@ export const JUSTIFIED: Record<string, string> = {
   'system-packages': 'installing system packages changes the image, not the project',
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'interpreter-reads-stdin':
-    'code piped into an interpreter that the reader cannot follow (longer than it reads, or calls it does not know) cannot be checked',
-  'interpreter-dynamic-code': 'an interpreter running code computed when it runs cannot be checked',
+    'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',
+  'interpreter-dynamic-code':
+    'an interpreter running code computed when it runs cannot be checked (in these streams `$!` inside double-quoted `python -c` code, which the shell expands first)',
   'code:network':
     'inline code that opens a connection to a host only known when it runs could reach anywhere',
   'recursive-read-of-home-or-root':
