@@ -560,12 +560,12 @@ export function checkInvocation(
         if (resolved === 'ambiguous')
           return {
             decision: 'ask',
-            reason: `\`${ctx.label} ${t}\` is an ambiguous abbreviation of a subcommand`,
+            reason: `\`${ctx.label} ${clipWord(t)}\` is an ambiguous abbreviation of a subcommand`,
           };
         if (!resolved)
           return {
             decision: 'ask',
-            reason: `\`${ctx.label} ${t}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
+            reason: `\`${ctx.label} ${clipWord(t)}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
           };
         // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
         ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
@@ -631,7 +631,7 @@ export function checkInvocation(
       if (hit === 'ambiguous') {
         note({
           decision: 'ask',
-          reason: `\`${ctx.label} ${name}\` is an ambiguous abbreviation; spell the option out`,
+          reason: `\`${ctx.label} ${clipWord(name)}\` is an ambiguous abbreviation; spell the option out`,
         });
         continue;
       }
@@ -639,7 +639,7 @@ export function checkInvocation(
         if (!spec.otherOptions)
           note({
             decision: 'ask',
-            reason: `\`${ctx.label} ${name}\` is not an option this policy knows to be safe for ${ctx.label}.${allowedList(spec)}`,
+            reason: `\`${ctx.label} ${clipWord(name)}\` is not an option this policy knows to be safe for ${ctx.label}.${allowedList(spec)}`,
           });
         continue;
       }
