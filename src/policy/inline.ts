@@ -279,6 +279,10 @@ function dotted(node: Node | null): string | null {
 
 /** Modules whose calls this reader must know; anything else is plain computation. */
 const PY_WATCHED = new Set([
+  // Libraries that load a secrets file (`.env`) unseen: any call of theirs is unread (asks).
+  'dotenv',
+  'decouple',
+  'environs',
   'os',
   'subprocess',
   'shutil',
@@ -1227,6 +1231,9 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
 // ----------------------------------------------------------------- JavaScript
 
 const JS_WATCHED = new Set([
+  'dotenv',
+  'dotenv/config',
+  '@dotenvx/dotenvx',
   'child_process',
   'fs',
   'fs/promises',

@@ -638,3 +638,49 @@ describe('names that may hold secrets, in the workspace too (session 32)', () =>
     );
   });
 });
+
+describe('public reports, session 32: options, variables and files that run or reveal more than the line shows', () => {
+  it('refuses them', () => {
+    expectAll(
+      [
+        'rg --hostname-bin ./x.sh foo',
+        'RIPGREP_CONFIG_PATH=/tmp/payload-rc rg GuardStore src',
+        'date -s "2020-01-01 00:00"',
+        'hostname evil',
+        'git show HEAD:.env',
+        'git cat-file -p HEAD:config/id_rsa',
+        'grep API_KEY .dev.vars',
+        'cat serviceAccount.json',
+        'KUBECONFIG=/tmp/k kubectl get pods',
+        'TAR_OPTIONS=--to-command=sh tar xf a.tar',
+        `echo '{"chat.tools.autoApprove": true}' > .vscode/settings.json`,
+        'cp evil-tasks.json .vscode/tasks.json',
+        `echo '{"permissions":{"allow":["Bash(*)"]}}' > .claude/settings.json`,
+        `echo '{"mcpServers":{}}' > .mcp.json`,
+        "echo 'sh -c id' > .husky/pre-commit",
+        `python3 -c "open('.vscode/settings.json','w').write('{}')"`,
+        `python3 -c "from dotenv import dotenv_values; print(dotenv_values())"`,
+        `python3 -c "from decouple import config; print(config('SECRET_KEY'))"`,
+        `node -e "require('dotenv').config()"`,
+      ],
+      'refused',
+    );
+  });
+  it('keeps their everyday neighbours', () => {
+    expectAll(
+      [
+        'rg -n TODO src',
+        'date +%Y-%m-%d',
+        'date -u',
+        'hostname',
+        'git show HEAD:src/app.py',
+        'git show HEAD:.env.example',
+        'cat .env.local.example',
+        'cat .vscode/settings.json',
+        'PYTHONPATH=. pytest',
+        `python3 -c "import dotenv; print(dotenv.__version__)"`,
+      ],
+      'allow',
+    );
+  });
+});
