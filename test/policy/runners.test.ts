@@ -216,3 +216,30 @@ describe('a glob starting with a dot may name a protected dot-file', () => {
     expectAll(['rm -f .coverage*', 'rm -rf .tox*', 'rm -rf build/*', 'rm -rf *', 'rm -f *.pyc'], 'allow');
   });
 });
+
+describe('checkouts and build outputs are written where their path says', () => {
+  it('refuses git worktree add/move and python -m build --outdir outside the workspace', () => {
+    expectAll(
+      [
+        'git worktree add /etc/x',
+        'git worktree add -b fix ../wt HEAD',
+        'git worktree move wt/x /etc/y',
+        'python -m build --outdir /etc',
+      ],
+      'deny',
+    );
+  });
+
+  it('keeps them allowed in the workspace or /tmp', () => {
+    expectAll(
+      [
+        'git worktree add /tmp/wt HEAD',
+        'git worktree add wt/x main',
+        'git worktree list',
+        'python -m build',
+        'python3 -m build --wheel -o dist/',
+      ],
+      'allow',
+    );
+  });
+});
