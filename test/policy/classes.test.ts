@@ -662,6 +662,8 @@ describe('public reports, session 32: options, variables and files that run or r
         `python3 -c "from dotenv import dotenv_values; print(dotenv_values())"`,
         `python3 -c "from decouple import config; print(config('SECRET_KEY'))"`,
         `node -e "require('dotenv').config()"`,
+        'find / -exec cat {} +',
+        'find ~ -type f -exec cat {} \\;',
       ],
       'refused',
     );
@@ -670,6 +672,8 @@ describe('public reports, session 32: options, variables and files that run or r
     expectAll(
       [
         'rg -n TODO src',
+        'find . -exec cat {} +',
+        'find / -name x',
         'date +%Y-%m-%d',
         'date -u',
         'hostname',
