@@ -243,3 +243,14 @@ describe('checkouts and build outputs are written where their path says', () => 
     );
   });
 });
+
+describe('pids read as the shell reads numbers', () => {
+  it('denies init, every process and the group in any spelling bash accepts', () => {
+    for (const c of ['kill -9 +1', 'kill -9 " 1"', 'kill -9 +0', 'kill -9 -01', 'kill -- -1'])
+      expect(check(c).decision, c).toBe('deny');
+  });
+
+  it('keeps signalling one process allowed', () => {
+    expectAll(['kill -9 4242', 'kill -15 10', 'kill 11'], 'allow');
+  });
+});
