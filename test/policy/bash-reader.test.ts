@@ -95,7 +95,9 @@ beforeAll(async () => {
   const common = { budgetMs: Infinity, checkExamples: false } as const;
   treeSitter = await PolicyEngine.create({ ...common, shellReader: 'tree-sitter' });
   linear = await PolicyEngine.create({ ...common, shellReader: 'linear' });
-  auto = await PolicyEngine.create();
+  // The default reader choice, without the time limit: these tests compare decisions on
+  // content, which a loaded machine must not turn into cuts (long-inputs.test.ts tests the limit).
+  auto = await PolicyEngine.create({ budgetMs: Infinity });
 });
 
 describe('the linear reader decides every corpus command as tree-sitter-bash does', () => {
