@@ -97,6 +97,8 @@ const THREAD_MARGIN_MS = 0.5;
 const STUCK_MS = 1_000;
 /** At most this many threads per policy: one deciding, one to take over while a stopped one finishes. */
 const MAX_THREADS = 2;
+/** A deferred start not run after this long (ms): the caller's event loop is not turning. */
+const SYNC_SPAWN_AFTER_MS = 100;
 /** After this many threads failed to start, long commands stay on the calling thread. */
 const MAX_FAILURES = 3;
 
@@ -171,10 +173,19 @@ export class Offload {
 
   /** Starts a thread if there is none yet (the first long command does this). */
   start(): void {
-    if (this.threads.length === 0) this.spawnSoon();
+    if (this.threads.length > 0) return;
+    // A caller deciding in a loop that never yields (a script over a list of commands) never
+    // runs the deferred start: after a while the thread is made here, on a later long command.
+    if (this.spawning && performance.now() - this.spawnAskedAt > SYNC_SPAWN_AFTER_MS) {
+      this.spawning = false;
+      if (this.refs > 0 && this.stats.failures < MAX_FAILURES) this.spawn();
+      return;
+    }
+    this.spawnSoon();
   }
 
   private spawning = false;
+  private spawnAskedAt = 0;
   /**
    * Starts a thread after the running decision: constructing a Worker takes milliseconds of the
    * calling thread, which must not count against the decision that asked for it.
@@ -182,6 +193,7 @@ export class Offload {
   private spawnSoon(): void {
     if (this.spawning || this.stats.failures >= MAX_FAILURES || this.refs <= 0) return;
     this.spawning = true;
+    this.spawnAskedAt = performance.now();
     setImmediate(() => {
       this.spawning = false;
       if (this.refs > 0 && this.threads.length < MAX_THREADS && this.stats.failures < MAX_FAILURES)

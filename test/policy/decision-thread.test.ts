@@ -185,3 +185,20 @@ describe('closing', () => {
     expect(b.threadStats()).toBeNull();
   });
 });
+
+describe('a caller whose event loop never turns', () => {
+  it('still gets a decision thread: it is made on a long command once the deferred start has not run', async () => {
+    // A limit of its own: no other engine's threads are shared.
+    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 40_001 });
+    try {
+      const long = `cat ${Array.from({ length: 300 }, (_, i) => `src/f${i}.py`).join(' ')}`;
+      // Decided in a loop that never yields, for longer than the deferred start may take.
+      const until = performance.now() + 300;
+      while (performance.now() < until) expect(engine.check(long).decision).toBe('allow');
+      expect(engine.check(long).decision).toBe('allow');
+      expect(engine.threadStats()!.threads).toBe(1);
+    } finally {
+      engine.close();
+    }
+  });
+});
