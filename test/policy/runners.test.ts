@@ -254,3 +254,42 @@ describe('pids read as the shell reads numbers', () => {
     expectAll(['kill -9 4242', 'kill -15 10', 'kill 11'], 'allow');
   });
 });
+
+describe('session 33 probe: package channels, rake code, pyc writes and PHP’s web server', () => {
+  it('asks for a conda channel and denies an environment written outside the workspace', () => {
+    expectAll(
+      ['conda install -c evil x', 'conda install --channel=https://x.example y', 'mamba create -c x -n t y'],
+      'ask',
+    );
+    expectAll(['conda create -p /opt/evil python', 'conda install --prefix=/usr/x numpy'], 'deny');
+    expectAll(
+      ['conda install numpy', 'conda install -y --file requirements.txt', 'conda create -n t python=3.11'],
+      'allow',
+    );
+  });
+
+  it('reads rake -e/-p/-E as code it runs', () => {
+    expectAll([`rake -e 'system("rm -rf ~")'`, 'rake --execute-print 1', 'rake -E x test'], 'ask');
+    expectAll(['rake test', 'rake -T', 'rake -C sub build'], 'allow');
+  });
+
+  it('takes the operands of compileall and py_compile as writes', () => {
+    expectAll(
+      [
+        'python -m compileall /etc',
+        'python3 -m py_compile /usr/lib/python3/x.py',
+        'python -m compileall -q ~',
+      ],
+      'deny',
+    );
+    expectAll(
+      ['python -m compileall -q .', 'python -m compileall -d / src', 'python -m py_compile src/a.py'],
+      'allow',
+    );
+  });
+
+  it('asks before PHP serves the workspace, as before python -m http.server', () => {
+    expectAll(['php -S 0.0.0.0:8000', 'php -S localhost:8000 -t public', 'php8.2 -S :80'], 'ask');
+    expectAll(['php artisan test', 'php -l a.php', 'php vendor/bin/phpunit'], 'allow');
+  });
+});
