@@ -6,7 +6,7 @@ import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } fr
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import { isDecoder, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
-import { leadingOptions } from './programs.js';
+import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
@@ -1086,6 +1086,7 @@ export function runArgv(
   if (walk.written.size) part.written = walk.written;
   else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);
+  specWrites(walk, part);
   // `printenv NAME` reads NAME as `echo $NAME` does: one list of secret names decides both.
   if (name === 'printenv')
     for (const a of args) if (!a.dynamic && !a.text.startsWith('-')) addVariable(walk, a.text, text, 'read');
@@ -1147,6 +1148,37 @@ export function runArgv(
     }
   }
   unwrapCommand(walk, name, args, stdin, [...via, name]);
+}
+
+/**
+ * The files a command's program spec says it writes (`cp SRC DST`, `tee F`, `sort -o F`,
+ * `sed -i … F`, `mvn -Dmaven.repo.local=DIR`) become file parts (`access: write`), decided by
+ * every file rule as a redirection is; the words it does not read are marked on the part
+ * (`unread`), so path conditions of command rules do not take an output for a read.
+ */
+function specWrites(walk: Walk, part: CommandPart): void {
+  const specs = walk.code?.programs;
+  if (!specs) return;
+  const spec =
+    specs.get(part.name) ??
+    (part.name.startsWith(`${walk.ws.workspace}/`)
+      ? specs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
+      : undefined);
+  if (!spec?.effects) return;
+  const fx = specEffects(spec, part, walk.ws, specs as Map<string, ProgramSpec>);
+  if (fx.unread.size) part.unread = fx.unread;
+  for (const w of fx.writes) {
+    // A path only known when it runs, with no known shape, is the spec's own finding (ask).
+    if (w.path.dynamic && !w.path.pattern && !w.path.inside) continue;
+    walk.parts.push({
+      kind: 'file',
+      text: `${clip(w.path.text, 200)} (written by ${part.name})`,
+      access: 'write',
+      path: w.path,
+      cwd: w.cwd,
+      ...(w.from ? { from: w.from } : {}),
+    });
+  }
 }
 
 const PYTHON_NAME = /^python[0-9.]*$/;

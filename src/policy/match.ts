@@ -151,12 +151,13 @@ function sameArg(a: Arg, b: Arg): boolean {
 function pathArgsOf(part: CommandPart): Arg[] {
   const out: Arg[] = [];
   const patterns = part.patterns;
+  const unread = part.unread;
   const many = part.args.length >= 32;
   const keep = (a: Arg) => {
     if (!many || !seenLately(out, a)) out.push(a);
   };
   for (const a of part.args) {
-    if (a.text === '--' || patterns?.has(a)) continue;
+    if (a.text === '--' || patterns?.has(a) || unread?.has(a)) continue;
     keep(a);
     const value = optionValue(a, { attached: 'any' });
     if (value) keep(value);
@@ -437,6 +438,7 @@ interface Compiled {
   args: Glob[];
   paths: Glob[];
   notPaths: Glob[];
+  notFrom: Glob[];
   file: Glob[];
   variable: Glob[];
   hosts: Glob[];
@@ -473,6 +475,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
     args: globs(r.args, null, false),
     paths: globs(r.paths, m, true),
     notPaths: globs(r.not_paths, m, true),
+    notFrom: globs(r.not_from, m, true),
     file: globs(r.file, m, true),
     variable: globs(r.variable, null, false),
     hosts: globs(
@@ -865,10 +868,16 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     const candidates = r.program_operand
       ? (shape.outsideFileArgs ??= distinctArgs(pushPathCandidates([], fileOperands(part))))
       : (shape.outsideArgs ??= distinctArgs(outsideValues(shape)));
+    // `not_paths` are exceptions here too (`tee /dev/null` writes nothing outside).
+    const notPaths = !r.paths && c.notPaths.length > 0 ? c.notPaths : null;
     result = and(
       result,
       anyOver(candidates, (a) =>
-        r.outside === 'known' ? knownOutside(a, part.cwd, m.ws) : outsideOf(a, part.cwd, m.ws),
+        notPaths && pathMatches(notPaths, a, part.cwd, m) === 'yes'
+          ? 'no'
+          : r.outside === 'known'
+            ? knownOutside(a, part.cwd, m.ws)
+            : outsideOf(a, part.cwd, m.ws),
       ),
     );
     if (result === 'no') return 'no';
@@ -918,10 +927,19 @@ function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   if (r.access && !r.access.includes(part.access)) return 'no';
   // Writing to a path only known when it runs may hit anything; reading from one is judged by its source.
   let result: Tri =
-    part.path.dynamic && part.access !== 'read' ? 'maybe' : pathMatches(c.file, part.path, part.cwd, m);
+    part.path.dynamic && !part.path.pattern && !part.path.inside && part.access !== 'read'
+      ? 'maybe'
+      : pathMatches(c.file, part.path, part.cwd, m);
   if (result === 'no') return 'no';
   if (r.paths) result = and(result, pathMatches(c.paths, part.path, part.cwd, m));
   if (r.not_paths && pathMatches(c.notPaths, part.path, part.cwd, m) === 'yes') return 'no';
+  // A copy of the project's own template (`cp .env.example .env`): what is written is known.
+  if (
+    r.not_from &&
+    part.from?.length &&
+    part.from.every((a) => !a.dynamic && !a.glob && pathMatches(c.notFrom, a, part.cwd, m) === 'yes')
+  )
+    return 'no';
   if (r.outside) result = and(result, outsideOf(part.path, part.cwd, m.ws));
   return result;
 }

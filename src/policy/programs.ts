@@ -18,6 +18,8 @@ export type Effect =
   | 'optional'
   | 'read'
   | 'write'
+  | 'target'
+  | 'property'
   | 'run'
   | 'host'
   | 'source'
@@ -39,6 +41,8 @@ const EFFECTS: readonly Effect[] = [
   'optional',
   'read',
   'write',
+  'target',
+  'property',
   'run',
   'host',
   'source',
@@ -55,8 +59,31 @@ const EFFECTS: readonly Effect[] = [
 ];
 
 /** What a program does with its operands. */
-export type OperandKind = 'any' | 'read' | 'write' | 'package' | 'none' | 'word' | 'setting';
-const OPERANDS: readonly OperandKind[] = ['any', 'read', 'write', 'package', 'none', 'word', 'setting'];
+export type OperandKind =
+  | 'any'
+  | 'read'
+  | 'write'
+  | 'output'
+  | 'changed'
+  | 'listed'
+  | 'pattern'
+  | 'package'
+  | 'none'
+  | 'word'
+  | 'setting';
+const OPERANDS: readonly OperandKind[] = [
+  'any',
+  'read',
+  'write',
+  'output',
+  'changed',
+  'listed',
+  'pattern',
+  'package',
+  'none',
+  'word',
+  'setting',
+];
 
 export interface ProgramSpec {
   name: string;
@@ -96,6 +123,30 @@ export interface ProgramSpec {
   cwdWrites: boolean;
   /** Some option here or below takes a `pattern` (a glob or name matched against files, not a path). */
   patterns: boolean;
+  /** The last of two or more operands is the destination (`cp SRC… DST`): written, and when a directory, `DST/SRC`. */
+  target: boolean;
+  /** Options that give the program's pattern (`grep -e/-f`): a `pattern` operand is then a file. */
+  patternOptions: Set<string>;
+  /** `-Dkey=value` properties (effect `property`) whose value is a directory or file the program writes. */
+  pathProperties: Set<string>;
+  /** `KEY=VALUE` operands whose value is a file (`dd of=F` is written, `if=F` read). */
+  operandKeys: Map<string, 'read' | 'output'>;
+  /** Some option, operand or reader here or below names a file written, listed or a pattern (spec effects are collected). */
+  effects: boolean;
+}
+
+/**
+ * What an invocation writes and which of its words are not read as paths, as its spec says:
+ * the files it writes (option values of effect `write`/`target`/`property`, `write` and
+ * `output` operands, files edited in place, a sed program's `w` files, a link made), each with
+ * the directories it resolves from; and the words that name no file read: outputs (written
+ * only), names listed inside the workspace (`ls -la .env`), a pattern operand (`grep .env
+ * .gitignore`). The walker turns each write into a file part (`access: write`), so every
+ * file rule decides it as it decides a redirection.
+ */
+export interface SpecEffects {
+  writes: Array<{ path: Arg; cwd: string[] | null; from?: Arg[] }>;
+  unread: Set<Arg>;
 }
 
 export interface SpecFinding {
@@ -134,6 +185,10 @@ const SPEC_KEYS = new Set([
   'script',
   'cwd_writes',
   'words',
+  'target',
+  'pattern_options',
+  'path_properties',
+  'operand_keys',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -197,16 +252,31 @@ export function buildSpec(
     modules: null,
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     cwdWrites: bool('cwd_writes', false),
-    patterns: [...options.values()].includes('pattern'),
+    patterns: [...options.values()].includes('pattern') || operands.includes('pattern'),
+    target: bool('target', false),
+    patternOptions: new Set(stringList(r.pattern_options, 'pattern_options', where)),
+    pathProperties: new Set(stringList(r.path_properties, 'path_properties', where)),
+    operandKeys: operandKeys(r.operand_keys, where),
+    effects: false,
     script:
       r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
   };
+  spec.effects =
+    spec.script !== null ||
+    spec.target ||
+    spec.patterns ||
+    spec.operandKeys.size > 0 ||
+    operands.some((o) => o === 'write' || o === 'output' || o === 'changed' || o === 'listed') ||
+    [...options.values()].some((e) => e === 'write' || e === 'target' || e === 'property' || e === 'inplace');
   if (r.modules !== undefined) {
     spec.modules = new Map();
     const entries = childEntries(r.modules, 'module', where, splitKey, (mod, sub) =>
       buildSpec(`${name} -m ${mod}`, sub, `${where} -m ${mod}`, spec),
     );
-    for (const { names, child } of entries) for (const m of names) spec.modules.set(m, child);
+    for (const { names, child } of entries) {
+      for (const m of names) spec.modules.set(m, child);
+      if (child.effects) spec.effects = true;
+    }
   }
   if (r.subcommands !== undefined) {
     spec.subcommands = new Map();
@@ -219,6 +289,7 @@ export function buildSpec(
       const [canonical, ...aliases] = names as [string, ...string[]];
       spec.subcommands.set(canonical, child);
       if (child.patterns) spec.patterns = true;
+      if (child.effects) spec.effects = true;
       for (const a of aliases) spec.aliases.set(a, canonical);
     }
   }
@@ -243,6 +314,22 @@ function childEntries(
     if (names[0] === undefined) throw new ProgramSpecError(where, `an empty ${what} name`);
     return { names, child: build(names[0], sub ?? {}) };
   });
+}
+
+function operandKeys(v: unknown, where: string): Map<string, 'read' | 'output'> {
+  const out = new Map<string, 'read' | 'output'>();
+  if (v === undefined) return out;
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ProgramSpecError(
+      where,
+      '`operand_keys` must map KEY (of KEY=VALUE operands) to read or output',
+    );
+  for (const [k, kind] of Object.entries(v)) {
+    if (kind !== 'read' && kind !== 'output')
+      throw new ProgramSpecError(where, `operand key \`${k}\`: \`${String(kind)}\` is not read or output`);
+    out.set(k, kind);
+  }
+  return out;
 }
 
 function badScript(where: string): never {
@@ -320,6 +407,11 @@ function mayEditInPlace(spec: ProgramSpec): boolean {
   return v;
 }
 
+function hasPathProperty(spec: ProgramSpec, key: string): boolean {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.pathProperties.has(key)) return true;
+  return false;
+}
+
 function isInside(p: string, ws: Workspace): boolean {
   return (
     p === ws.workspace || isStrictlyInside(p, ws.workspace) || ws.scratch.some((s) => isStrictlyInside(p, s))
@@ -378,6 +470,10 @@ interface Ctx {
   specs: Map<string, ProgramSpec>;
   /** Collects the arguments that are `pattern` values (or options with one attached). */
   patterns?: Set<Arg>;
+  /** Collects what the invocation writes and the words it does not read (`specEffects`). */
+  out?: SpecEffects;
+  /** The word an option's value came from (`--output=x`, or `-o` before `x`): not read when the value is only written. */
+  carrier?: Arg;
   /**
    * Where the program resolves relative paths: the command's working directory, moved by a
    * `cwd` option (`git -C src clean -fd ..` deletes the workspace's own `..` of src, `.`).
@@ -464,9 +560,25 @@ function valueFinding(
       };
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
+    case 'property': {
+      // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes.
+      if (!value || value.dynamic) return null;
+      const eq = value.text.indexOf('=');
+      if (eq <= 0 || !hasPathProperty(spec, value.text.slice(0, eq))) return null;
+      return valueFinding(ctx, spec, `${opt}${value.text.slice(0, eq + 1)}`, 'write', {
+        ...value,
+        text: value.text.slice(eq + 1),
+      });
+    }
     case 'write':
+    case 'target':
     case 'cwd': {
       if (!value) return null;
+      if (effect !== 'cwd' && ctx.out) {
+        ctx.out.writes.push({ path: value, cwd: ctx.cwd });
+        if (ctx.carrier) ctx.out.unread.add(ctx.carrier);
+        if (value !== ctx.carrier) ctx.out.unread.add(value);
+      }
       const problem = writeProblem(value, ctx.cwd, ctx.ws);
       if (effect === 'cwd') {
         const from = ctx.cwd;
@@ -478,7 +590,7 @@ function valueFinding(
       if (!problem) return null;
       return {
         decision: value.dynamic ? 'ask' : 'deny',
-        reason: `${what} ${effect === 'write' ? 'writes to' : 'works in'} ${problem}; use a path inside the workspace (or /tmp)`,
+        reason: `${what} ${effect === 'cwd' ? 'works in' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
       };
     }
     default:
@@ -508,15 +620,28 @@ export function patternArgs(
   return out;
 }
 
+/** What an invocation writes and the words it does not read, as its spec says (see `SpecEffects`). */
+export function specEffects(
+  spec: ProgramSpec,
+  part: CommandPart,
+  ws: Workspace,
+  specs: Map<string, ProgramSpec>,
+): SpecEffects {
+  const out: SpecEffects = { writes: [], unread: new Set() };
+  if (spec.effects) checkInvocation(spec, part, ws, specs, undefined, out);
+  return out;
+}
+
 export function checkInvocation(
   root: ProgramSpec,
   part: CommandPart,
   ws: Workspace,
   specs: Map<string, ProgramSpec> = new Map(),
   patterns?: Set<Arg>,
+  out?: SpecEffects,
 ): SpecFinding | null {
   let spec = root;
-  const ctx: Ctx = { part, ws, label: part.name, specs, patterns, cwd: part.cwd };
+  const ctx: Ctx = { part, ws, label: part.name, specs, patterns, out, cwd: part.cwd };
   if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
   let worst: SpecFinding | null = null;
   const note = (f: SpecFinding | null) => {
@@ -530,11 +655,20 @@ export function checkInvocation(
   let scriptOption = false;
   let firstOperand: Arg | null = null;
   let inplace = false;
+  // `sed -i`: its files are rewritten (the sed-in-place rules decide where; here they are collected).
+  let sedInPlace = false;
   const fileOperands: Arg[] = [];
   // `write` operands (gzip, xz, … replace each file with its (de)compressed version next to
   // it) are checked once all options are known: `-c`/`--stdout`, `-t`, `-l` write nothing.
   let toStdout = false;
   const writtenOperands: Arg[] = [];
+  // Operands by kind where the spec's effects are collected: outputs (written only), names
+  // listed, the pattern operand, and every operand of a program with a destination (`cp`).
+  const outputs: Arg[] = [];
+  let patternOperand: Arg | null = null;
+  let patternGiven = false;
+  let targetGiven = false;
+  const operandsSeen: Arg[] = [];
   const sawValue = (opt: string, value: Arg | undefined) => {
     if (!spec.script) return;
     if (opt === '-e' || opt === '--expression') {
@@ -577,7 +711,19 @@ export function checkInvocation(
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;
       // (kept only where an in-place option may use them: a command can have 50,000 operands)
-      else if (inplace || mayEditInPlace(spec)) fileOperands.push(a);
+      else if (inplace || mayEditInPlace(spec) || (out && spec.script === 'sed')) fileOperands.push(a);
+      if (out) {
+        if (spec.target) operandsSeen.push(a);
+        const eq = spec.operandKeys.size && !a.dynamic ? a.text.indexOf('=') : -1;
+        const keyed = eq > 0 ? spec.operandKeys.get(a.text.slice(0, eq)) : undefined;
+        if (keyed === 'output') out.writes.push({ path: { ...a, text: a.text.slice(eq + 1) }, cwd: ctx.cwd });
+        if (kind === 'output') outputs.push(a);
+        else if (kind === 'changed') out.writes.push({ path: a, cwd: ctx.cwd });
+        else if (kind === 'listed') {
+          // A name listed inside the workspace is not its contents (`ls -la .env`); outside it stays a read.
+          if (!a.dynamic && !a.glob && !readProblem(a.text, ctx.cwd, ws)) out.unread.add(a);
+        } else if (kind === 'pattern' && !patternOperand) patternOperand = a;
+      }
       operandIndex++;
       if (spec.rest) return worst; // a script and its own arguments
       if (kind === 'setting') {
@@ -661,8 +807,13 @@ export function checkInvocation(
       if (hit.effect === 'end') return worst;
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
+      if (hit.effect === 'target') targetGiven = true;
+      if (spec.patternOptions.has(hit.name)) patternGiven = true;
+      if (spec.script === 'sed' && (hit.name === '-i' || hit.name === '--in-place')) sedInPlace = true;
       sawValue(hit.name, value);
+      ctx.carrier = eq > 0 ? a : undefined;
       note(valueFinding(ctx, spec, hit.name, hit.effect, value));
+      ctx.carrier = undefined;
       continue;
     }
     // A cluster of short options: `-rn`, `-n5`, `-o out`, `-i.bak`.
@@ -683,6 +834,7 @@ export function checkInvocation(
       }
       if (hit.effect === 'optional') {
         // An attached optional value (`sed -i.bak`).
+        if (spec.script === 'sed' && o === '-i') sedInPlace = true;
         break;
       }
       if (takesValue(hit.effect)) {
@@ -701,7 +853,11 @@ export function checkInvocation(
           return worst;
         }
         sawValue(o, value);
+        if (hit.effect === 'target') targetGiven = true;
+        if (spec.patternOptions.has(o)) patternGiven = true;
+        ctx.carrier = j + 1 < t.length ? a : undefined;
         note(valueFinding(ctx, spec, o, hit.effect, value));
+        ctx.carrier = undefined;
         break;
       }
       if (hit.effect === 'inplace') inplace = true;
@@ -720,6 +876,21 @@ export function checkInvocation(
           reason: `\`${ctx.label}\` writes its operand ${problem}; use a path inside the workspace (or /tmp)`,
         });
     }
+  if (out)
+    collectWrites(ctx, out, {
+      spec,
+      outputs,
+      operandsSeen,
+      targetGiven,
+      written: toStdout ? [] : writtenOperands,
+      inPlace:
+        inplace || sedInPlace
+          ? [...(scriptOption && firstOperand ? [firstOperand] : []), ...fileOperands]
+          : [],
+      pattern: patternGiven ? null : patternOperand,
+      scripts:
+        spec.script === 'sed' ? [...scripts, ...(!scriptOption && firstOperand ? [firstOperand] : [])] : [],
+    });
   if (spec.script === 'ln') note(lnFinding(ctx));
   if (spec.cwdWrites) note(cwdFinding(ctx));
   if (inplace)
@@ -743,6 +914,65 @@ export function checkInvocation(
     );
   }
   return worst;
+}
+
+/** Turns what `checkInvocation` saw into `SpecEffects` (files written, words not read). */
+function collectWrites(
+  ctx: Ctx,
+  out: SpecEffects,
+  seen: {
+    spec: ProgramSpec;
+    outputs: Arg[];
+    operandsSeen: Arg[];
+    targetGiven: boolean;
+    written: Arg[];
+    inPlace: Arg[];
+    pattern: Arg | null;
+    scripts: Arg[];
+  },
+): void {
+  const cwd = ctx.cwd;
+  const write = (path: Arg) => out.writes.push({ path, cwd });
+  const onlyWritten = (a: Arg) => {
+    // A word repeated among the arguments is one Arg (extract.ts): it may also be read.
+    if (ctx.part.args.indexOf(a) === ctx.part.args.lastIndexOf(a)) out.unread.add(a);
+  };
+  for (const a of seen.outputs) {
+    write(a);
+    onlyWritten(a);
+  }
+  for (const a of seen.written) write(a);
+  for (const a of seen.inPlace) write(a);
+  if (seen.pattern) {
+    ctx.patterns?.add(seen.pattern);
+    out.unread.add(seen.pattern);
+  }
+  for (const sc of seen.scripts) {
+    if (sc.dynamic) continue;
+    for (const w of sedEffects(sc.text).writes) write({ text: w, dynamic: false, glob: false });
+  }
+  if (seen.spec.target && !seen.targetGiven && seen.operandsSeen.length >= 2) {
+    // `cp SRC DST` writes DST, or DST/SRC when DST is a directory; `cp A B DIR` writes DIR/A, DIR/B.
+    const dst = seen.operandsSeen[seen.operandsSeen.length - 1]!;
+    out.writes.push({ path: dst, cwd, from: seen.operandsSeen.slice(0, -1) });
+    onlyWritten(dst);
+    if (!dst.dynamic)
+      for (const src of seen.operandsSeen.slice(0, -1)) {
+        if (src.dynamic) continue;
+        const base = src.text.replace(/\/+$/, '').split('/').pop();
+        if (base && base !== '.' && base !== '..')
+          write({
+            text: `${dst.text.replace(/\/+$/, '')}/${base}`,
+            dynamic: false,
+            glob: src.glob || dst.glob,
+          });
+      }
+  }
+  if (seen.spec.script === 'ln' && !seen.targetGiven && seen.operandsSeen.length === 1) {
+    // `ln -s TARGET`: the link is made in the working directory, named as the target.
+    const base = seen.operandsSeen[0]!.text.replace(/\/+$/, '').split('/').pop();
+    if (!seen.operandsSeen[0]!.dynamic && base) write({ text: base, dynamic: false, glob: false });
+  }
 }
 
 /** What a sed program reads, writes and runs, decided like the paths and commands it names. */
@@ -931,11 +1161,26 @@ function codeFinding(
   // `python -m pip install …` is `pip install …`: the module's own program spec decides.
   const program = ctx.specs.get(value.text);
   if (program && program !== spec && !program.rest)
-    return checkInvocation(program, { ...ctx.part, name: value.text, args: rest }, ctx.ws, ctx.specs);
+    return checkInvocation(
+      program,
+      { ...ctx.part, name: value.text, args: rest },
+      ctx.ws,
+      ctx.specs,
+      undefined,
+      ctx.out,
+    );
   // A module with a spec of its own (`python -m venv .venv`): its options and operands decide.
   for (let s: ProgramSpec | null = spec; s; s = s.parent) {
     const mod = s.modules?.get(value.text);
-    if (mod) return checkInvocation(mod, { ...ctx.part, name: mod.name, args: rest }, ctx.ws, ctx.specs);
+    if (mod)
+      return checkInvocation(
+        mod,
+        { ...ctx.part, name: mod.name, args: rest },
+        ctx.ws,
+        ctx.specs,
+        undefined,
+        ctx.out,
+      );
   }
   let modules: Set<string> | null = null;
   for (let s: ProgramSpec | null = spec; s && !modules; s = s.parent)

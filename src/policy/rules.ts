@@ -41,6 +41,8 @@ export const RuleSchema = z
     hosts: list.optional(),
     not_hosts: list.optional(),
     access: list.optional(),
+    /** File rules: a copy whose every source matches one of these globs is not matched (`cp .env.example .env`). */
+    not_from: list.optional(),
     match: list.optional(),
     not_match: list.optional(),
   })

@@ -64,6 +64,12 @@ export interface CommandPart {
    * (`rsync --exclude .git`), not paths: path rules (`paths`, `outside`) skip them.
    */
   patterns?: ReadonlySet<Arg>;
+  /**
+   * Arguments its program's spec says it does not read: files it only writes (`cp SRC DST`'s
+   * DST, `sort -o F`; decided as file parts of their own), names it lists inside the workspace
+   * (`ls -la .env`), a pattern operand (`grep .env .gitignore`). `paths` conditions skip them.
+   */
+  unread?: ReadonlySet<Arg>;
 }
 
 export interface FilePart {
@@ -71,6 +77,8 @@ export interface FilePart {
   text: string;
   access: 'read' | 'write' | 'edit';
   path: Arg;
+  /** For a copy's destination (`cp SRC DST`): the files copied into it. */
+  from?: Arg[];
   cwd: string[] | null;
   /** Why the working directory is unknown (with `cwd: null`). */
   cwdLost?: string;

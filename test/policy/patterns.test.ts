@@ -24,10 +24,10 @@ const allowed = [
 ];
 
 const refused: Array<[string, string]> = [
-  ['rsync -a src/ .git/hooks/', 'protected-paths-by-command'],
-  ['rsync -a hook.sh .git/hooks/pre-commit', 'protected-paths-by-command'],
-  ['rsync -a --exclude .git src/ .git/hooks/', 'protected-paths-by-command'],
-  ['rsync -a --exclude=.git hook.sh .git/hooks/pre-commit', 'protected-paths-by-command'],
+  ['rsync -a src/ .git/hooks/', 'protected-paths'],
+  ['rsync -a hook.sh .git/hooks/pre-commit', 'protected-paths'],
+  ['rsync -a --exclude .git src/ .git/hooks/', 'protected-paths'],
+  ['rsync -a --exclude=.git hook.sh .git/hooks/pre-commit', 'protected-paths'],
   ['rsync -a ~/.ssh dst/', 'read-credentials'],
   ['rsync -a --exclude .git ~/.ssh/ dst/', 'read-credentials'],
   ['rsync -a --include .git ~/.aws/credentials dst/', 'read-credentials'],
