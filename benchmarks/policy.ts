@@ -293,7 +293,15 @@ const result = {
   longInputsCutInSomeRound: threadTimes.filter((t) => t.verdicts.includes('cut')).length,
   longInputsCutInEveryRound: threadTimes.filter((t) => t.verdicts.every((v) => v === 'cut')).length,
   longInputsWrongOnThread: threadTimes.filter((t) => t.verdicts.includes('WRONG')).map((t) => t.kind),
-  longInputsThreadStats: threadStats,
+  longInputsThreadStats: threadStats ? { ...threadStats, stopLagsMs: undefined } : null,
+  // How long after its deadline a decision the caller gave up on let go of its thread (the
+  // cancel flag read at the next budget check): what a next long command would queue behind.
+  longInputsAbandonedStopLagMs: (() => {
+    const lags = [...(threadStats?.stopLagsMs ?? [])].sort((a, b) => a - b);
+    return lags.length
+      ? { n: lags.length, p50: pct(lags, 50), p90: pct(lags, 90), max: lags[lags.length - 1] }
+      : null;
+  })(),
   // Below the decision thread's threshold: the suite's families at up to 4,096 characters.
   shortFamiliesAtThreshold: thresholdTimes.length,
   shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),
@@ -396,6 +404,10 @@ const rows: Array<[string, string]> = [
   [
     'decision thread: ready after / decisions / timeouts / replaced',
     `${result.longInputsThreadReadyMs} ms (${result.longInputsThreadReady ? 'ready' : 'NOT READY'}) / ${threadStats?.offloaded} / ${threadStats?.timeouts} / ${threadStats?.replaced}`,
+  ],
+  [
+    'abandoned decisions: stopped after their deadline p50 / p90 / max (ms); long commands that waited for a busy thread',
+    `${result.longInputsAbandonedStopLagMs ? `${result.longInputsAbandonedStopLagMs.p50} / ${result.longInputsAbandonedStopLagMs.p90} / ${result.longInputsAbandonedStopLagMs.max} (${result.longInputsAbandonedStopLagMs.n})` : 'none'}; ${threadStats?.waitedForBusy}`,
   ],
   [
     'baseline, calling thread: long inputs p50 / max (ms)',

@@ -256,6 +256,24 @@ export interface ExampleFailure {
   expected: 'match' | 'not_match';
 }
 
+/** The rules of policy texts, in order (the caller's engine and its decision threads read the same texts). */
+function rulesOf(sources: OffloadInit['sources']): Rule[] {
+  const rules: Rule[] = [];
+  for (const s of sources) rules.push(...parsePolicyText(s.text, s.file, s.tier, rules.length));
+  return rules;
+}
+
+/** The options a decision thread's engine must share with its caller's, where they are set. */
+function threadOptions(
+  o: Pick<PolicyOptions, 'shellReader' | 'network' | 'networkHosts'>,
+): Pick<OffloadInit, 'shellReader' | 'network' | 'networkHosts'> {
+  const out: Pick<OffloadInit, 'shellReader' | 'network' | 'networkHosts'> = {};
+  if (o.shellReader) out.shellReader = o.shellReader;
+  if (o.network) out.network = o.network;
+  if (o.networkHosts) out.networkHosts = o.networkHosts;
+  return out;
+}
+
 /** The guardrail: every command line and file edit is decided here before it runs. */
 export class PolicyEngine {
   private readonly byName = new Map<string, Rule[]>();
@@ -314,7 +332,6 @@ export class PolicyEngine {
     // program, not policy: also without the builtin rules).
     const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
-    const rules: Rule[] = [];
     const sources: OffloadInit['sources'] = [];
     const files: Array<{ file: string; tier?: Tier }> = [];
     if (options.builtin !== false) files.push({ file: DEFAULT_POLICY_PATH, tier: 'builtin' });
@@ -331,8 +348,8 @@ export class PolicyEngine {
         );
       }
       sources.push({ ...source, text });
-      rules.push(...parsePolicyText(text, source.file, source.tier, rules.length));
     }
+    const rules = rulesOf(sources);
     const engine = new PolicyEngine(parser, code, rules, ws, options);
     const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
     if (Number.isFinite(budgetMs) && (options.offloadFrom ?? DEFAULT_OFFLOAD_FROM) < Infinity)
@@ -342,9 +359,7 @@ export class PolicyEngine {
         builtin: options.builtin !== false,
         workspace: ws,
         budgetMs,
-        ...(options.shellReader ? { shellReader: options.shellReader } : {}),
-        ...(options.network ? { network: options.network } : {}),
-        ...(options.networkHosts ? { networkHosts: options.networkHosts } : {}),
+        ...threadOptions(options),
         ...(options.threadStallMs ? { stallMs: options.threadStallMs } : {}),
       });
     const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
@@ -366,15 +381,11 @@ export class PolicyEngine {
   static async forThread(init: OffloadInit): Promise<PolicyEngine> {
     const parser = await loadShellParser();
     const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
-    const rules: Rule[] = [];
-    for (const s of init.sources) rules.push(...parsePolicyText(s.text, s.file, s.tier, rules.length));
-    return new PolicyEngine(parser, code, rules, init.workspace, {
+    return new PolicyEngine(parser, code, rulesOf(init.sources), init.workspace, {
       builtin: init.builtin,
       budgetMs: init.budgetMs,
       offloadFrom: Infinity,
-      ...(init.shellReader ? { shellReader: init.shellReader } : {}),
-      ...(init.network ? { network: init.network } : {}),
-      ...(init.networkHosts ? { networkHosts: init.networkHosts } : {}),
+      ...threadOptions(init),
     });
   }
 

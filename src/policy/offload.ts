@@ -95,8 +95,13 @@ const CALLER_MARGIN_MS = 1.5;
 const THREAD_MARGIN_MS = 0.5;
 /** A thread told to stop that is still busy after this long is terminated and replaced. */
 const STUCK_MS = 1_000;
-/** At most this many threads per policy: one deciding, one to take over while a stopped one finishes. */
-const MAX_THREADS = 2;
+/**
+ * Threads per policy, all started together: a long command goes to one that is idle, so it never
+ * queues behind a decision its caller gave up on (that one stops at its next budget check, but
+ * until then it holds its thread: with one thread, 202 of 320 long commands in the bench timed
+ * out waiting for it).
+ */
+const POOL = 2;
 /** A deferred start not run after this long (ms): the caller's event loop is not turning. */
 const SYNC_SPAWN_AFTER_MS = 100;
 /** After this many threads failed to start, long commands stay on the calling thread. */
@@ -128,6 +133,13 @@ export interface OffloadStats {
   failures: number;
   /** CPU time the thread spent on the last decision it answered in time (ms; for the bench). */
   lastThreadCpuMs: number;
+  /** Decisions the caller gave up on whose thread has since stopped (their late answers read). */
+  abandoned: number;
+  /** How long after its deadline such a thread stopped: the largest, and all of them (ms, for the bench). */
+  maxStopLagMs: number;
+  stopLagsMs: number[];
+  /** Long commands that found no idle thread and waited for a busy one to stop. */
+  waitedForBusy: number;
 }
 
 const pools = new Map<string, Offload>();
@@ -157,7 +169,16 @@ export class Offload {
     replaced: 0,
     failures: 0,
     lastThreadCpuMs: NaN,
+    abandoned: 0,
+    maxStopLagMs: 0,
+    stopLagsMs: [],
+    waitedForBusy: 0,
   };
+  /**
+   * Bumped (and notified) by every thread after each answer and when one dies: the caller waits
+   * on it when any of several busy threads may be the first to become idle.
+   */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly init: OffloadInit,
@@ -171,9 +192,9 @@ export class Offload {
     for (const t of this.threads.splice(0)) this.end(t);
   }
 
-  /** Starts a thread if there is none yet (the first long command does this). */
+  /** Starts the pool's threads if they are not all there (the first long command does this). */
   start(): void {
-    if (this.threads.length > 0) return;
+    if (this.threads.length >= POOL) return;
     // A caller deciding in a loop that never yields (a script over a list of commands) never
     // runs the deferred start: after a while the thread is made here, on a later long command.
     if (this.spawning && performance.now() - this.spawnAskedAt > SYNC_SPAWN_AFTER_MS) {
@@ -196,19 +217,23 @@ export class Offload {
     this.spawnAskedAt = performance.now();
     setImmediate(() => {
       this.spawning = false;
-      if (this.refs > 0 && this.threads.length < MAX_THREADS && this.stats.failures < MAX_FAILURES)
-        this.spawn();
+      while (this.refs > 0 && this.threads.length < POOL && this.stats.failures < MAX_FAILURES)
+        if (!this.spawn()) break;
     }).unref();
   }
 
-  /** Resolves once a thread can take decisions (false when none could be started within `timeoutMs`). */
+  /**
+   * Resolves once the pool's threads can take decisions (a thread still warming up competes with
+   * the one deciding for the cores); true when at least one can by `timeoutMs`.
+   */
   async ready(timeoutMs = 30_000): Promise<boolean> {
     this.start();
     const until = Date.now() + timeoutMs;
     for (;;) {
       this.sweep();
-      if (this.threads.some((t) => Atomics.load(t.ctl, READY) === 1)) return true;
-      if (this.stats.failures >= MAX_FAILURES || Date.now() > until) return false;
+      const ready = this.stats.ready;
+      if (ready >= POOL || (ready > 0 && this.threads.length === ready)) return true;
+      if (this.stats.failures >= MAX_FAILURES || Date.now() > until) return ready > 0;
       this.start();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -222,30 +247,21 @@ export class Offload {
     this.sweep();
     this.start();
     const deadline = start + limitMs - Math.min(CALLER_MARGIN_MS, limitMs * 0.15);
-    let thread: Thread | undefined;
-    let busy: Thread | undefined;
-    for (const t of this.threads) {
-      if (Atomics.load(t.ctl, READY) !== 1) continue;
-      if (Atomics.load(t.ctl, DONE) >= t.posted) {
-        thread = t;
-        break;
-      }
-      busy ??= t;
-    }
+    let thread = this.idle();
     if (!thread) {
-      if (!busy) {
+      if (!this.threads.some((t) => Atomics.load(t.ctl, READY) === 1)) {
         this.stats.inline++;
         return null;
       }
-      // Every ready thread is finishing a decision its caller stopped waiting for (it stops at its
-      // next budget check). Another one is started for next time; this decision waits for this one.
-      if (this.threads.length < MAX_THREADS) this.spawnSoon();
-      if (!this.waitDone(busy, busy.posted, deadline)) return this.timeout(action, null);
-      if (Atomics.load(busy.ctl, READY) !== 1) {
+      // Every ready thread is finishing a decision its caller stopped waiting for (each stops at
+      // its next budget check, told by the cancel flag): this one waits for the first to stop.
+      this.stats.waitedForBusy++;
+      if (!this.waitSignal(() => (thread = this.idle()) !== undefined || !this.anyReady(), deadline))
+        return this.timeout(action, null);
+      if (!thread) {
         this.stats.inline++;
         return null;
       }
-      thread = busy;
     }
     const id = ++this.seq;
     thread.posted = id;
@@ -253,7 +269,8 @@ export class Offload {
     // The thread compares with its own clock: both sides count from the epoch.
     const threadDeadline = performance.timeOrigin + deadline - THREAD_MARGIN_MS;
     thread.port.postMessage({ id, action, deadline: threadDeadline });
-    if (!this.waitDone(thread, id, deadline)) return this.timeout(action, thread);
+    const t = thread;
+    if (!this.waitSignal(() => Atomics.load(t.ctl, DONE) >= id, deadline)) return this.timeout(action, t);
     for (;;) {
       const got = receiveMessageOnPort(thread.port) as
         { message: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number } } | undefined;
@@ -271,14 +288,42 @@ export class Offload {
     }
   }
 
-  /** Blocks until `thread` has answered request `id` or `deadline` passes; whether it answered. */
-  private waitDone(thread: Thread, id: number, deadline: number): boolean {
+  /** A ready thread with nothing to do (its late answers, if any, read first). */
+  private idle(): Thread | undefined {
+    for (const t of this.threads)
+      if (Atomics.load(t.ctl, READY) === 1 && Atomics.load(t.ctl, DONE) >= t.posted) {
+        this.drain(t);
+        return t;
+      }
+    return undefined;
+  }
+
+  private anyReady(): boolean {
+    return this.threads.some((t) => Atomics.load(t.ctl, READY) === 1);
+  }
+
+  /** Blocks until `done()` holds or `deadline` (performance.now() time) passes; whether it held. */
+  private waitSignal(done: () => boolean, deadline: number): boolean {
     for (;;) {
-      const done = Atomics.load(thread.ctl, DONE);
-      if (done >= id) return true;
+      const seen = Atomics.load(this.signal, 0);
+      if (done()) return true;
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      Atomics.wait(thread.ctl, DONE, done, left);
+      Atomics.wait(this.signal, 0, seen, left);
+    }
+  }
+
+  /** Reads the late answers of an idle thread: how long after its deadline each abandoned decision stopped. */
+  private drain(t: Thread): void {
+    if (t.cancelledAt === 0) return;
+    t.cancelledAt = 0;
+    for (;;) {
+      const got = receiveMessageOnPort(t.port) as { message: { lateMs?: number } } | undefined;
+      if (!got) return;
+      const lag = Math.max(0, got.message.lateMs ?? 0);
+      this.stats.abandoned++;
+      this.stats.maxStopLagMs = Math.max(this.stats.maxStopLagMs, lag);
+      if (this.stats.stopLagsMs.length < 10_000) this.stats.stopLagsMs.push(+lag.toFixed(2));
     }
   }
 
@@ -317,10 +362,11 @@ export class Offload {
     this.stats.ready = this.threads.filter((t) => Atomics.load(t.ctl, READY) === 1).length;
   }
 
-  private spawn(): void {
+  /** Starts one thread; false when it could not be constructed. */
+  private spawn(): boolean {
     const ctl = new Int32Array(new SharedArrayBuffer(4 * 4));
     const { port1, port2 } = new MessageChannel();
-    const workerData = { init: this.init, port: port2, ctl };
+    const workerData = { init: this.init, port: port2, ctl, signal: this.signal };
     const options = { workerData, transferList: [port2] };
     let worker: Worker;
     try {
@@ -334,7 +380,7 @@ export class Offload {
     } catch {
       port1.close();
       this.stats.failures++;
-      return;
+      return false;
     }
     const thread: Thread = { worker, port: port1, ctl, posted: 0, cancelledAt: 0 };
     // A thread that dies (out of memory, a bug at start) is dropped at the next sweep; nothing throws here.
@@ -343,7 +389,8 @@ export class Offload {
       Atomics.store(ctl, READY, -1);
       // Anyone waiting for its answer stops waiting now rather than at the deadline.
       Atomics.store(ctl, DONE, 0x7fffffff);
-      Atomics.notify(ctl, DONE);
+      Atomics.add(this.signal, 0, 1);
+      Atomics.notify(this.signal, 0);
     };
     worker.on('error', fail);
     worker.on('exit', fail);
@@ -351,6 +398,7 @@ export class Offload {
     port1.unref();
     this.threads.push(thread);
     this.stats.threads = this.threads.length;
+    return true;
   }
 
   private end(t: Thread): void {

@@ -6,7 +6,13 @@ import { PolicyEngine } from './engine.js';
 import { CANCEL, compact, DONE, READY, type OffloadInit } from './offload.js';
 import type { Action, PolicyDecision } from './types.js';
 
-const { init, port, ctl } = workerData as { init: OffloadInit; port: MessagePort; ctl: Int32Array };
+const { init, port, ctl, signal } = workerData as {
+  init: OffloadInit;
+  port: MessagePort;
+  ctl: Int32Array;
+  /** The pool's: bumped and notified after every answer (a caller may wait for any thread of the pool). */
+  signal: Int32Array;
+};
 
 /**
  * A few decisions of the shapes long commands take, before the thread says it is ready: the
@@ -33,7 +39,7 @@ try {
   const engine = await PolicyEngine.forThread(init);
   warmUp(engine);
   port.on('message', (m: { id: number; action: Action; deadline: number }) => {
-    let reply: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number };
+    let reply: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number; lateMs?: number };
     const cpu = cpuMs();
     try {
       if (init.stallMs) sleep(init.stallMs);
@@ -41,13 +47,17 @@ try {
       const stop = () =>
         Atomics.load(ctl, CANCEL) >= m.id || performance.timeOrigin + performance.now() >= m.deadline;
       const result = compact(engine.decideHere(m.action, stop));
-      reply = { id: m.id, result, cpuMs: cpuMs() - cpu };
+      // How long after its deadline it stopped (negative: in time): the bench's figure for how fast
+      // an abandoned decision lets go of its thread.
+      const lateMs = performance.timeOrigin + performance.now() - m.deadline;
+      reply = { id: m.id, result, cpuMs: cpuMs() - cpu, lateMs };
     } catch (err) {
       reply = { id: m.id, error: (err as Error)?.stack ?? String(err) };
     }
     port.postMessage(reply);
     Atomics.store(ctl, DONE, m.id);
-    Atomics.notify(ctl, DONE);
+    Atomics.add(signal, 0, 1);
+    Atomics.notify(signal, 0);
   });
   // Ready once the event loop turns, not when this module ends: right after start the thread
   // was seen held 1–2 s in a futex (no CPU) while a V8 background task ran (compiling the WASM

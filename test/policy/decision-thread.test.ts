@@ -137,12 +137,13 @@ describe('a decision thread that does not answer in time', () => {
         /too large to check within the decision time limit \(8 characters\).*split it/,
       );
       expect(engine.threadStats()!.timeouts).toBe(1);
-      // The next one: the stalled thread is still busy, so it waits for it (a second thread
-      // starts after this call) and is cut again; it is never allowed.
+      // The next one goes to the pool's other thread, which stalls too: cut again, never allowed.
       const next = unattended.check('ls');
       expect(next.decision).toBe('deny');
       expect(next.rule).toBe('shell:budget');
       expect(next.reason).toMatch(/unattended/);
+      // It did not wait behind the first: that thread was busy, the other idle.
+      expect(engine.threadStats()!.waitedForBusy).toBe(0);
       // Short commands are decided on content by this same engine whatever the thread does.
       expect(engine.decideHere({ kind: 'shell', command: 'git status' }).decision).toBe('allow');
     } finally {
@@ -160,8 +161,13 @@ describe('a decision thread that does not answer in time', () => {
       await new Promise((r) => setTimeout(r, 1_200));
       const d = engine.check('git status');
       expect(engine.threadStats()!.replaced).toBe(1);
-      // No thread is ready at this moment (a new one starts after this call): decided here, on content.
-      expect(d.decision).toBe('allow');
+      // It went to the pool's other thread (idle, so no waiting behind the stuck one), which
+      // stalls too: cut, never allowed by the stall.
+      expect(d.decision).toBe('ask');
+      expect(d.rule).toBe('shell:budget');
+      // Both threads are now busy or starting: the next one waits for either and is cut, not allowed.
+      expect(engine.check('rm -rf ~').rule).toBe('shell:budget');
+      expect(engine.threadStats()!.waitedForBusy).toBeGreaterThan(0);
     } finally {
       engine.close();
     }
@@ -196,7 +202,8 @@ describe('a caller whose event loop never turns', () => {
       const until = performance.now() + 300;
       while (performance.now() < until) expect(engine.check(long).decision).toBe('allow');
       expect(engine.check(long).decision).toBe('allow');
-      expect(engine.threadStats()!.threads).toBe(1);
+      // Made one at a time on such calls (constructing one costs the caller milliseconds).
+      expect(engine.threadStats()!.threads).toBeGreaterThanOrEqual(1);
     } finally {
       engine.close();
     }
