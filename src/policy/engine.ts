@@ -307,6 +307,12 @@ export class PolicyEngine {
         }
         return e;
       },
+      expandAll: (glob) => {
+        const e = this.m.expand(glob);
+        if (!/^~(?=\/|$)/.test(glob)) return [e];
+        const rest = glob.slice(1);
+        return [...new Set([e, `/root${rest}`, `/home/*${rest}`])];
+      },
     };
     for (const rule of rules) {
       if (rule.kind !== 'command') {

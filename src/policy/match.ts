@@ -416,6 +416,12 @@ export interface MatchContext {
   programs?: ReadonlyMap<string, ProgramSpec>;
   /** Path globs with `~` and `${workspace}` expanded. */
   expand(glob: string): string;
+  /**
+   * Path globs as every place they name: `~/.ssh/**` is the credential store of every home
+   * directory (the sandbox user's, `/root`, `/home/*`), not only the user's own; a home that is not
+   * the user's is still readable to root.
+   */
+  expandAll?(glob: string): string[];
 }
 
 /** A glob compiled once per rule: its (expanded) text for intersections and its regex. */
@@ -448,15 +454,14 @@ interface Compiled {
 const compiledRules = new WeakMap<Rule, Compiled>();
 
 function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boolean): Glob[] {
-  return (list ?? []).map((g) => {
-    const src = m ? m.expand(g) : g;
-    return {
+  return (list ?? []).flatMap((g) =>
+    (m ? (m.expandAll?.(g) ?? [m.expand(g)]) : [g]).map((src) => ({
       src,
       re: globToRegExp(src, pathMode),
       anywhere: g.startsWith('**/'),
       dotName: /\/\.[^/*?[\]{}]+$/.test(src),
-    };
-  });
+    })),
+  );
 }
 
 function compiled(rule: Rule, m: MatchContext): Compiled {

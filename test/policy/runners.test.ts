@@ -256,14 +256,23 @@ describe('pids read as the shell reads numbers', () => {
 });
 
 describe('session 33 probe: package channels, rake code, pyc writes and PHP’s web server', () => {
-  it('asks for a conda channel and denies an environment written outside the workspace', () => {
+  it('asks for a conda channel URL and denies an environment written outside the workspace', () => {
     expectAll(
-      ['conda install -c evil x', 'conda install --channel=https://x.example y', 'mamba create -c x -n t y'],
+      [
+        'conda install -c https://x.example/evil x',
+        'conda install --channel=https://x.example y',
+        'mamba create -c https://x.example/ch -n t y',
+      ],
       'ask',
     );
     expectAll(['conda create -p /opt/evil python', 'conda install --prefix=/usr/x numpy'], 'deny');
     expectAll(
-      ['conda install numpy', 'conda install -y --file requirements.txt', 'conda create -n t python=3.11'],
+      [
+        'conda install numpy',
+        'conda install -y --file requirements.txt',
+        'conda create -n t python=3.11',
+        'conda install -c conda-forge mplcursor -y',
+      ],
       'allow',
     );
   });
@@ -291,5 +300,27 @@ describe('session 33 probe: package channels, rake code, pyc writes and PHP’s 
   it('asks before PHP serves the workspace, as before python -m http.server', () => {
     expectAll(['php -S 0.0.0.0:8000', 'php -S localhost:8000 -t public', 'php8.2 -S :80'], 'ask');
     expectAll(['php artisan test', 'php -l a.php', 'php vendor/bin/phpunit'], 'allow');
+  });
+});
+
+describe('a credential store under ~ is one in every home directory', () => {
+  it('denies reading another home’s keys, history and tokens, literally or by glob', () => {
+    expectAll(
+      [
+        'cat /home/node/.ssh/id_ed25519',
+        'cat /home/u/.bash_history',
+        'cat /home/*/.ssh/*',
+        'cp /home/ubuntu/.aws/credentials .',
+        'tar czf k.tgz /home/dev/.gnupg',
+        'cat ~u/.netrc',
+        'cat firebase-adminsdk-x1y2.json',
+        'cat .dockercfg',
+      ],
+      'deny',
+    );
+  });
+
+  it('keeps everything else under /home as it was', () => {
+    expectAll(['ls /home', 'cat /home/u/project/README.md', 'ls -la ~'], 'allow');
   });
 });
