@@ -107,6 +107,69 @@ const SYSTEM_BIN_DIRS = new Set([
   '/usr/local/sbin',
 ]);
 
+/**
+ * Command names that no program in a PATH directory has, so bash only reports "command not
+ * found" (exit 127): prose or a typo sent as a command (`THOUGHT:` from mini-swe-agent's and
+ * Live-SWE-agent's format, SWE-agent's `DISCUSSION`, `true}` from `|| true}`, `find.`).
+ * The shapes come from Debian's Contents index (bookworm main, amd64 and all: 46,386 file
+ * names directly in bin, sbin, usr/bin, usr/sbin, usr/games, usr/local/bin), recomputed by
+ * test/fixtures/policy/command-names/contents.mjs: none contains `:` or a brace, none ends
+ * with `,` or `.`, and 138 are one word of capitals or a capital and small letters, the shapes
+ * prose starts with (listed below: an English word such as `The`, `Now` or `I` that is not one
+ * of them can only be prose). A name
+ * must start with a letter or digit (`:` and `.` are builtins, `{`/`}` reserved words), holds
+ * no quote, escape, expansion, glob or `/` (a path is never prose), and no `{` (brace
+ * expansion: `{rm,-rf,~}` is `rm -rf ~`). Bash builtins and keywords are lower-case words
+ * without these characters. Not taken as prose when the line could make the name run
+ * something: a function of that name, `command_not_found_handle`, `hash -p`, `enable -f` or an
+ * alias anywhere in it.
+ */
+const NAME_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_.,:}+@%-]*$/;
+const NOT_A_PROGRAM_SHAPE = /[:}]|[.,]$/;
+/** A word in capitals (`DISCUSSION`, `I`) or capitalised (`The`, `Now`): how prose starts. */
+const CAPITAL_WORD = /^[A-Z](?:[A-Z]*|[a-z]*)$/;
+/**
+ * Debian bookworm's programs with such names: 34 in capitals (libwww-perl's GET/HEAD/POST, R,
+ * X, MAKEDEV, …) and 104 capitalised (Xorg, Xvfb, Rscript, GNUstep's Save, Preview, Terminal, …).
+ */
+const DEBIAN_CAPITAL_WORDS = new Set(
+  (
+    'BAGEL CAI CAT CDS CVAIRS DRAWEXE FLOTTER FRA FTP GET GWAMA HEAD HYPHYMPI LOLCAT MAKEDEV ' +
+    'MAKEFLOPPIES MMB NF OSCAR POST PRICE QSO R SNHELLO SNPOST SPASS STAR SURVIVOR THESIAS TOPPAS ' +
+    'UL WRAPIT X XFDR Affiche Allure Almighty Animate Arrange Assemblytics Bandage Banner Between ' +
+    'Bonds Burrow Calculator Camera Canonicalise Catrack Ceni Cenon Charmap Chess Crack ' +
+    'Cultivation Cynthiune Decharger Digestor Epifany Esetroot Etbg Etcolors Eterm Etsearch ' +
+    'Ettable Fapropos Fdata Fdescr Fenv Fgo Fgrids Fhelp Findex Finstall Fortunate Fpalette Fpatch ' +
+    'Fpattern Fpurge Fsort Gomoku Gorm Gravitation Gravity Gridlock Grr Honey Ident Ink Jamulus ' +
+    'Jelly Kars Konclude Lynkeos Maelstrom Mailsound Mapper Nekobi Orthanc Packer Pager Paje ' +
+    'Passage Perseus Planimeter Poe Preview Primrose Projucer Psequin Ray Recycler Redirect ' +
+    'Replication Repo Resampler Rscript Save Sibelia Singular Swish Terminal Thunar Transcend ' +
+    'Validate Wharf Xalan Xdummy Xephyr Xnest Xorg Xspice Xtigervnc Xtightvnc Xtract Xvfb Xwayland ' +
+    'Zipper'
+  ).split(' '),
+);
+const NOT_A_PROGRAM_WHY =
+  "no program in Debian has a `:` or `}` in its name or ends one with `.` or `,`, and no program of Debian's 46,386 has this name of capitals or a capital and small letters";
+/** What makes a name run something: the not-found hook, `hash -p`, `enable -f`, an alias (each denied on its own too). */
+const NAME_MAY_RUN =
+  /\bcommand_not_found_handle\b|\bhash[ \t]+-[A-Za-z]*p|\benable[ \t]+-[A-Za-z]*f|\balias[ \t]+[^ \t=]+=/;
+
+function notAProgram(walk: Walk, name: string): boolean {
+  if (name.length > 200 || !NAME_SHAPE.test(name)) return false;
+  if (!NOT_A_PROGRAM_SHAPE.test(name) && !(CAPITAL_WORD.test(name) && !DEBIAN_CAPITAL_WORDS.has(name)))
+    return false;
+  const line = walk.context;
+  if (NAME_MAY_RUN.test(line)) return false;
+  // A function defined under that name (`THOUGHT:() { …; }`, `function THOUGHT: { …; }`).
+  for (let at = line.indexOf(name); at >= 0; at = line.indexOf(name, at + 1))
+    if (
+      /^[ \t]*\(/.test(line.slice(at + name.length, at + name.length + 16)) ||
+      /\bfunction[ \t]+$/.test(line.slice(Math.max(0, at - 16), at))
+    )
+      return false;
+  return true;
+}
+
 /** Fail closed on a node type the walker does not know. */
 function unknownSyntax(walk: Walk, node: Node): void {
   structure(
@@ -149,6 +212,13 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
         tree.delete();
         deleted = true;
         walkStopped(walk, runs, stdin, where);
+        return;
+      }
+      const open = walk.depth === 0 ? beforeOpenQuote(walk, text) : null;
+      if (open !== null) {
+        tree.delete();
+        deleted = true;
+        walkBeforeOpenQuote(walk, open, stdin);
         return;
       }
       const bad = findError(root);
@@ -215,6 +285,101 @@ function beforeLeadingOperator(walk: Walk, text: string): { runs: string; rest: 
   return null;
 }
 
+/** What `bash -c` runs of text whose last quote is never closed: the lines before `line`. */
+interface OpenQuote {
+  runs: string;
+  /** What bash never runs: from the start of that command list to the end. */
+  rest: string;
+  /** 1-based line where the command list holding the open quote starts. */
+  line: number;
+  quote: string;
+}
+
+/** The node types a closing quote ends, by the quote character. */
+const CLOSED_BY: Record<string, ReadonlySet<string>> = {
+  "'": new Set(['raw_string', 'ansi_c_string']),
+  '"': new Set(['string', 'translated_string']),
+  '`': new Set(['command_substitution']),
+};
+
+/**
+ * What bash runs of text that does not parse because a quote in it is never closed (prose
+ * sent as a command: `Let's`, `I'll`). `bash -c` (how the sandbox runs every command, see
+ * src/sandbox/update-exec.ts) reads and runs one complete top-level command list at a time,
+ * once it has read the newline that ends it, and stops at the first syntax error: the list
+ * holding the error never runs (`bash -c $'echo a\necho "b'` prints a; `bash -c 'echo a;
+ * echo "b'` prints nothing). The test relies only on the policy's premise that a clean
+ * tree-sitter-bash parse is bash's parse: when the text plus one closing quote (`'`, `"` or a
+ * backquote) parses cleanly, and that character closes a quote opened earlier (not an
+ * escaped one: `echo a \` runs), every earlier character is in the same quoting state in
+ * both texts, so the command lists that end on lines before the one holding the open quote
+ * are what bash runs, and nothing from that list on. Null otherwise (everything else that
+ * does not parse stays refused, such as two here-documents with one delimiter, which bash
+ * accepts and tree-sitter-bash does not).
+ */
+function beforeOpenQuote(walk: Walk, text: string): OpenQuote | null {
+  if (text.length >= FALLBACK_BELOW) return null;
+  for (const quote of ["'", '"', '`']) {
+    const tree = parseWithin(walk.parser, text + quote, walk.budget);
+    if (!tree) return null;
+    try {
+      const root = tree.rootNode;
+      if (root.hasError) continue;
+      // The added character must close a quote that opens before it.
+      let closes = false;
+      for (
+        let n: typeof root | null = root.descendantForIndex(text.length, text.length + 1);
+        n;
+        n = n.parent
+      ) {
+        if (n.endIndex !== text.length + 1) break;
+        if (CLOSED_BY[quote]!.has(n.type) && n.startIndex < text.length) {
+          closes = n.type !== 'command_substitution' || text[n.startIndex] === '`';
+          break;
+        }
+      }
+      if (!closes) return null;
+      // The top-level command holding the open quote, then back over the commands that end
+      // on the same line as the one after them (one list for bash: `echo a; echo "b`).
+      const top = root.namedChildren.filter((c): c is NonNullable<typeof c> => c !== null);
+      let cut = top.findIndex((c) => c.endIndex > text.length);
+      if (cut < 0) return null;
+      while (cut > 0) {
+        const before = top[cut - 1]!;
+        if (text.slice(before.endIndex - 1, top[cut]!.startIndex).includes('\n')) break;
+        cut--;
+      }
+      const start = top[cut]!.startIndex;
+      const runs = text.slice(0, start);
+      if (/\\[ \t]*$/.test(runs.replace(/\n$/, ''))) return null;
+      if (runs.trim()) {
+        const head = parseWithin(walk.parser, runs, walk.budget);
+        if (!head) return null;
+        const clean = !head.rootNode.hasError;
+        head.delete();
+        if (!clean) return null;
+      }
+      return { runs, rest: text.slice(start), line: top[cut]!.startPosition.row + 1, quote };
+    } finally {
+      tree.delete();
+    }
+  }
+  return null;
+}
+
+/** Walks what bash runs before the open quote; the rest never runs, which the line records. */
+function walkBeforeOpenQuote(walk: Walk, open: OpenQuote, stdin: Stdin): void {
+  const q = open.quote === '`' ? 'backquote' : open.quote === "'" ? 'single quote' : 'double quote';
+  walk.parts.push({
+    kind: 'structure',
+    text: clip(open.rest),
+    decision: 'allow',
+    rule: 'shell:stops-at-open-quote',
+    reason: `bash stops at the ${q} opened in the command starting on line ${open.line} and never closed (a syntax error): nothing from that line on runs${open.runs.trim() ? ', what comes before it is decided' : ''}`,
+  });
+  if (open.runs.trim()) walkScript(walk, open.runs, stdin, 'before the open quote');
+}
+
 /** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
 const FALLBACK_BELOW = 8000;
 
@@ -230,6 +395,11 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
     const runs = beforeLeadingOperator(walk, text);
     if (runs !== null) {
       walkStopped(walk, runs, stdin, where);
+      return;
+    }
+    const open = walk.depth === 0 ? beforeOpenQuote(walk, text) : null;
+    if (open !== null) {
+      walkBeforeOpenQuote(walk, open, stdin);
       return;
     }
     structure(
@@ -1016,6 +1186,25 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   const to = argCount === 0 ? 0 : argNodes !== children ? argNodes.length : argTo;
   if (!nameNode) return; // only assignments
   const nameWord = nameNode.namedChildren[0];
+  if (
+    nameWord &&
+    nameNode.namedChildren.length === 1 &&
+    // `true}` is a concatenation of the words `true` and `}` to tree-sitter-bash, one word to bash.
+    (nameWord.type === 'word' ||
+      (nameWord.type === 'concatenation' && nameWord.namedChildren.every((c) => c?.type === 'word'))) &&
+    notAProgram(walk, nameWord.text)
+  ) {
+    // Its redirections, assignments and substitutions were walked above: bash does those
+    // before it looks the name up.
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(node.text),
+      decision: 'allow',
+      rule: 'shell:command-not-found',
+      reason: `\`${clip(nameWord.text, 30)}\` is no program's name (${NOT_A_PROGRAM_WHY}), so bash only reports "command not found": the command runs nothing, its redirections and substitutions are decided`,
+    });
+    return;
+  }
   if (
     !nameWord ||
     nameNode.namedChildren.length !== 1 ||

@@ -15,12 +15,12 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command, a quote opened by an apostrophe in it, two here-documents with one delimiter, shell text fed to `python -`; bash rejects or garbles them too)',
+    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; a quote never closed is not refused: bash runs nothing from it on)',
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
   'shell:dynamic-command-name':
-    'a command name that is not a plain word hides what runs (in these streams `|| true}`, a typo bash cannot run either)',
+    "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose first word holds a quote, such as `We're still …'`)",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',

@@ -273,11 +273,27 @@ describe('the constructs real commands use', () => {
 });
 
 describe('hostile input', () => {
+  // A quote never closed: bash stops there and runs nothing from that command list on, so the
+  // line is allowed when nothing before it runs (rule shell:stops-at-open-quote, extract.ts).
+  const openQuote = ["echo 'abc", 'echo "abc', 'echo `ls', "echo $'abc", "rm -rf /; echo 'abc"];
+  it('a quote never closed is an error to the reader; what bash runs before it is decided, nothing after', () => {
+    for (const c of openQuote) {
+      expect(parseBash(c).kind, c).toBe('error');
+      for (const engine of [linear, treeSitter])
+        expect(outcome(engine.check(c)), c).toBe('allow/shell:stops-at-open-quote');
+      // The padding is a comment inside the quote: still nothing runs. (Inside backquotes
+      // tree-sitter-bash reads `#` as a comment that hides the closing backquote, so that one
+      // does not parse even when closed, and stays refused.)
+      expect(outcome(auto.check(padded(c))), c).toBe(
+        c.includes('`') ? 'deny/shell:unparseable' : 'allow/shell:stops-at-open-quote',
+      );
+      const before = `rm -rf /\n${c}`;
+      for (const engine of [linear, treeSitter, auto]) expect(engine.check(before).decision, before).toBe('deny');
+      expect(auto.check(padded(before)).decision).toBe('deny');
+    }
+  });
   const unterminated = [
-    "echo 'abc",
-    'echo "abc',
     'echo $(ls',
-    'echo `ls',
     'echo ${x',
     'echo $((1+2)',
     'cat <<EOF\nabc',
@@ -290,7 +306,6 @@ describe('hostile input', () => {
     'ls &&',
     'ls )',
     'if then fi; rm -rf /',
-    "echo $'abc",
   ];
   it('unterminated and malformed text is an error (denied as unparseable), never allowed', () => {
     for (const c of unterminated) {

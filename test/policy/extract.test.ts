@@ -144,7 +144,7 @@ describe('failing closed', () => {
   });
 
   it('denies unparseable input and says so', () => {
-    const [p] = parts('ls "unterminated');
+    const [p] = parts('ls "unterminated" )');
     expect(p).toMatchObject({ kind: 'structure', rule: 'shell:unparseable' });
     expect((p as { reason: string }).reason).toContain('does not parse');
   });
