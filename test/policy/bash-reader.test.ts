@@ -288,7 +288,8 @@ describe('hostile input', () => {
         c.includes('`') ? 'deny/shell:unparseable' : 'allow/shell:stops-at-open-quote',
       );
       const before = `rm -rf /\n${c}`;
-      for (const engine of [linear, treeSitter, auto]) expect(engine.check(before).decision, before).toBe('deny');
+      for (const engine of [linear, treeSitter, auto])
+        expect(engine.check(before).decision, before).toBe('deny');
       expect(auto.check(padded(before)).decision).toBe('deny');
     }
   });
