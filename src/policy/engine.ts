@@ -767,7 +767,8 @@ function memoKey(part: Part): string | null {
 }
 
 function argKey(a: Arg): string {
-  return `${a.dynamic ? 'd' : ''}${a.glob ? 'g' : ''}${a.inside ? 'i' : ''}${a.pattern ?? ''}|${a.text}`;
+  const under = a.under ? `u${a.under.name ?? ''}\0${a.under.roots.join('\0')}` : '';
+  return `${a.dynamic ? 'd' : ''}${a.glob ? 'g' : ''}${a.inside ? 'i' : ''}${a.pattern ?? ''}${under}|${a.text}`;
 }
 
 /** A command cut by the time limit while its rules were matched (ask, never allow). */

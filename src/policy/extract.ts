@@ -4,7 +4,7 @@ import { resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
-import { isDecoder, printsInsidePaths } from './streams.js';
+import { isDecoder, printedRoots, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
@@ -493,7 +493,9 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         again.before(walk, child, input);
         // Every stage of a pipeline runs in a subshell of its own.
         inBranch(walk, () => walkStatement(walk, child, input));
-        input = { kind: 'pipe', paths: printsInsidePaths(walk, from, input) };
+        const paths = printsInsidePaths(walk, from, input);
+        const roots = paths ? undefined : printedRoots(walk, from, input);
+        input = roots ? { kind: 'pipe', paths, roots } : { kind: 'pipe', paths };
         again.after(walk, from, input);
       }
       return;
@@ -764,7 +766,7 @@ function sameStdin(a: Stdin, b: Stdin): boolean {
     case 'none':
       return true;
     case 'pipe':
-      return a.paths === (b as typeof a).paths;
+      return a.paths === (b as typeof a).paths && a.roots === (b as typeof a).roots;
     case 'file':
       return a.path === (b as typeof a).path;
     case 'text':

@@ -10,7 +10,7 @@ import { tick } from './budget.js';
 import { leadingOptions, type ProgramSpec } from './programs.js';
 import type { Rule } from './rules.js';
 import { SHAPE_ALT } from './words.js';
-import type { Arg, CommandPart, FilePart, Part, VariablePart, Workspace } from './types.js';
+import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
 
 /** Options that take a value before a tool's subcommand (`git -C dir push`). */
 const GLOBAL_VALUE_OPTIONS: Record<string, string[]> = {
@@ -143,7 +143,8 @@ function sameArg(a: Arg, b: Arg): boolean {
     a.dynamic === b.dynamic &&
     a.glob === b.glob &&
     a.pattern === b.pattern &&
-    a.inside === b.inside
+    a.inside === b.inside &&
+    a.under === b.under
   );
 }
 
@@ -528,7 +529,7 @@ function resolveCached(p: string, cwd: string, home: string): string {
  * text used as a value is denied (see extract.ts).
  */
 function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContext): Tri {
-  if (a.dynamic) return patternMatches(globs, a, cwd, m);
+  if (a.dynamic) return a.under ? underMatches(globs, a.under, cwd, m) : patternMatches(globs, a, cwd, m);
   const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
   if (relative && cwd === null) return 'maybe';
   if (!a.glob && (!relative || cwd!.length === 1)) {
@@ -571,6 +572,41 @@ function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchCon
   if (a.pattern.includes(SHAPE_ALT))
     return anyOver(a.pattern.split(SHAPE_ALT), (shape) => shapeMatches(globs, shape, cwd, m));
   return shapeMatches(globs, a.pattern, cwd, m);
+}
+
+/**
+ * Paths below known roots (`find ~ | xargs cat` hands cat paths below `~`): they may name a
+ * protected path when a rule's glob names the root itself, a place below it, or a kind of
+ * file anywhere, and (with find's `-name PAT`) a base name PAT can match.
+ */
+function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: MatchContext): Tri {
+  const names = under.name === undefined ? null : intersector(under.name);
+  for (const root of under.roots) {
+    const relative = !root.startsWith('/') && !root.startsWith('~');
+    if (relative && cwd === null) return 'maybe';
+    for (const base of relative ? cwd! : [m.ws.workspace]) {
+      const r = resolveCached(root, base, m.ws.home);
+      const below = r === '/' ? '/' : `${r}/`;
+      for (const g of globs) {
+        const meta = g.src.search(/[*?[]/);
+        const head = meta === -1 ? g.src : g.src.slice(0, meta);
+        const reaches =
+          g.re.test(r) || g.anywhere || head.startsWith(below) || (meta !== -1 && below.startsWith(head));
+        if (!reaches) continue;
+        const last = g.src.slice(g.src.lastIndexOf('/') + 1);
+        // A kind of directory anywhere (`**/.huggingface/**`) is not told by a name filter: only
+        // the root's own tree is (`find ~ | xargs cat` meets `~/.ssh/**`).
+        if (g.anywhere && last === '**' && names) continue;
+        // find's `-name '*'` matches a leading dot too (the shell's `*` does not).
+        if (!names || g.re.test(r) || /^\*+$/.test(under.name!)) return 'maybe';
+        // A kind of file anywhere against a name filter when both are patterns (`**/.ssh/id_*`
+        // against `-name '*.py'`) meets only in contrived names (`id_x.py`): not taken.
+        if (g.anywhere && /[*?[]/.test(last) && /[*?[]/.test(under.name!)) continue;
+        if (names(last)) return 'maybe';
+      }
+    }
+  }
+  return 'no';
 }
 
 function shapeMatches(globs: Glob[], shape: string, cwd: string[] | null, m: MatchContext): Tri {

@@ -1,6 +1,6 @@
 import { resolvePath } from './glob.js';
 import type { Stdin, Walk } from './walk.js';
-import type { Arg, CommandPart, Part } from './types.js';
+import type { Arg, CommandPart, Part, Under } from './types.js';
 
 // What flows out of a command, as far as its text tells: only paths inside the
 // workspace (so `grep -rl x src | xargs sed -i …` stays inside), or text put
@@ -77,6 +77,53 @@ function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean)
     default:
       return FILTERS.has(c.name) && stdinPaths && operands.length === 0;
   }
+}
+
+/**
+ * The roots of the paths the one command walked since `from` prints, or undefined when it is
+ * not a path lister this knows: `find ROOTS…` (literal roots, no action of its own; a single
+ * `-name`/`-iname` test is kept: every name printed matches it), `ls DIR…` (literal operands:
+ * what it prints may name entries below DIR), or a line filter (head, sort, grep …) over such a
+ * stream. `xargs PROG` hands PROG those paths, so `find ~ | xargs cat` reads below `~`.
+ */
+export function printedRoots(walk: Walk, from: number, input: Stdin): Under | undefined {
+  let command: CommandPart | null = null;
+  for (let i = from; i < walk.parts.length; i++) {
+    const p = walk.parts[i]!;
+    if (p.kind !== 'command') continue;
+    if (command) return undefined;
+    command = p;
+  }
+  if (!command || command.args.some((a) => a.dynamic)) return undefined;
+  const c = command;
+  if (FILTERS.has(c.name))
+    return input.kind === 'pipe' &&
+      input.roots &&
+      c.args.every((a) => a.text.startsWith('-') && a.text !== '-')
+      ? input.roots
+      : undefined;
+  if (c.name === 'find') {
+    const roots: string[] = [];
+    let i = 0;
+    for (; i < c.args.length; i++) {
+      const a = c.args[i]!;
+      if (a.text.startsWith('-') || a.text === '(' || a.text === '!') break;
+      roots.push(a.text);
+    }
+    const expr = c.args.slice(i).map((a) => a.text);
+    if (expr.some((t) => /^-(exec|execdir|ok|okdir|printf|fprint|fprintf|fprint0|fls|ls)$/.test(t)))
+      return undefined;
+    // No root: `.`, the working directory (its paths are the workspace's, decided as such).
+    if (roots.length === 0) return undefined;
+    const names = expr.flatMap((t, k) => (t === '-name' || t === '-iname' ? [expr[k + 1] ?? ''] : []));
+    const simple = !expr.some((t) => t === '-o' || t === '-or' || t === '!' || t === '-not' || t === ',');
+    return names.length === 1 && simple && expr.includes('-name') ? { roots, name: names[0]! } : { roots };
+  }
+  if (c.name === 'ls') {
+    const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-').map((a) => a.text);
+    return operands.length ? { roots: operands } : undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -24,6 +24,14 @@ export interface Arg {
   pattern?: string;
   /** A dynamic value known to be paths inside the workspace (output of `find src`, `grep -rl x src`, …). */
   inside?: boolean;
+  /** A dynamic value known to be paths below these roots (`find ~ | xargs cat`: below `~`). */
+  under?: Under;
+}
+
+/** Paths below literal roots (`find ROOT…`, `ls DIR`), each with a base name matching `name` when given (`-name '*.py'`). */
+export interface Under {
+  roots: string[];
+  name?: string;
 }
 
 /** Everything a rule can look at, one "facet" of a command line. */

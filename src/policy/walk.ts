@@ -1,7 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { Budget } from './budget.js';
 import type { CodeParsers } from './inline.js';
-import type { Arg, Part, Workspace } from './types.js';
+import type { Arg, Part, Under, Workspace } from './types.js';
 import type { KnownVar } from './words.js';
 
 // The state of one walk over a command line, shared by the walker (extract.ts) and the
@@ -16,8 +16,12 @@ export type ShellReader = 'auto' | 'tree-sitter' | 'linear';
 /** Where a command's standard input comes from, when that matters (shells reading a script). */
 export type Stdin =
   | { kind: 'none' }
-  /** `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`). */
-  | { kind: 'pipe'; paths?: boolean }
+  /**
+   * `paths`: what comes down the pipe is only paths inside the workspace (`find src | xargs …`);
+   * `roots`: else, paths under known roots (`find ~` prints paths below `~`), which `xargs PROG`
+   * hands PROG.
+   */
+  | { kind: 'pipe'; paths?: boolean; roots?: Under }
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
 

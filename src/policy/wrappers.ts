@@ -520,6 +520,8 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     dynamic: true,
     glob: false,
     ...(stdin.kind === 'pipe' && stdin.paths ? { inside: true } : {}),
+    // `find ~ | xargs cat`: PROG is handed paths below the producer's roots.
+    ...(stdin.kind === 'pipe' && !stdin.paths && stdin.roots ? { under: stdin.roots } : {}),
   };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
   const withInput = token
