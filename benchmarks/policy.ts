@@ -108,6 +108,11 @@ function runQueueMs(): number {
   }
 }
 
+function summary(xs: number[] | undefined): { n: number; p50: number; p90: number; max: number } | null {
+  const s = [...(xs ?? [])].sort((a, b) => a - b);
+  return s.length ? { n: s.length, p50: pct(s, 50), p90: pct(s, 90), max: s[s.length - 1]! } : null;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // Adversarial long inputs (up to 100,000 characters, one family per rule kind), each decided
@@ -293,7 +298,9 @@ const result = {
   longInputsCutInSomeRound: threadTimes.filter((t) => t.verdicts.includes('cut')).length,
   longInputsCutInEveryRound: threadTimes.filter((t) => t.verdicts.every((v) => v === 'cut')).length,
   longInputsWrongOnThread: threadTimes.filter((t) => t.verdicts.includes('WRONG')).map((t) => t.kind),
-  longInputsThreadStats: threadStats ? { ...threadStats, stopLagsMs: undefined } : null,
+  longInputsThreadStats: threadStats
+    ? { ...threadStats, stopLagsMs: undefined, stopSeenLateMs: undefined, stopAfterSeenCpuMs: undefined }
+    : null,
   // How long after its deadline a decision the caller gave up on let go of its thread (the
   // cancel flag read at the next budget check): what a next long command would queue behind.
   longInputsAbandonedStopLagMs: (() => {
@@ -302,6 +309,10 @@ const result = {
       ? { n: lags.length, p50: pct(lags, 50), p90: pct(lags, 90), max: lags[lags.length - 1] }
       : null;
   })(),
+  // Of those: how late the first budget check after the deadline came (wall), and the thread CPU
+  // from that check to the answer (what stopping itself costs).
+  longInputsAbandonedFirstCheckLateMs: summary(threadStats?.stopSeenLateMs),
+  longInputsAbandonedCpuAfterCheckMs: summary(threadStats?.stopAfterSeenCpuMs),
   // Below the decision thread's threshold: the suite's families at up to 4,096 characters.
   shortFamiliesAtThreshold: thresholdTimes.length,
   shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),

@@ -138,6 +138,13 @@ export interface OffloadStats {
   /** How long after its deadline such a thread stopped: the largest, and all of them (ms, for the bench). */
   maxStopLagMs: number;
   stopLagsMs: number[];
+  /**
+   * Of those: how late (ms of wall time) the first budget check after the deadline came, and the
+   * thread CPU spent from that check to the answer (for the bench: checks too far apart, or a
+   * collection or a wait for a core before one, against the work of stopping itself).
+   */
+  stopSeenLateMs: number[];
+  stopAfterSeenCpuMs: number[];
   /** Long commands that found no idle thread and waited for a busy one to stop. */
   waitedForBusy: number;
 }
@@ -172,6 +179,8 @@ export class Offload {
     abandoned: 0,
     maxStopLagMs: 0,
     stopLagsMs: [],
+    stopSeenLateMs: [],
+    stopAfterSeenCpuMs: [],
     waitedForBusy: 0,
   };
   /**
@@ -318,12 +327,19 @@ export class Offload {
     if (t.cancelledAt === 0) return;
     t.cancelledAt = 0;
     for (;;) {
-      const got = receiveMessageOnPort(t.port) as { message: { lateMs?: number } } | undefined;
+      const got = receiveMessageOnPort(t.port) as
+        { message: { lateMs?: number; seenLateMs?: number; afterSeenCpuMs?: number } } | undefined;
       if (!got) return;
-      const lag = Math.max(0, got.message.lateMs ?? 0);
+      const { lateMs, seenLateMs, afterSeenCpuMs } = got.message;
+      const lag = Math.max(0, lateMs ?? 0);
       this.stats.abandoned++;
       this.stats.maxStopLagMs = Math.max(this.stats.maxStopLagMs, lag);
-      if (this.stats.stopLagsMs.length < 10_000) this.stats.stopLagsMs.push(+lag.toFixed(2));
+      if (this.stats.stopLagsMs.length >= 10_000) continue;
+      this.stats.stopLagsMs.push(+lag.toFixed(2));
+      if (seenLateMs !== undefined && afterSeenCpuMs !== undefined) {
+        this.stats.stopSeenLateMs.push(+Math.max(0, seenLateMs).toFixed(2));
+        this.stats.stopAfterSeenCpuMs.push(+afterSeenCpuMs.toFixed(2));
+      }
     }
   }
 

@@ -63,18 +63,40 @@ try {
   const engine = await PolicyEngine.forThread(init);
   warmUp(engine);
   port.on('message', (m: { id: number; action: Action; deadline: number }) => {
-    let reply: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number; lateMs?: number };
+    let reply: {
+      id: number;
+      result?: PolicyDecision;
+      error?: string;
+      cpuMs?: number;
+      lateMs?: number;
+      seenLateMs?: number;
+      afterSeenCpuMs?: number;
+    };
     const cpu = cpuMs();
     try {
       if (init.stallMs) sleep(init.stallMs);
       // Stop at the next budget check once the caller stopped waiting or its deadline passed.
-      const stop = () =>
-        Atomics.load(ctl, CANCEL) >= m.id || performance.timeOrigin + performance.now() >= m.deadline;
+      // When it first says stop, it notes how late that check came (wall) and the CPU then, so
+      // the bench can tell checks that come too far apart (or a collection before one) from
+      // the work done after it (unwinding, the answer).
+      let seen = NaN;
+      let seenCpu = NaN;
+      const stop = () => {
+        const now = performance.timeOrigin + performance.now();
+        const yes = Atomics.load(ctl, CANCEL) >= m.id || now >= m.deadline;
+        if (yes && Number.isNaN(seen)) {
+          seen = now - m.deadline;
+          seenCpu = cpuMs();
+        }
+        return yes;
+      };
       const result = compact(engine.decideHere(m.action, stop));
       // How long after its deadline it stopped (negative: in time): the bench's figure for how fast
       // an abandoned decision lets go of its thread.
       const lateMs = performance.timeOrigin + performance.now() - m.deadline;
-      reply = { id: m.id, result, cpuMs: cpuMs() - cpu, lateMs };
+      const end = cpuMs();
+      reply = { id: m.id, result, cpuMs: end - cpu, lateMs };
+      if (!Number.isNaN(seen)) Object.assign(reply, { seenLateMs: seen, afterSeenCpuMs: end - seenCpu });
     } catch (err) {
       reply = { id: m.id, error: (err as Error)?.stack ?? String(err) };
     }
