@@ -71,7 +71,7 @@ const MAX_NODES = 50_000;
 
 function str(node: Node | null | undefined): string | null {
   if (!node) return null;
-  if (node.type === 'identifier') return constants.get(node.text) ?? null;
+  if (node.type === 'identifier') return constantAt(node);
   if (node.type === 'string') {
     // Python: string_start string_content* string_end; no escapes we cannot read. In an f-string
     // an interpolation with no conversion or format is its expression's value
@@ -522,6 +522,32 @@ const BINDING_SITES = new Set([
 /** Names bound once to a string literal (`path = 'a.py'`), so `open(path, 'w')` names a known file. */
 let constants = new Map<string, string | null>();
 
+/**
+ * Names bound only by plain assignments of the module's top level (`p = Path('a.py')`, later
+ * `p = Person(…)`), with where each binding takes effect (the end of its statement) and its value;
+ * null for a name bound any other way too (a loop, `with`, `:=`, a function's or class's body,
+ * `global`, `del`, an import, a tuple target). Top-level statements run in order, so a use that
+ * runs when it is read (not inside a function, lambda, class or generator expression, which may
+ * run later) sees the last such binding before it. Read only once the constants pass is done.
+ */
+let sequential: Map<string, Array<{ at: number; value: string | null }> | null> | null = null;
+const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', 'generator_expression']);
+
+/** The value a name has where it is used: bound once, or (top level) the last binding before the use. */
+function constantAt(node: Node): string | null {
+  const once = constants.get(node.text);
+  if (once != null || !sequential) return once ?? null;
+  const seq = sequential.get(node.text);
+  if (!seq || seq.length < 2) return null;
+  for (let p = node.parent; p; p = p.parent) if (DEFERRED.has(p.type)) return null;
+  let value: string | null = null;
+  for (const b of seq) {
+    if (b.at > node.startIndex) break;
+    value = b.value;
+  }
+  return value;
+}
+
 const OS_PATH_ROOT = /^os\.path\./;
 
 /** Calls on watched modules with a shell equivalent: argument positions that are paths. */
@@ -687,7 +713,11 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     resolveNow = resolve;
     archivesImported = [...aliases.values()].some((m) => /^(tarfile|zipfile)\b/.test(m));
     const saved = constants;
+    const savedSequential = sequential;
     constants = new Map();
+    // Built in this pass but read only after it (`b = a` with `a` bound twice stays unknown).
+    const seq = new Map<string, Array<{ at: number; value: string | null }> | null>();
+    sequential = null;
     for (const n of all) {
       if (
         n.type === 'assignment' ||
@@ -704,6 +734,15 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           const v = n.type === 'assignment' ? str(n.childForFieldName('right')) : null;
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
+          const list = seq.get(left.text);
+          if (
+            n.type === 'assignment' &&
+            n.parent?.type === 'expression_statement' &&
+            n.parent.parent?.type === 'module' &&
+            list !== null
+          )
+            seq.set(left.text, [...(list ?? []), { at: n.parent.endIndex, value: v }]);
+          else seq.set(left.text, null);
         } else if (left) {
           // `with tempfile.TemporaryDirectory() as d:` binds d to the new directory's name
           const value = n.type === 'as_pattern' ? n.namedChildren[0] : null;
@@ -721,7 +760,13 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
               name,
               constants.has(name) ? null : tempDirValue(value!, 'tempfile.TemporaryDirectory'),
             );
-          } else for (const id of left.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+            seq.set(name, null);
+          } else
+            for (const id of left.descendantsOfType('identifier'))
+              if (id) {
+                constants.set(id.text, null);
+                seq.set(id.text, null);
+              }
         }
       } else if (BINDING_SITES.has(n.type)) {
         // Every other way a name is bound (a comprehension's `for`, parameters, `def`/`class`
@@ -732,11 +777,18 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             : n.type === 'function_definition' || n.type === 'class_definition'
               ? n.childForFieldName('name')
               : n;
-        if (site?.type === 'identifier') constants.set(site.text, null);
-        else if (site)
-          for (const id of site.descendantsOfType('identifier')) if (id) constants.set(id.text, null);
+        if (site?.type === 'identifier') {
+          constants.set(site.text, null);
+          seq.set(site.text, null);
+        } else if (site)
+          for (const id of site.descendantsOfType('identifier'))
+            if (id) {
+              constants.set(id.text, null);
+              seq.set(id.text, null);
+            }
       }
     }
+    sequential = seq;
     try {
       const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
@@ -827,6 +879,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       return effects;
     } finally {
       constants = saved;
+      sequential = savedSequential;
       resolveNow = savedResolve;
       archivesImported = savedArchives;
     }
@@ -877,7 +930,7 @@ function isPathObject(obj: Node, method: string): boolean {
     return !!obj.namedChildren[0] && isPathObject(obj.namedChildren[0], method);
   if (obj.type === 'binary_operator') return obj.childForFieldName('operator')?.text === '/';
   if (obj.type === 'identifier')
-    return constants.get(obj.text) != null && !/^(rename|replace|open|chmod)$/.test(method);
+    return constantAt(obj) != null && !/^(rename|replace|open|chmod)$/.test(method);
   if (obj.type !== 'call') return false;
   const fn = obj.childForFieldName('function');
   const raw = dotted(fn);
