@@ -673,7 +673,8 @@ export class PolicyEngine {
       };
     const candidates = part.kind === 'command' ? this.rulesFor(part.name) : this.others;
     const spec = part.kind === 'command' ? this.specFor(part) : undefined;
-    if (part.kind === 'command' && spec?.patterns) {
+    // (the walker has read them already for the programs it has a spec of: extract.ts specWrites)
+    if (part.kind === 'command' && spec?.patterns && !part.specRead) {
       // A pattern is told by its Arg object; a word repeated among many arguments shares one
       // (extract.ts), so each position gets its own first: `--exclude .git .git` must leave the
       // second `.git` a path.

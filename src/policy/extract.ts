@@ -1356,8 +1356,14 @@ function specWrites(walk: Walk, part: CommandPart): void {
       ? specs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
       : undefined);
   if (!spec?.effects) return;
-  const fx = specEffects(spec, part, walk.ws, specs as Map<string, ProgramSpec>);
+  // A pattern or unread word is told by its Arg object; a word repeated among many arguments
+  // shares one, so each position gets its own first (`--exclude .git .git`: the second is a path).
+  if (spec.patterns && part.args.length >= 64) part.args = part.args.map((a) => ({ ...a }));
+  const patterns = spec.patterns ? new Set<Arg>() : undefined;
+  const fx = specEffects(spec, part, walk.ws, specs as Map<string, ProgramSpec>, patterns);
   if (fx.unread.size) part.unread = fx.unread;
+  if (patterns?.size) part.patterns = patterns;
+  part.specRead = true;
   for (const w of fx.writes) {
     // A path only known when it runs, with no known shape, is the spec's own finding (ask).
     if (w.path.dynamic && !w.path.pattern && !w.path.inside) continue;

@@ -626,9 +626,10 @@ export function specEffects(
   part: CommandPart,
   ws: Workspace,
   specs: Map<string, ProgramSpec>,
+  patterns?: Set<Arg>,
 ): SpecEffects {
   const out: SpecEffects = { writes: [], unread: new Set() };
-  if (spec.effects) checkInvocation(spec, part, ws, specs, undefined, out);
+  if (spec.effects) checkInvocation(spec, part, ws, specs, patterns, out);
   return out;
 }
 

@@ -78,6 +78,8 @@ export interface CommandPart {
    * (`ls -la .env`), a pattern operand (`grep .env .gitignore`). `paths` conditions skip them.
    */
   unread?: ReadonlySet<Arg>;
+  /** Its spec's patterns, unread words and writes were read when it was walked (not again by the engine). */
+  specRead?: boolean;
 }
 
 export interface FilePart {
