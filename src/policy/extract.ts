@@ -170,6 +170,31 @@ function notAProgram(walk: Walk, name: string): boolean {
   return true;
 }
 
+/**
+ * A command name whose value after quote removal holds a blank or a quote, spelled only with
+ * literal words and quotes (`We're still stuck. It's` is the name `Were still stuck. Its`): no
+ * program in a PATH directory of Debian has a blank or an apostrophe in its name (Contents
+ * index, see NAME_SHAPE), a function cannot be named so (bash: "not a valid identifier"), and
+ * with no `/` bash only looks it up in PATH: "command not found". A `/`, `\\`, `$`, a glob, `~`
+ * or `{` anywhere keeps the usual refusal (`"rm"`, `'./my script'`).
+ */
+function quotedBlankName(walk: Walk, name: Node): boolean {
+  const text = name.text;
+  if (text.length > 4096 || /[/\\$`*?[\]~{]/.test(text) || !/^[A-Za-z0-9'"]/.test(text)) return false;
+  const pieces = name.type === 'concatenation' ? name.namedChildren : [name];
+  let value = '';
+  for (const p of pieces) {
+    if (!p) return false;
+    if (p.type === 'word') value += p.text;
+    else if (p.type === 'raw_string') value += p.text.slice(1, -1);
+    else if (p.type === 'string' && p.namedChildren.every((c) => c?.type === 'string_content'))
+      value += p.text.slice(1, -1);
+    else return false;
+  }
+  if (!/[ \t\n'"]/.test(value)) return false;
+  return !NAME_MAY_RUN.test(walk.context);
+}
+
 /** Fail closed on a node type the walker does not know. */
 function unknownSyntax(walk: Walk, node: Node): void {
   structure(
@@ -1192,9 +1217,10 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     nameWord &&
     nameNode.namedChildren.length === 1 &&
     // `true}` is a concatenation of the words `true` and `}` to tree-sitter-bash, one word to bash.
-    (nameWord.type === 'word' ||
+    (((nameWord.type === 'word' ||
       (nameWord.type === 'concatenation' && nameWord.namedChildren.every((c) => c?.type === 'word'))) &&
-    notAProgram(walk, nameWord.text)
+      notAProgram(walk, nameWord.text)) ||
+      quotedBlankName(walk, nameWord))
   ) {
     // Its redirections, assignments and substitutions were walked above: bash does those
     // before it looks the name up.

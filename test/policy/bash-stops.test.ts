@@ -157,6 +157,14 @@ const NOT_FOUND: Array<[string, string]> = [
   ['function THOUGHT: { ls; }; THOUGHT: x', 'deny/default'],
   ['./THOUGHT: x', 'allow/workspace-programs'],
   ['Cat.', 'allow/shell:command-not-found'],
+  // A name with a blank after quote removal, spelled with literal words and quotes only.
+  ["DISCUSSION\nWe're still stuck. It's odd", 'allow/shell:command-not-found'],
+  ["'rm -rf x' y", 'allow/shell:command-not-found'],
+  ["We're $(rm -rf ~) here'", 'deny/shell:dynamic-command-name'],
+  ["'rm' -rf ~", 'deny/shell:dynamic-command-name'],
+  ["'./my script' x", 'deny/shell:dynamic-command-name'],
+  ["'a b' > /etc/passwd", 'deny/write-outside-workspace'],
+  ['"a $x"', 'deny/shell:dynamic-command-name'],
 ];
 
 describe('names bash only reports as "command not found"', () => {
@@ -174,7 +182,7 @@ describe('names bash only reports as "command not found"', () => {
   });
 
   it('bash agrees: such a name is not found (exit 127)', () => {
-    for (const name of ['THOUGHT:', 'DISCUSSION', 'true}', 'find.', 'The']) {
+    for (const name of ['THOUGHT:', 'DISCUSSION', 'true}', 'find.', 'The', "We're here. It'", "'rm -rf x'"]) {
       const r = spawnSync('bash', ['-c', `${name} x`], { encoding: 'utf8' });
       expect(r.status, name).toBe(127);
     }
