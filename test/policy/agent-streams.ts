@@ -20,7 +20,7 @@ export const JUSTIFIED: Record<string, string> = {
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
   'shell:dynamic-command-name':
-    "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose quoted first word holds backquotes, which the name check does not read as prose)",
+    'a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose quoted first word holds backquotes, which the name check does not read as prose)',
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
