@@ -529,7 +529,17 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     : [...inner, fromInput];
   if (at < args.length && args[at]!.dynamic) return runInner(walk, args, at, { kind: 'pipe' }, via, 'xargs');
   const word = withInput[0]!.text;
-  walk.runArgv(walk, word, withInput.slice(1), inner.map((a) => a.text).join(' '), { kind: 'none' }, via);
+  // The part names where its input comes from when that is known (`cat <paths below ~>`), so a
+  // refusal says which paths it was about.
+  const from = fromInput.under ? ` <paths below ${fromInput.under.roots.join(' ')}>` : '';
+  walk.runArgv(
+    walk,
+    word,
+    withInput.slice(1),
+    inner.map((a) => a.text).join(' ') + from,
+    { kind: 'none' },
+    via,
+  );
 }
 
 /**

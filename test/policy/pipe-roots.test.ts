@@ -45,6 +45,9 @@ describe('xargs is handed the paths its producer lists', () => {
       const d = engine.check(command);
       expect(d.decision, `${d.rule}: ${d.reason}`).toBe('allow');
     });
+  it('the refusal names the paths the program was handed', () => {
+    expect(engine.check('find ~ | xargs cat').reason).toContain('`cat <paths below ~>`');
+  });
   it('an unknown producer keeps the decision it had', () => {
     expect(engine.check('cat list.txt | xargs cat').decision).toBe('allow');
     expect(engine.check('cat list.txt | xargs rm').decision).toBe('deny');
