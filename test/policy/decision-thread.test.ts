@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longInputs } from '../../benchmarks/policy-long-inputs.js';
 import { PolicyEngine } from '../../src/policy/index.js';
@@ -23,6 +25,15 @@ const commands = [
   `cat ${Array.from({ length: 800 }, (_, i) => `src/f${i}.py`).join(' ')} ~/.aws/credentials`,
   `grep -n x ${Array.from({ length: 800 }, (_, i) => `src/f${i}.py`).join(' ')}`,
 ];
+
+function hasChrt(): boolean {
+  try {
+    execFileSync('chrt', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 let threaded: PolicyEngine;
 let reference: PolicyEngine;
@@ -175,6 +186,20 @@ describe('a decision thread that does not answer in time', () => {
 });
 
 describe('closing', () => {
+  it.skipIf(process.platform !== 'linux' || !hasChrt())(
+    'runs its threads at SCHED_IDLE, so a caller at its deadline gets a core before them',
+    () => {
+      // Field 41 of /proc/PID/task/TID/stat is the scheduling policy (5: SCHED_IDLE). The pool's
+      // two threads take it; the calling thread keeps the normal policy.
+      const policies = readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+        return { tid, policy: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]) };
+      });
+      expect(policies.filter((p) => p.policy === 5).length).toBeGreaterThanOrEqual(2);
+      expect(policies.find((p) => p.tid === String(process.pid))?.policy).toBe(0);
+    },
+  );
+
   it('close() ends the threads of the last engine using them; engines sharing a policy share threads', async () => {
     const a = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 50_000 });
     const b = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 50_000 });
