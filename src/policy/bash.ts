@@ -1544,7 +1544,7 @@ const PIECE_ARITH = 3;
 /** Longest first, so `>>` is not read as `>`. */
 const OPERATORS = ['&>>', '<<<', '<<-', '&>', '>>', '>&', '<&', '>|', '<>', '<<', '<', '>'];
 /** The punctuation the walker reads: list operators (`||` changes `cd` tracking) and redirections. */
-const KEPT_TOKENS = new Set(['&&', '||', ...OPERATORS]);
+const KEPT_TOKENS = new Set(['&&', '||', '&', ...OPERATORS]);
 
 const STOP_BRACE = new Set(['}']);
 const STOP_THEN = new Set(['then']);

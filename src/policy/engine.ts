@@ -225,9 +225,10 @@ export interface PolicyOptions {
    */
   budgetMs?: number;
   /**
-   * Which parser reads shell text (default `auto`: tree-sitter-bash below 2,000 characters,
-   * the linear reader of `bash.ts` from there, so long lines are parsed in time). `tree-sitter`
-   * and `linear` force one; the tests use them to check that both decide alike.
+   * Which parser reads shell text (default `auto`: the linear reader of `bash.ts`, fast at any
+   * length; text under 2,000 characters it rejects goes to tree-sitter-bash, whose error
+   * recovery the rules for broken lines follow). `tree-sitter` and `linear` force one; the
+   * tests use them to check that both decide alike.
    */
   shellReader?: ShellReader;
   /**

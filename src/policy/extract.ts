@@ -17,11 +17,14 @@ export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk }
 type Node = SyntaxNode;
 
 /**
- * Shell text at least this long is read by the linear reader (bash.ts) instead of
- * tree-sitter-bash, whose parse of some long lines alone takes longer than a decision may
- * (30–400 ms at 100,000 characters). Shorter text keeps tree-sitter-bash: it is the grammar
- * the rules were tuned against, and it parses a line this short in well under a millisecond.
- * The two agree on every command of the corpora (test/policy/bash-reader.test.ts).
+ * Shell text is read by the linear reader (bash.ts), whatever its length: its plain-object tree
+ * is read 3–4 times faster than tree-sitter-bash's WASM one (parse and walk p50 39 µs → 11 µs
+ * over the bench's suite, decide 87 → 47–52 µs, on this VM), and the two agree on every command of
+ * the corpora but a few where the reader follows bash (test/policy/bash-reader.test.ts). Text
+ * shorter than this that the reader rejects as bash would (an open quote, a leading operator,
+ * prose) goes to tree-sitter-bash instead: the rules for broken lines were written against its
+ * error recovery. From this length on, tree-sitter-bash's parse of some lines alone takes longer
+ * than a decision may (30–400 ms at 100,000 characters).
  */
 export const LINEAR_FROM = 2000;
 
@@ -218,7 +221,7 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
     return;
   }
   const text = joinContinuations(script);
-  if (walk.reader === 'linear' || (walk.reader === 'auto' && text.length >= LINEAR_FROM)) {
+  if (walk.reader !== 'tree-sitter') {
     walkLinear(walk, text, stdin, where);
     return;
   }
@@ -408,12 +411,28 @@ function walkBeforeOpenQuote(walk: Walk, open: OpenQuote, stdin: Stdin): void {
 /** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
 const FALLBACK_BELOW = 8000;
 
+/** Walks `text` as tree-sitter-bash reads it (the walks it starts go back to the default reader). */
+function viaTreeSitter(walk: Walk, text: string, stdin: Stdin, where: string): void {
+  walk.reader = 'tree-sitter';
+  try {
+    walkScript(walk, text, stdin, where);
+  } finally {
+    walk.reader = 'auto';
+  }
+}
+
 /** Reads `text` with the linear reader and walks it (the reader's tree has tree-sitter-bash's shape). */
 function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void {
   const budget = walk.budget;
   const read = parseBash(text, budget === NO_BUDGET ? undefined : () => budget.expired());
   if (read.kind === 'budget') {
     overBudget(walk);
+    return;
+  }
+  if (read.kind === 'error' && walk.reader === 'auto' && text.length < LINEAR_FROM) {
+    // Text bash would reject, short: tree-sitter-bash's reading of it, whose error recovery the
+    // rules for prose and broken lines were written against (an open quote, a leading operator).
+    viaTreeSitter(walk, text, stdin, where);
     return;
   }
   if (read.kind === 'error') {
@@ -438,12 +457,7 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
   if (read.kind === 'unsupported') {
     if (walk.reader === 'auto' && text.length < FALLBACK_BELOW) {
       // Short enough for tree-sitter-bash to parse within the limit.
-      walk.reader = 'tree-sitter';
-      try {
-        walkScript(walk, text, stdin, where);
-      } finally {
-        walk.reader = 'auto';
-      }
+      viaTreeSitter(walk, text, stdin, where);
       return;
     }
     walk.parts.push({

@@ -8,8 +8,9 @@ import type { KnownVar } from './words.js';
 // modules it calls (wrappers.ts, streams.ts), which reach the walker only through it.
 
 /**
- * Which parser reads shell text: `auto` (the default) uses tree-sitter-bash below
- * LINEAR_FROM characters and the linear reader from there; the others force one (tests).
+ * Which parser reads shell text: `auto` (the default) uses the linear reader, and
+ * tree-sitter-bash for text under LINEAR_FROM characters that the reader rejects; the others
+ * force one (tests).
  */
 export type ShellReader = 'auto' | 'tree-sitter' | 'linear';
 
