@@ -520,18 +520,24 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
     case 'pipeline': {
       let input = stdin;
       const again = new RepeatedStatement();
+      // The previous stage's one command, when it printed the whole environment (`env | grep x`).
+      let printer: CommandPart | null = null;
       for (const child of node.namedChildren) {
         if (!child) continue;
         // `sort | sort | …`: a stage like a recent one, fed the same way, adds nothing.
         const seen = again.skips(walk, child, input);
         if (seen) {
           input = seen.next;
+          printer = null;
           continue;
         }
         const from = walk.parts.length;
         again.before(walk, child, input);
         // Every stage of a pipeline runs in a subshell of its own.
         inBranch(walk, () => walkStatement(walk, child, input));
+        const word = printer ? grepWord(walk.parts, from) : undefined;
+        if (printer && word !== undefined) printer.outputFilter = word;
+        printer = environmentPrinter(walk.parts, from);
         const paths = printsInsidePaths(walk, from, input);
         const roots = paths ? undefined : printedRoots(walk, from, input);
         input = roots ? { kind: 'pipe', paths, roots } : { kind: 'pipe', paths };
@@ -1682,4 +1688,43 @@ export function extractParts(
   const context = spelled.join('\n');
   for (const p of walk.parts) if (p.kind === 'command') p.context = context;
   return walk.parts;
+}
+
+/** The stage's one part, when it is `env`/`printenv` with no argument (the whole environment). */
+function environmentPrinter(parts: readonly Part[], from: number): CommandPart | null {
+  if (parts.length !== from + 1) return null;
+  const p = parts[from]!;
+  return p.kind === 'command' &&
+    (p.name === 'env' || p.name === 'printenv') &&
+    p.args.length === 0 &&
+    !p.via.length
+    ? p
+    : null;
+}
+
+/**
+ * The word a stage narrows its input to: `grep [-i|-w|-F|-o|-c|-n|-h|-s|-q|--color…] WORD`
+ * alone, WORD a plain word (letters, digits, `_`), no file of its own, not inverted (`-v`),
+ * no context lines (`-A`/`-B`/`-C`), no pattern file or list (`-e`/`-f`).
+ */
+function grepWord(parts: readonly Part[], from: number): string | undefined {
+  if (parts.length !== from + 1) return undefined;
+  const p = parts[from]!;
+  if (p.kind !== 'command' || !['grep', 'egrep', 'fgrep'].includes(p.name) || p.via.length) return undefined;
+  let word: string | undefined;
+  for (const a of p.args) {
+    if (a.dynamic || a.glob) return undefined;
+    if (a.text.startsWith('-')) {
+      if (
+        !/^(-[iwFoEcnhsq]+|--(ignore-case|word-regexp|fixed-strings|only-matching|count|line-number|no-filename|color(=\w+)?|colour(=\w+)?))$/.test(
+          a.text,
+        )
+      )
+        return undefined;
+      continue;
+    }
+    if (word !== undefined || !/^\w+$/.test(a.text)) return undefined;
+    word = a.text;
+  }
+  return word;
 }

@@ -8,7 +8,7 @@ import {
 } from './glob.js';
 import { tick } from './budget.js';
 import { leadingOptions, type ProgramSpec } from './programs.js';
-import type { Rule } from './rules.js';
+import { compileArgRegex, type Rule } from './rules.js';
 import { SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
 
@@ -197,6 +197,9 @@ function optionValue(a: Arg, how: ValueReading = {}): Arg | null {
 function attachedPath(a: Arg): Arg | null {
   const t = a.text;
   if (a.dynamic || t.length < 3 || t.charCodeAt(0) !== 45 /* - */ || t.charCodeAt(1) === 45) return null;
+  // The JVM's `-javaagent:/x.jar`, `-agentpath:/x.so`: a path after a colon (code it loads).
+  const colon = /^-[A-Za-z][\w.-]*:(\/.*)$/.exec(t);
+  if (colon) return { ...a, text: colon[1]! };
   const slash = t.indexOf('/');
   if (slash < 2 || !/^[A-Za-z0-9]+$/.test(t.slice(1, slash))) return null;
   return { ...a, text: t.slice(slash) };
@@ -815,12 +818,20 @@ export function commandNameMatches(rule: Rule, name: string, m: MatchContext): b
   return c.nameSet.has(name) || c.names.some((g) => g.re.test(name));
 }
 
+const filterRegexes = new Map<string, RegExp>();
+
 function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown: boolean): Tri {
   const r = rule.spec;
   const c = compiled(rule, m);
   if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
   if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
   if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
+  // `env | grep -i python`: only the lines naming a word that is not a secret's are printed.
+  if (r.filter_regex !== undefined && part.outputFilter !== undefined) {
+    let re = filterRegexes.get(r.filter_regex);
+    if (!re) filterRegexes.set(r.filter_regex, (re = compileArgRegex(r.filter_regex)));
+    if (!re.test(part.outputFilter)) return 'no';
+  }
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
   if (r.subcommand) {

@@ -549,7 +549,7 @@ function valueFinding(
       return problem
         ? {
             decision: 'ask',
-            reason: `${what} runs the recipes of ${problem}; run the workspace's own build files`,
+            reason: `${what} runs the recipes or code of ${problem}; run the workspace's own build files and scripts`,
           }
         : null;
     }

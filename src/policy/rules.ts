@@ -20,6 +20,8 @@ export const RuleSchema = z
     not_flags: list.optional(),
     args: list.optional(),
     arg_regex: z.string().optional(),
+    /** The rule does not hold when the command's output is narrowed by `grep WORD` and WORD does not match this regex. */
+    filter_regex: z.string().optional(),
     paths: list.optional(),
     not_paths: list.optional(),
     /** `known`: only a path known (or known up to a directory) to lie outside matches, never a value only known when it runs. */
@@ -53,13 +55,17 @@ export const RuleSchema = z
         code: 'custom',
         message: 'a rule needs exactly one of `command`, `file` or `variable`',
       });
-    if (r.arg_regex !== undefined) {
+    for (const [key, source] of [
+      ['arg_regex', r.arg_regex],
+      ['filter_regex', r.filter_regex],
+    ] as const) {
+      if (source === undefined) continue;
       try {
-        compileArgRegex(r.arg_regex);
+        compileArgRegex(source);
       } catch (err) {
         ctx.addIssue({
           code: 'custom',
-          message: `arg_regex is not a valid regular expression (${(err as Error).message})`,
+          message: `${key} is not a valid regular expression (${(err as Error).message})`,
         });
       }
     }
@@ -70,6 +76,7 @@ export const RuleSchema = z
       'not_flags',
       'args',
       'arg_regex',
+      'filter_regex',
       'target_outside',
       'no_args',
       'dynamic_args',

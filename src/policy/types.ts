@@ -80,6 +80,11 @@ export interface CommandPart {
   unread?: ReadonlySet<Arg>;
   /** Its spec's patterns, unread words and writes were read when it was walked (not again by the engine). */
   specRead?: boolean;
+  /**
+   * The word its standard output is narrowed to: the next stage of its pipeline is `grep WORD`
+   * alone (a plain word, not inverted, no context lines, no file of its own): `env | grep -i python`.
+   */
+  outputFilter?: string;
 }
 
 export interface FilePart {
