@@ -531,8 +531,11 @@ class Reader {
         case 'done':
         case 'esac':
         case '}':
-          this.error(`unexpected \`${word}\``);
-          break;
+          // A closer where no construct expects it: a syntax error to bash, which runs nothing
+          // from there on. Read as a command of that name, as tree-sitter-bash reads it: the walk
+          // decides it (extract.ts: alone it runs nothing, `shell:stray-reserved-word`; with
+          // arguments it is refused) and still decides the rest of the line.
+          return this.simpleCommand(start);
         default:
           break;
       }

@@ -129,6 +129,12 @@ const SYSTEM_BIN_DIRS = new Set([
  */
 const NAME_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_.,:}+@%-]*$/;
 const NOT_A_PROGRAM_SHAPE = /[:}]|[.,]$/;
+/**
+ * Reserved words that only end or continue a compound command (bash(1), RESERVED WORDS): alone
+ * in a command's place they are a syntax error (`bash -c $'echo a\n}\necho b'` prints `a`,
+ * then stops), never a program's name, since bash reads them as reserved words before any lookup.
+ */
+const STRAY_CLOSERS = new Set(['}', 'fi', 'done', 'esac', 'then', 'else', 'elif', 'do']);
 /** A word in capitals (`DISCUSSION`, `I`) or capitalised (`The`, `Now`): how prose starts. */
 const CAPITAL_WORD = /^[A-Z](?:[A-Z]*|[a-z]*)$/;
 /**
@@ -1233,6 +1239,24 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   const to = argCount === 0 ? 0 : argNodes !== children ? argNodes.length : argTo;
   if (!nameNode) return; // only assignments
   const nameWord = nameNode.namedChildren[0];
+  if (
+    children.length === 1 &&
+    nameNode.namedChildren.length === 1 &&
+    nameWord?.type === 'word' &&
+    STRAY_CLOSERS.has(nameWord.text)
+  ) {
+    // A lone `}` (the end of Java or C source sent as a command), `fi`, `done`: a reserved word
+    // bash only takes as the end of a compound command, which tree-sitter would have parsed as
+    // one. Bash stops there with a syntax error; the parts before and after are decided anyway.
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(node.text),
+      decision: 'allow',
+      rule: 'shell:stray-reserved-word',
+      reason: `\`${nameWord.text}\` closes no compound command here: bash stops at it with a syntax error and runs nothing from it on`,
+    });
+    return;
+  }
   if (
     nameWord &&
     nameNode.namedChildren.length === 1 &&

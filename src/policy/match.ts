@@ -445,6 +445,7 @@ interface Compiled {
   nameSet: Set<string>;
   names: Glob[];
   subcommand: Glob[][];
+  notSubcommand: Glob[][];
   args: Glob[];
   paths: Glob[];
   notPaths: Glob[];
@@ -481,6 +482,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
         return { src, re: globToRegExp(src, g.includes('/')), anywhere: false, dotName: false };
       }),
     subcommand: (r.subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
+    notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
     args: globs(r.args, null, false),
     paths: globs(r.paths, m, true),
     notPaths: globs(r.not_paths, m, true),
@@ -834,21 +836,24 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   }
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
+  const subcommandIs = (seqs: Glob[][]): Tri =>
+    anyOver(seqs, (tokens) => {
+      const rest = (shape.rest ??= part.args
+        .slice(shape.sub)
+        .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
+      let t: Tri = 'yes';
+      tokens.forEach((tok, i) => {
+        const a = rest[i];
+        t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
+      });
+      return t;
+    });
   if (r.subcommand) {
-    result = and(
-      result,
-      anyOver(c.subcommand, (tokens) => {
-        const rest = (shape.rest ??= part.args
-          .slice(shape.sub)
-          .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
-        let t: Tri = 'yes';
-        tokens.forEach((tok, i) => {
-          const a = rest[i];
-          t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
-        });
-        return t;
-      }),
-    );
+    result = and(result, subcommandIs(c.subcommand));
+    if (result === 'no') return 'no';
+  }
+  if (r.not_subcommand) {
+    result = and(result, not(subcommandIs(c.notSubcommand)));
     if (result === 'no') return 'no';
   }
   if (r.global_flags) {

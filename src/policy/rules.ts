@@ -15,6 +15,7 @@ export const RuleSchema = z
     file: list.optional(),
     variable: list.optional(),
     subcommand: list.optional(),
+    not_subcommand: list.optional(),
     global_flags: list.optional(),
     flags: list.optional(),
     not_flags: list.optional(),
@@ -71,6 +72,7 @@ export const RuleSchema = z
     }
     const commandOnly = [
       'subcommand',
+      'not_subcommand',
       'global_flags',
       'flags',
       'not_flags',

@@ -329,6 +329,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         runText(walk, [first], { kind: 'none' }, 'trap');
       return;
     }
+    case 'sudo':
+      return unwrapSudo(walk, args, stdin, via);
     case 'xargs':
       return unwrapXargs(walk, args, stdin, via);
     case 'find':
@@ -481,7 +483,34 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
   );
 }
 
-function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
+/**
+ * `sudo [options] [NAME=value…] CMD args…` runs CMD, in the directory `-D` names, with those
+ * variables set: decided as `env NAME=value… CMD args…` would be there (policies/README.md says
+ * why sudo adds nothing in the sandbox, and which commands rule `sudo` lets it wrap). Options
+ * after which nothing runs (`-l`, `-v`, `-k` alone) run nothing.
+ */
+function unwrapSudo(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
+  const spec = WRAPPERS.sudo!;
+  if (args.some((a) => !a.dynamic && spec.noRun!.includes(a.text))) return;
+  const at = skipOptions(args, spec.valueOptions);
+  let dir: Arg | null | undefined;
+  for (let i = 0; i < at; i++) {
+    const a = args[i]!;
+    if (a.text === '-D' || a.text === '--chdir') dir = args[i + 1] ?? null;
+    else if (a.text.startsWith('--chdir=')) dir = { ...a, text: a.text.slice('--chdir='.length) };
+    else if (/^-[A-Za-z]*D/.test(a.text) && !a.text.startsWith('--')) dir = null; // `-ED/x`: not followed
+  }
+  const saved = walk.cwd;
+  if (dir !== undefined) {
+    walk.cwd =
+      dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
+    if (walk.cwd === null) walk.cwdLost ??= '`sudo -D` goes to a directory that is not followed';
+  }
+  unwrapEnv(walk, args.slice(at), stdin, via, 'sudo');
+  walk.cwd = saved;
+}
+
+function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[], what = 'env'): void {
   let i = 0;
   const saved = walk.cwd;
   while (i < args.length) {
@@ -535,7 +564,7 @@ function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
     }
     break;
   }
-  runInner(walk, args, i, stdin, via, 'env');
+  runInner(walk, args, i, stdin, via, what);
   walk.cwd = saved;
 }
 

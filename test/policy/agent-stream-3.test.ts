@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { measureStream, readStream } from './agent-streams.js';
+import { JUSTIFIED, measureStream, readStream } from './agent-streams.js';
 
 /**
  * A third stream, measured, not a goal: SWE-agent (2024) with five models (deepseek-chat-v2,
@@ -15,12 +15,13 @@ const dir = process.env.DRYDOCK_AGENT_STREAM_3;
 
 describe('a third stream: SWE-agent on Java with five models', () => {
   it.skipIf(!dir || !existsSync(`${dir}/commands.jsonl`))(
-    'is decided, per agent and model, with the refusals counted by rule',
+    'is decided, per agent and model, with the refusals counted by rule, every one of a justified kind',
     async () => {
       const r = await measureStream(readStream(dir!));
       console.log(`agent stream 3: ${r.summary}`);
       expect(r.pairs.size).toBeGreaterThanOrEqual(3);
       expect(r.total).toBeGreaterThan(3000);
+      expect([...r.refused.keys()].filter((k) => !(k in JUSTIFIED))).toEqual([]);
     },
   );
 });

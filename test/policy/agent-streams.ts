@@ -27,7 +27,36 @@ export const JUSTIFIED: Record<string, string> = {
   'delete-outside-workspace': 'deleting outside the workspace changes the host',
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
   'python-http-server': 'serving files over HTTP opens the workspace to the network',
-  'system-packages': 'installing system packages changes the image, not the project',
+  'system-packages':
+    "a package manager other than the image's own apt (yum, pacman, snap) does not install from the archive the image is configured with",
+  'program:apt-get':
+    'removing or upgrading what the image has, apt options that run commands or read other settings (-o, -c), and apt commands not known to be safe change what the run stands on',
+  'program:dpkg':
+    'dpkg installing a package file, removing or configuring packages runs maintainer scripts no archive vouches for',
+  'apt-local-packages':
+    'a .deb file or a path is a package from no archive: its scripts are whatever the file holds',
+  sudo: 'sudo in front of anything but the system package tools is a classic deny-list bypass and gives nothing in a sandbox that already runs as root; the reason says to run the command without it',
+  'sudo-shell-or-edit':
+    'a root login shell, editor or askpass program is not one command that can be decided',
+  'program:sudo':
+    'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
+  'build-tools-outside':
+    'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm) may write there, and which of its options write is not known',
+  'container-escape':
+    'tools that reach the container engine or the host network stack (docker, ifconfig, ip) act outside the sandbox',
+  'cwd-writes-outside': 'a build run in a directory above the workspace writes its output and caches there',
+  'download-outside':
+    'a download saved outside the workspace, or fetched from addresses scraped at run time, changes the host',
+  'print-environment':
+    'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`)',
+  'program:ls':
+    'an option the program does not have (a typo such as `ls -a.git`) is asked rather than guessed',
+  'program:mvn':
+    'a Maven goal the spec does not know runs plugin code or sends artifacts (exec:java runs a class, jib:build pushes an image, install:install-file writes the local repository)',
+  'shell:subscript-evaluation':
+    'an arithmetic or array subscript that bash evaluates can run commands (`a[$(cmd)]`), so it is not run unread',
+  shutdown: 'service and systemctl control the machine and its services, not the project',
+  'sed-in-place-outside': 'editing files outside the workspace (apt sources, /etc) changes the host',
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'interpreter-reads-stdin':
     'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',

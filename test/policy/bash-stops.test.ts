@@ -189,3 +189,46 @@ describe('names bash only reports as "command not found"', () => {
     }
   });
 });
+
+// [command, decision/rule, does bash run `rm -rf ~` in it]
+const STRAY_CLOSERS: Array<[string, string, boolean]> = [
+  // The end of Java or C source sent as a command: the lone `}` runs nothing.
+  ['echo a\n}', 'allow/shell:stray-reserved-word', false],
+  ['}', 'allow/shell:stray-reserved-word', false],
+  ['echo a; }', 'allow/shell:stray-reserved-word', false],
+  ['echo a\nfi', 'allow/shell:stray-reserved-word', false],
+  ['echo a\ndone', 'allow/shell:stray-reserved-word', false],
+  ['echo a\nesac', 'allow/shell:stray-reserved-word', false],
+  // Before it, bash runs every complete line; after it, nothing, but it is decided all the same.
+  ['rm -rf ~\n}', 'deny/delete-outside-workspace', true],
+  ['}\nrm -rf ~', 'deny/delete-outside-workspace', false],
+  ['echo a; }; rm -rf ~', 'deny/delete-outside-workspace', false],
+  // A redirection on it is decided as a write all the same (bash never opens it).
+  ['} > out.txt', 'allow/shell:stray-reserved-word', false],
+  // Closing a group, or an argument: not this rule.
+  ['{ echo a\n}', 'allow/read-and-search', false],
+  ['echo }', 'allow/read-and-search', false],
+];
+
+describe('a reserved word that closes nothing', () => {
+  it.each(STRAY_CLOSERS)('%j', (command, expected, runs) => {
+    expect(outcome(engine.check(command))).toBe(expected);
+    expect(bashRuns(command)).toBe(runs);
+  });
+
+  it('still decides what else is on the line (not run by bash here)', () => {
+    expect(outcome(engine.check('} > /etc/x'))).toBe('deny/write-outside-workspace');
+    expect(outcome(engine.check('done 2> ~/.bashrc'))).toBe('deny/write-outside-workspace');
+    // A closer with arguments is a program's name to no one: not this rule.
+    expect(engine.check('} x').rule).not.toBe('shell:stray-reserved-word');
+  });
+
+  it('bash agrees: a closer alone where a command starts is a syntax error (exit 2), never a program', () => {
+    for (const word of ['}', 'fi', 'done', 'esac', 'then', 'else', 'elif', 'do']) {
+      const r = spawnSync('bash', ['-c', `echo before\n${word}\necho after`], { encoding: 'utf8' });
+      expect(r.status, word).toBe(2);
+      expect(r.stdout, word).toBe('before\n');
+      expect(r.stderr, word).toMatch(/syntax error near unexpected token/);
+    }
+  });
+});
