@@ -18,6 +18,8 @@ export const JUSTIFIED: Record<string, string> = {
     'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; a quote never closed is not refused: bash runs nothing from it on)',
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
+  'shell:stdin-script':
+    'a shell that reads its commands from standard input runs text that cannot be checked (in these streams `bash` started by the backquotes of a Markdown fence inside prose)',
   'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
   'shell:dynamic-command-name':
     'a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose quoted first word holds backquotes, which the name check does not read as prose)',
