@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { parseBash, ShNode, type SyntaxNode } from './bash.js';
-import { resolvePath } from './glob.js';
+import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
@@ -1317,8 +1317,20 @@ export function commandName(word: string, walk: Walk): string {
   const path = [...resolved][0]!;
   const slash = path.lastIndexOf('/');
   const dir = slash <= 0 ? '/' : path.slice(0, slash);
-  return SYSTEM_BIN_DIRS.has(dir) ? path.slice(slash + 1) : path;
+  const toolchain =
+    TOOLCHAIN_BIN.test(path) && path !== walk.ws.workspace && !isStrictlyInside(path, walk.ws.workspace);
+  return SYSTEM_BIN_DIRS.has(dir) || toolchain ? path.slice(slash + 1) : path;
 }
+
+/**
+ * A program in the `bin` directory of a toolchain the image installed outside PATH: conda
+ * (`/opt/miniconda3/envs/testbed/bin/python`), a JDK (`/usr/lib/jvm/java-17-openjdk-amd64/bin/
+ * javac`), Go (`/usr/local/go/bin/go`). Nothing the policy allows writes there (a write outside
+ * the workspace and /tmp is refused), so the file is the image's program of that name, and it is
+ * decided as that name with its rules and spec. Not the scratch or the workspace (their programs
+ * are the agent's), nor /proc, whose `cwd` and `root` links lead anywhere.
+ */
+const TOOLCHAIN_BIN = /^\/(?:opt|usr\/lib\/jvm|usr\/local|usr\/lib)\/(?:[^/]+\/)*s?bin\/[^/]+$/;
 
 /** Records one command to be run and follows what it runs in turn (wrappers, shells, eval). */
 export function runArgv(

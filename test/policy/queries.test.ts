@@ -70,3 +70,41 @@ describe('queries and small tools', () => {
     expect(decide('locate -d /root/.ssh/db x').decision).toBe('deny');
   });
 });
+
+describe("a toolchain's programs outside PATH", () => {
+  it('are decided as the program they name (conda, a JDK, Go), with its rules', () => {
+    for (const c of [
+      '/opt/miniconda3/envs/testbed/bin/python -m pytest tests/test_x.py',
+      '/opt/miniconda3/bin/conda list',
+      '/opt/conda/envs/testbed/bin/pip list',
+      '/usr/lib/jvm/java-11-openjdk-amd64/bin/java -version',
+      '/usr/lib/jvm/java-17-openjdk-amd64/bin/javac Foo.java',
+      '/usr/local/go/bin/go test ./...',
+      'source /opt/miniconda3/bin/activate testbed',
+      'source /opt/miniconda3/bin/activate && conda activate testbed && python -m pytest -x',
+      '. /opt/conda/envs/testbed/bin/activate',
+      'conda deactivate',
+    ])
+      expect(decide(c).decision, c).toBe('allow');
+    expect(decide(`/opt/miniconda3/envs/testbed/bin/python -c "import os; os.system('rm -rf ~')"`).rule).toBe(
+      'delete-outside-workspace',
+    );
+    expect(decide('/opt/x/bin/rm -rf ~').rule).toBe('delete-outside-workspace');
+    expect(decide('/usr/lib/jvm/x/bin/java -javaagent:/root/a.jar Main').decision).not.toBe('allow');
+    expect(decide('/opt/miniconda3/bin/pip install --user x').decision).not.toBe('allow');
+  });
+
+  it('is not the scratch, the workspace, /proc or a home directory, whose programs may be the agent’s', async () => {
+    for (const c of ['/proc/self/root/usr/bin/rm -rf /tmp/x', '/root/.local/bin/pytest -x', '/home/u/bin/ls'])
+      expect(decide(c).decision, c).not.toBe('allow');
+    // A workspace under /opt keeps its programs the workspace's: given a path outside, they ask.
+    const opt = await PolicyEngine.create({
+      unattended: true,
+      budgetMs: Infinity,
+      workspace: { workspace: '/opt/app' },
+    });
+    expect(opt.check('/opt/app/bin/cat /etc/hostname').rule).toBe('workspace-program-outside-args');
+    expect(decide('/tmp/x/bin/cat /etc/hostname').rule).toBe('workspace-program-outside-args');
+    expect(decide('source ~/.venv/bin/activate').decision).not.toBe('allow');
+  });
+});
