@@ -32,6 +32,9 @@ export type Effect =
   | 'inplace'
   | 'stdout'
   | 'recipe'
+  | 'archive'
+  | 'create'
+  | 'extract'
   | 'end';
 
 const EFFECTS: readonly Effect[] = [
@@ -55,6 +58,9 @@ const EFFECTS: readonly Effect[] = [
   'inplace',
   'stdout',
   'recipe',
+  'archive',
+  'create',
+  'extract',
   'end',
 ];
 
@@ -267,7 +273,9 @@ export function buildSpec(
     spec.patterns ||
     spec.operandKeys.size > 0 ||
     operands.some((o) => o === 'write' || o === 'output' || o === 'changed' || o === 'listed') ||
-    [...options.values()].some((e) => e === 'write' || e === 'target' || e === 'property' || e === 'inplace');
+    [...options.values()].some(
+      (e) => e === 'write' || e === 'target' || e === 'property' || e === 'inplace' || e === 'archive',
+    );
   if (r.modules !== undefined) {
     spec.modules = new Map();
     const entries = childEntries(r.modules, 'module', where, splitKey, (mod, sub) =>
@@ -670,6 +678,21 @@ export function checkInvocation(
   let patternGiven = false;
   let targetGiven = false;
   const operandsSeen: Arg[] = [];
+  // An archiver's mode (`tar -c`/`-r`/`-u`/`-A`/`--delete` write the archive, `-x` writes into
+  // its directories), its archives (`-f`) and the directories it works in (`-C`), decided once
+  // every option is known (`tar -f x.tar -c` writes x.tar, `tar -xf x.tar` reads it).
+  let creates = false;
+  let extracts = false;
+  const archives: Array<{ value: Arg; carrier: Arg | undefined; cwd: string[] | null }> = [];
+  const dirs: Array<{ value: Arg; cwd: string[] | null }> = [];
+  const members: Arg[] = [];
+  const sawEffect = (effect: Effect, value: Arg | undefined, carrier: Arg | undefined) => {
+    if (effect === 'create') creates = true;
+    else if (effect === 'extract') extracts = true;
+    // (GNU tar opens the archive where it was started: `-C` moves only the files named after it)
+    else if (effect === 'archive' && value) archives.push({ value, carrier, cwd: part.cwd });
+    else if (effect === 'cwd' && value && spec.cwdWrites) dirs.push({ value, cwd: ctx.cwd });
+  };
   const sawValue = (opt: string, value: Arg | undefined) => {
     if (!spec.script) return;
     if (opt === '-e' || opt === '--expression') {
@@ -713,6 +736,7 @@ export function checkInvocation(
       if (operandIndex === 0) firstOperand = a;
       // (kept only where an in-place option may use them: a command can have 50,000 operands)
       else if (inplace || mayEditInPlace(spec) || (out && spec.script === 'sed')) fileOperands.push(a);
+      if (spec.cwdWrites && out) members.push(a);
       if (out) {
         if (spec.target) operandsSeen.push(a);
         const eq = spec.operandKeys.size && !a.dynamic ? a.text.indexOf('=') : -1;
@@ -812,6 +836,7 @@ export function checkInvocation(
       if (spec.patternOptions.has(hit.name)) patternGiven = true;
       if (spec.script === 'sed' && (hit.name === '-i' || hit.name === '--in-place')) sedInPlace = true;
       sawValue(hit.name, value);
+      sawEffect(hit.effect, value, eq > 0 ? a : undefined);
       ctx.carrier = eq > 0 ? a : undefined;
       note(valueFinding(ctx, spec, hit.name, hit.effect, value));
       ctx.carrier = undefined;
@@ -854,6 +879,7 @@ export function checkInvocation(
           return worst;
         }
         sawValue(o, value);
+        sawEffect(hit.effect, value, j + 1 < t.length ? a : undefined);
         if (hit.effect === 'target') targetGiven = true;
         if (spec.patternOptions.has(o)) patternGiven = true;
         ctx.carrier = j + 1 < t.length ? a : undefined;
@@ -863,6 +889,7 @@ export function checkInvocation(
       }
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
+      sawEffect(hit.effect, undefined, undefined);
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
       (done ??= new Set()).add(t[j]!);
     }
@@ -892,6 +919,41 @@ export function checkInvocation(
       scripts:
         spec.script === 'sed' ? [...scripts, ...(!scriptOption && firstOperand ? [firstOperand] : [])] : [],
     });
+  if (creates)
+    for (const { value, carrier, cwd } of archives) {
+      tick();
+      const problem = writeProblem(value, cwd, ws);
+      if (problem)
+        note({
+          decision: value.dynamic ? 'ask' : 'deny',
+          reason: `\`${ctx.label}\` writes its archive to ${problem}; write it inside the workspace (or /tmp)`,
+        });
+      if (out) {
+        out.writes.push({ path: value, cwd });
+        if (carrier) out.unread.add(carrier);
+        if (value !== carrier && ctx.part.args.indexOf(value) === ctx.part.args.lastIndexOf(value))
+          out.unread.add(value);
+      }
+    }
+  // What an extraction writes into (`tar -xf a.tar -C .github/workflows`) is a file part of its
+  // own, decided by the file rules as the entries' directory (the entries themselves by
+  // `unpack-entries`).
+  else if (extracts && out && !toStdout) {
+    for (const { value, cwd } of dirs) out.writes.push({ path: value, cwd });
+    // The members named (`tar -xf x.tar .npmrc`) land in the last `-C` directory or here.
+    const into = dirs[dirs.length - 1];
+    for (const m of members) {
+      if (m.dynamic || m.glob || m.text.startsWith('/')) continue;
+      out.writes.push(
+        into
+          ? {
+              path: { ...into.value, text: `${into.value.text.replace(/\/+$/, '')}/${m.text}` },
+              cwd: into.cwd,
+            }
+          : { path: m, cwd: part.cwd },
+      );
+    }
+  }
   if (spec.script === 'ln') note(lnFinding(ctx));
   if (spec.cwdWrites) note(cwdFinding(ctx));
   if (inplace)
@@ -1200,7 +1262,7 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
 }
 
 function takesValue(e: Effect): boolean {
-  if (e === 'inplace' || e === 'stdout' || e === 'end') return false;
+  if (e === 'inplace' || e === 'stdout' || e === 'end' || e === 'create' || e === 'extract') return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
   return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
 }

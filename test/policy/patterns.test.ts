@@ -32,8 +32,8 @@ const refused: Array<[string, string]> = [
   ['rsync -a --exclude .git ~/.ssh/ dst/', 'read-credentials'],
   ['rsync -a --include .git ~/.aws/credentials dst/', 'read-credentials'],
   ['rsync -a --exclude .git src/ /etc/', 'copy-or-link-outside'],
-  ['tar -czf .git/hooks/x.tgz --exclude .git .', 'protected-paths-by-command'],
-  ['tar -xzf a.tgz --exclude x -C .git/hooks', 'protected-paths-by-command'],
+  ['tar -czf .git/hooks/x.tgz --exclude .git .', 'program:tar'],
+  ['tar -xzf a.tgz --exclude x -C .git/hooks', 'program:tar'],
 ];
 
 describe('a pattern option is not a path', () => {

@@ -35,6 +35,17 @@ const decided: Array<[string, 'allow' | 'ask' | 'deny', string?]> = [
   ['cp x.json .vscode/tasks.json', 'ask', 'tool-settings-files'],
   ['ln -s /tmp/x .npmrc', 'ask', 'package-manager-config-files'],
   ['rsync -a src/ .git/hooks/', 'deny', 'protected-paths'],
+  // tar: the mode decides what -f names (written by -c/-r/-u/-A/--delete, read otherwise), and
+  // what an extraction writes into (-C, the members named) is a file part too
+  ['tar -cf .npmrc src', 'ask', 'package-manager-config-files'],
+  ['tar czf .vscode/tasks.json src', 'ask', 'tool-settings-files'],
+  ['tar -cf .git/hooks/x.tar src', 'deny'],
+  ['tar --delete -f /etc/x.tar a', 'deny'],
+  ['tar -xzf a.tgz -C .github/workflows', 'deny', 'protected-paths'],
+  ['tar -xf x.tar -C .vscode tasks.json', 'ask'],
+  ['tar -czf dist.tgz dist/', 'allow'],
+  ['tar -tf ~/Downloads/x.tar', 'allow'],
+  ['tar -tzf /tmp/x.tgz', 'allow'],
   // reads no longer match write-only path lists
   ['sed -n 1p .gitmodules', 'allow'],
   ['cat .npmrc.example', 'allow'],
