@@ -1740,7 +1740,7 @@ function environmentPrinter(parts: readonly Part[], from: number): CommandPart |
 
 /**
  * The word a stage narrows its input to: `grep [-i|-w|-F|-o|-c|-n|-h|-s|-q|--color…] WORD`
- * alone, WORD a plain word (letters, digits, `_`), no file of its own, not inverted (`-v`),
+ * alone, WORD a plain word (letters, digits, `_`; a leading `^` allowed), no file of its own, not inverted (`-v`),
  * no context lines (`-A`/`-B`/`-C`), no pattern file or list (`-e`/`-f`).
  */
 function grepWord(parts: readonly Part[], from: number): string | undefined {
@@ -1759,8 +1759,9 @@ function grepWord(parts: readonly Part[], from: number): string | undefined {
         return undefined;
       continue;
     }
-    if (word !== undefined || !/^\w+$/.test(a.text)) return undefined;
-    word = a.text;
+    // (a leading `^` anchors the word at a variable's name: `printenv | grep ^LC_`)
+    if (word !== undefined || !/^\^?\w+$/.test(a.text)) return undefined;
+    word = a.text.replace(/^\^/, '');
   }
   return word;
 }
