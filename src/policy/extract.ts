@@ -1318,7 +1318,10 @@ export function commandName(word: string, walk: Walk): string {
   const slash = path.lastIndexOf('/');
   const dir = slash <= 0 ? '/' : path.slice(0, slash);
   const toolchain =
-    TOOLCHAIN_BIN.test(path) && path !== walk.ws.workspace && !isStrictlyInside(path, walk.ws.workspace);
+    path.length <= 4096 &&
+    TOOLCHAIN_BIN.test(path) &&
+    path !== walk.ws.workspace &&
+    !isStrictlyInside(path, walk.ws.workspace);
   return SYSTEM_BIN_DIRS.has(dir) || toolchain ? path.slice(slash + 1) : path;
 }
 

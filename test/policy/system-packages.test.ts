@@ -97,6 +97,7 @@ describe('sudo', () => {
       'sudo -u root apt list --installed',
       'sudo dpkg -l',
       'sudo apt-cache search jdk',
+      'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata',
     ])
       expect(decide(c).decision, c).toBe('allow');
     // …and the tool's own refusals hold through it.
@@ -117,7 +118,8 @@ describe('sudo', () => {
       'sudo -s',
       'echo id | sudo -s',
       'sudo -l',
-      'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y x',
+      'sudo X=1 id',
+      'sudo A=1 B=2 apt-get update',
     ]) {
       const d = decide(c);
       expect(d.decision, c).toBe('deny');
@@ -146,7 +148,7 @@ describe('sudo', () => {
     expect(decide('sudo rm -rf ~').decision).toBe('deny');
     expect(decide('sudo su').decision).toBe('deny');
     expect(decide('sudo $CMD').rule).toBe('shell:dynamic-command-name');
-    expect(decide('sudo LD_PRELOAD=/tmp/x.so apt-get update').decision).toBe('deny');
+    expect(decide('sudo LD_PRELOAD=/tmp/x.so apt-get update').rule).toBe('code-injecting-variables');
     expect(decide('sudo apt-get update; sudo rm -rf ~').decision).toBe('deny');
   });
 });
