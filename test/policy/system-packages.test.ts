@@ -81,6 +81,11 @@ describe('system packages from the configured archive', () => {
     }
   });
 
+  it('asks for packages named only when it runs (any of them may be a package file)', () => {
+    for (const c of ['apt-get install -y $(cat apt.txt)', 'apt install "$PKG"', 'dpkg -l $P'])
+      expect(decide(c).rule, c).toMatch(/^apt-(local|dynamic)-packages$/);
+  });
+
   it('decides the archive settings apt reads as files', () => {
     expect(decide("echo 'deb http://x.example/ stable main' >> /etc/apt/sources.list").decision).toBe('deny');
     expect(decide("sed -i 's/a/b/' /etc/apt/sources.list").decision).toBe('deny');
