@@ -445,6 +445,12 @@ interface Compiled {
   nameSet: Set<string>;
   names: Glob[];
   subcommand: Glob[][];
+  /**
+   * The first words of `subcommand` when every one is literal (`push`, `remote add`): a part
+   * whose first operand is a plain word outside this set meets none of them, told with one
+   * lookup (a program's rules are mostly subcommand rules: `git status` meets 32).
+   */
+  subFirst: Set<string> | null;
   notSubcommand: Glob[][];
   args: Glob[];
   paths: Glob[];
@@ -482,6 +488,10 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
         return { src, re: globToRegExp(src, g.includes('/')), anywhere: false, dotName: false };
       }),
     subcommand: (r.subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
+    subFirst:
+      r.subcommand && r.subcommand.every((seq) => !/[*?[]/.test(seq.split(/\s+/)[0]!))
+        ? new Set(r.subcommand.map((seq) => seq.split(/\s+/)[0]!))
+        : null,
     notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
     args: globs(r.args, null, false),
     paths: globs(r.paths, m, true),
@@ -678,11 +688,35 @@ function unionOf(globs: Glob[]): PathUnion {
     k,
     ...t,
     re: t.other.length ? new RegExp(`^(?:${t.other.join('|')})$`) : null,
+    // What the path's last segment must be for a literal or one-star tail to match: checked
+    // first, on the segment alone, so most paths never have their tail cut out (a rule every
+    // command part meets tests each of its path arguments; `lastSegments` was a fifth of it).
+    bases: new Set([...t.literal].map((l) => l.slice(l.lastIndexOf('/') + 1))),
+    baseStars: t.star.map(([pre, post]): [string, string] | string =>
+      post.includes('/')
+        ? post.slice(post.lastIndexOf('/') + 1)
+        : [pre.slice(pre.lastIndexOf('/') + 1), post],
+    ),
   }));
+  /** Whether `base` (a path's last segment) can end a tail of the group (a regex tail: always). */
+  const mayEnd = (g: (typeof tailTests)[number], base: string): boolean => {
+    if (g.re || g.bases.has(base)) return true;
+    for (const s of g.baseStars)
+      if (
+        typeof s === 'string'
+          ? base === s
+          : base.length >= s[0].length + s[1].length && base.startsWith(s[0]) && base.endsWith(s[1])
+      )
+        return true;
+    return false;
+  };
   u = {
     test(path) {
       if (fixedRe?.test(path)) return true;
-      for (const { k, literal, star, re } of tailTests) {
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      for (const g of tailTests) {
+        if (!mayEnd(g, base)) continue;
+        const { k, literal, star, re } = g;
         const t = lastSegments(path, k);
         if (t === null) continue;
         if (literal.has(t)) return true;
@@ -701,6 +735,19 @@ function unionOf(globs: Glob[]): PathUnion {
   };
   unions.set(globs, u);
   return u;
+}
+
+/** Test hook: the union matcher of path globs `sources` (each as a rule's `paths` entry, already expanded). */
+export function pathUnionOf(sources: string[]): (path: string) => boolean {
+  const u = unionOf(
+    sources.map((src) => ({
+      src,
+      re: globToRegExp(src, true),
+      anywhere: src.startsWith('**/'),
+      dotName: false,
+    })),
+  );
+  return (p) => u.test(p);
 }
 
 /** The text after the k-th `/` from the end (null when the path has fewer). */
@@ -836,11 +883,13 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   }
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
+  const restOf = () =>
+    (shape.rest ??= part.args
+      .slice(shape.sub)
+      .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
   const subcommandIs = (seqs: Glob[][]): Tri =>
     anyOver(seqs, (tokens) => {
-      const rest = (shape.rest ??= part.args
-        .slice(shape.sub)
-        .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
+      const rest = restOf();
       let t: Tri = 'yes';
       tokens.forEach((tok, i) => {
         const a = rest[i];
@@ -849,6 +898,12 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
       return t;
     });
   if (r.subcommand) {
+    if (c.subFirst) {
+      // What subcommandIs would find, without walking every sequence: a literal glob matches
+      // only its own text, and a sequence with no first operand matches nothing.
+      const first = restOf()[0];
+      if (!first || (!first.dynamic && !first.glob && !c.subFirst.has(first.text))) return 'no';
+    }
     result = and(result, subcommandIs(c.subcommand));
     if (result === 'no') return 'no';
   }
