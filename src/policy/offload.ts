@@ -14,7 +14,7 @@ import type { Action, NetworkMode, PolicyDecision, Tier, Workspace } from './typ
  * interrupted: in the bench such decisions ran 11–22 ms of wall time against a 10 ms limit.
  * So a long command is decided on a decision thread (a `worker_threads` Worker holding an
  * identical engine, with its own heap: its collections do not stop the caller), while the
- * caller blocks in `Atomics.wait` for at most the limit minus a margin. The API stays
+ * caller spins on the thread's answer flag for at most the limit minus a margin. The API stays
  * synchronous. When the wait runs out the command asks (rule `shell:budget`, as a budget cut
  * on the calling thread does), the thread is told to stop (a flag its budget reads at every
  * check) and its late answer is dropped.
@@ -39,7 +39,7 @@ export interface OffloadInit {
 }
 
 /** Slots of the shared control array. */
-export const DONE = 0; // id of the last request answered (the thread writes, then notifies)
+export const DONE = 0; // id of the last request answered (the thread writes it after posting the answer; the caller polls it)
 export const CANCEL = 1; // requests up to this id are no longer wanted (the caller writes)
 export const READY = 2; // 0 starting, 1 ready, -1 failed to start
 
@@ -188,12 +188,6 @@ export class Offload {
     stopAfterSeenCpuMs: [],
     waitedForBusy: 0,
   };
-  /**
-   * Bumped (and notified) by every thread after each answer and when one dies: the caller waits
-   * on it when any of several busy threads may be the first to become idle.
-   */
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-
   constructor(
     private readonly init: OffloadInit,
     private readonly forget: () => void,
@@ -270,7 +264,7 @@ export class Offload {
       // Every ready thread is finishing a decision its caller stopped waiting for (each stops at
       // its next budget check, told by the cancel flag): this one waits for the first to stop.
       this.stats.waitedForBusy++;
-      if (!this.waitSignal(() => (thread = this.idle()) !== undefined || !this.anyReady(), deadline))
+      if (!this.waitUntil(() => (thread = this.idle()) !== undefined || !this.anyReady(), deadline))
         return this.timeout(action, null);
       if (!thread) {
         this.stats.inline++;
@@ -284,7 +278,7 @@ export class Offload {
     const threadDeadline = performance.timeOrigin + deadline - THREAD_MARGIN_MS;
     thread.port.postMessage({ id, action, deadline: threadDeadline });
     const t = thread;
-    if (!this.waitSignal(() => Atomics.load(t.ctl, DONE) >= id, deadline)) return this.timeout(action, t);
+    if (!this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline)) return this.timeout(action, t);
     for (;;) {
       const got = receiveMessageOnPort(thread.port) as
         { message: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number } } | undefined;
@@ -325,7 +319,7 @@ export class Offload {
    * run at SCHED_IDLE, see policy-worker.ts): 11 rounds over in the same bench. The cost is one
    * core for at most the limit, only for commands over `offloadFrom` characters.
    */
-  private waitSignal(done: () => boolean, deadline: number): boolean {
+  private waitUntil(done: () => boolean, deadline: number): boolean {
     while (!done()) if (performance.now() >= deadline) return false;
     return true;
   }
@@ -390,7 +384,7 @@ export class Offload {
   private spawn(): boolean {
     const ctl = new Int32Array(new SharedArrayBuffer(4 * 4));
     const { port1, port2 } = new MessageChannel();
-    const workerData = { init: this.init, port: port2, ctl, signal: this.signal };
+    const workerData = { init: this.init, port: port2, ctl };
     const options = { workerData, transferList: [port2] };
     let worker: Worker;
     try {
@@ -413,8 +407,6 @@ export class Offload {
       Atomics.store(ctl, READY, -1);
       // Anyone waiting for its answer stops waiting now rather than at the deadline.
       Atomics.store(ctl, DONE, 0x7fffffff);
-      Atomics.add(this.signal, 0, 1);
-      Atomics.notify(this.signal, 0);
     };
     worker.on('error', fail);
     worker.on('exit', fail);

@@ -9,12 +9,10 @@ import { PolicyEngine } from './engine.js';
 import { CANCEL, compact, DONE, READY, type OffloadInit } from './offload.js';
 import type { Action, PolicyDecision } from './types.js';
 
-const { init, port, ctl, signal } = workerData as {
+const { init, port, ctl } = workerData as {
   init: OffloadInit;
   port: MessagePort;
   ctl: Int32Array;
-  /** The pool's: bumped and notified after every answer (a caller may wait for any thread of the pool). */
-  signal: Int32Array;
 };
 
 /**
@@ -111,8 +109,6 @@ try {
     }
     port.postMessage(reply);
     Atomics.store(ctl, DONE, m.id);
-    Atomics.add(signal, 0, 1);
-    Atomics.notify(signal, 0);
   });
   // Ready once the event loop turns, not when this module ends: right after start the thread
   // was seen held 1–2 s in a futex (no CPU) while a V8 background task ran (compiling the WASM
