@@ -452,6 +452,8 @@ interface Compiled {
    */
   subFirst: Set<string> | null;
   notSubcommand: Glob[][];
+  /** `filter_regex`, compiled. */
+  filter: RegExp | null;
   args: Glob[];
   paths: Glob[];
   notPaths: Glob[];
@@ -493,6 +495,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
         ? new Set(r.subcommand.map((seq) => seq.split(/\s+/)[0]!))
         : null,
     notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
+    filter: r.filter_regex === undefined ? null : compileArgRegex(r.filter_regex),
     args: globs(r.args, null, false),
     paths: globs(r.paths, m, true),
     notPaths: globs(r.not_paths, m, true),
@@ -715,7 +718,8 @@ function unionOf(globs: Glob[]): PathUnion {
       if (fixedRe?.test(path)) return true;
       const base = path.slice(path.lastIndexOf('/') + 1);
       for (const g of tailTests) {
-        if (!mayEnd(g, base)) continue;
+        // (for a one-segment tail the segment is `base`: the test below is all there is to do)
+        if (g.k > 1 && !mayEnd(g, base)) continue;
         const { k, literal, star, re } = g;
         const t = lastSegments(path, k);
         if (t === null) continue;
@@ -867,7 +871,24 @@ export function commandNameMatches(rule: Rule, name: string, m: MatchContext): b
   return c.nameSet.has(name) || c.names.some((g) => g.re.test(name));
 }
 
-const filterRegexes = new Map<string, RegExp>();
+/** The words from the subcommand on that are not flags (what `subcommand` tokens match), kept in the shape. */
+function restOf(shape: Shape, part: CommandPart): Arg[] {
+  return (shape.rest ??= part.args
+    .slice(shape.sub)
+    .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
+}
+
+/** Whether `rest` starts with one of the word sequences `seqs` (each token a glob). */
+function subcommandIs(seqs: Glob[][], rest: Arg[], context: string): Tri {
+  return anyOver(seqs, (tokens) => {
+    let t: Tri = 'yes';
+    tokens.forEach((tok, i) => {
+      const a = rest[i];
+      t = and(t, a ? stringGlob(tok, a, context) : 'no');
+    });
+    return t;
+  });
+}
 
 function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown: boolean): Tri {
   const r = rule.spec;
@@ -876,39 +897,22 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
   if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
   // `env | grep -i python`: only the lines naming a word that is not a secret's are printed.
-  if (r.filter_regex !== undefined && part.outputFilter !== undefined) {
-    let re = filterRegexes.get(r.filter_regex);
-    if (!re) filterRegexes.set(r.filter_regex, (re = compileArgRegex(r.filter_regex)));
-    if (!re.test(part.outputFilter)) return 'no';
-  }
+  if (c.filter && part.outputFilter !== undefined && !c.filter.test(part.outputFilter)) return 'no';
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
-  const restOf = () =>
-    (shape.rest ??= part.args
-      .slice(shape.sub)
-      .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-'));
-  const subcommandIs = (seqs: Glob[][]): Tri =>
-    anyOver(seqs, (tokens) => {
-      const rest = restOf();
-      let t: Tri = 'yes';
-      tokens.forEach((tok, i) => {
-        const a = rest[i];
-        t = and(t, a ? stringGlob(tok, a, part.context) : 'no');
-      });
-      return t;
-    });
   if (r.subcommand) {
+    const rest = restOf(shape, part);
     if (c.subFirst) {
       // What subcommandIs would find, without walking every sequence: a literal glob matches
       // only its own text, and a sequence with no first operand matches nothing.
-      const first = restOf()[0];
+      const first = rest[0];
       if (!first || (!first.dynamic && !first.glob && !c.subFirst.has(first.text))) return 'no';
     }
-    result = and(result, subcommandIs(c.subcommand));
+    result = and(result, subcommandIs(c.subcommand, rest, part.context));
     if (result === 'no') return 'no';
   }
   if (r.not_subcommand) {
-    result = and(result, not(subcommandIs(c.notSubcommand)));
+    result = and(result, not(subcommandIs(c.notSubcommand, restOf(shape, part), part.context)));
     if (result === 'no') return 'no';
   }
   if (r.global_flags) {
