@@ -330,6 +330,8 @@ export class PolicyEngine {
         }
       }
     }
+    // In precedence order, so the first rule that applies to a part is the one that decides it.
+    this.others.sort(precedence);
   }
 
   /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */
@@ -637,8 +639,9 @@ export class PolicyEngine {
   }
 
   /**
-   * The command rules whose `command` list names `name` (literally or by glob), in load order;
-   * computed once per name (bounded memo), so a part is matched only against rules that can apply.
+   * The command rules whose `command` list names `name` (literally or by glob), in precedence
+   * order (`precedence`); computed once per name (bounded memo), so a part is matched only against
+   * rules that can apply, and the first that applies decides it.
    */
   private rulesFor(name: string): Rule[] {
     let list = this.candidates.get(name);
@@ -647,7 +650,7 @@ export class PolicyEngine {
     list = [
       ...literal,
       ...this.wildcard.filter((r) => !literal.includes(r) && commandNameMatches(r, name, this.m)),
-    ];
+    ].sort(precedence);
     if (this.candidates.size > 4096) this.candidates.clear();
     this.candidates.set(name, list);
     return list;
@@ -685,10 +688,14 @@ export class PolicyEngine {
     }
     let best: Rule | null = null;
     const watch = budget !== NO_BUDGET && part.kind === 'command' && part.args.length >= MANY_ARGS;
+    // The candidates are in precedence order: the first that applies beats every later one, so
+    // the rest are not matched (a denied part meets no allow rule; an allowed one stops at its allow).
     for (const rule of candidates) {
       if (watch && budget.expired()) return budgetVerdict(part);
-      if (!ruleApplies(rule, part, this.m, true)) continue;
-      if (!best || beats(rule, best)) best = rule;
+      if (ruleApplies(rule, part, this.m, true)) {
+        best = rule;
+        break;
+      }
     }
     if (best && part.kind === 'command' && best.decision === 'allow' && best.tier === 'builtin') {
       // The flip: a builtin allow holds only for invocations the program's spec knows to be safe.
@@ -784,13 +791,16 @@ function budgetVerdict(part: Part): PartVerdict {
   };
 }
 
-/** Higher tier wins; within a tier deny > ask > allow; then the rule loaded first. */
-function beats(a: Rule, b: Rule): boolean {
+/**
+ * Precedence, as a sort order (the winner first): higher tier wins; within a tier
+ * deny > ask > allow; then the rule loaded first.
+ */
+function precedence(a: Rule, b: Rule): number {
   const ta = TIERS.indexOf(a.tier);
   const tb = TIERS.indexOf(b.tier);
-  if (ta !== tb) return ta > tb;
-  if (a.decision !== b.decision) return SEVERITY[a.decision] > SEVERITY[b.decision];
-  return a.order < b.order;
+  if (ta !== tb) return tb - ta;
+  if (a.decision !== b.decision) return SEVERITY[b.decision] - SEVERITY[a.decision];
+  return a.order - b.order;
 }
 
 export function toAuditEvent(command: string, d: PolicyDecision): PolicyAuditEvent {
