@@ -10,6 +10,8 @@ export const JUSTIFIED: Record<string, string> = {
     "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients': 'the network is off in the sandbox; requests to remote hosts need approval',
+  'git-network':
+    'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
     'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit',
   'shell:unparsed-substitution':
