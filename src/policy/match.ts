@@ -1065,12 +1065,52 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   if (r.access && !r.access.includes(part.access)) return 'no';
   if (!compiled(rule, m).variable.some((g) => g.re.test(part.name))) return 'no';
   const allowed = rule.spec.not_values;
+  // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
+  if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
   if (allowed && part.access === 'set' && part.value) {
+    if (SEARCH_PATHS.has(part.name)) {
+      // Each directory is matched by itself, and must be outside the workspace (whose programs
+      // are the agent's); the old value the line extends (`$PATH`) was decided before.
+      const dirs = searchPathEntries(part.name, part.value);
+      if (dirs === null) return part.value.dynamic ? 'maybe' : 'yes';
+      const ws = m.ws.workspace;
+      return dirs.every(
+        (d) => d !== ws && !isStrictlyInside(d, ws) && allowed.some((v) => globToRegExp(v, true).test(d)),
+      )
+        ? 'no'
+        : 'yes';
+    }
     // A value that is only known when it runs may be anything.
     if (part.value.dynamic) return 'maybe';
     if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
   }
   return 'yes';
+}
+
+/** Variables that hold a list of directories searched in order, `:`-separated. */
+const SEARCH_PATHS = new Set(['PATH']);
+
+/**
+ * The directories a value of a search path names, without its old value: `$PATH:/opt/jdk/bin`
+ * and `"/usr/lib/jvm/x/bin:${PATH}"` add one directory to what PATH already held (decided when it
+ * was set, or the image's), so the value is judged by the directories it adds. Null when an entry
+ * is anything but a literal absolute directory in normal form: another expansion or substitution,
+ * a quote or escape, a relative or empty entry (the working directory), `.` or `..` segments.
+ */
+export function searchPathEntries(name: string, value: Arg): string[] | null {
+  let pieces: string[];
+  if (value.dynamic) {
+    // A dynamic value's text is its source: plain when unquoted, or one double-quoted string.
+    let src = value.text;
+    if (/^"[^"]*"$/.test(src)) src = src.slice(1, -1);
+    pieces = src.split(':').filter((p) => p !== `$${name}` && p !== `\${${name}}`);
+    if (pieces.some((p) => !/^[A-Za-z0-9_./+@%,=-]+$/.test(p))) return null;
+  } else pieces = value.text.split(':');
+  for (const p of pieces) {
+    if (!p.startsWith('/') || p.endsWith('/') || p.includes('//') || p.includes('\0')) return null;
+    if (p.split('/').some((seg) => seg === '.' || seg === '..')) return null;
+  }
+  return pieces;
 }
 
 /**

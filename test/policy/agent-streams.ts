@@ -62,6 +62,8 @@ export const JUSTIFIED: Record<string, string> = {
   shutdown: 'service and systemctl control the machine and its services, not the project',
   'sed-in-place-outside': 'editing files outside the workspace (apt sources, /etc) changes the host',
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
+  'path-variable':
+    "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
   'interpreter-reads-stdin':
     'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',
   'interpreter-dynamic-code':

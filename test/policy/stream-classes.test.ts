@@ -258,3 +258,56 @@ describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', 
     );
   });
 });
+
+describe('PATH extended with a toolchain directory (agent-stream-3: SWE-agent on Java)', () => {
+  it('is judged by the directories it adds, the old $PATH left out', () => {
+    expectAll(
+      [
+        'export PATH=$PATH:/usr/lib/jvm/java-11-openjdk-amd64/bin  # an example path',
+        'export PATH=/usr/lib/jvm/java-17-openjdk-amd64/bin:$PATH',
+        'export PATH="/opt/miniconda3/envs/testbed/bin:$PATH"',
+        'export PATH=${PATH}:/usr/local/go/bin',
+        'PATH=$PATH:/opt/maven/bin mvn -v',
+        'PATH=/usr/bin:/bin make',
+        'PATH=$PATH:/usr/lib/jvm/x/bin; export PATH; java -version',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'PATH=/tmp/bin:$PATH make',
+        'export PATH=.:$PATH',
+        'export PATH=$PATH:',
+        'PATH= ls',
+        'export PATH=bin:$PATH',
+        'export PATH=$HOME/bin:$PATH',
+        'export PATH=$(pwd)/jdk/bin:$PATH',
+        'export PATH=$JAVA_HOME/bin:$PATH',
+        'export PATH=/opt/../tmp/bin:$PATH',
+        'export PATH=/opt/x/../../tmp/bin:$PATH',
+        'export PATH=/usr/local/bin:/tmp/x',
+        'export PATH="$PATH:$EXTRA"',
+        'export PATH=\\$PATH:/usr/bin',
+        "export PATH='$PATH':/usr/bin",
+        'export PATH=$PATH:/usr/lib/jvm/*/bin',
+        'export PATH="$PATH:/Library/Java/Home/bin"',
+        `export PATH=${process.cwd()}/node_modules/.bin:$PATH`,
+        'PATH=/opt/x/bin:$PATH; PATH=/tmp:$PATH; ls',
+        'env PATH=/tmp/x:/usr/bin ls',
+        'declare -x PATH=/tmp/b:$PATH',
+        "python3 -c \"import os; os.environ['PATH'] = '/tmp:' + os.environ['PATH']\"",
+      ],
+      'refused',
+    );
+  });
+
+  it("refuses a toolchain-shaped directory inside the workspace (its programs are the agent's)", async () => {
+    const ws = await PolicyEngine.create({
+      budgetMs: Infinity,
+      workspace: { workspace: '/usr/local/src/app' },
+    });
+    expect(ws.check('export PATH=/usr/local/go/bin:$PATH').decision).toBe('allow');
+    expect(ws.check('export PATH=/usr/local/src/app/bin:$PATH').decision).not.toBe('allow');
+    expect(ws.check('export PATH=$PATH:/usr/local/src/app/tools/bin').decision).not.toBe('allow');
+  });
+});
