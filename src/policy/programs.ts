@@ -135,6 +135,8 @@ export interface ProgramSpec {
   patternOptions: Set<string>;
   /** `-Dkey=value` properties (effect `property`) whose value is a directory or file the program writes. */
   pathProperties: Set<string>;
+  /** `property` keys that name a program or code a plugin runs (`mvn -Dexec.executable=sh`): ask. */
+  askProperties: Set<string>;
   /** `KEY=VALUE` operands whose value is a file (`dd of=F` is written, `if=F` read). */
   operandKeys: Map<string, 'read' | 'output'>;
   /** Some option, operand or reader here or below names a file written, listed or a pattern (spec effects are collected). */
@@ -194,6 +196,7 @@ const SPEC_KEYS = new Set([
   'target',
   'pattern_options',
   'path_properties',
+  'ask_properties',
   'operand_keys',
 ]);
 
@@ -262,6 +265,7 @@ export function buildSpec(
     target: bool('target', false),
     patternOptions: new Set(stringList(r.pattern_options, 'pattern_options', where)),
     pathProperties: new Set(stringList(r.path_properties, 'path_properties', where)),
+    askProperties: new Set(stringList(r.ask_properties, 'ask_properties', where)),
     operandKeys: operandKeys(r.operand_keys, where),
     effects: false,
     script:
@@ -570,7 +574,21 @@ function valueFinding(
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
     case 'property': {
       // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes.
-      if (!value || value.dynamic) return null;
+      if (!value) return null;
+      // A key the spec marks as naming a program: asked whatever its value (one only known when it
+      // runs too); a dynamic `-D$x` may be that key when its text is in the line.
+      for (let sp: ProgramSpec | null = spec; sp; sp = sp.parent)
+        for (const key of sp.askProperties)
+          if (
+            value.text.startsWith(`${key}=`) ||
+            value.text === key ||
+            (value.dynamic && value.text.includes(key))
+          )
+            return {
+              decision: 'ask',
+              reason: `${what} sets \`${key}\`, the program or code a plugin runs; that needs approval`,
+            };
+      if (value.dynamic) return null;
       const eq = value.text.indexOf('=');
       if (eq <= 0 || !hasPathProperty(spec, value.text.slice(0, eq))) return null;
       return valueFinding(ctx, spec, `${opt}${value.text.slice(0, eq + 1)}`, 'write', {

@@ -56,7 +56,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:ls':
     'an option the program does not have (a typo such as `ls -a.git`) is asked rather than guessed',
   'program:mvn':
-    'a Maven goal the spec does not know runs plugin code or sends artifacts (exec:java runs a class, jib:build pushes an image, install:install-file writes the local repository)',
+    'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
     'an arithmetic or array subscript that bash evaluates can run commands (`a[$(cmd)]`), so it is not run unread',
   shutdown: 'service and systemctl control the machine and its services, not the project',

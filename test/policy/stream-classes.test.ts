@@ -259,6 +259,34 @@ describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', 
   });
 });
 
+describe("mvn exec:java runs the project's main class (agent-stream-3: SWE-agent on Java)", () => {
+  it('allows the java goal as running the project, while exec:exec and exec.executable ask', () => {
+    expectAll(
+      [
+        'mvn compile exec:java -Dexec.mainClass="ReproduceTextBufferBug"',
+        'mvn -q exec:java -Dexec.mainClass=org.example.Main -Dexec.args="a b"',
+        'mvn exec:java -Dexec.mainClass=X -Dexec.classpathScope=test',
+        'mvn exec:java@run',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'mvn exec:exec -Dexec.executable=sh',
+        'mvn exec:exec@run',
+        'mvn test -Dexec.executable=sh',
+        'mvn -Dexec.executable=/tmp/x verify',
+        'mvn exec:java -Dexec.mainClass=X -Dexec.executable=sh',
+        'mvn exec:java -Dexec.mainClass=X -Dmaven.repo.local=/etc/x',
+        'mvn org.codehaus.mojo:exec-maven-plugin:3.1.0:exec -Dexec.executable=sh',
+        'mvn compile jib:build',
+        'mvn install:install-file -Dfile=x.jar',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('PATH extended with a toolchain directory (agent-stream-3: SWE-agent on Java)', () => {
   it('is judged by the directories it adds, the old $PATH left out', () => {
     expectAll(
