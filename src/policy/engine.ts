@@ -8,7 +8,7 @@ import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
-import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, type Rule } from './rules.js';
+import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, uniformSpec, type Rule } from './rules.js';
 import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } from './offload.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
 import { sourcePaths, unpackFinding } from './unpack.js';
@@ -189,7 +189,7 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
       const line = lineAt(index, unknownKey ?? (issue.path[0] as string | number | undefined));
       refuse(line ? `${file}:${line}` : file, id, `${key}${issue.message}`);
     }
-    const spec = parsed.data;
+    const spec = uniformSpec(parsed.data);
     if (seen.has(spec.id)) refuse(`${file}:${lineAt(index)}`, spec.id, 'the id is used twice in this file');
     seen.add(spec.id);
     return {
@@ -203,6 +203,7 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
       order: startOrder + index,
       kind: kindOf(spec),
       argRegex: spec.arg_regex === undefined ? null : compileArgRegex(spec.arg_regex),
+      compiled: null,
     };
   });
 }

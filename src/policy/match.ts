@@ -381,22 +381,38 @@ function flagIn(flag: string, args: Arg[], context: string, dynamic: boolean): T
   for (const a of args) {
     if (a.dynamic) continue;
     const t = a.text;
+    // (no strings are cut here: this runs for every flag of every rule against every option)
     if (flag.startsWith('--')) {
       if (!t.startsWith('--')) continue;
-      const name = t.split('=', 1)[0]!;
-      if (name === flag || (name.length >= 4 && flag.startsWith(name))) return 'yes';
+      // The option's name is `t` up to an `=`: the flag itself or (from 4 characters) a prefix of it.
+      const eq = t.indexOf('=');
+      const n = eq < 0 ? t.length : eq;
+      if (n === flag.length ? t.startsWith(flag) : n >= 4 && n < flag.length && sameStart(t, flag, n))
+        return 'yes';
     } else if (flag.length === 2) {
       if (t === flag) return 'yes';
       // A cluster of letters, possibly ending in an attached value: `-rf`, `-i.bak`, `-n5`.
-      if (
-        !t.startsWith('--') &&
-        /^-[A-Za-z0-9]*$/.test(t.slice(0, t.indexOf(flag[1]!) + 1 || 0)) &&
-        t.indexOf(flag[1]!) > 0
-      )
+      const at = t.indexOf(flag[1]!);
+      if (at > 0 && t.charCodeAt(0) === 45 /* - */ && t.charCodeAt(1) !== 45 && letters(t, 1, at + 1))
         return 'yes';
     } else if (t === flag || (t.charCodeAt(flag.length) === 61 && t.startsWith(flag))) return 'yes';
   }
   return dynamic && flagInContext(flag, context) ? 'maybe' : 'no';
+}
+
+/** Whether `a` and `b` agree in their first `n` characters. */
+function sameStart(a: string, b: string, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether `t[from, to)` is all ASCII letters and digits. */
+function letters(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
 }
 
 function stringGlob(glob: Glob, a: Arg, context: string): Tri {
@@ -464,8 +480,6 @@ interface Compiled {
   notHosts: Glob[];
 }
 
-const compiledRules = new WeakMap<Rule, Compiled>();
-
 function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boolean): Glob[] {
   return (list ?? []).flatMap((g) =>
     (m ? (m.expandAll?.(g) ?? [m.expand(g)]) : [g]).map((src) => ({
@@ -478,7 +492,8 @@ function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boo
 }
 
 function compiled(rule: Rule, m: MatchContext): Compiled {
-  let c = compiledRules.get(rule);
+  // (kept on the rule: a WeakMap lookup per rule match was 4% of deciding `git status`)
+  let c = rule.compiled as Compiled | null;
   if (c) return c;
   const r = rule.spec;
   c = {
@@ -513,7 +528,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
       false,
     ),
   };
-  compiledRules.set(rule, c);
+  rule.compiled = c;
   return c;
 }
 

@@ -118,6 +118,50 @@ export const RuleSchema = z
 
 export type RuleSpec = z.output<typeof RuleSchema>;
 
+/**
+ * The spec with every key of the schema, in one order (absent ones `undefined`). zod gives each
+ * rule only the keys written in it, so the matcher's reads of `spec.flags`, `spec.paths`, … met
+ * as many object shapes as there are combinations of keys (megamorphic loads, in the loop every
+ * rule of every part runs through); one literal gives them all one shape.
+ */
+export function uniformSpec(s: RuleSpec): RuleSpec {
+  const all: { [K in keyof Required<RuleSpec>]: RuleSpec[K] } = {
+    id: s.id,
+    decision: s.decision,
+    reason: s.reason,
+    command: s.command,
+    file: s.file,
+    variable: s.variable,
+    subcommand: s.subcommand,
+    not_subcommand: s.not_subcommand,
+    global_flags: s.global_flags,
+    flags: s.flags,
+    not_flags: s.not_flags,
+    args: s.args,
+    arg_regex: s.arg_regex,
+    filter_regex: s.filter_regex,
+    paths: s.paths,
+    not_paths: s.not_paths,
+    outside: s.outside,
+    target_outside: s.target_outside,
+    no_args: s.no_args,
+    dynamic_args: s.dynamic_args,
+    program_operand: s.program_operand,
+    code_unread: s.code_unread,
+    no_spec: s.no_spec,
+    cwd_outside: s.cwd_outside,
+    network: s.network,
+    not_values: s.not_values,
+    hosts: s.hosts,
+    not_hosts: s.not_hosts,
+    access: s.access,
+    not_from: s.not_from,
+    match: s.match,
+    not_match: s.not_match,
+  };
+  return all;
+}
+
 export const PolicyFileSchema = z.strictObject({
   version: z.literal(1).optional(),
   tier: z.enum(['builtin', 'project', 'user', 'admin']).optional(),
@@ -139,6 +183,8 @@ export interface Rule {
   order: number;
   kind: 'command' | 'file' | 'variable';
   argRegex: RegExp | null;
+  /** The matcher's compiled form of the rule (match.ts), made on first use; null until then. */
+  compiled: object | null;
 }
 
 export function kindOf(spec: RuleSpec): Rule['kind'] {
