@@ -9,7 +9,8 @@ export const JUSTIFIED: Record<string, string> = {
   default:
     "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
-  'network-clients': 'the network is off in the sandbox; requests to remote hosts need approval',
+  'network-clients':
+    'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval',
   'git-network':
     'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
@@ -47,7 +48,12 @@ export const JUSTIFIED: Record<string, string> = {
   'build-tools-outside':
     'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm) may write there, and which of its options write is not known',
   'container-escape':
-    'tools that reach the container engine or the host network stack (docker, ifconfig, ip) act outside the sandbox',
+    "tools that reach the container engine (docker), the host's namespaces or the kernel act outside the sandbox",
+  'program:ip':
+    "changing the sandbox's interfaces, addresses or routes, or entering another network namespace (`ip netns exec`), is not the project's work",
+  'program:ifconfig':
+    "configuring an interface (up, down, an address) changes the sandbox's network, not the project",
+  'program:route': "adding or deleting a route changes where the sandbox's traffic goes",
   'cwd-writes-outside': 'a build run in a directory above the workspace writes its output and caches there',
   'download-outside':
     'a download saved outside the workspace, or fetched from addresses scraped at run time, changes the host',

@@ -287,6 +287,59 @@ describe("mvn exec:java runs the project's main class (agent-stream-3: SWE-agent
   });
 });
 
+describe('network queries (agent-stream-3: an agent checking the sandbox network)', () => {
+  it("lists the sandbox's own interfaces and routes; any change or another namespace asks", () => {
+    expectAll(
+      [
+        'ifconfig',
+        'ifconfig -a',
+        'ifconfig eth0',
+        'ip addr show',
+        'ip -br a',
+        'ip -4 addr show dev eth0',
+        'ip route',
+        'ip link show | grep -i up',
+        'route -n',
+        'ping -c 1 localhost',
+        'ping -c 3 127.0.0.1',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'ifconfig eth0 down',
+        'ifconfig eth0 10.0.0.2 netmask 255.255.255.0',
+        'ip link set eth0 down',
+        'ip addr add 10.0.0.1/24 dev eth0',
+        'ip route add default via 10.0.0.1',
+        'ip route flush table main',
+        'ip netns exec x sh',
+        'ip -n x link',
+        'ip -batch /tmp/cmds',
+        'route add default gw 10.0.0.1',
+        'sudo ifconfig eth0 up',
+        'docker ps',
+      ],
+      'refused',
+    );
+  });
+
+  it('ping, traceroute and name lookups of a remote host are network access (network-clients)', () => {
+    for (const c of [
+      'ping -c 4 8.8.8.8',
+      'ping google.com',
+      'traceroute 8.8.8.8',
+      'dig example.com',
+      'nslookup example.com',
+      'ping -p deadbeef -c 1 x.example',
+    ]) {
+      const r = engine.check(c);
+      expect(r.decision, c).not.toBe('allow');
+      expect(r.rule, c).toBe('network-clients');
+    }
+  });
+});
+
 describe('PATH extended with a toolchain directory (agent-stream-3: SWE-agent on Java)', () => {
   it('is judged by the directories it adds, the old $PATH left out', () => {
     expectAll(
