@@ -122,6 +122,10 @@ function str(node: Node | null | undefined): string | null {
     return null;
   }
   if (node.type === 'call') return pathCallValue(node);
+  if (node.type === 'attribute' && tempNameOf === null) {
+    const t = tempFileName(node);
+    if (t !== null) return t;
+  }
   // The interpreter running this code: a program spawned as `sys.executable` is this Python.
   if (node.type === 'attribute' && resolveNow(dotted(node) ?? '') === 'sys.executable') return 'python3';
   return null;
@@ -134,17 +138,61 @@ function str(node: Node | null | undefined): string | null {
  */
 function tempDirValue(call: Node, name: string): string | null {
   if (name === 'tempfile.gettempdir') return positional(call).length === 0 ? '/tmp' : null;
-  if (name !== 'tempfile.mkdtemp' && name !== 'tempfile.TemporaryDirectory') return null;
-  if (hasSplat(call) || positional(call).length > 2) return null;
+  const file = name === 'tempfile.NamedTemporaryFile' || name === 'tempfile.mkstemp';
+  if (!file && name !== 'tempfile.mkdtemp' && name !== 'tempfile.TemporaryDirectory') return null;
+  // Positionally: mkdtemp/mkstemp (suffix, prefix, dir), NamedTemporaryFile (mode, buffering, …).
+  if (hasSplat(call) || positional(call).length > (name === 'tempfile.NamedTemporaryFile' ? 0 : 2))
+    return null;
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
     if (!a || a.type === 'comment') continue;
     const key = a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : null;
+    if (key && file && TEMP_FILE_OPTIONS.has(key)) continue;
     if (key && key !== 'prefix' && key !== 'suffix' && key !== 'ignore_cleanup_errors') return null;
     if (key === 'ignore_cleanup_errors') continue;
     const v = str(a.type === 'keyword_argument' ? a.childForFieldName('value') : a);
     if (v === null || v.includes('/') || v.includes('\0')) return null;
   }
-  return '/tmp/tmp.drydock';
+  return TEMP_PATH;
+}
+
+/** Keywords of `NamedTemporaryFile`/`mkstemp` that do not choose where the file is (`dir` does). */
+const TEMP_FILE_OPTIONS = new Set([
+  'mode',
+  'buffering',
+  'encoding',
+  'newline',
+  'delete',
+  'delete_on_close',
+  'errors',
+  'text',
+]);
+
+/** Where the reader takes a new temporary file or directory to be: a new name under /tmp. */
+const TEMP_PATH = '/tmp/tmp.drydock';
+
+/**
+ * A name bound once to a `tempfile.NamedTemporaryFile(…)` object (`with … as tmp`, `tmp = …`):
+ * not a path itself (so unknown as a value), but its `.name` is a new file under /tmp.
+ */
+const TEMP_FILE_OBJECT = '\0tempfile-object';
+
+/**
+ * While the constants pass runs: names bound to `X.name` of a temporary file object X, checked
+ * once the pass is done (X bound again later, say in a loop, makes them unknown).
+ */
+let tempNameOf: Array<[string, string]> | null = null;
+
+/** A call of `want` (`tempfile.mkstemp`, `tempfile.NamedTemporaryFile`) that puts its file under /tmp. */
+function tempFileCall(call: Node, resolve: (name: string) => string, want: string): boolean {
+  const fn = dotted(call.childForFieldName('function'));
+  return fn !== null && resolve(fn) === want && tempDirValue(call, want) !== null;
+}
+
+/** `tmp.name` of a name bound once to a temporary file object: the new file under /tmp. */
+function tempFileName(node: Node): string | null {
+  if (node.type !== 'attribute' || node.childForFieldName('attribute')?.text !== 'name') return null;
+  const obj = node.childForFieldName('object');
+  return obj?.type === 'identifier' && constants.get(obj.text) === TEMP_FILE_OBJECT ? TEMP_PATH : null;
 }
 
 /** The snippet being read imports `tarfile` or `zipfile` (so `.extract…()` is an archive's). */
@@ -341,6 +389,8 @@ const PY_WATCHED = new Set([
 /** Calls on watched modules that only read or compute. */
 const PY_SAFE = new Set([
   'os.getcwd',
+  // closes a descriptor of this process (`fd, path = tempfile.mkstemp()`, then `os.close(fd)`)
+  'os.close',
   'os.listdir',
   'os.scandir',
   'os.walk',
@@ -536,6 +586,7 @@ const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', '
 /** The value a name has where it is used: bound once, or (top level) the last binding before the use. */
 function constantAt(node: Node): string | null {
   const once = constants.get(node.text);
+  if (once === TEMP_FILE_OBJECT) return null;
   if (once != null || !sequential) return once ?? null;
   const seq = sequential.get(node.text);
   if (!seq || seq.length < 2) return null;
@@ -545,7 +596,7 @@ function constantAt(node: Node): string | null {
     if (b.at > node.startIndex) break;
     value = b.value;
   }
-  return value;
+  return value === TEMP_FILE_OBJECT ? null : value;
 }
 
 const OS_PATH_ROOT = /^os\.path\./;
@@ -718,6 +769,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     // Built in this pass but read only after it (`b = a` with `a` bound twice stays unknown).
     const seq = new Map<string, Array<{ at: number; value: string | null }> | null>();
     sequential = null;
+    tempNameOf = [];
     for (const n of all) {
       if (
         n.type === 'assignment' ||
@@ -731,7 +783,15 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left') ??
           (n.type === 'as_pattern' ? (n.namedChildren[1] ?? null) : null);
         if (left?.type === 'identifier') {
-          const v = n.type === 'assignment' ? str(n.childForFieldName('right')) : null;
+          const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
+          let v = str(right);
+          // `tmp = tempfile.NamedTemporaryFile(…)`, then `path = tmp.name`
+          if (right?.type === 'call' && tempFileCall(right, resolve, 'tempfile.NamedTemporaryFile'))
+            v = TEMP_FILE_OBJECT;
+          else if (right && tempFileName(right) !== null) {
+            v = TEMP_PATH;
+            tempNameOf.push([left.text, right.childForFieldName('object')!.text]);
+          }
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
           const list = seq.get(left.text);
@@ -748,19 +808,42 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           const value = n.type === 'as_pattern' ? n.namedChildren[0] : null;
           const fn = value?.type === 'call' ? dotted(value.childForFieldName('function')) : null;
           const ids = left.type === 'as_pattern_target' ? left.namedChildren : [];
+          const rhs = n.type === 'assignment' ? n.childForFieldName('right') : null;
           if (
             fn &&
-            resolve(fn) === 'tempfile.TemporaryDirectory' &&
+            (resolve(fn) === 'tempfile.TemporaryDirectory' ||
+              resolve(fn) === 'tempfile.NamedTemporaryFile') &&
             n.parent?.type === 'with_item' &&
             ids.length === 1 &&
             ids[0]?.type === 'identifier'
           ) {
+            // `with tempfile.NamedTemporaryFile(…) as tmp:` binds the file object (its `.name` is the path)
             const name = ids[0].text;
+            const dir = resolve(fn) === 'tempfile.TemporaryDirectory';
             constants.set(
               name,
-              constants.has(name) ? null : tempDirValue(value!, 'tempfile.TemporaryDirectory'),
+              constants.has(name)
+                ? null
+                : dir
+                  ? tempDirValue(value!, 'tempfile.TemporaryDirectory')
+                  : tempFileCall(value!, resolve, 'tempfile.NamedTemporaryFile')
+                    ? TEMP_FILE_OBJECT
+                    : null,
             );
             seq.set(name, null);
+          } else if (
+            // `fd, path = tempfile.mkstemp(…)`: the second name is the new file under /tmp
+            (left.type === 'pattern_list' || left.type === 'tuple_pattern') &&
+            rhs?.type === 'call' &&
+            tempFileCall(rhs, resolve, 'tempfile.mkstemp') &&
+            left.namedChildren.length === 2 &&
+            left.namedChildren.every((c) => c?.type === 'identifier')
+          ) {
+            const [fd, path] = left.namedChildren as Node[];
+            constants.set(fd!.text, null);
+            constants.set(path!.text, constants.has(path!.text) ? null : TEMP_PATH);
+            seq.set(fd!.text, null);
+            seq.set(path!.text, null);
           } else
             for (const id of left.descendantsOfType('identifier'))
               if (id) {
@@ -788,6 +871,10 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             }
       }
     }
+    // A name bound to `X.name` is only the temporary file's path if X stayed bound to that one object.
+    for (const [name, obj] of tempNameOf)
+      if (constants.get(obj) !== TEMP_FILE_OBJECT) constants.set(name, null);
+    tempNameOf = null;
     sequential = seq;
     try {
       const nonAscii = /[^ -~\t\n\r]/.test(code);

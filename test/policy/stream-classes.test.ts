@@ -259,6 +259,48 @@ describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', 
   });
 });
 
+describe('temporary files in python code (agent-stream-4: SWE-agent 1.0 with Claude 4 Sonnet)', () => {
+  const py = (code: string) => `cd /testbed && python -c "\n${code}\n"`;
+  it("a NamedTemporaryFile's .name and mkstemp's path are new files under /tmp", () => {
+    expectAll(
+      [
+        py(
+          "import tempfile, os\nfor fmt in ['D', 'E']:\n    with tempfile.NamedTemporaryFile(suffix='.fits', delete=False) as tmp:\n        tmp_path = tmp.name\n    print(fmt, tmp_path)\n    os.unlink(tmp_path)",
+        ),
+        py(
+          "import tempfile, os\nwith tempfile.NamedTemporaryFile(mode='w', suffix='.py', delete=False) as f:\n    f.write('x = 1')\nos.remove(f.name)",
+        ),
+        py(
+          'import tempfile, os\nf = tempfile.NamedTemporaryFile(delete=False)\nf.close()\nos.unlink(f.name)',
+        ),
+        py("import tempfile, os\nfd, path = tempfile.mkstemp(suffix='.py')\nos.close(fd)\nos.remove(path)"),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        py(
+          "import tempfile, os\nwith tempfile.NamedTemporaryFile(dir='/root', delete=False) as tmp:\n    p = tmp.name\nos.unlink(p)",
+        ),
+        py("import tempfile, os\nfd, path = tempfile.mkstemp(dir='/etc')\nos.remove(path)"),
+        py("import tempfile, os\nfd, path = tempfile.mkstemp()\npath = '/etc/passwd'\nos.remove(path)"),
+        // bound again in a loop: the second time round `p` is another object's name
+        py(
+          "import tempfile, os\nwith tempfile.NamedTemporaryFile(delete=False) as tmp:\n    pass\nfor i in range(2):\n    p = tmp.name\n    os.unlink(p)\n    tmp = open('/root/.bashrc')",
+        ),
+        py(
+          "import tempfile, os\ntmp = tempfile.NamedTemporaryFile(delete=False)\ntmp = open('/root/.bashrc')\nos.unlink(tmp.name)",
+        ),
+        py(
+          "import tempfile, shutil\nwith tempfile.NamedTemporaryFile(delete=False) as tmp:\n    shutil.rmtree(tmp.name + '/../..')",
+        ),
+        py('import tempfile, os\nwith tempfile.NamedTemporaryFile() as tmp:\n    os.unlink(tmp)'),
+      ],
+      'refused',
+    );
+  });
+});
+
 describe("mvn exec:java runs the project's main class (agent-stream-3: SWE-agent on Java)", () => {
   it('allows the java goal as running the project, while exec:exec and exec.executable ask', () => {
     expectAll(
