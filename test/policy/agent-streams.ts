@@ -62,10 +62,14 @@ export const JUSTIFIED: Record<string, string> = {
   'program:ls':
     'an option the program does not have (a typo such as `ls -a.git`) is asked rather than guessed',
   'program:mvn':
-    'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
+    'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, jib:buildTar pulls a base image from a registry, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
     'an arithmetic or array subscript that bash evaluates can run commands (`a[$(cmd)]`), so it is not run unread',
-  shutdown: 'service and systemctl control the machine and its services, not the project',
+  shutdown: 'shutdown, reboot and init control the machine, not the project',
+  'program:systemctl':
+    "starting, stopping, enabling or editing services, powering off, or reaching another host's or container's manager changes the machine, not the project",
+  'program:service':
+    "`service NAME ACTION` runs a service's init script, which starts, stops or changes the machine's services",
   'sed-in-place-outside': 'editing files outside the workspace (apt sources, /etc) changes the host',
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'path-variable':

@@ -366,6 +366,37 @@ describe('network queries (agent-stream-3: an agent checking the sandbox network
     );
   });
 
+  it("lists services and their state; starting, stopping, editing or another host's manager asks", () => {
+    expectAll(
+      [
+        'systemctl list-units --type=service | grep running',
+        'systemctl status nginx --no-pager',
+        'systemctl is-active docker',
+        'service --status-all | grep running',
+        'mvn surefire-report:report',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'systemctl restart nginx',
+        'systemctl stop docker',
+        'systemctl poweroff',
+        'systemctl enable x',
+        'systemctl edit x',
+        'systemctl daemon-reload',
+        'systemctl set-environment X=1',
+        'systemctl -H root@host status',
+        'systemctl --host=root@host status',
+        'systemctl -M c1 status',
+        'service nginx restart',
+        'sudo systemctl restart x',
+        'shutdown -h now',
+      ],
+      'refused',
+    );
+  });
+
   it('ping, traceroute and name lookups of a remote host are network access (network-clients)', () => {
     for (const c of [
       'ping -c 4 8.8.8.8',
