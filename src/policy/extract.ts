@@ -1762,9 +1762,12 @@ function grepWord(parts: readonly Part[], from: number): string | undefined {
         return undefined;
       continue;
     }
-    // (a leading `^` anchors the word at a variable's name: `printenv | grep ^LC_`)
-    if (word !== undefined || !/^\^?\w+$/.test(a.text)) return undefined;
-    word = a.text.replace(/^\^/, '');
+    // (a leading `^` anchors the word at a variable's name: `printenv | grep ^LC_`); words
+    // in alternation (`grep -E "JAVA_|JDK_"`, `grep 'JAVA\|JDK'`) are each such a word, none empty
+    if (word !== undefined) return undefined;
+    const alternatives = a.text.split(/\\?\|/);
+    if (!alternatives.every((w) => /^\^?\w+$/.test(w))) return undefined;
+    word = alternatives.map((w) => w.replace(/^\^/, '')).join('|');
   }
   return word;
 }

@@ -912,7 +912,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
   if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
   // `env | grep -i python`: only the lines naming a word that is not a secret's are printed.
-  if (c.filter && part.outputFilter !== undefined && !c.filter.test(part.outputFilter)) return 'no';
+  if (c.filter && part.outputFilter?.split('|').every((w) => !c.filter!.test(w))) return 'no';
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
   if (r.subcommand) {

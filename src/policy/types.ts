@@ -82,7 +82,8 @@ export interface CommandPart {
   specRead?: boolean;
   /**
    * The word its standard output is narrowed to: the next stage of its pipeline is `grep WORD`
-   * alone (a plain word, not inverted, no context lines, no file of its own): `env | grep -i python`.
+   * alone (a plain word, not inverted, no context lines, no file of its own): `env | grep -i python`;
+   * plain words in alternation are `|`-separated (`grep -E "JAVA_|JDK_"`), each judged alone.
    */
   outputFilter?: string;
 }

@@ -413,6 +413,34 @@ describe('network queries (agent-stream-3: an agent checking the sandbox network
   });
 });
 
+describe('the environment narrowed to words in alternation (agent-stream-3)', () => {
+  it('judges each word of `grep -E "A|B"` as `grep A` would be', () => {
+    expectAll(
+      [
+        'printenv | grep -E "JAVA_|JDK_"',
+        "env | grep 'JAVA\\|PYTHON'",
+        "env | grep -E '^JAVA|^LANG'",
+        "env | grep -iE 'java|maven'",
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        "env | grep -E 'JAVA|TOKEN'",
+        "env | grep -E 'JAVA|'",
+        "env | grep -E '|JAVA'",
+        "env | grep -E 'JAVA||X'",
+        "env | grep -E 'JAVA|.*'",
+        "env | grep -iE 'java|aws'",
+        "env | grep -E 'JAVA|M2'",
+        "env | grep -vE 'JAVA|PYTHON'",
+        "env | grep -E '(JAVA|JDK)'",
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('PATH extended with a toolchain directory (agent-stream-3: SWE-agent on Java)', () => {
   it('is judged by the directories it adds, the old $PATH left out', () => {
     expectAll(
