@@ -76,7 +76,8 @@ export type OperandKind =
   | 'package'
   | 'none'
   | 'word'
-  | 'setting';
+  | 'setting'
+  | 'recipe';
 const OPERANDS: readonly OperandKind[] = [
   'any',
   'read',
@@ -89,6 +90,7 @@ const OPERANDS: readonly OperandKind[] = [
   'none',
   'word',
   'setting',
+  'recipe',
 ];
 
 export interface ProgramSpec {
@@ -137,6 +139,13 @@ export interface ProgramSpec {
   pathProperties: Set<string>;
   /** `property` keys that name a program or code a plugin runs (`mvn -Dexec.executable=sh`): ask. */
   askProperties: Set<string>;
+  /**
+   * `-Dkey=value` properties whose value is a file of code the program runs (`cmake
+   * -DCMAKE_TOOLCHAIN_FILE=F`): decided as a `recipe`. Keys may hold `*`.
+   */
+  recipeProperties: RegExp | null;
+  /** A first word `+NAME` picks a rustup toolchain (`cargo +nightly test`): skipped; a path is not a name. */
+  plusToolchain: boolean;
   /** `KEY=VALUE` operands whose value is a file (`dd of=F` is written, `if=F` read). */
   operandKeys: Map<string, 'read' | 'output'>;
   /** Some option, operand or reader here or below names a file written, listed or a pattern (spec effects are collected). */
@@ -197,7 +206,9 @@ const SPEC_KEYS = new Set([
   'pattern_options',
   'path_properties',
   'ask_properties',
+  'recipe_properties',
   'operand_keys',
+  'plus_toolchain',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -266,7 +277,12 @@ export function buildSpec(
     patternOptions: new Set(stringList(r.pattern_options, 'pattern_options', where)),
     pathProperties: new Set(stringList(r.path_properties, 'path_properties', where)),
     askProperties: new Set(stringList(r.ask_properties, 'ask_properties', where)),
+    recipeProperties:
+      r.recipe_properties === undefined
+        ? null
+        : wordsRegex(stringList(r.recipe_properties, 'recipe_properties', where)),
     operandKeys: operandKeys(r.operand_keys, where),
+    plusToolchain: bool('plus_toolchain', false),
     effects: false,
     script:
       r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
@@ -419,6 +435,11 @@ function mayEditInPlace(spec: ProgramSpec): boolean {
   return v;
 }
 
+function recipeProperty(spec: ProgramSpec, key: string): boolean {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.recipeProperties?.test(key)) return true;
+  return false;
+}
+
 function hasPathProperty(spec: ProgramSpec, key: string): boolean {
   for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.pathProperties.has(key)) return true;
   return false;
@@ -557,6 +578,9 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} runs the recipes of a file named only when it runs; name a workspace file`,
         };
+      // `..` alone (`../..`) is the out-of-tree build's source directory (`cmake ..` in build/):
+      // an agent's shell keeps its directory between commands, so it names the project there.
+      if (/^\.\.(\/\.\.)*\/?$/.test(value.text)) return null;
       const problem = readProblem(value.text, ctx.cwd, ctx.ws);
       return problem
         ? {
@@ -573,7 +597,8 @@ function valueFinding(
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
     case 'property': {
-      // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes.
+      // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes;
+      // `-DCMAKE_TOOLCHAIN_FILE=/root/x.cmake`: one whose value is code the program runs.
       if (!value) return null;
       // A key the spec marks as naming a program: asked whatever its value (one only known when it
       // runs too); a dynamic `-D$x` may be that key when its text is in the line.
@@ -588,13 +613,14 @@ function valueFinding(
               decision: 'ask',
               reason: `${what} sets \`${key}\`, the program or code a plugin runs; that needs approval`,
             };
-      if (value.dynamic) return null;
       const eq = value.text.indexOf('=');
-      if (eq <= 0 || !hasPathProperty(spec, value.text.slice(0, eq))) return null;
-      return valueFinding(ctx, spec, `${opt}${value.text.slice(0, eq + 1)}`, 'write', {
-        ...value,
-        text: value.text.slice(eq + 1),
-      });
+      if (eq <= 0) return null;
+      // (a CMake cache entry may carry its type: `-DCMAKE_TOOLCHAIN_FILE:FILEPATH=…`)
+      const key = value.text.slice(0, eq).replace(/:[A-Z]+$/, '');
+      const rest = { ...value, text: value.text.slice(eq + 1) };
+      if (recipeProperty(spec, key)) return valueFinding(ctx, spec, `${opt}${key}=`, 'recipe', rest);
+      if (value.dynamic || !hasPathProperty(spec, key)) return null;
+      return valueFinding(ctx, spec, `${opt}${value.text.slice(0, eq + 1)}`, 'write', rest);
     }
     case 'write':
     case 'target':
@@ -726,6 +752,7 @@ export function checkInvocation(
       ended = true;
       continue;
     }
+    if (i === 0 && spec.plusToolchain && !a.dynamic && /^\+[A-Za-z0-9][\w.-]*$/.test(t)) continue;
     const isOption = !ended && !a.dynamic && t.startsWith('-') && t !== '-';
     if (!isOption) {
       if (!subDone) {
@@ -784,6 +811,12 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
           });
+        continue;
+      }
+      if (kind === 'recipe') {
+        // A file or directory whose code runs (`cmake SRC`, `gem build F.gemspec`): the workspace's own.
+        const f = valueFinding(ctx, spec, clipWord(t), 'recipe', a);
+        if (f) note(f);
         continue;
       }
       if (kind === 'none')

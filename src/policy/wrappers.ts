@@ -90,7 +90,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
  * `uv tool run`) that runs the rest. `valueOptions` are those of the program and of its
  * runner subcommands together.
  */
-const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
+const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positional?: number }> = {
   uv: {
     sub: ['run', 'tool run'],
     valueOptions: [
@@ -148,6 +148,8 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[] }> = {
   // `nvm exec 20 cmd`: the version comes first, so what runs is not told apart from it (asks).
   nvm: { sub: ['exec', 'run'], valueOptions: [] },
   bun: { sub: ['x'], valueOptions: ['--cwd', '-c', '--config'] },
+  // `rustup run TOOLCHAIN cmd…`: the toolchain is one word, then what runs.
+  rustup: { sub: ['run'], valueOptions: [], positional: 1 },
 };
 
 /** Paths that are a process's standard input. */
@@ -381,6 +383,19 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return;
     }
   }
+  if (name === 'yarn') {
+    // `yarn workspace NAME cmd…` runs `yarn cmd…` in that workspace: decided as that command.
+    const w = skipOptions(args, ['--cwd']);
+    if (literal(args[w]) === 'workspace' && args[w + 1] && args[w + 2])
+      return runInner(
+        walk,
+        [{ ...args[w]!, text: 'yarn' }, ...args.slice(w + 2)],
+        0,
+        stdin,
+        via,
+        'yarn workspace',
+      );
+  }
   const runner = RUNNERS[name];
   if (runner) {
     const sub = skipOptions(args, runner.valueOptions);
@@ -396,7 +411,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
         if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npm exec -c');
       }
-      const at = skipOptions(args, runner.valueOptions, after);
+      const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
       runInner(walk, args, at, stdin, via, `${name} ${subName}`);
     }
     return;
