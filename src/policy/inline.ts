@@ -358,6 +358,8 @@ const PY_WATCHED = new Set([
   'builtins',
   'glob',
   'io',
+  '_io',
+  'codecs',
   'signal',
   'resource',
   'platform',
@@ -449,9 +451,42 @@ const PY_SAFE = new Set([
   'glob.glob',
   'glob.iglob',
   'glob.escape',
+  // codecs' text transforms and lookups (`codecs.open` opens a path: unknown)
+  'codecs.encode',
+  'codecs.decode',
+  'codecs.lookup',
+  'codecs.getencoder',
+  'codecs.getdecoder',
+  'codecs.getreader',
+  'codecs.getwriter',
+  'codecs.getincrementalencoder',
+  'codecs.getincrementaldecoder',
+  'codecs.iterencode',
+  'codecs.iterdecode',
+  'codecs.BOM_UTF8',
+  'codecs.BOM_UTF16',
+  'codecs.BOM_UTF16_LE',
+  'codecs.BOM_UTF16_BE',
+  'codecs.BOM_UTF32',
   'io.StringIO',
   'io.BytesIO',
   'io.TextIOWrapper',
+  // io's base classes, buffered wrappers of a stream object and constants: none opens a path
+  // (io.open and io.FileIO do, and stay unknown)
+  'io.IOBase',
+  'io.RawIOBase',
+  'io.BufferedIOBase',
+  'io.TextIOBase',
+  'io.BufferedReader',
+  'io.BufferedWriter',
+  'io.BufferedRandom',
+  'io.BufferedRWPair',
+  'io.IncrementalNewlineDecoder',
+  'io.UnsupportedOperation',
+  'io.DEFAULT_BUFFER_SIZE',
+  'io.SEEK_SET',
+  'io.SEEK_CUR',
+  'io.SEEK_END',
   'pathlib.Path',
   'pathlib.PurePath',
   'pathlib.PurePosixPath',
@@ -526,6 +561,10 @@ const PY_SAFE = new Set([
 
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
 const VALUE_WATCHED = new Set([
+  // their file openers (`x = io.open`, `f = io.FileIO`, `codecs.open`) write whatever path they are given
+  'io',
+  '_io',
+  'codecs',
   'os',
   'subprocess',
   'shutil',
@@ -936,6 +975,17 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           }
           if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
             add({ kind: 'unknown', what: `\`${name}\` used as a value` });
+          // The builtin `open` bound to another name or passed on (`o = open; o(p, 'w')`): the calls
+          // of that name are not read as opens. Not an attribute (`p.open`), a keyword, or a definition.
+          if (
+            n.type === 'identifier' &&
+            name === 'open' &&
+            !aliases.has('open') &&
+            !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id) &&
+            !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id) &&
+            !(n.parent?.type === 'function_definition' && n.parent.childForFieldName('name')?.id === n.id)
+          )
+            add({ kind: 'unknown', what: '`open` used as a value' });
           // `del sys.modules[k]` (a reload) only drops a cache entry; any other `sys.modules[…]` is a module.
           if (name === 'sys.modules' && n.parent?.type === 'subscript' && !isDeleted(n.parent))
             add({ kind: 'unknown', what: '`sys.modules[…]`, which reaches any module' });

@@ -301,6 +301,34 @@ describe('temporary files in python code (agent-stream-4: SWE-agent 1.0 with Cla
   });
 });
 
+describe("io's classes open nothing; file openers bound to another name are not read", () => {
+  it('allows io base classes as values, and refuses open, io.open, io.FileIO and codecs.open passed on', () => {
+    expectAll(
+      [
+        'python3 -c "from io import TextIOBase; print(dir(TextIOBase))"',
+        'python3 -c "import io; buf = io.StringIO(); print(isinstance(buf, io.TextIOBase))"',
+        "python3 -c \"import codecs; print(codecs.decode(b'ab', 'utf-8'))\"",
+        "python3 -c \"from pathlib import Path; p = Path('a.txt'); p.open('w').write('x')\"",
+        "python3 -c \"with open('a.txt', 'w') as f: f.write('x')\"",
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        "python3 -c \"o = open; o('/root/.bashrc', 'w').write('a')\"",
+        "python3 -c \"fs = [open]; fs[0]('/root/.bashrc', 'w')\"",
+        "python3 -c \"import io; x = io.FileIO; x('/root/.bashrc', 'w')\"",
+        "python3 -c \"import io; x = io.open; x('/root/.bashrc', 'w').write('a')\"",
+        "python3 -c \"from io import FileIO as F; F('/root/.bashrc', 'w')\"",
+        "python3 -c \"import _io; _io.FileIO('/root/.bashrc', 'w')\"",
+        "python3 -c \"import codecs; codecs.open('/root/.bashrc', 'w').write('a')\"",
+        "python3 -c \"import builtins; o = builtins.open; o('/root/.bashrc', 'w')\"",
+      ],
+      'refused',
+    );
+  });
+});
+
 describe("mvn exec:java runs the project's main class (agent-stream-3: SWE-agent on Java)", () => {
   it('allows the java goal as running the project, while exec:exec and exec.executable ask', () => {
     expectAll(
