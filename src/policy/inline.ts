@@ -1,6 +1,7 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import { extract, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import { PlainNode as Node } from './plain-tree.js';
 import type { ProgramSpec } from './programs.js';
 
 /**
@@ -749,7 +750,12 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code that does not parse' },
     ];
   try {
-    const root = tree.rootNode;
+    // (read as plain objects: see plain-tree.ts)
+    const root = Node.of(tree, code, 4 * MAX_NODES, () => budget.expired());
+    if (!root)
+      return [
+        { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code too large to read' },
+      ];
     if (root.hasError) return [{ kind: 'unknown', what: 'Python code that does not parse' }];
     const effects: Effect[] = [];
     const aliases = new Map<string, string>();
@@ -1534,7 +1540,12 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code that does not parse' },
     ];
   try {
-    const root = tree.rootNode;
+    // (read as plain objects: see plain-tree.ts)
+    const root = Node.of(tree, code, 4 * MAX_NODES, () => budget.expired());
+    if (!root)
+      return [
+        { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code too large to read' },
+      ];
     if (root.hasError) return [{ kind: 'unknown', what: 'JavaScript code that does not parse' }];
     const effects: Effect[] = [];
     const add = (e: Effect) => {

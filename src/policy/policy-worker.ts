@@ -54,7 +54,7 @@ function lowerPriority(): void {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     try {
       // util-linux's chrt (Debian's essential set): SCHED_IDLE for this thread alone (no -a).
-      execFileSync('chrt', ['--idle', '-p', '0', String(tid)], { stdio: 'ignore', timeout: 2_000 });
+      execFileSync('chrt', ['--idle', '-p', '0', String(tid)], { stdio: 'ignore', timeout: 5_000 });
       return;
     } catch {
       // No chrt, or not allowed: a nice value instead.
