@@ -419,6 +419,7 @@ describe('network queries (agent-stream-3: an agent checking the sandbox network
         'systemctl -M c1 status',
         'service nginx restart',
         'sudo systemctl restart x',
+        'SYSTEMD_PAGER="sh -c id" systemctl status',
         'shutdown -h now',
       ],
       'refused',
