@@ -35,7 +35,8 @@ export type Effect =
   | 'archive'
   | 'create'
   | 'extract'
-  | 'end';
+  | 'end'
+  | 'package';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -62,6 +63,7 @@ const EFFECTS: readonly Effect[] = [
   'create',
   'extract',
   'end',
+  'package',
 ];
 
 /** What a program does with its operands. */
@@ -570,6 +572,17 @@ function valueFinding(
       };
     case 'inplace':
       return null;
+    case 'package': {
+      // `npx --package=SPEC`: the package a runner fetches, held to what `npm install` takes.
+      if (!value) return null;
+      const problem = packageProblem(value);
+      return problem
+        ? {
+            decision: 'ask',
+            reason: `${what}: ${problem}; run a package from the index or the project's own`,
+          }
+        : null;
+    }
     case 'recipe': {
       // A file whose contents are run (`make -f FILE`): the workspace's own, or a person decides.
       if (!value) return null;
@@ -795,7 +808,11 @@ export function checkInvocation(
         } else if (kind === 'pattern' && !patternOperand) patternOperand = a;
       }
       operandIndex++;
-      if (spec.rest) return worst; // a script and its own arguments
+      if (spec.rest) {
+        // a script and its own arguments (a runner's package, `npx user/repo`, is checked first)
+        if (kind === 'package') note(valueFinding(ctx, spec, clipWord(t), 'package', a));
+        return worst;
+      }
       if (kind === 'setting') {
         const key = firstOperand && firstOperand !== a ? firstOperand : null;
         if (!key || key.dynamic || !spec.words || !spec.words.test(key.text))

@@ -769,6 +769,11 @@ describe('code files a build runs, options readers write with, runners (helper g
         'cargo +/tmp/tc build',
         'git archive --remote=git@x.example:r.git HEAD',
         'git archive --add-file=/root/.ssh/id_rsa -o out.tar HEAD',
+        'npx someone/tool',
+        'npx -p x@someone/tool vitest',
+        'npx --package=x@git+ssh://x.example/r.git tsc',
+        'bunx --package=x@file:../../etc/x vitest',
+        'pnpx someone/tool',
       ],
       'refused',
     );
@@ -783,6 +788,9 @@ describe('code files a build runs, options readers write with, runners (helper g
         'cargo +1.75.0 test -p core',
         'git archive --format=tar.gz -o out/src.tgz HEAD',
         'go get example.com/mod@v1.2.3',
+        'npx -p @angular/cli ng version',
+        'npx --yes vitest run',
+        'npx tsc -p tsconfig.json --noEmit',
       ],
       'allow',
     );
