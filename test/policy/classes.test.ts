@@ -774,6 +774,10 @@ describe('code files a build runs, options readers write with, runners (helper g
         'npx --package=x@git+ssh://x.example/r.git tsc',
         'bunx --package=x@file:../../etc/x vitest',
         'pnpx someone/tool',
+        'npm exec -- someone/tool',
+        'npm x --package=x@github:u/r -- x',
+        'batcat --pager=/tmp/p README.md',
+        'BAT_CONFIG_PATH=/tmp/bat.conf bat README.md',
       ],
       'refused',
     );
@@ -791,6 +795,10 @@ describe('code files a build runs, options readers write with, runners (helper g
         'npx -p @angular/cli ng version',
         'npx --yes vitest run',
         'npx tsc -p tsconfig.json --noEmit',
+        'npm exec -- tsc --noEmit',
+        'npm x --package=@playwright/test -- playwright test',
+        'bat -pp --line-range=:20 src/index.ts',
+        'BAT_PAGER=less bat README.md',
       ],
       'allow',
     );
