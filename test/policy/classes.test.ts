@@ -778,6 +778,7 @@ describe('code files a build runs, options readers write with, runners (helper g
         'npm x --package=x@github:u/r -- x',
         'batcat --pager=/tmp/p README.md',
         'BAT_CONFIG_PATH=/tmp/bat.conf bat README.md',
+        'PYTEST_ADDOPTS="--basetemp=$HOME" python -m pytest',
       ],
       'refused',
     );
@@ -799,6 +800,7 @@ describe('code files a build runs, options readers write with, runners (helper g
         'npm x --package=@playwright/test -- playwright test',
         'bat -pp --line-range=:20 src/index.ts',
         'BAT_PAGER=less bat README.md',
+        'pytest -p no:cacheprovider --basetemp=build/t -q',
       ],
       'allow',
     );
