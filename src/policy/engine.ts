@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'ya
 import { DrydockError } from '../core/index.js';
 import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
-import { commandNameMatches, hostsOf, ruleApplies, type MatchContext } from './match.js';
+import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
 import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, uniformSpec, type Rule } from './rules.js';
 import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } from './offload.js';
@@ -333,6 +333,8 @@ export class PolicyEngine {
     }
     // In precedence order, so the first rule that applies to a part is the one that decides it.
     this.others.sort(precedence);
+    // (before any rule is compiled: a compiled rule reads its bit in it)
+    this.m.pathIndex = pathIndexOf(this.wildcard, this.m);
   }
 
   /** Loads the WASM parser (once per process) and the policy files; refuses a bad file with one line. */

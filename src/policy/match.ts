@@ -106,6 +106,8 @@ interface Shape {
   distinct: Arg[] | null;
   /** What `paths` rules look at, each once: arguments and `=` values (not `--`, not patterns). */
   pathArgs: Arg[] | null;
+  /** Per resolved path, the bits of the `PathIndex` rules whose `paths` it matches, made when first asked for. */
+  pathMasks: Map<string, number> | null;
   /** What `outside` rules look at (operands and `=` values of flags), each once; by `program_operand`. */
   outsideArgs: Arg[] | null;
   outsideFileArgs: Arg[] | null;
@@ -282,6 +284,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     rest: null,
     distinct: null,
     pathArgs: null,
+    pathMasks: null,
     outsideArgs: null,
     outsideFileArgs: null,
   };
@@ -434,6 +437,8 @@ export interface MatchContext {
   ws: Workspace;
   /** Program specs: the options before a subcommand are read with their arity. */
   programs?: ReadonlyMap<string, ProgramSpec>;
+  /** The `paths` lists of the rules every command part meets, as one matcher (`pathIndexOf`). */
+  pathIndex?: PathIndex;
   /** Path globs with `~` and `${workspace}` expanded. */
   expand(glob: string): string;
   /**
@@ -477,6 +482,8 @@ interface Compiled {
   file: Glob[];
   variable: Glob[];
   hosts: Glob[];
+  /** The rule's bit in the context's `PathIndex` (0: not in it). */
+  pathBit: number;
   notHosts: Glob[];
 }
 
@@ -516,6 +523,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
     notPaths: globs(r.not_paths, m, true),
     notFrom: globs(r.not_from, m, true),
     file: globs(r.file, m, true),
+    pathBit: m.pathIndex?.bits.get(rule) ?? 0,
     variable: globs(r.variable, null, false),
     hosts: globs(
       r.hosts?.map((h) => h.toLowerCase()),
@@ -674,42 +682,70 @@ interface PathUnion {
 
 const unions = new WeakMap<Glob[], PathUnion>();
 
-/**
- * One matcher for a rule's whole glob list: a path is tested once, not once per glob.
- * Globs naming a kind of file anywhere (`**\/.env`, `**\/*.pem`, `**\/.ssh/id_*`) are
- * tested on the path's last segments only (as many as the glob has), grouped by that
- * count: a path of any length costs one scan of its tail, where `(?:.*\/)?` alternatives
- * would each rescan it from every `/`. The other globs form one anchored alternation.
- */
+/** One rule's whole glob list as one matcher (see `maskMatcher`). */
 function unionOf(globs: Glob[]): PathUnion {
   let u = unions.get(globs);
   if (u) return u;
-  const fixed: string[] = [];
-  const tails = new Map<number, { literal: Set<string>; star: Array<[string, string]>; other: string[] }>();
-  for (const g of globs) {
+  const m = maskMatcher(globs.map((g) => ({ g, bit: 1 })));
+  u = { test: (path) => m(path) !== 0 };
+  unions.set(globs, u);
+  return u;
+}
+
+/**
+ * One matcher for many globs, each carrying a bit (one rule's list: all bit 1; the lists of the
+ * rules every command part meets: a bit per rule, `PathIndex`): the path is tested once and the
+ * answer is the bits of the globs it matches, not a test per glob or per rule.
+ * Globs naming a kind of file anywhere (`**\/.env`, `**\/*.pem`, `**\/.ssh/id_*`) are
+ * tested on the path's last segments only (as many as the glob has), grouped by that
+ * count: a path of any length costs one scan of its tail, where `(?:.*\/)?` alternatives
+ * would each rescan it from every `/`. The other globs are anchored alternations (one per bit),
+ * looked up by the path's first segment where theirs is literal (`/root/…`, `/proc/…`: a path
+ * under the workspace meets none of them).
+ */
+function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) => number {
+  let full = 0;
+  const fixedSources = new Map<string | null, Map<number, string[]>>();
+  const tails = new Map<
+    number,
+    { literal: Map<string, number>; star: Array<[string, string, number]>; other: Map<number, string[]> }
+  >();
+  for (const { g, bit } of entries) {
+    full |= bit;
     const tail = g.src.startsWith('**/') ? g.src.slice(3) : null;
     // A tail without `**` or classes matches exactly its number of segments (`*` and `?` stop at `/`).
     if (tail && !/\*\*|\[/.test(tail) && tail !== '' && !tail.startsWith('/')) {
       const k = tail.split('/').length;
       let t = tails.get(k);
-      if (!t) tails.set(k, (t = { literal: new Set(), star: [], other: [] }));
+      if (!t) tails.set(k, (t = { literal: new Map(), star: [], other: new Map() }));
       const stars = tail.split('*');
       // Literal (`.env`) and one-star (`*.pem`, `.ssh/id_*`) tails are tested with string
       // comparisons at the ends: no regex runs over a long segment once per such glob.
-      if (!tail.includes('?') && stars.length === 1) t.literal.add(tail);
-      else if (!tail.includes('?') && stars.length === 2) t.star.push([stars[0]!, stars[1]!]);
-      else t.other.push(globToRegExp(tail, true).source.slice(1, -1));
-    } else fixed.push(g.re.source.slice(1, -1));
+      if (!tail.includes('?') && stars.length === 1) t.literal.set(tail, (t.literal.get(tail) ?? 0) | bit);
+      else if (!tail.includes('?') && stars.length === 2) t.star.push([stars[0]!, stars[1]!, bit]);
+      else push(t.other, bit, globToRegExp(tail, true).source.slice(1, -1));
+    } else {
+      const first = /^\/([^/*?[]*)(?:\/|$)/.exec(g.src)?.[1] ?? null;
+      let bySeg = fixedSources.get(first);
+      if (!bySeg) fixedSources.set(first, (bySeg = new Map()));
+      push(bySeg, bit, g.re.source.slice(1, -1));
+    }
   }
-  const fixedRe = fixed.length ? new RegExp(`^(?:${fixed.join('|')})$`) : null;
+  const alternations = (bits: Map<number, string[]>) =>
+    [...bits].map(([bit, sources]) => ({ bit, re: new RegExp(`^(?:${sources.join('|')})$`) }));
+  const fixedByFirst = new Map(
+    [...fixedSources].filter(([seg]) => seg !== null).map(([seg, bits]) => [seg!, alternations(bits)]),
+  );
+  const loose = alternations(fixedSources.get(null) ?? new Map());
   const tailTests = [...tails].map(([k, t]) => ({
     k,
-    ...t,
-    re: t.other.length ? new RegExp(`^(?:${t.other.join('|')})$`) : null,
+    literal: t.literal,
+    star: t.star,
+    other: alternations(t.other),
     // What the path's last segment must be for a literal or one-star tail to match: checked
     // first, on the segment alone, so most paths never have their tail cut out (a rule every
     // command part meets tests each of its path arguments; `lastSegments` was a fifth of it).
-    bases: new Set([...t.literal].map((l) => l.slice(l.lastIndexOf('/') + 1))),
+    bases: new Set([...t.literal.keys()].map((l) => l.slice(l.lastIndexOf('/') + 1))),
     baseStars: t.star.map(([pre, post]): [string, string] | string =>
       post.includes('/')
         ? post.slice(post.lastIndexOf('/') + 1)
@@ -718,7 +754,7 @@ function unionOf(globs: Glob[]): PathUnion {
   }));
   /** Whether `base` (a path's last segment) can end a tail of the group (a regex tail: always). */
   const mayEnd = (g: (typeof tailTests)[number], base: string): boolean => {
-    if (g.re || g.bases.has(base)) return true;
+    if (g.other.length > 0 || g.bases.has(base)) return true;
     for (const s of g.baseStars)
       if (
         typeof s === 'string'
@@ -728,32 +764,98 @@ function unionOf(globs: Glob[]): PathUnion {
         return true;
     return false;
   };
-  u = {
-    test(path) {
-      if (fixedRe?.test(path)) return true;
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      for (const g of tailTests) {
-        // (for a one-segment tail the segment is `base`: the test below is all there is to do)
-        if (g.k > 1 && !mayEnd(g, base)) continue;
-        const { k, literal, star, re } = g;
-        const t = lastSegments(path, k);
-        if (t === null) continue;
-        if (literal.has(t)) return true;
-        for (const [pre, post] of star)
-          if (
-            t.length >= pre.length + post.length &&
-            t.startsWith(pre) &&
-            t.endsWith(post) &&
-            !t.slice(pre.length, t.length - post.length).includes('/')
-          )
-            return true;
-        if (re?.test(t)) return true;
-      }
-      return false;
-    },
+  return (path) => {
+    let mask = 0;
+    if (fixedByFirst.size > 0 && path.charCodeAt(0) === 47 /* / */) {
+      const end = path.indexOf('/', 1);
+      const group = fixedByFirst.get(end < 0 ? path.slice(1) : path.slice(1, end));
+      if (group)
+        for (const f of group)
+          if ((mask & f.bit) === 0 && f.re.test(path) && (mask |= f.bit) === full) return mask;
+    }
+    for (const f of loose)
+      if ((mask & f.bit) === 0 && f.re.test(path) && (mask |= f.bit) === full) return mask;
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    for (const g of tailTests) {
+      // (for a one-segment tail the segment is `base`: the test below is all there is to do)
+      if (g.k > 1 && !mayEnd(g, base)) continue;
+      const t = lastSegments(path, g.k);
+      if (t === null) continue;
+      const literal = g.literal.get(t);
+      if (literal !== undefined && (mask |= literal) === full) return mask;
+      for (const [pre, post, bit] of g.star)
+        if (
+          (mask & bit) === 0 &&
+          t.length >= pre.length + post.length &&
+          t.startsWith(pre) &&
+          t.endsWith(post) &&
+          !t.slice(pre.length, t.length - post.length).includes('/') &&
+          (mask |= bit) === full
+        )
+          return mask;
+      for (const f of g.other)
+        if ((mask & f.bit) === 0 && f.re.test(t) && (mask |= f.bit) === full) return mask;
+    }
+    return mask;
   };
-  unions.set(globs, u);
-  return u;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The `paths` lists of the rules every command part meets (`command: '*'`: credentials, devices,
+ * secret-like names, …) as one matcher with a bit per rule: a part's path argument is resolved and
+ * tested once for all of them (then each rule reads its bit), not once per rule. At most 30 rules;
+ * the others keep their own matcher.
+ */
+export interface PathIndex {
+  bits: Map<Rule, number>;
+  maskOf(path: string): number;
+}
+
+/** The `PathIndex` of `rules` (those for every program, `*`, with `paths`), or undefined for none. */
+export function pathIndexOf(rules: readonly Rule[], m: MatchContext): PathIndex | undefined {
+  const indexed = rules.filter((r) => r.spec.command?.includes('*') && r.spec.paths).slice(0, 30);
+  if (indexed.length === 0) return undefined;
+  const bits = new Map<Rule, number>();
+  const entries: Array<{ g: Glob; bit: number }> = [];
+  indexed.forEach((r, i) => {
+    bits.set(r, 1 << i);
+    for (const g of globs(r.spec.paths, m, true)) entries.push({ g, bit: 1 << i });
+  });
+  return { bits, maskOf: maskMatcher(entries) };
+}
+
+/**
+ * `pathMatches` for a rule in the context's `PathIndex`: the same answer, from the bits of the
+ * argument's resolved path (made once per part and path). Arguments with more than one place
+ * (dynamic, globbed, or relative to several working directories) are matched as before.
+ */
+function indexedPathMatch(c: Compiled, a: Arg, part: CommandPart, m: MatchContext, shape: Shape): Tri {
+  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+  if (a.dynamic || a.glob || (relative && (part.cwd === null || part.cwd.length !== 1)))
+    return pathMatches(c.paths, a, part.cwd, m);
+  const p = resolveCached(a.text, relative ? part.cwd![0]! : m.ws.workspace, m.ws.home);
+  const masks = (shape.pathMasks ??= new Map());
+  let mask = masks.get(p);
+  if (mask === undefined) masks.set(p, (mask = m.pathIndex!.maskOf(p)));
+  return (mask & c.pathBit) !== 0 ? 'yes' : 'no';
+}
+
+/** Test hook: one matcher for several glob lists (already expanded); bit i is list i. */
+export function pathMaskOf(lists: string[][]): (path: string) => number {
+  return maskMatcher(
+    lists.flatMap((list, i) =>
+      list.map((src) => ({
+        g: { src, re: globToRegExp(src, true), anywhere: src.startsWith('**/'), dotName: false },
+        bit: 1 << i,
+      })),
+    ),
+  );
 }
 
 /** Test hook: the union matcher of path globs `sources` (each as a rule's `paths` entry, already expanded). */
@@ -989,7 +1091,8 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     result = and(
       result,
       anyOver(candidates, (a) => {
-        const hit = pathMatches(c.paths, a, part.cwd, m);
+        const hit =
+          c.pathBit !== 0 ? indexedPathMatch(c, a, part, m, shape) : pathMatches(c.paths, a, part.cwd, m);
         return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
       }),
     );

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { globToRegExp } from '../../src/policy/glob.js';
-import { pathUnionOf } from '../../src/policy/match.js';
+import { pathMaskOf, pathUnionOf } from '../../src/policy/match.js';
 
 // A rule's path globs are tested as one matcher (match.ts unionOf): an anchored alternation for
 // fixed places, and tails compared on the path's last segments (first on its last segment alone).
@@ -67,5 +67,30 @@ describe('the union matcher of a rule path globs', () => {
     }
     // The paths reach both answers often (a generator that never matches would test nothing).
     expect(matched).toBeGreaterThan(500);
+  });
+
+  it('as one matcher for many lists (a bit each: the rules every part meets), gives each list its own answer', () => {
+    const random = rng(15);
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+    // Lists in groups of up to 30, as the engine's index takes them; every group twice, in two orders.
+    const groups: string[][][] = [];
+    for (let i = 0; i < lists.length; i += 30) groups.push(lists.slice(i, i + 30));
+    groups.push([...lists].reverse().slice(0, 30));
+    let bits = 0;
+    for (const group of groups) {
+      const maskOf = pathMaskOf(group);
+      const alone = group.map((l) => pathUnionOf(l));
+      for (let i = 0; i < 10_000; i++) {
+        const depth = 1 + Math.floor(random() * 6);
+        const path = `/${Array.from({ length: depth }, () => pick(words)).join('/')}`;
+        const mask = maskOf(path);
+        group.forEach((_, j) => {
+          expect((mask & (1 << j)) !== 0, `${path}: list ${j}`).toBe(alone[j]!(path));
+        });
+        if (mask !== 0 && (mask & (mask - 1)) !== 0) bits++;
+      }
+    }
+    // Paths that several lists match at once, so the bits are not only ever one at a time.
+    expect(bits).toBeGreaterThan(50);
   });
 });
