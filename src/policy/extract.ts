@@ -94,8 +94,14 @@ const VALUES = new Set([
   'comment',
 ]);
 
-/** An array subscript holding a substitution: builtins that evaluate subscripts run it. */
-export const SUBSCRIPT_CODE = /\[[^\]]*(\$\(|`)/;
+/**
+ * An array subscript holding a substitution (`a[$(cmd)]`): builtins that evaluate subscripts run it.
+ * The `[` follows a name: the brackets of `[ … ]` and `[[ … ]]` themselves are no subscript.
+ */
+export const SUBSCRIPT_CODE = /[A-Za-z_][A-Za-z0-9_]*\[[^\]]*(\$\(|`)/;
+/** `[[ X -eq Y ]]` evaluates X and Y as arithmetic: a substitution that prints `a[$(cmd)]` runs cmd. */
+const TEST_ARITHMETIC = /^\[\[[\s\S]*\s-(?:eq|ne|lt|le|gt|ge)\s/;
+const SUBSTITUTION = /\$\(|`/;
 
 const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 
@@ -592,7 +598,10 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
     }
     case 'test_command':
       // `[[ -v 'a[$(cmd)]' ]]` evaluates the subscript, substitution included.
-      if (SUBSCRIPT_CODE.test(node.text)) {
+      if (
+        SUBSCRIPT_CODE.test(node.text) ||
+        (TEST_ARITHMETIC.test(node.text) && SUBSTITUTION.test(node.text))
+      ) {
         structure(
           walk,
           node.text,
