@@ -839,3 +839,22 @@ describe('a substitution in [ … ] / [[ … ]] is decided as the command it run
     );
   });
 });
+
+describe('git worktree move/remove/repair write their operands (helper gaps probe 8, second part)', () => {
+  it('denies them outside the workspace and allows them in it', () => {
+    expectAll(
+      [
+        'git worktree remove ../old-worktree',
+        'git worktree remove -f ~/wt',
+        'git worktree move /root/wt ./wt',
+        'git worktree repair /etc/wt',
+        'cd .. && git worktree remove other',
+      ],
+      'refused',
+    );
+    expectAll(
+      ['git worktree remove --force wt-old', 'git worktree move wt wt2', 'git worktree prune'],
+      'allow',
+    );
+  });
+});
