@@ -9,7 +9,7 @@ import { unwrapCommand } from './wrappers.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
-import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import { Budget, NO_BUDGET, parseWithin } from './budget.js';
 import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
 
 export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
@@ -425,6 +425,8 @@ const FALLBACK_BELOW = 8000;
 
 /** Walks `text` as tree-sitter-bash reads it (the walks it starts go back to the default reader). */
 function viaTreeSitter(walk: Walk, text: string, stdin: Stdin, where: string): void {
+  if (walk.budget === NO_BUDGET && Number.isFinite(walk.fallbackMs))
+    walk.budget = new Budget(walk.fallbackMs);
   walk.reader = 'tree-sitter';
   try {
     walkScript(walk, text, stdin, where);
@@ -1677,9 +1679,11 @@ export function extractParts(
   code: CodeParsers | null = null,
   budget: Budget = NO_BUDGET,
   reader: ShellReader = 'auto',
+  fallbackMs = Infinity,
 ): Part[] {
   const walk: Walk = {
     budget,
+    fallbackMs,
     reader,
     walkScript,
     runArgv,

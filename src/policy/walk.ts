@@ -62,6 +62,12 @@ export interface Walk {
   /** The decision's time budget: once spent, the walk stops and the command is refused (ask). */
   budget: Budget;
   /**
+   * A short command is decided with no budget (`NO_BUDGET`: its cost is bounded by its length),
+   * except where its text goes to tree-sitter-bash (text the linear reader rejects): its error
+   * recovery took 4–16 ms on 500 characters of garbage. From there it has this many ms of CPU.
+   */
+  fallbackMs: number;
+  /**
    * The walker's own entry points, for the modules it calls that run commands in turn
    * (wrappers.ts: `env`, `xargs`, `bash -c`, …). The recursion is explicit: those
    * modules get the walker through this object and never import it.

@@ -129,6 +129,20 @@ describe('text bash stops on: a quote never closed', () => {
     expect(stopped).toBeGreaterThan(20);
   });
 
+  it('short text that goes to tree-sitter-bash is held to the CPU budget; short text the linear reader reads is not', async () => {
+    // (tree-sitter's error recovery took 4–16 ms on 500 characters of shell garbage, where a short
+    // command is otherwise decided with no budget: its cost is bounded by its length)
+    const tight = await PolicyEngine.create({ unattended: true, offloadFrom: Infinity, budgetMs: 0.001 });
+    try {
+      expect(outcome(tight.check("echo ok\nLet's go"))).toBe('deny/shell:budget');
+      expect(outcome(tight.check('cat README.md | grep -n x'))).toBe('allow/read-and-search');
+      // Without a limit the same text is decided on content.
+      expect(outcome(onContent.check("echo ok\nLet's go"))).toBe('allow/shell:stops-at-open-quote');
+    } finally {
+      tight.close();
+    }
+  });
+
   it('long text (the linear reader) follows the same rule', () => {
     const pad = `# ${'x'.repeat(2500)}\n`;
     expect(outcome(onContent.check(`${pad}ls\nLet's go\nrm -rf ~`))).toBe('allow/shell:stops-at-open-quote');
