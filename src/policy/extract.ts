@@ -4,7 +4,7 @@ import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
-import { isDecoder, printedRoots, printsInsidePaths } from './streams.js';
+import { isDecoder, isOpaqueDecoder, printedRoots, printsInsidePaths } from './streams.js';
 import { unwrapCommand } from './wrappers.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
@@ -771,7 +771,7 @@ class RepeatedStatement {
       here: walk.here,
       fallback: walk.fallback.length,
       jobs: walk.jobPids.size,
-      written: walk.written.size,
+      written: walk.written.size + walk.decoded.size,
       vars: walk.varsVersion,
       still: false,
       next: input,
@@ -817,7 +817,7 @@ function sameState(walk: Walk, seen: Seen): boolean {
     walk.here === seen.here &&
     walk.fallback.length === seen.fallback &&
     walk.jobPids.size === seen.jobs &&
-    walk.written.size === seen.written &&
+    walk.written.size + walk.decoded.size === seen.written &&
     walk.varsVersion === seen.vars
   );
 }
@@ -940,6 +940,54 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
   // its path resolves from where b runs, after any `cd` in the list.
   if (body?.type === 'list') for (const f of files) if (f.kind === 'file') f.cwd = walk.cwd;
+  // `… | base64 -d > /tmp/x.sh`: the file holds decoded text, for a later `/tmp/x.sh` or `sh x.sh`.
+  if (walk.parts.slice(bodyFirst).some(isOpaqueDecoder))
+    for (const f of files) if (f.kind === 'file' && f.access === 'write') markDecoded(walk, f.path, f.cwd);
+}
+
+/** Records a file written with decoded text (see `Walk.decoded`); a dynamic path is every file. */
+function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined): void {
+  if (path.dynamic || path.glob) {
+    walk.decoded.add('*');
+    return;
+  }
+  for (const c of cwd ?? [walk.ws.workspace]) walk.decoded.add(resolvePath(path.text, c, walk.ws.home));
+}
+
+/** Programs that run their first operand as a script (`sh x.sh`, `source x`, `python x.py`). */
+const SCRIPT_RUNNERS =
+  /^(ba|da|z|k|mk|a|fi|tc|c)?sh$|^(source|\.|busybox|python[0-9.]*|pypy[0-9.]*|perl|ruby|node|php|lua|tclsh|Rscript)$/;
+
+/**
+ * Whether this command runs a file the line wrote with decoded text: as the program
+ * (`/tmp/x.sh`), or as the script a shell or interpreter runs (`bash x.sh`, `. ./x`).
+ */
+function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
+  if (walk.decoded.size === 0) return false;
+  const hit = (word: string) =>
+    walk.decoded.has('*') ||
+    (walk.cwd ?? [walk.ws.workspace]).some((c) => walk.decoded.has(resolvePath(word, c, walk.ws.home)));
+  if (name.includes('/')) return hit(name);
+  if (!SCRIPT_RUNNERS.test(name)) return false;
+  const script = args.find((a) => !a.text.startsWith('-') || a.dynamic);
+  return script !== undefined && (script.dynamic || hit(script.text));
+}
+
+/** `xxd -r HEX OUT`, `openssl enc -d -in X -out OUT`: the file a decoder writes itself. */
+function decoderOutputs(walk: Walk, part: CommandPart): void {
+  if (!isOpaqueDecoder(part)) return;
+  const args = part.args;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (part.name === 'openssl' && a.text === '-out' && args[i + 1])
+      markDecoded(walk, args[i + 1]!, part.cwd);
+    if (/^(base(32|64)|basenc|b64decode)$/.test(part.name) && /^(-o|--output)$/.test(a.text) && args[i + 1])
+      markDecoded(walk, args[i + 1]!, part.cwd);
+  }
+  if (part.name === 'xxd') {
+    const operands = args.filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
+    if (operands.length >= 2) markDecoded(walk, operands[operands.length - 1]!, part.cwd);
+  }
 }
 
 /** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */
@@ -1370,6 +1418,14 @@ export function runArgv(
   commandSetsVars(walk, name, args, stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null);
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;
+  if (runsDecoded(walk, name, args))
+    structure(
+      walk,
+      text,
+      'shell:decoded-script',
+      `\`${clip(text, 50)}\` runs a file this command line wrote with decoded text (base64, xxd -r, …), code that cannot be read, so it is denied`,
+    );
+  decoderOutputs(walk, part);
   if (walk.written.size) part.written = walk.written;
   else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);
@@ -1700,6 +1756,7 @@ export function extractParts(
     code,
     jobPids: new Set(),
     written: new Map(),
+    decoded: new Set(),
     vars: new Map(),
     varsVersion: 0,
     varsOff: false,

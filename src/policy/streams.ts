@@ -127,6 +127,40 @@ export function printedRoots(walk: Walk, from: number, input: Stdin): Under | un
 }
 
 /**
+ * Commands whose output is text no reader of the command line can see: base64/base32/basenc
+ * decoding, `xxd -r`, `openssl enc`/`-d`, uudecode, echo/printf of byte escapes. Unlike
+ * `isDecoder` it leaves out the everyday text tools (sed, awk, tr, cut, printf formats).
+ */
+export function isOpaqueDecoder(part: Part): boolean {
+  if (part.kind !== 'command') return false;
+  switch (part.name.replace(/[0-9.]+$/, '')) {
+    case 'sed':
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+    case 'cut':
+    case 'paste':
+    case 'iconv':
+    case 'envsubst':
+    case 'rev':
+    case 'tr':
+    case 'python':
+    case 'pypy':
+    case 'perl':
+    case 'ruby':
+    case 'node':
+    case 'php':
+      return false;
+    case 'printf':
+      return part.args.some((a) => !a.dynamic && /\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/.test(a.text));
+    case 'b64decode':
+      return true;
+    default:
+      return isDecoder(part);
+  }
+}
+
+/**
  * Commands whose output is text put together from pieces (decoders, transformers,
  * formatters, interpreters): used as a value they can spell any path or flag
  * without it appearing in the command line.

@@ -47,6 +47,11 @@ export interface Walk {
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */
   written: Map<string, string>;
+  /**
+   * Files this command line writes with decoded text (`base64 -d > x.sh`, `xxd -r -p h out`), by
+   * absolute path: running one later in the line runs code that cannot be read (`shell:decoded-script`).
+   */
+  decoded: Set<string>;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
   /** Variables assigned earlier in this command line, as far as they are known (vars.ts). */

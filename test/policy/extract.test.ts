@@ -157,6 +157,28 @@ describe('failing closed', () => {
     expect(structure(':(){ :|:& };:')).toEqual(['shell:recursive-function']);
   });
 
+  it('denies running a file the same line wrote with decoded text, and only that file', () => {
+    // Atomic Red Team T1027: the script's text is never in the command line.
+    for (const line of [
+      'cat e.dat | base64 -d > /tmp/art.sh && chmod +x /tmp/art.sh && /tmp/art.sh',
+      'base64 -d p.b64 > run.sh; bash run.sh',
+      'cd /tmp && base64 -d f > s.sh && cd /tmp && sh s.sh',
+      'xxd -r -p hex.txt out.bin && ./out.bin',
+      'openssl enc -d -aes-256-cbc -in a.enc -out a.py && python3 a.py',
+      "printf '\\x69\\x64' > t.sh; . ./t.sh",
+      'F=/tmp/q.sh; base64 -d f > $F; bash $F',
+    ])
+      expect(structure(line), line).toContain('shell:decoded-script');
+    for (const line of [
+      'base64 -d a.b64 > a.json && cat a.json',
+      'base64 -d a.b64 > a.txt; bash run.sh',
+      "printf '%s\\n' 'echo hi' > run.sh && bash run.sh",
+      "sed 's/x/y/' tpl.sh > run.sh && bash run.sh",
+      'bash run.sh; base64 -d a.b64 > run.sh',
+    ])
+      expect(structure(line), line).not.toContain('shell:decoded-script');
+  });
+
   it('denies NUL bytes and commands too long to check', () => {
     expect(structure('ls\0 -la')).toEqual(['shell:unparseable']);
     expect(structure(`echo ${'x'.repeat(100_001)}`)).toEqual(['shell:too-long']);
