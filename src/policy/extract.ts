@@ -973,6 +973,28 @@ function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
   return script !== undefined && (script.dynamic || hit(script.text));
 }
 
+/** `cp x.sh y.sh`, `mv x.sh bin/`: a copy of a file holding decoded text holds it too. */
+function copiesDecoded(walk: Walk, name: string, args: Arg[]): void {
+  if (walk.decoded.size === 0 || !/^(cp|mv|install|ln|rsync)$/.test(name)) return;
+  const operands = args.filter((a) => a.dynamic || !a.text.startsWith('-'));
+  const dest = operands[operands.length - 1];
+  if (!dest || operands.length < 2) return;
+  const cwds = walk.cwd ?? [walk.ws.workspace];
+  for (const src of operands.slice(0, -1)) {
+    const text = src.text;
+    if (
+      !walk.decoded.has('*') &&
+      !src.dynamic &&
+      !cwds.some((c) => walk.decoded.has(resolvePath(text, c, walk.ws.home)))
+    )
+      continue;
+    // The destination, and the file of the source's name inside it when it is a directory.
+    markDecoded(walk, dest, cwds);
+    if (!dest.dynamic)
+      markDecoded(walk, { ...dest, text: `${dest.text}/${text.slice(text.lastIndexOf('/') + 1)}` }, cwds);
+  }
+}
+
 /** `xxd -r HEX OUT`, `openssl enc -d -in X -out OUT`: the file a decoder writes itself. */
 function decoderOutputs(walk: Walk, part: CommandPart): void {
   if (!isOpaqueDecoder(part)) return;
@@ -1426,6 +1448,7 @@ export function runArgv(
       `\`${clip(text, 50)}\` runs a file this command line wrote with decoded text (base64, xxd -r, …), code that cannot be read, so it is denied`,
     );
   decoderOutputs(walk, part);
+  copiesDecoded(walk, name, args);
   if (walk.written.size) part.written = walk.written;
   else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);

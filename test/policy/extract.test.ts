@@ -167,6 +167,8 @@ describe('failing closed', () => {
       'openssl enc -d -aes-256-cbc -in a.enc -out a.py && python3 a.py',
       "printf '\\x69\\x64' > t.sh; . ./t.sh",
       'F=/tmp/q.sh; base64 -d f > $F; bash $F',
+      'base64 -d f > s.sh; cp s.sh y.sh; bash y.sh',
+      'base64 -d f > s.sh && mv s.sh bin/ && ./bin/s.sh',
     ])
       expect(structure(line), line).toContain('shell:decoded-script');
     for (const line of [
@@ -175,6 +177,7 @@ describe('failing closed', () => {
       "printf '%s\\n' 'echo hi' > run.sh && bash run.sh",
       "sed 's/x/y/' tpl.sh > run.sh && bash run.sh",
       'bash run.sh; base64 -d a.b64 > run.sh',
+      'base64 -d a.b64 > a.txt; cp run.sh r2.sh; bash r2.sh',
     ])
       expect(structure(line), line).not.toContain('shell:decoded-script');
   });
