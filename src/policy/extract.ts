@@ -10,7 +10,16 @@ import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
 import { Budget, NO_BUDGET, parseWithin } from './budget.js';
-import { BUDGET_RULE, clip, overBudget, structure, type ShellReader, type Stdin, type Walk } from './walk.js';
+import {
+  asChild,
+  BUDGET_RULE,
+  clip,
+  overBudget,
+  structure,
+  type ShellReader,
+  type Stdin,
+  type Walk,
+} from './walk.js';
 
 export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
 
@@ -1621,13 +1630,13 @@ function readInline(
         if (e.cwd !== undefined) {
           // `subprocess.run(…, cwd='x')`: decided as `cd x && …`, and the directory is the
           // process's own: the commands after the interpreter still run where they were
-          const saved = { cwd: walk.cwd, here: walk.here, cwdLost: walk.cwdLost, fallback: walk.fallback };
           const command =
             e.kind === 'shell'
               ? `{\n${e.text}\n}`
               : e.argv.map((w, i) => (i === 0 && w.includes('=') ? `'${w}'` : shellWord(w))).join(' ');
-          walkScript(walk, `cd -- ${shellWord(e.cwd)} && ${command}`, { kind: 'none' }, where);
-          Object.assign(walk, saved);
+          asChild(walk, () =>
+            walkScript(walk, `cd -- ${shellWord(e.cwd!)} && ${command}`, { kind: 'none' }, where),
+          );
         } else if (e.kind === 'shell') walkScript(walk, e.text, { kind: 'none' }, where);
         else
           runArgv(

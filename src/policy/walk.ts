@@ -81,6 +81,20 @@ export interface Walk {
   runArgv: (walk: Walk, word: string, args: Arg[], text: string, stdin: Stdin, via: string[]) => void;
 }
 
+/**
+ * Runs `fn` as the walk of a process of its own: the directory it moves to (`env -C`, `sudo -D`,
+ * `subprocess.run(cwd=…)`, a `cd` inside it) is the process's, and the line goes on where it
+ * was, however `fn` returns.
+ */
+export function asChild(walk: Walk, fn: () => void): void {
+  const saved = { cwd: walk.cwd, here: walk.here, cwdLost: walk.cwdLost, fallback: [...walk.fallback] };
+  try {
+    fn();
+  } finally {
+    Object.assign(walk, saved);
+  }
+}
+
 export function structure(walk: Walk, text: string, rule: string, reason: string): void {
   walk.parts.push({ kind: 'structure', text, decision: 'deny', rule, reason });
 }

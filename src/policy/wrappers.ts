@@ -1,5 +1,5 @@
 import { resolvePath, isStrictlyInside } from './glob.js';
-import { clip, structure, type Stdin, type Walk } from './walk.js';
+import { asChild, clip, structure, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
 
 /**
@@ -515,19 +515,23 @@ function unwrapSudo(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void 
     else if (a.text.startsWith('--chdir=')) dir = { ...a, text: a.text.slice('--chdir='.length) };
     else if (/^-[A-Za-z]*D/.test(a.text) && !a.text.startsWith('--')) dir = null; // `-ED/x`: not followed
   }
-  const saved = walk.cwd;
-  if (dir !== undefined) {
-    walk.cwd =
-      dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
-    if (walk.cwd === null) walk.cwdLost ??= '`sudo -D` goes to a directory that is not followed';
-  }
-  unwrapEnv(walk, args.slice(at), stdin, via, 'sudo');
-  walk.cwd = saved;
+  asChild(walk, () => {
+    if (dir !== undefined) {
+      walk.cwd =
+        dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
+      if (walk.cwd === null) walk.cwdLost ??= '`sudo -D` goes to a directory that is not followed';
+    }
+    unwrapEnv(walk, args.slice(at), stdin, via, 'sudo');
+  });
 }
 
 function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[], what = 'env'): void {
+  // (every way out, `-S` included: `cd /etc && env -C /testbed -S true; rm -rf x` removes /etc/x)
+  asChild(walk, () => unwrapEnvHere(walk, args, stdin, via, what));
+}
+
+function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], what: string): void {
   let i = 0;
-  const saved = walk.cwd;
   while (i < args.length) {
     const a = args[i]!;
     if (a.dynamic) break;
@@ -580,7 +584,6 @@ function unwrapEnv(walk: Walk, args: Arg[], stdin: Stdin, via: string[], what = 
     break;
   }
   runInner(walk, args, i, stdin, via, what);
-  walk.cwd = saved;
 }
 
 const XARGS_VALUE_OPTIONS = [

@@ -31,6 +31,30 @@ const corpora: Array<[string, string[]]> = [
  */
 const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: string }> = [
   {
+    starts: 'coproc rm -rf /',
+    treeSitter: 'deny/delete-outside-workspace',
+    linear: 'ask/shell:unsupported',
+    why: 'bash runs a coproc’s command in the background; the reader does not follow `coproc` and asks, tree-sitter-bash reads its words as a command',
+  },
+  {
+    starts: 'coproc { rm -rf /; }',
+    treeSitter: 'ask/default',
+    linear: 'ask/shell:unsupported',
+    why: 'the same coproc, with a group: both ask',
+  },
+  {
+    starts: 'coproc NAME { rm -rf ~; }',
+    treeSitter: 'ask/default',
+    linear: 'ask/shell:unsupported',
+    why: 'the same coproc, named: both ask',
+  },
+  {
+    starts: 'FOO=$(rm -rf ~) [ -f x ]',
+    treeSitter: 'deny/shell:dynamic-command-name',
+    linear: 'ask/shell:unsupported',
+    why: 'an assignment before `[` whose value runs a command: both refuse, the reader as a form it does not follow',
+  },
+  {
     starts: '{rm,-rf,/}',
     treeSitter: 'deny/shell:unparseable',
     linear: 'deny/shell:dynamic-command-name',

@@ -81,3 +81,23 @@ describe('an unknown working directory', () => {
     expect(engine.check('cd "$D"; ls').decision).toBe('allow');
   });
 });
+
+describe('a directory a wrapper moves one command to (env -C, sudo -D, subprocess cwd=)', () => {
+  it('is that command’s only: the line goes on where it was, whichever way the wrapper ends', () => {
+    // GNU env: `-C DIR` runs the command in DIR, `-S STRING` splits STRING into it; the shell
+    // running the line stays where it was, so the `rm` after it removes /etc/x.
+    for (const line of [
+      'cd /etc && env -C /testbed -S true; rm -rf x',
+      'cd /etc; env -C /testbed -S; rm -rf x',
+      'cd /etc && env -C /testbed ls; rm -rf x',
+      'cd /etc && sudo -D /testbed apt-get update; rm -rf x',
+    ])
+      expect(engine.check(line).rule, line).toBe('delete-outside-workspace');
+    // (/testbed too: the `cd /etc` may have failed, and `;` runs the rm anyway)
+    expect(lastCommand('cd /etc && env -C /testbed -S "ls"; rm -rf x').cwd).toEqual(['/etc', '/testbed']);
+    expect(lastCommand('cd /etc; env -C /tmp -S "ls"; rm -rf x').cwd).not.toContain('/tmp');
+    // The wrapped command itself runs in the wrapper's directory.
+    expect(lastCommand('env -C /etc -S "rm -rf x"').cwd).toEqual(['/etc']);
+    expect(engine.check('env -C sub -S "ls -la"; rm -rf build').decision).toBe('allow');
+  });
+});
