@@ -48,6 +48,24 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     linear: 'ask/shell:unsupported',
     why: 'the same coproc, named: both ask',
   },
+  ...['cp --parents', 'gcp --parents', 'rsync -R '].map((copy) => ({
+    starts: `find / -name id_rsa 2>/dev/null -exec ${copy}`,
+    treeSitter: 'deny/read-credentials',
+    linear: 'deny/find-exec-over-home-or-root',
+    why: 'a redirection between find’s words: both deny, by different rules (tree-sitter-bash ends the command words at the redirection)',
+  })),
+  {
+    starts: "find / -type d -name '.gnupg' 2>/dev/null -exec rsync -Rr",
+    treeSitter: 'allow/read-and-search',
+    linear: 'deny/find-exec-over-home-or-root',
+    why: 'the same redirection: tree-sitter-bash leaves `-exec …` out of the command, the reader (what decides such a line) keeps it and denies',
+  },
+  {
+    starts: 'testcat(){ (while read line;',
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/read-credentials',
+    why: 'a function body that is a subshell: tree-sitter-bash reports an error, the reader reads it and decides the /etc/shadow read',
+  },
   {
     starts: 'FOO=$(rm -rf ~) [ -f x ]',
     treeSitter: 'deny/shell:dynamic-command-name',
