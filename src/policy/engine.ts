@@ -111,7 +111,7 @@ export const DEFAULT_BUDGET_MS = 10;
  */
 const MANY_ARGS = 256;
 
-/** Commands up to this length are decided without a time limit (their cost is bounded by their length). */
+/** Commands up to this length are decided without a time limit (their cost is bounded by their length), but for text that goes to tree-sitter-bash (see decideHere). */
 const UNBUDGETED_CHARS = 512;
 
 /**
@@ -536,18 +536,19 @@ export class PolicyEngine {
     // 80% of the limit for the work, the rest for stopping: checks come every few hundred
     // units of work, and a garbage collection pause (a scavenge copying a large tree being
     // built: 1–5 ms when the machine is busy) cannot be interrupted.
-    // A short command is decided in well under a millisecond whatever its shape, so it
-    // is never cut (and pays no clock reads).
+    const work = ms * 0.8;
+    // A short command is decided with no budget (no clock reads): its cost is bounded by its
+    // length, except where its text goes to tree-sitter-bash, which gets `work` (extract.ts
+    // viaTreeSitter: error recovery on 500 characters of garbage took 4–16 ms).
     const budget =
       Number.isFinite(ms) && (action.kind !== 'shell' || action.command.length > UNBUDGETED_CHARS)
-        ? // On a decision thread the caller's wall-clock deadline (\`stop\`) is the bound, so the work
+        ? // On a decision thread the caller's wall-clock deadline (`stop`) is the bound, so the work
           // may use all of it.
-          new Budget(stop ? ms : ms * 0.8, stop)
+          new Budget(stop ? ms : work, stop)
         : NO_BUDGET;
     const parts =
       action.kind === 'shell'
-        ? // (an unbudgeted short command still gets the CPU budget where it reaches tree-sitter-bash)
-          this.parts(action.command, budget, Number.isFinite(ms) ? ms * 0.8 : Infinity)
+        ? this.parts(action.command, budget, work)
         : [this.filePart(action.path, action.kind)];
     const verdicts: PartVerdict[] = [];
     let denied = false;

@@ -846,28 +846,19 @@ function indexedPathMatch(c: Compiled, a: Arg, part: CommandPart, m: MatchContex
   return (mask & c.pathBit) !== 0 ? 'yes' : 'no';
 }
 
+/** A path glob already expanded, as the test hooks below take them. */
+function expandedGlob(src: string): Glob {
+  return { src, re: globToRegExp(src, true), anywhere: src.startsWith('**/'), dotName: false };
+}
+
 /** Test hook: one matcher for several glob lists (already expanded); bit i is list i. */
 export function pathMaskOf(lists: string[][]): (path: string) => number {
-  return maskMatcher(
-    lists.flatMap((list, i) =>
-      list.map((src) => ({
-        g: { src, re: globToRegExp(src, true), anywhere: src.startsWith('**/'), dotName: false },
-        bit: 1 << i,
-      })),
-    ),
-  );
+  return maskMatcher(lists.flatMap((list, i) => list.map((src) => ({ g: expandedGlob(src), bit: 1 << i }))));
 }
 
 /** Test hook: the union matcher of path globs `sources` (each as a rule's `paths` entry, already expanded). */
 export function pathUnionOf(sources: string[]): (path: string) => boolean {
-  const u = unionOf(
-    sources.map((src) => ({
-      src,
-      re: globToRegExp(src, true),
-      anywhere: src.startsWith('**/'),
-      dotName: false,
-    })),
-  );
+  const u = unionOf(sources.map(expandedGlob));
   return (p) => u.test(p);
 }
 

@@ -126,38 +126,35 @@ export function printedRoots(walk: Walk, from: number, input: Stdin): Under | un
   return undefined;
 }
 
+/** A byte escape (`\x41`, `\101`, `\u0041`): echo -e / printf turn it into any character. */
+const BYTE_ESCAPE = /\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/;
+/** Everyday text tools: their output is the input transformed. */
+const TRANSFORMERS = new Set([
+  'rev',
+  'tr',
+  'sed',
+  'awk',
+  'gawk',
+  'mawk',
+  'cut',
+  'paste',
+  'iconv',
+  'envsubst',
+]);
+/** Interpreters: their output, with inline code, is whatever the code prints. */
+const INTERPRETERS = new Set(['python', 'pypy', 'perl', 'ruby', 'node', 'php']);
+
 /**
  * Commands whose output is text no reader of the command line can see: base64/base32/basenc
  * decoding, `xxd -r`, `openssl enc`/`-d`, uudecode, echo/printf of byte escapes. Unlike
- * `isDecoder` it leaves out the everyday text tools (sed, awk, tr, cut, printf formats).
+ * `isDecoder` it leaves out the everyday text tools, interpreters and printf formats.
  */
 export function isOpaqueDecoder(part: Part): boolean {
   if (part.kind !== 'command') return false;
-  switch (part.name.replace(/[0-9.]+$/, '')) {
-    case 'sed':
-    case 'awk':
-    case 'gawk':
-    case 'mawk':
-    case 'cut':
-    case 'paste':
-    case 'iconv':
-    case 'envsubst':
-    case 'rev':
-    case 'tr':
-    case 'python':
-    case 'pypy':
-    case 'perl':
-    case 'ruby':
-    case 'node':
-    case 'php':
-      return false;
-    case 'printf':
-      return part.args.some((a) => !a.dynamic && /\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/.test(a.text));
-    case 'b64decode':
-      return true;
-    default:
-      return isDecoder(part);
-  }
+  const name = part.name.replace(/[0-9.]+$/, '');
+  if (name === 'b64decode') return true;
+  if (name === 'printf') return part.args.some((a) => !a.dynamic && BYTE_ESCAPE.test(a.text));
+  return !TRANSFORMERS.has(name) && !INTERPRETERS.has(name) && isDecoder(part);
 }
 
 /**
@@ -169,7 +166,10 @@ export function isDecoder(part: Part): boolean {
   if (part.kind !== 'command') return false;
   const literal = part.args.filter((a) => !a.dynamic).map((a) => a.text);
   const has = (re: RegExp) => literal.some((f) => re.test(f));
-  switch (part.name.replace(/[0-9.]+$/, '')) {
+  const name = part.name.replace(/[0-9.]+$/, '');
+  if (TRANSFORMERS.has(name)) return true;
+  if (INTERPRETERS.has(name)) return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
+  switch (name) {
     case 'base':
     case 'basenc':
       return has(/^(-[a-zA-Z]*[dD][a-zA-Z]*|--decode)$/);
@@ -178,29 +178,12 @@ export function isDecoder(part: Part): boolean {
     case 'openssl':
       return has(/^-d$|^-base64$|^enc$/);
     case 'uudecode':
-    case 'rev':
-    case 'tr':
-    case 'sed':
-    case 'awk':
-    case 'gawk':
-    case 'mawk':
-    case 'cut':
-    case 'paste':
-    case 'iconv':
-    case 'envsubst':
       return true;
     case 'printf':
       // A format with arguments assembles text: `printf '%s%s' --p re`.
-      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/) || (has(/%/) && part.args.length > 1);
+      return has(BYTE_ESCAPE) || (has(/%/) && part.args.length > 1);
     case 'echo':
-      return has(/\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/);
-    case 'python':
-    case 'pypy':
-    case 'perl':
-    case 'ruby':
-    case 'node':
-    case 'php':
-      return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
+      return has(BYTE_ESCAPE);
     default:
       return false;
   }
