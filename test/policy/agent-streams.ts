@@ -84,6 +84,28 @@ export const JUSTIFIED: Record<string, string> = {
     'a recursive search above the workspace (`grep -R … ..` from the repository root) reads the whole filesystem, secrets included',
   'unpack-entries':
     "an archive's entries decide where it extracts; this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
+  'shell:dynamic-script':
+    'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`) runs text only known when it runs',
+  'git-remote-urls':
+    "a remote's URL may hold a token (`https://user:TOKEN@host/…`); `git remote` lists the names",
+  'git-config-url-keys':
+    'every git configuration key at once (`git config -l`) includes URLs and headers that may hold a token; read one key instead',
+  'git-shared-branch-rewrite':
+    "a hard reset to a shared branch (`git reset --hard master`) throws away the run's own commits and changes; a reset within the run's own history stays allowed",
+  'git-history-rewrite':
+    '`git update-ref` rewrites a ref directly, under every safety check of the porcelain (in these streams the agent forged `origin/HEAD` so that the grader would diff against another commit)',
+  'program:pip':
+    "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check",
+  'program:grep':
+    "an option the program does not have (`grep --no-color`, which is git grep's, not GNU grep's) is asked rather than guessed",
+  'write-outside-workspace':
+    'a redirection to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > "$P"`) writes to a path the walk cannot follow',
+  'global-package-install':
+    'installing packages for the user (`pip install --user`) changes the home directory, not the project',
+  'source-outside-workspace':
+    "sourcing a file from outside the workspace (another checkout's virtualenv `activate`) runs shell code that was not checked",
+  'protected-paths':
+    "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };
 
 export interface StreamLine {
