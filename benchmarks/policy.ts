@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PolicyEngine } from '../src/policy/index.js';
+import { DEFAULT_OFFLOAD_FROM } from '../src/policy/engine.js';
 import { cpuMs } from '../src/policy/budget.js';
 import { javascriptEffects, pythonEffects } from '../src/policy/inline.js';
 import { loadCodeParsers } from '../src/policy/shell.js';
@@ -138,7 +139,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 // Adversarial long inputs (up to 100,000 characters, one family per rule kind), each decided
 // five times on two engines:
-// - the default engine, as a user calls it: commands over 4,096 characters go to a decision
+// - the default engine, as a user calls it: commands over 1,024 characters (DEFAULT_OFFLOAD_FROM) go to a decision
 //   thread and the caller waits at most the limit (offload.ts). Measured: the WALL time around
 //   `engine.check` (what the caller sees), the CPU the decision thread spent (when it answered).
 // - the baseline, the same policy deciding on the calling thread (`offloadFrom: Infinity`, the
@@ -151,8 +152,57 @@ const inlineEngine = await PolicyEngine.create({ offloadFrom: Infinity, checkExa
 const threadStart = performance.now();
 const threadReady = await engine.threadReady();
 const threadReadyMs = performance.now() - threadStart;
-const long = longInputs();
+// The families at 99,000 characters, and built to 2,000 and 4,000 (the lengths real agents'
+// longer commands have), each over the length from which the default engine uses its threads.
+// A shorter family's expected decision is its decision on content (no time limit): some are
+// refused at 99,000 characters only for their length (a glob or a regex target over 4,096
+// characters, a cwd longer than PATH_MAX), and what is checked is that the time limit never
+// turns a refusal into an allow.
+const onContent = await PolicyEngine.create({ budgetMs: Infinity, checkExamples: false });
+const long = [
+  ...longInputs(),
+  ...[2_000, 4_000].flatMap((n) =>
+    longInputs(n)
+      .filter((l) => l.command.length > DEFAULT_OFFLOAD_FROM && l.command.length <= n + 100)
+      .map((l) => ({
+        ...l,
+        kind: `${l.kind} (at ${n})`,
+        expect: onContent.check(l.command).decision === 'allow' ? ('allow' as const) : ('refuse' as const),
+      })),
+  ),
+];
+onContent.close();
 const LONG_ROUNDS = 5;
+
+// Real agents' commands over that length (the first stream's, 1,003 of 19,075), through the
+// default engine once its threads are ready: what the hard bound costs everyday work. A cut
+// (`shell:budget`) here is a real command refused for time; `starved` counts those the threads
+// had no core for (decided on the calling thread instead).
+const realLong = readFileSync(join(fixtures, 'agent-stream/commands.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => (JSON.parse(l) as { command: string }).command)
+  .filter((c) => c.length > DEFAULT_OFFLOAD_FROM);
+const realLongBefore = { ...engine.threadStats()! };
+const realLongWalls: number[] = [];
+let realLongCut = 0;
+for (const c of realLong) {
+  const t = process.hrtime.bigint();
+  const d = engine.check(c);
+  realLongWalls.push(Number(process.hrtime.bigint() - t) / 1e6);
+  if (d.rule === 'shell:budget') realLongCut++;
+}
+realLongWalls.sort((a, b) => a - b);
+const realLongStats = engine.threadStats()!;
+const realLongResult = {
+  commands: realLong.length,
+  cut: realLongCut,
+  offloaded: realLongStats.offloaded - realLongBefore.offloaded,
+  starved: realLongStats.starved - realLongBefore.starved,
+  p50WallMs: +pct(realLongWalls, 50).toFixed(2),
+  maxWallMs: +realLongWalls[realLongWalls.length - 1]!.toFixed(2),
+  over10ms: realLongWalls.filter((w) => w > 10).length,
+};
 const verdictOf = (l: { expect: string }, d: { decision: string; rule: string }) =>
   d.rule === 'shell:budget'
     ? d.decision === 'allow'
@@ -218,11 +268,13 @@ const longTimes = long.map((l) => {
     decided: !budget && right,
   };
 });
-// The same families built to the length below which commands stay on the calling thread
-// (engine.ts DEFAULT_OFFLOAD_FROM, 4,096 characters): no hard bound there, so they must be
-// far inside the limit whatever their shape. Decided by the default engine (so on the calling
-// thread), five times each: the max wall.
-const atThreshold = longInputs(4_000).filter((l) => l.command.length <= 4_096);
+// The same families built to the length up to which commands stay on the calling thread
+// (engine.ts DEFAULT_OFFLOAD_FROM, 1,024 characters): no hard bound there (the CPU budget), so
+// they must be far inside the limit whatever their shape. Decided by the default engine (so on
+// the calling thread), five times each: the max wall.
+const atThreshold = longInputs(DEFAULT_OFFLOAD_FROM - 24).filter(
+  (l) => l.command.length <= DEFAULT_OFFLOAD_FROM,
+);
 const thresholdTimes = atThreshold.map((l) => {
   engine.check(l.command);
   let max = 0;
@@ -300,12 +352,13 @@ const result = {
   benignAllowed,
   benignAllowedPct: +benignPct.toFixed(1),
   goalP50Us: 50,
+  agentStreamLong: realLongResult,
   agentStreamSample: stream.length,
   agentStreamP50Us: +pct(streamTimes, 50).toFixed(1),
   agentStreamMaxMs: +(streamTimes[streamTimes.length - 1]! / 1000).toFixed(1),
   longInputs: long.length,
   // As a user measures it: wall time around engine.check with the default engine (decision
-  // thread for commands over 4,096 characters), every round of every long input.
+  // thread for commands over 1,024 characters), every round of every long input.
   longInputsThreadReady: threadReady,
   longInputsThreadReadyMs: +threadReadyMs.toFixed(0),
   longInputsMaxWallMs: +threadMaxWall.toFixed(2),
@@ -338,7 +391,7 @@ const result = {
   // from that check to the answer (what stopping itself costs).
   longInputsAbandonedFirstCheckLateMs: summary(threadStats?.stopSeenLateMs),
   longInputsAbandonedCpuAfterCheckMs: summary(threadStats?.stopAfterSeenCpuMs),
-  // Below the decision thread's threshold: the suite's families at up to 4,096 characters.
+  // Below the decision thread's threshold: the suite's families at up to 1,024 characters.
   shortFamiliesAtThreshold: thresholdTimes.length,
   shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),
   shortFamiliesCut: thresholdTimes.filter((t) => t.verdict === 'cut').length,
@@ -399,7 +452,14 @@ const result = {
   // Timings are wall clock per decision: on a shared machine, preemption shows in p99.
   loadAverage1m: +loadavg()[0]!.toFixed(2),
   cpus: cpus().length,
-  goalMet: pct(decide, 50) <= 50 && threadMaxWall <= 10 && dangerousAllowed.length === 0 && benignPct >= 95,
+  // Every input within 10 ms of wall time: the long inputs through the threads, and the families
+  // at the threads' threshold on the calling thread.
+  goalMet:
+    pct(decide, 50) <= 50 &&
+    threadMaxWall <= 10 &&
+    (thresholdSlowest[0]?.maxMs ?? 0) <= 10 &&
+    dangerousAllowed.length === 0 &&
+    benignPct >= 95,
 };
 
 const rows: Array<[string, string]> = [
@@ -421,6 +481,10 @@ const rows: Array<[string, string]> = [
     `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`,
   ],
   [
+    'agent stream commands over 1,024 chars, default engine: p50 / max wall (ms), over 10 ms, cut, starved (of n)',
+    `${realLongResult.p50WallMs} / ${realLongResult.maxWallMs}, ${realLongResult.over10ms}, ${realLongResult.cut}, ${realLongResult.starved} (of ${realLongResult.commands})`,
+  ],
+  [
     'long inputs, WALL around engine.check (default engine): max / p99 (ms)',
     `${result.longInputsMaxWallMs} / ${result.longInputsP99WallMs} (goal max <= 10; baseline on the calling thread, same run: max ${result.longInputsInlineMaxWallMs})`,
   ],
@@ -438,7 +502,7 @@ const rows: Array<[string, string]> = [
   ],
   ['long inputs decided wrongly on the decision thread', String(result.longInputsWrongOnThread.length)],
   [
-    'the families at <= 4,096 chars (calling thread): max wall (ms)',
+    'the families at <= 1,024 chars (calling thread): max wall (ms)',
     `${result.shortFamiliesMaxWallMs} (${result.shortFamiliesAtThreshold} inputs; ${result.shortFamiliesCut} cut; decided otherwise than the long form: ${result.shortFamiliesDifferFromLong.join(', ') || 'none'})`,
   ],
   [
@@ -483,7 +547,7 @@ console.log('policy benchmark');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
 for (const l of result.longInputsPerInput) console.log(`  long: ${l}`);
-for (const l of result.shortFamiliesSlowest) console.log(`  at <= 4,096 chars: ${l}`);
+for (const l of result.shortFamiliesSlowest) console.log(`  at <= 1,024 chars: ${l}`);
 for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 for (const l of result.longInputsOverLimitCpu) console.log(`  over 10 ms CPU with the limit: ${l}`);
 for (const l of result.longInputsNotDecidedWithin10ms) console.log(`  not decided within 10 ms: ${l}`);

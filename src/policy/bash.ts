@@ -184,8 +184,11 @@ export type BashParse =
   | { kind: 'ok'; root: ShNode }
   /** Text bash rejects too (an unterminated quote, a stray `)`): deny, as tree-sitter errors are. */
   | { kind: 'error'; at: number; reason: string }
-  /** Valid shell, maybe, but outside what this reader follows: ask. */
-  | { kind: 'unsupported'; at: number; reason: string }
+  /**
+   * Valid shell, maybe, but outside what this reader follows: ask. `limit`: past the nesting or
+   * chain limit, which no real command reaches (not worth tree-sitter-bash's time either).
+   */
+  | { kind: 'unsupported'; at: number; reason: string; limit?: true }
   /** The decision's time budget ran out while reading (the caller's `expired` said so). */
   | { kind: 'budget' };
 
@@ -194,6 +197,7 @@ class Stop extends Error {
     readonly kind: 'error' | 'unsupported' | 'budget',
     readonly at: number,
     readonly reason: string,
+    readonly limit = false,
   ) {
     super(reason);
   }
@@ -244,9 +248,14 @@ export function parseBash(text: string, expired?: () => boolean): BashParse {
   try {
     return { kind: 'ok', root: p.program() };
   } catch (err) {
-    if (err instanceof Stop)
-      return err.kind === 'budget' ? { kind: 'budget' } : { kind: err.kind, at: err.at, reason: err.reason };
-    if (err instanceof RangeError) return { kind: 'unsupported', at: 0, reason: 'nesting too deep to read' };
+    if (err instanceof Stop) {
+      if (err.kind === 'budget') return { kind: 'budget' };
+      if (err.kind === 'unsupported' && err.limit)
+        return { kind: 'unsupported', at: err.at, reason: err.reason, limit: true };
+      return { kind: err.kind, at: err.at, reason: err.reason };
+    }
+    if (err instanceof RangeError)
+      return { kind: 'unsupported', at: 0, reason: 'nesting too deep to read', limit: true };
     throw err;
   }
 }
@@ -286,12 +295,13 @@ class Reader {
     throw new Stop('error', at, reason);
   }
 
-  private unsupported(reason: string, at = this.i): never {
-    throw new Stop('unsupported', at, reason);
+  private unsupported(reason: string, at = this.i, limit = false): never {
+    throw new Stop('unsupported', at, reason, limit);
   }
 
   private enter(): void {
-    if (++this.depth > MAX_NESTING) this.unsupported(`nesting deeper than ${MAX_NESTING} levels`);
+    if (++this.depth > MAX_NESTING)
+      this.unsupported(`nesting deeper than ${MAX_NESTING} levels`, this.i, true);
   }
 
   private code(at = this.i): number {
@@ -405,7 +415,8 @@ class Reader {
       this.skipBlanks();
       const op = this.startsWith('&&') ? '&&' : this.startsWith('||') ? '||' : null;
       if (!op) return left;
-      if (++links > MAX_CHAIN) this.unsupported(`a chain of more than ${MAX_CHAIN} && / || links`);
+      if (++links > MAX_CHAIN)
+        this.unsupported(`a chain of more than ${MAX_CHAIN} && / || links`, this.i, true);
       const list = this.node('list', left.startIndex);
       list.add(left);
       this.token(list, op);

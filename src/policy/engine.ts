@@ -119,7 +119,15 @@ const UNBUDGETED_CHARS = 512;
  * (`offload.ts`); shorter ones on the calling thread, where the CPU budget bounds them.
  * See src/policy/README.md (Decision time) for why this length.
  */
-export const DEFAULT_OFFLOAD_FROM = 4_096;
+export const DEFAULT_OFFLOAD_FROM = 1_024;
+
+/**
+ * A command up to this long whose decision thread did not get a core for most of the wait (a
+ * busy machine) is decided on the calling thread under the CPU budget instead of being cut:
+ * real agents' commands are this long (304 of the first stream's 19,075 are over 2,048
+ * characters, 36 over 4,096), and a machine's load must not refuse them. Longer ones are cut.
+ */
+export const STARVED_FALLBACK_UP_TO = 4_096;
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 /** The rule id of a refusal that comes from not knowing the working directory. */
@@ -243,12 +251,18 @@ export interface PolicyOptions {
   networkHosts?: string[];
   /**
    * Shell commands longer than this many characters are decided on a decision thread, the
-   * caller waiting at most the time limit in wall-clock time (default 4,096; `Infinity`: always
+   * caller waiting at most the time limit in wall-clock time (default 1,024; `Infinity`: always
    * on the calling thread). Applies only with a finite `budgetMs`.
    */
   offloadFrom?: number;
   /** Test hook: the decision thread sleeps this long (ms) before each decision, to force a timeout. */
   threadStallMs?: number;
+  /**
+   * Commands up to this many characters whose decision thread was starved (it got a core for less
+   * than half of the wait) are decided on the calling thread instead of being cut (default
+   * `STARVED_FALLBACK_UP_TO`, 4,096; 0: always cut).
+   */
+  starvedFallbackUpTo?: number;
 }
 
 export interface ExampleFailure {
@@ -510,7 +524,12 @@ export class PolicyEngine {
       this.offload &&
       action.kind === 'shell' &&
       action.command.length > (this.options.offloadFrom ?? DEFAULT_OFFLOAD_FROM)
-        ? this.offload.decide(action, performance.now(), this.options.budgetMs ?? DEFAULT_BUDGET_MS)
+        ? this.offload.decide(
+            action,
+            performance.now(),
+            this.options.budgetMs ?? DEFAULT_BUDGET_MS,
+            action.command.length <= (this.options.starvedFallbackUpTo ?? STARVED_FALLBACK_UP_TO),
+          )
         : null;
     result ??= this.decideHere(action);
     if (result.decision === 'ask' && this.options.unattended) {

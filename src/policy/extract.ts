@@ -478,8 +478,9 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
     return;
   }
   if (read.kind === 'unsupported') {
-    if (walk.reader === 'auto' && text.length < FALLBACK_BELOW) {
-      // Short enough for tree-sitter-bash to parse within the limit.
+    if (walk.reader === 'auto' && text.length < FALLBACK_BELOW && !read.limit) {
+      // Short enough for tree-sitter-bash to parse within the limit (but not past the nesting or
+      // chain limit: 300 nested `$(` took it 5 ms of error recovery, and the line asks either way).
       viaTreeSitter(walk, text, stdin, where);
       return;
     }

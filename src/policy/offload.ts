@@ -42,6 +42,9 @@ export interface OffloadInit {
 export const DONE = 0; // id of the last request answered (the thread writes it after posting the answer; the caller polls it)
 export const CANCEL = 1; // requests up to this id are no longer wanted (the caller writes)
 export const READY = 2; // 0 starting, 1 ready, -1 failed to start
+export const WORKING_ON = 3; // id of the request the thread is deciding (the thread writes it when it starts one)
+export const WORKED_US = 4; // its CPU time on that request so far, µs (the thread writes it at its budget checks)
+const SLOTS = 5;
 
 /** Verdicts sent back; a line of thousands of parts is listed by its refusals first (see `compact`). */
 export const MAX_LISTED_PARTS = 32;
@@ -97,6 +100,8 @@ export function compact(d: PolicyDecision): PolicyDecision {
  * usually arrives in time.
  */
 const CALLER_MARGIN_MS = 3.5;
+/** A thread that spent less than this share of the caller's wait on a core was starved (see `starved`). */
+const STARVED_SHARE = 0.5;
 const THREAD_MARGIN_MS = 0.5;
 /** A thread told to stop that is still busy after this long is terminated and replaced. */
 const STUCK_MS = 1_000;
@@ -152,6 +157,11 @@ export interface OffloadStats {
   stopAfterSeenCpuMs: number[];
   /** Long commands that found no idle thread and waited for a busy one to stop. */
   waitedForBusy: number;
+  /**
+   * Commands of up to `DEFAULT_STARVED_FALLBACK_UP_TO` characters whose thread got less than half
+   * of the wait on a core (a busy machine): decided on the calling thread instead (CPU budget).
+   */
+  starved: number;
 }
 
 const pools = new Map<string, Offload>();
@@ -187,6 +197,7 @@ export class Offload {
     stopSeenLateMs: [],
     stopAfterSeenCpuMs: [],
     waitedForBusy: 0,
+    starved: 0,
   };
   constructor(
     private readonly init: OffloadInit,
@@ -251,7 +262,12 @@ export class Offload {
    * Decides `action` on a decision thread, waiting until `start + limitMs` (performance.now()
    * time) at most; null when no thread is ready (the caller decides it itself).
    */
-  decide(action: Action & { kind: 'shell' }, start: number, limitMs: number): PolicyDecision | null {
+  decide(
+    action: Action & { kind: 'shell' },
+    start: number,
+    limitMs: number,
+    fallBackWhenStarved = false,
+  ): PolicyDecision | null {
     this.sweep();
     this.start();
     const deadline = start + limitMs - Math.min(CALLER_MARGIN_MS, limitMs * 0.35);
@@ -276,9 +292,20 @@ export class Offload {
     thread.cancelledAt = 0;
     // The thread compares with its own clock: both sides count from the epoch.
     const threadDeadline = performance.timeOrigin + deadline - THREAD_MARGIN_MS;
+    const postedAt = performance.now();
     thread.port.postMessage({ id, action, deadline: threadDeadline });
     const t = thread;
-    if (!this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline)) return this.timeout(action, t);
+    if (!this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline)) {
+      if (fallBackWhenStarved && this.starved(t, id, performance.now() - postedAt)) {
+        // The thread did not get a core for most of the wait (a busy machine: it runs at
+        // SCHED_IDLE): the command is decided on the calling thread under the CPU budget, as it
+        // would have been without threads, rather than cut because the machine is busy.
+        this.cancel(t);
+        this.stats.starved++;
+        return null;
+      }
+      return this.timeout(action, t);
+    }
     for (;;) {
       const got = receiveMessageOnPort(thread.port) as
         { message: { id: number; result?: PolicyDecision; error?: string; cpuMs?: number } } | undefined;
@@ -345,14 +372,27 @@ export class Offload {
     }
   }
 
+  /**
+   * Whether the thread worked less than half of `waitedMs` on request `id` (its CPU time as it
+   * last wrote it at a budget check, none when it never started the request): then the wait
+   * ran out because the machine did not run the thread, not because the command is too large.
+   */
+  private starved(t: Thread, id: number, waitedMs: number): boolean {
+    const worked = Atomics.load(t.ctl, WORKING_ON) === id ? Atomics.load(t.ctl, WORKED_US) / 1000 : 0;
+    return worked < STARVED_SHARE * waitedMs;
+  }
+
+  /** Tells a thread to drop the request it is deciding (it stops at its next budget check). */
+  private cancel(thread: Thread): void {
+    Atomics.store(thread.ctl, CANCEL, thread.posted);
+    thread.cancelledAt = performance.now();
+  }
+
   /** The caller stopped waiting: the command asks, and the thread is told to drop it. */
   private timeout(action: Action & { kind: 'shell' }, thread: Thread | null): PolicyDecision {
     this.stats.timeouts++;
     this.stats.lastThreadCpuMs = NaN;
-    if (thread) {
-      Atomics.store(thread.ctl, CANCEL, thread.posted);
-      thread.cancelledAt = performance.now();
-    }
+    if (thread) this.cancel(thread);
     const reason = `the command is too large to check within the decision time limit (${action.command.length} characters), so it needs approval; split it into smaller commands`;
     return {
       decision: 'ask',
@@ -382,7 +422,7 @@ export class Offload {
 
   /** Starts one thread; false when it could not be constructed. */
   private spawn(): boolean {
-    const ctl = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
     const { port1, port2 } = new MessageChannel();
     const workerData = { init: this.init, port: port2, ctl };
     const options = { workerData, transferList: [port2] };

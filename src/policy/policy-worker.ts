@@ -6,7 +6,7 @@ import { getPriority, setPriority } from 'node:os';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { cpuMs } from './budget.js';
 import { PolicyEngine } from './engine.js';
-import { CANCEL, compact, DONE, READY, type OffloadInit } from './offload.js';
+import { CANCEL, compact, DONE, READY, WORKED_US, WORKING_ON, type OffloadInit } from './offload.js';
 import type { Action, PolicyDecision } from './types.js';
 
 const { init, port, ctl } = workerData as {
@@ -31,6 +31,9 @@ function warmUp(engine: PolicyEngine): void {
   ];
   for (let r = 0; r < 4; r++) for (const command of commands) engine.decideHere({ kind: 'shell', command });
 }
+
+/** How often (ms of wall time, at budget checks) the thread writes its CPU time on the request for its caller. */
+const PUBLISH_MS = 0.5;
 
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -80,6 +83,11 @@ try {
       afterSeenCpuMs?: number;
     };
     const cpu = cpuMs();
+    // What the caller reads when its wait runs out: whether this thread was working on its
+    // command or did not get a core (offload.ts `starved`).
+    Atomics.store(ctl, WORKED_US, 0);
+    Atomics.store(ctl, WORKING_ON, m.id);
+    let published = performance.now();
     try {
       if (init.stallMs) sleep(init.stallMs);
       // Stop at the next budget check once the caller stopped waiting or its deadline passed.
@@ -89,7 +97,12 @@ try {
       let seen = NaN;
       let seenCpu = NaN;
       const stop = () => {
-        const now = performance.timeOrigin + performance.now();
+        const local = performance.now();
+        if (local - published >= PUBLISH_MS) {
+          published = local;
+          Atomics.store(ctl, WORKED_US, Math.round((cpuMs() - cpu) * 1000));
+        }
+        const now = performance.timeOrigin + local;
         const yes = Atomics.load(ctl, CANCEL) >= m.id || now >= m.deadline;
         if (yes && Number.isNaN(seen)) {
           seen = now - m.deadline;

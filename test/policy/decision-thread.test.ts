@@ -131,12 +131,19 @@ describe('a decision thread that does not answer in time', () => {
   it('gives ask with the budget rule (deny unattended), and the next decisions still work', async () => {
     // The thread sleeps 3 s before each decision (a test hook), the limit is 20 ms: the caller
     // cannot get an answer in time, whatever the machine's load.
-    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 20, threadStallMs: 3_000 });
+    // (`starvedFallbackUpTo: 0`: a sleeping thread counts as starved, see the next test.)
+    const engine = await PolicyEngine.create({
+      offloadFrom: 0,
+      budgetMs: 20,
+      threadStallMs: 3_000,
+      starvedFallbackUpTo: 0,
+    });
     // Same policy, so the same threads; unattended runs turn the ask into a deny.
     const unattended = await PolicyEngine.create({
       offloadFrom: 0,
       budgetMs: 20,
       threadStallMs: 3_000,
+      starvedFallbackUpTo: 0,
       unattended: true,
     });
     try {
@@ -164,7 +171,12 @@ describe('a decision thread that does not answer in time', () => {
   });
 
   it('a thread that does not stop when told is replaced, and the caller is not held by it', async () => {
-    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 20, threadStallMs: 5_000 });
+    const engine = await PolicyEngine.create({
+      offloadFrom: 0,
+      budgetMs: 20,
+      threadStallMs: 5_000,
+      starvedFallbackUpTo: 0,
+    });
     try {
       expect(await engine.threadReady(60_000)).toBe(true);
       expect(engine.check('git status').rule).toBe('shell:budget');
@@ -179,6 +191,37 @@ describe('a decision thread that does not answer in time', () => {
       // Both threads are now busy or starting: the next one waits for either and is cut, not allowed.
       expect(engine.check('rm -rf ~').rule).toBe('shell:budget');
       expect(engine.threadStats()!.waitedForBusy).toBeGreaterThan(0);
+    } finally {
+      engine.close();
+    }
+  });
+});
+
+describe('a decision thread that gets no core (a busy machine)', () => {
+  it('leaves a command of up to 4,096 characters to the calling thread, decided on content; a longer one is cut', async () => {
+    // The thread sleeps 3 s before each decision (a test hook): it spends no CPU on the command,
+    // as a thread at SCHED_IDLE on a machine whose cores are all busy does not.
+    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 21, threadStallMs: 3_000 });
+    try {
+      expect(await engine.threadReady(60_000)).toBe(true);
+      expect(engine.check('git status').decision).toBe('allow');
+      expect(engine.threadStats()!.starved).toBe(1);
+      const files = Array.from({ length: 300 }, (_, i) => `src/f${i}.py`).join(' ');
+      const medium = `cat ${files} ~/.aws/credentials`;
+      expect(medium.length).toBeLessThanOrEqual(4_096);
+      // The pool's other thread sleeps too: decided here, on content (denied for the secret).
+      const d = engine.check(medium);
+      expect(d.decision).toBe('deny');
+      expect(d.rule).not.toBe('shell:budget');
+      expect(engine.threadStats()!.starved).toBe(2);
+      expect(engine.threadStats()!.timeouts).toBe(0);
+      // Longer than 4,096 characters: cut (ask) whatever the reason the thread did not answer.
+      // Both threads are still asleep; the command waits for one within its own deadline.
+      const long = `cat ${files} ${files}`;
+      expect(long.length).toBeGreaterThan(4_096);
+      const cut = engine.check(long);
+      expect(cut.decision).toBe('ask');
+      expect(cut.rule).toBe('shell:budget');
     } finally {
       engine.close();
     }
