@@ -1824,12 +1824,68 @@ export function extractParts(
   // line: the raw text without quotes and escapes, and every decoded argument. Only
   // dynamic arguments are ever judged against it (match.ts), so it is built only then.
   if (!walk.parts.some((p) => p.kind === 'command' && p.args.some((a) => a.dynamic))) return walk.parts;
-  const spelled = [command.replace(/["'\\]/g, '')];
+  const options = walk.parts.filter(isShellOptions);
+  const spelled = [withoutShellOptions(command.replace(/["'\\]/g, ''), options.length)];
   for (const p of walk.parts)
-    if (p.kind === 'command') for (const a of p.args) if (!a.dynamic) spelled.push(a.text);
+    if (p.kind === 'command' && !options.includes(p))
+      for (const a of p.args) if (!a.dynamic) spelled.push(a.text);
   const context = spelled.join('\n');
   for (const p of walk.parts) if (p.kind === 'command') p.context = context;
   return walk.parts;
+}
+
+/**
+ * `set -euo pipefail`, `set +x`: the shell's own options, literal, naming no positional parameter
+ * (no `--`, no other word). Their words set shell options and nothing else, so no later value can
+ * carry them: a script that starts with `set -euo pipefail` must not make every dynamic argument
+ * after it look like it may be `-o`, `-e` or `-u` (`git diff "$base"` taken as `git diff -o …`).
+ */
+function isShellOptions(p: Part): p is CommandPart {
+  if (p.kind !== 'command' || p.name !== 'set' || p.via.length > 0 || p.args.length === 0) return false;
+  let name = false; // the word after a cluster ending in `o` names an option (`-o pipefail`)
+  for (const a of p.args) {
+    if (a.dynamic || a.glob) return false;
+    if (name && /^[a-z]+$/.test(a.text)) name = false;
+    else if (/^[-+][A-Za-z]+$/.test(a.text)) name = a.text.endsWith('o');
+    else return false;
+  }
+  return true;
+}
+
+/**
+ * `raw` (the line without quotes and escapes) with the words of its `set` option commands blanked,
+ * when each one found as a command of its own (at the start of a line or after `;`, `&&`, `|`,
+ * `(`, `{`) is one of the `count` parsed ones: if the text holds more of them than the line runs
+ * (one in a here-document or a string as well), nothing is removed, since a copy that is text could
+ * reach a variable. A linear scan, no backtracking regex.
+ */
+function withoutShellOptions(raw: string, count: number): string {
+  if (count === 0) return raw;
+  const starts = /(^|[\n;&|(){])[ \t]*set[ \t]/g;
+  const found: [number, number][] = [];
+  for (let m = starts.exec(raw); m; m = starts.exec(raw)) {
+    const from = m.index + m[1]!.length;
+    let i = starts.lastIndex;
+    let ok = true;
+    for (;;) {
+      while (raw[i] === ' ' || raw[i] === '\t') i++;
+      const c = raw[i];
+      if (c === undefined || '\n;&|)}#'.includes(c)) break;
+      const w = i;
+      while (i < raw.length && /[-+A-Za-z]/.test(raw[i]!)) i++;
+      const word = raw.slice(w, i);
+      if (!/^[-+][A-Za-z]+$|^[a-z]+$/.test(word) || !(i === raw.length || ' \t\n;&|)}#'.includes(raw[i]!))) {
+        ok = false;
+        break;
+      }
+    }
+    starts.lastIndex = Math.max(starts.lastIndex, i);
+    if (ok) found.push([from, i]);
+    if (found.length > count) return raw;
+  }
+  let out = raw;
+  for (const [from, to] of found.reverse()) out = out.slice(0, from) + ' '.repeat(to - from) + out.slice(to);
+  return out;
 }
 
 /** The stage's one part, when it is `env`/`printenv` with no argument (the whole environment). */
