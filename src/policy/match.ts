@@ -1177,6 +1177,15 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
   if (allowed && part.access === 'set' && part.value) {
+    if (MODULE_PATHS.has(part.name)) {
+      // Each directory is matched by itself: one inside the workspace or a scratch dir (the
+      // agent's own code, which it may run anyway) or one of the `not_values` globs does not match.
+      const dirs = moduleSearchEntries(part.name, part.value, m.ws.workspace, m.ws.home);
+      if (dirs === null) return part.value.dynamic ? 'maybe' : 'yes';
+      return dirs.every((d) => atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(v, true).test(d)))
+        ? 'no'
+        : 'yes';
+    }
     if (SEARCH_PATHS.has(part.name)) {
       // Each directory is matched by itself, and must be outside the workspace (whose programs
       // are the agent's); the old value the line extends (`$PATH`) was decided before.
@@ -1198,6 +1207,53 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
 
 /** Variables that hold a list of directories searched in order, `:`-separated. */
 const SEARCH_PATHS = new Set(['PATH']);
+
+/**
+ * Variables naming the directories an interpreter or VM loads code from (`:`-separated lists,
+ * PYTHONHOME one directory): a directory of the workspace is the project's own code, one
+ * elsewhere is code from outside it.
+ */
+const MODULE_PATHS = new Set([
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PERL5LIB',
+  'PERLLIB',
+  'RUBYLIB',
+  'NODE_PATH',
+  'CLASSPATH',
+  'GEM_PATH',
+  'JULIA_LOAD_PATH',
+  'R_LIBS',
+  'R_LIBS_USER',
+  'R_LIBS_SITE',
+]);
+
+/**
+ * The directories a module search path names, resolved against the workspace: `src:tests`,
+ * `$PYTHONPATH:$(pwd)`, `"${PWD}/lib"`. The old value (`$NAME`) is left out; the working directory
+ * (`$(pwd)`, `$PWD`, an empty or relative entry) is the workspace (the variable part carries no
+ * directory of its own). Null when an entry holds any other expansion, a quote or an escape.
+ */
+export function moduleSearchEntries(
+  name: string,
+  value: Arg,
+  workspace: string,
+  home: string,
+): string[] | null {
+  let src = value.text;
+  if (value.dynamic && /^"[^"]*"$/.test(src)) src = src.slice(1, -1);
+  const out: string[] = [];
+  for (let p of src.split(':')) {
+    if (value.dynamic) {
+      if (p === `$${name}` || p === `\${${name}}`) continue;
+      p = p.replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, '.');
+      if (!/^[A-Za-z0-9_./+@%,=~-]*$/.test(p)) return null;
+    }
+    if (p.includes('\0')) return null;
+    out.push(resolvePath(p === '' ? '.' : p, workspace, home));
+  }
+  return out;
+}
 
 /**
  * The directories a value of a search path names, without its old value: `$PATH:/opt/jdk/bin`
