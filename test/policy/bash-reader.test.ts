@@ -126,6 +126,24 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     linear: 'allow/read-and-search',
     why: 'as above',
   },
+  {
+    starts: 'PYTHONPATH=${PYTHONPATH}:`pwd`/src pytest',
+    treeSitter: 'deny/shell:dynamic-command-name',
+    linear: 'allow/read-and-search',
+    why: 'tree-sitter-bash ends the assignment at a backquote after `:` and takes `/src` for the command name; bash assigns `$PYTHONPATH:$(pwd)/src` and runs pytest (the auto reader reads it linearly)',
+  },
+  {
+    starts: "echo 'rm -rf ~' > >(sh)",
+    treeSitter: 'deny/shell:stdin-script',
+    linear: 'deny/shell:unparseable',
+    why: 'a redirection to a process substitution: the reader does not follow it and refuses (below 2,000 characters the auto reader hands it to tree-sitter-bash, which decides the sh)',
+  },
+  {
+    starts: '{rm,-rf,/root}',
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/shell:dynamic-command-name',
+    why: 'brace expansion in the command word: tree-sitter-bash fails on it, the reader sees a name only known when it runs; both refuse',
+  },
 ];
 
 const outcome = (d: PolicyDecision) => `${d.decision}/${d.rule}`;
