@@ -412,6 +412,16 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npm exec -c');
       }
       const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
+      // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
+      const module =
+        name === 'uv' && subName === 'run'
+          ? args.slice(after, at).find((a) => !a.dynamic && (a.text === '-m' || a.text === '--module'))
+          : undefined;
+      if (module) {
+        const python = [{ ...module, text: 'python' }, { ...module, text: '-m' }, ...args.slice(at)];
+        runInner(walk, python, 0, stdin, via, 'uv run -m');
+        return;
+      }
       runInner(walk, args, at, stdin, via, `${name} ${subName}`);
     }
     return;
