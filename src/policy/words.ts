@@ -397,9 +397,43 @@ function printedBy(name: string, words: string[]): string | null {
       if (name === 'basename') return posix.basename(p, suffix);
       return p.startsWith('/') ? posix.normalize(p) : null;
     }
+    case 'mktemp':
+      return mktempName(words);
     default:
       return null;
   }
+}
+
+/**
+ * The name GNU mktemp(1) prints: its TEMPLATE (`tmp.XXXXXXXXXX` when none; the X's stand for the
+ * letters and digits it picks, as `tempfile`'s names in Python code are one name), in the directory `-p DIR`/`--tmpdir=DIR` names, else under /tmp when
+ * no template is given or with `-t`/`--tmpdir` (the scratch directory, as `tempfile` in Python
+ * code is: setting TMPDIR, which it would use instead, is a rule of its own), else where the
+ * template says. Null for an option or word it does not know.
+ */
+function mktempName(words: string[]): string | null {
+  let dir: string | null = null;
+  let scratch = false;
+  let suffix = '';
+  const operands: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (/^-[dqut]+$/.test(w)) scratch ||= w.includes('t');
+    else if (w === '--directory' || w === '--dry-run' || w === '--quiet') continue;
+    else if (w === '--tmpdir') scratch = true;
+    else if (w.startsWith('--tmpdir=')) dir = w.slice('--tmpdir='.length);
+    else if (w === '-p' && i + 1 < words.length) dir = words[++i]!;
+    else if (w.startsWith('--suffix=')) suffix = w.slice('--suffix='.length);
+    else if (w.startsWith('-')) return null;
+    else operands.push(w);
+  }
+  if (operands.length > 1 || suffix.includes('/') || dir === '') return null;
+  const template = operands[0] ?? 'tmp.XXXXXXXXXX';
+  if (operands.length === 0) scratch = true;
+  if (!/XXX$/.test(template)) return null;
+  if ((dir !== null || scratch) && template.includes('/')) return null;
+  const name = template + suffix;
+  return dir !== null ? posix.join(dir, name) : scratch ? `/tmp/${name}` : name;
 }
 
 /**
