@@ -1108,6 +1108,59 @@ function unreadSubstitution(walk: Walk, node: Node): void {
   }
 }
 
+/** Redirections that leave standard output alone: of standard error only (`2>&1`, `2>/dev/null`). */
+const STDERR_ONLY = /^2>/;
+/** Statements a command's output passes through unchanged on its way to the terminal. */
+const TRANSPARENT = new Set([
+  'program',
+  'list',
+  'compound_statement',
+  'subshell',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'do_group',
+  'redirected_statement',
+  'pipeline',
+  'negated_command',
+]);
+
+/**
+ * Whether the text a command substitution prints is only printed in turn, to the terminal: an
+ * argument of `echo` or `printf` (not `printf -v`, not the command name) in the line bash was given
+ * (not a nested script, whose output the outer line may keep), whose output no redirection of
+ * standard output, later pipeline stage, substitution or function takes, in a line with no `exec`
+ * (`exec > f` redirects what follows). Such text names nothing: `echo "MD5: $(md5sum f | cut -d' '
+ * -f1)"` shows a checksum. Decoded text that reaches a file, a pipe or a variable is still refused.
+ */
+function printedOnly(walk: Walk, subst: Node): boolean {
+  if (walk.depth !== 1 || /(^|[^\w-])exec([^\w-]|$)/.test(walk.context)) return false;
+  let n: Node | null = subst.parent;
+  while (n && (n.type === 'string' || n.type === 'concatenation')) n = n.parent;
+  if (n?.type !== 'command') return false;
+  const name = n.childForFieldName('name');
+  if (!name || name.text === subst.text || (name.text !== 'echo' && name.text !== 'printf')) return false;
+  for (const c of n.namedChildren) {
+    if (!c || c.id === name.id) continue;
+    if (REDIRECTS.has(c.type) && !STDERR_ONLY.test(c.text)) return false;
+    if (name.text === 'printf' && /^-v/.test(c.text)) return false;
+  }
+  for (let child: Node = n, up = n.parent; up; child = up, up = up.parent) {
+    if (!TRANSPARENT.has(up.type)) return false;
+    if (up.type === 'pipeline') {
+      const stages = up.namedChildren.filter((c) => c !== null);
+      if (stages[stages.length - 1]?.id !== child.id) return false;
+    }
+    if (up.type === 'redirected_statement')
+      for (const r of up.namedChildren)
+        if (r && r.id !== child.id && REDIRECTS.has(r.type) && !STDERR_ONLY.test(r.text)) return false;
+  }
+  return true;
+}
+
 /** Looks inside a value for what it would run or read: substitutions, expansions. */
 export function scanValue(walk: Walk, node: Node): void {
   switch (node.type) {
@@ -1133,7 +1186,7 @@ export function scanValue(walk: Walk, node: Node): void {
         walk.insidePaths.add(node.startIndex);
       }
       const decoder = walk.parts.slice(from).find(isDecoder);
-      if (decoder) {
+      if (decoder && !printedOnly(walk, node)) {
         structure(
           walk,
           node.text,
