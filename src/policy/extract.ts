@@ -1878,10 +1878,15 @@ export function extractParts(
   // dynamic arguments are ever judged against it (match.ts), so it is built only then.
   if (!walk.parts.some((p) => p.kind === 'command' && p.args.some((a) => a.dynamic))) return walk.parts;
   const options = walk.parts.filter(isShellOptions);
-  const spelled = [withoutShellOptions(command.replace(/["'\\]/g, ''), options.length)];
+  const raw = withoutShellOptions(command, options.length);
+  // When every copy of them in the line is a `set` that runs, a script argument holding one
+  // (`bash -lc 'set -e; …'`, found verbatim in the line) is blanked the same way.
+  const blank = (t: string) =>
+    raw !== command && command.includes(t) ? withoutShellOptions(t, Infinity) : t;
+  const spelled = [raw.replace(/["'\\]/g, '')];
   for (const p of walk.parts)
     if (p.kind === 'command' && !options.includes(p))
-      for (const a of p.args) if (!a.dynamic) spelled.push(a.text);
+      for (const a of p.args) if (!a.dynamic) spelled.push(blank(a.text));
   const context = spelled.join('\n');
   for (const p of walk.parts) if (p.kind === 'command') p.context = context;
   return walk.parts;
@@ -1894,7 +1899,7 @@ export function extractParts(
  * after it look like it may be `-o`, `-e` or `-u` (`git diff "$base"` taken as `git diff -o …`).
  */
 function isShellOptions(p: Part): p is CommandPart {
-  if (p.kind !== 'command' || p.name !== 'set' || p.via.length > 0 || p.args.length === 0) return false;
+  if (p.kind !== 'command' || p.name !== 'set' || p.args.length === 0) return false;
   let name = false; // the word after a cluster ending in `o` names an option (`-o pipefail`)
   for (const a of p.args) {
     if (a.dynamic || a.glob) return false;
@@ -1906,15 +1911,15 @@ function isShellOptions(p: Part): p is CommandPart {
 }
 
 /**
- * `raw` (the line without quotes and escapes) with the words of its `set` option commands blanked,
- * when each one found as a command of its own (at the start of a line or after `;`, `&&`, `|`,
- * `(`, `{`) is one of the `count` parsed ones: if the text holds more of them than the line runs
- * (one in a here-document or a string as well), nothing is removed, since a copy that is text could
- * reach a variable. A linear scan, no backtracking regex.
+ * The line `raw` with the words of its `set` option commands blanked, when each one found as a
+ * command of its own (at the start of a line, after `;`, `&&`, `|`, `(`, `{`, or at the start of a
+ * quoted script: `bash -c 'set -e; …'`) is one of the `count` parsed ones: if the text holds more of
+ * them than the line runs (one in a here-document or a string as well), nothing is removed, since
+ * a copy that is text could reach a variable. A linear scan, no backtracking regex.
  */
 function withoutShellOptions(raw: string, count: number): string {
   if (count === 0) return raw;
-  const starts = /(^|[\n;&|(){])[ \t]*set[ \t]/g;
+  const starts = /(^|[\n;&|(){'"])[ \t]*set[ \t]/g;
   const found: [number, number][] = [];
   for (let m = starts.exec(raw); m; m = starts.exec(raw)) {
     const from = m.index + m[1]!.length;
@@ -1923,11 +1928,14 @@ function withoutShellOptions(raw: string, count: number): string {
     for (;;) {
       while (raw[i] === ' ' || raw[i] === '\t') i++;
       const c = raw[i];
-      if (c === undefined || '\n;&|)}#'.includes(c)) break;
+      if (c === undefined || '\n;&|)}#\'"'.includes(c)) break;
       const w = i;
       while (i < raw.length && /[-+A-Za-z]/.test(raw[i]!)) i++;
       const word = raw.slice(w, i);
-      if (!/^[-+][A-Za-z]+$|^[a-z]+$/.test(word) || !(i === raw.length || ' \t\n;&|)}#'.includes(raw[i]!))) {
+      if (
+        !/^[-+][A-Za-z]+$|^[a-z]+$/.test(word) ||
+        !(i === raw.length || ' \t\n;&|)}#\'"'.includes(raw[i]!))
+      ) {
         ok = false;
         break;
       }
