@@ -1,11 +1,11 @@
 import type { Parser } from 'web-tree-sitter';
 import { parseBash, ShNode, type SyntaxNode } from './bash.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
-import type { Arg, CommandPart, Part, Workspace } from './types.js';
+import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import { isDecoder, isOpaqueDecoder, printedRoots, printsInsidePaths } from './streams.js';
-import { unwrapCommand } from './wrappers.js';
+import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
@@ -781,7 +781,7 @@ class RepeatedStatement {
       here: walk.here,
       fallback: walk.fallback.length,
       jobs: walk.jobPids.size,
-      written: walk.written.size + walk.decoded.size,
+      written: walk.writtenVersion,
       vars: walk.varsVersion,
       still: false,
       next: input,
@@ -827,7 +827,7 @@ function sameState(walk: Walk, seen: Seen): boolean {
     walk.here === seen.here &&
     walk.fallback.length === seen.fallback &&
     walk.jobPids.size === seen.jobs &&
-    walk.written.size + walk.decoded.size === seen.written &&
+    walk.writtenVersion === seen.written &&
     walk.varsVersion === seen.vars
   );
 }
@@ -938,14 +938,14 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   const files = walk.parts.slice(first).filter((p) => p.kind === 'file');
   const bodyFirst = walk.parts.length;
   if (body) walkStatement(walk, body, input);
-  if (input.kind === 'text' && !input.dynamic && body?.type === 'command') {
-    // `cat <<'EOF' > fix.patch`: the file's content is known, for a later `patch < fix.patch`.
-    const cmd = walk.parts[bodyFirst];
-    if (cmd?.kind === 'command' && cmd.name === 'cat' && cmd.args.length === 0)
-      for (const f of files)
-        if (f.kind === 'file' && f.access === 'write' && !f.path.dynamic && !/>>/.test(f.text))
-          for (const c of f.cwd ?? [])
-            walk.written.set(resolvePath(f.path.text, c, walk.ws.home), input.text);
+  // What each file written here now holds, when it is known: `cat <<'EOF' > fix.patch` for a
+  // later `patch < fix.patch`, `echo 'make test' > run.sh` for a later `sh run.sh` (wrappers.ts
+  // runWritten). A file written any other way is forgotten (its text is no longer known).
+  const writes = files.filter((f): f is FilePart => f.kind === 'file' && f.access === 'write');
+  if (writes.length) {
+    const cmd = body?.type === 'command' ? walk.parts[bodyFirst] : undefined;
+    const out = cmd?.kind === 'command' && cmd.text === body!.text ? literalOutput(cmd, input) : null;
+    for (const f of writes) recordWrite(walk, f, out, />>/.test(f.text));
   }
   // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
   // its path resolves from where b runs, after any `cd` in the list.
@@ -955,8 +955,86 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
     for (const f of files) if (f.kind === 'file' && f.access === 'write') markDecoded(walk, f.path, f.cwd);
 }
 
+/**
+ * What `cat` (its stdin a here-document), `echo` or `printf` prints when every word is literal:
+ * the text, and for `echo` without `-e` its reading with backslash escapes turned (dash's echo
+ * turns them, bash's does not); null when it is not known.
+ */
+function literalOutput(cmd: CommandPart, input: Stdin): { text: string; other?: string } | null {
+  const args = cmd.args;
+  if (args.some((a) => a.dynamic || a.glob)) return null;
+  if (cmd.name === 'cat')
+    return args.length === 0 && input.kind === 'text' && !input.dynamic ? { text: input.text } : null;
+  if (cmd.name === 'echo') {
+    let i = 0;
+    let newline = true;
+    let escapes = false;
+    for (; i < args.length && /^-[neE]+$/.test(args[i]!.text); i++) {
+      if (args[i]!.text.includes('n')) newline = false;
+      if (args[i]!.text.includes('e')) escapes = true;
+    }
+    const text =
+      args
+        .slice(i)
+        .map((a) => a.text)
+        .join(' ') + (newline ? '\n' : '');
+    if (escapes) return { text: backslashEscapes(text) };
+    const other = backslashEscapes(text);
+    return other === text ? { text } : { text, other };
+  }
+  if (cmd.name === 'printf') {
+    const [format, ...values] = args;
+    if (!format || format.text.startsWith('-')) return null;
+    // `%s`, `%b`, `%d` take the values in order; `%%` is a percent sign; anything else is not followed.
+    let n = 0;
+    let known = true;
+    const text = format.text.replace(/%(.?)/g, (m, k: string) => {
+      if (k === '%') return '%';
+      if (k === 's' || k === 'b' || k === 'd' || k === 'i') return n < values.length ? values[n++]!.text : '';
+      known = false;
+      return m;
+    });
+    // (more values than directives: printf reuses the format, not followed)
+    if (!known || n !== values.length) return null;
+    return { text: backslashEscapes(text) };
+  }
+  return null;
+}
+
+/** Programs whose writes change a file's metadata, never its text (for `walk.written`). */
+const METADATA_ONLY = new Set(['chmod', 'chown', 'chgrp', 'touch', 'chattr', 'setfacl']);
+
+/** Records what a file written here holds (`out`), or forgets it when that is not known. */
+function recordWrite(
+  walk: Walk,
+  f: FilePart,
+  out: { text: string; other?: string } | null,
+  append: boolean,
+): void {
+  walk.writtenVersion++;
+  if (f.path.dynamic || f.path.glob) {
+    // Which file is not known: none of the known texts can be trusted any more.
+    walk.written.clear();
+    return;
+  }
+  for (const c of f.cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(f.path.text, c, walk.ws.home);
+    const before = append ? (walk.written.get(key) ?? '') : '';
+    const beforeOther = append ? (walk.written.get(`${key}${ALT}`) ?? before) : '';
+    walk.written.delete(`${key}${ALT}`);
+    if (!out) {
+      walk.written.delete(key);
+      continue;
+    }
+    walk.written.set(key, before + out.text);
+    if (out.other !== undefined || beforeOther !== before)
+      walk.written.set(`${key}${ALT}`, beforeOther + (out.other ?? out.text));
+  }
+}
+
 /** Records a file written with decoded text (see `Walk.decoded`); a dynamic path is every file. */
 function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined): void {
+  walk.writtenVersion++;
   if (path.dynamic || path.glob) {
     walk.decoded.add('*');
     return;
@@ -1510,6 +1588,8 @@ export function runArgv(
       'shell:decoded-script',
       `\`${clip(text, 50)}\` runs a file this command line wrote with decoded text (base64, xxd -r, …), code that cannot be read, so it is denied`,
     );
+  // `./run.sh` where this line wrote run.sh with literal text: its commands are walked too.
+  if (name.includes('/')) runWritten(walk, { text: name, dynamic: false, glob: false }, name, false, true);
   decoderOutputs(walk, part);
   copiesDecoded(walk, name, args);
   if (walk.written.size) part.written = walk.written;
@@ -1605,14 +1685,18 @@ function specWrites(walk: Walk, part: CommandPart): void {
   for (const w of fx.writes) {
     // A path only known when it runs, with no known shape, is the spec's own finding (ask).
     if (w.path.dynamic && !w.path.pattern && !w.path.inside) continue;
-    walk.parts.push({
+    const f: FilePart = {
       kind: 'file',
       text: `${clip(w.path.text, 200)} (written by ${part.name})`,
       access: 'write',
       path: w.path,
       cwd: w.cwd,
       ...(w.from ? { from: w.from } : {}),
-    });
+    };
+    walk.parts.push(f);
+    // What it holds now is not known (`cp other.sh run.sh`, `sed -i … run.sh`); a mode, owner or
+    // time changes nothing in it (`chmod +x run.sh && ./run.sh`).
+    if (walk.written.size && !METADATA_ONLY.has(part.name)) recordWrite(walk, f, null, false);
   }
 }
 
@@ -1843,6 +1927,7 @@ export function extractParts(
     jobPids: new Set(),
     written: new Map(),
     decoded: new Set(),
+    writtenVersion: 0,
     vars: new Map(),
     varsVersion: 0,
     varsOff: false,

@@ -52,6 +52,11 @@ export interface Walk {
    * absolute path: running one later in the line runs code that cannot be read (`shell:decoded-script`).
    */
   decoded: Set<string>;
+  /**
+   * Bumped whenever `written` or `decoded` changes: a file written again with other text keeps
+   * the map's size, and a repeated `bash x.sh` or `patch < p.diff` must be walked again then.
+   */
+  writtenVersion: number;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
   /** Variables assigned earlier in this command line, as far as they are known (vars.ts). */

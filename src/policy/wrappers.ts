@@ -274,6 +274,71 @@ function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
   walk.walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
 }
 
+/** Suffix of the key in `walk.written` of a file's other reading (a path never holds NUL). */
+export const ALT = '\0alt';
+
+/** An interpreter line naming a shell (`#!/bin/sh`, `#!/usr/bin/env bash`), or none: a file a shell runs as a script. */
+const SHELL_SHEBANG = /^#!\s*(\S*\/)?(env\s+(-\S+\s+)*)?(ba|da|z|k|mk|a|pos|y|rba)?sh(\s|$)/;
+
+/**
+ * `bash x.sh`, `. ./x.sh`, `./x.sh` where this command line wrote x.sh with literal text
+ * (`echo 'rm -rf ~' > x.sh`, `cat <<'EOF' > x.sh`): the script is that text, walked as the
+ * commands it is (in a child shell unless `source`d, so its `cd` stays inside). `asProgram`: run
+ * by its path, so only a file with no interpreter line or a shell's. A file written with text
+ * only known when it runs is not in `walk.written`, and runs as any workspace script does.
+ */
+export function runWritten(walk: Walk, file: Arg, how: string, sourced = false, asProgram = false): void {
+  if (file.dynamic || file.glob || walk.written.size === 0) return;
+  const seen = new Set<string>();
+  for (const c of walk.cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(file.text, c, walk.ws.home);
+    const text = walk.written.get(key);
+    if (text === undefined || seen.has(text)) continue;
+    seen.add(text);
+    if (asProgram && text.startsWith('#!') && !SHELL_SHEBANG.test(text)) continue;
+    const where = `in \`${clip(file.text, 40)}\`, which this command line wrote and \`${how}\` runs`;
+    // `echo` without `-e` turns `\n` into a line break in some shells (dash), not in bash: the
+    // other reading, when it differs, is kept beside the text (`ALT`) and walked too.
+    const other = walk.written.get(`${key}${ALT}`);
+    const run = () => {
+      walk.walkScript(walk, text, { kind: 'none' }, where);
+      if (other !== undefined) walk.walkScript(walk, other, { kind: 'none' }, where);
+    };
+    if (sourced) run();
+    else asChild(walk, run);
+  }
+}
+
+/** Text with echo -e's and printf's backslash escapes turned into the characters they name. */
+export function backslashEscapes(text: string): string {
+  return text.replace(/\\(0[0-7]{0,3}|x[0-9A-Fa-f]{1,2}|[abefnrtv\\'"])/g, (_, e: string) => {
+    switch (e[0]) {
+      case '0':
+        return String.fromCharCode(parseInt(e.slice(1) || '0', 8));
+      case 'x':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'e':
+        return '\x1b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'v':
+        return '\v';
+      default:
+        return e;
+    }
+  });
+}
+
 function quoteArg(a: Arg): Arg {
   return a.dynamic ? a : { ...a, text: `'${a.text.replace(/'/g, `'\\''`)}'` };
 }
@@ -309,7 +374,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
           'shell:dynamic-script',
           `\`${name}\` runs a file only known when it runs (\`${clip(file.text, 40)}\`), so it cannot be checked`,
         );
-      }
+      } else if (file) runWritten(walk, file, `${name} ${file.text}`, true);
       return;
     }
     case 'script': {
@@ -490,7 +555,11 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
     return;
   }
   // A script file is judged by the command facet; `/dev/stdin` and friends are standard input.
-  if (i < args.length && !readStdin && !STDIN_FILES.test(args[i]!.text)) return;
+  // One this line wrote with literal text is also walked as the commands it holds.
+  if (i < args.length && !readStdin && !STDIN_FILES.test(args[i]!.text)) {
+    runWritten(walk, args[i]!, `${name} ${args[i]!.text}`);
+    return;
+  }
   if (stdin.kind === 'text') {
     runText(
       walk,
