@@ -803,8 +803,10 @@ export function checkInvocation(
         if (kind === 'output') outputs.push(a);
         else if (kind === 'changed') out.writes.push({ path: a, cwd: ctx.cwd });
         else if (kind === 'listed') {
-          // A name listed inside the workspace is not its contents (`ls -la .env`); outside it stays a read.
-          if (!a.dynamic && !a.glob && !readProblem(a.text, ctx.cwd, ws)) out.unread.add(a);
+          // A name listed inside the workspace is not its contents (`ls -la .env`, `ls *.json`: a glob
+          // there names the workspace's own files); outside it, or a glob that climbs, stays a read.
+          if (!a.dynamic && !(a.glob && /(^|\/)\.\.(\/|$)/.test(a.text)) && !readProblem(a.text, ctx.cwd, ws))
+            out.unread.add(a);
         } else if (kind === 'pattern' && !patternOperand) patternOperand = a;
       }
       operandIndex++;

@@ -104,6 +104,10 @@ export const JUSTIFIED: Record<string, string> = {
     'installing packages for the user (`pip install --user`) changes the home directory, not the project',
   'source-outside-workspace':
     "sourcing a file from outside the workspace (another checkout's virtualenv `activate`) runs shell code that was not checked",
+  'read-credentials':
+    'a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches; listing the same glob is allowed',
+  'git-writes-outside':
+    'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed)',
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };
