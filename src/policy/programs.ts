@@ -498,6 +498,24 @@ function packageProblem(a: Arg): string | null {
   return null;
 }
 
+/**
+ * A package operand that is a local path (`../other`, `/root/pkg`, `~/x.tgz`, `..`) outside the
+ * workspace and scratch: installing it runs its build and install scripts (setup.py, a build
+ * backend, npm's lifecycle scripts), code from outside the workspace, as `make -f` of an outside
+ * file would (`packageProblem` leaves local paths to this, since only here is the cwd known).
+ */
+function localPackageProblem(a: Arg, ctx: Ctx): string | null {
+  if (a.dynamic) return null;
+  const t = a.text;
+  const local =
+    /^(\.{0,2}\/|~)/.test(t) || t === '.' || t === '..' || /\.(whl|tar\.gz|tgz|tar|tar\.bz2|zip)$/i.test(t);
+  if (!local) return null;
+  const problem = readProblem(t, ctx.cwd, ctx.ws);
+  return problem
+    ? `\`${clipWord(t)}\` installs the package at ${problem}, whose build and install scripts run`
+    : null;
+}
+
 interface Ctx {
   part: CommandPart;
   ws: Workspace;
@@ -575,7 +593,7 @@ function valueFinding(
     case 'package': {
       // `npx --package=SPEC`: the package a runner fetches, held to what `npm install` takes.
       if (!value) return null;
-      const problem = packageProblem(value);
+      const problem = packageProblem(value) ?? localPackageProblem(value, ctx);
       return problem
         ? {
             decision: 'ask',
@@ -842,7 +860,7 @@ export function checkInvocation(
         note({ decision: 'ask', reason: `\`${ctx.label}\` takes no operand here, but was given \`${t}\`` });
       else if (kind === 'write') writtenOperands.push(a);
       else if (kind === 'package') {
-        const problem = packageProblem(a);
+        const problem = packageProblem(a) ?? localPackageProblem(a, ctx);
         if (problem)
           note({
             decision: 'ask',
