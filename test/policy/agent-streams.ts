@@ -23,7 +23,8 @@ export const JUSTIFIED: Record<string, string> = {
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:stdin-script':
     'a shell that reads its commands from standard input runs text that cannot be checked (in these streams `bash` started by the backquotes of a Markdown fence inside prose)',
-  'shell:decoded-value': "a here-document assembled from a command's output is text only known when it runs",
+  'shell:decoded-value':
+    'text assembled by a decoder (cut, awk, base64 -d) that goes into a here-document, a file, a pipe or a variable is only known when it runs and may be run later (printing it to the terminal with echo is allowed)',
   'shell:dynamic-command-name':
     'a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose quoted first word holds backquotes, which the name check does not read as prose)',
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
@@ -104,6 +105,8 @@ export const JUSTIFIED: Record<string, string> = {
     'installing packages for the user (`pip install --user`) changes the home directory, not the project',
   'source-outside-workspace':
     "sourcing a file from outside the workspace (another checkout's virtualenv `activate`) runs shell code that was not checked",
+  'secret-like-names':
+    "a glob over other checkouts outside the workspace (`ls ../*/model_patch.diff` from the parent directory) may name their secrets (a `secrets/` directory), and is another project's files",
   'read-credentials':
     'a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches; listing the same glob is allowed',
   'git-writes-outside':
