@@ -422,6 +422,30 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         );
       return;
     }
+    case 'hyperfine': {
+      // Every operand is a command line hyperfine runs with `sh -c`, and so are the values of
+      // its setup/prepare/conclude/cleanup options (its spec asks for --shell and parameters).
+      const COMMANDS = ['-s', '--setup', '-p', '--prepare', '-c', '--cleanup', '--conclude'];
+      const VALUES = new Set([
+        ...COMMANDS,
+        ...['-w', '--warmup', '-m', '--min-runs', '-M', '--max-runs', '-r', '--runs', '-S', '--shell'],
+        ...['--style', '--sort', '-u', '--time-unit', '-n', '--command-name', '--output', '--input'],
+        ...['--export-json', '--export-csv', '--export-markdown', '--export-asciidoc', '--export-orgmode'],
+      ]);
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        const eq = !a.dynamic && a.text.startsWith('--') ? a.text.indexOf('=') : -1;
+        const opt = eq > 0 ? a.text.slice(0, eq) : a.text;
+        if (!a.dynamic && a.text.startsWith('-') && a.text !== '-') {
+          if (!VALUES.has(opt)) continue;
+          const value = eq > 0 ? { ...a, text: a.text.slice(eq + 1) } : args[++i];
+          if (value && COMMANDS.includes(opt)) runText(walk, [value], { kind: 'none' }, `hyperfine ${opt}`);
+          continue;
+        }
+        runText(walk, [a], { kind: 'none' }, 'hyperfine');
+      }
+      return;
+    }
     case 'flock': {
       const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
       if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'flock -c');
