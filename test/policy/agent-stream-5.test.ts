@@ -22,5 +22,7 @@ describe('a fifth stream: Trae Agent with Claude Sonnet 4.5, GPT-5 and GPT-4o on
       expect(r.total).toBeGreaterThan(10000);
       expect([...r.refused.keys()].filter((k) => !(k in JUSTIFIED))).toEqual([]);
     },
+    // 575 runs, each in a workspace of its own (a policy engine each): about 2 minutes, more when loaded.
+    600_000,
   );
 });
