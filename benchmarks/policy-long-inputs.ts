@@ -119,7 +119,7 @@ export function longInputs(n = 99_000): LongInput[] {
     },
     {
       kind: 'path glob: many stars (taken as possibly a secret)',
-      command: `ls ${fill('*a')}`,
+      command: `cat ${fill('*a')}`,
       expect: 'refuse',
       single: true,
     },
