@@ -522,3 +522,88 @@ describe('PATH extended with a toolchain directory (agent-stream-3: SWE-agent on
     expect(ws.check('export PATH=$PATH:/usr/local/src/app/tools/bin').decision).not.toBe('allow');
   });
 });
+
+describe('the classes of agent-stream-5 (Trae Agent: a patch made, checked and described)', () => {
+  it("leaves the shell's own options out of what a dynamic argument may carry", () => {
+    expectAll(
+      [
+        'set -euo pipefail\nbase=$(git merge-base HEAD origin/HEAD || git rev-parse HEAD~1)\ngit diff "$base" -- . > model_patch.diff',
+        'bash -lc \'set -eo pipefail; BASE=$(git rev-parse HEAD~1); git diff "$BASE" > model_patch.diff\'',
+        'set -o pipefail; git log "$x"',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'x=-o; set -e; git format-patch $x /etc/cron.d HEAD~1',
+        "set -o pipefail; read a b c <<< 'set -o pipefail'; git format-patch $b /etc/cron.d HEAD~1",
+        "set -o pipefail; echo 'set -o x' > f; read a b c < f; git format-patch $b /etc HEAD~1",
+        'set -- --output=/etc/passwd; git log "$1"',
+      ],
+      'refused',
+    );
+  });
+
+  it('allows decoded text that echo only prints, not the same text taken anywhere', () => {
+    expectAll(
+      [
+        'echo "MD5: $(md5sum model_patch.diff | cut -d\' \' -f1)"',
+        'echo "Size: $(ls -lh model_patch.diff | awk \'{print $5}\')" 2>&1',
+        "if true; then echo \"Lines: $(grep -c '^+' p.diff | awk '{print $1-2}')\"; fi",
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'echo "$(echo cm0gLXJmIH4= | base64 -d)" > x.sh; bash x.sh',
+        'echo "$(echo cm0gLXJmIH4= | base64 -d)" | sh',
+        'exec > x.sh; echo "$(echo cm0gLXJmIH4= | base64 -d)"; bash x.sh',
+        'f() { echo "$(echo cm0gLXJmIH4= | base64 -d)"; }; f > x.sh; bash x.sh',
+        'printf -v c %s "$(echo cm0gLXJmIH4= | base64 -d)"; $c',
+      ],
+      'refused',
+    );
+  });
+
+  it('takes $(mktemp) as a new name under /tmp, or where -p or the template says', () => {
+    expectAll(
+      ['T=$(mktemp)\ngit diff > "$T"\nmv "$T" model_patch.diff\nrm -f "$T"', 'D=$(mktemp -d); rm -rf "$D"'],
+      'allow',
+    );
+    expectAll(
+      [
+        'T=$(mktemp -p /etc); rm -f "$T"',
+        'T=$(mktemp /etc/cron.d/jobXXXX); echo x > "$T"',
+        'T=$(mktemp --suffix=/../../etc/passwd); rm -f "$T"',
+        'export TMPDIR=/root; T=$(mktemp); echo x > "$T"',
+      ],
+      'refused',
+    );
+  });
+
+  it("reads a `>` inside awk's printed strings as text, and a redirection after any string", () => {
+    expectAll(['awk \'/^diff --git /{print $3" -> "$4}\' model_patch.diff'], 'allow');
+    expectAll(['awk \'{print "a;b" > "/etc/x"}\' f', 'awk \'{print "}" > "/root/.bashrc"}\' f'], 'refused');
+  });
+
+  it('lists a glob inside the workspace as names; outside, or read, it stays refused', () => {
+    expectAll(['ls -1 configs/*.json', 'ls -la */model_patch.diff'], 'allow');
+    expectAll(['ls ~/.ssh/*', 'cat *.json', 'ls *.json | xargs cat', 'ls ../*/.env'], 'refused');
+  });
+
+  it('knows the read-only forms of diffstat, nvidia-smi, sync and nvcc, not the others', () => {
+    expectAll(
+      [
+        'git diff HEAD~1 | diffstat',
+        'nvidia-smi --query-gpu=name,memory.total --format=csv,noheader',
+        'sync',
+        'nvcc --version',
+      ],
+      'allow',
+    );
+    expectAll(
+      ['nvidia-smi -pm 1', 'nvidia-smi -q -f /etc/x', 'diffstat -o /etc/x p.diff', 'nvcc -o /usr/bin/x k.cu'],
+      'refused',
+    );
+  });
+});
