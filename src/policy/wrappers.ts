@@ -536,12 +536,59 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   runInner(walk, args, at, stdin, via, name);
 }
 
+/** `git merge-base REV…` or `git rev-parse [--verify] [-q] [--short[=N]] REV`: one commit id, hex. */
+const REVISION_PRINTER =
+  /^git (?:merge-base(?: (?![-])[\w~^./@{}-]+){2,}|rev-parse(?: (?:--verify|-q|--quiet|--short(?:=\d+)?))* (?![-])[\w~^./@{}-]+)(?: 2>\/dev\/null)?$/;
+
+/**
+ * A double-quoted `bash -c` script whose only expansions are command substitutions that print a
+ * commit id (`bash -lc "git diff $(git merge-base HEAD origin/HEAD || git rev-parse HEAD~1) -- ."`):
+ * the outer shell puts a run of hex digits there, which is one plain word, so the script is its
+ * text with a commit id in each place (the substitutions themselves are walked as parts of the
+ * line). Null for anything else: another expansion, a backquote, an option that prints a name or
+ * a path (`--abbrev-ref`, `--show-toplevel`), several revisions (several lines), text too long.
+ */
+function withRevisions(source: string): string | null {
+  if (source.length > 4096 || !source.startsWith('"') || !source.endsWith('"') || source.length < 2)
+    return null;
+  const body = source.slice(1, -1);
+  let out = '';
+  let any = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\') {
+      const n = body[i + 1];
+      if (n === undefined) return null;
+      out += '$`"\\\n'.includes(n) ? (n === '\n' ? '' : n) : c + n;
+      i++;
+    } else if (c === '`' || c === '"') return null;
+    else if (c === '$') {
+      if (body[i + 1] !== '(' || body[i + 2] === '(') return null;
+      const end = body.indexOf(')', i + 2);
+      if (end === -1) return null;
+      const inner = body.slice(i + 2, end).trim();
+      // (a range or a parent set prints several lines: `A..B`, `X^@`, `X^!`, `X^-`)
+      const alts = inner.split(' || ').map((alt) => alt.trim());
+      if (!alts.every((alt) => REVISION_PRINTER.test(alt) && !/\.\.|\^[@!-]/.test(alt))) return null;
+      out += '0123456789abcdef0123456789abcdef01234567';
+      any = true;
+      i = end;
+    } else out += c;
+  }
+  return any ? out : null;
+}
+
 function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void {
   let i = 0;
   let command = false;
   let readStdin = false;
   while (i < args.length) {
     const a = args[i]!;
+    const revisions = a.dynamic && command ? withRevisions(a.text) : null;
+    if (revisions !== null) {
+      runText(walk, [{ text: revisions, dynamic: false, glob: false }], { kind: 'none' }, `${name} -c`);
+      return;
+    }
     if (a.dynamic) {
       structure(
         walk,

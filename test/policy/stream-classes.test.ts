@@ -591,6 +591,26 @@ describe('the classes of agent-stream-5 (Trae Agent: a patch made, checked and d
     expectAll(['ls ~/.ssh/*', 'cat *.json', 'ls *.json | xargs cat', 'ls ../*/.env'], 'refused');
   });
 
+  it('reads a bash -c script whose substitutions print a commit id as that script', () => {
+    expectAll(
+      [
+        'bash -lc "git diff $(git merge-base HEAD origin/HEAD || git rev-parse HEAD~1) -- . \':(exclude).bench_scratch\' > model_patch.diff || true"',
+        'bash -c "git log --oneline $(git rev-parse --verify -q HEAD~3)..HEAD"',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'bash -c "$(git rev-parse --abbrev-ref HEAD)"',
+        'bash -c "echo $(git rev-parse HEAD^@)"',
+        'bash -c "git diff $(git rev-parse HEAD); $(cat cmd)"',
+        'bash -c "git diff $(git rev-parse HEAD) $HOME"',
+        'bash -lc "rm -rf /$(git rev-parse HEAD)/.."',
+      ],
+      'refused',
+    );
+  });
+
   it('knows the read-only forms of diffstat, nvidia-smi, sync and nvcc, not the others', () => {
     expectAll(
       [
