@@ -1177,12 +1177,14 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
   if (allowed && part.access === 'set' && part.value) {
-    if (MODULE_PATHS.has(part.name)) {
+    if (MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name)) {
       // Each directory is matched by itself: one inside the workspace or a scratch dir (the
       // agent's own code, which it may run anyway) or one of the `not_values` globs does not match.
       const dirs = moduleSearchEntries(part.name, part.value, m.ws.workspace, m.ws.home);
       if (dirs === null) return part.value.dynamic ? 'maybe' : 'yes';
-      return dirs.every((d) => atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(v, true).test(d)))
+      return dirs.every(
+        (d) => atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d)),
+      )
         ? 'no'
         : 'yes';
     }
@@ -1229,10 +1231,38 @@ const MODULE_PATHS = new Set([
 ]);
 
 /**
+ * Variables naming the directory a toolchain (its programs, its init scripts and settings) is
+ * taken from: JAVA_HOME's bin/java runs, GRADLE_USER_HOME's init.d scripts run, GOROOT's go
+ * tool runs. Judged as the module search paths are (one directory, or a `:` list).
+ */
+const TOOL_HOMES = new Set([
+  'JAVA_HOME',
+  'JDK_HOME',
+  'JRE_HOME',
+  'GOROOT',
+  'GRADLE_USER_HOME',
+  'GRADLE_HOME',
+  'RUSTUP_HOME',
+  'DOTNET_ROOT',
+  'ANT_HOME',
+  'MAVEN_HOME',
+  'M2_HOME',
+  'SCALA_HOME',
+  'KOTLIN_HOME',
+  'GROOVY_HOME',
+  'ANDROID_HOME',
+  'ANDROID_SDK_ROOT',
+  'PYENV_ROOT',
+  'NVM_DIR',
+  'SDKMAN_DIR',
+  'JULIA_DEPOT_PATH',
+]);
+
+/**
  * The directories a module search path names, resolved against the workspace: `src:tests`,
  * `$PYTHONPATH:$(pwd)`, `"${PWD}/lib"`. The old value (`$NAME`) is left out; the working directory
  * (`$(pwd)`, `$PWD`, an empty or relative entry) is the workspace (the variable part carries no
- * directory of its own). Null when an entry holds any other expansion, a quote or an escape.
+ * directory of its own); `$HOME` is the home directory. Null when an entry holds any other expansion, a quote or an escape.
  */
 export function moduleSearchEntries(
   name: string,
@@ -1246,7 +1276,9 @@ export function moduleSearchEntries(
   for (let p of src.split(':')) {
     if (value.dynamic) {
       if (p === `$${name}` || p === `\${${name}}`) continue;
-      p = p.replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, '.');
+      p = p
+        .replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, '.')
+        .replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, '~');
       if (!/^[A-Za-z0-9_./+@%,=~-]*$/.test(p)) return null;
     }
     if (p.includes('\0')) return null;

@@ -1,6 +1,7 @@
 import { tick } from './budget.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import { sedEffects } from './sed.js';
+import { SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, Decision, Workspace } from './types.js';
 
 /**
@@ -79,7 +80,8 @@ export type OperandKind =
   | 'none'
   | 'word'
   | 'setting'
-  | 'recipe';
+  | 'recipe'
+  | 'script';
 const OPERANDS: readonly OperandKind[] = [
   'any',
   'read',
@@ -93,6 +95,7 @@ const OPERANDS: readonly OperandKind[] = [
   'word',
   'setting',
   'recipe',
+  'script',
 ];
 
 export interface ProgramSpec {
@@ -612,6 +615,8 @@ function valueFinding(
       // `..` alone (`../..`) is the out-of-tree build's source directory (`cmake ..` in build/):
       // an agent's shell keeps its directory between commands, so it names the project there.
       if (/^\.\.(\/\.\.)*\/?$/.test(value.text)) return null;
+      // /dev/null holds no code (`pytest -c /dev/null`).
+      if (value.text === '/dev/null') return null;
       const problem = readProblem(value.text, ctx.cwd, ctx.ws);
       return problem
         ? {
@@ -829,8 +834,10 @@ export function checkInvocation(
       }
       operandIndex++;
       if (spec.rest) {
-        // a script and its own arguments (a runner's package, `npx user/repo`, is checked first)
-        if (kind === 'package') note(valueFinding(ctx, spec, clipWord(t), 'package', a));
+        // a script and its own arguments (a runner's package, `npx user/repo`, is checked first;
+        // an interpreter's script, `python /root/x.py`, is the workspace's own or the image's)
+        if (kind === 'package' || kind === 'recipe') note(valueFinding(ctx, spec, clipWord(t), kind, a));
+        if (kind === 'script' && namesOutside(a)) note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
         return worst;
       }
       if (kind === 'setting') {
@@ -848,6 +855,11 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
           });
+        continue;
+      }
+      if (kind === 'script' && namesOutside(a)) {
+        const f = valueFinding(ctx, spec, clipWord(t), 'recipe', a);
+        if (f) note(f);
         continue;
       }
       if (kind === 'recipe') {
@@ -1258,6 +1270,30 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
       };
   return null;
 }
+
+/**
+ * Whether an interpreter's script or test path (operand kind `script`) is to be checked: a path
+ * that names a place by itself (absolute, `~`, `$HOME`, a value only known when it runs) or
+ * climbs with `..`. A plain relative path is the project's own file, wherever a `cd` led (an
+ * agent's checkout is not always where the run's workspace says: `cd /testbed && python -m
+ * pytest tests/` in a run whose workspace is /workspace).
+ */
+function namesOutside(a: Arg): boolean {
+  if (a.dynamic) {
+    if (a.inside) return false;
+    // A value of known shape (`for f in src/*.py; do python $f`): each shape is judged.
+    if (!a.pattern || a.pattern.length > 4096) return true;
+    return a.pattern.split(SHAPE_ALT).some((shape) => shape.startsWith('**') || namesPlace(shape));
+  }
+  return namesPlace(a.text) && !IMAGE_SCRIPT.test(a.text);
+}
+
+function namesPlace(t: string): boolean {
+  return t.startsWith('/') || t.startsWith('~') || t.startsWith('$') || /(^|\/)\.\.(\/|$)/.test(t);
+}
+
+/** A script of the image's own toolchains (`python /opt/conda/bin/x.py`): nothing the policy allows writes there. */
+const IMAGE_SCRIPT = /^\/(usr|opt)\/(?!.*(^|\/)\.\.(\/|$))/;
 
 function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
   if (path === '/dev/stdin' || path === '-') return null;

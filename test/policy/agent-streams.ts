@@ -46,6 +46,10 @@ export const JUSTIFIED: Record<string, string> = {
     'a root login shell, editor or askpass program is not one command that can be decided',
   'program:sudo':
     'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
+  'program:python':
+    'python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo)',
+  'toolchain-home-variables':
+    "a JAVA_HOME, GOROOT or Gradle user home that is neither the image's toolchain nor the workspace's runs that directory's programs and init scripts (in these streams a placeholder install path and macOS's /Library/Java/Home)",
   'build-tools-outside':
     'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm) may write there, and which of its options write is not known',
   'container-escape':
