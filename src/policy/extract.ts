@@ -944,8 +944,12 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
   const writes = files.filter((f): f is FilePart => f.kind === 'file' && f.access === 'write');
   if (writes.length) {
     const cmd = body?.type === 'command' ? walk.parts[bodyFirst] : undefined;
-    const out = cmd?.kind === 'command' && cmd.text === body!.text ? literalOutput(cmd, input) : null;
+    const own = cmd?.kind === 'command' && cmd.text === body!.text ? cmd : null;
+    const out = own ? literalOutput(walk, own, input) : null;
     for (const f of writes) recordWrite(walk, f, out, />>/.test(f.text));
+    // `cat decoded.sh > run.sh`: the copy holds decoded text too.
+    if (own?.name === 'cat' && walk.decoded.size && runsDecodedFile(walk, own.args))
+      for (const f of writes) markDecoded(walk, f.path, f.cwd);
   }
   // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
   // its path resolves from where b runs, after any `cd` in the list.
@@ -960,11 +964,30 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
  * the text, and for `echo` without `-e` its reading with backslash escapes turned (dash's echo
  * turns them, bash's does not); null when it is not known.
  */
-function literalOutput(cmd: CommandPart, input: Stdin): { text: string; other?: string } | null {
+function literalOutput(walk: Walk, cmd: CommandPart, input: Stdin): { text: string; other?: string } | null {
   const args = cmd.args;
   if (args.some((a) => a.dynamic || a.glob)) return null;
-  if (cmd.name === 'cat')
-    return args.length === 0 && input.kind === 'text' && !input.dynamic ? { text: input.text } : null;
+  if (cmd.name === 'cat') {
+    // Its stdin (`-`, or no operand) and files this line wrote with known text, in order.
+    const stdin = input.kind === 'text' && !input.dynamic ? input.text : null;
+    let text = '';
+    let other = '';
+    for (const a of args.length ? args : [{ text: '-', dynamic: false, glob: false }]) {
+      if (a.text === '-') {
+        if (stdin === null) return null;
+        text += stdin;
+        other += stdin;
+        continue;
+      }
+      if (a.text.startsWith('-') || walk.cwd?.length !== 1) return null;
+      const key = resolvePath(a.text, walk.cwd[0]!, walk.ws.home);
+      const known = walk.written.get(key);
+      if (known === undefined) return null;
+      text += known;
+      other += walk.written.get(`${key}${ALT}`) ?? known;
+    }
+    return other === text ? { text } : { text, other };
+  }
   if (cmd.name === 'echo') {
     let i = 0;
     let newline = true;
@@ -1059,6 +1082,17 @@ function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
   if (!SCRIPT_RUNNERS.test(name)) return false;
   const script = args.find((a) => !a.text.startsWith('-') || a.dynamic);
   return script !== undefined && (script.dynamic || hit(script.text));
+}
+
+/** Whether any of `args` names a file this line wrote with decoded text. */
+function runsDecodedFile(walk: Walk, args: Arg[]): boolean {
+  const cwds = walk.cwd ?? [walk.ws.workspace];
+  return args.some(
+    (a) =>
+      walk.decoded.has('*') ||
+      a.dynamic ||
+      (!a.text.startsWith('-') && cwds.some((c) => walk.decoded.has(resolvePath(a.text, c, walk.ws.home)))),
+  );
 }
 
 /** `cp x.sh y.sh`, `mv x.sh bin/`: a copy of a file holding decoded text holds it too. */
@@ -1596,6 +1630,18 @@ export function runArgv(
   else if (stdin.kind === 'text' && !stdin.dynamic) part.stdinText = stdin.text;
   walk.parts.push(part);
   specWrites(walk, part);
+  // `tee run.sh <<'EOF'`: each file it names holds its stdin (`-a`: after what it held).
+  if (name === 'tee' && stdin.kind === 'text' && !stdin.dynamic) {
+    const append = args.some((a) => /^(-[a-zA-Z]*a[a-zA-Z]*|--append)$/.test(a.text));
+    for (const a of args)
+      if (!a.text.startsWith('-') || a.dynamic)
+        recordWrite(
+          walk,
+          { kind: 'file', text: a.text, access: 'write', path: a, cwd: walk.cwd },
+          { text: stdin.text },
+          append,
+        );
+  }
   // `printenv NAME` reads NAME as `echo $NAME` does: one list of secret names decides both.
   if (name === 'printenv')
     for (const a of args) if (!a.dynamic && !a.text.startsWith('-')) addVariable(walk, a.text, text, 'read');
