@@ -139,7 +139,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 // Adversarial long inputs (up to 100,000 characters, one family per rule kind), each decided
 // five times on two engines:
-// - the default engine, as a user calls it: commands over 1,024 characters (DEFAULT_OFFLOAD_FROM) go to a decision
+// - the default engine, as a user calls it: commands over 4,096 characters (DEFAULT_OFFLOAD_FROM) go to a decision
 //   thread and the caller waits at most the limit (offload.ts). Measured: the WALL time around
 //   `engine.check` (what the caller sees), the CPU the decision thread spent (when it answered).
 // - the baseline, the same policy deciding on the calling thread (`offloadFrom: Infinity`, the
@@ -152,8 +152,8 @@ const inlineEngine = await PolicyEngine.create({ offloadFrom: Infinity, checkExa
 const threadStart = performance.now();
 const threadReady = await engine.threadReady();
 const threadReadyMs = performance.now() - threadStart;
-// The families at 99,000 characters, and built to 2,000 and 4,000 (the lengths real agents'
-// longer commands have), each over the length from which the default engine uses its threads.
+// The families at 99,000 characters, and built to 8,000 and 16,000, each over the length from
+// which the default engine uses its threads.
 // A shorter family's expected decision is its decision on content (no time limit): some are
 // refused at 99,000 characters only for their length (a glob or a regex target over 4,096
 // characters, a cwd longer than PATH_MAX), and what is checked is that the time limit never
@@ -161,7 +161,7 @@ const threadReadyMs = performance.now() - threadStart;
 const onContent = await PolicyEngine.create({ budgetMs: Infinity, checkExamples: false });
 const long = [
   ...longInputs(),
-  ...[2_000, 4_000].flatMap((n) =>
+  ...[8_000, 16_000].flatMap((n) =>
     longInputs(n)
       .filter((l) => l.command.length > DEFAULT_OFFLOAD_FROM && l.command.length <= n + 100)
       .map((l) => ({
@@ -174,7 +174,7 @@ const long = [
 onContent.close();
 const LONG_ROUNDS = 5;
 
-// Real agents' commands over that length (the first stream's, 1,003 of 19,075), through the
+// Real agents' commands over that length (the first stream's, 36 of 19,075), through the
 // default engine once its threads are ready: what the hard bound costs everyday work. A cut
 // (`shell:budget`) here is a real command refused for time; `starved` counts those the threads
 // had no core for (decided on the calling thread instead).
@@ -269,7 +269,7 @@ const longTimes = long.map((l) => {
   };
 });
 // The same families built to the length up to which commands stay on the calling thread
-// (engine.ts DEFAULT_OFFLOAD_FROM, 1,024 characters): no hard bound there (the CPU budget), so
+// (engine.ts DEFAULT_OFFLOAD_FROM, 4,096 characters): no hard bound there (the CPU budget), so
 // they must be far inside the limit whatever their shape. Decided by the default engine (so on
 // the calling thread), five times each: the max wall.
 const atThreshold = longInputs(DEFAULT_OFFLOAD_FROM - 24).filter(
@@ -358,7 +358,7 @@ const result = {
   agentStreamMaxMs: +(streamTimes[streamTimes.length - 1]! / 1000).toFixed(1),
   longInputs: long.length,
   // As a user measures it: wall time around engine.check with the default engine (decision
-  // thread for commands over 1,024 characters), every round of every long input.
+  // thread for commands over 4,096 characters), every round of every long input.
   longInputsThreadReady: threadReady,
   longInputsThreadReadyMs: +threadReadyMs.toFixed(0),
   longInputsMaxWallMs: +threadMaxWall.toFixed(2),
@@ -391,7 +391,7 @@ const result = {
   // from that check to the answer (what stopping itself costs).
   longInputsAbandonedFirstCheckLateMs: summary(threadStats?.stopSeenLateMs),
   longInputsAbandonedCpuAfterCheckMs: summary(threadStats?.stopAfterSeenCpuMs),
-  // Below the decision thread's threshold: the suite's families at up to 1,024 characters.
+  // Below the decision thread's threshold: the suite's families at up to 4,096 characters.
   shortFamiliesAtThreshold: thresholdTimes.length,
   shortFamiliesMaxWallMs: +(thresholdSlowest[0]?.maxMs ?? 0).toFixed(2),
   shortFamiliesCut: thresholdTimes.filter((t) => t.verdict === 'cut').length,
@@ -481,7 +481,7 @@ const rows: Array<[string, string]> = [
     `${result.agentStreamP50Us} / ${result.agentStreamMaxMs} (${result.agentStreamSample} commands)`,
   ],
   [
-    'agent stream commands over 1,024 chars, default engine: p50 / max wall (ms), over 10 ms, cut, starved (of n)',
+    'agent stream commands over 4,096 chars, default engine: p50 / max wall (ms), over 10 ms, cut, starved (of n)',
     `${realLongResult.p50WallMs} / ${realLongResult.maxWallMs}, ${realLongResult.over10ms}, ${realLongResult.cut}, ${realLongResult.starved} (of ${realLongResult.commands})`,
   ],
   [
@@ -502,7 +502,7 @@ const rows: Array<[string, string]> = [
   ],
   ['long inputs decided wrongly on the decision thread', String(result.longInputsWrongOnThread.length)],
   [
-    'the families at <= 1,024 chars (calling thread): max wall (ms)',
+    'the families at <= 4,096 chars (calling thread): max wall (ms)',
     `${result.shortFamiliesMaxWallMs} (${result.shortFamiliesAtThreshold} inputs; ${result.shortFamiliesCut} cut; decided otherwise than the long form: ${result.shortFamiliesDifferFromLong.join(', ') || 'none'})`,
   ],
   [
@@ -547,7 +547,7 @@ console.log('policy benchmark');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
 for (const l of result.longInputsPerInput) console.log(`  long: ${l}`);
-for (const l of result.shortFamiliesSlowest) console.log(`  at <= 1,024 chars: ${l}`);
+for (const l of result.shortFamiliesSlowest) console.log(`  at <= 4,096 chars: ${l}`);
 for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 for (const l of result.longInputsOverLimitCpu) console.log(`  over 10 ms CPU with the limit: ${l}`);
 for (const l of result.longInputsNotDecidedWithin10ms) console.log(`  not decided within 10 ms: ${l}`);

@@ -378,6 +378,16 @@ export class Offload {
    * ran out because the machine did not run the thread, not because the command is too large.
    */
   private starved(t: Thread, id: number, waitedMs: number): boolean {
+    // The pool's other thread still finishing a decision given up on shares the cores with this
+    // one (both at SCHED_IDLE): that is this process's own load, not the machine's, and the
+    // command is cut as before (on an idle machine the bench saw 153 such fallbacks, each past
+    // the limit, before this check).
+    if (
+      this.threads.some(
+        (o) => o !== t && Atomics.load(o.ctl, READY) === 1 && Atomics.load(o.ctl, DONE) < o.posted,
+      )
+    )
+      return false;
     const worked = Atomics.load(t.ctl, WORKING_ON) === id ? Atomics.load(t.ctl, WORKED_US) / 1000 : 0;
     return worked < STARVED_SHARE * waitedMs;
   }

@@ -28,8 +28,17 @@ function warmUp(engine: PolicyEngine): void {
     `sed -i -e ${Array.from({ length: 200 }, (_, i) => `'s/old${i}/new${i}/g'`).join(' -e ')} src/a.py`,
     `for f in ${files}; do echo "$f" | tr a-z A-Z >> out.txt; done`,
     `export ${Array.from({ length: 400 }, (_, i) => `V${i}=${i}`).join(' ')}; rm -rf ~/.ssh`,
+    // The shapes of real agents' commands of 1–4k characters: edit scripts in python -c and
+    // here-documents, sed -i chains, a script written and run.
+    `python3 -c '\nimport re\nwith open("src/a.py") as f:\n    s = f.read()\n${'s = s.replace("old_name(x)", "new_name(x, y=1)")\n'.repeat(20)}with open("src/a.py", "w") as f:\n    f.write(s)\nprint("ok")\n'`,
+    `cat <<'EOF' > /tmp/patch_it.py\nimport sys\n${'lines = open("pkg/mod.py").read().splitlines()\nfor i, line in enumerate(lines):\n    if "def f(" in line:\n        print(i, line)\n'.repeat(12)}EOF\npython3 /tmp/patch_it.py`,
+    Array.from(
+      { length: 12 },
+      (_, i) => `sed -i '${i + 10}s/return False/return NotImplemented/' pkg/core/numbers.py`,
+    ).join(' && \\\n'),
+    `cat > repro.sh <<'EOF'\nset -e\ncd src\n${'python -m pytest -q tests/test_a.py -k "x and not y"\n'.repeat(10)}EOF\nbash repro.sh`,
   ];
-  for (let r = 0; r < 4; r++) for (const command of commands) engine.decideHere({ kind: 'shell', command });
+  for (let r = 0; r < 8; r++) for (const command of commands) engine.decideHere({ kind: 'shell', command });
 }
 
 /** How often (ms of wall time, at budget checks) the thread writes its CPU time on the request for its caller. */

@@ -200,30 +200,40 @@ describe('a decision thread that does not answer in time', () => {
 describe('a decision thread that gets no core (a busy machine)', () => {
   it('leaves a command of up to 4,096 characters to the calling thread, decided on content; a longer one is cut', async () => {
     // The thread sleeps 3 s before each decision (a test hook): it spends no CPU on the command,
-    // as a thread at SCHED_IDLE on a machine whose cores are all busy does not.
-    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 21, threadStallMs: 3_000 });
+    // as a thread at SCHED_IDLE on a machine whose cores are all busy does not. Two policies
+    // (limits 21 and 22 ms), so each case starts with both of its pool's threads idle.
+    const a = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 21, threadStallMs: 3_000 });
+    const b = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 22, threadStallMs: 3_000 });
     try {
-      expect(await engine.threadReady(60_000)).toBe(true);
-      expect(engine.check('git status').decision).toBe('allow');
-      expect(engine.threadStats()!.starved).toBe(1);
+      expect(await a.threadReady(60_000)).toBe(true);
+      expect(await b.threadReady(60_000)).toBe(true);
+      expect(a.check('git status').decision).toBe('allow');
+      expect(a.threadStats()!.starved).toBe(1);
+      // The next goes to the pool's other thread while the first is still busy with the command
+      // given up on: that is this process's own load, so the wait's end is a cut.
+      const next = a.check('ls');
+      expect(next.decision).toBe('ask');
+      expect(next.rule).toBe('shell:budget');
+      expect(a.threadStats()!.starved).toBe(1);
+
       const files = Array.from({ length: 300 }, (_, i) => `src/f${i}.py`).join(' ');
       const medium = `cat ${files} ~/.aws/credentials`;
       expect(medium.length).toBeLessThanOrEqual(4_096);
-      // The pool's other thread sleeps too: decided here, on content (denied for the secret).
-      const d = engine.check(medium);
+      // Decided here, on content (denied for the secret), not cut.
+      const d = b.check(medium);
       expect(d.decision).toBe('deny');
       expect(d.rule).not.toBe('shell:budget');
-      expect(engine.threadStats()!.starved).toBe(2);
-      expect(engine.threadStats()!.timeouts).toBe(0);
+      expect(b.threadStats()!.starved).toBe(1);
+      expect(b.threadStats()!.timeouts).toBe(0);
       // Longer than 4,096 characters: cut (ask) whatever the reason the thread did not answer.
-      // Both threads are still asleep; the command waits for one within its own deadline.
       const long = `cat ${files} ${files}`;
       expect(long.length).toBeGreaterThan(4_096);
-      const cut = engine.check(long);
+      const cut = b.check(long);
       expect(cut.decision).toBe('ask');
       expect(cut.rule).toBe('shell:budget');
     } finally {
-      engine.close();
+      a.close();
+      b.close();
     }
   });
 });
@@ -235,6 +245,13 @@ describe('closing', () => {
       // A thread replaced after an earlier test's cut (a loaded machine) takes SCHED_IDLE as it
       // starts: wait until the pool is ready again.
       expect(await threaded.threadReady(60_000)).toBe(true);
+      // threadReady resolves once every thread there is is ready: a replaced one may not be
+      // there yet, so wait for both.
+      for (let i = 0; i < 600 && threaded.threadStats()!.ready < 2; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        await threaded.threadReady(60_000);
+      }
+      expect(threaded.threadStats()!.ready).toBe(2);
       // Field 41 of /proc/PID/task/TID/stat is the scheduling policy (5: SCHED_IDLE). The pool's
       // two threads take it; the calling thread keeps the normal policy.
       const policies = readdirSync('/proc/self/task').map((tid) => {
