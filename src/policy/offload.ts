@@ -158,7 +158,7 @@ export interface OffloadStats {
   /** Long commands that found no idle thread and waited for a busy one to stop. */
   waitedForBusy: number;
   /**
-   * Commands of up to `DEFAULT_STARVED_FALLBACK_UP_TO` characters whose thread got less than half
+   * Commands of up to `starvedFallbackUpTo` characters (engine option) whose thread got less than half
    * of the wait on a core (a busy machine): decided on the calling thread instead (CPU budget).
    */
   starved: number;
