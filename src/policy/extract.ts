@@ -948,7 +948,13 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
     const out = own ? literalOutput(walk, own, input) : null;
     for (const f of writes) recordWrite(walk, f, out, />>/.test(f.text));
     // `cat decoded.sh > run.sh`: the copy holds decoded text too.
-    if (own?.name === 'cat' && walk.decoded.size && runsDecodedFile(walk, own.args))
+    if (
+      own?.name === 'cat' &&
+      walk.decoded.size &&
+      own.args.some(
+        (a) => walk.decoded.has('*') || a.dynamic || (!a.text.startsWith('-') && holdsDecoded(walk, a)),
+      )
+    )
       for (const f of writes) markDecoded(walk, f.path, f.cwd);
   }
   // tree-sitter-bash hangs `a && b > f` on the whole list, but the redirect is b's:
@@ -1075,23 +1081,18 @@ const SCRIPT_RUNNERS =
  */
 function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
   if (walk.decoded.size === 0) return false;
-  const hit = (word: string) =>
-    walk.decoded.has('*') ||
-    (walk.cwd ?? [walk.ws.workspace]).some((c) => walk.decoded.has(resolvePath(word, c, walk.ws.home)));
-  if (name.includes('/')) return hit(name);
+  if (name.includes('/')) return holdsDecoded(walk, { text: name, dynamic: false, glob: false });
   if (!SCRIPT_RUNNERS.test(name)) return false;
   const script = args.find((a) => !a.text.startsWith('-') || a.dynamic);
-  return script !== undefined && (script.dynamic || hit(script.text));
+  return script !== undefined && holdsDecoded(walk, script);
 }
 
-/** Whether any of `args` names a file this line wrote with decoded text. */
-function runsDecodedFile(walk: Walk, args: Arg[]): boolean {
-  const cwds = walk.cwd ?? [walk.ws.workspace];
-  return args.some(
-    (a) =>
-      walk.decoded.has('*') ||
-      a.dynamic ||
-      (!a.text.startsWith('-') && cwds.some((c) => walk.decoded.has(resolvePath(a.text, c, walk.ws.home)))),
+/** Whether `a` may name a file this line wrote with decoded text (a dynamic word may name any). */
+function holdsDecoded(walk: Walk, a: Arg): boolean {
+  return (
+    walk.decoded.has('*') ||
+    a.dynamic ||
+    (walk.cwd ?? [walk.ws.workspace]).some((c) => walk.decoded.has(resolvePath(a.text, c, walk.ws.home)))
   );
 }
 
@@ -1104,12 +1105,7 @@ function copiesDecoded(walk: Walk, name: string, args: Arg[]): void {
   const cwds = walk.cwd ?? [walk.ws.workspace];
   for (const src of operands.slice(0, -1)) {
     const text = src.text;
-    if (
-      !walk.decoded.has('*') &&
-      !src.dynamic &&
-      !cwds.some((c) => walk.decoded.has(resolvePath(text, c, walk.ws.home)))
-    )
-      continue;
+    if (!holdsDecoded(walk, src)) continue;
     // The destination, and the file of the source's name inside it when it is a directory.
     markDecoded(walk, dest, cwds);
     if (!dest.dynamic)
