@@ -343,12 +343,23 @@ export class Offload {
    * wait for a core, and that wait was what overran the limit (load 1.3–1.9, idle otherwise: 46
    * of 440 rounds over 10 ms of wall time, 3–4 of them with the caller's run-queue time taken
    * out). A spinning caller keeps its core, and the decision threads yield theirs to it (they
-   * run at SCHED_IDLE, see policy-worker.ts): 11 rounds over in the same bench. The cost is one
-   * core for at most the limit, only for commands over `offloadFrom` characters.
+   * run at SCHED_IDLE, see policy-worker.ts): 11 rounds over in the same bench. Measured again
+   * with the threads at SCHED_IDLE (2 Dec, the 88 long families, 10 rounds, four interleaved
+   * pairs): a caller sleeping in `Atomics.wait` until the thread's `Atomics.notify` had fewer
+   * cuts (532–552 of 880 against 649–695) but 19–31 rounds over 10 ms against 2–6 spinning: the
+   * wake-up comes late. The cost is one core for at most the limit, only for commands over
+   * `offloadFrom` characters.
    */
   private waitUntil(done: () => boolean, deadline: number): boolean {
-    while (!done()) if (performance.now() >= deadline) return false;
-    return true;
+    // The clock is read once every 256 polls (about a microsecond): each `performance.now()`
+    // boxes its double, and reading it on every poll filled the young generation every ~4 ms
+    // of waiting (154 scavenges in 650 ms of spinning, against 4), each a pause of the caller
+    // and work for V8's helper threads, which run at normal priority beside the SCHED_IDLE
+    // decision threads.
+    for (let i = 0; ; i++) {
+      if (done()) return true;
+      if ((i & 255) === 0 && performance.now() >= deadline) return false;
+    }
   }
 
   /** Reads the late answers of an idle thread: how long after its deadline each abandoned decision stopped. */
