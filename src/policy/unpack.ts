@@ -23,6 +23,14 @@ export interface UnpackSource {
   target?: Arg;
   /** A format whose entries the policy does not read (7z): why, for the ask. */
   unlisted?: string;
+  /**
+   * `git apply`/`git am` with git's own path checks in force (no `--unsafe-paths`, no global
+   * option moving the repository, `--directory` relative and without `..`): git itself refuses
+   * every entry that is absolute, climbs with `..`, names a `.git` directory in any case or lies
+   * beyond a symbolic link, so a patch whose text is not known when decided cannot land outside
+   * the directory it runs in or in `.git` (see `unpackFinding`).
+   */
+  gitGuarded?: boolean;
 }
 
 /** Absolute paths of the files a command line's unpacking commands read; the caller lists their entries. */
@@ -103,6 +111,7 @@ export function unpackSources(part: CommandPart): UnpackSource[] | null {
     let i = 0;
     while (i < args.length && texts[i]!.startsWith('-'))
       i += ['-C', '-c', '--git-dir', '--work-tree'].includes(texts[i]!) ? 2 : 1;
+    const globals = i > 0;
     const sub = texts[i];
     if (sub !== 'apply' && sub !== 'am') return null;
     const rest = texts.slice(i + 1);
@@ -124,8 +133,13 @@ export function unpackSources(part: CommandPart): UnpackSource[] | null {
       else if (t.startsWith('--directory=')) into = t.slice(12);
       else if (!t.startsWith('-') || args[j]!.dynamic) files.push(args[j]!);
     }
-    if (!files.length) return [{ kind: 'patch', file: stdin, into, strip }];
-    return files.map((f) => ({ kind: 'patch' as const, file: f, into, strip }));
+    const gitGuarded =
+      !globals &&
+      !args.some((a, j) => j > i && a.dynamic) &&
+      !rest.some((t) => t === '--unsafe-paths' || t === '--directory') &&
+      (into === '.' || (!into.startsWith('/') && !into.split('/').includes('..') && !/[~$`\\]/.test(into)));
+    if (!files.length) return [{ kind: 'patch', file: stdin, into, strip, gitGuarded }];
+    return files.map((f) => ({ kind: 'patch' as const, file: f, into, strip, gitGuarded }));
   }
   if (name === 'patch') {
     if (texts.includes('--dry-run')) return null;
@@ -384,6 +398,15 @@ export function unpackFinding(
       if (part.cwd !== null) continue;
     }
     if (s.unlisted) return { decision: 'ask', reason: `\`${part.name}\`: ${s.unlisted}` };
+    // git's own checks hold wherever the patch comes from (a pipe, a file written in the same
+    // line or by an earlier step the caller could not list): run inside the workspace or a
+    // scratch directory, nothing it writes leaves it or enters .git. Entries that are known are
+    // still checked below, so that such a patch is refused with its reason rather than by git.
+    const unknownIsGuarded =
+      s.gitGuarded === true &&
+      part.cwd !== null &&
+      part.cwd.every((c) => c === ws.workspace || inside(c, ws) || ws.scratch.includes(c));
+    if (unknownIsGuarded && (!s.file || s.file.dynamic || s.file.glob)) continue;
     if (!s.file || s.file.dynamic || s.file.glob)
       return {
         decision: 'ask',
@@ -400,6 +423,7 @@ export function unpackFinding(
           : entries && Object.hasOwn(entries, abs)
             ? entries[abs]
             : null;
+      if (!list && unknownIsGuarded) continue;
       if (!list)
         return {
           decision: 'ask',

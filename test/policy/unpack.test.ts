@@ -145,12 +145,51 @@ describe('extracting and applying, decided by the entries', () => {
       'tar xf new.tar',
       'curl -s http://x.invalid/a.tgz | tar xz',
       'unzip "$f"',
-      'git apply fix.patch',
+      'patch -p1 < fix.patch',
+      'git diff | patch -p1',
     ]) {
       const d = decide(c, {});
       expect(d.decision, c).not.toBe('allow');
     }
     expect(decide('tar xf new.tar', { '/testbed/new.tar': null }).rule).toBe('unpack-entries');
+  });
+
+  it('lets git apply and git am take a patch it cannot read where git refuses every path out of the directory and .git itself', () => {
+    // git rejects absolute paths, `..`, `.git` in any case and writes beyond a link unless told
+    // --unsafe-paths (checked with git on the machine; see src/policy/README.md): run in the
+    // workspace or the scratch, a patch not there when decided, from a pipe or written in the
+    // same line cannot land outside or in .git.
+    for (const c of [
+      'git apply fix.patch',
+      'git apply -R /tmp/fix.patch',
+      'git diff HEAD~1 | git apply -R',
+      'git am --3way 0001-fix.patch',
+      'cd src && git apply -p2 ../fix.patch',
+      'cd /tmp && git apply fix.patch',
+    ]) {
+      const d = decide(c, {});
+      expect(d.decision, c).toBe('allow');
+    }
+    // Known entries are still read: git would refuse them too, the policy says why first.
+    const bad = listEntries(
+      Buffer.from('--- a/.git/hooks/pre-commit\n+++ b/.git/hooks/pre-commit\n@@ -0,0 +1 @@\n+sh\n'),
+    )!;
+    expect(decide('git apply fix.patch', { '/testbed/fix.patch': bad }).decision).toBe('deny');
+    // Where git's checks are lifted or its directory moves, an unread patch is not allowed.
+    for (const c of [
+      'git apply --unsafe-paths fix.patch',
+      'git apply $OPTS fix.patch',
+      'git apply --directory=../other fix.patch',
+      'git apply --directory /srv fix.patch',
+      'git -C /srv/app apply /tmp/fix.patch',
+      'git --work-tree=/srv/app apply fix.patch',
+      'git apply --build-fake-ancestor=/root/idx fix.patch',
+      'cd /root && git apply /tmp/fix.patch',
+      'cd "$D" && git apply fix.patch',
+    ]) {
+      const d = decide(c, {});
+      expect(d.decision, c).not.toBe('allow');
+    }
   });
 
   it('reads a patch written earlier in the same line, and patch ORIGFILE writes only ORIGFILE', () => {
