@@ -88,7 +88,7 @@ export const JUSTIFIED: Record<string, string> = {
   'recursive-read-of-home-or-root':
     'a recursive search above the workspace (`grep -R … ..` from the repository root) reads the whole filesystem, secrets included',
   'unpack-entries':
-    "an archive's entries decide where it extracts; this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
+    "an archive's or a GNU patch's entries decide where they land (tar, unzip and patch, unlike git apply, write into .git); this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
   'shell:dynamic-script':
     'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`) runs text only known when it runs',
   'git-remote-urls':
