@@ -178,6 +178,28 @@ function isOption(arg: Arg): boolean {
 }
 
 /** Skips options (and the values of `valueOptions`); returns the index of the first operand. */
+/**
+ * The command text of npm exec's `--call` (npx's `-c`): given as `-c TEXT`, `--call TEXT`,
+ * `--call=TEXT` or by npm's unique-prefix abbreviation `--cal` (`--ca` is the `ca` setting), and
+ * only among npm's own options, which may come anywhere before the command it runs: after
+ * `operands` operands (npm's subcommand) the next one is that command, and the options after it
+ * are the command's own (`npx eslint -c .eslintrc.js src` is eslint's config file, not a call).
+ */
+function npmCall(args: Arg[], operands: number, valueOptions: string[]): Arg | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.dynamic || a.text === '--') return null;
+    const t = a.text;
+    if (t === '-c' || t === '--call' || t === '--cal') return args[i + 1] ?? null;
+    const eq = /^--call?=/.exec(t);
+    if (eq) return { ...a, text: t.slice(eq[0].length) };
+    if (!isOption(a)) {
+      if (operands-- <= 0) return null;
+    } else if (valueOptions.includes(t)) i++;
+  }
+  return null;
+}
+
 function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
   let i = from;
   while (i < args.length) {
@@ -497,8 +519,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     }
     if (subName !== null) {
       if (name === 'npm') {
-        const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
-        if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npm exec -c');
+        const call = npmCall(args, 1, runner.valueOptions);
+        if (call) return runText(walk, [call], stdin, 'npm exec -c');
       }
       const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
@@ -526,8 +548,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (!spec) return;
   if (spec.noRun && args.some((a) => !a.dynamic && spec.noRun!.includes(a.text))) return;
   if (name === 'npx') {
-    const c = args.findIndex((a) => a.text === '-c' || a.text === '--call');
-    if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'npx -c');
+    const call = npmCall(args, 0, spec.valueOptions);
+    if (call) return runText(walk, [call], stdin, 'npx -c');
   }
   let at = skipOptions(args, spec.valueOptions);
   at += spec.positional ?? 0;

@@ -776,6 +776,12 @@ describe('code files a build runs, options readers write with, runners (helper g
         'pnpx someone/tool',
         'npm exec -- someone/tool',
         'npm x --package=x@github:u/r -- x',
+        // npm exec's --call in every spelling npm takes, and only before the command (stop 37).
+        "npx --call='rm -rf ~'",
+        "npx --cal='rm -rf ~'",
+        "npm exec --call='rm -rf ~'",
+        "npm --call='rm -rf ~' exec",
+        "npm x --cal 'rm -rf ~'",
         'batcat --pager=/tmp/p README.md',
         'BAT_CONFIG_PATH=/tmp/bat.conf bat README.md',
         'PYTEST_ADDOPTS="--basetemp=$HOME" python -m pytest',
@@ -797,6 +803,10 @@ describe('code files a build runs, options readers write with, runners (helper g
         'npx --yes vitest run',
         'npx tsc -p tsconfig.json --noEmit',
         'npm exec -- tsc --noEmit',
+        // -c after the command's name is the command's own option (eslint's, jest's --config).
+        'npx eslint -c .eslintrc.js src',
+        'npx jest -c jest.config.js --runInBand',
+        'npm exec -- eslint -c .eslintrc.cjs src',
         'npm x --package=@playwright/test -- playwright test',
         'bat -pp --line-range=:20 src/index.ts',
         'BAT_PAGER=less bat README.md',
