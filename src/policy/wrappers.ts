@@ -200,6 +200,47 @@ function npmCall(args: Arg[], operands: number, valueOptions: string[]): Arg | n
   return null;
 }
 
+/**
+ * The shell text of a `-c`/`--command` option (script, su, runuser, flock) in every spelling
+ * getopt_long takes: `-c TEXT`, `-cTEXT`, in a cluster of flags (`-qc TEXT`, `-xcTEXT`: letters
+ * in `valueLetters` take the rest of the cluster or the next word as their own value),
+ * `--command TEXT`, `--command=TEXT` and a prefix of `--command` (`--comm`). Read after
+ * operands too, as getopt_long permutes (`script log -c TEXT`), up to `operands` of them (flock:
+ * its lock file). Null when there is none.
+ */
+function commandOption(
+  args: Arg[],
+  valueLetters: string,
+  valueLongs: string[],
+  operands = Infinity,
+): Arg | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const t = a.text;
+    if (!a.dynamic && t === '--') return null;
+    if (a.dynamic || !t.startsWith('-') || t === '-') {
+      if (operands-- <= 0) return null;
+      continue;
+    }
+    const long = /^--(com(?:m(?:a(?:n(?:d)?)?)?)?)(=|$)/.exec(t);
+    if (long) return long[2] ? { ...a, text: t.slice(long[0].length) } : (args[i + 1] ?? null);
+    if (valueLongs.includes(t)) {
+      i++;
+      continue;
+    }
+    if (!/^-[A-Za-z]/.test(t)) continue;
+    for (let k = 1; k < t.length; k++) {
+      const ch = t[k]!;
+      if (ch === 'c') return k + 1 < t.length ? { ...a, text: t.slice(k + 1) } : (args[i + 1] ?? null);
+      if (valueLetters.includes(ch)) {
+        if (k + 1 === t.length) i++;
+        break;
+      }
+    }
+  }
+  return null;
+}
+
 function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
   let i = from;
   while (i < args.length) {
@@ -400,8 +441,16 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return;
     }
     case 'script': {
-      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
-      if (c !== -1 && args[c + 1]) runText(walk, [args[c + 1]!], stdin, 'script -c');
+      const c = commandOption(args, 'ETIOBmt', [
+        '--echo',
+        '--log-in',
+        '--log-out',
+        '--log-io',
+        '--log-timing',
+        '--logging-format',
+        '--output-limit',
+      ]);
+      if (c) runText(walk, [c], stdin, 'script -c');
       return;
     }
     case 'git': {
@@ -429,8 +478,15 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return unwrapFd(walk, args, via);
     case 'su':
     case 'runuser': {
-      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
-      if (c !== -1 && args[c + 1]) runText(walk, [args[c + 1]!], stdin, name);
+      const c = commandOption(args, 'gGuswC', [
+        '--group',
+        '--supp-group',
+        '--user',
+        '--shell',
+        '--whitelist-environment',
+        '--session-command',
+      ]);
+      if (c) runText(walk, [c], stdin, name);
       return;
     }
     case 'watch': {
@@ -469,8 +525,10 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return;
     }
     case 'flock': {
-      const c = args.findIndex((a) => a.text === '-c' || a.text === '--command');
-      if (c !== -1 && args[c + 1]) return runText(walk, [args[c + 1]!], stdin, 'flock -c');
+      // `flock [options] FILE -c TEXT` or `flock [options] FILE COMMAND…`: past the lock file and
+      // one more operand, a `-c` is the command's own (`flock /tmp/l gcc -c x.c`).
+      const c = commandOption(args, 'wE', ['--timeout', '--wait', '--conflict-exit-code'], 1);
+      if (c) return runText(walk, [c], stdin, 'flock -c');
       break;
     }
     case 'parallel': {
