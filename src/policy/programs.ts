@@ -149,6 +149,14 @@ export interface ProgramSpec {
    * -DCMAKE_TOOLCHAIN_FILE=F`): decided as a `recipe`. Keys may hold `*`.
    */
   recipeProperties: RegExp | null;
+  /**
+   * When set, the only `property` keys taken as harmless values (globs with `*`); any other key, and
+   * a `KEY=VALUE` only known when it runs, asks (`pip install -C KEY=VALUE`: settings the package's
+   * build backend defines, not pip). Keys in `path_properties`/`recipe_properties` are known too.
+   */
+  knownProperties: RegExp | null;
+  /** With `known_properties`: every key it takes (path, recipe and known ones), for the reason. */
+  knownPropertyNames: string[];
   /** A first word `+NAME` picks a rustup toolchain (`cargo +nightly test`): skipped; a path is not a name. */
   plusToolchain: boolean;
   /** `KEY=VALUE` operands whose value is a file (`dd of=F` is written, `if=F` read). */
@@ -212,6 +220,7 @@ const SPEC_KEYS = new Set([
   'path_properties',
   'ask_properties',
   'recipe_properties',
+  'known_properties',
   'operand_keys',
   'plus_toolchain',
 ]);
@@ -286,6 +295,18 @@ export function buildSpec(
       r.recipe_properties === undefined
         ? null
         : wordsRegex(stringList(r.recipe_properties, 'recipe_properties', where)),
+    knownProperties:
+      r.known_properties === undefined
+        ? null
+        : wordsRegex(stringList(r.known_properties, 'known_properties', where)),
+    knownPropertyNames:
+      r.known_properties === undefined
+        ? []
+        : [
+            ...stringList(r.path_properties, 'path_properties', where),
+            ...stringList(r.recipe_properties, 'recipe_properties', where),
+            ...stringList(r.known_properties, 'known_properties', where),
+          ],
     operandKeys: operandKeys(r.operand_keys, where),
     plusToolchain: bool('plus_toolchain', false),
     effects: false,
@@ -443,6 +464,18 @@ function mayEditInPlace(spec: ProgramSpec): boolean {
 function recipeProperty(spec: ProgramSpec, key: string): boolean {
   for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.recipeProperties?.test(key)) return true;
   return false;
+}
+
+function knownProperties(spec: ProgramSpec): RegExp | null {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.knownProperties) return s.knownProperties;
+  return null;
+}
+
+/** The keys a spec with `known_properties` takes, for a reason (`build-dir`, `cmake.build-type`, …). */
+function knownList(spec: ProgramSpec): string {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent)
+    if (s.knownProperties) return s.knownPropertyNames.map((k) => `\`${k}\``).join(', ');
+  return '';
 }
 
 function hasPathProperty(spec: ProgramSpec, key: string): boolean {
@@ -650,13 +683,26 @@ function valueFinding(
               reason: `${what} sets \`${key}\`, the program or code a plugin runs; that needs approval`,
             };
       const eq = value.text.indexOf('=');
-      if (eq <= 0) return null;
+      const known = knownProperties(spec);
       // (a CMake cache entry may carry its type: `-DCMAKE_TOOLCHAIN_FILE:FILEPATH=…`)
-      const key = value.text.slice(0, eq).replace(/:[A-Z]+$/, '');
+      const key = eq <= 0 ? value.text : value.text.slice(0, eq).replace(/:[A-Z]+$/, '');
+      if (known) {
+        // Only the keys the spec lists are known: a key of a value only known when it runs may be any.
+        const keyDynamic = value.dynamic && (eq <= 0 || /[$`]/.test(key));
+        if (keyDynamic || !(known.test(key) || recipeProperty(spec, key) || hasPathProperty(spec, key)))
+          return {
+            decision: 'ask',
+            reason: `${what} sets ${keyDynamic ? 'a setting only known when it runs' : `\`${key}\``}, which this policy does not know (the package's build backend defines it, and may run programs or read files it names); known: ${knownList(spec)}`,
+          };
+      }
+      if (eq <= 0) return null;
       const rest = { ...value, text: value.text.slice(eq + 1) };
-      if (recipeProperty(spec, key)) return valueFinding(ctx, spec, `${opt}${key}=`, 'recipe', rest);
-      if (value.dynamic || !hasPathProperty(spec, key)) return null;
-      return valueFinding(ctx, spec, `${opt}${value.text.slice(0, eq + 1)}`, 'write', rest);
+      // `-Dkey=` for a short option, `--config-settings key=` for a long one
+      const label = opt.startsWith('--') ? `${opt} ` : opt;
+      if (recipeProperty(spec, key)) return valueFinding(ctx, spec, `${label}${key}=`, 'recipe', rest);
+      if (!hasPathProperty(spec, key)) return null;
+      if (value.dynamic && !known) return null;
+      return valueFinding(ctx, spec, `${label}${value.text.slice(0, eq + 1)}`, 'write', rest);
     }
     case 'write':
     case 'target':

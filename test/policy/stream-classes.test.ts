@@ -627,3 +627,33 @@ describe('the classes of agent-stream-5 (Trae Agent: a patch made, checked and d
     );
   });
 });
+
+describe('pip install -C settings of the build backend (agent-stream-5: scikit-build-core)', () => {
+  it('takes a build directory, the CMake source directory and harmless settings; any other key asks', () => {
+    expectAll(
+      [
+        'cd sgl-kernel && pip install -e . --config-settings=build-dir=build_cpu --config-settings=cmake.source-dir=csrc/cpu 2>&1 | tail -50',
+        'pip install -e . -C build-dir=build/{wheel_tag} -C cmake.build-type=Release',
+        'pip install . -Ceditable_mode=compat',
+        'pip install -e . --config-settings editable.mode=inplace -C build.verbose=true',
+        'pip install . -C builddir=build-meson',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'pip install -e . --config-settings=build-dir=/etc/cron.d',
+        'pip install -e . -C build-dir=/root/.config/autostart',
+        'pip install -e . -C cmake.source-dir=/root/other',
+        'pip install -e . -C cmake.args=-DCMAKE_TOOLCHAIN_FILE=/tmp/t.cmake',
+        'pip install -e . -C cmake.define.CMAKE_C_COMPILER=/tmp/cc',
+        'pip install . -C setup-args=--native-file=/root/native.ini',
+        'pip install . --config-settings=--build-option=--command-packages=evil',
+        'pip install . -C "$SETTING"',
+        'pip install . -C build-dir="$OUT"',
+        'pip install . --global-option=build_ext',
+      ],
+      'refused',
+    );
+  });
+});
