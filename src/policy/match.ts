@@ -298,7 +298,12 @@ function outsideValues(shape: Shape): Arg[] {
   const out = pushPathCandidates([], shape.operands);
   for (const a of shape.flags) {
     const value = optionValue(a, { empty: true, attached: 'not-search' });
-    if (value) out.push(value);
+    if (!value) continue;
+    out.push(value);
+    // A setting given as the value (`php --define=auto_prepend_file=/root/x.php`, `-Dk=/srv/x`):
+    // its own value, as for an operand `KEY=PATH`.
+    const inner = optionValue(value);
+    if (inner) out.push(inner);
   }
   return out;
 }
@@ -1177,7 +1182,7 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
   if (allowed && part.access === 'set' && part.value) {
-    if (MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name)) {
+    if (MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name) || WRITE_LOCATIONS.has(part.name)) {
       // Each directory is matched by itself: one inside the workspace or a scratch dir (the
       // agent's own code, which it may run anyway) or one of the `not_values` globs does not match.
       const dirs = moduleSearchEntries(part.name, part.value, m.ws.workspace, m.ws.home);
@@ -1256,6 +1261,65 @@ const TOOL_HOMES = new Set([
   'NVM_DIR',
   'SDKMAN_DIR',
   'JULIA_DEPOT_PATH',
+  // (an interpreter's path, or a version such as `3.12`, read as a directory in the workspace)
+  'UV_PYTHON',
+]);
+
+/**
+ * Variables naming a directory a tool writes its caches, environments, installed packages or
+ * reports to (rule `write-location-variables`, whose list this is): judged as the toolchain
+ * homes are, the workspace's and the scratch's own directories always fine.
+ */
+const WRITE_LOCATIONS = new Set([
+  'PYTHONPYCACHEPREFIX',
+  'PYTHONUSERBASE',
+  'VIRTUAL_ENV',
+  'UV_PROJECT_ENVIRONMENT',
+  'UV_CACHE_DIR',
+  'UV_TOOL_DIR',
+  'UV_TOOL_BIN_DIR',
+  'UV_PYTHON_INSTALL_DIR',
+  'POETRY_VIRTUALENVS_PATH',
+  'POETRY_CACHE_DIR',
+  'PIP_CACHE_DIR',
+  'WORKON_HOME',
+  'PIPX_HOME',
+  'PIPX_BIN_DIR',
+  'CONDA_PREFIX',
+  'CONDA_PKGS_DIRS',
+  'CONDA_ENVS_PATH',
+  'TOX_WORK_DIR',
+  'COVERAGE_FILE',
+  'MYPY_CACHE_DIR',
+  'RUFF_CACHE_DIR',
+  'CARGO_TARGET_DIR',
+  'CARGO_BUILD_TARGET_DIR',
+  'CARGO_HOME',
+  'CARGO_INSTALL_ROOT',
+  'GOPATH',
+  'GOMODCACHE',
+  'GOCACHE',
+  'GOBIN',
+  'GOTMPDIR',
+  'YARN_CACHE_FOLDER',
+  'YARN_GLOBAL_FOLDER',
+  'PNPM_HOME',
+  'PNPM_STORE_DIR',
+  'BUN_INSTALL',
+  'DENO_DIR',
+  'DENO_INSTALL_ROOT',
+  'GEM_HOME',
+  'BUNDLE_PATH',
+  'BUNDLE_USER_HOME',
+  'COMPOSER_VENDOR_DIR',
+  'COMPOSER_CACHE_DIR',
+  'COMPOSER_BIN_DIR',
+  'NUGET_PACKAGES',
+  'DOTNET_CLI_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'XDG_STATE_HOME',
+  'JEST_JUNIT_OUTPUT_DIR',
 ]);
 
 /**

@@ -61,7 +61,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   chronic: { valueOptions: [] },
   faketime: { valueOptions: ['-m', '-f'], positional: 1 },
   flock: { valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positional: 1 },
-  npx: { valueOptions: ['-p', '--package'] },
+  npx: { valueOptions: ['-p', '--package', '-w', '--workspace'] },
   uvx: { valueOptions: ['--with', '--from', '--python', '-p', '--index-url', '--extra-index-url'] },
   bunx: { valueOptions: ['-p', '--package'] },
   busybox: { valueOptions: [] },
@@ -770,10 +770,13 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
       i++;
       continue;
     }
-    if (t === '-S' || t === '--split-string' || t.startsWith('--split-string=') || /^-[iv0]*S./.test(t)) {
+    // getopt_long takes a unique prefix of a long option (`--sp`, `--ch`) and a value attached
+    // to a short one or after flags in a cluster (`-C/root`, `-iC /root`, `-iS 'cmd'`).
+    const split = /^--sp(?:l(?:i(?:t(?:-(?:s(?:t(?:r(?:i(?:n(?:g)?)?)?)?)?)?)?)?)?)?(=|$)/.exec(t);
+    if (t === '-S' || split || /^-[iv0]*S/.test(t)) {
       let str: Arg | undefined;
       let next = i + 1;
-      if (t.startsWith('--split-string=')) str = { ...a, text: t.slice('--split-string='.length) };
+      if (split?.[1]) str = { ...a, text: t.slice(split[0].length) };
       else if (/^-[iv0]*S./.test(t)) str = { ...a, text: t.slice(t.indexOf('S') + 1) };
       else {
         str = args[i + 1];
@@ -787,12 +790,17 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
       i += 2;
       continue;
     }
-    if (t === '-C' || t === '--chdir' || t.startsWith('--chdir=')) {
-      const dir = t.startsWith('--chdir=') ? { ...a, text: t.slice(8) } : args[i + 1];
+    const chdir = /^--ch(?:d(?:i(?:r)?)?)?(=|$)/.exec(t);
+    const cluster = /^-[iv0]*([uC])(.*)$/.exec(t);
+    if (chdir || cluster) {
+      const attached = chdir ? (chdir[1] ? t.slice(chdir[0].length) : '') : cluster![2]!;
+      const value = attached || (chdir?.[1] ?? '') ? { ...a, text: attached } : args[i + 1];
+      i += attached || chdir?.[1] ? 1 : 2;
+      if (cluster?.[1] === 'u') continue;
+      const dir = value;
       walk.cwd =
         dir && !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
       if (walk.cwd === null) walk.cwdLost ??= '`env -C` goes to a directory only known when it runs';
-      i += t.startsWith('--chdir=') ? 1 : 2;
       continue;
     }
     if (t.startsWith('-') && t !== '-') {
