@@ -1182,6 +1182,9 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
   if (!dest) return null;
   scanValue(walk, dest);
   if ((op === '>&' || op === '<&') && /^(\d+|-)$/.test(dest.text)) return null;
+  // `> >(tee build.log)`: a pipe to the command inside, decided above as its own part (what it
+  // writes too); no file of its own. (`< <(cmd)` stays a read: what reads it, a shell, matters.)
+  if (dest.type === 'process_substitution' && !op.includes('<')) return null;
   const [path] = toArgs(decodeValue(dest, walk.vars));
   if (!path) return null;
   const text = node.text;

@@ -598,8 +598,17 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
   if (!a.glob) return 'no';
   for (const p of paths) {
     const meets = intersector(p);
+    // Nor is a bare `*` directory (`packages/*/dist`, `rm -rf */node_modules`): it stands for the
+    // directories there, not for a protected one by name anywhere (`**/secrets/**`), as `cat */*`
+    // is not; the glob's other parts still decide (`packages/*/.npmrc`, `config/*/token.json`).
+    const named = p.replace(/(^|\/)\*(?=\/)/g, '$1\u0001');
+    const namedMeets = named === p ? meets : /[*?[]/.test(named) ? intersector(named) : null;
     for (const g of globs) {
       if (bareStar && g.anywhere && !(dotGlob && g.dotName)) continue;
+      if (g.anywhere && named !== p) {
+        if (namedMeets ? namedMeets(g.src) : g.re.test(named)) return 'maybe';
+        continue;
+      }
       if (meets(g.src)) return 'maybe';
     }
   }
@@ -1178,6 +1187,13 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   const r = rule.spec;
   if (r.access && !r.access.includes(part.access)) return 'no';
   if (!compiled(rule, m).variable.some((g) => g.re.test(part.name))) return 'no';
+  if (r.not_variables && notVariables(rule).test(part.name)) return 'no';
+  const harmless = part.access === 'set' && part.value ? OPTION_LISTS.get(part.name) : undefined;
+  if (harmless && part.value) {
+    const words = optionWords(part.name, part.value);
+    if (words === null) return part.value.dynamic ? 'maybe' : 'yes';
+    if (words.every((w) => harmless.test(w))) return 'no';
+  }
   const allowed = rule.spec.not_values;
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
@@ -1194,14 +1210,20 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
         : 'yes';
     }
     if (SEARCH_PATHS.has(part.name)) {
-      // Each directory is matched by itself, and must be outside the workspace (whose programs
-      // are the agent's); the old value the line extends (`$PATH`) was decided before.
-      const dirs = searchPathEntries(part.name, part.value);
+      // Each directory is matched by itself against the `not_values` globs; the old value the line
+      // extends (`$PATH`) was decided before. A directory of the workspace is only one of the
+      // installers' program directories the globs name (`node_modules/.bin`, `.venv/bin`), whose
+      // files only an installer writes (rule tool-program-dirs asks for any other write there).
+      const dirs = searchPathEntries(part.name, part.value, m.ws.workspace, m.ws.home);
       if (dirs === null) return part.value.dynamic ? 'maybe' : 'yes';
       const ws = m.ws.workspace;
-      return dirs.every(
-        (d) => d !== ws && !isStrictlyInside(d, ws) && allowed.some((v) => globToRegExp(v, true).test(d)),
-      )
+      return dirs.every((d) => {
+        if (d === ws) return false;
+        const inside = isStrictlyInside(d, ws);
+        return allowed.some(
+          (v) => (!inside || v.startsWith('${workspace}/')) && globToRegExp(m.expand(v), true).test(d),
+        );
+      })
         ? 'no'
         : 'yes';
     }
@@ -1210,6 +1232,122 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
   }
   return 'yes';
+}
+
+const notVariableCache = new WeakMap<Rule, RegExp>();
+/** A rule's `not_variables` globs (`*` any run of characters) as one regex. */
+function notVariables(rule: Rule): RegExp {
+  let re = notVariableCache.get(rule);
+  if (!re) {
+    const alt = (rule.spec.not_variables ?? []).map((g) =>
+      g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*'),
+    );
+    re = new RegExp(`^(?:${alt.join('|')})$`);
+    notVariableCache.set(rule, re);
+  }
+  return re;
+}
+
+/** NODE_OPTIONS' words that run nothing, load no code and write nowhere. */
+const NODE_WORD = new RegExp(
+  '^(?:--max[-_]old[-_]space[-_]size=\\d+|--max[-_]semi[-_]space[-_]size=\\d+|--stack[-_]size=\\d+|' +
+    '--stack-trace-limit=\\d+|--enable-source-maps|--no-warnings|--no-deprecation|--trace-warnings|' +
+    '--trace-deprecation|--throw-deprecation|--pending-deprecation|--trace-uncaught|--trace-exit|' +
+    '--unhandled-rejections=(?:strict|warn|throw|none|warn-with-error-code)|--experimental-vm-modules|' +
+    '--experimental-specifier-resolution=(?:node|explicit)|--experimental-json-modules|' +
+    '--experimental-wasm-modules|--experimental-import-meta-resolve|--experimental-require-module|' +
+    '--experimental-detect-module|--no-experimental-detect-module|--no-experimental-fetch|' +
+    '--no-experimental-global-navigator|--no-experimental-websocket|--experimental-strip-types|' +
+    '--no-experimental-strip-types|--openssl-legacy-provider|--dns-result-order=(?:ipv4first|ipv6first|verbatim)|' +
+    '--expose-gc|--trace-gc|--max-http-header-size=\\d+|--use-openssl-ca|--use-bundled-ca|' +
+    '--preserve-symlinks|--preserve-symlinks-main|--disable-warning=[\\w-]+|--no-addons|--jitless|' +
+    '--frozen-intrinsics|--disable-proto=(?:delete|throw)|--abort-on-uncaught-exception|' +
+    '--input-type=(?:module|commonjs)|--no-network-family-autoselection|--no-global-search-paths)$',
+);
+
+/** A JVM option (JAVA_TOOL_OPTIONS, the launchers' JAVA_OPTS, MAVEN_OPTS, …) that runs nothing, loads no agent and writes nowhere. */
+const JVM_WORD = new RegExp(
+  '^(?:-Xm[sx]\\d+[kKmMgGtT]?|-Xss\\d+[kKmMgG]?|-Xmn\\d+[kKmMgG]?|-XX:[+-]\\w+|' +
+    '-XX:(?:MaxMetaspaceSize|MetaspaceSize|ReservedCodeCacheSize|MaxRAMPercentage|InitialRAMPercentage|' +
+    'MinRAMPercentage|MaxRAM|TieredStopAtLevel|ActiveProcessorCount|ParallelGCThreads|ConcGCThreads|' +
+    'CICompilerCount|MaxDirectMemorySize|SoftRefLRUPolicyMSPerMB|MaxHeapFreeRatio|MinHeapFreeRatio|' +
+    'MaxGCPauseMillis|G1HeapRegionSize|InitialHeapSize|MaxHeapSize|ThreadStackSize|' +
+    'CompressedClassSpaceSize|NewRatio|SurvivorRatio|MaxInlineLevel)=[\\w.%]+|' +
+    '-Xshare:(?:auto|off|on)|-Xverify:none|-Xint|-Xcomp|-Xmixed|-Xrs|-Xbatch|-Xnoclassgc|' +
+    '-ea|-da|-esa|-dsa|-enableassertions|-disableassertions|-server|-client|-d64|-verbose:(?:gc|class|jni)|' +
+    '-Djava\\.awt\\.headless=(?:true|false)|-D(?:file|sun\\.jnu|sun\\.stdout|sun\\.stderr|stdout|stderr)\\.encoding=[\\w-]+|' +
+    '-Duser\\.(?:timezone|language|country|region|variant)=[\\w/+-]*|-Djava\\.net\\.prefer(?:IPv4Stack|IPv6Addresses)=\\w+|' +
+    '-Dhttps?\\.protocols=[\\w.,]+|-Djdk\\.tls\\.client\\.protocols=[\\w.,]+|' +
+    '-Dorg\\.gradle\\.(?:daemon|parallel|caching|configureondemand|console|warning\\.mode|logging\\.level|workers\\.max|vfs\\.watch|welcome)=[\\w.-]+|' +
+    '-Dorg\\.gradle\\.jvmargs=(?:-Xm[sx]\\d+[kKmMgG]?|-XX:[+-]\\w+)|' +
+    '-Dkotlin\\.(?:incremental|compiler\\.execution\\.strategy)=[\\w.-]+|' +
+    '-Dmaven\\.(?:test\\.skip|test\\.failure\\.ignore|javadoc\\.skip|source\\.skip|artifact\\.threads|' +
+    'wagon\\.http\\.retryHandler\\.count)=\\w+|-DskipTests(?:=\\w+)?|-Dstyle\\.color=\\w+|' +
+    '-Dorg\\.slf4j\\.simpleLogger\\.[\\w.]+=\\w+|-Djansi\\.(?:passthrough|force)=\\w+|' +
+    '-Djdk\\.attach\\.allowAttachSelf=\\w+|-Dsun\\.zip\\.disableMemoryMapping=\\w+|' +
+    '--add-(?:opens|exports)=[\\w./=,-]+|--illegal-access=\\w+|--enable-preview|--enable-native-access=[\\w.,-]+)$',
+);
+
+/**
+ * A rustc flag word (RUSTFLAGS, RUSTDOCFLAGS) that runs nothing and links nothing from elsewhere:
+ * lint levels, `--cfg` names, code-generation settings; `-C linker=`/`link-arg(s)=`, `-L`, `-l`,
+ * `--extern`, `-Z codegen-backend=`, `--emit`/`-o` and `@FILE` are not among them. A bare
+ * identifier is the value of the option before it (`--cfg tokio_unstable`, `-D warnings`).
+ */
+const RUSTC_WORD = new RegExp(
+  '^(?:-[DWAF]|--cfg|-C|-Z|--cap-lints|--edition|--target|--check-cfg|-[DWAF][\\w:-]+|[A-Za-z0-9_][\\w:-]*|' +
+    '[A-Za-z_]\\w*="[\\w.+-]*"|--cfg=[A-Za-z_][\\w:]*(?:="[\\w.+-]*")?|--cap-lints=\\w+|--edition=\\d+|' +
+    '(?:--check-cfg=)?cfg\\([\\w ,="().-]*\\)|--document-private-items|--document-hidden-items|--show-coverage|' +
+    '--enable-index-page|--generate-link-to-definition|--sort-modules-by-appearance|--default-theme=\\w+|' +
+    '(?:-C)?(?:opt-level|debuginfo|debug-assertions|overflow-checks|panic|target-cpu|target-feature|' +
+    'codegen-units|strip|lto|embed-bitcode|force-frame-pointers|force-unwind-tables|instrument-coverage|' +
+    'relocation-model|code-model|link-dead-code|metadata|symbol-mangling-version|split-debuginfo|' +
+    'prefer-dynamic|soft-float|no-redzone|no-vectorize-loops|no-vectorize-slp|inline-threshold)(?:=[\\w.+,-]*)?|' +
+    '(?:-Z)?(?:sanitizer|panic-abort-tests|macro-backtrace|proc-macro-backtrace|threads|share-generics|' +
+    'randomize-layout|unstable-options|time-passes|track-diagnostics|polonius|location-detail|' +
+    'external-clangrt|ui-testing|unpretty|next-solver|mir-opt-level|validate-mir|trait-solver|' +
+    'print-type-sizes|emit-stack-sizes|instrument-mcount|precise-enum-drop-elaboration)(?:=[\\w.+,-]*)?)$',
+);
+
+/**
+ * Variables that hold a program's options, split at blanks: harmless when every word is an
+ * option known to run nothing, load no code and write nowhere (`NODE_OPTIONS=--max-old-space-size=4096`,
+ * `MAVEN_OPTS=-Xmx2g`, `RUSTFLAGS='--cfg tokio_unstable -Dwarnings'`); any other word (`--require`,
+ * `--import`, `-javaagent:`, `-agentpath:`, `-XX:OnError=`, `-C linker=`, …) leaves the rules that
+ * refuse the variable in force. The old value the line extends (`"$RUSTFLAGS -C panic=abort"`) was
+ * decided when it was set.
+ */
+const OPTION_LISTS = new Map<string, RegExp>([
+  ['NODE_OPTIONS', NODE_WORD],
+  ['JAVA_TOOL_OPTIONS', JVM_WORD],
+  ['_JAVA_OPTIONS', JVM_WORD],
+  ['JDK_JAVA_OPTIONS', JVM_WORD],
+  ['JAVA_OPTS', JVM_WORD],
+  ['MAVEN_OPTS', JVM_WORD],
+  ['GRADLE_OPTS', JVM_WORD],
+  ['ANT_OPTS', JVM_WORD],
+  ['SBT_OPTS', JVM_WORD],
+  ['RUSTFLAGS', RUSTC_WORD],
+  ['RUSTDOCFLAGS', RUSTC_WORD],
+]);
+
+/**
+ * The words of an option variable's value, without the old value it extends (`$NAME`, `${NAME}`);
+ * null when a word holds any other expansion, a quote or an escape (known only when it runs).
+ */
+export function optionWords(name: string, value: Arg): string[] | null {
+  let src = value.text;
+  if (value.dynamic && /^"[^"]*"$/.test(src)) src = src.slice(1, -1);
+  const out: string[] = [];
+  for (const w of src.split(/[ \t\n]+/)) {
+    if (w === '') continue;
+    if (value.dynamic) {
+      if (w === `$${name}` || w === `\${${name}}`) continue;
+      if (/[$`\\'"]/.test(w)) return null;
+    }
+    out.push(w);
+  }
+  return out;
 }
 
 /** Variables that hold a list of directories searched in order, `:`-separated. */
@@ -1354,24 +1492,45 @@ export function moduleSearchEntries(
 /**
  * The directories a value of a search path names, without its old value: `$PATH:/opt/jdk/bin`
  * and `"/usr/lib/jvm/x/bin:${PATH}"` add one directory to what PATH already held (decided when it
- * was set, or the image's), so the value is judged by the directories it adds. Null when an entry
- * is anything but a literal absolute directory in normal form: another expansion or substitution,
- * a quote or escape, a relative or empty entry (the working directory), `.` or `..` segments.
+ * was set, or the image's), so the value is judged by the directories it adds. `$HOME` (`${HOME}`,
+ * `~`) is the home directory and `$PWD` (`${PWD}`, `$(pwd)`) the workspace; a relative entry with
+ * a name (`node_modules/.bin`, `./.venv/bin`) is taken in the workspace. Null when an entry holds
+ * anything else: another expansion or substitution, a quote or escape, an empty entry or `.` (the
+ * working directory, wherever it is), `..` or `.` segments past a leading `./`.
  */
-export function searchPathEntries(name: string, value: Arg): string[] | null {
+export function searchPathEntries(
+  name: string,
+  value: Arg,
+  workspace: string,
+  home: string,
+): string[] | null {
   let pieces: string[];
   if (value.dynamic) {
     // A dynamic value's text is its source: plain when unquoted, or one double-quoted string.
     let src = value.text;
     if (/^"[^"]*"$/.test(src)) src = src.slice(1, -1);
-    pieces = src.split(':').filter((p) => p !== `$${name}` && p !== `\${${name}}`);
-    if (pieces.some((p) => !/^[A-Za-z0-9_./+@%,=-]+$/.test(p))) return null;
+    pieces = src
+      .split(':')
+      .filter((p) => p !== `$${name}` && p !== `\${${name}}`)
+      .map((p) =>
+        p
+          .replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, home)
+          .replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, workspace),
+      );
+    if (pieces.some((p) => !/^[A-Za-z0-9_./+@%,=~-]+$/.test(p))) return null;
   } else pieces = value.text.split(':');
-  for (const p of pieces) {
-    if (!p.startsWith('/') || p.endsWith('/') || p.includes('//') || p.includes('\0')) return null;
+  const out: string[] = [];
+  for (let p of pieces) {
+    if (p === '~' || p.startsWith('~/')) p = home + p.slice(1);
+    else if (!p.startsWith('/')) {
+      if (p === '' || p === '.' || p === './' || p.startsWith('~')) return null;
+      p = `${workspace}/${p.replace(/^\.\//, '')}`;
+    }
+    if (p.endsWith('/') || p.includes('//') || p.includes('\0')) return null;
     if (p.split('/').some((seg) => seg === '.' || seg === '..')) return null;
+    out.push(p);
   }
-  return pieces;
+  return out;
 }
 
 /**

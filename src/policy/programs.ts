@@ -37,7 +37,9 @@ export type Effect =
   | 'create'
   | 'extract'
   | 'end'
-  | 'package';
+  | 'package'
+  | 'setting'
+  | 'tmpdir';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -65,6 +67,8 @@ const EFFECTS: readonly Effect[] = [
   'extract',
   'end',
   'package',
+  'setting',
+  'tmpdir',
 ];
 
 /** What a program does with its operands. */
@@ -118,6 +122,12 @@ export interface ProgramSpec {
   subcommands: Map<string, ProgramSpec> | null;
   /** Subcommands resolve from a unique prefix (`npm publ` is `npm publish`). */
   subAbbrev: boolean;
+  /**
+   * The subcommand a first operand that names none of the listed ones runs as: `yarn lint:fix` and
+   * `pnpm test-unit` run the package.json script of that name (or a dependency's binary), as `run`
+   * does, so every builtin command of the program is listed (the ones not known safe with `ask`).
+   */
+  scriptSub: string | null;
   /** Options after the subcommand may also be the program's global ones. */
   inherit: boolean;
   aliases: Map<string, string>;
@@ -131,7 +141,7 @@ export interface ProgramSpec {
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
-  script: 'sed' | 'ln' | null;
+  script: 'sed' | 'ln' | 'awk' | null;
   /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
   cwdWrites: boolean;
   /** Some option here or below takes a `pattern` (a glob or name matched against files, not a path). */
@@ -207,6 +217,7 @@ const SPEC_KEYS = new Set([
   'ask',
   'subcommands',
   'sub_abbrev',
+  'script_subcommand',
   'inherit',
   'about',
   'rest',
@@ -278,6 +289,7 @@ export function buildSpec(
     ask: r.ask as string | undefined,
     subcommands: null,
     subAbbrev: bool('sub_abbrev', false),
+    scriptSub: null,
     inherit: bool('inherit', true),
     aliases: new Map(),
     parent,
@@ -311,7 +323,11 @@ export function buildSpec(
     plusToolchain: bool('plus_toolchain', false),
     effects: false,
     script:
-      r.script === undefined ? null : r.script === 'sed' || r.script === 'ln' ? r.script : badScript(where),
+      r.script === undefined
+        ? null
+        : r.script === 'sed' || r.script === 'ln' || r.script === 'awk'
+          ? r.script
+          : badScript(where),
   };
   spec.effects =
     spec.script !== null ||
@@ -346,6 +362,11 @@ export function buildSpec(
       if (child.effects) spec.effects = true;
       for (const a of aliases) spec.aliases.set(a, canonical);
     }
+  }
+  if (r.script_subcommand !== undefined) {
+    if (typeof r.script_subcommand !== 'string' || !spec.subcommands?.has(r.script_subcommand))
+      throw new ProgramSpecError(where, '`script_subcommand` must name one of its subcommands');
+    spec.scriptSub = r.script_subcommand;
   }
   return spec;
 }
@@ -387,7 +408,7 @@ function operandKeys(v: unknown, where: string): Map<string, 'read' | 'output'> 
 }
 
 function badScript(where: string): never {
-  throw new ProgramSpecError(where, '`script` must be `sed` or `ln` (the readers built in)');
+  throw new ProgramSpecError(where, '`script` must be `sed`, `awk` or `ln` (the readers built in)');
 }
 
 function stringList(v: unknown, key: string, where: string): string[] {
@@ -490,14 +511,14 @@ function isInside(p: string, ws: Workspace): boolean {
 }
 
 /** Why writing to this path is refused, or null when it is a workspace file. */
-function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace): string | null {
+function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace, dir = false): string | null {
   if (value.dynamic) return value.inside ? null : 'a path only known when it runs';
   if (value.text === '-' || value.text === '/dev/null' || value.text === '/dev/stdout') return null;
   const relative = !value.text.startsWith('/') && !value.text.startsWith('~');
   if (relative && cwd === null) return 'a relative path after a `cd` to a directory only known when it runs';
   for (const base of relative ? cwd! : [ws.workspace]) {
     const p = resolvePath(value.text, base, ws.home);
-    if (!isInside(p, ws)) return `\`${p}\`, outside the workspace`;
+    if (!isInside(p, ws) && !(dir && ws.scratch.includes(p))) return `\`${p}\`, outside the workspace`;
     if (p === `${ws.workspace}/.git` || p.startsWith(`${ws.workspace}/.git/`))
       return `\`${p}\`, git's own directory (hooks and config run code)`;
   }
@@ -626,6 +647,22 @@ function valueFinding(
       };
     case 'inplace':
       return null;
+    case 'setting': {
+      // `cargo --config KEY=VALUE`: one setting, fine when its key is among the spec's `words` (keys
+      // that run nothing, write nowhere and name no host); a file (no `=`) or another key asks.
+      if (!value) return null;
+      const eq = value.text.indexOf('=');
+      // (one `KEY=VALUE` a line: a second line would be a second setting)
+      const key =
+        eq > 0 && !value.dynamic && !/[\n\r]/.test(value.text) ? value.text.slice(0, eq).trim() : null;
+      let words: RegExp | null = null;
+      for (let sp: ProgramSpec | null = spec; sp && !words; sp = sp.parent) words = sp.words;
+      if (key !== null && words?.test(key)) return null;
+      return {
+        decision: 'ask',
+        reason: `${what} sets \`${clipWord(key ?? value.text)}\`, which may name a program it runs, a file it reads or a place it writes; settings that run nothing (build.jobs, profile.*.opt-level, term.*, …) are allowed`,
+      };
+    }
     case 'package': {
       // `npx --package=SPEC`: the package a runner fetches, held to what `npm install` takes.
       if (!value) return null;
@@ -706,14 +743,17 @@ function valueFinding(
     }
     case 'write':
     case 'target':
-    case 'cwd': {
+    case 'cwd':
+    case 'tmpdir': {
       if (!value) return null;
       if (effect !== 'cwd' && ctx.out) {
-        ctx.out.writes.push({ path: value, cwd: ctx.cwd });
+        // (a temporary directory, `sort -T DIR`, gets new files inside it: not a file written)
+        if (effect !== 'tmpdir') ctx.out.writes.push({ path: value, cwd: ctx.cwd });
         if (ctx.carrier) ctx.out.unread.add(ctx.carrier);
         if (value !== ctx.carrier) ctx.out.unread.add(value);
       }
-      const problem = writeProblem(value, ctx.cwd, ctx.ws);
+      // A directory worked in or written into may be a scratch dir itself (`sort -T /tmp`, `-C /tmp`).
+      const problem = writeProblem(value, ctx.cwd, ctx.ws, effect === 'cwd' || effect === 'tmpdir');
       if (effect === 'cwd') {
         const from = ctx.cwd;
         ctx.cwd =
@@ -724,7 +764,7 @@ function valueFinding(
       if (!problem) return null;
       return {
         decision: value.dynamic ? 'ask' : 'deny',
-        reason: `${what} ${effect === 'cwd' ? 'works in' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
+        reason: `${what} ${effect === 'cwd' ? 'works in' : effect === 'tmpdir' ? 'puts temporary files in' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
       };
     }
     default:
@@ -821,10 +861,15 @@ export function checkInvocation(
   };
   const sawValue = (opt: string, value: Arg | undefined) => {
     if (!spec.script) return;
-    if (opt === '-e' || opt === '--expression') {
+    if (opt === '-e' || opt === '--expression' || (spec.script === 'awk' && opt === '--source')) {
       scriptOption = true;
       if (value) scripts.push(value);
-    } else if (opt === '-f' || opt === '--file') scriptOption = true;
+    } else if (
+      opt === '-f' ||
+      opt === '--file' ||
+      (spec.script === 'awk' && (opt === '-E' || opt === '--exec'))
+    )
+      scriptOption = true;
   };
   for (let i = 0; i < args.length; i++) {
     tick();
@@ -1063,7 +1108,9 @@ export function checkInvocation(
           : [],
       pattern: patternGiven ? null : patternOperand,
       scripts:
-        spec.script === 'sed' ? [...scripts, ...(!scriptOption && firstOperand ? [firstOperand] : [])] : [],
+        spec.script === 'sed' || spec.script === 'awk'
+          ? [...scripts, ...(!scriptOption && firstOperand ? [firstOperand] : [])]
+          : [],
     });
   if (creates)
     for (const { value, carrier, cwd } of archives) {
@@ -1112,9 +1159,9 @@ export function checkInvocation(
           reason: `\`${ctx.label}\` edits in place ${problem}; edit workspace files only`,
         });
     }
-  if (spec.script === 'sed') {
+  if (spec.script === 'sed' || spec.script === 'awk') {
     if (!scriptOption && firstOperand) scripts.push(firstOperand);
-    for (const sc of scripts) note(sedFinding(ctx, sc));
+    for (const sc of scripts) note(spec.script === 'sed' ? sedFinding(ctx, sc) : awkFinding(ctx, sc));
   }
   if (!subDone && spec.subcommands && !spec.subcommands.has('')) {
     // No subcommand given: only fine when the program allows that (an empty-name entry).
@@ -1158,7 +1205,8 @@ function collectWrites(
   }
   for (const sc of seen.scripts) {
     if (sc.dynamic) continue;
-    for (const w of sedEffects(sc.text).writes) write({ text: w, dynamic: false, glob: false });
+    const writes = seen.spec.script === 'awk' ? awkWrites(sc.text) : sedEffects(sc.text).writes;
+    for (const w of writes) write({ text: w, dynamic: false, glob: false });
   }
   if (seen.spec.target && !seen.targetGiven && seen.operandsSeen.length >= 2) {
     // `cp SRC DST` writes DST, or DST/SRC when DST is a directory; `cp A B DIR` writes DIR/A, DIR/B.
@@ -1182,6 +1230,34 @@ function collectWrites(
     const base = seen.operandsSeen[0]!.text.replace(/\/+$/, '').split('/').pop();
     if (!seen.operandsSeen[0]!.dynamic && base) write({ text: base, dynamic: false, glob: false });
   }
+}
+
+/**
+ * The files an awk program's `print`/`printf` statements redirect into with a string literal that
+ * ends the statement (`print > "out.txt"`, `printf("%s\n", $1) >> "log"`); anything else it does
+ * with files or programs is rule awk-runs-programs' (ask). Programs over 4,096 characters are not
+ * read (that rule asks for them).
+ */
+export function awkWrites(program: string): string[] {
+  if (program.length > 4096) return [];
+  const out: string[] = [];
+  const re = /\bprintf?\b(?:[^;}"\n>]|"(?:[^"\\\n]|\\.)*")*>>?\s*"([^"\\\n]*)"\s*(?=[;}\n]|$)/g;
+  for (const m of program.matchAll(re)) if (m[1]) out.push(m[1]);
+  return out;
+}
+
+/** An awk program's redirections into files outside the workspace (see `awkWrites`). */
+function awkFinding(ctx: Ctx, program: Arg): SpecFinding | null {
+  if (program.dynamic) return null;
+  for (const w of awkWrites(program.text)) {
+    const problem = writeProblem({ text: w, dynamic: false, glob: false }, ctx.part.cwd, ctx.ws);
+    if (problem)
+      return {
+        decision: 'deny',
+        reason: `the awk program writes (\`print > "${clipWord(w)}"\`) to ${problem}; write to a workspace file`,
+      };
+  }
+  return null;
 }
 
 /** What a sed program reads, writes and runs, decided like the paths and commands it names. */
@@ -1441,13 +1517,17 @@ function resolveSub(spec: ProgramSpec, word: string): ProgramSpec | 'ambiguous' 
   const subs = spec.subcommands!;
   const direct = subs.get(word) ?? subs.get(spec.aliases.get(word) ?? '\0');
   if (direct) return direct;
-  if (!spec.subAbbrev) return null;
+  if (!spec.subAbbrev) return spec.scriptSub && SCRIPT_NAME.test(word) ? subs.get(spec.scriptSub)! : null;
   const hits = new Set<ProgramSpec>();
   for (const [n, s] of subs) if (n.startsWith(word)) hits.add(s);
   for (const [alias, n] of spec.aliases) if (alias.startsWith(word)) hits.add(subs.get(n)!);
   if (hits.size === 1) return [...hits][0]!;
-  return hits.size > 1 ? 'ambiguous' : null;
+  if (hits.size > 1) return 'ambiguous';
+  return spec.scriptSub && SCRIPT_NAME.test(word) ? subs.get(spec.scriptSub)! : null;
 }
+
+/** A package.json script's name as agents type it (`test:unit`, `lint-fix`, `build.prod`); never a path. */
+const SCRIPT_NAME = /^[A-Za-z0-9_@][\w:.@+-]*$/;
 
 /** One option as its program reads it: `-uc CODE` is `-u` and `-c` with the value `CODE`. */
 export interface OptionUse {

@@ -14,6 +14,8 @@ export const RuleSchema = z
     command: list.optional(),
     file: list.optional(),
     variable: list.optional(),
+    /** Variable rules: names (globs) the rule's `variable` globs take in but it does not hold for (`CARGO_TERM_*` among `CARGO_*`). */
+    not_variables: list.optional(),
     subcommand: list.optional(),
     not_subcommand: list.optional(),
     global_flags: list.optional(),
@@ -96,6 +98,9 @@ export const RuleSchema = z
           ctx.addIssue({ code: 'custom', message: `\`${key}\` applies only to \`command\` rules` });
       }
     }
+    if (r.variable === undefined && r.not_variables !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`not_variables` applies only to `variable` rules' });
+    }
     if (r.variable === undefined && r.not_values !== undefined) {
       ctx.addIssue({ code: 'custom', message: '`not_values` applies only to `variable` rules' });
     }
@@ -132,6 +137,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     command: s.command,
     file: s.file,
     variable: s.variable,
+    not_variables: s.not_variables,
     subcommand: s.subcommand,
     not_subcommand: s.not_subcommand,
     global_flags: s.global_flags,

@@ -141,6 +141,7 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
     valueOptions: ['-w', '--workspace', '--prefix', '-p', '--package', '--call', '-c'],
   },
   tox: { sub: ['exec'], valueOptions: ['-e'] },
+  composer: { sub: ['exec'], valueOptions: ['-d', '--working-dir'] },
   pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
   nix: { sub: ['run', 'shell'], valueOptions: [] },
   direnv: { sub: ['exec'], valueOptions: [] },
@@ -411,6 +412,9 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   switch (name) {
     case 'env':
       return unwrapEnv(walk, args, stdin, via);
+    // `cross-env NODE_ENV=production rollup -c` (npm's portable env): its assignments, then the command.
+    case 'cross-env':
+      return unwrapEnv(walk, args, stdin, via, 'cross-env');
     case 'eval':
       if (args.length > 0) runText(walk, args, stdin, 'eval');
       return;
@@ -522,6 +526,14 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         }
         runText(walk, [a], { kind: 'none' }, 'hyperfine');
       }
+      return;
+    }
+    case 'gotestsum': {
+      // `gotestsum [opts] -- [go test args]`: it runs `go test` with those words.
+      const end = args.findIndex((a) => !a.dynamic && a.text === '--');
+      const rest = end === -1 ? [] : args.slice(end + 1);
+      const at = args[end === -1 ? 0 : end] ?? { text: 'go', dynamic: false, glob: false };
+      runInner(walk, [{ ...at, text: 'go' }, { ...at, text: 'test' }, ...rest], 0, stdin, via, 'gotestsum');
       return;
     }
     case 'flock': {
