@@ -201,6 +201,13 @@ let archivesImported = false;
 
 /** How the reader resolves a dotted name through the code's imports (set while a snippet is read). */
 let resolveNow: (name: string) => string = (name) => name;
+/**
+ * Names the code binds (by assignment, a loop, a parameter, …) and never imports, in code with no
+ * `from … import *`: `code = Path(p).read_text()` makes `code.count(…)` a method of that value, not
+ * of the module `code`. A module object reaches a name only through what the reader already
+ * refuses (`o = os`, `importlib.import_module('os')` kept, `sys.modules[…]`, `getattr`, …).
+ */
+let localNames: ReadonlySet<string> = new Set();
 
 /** The home directory's variables read as `~`; any other variable is only known when it runs. */
 function envValue(name: string | null): string | null {
@@ -256,6 +263,15 @@ function pathCallValue(call: Node): string | null {
     if (name === 'os.path.join' || name === 'posixpath.join') {
       const parts = all(args);
       return parts && parts.length > 0 ? joinPath(parts) : null;
+    }
+    // `os.path.dirname('.bench_scratch/t.py')` is `.bench_scratch` (posixpath's rule: up to the last
+    // `/`, trailing slashes dropped unless that is all there is; no directory part is the working one)
+    if ((name === 'os.path.dirname' || name === 'posixpath.dirname') && args.length === 1) {
+      const p = str(args[0]);
+      if (p === null) return null;
+      const head = p.slice(0, p.lastIndexOf('/') + 1);
+      const dir = /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
+      return dir === '' ? '.' : dir;
     }
     if (PY_PATH_CLASSES.test(name)) {
       const parts = all(args);
@@ -921,6 +937,14 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       if (constants.get(obj) !== TEMP_FILE_OBJECT) constants.set(name, null);
     tempNameOf = null;
     sequential = seq;
+    const savedLocal = localNames;
+    const imported = new Set<string>(aliases.keys());
+    for (const n of all)
+      if (n.type === 'import_statement' || n.type === 'import_from_statement')
+        for (const id of n.descendantsOfType('identifier')) if (id) imported.add(id.text);
+    localNames = all.some((n) => n.type === 'wildcard_import')
+      ? new Set()
+      : new Set([...constants.keys()].filter((k) => !imported.has(k)));
     try {
       const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
@@ -1023,6 +1047,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     } finally {
       constants = saved;
       sequential = savedSequential;
+      localNames = savedLocal;
       resolveNow = savedResolve;
       archivesImported = savedArchives;
     }
@@ -1130,6 +1155,22 @@ function resultDiscarded(call: Node): boolean {
   let p = call.parent;
   if (p?.type === 'list_comprehension' && p.childForFieldName('body')?.id === call.id) p = p.parent;
   return p?.type === 'expression_statement' && p.namedChildCount === 1;
+}
+
+/**
+ * A call assigned to one plain name (`ns = runpy.run_path(…)`) at the top level of the code that
+ * no other place in the code names: what it gives goes nowhere.
+ */
+function assignedUnused(call: Node): boolean {
+  const a = call.parent;
+  if (a?.type !== 'assignment' || a.childForFieldName('right')?.id !== call.id) return false;
+  if (a.parent?.type !== 'expression_statement' || a.parent.parent?.type !== 'module') return false;
+  const left = a.childForFieldName('left');
+  if (left?.type !== 'identifier') return false;
+  let uses = 0;
+  for (const id of a.parent.parent.descendantsOfType('identifier'))
+    if (id?.text === left.text && ++uses > 1) return false;
+  return true;
 }
 
 /** The literal file of `open('f').read()` or `open('f', 'r').read()`, else null. */
@@ -1352,6 +1393,26 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (name === 'importlib.import_module' || name === 'runpy.run_module' || name === 'runpy.run_path') {
     const m = str(args[0]);
+    // What the call gives (a module; run_path's and run_module's namespace, which holds every
+    // module the code imported) goes nowhere: a statement of its own, or a name used nowhere else.
+    const unused = resultDiscarded(call) || assignedUnused(call);
+    const runNode = keyword(call, 'run_name');
+    const runName = runNode ? str(runNode) : undefined;
+    if (name === 'runpy.run_path') {
+      // `runpy.run_path('t.py')` runs the file t.py: decided as `python t.py` is.
+      if (m !== null && unused && !hasSplat(call)) add({ kind: 'argv', argv: ['python', m] });
+      else add({ kind: 'unknown', what: `\`${name}\`` });
+      return;
+    }
+    // `runpy.run_module(m, run_name='__main__')` runs m as `python -m m` does; under any other
+    // run_name (the default is the module's own name), as `import_module` does, m is imported:
+    // its top-level code runs, as an `import` statement's would, whatever module the name is.
+    if (name === 'runpy.run_module' && (runName === null || runName === '__main__' || hasSplat(call))) {
+      if (m !== null && unused && runName === '__main__') add({ kind: 'argv', argv: ['python', '-m', m] });
+      else add({ kind: 'unknown', what: `\`${name}\`` });
+      return;
+    }
+    if (unused && !hasSplat(call)) return;
     if (m === null || PY_WATCHED.has(m.split('.')[0]!) || name.startsWith('runpy'))
       add({ kind: 'unknown', what: `\`${name}\`` });
     return;
@@ -1418,7 +1479,8 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     PY_WATCHED.has(root) &&
     name.includes('.') &&
     !isSafeName(name) &&
-    !/^(pathlib|tempfile)\./.test(name)
+    !/^(pathlib|tempfile)\./.test(name) &&
+    !localNames.has(root)
   ) {
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, a call this reader does not know` });
   }

@@ -657,3 +657,74 @@ describe('pip install -C settings of the build backend (agent-stream-5: scikit-b
     );
   });
 });
+
+describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from inline Python)', () => {
+  const py = (body: string) => `python - <<'PY'\n${body}\nPY`;
+  it('reads os.path.dirname of a known path as that directory', () => {
+    expectAll(
+      [
+        py(
+          "import os\np = '.bench_scratch/test_opt.py'\nos.makedirs(os.path.dirname(p), exist_ok=True)\nopen(p, 'w').write('import time\\n')",
+        ),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        py("import os\nos.makedirs(os.path.dirname('/etc/cron.d/x'), exist_ok=True)"),
+        py("import os, shutil\nshutil.rmtree(os.path.dirname('/root/.ssh/id_rsa'))"),
+      ],
+      'refused',
+    );
+  });
+
+  it('runs runpy.run_path as python FILE and imports whose module goes nowhere as imports', () => {
+    expectAll(
+      [
+        py("import runpy\nrunpy.run_path('.bench_scratch/test_opt.py', run_name='__main__')"),
+        py("import runpy\nns = runpy.run_path('.bench_scratch/test_opt.py')"),
+        py("import runpy\nrunpy.run_module('vllm.utils', run_name='__main__')"),
+        py(
+          "import runpy\nfor mod in ['vllm.utils', 'vllm.worker.x']:\n    try:\n        runpy.run_module(mod, run_name='__test__')\n    except Exception as e:\n        print(e)",
+        ),
+        py(
+          "import importlib\nmods = ['a.b', 'c.d']\nfor m in mods:\n    try:\n        importlib.import_module(m)\n        print('Imported', m)\n    except Exception as e:\n        print('FAILED', m, e)",
+        ),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        py("import runpy\nns = runpy.run_path('t.py')\nns['os'].system('rm -rf ~')"),
+        py("import runpy\nrunpy.run_path('/root/evil.py')"),
+        py("import runpy\nrunpy.run_module('http.server', run_name='__main__')"),
+        py("import runpy\nrunpy.run_module(name, run_name='__main__')"),
+        py("import importlib\nm = importlib.import_module('o' + 's')\nm.system('rm -rf ~')"),
+        py("import importlib\nimportlib.import_module('os').system('rm -rf ~')"),
+        py("import importlib\nfor m in ['os']:\n    importlib.import_module(m).system('id')"),
+      ],
+      'refused',
+    );
+  });
+
+  it('takes a name the code binds and never imports for a value, not the module of that name', () => {
+    expectAll(
+      [
+        py(
+          "from pathlib import Path\ncode = Path('vllm/core/block/prefix_caching_block.py').read_text()\nprint(code.count('class PrefixCachingBlock'))\nstart = code.find('class X')\nprint(code[start:start+100])",
+        ),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        py('import code\ncode.interact()'),
+        py('import code as c\ncode = c\ncode.interact()'),
+        py('from x import *\ncode = 1\ncode.interact()'),
+        py("import os\nshutil = os\nshutil.system('rm -rf ~')"),
+        py("subprocess = __import__('subprocess')\nsubprocess.getoutput('rm -rf ~')"),
+      ],
+      'refused',
+    );
+  });
+});
