@@ -1391,6 +1391,18 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     add({ kind: 'unknown', what: `\`${name}\`, which can reach any function` });
     return;
   }
+  // `importlib.util.spec_from_file_location('m', 'vllm/x.py')`, then `module_from_spec(spec)` and
+  // `spec.loader.exec_module(m)`: the file's code runs, decided as `python vllm/x.py` is; the module
+  // made from it is that file's, as one imported by name would be.
+  if (name === 'importlib.util.spec_from_file_location') {
+    const loc = args[1] ?? keyword(call, 'location');
+    const file = loc ? str(loc) : null;
+    if (file !== null && !hasSplat(call) && !keyword(call, 'loader'))
+      add({ kind: 'argv', argv: ['python', file] });
+    else add({ kind: 'unknown', what: `\`${name}\` of a file only known when it runs` });
+    return;
+  }
+  if (name === 'importlib.util.module_from_spec') return;
   if (name === 'importlib.import_module' || name === 'runpy.run_module' || name === 'runpy.run_path') {
     const m = str(args[0]);
     // What the call gives (a module; run_path's and run_module's namespace, which holds every

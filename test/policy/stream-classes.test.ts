@@ -707,6 +707,26 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
     );
   });
 
+  it('runs a module loaded from a file by importlib.util as python FILE', () => {
+    const load = (file: string) =>
+      py(
+        `import importlib.util\nspec = importlib.util.spec_from_file_location('m', ${file})\nm = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(m)\nprint(m.main())`,
+      );
+    expectAll(
+      [
+        load("'vllm/x.py'"),
+        py(
+          "import importlib.util, pathlib\nrepo_root = pathlib.Path('.').resolve()\nevictor_path = repo_root / 'vllm' / 'core' / 'evictor_v2.py'\nspec = importlib.util.spec_from_file_location('evictor_v2', str(evictor_path))\nmod = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(mod)",
+        ),
+      ],
+      'allow',
+    );
+    expectAll(
+      [load("'/root/evil.py'"), load("'/tmp/../etc/x.py'"), load('sys.argv[1]'), load('p, loader=L')],
+      'refused',
+    );
+  });
+
   it('takes a name the code binds and never imports for a value, not the module of that name', () => {
     expectAll(
       [
