@@ -153,6 +153,41 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
   rustup: { sub: ['run'], valueOptions: [], positional: 1 },
 };
 
+/** `cmake -E TOOL`: the command each tool stands for (CMake's manual, "Run a Command-Line Tool"). */
+const CMAKE_TOOLS: Record<string, string[]> = {
+  make_directory: ['mkdir', '-p'],
+  remove_directory: ['rm', '-rf'],
+  rm: ['rm'],
+  remove: ['rm'],
+  copy: ['cp'],
+  copy_if_different: ['cp'],
+  copy_if_newer: ['cp'],
+  copy_directory: ['cp', '-r'],
+  copy_directory_if_different: ['cp', '-r'],
+  rename: ['mv'],
+  touch: ['touch'],
+  touch_nocreate: ['touch', '-c'],
+  echo: ['echo'],
+  echo_append: ['echo', '-n'],
+  cat: ['cat'],
+  md5sum: ['md5sum'],
+  sha1sum: ['sha1sum'],
+  sha224sum: ['sha224sum'],
+  sha256sum: ['sha256sum'],
+  sha384sum: ['sha384sum'],
+  sha512sum: ['sha512sum'],
+  compare_files: ['cmp'],
+  create_symlink: ['ln', '-s'],
+  create_hardlink: ['ln'],
+  tar: ['tar'],
+  env: ['env'],
+  environment: ['env'],
+  time: ['time'],
+  sleep: ['sleep'],
+  true: ['true'],
+  false: ['false'],
+};
+
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
 
@@ -526,6 +561,19 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         }
         runText(walk, [a], { kind: 'none' }, 'hyperfine');
       }
+      return;
+    }
+    case 'cmake': {
+      // `cmake -E TOOL args…`: the command the tool stands for, decided as that (CMake's manual,
+      // "Run a Command-Line Tool"); a tool not mapped here is a command no rule covers (asks).
+      const e = args.findIndex((a) => !a.dynamic && a.text === '-E');
+      if (e === -1) return;
+      const tool = args[e + 1];
+      const rest = args.slice(e + 2);
+      const as = tool && !tool.dynamic ? CMAKE_TOOLS[tool.text] : undefined;
+      const head = tool ?? args[e]!;
+      const words = as ?? [`cmake -E ${tool?.text ?? ''}`.trim()];
+      runInner(walk, [...words.map((w) => ({ ...head, text: w })), ...rest], 0, stdin, via, 'cmake -E');
       return;
     }
     case 'gotestsum': {
