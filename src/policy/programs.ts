@@ -900,7 +900,7 @@ export function checkInvocation(
         // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
         ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
         spec = resolved;
-        if (spec.ask) return { decision: 'ask', reason: `\`${spec.name}\`: ${spec.ask}` };
+        if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
         if (spec.subcommands) subDone = false;
         continue;
       }
