@@ -6,6 +6,7 @@ import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } fr
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import { isDecoder, isOpaqueDecoder, printedRoots, printsInsidePaths } from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
+import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
@@ -564,7 +565,9 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         printer = environmentPrinter(walk.parts, from);
         const paths = printsInsidePaths(walk, from, input);
         const roots = paths ? undefined : printedRoots(walk, from, input);
-        input = roots ? { kind: 'pipe', paths, roots } : { kind: 'pipe', paths };
+        // Text put together by this stage (echo, printf, a filter) or passed through it.
+        const assembled = assemblesAny(walk, from, input) || undefined;
+        input = roots ? { kind: 'pipe', paths, roots, assembled } : { kind: 'pipe', paths, assembled };
         again.after(walk, from, input);
       }
       return;
@@ -947,6 +950,13 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
     const own = cmd?.kind === 'command' && cmd.text === body!.text ? cmd : null;
     const out = own ? literalOutput(walk, own, input) : null;
     for (const f of writes) recordWrite(walk, f, out, />>/.test(f.text));
+    // Text put together here that this walk cannot read (a filter's output, printf conversions
+    // it does not follow, an expansion, inline code's output): a file holding it that the line
+    // then runs (`printf '%(…)T…' > x.sh; bash x.sh`, `echo … | rev > x.sh`, `echo "$c" > x.sh`)
+    // runs code nobody read, as decoded text is. A program's output (`python gen.py > x.sh`)
+    // and `cat` of files or of a here-document are the workspace's own, as its scripts are.
+    if (!out && (own ? assembles(own, input) : assemblesAny(walk, bodyFirst, input)))
+      for (const f of writes) markDecoded(walk, f.path, f.cwd);
     // `cat decoded.sh > run.sh`: the copy holds decoded text too.
     if (
       own?.name === 'cat' &&
@@ -994,6 +1004,8 @@ function literalOutput(walk: Walk, cmd: CommandPart, input: Stdin): { text: stri
     }
     return other === text ? { text } : { text, other };
   }
+  // `: > x.sh`, `true > x.sh`: the file is emptied.
+  if (cmd.name === ':' || cmd.name === 'true') return { text: '' };
   if (cmd.name === 'echo') {
     let i = 0;
     let newline = true;
@@ -1012,23 +1024,39 @@ function literalOutput(walk: Walk, cmd: CommandPart, input: Stdin): { text: stri
     return other === text ? { text } : { text, other };
   }
   if (cmd.name === 'printf') {
-    const [format, ...values] = args;
+    const rest = args[0]?.text === '--' ? args.slice(1) : args;
+    const [format, ...values] = rest;
     if (!format || format.text.startsWith('-')) return null;
-    // `%s`, `%b`, `%d` take the values in order; `%%` is a percent sign; anything else is not followed.
-    let n = 0;
-    let known = true;
-    const text = format.text.replace(/%(.?)/g, (m, k: string) => {
-      if (k === '%') return '%';
-      if (k === 's' || k === 'b' || k === 'd' || k === 'i') return n < values.length ? values[n++]!.text : '';
-      known = false;
-      return m;
-    });
-    // (more values than directives: printf reuses the format, not followed)
-    if (!known || n !== values.length) return null;
-    return { text: backslashEscapes(text) };
+    // Conversions with their flags, widths and precisions, escapes, the format used again while
+    // arguments remain (printf.ts); `%(fmt)T` and floating point are not followed.
+    const text = printfOutput(
+      format.text,
+      values.map((v) => v.text),
+    );
+    return text === null ? null : { text };
   }
   return null;
 }
+
+/**
+ * Whether this command prints text put together on this line that the walk does not read: echo
+ * and printf (when their text is not followed), text filters, decoders and inline code
+ * (streams.ts isDecoder), and a pass-through (`cat`, `tee`, `sort`) fed such text by a pipe.
+ */
+function assembles(part: Part, input: Stdin): boolean {
+  if (part.kind !== 'command') return false;
+  if (part.name === 'echo' || part.name === 'printf' || isDecoder(part)) return true;
+  return input.kind === 'pipe' && input.assembled === true && PASSES_TEXT.has(part.name);
+}
+
+/** Whether a command among the parts walked since `from` assembles text (`assembles`). */
+function assemblesAny(walk: Walk, from: number, input: Stdin): boolean {
+  for (let i = from; i < walk.parts.length; i++) if (assembles(walk.parts[i]!, input)) return true;
+  return false;
+}
+
+/** Programs that print their input (or a selection of its lines) as it is. */
+const PASSES_TEXT = new Set(['cat', 'tee', 'head', 'tail', 'sort', 'uniq', 'tac', 'fold', 'fmt', 'nl', 'column', 'expand', 'unexpand', 'sponge']);
 
 /** Programs whose writes change a file's metadata, never its text (for `walk.written`). */
 const METADATA_ONLY = new Set(['chmod', 'chown', 'chgrp', 'touch', 'chattr', 'setfacl']);
@@ -1058,6 +1086,22 @@ function recordWrite(
     walk.written.set(key, before + out.text);
     if (out.other !== undefined || beforeOther !== before)
       walk.written.set(`${key}${ALT}`, beforeOther + (out.other ?? out.text));
+  }
+}
+
+/**
+ * `make CC=/root/cc`: make's `NAME=VALUE` operands set its variables over the Makefile's, as the
+ * environment does (and more strongly): each is a variable set, decided by the variable rules
+ * (`compiler-variables`, `code-injecting-variables`, the module and output directories).
+ */
+function makeAssignments(walk: Walk, args: Arg[]): void {
+  for (const a of args) {
+    if (a.text === '--') break;
+    if (a.text.startsWith('-')) continue;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?:{0,3}=/.exec(a.text.length > 4096 ? '' : a.text);
+    if (!m) continue;
+    const value: Arg = { text: a.text.slice(m[0].length), dynamic: a.dynamic, glob: false };
+    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value });
   }
 }
 
@@ -1612,6 +1656,7 @@ export function runArgv(
     });
   }
   commandSetsVars(walk, name, args, stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null);
+  if (name === 'make' || name === 'gmake') makeAssignments(walk, args);
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;
   if (runsDecoded(walk, name, args))
@@ -1619,7 +1664,7 @@ export function runArgv(
       walk,
       text,
       'shell:decoded-script',
-      `\`${clip(text, 50)}\` runs a file this command line wrote with decoded text (base64, xxd -r, …), code that cannot be read, so it is denied`,
+      `\`${clip(text, 50)}\` runs a file this command line wrote with text that cannot be read (decoded by base64 or xxd -r, or printed by a program, a filter, an expansion or a printf format drydock does not follow), so it is denied`,
     );
   // `./run.sh` where this line wrote run.sh with literal text: its commands are walked too.
   if (name.includes('/')) runWritten(walk, { text: name, dynamic: false, glob: false }, name, false, true);
@@ -1630,16 +1675,17 @@ export function runArgv(
   walk.parts.push(part);
   specWrites(walk, part);
   // `tee run.sh <<'EOF'`: each file it names holds its stdin (`-a`: after what it held).
-  if (name === 'tee' && stdin.kind === 'text' && !stdin.dynamic) {
+  if (name === 'tee') {
+    const known = stdin.kind === 'text' && !stdin.dynamic;
     const append = args.some((a) => /^(-[a-zA-Z]*a[a-zA-Z]*|--append)$/.test(a.text));
     for (const a of args)
-      if (!a.text.startsWith('-') || a.dynamic)
-        recordWrite(
-          walk,
-          { kind: 'file', text: a.text, access: 'write', path: a, cwd: walk.cwd },
-          { text: stdin.text },
-          append,
-        );
+      if (!a.text.startsWith('-') || a.dynamic) {
+        const f: FilePart = { kind: 'file', text: a.text, access: 'write', path: a, cwd: walk.cwd };
+        recordWrite(walk, f, known ? { text: stdin.text } : null, append);
+        // Text put together before the pipe (`echo … | rev | tee x.sh`) holds code nobody read
+        // (a here-document's expansions are the line's, as for `cat`).
+        if (stdin.kind === 'pipe' && stdin.assembled) markDecoded(walk, a, walk.cwd);
+      }
   }
   // `printenv NAME` reads NAME as `echo $NAME` does: one list of secret names decides both.
   if (name === 'printenv')

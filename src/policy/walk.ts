@@ -22,7 +22,13 @@ export type Stdin =
    * `roots`: else, paths under known roots (`find ~` prints paths below `~`), which `xargs PROG`
    * hands PROG.
    */
-  | { kind: 'pipe'; paths?: boolean; roots?: Under }
+  | {
+      kind: 'pipe';
+      paths?: boolean;
+      roots?: Under;
+      /** What comes down the pipe is text this line put together (echo, printf, a filter): `assembles`. */
+      assembled?: boolean;
+    }
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
 

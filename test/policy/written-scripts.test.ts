@@ -52,8 +52,62 @@ describe('a script the line writes and then runs', () => {
 
   it('takes printf values and echo escapes as the shells do', () => {
     expect(decide("printf '%s %s\\n' rm '-rf ~' > x.sh; sh x.sh").rule).toBe('delete-outside-workspace');
-    // a directive it does not follow: the text is not known
-    expect(decide("printf '%5s\\n' 'rm -rf ~' > x.sh; sh x.sh").decision).toBe('allow');
     expect(decide("echo -n 'rm -rf ~' > x.sh; sh x.sh").rule).toBe('delete-outside-workspace');
+  });
+
+  // printf.ts: bash's printf conversions with flags, widths and precisions, %c, %q, %b, and the
+  // format used again while arguments remain (probe 11 of issue 14: all were read as unknown).
+  it('follows printf widths, precisions, %c, %q and a format used again', () => {
+    for (const c of [
+      "printf '%5s\\n' 'rm -rf ~' > x.sh; sh x.sh",
+      "printf '%-10s\\n' 'rm -rf ~' > x.sh; bash x.sh",
+      "printf '%.8s\\n' 'rm -rf ~/.ssh' > x.sh; bash x.sh",
+      "printf '%*s\\n' 8 'rm -rf ~' > x.sh; bash x.sh",
+      "printf '%c%c -rf ~\\n' rm mx > x.sh; bash x.sh",
+      "printf '%q -rf ~\\n' rm > x.sh; bash x.sh",
+      "printf '%s\\n' rm -rf ~ > x.sh; bash x.sh",
+      "printf -- '%s %s %s\\n' rm -rf '~' > x.sh; bash x.sh",
+    ])
+      expect(decide(c).rule, c).toBe('delete-outside-workspace');
+    for (const c of [
+      "printf '%8s\\n' 'make test' > x.sh; bash x.sh",
+      "printf '%s\\n' '#!/bin/sh' 'npm test' > ci.sh; sh ci.sh",
+      "printf '%-12s %5d\\n' total 42 > report.txt",
+      "printf '%05d\\n' 42 > n.txt; cat n.txt",
+    ])
+      expect(decide(c).decision, c).toBe('allow');
+  });
+});
+
+// Text the line puts together that the walk does not read (a printf conversion it does not
+// follow, an expansion, a filter's or inline code's output, a pipe of such text into tee or cat),
+// written to a file the line then runs: code nobody read, denied as decoded text is.
+describe('a script the line writes with text it cannot read', () => {
+  it('is denied when run, whichever way it was put together', () => {
+    for (const c of [
+      "printf '%(%s)T rm -rf ~\\n' -1 > x.sh; bash x.sh",
+      "c='rm -rf ~'; echo \"$c\" > x.sh; bash x.sh",
+      "echo '~ fr- mr' | rev > x.sh; bash x.sh",
+      "echo 'sr -rf ~' | tr s m > x.sh; . ./x.sh",
+      "sed 's/^/rm -rf ~ #/' README.md > x.sh; bash x.sh",
+      "echo 'rm -rf ~' | tee x.sh; bash x.sh",
+      "echo 'rm -rf ~' | cat > x.sh; chmod +x x.sh; ./x.sh",
+      "{ echo rm; echo ' -rf ~'; } | tr -d '\\n' > x.sh; bash x.sh",
+      "echo 'make test' > x.sh; echo \"$X\" >> x.sh; bash x.sh",
+      "python3 -c 'print(1)' > x.py; python3 x.py",
+    ])
+      expect(decide(c).rule, c).toBe('shell:decoded-script');
+  });
+
+  it('leaves a program run for its output, cat of files and here-documents as they were', () => {
+    for (const c of [
+      'python gen.py > x.sh; bash x.sh',
+      'cat scripts/a.sh scripts/b.sh > all.sh; bash all.sh',
+      "cat > x.sh <<'EOF'\npython -m pytest -q\nEOF\nbash x.sh",
+      'python -m pytest > out.txt 2>&1; tail -5 out.txt',
+      'git diff | tee changes.patch',
+      "printf '%(%Y)T\\n' -1 > year.txt; cat year.txt",
+    ])
+      expect(decide(c).decision, c).toBe('allow');
   });
 });
