@@ -271,6 +271,14 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
       sub += valueOptions.includes(a.text) ? 2 : 1;
     }
     globals = part.args.slice(0, sub);
+    // `ruby -Itest`, `perl -Mstrict`: a value attached to a short option that takes one is that
+    // value, not more letters of a cluster (`-Itest` holds no `-e`).
+    if (valueOptions.length)
+      globals = globals.map((a) =>
+        !a.dynamic && a.text.length > 2 && a.text[1] !== '-' && valueOptions.includes(a.text.slice(0, 2))
+          ? { ...a, text: a.text.slice(0, 2) }
+          : a,
+      );
   }
   const dynamic = part.args.some((a) => a.dynamic);
   const shape: Shape = {
@@ -1458,6 +1466,10 @@ const WRITE_LOCATIONS = new Set([
   'XDG_DATA_HOME',
   'XDG_STATE_HOME',
   'JEST_JUNIT_OUTPUT_DIR',
+  'CCACHE_DIR',
+  'SCCACHE_DIR',
+  'PIPENV_CACHE_DIR',
+  'BUN_INSTALL_CACHE_DIR',
 ]);
 
 /**

@@ -876,3 +876,78 @@ describe('git worktree move/remove/repair write their operands (helper gaps prob
     );
   });
 });
+
+// Helper gaps, probe 11 (2 Dec): classes that got through, each refused for a held-out set of
+// its members and with its everyday neighbours still allowed.
+describe('output and cache directory variables outside the workspace (probe 11)', () => {
+  it('asks for one outside, allows the workspace, scratch and the tools’ own homes', () => {
+    expectAll(
+      [
+        'CARGO_TARGET_DIR=/root/target cargo build',
+        'GOMODCACHE=/root/mods go build ./...',
+        'export GOCACHE=/srv/gc; go test ./...',
+        'GEM_HOME=/root/gems bundle install',
+        'XDG_CACHE_HOME=/root/xc pip install -r requirements.txt',
+        'PYTHONPYCACHEPREFIX=/root/pyc python -m pytest',
+        'COVERAGE_FILE=/root/.cov python -m pytest',
+        'env UV_PROJECT_ENVIRONMENT=/root/venv uv sync',
+      ],
+      'refused',
+    );
+    expectAll(
+      [
+        'CARGO_TARGET_DIR=target/ci cargo build',
+        'GOCACHE=/tmp/gocache go test ./...',
+        'export GOPATH=$HOME/go',
+        'export GOPATH=/go',
+        'PIP_CACHE_DIR=~/.cache/pip pip install -r requirements.txt',
+        'COVERAGE_FILE=.coverage.unit python -m pytest',
+      ],
+      'allow',
+    );
+  });
+});
+
+describe('options naming code, file lists or directories elsewhere (probe 11)', () => {
+  it('asks for them, and allows the same programs on the workspace', () => {
+    expectAll(
+      [
+        'go build -modfile=/root/go.mod ./...',
+        'go test -overlay=/root/overlay.json ./...',
+        'sed -f /root/x.sed README.md',
+        'sed --file=/srv/s.sed -i src/x.py',
+        'wc --files0-from=/root/list',
+        'wc --files0=list0.bin',
+        'sort --files0-from=/root/l',
+        'du -sh --files0-from=/root/l',
+        'mktemp -p /root',
+        'mktemp /root/evil.XXXX',
+        'mktemp --tmpdir=/etc',
+        'git init --separate-git-dir=/root/x.git',
+        'make CC=/root/evil-cc',
+        'make PYTHONPATH=/root/other test',
+        'make test LD_PRELOAD=/tmp/x.so',
+        'UV_PYTHON=/root/py/bin/python uv run pytest',
+        'TOX_CONFIG_FILE=/root/tox.ini tox -e py',
+      ],
+      'refused',
+    );
+    expectAll(
+      [
+        'go build -modfile=go.dev.mod ./...',
+        'sed -f scripts/fix.sed README.md',
+        'wc -l src/*.py',
+        'du -sh node_modules',
+        'mktemp -d',
+        'mktemp -p /tmp',
+        'mktemp build/tmp.XXXX',
+        'git init -q sub',
+        'make CC=clang',
+        "make CC=gcc CFLAGS='-O2 -g' test",
+        'make -j4 V=1',
+        'UV_PYTHON=3.12 uv run pytest',
+      ],
+      'allow',
+    );
+  });
+});
