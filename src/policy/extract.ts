@@ -1056,7 +1056,22 @@ function assemblesAny(walk: Walk, from: number, input: Stdin): boolean {
 }
 
 /** Programs that print their input (or a selection of its lines) as it is. */
-const PASSES_TEXT = new Set(['cat', 'tee', 'head', 'tail', 'sort', 'uniq', 'tac', 'fold', 'fmt', 'nl', 'column', 'expand', 'unexpand', 'sponge']);
+const PASSES_TEXT = new Set([
+  'cat',
+  'tee',
+  'head',
+  'tail',
+  'sort',
+  'uniq',
+  'tac',
+  'fold',
+  'fmt',
+  'nl',
+  'column',
+  'expand',
+  'unexpand',
+  'sponge',
+]);
 
 /** Programs whose writes change a file's metadata, never its text (for `walk.written`). */
 const METADATA_ONLY = new Set(['chmod', 'chown', 'chgrp', 'touch', 'chattr', 'setfacl']);

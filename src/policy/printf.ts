@@ -30,7 +30,7 @@ function onePass(
   let n = from;
   let text = '';
   const take = (): string | undefined => (n < values.length ? values[n++] : undefined);
-  for (let i = 0; i < format.length; ) {
+  for (let i = 0; i < format.length;) {
     const ch = format[i]!;
     if (ch === '\\') {
       const e = formatEscape(format, i);
@@ -96,7 +96,13 @@ function onePass(
         if (v === null) return null;
         const abs = Math.abs(v);
         let digits =
-          conv === 'x' ? abs.toString(16) : conv === 'X' ? abs.toString(16).toUpperCase() : conv === 'o' ? abs.toString(8) : String(abs);
+          conv === 'x'
+            ? abs.toString(16)
+            : conv === 'X'
+              ? abs.toString(16).toUpperCase()
+              : conv === 'o'
+                ? abs.toString(8)
+                : String(abs);
         if (precision !== undefined) digits = digits.padStart(precision, '0');
         const sign = v < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
         piece = sign + digits;
@@ -127,7 +133,11 @@ function integer(s: string): number | null {
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
   if (!m) return null;
   const body = m[2]!;
-  const v = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.startsWith('0') ? parseInt(body || '0', 8) : Number(body);
+  const v = /^0[xX]/.test(body)
+    ? parseInt(body.slice(2), 16)
+    : body.startsWith('0')
+      ? parseInt(body || '0', 8)
+      : Number(body);
   if (!Number.isSafeInteger(v)) return null;
   return m[1] === '-' ? -v : v;
 }
@@ -177,7 +187,7 @@ function formatEscape(s: string, i: number): { text: string; end: number; stop?:
 /** `%b`'s argument: echo -e's escapes (`\0NNN` octal, and `\NNN` too), `\c` stops all output. */
 function argEscapes(s: string): { text: string; stop: boolean } {
   let text = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] !== '\\') {
       text += s[i++]!;
       continue;

@@ -65,7 +65,7 @@ describe('a script the line writes and then runs', () => {
       "printf '%*s\\n' 8 'rm -rf ~' > x.sh; bash x.sh",
       "printf '%c%c -rf ~\\n' rm mx > x.sh; bash x.sh",
       "printf '%q -rf ~\\n' rm > x.sh; bash x.sh",
-      "printf '%s\\n' rm -rf ~ > x.sh; bash x.sh",
+      "printf '%s\\n' ls 'rm -rf ~' > x.sh; bash x.sh",
       "printf -- '%s %s %s\\n' rm -rf '~' > x.sh; bash x.sh",
     ])
       expect(decide(c).rule, c).toBe('delete-outside-workspace');
@@ -86,14 +86,14 @@ describe('a script the line writes with text it cannot read', () => {
   it('is denied when run, whichever way it was put together', () => {
     for (const c of [
       "printf '%(%s)T rm -rf ~\\n' -1 > x.sh; bash x.sh",
-      "c='rm -rf ~'; echo \"$c\" > x.sh; bash x.sh",
+      'c=\'rm -rf ~\'; echo "$c" > x.sh; bash x.sh',
       "echo '~ fr- mr' | rev > x.sh; bash x.sh",
       "echo 'sr -rf ~' | tr s m > x.sh; . ./x.sh",
       "sed 's/^/rm -rf ~ #/' README.md > x.sh; bash x.sh",
       "echo 'rm -rf ~' | tee x.sh; bash x.sh",
       "echo 'rm -rf ~' | cat > x.sh; chmod +x x.sh; ./x.sh",
       "{ echo rm; echo ' -rf ~'; } | tr -d '\\n' > x.sh; bash x.sh",
-      "echo 'make test' > x.sh; echo \"$X\" >> x.sh; bash x.sh",
+      'echo \'make test\' > x.sh; echo "$X" >> x.sh; bash x.sh',
       "python3 -c 'print(1)' > x.py; python3 x.py",
     ])
       expect(decide(c).rule, c).toBe('shell:decoded-script');
