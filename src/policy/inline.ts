@@ -1017,7 +1017,13 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           )
             add({ kind: 'unknown', what: '`open` used as a value' });
           // `del sys.modules[k]` (a reload) only drops a cache entry; any other `sys.modules[…]` is a module.
-          if (name === 'sys.modules' && n.parent?.type === 'subscript' && !isDeleted(n.parent))
+          // `sys.modules['m'] = stub` (a module registered before an import) stores, it reads no module out.
+          if (
+            name === 'sys.modules' &&
+            n.parent?.type === 'subscript' &&
+            !isDeleted(n.parent) &&
+            !isStoredTo(n.parent)
+          )
             add({ kind: 'unknown', what: '`sys.modules[…]`, which reaches any module' });
           // A watched module or one of its names bound to another name or passed on (`o = os`, `f(os)`).
           if (
@@ -1148,6 +1154,12 @@ function isDeleted(subscript: Node): boolean {
   return (
     p?.type === 'delete_statement' || (p?.type === 'expression_list' && p.parent?.type === 'delete_statement')
   );
+}
+
+/** `x[k] = v`: the subscript is the target of a plain assignment (stored to, not read). */
+function isStoredTo(subscript: Node): boolean {
+  const p = subscript.parent;
+  return p?.type === 'assignment' && p.childForFieldName('left')?.id === subscript.id;
 }
 
 /** A call whose value nobody gets: a statement of its own, or the body of a list comprehension that is one. */

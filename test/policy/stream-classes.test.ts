@@ -727,6 +727,29 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
     );
   });
 
+  it('reads a module registered in sys.modules as a store, not a module read out', () => {
+    expectAll(
+      [
+        py(
+          "import importlib.util, sys\nspec = importlib.util.spec_from_file_location('vllm.x', 'vllm/x.py')\nm = importlib.util.module_from_spec(spec)\nsys.modules['vllm.x'] = m\nspec.loader.exec_module(m)",
+        ),
+        py(
+          "import sys, types\nsys.modules['vllm.version'] = types.SimpleNamespace(__version__='0.0.0')\nimport vllm",
+        ),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        py("import sys\nm = sys.modules['os']\nm.system('id')"),
+        py("import sys\nsys.modules['x'] = sys.modules['os']\nimport x\nx.system('id')"),
+        py("import sys\nsys.modules[k] = v = sys.modules['subprocess']\nv.run(['id'])"),
+        py("import os, sys\nsys.modules['x'] = os\nimport x\nx.system('id')"),
+      ],
+      'refused',
+    );
+  });
+
   it('takes a name the code binds and never imports for a value, not the module of that name', () => {
     expectAll(
       [
