@@ -63,7 +63,7 @@ export const JUSTIFIED: Record<string, string> = {
   'download-outside':
     'a download saved outside the workspace, or fetched from addresses scraped at run time, changes the host',
   'print-environment':
-    'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`)',
+    'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`); inline code that copies it (`os.environ.copy()`) is read as reading every variable, since where the copy goes is not followed',
   'program:ls':
     'an option the program does not have (a typo such as `ls -a.git`) is asked rather than guessed',
   'program:mvn':
@@ -90,7 +90,7 @@ export const JUSTIFIED: Record<string, string> = {
   'unpack-entries':
     "an archive's or a GNU patch's entries decide where they land (tar, unzip and patch, unlike git apply, write into .git); this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
   'shell:dynamic-script':
-    'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`) runs text only known when it runs',
+    'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`), or `eval` of a command kept in a variable, runs text only known when it runs',
   'git-remote-urls':
     "a remote's URL may hold a token (`https://user:TOKEN@host/…`); `git remote` lists the names",
   'git-config-url-keys':
@@ -114,7 +114,7 @@ export const JUSTIFIED: Record<string, string> = {
   'read-credentials':
     'a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches; listing the same glob is allowed',
   'git-writes-outside':
-    'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed)',
+    'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed), and git writing to a path only known when it runs (`git diff > "$(pwd)/x.diff"`) may write anywhere',
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };
