@@ -1,3 +1,5 @@
+import { C_ESCAPES } from './words.js';
+
 /**
  * What bash's builtin `printf FORMAT ARGS…` prints, when every word is literal: the format's
  * backslash escapes, its conversions with flags, field width and precision (`%5s`, `%-10s`,
@@ -149,22 +151,6 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const NAMED: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  E: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '?': '?',
-};
-
 /** One backslash escape of printf's format at `i`: `\NNN` octal (no leading 0 needed), `\xHH`, `\uHHHH`, `\c` (stop). */
 function formatEscape(s: string, i: number): { text: string; end: number; stop?: boolean } {
   const rest = s.slice(i + 1, i + 10);
@@ -180,7 +166,7 @@ function formatEscape(s: string, i: number): { text: string; end: number; stop?:
     const cp = parseInt(m[1] ?? m[2]!, 16);
     return { text: cp <= 0x10ffff ? String.fromCodePoint(cp) : '', end: i + 1 + m[0].length };
   }
-  if (c in NAMED) return { text: NAMED[c]!, end: i + 2 };
+  if (c in C_ESCAPES) return { text: C_ESCAPES[c]!, end: i + 2 };
   return { text: `\\${c}`, end: i + 2 };
 }
 

@@ -166,7 +166,8 @@ function decodeDoubleQuoted(raw: string): string {
   return raw.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c));
 }
 
-const C_ESCAPES: Record<string, string> = {
+/** The named backslash escapes of `$'…'` strings, also printf's format and `%b` (printf.ts). */
+export const C_ESCAPES: Readonly<Record<string, string>> = {
   a: '\x07',
   b: '\b',
   e: '\x1b',
