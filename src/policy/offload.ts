@@ -23,6 +23,12 @@ import type { Action, NetworkMode, PolicyDecision, Tier, Workspace } from './typ
  * and texts, workspace, limit, network), started on the first long command (until one is ready,
  * about a second, long commands are decided on the calling thread as before), never keep the
  * process alive (`unref`), and are terminated when the last engine using them is closed.
+ *
+ * The bound holds best in a process started with `node --single-threaded-gc` (bin/drydock.js's
+ * shebang, `npm run bench:policy`): V8's collection helper threads run at normal priority, and a
+ * scavenge of the caller's heap waits for them while they work for the threads' heaps; with each
+ * heap collected by its own thread the bench had 12 rounds over 10 ms against 42 (seven pairs of
+ * 880, src/policy/README.md). V8 aborts when the flag is set after start, so it is not set here.
  */
 
 /** What a decision thread needs to build the same engine as its caller's. */

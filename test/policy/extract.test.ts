@@ -169,13 +169,15 @@ describe('failing closed', () => {
       'F=/tmp/q.sh; base64 -d f > $F; bash $F',
       'base64 -d f > s.sh; cp s.sh y.sh; bash y.sh',
       'base64 -d f > s.sh && mv s.sh bin/ && ./bin/s.sh',
+      // A filter's program writes text too (`sed 's/^/rm -rf ~ #/' README.md`): what it prints
+      // from the workspace's own files was not read either (helper gaps, probe 11).
+      "sed 's/x/y/' tpl.sh > run.sh && bash run.sh",
     ])
       expect(structure(line), line).toContain('shell:decoded-script');
     for (const line of [
       'base64 -d a.b64 > a.json && cat a.json',
       'base64 -d a.b64 > a.txt; bash run.sh',
       "printf '%s\\n' 'echo hi' > run.sh && bash run.sh",
-      "sed 's/x/y/' tpl.sh > run.sh && bash run.sh",
       'bash run.sh; base64 -d a.b64 > run.sh',
       'base64 -d a.b64 > a.txt; cp run.sh r2.sh; bash r2.sh',
     ])
