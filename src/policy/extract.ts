@@ -955,7 +955,9 @@ function walkRedirected(walk: Walk, node: Node, stdin: Stdin): void {
     // then runs (`printf '%(…)T…' > x.sh; bash x.sh`, `echo … | rev > x.sh`, `echo "$c" > x.sh`)
     // runs code nobody read, as decoded text is. A program's output (`python gen.py > x.sh`)
     // and `cat` of files or of a here-document are the workspace's own, as its scripts are.
-    if (!out && (own ? assembles(own, input) : assemblesAny(walk, bodyFirst, input)))
+    // (tree-sitter-bash hangs `a && b > f` on the whole list: only b's parts put text in f)
+    const from = body?.type === 'list' ? lastCommandFrom(walk, body, bodyFirst) : bodyFirst;
+    if (!out && (own ? assembles(own, input) : assemblesAny(walk, from, input)))
       for (const f of writes) markDecoded(walk, f.path, f.cwd);
     // `cat decoded.sh > run.sh`: the copy holds decoded text too.
     if (
@@ -1047,6 +1049,21 @@ function assembles(part: Part, input: Stdin): boolean {
   if (part.kind !== 'command') return false;
   if (part.name === 'echo' || part.name === 'printf' || isDecoder(part)) return true;
   return input.kind === 'pipe' && input.assembled === true && PASSES_TEXT.has(part.name);
+}
+
+/**
+ * Where the parts of a list's last command begin among those walked since `from` (`a && b > f`:
+ * b's), found by its text; `from` when it is not a plain command or is not found.
+ */
+function lastCommandFrom(walk: Walk, list: Node, from: number): number {
+  const kids = list.namedChildren;
+  const last = kids[kids.length - 1];
+  if (!last || last.type !== 'command') return from;
+  for (let i = walk.parts.length - 1; i >= from; i--) {
+    const p = walk.parts[i]!;
+    if (p.kind === 'command' && p.text === last.text) return i;
+  }
+  return from;
 }
 
 /** Whether a command among the parts walked since `from` assembles text (`assembles`). */
