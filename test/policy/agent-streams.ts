@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, or prose the model sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
     'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval',
@@ -18,7 +18,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; a quote never closed is not refused: bash runs nothing from it on)',
+    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; a quote never closed is not refused: bash runs nothing from it on)',
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:stdin-script':
@@ -26,7 +26,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:decoded-value':
     'text assembled by a decoder (cut, awk, base64 -d) that goes into a here-document, a file, a pipe or a variable is only known when it runs and may be run later (printing it to the terminal with echo is allowed)',
   'shell:dynamic-command-name':
-    'a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, and prose whose quoted first word holds backquotes, which the name check does not read as prose)',
+    "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, prose whose quoted first word holds backquotes, which the name check does not read as prose, and `~/.codex/superpowers/…/superpowers-codex`, a program in the developer's home directory, a Codex plugin of theirs that is not the project's and that no rule covers)",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
@@ -65,7 +65,7 @@ export const JUSTIFIED: Record<string, string> = {
   'print-environment':
     'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`); inline code that copies it (`os.environ.copy()`) is read as reading every variable, since where the copy goes is not followed',
   'program:ls':
-    'an option the program does not have (a typo such as `ls -a.git`) is asked rather than guessed',
+    'an option the program does not have (a typo such as `ls -a.git`, or `ls -ლა` with a Georgian letter for `l`) is asked rather than guessed',
   'program:mvn':
     'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, jib:buildTar pulls a base image from a registry, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
@@ -110,11 +110,14 @@ export const JUSTIFIED: Record<string, string> = {
   'source-outside-workspace':
     "sourcing a file from outside the workspace (another checkout's virtualenv `activate`) runs shell code that was not checked",
   'secret-like-names':
-    "a glob over other checkouts outside the workspace (`ls ../*/model_patch.diff` from the parent directory) may name their secrets (a `secrets/` directory), and is another project's files",
+    "a glob over other checkouts outside the workspace (`ls ../*/model_patch.diff` from the parent directory) may name their secrets (a `secrets/` directory), and is another project's files; a glob read in the workspace may name one too (`rg port config/*.yaml` reads config/secrets.yaml if it is there)",
   'read-credentials':
-    'a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches; listing the same glob is allowed',
+    "a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches (listing the same glob is allowed), and a project's `.env`/`.env.local` holds its keys (`cat .env`, `rg PORT .env`: read `.env.example` or the one variable's name in the code instead); a listing inside `~/.codex` is of the directory that holds the agent's own login",
   'git-writes-outside':
     'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed), and git writing to a path only known when it runs (`git diff > "$(pwd)/x.diff"`) may write anywhere',
+  'kill-by-name':
+    "`pkill -f PATTERN` kills every process whose command line matches, and in the sandbox that includes drydock's own processes (`pkill -f 'node.*next'` matches any node whose arguments name next); kill the PID the agent started (`kill $PID`)",
+  'git-push': "pushing sends the run's commits to a shared remote; drydock opens the pull request itself",
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };
