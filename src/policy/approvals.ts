@@ -24,6 +24,7 @@ export type Approver = (request: ApprovalRequest) => Promise<ApprovalAnswer>;
 export interface Decider {
   decide(action: Action): PolicyDecision;
   unpackInputs?(command: string): string[];
+  commandNames?(command: string): string[];
 }
 
 /**
@@ -46,6 +47,10 @@ export class ApprovalSession {
 
   unpackInputs(command: string): string[] {
     return this.engine.unpackInputs?.(command) ?? [];
+  }
+
+  commandNames(command: string): string[] {
+    return this.engine.commandNames?.(command) ?? [];
   }
 
   decide(action: Action): Promise<PolicyDecision> {

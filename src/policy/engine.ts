@@ -5,9 +5,16 @@ import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
-import { BUDGET_RULE, clip, extractParts, type ShellReader } from './extract.js';
+import { BUDGET_RULE, clip, extractParts, lineMayDefine, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
-import { buildSpecs, checkInvocation, patternArgs, ProgramSpecError, type ProgramSpec } from './programs.js';
+import {
+  buildInstallers,
+  buildSpecs,
+  checkInvocation,
+  patternArgs,
+  ProgramSpecError,
+  type ProgramSpec,
+} from './programs.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, uniformSpec, type Rule } from './rules.js';
 import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } from './offload.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
@@ -35,10 +42,22 @@ export const DEFAULT_POLICY_PATH = findDefaultPolicy();
 /** Per-program facts (options, subcommands, what they touch), next to the default policy. */
 export const PROGRAMS_PATH = join(dirname(DEFAULT_POLICY_PATH), 'programs.yaml');
 
-let builtinPrograms: Map<string, ProgramSpec> | null = null;
+let builtinPrograms: ProgramFacts | null = null;
 
 /** Loads policies/programs.yaml once per process; refuses a malformed one naming the program and line. */
 export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec> {
+  return loadProgramFacts(path).specs;
+}
+
+/**
+ * The names of programs.yaml's `installers:` (programs that can put a new program on PATH when
+ * they run), as a matcher: a trailing `*` matches any rest (`pip*`).
+ */
+export function loadInstallers(path = PROGRAMS_PATH): (name: string) => boolean {
+  return loadProgramFacts(path).installers;
+}
+
+function loadProgramFacts(path: string): ProgramFacts {
   if (path === PROGRAMS_PATH && builtinPrograms) return builtinPrograms;
   const text = readFileSync(path, 'utf8');
   let doc: unknown;
@@ -48,8 +67,10 @@ export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec>
     refuse(path, null, `not valid YAML (${clip((err as Error).message, 100)})`);
   }
   let specs: Map<string, ProgramSpec>;
+  let installers: (name: string) => boolean;
   try {
     specs = buildSpecs(doc);
+    installers = buildInstallers(doc);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     const program = err.where.split(' ')[0]!;
@@ -62,8 +83,14 @@ export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec>
     );
     refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  if (path === PROGRAMS_PATH) builtinPrograms = specs;
-  return specs;
+  const facts = { specs, installers };
+  if (path === PROGRAMS_PATH) builtinPrograms = facts;
+  return facts;
+}
+
+interface ProgramFacts {
+  specs: Map<string, ProgramSpec>;
+  installers: (name: string) => boolean;
 }
 
 /** The line of a rule's example in its file (0 when not found). */
@@ -103,6 +130,12 @@ function findDefaultPolicy(): string {
 
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
+/** The rule that allows a name the sandbox does not have (`PolicyEngine.commandNames`). */
+export const NOT_FOUND_RULE = 'program-not-found';
+/** Lines longer than this get no lookup of their names (they are decided as before: `default` asks). */
+export const LOOKUP_MAX_CHARS = 4_096;
+/** A name looked up: no `/` (a path is run as it is), no blank, quote or control character. */
+const LOOKUP_NAME = /^[^/\s'"\\\p{Cc}]{1,200}$/u;
 
 /**
  * From this many arguments, the time limit is also checked between the rules a command is
@@ -302,6 +335,8 @@ export class PolicyEngine {
   private readonly candidates = new Map<string, Rule[]>();
   private readonly m: MatchContext;
   private readonly programs: Map<string, ProgramSpec>;
+  /** programs.yaml's `installers:` (facts about programs, loaded without the builtin rules too). */
+  private readonly installs = loadInstallers();
 
   private constructor(
     private readonly parser: Parser,
@@ -572,6 +607,10 @@ export class PolicyEngine {
       action.kind === 'shell'
         ? this.parts(action.command, budget, work)
         : [this.filePart(action.path, action.kind)];
+    const absent =
+      action.kind === 'shell' && action.programs
+        ? this.absentPrograms(action.command, action.programs, parts)
+        : null;
     const verdicts: PartVerdict[] = [];
     let denied = false;
     const decided = parts.length > 64 ? new Map<string, PartVerdict>() : null;
@@ -601,7 +640,7 @@ export class PolicyEngine {
         if (v) v = { ...v, part: part.text };
         else {
           try {
-            v = this.decidePart(part, action, budget);
+            v = this.decidePart(part, action, budget, absent);
           } catch (err) {
             // Rule matching deep in one huge part ran out of time (budget.ts `tick`).
             if (!(err instanceof OutOfTime)) throw err;
@@ -646,10 +685,23 @@ export class PolicyEngine {
   }
 
   /** A part's rule verdict, made stricter by what an archive or patch it unpacks contains. */
-  private decidePart(part: Part, action: Action, budget: Budget = NO_BUDGET): PartVerdict {
+  private decidePart(
+    part: Part,
+    action: Action,
+    budget: Budget = NO_BUDGET,
+    absent: ReadonlySet<string> | null = null,
+  ): PartVerdict {
     const entries = action.kind === 'shell' ? action.entries : undefined;
     const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
     let v = this.rulePart(part, network, budget);
+    if (absent && part.kind === 'command' && v.rule === 'default' && absent.has(part.name))
+      return {
+        part: part.text,
+        kind: part.kind,
+        decision: 'allow',
+        rule: NOT_FOUND_RULE,
+        reason: `the sandbox has no program, builtin or function \`${clip(part.name, 40)}\` (looked up before the line ran, and nothing on the line can add one), so bash only prints "command not found"`,
+      };
     if (v.decision !== 'allow' && (part.kind === 'command' || part.kind === 'file') && part.cwdLost) {
       // Refused because its relative paths could be anywhere? Then say so, not which rule a
       // path of unknown place might have met (`cd src` is not reading credentials).
@@ -665,6 +717,45 @@ export class PolicyEngine {
     const f = unpackFinding(part, entries, this.ws);
     if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
     return { part: part.text, kind: part.kind, decision: f.decision, rule: UNPACK_RULE, reason: f.reason };
+  }
+
+  /**
+   * The names a command line runs as programs that no rule covers (bare names, not paths; at
+   * most 16, none for a line over LOOKUP_MAX_CHARS): the caller looks each up in the sandbox
+   * (`type -t`, as bash would find it) and gives the answers in `decide({ …, programs })`. A
+   * name the sandbox does not resolve runs nothing (bash: "command not found") and is allowed
+   * (rule NOT_FOUND_RULE) unless the line could add it first (`absentPrograms`).
+   */
+  commandNames(command: string): string[] {
+    if (command.length > LOOKUP_MAX_CHARS) return [];
+    const out = new Set<string>();
+    for (const p of this.parts(command)) {
+      if (p.kind !== 'command' || !LOOKUP_NAME.test(p.name) || out.has(p.name)) continue;
+      if (this.rulePart(p, undefined).rule === 'default') out.add(p.name);
+      if (out.size >= 16) break;
+    }
+    return [...out];
+  }
+
+  /**
+   * Of the names the caller found missing from the sandbox, those that stay missing while the line
+   * runs: none when the line sets PATH or runs a program that can put one on it (programs.yaml's
+   * `installers:`: package managers, `source`), and not a name the line may define as a function,
+   * alias, hashed path or the not-found hook.
+   */
+  private absentPrograms(
+    command: string,
+    programs: Readonly<Record<string, boolean>>,
+    parts: readonly Part[],
+  ): Set<string> | null {
+    const names = Object.keys(programs).filter((n) => programs[n] === false && !n.includes('/'));
+    if (!names.length) return null;
+    for (const p of parts) {
+      if (p.kind === 'variable' && p.access === 'set' && p.name === 'PATH') return null;
+      if (p.kind === 'command' && this.installs(p.name)) return null;
+    }
+    const out = new Set(names.filter((n) => !lineMayDefine(command, n)));
+    return out.size ? out : null;
   }
 
   /**

@@ -183,16 +183,23 @@ function notAProgram(walk: Walk, name: string): boolean {
   if (name.length > 200 || !NAME_SHAPE.test(name)) return false;
   if (!NOT_A_PROGRAM_SHAPE.test(name) && !(CAPITAL_WORD.test(name) && !DEBIAN_CAPITAL_WORDS.has(name)))
     return false;
-  const line = walk.context;
-  if (NAME_MAY_RUN.test(line)) return false;
-  // A function defined under that name (`THOUGHT:() { …; }`, `function THOUGHT: { …; }`).
+  return !lineMayDefine(walk.context, name);
+}
+
+/**
+ * Whether `line` could make `name` run something other than a program looked up on PATH: a
+ * function of that name (`THOUGHT:() { …; }`, `function THOUGHT: { …; }`), the not-found hook
+ * `command_not_found_handle`, `hash -p`, `enable -f` or an alias anywhere in it.
+ */
+export function lineMayDefine(line: string, name: string): boolean {
+  if (NAME_MAY_RUN.test(line)) return true;
   for (let at = line.indexOf(name); at >= 0; at = line.indexOf(name, at + 1))
     if (
       /^[ \t]*\(/.test(line.slice(at + name.length, at + name.length + 16)) ||
       /\bfunction[ \t]+$/.test(line.slice(Math.max(0, at - 16), at))
     )
-      return false;
-  return true;
+      return true;
+  return false;
 }
 
 /**

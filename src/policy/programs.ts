@@ -429,7 +429,7 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     throw new ProgramSpecError('top level', 'expected a mapping with `programs:`');
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top))
-    if (key !== 'programs' && key !== 'version' && key !== 'description')
+    if (key !== 'programs' && key !== 'version' && key !== 'description' && key !== 'installers')
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
   const out = new Map<string, ProgramSpec>();
   const programs = top.programs;
@@ -441,6 +441,26 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     for (const n of names) out.set(n, spec);
   }
   return out;
+}
+
+/**
+ * The top-level `installers:` list of policies/programs.yaml: programs that can put a new program
+ * on PATH when they run (package managers, toolchain and tool installers, a sourced script's
+ * functions). A name ending in `*` matches any name it starts (`pip*`).
+ */
+export function buildInstallers(doc: unknown): (name: string) => boolean {
+  const raw = (doc as Record<string, unknown>).installers ?? [];
+  if (!Array.isArray(raw) || raw.some((n) => typeof n !== 'string' || n.length === 0))
+    throw new ProgramSpecError('installers', '`installers` must be a list of program names');
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const n of raw as string[]) {
+    if (n.indexOf('*') >= 0 && n.indexOf('*') !== n.length - 1)
+      throw new ProgramSpecError('installers', `\`${n}\`: only a trailing \`*\` is taken`);
+    if (n.endsWith('*')) prefixes.push(n.slice(0, -1));
+    else exact.add(n);
+  }
+  return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
 /** The option of the spec (or its parents') an option word names: exact, else a unique long prefix. */

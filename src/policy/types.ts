@@ -144,6 +144,8 @@ export interface PolicyGate {
   decide(action: Action): PolicyDecision | Promise<PolicyDecision>;
   /** Absolute paths of the archives and patches a command line unpacks (the caller lists their entries). */
   unpackInputs?(command: string): string[];
+  /** Names the line runs that no rule covers, for the caller to look up in the sandbox (`programs`). */
+  commandNames?(command: string): string[];
 }
 
 export type Action =
@@ -158,6 +160,12 @@ export type Action =
       entries?: Record<string, Entry[] | null>;
       /** The network mode of the sandbox it will run in (default: the engine's `network` option). */
       network?: NetworkMode;
+      /**
+       * Whether the sandbox's shell resolves each name (a program on its PATH, a builtin, a
+       * function), as the caller looked up the names `engine.commandNames` gave: a name no rule
+       * covers that it does not resolve runs nothing and is allowed (rule `program-not-found`).
+       */
+      programs?: Record<string, boolean>;
     }
   | { kind: 'edit'; path: string }
   | { kind: 'read'; path: string };

@@ -2,6 +2,7 @@ import {
   DrydockError,
   observationMessage,
   renderPrompt,
+  WORKSPACE,
   type ChatMessage,
   type ResourceUsageRecord,
   type ToolCall,
@@ -44,6 +45,9 @@ export const DEFAULT_TOOL_LIMITS: ExecLimits = { timeoutMs: 120_000, maxOutputBy
  * the final patch of a repository whose .gitignore does not list them (the diff includes
  * untracked files).
  */
+/** A name looked up as a login shell and an interactive one would find it too (their profiles may add to PATH). */
+const LOGIN_LOOKUP = `bash -lc 'type -t -- "$1"' _ "$n" >/dev/null 2>&1 || bash -ic 'type -t -- "$1"' _ "$n" >/dev/null 2>&1`;
+
 export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
 
 export interface ToolboxOptions {
@@ -262,6 +266,8 @@ export class Toolbox {
     // setup, none for the tests), so every command is decided knowing what it could reach.
     const network = this.opts.network ?? this.opts.sandbox.networkMode;
     if (network) action = { ...action, network };
+    const programs = await this.lookUp(this.opts.policy.commandNames?.(action.command) ?? []);
+    if (programs) action = { ...action, programs };
     const paths = this.opts.policy.unpackInputs?.(action.command) ?? [];
     if (!paths.length) return action;
     const entries: Record<string, Entry[] | null> = {};
@@ -277,6 +283,25 @@ export class Toolbox {
           : null;
     }
     return { ...action, entries };
+  }
+
+  /**
+   * Whether the sandbox's shell resolves each name (`type -t`: a program on its PATH, a builtin,
+   * a function), in one fixed command run as the agent's commands are; null when it could not be
+   * looked up (the names then stay unknown, and the policy asks as before).
+   */
+  // (a login or interactive shell may add to PATH: `bash -lc x` runs what its profile finds, so a
+  // name is missing only when none of the three shells finds it)
+  private async lookUp(names: string[]): Promise<Record<string, boolean> | null> {
+    if (!names.length) return null;
+    const quoted = names.map((n) => `'${n.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = await this.opts.sandbox.exec(
+      `for n in ${quoted}; do type -t -- "$n" >/dev/null 2>&1 || ${LOGIN_LOOKUP} || printf '%s\\n' "$n"; done`,
+      { timeoutMs: 30_000, maxOutputBytes: 64 * 1024, cwd: WORKSPACE, env: this.context.env },
+    );
+    if (r.exitCode !== 0 || r.truncated) return null;
+    const missing = new Set(r.stdout.split('\n').filter(Boolean));
+    return Object.fromEntries(names.map((n) => [n, !missing.has(n)]));
   }
 
   private record(event: TrajectoryEventBody): void {

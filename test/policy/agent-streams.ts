@@ -125,6 +125,12 @@ export const JUSTIFIED: Record<string, string> = {
 export interface StreamLine {
   command: string;
   run: string;
+  /**
+   * Names bash reported not found in the command's recorded output (`finish: command not found`),
+   * when the extractor records them: the run's sandbox's answer, given to the policy as the
+   * lookup drydock's toolbox makes before a command runs (`engine.commandNames`, `programs`).
+   */
+  missing?: string[];
 }
 export interface StreamRun {
   agent: string;
@@ -171,7 +177,7 @@ export async function measureStream(
   const refused = new Map<string, number>();
   const pairs = new Map<string, [number, number]>();
   let allowed = 0;
-  for (const { command, run } of stream.lines) {
+  for (const { command, run, missing } of stream.lines) {
     const info = stream.runs[run]!;
     const ws = info.workspace ?? '/testbed';
     let engine = engines.get(ws);
@@ -187,10 +193,17 @@ export async function measureStream(
       });
       engines.set(ws, engine);
     }
-    const key = `${ws}\0${command}`;
+    const key = `${ws}\0${command}\0${missing?.join(' ') ?? ''}`;
     let d = decided.get(key);
     if (!d) {
-      const r = engine.check(command);
+      const names = missing ? engine.commandNames(command) : [];
+      const r = engine.decide({
+        kind: 'shell',
+        command,
+        ...(names.length
+          ? { programs: Object.fromEntries(names.map((n) => [n, !missing!.includes(n)])) }
+          : {}),
+      });
       d = { allow: r.decision === 'allow', rule: r.rule };
       decided.set(key, d);
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,40 @@ describe('tools against a sandbox (HostSandbox: no engine needed)', () => {
     expect(e.resources!.mode).toBe(sb.mode);
     // The limits it ran under, so a report can draw its usage against them.
     expect(e.resources!.limits).toEqual({ memoryBytes: 2 ** 30, cpus: 1, pids: 256, timeoutMs: 120_000 });
+  });
+
+  it('a name no rule covers runs when the sandbox has no such program, builtin or function (looked up first)', async () => {
+    // A program of the sandbox's PATH that no rule covers, so the policy would ask for it.
+    const bin = mkdtempSync(join(tmpdir(), 'drydock-bin-'));
+    writeFileSync(join(bin, 'drydock-present-tool'), '#!/bin/sh\necho ran\n');
+    chmodSync(join(bin, 'drydock-present-tool'), 0o755);
+    try {
+      const { call, decisions } = toolbox({ env: { PATH: `${bin}:${process.env.PATH}` } });
+      // Missing everywhere: allowed, and bash says what the model needs to hear.
+      const missing = await call('bash', { command: 'git status --short; drydock-absent-tool --all' });
+      expect(decisions[0]).toMatchObject({ decision: 'allow', rule: 'git-everyday' });
+      if (decisions[0]!.type !== 'policy.decision') throw new Error('not a policy.decision');
+      expect(decisions[0]!.parts.find((p) => p.part.startsWith('drydock-absent-tool'))).toMatchObject({
+        decision: 'allow',
+        rule: 'program-not-found',
+      });
+      expect(missing.observation.content).toMatch(/drydock-absent-tool: command not found/);
+      // On the PATH the command runs with: unknown, so unattended it is refused as before.
+      const present = await call('bash', { command: 'drydock-present-tool --all' });
+      expect(present.observation.isError).toBe(true);
+      expect(decisions[1]).toMatchObject({ decision: 'deny', rule: 'default' });
+      // A builtin or a function bash would run is found too.
+      await call('bash', { command: 'f() { echo x; }; f' });
+      await call('bash', { command: 'compgen -c drydock' });
+      expect(decisions.slice(2).map((d) => (d.type === 'policy.decision' ? d.rule : ''))).not.toContain(
+        'program-not-found',
+      );
+      // A line that runs an installer may add the name before it runs: asked as before.
+      await call('bash', { command: 'make --version >/dev/null; drydock-absent-tool' });
+      expect(decisions[4]).toMatchObject({ decision: 'deny', rule: 'default' });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('long output is cut twice (sandbox cap, observation size) and both cuts are said', async () => {
