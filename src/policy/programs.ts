@@ -169,6 +169,11 @@ export interface ProgramSpec {
   knownPropertyNames: string[];
   /** A first word `+NAME` picks a rustup toolchain (`cargo +nightly test`): skipped; a path is not a name. */
   plusToolchain: boolean;
+  /**
+   * A `word` operand qualified by a project path (gradle's `:app:test`, `core:check`) names the
+   * same task in that project: the part after the last `:` is held to `words`.
+   */
+  qualifiedWords: boolean;
   /** `KEY=VALUE` operands whose value is a file (`dd of=F` is written, `if=F` read). */
   operandKeys: Map<string, 'read' | 'output'>;
   /** Some option, operand or reader here or below names a file written, listed or a pattern (spec effects are collected). */
@@ -234,6 +239,7 @@ const SPEC_KEYS = new Set([
   'known_properties',
   'operand_keys',
   'plus_toolchain',
+  'qualified_words',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -321,6 +327,7 @@ export function buildSpec(
           ],
     operandKeys: operandKeys(r.operand_keys, where),
     plusToolchain: bool('plus_toolchain', false),
+    qualifiedWords: bool('qualified_words', false),
     effects: false,
     script:
       r.script === undefined
@@ -961,7 +968,8 @@ export function checkInvocation(
         continue;
       }
       if (kind === 'word' && spec.words) {
-        if (a.dynamic || !spec.words.test(t))
+        const task = spec.qualifiedWords ? t.slice(t.lastIndexOf(':') + 1) : t;
+        if (a.dynamic || (!spec.words.test(t) && !(task !== '' && spec.words.test(task))))
           note({
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
