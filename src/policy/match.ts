@@ -1318,6 +1318,35 @@ const RUSTC_WORD = new RegExp(
 );
 
 /**
+ * A go command flag (GOFLAGS, go help environment: `-flag=value` words, each applied where the go
+ * command knows it) that runs nothing, reads no file from elsewhere and writes nowhere: `-race`,
+ * `-mod=mod`, `-count=1`, `-tags=integration`, `-trimpath`; not `-toolexec`/`-exec`/`-vettool`
+ * (programs run), `-overlay`/`-modfile`/`-pkgdir`/`-o` (files), `-ldflags`/`-gcflags`/`-asmflags`
+ * (an external linker may be named there).
+ */
+const GO_WORD = new RegExp(
+  '^-(?:race|msan|asan|v|x|n|a|trimpath|cover|short|failfast|json|modcacherw|' +
+    'buildvcs(?:=(?:true|false|auto))?|mod=(?:mod|vendor|readonly)|count=\\d+|p=\\d+|parallel=\\d+|' +
+    'tags=[\\w.,-]*|covermode=(?:set|count|atomic)|timeout=\\w+|vet=(?:off|all|[\\w,]+)|' +
+    'compiler=(?:gc|gccgo)|installsuffix=\\w+|buildmode=(?:default|exe|pie|archive)|benchtime=\\w+|' +
+    'cpu=[\\d,]+|shuffle=(?:on|off|\\d+))$',
+);
+
+/**
+ * A GNU make flag in MAKEFLAGS/MFLAGS/GNUMAKEFLAGS (make's own spelling: `-j4`, `--jobs=4`, and
+ * letters without a dash, `ks`) that changes how it builds, not what it reads: no `-f`/`-C`/`-I`
+ * (makefiles and included files from elsewhere), no `--eval` or `-E` (text run as make code), no
+ * `NAME=VALUE` (a variable such as SHELL or CC names a program).
+ */
+const MAKE_WORD = new RegExp(
+  '^(?:-?(?:[kswBinqrRtSO]+|j\\d*|l[\\d.]*|O(?:target|line|recurse|none))|' +
+    '--(?:jobs(?:=\\d+)?|load-average(?:=[\\d.]+)?|no-print-directory|print-directory|silent|quiet|' +
+    'no-silent|keep-going|no-keep-going|stop|always-make|dry-run|just-print|recon|ignore-errors|' +
+    'no-builtin-rules|no-builtin-variables|output-sync(?:=(?:target|line|recurse|none))?|' +
+    'warn-undefined-variables|question|touch|check-symlink-times|trace))$',
+);
+
+/**
  * Variables that hold a program's options, split at blanks: harmless when every word is an
  * option known to run nothing, load no code and write nowhere (`NODE_OPTIONS=--max-old-space-size=4096`,
  * `MAVEN_OPTS=-Xmx2g`, `RUSTFLAGS='--cfg tokio_unstable -Dwarnings'`); any other word (`--require`,
@@ -1337,6 +1366,10 @@ const OPTION_LISTS = new Map<string, RegExp>([
   ['SBT_OPTS', JVM_WORD],
   ['RUSTFLAGS', RUSTC_WORD],
   ['RUSTDOCFLAGS', RUSTC_WORD],
+  ['GOFLAGS', GO_WORD],
+  ['MAKEFLAGS', MAKE_WORD],
+  ['MFLAGS', MAKE_WORD],
+  ['GNUMAKEFLAGS', MAKE_WORD],
 ]);
 
 /**
