@@ -39,7 +39,8 @@ export type Effect =
   | 'end'
   | 'package'
   | 'setting'
-  | 'tmpdir';
+  | 'tmpdir'
+  | 'report';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -69,6 +70,7 @@ const EFFECTS: readonly Effect[] = [
   'package',
   'setting',
   'tmpdir',
+  'report',
 ];
 
 /** What a program does with its operands. */
@@ -343,7 +345,13 @@ export function buildSpec(
     spec.operandKeys.size > 0 ||
     operands.some((o) => o === 'write' || o === 'output' || o === 'changed' || o === 'listed') ||
     [...options.values()].some(
-      (e) => e === 'write' || e === 'target' || e === 'property' || e === 'inplace' || e === 'archive',
+      (e) =>
+        e === 'write' ||
+        e === 'target' ||
+        e === 'property' ||
+        e === 'inplace' ||
+        e === 'archive' ||
+        e === 'report',
     );
   if (r.modules !== undefined) {
     spec.modules = new Map();
@@ -767,6 +775,14 @@ function valueFinding(
       if (!hasPathProperty(spec, key)) return null;
       if (value.dynamic && !known) return null;
       return valueFinding(ctx, spec, `${label}${value.text.slice(0, eq + 1)}`, 'write', rest);
+    }
+    case 'report': {
+      // A report's format, or `FORMAT:PATH` (pytest-cov's `--cov-report html:DIR`): the path after
+      // the first colon is written (`term-missing:skip-covered` names a file in the workspace).
+      const colon = value ? value.text.indexOf(':') : -1;
+      if (!value || colon < 0 || colon === value.text.length - 1) return null;
+      const rest = { ...value, text: value.text.slice(colon + 1) };
+      return valueFinding(ctx, spec, `${opt} ${value.text.slice(0, colon + 1)}`, 'write', rest);
     }
     case 'write':
     case 'target':
