@@ -130,6 +130,7 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
     ],
   },
   cabal: { sub: ['exec'], valueOptions: ['--project-file', '--builddir', '-w', '--with-compiler'] },
+  opam: { sub: ['exec'], valueOptions: ['--switch', '--root', '--cli'] },
   dotnet: { sub: ['tool run'], valueOptions: [] },
   conda: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
   mamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
