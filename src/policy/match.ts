@@ -111,6 +111,8 @@ interface Shape {
   /** What `outside` rules look at (operands and `=` values of flags), each once; by `program_operand`. */
   outsideArgs: Arg[] | null;
   outsideFileArgs: Arg[] | null;
+  /** Its short options that take a value (GLOBAL_VALUE_OPTIONS): `-rVALUE` attached is VALUE whole. */
+  shortValueOptions: readonly string[];
 }
 
 /**
@@ -295,6 +297,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     pathMasks: null,
     outsideArgs: null,
     outsideFileArgs: null,
+    shortValueOptions: valueOptions,
   };
   lastPart = part;
   lastShape = shape;
@@ -305,6 +308,18 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
 function outsideValues(shape: Shape): Arg[] {
   const out = pushPathCandidates([], shape.operands);
   for (const a of shape.flags) {
+    // A value attached to a short option that takes one is all the rest of the word, a relative
+    // path too (`ruby -rbundler/setup` loads `bundler/setup`, not `/setup`; `-r../x/evil` climbs).
+    if (
+      !a.dynamic &&
+      a.text.length > 2 &&
+      a.text[1] !== '-' &&
+      !a.text.includes('=') &&
+      shape.shortValueOptions.includes(a.text.slice(0, 2))
+    ) {
+      out.push({ ...a, text: a.text.slice(2) });
+      continue;
+    }
     const value = optionValue(a, { empty: true, attached: 'not-search' });
     if (!value) continue;
     out.push(value);

