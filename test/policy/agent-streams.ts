@@ -7,10 +7,10 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, or prose the model sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
-    'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval',
+    'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval, and so does a URL whose text after the port comes from a variable (`"http://localhost:1313$url"`: a value starting with `@` names another host)',
   'git-network':
     'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
@@ -18,7 +18,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; a quote never closed is not refused: bash runs nothing from it on)',
+    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; HTML entities the model wrote for `>` and `&` (`2&gt;&1 &amp;`), which bash rejects too; a quote never closed is not refused: bash runs nothing from it on)',
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:stdin-script':
@@ -34,7 +34,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
   'python-http-server': 'serving files over HTTP opens the workspace to the network',
   'system-packages':
-    "a package manager other than the image's own apt (yum, pacman, snap) does not install from the archive the image is configured with",
+    "a package manager other than the image's own apt (yum, pacman, snap, Homebrew's `brew install`) does not install from the archive the image is configured with",
   'program:apt-get':
     'removing or upgrading what the image has, apt options that run commands or read other settings (-o, -c), and apt commands not known to be safe change what the run stands on',
   'program:dpkg':
@@ -75,7 +75,8 @@ export const JUSTIFIED: Record<string, string> = {
     "starting, stopping, enabling or editing services, powering off, or reaching another host's or container's manager changes the machine, not the project",
   'program:service':
     "`service NAME ACTION` runs a service's init script, which starts, stops or changes the machine's services",
-  'sed-in-place-outside': 'editing files outside the workspace (apt sources, /etc) changes the host',
+  'sed-in-place-outside':
+    "editing files outside the workspace (apt sources, /etc) changes the host; macOS's `sed -i '' 'SCRIPT' f` is, to the sandbox's GNU sed, an empty script and SCRIPT a file to edit (`/^type:/d` at the root)",
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'path-variable':
     "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
@@ -116,7 +117,17 @@ export const JUSTIFIED: Record<string, string> = {
   'git-writes-outside':
     'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed), and git writing to a path only known when it runs (`git diff > "$(pwd)/x.diff"`) may write anywhere',
   'kill-by-name':
-    "`pkill -f PATTERN` kills every process whose command line matches, and in the sandbox that includes drydock's own processes (`pkill -f 'node.*next'` matches any node whose arguments name next); kill the PID the agent started (`kill $PID`)",
+    'killall5, skill and slay signal processes by user, terminal or every process at once, not one server the agent started',
+  'kill-by-pattern':
+    "pkill's and killall's pattern is a regular expression (`-f`: over the whole command line) and reaches drydock's own processes in the sandbox, the runner and its bash workers and the node language servers: `pkill -f 'node.*next'`, `pkill -f 'uvicorn|python.*main'` ask, while a dev server's program name with literal arguments (`pkill -f \"hugo server\"`) is allowed",
+  'kill-computed-targets':
+    'a kill of PIDs only known when it runs (`lsof -ti:1313 | xargs kill -9`, `kill $(lsof -ti:1313)`, `pgrep -f … | xargs kill`) may signal any process, drydock\'s runner included; `pkill -f "hugo server"` says which',
+  'kill-everything':
+    'a PID read from a pipe (`lsof -ti:1313 | head -1 | xargs kill -9`) is only known when it runs and may be 1 or -1: init, every process',
+  'program:hugo':
+    '`hugo --config` takes a comma-separated list of config files, and a config can let Hugo run programs (`security.exec.allow`): one from outside the workspace would run what it names, and the list is not read as paths',
+  'tools-fetch-from-url':
+    'a package runner given a URL is read as fetching code from it; a page on localhost (`npx playwright screenshot http://localhost:1313/`) is not told apart yet',
   'git-push': "pushing sends the run's commits to a shared remote; drydock opens the pull request itself",
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",

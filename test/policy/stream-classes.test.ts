@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../../src/policy/index.js';
+import { RUNNER_SCRIPT } from '../../src/sandbox/runner-script.js';
 
 /**
  * Classes of friction found in real agents' command streams (agent-stream-2: Live-SWE-agent,
@@ -769,5 +771,55 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
       ],
       'refused',
     );
+  });
+
+  // Agent stream 7 (Automaker with the Claude Agent SDK on a Hugo site): the agent starts its dev
+  // server in the background and stops it by name, 123 times.
+  it("stops a dev server by its program name, but no pattern that may reach drydock's own processes", () => {
+    expectAll(
+      [
+        'pkill -f "hugo server"',
+        'pkill -f "hugo server --port 1314" 2>/dev/null || true',
+        'pkill -9 hugo',
+        'killall hugo',
+        'pkill -TERM -f "jekyll serve"',
+        'pkill -f "uvicorn src.api.main:app --port 8000"',
+        'killall -9 vite',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'pkill -f python',
+        'pkill node',
+        'killall bash',
+        'pkill -f drydock-runner',
+        "pkill -f 'node.*next'",
+        'pkill -f "hugo|bash"',
+        'pkill -f "hugo server; bash"',
+        'pkill -f "hugo (server)"',
+        'pkill -u 0',
+        'pkill -9 -u root hugo',
+        'pkill -P 1',
+        'pkill -9 -f .',
+        'killall -r hugo',
+        'pkill -f "$SERVER"',
+        'pkill -f "hugo $(id)"',
+        'pkill --signal KILL hugo',
+        'killall5 -9',
+      ],
+      'refused',
+    );
+    // The names `kill-by-pattern` lets through must not occur in the command line of the runner and
+    // its workers (bash running RUNNER_SCRIPT) or of the language servers (their wrappers under
+    // /opt/drydock/bin): `pkill -f NAME` would reach them.
+    const rule = readFileSync(new URL('../../policies/default.yaml', import.meta.url), 'utf8');
+    const names = /\(\?:(hugo\|[^)]*)\)\(\?: /.exec(rule)![1]!.split('|');
+    expect(names).toContain('uvicorn');
+    const servers = readFileSync(new URL('../../src/lsp/servers.ts', import.meta.url), 'utf8');
+    for (const n of names) {
+      expect(new RegExp(`\\b${n}\\b`).test(RUNNER_SCRIPT), n).toBe(false);
+      expect(servers.includes(n), n).toBe(false);
+    }
   });
 });
