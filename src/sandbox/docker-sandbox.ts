@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ import { RegistriesNetwork } from './registries-network.js';
 import { newHostsFile, removeHostsFile } from './no-network.js';
 import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
+import { scrubGitConfig } from './git-scrub.js';
 import {
   LSP_DIR,
   RUNTIME_BASH,
@@ -920,10 +921,30 @@ function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {
   return out;
 }
 
-/** The repository as a tar, names under `prefix`, owned by root (the container's user). */
+/**
+ * The repository as a tar, names under `prefix`, owned by root (the container's user); its
+ * `.git/config` without the credentials a checkout may carry (`git-scrub.ts`).
+ */
 function repoTar(dir: string, prefix: string): Readable {
+  const owner = { uid: 0, gid: 0, uname: 'root', gname: 'root' };
+  const configPath = join(dir, '.git', 'config');
+  let config: string | null = null;
+  try {
+    if (statSync(configPath).isFile()) config = readFileSync(configPath, 'utf8');
+  } catch {
+    config = null;
+  }
+  const scrubbed = config === null ? null : scrubGitConfig(config);
+  if (scrubbed === null || scrubbed === config)
+    return pack(dir, { map: (h) => ({ ...h, name: `${prefix}${h.name}`, ...owner }) });
   return pack(dir, {
-    map: (h) => ({ ...h, name: `${prefix}${h.name}`, uid: 0, gid: 0, uname: 'root', gname: 'root' }),
+    map: (h) => ({ ...h, name: `${prefix}${h.name}`, ...owner }),
+    ignore: (name) => name === configPath,
+    finalize: false,
+    finish: (p) => {
+      p.entry({ name: `${prefix}.git/config`, mode: 0o644, ...owner }, Buffer.from(scrubbed));
+      p.finalize();
+    },
   });
 }
 

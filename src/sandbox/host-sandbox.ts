@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { DrydockError, WORKSPACE } from '../core/index.js';
 import { SandboxClosedError } from './errors.js';
 import { DIFF_SCRIPT } from './diff-script.js';
+import { scrubGitConfig } from './git-scrub.js';
 import { HeadTailCapture } from './output-cap.js';
 import { shellQuote } from './bash-text.js';
 import {
@@ -121,6 +122,10 @@ export class HostSandbox implements Sandbox {
           preserveTimestamps: true,
           verbatimSymlinks: true,
         });
+        // Without the credentials a checkout may carry (git-scrub.ts).
+        const config = join(sb.workspace, '.git', 'config');
+        const text = await readFile(config, 'utf8').catch(() => null);
+        if (text !== null && scrubGitConfig(text) !== text) await writeFile(config, scrubGitConfig(text));
       } else {
         await mkdir(sb.workspace);
       }

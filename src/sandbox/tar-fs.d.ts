@@ -9,7 +9,10 @@ declare module 'tar-fs' {
   }
   /** The tar-stream pack tar-fs writes into; `finish` may add entries before finalizing. */
   interface TarPack extends Readable {
-    entry(header: { name: string; mode?: number }, body: Buffer): void;
+    entry(
+      header: { name: string; mode?: number; uid?: number; gid?: number; uname?: string; gname?: string },
+      body: Buffer,
+    ): void;
     finalize(): void;
   }
   export function pack(

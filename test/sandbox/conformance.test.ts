@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,8 @@ interface Target {
   git: boolean;
   /** Whether it enforces per-call limits (the limits block runs only there). */
   limits: boolean;
+  /** Whether it copies the repository in (not an image holding it already). */
+  copies?: boolean;
 }
 
 const runId = testRunId('conformance');
@@ -77,6 +79,7 @@ const targets: Target[] = [
     open: () => DockerSandbox.open({ image: testbed, runId }),
     git: true,
     limits: true,
+    copies: false,
   },
   {
     name: `DockerSandbox handed out warm by a pool (${testImage()})`,
@@ -177,6 +180,37 @@ for (const t of targets) {
       expect(noStdin.killedBy).toBeNull();
       expect(noStdin.stdout).toBe("read 1\n''\nend\n");
     });
+
+    it.skipIf(t.copies === false)(
+      'the repository is copied in without the credentials its .git/config carries',
+      async () => {
+        const checkout = mkdtempSync(join(tmpdir(), 'drydock-conf-creds-'));
+        const config = [
+          '[core]',
+          '\tbare = false',
+          '[remote "origin"]',
+          '\turl = https://x-access-token:ghs_FAKE1234@github.com/o/r',
+          '[http "https://github.com/"]',
+          '\textraheader = AUTHORIZATION: basic FAKE5678',
+          '',
+        ].join('\n');
+        mkdirSync(join(checkout, '.git'));
+        writeFileSync(join(checkout, '.git', 'config'), config);
+        writeFileSync(join(checkout, 'b.txt'), 'two\n');
+        const other = await t.open(checkout);
+        try {
+          const r = await other.exec('cat .git/config; cat b.txt');
+          expect(r.stdout).not.toMatch(/FAKE/);
+          expect(r.stdout).toContain('url = https://github.com/o/r');
+          expect(r.stdout).toContain('two');
+          // the host's checkout keeps its own file
+          expect(readFileSync(join(checkout, '.git', 'config'), 'utf8')).toBe(config);
+        } finally {
+          await other.close();
+          rmSync(checkout, { recursive: true, force: true });
+        }
+      },
+    );
 
     it('exec: a command killed by a signal reports 128 + signal', async () => {
       // `exec`: the call's own process is the one killed ($$ may be a runner's pid).
