@@ -987,7 +987,7 @@ function knownOutside(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
 export function hostsOf(a: Arg): string[] | null {
   if (a.dynamic) return null;
   const t = a.text.replace(/^[^=]*=(?=[a-z]+:\/\/)/i, '');
-  let m = t.match(/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]*)/i);
+  let m = t.match(/^[a-z][a-z0-9+.-]*:\/\/(?:[^/@?#]*@)?(\[[^\]]*\]|[^/:?#]*)/i);
   if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
   m =
     t.match(/^(?:[^@/\s:]+@)?(\[[0-9a-f:.]+\]|[a-z0-9][a-z0-9.-]*):(?![\s:])/i) ??
@@ -1187,9 +1187,14 @@ function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   const r = rule.spec;
   const c = compiled(rule, m);
   if (r.access && !r.access.includes(part.access)) return 'no';
-  // Writing to a path only known when it runs may hit anything; reading from one is judged by its source.
+  // Writing to a path only known when it runs may hit anything (`> "$F"`, whose shape is all
+  // unknown: `**`, as much as an unquoted `$F`); reading from one is judged by its source.
   let result: Tri =
-    part.path.dynamic && !part.path.pattern && !part.path.inside && part.access !== 'read'
+    part.path.dynamic &&
+    !part.path.inside &&
+    !part.path.under &&
+    (!part.path.pattern || /^[*/]*$/.test(part.path.pattern)) &&
+    part.access !== 'read'
       ? 'maybe'
       : pathMatches(c.file, part.path, part.cwd, m);
   if (result === 'no') return 'no';
@@ -1369,7 +1374,33 @@ const MAKE_WORD = new RegExp(
  * refuse the variable in force. The old value the line extends (`"$RUSTFLAGS -C panic=abort"`) was
  * decided when it was set.
  */
+/**
+ * A C/C++/Fortran compiler or linker flag word (CFLAGS, LDFLAGS, cgo's CGO_*FLAGS) that loads no
+ * plugin, runs no other program and reads no code from outside: optimisation, debug, warning,
+ * standard, machine and `-f` code-generation flags (not `-fplugin`), defines, and include or
+ * library directories that are relative, the image's (/usr, /opt) or an installed toolchain's in
+ * the home directory (conda, pyenv, rustup, cargo, go); `-Wl,`/`-Wp,`/`-Wa,`, `-B`,
+ * `-wrapper`, `-specs=` and `@FILE` are not among them.
+ */
+const C_FLAG_WORD = new RegExp(
+  '^(?:-O[0-3sgz]?|-Ofast|-g(?:gdb)?[0-3]?|-W(?![lpa],)[\\w=+-]*|-w|-pedantic(?:-errors)?|-std=[\\w+]+|' +
+    '-D[A-Za-z_]\\w*(?:=[\\w.+-]*)?|-U[A-Za-z_]\\w*|-f(?!plugin)[\\w=+.,-]+|-m[\\w=+.-]+|-pthread|-pipe|-static|' +
+    '-shared|-rdynamic|--coverage|-l[\\w+.-]+|-[IL](?!.*\\.\\.)(?:(?![/~])[\\w.+/-]*|/usr/[\\w.+/-]*|/opt/[\\w.+/-]*|(?:/root|/home/[\\w.-]+|~)/(?:miniconda3|anaconda3|miniforge3|mambaforge|\\.pyenv|\\.rustup|\\.cargo|go)/[\\w.+/-]*))$',
+);
+
 const OPTION_LISTS = new Map<string, RegExp>([
+  ...[
+    'CGO_CFLAGS',
+    'CGO_CPPFLAGS',
+    'CGO_CXXFLAGS',
+    'CGO_FFLAGS',
+    'CGO_LDFLAGS',
+    'CFLAGS',
+    'CXXFLAGS',
+    'CPPFLAGS',
+    'LDFLAGS',
+    'FFLAGS',
+  ].map((n) => [n, C_FLAG_WORD] as [string, RegExp]),
   ['NODE_OPTIONS', NODE_WORD],
   ['JAVA_TOOL_OPTIONS', JVM_WORD],
   ['_JAVA_OPTIONS', JVM_WORD],

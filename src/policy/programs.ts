@@ -40,7 +40,8 @@ export type Effect =
   | 'package'
   | 'setting'
   | 'tmpdir'
-  | 'report';
+  | 'report'
+  | 'script';
 
 const EFFECTS: readonly Effect[] = [
   'flag',
@@ -71,6 +72,7 @@ const EFFECTS: readonly Effect[] = [
   'setting',
   'tmpdir',
   'report',
+  'script',
 ];
 
 /** What a program does with its operands. */
@@ -87,7 +89,8 @@ export type OperandKind =
   | 'word'
   | 'setting'
   | 'recipe'
-  | 'script';
+  | 'script'
+  | 'url';
 const OPERANDS: readonly OperandKind[] = [
   'any',
   'read',
@@ -102,6 +105,7 @@ const OPERANDS: readonly OperandKind[] = [
   'setting',
   'recipe',
   'script',
+  'url',
 ];
 
 export interface ProgramSpec {
@@ -433,6 +437,32 @@ function stringList(v: unknown, key: string, where: string): string[] {
   return v as string[];
 }
 
+/**
+ * GNU sed's `-i SUFFIX`: a suffix holding `/` names where the backup goes (`*` is the file's name:
+ * `-i'/root/*.bak'` writes `/root/README.md.bak`), a place this policy does not follow.
+ */
+function sedBackupFinding(ctx: Ctx, suffix: string | undefined): SpecFinding | null {
+  if (!suffix || !suffix.includes('/')) return null;
+  return {
+    decision: 'ask',
+    reason: `\`${ctx.label} -i${clipWord(suffix)}\` writes each backup into the directory its suffix names; use a plain suffix (\`-i.bak\`)`,
+  };
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+
+/** A URL operand with no scheme (`curl evil.example/x`): asks unless it names this machine. */
+function bareUrlFinding(ctx: Ctx, a: Arg): SpecFinding | null {
+  if (a.dynamic) return null; // (decided by the rules: a host only known when it runs)
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a.text)) return null; // (a URL: its host is the rules')
+  const host = (/^(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/.exec(a.text)?.[1] ?? '').toLowerCase();
+  if (host === '' || LOCAL_HOSTS.has(host)) return null;
+  return {
+    decision: 'ask',
+    reason: `\`${ctx.label} ${clipWord(a.text)}\` reaches the host \`${clipWord(host)}\` (a word with no scheme is a URL)`,
+  };
+}
+
 function wordsRegex(words: string[]): RegExp {
   const alt = words.map((w) => w.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^\\s]*'));
   return new RegExp(`^(?:${alt.join('|')})$`);
@@ -673,8 +703,16 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} fetches packages from a host named by its value (\`${value.text}\`) instead of the configured index; leave it out, or give a workspace directory`,
         };
-      return null;
+      // A local requirements file, constraints file or wheel directory decides what is installed
+      // and from where (`-e /root/x`, `--index-url` lines): the workspace's, /tmp's or the image's.
+      return valueFinding(ctx, spec, opt, 'script', value);
     }
+    case 'script':
+      // An interpreter or a file of code the program runs, judged as a `script` operand is: a
+      // plain relative path or a name on PATH is the project's; one naming a place by itself or
+      // climbing with `..` is checked as a recipe (the image's /usr and /opt, /tmp: fine).
+      if (!value || !namesOutside(value)) return null;
+      return valueFinding(ctx, spec, opt, 'recipe', value);
     case 'ask':
       return {
         decision: 'ask',
@@ -983,6 +1021,13 @@ export function checkInvocation(
           });
         continue;
       }
+      if (kind === 'url') {
+        // curl/wget take a word with no scheme as a URL (`curl evil.example` is http://evil.example):
+        // its host is the text before the first `/`, `:`, `?` or `#`, which no host rule reads.
+        const f = bareUrlFinding(ctx, a);
+        if (f) note(f);
+        continue;
+      }
       if (kind === 'word' && spec.words) {
         const task = spec.qualifiedWords ? t.slice(t.lastIndexOf(':') + 1) : t;
         if (a.dynamic || (!spec.words.test(t) && !(task !== '' && spec.words.test(task))))
@@ -1069,7 +1114,10 @@ export function checkInvocation(
       if (hit.effect === 'stdout') toStdout = true;
       if (hit.effect === 'target') targetGiven = true;
       if (spec.patternOptions.has(hit.name)) patternGiven = true;
-      if (spec.script === 'sed' && (hit.name === '-i' || hit.name === '--in-place')) sedInPlace = true;
+      if (spec.script === 'sed' && (hit.name === '-i' || hit.name === '--in-place')) {
+        sedInPlace = true;
+        note(sedBackupFinding(ctx, value?.text));
+      }
       sawValue(hit.name, value);
       sawEffect(hit.effect, value, eq > 0 ? a : undefined);
       ctx.carrier = eq > 0 ? a : undefined;
@@ -1095,7 +1143,10 @@ export function checkInvocation(
       }
       if (hit.effect === 'optional') {
         // An attached optional value (`sed -i.bak`).
-        if (spec.script === 'sed' && o === '-i') sedInPlace = true;
+        if (spec.script === 'sed' && o === '-i') {
+          sedInPlace = true;
+          note(sedBackupFinding(ctx, t.slice(j + 1)));
+        }
         break;
       }
       if (takesValue(hit.effect)) {
