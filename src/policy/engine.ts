@@ -895,6 +895,7 @@ function memoKey(part: Part): string | null {
     part.args.length > 16 ||
     part.code ||
     part.codeIssue ||
+    part.runsWritten ||
     part.stdinFile ||
     part.stdinText !== undefined ||
     part.written ||

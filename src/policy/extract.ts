@@ -9,7 +9,7 @@ import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js'
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
-import { javascriptEffects, pythonEffects, type CodeParsers, type Effect } from './inline.js';
+import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
 import { Budget, NO_BUDGET, parseWithin } from './budget.js';
 import {
   asChild,
@@ -1707,6 +1707,8 @@ export function runArgv(
     );
   // `./run.sh` where this line wrote run.sh with literal text: its commands are walked too.
   if (name.includes('/')) runWritten(walk, { text: name, dynamic: false, glob: false }, name, false, true);
+  // `./x.py` whose interpreter line names another program: decided as that program running it.
+  if (word.includes('/') && walk.written.size) interpreterLine(walk, word, args, stdin, via);
   decoderOutputs(walk, part);
   copiesDecoded(walk, name, args);
   if (walk.written.size) part.written = walk.written;
@@ -1783,8 +1785,21 @@ export function runArgv(
         PYTHON_NAME.test(name) ? 'python' : name.startsWith('ts') ? 'typescript' : 'javascript',
         via,
       );
+      // `python -c 'import helper'` after `cat > helper.py <<'EOF'`: the module it may import.
+      const more =
+        walk.written.size && PYTHON_NAME.test(name) ? readWrittenFiles(walk, part, [], via) : undefined;
+      if (more !== undefined) {
+        delete part.code;
+        part.codeIssue ??= more;
+      }
       return;
     }
+    if (walk.written.size && readWrittenScript(walk, part, name, args, via)) return;
+  } else if (walk.written.size && UNREAD_RUNNERS.test(name)) {
+    // `ruby x.rb`, `perl x.pl`, `php x.php` of a file this line wrote: code in a language this
+    // policy does not read, which asks as the same code given with `-e` does.
+    if (args.some((a) => !a.text.startsWith('-') && writtenTexts(walk, a).length > 0))
+      part.runsWritten = true;
   }
   unwrapCommand(walk, name, args, stdin, [...via, name]);
 }
@@ -1831,6 +1846,193 @@ function specWrites(walk: Walk, part: CommandPart): void {
 }
 
 const PYTHON_NAME = /^python[0-9.]*$/;
+
+/** Interpreters of languages the inline reader does not read (a script of theirs the line wrote asks). */
+const UNREAD_RUNNERS =
+  /^(ruby[0-9.]*|perl[0-9.]*|php[0-9.]*|pypy[0-9.]*|lua[0-9.]*|luajit|Rscript|tclsh[0-9.]*|wish|julia|deno|bun|pwsh|groovy|elixir|escript|swift|ocaml|guile|racket|sbcl|clisp|gawk|awk|mawk|nawk)$/;
+
+/**
+ * What a file this command line wrote with literal text holds, as `a` names it from each
+ * working directory (with the other reading of an `echo` without `-e`, when it differs); none
+ * when `a` is not such a file.
+ */
+function writtenTexts(walk: Walk, a: Arg): { key: string; text: string; other?: string }[] {
+  if (a.dynamic || a.glob || walk.written.size === 0) return [];
+  const out: { key: string; text: string; other?: string }[] = [];
+  const seen = new Set<string>();
+  for (const c of walk.cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(a.text, c, walk.ws.home);
+    const text = walk.written.get(key);
+    if (text === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const other = walk.written.get(`${key}${ALT}`);
+    out.push(other !== undefined && other !== text ? { key, text, other } : { key, text });
+  }
+  return out;
+}
+
+/**
+ * `python x.py`, `python -m tool`, `node -r ./pre.js app.js`, `tsx t.ts` where this command line
+ * wrote the file with literal text (`cat <<'EOF' > x.py`, `echo CODE > t.js`, `printf`, `tee`,
+ * appends): the file's code is read as inline code is, and decided like the commands, files and
+ * hosts it reaches (code that cannot be read leaves the part unread: rule
+ * `interpreter-written-scripts` asks, as `python -c` of that code does). Python's other files
+ * the line wrote in the script's directory are read too: the script may import them (that
+ * directory is first on its module path). Returns false when the command runs no such file.
+ */
+function readWrittenScript(walk: Walk, part: CommandPart, name: string, args: Arg[], via: string[]): boolean {
+  const spec = walk.code?.programs?.get(name);
+  if (!spec) return false;
+  const python = PYTHON_NAME.test(name);
+  const { options, end } = leadingOptions(spec, args);
+  if (options.some((o) => o.effect === 'code')) return false;
+  const files: Arg[] = [];
+  for (const o of options) {
+    // `node -r ./pre.js app.js`: a preloaded file runs before the script.
+    if (o.effect === 'recipe' && o.value) files.push(o.value);
+    // `python -m tool` runs tool.py (or tool/__main__.py) from the working directory first.
+    if (
+      o.effect === 'module' &&
+      o.value &&
+      python &&
+      !o.value.dynamic &&
+      /^[A-Za-z_][\w.]*$/.test(o.value.text)
+    ) {
+      const m = o.value.text.replace(/\./g, '/');
+      files.push(literal(`${m}.py`), literal(`${m}/__main__.py`));
+    }
+  }
+  const script = options.some((o) => o.effect === 'module') ? undefined : args[end];
+  if (script && !(script.text === '-' && !script.dynamic)) files.push(script);
+  const found = files.flatMap((f) => writtenTexts(walk, f).map((t) => ({ ...t, file: f.text })));
+  if (found.length === 0) return false;
+  part.runsWritten = true;
+  let issue: string | undefined;
+  const read = (text: string, file: string) => {
+    const lang = python
+      ? 'python'
+      : name.startsWith('ts') || /\.[mc]?tsx?$/.test(file.slice(-8))
+        ? 'typescript'
+        : 'javascript';
+    readInline(walk, part, text, lang, via);
+    // Where the reader only stops on ordinary code (its length, a call it does not know), the
+    // script is what any workspace script is: the agent could have written it with an edit and
+    // run it (allowed); what it was seen to do is decided, and code that hides what it runs
+    // asks. (Python and node compile the whole file first: echo's other reading, dash's, that
+    // does not parse runs nothing.)
+    const unread = part.codeIssue;
+    if (unread && !readerLimit(unread)) issue ??= unread;
+    delete part.code;
+    delete part.codeIssue;
+  };
+  for (const f of found) {
+    read(f.text, f.file);
+    if (f.other !== undefined) read(f.other, f.file);
+  }
+  if (python)
+    issue ??= readWrittenFiles(
+      walk,
+      part,
+      found.map((f) => f.key),
+      via,
+    );
+  if (issue) part.codeIssue = issue;
+  else part.code = 'read';
+  return true;
+}
+
+/**
+ * The other Python files this line wrote, in the script's directory or the working directory
+ * (`except`: the scripts themselves, already read), which the code may import: read as inline
+ * code too. Returns what could not be followed in them; the part's own code state is kept.
+ */
+function readWrittenFiles(
+  walk: Walk,
+  part: CommandPart,
+  except: string[],
+  via: string[],
+): string | undefined {
+  const dir = (k: string) => k.slice(0, k.lastIndexOf('/')) || '/';
+  const dirs = new Set<string>([...(walk.cwd ?? [walk.ws.workspace]), ...except.map(dir)]);
+  const { code, codeIssue } = part;
+  let found: string | undefined;
+  let count = 0;
+  let scanned = 0;
+  for (const [key, text] of walk.written) {
+    // (bounded: a line that writes thousands of files is not scanned per interpreter run)
+    if (++scanned > 256) {
+      found ??= 'more files written on this line than are read';
+      break;
+    }
+    if (!key.endsWith('.py') || except.includes(key) || !dirs.has(dir(key))) continue;
+    if (++count > 16) {
+      found ??= 'more Python files written on this line than are read';
+      break;
+    }
+    delete part.codeIssue;
+    readInline(walk, part, text, 'python', via);
+    if (part.codeIssue && !readerLimit(part.codeIssue)) found ??= part.codeIssue;
+  }
+  if (code) part.code = code;
+  else delete part.code;
+  if (codeIssue !== undefined) part.codeIssue = codeIssue;
+  else delete part.codeIssue;
+  return found;
+}
+
+/** The program and its words an interpreter line (`#!/usr/bin/env python3`, `#!/usr/bin/perl -w`) names; null for none. */
+function interpreterOf(text: string): string[] | null {
+  if (!text.startsWith('#!')) return null;
+  const nl = text.indexOf('\n');
+  const line = text.slice(2, Math.min(nl === -1 ? text.length : nl, 256));
+  const words = line
+    .trim()
+    .split(/[ \t]+/)
+    .filter(Boolean);
+  if (words.length === 0) return null;
+  if (words[0]!.slice(words[0]!.lastIndexOf('/') + 1) === 'env') {
+    let i = 1;
+    while (i < words.length && words[i]!.startsWith('-')) i++;
+    return words.length > i ? words.slice(i) : null;
+  }
+  return words;
+}
+
+/**
+ * `./x.py` where this line wrote x.py with an interpreter line that is not a shell's
+ * (`#!/usr/bin/env python3`): the kernel runs `python3 ./x.py`, decided as that (its code read
+ * by `readWrittenScript`). An interpreter that is itself a file the line wrote asks.
+ */
+function interpreterLine(walk: Walk, word: string, args: Arg[], stdin: Stdin, via: string[]): void {
+  const seen = new Set<string>();
+  for (const { text } of writtenTexts(walk, literal(word))) {
+    const interp = interpreterOf(text);
+    if (!interp || SHELLS_RUN_WRITTEN.test(interp[0]!.slice(interp[0]!.lastIndexOf('/') + 1))) continue;
+    const key = interp.join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (writtenTexts(walk, literal(interp[0]!)).length > 0) {
+      structure(
+        walk,
+        word,
+        'shell:written-interpreter',
+        `\`${clip(word, 40)}\` names as its interpreter \`${clip(interp[0]!, 40)}\`, a file this command line wrote, so it needs approval`,
+      );
+      continue;
+    }
+    runArgv(
+      walk,
+      interp[0]!,
+      [...interp.slice(1).map(literal), literal(word), ...args],
+      `${key} ${word} (its interpreter line)`,
+      stdin,
+      via,
+    );
+  }
+}
+
+/** Interpreter lines runWritten walks as shell scripts. */
+const SHELLS_RUN_WRITTEN = /^(ba|da|z|k|mk|a|pos|y|rba)?sh$/;
 /** Programs whose `-e`/`-p` code is JavaScript, or TypeScript (`ts-node`, `tsx`: read with its own grammar). */
 const JAVASCRIPT_NAMES = new Set([
   'node',

@@ -56,6 +56,21 @@ function spend(budget: Budget, chars: number, limit: 1 | 2 = 1): boolean {
 const TOO_MUCH: Effect = { kind: 'unknown', what: 'more inline code than one decision reads' };
 
 /**
+ * Whether an unknown (its `what`) says only where this reader stops on ordinary code: its length
+ * or a grammar it does not follow, a call of a watched module it does not know, a path or a
+ * module file only known when it runs; not code that hides what it runs (computed code, a module
+ * or function reached by name, a command only known when it runs, escaped names). A script the
+ * command line wrote and runs (extract.ts readWrittenScript) is then what any workspace script
+ * is; `python -c` of it still asks. Unknowns not listed here count as hiding (fail closed).
+ */
+export function readerLimit(what: string): boolean {
+  return READER_LIMITS.test(what);
+}
+
+const READER_LIMITS =
+  /^(code too (long to read( in time)?|large to read)|code that does not parse|(Python|JavaScript) code that does not parse|long (Python|JavaScript) code with (code too long to read|an unterminated string|unbalanced brackets|an unterminated f-string field|an unterminated template string|an unterminated comment|an unterminated regular expression|a format spec this reader cannot follow))$|, a call this reader does not know$| (of|to|for writing) a path only known when it runs$|^a file opened for writing at a path only known when it runs$|^`importlib\.util\.spec_from_file_location` of a file only known when it runs$/;
+
+/**
  * Runs `fn` with another length up to which code is read whole by tree-sitter (the
  * cross-check test reads every corpus command both ways: `withTreeLimit(-1, …)` cuts all code).
  */

@@ -1178,6 +1178,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.code_unread !== undefined && (part.code !== 'read') !== r.code_unread) return 'no';
+  if (r.runs_written !== undefined && (part.runsWritten === true) !== r.runs_written) return 'no';
   if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
   if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
   return result;

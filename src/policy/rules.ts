@@ -34,6 +34,8 @@ export const RuleSchema = z
     dynamic_args: z.boolean().optional(),
     program_operand: z.boolean().optional(),
     code_unread: z.boolean().optional(),
+    /** true: the command runs, as its script, a file this command line wrote with literal text. */
+    runs_written: z.boolean().optional(),
     /** true: the program has no spec in programs.yaml (it is allowed by name: its options are not known). */
     no_spec: z.boolean().optional(),
     /** true: the command runs in a working directory known to lie outside the workspace and the scratch dirs. */
@@ -86,6 +88,7 @@ export const RuleSchema = z
       'dynamic_args',
       'program_operand',
       'code_unread',
+      'runs_written',
       'no_spec',
       'cwd_outside',
       'network',
@@ -154,6 +157,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     dynamic_args: s.dynamic_args,
     program_operand: s.program_operand,
     code_unread: s.code_unread,
+    runs_written: s.runs_written,
     no_spec: s.no_spec,
     cwd_outside: s.cwd_outside,
     network: s.network,

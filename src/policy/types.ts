@@ -61,6 +61,12 @@ export interface CommandPart {
   code?: 'read';
   /** What the inline-code reader could not follow (the code then stays unread: rules ask). */
   codeIssue?: string;
+  /**
+   * It runs, as its script (or a module or preloaded file), a file this command line wrote with
+   * literal text (`cat <<'EOF' > x.py … python x.py`): Python and JavaScript are read as inline
+   * code is (`code`/`codeIssue`); in another language the code stays unread.
+   */
+  runsWritten?: boolean;
   /** The file its standard input is redirected from (`patch -p1 < fix.diff`). */
   stdinFile?: Arg;
   /** Its standard input when that is literal text (a here-document or here-string). */

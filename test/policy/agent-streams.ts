@@ -84,6 +84,10 @@ export const JUSTIFIED: Record<string, string> = {
     'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',
   'interpreter-dynamic-code':
     'an interpreter running code computed when it runs cannot be checked (in these streams `$!` inside double-quoted `python -c` code, which the shell expands first)',
+  'interpreter-written-scripts':
+    'a script the command line wrote and then runs whose code hides what it runs (computed code, a function reached through `__func__` or another dunder) is not run unread, as the same code given to `python -c` is not; a script in a language drydock does not read (ruby, perl, php) asks for the same reason',
+  'read-secret-variable':
+    'a variable whose name says it may hold a secret (`*TOKEN*`, `*_KEY`) is not read unasked, by the shell or by inline or written-and-run code (in these streams `os.getenv("TOKENS")`, a count the name list cannot tell from a token)',
   'code:network':
     'inline code that opens a connection to a host only known when it runs could reach anywhere',
   'recursive-read-of-home-or-root':

@@ -41,7 +41,7 @@ describe('a script the line writes and then runs', () => {
     expect(decide("echo 'rm -rf ~' > src/x.sh; cd src && bash x.sh").rule).toBe('delete-outside-workspace');
   });
 
-  it('is read only as shell: a file with another interpreter line run by its path is not', () => {
+  it('is walked as shell only with a shell interpreter line (or none); a Python one is read as Python (written-code.test.ts)', () => {
     expect(
       decide("printf '#!/usr/bin/env python3\\nimport os\\n' > t.py; chmod +x t.py; ./t.py").decision,
     ).toBe('allow');
