@@ -1009,7 +1009,8 @@ export function checkInvocation(
         // a script and its own arguments (a runner's package, `npx user/repo`, is checked first;
         // an interpreter's script, `python /root/x.py`, is the workspace's own or the image's)
         if (kind === 'package' || kind === 'recipe') note(valueFinding(ctx, spec, clipWord(t), kind, a));
-        if (kind === 'script' && namesOutside(a)) note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
+        if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx)))
+          note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
         return worst;
       }
       if (kind === 'setting') {
@@ -1037,7 +1038,7 @@ export function checkInvocation(
           });
         continue;
       }
-      if (kind === 'script' && namesOutside(a)) {
+      if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx))) {
         const f = valueFinding(ctx, spec, clipWord(t), 'recipe', a);
         if (f) note(f);
         continue;
@@ -1505,6 +1506,19 @@ function namesOutside(a: Arg): boolean {
   return namesPlace(a.text) && !IMAGE_SCRIPT.test(a.text);
 }
 
+/**
+ * A relative script after a `cd` to a directory outside the workspace and the scratch dirs
+ * (`cd /srv/app && python manage.py migrate`, `cd ~ && node x.js`): that directory's code, as
+ * `python /srv/app/manage.py` is. The image's toolchains (/usr, /opt) are not outside code.
+ */
+function relativeOutside(a: Arg, ctx: Ctx): boolean {
+  if (a.dynamic || !ctx.cwd || namesPlace(a.text)) return false;
+  return ctx.cwd.some((c) => {
+    const p = resolvePath(a.text, c, ctx.ws.home);
+    return !isInside(p, ctx.ws) && !(p.length <= 4096 && IMAGE_SCRIPT.test(p));
+  });
+}
+
 function namesPlace(t: string): boolean {
   return t.startsWith('/') || t.startsWith('~') || t.startsWith('$') || /(^|\/)\.\.(\/|$)/.test(t);
 }
@@ -1562,6 +1576,20 @@ function codeFinding(
   }
   if (!value || value.dynamic)
     return { decision: 'ask', reason: `\`${ctx.label} ${opt}\` names a module only known when it runs` };
+  // `cd /srv/app && python -m app`: the working directory is first on the module path, so a
+  // module that directory holds is what runs, code from outside the project (as `python
+  // /srv/app/app.py` is); the image's toolchains (/usr, /opt) are not.
+  const away = ctx.cwd?.find(
+    (c) =>
+      !isInside(c, ctx.ws) &&
+      !ctx.ws.scratch.includes(c) &&
+      !(c.length <= 4096 && IMAGE_SCRIPT.test(`${c}/`)),
+  );
+  if (away !== undefined)
+    return {
+      decision: 'ask',
+      reason: `\`${ctx.label} ${opt} ${clipWord(value.text)}\` runs in \`${clipWord(away)}\`, outside the workspace, where a module of that name is found first (code from outside the project); cd back into the workspace`,
+    };
   // `python -m pip install …` is `pip install …`: the module's own program spec decides.
   const program = ctx.specs.get(value.text);
   if (program && program !== spec && !program.rest)

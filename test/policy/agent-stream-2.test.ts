@@ -26,14 +26,17 @@ describe('commands other agents and models ran', () => {
   });
 
   it.skipIf(!fullDir || !existsSync(`${fullDir}/commands.jsonl`))(
-    'the whole set: at least 5,000 commands from three agent/model pairs, 99.5% allowed, every refusal justified',
+    'the whole set: at least 5,000 commands from three agent/model pairs, 99.3% allowed, every refusal justified',
     async () => {
       const full = readStream(fullDir!);
       const r = await measureStream(full);
       console.log(`agent stream 2 (whole set): ${r.summary}`);
       expect(r.pairs.size).toBeGreaterThanOrEqual(3);
       expect([...r.refused.keys()].filter((k) => !(k in JUSTIFIED))).toEqual([]);
-      expect(r.pct).toBeGreaterThanOrEqual(99.5);
+      // 99.60% until 3 Dec: 11 `cd /testbed && python -m pytest …` of OpenHands runs whose checkout
+      // is /workspace/<repo> (/testbed is the image's installed copy, which these runs also copy
+      // into) are now refused as their absolute spelling `python -m pytest /testbed/…` already was.
+      expect(r.pct).toBeGreaterThanOrEqual(99.3);
     },
   );
 });

@@ -47,7 +47,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:sudo':
     'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
   'program:python':
-    'python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo)',
+    "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy)",
   'toolchain-home-variables':
     "a JAVA_HOME, GOROOT or Gradle user home that is neither the image's toolchain nor the workspace's runs that directory's programs and init scripts (in these streams a placeholder install path and macOS's /Library/Java/Home)",
   'build-tools-outside':
