@@ -15,6 +15,8 @@ export const JUSTIFIED: Record<string, string> = {
     'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
     'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit',
+  'interpreter-one-liners-perl-e':
+    'perl code given on the command line (`-e`, also inside a cluster such as `-lpe`) is in a language this policy does not read, so it needs a person (here a bit string decoded with `pack "B*"`: decoded text is what hides commands)',
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
