@@ -134,6 +134,8 @@ export const JUSTIFIED: Record<string, string> = {
     'a PID read from a pipe (`lsof -ti:1313 | head -1 | xargs kill -9`) is only known when it runs and may be 1 or -1: init, every process',
   'program:hugo':
     '`hugo --config` takes a comma-separated list of config files, and a config can let Hugo run programs (`security.exec.allow`): one from outside the workspace would run what it names, and the list is not read as paths',
+  'program:drizzle-kit':
+    "`drizzle-kit studio` serves the project's database over HTTP to a UI hosted elsewhere, and `drop` deletes migration files",
   'tools-fetch-from-url':
     'a package runner given a URL is read as fetching code from it; a page on localhost (`npx playwright screenshot http://localhost:1313/`) is not told apart yet',
   'git-push': "pushing sends the run's commits to a shared remote; drydock opens the pull request itself",

@@ -785,6 +785,7 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
         'pkill -TERM -f "jekyll serve"',
         'pkill -f "uvicorn src.api.main:app --port 8000"',
         'killall -9 vite',
+        'pkill -f "next dev"',
       ],
       'allow',
     );
@@ -795,6 +796,8 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
         'killall bash',
         'pkill -f drydock-runner',
         "pkill -f 'node.*next'",
+        'pkill -f next',
+        'pkill -f "next dev.*3001"',
         'pkill -f "hugo|bash"',
         'pkill -f "hugo server; bash"',
         'pkill -f "hugo (server)"',
@@ -816,6 +819,7 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
     const rule = readFileSync(new URL('../../policies/default.yaml', import.meta.url), 'utf8');
     const names = /\(\?:(hugo\|[^)]*)\)\(\?: /.exec(rule)![1]!.split('|');
     expect(names).toContain('uvicorn');
+    expect(names).toContain('next dev');
     const servers = readFileSync(new URL('../../src/lsp/servers.ts', import.meta.url), 'utf8');
     for (const n of names) {
       expect(new RegExp(`\\b${n}\\b`).test(RUNNER_SCRIPT), n).toBe(false);
