@@ -86,8 +86,6 @@ export const JUSTIFIED: Record<string, string> = {
     'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',
   'interpreter-dynamic-code':
     'an interpreter running code computed when it runs cannot be checked (in these streams `$!` inside double-quoted `python -c` code, which the shell expands first)',
-  'interpreter-one-liners-perl-e':
-    'Perl code given on the command line is not read (in these streams `perl -lpe \'$_=pack "B*",$_\'`, which turns a bit string into text)',
   'interpreter-written-scripts':
     'a script the command line wrote and then runs whose code hides what it runs (computed code, a function reached through `__func__` or another dunder) is not run unread, as the same code given to `python -c` is not; a script in a language drydock does not read (ruby, perl, php) asks for the same reason',
   'read-secret-variable':
