@@ -278,8 +278,19 @@ export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
         braces ||= d.braces;
       }
       // Unquoted glob characters can be separate children (`[ab].c`), and the
-      // parser splits `{a,b}` into pieces: look at the raw text too.
-      if (/(^|[^\\])[{}]/.test(node.text)) braces = true;
+      // parser splits `{a,b}` into pieces: look at the raw text too, but only of the unquoted
+      // pieces: bash expands no brace inside quotes (`'{a,b}'x` is `{a,b}x`, one word).
+      let unquoted = '';
+      let quotedBraces = false;
+      for (const child of node.children) {
+        if (!child) continue;
+        if (QUOTED.has(child.type)) quotedBraces ||= child.text.includes('{') || child.text.includes('}');
+        else unquoted += `${child.text} `;
+      }
+      if (/(^|[^\\])[{}]/.test(unquoted)) braces = true;
+      // Braces both quoted and not (`'{a}'{b,c}`): which ones expand is not kept once the
+      // pieces are joined, so the word is taken as a value only known when it runs.
+      if (braces && quotedBraces) return { text: node.text, dynamic: true, glob, braces: false };
       return dynamic
         ? { text: node.text, dynamic, glob, braces, pattern: pattern.text }
         : { text, dynamic, glob, braces };
@@ -470,6 +481,9 @@ export function isDynamicType(type: string): boolean {
 }
 
 const MAX_BRACE_RESULTS = 256;
+
+/** Quoted pieces of a word: no brace expansion inside them. */
+const QUOTED = new Set(['raw_string', 'string', 'ansi_c_string', 'translated_string']);
 
 /**
  * Bash brace expansion of a literal word (`{/,x}` → `/`, `x`; `{1..3}`).

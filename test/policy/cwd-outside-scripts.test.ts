@@ -14,12 +14,13 @@ const decide = (c: string) => engine.check(c);
 
 describe('a relative script after cd outside the workspace', () => {
   it('is refused as its absolute spelling is', () => {
-    for (const [relative, absolute] of [
+    const pairs: [string, string][] = [
       ['cd /srv/app && python manage.py migrate', 'python /srv/app/manage.py migrate'],
       ['cd ~ && node x.js', 'node /root/x.js'],
       ['cd /srv/app; python3 tools/x.py', 'python3 /srv/app/tools/x.py'],
       ['cd /srv/app && python -m pytest tests/test_a.py', 'python -m pytest /srv/app/tests/test_a.py'],
-    ]) {
+    ];
+    for (const [relative, absolute] of pairs) {
       const a = decide(absolute);
       expect(a.decision, absolute).toBe('deny');
       const r = decide(relative);
