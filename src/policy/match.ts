@@ -1368,14 +1368,6 @@ const MAKE_WORD = new RegExp(
 );
 
 /**
- * Variables that hold a program's options, split at blanks: harmless when every word is an
- * option known to run nothing, load no code and write nowhere (`NODE_OPTIONS=--max-old-space-size=4096`,
- * `MAVEN_OPTS=-Xmx2g`, `RUSTFLAGS='--cfg tokio_unstable -Dwarnings'`); any other word (`--require`,
- * `--import`, `-javaagent:`, `-agentpath:`, `-XX:OnError=`, `-C linker=`, …) leaves the rules that
- * refuse the variable in force. The old value the line extends (`"$RUSTFLAGS -C panic=abort"`) was
- * decided when it was set.
- */
-/**
  * A C/C++/Fortran compiler or linker flag word (CFLAGS, LDFLAGS, cgo's CGO_*FLAGS) that loads no
  * plugin, runs no other program and reads no code from outside: optimisation, debug, warning,
  * standard, machine and `-f` code-generation flags (not `-fplugin`), defines, and include or
@@ -1389,6 +1381,14 @@ const C_FLAG_WORD = new RegExp(
     '-shared|-rdynamic|--coverage|-l[\\w+.-]+|-[IL](?!.*\\.\\.)(?:(?![/~])[\\w.+/-]*|/usr/[\\w.+/-]*|/opt/[\\w.+/-]*|(?:/root|/home/[\\w.-]+|~)/(?:miniconda3|anaconda3|miniforge3|mambaforge|\\.pyenv|\\.rustup|\\.cargo|go)/[\\w.+/-]*))$',
 );
 
+/**
+ * Variables that hold a program's options, split at blanks: harmless when every word is an
+ * option known to run nothing, load no code and write nowhere (`NODE_OPTIONS=--max-old-space-size=4096`,
+ * `MAVEN_OPTS=-Xmx2g`, `RUSTFLAGS='--cfg tokio_unstable -Dwarnings'`); any other word (`--require`,
+ * `--import`, `-javaagent:`, `-agentpath:`, `-XX:OnError=`, `-C linker=`, …) leaves the rules that
+ * refuse the variable in force. The old value the line extends (`"$RUSTFLAGS -C panic=abort"`) was
+ * decided when it was set.
+ */
 const OPTION_LISTS = new Map<string, RegExp>([
   ...[
     'CGO_CFLAGS',

@@ -125,7 +125,8 @@ export class HostSandbox implements Sandbox {
         // Without the credentials a checkout may carry (git-scrub.ts).
         const config = join(sb.workspace, '.git', 'config');
         const text = await readFile(config, 'utf8').catch(() => null);
-        if (text !== null && scrubGitConfig(text) !== text) await writeFile(config, scrubGitConfig(text));
+        const scrubbed = text === null ? null : scrubGitConfig(text);
+        if (scrubbed !== null && scrubbed !== text) await writeFile(config, scrubbed);
       } else {
         await mkdir(sb.workspace);
       }

@@ -22,7 +22,7 @@ import {
   type PolicyDecision,
   type PolicyGate,
 } from '../policy/index.js';
-import { DEFAULT_LIMITS, type ExecLimits, type Sandbox } from '../sandbox/index.js';
+import { DEFAULT_LIMITS, shellQuote, type ExecLimits, type Sandbox } from '../sandbox/index.js';
 import { bashTool } from './bash.js';
 import { hostDecompress } from './decompress.js';
 import { diagnosticsTool } from './diagnostics.js';
@@ -45,10 +45,10 @@ export const DEFAULT_TOOL_LIMITS: ExecLimits = { timeoutMs: 120_000, maxOutputBy
  * the final patch of a repository whose .gitignore does not list them (the diff includes
  * untracked files).
  */
+export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+
 /** A name looked up as a login shell and an interactive one would find it too (their profiles may add to PATH). */
 const LOGIN_LOOKUP = `bash -lc 'type -t -- "$1"' _ "$n" >/dev/null 2>&1 || bash -ic 'type -t -- "$1"' _ "$n" >/dev/null 2>&1`;
-
-export const TOOL_ENV: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
 
 export interface ToolboxOptions {
   sandbox: Sandbox;
@@ -256,9 +256,11 @@ export class Toolbox {
   }
 
   /**
-   * A shell command that extracts an archive or applies a patch is decided on what it contains:
-   * each such file is read from the sandbox (a fixed command, up to MAX_UNPACK_BYTES) and its
-   * entries listed; what cannot be read is given as unknown, so the policy asks.
+   * A shell command is decided with what the sandbox knows of it: the names no rule covers,
+   * looked up there (`lookUp`), and, for a command that extracts an archive or applies a patch,
+   * what it contains: each such file is read from the sandbox (a fixed command, up to
+   * MAX_UNPACK_BYTES) and its entries listed; what cannot be read is given as unknown, so the
+   * policy asks.
    */
   private async withEntries(action: Action): Promise<Action> {
     if (action.kind !== 'shell') return action;
@@ -272,7 +274,7 @@ export class Toolbox {
     if (!paths.length) return action;
     const entries: Record<string, Entry[] | null> = {};
     for (const path of paths) {
-      const q = `'${path.replace(/'/g, `'\\''`)}'`;
+      const q = shellQuote(path);
       const r = await this.opts.sandbox.exec(
         `[ -f ${q} ] && [ "$(stat -c %s -- ${q})" -le ${MAX_UNPACK_BYTES} ] && base64 -w0 -- ${q}`,
         { timeoutMs: 30_000, maxOutputBytes: Math.ceil((MAX_UNPACK_BYTES * 4) / 3) + 1024 },
@@ -288,13 +290,13 @@ export class Toolbox {
   /**
    * Whether the sandbox's shell resolves each name (`type -t`: a program on its PATH, a builtin,
    * a function), in one fixed command run as the agent's commands are; null when it could not be
-   * looked up (the names then stay unknown, and the policy asks as before).
+   * looked up (the names then stay unknown, and the policy asks as before). A login or an
+   * interactive shell may add to PATH (`bash -lc x` runs what its profile finds), so a name is
+   * missing only when none of the three shells finds it.
    */
-  // (a login or interactive shell may add to PATH: `bash -lc x` runs what its profile finds, so a
-  // name is missing only when none of the three shells finds it)
   private async lookUp(names: string[]): Promise<Record<string, boolean> | null> {
     if (!names.length) return null;
-    const quoted = names.map((n) => `'${n.replace(/'/g, `'\\''`)}'`).join(' ');
+    const quoted = names.map(shellQuote).join(' ');
     const r = await this.opts.sandbox.exec(
       `for n in ${quoted}; do type -t -- "$n" >/dev/null 2>&1 || ${LOGIN_LOOKUP} || printf '%s\\n' "$n"; done`,
       { timeoutMs: 30_000, maxOutputBytes: 64 * 1024, cwd: WORKSPACE, env: this.context.env },
