@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { tick } from './budget.js';
 
 /** Three-valued match: a dynamic or globbed argument may or may not match. */
 export type Tri = 'yes' | 'no' | 'maybe';
@@ -223,6 +224,8 @@ function tokensIntersect(ta: Token[], tb: Token[]): boolean {
   rows.fill(0, 0, 2 * w);
   rows[0] = 1;
   for (let j = 0; j <= tb.length; j++) {
+    // One unit of the decision's budget per row (a row is |ta| steps: a rule glob's length).
+    tick();
     const y = tb[j];
     const ys = y !== undefined && (y.t === 'star' || y.t === 'gstar');
     let any = false;
