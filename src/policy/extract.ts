@@ -4,7 +4,7 @@ import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
-import { isDecoder, isOpaqueDecoder, printedRoots, printsInsidePaths } from './streams.js';
+import { isDecoder, isOpaqueDecoder, portPids, printedRoots, printsInsidePaths } from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
@@ -574,7 +574,10 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         const roots = paths ? undefined : printedRoots(walk, from, input);
         // Text put together by this stage (echo, printf, a filter) or passed through it.
         const assembled = assemblesAny(walk, from, input) || undefined;
+        // `lsof -ti:3000 | xargs kill`: the PIDs of the processes on a port.
+        const pids = portPids(walk, from, input);
         input = roots ? { kind: 'pipe', paths, roots, assembled } : { kind: 'pipe', paths, assembled };
+        if (pids) input.pids = pids;
         again.after(walk, from, input);
       }
       return;
@@ -1379,6 +1382,8 @@ export function scanValue(walk: Walk, node: Node): void {
       if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
         walk.insidePaths.add(node.startIndex);
       }
+      if (node.type === 'command_substitution' && portPids(walk, from, { kind: 'none' }, true) === 'pids')
+        walk.portPids.add(node.startIndex);
       const decoder = walk.parts.slice(from).find(isDecoder);
       if (decoder && !printedOnly(walk, node)) {
         structure(
@@ -1504,10 +1509,12 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
       const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
       const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
+      // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port.
+      const pids = subst?.type === 'command_substitution' && walk.portPids.has(subst.startIndex);
       const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
-      for (const a of got) args.push(inside ? { ...a, inside: true } : a);
+      for (const a of got) args.push(inside ? { ...a, inside: true } : pids ? { ...a, pids: true } : a);
     } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n, walk.vars, false));
@@ -1686,6 +1693,12 @@ export function runArgv(
   // Old-style `tar xPf a.tar` means `tar -xPf a.tar`.
   if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
     args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
+  }
+  if (name === 'kill' && args.some((a) => a.pids)) {
+    // `lsof -ti:3000 | xargs kill -9`, `kill $(lsof -ti:3000)`: the processes holding a socket on a
+    // literal port, which in the sandbox are the agent's servers and their clients (no process of
+    // drydock's holds one), never init or every process: decided as a job this line started is.
+    args = args.map((a) => (a.pids ? { text: `%${a.text}`, dynamic: false, glob: false } : a));
   }
   if (name === 'kill' && walk.jobPids.size > 0) {
     // `cmd & PID=$!; …; kill $PID`: the target is a job this command line started.
@@ -2255,6 +2268,7 @@ export function extractParts(
     depth: 0,
     context: command,
     insidePaths: new Set(),
+    portPids: new Set(),
     code,
     jobPids: new Set(),
     written: new Map(),

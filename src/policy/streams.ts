@@ -188,3 +188,99 @@ export function isDecoder(part: Part): boolean {
       return false;
   }
 }
+
+/** A port selection of lsof's `-i` that names a literal port: `:3000`, `tcp:8000`, `4TCP@localhost:5173`, `:3000,3001`. */
+const LSOF_PORT = /^[46]?(?:tcp|udp|TCP|UDP)?(?:@[A-Za-z0-9.[\]:-]*)?:[0-9]+(?:[-,][0-9]+)*$/;
+/** lsof's `-s PROTOCOL:STATE` filter (`-sTCP:LISTEN`): it narrows the `-i` selection. */
+const LSOF_STATE = /^(?:tcp|udp|TCP|UDP):\^?[A-Za-z_]+(?:,\^?[A-Za-z_]+)*$/;
+
+/**
+ * Whether `lsof`'s arguments select only the processes holding a socket on literal ports: every
+ * selection an `-i` with a port (lsof ORs its selections, so `-u root` or a file beside it would add
+ * every process of root or every reader of the file), with `-t` (PIDs only: 'pids'), else its listing
+ * ('listing'); `-n`, `-P`, `-l`, `-w` and `-s PROTO:STATE` change nothing of that.
+ */
+function lsofPorts(args: Arg[]): 'pids' | 'listing' | undefined {
+  let terse = false;
+  let ports = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.dynamic || a.glob) return undefined;
+    const m = /^-([tnPlw]*)([is]?)(.*)$/s.exec(a.text);
+    if (!m) return undefined;
+    if (m[1]!.includes('t')) terse = true;
+    if (!m[2]) {
+      if (m[3]) return undefined;
+      continue;
+    }
+    const value = m[3] || args[++i]?.text;
+    const next = m[3] ? a : args[i];
+    if (!value || !next || next.dynamic || next.glob) return undefined;
+    if (m[2] === 'i') {
+      if (!LSOF_PORT.test(value)) return undefined;
+      ports++;
+    } else if (!LSOF_STATE.test(value)) return undefined;
+  }
+  return ports === 0 ? undefined : terse ? 'pids' : 'listing';
+}
+
+/** Options of the line filters that keep a subset of their input's lines and read nothing else. */
+const LINE_SUBSET: Record<string, RegExp> = {
+  head: /^-(?:[0-9]+|n[0-9]*)$/,
+  tail: /^-(?:[0-9]+|n[0-9]*)$/,
+  sort: /^-[nurbfgV]+$/,
+  uniq: /^-[du]+$/,
+  grep: /^-[viwEFx]+$/,
+  egrep: /^-[viwx]+$/,
+  fgrep: /^-[viwx]+$/,
+};
+
+/**
+ * What the one command walked since `from` (or, with `whole`, the pipeline of a `$(…)`) prints when it
+ * is the PIDs of the processes holding a socket on literal ports: `lsof -ti:3000` ('pids'), `lsof -i
+ * :3000` ('listing': their PIDs in its second column), a line filter that keeps a subset of such lines
+ * (`head -1`, `grep LISTEN`, `tail -n +2`), and `awk '{print $2}'` over a listing ('pids'). Inside the
+ * sandbox no process of drydock's holds a socket (its runner works through fifos, the language servers
+ * through pipes), so these are the agent's own servers and their clients, or the image's services.
+ */
+export function portPids(
+  walk: Walk,
+  from: number,
+  input: Stdin,
+  whole = false,
+): 'pids' | 'listing' | undefined {
+  const parts = walk.parts.slice(from);
+  if (!parts.every((p) => p.kind === 'command')) return undefined;
+  const commands = parts as CommandPart[];
+  if (commands.length === 0 || (!whole && commands.length !== 1)) return undefined;
+  let flow: 'pids' | 'listing' | undefined = input.kind === 'pipe' ? input.pids : undefined;
+  for (const c of commands) flow = stagePortPids(c, flow);
+  return flow;
+}
+
+function stagePortPids(c: CommandPart, flow: 'pids' | 'listing' | undefined): 'pids' | 'listing' | undefined {
+  if (c.name === 'lsof') return lsofPorts(c.args);
+  if (!flow || c.args.some((a) => a.dynamic || a.glob)) return undefined;
+  if (c.name === 'awk')
+    return flow === 'listing' && c.args.length === 1 && /^\{ *print \$2;? *\}$/.test(c.args[0]!.text)
+      ? 'pids'
+      : undefined;
+  const allowed = LINE_SUBSET[c.name];
+  if (!allowed) return undefined;
+  let pattern = false;
+  for (let i = 0; i < c.args.length; i++) {
+    const t = c.args[i]!.text;
+    if ((c.name === 'head' || c.name === 'tail') && t === '-n') {
+      if (!/^\+?[0-9]+$/.test(c.args[++i]?.text ?? '')) return undefined;
+      continue;
+    }
+    if (t.startsWith('-') && t !== '-') {
+      if (!allowed.test(t)) return undefined;
+      continue;
+    }
+    // One pattern for grep; no operand for the others (an operand is a file they would read).
+    if (pattern || !c.name.endsWith('grep')) return undefined;
+    pattern = true;
+  }
+  return flow;
+}

@@ -26,6 +26,11 @@ export interface Arg {
   inside?: boolean;
   /** A dynamic value known to be paths below these roots (`find ~ | xargs cat`: below `~`). */
   under?: Under;
+  /**
+   * A dynamic value known to be the PIDs of the processes holding a socket on a literal port
+   * (`lsof -ti:3000`, streams.ts `portPids`): what `kill` is handed to stop a dev server by its port.
+   */
+  pids?: boolean;
 }
 
 /** Paths below literal roots (`find ROOT…`, `ls DIR`), each with a base name matching `name` when given (`-name '*.py'`). */

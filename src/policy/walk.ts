@@ -28,6 +28,11 @@ export type Stdin =
       roots?: Under;
       /** What comes down the pipe is text this line put together (echo, printf, a filter): `assembles`. */
       assembled?: boolean;
+      /**
+       * What comes down the pipe is the PIDs of the processes holding a socket on a literal port
+       * (`lsof -ti:3000`), or lsof's listing of them (`lsof -i :3000`, PIDs in its second column).
+       */
+      pids?: 'pids' | 'listing';
     }
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
@@ -49,6 +54,8 @@ export interface Walk {
   context: string;
   /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
   insidePaths: Set<number>;
+  /** Start offsets of `$(…)` whose output is only the PIDs of processes on a literal port (`$(lsof -ti:3000)`). */
+  portPids: Set<number>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */

@@ -904,6 +904,38 @@ const XARGS_VALUE_OPTIONS = [
   '--process-slot-var',
 ];
 
+/**
+ * Whether xargs, with these options, hands its command the input's words as they are: none that reads
+ * arguments from a file (`-a`), splits at another character (`-d`, `-0`) or runs a shell; `-I TOKEN`
+ * only where TOKEN is a whole argument (checked by the caller's replacement).
+ */
+function splitsByLine(options: Arg[], token: string | null | undefined): boolean {
+  for (let i = 0; i < options.length; i++) {
+    const t = options[i]!.text;
+    if (options[i]!.dynamic) return false;
+    if (
+      /^(-r|--no-run-if-empty|-t|--verbose|-x|--exit|-n[0-9]+|-P[0-9]+|-L[0-9]+|--max-args=[0-9]+|--max-procs=[0-9]+|--max-lines=[0-9]+)$/.test(
+        t,
+      )
+    )
+      continue;
+    if (
+      ['-n', '-P', '-L', '--max-args', '--max-procs', '--max-lines'].includes(t) &&
+      /^[0-9]+$/.test(options[i + 1]?.text ?? '')
+    ) {
+      i++;
+      continue;
+    }
+    if (t === '-I' && options[i + 1]?.text === token) {
+      i++;
+      continue;
+    }
+    if (t === `-I${token}`) continue;
+    return false;
+  }
+  return true;
+}
+
 function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
   const at = skipOptions(args, XARGS_VALUE_OPTIONS);
   const replace = args.slice(0, at).findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
@@ -925,10 +957,21 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     ...(stdin.kind === 'pipe' && stdin.paths ? { inside: true } : {}),
     // `find ~ | xargs cat`: PROG is handed paths below the producer's roots.
     ...(stdin.kind === 'pipe' && !stdin.paths && stdin.roots ? { under: stdin.roots } : {}),
+    // `lsof -ti:3000 | xargs kill`: the PIDs of the processes on a port, split as they came.
+    ...(stdin.kind === 'pipe' && stdin.pids === 'pids' && splitsByLine(args.slice(0, at), token)
+      ? { pids: true }
+      : {}),
   };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
   const withInput = token
-    ? inner.map((a, i) => (i > 0 && a.text.includes(token) ? fromInput : a))
+    ? inner.map((a, i) =>
+        // `kill -9 1{}` is not the input's PID: only a whole-argument token stays one.
+        i > 0 && a.text.includes(token)
+          ? a.text === token
+            ? fromInput
+            : { ...fromInput, pids: undefined }
+          : a,
+      )
     : [...inner, fromInput];
   if (at < args.length && args[at]!.dynamic) return runInner(walk, args, at, { kind: 'pipe' }, via, 'xargs');
   const word = withInput[0]!.text;

@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, or prose the model sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
     'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval, and so does a URL whose text after the port comes from a variable (`"http://localhost:1313$url"`: a value starting with `@` names another host)',
@@ -53,7 +53,7 @@ export const JUSTIFIED: Record<string, string> = {
   'toolchain-home-variables':
     "a JAVA_HOME, GOROOT or Gradle user home that is neither the image's toolchain nor the workspace's runs that directory's programs and init scripts (in these streams a placeholder install path and macOS's /Library/Java/Home)",
   'build-tools-outside':
-    'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm) may write there, and which of its options write is not known',
+    'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm), or run in another checkout outside it (`cd ~/.local/state/minsky/git/task#001 && bun test`, a session clone of the project), may write there, and which of its options write is not known',
   'container-escape':
     "tools that reach the container engine (docker), the host's namespaces or the kernel act outside the sandbox",
   'program:ip':
@@ -61,7 +61,8 @@ export const JUSTIFIED: Record<string, string> = {
   'program:ifconfig':
     "configuring an interface (up, down, an address) changes the sandbox's network, not the project",
   'program:route': "adding or deleting a route changes where the sandbox's traffic goes",
-  'cwd-writes-outside': 'a build run in a directory above the workspace writes its output and caches there',
+  'cwd-writes-outside':
+    'a build or package manager run in a directory above the workspace or in another checkout writes its output, caches and installed packages there',
   'download-outside':
     'a download saved outside the workspace, or fetched from addresses scraped at run time, changes the host',
   'print-environment':
@@ -97,7 +98,7 @@ export const JUSTIFIED: Record<string, string> = {
   'unpack-entries':
     "an archive's or a GNU patch's entries decide where they land (tar, unzip and patch, unlike git apply, write into .git); this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
   'shell:dynamic-script':
-    'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`), or `eval` of a command kept in a variable, runs text only known when it runs',
+    'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`), or `eval` of a command kept in a variable or of a program\'s output (`eval "$(/opt/homebrew/bin/brew shellenv)"`), runs text only known when it runs',
   'git-remote-urls':
     "a remote's URL may hold a token (`https://user:TOKEN@host/…`); `git remote` lists the names",
   'git-config-url-keys':
@@ -111,7 +112,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:grep':
     "an option the program does not have (`grep --no-color`, which is git grep's, not GNU grep's) is asked rather than guessed",
   'write-outside-workspace':
-    'a redirection to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > "$P"`) writes to a path the walk cannot follow',
+    'a redirection into another checkout or a tool\'s state in the home directory (`> ~/.local/state/minsky/session-db.json`) changes files that are not the project\'s, and one to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > "$P"`) writes to a path the walk cannot follow',
   'global-package-install':
     'installing packages for the user (`pip install --user`) changes the home directory, not the project',
   'source-outside-workspace':
@@ -119,7 +120,7 @@ export const JUSTIFIED: Record<string, string> = {
   'secret-like-names':
     "a glob over other checkouts outside the workspace (`ls ../*/model_patch.diff` from the parent directory) may name their secrets (a `secrets/` directory), and is another project's files; a glob read in the workspace may name one too (`rg port config/*.yaml` reads config/secrets.yaml if it is there)",
   'read-credentials':
-    "a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches (listing the same glob is allowed), and a project's `.env`/`.env.local` holds its keys (`cat .env`, `rg PORT .env`: read `.env.example` or the one variable's name in the code instead); a listing inside `~/.codex` is of the directory that holds the agent's own login",
+    "a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches (listing the same glob is allowed), and a project's `.env`/`.env.local` holds its keys (`cat .env`, `rg PORT .env`: read `.env.example` or the one variable's name in the code instead); a listing inside `~/.codex` is of the directory that holds the agent's own login, and `git -C $dir` over a glob of a tool's directories in the home directory reads other repositories' configuration, remote URLs with tokens among it",
   'git-writes-outside':
     'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed), and git writing to a path only known when it runs (`git diff > "$(pwd)/x.diff"`) may write anywhere',
   'kill-by-name':
@@ -127,16 +128,30 @@ export const JUSTIFIED: Record<string, string> = {
   'kill-by-pattern':
     "pkill's and killall's pattern is a regular expression (`-f`: over the whole command line) and reaches drydock's own processes in the sandbox, the runner and its bash workers and the node language servers: `pkill -f 'node.*next'`, `pkill -f 'uvicorn|python.*main'` ask, while a dev server's program name with literal arguments (`pkill -f \"hugo server\"`) is allowed",
   'kill-computed-targets':
-    'a kill of PIDs only known when it runs (`lsof -ti:1313 | xargs kill -9`, `kill $(lsof -ti:1313)`, `pgrep -f … | xargs kill`) may signal any process, drydock\'s runner included; `pkill -f "hugo server"` says which',
+    'a kill of PIDs only known when it runs (`pgrep -f "hugo server" | xargs kill`) may signal any process, drydock\'s runner included; `pkill -f "hugo server"` says which, and the processes holding a socket on a literal port (`lsof -ti:1313 | xargs kill -9`, `kill $(lsof -ti:1313)`) are the agent\'s servers, allowed',
   'kill-everything':
-    'a PID read from a pipe (`lsof -ti:1313 | head -1 | xargs kill -9`) is only known when it runs and may be 1 or -1: init, every process',
+    'a PID read from text that may hold 1, 0 or -1 (a pipe split at another character, a word assembled around the PIDs) may be init, the process group or every process',
   'program:hugo':
     '`hugo --config` takes a comma-separated list of config files, and a config can let Hugo run programs (`security.exec.allow`): one from outside the workspace would run what it names, and the list is not read as paths',
   'program:drizzle-kit':
     "`drizzle-kit studio` serves the project's database over HTTP to a UI hosted elsewhere, and `drop` deletes migration files",
   'tools-fetch-from-url':
-    'a package runner given a URL is read as fetching code from it; a page on localhost (`npx playwright screenshot http://localhost:1313/`) is not told apart yet',
+    "a package runner given a URL of another host than the loopback one is read as fetching code from it (a page of the agent's own server, `npx playwright screenshot http://localhost:1313/`, is allowed)",
   'git-push': "pushing sends the run's commits to a shared remote; drydock opens the pull request itself",
+  'home-dot-files':
+    "a dot-directory of the home directory (`~/.local/state/minsky`, where a tool of the developer's keeps its state and other checkouts) is where tools keep logins and tokens, not the project",
+  'tool-settings-files':
+    "writing an editor's or coding agent's settings (`.cursor/rules`, `.vscode`, `.claude`) changes what a later agent or the person's editor is told or runs, not the project's code",
+  'program:git':
+    '`git -C DIR` in another repository outside the workspace (`git -C ../chitin status`) works on a checkout that is not the project',
+  'shell:unknown-cwd':
+    'after `cd "$(tool session dir …)"` the working directory is only known when it runs, so every relative path after it may name any file',
+  'workspace-program-outside-args':
+    "a program built in the workspace run in another checkout outside it (`./minsky-cli session dir` after `cd ~/.local/state/…`) works on files that are not the project's",
+  'git-config-file-read':
+    "`.git/config` holds the remotes' URLs, where a token may be; `git remote` lists the names",
+  'awk-runs-programs':
+    'an awk program with `getline`, `system` or a computed redirection runs commands or reads and writes files only known when it runs',
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };

@@ -826,4 +826,66 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
       expect(servers.includes(n), n).toBe(false);
     }
   });
+
+  // Agent stream 7 (Automaker with the Claude Agent SDK: a Hugo site, a Next.js app): the agent frees
+  // its dev server's port before starting it again, 31 times (`lsof -ti:1313 | xargs kill -9`).
+  it('stops the processes on a literal port (lsof), but no other list of PIDs', () => {
+    expectAll(
+      [
+        'lsof -ti:1313 | xargs kill -9',
+        'lsof -ti:1313 | xargs kill -9 2>/dev/null || true',
+        'lsof -ti:1313 | head -1 | xargs kill -9',
+        'kill $(lsof -ti:1313)',
+        'kill -9 "$(lsof -t -i:3000)" 2>/dev/null',
+        'lsof -t -i:3001 | xargs kill -9 2>/dev/null || true && sleep 2',
+        "lsof -i :3000 | grep LISTEN | awk '{print $2}' | xargs kill",
+        "lsof -i :3000 -i :3001 | grep LISTEN | awk '{print $2}' | xargs kill 2>/dev/null || true",
+        "lsof -i :3000 | tail -n +2 | awk '{print $2}' | xargs kill",
+        'lsof -ti tcp:8000 | xargs -r kill',
+        'lsof -tiTCP:5173 -sTCP:LISTEN | xargs kill',
+        'lsof -ti:3000,3001 | xargs kill -9',
+        'lsof -ti:3000 | xargs -n1 kill -s TERM',
+        'lsof -ti:3000 | xargs -I{} kill -9 {}',
+        'kill -9 $(lsof -ti:8080 -sTCP:LISTEN | head -1) 2>/dev/null || true',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'lsof -t -u root | xargs kill -9',
+        'lsof -ti | xargs kill -9',
+        'lsof -t -i | xargs kill -9',
+        'lsof -ti:3000 -u root | xargs kill -9',
+        'lsof -ti:3000 +D / | xargs kill -9',
+        'lsof -ti:$PORT | xargs kill -9',
+        'lsof -t /root/.bashrc | xargs kill',
+        "lsof -i :3000 | awk '{print 1}' | xargs kill",
+        "lsof -i :3000 | awk '{print $1}' | xargs kill",
+        "lsof -ti:3000 | sed 's/.*/1/' | xargs kill -9",
+        'lsof -ti:3000 | uniq -c | xargs kill',
+        'lsof -ti:3000 | head -c 1 | xargs kill',
+        'lsof -ti:3000 | grep -o 1 | xargs kill',
+        'lsof -ti:3000 | grep -rh 1 | xargs kill',
+        'lsof -ti:3000 | tac | xargs kill',
+        'kill $(lsof -ti:3000) 1',
+        'kill -9 -$(lsof -ti:3000)',
+        'lsof -ti:3000 | xargs kill -9 1',
+        'lsof -ti:3000 | xargs kill -9 -1',
+        'lsof -ti:3000 | xargs -I{} kill -9 {} 1',
+        'lsof -ti:3000 | xargs -I{} kill -9 -{}',
+        'lsof -ti:3000 | xargs -I{} kill -9 1{}',
+        'lsof -ti:3000 | xargs -a /tmp/pids kill',
+        'lsof -ti:3000 | xargs -d 2 kill',
+        'lsof -ti:3000 | xargs -0 kill',
+        'kill -9 $(lsof -ti:3000; echo 1)',
+        "lsof -ti:3000 | xargs sh -c 'kill -9 1'",
+        'lsof -ti:3000 | xargs rm -rf',
+        'kill $(pgrep -f .)',
+      ],
+      'refused',
+    );
+    // Why a port's processes are the agent's: the runner and its workers talk to drydock through
+    // fifos, never a socket (a language server speaks on its pipes).
+    expect(/\/dev\/(tcp|udp)|\b(nc|ncat|socat)\b/.test(RUNNER_SCRIPT)).toBe(false);
+  });
 });
