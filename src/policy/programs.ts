@@ -771,7 +771,7 @@ function valueFinding(
     case 'ask-flag':
       return {
         decision: 'ask',
-        reason: `${what} needs approval: it runs code or changes state outside the workspace`,
+        reason: `${what} needs approval: it runs code, reaches another host or changes state outside the workspace; leave the option out`,
       };
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };

@@ -69,6 +69,8 @@ export const JUSTIFIED: Record<string, string> = {
     'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`); inline code that copies it (`os.environ.copy()`) is read as reading every variable, since where the copy goes is not followed',
   'program:ls':
     'an option the program does not have (a typo such as `ls -a.git`, or `ls -ლა` with a Georgian letter for `l`) is asked rather than guessed',
+  'program:git':
+    'an option git does not have (`git am --check`, which git itself rejects as an unknown option: `git apply --check` is the one that exists) is asked rather than guessed; every documented option of the everyday subcommands is listed',
   'program:mvn':
     'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, jib:buildTar pulls a base image from a registry, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
