@@ -6,6 +6,7 @@ import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } fr
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import { isDecoder, isOpaqueDecoder, portPids, printedRoots, printsInsidePaths } from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
+import { readWrittenProject } from './written-projects.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
@@ -1814,6 +1815,18 @@ export function runArgv(
     if (args.some((a) => !a.text.startsWith('-') && writtenTexts(walk, a).length > 0))
       part.runsWritten = true;
   }
+  // `make` after `printf … > Makefile`, `npm test` after writing package.json, `pytest` after
+  // `cat > test_x.py`: the project files it runs are decided as what they say.
+  if ((walk.written.size || walk.decoded.size) && !part.runsWritten)
+    readWrittenProject(walk, part, name, args, (text, lang) => {
+      delete part.code;
+      delete part.codeIssue;
+      readInline(walk, part, text, lang, via);
+      const issue = part.codeIssue;
+      delete part.code;
+      delete part.codeIssue;
+      return issue && !readerLimit(issue) ? issue : undefined;
+    });
   unwrapCommand(walk, name, args, stdin, [...via, name]);
 }
 

@@ -175,6 +175,18 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'as above: the double-quoted echo text (a lambda, quotes, brackets) is literal',
   },
   {
+    starts: "mkdir -p build && printf 'all:",
+    treeSitter: 'deny/shell:decoded-script',
+    linear: 'deny/delete-outside-workspace',
+    why: 'both deny: tree-sitter-bash hangs `> build/Makefile` on the list `mkdir … && printf …`, whose output is not known text, so the Makefile make then runs is refused unread; the reader gives the redirection to printf and decides the recipe it wrote (written-projects.ts)',
+  },
+  {
+    starts: "mkdir -p tests && printf 'import subprocess",
+    treeSitter: 'deny/shell:decoded-script',
+    linear: 'deny/shell:stdin-script',
+    why: 'as above, for a test file unittest then imports: the reader reads its Python and decides the `curl … | sh` it runs',
+  },
+  {
     starts: '{rm,-rf,/root}',
     treeSitter: 'deny/shell:unparseable',
     linear: 'deny/shell:dynamic-command-name',

@@ -1,0 +1,311 @@
+import { resolvePath } from './glob.js';
+import { asChild, clip, structure, type Walk } from './walk.js';
+import { ALT } from './wrappers.js';
+import type { Arg, CommandPart } from './types.js';
+
+/**
+ * Project files a command line writes and then hands to a program that runs what they say:
+ * `printf 'all:\n\trm -rf ~\n' > Makefile && make`, `echo '{"scripts":{"test":"…"}}' >
+ * package.json && npm test`, `cat > test_x.py <<'EOF' … EOF; pytest`, a `build.rs` then `cargo
+ * build`. The program is allowed by its spec and the file by the workspace rules, so each alone
+ * is harmless; together they run the written text. Where that text is shell (a Makefile's
+ * recipes, package.json's scripts) it is walked as the commands it is, each decided by every
+ * rule; Python and JavaScript files are read as inline code is (`readCode`); a file in a
+ * language drydock does not read, or a recipe that uses make's variables or functions, leaves
+ * the part with `runsWritten` and unread code (rule `written-project-files` asks). Files written
+ * with text only known when it runs are not in `walk.written`: they run as any workspace file.
+ */
+export function readWrittenProject(
+  walk: Walk,
+  part: CommandPart,
+  name: string,
+  args: Arg[],
+  /** Reads code as inline code on `part`; returns what could not be followed, readers' ordinary limits aside. */
+  readCode: (text: string, lang: 'python' | 'javascript' | 'typescript') => string | undefined,
+): void {
+  if (walk.written.size === 0 && walk.decoded.size === 0) return;
+  const runner = runnerOf(name, args);
+  if (!runner) return;
+  const dirs = (walk.cwd ?? [walk.ws.workspace]).map((c) =>
+    runner.dir ? resolvePath(runner.dir, c, walk.ws.home) : c,
+  );
+  if (runsDecoded(walk, runner, dirs))
+    structure(
+      walk,
+      part.text,
+      'shell:decoded-script',
+      `\`${clip(part.text, 50)}\` runs a project file this command line wrote with text that cannot be read (decoded, or printed by a program, a filter or a list of commands), so it is denied`,
+    );
+  const found = filesOf(walk, runner, dirs);
+  if (found.length === 0) return;
+  let unread: string | undefined;
+  let read = false;
+  for (const f of found) {
+    const file = f.key.slice(f.key.lastIndexOf('/') + 1);
+    const where = `in \`${clip(file, 40)}\`, which this command line wrote and \`${clip(part.text, 40)}\` runs`;
+    for (const text of f.other !== undefined && f.other !== f.text ? [f.text, f.other] : [f.text]) {
+      read = true;
+      const issue =
+        f.kind === 'make'
+          ? makeRecipes(walk, text, where)
+          : f.kind === 'scripts'
+            ? packageScripts(walk, text, where)
+            : f.kind === 'unread'
+              ? `${file}, code in a language drydock does not read`
+              : readCode(text, f.kind);
+      unread ??= issue;
+    }
+  }
+  if (!read) return;
+  part.runsWritten = true;
+  if (unread) {
+    delete part.code;
+    part.codeIssue = unread;
+  } else if (!part.codeIssue) part.code = 'read';
+}
+
+type Kind = 'make' | 'scripts' | 'python' | 'javascript' | 'typescript' | 'unread';
+
+interface Runner {
+  /** Files it runs: by exact name in the directory (`names`), or any under it matching `tree`. */
+  names?: string[];
+  tree?: RegExp;
+  kind: (file: string) => Kind;
+  /** The directory it works in, relative to the working directory (`make -C dir`). */
+  dir?: string;
+}
+
+const PY = /\.py$/;
+const JS = /\.(m|c)?[jt]sx?$/;
+const jsKind = (f: string): Kind => (/\.(m|c)?tsx?$/.test(f) ? 'typescript' : 'javascript');
+const unread = (): Kind => 'unread';
+/** Node's test runners, which load the project's test and configuration files. */
+const JS_TEST_RUNNERS = new Set(['jest', 'vitest', 'mocha', 'ava', 'tap', 'playwright', 'karma', 'jasmine']);
+/** Package managers that run package.json's scripts (any subcommand may: install runs lifecycle scripts). */
+const SCRIPT_RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
+/** Build tools of languages drydock does not read, and the files they run (build scripts, tests, plugins). */
+const UNREAD_BUILDS: Record<string, RegExp> = {
+  cargo: /(\.rs|\/Cargo\.toml|\/\.cargo\/config(\.toml)?)$/,
+  mvn: /(\/pom\.xml|\.java|\.kt|\/\.mvn\/[^/]+)$/,
+  mvnw: /(\/pom\.xml|\.java|\.kt|\/\.mvn\/[^/]+)$/,
+  gradle: /(\.gradle|\.gradle\.kts|\.java|\.kt|\.groovy|\/gradle\.properties)$/,
+  gradlew: /(\.gradle|\.gradle\.kts|\.java|\.kt|\.groovy|\/gradle\.properties)$/,
+  cmake: /(\/CMakeLists\.txt|\.cmake)$/,
+  ctest: /(\/CMakeLists\.txt|\.cmake)$/,
+  tox: /\/(tox\.ini|setup\.cfg|pyproject\.toml)$/,
+  rake: /(\/Rakefile|\.rake|\.rb)$/,
+  rspec: /\.rb$/,
+  bundle: /(\/Gemfile|\/Rakefile|\.rake|\.rb)$/,
+  phpunit: /(\.php|\/phpunit\.xml(\.dist)?)$/,
+  composer: /\/composer\.json$/,
+  dotnet: /\.(cs|fs|vb|csproj|fsproj|props|targets)$/,
+  mix: /\.exs?$/,
+  swift: /(\.swift)$/,
+  dune: /(\/dune|\.ml)$/,
+  sbt: /(\.sbt|\.scala)$/,
+};
+
+/** Asking a program for its version or help. */
+const INFO_FLAG = /^(-v|-V|--version|-version|-h|--help|-help)$/;
+
+/** cargo's subcommands that build nothing (so run no build script or procedural macro). */
+const CARGO_NO_BUILD = new Set([
+  'fmt',
+  'metadata',
+  'tree',
+  'search',
+  'help',
+  'version',
+  'locate-project',
+  'pkgid',
+  'verify-project',
+  'read-manifest',
+  'new',
+  'init',
+  'add',
+  'remove',
+  'rm',
+  'update',
+  'generate-lockfile',
+  'fetch',
+  'vendor',
+  'clean',
+  'info',
+]);
+
+function runnerOf(name: string, args: Arg[]): Runner | null {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const words = args.map((a) => (a.dynamic ? '' : a.text));
+  if (base === 'make' || base === 'gmake' || base === 'bmake') {
+    const files: string[] = [];
+    let dir: string | undefined;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      const value = (long: string[], short: string): string | undefined => {
+        for (const l of long) {
+          if (w === l) return words[++i];
+          if (w.startsWith(`${l}=`)) return w.slice(l.length + 1);
+        }
+        if (w === short) return words[++i];
+        if (w.startsWith(short) && !w.startsWith('--')) return w.slice(short.length);
+        return undefined;
+      };
+      const f = value(['--file', '--makefile'], '-f');
+      if (f !== undefined) files.push(f);
+      else {
+        const d = value(['--directory'], '-C');
+        if (d !== undefined) dir = dir && !d.startsWith('/') ? `${dir}/${d}` : d;
+      }
+    }
+    return {
+      names: files.length ? files : ['GNUmakefile', 'makefile', 'Makefile'],
+      kind: () => 'make',
+      ...(dir !== undefined ? { dir } : {}),
+    };
+  }
+  if (SCRIPT_RUNNERS.has(base) || base === 'corepack')
+    // (`npm -v` runs no script)
+    return words.length > 0 && words.every((w) => INFO_FLAG.test(w))
+      ? null
+      : { names: ['package.json'], kind: () => 'scripts' };
+  const pyModule = /^python[0-9.]*$/.test(base) ? moduleOf(words) : null;
+  if (
+    base === 'pytest' ||
+    base === 'py.test' ||
+    pyModule === 'pytest' ||
+    pyModule === 'unittest' ||
+    base === 'nox' ||
+    pyModule === 'nox'
+  )
+    return { tree: PY, kind: () => 'python' };
+  if (base === 'pip' || /^pip[0-9.]+$/.test(base) || pyModule === 'pip') {
+    // `pip install .`, `pip install -e ./pkg`: the project's setup.py runs.
+    const i = words.indexOf('install');
+    if (i < 0) return null;
+    const dir = words
+      .slice(i + 1)
+      .find((w) => w === '.' || w.startsWith('./') || w.startsWith('/') || w.startsWith('../'));
+    return dir === undefined ? null : { names: ['setup.py'], kind: () => 'python', dir };
+  }
+  if (JS_TEST_RUNNERS.has(base) || (base === 'node' && words.includes('--test')))
+    return { tree: JS, kind: jsKind };
+  if (base === 'go') {
+    const sub = words.find((w) => !w.startsWith('-'));
+    return sub === 'run' || sub === 'test' || sub === 'generate' ? { tree: /\.go$/, kind: unread } : null;
+  }
+  const tree = UNREAD_BUILDS[base];
+  if (!tree) return null;
+  // `cargo --version`, `mvn -v`: asking for the version or help runs no build; nor do cargo's
+  // subcommands that only read or edit the manifest.
+  if (words.length > 0 && words.every((w) => INFO_FLAG.test(w))) return null;
+  const sub = words.find((w) => !w.startsWith('-'));
+  if (base === 'cargo' && sub !== undefined && CARGO_NO_BUILD.has(sub)) return null;
+  return { tree, kind: unread };
+}
+
+/** `python -m MODULE`'s module (`-mpytest` too), or null. */
+function moduleOf(words: string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-m') return words[i + 1] ?? null;
+    if (/^-[A-Za-z]*m./.test(w) && !w.startsWith('--')) return w.slice(w.indexOf('m') + 1);
+    if (!w.startsWith('-')) return null;
+  }
+  return null;
+}
+
+/** Whether the runner runs a file this line wrote with text that cannot be read (`walk.decoded`). */
+function runsDecoded(walk: Walk, runner: Runner, dirs: string[]): boolean {
+  if (walk.decoded.size === 0) return false;
+  if (walk.decoded.has('*')) return true;
+  return dirs.some(
+    (d) =>
+      (runner.names ?? []).some((n) => walk.decoded.has(resolvePath(n, d, walk.ws.home))) ||
+      (runner.tree !== undefined &&
+        [...walk.decoded].some((k) => (d === '/' || k.startsWith(`${d}/`)) && runner.tree!.test(k))),
+  );
+}
+
+/** At most this many written files are scanned per run, and read. */
+const MAX_SCANNED = 256;
+const MAX_READ = 16;
+
+function filesOf(
+  walk: Walk,
+  runner: Runner,
+  dirs: string[],
+): { key: string; text: string; other?: string; kind: Kind }[] {
+  const out: { key: string; text: string; other?: string; kind: Kind }[] = [];
+  const add = (key: string) => {
+    const text = walk.written.get(key);
+    if (text === undefined || out.some((o) => o.key === key)) return;
+    const other = walk.written.get(`${key}${ALT}`);
+    out.push({ key, text, ...(other !== undefined ? { other } : {}), kind: runner.kind(key) });
+  };
+  for (const d of dirs) {
+    for (const n of runner.names ?? []) add(resolvePath(n, d, walk.ws.home));
+    if (!runner.tree) continue;
+    let scanned = 0;
+    for (const key of walk.written.keys()) {
+      if (++scanned > MAX_SCANNED || out.length >= MAX_READ) break;
+      if (!key.endsWith(ALT) && (d === '/' || key.startsWith(`${d}/`)) && runner.tree.test(key)) add(key);
+    }
+  }
+  return out;
+}
+
+/**
+ * Walks a Makefile's recipes as the shell lines make gives `sh -c`, each in a child shell.
+ * Returns why the file cannot be followed: a recipe that make expands (`$(VAR)`, `$@`: only
+ * `$$` is read, as `$`), a function call outside recipes (`$(shell …)` runs while make reads the
+ * file), or a changed SHELL.
+ */
+function makeRecipes(walk: Walk, text: string, where: string): string | undefined {
+  const lines = text.split('\n');
+  const recipes: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    // A line ending in a backslash goes on (a recipe's is kept for the shell, which joins it too).
+    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line}\n${lines[++i]!}`;
+    if (line.startsWith('\t')) {
+      recipes.push(line.slice(1));
+      continue;
+    }
+    const bare = line.replace(/#.*$/, '');
+    if (/\$[({]\s*[A-Za-z-]+[\s,]/.test(bare)) return 'a Makefile that calls make functions';
+    if (/^\s*(override\s+|export\s+)?(SHELL|\.SHELLFLAGS|MAKESHELL)\s*[:+?!]?=/.test(bare))
+      return 'a Makefile that sets the shell its recipes run in';
+    // `target: prerequisites ; recipe`
+    const m = /^[^=#]*?:[^=;]*;(.*)$/.exec(bare);
+    if (m) recipes.push(m[1]!);
+  }
+  for (const r of recipes) {
+    const recipe = r.replace(/^[\s@+-]+/, '');
+    if (recipe.replace(/\$\$/g, '').includes('$')) return 'a Makefile recipe that make expands';
+    asChild(walk, () => walk.walkScript(walk, recipe.replace(/\$\$/g, '$'), { kind: 'none' }, where));
+  }
+  return undefined;
+}
+
+/**
+ * Walks package.json's scripts as the command lines the package manager gives `sh -c`: every
+ * script, since any subcommand may run one (`npm install` runs the lifecycle scripts, `npm test`
+ * pretest and posttest). Text that is not JSON makes the package manager stop before any.
+ */
+function packageScripts(walk: Walk, text: string, where: string): string | undefined {
+  let scripts: unknown;
+  try {
+    scripts = (JSON.parse(text) as { scripts?: unknown } | null)?.scripts;
+  } catch {
+    return undefined;
+  }
+  if (scripts === undefined || scripts === null) return undefined;
+  if (typeof scripts !== 'object') return 'a package.json whose scripts are not read';
+  for (const [name, script] of Object.entries(scripts as Record<string, unknown>)) {
+    if (typeof script !== 'string') continue;
+    asChild(walk, () =>
+      walk.walkScript(walk, script, { kind: 'none' }, `${where} (script \`${clip(name, 30)}\`)`),
+    );
+  }
+  return undefined;
+}
