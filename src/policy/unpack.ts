@@ -97,13 +97,15 @@ export function unpackSources(part: CommandPart): UnpackSource[] | null {
   if (name === 'unzip') {
     let into = '.';
     let file: Arg | null | undefined;
+    // (`-d exdir` may follow the `-x` list too: `unzip a.zip -x README -d /root`, unzip(1))
+    let excluding = false;
     for (let i = 0; i < args.length; i++) {
       const t = texts[i]!;
       if (/^-[a-zA-Z]*[lvtZpc]/.test(t)) return null; // lists, tests or prints: nothing lands
       if (t === '-d') into = texts[++i] ?? '';
       else if (t.startsWith('-d')) into = t.slice(2);
-      else if (t === '-x') break;
-      else if (!t.startsWith('-') && file === undefined) file = args[i]!;
+      else if (t === '-x') excluding = true;
+      else if (!t.startsWith('-') && file === undefined && !excluding) file = args[i]!;
     }
     return [{ kind: 'archive', file: file ?? null, into, strip: 0 }];
   }
