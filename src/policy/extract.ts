@@ -4,7 +4,14 @@ import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
 import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
-import { isDecoder, isOpaqueDecoder, portPids, printedRoots, printsInsidePaths } from './streams.js';
+import {
+  isDecoder,
+  isOpaqueDecoder,
+  pgrepPids,
+  portPids,
+  printedRoots,
+  printsInsidePaths,
+} from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { readWrittenProject } from './written-projects.js';
 import { printfOutput } from './printf.js';
@@ -577,8 +584,11 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         const assembled = assemblesAny(walk, from, input) || undefined;
         // `lsof -ti:3000 | xargs kill`: the PIDs of the processes on a port.
         const pids = portPids(walk, from, input);
+        // `pgrep -f "hugo server" | xargs kill`: the PIDs pgrep prints for these arguments.
+        const pgrep = pgrepPids(walk, from, input);
         input = roots ? { kind: 'pipe', paths, roots, assembled } : { kind: 'pipe', paths, assembled };
         if (pids) input.pids = pids;
+        if (pgrep) input.pgrep = pgrep;
         again.after(walk, from, input);
       }
       return;
@@ -1385,6 +1395,9 @@ export function scanValue(walk: Walk, node: Node): void {
       }
       if (node.type === 'command_substitution' && portPids(walk, from, { kind: 'none' }, true) === 'pids')
         walk.portPids.add(node.startIndex);
+      const pgrep =
+        node.type === 'command_substitution' ? pgrepPids(walk, from, { kind: 'none' }, true) : undefined;
+      if (pgrep) walk.pgrepPids.set(node.startIndex, pgrep);
       const decoder = walk.parts.slice(from).find(isDecoder);
       if (decoder && !printedOnly(walk, node)) {
         structure(
@@ -1512,10 +1525,14 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
       // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port.
       const pids = subst?.type === 'command_substitution' && walk.portPids.has(subst.startIndex);
+      const pgrep = subst?.type === 'command_substitution' ? walk.pgrepPids.get(subst.startIndex) : undefined;
       const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
-      for (const a of got) args.push(inside ? { ...a, inside: true } : pids ? { ...a, pids: true } : a);
+      for (const a of got)
+        args.push(
+          inside ? { ...a, inside: true } : pids ? { ...a, pids: true } : pgrep ? { ...a, pgrep } : a,
+        );
     } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n, walk.vars, false));
@@ -1694,6 +1711,27 @@ export function runArgv(
   // Old-style `tar xPf a.tar` means `tar -xPf a.tar`.
   if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
     args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
+  }
+  // `pgrep -f "hugo server" | xargs kill -9`, `kill $(pgrep -f "hugo server")`: the processes pkill
+  // with pgrep's arguments picks, decided as that (`pkill -9 -f "hugo server"`), when kill is given
+  // only them and a signal in the `-N`/`-NAME` form pkill reads too.
+  const pg = name === 'kill' ? args.find((a) => a.pgrep)?.pgrep : undefined;
+  const signal = args.length === 2 ? args[0]! : undefined;
+  if (
+    pg &&
+    args[args.length - 1]!.pgrep === pg &&
+    (args.length === 1 ||
+      (signal && !signal.dynamic && /^-(?:[0-9]{1,2}|(?:SIG)?[A-Z]+[0-9]*)$/.test(signal.text)))
+  ) {
+    walk.runArgv(
+      walk,
+      'pkill',
+      [...args.filter((a) => !a.pgrep), ...pg],
+      `pkill ${[...args.filter((a) => !a.pgrep), ...pg].map((a) => a.text).join(' ')} (for ${text})`,
+      stdin,
+      via,
+    );
+    return;
   }
   if (name === 'kill' && args.some((a) => a.pids)) {
     // `lsof -ti:3000 | xargs kill -9`, `kill $(lsof -ti:3000)`: the processes holding a socket on a
@@ -2282,6 +2320,7 @@ export function extractParts(
     context: command,
     insidePaths: new Set(),
     portPids: new Set(),
+    pgrepPids: new Map(),
     code,
     jobPids: new Set(),
     written: new Map(),

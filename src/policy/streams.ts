@@ -284,3 +284,30 @@ function stagePortPids(c: CommandPart, flow: 'pids' | 'listing' | undefined): 'p
   }
   return flow;
 }
+
+/** pgrep's options that only choose which processes match, each as pkill reads it too (pkill(1)). */
+const PGREP_SELECT = /^-(?:[fxnoi]+|-full|-exact|-newest|-oldest|-ignore-case)$/;
+
+/**
+ * The arguments of the `pgrep` whose PIDs are all the one command walked since `from` (or, with
+ * `whole`, the pipeline of a `$(…)`) prints: `pgrep -f "hugo server"` (literal words, only options that
+ * choose processes: not `-c`, `-l`, `-a`, `-d`, which print counts, names or other separators), or a
+ * line filter that keeps a subset of its lines (`head -1`). `kill` of them picks what `pkill` with the
+ * same arguments would, a subset at most.
+ */
+export function pgrepPids(walk: Walk, from: number, input: Stdin, whole = false): Arg[] | undefined {
+  const parts = walk.parts.slice(from);
+  if (!parts.every((p) => p.kind === 'command')) return undefined;
+  const commands = parts as CommandPart[];
+  if (commands.length === 0 || (!whole && commands.length !== 1)) return undefined;
+  let flow: Arg[] | undefined = input.kind === 'pipe' ? input.pgrep : undefined;
+  for (const c of commands) {
+    if (c.name === 'pgrep') {
+      const ok =
+        c.args.length > 0 &&
+        c.args.every((a) => !a.dynamic && (!a.text.startsWith('-') || PGREP_SELECT.test(a.text)));
+      flow = ok ? c.args : undefined;
+    } else flow = flow && c.name !== 'lsof' && stagePortPids(c, 'pids') === 'pids' ? flow : undefined;
+  }
+  return flow;
+}

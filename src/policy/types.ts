@@ -31,6 +31,11 @@ export interface Arg {
    * (`lsof -ti:3000`, streams.ts `portPids`): what `kill` is handed to stop a dev server by its port.
    */
   pids?: boolean;
+  /**
+   * A dynamic value known to be what `pgrep` prints for these arguments (`pgrep -f "hugo server"`):
+   * `kill` of it is decided as `pkill` with them, which picks the same processes.
+   */
+  pgrep?: Arg[];
 }
 
 /** Paths below literal roots (`find ROOT…`, `ls DIR`), each with a base name matching `name` when given (`-name '*.py'`). */

@@ -33,6 +33,8 @@ export type Stdin =
        * (`lsof -ti:3000`), or lsof's listing of them (`lsof -i :3000`, PIDs in its second column).
        */
       pids?: 'pids' | 'listing';
+      /** What comes down the pipe is the PIDs `pgrep` prints for these arguments. */
+      pgrep?: Arg[];
     }
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
@@ -56,6 +58,8 @@ export interface Walk {
   insidePaths: Set<number>;
   /** Start offsets of `$(…)` whose output is only the PIDs of processes on a literal port (`$(lsof -ti:3000)`). */
   portPids: Set<number>;
+  /** The arguments of the `pgrep` whose PIDs are all a `$(…)` prints, by its start offset (`$(pgrep -f "hugo server")`). */
+  pgrepPids: Map<number, Arg[]>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */

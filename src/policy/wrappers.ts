@@ -961,6 +961,9 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     ...(stdin.kind === 'pipe' && stdin.pids === 'pids' && splitsByLine(args.slice(0, at), token)
       ? { pids: true }
       : {}),
+    ...(stdin.kind === 'pipe' && stdin.pgrep && splitsByLine(args.slice(0, at), token)
+      ? { pgrep: stdin.pgrep }
+      : {}),
   };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
   const withInput = token
@@ -969,7 +972,7 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
         i > 0 && a.text.includes(token)
           ? a.text === token
             ? fromInput
-            : { ...fromInput, pids: undefined }
+            : { ...fromInput, pids: undefined, pgrep: undefined }
           : a,
       )
     : [...inner, fromInput];

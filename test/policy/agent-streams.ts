@@ -130,7 +130,7 @@ export const JUSTIFIED: Record<string, string> = {
   'kill-by-pattern':
     "pkill's and killall's pattern is a regular expression (`-f`: over the whole command line) and reaches drydock's own processes in the sandbox, the runner and its bash workers and the node language servers: `pkill -f 'node.*next'`, `pkill -f 'uvicorn|python.*main'` ask, while a dev server's program name with literal arguments (`pkill -f \"hugo server\"`) is allowed",
   'kill-computed-targets':
-    'a kill of PIDs only known when it runs (`pgrep -f "hugo server" | xargs kill`) may signal any process, drydock\'s runner included; `pkill -f "hugo server"` says which, and the processes holding a socket on a literal port (`lsof -ti:1313 | xargs kill -9`, `kill $(lsof -ti:1313)`) are the agent\'s servers, allowed',
+    'a kill of PIDs only known when it runs (`kill $PID` of a value from elsewhere, PIDs read from a file) may signal any process, drydock\'s runner included; the processes holding a socket on a literal port (`lsof -ti:1313 | xargs kill -9`) and pgrep\'s PIDs for a dev server\'s name (`pgrep -f "hugo server" | xargs kill`, decided as `pkill -f "hugo server"`) are allowed',
   'kill-everything':
     'a PID read from text that may hold 1, 0 or -1 (a pipe split at another character, a word assembled around the PIDs) may be init, the process group or every process',
   'program:hugo':

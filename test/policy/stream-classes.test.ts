@@ -884,6 +884,35 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
       ],
       'refused',
     );
+    // `pgrep ARGS | xargs kill` and `kill $(pgrep ARGS)` pick what `pkill ARGS` picks: decided as that.
+    expectAll(
+      [
+        'pgrep -f "hugo server" | xargs kill -9 2>/dev/null || echo "Hugo not running"',
+        'kill $(pgrep -f "hugo server")',
+        'kill -9 $(pgrep -f "next dev") 2>/dev/null || true',
+        'pgrep hugo | head -1 | xargs kill -TERM',
+        'kill -SIGTERM $(pgrep -x vite)',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'pgrep -f python | xargs kill -9',
+        'pgrep -f "node.*next" | xargs kill',
+        'pgrep -f bash | xargs kill -9',
+        'pgrep -c hugo | xargs kill',
+        'pgrep -l hugo | xargs kill',
+        'pgrep -d 1 hugo | xargs kill',
+        'pgrep -u root hugo | xargs kill -9',
+        'pgrep -f "$NAME" | xargs kill',
+        'kill $(pgrep -f "hugo server") 1',
+        'kill -s KILL $(pgrep hugo)',
+        'kill -9 -$(pgrep hugo)',
+        'pgrep hugo | xargs kill -9 -1',
+        'pgrep hugo | xargs -d 2 kill',
+      ],
+      'refused',
+    );
     // Why a port's processes are the agent's: the runner and its workers talk to drydock through
     // fifos, never a socket (a language server speaks on its pipes).
     expect(/\/dev\/(tcp|udp)|\b(nc|ncat|socat)\b/.test(RUNNER_SCRIPT)).toBe(false);
