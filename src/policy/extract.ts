@@ -607,10 +607,15 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
       if (node.namedChildren.some((c) => c?.type === 'word' && /^[-+][A-Za-z]*[^-xrgpv+]/.test(c.text)))
         stopVars(walk);
       if (node.type === 'unset_command') for (const c of node.namedChildren) if (c) forgetVar(walk, c.text);
+      // `export X=…`, `declare -x X=…`: set for the environment of what runs after it.
+      const exported =
+        node.type === 'declaration_command' &&
+        (/^export\b/.test(node.text) ||
+          node.namedChildren.some((c) => c?.type === 'word' && /^-[A-Za-z]*x/.test(c.text)));
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type === 'variable_assignment') {
-          walkAssignment(walk, child);
+          walkAssignment(walk, child, true, exported);
           words.push({ text: child.text, dynamic: false, glob: false }); // NAME=value is never a flag
         } else if (child.type === 'variable_name') {
           addVariable(walk, child.text, node.text, prints ? 'read' : 'set');
@@ -895,7 +900,7 @@ function loseCwd(walk: Walk, why: string): void {
 }
 
 /** `bind`: the assignment sets a shell variable (not only the environment of a command it prefixes). */
-function walkAssignment(walk: Walk, node: Node, bind = true): void {
+function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void {
   const name = node.childForFieldName('name');
   const value = node.childForFieldName('value');
   const varName =
@@ -906,7 +911,14 @@ function walkAssignment(walk: Walk, node: Node, bind = true): void {
   const v: Arg = decoded
     ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
     : { text: '', dynamic: false, glob: false };
-  walk.parts.push({ kind: 'variable', text: node.text, access: 'set', name: varName, value: v });
+  walk.parts.push({
+    kind: 'variable',
+    text: node.text,
+    access: 'set',
+    name: varName,
+    value: v,
+    ...(env ? { env } : {}),
+  });
   if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
   else walk.jobPids.delete(varName);
   if (!value) return;
@@ -1154,7 +1166,7 @@ function makeAssignments(walk: Walk, args: Arg[]): void {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?:{0,3}=/.exec(a.text.length > 4096 ? '' : a.text);
     if (!m) continue;
     const value: Arg = { text: a.text.slice(m[0].length), dynamic: a.dynamic, glob: false };
-    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value });
+    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value, env: true });
   }
 }
 
@@ -2213,6 +2225,7 @@ function readInline(
           access: 'set',
           name: e.name,
           value: e.value === null ? { text: '?', dynamic: true, glob: false } : literal(e.value),
+          env: true,
         });
         break;
       case 'net':

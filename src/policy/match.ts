@@ -1196,12 +1196,13 @@ function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   const c = compiled(rule, m);
   if (r.access && !r.access.includes(part.access)) return 'no';
   // Writing to a path only known when it runs may hit anything (`> "$F"`, whose shape is all
-  // unknown: `**`, as much as an unquoted `$F`); reading from one is judged by its source.
+  // unknown: `**`, as much as an unquoted `$F`; `> "$D/pre-commit"` or `> "$(cmd)/x"`, in a
+  // directory only known when it runs); reading from one is judged by its source.
   let result: Tri =
     part.path.dynamic &&
     !part.path.inside &&
     !part.path.under &&
-    (!part.path.pattern || /^[*/]*$/.test(part.path.pattern)) &&
+    (!part.path.pattern || /^[*/]*$/.test(part.path.pattern) || unknownDirectory(part.path.pattern)) &&
     part.access !== 'read'
       ? 'maybe'
       : pathMatches(c.file, part.path, part.cwd, m);
@@ -1219,12 +1220,33 @@ function matchFile(rule: Rule, part: FilePart, m: MatchContext): Tri {
   return result;
 }
 
+/** A shape (one of its alternatives) that starts in a directory only known when it runs (`**` and a slash). */
+function unknownDirectory(pattern: string): boolean {
+  if (pattern.length > 4096) return true;
+  return pattern.split(SHAPE_ALT).some((p) => p.startsWith('**/'));
+}
+
 function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   const r = rule.spec;
   if (r.access && !r.access.includes(part.access)) return 'no';
   const c = compiled(rule, m);
   if (!c.variableSet.has(part.name) && !c.variable.some((g) => g.re.test(part.name))) return 'no';
   if (r.not_variables && notVariables(rule).test(part.name)) return 'no';
+  if (r.value_outside) {
+    if (part.access !== 'set' || !part.env || !part.value) return 'no';
+    // The search, module, toolchain and output directory variables have their own rules.
+    const n = part.name;
+    if (SEARCH_PATHS.has(n) || MODULE_PATHS.has(n) || TOOL_HOMES.has(n) || WRITE_LOCATIONS.has(n))
+      return 'no';
+    const v = part.value;
+    // A value only known when it runs is judged by its known shapes (`$HOME/x` is `~/x`).
+    const shapes = !v.dynamic
+      ? [v.text]
+      : v.pattern && !v.pattern.includes('**') && v.pattern.length <= 4096
+        ? v.pattern.split(SHAPE_ALT)
+        : [];
+    return shapes.some((t) => valueOutside(t, r.not_values ?? [], m)) ? 'yes' : 'no';
+  }
   const harmless = part.access === 'set' && part.value ? OPTION_LISTS.get(part.name) : undefined;
   if (harmless && part.value) {
     const words = optionWords(part.name, part.value);
@@ -1269,6 +1291,29 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
   }
   return 'yes';
+}
+
+/** Shell syntax in a value a program may run as a command line (`X='a | sh'`, `$(…)`, `;`, `&&`). */
+const VALUE_SHELL = /\$\(|`|\|\s*[\w/.~$]|&&|;\s*[A-Za-z/.~$]/;
+
+/**
+ * `value_outside`: whether an environment value names a place outside the workspace and the
+ * scratch dirs (a word or `:`/`,`/`=`-separated entry that is an absolute path, `~…` or climbs
+ * with `..`; a URL's `//host/…` is a host, left to the network rules) not matched by one of
+ * `allowed` (globs), or holds shell syntax.
+ */
+function valueOutside(text: string, allowed: string[], m: MatchContext): boolean {
+  if (text.length > 4096) return true;
+  if (VALUE_SHELL.test(text)) return true;
+  for (const word of text.split(/[\s:,;=()'"[\]{}<>|&]+/)) {
+    if (!word || word.startsWith('//')) continue;
+    if (!word.startsWith('/') && !word.startsWith('~') && !/(^|\/)\.\.(\/|$)/.test(word)) continue;
+    const p = resolveCached(word.replace(/\/+$/, '') || '/', m.ws.workspace, m.ws.home);
+    if (atOrInside(p, m.ws)) continue;
+    if (allowed.some((g) => globToRegExp(m.expand(g), true).test(p))) continue;
+    return true;
+  }
+  return false;
 }
 
 const notVariableCache = new WeakMap<Rule, RegExp>();

@@ -41,6 +41,14 @@ export const RuleSchema = z
     /** true: the command runs in a working directory known to lie outside the workspace and the scratch dirs. */
     cwd_outside: z.boolean().optional(),
     network: z.boolean().optional(),
+    /**
+     * Variable rules: holds when the value passed to programs' environment names a path outside
+     * the workspace and the scratch dirs (each word and `:`-separated entry looked at; the
+     * `not_values` globs, `~` and `${workspace}` expanded, are the places it may name) or holds
+     * shell syntax (`|`, `;`, `&&`, `$(`, a backquote): a tool may run or read code from it, or
+     * write there.
+     */
+    value_outside: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -104,6 +112,9 @@ export const RuleSchema = z
     if (r.variable === undefined && r.not_variables !== undefined) {
       ctx.addIssue({ code: 'custom', message: '`not_variables` applies only to `variable` rules' });
     }
+    if (r.variable === undefined && r.value_outside !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`value_outside` applies only to `variable` rules' });
+    }
     if (r.variable === undefined && r.not_values !== undefined) {
       ctx.addIssue({ code: 'custom', message: '`not_values` applies only to `variable` rules' });
     }
@@ -161,6 +172,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     no_spec: s.no_spec,
     cwd_outside: s.cwd_outside,
     network: s.network,
+    value_outside: s.value_outside,
     not_values: s.not_values,
     hosts: s.hosts,
     not_hosts: s.not_hosts,

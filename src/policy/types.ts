@@ -123,6 +123,11 @@ export interface VariablePart {
   name: string;
   /** The value set, when this part sets one. */
   value?: Arg;
+  /**
+   * Set for the environment of the programs it runs, not only as a shell variable: a command's
+   * prefix (`X=1 make`), `export`/`declare -x`, `env X=1 …`, make's `X=1` operands, inline code's.
+   */
+  env?: boolean;
 }
 
 /** A finding from the parser itself (fail closed): not matched by rules, cannot be overridden. */

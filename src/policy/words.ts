@@ -63,6 +63,10 @@ const CHOICE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])([^]*)\}$/;
  */
 function expansionShapes(text: string, first: boolean, vars?: Vars): string[] | null {
   if (first && (text === '$HOME' || text === '${HOME}')) return ['~'];
+  // The working directory and its parent, relative to where the command runs (a `cd` on the
+  // line moves both): `"$PWD/../x"` is `../x`, `"${PWD%/*}/x"` is `../x`.
+  if (first && (text === '$PWD' || text === '${PWD}')) return ['.'];
+  if (first && text === '${PWD%/*}') return ['..'];
   const plain = vars && vars.size > 0 ? PLAIN.exec(text) : null;
   if (plain) return varShapes(plain[1] ?? plain[2]!, first, vars);
   const m = text.length <= 4096 ? CHOICE.exec(text) : null;
@@ -411,9 +415,32 @@ function printedBy(name: string, words: string[]): string | null {
     }
     case 'mktemp':
       return mktempName(words);
+    // The working directory, as a path relative to it (decided where the command runs).
+    case 'pwd':
+      return words.every((w) => w === '-L' || w === '-P') ? '.' : null;
+    case 'git':
+      return gitPrinted(words);
     default:
       return null;
   }
+}
+
+/**
+ * Where `git rev-parse` says the repository's parts are, for a repository at the working
+ * directory (where an agent runs it): `--git-dir`/`--git-common-dir` `.git`, `--git-path P`
+ * `.git/P`, `--show-toplevel` the working directory. Other words: unknown.
+ */
+function gitPrinted(words: string[]): string | null {
+  if (words[0] !== 'rev-parse' || words.length < 2 || words.length > 3) return null;
+  const [, opt, arg] = words;
+  if (
+    (opt === '--git-dir' || opt === '--git-common-dir' || opt === '--absolute-git-dir') &&
+    arg === undefined
+  )
+    return '.git';
+  if (opt === '--show-toplevel' && arg === undefined) return '.';
+  if (opt === '--git-path' && arg !== undefined && !arg.startsWith('/')) return `.git/${arg}`;
+  return null;
 }
 
 /**

@@ -745,6 +745,10 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
       break;
     }
     if (/^[-+]o$|^-O$|^\+O$|^--(rcfile|init-file)$/.test(t)) {
+      // A start-up file this line wrote is walked as the commands it holds (rule
+      // `shell-startup-files` asks for any other).
+      const rc = args[i + 1];
+      if (t.startsWith('--') && rc) runWritten(walk, rc, `${name} ${t}`);
       i += 2;
       continue;
     }
@@ -868,14 +872,17 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
       i++;
       continue;
     }
+    // env(1) takes every word holding `=` before the program for NAME=VALUE, whatever the name
+    // (`env 'BASH_FUNC_ls%%=() { …; }' bash`: bash imports it as a function).
     const eq = t.indexOf('=');
-    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.slice(0, eq))) {
+    if (eq > 0) {
       walk.parts.push({
         kind: 'variable',
         text: t,
         access: 'set',
         name: t.slice(0, eq),
         value: { text: t.slice(eq + 1), dynamic: false, glob: false },
+        env: true,
       });
       i++;
       continue;
