@@ -166,6 +166,12 @@ export interface ProgramSpec {
    */
   recipeProperties: RegExp | null;
   /**
+   * `-Dkey=value` properties whose value is a program the build runs or a directory of code it
+   * loads (`cmake -DCMAKE_C_COMPILER=P`, `-DCMAKE_MODULE_PATH=D`): decided as a `script` (the
+   * workspace's, scratch's and the image's under /usr and /opt are fine). Keys may hold `*`.
+   */
+  scriptProperties: RegExp | null;
+  /**
    * When set, the only `property` keys taken as harmless values (globs with `*`); any other key, and
    * a `KEY=VALUE` only known when it runs, asks (`pip install -C KEY=VALUE`: settings the package's
    * build backend defines, not pip). Keys in `path_properties`/`recipe_properties` are known too.
@@ -242,6 +248,7 @@ const SPEC_KEYS = new Set([
   'path_properties',
   'ask_properties',
   'recipe_properties',
+  'script_properties',
   'known_properties',
   'operand_keys',
   'plus_toolchain',
@@ -319,6 +326,10 @@ export function buildSpec(
       r.recipe_properties === undefined
         ? null
         : wordsRegex(stringList(r.recipe_properties, 'recipe_properties', where)),
+    scriptProperties:
+      r.script_properties === undefined
+        ? null
+        : wordsRegex(stringList(r.script_properties, 'script_properties', where)),
     knownProperties:
       r.known_properties === undefined
         ? null
@@ -329,6 +340,7 @@ export function buildSpec(
         : [
             ...stringList(r.path_properties, 'path_properties', where),
             ...stringList(r.recipe_properties, 'recipe_properties', where),
+            ...stringList(r.script_properties, 'script_properties', where),
             ...stringList(r.known_properties, 'known_properties', where),
           ],
     operandKeys: operandKeys(r.operand_keys, where),
@@ -545,6 +557,11 @@ function mayEditInPlace(spec: ProgramSpec): boolean {
     editsInPlace.set(spec, v);
   }
   return v;
+}
+
+function scriptProperty(spec: ProgramSpec, key: string): boolean {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.scriptProperties?.test(key)) return true;
+  return false;
 }
 
 function recipeProperty(spec: ProgramSpec, key: string): boolean {
@@ -799,7 +816,15 @@ function valueFinding(
       if (known) {
         // Only the keys the spec lists are known: a key of a value only known when it runs may be any.
         const keyDynamic = value.dynamic && (eq <= 0 || /[$`]/.test(key));
-        if (keyDynamic || !(known.test(key) || recipeProperty(spec, key) || hasPathProperty(spec, key)))
+        if (
+          keyDynamic ||
+          !(
+            known.test(key) ||
+            recipeProperty(spec, key) ||
+            scriptProperty(spec, key) ||
+            hasPathProperty(spec, key)
+          )
+        )
           return {
             decision: 'ask',
             reason: `${what} sets ${keyDynamic ? 'a setting only known when it runs' : `\`${key}\``}, which this policy does not know (the package's build backend defines it, and may run programs or read files it names); known: ${knownList(spec)}`,
@@ -810,6 +835,7 @@ function valueFinding(
       // `-Dkey=` for a short option, `--config-settings key=` for a long one
       const label = opt.startsWith('--') ? `${opt} ` : opt;
       if (recipeProperty(spec, key)) return valueFinding(ctx, spec, `${label}${key}=`, 'recipe', rest);
+      if (scriptProperty(spec, key)) return valueFinding(ctx, spec, `${label}${key}=`, 'script', rest);
       if (!hasPathProperty(spec, key)) return null;
       if (value.dynamic && !known) return null;
       return valueFinding(ctx, spec, `${label}${value.text.slice(0, eq + 1)}`, 'write', rest);

@@ -187,6 +187,18 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'as above, for a test file unittest then imports: the reader reads its Python and decides the `curl … | sh` it runs',
   },
   {
+    starts: "xargs -a /dev/null sh -c 'exec sh 0<&1'",
+    treeSitter: 'allow/wrappers',
+    linear: 'deny/shell:stdin-script',
+    why: 'tree-sitter-bash gives `exec sh 0<&1` a redirect the walker does not take for standard input; the reader (used for every line it reads, this one too) refuses the shell reading its commands from it',
+  },
+  {
+    starts: "bash -c 'exec 5<>/dev/tcp/",
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/read-credentials',
+    why: 'tree-sitter-bash fails on the `5<>` read-write redirection inside the -c text; the reader reads it and refuses the key read; both refuse',
+  },
+  {
     starts: '{rm,-rf,/root}',
     treeSitter: 'deny/shell:unparseable',
     linear: 'deny/shell:dynamic-command-name',
