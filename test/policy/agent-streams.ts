@@ -154,6 +154,8 @@ export const JUSTIFIED: Record<string, string> = {
     "`.git/config` holds the remotes' URLs, where a token may be; `git remote` lists the names",
   'awk-runs-programs':
     'an awk program with `getline`, `system` or a computed redirection runs commands or reads and writes files only known when it runs',
+  'playwright-system-deps':
+    "`playwright install --with-deps` installs the browsers' system libraries with the system package manager (apt-get as root), which changes the image, not the project; `playwright install chromium` alone is allowed",
   'protected-paths':
     "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
 };
