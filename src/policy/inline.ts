@@ -1246,6 +1246,14 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   const args = positional(call);
   const splat = hasSplat(call);
   const root = name.split('.')[0]!;
+  // A directory put on the module search path (`sys.path.insert(0, "/srv/x")`, `site.addsitedir`,
+  // which also runs the directory's `.pth` files): judged as PYTHONPATH's entries are (rule
+  // `module-path-variables`); one only known when it runs is left to what the code imports.
+  if (name === 'sys.path.insert' || name === 'sys.path.append' || name === 'site.addsitedir') {
+    const dir = str(args[name === 'sys.path.insert' ? 1 : 0]);
+    if (dir !== null && !splat) add({ kind: 'env-set', name: 'PYTHONPATH', value: dir });
+    return;
+  }
   if (PY_SHELL.has(name)) {
     const cmd = str(args[0]);
     if (cmd === null || splat)
