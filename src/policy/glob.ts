@@ -254,6 +254,62 @@ function tokensIntersect(ta: Token[], tb: Token[]): boolean {
   return false;
 }
 
+/**
+ * Whether rule glob `a` and argument glob `b` meet in a string where two letters or digits of
+ * `b` in a row stand on two of `a`'s: `b` names what `a` protects (`id_*` meets `**\/id_rsa` on
+ * `id`, `*.pe?` meets `**\/*.pem` on `pe`, `*credentials*` meets `**\/credentials.json`), rather
+ * than only spelling it with its wildcards (`nu_plugin_*` meets `**\/*.pem` only as
+ * `nu_plugin_x.pem`, its `*` spelling `.pem`) or by one letter's chance (`model_patch.diff*` meets
+ * `**\/*firebase-adminsdk*.json` on the `f`).
+ */
+export function globsMeetOnLetters(a: string, b: string): boolean {
+  if (b.length > MAX_GLOB_TEXT) return true;
+  const ta = tokenize(a);
+  for (const tb of shellGlobVariants(tokenize(b))) if (meetOnLetters(ta, tb)) return true;
+  return false;
+}
+
+const LETTER = /^[A-Za-z0-9]$/;
+
+/**
+ * `tokensIntersect`'s moves with a count: 0, 1 after a letter of `tb` stood on one of `ta`'s, 2
+ * once two did in a row (kept to the end).
+ */
+function meetOnLetters(ta: Token[], tb: Token[]): boolean {
+  const n = ta.length;
+  const m = tb.length;
+  const w = (n + 1) * (m + 1);
+  const seen = new Uint8Array(3 * w);
+  const stack: number[] = [0, 0, 0];
+  const push = (i: number, j: number, f: number) => {
+    const k = f * w + i * (m + 1) + j;
+    if (seen[k]) return;
+    seen[k] = 1;
+    stack.push(i, j, f);
+  };
+  seen[0] = 1;
+  while (stack.length) {
+    const f = stack.pop()!;
+    const j = stack.pop()!;
+    const i = stack.pop()!;
+    if (i === n && j === m && f === 2) return true;
+    const x = ta[i];
+    const y = tb[j];
+    const xs = x !== undefined && (x.t === 'star' || x.t === 'gstar');
+    const ys = y !== undefined && (y.t === 'star' || y.t === 'gstar');
+    const other = f === 2 ? 2 : 0;
+    if (xs) push(i + 1, j, f);
+    if (ys) push(i, j + 1, f);
+    if (x === undefined || y === undefined || !compatible(x, y)) continue;
+    if (xs && ys) push(i + 1, j + 1, other);
+    else if (xs) push(i, j + 1, other);
+    else if (ys) push(i + 1, j, other);
+    else if (x.t === 'lit' && y.t === 'lit' && LETTER.test(x.c)) push(i + 1, j + 1, f === 0 ? 1 : 2);
+    else push(i + 1, j + 1, other);
+  }
+  return false;
+}
+
 /** The two rows of `tokensIntersect`, kept between calls (grown to the longest rule glob). */
 let rows = new Uint8Array(64);
 

@@ -1,5 +1,6 @@
 import {
   globsIntersect,
+  globsMeetOnLetters,
   globToRegExp,
   intersector,
   isStrictlyInside,
@@ -618,28 +619,33 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
     : [resolveCached(a.text, m.ws.workspace, m.ws.home)];
   // `rm -rf build/*` could name a file called `x.pem`, but a bare `*` is not taken
   // as naming a protected file anywhere (`**/…` globs); it is for fixed places (`~/.ssh/*`).
+  // A last part made of glob characters only is bare (`*`, `*?`, `[ab]*`); one with any
+  // literal part is not (`*credentials*`, `*.pe?`, `id_rs?` spell a protected name).
   // A glob starting with a dot (`.g*`, `.*`, `.[^.]*`) is the one kind that matches dot-files:
   // it may name `.git` or `.env` wherever those are protected.
   const last = a.text.slice(a.text.lastIndexOf('/') + 1);
-  const bareStar = a.glob && !/[^*?/[\]]$/.test(last.replace(/\[[^\]]*\]/g, '*'));
+  const bareStar = a.glob && /^[*?]+$/.test(last.replace(/\[[^\]]*\]/g, '*'));
   const dotGlob = a.glob && last.startsWith('.');
   const union = unionOf(globs);
   if (paths.some((p) => union.test(p))) return 'yes';
   if (!a.glob) return 'no';
   for (const p of paths) {
     const meets = intersector(p);
-    // Nor is a bare `*` directory (`packages/*/dist`, `rm -rf */node_modules`): it stands for the
-    // directories there, not for a protected one by name anywhere (`**/secrets/**`), as `cat */*`
-    // is not; the glob's other parts still decide (`packages/*/.npmrc`, `config/*/token.json`).
-    const named = p.replace(/(^|\/)\*(?=\/)/g, '$1\u0001');
+    // Nor is a bare `*` directory (`packages/*/dist`, `rm -rf */node_modules`, `install/**/x`: `**`
+    // is `*` without bash's globstar, any depth with it): it stands for the directories there,
+    // not for a protected one by name anywhere (`**/secrets/**`), as `cat */*` is not; the glob's
+    // other parts still decide (`packages/*/.npmrc`, `config/*/token.json`).
+    const named = p.replace(/(^|\/)\*\*?(?=\/)/g, '$1\u0001');
     const namedMeets = named === p ? meets : /[*?[]/.test(named) ? intersector(named) : null;
     for (const g of globs) {
       if (bareStar && g.anywhere && !(dotGlob && g.dotName)) continue;
-      if (g.anywhere && named !== p) {
-        if (namedMeets ? namedMeets(g.src) : g.re.test(named)) return 'maybe';
-        continue;
-      }
-      if (meets(g.src)) return 'maybe';
+      const hit = g.anywhere ? (namedMeets ? namedMeets(g.src) : g.re.test(named)) : meets(g.src);
+      if (!hit) continue;
+      // A kind of file anywhere met only through the glob's wildcards is not named by it
+      // (`nu_plugin_*` is not `x.pem`'s name); `id_*`, `*.pe?`, `*credentials*` spell theirs, and
+      // a glob starting with a dot names the dot-files it meets (`.*` is `.git`, `.env`).
+      if (g.anywhere && !(dotGlob && g.dotName) && !globsMeetOnLetters(g.src, named)) continue;
+      return 'maybe';
     }
   }
   return 'no';

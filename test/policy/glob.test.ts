@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch, globsIntersect, resolvePath } from '../../src/policy/glob.js';
+import { globMatch, globsIntersect, globsMeetOnLetters, resolvePath } from '../../src/policy/glob.js';
 
 describe('globs', () => {
   it('matches paths: * stays in a segment, ** crosses them, dir/** includes dir', () => {
@@ -17,6 +17,23 @@ describe('globs', () => {
     expect(globsIntersect('**/.git', '/testbed/*')).toBe(false);
     expect(globsIntersect('**/.git', '/testbed/.*')).toBe(true);
     expect(globsIntersect('**/.env', '/testbed/src/**/*.py')).toBe(false);
+  });
+
+  it('tells a glob that spells a protected name with its letters from one whose wildcards only meet it', () => {
+    // `id_*`, `*.pe?`, `*credentials*`, `cred*`: a letter of the argument stands on the name's.
+    expect(globsMeetOnLetters('**/id_rsa', '/testbed/keys/id_*')).toBe(true);
+    expect(globsMeetOnLetters('**/*.pem', '/testbed/certs/*.pe?')).toBe(true);
+    expect(globsMeetOnLetters('**/credentials.json', '/testbed/config/*credentials*')).toBe(true);
+    expect(globsMeetOnLetters('**/service-account*.json', '/testbed/x/*service-account*')).toBe(true);
+    expect(globsMeetOnLetters('**/.aws/credentials', '/testbed/x/.aws/cred*')).toBe(true);
+    // `nu_plugin_*`, `app-*`, `core.*` meet `**/*.pem` only as `…x.pem`: the `*` spells it.
+    expect(globsIntersect('**/*.pem', '/testbed/crates/nu_plugin_*')).toBe(true);
+    expect(globsMeetOnLetters('**/*.pem', '/testbed/crates/nu_plugin_*')).toBe(false);
+    expect(globsMeetOnLetters('**/*.key', '/testbed/dist/app-*')).toBe(false);
+    expect(globsMeetOnLetters('**/*.pem', '/testbed/core.*')).toBe(false);
+    // Glob characters never stand for letters of the argument.
+    expect(globsMeetOnLetters('**/id_rsa', '/testbed/keys/*')).toBe(false);
+    expect(globsMeetOnLetters('**/.env', '/testbed/src/*.py')).toBe(false);
   });
 
   it('resolves ~, ~user, relative paths and ..', () => {
