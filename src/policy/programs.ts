@@ -146,6 +146,11 @@ export interface ProgramSpec {
   modules: Map<string, ProgramSpec> | null;
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
+  /**
+   * Words refused even where `words` takes them (`*Test` but not `connectedAndroidTest`, which
+   * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
+   */
+  notWords: RegExp | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
   script: 'sed' | 'ln' | 'awk' | null;
   /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
@@ -253,6 +258,7 @@ const SPEC_KEYS = new Set([
   'operand_keys',
   'plus_toolchain',
   'qualified_words',
+  'not_words',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -316,6 +322,7 @@ export function buildSpec(
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     modules: null,
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
+    notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     cwdWrites: bool('cwd_writes', false),
     patterns: [...options.values()].includes('pattern') || operands.includes('pattern'),
     target: bool('target', false),
@@ -1056,8 +1063,12 @@ export function checkInvocation(
         continue;
       }
       if (kind === 'word' && spec.words) {
-        const task = spec.qualifiedWords ? t.slice(t.lastIndexOf(':') + 1) : t;
-        if (a.dynamic || (!spec.words.test(t) && !(task !== '' && spec.words.test(task))))
+        // `mvn GOAL@ID` runs GOAL with the configuration of the POM's execution ID.
+        const goal = t.replace(/@[^@:/]*$/, '');
+        const task = spec.qualifiedWords ? goal.slice(goal.lastIndexOf(':') + 1) : goal;
+        const listed = spec.words.test(goal) || (task !== '' && spec.words.test(task));
+        const barred = spec.notWords !== null && (spec.notWords.test(goal) || spec.notWords.test(task));
+        if (a.dynamic || !listed || barred)
           note({
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,

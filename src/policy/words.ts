@@ -420,6 +420,8 @@ function printedBy(name: string, words: string[]): string | null {
       return words.every((w) => w === '-L' || w === '-P') ? '.' : null;
     case 'git':
       return gitPrinted(words);
+    case 'date':
+      return dateStamp(words);
     default:
       return null;
   }
@@ -442,6 +444,66 @@ function gitPrinted(words: string[]): string | null {
   if (opt === '--git-path' && arg !== undefined && !arg.startsWith('/')) return `.git/${arg}`;
   return null;
 }
+
+/**
+ * What `date [-u] +FORMAT` prints, in shape: the format's text with each conversion of digits
+ * (`%s`, `%Y%m%d`, `%F`, `%T`) or of a name in letters (`%b`, `%a`, `%p`) as that many `0`s or
+ * `x`s (`logs/run-$(date +%s).log` is a file under logs/). Null for a conversion that prints a
+ * `/` or space (`%D`, `%c`, `%e`), a flag, a locale's format or any other option.
+ */
+function dateStamp(words: string[]): string | null {
+  const rest = words[0] === '-u' || words[0] === '--utc' ? words.slice(1) : words;
+  if (rest.length !== 1 || !/^\+[A-Za-z0-9%_.:,=@+-]*$/.test(rest[0]!)) return null;
+  let out = '';
+  const f = rest[0]!.slice(1);
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i]!;
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const conv = DATE_CONVERSIONS[f[++i] ?? ''];
+    if (conv === undefined) return null;
+    out += conv;
+  }
+  return out;
+}
+
+/** date(1)'s conversions that print no `/`, space or glob character: a stand-in of their width. */
+const DATE_CONVERSIONS: Record<string, string> = {
+  s: '0000000000',
+  Y: '0000',
+  G: '0000',
+  C: '00',
+  y: '00',
+  g: '00',
+  m: '00',
+  d: '00',
+  H: '00',
+  I: '00',
+  M: '00',
+  S: '00',
+  j: '000',
+  u: '0',
+  w: '0',
+  U: '00',
+  W: '00',
+  V: '00',
+  N: '000000000',
+  z: '+0000',
+  F: '0000-00-00',
+  T: '00:00:00',
+  R: '00:00',
+  a: 'xxx',
+  b: 'xxx',
+  h: 'xxx',
+  A: 'xxxxxxxx',
+  B: 'xxxxxxxx',
+  p: 'xx',
+  P: 'xx',
+  Z: 'xxx',
+  '%': '%',
+};
 
 /**
  * The name GNU mktemp(1) prints: its TEMPLATE (`tmp.XXXXXXXXXX` when none; the X's stand for the

@@ -652,6 +652,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         runInner(walk, python, 0, stdin, via, 'uv run -m');
         return;
       }
+      // `hatch run ENV:NAME args…` runs NAME (a script of the project's hatch config, else a
+      // command) in the environment ENV: decided as `NAME args…`.
+      const env = name === 'hatch' ? /^[A-Za-z0-9_.-]+:(?=.)/.exec(literal(args[at]) ?? '') : null;
+      if (env) {
+        const inner = { ...args[at]!, text: args[at]!.text.slice(env[0].length) };
+        return runInner(walk, [inner, ...args.slice(at + 1)], 0, stdin, via, `${name} ${subName}`);
+      }
       runInner(walk, args, at, stdin, via, `${name} ${subName}`);
     }
     return;
@@ -829,8 +836,18 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
   let i = 0;
   while (i < args.length) {
     const a = args[i]!;
-    if (a.dynamic) break;
     const t = a.text;
+    // `env NAME="$PWD/x" cmd`: a word spelling `NAME=` is an assignment whatever its value; its
+    // value is only known when it runs, so it is decided as `NAME="$PWD/x" cmd` is. Not when an
+    // expansion in it is unquoted: the word is split (`env A=$X ls` runs `rm` when X is `1 rm -rf ~`).
+    if (a.dynamic) {
+      const m = a.glob || t.length > 4096 ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(t);
+      if (!m || !quotedExpansions(t.slice(m[0].length))) break;
+      const value: Arg = { text: t.slice(m[0].length), dynamic: true, glob: false };
+      walk.parts.push({ kind: 'variable', text: t, access: 'set', name: m[1]!, value });
+      i++;
+      continue;
+    }
     if (t === '--') {
       i++;
       continue;
@@ -890,6 +907,22 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
     break;
   }
   runInner(walk, args, i, stdin, via, what);
+}
+
+/** Whether every `$` and backquote of a word's source text is inside double quotes (not field-split). */
+function quotedExpansions(text: string): boolean {
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+    } else if (c === '\\') i++;
+    else if (quote === '"') {
+      if (c === '"') quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '$' || c === '`') return false;
+  }
+  return quote === null;
 }
 
 const XARGS_VALUE_OPTIONS = [
