@@ -41,19 +41,27 @@ export function readWrittenProject(
   let unread: string | undefined;
   let read = false;
   for (const f of found) {
+    // A file being decided already (a recipe that runs make again, a script that runs
+    // sphinx-build on its own directory) is not read again inside itself.
+    if (reading.has(f.key)) continue;
     const file = f.key.slice(f.key.lastIndexOf('/') + 1);
     const where = `in \`${clip(file, 40)}\`, which this command line wrote and \`${clip(part.text, 40)}\` runs`;
-    for (const text of f.other !== undefined && f.other !== f.text ? [f.text, f.other] : [f.text]) {
-      read = true;
-      const issue =
-        f.kind === 'make'
-          ? makeRecipes(walk, text, where)
-          : f.kind === 'scripts'
-            ? packageScripts(walk, text, where)
-            : f.kind === 'unread'
-              ? `${file}, code in a language drydock does not read`
-              : readCode(text, f.kind);
-      unread ??= issue;
+    reading.add(f.key);
+    try {
+      for (const text of f.other !== undefined && f.other !== f.text ? [f.text, f.other] : [f.text]) {
+        read = true;
+        const issue =
+          f.kind === 'make'
+            ? makeRecipes(walk, text, where)
+            : f.kind === 'scripts'
+              ? packageScripts(walk, text, where)
+              : f.kind === 'unread'
+                ? `${file}, code in a language drydock does not read`
+                : readCode(text, f.kind);
+        unread ??= issue;
+      }
+    } finally {
+      reading.delete(f.key);
     }
   }
   if (!read) return;
@@ -63,6 +71,9 @@ export function readWrittenProject(
     part.codeIssue = unread;
   } else if (!part.codeIssue) part.code = 'read';
 }
+
+/** The files being read now (one decision at a time per thread). */
+const reading = new Set<string>();
 
 type Kind = 'make' | 'scripts' | 'python' | 'javascript' | 'typescript' | 'unread';
 
@@ -81,6 +92,45 @@ const jsKind = (f: string): Kind => (/\.(m|c)?tsx?$/.test(f) ? 'typescript' : 'j
 const unread = (): Kind => 'unread';
 /** Node's test runners, which load the project's test and configuration files. */
 const JS_TEST_RUNNERS = new Set(['jest', 'vitest', 'mocha', 'ava', 'tap', 'playwright', 'karma', 'jasmine']);
+/**
+ * JavaScript tools that load the project's configuration as code (`eslint.config.js`,
+ * `vite.config.ts`, `.prettierrc.cjs`, `babel.config.js`, …) and plugins beside it: every
+ * JavaScript or TypeScript file the line wrote under the directory is read.
+ */
+const JS_TOOLS = new Set([
+  'eslint',
+  'prettier',
+  'vite',
+  'webpack',
+  'webpack-cli',
+  'rollup',
+  'babel',
+  'next',
+  'nuxt',
+  'nuxi',
+  'astro',
+  'stylelint',
+  'postcss',
+  'tailwindcss',
+  'tsup',
+  'nyc',
+  'c8',
+  'storybook',
+  'gatsby',
+  'ng',
+  'svelte-kit',
+]);
+/** Python tools that import the project's code or configuration (Sphinx's conf.py, MkDocs' hooks, mypy's and pylint's plugins). */
+const PY_TOOLS = new Set([
+  'sphinx-build',
+  'sphinx-autobuild',
+  'mkdocs',
+  'mypy',
+  'pylint',
+  'coverage',
+  'hatch',
+  'pdm',
+]);
 /** Package managers that run package.json's scripts (any subcommand may: install runs lifecycle scripts). */
 const SCRIPT_RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
 /** Build tools of languages drydock does not read, and the files they run (build scripts, tests, plugins). */
@@ -164,10 +214,16 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
     };
   }
   if (SCRIPT_RUNNERS.has(base) || base === 'corepack')
-    // (`npm -v` runs no script)
+    // (`npm -v` runs no script) Their settings files may name a shell for scripts, a preloaded
+    // file or a package manager to run instead (`script-shell`, `yarnPath`, bunfig's `preload`),
+    // and pnpm runs `.pnpmfile.cjs`'s hooks.
     return words.length > 0 && words.every((w) => INFO_FLAG.test(w))
       ? null
-      : { names: ['package.json'], kind: () => 'scripts' };
+      : {
+          names: ['package.json', '.npmrc', '.yarnrc', '.yarnrc.yml', 'bunfig.toml', '.pnpmfile.cjs'],
+          kind: (f) =>
+            f.endsWith('/package.json') ? 'scripts' : f.endsWith('.cjs') ? 'javascript' : 'unread',
+        };
   const pyModule = /^python[0-9.]*$/.test(base) ? moduleOf(words) : null;
   if (
     base === 'pytest' ||
@@ -187,7 +243,8 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
       .find((w) => w === '.' || w.startsWith('./') || w.startsWith('/') || w.startsWith('../'));
     return dir === undefined ? null : { names: ['setup.py'], kind: () => 'python', dir };
   }
-  if (JS_TEST_RUNNERS.has(base) || (base === 'node' && words.includes('--test')))
+  if (PY_TOOLS.has(base)) return { tree: PY, kind: () => 'python' };
+  if (JS_TEST_RUNNERS.has(base) || JS_TOOLS.has(base) || (base === 'node' && words.includes('--test')))
     return { tree: JS, kind: jsKind };
   if (base === 'go') {
     const sub = words.find((w) => !w.startsWith('-'));

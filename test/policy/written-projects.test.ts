@@ -62,6 +62,22 @@ describe('project files written on the line, then run', () => {
     [`cat > setup.py <<'EOF'\nimport os\nos.system('rm -rf ~')\nEOF\npip install -e .`, null],
     // JavaScript tests
     [`cat > a.test.js <<'EOF'\nrequire('child_process').execSync('rm -rf ~')\nEOF\nnpx jest a.test.js`, null],
+    // configuration that tools load as code, and package managers' settings files
+    [
+      `cat > eslint.config.js <<'EOF'\nrequire('child_process').execSync('rm -rf ~')\nEOF\nnpx eslint src`,
+      null,
+    ],
+    [
+      `echo "module.exports = {}; require('fs').rmSync('/root', {recursive: true})" > vite.config.js && npx vite build`,
+      null,
+    ],
+    [`printf 'import os\nos.system("rm -rf ~")\n' > docs/conf.py && sphinx-build docs out`, null],
+    [`echo 'script-shell=/tmp/payload' > .npmrc && npm test`, 'written-project-files'],
+    [`echo 'yarnPath: /tmp/x.js' > .yarnrc.yml && yarn install`, 'written-project-files'],
+    [
+      `echo "module.exports = {hooks: {readPackage(p) { require('child_process').execSync(process.env.X); return p }}}" > .pnpmfile.cjs && pnpm install`,
+      null,
+    ],
     // languages drydock does not read
     [`cat > x_test.go <<'EOF'\npackage x\nEOF\ngo test ./...`, 'written-project-files'],
     [String.raw`printf 'fn main(){}' > build.rs && cargo build`, 'written-project-files'],
@@ -92,6 +108,11 @@ describe('project files written on the line, then run', () => {
     String.raw`printf 'fn main(){}' > build.rs && cargo --version`,
     `cat > x_test.go <<'EOF'\npackage x\nEOF\ngo vet ./...`,
     'make test && npm test && pytest -q && go test ./... && cargo build',
+    // a file that runs its own runner again is read once
+    String.raw`printf 'all:\n\tmake all\n' > Makefile && make`,
+    String.raw`printf 'import subprocess\nsubprocess.run(["sphinx-build", ".", "out"])\n' > s.py && python s.py`,
+    `echo 'export default [{ rules: { semi: "error" } }];' > eslint.config.js && npx eslint src`,
+    `printf 'project = "x"\nextensions = ["sphinx.ext.autodoc"]\n' > docs/conf.py && sphinx-build docs out`,
   ])('allows %j', (command) => {
     const d = decide(command);
     expect([d.decision, d.rule, d.reason]).toEqual(['allow', d.rule, d.reason]);
