@@ -1868,15 +1868,7 @@ export function runArgv(
   // `make` after `printf … > Makefile`, `npm test` after writing package.json, `pytest` after
   // `cat > test_x.py`: the project files it runs are decided as what they say.
   if ((walk.written.size || walk.decoded.size) && !part.runsWritten)
-    readWrittenProject(walk, part, name, args, (text, lang) => {
-      delete part.code;
-      delete part.codeIssue;
-      readInline(walk, part, text, lang, via);
-      const issue = part.codeIssue;
-      delete part.code;
-      delete part.codeIssue;
-      return issue && !readerLimit(issue) ? issue : undefined;
-    });
+    readWrittenProject(walk, part, name, args, (text, lang) => readWrittenCode(walk, part, text, lang, via));
   unwrapCommand(walk, name, args, stdin, [...via, name]);
 }
 
@@ -1990,16 +1982,8 @@ function readWrittenScript(walk: Walk, part: CommandPart, name: string, args: Ar
       : name.startsWith('ts') || /\.[mc]?tsx?$/.test(file.slice(-8))
         ? 'typescript'
         : 'javascript';
-    readInline(walk, part, text, lang, via);
-    // Where the reader only stops on ordinary code (its length, a call it does not know), the
-    // script is what any workspace script is: the agent could have written it with an edit and
-    // run it (allowed); what it was seen to do is decided, and code that hides what it runs
-    // asks. (Python and node compile the whole file first: echo's other reading, dash's, that
-    // does not parse runs nothing.)
-    const unread = part.codeIssue;
-    if (unread && !readerLimit(unread)) issue ??= unread;
-    delete part.code;
-    delete part.codeIssue;
+    const unread = readWrittenCode(walk, part, text, lang, via);
+    issue ??= unread;
   };
   for (const f of found) {
     read(f.text, f.file);
@@ -2015,6 +1999,31 @@ function readWrittenScript(walk: Walk, part: CommandPart, name: string, args: Ar
   if (issue) part.codeIssue = issue;
   else part.code = 'read';
   return true;
+}
+
+/**
+ * Reads code this line wrote (a script, a test file, a project's configuration) as inline code on
+ * `part`, its calls decided as parts, and leaves the part's code state clear. Returns what could
+ * not be followed: where the reader only stops on ordinary code (its length, a call it does not
+ * know), the file is what any workspace file is, since the agent could have written it with an
+ * edit and run it (allowed); what it was seen to do is decided, and code that hides what it runs
+ * asks. (Python and node compile the whole file first: echo's other reading, dash's, that does
+ * not parse runs nothing.)
+ */
+function readWrittenCode(
+  walk: Walk,
+  part: CommandPart,
+  text: string,
+  lang: 'python' | 'javascript' | 'typescript',
+  via: string[],
+): string | undefined {
+  delete part.code;
+  delete part.codeIssue;
+  readInline(walk, part, text, lang, via);
+  const unread = part.codeIssue;
+  delete part.code;
+  delete part.codeIssue;
+  return unread && !readerLimit(unread) ? unread : undefined;
 }
 
 /**
@@ -2045,9 +2054,9 @@ function readWrittenFiles(
       found ??= 'more Python files written on this line than are read';
       break;
     }
-    delete part.codeIssue;
-    readInline(walk, part, text, 'python', via);
-    if (part.codeIssue && !readerLimit(part.codeIssue)) found ??= part.codeIssue;
+    // (read whatever was found before: each file's calls are decided)
+    const unread = readWrittenCode(walk, part, text, 'python', via);
+    found ??= unread;
   }
   if (code) part.code = code;
   else delete part.code;
