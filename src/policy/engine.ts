@@ -130,6 +130,8 @@ function findDefaultPolicy(): string {
 
 /** Default time one decision may take (issue 14: every input up to 100,000 characters in ≤ 10 ms). */
 export const DEFAULT_BUDGET_MS = 10;
+/** The share of the limit a decision's work gets off a decision thread (decideHere; `bench:policy-real`). */
+export const WORK_SHARE = 0.6;
 /** The rule that allows a name the sandbox does not have (`PolicyEngine.commandNames`). */
 export const NOT_FOUND_RULE = 'program-not-found';
 /** Lines longer than this get no lookup of their names (they are decided as before: `default` asks). */
@@ -590,14 +592,16 @@ export class PolicyEngine {
    */
   decideHere(action: Action, stop?: () => boolean): PolicyDecision {
     const ms = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
-    // 60% of the limit for the work, the rest for stopping: checks come every few hundred
+    // WORK_SHARE (60%) of the limit for the work, the rest for stopping: checks come every few hundred
     // units of work, and a garbage collection pause (a scavenge copying a large tree being
     // built: 1–5 ms when the machine is busy) or the thread being preempted cannot be cut short.
     // On the calling thread nothing else bounds the wall time: with 80% the suite's families
     // built to 4,096 characters took up to 8.4 ms of wall time on an idle machine, and one
-    // disturbed bench run in three went over 10 ms. The distinct real agents' commands of up to
-    // 4,096 characters in the seven streams (43,507) take at most 4.4 ms of CPU, warm.
-    const work = ms * 0.6;
+    // disturbed bench run in three went over 10 ms. Of the distinct real agents' commands of up
+    // to 4,096 characters in the seven streams (43,507), all but five take under 5 ms of CPU,
+    // warm; those five (7–8.5 ms) are file views pasted as commands, refused as unparseable with
+    // or without the limit (`npm run bench:policy-real`).
+    const work = ms * WORK_SHARE;
     // A short command is decided with no budget (no clock reads): its cost is bounded by its
     // length, except where its text goes to tree-sitter-bash, which gets `work` (extract.ts
     // viaTreeSitter: error recovery on 500 characters of garbage took 4–16 ms).
