@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), or prose the model sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx shadcn@latest add card`, which writes component code from a registry, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment), or prose the model sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
     'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval, and so does a URL whose text after the port comes from a variable (`"http://localhost:1313$url"`: a value starting with `@` names another host)',
@@ -108,7 +108,13 @@ export const JUSTIFIED: Record<string, string> = {
   'git-shared-branch-rewrite':
     "a hard reset to a shared branch (`git reset --hard master`) throws away the run's own commits and changes; a reset within the run's own history stays allowed",
   'git-history-rewrite':
-    '`git update-ref` rewrites a ref directly, under every safety check of the porcelain (in these streams the agent forged `origin/HEAD` so that the grader would diff against another commit)',
+    "`git update-ref` rewrites a ref directly, under every safety check of the porcelain (in these streams the agent forged `origin/HEAD` so that the grader would diff against another commit), and `git remote add`/`set-url` changes where the repository's commits are sent and fetched from (a push after it goes to whatever URL the line named)",
+  'git-config-global':
+    "`git config --global` writes the home directory's git configuration, which every later git command of the run and of the person reads (an identity, and keys such as `core.sshCommand` or `alias.*` that run programs); drydock sets the commit identity itself",
+  'secret-file-writes':
+    "overwriting a project's `.env`/`.env.local` replaces keys no file in the repository holds (they could not be restored), and the application loads what is written (in these streams the agent wrote API keys it had been shown into `.env.local`): copy the project's template or ask",
+  'program:npm':
+    '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name)',
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check",
   'program:grep':
@@ -122,7 +128,7 @@ export const JUSTIFIED: Record<string, string> = {
   'secret-like-names':
     "a glob over other checkouts outside the workspace (`ls ../*/model_patch.diff` from the parent directory) may name their secrets (a `secrets/` directory), and is another project's files; a glob read in the workspace may name one too (`rg port config/*.yaml` reads config/secrets.yaml if it is there)",
   'read-credentials':
-    "a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches (listing the same glob is allowed), and a project's `.env`/`.env.local` holds its keys (`cat .env`, `rg PORT .env`: read `.env.example` or the one variable's name in the code instead); a listing inside `~/.codex` is of the directory that holds the agent's own login, and `git -C $dir` over a glob of a tool's directories in the home directory reads other repositories' configuration, remote URLs with tokens among it",
+    "a glob that may name a credential file (`*.json` matches credentials.json and service-account keys) is copied or moved by it as a read of every file it matches (listing the same glob is allowed), and a project's `.env`/`.env.local` holds its keys (`cat .env`, `rg PORT .env`, `sed -i … .env.local`: read `.env.example` or the one variable's name in the code instead; moving or deleting it, `mv .env.local .`, `rm -rf .env.local`, loses keys no file in the repository restores); a listing inside `~/.codex` or `~/.ssh` is of the directory that holds the agent's own login or the person's keys, and `git -C $dir` over a glob of a tool's directories in the home directory reads other repositories' configuration, remote URLs with tokens among it",
   'git-writes-outside':
     'git writing into the scratch directory itself (`git format-patch -o /tmp/`) is decided like /tmp, which the policy keeps (a path below it, `-o /tmp/patches`, is allowed), and git writing to a path only known when it runs (`git diff > "$(pwd)/x.diff"`) may write anywhere',
   'kill-by-name':
