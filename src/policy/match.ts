@@ -1244,13 +1244,7 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     const n = part.name;
     if (SEARCH_PATHS.has(n) || MODULE_PATHS.has(n) || TOOL_HOMES.has(n) || WRITE_LOCATIONS.has(n))
       return 'no';
-    const v = part.value;
-    // A value only known when it runs is judged by its known shapes (`$HOME/x` is `~/x`).
-    const shapes = !v.dynamic
-      ? [v.text]
-      : v.pattern && !v.pattern.includes('**') && v.pattern.length <= 4096
-        ? v.pattern.split(SHAPE_ALT)
-        : [];
+    const shapes = knownShapes(part.value, m);
     return shapes.some((t) => valueOutside(t, r.not_values ?? [], m)) ? 'yes' : 'no';
   }
   const harmless = part.access === 'set' && part.value ? OPTION_LISTS.get(part.name) : undefined;
@@ -1297,6 +1291,28 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
   }
   return 'yes';
+}
+
+/** `$PWD` (`${PWD}`, `$(pwd)`, `` `pwd` ``) and `$HOME` (`${HOME}`) where a path starts in a value. */
+const PWD_WORD = /(^|[\s:=,])(?:\$\(pwd\)|`pwd`|\$PWD\b|\$\{PWD\})(?=\/|$|[\s:,])/g;
+const HOME_WORD = /(^|[\s:=,])(?:\$HOME\b|\$\{HOME\})(?=\/|$|[\s:,])/g;
+
+/**
+ * The texts a value may hold, as far as they are known: a literal's text; a value only known when
+ * it runs whose only expansions are `$PWD`/`$(pwd)` (the workspace, as for the module paths) and
+ * `$HOME` where a path starts (`"$PWD/../../root/x"` is `/root/x`), so a value that climbs out of
+ * the workspace is judged like the literal; or none (another expansion: its value came from the
+ * environment the line was started in, not from the line).
+ */
+function knownShapes(v: Arg, m: MatchContext): string[] {
+  if (!v.dynamic) return [v.text];
+  if (v.text.length > 4096) return [];
+  let src = v.text;
+  if (/^"[^"]*"$/.test(src)) src = src.slice(1, -1);
+  src = src
+    .replace(PWD_WORD, (_, pre: string) => pre + m.ws.workspace)
+    .replace(HOME_WORD, (_, pre: string) => pre + m.ws.home);
+  return /[$`\\'"]/.test(src) ? [] : [src];
 }
 
 /** Shell syntax in a value a program may run as a command line (`X='a | sh'`, `$(…)`, `;`, `&&`). */

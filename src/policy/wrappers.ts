@@ -842,9 +842,9 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
     // expansion in it is unquoted: the word is split (`env A=$X ls` runs `rm` when X is `1 rm -rf ~`).
     if (a.dynamic) {
       const m = a.glob || t.length > 4096 ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(t);
-      if (!m || !quotedExpansions(t.slice(m[0].length))) break;
+      if (!m || !quotedExpansions(unsplitPwd(walk, t.slice(m[0].length)))) break;
       const value: Arg = { text: t.slice(m[0].length), dynamic: true, glob: false };
-      walk.parts.push({ kind: 'variable', text: t, access: 'set', name: m[1]!, value });
+      walk.parts.push({ kind: 'variable', text: t, access: 'set', name: m[1]!, value, env: true });
       i++;
       continue;
     }
@@ -910,6 +910,17 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
 }
 
 /** Whether every `$` and backquote of a word's source text is inside double quotes (not field-split). */
+/**
+ * The text with `$PWD`, `${PWD}`, `$(pwd)` and `` `pwd` `` taken out where the working directory is
+ * known and holds no character word splitting or globbing acts on (and the line never names IFS):
+ * unquoted, they still expand to that one word (`env PYTHONPATH=$(pwd)/src pytest`).
+ */
+function unsplitPwd(walk: Walk, text: string): string {
+  if (!walk.cwd || walk.context.includes('IFS') || !walk.cwd.every((c) => /^[\w./+@%,=-]+$/.test(c)))
+    return text;
+  return text.replace(/\$\(pwd\)|`pwd`|\$PWD\b|\$\{PWD\}/g, '.');
+}
+
 function quotedExpansions(text: string): boolean {
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < text.length; i++) {
