@@ -786,18 +786,30 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
         'pkill -f "uvicorn src.api.main:app --port 8000"',
         'killall -9 vite',
         'pkill -f "next dev"',
+        // A regex that needs a listed name to match picks a subset of what the name picks (stream 7).
+        'pkill -f "next dev.*3001"',
+        'pkill -f "uvicorn.*api.main" 2>/dev/null',
+        // A package manager's dev-server script and Convex's dev process (stream 9).
+        'pkill -f "npm run dev"',
+        'pkill -f "next dev" && pkill -f "convex dev"',
+        'pkill -f "pnpm dev"',
       ],
       'allow',
     );
     expectAll(
       [
         'pkill -f python',
+        'pkill -f npm',
+        'pkill -f "npm run"',
+        'pkill -f "npm run dev|bash"',
+        'pkill -f "next|convex"',
+        'pkill -f "hugo.*(x)"',
+        'pkill -f "python.*api/main"',
         'pkill node',
         'killall bash',
         'pkill -f drydock-runner',
         "pkill -f 'node.*next'",
         'pkill -f next',
-        'pkill -f "next dev.*3001"',
         'pkill -f "hugo|bash"',
         'pkill -f "hugo server; bash"',
         'pkill -f "hugo (server)"',
@@ -817,9 +829,10 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
     // its workers (bash running RUNNER_SCRIPT) or of the language servers (their wrappers under
     // /opt/drydock/bin): `pkill -f NAME` would reach them.
     const rule = readFileSync(new URL('../../policies/default.yaml', import.meta.url), 'utf8');
-    const names = /\(\?:(hugo\|[^)]*)\)\(\?: /.exec(rule)![1]!.split('|');
+    const names = /\(\?:(hugo\|[^)]*)\)\(\?:/.exec(rule)![1]!.split('|');
     expect(names).toContain('uvicorn');
     expect(names).toContain('next dev');
+    expect(names).toContain('npm run dev');
     const servers = readFileSync(new URL('../../src/lsp/servers.ts', import.meta.url), 'utf8');
     for (const n of names) {
       expect(new RegExp(`\\b${n}\\b`).test(RUNNER_SCRIPT), n).toBe(false);
