@@ -20,7 +20,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    'input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; HTML entities the model wrote for `>` and `&` (`2&gt;&1 &amp;`), which bash rejects too; a quote never closed is not refused: bash runs nothing from it on)',
+    "input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; HTML entities the model wrote for `>` and `&` (`2&gt;&1 &amp;`), which bash rejects too; a here-document whose delimiter line never comes (`apply_patch << 'PATCH'` … `*** End Patch`, Codex's patch tool written as a shell command, which the sandbox does not have either); a here-document written with `\\n` escapes on one line inside a double-quoted `bash -lc` script, whose one line bash reads with the code's `(` bare, and a single quote inside a single-quoted `bash -lc` script (`':(exclude).bench_scratch'`), which ends the script's quote and leaves `(` bare, both of which bash rejects too; a quote never closed is not refused: bash runs nothing from it on)",
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:stdin-script':
@@ -70,7 +70,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:ls':
     'an option the program does not have (a typo such as `ls -a.git`, or `ls -ლა` with a Georgian letter for `l`) is asked rather than guessed',
   'program:git':
-    'an option git does not have (`git am --check`, which git itself rejects as an unknown option: `git apply --check` is the one that exists) is asked rather than guessed; every documented option of the everyday subcommands is listed',
+    'an option git does not have (`git am --check`, which git itself rejects as an unknown option: `git apply --check` is the one that exists) is asked rather than guessed; every documented option of the everyday subcommands is listed; and `git -C DIR` in another repository outside the workspace (`git -C ../chitin status`) works on a checkout that is not the project',
   'program:mvn':
     'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, jib:buildTar pulls a base image from a registry, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
@@ -150,8 +150,6 @@ export const JUSTIFIED: Record<string, string> = {
     "a dot-directory of the home directory (`~/.local/state/minsky`, where a tool of the developer's keeps its state and other checkouts) is where tools keep logins and tokens, not the project",
   'tool-settings-files':
     "writing an editor's or coding agent's settings (`.cursor/rules`, `.vscode`, `.claude`) changes what a later agent or the person's editor is told or runs, not the project's code",
-  'program:git':
-    '`git -C DIR` in another repository outside the workspace (`git -C ../chitin status`) works on a checkout that is not the project',
   'shell:unknown-cwd':
     'after `cd "$(tool session dir …)"` the working directory is only known when it runs, so every relative path after it may name any file',
   'workspace-program-outside-args':
