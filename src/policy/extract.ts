@@ -1859,6 +1859,13 @@ export function runArgv(
       return;
     }
     if (walk.written.size && readWrittenScript(walk, part, name, args, via)) return;
+  } else if (walk.code && (name === 'deno' || name === 'bun')) {
+    // `deno eval CODE`, `bun -e CODE`: TypeScript/JavaScript with the runtime's own API (`Deno.*`, `Bun.*`)
+    const code = runtimeEvalCode(name, args);
+    if (code !== null) {
+      readInline(walk, part, code, 'typescript', via);
+      return;
+    }
   } else if (walk.written.size && UNREAD_RUNNERS.test(name)) {
     // `ruby x.rb`, `perl x.pl`, `php x.php` of a file this line wrote: code in a language this
     // policy does not read, which asks as the same code given with `-e` does.
@@ -2146,6 +2153,27 @@ function inlineCode(name: string, args: Arg[], stdin: Stdin, specs: CodeParsers[
   const next = args[end];
   if (next && !(next.text === '-' && !next.dynamic)) return null; // a script, or a word only known when it runs
   return stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null;
+}
+
+/** Options of `deno eval` that change neither what runs nor what it may reach (`--ext` picks the grammar). */
+const DENO_EVAL_FLAGS = /^(-p|--print|-q|--quiet|--check|--no-check|--ext=(ts|js|tsx|jsx|mts|mjs))$/;
+
+/**
+ * The literal code of `deno eval [FLAGS] CODE` or `bun -e|--eval|-p|--print CODE`, or null (any other
+ * option, a word only known when it runs, or another subcommand): such a line asks, as before.
+ */
+function runtimeEvalCode(name: string, args: Arg[]): string | null {
+  let i = 0;
+  if (name === 'deno') {
+    if (args[0]?.text !== 'eval' || args[0].dynamic) return null;
+    for (i = 1; i < args.length && args[i]!.text.startsWith('-'); i++)
+      if (args[i]!.dynamic || !DENO_EVAL_FLAGS.test(args[i]!.text)) return null;
+  } else {
+    if (!args[0] || args[0].dynamic || !/^(-e|--eval|-p|--print)$/.test(args[0].text)) return null;
+    i = 1;
+  }
+  const code = args[i];
+  return code && !code.dynamic ? code.text : null;
 }
 
 const literal = (text: string): Arg => ({ text, dynamic: false, glob: false });

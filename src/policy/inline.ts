@@ -418,6 +418,10 @@ const PY_WATCHED = new Set([
   'bdb',
   'trace',
   'doctest',
+  // stored credentials: the system keyring, netrc files
+  'keyring',
+  'secretstorage',
+  'netrc',
 ]);
 
 /** Calls on watched modules that only read or compute. */
@@ -553,7 +557,6 @@ const PY_SAFE = new Set([
   'asyncio.Queue',
   'asyncio.Event',
   'asyncio.Lock',
-  'sqlite3.connect',
   'multiprocessing.cpu_count',
   'multiprocessing.get_start_method',
   'multiprocessing.set_start_method',
@@ -589,6 +592,8 @@ const PY_SAFE = new Set([
   'select.select',
   'getpass.getuser',
   'timeit.default_timer',
+  // runs the examples in the docstrings of a module the code imported (its code runs as the import's does)
+  'doctest.testmod',
 ]);
 
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
@@ -693,6 +698,17 @@ const PY_FILE_OPS: Record<string, { argv: string[]; paths: number[] } | { write:
   'os.truncate': { write: [0] },
   'os.utime': { write: [0] },
   'shutil.make_archive': { write: [0] },
+};
+
+/** Calls that open the path given first (or by keyword `path`), with a mode (positional second or `mode`). */
+const PY_OPENERS: Record<string, { path: string; mode: string | null; default: string }> = {
+  // a database file is created and written unless the URI says `mode=ro`
+  'sqlite3.connect': { path: 'database', mode: null, default: 'w' },
+  'zipfile.ZipFile': { path: 'file', mode: 'mode', default: 'r' },
+  'tarfile.open': { path: 'name', mode: 'mode', default: 'r' },
+  'tarfile.TarFile': { path: 'name', mode: 'mode', default: 'r' },
+  'shelve.open': { path: 'filename', mode: 'flag', default: 'c' },
+  'dbm.open': { path: 'file', mode: 'flag', default: 'r' },
 };
 
 const PY_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput']);
@@ -1112,14 +1128,14 @@ function clipName(s: string): string {
  * Whether `obj` is a pathlib object whose path a method call acts on: built by `Path(…)`,
  * `Path.home()`, `Path.cwd()`, a `/` join, or a path method (`.expanduser()`, `.joinpath(…)`);
  * or a name bound to a known value when the method is one only paths have (`p.read_text()`:
- * a string has none), not `replace`/`rename`/`open`, which strings and files have too.
+ * a string has none, nor `open`: `rc.open('a')` of `rc = Path.home() / '.zshrc'`), not
+ * `replace`/`rename`, which strings have too.
  */
 function isPathObject(obj: Node, method: string): boolean {
   if (obj.type === 'parenthesized_expression')
     return !!obj.namedChildren[0] && isPathObject(obj.namedChildren[0], method);
   if (obj.type === 'binary_operator') return obj.childForFieldName('operator')?.text === '/';
-  if (obj.type === 'identifier')
-    return constantAt(obj) != null && !/^(rename|replace|open|chmod)$/.test(method);
+  if (obj.type === 'identifier') return constantAt(obj) != null && !/^(rename|replace|chmod)$/.test(method);
   if (obj.type !== 'call') return false;
   const fn = obj.childForFieldName('function');
   const raw = dotted(fn);
@@ -1252,6 +1268,69 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   if (name === 'sys.path.insert' || name === 'sys.path.append' || name === 'site.addsitedir') {
     const dir = str(args[name === 'sys.path.insert' ? 1 : 0]);
     if (dir !== null && !splat) add({ kind: 'env-set', name: 'PYTHONPATH', value: dir });
+    return;
+  }
+  // Library calls that open the path they are given, as `open` does: a database, an archive, a
+  // shelf (`sqlite3.connect('/root/.mozilla/…/cookies.sqlite')`, `zipfile.ZipFile(p, 'w')`).
+  const opener = PY_OPENERS[name];
+  if (opener) {
+    const pathNode = args[0] ?? keyword(call, opener.path);
+    const modeNode = opener.mode ? (args[1] ?? keyword(call, opener.mode)) : null;
+    let path = pathNode ? str(pathNode) : null;
+    let mode = modeNode ? str(modeNode) : opener.default;
+    if (name === 'sqlite3.connect' && path !== null) {
+      if (path === ':memory:' || path === '') return;
+      const uri = keyword(call, 'uri');
+      if (uri && uri.type !== 'false' && path.startsWith('file:')) {
+        // `file:data.db?mode=ro`: the path before the query, read only when the query says so
+        mode = /[?&]mode=ro(&|$)/.test(path) ? 'r' : 'w';
+        path = path.slice(5).replace(/\?.*$/, '');
+      }
+    }
+    // (the mode's first letter: tarfile's `r:xz` reads)
+    const writes = mode === null || /^[waxcn]|\+/.test(mode);
+    if (path === null || splat) {
+      // no path (`tarfile.open(fileobj=f)`), or one only known when it runs: a read is judged
+      // at its source, a write asks
+      if (writes && (pathNode || splat))
+        add({ kind: 'unknown', what: `\`${name}\` for writing a path only known when it runs` });
+      return;
+    }
+    add({ kind: writes ? 'write' : 'read', path });
+    return;
+  }
+  // The user's stored credentials: the system keyring, a netrc file (`~/.netrc` by default).
+  if (name.startsWith('keyring.') || name.startsWith('secretstorage.')) {
+    add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reads stored credentials` });
+    return;
+  }
+  // `doctest.testfile('docs/x.txt')` runs the examples in that file, as `python -m doctest` of it does
+  if (name === 'doctest.testfile') {
+    const f = str(args[0] ?? keyword(call, 'filename'));
+    if (f === null || splat || keyword(call, 'globs') || keyword(call, 'extraglobs'))
+      add({ kind: 'unknown', what: `\`${name}\` of a file only known when it runs` });
+    else add({ kind: 'argv', argv: ['python', '-m', 'doctest', f] });
+    return;
+  }
+  if (name === 'netrc.netrc') {
+    const p = args[0] ?? keyword(call, 'file');
+    add({ kind: 'read', path: p ? (str(p) ?? '~/.netrc') : '~/.netrc' });
+    return;
+  }
+  // Code given as text to timeit (`timeit.timeit('sum(range(9))', setup='…')`) is read as
+  // `exec` of it is; a callable is code already in the tree; a namespace of its own asks.
+  if (name === 'timeit.timeit' || name === 'timeit.repeat' || name === 'timeit.Timer') {
+    const pieces = [args[0] ?? keyword(call, 'stmt'), args[1] ?? keyword(call, 'setup')];
+    if (splat || args.length > 2 || keyword(call, 'globals') || keyword(call, 'timer')) {
+      add({ kind: 'unknown', what: `\`${name}\` with arguments this reader does not follow` });
+      return;
+    }
+    for (const p of pieces) {
+      if (!p || p.type === 'lambda') continue;
+      const s = str(p);
+      if (s === null) add({ kind: 'unknown', what: `\`${name}\` of code only known when it runs` });
+      else for (const e of pythonEffects(parser, s)) add(e);
+    }
     return;
   }
   if (PY_SHELL.has(name)) {
@@ -1491,7 +1570,9 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
         return;
       }
       if (method === 'open') {
-        const mode = str(args[0]) ?? 'r';
+        // `p.open('a')`, `p.open(mode='w')`; a mode only known when it runs may write
+        const modeNode = args[0] ?? keyword(call, 'mode');
+        const mode = modeNode ? (str(modeNode) ?? 'w') : 'r';
         if (p !== null) add({ kind: /[wax+]/.test(mode) ? 'write' : 'read', path: p });
         else if (/[wax+]/.test(mode))
           add({ kind: 'unknown', what: 'a file opened for writing at a path only known when it runs' });
@@ -1556,6 +1637,9 @@ const JS_WATCHED = new Set([
   'module',
   'inspector',
   'repl',
+  // the runtimes' own globals (`deno eval`, `bun -e`): `Deno` is bound to 'Deno', `Bun` to 'bun'
+  'Deno',
+  'bun',
 ]);
 
 const JS_SAFE = new Set([
@@ -1584,6 +1668,62 @@ const JS_SAFE = new Set([
   'os.endianness',
   'os.hostname',
   'os.homedir',
+  // Deno's and Bun's values and calls that only read or compute
+  'Deno.version',
+  'Deno.build',
+  'Deno.args',
+  'Deno.pid',
+  'Deno.ppid',
+  'Deno.noColor',
+  'Deno.mainModule',
+  'Deno.cwd',
+  'Deno.exit',
+  'Deno.inspect',
+  'Deno.memoryUsage',
+  'Deno.osRelease',
+  'Deno.osUptime',
+  'Deno.hostname',
+  'Deno.execPath',
+  'Deno.loadavg',
+  'Deno.systemMemoryInfo',
+  'Deno.uid',
+  'Deno.gid',
+  'Deno.consoleSize',
+  'bun.version',
+  'bun.revision',
+  'bun.argv',
+  'bun.main',
+  'bun.sleep',
+  'bun.sleepSync',
+  'bun.nanoseconds',
+  'bun.inspect',
+  'bun.hash',
+  'bun.escapeHTML',
+  'bun.deepEquals',
+  'bun.which',
+  'bun.stringWidth',
+  'bun.peek',
+]);
+
+/** Deno's and Bun's file calls (`Deno.readTextFile(p)`, `Bun.file(p)`, `Bun.write(p, …)`). */
+const RUNTIME_READS =
+  /^Deno\.(readTextFile|readFile|readDir|stat|lstat|realPath|readLink)(Sync)?$|^bun\.file$/;
+const RUNTIME_WRITES =
+  /^Deno\.(writeTextFile|writeFile|mkdir|create|truncate|utime|chown|chmod|open)(Sync)?$|^bun\.write$/;
+const RUNTIME_MOVES: Record<string, string> = { rename: 'mv', copyFile: 'cp', symlink: 'ln', link: 'ln' };
+const RUNTIME_NET =
+  /^Deno\.(connect|connectTls|listen|listenTls|listenDatagram|resolveDns|serve|startTls|upgradeWebSocket)$|^bun\.(connect|listen|serve|udpSocket)$/;
+/** Options of `new Deno.Command(…)`, `Bun.spawn(…)` that do not change what runs or where (`cwd` is read). */
+const RUNTIME_SPAWN_OPTIONS = new Set([
+  'args',
+  'cmd',
+  'cwd',
+  'stdout',
+  'stderr',
+  'stdin',
+  'stdio',
+  'signal',
+  'timeout',
 ]);
 
 /** Words that keep a statement of long code for the tree reader (see `inline-lex.ts`). */
@@ -1595,6 +1735,8 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
 ]);
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,
+  'Deno',
+  'Bun',
   ...[...JS_WATCHED].flatMap((m) => m.split('/')),
 ]);
 
@@ -1625,6 +1767,15 @@ const JS_READS =
   /^(fs|fs\/promises)\.(readFileSync|readFile|createReadStream|readdirSync|readdir|opendir|opendirSync|readlink|readlinkSync)$/;
 const JS_WRITES =
   /^(fs|fs\/promises)\.(writeFile|appendFile|rm|rmdir|unlink|mkdir|copyFile|cp|rename|symlink|link|chmod|chown|truncate|utimes|createWriteStream|open|mkdtemp)(Sync)?$/;
+
+/**
+ * A module named by its path (`require('/root/x.js')`, `import x from '../other/x.mjs'`,
+ * `file:///…`) rather than a package name: its code runs, decided as `node PATH` is (a file
+ * outside the workspace asks).
+ */
+function isModuleFile(m: string): boolean {
+  return /^(\/|\.\.?(\/|$)|~|file:)/.test(m);
+}
 
 /** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval (long code: as `pythonEffects`). */
 export function javascriptEffects(
@@ -1745,6 +1896,9 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       return null;
     };
     const jsConsts = new Map<string, string | null>();
+    // The runtimes' globals, as modules: `Deno.Command`, `Bun.spawn` (a binding of the name replaces them)
+    modules.set('Deno', 'Deno');
+    modules.set('Bun', 'bun');
     const moduleOf = (n: Node | null): string | null => {
       // require('x') or an identifier bound to one
       if (!n) return null;
@@ -1784,6 +1938,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       } else if (n.type === 'import_statement') {
         const src = jsStr(n.childForFieldName('source'))?.replace(/^node:/, '');
         if (!src) continue;
+        if (isModuleFile(src)) add({ kind: 'argv', argv: ['node', src.replace(/^file:\/\//, '')] });
         for (const c of all.filter((x) => x.startIndex >= n.startIndex && x.endIndex <= n.endIndex)) {
           if (
             c.type === 'namespace_import' ||
@@ -1798,6 +1953,152 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       }
     }
     const watchedModule = (m: string | null) => !!m && JS_WATCHED.has(m.split('#')[0]!);
+    /** `Deno.env.get('HOME')`, `.toObject()`, `.set(k, v)`: the environment as process.env is read. */
+    const denoEnv = (n: Node): void => {
+      const p = n.parent;
+      const gp = p?.parent;
+      const method =
+        p?.type === 'member_expression' && p.childForFieldName('object')?.id === n.id
+          ? p.childForFieldName('property')?.text
+          : undefined;
+      if (!method || gp?.type !== 'call_expression' || gp.childForFieldName('function')?.id !== p!.id) {
+        add({ kind: 'unknown', what: '`Deno.env` used as a value' });
+        return;
+      }
+      const a = (gp.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);
+      if (method === 'get' || method === 'has') add({ kind: 'env-read', name: jsStr(a[0]) });
+      else if (method === 'toObject') add({ kind: 'env-read', name: null });
+      else if (method === 'set' || method === 'delete')
+        add({ kind: 'env-set', name: jsStr(a[0]) ?? '?', value: method === 'set' ? jsStr(a[1]) : null });
+      else add({ kind: 'unknown', what: `\`Deno.env.${clipName(method)}\`` });
+    };
+    /** A spawn's options object: its `cwd` (undefined: none), or null when it has one this reader does not follow. */
+    const spawnOptions = (o: Node | undefined): { ok: boolean; cwd?: string; argv?: string[] | null } => {
+      if (!o) return { ok: true };
+      if (o.type !== 'object') return { ok: false };
+      const out: { ok: boolean; cwd?: string; argv?: string[] | null } = { ok: true };
+      for (const pair of o.namedChildren) {
+        if (!pair) continue;
+        if (pair.type !== 'pair') return { ok: false };
+        const key = pair.childForFieldName('key');
+        const k = key?.type === 'property_identifier' ? key.text : jsStr(key);
+        const v = pair.childForFieldName('value');
+        if (k === null || !RUNTIME_SPAWN_OPTIONS.has(k)) return { ok: false };
+        if (k === 'cwd') {
+          const c = jsStr(v);
+          if (c === null) return { ok: false };
+          out.cwd = c;
+        }
+        if (k === 'args' || k === 'cmd') {
+          const items = v?.type === 'array' ? v.namedChildren.map((c) => jsStr(c)) : [null];
+          out.argv = items.some((x) => x === null) ? null : (items as string[]);
+        }
+      }
+      return out;
+    };
+    /** A call of Deno's or Bun's own API (`name` is `Deno.x` or `bun.x`). */
+    const runtimeCall = (n: Node, name: string, args: Node[]): void => {
+      const what = name.replace(/^bun\./, 'Bun.');
+      if (RUNTIME_READS.test(name)) {
+        const p = jsStr(args[0]);
+        if (p !== null) add({ kind: 'read', path: p });
+        return;
+      }
+      if (name === 'bun.write') {
+        // the destination: a path, or `Bun.file(path)` (its read was added where it is called)
+        const d = args[0];
+        const inner =
+          d?.type === 'call_expression' && /^Bun\.file$/.test(d.childForFieldName('function')?.text ?? '')
+            ? d.childForFieldName('arguments')?.namedChildren[0]
+            : d;
+        const p = jsStr(inner);
+        add(
+          p === null
+            ? { kind: 'unknown', what: '`Bun.write` to a path only known when it runs' }
+            : { kind: 'write', path: p },
+        );
+        return;
+      }
+      const op = name.replace(/^Deno\./, '').replace(/Sync$/, '');
+      if (name.startsWith('Deno.') && (op === 'remove' || op in RUNTIME_MOVES)) {
+        const p = jsStr(args[0]);
+        const q = op === 'remove' ? '' : jsStr(args[1]);
+        if (p === null || q === null)
+          add({ kind: 'unknown', what: `\`${what}\` of a path only known when it runs` });
+        else if (op === 'remove') add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
+        else
+          add({ kind: 'argv', argv: [RUNTIME_MOVES[op]!, ...(op === 'symlink' ? ['-s'] : []), '--', p, q] });
+        return;
+      }
+      if (RUNTIME_WRITES.test(name)) {
+        const p = jsStr(args[0]);
+        // `Deno.open(p)` with no options only reads
+        if (op === 'open' && args.length === 1) {
+          if (p !== null) add({ kind: 'read', path: p });
+          return;
+        }
+        if (p === null) add({ kind: 'unknown', what: `\`${what}\` of a path only known when it runs` });
+        else {
+          add({ kind: 'write', path: p });
+          const m = args[1];
+          if (op === 'chmod' && (m?.type !== 'number' || (Number(m.text) & 0o6000) !== 0))
+            add({ kind: 'argv', argv: ['chmod', 'u+s', '--', p] });
+        }
+        return;
+      }
+      if (
+        name === 'Deno.Command' ||
+        name === 'Deno.run' ||
+        name === 'bun.spawn' ||
+        name === 'bun.spawnSync'
+      ) {
+        // new Deno.Command(file, {args}); Deno.run({cmd}); Bun.spawn([…], opts) or Bun.spawn({cmd, …})
+        let argv: string[] | null = null;
+        let opts: ReturnType<typeof spawnOptions>;
+        if (name === 'Deno.Command') {
+          const file = jsStr(args[0]);
+          opts = spawnOptions(args[1]);
+          argv = file === null || opts.argv === null ? null : [file, ...(opts.argv ?? [])];
+        } else if (args[0]?.type === 'array') {
+          const items = args[0].namedChildren.map((c) => jsStr(c));
+          argv = items.some((x) => x === null) ? null : (items as string[]);
+          opts = spawnOptions(args[1]);
+        } else {
+          opts = args.length === 1 ? spawnOptions(args[0]) : { ok: false };
+          argv = opts.argv ?? null;
+        }
+        if (!opts.ok || !argv || argv.length === 0)
+          add({ kind: 'unknown', what: `\`${what}\` of a command only known when it runs` });
+        else add(opts.cwd !== undefined ? { kind: 'argv', argv, cwd: opts.cwd } : { kind: 'argv', argv });
+        return;
+      }
+      if (name === 'bun.$') {
+        // Bun Shell: a tagged template is a shell line; a substitution is a value only known when it runs
+        const t = n.childForFieldName('arguments');
+        if (
+          t?.type === 'template_string' &&
+          !t.namedChildren.some((c) => c?.type === 'template_substitution')
+        ) {
+          const text = jsStr(t);
+          if (text !== null) {
+            add({ kind: 'shell', text });
+            return;
+          }
+        }
+        add({ kind: 'unknown', what: '`Bun.$` of a command only known when it runs' });
+        return;
+      }
+      if (RUNTIME_NET.test(name)) {
+        add({ kind: 'net', url: null });
+        return;
+      }
+      if (name === 'Deno.kill' || name === 'bun.kill') {
+        add({ kind: 'unknown', what: `\`${what}\`` });
+        return;
+      }
+      if (!JS_SAFE.has(name))
+        add({ kind: 'unknown', what: `\`${clipName(what)}\`, a call this reader does not know` });
+    };
     for (const n of all) {
       if (
         (n.type === 'identifier' ||
@@ -1854,16 +2155,19 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         const called =
           (p?.type === 'call_expression' && field('function')) ||
           (p?.type === 'new_expression' && field('constructor'));
-        if (
+        if (m === 'Deno' && prop === 'env') denoEnv(n);
+        else if (m === 'bun' && prop === 'env') {
+          // read as process.env is, below
+        } else if (
           m &&
           m !== '?' &&
-          JS_WATCHED.has(m) &&
+          watchedModule(m) &&
           !called &&
           !(prop === 'promises' && p?.type === 'member_expression') &&
           !JS_SAFE.has(`${m}.${prop}`) &&
           !JS_SAFE_VALUES.has(prop)
         )
-          add({ kind: 'unknown', what: `\`${clipName(`${m}.${prop}`)}\` used as a value` });
+          add({ kind: 'unknown', what: `\`${clipName(`${m.replace('#', '.')}.${prop}`)}\` used as a value` });
       }
       if (n.type === 'call_expression' && n.childForFieldName('function')?.type === 'import') {
         add({ kind: 'unknown', what: '`import(…)` of a module at run time' });
@@ -1879,13 +2183,19 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         } else if (fn?.type === 'member_expression') {
           const m = moduleOf(fn.childForFieldName('object'));
           const prop = fn.childForFieldName('property')?.text ?? '';
-          if (m) name = `${m}.${prop}`;
+          // (a function taken from a module, `execSync.call(…)`, `$.cwd(…)`: named under its module)
+          if (m) name = `${m.replace(/#promises$/, '/promises').replace('#', '.')}.${prop}`;
           else if (fn.childForFieldName('object')?.text === 'process') name = `process.${prop}`;
         }
         if (!name) continue;
         if (name === 'require') {
           const m = jsStr(args[0]);
           if (m === null) add({ kind: 'unknown', what: '`require` of a module only known when it runs' });
+          else if (isModuleFile(m)) add({ kind: 'argv', argv: ['node', m.replace(/^file:\/\//, '')] });
+          continue;
+        }
+        if (name.startsWith('Deno.') || name.startsWith('bun.')) {
+          runtimeCall(n, name, args);
           continue;
         }
         if (name === 'eval' || name === 'Function' || name.startsWith('vm.')) {
@@ -1982,7 +2292,8 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           add({ kind: 'unknown', what: `\`${name}\`, a call this reader does not know` });
       } else if (
         n.type === 'member_expression' &&
-        n.childForFieldName('object')?.text === 'process' &&
+        (n.childForFieldName('object')?.text === 'process' ||
+          moduleOf(n.childForFieldName('object')) === 'bun') &&
         n.childForFieldName('property')?.text === 'env'
       ) {
         const p = n.parent;
