@@ -405,3 +405,51 @@ describe('paths built from known parts are the paths they name', () => {
     );
   });
 });
+
+describe("deno eval and bun -e: TypeScript read with the runtime's own API (helper inline, probe 14)", () => {
+  const js = (code: string) => javascriptEffects(parsers.typescript ?? parsers.javascript, code);
+  it('spawns are the argv they run, Bun Shell the line it is, file calls reads and writes', () => {
+    expect(js(`new Deno.Command('git', { args: ['status'] }).outputSync()`)).toEqual([
+      { kind: 'argv', argv: ['git', 'status'] },
+    ]);
+    expect(js(`Bun.spawn({ cmd: ['ls', 'src'], cwd: 'pkg' })`)).toEqual([
+      { kind: 'argv', argv: ['ls', 'src'], cwd: 'pkg' },
+    ]);
+    expect(js('import { $ } from "bun"; await $`rm -rf dist`')).toEqual([
+      { kind: 'shell', text: 'rm -rf dist' },
+    ]);
+    expect(js(`await Bun.write(Bun.file('/root/.profile'), 'x')`)).toContainEqual({
+      kind: 'write',
+      path: '/root/.profile',
+    });
+    expect(js(`await Deno.remove('/root', { recursive: true })`)).toEqual([
+      { kind: 'argv', argv: ['rm', '-rf', '--', '/root'] },
+    ]);
+    expect(js(`Deno.env.get('HOME')`)).toEqual([{ kind: 'env-read', name: 'HOME' }]);
+  });
+  it('what it cannot follow is unknown: options that change what runs, substitutions, other calls, the globals passed on', () => {
+    for (const code of [
+      `Bun.spawn(['ls'], { env: { LD_PRELOAD: '/tmp/x.so' } })`,
+      'const d = "/root"; await Bun.$`rm -rf ${d}`',
+      'import { $ } from "bun"; await $.cwd("/root")`rm -rf .`',
+      `Deno.openKv()`,
+      `const e = Deno.env; e.toObject()`,
+      `const b = [Deno][0]; b.remove('/root')`,
+    ])
+      expect(
+        js(code).some((e) => e.kind === 'unknown'),
+        code,
+      ).toBe(true);
+  });
+  it('is decided by the engine: the workspace allowed, the rest as the shell commands they are', () => {
+    expect(
+      engine.check(`deno eval "console.log(JSON.parse(await Deno.readTextFile('deno.json')).tasks)"`)
+        .decision,
+    ).toBe('allow');
+    expect(engine.check(`bun -e "await Bun.write('dist/version.txt', Bun.version)"`).decision).toBe('allow');
+    expect(engine.check("bun -e 'await Bun.$`rm -rf ~`'").decision).toBe('deny');
+    expect(engine.check(`deno eval --v8-flags=--x "console.log(1)"`).decision).toBe('deny');
+    // a module named by its path runs that file
+    expect(engine.check(`node -e "require('/root/evil.js')"`).decision).toBe('deny');
+  });
+});
