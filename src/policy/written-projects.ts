@@ -52,7 +52,7 @@ export function readWrittenProject(
         read = true;
         const issue =
           f.kind === 'make'
-            ? makeRecipes(walk, text, where)
+            ? makeRecipes(walk, text, where, f.dir)
             : f.kind === 'scripts'
               ? packageScripts(walk, text, where)
               : f.kind === 'unread'
@@ -207,9 +207,13 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
         if (d !== undefined) dir = dir && !d.startsWith('/') ? `${dir}/${d}` : d;
       }
     }
+    // Besides the makefiles it is told to read, the project's own makefile may include any
+    // makefile the line wrote (`-include config.mk`, `include $(wildcard *.mk)`: read as one), and
+    // its rules compile and may run sources the line wrote (`make t && ./t`, `make test`).
     return {
       names: files.length ? files : ['GNUmakefile', 'makefile', 'Makefile'],
-      kind: () => 'make',
+      tree: MAKE_TREE,
+      kind: (f) => (COMPILED.test(f) ? 'unread' : 'make'),
       ...(dir !== undefined ? { dir } : {}),
     };
   }
@@ -224,6 +228,8 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
           kind: (f) =>
             f.endsWith('/package.json') ? 'scripts' : f.endsWith('.cjs') ? 'javascript' : 'unread',
         };
+  const compiler = compilerFiles(base, words);
+  if (compiler) return compiler;
   const pyModule = /^python[0-9.]*$/.test(base) ? moduleOf(words) : null;
   if (
     base === 'pytest' ||
@@ -260,6 +266,71 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
   return { tree, kind: unread };
 }
 
+/** Sources of compiled languages drydock does not read (C and C++, assembly, Fortran, Rust, Go, the JVM's, Swift, Haskell, …). */
+const COMPILED =
+  /\.(c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|s|S|sx|f|for|f77|f90|f95|f03|rs|go|java|kt|kts|scala|groovy|swift|hs|lhs|ml|d|zig|nim|cs|fs|vb|pas|adb|ads|cob|cbl)$/;
+/** Files make reads as makefiles when included (`*.mk`, `*.make`) and the sources its rules compile. */
+const MAKE_TREE = new RegExp(`(\\.mk|\\.make|${COMPILED.source.slice(2, -1)})$`);
+/** Compilers and launchers that build (or, like `java X.java` and `tcc -run`, run) the source files named as operands. */
+const COMPILERS = new Set([
+  'gcc',
+  'cc',
+  'c++',
+  'g++',
+  'clang',
+  'clang++',
+  'tcc',
+  'icc',
+  'icx',
+  'gfortran',
+  'rustc',
+  'javac',
+  'java',
+  'kotlinc',
+  'kotlin',
+  'scalac',
+  'scala',
+  'groovy',
+  'groovyc',
+  'swiftc',
+  'ghc',
+  'runghc',
+  'runhaskell',
+  'ocamlc',
+  'ocamlopt',
+  'ocaml',
+  'dmd',
+  'ldc2',
+  'gdc',
+  'zig',
+  'nim',
+  'csc',
+  'mcs',
+  'fpc',
+  'gnatmake',
+  'as',
+]);
+
+/**
+ * A compiler given source files the line may have written (`printf '…' > t.c && gcc t.c -o t &&
+ * ./t`): the program it builds runs code drydock does not read, so those files are unread. A
+ * version-gcc (`gcc-12`, `clang-17`) counts; go's `build` and `install` build the package's
+ * files into a program (as `run`, `test` and `generate` run them); `vet` runs none of them.
+ */
+function compilerFiles(base: string, words: string[]): Runner | null {
+  const name = base.replace(/-\d+(\.\d+)*$/, '').replace(/^[\w-]*-linux-gnu-/, '');
+  if (base === 'go') {
+    const sub = words.find((w) => !w.startsWith('-'));
+    return sub === 'build' || sub === 'install' ? { tree: /\.go$/, kind: unread } : null;
+  }
+  if (!COMPILERS.has(name)) return null;
+  if (words.length > 0 && words.every((w) => INFO_FLAG.test(w))) return null;
+  const names = words.filter((w) => !w.startsWith('-') && COMPILED.test(w));
+  // `-x c -` and `@file` lists name their sources elsewhere: every written source may be among them.
+  if (words.some((w) => w === '-' || w.startsWith('@'))) return { tree: COMPILED, kind: unread };
+  return names.length ? { names, kind: unread } : null;
+}
+
 /** `python -m MODULE`'s module (`-mpytest` too), or null. */
 function moduleOf(words: string[]): string | null {
   for (let i = 0; i < words.length; i++) {
@@ -291,21 +362,21 @@ function filesOf(
   walk: Walk,
   runner: Runner,
   dirs: string[],
-): { key: string; text: string; other?: string; kind: Kind }[] {
-  const out: { key: string; text: string; other?: string; kind: Kind }[] = [];
-  const add = (key: string) => {
+): { key: string; text: string; other?: string; kind: Kind; dir: string }[] {
+  const out: { key: string; text: string; other?: string; kind: Kind; dir: string }[] = [];
+  const add = (key: string, dir: string) => {
     const text = walk.written.get(key);
     if (text === undefined || out.some((o) => o.key === key)) return;
     const other = walk.written.get(`${key}${ALT}`);
-    out.push({ key, text, ...(other !== undefined ? { other } : {}), kind: runner.kind(key) });
+    out.push({ key, text, ...(other !== undefined ? { other } : {}), kind: runner.kind(key), dir });
   };
   for (const d of dirs) {
-    for (const n of runner.names ?? []) add(resolvePath(n, d, walk.ws.home));
+    for (const n of runner.names ?? []) add(resolvePath(n, d, walk.ws.home), d);
     if (!runner.tree) continue;
     let scanned = 0;
     for (const key of walk.written.keys()) {
       if (++scanned > MAX_SCANNED || out.length >= MAX_READ) break;
-      if (!key.endsWith(ALT) && (d === '/' || key.startsWith(`${d}/`)) && runner.tree.test(key)) add(key);
+      if (!key.endsWith(ALT) && (d === '/' || key.startsWith(`${d}/`)) && runner.tree.test(key)) add(key, d);
     }
   }
   return out;
@@ -317,7 +388,7 @@ function filesOf(
  * `$$` is read, as `$`), a function call outside recipes (`$(shell …)` runs while make reads the
  * file), or a changed SHELL.
  */
-function makeRecipes(walk: Walk, text: string, where: string): string | undefined {
+function makeRecipes(walk: Walk, text: string, where: string, dir: string): string | undefined {
   const lines = text.split('\n');
   const recipes: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -330,6 +401,12 @@ function makeRecipes(walk: Walk, text: string, where: string): string | undefine
     }
     const bare = line.replace(/#.*$/, '');
     if (/\$[({]\s*[A-Za-z-]+[\s,]/.test(bare)) return 'a Makefile that calls make functions';
+    const inc = /^\s*(-?include|sinclude|-?load|\.include|\.-include|\.sinclude)\s+(.*)$/.exec(bare);
+    if (inc) {
+      const issue = makeInclude(walk, inc[1]!, inc[2]!, dir, where);
+      if (issue) return issue;
+      continue;
+    }
     if (/^\s*(override\s+|export\s+)?(SHELL|\.SHELLFLAGS|MAKESHELL)\s*[:+?!]?=/.test(bare))
       return 'a Makefile that sets the shell its recipes run in';
     // `target: prerequisites ; recipe`
@@ -340,6 +417,47 @@ function makeRecipes(walk: Walk, text: string, where: string): string | undefine
     const recipe = r.replace(/^[\s@+-]+/, '');
     if (recipe.replace(/\$\$/g, '').includes('$')) return 'a Makefile recipe that make expands';
     asChild(walk, () => walk.walkScript(walk, recipe.replace(/\$\$/g, '$'), { kind: 'none' }, where));
+  }
+  return undefined;
+}
+
+/**
+ * make's `include` (`-include`, `sinclude`, BSD's `.include`) of makefiles: one the line wrote is
+ * read as a part of this one; the project's own (in the workspace, not written) is what `make`
+ * reads anyway. A name make expands, a glob, or a file outside the workspace cannot be followed;
+ * nor can `load`, which loads a shared object into make.
+ */
+function makeInclude(
+  walk: Walk,
+  directive: string,
+  names: string,
+  dir: string,
+  where: string,
+): string | undefined {
+  if (directive.endsWith('load')) return 'a Makefile that loads a shared object into make';
+  for (const w of names.trim().split(/\s+/)) {
+    if (!w) continue;
+    if (/[$*?[\\"'<>]/.test(w)) return 'a Makefile that includes files make has to expand';
+    const key = resolvePath(w, dir, walk.ws.home);
+    const text = walk.written.get(key);
+    if (text === undefined) {
+      if (walk.decoded.has(key) || walk.decoded.has('*'))
+        return 'a Makefile that includes a file written with text that cannot be read';
+      if (key !== walk.ws.workspace && !key.startsWith(`${walk.ws.workspace}/`))
+        return 'a Makefile that includes a file outside the workspace';
+      continue;
+    }
+    if (reading.has(key)) continue;
+    reading.add(key);
+    try {
+      for (const t of [text, walk.written.get(`${key}${ALT}`)]) {
+        if (t === undefined) continue;
+        const issue = makeRecipes(walk, t, `${where} (included \`${clip(w, 40)}\`)`, dir);
+        if (issue) return issue;
+      }
+    } finally {
+      reading.delete(key);
+    }
   }
   return undefined;
 }

@@ -181,6 +181,18 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'both deny: tree-sitter-bash hangs `> build/Makefile` on the list `mkdir … && printf …`, whose output is not known text, so the Makefile make then runs is refused unread; the reader gives the redirection to printf and decides the recipe it wrote (written-projects.ts)',
   },
   {
+    starts: "printf 'x:\\n\\tcat ~/.aws/credentials\\n' > rules.txt && printf 'include",
+    treeSitter: 'deny/shell:decoded-script',
+    linear: 'deny/read-credentials',
+    why: 'both deny, the same misparse: the second `printf … > Makefile` is hung on the list, so tree-sitter-bash sees an unread Makefile; the reader reads it and the makefile it includes, and decides the recipe',
+  },
+  {
+    starts: "printf 'CFLAGS = -O2\\n' > local.mk && printf 'include local.mk",
+    treeSitter: 'deny/shell:decoded-script',
+    linear: 'allow/read-and-search',
+    why: 'the same misparse refuses with tree-sitter-bash (never allows): the reader reads the Makefile and the settings makefile it includes, which run nothing',
+  },
+  {
     starts: "mkdir -p tests && printf 'import subprocess",
     treeSitter: 'deny/shell:decoded-script',
     linear: 'deny/shell:stdin-script',

@@ -85,6 +85,32 @@ describe('project files written on the line, then run', () => {
     [`cat > pom.xml <<'EOF'\n<project/>\nEOF\nmvn -q test`, 'written-project-files'],
     [`cat > pom.xml <<'EOF'\n<project/>\nEOF\n./mvnw -q test`, 'written-project-files'],
     [`cat > build.gradle <<'EOF'\ntask x\nEOF\n./gradlew test`, 'written-project-files'],
+    // compiled languages: the program built from a written source runs code drydock does not read
+    [
+      String.raw`printf '#include <stdlib.h>\nint main(){return system("rm -rf ~");}\n' > t.c && gcc t.c -o t && ./t`,
+      'written-project-files',
+    ],
+    [String.raw`printf 'int main(){}' > t.c && clang-17 -o t t.c`, 'written-project-files'],
+    [`cat > m.rs <<'EOF'\nfn main(){}\nEOF\nrustc m.rs && ./m`, 'written-project-files'],
+    [
+      String.raw`printf 'package main\nfunc main(){}\n' > m.go && go build -o m . && ./m`,
+      'written-project-files',
+    ],
+    [
+      `echo 'class M{public static void main(String[] a){}}' > M.java && java M.java`,
+      'written-project-files',
+    ],
+    [`echo 'class M{}' > M.java && javac M.java && java M`, 'written-project-files'],
+    [String.raw`printf 'int main(){}' > t.c && make t && ./t`, 'written-project-files'],
+    // make: makefiles the project's Makefile may include, and include/load in a written one
+    [String.raw`printf 'x:\n\trm -rf ~\n' > local.mk && make`, 'delete-outside-workspace'],
+    [
+      String.raw`printf 'x:\n\trm -rf ~\n' > evil.txt && printf 'include evil.txt\nall: x\n' > Makefile && make`,
+      'delete-outside-workspace',
+    ],
+    [String.raw`printf 'sinclude /srv/rules.mk\n' > Makefile && make`, 'written-project-files'],
+    [String.raw`printf 'include $(wildcard *.cfg)\n' > Makefile && make`, 'written-project-files'],
+    [String.raw`printf 'load ./ext.so\nall:\n\techo\n' > Makefile && make`, 'written-project-files'],
   ])('refuses %j', (command, rule) => {
     const d = decide(command);
     expect(d.decision).toBe('deny');
@@ -113,6 +139,11 @@ describe('project files written on the line, then run', () => {
     String.raw`printf 'import subprocess\nsubprocess.run(["sphinx-build", ".", "out"])\n' > s.py && python s.py`,
     `echo 'export default [{ rules: { semi: "error" } }];' > eslint.config.js && npx eslint src`,
     `printf 'project = "x"\nextensions = ["sphinx.ext.autodoc"]\n' > docs/conf.py && sphinx-build docs out`,
+    // the project's own makefile included, a readable written one, a build of the project's sources
+    String.raw`printf 'include config.mk\nall:\n\techo hi\n' > Makefile && make`,
+    String.raw`printf 'CFLAGS = -O2\n' > local.mk && printf -- 'include local.mk\nall:\n\techo hi\n' > Makefile && make`,
+    'gcc -O2 -Wall -o build/app src/main.c && ./build/app --help',
+    String.raw`printf 'int main(){}' > t.c && gcc --version`,
   ])('allows %j', (command) => {
     const d = decide(command);
     expect([d.decision, d.rule, d.reason]).toEqual(['allow', d.rule, d.reason]);
