@@ -25,6 +25,7 @@ import {
   clip,
   overBudget,
   structure,
+  type Printed,
   type ShellReader,
   type Stdin,
   type Walk,
@@ -1402,14 +1403,15 @@ export function scanValue(walk: Walk, node: Node): void {
         }
       }
       walk.branch--;
-      if (node.type === 'command_substitution' && printsInsidePaths(walk, from, { kind: 'none' }, true)) {
-        walk.insidePaths.add(node.startIndex);
+      if (node.type === 'command_substitution') {
+        const none: Stdin = { kind: 'none' };
+        const known: Printed | undefined = printsInsidePaths(walk, from, none, true)
+          ? { inside: true }
+          : portPids(walk, from, none, true) === 'pids'
+            ? { pids: true }
+            : ((pgrep) => (pgrep ? { pgrep } : undefined))(pgrepPids(walk, from, none, true));
+        if (known) walk.printed.set(node.startIndex, known);
       }
-      if (node.type === 'command_substitution' && portPids(walk, from, { kind: 'none' }, true) === 'pids')
-        walk.portPids.add(node.startIndex);
-      const pgrep =
-        node.type === 'command_substitution' ? pgrepPids(walk, from, { kind: 'none' }, true) : undefined;
-      if (pgrep) walk.pgrepPids.set(node.startIndex, pgrep);
       const decoder = walk.parts.slice(from).find(isDecoder);
       if (decoder && !printedOnly(walk, node)) {
         structure(
@@ -1534,17 +1536,12 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       const node = nodes[i]!;
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
       const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
-      const inside = subst?.type === 'command_substitution' && walk.insidePaths.has(subst.startIndex);
-      // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port.
-      const pids = subst?.type === 'command_substitution' && walk.portPids.has(subst.startIndex);
-      const pgrep = subst?.type === 'command_substitution' ? walk.pgrepPids.get(subst.startIndex) : undefined;
+      // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port; `kill $(pgrep -f x)`: pgrep's.
+      const known = subst?.type === 'command_substitution' ? walk.printed.get(subst.startIndex) : undefined;
       const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);
-      for (const a of got)
-        args.push(
-          inside ? { ...a, inside: true } : pids ? { ...a, pids: true } : pgrep ? { ...a, pgrep } : a,
-        );
+      for (const a of got) args.push(known ? { ...a, ...known } : a);
     } else {
       const group = nodes.slice(i, end + 1);
       const pieces = group.map((n) => decodeValue(n, walk.vars, false));
@@ -2368,9 +2365,7 @@ export function extractParts(
     fallback: [],
     depth: 0,
     context: command,
-    insidePaths: new Set(),
-    portPids: new Set(),
-    pgrepPids: new Map(),
+    printed: new Map(),
     code,
     jobPids: new Set(),
     written: new Map(),

@@ -39,6 +39,9 @@ export type Stdin =
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };
 
+/** What a command substitution is known to print (one of `Arg`'s marks). */
+export type Printed = { inside: true } | { pids: true } | { pgrep: Arg[] };
+
 /** Mutable state of one walk: the facets found and the possible working directories. */
 export interface Walk {
   parser: Parser;
@@ -54,12 +57,13 @@ export interface Walk {
   depth: number;
   /** The whole command line (see CommandPart.context). */
   context: string;
-  /** Start offsets of `$(…)` whose output is only paths inside the workspace. */
-  insidePaths: Set<number>;
-  /** Start offsets of `$(…)` whose output is only the PIDs of processes on a literal port (`$(lsof -ti:3000)`). */
-  portPids: Set<number>;
-  /** The arguments of the `pgrep` whose PIDs are all a `$(…)` prints, by its start offset (`$(pgrep -f "hugo server")`). */
-  pgrepPids: Map<number, Arg[]>;
+  /**
+   * What is known of a `$(…)`'s output, by its start offset: only paths inside the workspace
+   * (`$(grep -rl x src)`), only the PIDs of the processes on a literal port (`$(lsof -ti:3000)`),
+   * or what `pgrep` prints for these arguments (`$(pgrep -f "hugo server")`). The words it
+   * becomes carry it (types.ts `Arg`).
+   */
+  printed: Map<number, Printed>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */
