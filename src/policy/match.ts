@@ -625,6 +625,12 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
   // it may name `.git` or `.env` wherever those are protected.
   const last = a.text.slice(a.text.lastIndexOf('/') + 1);
   const bareStar = a.glob && /^[*?]+$/.test(last.replace(/\[[^\]]*\]/g, '*'));
+  // A last part that is `*` and a fixed extension (`coverage/*.json`, `src/*.test.ts`) stands
+  // for the files of that kind there: it matches a subset of what the bare `*` beside it matches,
+  // so it names no more protected files by name than `*` does (`credentials.json` and
+  // `secrets.yaml` are met by its `*` alone); it does name a kind that is an extension
+  // (`certs/*.pem` is `**/*.pem`, `*.tfvars.json` is `**/*.tfvars.json`).
+  const extension = a.glob && !bareStar ? /^\*(\.[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*)$/.exec(last) : null;
   const dotGlob = a.glob && last.startsWith('.');
   const union = unionOf(globs);
   if (paths.some((p) => union.test(p))) return 'yes';
@@ -639,6 +645,7 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
     const namedMeets = named === p ? meets : /[*?[]/.test(named) ? intersector(named) : null;
     for (const g of globs) {
       if (bareStar && g.anywhere && !(dotGlob && g.dotName)) continue;
+      if (extension && g.anywhere && !extensionNames(extension[1]!, g.src)) continue;
       const hit = g.anywhere ? (namedMeets ? namedMeets(g.src) : g.re.test(named)) : meets(g.src);
       if (!hit) continue;
       // A kind of file anywhere met only through the glob's wildcards is not named by it
@@ -649,6 +656,21 @@ function pathMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchContex
     }
   }
   return 'no';
+}
+
+/**
+ * Whether an argument whose last part is `*EXTENSION` (`*.json`) names the kind of file a rule
+ * glob `**\/LAST` protects: only when LAST is itself `*` and an extension the argument's ends
+ * with (`*.pem`, `*.tfvars.json`). A protected name (`credentials.json`, `service-account*.json`,
+ * `id_rsa`) is met through the argument's `*` alone, as the bare `*` meets it, so it is not named.
+ * A rule glob with directories (`**\/.docker/config.json`, `**\/secrets/**`) is left to the
+ * comparison of the whole glob.
+ */
+function extensionNames(extension: string, rule: string): boolean {
+  const last = rule.slice(3);
+  if (last.includes('/')) return true;
+  const kind = /^\*(\.[^*?[\]{}/]+)$/.exec(last);
+  return kind !== null && extension.endsWith(kind[1]!);
 }
 
 /**

@@ -152,6 +152,10 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
   bun: { sub: ['x'], valueOptions: ['--cwd', '-c', '--config'] },
   // `rustup run TOOLCHAIN cmd…`: the toolchain is one word, then what runs.
   rustup: { sub: ['run'], valueOptions: [], positional: 1 },
+  // spin, the developer CLI of PyTorch, NumPy and SciPy (scientific-python/spin): `spin run CMD…`
+  // runs CMD in the built environment, `spin python ARGS…` runs python with ARGS (both decided as
+  // what they run); its other commands are the project's (`spin lint`, `spin test`).
+  spin: { sub: ['run', 'python'], valueOptions: [] },
 };
 
 /** `cmake -E TOOL`: the command each tool stands for (CMake's manual, "Run a Command-Line Tool"). */
@@ -637,6 +641,9 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       after = sub + 2;
     }
     if (subName !== null) {
+      // `spin python ARGS…` is `python ARGS…` (the word `python` itself is what runs).
+      if (name === 'spin' && subName === 'python')
+        return runInner(walk, args, sub, stdin, via, 'spin python');
       if (name === 'npm') {
         const call = npmCall(args, 1, runner.valueOptions);
         if (call) return runText(walk, [call], stdin, 'npm exec -c');

@@ -588,9 +588,12 @@ describe('the classes of agent-stream-5 (Trae Agent: a patch made, checked and d
     expectAll(['awk \'{print "a;b" > "/etc/x"}\' f', 'awk \'{print "}" > "/root/.bashrc"}\' f'], 'refused');
   });
 
-  it('lists a glob inside the workspace as names; outside, or read, it stays refused', () => {
+  it('lists a glob inside the workspace as names; outside, read by name, or handed on, it stays refused', () => {
     expectAll(['ls -1 configs/*.json', 'ls -la */model_patch.diff'], 'allow');
-    expectAll(['ls ~/.ssh/*', 'cat *.json', 'ls *.json | xargs cat', 'ls ../*/.env'], 'refused');
+    expectAll(['ls ~/.ssh/*', 'cat *.pem', 'ls *.json | xargs cat', 'ls ../*/.env'], 'refused');
+    // `*.json` reads no more than the bare `*` does (helper benign's probe 14): a kind by
+    // extension, not `credentials.json` by name; a kind that is an extension (`*.pem`) is named.
+    expectAll(['cat *.json', 'mv *.json triton_3_1_0/'], 'allow');
   });
 
   it('reads a bash -c script whose substitutions print a commit id as that script', () => {
