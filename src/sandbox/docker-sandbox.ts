@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import type { Duplex, Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { pack } from 'tar-fs';
 import { DrydockError, WORKSPACE } from '../core/index.js';
 import { cgroupOfPid, prepareContainerCgroup } from './call-cgroup.js';
@@ -32,7 +32,7 @@ import { RegistriesNetwork } from './registries-network.js';
 import { newHostsFile, removeHostsFile } from './no-network.js';
 import { shellQuote } from './bash-text.js';
 import { DIFF_SCRIPT } from './diff-script.js';
-import { scrubGitConfig } from './git-scrub.js';
+import { isGitConfigPath, scrubGitConfig } from './git-scrub.js';
 import {
   LSP_DIR,
   RUNTIME_BASH,
@@ -922,28 +922,36 @@ function definedOnly(o: ExecLimits): Partial<typeof DEFAULT_LIMITS> {
 }
 
 /**
- * The repository as a tar, names under `prefix`, owned by root (the container's user); its
- * `.git/config` without the credentials a checkout may carry (`git-scrub.ts`).
+ * The repository as a tar, names under `prefix`, owned by root (the container's user); its git
+ * configuration files, wherever they are in the tree (`isGitConfigPath`), without the credentials
+ * a checkout may carry (`git-scrub.ts`): each is scrubbed as it is packed.
  */
 function repoTar(dir: string, prefix: string): Readable {
   const owner = { uid: 0, gid: 0, uname: 'root', gname: 'root' };
-  const configPath = join(dir, '.git', 'config');
-  let config: string | null = null;
-  try {
-    if (statSync(configPath).isFile()) config = readFileSync(configPath, 'utf8');
-  } catch {
-    config = null;
-  }
-  const scrubbed = config === null ? null : scrubGitConfig(config);
-  if (scrubbed === null || scrubbed === config)
-    return pack(dir, { map: (h) => ({ ...h, name: `${prefix}${h.name}`, ...owner }) });
+  const scrubbed = new Map<string, Buffer>();
   return pack(dir, {
-    map: (h) => ({ ...h, name: `${prefix}${h.name}`, ...owner }),
-    ignore: (name) => name === configPath,
-    finalize: false,
-    finish: (p) => {
-      p.entry({ name: `${prefix}.git/config`, mode: 0o644, ...owner }, Buffer.from(scrubbed));
-      p.finalize();
+    map: (h) => {
+      if (h.type === 'file' && isGitConfigPath(h.name)) {
+        let text: string | null = null;
+        try {
+          text = readFileSync(join(dir, h.name), 'utf8');
+        } catch {
+          text = null;
+        }
+        const clean = text === null ? null : scrubGitConfig(text);
+        if (clean !== null && clean !== text) {
+          const body = Buffer.from(clean);
+          scrubbed.set(h.name, body);
+          h.size = body.length;
+        }
+      }
+      return { ...h, name: `${prefix}${h.name}`, ...owner };
+    },
+    mapStream: (file, h) => {
+      const body = scrubbed.get(h.name.slice(prefix.length));
+      if (body === undefined) return file;
+      file.destroy();
+      return Readable.from([body]);
     },
   });
 }

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DrydockError, WORKSPACE } from '../core/index.js';
 import { SandboxClosedError } from './errors.js';
 import { DIFF_SCRIPT } from './diff-script.js';
-import { scrubGitConfig } from './git-scrub.js';
+import { gitConfigFilesDeep, scrubGitConfig } from './git-scrub.js';
 import { HeadTailCapture } from './output-cap.js';
 import { shellQuote } from './bash-text.js';
 import {
@@ -123,10 +123,11 @@ export class HostSandbox implements Sandbox {
           verbatimSymlinks: true,
         });
         // Without the credentials a checkout may carry (git-scrub.ts).
-        const config = join(sb.workspace, '.git', 'config');
-        const text = await readFile(config, 'utf8').catch(() => null);
-        const scrubbed = text === null ? null : scrubGitConfig(text);
-        if (scrubbed !== null && scrubbed !== text) await writeFile(config, scrubbed);
+        for (const config of gitConfigFilesDeep(sb.workspace)) {
+          const text = await readFile(config, 'utf8').catch(() => null);
+          const scrubbed = text === null ? null : scrubGitConfig(text);
+          if (scrubbed !== null && scrubbed !== text) await writeFile(config, scrubbed);
+        }
       } else {
         await mkdir(sb.workspace);
       }

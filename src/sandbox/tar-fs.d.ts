@@ -2,6 +2,10 @@ declare module 'tar-fs' {
   import type { Readable } from 'node:stream';
   interface Header {
     name: string;
+    /** 'file', 'directory', 'symlink', … */
+    type?: string;
+    /** The entry's length; `map` may change it when `mapStream` gives other content of that length. */
+    size?: number;
     uid?: number;
     gid?: number;
     uname?: string;
@@ -20,6 +24,8 @@ declare module 'tar-fs' {
     opts?: {
       entries?: string[];
       map?: (h: Header) => Header;
+      /** The content of a file entry (after `map`): a stream of exactly its header's size. */
+      mapStream?: (file: Readable, h: Header) => Readable;
       ignore?: (name: string) => boolean;
       finalize?: boolean;
       finish?: (pack: TarPack) => void;

@@ -182,7 +182,7 @@ for (const t of targets) {
     });
 
     it.skipIf(t.copies === false)(
-      'the repository is copied in without the credentials its .git/config carries',
+      'the repository is copied in without the credentials its git configuration files carry',
       async () => {
         const checkout = mkdtempSync(join(tmpdir(), 'drydock-conf-creds-'));
         const config = [
@@ -196,15 +196,33 @@ for (const t of targets) {
         ].join('\n');
         mkdirSync(join(checkout, '.git'));
         writeFileSync(join(checkout, '.git', 'config'), config);
+        // a submodule's git directory (GitLab CI's relative submodule URLs carry the job token)
+        const sub = join(checkout, '.git', 'modules', 'vendor', 'lib');
+        mkdirSync(sub, { recursive: true });
+        writeFileSync(join(sub, 'HEAD'), 'ref: refs/heads/main\n');
+        const subConfig =
+          '[remote "origin"]\n\turl = https://gitlab-ci-token:glcbt-FAKE42@gitlab.example/g/lib.git\n';
+        writeFileSync(join(sub, 'config'), subConfig);
+        // a repository nested in the tree (a vendored clone)
+        mkdirSync(join(checkout, 'third_party', 'x', '.git'), { recursive: true });
+        writeFileSync(
+          join(checkout, 'third_party', 'x', '.git', 'config'),
+          '[remote "origin"]\n\turl = https://oauth2:FAKE77@git.example/x.git\n',
+        );
         writeFileSync(join(checkout, 'b.txt'), 'two\n');
         const other = await t.open(checkout);
         try {
-          const r = await other.exec('cat .git/config; cat b.txt');
+          const r = await other.exec(
+            'cat .git/config .git/modules/vendor/lib/config third_party/x/.git/config; cat b.txt',
+          );
           expect(r.stdout).not.toMatch(/FAKE/);
+          expect(r.stdout).toContain('url = https://git.example/x.git');
           expect(r.stdout).toContain('url = https://github.com/o/r');
+          expect(r.stdout).toContain('url = https://gitlab.example/g/lib.git');
           expect(r.stdout).toContain('two');
-          // the host's checkout keeps its own file
+          // the host's checkout keeps its own files
           expect(readFileSync(join(checkout, '.git', 'config'), 'utf8')).toBe(config);
+          expect(readFileSync(join(sub, 'config'), 'utf8')).toBe(subConfig);
         } finally {
           await other.close();
           rmSync(checkout, { recursive: true, force: true });

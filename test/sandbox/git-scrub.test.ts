@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { scrubGitConfig } from '../../src/sandbox/git-scrub.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  gitConfigFiles,
+  gitConfigFilesDeep,
+  isGitConfigPath,
+  scrubGitConfig,
+} from '../../src/sandbox/git-scrub.js';
 
 // Checkouts as CI systems leave them (actions/checkout's persisted extraheader, a token in the
 // remote's URL, a URL rewrite holding one, a credential helper that prints one); the tokens are
@@ -76,5 +84,80 @@ describe('a checkout copied into a sandbox', () => {
   it('leaves a config with nothing to take out as it is', () => {
     const plain = '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/o/r\n';
     expect(scrubGitConfig(plain)).toBe(plain);
+  });
+});
+
+describe('the configuration files scrubbed', () => {
+  it("are .git/config, the submodules' (nested, names with slashes) and the worktrees'", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-scrub-files-'));
+    try {
+      const git = join(dir, '.git');
+      const gitDir = (d: string, files: string[]) => {
+        mkdirSync(d, { recursive: true });
+        writeFileSync(join(d, 'HEAD'), 'ref: refs/heads/main\n');
+        for (const f of files) writeFileSync(join(d, f), '[core]\n');
+      };
+      gitDir(git, ['config', 'config.worktree']);
+      gitDir(join(git, 'modules', 'lib'), ['config']);
+      gitDir(join(git, 'modules', 'third_party', 'zlib'), ['config']);
+      gitDir(join(git, 'modules', 'lib', 'modules', 'inner'), ['config']);
+      // a git directory being made (no HEAD yet) is scrubbed too
+      mkdirSync(join(git, 'modules', 'nohead'));
+      writeFileSync(join(git, 'modules', 'nohead', 'config'), '[core]\n');
+      mkdirSync(join(git, 'worktrees', 'wt1'), { recursive: true });
+      writeFileSync(join(git, 'worktrees', 'wt1', 'config.worktree'), '[core]\n');
+      const rel = gitConfigFiles(dir)
+        .map((f) => f.slice(dir.length + 1))
+        .sort();
+      expect(rel).toEqual([
+        '.git/config',
+        '.git/config.worktree',
+        '.git/modules/lib/config',
+        '.git/modules/lib/modules/inner/config',
+        '.git/modules/nohead/config',
+        '.git/modules/third_party/zlib/config',
+        '.git/worktrees/wt1/config.worktree',
+      ]);
+      // a .git file (a worktree's or submodule's checkout) points elsewhere: nothing here to scrub
+      writeFileSync(join(dir, 'sub.git'), 'x');
+      rmSync(git, { recursive: true });
+      writeFileSync(git, 'gitdir: /elsewhere\n');
+      expect(gitConfigFiles(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('git configuration paths anywhere in the tree', () => {
+  it('are the config files of git directories, never a work tree file named config', () => {
+    for (const p of [
+      '.git/config',
+      '.git/config.worktree',
+      '.git/modules/a/b/config',
+      '.git/worktrees/w/config.worktree',
+      'vendor/x/.git/config',
+    ])
+      expect(isGitConfigPath(p), p).toBe(true);
+    for (const p of ['config', 'src/config', 'app/config.worktree', '.github/config', 'x.git/config'])
+      expect(isGitConfigPath(p), p).toBe(false);
+  });
+
+  it("the host sandbox finds nested repositories' too", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drydock-scrub-deep-'));
+    try {
+      mkdirSync(join(dir, '.git'));
+      writeFileSync(join(dir, '.git', 'config'), '[core]\n');
+      mkdirSync(join(dir, 'vendor', 'x', '.git'), { recursive: true });
+      writeFileSync(join(dir, 'vendor', 'x', '.git', 'config'), '[core]\n');
+      writeFileSync(join(dir, 'vendor', 'config'), 'not git\n');
+      expect(
+        gitConfigFilesDeep(dir)
+          .map((f) => f.slice(dir.length + 1))
+          .sort(),
+      ).toEqual(['.git/config', 'vendor/x/.git/config']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
