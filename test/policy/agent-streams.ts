@@ -101,8 +101,8 @@ export const JUSTIFIED: Record<string, string> = {
     "an archive's or a GNU patch's entries decide where they land (tar, unzip and patch, unlike git apply, write into .git); this stream is decided without the workspace, so they cannot be read (in a run the toolbox reads them from the sandbox)",
   'shell:dynamic-script':
     'a shell given script text that holds a command substitution of the outer line (`bash -lc "git diff $(git merge-base …)"`), or `eval` of a command kept in a variable or of a program\'s output (`eval "$(/opt/homebrew/bin/brew shellenv)"`), runs text only known when it runs',
-  'git-remote-urls':
-    "a remote's URL may hold a token (`https://user:TOKEN@host/…`); `git remote` lists the names",
+  'git-remote-show':
+    '`git remote show NAME` contacts the remote, and the sandbox has no network; `git remote -v` prints what the repository holds',
   'git-config-url-keys':
     'every git configuration key at once (`git config -l`) includes URLs and headers that may hold a token; read one key instead',
   'git-shared-branch-rewrite':
