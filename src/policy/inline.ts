@@ -367,6 +367,8 @@ const PY_WATCHED = new Set([
   'subprocess',
   'shutil',
   'socket',
+  // servers listening for other hosts (`socketserver.TCPServer(("", 8000), …)`, `http.server.HTTPServer`)
+  'socketserver',
   'pty',
   'ctypes',
   'urllib',
@@ -721,7 +723,7 @@ const PY_PROCESS = new Set([
 ]);
 const PY_EXEC = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$|^pty\.spawn$/;
 const PY_NET =
-  /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|urllib3\.(PoolManager|request)|ftplib\.FTP|smtplib\.SMTP(_SSL)?|telnetlib\.Telnet)$/;
+  /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|http\.server\.(HTTPServer|ThreadingHTTPServer|test)|socketserver\.\w*Server|urllib3\.(PoolManager|request)|ftplib\.FTP|smtplib\.SMTP(_SSL)?|telnetlib\.Telnet)$/;
 const PY_DYNAMIC_BUILTINS = new Set([
   'eval',
   'exec',

@@ -41,6 +41,7 @@ export type Effect =
   | 'setting'
   | 'tmpdir'
   | 'report'
+  | 'toolflags'
   | 'script';
 
 const EFFECTS: readonly Effect[] = [
@@ -72,6 +73,7 @@ const EFFECTS: readonly Effect[] = [
   'setting',
   'tmpdir',
   'report',
+  'toolflags',
   'script',
 ];
 
@@ -151,6 +153,15 @@ export interface ProgramSpec {
    * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
    */
   notWords: RegExp | null;
+  /** Why a `word` operand outside `words` (or in `not_words`) asks, when not a phase or task (`pip uninstall pip`). */
+  wordReason: string | null;
+  /**
+   * The words after the subcommand are handed on to the project's script or program (`npm test --
+   * --setupFiles=F`, `run-s "build -- --config F"`): one naming a place by itself (absolute, `~`,
+   * climbing with `..`, a value known when it runs), or an option's `=VALUE` that does, is decided as
+   * a `recipe` (test runners and bundlers load code from the files their options name).
+   */
+  passes: boolean;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
   script: 'sed' | 'ln' | 'awk' | null;
   /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
@@ -259,6 +270,8 @@ const SPEC_KEYS = new Set([
   'plus_toolchain',
   'qualified_words',
   'not_words',
+  'word_reason',
+  'passes',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -323,6 +336,8 @@ export function buildSpec(
     modules: null,
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
+    wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
+    passes: bool('passes', false),
     cwdWrites: bool('cwd_writes', false),
     patterns: [...options.values()].includes('pattern') || operands.includes('pattern'),
     target: bool('target', false),
@@ -447,6 +462,11 @@ function operandKeys(v: unknown, where: string): Map<string, 'read' | 'output'> 
 
 function badScript(where: string): never {
   throw new ProgramSpecError(where, '`script` must be `sed`, `awk` or `ln` (the readers built in)');
+}
+
+function sentence(v: unknown, key: string, where: string): string {
+  if (typeof v !== 'string') throw new ProgramSpecError(where, `\`${key}\` must be a sentence`);
+  return v;
 }
 
 function stringList(v: unknown, key: string, where: string): string[] {
@@ -744,6 +764,8 @@ function valueFinding(
       };
     case 'inplace':
       return null;
+    case 'toolflags':
+      return value ? toolFlagsFinding(ctx, spec, opt, value) : null;
     case 'setting': {
       // `cargo --config KEY=VALUE`: one setting, fine when its key is among the spec's `words` (keys
       // that run nothing, write nowhere and name no host); a file (no `=`) or another key asks.
@@ -994,6 +1016,7 @@ export function checkInvocation(
       continue;
     }
     if (i === 0 && spec.plusToolchain && !a.dynamic && /^\+[A-Za-z0-9][\w.-]*$/.test(t)) continue;
+    if (spec.passes && subDone) note(passedFinding(ctx, spec, a));
     const isOption = !ended && !a.dynamic && t.startsWith('-') && t !== '-';
     if (!isOption) {
       if (!subDone) {
@@ -1071,7 +1094,9 @@ export function checkInvocation(
         if (a.dynamic || !listed || barred)
           note({
             decision: 'ask',
-            reason: `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
+            reason: spec.wordReason
+              ? `\`${ctx.label} ${clipWord(t)}\`: ${spec.wordReason}`
+              : `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
           });
         continue;
       }
@@ -1282,6 +1307,10 @@ export function checkInvocation(
   }
   if (spec.script === 'ln') note(lnFinding(ctx));
   if (spec.cwdWrites) note(cwdFinding(ctx));
+  // (a first operand that is a file read, `hlint --refactor-options=-i F`, is edited too; sed's
+  // and yq's first operand is their script)
+  if (inplace && firstOperand && spec.script === null && spec.operands[0] === 'read')
+    fileOperands.unshift(firstOperand);
   if (inplace)
     for (const f of fileOperands) {
       tick();
@@ -1533,6 +1562,137 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
  * agent's checkout is not always where the run's workspace says: `cd /testbed && python -m
  * pytest tests/` in a run whose workspace is /workspace).
  */
+/**
+ * A word handed on to the project's script or program (`npm test -- --setupFiles=/srv/x`): the word,
+ * each whitespace-separated piece of one that holds several (`run-s "build -- --config F"`), and an
+ * option's `=VALUE`, decided as a `recipe` where it names a place by itself.
+ */
+function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null {
+  const pieces = a.dynamic
+    ? [a]
+    : a.text
+        .split(/\s+/)
+        .filter((p) => p.length > 0)
+        .map((p) => {
+          const eq = p.startsWith('-') ? p.indexOf('=') : -1;
+          return { ...a, text: eq > 0 ? p.slice(eq + 1) : p };
+        });
+  for (const p of pieces) {
+    if (!namesOutside(p)) continue;
+    const f = valueFinding(ctx, spec, clipWord(a.text), 'recipe', p);
+    if (f)
+      return {
+        decision: 'ask',
+        reason: `\`${ctx.label}\` hands \`${clipWord(a.text)}\` on to the project's script, whose tools load code or write where it names: ${f.reason}`,
+      };
+  }
+  return null;
+}
+
+/**
+ * The go command's `-gcflags`/`-asmflags`/`-ldflags` values: `[PATTERN=]FLAGS` of the compiler,
+ * assembler or linker (cmd/compile, cmd/asm, cmd/link), split as cmd/go splits them (spaces, quotes).
+ * The flags that name a file or directory: ones read (an import or embed configuration, include and
+ * library directories, the ELF interpreter and run-time library path the binary loads, a profile
+ * to optimise with) are decided as a `script` (the workspace's, scratch's and the image's are fine);
+ * ones written (outputs, profiles, traces, logs, a temporary directory) must be in the workspace or
+ * /tmp. Programs they run (`-extld`, `-extar`) ask; so does a value only known when it runs.
+ */
+const TOOL_READ_FLAGS = new Set([
+  'I',
+  'L',
+  'r',
+  'importcfg',
+  'embedcfg',
+  'pgoprofile',
+  'symabis',
+  'coveragecfg',
+  'spectre',
+]);
+const TOOL_WRITE_FLAGS = new Set([
+  'o',
+  'cpuprofile',
+  'memprofile',
+  'blockprofile',
+  'mutexprofile',
+  'traceprofile',
+  'trace',
+  'bench',
+  'linkobj',
+  'asmhdr',
+  'tmpdir',
+  'json',
+  'benchmarkprofile',
+  'capturehostobjs',
+  'dumpdep',
+  'd',
+]);
+const TOOL_RUN_FLAGS = new Set(['extld', 'extar', 'extldflags']);
+function toolFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg): SpecFinding | null {
+  const unknown: SpecFinding = {
+    decision: 'ask',
+    reason: `\`${ctx.label} ${opt}\` hands flags only known when it runs to the compiler or linker; give them literally`,
+  };
+  // A value with expansions (`-X main.version=$(git describe)`) is read by its shape: its unknown
+  // pieces (`**`) may be any text, so a path flag holding one, or a flag name that is one, asks.
+  if (value.dynamic && (value.pattern === undefined || value.pattern.length > 4096)) return unknown;
+  let text = value.dynamic ? value.pattern! : value.text;
+  // `all=-N -l`, `./cmd/...=-S`: the flags apply to the packages the pattern matches.
+  const pat = /^[^\s=-][^\s=]*=/.exec(text);
+  if (pat) text = text.slice(pat[0].length);
+  const words: string[] = [];
+  for (const m of text.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]!);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (value.dynamic && w.startsWith('**')) return unknown;
+    if (!w.startsWith('-')) continue;
+    const body = w.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq >= 0 ? body.slice(0, eq) : body;
+    const reads = TOOL_READ_FLAGS.has(name);
+    const writes = TOOL_WRITE_FLAGS.has(name);
+    if (TOOL_RUN_FLAGS.has(name))
+      return {
+        decision: 'ask',
+        reason: `\`${ctx.label} ${opt}\` passes \`-${name}\`, which names a program the build runs; build with the toolchain's own`,
+      };
+    if (!reads && !writes) continue;
+    // `-d=…` is the compiler's debug settings (a file only through `-d=…file=PATH`-like keys, not read here).
+    if (name === 'd' && eq < 0) continue;
+    let v = eq >= 0 ? body.slice(eq + 1) : words[i + 1];
+    if (eq < 0) i++;
+    if (v === undefined) continue;
+    if (value.dynamic && v.includes('**')) return unknown;
+    if (name === 'json') {
+      // `-json=VERSION,DEST`: DEST `file://PATH` is a directory written, `-` standard error.
+      const m = /^[^,]*,(?:file:\/\/)?(.*)$/.exec(v);
+      if (!m || m[1] === '-' || m[1] === '') continue;
+      v = m[1]!;
+    } else if (name === 'd') {
+      // `-d=ssa/check/on,…`: only a debug key whose value is a path (`-d=…dumpdir=DIR`) writes.
+      const m = /(?:^|,)[\w/]*(?:dir|file)=([^,]+)/.exec(v);
+      if (!m) continue;
+      v = m[1]!;
+    }
+    for (const piece of name === 'r' ? v.split(':') : [v]) {
+      if (piece === '') continue;
+      const arg: Arg = { text: piece, dynamic: false, glob: false };
+      if (writes) {
+        const problem = writeProblem(arg, ctx.cwd, ctx.ws);
+        if (problem)
+          return {
+            decision: 'ask',
+            reason: `\`${ctx.label} ${opt}\` passes \`-${name}\`, which writes ${problem}; write inside the workspace (or /tmp)`,
+          };
+      } else {
+        const f = valueFinding(ctx, spec, `${opt} -${name}`, 'script', arg);
+        if (f) return f;
+      }
+    }
+  }
+  return null;
+}
+
 function namesOutside(a: Arg): boolean {
   if (a.dynamic) {
     if (a.inside) return false;
