@@ -42,6 +42,7 @@ export type Effect =
   | 'tmpdir'
   | 'report'
   | 'toolflags'
+  | 'exec'
   | 'script';
 
 const EFFECTS: readonly Effect[] = [
@@ -74,6 +75,7 @@ const EFFECTS: readonly Effect[] = [
   'tmpdir',
   'report',
   'toolflags',
+  'exec',
   'script',
 ];
 
@@ -1173,6 +1175,15 @@ export function checkInvocation(
       }
       // `go test ./... -args -update`: the words after it are the test binary's.
       if (hit.effect === 'end') return worst;
+      // `find … -exec CMD ARGS… ;` (or `{} +`): the command's words, decided as their own command
+      // (src/policy/wrappers.ts), up to the terminator; find's expression goes on after it.
+      if (hit.effect === 'exec') {
+        while (i + 1 < args.length) {
+          const w = args[++i]!;
+          if (!w.dynamic && (w.text === ';' || (w.text === '+' && args[i - 1]?.text === '{}'))) break;
+        }
+        continue;
+      }
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
       if (hit.effect === 'target') targetGiven = true;
@@ -1828,7 +1839,8 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
 }
 
 function takesValue(e: Effect): boolean {
-  if (e === 'inplace' || e === 'stdout' || e === 'end' || e === 'create' || e === 'extract') return false;
+  if (e === 'inplace' || e === 'stdout' || e === 'end' || e === 'create' || e === 'extract' || e === 'exec')
+    return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
   return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
 }
