@@ -1567,13 +1567,6 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
 }
 
 /**
- * Whether an interpreter's script or test path (operand kind `script`) is to be checked: a path
- * that names a place by itself (absolute, `~`, `$HOME`, a value only known when it runs) or
- * climbs with `..`. A plain relative path is the project's own file, wherever a `cd` led (an
- * agent's checkout is not always where the run's workspace says: `cd /testbed && python -m
- * pytest tests/` in a run whose workspace is /workspace).
- */
-/**
  * A word handed on to the project's script or program (`npm test -- --setupFiles=/srv/x`): the word,
  * each whitespace-separated piece of one that holds several (`run-s "build -- --config F"`), and an
  * option's `=VALUE`, decided as a `recipe` where it names a place by itself.
@@ -1600,15 +1593,7 @@ function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null 
   return null;
 }
 
-/**
- * The go command's `-gcflags`/`-asmflags`/`-ldflags` values: `[PATTERN=]FLAGS` of the compiler,
- * assembler or linker (cmd/compile, cmd/asm, cmd/link), split as cmd/go splits them (spaces, quotes).
- * The flags that name a file or directory: ones read (an import or embed configuration, include and
- * library directories, the ELF interpreter and run-time library path the binary loads, a profile
- * to optimise with) are decided as a `script` (the workspace's, scratch's and the image's are fine);
- * ones written (outputs, profiles, traces, logs, a temporary directory) must be in the workspace or
- * /tmp. Programs they run (`-extld`, `-extar`) ask; so does a value only known when it runs.
- */
+/** cmd/compile's, cmd/asm's and cmd/link's flags (without the dash) naming a file or directory read, one written, a program run (toolFlagsFinding). */
 const TOOL_READ_FLAGS = new Set([
   'I',
   'L',
@@ -1639,6 +1624,15 @@ const TOOL_WRITE_FLAGS = new Set([
   'd',
 ]);
 const TOOL_RUN_FLAGS = new Set(['extld', 'extar', 'extldflags']);
+/**
+ * The go command's `-gcflags`/`-asmflags`/`-ldflags` values: `[PATTERN=]FLAGS` of the compiler,
+ * assembler or linker (cmd/compile, cmd/asm, cmd/link), split as cmd/go splits them (spaces, quotes).
+ * The flags that name a file or directory: ones read (an import or embed configuration, include and
+ * library directories, the ELF interpreter and run-time library path the binary loads, a profile
+ * to optimise with) are decided as a `script` (the workspace's, scratch's and the image's are fine);
+ * ones written (outputs, profiles, traces, logs, a temporary directory) must be in the workspace or
+ * /tmp. Programs they run (`-extld`, `-extar`) ask; so does a value only known when it runs.
+ */
 function toolFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg): SpecFinding | null {
   const unknown: SpecFinding = {
     decision: 'ask',
@@ -1704,6 +1698,13 @@ function toolFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg):
   return null;
 }
 
+/**
+ * Whether an interpreter's script or test path (operand kind `script`) is to be checked: a path
+ * that names a place by itself (absolute, `~`, `$HOME`, a value only known when it runs) or
+ * climbs with `..`. A plain relative path is the project's own file, wherever a `cd` led (an
+ * agent's checkout is not always where the run's workspace says: `cd /testbed && python -m
+ * pytest tests/` in a run whose workspace is /workspace).
+ */
 function namesOutside(a: Arg): boolean {
   if (a.dynamic) {
     if (a.inside) return false;
