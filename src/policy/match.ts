@@ -10,7 +10,7 @@ import {
 import { tick } from './budget.js';
 import { leadingOptions, type ProgramSpec } from './programs.js';
 import { compileArgRegex, type Rule } from './rules.js';
-import { SHAPE_ALT } from './words.js';
+import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
 
 /** Options that take a value before a tool's subcommand (`git -C dir push`). */
@@ -1316,7 +1316,9 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
 }
 
 /** `$PWD` (`${PWD}`, `$(pwd)`, `` `pwd` ``) and `$HOME` (`${HOME}`) where a path starts in a value. */
-const PWD_WORD = /(^|[\s:=,])(?:\$\(pwd\)|`pwd`|\$PWD\b|\$\{PWD\})(?=\/|$|[\s:,])/g;
+const PWD_WORD = new RegExp(`(^|[\\s:=,])(?:${PWD_SPELLING})(?=/|$|[\\s:,])`, 'g');
+/** The same where a module or search path entry starts (`$(pwd)/src`). */
+const PWD_START = new RegExp(`^(?:${PWD_SPELLING})(?=/|$)`);
 const HOME_WORD = /(^|[\s:=,])(?:\$HOME\b|\$\{HOME\})(?=\/|$|[\s:,])/g;
 
 /**
@@ -1668,9 +1670,7 @@ export function moduleSearchEntries(
   for (let p of src.split(':')) {
     if (value.dynamic) {
       if (p === `$${name}` || p === `\${${name}}`) continue;
-      p = p
-        .replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, '.')
-        .replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, '~');
+      p = p.replace(PWD_START, '.').replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, '~');
       if (!/^[A-Za-z0-9_./+@%,=~-]*$/.test(p)) return null;
     }
     if (p.includes('\0')) return null;
@@ -1702,11 +1702,7 @@ export function searchPathEntries(
     pieces = src
       .split(':')
       .filter((p) => p !== `$${name}` && p !== `\${${name}}`)
-      .map((p) =>
-        p
-          .replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, home)
-          .replace(/^(\$\(pwd\)|`pwd`|\$PWD|\$\{PWD\})(?=\/|$)/, workspace),
-      );
+      .map((p) => p.replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, home).replace(PWD_START, workspace));
     if (pieces.some((p) => !/^[A-Za-z0-9_./+@%,=~-]+$/.test(p))) return null;
   } else pieces = value.text.split(':');
   const out: string[] = [];

@@ -49,6 +49,9 @@ function varShapes(name: string, first: boolean, vars: Vars | undefined): string
  * `/root/.npmrc`. (A NUL never reaches the walker: a command holding one is refused.)
  */
 export const SHAPE_ALT = '\0';
+
+/** The working directory spelled in shell text, as a regex source: `$(pwd)`, `` `pwd` ``, `$PWD`, `${PWD}`. */
+export const PWD_SPELLING = '\\$\\(pwd\\)|`pwd`|\\$PWD\\b|\\$\\{PWD\\}';
 /** Most candidates kept for one value; past it (or past 4,096 characters) the value is unknown (`**`). */
 const MAX_SHAPES = 16;
 

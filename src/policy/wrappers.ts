@@ -1,6 +1,7 @@
 import { resolvePath, isStrictlyInside } from './glob.js';
 import { asChild, clip, structure, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
+import { PWD_SPELLING } from './words.js';
 
 /**
  * Commands that run another command given in their arguments. For each: the
@@ -916,7 +917,9 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
   runInner(walk, args, i, stdin, via, what);
 }
 
-/** Whether every `$` and backquote of a word's source text is inside double quotes (not field-split). */
+/** The working directory's spellings anywhere in a word (`unsplitPwd`). */
+const PWD_ANYWHERE = new RegExp(PWD_SPELLING, 'g');
+
 /**
  * The text with `$PWD`, `${PWD}`, `$(pwd)` and `` `pwd` `` taken out where the working directory is
  * known and holds no character word splitting or globbing acts on (and the line never names IFS):
@@ -925,9 +928,10 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
 function unsplitPwd(walk: Walk, text: string): string {
   if (!walk.cwd || walk.context.includes('IFS') || !walk.cwd.every((c) => /^[\w./+@%,=-]+$/.test(c)))
     return text;
-  return text.replace(/\$\(pwd\)|`pwd`|\$PWD\b|\$\{PWD\}/g, '.');
+  return text.replace(PWD_ANYWHERE, '.');
 }
 
+/** Whether every `$` and backquote of a word's source text is inside double quotes (not field-split). */
 function quotedExpansions(text: string): boolean {
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < text.length; i++) {
