@@ -87,6 +87,7 @@ export type OperandKind =
   | 'output'
   | 'changed'
   | 'listed'
+  | 'text'
   | 'pattern'
   | 'package'
   | 'none'
@@ -102,6 +103,7 @@ const OPERANDS: readonly OperandKind[] = [
   'output',
   'changed',
   'listed',
+  'text',
   'pattern',
   'package',
   'none',
@@ -383,7 +385,9 @@ export function buildSpec(
     spec.target ||
     spec.patterns ||
     spec.operandKeys.size > 0 ||
-    operands.some((o) => o === 'write' || o === 'output' || o === 'changed' || o === 'listed') ||
+    operands.some(
+      (o) => o === 'write' || o === 'output' || o === 'changed' || o === 'listed' || o === 'text',
+    ) ||
     [...options.values()].some(
       (e) =>
         e === 'write' ||
@@ -1060,6 +1064,10 @@ export function checkInvocation(
           // there names the workspace's own files); outside it, or a glob that climbs, stays a read.
           if (!a.dynamic && !(a.glob && /(^|\/)\.\.(\/|$)/.test(a.text)) && !readProblem(a.text, ctx.cwd, ws))
             out.unread.add(a);
+        } else if (kind === 'text') {
+          // Printed, never opened (`echo "see ~/.aws/credentials"`): not a read. An unquoted glob is
+          // expanded by the shell to the names it matches, so it stays one, as `ls`'s outside does.
+          if (!a.glob) out.unread.add(a);
         } else if (kind === 'pattern' && !patternOperand) patternOperand = a;
       }
       operandIndex++;
