@@ -711,6 +711,18 @@ const PY_OPENERS: Record<string, { path: string; mode: string | null; default: s
   'tarfile.TarFile': { path: 'name', mode: 'mode', default: 'r' },
   'shelve.open': { path: 'filename', mode: 'flag', default: 'c' },
   'dbm.open': { path: 'file', mode: 'flag', default: 'r' },
+  // compressed files: `gzip.open('/root/x.gz', 'wb')` writes as `open` does
+  'gzip.open': { path: 'filename', mode: 'mode', default: 'rb' },
+  'gzip.GzipFile': { path: 'filename', mode: 'mode', default: 'rb' },
+  'bz2.open': { path: 'filename', mode: 'mode', default: 'rb' },
+  'bz2.BZ2File': { path: 'filename', mode: 'mode', default: 'r' },
+  'lzma.open': { path: 'filename', mode: 'mode', default: 'rb' },
+  'lzma.LZMAFile': { path: 'filename', mode: 'mode', default: 'r' },
+  // logging's file handlers append to their file (`logging.FileHandler('/etc/profile.d/x.sh')`)
+  'logging.FileHandler': { path: 'filename', mode: 'mode', default: 'a' },
+  'logging.handlers.WatchedFileHandler': { path: 'filename', mode: 'mode', default: 'a' },
+  'logging.handlers.RotatingFileHandler': { path: 'filename', mode: 'mode', default: 'a' },
+  'logging.handlers.TimedRotatingFileHandler': { path: 'filename', mode: null, default: 'a' },
 };
 
 const PY_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput']);
@@ -1301,6 +1313,72 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     add({ kind: writes ? 'write' : 'read', path });
     return;
   }
+  // `logging.basicConfig(filename=…)` opens its file for appending (`filemode` 'a' by default);
+  // logging's config files and dictionaries build any handler they name (fileConfig evaluates the
+  // handlers' arguments as code); `logging.config.listen` takes configurations from a socket.
+  if (name === 'logging.basicConfig') {
+    const f = keyword(call, 'filename');
+    if (f) {
+      const p = str(f);
+      add(
+        p === null
+          ? { kind: 'unknown', what: `\`${name}\` of a file only known when it runs` }
+          : { kind: 'write', path: p },
+      );
+    } else if (splat) add({ kind: 'unknown', what: `\`${name}\` with arguments only known when it runs` });
+    return;
+  }
+  if (name === 'logging.config.fileConfig' || name === 'logging.config.dictConfig') {
+    add({ kind: 'unknown', what: `\`${name}\`, which builds whatever handlers its configuration names` });
+    return;
+  }
+  if (name === 'logging.config.listen') {
+    add({ kind: 'net', url: null });
+    return;
+  }
+  // `fileinput.input(files, inplace=True)` rewrites each file; without it, reads them.
+  if (name === 'fileinput.input' || name === 'fileinput.FileInput') {
+    const filesNode = args[0] ?? keyword(call, 'files');
+    const inplaceNode = keyword(call, 'inplace') ?? args[1] ?? null;
+    const inplace = inplaceNode !== null && inplaceNode.type !== 'false' && inplaceNode.text !== '0';
+    const one = filesNode ? str(filesNode) : null;
+    const files = filesNode ? (one !== null ? [one] : listOfStrings(filesNode)) : [];
+    if (files === null || splat) {
+      if (inplace || splat) add({ kind: 'unknown', what: `\`${name}\` of files only known when they run` });
+      return;
+    }
+    for (const f of files) add({ kind: inplace ? 'write' : 'read', path: f });
+    return;
+  }
+  // `shutil.make_archive(base, fmt, root_dir, base_dir)` reads the tree it archives (and writes
+  // the archive: PY_FILE_OPS below).
+  if (name === 'shutil.make_archive') {
+    const rootNode = args[2] ?? keyword(call, 'root_dir');
+    const baseNode = args[3] ?? keyword(call, 'base_dir');
+    const root = rootNode ? str(rootNode) : '.';
+    const base = baseNode ? str(baseNode) : null;
+    if (root !== null)
+      add({ kind: 'read', path: base !== null && !base.startsWith('/') ? `${root}/${base}` : root });
+    if (base !== null && base.startsWith('/')) add({ kind: 'read', path: base });
+  }
+  // A `dir` for a temporary file or directory (`tempfile.mkstemp(dir='/root/.config')`): the new
+  // name is made there.
+  if (/^tempfile\.(mkstemp|mkdtemp|TemporaryDirectory|NamedTemporaryFile|TemporaryFile)$/.test(name)) {
+    const at = /mkstemp|mkdtemp|TemporaryDirectory/.test(name) ? 2 : 6;
+    const dirNode = keyword(call, 'dir') ?? args[at] ?? null;
+    if (dirNode && dirNode.type !== 'none') {
+      const d = str(dirNode);
+      if (d === null) add({ kind: 'unknown', what: `\`${name}\` in a directory only known when it runs` });
+      else add({ kind: 'write', path: `${d.replace(/\/+$/, '')}/tmp.drydock` });
+    } else if (splat) add({ kind: 'unknown', what: `\`${name}\` with arguments only known when it runs` });
+  }
+  // A parser's `.read(path)` (configparser's `cp.read('~/.aws/credentials')`, a list of paths
+  // too): a file object's `.read(n)` takes a number, so a text argument is a path read.
+  if (name.endsWith('.read') && args.length === 1 && !splat) {
+    const one = str(args[0]);
+    const many = one === null ? listOfStrings(args[0] ?? null) : [one];
+    for (const f of many ?? []) add({ kind: 'read', path: f });
+  }
   // The user's stored credentials: the system keyring, a netrc file (`~/.netrc` by default).
   if (name.startsWith('keyring.') || name.startsWith('secretstorage.')) {
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reads stored credentials` });
@@ -1374,12 +1452,51 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     else add(cwd ? { kind: 'argv', argv, cwd } : { kind: 'argv', argv });
     return;
   }
+  if (name === 'pty.spawn' && listOfStrings(args[0] ?? null)?.length) {
+    // `pty.spawn(['sh', '-c', 'make'])`: the list is the command
+    add({ kind: 'argv', argv: listOfStrings(args[0]!)! });
+    return;
+  }
   if (PY_EXEC.test(name)) {
-    const vals = args.slice(name.includes('spawn') && !name.startsWith('pty') ? 1 : 0);
+    // `os.spawn*` take a mode first. The `l` forms take the arguments one by one
+    // (`os.execl('/bin/rm', 'rm', '-rf', d)`), the `v` forms and `posix_spawn` a list; the `e` forms
+    // and `posix_spawn` end with an environment of their own, which asks unless it is this one.
+    const fn = name.split('.').pop()!;
+    const vals = args.slice(
+      name.includes('spawn') && !name.startsWith('pty') && !fn.startsWith('posix') ? 1 : 0,
+    );
+    const withEnv = /^(exec|spawn)[lv]p?e$/.test(fn) || fn.startsWith('posix_spawn');
+    const envNode = withEnv
+      ? vals.length > 2 || !/^(exec|spawn)l/.test(fn)
+        ? vals[vals.length - 1]
+        : null
+      : null;
+    const listed = /^(exec|spawn)l/.test(fn)
+      ? vals.slice(1, withEnv ? -1 : undefined).map((v) => str(v))
+      : vals.length > 1
+        ? listOfStrings(vals[1] ?? null)
+        : [];
     const file = str(vals[0]);
-    const rest = listOfStrings(vals[1] ?? null);
-    if (file === null) add({ kind: 'unknown', what: `\`${name}\` of a program only known when it runs` });
-    else add({ kind: 'argv', argv: rest && rest.length > 0 ? [file, ...rest.slice(1)] : [file] });
+    const ownEnv = envNode && !/^(dict\()?os\.environ(\.copy\(\))?\)?$/.test(resolveNow(envNode.text));
+    if (file === null || splat || listed === null || listed.some((v) => v === null) || (withEnv && !envNode))
+      add({ kind: 'unknown', what: `\`${name}\` of a program only known when it runs` });
+    else add({ kind: 'argv', argv: listed.length > 0 ? [file, ...(listed as string[]).slice(1)] : [file] });
+    if (ownEnv) add({ kind: 'unknown', what: `\`${name}\` with its own environment` });
+    // (posix_spawn's file actions open files as redirections do)
+    if (fn.startsWith('posix_spawn') && keyword(call, 'file_actions'))
+      add({ kind: 'unknown', what: `\`${name}\` with file actions` });
+    return;
+  }
+  // An event loop's own process calls (`loop.subprocess_shell(factory, 'make')`,
+  // `loop.subprocess_exec(factory, 'git', 'status')`), whatever the loop is named: the protocol
+  // factory comes first, then the command as `asyncio.create_subprocess_*` take it.
+  if (/(^|\.)subprocess_(shell|exec)$/.test(name)) {
+    const rest = args.slice(1).map((v) => str(v));
+    const env = keyword(call, 'env') || keyword(call, 'executable') || keyword(call, 'preexec_fn');
+    if (splat || rest.length === 0 || rest.some((v) => v === null) || env)
+      add({ kind: 'unknown', what: `\`${clipName(name)}\` of a command only known when it runs` });
+    else if (name.endsWith('shell')) add({ kind: 'shell', text: rest[0]! });
+    else add({ kind: 'argv', argv: rest as string[] });
     return;
   }
   if (name === 'open' || name === 'io.open' || name === 'builtins.open' || name === 'os.open') {
@@ -1618,6 +1735,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
 
 // ----------------------------------------------------------------- JavaScript
 
+/** `require`, or `process.getBuiltinModule` (Node 22.3), which gives a built-in module as require does. */
+function isRequire(fn: Node | null | undefined): boolean {
+  return fn?.text === 'require' || fn?.text === 'process.getBuiltinModule';
+}
+
 const JS_WATCHED = new Set([
   'dotenv',
   'dotenv/config',
@@ -1642,9 +1764,22 @@ const JS_WATCHED = new Set([
   // the runtimes' own globals (`deno eval`, `bun -e`): `Deno` is bound to 'Deno', `Bun` to 'bun'
   'Deno',
   'bun',
+  // native code and databases opened at a path (`bun:ffi`'s dlopen, `bun:sqlite` and
+  // `node:sqlite` databases), heap snapshots written where they are told (`v8`), WASI's preopened
+  // directories
+  'bun:ffi',
+  'bun:sqlite',
+  'sqlite',
+  'v8',
+  'wasi',
 ]);
 
 const JS_SAFE = new Set([
+  'v8.getHeapStatistics',
+  'v8.getHeapSpaceStatistics',
+  'v8.cachedDataVersionTag',
+  'v8.serialize',
+  'v8.deserialize',
   'fs.existsSync',
   'fs.readdirSync',
   'fs.statSync',
@@ -1904,7 +2039,8 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
     const moduleOf = (n: Node | null): string | null => {
       // require('x') or an identifier bound to one
       if (!n) return null;
-      if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'require') {
+      // (`process.getBuiltinModule('child_process')`, Node 22.3: a built-in module as require gives it)
+      if (n.type === 'call_expression' && isRequire(n.childForFieldName('function'))) {
         const m = jsStr(n.childForFieldName('arguments')?.namedChildren[0]);
         return m === null ? '?' : m.replace(/^node:/, '');
       }
@@ -2139,7 +2275,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           p?.type === 'import_clause';
         if (!direct)
           add({ kind: 'unknown', what: `\`${clipName(n.text)}\` (a watched module) used as a value` });
-      } else if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'require') {
+      } else if (n.type === 'call_expression' && isRequire(n.childForFieldName('function'))) {
         // `require('child_process')` must be bound or used at once; in an array, a call or an assignment it is passed on
         const m = moduleOf(n);
         const p = n.parent;
@@ -2157,6 +2293,9 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         const called =
           (p?.type === 'call_expression' && field('function')) ||
           (p?.type === 'new_expression' && field('constructor'));
+        // `const g = process.getBuiltinModule; g('child_process')`: the loader passed on, as `require` would be
+        if (n.childForFieldName('object')?.text === 'process' && prop === 'getBuiltinModule' && !called)
+          add({ kind: 'unknown', what: '`process.getBuiltinModule` used as a value' });
         if (m === 'Deno' && prop === 'env') denoEnv(n);
         else if (m === 'bun' && prop === 'env') {
           // read as process.env is, below
@@ -2190,6 +2329,22 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           else if (fn.childForFieldName('object')?.text === 'process') name = `process.${prop}`;
         }
         if (!name) continue;
+        if (name === 'process.getBuiltinModule') {
+          if (jsStr(args[0]) === null)
+            add({ kind: 'unknown', what: '`process.getBuiltinModule` of a module only known when it runs' });
+          continue;
+        }
+        // A worker runs the module or code it is given (`new Worker('data:…')`, Deno's and the
+        // browsers' global): a file by its path is decided as `node FILE` is; code as text, a URL
+        // or a value only known when it runs asks.
+        if ((name === 'Worker' || name === 'SharedWorker') && fn?.type === 'identifier') {
+          const w = jsStr(args[0]);
+          if (w !== null && isModuleFile(w))
+            add({ kind: 'argv', argv: ['node', w.replace(/^file:\/\//, '')] });
+          else
+            add({ kind: 'unknown', what: `\`new ${name}\` of code or a module this reader does not read` });
+          continue;
+        }
         if (name === 'require') {
           const m = jsStr(args[0]);
           if (m === null) add({ kind: 'unknown', what: '`require` of a module only known when it runs' });
@@ -2210,11 +2365,18 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         }
         if (/^child_process\.(exec|execSync)$/.test(name)) {
           const s = jsStr(args[0]);
-          add(
-            s === null
-              ? { kind: 'unknown', what: `\`${name}\` of a command only known when it runs` }
-              : { kind: 'shell', text: s },
-          );
+          // options: `cwd` is where the command runs; `shell` names the program that runs it,
+          // `env` its environment, `uid`/`gid`/`argv0` who and what it runs as
+          const opts = args[1]?.type === 'object' ? args[1] : null;
+          let cwd: string | null | undefined;
+          for (const pair of opts?.namedChildren ?? []) {
+            if (pair?.type !== 'pair') continue;
+            const key = pair.childForFieldName('key')?.text.replace(/['"]/g, '');
+            if (key === 'cwd') cwd = jsStr(pair.childForFieldName('value'));
+          }
+          if (s === null || cwd === null || (opts && /\b(shell|env|uid|gid|argv0)\b|\.\.\./.test(opts.text)))
+            add({ kind: 'unknown', what: `\`${name}\` of a command or options only known when it runs` });
+          else add(cwd ? { kind: 'shell', text: s, cwd } : { kind: 'shell', text: s });
           continue;
         }
         if (/^child_process\.(spawn|spawnSync|execFile|execFileSync|fork)$/.test(name)) {
