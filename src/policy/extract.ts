@@ -1678,6 +1678,9 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   runArgv(walk, nameWord.text, args, node.text, input, via);
 }
 
+/** Interpreters and shells that read their program from standard input when given none, or `-`. */
+const STDIN_PROGRAMS = /^(python[0-9.]*|pypy3?|node|nodejs|perl|ruby|php[0-9.]*|lua|bash|sh|dash|zsh|ksh)$/;
+
 /** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
 export function commandName(word: string, walk: Walk): string {
   if (!word.includes('/')) return word;
@@ -1720,6 +1723,16 @@ export function runArgv(
   // Old-style `tar xPf a.tar` means `tar -xPf a.tar`.
   if (/^(g|bsd)?tar$/.test(name) && args[0] && !args[0].dynamic && /^[A-Za-z]+$/.test(args[0].text)) {
     args = [{ ...args[0], text: `-${args[0].text}` }, ...args.slice(1)];
+  }
+  // `python3 - < tools/x.py`, `bash < scripts/setup.sh`: an interpreter or shell whose program is a
+  // file redirected to its standard input runs that file, decided as `python3 tools/x.py` is (a
+  // script outside the workspace, or one this line wrote, is then judged as any script is).
+  const program = stdin.kind === 'file' ? stdin.path : undefined;
+  if (program && !program.dynamic && STDIN_PROGRAMS.test(name) && (args.length === 0 || args[0]!.text === '-')) {
+    const rest = args.slice(1);
+    const shown = [word, program.text, ...rest.map((a) => a.text)].join(' ');
+    runArgv(walk, word, [program, ...rest], shown, { kind: 'none' }, via);
+    return;
   }
   // `pgrep -f "hugo server" | xargs kill -9`, `kill $(pgrep -f "hugo server")`: the processes pkill
   // with pgrep's arguments picks, decided as that (`pkill -9 -f "hugo server"`), when kill is given
