@@ -2,7 +2,7 @@ import type { Parser } from 'web-tree-sitter';
 import { parseBash, ShNode, type SyntaxNode } from './bash.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
-import { assignVar, commandSetsVars, forgetVar, forLoop, inBranch, stopVars } from './vars.js';
+import { assignVar, commandSetsVars, forgetVar, forLoop, heldPath, holdsPath, inBranch, stopVars } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import {
   isDecoder,
@@ -672,6 +672,9 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
     case 'for_statement':
       if (walkForIn(walk, node, stdin)) return;
       break;
+    case 'while_statement':
+      if (walkWhileRead(walk, node, stdin)) return;
+      break;
     default:
       break;
   }
@@ -729,8 +732,36 @@ function walkForIn(walk: Walk, node: Node, stdin: Stdin): boolean {
   const values = node.childrenForFieldName('value').filter((v): v is Node => v !== null);
   for (const v of values) scanValue(walk, v);
   // No words (`for x; do`): the positional parameters, never known.
-  const words = values.length === 0 ? null : argsOf(walk, values).map((a) => decodedArg(a));
-  forLoop(walk, variable.text, words, () => walkStatement(walk, body, stdin));
+  const args = values.length === 0 ? null : argsOf(walk, values);
+  const words = args?.map((a) => decodedArg(a)) ?? null;
+  // `for f in $(find src -name '*.js')`: each value is a path inside the workspace.
+  const paths = args !== null && args.length > 0 && args.every((a) => a.inside);
+  forLoop(walk, variable.text, words, () => walkStatement(walk, body, stdin), paths);
+  return true;
+}
+
+/**
+ * `find src -name '*.js' | while read -r f; do …; done` (also `IFS= read -r f`): each line the
+ * loop reads is a path inside the workspace when what comes down the pipe is only such paths
+ * (as xargs hands them: wrappers.ts), so `"$f"` in its body is one (Walk.pathVars). Other loops
+ * are walked as before.
+ */
+function walkWhileRead(walk: Walk, node: Node, stdin: Stdin): boolean {
+  if (stdin.kind !== 'pipe' || !stdin.paths || walk.varsOff) return false;
+  const body = node.childForFieldName('body');
+  const condition = node.namedChildren.filter((c): c is Node => c !== null && c !== body && c.type !== 'comment');
+  if (!body || condition.length !== 1 || condition[0]!.type !== 'command') return false;
+  const name = /^(?:IFS=(?:''|"")?\s+)?read\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(condition[0]!.text)?.[1];
+  if (!name) return false;
+  inBranch(walk, () => {
+    walkStatement(walk, condition[0]!, stdin);
+    holdsPath(walk, name);
+    try {
+      walkStatement(walk, body, stdin);
+    } finally {
+      walk.pathVars?.delete(name);
+    }
+  });
   return true;
 }
 
@@ -1537,7 +1568,18 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       // `$(grep -rl x src)` or `"$(find src)"`: paths inside the workspace.
       const subst = node.type === 'string' && node.namedChildren.length === 1 ? node.namedChildren[0] : node;
       // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port; `kill $(pgrep -f x)`: pgrep's.
-      const known = subst?.type === 'command_substitution' ? walk.printed.get(subst.startIndex) : undefined;
+      // `"$f"` of a loop over such paths (Walk.pathVars): one of them; `"$f.bak"` is a name next to it.
+      // Quoted only: unquoted, a path holding blanks or glob characters would be split or expanded.
+      const held = /^"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)(?=[.-]|"$))[A-Za-z0-9._-]*"$/.exec(
+        node.type === 'string' ? node.text : '',
+      );
+      const heldName = held?.[1] ?? held?.[2];
+      const known =
+        subst?.type === 'command_substitution'
+          ? walk.printed.get(subst.startIndex)
+          : heldName && heldPath(walk, heldName)
+            ? ({ inside: true } as const)
+            : undefined;
       const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
       if (decoded.braces && !decoded.dynamic && got[0]?.dynamic) tooManyBraces(walk, node.text);

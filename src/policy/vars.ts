@@ -24,6 +24,7 @@ function shapesOf(d: Decoded): string[] {
 
 function store(walk: Walk, name: string, v: KnownVar | null): void {
   walk.varsVersion++;
+  walk.pathVars?.delete(name);
   if (v === null || v.shapes.length > MAX_SHAPES || v.shapes.some((s) => s.length > 4096))
     walk.vars.delete(name);
   else walk.vars.set(name, v);
@@ -74,6 +75,7 @@ export function forgetVar(walk: Walk, name: string): void {
 /** Something may have set any variable unseen: nothing more is followed in this line. */
 export function stopVars(walk: Walk): void {
   walk.varsOff = true;
+  walk.pathVars?.clear();
   if (walk.vars.size > 0) {
     walk.vars.clear();
     walk.varsVersion++;
@@ -84,15 +86,23 @@ export function stopVars(walk: Walk): void {
  * `for name in words; do body; done`: inside the body `name` is one of the words; after the
  * loop also what it was before (the loop may not run).
  */
-export function forLoop(walk: Walk, name: string, words: Decoded[] | null, body: () => void): void {
+export function forLoop(
+  walk: Walk,
+  name: string,
+  words: Decoded[] | null,
+  body: () => void,
+  paths = false,
+): void {
   const before = walk.vars.get(name);
   walk.branch++;
   try {
     if (words === null || walk.varsOff) forgetVar(walk, name);
     else store(walk, name, { text: null, shapes: [...new Set(words.flatMap(shapesOf))] });
+    if (paths && !walk.varsOff) holdsPath(walk, name);
     body();
   } finally {
     walk.branch--;
+    walk.pathVars?.delete(name);
   }
   if (walk.varsOff) return;
   const now = walk.vars.get(name);
@@ -101,6 +111,21 @@ export function forLoop(walk: Walk, name: string, words: Decoded[] | null, body:
     text: null,
     shapes: [...new Set([...(before?.shapes ?? [UNKNOWN]), ...now.shapes])],
   });
+}
+
+/**
+ * From here `name` holds one path a producer printed inside the workspace (Walk.pathVars), while
+ * the working directories stay what they are now.
+ */
+export function holdsPath(walk: Walk, name: string): void {
+  walk.varsVersion++;
+  (walk.pathVars ??= new Map()).set(name, JSON.stringify(walk.cwd));
+}
+
+/** Whether `$name` here is one path inside the workspace (holdsPath, the directories unchanged). */
+export function heldPath(walk: Walk, name: string): boolean {
+  const cwd = walk.pathVars?.get(name);
+  return cwd !== undefined && cwd === JSON.stringify(walk.cwd);
 }
 
 /** Walks `body` as code that may not run, or runs apart (a branch, a loop, a subshell, a pipeline stage). */

@@ -64,6 +64,13 @@ export interface Walk {
    * becomes carry it (types.ts `Arg`).
    */
   printed: Map<number, Printed>;
+  /**
+   * Loop variables that hold one path a producer printed inside the workspace, and the working
+   * directories the loop started in (`find src -name '*.js' | while read f; do sed -i … "$f"; done`,
+   * `for f in $(git ls-files '*.py'); do …`): `$f` there is such a path while the directories are
+   * the same and nothing assigned `f`.
+   */
+  pathVars?: Map<string, string>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */
