@@ -580,7 +580,10 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         if (printer && word !== undefined) printer.outputFilter = word;
         printer = environmentPrinter(walk.parts, from);
         const paths = printsInsidePaths(walk, from, input);
-        const roots = paths ? undefined : printedRoots(walk, from, input);
+        // Inside paths keep their roots only with a name filter (`find . -name '.env*'`): xargs and
+        // `while read` hand them on with it, so a protected name among them is still told.
+        const listed = printedRoots(walk, from, input);
+        const roots = paths && listed?.name === undefined ? undefined : listed;
         // Text put together by this stage (echo, printf, a filter) or passed through it.
         const assembled = assemblesAny(walk, from, input) || undefined;
         // `lsof -ti:3000 | xargs kill`: the PIDs of the processes on a port.
@@ -735,7 +738,13 @@ function walkForIn(walk: Walk, node: Node, stdin: Stdin): boolean {
   const args = values.length === 0 ? null : argsOf(walk, values);
   const words = args?.map((a) => decodedArg(a)) ?? null;
   // `for f in $(find src -name '*.js')`: each value is a path inside the workspace.
-  const paths = args !== null && args.length > 0 && args.every((a) => a.inside);
+  // With a name filter (`$(find . -name '.env*')`) the loop variable keeps the producer's roots.
+  const paths =
+    args !== null && args.length > 0 && args.every((a) => a.inside)
+      ? args.length === 1 && args[0]!.under
+        ? { under: args[0]!.under }
+        : {}
+      : null;
   forLoop(walk, variable.text, words, () => walkStatement(walk, body, stdin), paths);
   return true;
 }
@@ -755,7 +764,7 @@ function walkWhileRead(walk: Walk, node: Node, stdin: Stdin): boolean {
   if (!name) return false;
   inBranch(walk, () => {
     walkStatement(walk, condition[0]!, stdin);
-    holdsPath(walk, name);
+    holdsPath(walk, name, stdin.roots);
     try {
       walkStatement(walk, body, stdin);
     } finally {
@@ -1436,8 +1445,12 @@ export function scanValue(walk: Walk, node: Node): void {
       walk.branch--;
       if (node.type === 'command_substitution') {
         const none: Stdin = { kind: 'none' };
+        // `$(find . -name '.env*')`: inside paths, told by the roots and the name filter too.
+        const listed = printedRoots(walk, from, none);
         const known: Printed | undefined = printsInsidePaths(walk, from, none, true)
-          ? { inside: true }
+          ? listed?.name !== undefined
+            ? { inside: true, under: listed }
+            : { inside: true }
           : portPids(walk, from, none, true) === 'pids'
             ? { pids: true }
             : ((pgrep) => (pgrep ? { pgrep } : undefined))(pgrepPids(walk, from, none, true));
@@ -1577,8 +1590,8 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       const known =
         subst?.type === 'command_substitution'
           ? walk.printed.get(subst.startIndex)
-          : heldName && heldPath(walk, heldName)
-            ? ({ inside: true } as const)
+          : heldName
+            ? heldPath(walk, heldName)
             : undefined;
       const decoded = decodeValue(node, walk.vars);
       const got = toArgs(decoded);
@@ -1632,8 +1645,15 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     if (!child) continue;
     // One command can have tens of thousands of words: the budget is checked among them too.
     if ((++seen & 255) === 0 && overBudget(walk)) return;
-    if (child.type === 'variable_assignment') walkAssignment(walk, child, !nameNode);
-    else if (REDIRECTS.has(child.type)) {
+    if (child.type === 'variable_assignment') {
+      // `IFS= read -r line`, `IFS=, read -r a b`: IFS set for the read builtin alone only says how
+      // the line read is split into its variables; it changes nothing else that runs (a plain
+      // `IFS=…` statement, which changes how later words split, is still a variable rule's).
+      // (Not when the line defines a function called read, which IFS would reach.)
+      if (nameNode?.text === 'read' && IFS_FOR_READ.test(child.text) && !READ_FUNCTION.test(walk.context))
+        continue;
+      walkAssignment(walk, child, !nameNode);
+    } else if (REDIRECTS.has(child.type)) {
       const got = walkRedirect(walk, child);
       if (got) input = got;
     } else {
@@ -1719,6 +1739,10 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   if (args.length > 256 && overBudget(walk)) return;
   runArgv(walk, nameWord.text, args, node.text, input, via);
 }
+
+/** `IFS=` with a literal value of separators (no expansion, quoting of blanks and punctuation only). */
+const READ_FUNCTION = /\bread\s*\(\s*\)|\bfunction\s+read\b|\balias\b/;
+const IFS_FOR_READ = /^IFS=(?:''|""|\$'\\[tn]'|'[^'$`\\]{1,8}'|"[^"$`\\]{1,8}"|[,:;|=\/.@#%+-]{1,8})?$/;
 
 /** Interpreters and shells that read their program from standard input when given none, or `-`. */
 const STDIN_PROGRAMS = /^(python[0-9.]*|pypy3?|node|nodejs|perl|ruby|php[0-9.]*|lua|bash|sh|dash|zsh|ksh)$/;

@@ -696,6 +696,10 @@ function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: Matc
   const names = under.name === undefined ? null : intersector(under.name);
   for (const root of under.roots) {
     const relative = !root.startsWith('/') && !root.startsWith('~');
+    // find prints a root itself only when its own name passes the filter (`find . -name '*.pyc'`
+    // never prints `.`): the name of `.`, `..` or `dir/` is what find tests.
+    const rootName = root.replace(/\/+$/, '').slice(root.replace(/\/+$/, '').lastIndexOf('/') + 1) || '/';
+    const rootPrinted = !names || /^\*+$/.test(under.name!) || names(rootName);
     if (relative && cwd === null) return 'maybe';
     for (const base of relative ? cwd! : [m.ws.workspace]) {
       const r = resolveCached(root, base, m.ws.home);
@@ -711,7 +715,7 @@ function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: Matc
         // the root's own tree is (`find ~ | xargs cat` meets `~/.ssh/**`).
         if (g.anywhere && last === '**' && names) continue;
         // find's `-name '*'` matches a leading dot too (the shell's `*` does not).
-        if (!names || g.re.test(r) || /^\*+$/.test(under.name!)) return 'maybe';
+        if (!names || (g.re.test(r) && rootPrinted) || /^\*+$/.test(under.name!)) return 'maybe';
         // A kind of file anywhere against a name filter when both are patterns (`**/.ssh/id_*`
         // against `-name '*.py'`) meets only in contrived names (`id_x.py`): not taken.
         if (g.anywhere && /[*?[]/.test(last) && /[*?[]/.test(under.name!)) continue;

@@ -1,3 +1,4 @@
+import type { Under } from './types.js';
 import type { Walk } from './walk.js';
 import { SHAPE_ALT, type Decoded, type KnownVar } from './words.js';
 
@@ -91,14 +92,14 @@ export function forLoop(
   name: string,
   words: Decoded[] | null,
   body: () => void,
-  paths = false,
+  paths: { under?: Under } | null = null,
 ): void {
   const before = walk.vars.get(name);
   walk.branch++;
   try {
     if (words === null || walk.varsOff) forgetVar(walk, name);
     else store(walk, name, { text: null, shapes: [...new Set(words.flatMap(shapesOf))] });
-    if (paths && !walk.varsOff) holdsPath(walk, name);
+    if (paths && !walk.varsOff) holdsPath(walk, name, paths.under);
     body();
   } finally {
     walk.branch--;
@@ -117,15 +118,19 @@ export function forLoop(
  * From here `name` holds one path a producer printed inside the workspace (Walk.pathVars), while
  * the working directories stay what they are now.
  */
-export function holdsPath(walk: Walk, name: string): void {
+export function holdsPath(walk: Walk, name: string, under?: Under): void {
   walk.varsVersion++;
-  (walk.pathVars ??= new Map()).set(name, JSON.stringify(walk.cwd));
+  (walk.pathVars ??= new Map()).set(name, { cwd: JSON.stringify(walk.cwd), ...(under ? { under } : {}) });
 }
 
-/** Whether `$name` here is one path inside the workspace (holdsPath, the directories unchanged). */
-export function heldPath(walk: Walk, name: string): boolean {
-  const cwd = walk.pathVars?.get(name);
-  return cwd !== undefined && cwd === JSON.stringify(walk.cwd);
+/**
+ * What `$name` here is known to be: one path inside the workspace (holdsPath, the directories
+ * unchanged), below its producer's roots and name filter when it had one; else undefined.
+ */
+export function heldPath(walk: Walk, name: string): { inside: true; under?: Under } | undefined {
+  const held = walk.pathVars?.get(name);
+  if (held === undefined || held.cwd !== JSON.stringify(walk.cwd)) return undefined;
+  return held.under ? { inside: true, under: held.under } : { inside: true };
 }
 
 /** Walks `body` as code that may not run, or runs apart (a branch, a loop, a subshell, a pipeline stage). */

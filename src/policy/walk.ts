@@ -40,7 +40,7 @@ export type Stdin =
   | { kind: 'text'; text: string; dynamic: boolean };
 
 /** What a command substitution is known to print (one of `Arg`'s marks). */
-export type Printed = { inside: true } | { pids: true } | { pgrep: Arg[] };
+export type Printed = { inside: true; under?: Under } | { pids: true } | { pgrep: Arg[] };
 
 /** Mutable state of one walk: the facets found and the possible working directories. */
 export interface Walk {
@@ -70,7 +70,7 @@ export interface Walk {
    * `for f in $(git ls-files '*.py'); do …`): `$f` there is such a path while the directories are
    * the same and nothing assigned `f`.
    */
-  pathVars?: Map<string, string>;
+  pathVars?: Map<string, { cwd: string; under?: Under }>;
   /** Readers for inline Python and JavaScript; without them inline code stays unread (ask). */
   code: CodeParsers | null;
   /** Files this command line writes with literal text (`cat <<'EOF' > fix.patch`), by absolute path. */

@@ -1018,7 +1018,11 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     glob: false,
     ...(stdin.kind === 'pipe' && stdin.paths ? { inside: true } : {}),
     // `find ~ | xargs cat`: PROG is handed paths below the producer's roots.
-    ...(stdin.kind === 'pipe' && !stdin.paths && stdin.roots ? { under: stdin.roots } : {}),
+    // `find . -name '.env*' | xargs cat`: paths inside the workspace, but only ones a name filter
+    // lets through, which may be a protected name's (the roots and the filter decide that).
+    ...(stdin.kind === 'pipe' && stdin.roots && (!stdin.paths || stdin.roots.name !== undefined)
+      ? { under: stdin.roots }
+      : {}),
     // `lsof -ti:3000 | xargs kill`: the PIDs of the processes on a port, split as they came.
     ...(stdin.kind === 'pipe' && stdin.pids === 'pids' && splitsByLine(args.slice(0, at), token)
       ? { pids: true }
