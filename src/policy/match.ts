@@ -226,6 +226,10 @@ function pushPathCandidates(out: Arg[], args: readonly Arg[]): Arg[] {
 let lastPart: CommandPart | null = null;
 let lastShape: Shape | null = null;
 
+/** A test runner's name-filter option, and a name filter written as a regular expression (`/x/`). */
+const NAME_FILTERS = /^(-n|--name)$/;
+const NAME_REGEX = /^\/[^/\s]+\/$/;
+
 function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>): Shape {
   if (part === lastPart) return lastShape!;
   // Each flag and operand once (every condition on them is about whether one is there; the
@@ -235,7 +239,14 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
   let last: Arg | null = null;
   let ended = false;
   const many = part.args.length >= 32;
+  // `bin/test -n "/test_name/"`, `bin/rails test --name /Widget/`: a test runner's name filter
+  // written as a regular expression (minitest, test-unit), not the directory `/test_name/`.
+  const nameFilters = part.name.includes('/') || part.name === 'rails' ? NAME_FILTERS : null;
+  let previous: Arg | null = null;
   for (const a of part.args) {
+    const filter = nameFilters !== null && previous !== null && nameFilters.test(previous.text);
+    previous = a;
+    if (filter && !a.dynamic && NAME_REGEX.test(a.text)) continue;
     if (part.patterns?.has(a)) continue; // `--exclude .git`: a file-name pattern, not a path
     if (!ended && !a.dynamic && a.text === '--') ended = true;
     else if (!ended && !a.dynamic && a.text.startsWith('-') && a.text !== '-') {
