@@ -758,7 +758,10 @@ function walkForIn(walk: Walk, node: Node, stdin: Stdin): boolean {
 function walkWhileRead(walk: Walk, node: Node, stdin: Stdin): boolean {
   if (stdin.kind !== 'pipe' || !stdin.paths || walk.varsOff) return false;
   const body = node.childForFieldName('body');
-  const condition = node.namedChildren.filter((c): c is Node => c !== null && c !== body && c.type !== 'comment');
+  // (tree-sitter-bash hands a new object for each child it is asked for: compared by position)
+  const condition = node.namedChildren.filter(
+    (c): c is Node => c !== null && c.startIndex !== body?.startIndex && c.type !== 'comment',
+  );
   if (!body || condition.length !== 1 || condition[0]!.type !== 'command') return false;
   const name = /^(?:IFS=(?:''|"")?\s+)?read\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(condition[0]!.text)?.[1];
   if (!name) return false;
