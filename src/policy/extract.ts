@@ -2,7 +2,16 @@ import type { Parser } from 'web-tree-sitter';
 import { parseBash, ShNode, type SyntaxNode } from './bash.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
-import { assignVar, commandSetsVars, forgetVar, forLoop, heldPath, holdsPath, inBranch, stopVars } from './vars.js';
+import {
+  assignVar,
+  commandSetsVars,
+  forgetVar,
+  forLoop,
+  heldPath,
+  holdsPath,
+  inBranch,
+  stopVars,
+} from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
 import {
   isDecoder,
@@ -763,7 +772,9 @@ function walkWhileRead(walk: Walk, node: Node, stdin: Stdin): boolean {
     (c): c is Node => c !== null && c.startIndex !== body?.startIndex && c.type !== 'comment',
   );
   if (!body || condition.length !== 1 || condition[0]!.type !== 'command') return false;
-  const name = /^(?:IFS=(?:''|"")?\s+)?read\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(condition[0]!.text)?.[1];
+  const name = /^(?:IFS=(?:''|"")?\s+)?read\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(
+    condition[0]!.text,
+  )?.[1];
   if (!name) return false;
   inBranch(walk, () => {
     walkStatement(walk, condition[0]!, stdin);
@@ -1586,9 +1597,10 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
       // `kill $(lsof -ti:3000)`: the PIDs of the processes on a port; `kill $(pgrep -f x)`: pgrep's.
       // `"$f"` of a loop over such paths (Walk.pathVars): one of them; `"$f.bak"` is a name next to it.
       // Quoted only: unquoted, a path holding blanks or glob characters would be split or expanded.
-      const held = /^"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)(?=[.-]|"$))[A-Za-z0-9._-]*"$/.exec(
-        node.type === 'string' ? node.text : '',
-      );
+      const held =
+        /^"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)(?=[.-]|"$))[A-Za-z0-9._-]*"$/.exec(
+          node.type === 'string' ? node.text : '',
+        );
       const heldName = held?.[1] ?? held?.[2];
       const known =
         subst?.type === 'command_substitution'
@@ -1745,7 +1757,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
 
 /** `IFS=` with a literal value of separators (no expansion, quoting of blanks and punctuation only). */
 const READ_FUNCTION = /\bread\s*\(\s*\)|\bfunction\s+read\b|\balias\b/;
-const IFS_FOR_READ = /^IFS=(?:''|""|\$'\\[tn]'|'[^'$`\\]{1,8}'|"[^"$`\\]{1,8}"|[,:;|=\/.@#%+-]{1,8})?$/;
+const IFS_FOR_READ = /^IFS=(?:''|""|\$'\\[tn]'|'[^'$`\\]{1,8}'|"[^"$`\\]{1,8}"|[,:;|=/.@#%+-]{1,8})?$/;
 
 /** Interpreters and shells that read their program from standard input when given none, or `-`. */
 const STDIN_PROGRAMS = /^(python[0-9.]*|pypy3?|node|nodejs|perl|ruby|php[0-9.]*|lua|bash|sh|dash|zsh|ksh)$/;
@@ -1797,7 +1809,12 @@ export function runArgv(
   // file redirected to its standard input runs that file, decided as `python3 tools/x.py` is (a
   // script outside the workspace, or one this line wrote, is then judged as any script is).
   const program = stdin.kind === 'file' ? stdin.path : undefined;
-  if (program && !program.dynamic && STDIN_PROGRAMS.test(name) && (args.length === 0 || args[0]!.text === '-')) {
+  if (
+    program &&
+    !program.dynamic &&
+    STDIN_PROGRAMS.test(name) &&
+    (args.length === 0 || args[0]!.text === '-')
+  ) {
     const rest = args.slice(1);
     const shown = [word, program.text, ...rest.map((a) => a.text)].join(' ');
     runArgv(walk, word, [program, ...rest], shown, { kind: 'none' }, via);
