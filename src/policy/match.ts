@@ -711,6 +711,10 @@ function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: Matc
     // never prints `.`): the name of `.`, `..` or `dir/` is what find tests.
     const rootName = root.replace(/\/+$/, '').slice(root.replace(/\/+$/, '').lastIndexOf('/') + 1) || '/';
     const rootPrinted = !names || /^\*+$/.test(under.name!) || names(rootName);
+    // `-name '*.yml'` is a kind filter: it names a protected name (`secrets.yml`) no more than `*`
+    // does, only a protected kind (`*.pem`), as for a `DIR/*.EXT` glob (pathMatches).
+    const extension =
+      under.name === undefined ? null : /^\*(\.[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*)$/.exec(under.name);
     if (relative && cwd === null) return 'maybe';
     for (const base of relative ? cwd! : [m.ws.workspace]) {
       const r = resolveCached(root, base, m.ws.home);
@@ -730,6 +734,8 @@ function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: Matc
         // A kind of file anywhere against a name filter when both are patterns (`**/.ssh/id_*`
         // against `-name '*.py'`) meets only in contrived names (`id_x.py`): not taken.
         if (g.anywhere && /[*?[]/.test(last) && /[*?[]/.test(under.name!)) continue;
+        // (the filter tests base names only: a rule's directories do not change what it names)
+        if (extension && g.anywhere && !extensionNames(extension[1]!, `**/${last}`)) continue;
         if (names(last)) return 'maybe';
       }
     }
