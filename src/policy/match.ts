@@ -107,8 +107,13 @@ interface Shape {
   distinct: Arg[] | null;
   /** What `paths` rules look at, each once: arguments and `=` values (not `--`, not patterns). */
   pathArgs: Arg[] | null;
-  /** Per resolved path, the bits of the `PathIndex` rules whose `paths` it matches, made when first asked for. */
-  pathMasks: Map<string, number> | null;
+  /**
+   * The `PathIndex` bits of `pathArgs`, made when a rule in the index first asks: per argument
+   * its mask, or -1 for one with more than one place (matched by each rule's own globs); `any`
+   * their union and `open` whether any is -1. A rule whose bit is not in `any` and no argument
+   * open answers `no` with one test, without going through the arguments again.
+   */
+  pathMasks: { masks: number[]; any: number; open: boolean } | null;
   /** What `outside` rules look at (operands and `=` values of flags), each once; by `program_operand`. */
   outsideArgs: Arg[] | null;
   outsideFileArgs: Arg[] | null;
@@ -798,10 +803,17 @@ function unionOf(globs: Glob[]): PathUnion {
  */
 function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) => number {
   let full = 0;
-  const fixedSources = new Map<string | null, Map<number, string[]>>();
+  const fixedSources = new Map<
+    string | null,
+    Map<number, Array<{ source: string; needle: string | null }>>
+  >();
   const tails = new Map<
     number,
-    { literal: Map<string, number>; star: Array<[string, string, number]>; other: Map<number, string[]> }
+    {
+      literal: Map<string, number>;
+      star: Array<[string, string, number]>;
+      other: Map<number, Array<{ source: string; needle: string | null }>>;
+    }
   >();
   for (const { g, bit } of entries) {
     full |= bit;
@@ -816,16 +828,27 @@ function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) =
       // comparisons at the ends: no regex runs over a long segment once per such glob.
       if (!tail.includes('?') && stars.length === 1) t.literal.set(tail, (t.literal.get(tail) ?? 0) | bit);
       else if (!tail.includes('?') && stars.length === 2) t.star.push([stars[0]!, stars[1]!, bit]);
-      else push(t.other, bit, globToRegExp(tail, true).source.slice(1, -1));
+      else
+        push(t.other, bit, { source: globToRegExp(tail, true).source.slice(1, -1), needle: needleOf(tail) });
     } else {
       const first = /^\/([^/*?[]*)(?:\/|$)/.exec(g.src)?.[1] ?? null;
       let bySeg = fixedSources.get(first);
       if (!bySeg) fixedSources.set(first, (bySeg = new Map()));
-      push(bySeg, bit, g.re.source.slice(1, -1));
+      push(bySeg, bit, { source: g.re.source.slice(1, -1), needle: needleOf(g.src) });
     }
   }
-  const alternations = (bits: Map<number, string[]>) =>
-    [...bits].map(([bit, sources]) => ({ bit, re: new RegExp(`^(?:${sources.join('|')})$`) }));
+  // Each alternation runs only on a path holding one of its globs' needles (null: always).
+  const alternations = (bits: Map<number, Array<{ source: string; needle: string | null }>>) =>
+    [...bits].map(([bit, globs]) => ({
+      bit,
+      re: new RegExp(`^(?:${globs.map((g) => g.source).join('|')})$`),
+      needles: globs.every((g) => g.needle !== null) ? [...new Set(globs.map((g) => g.needle!))] : null,
+    }));
+  const mayHold = (needles: string[] | null, path: string): boolean => {
+    if (needles === null) return true;
+    for (const n of needles) if (path.includes(n)) return true;
+    return false;
+  };
   const fixedByFirst = new Map(
     [...fixedSources].filter(([seg]) => seg !== null).map(([seg, bits]) => [seg!, alternations(bits)]),
   );
@@ -833,7 +856,9 @@ function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) =
   const tailTests = [...tails].map(([k, t]) => ({
     k,
     literal: t.literal,
-    star: t.star,
+    // The one-star tails by the last character their text must end with (the path's own last
+    // character); those ending in the star (`.env.*`) under -1, tried for every path.
+    starByLast: starsByLast(t.star),
     other: alternations(t.other),
     // What the path's last segment must be for a literal or one-star tail to match: checked
     // first, on the segment alone, so most paths never have their tail cut out (a rule every
@@ -864,10 +889,12 @@ function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) =
       const group = fixedByFirst.get(end < 0 ? path.slice(1) : path.slice(1, end));
       if (group)
         for (const f of group)
-          if ((mask & f.bit) === 0 && f.re.test(path) && (mask |= f.bit) === full) return mask;
+          if ((mask & f.bit) === 0 && mayHold(f.needles, path) && f.re.test(path) && (mask |= f.bit) === full)
+            return mask;
     }
     for (const f of loose)
-      if ((mask & f.bit) === 0 && f.re.test(path) && (mask |= f.bit) === full) return mask;
+      if ((mask & f.bit) === 0 && mayHold(f.needles, path) && f.re.test(path) && (mask |= f.bit) === full)
+        return mask;
     const base = path.slice(path.lastIndexOf('/') + 1);
     for (const g of tailTests) {
       // (for a one-segment tail the segment is `base`: the test below is all there is to do)
@@ -876,21 +903,47 @@ function maskMatcher(entries: Array<{ g: Glob; bit: number }>): (path: string) =
       if (t === null) continue;
       const literal = g.literal.get(t);
       if (literal !== undefined && (mask |= literal) === full) return mask;
-      for (const [pre, post, bit] of g.star)
-        if (
-          (mask & bit) === 0 &&
-          t.length >= pre.length + post.length &&
-          t.startsWith(pre) &&
-          t.endsWith(post) &&
-          !t.slice(pre.length, t.length - post.length).includes('/') &&
-          (mask |= bit) === full
-        )
-          return mask;
+      for (const stars of [g.starByLast.get(t.charCodeAt(t.length - 1)), g.starByLast.get(-1)]) {
+        if (stars === undefined) continue;
+        for (const [pre, post, bit] of stars)
+          if (
+            (mask & bit) === 0 &&
+            t.length >= pre.length + post.length &&
+            t.startsWith(pre) &&
+            t.endsWith(post) &&
+            !t.slice(pre.length, t.length - post.length).includes('/') &&
+            (mask |= bit) === full
+          )
+            return mask;
+      }
       for (const f of g.other)
-        if ((mask & f.bit) === 0 && f.re.test(t) && (mask |= f.bit) === full) return mask;
+        if ((mask & f.bit) === 0 && mayHold(f.needles, t) && f.re.test(t) && (mask |= f.bit) === full)
+          return mask;
     }
     return mask;
   };
+}
+
+/** One-star tails (`[before, after, bit]`) by the char code `after` ends with; -1: `after` is empty. */
+function starsByLast(stars: Array<[string, string, number]>): Map<number, Array<[string, string, number]>> {
+  const out = new Map<number, Array<[string, string, number]>>();
+  for (const s of stars) push(out, s[1] === '' ? -1 : s[1].charCodeAt(s[1].length - 1), s);
+  return out;
+}
+
+/**
+ * Text every path a glob matches holds (its longest run of literal characters, without the
+ * slashes at its ends, which `**\/` and `/**` make optional), or null when it has none of two
+ * characters or more, or a class: a path without it is not tested against the glob's regex.
+ */
+function needleOf(glob: string): string | null {
+  if (glob.includes('[')) return null;
+  let best = '';
+  for (const piece of glob.split(/[*?]/)) {
+    const t = piece.replace(/^\/+|\/+$/g, '');
+    if (t.length > best.length) best = t;
+  }
+  return best.length >= 2 ? best : null;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -908,6 +961,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export interface PathIndex {
   bits: Map<Rule, number>;
   maskOf(path: string): number;
+  /**
+   * `maskOf` of `text` resolved from `cwd`, remembered by directory and text (bounded), as
+   * `resolveCached` remembers the resolution: agents name the same files over and over, and each
+   * command part's every argument is asked.
+   */
+  maskAt(text: string, cwd: string, home: string): number;
 }
 
 /** The `PathIndex` of `rules` (those for every program, `*`, with `paths`), or undefined for none. */
@@ -920,23 +979,60 @@ export function pathIndexOf(rules: readonly Rule[], m: MatchContext): PathIndex 
     bits.set(r, 1 << i);
     for (const g of globs(r.spec.paths, m, true)) entries.push({ g, bit: 1 << i });
   });
-  return { bits, maskOf: maskMatcher(entries) };
+  const maskOf = maskMatcher(entries);
+  const memo = new Map<string, Map<string, number>>();
+  let count = 0;
+  const maskAt = (text: string, cwd: string, home: string): number => {
+    let byText = memo.get(cwd);
+    if (byText === undefined) memo.set(cwd, (byText = new Map()));
+    let mask = byText.get(text);
+    if (mask === undefined) {
+      if (++count > 16_384) {
+        memo.clear();
+        count = 1;
+        memo.set(cwd, byText);
+        byText.clear();
+      }
+      mask = maskOf(resolveCached(text, cwd, home));
+      byText.set(text, mask);
+    }
+    return mask;
+  };
+  return { bits, maskOf, maskAt };
 }
 
 /**
- * `pathMatches` for a rule in the context's `PathIndex`: the same answer, from the bits of the
- * argument's resolved path (made once per part and path). Arguments with more than one place
- * (dynamic, globbed, or relative to several working directories) are matched as before.
+ * The `PathIndex` bits of each of a part's path arguments (see `Shape.pathMasks`): the argument's
+ * resolved path tested once for all the indexed rules (`maskAt`). Arguments with more than one
+ * place (dynamic, globbed, or relative to several working directories) get -1: each rule matches
+ * them with its own globs, as before.
  */
-function indexedPathMatch(c: Compiled, a: Arg, part: CommandPart, m: MatchContext, shape: Shape): Tri {
-  const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
-  if (a.dynamic || a.glob || (relative && (part.cwd === null || part.cwd.length !== 1)))
-    return pathMatches(c.paths, a, part.cwd, m);
-  const p = resolveCached(a.text, relative ? part.cwd![0]! : m.ws.workspace, m.ws.home);
-  const masks = (shape.pathMasks ??= new Map());
-  let mask = masks.get(p);
-  if (mask === undefined) masks.set(p, (mask = m.pathIndex!.maskOf(p)));
-  return (mask & c.pathBit) !== 0 ? 'yes' : 'no';
+function pathMasksOf(
+  args: readonly Arg[],
+  part: CommandPart,
+  m: MatchContext,
+): NonNullable<Shape['pathMasks']> {
+  const masks: number[] = [];
+  let any = 0;
+  let open = false;
+  for (const a of args) {
+    tick();
+    const relative = !a.text.startsWith('/') && !a.text.startsWith('~');
+    if (a.dynamic || a.glob || (relative && (part.cwd === null || part.cwd.length !== 1))) {
+      masks.push(-1);
+      open = true;
+      continue;
+    }
+    const mask = m.pathIndex!.maskAt(a.text, relative ? part.cwd![0]! : m.ws.workspace, m.ws.home);
+    masks.push(mask);
+    any |= mask;
+  }
+  return { masks, any, open };
+}
+
+/** A `paths` answer for `a` with the rule's `not_paths` as exceptions (an exception is never a match). */
+function excepted(notPaths: Glob[] | null, a: Arg, hit: Tri, part: CommandPart, m: MatchContext): Tri {
+  return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
 }
 
 /** A path glob already expanded, as the test hooks below take them. */
@@ -1172,14 +1268,34 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.paths) {
     const candidates = (shape.pathArgs ??= pathArgsOf(part));
     const notPaths = c.notPaths.length > 0 ? c.notPaths : null;
-    result = and(
-      result,
-      anyOver(candidates, (a) => {
-        const hit =
-          c.pathBit !== 0 ? indexedPathMatch(c, a, part, m, shape) : pathMatches(c.paths, a, part.cwd, m);
-        return notPaths && hit !== 'no' && pathMatches(notPaths, a, part.cwd, m) === 'yes' ? 'no' : hit;
-      }),
-    );
+    if (c.pathBit !== 0) {
+      // (a rule in the `PathIndex`: every argument's bits are made once for all of them)
+      const ix = (shape.pathMasks ??= pathMasksOf(candidates, part, m));
+      if (!ix.open && (ix.any & c.pathBit) === 0) return 'no';
+      let found: Tri = 'no';
+      for (let i = 0; i < candidates.length; i++) {
+        tick();
+        const a = candidates[i]!;
+        const mask = ix.masks[i]!;
+        const t = excepted(
+          notPaths,
+          a,
+          mask < 0 ? pathMatches(c.paths, a, part.cwd, m) : (mask & c.pathBit) !== 0 ? 'yes' : 'no',
+          part,
+          m,
+        );
+        if (t === 'yes') {
+          found = 'yes';
+          break;
+        }
+        if (t === 'maybe') found = 'maybe';
+      }
+      result = and(result, found);
+    } else
+      result = and(
+        result,
+        anyOver(candidates, (a) => excepted(notPaths, a, pathMatches(c.paths, a, part.cwd, m), part, m)),
+      );
     if (result === 'no') return 'no';
   }
   if (r.outside) {
