@@ -30,6 +30,12 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:dynamic-command-name':
     "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, prose whose quoted first word holds backquotes, which the name check does not read as prose, and `~/.codex/superpowers/…/superpowers-codex`, a program in the developer's home directory, a Codex plugin of theirs that is not the project's and that no rule covers)",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
+  'cloud-clis':
+    "a cloud provider's command-line tool acts on shared infrastructure with whatever credentials it finds (in these streams `aws s3 mb`, `aws sts get-caller-identity`; the tool is one rule, so `aws --version` asks too)",
+  'notebook-servers':
+    'a notebook server runs the code its clients send, over the network (in these streams `jupyter notebook` started in the background, and `--generate-config`, which writes its configuration in the home directory)',
+  'archive-outside':
+    'an archive of files outside the workspace (`tar -czf x.tar.gz -C /opt sensitive_service_data/`) copies them where a later command can read or send them',
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
   'delete-outside-workspace': 'deleting outside the workspace changes the host',
