@@ -243,6 +243,9 @@ interface Heredoc {
  * Reads `text` into a tree shaped like tree-sitter-bash's, in one pass. `expired` (the
  * decision's budget) is asked every few thousand nodes; once it says so, reading stops.
  */
+/** The reader's error for a here-document the input ends inside (bash reads it to the end of the input). */
+export const UNCLOSED_HEREDOC = 'a here-document is not closed by its delimiter';
+
 export function parseBash(text: string, expired?: () => boolean): BashParse {
   const p = new Reader(text, expired ?? null);
   try {
@@ -1229,7 +1232,7 @@ class Reader {
       const bodyStart = this.i;
       let line = this.i;
       for (;;) {
-        if (line >= this.s.length) this.error('a here-document is not closed by its delimiter', bodyStart);
+        if (line >= this.s.length) this.error(UNCLOSED_HEREDOC, bodyStart);
         let end = this.s.indexOf('\n', line);
         if (end === -1) end = this.s.length;
         let from = line;

@@ -1,5 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
-import { parseBash, ShNode, type SyntaxNode } from './bash.js';
+import { parseBash, ShNode, UNCLOSED_HEREDOC, type SyntaxNode } from './bash.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import type { Arg, CommandPart, FilePart, Part, Workspace } from './types.js';
 import {
@@ -455,6 +455,48 @@ function walkBeforeOpenQuote(walk: Walk, open: OpenQuote, stdin: Stdin): void {
   if (open.runs.trim()) walkScript(walk, open.runs, stdin, 'before the open quote');
 }
 
+/** A here-document operator and its delimiter word (quoted or not), as bash reads the delimiter. */
+const HEREDOC_OPERATOR = /<<-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|((?:\\.|[^\s;&|<>()'"`$\\])+))/g;
+
+/**
+ * `text`, whose last here-document the input ends inside, with that here-document's delimiter line
+ * added at the end: what bash runs. Bash reads such a here-document to the end of the input (it warns
+ * "here-document at line N delimited by end-of-file") and runs the command, as an agent's command does
+ * whose here-document was cut short (mini-swe-agent takes the first ``` line, the end of a Markdown
+ * fence inside a README the agent writes, as the end of its command). Only a delimiter of the text's
+ * own here-document operators is tried, the last three distinct ones, and only a text that then reads
+ * without an error is returned: the added line closes the here-document left open, so every earlier
+ * character reads as before. Null otherwise.
+ */
+function closeHeredocAtEnd(text: string, expired?: () => boolean): string | null {
+  const delimiters = [
+    ...new Set(
+      [...text.matchAll(HEREDOC_OPERATOR)].map((m) => m[1] ?? m[2] ?? m[3]!.replace(/\\(.)/g, '$1')),
+    ),
+  ]
+    .filter((d) => d !== '' && !d.includes('\n'))
+    .slice(-3)
+    .reverse();
+  for (const d of delimiters) {
+    const closed = `${text}${text.endsWith('\n') ? '' : '\n'}${d}`;
+    if (parseBash(closed, expired).kind === 'ok') return closed;
+  }
+  return null;
+}
+
+/** Walks a command whose last here-document runs to the end of the input, as bash reads it. */
+function walkHeredocAtEnd(walk: Walk, closed: string, stdin: Stdin, where: string): void {
+  walk.parts.push({
+    kind: 'structure',
+    text: clip(closed.slice(closed.lastIndexOf('\n') + 1)),
+    decision: 'allow',
+    rule: 'shell:heredoc-at-end-of-input',
+    reason:
+      'the input ends inside a here-document: bash reads it to the end of the input (with a warning) and runs the command, which is decided as if its delimiter closed it there',
+  });
+  walkLinear(walk, closed, stdin, where);
+}
+
 /** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
 const FALLBACK_BELOW = 8000;
 
@@ -477,6 +519,13 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
   if (read.kind === 'budget') {
     overBudget(walk);
     return;
+  }
+  if (read.kind === 'error' && read.reason === UNCLOSED_HEREDOC) {
+    const closed = closeHeredocAtEnd(text, budget === NO_BUDGET ? undefined : () => budget.expired());
+    if (closed !== null) {
+      walkHeredocAtEnd(walk, closed, stdin, where);
+      return;
+    }
   }
   if (read.kind === 'error' && walk.reader === 'auto' && text.length < LINEAR_FROM) {
     // Text bash would reject, short: tree-sitter-bash's reading of it, whose error recovery the
