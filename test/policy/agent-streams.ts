@@ -14,7 +14,7 @@ export const JUSTIFIED: Record<string, string> = {
   'git-network':
     'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
-    'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit',
+    'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit; and calls it does not know to be safe (`pickle.load`, which runs code the file holds; `os.kill` of a PID the code computes; `zipfile.extractall`, whose entries decide where they land)',
   'interpreter-one-liners-perl-e':
     'perl code given on the command line (`-e`, also inside a cluster such as `-lpe`) is in a language this policy does not read, so it needs a person (here a bit string decoded with `pack "B*"`: decoded text is what hides commands)',
   'shell:unparsed-substitution':
@@ -38,7 +38,8 @@ export const JUSTIFIED: Record<string, string> = {
     'an archive of files outside the workspace (`tar -czf x.tar.gz -C /opt sensitive_service_data/`) copies them where a later command can read or send them',
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
-  'delete-outside-workspace': 'deleting outside the workspace changes the host',
+  'delete-outside-workspace':
+    "deleting outside the workspace changes the host (in these streams also apt's and dpkg's lock files under /var/lib/dpkg, removed to get past another install)",
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
   'python-http-server': 'serving files over HTTP opens the workspace to the network',
   'system-packages':
@@ -55,7 +56,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:sudo':
     'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
   'program:python':
-    "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy)",
+    "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy); `python -m notebook --generate-config` writes the notebook server's configuration in the home directory",
   'toolchain-home-variables':
     "a JAVA_HOME, GOROOT or Gradle user home that is neither the image's toolchain nor the workspace's runs that directory's programs and init scripts (in these streams a placeholder install path and macOS's /Library/Java/Home)",
   'build-tools-outside':
@@ -87,7 +88,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:service':
     "`service NAME ACTION` runs a service's init script, which starts, stops or changes the machine's services",
   'sed-in-place-outside':
-    "editing files outside the workspace (apt sources, /etc) changes the host; macOS's `sed -i '' 'SCRIPT' f` is, to the sandbox's GNU sed, an empty script and SCRIPT a file to edit (`/^type:/d` at the root)",
+    "editing files outside the workspace (apt sources, /etc, an installed package under site-packages) changes the host; macOS's `sed -i '' 'SCRIPT' f` is, to the sandbox's GNU sed, an empty script and SCRIPT a file to edit (`/^type:/d` at the root)",
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'path-variable':
     "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
@@ -122,11 +123,11 @@ export const JUSTIFIED: Record<string, string> = {
   'program:npm':
     '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name)',
   'program:pip':
-    "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check",
+    "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
   'program:grep':
     "an option the program does not have (`grep --no-color`, which is git grep's, not GNU grep's) is asked rather than guessed",
   'write-outside-workspace':
-    'a redirection into another checkout or a tool\'s state in the home directory (`> ~/.local/state/minsky/session-db.json`) changes files that are not the project\'s, and one to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > "$P"`) writes to a path the walk cannot follow',
+    "a redirection into another checkout, a tool's state in the home directory (`> ~/.local/state/minsky/session-db.json`) or the host's configuration (`> /etc/nginx/conf.d/site.conf`, `> /var/www/html/index.html`) changes files that are not the project's, and one to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > \"$P\"`) writes to a path the walk cannot follow",
   'global-package-install':
     'installing packages for the user (`pip install --user`) changes the home directory, not the project',
   'source-outside-workspace':
