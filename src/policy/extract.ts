@@ -282,6 +282,13 @@ export function walkScript(walk: Walk, script: string, stdin: Stdin, where: stri
   try {
     const root = tree.rootNode;
     if (root.hasError) {
+      const closed = heredocClosedAtEnd(walk, text);
+      if (closed !== null) {
+        tree.delete();
+        deleted = true;
+        walkHeredocAtEnd(walk, closed, stdin, where);
+        return;
+      }
       const runs = beforeLeadingOperator(walk, text);
       if (runs !== null) {
         tree.delete();
@@ -484,6 +491,23 @@ function closeHeredocAtEnd(text: string, expired?: () => boolean): string | null
   return null;
 }
 
+/** The walk's budget as the linear reader asks it. */
+function expiredOf(walk: Walk): (() => boolean) | undefined {
+  const budget = walk.budget;
+  return budget === NO_BUDGET ? undefined : () => budget.expired();
+}
+
+/**
+ * For text tree-sitter-bash does not parse: the text closed as bash reads it when what the linear
+ * reader finds wrong is only a here-document the input ends inside (both readers then decide it alike).
+ */
+function heredocClosedAtEnd(walk: Walk, text: string): string | null {
+  const read = parseBash(text, expiredOf(walk));
+  return read.kind === 'error' && read.reason === UNCLOSED_HEREDOC
+    ? closeHeredocAtEnd(text, expiredOf(walk))
+    : null;
+}
+
 /** Walks a command whose last here-document runs to the end of the input, as bash reads it. */
 function walkHeredocAtEnd(walk: Walk, closed: string, stdin: Stdin, where: string): void {
   walk.parts.push({
@@ -494,7 +518,7 @@ function walkHeredocAtEnd(walk: Walk, closed: string, stdin: Stdin, where: strin
     reason:
       'the input ends inside a here-document: bash reads it to the end of the input (with a warning) and runs the command, which is decided as if its delimiter closed it there',
   });
-  walkLinear(walk, closed, stdin, where);
+  walkScript(walk, closed, stdin, where);
 }
 
 /** Below this many characters, text the linear reader does not follow goes to tree-sitter-bash. */
@@ -521,7 +545,7 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
     return;
   }
   if (read.kind === 'error' && read.reason === UNCLOSED_HEREDOC) {
-    const closed = closeHeredocAtEnd(text, budget === NO_BUDGET ? undefined : () => budget.expired());
+    const closed = closeHeredocAtEnd(text, expiredOf(walk));
     if (closed !== null) {
       walkHeredocAtEnd(walk, closed, stdin, where);
       return;

@@ -30,6 +30,38 @@ const corpora: Array<[string, string[]]> = [
  * matched by the command's start and the exact pair of outcomes; every entry must still occur.
  */
 const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: string }> = [
+  // Here-documents the input ends inside (read to the end of the input by both readers): each
+  // differs as the same command with its delimiter line differs.
+  {
+    starts: 'cat <<EOF > notes.txt\n`curl',
+    treeSitter: 'deny/shell:unparsed-substitution',
+    linear: 'ask/network-clients',
+    why: 'backquotes in an unquoted here-document: tree-sitter-bash leaves them unread (denied), the reader reads the command in them (asks); both refuse, as with the delimiter line',
+  },
+  {
+    starts: "cat <<'EOF' > setup.sh && bash setup.sh\n",
+    treeSitter: 'allow/shell:heredoc-at-end-of-input',
+    linear: 'deny/delete-outside-workspace',
+    why: 'tree-sitter-bash does not hand the script the here-document writes to its run later on the line (closed, it is allow/wrappers too); the default reader is the linear one, which reads it and refuses',
+  },
+  {
+    starts: "cat <<'A' > a.txt <<'B'\n",
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'allow/shell:heredoc-at-end-of-input',
+    why: 'two here-documents on one line, which tree-sitter-bash does not parse with their delimiter lines either; bash gives cat the last one, text written to a.txt',
+  },
+  {
+    starts: "sh <<'A' <<'B'\n",
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/delete-outside-workspace',
+    why: 'two here-documents on one line (see above): the reader decides the script sh reads, the last one',
+  },
+  {
+    starts: "bash <<'A' <<'B'\n",
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/shell:stdin-script',
+    why: 'two here-documents on one line (see above): both refuse',
+  },
   {
     starts: 'coproc rm -rf /',
     treeSitter: 'deny/delete-outside-workspace',
@@ -429,7 +461,6 @@ describe('hostile input', () => {
     'echo $(ls',
     'echo ${x',
     'echo $((1+2)',
-    'cat <<EOF\nabc',
     'if true; then ls',
     'for x in a; do ls',
     'case a in a) ls;;',
@@ -446,6 +477,24 @@ describe('hostile input', () => {
       expect(outcome(linear.check(c)), c).toBe('deny/shell:unparseable');
       expect(auto.check(padded(c.replace(/\n/g, ' '))).decision, c).not.toBe('allow');
     }
+  });
+  it('a here-document the input ends inside is read to the end of the input, as bash reads it, by both readers', () => {
+    for (const c of [
+      'cat <<EOF\nabc',
+      "cat <<'EOF' > notes.md\n# Notes\n",
+      'cat <<-END >> log.txt\n\tdone',
+    ]) {
+      expect(parseBash(c).kind, c).toBe('error');
+      expect(outcome(linear.check(c)), c).toBe('allow/shell:heredoc-at-end-of-input');
+      expect(outcome(treeSitter.check(c)), c).toBe('allow/shell:heredoc-at-end-of-input');
+    }
+    // What it feeds, and where it writes, are decided as for a closed one.
+    for (const c of [
+      "bash <<'EOF'\nrm -rf ~",
+      "cat <<'EOF' > ~/.bashrc\nalias x=y",
+      'cat <<EOF > a.txt\n$(rm -rf ~)',
+    ])
+      for (const engine of [linear, treeSitter]) expect(engine.check(c).decision, c).not.toBe('allow');
   });
   // Each under the 100,000-character limit (longer input is refused before it is read).
   const deep = (open: string, close: string, inner = 'rm -rf /', levels = 10_000) =>
