@@ -728,7 +728,12 @@ function underMatches(globs: Glob[], under: Under, cwd: string[] | null, m: Matc
         const meta = g.src.search(/[*?[]/);
         const head = meta === -1 ? g.src : g.src.slice(0, meta);
         const reaches =
-          g.re.test(r) || g.anywhere || head.startsWith(below) || (meta !== -1 && below.startsWith(head));
+          g.re.test(r) ||
+          g.anywhere ||
+          head.startsWith(below) ||
+          // A glob whose literal head is above the root reaches below it only if it can match a
+          // path there: `/home/*` names /home's entries, not files below a workspace in /home/u/p.
+          (meta !== -1 && below.startsWith(head) && intersector(`${below}**`)(g.src));
         if (!reaches) continue;
         const last = g.src.slice(g.src.lastIndexOf('/') + 1);
         // A kind of directory anywhere (`**/.huggingface/**`) is not told by a name filter: only

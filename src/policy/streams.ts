@@ -86,6 +86,17 @@ function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean)
  * what it prints may name entries below DIR), or a line filter (head, sort, grep …) over such a
  * stream. `xargs PROG` hands PROG those paths, so `find ~ | xargs cat` reads below `~`.
  */
+/**
+ * The one base-name filter every path `find` prints matches, read from its expression (the words
+ * after its roots): a single `-name PATTERN` in an expression with no `-o`, `!` or `,` (an
+ * `-iname` matches other cases too, so it is not kept).
+ */
+export function findNameFilter(expr: readonly string[]): string | undefined {
+  const names = expr.flatMap((t, k) => (t === '-name' || t === '-iname' ? [expr[k + 1] ?? ''] : []));
+  const simple = !expr.some((t) => t === '-o' || t === '-or' || t === '!' || t === '-not' || t === ',');
+  return names.length === 1 && simple && expr.includes('-name') ? names[0]! : undefined;
+}
+
 export function printedRoots(walk: Walk, from: number, input: Stdin): Under | undefined {
   let command: CommandPart | null = null;
   for (let i = from; i < walk.parts.length; i++) {
@@ -115,9 +126,8 @@ export function printedRoots(walk: Walk, from: number, input: Stdin): Under | un
       return undefined;
     // No root: `.`, the working directory (its paths are the workspace's, decided as such).
     if (roots.length === 0) return undefined;
-    const names = expr.flatMap((t, k) => (t === '-name' || t === '-iname' ? [expr[k + 1] ?? ''] : []));
-    const simple = !expr.some((t) => t === '-o' || t === '-or' || t === '!' || t === '-not' || t === ',');
-    return names.length === 1 && simple && expr.includes('-name') ? { roots, name: names[0]! } : { roots };
+    const name = findNameFilter(expr);
+    return name !== undefined ? { roots, name } : { roots };
   }
   if (c.name === 'ls') {
     const operands = c.args.filter((a) => !a.text.startsWith('-') || a.text === '-').map((a) => a.text);

@@ -2,6 +2,7 @@ import { resolvePath, isStrictlyInside } from './glob.js';
 import { asChild, clip, structure, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
+import { findNameFilter } from './streams.js';
 
 /**
  * Commands that run another command given in their arguments. For each: the
@@ -1115,9 +1116,27 @@ function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
           );
         }),
     );
-  const found: Arg = inside
-    ? { text: `${resolvePath(roots[0]!.text, walk.cwd![0]!, walk.ws.home)}/{}`, dynamic: false, glob: false }
-    : { text: '{}', dynamic: true, glob: false };
+  // With a name filter (`find . -name '.env*' -exec cat {} +`) the paths are the workspace's but
+  // only ones the filter lets through, which may be a protected name's: the roots and the filter
+  // decide that, as for `find … | xargs cat` (streams.ts printedRoots).
+  const name = args.some((a) => a.dynamic)
+    ? undefined
+    : findNameFilter(args.slice(roots.length).map((a) => a.text));
+  const found: Arg = !inside
+    ? { text: '{}', dynamic: true, glob: false }
+    : name !== undefined
+      ? {
+          text: '{}',
+          dynamic: true,
+          glob: false,
+          inside: true,
+          under: { roots: roots.map((r) => r.text), name },
+        }
+      : {
+          text: `${resolvePath(roots[0]!.text, walk.cwd![0]!, walk.ws.home)}/{}`,
+          dynamic: false,
+          glob: false,
+        };
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!.text;
     if (!['-exec', '-execdir', '-ok', '-okdir'].includes(t)) continue;

@@ -60,7 +60,9 @@ describe('every command a line would run', () => {
   it('follows xargs and find -exec, with the unknown input as a dynamic argument', () => {
     expect(commands('xargs rm -f')).toContain('rm -f <dynamic>');
     expect(commands('xargs -I{} cp {} out/')).toContain('cp <dynamic> out/');
-    expect(commands('find . -name "*.pyc" -exec rm {} +')).toContain('rm /testbed/{}');
+    expect(commands('find . -type f -exec rm {} +')).toContain('rm /testbed/{}');
+    // With a name filter the paths are the workspace's that match it (decided as `under` with the filter).
+    expect(commands('find . -name "*.pyc" -exec rm {} +')).toContain('rm <dynamic>');
     expect(commands('find / -exec rm {} \\;')).toContain('rm <dynamic>');
     expect(commands('find . -execdir sh -c "cat {}" \\;')).toContain('sh -c <dynamic>');
   });

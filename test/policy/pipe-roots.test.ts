@@ -23,6 +23,11 @@ const refused = [
   'ls ~/.ssh | xargs cat',
   "find ~ -name '*.py' | xargs grep foo",
   'find /usr/lib/python3 | xargs grep foo',
+  // find's own -exec is handed the same paths: a name filter inside the workspace may name a
+  // protected file (3 Dec: these were allowed while their xargs forms were denied).
+  "find . -name '.env*' -exec cat {} +",
+  "find . -name 'id_rsa*' -exec cp {} public/ \\;",
+  "find src -name '*.pem' -execdir cat {} \\;",
 ];
 
 const allowed = [
@@ -32,6 +37,9 @@ const allowed = [
   "find /usr/lib/python3 -name '*.py' | xargs grep foo",
   'find /usr/local/lib/python3.11/site-packages/django -name "*.py" | xargs grep -n "def get_"',
   'ls | xargs wc -l',
+  "find . -name '*.py' -exec grep -l foo {} +",
+  "find . -name '*.pyc' -exec rm -f {} +",
+  "find src -name '*.ts' -exec sed -i 's/a/b/' {} +",
 ];
 
 describe('xargs is handed the paths its producer lists', () => {
@@ -47,6 +55,19 @@ describe('xargs is handed the paths its producer lists', () => {
     });
   it('the refusal names the paths the program was handed', () => {
     expect(engine.check('find ~ | xargs cat').reason).toContain('`cat <paths below ~>`');
+  });
+  it('a workspace under /home: a name filter there reaches no rule about /home itself', async () => {
+    // (stream 5's agents work in /home/ubuntu/…/worktrees/…: `/home/*` names /home's entries,
+    // not files below the workspace; the filter still finds a protected name there)
+    const home = await PolicyEngine.create({
+      budgetMs: Infinity,
+      unattended: true,
+      workspace: { workspace: '/home/ubuntu/proj' },
+    });
+    expect(home.check("find . -name '*.py' | xargs grep -l foo").decision).toBe('allow');
+    expect(home.check("find . -name '*.py' -type f -exec grep -l foo {} \\;").decision).toBe('allow');
+    expect(home.check("find . -name '.env*' -exec cat {} +").decision).toBe('deny');
+    expect(home.check("find ~ -name '*.py' | xargs grep foo").decision).toBe('deny');
   });
   it('an unknown producer keeps the decision it had', () => {
     expect(engine.check('cat list.txt | xargs cat').decision).toBe('allow');
