@@ -592,28 +592,40 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
   return c;
 }
 
-/** Resolved paths per working directory: two levels, so a lookup builds no key string. */
-const resolved = new Map<string, Map<string, string>>();
-let resolvedCount = 0;
-
-/** posix.resolve with a bounded memo: the same paths are resolved for many rules. */
-function resolveCached(p: string, cwd: string, home: string): string {
-  let byPath = resolved.get(cwd);
-  if (byPath === undefined) resolved.set(cwd, (byPath = new Map()));
-  let r = byPath.get(p);
-  if (r === undefined) {
-    // Bounded: a command line of 50,000 distinct paths is resolved once per rule beyond this.
-    if (++resolvedCount > 65_536) {
-      resolved.clear();
-      resolvedCount = 1;
-      resolved.set(cwd, byPath);
-      byPath.clear();
+/**
+ * `compute(text, dir, home)` remembered by directory, then text: two levels, so a lookup builds no
+ * key string. Bounded: past `limit` entries it starts again, keeping the current directory's map.
+ * `home` is not part of the key (it is the workspace's, the same for every call of an engine).
+ */
+function boundedMemo<T>(
+  limit: number,
+  compute: (text: string, dir: string, home: string) => T,
+): (text: string, dir: string, home: string) => T {
+  const memo = new Map<string, Map<string, T>>();
+  let count = 0;
+  return (text, dir, home) => {
+    let byText = memo.get(dir);
+    if (byText === undefined) memo.set(dir, (byText = new Map()));
+    let value = byText.get(text);
+    if (value === undefined) {
+      if (++count > limit) {
+        memo.clear();
+        count = 1;
+        memo.set(dir, byText);
+        byText.clear();
+      }
+      value = compute(text, dir, home);
+      byText.set(text, value);
     }
-    r = resolvePath(p, cwd, home);
-    byPath.set(p, r);
-  }
-  return r;
+    return value;
+  };
 }
+
+/**
+ * posix.resolve remembered: the same paths are resolved for many rules. A command line of
+ * 50,000 distinct paths is resolved once per rule beyond the bound.
+ */
+const resolveCached = boundedMemo(65_536, resolvePath);
 
 /**
  * A dynamic value (`cat "$f"`, `$(…)`, xargs input) is not taken as possibly
@@ -985,24 +997,7 @@ export function pathIndexOf(rules: readonly Rule[], m: MatchContext): PathIndex 
     for (const g of globs(r.spec.paths, m, true)) entries.push({ g, bit: 1 << i });
   });
   const maskOf = maskMatcher(entries);
-  const memo = new Map<string, Map<string, number>>();
-  let count = 0;
-  const maskAt = (text: string, cwd: string, home: string): number => {
-    let byText = memo.get(cwd);
-    if (byText === undefined) memo.set(cwd, (byText = new Map()));
-    let mask = byText.get(text);
-    if (mask === undefined) {
-      if (++count > 16_384) {
-        memo.clear();
-        count = 1;
-        memo.set(cwd, byText);
-        byText.clear();
-      }
-      mask = maskOf(resolveCached(text, cwd, home));
-      byText.set(text, mask);
-    }
-    return mask;
-  };
+  const maskAt = boundedMemo(16_384, (text, cwd, home) => maskOf(resolveCached(text, cwd, home)));
   return { bits, maskOf, maskAt };
 }
 
