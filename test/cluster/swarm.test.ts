@@ -449,6 +449,14 @@ describe.skipIf(!have || process.env.DRYDOCK_SWARM_TEST === '0')(
         expect(r.value.status, r.value.stderr).toBe(0);
       }
       if (envLocal.status === 'fulfilled') envStdoutLocal = envLocal.value.stdout;
+      // A local reference without a patch fails the batch scenario later; its progress says why.
+      if (
+        batchLocal.status === 'fulfilled' &&
+        predLines(batchLocalPreds).some((p) => typeof p.model_patch !== 'string')
+      )
+        console.log(
+          `[swarm test] run-batch --engine local left an instance without a patch:\n${batchLocal.value.stderr}`,
+        );
       Object.assign(timings, cluster.timings);
       console.log(`[swarm test] node storage drivers: ${JSON.stringify(cluster.drivers)}`);
       env = { DRYDOCK_REGISTRY_PORT: String(cluster.registryPort) };
