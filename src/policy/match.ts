@@ -1415,8 +1415,13 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   const allowed = rule.spec.not_values;
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
+  // `unset CONDA_PREFIX`, `export VIRTUAL_ENV` with no value: a directory variable given no value
+  // names no directory (the tool goes back to its default place, or keeps the value decided
+  // where it was set).
+  const names = MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name) || WRITE_LOCATIONS.has(part.name);
+  if (allowed && part.access === 'set' && !part.value && names) return 'no';
   if (allowed && part.access === 'set' && part.value) {
-    if (MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name) || WRITE_LOCATIONS.has(part.name)) {
+    if (names) {
       // Each directory is matched by itself: one inside the workspace or a scratch dir (the
       // agent's own code, which it may run anyway) or one of the `not_values` globs does not match.
       const dirs = moduleSearchEntries(part.name, part.value, m.ws.workspace, m.ws.home);
@@ -1604,6 +1609,19 @@ const MAKE_WORD = new RegExp(
 );
 
 /**
+ * A RUBYOPT word that loads no library and writes nowhere: warnings (`-w`, `-W0`, `-W:no-deprecated`),
+ * debug and verbose modes, encodings, the JIT switches with their numeric tuning and statistics
+ * (`--yjit`, `--yjit-exec-mem-size=64`; not `--yjit-log=FILE`, which writes) and the built-in
+ * features turned on or off (`--enable=frozen-string-literal`, `--disable-gems`); `-r` (a library
+ * required first) and `-I` (a load path) are not among them.
+ */
+const RUBY_WORD = new RegExp(
+  '^(?:-[wvdU]|-W(?:[012]|:(?:no-)?[a-z_]+)?|-E[\\w:-]+|-K[aenus]|--verbose|--debug|--jit|' +
+    '--yjit(?:-(?:exec-mem-size|mem-size|call-threshold|cold-threshold)=\\d+|-stats(?:=quiet)?|-disable)?|' +
+    '--(?:en|dis)able(?:=|-)[a-z_,-]+)$',
+);
+
+/**
  * A C/C++/Fortran compiler or linker flag word (CFLAGS, LDFLAGS, cgo's CGO_*FLAGS) that loads no
  * plugin, runs no other program and reads no code from outside: optimisation, debug, warning,
  * standard, machine and `-f` code-generation flags (not `-fplugin`), defines, and include or
@@ -1650,6 +1668,7 @@ const OPTION_LISTS = new Map<string, RegExp>([
   ['RUSTFLAGS', RUSTC_WORD],
   ['RUSTDOCFLAGS', RUSTC_WORD],
   ['GOFLAGS', GO_WORD],
+  ['RUBYOPT', RUBY_WORD],
   ['MAKEFLAGS', MAKE_WORD],
   ['MFLAGS', MAKE_WORD],
   ['GNUMAKEFLAGS', MAKE_WORD],
