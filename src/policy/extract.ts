@@ -12,7 +12,7 @@ import {
   inBranch,
   stopVars,
 } from './vars.js';
-import { decodeValue, joinContinuations, joinShapes, toArgs, type Decoded } from './words.js';
+import { decodeValue, joinContinuations, joinShapes, pwdWord, toArgs, type Decoded } from './words.js';
 import {
   isDecoder,
   isOpaqueDecoder,
@@ -1699,6 +1699,14 @@ function argsOf(walk: Walk, nodes: readonly Node[], from = 0, to = nodes.length)
     }
     i = end;
   }
+  // `bash "$PWD/scripts/x.sh"`, `cp build/x "$(pwd)/dist/"`: the working directory, when it is one
+  // known directory, is that directory's path.
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (!a.dynamic || !/PWD|pwd/.test(a.text)) continue;
+    const path = pwdWord(a.text, walk.cwd, walk.context);
+    if (path !== null) args[k] = { text: path, dynamic: false, glob: false };
+  }
   return args;
 }
 
@@ -1799,11 +1807,15 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     });
     return;
   }
+  // `"$PWD/scripts/x.sh"`, `$(pwd)/bin/composer install`: a program by its path below the working
+  // directory, when that is one known directory.
+  const pwdName = nameWord ? pwdWord(nameNode.text, walk.cwd, walk.context) : null;
   if (
-    !nameWord ||
-    nameNode.namedChildren.length !== 1 ||
-    nameWord.type !== 'word' ||
-    !LITERAL_NAME.test(nameWord.text)
+    pwdName === null &&
+    (!nameWord ||
+      nameNode.namedChildren.length !== 1 ||
+      nameWord.type !== 'word' ||
+      !LITERAL_NAME.test(nameWord.text))
   ) {
     structure(
       walk,
@@ -1814,7 +1826,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
     return;
   }
   const firstArg = argCount > 0 ? argNodes[from] : null;
-  if (firstArg && firstArg.startIndex === nameNode.endIndex) {
+  if (pwdName === null && firstArg && firstArg.startIndex === nameNode.endIndex) {
     structure(
       walk,
       node.text,
@@ -1825,7 +1837,7 @@ function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void 
   }
   const args = argsOf(walk, argNodes as readonly Node[], from, to);
   if (args.length > 256 && overBudget(walk)) return;
-  runArgv(walk, nameWord.text, args, node.text, input, via);
+  runArgv(walk, pwdName ?? nameWord!.text, args, node.text, input, via);
 }
 
 /** `IFS=` with a literal value of separators (no expansion, quoting of blanks and punctuation only). */

@@ -52,6 +52,31 @@ export const SHAPE_ALT = '\0';
 
 /** The working directory spelled in shell text, as a regex source: `$(pwd)`, `` `pwd` ``, `$PWD`, `${PWD}`. */
 export const PWD_SPELLING = '\\$\\(pwd\\)|`pwd`|\\$PWD\\b|\\$\\{PWD\\}';
+const PWD_HEAD = new RegExp(`^("?)(?:${PWD_SPELLING})("?)`);
+const PWD_ANY = new RegExp(PWD_SPELLING, 'g');
+
+/**
+ * A word that starts with the working directory's spelling and goes on with literal path text
+ * only (`"$PWD/scripts/x.sh"`, `$(pwd)/bin/composer`, `"${PWD}"/ci/test.sh`), as that path below
+ * `cwd` (`/testbed/scripts/x.sh`); null for any other word, when the working directory is not
+ * one known directory, or when the line could give PWD or `pwd` another meaning (it names them
+ * in any other way: `PWD=/root`, `read PWD`, a function or alias `pwd`).
+ */
+export function pwdWord(text: string, cwd: string[] | null, line: string): string | null {
+  if (!cwd || cwd.length !== 1 || text.length > 4096 || !/^[\w./+@%,=-]+$/.test(cwd[0]!)) return null;
+  const m = PWD_HEAD.exec(text);
+  if (!m) return null;
+  let rest = text.slice(m[0].length);
+  if (m[2] === '"' && m[1] !== '"') return null;
+  if (m[1] === '"' && m[2] !== '"') {
+    if (!rest.endsWith('"')) return null;
+    rest = rest.slice(0, -1);
+  }
+  if (!/^(?:\/[\w.+@%,=/-]*)?$/.test(rest)) return null;
+  if (line.length > 65536 || /PWD|\bpwd\b/.test(line.replace(PWD_ANY, ''))) return null;
+  return cwd[0]! + rest;
+}
+
 /** Most candidates kept for one value; past it (or past 4,096 characters) the value is unknown (`**`). */
 const MAX_SHAPES = 16;
 

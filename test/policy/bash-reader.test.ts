@@ -159,12 +159,6 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'as above',
   },
   {
-    starts: 'PYTHONPATH=${PYTHONPATH}:`pwd`/src pytest',
-    treeSitter: 'deny/shell:dynamic-command-name',
-    linear: 'allow/read-and-search',
-    why: 'tree-sitter-bash ends the assignment at a backquote after `:` and takes `/src` for the command name; bash assigns `$PYTHONPATH:$(pwd)/src` and runs pytest (the auto reader reads it linearly)',
-  },
-  {
     starts: "echo 'rm -rf ~' > >(sh)",
     treeSitter: 'deny/shell:stdin-script',
     linear: 'deny/shell:unparseable',
