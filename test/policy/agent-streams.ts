@@ -56,7 +56,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:sudo':
     'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
   'program:python':
-    "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy); `python -m notebook --generate-config` writes the notebook server's configuration in the home directory",
+    "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy); `python -m notebook --generate-config` writes the notebook server's configuration in the home directory; `python -m ensurepip` rewrites the interpreter's own pip from the wheel it bundles, which this corpus counts among the modules that extract and install where they choose",
   'toolchain-home-variables':
     "a JAVA_HOME, GOROOT or Gradle user home that is neither the image's toolchain nor the workspace's runs that directory's programs and init scripts (in these streams a placeholder install path and macOS's /Library/Java/Home)",
   'build-tools-outside':
@@ -146,6 +146,14 @@ export const JUSTIFIED: Record<string, string> = {
     'a kill of PIDs only known when it runs (`kill $PID` of a value from elsewhere, PIDs read from a file) may signal any process, drydock\'s runner included; the processes holding a socket on a literal port (`lsof -ti:1313 | xargs kill -9`) and pgrep\'s PIDs for a dev server\'s name (`pgrep -f "hugo server" | xargs kill`, decided as `pkill -f "hugo server"`) are allowed',
   'kill-everything':
     'a PID read from text that may hold 1, 0 or -1 (a pipe split at another character, a word assembled around the PIDs) may be init, the process group or every process',
+  'program:fasttext':
+    "fastText's model written outside the workspace (`-output /etc/…`, into `.git`), a subcommand or option its spec does not know, or fasttext alone is not run on a guess",
+  'nginx-server':
+    'nginx started, tested (`-t` reads the whole configuration and opens its log files) or signalled (`nginx -s stop`) is a web server on the sandbox serving what its configuration names, as `python -m http.server` is; `nginx -v` prints its version',
+  'program:nginx':
+    'nginx with its version flag and an option that is not (`nginx -v -c FILE`, `-g DIRECTIVES`) loads another configuration or directives, which may load modules',
+  'program:openssl':
+    'openssl beyond printing a certificate, its version or random bytes (keys, signing, `enc`, an engine it loads, the interactive prompt of openssl alone) or writing outside the workspace needs a person',
   'program:hugo':
     '`hugo --config` takes a comma-separated list of config files, and a config can let Hugo run programs (`security.exec.allow`): one from outside the workspace would run what it names, and the list is not read as paths',
   'program:drizzle-kit':

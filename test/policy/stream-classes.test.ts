@@ -985,4 +985,89 @@ describe('the classes of agent-stream-10 (mini-swe-agent on Terminal-Bench)', ()
       'refused',
     );
   });
+
+  // Agent stream 10 (mini-swe-agent with Claude Sonnet 4 on Terminal-Bench): fastText trained and
+  // tested on the task's files, 29 times; `openssl x509` printing the certificate the agent made.
+  it('trains and tests with fastText on workspace files, but writes its model nowhere else', () => {
+    expectAll(
+      [
+        'fasttext supervised -input train.txt -output model -epoch 25 -lr 0.1 -wordNgrams 2 -dim 100',
+        'fasttext supervised -input data/train.txt -output model_v2 -dim 64 -lr 1.0 -minCount 2 -bucket 100000 -thread 4',
+        'fasttext skipgram -input corpus.txt -output vectors -minn 3 -maxn 6',
+        'fasttext quantize -input model.bin -output model_final -qnorm -retrain -cutoff 100000',
+        'fasttext test model.bin test.txt',
+        'fasttext test model.bin test.txt 5 0.5',
+        'fasttext predict-prob model.bin - 3 < test.txt',
+        'fasttext print-word-vectors model.bin < words.txt',
+        'fasttext dump model.bin args',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'fasttext supervised -input train.txt -output /etc/cron.d/model',
+        'fasttext supervised -input train.txt -output ~/.bashrc',
+        'fasttext supervised -input train.txt -output .git/hooks/pre-commit',
+        'fasttext supervised -input train.txt -output "$OUT"',
+        'fasttext supervised -input ~/.ssh/id_rsa -output model',
+        'fasttext supervised -input train.txt -output model -frobnicate 1',
+        'fasttext test ~/.aws/credentials test.txt',
+        'fasttext predict model.bin /root/.netrc',
+        'fasttext frobnicate model.bin',
+        'fasttext',
+      ],
+      'refused',
+    );
+  });
+
+  it("prints a certificate, openssl's version and random bytes, but runs no other openssl command", () => {
+    expectAll(
+      [
+        'openssl x509 -in server.crt -noout -subject',
+        'openssl x509 -in ssl/server.crt -noout -text',
+        'echo "Subject: $(openssl x509 -in server.crt -noout -subject)"',
+        'openssl x509 -in server.crt -noout -dates -fingerprint -sha256',
+        'openssl version',
+        'openssl version -a',
+        'openssl rand -hex 32',
+        'openssl rand -base64 48 > secret.txt',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'openssl',
+        'openssl s_client -connect example.com:443',
+        'openssl enc -d -aes-256-cbc -in secret.enc',
+        'openssl genrsa -out /root/key.pem 2048',
+        'openssl x509 -in ~/.ssh/id_rsa -noout -text',
+        'openssl x509 -in server.crt -out /etc/ssl/certs/x.pem',
+        'openssl x509 -req -in server.csr -signkey server.key -out server.crt',
+        'openssl x509 -in server.crt -engine /tmp/evil.so -noout',
+        'openssl rand -out ~/.bashrc 32',
+        'openssl rand -writerand /root/.rnd 32',
+        'openssl dgst -sha256 -sign key.pem file',
+      ],
+      'refused',
+    );
+  });
+
+  it("prints nginx's version, but neither starts, tests nor signals the server", () => {
+    expectAll(['nginx -v', 'nginx -V', 'which nginx && nginx -v || echo "Nginx not installed"'], 'allow');
+    expectAll(
+      [
+        'nginx',
+        'nginx -t',
+        'nginx -T',
+        'nginx -s stop',
+        'nginx -v -s stop',
+        'nginx -g "daemon off;"',
+        'nginx -c /tmp/evil.conf',
+        'nginx -v -c /tmp/evil.conf',
+        'nginx -V -g "load_module /tmp/evil.so;"',
+        'nginx -p /root',
+      ],
+      'refused',
+    );
+  });
 });
