@@ -100,7 +100,10 @@ export function compact(d: PolicyDecision): PolicyDecision {
  * most) and what the machine may take from it around its deadline. Even spinning, the caller
  * was seen off its core for 2–10 ms after its deadline (V8's collection helpers for the
  * threads' heaps run at normal priority; the VM's steal time): with 1.5 ms kept, 16–24 of 440
- * rounds overran 10 ms at load 3–4.5, with 3.5 ms 2 at load 2.9 (max 13.4 ms). The cost is
+ * rounds overran 10 ms at load 3–4.5, with 3.5 ms 2 at load 2.9 (max 13.4 ms). On an idle
+ * machine with `--single-threaded-gc` what still takes it is V8's platform workers compiling
+ * (TurboFan, WebAssembly) for the isolates, the decision threads' among them, at normal priority
+ * (README, "Long-input bound"): two of them beside the caller on two cores. The cost is
  * that a decision on content must end within 6 ms (most long lines take 1–5 ms). The thread
  * stops a little earlier (THREAD_MARGIN_MS), so that its own cut, which names the part count,
  * usually arrives in time.
