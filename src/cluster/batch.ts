@@ -68,8 +68,13 @@ export async function runBatchOnSwarm(
         throw new DrydockError(`no script for ${inst.instance_id} in ${opts.scriptDir}`, `write ${script}`);
       let row = inst.raw as Record<string, unknown>;
       if (!inst.image) {
-        const im = await ensureImages(docker, inst, { reposDir: opts.reposDir });
-        row = { ...row, docker_image: await pushToRegistry(docker, im.instanceRef, reg) };
+        // Held while it is pushed: another run's cleanup may remove the same harness image.
+        const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, hold: true });
+        try {
+          row = { ...row, docker_image: await pushToRegistry(docker, im.instanceRef, reg) };
+        } finally {
+          await im.release?.();
+        }
       }
       return {
         v: 1,

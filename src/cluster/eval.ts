@@ -179,8 +179,13 @@ export async function evaluateOnSwarm(
         // An empty prediction is not run (as locally): no image is needed for it.
         const empty = pred.model_patch === null || pred.model_patch === '';
         if (!inst.image && !(empty && !opts.runEmpty)) {
-          const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress });
-          shipped = { ...inst, image: await pushToRegistry(docker, im.instanceRef, reg) };
+          // Held while it is pushed: another run's cleanup may remove the same harness image.
+          const im = await ensureImages(docker, inst, { reposDir: opts.reposDir, progress, hold: true });
+          try {
+            shipped = { ...inst, image: await pushToRegistry(docker, im.instanceRef, reg) };
+          } finally {
+            await im.release?.();
+          }
         }
         return {
           v: 1,

@@ -122,7 +122,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   // Images are built one at a time: two workers building the same environment would race.
   let building: Promise<unknown> = Promise.resolve();
   const images = (inst: Instance) => {
-    const next = building.then(() => ensureImages(docker, inst, { reposDir: opts.reposDir }));
+    const next = building.then(() => ensureImages(docker, inst, { reposDir: opts.reposDir, hold: true }));
     building = next.catch(() => {});
     return next;
   };
@@ -171,7 +171,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
       result.errors.push({ instance_id: id, message });
       say(`error: ${message}`);
     } finally {
-      if (!(checkout instanceof Error)) checkout.cleanup();
+      if (!(checkout instanceof Error)) await checkout.cleanup();
     }
     const p: Prediction = { instance_id: id, model_name_or_path: model, model_patch: patch };
     store.put(p);

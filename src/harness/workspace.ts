@@ -26,7 +26,8 @@ export interface InstanceWorkspace {
   source: 'image' | 'checkout';
   /** For a published image: whether this call pulled it. */
   pulled?: boolean;
-  cleanup(): void;
+  /** Removes the checkout and lets go of the held image (a checkout's instance image). */
+  cleanup(): Promise<void>;
 }
 
 /** The repository directory in a published instance image (both projects put it here). */
@@ -80,22 +81,36 @@ export async function instanceWorkspace(
     reposDir?: string;
     namespace?: string;
     progress?: Progress;
-    /** Builds a drydock-shaped row's images (run-batch serializes builds); default ensureImages. */
-    build?: (inst: Instance) => Promise<{ instanceRef: string }>;
+    /**
+     * Builds a drydock-shaped row's images (run-batch serializes builds) and holds the instance
+     * image (`release`); default ensureImages with `hold`.
+     */
+    build?: (inst: Instance) => Promise<{ instanceRef: string; release?: () => Promise<void> }>;
   } = {},
 ): Promise<InstanceWorkspace> {
   if (inst.image) {
     const ref = withNamespace(inst.image, opts.namespace);
     const pulled = await ensurePulled(docker, ref, { progress: opts.progress });
     const tb = await extractTestbed(docker, ref);
-    return { image: ref, dir: tb.dir, source: 'image', pulled, cleanup: tb.cleanup };
+    return { image: ref, dir: tb.dir, source: 'image', pulled, cleanup: async () => tb.cleanup() };
   }
   const co = await checkoutRepo(inst.repo, inst.base_commit, opts.reposDir);
   try {
+    // Held until cleanup: another run's `eval --cache-level none` removes the harness images it
+    // used, which may be this one (the same repository, commit and install make the same image);
+    // the engine refuses to remove an image a container (the hold) uses.
     const built = await (
-      opts.build ?? ((i: Instance) => ensureImages(docker, i, { reposDir: opts.reposDir }))
+      opts.build ?? ((i: Instance) => ensureImages(docker, i, { reposDir: opts.reposDir, hold: true }))
     )(inst);
-    return { image: built.instanceRef, dir: co.dir, source: 'checkout', cleanup: co.cleanup };
+    return {
+      image: built.instanceRef,
+      dir: co.dir,
+      source: 'checkout',
+      cleanup: async () => {
+        co.cleanup();
+        await built.release?.();
+      },
+    };
   } catch (err) {
     co.cleanup();
     throw err;

@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oracleScript, toYaml } from '../../benchmarks/oracle-script.js';
 import { normalizePatch } from '../../src/code/index.js';
 import {
+  HOLD_LABEL,
   normalizeInstance,
   planImages,
   removeImage,
   runBatch,
   type Instance,
 } from '../../src/harness/index.js';
+import { instanceWorkspace } from '../../src/harness/workspace.js';
 import { imageRef } from '../../src/sandbox/index.js';
 import { imagesPresent } from '../helpers/containers.js';
 import { git, initRepo } from '../harness/helpers.js';
@@ -142,4 +144,33 @@ describe.runIf(present)('run-batch on fixture instances (real sandbox, scripted 
     expect(lines(out).map((l) => l.instance_id)).toEqual(['fx__calc-1', 'fx__calc-2']);
     expect(byId(out)).toEqual(one);
   }, 900_000);
+
+  it('holds its instance image while an instance runs: another run’s cleanup cannot remove it', async () => {
+    // The same repository, commit and install give the same image name in every run, and
+    // `eval --cache-level none` removes the harness images it used: a run that did not hold its
+    // image lost it between the build and the sandbox (CI saw an instance end without a patch).
+    const inst = insts[0]!;
+    const ws = await instanceWorkspace(docker, inst, { reposDir: mirror });
+    const held = () =>
+      docker.listContainers({ all: true, filters: { label: [`${HOLD_LABEL}=${ws.image}`] } });
+    const exists = () =>
+      docker
+        .getImage(ws.image)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        );
+    try {
+      built.add(ws.image);
+      expect(await held()).toHaveLength(1);
+      await removeImage(docker, ws.image); // what the other run's cleanup does
+      expect(await exists()).toBe(true);
+    } finally {
+      await ws.cleanup();
+    }
+    expect(await held()).toHaveLength(0);
+    await removeImage(docker, ws.image);
+    expect(await exists()).toBe(false);
+  }, 600_000);
 });
