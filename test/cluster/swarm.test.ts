@@ -349,7 +349,10 @@ describe.skipIf(!have || process.env.DRYDOCK_SWARM_TEST === '0')(
       const stale = await sweepStaleClusters();
       if (stale.length)
         console.log(`[swarm test] removed what a killed earlier run left: ${stale.join(', ')}`);
+      // A file of its own, so its commit and so its harness image names differ from the other
+      // test files' fx/calc (eval-report's --cache-level none removes the images it used).
       const base = initRepo(join(root, 'work', 'calc'), {
+        'NOTES.md': 'the swarm test fixture\n',
         'calc.py': 'def add(a, b):\n    return a - b\n',
         'tests/test_calc.py': 'from calc import add\n\n\ndef test_zero():\n    assert add(0, 0) == 0\n',
         'tests/conftest.py':
