@@ -125,6 +125,7 @@ function str(node: Node | null | undefined): string | null {
   if (node.type === 'binary_operator') {
     // `'rm -rf ' + d`, and a pathlib join: `Path.home() / '.netrc'`
     const op = node.childForFieldName('operator')?.text;
+    if (op === '%') return percentFormat(node);
     if (op !== '+' && op !== '/') return null;
     const l = str(node.childForFieldName('left'));
     const r = l === null ? null : str(node.childForFieldName('right'));
@@ -137,7 +138,7 @@ function str(node: Node | null | undefined): string | null {
     if (obj && resolveNow(obj) === 'os.environ') return envValue(str(node.childForFieldName('subscript')));
     return null;
   }
-  if (node.type === 'call') return pathCallValue(node);
+  if (node.type === 'call') return strFormat(node) ?? pathCallValue(node);
   if (node.type === 'attribute' && tempNameOf === null) {
     const t = tempFileName(node);
     if (t !== null) return t;
@@ -328,6 +329,72 @@ function pathCallValue(call: Node): string | null {
   return null;
 }
 
+/**
+ * `'%s/.npmrc' % os.environ['HOME']`, `'%s/%s' % (a, b)`: printf-style formatting of known values
+ * with `%s` (and `%%`) only; any other conversion, or a value only known when it runs, is null.
+ */
+function percentFormat(node: Node): string | null {
+  const fmt = str(node.childForFieldName('left'));
+  const right = node.childForFieldName('right');
+  if (fmt === null || !right) return null;
+  const items = right.type === 'tuple' ? right.namedChildren : [right];
+  const values: string[] = [];
+  for (const i of items) {
+    const v = i ? str(i) : null;
+    if (v === null) return null;
+    values.push(v);
+  }
+  let k = 0;
+  let bad = false;
+  const out = fmt.replace(/%(.)/gs, (_m, c: string) => {
+    if (c === '%') return '%';
+    if (c !== 's' || k >= values.length) {
+      bad = true;
+      return '';
+    }
+    return values[k++]!;
+  });
+  return bad || k !== values.length ? null : out;
+}
+
+/**
+ * `'{}/.kube/config'.format(home)`, `'{0}/{1}'.format(a, b)`: `str.format` of known values with
+ * automatic or numbered fields and no conversion or format spec; anything else is null.
+ */
+function strFormat(call: Node): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return null;
+  const obj = fn.childForFieldName('object');
+  if (obj?.type !== 'string' && obj?.type !== 'concatenated_string') return null;
+  const fmt = str(obj);
+  if (fmt === null || hasSplat(call)) return null;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  if (args.some((a) => a?.type === 'keyword_argument')) return null;
+  const values: string[] = [];
+  for (const a of args) {
+    const v = a ? str(a) : null;
+    if (v === null) return null;
+    values.push(v);
+  }
+  let auto = 0;
+  let bad = false;
+  const out = fmt.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, (m, field: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    if (field === undefined) {
+      bad = true;
+      return '';
+    }
+    const i = field === '' ? auto++ : /^\d+$/.test(field) ? Number(field) : -1;
+    if (i < 0 || i >= values.length) {
+      bad = true;
+      return '';
+    }
+    return values[i]!;
+  });
+  return bad ? null : out;
+}
+
 function decodeEscape(e: string): string | null {
   const simple: Record<string, string> = {
     n: '\n',
@@ -379,6 +446,12 @@ const PY_WATCHED = new Set([
   'ftplib',
   'smtplib',
   'telnetlib',
+  // mail and news clients: every call of theirs talks to a server (`imaplib.IMAP4_SSL(host)`)
+  'imaplib',
+  'poplib',
+  'nntplib',
+  // imports code from a zip archive it is given (`zipimport.zipimporter('/root/x.zip').load_module(m)`)
+  'zipimport',
   'pathlib',
   'tempfile',
   'importlib',
@@ -735,7 +808,7 @@ const PY_PROCESS = new Set([
 ]);
 const PY_EXEC = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$|^pty\.spawn$/;
 const PY_NET =
-  /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|http\.server\.(HTTPServer|ThreadingHTTPServer|test)|socketserver\.\w*Server|urllib3\.(PoolManager|request)|ftplib\.FTP|smtplib\.SMTP(_SSL)?|telnetlib\.Telnet)$/;
+  /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|http\.server\.(HTTPServer|ThreadingHTTPServer|test)|socketserver\.\w*Server|urllib3\.(PoolManager|request)|ftplib\.FTP(_TLS)?|smtplib\.(SMTP(_SSL)?|LMTP)|telnetlib\.Telnet|imaplib\.IMAP4(_SSL|_stream)?|poplib\.POP3(_SSL)?|nntplib\.NNTP(_SSL)?)$/;
 const PY_DYNAMIC_BUILTINS = new Set([
   'eval',
   'exec',
@@ -1250,7 +1323,7 @@ function readFileArgument(node: Node): string | null {
 
 /** Methods read by their name on whatever object they are called (a path's). */
 const PATH_METHODS =
-  /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open)$/;
+  /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open|glob|rglob|iterdir)$/;
 
 /** Whether an expression may evaluate to a watched module or `sys`: some name in it resolves to one. */
 function mayBeModule(node: Node): boolean {
@@ -1276,6 +1349,12 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   const args = positional(call);
   const splat = hasSplat(call);
   const root = name.split('.')[0]!;
+  // `contextlib.chdir(d)` changes the working directory as `os.chdir` does (entered by `with` or by
+  // `.__enter__()`): a relative path after it is only known when it runs.
+  if (name === 'contextlib.chdir') {
+    add({ kind: 'unknown', what: '`contextlib.chdir`, after which relative paths name another directory' });
+    return;
+  }
   // A directory put on the module search path (`sys.path.insert(0, "/srv/x")`, `site.addsitedir`,
   // which also runs the directory's `.pth` files): judged as PYTHONPATH's entries are (rule
   // `module-path-variables`); one only known when it runs is left to what the code imports.
@@ -1688,6 +1767,15 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
         if (p !== null) add({ kind: 'read', path: p });
         return;
       }
+      // `Path('/root/.ssh').glob('id_*')`, `.rglob(…)`, `.iterdir()`: the names it gives are opened
+      // later as values only known when they run, so the listing is judged as a read of what it
+      // matches (`for f in /root/.ssh/*; do cat "$f"; done` reads `/root/.ssh/*`).
+      if (method === 'glob' || method === 'rglob' || method === 'iterdir') {
+        const pat = method === 'iterdir' ? '*' : str(args[0]);
+        if (p !== null && pat !== null)
+          add({ kind: 'read', path: joinPath([p, method === 'rglob' ? `**/${pat}` : pat]) });
+        return;
+      }
       if (method === 'open') {
         // `p.open('a')`, `p.open(mode='w')`; a mode only known when it runs may write
         const modeNode = args[0] ?? keyword(call, 'mode');
@@ -1730,6 +1818,36 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     !localNames.has(root)
   ) {
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, a call this reader does not know` });
+    return;
+  }
+  literalPathArguments(call, name, add);
+}
+
+/**
+ * A call this reader has no entry for (a library's, a method of a value: `linecache.getlines(p)`,
+ * `tar.add(p)`, `glob.glob(p)`, `os.listdir(p)`) given a path that names a place by itself
+ * (absolute or in the home directory, as a literal or built from known parts) may open it: it is
+ * decided as a read of that path, so a secret or credential file stays refused whatever reads it
+ * (reading elsewhere outside the workspace is allowed as `cat` of it is). `print` and `os.path`'s
+ * tests, which only show or look at a name, are not.
+ */
+const STR_METHODS =
+  /^(startswith|endswith|replace|split|rsplit|strip|lstrip|rstrip|find|rfind|index|rindex|count|removeprefix|removesuffix|partition|rpartition|join|format|encode|decode|match|fullmatch|search|sub|subn|findall|finditer|append|extend|insert|remove|discard|add_argument|get|setdefault|pop)$/;
+
+function literalPathArguments(call: Node, name: string, add: (e: Effect) => void): void {
+  if (name === 'print' || OS_PATH_ROOT.test(name)) return;
+  // a string's own methods compare or rewrite text (`'a~b'.replace('~', '/etc')`, `p.startswith('/usr')`)
+  const fn = call.childForFieldName('function');
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (obj?.type === 'string' || obj?.type === 'concatenated_string') return;
+  if (method && STR_METHODS.test(method)) return;
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const v = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    if (!v || v.type === 'list_splat' || v.type === 'dictionary_splat') continue;
+    const p = str(v);
+    if (p !== null && /^(\/|~\/|~$)/.test(p) && !/[\s\0]/.test(p) && p.length <= 4096)
+      add({ kind: 'read', path: p });
   }
 }
 
