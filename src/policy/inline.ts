@@ -2139,6 +2139,16 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       }
       if (name === 'os.homedir') return '~';
       if (name === 'process.cwd') return '.';
+      // `Deno.env.get('HOME')`, as `process.env.HOME` is
+      if (
+        fn?.type === 'member_expression' &&
+        fn.childForFieldName('object')?.text === 'Deno.env' &&
+        fn.childForFieldName('property')?.text === 'get' &&
+        args.length === 1
+      ) {
+        const v = jsStr(args[0]);
+        return v === 'HOME' || v === 'USERPROFILE' ? '~' : null;
+      }
       if (name === 'path.join' || name === 'path.resolve' || name === 'path.normalize') {
         const parts: string[] = [];
         for (const a of args) {
@@ -2501,15 +2511,28 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           const file = jsStr(args[0]);
           const rest = args[1]?.type === 'array' ? args[1].namedChildren.map((c) => jsStr(c)) : [];
           const opts = args.find((a) => a.type === 'object');
-          if (file === null || rest.some((r) => r === null) || (opts && /shell/.test(opts.text)))
-            add({ kind: 'unknown', what: `\`${name}\` of a command only known when it runs` });
-          else
-            add({
-              kind: 'argv',
-              argv: name.includes('fork')
-                ? ['node', file, ...(rest as string[])]
-                : [file, ...(rest as string[])],
-            });
+          // options as exec's: `cwd` is where it runs (`spawn('rm', ['-rf', 'x'], {cwd: '/root'})`);
+          // `shell`, `env`, `uid`/`gid`, `argv0`, `execPath`/`execArgv` (fork's node and its flags),
+          // `input` (a program's stdin: `spawnSync('sh', {input: …})`) or a spread change what runs
+          let cwd: string | null | undefined;
+          for (const pair of opts?.namedChildren ?? []) {
+            if (pair?.type !== 'pair') continue;
+            const key = pair.childForFieldName('key')?.text.replace(/['"]/g, '');
+            if (key === 'cwd') cwd = jsStr(pair.childForFieldName('value'));
+          }
+          if (
+            file === null ||
+            rest.some((r) => r === null) ||
+            cwd === null ||
+            (opts && /\b(shell|env|uid|gid|argv0|execPath|execArgv|input)\b|\.\.\./.test(opts.text))
+          )
+            add({ kind: 'unknown', what: `\`${name}\` of a command or options only known when it runs` });
+          else {
+            const argv = name.includes('fork')
+              ? ['node', file, ...(rest as string[])]
+              : [file, ...(rest as string[])];
+            add(cwd ? { kind: 'argv', argv, cwd } : { kind: 'argv', argv });
+          }
           continue;
         }
         if (JS_READS.test(name)) {
@@ -2559,7 +2582,8 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           continue;
         }
         const root = name.split('.')[0]!;
-        if (['net', 'http', 'https', 'http2', 'dgram', 'tls', 'dns'].includes(root)) {
+        // (`require('dns').promises.lookup(h)` and `require('dns/promises')` are named `dns/promises.…`)
+        if (['net', 'http', 'https', 'http2', 'dgram', 'tls', 'dns'].includes(root.split('/')[0]!)) {
           add({ kind: 'net', url: jsStr(args[0]) });
           continue;
         }
@@ -2572,6 +2596,44 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         }
         if (JS_WATCHED.has(root) && !JS_SAFE.has(name) && name.includes('.'))
           add({ kind: 'unknown', what: `\`${name}\`, a call this reader does not know` });
+      } else if (
+        n.type === 'member_expression' &&
+        n.childForFieldName('object')?.text === 'process' &&
+        n.childForFieldName('property')?.text === 'report' &&
+        !(
+          n.parent?.type === 'member_expression' &&
+          /^(getReport|compact|reportOnFatalError|reportOnSignal|reportOnUncaughtException|signal|filename|directory|excludeNetwork)$/.test(
+            n.parent.childForFieldName('property')?.text ?? '',
+          ) &&
+          !(
+            n.parent.parent?.type === 'assignment_expression' &&
+            n.parent.parent.childForFieldName('left')?.id === n.parent.id
+          )
+        )
+      ) {
+        // `process.report.writeReport(file)` writes a report (with the environment) wherever it is
+        // told, `process.report.directory = '/root'` chooses where; reading its settings does not
+        add({
+          kind: 'unknown',
+          what: '`process.report`, which writes a diagnostic report (with the environment) to a file',
+        });
+      } else if (
+        n.type === 'variable_declarator' &&
+        n.childForFieldName('value')?.text === 'process' &&
+        n.childForFieldName('name')?.type === 'object_pattern'
+      ) {
+        // `const { env } = process`, `const { env: e } = process`: the whole environment under another name
+        for (const p of n.childForFieldName('name')!.namedChildren) {
+          const key = p?.type === 'pair_pattern' ? p.childForFieldName('key')?.text : p?.text;
+          if (
+            key === 'env' ||
+            key === 'report' ||
+            key === 'binding' ||
+            key === 'dlopen' ||
+            key?.startsWith('...')
+          )
+            add({ kind: 'unknown', what: `\`${key}\` taken out of \`process\`` });
+        }
       } else if (
         n.type === 'member_expression' &&
         (n.childForFieldName('object')?.text === 'process' ||

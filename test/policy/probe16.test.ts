@@ -95,3 +95,55 @@ describe('Python: mail clients and contextlib.chdir', () => {
     expectAll([`python3 -c "import contextlib; print(contextlib.suppress(ValueError))"`], 'allow');
   });
 });
+
+describe('Node and Deno: spawn options, process.report, the environment taken out of process, dns.promises, Deno.env', () => {
+  it('refuses them', () => {
+    expectAll(
+      [
+        `node -e "require('child_process').execFileSync('rm', ['-f', '.profile'], {cwd: '/root'})"`,
+        `node -e "const { spawnSync } = require('child_process'); spawnSync('cat', ['.netrc'], {cwd: require('os').homedir()})"`,
+        `node -e "require('child_process').spawn('make', [], {env: {MAKEFLAGS: '-f /root/x.mk'}})"`,
+        `node -e "require('child_process').fork('t.js', [], {execArgv: ['--require', '/root/x.js']})"`,
+        `node -e "process.report.writeReport('/root/r.json')"`,
+        `node -e "process.report.filename = '/etc/r.json'; process.report.writeReport()"`,
+        `node -e "const { env: e } = process; console.log(JSON.stringify(e))"`,
+        `node -e "require('node:dns/promises').resolveTxt('x.example.org')"`,
+        `node -e "require('dns').promises.resolve4('x.example.org')"`,
+        `deno eval "Deno.removeSync(Deno.env.get('HOME') + '/.ssh', { recursive: true })"`,
+      ],
+      'refused',
+    );
+  });
+  it('still allows the same calls on the workspace', () => {
+    expectAll(
+      [
+        `node -e "require('child_process').execFileSync('git', ['status'], {cwd: 'packages/web'})"`,
+        `node -e "require('child_process').spawnSync('ls', ['-la'])"`,
+        `node -e "console.log(process.report.getReport().header.nodejsVersion)"`,
+        `node -e "const { argv, platform } = process; console.log(argv, platform)"`,
+      ],
+      'allow',
+    );
+  });
+});
+
+describe('grep -d recurse and jq modules outside the workspace', () => {
+  it('refuses them', () => {
+    expectAll(
+      [
+        'grep --directories recurse -n token /root',
+        'grep --directo=recurse key ~',
+        'egrep -d recurse -i pass /etc',
+        `jq -n 'include "/srv/lib/x"; .'`,
+        `jq 'import "~/.jq/m" as m; m::f' a.json`,
+      ],
+      'refused',
+    );
+  });
+  it('still allows them on the workspace', () => {
+    expectAll(
+      ['grep -d recurse -n TODO src', 'grep --directories=skip x *', `jq -L lib 'include "util"; .' a.json`],
+      'allow',
+    );
+  });
+});
