@@ -9,11 +9,13 @@ import { PolicyEngine, type PolicyDecision } from '../../src/policy/index.js';
  * read the newline after it and stops at the first syntax error. Each case is also run by
  * bash itself with `rm -rf ~` replaced by `echo RAN`: a line the policy allows must not run it.
  */
-let engine: PolicyEngine;
-/** Decides on content, without the time limit (a first long decision pays the JIT's warm-up). */
+/**
+ * Decides on content, without the time limit: these cases are about what bash runs, and the
+ * limit has its own test below (under a loaded machine a cold tree-sitter parse of a short
+ * line went over it, and a case about content failed on a `shell:budget` cut).
+ */
 let onContent: PolicyEngine;
 beforeAll(async () => {
-  engine = await PolicyEngine.create({ unattended: true, offloadFrom: Infinity });
   onContent = await PolicyEngine.create({ unattended: true, offloadFrom: Infinity, budgetMs: Infinity });
 });
 const outcome = (d: PolicyDecision) => `${d.decision}/${d.rule}`;
@@ -61,12 +63,12 @@ const OPEN_QUOTES: Array<[string, string, boolean]> = [
 
 describe('text bash stops on: a quote never closed', () => {
   it.each(OPEN_QUOTES)('%j', (command, expected, runs) => {
-    expect(outcome(engine.check(command))).toBe(expected);
+    expect(outcome(onContent.check(command))).toBe(expected);
     expect(bashRuns(command)).toBe(runs);
   });
 
   it('says where bash stops', () => {
-    const d = engine.check("ls\nLet's go");
+    const d = onContent.check("ls\nLet's go");
     expect(d.reason).toMatch(/single quote .* line 2 .*nothing from that line on runs/);
     expect(d.parts.map((p) => p.rule)).toEqual(['shell:stops-at-open-quote', 'read-and-search']);
   });
@@ -74,20 +76,20 @@ describe('text bash stops on: a quote never closed', () => {
   it('everything else that does not parse stays refused', () => {
     // bash runs `rm -rf ~ '\'` (a backslash at the end is not a quote, nor an error): the
     // reader reads it so and denies the deletion itself.
-    expect(outcome(engine.check('rm -rf ~ \\'))).toBe('deny/delete-outside-workspace');
+    expect(outcome(onContent.check('rm -rf ~ \\'))).toBe('deny/delete-outside-workspace');
     for (const command of [
       // A syntax error that is not a quote.
       'ls "unterminated" )',
       "if true; then\necho 'a",
     ])
-      expect(outcome(engine.check(command)), command).toBe('deny/shell:unparseable');
+      expect(outcome(onContent.check(command)), command).toBe('deny/shell:unparseable');
   });
 
   it('two here-documents with one delimiter are read as bash reads them', () => {
     // bash gives the body to the first (`cat`), up to its delimiter, and reads the second to the
     // end of the input (empty here), with a warning: `python -` runs nothing (checked with bash
     // 5.2 on `echo RAN`: not printed). Both readers now read it so (stream 10's class).
-    const d = engine.check("cat <<'PY' > a.py && python - <<'PY'\nprint(1)\nPY");
+    const d = onContent.check("cat <<'PY' > a.py && python - <<'PY'\nprint(1)\nPY");
     expect(outcome(d)).toBe('allow/shell:heredoc-at-end-of-input');
   });
 
@@ -122,7 +124,7 @@ describe('text bash stops on: a quote never closed', () => {
     for (let i = 0; i < 160; i++) {
       let c = 'echo ';
       for (let k = 2 + rnd(10); k > 0; k--) c += toks[rnd(toks.length)];
-      const d = engine.check(c);
+      const d = onContent.check(c);
       if (d.rule !== 'shell:stops-at-open-quote') continue;
       stopped++;
       const r = spawnSync('bash', ['-c', c], { encoding: 'utf8', cwd: '/tmp', timeout: 10_000 });
@@ -190,7 +192,7 @@ const NOT_FOUND: Array<[string, string]> = [
 
 describe('names bash only reports as "command not found"', () => {
   it.each(NOT_FOUND)('%j', (command, expected) => {
-    expect(outcome(engine.check(command))).toBe(expected);
+    expect(outcome(onContent.check(command))).toBe(expected);
   });
 
   it('a line with the not-found hook, hash -p or an alias is not taken as prose', () => {
@@ -199,7 +201,7 @@ describe('names bash only reports as "command not found"', () => {
       'hash -p /bin/ls DISCUSSION; DISCUSSION',
       'shopt -s expand_aliases; alias DISCUSSION=ls; DISCUSSION',
     ])
-      expect(engine.check(command).rule, command).not.toBe('shell:command-not-found');
+      expect(onContent.check(command).rule, command).not.toBe('shell:command-not-found');
   });
 
   it('bash agrees: such a name is not found (exit 127)', () => {
@@ -232,15 +234,15 @@ const STRAY_CLOSERS: Array<[string, string, boolean]> = [
 
 describe('a reserved word that closes nothing', () => {
   it.each(STRAY_CLOSERS)('%j', (command, expected, runs) => {
-    expect(outcome(engine.check(command))).toBe(expected);
+    expect(outcome(onContent.check(command))).toBe(expected);
     expect(bashRuns(command)).toBe(runs);
   });
 
   it('still decides what else is on the line (not run by bash here)', () => {
-    expect(outcome(engine.check('} > /etc/x'))).toBe('deny/write-outside-workspace');
-    expect(outcome(engine.check('done 2> ~/.bashrc'))).toBe('deny/write-outside-workspace');
+    expect(outcome(onContent.check('} > /etc/x'))).toBe('deny/write-outside-workspace');
+    expect(outcome(onContent.check('done 2> ~/.bashrc'))).toBe('deny/write-outside-workspace');
     // A closer with arguments is a program's name to no one: not this rule.
-    expect(engine.check('} x').rule).not.toBe('shell:stray-reserved-word');
+    expect(onContent.check('} x').rule).not.toBe('shell:stray-reserved-word');
   });
 
   it('bash agrees: a closer alone where a command starts is a syntax error (exit 2), never a program', () => {
