@@ -38,6 +38,7 @@ import {
   type ShellReader,
   type Stdin,
   type Walk,
+  valueCwd,
 } from './walk.js';
 
 export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
@@ -1046,6 +1047,9 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
     name: varName,
     value: v,
     ...(env ? { env } : {}),
+    // Only a command's own prefix (`cd sub && PYTHONPATH=.. pytest`): an exported or shell
+    // variable's relative value names a place from wherever a later command runs.
+    ...(!bind && node.parent?.type === 'command' ? valueCwd(walk, node.parent.text) : {}),
   });
   if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
   else walk.jobPids.delete(varName);
@@ -1294,7 +1298,14 @@ function makeAssignments(walk: Walk, args: Arg[]): void {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?:{0,3}=/.exec(a.text.length > 4096 ? '' : a.text);
     if (!m) continue;
     const value: Arg = { text: a.text.slice(m[0].length), dynamic: a.dynamic, glob: false };
-    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value, env: true });
+    walk.parts.push({
+      kind: 'variable',
+      text: a.text,
+      access: 'set',
+      name: m[1]!,
+      value,
+      env: true,
+    });
   }
 }
 

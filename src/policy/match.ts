@@ -1404,7 +1404,8 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (SEARCH_PATHS.has(n) || MODULE_PATHS.has(n) || TOOL_HOMES.has(n) || WRITE_LOCATIONS.has(n))
       return 'no';
     const shapes = knownShapes(part.value, m);
-    return shapes.some((t) => valueOutside(t, r.not_values ?? [], m)) ? 'yes' : 'no';
+    const bases = part.cwd ?? [m.ws.workspace];
+    return shapes.some((t) => bases.some((b) => valueOutside(t, r.not_values ?? [], m, b))) ? 'yes' : 'no';
   }
   const harmless = part.access === 'set' && part.value ? OPTION_LISTS.get(part.name) : undefined;
   if (harmless && part.value) {
@@ -1424,8 +1425,13 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (names) {
       // Each directory is matched by itself: one inside the workspace or a scratch dir (the
       // agent's own code, which it may run anyway) or one of the `not_values` globs does not match.
-      const dirs = moduleSearchEntries(part.name, part.value, m.ws.workspace, m.ws.home);
-      if (dirs === null) return part.value.dynamic ? 'maybe' : 'yes';
+      // From each directory it is set in (`cd sub && PYTHONPATH=.. pytest` names the workspace).
+      const dirs: string[] = [];
+      for (const base of part.cwd ?? [m.ws.workspace]) {
+        const from = moduleSearchEntries(part.name, part.value, base, m.ws.home);
+        if (from === null) return part.value.dynamic ? 'maybe' : 'yes';
+        dirs.push(...from);
+      }
       return dirs.every(
         (d) => atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d)),
       )
@@ -1490,13 +1496,13 @@ const VALUE_SHELL = /\$\(|`|\|\s*[\w/.~$]|&&|;\s*[A-Za-z/.~$]/;
  * with `..`; a URL's `//host/…` is a host, left to the network rules) not matched by one of
  * `allowed` (globs), or holds shell syntax.
  */
-function valueOutside(text: string, allowed: string[], m: MatchContext): boolean {
+function valueOutside(text: string, allowed: string[], m: MatchContext, base: string): boolean {
   if (text.length > 4096) return true;
   if (VALUE_SHELL.test(text)) return true;
   for (const word of text.split(/[\s:,;=()'"[\]{}<>|&]+/)) {
     if (!word || word.startsWith('//')) continue;
     if (!word.startsWith('/') && !word.startsWith('~') && !/(^|\/)\.\.(\/|$)/.test(word)) continue;
-    const p = resolveCached(word.replace(/\/+$/, '') || '/', m.ws.workspace, m.ws.home);
+    const p = resolveCached(word.replace(/\/+$/, '') || '/', base, m.ws.home);
     if (atOrInside(p, m.ws)) continue;
     if (allowed.some((g) => globToRegExp(m.expand(g), true).test(p))) continue;
     return true;

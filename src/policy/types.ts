@@ -128,6 +128,11 @@ export interface VariablePart {
    * prefix (`X=1 make`), `export`/`declare -x`, `env X=1 …`, make's `X=1` operands, inline code's.
    */
   env?: boolean;
+  /**
+   * The working directories where it is set, when known and not only the workspace
+   * (`cd sub && PYTHONPATH=.. pytest`): a relative path in the value names a place from there.
+   */
+  cwd?: string[];
 }
 
 /** A finding from the parser itself (fail closed): not matched by rules, cannot be overridden. */

@@ -158,3 +158,23 @@ export function overBudget(walk: Walk): boolean {
 
 /** The rule id of a command refused because its decision ran out of time. */
 export const BUDGET_RULE = 'shell:budget';
+
+/**
+ * A word of a command line that may move the program it runs to another directory (make's and
+ * git's `-C`, `--directory`, `--chdir`, `--cwd`, `--prefix`, …): where it is, a relative value of
+ * the line's environment names a place from a directory the walk does not know.
+ */
+const MOVES_DIRECTORY =
+  /(^|\s)(-C|-chdir|--chdir|--directory|--cwd|--prefix|--workdir|--working-directory|--rootdir|--cd)(\s|=|$)/;
+
+/**
+ * `{cwd}` for a command's prefix assignment made where the working directory is known and not only
+ * the workspace (after `cd sub`), so a relative path in its value is taken from there; else
+ * nothing (the value is taken from the workspace, as before). Not when `line` (the command it
+ * prefixes) has an option that may move the program elsewhere.
+ */
+export function valueCwd(walk: Walk, line: string): { cwd?: string[] } {
+  const c = walk.cwd;
+  if (!c || (c.length === 1 && c[0] === walk.ws.workspace)) return {};
+  return line.length <= 4096 && !MOVES_DIRECTORY.test(line) ? { cwd: c } : {};
+}

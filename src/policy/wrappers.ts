@@ -1,5 +1,5 @@
 import { resolvePath, isStrictlyInside } from './glob.js';
-import { asChild, clip, structure, type Stdin, type Walk } from './walk.js';
+import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
@@ -853,7 +853,15 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
       const m = a.glob || t.length > 4096 ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(t);
       if (!m || !quotedExpansions(unsplitPwd(walk, t.slice(m[0].length)))) break;
       const value: Arg = { text: t.slice(m[0].length), dynamic: true, glob: false };
-      walk.parts.push({ kind: 'variable', text: t, access: 'set', name: m[1]!, value, env: true });
+      walk.parts.push({
+        kind: 'variable',
+        text: t,
+        access: 'set',
+        name: m[1]!,
+        value,
+        env: true,
+        ...valueCwd(walk, args.map((x) => x.text).join(' ')),
+      });
       i++;
       continue;
     }
@@ -909,6 +917,7 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
         name: t.slice(0, eq),
         value: { text: t.slice(eq + 1), dynamic: false, glob: false },
         env: true,
+        ...valueCwd(walk, args.map((x) => x.text).join(' ')),
       });
       i++;
       continue;

@@ -101,3 +101,34 @@ describe('a directory a wrapper moves one command to (env -C, sudo -D, subproces
     expect(engine.check('env -C sub -S "ls -la"; rm -rf build').decision).toBe('allow');
   });
 });
+
+describe("a command's own relative environment value after `cd` is taken from that directory", () => {
+  // trio's ci.sh: `cd empty && MYPYPATH=".." mypy …` (probe 16 of everyday work) names the workspace.
+  const outcome = (c: string) => `${engine.check(c).decision}/${engine.check(c).rule}`;
+  it('allows one that stays in the workspace from there', () => {
+    for (const line of [
+      'cd empty && MYPYPATH=".." mypy src',
+      'cd sub && PYTHONPATH=.. pytest',
+      'cd sub && env PYTHONPATH=.. pytest',
+      'cd a/b && NODE_PATH=../../lib node x.js',
+    ])
+      expect(outcome(line), line).toMatch(/^allow\//);
+  });
+  it('refuses one that climbs out from there, or where the directory or the program’s is not known', () => {
+    for (const [line, rule] of [
+      ['cd sub && PYTHONPATH=../.. pytest', 'module-path-variables'],
+      ['cd sub && MYPYPATH=../.. mypy .', 'environment-values-outside'],
+      ['cd a/b && NODE_PATH=../../.. node x.js', 'module-path-variables'],
+      ['cd /tmp && PYTHONPATH=.. pytest', 'module-path-variables'],
+      ['cd "$X" && PYTHONPATH=.. pytest', 'module-path-variables'],
+      ['cd sub || true; PYTHONPATH=.. pytest', 'module-path-variables'],
+      // the program moves itself: `..` is then taken from the workspace, above it
+      ['cd sub && PYTHONPATH=.. make -C .. test', 'module-path-variables'],
+      ['cd sub && env -C .. PYTHONPATH=.. pytest', 'module-path-variables'],
+      // exported or given to make: used from wherever a later command runs
+      ['cd sub && export PYTHONPATH=.. && cd .. && pytest', 'module-path-variables'],
+      ['cd sub && make test PYTHONPATH=..', 'module-path-variables'],
+    ])
+      expect(outcome(line), line).toBe(`ask/${rule}`);
+  });
+});
