@@ -44,6 +44,7 @@ import {
 } from './runtime.js';
 import { LANGUAGE_SERVERS_LABEL } from './image-spec.js';
 import { applyDeltaScript, collectDelta, deltaTar, fileClockNs, type Delta } from './fork-delta.js';
+import { retryFreeze } from './freeze.js';
 
 /**
  * What package installs and test runs need, and nothing more: no NET_RAW (raw
@@ -668,7 +669,7 @@ export class DockerSandbox implements Sandbox {
     // Marked before the commit: a change in between is in both (harmless), none in neither.
     const sinceNs = fileClockMark();
     // The image keeps the container's labels, so gc finds it like the container.
-    const image = (await this.container.commit({ pause: true })) as { Id: string };
+    const image = (await retryFreeze(() => this.container.commit({ pause: true }))) as { Id: string };
     holdImage(image.Id);
     const old = this.snapshot;
     this.snapshot = { image: image.Id, sinceNs, committed: true };
@@ -700,7 +701,7 @@ export class DockerSandbox implements Sandbox {
     const driver = info.GraphDriver as { Name?: string; Data?: { UpperDir?: string } } | undefined;
     const upper = driver?.Name === 'overlay2' ? driver.Data?.UpperDir : undefined;
     if (!upper || !existsSync(upper)) return null;
-    await this.container.pause();
+    await retryFreeze(() => this.container.pause());
     try {
       const delta = collectDelta(upper, `/proc/${info.State.Pid}/root`, sinceNs, mountPoints(info));
       if (delta.bytes > DELTA_MAX_BYTES || delta.entries.length > DELTA_MAX_ENTRIES) return null;

@@ -128,7 +128,7 @@ describe("a command's own relative environment value after `cd` is taken from th
       // exported or given to make: used from wherever a later command runs
       ['cd sub && export PYTHONPATH=.. && cd .. && pytest', 'module-path-variables'],
       ['cd sub && make test PYTHONPATH=..', 'module-path-variables'],
-    ])
+    ] as Array<[string, string]>)
       expect(outcome(line), line).toBe(`ask/${rule}`);
   });
 });
