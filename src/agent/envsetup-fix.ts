@@ -11,6 +11,7 @@ import {
   type NetworkMode,
   type Sandbox,
   type SandboxSpec,
+  retryFreeze,
 } from '../sandbox/index.js';
 import type { RunContext } from './context.js';
 import type { Environment } from './environment.js';
@@ -385,15 +386,18 @@ async function keepEnvironment(
     'drydock.env.repo': repo,
     'drydock.env.created': new Date().toISOString(),
   };
-  await dockerClient()
-    .getContainer(sandbox.id)
-    .commit({
-      repo: name,
-      tag,
-      pause: true,
-      changes: `LABEL ${Object.entries(labels)
-        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-        .join(' ')}`,
-    });
+  // Tried again when the cgroup v1 freezer gives up (sandbox/freeze.ts), as a fork's commit is.
+  await retryFreeze(() =>
+    dockerClient()
+      .getContainer(sandbox.id)
+      .commit({
+        repo: name,
+        tag,
+        pause: true,
+        changes: `LABEL ${Object.entries(labels)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(' ')}`,
+      }),
+  );
   return ref;
 }

@@ -22,6 +22,7 @@ export {
   type ImageStatus,
 } from './image-spec.js';
 export { HOST_CA_DIR, readCaCerts } from './ca-certs.js';
+export { isFreezeFailure, retryFreeze } from './freeze.js';
 
 // Sandbox runtime (issue 3): DockerSandbox, per-call limits and accounting, gc.
 export {
