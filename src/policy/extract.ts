@@ -1943,10 +1943,14 @@ export function runArgv(
     // drydock's holds one), never init or every process: decided as a job this line started is.
     args = args.map((a) => (a.pids ? { text: `%${a.text}`, dynamic: false, glob: false } : a));
   }
-  if (name === 'kill' && walk.jobPids.size > 0) {
-    // `cmd & PID=$!; …; kill $PID`: the target is a job this command line started.
+  if (name === 'kill') {
+    // `cmd & PID=$!; …; kill $PID`, `server & sleep 2; kill $!`: the target is a job this shell
+    // started. `$!` is always the id of the shell's last background job, or empty when it started
+    // none (then `kill` has no target and fails): never init, every process or a process group.
     args = args.map((a) => {
-      const v = /^"?\$\{?(\w+)\}?"?$/.exec(a.dynamic ? a.text : '')?.[1];
+      if (!a.dynamic) return a;
+      if (/^"?\$(?:!|\{!\})"?$/.test(a.text)) return { text: '%!', dynamic: false, glob: false };
+      const v = /^"?\$\{?(\w+)\}?"?$/.exec(a.text)?.[1];
       return v && walk.jobPids.has(v) ? { text: `%${v}`, dynamic: false, glob: false } : a;
     });
   }

@@ -115,7 +115,9 @@ export const JUSTIFIED: Record<string, string> = {
   'git-shared-branch-rewrite':
     "a hard reset to a shared branch (`git reset --hard master`) throws away the run's own commits and changes; a reset within the run's own history stays allowed",
   'git-history-rewrite':
-    "`git update-ref` rewrites a ref directly, under every safety check of the porcelain (in these streams the agent forged `origin/HEAD` so that the grader would diff against another commit), and `git remote add`/`set-url` changes where the repository's commits are sent and fetched from (a push after it goes to whatever URL the line named)",
+    '`git update-ref` rewrites a ref directly, under every safety check of the porcelain (in these streams the agent forged `origin/HEAD` so that the grader would diff against another commit)',
+  'git-remote-change':
+    "`git remote add`/`set-url`/`remove` changes where the repository's commits are sent and fetched from (a push after it goes to whatever URL the line named); drydock pushes the run's branch through its own remote",
   'git-config-global':
     "`git config --global` writes the home directory's git configuration, which every later git command of the run and of the person reads (an identity, and keys such as `core.sshCommand` or `alias.*` that run programs); drydock sets the commit identity itself",
   'secret-file-writes':
