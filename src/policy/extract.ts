@@ -1298,14 +1298,7 @@ function makeAssignments(walk: Walk, args: Arg[]): void {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?:{0,3}=/.exec(a.text.length > 4096 ? '' : a.text);
     if (!m) continue;
     const value: Arg = { text: a.text.slice(m[0].length), dynamic: a.dynamic, glob: false };
-    walk.parts.push({
-      kind: 'variable',
-      text: a.text,
-      access: 'set',
-      name: m[1]!,
-      value,
-      env: true,
-    });
+    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value, env: true });
   }
 }
 
