@@ -9,6 +9,7 @@ import { BUDGET_RULE, clip, extractParts, lineMayDefine, type ShellReader } from
 import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
 import {
   buildInstallers,
+  buildUnspecified,
   buildSpecs,
   checkInvocation,
   patternArgs,
@@ -68,9 +69,11 @@ function loadProgramFacts(path: string): ProgramFacts {
   }
   let specs: Map<string, ProgramSpec>;
   let installers: (name: string) => boolean;
+  let unspecified: ProgramSpec | null;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
+    unspecified = buildUnspecified(doc);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     const program = err.where.split(' ')[0]!;
@@ -83,7 +86,7 @@ function loadProgramFacts(path: string): ProgramFacts {
     );
     refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers };
+  const facts = { specs, installers, unspecified };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -91,6 +94,14 @@ function loadProgramFacts(path: string): ProgramFacts {
 interface ProgramFacts {
   specs: Map<string, ProgramSpec>;
   installers: (name: string) => boolean;
+  /** programs.yaml's `unspecified:`: what is known of a program with no spec of its own. */
+  unspecified: ProgramSpec | null;
+}
+
+/** The option facts the walker and the inline reader use: every program's spec, and `unspecified:`'s. */
+function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified'> {
+  const facts = loadProgramFacts(PROGRAMS_PATH);
+  return { programs: facts.specs, ...(facts.unspecified ? { unspecified: facts.unspecified } : {}) };
 }
 
 /** The line of a rule's example in its file (0 when not found). */
@@ -396,7 +407,7 @@ export class PolicyEngine {
     const parser = await loadShellParser();
     // The inline reader finds an interpreter's code with its option spec (a fact about the
     // program, not policy: also without the builtin rules).
-    const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
+    const code: CodeParsers = { ...(await loadCodeParsers()), ...programFacts() };
     const ws: Workspace = { ...DEFAULT_WORKSPACE, ...options.workspace };
     const sources: OffloadInit['sources'] = [];
     const files: Array<{ file: string; tier?: Tier }> = [];
@@ -451,7 +462,7 @@ export class PolicyEngine {
   /** The same engine on a decision thread (`policy-worker.ts`): the caller's rule texts, no examples checked again, never offloading. */
   static async forThread(init: OffloadInit): Promise<PolicyEngine> {
     const parser = await loadShellParser();
-    const code: CodeParsers = { ...(await loadCodeParsers()), programs: loadProgramSpecs() };
+    const code: CodeParsers = { ...(await loadCodeParsers()), ...programFacts() };
     return new PolicyEngine(parser, code, rulesOf(init.sources), init.workspace, {
       builtin: init.builtin,
       budgetMs: init.budgetMs,

@@ -24,7 +24,7 @@ import {
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { readWrittenProject } from './written-projects.js';
 import { printfOutput } from './printf.js';
-import { leadingOptions, specEffects, type ProgramSpec } from './programs.js';
+import { leadingOptions, specEffects, specMoves, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
 import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
 import { Budget, NO_BUDGET, parseWithin } from './budget.js';
@@ -39,6 +39,7 @@ import {
   type Stdin,
   type Walk,
   valueCwd,
+  keepValueCwds,
 } from './walk.js';
 
 export { BUDGET_RULE, clip, structure, type ShellReader, type Stdin, type Walk };
@@ -1047,10 +1048,10 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
     name: varName,
     value: v,
     ...(env ? { env } : {}),
-    // Only a command's own prefix (`cd sub && PYTHONPATH=.. pytest`): an exported or shell
-    // variable's relative value names a place from wherever a later command runs.
-    ...(!bind && node.parent?.type === 'command' ? valueCwd(walk, node.parent.text) : {}),
   });
+  // Only a command's own prefix (`cd sub && PYTHONPATH=.. pytest`): an exported or shell
+  // variable's relative value names a place from wherever a later command runs.
+  if (!bind && node.parent?.type === 'command') valueCwd(walk, walk.parts[walk.parts.length - 1]!);
   if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
   else walk.jobPids.delete(varName);
   if (!value) return;
@@ -1730,6 +1731,13 @@ function tooManyBraces(walk: Walk, text: string): void {
 }
 
 function walkCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
+  const from = walk.valueCwds.length;
+  walkSimpleCommand(walk, node, stdin, via);
+  // Its own assignments' directories (`cd sub && PYTHONPATH=.. cmd`) hold only where cmd runs there.
+  if (walk.valueCwds.length > from) keepValueCwds(walk, from, (p) => specMovesPart(walk, p));
+}
+
+function walkSimpleCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]): void {
   let input = stdin;
   const nameNode = node.childForFieldName('name');
   const children = node.namedChildren;
@@ -2077,11 +2085,7 @@ export function runArgv(
 function specWrites(walk: Walk, part: CommandPart): void {
   const specs = walk.code?.programs;
   if (!specs) return;
-  const spec =
-    specs.get(part.name) ??
-    (part.name.startsWith(`${walk.ws.workspace}/`)
-      ? specs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
-      : undefined);
+  const spec = partSpec(specs, walk, part);
   if (!spec?.effects) return;
   // A pattern or unread word is told by its Arg object; a word repeated among many arguments
   // shares one, so each position gets its own first (`--exclude .git .git`: the second is a path).
@@ -2107,6 +2111,30 @@ function specWrites(walk: Walk, part: CommandPart): void {
     // time changes nothing in it (`chmod +x run.sh && ./run.sh`).
     if (walk.written.size && !METADATA_ONLY.has(part.name)) recordWrite(walk, f, null, false);
   }
+}
+
+/** The program spec of a command part (`./gradlew` in the workspace is `./gradlew`'s). */
+function partSpec(
+  specs: ReadonlyMap<string, ProgramSpec>,
+  walk: Walk,
+  part: CommandPart,
+): ProgramSpec | undefined {
+  return (
+    specs.get(part.name) ??
+    (part.name.startsWith(`${walk.ws.workspace}/`)
+      ? specs.get(`./${part.name.slice(part.name.lastIndexOf('/') + 1)}`)
+      : undefined)
+  );
+}
+
+/**
+ * Whether a command may work in another directory than its part's: by an option its spec marks
+ * `cwd` (`make -C ..`), or for a program with no spec, one of programs.yaml's `unspecified:` ones.
+ */
+function specMovesPart(walk: Walk, part: CommandPart): boolean {
+  const specs = walk.code?.programs;
+  const spec = (specs && partSpec(specs, walk, part)) ?? walk.code?.unspecified;
+  return !specs || !spec || specMoves(spec, part, walk.ws, specs as Map<string, ProgramSpec>);
 }
 
 const PYTHON_NAME = /^python[0-9.]*$/;
@@ -2560,6 +2588,7 @@ export function extractParts(
     printed: new Map(),
     code,
     jobPids: new Set(),
+    valueCwds: [],
     written: new Map(),
     decoded: new Set(),
     writtenVersion: 0,

@@ -29,6 +29,8 @@ export interface CodeParsers {
   typescript?: Parser;
   /** The interpreters' option specs (policies/programs.yaml): where an invocation's code is. */
   programs?: ReadonlyMap<string, ProgramSpec>;
+  /** programs.yaml's `unspecified:`: the options known for a program with no spec of its own. */
+  unspecified?: ProgramSpec;
 }
 
 const MAX_EFFECTS = 64;

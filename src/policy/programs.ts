@@ -210,6 +210,8 @@ export interface ProgramSpec {
   operandKeys: Map<string, 'read' | 'output'>;
   /** Some option, operand or reader here or below names a file written, listed or a pattern (spec effects are collected). */
   effects: boolean;
+  /** Some option here or below has effect `cwd` (`make -C`, `git -C`, `npm --prefix`): the program may work elsewhere. */
+  moves: boolean;
 }
 
 /**
@@ -224,6 +226,8 @@ export interface ProgramSpec {
 export interface SpecEffects {
   writes: Array<{ path: Arg; cwd: string[] | null; from?: Arg[] }>;
   unread: Set<Arg>;
+  /** An option of effect `cwd` was given (`make -C DIR`): the program works in another directory. */
+  moves?: boolean;
 }
 
 export interface SpecFinding {
@@ -373,6 +377,7 @@ export function buildSpec(
     plusToolchain: bool('plus_toolchain', false),
     qualifiedWords: bool('qualified_words', false),
     effects: false,
+    moves: [...options.values()].includes('cwd'),
     script:
       r.script === undefined
         ? null
@@ -405,6 +410,7 @@ export function buildSpec(
     for (const { names, child } of entries) {
       for (const m of names) spec.modules.set(m, child);
       if (child.effects) spec.effects = true;
+      if (child.moves) spec.moves = true;
     }
   }
   if (r.subcommands !== undefined) {
@@ -419,6 +425,7 @@ export function buildSpec(
       spec.subcommands.set(canonical, child);
       if (child.patterns) spec.patterns = true;
       if (child.effects) spec.effects = true;
+      if (child.moves) spec.moves = true;
       for (const a of aliases) spec.aliases.set(a, canonical);
     }
   }
@@ -519,7 +526,13 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     throw new ProgramSpecError('top level', 'expected a mapping with `programs:`');
   const top = doc as Record<string, unknown>;
   for (const key of Object.keys(top))
-    if (key !== 'programs' && key !== 'version' && key !== 'description' && key !== 'installers')
+    if (
+      key !== 'programs' &&
+      key !== 'version' &&
+      key !== 'description' &&
+      key !== 'installers' &&
+      key !== 'unspecified'
+    )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
   const out = new Map<string, ProgramSpec>();
   const programs = top.programs;
@@ -531,6 +544,21 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     for (const n of names) out.set(n, spec);
   }
   return out;
+}
+
+/**
+ * The top-level `unspecified:` spec: what is known of the options of a program with no spec of its
+ * own (`pytest`, `mypy`, a project's script), whose options are otherwise not read. Only facts that
+ * hold for such a program whatever it is: the usual spellings of an option that moves it to another
+ * directory. Null when the file has none.
+ */
+export function buildUnspecified(doc: unknown): ProgramSpec | null {
+  const raw = (doc as Record<string, unknown>).unspecified;
+  if (raw === undefined) return null;
+  const spec = buildSpec('unspecified', raw, 'unspecified', null);
+  if (spec.subcommands || spec.modules || spec.ask)
+    throw new ProgramSpecError('unspecified', 'only `options` (and `other_options: true`) are taken here');
+  return spec;
 }
 
 /**
@@ -949,6 +977,23 @@ export function specEffects(
   return out;
 }
 
+/**
+ * Whether an invocation gives an option that moves the program to another directory (effect `cwd`:
+ * `make -C ..`, `git -C dir`, `npm --prefix dir`, `pytest --rootdir ..`), as its spec says.
+ */
+export function specMoves(
+  spec: ProgramSpec,
+  part: CommandPart,
+  ws: Workspace,
+  specs: Map<string, ProgramSpec>,
+): boolean {
+  // (`python -m pip …` is decided by pip's own spec, whose options the interpreter's do not list)
+  if (!spec.moves && !spec.modules) return false;
+  const out: SpecEffects = { writes: [], unread: new Set() };
+  checkInvocation(spec, part, ws, specs, undefined, out);
+  return out.moves === true;
+}
+
 export function checkInvocation(
   root: ProgramSpec,
   part: CommandPart,
@@ -995,6 +1040,7 @@ export function checkInvocation(
   const dirs: Array<{ value: Arg; cwd: string[] | null }> = [];
   const members: Arg[] = [];
   const sawEffect = (effect: Effect, value: Arg | undefined, carrier: Arg | undefined) => {
+    if (effect === 'cwd' && out) out.moves = true;
     if (effect === 'create') creates = true;
     else if (effect === 'extract') extracts = true;
     // (GNU tar opens the archive where it was started: `-C` moves only the files named after it)

@@ -1,7 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { Budget } from './budget.js';
 import type { CodeParsers } from './inline.js';
-import type { Arg, Part, Under, Workspace } from './types.js';
+import type { Arg, CommandPart, Part, Under, VariablePart, Workspace } from './types.js';
 import type { KnownVar } from './words.js';
 
 // The state of one walk over a command line, shared by the walker (extract.ts) and the
@@ -87,6 +87,8 @@ export interface Walk {
   writtenVersion: number;
   /** Variables holding `$!`, the id of a job this command line started (`kill $PID` is fine). */
   jobPids: Set<string>;
+  /** Assignments given the directory they are made in, until their command is walked (`valueCwd`). */
+  valueCwds: Array<{ part: VariablePart; at: number }>;
   /** Variables assigned earlier in this command line, as far as they are known (vars.ts). */
   vars: Map<string, KnownVar>;
   /** Bumped whenever `vars` changes (a repeated statement is walked again only in a new state). */
@@ -160,21 +162,39 @@ export function overBudget(walk: Walk): boolean {
 export const BUDGET_RULE = 'shell:budget';
 
 /**
- * A word of a command line that may move the program it runs to another directory (make's and
- * git's `-C`, `--directory`, `--chdir`, `--cwd`, `--prefix`, …): where it is, a relative value of
- * the line's environment names a place from a directory the walk does not know.
+ * `{cwd}` for a command's own assignment (`cd sub && PYTHONPATH=.. pytest`, `env X=.. cmd`) made
+ * where the working directory is known and not only the workspace, so a relative path in its value
+ * is taken from there; else nothing (the value is taken from the workspace, as before). The part is
+ * kept in `walk.valueCwds`: once its command is walked, the directory is dropped again when the
+ * program works elsewhere (`keepValueCwds`).
  */
-const MOVES_DIRECTORY =
-  /(^|\s)(-C|-chdir|--chdir|--directory|--cwd|--prefix|--workdir|--working-directory|--rootdir|--cd)(\s|=|$)/;
+export function valueCwd(walk: Walk, part: Part): void {
+  if (part.kind !== 'variable') return;
+  const c = walk.cwd;
+  if (!c || (c.length === 1 && c[0] === walk.ws.workspace)) return;
+  part.cwd = c;
+  walk.valueCwds.push({ part, at: walk.parts.length });
+}
 
 /**
- * `{cwd}` for a command's prefix assignment made where the working directory is known and not only
- * the workspace (after `cd sub`), so a relative path in its value is taken from there; else
- * nothing (the value is taken from the workspace, as before). Not when `line` (the command it
- * prefixes) has an option that may move the program elsewhere.
+ * For each assignment `valueCwd` gave a directory since entry `from` of `walk.valueCwds`: the
+ * directory stays only when every command walked after it runs there, and none of them has an
+ * option that moves it elsewhere (`make -C ..`, `git -C dir`, `sudo -D ..`, an `env -C`), as
+ * `moves` (the program's spec) says; otherwise the value is taken from the workspace.
  */
-export function valueCwd(walk: Walk, line: string): { cwd?: string[] } {
-  const c = walk.cwd;
-  if (!c || (c.length === 1 && c[0] === walk.ws.workspace)) return {};
-  return line.length <= 4096 && !MOVES_DIRECTORY.test(line) ? { cwd: c } : {};
+export function keepValueCwds(walk: Walk, from: number, moves: (part: CommandPart) => boolean): void {
+  const list = walk.valueCwds;
+  for (let k = from; k < list.length; k++) {
+    const { part, at } = list[k]!;
+    const here = part.cwd?.join('\n');
+    for (let i = at; i < walk.parts.length; i++) {
+      const p = walk.parts[i]!;
+      if (p.kind !== 'command') continue;
+      if (p.cwd?.join('\n') !== here || moves(p)) {
+        delete part.cwd;
+        break;
+      }
+    }
+  }
+  list.length = from;
 }

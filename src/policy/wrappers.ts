@@ -860,8 +860,8 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
         name: m[1]!,
         value,
         env: true,
-        ...valueCwd(walk, args.map((x) => x.text).join(' ')),
       });
+      valueCwd(walk, walk.parts[walk.parts.length - 1]!);
       i++;
       continue;
     }
@@ -917,8 +917,8 @@ function unwrapEnvHere(walk: Walk, args: Arg[], stdin: Stdin, via: string[], wha
         name: t.slice(0, eq),
         value: { text: t.slice(eq + 1), dynamic: false, glob: false },
         env: true,
-        ...valueCwd(walk, args.map((x) => x.text).join(' ')),
       });
+      valueCwd(walk, walk.parts[walk.parts.length - 1]!);
       i++;
       continue;
     }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../../src/policy/index.js';
 import type { CommandPart } from '../../src/policy/types.js';
+import { buildUnspecified } from '../../src/policy/programs.js';
 
 // The working directory after `cd`: a chain of cds is one directory (plus the one before the
 // chain, since a cd may fail), and what an unknown directory refuses says so.
@@ -130,5 +131,37 @@ describe("a command's own relative environment value after `cd` is taken from th
       ['cd sub && make test PYTHONPATH=..', 'module-path-variables'],
     ] as Array<[string, string]>)
       expect(outcome(line), line).toBe(`ask/${rule}`);
+  });
+});
+
+describe('whether the program works where its own relative environment value is set: its spec says', () => {
+  const outcome = (c: string) => `${engine.check(c).decision}/${engine.check(c).rule}`;
+  it('keeps the directory when the options it is given move nothing (ls -C is columns, node -C a condition)', () => {
+    for (const line of [
+      'cd sub && PYTHONPATH=.. ls -C',
+      'cd sub && NODE_PATH=../lib node -C dev x.js',
+      'cd sub && PYTHONPATH=.. timeout 5 make test',
+    ])
+      expect(outcome(line), line).toMatch(/^allow\//);
+  });
+  it("takes the value from the workspace when an option its spec marks `cwd` moves it, or programs.yaml's `unspecified:` one for a program with no spec", () => {
+    for (const line of [
+      'cd sub && PYTHONPATH=.. git -C .. status',
+      'cd sub && PYTHONPATH=.. npm --prefix .. test',
+      'cd sub && PYTHONPATH=.. python -m pytest --rootdir=.. x',
+      'cd sub && PYTHONPATH=.. timeout 5 make -C .. test',
+      // pytest has no spec: `unspecified:`'s options, with their unique prefixes
+      'cd sub && PYTHONPATH=.. pytest --rootdir=.. x',
+      'cd sub && PYTHONPATH=.. pytest --root=.. x',
+    ])
+      expect(outcome(line), line).toBe('ask/module-path-variables');
+  });
+});
+
+describe("programs.yaml's `unspecified:`", () => {
+  it('takes options only', () => {
+    expect(() => buildUnspecified({ unspecified: { subcommands: { x: {} } } })).toThrow(/only `options`/);
+    expect(buildUnspecified({})).toBeNull();
+    expect(buildUnspecified({ unspecified: { options: { '-C': 'cwd' } } })?.moves).toBe(true);
   });
 });
