@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PolicyEngine } from '../src/policy/index.js';
@@ -35,6 +36,21 @@ const dangerous = parse(readFileSync(join(fixtures, 'dangerous.yaml'), 'utf8')) 
 }>;
 const benign = parse(readFileSync(join(fixtures, 'benign.yaml'), 'utf8')) as string[];
 const commands = [...dangerous.map((d) => d.command), ...benign];
+
+// The caller's garbage collections (start and end, performance.now() ms): a round that overran
+// is told apart by whether one of this thread's own collections fell inside it (node runs with
+// --single-threaded-gc, so each is a pause of this thread). Entries arrive when the event loop
+// turns; they are read at the end.
+const gcSpans: Array<[number, number]> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcSpans.push([e.startTime, e.startTime + e.duration]);
+}).observe({ entryTypes: ['gc'] });
+/** Milliseconds of this thread's collections inside [from, to]. */
+function gcMsIn(from: number, to: number): number {
+  let ms = 0;
+  for (const [a, b] of gcSpans) if (b > from && a < to) ms += Math.min(b, to) - Math.max(a, from);
+  return ms;
+}
 
 const loadStart = performance.now();
 const engine = await PolicyEngine.create();
@@ -269,15 +285,18 @@ const threadTimes = long.map((l) => {
     callerCpuMs: [] as number[],
     threadCpuMs: [] as number[],
     verdicts: [] as string[],
+    spans: [] as Array<[number, number]>,
   };
   engine.check(l.command);
   for (let r = 0; r < LONG_ROUNDS; r++) {
     const h = helperThreads();
     const q = runQueueMs();
     const c = threadCpuMs();
+    const p0 = performance.now();
     const t = process.hrtime.bigint();
     const d = engine.check(l.command);
     const wall = Number(process.hrtime.bigint() - t) / 1e6;
+    th.spans.push([p0, performance.now()]);
     th.callerCpuMs.push(threadCpuMs() - c);
     const hc = helperCpu(h, helperThreads());
     th.helperMs.push(hc.ms);
@@ -334,16 +353,19 @@ const thresholdTimes = atThreshold.map((l) => {
   let max = 0;
   let maxHeld = 0;
   let verdict = '';
+  const spans: Array<[number, number]> = [];
   for (let r = 0; r < LONG_ROUNDS; r++) {
     const q = runQueueMs();
+    const p0 = performance.now();
     const t = process.hrtime.bigint();
     const d = engine.check(l.command);
     const wall = Number(process.hrtime.bigint() - t) / 1e6;
+    spans.push([p0, performance.now()]);
     max = Math.max(max, wall);
     maxHeld = Math.max(maxHeld, wall - (runQueueMs() - q));
     verdict = verdictOf(l, d);
   }
-  return { kind: l.kind, chars: l.command.length, maxMs: max, maxHeldMs: maxHeld, verdict };
+  return { kind: l.kind, chars: l.command.length, maxMs: max, maxHeldMs: maxHeld, verdict, spans };
 });
 const thresholdSlowest = [...thresholdTimes].sort((a, b) => b.maxMs - a.maxMs);
 const allThreadWalls = threadTimes.flatMap((t) => t.wallMs).sort((a, b) => a - b);
@@ -387,6 +409,25 @@ const inlineTimes = long
     }
     return { kind: l.kind, chars: code.length, minMs, cpuMs: (threadCpuMs() - cpu) / 20 };
   });
+// The collection entries are delivered when the event loop turns.
+await new Promise((resolve) => setImmediate(resolve));
+await new Promise((resolve) => setTimeout(resolve, 10));
+const roundsOver10ms = threadTimes.flatMap((t) =>
+  t.wallMs.flatMap((w, i) =>
+    w > 10
+      ? [
+          `${t.kind} (${t.chars} chars): wall ${w.toFixed(2)} ms, held ${t.heldMs[i]!.toFixed(2)}, caller CPU ${t.callerCpuMs[i]!.toFixed(2)}, caller GC ${gcMsIn(...t.spans[i]!).toFixed(2)}, helpers busy ${t.helpersBusy[i]} (${t.helperMs[i]!.toFixed(1)} ms), ${t.verdicts[i]}`,
+        ]
+      : [],
+  ),
+);
+const shortRoundsOver10ms = thresholdTimes.flatMap((t) =>
+  t.spans.flatMap(([a, b]) =>
+    b - a > 10
+      ? [`${t.kind} (${t.chars} chars): wall ${(b - a).toFixed(2)} ms, caller GC ${gcMsIn(a, b).toFixed(2)}`]
+      : [],
+  ),
+);
 const fullSorted = fullTimes.map((l) => l.ms).sort((a, b) => a - b);
 const fullCpuSorted = fullTimes.map((l) => l.cpuMs).sort((a, b) => a - b);
 const longSorted = longTimes.map((l) => l.us).sort((a, b) => a - b);
@@ -436,6 +477,21 @@ const result = {
     .flatMap((t) => t.wallMs.map((w, i) => w > 10 && t.helpersBusy[i]! >= 2))
     .filter(Boolean).length,
   longInputsMaxHelperCpuMs: +Math.max(0, ...threadTimes.flatMap((t) => t.helperMs)).toFixed(2),
+  // This thread's own garbage collections inside a round (ms): the largest, and how many of the
+  // rounds over 10 ms had 1 ms or more of them.
+  longInputsMaxCallerGcMs: +Math.max(
+    0,
+    ...threadTimes.flatMap((t) => t.spans.map((s) => gcMsIn(...s))),
+  ).toFixed(2),
+  longInputsRoundsOver10msCallerGc: threadTimes
+    .flatMap((t) => t.wallMs.map((w, i) => w > 10 && gcMsIn(...t.spans[i]!) >= 1))
+    .filter(Boolean).length,
+  longInputsRoundsOver10msDetail: roundsOver10ms,
+  shortFamiliesMaxCallerGcMs: +Math.max(
+    0,
+    ...thresholdTimes.flatMap((t) => t.spans.map((s) => gcMsIn(...s))),
+  ).toFixed(2),
+  shortFamiliesRoundsOver10msDetail: shortRoundsOver10ms,
   longInputsRoundsTwoHelpersBusy: threadTimes.flatMap((t) => t.helpersBusy).filter((b) => b >= 2).length,
   helperNice,
   longInputsRounds: allThreadWalls.length,
@@ -624,6 +680,11 @@ for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 for (const d of dangerousAllowed) console.log(`  ALLOWED DANGEROUS [${d.category}]: ${d.command}`);
 for (const l of result.longInputsPerInput) console.log(`  long: ${l}`);
 for (const l of result.shortFamiliesSlowest) console.log(`  at <= 4,096 chars: ${l}`);
+for (const l of roundsOver10ms) console.log(`  round over 10 ms: ${l}`);
+for (const l of shortRoundsOver10ms) console.log(`  round over 10 ms at <= 4,096 chars: ${l}`);
+console.log(
+  `  caller GC in a round, max: long ${result.longInputsMaxCallerGcMs} ms, at <= 4,096 chars ${result.shortFamiliesMaxCallerGcMs} ms (${gcSpans.length} collections seen)`,
+);
 for (const l of result.longInputsSlowest) console.log(`  slow: ${l}`);
 for (const l of result.longInputsOverLimitCpu) console.log(`  over 10 ms CPU with the limit: ${l}`);
 for (const l of result.longInputsNotDecidedWithin10ms) console.log(`  not decided within 10 ms: ${l}`);
