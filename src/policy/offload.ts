@@ -109,6 +109,8 @@ export function compact(d: PolicyDecision): PolicyDecision {
  * usually arrives in time.
  */
 const CALLER_MARGIN_MS = 3.5;
+/** The caller sleeps until this long before its deadline, and spins from there (see `waitForAnswer`). */
+const SPIN_MS = 1.5;
 /** A thread that spent less than this share of the caller's wait on a core was starved (see `starved`). */
 const STARVED_SHARE = 0.5;
 const THREAD_MARGIN_MS = 0.5;
@@ -304,7 +306,7 @@ export class Offload {
     const postedAt = performance.now();
     thread.port.postMessage({ id, action, deadline: threadDeadline });
     const t = thread;
-    if (!this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline)) {
+    if (!this.waitForAnswer(t, id, deadline)) {
       if (fallBackWhenStarved && this.starved(t, id, performance.now() - postedAt)) {
         // The thread did not get a core for most of the wait (a busy machine: it runs at
         // SCHED_IDLE): the command is decided on the calling thread under the CPU budget, as it
@@ -369,6 +371,34 @@ export class Offload {
       if (done()) return true;
       if ((i & 255) === 0 && performance.now() >= deadline) return false;
     }
+  }
+
+  /**
+   * Waits for thread `t`'s answer to request `id` until `deadline`; whether it came. The caller
+   * sleeps on the thread's DONE slot (`Atomics.wait`, woken by the thread's `Atomics.notify`)
+   * until SPIN_MS before the deadline, and spins from there (`waitUntil`). Spinning all the way
+   * (before 3 Dec) kept one of two cores busy doing nothing: the decision thread and one still
+   * finishing a decision given up on (both at SCHED_IDLE) shared the other, so decisions that
+   * take 2 ms on the calling thread were cut, and an abandoned one held its thread for tens of
+   * ms (the bench's stop lag, p90 30 ms), so the next long command waited behind it and was cut
+   * too. And a spinning thread is the one the scheduler preempts when another of normal priority
+   * wakes (V8's compiler threads): it has used its share, a sleeper has not. Sleeping only
+   * until SPIN_MS before the deadline keeps what spinning was for: the caller is awake and on
+   * its core when the deadline comes (a caller that slept to the deadline woke late: 19–31 of
+   * 880 rounds over 10 ms, 2 Dec). An answer that wakes it earlier has SPIN_MS plus the
+   * caller's margin for the wake-up.
+   */
+  private waitForAnswer(t: Thread, id: number, deadline: number): boolean {
+    for (;;) {
+      const done = Atomics.load(t.ctl, DONE);
+      if (done >= id) return true;
+      const sleepMs = deadline - SPIN_MS - performance.now();
+      if (sleepMs < 0.05) break;
+      // Returns at once when DONE no longer holds `done` (an answer, or a late one to a
+      // request given up on, which the loop reads again).
+      Atomics.wait(t.ctl, DONE, done, sleepMs);
+    }
+    return this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline);
   }
 
   /** Reads the late answers of an idle thread: how long after its deadline each abandoned decision stopped. */

@@ -131,6 +131,8 @@ try {
     }
     port.postMessage(reply);
     Atomics.store(ctl, DONE, m.id);
+    // Wakes a caller sleeping on DONE (offload.ts `waitForAnswer`).
+    Atomics.notify(ctl, DONE);
   });
   // Ready once the event loop turns, not when this module ends: right after start the thread
   // was seen held 1–2 s in a futex (no CPU) while a V8 background task ran (compiling the WASM

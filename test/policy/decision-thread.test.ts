@@ -127,6 +127,30 @@ describe('the decision thread', () => {
   });
 });
 
+describe('a caller waiting for its answer', () => {
+  // The caller sleeps on the thread's DONE slot until shortly before its deadline (offload.ts
+  // waitForAnswer); the thread wakes it when it answers. With a ten-minute limit a caller that
+  // were not woken would sleep for ten minutes: the test's own timeout fails it then. Nothing is
+  // timed here.
+  it('is woken by the answer, long before its deadline', async () => {
+    const engine = await PolicyEngine.create({ offloadFrom: 0, budgetMs: 600_000 });
+    try {
+      expect(await engine.threadReady(60_000)).toBe(true);
+      for (const command of ['git status', 'rm -rf ~', 'ls src']) {
+        const d = engine.check(command);
+        expect(d.rule).not.toBe('shell:budget');
+        expect({ command, decision: d.decision }).toEqual({
+          command,
+          decision: reference.check(command).decision,
+        });
+      }
+      expect(engine.threadStats()!.offloaded).toBe(3);
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
+});
+
 describe('a decision thread that does not answer in time', () => {
   it('gives ask with the budget rule (deny unattended), and the next decisions still work', async () => {
     // The thread sleeps 3 s before each decision (a test hook), the limit is 20 ms: the caller
