@@ -17,7 +17,8 @@ const lastCommand = (command: string): CommandPart => {
 
 describe('a chain of cd into workspace directories is followed', () => {
   it('nine or more `cd DIR;` keep one directory (and the one before them), not a growing set', () => {
-    for (const n of [9, 20, 200]) {
+    // 100 cds: a directory of 408 characters (a longer one than 512 is not followed, below).
+    for (const n of [9, 20, 100]) {
       const cmd = `${'cd src; '.repeat(n)}cat x.py`;
       const part = lastCommand(cmd);
       expect(part.cwd).toEqual([`/testbed${'/src'.repeat(n)}`, '/testbed']);
@@ -53,9 +54,14 @@ describe('a chain of cd into workspace directories is followed', () => {
     expect(d.decision).not.toBe('allow');
     expect(d.rule).toBe('shell:unknown-cwd');
     expect(d.reason).toMatch(
-      /working directory is not known here \(the directory after these `cd`s is longer than 1024/,
+      /working directory is not known here \(the directory after these `cd`s is longer than 512/,
     );
     expect(d.reason).not.toMatch(/^`cd src`: reads credentials/);
+    // Just past the length: 127 cds make /testbed/src/…/src of 516 characters; 126 are followed.
+    expect(engine.check(`${'cd src; '.repeat(126)}cat x.py`).decision).toBe('allow');
+    const past = engine.check(`${'cd src; '.repeat(127)}cat x.py`);
+    expect(past.decision).not.toBe('allow');
+    expect(past.rule).toBe('shell:unknown-cwd');
   });
 });
 
