@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx shadcn@latest add card`, which writes component code from a registry, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment), or prose the model sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx shadcn@latest add card`, which writes component code from a registry, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment), or prose the model sent as a command, or a Windows command (PowerShell's `New-Item`, `Get-ChildItem`, cmd's `copy`, `del`, `findstr`, `taskkill`) that a Linux sandbox has no program for) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
     'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval, and so does a URL whose text after the port comes from a variable (`"http://localhost:1313$url"`: a value starting with `@` names another host)',
@@ -20,7 +20,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:unparsed-substitution':
     'an unquoted here-document runs the `$(…)` and backticks in its text, which are not checked',
   'shell:unparseable':
-    "input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; HTML entities the model wrote for `>` and `&` (`2&gt;&1 &amp;`), which bash rejects too; a here-document whose delimiter line never comes (`apply_patch << 'PATCH'` … `*** End Patch`, Codex's patch tool written as a shell command, which the sandbox does not have either); a here-document written with `\\n` escapes on one line inside a double-quoted `bash -lc` script, whose one line bash reads with the code's `(` bare, and a single quote inside a single-quoted `bash -lc` script (`':(exclude).bench_scratch'`), which ends the script's quote and leaves `(` bare, both of which bash rejects too; a quote never closed is not refused: bash runs nothing from it on)",
+    "input the shell grammar cannot parse is not run on a guess (in these streams: prose sent as a command with a syntax error that is not an open quote, such as a parenthesis or empty backquotes in it, which bash may run garbled; two here-documents with one delimiter; shell text fed to `python -`; backquotes left open inside a double-quoted pattern, which the shell rejects too; a zsh glob qualifier such as `*.json(N)`, which bash does not read; HTML entities the model wrote for `>` and `&` (`2&gt;&1 &amp;`), which bash rejects too; a here-document whose delimiter line never comes (`apply_patch << 'PATCH'` … `*** End Patch`, Codex's patch tool written as a shell command, which the sandbox does not have either); a here-document written with `\\n` escapes on one line inside a double-quoted `bash -lc` script, whose one line bash reads with the code's `(` bare, and a single quote inside a single-quoted `bash -lc` script (`':(exclude).bench_scratch'`), which ends the script's quote and leaves `(` bare, both of which bash rejects too; a quote never closed is not refused: bash runs nothing from it on); PowerShell and cmd syntax (`if (Test-Path …) { … }`, `if not exist \"C:\\…\" mkdir …`), which bash rejects too",
   'shell:budget':
     'a command that cannot be checked within the 10 ms decision limit (thousands of characters, on a busy machine) asks rather than being let through unchecked',
   'shell:stdin-script':
@@ -28,7 +28,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:decoded-value':
     'text assembled by a decoder (cut, awk, base64 -d) that goes into a here-document, a file, a pipe or a variable is only known when it runs and may be run later (printing it to the terminal with echo is allowed)',
   'shell:dynamic-command-name':
-    "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, prose whose quoted first word holds backquotes, which the name check does not read as prose, and `~/.codex/superpowers/…/superpowers-codex`, a program in the developer's home directory, a Codex plugin of theirs that is not the project's and that no rule covers)",
+    "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, prose whose quoted first word holds backquotes, which the name check does not read as prose, and `~/.codex/superpowers/…/superpowers-codex`, a program in the developer's home directory, a Codex plugin of theirs that is not the project's and that no rule covers); a Windows path as a command name (`.\\restart-client.bat`, which bash reads as `.restart-client.bat`) and PowerShell's `$env:NAME=value`, whose name is an expansion",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
   'cloud-clis':
     "a cloud provider's command-line tool acts on shared infrastructure with whatever credentials it finds (in these streams `aws s3 mb`, `aws sts get-caller-identity`; the tool is one rule, so `aws --version` asks too)",
@@ -75,7 +75,16 @@ export const JUSTIFIED: Record<string, string> = {
   'print-environment':
     'printing the whole environment shows every variable a run was given, secrets included; print the one variable instead (`echo $JAVA_HOME`); inline code that copies it (`os.environ.copy()`) is read as reading every variable, since where the copy goes is not followed',
   'program:ls':
-    'an option the program does not have (a typo such as `ls -a.git`, or `ls -ლა` with a Georgian letter for `l`) is asked rather than guessed',
+    "an option the program does not have (a typo such as `ls -a.git`, or `ls -ლა` with a Georgian letter for `l`; PowerShell's `dir -Force`, which GNU `dir` reads as `-F -o -r -c -e`) is asked rather than guessed",
+  'program:yarn':
+    '`yarn plugin import` downloads a plugin, code from outside the project that yarn then runs; `yarn constraints` is not in the spec of what yarn does safely',
+  'program:prisma':
+    "`prisma db push` and `prisma migrate dev` act on the database the schema's DATABASE_URL names, which may be a shared one (`--force-reset` drops it); `prisma generate`, `validate` and `format` are allowed",
+  'package-manager-config':
+    '`yarn set version berry` downloads another yarn release into the project and points its settings at it: a package manager from outside the lockfile',
+  'corepack-installs': "`corepack enable` puts package-manager shims into the machine's global bin directory",
+  'install-outside-project':
+    "`cargo install` builds and installs a program into the home directory's cargo bin, outside the project",
   'program:git':
     'an option git does not have (`git am --check`, which git itself rejects as an unknown option: `git apply --check` is the one that exists) is asked rather than guessed; every documented option of the everyday subcommands is listed; and `git -C DIR` in another repository outside the workspace (`git -C ../chitin status`) works on a checkout that is not the project',
   'program:mvn':
