@@ -146,7 +146,9 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
   tox: { sub: ['exec'], valueOptions: ['-e'] },
   composer: { sub: ['exec'], valueOptions: ['-d', '--working-dir'] },
   pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
-  nix: { sub: ['run', 'shell'], valueOptions: [] },
+  // `nix develop -c CMD…` runs CMD in the flake's development shell (the spec's `-c`/`--command`
+  // ends nix's own options): decided as CMD.
+  nix: { sub: ['run', 'shell', 'develop'], valueOptions: [] },
   direnv: { sub: ['exec'], valueOptions: [] },
   pyenv: { sub: ['exec'], valueOptions: [] },
   // `nvm exec 20 cmd`: the version comes first, so what runs is not told apart from it (asks).
@@ -649,6 +651,15 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       if (name === 'npm') {
         const call = npmCall(args, 1, runner.valueOptions);
         if (call) return runText(walk, [call], stdin, 'npm exec -c');
+      }
+      // `nix develop [INSTALLABLE] -c CMD…`: CMD follows `-c`/`--command` (an installable may
+      // come first); with no `-c` nothing runs from the line (rule nix-develop-interactive).
+      if (name === 'nix' && subName === 'develop') {
+        const c = args.findIndex(
+          (a, i) => i >= after && !a.dynamic && (a.text === '-c' || a.text === '--command'),
+        );
+        if (c !== -1) runInner(walk, args, c + 1, stdin, via, 'nix develop');
+        return;
       }
       const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
