@@ -215,9 +215,24 @@ function attachedPath(a: Arg): Arg | null {
   return { ...a, text: t.slice(slash) };
 }
 
+/** `/p:`, `/property:`, `/t:`, `/v:`, `/bl:`, …: a switch of MSBuild's (and of `dotnet build`'s). */
+const MSBUILD_SWITCH =
+  /^\/(?:p|property|t|target|v|verbosity|bl|binaryLogger|m|maxcpucount|restore|r|nr|nodeReuse|clp|consoleLoggerParameters|fl|flp|fileLoggerParameters|nologo|warnaserror|nowarn|noWarn|restoreProperty|rp|graph|isolate|tl|terminalLogger):/i;
+
 /** The paths an argument list may name (`pathCandidates` of each), into `out`. */
 function pushPathCandidates(out: Arg[], args: readonly Arg[]): Arg[] {
   for (const a of args) {
+    // An MSBuild switch (`dotnet test /p:CollectCoverage=true`, `/t:Build`, `/bl:out.binlog`,
+    // `./build.sh /p:TreatWarningsAsErrors=false`) is no path at the root: what it may name is its
+    // value, a property's after `=` (`/p:OutDir=/srv/x` is still `/srv/x`), a switch's after `:`.
+    const sw = a.dynamic ? null : MSBUILD_SWITCH.exec(a.text);
+    if (sw) {
+      const rest = a.text.slice(sw[0].length);
+      const eq = rest.indexOf('=');
+      const value = eq >= 0 ? rest.slice(eq + 1) : rest;
+      if (value) out.push({ ...a, text: value.replace(/^\\?"|\\?"$/g, '') });
+      continue;
+    }
     out.push(a);
     const value = optionValue(a);
     if (value) out.push(value);

@@ -152,6 +152,31 @@ describe("terraform and tflint: commands that stay on the workspace's files", ()
   });
 });
 
+describe('MSBuild switches are not paths at the root; their values are', () => {
+  it('allows properties and switches with plain values', () => {
+    expectAll(
+      [
+        'dotnet build /p:TreatWarningsAsErrors=false',
+        './build.sh /p:Configuration=Release /v:minimal',
+        'dotnet test /p:CollectCoverage=true /p:CoverletOutputFormat=opencover',
+        'dotnet build /t:Rebuild /bl:artifacts/build.binlog',
+      ],
+      'allow',
+    );
+  });
+  it('still refuses a property or switch whose value is a place outside', () => {
+    expectAll(
+      [
+        'dotnet build /p:OutDir=/srv/out',
+        'dotnet test /bl:/srv/x.binlog',
+        './build.sh /p:OutputPath=/root/.aws',
+        'dotnet build /property:BaseIntermediateOutputPath=/etc/obj/',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('formatters, linters, generators and coverage tools given specs', () => {
   it('allows their everyday use on the workspace', () => {
     expectAll(
