@@ -448,6 +448,11 @@ const PY_WATCHED = new Set([
   'ftplib',
   'smtplib',
   'telnetlib',
+  // servers and clients of the library whose every call listens or connects (`wsgiref.simple_server.
+  // make_server('', 8000, app)`, `xmlrpc.client.ServerProxy(url)`), and the third-party network
+  // clients (PY_NET_MODULES)
+  'wsgiref',
+  'xmlrpc',
   // mail and news clients: every call of theirs talks to a server (`imaplib.IMAP4_SSL(host)`)
   'imaplib',
   'poplib',
@@ -811,6 +816,42 @@ const PY_PROCESS = new Set([
 const PY_EXEC = /^os\.(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$|^pty\.spawn$/;
 const PY_NET =
   /^(urllib\.request\.(urlopen|urlretrieve|Request)|requests\.(get|post|put|delete|head|patch|request|Session)|httpx\.(get|post|put|delete|head|patch|request|Client|AsyncClient)|http\.client\.(HTTPConnection|HTTPSConnection)|http\.server\.(HTTPServer|ThreadingHTTPServer|test)|socketserver\.\w*Server|urllib3\.(PoolManager|request)|ftplib\.FTP(_TLS)?|smtplib\.(SMTP(_SSL)?|LMTP)|telnetlib\.Telnet|imaplib\.IMAP4(_SSL|_stream)?|poplib\.POP3(_SSL)?|nntplib\.NNTP(_SSL)?)$/;
+/**
+ * Modules every call of which listens or talks to a host: the standard library's XML-RPC and WSGI
+ * servers and clients, and the third-party network clients and servers (`aiohttp.ClientSession()`,
+ * `websockets.connect(url)`, `paramiko.SSHClient()`, `boto3.client('s3')`, database drivers that
+ * connect to a server); logging's network handlers send every record to a host.
+ */
+const PY_NET_MODULES = new Set([
+  'wsgiref',
+  'xmlrpc',
+  'aiohttp',
+  'websockets',
+  'websocket',
+  'paramiko',
+  'fabric',
+  'pysftp',
+  'pycurl',
+  'httplib2',
+  'treq',
+  'grpc',
+  'boto3',
+  'botocore',
+  'redis',
+  'pymongo',
+  'psycopg',
+  'psycopg2',
+  'pymysql',
+  'MySQLdb',
+  'zmq',
+  'pika',
+  'kafka',
+  'smtpd',
+  'asynchat',
+  'asyncore',
+]);
+const PY_NET_HANDLERS =
+  /^logging\.handlers\.(SocketHandler|DatagramHandler|SysLogHandler|HTTPHandler|SMTPHandler|NTEventLogHandler)$/;
 const PY_DYNAMIC_BUILTINS = new Set([
   'eval',
   'exec',
@@ -1652,7 +1693,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     if (name !== 'dict') add({ kind: 'env-read', name: null });
     return;
   }
-  if (PY_NET.test(name)) {
+  if (PY_NET.test(name) || PY_NET_HANDLERS.test(name)) {
+    add({ kind: 'net', url: str(args[0]) });
+    return;
+  }
+  if (PY_NET_MODULES.has(root) && !localNames.has(root)) {
     add({ kind: 'net', url: str(args[0]) });
     return;
   }
@@ -1844,14 +1889,21 @@ function literalPathArguments(call: Node, name: string, add: (e: Effect) => void
   const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   if (obj?.type === 'string' || obj?.type === 'concatenated_string') return;
   if (method && STR_METHODS.test(method)) return;
+  // a call named for writing, saving, dumping or extracting (`tree.write(p)`, `np.save(p, a)`,
+  // `df.to_csv(p)`, `fig.savefig(p)`, `zf.extractall(p)`) writes the path it is given
+  const verb = method ?? name.split('.').pop() ?? '';
+  const kind = WRITE_CALL_NAMES.test(verb) ? 'write' : 'read';
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
     const v = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
     if (!v || v.type === 'list_splat' || v.type === 'dictionary_splat') continue;
     const p = str(v);
-    if (p !== null && /^(\/|~\/|~$)/.test(p) && !/[\s\0]/.test(p) && p.length <= 4096)
-      add({ kind: 'read', path: p });
+    if (p !== null && /^(\/|~\/|~$)/.test(p) && !/[\s\0]/.test(p) && p.length <= 4096) add({ kind, path: p });
   }
 }
+
+/** Names of calls that write the path they are given (see `literalPathArguments`). */
+const WRITE_CALL_NAMES =
+  /^(write\w*|writexml|save\w*|dump\w*|to_\w+|export\w*|extract\w*|store\w*|copy\w*|move\w*|rename\w*|remove\w*|delete\w*|unlink\w*|rmtree|mkdirs?|makedirs|truncate|touch|chmod|chown|install\w*|download\w*|retrieve\w*|imwrite|imsave)$/;
 
 // ----------------------------------------------------------------- JavaScript
 
@@ -1859,6 +1911,43 @@ function literalPathArguments(call: Node, name: string, add: (e: Effect) => void
 function isRequire(fn: Node | null | undefined): boolean {
   return fn?.text === 'require' || fn?.text === 'process.getBuiltinModule';
 }
+
+/**
+ * Packages every call of which talks to a host (`require('axios').get(url)`, `undici.request(url)`,
+ * `new (require('ws'))(url)`), as node's own net/http/https/dgram/tls/dns are, and the globals that
+ * open a connection when constructed (`new WebSocket(url)`, `new EventSource(url)`).
+ */
+function JS_NET_MODULES_LIST(): string[] {
+  return [
+    'axios',
+    'undici',
+    'node-fetch',
+    'cross-fetch',
+    'isomorphic-fetch',
+    'got',
+    'ky',
+    'superagent',
+    'request',
+    'needle',
+    'ws',
+    'socket.io-client',
+    'ssh2',
+    'ftp',
+    'basic-ftp',
+    'nodemailer',
+    'mqtt',
+    'redis',
+    'ioredis',
+    'pg',
+    'mysql',
+    'mysql2',
+    'mongodb',
+    'amqplib',
+    'kafkajs',
+  ];
+}
+const JS_NET_MODULES: ReadonlySet<string> = new Set(JS_NET_MODULES_LIST());
+const JS_NET_GLOBALS = new Set(['WebSocket', 'EventSource', 'XMLHttpRequest', 'WebSocketStream']);
 
 const JS_WATCHED = new Set([
   'dotenv',
@@ -1892,6 +1981,7 @@ const JS_WATCHED = new Set([
   'sqlite',
   'v8',
   'wasi',
+  ...JS_NET_MODULES_LIST(),
 ]);
 
 const JS_SAFE = new Set([
@@ -1987,11 +2077,13 @@ const RUNTIME_SPAWN_OPTIONS = new Set([
 const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...PY_WORDS,
   ...PY_WATCHED,
+  ...PY_NET_MODULES,
   ...VALUE_WATCHED,
   ...PY_DYNAMIC_BUILTINS,
 ]);
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,
+  ...JS_NET_GLOBALS,
   'Deno',
   'Bun',
   ...[...JS_WATCHED].flatMap((m) => m.split('/')),
@@ -2122,6 +2214,18 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         return null;
       }
       if (n.type === 'call_expression') return jsPathCall(n);
+      // `new URL('file:///root/.netrc')`: fs takes a file URL as the path it names
+      if (n.type === 'new_expression' && n.childForFieldName('constructor')?.text === 'URL') {
+        const a = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((x): x is Node => !!x);
+        const u = a.length === 1 ? jsStr(a[0]) : null;
+        const m = u === null ? null : /^file:\/\/(?:localhost)?(\/[^?#]*)$/i.exec(u);
+        if (!m) return null;
+        try {
+          return decodeURIComponent(m[1]!);
+        } catch {
+          return null;
+        }
+      }
       return null;
     };
     /** A path built from known parts: `os.homedir()`, `path.join(…)`, `process.cwd()`. */
@@ -2489,7 +2593,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           add({ kind: 'unknown', what: `\`${name}\` of code only known when it runs` });
           continue;
         }
-        if (name === 'fetch') {
+        if (name === 'fetch' || (JS_NET_GLOBALS.has(name) && fn?.type === 'identifier')) {
           add({ kind: 'net', url: jsStr(args[0]) });
           continue;
         }
@@ -2585,7 +2689,11 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         }
         const root = name.split('.')[0]!;
         // (`require('dns').promises.lookup(h)` and `require('dns/promises')` are named `dns/promises.…`)
-        if (['net', 'http', 'https', 'http2', 'dgram', 'tls', 'dns'].includes(root.split('/')[0]!)) {
+        if (
+          ['net', 'http', 'https', 'http2', 'dgram', 'tls', 'dns'].includes(root.split('/')[0]!) ||
+          JS_NET_MODULES.has(root) ||
+          JS_NET_MODULES.has(name)
+        ) {
           add({ kind: 'net', url: jsStr(args[0]) });
           continue;
         }
