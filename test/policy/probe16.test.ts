@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyEngine } from '../../src/policy/index.js';
+import { describe, it } from 'vitest';
+import { probeEngine } from './probe-engine.js';
 
 /**
  * Classes helper `gaps`' probe 16 (3 Dec) found allowed: inline code whose paths are built with
@@ -7,18 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  * for given a secret path, mail clients, `contextlib.chdir`, and Node's APIs below. Each class is
  * tested with spellings not in the probe, and with the benign neighbours that must stay allowed.
  */
-let engine: PolicyEngine;
-beforeAll(async () => {
-  engine = await PolicyEngine.create();
-});
-
-const expectAll = (commands: string[], want: 'allow' | 'refused') => {
-  for (const c of commands) {
-    const d = engine.check(c).decision;
-    if (want === 'refused') expect(d, c).not.toBe('allow');
-    else expect(d, c).toBe('allow');
-  }
-};
+const { expectAll } = probeEngine();
 
 describe('Python: paths built with % and str.format are the paths they name', () => {
   it('refuses a secret or a write outside reached through formatting', () => {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyEngine } from '../../src/policy/index.js';
+import { describe, it } from 'vitest';
+import { probeEngine } from './probe-engine.js';
 
 /**
  * Classes helper `gaps`' probe 17 (3 Dec) found allowed: inline code that talks to a host through
@@ -9,18 +9,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  * Each class is tested with spellings not in the probe, and with the benign neighbours that must
  * stay allowed.
  */
-let engine: PolicyEngine;
-beforeAll(async () => {
-  engine = await PolicyEngine.create();
-});
-
-const expectAll = (commands: string[], want: 'allow' | 'refused') => {
-  for (const c of commands) {
-    const d = engine.check(c).decision;
-    if (want === 'refused') expect(d, c).not.toBe('allow');
-    else expect(d, c).toBe('allow');
-  }
-};
+const { expectAll } = probeEngine();
 
 describe('Python: network modules and handlers', () => {
   it('refuses servers and clients of modules whose calls all talk to a host', () => {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyEngine } from '../../src/policy/index.js';
+import { describe, expect, it } from 'vitest';
+import { probeEngine } from './probe-engine.js';
 
 /**
  * Classes helper `benign`'s probe 17 (3 Dec, everyday work in ecosystems earlier probes sampled
@@ -9,18 +9,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  * OCaml and Dart with no spec. Each class is tested both ways: what must stay refused (code from
  * elsewhere, writes outside, options that run a program) and everyday spellings that must pass.
  */
-let engine: PolicyEngine;
-beforeAll(async () => {
-  engine = await PolicyEngine.create();
-});
-
-const expectAll = (commands: string[], want: 'allow' | 'refused') => {
-  for (const c of commands) {
-    const d = engine.check(c).decision;
-    if (want === 'refused') expect(d, c).not.toBe('allow');
-    else expect(d, c).toBe('allow');
-  }
-};
+const { expectAll, check } = probeEngine();
 
 describe('nix: the workspace flake is built and its dev shell runs the command given', () => {
   it('allows building, checking and entering the workspace flake with a command', () => {
@@ -61,8 +50,8 @@ describe('nix: the workspace flake is built and its dev shell runs the command g
     );
   });
   it('decides the command after -c as its own (a dangerous one stays denied)', () => {
-    expect(engine.check('nix develop -c rm -rf /root/project').decision).toBe('deny');
-    expect(engine.check('nix develop .#ci -c rm -rf /').decision).toBe('deny');
+    expect(check('nix develop -c rm -rf /root/project').decision).toBe('deny');
+    expect(check('nix develop .#ci -c rm -rf /').decision).toBe('deny');
   });
 });
 
