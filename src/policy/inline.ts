@@ -1194,7 +1194,8 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             !isSafeName(name) &&
             !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id) &&
             !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id) &&
-            !isReloaded(n)
+            !isReloaded(n) &&
+            !isIntrospected(n)
           )
             add({
               kind: 'unknown',
@@ -1205,7 +1206,8 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             name.includes('.') &&
             VALUE_WATCHED.has(root) &&
             aliases.has(raw.split('.')[0]!) &&
-            !isSafeName(name)
+            !isSafeName(name) &&
+            !isIntrospected(n)
           )
             add({ kind: 'unknown', what: `\`${clipName(raw)}\` used as a value` });
         }
@@ -1290,6 +1292,51 @@ function isReloaded(n: Node): boolean {
   if (call?.type !== 'call') return false;
   const raw = dotted(call.childForFieldName('function'));
   return !!raw && resolveNow(raw) === 'importlib.reload' && resultDiscarded(call);
+}
+
+/**
+ * Calls that only describe the function, class or module they are given and hand back its source,
+ * file name, docstring or signature, never the object or anything callable from it, nor the data it
+ * holds: `inspect.getsource(subprocess.run)`. (`inspect.unwrap`, `getmembers` and `getmodule`, which
+ * hand back objects, `print` and `repr`, which show data such as `os.environ`, and `help`, whose
+ * pager is a program, are not among them.)
+ */
+const PY_INTROSPECTORS = new Set([
+  'inspect.getsource',
+  'inspect.getsourcelines',
+  'inspect.getsourcefile',
+  'inspect.getfile',
+  'inspect.getdoc',
+  'inspect.getcomments',
+  'inspect.signature',
+]);
+
+/**
+ * A watched name given as an argument to one of `PY_INTROSPECTORS`: nothing is called through it.
+ * Only while the introspector's name is not rebound: every other occurrence of its first word is an
+ * import, a call or an attribute's object (`def print(f): f('id')`, `getsource = os.system` and a
+ * parameter of that name are not).
+ */
+function isIntrospected(n: Node): boolean {
+  const list = n.parent;
+  if (list?.type !== 'argument_list') return false;
+  const call = list.parent;
+  if (call?.type !== 'call') return false;
+  const raw = dotted(call.childForFieldName('function'));
+  if (!raw || !PY_INTROSPECTORS.has(resolveNow(raw))) return false;
+  const head = raw.split('.')[0]!;
+  let root = call;
+  while (root.parent) root = root.parent;
+  for (const id of root.descendantsOfType('identifier')) {
+    if (id?.text !== head) continue;
+    const p = id.parent;
+    if (!p) return false;
+    if (p.type === 'call' && p.childForFieldName('function')?.id === id.id) continue;
+    if (p.type === 'attribute' && p.childForFieldName('object')?.id === id.id) continue;
+    if (p.type === 'dotted_name' || p.type === 'aliased_import') continue;
+    return false;
+  }
+  return true;
 }
 
 /** `'x' in globals()`, `globals().keys()`: what is read of a namespace is names, never its values. */

@@ -757,6 +757,8 @@ function valueFinding(
         reason: `${what} runs the program or code given as its value${value ? ` (\`${value.text}\`)` : ''}; leave the option out, or run that program as its own command`,
       };
     case 'host':
+      // An empty value names no host (`pip install --proxy="" x`, `curl --proxy ''`: no proxy).
+      if (value && !value.dynamic && value.text === '') return null;
       return {
         decision: 'ask',
         reason: `${what} sends the connection to a host named by its value${value ? ` (\`${value.text}\`)` : ''}, not the one in the URL; leave it out`,

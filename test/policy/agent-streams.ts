@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx shadcn@latest add card`, which writes component code from a registry, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment), or prose the model sent as a command, or a Windows command (PowerShell's `New-Item`, `Get-ChildItem`, cmd's `copy`, `del`, `findstr`, `taskkill`) that a Linux sandbox has no program for) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx shadcn@latest add card`, which writes component code from a registry, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment), or prose the model sent as a command, or a Windows command (PowerShell's `New-Item`, `Get-ChildItem`, cmd's `copy`, `del`, `findstr`, `taskkill`) that a Linux sandbox has no program for, a database client that runs SQL or probes a server (`mysql -u root -e …`, `pg_isready -h localhost`, `psql --version`), and OpenHands' `C-c`, a key for its terminal sent as a command) needs a person to say it is fine",
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
   'network-clients':
     'the network is off in the sandbox; requests to remote hosts (curl, wget, and ping, traceroute, dig to anything but localhost: a name they resolve is a DNS query out) need approval, and so does a URL whose text after the port comes from a variable (`"http://localhost:1313$url"`: a value starting with `@` names another host)',
@@ -39,7 +39,7 @@ export const JUSTIFIED: Record<string, string> = {
   'copy-or-link-outside':
     'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
   'delete-outside-workspace':
-    "deleting outside the workspace changes the host (in these streams also apt's and dpkg's lock files under /var/lib/dpkg, removed to get past another install)",
+    "deleting outside the workspace changes the host (in these streams also apt's and dpkg's lock files under /var/lib/dpkg, removed to get past another install, pylint's data in the home directory, `rm -rf ~/.pylint.d`, and a script moved to the workspace's parent, `mv x.py ../x.py`)",
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
   'python-http-server': 'serving files over HTTP opens the workspace to the network',
   'system-packages':
@@ -136,7 +136,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
   'program:grep':
-    "an option the program does not have (`grep --no-color`, which is git grep's, not GNU grep's) is asked rather than guessed",
+    'an option the program does not have (`grep --no-color`, which is git grep\'s, not GNU grep\'s; a pattern that begins with `--`, `grep -n "----" f`, which grep reads as an option and rejects: `grep -e ----` is the spelling) is asked rather than guessed',
   'write-outside-workspace':
     "a redirection into another checkout, a tool's state in the home directory (`> ~/.local/state/minsky/session-db.json`) or the host's configuration (`> /etc/nginx/conf.d/site.conf`, `> /var/www/html/index.html`) changes files that are not the project's, and one to a variable set only when an earlier `&&` chain succeeded (`a || b && P=x; cmd > \"$P\"`) writes to a path the walk cannot follow",
   'global-package-install':

@@ -832,15 +832,25 @@ describe('the classes of agent-stream-6 (Codex CLI: benchmark scripts run from i
     // its workers (bash running RUNNER_SCRIPT) or of the language servers (their wrappers under
     // /opt/drydock/bin): `pkill -f NAME` would reach them.
     const rule = readFileSync(new URL('../../policies/default.yaml', import.meta.url), 'utf8');
-    const names = /\(\?:(hugo\|[^)]*)\)\(\?:/.exec(rule)![1]!.split('|');
+    const names = /\(\?:(hugo\|[^)]*)\)/.exec(rule)![1]!.split('|');
     expect(names).toContain('uvicorn');
     expect(names).toContain('next dev');
     expect(names).toContain('npm run dev');
+    expect(names).toContain('runserver');
     const servers = readFileSync(new URL('../../src/lsp/servers.ts', import.meta.url), 'utf8');
     for (const n of names) {
       expect(new RegExp(`\\b${n}\\b`).test(RUNNER_SCRIPT), n).toBe(false);
       expect(servers.includes(n), n).toBe(false);
     }
+    // A script named by its interpreter and a relative path (`python3 reproduce_issue.py`, stream 13):
+    // neither the runner nor a server runs a program so.
+    const at = rule.indexOf('(?:python');
+    const script = rule.slice(at, rule.indexOf('))(?:(?: |', at) + 1);
+    expect(script).toContain('[A-Za-z0-9_]');
+    const byScript = new RegExp(script);
+    expect(byScript.test('python3 reproduce_issue.py')).toBe(true);
+    expect(byScript.test(RUNNER_SCRIPT)).toBe(false);
+    expect(byScript.test(servers)).toBe(false);
   });
 
   // Agent stream 7 (Automaker with the Claude Agent SDK: a Hugo site, a Next.js app): the agent frees
