@@ -140,12 +140,6 @@ export interface ProgramSpec {
    * does, so every builtin command of the program is listed (the ones not known safe with `ask`).
    */
   scriptSub: string | null;
-  /**
-   * A first operand that names none of the subcommands is the program's own operand, decided with
-   * the rest by its `operands` (`elm-test tests/X.elm`, `elm-review src/`): programs whose
-   * subcommands are few and all listed and that otherwise take files.
-   */
-  operandsOrSub: boolean;
   /** Options after the subcommand may also be the program's global ones. */
   inherit: boolean;
   aliases: Map<string, string>;
@@ -208,6 +202,11 @@ export interface ProgramSpec {
   /** A first word `+NAME` picks a rustup toolchain (`cargo +nightly test`): skipped; a path is not a name. */
   plusToolchain: boolean;
   /**
+   * The npm packages whose program this is, where the package's name is not the program's
+   * (`@tailwindcss/cli` runs `tailwindcss`): `npx PACKAGE args` is decided as this program.
+   */
+  packages: string[];
+  /**
    * A `word` operand qualified by a project path (gradle's `:app:test`, `core:check`) names the
    * same task in that project: the part after the last `:` is held to `words`.
    */
@@ -265,7 +264,6 @@ const SPEC_KEYS = new Set([
   'subcommands',
   'sub_abbrev',
   'script_subcommand',
-  'operands_or_subcommand',
   'inherit',
   'about',
   'rest',
@@ -287,6 +285,7 @@ const SPEC_KEYS = new Set([
   'not_words',
   'word_reason',
   'passes',
+  'packages',
 ]);
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
@@ -343,7 +342,6 @@ export function buildSpec(
     subcommands: null,
     subAbbrev: bool('sub_abbrev', false),
     scriptSub: null,
-    operandsOrSub: bool('operands_or_subcommand', false),
     inherit: bool('inherit', true),
     aliases: new Map(),
     parent,
@@ -383,6 +381,7 @@ export function buildSpec(
           ],
     operandKeys: operandKeys(r.operand_keys, where),
     plusToolchain: bool('plus_toolchain', false),
+    packages: stringList(r.packages, 'packages', where),
     qualifiedWords: bool('qualified_words', false),
     effects: false,
     moves: [...options.values()].includes('cwd'),
@@ -1091,20 +1090,17 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is an ambiguous abbreviation of a subcommand`,
           };
-        if (!resolved && !spec.operandsOrSub)
+        if (!resolved)
           return {
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
           };
-        if (resolved) {
-          // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
-          ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
-          spec = resolved;
-          if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
-          if (spec.subcommands) subDone = false;
-          continue;
-        }
-        // (operands_or_subcommand: the word is the program's own first operand, decided below)
+        // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
+        ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
+        spec = resolved;
+        if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
+        if (spec.subcommands) subDone = false;
+        continue;
       }
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;

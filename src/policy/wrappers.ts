@@ -3,6 +3,7 @@ import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './wal
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
+import { leadingOptions } from './programs.js';
 
 /**
  * Commands that run another command given in their arguments. For each: the
@@ -24,9 +25,6 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   time: { valueOptions: ['-f', '--format', '-o', '--output'] },
   ionice: { valueOptions: ['-c', '--class', '-n', '--classdata', '-p', '-P', '-u'] },
   setsid: { valueOptions: [] },
-  // util-linux taskset(1): `taskset [-c] MASK COMMAND…` runs COMMAND on those CPUs; `-p` changes a
-  // running process's affinity and runs nothing.
-  taskset: { valueOptions: [], positional: 1, noRun: ['-p', '--pid'] },
   command: { valueOptions: [], noRun: ['-v', '-V'] },
   builtin: { valueOptions: [] },
   exec: { valueOptions: ['-a'] },
@@ -353,10 +351,115 @@ function moduleProgram(args: Arg[]): Arg[] | null {
   return null;
 }
 
+/** tmux's keys that submit the line typed so far (tmux(1), KEY BINDINGS: `C-m` is Enter). */
+const TMUX_SUBMIT = /^(?:Enter|C-m|\^M|KPEnter|C-j)$/i;
+/** Keys after which the pane's line is empty: interrupt (C-c) and erase the line (C-u). */
+const TMUX_CLEAR = /^(?:C-c|C-u|\^C|\^U)$/i;
+/** tmux's other key names (tmux(1), KEY BINDINGS), which it sends as keys, not as their letters. */
+const TMUX_KEY =
+  /^(?:(?:[CMS]-|\^)+.+|Escape|Tab|BTab|BSpace|Space|Up|Down|Left|Right|Home|End|IC|DC|Insert|Delete|NPage|PPage|PageUp|PageDown|PgUp|PgDn|F[0-9]{1,2}|KP.+)$/i;
+/** A tmux step this reading does not follow: a command no rule covers (asks), naming the step. */
+function tmuxAsk(walk: Walk, what: string, via: string[]): void {
+  walk.runArgv(walk, `tmux ${what}`, [], `tmux ${what}`, { kind: 'none' }, via);
+}
+
+/**
+ * `tmux [options] COMMAND [flags] [args]` (policies/programs.yaml's tmux spec reads the options): the
+ * shell-command a new session, window or pane starts (one word is shell text, as tmux hands it to
+ * `sh -c`; several are the program and its arguments), and the keys `send-keys` types, read as the
+ * command line they spell up to each Enter. Text with no Enter after it stays on the pane's line and
+ * is completed by whatever is typed next, and a key such as Tab or Up changes the line before its
+ * Enter: both ask. An argument ending in `;` ends a tmux command and starts another, which is not
+ * read here: asks.
+ */
+function unwrapTmux(walk: Walk, args: Arg[], via: string[]): void {
+  const spec = walk.code?.programs?.get('tmux');
+  if (!spec?.subcommands) return tmuxAsk(walk, 'without its spec', via);
+  if (args.some((a) => !a.dynamic && a.text.endsWith(';')))
+    return tmuxAsk(walk, 'with several commands (`;`)', via);
+  const g = leadingOptions(spec, args);
+  const word = literal(args[g.end]);
+  if (word === null) return;
+  const sub = spec.subcommands.has(word) ? word : spec.aliases.get(word);
+  const subSpec = sub === undefined ? undefined : spec.subcommands.get(sub);
+  if (!subSpec || sub === undefined) return;
+  const rest = args.slice(g.end + 1);
+  const flagsEnd = leadingOptions(subSpec, rest).end;
+  const operands = rest.slice(flagsEnd);
+  if (sub === 'new-session' || sub === 'new-window' || sub === 'split-window') {
+    if (operands.length === 1) runText(walk, operands, { kind: 'none' }, `tmux ${sub}`);
+    else if (operands.length > 1) runInner(walk, operands, 0, { kind: 'none' }, via, `tmux ${sub}`);
+    return;
+  }
+  if (sub !== 'send-keys') return;
+  // `-l`: every key is literal text (no key names, so no Enter either).
+  const literalKeys = rest.slice(0, flagsEnd).some((a) => !a.dynamic && /^-[A-Za-z]*l/.test(a.text));
+  let line: Arg[] = [];
+  let changed = false;
+  for (const a of operands) {
+    if (!a.dynamic && !literalKeys && TMUX_SUBMIT.test(a.text)) {
+      if (changed && line.length > 0)
+        return tmuxAsk(walk, 'send-keys (a key changes the line before Enter)', via);
+      const dynamic = line.find((p) => p.dynamic);
+      const text = line.map((p) => p.text).join('');
+      if (dynamic) runText(walk, [dynamic], { kind: 'none' }, 'tmux send-keys');
+      else if (text.trim() !== '') runText(walk, [{ ...a, text }], { kind: 'none' }, 'tmux send-keys');
+      line = [];
+      changed = false;
+      continue;
+    }
+    if (!a.dynamic && !literalKeys && TMUX_KEY.test(a.text)) {
+      // C-c and C-u leave an empty line (interrupt, erase); any other key may recall, complete or
+      // edit text (Up, Tab, Escape-then-`.`), so typed text on that line is not what it spells.
+      if (TMUX_CLEAR.test(a.text)) line = [];
+      else changed = true;
+      continue;
+    }
+    line.push(a);
+  }
+  if (line.length > 0) tmuxAsk(walk, 'send-keys (text typed without Enter)', via);
+}
+
+/** Package runners that fetch the package they run from the index when it is not installed. */
+const FETCHING_RUNNERS = new Set([
+  'npx',
+  'pnpx',
+  'bunx',
+  'npm exec',
+  'npm x',
+  'pnpm dlx',
+  'yarn dlx',
+  'bun x',
+]);
+
+/**
+ * `name@VERSION` (`react-scripts@5`, `prisma@latest`, `@scope/cli@^1.2.0`): the package at a version
+ * or dist-tag of the index, whose program is the package's own (`npx prisma@5 generate` runs prisma's
+ * bin as `npx prisma generate` does). Not `x@github:u/r`, `x@file:../y`, `x@npm:y`, `x@u/r` or a URL:
+ * a version holds no `:` and no `/` (the package check on the same word asks for those).
+ */
+const PACKAGE_AT_VERSION = /^((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*)@[\w.^~<>=*|+-]+$/i;
+
+/** The program whose spec lists npm package `pkg` among its `packages:`, if any. */
+function packageProgram(walk: Walk, pkg: string): string | undefined {
+  for (const spec of walk.code?.programs?.values() ?? []) if (spec.packages.includes(pkg)) return spec.name;
+  return undefined;
+}
+
+const SCOPED_PACKAGE = /^@[a-z0-9][\w.~-]*\/([a-z0-9][\w.~-]*)$/i;
+
 function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string[], what: string): void {
   const inner = args[at];
   if (!inner) return;
-  const word = literal(inner);
+  let word = literal(inner);
+  if (word !== null && FETCHING_RUNNERS.has(what)) {
+    word = PACKAGE_AT_VERSION.exec(word)?.[1] ?? word;
+    // `@scope/name` is a package of the index, not the workspace's file `./@scope/name`: its
+    // program is the one whose spec lists the package (`packages:`, `@tailwindcss/cli` runs
+    // `tailwindcss`), else `name` (`npx @vscode/vsce publish` is `vsce publish`).
+    const scoped = SCOPED_PACKAGE.exec(word);
+    if (scoped) word = packageProgram(walk, word) ?? scoped[1]!;
+  }
   if (word === null || inner.glob || word === '') {
     structure(
       walk,
@@ -520,6 +623,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     }
     case 'sudo':
       return unwrapSudo(walk, args, stdin, via);
+    case 'tmux':
+      return unwrapTmux(walk, args, via);
     case 'xargs':
       return unwrapXargs(walk, args, stdin, via);
     case 'find':
