@@ -1,5 +1,5 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
-import { extract, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
+import { extract, EXTRACT_LIMIT, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
 import type { Parser } from 'web-tree-sitter';
 import { PlainNode as Node } from './plain-tree.js';
 import type { ProgramSpec } from './programs.js';
@@ -38,12 +38,12 @@ const MAX_EFFECTS = 64;
 let treeLimitNow = TREE_LIMIT;
 
 /**
- * Characters of code one decision may hand to tree-sitter in all: a command with fifty
- * 2,000-character snippets (`python3 -c …; python3 -c …`) would otherwise parse 100,000
- * characters with it. Past this, each snippet is cut by the lexer first, and an extract
- * that does not fit asks. Decisions with no time limit (`NO_BUDGET`) are not counted.
+ * Characters of code one decision may hand to tree-sitter in all (one extract at its limit): a
+ * command with fifty 2,000-character snippets (`python3 -c …; python3 -c …`) would otherwise
+ * parse 100,000 characters with it. Past this, each snippet is cut by the lexer first, and an
+ * extract that does not fit asks. Decisions with no time limit (`NO_BUDGET`) are not counted.
  */
-const TREE_CHARS_PER_DECISION = 4_000;
+const TREE_CHARS_PER_DECISION = EXTRACT_LIMIT;
 const treeChars = new WeakMap<Budget, number>();
 
 /** Whole snippets may use half of it (`limit` 1), so extracts of later ones still fit (`limit` 2). */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../../src/policy/index.js';
+import { EXTRACT_LIMIT } from '../../src/policy/inline-lex.js';
 import { RUNNER_SCRIPT } from '../../src/sandbox/runner-script.js';
 
 /**
@@ -22,10 +23,14 @@ const expectAll = (commands: string[], decision: 'allow' | 'refused') => {
   }
 };
 
-/** A Python edit script as agents write them: the old and new text as multi-line literals. */
-const editScript = (target: string, body: string, q = "'''") => {
+/**
+ * A Python edit script as agents write them: the old and new text as multi-line literals, by
+ * default long enough that the code with its literals is longer than the reader reads whole
+ * (`EXTRACT_LIMIT`), so the literals are elided and read as values only known when it runs.
+ */
+const editScript = (target: string, body: string, q = "'''", lines = Math.ceil(EXTRACT_LIMIT / 80)) => {
   const block = Array.from(
-    { length: 40 },
+    { length: lines },
     (_, i) => `        value_${i} = compute(value_${i - 1})  # step ${i}`,
   ).join('\n');
   return `python3 - <<'PY'
@@ -37,7 +42,7 @@ ${block}
 ${q}
 new = ${q}    def serialize(self):
 ${block}
-        return value_39
+        return value_${lines - 1}
 ${q}
 ${body}
 PY`;
@@ -49,7 +54,7 @@ describe('long edit scripts: multi-line data literals are not read, the calls ar
       "'django/db/models/base.py'",
       `if old in s:\n    p.write_text(s.replace(old, new))\n    print('patched')`,
     );
-    expect(ok.length).toBeGreaterThan(2000);
+    expect(ok.length).toBeGreaterThan(EXTRACT_LIMIT);
     expectAll(
       [
         ok,
@@ -76,6 +81,29 @@ describe('long edit scripts: multi-line data literals are not read, the calls ar
         editScript("'src/a.py'", `open(new, 'w').write(old)`),
         // a code string with the placeholder's own name is not elided (it could bind it)
         editScript("'src/a.py'", `_dd_data = 'rm -rf ~'\nimport os\nos.system(new)`),
+      ],
+      'refused',
+    );
+  });
+
+  it('reads the literals of a script short enough to read whole: code they hold is decided', () => {
+    const short = (body: string) => editScript("'src/a.py'", body, "'''", 20);
+    expect(short('').length).toBeLessThan(EXTRACT_LIMIT);
+    const harmful = `evil = '''import os\nos.system('rm -rf ~')\n'''\n`;
+    expectAll(
+      [
+        short(`exec(new)`),
+        short(`import subprocess, sys\nsubprocess.run([sys.executable, '-c', new])`),
+        short(`p.write_text(s.replace(old, new))`),
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        short(`${harmful}exec(evil)`),
+        short(`${harmful}import subprocess, sys\nsubprocess.run([sys.executable, '-c', evil])`),
+        short(`import os\nos.system(new)`),
+        short(`open('/root/.bashrc', 'a').write(new)`),
       ],
       'refused',
     );
