@@ -140,6 +140,12 @@ export interface ProgramSpec {
    * does, so every builtin command of the program is listed (the ones not known safe with `ask`).
    */
   scriptSub: string | null;
+  /**
+   * A first operand that names none of the subcommands is the program's own operand, decided with
+   * the rest by its `operands` (`elm-test tests/X.elm`, `elm-review src/`): programs whose
+   * subcommands are few and all listed and that otherwise take files.
+   */
+  operandsOrSub: boolean;
   /** Options after the subcommand may also be the program's global ones. */
   inherit: boolean;
   aliases: Map<string, string>;
@@ -264,6 +270,7 @@ const SPEC_KEYS = new Set([
   'subcommands',
   'sub_abbrev',
   'script_subcommand',
+  'operands_or_subcommand',
   'inherit',
   'about',
   'rest',
@@ -342,6 +349,7 @@ export function buildSpec(
     subcommands: null,
     subAbbrev: bool('sub_abbrev', false),
     scriptSub: null,
+    operandsOrSub: bool('operands_or_subcommand', false),
     inherit: bool('inherit', true),
     aliases: new Map(),
     parent,
@@ -1090,17 +1098,20 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is an ambiguous abbreviation of a subcommand`,
           };
-        if (!resolved)
+        if (!resolved && !spec.operandsOrSub)
           return {
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
           };
-        // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
-        ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
-        spec = resolved;
-        if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
-        if (spec.subcommands) subDone = false;
-        continue;
+        if (resolved) {
+          // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
+          ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
+          spec = resolved;
+          if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
+          if (spec.subcommands) subDone = false;
+          continue;
+        }
+        // (operands_or_subcommand: the word is the program's own first operand, decided below)
       }
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;

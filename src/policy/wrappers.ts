@@ -25,6 +25,9 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   time: { valueOptions: ['-f', '--format', '-o', '--output'] },
   ionice: { valueOptions: ['-c', '--class', '-n', '--classdata', '-p', '-P', '-u'] },
   setsid: { valueOptions: [] },
+  // util-linux taskset(1): `taskset [-c] MASK COMMAND…` runs COMMAND on those CPUs; `-p` changes a
+  // running process's affinity and runs nothing.
+  taskset: { valueOptions: [], positional: 1, noRun: ['-p', '--pid'] },
   command: { valueOptions: [], noRun: ['-v', '-V'] },
   builtin: { valueOptions: [] },
   exec: { valueOptions: ['-a'] },

@@ -56,8 +56,8 @@ describe('a name the sandbox does not have', () => {
 
   it.each([
     // an installer on the line may put it on PATH before it runs
-    ['pip install -r requirements.txt && rimraf /root', 'default'],
-    ['npm ci && rimraf ~', 'default'],
+    ['pip install -r requirements.txt && zap /root', 'default'],
+    ['npm ci && zap ~', 'default'],
     ['python setup.py develop; cleanup ~', 'default'],
     ['make && tool ~', 'default'],
     // a sourced script may define it as a function
