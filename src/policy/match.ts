@@ -8,7 +8,7 @@ import {
   type Tri,
 } from './glob.js';
 import { tick } from './budget.js';
-import { leadingOptions, type ProgramSpec } from './programs.js';
+import { isFullOption, leadingOptions, type ProgramSpec } from './programs.js';
 import { compileArgRegex, type Rule } from './rules.js';
 import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
@@ -100,6 +100,11 @@ interface Shape {
   globals: Arg[];
   /** Values of those options given as words of their own (`python3 -W ignore`): not operands for `no_args`. */
   values: ReadonlySet<Arg> | null;
+  /**
+   * Long flags that are options of the program's spec in full where they stand (`pip install
+   * --pre`): never read as an abbreviation of a rule's longer flag (`--prefix`).
+   */
+  full: ReadonlySet<Arg> | null;
   dynamic: boolean;
   /** The words from the subcommand on that are not flags (what `subcommand` tokens match), made when first asked for. */
   rest: Arg[] | null;
@@ -315,6 +320,13 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
       );
   }
   const dynamic = part.args.some((a) => a.dynamic);
+  let full: Set<Arg> | null = null;
+  if (spec)
+    for (const f of flags) {
+      if (f.dynamic || !f.text.startsWith('--') || f.text.length > 256) continue;
+      const eq = f.text.indexOf('=');
+      if (isFullOption(spec, operands, eq < 0 ? f.text : f.text.slice(0, eq))) (full ??= new Set()).add(f);
+    }
   const shape: Shape = {
     flags,
     operands,
@@ -322,6 +334,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     sub,
     globals,
     values,
+    full,
     dynamic,
     rest: null,
     distinct: null,
@@ -440,17 +453,28 @@ function spellsFlag(flag: string, context: string): boolean {
  * runs), a flag not found is 'maybe' when the command line spells it anywhere: every dynamic
  * word gives that same answer, so it is asked once, not once per word.
  */
-function flagIn(flag: string, args: Arg[], context: string, dynamic: boolean): Tri {
+function flagIn(
+  flag: string,
+  args: Arg[],
+  context: string,
+  dynamic: boolean,
+  full: ReadonlySet<Arg> | null = null,
+): Tri {
   for (const a of args) {
     if (a.dynamic) continue;
     const t = a.text;
     // (no strings are cut here: this runs for every flag of every rule against every option)
     if (flag.startsWith('--')) {
       if (!t.startsWith('--')) continue;
-      // The option's name is `t` up to an `=`: the flag itself or (from 4 characters) a prefix of it.
+      // The option's name is `t` up to an `=`: the flag itself or (from 4 characters) a prefix of
+      // it, unless the program reads `t` in full as an option of its own.
       const eq = t.indexOf('=');
       const n = eq < 0 ? t.length : eq;
-      if (n === flag.length ? t.startsWith(flag) : n >= 4 && n < flag.length && sameStart(t, flag, n))
+      if (
+        n === flag.length
+          ? t.startsWith(flag)
+          : n >= 4 && n < flag.length && sameStart(t, flag, n) && !full?.has(a)
+      )
         return 'yes';
     } else if (flag.length === 2) {
       if (t === flag) return 'yes';
@@ -1238,14 +1262,14 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.flags) {
     result = and(
       result,
-      anyOver(r.flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic)),
+      anyOver(r.flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic, shape.full)),
     );
     if (result === 'no') return 'no';
   }
   if (r.not_flags) {
     result = and(
       result,
-      not(anyOver(r.not_flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic))),
+      not(anyOver(r.not_flags, (f) => flagIn(f, shape.flags, part.context, shape.dynamic, shape.full))),
     );
     if (result === 'no') return 'no';
   }

@@ -1907,6 +1907,25 @@ function codeFinding(
   };
 }
 
+/**
+ * Whether `name` (a long option as typed, up to any `=`) is an option the program reads in full
+ * where it stands: its own, or one of the subcommands its leading operands name. A parser takes an
+ * exact name before any abbreviation (getopt_long, optparse, argparse), so such a word is never a
+ * prefix of a longer option: `pip install --pre` is not `--prefix`.
+ */
+export function isFullOption(spec: ProgramSpec, operands: readonly Arg[], name: string): boolean {
+  let s = spec;
+  if (lookupExact(s, name)) return true;
+  for (const o of operands) {
+    if (!s.subcommands || o.dynamic) break;
+    const next = s.subcommands.get(o.text) ?? s.subcommands.get(s.aliases.get(o.text) ?? '\0');
+    if (!next) break;
+    s = next;
+    if (lookupExact(s, name)) return true;
+  }
+  return false;
+}
+
 function lookupExact(spec: ProgramSpec, name: string): boolean {
   for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null)
     if (s.options.has(name)) return true;

@@ -52,12 +52,16 @@ export const SHAPE_ALT = '\0';
 
 /** The working directory spelled in shell text, as a regex source: `$(pwd)`, `` `pwd` ``, `$PWD`, `${PWD}`. */
 export const PWD_SPELLING = '\\$\\(pwd\\)|`pwd`|\\$PWD\\b|\\$\\{PWD\\}';
-const PWD_HEAD = new RegExp(`^("?)(?:${PWD_SPELLING})("?)`);
+// (an option's or setting's literal name and `=` may come first: `-DCMAKE_INSTALL_PREFIX=$PWD/x`)
+const PWD_HEAD = new RegExp(
+  `^((?:-{1,2}[A-Za-z][\\w.:-]*=|[A-Za-z_][\\w.:-]*=)?)("?)(?:${PWD_SPELLING})("?)`,
+);
 const PWD_ANY = new RegExp(PWD_SPELLING, 'g');
 
 /**
- * A word that starts with the working directory's spelling and goes on with literal path text
- * only (`"$PWD/scripts/x.sh"`, `$(pwd)/bin/composer`, `"${PWD}"/ci/test.sh`), as that path below
+ * A word that starts with the working directory's spelling (after an option's or setting's literal
+ * `NAME=`, if any: `-DCMAKE_INSTALL_PREFIX=$PWD/_dist`, `--prefix=$(pwd)/out`) and goes on with
+ * literal path text only (`"$PWD/scripts/x.sh"`, `$(pwd)/bin/composer`, `"${PWD}"/ci/test.sh`), as that path below
  * `cwd` (`/testbed/scripts/x.sh`); null for any other word, when the working directory is not
  * one known directory, or when the line could give PWD or `pwd` another meaning (it names them
  * in any other way: `PWD=/root`, `read PWD`, a function or alias `pwd`).
@@ -67,14 +71,14 @@ export function pwdWord(text: string, cwd: string[] | null, line: string): strin
   const m = PWD_HEAD.exec(text);
   if (!m) return null;
   let rest = text.slice(m[0].length);
-  if (m[2] === '"' && m[1] !== '"') return null;
-  if (m[1] === '"' && m[2] !== '"') {
+  if (m[3] === '"' && m[2] !== '"') return null;
+  if (m[2] === '"' && m[3] !== '"') {
     if (!rest.endsWith('"')) return null;
     rest = rest.slice(0, -1);
   }
   if (!/^(?:\/[\w.+@%,=/-]*)?$/.test(rest)) return null;
   if (line.length > 65536 || /PWD|\bpwd\b/.test(line.replace(PWD_ANY, ''))) return null;
-  return cwd[0]! + rest;
+  return m[1]! + cwd[0]! + rest;
 }
 
 /** Most candidates kept for one value; past it (or past 4,096 characters) the value is unknown (`**`). */

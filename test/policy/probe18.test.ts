@@ -333,6 +333,57 @@ describe('zepter, callgrind_annotate, msgmerge, rimraf, cargo semver-checks, clj
   });
 });
 
+describe("an option the program reads in full is not an abbreviation of a rule's longer flag", () => {
+  it('allows pip install --pre (not --prefix)', () => {
+    expectAll(
+      [
+        'pip install --pre -r requirements.txt',
+        'pip3 install --pre --upgrade numpy',
+        'python -m pip install --pre -e .',
+      ],
+      'allow',
+    );
+  });
+  it('still reads a real abbreviation, and --prefix given with --pre', () => {
+    expectAll(
+      [
+        'pip install --pref /usr/local x',
+        'pip install --prefi=/opt x',
+        'pip install --pre --prefix /usr/local x',
+        'gem install --prefix /opt x',
+      ],
+      'refused',
+    );
+  });
+});
+
+describe("$PWD after an option's NAME= is the working directory's path", () => {
+  it('allows workspace paths spelt with $PWD in option values', () => {
+    expectAll(
+      [
+        'cmake -DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/toolchain.cmake -S . -B build',
+        'cmake -S . -B build -DCMAKE_PREFIX_PATH=${PWD}/deps',
+        'meson setup build --prefix=$PWD/_install',
+        'cd sub && cmake -DCMAKE_MODULE_PATH=$PWD/cmake -S . -B build',
+      ],
+      'allow',
+    );
+  });
+  it('judges the path it makes, and refuses where PWD is not known', () => {
+    expectAll(
+      [
+        'cmake -DCMAKE_TOOLCHAIN_FILE=$PWD/../../root/x.cmake -S . -B build',
+        'cmake -DCMAKE_C_COMPILER=$PWD/../../root/cc -S . -B build',
+        './configure --prefix=$PWD/../../etc',
+        'PWD=/root; cmake -DCMAKE_TOOLCHAIN_FILE=$PWD/x.cmake -S . -B build',
+        'cd /root && cmake -DCMAKE_TOOLCHAIN_FILE=$PWD/x.cmake -S . -B build',
+        'cd "$X" && cmake -DCMAKE_TOOLCHAIN_FILE=$PWD/x.cmake -S . -B build',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('taskset runs its command on the CPUs given: the command is decided', () => {
   it('allows an everyday command under taskset', () => {
     expectAll(['taskset -c 0 cargo bench', 'taskset 0x1 ./build/bench', 'taskset -c 0-1 make -j2'], 'allow');
