@@ -361,6 +361,12 @@ const TMUX_CLEAR = /^(?:C-c|C-u|\^C|\^U)$/i;
 /** tmux's other key names (tmux(1), KEY BINDINGS), which it sends as keys, not as their letters. */
 const TMUX_KEY =
   /^(?:(?:[CMS]-|\^)+.+|Escape|Tab|BTab|BSpace|Space|Up|Down|Left|Right|Home|End|IC|DC|Insert|Delete|NPage|PPage|PageUp|PageDown|PgUp|PgDn|F[0-9]{1,2}|KP.+)$/i;
+/** Every directory the walk may be in is the workspace or inside it, and none is unknown. */
+function inWorkspace(walk: Walk): boolean {
+  const ws = walk.ws.workspace;
+  return walk.cwd !== null && walk.cwd.every((d) => d === ws || isStrictlyInside(d, ws));
+}
+
 /** A tmux step this reading does not follow: a command no rule covers (asks), naming the step. */
 function tmuxAsk(walk: Walk, what: string, via: string[]): void {
   walk.runArgv(walk, `tmux ${what}`, [], `tmux ${what}`, { kind: 'none' }, via);
@@ -389,6 +395,14 @@ function unwrapTmux(walk: Walk, args: Arg[], via: string[]): void {
   const rest = args.slice(g.end + 1);
   const flagsEnd = leadingOptions(subSpec, rest).end;
   const operands = rest.slice(flagsEnd);
+  // A new session starts where the tmux client runs (unless -c, which the spec holds to the
+  // workspace): its typed lines are decided in the workspace, so one started elsewhere asks.
+  if (
+    sub === 'new-session' &&
+    !inWorkspace(walk) &&
+    !rest.slice(0, flagsEnd).some((o) => o.text.startsWith('-c'))
+  )
+    return tmuxAsk(walk, 'new-session (started outside the workspace)', via);
   if (sub === 'new-session' || sub === 'new-window' || sub === 'split-window') {
     if (operands.length === 1) runText(walk, operands, { kind: 'none' }, `tmux ${sub}`);
     else if (operands.length > 1) runInner(walk, operands, 0, { kind: 'none' }, via, `tmux ${sub}`);
@@ -405,8 +419,21 @@ function unwrapTmux(walk: Walk, args: Arg[], via: string[]): void {
         return tmuxAsk(walk, 'send-keys (a key changes the line before Enter)', via);
       const dynamic = line.find((p) => p.dynamic);
       const text = line.map((p) => p.text).join('');
-      if (dynamic) runText(walk, [dynamic], { kind: 'none' }, 'tmux send-keys');
-      else if (text.trim() !== '') runText(walk, [{ ...a, text }], { kind: 'none' }, 'tmux send-keys');
+      // The pane's shell keeps its directory from one send-keys to the next: the line is decided
+      // where the pane started (the workspace), and one that leaves the pane anywhere but the
+      // workspace or inside it (`cd /`, `cd ~`, `cd $D`) asks, since the next line's relative paths
+      // would be decided against the wrong place (a deeper directory only makes `..` climb less).
+      let stays = true;
+      asChild(walk, () => {
+        walk.cwd = [walk.ws.workspace];
+        walk.here = [walk.ws.workspace];
+        walk.cwdLost = null;
+        walk.fallback = [];
+        if (dynamic) runText(walk, [dynamic], { kind: 'none' }, 'tmux send-keys');
+        else if (text.trim() !== '') runText(walk, [{ ...a, text }], { kind: 'none' }, 'tmux send-keys');
+        stays = inWorkspace(walk);
+      });
+      if (!stays) return tmuxAsk(walk, 'send-keys (leaves the pane outside the workspace)', via);
       line = [];
       changed = false;
       continue;

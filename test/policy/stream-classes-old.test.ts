@@ -115,6 +115,32 @@ describe('tmux: what it starts and the keys it types are decided as the commands
     );
     expect(check("tmux send-keys -t s 'rm -rf '").rule).toBe('tmux-keys-unread');
   });
+  it('keeps the pane in the workspace: its shell keeps a directory from one send-keys to the next', () => {
+    expectAll(
+      [
+        "tmux send-keys -t s 'cd src && make test' Enter",
+        "tmux send-keys -t s 'rm -rf *' Enter",
+        'cd src && tmux new -d -s s',
+        // the client's own cd is not the pane's
+        "cd /tmp && tmux send-keys -t s 'ls' Enter",
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        "tmux send-keys -t s 'cd /' Enter",
+        "tmux send-keys -t s 'cd / && ls' Enter",
+        "tmux send-keys -t s 'cd ~' Enter",
+        'tmux send-keys -t s "cd $D" Enter',
+        "tmux send-keys -t s 'pushd /etc' Enter",
+        'cd / && tmux new -d -s s',
+        "tmux new -d -c / 'rm -rf *'",
+        "tmux split-window -c ~ 'rm -rf *'",
+      ],
+      'refused',
+    );
+    expect(check("tmux send-keys -t s 'cd /' Enter").rule).toBe('tmux-keys-unread');
+  });
 });
 
 describe('registry search and yarn constraints (stream 12)', () => {
