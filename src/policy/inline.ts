@@ -678,6 +678,31 @@ const PY_SAFE = new Set([
   'doctest.testmod',
 ]);
 
+/**
+ * Libraries whose calls run programs or load native code, which this reader does not follow:
+ * third-party process helpers (`sh.rm('-rf', p)`, plumbum's `local['sh'][…]()`, invoke's and
+ * fabric's `run`/`local`, pexpect, sarge, delegator, envoy), distutils' and IPython's spawn helpers,
+ * and cffi (`ffi.dlopen(None).system(…)`, as ctypes). A module or any of its submodules.
+ */
+const PY_RUN_MODULES =
+  /^(sh|plumbum|invoke|fabric|fabric2|pexpect|ptyprocess|sarge|delegator|envoy|executor|cffi|_cffi_backend|(setuptools\._)?distutils\.spawn|IPython\.utils\.process|IPython\.core\.interactiveshell)(\.|$)/;
+
+function runsPrograms(module: string): boolean {
+  return PY_RUN_MODULES.test(module);
+}
+
+/**
+ * Calls that run a program or code they are given, other than the modules' above: pydoc's pagers
+ * run the command line they are given (`pydoc.pipepager(text, cmd)`), a function made from a code
+ * object runs that code (`types.FunctionType(compile(…), {})()`), and loaders that rebuild
+ * objects with pickle or YAML tags run what the data says (`yaml.unsafe_load`, `torch.load` without
+ * `weights_only=True`, `joblib.load`, `pandas.read_pickle`, `numpy.load(…, allow_pickle=True)`).
+ */
+const PY_RUN_CALLS =
+  /^(pydoc\.(pipepager|pipe_pager|tempfilepager|tempfile_pager|pager|getpager|get_pager)|types\.(FunctionType|LambdaType|CodeType|MethodType)|IPython\.get_ipython|get_ipython)$/;
+const PY_UNPICKLERS =
+  /^(yaml\.(unsafe_load|unsafe_load_all|load|load_all)|torch\.load|joblib\.load|dill\.loads?|cloudpickle\.loads?|jsonpickle\.decode|pandas\.read_pickle|numpy\.load)$/;
+
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
 const VALUE_WATCHED = new Set([
   // their file openers (`x = io.open`, `f = io.FileIO`, `codecs.open`) write whatever path they are given
@@ -849,7 +874,12 @@ const PY_NET_MODULES = new Set([
   'smtpd',
   'asynchat',
   'asyncore',
+  // the Hugging Face Hub's client (`hf_hub_download`, `snapshot_download`, `upload_file`, `HfApi()`)
+  'huggingface_hub',
 ]);
+/** Submodules every call of which talks to a host (torch.hub is read on its own, above). */
+const PY_NET_SUBMODULES =
+  /^(tornado\.(httpclient|tcpclient|websocket|httpserver|tcpserver|netutil)|gevent\.(socket|server|pywsgi|ssl)|eventlet\.green|twisted\.internet\.(reactor|endpoints)|twisted\.web\.client|urllib3\.connectionpool)\./;
 const PY_NET_HANDLERS =
   /^logging\.handlers\.(SocketHandler|DatagramHandler|SysLogHandler|HTTPHandler|SMTPHandler|NTEventLogHandler)$/;
 const PY_DYNAMIC_BUILTINS = new Set([
@@ -974,6 +1004,25 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
         }
         if (n.namedChildren.some((c) => c?.type === 'wildcard_import') && PY_WATCHED.has(mod.split('.')[0]!))
           add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
+      }
+      // A library whose calls run programs or load native code (`import sh`, `from plumbum.cmd
+      // import rm`, `from distutils import spawn`): imported at all, the code is not read.
+      if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+        const mod =
+          n.type === 'import_from_statement' ? (n.childForFieldName('module_name')?.text ?? '') : '';
+        const names =
+          n.type === 'import_statement'
+            ? n.namedChildren.map((c) => (c?.type === 'aliased_import' ? c.childForFieldName('name') : c))
+            : n
+                .childrenForFieldName('name')
+                .map((c) => (c?.type === 'aliased_import' ? c.childForFieldName('name') : c));
+        const full = [mod, ...names.map((c) => (c ? (mod ? `${mod}.${c.text}` : c.text) : ''))];
+        const hit = full.find((m) => m && runsPrograms(m));
+        if (hit)
+          add({
+            kind: 'unknown',
+            what: `\`${clipName(hit)}\`, a library whose calls run programs or load native code`,
+          });
       }
     }
     const resolve = (name: string): string => {
@@ -1411,6 +1460,33 @@ function readFileArgument(node: Node): string | null {
   return str(a[0]);
 }
 
+/** Whether a loader call rebuilds objects that run code (see PY_UNPICKLERS): its safe spellings are not. */
+function unpicklesCode(call: Node, name: string): boolean {
+  if (name === 'yaml.load' || name === 'yaml.load_all') {
+    const loader = positional(call)[1] ?? keyword(call, 'Loader');
+    return !!loader && !/(^|\.)C?(Safe|Base)Loader$/.test(loader.text);
+  }
+  if (name === 'torch.load') {
+    const w = keyword(call, 'weights_only');
+    return !!w && w.type === 'false';
+  }
+  if (name === 'numpy.load') {
+    const p = keyword(call, 'allow_pickle');
+    return !!p && p.type !== 'false' && p.type !== 'none';
+  }
+  return true;
+}
+
+/** A data file given as a path or as `open(path[, mode])`. */
+function dataFile(node: Node): string | null {
+  const s = str(node);
+  if (s !== null) return s;
+  if (node.type !== 'call' || resolveNow(node.childForFieldName('function')?.text ?? '') !== 'open')
+    return null;
+  const a = positional(node);
+  return a.length >= 1 && !hasSplat(node) ? str(a[0]) : null;
+}
+
 /** Methods read by their name on whatever object they are called (a path's). */
 const PATH_METHODS =
   /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open|glob|rglob|iterdir)$/;
@@ -1439,6 +1515,33 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   const args = positional(call);
   const splat = hasSplat(call);
   const root = name.split('.')[0]!;
+  if (PY_RUN_CALLS.test(name) && !localNames.has(root)) {
+    add({ kind: 'unknown', what: `\`${clipName(name)}\`, which runs a program or code it is given` });
+    return;
+  }
+  // `__import__('sh')`, `importlib.import_module('plumbum.cmd')`: as an import statement of it.
+  if ((name === '__import__' || name === 'importlib.import_module') && runsPrograms(str(args[0]) ?? '')) {
+    add({ kind: 'unknown', what: `\`${clipName(str(args[0])!)}\`, a library whose calls run programs` });
+    return;
+  }
+  if (PY_UNPICKLERS.test(name) && !localNames.has(root) && unpicklesCode(call, name)) {
+    // The data's code runs: a file is decided as `python FILE` is (the workspace's own data is
+    // the project's; one from elsewhere asks), data only known when it runs is not read.
+    const data = args[0] ?? keyword(call, 'stream') ?? keyword(call, 'f') ?? keyword(call, 'filename');
+    const file = data ? dataFile(data) : null;
+    if (file !== null && !splat) add({ kind: 'argv', argv: ['python', file] });
+    else add({ kind: 'unknown', what: `\`${clipName(name)}\` of data whose objects run code` });
+    return;
+  }
+  // Code fetched from a model hub runs (`from_pretrained(…, trust_remote_code=True)`,
+  // `torch.hub.load(repo, …)` runs the repository's hubconf.py).
+  const trust = keyword(call, 'trust_remote_code') ?? keyword(call, 'trust_repo');
+  if ((trust && trust.type !== 'false' && trust.type !== 'none') || /^torch\.hub\./.test(name)) {
+    add({ kind: 'net', url: str(args[0]) });
+    if (trust || name === 'torch.hub.load')
+      add({ kind: 'unknown', what: `\`${clipName(name)}\`, which runs code downloaded from a model hub` });
+    return;
+  }
   // `contextlib.chdir(d)` changes the working directory as `os.chdir` does (entered by `with` or by
   // `.__enter__()`): a relative path after it is only known when it runs.
   if (name === 'contextlib.chdir') {
@@ -1744,7 +1847,7 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     add({ kind: 'net', url: str(args[0]) });
     return;
   }
-  if (PY_NET_MODULES.has(root) && !localNames.has(root)) {
+  if ((PY_NET_MODULES.has(root) || PY_NET_SUBMODULES.test(name)) && !localNames.has(root)) {
     add({ kind: 'net', url: str(args[0]) });
     return;
   }
@@ -2127,6 +2230,10 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...PY_NET_MODULES,
   ...VALUE_WATCHED,
   ...PY_DYNAMIC_BUILTINS,
+  // PY_RUN_CALLS, PY_UNPICKLERS, PY_NET_SUBMODULES and the hub keywords
+  ...['pydoc', 'types', 'get_ipython', 'yaml', 'torch', 'joblib', 'dill', 'cloudpickle', 'jsonpickle'],
+  ...['pandas', 'pd', 'numpy', 'np', 'read_pickle', 'trust_remote_code', 'trust_repo', 'tornado', 'gevent'],
+  ...['eventlet', 'twisted'],
 ]);
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,

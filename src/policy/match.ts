@@ -200,6 +200,8 @@ function optionValue(a: Arg, how: ValueReading = {}): Arg | null {
   if (a.dynamic) return null;
   const eq = a.text.indexOf('=');
   if (eq > 0 && (how.empty || eq < a.text.length - 1)) return { ...a, text: a.text.slice(eq + 1) };
+  const colon = colonValue(a);
+  if (colon) return colon;
   if (!how.attached || (how.attached === 'not-search' && SEARCH_DIRECTORY.test(a.text))) return null;
   return attachedPath(a);
 }
@@ -218,6 +220,16 @@ function attachedPath(a: Arg): Arg | null {
   const slash = t.indexOf('/');
   if (slash < 2 || !/^[A-Za-z0-9]+$/.test(t.slice(1, slash))) return null;
   return { ...a, text: t.slice(slash) };
+}
+
+/**
+ * A long option's path given after a colon (`dotnet test --diag:/root/x.log`, VSTest's and
+ * MSBuild-style CLIs' `--results-directory:DIR`), decided as if it stood on its own.
+ */
+function colonValue(a: Arg): Arg | null {
+  if (a.dynamic) return null;
+  const m = /^--[A-Za-z][\w-]*:((?:\/|\.\.\/).*)$/.exec(a.text);
+  return m ? { ...a, text: m[1]! } : null;
 }
 
 /** `/p:`, `/property:`, `/t:`, `/v:`, `/bl:`, …: a switch of MSBuild's (and of `dotnet build`'s). */

@@ -675,6 +675,19 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       if (c) runText(walk, [c], stdin, name);
       return;
     }
+    case 'bun': {
+      // `bun exec SCRIPT` runs SCRIPT with Bun's shell (bun(1), "bun exec"): its operands are a
+      // command line, decided as that text (Bun's shell runs the same commands bash would).
+      const sub = skipOptions(args, ['--cwd', '-c', '--config']);
+      if (literal(args[sub]) === 'exec' && sub + 1 < args.length)
+        return runText(
+          walk,
+          args.slice(sub + 1).map((a, i) => (i === 0 ? a : quoteArg(a))),
+          { kind: 'none' },
+          'bun exec',
+        );
+      break;
+    }
     case 'watch': {
       const at = skipOptions(args, ['-n', '--interval', '-d', '--differences', '-q', '--equexit']);
       if (at < args.length)
