@@ -1006,23 +1006,28 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           add({ kind: 'unknown', what: `\`from ${mod} import *\`` });
       }
       // A library whose calls run programs or load native code (`import sh`, `from plumbum.cmd
-      // import rm`, `from distutils import spawn`): imported at all, the code is not read.
+      // import rm`, `from distutils import spawn`): a name it binds used anywhere, the code is not
+      // read (`import pexpect` alone, an availability check, runs nothing).
       if (n.type === 'import_statement' || n.type === 'import_from_statement') {
         const mod =
           n.type === 'import_from_statement' ? (n.childForFieldName('module_name')?.text ?? '') : '';
-        const names =
-          n.type === 'import_statement'
-            ? n.namedChildren.map((c) => (c?.type === 'aliased_import' ? c.childForFieldName('name') : c))
-            : n
-                .childrenForFieldName('name')
-                .map((c) => (c?.type === 'aliased_import' ? c.childForFieldName('name') : c));
-        const full = [mod, ...names.map((c) => (c ? (mod ? `${mod}.${c.text}` : c.text) : ''))];
-        const hit = full.find((m) => m && runsPrograms(m));
-        if (hit)
-          add({
-            kind: 'unknown',
-            what: `\`${clipName(hit)}\`, a library whose calls run programs or load native code`,
-          });
+        const items = n.type === 'import_statement' ? n.namedChildren : n.childrenForFieldName('name');
+        for (const c of items) {
+          if (!c) continue;
+          const named = c.type === 'aliased_import' ? c.childForFieldName('name') : c;
+          if (!named || (c.type !== 'aliased_import' && c.type !== 'dotted_name')) continue;
+          const full = mod ? `${mod}.${named.text}` : named.text;
+          if (!runsPrograms(full) && !(mod && runsPrograms(mod))) continue;
+          const bound =
+            c.type === 'aliased_import'
+              ? (c.childForFieldName('alias')?.text ?? '')
+              : named.text.split('.')[0]!;
+          if (all.some((u) => u.type === 'identifier' && u.text === bound && !withinImport(u)))
+            add({
+              kind: 'unknown',
+              what: `\`${clipName(full)}\`, a library whose calls run programs or load native code`,
+            });
+        }
       }
     }
     const resolve = (name: string): string => {
@@ -1458,6 +1463,12 @@ function readFileArgument(node: Node): string | null {
   )
     return null;
   return str(a[0]);
+}
+
+function withinImport(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent)
+    if (p.type === 'import_statement' || p.type === 'import_from_statement') return true;
+  return false;
 }
 
 /** Whether a loader call rebuilds objects that run code (see PY_UNPICKLERS): its safe spellings are not. */

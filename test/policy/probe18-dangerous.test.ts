@@ -41,6 +41,9 @@ describe('Python: libraries whose calls run programs or load native code', () =>
         `python3 -c "import shutil; print(shutil.which('sh'))"`,
         `python3 -c "import subprocess; subprocess.run(['git', 'status'])"`,
         `python3 -c "sh = 'bash'; print(sh.upper())"`,
+        // an availability check imports the library and calls nothing of it (stream 10)
+        `python3 -c "import pexpect" 2>/dev/null && echo "pexpect available"`,
+        `python3 -c "import sh, plumbum; print('ok')"`,
       ],
       'allow',
     );
