@@ -237,6 +237,12 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'tree-sitter-bash fails on the `5<>` read-write redirection inside the -c text; the reader reads it and refuses the key read; both refuse',
   },
   {
+    starts: "node -e \"console.log(require('fs').readFileSync(`${require('os').homedir()}",
+    treeSitter: 'deny/shell:unparseable',
+    linear: 'deny/shell:dynamic-command-name',
+    why: 'backquotes inside double quotes holding `${…}` with quotes in it: tree-sitter-bash fails on it, the reader runs the text of the substitution as a command whose name is only known when it runs; both refuse',
+  },
+  {
     starts: '{rm,-rf,/root}',
     treeSitter: 'deny/shell:unparseable',
     linear: 'deny/shell:dynamic-command-name',
