@@ -268,7 +268,10 @@ export function longInputs(n = 99_000): LongInput[] {
     inline(
       'inline python: the same name bound many times',
       'python',
-      `import os\n${fill('p = "a"\n', N - 60)}os.remove(p)`,
+      // bound to a path outside each time: refused read whole (the extract keeps every binding of
+      // the name the call uses) and when too long to read (`p = "a"`, a workspace file, was allowed
+      // once the reader read 8,000 characters, rightly, against this input's expectation)
+      `import os\n${fill('p = "/etc/x"\n', N - 60)}os.remove(p)`,
       'refuse',
     ),
     inline(
