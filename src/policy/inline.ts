@@ -1381,6 +1381,22 @@ function isIntrospected(n: Node): boolean {
   const head = raw.split('.')[0]!;
   let root = call;
   while (root.parent) root = root.parent;
+  let heads = notRebound.get(root);
+  if (!heads) notRebound.set(root, (heads = new Map()));
+  let free = heads.get(head);
+  if (free === undefined) heads.set(head, (free = onlyCalledOrImported(root, head)));
+  return free;
+}
+
+/**
+ * Per tree, per first word of an introspector's name, whether it is not rebound: read once per
+ * tree, since every watched argument of every introspector call asks (a scan per call made long
+ * code with many `inspect.getsource(…)` calls quadratic).
+ */
+const notRebound = new WeakMap<Node, Map<string, boolean>>();
+
+/** Whether every occurrence of `head` in the tree is an import, a call or an attribute's object. */
+function onlyCalledOrImported(root: Node, head: string): boolean {
   for (const id of root.descendantsOfType('identifier')) {
     if (id?.text !== head) continue;
     const p = id.parent;
