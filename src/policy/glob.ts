@@ -108,8 +108,13 @@ let lastIntersector: { b: string; meets: (a: string) => boolean } | null = null;
 
 function makeIntersector(b: string): (a: string) => boolean {
   // The product is |a|×|b| states (see tokensIntersect): a glob argument longer than this is
-  // taken as possibly intersecting (deny and ask rules hold; allow rules never match on a maybe).
-  if (b.length > MAX_GLOB_TEXT) return () => true;
+  // taken as possibly intersecting (deny and ask rules hold; allow rules never match on a maybe),
+  // unless its wildcard stretches make it short (shortenLongGlob).
+  if (b.length > MAX_GLOB_TEXT) {
+    const short = shortenLongGlob(b);
+    if (short === null) return () => true;
+    b = short;
+  }
   const eb = endsOf(b);
   // A literal argument meets a glob exactly when the glob matches it.
   if (eb.prefix === -1) return (a) => affixesAgree(ruleGlob(a), a, eb, b) && globToRegExp(a, true).test(b);
@@ -176,6 +181,49 @@ function lastMeta(g: string): number {
 
 /** Longest glob argument compared token by token with a rule's globs. */
 const MAX_GLOB_TEXT = 4096;
+
+/** Whether char code `c` is an ASCII letter or digit (LETTER's characters). */
+function alnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * A glob argument over MAX_GLOB_TEXT made shorter without naming less (null: still too long).
+ * Each stretch of one segment from a `*` to a later `*` with no two letters or digits in a row
+ * and no `[` becomes one `*` (`*a*a*a` is `*`, so `dir/*a*a…*a` is `dir/*a`). A `*` matches every
+ * string such a stretch matches (neither has a `/`), so the shorter glob meets every rule glob the
+ * longer one meets; and it meets them on the same letters, since a meeting on two letters in a row
+ * (globsMeetOnLetters) cannot happen inside the stretch. Without it, a long argument was taken as
+ * meeting every protected name: `cat *a*a…` was allowed up to 4,096 characters (it spells no
+ * protected name, as `cat *a` does not) and denied as reading credentials past them.
+ */
+export function shortenLongGlob(b: string): string | null {
+  let out = '';
+  let copied = 0;
+  for (let i = b.indexOf('*'); i !== -1 && i < b.length; i = b.indexOf('*', i + 1)) {
+    let lastStar = i;
+    let plain = false;
+    let j = i + 1;
+    for (; j < b.length; j++) {
+      const c = b.charCodeAt(j);
+      if (c === 47 /* / */ || c === 91 /* [ */ || (alnum(c) && alnum(b.charCodeAt(j - 1)))) break;
+      if (c === 42 /* * */) {
+        if (plain) lastStar = j;
+      } else plain = true;
+    }
+    // No stretch: the stars up to `j` are one run before its first other character, and a
+    // stretch from any of them ends in the same place (so the scan goes on from `j`, linear).
+    if (lastStar === i) {
+      i = j - 1;
+      continue;
+    }
+    out += `${b.slice(copied, i)}*`;
+    copied = lastStar + 1;
+    i = lastStar;
+  }
+  out += b.slice(copied);
+  return out.length > MAX_GLOB_TEXT ? null : out;
+}
 
 /**
  * The shell's globs skip dot files: a `*`, `?` or `[…]` starting a segment of
@@ -263,7 +311,11 @@ function tokensIntersect(ta: Token[], tb: Token[]): boolean {
  * `**\/*firebase-adminsdk*.json` on the `f`).
  */
 export function globsMeetOnLetters(a: string, b: string): boolean {
-  if (b.length > MAX_GLOB_TEXT) return true;
+  if (b.length > MAX_GLOB_TEXT) {
+    const short = shortenLongGlob(b);
+    if (short === null) return true;
+    b = short;
+  }
   const ta = tokenize(a);
   for (const tb of shellGlobVariants(tokenize(b))) if (meetOnLetters(ta, tb)) return true;
   return false;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { globMatch, globsIntersect, globsMeetOnLetters, resolvePath } from '../../src/policy/glob.js';
+import {
+  globMatch,
+  globsIntersect,
+  globsMeetOnLetters,
+  resolvePath,
+  shortenLongGlob,
+} from '../../src/policy/glob.js';
 
 describe('globs', () => {
   it('matches paths: * stays in a segment, ** crosses them, dir/** includes dir', () => {
@@ -34,6 +40,26 @@ describe('globs', () => {
     // Glob characters never stand for letters of the argument.
     expect(globsMeetOnLetters('**/id_rsa', '/testbed/keys/*')).toBe(false);
     expect(globsMeetOnLetters('**/.env', '/testbed/src/*.py')).toBe(false);
+  });
+
+  it('reads a glob argument past 4,096 characters by its shortened form, taking it as meeting all when it stays long', () => {
+    const many = '*a'.repeat(5_000);
+    expect(shortenLongGlob(`/testbed/${many}`)).toBe('/testbed/*a');
+    expect(shortenLongGlob(`/testbed/id_rs${many}.pe?`)).toBe('/testbed/id_rs*a.pe?');
+    // Not across a segment, a class, or two letters in a row.
+    expect(shortenLongGlob(`${'*a/'.repeat(2_000)}x`)).toBeNull();
+    expect(shortenLongGlob(`${'*[a]'.repeat(2_000)}`)).toBeNull();
+    expect(shortenLongGlob(`${'*ab'.repeat(2_000)}`)).toBeNull();
+    // A run of stars alone is kept as it is (no character between them to fold).
+    expect(shortenLongGlob(`${'x'.repeat(5_000)}***`)).toBeNull();
+    // The same answers as the short form: `*a` spells no protected name; `id_rs*a` does.
+    expect(globsMeetOnLetters('**/id_rsa', `/testbed/${many}`)).toBe(false);
+    expect(globsIntersect('**/.git', `/testbed/${many}`)).toBe(false);
+    expect(globsMeetOnLetters('**/id_rsa', `/testbed/id_rs${many}`)).toBe(true);
+    expect(globsMeetOnLetters('**/id_rsa', `/testbed/${'*sa'.repeat(2_000)}`)).toBe(true);
+    // A glob starting with a dot still meets the dot-names (`.*e*e…*` is `.*`).
+    expect(shortenLongGlob(`/testbed/.${'*e'.repeat(3_000)}*`)).toBe('/testbed/.*');
+    expect(globsIntersect('**/.env', `/testbed/.${'*e'.repeat(3_000)}*`)).toBe(true);
   });
 
   it('resolves ~, ~user, relative paths and ..', () => {
