@@ -698,10 +698,27 @@ function runsPrograms(module: string): boolean {
  * objects with pickle or YAML tags run what the data says (`yaml.unsafe_load`, `torch.load` without
  * `weights_only=True`, `joblib.load`, `pandas.read_pickle`, `numpy.load(…, allow_pickle=True)`).
  */
-const PY_RUN_CALLS =
-  /^(pydoc\.(pipepager|pipe_pager|tempfilepager|tempfile_pager|pager|getpager|get_pager)|types\.(FunctionType|LambdaType|CodeType|MethodType)|IPython\.get_ipython|get_ipython)$/;
-const PY_UNPICKLERS =
-  /^(yaml\.(unsafe_load|unsafe_load_all|load|load_all)|torch\.load|joblib\.load|dill\.loads?|cloudpickle\.loads?|jsonpickle\.decode|pandas\.read_pickle|numpy\.load)$/;
+const PY_RUN_CALL_NAMES = [
+  ...['pipepager', 'pipe_pager', 'tempfilepager', 'tempfile_pager', 'pager', 'getpager', 'get_pager'].map(
+    (f) => `pydoc.${f}`,
+  ),
+  ...['FunctionType', 'LambdaType', 'CodeType', 'MethodType'].map((f) => `types.${f}`),
+  'IPython.get_ipython',
+  'get_ipython',
+];
+const PY_RUN_CALLS = dottedNames(PY_RUN_CALL_NAMES, '$');
+const PY_UNPICKLER_NAMES = [
+  ...['unsafe_load', 'unsafe_load_all', 'load', 'load_all'].map((f) => `yaml.${f}`),
+  ...['torch.load', 'joblib.load', 'dill.load', 'dill.loads', 'cloudpickle.load', 'cloudpickle.loads'],
+  ...['jsonpickle.decode', 'pandas.read_pickle', 'numpy.load'],
+];
+const PY_UNPICKLERS = dottedNames(PY_UNPICKLER_NAMES, '$');
+
+/** A regex matching any of `names` (identifiers and dots) exactly (`tail` `$`) or followed by `tail`. */
+function dottedNames(names: readonly string[], tail: string): RegExp {
+  const alternatives = names.map((n) => n.replace(/\./g, '\\.')).join('|');
+  return new RegExp(`^(?:${alternatives})${tail}`);
+}
 
 /** Modules whose functions, passed around as values (`f = os.system`), could run or touch anything. */
 const VALUE_WATCHED = new Set([
@@ -878,8 +895,18 @@ const PY_NET_MODULES = new Set([
   'huggingface_hub',
 ]);
 /** Submodules every call of which talks to a host (torch.hub is read on its own, above). */
-const PY_NET_SUBMODULES =
-  /^(tornado\.(httpclient|tcpclient|websocket|httpserver|tcpserver|netutil)|gevent\.(socket|server|pywsgi|ssl)|eventlet\.green|twisted\.internet\.(reactor|endpoints)|twisted\.web\.client|urllib3\.connectionpool)\./;
+const PY_NET_SUBMODULE_NAMES = [
+  ...['httpclient', 'tcpclient', 'websocket', 'httpserver', 'tcpserver', 'netutil'].map(
+    (m) => `tornado.${m}`,
+  ),
+  ...['socket', 'server', 'pywsgi', 'ssl'].map((m) => `gevent.${m}`),
+  'eventlet.green',
+  'twisted.internet.reactor',
+  'twisted.internet.endpoints',
+  'twisted.web.client',
+  'urllib3.connectionpool',
+];
+const PY_NET_SUBMODULES = dottedNames(PY_NET_SUBMODULE_NAMES, '\\.');
 const PY_NET_HANDLERS =
   /^logging\.handlers\.(SocketHandler|DatagramHandler|SysLogHandler|HTTPHandler|SMTPHandler|NTEventLogHandler)$/;
 const PY_DYNAMIC_BUILTINS = new Set([
@@ -2257,10 +2284,12 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...PY_NET_MODULES,
   ...VALUE_WATCHED,
   ...PY_DYNAMIC_BUILTINS,
-  // PY_RUN_CALLS, PY_UNPICKLERS, PY_NET_SUBMODULES and the hub keywords
-  ...['pydoc', 'types', 'get_ipython', 'yaml', 'torch', 'joblib', 'dill', 'cloudpickle', 'jsonpickle'],
-  ...['pandas', 'pd', 'numpy', 'np', 'read_pickle', 'trust_remote_code', 'trust_repo', 'tornado', 'gevent'],
-  ...['eventlet', 'twisted'],
+  // The modules of the calls read by name, from the lists the reader matches (a statement using a
+  // name they bind, `pd` of `import pandas as pd` or `read_pickle` of `from pandas import …`,
+  // shares a word with the kept import), the bare `get_ipython`, and the hub keywords.
+  ...[...PY_RUN_CALL_NAMES, ...PY_UNPICKLER_NAMES, ...PY_NET_SUBMODULE_NAMES].map((n) => n.split('.')[0]!),
+  'trust_remote_code',
+  'trust_repo',
 ]);
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,

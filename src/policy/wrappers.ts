@@ -3,7 +3,7 @@ import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './wal
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
-import { leadingOptions } from './programs.js';
+import { leadingOptions, type ProgramSpec } from './programs.js';
 
 /**
  * Commands that run another command given in their arguments. For each: the
@@ -470,11 +470,22 @@ const FETCHING_RUNNERS = new Set([
  */
 const PACKAGE_AT_VERSION = /^((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*)@[\w.^~<>=*|+-]+$/i;
 
-/** The program whose spec lists npm package `pkg` among its `packages:`, if any. */
+/** The program whose spec lists npm package `pkg` among its `packages:`, if any (the first such spec). */
 function packageProgram(walk: Walk, pkg: string): string | undefined {
-  for (const spec of walk.code?.programs?.values() ?? []) if (spec.packages.includes(pkg)) return spec.name;
-  return undefined;
+  const programs = walk.code?.programs;
+  if (!programs) return undefined;
+  // Indexed once per loaded set of specs, not scanned for each `npx @scope/x`.
+  let index = PACKAGE_INDEX.get(programs);
+  if (!index) {
+    index = new Map();
+    for (const spec of programs.values())
+      for (const p of spec.packages) if (!index.has(p)) index.set(p, spec.name);
+    PACKAGE_INDEX.set(programs, index);
+  }
+  return index.get(pkg);
 }
+
+const PACKAGE_INDEX = new WeakMap<ReadonlyMap<string, ProgramSpec>, Map<string, string>>();
 
 const SCOPED_PACKAGE = /^@[a-z0-9][\w.~-]*\/([a-z0-9][\w.~-]*)$/i;
 

@@ -162,6 +162,33 @@ describe('long inline code is decided on what it does', () => {
       `python3 - <<'EOF'\n${fill("s = 'it''s'\n")}import os; os.system('rm -rf ~')\nEOF`,
       'refuse',
     ],
+    // The loaders and hubs are kept by their module's name; a name the import binds (`pd`,
+    // `read_pickle`) by the word it shares with the kept import.
+    [
+      'an unpickler through an alias',
+      `python3 - <<'EOF'\nimport pandas as pd\n${fill('y = 2\n')}pd.read_pickle('/etc/d.pkl')\nEOF`,
+      'refuse',
+    ],
+    [
+      'an unpickler imported by name',
+      `python3 - <<'EOF'\nfrom joblib import load\n${fill('y = 2\n')}load('/etc/m.pkl')\nEOF`,
+      'refuse',
+    ],
+    [
+      'a network submodule through an alias',
+      `python3 - <<'EOF'\nimport gevent.socket as gs\n${fill('y = 2\n')}gs.create_connection(('h', 1))\nEOF`,
+      'refuse',
+    ],
+    [
+      "IPython's shell, which needs no import",
+      `python3 - <<'EOF'\n${fill('y = 2\n')}get_ipython().system('rm -rf ~')\nEOF`,
+      'refuse',
+    ],
+    [
+      'the same library reading a workspace CSV',
+      `python3 - <<'EOF'\nimport pandas as pd\n${fill('y = 2\n')}print(pd.read_csv('data.csv'))\nEOF`,
+      'allow',
+    ],
     ['an unterminated string', `python3 - <<'EOF'\n${fill('print(1)\n')}x = 'abc\nEOF`, 'refuse'],
     ['an unterminated triple-quoted string', `python3 - <<'EOF'\n"""${fill('print(1)\n')}EOF`, 'refuse'],
     ['unbalanced brackets', `python3 - <<'EOF'\nx = ${'('.repeat(50_000)}\nEOF`, 'refuse'],
