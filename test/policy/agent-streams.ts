@@ -7,7 +7,7 @@ import { PolicyEngine } from '../../src/policy/index.js';
  */
 export const JUSTIFIED: Record<string, string> = {
   default:
-    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx storybook@latest init`, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment, an MCP server package such as `npx -y @modelcontextprotocol/server-filesystem DIR`, which serves the directories it is given to another program), a program the task's image installed that no spec describes (SIMH's `pdp11` emulator, the task's own `rencrypt`, `yt-dlp`, which downloads from the sites it is given), an interactive editor (`vim`, which also runs shell commands of its own, and the keys tmux types into it, `:wq`), or prose the model sent as a command, or a Windows command (PowerShell's `New-Item`, `Get-ChildItem`, cmd's `copy`, `del`, `findstr`, `taskkill`) that a Linux sandbox has no program for, a database client that runs SQL or probes a server (`mysql -u root -e …`, `pg_isready -h localhost`, `psql --version`), and OpenHands' `C-c`, a key for its terminal sent as a command) needs a person to say it is fine",
+    "a program no rule covers (sqlite3, psql, ed, pyreverse, a compiler the image lacks, the agent's own tools, a test runner from another checkout's node_modules, macOS's `open`, ImageMagick's `convert`, a static file server `npx http-server`, the project's own command-line tool run by its name from the developer's PATH (`minsky tasks list`, which the project builds from its sources but which is installed outside it, so which version runs is not the project's), a package's command-line tool fetched by `npx` that scaffolds from templates, downloads code or deploys (`npx create-next-app@latest`, `npx storybook@latest init`, `npx convex deploy` and `convex run`, which act on the developer's cloud deployment, an MCP server package such as `npx -y @modelcontextprotocol/server-filesystem DIR`, which serves the directories it is given to another program), a program the task's image installed that no spec describes (SIMH's `pdp11` emulator, the task's own `rencrypt`, `yt-dlp`, which downloads from the sites it is given), an interactive editor (`vim`, which also runs shell commands of its own, and the keys tmux types into it, `:wq`), or prose the model sent as a command, or a Windows command (PowerShell's `New-Item`, `Get-ChildItem`, cmd's `copy`, `del`, `findstr`, `taskkill`) that a Linux sandbox has no program for, a database client that runs SQL or probes a server (`mysql -u root -e …`, `pg_isready -h localhost`, `psql --version`), and OpenHands' `C-c`, a key for its terminal sent as a command; a machine emulator, `qemu-system-x86_64`, whose options open network ports, serve consoles and write disk images; media tools that read and write URLs as well as files, `ffmpeg` and `ffprobe`; `sqlite3`, whose dot-commands run shell commands and whose SQL can attach and write any file; `coqc`, whose sources can write files and load plugins; `gpg`, which keeps its keyring in the home directory; image and node builders, `genisoimage`, `cpio -o`, `mknod`; busybox, which runs any of its applets; other downloaders, `gallery-dl`, `youtube-dl`; and text typed into a running program's console that the agent sent as a command, QEMU's monitor commands `quit`, `system_powerdown`, `x`, Zork's `move N`) needs a person to say it is fine",
   'tmux-keys-unread':
     'tmux send-keys typing text with no Enter after it (what is typed next completes the line) or with a key that recalls, completes or edits the line (Tab, Up, Escape) types a command line that is not known (in these streams vim keys, `f s i .strip()` then Escape, typed into an editor pane)',
   'network-upload': 'posting data to a remote host is how secrets leave the machine',
@@ -189,7 +189,41 @@ export const JUSTIFIED: Record<string, string> = {
   'playwright-system-deps':
     "`playwright install --with-deps` installs the browsers' system libraries with the system package manager (apt-get as root), which changes the image, not the project; `playwright install chromium` alone is allowed",
   'protected-paths':
-    "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files",
+    "`.git` internals (`.git/info/exclude`, hooks, config) change what git does, not the project's files; and a CI workflow (`.github/workflows/deploy.yml`, also a backup copy written beside it) runs with the repository's secrets when pushed",
+  'change-owner':
+    "changing a file's owner (`chown git:git hooks/post-receive`) hands it to another account of the machine, which is not the project's work",
+  'cloud-credentials': "`aws configure get` prints the cloud tool's stored settings and credentials",
+  'find-exec-over-home-or-root':
+    "`find -exec` over the whole filesystem or /proc (`find /proc -name environ -exec grep -l MINIO {} \\;`) reads every file it finds, other processes' environments and secrets included",
+  'git-init-outside':
+    'a repository made outside the workspace (`git init --bare /git/server.git`) is a new checkout on the host',
+  'make-install': '`make install` installs into system paths outside the project',
+  'module-path-variables':
+    "a module path outside the workspace (`sys.path.append('/tests')`, the benchmark's hidden tests) loads code from outside the project",
+  'network-sockets-in-redirects':
+    "bash's `/dev/tcp/HOST/PORT` redirections open network connections (in these streams probing the task's other machines for a service's credentials)",
+  'privilege-change':
+    "creating users, setting passwords or switching user (`useradd -m git`, `echo 'git:password' | chpasswd`, `su - git -c …`) changes the machine's accounts",
+  'program:conda': "`conda init` writes conda's hook into the shell's startup files in the home directory",
+  'program:gcc': '`gcc -specs=FILE` runs the commands a specs file holds (here one in /tmp)',
+  'program:getent': '`getent ahosts example.com` resolves a remote name: a DNS query out of the sandbox',
+  'program:ldd':
+    '`ldd` may run the program it inspects (here one outside the workspace, on a mounted CD image)',
+  'program:ln':
+    "a link made outside the workspace (nginx's sites-enabled, /sbin) or at a name only known when it runs changes the host",
+  'program:tmux': 'a tmux format (`list-panes -F`) can run shell commands (`#(cmd)`), which are not read',
+  'raw-devices': "`/proc/kcore` is the machine's memory",
+  'schedule-commands':
+    "crontab is the scheduler of commands that run later unchecked (`crontab -r` removes the user's jobs; its listing, `crontab -l`, is refused with it by design: the rule is about the program)",
+  'secret-files': "`/proc/1/environ` is the environment of the machine's first process, secrets included",
+  'set-prints-all': '`set` alone prints every variable, secrets included',
+  'shell-aliases-and-hooks':
+    '`alias` defines what a later name runs, and the rule is about the builtin (`alias curl`, which only prints the alias, is refused with it)',
+  'shell:decoded-script':
+    'C source cut out of another file with `sed -n` and then compiled and run is text the walker does not read, so what runs is not known',
+  'write-every-operand-outside': '`chattr +i /usr/bin/curl.real` changes a file outside the workspace',
+  'written-project-files':
+    'C or Fortran the line writes and then compiles (and runs) is code drydock does not read; write it first and build it in a later command',
 };
 
 export interface StreamLine {
