@@ -54,7 +54,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
       '-T',
       '--command-timeout',
     ],
-    noRun: ['-l', '--list', '-v', '--validate', '-k', '-K', '-V', '--version'],
+    // (`-k` with a command runs it, sudo(8): only `sudo -k` alone runs nothing, as `sudo` alone does)
+    noRun: ['-l', '--list', '-v', '--validate', '-K', '-V', '--version'],
   },
   doas: { valueOptions: ['-u', '-C'] },
   coproc: { valueOptions: [] },
@@ -288,6 +289,28 @@ function commandOption(
     }
   }
   return null;
+}
+
+/**
+ * Whether the wrapper's own options, before the command it runs, include one after which nothing
+ * runs (`command -v rm`, `command -pv rm`, `sudo -l`, `taskset -p PID`). The same word among the
+ * command's own arguments is that command's (`command rm -v -rf ~` runs rm; it was read as
+ * `command -v` and left undecided until helper streams' stream 14, 4 Dec).
+ */
+function runsNothing(args: Arg[], spec: WrapperSpec): boolean {
+  const noRun = spec.noRun;
+  if (!noRun) return false;
+  return args.slice(0, skipOptions(args, spec.valueOptions)).some((a) => {
+    if (a.dynamic) return false;
+    if (noRun.includes(a.text.split('=', 1)[0]!)) return true;
+    // a cluster of short options: a letter that runs nothing, before any letter taking a value
+    if (!/^-[A-Za-z]{2,}$/.test(a.text)) return false;
+    for (const ch of a.text.slice(1)) {
+      if (noRun.includes(`-${ch}`)) return true;
+      if (spec.valueOptions.includes(`-${ch}`)) return false;
+    }
+    return false;
+  });
 }
 
 function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
@@ -854,7 +877,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   }
   const spec = WRAPPERS[name];
   if (!spec) return;
-  if (spec.noRun && args.some((a) => !a.dynamic && spec.noRun!.includes(a.text))) return;
+  if (runsNothing(args, spec)) return;
   if (name === 'npx') {
     const call = npmCall(args, 0, spec.valueOptions);
     if (call) return runText(walk, [call], stdin, 'npx -c');
@@ -990,7 +1013,7 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
  */
 function unwrapSudo(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
   const spec = WRAPPERS.sudo!;
-  if (args.some((a) => !a.dynamic && spec.noRun!.includes(a.text))) return;
+  if (runsNothing(args, spec)) return;
   const at = skipOptions(args, spec.valueOptions);
   let dir: Arg | null | undefined;
   for (let i = 0; i < at; i++) {
