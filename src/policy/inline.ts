@@ -518,6 +518,8 @@ const PY_SAFE = new Set([
   'os.lstat',
   'os.getpid',
   'os.getppid',
+  // random bytes from the kernel (`os.urandom(16).hex()`): computes, names nothing
+  'os.urandom',
   'os.cpu_count',
   'os.fspath',
   'os.fsencode',
