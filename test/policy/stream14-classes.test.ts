@@ -65,6 +65,34 @@ describe('stream 14 classes', () => {
     );
   });
 
+  // The agent boots a kernel in QEMU and stops the emulator by its full name before booting again
+  // (10 in stream 14): no drydock process is a qemu-system-*.
+  it("stops QEMU's system emulator by its full name, and no wider pattern", () => {
+    expectAll(
+      [
+        'killall qemu-system-x86_64',
+        'killall -9 qemu-system-x86_64 2>/dev/null; sleep 3; echo "All QEMU processes killed"',
+        'pkill -f qemu-system-x86_64',
+        'pkill -f "qemu-system-x86_64 -kernel bzImage"',
+        'pkill -9 qemu-system-aarch64',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'pkill qemu',
+        'pkill -f qemu',
+        'pkill -f "qemu-system-x86_64|node"',
+        'pkill -f "qemu-system-x86_64.*"',
+        'pkill -f "qemu-system-.*"',
+        'killall -r qemu-system-x86_64',
+        'pkill -u 0 qemu-system-x86_64',
+        'killall python3',
+      ],
+      'refused',
+    );
+  });
+
   // Programs' own version and help options, and their read-only forms (12 in stream 14).
   it('knows conda --version, systemctl alone, apt list --available, gfortran as GCC, os.urandom', () => {
     expectAll(
