@@ -8,6 +8,7 @@ import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, lineMayDefine, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
 import {
+  buildCalls,
   buildInstallers,
   buildUnspecified,
   buildSpecs,
@@ -21,6 +22,7 @@ import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } fro
 import { loadCodeParsers, loadShellParser } from './shell.js';
 import { sourcePaths, unpackFinding } from './unpack.js';
 import type { CodeParsers } from './inline.js';
+import type { CallTable } from './calls.js';
 import {
   DEFAULT_WORKSPACE,
   TIERS,
@@ -70,10 +72,12 @@ function loadProgramFacts(path: string): ProgramFacts {
   let specs: Map<string, ProgramSpec>;
   let installers: (name: string) => boolean;
   let unspecified: ProgramSpec | null;
+  let calls: Map<string, CallTable>;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
     unspecified = buildUnspecified(doc);
+    calls = buildCalls(doc);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     const program = err.where.split(' ')[0]!;
@@ -86,7 +90,7 @@ function loadProgramFacts(path: string): ProgramFacts {
     );
     refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers, unspecified };
+  const facts = { specs, installers, unspecified, calls };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -96,12 +100,18 @@ interface ProgramFacts {
   installers: (name: string) => boolean;
   /** programs.yaml's `unspecified:`: what is known of a program with no spec of its own. */
   unspecified: ProgramSpec | null;
+  /** programs.yaml's `calls:`: the R and Julia functions whose one-liners are read. */
+  calls: Map<string, CallTable>;
 }
 
 /** The option facts the walker and the inline reader use: every program's spec, and `unspecified:`'s. */
-function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified'> {
+function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified' | 'calls'> {
   const facts = loadProgramFacts(PROGRAMS_PATH);
-  return { programs: facts.specs, ...(facts.unspecified ? { unspecified: facts.unspecified } : {}) };
+  return {
+    programs: facts.specs,
+    calls: facts.calls,
+    ...(facts.unspecified ? { unspecified: facts.unspecified } : {}),
+  };
 }
 
 /** The line of a rule's example in its file (0 when not found). */

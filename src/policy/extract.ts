@@ -26,6 +26,7 @@ import { readWrittenProject } from './written-projects.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, specMoves, type ProgramSpec } from './programs.js';
 import { perlSubstitution } from './perl.js';
+import { readCalls } from './calls.js';
 import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
 import { Budget, NO_BUDGET, parseWithin } from './budget.js';
 import {
@@ -2031,6 +2032,28 @@ export function runArgv(
           text: `${args[i]!.text} (${subst.inPlace ? 'rewritten' : 'read'} by perl)`,
           access: subst.inPlace ? 'write' : 'read',
           path: args[i]!,
+          cwd: walk.cwd,
+        });
+      return;
+    }
+  }
+  // `Rscript -e "devtools::test()"`, `julia -e 'using Pkg; Pkg.test()'`: calls of the project's
+  // development tools are read (calls.ts), the paths they are given decided as paths.
+  const callTable = walk.code?.calls?.get(name);
+  if (callTable) {
+    const calls = readCalls(
+      callTable,
+      args.map((a) => a.text),
+      args.map((a) => a.dynamic),
+    );
+    if (calls) {
+      part.code = 'read';
+      for (const p of calls.paths)
+        walk.parts.push({
+          kind: 'file',
+          text: `${p.text} (${p.access === 'write' ? 'rewritten' : 'read'} by ${name} code)`,
+          access: p.access,
+          path: literal(p.text),
           cwd: walk.cwd,
         });
       return;

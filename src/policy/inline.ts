@@ -1,4 +1,5 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
+import type { CallTable } from './calls.js';
 import { extract, EXTRACT_LIMIT, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
 import type { Parser } from 'web-tree-sitter';
 import { PlainNode as Node } from './plain-tree.js';
@@ -31,6 +32,8 @@ export interface CodeParsers {
   programs?: ReadonlyMap<string, ProgramSpec>;
   /** programs.yaml's `unspecified:`: the options known for a program with no spec of its own. */
   unspecified?: ProgramSpec;
+  /** programs.yaml's `calls:`: the R and Julia functions whose one-liners are read (calls.ts). */
+  calls?: ReadonlyMap<string, CallTable>;
 }
 
 const MAX_EFFECTS = 64;

@@ -3,6 +3,7 @@ import { isStrictlyInside, resolvePath } from './glob.js';
 import { sedEffects } from './sed.js';
 import { SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, Decision, Workspace } from './types.js';
+import type { CallKind, CallTable } from './calls.js';
 
 /**
  * Per-program specs (policies/programs.yaml): what each option and subcommand of a
@@ -123,6 +124,11 @@ export interface ProgramSpec {
   longAbbrev: boolean;
   /** `-name` style options: a single dash never starts a cluster of letters. */
   singleDashLong: boolean;
+  /**
+   * Go's flag package (`go`, `terraform`, buildifier, mockgen): `--name` is `-name`, and a name is
+   * never abbreviated.
+   */
+  goFlags: boolean;
   /** `-20` is a number option (`head -20`, `kill -9`). */
   numeric: boolean;
   /** Options not in the spec are allowed (only where listing them all is not done yet; see README). */
@@ -263,6 +269,7 @@ const SPEC_KEYS = new Set([
   'options',
   'long_abbrev',
   'single_dash_long',
+  'go_flags',
   'numeric',
   'other_options',
   'operands',
@@ -341,7 +348,8 @@ export function buildSpec(
     options,
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
     longAbbrev: bool('long_abbrev', true),
-    singleDashLong: bool('single_dash_long', false),
+    singleDashLong: bool('single_dash_long', false) || bool('go_flags', false),
+    goFlags: bool('go_flags', false),
     numeric: bool('numeric', false),
     otherOptions: bool('other_options', false),
     operands,
@@ -546,7 +554,8 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'version' &&
       key !== 'description' &&
       key !== 'installers' &&
-      key !== 'unspecified'
+      key !== 'unspecified' &&
+      key !== 'calls'
     )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
   const out = new Map<string, ProgramSpec>();
@@ -577,6 +586,34 @@ export function buildUnspecified(doc: unknown): ProgramSpec | null {
 }
 
 /**
+ * The top-level `calls:` mapping of policies/programs.yaml: for R's and Julia's interpreters, the
+ * functions whose one-liners are read (src/policy/calls.ts), each `run` (runs the project's code or
+ * checks its files: paths given are read) or `write` (rewrites the project's files: paths written).
+ */
+export function buildCalls(doc: unknown): Map<string, CallTable> {
+  const raw = (doc as Record<string, unknown>).calls ?? {};
+  const out = new Map<string, CallTable>();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProgramSpecError('calls', '`calls` must map interpreter names to a call table');
+  for (const [key, table] of Object.entries(raw)) {
+    const where = `calls ${key}`;
+    if (table === null || typeof table !== 'object' || Array.isArray(table))
+      throw new ProgramSpecError(where, 'a call table must be a mapping');
+    const t = table as Record<string, unknown>;
+    for (const k of Object.keys(t))
+      if (k !== 'language' && k !== 'run' && k !== 'write')
+        throw new ProgramSpecError(where, `unknown key \`${k}\` (known: language, run, write)`);
+    if (t.language !== 'r' && t.language !== 'julia')
+      throw new ProgramSpecError(where, '`language` must be r or julia');
+    const calls = new Map<string, CallKind>();
+    for (const kind of ['run', 'write'] as const)
+      for (const f of stringList(t[kind], kind, where)) calls.set(f, kind);
+    for (const n of splitKey(key)) out.set(n, { language: t.language, calls });
+  }
+  return out;
+}
+
+/**
  * The top-level `installers:` list of policies/programs.yaml: programs that can put a new program
  * on PATH when they run (package managers, toolchain and tool installers, a sourced script's
  * functions). A name ending in `*` matches any name it starts (`pip*`).
@@ -603,6 +640,15 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
     if (exact) return { name, effect: exact };
   }
   if (!name.startsWith('--') || name.length < 3) return null;
+  if (goFlags(spec)) {
+    // Go's flag package reads `--race` as `-race`, and takes no abbreviation.
+    const one = name.slice(1);
+    for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
+      const exact = s.options.get(one);
+      if (exact) return { name: one, effect: exact };
+    }
+    return null;
+  }
   const hits = new Map<string, Effect>();
   for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
     if (!s.longAbbrev) continue;
@@ -619,6 +665,12 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
     return 'ambiguous';
   }
   return null;
+}
+
+/** Whether the spec or one it inherits from parses its options with Go's flag package. */
+function goFlags(spec: ProgramSpec): boolean {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.goFlags) return true;
+  return false;
 }
 
 const editsInPlace = new WeakMap<ProgramSpec, boolean>();

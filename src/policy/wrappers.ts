@@ -151,6 +151,8 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
   tox: { sub: ['exec'], valueOptions: ['-e'] },
   composer: { sub: ['exec'], valueOptions: ['-d', '--working-dir'] },
   pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
+  // `carton exec CMD` runs CMD with the modules `carton install` put in ./local.
+  carton: { sub: ['exec'], valueOptions: [] },
   // `nix develop -c CMD…` runs CMD in the flake's development shell (the spec's `-c`/`--command`
   // ends nix's own options): decided as CMD.
   nix: { sub: ['run', 'shell', 'develop'], valueOptions: [] },
