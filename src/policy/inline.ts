@@ -256,7 +256,8 @@ const PY_SAME_PATH = new Set([
   'os.fsdecode',
   'str',
 ]);
-const PY_PATH_CLASSES = /^pathlib\.(Pure)?(Posix)?Path$/;
+// pathlib's classes, path.py's `path.Path` and pytest's `py.path.local` (a str subclass and a path object)
+const PY_PATH_CLASSES = /^(pathlib\.(Pure)?(Posix)?Path|path\.Path|py\.path\.local)$/;
 
 /**
  * The value of a call that builds a path from known parts, so a file call on it is decided on
@@ -686,11 +687,17 @@ const PY_SAFE = new Set([
 /**
  * Libraries whose calls run programs or load native code, which this reader does not follow:
  * third-party process helpers (`sh.rm('-rf', p)`, plumbum's `local['sh'][…]()`, invoke's and
- * fabric's `run`/`local`, pexpect, sarge, delegator, envoy), distutils' and IPython's spawn helpers,
- * and cffi (`ffi.dlopen(None).system(…)`, as ctypes). A module or any of its submodules.
+ * fabric's `run`/`local`, pexpect, sarge, delegator, envoy, subprocess32), distutils' and IPython's
+ * spawn helpers, and cffi (`ffi.dlopen(None).system(…)`, as ctypes); and the libraries whose calls
+ * run, stop or reach into other programs and files in ways this reader does not follow: GitPython
+ * (`git.Git().execute(argv)`, `repo.git.push(…)`), psutil (`Popen`, `Process(pid).kill()`,
+ * `.environ()`), the Docker SDK (a container with the host's `/` mounted), libtmux and Ansible's
+ * runner (a command line typed into a pane or run on hosts), setuptools' sandbox (runs a setup.py),
+ * send2trash (moves a path away), and the browser-cookie readers (the browsers' stored secrets).
+ * A module or any of its submodules.
  */
 const PY_RUN_MODULES =
-  /^(sh|plumbum|invoke|fabric|fabric2|pexpect|ptyprocess|sarge|delegator|envoy|executor|cffi|_cffi_backend|(setuptools\._)?distutils\.spawn|IPython\.utils\.process|IPython\.core\.interactiveshell)(\.|$)/;
+  /^(sh|plumbum|invoke|fabric|fabric2|pexpect|ptyprocess|sarge|delegator|envoy|executor|cffi|_cffi_backend|(setuptools\._)?distutils\.spawn|IPython\.utils\.process|IPython\.core\.interactiveshell|subprocess32|git|psutil|docker|libtmux|ansible|ansible_runner|setuptools\.sandbox|send2trash|browser_cookie3|pycookiecheat)(\.|$)/;
 
 function runsPrograms(module: string): boolean {
   return PY_RUN_MODULES.test(module);
@@ -710,12 +717,17 @@ const PY_RUN_CALL_NAMES = [
   ...['FunctionType', 'LambdaType', 'CodeType', 'MethodType'].map((f) => `types.${f}`),
   'IPython.get_ipython',
   'get_ipython',
+  // setuptools' and distutils' run_setup run a setup.py (probe 19)
+  ...['setuptools.run_setup', 'distutils.core.run_setup', 'setuptools._distutils.core.run_setup'],
 ];
 const PY_RUN_CALLS = dottedNames(PY_RUN_CALL_NAMES, '$');
 const PY_UNPICKLER_NAMES = [
   ...['unsafe_load', 'unsafe_load_all', 'load', 'load_all'].map((f) => `yaml.${f}`),
   ...['torch.load', 'joblib.load', 'dill.load', 'dill.loads', 'cloudpickle.load', 'cloudpickle.loads'],
   ...['jsonpickle.decode', 'pandas.read_pickle', 'numpy.load'],
+  // Keras with safe_mode=False, skops with trusted types, ruamel.yaml's YAML(typ='unsafe') (probe 19)
+  ...['keras.models.load_model', 'keras.saving.load_model', 'tensorflow.keras.models.load_model'],
+  ...['tf_keras.models.load_model', 'skops.io.load', 'skops.io.loads', 'ruamel.yaml.YAML'],
 ];
 const PY_UNPICKLERS = dottedNames(PY_UNPICKLER_NAMES, '$');
 
@@ -898,6 +910,27 @@ const PY_NET_MODULES = new Set([
   'asyncore',
   // the Hugging Face Hub's client (`hf_hub_download`, `snapshot_download`, `upload_file`, `HfApi()`)
   'huggingface_hub',
+  // downloaders, browsers driven from code, other protocols' clients and hosted APIs' SDKs
+  // (`wget.download(url)`, `gdown.download(url)`, `smart_open.open(url)`, `mechanize.Browser().open(url)`,
+  // playwright's and selenium's pages, `socketio.Client().connect(url)`, MQTT, DNS queries as a channel,
+  // raw packets, `openai.OpenAI(…)`, `anthropic.Anthropic(…)`, `slack_sdk.WebClient(…)`)
+  'wget',
+  'gdown',
+  'smart_open',
+  's3fs',
+  'gcsfs',
+  'mechanize',
+  'requests_html',
+  'playwright',
+  'selenium',
+  'pyppeteer',
+  'socketio',
+  'paho',
+  'dns',
+  'scapy',
+  'openai',
+  'anthropic',
+  'slack_sdk',
 ]);
 /** Submodules every call of which talks to a host (torch.hub is read on its own, above). */
 const PY_NET_SUBMODULE_NAMES = [
@@ -1057,7 +1090,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           if (all.some((u) => u.type === 'identifier' && u.text === bound && !withinImport(u)))
             add({
               kind: 'unknown',
-              what: `\`${clipName(full)}\`, a library whose calls run programs or load native code`,
+              what: `\`${clipName(full)}\`, a library whose calls run programs, load native code or reach other processes and files`,
             });
         }
       }
@@ -1358,7 +1391,15 @@ function isPathObject(obj: Node, method: string): boolean {
   const fn = obj.childForFieldName('function');
   const raw = dotted(fn);
   const name = raw ? resolveNow(raw) : null;
-  if (name && (/(^|\.)(Pure)?(Posix)?Path$/.test(name) || /(^|\.)Path\.(home|cwd)$/.test(name))) return true;
+  // (pathlib's, path.py's `path.Path`, and pytest's `py.path.local`, whose `remove()`/`rmtree()`
+  // delete the path)
+  if (
+    name &&
+    (/(^|\.)(Pure)?(Posix)?Path$/.test(name) ||
+      /(^|\.)Path\.(home|cwd)$/.test(name) ||
+      name === 'py.path.local')
+  )
+    return true;
   const inner = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
   return (
     !!inner &&
@@ -1533,6 +1574,21 @@ function unpicklesCode(call: Node, name: string): boolean {
     const p = keyword(call, 'allow_pickle');
     return !!p && p.type !== 'false' && p.type !== 'none';
   }
+  // Keras runs a model's lambda layers' code only with `safe_mode=False`; skops rebuilds the types
+  // it is told to trust (`trusted=True` or a list of them); ruamel.yaml's `YAML(typ='unsafe')`
+  // loader constructs any Python object its data names.
+  if (/keras\.(models|saving)\.load_model$/.test(name)) {
+    const m = keyword(call, 'safe_mode');
+    return !!m && m.type === 'false';
+  }
+  if (name === 'skops.io.load' || name === 'skops.io.loads') {
+    const t = keyword(call, 'trusted');
+    return !!t && t.type !== 'false' && t.type !== 'none' && t.text !== '[]';
+  }
+  if (name === 'ruamel.yaml.YAML') {
+    const t = keyword(call, 'typ') ?? positional(call)[0];
+    return !!t && str(t) === 'unsafe';
+  }
   return true;
 }
 
@@ -1548,7 +1604,7 @@ function dataFile(node: Node): string | null {
 
 /** Methods read by their name on whatever object they are called (a path's). */
 const PATH_METHODS =
-  /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open|glob|rglob|iterdir)$/;
+  /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open|glob|rglob|iterdir|rmtree|rmtree_p|remove|remove_p|unlink_p|rmdir_p|removedirs|removedirs_p)$/;
 
 /** Whether an expression may evaluate to a watched module or `sys`: some name in it resolves to one. */
 function mayBeModule(node: Node): boolean {
@@ -2156,6 +2212,50 @@ function JS_NET_MODULES_LIST(): string[] {
   ];
 }
 const JS_NET_MODULES: ReadonlySet<string> = new Set(JS_NET_MODULES_LIST());
+
+/**
+ * Packages whose calls run programs, stop processes, delete, write or unpack files, or read the
+ * keychain, which this reader does not follow (`require('shelljs').exec(cmd)`, `execa(cmd, args)`,
+ * zx's `$\`…\``, `require('fs-extra').removeSync(p)`, `require('tar').x({C: '/'})`,
+ * `require('tree-kill')(pid)`, `require('open')(target)`): any call of one, the package itself or a
+ * property of it, asks, as a call of `child_process` or a write of `fs` this reader cannot place does.
+ */
+function JS_UNREAD_MODULES_LIST(): string[] {
+  return [
+    'shelljs',
+    'cross-spawn',
+    'execa',
+    'zx',
+    'node-pty',
+    'child-process-promise',
+    'simple-git',
+    'isomorphic-git',
+    'open',
+    'tree-kill',
+    'fkill',
+    'fs-extra',
+    'graceful-fs',
+    'rimraf',
+    'del',
+    'trash',
+    'mkdirp',
+    'make-dir',
+    'cpy',
+    'move-file',
+    'tar',
+    'adm-zip',
+    'extract-zip',
+    'unzipper',
+    'decompress',
+    'esbuild',
+    'keytar',
+    'puppeteer',
+    'puppeteer-core',
+    'playwright',
+    'playwright-core',
+  ];
+}
+const JS_UNREAD_MODULES: ReadonlySet<string> = new Set(JS_UNREAD_MODULES_LIST());
 const JS_NET_GLOBALS = new Set(['WebSocket', 'EventSource', 'XMLHttpRequest', 'WebSocketStream']);
 
 const JS_WATCHED = new Set([
@@ -2191,6 +2291,7 @@ const JS_WATCHED = new Set([
   'v8',
   'wasi',
   ...JS_NET_MODULES_LIST(),
+  ...JS_UNREAD_MODULES_LIST(),
 ]);
 
 const JS_SAFE = new Set([
@@ -2295,6 +2396,8 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...[...PY_RUN_CALL_NAMES, ...PY_UNPICKLER_NAMES, ...PY_NET_SUBMODULE_NAMES].map((n) => n.split('.')[0]!),
   'trust_remote_code',
   'trust_repo',
+  'safe_mode',
+  'trusted',
 ]);
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,
@@ -2910,6 +3013,10 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           JS_NET_MODULES.has(name)
         ) {
           add({ kind: 'net', url: jsStr(args[0]) });
+          continue;
+        }
+        if (JS_UNREAD_MODULES.has(root) || JS_UNREAD_MODULES.has(name)) {
+          add({ kind: 'unknown', what: `\`${name}\`, a package whose calls run programs or change files` });
           continue;
         }
         if (

@@ -64,6 +64,51 @@ const WRAPPERS: Record<string, WrapperSpec> = {
     valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-n', '-E', '-x', '-A', '-D', '-F', '-l', '-L'],
   },
   valgrind: { valueOptions: [] },
+  // the coverage wrappers (bcoe/c8, istanbuljs/nyc): `c8 [options] COMMAND…` runs COMMAND under
+  // coverage, as `nyc npm test` does; their options that take a separate value are listed
+  c8: {
+    valueOptions: [
+      '-r',
+      '--reporter',
+      '-o',
+      '--reports-dir',
+      '--report-dir',
+      '-x',
+      '--exclude',
+      '-n',
+      '--include',
+      '-e',
+      '--extension',
+      '--temp-directory',
+      '--src',
+      '--config',
+      '--merge-async',
+    ],
+  },
+  nyc: {
+    valueOptions: [
+      '-r',
+      '--reporter',
+      '--report-dir',
+      '-x',
+      '--exclude',
+      '-n',
+      '--include',
+      '-e',
+      '--extension',
+      '-i',
+      '--require',
+      '-t',
+      '--temp-dir',
+      '--cwd',
+      '--nycrc-path',
+      '--instrumenter',
+      '--branches',
+      '--functions',
+      '--lines',
+      '--statements',
+    ],
+  },
   unbuffer: { valueOptions: [] },
   chronic: { valueOptions: [] },
   faketime: { valueOptions: ['-m', '-f'], positional: 1 },
@@ -156,7 +201,27 @@ const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positiona
   // `nix develop -c CMD…` runs CMD in the flake's development shell (the spec's `-c`/`--command`
   // ends nix's own options): decided as CMD.
   nix: { sub: ['run', 'shell', 'develop'], valueOptions: [] },
-  direnv: { sub: ['exec'], valueOptions: [] },
+  // `direnv exec DIR COMMAND…`: the directory whose .envrc is loaded comes first, then what runs
+  direnv: { sub: ['exec'], valueOptions: [], positional: 1 },
+  // `coverage run [-m MODULE | FILE] args…` is python running them under coverage.py
+  coverage: {
+    sub: ['run'],
+    valueOptions: [
+      '--rcfile',
+      '--source',
+      '--omit',
+      '--include',
+      '--context',
+      '--data-file',
+      '--concurrency',
+      '--debug',
+    ],
+  },
+  // `lerna exec [options] -- COMMAND…` runs COMMAND in every package of the monorepo
+  lerna: {
+    sub: ['exec'],
+    valueOptions: ['--scope', '--ignore', '--concurrency', '--since', '--include-dependents'],
+  },
   pyenv: { sub: ['exec'], valueOptions: [] },
   // `nvm exec 20 cmd`: the version comes first, so what runs is not told apart from it (asks).
   nvm: { sub: ['exec', 'run'], valueOptions: [] },
@@ -851,12 +916,17 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
-        name === 'uv' && subName === 'run'
+        (name === 'uv' || name === 'coverage') && subName === 'run'
           ? args.slice(after, at).find((a) => !a.dynamic && (a.text === '-m' || a.text === '--module'))
           : undefined;
       if (module) {
         const python = [{ ...module, text: 'python' }, { ...module, text: '-m' }, ...args.slice(at)];
-        runInner(walk, python, 0, stdin, via, 'uv run -m');
+        runInner(walk, python, 0, stdin, via, `${name} run -m`);
+        return;
+      }
+      // `coverage run FILE args…` is `python FILE args…`
+      if (name === 'coverage' && args[at]) {
+        runInner(walk, [{ ...args[at]!, text: 'python' }, ...args.slice(at)], 0, stdin, via, 'coverage run');
         return;
       }
       // `hatch run ENV:NAME args…` runs NAME (a script of the project's hatch config, else a
