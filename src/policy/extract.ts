@@ -25,7 +25,7 @@ import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js'
 import { readWrittenProject } from './written-projects.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, specMoves, type ProgramSpec } from './programs.js';
-import { perlSubstitution } from './perl.js';
+import { perlModuleCheck, perlSubstitution } from './perl.js';
 import { readCalls } from './calls.js';
 import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
 import { Budget, NO_BUDGET, parseWithin } from './budget.js';
@@ -2024,6 +2024,16 @@ export function runArgv(
       args.map((a) => a.text),
       args.map((a) => a.dynamic),
     );
+    // `perl -MTest::More -e 1`: whether a module is installed; the code is a number.
+    if (
+      perlModuleCheck(
+        args.map((a) => a.text),
+        args.map((a) => a.dynamic),
+      )
+    ) {
+      part.code = 'read';
+      return;
+    }
     if (subst) {
       part.code = 'read';
       for (const i of subst.files)

@@ -161,3 +161,27 @@ function plainInterpolation(text: string): boolean {
   }
   return true;
 }
+
+/**
+ * `perl -MTest::More -e 1`: whether modules are installed (perl loads each `-M`/`-m` module, then
+ * runs the code `1`), the Perl spelling of `python3 -c "import x"`. Only module names (no `=args`,
+ * which go to the module's import), no other option (`-I DIR` would load them from elsewhere) and
+ * code that is one number; anything else is not this.
+ */
+export function perlModuleCheck(words: string[], dynamic: boolean[]): boolean {
+  let modules = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (dynamic[i]) return false;
+    const w = words[i]!;
+    if (/^-[Mm][A-Za-z_]\w*(?:::\w+)*$/.test(w)) {
+      modules++;
+      continue;
+    }
+    if (w === '-e' || w === '-E')
+      return (
+        modules > 0 && i === words.length - 2 && !dynamic[i + 1] && /^\s*[0-9]+\s*;?\s*$/.test(words[i + 1]!)
+      );
+    return false;
+  }
+  return false;
+}

@@ -204,3 +204,26 @@ describe('specs for Pants, Nix formatters, treefmt, hpack, terraform-docs, llsch
     expect(check('hpack /srv/pkg').decision).toBe('deny');
   });
 });
+
+describe('perl -MModule -e 1: whether a module is installed', () => {
+  it('allows module names and a number as the code', () => {
+    expectAll(
+      ['perl -MTest::More -e 1', 'perl -MDBI -MDBD::Pg -e 1 2>/dev/null', 'perl -mJSON::PP -E 1'],
+      'allow',
+    );
+  });
+  it('refuses other code, import arguments, other options and script operands', () => {
+    expectAll(
+      [
+        "perl -MFoo -e 'system 1'",
+        "perl -MFoo -e '1; unlink glob q(~/*)'",
+        'perl -MFoo=bar -e 1',
+        'perl -I/srv/lib -MFoo -e 1',
+        'perl -MFoo -e 1 x.pl',
+        'perl -e 1',
+        'perl -MFoo -e "$CODE"',
+      ],
+      'refused',
+    );
+  });
+});
