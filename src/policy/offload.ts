@@ -111,6 +111,8 @@ export function compact(d: PolicyDecision): PolicyDecision {
 const CALLER_MARGIN_MS = 3.5;
 /** The caller sleeps until this long before its deadline, and spins from there (see `waitForAnswer`). */
 const SPIN_MS = 1.5;
+/** The longest the caller sleeps on one busy thread's answer slot before looking at the others (see `waitForIdle`). */
+const WAIT_SLICE_MS = 0.5;
 /** A thread that spent less than this share of the caller's wait on a core was starved (see `starved`). */
 const STARVED_SHARE = 0.5;
 const THREAD_MARGIN_MS = 0.5;
@@ -291,9 +293,9 @@ export class Offload {
       // Every ready thread is finishing a decision its caller stopped waiting for (each stops at
       // its next budget check, told by the cancel flag): this one waits for the first to stop.
       this.stats.waitedForBusy++;
-      if (!this.waitUntil(() => (thread = this.idle()) !== undefined || !this.anyReady(), deadline))
-        return this.timeout(action, null);
+      thread = this.waitForIdle(deadline);
       if (!thread) {
+        if (this.anyReady()) return this.timeout(action, null);
         this.stats.inline++;
         return null;
       }
@@ -334,18 +336,75 @@ export class Offload {
     }
   }
 
-  /** A ready thread with nothing to do (its late answers, if any, read first). */
+  /**
+   * A ready thread with nothing to do (its late answers, if any, read first). Indexed loops, no
+   * closures: `waitForIdle` calls this and `anyReady` on every poll, and when they were written
+   * with `for…of` and `.some(callback)` a caller waiting for a busy thread grew its heap by
+   * 4.9 MB (median, up to 9.5 MB) per command, against 24 KB for one posted at once (threads
+   * held 30 ms each by the stall hook, 60 commands; /tmp script, 4 Dec): in the bench's 138–227
+   * such waits per run, about a gigabyte of garbage, whose collections are pauses of the caller
+   * (a round with 13 ms of the caller's GC was one of them).
+   */
   private idle(): Thread | undefined {
-    for (const t of this.threads)
+    const threads = this.threads;
+    for (let i = 0; i < threads.length; i++) {
+      const t = threads[i]!;
       if (Atomics.load(t.ctl, READY) === 1 && Atomics.load(t.ctl, DONE) >= t.posted) {
         this.drain(t);
         return t;
       }
+    }
     return undefined;
   }
 
   private anyReady(): boolean {
-    return this.threads.some((t) => Atomics.load(t.ctl, READY) === 1);
+    const threads = this.threads;
+    for (let i = 0; i < threads.length; i++) if (Atomics.load(threads[i]!.ctl, READY) === 1) return true;
+    return false;
+  }
+
+  /**
+   * Waits until a ready thread is idle (returned) or `deadline` passes or no thread is ready
+   * (undefined). The caller sleeps on the answer slot of the thread told to stop first (it
+   * usually stops first; its `Atomics.notify` wakes the caller at once), at most WAIT_SLICE_MS at
+   * a time so the other thread is looked at too, until SPIN_MS before the deadline, and polls
+   * from there without allocating. Before 4 Dec it spun the whole wait: one of two cores busy
+   * doing nothing while the two threads it waited for, both at SCHED_IDLE, shared the other to
+   * reach their next budget check and stop (the bench's stop lag, p90 23–43 ms on the idle and
+   * lightly loaded runs), so the command it waited for had little time left when one did.
+   */
+  private waitForIdle(deadline: number): Thread | undefined {
+    for (;;) {
+      const idle = this.idle();
+      if (idle) return idle;
+      if (!this.anyReady()) return undefined;
+      const left = deadline - SPIN_MS - performance.now();
+      if (left < 0.05) break;
+      const busy = this.firstCancelled();
+      if (!busy) break;
+      // Returns at once when the slot no longer holds `done` (an answer came since it was read).
+      const done = Atomics.load(busy.ctl, DONE);
+      if (done >= busy.posted) continue;
+      Atomics.wait(busy.ctl, DONE, done, Math.min(WAIT_SLICE_MS, left));
+    }
+    for (let i = 0; ; i++) {
+      const idle = this.idle();
+      if (idle) return idle;
+      if ((i & 255) === 0 && (performance.now() >= deadline || !this.anyReady())) return undefined;
+    }
+  }
+
+  /** The busy ready thread told to stop earliest (undefined when none is). */
+  private firstCancelled(): Thread | undefined {
+    let first: Thread | undefined;
+    const threads = this.threads;
+    for (let i = 0; i < threads.length; i++) {
+      const t = threads[i]!;
+      if (Atomics.load(t.ctl, READY) !== 1 || Atomics.load(t.ctl, DONE) >= t.posted) continue;
+      if (!first || (t.cancelledAt > 0 && (first.cancelledAt === 0 || t.cancelledAt < first.cancelledAt)))
+        first = t;
+    }
+    return first;
   }
 
   /**

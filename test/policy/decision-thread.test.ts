@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longInputs } from '../../benchmarks/policy-long-inputs.js';
 import { PolicyEngine } from '../../src/policy/index.js';
@@ -216,6 +217,47 @@ describe('a decision thread that does not answer in time', () => {
       expect(engine.check('rm -rf ~').rule).toBe('shell:budget');
       expect(engine.threadStats()!.waitedForBusy).toBeGreaterThan(0);
     } finally {
+      engine.close();
+    }
+  });
+});
+
+describe('a caller waiting for a busy thread', () => {
+  it('sleeps without allocating on its poll, and the command is cut, never allowed', async () => {
+    // Both threads hold a command given up on for 3 s (the stall hook), so each later command
+    // waits for one of them for its whole wait (40 ms limit). The wait polled with a closure per
+    // poll before 4 Dec: about 5 MB of the caller's heap per 6.5 ms waited, so several
+    // collections of the caller's young generation (each a pause of the caller) per wait. Now it
+    // sleeps on the threads' answer slots and polls with indexed loops: a few KB per wait, so at
+    // most one collection (of what was there before) in three waits.
+    const engine = await PolicyEngine.create({
+      offloadFrom: 0,
+      budgetMs: 40,
+      threadStallMs: 3_000,
+      starvedFallbackUpTo: 0,
+    });
+    const collections: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) collections.push(e.startTime);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      expect(await engine.threadReady(60_000)).toBe(true);
+      expect(engine.check('ls').rule).toBe('shell:budget');
+      expect(engine.check('ls').rule).toBe('shell:budget');
+      const from = performance.now();
+      for (let i = 0; i < 3; i++) {
+        const d = engine.check('rm -rf ~');
+        expect(d.decision).toBe('ask');
+        expect(d.rule).toBe('shell:budget');
+      }
+      const to = performance.now();
+      expect(engine.threadStats()!.waitedForBusy).toBe(3);
+      // The collection entries are delivered when the event loop turns.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(collections.filter((t) => t >= from && t <= to).length).toBeLessThanOrEqual(1);
+    } finally {
+      observer.disconnect();
       engine.close();
     }
   });
