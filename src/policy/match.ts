@@ -1484,7 +1484,7 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
         dirs.push(...from);
       }
       return dirs.every(
-        (d) => atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d)),
+        (d) => (tick(), atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d))),
       )
         ? 'no'
         : 'yes';
@@ -1880,7 +1880,15 @@ export function moduleSearchEntries(
   let src = value.text;
   if (value.dynamic && /^"[^"]*"$/.test(src)) src = src.slice(1, -1);
   const out: string[] = [];
+  // Each distinct entry is resolved and listed once (the caller asks whether every one is inside):
+  // `PYTHONPATH=src:src:…` of 25,000 entries took 8 ms here and 5 ms in the rule's check of the
+  // list, with no budget check between (a decision thread told to stop went on for that long);
+  // now one entry is resolved, in 1.5 ms in all. The budget is asked at every entry.
+  const seen = new Set<string>();
   for (let p of src.split(':')) {
+    tick();
+    if (seen.has(p)) continue;
+    seen.add(p);
     if (value.dynamic) {
       if (p === `$${name}` || p === `\${${name}}`) continue;
       p = p.replace(PWD_START, '.').replace(/^(\$HOME|\$\{HOME\})(?=\/|$)/, '~');
@@ -1920,6 +1928,7 @@ export function searchPathEntries(
   } else pieces = value.text.split(':');
   const out: string[] = [];
   for (let p of pieces) {
+    tick();
     if (p === '~' || p.startsWith('~/')) p = home + p.slice(1);
     else if (!p.startsWith('/')) {
       if (p === '' || p === '.' || p === './' || p.startsWith('~')) return null;

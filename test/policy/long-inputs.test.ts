@@ -46,6 +46,24 @@ describe('the decision time limit', () => {
   });
 });
 
+describe('a module search path of many entries', () => {
+  it('is decided by its distinct entries: repeats of one inside are allowed, one outside anywhere is not', () => {
+    // Each distinct entry is resolved once (match.ts moduleSearchEntries); what is decided must
+    // not change for it: the outside entry first, last, or between repeats of it.
+    const inside = 'src:'.repeat(20_000);
+    expect(unbounded.check(`PYTHONPATH=${inside}tests pytest`).decision).toBe('allow');
+    for (const value of [
+      `/root/evil:${inside}src`,
+      `${inside}/root/evil`,
+      `${inside}/root/evil:${inside}src`,
+    ])
+      expect(unbounded.check(`PYTHONPATH=${value} pytest`).decision, value.slice(0, 40)).not.toBe('allow');
+    // Short, the same decisions.
+    expect(unbounded.check('PYTHONPATH=src:src:tests:src pytest').decision).toBe('allow');
+    expect(unbounded.check('PYTHONPATH=src:src:/root/evil:src pytest').decision).not.toBe('allow');
+  });
+});
+
 describe('the program specs file', () => {
   it('refuses a malformed spec with one line naming the file, the line and the program', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
