@@ -1883,7 +1883,8 @@ export function moduleSearchEntries(
   // Each distinct entry is resolved and listed once (the caller asks whether every one is inside):
   // `PYTHONPATH=src:src:…` of 25,000 entries took 8 ms here and 5 ms in the rule's check of the
   // list, with no budget check between (a decision thread told to stop went on for that long);
-  // now one entry is resolved, in 1.5 ms in all. The budget is asked at every entry.
+  // now one entry is resolved (the decision took 6.5 ms of CPU at load 13, against 9.3 with a
+  // stretch of 8.4 ms with no check). The budget is asked at every entry.
   const seen = new Set<string>();
   for (let p of src.split(':')) {
     tick();
