@@ -117,7 +117,13 @@ describe.skipIf(why !== null)('runner protocol on the host', () => {
           : [],
       );
       for (const sub of subs) {
-        for (const p of readFileSync(`${sub}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) pids.push(p);
+        let procs = '';
+        try {
+          procs = readFileSync(`${sub}/cgroup.procs`, 'utf8');
+        } catch {
+          // The runner removed this cgroup between the listing and the read: nothing left in it.
+        }
+        for (const p of procs.split('\n').filter(Boolean)) pids.push(p);
       }
       for (const p of pids) {
         try {
