@@ -762,8 +762,19 @@ function patternMatches(globs: Glob[], a: Arg, cwd: string[] | null, m: MatchCon
   if (!a.pattern) return 'no';
   // `${HOME:-/root}/.npmrc`: every candidate shape is decided.
   if (a.pattern.includes(SHAPE_ALT))
-    return anyOver(a.pattern.split(SHAPE_ALT), (shape) => shapeMatches(globs, shape, cwd, m));
-  return shapeMatches(globs, a.pattern, cwd, m);
+    return anyOver(a.pattern.split(SHAPE_ALT), (shape) => knownShapeMatches(globs, shape, cwd, m));
+  return knownShapeMatches(globs, a.pattern, cwd, m);
+}
+
+/**
+ * A shape with no unknown piece (`**`) is text the line spells in full: a loop over a glob (`for f
+ * in batch_*; do cat "$f"; done`) hands the command the names the glob matches, as `cat batch_*`
+ * does, so it is decided as that glob is (a kind of file anywhere met only through the glob's
+ * wildcards is not named by it); a shape with unknown pieces is compared as a shape.
+ */
+function knownShapeMatches(globs: Glob[], shape: string, cwd: string[] | null, m: MatchContext): Tri {
+  if (shape.includes('**') || !shape || /^[*/]*$/.test(shape)) return shapeMatches(globs, shape, cwd, m);
+  return pathMatches(globs, { text: shape, dynamic: false, glob: /[*?[]/.test(shape) }, cwd, m);
 }
 
 /**
