@@ -572,6 +572,8 @@ interface Compiled {
   /** `filter_regex`, compiled. */
   filter: RegExp | null;
   args: Glob[];
+  /** `only_args`, as a set. */
+  onlyArgs: Set<string> | null;
   paths: Glob[];
   notPaths: Glob[];
   notFrom: Glob[];
@@ -617,6 +619,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
     notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
     filter: r.filter_regex === undefined ? null : compileArgRegex(r.filter_regex),
     args: globs(r.args, null, false),
+    onlyArgs: r.only_args ? new Set(r.only_args) : null,
     paths: globs(r.paths, m, true),
     notPaths: globs(r.not_paths, m, true),
     notFrom: globs(r.not_from, m, true),
@@ -1389,6 +1392,21 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     // `tee /dev/stderr`, `dd of=/dev/null`, `cp x /dev/tty`: the standard streams are no place outside.
     const places = targets.flatMap(pathCandidates).filter((a) => a.dynamic || !DEVICES.test(a.text));
     result = and(result, anyOf(places.map((a) => outsideOf(a, part.cwd, m.ws))));
+    if (result === 'no') return 'no';
+  }
+  if (c.onlyArgs) {
+    // Every word after the program is one of the listed ones, spelled exactly (a word only known
+    // when it runs may be anything), and the program is one found by name: one named by another
+    // path (`/srv/x --help`; the image's directories are read as names) may be any file.
+    const only = c.onlyArgs;
+    result = and(
+      result,
+      !part.name.includes('/') &&
+        part.args.length > 0 &&
+        part.args.every((a) => !a.dynamic && !a.glob && only.has(a.text))
+        ? 'yes'
+        : 'no',
+    );
     if (result === 'no') return 'no';
   }
   if (r.dynamic_args) {
