@@ -277,10 +277,9 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
       [
         'ld -o /usr/local/bin/ls x.o', // gcc has a spec now: its -o outside is denied (stream-classes.test.ts)
         'strace -o /etc/x ls',
-        'pytest --basetemp=/root',
-        'tsc --outDir /etc',
-        'prettier --write ~/.bashrc',
-        'black $HOME/.profile',
+        'nox -f /root/noxfile.py', // pytest has a spec now: --basetemp outside is denied (spec-or-ask.test.ts)
+        'dotnet build -o /etc', // tsc and prettier have specs now: a write outside is denied
+        'zig build --prefix $HOME/.local', // black has a spec now: a write outside is denied
         'shfmt -w ~/.bashrc',
       ],
       'ask',
@@ -291,9 +290,9 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
       [
         'pytest -c /dev/null tests/test_x.py',
         'gcc -o build/x x.c',
-        'prettier --write src/app.ts',
+        'prettier --write src/app.ts', // (its spec: --write edits its operands in place)
         'mypy --cache-dir=/tmp/mypy .',
-        'pytest "$T"',
+        'nox -s "$T"',
         'cmake -DCMAKE_INSTALL_PREFIX=/usr ..', // cmake has a spec: -D is a setting
       ],
       'allow',
