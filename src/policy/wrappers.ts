@@ -109,6 +109,11 @@ const WRAPPERS: Record<string, WrapperSpec> = {
       '--statements',
     ],
   },
+  // GNU libtool: `libtool [--mode=]MODE COMMAND…` runs COMMAND (the compiler, linker, `install`,
+  // `rm`, or for `execute` any program) with its own additions; the mode comes as `--mode MODE` or
+  // as the first word (skipped below). `--finish DIR` runs nothing from the line but ldconfig on DIR,
+  // which is then taken as the command (and asks).
+  libtool: { valueOptions: ['--mode', '--tag'] },
   unbuffer: { valueOptions: [] },
   chronic: { valueOptions: [] },
   faketime: { valueOptions: ['-m', '-f'], positional: 1 },
@@ -824,6 +829,27 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       }
       return;
     }
+    case 'remix': {
+      // `remix dev -c CMD` (`--command`): Remix's dev server runs CMD as the app server with the
+      // shell (remix.run, "Remix CLI", manual mode): decided as that command line.
+      const sub = skipOptions(args, []);
+      if (literal(args[sub]) !== 'dev') return;
+      for (let i = sub + 1; i < args.length; i++) {
+        const a = args[i]!;
+        if (a.dynamic) continue;
+        if (a.text === '-c' || a.text === '--command') {
+          const value = args[++i];
+          if (value) runText(walk, [value], { kind: 'none' }, 'remix dev -c');
+        } else if (a.text.startsWith('--command='))
+          runText(
+            walk,
+            [{ ...a, text: a.text.slice('--command='.length) }],
+            { kind: 'none' },
+            'remix dev -c',
+          );
+      }
+      return;
+    }
     case 'cmake': {
       // `cmake -E TOOL args…`: the command the tool stands for, decided as that (CMake's manual,
       // "Run a Command-Line Tool"); a tool not mapped here is a command no rule covers (asks).
@@ -956,9 +982,23 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   }
   let at = skipOptions(args, spec.valueOptions);
   at += spec.positional ?? 0;
+  if (name === 'libtool' && libtoolModeWord(args, at)) at = skipOptions(args, spec.valueOptions, at + 1);
   if (name === 'busybox' && literal(args[at]) === 'sh')
     return unwrapShell(walk, 'sh', args.slice(at + 1), stdin);
   runInner(walk, args, at, stdin, via, name);
+}
+
+const LIBTOOL_MODES = ['clean', 'compile', 'execute', 'finish', 'install', 'link', 'uninstall'];
+
+/**
+ * `libtool execute gdb ./prog`: with no `--mode`/`--finish` option before it, the first word is the
+ * mode (or an unambiguous abbreviation of one, as libtool takes it), not the command.
+ */
+function libtoolModeWord(args: Arg[], at: number): boolean {
+  if (args.slice(0, at).some((a) => !a.dynamic && /^--(?:mode(?:=|$)|finish$)/.test(a.text))) return false;
+  const w = literal(args[at]);
+  if (!w) return false;
+  return LIBTOOL_MODES.filter((m) => m.startsWith(w)).length === 1;
 }
 
 /** `git merge-base REV…` or `git rev-parse [--verify] [-q] [--short[=N]] REV`: one commit id, hex. */
