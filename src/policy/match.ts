@@ -8,7 +8,7 @@ import {
   type Tri,
 } from './glob.js';
 import { tick } from './budget.js';
-import { isFullOption, leadingOptions, type ProgramSpec } from './programs.js';
+import { isFullOption, leadingOptions, RUSTC_WORD, type ProgramSpec } from './programs.js';
 import { compileArgRegex, type Rule } from './rules.js';
 import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
@@ -1642,27 +1642,6 @@ const JVM_WORD = new RegExp(
     '-Dorg\\.slf4j\\.simpleLogger\\.[\\w.]+=\\w+|-Djansi\\.(?:passthrough|force)=\\w+|' +
     '-Djdk\\.attach\\.allowAttachSelf=\\w+|-Dsun\\.zip\\.disableMemoryMapping=\\w+|' +
     '--add-(?:opens|exports)=[\\w./=,-]+|--illegal-access=\\w+|--enable-preview|--enable-native-access=[\\w.,-]+)$',
-);
-
-/**
- * A rustc flag word (RUSTFLAGS, RUSTDOCFLAGS) that runs nothing and links nothing from elsewhere:
- * lint levels, `--cfg` names, code-generation settings; `-C linker=`/`link-arg(s)=`, `-L`, `-l`,
- * `--extern`, `-Z codegen-backend=`, `--emit`/`-o` and `@FILE` are not among them. A bare
- * identifier is the value of the option before it (`--cfg tokio_unstable`, `-D warnings`).
- */
-const RUSTC_WORD = new RegExp(
-  '^(?:-[DWAF]|--cfg|-C|-Z|--cap-lints|--edition|--target|--check-cfg|-[DWAF][\\w:-]+|[A-Za-z0-9_][\\w:-]*|' +
-    '[A-Za-z_]\\w*="[\\w.+-]*"|--cfg=[A-Za-z_][\\w:]*(?:="[\\w.+-]*")?|--cap-lints=\\w+|--edition=\\d+|' +
-    '(?:--check-cfg=)?cfg\\([\\w ,="().-]*\\)|--document-private-items|--document-hidden-items|--show-coverage|' +
-    '--enable-index-page|--generate-link-to-definition|--sort-modules-by-appearance|--default-theme=\\w+|' +
-    '(?:-C)?(?:opt-level|debuginfo|debug-assertions|overflow-checks|panic|target-cpu|target-feature|' +
-    'codegen-units|strip|lto|embed-bitcode|force-frame-pointers|force-unwind-tables|instrument-coverage|' +
-    'relocation-model|code-model|link-dead-code|metadata|symbol-mangling-version|split-debuginfo|' +
-    'prefer-dynamic|soft-float|no-redzone|no-vectorize-loops|no-vectorize-slp|inline-threshold)(?:=[\\w.+,-]*)?|' +
-    '(?:-Z)?(?:sanitizer|panic-abort-tests|macro-backtrace|proc-macro-backtrace|threads|share-generics|' +
-    'randomize-layout|unstable-options|time-passes|track-diagnostics|polonius|location-detail|' +
-    'external-clangrt|ui-testing|unpretty|next-solver|mir-opt-level|validate-mir|trait-solver|' +
-    'print-type-sizes|emit-stack-sizes|instrument-mcount|precise-enum-drop-elaboration)(?:=[\\w.+,-]*)?)$',
 );
 
 /**

@@ -165,6 +165,12 @@ export interface ProgramSpec {
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /**
+   * The words after `--` are a compiler's flags, each one held to that compiler's harmless flags
+   * (`compiler_flags: rustc`: `cargo rustdoc -- --cfg docsrs -D warnings`, the words RUSTFLAGS is
+   * read with); any other word, or one only known when it runs, asks.
+   */
+  compilerFlags: RegExp | null;
+  /**
    * Words refused even where `words` takes them (`*Test` but not `connectedAndroidTest`, which
    * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
    */
@@ -286,6 +292,7 @@ const SPEC_KEYS = new Set([
   'script',
   'cwd_writes',
   'words',
+  'compiler_flags',
   'target',
   'pattern_options',
   'path_properties',
@@ -365,6 +372,7 @@ export function buildSpec(
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     modules: null,
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
+    compilerFlags: compilerFlags(r.compiler_flags, where),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
     passes: bool('passes', false),
@@ -536,6 +544,70 @@ function bareUrlFinding(ctx: Ctx, a: Arg): SpecFinding | null {
     decision: 'ask',
     reason: `\`${ctx.label} ${clipWord(a.text)}\` reaches the host \`${clipWord(host)}\` (a word with no scheme is a URL)`,
   };
+}
+
+/**
+ * A dynamic word that is a literal option of `spec` with its value attached (`-j$(nproc)`,
+ * `--jobs=$N`, `-count=$N` where single-dash long options are read), with that value. Not for an
+ * option that takes no value or whose value is a pattern, an in-place suffix or a terminator
+ * (`grep -e"$P"`, `-vj$(nproc)` as a cluster), nor in a program whose `-e`/`-f` give its script
+ * (sed, awk), where the option changes what the operands are: those words stay operands.
+ */
+function gluedOption(
+  spec: ProgramSpec,
+  t: string,
+): { hit: { name: string; effect: Effect }; value: Arg } | null {
+  if (spec.script) return null;
+  const m = /^(--[A-Za-z][\w-]*=|-[A-Za-z][\w-]*=|-[A-Za-z])(?=.)/.exec(t);
+  if (!m) return null;
+  const name = m[1]!.endsWith('=') ? m[1]!.slice(0, -1) : m[1]!;
+  // (`-name=` is one option only where single-dash long options are read: `-name` elsewhere is a cluster)
+  if (!name.startsWith('--') && name.length > 2 && !spec.singleDashLong) return null;
+  if (name.length === 2 && !lookupExact(spec, name)) return null;
+  const hit = lookup(spec, name);
+  if (!hit || hit === 'ambiguous' || spec.patternOptions.has(hit.name)) return null;
+  if (
+    !takesValue(hit.effect) ||
+    hit.effect === 'pattern' ||
+    hit.effect === 'exec' ||
+    hit.effect === 'inplace'
+  )
+    return null;
+  return { hit, value: { text: t.slice(m[1]!.length), dynamic: true, glob: false } };
+}
+
+/**
+ * A rustc flag word (RUSTFLAGS, RUSTDOCFLAGS, `cargo rustc|rustdoc -- …`) that runs nothing and
+ * links nothing from elsewhere: lint levels, `--cfg` names, code-generation settings; `-C
+ * linker=`/`link-arg(s)=`, `-L`, `-l`, `--extern`, `-Z codegen-backend=`, `--emit`/`-o` and `@FILE`
+ * are not among them. A bare identifier is the value of the option before it (`--cfg
+ * tokio_unstable`, `-D warnings`).
+ */
+export const RUSTC_WORD = new RegExp(
+  '^(?:-[DWAF]|--cfg|-C|-Z|--cap-lints|--edition|--target|--check-cfg|-[DWAF][\\w:-]+|[A-Za-z0-9_][\\w:-]*|' +
+    '[A-Za-z_]\\w*="[\\w.+-]*"|--cfg=[A-Za-z_][\\w:]*(?:="[\\w.+-]*")?|--cap-lints=\\w+|--edition=\\d+|' +
+    '(?:--check-cfg=)?cfg\\([\\w ,="().-]*\\)|--document-private-items|--document-hidden-items|--show-coverage|' +
+    '--enable-index-page|--generate-link-to-definition|--sort-modules-by-appearance|--default-theme=\\w+|' +
+    '(?:-C)?(?:opt-level|debuginfo|debug-assertions|overflow-checks|panic|target-cpu|target-feature|' +
+    'codegen-units|strip|lto|embed-bitcode|force-frame-pointers|force-unwind-tables|instrument-coverage|' +
+    'relocation-model|code-model|link-dead-code|metadata|symbol-mangling-version|split-debuginfo|' +
+    'prefer-dynamic|soft-float|no-redzone|no-vectorize-loops|no-vectorize-slp|inline-threshold)(?:=[\\w.+,-]*)?|' +
+    '(?:-Z)?(?:sanitizer|panic-abort-tests|macro-backtrace|proc-macro-backtrace|threads|share-generics|' +
+    'randomize-layout|unstable-options|time-passes|track-diagnostics|polonius|location-detail|' +
+    'external-clangrt|ui-testing|unpretty|next-solver|mir-opt-level|validate-mir|trait-solver|' +
+    'print-type-sizes|emit-stack-sizes|instrument-mcount|precise-enum-drop-elaboration)(?:=[\\w.+,-]*)?)$',
+);
+
+const COMPILER_FLAGS: Record<string, RegExp> = { rustc: RUSTC_WORD };
+
+function compilerFlags(v: unknown, where: string): RegExp | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'string' || !(v in COMPILER_FLAGS))
+    throw new ProgramSpecError(
+      where,
+      `\`compiler_flags\` must be one of: ${Object.keys(COMPILER_FLAGS).join(', ')}`,
+    );
+  return COMPILER_FLAGS[v]!;
 }
 
 function wordsRegex(words: string[]): RegExp {
@@ -1138,6 +1210,29 @@ export function checkInvocation(
     }
     if (i === 0 && spec.plusToolchain && !a.dynamic && /^\+[A-Za-z0-9][\w.-]*$/.test(t)) continue;
     if (spec.passes && subDone) note(passedFinding(ctx, spec, a));
+    // `cmake --build build -j$(nproc)`, `--jobs=$N`, go's `-count=$N`: a literal option with its
+    // value attached and only known when it runs. When that value names nothing (`value`,
+    // `optional`), the word is the option; any other effect (a path, code, a pattern, a script)
+    // keeps the word an operand, decided as before.
+    // Until 4 Dec such a word was an operand whatever the option did, so `go test -exec=$X ./...`,
+    // `go build -o=$OUT .` and `cargo build --manifest-path=$M` were allowed where `-exec $X` asked:
+    // the option's effect is now decided on its unknown value, as for the separate spelling.
+    const glued = !ended && a.dynamic ? gluedOption(spec, t) : null;
+    if (glued) {
+      const { hit, value } = glued;
+      if (hit.effect === 'value' || hit.effect === 'optional') continue;
+      if (hit.effect === 'module' || hit.effect === 'code') {
+        note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
+        return worst;
+      }
+      if (hit.effect === 'end') return worst;
+      if (hit.effect === 'target') targetGiven = true;
+      sawEffect(hit.effect, value, a);
+      ctx.carrier = a;
+      note(valueFinding(ctx, spec, hit.name, hit.effect, value));
+      ctx.carrier = undefined;
+      continue;
+    }
     const isOption = !ended && !a.dynamic && t.startsWith('-') && t !== '-';
     if (!isOption) {
       if (!subDone) {
@@ -1164,6 +1259,14 @@ export function checkInvocation(
           continue;
         }
         // (operands_or_subcommand: the word is the program's own first operand, decided below)
+      }
+      if (ended && spec.compilerFlags) {
+        if (a.dynamic || !spec.compilerFlags.test(t))
+          note({
+            decision: 'ask',
+            reason: `\`${ctx.label} -- ${clipWord(t)}\` is a compiler flag this policy does not know to run nothing and load nothing (lint levels, \`--cfg\`, code-generation settings are known)`,
+          });
+        continue;
       }
       const kind = spec.operands[Math.min(operandIndex, spec.operands.length - 1)] ?? 'any';
       if (operandIndex === 0) firstOperand = a;
