@@ -1,28 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { DrydockError } from '../core/index.js';
 import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, lineMayDefine, type ShellReader } from './extract.js';
 import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
+import { checkInvocation, patternArgs, type ProgramSpec } from './programs.js';
 import {
-  buildCalls,
-  buildInstallers,
-  buildUnspecified,
-  buildSpecs,
-  checkInvocation,
-  patternArgs,
-  ProgramSpecError,
-  type ProgramSpec,
-} from './programs.js';
+  DEFAULT_POLICY_PATH,
+  lineOf,
+  loadInstallers,
+  loadProgramFacts,
+  loadProgramSpecs,
+  PROGRAMS_PATH,
+  refuse,
+} from './program-file.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, uniformSpec, type Rule } from './rules.js';
 import { acquireOffload, type Offload, type OffloadInit, type OffloadStats } from './offload.js';
 import { loadCodeParsers, loadShellParser } from './shell.js';
 import { sourcePaths, unpackFinding } from './unpack.js';
 import type { CodeParsers } from './inline.js';
-import type { CallTable } from './calls.js';
 import {
   DEFAULT_WORKSPACE,
   TIERS,
@@ -40,69 +37,13 @@ import {
   type Workspace,
 } from './types.js';
 
-/** The built-in policy shipped with drydock: the nearest `policies/default.yaml` above this module (src/, dist/, an installed package). */
-export const DEFAULT_POLICY_PATH = findDefaultPolicy();
-/** Per-program facts (options, subcommands, what they touch), next to the default policy. */
-export const PROGRAMS_PATH = join(dirname(DEFAULT_POLICY_PATH), 'programs.yaml');
-
-let builtinPrograms: ProgramFacts | null = null;
-
-/** Loads policies/programs.yaml once per process; refuses a malformed one naming the program and line. */
-export function loadProgramSpecs(path = PROGRAMS_PATH): Map<string, ProgramSpec> {
-  return loadProgramFacts(path).specs;
-}
-
-/**
- * The names of programs.yaml's `installers:` (programs that can put a new program on PATH when
- * they run), as a matcher: a trailing `*` matches any rest (`pip*`).
- */
-export function loadInstallers(path = PROGRAMS_PATH): (name: string) => boolean {
-  return loadProgramFacts(path).installers;
-}
-
-function loadProgramFacts(path: string): ProgramFacts {
-  if (path === PROGRAMS_PATH && builtinPrograms) return builtinPrograms;
-  const text = readFileSync(path, 'utf8');
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    refuse(path, null, `not valid YAML (${clip((err as Error).message, 100)})`);
-  }
-  let specs: Map<string, ProgramSpec>;
-  let installers: (name: string) => boolean;
-  let unspecified: ProgramSpec | null;
-  let calls: Map<string, CallTable>;
-  try {
-    specs = buildSpecs(doc);
-    installers = buildInstallers(doc);
-    unspecified = buildUnspecified(doc);
-    calls = buildCalls(doc);
-  } catch (err) {
-    if (!(err instanceof ProgramSpecError)) throw err;
-    const program = err.where.split(' ')[0]!;
-    const line = lineOf(
-      text,
-      new RegExp(
-        `^  (?:[^:\\n]*\\s)?${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s[^:\\n]*)?:`,
-        'm',
-      ),
-    );
-    refuse(`${path}${line ? `:${line}` : ''}`, null, `program \`${err.where}\`: ${err.message}`);
-  }
-  const facts = { specs, installers, unspecified, calls };
-  if (path === PROGRAMS_PATH) builtinPrograms = facts;
-  return facts;
-}
-
-interface ProgramFacts {
-  specs: Map<string, ProgramSpec>;
-  installers: (name: string) => boolean;
-  /** programs.yaml's `unspecified:`: what is known of a program with no spec of its own. */
-  unspecified: ProgramSpec | null;
-  /** programs.yaml's `calls:`: the R and Julia functions whose one-liners are read. */
-  calls: Map<string, CallTable>;
-}
+export {
+  DEFAULT_POLICY_PATH,
+  lineOf,
+  loadInstallers,
+  loadProgramSpecs,
+  PROGRAMS_PATH,
+} from './program-file.js';
 
 /** The option facts the walker and the inline reader use: every program's spec, and `unspecified:`'s. */
 function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified' | 'calls'> {
@@ -126,26 +67,6 @@ function lineOfExample(rule: Rule, example: string): number {
     return at < 0 ? 0 : text.slice(0, at).split('\n').length;
   } catch {
     return 0;
-  }
-}
-
-/** 1-based line of the first match of `re` in `text`, or 0. */
-export function lineOf(text: string, re: RegExp): number {
-  const m = re.exec(text);
-  if (!m) return 0;
-  let line = 1;
-  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function findDefaultPolicy(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'policies', 'default.yaml');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return candidate;
-    dir = parent;
   }
 }
 
@@ -195,12 +116,6 @@ const UNKNOWN_CWD_RULE = 'shell:unknown-cwd';
 const UNPACK_RULE = 'unpack-entries';
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
 const KIND_RANK: Record<Part['kind'], number> = { variable: 0, file: 1, command: 2, structure: 3 };
-
-function refuse(file: string, rule: string | null, problem: string): never {
-  const where = rule ? `${file}: rule '${rule}': ` : `${file}: `;
-  // One line, no separate fix line: the file, the rule and the problem say what to change.
-  throw new DrydockError(`policy refused: ${where}${problem}`, undefined, 'POLICY_INVALID');
-}
 
 /** Parses and validates one policy file's text (examples are checked by `PolicyEngine.create`). */
 export function parsePolicyText(text: string, file: string, tier?: Tier, startOrder = 0): Rule[] {

@@ -627,7 +627,8 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'description' &&
       key !== 'installers' &&
       key !== 'unspecified' &&
-      key !== 'calls'
+      key !== 'calls' &&
+      !RUNNER_SECTIONS.has(key)
     )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
   const out = new Map<string, ProgramSpec>();
@@ -640,6 +641,112 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     for (const n of names) out.set(n, spec);
   }
   return out;
+}
+
+/** A command that runs another command given in its arguments (programs.yaml `wrappers:`). */
+export interface WrapperSpec {
+  /** Its options that take a separate value (so the value is not taken for the command). */
+  valueOptions: string[];
+  /** How many operands come before the command. */
+  positional: number;
+  /** Options after which nothing is run (`command -v`). */
+  noRun: string[];
+  /** Words that may come first and are not the command (libtool's modes, or a unique prefix of one). */
+  modes: string[];
+}
+
+/** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
+export interface RunnerSpec {
+  /** The subcommands (one word or two: `uv tool run`). */
+  sub: string[];
+  valueOptions: string[];
+  positional: number;
+}
+
+/** programs.yaml's commands that run commands, read by the walker (wrappers.ts). */
+export interface CommandRunners {
+  wrappers: ReadonlyMap<string, WrapperSpec>;
+  runners: ReadonlyMap<string, RunnerSpec>;
+  /** `cmake -E TOOL`: the command words each tool stands for. */
+  cmakeTools: ReadonlyMap<string, readonly string[]>;
+  /** Options whose value is a shell command line, under a subcommand (`remix dev -c CMD`). */
+  shellOptions: ReadonlyMap<string, { sub: string; options: string[] }>;
+}
+
+const RUNNER_SECTIONS = new Set(['wrappers', 'runners', 'cmake_tools', 'shell_options']);
+
+function section(doc: unknown, key: string): Array<[string, Record<string, unknown>]> {
+  const raw = (doc as Record<string, unknown>)[key] ?? {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProgramSpecError(key, `\`${key}\` must map program names to their facts`);
+  return Object.entries(raw as Record<string, unknown>).map(([name, v]) => {
+    if (key !== 'cmake_tools' && (v === null || typeof v !== 'object' || Array.isArray(v)))
+      throw new ProgramSpecError(`${key} ${name}`, 'must be a mapping');
+    return [name, v as Record<string, unknown>];
+  });
+}
+
+function onlyKeys(v: Record<string, unknown>, known: string[], where: string): void {
+  for (const k of Object.keys(v))
+    if (!known.includes(k))
+      throw new ProgramSpecError(where, `unknown key \`${k}\` (known: ${known.join(', ')})`);
+}
+
+function count(v: unknown, key: string, where: string): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new ProgramSpecError(where, `\`${key}\` must be a whole number`);
+  return v;
+}
+
+/**
+ * The top-level `wrappers:`, `runners:`, `cmake_tools:` and `shell_options:` of programs.yaml:
+ * commands that run other commands, so the walker decides what they run (src/policy/wrappers.ts).
+ */
+export function buildCommandRunners(doc: unknown): CommandRunners {
+  const wrappers = new Map<string, WrapperSpec>();
+  for (const [name, v] of section(doc, 'wrappers')) {
+    const where = `wrappers ${name}`;
+    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes'], where);
+    const spec: WrapperSpec = {
+      valueOptions: stringList(v.value_options, 'value_options', where),
+      positional: count(v.positional, 'positional', where),
+      noRun: stringList(v.no_run, 'no_run', where),
+      modes: stringList(v.modes, 'modes', where),
+    };
+    for (const n of splitKey(name)) wrappers.set(n, spec);
+  }
+  const runners = new Map<string, RunnerSpec>();
+  for (const [name, v] of section(doc, 'runners')) {
+    const where = `runners ${name}`;
+    onlyKeys(v, ['sub', 'value_options', 'positional'], where);
+    const sub = stringList(v.sub, 'sub', where);
+    if (sub.length === 0 || sub.some((w) => w.split(' ').length > 2))
+      throw new ProgramSpecError(where, '`sub` must list one or more subcommands of one or two words');
+    const spec: RunnerSpec = {
+      sub,
+      valueOptions: stringList(v.value_options, 'value_options', where),
+      positional: count(v.positional, 'positional', where),
+    };
+    for (const n of splitKey(name)) runners.set(n, spec);
+  }
+  const cmakeTools = new Map<string, readonly string[]>();
+  for (const [tool, words] of section(doc, 'cmake_tools')) {
+    const list = stringList(words, tool, 'cmake_tools');
+    if (list.length === 0)
+      throw new ProgramSpecError(`cmake_tools ${tool}`, 'must list the command it stands for');
+    cmakeTools.set(tool, list);
+  }
+  const shellOptions = new Map<string, { sub: string; options: string[] }>();
+  for (const [name, v] of section(doc, 'shell_options')) {
+    const where = `shell_options ${name}`;
+    onlyKeys(v, ['sub', 'options'], where);
+    if (typeof v.sub !== 'string') throw new ProgramSpecError(where, '`sub` must be one subcommand');
+    const options = stringList(v.options, 'options', where);
+    if (options.length === 0) throw new ProgramSpecError(where, '`options` must list the options');
+    for (const n of splitKey(name)) shellOptions.set(n, { sub: v.sub, options });
+  }
+  return { wrappers, runners, cmakeTools, shellOptions };
 }
 
 /**

@@ -3,276 +3,8 @@ import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './wal
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
-import { leadingOptions, type ProgramSpec } from './programs.js';
-
-/**
- * Commands that run another command given in their arguments. For each: the
- * options that take a value (so the value is not taken for the command) and how
- * many positional arguments come before the command.
- */
-interface WrapperSpec {
-  valueOptions: string[];
-  positional?: number;
-  /** Options after which nothing is run (e.g. `command -v`). */
-  noRun?: string[];
-}
-
-const WRAPPERS: Record<string, WrapperSpec> = {
-  timeout: { valueOptions: ['-s', '--signal', '-k', '--kill-after'], positional: 1 },
-  nice: { valueOptions: ['-n', '--adjustment'] },
-  nohup: { valueOptions: [] },
-  stdbuf: { valueOptions: ['-i', '-o', '-e', '--input', '--output', '--error'] },
-  time: { valueOptions: ['-f', '--format', '-o', '--output'] },
-  ionice: { valueOptions: ['-c', '--class', '-n', '--classdata', '-p', '-P', '-u'] },
-  setsid: { valueOptions: [] },
-  // util-linux taskset(1): `taskset [-c] MASK COMMAND…` runs COMMAND on those CPUs; `-p` changes a
-  // running process's affinity and runs nothing.
-  taskset: { valueOptions: [], positional: 1, noRun: ['-p', '--pid'] },
-  command: { valueOptions: [], noRun: ['-v', '-V'] },
-  builtin: { valueOptions: [] },
-  exec: { valueOptions: ['-a'] },
-  sudo: {
-    valueOptions: [
-      '-u',
-      '--user',
-      '-g',
-      '--group',
-      '-C',
-      '--close-from',
-      '-D',
-      '--chdir',
-      '-h',
-      '--host',
-      '-p',
-      '--prompt',
-      '-r',
-      '--role',
-      '-t',
-      '--type',
-      '-U',
-      '--other-user',
-      '-T',
-      '--command-timeout',
-    ],
-    // (`-k` with a command runs it, sudo(8): only `sudo -k` alone runs nothing, as `sudo` alone does)
-    noRun: ['-l', '--list', '-v', '--validate', '-K', '-V', '--version'],
-  },
-  doas: { valueOptions: ['-u', '-C'] },
-  coproc: { valueOptions: [] },
-  strace: { valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-b', '-I', '-O', '-S', '-E', '-P', '-X'] },
-  ltrace: {
-    valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-n', '-E', '-x', '-A', '-D', '-F', '-l', '-L'],
-  },
-  valgrind: { valueOptions: [] },
-  // the coverage wrappers (bcoe/c8, istanbuljs/nyc): `c8 [options] COMMAND…` runs COMMAND under
-  // coverage, as `nyc npm test` does; their options that take a separate value are listed
-  c8: {
-    valueOptions: [
-      '-r',
-      '--reporter',
-      '-o',
-      '--reports-dir',
-      '--report-dir',
-      '-x',
-      '--exclude',
-      '-n',
-      '--include',
-      '-e',
-      '--extension',
-      '--temp-directory',
-      '--src',
-      '--config',
-      '--merge-async',
-    ],
-  },
-  nyc: {
-    valueOptions: [
-      '-r',
-      '--reporter',
-      '--report-dir',
-      '-x',
-      '--exclude',
-      '-n',
-      '--include',
-      '-e',
-      '--extension',
-      '-i',
-      '--require',
-      '-t',
-      '--temp-dir',
-      '--cwd',
-      '--nycrc-path',
-      '--instrumenter',
-      '--branches',
-      '--functions',
-      '--lines',
-      '--statements',
-    ],
-  },
-  // GNU libtool: `libtool [--mode=]MODE COMMAND…` runs COMMAND (the compiler, linker, `install`,
-  // `rm`, or for `execute` any program) with its own additions; the mode comes as `--mode MODE` or
-  // as the first word (skipped below). `--finish DIR` runs nothing from the line but ldconfig on DIR,
-  // which is then taken as the command (and asks).
-  libtool: { valueOptions: ['--mode', '--tag'] },
-  unbuffer: { valueOptions: [] },
-  chronic: { valueOptions: [] },
-  faketime: { valueOptions: ['-m', '-f'], positional: 1 },
-  flock: { valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positional: 1 },
-  npx: { valueOptions: ['-p', '--package', '-w', '--workspace'] },
-  uvx: { valueOptions: ['--with', '--from', '--python', '-p', '--index-url', '--extra-index-url'] },
-  bunx: { valueOptions: ['-p', '--package'] },
-  busybox: { valueOptions: [] },
-  torsocks: { valueOptions: [] },
-  proxychains: { valueOptions: ['-f'] },
-  proxychains4: { valueOptions: ['-f'] },
-  catchsegv: { valueOptions: [] },
-  'xvfb-run': {
-    valueOptions: [
-      '-n',
-      '--server-num',
-      '-s',
-      '--server-args',
-      '-f',
-      '--auth-file',
-      '-e',
-      '--error-file',
-      '-p',
-      '--xauth-protocol',
-    ],
-  },
-};
-
-/**
- * `uv run pytest`, `poetry run pytest`, `bundle exec rspec`: a subcommand (one word or two:
- * `uv tool run`) that runs the rest. `valueOptions` are those of the program and of its
- * runner subcommands together.
- */
-const RUNNERS: Record<string, { sub: string[]; valueOptions: string[]; positional?: number }> = {
-  uv: {
-    sub: ['run', 'tool run'],
-    valueOptions: [
-      '--from',
-      '--with-editable',
-      '--with-requirements',
-      '-w',
-      '--with',
-      '--python',
-      '-p',
-      '--directory',
-      '--project',
-      '--package',
-      '--extra',
-      '--group',
-      '--env-file',
-      '--index',
-      '--index-url',
-    ],
-  },
-  poetry: { sub: ['run'], valueOptions: ['-C', '--directory', '-P', '--project'] },
-  pipenv: { sub: ['run'], valueOptions: [] },
-  pdm: { sub: ['run'], valueOptions: ['-p', '--project'] },
-  hatch: { sub: ['run'], valueOptions: ['-e', '--env'] },
-  rye: { sub: ['run'], valueOptions: [] },
-  bundle: { sub: ['exec'], valueOptions: [] },
-  stack: {
-    sub: ['exec'],
-    valueOptions: [
-      '--package',
-      '--cwd',
-      '--stack-yaml',
-      '--resolver',
-      '--snapshot',
-      '--compiler',
-      '--work-dir',
-    ],
-  },
-  cabal: { sub: ['exec'], valueOptions: ['--project-file', '--builddir', '-w', '--with-compiler'] },
-  opam: { sub: ['exec'], valueOptions: ['--switch', '--root', '--cli'] },
-  dotnet: { sub: ['tool run'], valueOptions: [] },
-  conda: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
-  mamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
-  micromamba: { sub: ['run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
-  pnpm: { sub: ['exec', 'dlx'], valueOptions: ['-C', '--dir', '--filter', '-F'] },
-  yarn: { sub: ['exec', 'dlx'], valueOptions: ['--cwd'] },
-  npm: {
-    sub: ['exec', 'x'],
-    valueOptions: ['-w', '--workspace', '--prefix', '-p', '--package', '--call', '-c'],
-  },
-  tox: { sub: ['exec'], valueOptions: ['-e'] },
-  composer: { sub: ['exec'], valueOptions: ['-d', '--working-dir'] },
-  pipx: { sub: ['run'], valueOptions: ['--spec', '--python'] },
-  // `carton exec CMD` runs CMD with the modules `carton install` put in ./local.
-  carton: { sub: ['exec'], valueOptions: [] },
-  // `nix develop -c CMD…` runs CMD in the flake's development shell (the spec's `-c`/`--command`
-  // ends nix's own options): decided as CMD.
-  nix: { sub: ['run', 'shell', 'develop'], valueOptions: [] },
-  // `direnv exec DIR COMMAND…`: the directory whose .envrc is loaded comes first, then what runs
-  direnv: { sub: ['exec'], valueOptions: [], positional: 1 },
-  // `coverage run [-m MODULE | FILE] args…` is python running them under coverage.py
-  coverage: {
-    sub: ['run'],
-    valueOptions: [
-      '--rcfile',
-      '--source',
-      '--omit',
-      '--include',
-      '--context',
-      '--data-file',
-      '--concurrency',
-      '--debug',
-    ],
-  },
-  // `lerna exec [options] -- COMMAND…` runs COMMAND in every package of the monorepo
-  lerna: {
-    sub: ['exec'],
-    valueOptions: ['--scope', '--ignore', '--concurrency', '--since', '--include-dependents'],
-  },
-  pyenv: { sub: ['exec'], valueOptions: [] },
-  // `nvm exec 20 cmd`: the version comes first, so what runs is not told apart from it (asks).
-  nvm: { sub: ['exec', 'run'], valueOptions: [] },
-  bun: { sub: ['x'], valueOptions: ['--cwd', '-c', '--config'] },
-  // `rustup run TOOLCHAIN cmd…`: the toolchain is one word, then what runs.
-  rustup: { sub: ['run'], valueOptions: [], positional: 1 },
-  // spin, the developer CLI of PyTorch, NumPy and SciPy (scientific-python/spin): `spin run CMD…`
-  // runs CMD in the built environment, `spin python ARGS…` runs python with ARGS (both decided as
-  // what they run); its other commands are the project's (`spin lint`, `spin test`).
-  spin: { sub: ['run', 'python'], valueOptions: [] },
-};
-
-/** `cmake -E TOOL`: the command each tool stands for (CMake's manual, "Run a Command-Line Tool"). */
-const CMAKE_TOOLS: Record<string, string[]> = {
-  make_directory: ['mkdir', '-p'],
-  remove_directory: ['rm', '-rf'],
-  rm: ['rm'],
-  remove: ['rm'],
-  copy: ['cp'],
-  copy_if_different: ['cp'],
-  copy_if_newer: ['cp'],
-  copy_directory: ['cp', '-r'],
-  copy_directory_if_different: ['cp', '-r'],
-  rename: ['mv'],
-  touch: ['touch'],
-  touch_nocreate: ['touch', '-c'],
-  echo: ['echo'],
-  echo_append: ['echo', '-n'],
-  cat: ['cat'],
-  md5sum: ['md5sum'],
-  sha1sum: ['sha1sum'],
-  sha224sum: ['sha224sum'],
-  sha256sum: ['sha256sum'],
-  sha384sum: ['sha384sum'],
-  sha512sum: ['sha512sum'],
-  compare_files: ['cmp'],
-  create_symlink: ['ln', '-s'],
-  create_hardlink: ['ln'],
-  tar: ['tar'],
-  env: ['env'],
-  environment: ['env'],
-  time: ['time'],
-  sleep: ['sleep'],
-  true: ['true'],
-  false: ['false'],
-};
+import { leadingOptions, type ProgramSpec, type WrapperSpec } from './programs.js';
+import { commandRunners } from './program-file.js';
 
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
@@ -695,6 +427,8 @@ function quoteArg(a: Arg): Arg {
 
 export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdin, via: string[]): void {
   if (SHELLS.has(name)) return unwrapShell(walk, name, args, stdin);
+  const shellOptions = commandRunners().shellOptions.get(name);
+  if (shellOptions) return runShellOptions(walk, name, args, shellOptions);
   switch (name) {
     case 'env':
       return unwrapEnv(walk, args, stdin, via);
@@ -829,27 +563,6 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       }
       return;
     }
-    case 'remix': {
-      // `remix dev -c CMD` (`--command`): Remix's dev server runs CMD as the app server with the
-      // shell (remix.run, "Remix CLI", manual mode): decided as that command line.
-      const sub = skipOptions(args, []);
-      if (literal(args[sub]) !== 'dev') return;
-      for (let i = sub + 1; i < args.length; i++) {
-        const a = args[i]!;
-        if (a.dynamic) continue;
-        if (a.text === '-c' || a.text === '--command') {
-          const value = args[++i];
-          if (value) runText(walk, [value], { kind: 'none' }, 'remix dev -c');
-        } else if (a.text.startsWith('--command='))
-          runText(
-            walk,
-            [{ ...a, text: a.text.slice('--command='.length) }],
-            { kind: 'none' },
-            'remix dev -c',
-          );
-      }
-      return;
-    }
     case 'cmake': {
       // `cmake -E TOOL args…`: the command the tool stands for, decided as that (CMake's manual,
       // "Run a Command-Line Tool"); a tool not mapped here is a command no rule covers (asks).
@@ -857,7 +570,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       if (e === -1) return;
       const tool = args[e + 1];
       const rest = args.slice(e + 2);
-      const as = tool && !tool.dynamic ? CMAKE_TOOLS[tool.text] : undefined;
+      const as = tool && !tool.dynamic ? commandRunners().cmakeTools.get(tool.text) : undefined;
       const head = tool ?? args[e]!;
       const words = as ?? [`cmake -E ${tool?.text ?? ''}`.trim()];
       runInner(walk, [...words.map((w) => ({ ...head, text: w })), ...rest], 0, stdin, via, 'cmake -E');
@@ -912,7 +625,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         'yarn workspace',
       );
   }
-  const runner = RUNNERS[name];
+  const runner = commandRunners().runners.get(name);
   if (runner) {
     const sub = skipOptions(args, runner.valueOptions);
     let subName = literal(args[sub]);
@@ -939,7 +652,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         if (c !== -1) runInner(walk, args, c + 1, stdin, via, 'nix develop');
         return;
       }
-      const at = skipOptions(args, runner.valueOptions, after) + (runner.positional ?? 0);
+      const at = skipOptions(args, runner.valueOptions, after) + runner.positional;
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'
@@ -973,7 +686,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     if (inner) runInner(walk, inner, 0, stdin, via, `${name} -m`);
     return;
   }
-  const spec = WRAPPERS[name];
+  const spec = commandRunners().wrappers.get(name);
   if (!spec) return;
   if (runsNothing(args, spec)) return;
   if (name === 'npx') {
@@ -981,24 +694,47 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
   let at = skipOptions(args, spec.valueOptions);
-  at += spec.positional ?? 0;
-  if (name === 'libtool' && libtoolModeWord(args, at)) at = skipOptions(args, spec.valueOptions, at + 1);
+  at += spec.positional;
+  if (spec.modes.length > 0 && modeWord(args, at, spec.modes))
+    at = skipOptions(args, spec.valueOptions, at + 1);
   if (name === 'busybox' && literal(args[at]) === 'sh')
     return unwrapShell(walk, 'sh', args.slice(at + 1), stdin);
   runInner(walk, args, at, stdin, via, name);
 }
 
-const LIBTOOL_MODES = ['clean', 'compile', 'execute', 'finish', 'install', 'link', 'uninstall'];
+/**
+ * programs.yaml `shell_options:`: under the subcommand `sub`, the values of these options are
+ * command lines run with the shell (`remix dev -c CMD`, `--command CMD`, `--command=CMD`): each is
+ * decided as that line.
+ */
+function runShellOptions(
+  walk: Walk,
+  name: string,
+  args: Arg[],
+  facet: { sub: string; options: string[] },
+): void {
+  const sub = skipOptions(args, []);
+  if (literal(args[sub]) !== facet.sub) return;
+  for (let i = sub + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.dynamic) continue;
+    const eq = a.text.startsWith('--') ? a.text.indexOf('=') : -1;
+    const opt = eq > 0 ? a.text.slice(0, eq) : a.text;
+    if (!facet.options.includes(opt)) continue;
+    const value = eq > 0 ? { ...a, text: a.text.slice(eq + 1) } : args[++i];
+    if (value) runText(walk, [value], { kind: 'none' }, `${name} ${facet.sub} ${opt}`);
+  }
+}
 
 /**
  * `libtool execute gdb ./prog`: with no `--mode`/`--finish` option before it, the first word is the
  * mode (or an unambiguous abbreviation of one, as libtool takes it), not the command.
  */
-function libtoolModeWord(args: Arg[], at: number): boolean {
+function modeWord(args: Arg[], at: number, modes: string[]): boolean {
   if (args.slice(0, at).some((a) => !a.dynamic && /^--(?:mode(?:=|$)|finish$)/.test(a.text))) return false;
   const w = literal(args[at]);
   if (!w) return false;
-  return LIBTOOL_MODES.filter((m) => m.startsWith(w)).length === 1;
+  return modes.filter((m) => m.startsWith(w)).length === 1;
 }
 
 /** `git merge-base REV…` or `git rev-parse [--verify] [-q] [--short[=N]] REV`: one commit id, hex. */
@@ -1124,7 +860,7 @@ function unwrapShell(walk: Walk, name: string, args: Arg[], stdin: Stdin): void 
  * after which nothing runs (`-l`, `-v`, `-k` alone) run nothing.
  */
 function unwrapSudo(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
-  const spec = WRAPPERS.sudo!;
+  const spec = commandRunners().wrappers.get('sudo')!;
   if (runsNothing(args, spec)) return;
   const at = skipOptions(args, spec.valueOptions);
   let dir: Arg | null | undefined;

@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProgramFacts } from '../../src/policy/program-file.js';
+import { probeEngine } from './probe-engine.js';
+
+// Commands that run commands (`timeout`, `uv run`, `cmake -E`, `remix dev -c`) are facts in
+// policies/programs.yaml (`wrappers:`, `runners:`, `cmake_tools:`, `shell_options:`), read by the
+// walker from there: one place for per-program facts (issue 14, item 2).
+
+function programsFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'drydock-runners-')), 'programs.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('the command-runner sections of programs.yaml', () => {
+  it('are read into the tables the walker uses', () => {
+    const { runners } = loadProgramFacts(
+      programsFile(
+        [
+          'programs: {}',
+          'wrappers:',
+          '  timeout: { value_options: [-s, -k], positional: 1 }',
+          '  libtool: { value_options: [--mode], modes: [link, execute] }',
+          'runners:',
+          "  uv: { sub: [run, 'tool run'], value_options: [--with] }",
+          'cmake_tools:',
+          '  remove_directory: [rm, -rf]',
+          'shell_options:',
+          '  remix: { sub: dev, options: [-c, --command] }',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(runners.wrappers.get('timeout')).toEqual({
+      valueOptions: ['-s', '-k'],
+      positional: 1,
+      noRun: [],
+      modes: [],
+    });
+    expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
+    expect(runners.runners.get('uv')).toEqual({
+      sub: ['run', 'tool run'],
+      valueOptions: ['--with'],
+      positional: 0,
+    });
+    expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
+    expect(runners.shellOptions.get('remix')).toEqual({ sub: 'dev', options: ['-c', '--command'] });
+  });
+
+  it('refuse a malformed entry with one line naming the file, the line, the section and the name', () => {
+    const cases: Array<[string, RegExp]> = [
+      [
+        'programs: {}\nwrappers:\n  nice: { value_options: [-n] }\n  timeout: { value_option: [-s] }\n',
+        /programs\.yaml:4: program `wrappers timeout`: unknown key `value_option`/,
+      ],
+      [
+        'programs: {}\nrunners:\n  uv: { sub: [run], positional: -1 }\n',
+        /programs\.yaml:3: program `runners uv`: `positional` must be a whole number/,
+      ],
+      [
+        'programs: {}\nrunners:\n  poetry: { sub: [] }\n',
+        /programs\.yaml:3: program `runners poetry`: `sub` must list one or more subcommands/,
+      ],
+      [
+        'programs: {}\ncmake_tools:\n  rm: []\n',
+        /programs\.yaml:3: program `cmake_tools rm`: must list the command it stands for/,
+      ],
+      [
+        'programs: {}\nshell_options:\n  remix: { sub: [dev], options: [-c] }\n',
+        /programs\.yaml:3: program `shell_options remix`: `sub` must be one subcommand/,
+      ],
+      ['programs: {}\nwrappers: [timeout]\n', /programs\.yaml:2: program `wrappers`: `wrappers` must map/],
+    ];
+    for (const [text, message] of cases) expect(() => loadProgramFacts(programsFile(text))).toThrow(message);
+  });
+});
+
+describe('the walker decides what they run from those facts', () => {
+  const { expectAll } = probeEngine();
+  it('wrappers, runners, cmake tools and shell options, both ways', () => {
+    const allowed = [
+      'timeout -k 5 60 pytest -x tests/',
+      'uv run --with pytest-cov pytest tests/',
+      'cmake -E make_directory build/out',
+      'remix dev --manual -c "node ./server.js"',
+      'libtool --mode=execute ./tests/check_all',
+      'libtool link gcc -o prog main.o',
+    ];
+    const refused = [
+      'timeout -s KILL 30 rm -rf ~',
+      'uv run --with requests bash -c "cat ~/.ssh/id_rsa"',
+      'cmake -E remove_directory /etc',
+      'remix dev --command="sh -c \'cat ~/.netrc\'"',
+      'libtool exe rm -rf /usr/lib',
+      'nice -n 5 sudo rm -rf /',
+    ];
+    expectAll(allowed, 'allow');
+    expectAll(refused, 'refused');
+  });
+});
