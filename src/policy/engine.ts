@@ -364,9 +364,17 @@ export class PolicyEngine {
         ...threadOptions(options),
         ...(options.threadStallMs ? { stallMs: options.threadStallMs } : {}),
       });
-    const failure = options.checkExamples === false ? undefined : engine.exampleFailures()[0];
+    // Examples are written for the default workspace (/testbed, home /root, scratch /tmp) and are
+    // checked there, so a workspace that is itself home, a dot-directory or scratch (`~/.config/x`,
+    // `/tmp/x`) does not make `cat README.md` a credential read and stop the engine from starting;
+    // with rules of their own (a rule keeps its globs as first expanded, for one workspace).
+    const checker =
+      options.checkExamples === false || sameWorkspace(ws, DEFAULT_WORKSPACE)
+        ? engine
+        : new PolicyEngine(parser, code, rulesOf(sources), DEFAULT_WORKSPACE, options);
+    const failure = options.checkExamples === false ? undefined : checker.exampleFailures()[0];
     if (failure) {
-      const rule = rules.find((r) => r.id === failure.rule && r.file === failure.file);
+      const rule = checker.rules.find((r) => r.id === failure.rule && r.file === failure.file);
       const example = rule ? lineOfExample(rule, failure.example) : 0;
       refuse(
         `${failure.file}${example || rule?.line ? `:${example || rule!.line}` : ''}`,
@@ -929,4 +937,13 @@ function networkVerdict(
     decision: 'deny',
     reason: `the sandbox reaches only package registries (mode registries)${hosts.length ? `, and ${hosts.filter((h) => !ok(h)).join(', ')} is not one` : ''}; use the project's package manager`,
   };
+}
+
+/** Whether two workspaces place the workspace, home and scratch directories alike. */
+function sameWorkspace(a: Workspace, b: Workspace): boolean {
+  return (
+    a.workspace === b.workspace &&
+    a.home === b.home &&
+    (a.scratch ?? []).join('\0') === (b.scratch ?? []).join('\0')
+  );
 }

@@ -1300,9 +1300,13 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     if (result === 'no') return 'no';
   }
   if (r.args) {
+    // An operand, not the value of an option the program's spec knows (`ps -o etime -p $$`: a
+    // format and a PID, not the BSD word `e`).
     result = and(
       result,
-      anyOver(shape.operands, (a) => anyOver(c.args, (g) => stringGlob(g, a, part.context))),
+      anyOver(shape.operands, (a) =>
+        shape.values?.has(a) ? 'no' : anyOver(c.args, (g) => stringGlob(g, a, part.context)),
+      ),
     );
     if (result === 'no') return 'no';
   }
