@@ -1256,6 +1256,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   const r = rule.spec;
   const c = compiled(rule, m);
   if (!nameKnown && !c.nameSet.has(part.name) && !c.names.some((g) => g.re.test(part.name))) return 'no';
+  if (r.not_command?.includes(part.name)) return 'no';
   if (r.no_spec !== undefined && (m.programs?.has(part.name) ?? false) === r.no_spec) return 'no';
   if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
   // `env | grep -i python`: only the lines naming a word that is not a secret's are printed.

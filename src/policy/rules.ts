@@ -12,6 +12,8 @@ export const RuleSchema = z
     decision: z.enum(['allow', 'ask', 'deny']),
     reason: z.string().min(1),
     command: list.optional(),
+    /** Command rules: names among `command`'s that the rule does not hold for (an anchor's list less one). */
+    not_command: list.optional(),
     file: list.optional(),
     variable: list.optional(),
     /** Variable rules: names (globs) the rule's `variable` globs take in but it does not hold for (`CARGO_TERM_*` among `CARGO_*`). */
@@ -85,6 +87,7 @@ export const RuleSchema = z
       }
     }
     const commandOnly = [
+      'not_command',
       'subcommand',
       'not_subcommand',
       'global_flags',
@@ -152,6 +155,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     decision: s.decision,
     reason: s.reason,
     command: s.command,
+    not_command: s.not_command,
     file: s.file,
     variable: s.variable,
     not_variables: s.not_variables,
