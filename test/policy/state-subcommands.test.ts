@@ -44,6 +44,7 @@ describe('subcommands of spec-less build tools that act beyond the workspace', (
         'nimble test',
         'dotnet publish -c Release -o out',
         'swiftlint lint --strict',
+        'alembic upgrade head',
       ],
       'allow',
     );
