@@ -18,6 +18,8 @@ export type Effect =
   | 'value'
   | 'pattern'
   | 'optional'
+  | 'optional-write'
+  | 'optional-recipe'
   | 'read'
   | 'write'
   | 'target'
@@ -51,6 +53,8 @@ const EFFECTS: readonly Effect[] = [
   'value',
   'pattern',
   'optional',
+  'optional-write',
+  'optional-recipe',
   'read',
   'write',
   'target',
@@ -427,6 +431,7 @@ export function buildSpec(
     [...options.values()].some(
       (e) =>
         e === 'write' ||
+        e === 'optional-write' ||
         e === 'target' ||
         e === 'property' ||
         e === 'inplace' ||
@@ -564,7 +569,7 @@ function gluedOption(
   // (`-name=` is one option only where single-dash long options are read: `-name` elsewhere is a cluster)
   if (!name.startsWith('--') && name.length > 2 && !spec.singleDashLong) return null;
   if (name.length === 2 && !lookupExact(spec, name)) return null;
-  const hit = lookup(spec, name);
+  const hit = optionalWrite(lookup(spec, name), true);
   if (!hit || hit === 'ambiguous' || spec.patternOptions.has(hit.name)) return null;
   if (
     !takesValue(hit.effect) ||
@@ -1470,7 +1475,18 @@ export function checkInvocation(
     ) {
       let eq = t.indexOf('=');
       let name = eq > 0 ? t.slice(0, eq) : t;
-      let hit = lookup(spec, name);
+      let hit = optionalWrite(lookup(spec, name), eq > 0);
+      // esbuild's `--define:KEY=VALUE`, `--external:NAME`, `--loader:.js=jsx`: an option listed with
+      // a trailing colon takes the rest of the word after the colon as its value.
+      const colon = t.indexOf(':');
+      if (!hit && t.startsWith('--') && colon > 2 && (eq < 0 || colon < eq)) {
+        const named = t.slice(0, colon + 1);
+        if (lookupExact(spec, named)) {
+          name = named;
+          eq = colon;
+          hit = lookup(spec, named);
+        }
+      }
       if (!hit && !t.startsWith('--') && spec.singleDashLong) {
         // `-Dkey=value`, `-T4`, `-GNinja`: a value-taking option with its value attached.
         const attached = attachedOption(spec, t);
@@ -1542,7 +1558,7 @@ export function checkInvocation(
     for (let j = 1; j < t.length; j++) {
       if (done?.has(t[j]!)) continue;
       const o = `-${t[j]}`;
-      const hit = lookup(spec, o);
+      const hit = optionalWrite(lookup(spec, o), j + 1 < t.length);
       if (!hit || hit === 'ambiguous') {
         if (!spec.otherOptions)
           note({
@@ -2194,11 +2210,29 @@ function lookupExact(spec: ProgramSpec, name: string): boolean {
   return false;
 }
 
+/**
+ * An `optional-write` or `optional-recipe` option (`webpack --json[=FILE]`, `phpunit
+ * --coverage-text[=FILE]`, `rollup --config[=FILE]`): its value is only ever attached, and then a
+ * file written (`write`) or code run (`recipe`); alone it is a flag (a separate word after it is an
+ * operand, decided as one).
+ */
+function optionalWrite<T extends { effect: Effect }>(
+  hit: T | 'ambiguous' | null | undefined,
+  attached: boolean,
+) {
+  if (!hit || hit === 'ambiguous') return hit;
+  if (hit.effect !== 'optional-write' && hit.effect !== 'optional-recipe') return hit;
+  if (!attached) return { ...hit, effect: 'flag' as const };
+  return { ...hit, effect: hit.effect === 'optional-write' ? ('write' as const) : ('recipe' as const) };
+}
+
 function takesValue(e: Effect): boolean {
   if (e === 'inplace' || e === 'stdout' || e === 'end' || e === 'create' || e === 'extract' || e === 'exec')
     return false;
-  // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`).
-  return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag';
+  // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`), 'optional-write' ones too.
+  return (
+    e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag' && e !== 'optional-write' && e !== 'optional-recipe'
+  );
 }
 
 function resolveSub(spec: ProgramSpec, word: string): ProgramSpec | 'ambiguous' | null {
@@ -2254,7 +2288,7 @@ export function leadingOptions(
     const eq = t.indexOf('=');
     const whole = eq > 0 ? t.slice(0, eq) : t;
     if (t.startsWith('--') || (spec.singleDashLong && t.length > 2) || lookupExact(spec, whole)) {
-      const hit = lookup(spec, whole);
+      const hit = optionalWrite(lookup(spec, whole), eq > 0);
       const known = hit && hit !== 'ambiguous' ? hit : null;
       let value: Arg | undefined;
       let separate = false;
@@ -2274,7 +2308,7 @@ export function leadingOptions(
     for (let j = 1; j < t.length; j++) {
       if (seen.has(t[j]!)) continue;
       const o = `-${t[j]}`;
-      const hit = lookup(spec, o);
+      const hit = optionalWrite(lookup(spec, o), j + 1 < t.length);
       if (!hit || hit === 'ambiguous') {
         const rest = j === 1 ? t : `-${t.slice(j)}`;
         const value = valueOptions.includes(rest) ? args[i++] : undefined;
