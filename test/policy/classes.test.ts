@@ -279,7 +279,7 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
         'strace -o /etc/x ls',
         'nox -f /root/noxfile.py', // pytest has a spec now: --basetemp outside is denied (spec-or-ask.test.ts)
         'dotnet build -o /etc', // tsc and prettier have specs now: a write outside is denied
-        'zig build --prefix $HOME/.local', // black has a spec now: a write outside is denied
+        'crystal build -o $HOME/.local/bin/x src/x.cr', // black and zig have specs now: a write outside is denied
         'shfmt -w ~/.bashrc',
       ],
       'ask',
