@@ -108,6 +108,13 @@ interface Shape {
   dynamic: boolean;
   /** The words from the subcommand on that are not flags (what `subcommand` tokens match), made when first asked for. */
   rest: Arg[] | null;
+  /**
+   * A program without a spec: where else the subcommand may start, when options before it of
+   * unknown arity took the words after them as values (`storybook --loglevel debug upgrade`,
+   * `cabal --config-file F user-config`): the later operands up to the first one no option
+   * precedes. Null when there is no such place.
+   */
+  altSubs: number[] | null;
   /** Every argument once (a repeated word answers every rule as its first copy did), made when first asked for. */
   distinct: Arg[] | null;
   /** What `paths` rules look at, each once: arguments and `=` values (not `--`, not patterns). */
@@ -298,6 +305,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
   let sub = 0;
   let globals: Arg[];
   let values: Set<Arg> | null = null;
+  let altSubs: number[] | null = null;
   const spec = programs?.get(part.name);
   if (spec) {
     const read = leadingOptions(spec, part.args, valueOptions);
@@ -321,6 +329,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
       }
       sub += valueOptions.includes(a.text) ? 2 : 1;
     }
+    altSubs = laterSubcommands(part.args, sub, valueOptions);
     globals = part.args.slice(0, sub);
     // `ruby -Itest`, `perl -Mstrict`: a value attached to a short option that takes one is that
     // value, not more letters of a cluster (`-Itest` holds no `-e`).
@@ -349,6 +358,7 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     full,
     dynamic,
     rest: null,
+    altSubs,
     distinct: null,
     pathArgs: null,
     pathMasks: null,
@@ -359,6 +369,55 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
   lastPart = part;
   lastShape = shape;
   return shape;
+}
+
+/** An option word whose arity is not known: it may take the next word as its value (`--loglevel debug`). */
+function mayTakeValue(a: Arg, valueOptions: readonly string[]): boolean {
+  return (
+    !a.dynamic &&
+    a.text.startsWith('-') &&
+    a.text !== '-' &&
+    a.text !== '--' &&
+    !a.text.includes('=') &&
+    !valueOptions.includes(a.text) &&
+    // (`-abc`: a cluster of short flags, or one flag with its value attached)
+    (a.text.startsWith('--') || a.text.length === 2)
+  );
+}
+
+/**
+ * For a program without a spec, whose options' arity is unknown: the later places its subcommand
+ * may start when the operand at `sub` (and the ones after it) were values of the options before
+ * them (`storybook --loglevel debug upgrade`: `upgrade`). It goes on while each operand follows
+ * an option that may take it; an operand that follows another operand ends it (`ng generate
+ * component new`: the subcommand is `generate`). At most four places.
+ */
+function laterSubcommands(
+  args: readonly Arg[],
+  sub: number,
+  valueOptions: readonly string[],
+): number[] | null {
+  let out: number[] | null = null;
+  let i = sub;
+  while (i < args.length && (out?.length ?? 0) < 4) {
+    const before = args[i - 1];
+    if (!before || !mayTakeValue(before, valueOptions)) break;
+    // args[i] may be that option's value: the next operand, past the options after it, may be the subcommand.
+    let j = i + 1;
+    while (j < args.length) {
+      const a = args[j]!;
+      if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
+      if (a.text === '--') {
+        j++;
+        break;
+      }
+      j += valueOptions.includes(a.text) ? 2 : 1;
+    }
+    if (j >= args.length) break;
+    (out ??= []).push(j);
+    i = j;
+  }
+  return out;
 }
 
 /** An `outside` rule's candidates: operands (and their `=` values), then the `=` values of flags. */
@@ -390,6 +449,8 @@ function outsideValues(shape: Shape): Arg[] {
 
 /** Longest text a rule's `arg_regex` is run on (bounded time whatever the regex). */
 const MAX_REGEX_TEXT = 4096;
+/** Longest command line a rule's `line_regex` is run on. */
+const MAX_LINE_REGEX_TEXT = 65536;
 
 const PROGRAM_FLAGS = new Set(['-e', '--expression', '-f', '--file']);
 
@@ -571,6 +632,8 @@ interface Compiled {
   notSubcommand: Glob[][];
   /** `filter_regex`, compiled. */
   filter: RegExp | null;
+  /** `line_regex`, compiled. */
+  line: RegExp | null;
   args: Glob[];
   /** `only_args`, as a set. */
   onlyArgs: Set<string> | null;
@@ -618,6 +681,7 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
         : null,
     notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
     filter: r.filter_regex === undefined ? null : compileArgRegex(r.filter_regex),
+    line: r.line_regex === undefined ? null : compileArgRegex(r.line_regex),
     args: globs(r.args, null, false),
     onlyArgs: r.only_args ? new Set(r.only_args) : null,
     paths: globs(r.paths, m, true),
@@ -1263,15 +1327,33 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (c.filter && part.outputFilter?.split('|').every((w) => !c.filter!.test(w))) return 'no';
   const shape = shapeOf(part, m.programs);
   let result: Tri = 'yes';
+  if (c.line) {
+    // (a line too long to run a person's regex on may match: asks and denials hold, allows do not)
+    if (part.context.length > MAX_LINE_REGEX_TEXT) result = 'maybe';
+    else if (!c.line.test(part.context)) return 'no';
+  }
   if (r.subcommand) {
     const rest = restOf(shape, part);
-    if (c.subFirst) {
+    if (c.subFirst && !shape.altSubs) {
       // What subcommandIs would find, without walking every sequence: a literal glob matches
       // only its own text, and a sequence with no first operand matches nothing.
       const first = rest[0];
       if (!first || (!first.dynamic && !first.glob && !c.subFirst.has(first.text))) return 'no';
     }
-    result = and(result, subcommandIs(c.subcommand, rest, part.context));
+    let sub = subcommandIs(c.subcommand, rest, part.context);
+    // A program without a spec: the subcommand may stand after an option's value (`storybook
+    // --loglevel debug upgrade`); there a rule may hold (asks and denials do, allows do not).
+    if (sub === 'no' && shape.altSubs)
+      for (const at of shape.altSubs) {
+        const later = part.args
+          .slice(at)
+          .filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
+        if (subcommandIs(c.subcommand, later, part.context) !== 'no') {
+          sub = 'maybe';
+          break;
+        }
+      }
+    result = and(result, sub);
     if (result === 'no') return 'no';
   }
   if (r.not_subcommand) {

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { tick } from './budget.js';
 import { isStrictlyInside, resolvePath } from './glob.js';
 import { sedEffects } from './sed.js';
@@ -2064,7 +2065,7 @@ function namesOutside(a: Arg): boolean {
     if (!a.pattern || a.pattern.length > 4096) return true;
     return a.pattern.split(SHAPE_ALT).some((shape) => shape.startsWith('**') || namesPlace(shape));
   }
-  return namesPlace(a.text) && !IMAGE_SCRIPT.test(a.text);
+  return namesPlace(a.text) && !imageScript(a.text);
 }
 
 /**
@@ -2076,7 +2077,7 @@ function relativeOutside(a: Arg, ctx: Ctx): boolean {
   if (a.dynamic || !ctx.cwd || namesPlace(a.text)) return false;
   return ctx.cwd.some((c) => {
     const p = resolvePath(a.text, c, ctx.ws.home);
-    return !isInside(p, ctx.ws) && !(p.length <= 4096 && IMAGE_SCRIPT.test(p));
+    return !isInside(p, ctx.ws) && !imageScript(p);
   });
 }
 
@@ -2084,8 +2085,17 @@ function namesPlace(t: string): boolean {
   return t.startsWith('/') || t.startsWith('~') || t.startsWith('$') || /(^|\/)\.\.(\/|$)/.test(t);
 }
 
-/** A script of the image's own toolchains (`python /opt/conda/bin/x.py`): nothing the policy allows writes there. */
-const IMAGE_SCRIPT = /^\/(usr|opt)\/(?!.*(^|\/)\.\.(\/|$))/;
+/**
+ * A script of the image's own toolchains (`python /opt/conda/bin/x.py`): nothing the policy allows
+ * writes there. Judged on the normalised path, so a path that climbs out (`/opt/../root/x.py`,
+ * `/usr/lib/../../srv/x`) is where it lands, and one that climbs within stays the image's
+ * (`/opt/conda/bin/../lib/x.py`).
+ */
+function imageScript(path: string): boolean {
+  if (!path.startsWith('/') || path.length > 4096) return false;
+  return IMAGE_DIR.test(posix.normalize(path));
+}
+const IMAGE_DIR = /^\/(usr|opt)(\/|$)/;
 
 function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
   if (path === '/dev/stdin' || path === '-') return null;
@@ -2141,10 +2151,7 @@ function codeFinding(
   // module that directory holds is what runs, code from outside the project (as `python
   // /srv/app/app.py` is); the image's toolchains (/usr, /opt) are not.
   const away = ctx.cwd?.find(
-    (c) =>
-      !isInside(c, ctx.ws) &&
-      !ctx.ws.scratch.includes(c) &&
-      !(c.length <= 4096 && IMAGE_SCRIPT.test(`${c}/`)),
+    (c) => !isInside(c, ctx.ws) && !ctx.ws.scratch.includes(c) && !imageScript(`${c}/`),
   );
   if (away !== undefined)
     return {

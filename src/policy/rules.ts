@@ -27,6 +27,11 @@ export const RuleSchema = z
     arg_regex: z.string().optional(),
     /** The rule does not hold when the command's output is narrowed by `grep WORD` and WORD does not match this regex. */
     filter_regex: z.string().optional(),
+    /**
+     * Command rules: the whole command line matches this regex (what a command's environment
+     * holds, set as its prefix, by `env` or `export` anywhere in the line: `FLASK_DEBUG=1`).
+     */
+    line_regex: z.string().optional(),
     paths: list.optional(),
     not_paths: list.optional(),
     /** `known`: only a path known (or known up to a directory) to lie outside matches, never a value only known when it runs. */
@@ -75,6 +80,7 @@ export const RuleSchema = z
     for (const [key, source] of [
       ['arg_regex', r.arg_regex],
       ['filter_regex', r.filter_regex],
+      ['line_regex', r.line_regex],
     ] as const) {
       if (source === undefined) continue;
       try {
@@ -96,6 +102,7 @@ export const RuleSchema = z
       'args',
       'arg_regex',
       'filter_regex',
+      'line_regex',
       'target_outside',
       'no_args',
       'only_args',
@@ -167,6 +174,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     args: s.args,
     arg_regex: s.arg_regex,
     filter_regex: s.filter_regex,
+    line_regex: s.line_regex,
     paths: s.paths,
     not_paths: s.not_paths,
     outside: s.outside,
