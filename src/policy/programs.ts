@@ -667,6 +667,8 @@ export interface RunnerSpec {
   sub: string[];
   valueOptions: string[];
   positional: number;
+  /** A `--` right after the program is the runner's own (`dune exec PROG -- ARGS`): ARGS are the program's. */
+  dashAfterProgram: boolean;
 }
 
 /** programs.yaml's commands that run commands, read by the walker (wrappers.ts). */
@@ -725,7 +727,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const runners = new Map<string, RunnerSpec>();
   for (const [name, v] of section(doc, 'runners')) {
     const where = `runners ${name}`;
-    onlyKeys(v, ['sub', 'value_options', 'positional'], where);
+    onlyKeys(v, ['sub', 'value_options', 'positional', 'dash_after_program'], where);
     const sub = stringList(v.sub, 'sub', where);
     if (sub.length === 0 || sub.some((w) => w.split(' ').length > 2))
       throw new ProgramSpecError(where, '`sub` must list one or more subcommands of one or two words');
@@ -733,7 +735,10 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       sub,
       valueOptions: stringList(v.value_options, 'value_options', where),
       positional: count(v.positional, 'positional', where),
+      dashAfterProgram: v.dash_after_program === true,
     };
+    if (v.dash_after_program !== undefined && typeof v.dash_after_program !== 'boolean')
+      throw new ProgramSpecError(where, '`dash_after_program` must be true or false');
     for (const n of splitKey(name)) runners.set(n, spec);
   }
   const cmakeTools = new Map<string, readonly string[]>();

@@ -675,6 +675,19 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         const inner = { ...args[at]!, text: args[at]!.text.slice(env[0].length) };
         return runInner(walk, [inner, ...args.slice(at + 1)], 0, stdin, via, `${name} ${subName}`);
       }
+      // `dune exec PROG -- ARGS`, `stack exec PROG -- ARGS`: the `--` after the program ends the
+      // runner's own options (its command-line parser takes it); ARGS are the program's.
+      const program = args[at];
+      if (
+        runner.dashAfterProgram &&
+        program &&
+        !program.dynamic &&
+        program.text !== '--' &&
+        args[at + 1] &&
+        !args[at + 1]!.dynamic &&
+        args[at + 1]!.text === '--'
+      )
+        return runInner(walk, [program, ...args.slice(at + 2)], 0, stdin, via, `${name} ${subName}`);
       runInner(walk, args, at, stdin, via, `${name} ${subName}`);
     }
     return;

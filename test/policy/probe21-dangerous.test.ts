@@ -173,6 +173,56 @@ describe('installs into the home or global toolchain state by less common tools'
   });
 });
 
+describe('dune exec runs any program, decided as that program', () => {
+  it('refuses what it runs when that is refused', () => {
+    expectAll(
+      [
+        "dune exec -- bash -c 'cat ~/.aws/credentials'",
+        'dune exec --profile release rm -- -rf /srv/x',
+        'dune exec python3 -- -c \'import os; os.system("x")\'',
+        "stack exec bash -- -c 'rm -rf ~'",
+      ],
+      'refused',
+    );
+  });
+  it("still allows the project's own executables by path", () => {
+    expectAll(
+      ['dune exec ./bin/main.exe -- --verbose', 'dune exec -- ./test/run.exe', 'dune exec bin/cli.exe'],
+      'allow',
+    );
+  });
+});
+
+describe('user-wide toolchain state, shell approvals and templates from hosts', () => {
+  it('refuses them', () => {
+    expectAll(
+      [
+        'flutter channel stable',
+        'gatsby options set telemetry.enabled false',
+        'corepack prepare yarn@4.1.0 --activate',
+        'direnv allow ./services/api',
+        'direnv grant .',
+        'conan remove "zlib/*" --confirm',
+        'django-admin startapp --template=git+https://h.example/t.git blog',
+      ],
+      'refused',
+    );
+  });
+  it('still allows listings and project-local forms', () => {
+    expectAll(
+      [
+        'flutter channel',
+        'flutter pub get',
+        'corepack prepare yarn@4.1.0',
+        'direnv status',
+        'conan list "zlib/*"',
+        'django-admin startapp blog',
+      ],
+      'allow',
+    );
+  });
+});
+
 describe('settings and start-up files other tools run code from', () => {
   it('refuses writing them', () => {
     expectAll(
