@@ -45,6 +45,7 @@ describe('the command-runner sections of programs.yaml', () => {
       sub: ['run', 'tool run'],
       valueOptions: ['--with'],
       positional: 0,
+      dashAfterProgram: false,
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.shellOptions.get('remix')).toEqual({ sub: 'dev', options: ['-c', '--command'] });
