@@ -6,6 +6,13 @@ import { findNameFilter } from './streams.js';
 import { leadingOptions, type ProgramSpec, type WrapperSpec } from './programs.js';
 import { commandRunners } from './program-file.js';
 
+/**
+ * Runners whose spec (policies/programs.yaml) lists every option: where the command they run starts
+ * is read with it, so an option taking a value that the lists there miss does not make the value the
+ * command (`uv run --color never sh -c …`, `uvx --python-preference only-system x`).
+ */
+const SPEC_READ_RUNNERS = new Set(['uv', 'uvx', 'tox']);
+
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
 
@@ -627,7 +634,12 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   }
   const runner = commandRunners().runners.get(name);
   if (runner) {
-    const sub = skipOptions(args, runner.valueOptions);
+    // A runner with a spec (uv) is read with it: which of its options take a value is the spec's
+    // (`uv --color never run CMD`, `uv run --index-strategy X CMD`), the list below is the fallback.
+    const own = SPEC_READ_RUNNERS.has(name) ? walk.code?.programs?.get(name) : undefined;
+    const sub = own
+      ? leadingOptions(own, args, runner.valueOptions).end
+      : skipOptions(args, runner.valueOptions);
     let subName = literal(args[sub]);
     let after = sub + 1;
     if (subName !== null && !runner.sub.includes(subName)) {
@@ -635,6 +647,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       subName = runner.sub.includes(two) ? two : null;
       after = sub + 2;
     }
+    let subSpec = own;
+    for (const w of subName?.split(' ') ?? []) subSpec = subSpec?.subcommands?.get(w);
     if (subName !== null) {
       // `spin python ARGS…` is `python ARGS…` (the word `python` itself is what runs).
       if (name === 'spin' && subName === 'python')
@@ -652,7 +666,10 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         if (c !== -1) runInner(walk, args, c + 1, stdin, via, 'nix develop');
         return;
       }
-      const at = skipOptions(args, runner.valueOptions, after) + runner.positional;
+      const at =
+        (subSpec
+          ? after + leadingOptions(subSpec, args.slice(after), runner.valueOptions).end
+          : skipOptions(args, runner.valueOptions, after)) + runner.positional;
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'
@@ -706,7 +723,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     const call = npmCall(args, 0, spec.valueOptions);
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
-  let at = skipOptions(args, spec.valueOptions);
+  const own = SPEC_READ_RUNNERS.has(name) ? walk.code?.programs?.get(name) : undefined;
+  let at = own ? leadingOptions(own, args, spec.valueOptions).end : skipOptions(args, spec.valueOptions);
   at += spec.positional;
   if (spec.modes.length > 0 && modeWord(args, at, spec.modes))
     at = skipOptions(args, spec.valueOptions, at + 1);
