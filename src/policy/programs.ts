@@ -1376,7 +1376,9 @@ export function checkInvocation(
           if (spec.subcommands) subDone = false;
           continue;
         }
-        // (operands_or_subcommand: the word is the program's own first operand, decided below)
+        // (operands_or_subcommand: the word is the program's own first operand, decided below,
+        // and handed on as the words after it are where the program passes them: `tox -- /root/x`)
+        if (spec.passes) note(passedFinding(ctx, spec, a));
       }
       if (ended && spec.compilerFlags) {
         if (a.dynamic || !spec.compilerFlags.test(t))

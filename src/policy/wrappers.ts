@@ -648,7 +648,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       after = sub + 2;
     }
     let subSpec = own;
-    for (const w of subName?.split(' ') ?? []) subSpec = subSpec?.subcommands?.get(w);
+    for (const w of subName?.split(' ') ?? [])
+      subSpec = subSpec?.subcommands?.get(subSpec.aliases.get(w) ?? w);
     if (subName !== null) {
       // `spin python ARGS…` is `python ARGS…` (the word `python` itself is what runs).
       if (name === 'spin' && subName === 'python')
