@@ -44,6 +44,7 @@ export type Effect =
   | 'package'
   | 'setting'
   | 'tmpdir'
+  | 'environment'
   | 'report'
   | 'toolflags'
   | 'exec'
@@ -79,6 +80,7 @@ const EFFECTS: readonly Effect[] = [
   'package',
   'setting',
   'tmpdir',
+  'environment',
   'report',
   'toolflags',
   'exec',
@@ -359,7 +361,8 @@ export function buildSpec(
     name,
     options,
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
-    longAbbrev: bool('long_abbrev', true),
+    // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
+    longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
     singleDashLong: bool('single_dash_long', false) || bool('go_flags', false),
     goFlags: bool('go_flags', false),
     numeric: bool('numeric', false),
@@ -1173,16 +1176,20 @@ function valueFinding(
     case 'write':
     case 'target':
     case 'cwd':
-    case 'tmpdir': {
+    case 'tmpdir':
+    case 'environment': {
+      // (`environment`: the interpreter or environment packages are installed into, `uv pip install
+      // --python .venv`: the workspace's or a scratch dir's; the image's /usr/bin/python3 is the
+      // system's, a global install)
       if (!value) return null;
-      if (effect !== 'cwd' && ctx.out) {
+      if (effect !== 'cwd' && effect !== 'environment' && ctx.out) {
         // (a temporary directory, `sort -T DIR`, gets new files inside it: not a file written)
         if (effect !== 'tmpdir') ctx.out.writes.push({ path: value, cwd: ctx.cwd });
         if (ctx.carrier) ctx.out.unread.add(ctx.carrier);
         if (value !== ctx.carrier) ctx.out.unread.add(value);
       }
       // A directory worked in or written into may be a scratch dir itself (`sort -T /tmp`, `-C /tmp`).
-      const problem = writeProblem(value, ctx.cwd, ctx.ws, effect === 'cwd' || effect === 'tmpdir');
+      const problem = writeProblem(value, ctx.cwd, ctx.ws, effect !== 'write' && effect !== 'target');
       if (effect === 'cwd') {
         const from = ctx.cwd;
         ctx.cwd =
@@ -1193,7 +1200,7 @@ function valueFinding(
       if (!problem) return null;
       return {
         decision: value.dynamic ? 'ask' : 'deny',
-        reason: `${what} ${effect === 'cwd' ? 'works in' : effect === 'tmpdir' ? 'puts temporary files in' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
+        reason: `${what} ${effect === 'cwd' ? 'works in' : effect === 'tmpdir' ? 'puts temporary files in' : effect === 'environment' ? 'installs into the environment of' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
       };
     }
     default:
