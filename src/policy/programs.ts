@@ -132,6 +132,11 @@ export interface ProgramSpec {
   /** `-name` style options: a single dash never starts a cluster of letters. */
   singleDashLong: boolean;
   /**
+   * A single-dash option may have its value attached (`-GNinja`, `-T4`); false for programs that
+   * only take a separate value (ffmpeg, sqlite3: `-safe` is not `-s afe`, so an option not listed asks).
+   */
+  attachedValues: boolean;
+  /**
    * Go's flag package (`go`, `terraform`, buildifier, mockgen): `--name` is `-name`, and a name is
    * never abbreviated.
    */
@@ -282,6 +287,7 @@ const SPEC_KEYS = new Set([
   'options',
   'long_abbrev',
   'single_dash_long',
+  'attached_values',
   'go_flags',
   'numeric',
   'other_options',
@@ -364,6 +370,7 @@ export function buildSpec(
     // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
     longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
     singleDashLong: bool('single_dash_long', false) || bool('go_flags', false),
+    attachedValues: bool('attached_values', true),
     goFlags: bool('go_flags', false),
     numeric: bool('numeric', false),
     otherOptions: bool('other_options', false),
@@ -915,7 +922,18 @@ function isInside(p: string, ws: Workspace): boolean {
 
 /** Why writing to this path is refused, or null when it is a workspace file. */
 function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace, dir = false): string | null {
-  if (value.dynamic) return value.inside ? null : 'a path only known when it runs';
+  if (value.dynamic) {
+    if (value.inside) return null;
+    // One of a few known values (`for f in tests/*.py; do black "$f"; done`, `for d in build
+    // dist`): each is decided as the path it is, as a redirection to it or `rm "$f"` is.
+    const shapes = knownWriteShapes(value);
+    if (!shapes) return 'a path only known when it runs';
+    for (const shape of shapes) {
+      const problem = writeProblem({ text: shape, dynamic: false, glob: /[*?[]/.test(shape) }, cwd, ws, dir);
+      if (problem) return problem;
+    }
+    return null;
+  }
   if (value.text === '-' || value.text === '/dev/null' || value.text === '/dev/stdout') return null;
   const relative = !value.text.startsWith('/') && !value.text.startsWith('~');
   if (relative && cwd === null) return 'a relative path after a `cd` to a directory only known when it runs';
@@ -926,6 +944,20 @@ function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace, dir = fal
       return `\`${p}\`, git's own directory (hooks and config run code)`;
   }
   return null;
+}
+
+/**
+ * The shapes a value known to be one of a few (a loop over literal words or globs) may take, when
+ * each can be decided as a path: none holding a piece only known when it runs (`**`), a `$`, or a
+ * glob in a name that starts with a dot (`.*`, `.g?t` may match `..` or `.git`; a glob matches no
+ * other leading dot). Else null: the value is only known when it runs.
+ */
+function knownWriteShapes(a: Arg): string[] | null {
+  if (!a.pattern || a.pattern.length > 4096) return null;
+  const shapes = a.pattern.split(SHAPE_ALT);
+  for (const s of shapes)
+    if (s === '' || s.includes('**') || s.includes('$') || /(^|\/)\.[^/]*[*?[]/.test(s)) return null;
+  return shapes;
 }
 
 function packageProblem(a: Arg): string | null {
@@ -1502,7 +1534,7 @@ export function checkInvocation(
           hit = lookup(spec, named);
         }
       }
-      if (!hit && !t.startsWith('--') && spec.singleDashLong) {
+      if (!hit && !t.startsWith('--') && spec.singleDashLong && spec.attachedValues) {
         // `-Dkey=value`, `-T4`, `-GNinja`: a value-taking option with its value attached.
         const attached = attachedOption(spec, t);
         if (attached) {
