@@ -42,8 +42,8 @@ describe('a program asked only for its version or usage', () => {
     expectAll(
       [
         'psql --version -c "drop table users"',
-        'sqlite3 app.db --version',
-        'ffmpeg -i in.mp4 -version',
+        'qemu-img info disk.img --version',
+        'gallery-dl -i urls.txt --version',
         'foo --help bar',
         'foo -v',
         'foo version',
