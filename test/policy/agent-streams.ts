@@ -139,6 +139,8 @@ export const JUSTIFIED: Record<string, string> = {
     '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name)',
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
+  'program:pylint':
+    "an option the program does not have (`pylint -Q`, which pylint rejects) is asked rather than guessed: pylint's spec lists every option it has, so an unknown one may be a plugin's or a later version's and could load code",
   'program:grep':
     'an option the program does not have (`grep --no-color`, which is git grep\'s, not GNU grep\'s; a pattern that begins with `--`, `grep -n "----" f`, which grep reads as an option and rejects: `grep -e ----` is the spelling) is asked rather than guessed',
   'write-outside-workspace':
