@@ -139,6 +139,10 @@ export const JUSTIFIED: Record<string, string> = {
     '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name)',
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
+  'program:sqlite3':
+    'sqlite3 given SQL rather than one of the dot-commands that print the schema: its SQL can ATTACH and write any file, call readfile()/writefile() or load an extension, which the policy does not read (in these streams `PRAGMA table_info(t)`, harmless, but SQL is not told apart)',
+  'media-protocols-and-graphs':
+    "ffmpeg's `-f lavfi` input is a filter graph, whose filters can open any file or device (`movie=`, `amovie=`) that the path rules do not see (in these streams synthetic test clips, `-f lavfi -i testsrc=…`, which a project policy can allow)",
   'program:pylint':
     "an option the program does not have (`pylint -Q`, which pylint rejects) is asked rather than guessed: pylint's spec lists every option it has, so an unknown one may be a plugin's or a later version's and could load code",
   'program:grep':
