@@ -669,6 +669,8 @@ export interface WrapperSpec {
   noRun: string[];
   /** Words that may come first and are not the command (libtool's modes, or a unique prefix of one). */
   modes: string[];
+  /** Its spec lists every option: where the command starts is read with it (`value_options` the fallback). */
+  readWithSpec: boolean;
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -677,6 +679,8 @@ export interface RunnerSpec {
   sub: string[];
   valueOptions: string[];
   positional: number;
+  /** Its spec lists every option: where the command starts is read with it (`value_options` the fallback). */
+  readWithSpec: boolean;
   /** A `--` right after the program is the runner's own (`dune exec PROG -- ARGS`): ARGS are the program's. */
   dashAfterProgram: boolean;
 }
@@ -710,6 +714,12 @@ function onlyKeys(v: Record<string, unknown>, known: string[], where: string): v
       throw new ProgramSpecError(where, `unknown key \`${k}\` (known: ${known.join(', ')})`);
 }
 
+function flag(v: unknown, key: string, where: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ProgramSpecError(where, `\`${key}\` must be true or false`);
+  return v;
+}
+
 function count(v: unknown, key: string, where: string): number {
   if (v === undefined) return 0;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
@@ -725,19 +735,20 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const wrappers = new Map<string, WrapperSpec>();
   for (const [name, v] of section(doc, 'wrappers')) {
     const where = `wrappers ${name}`;
-    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes'], where);
+    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec'], where);
     const spec: WrapperSpec = {
       valueOptions: stringList(v.value_options, 'value_options', where),
       positional: count(v.positional, 'positional', where),
       noRun: stringList(v.no_run, 'no_run', where),
       modes: stringList(v.modes, 'modes', where),
+      readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }
   const runners = new Map<string, RunnerSpec>();
   for (const [name, v] of section(doc, 'runners')) {
     const where = `runners ${name}`;
-    onlyKeys(v, ['sub', 'value_options', 'positional', 'dash_after_program'], where);
+    onlyKeys(v, ['sub', 'value_options', 'positional', 'dash_after_program', 'read_with_spec'], where);
     const sub = stringList(v.sub, 'sub', where);
     if (sub.length === 0 || sub.some((w) => w.split(' ').length > 2))
       throw new ProgramSpecError(where, '`sub` must list one or more subcommands of one or two words');
@@ -745,10 +756,9 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       sub,
       valueOptions: stringList(v.value_options, 'value_options', where),
       positional: count(v.positional, 'positional', where),
-      dashAfterProgram: v.dash_after_program === true,
+      readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
+      dashAfterProgram: flag(v.dash_after_program, 'dash_after_program', where),
     };
-    if (v.dash_after_program !== undefined && typeof v.dash_after_program !== 'boolean')
-      throw new ProgramSpecError(where, '`dash_after_program` must be true or false');
     for (const n of splitKey(name)) runners.set(n, spec);
   }
   const cmakeTools = new Map<string, readonly string[]>();

@@ -6,13 +6,6 @@ import { findNameFilter } from './streams.js';
 import { leadingOptions, type ProgramSpec, type WrapperSpec } from './programs.js';
 import { commandRunners } from './program-file.js';
 
-/**
- * Runners whose spec (policies/programs.yaml) lists every option: where the command they run starts
- * is read with it, so an option taking a value that the lists there miss does not make the value the
- * command (`uv run --color never sh -c …`, `uvx --python-preference only-system x`).
- */
-const SPEC_READ_RUNNERS = new Set(['uv', 'uvx', 'tox']);
-
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
 
@@ -636,7 +629,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (runner) {
     // A runner with a spec (uv) is read with it: which of its options take a value is the spec's
     // (`uv --color never run CMD`, `uv run --index-strategy X CMD`), the list below is the fallback.
-    const own = SPEC_READ_RUNNERS.has(name) ? walk.code?.programs?.get(name) : undefined;
+    const own = runner.readWithSpec ? walk.code?.programs?.get(name) : undefined;
     const sub = own
       ? leadingOptions(own, args, runner.valueOptions).end
       : skipOptions(args, runner.valueOptions);
@@ -724,7 +717,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     const call = npmCall(args, 0, spec.valueOptions);
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
-  const own = SPEC_READ_RUNNERS.has(name) ? walk.code?.programs?.get(name) : undefined;
+  const own = spec.readWithSpec ? walk.code?.programs?.get(name) : undefined;
   let at = own ? leadingOptions(own, args, spec.valueOptions).end : skipOptions(args, spec.valueOptions);
   at += spec.positional;
   if (spec.modes.length > 0 && modeWord(args, at, spec.modes))

@@ -25,7 +25,7 @@ describe('the command-runner sections of programs.yaml', () => {
           '  timeout: { value_options: [-s, -k], positional: 1 }',
           '  libtool: { value_options: [--mode], modes: [link, execute] }',
           'runners:',
-          "  uv: { sub: [run, 'tool run'], value_options: [--with] }",
+          "  uv: { sub: [run, 'tool run'], value_options: [--with], read_with_spec: true }",
           'cmake_tools:',
           '  remove_directory: [rm, -rf]',
           'shell_options:',
@@ -39,12 +39,14 @@ describe('the command-runner sections of programs.yaml', () => {
       positional: 1,
       noRun: [],
       modes: [],
+      readWithSpec: false,
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
     expect(runners.runners.get('uv')).toEqual({
       sub: ['run', 'tool run'],
       valueOptions: ['--with'],
       positional: 0,
+      readWithSpec: true,
       dashAfterProgram: false,
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
@@ -60,6 +62,10 @@ describe('the command-runner sections of programs.yaml', () => {
       [
         'programs: {}\nrunners:\n  uv: { sub: [run], positional: -1 }\n',
         /programs\.yaml:3: program `runners uv`: `positional` must be a whole number/,
+      ],
+      [
+        'programs: {}\nwrappers:\n  uvx: { value_options: [], read_with_spec: yes }\n',
+        /programs\.yaml:3: program `wrappers uvx`: `read_with_spec` must be true or false/,
       ],
       [
         'programs: {}\nrunners:\n  poetry: { sub: [] }\n',
