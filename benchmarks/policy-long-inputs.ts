@@ -161,6 +161,44 @@ export function longInputs(n = 99_000): LongInput[] {
       expect: 'allow',
       single: true,
     },
+    // `line_regex` runs on the whole line up to 65,536 characters (past that it may match: the
+    // asks hold); `filter_regex` on each word of the grep the output goes into.
+    {
+      kind: 'line_regex: the debugger by environment, the host after a long run of blanks',
+      command: `FLASK_DEBUG=1 flask run --host${' '.repeat(Math.min(N, 60_000) - 40)}0.0.0.0`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'line_regex: the debugger variable set many times, the last one on',
+      command: `${fill('FLASK_DEBUG=0 ', Math.min(N, 60_000) - 50)}FLASK_DEBUG=1 flask run --host 0.0.0.0`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'line_regex: many --host words, all loopback',
+      command: `flask run ${fill('--host 127.0.0.1 ', Math.min(N, 60_000) - 20)}`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'line_regex: past the length it reads, the ask holds',
+      command: `FLASK_RUN_HOST=0.0.0.0 FLASK_DEBUG=1 flask run ${fill('-p 5000 ')}`,
+      expect: 'refuse',
+      single: true,
+    },
+    {
+      kind: 'filter_regex: the environment into grep of a long alternation',
+      command: `env | grep -E "${upTo((i) => `PYTHON${i}`, N - 20).replace(/ /g, '|')}"`,
+      expect: 'allow',
+      single: true,
+    },
+    {
+      kind: 'filter_regex: the same alternation ending in a secret name',
+      command: `env | grep -E "${upTo((i) => `PYTHON${i}`, N - 30).replace(/ /g, '|')}|TOKEN"`,
+      expect: 'refuse',
+      single: true,
+    },
     {
       kind: 'host rule: long URL',
       command: `curl http://localhost/${fill('a')}`,

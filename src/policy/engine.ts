@@ -174,6 +174,19 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
     const spec = uniformSpec(parsed.data);
     if (seen.has(spec.id)) refuse(`${file}:${lineAt(index)}`, spec.id, 'the id is used twice in this file');
     seen.add(spec.id);
+    // The regexes of files other than the built-in one are matched by RE2 (linear time): one it
+    // cannot read is refused here, by line.
+    const linear = fileTier !== 'builtin';
+    if (linear)
+      for (const key of ['arg_regex', 'filter_regex', 'line_regex'] as const) {
+        const source = spec[key];
+        if (source === undefined) continue;
+        try {
+          compileArgRegex(source, true);
+        } catch (err) {
+          refuse(`${file}:${lineAt(index, key)}`, spec.id, `${key} ${(err as Error).message}`);
+        }
+      }
     return {
       spec,
       line: lineAt(index),
@@ -184,7 +197,7 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
       file,
       order: startOrder + index,
       kind: kindOf(spec),
-      argRegex: spec.arg_regex === undefined ? null : compileArgRegex(spec.arg_regex),
+      argRegex: spec.arg_regex === undefined ? null : compileArgRegex(spec.arg_regex, linear),
       compiled: null,
     };
   });

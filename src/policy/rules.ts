@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RE2JS } from 're2js';
 import type { Decision, Tier } from './types.js';
 
 const list = z
@@ -220,7 +221,7 @@ export interface Rule {
   /** Position in load order: first wins among equals. */
   order: number;
   kind: 'command' | 'file' | 'variable';
-  argRegex: RegExp | null;
+  argRegex: RuleRegex | null;
   /** The matcher's compiled form of the rule (match.ts), made on first use; null until then. */
   compiled: object | null;
 }
@@ -229,7 +230,38 @@ export function kindOf(spec: RuleSpec): Rule['kind'] {
   return spec.command ? 'command' : spec.file ? 'file' : 'variable';
 }
 
-/** `arg_regex` is a JavaScript regex; a leading `(?i)` makes it case-insensitive. */
-export function compileArgRegex(source: string): RegExp {
-  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source);
+/** A rule's compiled `arg_regex`, `filter_regex` or `line_regex`. */
+export interface RuleRegex {
+  /** Whether the regex matches somewhere in `text`. */
+  test(text: string): boolean;
+  readonly source: string;
+  readonly flags: string;
+}
+
+/**
+ * `arg_regex` (and `filter_regex`, `line_regex`) is a JavaScript regex; a leading `(?i)` makes it
+ * case-insensitive. `linear`: matched by RE2 (re2js), whose time grows linearly with the text
+ * whatever the pattern: the regexes of policy files a project or a user writes, which no one has
+ * checked for backtracking (`(a|a)*$` takes V8's backtracking matcher longer than the age of the
+ * universe on 100 characters). The built-in file's regexes stay on V8 (4-12 times faster per
+ * test): each is checked against adversarial long inputs (test/policy/long-inputs.test.ts,
+ * `npm run bench:policy`), and every rule regex sees text of bounded length (match.ts).
+ * Throws when `linear` and the pattern needs a backtracking matcher (look-around,
+ * back-references).
+ */
+export function compileArgRegex(source: string, linear = false): RuleRegex {
+  const insensitive = source.startsWith('(?i)');
+  const body = insensitive ? source.slice(4) : source;
+  const v8 = new RegExp(body, insensitive ? 'i' : '');
+  if (!linear) return v8;
+  let re2: RE2JS;
+  try {
+    re2 = RE2JS.compile(body, insensitive ? RE2JS.CASE_INSENSITIVE : 0);
+  } catch (err) {
+    const why = (err as Error).message.replace(/^error parsing regexp: /, '');
+    throw new Error(
+      `cannot be matched in time linear in the text (${why}); rules from policy files are matched by RE2: write it without look-around or back-references`,
+    );
+  }
+  return { test: (text) => re2.test(text), source: v8.source, flags: `${v8.flags}l` };
 }

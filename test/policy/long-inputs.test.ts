@@ -64,6 +64,85 @@ describe('a module search path of many entries', () => {
   });
 });
 
+describe("a policy file's own regexes", () => {
+  const write = async (body: string): Promise<string> => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'drydock-regex-')), 'project.yaml');
+    writeFileSync(file, `version: 1\ntier: project\nrules:\n${body}`);
+    return file;
+  };
+  it('are matched in time linear in the text, whatever the pattern (RE2)', async () => {
+    // Nested alternatives under a star: V8's backtracking matcher takes 2^n steps on n letters
+    // that end in a mismatch (26 letters: over a second; 4,000: never ends), so this test ends
+    // only because the rule is matched by RE2.
+    const file = await write(
+      [
+        '  - id: letters-only',
+        '    decision: deny',
+        '    reason: no words of letters only',
+        '    command: echo',
+        "    arg_regex: '^(a|a|aa)*$'",
+        '  - id: blanks-then-x',
+        '    decision: deny',
+        '    reason: blanks before x',
+        '    command: make',
+        "    line_regex: '\\s*\\s*\\s*\\s*x$'",
+        '  - id: env-into-grep',
+        '    decision: deny',
+        '    reason: printing a name of letters only',
+        '    command: env',
+        "    filter_regex: '^(A|A|AA)*$'",
+        '',
+      ].join('\n'),
+    );
+    const engine = await PolicyEngine.create({ files: [file], budgetMs: Infinity });
+    expect(engine.check(`echo ${'a'.repeat(4000)}b`).decision).toBe('allow');
+    expect(engine.check(`echo ${'a'.repeat(4000)}`).decision).toBe('deny');
+    expect(engine.check(`make ${' '.repeat(60_000)}y`).decision).toBe('allow');
+    expect(engine.check(`make ${' '.repeat(60_000)}x`).decision).toBe('deny');
+    expect(engine.check(`env | grep ${'A'.repeat(3000)}B`).decision).toBe('allow');
+    expect(engine.check(`env | grep ${'A'.repeat(3000)}`).decision).toBe('deny');
+    expect(engine.check('ECHO aaa'.toLowerCase()).decision).toBe('deny');
+  });
+  it('keep `(?i)` as case-insensitive', async () => {
+    const file = await write(
+      "  - id: no-shouting\n    decision: deny\n    reason: r\n    command: echo\n    arg_regex: '(?i)^loud$'\n",
+    );
+    const engine = await PolicyEngine.create({ files: [file] });
+    expect(engine.check('echo LOUD').decision).toBe('deny');
+    expect(engine.check('echo Loud').decision).toBe('deny');
+    expect(engine.check('echo loudly').decision).toBe('allow');
+  });
+  it('that need a backtracking matcher (look-around, back-references) are refused, naming file, line and rule', async () => {
+    const file = await write(
+      [
+        '  - id: fine',
+        '    decision: deny',
+        '    reason: r',
+        '    command: echo',
+        "    arg_regex: '^x+$'",
+        '  - id: looks-ahead',
+        '    decision: deny',
+        '    reason: r',
+        '    command: echo',
+        "    arg_regex: '^-9(?!\\d)'",
+        '',
+      ].join('\n'),
+    );
+    await expect(PolicyEngine.create({ files: [file] })).rejects.toThrow(
+      /project\.yaml:13: rule 'looks-ahead': arg_regex cannot be matched in time linear in the text \(.*\(\?!.*\); rules from policy files are matched by RE2/,
+    );
+    const backref = await write(
+      "  - id: twice\n    decision: deny\n    reason: r\n    command: echo\n    line_regex: '(a+)\\1'\n",
+    );
+    await expect(PolicyEngine.create({ files: [backref] })).rejects.toThrow(
+      /project\.yaml:8: rule 'twice': line_regex cannot be matched in time linear/,
+    );
+  });
+});
+
 describe('the program specs file', () => {
   it('refuses a malformed spec with one line naming the file, the line and the program', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
