@@ -421,9 +421,26 @@ function laterSubcommands(
 }
 
 /** An `outside` rule's candidates: operands (and their `=` values), then the `=` values of flags. */
+/**
+ * The entries after the first of a list of places separated by `:` that name a place by
+ * themselves (`ruby -Ilib:/srv/x`, `java -cp classes:/root/x.jar`, `--load-path=lib:~/x`), into
+ * `out`: a program reads each as a path. Not a URL (`http://x`), and only entries starting with
+ * `/`, `~` or `../` (`module:function`, `HEAD:src/a.py`, `host:port` name none).
+ */
+function pushListPlaces(out: Arg[], a: Arg): void {
+  if (a.dynamic || a.text.indexOf(':') < 0 || /:\/\//.test(a.text)) return;
+  const entries = a.text.split(':');
+  for (let i = 1; i < entries.length; i++) {
+    const t = entries[i]!;
+    if (t.startsWith('/') || t.startsWith('~') || t.startsWith('../')) out.push({ ...a, text: t });
+  }
+}
+
 function outsideValues(shape: Shape): Arg[] {
   const out = pushPathCandidates([], shape.operands);
+  for (const a of shape.operands) pushListPlaces(out, a);
   for (const a of shape.flags) {
+    pushListPlaces(out, a);
     // A value attached to a short option that takes one is all the rest of the word, a relative
     // path too (`ruby -rbundler/setup` loads `bundler/setup`, not `/setup`; `-r../x/evil` climbs).
     if (

@@ -1089,12 +1089,14 @@ function valueFinding(
       // and from where (`-e /root/x`, `--index-url` lines): the workspace's, /tmp's or the image's.
       return valueFinding(ctx, spec, opt, 'script', value);
     }
-    case 'script':
+    case 'script': {
       // An interpreter or a file of code the program runs, judged as a `script` operand is: a
       // plain relative path or a name on PATH is the project's; one naming a place by itself or
-      // climbing with `..` is checked as a recipe (the image's /usr and /opt, /tmp: fine).
-      if (!value || !namesOutside(value)) return null;
-      return valueFinding(ctx, spec, opt, 'recipe', value);
+      // climbing with `..` is checked as a recipe (the image's /usr and /opt, /tmp: fine). A list
+      // of places (`rspec -I lib:/srv/x`, a class path `a.jar:/root/x.jar`) is each of its entries.
+      const outside = value && listEntries(value).find(namesOutside);
+      return outside ? valueFinding(ctx, spec, opt, 'recipe', outside) : null;
+    }
     case 'ask':
       return {
         decision: 'ask',
@@ -2135,6 +2137,18 @@ function relativeOutside(a: Arg, ctx: Ctx): boolean {
     const p = resolvePath(a.text, c, ctx.ws.home);
     return !isInside(p, ctx.ws) && !imageScript(p);
   });
+}
+
+/**
+ * The entries of a value that is a list of places separated by `:` (Ruby's `-I lib:spec`, a class
+ * path, a search path): each entry, or the value itself when it is a URL, dynamic or has no colon.
+ */
+function listEntries(a: Arg): Arg[] {
+  if (a.dynamic || !a.text.includes(':') || /^[A-Za-z][\w+.-]*:\/\//.test(a.text)) return [a];
+  return a.text
+    .split(':')
+    .filter((t) => t !== '')
+    .map((t) => ({ ...a, text: t }));
 }
 
 function namesPlace(t: string): boolean {
