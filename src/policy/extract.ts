@@ -1030,6 +1030,19 @@ function loseCwd(walk: Walk, why: string): void {
   walk.cwdLost ??= why;
 }
 
+/**
+ * The value `X="${X:-WORD}"` sets (also `${X-WORD}`, `${X:=WORD}`, unquoted): X keeps what it
+ * held (the sandbox's environment, or a value set earlier on the line and decided there) or takes
+ * WORD, so the new value it may get is WORD (`TMPDIR="${TMPDIR:-/tmp}"` is `TMPDIR=/tmp`). Null for
+ * any other value; WORD with an expansion of its own stays dynamic (judged by its shape).
+ */
+export function ownDefault(name: string, text: string): Arg | null {
+  if (text.length > 4096) return null;
+  const m = /^("?)\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^"'`\\{}]*)\}\1$/.exec(text);
+  if (!m || m[2] !== name) return null;
+  return { text: m[3]!, dynamic: m[3]!.includes('$'), glob: false };
+}
+
 /** `bind`: the assignment sets a shell variable (not only the environment of a command it prefixes). */
 function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void {
   const name = node.childForFieldName('name');
@@ -1040,7 +1053,11 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
   const decoded = value ? decodeValue(value, walk.vars) : null;
   if (bind) bindAssignment(walk, node, name, value, varName, decoded);
   const v: Arg = decoded
-    ? { text: decoded.text, dynamic: decoded.dynamic, glob: decoded.glob }
+    ? ((decoded.dynamic && ownDefault(varName, decoded.text)) || {
+        text: decoded.text,
+        dynamic: decoded.dynamic,
+        glob: decoded.glob,
+      })
     : { text: '', dynamic: false, glob: false };
   walk.parts.push({
     kind: 'variable',
