@@ -1283,7 +1283,15 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             } else add({ kind: 'env-read', name: null });
             continue;
           }
-          if (n.type === 'identifier' && PY_DYNAMIC_BUILTINS.has(name) && !aliases.has(name))
+          // Not a method or attribute of that name (`model.eval()`, PyTorch's, is no builtin: a module's
+          // `builtins.eval` is read as the dotted name it is) nor a keyword argument's name.
+          if (
+            n.type === 'identifier' &&
+            PY_DYNAMIC_BUILTINS.has(name) &&
+            !aliases.has(name) &&
+            !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id) &&
+            !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.id === n.id)
+          )
             add({ kind: 'unknown', what: `\`${name}\` used as a value` });
           // The builtin `open` bound to another name or passed on (`o = open; o(p, 'w')`): the calls
           // of that name are not read as opens. Not an attribute (`p.open`), a keyword, or a definition.
