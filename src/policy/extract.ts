@@ -1053,11 +1053,11 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
   const decoded = value ? decodeValue(value, walk.vars) : null;
   if (bind) bindAssignment(walk, node, name, value, varName, decoded);
   const v: Arg = decoded
-    ? ((decoded.dynamic && ownDefault(varName, decoded.text)) || {
+    ? (decoded.dynamic && ownDefault(varName, decoded.text)) || {
         text: decoded.text,
         dynamic: decoded.dynamic,
         glob: decoded.glob,
-      })
+      }
     : { text: '', dynamic: false, glob: false };
   walk.parts.push({
     kind: 'variable',
