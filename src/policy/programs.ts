@@ -132,6 +132,15 @@ export interface ProgramSpec {
   /** `-name` style options: a single dash never starts a cluster of letters. */
   singleDashLong: boolean;
   /**
+   * yargs and cac (jest, vitest) read a `--kebab-case` option as the `--camelCase` one they
+   * define, in the name's first dot-separated part (`--test-path-pattern` is `--testPathPattern`,
+   * `--pool-options.threads.singleThread` is `--poolOptions.threads.singleThread`): the spec
+   * lists the camelCase spelling only.
+   */
+  kebabCase: boolean;
+  /** yargs and cac read `--no-NAME` as turning a listed option NAME off: a flag. */
+  noPrefix: boolean;
+  /**
    * A single-dash option may have its value attached (`-GNinja`, `-T4`); false for programs that
    * only take a separate value (ffmpeg, sqlite3: `-safe` is not `-s afe`, so an option not listed asks).
    */
@@ -288,6 +297,8 @@ const SPEC_KEYS = new Set([
   'long_abbrev',
   'single_dash_long',
   'attached_values',
+  'kebab_case',
+  'no_prefix',
   'go_flags',
   'numeric',
   'other_options',
@@ -370,6 +381,8 @@ export function buildSpec(
     // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
     longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
     singleDashLong: bool('single_dash_long', false) || bool('go_flags', false),
+    kebabCase: bool('kebab_case', parent?.kebabCase ?? false),
+    noPrefix: bool('no_prefix', parent?.noPrefix ?? false),
     attachedValues: bool('attached_values', true),
     goFlags: bool('go_flags', false),
     numeric: bool('numeric', false),
@@ -849,6 +862,10 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
     const exact = s.options.get(name);
     if (exact) return { name, effect: exact };
   }
+  if (name.startsWith('--') && (spec.kebabCase || spec.noPrefix)) {
+    const spelled = parserSpelling(spec, name);
+    if (spelled) return spelled;
+  }
   if (!name.startsWith('--') || name.length < 3) return null;
   if (goFlags(spec)) {
     // Go's flag package reads `--race` as `-race`, and takes no abbreviation.
@@ -873,6 +890,37 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
     const effects = new Set(hits.values());
     if (effects.size === 1) return { name: [...hits.keys()][0]!, effect: [...effects][0]! };
     return 'ambiguous';
+  }
+  return null;
+}
+
+/**
+ * The option a yargs or cac parser reads a long option word as (jest, vitest): `--kebab-case` in
+ * the first dot-separated part is the listed `--camelCase` (spec key `kebab_case`), and `--no-NAME`
+ * turns the listed NAME off, which is a flag whatever NAME does (spec key `no_prefix`).
+ */
+function parserSpelling(spec: ProgramSpec, name: string): { name: string; effect: Effect } | null {
+  const exact = (n: string): Effect | undefined => {
+    for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
+      const e = s.options.get(n);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  const camel = (n: string): string => {
+    if (!spec.kebabCase) return n;
+    const dot = n.indexOf('.');
+    const head = dot < 0 ? n.slice(2) : n.slice(2, dot);
+    const rest = dot < 0 ? '' : n.slice(dot);
+    return `--${head.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())}${rest}`;
+  };
+  const c = camel(name);
+  const hit = c !== name ? exact(c) : undefined;
+  if (hit) return { name: c, effect: hit };
+  if (spec.noPrefix && name.startsWith('--no-') && name.length > 5) {
+    const off = `--${name.slice(5)}`;
+    const o = exact(off) ?? exact(camel(off));
+    if (o) return { name, effect: 'flag' };
   }
   return null;
 }
