@@ -161,6 +161,8 @@ export interface ProgramSpec {
   subcommands: Map<string, ProgramSpec> | null;
   /** Subcommands resolve from a unique prefix (`npm publ` is `npm publish`). */
   subAbbrev: boolean;
+  /** Subcommand names are also matched without regard to case (Symfony Console: `composer INSTALL`). */
+  subFoldCase: boolean;
   /**
    * The subcommand a first operand that names none of the listed ones runs as: `yarn lint:fix` and
    * `pnpm test-unit` run the package.json script of that name (or a dependency's binary), as `run`
@@ -306,6 +308,7 @@ const SPEC_KEYS = new Set([
   'ask',
   'subcommands',
   'sub_abbrev',
+  'sub_fold_case',
   'script_subcommand',
   'operands_or_subcommand',
   'inherit',
@@ -391,6 +394,7 @@ export function buildSpec(
     ask: r.ask as string | undefined,
     subcommands: null,
     subAbbrev: bool('sub_abbrev', false),
+    subFoldCase: bool('sub_fold_case', false),
     scriptSub: null,
     operandsOrSub: bool('operands_or_subcommand', false),
     inherit: bool('inherit', true),
@@ -2360,17 +2364,39 @@ function takesValue(e: Effect): boolean {
   );
 }
 
-function resolveSub(spec: ProgramSpec, word: string): ProgramSpec | 'ambiguous' | null {
+/**
+ * The canonical name of the subcommand a word names as the program resolves it (an alias, a
+ * unique prefix where the program takes them, the same without case where it does): `npm exe` is
+ * `exec`, `composer EXEC` is `exec`. Null when it names none, or several.
+ */
+export function subcommandName(spec: ProgramSpec, word: string): string | null {
+  if (!spec.subcommands) return null;
+  const r = resolveSub(spec, word);
+  if (!r || r === 'ambiguous') return null;
+  for (const [n, s] of spec.subcommands) if (s === r) return n;
+  return null;
+}
+
+function resolveSub(spec: ProgramSpec, typed: string): ProgramSpec | 'ambiguous' | null {
   const subs = spec.subcommands!;
-  const direct = subs.get(word) ?? subs.get(spec.aliases.get(word) ?? '\0');
+  const direct = subs.get(typed) ?? subs.get(spec.aliases.get(typed) ?? '\0');
   if (direct) return direct;
-  if (!spec.subAbbrev) return spec.scriptSub && SCRIPT_NAME.test(word) ? subs.get(spec.scriptSub)! : null;
+  // (a program that also finds its commands without regard to case, as Symfony Console does after
+  // the exact name: `composer GLOBAL require x` is `composer global require x`, never a script)
+  const word = spec.subFoldCase ? typed.toLowerCase() : typed;
+  const fold = (n: string) => (spec.subFoldCase ? n.toLowerCase() : n);
+  if (spec.subFoldCase) {
+    const folded = [...subs].find(([n]) => fold(n) === word)?.[1];
+    const alias = [...spec.aliases].find(([a]) => fold(a) === word)?.[1];
+    if (folded ?? alias) return folded ?? subs.get(alias!)!;
+  }
+  if (!spec.subAbbrev) return spec.scriptSub && SCRIPT_NAME.test(typed) ? subs.get(spec.scriptSub)! : null;
   const hits = new Set<ProgramSpec>();
-  for (const [n, s] of subs) if (n.startsWith(word)) hits.add(s);
-  for (const [alias, n] of spec.aliases) if (alias.startsWith(word)) hits.add(subs.get(n)!);
+  for (const [n, s] of subs) if (fold(n).startsWith(word)) hits.add(s);
+  for (const [alias, n] of spec.aliases) if (fold(alias).startsWith(word)) hits.add(subs.get(n)!);
   if (hits.size === 1) return [...hits][0]!;
   if (hits.size > 1) return 'ambiguous';
-  return spec.scriptSub && SCRIPT_NAME.test(word) ? subs.get(spec.scriptSub)! : null;
+  return spec.scriptSub && SCRIPT_NAME.test(typed) ? subs.get(spec.scriptSub)! : null;
 }
 
 /** A package.json script's name as agents type it (`test:unit`, `lint-fix`, `build.prod`); never a path. */

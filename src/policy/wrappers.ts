@@ -3,7 +3,7 @@ import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './wal
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
-import { leadingOptions, type ProgramSpec, type WrapperSpec } from './programs.js';
+import { leadingOptions, subcommandName, type ProgramSpec, type WrapperSpec } from './programs.js';
 import { commandRunners } from './program-file.js';
 
 /** Paths that are a process's standard input. */
@@ -635,6 +635,12 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       : skipOptions(args, runner.valueOptions);
     let subName = literal(args[sub]);
     let after = sub + 1;
+    // The word as the program resolves it (`npm exe CMD` and `composer EXEC CMD` run CMD as
+    // `exec` does: npm takes a unique prefix, composer also ignores case).
+    const spec = walk.code?.programs?.get(name);
+    const canonical = subName !== null && spec ? subcommandName(spec, subName) : null;
+    if (subName !== null && !runner.sub.includes(subName) && canonical && runner.sub.includes(canonical))
+      subName = canonical;
     if (subName !== null && !runner.sub.includes(subName)) {
       const two = `${subName} ${literal(args[sub + 1]) ?? ''}`;
       subName = runner.sub.includes(two) ? two : null;
