@@ -141,6 +141,15 @@ export interface ProgramSpec {
   /** yargs and cac read `--no-NAME` as turning a listed option NAME off: a flag. */
   noPrefix: boolean;
   /**
+   * MSBuild's switches and System.CommandLine's options (`dotnet`): `-p:Name=Value`, `/p:Name=Value`,
+   * `-property:…`, `--property:…`, `-bl`, `-warnaserror`, `-c:Release`; the name after `-`, `--` or
+   * `/` is case-insensitive, its value follows `:` or `=`. Each is read as its listed spelling (one
+   * letter `-x`, longer `--name`; `/name` only when that is listed, or it is a path), and a
+   * `property` value is each of its `;`/`,`-separated `Key=Value` properties, keys compared without
+   * case (MSBuild's property names are case-insensitive). Inherited by the subcommands.
+   */
+  msbuild: boolean;
+  /**
    * A single-dash option may have its value attached (`-GNinja`, `-T4`); false for programs that
    * only take a separate value (ffmpeg, sqlite3: `-safe` is not `-s afe`, so an option not listed asks).
    */
@@ -301,6 +310,7 @@ const SPEC_KEYS = new Set([
   'attached_values',
   'kebab_case',
   'no_prefix',
+  'msbuild_switches',
   'go_flags',
   'numeric',
   'other_options',
@@ -377,9 +387,16 @@ export function buildSpec(
   };
   if (r.ask !== undefined && typeof r.ask !== 'string')
     throw new ProgramSpecError(where, '`ask` must be a sentence saying why');
+  const msbuild = bool('msbuild_switches', parent?.msbuild ?? false);
+  // (MSBuild's property names are case-insensitive: compared in lower case)
+  const props = (key: string) => {
+    const list = stringList(r[key], key, where);
+    return msbuild ? list.map((k) => k.toLowerCase()) : list;
+  };
   const spec: ProgramSpec = {
     name,
     options,
+    msbuild,
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
     // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
     longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
@@ -412,20 +429,11 @@ export function buildSpec(
     patterns: [...options.values()].includes('pattern') || operands.includes('pattern'),
     target: bool('target', false),
     patternOptions: new Set(stringList(r.pattern_options, 'pattern_options', where)),
-    pathProperties: new Set(stringList(r.path_properties, 'path_properties', where)),
-    askProperties: new Set(stringList(r.ask_properties, 'ask_properties', where)),
-    recipeProperties:
-      r.recipe_properties === undefined
-        ? null
-        : wordsRegex(stringList(r.recipe_properties, 'recipe_properties', where)),
-    scriptProperties:
-      r.script_properties === undefined
-        ? null
-        : wordsRegex(stringList(r.script_properties, 'script_properties', where)),
-    knownProperties:
-      r.known_properties === undefined
-        ? null
-        : wordsRegex(stringList(r.known_properties, 'known_properties', where)),
+    pathProperties: new Set(props('path_properties')),
+    askProperties: new Set(props('ask_properties')),
+    recipeProperties: r.recipe_properties === undefined ? null : wordsRegex(props('recipe_properties')),
+    scriptProperties: r.script_properties === undefined ? null : wordsRegex(props('script_properties')),
+    knownProperties: r.known_properties === undefined ? null : wordsRegex(props('known_properties')),
     knownPropertyNames:
       r.known_properties === undefined
         ? []
@@ -591,7 +599,10 @@ function gluedOption(
   t: string,
 ): { hit: { name: string; effect: Effect }; value: Arg } | null {
   if (spec.script) return null;
-  const m = /^(--[A-Za-z][\w-]*=|-[A-Za-z][\w-]*=|-[A-Za-z])(?=.)/.exec(t);
+  // (a `msbuild_switches` word was made `-pKEY=VALUE` or `--name=VALUE`: msbuildSwitch)
+  const m = spec.msbuild
+    ? /^(--[A-Za-z][\w-]*=|-[A-Za-z])(?=.)/.exec(t)
+    : /^(--[A-Za-z][\w-]*=|-[A-Za-z][\w-]*=|-[A-Za-z])(?=.)/.exec(t);
   if (!m) return null;
   const name = m[1]!.endsWith('=') ? m[1]!.slice(0, -1) : m[1]!;
   // (`-name=` is one option only where single-dash long options are read: `-name` elsewhere is a cluster)
@@ -1217,6 +1228,18 @@ function valueFinding(
       // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes;
       // `-DCMAKE_TOOLCHAIN_FILE=/root/x.cmake`: one whose value is code the program runs.
       if (!value) return null;
+      if (spec.msbuild) {
+        // `-p:"Configuration=Release;OutputPath=/srv/out"`: each property decided by itself
+        const each = msbuildProperties(value.text);
+        if (each.length !== 1 || each[0] !== value.text) {
+          let worst: SpecFinding | null = null;
+          for (const text of each) {
+            const f = valueFinding(ctx, spec, opt, 'property', { ...value, text });
+            if (f && (!worst || (f.decision === 'deny' && worst.decision === 'ask'))) worst = f;
+          }
+          return worst;
+        }
+      }
       // A key the spec marks as naming a program: asked whatever its value (one only known when it
       // runs too); a dynamic `-D$x` may be that key when its text is in the line.
       for (let sp: ProgramSpec | null = spec; sp; sp = sp.parent)
@@ -1248,7 +1271,7 @@ function valueFinding(
         )
           return {
             decision: 'ask',
-            reason: `${what} sets ${keyDynamic ? 'a setting only known when it runs' : `\`${key}\``}, which this policy does not know (the package's build backend defines it, and may run programs or read files it names); known: ${knownList(spec)}`,
+            reason: `${what} sets ${keyDynamic ? 'a setting only known when it runs' : `\`${key}\``}, which this policy does not know (the build defines what it does: it may run programs or read files it names); known: ${knownList(spec)}`,
           };
       }
       if (eq <= 0) return null;
@@ -1423,7 +1446,12 @@ export function checkInvocation(
   };
   for (let i = 0; i < args.length; i++) {
     tick();
-    const a = args[i]!;
+    let a = args[i]!;
+    if (spec.msbuild && !ended) {
+      // `-p:Name=Value`, `/P:Name=Value`, `-bl:x.binlog`: read as the listed `-p`/`--bl` spelling
+      const sw = msbuildSwitch(spec, a.text);
+      if (sw !== null) a = { ...a, text: sw };
+    }
     const t = a.text;
     if (!ended && !a.dynamic && t === '--') {
       ended = true;
@@ -2041,7 +2069,8 @@ function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null 
         .split(/\s+/)
         .filter((p) => p.length > 0)
         .map((p) => {
-          const eq = p.startsWith('-') ? p.indexOf('=') : -1;
+          // (`--opt=VALUE`, and a setting handed on, `RunConfiguration.TestAdaptersPaths=DIR`)
+          const eq = p.startsWith('-') || /^[A-Za-z_][\w.:-]*=/.test(p) ? p.indexOf('=') : -1;
           return { ...a, text: eq > 0 ? p.slice(eq + 1) : p };
         });
   for (const p of pieces) {
@@ -2331,6 +2360,40 @@ export function isFullOption(spec: ProgramSpec, operands: readonly Arg[], name: 
     if (lookupExact(s, name)) return true;
   }
   return false;
+}
+
+/**
+ * An MSBuild switch or System.CommandLine option of a `msbuild_switches` spec as its listed
+ * spelling: `-p:A=B`, `/p:A=B`, `-P=A=B` are `-pA=B` (one letter: the value attached, read as a
+ * cluster's), `-property:A=B`, `--property:A=B`, `/property:A=B` are `--property=A=B`, `-bl` is
+ * `--bl`, `-BL:x.binlog` is `--bl=x.binlog` (names without case). A word starting with `/` is a
+ * switch only when its name is listed (`/usr/x.csproj` is a path); null when the word is not one.
+ */
+function msbuildSwitch(spec: ProgramSpec, t: string): string | null {
+  const m = /^(--?|\/)([A-Za-z][A-Za-z0-9-]*)(?:([:=])([\s\S]*))?$/.exec(t);
+  if (!m) return null;
+  const [, dash, raw, sep, rest] = m;
+  if (dash === '/' && raw!.includes('-')) return null;
+  const name = raw!.toLowerCase();
+  const canon = name.length === 1 ? `-${name}` : `--${name}`;
+  if (dash === '/' && !lookupExact(spec, canon)) return null;
+  if (sep === undefined) return canon;
+  return name.length === 1 ? `${canon}${rest}` : `${canon}=${rest}`;
+}
+
+/**
+ * The properties of one MSBuild `-p` value: `A=1;B=2` (or `,`-separated) is `a=1` and `b=2`, each
+ * key in lower case and quotes around a value removed; a `;` or `,` not followed by `Key=` stays
+ * in its value (`-p:NoWarn="CS1591;CS0618"`, `DefineConstants=A;B`).
+ */
+function msbuildProperties(text: string): string[] {
+  return text.split(/[;,](?=\s*[A-Za-z_][\w.-]*\s*=)/).map((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 0) return p.trim().toLowerCase();
+    const v = p.slice(eq + 1).trim();
+    const unq = v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+    return `${p.slice(0, eq).trim().toLowerCase()}=${unq}`;
+  });
 }
 
 function lookupExact(spec: ProgramSpec, name: string): boolean {
