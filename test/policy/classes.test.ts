@@ -278,7 +278,7 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
         'ld -o /usr/local/bin/ls x.o', // gcc has a spec now: its -o outside is denied (stream-classes.test.ts)
         'strace -o /etc/x ls',
         'nox -f /root/noxfile.py', // pytest has a spec now: --basetemp outside is denied (spec-or-ask.test.ts)
-        'dotnet build -o /etc', // tsc and prettier have specs now: a write outside is denied
+        'swift build --scratch-path /etc', // tsc, prettier and dotnet have specs now: a write outside is denied
         'crystal build -o $HOME/.local/bin/x src/x.cr', // black and zig have specs now: a write outside is denied
         'shfmt -w ~/.bashrc',
       ],
