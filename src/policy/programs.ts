@@ -1549,6 +1549,9 @@ export function checkInvocation(
         if (kind === 'package' || kind === 'recipe') note(valueFinding(ctx, spec, clipWord(t), kind, a));
         if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx)))
           note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
+        // (`bun run test -- --setupFiles=/srv/x`: with `passes`, the script's words are decided as
+        // the words a package manager hands on to a project's script are)
+        if (spec.passes) for (const w of args.slice(i + 1)) note(passedFinding(ctx, spec, w));
         return worst;
       }
       if (kind === 'setting') {

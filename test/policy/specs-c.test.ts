@@ -89,6 +89,48 @@ describe('specsC: build-and-test programs with a complete spec', () => {
     );
   });
 
+  it('bun', () => {
+    expectAll(
+      [
+        'bun i',
+        'bun install --production --no-progress',
+        'bun add react@18 react-dom@18',
+        'bun --hot run dev',
+        'bun ./scripts/build.ts --prod',
+        'bun run dev -- --port 3000',
+        'bun test --bail=2 --rerun-each 3',
+        'bun test --coverage --coverage-reporter=lcov --coverage-dir=coverage',
+        'bun build --target=bun --outfile=dist/server.js src/server.ts',
+        'bun pm pkg get name',
+        'bun -e "console.log(Bun.version)"',
+        'bun x vitest run',
+        'bun run --preload ./instrument.ts start',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'bun run dev /srv/x',
+        'bun ./scripts/build.ts --config=/root/other.js',
+        'bun pm cache rm',
+        'bun pm pkg set scripts.test="node x.js"',
+        'bun --no-such index.ts',
+        'bun install --trust',
+        'bun add -g typescript',
+        'bun --require=/var/lib/x.js index.ts',
+        'bun test --reporter-outfile ~/.bashrc',
+        'bun build src/index.ts --outdir=../../srv/www',
+        'bun --tsconfig-override /srv/tsconfig.json index.ts',
+        'bun --cpu-prof-dir /etc/prof index.ts',
+        'bun x vitest --api.host 0.0.0.0',
+        'bun pm version patch',
+        'bun init -y',
+        "bun --smol -e \"Bun.write('/etc/x', 'y')\"",
+      ],
+      'refused',
+    );
+  });
+
   it('the spec reader: kebab_case and no_prefix', () => {
     const specs = buildSpecs({
       programs: {
