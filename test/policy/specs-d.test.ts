@@ -130,3 +130,77 @@ describe('specsD: dotnet', () => {
     expect(check('dotnet build /p:Configuration=Release').decision).toBe('allow');
   });
 });
+
+describe('specsD: bundle and php', () => {
+  it('everyday bundler commands stay allowed', () => {
+    expectAll(
+      [
+        'bundle install --jobs 4 --retry 3',
+        'bundle install --without development test',
+        'bundle exec rspec --format documentation spec/models',
+        'bundle exec rake db:migrate',
+        'bundle config set --local path vendor/bundle',
+        'bundle config path vendor/bundle',
+        'bundle config list',
+        'bundle update rails --conservative',
+        'bundle add rspec --group test',
+        'bundle lock --add-platform x86_64-linux',
+        'bundle check',
+        'bundle outdated --strict',
+        'bundler install',
+      ],
+      'allow',
+    );
+  });
+
+  it('bundler: settings, sources and paths outside ask', () => {
+    expectAll(
+      [
+        'bundle config set --global jobs 4',
+        'bundle config set path /srv/gems',
+        'bundle config set build.nokogiri --use-system-libraries',
+        'bundle config set gemfile /root/Gemfile',
+        'bundle install --path /srv/gems',
+        'bundle install --binstubs /usr/local/bin',
+        'bundle install --system',
+        'bundle install --gemfile /root/Gemfile',
+        'bundle add rack --git https://github.com/evil/rack',
+        'bundle add rails --path ../rails',
+        'bundle exec --gemfile /root/Gemfile rspec',
+        'bundle clean --force',
+        'bundle console',
+        'bundle install --no-such-option',
+      ],
+      'refused',
+    );
+  });
+
+  it('php runs the workspace scripts with harmless ini settings', () => {
+    expectAll(
+      [
+        'php vendor/bin/phpunit --filter testX',
+        'php -d memory_limit=-1 vendor/bin/phpstan analyse',
+        'php -dmemory_limit=2G vendor/bin/phpstan analyse src',
+        'php -d xdebug.mode=coverage vendor/bin/phpunit --coverage-text',
+        'php -n -l src/Controller.php',
+        'php -f scripts/build.php -- --prod',
+        'php bin/console cache:clear',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'php -d auto_prepend_file=/srv/x.php vendor/bin/phpunit',
+        'php -d include_path=/srv/lib x.php',
+        'php -dzend_extension=/srv/x.so test.php',
+        'php -z /srv/ext.so x.php',
+        'php -c /root/php.ini artisan test',
+        'php -S 0.0.0.0:8000 -t public',
+        'php /root/x.php',
+        'php -f /srv/x.php',
+        'php --no-such-option x.php',
+      ],
+      'refused',
+    );
+  });
+});
