@@ -6,7 +6,9 @@ import { probeEngine } from './probe-engine.js';
  * their options allowed in every batch. Two classes are read from the words themselves: a long
  * option whose name says it runs a command, loads code, reaches a socket, proxy or registry, sends
  * something away or takes a credential; and a URL on another host anywhere in an argument. Each
- * class is tested with programs and spellings that are not in the rules' examples.
+ * class is tested with programs and spellings that are not in the rules' examples. Some spellings
+ * are not real options of those programs (the rule reads the name only; an option a program does
+ * not have fails there anyway): the corpus holds only the real ones.
  */
 const { expectAll } = probeEngine();
 
