@@ -48,9 +48,11 @@ export type Effect =
   | 'report'
   | 'toolflags'
   | 'exec'
+  | 'mode'
   | 'script';
 
 const EFFECTS: readonly Effect[] = [
+  'mode',
   'flag',
   'value',
   'pattern',
@@ -1166,6 +1168,7 @@ function valueFinding(
         reason: `${what} changes what ${ctx.label} reads, runs or where it writes in a way this policy does not check${value ? ` (\`${value.text}\`)` : ''}; leave it out`,
       };
     case 'inplace':
+    case 'mode':
       return null;
     case 'toolflags':
       return value ? toolFlagsFinding(ctx, spec, opt, value) : null;
@@ -1743,6 +1746,8 @@ export function checkInvocation(
       }
       if (hit.effect === 'inplace') inplace = true;
       if (hit.effect === 'stdout') toStdout = true;
+      // (`chmod -x run.sh`: the option word is the first operand, the MODE; the next is a file)
+      if (hit.effect === 'mode' && operandIndex === 0) operandIndex = 1;
       sawEffect(hit.effect, undefined, undefined);
       note(valueFinding(ctx, spec, o, hit.effect, undefined));
       (done ??= new Set()).add(t[j]!);
@@ -2422,7 +2427,15 @@ function optionalWrite<T extends { effect: Effect }>(
 }
 
 function takesValue(e: Effect): boolean {
-  if (e === 'inplace' || e === 'stdout' || e === 'end' || e === 'create' || e === 'extract' || e === 'exec')
+  if (
+    e === 'inplace' ||
+    e === 'stdout' ||
+    e === 'end' ||
+    e === 'create' ||
+    e === 'extract' ||
+    e === 'exec' ||
+    e === 'mode'
+  )
     return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`), 'optional-write' ones too.
   return (
