@@ -117,6 +117,16 @@ function runsNothing(args: Arg[], spec: WrapperSpec): boolean {
   });
 }
 
+/**
+ * Where a runner's own options end from `from`: read with the program's spec when it has one
+ * (`read_with_spec`: which options take a value is the spec's), else by `skipOptions`.
+ */
+function optionsEnd(spec: ProgramSpec | undefined, args: Arg[], valueOptions: string[], from = 0): number {
+  return spec
+    ? from + leadingOptions(spec, args.slice(from), valueOptions).end
+    : skipOptions(args, valueOptions, from);
+}
+
 function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
   let i = from;
   while (i < args.length) {
@@ -629,15 +639,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (runner) {
     // A runner with a spec (uv) is read with it: which of its options take a value is the spec's
     // (`uv --color never run CMD`, `uv run --index-strategy X CMD`), the list below is the fallback.
-    const own = runner.readWithSpec ? walk.code?.programs?.get(name) : undefined;
-    const sub = own
-      ? leadingOptions(own, args, runner.valueOptions).end
-      : skipOptions(args, runner.valueOptions);
+    const spec = walk.code?.programs?.get(name);
+    const own = runner.readWithSpec ? spec : undefined;
+    const sub = optionsEnd(own, args, runner.valueOptions);
     let subName = literal(args[sub]);
     let after = sub + 1;
     // The word as the program resolves it (`npm exe CMD` and `composer EXEC CMD` run CMD as
     // `exec` does: npm takes a unique prefix, composer also ignores case).
-    const spec = walk.code?.programs?.get(name);
     const canonical = subName !== null && spec ? subcommandName(spec, subName) : null;
     if (subName !== null && !runner.sub.includes(subName) && canonical && runner.sub.includes(canonical))
       subName = canonical;
@@ -666,10 +674,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         if (c !== -1) runInner(walk, args, c + 1, stdin, via, 'nix develop');
         return;
       }
-      const at =
-        (subSpec
-          ? after + leadingOptions(subSpec, args.slice(after), runner.valueOptions).end
-          : skipOptions(args, runner.valueOptions, after)) + runner.positional;
+      const at = optionsEnd(subSpec, args, runner.valueOptions, after) + runner.positional;
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'
@@ -724,7 +729,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
   const own = spec.readWithSpec ? walk.code?.programs?.get(name) : undefined;
-  let at = own ? leadingOptions(own, args, spec.valueOptions).end : skipOptions(args, spec.valueOptions);
+  let at = optionsEnd(own, args, spec.valueOptions);
   at += spec.positional;
   if (spec.modes.length > 0 && modeWord(args, at, spec.modes))
     at = skipOptions(args, spec.valueOptions, at + 1);
