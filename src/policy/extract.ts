@@ -606,7 +606,20 @@ function walkLinear(walk: Walk, text: string, stdin: Stdin, where: string): void
  * what it assigns stays there. Backquotes and `eval` run in this shell (`eval` stops the following).
  */
 function nested(walk: Walk, where: string, body: () => void): void {
-  if (walk.depth <= 1 || where === 'inside backquotes' || where === 'given to `eval`') return body();
+  if (walk.depth <= 1) return body();
+  // A `cd` before it that may have failed (`cd sub && bash -c './bin/t'`) is merged at the outer
+  // line's next `;`, not inside: the text runs only once the `cd` succeeded, in its directory.
+  const pending = walk.fallback;
+  walk.fallback = [];
+  try {
+    childShell(walk, where, body);
+  } finally {
+    walk.fallback = [...pending, ...walk.fallback];
+  }
+}
+
+function childShell(walk: Walk, where: string, body: () => void): void {
+  if (where === 'inside backquotes' || where === 'given to `eval`') return body();
   const { vars, varsOff, varsVersion } = walk;
   walk.vars = new Map();
   walk.varsOff = false;

@@ -1585,7 +1585,13 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (part.access !== 'set' || !part.env || !part.value) return 'no';
     // The search, module, toolchain and output directory variables have their own rules.
     const n = part.name;
-    if (SEARCH_PATHS.has(n) || MODULE_PATHS.has(n) || TOOL_HOMES.has(n) || WRITE_LOCATIONS.has(n))
+    if (
+      SEARCH_PATHS.has(n) ||
+      MODULE_PATHS.has(n) ||
+      LIBRARY_PATHS.has(n) ||
+      TOOL_HOMES.has(n) ||
+      WRITE_LOCATIONS.has(n)
+    )
       return 'no';
     const shapes = knownShapes(part.value, m);
     const bases = part.cwd ?? [m.ws.workspace];
@@ -1603,7 +1609,9 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
   // `unset CONDA_PREFIX`, `export VIRTUAL_ENV` with no value: a directory variable given no value
   // names no directory (the tool goes back to its default place, or keeps the value decided
   // where it was set).
-  const names = MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name) || WRITE_LOCATIONS.has(part.name);
+  const libraries = LIBRARY_PATHS.has(part.name);
+  const names =
+    libraries || MODULE_PATHS.has(part.name) || TOOL_HOMES.has(part.name) || WRITE_LOCATIONS.has(part.name);
   if (allowed && part.access === 'set' && !part.value && names) return 'no';
   if (allowed && part.access === 'set' && part.value) {
     if (names) {
@@ -1616,8 +1624,13 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
         if (from === null) return part.value.dynamic ? 'maybe' : 'yes';
         dirs.push(...from);
       }
+      // The loader's search path takes the workspace's own directories only (the libraries the
+      // project built, which its programs load anyway), not a scratch dir's.
+      const own = libraries
+        ? (d: string) => d === m.ws.workspace || isStrictlyInside(d, m.ws.workspace)
+        : (d: string) => atOrInside(d, m.ws);
       return dirs.every(
-        (d) => (tick(), atOrInside(d, m.ws) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d))),
+        (d) => (tick(), own(d) || allowed.some((v) => globToRegExp(m.expand(v), true).test(d))),
       )
         ? 'no'
         : 'yes';
@@ -1884,6 +1897,14 @@ const MODULE_PATHS = new Set([
   'R_LIBS_USER',
   'R_LIBS_SITE',
 ]);
+
+/**
+ * Variables naming the directories the dynamic loader searches for shared libraries before the
+ * system's (`:`-separated lists): a directory of the workspace holds the libraries the project
+ * built, which its own programs load anyway; any other directory (a scratch dir included) puts
+ * libraries from outside the project into every program the line runs.
+ */
+const LIBRARY_PATHS = new Set(['LD_LIBRARY_PATH', 'DYLD_LIBRARY_PATH', 'DYLD_FALLBACK_LIBRARY_PATH']);
 
 /**
  * Variables naming the directory a toolchain (its programs, its init scripts and settings) is

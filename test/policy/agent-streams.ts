@@ -57,6 +57,13 @@ export const JUSTIFIED: Record<string, string> = {
     'a root login shell, editor or askpass program is not one command that can be decided',
   'program:sudo':
     'sudo running its command in a directory outside the workspace (-D) or in a chroot (-R) moves it where it was not decided',
+  'program:node':
+    "node running a script that lies outside the workspace runs code from outside the project (in stream 18 OpenClaw's own installed code under ~/.nvm, which the agent ran and required to test its harness, and scripts it wrote into another task directory, /workspace, from a run whose checkout is under /app)",
+  'program:forge': "an option forge's spec does not list (`forge build --paths A,B`) is not run on a guess",
+  'delete-workspace-root':
+    'deleting the whole workspace (`rm -rf /workspace` before cloning the repository afresh into it) destroys the checkout and its history',
+  'go-tool-flags-that-run':
+    "go's `-extldflags` hands its value to the external linker go runs (`-ldflags=-extldflags=-Wl,-w`), and which of those flags load or run something is not read",
   'program:python':
     "python running a script or tests that lie outside the workspace runs code from outside the project, as `bash ~/x.sh` would, and so does a relative script, test path or module after a `cd` there (in these streams a SWE-agent demonstration whose repository is /SWE-agent__test-repo, and OpenHands runs whose checkout is /workspace/<repo> running the tests of /testbed, the image's installed copy); `python -m notebook --generate-config` writes the notebook server's configuration in the home directory; `python -m ensurepip` rewrites the interpreter's own pip from the wheel it bundles, which this corpus counts among the modules that extract and install where they choose",
   'toolchain-home-variables':
