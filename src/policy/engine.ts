@@ -175,18 +175,17 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
     if (seen.has(spec.id)) refuse(`${file}:${lineAt(index)}`, spec.id, 'the id is used twice in this file');
     seen.add(spec.id);
     // The regexes of files other than the built-in one are matched by RE2 (linear time): one it
-    // cannot read is refused here, by line.
+    // cannot read is refused here, by line. Each is compiled once, here, for the matcher.
     const linear = fileTier !== 'builtin';
-    if (linear)
-      for (const key of ['arg_regex', 'filter_regex', 'line_regex'] as const) {
-        const source = spec[key];
-        if (source === undefined) continue;
-        try {
-          compileArgRegex(source, true);
-        } catch (err) {
-          refuse(`${file}:${lineAt(index, key)}`, spec.id, `${key} ${(err as Error).message}`);
-        }
+    const regex = (key: 'arg_regex' | 'filter_regex' | 'line_regex') => {
+      const source = spec[key];
+      if (source === undefined) return null;
+      try {
+        return compileArgRegex(source, linear);
+      } catch (err) {
+        return refuse(`${file}:${lineAt(index, key)}`, spec.id, `${key} ${(err as Error).message}`);
       }
+    };
     return {
       spec,
       line: lineAt(index),
@@ -197,7 +196,9 @@ export function parsePolicyText(text: string, file: string, tier?: Tier, startOr
       file,
       order: startOrder + index,
       kind: kindOf(spec),
-      argRegex: spec.arg_regex === undefined ? null : compileArgRegex(spec.arg_regex, linear),
+      argRegex: regex('arg_regex'),
+      filterRegex: regex('filter_regex'),
+      lineRegex: regex('line_regex'),
       compiled: null,
     };
   });

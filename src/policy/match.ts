@@ -9,7 +9,7 @@ import {
 } from './glob.js';
 import { tick } from './budget.js';
 import { isFullOption, leadingOptions, RUSTC_WORD, type ProgramSpec } from './programs.js';
-import { compileArgRegex, type Rule, type RuleRegex } from './rules.js';
+import type { Rule, RuleRegex } from './rules.js';
 import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
 
@@ -697,8 +697,8 @@ function compiled(rule: Rule, m: MatchContext): Compiled {
         ? new Set(r.subcommand.map((seq) => seq.split(/\s+/)[0]!))
         : null,
     notSubcommand: (r.not_subcommand ?? []).map((seq) => globs(seq.split(/\s+/), null, false)),
-    filter: r.filter_regex === undefined ? null : compileArgRegex(r.filter_regex, rule.tier !== 'builtin'),
-    line: r.line_regex === undefined ? null : compileArgRegex(r.line_regex, rule.tier !== 'builtin'),
+    filter: rule.filterRegex,
+    line: rule.lineRegex,
     args: globs(r.args, null, false),
     onlyArgs: r.only_args ? new Set(r.only_args) : null,
     paths: globs(r.paths, m, true),

@@ -221,7 +221,10 @@ export interface Rule {
   /** Position in load order: first wins among equals. */
   order: number;
   kind: 'command' | 'file' | 'variable';
+  /** `arg_regex`, `filter_regex` and `line_regex`, compiled when the file loads (RE2 outside the built-in file). */
   argRegex: RuleRegex | null;
+  filterRegex: RuleRegex | null;
+  lineRegex: RuleRegex | null;
   /** The matcher's compiled form of the rule (match.ts), made on first use; null until then. */
   compiled: object | null;
 }
