@@ -49,6 +49,7 @@ export type Effect =
   | 'toolflags'
   | 'exec'
   | 'mode'
+  | 'debugger'
   | 'script';
 
 const EFFECTS: readonly Effect[] = [
@@ -86,6 +87,7 @@ const EFFECTS: readonly Effect[] = [
   'report',
   'toolflags',
   'exec',
+  'debugger',
   'script',
 ];
 
@@ -259,6 +261,16 @@ export interface ProgramSpec {
    */
   packages: string[];
   /**
+   * getopt_long_only (gdb): a long option may be given with one dash (`-eval-command`, `-batch`)
+   * and cut to a unique prefix either way (`-eval-comm`).
+   */
+  longOnly: boolean;
+  /**
+   * A debugger's own commands (gdb's `-ex CMD`, lldb's `-o CMD`: options of effect `debugger`),
+   * each phrase with what it does (src/policy/debuggers.ts reads them); null for other programs.
+   */
+  debuggerCommands: Map<string, DebuggerEffect> | null;
+  /**
    * A `word` operand qualified by a project path (gradle's `:app:test`, `core:check`) names the
    * same task in that project: the part after the last `:` is held to `words`.
    */
@@ -346,7 +358,50 @@ const SPEC_KEYS = new Set([
   'word_reason',
   'passes',
   'packages',
+  'long_only',
+  'debugger_commands',
 ]);
+
+/** What a debugger command does (programs.yaml `debugger_commands`; src/policy/debuggers.ts). */
+export type DebuggerEffect =
+  | 'flag'
+  | 'run'
+  | 'shell'
+  | 'pipe'
+  | 'write'
+  | 'recipe'
+  | 'expression'
+  | 'prefix'
+  | 'ask';
+const DEBUGGER_EFFECTS: readonly DebuggerEffect[] = [
+  'flag',
+  'run',
+  'shell',
+  'pipe',
+  'write',
+  'recipe',
+  'expression',
+  'prefix',
+  'ask',
+];
+
+/** `debugger_commands: { EFFECT: [phrase, …] }` as a map from each phrase to its effect. */
+function debuggerCommands(raw: unknown, where: string): Map<string, DebuggerEffect> | null {
+  if (raw === undefined) return null;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProgramSpecError(where, '`debugger_commands` must map an effect to a list of commands');
+  const out = new Map<string, DebuggerEffect>();
+  for (const [effect, list] of Object.entries(raw)) {
+    if (!DEBUGGER_EFFECTS.includes(effect as DebuggerEffect))
+      throw new ProgramSpecError(
+        where,
+        `debugger_commands: \`${effect}\` is not one of ${DEBUGGER_EFFECTS.join(', ')}`,
+      );
+    for (const phrase of stringList(list, `debugger_commands ${effect}`, where))
+      out.set(phrase.trim().split(/\s+/).join(' '), effect as DebuggerEffect);
+  }
+  return out;
+}
 
 /** Builds one program's spec from its YAML object; `where` names it in errors (`sort`, `npm install`). */
 export function buildSpec(
@@ -448,6 +503,8 @@ export function buildSpec(
     operandKeys: operandKeys(r.operand_keys, where),
     plusToolchain: bool('plus_toolchain', false),
     packages: stringList(r.packages, 'packages', where),
+    longOnly: bool('long_only', false),
+    debuggerCommands: debuggerCommands(r.debugger_commands, where),
     qualifiedWords: bool('qualified_words', false),
     effects: false,
     moves: [...options.values()].includes('cwd'),
@@ -878,6 +935,15 @@ function lookup(spec: ProgramSpec, name: string): { name: string; effect: Effect
   for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
     const exact = s.options.get(name);
     if (exact) return { name, effect: exact };
+  }
+  // (getopt_long_only: `-eval-comm` is `--eval-command`, `--ex` is `-ex`)
+  if (spec.longOnly && /^-[^-]./.test(name)) return lookup(spec, `-${name}`);
+  if (spec.longOnly && /^--[^-]/.test(name)) {
+    const one = name.slice(1);
+    for (let s: ProgramSpec | null = spec; s; s = s.inherit ? s.parent : null) {
+      const exact = s.options.get(one);
+      if (exact) return { name: one, effect: exact };
+    }
   }
   if (name.startsWith('--') && (spec.kebabCase || spec.noPrefix)) {
     const spelled = parserSpelling(spec, name);
@@ -2256,7 +2322,7 @@ function imageScript(path: string): boolean {
 }
 const IMAGE_DIR = /^\/(usr|opt)(\/|$)/;
 
-function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
+export function readProblem(path: string, cwd: string[] | null, ws: Workspace): string | null {
   if (path === '/dev/stdin' || path === '-') return null;
   const relative = !path.startsWith('/') && !path.startsWith('~');
   if (relative && cwd === null) return 'a relative path after a `cd` to a directory only known when it runs';

@@ -5,6 +5,7 @@ import { PWD_SPELLING } from './words.js';
 import { findNameFilter } from './streams.js';
 import { leadingOptions, subcommandName, type ProgramSpec, type WrapperSpec } from './programs.js';
 import { commandRunners } from './program-file.js';
+import { walkDebugger } from './debuggers.js';
 
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
@@ -439,6 +440,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (SHELLS.has(name)) return unwrapShell(walk, name, args, stdin);
   const shellOptions = commandRunners().shellOptions.get(name);
   if (shellOptions) return runShellOptions(walk, name, args, shellOptions);
+  // gdb's and lldb's commands (`-ex CMD`, `-o CMD`) and the program they debug (src/policy/debuggers.ts)
+  const debuggerSpec = walk.code?.programs?.get(name);
+  if (debuggerSpec?.debuggerCommands)
+    return walkDebugger(walk, name, debuggerSpec, args, stdin, {
+      argv: (words, what) => runInner(walk, words, 0, { kind: 'none' }, via, what),
+      text: (text, what) => runText(walk, [{ text, dynamic: false, glob: false }], { kind: 'none' }, what),
+    });
   switch (name) {
     case 'env':
       return unwrapEnv(walk, args, stdin, via);
@@ -729,6 +737,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
   const own = spec.readWithSpec ? walk.code?.programs?.get(name) : undefined;
+  // strace(1) `-o |COMMAND` / `-o !COMMAND`: the trace is piped into a shell command, which runs.
+  if (name === 'strace' && own)
+    for (const o of leadingOptions(own, args).options)
+      if (o.name.replace(/^-+/, '') === (o.name.startsWith('--') ? 'output' : 'o') && o.value) {
+        const pipe = /^[|!]([\s\S]*)$/.exec(o.value.text);
+        if (pipe && !o.value.dynamic) runText(walk, [{ ...o.value, text: pipe[1]! }], { kind: 'none' }, 'strace -o');
+      }
   let at = optionsEnd(own, args, spec.valueOptions);
   at += spec.positional;
   if (spec.modes.length > 0 && modeWord(args, at, spec.modes))
