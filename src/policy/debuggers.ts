@@ -40,7 +40,13 @@ export function walkDebugger(
   const table = spec.debuggerCommands;
   if (!table) return;
   const ask = (text: string, reason: string): void => {
-    walk.parts.push({ kind: 'structure', text: clip(text), decision: 'ask', rule: `program:${name}`, reason });
+    walk.parts.push({
+      kind: 'structure',
+      text: clip(text),
+      decision: 'ask',
+      rule: `program:${name}`,
+      reason,
+    });
   };
   const operands: Arg[] = [];
   let programArgs: Arg[] | null = null;
@@ -81,7 +87,10 @@ export function walkDebugger(
   const program = programArgs ? programArgs[0] : operands[0];
   const programWords = programArgs ?? (operands[0] ? [operands[0]] : []);
   if (!programArgs && operands[1] && !operands[1].dynamic && /^\d+$/.test(operands[1].text))
-    ask(operands[1].text, `\`${name} PROGRAM ${operands[1].text}\` attaches to the running process ${operands[1].text}, whose memory holds its secrets; debug a program you start`);
+    ask(
+      operands[1].text,
+      `\`${name} PROGRAM ${operands[1].text}\` attaches to the running process ${operands[1].text}, whose memory holds its secrets; debug a program you start`,
+    );
   // The program it debugs runs when told to (`run`, a command file, commands on standard input).
   if (programWords.length > 0) run.argv(programWords, name);
 
@@ -116,7 +125,10 @@ export function walkDebugger(
         for (const m of rest.matchAll(CALL)) {
           const fn = m[0].replace(/\s*\($/, '');
           if (!NOT_CALLS.has(fn))
-            return ask(t, `${shown} calls \`${fn}\`, code run in the debugged process (or gdb's \`$_shell\`); print values without calling functions`);
+            return ask(
+              t,
+              `${shown} calls \`${fn}\`, code run in the debugged process (or gdb's \`$_shell\`); print values without calling functions`,
+            );
         }
         return;
       }
@@ -124,7 +136,10 @@ export function walkDebugger(
         if (program) {
           // (the program's name as a plain word: a quoted name is no command name the walker reads)
           if (program.dynamic || !/^[\w./+@%,:=-]+$/.test(program.text))
-            return ask(t, `${shown} runs \`${clip(program.text, 40)}\`, a program named in a way this policy does not read as a command`);
+            return ask(
+              t,
+              `${shown} runs \`${clip(program.text, 40)}\`, a program named in a way this policy does not read as a command`,
+            );
           run.text(`${program.text} ${rest}`, `${name} ${phrase}`);
         }
         return;
@@ -148,15 +163,25 @@ export function walkDebugger(
           return;
         }
         const problem = readProblem(path.text, walk.cwd, walk.ws);
-        if (problem) ask(t, `${shown} runs the debugger commands (shell commands, Python) of ${problem}; use a command file in the workspace`);
+        if (problem)
+          ask(
+            t,
+            `${shown} runs the debugger commands (shell commands, Python) of ${problem}; use a command file in the workspace`,
+          );
         return;
       }
       case 'prefix':
         return decide(rest.replace(APPLY_WORDS, ''), depth + 1);
       case 'ask':
-        return ask(t, `${shown} runs code (Python, a script, shell commands), attaches to another process, reaches another host or changes how the program is started; this needs approval`);
+        return ask(
+          t,
+          `${shown} runs code (Python, a script, shell commands), attaches to another process, reaches another host or changes how the program is started; this needs approval`,
+        );
       default:
-        return ask(t, `${shown} is not a debugger command this policy knows to be safe (backtraces, breakpoints, printing, stepping, \`run\` are); leave it out or approve it`);
+        return ask(
+          t,
+          `${shown} is not a debugger command this policy knows to be safe (backtraces, breakpoints, printing, stepping, \`run\` are); leave it out or approve it`,
+        );
     }
   };
   for (const c of commands) {
@@ -165,12 +190,18 @@ export function walkDebugger(
   }
   // Commands on standard input: a here-document's lines are read as the commands they are.
   if (stdin.kind === 'text') {
-    if (stdin.dynamic) ask(name, `\`${name}\` reads debugger commands from standard input only known when it runs`);
+    if (stdin.dynamic)
+      ask(name, `\`${name}\` reads debugger commands from standard input only known when it runs`);
     else for (const line of stdin.text.split('\n')) decide(line, 0);
   } else if (stdin.kind === 'pipe')
-    ask(name, `\`${name}\` reads debugger commands from a pipe this policy does not read; give them with ${name === 'gdb' ? '-ex' : '-o'}`);
+    ask(
+      name,
+      `\`${name}\` reads debugger commands from a pipe this policy does not read; give them with ${name === 'gdb' ? '-ex' : '-o'}`,
+    );
   else if (stdin.kind === 'file' && stdin.path) {
-    const problem = stdin.path.dynamic ? 'a file named only when it runs' : readProblem(stdin.path.text, walk.cwd, walk.ws);
+    const problem = stdin.path.dynamic
+      ? 'a file named only when it runs'
+      : readProblem(stdin.path.text, walk.cwd, walk.ws);
     if (problem) ask(name, `\`${name}\` reads debugger commands from ${problem}`);
   }
 }

@@ -364,15 +364,7 @@ const SPEC_KEYS = new Set([
 
 /** What a debugger command does (programs.yaml `debugger_commands`; src/policy/debuggers.ts). */
 export type DebuggerEffect =
-  | 'flag'
-  | 'run'
-  | 'shell'
-  | 'pipe'
-  | 'write'
-  | 'recipe'
-  | 'expression'
-  | 'prefix'
-  | 'ask';
+  'flag' | 'run' | 'shell' | 'pipe' | 'write' | 'recipe' | 'expression' | 'prefix' | 'ask';
 const DEBUGGER_EFFECTS: readonly DebuggerEffect[] = [
   'flag',
   'run',

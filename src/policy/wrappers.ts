@@ -742,7 +742,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     for (const o of leadingOptions(own, args).options)
       if (o.name.replace(/^-+/, '') === (o.name.startsWith('--') ? 'output' : 'o') && o.value) {
         const pipe = /^[|!]([\s\S]*)$/.exec(o.value.text);
-        if (pipe && !o.value.dynamic) runText(walk, [{ ...o.value, text: pipe[1]! }], { kind: 'none' }, 'strace -o');
+        if (pipe && !o.value.dynamic)
+          runText(walk, [{ ...o.value, text: pipe[1]! }], { kind: 'none' }, 'strace -o');
       }
   let at = optionsEnd(own, args, spec.valueOptions);
   at += spec.positional;
