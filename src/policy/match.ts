@@ -204,13 +204,40 @@ const SEARCH_DIRECTORY = /^-(I|L|isystem|idirafter|iquote)\//;
  * `ValueReading`) a path attached to a short option. Null for none, or a dynamic argument.
  */
 function optionValue(a: Arg, how: ValueReading = {}): Arg | null {
-  if (a.dynamic) return null;
+  if (a.dynamic) return dynamicOptionValue(a);
   const eq = a.text.indexOf('=');
   if (eq > 0 && (how.empty || eq < a.text.length - 1)) return { ...a, text: a.text.slice(eq + 1) };
   const colon = colonValue(a);
   if (colon) return colon;
   if (!how.attached || (how.attached === 'not-search' && SEARCH_DIRECTORY.test(a.text))) return null;
   return attachedPath(a);
+}
+
+/** A literal option or setting name before a dynamic value: `--report=`, `-Dk=`, `-javaagent:`, `k=`. */
+const DYNAMIC_VALUE_KEY = /^(?:-{1,2}[A-Za-z][\w.-]*[=:]|[A-Za-z][\w.-]*=)/;
+
+const INNER_VALUE_KEY = /^[^=$`"'\\\s]+=/;
+
+/**
+ * The value a dynamic argument gives an option when its name is literal and every shape of the
+ * value starts from a fixed directory (`--report=$HOME/r.json` is `~/r.json`, `-javaagent:$HOME/a.jar`,
+ * `protoc-gen-x=$HOME/x`): decided as that value standing on its own, as `--report $HOME/r.json` is.
+ * A value that may be relative or anything (`--out=$DIR/x`, `--k=$X`) gives none, as before.
+ */
+function dynamicOptionValue(a: Arg): Arg | null {
+  if (!a.pattern || a.pattern.length > 4096) return null;
+  let text = a.text;
+  let shapes = a.pattern.split(SHAPE_ALT);
+  // a setting given as the value (`--plugin=protoc-gen-x=$HOME/x`): its own value, once more
+  for (let depth = 0; depth < 2; depth++) {
+    // (inside the value any literal text up to `=`: `--reporter=plain,output=$HOME/k.txt`)
+    const key = (depth === 0 ? DYNAMIC_VALUE_KEY : INNER_VALUE_KEY).exec(text)?.[0];
+    if (!key || !shapes.every((shape) => shape.startsWith(key))) return null;
+    text = text.slice(key.length);
+    shapes = shapes.map((shape) => shape.slice(key.length));
+    if (shapes.every((shape) => /^[~/]/.test(shape))) return { ...a, text, pattern: shapes.join(SHAPE_ALT) };
+  }
+  return null;
 }
 
 /**
@@ -428,7 +455,19 @@ function laterSubcommands(
  * `/`, `~` or `../` (`module:function`, `HEAD:src/a.py`, `host:port` name none).
  */
 function pushListPlaces(out: Arg[], a: Arg): void {
-  if (a.dynamic || a.text.indexOf(':') < 0 || /:\/\//.test(a.text)) return;
+  if (a.dynamic) {
+    // `checkstyle:$HOME/r.xml`: the entry after the literal text's last colon, when every shape
+    // of it starts from a fixed directory (as `checkstyle:/root/r.xml`'s does)
+    const literal = /^[^$`"'\\]*/.exec(a.text)![0];
+    const colon = literal.lastIndexOf(':');
+    if (colon <= 0 || /:\/\//.test(literal) || !a.pattern || a.pattern.length > 4096) return;
+    const key = literal.slice(0, colon + 1);
+    const shapes = a.pattern.split(SHAPE_ALT).map((s) => (s.startsWith(key) ? s.slice(key.length) : ''));
+    if (shapes.every((s) => /^[~/]/.test(s)))
+      out.push({ ...a, text: a.text.slice(key.length), pattern: shapes.join(SHAPE_ALT) });
+    return;
+  }
+  if (a.text.indexOf(':') < 0 || /:\/\//.test(a.text)) return;
   const entries = a.text.split(':');
   for (let i = 1; i < entries.length; i++) {
     const t = entries[i]!;

@@ -648,6 +648,7 @@ function bareUrlFinding(ctx: Ctx, a: Arg): SpecFinding | null {
 function gluedOption(
   spec: ProgramSpec,
   t: string,
+  pattern?: string,
 ): { hit: { name: string; effect: Effect }; value: Arg } | null {
   if (spec.script) return null;
   // (a `msbuild_switches` word was made `-pKEY=VALUE` or `--name=VALUE`: msbuildSwitch)
@@ -668,7 +669,38 @@ function gluedOption(
     hit.effect === 'inplace'
   )
     return null;
-  return { hit, value: { text: t.slice(m[1]!.length), dynamic: true, glob: false } };
+  return {
+    hit,
+    value: {
+      text: t.slice(m[1]!.length),
+      dynamic: true,
+      glob: false,
+      pattern: slicedPattern(pattern, m[1]!),
+    },
+  };
+}
+
+/**
+ * A dynamic word's shapes with a literal prefix cut off (`--out=$HOME/x` is `~/x` after `--out=`),
+ * so a value attached to an option is decided on the shapes it may take as a separate word is.
+ */
+function slicedPattern(pattern: string | undefined, prefix: string): string | undefined {
+  if (pattern === undefined || pattern.length > 4096) return undefined;
+  const shapes = pattern.split(SHAPE_ALT);
+  if (!shapes.every((s) => s.startsWith(prefix))) return undefined;
+  return shapes.map((s) => s.slice(prefix.length)).join(SHAPE_ALT);
+}
+
+/**
+ * A dynamic word that begins with a literal long option the spec does not list (`cargo build
+ * --foo=$X`, `bazel build --build_event_json_file=$HOME/x`): the option's name, asked about as the
+ * same option with a literal value is. (Before 4 Dec such a word was an operand, allowed.)
+ */
+function unknownGluedOption(spec: ProgramSpec, t: string): string | null {
+  if (spec.otherOptions || spec.script) return null;
+  const m = /^(--[A-Za-z][\w.-]*)=/.exec(t) ?? (spec.singleDashLong ? /^(-[A-Za-z][\w.-]*)=/.exec(t) : null);
+  if (!m || lookup(spec, m[1]!)) return null;
+  return m[1]!;
 }
 
 /**
@@ -1336,13 +1368,19 @@ function valueFinding(
           };
       }
       if (eq <= 0) return null;
-      const rest = { ...value, text: value.text.slice(eq + 1) };
+      // (a dynamic value's shapes lose the same `key=`: `-Dmaven.repo.local=$HOME/r` is `~/r`)
+      const rest = {
+        ...value,
+        text: value.text.slice(eq + 1),
+        pattern: value.dynamic ? slicedPattern(value.pattern, value.text.slice(0, eq + 1)) : undefined,
+      };
       // `-Dkey=` for a short option, `--config-settings key=` for a long one
       const label = opt.startsWith('--') ? `${opt} ` : opt;
       if (recipeProperty(spec, key)) return valueFinding(ctx, spec, `${label}${key}=`, 'recipe', rest);
       if (scriptProperty(spec, key)) return valueFinding(ctx, spec, `${label}${key}=`, 'script', rest);
       if (!hasPathProperty(spec, key)) return null;
-      if (value.dynamic && !known) return null;
+      // (a value only known when it runs is decided when its shapes are known: `$HOME/r` is `~/r`)
+      if (value.dynamic && !known && !knownWriteShapes(rest)) return null;
       return valueFinding(ctx, spec, `${label}${value.text.slice(0, eq + 1)}`, 'write', rest);
     }
     case 'report': {
@@ -1527,7 +1565,15 @@ export function checkInvocation(
     // Until 4 Dec such a word was an operand whatever the option did, so `go test -exec=$X ./...`,
     // `go build -o=$OUT .` and `cargo build --manifest-path=$M` were allowed where `-exec $X` asked:
     // the option's effect is now decided on its unknown value, as for the separate spelling.
-    const glued = !ended && a.dynamic ? gluedOption(spec, t) : null;
+    const glued = !ended && a.dynamic ? gluedOption(spec, t, a.pattern) : null;
+    const unknownGlued = !ended && a.dynamic && !glued ? unknownGluedOption(spec, t) : null;
+    if (unknownGlued) {
+      note({
+        decision: 'ask',
+        reason: `\`${ctx.label} ${clipWord(unknownGlued)}\` is not an option this policy knows to be safe for ${ctx.label}.${allowedList(spec)}`,
+      });
+      continue;
+    }
     if (glued) {
       const { hit, value } = glued;
       if (hit.effect === 'value' || hit.effect === 'optional') continue;
