@@ -2158,6 +2158,14 @@ function specWrites(walk: Walk, part: CommandPart): void {
   if (fx.unread.size) part.unread = fx.unread;
   if (patterns?.size) part.patterns = patterns;
   part.specRead = true;
+  for (const r of fx.reads ?? [])
+    walk.parts.push({
+      kind: 'file',
+      text: `${clip(r.path.text, 200)} (read by ${part.name})`,
+      access: 'read',
+      path: r.path,
+      cwd: r.cwd,
+    });
   for (const w of fx.writes) {
     // A path only known when it runs, with no known shape, is the spec's own finding (ask).
     if (w.path.dynamic && !w.path.pattern && !w.path.inside) continue;

@@ -21,6 +21,9 @@ export type Effect =
   | 'optional'
   | 'optional-write'
   | 'optional-recipe'
+  | 'optional-read'
+  | 'optional-host'
+  | 'optional-script'
   | 'read'
   | 'write'
   | 'target'
@@ -60,6 +63,9 @@ const EFFECTS: readonly Effect[] = [
   'optional',
   'optional-write',
   'optional-recipe',
+  'optional-read',
+  'optional-host',
+  'optional-script',
   'read',
   'write',
   'target',
@@ -220,6 +226,18 @@ export interface ProgramSpec {
    * a `recipe` (test runners and bundlers load code from the files their options name).
    */
   passes: boolean;
+  /**
+   * `require_equals`: an option whose value is optional takes it only after `=` (clap's
+   * `require_equals`: deno's `-R=/etc`, `--allow-read=/etc`); in a cluster such a letter is a flag
+   * and the cluster goes on (`deno run -RWN` is `-R -W -N`).
+   */
+  requireEquals: boolean;
+  /**
+   * `value_delimiter`: option values are lists split at this character, each entry decided by
+   * itself (`--allow-write=.,/etc` writes /etc; `--allow-net=localhost,x.example` names
+   * x.example); a host entry on the loopback interface is the sandbox's own.
+   */
+  valueDelimiter: string | null;
   /** The program's first operand (or `-e` values) is a script read by a reader here (`sed`). */
   script: 'sed' | 'ln' | 'awk' | null;
   /** Extracting writes into the working directory (`tar x`, `unzip` without `-d`). */
@@ -294,6 +312,8 @@ export interface ProgramSpec {
  */
 export interface SpecEffects {
   writes: Array<{ path: Arg; cwd: string[] | null; from?: Arg[] }>;
+  /** Entries of a list value that are read (`deno run --allow-read=.,~/.aws`), decided as file reads. */
+  reads?: Array<{ path: Arg; cwd: string[] | null }>;
   unread: Set<Arg>;
   /** An option of effect `cwd` was given (`make -C DIR`): the program works in another directory. */
   moves?: boolean;
@@ -335,6 +355,8 @@ const SPEC_KEYS = new Set([
   'sub_fold_case',
   'script_subcommand',
   'operands_or_subcommand',
+  'require_equals',
+  'value_delimiter',
   'inherit',
   'about',
   'rest',
@@ -474,6 +496,8 @@ export function buildSpec(
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
     passes: bool('passes', false),
+    requireEquals: bool('require_equals', parent?.requireEquals ?? false),
+    valueDelimiter: delimiter(r.value_delimiter, where) ?? parent?.valueDelimiter ?? null,
     cwdWrites: bool('cwd_writes', false),
     patterns: [...options.values()].includes('pattern') || operands.includes('pattern'),
     target: bool('target', false),
@@ -602,6 +626,13 @@ function badScript(where: string): never {
 
 function sentence(v: unknown, key: string, where: string): string {
   if (typeof v !== 'string') throw new ProgramSpecError(where, `\`${key}\` must be a sentence`);
+  return v;
+}
+
+function delimiter(v: unknown, where: string): string | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'string' || v.length !== 1)
+    throw new ProgramSpecError(where, '`value_delimiter` must be one character');
   return v;
 }
 
@@ -1198,6 +1229,41 @@ function allowedList(spec: ProgramSpec): string {
   const list = [...opts].slice(0, 24).join(' ');
   return list ? ` Known options: ${list}${opts.size > 24 ? ' …' : ''}.` : '';
 }
+
+/** A host on the loopback interface, with or without a port: the sandbox's own. */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)(?::\d{1,5})?$/i;
+
+/**
+ * `valueFinding` for each entry of a value that is a list (the spec's `value_delimiter`: deno's
+ * `--allow-write=.,/etc`), the strictest of them; a host entry on the loopback interface names no
+ * other host. A value only known when it runs is decided whole.
+ */
+function listFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  opt: string,
+  effect: Effect,
+  value: Arg | undefined,
+): SpecFinding | null {
+  const sep = spec.valueDelimiter;
+  if (!sep || !value || value.dynamic || !LISTED_EFFECTS.has(effect))
+    return valueFinding(ctx, spec, opt, effect, value);
+  let worst: SpecFinding | null = null;
+  for (const text of value.text.split(sep)) {
+    if (text === '' || (effect === 'host' && LOOPBACK.test(text))) continue;
+    if (effect === 'read' && ctx.out) (ctx.out.reads ??= []).push({ path: { ...value, text }, cwd: ctx.cwd });
+    let f = valueFinding(ctx, spec, opt, effect, { ...value, text });
+    if (f && effect === 'host')
+      f = {
+        ...f,
+        reason: `\`${ctx.label} ${opt}\` names \`${clipWord(text)}\`, a host other than the sandbox's own (localhost), that the program may reach; leave the host out, or approve it`,
+      };
+    if (f && (!worst || (f.decision === 'deny' && worst.decision !== 'deny'))) worst = f;
+  }
+  return worst;
+}
+
+const LISTED_EFFECTS = new Set<Effect>(['read', 'write', 'host', 'script', 'recipe']);
 
 function valueFinding(
   ctx: Ctx,
@@ -1796,7 +1862,7 @@ export function checkInvocation(
       sawValue(hit.name, value);
       sawEffect(hit.effect, value, eq > 0 ? a : undefined);
       ctx.carrier = eq > 0 ? a : undefined;
-      note(valueFinding(ctx, spec, hit.name, hit.effect, value));
+      note(listFinding(ctx, spec, hit.name, hit.effect, value));
       ctx.carrier = undefined;
       continue;
     }
@@ -1807,7 +1873,19 @@ export function checkInvocation(
     for (let j = 1; j < t.length; j++) {
       if (done?.has(t[j]!)) continue;
       const o = `-${t[j]}`;
-      const hit = optionalWrite(lookup(spec, o), j + 1 < t.length);
+      const eqs = spec.requireEquals && optionalEffect(lookup(spec, o));
+      if (eqs && t[j + 1] === '=') {
+        // (`-AR=/etc`: clap's require_equals, the rest after `=` is the value)
+        const hit = optionalWrite(lookup(spec, o), true) as { name: string; effect: Effect };
+        const value = { ...a, text: t.slice(j + 2) };
+        sawEffect(hit.effect, value, a);
+        ctx.carrier = a;
+        note(listFinding(ctx, spec, o, hit.effect, value));
+        ctx.carrier = undefined;
+        break;
+      }
+      const hit = optionalWrite(lookup(spec, o), !eqs && j + 1 < t.length);
+      if (eqs) continue; // (`-RWN`: each letter a flag)
       if (!hit || hit === 'ambiguous') {
         if (!spec.otherOptions)
           note({
@@ -1844,7 +1922,7 @@ export function checkInvocation(
         if (hit.effect === 'target') targetGiven = true;
         if (spec.patternOptions.has(o)) patternGiven = true;
         ctx.carrier = j + 1 < t.length ? a : undefined;
-        note(valueFinding(ctx, spec, o, hit.effect, value));
+        note(listFinding(ctx, spec, o, hit.effect, value));
         ctx.carrier = undefined;
         break;
       }
@@ -2525,9 +2603,24 @@ function optionalWrite<T extends { effect: Effect }>(
   attached: boolean,
 ) {
   if (!hit || hit === 'ambiguous') return hit;
-  if (hit.effect !== 'optional-write' && hit.effect !== 'optional-recipe') return hit;
+  const effect = OPTIONAL_VALUE[hit.effect];
+  if (!effect) return hit;
   if (!attached) return { ...hit, effect: 'flag' as const };
-  return { ...hit, effect: hit.effect === 'optional-write' ? ('write' as const) : ('recipe' as const) };
+  return { ...hit, effect };
+}
+
+/** The effect of an optional option's value when one is attached (`--allow-write=dist` writes dist). */
+const OPTIONAL_VALUE: Partial<Record<Effect, Effect>> = {
+  'optional-write': 'write',
+  'optional-recipe': 'recipe',
+  'optional-read': 'read',
+  'optional-host': 'host',
+  'optional-script': 'script',
+};
+
+/** Whether a looked-up option's value is optional (given only attached). */
+function optionalEffect(hit: { effect: Effect } | 'ambiguous' | null | undefined): boolean {
+  return !!hit && hit !== 'ambiguous' && (hit.effect === 'optional' || !!OPTIONAL_VALUE[hit.effect]);
 }
 
 function takesValue(e: Effect): boolean {
@@ -2542,9 +2635,7 @@ function takesValue(e: Effect): boolean {
   )
     return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`), 'optional-write' ones too.
-  return (
-    e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag' && e !== 'optional-write' && e !== 'optional-recipe'
-  );
+  return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag' && !OPTIONAL_VALUE[e];
 }
 
 /**
@@ -2642,6 +2733,20 @@ export function leadingOptions(
     for (let j = 1; j < t.length; j++) {
       if (seen.has(t[j]!)) continue;
       const o = `-${t[j]}`;
+      const eqs = spec.requireEquals && optionalEffect(lookup(spec, o));
+      if (eqs) {
+        // (clap's require_equals: `-RWN` is three flags, `-R=/etc` takes the rest after `=`)
+        const attached = t[j + 1] === '=';
+        const hit = optionalWrite(lookup(spec, o), attached) as { name: string; effect: Effect };
+        options.push({
+          name: o,
+          effect: hit.effect,
+          ...(attached ? { value: { ...a, text: t.slice(j + 2) } } : {}),
+        });
+        if (attached) break;
+        seen.add(t[j]!);
+        continue;
+      }
       const hit = optionalWrite(lookup(spec, o), j + 1 < t.length);
       if (!hit || hit === 'ambiguous') {
         const rest = j === 1 ? t : `-${t.slice(j)}`;
