@@ -36,6 +36,9 @@ export const JUSTIFIED: Record<string, string> = {
     "a cloud provider's command-line tool acts on shared infrastructure with whatever credentials it finds (in these streams `aws s3 mb`, `aws sts get-caller-identity`; the tool is one rule, so `aws --version` asks too)",
   'notebook-servers':
     'a notebook server runs the code its clients send, over the network (in these streams `jupyter notebook` started in the background, and `--generate-config`, which writes its configuration in the home directory)',
+  // (jupyter's spec asks for the same since helper specsE, rule notebook-servers is gone)
+  'program:jupyter':
+    'a notebook server runs the code its clients send, over the network (in these streams `jupyter notebook` started in the background, and `--generate-config`, which writes its configuration in the home directory)',
   'archive-outside':
     'an archive of files outside the workspace (`tar -czf x.tar.gz -C /opt sensitive_service_data/`) copies them where a later command can read or send them',
   'copy-or-link-outside':

@@ -222,3 +222,52 @@ describe('specsE: ipython', () => {
     );
   });
 });
+
+describe('specsE: jupyter', () => {
+  it('converting and executing the project notebooks, listing kernels and building lab stay allowed', () => {
+    expectAll(
+      [
+        'jupyter nbconvert --to notebook --execute nb.ipynb --output out.ipynb',
+        'jupyter nbconvert --to script x.ipynb',
+        'jupyter nbconvert --to html --output-dir docs/ nb.ipynb',
+        'jupyter nbconvert --inplace --clear-output nb.ipynb',
+        'jupyter nbconvert --ExecutePreprocessor.timeout=600 --execute --to notebook nb.ipynb',
+        'jupyter execute nb.ipynb',
+        'jupyter kernelspec list',
+        'jupyter labextension list',
+        'jupyter lab build',
+        'jupyter --version',
+        'jupyter --paths',
+      ],
+      'allow',
+    );
+  });
+
+  it("servers, consoles, kernels, notebooks from elsewhere and the user's configuration ask (rule notebook-servers' examples moved here)", () => {
+    expectAll(
+      [
+        'jupyter notebook --ip=0.0.0.0 --no-browser',
+        'jupyter lab --ip 0.0.0.0',
+        'jupyter lab',
+        'jupyter server',
+        'jupyter kernelgateway --port 9999',
+        'jupyter console',
+        'jupyter kernel',
+        'jupyter notebook --generate-config',
+        'jupyter nbconvert --generate-config',
+        'jupyter nbconvert --execute --to notebook /root/x.ipynb',
+        'jupyter nbconvert --inplace /srv/nb.ipynb',
+        'jupyter nbconvert --output-dir=/root --to html x.ipynb',
+        'jupyter nbconvert --to html --post serve nb.ipynb',
+        'jupyter nbconvert --config /root/jupyter_nbconvert_config.py nb.ipynb',
+        'jupyter execute ../other-project/evil.ipynb',
+        'jupyter kernelspec install /srv/k',
+        'jupyter kernelspec install --user ./k',
+        'jupyter kernelspec remove -f python3',
+        'jupyter trust nb.ipynb',
+        'jupyter book build .',
+      ],
+      'refused',
+    );
+  });
+});
