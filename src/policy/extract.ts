@@ -691,6 +691,12 @@ function walkStatement(walk: Walk, node: Node, stdin: Stdin): void {
         input = roots ? { kind: 'pipe', paths, roots, assembled } : { kind: 'pipe', paths, assembled };
         if (pids) input.pids = pids;
         if (pgrep) input.pgrep = pgrep;
+        // `echo /x | xargs cat`: echo and printf of literal words hand on what they print (as
+        // `> file` records it), when bash and sh print the same.
+        if (input.kind === 'pipe') {
+          const printed = printedText(walk, child, from);
+          if (printed !== null) input.printed = printed;
+        }
         again.after(walk, from, input);
       }
       return;
@@ -1011,7 +1017,11 @@ function sameStdin(a: Stdin, b: Stdin): boolean {
     case 'none':
       return true;
     case 'pipe':
-      return a.paths === (b as typeof a).paths && a.roots === (b as typeof a).roots;
+      return (
+        a.paths === (b as typeof a).paths &&
+        a.roots === (b as typeof a).roots &&
+        a.printed === (b as typeof a).printed
+      );
     case 'file':
       return a.path === (b as typeof a).path;
     case 'text':
@@ -1401,6 +1411,17 @@ function decoderOutputs(walk: Walk, part: CommandPart): void {
     const operands = args.filter((a) => a.dynamic || !a.text.startsWith('-') || a.text === '-');
     if (operands.length >= 2) markDecoded(walk, operands[operands.length - 1]!, part.cwd);
   }
+}
+
+/** What a pipeline stage that is one `echo` or `printf` of literal words prints. */
+function printedText(walk: Walk, node: Node, from: number): string | null {
+  if (node.type !== 'command' || walk.parts.length !== from + 1) return null;
+  const part = walk.parts[from]!;
+  if (part.kind !== 'command' || (part.name !== 'echo' && part.name !== 'printf')) return null;
+  if (part.text !== node.text) return null;
+  const out = literalOutput(walk, part, { kind: 'none' });
+  if (!out || (out.other !== undefined && out.other !== out.text)) return null;
+  return out.text;
 }
 
 /** Records what a redirection reads or writes; returns the stdin it gives the command, if any. */

@@ -35,6 +35,12 @@ export type Stdin =
       pids?: 'pids' | 'listing';
       /** What comes down the pipe is the PIDs `pgrep` prints for these arguments. */
       pgrep?: Arg[];
+      /**
+       * What comes down the pipe is this literal text (`echo /x | xargs cat`: echo or printf of
+       * literal words): xargs decides the words it hands on as well as an input only known when it
+       * runs; a shell or interpreter still reads it as input nobody read.
+       */
+      printed?: string;
     }
   | { kind: 'file'; path?: Arg }
   | { kind: 'text'; text: string; dynamic: boolean };

@@ -1138,6 +1138,22 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
       : {}),
   };
   const inner = at < args.length ? args.slice(at) : [{ text: 'echo', dynamic: false, glob: false }];
+  // `echo /root/.ssh/id_rsa | xargs cat`, `cat <<'EOF' | xargs -I{} rm {}`: input whose text is
+  // known hands PROG those words, decided as if written out (one run per item with a token), as
+  // well as the input only known when it runs, below (so `echo id | xargs -I{} sh -c '{}'` still
+  // runs text nobody wrote on the line).
+  const items = xargsItems(args.slice(0, at), stdin, token);
+  if (items && !(at < args.length && args[at]!.dynamic) && !(token && inner[0]!.text.includes(token))) {
+    const runs = token
+      ? items.map((item) =>
+          inner.map((a, i) =>
+            i > 0 && a.text.includes(token) ? { ...a, text: a.text.split(token).join(item) } : a,
+          ),
+        )
+      : [[...inner, ...items.map((t) => ({ text: t, dynamic: false, glob: false }))]];
+    for (const run of runs)
+      walk.runArgv(walk, run[0]!.text, run.slice(1), run.map((a) => a.text).join(' '), { kind: 'none' }, via);
+  }
   const withInput = token
     ? inner.map((a, i) =>
         // `kill -9 1{}` is not the input's PID: only a whole-argument token stays one.
@@ -1161,6 +1177,29 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
     { kind: 'none' },
     via,
   );
+}
+
+/**
+ * The items xargs reads from input whose text is known (a here-document, `echo`'s literal
+ * words): with a replace token, each non-blank line (leading blanks dropped); else each
+ * blank-separated word. Null (not followed) for input with quotes or backslashes (xargs' own
+ * quoting), options that change how input is split or where it ends or comes from (-0, -d, -E,
+ * -e, -a), or more items than are worth deciding one by one.
+ */
+function xargsItems(options: Arg[], stdin: Stdin, token: string | null | undefined): string[] | null {
+  const text =
+    stdin.kind === 'text' && !stdin.dynamic ? stdin.text : stdin.kind === 'pipe' ? stdin.printed : undefined;
+  if (text === undefined || /['"\\\0]/.test(text)) return null;
+  if (token === undefined || token === '') return null;
+  for (const o of options)
+    if (o.dynamic || /^(-[^-]*[0dEea]|--(null|delimiter|eof|arg-file)\b)/.test(o.text)) return null;
+  const items = token
+    ? text
+        .split('\n')
+        .map((l) => l.replace(/^[ \t]+/, ''))
+        .filter((l) => l.trim() !== '')
+    : text.split(/\s+/).filter((w) => w !== '');
+  return items.length > 0 && items.length <= 64 ? items : null;
 }
 
 /**

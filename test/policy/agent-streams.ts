@@ -241,7 +241,7 @@ export const JUSTIFIED: Record<string, string> = {
     'C source cut out of another file with `sed -n` and then compiled and run is text the walker does not read, so what runs is not known',
   'write-every-operand-outside': '`chattr +i /usr/bin/curl.real` changes a file outside the workspace',
   'written-project-files':
-    'C or Fortran the line writes and then compiles (and runs) is code drydock does not read; write it first and build it in a later command',
+    'C, C++, Fortran or a Go test the line writes and then compiles, runs or tests (`cat > /tmp/t.cpp <<EOF … g++ /tmp/t.cpp && /tmp/t`, `cat > x_test.go <<EOF … go test`) is code drydock does not read; write it first and build it in a later command',
   'ps-environment':
     "`ps` with its BSD `e` word (`ps auxe`, `ps -p 1 e`, or an operand only known when it runs) prints each process's environment, secrets included",
   'tmpdir-variable':
