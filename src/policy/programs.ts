@@ -768,6 +768,18 @@ function compilerFlags(v: unknown, where: string): RegExp | null {
   return COMPILER_FLAGS[v]!;
 }
 
+/**
+ * A spec's `words` matched without regard to case: `git config core.longPaths true` sets the key
+ * `core.longpaths` lists (git folds a key's section and name; the listed keys name no subsection
+ * but `*`, which matches any).
+ */
+const folded = new WeakMap<RegExp, RegExp>();
+function foldedWords(words: RegExp): RegExp {
+  let re = folded.get(words);
+  if (!re) folded.set(words, (re = new RegExp(words.source, 'i')));
+  return re;
+}
+
 function wordsRegex(words: string[]): RegExp {
   const alt = words.map((w) => w.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^\\s]*'));
   return new RegExp(`^(?:${alt.join('|')})$`);
@@ -1729,7 +1741,7 @@ export function checkInvocation(
       }
       if (kind === 'setting') {
         const key = firstOperand && firstOperand !== a ? firstOperand : null;
-        if (!key || key.dynamic || !spec.words || !spec.words.test(key.text))
+        if (!key || key.dynamic || !spec.words || !foldedWords(spec.words).test(key.text))
           note({
             decision: 'ask',
             reason: `\`${ctx.label}\` sets \`${clipWord(key?.text ?? '?')}\`; reading configuration is allowed, and setting keys that run nothing (user.name, user.email, core.autocrlf, …)`,
