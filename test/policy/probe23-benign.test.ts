@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { probeEngine } from './probe-engine.js';
 
 /**
- * Classes helper `benign23`'s probe 23 (4 Dec: 214 held-out everyday lines from the CONTRIBUTING
+ * Classes helper `benign23`'s probe 23 (4 Dec: 213 held-out everyday lines from the CONTRIBUTING
  * guides, Makefiles and CI workflows of Ruff, pydantic, gh, RuboCop, pytest, Vite, Tokio, Hugo,
  * Django, TypeScript, Neovim, Rails, OkHttp, Laravel, ripgrep, Prometheus, mypy, Vue, Spring Boot,
  * curl, ESLint, Prettier, Redis, Kafka, Clippy, Next.js, NumPy, pandas, Svelte, Jekyll, bat,
