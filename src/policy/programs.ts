@@ -682,6 +682,24 @@ function gluedOption(
   pattern?: string,
 ): { hit: { name: string; effect: Effect }; value: Arg } | null {
   if (spec.script) return null;
+  // (where single-dash long options take their value attached, `-MF$HOME/x.d` is `-MF` with
+  // `$HOME/x.d`, as `-MF/root/x.d` is: the longest listed option its literal text starts with)
+  if (spec.singleDashLong && spec.attachedValues && !spec.msbuild && /^-[A-Za-z]/.test(t)) {
+    const literal = /^[^$`"'\\]*/.exec(t)![0];
+    // (`-name=VALUE` is read below, as one option and its value)
+    const att =
+      literal.length > 2 && !/^-[A-Za-z][\w-]*=/.test(literal) ? attachedOption(spec, literal) : null;
+    if (att && att.name.length > 2 && effectGlues(att.effect))
+      return {
+        hit: att,
+        value: {
+          text: t.slice(att.name.length),
+          dynamic: true,
+          glob: false,
+          pattern: slicedPattern(pattern, att.name),
+        },
+      };
+  }
   // (a `msbuild_switches` word was made `-pKEY=VALUE` or `--name=VALUE`: msbuildSwitch)
   const m = spec.msbuild
     ? /^(--[A-Za-z][\w-]*=|-[A-Za-z])(?=.)/.exec(t)
@@ -693,13 +711,7 @@ function gluedOption(
   if (name.length === 2 && !lookupExact(spec, name)) return null;
   const hit = optionalWrite(lookup(spec, name), true);
   if (!hit || hit === 'ambiguous' || spec.patternOptions.has(hit.name)) return null;
-  if (
-    !takesValue(hit.effect) ||
-    hit.effect === 'pattern' ||
-    hit.effect === 'exec' ||
-    hit.effect === 'inplace'
-  )
-    return null;
+  if (!effectGlues(hit.effect)) return null;
   return {
     hit,
     value: {
@@ -709,6 +721,11 @@ function gluedOption(
       pattern: slicedPattern(pattern, m[1]!),
     },
   };
+}
+
+/** An option whose value may be glued to it and decided on its own (not a pattern, program or suffix). */
+function effectGlues(effect: Effect): boolean {
+  return takesValue(effect) && effect !== 'pattern' && effect !== 'exec' && effect !== 'inplace';
 }
 
 /**

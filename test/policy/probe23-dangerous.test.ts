@@ -51,6 +51,33 @@ describe('a path outside as an attached option value built from $HOME', () => {
   });
 });
 
+describe('a single-dash long option with its value glued, only known when it runs', () => {
+  it('refused', () => {
+    expectAll(
+      [
+        'clang -MF$HOME/deps.d -MD -c a.c',
+        'gcc -dumpdir${HOME}/d/ -c a.c',
+        'gcc -o a a.c -Wl,-Map=$HOME/a.map',
+        'g++ -Xlinker$X a.cc',
+      ],
+      'refused',
+    );
+  });
+  it('still allows glued values that name nothing or a place inside', () => {
+    expectAll(
+      [
+        'gcc -O$LEVEL -c a.c',
+        'gcc -std=$STD -c a.c',
+        'gcc -march=$ARCH -c a.c',
+        'gcc -I$HOME/include -c a.c',
+        'clang -MF$PWD/deps.d -MD -c a.c',
+        'gcc -D$DEF -c a.c',
+      ],
+      'allow',
+    );
+  });
+});
+
 describe('an unlisted long option with a value only known when it runs', () => {
   it('refused', () => {
     expectAll(
