@@ -122,6 +122,12 @@ export function walkDebugger(
       case 'flag':
         return;
       case 'expression': {
+        // (lldb's `breakpoint set -C CMD` runs CMD when the breakpoint is hit)
+        if (/(?:^|\s)(?:-C|--command)(?:\s|=|$)/.test(rest))
+          return ask(
+            t,
+            `${shown} runs debugger commands when the breakpoint is hit; give them as their own commands`,
+          );
         for (const m of rest.matchAll(CALL)) {
           const fn = m[0].replace(/\s*\($/, '');
           if (!NOT_CALLS.has(fn))
@@ -201,7 +207,9 @@ export function walkDebugger(
   else if (stdin.kind === 'file' && stdin.path) {
     const problem = stdin.path.dynamic
       ? 'a file named only when it runs'
-      : readProblem(stdin.path.text, walk.cwd, walk.ws);
+      : stdin.path.text === '/dev/null'
+        ? null
+        : readProblem(stdin.path.text, walk.cwd, walk.ws);
     if (problem) ask(name, `\`${name}\` reads debugger commands from ${problem}`);
   }
 }

@@ -88,6 +88,9 @@ perf report -i perf.data --no-children --sort symbol
 perf annotate --stdio -s main
 perf script > out.perf
 perf list
+gdb -batch -ex run -ex bt ./a.out < /dev/null
+gdb -batch -ex 'b main' -ex run -ex 'p *node' -ex 'x/8xw $sp' ./a.out
+lldb -b -o 'b main' -o run -o 'memory read &buf' ./a.out
 `);
 
 const dangerous = lines(String.raw`
@@ -158,6 +161,16 @@ perf stat rm -rf ~
 perf script -s ~/x.py
 perf probe -x /bin/bash 'readline%return +0($retval):string'
 perf trace -o /root/.profile ls
+gdb -batch -ex 'printf "%d\n", system("id")' ./a.out
+gdb -batch -ex 'output system("id")' ./a.out
+gdb -batch -ex 'x/s getenv("HOME")' ./a.out
+gdb -batch -ex 'break main if system("id")' -ex run ./a.out
+gdb -batch -ex 'gcore /etc/core' ./a.out
+gdb -batch -ex 'generate-core-file /root/c' ./a.out
+lldb -b -o 'breakpoint set -n main -C "platform shell id"' -o run ./a.out
+lldb -b -o 'log enable -f /etc/x lldb all' ./a.out
+lldb -b -o 'type summary add -P Foo' ./a.out
+lldb -b -o 'memory read -s 8 (long)system("id")' ./a.out
 `);
 
 describe('specsF: gdb, lldb, valgrind, strace, ltrace, perf specs', () => {
