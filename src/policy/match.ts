@@ -1258,6 +1258,12 @@ function atOrInside(p: string, ws: Workspace): boolean {
   return isInside(p, ws) || ws.scratch.includes(p);
 }
 
+/** Whether the workspace or a scratch dir is `dir` or lies below it. */
+function holdsAllowedDir(dir: string, ws: Workspace): boolean {
+  const below = dir.endsWith('/') ? dir : `${dir}/`;
+  return [ws.workspace, ...ws.scratch].some((p) => p === dir || p.startsWith(below));
+}
+
 /** Whether a path argument may lie outside the workspace and the scratch dirs. */
 function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
   if (a.dynamic) {
@@ -1274,13 +1280,20 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
   const bases = relative ? cwd! : [ws.workspace];
   let result: Tri = 'no';
   for (const base of bases) {
-    if (a.glob) {
-      const firstMeta = a.text.search(/[*?[]/);
+    const firstMeta = a.glob ? a.text.search(/[*?[]/) : -1;
+    if (firstMeta >= 0) {
       const fixed = a.text.slice(0, a.text.lastIndexOf('/', firstMeta) + 1);
       const rest = a.text.slice(fixed.length);
       const dir = resolveCached(fixed || '.', base, ws.home);
       // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
-      if (/(^|\/)\.\.(\/|$)/.test(rest) || !atOrInside(dir, ws)) result = 'maybe';
+      if (/(^|\/)\.\.(\/|$)/.test(rest)) result = 'maybe';
+      else if (atOrInside(dir, ws)) continue;
+      // Every name it expands to lies below `dir`, and so does the pattern itself, which the
+      // shell passes on as it is when nothing matches: all outside, unless the workspace or a
+      // scratch dir lies below `dir` too (`/*`, `/test*`). (`java -cp /root/other/lib/*`,
+      // `rustc -L /srv/*/lib` had been taken for paths that may be inside.)
+      else if (holdsAllowedDir(dir, ws)) result = 'maybe';
+      else return 'yes';
       continue;
     }
     if (!isInside(resolveCached(a.text, base, ws.home), ws)) return 'yes';
