@@ -2,7 +2,7 @@
 // WASM load is excluded), plus the suite's safety figures.
 // Run: npm run bench:policy
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, setPriority } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,11 @@ function gcMsIn(from: number, to: number): number {
 }
 
 const loadStart = performance.now();
-const engine = await PolicyEngine.create();
+const engine = await PolicyEngine.create(
+  process.env.POLICY_BENCH_HELPER_NICE === undefined
+    ? {}
+    : { helperNice: Number(process.env.POLICY_BENCH_HELPER_NICE) },
+);
 const loadMs = performance.now() - loadStart;
 
 // Baseline in the same run: the parser alone, so a regression in rule matching shows apart from parsing.
@@ -204,17 +208,9 @@ const inlineEngine = await PolicyEngine.create({ offloadFrom: Infinity, checkExa
 const threadStart = performance.now();
 const threadReady = await engine.threadReady();
 const threadReadyMs = performance.now() - threadStart;
-// Experiment (POLICY_BENCH_HELPER_NICE=19): the helper threads above at that nice value once the
-// decision threads are up, so that on an idle two-core machine the caller spinning on its
-// core is the only thread of this process at normal priority (not done by drydock itself).
-const helperNice = Number(process.env.POLICY_BENCH_HELPER_NICE ?? 0);
-if (helperNice > 0)
-  for (const tid of helperThreads().keys())
-    try {
-      setPriority(Number(tid), helperNice);
-    } catch {
-      // Not allowed.
-    }
+// The engine sets the process's helper threads to nice 19 when its decision threads start
+// (offload.ts HELPER_NICE); POLICY_BENCH_HELPER_NICE=0 leaves them at normal priority, for A/B runs.
+const helperNice = Number(process.env.POLICY_BENCH_HELPER_NICE ?? 19);
 // The families at 99,000 characters, and built to 8,000 and 16,000, each over the length from
 // which the default engine uses its threads.
 // A shorter family's expected decision is its decision on content (no time limit): some are

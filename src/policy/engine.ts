@@ -246,6 +246,12 @@ export interface PolicyOptions {
   /** Test hook: the decision thread sleeps this long (ms) before each decision, to force a timeout. */
   threadStallMs?: number;
   /**
+   * When the decision threads start, the process's other threads (V8's compilers among them), but
+   * the calling one, are set to this nice value, so the caller gets a core back at its deadline
+   * (default 19 on Linux; 0 leaves them as they are; `offload.ts` HELPER_NICE).
+   */
+  helperNice?: number;
+  /**
    * Commands up to this many characters whose decision thread was starved (it got a core for less
    * than half of the wait) are decided on the calling thread instead of being cut (default
    * `STARVED_FALLBACK_UP_TO`, 4,096; 0: always cut).
@@ -377,6 +383,7 @@ export class PolicyEngine {
         budgetMs,
         ...threadOptions(options),
         ...(options.threadStallMs ? { stallMs: options.threadStallMs } : {}),
+        ...(options.helperNice !== undefined ? { helperNice: options.helperNice } : {}),
       });
     // Examples are written for the default workspace (/testbed, home /root, scratch /tmp) and are
     // checked there, so a workspace that is itself home, a dot-directory or scratch (`~/.config/x`,

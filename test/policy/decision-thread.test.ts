@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longInputs } from '../../benchmarks/policy-long-inputs.js';
@@ -331,10 +331,17 @@ describe('closing', () => {
         } catch {
           return [];
         }
-        return [{ tid, policy: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]) }];
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return [{ tid, policy: Number(fields[38]), nice: Number(fields[16]) }];
       });
       expect(policies.filter((p) => p.policy === 5).length).toBeGreaterThanOrEqual(2);
-      expect(policies.find((p) => p.tid === String(process.pid))?.policy).toBe(0);
+      const caller = readlinkSync('/proc/thread-self').split('/').pop();
+      expect(policies.find((p) => p.tid === caller)).toMatchObject({ policy: 0, nice: 0 });
+      // The process's other threads that were there when the threads started (V8's platform
+      // workers among them) were set to nice 19 (offload.ts HELPER_NICE); the caller was not.
+      expect(
+        policies.filter((p) => p.tid !== caller && p.policy !== 5 && p.nice === 19).length,
+      ).toBeGreaterThan(0);
     },
   );
 
