@@ -26,6 +26,7 @@ export type Effect =
   | 'optional-script'
   | 'read'
   | 'write'
+  | 'write-or-pipe'
   | 'target'
   | 'property'
   | 'run'
@@ -68,6 +69,7 @@ const EFFECTS: readonly Effect[] = [
   'optional-script',
   'read',
   'write',
+  'write-or-pipe',
   'target',
   'property',
   'run',
@@ -542,6 +544,7 @@ export function buildSpec(
     [...options.values()].some(
       (e) =>
         e === 'write' ||
+        e === 'write-or-pipe' ||
         e === 'optional-write' ||
         e === 'target' ||
         e === 'property' ||
@@ -1303,6 +1306,9 @@ function valueFinding(
 ): SpecFinding | null {
   const what = `\`${ctx.label} ${opt}\``;
   switch (effect) {
+    // (a value `|CMD` or `!CMD` is also the command line the program runs: wrappers.ts decides it)
+    case 'write-or-pipe':
+      return valueFinding(ctx, spec, opt, 'write', value);
     case 'run':
       return {
         decision: 'ask',

@@ -737,13 +737,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
   const own = spec.readWithSpec ? walk.code?.programs?.get(name) : undefined;
-  // strace(1) `-o |COMMAND` / `-o !COMMAND`: the trace is piped into a shell command, which runs.
-  if (name === 'strace' && own)
+  // An output option of effect `write-or-pipe` given `|COMMAND` or `!COMMAND` (strace(1) `-o`):
+  // the output is piped into a shell command, which runs.
+  if (own)
     for (const o of leadingOptions(own, args).options)
-      if (o.name.replace(/^-+/, '') === (o.name.startsWith('--') ? 'output' : 'o') && o.value) {
+      if (o.effect === 'write-or-pipe' && o.value && !o.value.dynamic) {
         const pipe = /^[|!]([\s\S]*)$/.exec(o.value.text);
-        if (pipe && !o.value.dynamic)
-          runText(walk, [{ ...o.value, text: pipe[1]! }], { kind: 'none' }, 'strace -o');
+        if (pipe) runText(walk, [{ ...o.value, text: pipe[1]! }], { kind: 'none' }, `${name} ${o.name}`);
       }
   let at = optionsEnd(own, args, spec.valueOptions);
   at += spec.positional;
