@@ -8,7 +8,7 @@ import {
   type Tri,
 } from './glob.js';
 import { tick } from './budget.js';
-import { isFullOption, leadingOptions, RUSTC_WORD, type ProgramSpec } from './programs.js';
+import { isFullOption, leadingOptions, RUSTC_WORD, slicedPattern, type ProgramSpec } from './programs.js';
 import type { Rule, RuleRegex } from './rules.js';
 import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
@@ -225,19 +225,23 @@ const INNER_VALUE_KEY = /^[^=$`"'\\\s]+=/;
  * A value that may be relative or anything (`--out=$DIR/x`, `--k=$X`) gives none, as before.
  */
 function dynamicOptionValue(a: Arg): Arg | null {
-  if (!a.pattern || a.pattern.length > 4096) return null;
   let text = a.text;
-  let shapes = a.pattern.split(SHAPE_ALT);
+  let pattern = a.pattern;
   // a setting given as the value (`--plugin=protoc-gen-x=$HOME/x`): its own value, once more
   for (let depth = 0; depth < 2; depth++) {
     // (inside the value any literal text up to `=`: `--reporter=plain,output=$HOME/k.txt`)
     const key = (depth === 0 ? DYNAMIC_VALUE_KEY : INNER_VALUE_KEY).exec(text)?.[0];
-    if (!key || !shapes.every((shape) => shape.startsWith(key))) return null;
+    pattern = key ? slicedPattern(pattern, key) : undefined;
+    if (!key || pattern === undefined) return null;
     text = text.slice(key.length);
-    shapes = shapes.map((shape) => shape.slice(key.length));
-    if (shapes.every((shape) => /^[~/]/.test(shape))) return { ...a, text, pattern: shapes.join(SHAPE_ALT) };
+    if (fromFixedDir(pattern)) return { ...a, text, pattern };
   }
   return null;
+}
+
+/** Whether every shape of a dynamic word starts from a fixed directory (`~` or `/`). */
+function fromFixedDir(pattern: string): boolean {
+  return pattern.split(SHAPE_ALT).every((shape) => /^[~/]/.test(shape));
 }
 
 /**
@@ -460,11 +464,11 @@ function pushListPlaces(out: Arg[], a: Arg): void {
     // of it starts from a fixed directory (as `checkstyle:/root/r.xml`'s does)
     const literal = /^[^$`"'\\]*/.exec(a.text)![0];
     const colon = literal.lastIndexOf(':');
-    if (colon <= 0 || /:\/\//.test(literal) || !a.pattern || a.pattern.length > 4096) return;
+    if (colon <= 0 || /:\/\//.test(literal)) return;
     const key = literal.slice(0, colon + 1);
-    const shapes = a.pattern.split(SHAPE_ALT).map((s) => (s.startsWith(key) ? s.slice(key.length) : ''));
-    if (shapes.every((s) => /^[~/]/.test(s)))
-      out.push({ ...a, text: a.text.slice(key.length), pattern: shapes.join(SHAPE_ALT) });
+    const pattern = slicedPattern(a.pattern, key);
+    if (pattern !== undefined && fromFixedDir(pattern))
+      out.push({ ...a, text: a.text.slice(key.length), pattern });
     return;
   }
   if (a.text.indexOf(':') < 0 || /:\/\//.test(a.text)) return;

@@ -735,7 +735,7 @@ function effectGlues(effect: Effect): boolean {
  * A dynamic word's shapes with a literal prefix cut off (`--out=$HOME/x` is `~/x` after `--out=`),
  * so a value attached to an option is decided on the shapes it may take as a separate word is.
  */
-function slicedPattern(pattern: string | undefined, prefix: string): string | undefined {
+export function slicedPattern(pattern: string | undefined, prefix: string): string | undefined {
   if (pattern === undefined || pattern.length > 4096) return undefined;
   const shapes = pattern.split(SHAPE_ALT);
   if (!shapes.every((s) => s.startsWith(prefix))) return undefined;
