@@ -1434,6 +1434,18 @@ function valueFinding(
           return worst;
         }
       }
+      // With `value_delimiter`, a property value is a list of settings, each decided by itself:
+      // rustc's `--emit=asm,link=/x` writes /x, `-C target-feature=+a,+b` sets two features.
+      const sep = spec.valueDelimiter;
+      if (sep && !value.dynamic && value.text.includes(sep)) {
+        let worst: SpecFinding | null = null;
+        for (const text of value.text.split(sep)) {
+          if (text === '') continue;
+          const f = valueFinding(ctx, { ...spec, valueDelimiter: null }, opt, 'property', { ...value, text });
+          if (f && (!worst || (f.decision === 'deny' && worst.decision === 'ask'))) worst = f;
+        }
+        return worst;
+      }
       // A key the spec marks as naming a program: asked whatever its value (one only known when it
       // runs too); a dynamic `-D$x` may be that key when its text is in the line.
       for (let sp: ProgramSpec | null = spec; sp; sp = sp.parent)
