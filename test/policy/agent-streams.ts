@@ -260,6 +260,25 @@ export const JUSTIFIED: Record<string, string> = {
     "an option head does not have (`head -5 -exec …`, find's `-exec` after a pipe) is not run on a guess",
   'program:gzip':
     '`gzip` of a file outside the workspace (`gzip -9 ../initramfs.cpio` from /app) replaces that file with its compressed copy',
+  'tar-extract-outside':
+    'a toolchain unpacked into the system (`tar -C /usr/local -xzf go1.21.5.linux-amd64.tar.gz`, a JDK into /usr/lib/jvm, node over /usr/local) writes outside the workspace, over what the image installed',
+  'program:update-alternatives':
+    "`update-alternatives --install`, `--set` and `--config` repoint the machine's commands (`/usr/bin/java`, `go`, `mvn`) at another installation: a change to the image, not to the project",
+  'git-config-dangerous-keys':
+    '`git config --global http.sslVerify false` turns off the checking of TLS certificates for every later clone and fetch on the machine',
+  'php-one-liners':
+    "PHP code on the command line (`php -r \"copy('https://getcomposer.org/installer', 'composer-setup.php');\"`) downloads what the next command runs; drydock does not read PHP",
+  'environment-values-outside':
+    'a variable set to a path outside the workspace (`export HELM_CHARTS_DIR=/path/to/helm/charts`, a placeholder the model copied) hands the programs the line runs a place drydock does not check',
+  'program:make': 'an option make does not have (`make -C test -rA`: there is no `-A`) is not run on a guess',
+  'program:rake': '`rake -r LIB` requires, so runs, the Ruby library it names (`rake test -rA` loads `A`)',
+  'program:pnpm': 'an option pnpm does not have (`pnpm install --no-confirm`) is not run on a guess',
+  'program:pytest':
+    "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess",
+  'program:gradle':
+    '`gradle -Dorg.gradle.java.home=DIR` runs the build on the Java installation DIR names (here the image’s /usr/lib/jvm, still refused: see README)',
+  'composer-config-settings':
+    '`composer config repositories.NAME composer URL` adds a package repository that later installs fetch code from',
 };
 
 export interface StreamLine {
