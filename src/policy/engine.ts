@@ -46,11 +46,12 @@ export {
 } from './program-file.js';
 
 /** The option facts the walker and the inline reader use: every program's spec, and `unspecified:`'s. */
-function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified' | 'calls'> {
+function programFacts(): Pick<CodeParsers, 'programs' | 'unspecified' | 'calls' | 'versioned'> {
   const facts = loadProgramFacts(PROGRAMS_PATH);
   return {
     programs: facts.specs,
     calls: facts.calls,
+    versioned: facts.versioned,
     ...(facts.unspecified ? { unspecified: facts.unspecified } : {}),
   };
 }

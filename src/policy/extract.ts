@@ -1911,8 +1911,16 @@ const IFS_FOR_READ = /^IFS=(?:''|""|\$'\\[tn]'|'[^'$`\\]{1,8}'|"[^"$`\\]{1,8}"|[
 /** Interpreters and shells that read their program from standard input when given none, or `-`. */
 const STDIN_PROGRAMS = /^(python[0-9.]*|pypy3?|node|nodejs|perl|ruby|php[0-9.]*|lua|bash|sh|dash|zsh|ksh)$/;
 
-/** The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path. */
+/**
+ * The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path; a versioned name of a
+ * program programs.yaml lists under `versioned:` is that program (`python3.14`, `/usr/bin/gcc-15`).
+ */
 export function commandName(word: string, walk: Walk): string {
+  const name = pathName(word, walk);
+  return walk.code?.versioned && !name.includes('/') ? walk.code.versioned(name) : name;
+}
+
+function pathName(word: string, walk: Walk): string {
   if (!word.includes('/')) return word;
   const cwds = walk.cwd ?? [];
   const resolved = new Set(

@@ -34,6 +34,8 @@ export interface CodeParsers {
   unspecified?: ProgramSpec;
   /** programs.yaml's `calls:`: the R and Julia functions whose one-liners are read (calls.ts). */
   calls?: ReadonlyMap<string, CallTable>;
+  /** programs.yaml's `versioned:`: the program a command name is decided as (`python3.14` is `python`). */
+  versioned?: (name: string) => string;
 }
 
 const MAX_EFFECTS = 64;

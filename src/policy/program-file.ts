@@ -10,6 +10,7 @@ import {
   buildInstallers,
   buildSpecs,
   buildUnspecified,
+  buildVersioned,
   ProgramSpecError,
   type CommandRunners,
   type ProgramSpec,
@@ -57,17 +58,19 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
   let unspecified: ProgramSpec | null;
   let calls: Map<string, CallTable>;
   let runners: CommandRunners;
+  let versioned: (name: string) => string;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
     unspecified = buildUnspecified(doc);
     calls = buildCalls(doc);
     runners = buildCommandRunners(doc);
+    versioned = buildVersioned(doc, specs);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     refuse(`${path}${lineOfFact(text, err.where)}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers, unspecified, calls, runners };
+  const facts = { specs, installers, unspecified, calls, runners, versioned };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -81,6 +84,8 @@ export interface ProgramFacts {
   calls: Map<string, CallTable>;
   /** programs.yaml's `wrappers:`, `runners:`, `cmake_tools:` and `shell_options:`: commands that run commands. */
   runners: CommandRunners;
+  /** programs.yaml's `versioned:`: the program a command name is decided as (`python3.14` is `python`). */
+  versioned: (name: string) => string;
 }
 
 /** Top-level sections of programs.yaml other than `programs:` whose errors name `SECTION NAME`. */
@@ -92,6 +97,7 @@ const SECTIONS = new Set([
   'calls',
   'installers',
   'unspecified',
+  'versioned',
 ]);
 
 /**

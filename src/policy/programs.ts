@@ -818,6 +818,7 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'installers' &&
       key !== 'unspecified' &&
       key !== 'calls' &&
+      key !== 'versioned' &&
       !RUNNER_SECTIONS.has(key)
     )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
@@ -1015,6 +1016,31 @@ export function buildInstallers(doc: unknown): (name: string) => boolean {
     else exact.add(n);
   }
   return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
+}
+
+/** `NAME`, an optional `-`, a version, at most two ABI letters, an optional `-dbg` (`python3.13t`, `gcc-15`). */
+const VERSIONED_NAME = /^(.+?)-?\d+(?:\.\d+)*[dmt]{0,2}(?:-dbg)?$/;
+
+/**
+ * The top-level `versioned:` list of policies/programs.yaml, as the name a command name is decided
+ * as: a listed program's name followed by a version (`python3.14`, `clang-format-19`) is that
+ * program's; any other name, and a name with a spec of its own (`python3`, `pip3`), is itself.
+ */
+export function buildVersioned(
+  doc: unknown,
+  specs: ReadonlyMap<string, ProgramSpec>,
+): (name: string) => string {
+  const raw = (doc as Record<string, unknown>).versioned ?? [];
+  if (!Array.isArray(raw) || raw.some((n) => typeof n !== 'string' || !/^[A-Za-z][\w.+-]*$/.test(n)))
+    throw new ProgramSpecError('versioned', '`versioned` must be a list of program names');
+  const bases = new Set(raw as string[]);
+  for (const b of bases)
+    if (VERSIONED_NAME.test(b)) throw new ProgramSpecError('versioned', `\`${b}\` already ends in a version`);
+  return (name) => {
+    if (name.length > 64 || bases.has(name) || specs.has(name)) return name;
+    const m = VERSIONED_NAME.exec(name);
+    return m && bases.has(m[1]!) ? m[1]! : name;
+  };
 }
 
 /** The option of the spec (or its parents') an option word names: exact, else a unique long prefix. */
