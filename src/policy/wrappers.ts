@@ -367,6 +367,124 @@ function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
   walk.walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
 }
 
+/** GNU parallel's options that take a separate value (parallel(1), 20240222). */
+const PARALLEL_VALUE_OPTIONS = [
+  '-j',
+  '--jobs',
+  '-P',
+  '--max-procs',
+  '-S',
+  '--sshlogin',
+  '--sshloginfile',
+  '--slf',
+  '--joblog',
+  '--delay',
+  '--timeout',
+  '-N',
+  '-n',
+  '--max-args',
+  '-L',
+  '--max-lines',
+  '-d',
+  '--delimiter',
+  '-E',
+  '-I',
+  '--colsep',
+  '-C',
+  '--results',
+  '--res',
+  '--tmpdir',
+  '--workdir',
+  '--wd',
+  '--basefile',
+  '--bf',
+  '--env',
+  '--retries',
+  '--halt',
+  '--memfree',
+  '--load',
+  '--tag-string',
+  '--rpl',
+  '--block',
+  '--block-size',
+  '-s',
+  '--max-chars',
+  '--termseq',
+  '-a',
+  '--arg-file',
+  '--arg-sep',
+  '--arg-file-sep',
+];
+/** Options after which parallel's input, or where its values go, is not read here (a file of values, another separator or replacement string, values split or grouped). */
+const PARALLEL_UNREAD =
+  /^(-a|--arg-file|--arg-sep|--arg-file-sep|-I|--rpl|-N|-n|--max-args|-L|--max-lines|-X|-m|--xargs|--colsep|-C|-d|--delimiter|-E|--plus)(=|$)/;
+/** A replacement string of parallel's: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`. */
+const PARALLEL_REPLACEMENT = /\{(\/\/|\/\.|\/|\.|#|%)?\}/g;
+
+/**
+ * GNU parallel: `parallel [options] COMMAND… ::: VALUES…` runs COMMAND (shell text) once per value,
+ * with the value quoted in place of `{}` (and `{.}`, `{/}`, …) or appended; with no COMMAND each
+ * value is itself a command line (`parallel ::: 'make a' 'make b'`), and with no `:::` the values
+ * (or with no COMMAND, the command lines) come from stdin, `::::`/`-a` from files. Literal values
+ * are decided as the commands they make; values only known when it runs make text that cannot be
+ * checked; `--pipe` hands stdin to COMMAND, which is then decided as it is.
+ */
+function runParallel(walk: Walk, args: Arg[]): void {
+  const at = skipOptions(args, PARALLEL_VALUE_OPTIONS);
+  const seps = args.flatMap((a, i) => (!a.dynamic && /^::::?\+?$/.test(a.text) ? [i] : []));
+  const end = seps[0] ?? args.length;
+  const cmd = args.slice(at, end);
+  const opts = args.slice(0, Math.min(at, end));
+  const unknown: Arg = { text: '{}', dynamic: true, glob: false };
+  if (cmd.length && opts.some((o) => !o.dynamic && /^--pipe(part)?$/.test(o.text)))
+    return runText(walk, cmd, { kind: 'none' }, 'parallel');
+  // The values of the `:::` groups; undefined when they come from stdin or a file, or are read in
+  // a way not followed here.
+  let values: Arg[] | undefined;
+  if (
+    seps.length === 1 &&
+    args[end]!.text === ':::' &&
+    !opts.some((o) => o.dynamic || PARALLEL_UNREAD.test(o.text))
+  )
+    values = args.slice(end + 1);
+  if (!values) return runText(walk, [...cmd, unknown], { kind: 'none' }, 'parallel');
+  for (const v of values) {
+    if (v.dynamic || (v.glob && !cmd.length)) {
+      runText(walk, [...cmd, v.dynamic ? v : { ...v, dynamic: true }], { kind: 'none' }, 'parallel');
+      continue;
+    }
+    if (!cmd.length) {
+      runText(walk, [v], { kind: 'none' }, 'parallel');
+      continue;
+    }
+    const word = (s: string) => (v.glob || /^[\w.,:/@%+=~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+    const base = v.text.replace(/.*\//, '');
+    const noExt = (s: string) => s.replace(/\.[^./]*$/, '');
+    const forms: Record<string, string> = {
+      '': v.text,
+      '.': noExt(v.text),
+      '/': base,
+      '//': v.text.includes('/') ? v.text.replace(/\/[^/]*$/, '') || '/' : '.',
+      '/.': noExt(base),
+      '#': '1',
+      '%': '1',
+    };
+    let replaced = false;
+    const words = cmd.map((c) =>
+      c.dynamic
+        ? c
+        : {
+            ...c,
+            text: c.text.replace(PARALLEL_REPLACEMENT, (_m, f: string | undefined) => {
+              replaced = true;
+              return word(forms[f ?? '']!);
+            }),
+          },
+    );
+    runText(walk, replaced ? words : [...words, { ...v, text: word(v.text) }], { kind: 'none' }, 'parallel');
+  }
+}
+
 /** Suffix of the key in `walk.written` of a file's other reading (a path never holds NUL). */
 export const ALT = '\0alt';
 
@@ -609,25 +727,15 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       if (c) return runText(walk, [c], stdin, 'flock -c');
       break;
     }
-    case 'parallel': {
-      const sep = args.findIndex((a) => a.text === ':::' || a.text === '::::');
-      const at = skipOptions(args, [
-        '-j',
-        '--jobs',
-        '-S',
-        '--sshlogin',
-        '--joblog',
-        '--delay',
-        '--timeout',
-        '-N',
-        '-n',
-      ]);
-      const end = sep === -1 ? args.length : sep;
-      if (at < end) {
-        const cmd = args.slice(at, end);
-        runText(walk, [...cmd, { text: '{}', dynamic: true, glob: false }], { kind: 'none' }, 'parallel');
-      }
-      return;
+    case 'parallel':
+      return runParallel(walk, args);
+    case 'entr': {
+      // entr(1): `-s` evaluates the first operand with $SHELL (`entr -s 'make && ./a.out'`).
+      const at = skipOptions(args, []);
+      const flags = args.slice(0, at).filter((a) => !a.dynamic && /^-[a-z]+$/.test(a.text));
+      if (args[at] && flags.some((f) => f.text.includes('s')))
+        return runText(walk, [args[at]!], { kind: 'none' }, 'entr -s');
+      break;
     }
   }
   if (name === 'yarn') {
