@@ -28,6 +28,9 @@ describe('GNU parallel: the command lines its values make', () => {
         'parallel ::: $CMD',
         'parallel sh -c ::: "$X"',
         "parallel --pipe 'sh -c id; rm -rf ~'",
+        "parallel -S user@x.example ::: 'make test'",
+        'parallel --sshlogin 4/x.example -j2 gzip ::: a.log',
+        'parallel --nonall -S x.example hostname',
       ],
       'refused',
     );
