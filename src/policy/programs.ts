@@ -2326,8 +2326,12 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
  * option's `=VALUE`, decided as a `recipe` where it names a place by itself.
  */
 function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null {
+  // (a dynamic value attached to an option, `--outputPath=$HOME/out`, is decided on its shapes
+  // after the `--opt=`, as a separate word is: until helper specsI's pass its shapes began with
+  // the option and named no place, so `npm run build -- --outputPath=$HOME/out` was allowed)
+  const key = a.dynamic ? /^(?:-[\w.-]*|[A-Za-z_][\w.:-]*)=/.exec(a.text)?.[0] : undefined;
   const pieces = a.dynamic
-    ? [a]
+    ? [key ? { ...a, text: a.text.slice(key.length), pattern: slicedPattern(a.pattern, key) } : a]
     : a.text
         .split(/\s+/)
         .filter((p) => p.length > 0)
@@ -2337,6 +2341,16 @@ function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null 
           return { ...a, text: eq > 0 ? p.slice(eq + 1) : p };
         });
   for (const p of pieces) {
+    // A URL on another host handed on (`-- --baseUrl=https://x.example/`, `--registry=http://…`):
+    // what the script's tools fetch or send goes there. The loopback host is the sandbox's own.
+    const url = p.dynamic
+      ? null
+      : /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)(?::\d*)?/i.exec(p.text);
+    if (url && !/^file:/i.test(p.text) && !LOOPBACK.test(url[1]!))
+      return {
+        decision: 'ask',
+        reason: `\`${ctx.label}\` hands \`${clipWord(a.text)}\` on to the project's script, which names a URL on another host (\`${clipWord(p.text)}\`) where its tools may fetch code or send data; leave it out, or use the project's configured address`,
+      };
     if (!namesOutside(p)) continue;
     const f = valueFinding(ctx, spec, clipWord(a.text), 'recipe', p);
     if (f)
