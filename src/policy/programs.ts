@@ -1321,7 +1321,8 @@ function listFinding(
   return worst;
 }
 
-const LISTED_EFFECTS = new Set<Effect>(['read', 'write', 'host', 'script', 'recipe']);
+// (a `property` list too: Cypress's `--config video=false,supportFile=/root/x.js`, each KEY=VALUE decided)
+const LISTED_EFFECTS = new Set<Effect>(['read', 'write', 'host', 'script', 'recipe', 'property']);
 
 function valueFinding(
   ctx: Ctx,
@@ -2340,6 +2341,13 @@ function passedFinding(ctx: Ctx, spec: ProgramSpec, a: Arg): SpecFinding | null 
           const eq = p.startsWith('-') || /^[A-Za-z_][\w.:-]*=/.test(p) ? p.indexOf('=') : -1;
           return { ...a, text: eq > 0 ? p.slice(eq + 1) : p };
         });
+  // An option handed on whose name says it takes a credential (`--access-token abc`, `--password=x`):
+  // the script's tool sends it to the service it names.
+  if (!a.dynamic && /^--?[\w.-]*(?:token|password|passwd|secret|credential)[\w.-]*(?:=|$)/i.test(a.text))
+    return {
+      decision: 'ask',
+      reason: `\`${ctx.label}\` hands \`${clipWord(a.text)}\` on to the project's script: an option named for a credential, which its tool sends to the service it names; leave it out, or approve it`,
+    };
   for (const p of pieces) {
     // A URL on another host handed on (`-- --baseUrl=https://x.example/`, `--registry=http://…`):
     // what the script's tools fetch or send goes there. The loopback host is the sandbox's own.

@@ -171,6 +171,141 @@ describe('specsI: lerna', () => {
   });
 });
 
+describe('specsI: playwright and cypress', () => {
+  it('everyday test runs, reports and browsers on localhost stay allowed', () => {
+    expectAll(
+      [
+        'playwright test',
+        'playwright test --project=chromium',
+        'playwright test --reporter=html,line --workers=4',
+        'playwright test tests/login.spec.ts:42 --headed',
+        'playwright test --grep @smoke --retries=2',
+        'playwright test -g "checkout" --repeat-each=3 -x',
+        'playwright test --shard=1/4 --reporter=blob',
+        'playwright test --update-snapshots',
+        'playwright test -u --project=webkit',
+        'playwright test --last-failed',
+        'playwright test --trace on --output=test-results',
+        'playwright test --only-changed=origin/main',
+        'playwright show-report playwright-report',
+        'playwright show-trace test-results/trace.zip',
+        'playwright merge-reports --reporter html ./all-blob-reports',
+        'playwright install chromium',
+        'playwright codegen -o tests/new.spec.ts --target=playwright-test localhost:5173',
+        'playwright screenshot --full-page http://localhost:3000 shot.png',
+        'playwright test --config=playwright.ci.config.ts --fail-on-flaky-tests',
+        'cypress run --browser chrome --headless',
+        'cypress run --spec cypress/e2e/**/*.cy.js --browser firefox',
+        'cypress run --e2e --config video=false,viewportWidth=1280',
+        'cypress run --config baseUrl=http://localhost:3000',
+        'cypress run --env grepTags=@smoke',
+        'cypress run --reporter junit --reporter-options "mochaFile=results/test-output-[hash].xml,toConsole=true"',
+        'cypress run --config-file cypress.ci.config.ts --quiet',
+        'cypress open --component',
+        'cypress cache list',
+        'cypress verify',
+      ],
+      'allow',
+    );
+  });
+  it('code, reports and browsers from elsewhere, servers, installs and the cloud are refused', () => {
+    expectAll(
+      [
+        'playwright test --reporter=/root/reporter.js',
+        'playwright test --output=/srv/results',
+        'playwright test --tsconfig=/root/tsconfig.json',
+        'playwright test --unknown',
+        'playwright show-report --host 0.0.0.0 --port 9323',
+        'playwright merge-reports -c /root/merge.config.ts ./blob-report',
+        'playwright codegen -o /root/.bashrc http://localhost:3000',
+        'playwright codegen x.example.com',
+        'playwright codegen --save-storage=/root/auth.json http://localhost:3000',
+        'playwright open --user-data-dir=/root/.config/chromium http://localhost:3000',
+        'playwright uninstall --all',
+        'playwright run-driver',
+        'playwright screenshot http://localhost:3000 /srv/www/shot.png',
+        'playwright install chrome --force',
+        'cypress run --record --key 7a3f2e --parallel --ci-build-id 42',
+        'cypress run --record',
+        'cypress run --config-file /root/cypress.config.ts',
+        'cypress run --project /srv/other-app',
+        'cypress run --reporter /root/reporter.js',
+        'cypress run --reporter junit --reporter-options mochaFile=/srv/results.xml',
+        'cypress run --browser /root/bin/chrome',
+        'cypress run --config supportFile=/root/support.js',
+        'cypress run --config video=false,screenshotsFolder=/srv/shots',
+        'cypress run --config someNewKey=1',
+        'cypress install --force',
+        'cypress cache clear',
+      ],
+      'refused',
+    );
+  });
+});
+
+describe('specsI: ng, next and nuxt', () => {
+  it('everyday builds, dev servers, tests and scaffolds stay allowed', () => {
+    expectAll(
+      [
+        'ng build --configuration production',
+        'ng build --configuration=production --base-href /app/',
+        'ng serve --port 4201',
+        'ng test --watch=false --browsers=ChromeHeadless',
+        'ng test --no-watch --code-coverage',
+        'ng lint',
+        'ng generate component shared/button',
+        'ng g s services/data --skip-tests',
+        'ng extract-i18n --output-path src/locale',
+        'ng run app:build:production',
+        'ng cache clean',
+        'next dev --turbopack -p 3001',
+        'next build --no-lint',
+        'next start -p 3000',
+        'next lint --dir src --max-warnings 0',
+        'next info',
+        'nuxi dev',
+        'nuxt dev --port 3001',
+        'nuxi build',
+        'nuxt generate',
+        'nuxi prepare',
+        'nuxi typecheck',
+        'nuxi preview',
+      ],
+      'allow',
+    );
+  });
+  it('servers on every interface, configs and outputs elsewhere, installs and publishing are refused', () => {
+    expectAll(
+      [
+        'ng deploy',
+        'ng add @angular/fire --skip-confirmation',
+        'ng build --output-path=/srv/www',
+        'ng build --outputPath=/srv/www',
+        'ng serve --host 0.0.0.0 --disable-host-check',
+        'ng serve --proxy-config /root/proxy.conf.js',
+        'ng config -g cli.packageManager yarn',
+        'ng test --karma-config=/root/karma.conf.js',
+        'ng g component x --path=/srv/app',
+        'ng build --some-new-option',
+        'next dev -H 0.0.0.0',
+        'next dev --experimental-upload-trace https://x.example/trace',
+        'next build /root/other-app',
+        'next lint -o /srv/lint.txt',
+        'next lint -c /root/.eslintrc.js',
+        'next telemetry enable',
+        'nuxi dev --tunnel',
+        'nuxi dev --host 0.0.0.0',
+        'nuxi dev --public',
+        'nuxi module add @nuxtjs/tailwindcss',
+        'nuxt build /root/other-app',
+        'nuxt build --extends gh:x/layer',
+        'nuxt generate --dotenv /root/.env',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('specsI: words handed on to a script', () => {
   it('a $HOME value attached to an option and a URL on another host are decided', () => {
     for (const c of [
