@@ -275,8 +275,8 @@ export const JUSTIFIED: Record<string, string> = {
   'program:pnpm': 'an option pnpm does not have (`pnpm install --no-confirm`) is not run on a guess',
   'program:pytest':
     "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess",
-  'program:gradle':
-    '`gradle -Dorg.gradle.java.home=DIR` runs the build on the Java installation DIR names (here the image’s /usr/lib/jvm, still refused: see README)',
+  'include-directory-outside':
+    "a test runner run in another checkout outside the workspace (`cd /fzf && ruby test/runner.rb` from an /app run) loads that checkout's code",
   'composer-config-settings':
     '`composer config repositories.NAME composer URL` adds a package repository that later installs fetch code from',
 };
