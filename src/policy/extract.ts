@@ -2128,19 +2128,16 @@ export function runArgv(
       return;
     }
   }
-  if (walk.code && (PYTHON_NAME.test(name) || JAVASCRIPT_NAMES.has(name))) {
+  // A program whose spec names the language of its code (`python -c`, `node -e`, `tsx -e`,
+  // `ipython -c`, a program on standard input): the code is read.
+  const language = walk.code?.programs?.get(name)?.language;
+  if (walk.code && language) {
     const code = inlineCode(name, args, stdin, walk.code.programs);
     if (code !== null) {
-      readInline(
-        walk,
-        part,
-        code,
-        PYTHON_NAME.test(name) ? 'python' : name.startsWith('ts') ? 'typescript' : 'javascript',
-        via,
-      );
+      readInline(walk, part, code, language, via);
       // `python -c 'import helper'` after `cat > helper.py <<'EOF'`: the module it may import.
       const more =
-        walk.written.size && PYTHON_NAME.test(name) ? readWrittenFiles(walk, part, [], via) : undefined;
+        walk.written.size && language === 'python' ? readWrittenFiles(walk, part, [], via) : undefined;
       if (more !== undefined) {
         delete part.code;
         part.codeIssue ??= more;
@@ -2237,8 +2234,6 @@ function specMovesPart(walk: Walk, part: CommandPart): boolean {
   return !specs || !spec || specMoves(spec, part, walk.ws, specs as Map<string, ProgramSpec>);
 }
 
-const PYTHON_NAME = /^python[0-9.]*$/;
-
 /** Interpreters of languages the inline reader does not read (a script of theirs the line wrote asks). */
 const UNREAD_RUNNERS =
   /^(ruby[0-9.]*|perl[0-9.]*|php[0-9.]*|pypy[0-9.]*|lua[0-9.]*|luajit|Rscript|tclsh[0-9.]*|wish|julia|deno|bun|pwsh|groovy|elixir|escript|swift|ocaml|guile|racket|sbcl|clisp|gawk|awk|mawk|nawk)$/;
@@ -2274,8 +2269,8 @@ function writtenTexts(walk: Walk, a: Arg): { key: string; text: string; other?: 
  */
 function readWrittenScript(walk: Walk, part: CommandPart, name: string, args: Arg[], via: string[]): boolean {
   const spec = walk.code?.programs?.get(name);
-  if (!spec) return false;
-  const python = PYTHON_NAME.test(name);
+  if (!spec?.language) return false;
+  const python = spec.language === 'python';
   const { options, end } = leadingOptions(spec, args);
   if (options.some((o) => o.effect === 'code')) return false;
   const files: Arg[] = [];
@@ -2303,7 +2298,7 @@ function readWrittenScript(walk: Walk, part: CommandPart, name: string, args: Ar
   const read = (text: string, file: string) => {
     const lang = python
       ? 'python'
-      : name.startsWith('ts') || /\.[mc]?tsx?$/.test(file.slice(-8))
+      : spec.language === 'typescript' || /\.[mc]?tsx?$/.test(file.slice(-8))
         ? 'typescript'
         : 'javascript';
     const unread = readWrittenCode(walk, part, text, lang, via);
@@ -2442,17 +2437,6 @@ function interpreterLine(walk: Walk, word: string, args: Arg[], stdin: Stdin, vi
 
 /** Interpreter lines runWritten walks as shell scripts. */
 const SHELLS_RUN_WRITTEN = /^(ba|da|z|k|mk|a|pos|y|rba)?sh$/;
-/** Programs whose `-e`/`-p` code is JavaScript, or TypeScript (`ts-node`, `tsx`: read with its own grammar). */
-const JAVASCRIPT_NAMES = new Set([
-  'node',
-  'nodejs',
-  'ts-node',
-  'ts-node-esm',
-  'ts-node-transpile-only',
-  'ts-node-script',
-  'tsx',
-]);
-
 /**
  * The literal inline code a python/node invocation runs, or null (a script, a module,
  * dynamic code, an option its spec does not know). The options before the code are read

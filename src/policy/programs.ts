@@ -136,6 +136,12 @@ const OPERANDS: readonly OperandKind[] = [
 
 export interface ProgramSpec {
   name: string;
+  /**
+   * The language of the code it is given inline (`-c`/`-e` options of effect `code`, a program on
+   * standard input) and of the scripts the same line wrote that it runs: read with tree-sitter
+   * (src/policy/inline.ts) and decided as the calls it makes. Null: such code is not read (asks).
+   */
+  language: CodeLanguage | null;
   options: Map<string, Effect>;
   /** Long options sorted, for unique-prefix resolution. */
   longNames: string[];
@@ -341,6 +347,7 @@ function splitKey(key: string): string[] {
 
 const SPEC_KEYS = new Set([
   'options',
+  'language',
   'long_abbrev',
   'single_dash_long',
   'attached_values',
@@ -468,6 +475,7 @@ export function buildSpec(
   };
   const spec: ProgramSpec = {
     name,
+    language: codeLanguage(r.language, where) ?? parent?.language ?? null,
     options,
     msbuild,
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
@@ -1023,6 +1031,16 @@ export function buildInstallers(doc: unknown): (name: string) => boolean {
     else exact.add(n);
   }
   return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
+}
+
+/** The languages inline code is read in (src/policy/inline.ts). */
+export type CodeLanguage = 'python' | 'javascript' | 'typescript';
+
+function codeLanguage(v: unknown, where: string): CodeLanguage | null {
+  if (v === undefined) return null;
+  if (v !== 'python' && v !== 'javascript' && v !== 'typescript')
+    throw new ProgramSpecError(where, '`language` must be python, javascript or typescript');
+  return v;
 }
 
 /** `NAME`, an optional `-`, a version, at most two ABI letters, an optional `-dbg` (`python3.13t`, `gcc-15`). */
