@@ -311,7 +311,6 @@ describe('code and programs given to options, subcommands and variables (session
         `ghc -e 'System.Process.system "rm -rf ~"'`,
         `kotlin -e 'Runtime.getRuntime().exec("rm -rf /root")'`,
         `clojure -e '(clojure.java.shell/sh "rm" "-rf" "/root")'`,
-        `ipython -c 'import os; os.system("rm -rf ~")'`,
         `mix run -e 'System.cmd("rm", ["-rf", "/root"])'`,
         `django-admin shell -c 'import os'`,
         `gcc -wrapper sh,-c,'rm -rf ~' x.c`,
@@ -321,6 +320,8 @@ describe('code and programs given to options, subcommands and variables (session
       ],
       'ask',
     );
+    // (IPython's code is read as Python since stop 50: what it does is decided, and denied)
+    expectAll([`ipython -c 'import os; os.system("rm -rf ~")'`], 'deny');
   });
   it('follows runners into what they run', () => {
     expectAll(['pyenv exec rm -rf ~'], 'deny');
