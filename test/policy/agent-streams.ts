@@ -275,6 +275,7 @@ export const JUSTIFIED: Record<string, string> = {
   'program:pnpm': 'an option pnpm does not have (`pnpm install --no-confirm`) is not run on a guess',
   'program:pytest':
     "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess",
+  'program:nx': '`nx view-logs` shows the workspace’s logs on Nx Cloud, a service on the network',
   'include-directory-outside':
     "a test runner run in another checkout outside the workspace (`cd /fzf && ruby test/runner.rb` from an /app run) loads that checkout's code",
   'composer-config-settings':
