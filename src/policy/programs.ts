@@ -1455,6 +1455,13 @@ function valueFinding(
       if (/^\.\.(\/\.\.)*\/?$/.test(value.text)) return null;
       // /dev/null holds no code (`pytest -c /dev/null`).
       if (value.text === '/dev/null') return null;
+      // A URL is code from another host, or a file it names (`-Dlog4j.configurationFile=https://…`,
+      // `file:///srv/x`): not a workspace path.
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.text))
+        return {
+          decision: 'ask',
+          reason: `${what} runs the recipes or code of a URL, \`${clipWord(value.text)}\`; run the workspace's own build files and scripts`,
+        };
       const problem = readProblem(value.text, ctx.cwd, ctx.ws);
       return problem
         ? {
@@ -1487,12 +1494,17 @@ function valueFinding(
         }
       }
       // With `value_delimiter`, a property value is a list of settings, each decided by itself:
-      // rustc's `--emit=asm,link=/x` writes /x, `-C target-feature=+a,+b` sets two features.
+      // rustc's `--emit=asm,link=/x` writes /x; an entry with no `=` after a `KEY=` entry is
+      // another value of that key (`-C target-feature=+a,+b`, java's `-Djava.library.path=lib:/srv/x`).
       const sep = spec.valueDelimiter;
       if (sep && !value.dynamic && value.text.includes(sep)) {
         let worst: SpecFinding | null = null;
-        for (const text of value.text.split(sep)) {
-          if (text === '') continue;
+        let key: string | null = null;
+        for (const entry of value.text.split(sep)) {
+          if (entry === '') continue;
+          const eq = entry.indexOf('=');
+          if (eq > 0) key = entry.slice(0, eq);
+          const text = eq < 0 && key !== null ? `${key}=${entry}` : entry;
           const f = valueFinding(ctx, { ...spec, valueDelimiter: null }, opt, 'property', { ...value, text });
           if (f && (!worst || (f.decision === 'deny' && worst.decision === 'ask'))) worst = f;
         }

