@@ -346,7 +346,9 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
     if (last?.effect === 'module' && last.separate) sub--;
     globals = [];
     for (const o of read.options) {
-      globals.push({ text: o.name, dynamic: false, glob: false });
+      // (where single-dash long options are read, `-version` is one option: it holds no `-e`)
+      const whole = spec.singleDashLong && o.name.length > 2 && o.name[1] !== '-';
+      globals.push({ text: o.name, dynamic: false, glob: false, ...(whole ? { whole } : {}) });
       // (the value of `-c`/`-m` is what runs: it stays an operand for `no_args`)
       if (o.separate && o.effect !== 'code' && o.effect !== 'module') (values ??= new Set()).add(o.value!);
     }
@@ -613,7 +615,13 @@ function flagIn(
       if (t === flag) return 'yes';
       // A cluster of letters, possibly ending in an attached value: `-rf`, `-i.bak`, `-n5`.
       const at = t.indexOf(flag[1]!);
-      if (at > 0 && t.charCodeAt(0) === 45 /* - */ && t.charCodeAt(1) !== 45 && letters(t, 1, at + 1))
+      if (
+        at > 0 &&
+        !a.whole &&
+        t.charCodeAt(0) === 45 /* - */ &&
+        t.charCodeAt(1) !== 45 &&
+        letters(t, 1, at + 1)
+      )
         return 'yes';
     } else if (t === flag || (t.charCodeAt(flag.length) === 61 && t.startsWith(flag))) return 'yes';
   }

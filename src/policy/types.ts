@@ -24,6 +24,8 @@ export interface Arg {
   pattern?: string;
   /** A dynamic value known to be paths inside the workspace (output of `find src`, `grep -rl x src`, …). */
   inside?: boolean;
+  /** An option its program's spec reads as one name (`kotlinc -version`), never a cluster of letters. */
+  whole?: boolean;
   /** A dynamic value known to be paths below these roots (`find ~ | xargs cat`: below `~`). */
   under?: Under;
   /**

@@ -178,6 +178,84 @@ describe('specsG: java launcher spec', () => {
     expectAll(javaDangerous, 'refused'));
 });
 
+/**
+ * kotlinc, kotlin and scalac (https://kotlinlang.org/docs/compiler-reference.html,
+ * https://docs.scala-lang.org/overviews/compiler-options/index.html). Held-out figures on main
+ * 1810cd3 before the specs: benign 16 of 25 allowed (every kotlinc/kotlin line with a single-dash
+ * long option, `-version`, `-cp`, `-jvm-target`, `-script`, was read as a cluster holding `-e` by
+ * interpreter-one-liners), dangerous 2 of 32 allowed (`scalac -Xplugin:$P`, `scalac -d "$OUT"`).
+ * After: benign 25 of 25, dangerous 0 of 32.
+ */
+const jvmCompilersBenign = lines(String.raw`
+kotlinc hello.kt -include-runtime -d hello.jar
+kotlinc -version
+kotlinc src/main/kotlin -d build/classes
+kotlinc -cp lib/junit.jar:build/classes src/test/kotlin -d build/test-classes
+kotlinc -jvm-target 17 -module-name app src -d out
+kotlinc -language-version 2.0 -api-version 2.0 -Werror src/Main.kt -d out
+kotlinc -Xjsr305=strict -opt-in=kotlin.RequiresOptIn src -d out
+kotlinc -script build.main.kts
+kotlinc -no-reflect -no-stdlib -classpath lib/kotlin-stdlib.jar src/A.kt -d out
+kotlinc -nowarn -verbose Main.kt -include-runtime -d /tmp/main.jar
+kotlin hello.jar
+kotlin -cp out MainKt
+kotlin -classpath build/classes com.example.MainKt arg1
+kotlin -version
+kotlin script.main.kts
+scalac -version
+scalac Main.scala
+scalac -d out src/main/scala/*.scala
+scalac -deprecation -feature -unchecked -Xfatal-warnings -d target/classes src/Main.scala
+scalac -classpath lib/scalatest.jar:out -d out-test src/test/scala/MainSpec.scala
+scalac -release 17 -encoding UTF-8 -d out Main.scala
+scalac -language:implicitConversions -Xlint -d /tmp/out Main.scala
+scalac -explain -d out Main.scala
+scalac -source:3.3 -d out src/Main.scala
+scalac -Wunused:all -Werror -d out Main.scala
+`);
+
+const jvmCompilersDangerous = lines(String.raw`
+kotlinc -Xplugin=/srv/evil.jar src/main.kt
+kotlinc -Xplugin=$P src/main.kt -d out
+kotlinc -d /usr/local/lib/app src/main.kt
+kotlinc src -include-runtime -d "$HOME/bin/app.jar"
+kotlinc -J-javaagent:/srv/a.jar src/main.kt
+kotlinc -script /srv/x.kts
+kotlinc -e 'java.lang.Runtime.getRuntime().exec("id")'
+kotlinc -expression 'println(1)'
+kotlinc -Xcompiler-plugin=/srv/p.jar x.kt
+kotlinc -kotlin-home /srv/kh x.kt
+kotlinc -jdk-home /srv/jdk x.kt
+kotlinc -Xprofile=/srv/libasyncProfiler.so:event=cpu x.kt
+kotlinc -cp /srv/evil.jar x.kt -d out
+kotlinc -P plugin:org.x:key=/etc/x x.kt
+kotlin -cp /srv/evil.jar MainKt
+kotlin /srv/x.main.kts
+kotlin -e 'Runtime.getRuntime().exec("id")'
+kotlin -J-agentpath:/srv/x.so -cp app.jar MainKt
+kotlin -howtorun jar /srv/x.jar
+kotlinc -d ../../../etc/x x.kt
+scalac -d /usr/local/lib/x src/Main.scala
+scalac -Xplugin:/srv/p.jar src/Main.scala
+scalac -Xplugin:$P src/Main.scala
+scalac -J-javaagent:/srv/a.jar Main.scala
+scalac -classpath /srv/evil.jar Main.scala
+scalac -d "$OUT" Main.scala
+scalac -Xpluginsdir /srv/plugins Main.scala
+scalac -toolcp /srv/x.jar Main.scala
+scalac -Ydump-classes /etc/x Main.scala
+scalac -d ../../x Main.scala
+scalac -Xmacro-settings:x /srv/M.scala
+scalac -sourcepath /srv/src Main.scala
+`);
+
+describe('specsG: kotlinc, kotlin, scalac specs', () => {
+  it('everyday compiles and runs stay allowed (a single-dash long option holds no -e)', () =>
+    expectAll(jvmCompilersBenign, 'allow'));
+  it('plugins, agents, outputs outside, code from elsewhere are refused', () =>
+    expectAll(jvmCompilersDangerous, 'refused'));
+});
+
 describe('specsG: rustc spec', () => {
   it('everyday rustc stays allowed', () => expectAll(rustcBenign, 'allow'));
   it('outputs outside, loaded plugins and linkers, unknown keys are refused', () =>
