@@ -1346,8 +1346,10 @@ function listFinding(
   return worst;
 }
 
-// (a `property` list too: Cypress's `--config video=false,supportFile=/root/x.js`, each KEY=VALUE decided)
-const LISTED_EFFECTS = new Set<Effect>(['read', 'write', 'host', 'script', 'recipe', 'property']);
+// (a `property` list is split by valueFinding's `property` case, which keeps an entry's key for the
+// entries after it that have none: Cypress's `--config video=false,supportFile=/root/x.js` is two
+// settings, java's `-Djava.library.path=lib:/srv/x` one key with two directories)
+const LISTED_EFFECTS = new Set<Effect>(['read', 'write', 'host', 'script', 'recipe']);
 
 function valueFinding(
   ctx: Ctx,
