@@ -1329,13 +1329,20 @@ function listFinding(
   value: Arg | undefined,
 ): SpecFinding | null {
   const sep = spec.valueDelimiter;
-  if (!sep || !value || value.dynamic || !LISTED_EFFECTS.has(effect))
-    return valueFinding(ctx, spec, opt, effect, value);
+  if (!sep || !value || !LISTED_EFFECTS.has(effect)) return valueFinding(ctx, spec, opt, effect, value);
+  // A value only known when it runs is split by its shape: each known entry is decided as itself,
+  // each entry with an unknown piece as a value only known when it runs (`-cp out:$X` is `out` and
+  // `$X`, not one path `out:…` in the workspace). With no shape it is decided whole.
+  const entries = value.dynamic
+    ? dynamicEntries(value, sep)
+    : value.text.split(sep).map((text) => ({ ...value, text }));
+  if (!entries) return valueFinding(ctx, spec, opt, effect, value);
   let worst: SpecFinding | null = null;
-  for (const text of value.text.split(sep)) {
-    if (text === '' || (effect === 'host' && LOOPBACK.test(text))) continue;
-    if (effect === 'read' && ctx.out) (ctx.out.reads ??= []).push({ path: { ...value, text }, cwd: ctx.cwd });
-    let f = valueFinding(ctx, spec, opt, effect, { ...value, text });
+  for (const entry of entries) {
+    const text = entry.text;
+    if (text === '' || (!entry.dynamic && effect === 'host' && LOOPBACK.test(text))) continue;
+    if (effect === 'read' && ctx.out) (ctx.out.reads ??= []).push({ path: entry, cwd: ctx.cwd });
+    let f = valueFinding(ctx, spec, opt, effect, entry);
     if (f && effect === 'host')
       f = {
         ...f,
@@ -1344,6 +1351,24 @@ function listFinding(
     if (f && (!worst || (f.decision === 'deny' && worst.decision !== 'deny'))) worst = f;
   }
   return worst;
+}
+
+/**
+ * The entries of a list value only known when it runs, from its shape (`out:**` for `out:$X`): a
+ * piece with no unknown part is literal, one with an unknown part stays dynamic with that piece as
+ * its shape (an unknown piece may hold more entries: it is decided as unknown). Null when the value
+ * has no shape, or its shape has no delimiter (decided whole).
+ */
+function dynamicEntries(value: Arg, sep: string): Arg[] | null {
+  const shape = value.pattern;
+  if (shape === undefined || !shape.includes(sep)) return null;
+  return shape
+    .split(sep)
+    .map((piece) =>
+      piece.includes('**')
+        ? { text: piece, dynamic: true, glob: false, ...(/^\**$/.test(piece) ? {} : { pattern: piece }) }
+        : { text: piece, dynamic: false, glob: /[*?[]/.test(piece) },
+    );
 }
 
 // (a `property` list is split by valueFinding's `property` case, which keeps an entry's key for the
@@ -1771,7 +1796,8 @@ export function checkInvocation(
       if (hit.effect === 'target') targetGiven = true;
       sawEffect(hit.effect, value, a);
       ctx.carrier = a;
-      note(valueFinding(ctx, spec, hit.name, hit.effect, value));
+      // (a list value is decided entry by entry, as a literal one is: `-cp=out:$X`, `--allow-write=.,$D`)
+      note(listFinding(ctx, spec, hit.name, hit.effect, value));
       ctx.carrier = undefined;
       continue;
     }
