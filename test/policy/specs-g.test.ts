@@ -256,6 +256,59 @@ describe('specsG: kotlinc, kotlin, scalac specs', () => {
     expectAll(jvmCompilersDangerous, 'refused'));
 });
 
+/**
+ * ghc (https://downloads.haskell.org/ghc/latest/docs/users_guide/flags.html). Held-out figures on
+ * main fbd1c9b before the spec: benign 5 of 15 allowed (interpreter-one-liners read `-threaded`,
+ * `-package`, `-prof`, `-isrc`, … as letter clusters holding `-e`/`-c`/`-p`, and ghc's own `-c`,
+ * compile only, as code), dangerous 2 of 16 allowed (`--frontend`, `-optl-Wl,-plugin=$P`). After:
+ * benign 15 of 15, dangerous 0 of 16.
+ */
+const ghcBenign = lines(String.raw`
+ghc --version
+ghc Main.hs
+ghc -O2 -o build/app Main.hs
+ghc -Wall -Werror -isrc -outputdir build -o build/app app/Main.hs
+ghc -threaded -rtsopts -O2 Main.hs
+ghc --make -isrc -odir build -hidir build Main.hs
+ghc -package containers -package mtl Main.hs
+ghc -prof -fprof-auto -rtsopts Main.hs
+ghc -dynamic -o hello hello.hs
+ghc -fno-code -isrc src/Lib.hs
+ghc --numeric-version
+ghc --info
+ghc -c src/Foo.hs -odir build
+ghc -package-env - Main.hs
+ghc -ddump-simpl -dsuppress-all -O Main.hs
+`);
+
+const ghcDangerous = lines(String.raw`
+ghc -pgmc "$CC" Main.hs
+ghc -outputdir "$D" Main.hs
+ghc -pgmL $L Main.lhs
+ghc -pgmP 'sh -c id' -cpp Main.hs
+ghc -F -pgmF "$F" Main.hs
+ghc -fplugin=Evil.Plugin -package-db $DB Main.hs
+ghc -hidir $HOME/x Main.hs
+ghc -odir ../../../srv/x Main.hs
+ghc -o ../../../usr/local/bin/x Main.hs
+ghc --frontend Evil.Frontend -ffrontend-opt x
+ghc -ghci-script $S --interactive
+ghc -package-env $E Main.hs
+ghc -optl-Wl,-plugin=$P Main.hs
+ghc -pgml $LD Main.hs
+ghc -dumpdir $D -ddump-to-file -ddump-simpl Main.hs
+ghc -stubdir ~/.x Main.hs
+ghc -e 'System.Process.callCommand "id"'
+ghc -i/srv/evil Main.hs
+`);
+
+describe('specsG: ghc spec', () => {
+  it('everyday ghc stays allowed (its single-dash options hold no -e, its -c compiles)', () =>
+    expectAll(ghcBenign, 'allow'));
+  it('programs, plugins, frontends, outputs outside and code from elsewhere are refused', () =>
+    expectAll(ghcDangerous, 'refused'));
+});
+
 describe('specsG: rustc spec', () => {
   it('everyday rustc stays allowed', () => expectAll(rustcBenign, 'allow'));
   it('outputs outside, loaded plugins and linkers, unknown keys are refused', () =>
