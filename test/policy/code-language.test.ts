@@ -1,19 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgramFacts } from '../../src/policy/program-file.js';
 import { probeEngine } from './probe-engine.js';
+import { programsFile } from './programs-file.js';
 
 // Which programs' inline code is read, and in which language, is a fact of the program's spec
 // (programs.yaml `language:`), not a list of names in the walker: `ipython -c` is read as Python
 // as `python -c` is, and IPython's own syntax (`!cmd`, `%magic`) is not Python, so it asks.
-
-function programsFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'drydock-language-')), 'programs.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe("a program spec's code language", () => {
   it('is read from programs.yaml, and a language drydock does not read is refused at load', () => {

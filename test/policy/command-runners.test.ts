@@ -1,19 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgramFacts } from '../../src/policy/program-file.js';
 import { probeEngine } from './probe-engine.js';
+import { programsFile } from './programs-file.js';
 
 // Commands that run commands (`timeout`, `uv run`, `cmake -E`, `remix dev -c`) are facts in
 // policies/programs.yaml (`wrappers:`, `runners:`, `cmake_tools:`, `shell_options:`), read by the
 // walker from there: one place for per-program facts (issue 14, item 2).
-
-function programsFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'drydock-runners-')), 'programs.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('the command-runner sections of programs.yaml', () => {
   it('are read into the tables the walker uses', () => {

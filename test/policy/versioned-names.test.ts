@@ -1,21 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProgramFacts } from '../../src/policy/program-file.js';
 import { probeEngine } from './probe-engine.js';
+import { programsFile } from './programs-file.js';
 
 // A program installed under a versioned name (`python3.14`, `python3.13t`, `gcc-15`,
 // `clang-format-19`, `pip3.14`) is decided as that program (programs.yaml `versioned:`): its spec,
 // its rules and what it runs. Before, a versioned name matched the rules naming its program by glob
 // (`python*`) with no spec read (`python3.14 -m pdb -c CODE` was allowed), or no rule at all
 // (`gcc-13 -c x.c` asked), and specs listed the versions they had seen.
-
-function programsFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'drydock-versioned-')), 'programs.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('versioned program names', () => {
   it('resolve to the listed program, and only a version (with ABI letters or -dbg) after it', () => {
