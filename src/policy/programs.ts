@@ -1319,7 +1319,8 @@ const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)(?::\
 /**
  * `valueFinding` for each entry of a value that is a list (the spec's `value_delimiter`: deno's
  * `--allow-write=.,/etc`), the strictest of them; a host entry on the loopback interface names no
- * other host. A value only known when it runs is decided whole.
+ * other host. A value only known when it runs is split by its shapes (`dynamicEntries`), or decided
+ * whole when they hold no delimiter.
  */
 function listFinding(
   ctx: Ctx,
@@ -1354,21 +1355,21 @@ function listFinding(
 }
 
 /**
- * The entries of a list value only known when it runs, from its shape (`out:**` for `out:$X`): a
- * piece with no unknown part is literal, one with an unknown part stays dynamic with that piece as
- * its shape (an unknown piece may hold more entries: it is decided as unknown). Null when the value
- * has no shape, or its shape has no delimiter (decided whole).
+ * The entries of a list value only known when it runs, from its shapes (`out:**` for `out:$X`;
+ * each of a value's alternative shapes, `${X:-a:b}`, is split by itself, so no entry joins two of
+ * them): a piece with no unknown part is literal, one with an unknown part stays dynamic with that
+ * piece as its shape (an unknown piece may hold more entries: it is decided as unknown). Null when
+ * the value has no shape, or its shapes have no delimiter (decided whole).
  */
 function dynamicEntries(value: Arg, sep: string): Arg[] | null {
   const shape = value.pattern;
   if (shape === undefined || !shape.includes(sep)) return null;
-  return shape
-    .split(sep)
-    .map((piece) =>
-      piece.includes('**')
-        ? { text: piece, dynamic: true, glob: false, ...(/^\**$/.test(piece) ? {} : { pattern: piece }) }
-        : { text: piece, dynamic: false, glob: /[*?[]/.test(piece) },
-    );
+  const pieces = new Set(shape.split(SHAPE_ALT).flatMap((s) => s.split(sep)));
+  return [...pieces].map((piece) =>
+    piece.includes('**')
+      ? { text: piece, dynamic: true, glob: false, ...(/^\**$/.test(piece) ? {} : { pattern: piece }) }
+      : { text: piece, dynamic: false, glob: /[*?[]/.test(piece) },
+  );
 }
 
 // (a `property` list is split by valueFinding's `property` case, which keeps an entry's key for the

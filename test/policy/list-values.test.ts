@@ -17,6 +17,9 @@ describe('list values with entries only known when they run', () => {
         'java --class-path "build/classes:$(cat /tmp/cp.txt)" Main',
         'java -classpath=lib/*:$AGENT_JAR Main',
         'kotlin -cp out:$X MainKt',
+        // (each alternative shape of a value is split by itself)
+        'java -cp "out:${HOME:-/root}/x.jar" Main',
+        'java -cp "out:${X:-lib/x.jar}" Main',
         'deno run --allow-write=.,$HOME x.ts',
         'deno run --allow-run=git,$PROG x.ts',
         'deno run --allow-net=localhost,$HOST x.ts',
