@@ -575,7 +575,10 @@ function flagInContext(flag: string, context: string): boolean {
 function spellsFlag(flag: string, context: string): boolean {
   if (flag.startsWith('--')) {
     if (context.includes(flag)) return true;
-    return (context.match(/--[A-Za-z][\w-]+/g) ?? []).some((t) => t.length >= 4 && flag.startsWith(t));
+    // (a bare `--no` abbreviates nothing: flagIn)
+    return (context.match(/--[A-Za-z][\w-]+/g) ?? []).some(
+      (t) => t.length >= 4 && t !== '--no' && flag.startsWith(t),
+    );
   }
   if (flag.length === 2)
     return new RegExp(`(^|[^\\w-])-[A-Za-z0-9]*${flag[1]!.replace(/\W/g, '\\$&')}`).test(context);
@@ -602,13 +605,15 @@ function flagIn(
     if (flag.startsWith('--')) {
       if (!t.startsWith('--')) continue;
       // The option's name is `t` up to an `=`: the flag itself or (from 4 characters) a prefix of
-      // it, unless the program reads `t` in full as an option of its own.
+      // it, unless the program reads `t` in full as an option of its own. A bare `--no` is the
+      // negation prefix alone, npx's documented `--yes=false` (husky's `npx --no -- commitlint
+      // --edit "$1"`), never an abbreviation of `--node-options`/`--noproxy`.
       const eq = t.indexOf('=');
       const n = eq < 0 ? t.length : eq;
       if (
         n === flag.length
           ? t.startsWith(flag)
-          : n >= 4 && n < flag.length && sameStart(t, flag, n) && !full?.has(a)
+          : n >= 4 && n < flag.length && t !== '--no' && sameStart(t, flag, n) && !full?.has(a)
       )
         return 'yes';
     } else if (flag.length === 2) {

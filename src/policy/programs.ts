@@ -861,6 +861,11 @@ export interface WrapperSpec {
   modes: string[];
   /** Its spec lists every option: where the command starts is read with it (`value_options` the fallback). */
   readWithSpec: boolean;
+  /**
+   * The program's own commands (`c8 report`, `nyc instrument`, `corepack enable`): such a word where
+   * the command would start runs nothing, the line is the program's, decided by its spec and rules.
+   */
+  subcommands: string[];
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -925,13 +930,14 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const wrappers = new Map<string, WrapperSpec>();
   for (const [name, v] of section(doc, 'wrappers')) {
     const where = `wrappers ${name}`;
-    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec'], where);
+    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec', 'subcommands'], where);
     const spec: WrapperSpec = {
       valueOptions: stringList(v.value_options, 'value_options', where),
       positional: count(v.positional, 'positional', where),
       noRun: stringList(v.no_run, 'no_run', where),
       modes: stringList(v.modes, 'modes', where),
       readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
+      subcommands: stringList(v.subcommands, 'subcommands', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }

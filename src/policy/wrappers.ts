@@ -855,6 +855,9 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       }
   let at = optionsEnd(own, args, spec.valueOptions);
   at += spec.positional;
+  // (`c8 report`, `nyc instrument src out`, `corepack enable`: the program's own command, no other)
+  const first = literal(args[at]);
+  if (first !== null && spec.subcommands.includes(first)) return;
   if (spec.modes.length > 0 && modeWord(args, at, spec.modes))
     at = skipOptions(args, spec.valueOptions, at + 1);
   if (name === 'busybox' && literal(args[at]) === 'sh')
