@@ -32,6 +32,7 @@ describe('the command-runner sections of programs.yaml', () => {
       noRun: [],
       modes: [],
       readWithSpec: false,
+      subcommands: [],
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
     expect(runners.runners.get('uv')).toEqual({
