@@ -876,14 +876,30 @@ function runShellOptions(
   args: Arg[],
   facet: { sub: string; options: string[] },
 ): void {
-  const sub = skipOptions(args, []);
-  if (literal(args[sub]) !== facet.sub) return;
+  // `sub: ''`: a program with no subcommand (`script -c CMD FILE`), whose options start at once.
+  const sub = facet.sub === '' ? -1 : skipOptions(args, []);
+  if (facet.sub !== '' && literal(args[sub]) !== facet.sub) return;
   for (let i = sub + 1; i < args.length; i++) {
     const a = args[i]!;
     if (a.dynamic) continue;
+    if (facet.sub === '' && a.text === '--') break;
+    // With no subcommand (getopt's programs), a short option's letter anywhere in a cluster takes
+    // the rest of the word, or the next word, as its value (`-qc CMD`, `-cCMD`): a letter before
+    // it that took a value instead would make this reading the stricter one.
+    const cluster = facet.sub === '' && /^-[^-]/.test(a.text) ? a.text : null;
+    const at = cluster ? [...cluster.slice(1)].findIndex((ch) => facet.options.includes(`-${ch}`)) : -1;
+    if (cluster && at !== -1 && !(cluster.length === 2 && facet.options.includes(cluster))) {
+      const rest = cluster.slice(at + 2);
+      const value = rest !== '' ? { ...a, text: rest } : args[++i];
+      if (value) runText(walk, [value], { kind: 'none' }, `${name} -${cluster[at + 1]!}`);
+      continue;
+    }
     const eq = a.text.startsWith('--') ? a.text.indexOf('=') : -1;
     const opt = eq > 0 ? a.text.slice(0, eq) : a.text;
-    if (!facet.options.includes(opt)) continue;
+    // getopt_long takes a unique prefix (`script --comm=CMD`); any prefix of a listed long option
+    // is read as it (the stricter reading where another option shares the prefix)
+    const long = opt.length > 2 && opt.startsWith('--') && facet.options.some((o) => o.startsWith(opt));
+    if (!facet.options.includes(opt) && !long) continue;
     const value = eq > 0 ? { ...a, text: a.text.slice(eq + 1) } : args[++i];
     if (value) runText(walk, [value], { kind: 'none' }, `${name} ${facet.sub} ${opt}`);
   }
