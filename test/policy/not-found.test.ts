@@ -70,7 +70,7 @@ describe('a name the sandbox does not have', () => {
     ['cleanup() { rm -rf ~; }; cleanup', 'delete-outside-workspace'],
     ['function cleanup { echo hi; }; cleanup', 'default'],
     ['command_not_found_handle() { echo hi; }; finish', 'default'],
-    ["alias finish='echo hi'; finish", 'shell-aliases-and-hooks'],
+    ["alias finish='echo hi'; finish", 'shell-alias-definitions'],
     ['hash -p /bin/rm finish; finish -rf ~', 'hash-path'],
     ['sudo finish', 'sudo'],
   ])('refuses %s (rule %s)', (command, rule) => {
