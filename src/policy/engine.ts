@@ -13,6 +13,7 @@ import {
   loadProgramFacts,
   loadProgramSpecs,
   PROGRAMS_PATH,
+  commandRunners,
   refuse,
 } from './program-file.js';
 import { compileArgRegex, kindOf, PolicyFileSchema, RuleSchema, uniformSpec, type Rule } from './rules.js';
@@ -115,6 +116,10 @@ const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 const UNKNOWN_CWD_RULE = 'shell:unknown-cwd';
 /** The rule id of a finding about an archive's or patch's entries. */
 const UNPACK_RULE = 'unpack-entries';
+/** The rule that allows a project's script run by name by a runner that runs them (`hatch run cov`). */
+export const PROJECT_SCRIPT_RULE = 'project-script';
+/** A script name as pyproject.toml and Pipfile write them: a plain word, no path, option or expansion. */
+const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$/;
 /** Among parts with the same decision, the one whose reason says most: parser findings, then commands. */
 const KIND_RANK: Record<Part['kind'], number> = { variable: 0, file: 1, command: 2, structure: 3 };
 
@@ -668,6 +673,24 @@ export class PolicyEngine {
     const entries = action.kind === 'shell' ? action.entries : undefined;
     const network = (action.kind === 'shell' ? action.network : undefined) ?? this.options.network;
     let v = this.rulePart(part, network, budget);
+    // `hatch run cov`, `pdm run lint`, `pipenv run test`: a name no rule covers, run by a runner
+    // that runs the project's scripts by name (programs.yaml `project_scripts`), is one of them or
+    // a program the project's environment installed: the project's, as `npm run NAME` and `yarn
+    // NAME` are. A name a rule covers is decided by that rule (`hatch run rm -rf ~`).
+    if (
+      part.kind === 'command' &&
+      v.rule === 'default' &&
+      part.via.length > 0 &&
+      SCRIPT_NAME.test(part.name) &&
+      commandRunners().runners.get(part.via[part.via.length - 1]!)?.projectScripts
+    )
+      return {
+        part: part.text,
+        kind: part.kind,
+        decision: 'allow',
+        rule: PROJECT_SCRIPT_RULE,
+        reason: `\`${clip(part.name, 40)}\` is no program a rule covers, run by \`${part.via[part.via.length - 1]}\`, which runs the project's own scripts by name: one of them or a program its environment installed`,
+      };
     if (absent && part.kind === 'command' && v.rule === 'default' && absent.has(part.name))
       return {
         part: part.text,

@@ -878,6 +878,11 @@ export interface RunnerSpec {
   readWithSpec: boolean;
   /** A `--` right after the program is the runner's own (`dune exec PROG -- ARGS`): ARGS are the program's. */
   dashAfterProgram: boolean;
+  /**
+   * It runs the project's own scripts by name as well as programs (`hatch run cov`, `pdm run lint`,
+   * `pipenv run test`): a plain name no rule covers is one of them (engine.ts, rule `project-script`).
+   */
+  projectScripts: boolean;
 }
 
 /** programs.yaml's commands that run commands, read by the walker (wrappers.ts). */
@@ -944,7 +949,11 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const runners = new Map<string, RunnerSpec>();
   for (const [name, v] of section(doc, 'runners')) {
     const where = `runners ${name}`;
-    onlyKeys(v, ['sub', 'value_options', 'positional', 'dash_after_program', 'read_with_spec'], where);
+    onlyKeys(
+      v,
+      ['sub', 'value_options', 'positional', 'dash_after_program', 'read_with_spec', 'project_scripts'],
+      where,
+    );
     const sub = stringList(v.sub, 'sub', where);
     if (sub.length === 0 || sub.some((w) => w.split(' ').length > 2))
       throw new ProgramSpecError(where, '`sub` must list one or more subcommands of one or two words');
@@ -954,6 +963,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       positional: count(v.positional, 'positional', where),
       readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
       dashAfterProgram: flag(v.dash_after_program, 'dash_after_program', where),
+      projectScripts: flag(v.project_scripts, 'project_scripts', where),
     };
     for (const n of splitKey(name)) runners.set(n, spec);
   }

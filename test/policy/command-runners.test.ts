@@ -41,6 +41,7 @@ describe('the command-runner sections of programs.yaml', () => {
       positional: 0,
       readWithSpec: true,
       dashAfterProgram: false,
+      projectScripts: false,
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.shellOptions.get('remix')).toEqual({ sub: 'dev', options: ['-c', '--command'] });
