@@ -248,6 +248,65 @@ describe('specsJ: hatch, pdm and mkdocs', () => {
     );
   });
 
+  it('maturin, pyink and pdoc: builds, formatting and docs allowed; publishing, writes into .git, unknown options refused', () => {
+    expectAll(
+      [
+        // maturin's user guide (maturin.rs: tutorial, local development, distribution)
+        'maturin develop',
+        'maturin develop --release',
+        'maturin develop -r --uv',
+        'maturin develop -E test,dev',
+        'maturin develop --features python -m crates/py/Cargo.toml',
+        'maturin build --release --strip -o dist',
+        'maturin build -r -i python3.12',
+        'maturin build --release --sdist',
+        'maturin build --release --target x86_64-unknown-linux-gnu --zig',
+        'maturin build --release --compatibility manylinux2014',
+        'maturin build -r --features pyo3/abi3-py38 --out dist --find-interpreter',
+        'maturin sdist -o dist',
+        'maturin list-python',
+        'uv run maturin develop --uv',
+        'pyink .',
+        'pyink --check --diff src',
+        'pyink --pyink-indentation 2 --line-length 80 pkg',
+        'pdoc mypackage',
+        'pdoc -o docs mypackage',
+        'pdoc --output-directory site ./src/mypkg',
+        'pdoc -d google --math mypackage -o build/docs',
+        'pdoc mypackage -p 8081 -n',
+        'pdoc --html --output-dir docs mypackage',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        // allowed on main 702310d
+        'maturin build --out .git/hooks',
+        'maturin build --config \'target.x86_64-unknown-linux-gnu.linker="/srv/x"\'',
+        'maturin develop --bogus',
+        'maturin build -Z unstable-options',
+        'maturin generate-ci github -o .github/workflows/CI.yml',
+        'pyink --bogus src',
+        'pyink .git/hooks/pre-commit.py',
+        'pdoc -o .git/hooks mypackage',
+        'pdoc --bogus mypackage',
+        // refused on main too
+        'maturin publish',
+        'maturin upload -r https://x.example/legacy/ dist/*',
+        'maturin develop --pip-path /srv/evil/pip',
+        'maturin build -o /usr/local/wheels',
+        'maturin build -i /srv/evil/python',
+        'maturin build -m /srv/other/Cargo.toml',
+        'maturin build -- -C linker=/srv/evil',
+        'pyink --config /srv/other/pyproject.toml src',
+        'pdoc -o /var/www/html mypackage',
+        'pdoc -t /srv/other/templates mypackage',
+        'pdoc /root/other/module.py',
+      ],
+      'refused',
+    );
+  });
+
   it("a script name no rule covers is the project's under hatch, pdm and pipenv, not under uv or poetry", () => {
     expect(check('hatch run cov').parts.find((p) => p.part.startsWith('cov'))?.rule).toBe('project-script');
     expect(check('pdm run lint').parts.find((p) => p.part.startsWith('lint'))?.rule).toBe('project-script');
