@@ -46,6 +46,12 @@ describe('specsK: JavaScript and TypeScript tools', () => {
     expect(check('corepack pnpm dlx user/repo').decision).not.toBe('allow');
     expect(check('c8 bash -c "rm -rf ~/.ssh"').decision).not.toBe('allow');
   });
+  it('framework CLIs (astro, storybook, parcel, svelte-kit, svelte-check, vue-cli-service, gatsby, karma)', () => {
+    expectAll(lines('k2-benign.txt'), 'allow');
+    expectAll(lines('k2-dangerous.txt'), 'refused');
+    expectAll(lines('k2-dangerous-2.txt'), 'refused');
+    expect(check('astro dev --host 0.0.0.0').rule).toBe('program:astro');
+  });
   it('a bare `--no` (npx’s `--yes=false`) abbreviates no option', () => {
     expect(check('npx --no -- commitlint --edit "$1"').decision).toBe('allow');
     expect(check("npx --node-options='--require /root/x.js' jest").decision).not.toBe('allow');
