@@ -866,6 +866,8 @@ export interface WrapperSpec {
    * the command would start runs nothing, the line is the program's, decided by its spec and rules.
    */
   subcommands: string[];
+  /** Options after which what it runs is not followed (GNU parallel's `-a FILE`, `-N 2`, `--colsep`). */
+  unreadOptions: string[];
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -935,7 +937,11 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const wrappers = new Map<string, WrapperSpec>();
   for (const [name, v] of section(doc, 'wrappers')) {
     const where = `wrappers ${name}`;
-    onlyKeys(v, ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec', 'subcommands'], where);
+    onlyKeys(
+      v,
+      ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec', 'subcommands', 'unread_options'],
+      where,
+    );
     const spec: WrapperSpec = {
       valueOptions: stringList(v.value_options, 'value_options', where),
       positional: count(v.positional, 'positional', where),
@@ -943,6 +949,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       modes: stringList(v.modes, 'modes', where),
       readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
       subcommands: stringList(v.subcommands, 'subcommands', where),
+      unreadOptions: stringList(v.unread_options, 'unread_options', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }

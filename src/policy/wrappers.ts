@@ -367,57 +367,6 @@ function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
   walk.walkScript(walk, parts.map((p) => p.text).join(' '), stdin, `given to \`${what}\``);
 }
 
-/** GNU parallel's options that take a separate value (parallel(1), 20240222). */
-const PARALLEL_VALUE_OPTIONS = [
-  '-j',
-  '--jobs',
-  '-P',
-  '--max-procs',
-  '-S',
-  '--sshlogin',
-  '--sshloginfile',
-  '--slf',
-  '--joblog',
-  '--delay',
-  '--timeout',
-  '-N',
-  '-n',
-  '--max-args',
-  '-L',
-  '--max-lines',
-  '-d',
-  '--delimiter',
-  '-E',
-  '-I',
-  '--colsep',
-  '-C',
-  '--results',
-  '--res',
-  '--tmpdir',
-  '--workdir',
-  '--wd',
-  '--basefile',
-  '--bf',
-  '--env',
-  '--retries',
-  '--halt',
-  '--memfree',
-  '--load',
-  '--tag-string',
-  '--rpl',
-  '--block',
-  '--block-size',
-  '-s',
-  '--max-chars',
-  '--termseq',
-  '-a',
-  '--arg-file',
-  '--arg-sep',
-  '--arg-file-sep',
-];
-/** Options after which parallel's input, or where its values go, is not read here (a file of values, another separator or replacement string, values split or grouped). */
-const PARALLEL_UNREAD =
-  /^(-a|--arg-file|--arg-sep|--arg-file-sep|-I|--rpl|-N|-n|--max-args|-L|--max-lines|-X|-m|--xargs|--colsep|-C|-d|--delimiter|-E|--plus)(=|$)/;
 /** A replacement string of parallel's: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`. */
 const PARALLEL_REPLACEMENT = /\{(\/\/|\/\.|\/|\.|#|%)?\}/g;
 
@@ -430,7 +379,11 @@ const PARALLEL_REPLACEMENT = /\{(\/\/|\/\.|\/|\.|#|%)?\}/g;
  * checked; `--pipe` hands stdin to COMMAND, which is then decided as it is.
  */
 function runParallel(walk: Walk, args: Arg[]): void {
-  const at = skipOptions(args, PARALLEL_VALUE_OPTIONS);
+  // (programs.yaml `wrappers: parallel`: its options that take a value, and those after which
+  // its values, or where they go, are not followed here)
+  const spec = commandRunners().wrappers.get('parallel');
+  const at = skipOptions(args, spec?.valueOptions ?? []);
+  const unread = (o: Arg) => !spec || spec.unreadOptions.includes(o.text.split('=', 1)[0]!);
   const seps = args.flatMap((a, i) => (!a.dynamic && /^::::?\+?$/.test(a.text) ? [i] : []));
   const end = seps[0] ?? args.length;
   const cmd = args.slice(at, end);
@@ -444,7 +397,7 @@ function runParallel(walk: Walk, args: Arg[]): void {
   if (
     seps.length === 1 &&
     args[end]!.text === ':::' &&
-    !opts.some((o) => o.dynamic || PARALLEL_UNREAD.test(o.text))
+    !opts.some((o) => o.dynamic || unread(o))
   )
     values = args.slice(end + 1);
   if (!values) return runText(walk, [...cmd, unknown], { kind: 'none' }, 'parallel');
