@@ -212,6 +212,11 @@ export interface ProgramSpec {
   modulesAsk: Set<string>;
   /** `-m` modules with a spec of their own (`python -m venv DIR` writes DIR). */
   modules: Map<string, ProgramSpec> | null;
+  /**
+   * `-m` modules whose command line is a program's own (its console script: `python -m pip …` is
+   * `pip …`, `pre_commit` is `pre-commit`), which the walker also records as that program's.
+   */
+  modulePrograms: Map<string, string> | null;
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /**
@@ -371,6 +376,7 @@ const SPEC_KEYS = new Set([
   'rest',
   'modules_ask',
   'modules',
+  'module_programs',
   'script',
   'cwd_writes',
   'words',
@@ -501,6 +507,7 @@ export function buildSpec(
     rest: bool('rest', false),
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     modules: null,
+    modulePrograms: modulePrograms(r.module_programs, where),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     compilerFlags: compilerFlags(r.compiler_flags, where),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
@@ -845,6 +852,20 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
     const names = splitKey(key);
     const spec = buildSpec(names[0]!, raw, names[0]!, null);
     for (const n of names) out.set(n, spec);
+  }
+  return out;
+}
+
+/** A spec's `module_programs:`: a mapping from a `-m` module's name to the program it is. */
+function modulePrograms(v: unknown, where: string): Map<string, string> | null {
+  if (v === undefined) return null;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ProgramSpecError(where, '`module_programs` must map module names to program names');
+  const out = new Map<string, string>();
+  for (const [mod, program] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof program !== 'string' || !program)
+      throw new ProgramSpecError(where, `\`module_programs\`: \`${mod}\` must name a program`);
+    out.set(mod, program);
   }
   return out;
 }

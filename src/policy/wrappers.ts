@@ -142,54 +142,17 @@ function skipOptions(args: Arg[], valueOptions: string[], from = 0): number {
   return i;
 }
 
-const PYTHON_NAME = /^python[0-9.]*$/;
-
 /**
- * Modules whose `python -m` command line is the program of the same name (its console script).
- * Not pytest: its test paths are python's to run (as `python tests/x.py` is, in another checkout
- * too); the options where it writes are in its module spec (policies/programs.yaml).
+ * `python [options] -m MODULE args…` for a module the spec maps to a program (programs.yaml
+ * `module_programs:`, its console script): `[program, args…]`; else null. python's options are
+ * read with its spec, so a script, `-c CODE` or `-` before any `-m` runs no module.
  */
-const MODULE_PROGRAMS: Record<string, string> = {
-  pip: 'pip',
-  twine: 'twine',
-  tox: 'tox',
-  nox: 'nox',
-  black: 'black',
-  mypy: 'mypy',
-  flake8: 'flake8',
-  pylint: 'pylint',
-  isort: 'isort',
-  coverage: 'coverage',
-  poetry: 'poetry',
-  pipx: 'pipx',
-  uv: 'uv',
-  virtualenv: 'virtualenv',
-  ruff: 'ruff',
-  pdm: 'pdm',
-  hatch: 'hatch',
-  pre_commit: 'pre-commit',
-};
-
-/** python's options that take a value (python(1)); any other option is a flag. */
-const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs']);
-
-/** `python [options] -m MODULE args…` for a module in MODULE_PROGRAMS: `[program, args…]`; else null. */
-function moduleProgram(args: Arg[]): Arg[] | null {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.dynamic) return null;
-    const t = a.text;
-    if (t === '-m' || (t.startsWith('-m') && t.length > 2 && !t.startsWith('--'))) {
-      const module = t === '-m' ? args[i + 1] : { ...a, text: t.slice(2) };
-      const program = module && !module.dynamic ? MODULE_PROGRAMS[module.text] : undefined;
-      if (!program) return null;
-      return [{ ...module!, text: program }, ...args.slice(t === '-m' ? i + 2 : i + 1)];
-    }
-    // A script, `-c CODE` or `-` (stdin) ends python's options: no module runs.
-    if (!t.startsWith('-') || t === '-' || t === '--' || /^-[^-]*c/.test(t)) return null;
-    if (PYTHON_VALUE_OPTIONS.has(t)) i++;
-  }
-  return null;
+function moduleProgram(spec: ProgramSpec, args: Arg[]): Arg[] | null {
+  const { options, end } = leadingOptions(spec, args);
+  const last = options[options.length - 1];
+  if (last?.effect !== 'module' || !last.value || last.value.dynamic) return null;
+  const program = spec.modulePrograms?.get(last.value.text);
+  return program ? [{ ...last.value, text: program }, ...args.slice(end)] : null;
 }
 
 /** tmux's keys that submit the line typed so far (tmux(1), KEY BINDINGS: `C-m` is Enter). */
@@ -394,11 +357,7 @@ function runParallel(walk: Walk, args: Arg[]): void {
   // The values of the `:::` groups; undefined when they come from stdin or a file, or are read in
   // a way not followed here.
   let values: Arg[] | undefined;
-  if (
-    seps.length === 1 &&
-    args[end]!.text === ':::' &&
-    !opts.some((o) => o.dynamic || unread(o))
-  )
+  if (seps.length === 1 && args[end]!.text === ':::' && !opts.some((o) => o.dynamic || unread(o)))
     values = args.slice(end + 1);
   if (!values) return runText(walk, [...cmd, unknown], { kind: 'none' }, 'parallel');
   for (const v of values) {
@@ -783,10 +742,11 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     }
     return;
   }
-  if (PYTHON_NAME.test(name)) {
+  const moduleSpec = walk.code?.programs?.get(name);
+  if (moduleSpec?.modulePrograms) {
     // `python -m pip install --user x` is pip's own command line: decided as `pip …` as well, so
     // pip's rules (global installs, other indexes, publishing) hold for it as they do for `pip`.
-    const inner = moduleProgram(args);
+    const inner = moduleProgram(moduleSpec, args);
     if (inner) runInner(walk, inner, 0, stdin, via, `${name} -m`);
     return;
   }

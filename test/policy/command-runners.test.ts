@@ -16,6 +16,7 @@ describe('the command-runner sections of programs.yaml', () => {
           'wrappers:',
           '  timeout: { value_options: [-s, -k], positional: 1 }',
           '  libtool: { value_options: [--mode], modes: [link, execute] }',
+          '  parallel: { value_options: [-j, -a], unread_options: [-a, --colsep] }',
           'runners:',
           "  uv: { sub: [run, 'tool run'], value_options: [--with], read_with_spec: true }",
           'cmake_tools:',
@@ -33,8 +34,10 @@ describe('the command-runner sections of programs.yaml', () => {
       modes: [],
       readWithSpec: false,
       subcommands: [],
+      unreadOptions: [],
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
+    expect(runners.wrappers.get('parallel')?.unreadOptions).toEqual(['-a', '--colsep']);
     expect(runners.runners.get('uv')).toEqual({
       sub: ['run', 'tool run'],
       valueOptions: ['--with'],
@@ -74,6 +77,14 @@ describe('the command-runner sections of programs.yaml', () => {
         /programs\.yaml:3: program `shell_options remix`: `sub` must be one subcommand/,
       ],
       ['programs: {}\nwrappers: [timeout]\n', /programs\.yaml:2: program `wrappers`: `wrappers` must map/],
+      [
+        'programs: {}\nwrappers:\n  parallel: { value_options: [], unread_options: -a }\n',
+        /programs\.yaml:3: program `wrappers parallel`: `unread_options` must be a list/,
+      ],
+      [
+        'programs:\n  python:\n    options: { -m: module }\n    module_programs: [pip]\n',
+        /programs\.yaml:2: program `python`: `module_programs` must map module names to program names/,
+      ],
     ];
     for (const [text, message] of cases) expect(() => loadProgramFacts(programsFile(text))).toThrow(message);
   });
@@ -89,6 +100,9 @@ describe('the walker decides what they run from those facts', () => {
       'remix dev --manual -c "node ./server.js"',
       'libtool --mode=execute ./tests/check_all',
       'libtool link gcc -o prog main.o',
+      'parallel -j 4 gzip -k ::: a.log b.log',
+      'python -m pre_commit run --all-files',
+      'python3 -X dev -m pip install -e .',
     ];
     const refused = [
       'timeout -s KILL 30 rm -rf ~',
@@ -97,6 +111,15 @@ describe('the walker decides what they run from those facts', () => {
       'remix dev --command="sh -c \'cat ~/.netrc\'"',
       'libtool exe rm -rf /usr/lib',
       'nice -n 5 sudo rm -rf /',
+      // parallel's value options are read from its entry; after an unread option (`-a FILE`,
+      // `--colsep`) the command it makes is only known when it runs
+      'parallel -j 4 rm -rf ::: build /etc',
+      'parallel -a jobs.txt gzip',
+      'parallel --colsep , echo ::: a,b',
+      // python's module_programs: `python -m pip …` is pip's own command line, pip's rules hold
+      'python3 -W ignore -m pip install --user requests',
+      'python -mpip install --index-url http://pkgs.example/simple x',
+      'python -m twine upload dist/*',
     ];
     expectAll(allowed, 'allow');
     expectAll(refused, 'refused');
