@@ -23,6 +23,7 @@ import {
 } from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { readWrittenProject } from './written-projects.js';
+import { interpreterFacts } from './program-file.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, specMoves, type ProgramSpec } from './programs.js';
 import { perlModuleCheck, perlSubstitution } from './perl.js';
@@ -1354,10 +1355,6 @@ function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined): v
   for (const c of cwd ?? [walk.ws.workspace]) walk.decoded.add(resolvePath(path.text, c, walk.ws.home));
 }
 
-/** Programs that run their first operand as a script (`sh x.sh`, `source x`, `python x.py`). */
-const SCRIPT_RUNNERS =
-  /^(ba|da|z|k|mk|a|fi|tc|c)?sh$|^(source|\.|busybox|python[0-9.]*|pypy[0-9.]*|perl|ruby|node|php|lua|tclsh|Rscript)$/;
-
 /**
  * Whether this command runs a file the line wrote with decoded text: as the program
  * (`/tmp/x.sh`), or as the script a shell or interpreter runs (`bash x.sh`, `. ./x`).
@@ -1365,7 +1362,7 @@ const SCRIPT_RUNNERS =
 function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
   if (walk.decoded.size === 0) return false;
   if (name.includes('/')) return holdsDecoded(walk, { text: name, dynamic: false, glob: false });
-  if (!SCRIPT_RUNNERS.test(name)) return false;
+  if (!interpreterFacts(name)?.script) return false;
   const script = args.find((a) => !a.text.startsWith('-') || a.dynamic);
   return script !== undefined && holdsDecoded(walk, script);
 }
@@ -1908,9 +1905,6 @@ function walkSimpleCommand(walk: Walk, node: Node, stdin: Stdin, via: string[]):
 const READ_FUNCTION = /\bread\s*\(\s*\)|\bfunction\s+read\b|\balias\b/;
 const IFS_FOR_READ = /^IFS=(?:''|""|\$'\\[tn]'|'[^'$`\\]{1,8}'|"[^"$`\\]{1,8}"|[,:;|=/.@#%+-]{1,8})?$/;
 
-/** Interpreters and shells that read their program from standard input when given none, or `-`. */
-const STDIN_PROGRAMS = /^(python[0-9.]*|pypy3?|node|nodejs|perl|ruby|php[0-9.]*|lua|bash|sh|dash|zsh|ksh)$/;
-
 /**
  * The name rules see: `/usr/bin/rm` is `rm`; `./x.sh` is its absolute path; a versioned name of a
  * program programs.yaml lists under `versioned:` is that program (`python3.14`, `/usr/bin/gcc-15`).
@@ -1969,7 +1963,7 @@ export function runArgv(
   if (
     program &&
     !program.dynamic &&
-    STDIN_PROGRAMS.test(name) &&
+    interpreterFacts(name)?.stdin &&
     (args.length === 0 || args[0]!.text === '-')
   ) {
     const rest = args.slice(1);
@@ -2152,7 +2146,7 @@ export function runArgv(
       readInline(walk, part, code, 'typescript', via);
       return;
     }
-  } else if (walk.written.size && UNREAD_RUNNERS.test(name)) {
+  } else if (walk.written.size && interpreterFacts(name)?.unread) {
     // `ruby x.rb`, `perl x.pl`, `php x.php` of a file this line wrote: code in a language this
     // policy does not read, which asks as the same code given with `-e` does.
     if (args.some((a) => !a.text.startsWith('-') && writtenTexts(walk, a).length > 0))
@@ -2233,10 +2227,6 @@ function specMovesPart(walk: Walk, part: CommandPart): boolean {
   const spec = (specs && partSpec(specs, walk, part)) ?? walk.code?.unspecified;
   return !specs || !spec || specMoves(spec, part, walk.ws, specs as Map<string, ProgramSpec>);
 }
-
-/** Interpreters of languages the inline reader does not read (a script of theirs the line wrote asks). */
-const UNREAD_RUNNERS =
-  /^(ruby[0-9.]*|perl[0-9.]*|php[0-9.]*|pypy[0-9.]*|lua[0-9.]*|luajit|Rscript|tclsh[0-9.]*|wish|julia|deno|bun|pwsh|groovy|elixir|escript|swift|ocaml|guile|racket|sbcl|clisp|gawk|awk|mawk|nawk)$/;
 
 /**
  * What a file this command line wrote with literal text holds, as `a` names it from each

@@ -13,6 +13,7 @@ import {
   buildVersioned,
   ProgramSpecError,
   type CommandRunners,
+  type InterpreterFacts,
   type ProgramSpec,
 } from './programs.js';
 import { clip } from './walk.js';
@@ -94,6 +95,7 @@ const SECTIONS = new Set([
   'runners',
   'cmake_tools',
   'shell_options',
+  'interpreters',
   'calls',
   'installers',
   'unspecified',
@@ -151,4 +153,13 @@ export function refuse(file: string, rule: string | null, problem: string): neve
 /** The built-in programs.yaml's commands that run commands (wrappers.ts). */
 export function commandRunners(): CommandRunners {
   return loadProgramFacts(PROGRAMS_PATH).runners;
+}
+
+/**
+ * The built-in programs.yaml's facts of an interpreter or shell (`interpreters:`), by its name or
+ * its name without a trailing version (`tclsh8.6`, `python3`); undefined for any other program.
+ */
+export function interpreterFacts(name: string): InterpreterFacts | undefined {
+  const table = commandRunners().interpreters;
+  return table.get(name) ?? table.get(name.replace(/[0-9.]+$/, ''));
 }

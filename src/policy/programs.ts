@@ -908,8 +908,22 @@ export interface RunnerSpec {
   projectScripts: boolean;
 }
 
+/** An interpreter's facts the walker reads (programs.yaml `interpreters:`). */
+export interface InterpreterFacts {
+  /** Given no operand, or `-`, it reads its program from standard input (`python3 - < x.py`). */
+  stdin: boolean;
+  /** Its first operand is a script it runs (`ruby x.rb`, `bash x.sh`, `source x`). */
+  script: boolean;
+  /** Its code is in a language the inline reader does not read (a script of it the line wrote asks). */
+  unread: boolean;
+  /** With inline code (`-c`, `-e`, `-E`, `-r`, `--eval`), its output is whatever the code prints. */
+  printsCode: boolean;
+}
+
 /** programs.yaml's commands that run commands, read by the walker (wrappers.ts). */
 export interface CommandRunners {
+  /** Interpreters and shells: what they run and read (`interpreters:`). */
+  interpreters: ReadonlyMap<string, InterpreterFacts>;
   wrappers: ReadonlyMap<string, WrapperSpec>;
   runners: ReadonlyMap<string, RunnerSpec>;
   /** `cmake -E TOOL`: the command words each tool stands for. */
@@ -918,7 +932,7 @@ export interface CommandRunners {
   shellOptions: ReadonlyMap<string, { sub: string; options: string[] }>;
 }
 
-const RUNNER_SECTIONS = new Set(['wrappers', 'runners', 'cmake_tools', 'shell_options']);
+const RUNNER_SECTIONS = new Set(['wrappers', 'runners', 'cmake_tools', 'shell_options', 'interpreters']);
 
 function section(doc: unknown, key: string): Array<[string, Record<string, unknown>]> {
   const raw = (doc as Record<string, unknown>)[key] ?? {};
@@ -1011,7 +1025,19 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
     if (options.length === 0) throw new ProgramSpecError(where, '`options` must list the options');
     for (const n of splitKey(name)) shellOptions.set(n, { sub: v.sub, options });
   }
-  return { wrappers, runners, cmakeTools, shellOptions };
+  const interpreters = new Map<string, InterpreterFacts>();
+  for (const [name, v] of section(doc, 'interpreters')) {
+    const where = `interpreters ${name}`;
+    onlyKeys(v, ['stdin', 'script', 'unread', 'prints_code'], where);
+    const facts: InterpreterFacts = {
+      stdin: flag(v.stdin, 'stdin', where),
+      script: flag(v.script, 'script', where),
+      unread: flag(v.unread, 'unread', where),
+      printsCode: flag(v.prints_code, 'prints_code', where),
+    };
+    for (const n of splitKey(name)) interpreters.set(n, facts);
+  }
+  return { wrappers, runners, cmakeTools, shellOptions, interpreters };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { resolvePath } from './glob.js';
+import { interpreterFacts } from './program-file.js';
 import type { Stdin, Walk } from './walk.js';
 import type { Arg, CommandPart, Part, Under } from './types.js';
 
@@ -151,8 +152,6 @@ const TRANSFORMERS = new Set([
   'iconv',
   'envsubst',
 ]);
-/** Interpreters: their output, with inline code, is whatever the code prints. */
-const INTERPRETERS = new Set(['python', 'pypy', 'perl', 'ruby', 'node', 'php']);
 
 /**
  * Commands whose output is text no reader of the command line can see: base64/base32/basenc
@@ -164,7 +163,7 @@ export function isOpaqueDecoder(part: Part): boolean {
   const name = part.name.replace(/[0-9.]+$/, '');
   if (name === 'b64decode') return true;
   if (name === 'printf') return part.args.some((a) => !a.dynamic && BYTE_ESCAPE.test(a.text));
-  return !TRANSFORMERS.has(name) && !INTERPRETERS.has(name) && isDecoder(part);
+  return !TRANSFORMERS.has(name) && !interpreterFacts(name)?.printsCode && isDecoder(part);
 }
 
 /**
@@ -178,7 +177,8 @@ export function isDecoder(part: Part): boolean {
   const has = (re: RegExp) => literal.some((f) => re.test(f));
   const name = part.name.replace(/[0-9.]+$/, '');
   if (TRANSFORMERS.has(name)) return true;
-  if (INTERPRETERS.has(name)) return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
+  // (interpreters, programs.yaml `interpreters:`: their output, with inline code, is whatever the code prints)
+  if (interpreterFacts(name)?.printsCode) return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
   switch (name) {
     case 'base':
     case 'basenc':

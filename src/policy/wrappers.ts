@@ -1093,25 +1093,6 @@ function quotedExpansions(text: string): boolean {
   return quote === null;
 }
 
-const XARGS_VALUE_OPTIONS = [
-  '-a',
-  '--arg-file',
-  '-d',
-  '--delimiter',
-  '-E',
-  '-e',
-  '-I',
-  '-L',
-  '-l',
-  '-n',
-  '--max-args',
-  '-P',
-  '--max-procs',
-  '-s',
-  '--max-chars',
-  '--process-slot-var',
-];
-
 /**
  * Whether xargs, with these options, hands its command the input's words as they are: none that reads
  * arguments from a file (`-a`), splits at another character (`-d`, `-0`) or runs a shell; `-I TOKEN`
@@ -1145,7 +1126,8 @@ function splitsByLine(options: Arg[], token: string | null | undefined): boolean
 }
 
 function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
-  const at = skipOptions(args, XARGS_VALUE_OPTIONS);
+  // (its options that take a value: programs.yaml `wrappers: xargs`)
+  const at = skipOptions(args, commandRunners().wrappers.get('xargs')?.valueOptions ?? []);
   const replace = args.slice(0, at).findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
   const flag = replace === -1 ? '' : args[replace]!.text;
   const token =

@@ -23,6 +23,9 @@ describe('the command-runner sections of programs.yaml', () => {
           '  remove_directory: [rm, -rf]',
           'shell_options:',
           '  remix: { sub: dev, options: [-c, --command] }',
+          'interpreters:',
+          '  ruby perl: { stdin: true, script: true, unread: true }',
+          '  source .: { script: true }',
           '',
         ].join('\n'),
       ),
@@ -47,6 +50,13 @@ describe('the command-runner sections of programs.yaml', () => {
       projectScripts: false,
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
+    expect(runners.interpreters.get('.')).toEqual({
+      stdin: false,
+      script: true,
+      unread: false,
+      printsCode: false,
+    });
+    expect(runners.interpreters.get('ruby')?.unread).toBe(true);
     expect(runners.shellOptions.get('remix')).toEqual({ sub: 'dev', options: ['-c', '--command'] });
   });
 
@@ -82,6 +92,10 @@ describe('the command-runner sections of programs.yaml', () => {
         /programs\.yaml:3: program `wrappers parallel`: `unread_options` must be a list/,
       ],
       [
+        'programs: {}\ninterpreters:\n  bash: { stdin: true }\n  tclsh: { scripts: true }\n',
+        /programs\.yaml:4: program `interpreters tclsh`: unknown key `scripts`/,
+      ],
+      [
         'programs:\n  python:\n    options: { -m: module }\n    module_programs: [pip]\n',
         /programs\.yaml:2: program `python`: `module_programs` must map module names to program names/,
       ],
@@ -103,6 +117,8 @@ describe('the walker decides what they run from those facts', () => {
       'parallel -j 4 gzip -k ::: a.log b.log',
       'python -m pre_commit run --all-files',
       'python3 -X dev -m pip install -e .',
+      // interpreters: a program given on standard input is the script it runs
+      'python3 - < tools/gen.py',
     ];
     const refused = [
       'timeout -s KILL 30 rm -rf ~',
@@ -120,6 +136,12 @@ describe('the walker decides what they run from those facts', () => {
       'python3 -W ignore -m pip install --user requests',
       'python -mpip install --index-url http://pkgs.example/simple x',
       'python -m twine upload dist/*',
+      // interpreters: `stdin`, `script` (decoded text), `unread` and `prints_code` facts
+      'python3 - < /root/x.py',
+      'bash < /srv/setup.sh',
+      "printf 'cm0gLXJmIH4=' | base64 -d > x.rb && ruby x.rb",
+      "printf 'puts 1' > x.rb && ruby2.7 x.rb",
+      'cat $(perl -e "print q(/et).q(c/shadow)")',
     ];
     expectAll(allowed, 'allow');
     expectAll(refused, 'refused');
