@@ -226,6 +226,12 @@ export interface ProgramSpec {
    */
   compilerFlags: RegExp | null;
   /**
+   * The words after `--` are a compiler's command line, decided with the spec of the program named
+   * (`compiler_spec: gcc`: `clang-tidy a.cpp -- -std=c++17 -Iinclude`, where `-fplugin=F`, `-B DIR`
+   * and a driver `--config` file load code as they do in `gcc`'s own line).
+   */
+  compilerSpec: string | null;
+  /**
    * Words refused even where `words` takes them (`*Test` but not `connectedAndroidTest`, which
    * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
    */
@@ -381,6 +387,7 @@ const SPEC_KEYS = new Set([
   'cwd_writes',
   'words',
   'compiler_flags',
+  'compiler_spec',
   'target',
   'pattern_options',
   'path_properties',
@@ -510,6 +517,7 @@ export function buildSpec(
     modulePrograms: modulePrograms(r.module_programs, where),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     compilerFlags: compilerFlags(r.compiler_flags, where),
+    compilerSpec: r.compiler_spec === undefined ? null : sentence(r.compiler_spec, 'compiler_spec', where),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
     passes: bool('passes', false),
@@ -1836,6 +1844,30 @@ export function checkInvocation(
     const t = a.text;
     if (!ended && !a.dynamic && t === '--') {
       ended = true;
+      // (`clang-tidy a.cpp -- -std=c++17`: the compiler's words, decided with the compiler's spec;
+      // with no such spec every word asks)
+      if (spec.compilerSpec) {
+        const cc = ctx.specs.get(spec.compilerSpec);
+        const rest = args.slice(i + 1);
+        if (!cc) {
+          if (rest.length)
+            note({
+              decision: 'ask',
+              reason: `\`${ctx.label} --\` hands its words to ${spec.compilerSpec}, which has no spec`,
+            });
+        } else
+          note(
+            checkInvocation(
+              cc,
+              { ...part, name: spec.compilerSpec, args: rest },
+              ctx.ws,
+              ctx.specs,
+              undefined,
+              ctx.out,
+            ),
+          );
+        break;
+      }
       continue;
     }
     if (i === 0 && spec.plusToolchain && !a.dynamic && /^\+[A-Za-z0-9][\w.-]*$/.test(t)) continue;
