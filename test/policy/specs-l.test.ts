@@ -151,6 +151,8 @@ describe('specsL: linters, formatters and generators with a spec', () => {
         'taplo fmt --check --diff',
         'taplo lint --no-schema Cargo.toml',
         'taplo format --option column_width=100 pyproject.toml',
+        'taplo --version',
+        'taplo lsp stdio',
       ],
       'allow',
     );
@@ -166,7 +168,7 @@ describe('specsL: linters, formatters and generators with a spec', () => {
         'protoc --descriptor_set_out=/etc/x.pb a.proto',
         'taplo fmt /etc/cargo/config.toml',
         'taplo check --schema-catalog https://evil.example/catalog.json',
-        'taplo lsp',
+        'taplo lsp tcp --address 0.0.0.0:9000',
       ],
       'refused',
     );
