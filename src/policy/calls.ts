@@ -40,13 +40,21 @@ const MAX_CODE = 4096;
  * Reads the words after the interpreter (quote-removed; `dynamic[i]` when word i is only known when
  * it runs). Returns the paths the calls name, or null when the code is not read (or there is none).
  */
-export function readCalls(table: CallTable, words: string[], dynamic: boolean[]): ReadCalls | null {
+export function readCalls(
+  table: CallTable,
+  words: string[],
+  dynamic: boolean[],
+  stdin?: string,
+): ReadCalls | null {
   const code: string[] = [];
   const julia = table.language === 'julia';
+  // An operand (a script, `R CMD …`) means standard input is not the program.
+  let operand = false;
   for (let i = 0; i < words.length; i++) {
     if (dynamic[i]) return null;
     const w = words[i]!;
     if (w === '--args' || w === '--') break;
+    if (!w.startsWith('-')) operand = true;
     if (w === '-e' || (julia && (w === '-E' || w === '--eval' || w === '--print'))) {
       if (i + 1 >= words.length || dynamic[i + 1]) return null;
       code.push(words[++i]!);
@@ -67,6 +75,9 @@ export function readCalls(table: CallTable, words: string[], dynamic: boolean[])
     // Any other spelling a rule may take for code (`-c`, `-E` to R, `--eval` to R, a cluster): unread.
     if (/^-(c|E|p|-eval|-print|-commands|-execute)\b/.test(w) || /^-[A-Za-z]*e$/.test(w)) return null;
   }
+  // `echo 'devtools::test()' | R --vanilla`: with no `-e` and no operand R and julia run what standard
+  // input holds; literal text there (echo or printf of literal words, a here-document) is read as `-e`'s.
+  if (code.length === 0 && stdin !== undefined && !operand) code.push(stdin);
   if (code.length === 0) return null;
   const paths: ReadCalls['paths'] = [];
   for (const c of code) {

@@ -2108,6 +2108,11 @@ export function runArgv(
       callTable,
       args.map((a) => a.text),
       args.map((a) => a.dynamic),
+      stdin.kind === 'text' && !stdin.dynamic
+        ? stdin.text
+        : stdin.kind === 'pipe' && stdin.printed !== undefined
+          ? stdin.printed
+          : undefined,
     );
     if (calls) {
       part.code = 'read';

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { probeEngine } from './probe-engine.js';
+
+/**
+ * Issue 14, helper specsM (5 Dec 2026): build tools and interpreters of other languages that were
+ * allowed by name get complete specs in policies/programs.yaml (an option they do not list asks).
+ * Each group's lines were decided on main first (the held-out estimate, src/policy/README.md
+ * "Measured").
+ */
+const { expectAll, check } = probeEngine();
+
+describe('specsM: ant', () => {
+  it('builds, tests and help of the workspace build file stay allowed', () => {
+    expectAll(
+      [
+        'ant',
+        'ant compile',
+        'ant -f build.xml compile',
+        'ant -buildfile build.xml test',
+        'ant -q clean test',
+        'ant -Dtest.name=FooTest test',
+        'ant -v -k test',
+        'ant -p',
+        'ant -diagnostics',
+        'ant -lib lib test',
+        'ant -logger org.apache.tools.ant.listener.AnsiColorLogger test',
+        'ant -propertyfile build.properties dist',
+        'ant -noinput -logfile build.log test',
+        'ant -emacs -silent test',
+        'ant -nouserlib -noclasspath compile',
+        'ant -keep-going -Djunit.fork=true test',
+      ],
+      'allow',
+    );
+  });
+  it('build files, jars and logs from elsewhere, publishing targets and unknown options are refused', () => {
+    expectAll(
+      [
+        'ant -lib /home/u/evil.jar test',
+        'ant -buildfile /srv/other/build.xml test',
+        'ant -file ~/build.xml',
+        'ant -logfile /etc/ant.log test',
+        'ant -l /root/x.log compile',
+        'ant -Dbasedir=/srv/app clean',
+        'ant -Dant.home=/srv/ant test',
+        'ant -Djava.io.tmpdir=/etc/x test',
+        'ant deploy',
+        'ant ivy-publish',
+        'ant -main evil.Main test',
+        'ant -find /srv/x/build.xml',
+        'ant -s build.xml test',
+        'ant -buildf x.xml',
+      ],
+      'refused',
+    );
+  });
+});
+
+describe('specsM: Rscript and R', () => {
+  it('workspace scripts, development-tool one-liners and R CMD build/check/INSTALL stay allowed', () => {
+    expectAll(
+      [
+        'Rscript tests/testthat.R',
+        'Rscript --vanilla tests/run_tests.R',
+        'Rscript --default-packages=methods,utils tests/x.R',
+        'Rscript --verbose analysis.R input.csv out.csv',
+        'Rscript --vanilla -e \'testthat::test_dir("tests/testthat")\'',
+        'R CMD build --no-build-vignettes .',
+        'R CMD check --no-manual --as-cran mypkg_0.1.0.tar.gz',
+        'R CMD INSTALL --no-multiarch --with-keep.source .',
+        'R CMD INSTALL -l /tmp/Rlib .',
+        "R -q -e 'devtools::document()'",
+        'R --vanilla -f scripts/plot.R',
+        'R CMD Rd2pdf --no-preview --output=manual.pdf .',
+        'R CMD SHLIB src/foo.c',
+        'R CMD BATCH scripts/sim.R',
+        'echo \'requireNamespace("devtools"); devtools::test()\' | R --vanilla',
+        'julia -p 2 x.jl',
+      ],
+      'allow',
+    );
+  });
+  it('unread code, scripts and libraries from elsewhere and R CMD REMOVE are refused', () => {
+    expectAll(
+      [
+        'Rscript ~/x.R',
+        'Rscript ../other/x.R',
+        'R CMD INSTALL -l ~/R/library .',
+        'R CMD INSTALL --library=/usr/local/lib/R/site-library mypkg.tar.gz',
+        'R CMD REMOVE dplyr',
+        'R CMD javareconf',
+        'R CMD check --output=/srv/out x.tar.gz',
+        'R CMD check --install-args=--library=/srv x.tar.gz',
+        'R CMD BATCH /srv/x.R',
+        'R -f /srv/x.R',
+        'R --file=~/x.R',
+        "R --no-save -e 'x <- 1'",
+        'echo \'system("id")\' | R --no-save',
+        'R --vanilla',
+        'R -d gdb',
+      ],
+      'refused',
+    );
+    expect(check('R CMD REMOVE dplyr').rule).toBe('program:R');
+  });
+});
+
+describe('specsM: julia', () => {
+  it('project scripts, tests and Pkg one-liners stay allowed', () => {
+    expectAll(
+      [
+        'julia --project test/runtests.jl',
+        'julia --project=. --color=yes test/runtests.jl',
+        'julia --project=docs/ docs/make.jl',
+        'julia --threads=auto --project=. bench/run.jl',
+        'julia -t 4 --project scripts/run.jl',
+        'julia --check-bounds=yes --depwarn=error --project test/runtests.jl',
+        "julia --startup-file=no --project=. -e 'using Pkg; Pkg.test()'",
+        'julia --code-coverage=user --project test/runtests.jl',
+        'julia -O3 --project src/main.jl',
+        'julia --project=@JuliaFormatter --eval \'using JuliaFormatter; format(".")\'',
+        "echo 'using Pkg; Pkg.test()' | julia --project",
+      ],
+      'allow',
+    );
+  });
+  it('images, homes, loads and projects from elsewhere, workers on other hosts and unread code are refused', () => {
+    expectAll(
+      [
+        'julia --machine-file hosts.txt x.jl',
+        'julia -J /srv/sys.so x.jl',
+        'julia --sysimage=/root/evil.so test/runtests.jl',
+        'julia -H /srv/julia x.jl',
+        'julia --load=/srv/x.jl t.jl',
+        'julia ~/x.jl',
+        "julia --project=/srv/other -e 'using Pkg; Pkg.test()'",
+        'julia --bug-report=rr test.jl',
+        'julia --output-o /srv/sys.o x.jl',
+        "julia --ev 'run(`id`)'",
+        'julia --code-coverage=/etc/cov.info t.jl',
+        'julia --trace-compile=/etc/x.jl t.jl',
+        'julia -i x.jl',
+        'julia',
+      ],
+      'refused',
+    );
+  });
+});
