@@ -105,6 +105,94 @@ describe('specsM: Rscript and R', () => {
   });
 });
 
+describe('specsM: mix', () => {
+  it("tests, builds, formats, dependencies and the project's own tasks stay allowed", () => {
+    expectAll(
+      [
+        'mix test --trace',
+        'mix test --max-failures 1 --seed 0',
+        'mix test --cover --export-coverage default',
+        'mix test test/my_app/accounts_test.exs:17 --trace',
+        'mix compile --all-warnings --warnings-as-errors',
+        'mix format mix.exs "lib/**/*.{ex,exs}"',
+        'mix format --check-formatted --dot-formatter .formatter.exs',
+        'mix deps.get --only prod',
+        'mix deps.clean --unused --unlock',
+        'mix credo suggest --strict',
+        'mix dialyzer --format github',
+        'mix run priv/repo/seeds.exs',
+        'mix run --no-halt',
+        'mix cmd npm test',
+        'mix assets.deploy',
+        'mix phx.gen.context Accounts User users name:string',
+        'mix local.rebar --force',
+      ],
+      'allow',
+    );
+  });
+  it('files from elsewhere, unread code, publishing and user-wide installs are refused', () => {
+    expectAll(
+      [
+        'mix test /srv/other/x_test.exs',
+        'mix test --breakpoints test/x_test.exs',
+        'mix test --bogus',
+        'mix format --dot-formatter /srv/.formatter.exs',
+        'mix compile --erl-config /srv/x.config',
+        'mix run -r /srv/x.exs priv/seeds.exs',
+        "mix run -e 'IO.puts(1)'",
+        'mix docs --output /srv/doc',
+        'mix local.phx',
+        'mix coveralls.post --token abc',
+        'mix coveralls.github',
+        'mix cmd rm -rf /srv/app',
+        'mix cmd --cd /srv make',
+        'mix xref graph --output /etc/x.dot',
+        'mix new /srv/app',
+        'mix myalias /srv/x',
+      ],
+      'refused',
+    );
+    expect(check('mix coveralls.github').rule).toBe('program:mix');
+  });
+});
+
+describe('specsM: lua and luarocks', () => {
+  it('workspace scripts, the project rock and its dependencies stay allowed', () => {
+    expectAll(
+      [
+        'lua tests/run.lua',
+        'lua -W tests/run.lua',
+        'lua -l luacov tests/run.lua',
+        'luarocks make --local',
+        'luarocks install --deps-only rockspecs/x-scm-1.rockspec',
+        'luarocks install --tree lua_modules busted',
+        'luarocks make OPENSSL_DIR=/usr CRYPTO_DIR=/usr',
+        'luarocks make x-scm-1.rockspec --tree=.luarocks',
+        'luarocks list',
+        'luarocks test',
+      ],
+      'allow',
+    );
+  });
+  it('code on the line, trees, servers and rockspecs from elsewhere and uploads are refused', () => {
+    expectAll(
+      [
+        'lua -i tests/run.lua',
+        'lua /srv/x.lua',
+        'lua -l/root/evil t.lua',
+        'luarocks install --tree /usr/local lpeg',
+        'luarocks install https://x.example/x-1.0-1.rockspec',
+        'luarocks make /srv/x.rockspec',
+        'luarocks purge --tree=.luarocks',
+        'luarocks --lua-dir=/srv/lua make',
+        'luarocks install lpeg --sign',
+        'luarocks install lpeg --api-key=abc',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe('specsM: julia', () => {
   it('project scripts, tests and Pkg one-liners stay allowed', () => {
     expectAll(
