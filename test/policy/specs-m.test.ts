@@ -193,6 +193,77 @@ describe('specsM: lua and luarocks', () => {
   });
 });
 
+describe('specsM: swift, dart, flutter', () => {
+  it('builds, tests, runs, formatting, dependencies and package plugins of the project stay allowed', () => {
+    expectAll(
+      [
+        'swift --version',
+        'swift build --configuration release --product MyTool',
+        'swift build -Xswiftc -warnings-as-errors',
+        'swift build --scratch-path .build-linux',
+        'swift test --parallel --num-workers 2 --xunit-output build/xunit.xml',
+        'swift test list',
+        'swift run my-tool --verbose',
+        'swift package resolve --force-resolved-versions',
+        'swift package init --type library --name MyLib',
+        'swift package generate-documentation --target MyLib',
+        'swift package --disable-sandbox plugin generate',
+        'swift format lint --recursive Sources Tests',
+        'dart --version',
+        'dart test --coverage=coverage test/unit',
+        'dart format -o none --set-exit-if-changed lib test',
+        'dart pub add --dev test',
+        'dart run bin/main.dart --port 8080',
+        'dart compile js -O2 -o build/main.js web/main.dart',
+        'dart doc --output build/api',
+        'flutter test --coverage test/widget_test.dart',
+        'flutter analyze --no-fatal-infos',
+        'flutter build apk --release --split-per-abi',
+        'flutter build appbundle --flavor prod -t lib/main_prod.dart',
+        'flutter pub get --offline',
+        'flutter create --platforms=android,ios my_app',
+        'flutter gen-l10n',
+      ],
+      'allow',
+    );
+  });
+  it('paths and code from elsewhere, servers, publishing and SDK or user settings are refused', () => {
+    expectAll(
+      [
+        'swift build --package-path /srv/other',
+        'swift build -Xlinker -rpath -Xlinker /srv/lib',
+        'swift build -Xswiftc -load-plugin-library -Xswiftc /srv/libM.so',
+        'swift build --toolset /srv/toolset.json',
+        'swift test --xunit-output /etc/x.xml',
+        'swift package --allow-network-connections all plugin evil',
+        'swift package --allow-writing-to-directory /srv plugin evil',
+        'swift package archive-source --output /srv/x.zip',
+        'swift package edit Dep --path /srv/dep',
+        'swift package purge-cache',
+        'swift run --repl',
+        'swift repl',
+        'swift build --bogus',
+        'dart run /srv/x.dart',
+        'dart pub cache clean',
+        'dart compile exe bin/main.dart -o /usr/local/bin/x',
+        'dart --observe bin/main.dart',
+        'dart run --enable-vm-service=8181 bin/main.dart',
+        'dart pub get --directory /srv/app',
+        'dart create /srv/app',
+        'flutter build web --output /srv/www',
+        'flutter run -d web-server --web-hostname 0.0.0.0',
+        'flutter precache --force',
+        'flutter downgrade',
+        'flutter attach',
+        'flutter test /srv/x_test.dart',
+        'flutter create /srv/app',
+      ],
+      'refused',
+    );
+    expect(check('flutter attach').rule).toBe('program:flutter');
+  });
+});
+
 describe('specsM: julia', () => {
   it('project scripts, tests and Pkg one-liners stay allowed', () => {
     expectAll(
