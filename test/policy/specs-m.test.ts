@@ -246,8 +246,6 @@ describe('specsM: swift, dart, flutter', () => {
         'dart run /srv/x.dart',
         'dart pub cache clean',
         'dart compile exe bin/main.dart -o /usr/local/bin/x',
-        'dart --observe bin/main.dart',
-        'dart run --enable-vm-service=8181 bin/main.dart',
         'dart pub get --directory /srv/app',
         'dart create /srv/app',
         'flutter build web --output /srv/www',
