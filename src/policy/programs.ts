@@ -897,6 +897,11 @@ export interface WrapperSpec {
   subcommands: string[];
   /** Options after which what it runs is not followed (GNU parallel's `-a FILE`, `-N 2`, `--colsep`). */
   unreadOptions: string[];
+  /**
+   * A front-end of one program (`runs: [go]`): it runs these words followed by all of its own
+   * (`richgo test ./...` is `go test ./...`), so that command is decided.
+   */
+  runs: string[];
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -982,7 +987,16 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
     const where = `wrappers ${name}`;
     onlyKeys(
       v,
-      ['value_options', 'positional', 'no_run', 'modes', 'read_with_spec', 'subcommands', 'unread_options'],
+      [
+        'value_options',
+        'positional',
+        'no_run',
+        'modes',
+        'read_with_spec',
+        'subcommands',
+        'unread_options',
+        'runs',
+      ],
       where,
     );
     const spec: WrapperSpec = {
@@ -993,6 +1007,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
       subcommands: stringList(v.subcommands, 'subcommands', where),
       unreadOptions: stringList(v.unread_options, 'unread_options', where),
+      runs: stringList(v.runs, 'runs', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }

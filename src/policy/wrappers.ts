@@ -752,6 +752,12 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   }
   const spec = commandRunners().wrappers.get(name);
   if (!spec) return;
+  if (spec.runs.length > 0) {
+    // A front-end of one program (programs.yaml `runs:`): the command it runs is those words and
+    // every word of its own, decided as that command (`richgo test -exec X ./...` is `go test -exec X`).
+    const at = args[0] ?? { text: spec.runs[0]!, dynamic: false, glob: false };
+    return runInner(walk, [...spec.runs.map((w) => ({ ...at, text: w })), ...args], 0, stdin, via, name);
+  }
   if (runsNothing(args, spec)) return;
   if (name === 'npx') {
     const call = npmCall(args, 0, spec.valueOptions);
