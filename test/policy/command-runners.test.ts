@@ -17,6 +17,7 @@ describe('the command-runner sections of programs.yaml', () => {
           '  timeout: { value_options: [-s, -k], positional: 1 }',
           '  libtool: { value_options: [--mode], modes: [link, execute] }',
           '  parallel: { value_options: [-j, -a], unread_options: [-a, --colsep] }',
+          '  richgo: { runs: [go] }',
           'runners:',
           "  uv: { sub: [run, 'tool run'], value_options: [--with], read_with_spec: true }",
           'cmake_tools:',
@@ -38,9 +39,11 @@ describe('the command-runner sections of programs.yaml', () => {
       readWithSpec: false,
       subcommands: [],
       unreadOptions: [],
+      runs: [],
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
     expect(runners.wrappers.get('parallel')?.unreadOptions).toEqual(['-a', '--colsep']);
+    expect(runners.wrappers.get('richgo')?.runs).toEqual(['go']);
     expect(runners.runners.get('uv')).toEqual({
       sub: ['run', 'tool run'],
       valueOptions: ['--with'],
