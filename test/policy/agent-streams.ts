@@ -237,6 +237,10 @@ export const JUSTIFIED: Record<string, string> = {
   'set-prints-all': '`set` alone prints every variable, secrets included',
   'shell-aliases-and-hooks':
     '`alias` defines what a later name runs, and the rule is about the builtin (`alias curl`, which only prints the alias, is refused with it)',
+  'shell-alias-definitions':
+    "`alias gcc='gcc -x c'` defines what a later name runs, so later commands are not what they read as (a bare `alias NAME` only prints and is allowed)",
+  'library-path-variables':
+    '`LD_LIBRARY_PATH=/mnt/cdrom/lib` loads shared libraries from outside the workspace into the program it runs',
   'shell:decoded-script':
     'C source cut out of another file with `sed -n` and then compiled and run is text the walker does not read, so what runs is not known',
   'write-every-operand-outside': '`chattr +i /usr/bin/curl.real` changes a file outside the workspace',
