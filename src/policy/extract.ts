@@ -25,7 +25,7 @@ import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js'
 import { readWrittenProject } from './written-projects.js';
 import { interpreterFacts } from './program-file.js';
 import { printfOutput } from './printf.js';
-import { leadingOptions, specEffects, specMoves, type ProgramSpec } from './programs.js';
+import { leadingOptions, specEffects, specMoves, type CodeLanguage, type ProgramSpec } from './programs.js';
 import { perlModuleCheck, perlSubstitution } from './perl.js';
 import { readCalls } from './calls.js';
 import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
@@ -2328,7 +2328,7 @@ function readWrittenCode(
   walk: Walk,
   part: CommandPart,
   text: string,
-  lang: 'python' | 'javascript' | 'typescript',
+  lang: CodeLanguage,
   via: string[],
 ): string | undefined {
   delete part.code;
@@ -2480,13 +2480,7 @@ function shellWord(s: string): string {
 }
 
 /** Turns what inline code does into parts, decided like the shell commands, files and hosts they are. */
-function readInline(
-  walk: Walk,
-  part: CommandPart,
-  code: string,
-  lang: 'python' | 'javascript' | 'typescript',
-  via: string[],
-): void {
+function readInline(walk: Walk, part: CommandPart, code: string, lang: CodeLanguage, via: string[]): void {
   const parsers = walk.code!;
   const effects: Effect[] =
     lang === 'python'

@@ -470,10 +470,11 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (SHELLS.has(name)) return unwrapShell(walk, name, args, stdin);
   const shellOptions = commandRunners().shellOptions.get(name);
   if (shellOptions) return runShellOptions(walk, name, args, shellOptions);
+  // The program's spec (policies/programs.yaml), read by the cases below that have one.
+  const programSpec = walk.code?.programs?.get(name);
   // gdb's and lldb's commands (`-ex CMD`, `-o CMD`) and the program they debug (src/policy/debuggers.ts)
-  const debuggerSpec = walk.code?.programs?.get(name);
-  if (debuggerSpec?.debuggerCommands)
-    return walkDebugger(walk, name, debuggerSpec, args, stdin, {
+  if (programSpec?.debuggerCommands)
+    return walkDebugger(walk, name, programSpec, args, stdin, {
       argv: (words, what) => runInner(walk, words, 0, { kind: 'none' }, via, what),
       text: (text, what) => runText(walk, [{ text, dynamic: false, glob: false }], { kind: 'none' }, what),
     });
@@ -667,14 +668,13 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
   if (runner) {
     // A runner with a spec (uv) is read with it: which of its options take a value is the spec's
     // (`uv --color never run CMD`, `uv run --index-strategy X CMD`), the list below is the fallback.
-    const spec = walk.code?.programs?.get(name);
-    const own = runner.readWithSpec ? spec : undefined;
+    const own = runner.readWithSpec ? programSpec : undefined;
     const sub = optionsEnd(own, args, runner.valueOptions);
     let subName = literal(args[sub]);
     let after = sub + 1;
     // The word as the program resolves it (`npm exe CMD` and `composer EXEC CMD` run CMD as
     // `exec` does: npm takes a unique prefix, composer also ignores case).
-    const canonical = subName !== null && spec ? subcommandName(spec, subName) : null;
+    const canonical = subName !== null && programSpec ? subcommandName(programSpec, subName) : null;
     if (subName !== null && !runner.sub.includes(subName) && canonical && runner.sub.includes(canonical))
       subName = canonical;
     if (subName !== null && !runner.sub.includes(subName)) {
@@ -742,11 +742,10 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     }
     return;
   }
-  const moduleSpec = walk.code?.programs?.get(name);
-  if (moduleSpec?.modulePrograms) {
+  if (programSpec?.modulePrograms) {
     // `python -m pip install --user x` is pip's own command line: decided as `pip …` as well, so
     // pip's rules (global installs, other indexes, publishing) hold for it as they do for `pip`.
-    const inner = moduleProgram(moduleSpec, args);
+    const inner = moduleProgram(programSpec, args);
     if (inner) runInner(walk, inner, 0, stdin, via, `${name} -m`);
     return;
   }
@@ -763,7 +762,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     const call = npmCall(args, 0, spec.valueOptions);
     if (call) return runText(walk, [call], stdin, 'npx -c');
   }
-  const own = spec.readWithSpec ? walk.code?.programs?.get(name) : undefined;
+  const own = spec.readWithSpec ? programSpec : undefined;
   // An output option of effect `write-or-pipe` given `|COMMAND` or `!COMMAND` (strace(1) `-o`):
   // the output is piped into a shell command, which runs.
   if (own)

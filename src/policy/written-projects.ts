@@ -2,6 +2,7 @@ import { resolvePath } from './glob.js';
 import { asChild, clip, structure, type Walk } from './walk.js';
 import { ALT } from './wrappers.js';
 import type { Arg, CommandPart } from './types.js';
+import type { CodeLanguage } from './programs.js';
 
 /**
  * Project files a command line writes and then hands to a program that runs what they say:
@@ -21,7 +22,7 @@ export function readWrittenProject(
   name: string,
   args: Arg[],
   /** Reads code as inline code on `part`; returns what could not be followed, readers' ordinary limits aside. */
-  readCode: (text: string, lang: 'python' | 'javascript' | 'typescript') => string | undefined,
+  readCode: (text: string, lang: CodeLanguage) => string | undefined,
 ): void {
   if (walk.written.size === 0 && walk.decoded.size === 0) return;
   const runner = runnerOf(name, args);
@@ -75,7 +76,7 @@ export function readWrittenProject(
 /** The files being read now (one decision at a time per thread). */
 const reading = new Set<string>();
 
-type Kind = 'make' | 'scripts' | 'python' | 'javascript' | 'typescript' | 'unread';
+type Kind = 'make' | 'scripts' | CodeLanguage | 'unread';
 
 interface Runner {
   /** Files it runs: by exact name in the directory (`names`), or any under it matching `tree`. */
