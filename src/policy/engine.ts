@@ -315,6 +315,7 @@ export class PolicyEngine {
       ws,
       // Arity of options is a fact about programs (also without the builtin rules).
       programs: code.programs,
+      leading: loadProgramFacts(PROGRAMS_PATH).leading,
       expand: (glob) => {
         let e = expanded.get(glob);
         if (e === undefined) {

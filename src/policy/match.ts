@@ -8,53 +8,17 @@ import {
   type Tri,
 } from './glob.js';
 import { tick } from './budget.js';
-import { isFullOption, leadingOptions, RUSTC_WORD, slicedPattern, type ProgramSpec } from './programs.js';
+import {
+  isFullOption,
+  leadingOptions,
+  RUSTC_WORD,
+  shortValueOptions,
+  slicedPattern,
+  type ProgramSpec,
+} from './programs.js';
 import type { Rule, RuleRegex } from './rules.js';
 import { PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
-
-/** Options that take a value before a tool's subcommand (`git -C dir push`). */
-const GLOBAL_VALUE_OPTIONS: Record<string, string[]> = {
-  git: [
-    '-C',
-    '-c',
-    '--git-dir',
-    '--work-tree',
-    '--namespace',
-    '--config-env',
-    '--super-prefix',
-    '--list-cmds',
-  ],
-  docker: [
-    '-H',
-    '--host',
-    '-c',
-    '--context',
-    '--config',
-    '-l',
-    '--log-level',
-    '--tlscacert',
-    '--tlscert',
-    '--tlskey',
-  ],
-  podman: ['--url', '-c', '--connection', '--root', '--runroot'],
-  kubectl: ['-n', '--namespace', '--context', '-s', '--server', '--kubeconfig', '--cluster', '--user'],
-  npm: ['-w', '--workspace', '--prefix'],
-  pnpm: ['-C', '--dir', '-F', '--filter'],
-  yarn: ['--cwd'],
-  cargo: ['-C', '--config', '-Z', '--manifest-path'],
-  go: ['-C'],
-  uv: ['--directory', '--project', '-p', '--python'],
-  pip: ['--python'],
-  python: ['-W', '-X', '-c'],
-  // Interpreters without a spec: options whose value is a word of its own, so that
-  // `ruby -I lib -e CODE` still shows `-e` before the script (python and node: their specs).
-  ruby: ['-I', '-r', '-C', '-E', '-F'],
-  perl: ['-I', '-M', '-m'],
-  php: ['-d', '-c', '-z', '-t'],
-  lua: ['-l'],
-  luajit: ['-l', '-j'],
-};
 
 function and(a: Tri, b: Tri): Tri {
   if (a === 'no' || b === 'no') return 'no';
@@ -129,7 +93,7 @@ interface Shape {
   /** What `outside` rules look at (operands and `=` values of flags), each once; by `program_operand`. */
   outsideArgs: Arg[] | null;
   outsideFileArgs: Arg[] | null;
-  /** Its short options that take a value (GLOBAL_VALUE_OPTIONS): `-rVALUE` attached is VALUE whole. */
+  /** Its short options that take a value (its spec's, or programs.yaml `leading_options:`): `-rVALUE` attached is VALUE whole. */
   shortValueOptions: readonly string[];
 }
 
@@ -305,7 +269,11 @@ let lastShape: Shape | null = null;
 const NAME_FILTERS = /^(-n|--name)$/;
 const NAME_REGEX = /^\/[^/\s]+\/$/;
 
-function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>): Shape {
+function shapeOf(
+  part: CommandPart,
+  programs?: ReadonlyMap<string, ProgramSpec>,
+  leading?: ReadonlyMap<string, readonly string[]>,
+): Shape {
   if (part === lastPart) return lastShape!;
   // Each flag and operand once (every condition on them is about whether one is there; the
   // last operand is kept apart for `target_outside`).
@@ -331,15 +299,18 @@ function shapeOf(part: CommandPart, programs?: ReadonlyMap<string, ProgramSpec>)
       if (!many || !seenLately(operands, a)) operands.push(a);
     }
   }
-  const base = part.name.replace(/[0-9.]+$/, '');
-  const valueOptions = GLOBAL_VALUE_OPTIONS[part.name] ?? GLOBAL_VALUE_OPTIONS[base] ?? [];
   let sub = 0;
   let globals: Arg[];
   let values: Set<Arg> | null = null;
   let altSubs: number[] | null = null;
   const spec = programs?.get(part.name);
+  // (a program with no spec: the options programs.yaml's `leading_options:` lists, by its name or
+  // the name without a trailing version, `luajit2.1`)
+  const valueOptions = spec
+    ? shortValueOptions(spec)
+    : (leading?.get(part.name) ?? leading?.get(part.name.replace(/[0-9.]+$/, '')) ?? []);
   if (spec) {
-    const read = leadingOptions(spec, part.args, valueOptions);
+    const read = leadingOptions(spec, part.args);
     sub = read.end;
     // `python -m twine upload`: the module is what a `subcommand` condition names.
     const last = read.options[read.options.length - 1];
@@ -667,6 +638,8 @@ export interface MatchContext {
   ws: Workspace;
   /** Program specs: the options before a subcommand are read with their arity. */
   programs?: ReadonlyMap<string, ProgramSpec>;
+  /** programs.yaml's `leading_options:`: the same for programs with no spec. */
+  leading?: ReadonlyMap<string, readonly string[]>;
   /** The `paths` lists of the rules every command part meets, as one matcher (`pathIndexOf`). */
   pathIndex?: PathIndex;
   /** Path globs with `~` and `${workspace}` expanded. */
@@ -1411,7 +1384,7 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   if (r.cwd_outside !== undefined && cwdOutside(part.cwd, m.ws) !== r.cwd_outside) return 'no';
   // `env | grep -i python`: only the lines naming a word that is not a secret's are printed.
   if (c.filter && part.outputFilter?.split('|').every((w) => !c.filter!.test(w))) return 'no';
-  const shape = shapeOf(part, m.programs);
+  const shape = shapeOf(part, m.programs, m.leading);
   let result: Tri = 'yes';
   if (c.line) {
     // (a line too long to run a person's regex on may match: asks and denials hold, allows do not)

@@ -8,6 +8,7 @@ import {
   buildCalls,
   buildCommandRunners,
   buildInstallers,
+  buildLeadingOptions,
   buildSpecs,
   buildUnspecified,
   buildVersioned,
@@ -60,6 +61,7 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
   let calls: Map<string, CallTable>;
   let runners: CommandRunners;
   let versioned: (name: string) => string;
+  let leading: Map<string, readonly string[]>;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
@@ -67,11 +69,12 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
     calls = buildCalls(doc);
     runners = buildCommandRunners(doc);
     versioned = buildVersioned(doc, specs);
+    leading = buildLeadingOptions(doc, specs);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     refuse(`${path}${lineOfFact(text, err.where)}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers, unspecified, calls, runners, versioned };
+  const facts = { specs, installers, unspecified, calls, runners, versioned, leading };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -87,6 +90,8 @@ export interface ProgramFacts {
   runners: CommandRunners;
   /** programs.yaml's `versioned:`: the program a command name is decided as (`python3.14` is `python`). */
   versioned: (name: string) => string;
+  /** programs.yaml's `leading_options:`: value-taking options before the subcommand, for programs with no spec. */
+  leading: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Top-level sections of programs.yaml other than `programs:` whose errors name `SECTION NAME`. */
@@ -100,6 +105,7 @@ const SECTIONS = new Set([
   'installers',
   'unspecified',
   'versioned',
+  'leading_options',
 ]);
 
 /**

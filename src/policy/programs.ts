@@ -849,6 +849,7 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'unspecified' &&
       key !== 'calls' &&
       key !== 'versioned' &&
+      key !== 'leading_options' &&
       !RUNNER_SECTIONS.has(key)
     )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
@@ -1061,6 +1062,54 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
     for (const n of splitKey(name)) interpreters.set(n, facts);
   }
   return { wrappers, runners, cmakeTools, shellOptions, interpreters };
+}
+
+/**
+ * The top-level `leading_options:` of programs.yaml: for a program with no spec, its options before
+ * the subcommand or script that take a value as a word of their own (`docker -H HOST run`: the
+ * subcommand is `run`; `luajit -l MOD x.lua`: the script is `x.lua`). A program with a spec states
+ * its options there, so naming one here is an error (one place for each fact).
+ */
+export function buildLeadingOptions(
+  doc: unknown,
+  specs: ReadonlyMap<string, ProgramSpec>,
+): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  const raw = (doc as Record<string, unknown>).leading_options ?? {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProgramSpecError(
+      'leading_options',
+      '`leading_options` must map program names to lists of options',
+    );
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `leading_options ${name}`;
+    const list = stringList(v, name, where);
+    if (list.length === 0 || list.some((o) => !/^-{1,2}[A-Za-z0-9][\w-]*$/.test(o)))
+      throw new ProgramSpecError(where, 'must list options, each `-x` or `--name`');
+    for (const n of splitKey(name)) {
+      if (specs.has(n))
+        throw new ProgramSpecError(where, `\`${n}\` has a spec in \`programs:\`: list its options there`);
+      out.set(n, list);
+    }
+  }
+  return out;
+}
+
+const shortValues = new WeakMap<ProgramSpec, readonly string[]>();
+
+/**
+ * A spec's one-letter options before its subcommand that take a value, given or attached
+ * (`ruby -rbundler/setup`, `perl -M../x`, `php -dauto_prepend_file=…`): such a word is that option
+ * and its value whole, not a cluster of letters.
+ */
+export function shortValueOptions(spec: ProgramSpec): readonly string[] {
+  const known = shortValues.get(spec);
+  if (known) return known;
+  const out: string[] = [];
+  for (const [name, effect] of spec.options)
+    if (/^-[^-]$/.test(name) && (takesValue(effect) || optionalEffect({ effect }))) out.push(name);
+  shortValues.set(spec, out);
+  return out;
 }
 
 /**

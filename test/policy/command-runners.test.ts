@@ -99,11 +99,49 @@ describe('the command-runner sections of programs.yaml', () => {
         /programs\.yaml:4: program `interpreters tclsh`: unknown key `scripts`/,
       ],
       [
+        'programs:\n  git:\n    options: { -C: cwd }\nleading_options:\n  docker: [-H]\n  git: [-C]\n',
+        /programs\.yaml:6: program `leading_options git`: `git` has a spec in `programs:`: list its options there/,
+      ],
+      [
+        'programs: {}\nleading_options:\n  luajit: [-l, j]\n',
+        /programs\.yaml:3: program `leading_options luajit`: must list options, each `-x` or `--name`/,
+      ],
+      [
         'programs:\n  python:\n    options: { -m: module }\n    module_programs: [pip]\n',
         /programs\.yaml:2: program `python`: `module_programs` must map module names to program names/,
       ],
     ];
     for (const [text, message] of cases) expect(() => loadProgramFacts(programsFile(text))).toThrow(message);
+  });
+});
+
+describe('leading_options: the options before the subcommand of a program with no spec', () => {
+  it('are read from programs.yaml, and a spec states its own instead', () => {
+    const { leading, specs } = loadProgramFacts();
+    expect(leading.get('docker')).toContain('-H');
+    expect(leading.get('luajit')).toEqual(['-l', '-j']);
+    for (const name of leading.keys()) expect(specs.has(name)).toBe(false);
+  });
+
+  const { expectAll } = probeEngine();
+  it('a spec states the options its program takes before the subcommand (go -C, uv -p, cargo --manifest-path)', () => {
+    expectAll(
+      [
+        'go -C sub test ./...',
+        'uv -p 3.12 run pytest',
+        'uv --python 3.11 sync',
+        'cargo --manifest-path crates/core/Cargo.toml test',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'go -C /srv/other test ./...',
+        'uv --python /srv/evil/bin/python sync',
+        'cargo --manifest-path /srv/other/Cargo.toml build',
+      ],
+      'refused',
+    );
   });
 });
 
