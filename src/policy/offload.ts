@@ -114,8 +114,26 @@ export function compact(d: PolicyDecision): PolicyDecision {
 const CALLER_MARGIN_MS = 3.5;
 /** The caller sleeps until this long before its deadline, and spins from there (see `waitForAnswer`). */
 const SPIN_MS = 1.5;
-/** The longest the caller sleeps on one busy thread's answer slot before looking at the others (see `waitForIdle`). */
-const WAIT_SLICE_MS = 0.5;
+/**
+ * The caller sleeps in naps of this long and looks at the threads' answer slots between them; the
+ * threads never wake it (no `Atomics.notify`). V8's `Atomics.wait` and `Atomics.notify` go through
+ * one process-wide mutex (futex-emulation.cc's `g_mutex`), and a notify holds it while it signals
+ * the sleeper. When the decision thread, at SCHED_IDLE, notified the caller, the woken caller
+ * preempted it on its core with the mutex still held, and then blocked on that mutex until the
+ * thread got a core again, which on a machine whose other threads hold the cores takes
+ * milliseconds: a priority inversion. The bench's one round over 10 ms on an idle machine (5 Dec
+ * 02:16: wall 10.83 ms, the caller's CPU 0.20 ms, not waiting in the run queue, three helper
+ * threads busy, the thread's answer "decided") was a caller asleep past its deadline this way. A
+ * nap on a buffer no other thread touches takes that mutex with nobody else holding it (the
+ * threads call neither). The cost: an answer is seen up to POLL_MS late.
+ */
+const POLL_MS = 0.25;
+const NAP = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps up to `ms` (never woken early: nothing notifies NAP). */
+function nap(ms: number): void {
+  Atomics.wait(NAP, 0, 0, ms);
+}
 /** A thread that spent less than this share of the caller's wait on a core was starved (see `starved`). */
 const STARVED_SHARE = 0.5;
 const THREAD_MARGIN_MS = 0.5;
@@ -419,10 +437,10 @@ export class Offload {
 
   /**
    * Waits until a ready thread is idle (returned) or `deadline` passes or no thread is ready
-   * (undefined). The caller sleeps on the answer slot of the thread told to stop first (it
-   * usually stops first; its `Atomics.notify` wakes the caller at once), at most WAIT_SLICE_MS at
-   * a time so the other thread is looked at too, until SPIN_MS before the deadline, and polls
-   * from there without allocating. Before 4 Dec it spun the whole wait: one of two cores busy
+   * (undefined). The caller naps (POLL_MS at a time) and looks at every thread between naps,
+   * until SPIN_MS before the deadline, and polls from there without allocating. (Until 5 Dec it
+   * slept on the answer slot of the thread told to stop first, woken by that thread's
+   * `Atomics.notify`: see POLL_MS for why nothing notifies now.) Before 4 Dec it spun the whole wait: one of two cores busy
    * doing nothing while the two threads it waited for, both at SCHED_IDLE, shared the other to
    * reach their next budget check and stop (the bench's stop lag, p90 23–43 ms on the idle and
    * lightly loaded runs), so the command it waited for had little time left when one did.
@@ -434,12 +452,8 @@ export class Offload {
       if (!this.anyReady()) return undefined;
       const left = deadline - SPIN_MS - performance.now();
       if (left < 0.05) break;
-      const busy = this.firstCancelled();
-      if (!busy) break;
-      // Returns at once when the slot no longer holds `done` (an answer came since it was read).
-      const done = Atomics.load(busy.ctl, DONE);
-      if (done >= busy.posted) continue;
-      Atomics.wait(busy.ctl, DONE, done, Math.min(WAIT_SLICE_MS, left));
+      if (!this.firstCancelled()) break;
+      nap(Math.min(POLL_MS, left));
     }
     for (let i = 0; ; i++) {
       const idle = this.idle();
@@ -488,8 +502,9 @@ export class Offload {
 
   /**
    * Waits for thread `t`'s answer to request `id` until `deadline`; whether it came. The caller
-   * sleeps on the thread's DONE slot (`Atomics.wait`, woken by the thread's `Atomics.notify`)
-   * until SPIN_MS before the deadline, and spins from there (`waitUntil`). Spinning all the way
+   * naps (POLL_MS at a time, looking at the thread's DONE slot between naps; until 5 Dec it slept
+   * on that slot until the thread's `Atomics.notify`, see POLL_MS) until SPIN_MS before the
+   * deadline, and spins from there (`waitUntil`). Spinning all the way
    * (before 3 Dec) kept one of two cores busy doing nothing: the decision thread and one still
    * finishing a decision given up on (both at SCHED_IDLE) shared the other, so decisions that
    * take 2 ms on the calling thread were cut, and an abandoned one held its thread for tens of
@@ -503,13 +518,10 @@ export class Offload {
    */
   private waitForAnswer(t: Thread, id: number, deadline: number): boolean {
     for (;;) {
-      const done = Atomics.load(t.ctl, DONE);
-      if (done >= id) return true;
+      if (Atomics.load(t.ctl, DONE) >= id) return true;
       const sleepMs = deadline - SPIN_MS - performance.now();
       if (sleepMs < 0.05) break;
-      // Returns at once when DONE no longer holds `done` (an answer, or a late one to a
-      // request given up on, which the loop reads again).
-      Atomics.wait(t.ctl, DONE, done, sleepMs);
+      nap(Math.min(POLL_MS, sleepMs));
     }
     return this.waitUntil(() => Atomics.load(t.ctl, DONE) >= id, deadline);
   }

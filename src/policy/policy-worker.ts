@@ -130,9 +130,11 @@ try {
       reply = { id: m.id, error: (err as Error)?.stack ?? String(err) };
     }
     port.postMessage(reply);
+    // No `Atomics.notify`: the caller naps and looks (offload.ts `nap`). V8's Atomics.notify and
+    // Atomics.wait share one process-wide mutex, and a notify holds it while it wakes the sleeper:
+    // the woken caller preempted this SCHED_IDLE thread with the mutex still held, then blocked on
+    // it until the thread got a core again (a priority inversion; offload.ts POLL_MS).
     Atomics.store(ctl, DONE, m.id);
-    // Wakes a caller sleeping on DONE (offload.ts `waitForAnswer`).
-    Atomics.notify(ctl, DONE);
   });
   // Ready once the event loop turns, not when this module ends: right after start the thread
   // was seen held 1–2 s in a futex (no CPU) while a V8 background task ran (compiling the WASM
