@@ -40,12 +40,20 @@ describe('specsQ: linters of other languages, C formatters and code generators',
   it('perltidy’s file options are read with one dash or two, and their abbreviations ask', () => {
     expectAll(['perltidy -o=out.pl a.pl', 'perltidy -l=100 -ci=2 -pbp a.pl', 'perltidy -st ~/x.pl'], 'allow');
     expectAll(
-      ['perltidy -outfile=/etc/x a.pl', 'perltidy -outf=/etc/x a.pl', 'perltidy -output-path=/etc a.pl', 'perltidy -prof=/srv/rc a.pl'],
+      [
+        'perltidy -outfile=/etc/x a.pl',
+        'perltidy -outf=/etc/x a.pl',
+        'perltidy -output-path=/etc a.pl',
+        'perltidy -prof=/srv/rc a.pl',
+      ],
       'refused',
     );
   });
   it('phpstan’s baseline takes the next word as its file, so the paths analysed are writes', () => {
-    expectAll(['phpstan analyse --generate-baseline', 'phpstan analyse -b phpstan-baseline.neon src'], 'allow');
+    expectAll(
+      ['phpstan analyse --generate-baseline', 'phpstan analyse -b phpstan-baseline.neon src'],
+      'allow',
+    );
     expect(check('phpstan analyse --generate-baseline /etc/x.neon').decision).not.toBe('allow');
   });
 });
