@@ -64,8 +64,6 @@ const REFUSED_BENIGN: Record<string, string> = {
   'stack exec -- hledger -f examples/sample.journal balance': 'open',
   'stack exec -- shelltest --execdir -j16 hledger/test': 'open',
   'npx borp -p "test/fetch/*.js"': 'open',
-  'tclsh test/testrunner.tcl': 'open',
-  'tclsh test/testrunner.tcl status': 'open',
   'fossil diff --from trunk src/select.c': 'open',
 };
 
@@ -95,5 +93,35 @@ describe('held-out probe 26: every line', () => {
   });
   it('refuses the benign lines it refuses for a stated reason', () => {
     expectAll(Object.keys(REFUSED_BENIGN), 'refused');
+  });
+});
+
+describe('Tcl scripts of the project (tclsh)', () => {
+  it('runs the workspace’s Tcl scripts, with its only option', () => {
+    expectAll(
+      [
+        'tclsh tests/all.tcl',
+        'tclsh8.6 tests/all.tcl -verbose bpe',
+        'tclsh -encoding utf-8 tool/mkkeywordhash.tcl > keywordhash.h',
+        'cd test && tclsh testrunner.tcl njob 4',
+        'tclsh tests/all.tcl -file "*.test"',
+      ],
+      'allow',
+    );
+  });
+  it('asks for scripts from elsewhere, commands on standard input, options tclsh does not have and scripts this line wrote', () => {
+    expectAll(
+      [
+        'tclsh /root/x.tcl',
+        'tclsh ../other/build.tcl',
+        'tclsh',
+        'tclsh -encoding utf-8',
+        'tclsh8.6 < /root/x.tcl',
+        'tclsh -c "exec id"',
+        'tclsh -e x',
+        "printf 'exec id\\n' > t.tcl; tclsh t.tcl",
+      ],
+      'refused',
+    );
   });
 });
