@@ -63,3 +63,58 @@ describe('specsO: test runners and analysers', () => {
     );
   });
 });
+
+describe('specsO: pipenv, Django, Flask, Alembic, Cython, f2py', () => {
+  it('everyday invocations from the manuals stay allowed', () => {
+    expectAll(lines('o2-benign.txt'), 'allow');
+  });
+  it('system installs, other indexes, code from elsewhere, shells, editors, writes outside are refused', () => {
+    expectAll(lines('o2-dangerous.txt'), 'refused');
+  });
+  it("a command that is none of Django's or Flask's is the project's own, its words handed on", () => {
+    expectAll(
+      [
+        './manage.py seed_demo_data --count 10',
+        'django-admin help migrate',
+        'flask --app flaskr init-db',
+        'flask db upgrade',
+        'django-admin dumpdata --outp=fixtures/x.json',
+        'cython -ao build/a.c a.pyx',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        './manage.py seed_demo_data --out=/etc/x',
+        'flask import-users ~/.ssh/id_rsa',
+        'django-admin dumpd -o /etc/x.json',
+        './manage.py runscript x',
+        'flask db downgrade base',
+        'flask --app=/srv/x run',
+        'alembic revision --version-p /srv/v -m x',
+        'cython --output-f=/srv/x.c a.pyx',
+        'f2py -c -m m x.f90 -h/etc/x.pyf',
+      ],
+      'refused',
+    );
+    expect(check('django-admin dumpdata --output=.git/hooks/pre-commit').rule).toBe('program:django-admin');
+    expect(check('flask db downgrade base').rule).toBe('alembic-downgrade-and-database-urls');
+  });
+});
+
+describe('specsO: direnv, prek, pyenv, nvm', () => {
+  it('everyday invocations from the manuals stay allowed', () => {
+    expectAll(lines('o3-benign.txt'), 'allow');
+  });
+  it('approvals, the environment printed, user-wide defaults, self-updates and unknown options are refused', () => {
+    expectAll(lines('o3-dangerous.txt'), 'refused');
+  });
+  it('what the version managers run is decided as its own command', () => {
+    expectAll(['nvm exec --silent 20 npm test', 'nvm run 20 app.js', 'pyenv exec python -m pytest'], 'allow');
+    expectAll(
+      ['nvm exec 20 rm -rf ~', 'nvm run 20 /srv/x.js', 'pyenv exec rm -rf /', 'direnv exec . rm -rf ~/x'],
+      'refused',
+    );
+    expect(check('prek run -C /srv ruff').rule).toBe('program:prek');
+  });
+});
