@@ -51,6 +51,7 @@ export type Effect =
   | 'environment'
   | 'report'
   | 'toolflags'
+  | 'flags'
   | 'exec'
   | 'mode'
   | 'debugger'
@@ -94,6 +95,7 @@ const EFFECTS: readonly Effect[] = [
   'environment',
   'report',
   'toolflags',
+  'flags',
   'exec',
   'debugger',
   'script',
@@ -231,6 +233,12 @@ export interface ProgramSpec {
    * and a driver `--config` file load code as they do in `gcc`'s own line).
    */
   compilerSpec: string | null;
+  /**
+   * The program whose options an option of effect `flags` hands on (`flags_spec: ghc`: `cabal build
+   * --ghc-options="-pgmL /root/x"` is decided as `ghc -pgmL /root/x`, `-Werror` passes); a
+   * subcommand takes its program's.
+   */
+  flagsSpec: string | null;
   /**
    * Words refused even where `words` takes them (`*Test` but not `connectedAndroidTest`, which
    * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
@@ -388,6 +396,7 @@ const SPEC_KEYS = new Set([
   'words',
   'compiler_flags',
   'compiler_spec',
+  'flags_spec',
   'target',
   'pattern_options',
   'path_properties',
@@ -518,6 +527,8 @@ export function buildSpec(
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     compilerFlags: compilerFlags(r.compiler_flags, where),
     compilerSpec: r.compiler_spec === undefined ? null : sentence(r.compiler_spec, 'compiler_spec', where),
+    flagsSpec:
+      r.flags_spec === undefined ? (parent?.flagsSpec ?? null) : sentence(r.flags_spec, 'flags_spec', where),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
     passes: bool('passes', false),
@@ -1585,6 +1596,8 @@ function valueFinding(
       return null;
     case 'toolflags':
       return value ? toolFlagsFinding(ctx, spec, opt, value) : null;
+    case 'flags':
+      return value ? handedFlagsFinding(ctx, spec, opt, value) : null;
     case 'setting': {
       // `cargo --config KEY=VALUE`: one setting, fine when its key is among the spec's `words` (keys
       // that run nothing, write nowhere and name no host); a file (no `=`) or another key asks.
@@ -2649,6 +2662,33 @@ const TOOL_RUN_FLAGS = new Set(['extld', 'extar', 'extldflags']);
  * ones written (outputs, profiles, traces, logs, a temporary directory) must be in the workspace or
  * /tmp. Programs they run (`-extld`, `-extar`) ask; so does a value only known when it runs.
  */
+/**
+ * An option whose value is another program's options (`cabal build --ghc-options="-Wall -pgmL X"`,
+ * `stack build --ghc-options`, `elixir --erl "+S 4"`): split at blanks (quotes kept together, as
+ * cabal, stack and the Erlang launcher split it) and decided with the spec `flags_spec` names, as
+ * that program's own command line. With no such spec, or a value only known when it runs, it asks.
+ */
+function handedFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg): SpecFinding | null {
+  const name = spec.flagsSpec;
+  const other = name ? ctx.specs.get(name) : undefined;
+  if (!name || !other)
+    return {
+      decision: 'ask',
+      reason: `\`${ctx.label} ${opt}\` hands its value to a program with no spec here; leave it out`,
+    };
+  if (value.dynamic)
+    return {
+      decision: 'ask',
+      reason: `\`${ctx.label} ${opt}\` hands ${name} options only known when it runs; give them literally`,
+    };
+  const args: Arg[] = [];
+  for (const m of value.text.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g))
+    args.push({ text: m[1] ?? m[2] ?? m[3]!, dynamic: false, glob: false });
+  if (!args.length) return null;
+  const f = checkInvocation(other, { ...ctx.part, name, args }, ctx.ws, ctx.specs, undefined, ctx.out);
+  return f ? { ...f, reason: `\`${ctx.label} ${opt}\` hands its value to ${name}: ${f.reason}` } : null;
+}
+
 function toolFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg): SpecFinding | null {
   const unknown: SpecFinding = {
     decision: 'ask',
