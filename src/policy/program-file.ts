@@ -9,6 +9,7 @@ import {
   buildCommandRunners,
   buildInstallers,
   buildLeadingOptions,
+  buildProjectFiles,
   buildSpecs,
   buildUnspecified,
   buildVersioned,
@@ -16,6 +17,7 @@ import {
   type CommandRunners,
   type InterpreterFacts,
   type ProgramSpec,
+  type ProjectFiles,
 } from './programs.js';
 import { clip } from './walk.js';
 
@@ -62,6 +64,7 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
   let runners: CommandRunners;
   let versioned: (name: string) => string;
   let leading: Map<string, readonly string[]>;
+  let projectFiles: ProjectFiles;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
@@ -70,11 +73,12 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
     runners = buildCommandRunners(doc);
     versioned = buildVersioned(doc, specs);
     leading = buildLeadingOptions(doc, specs);
+    projectFiles = buildProjectFiles(doc);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     refuse(`${path}${lineOfFact(text, err.where)}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers, unspecified, calls, runners, versioned, leading };
+  const facts = { specs, installers, unspecified, calls, runners, versioned, leading, projectFiles };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -92,6 +96,8 @@ export interface ProgramFacts {
   versioned: (name: string) => string;
   /** programs.yaml's `leading_options:`: value-taking options before the subcommand, for programs with no spec. */
   leading: ReadonlyMap<string, readonly string[]>;
+  /** programs.yaml's `project_files:`: the project files a program runs (written-projects.ts). */
+  projectFiles: ProjectFiles;
 }
 
 /** Top-level sections of programs.yaml other than `programs:` whose errors name `SECTION NAME`. */
@@ -106,6 +112,7 @@ const SECTIONS = new Set([
   'unspecified',
   'versioned',
   'leading_options',
+  'project_files',
 ]);
 
 /**
@@ -126,7 +133,8 @@ function lineOfFact(text: string, where: string): string {
   const rest = text.split('\n').slice(start - 1);
   const end = rest.findIndex((l, i) => i > 0 && /^[^\s#]/.test(l));
   const body = (end === -1 ? rest : rest.slice(0, end)).join('\n');
-  const at = words[1] ? lineOf(body, key(words[1])) : 0;
+  // (the whole key: `project_files mypy dmypy` is that entry, not an earlier `mypy:`)
+  const at = words[1] ? lineOf(body, key(words.slice(1).join(' '))) : 0;
   return `:${start + Math.max(at, 1) - 1}`;
 }
 
@@ -168,4 +176,9 @@ export function commandRunners(): CommandRunners {
 export function interpreterFacts(name: string): InterpreterFacts | undefined {
   const table = commandRunners().interpreters;
   return table.get(name) ?? table.get(name.replace(/[0-9.]+$/, ''));
+}
+
+/** The built-in programs.yaml's `project_files:`: what project files a program runs (written-projects.ts). */
+export function projectFiles(): ProjectFiles {
+  return loadProgramFacts(PROGRAMS_PATH).projectFiles;
 }

@@ -861,6 +861,7 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'calls' &&
       key !== 'versioned' &&
       key !== 'leading_options' &&
+      key !== 'project_files' &&
       !RUNNER_SECTIONS.has(key)
     )
       throw new ProgramSpecError('top level', `unknown key \`${key}\``);
@@ -914,6 +915,11 @@ export interface WrapperSpec {
    * (`richgo test ./...` is `go test ./...`), so that command is decided.
    */
   runs: string[];
+  /**
+   * A package runner that fetches the package it runs from the index when it is not installed
+   * (`npx prisma@5 generate`, `npx @scope/cli`): the word is read as a package, its program decided.
+   */
+  fetchesPackage: boolean;
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -931,6 +937,8 @@ export interface RunnerSpec {
    * `pipenv run test`): a plain name no rule covers is one of them (engine.ts, rule `project-script`).
    */
   projectScripts: boolean;
+  /** Its subcommands (among `sub`) that fetch the package they run from the index (`npm exec`, `pnpm dlx`). */
+  fetchesPackage: string[];
 }
 
 /** An interpreter's facts the walker reads (programs.yaml `interpreters:`). */
@@ -1008,6 +1016,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
         'subcommands',
         'unread_options',
         'runs',
+        'fetches_package',
       ],
       where,
     );
@@ -1020,6 +1029,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       subcommands: stringList(v.subcommands, 'subcommands', where),
       unreadOptions: stringList(v.unread_options, 'unread_options', where),
       runs: stringList(v.runs, 'runs', where),
+      fetchesPackage: flag(v.fetches_package, 'fetches_package', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }
@@ -1028,7 +1038,15 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
     const where = `runners ${name}`;
     onlyKeys(
       v,
-      ['sub', 'value_options', 'positional', 'dash_after_program', 'read_with_spec', 'project_scripts'],
+      [
+        'sub',
+        'value_options',
+        'positional',
+        'dash_after_program',
+        'read_with_spec',
+        'project_scripts',
+        'fetches_package',
+      ],
       where,
     );
     const sub = stringList(v.sub, 'sub', where);
@@ -1041,7 +1059,11 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       readWithSpec: flag(v.read_with_spec, 'read_with_spec', where),
       dashAfterProgram: flag(v.dash_after_program, 'dash_after_program', where),
       projectScripts: flag(v.project_scripts, 'project_scripts', where),
+      fetchesPackage: stringList(v.fetches_package, 'fetches_package', where),
     };
+    for (const f of spec.fetchesPackage)
+      if (!sub.includes(f))
+        throw new ProgramSpecError(where, `\`fetches_package\`: \`${f}\` is not one of its \`sub\``);
     for (const n of splitKey(name)) runners.set(n, spec);
   }
   const cmakeTools = new Map<string, readonly string[]>();
@@ -1073,6 +1095,123 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
     for (const n of splitKey(name)) interpreters.set(n, facts);
   }
   return { wrappers, runners, cmakeTools, shellOptions, interpreters };
+}
+
+/** What kind of text a program's project files hold (programs.yaml `project_files:` `kind`). */
+export type ProjectFileKind = 'make' | 'package_scripts' | 'python' | 'javascript' | 'unread';
+
+const PROJECT_FILE_KINDS: readonly ProjectFileKind[] = [
+  'make',
+  'package_scripts',
+  'python',
+  'javascript',
+  'unread',
+];
+
+/** The project files a program runs (programs.yaml `project_files:`), read by written-projects.ts. */
+export interface ProjectFileFacts {
+  kind: ProjectFileKind;
+  /** Files it runs by exact name in its directory (`Makefile`, `package.json`, `setup.py`). */
+  names: string[];
+  /** Files it runs anywhere under its directory (`files:` patterns as one regex), or null. */
+  files: RegExp | null;
+  /** It runs them only under these subcommands (go's `run`, `test`, …); empty: under any. */
+  subcommands: string[];
+  /** Subcommands that build, so run, nothing (`cargo fmt`). */
+  buildsNothing: string[];
+  /** It runs them only when given this word (`node --test`); null: always. */
+  onlyWith: string | null;
+  /** `python -m MODULE` runs the same files (`python -m pytest`, `python -m pip`). */
+  pythonModules: string[];
+  /** It runs them only under this subcommand, in the directory operand it is given (`pip install ./pkg`). */
+  installDirectory: string | null;
+  /** Its name followed by a version runs them as well (`pip3`, `pip3.12`). */
+  versionSuffix: boolean;
+  /** A compiler: it builds (or runs) the source files named as its operands (`gcc t.c`). */
+  compilesOperands: boolean;
+}
+
+/** programs.yaml's `project_files:`, by program name and by the `python -m` module that runs as it. */
+export interface ProjectFiles {
+  byName: ReadonlyMap<string, ProjectFileFacts>;
+  byModule: ReadonlyMap<string, ProjectFileFacts>;
+}
+
+/**
+ * A `files:` pattern list as one regex matched against a file's path: `*.rs` is any file name
+ * ending in `.rs`; any other pattern is the path's last name or names (`Cargo.toml`,
+ * `.cargo/config`), where `*` is any one name (`.mvn/*`).
+ */
+function filesRegex(patterns: string[], where: string): RegExp | null {
+  if (patterns.length === 0) return null;
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const alt = patterns.map((p) => {
+    const ok = p.startsWith('*')
+      ? p.length > 1 && !p.slice(1).includes('*') && !p.includes('/')
+      : p !== '' &&
+        !p.startsWith('/') &&
+        p.split('/').every((n) => n === '*' || (n !== '' && !n.includes('*')));
+    if (!ok)
+      throw new ProgramSpecError(
+        where,
+        `\`files\`: \`${p}\` is not a pattern (\`*.ext\`, a name, \`dir/*\`)`,
+      );
+    return p.startsWith('*') ? escape(p.slice(1)) : `/${escape(p).replace(/\\\*/g, '[^/]+')}`;
+  });
+  return new RegExp(`(?:${alt.join('|')})$`);
+}
+
+/** The top-level `project_files:` of programs.yaml: what project files a program runs. */
+export function buildProjectFiles(doc: unknown): ProjectFiles {
+  const byName = new Map<string, ProjectFileFacts>();
+  const byModule = new Map<string, ProjectFileFacts>();
+  for (const [name, v] of section(doc, 'project_files')) {
+    const where = `project_files ${name}`;
+    onlyKeys(
+      v,
+      [
+        'kind',
+        'names',
+        'files',
+        'subcommands',
+        'builds_nothing',
+        'only_with',
+        'python_modules',
+        'install_directory',
+        'version_suffix',
+        'compiles_operands',
+      ],
+      where,
+    );
+    if (!PROJECT_FILE_KINDS.includes(v.kind as ProjectFileKind))
+      throw new ProgramSpecError(where, `\`kind\` must be one of ${PROJECT_FILE_KINDS.join(', ')}`);
+    for (const key of ['only_with', 'install_directory'])
+      if (v[key] !== undefined && (typeof v[key] !== 'string' || !v[key]))
+        throw new ProgramSpecError(where, `\`${key}\` must be one word`);
+    const facts: ProjectFileFacts = {
+      kind: v.kind as ProjectFileKind,
+      names: stringList(v.names, 'names', where),
+      files: filesRegex(stringList(v.files, 'files', where), where),
+      subcommands: stringList(v.subcommands, 'subcommands', where),
+      buildsNothing: stringList(v.builds_nothing, 'builds_nothing', where),
+      onlyWith: (v.only_with as string | undefined) ?? null,
+      pythonModules: stringList(v.python_modules, 'python_modules', where),
+      installDirectory: (v.install_directory as string | undefined) ?? null,
+      versionSuffix: flag(v.version_suffix, 'version_suffix', where),
+      compilesOperands: flag(v.compiles_operands, 'compiles_operands', where),
+    };
+    if (facts.compilesOperands && facts.kind !== 'unread')
+      throw new ProgramSpecError(where, '`compiles_operands` is for `kind: unread` (compiled sources)');
+    for (const n of splitKey(name)) {
+      if (byName.has(n)) throw new ProgramSpecError(where, `\`${n}\` is listed twice`);
+      byName.set(n, facts);
+    }
+    for (const m of facts.pythonModules) {
+      if (byModule.has(m)) throw new ProgramSpecError(where, `python module \`${m}\` is listed twice`);
+      byModule.set(m, facts);
+    }
+  }
+  return { byName, byModule };
 }
 
 /**

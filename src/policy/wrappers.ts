@@ -251,17 +251,16 @@ function unwrapTmux(walk: Walk, args: Arg[], via: string[]): void {
   if (line.length > 0) tmuxAsk(walk, 'send-keys (text typed without Enter)', via);
 }
 
-/** Package runners that fetch the package they run from the index when it is not installed. */
-const FETCHING_RUNNERS = new Set([
-  'npx',
-  'pnpx',
-  'bunx',
-  'npm exec',
-  'npm x',
-  'pnpm dlx',
-  'yarn dlx',
-  'bun x',
-]);
+/**
+ * Whether `what` (a wrapper's name, or a runner's and its subcommand: `npm exec`) fetches the
+ * package it runs from the index when it is not installed (programs.yaml `fetches_package`).
+ */
+function fetchesPackage(what: string): boolean {
+  const space = what.indexOf(' ');
+  const runners = commandRunners();
+  if (space < 0) return runners.wrappers.get(what)?.fetchesPackage ?? false;
+  return runners.runners.get(what.slice(0, space))?.fetchesPackage.includes(what.slice(space + 1)) ?? false;
+}
 
 /**
  * `name@VERSION` (`react-scripts@5`, `prisma@latest`, `@scope/cli@^1.2.0`): the package at a version
@@ -294,7 +293,7 @@ function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string
   const inner = args[at];
   if (!inner) return;
   let word = literal(inner);
-  if (word !== null && FETCHING_RUNNERS.has(what)) {
+  if (word !== null && fetchesPackage(what)) {
     word = PACKAGE_AT_VERSION.exec(word)?.[1] ?? word;
     // `@scope/name` is a package of the index, not the workspace's file `./@scope/name`: its
     // program is the one whose spec lists the package (`packages:`, `@tailwindcss/cli` runs

@@ -2,7 +2,8 @@ import { resolvePath } from './glob.js';
 import { asChild, clip, structure, type Walk } from './walk.js';
 import { ALT } from './wrappers.js';
 import type { Arg, CommandPart } from './types.js';
-import type { CodeLanguage } from './programs.js';
+import { projectFiles } from './program-file.js';
+import type { CodeLanguage, ProjectFileFacts } from './programs.js';
 
 /**
  * Project files a command line writes and then hands to a program that runs what they say:
@@ -91,180 +92,121 @@ const PY = /\.py$/;
 const JS = /\.(m|c)?[jt]sx?$/;
 const jsKind = (f: string): Kind => (/\.(m|c)?tsx?$/.test(f) ? 'typescript' : 'javascript');
 const unread = (): Kind => 'unread';
-/** Node's test runners, which load the project's test and configuration files. */
-const JS_TEST_RUNNERS = new Set(['jest', 'vitest', 'mocha', 'ava', 'tap', 'playwright', 'karma', 'jasmine']);
-/**
- * JavaScript tools that load the project's configuration as code (`eslint.config.js`,
- * `vite.config.ts`, `.prettierrc.cjs`, `babel.config.js`, …) and plugins beside it: every
- * JavaScript or TypeScript file the line wrote under the directory is read.
- */
-const JS_TOOLS = new Set([
-  'eslint',
-  'prettier',
-  'vite',
-  'webpack',
-  'webpack-cli',
-  'rollup',
-  'babel',
-  'next',
-  'nuxt',
-  'nuxi',
-  'astro',
-  'stylelint',
-  'postcss',
-  'tailwindcss',
-  'tsup',
-  'nyc',
-  'c8',
-  'storybook',
-  'gatsby',
-  'ng',
-  'svelte-kit',
-]);
-/** Python tools that import the project's code or configuration (Sphinx's conf.py, MkDocs' hooks, mypy's and pylint's plugins). */
-const PY_TOOLS = new Set([
-  'sphinx-build',
-  'sphinx-autobuild',
-  'mkdocs',
-  'mypy',
-  'pylint',
-  'coverage',
-  'hatch',
-  'pdm',
-]);
-/** Package managers that run package.json's scripts (any subcommand may: install runs lifecycle scripts). */
-const SCRIPT_RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
-/** Build tools of languages drydock does not read, and the files they run (build scripts, tests, plugins). */
-const UNREAD_BUILDS: Record<string, RegExp> = {
-  cargo: /(\.rs|\/Cargo\.toml|\/\.cargo\/config(\.toml)?)$/,
-  mvn: /(\/pom\.xml|\.java|\.kt|\/\.mvn\/[^/]+)$/,
-  mvnw: /(\/pom\.xml|\.java|\.kt|\/\.mvn\/[^/]+)$/,
-  gradle: /(\.gradle|\.gradle\.kts|\.java|\.kt|\.groovy|\/gradle\.properties)$/,
-  gradlew: /(\.gradle|\.gradle\.kts|\.java|\.kt|\.groovy|\/gradle\.properties)$/,
-  cmake: /(\/CMakeLists\.txt|\.cmake)$/,
-  ctest: /(\/CMakeLists\.txt|\.cmake)$/,
-  tox: /\/(tox\.ini|setup\.cfg|pyproject\.toml)$/,
-  rake: /(\/Rakefile|\.rake|\.rb)$/,
-  rspec: /\.rb$/,
-  bundle: /(\/Gemfile|\/Rakefile|\.rake|\.rb)$/,
-  phpunit: /(\.php|\/phpunit\.xml(\.dist)?)$/,
-  composer: /\/composer\.json$/,
-  dotnet: /\.(cs|fs|vb|csproj|fsproj|props|targets)$/,
-  mix: /\.exs?$/,
-  swift: /(\.swift)$/,
-  dune: /(\/dune|\.ml)$/,
-  sbt: /(\.sbt|\.scala)$/,
-};
 
 /** Asking a program for its version or help. */
 const INFO_FLAG = /^(-v|-V|--version|-version|-h|--help|-help)$/;
 
-/** cargo's subcommands that build nothing (so run no build script or procedural macro). */
-const CARGO_NO_BUILD = new Set([
-  'fmt',
-  'metadata',
-  'tree',
-  'search',
-  'help',
-  'version',
-  'locate-project',
-  'pkgid',
-  'verify-project',
-  'read-manifest',
-  'new',
-  'init',
-  'add',
-  'remove',
-  'rm',
-  'update',
-  'generate-lockfile',
-  'fetch',
-  'vendor',
-  'clean',
-  'info',
-]);
-
+/**
+ * The project files `name` runs given `args`, from programs.yaml's `project_files:` (which
+ * programs, which files, under which subcommands); how each kind of file is found and read is
+ * here: make's `-f`/`-C`, the package managers' settings files, pip install's directory, a
+ * compiler's operands.
+ */
 function runnerOf(name: string, args: Arg[]): Runner | null {
   const base = name.slice(name.lastIndexOf('/') + 1);
   const words = args.map((a) => (a.dynamic ? '' : a.text));
-  if (base === 'make' || base === 'gmake' || base === 'bmake') {
-    const files: string[] = [];
-    let dir: string | undefined;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      const value = (long: string[], short: string): string | undefined => {
-        for (const l of long) {
-          if (w === l) return words[++i];
-          if (w.startsWith(`${l}=`)) return w.slice(l.length + 1);
-        }
-        if (w === short) return words[++i];
-        if (w.startsWith(short) && !w.startsWith('--')) return w.slice(short.length);
-        return undefined;
-      };
-      const f = value(['--file', '--makefile'], '-f');
-      if (f !== undefined) files.push(f);
-      else {
-        const d = value(['--directory'], '-C');
-        if (d !== undefined) dir = dir && !d.startsWith('/') ? `${dir}/${d}` : d;
-      }
-    }
-    // Besides the makefiles it is told to read, the project's own makefile may include any
-    // makefile the line wrote (`-include config.mk`, `include $(wildcard *.mk)`: read as one), and
-    // its rules compile and may run sources the line wrote (`make t && ./t`, `make test`).
-    return {
-      names: files.length ? files : ['GNUmakefile', 'makefile', 'Makefile'],
-      tree: MAKE_TREE,
-      kind: (f) => (COMPILED.test(f) ? 'unread' : 'make'),
-      ...(dir !== undefined ? { dir } : {}),
-    };
+  const table = projectFiles();
+  let facts = table.byName.get(base);
+  if (!facts) {
+    const unversioned = table.byName.get(base.replace(/[0-9.]+$/, ''));
+    if (unversioned?.versionSuffix) facts = unversioned;
   }
-  if (SCRIPT_RUNNERS.has(base) || base === 'corepack')
-    // (`npm -v` runs no script) Their settings files may name a shell for scripts, a preloaded
-    // file or a package manager to run instead (`script-shell`, `yarnPath`, bunfig's `preload`),
-    // and pnpm runs `.pnpmfile.cjs`'s hooks.
-    return words.length > 0 && words.every((w) => INFO_FLAG.test(w))
-      ? null
-      : {
-          names: ['package.json', '.npmrc', '.yarnrc', '.yarnrc.yml', 'bunfig.toml', '.pnpmfile.cjs'],
-          kind: (f) =>
-            f.endsWith('/package.json') ? 'scripts' : f.endsWith('.cjs') ? 'javascript' : 'unread',
-        };
-  const compiler = compilerFiles(base, words);
-  if (compiler) return compiler;
-  const pyModule = /^python[0-9.]*$/.test(base) ? moduleOf(words) : null;
+  if (!facts) {
+    // A versioned or cross compiler (`gcc-12`, `x86_64-linux-gnu-gcc`).
+    const compiler = table.byName.get(base.replace(/-\d+(\.\d+)*$/, '').replace(/^[\w-]*-linux-gnu-/, ''));
+    if (compiler?.compilesOperands) facts = compiler;
+  }
+  if (!facts && /^python[0-9.]*$/.test(base)) {
+    const module = moduleOf(words);
+    if (module !== null) facts = table.byModule.get(module);
+  }
+  if (!facts) return null;
+  if (facts.onlyWith !== null && !words.includes(facts.onlyWith)) return null;
+  if (facts.kind === 'make') return makeFiles(facts, words);
+  // (`npm -v`, `cargo --version`, `gcc --help`: asking for the version or help runs nothing)
   if (
-    base === 'pytest' ||
-    base === 'py.test' ||
-    pyModule === 'pytest' ||
-    pyModule === 'unittest' ||
-    base === 'nox' ||
-    pyModule === 'nox'
+    (facts.kind === 'unread' || facts.kind === 'package_scripts') &&
+    words.length > 0 &&
+    words.every((w) => INFO_FLAG.test(w))
   )
-    return { tree: PY, kind: () => 'python' };
-  if (base === 'pip' || /^pip[0-9.]+$/.test(base) || pyModule === 'pip') {
-    // `pip install .`, `pip install -e ./pkg`: the project's setup.py runs.
-    const i = words.indexOf('install');
+    return null;
+  if (facts.kind === 'package_scripts')
+    return {
+      names: facts.names,
+      kind: (f) => (f.endsWith('/package.json') ? 'scripts' : f.endsWith('.cjs') ? 'javascript' : 'unread'),
+    };
+  if (facts.compilesOperands) return compilerFiles(words);
+  if (facts.installDirectory !== null) {
+    const i = words.indexOf(facts.installDirectory);
     if (i < 0) return null;
     const dir = words
       .slice(i + 1)
       .find((w) => w === '.' || w.startsWith('./') || w.startsWith('/') || w.startsWith('../'));
-    return dir === undefined ? null : { names: ['setup.py'], kind: () => 'python', dir };
+    if (dir === undefined) return null;
+    return { ...filesFrom(facts), dir };
   }
-  if (PY_TOOLS.has(base)) return { tree: PY, kind: () => 'python' };
-  if (JS_TEST_RUNNERS.has(base) || JS_TOOLS.has(base) || (base === 'node' && words.includes('--test')))
-    return { tree: JS, kind: jsKind };
-  if (base === 'go') {
+  if (facts.subcommands.length > 0 || facts.buildsNothing.length > 0) {
     const sub = words.find((w) => !w.startsWith('-'));
-    return sub === 'run' || sub === 'test' || sub === 'generate' ? { tree: /\.go$/, kind: unread } : null;
+    if (facts.subcommands.length > 0 && (sub === undefined || !facts.subcommands.includes(sub))) return null;
+    if (sub !== undefined && facts.buildsNothing.includes(sub)) return null;
   }
-  const tree = UNREAD_BUILDS[base];
-  if (!tree) return null;
-  // `cargo --version`, `mvn -v`: asking for the version or help runs no build; nor do cargo's
-  // subcommands that only read or edit the manifest.
-  if (words.length > 0 && words.every((w) => INFO_FLAG.test(w))) return null;
-  const sub = words.find((w) => !w.startsWith('-'));
-  if (base === 'cargo' && sub !== undefined && CARGO_NO_BUILD.has(sub)) return null;
-  return { tree, kind: unread };
+  return filesFrom(facts);
+}
+
+/** The files of an entry, as the reader finds them: its names and patterns, else its language's files. */
+function filesFrom(facts: ProjectFileFacts): Runner {
+  const kind =
+    facts.kind === 'python' ? () => 'python' as const : facts.kind === 'javascript' ? jsKind : unread;
+  const tree =
+    facts.files ??
+    (facts.names.length > 0
+      ? undefined
+      : facts.kind === 'python'
+        ? PY
+        : facts.kind === 'javascript'
+          ? JS
+          : undefined);
+  return {
+    ...(facts.names.length > 0 ? { names: facts.names } : {}),
+    ...(tree ? { tree } : {}),
+    kind,
+  };
+}
+
+/**
+ * make's makefiles: the ones it is told to read (`-f`, `--file`, `--makefile`), else the entry's
+ * default names, in the directory `-C` names.
+ */
+function makeFiles(facts: ProjectFileFacts, words: string[]): Runner {
+  const files: string[] = [];
+  let dir: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const value = (long: string[], short: string): string | undefined => {
+      for (const l of long) {
+        if (w === l) return words[++i];
+        if (w.startsWith(`${l}=`)) return w.slice(l.length + 1);
+      }
+      if (w === short) return words[++i];
+      if (w.startsWith(short) && !w.startsWith('--')) return w.slice(short.length);
+      return undefined;
+    };
+    const f = value(['--file', '--makefile'], '-f');
+    if (f !== undefined) files.push(f);
+    else {
+      const d = value(['--directory'], '-C');
+      if (d !== undefined) dir = dir && !d.startsWith('/') ? `${dir}/${d}` : d;
+    }
+  }
+  // Besides the makefiles it is told to read, the project's own makefile may include any
+  // makefile the line wrote (`-include config.mk`, `include $(wildcard *.mk)`: read as one), and
+  // its rules compile and may run sources the line wrote (`make t && ./t`, `make test`).
+  return {
+    names: files.length ? files : facts.names,
+    tree: MAKE_TREE,
+    kind: (f) => (COMPILED.test(f) ? 'unread' : 'make'),
+    ...(dir !== undefined ? { dir } : {}),
+  };
 }
 
 /** Sources of compiled languages drydock does not read (C and C++, assembly, Fortran, Rust, Go, the JVM's, Swift, Haskell, …). */
@@ -272,60 +214,13 @@ const COMPILED =
   /\.(c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|s|S|sx|f|for|f77|f90|f95|f03|rs|go|java|kt|kts|scala|groovy|swift|hs|lhs|ml|d|zig|nim|cs|fs|vb|pas|adb|ads|cob|cbl)$/;
 /** Files make reads as makefiles when included (`*.mk`, `*.make`) and the sources its rules compile. */
 const MAKE_TREE = new RegExp(`(\\.mk|\\.make|${COMPILED.source.slice(2, -1)})$`);
-/** Compilers and launchers that build (or, like `java X.java` and `tcc -run`, run) the source files named as operands. */
-const COMPILERS = new Set([
-  'gcc',
-  'cc',
-  'c++',
-  'g++',
-  'clang',
-  'clang++',
-  'tcc',
-  'icc',
-  'icx',
-  'gfortran',
-  'rustc',
-  'javac',
-  'java',
-  'kotlinc',
-  'kotlin',
-  'scalac',
-  'scala',
-  'groovy',
-  'groovyc',
-  'swiftc',
-  'ghc',
-  'runghc',
-  'runhaskell',
-  'ocamlc',
-  'ocamlopt',
-  'ocaml',
-  'dmd',
-  'ldc2',
-  'gdc',
-  'zig',
-  'nim',
-  'csc',
-  'mcs',
-  'fpc',
-  'gnatmake',
-  'as',
-]);
 
 /**
- * A compiler given source files the line may have written (`printf '…' > t.c && gcc t.c -o t &&
- * ./t`): the program it builds runs code drydock does not read, so those files are unread. A
- * version-gcc (`gcc-12`, `clang-17`) counts; go's `build` and `install` build the package's
- * files into a program (as `run`, `test` and `generate` run them); `vet` runs none of them.
+ * A compiler (`compiles_operands: true`) given source files the line may have written (`printf
+ * '…' > t.c && gcc t.c -o t && ./t`): the program it builds runs code drydock does not read, so
+ * those files are unread.
  */
-function compilerFiles(base: string, words: string[]): Runner | null {
-  const name = base.replace(/-\d+(\.\d+)*$/, '').replace(/^[\w-]*-linux-gnu-/, '');
-  if (base === 'go') {
-    const sub = words.find((w) => !w.startsWith('-'));
-    return sub === 'build' || sub === 'install' ? { tree: /\.go$/, kind: unread } : null;
-  }
-  if (!COMPILERS.has(name)) return null;
-  if (words.length > 0 && words.every((w) => INFO_FLAG.test(w))) return null;
+function compilerFiles(words: string[]): Runner | null {
   const names = words.filter((w) => !w.startsWith('-') && COMPILED.test(w));
   // `-x c -` and `@file` lists name their sources elsewhere: every written source may be among them.
   if (words.some((w) => w === '-' || w.startsWith('@'))) return { tree: COMPILED, kind: unread };

@@ -40,6 +40,7 @@ describe('the command-runner sections of programs.yaml', () => {
       subcommands: [],
       unreadOptions: [],
       runs: [],
+      fetchesPackage: false,
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
     expect(runners.wrappers.get('parallel')?.unreadOptions).toEqual(['-a', '--colsep']);
@@ -51,6 +52,7 @@ describe('the command-runner sections of programs.yaml', () => {
       readWithSpec: true,
       dashAfterProgram: false,
       projectScripts: false,
+      fetchesPackage: [],
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.interpreters.get('.')).toEqual({
@@ -110,6 +112,34 @@ describe('the command-runner sections of programs.yaml', () => {
         'programs:\n  python:\n    options: { -m: module }\n    module_programs: [pip]\n',
         /programs\.yaml:2: program `python`: `module_programs` must map module names to program names/,
       ],
+      [
+        'programs: {}\nrunners:\n  pnpm: { sub: [exec], fetches_package: [dlx] }\n',
+        /programs\.yaml:3: program `runners pnpm`: `fetches_package`: `dlx` is not one of its `sub`/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  make: { kind: make }\n  cargo: { kind: rust }\n',
+        /programs\.yaml:4: program `project_files cargo`: `kind` must be one of make, package_scripts/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  pytest: { kind: python, module: [pytest] }\n',
+        /programs\.yaml:3: program `project_files pytest`: unknown key `module`/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  mvn: { kind: unread, files: [pom.xml, /etc/x] }\n',
+        /programs\.yaml:3: program `project_files mvn`: `files`: `\/etc\/x` is not a pattern/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  gcc: { kind: python, compiles_operands: true }\n',
+        /programs\.yaml:3: program `project_files gcc`: `compiles_operands` is for `kind: unread`/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  mypy: { kind: python }\n  mypy dmypy: { kind: python }\n',
+        /programs\.yaml:4: program `project_files mypy dmypy`: `mypy` is listed twice/,
+      ],
+      [
+        'programs: {}\nproject_files:\n  cargo: { kind: unread, builds_nothing: fmt }\n',
+        /programs\.yaml:3: program `project_files cargo`: `builds_nothing` must be a list/,
+      ],
     ];
     for (const [text, message] of cases) expect(() => loadProgramFacts(programsFile(text))).toThrow(message);
   });
@@ -142,6 +172,39 @@ describe('leading_options: the options before the subcommand of a program with n
       ],
       'refused',
     );
+  });
+});
+
+describe('the project_files section of programs.yaml', () => {
+  it('is read into the table written-projects.ts uses', () => {
+    const { projectFiles, runners } = loadProgramFacts(
+      programsFile(
+        [
+          'programs: {}',
+          'wrappers:',
+          '  npx: { value_options: [-p], fetches_package: true }',
+          'runners:',
+          '  pnpm: { sub: [exec, dlx], fetches_package: [dlx] }',
+          'project_files:',
+          '  make gmake: { kind: make, names: [Makefile] }',
+          '  pytest: { kind: python, python_modules: [pytest, unittest] }',
+          "  mvn: { kind: unread, files: [pom.xml, '*.java', .mvn/*], builds_nothing: [help] }",
+          '  gcc cc: { kind: unread, compiles_operands: true }',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(runners.wrappers.get('npx')?.fetchesPackage).toBe(true);
+    expect(runners.runners.get('pnpm')?.fetchesPackage).toEqual(['dlx']);
+    expect(projectFiles.byName.get('gmake')?.names).toEqual(['Makefile']);
+    expect(projectFiles.byModule.get('unittest')).toBe(projectFiles.byName.get('pytest'));
+    const mvn = projectFiles.byName.get('mvn')!;
+    expect(mvn.buildsNothing).toEqual(['help']);
+    expect(['/w/pom.xml', '/w/src/A.java', '/w/.mvn/jvm.config'].every((f) => mvn.files!.test(f))).toBe(true);
+    expect(['/w/xpom.xml', '/w/A.javax', '/w/.mvn/a/b', '/w/mvn/x'].some((f) => mvn.files!.test(f))).toBe(
+      false,
+    );
+    expect(projectFiles.byName.get('cc')?.compilesOperands).toBe(true);
   });
 });
 
@@ -183,6 +246,32 @@ describe('the walker decides what they run from those facts', () => {
       "printf 'cm0gLXJmIH4=' | base64 -d > x.rb && ruby x.rb",
       "printf 'puts 1' > x.rb && ruby2.7 x.rb",
       'cat $(perl -e "print q(/et).q(c/shadow)")',
+    ];
+    expectAll(allowed, 'allow');
+    expectAll(refused, 'refused');
+  });
+
+  it('project_files: the files each program runs, under the subcommands that run them', () => {
+    const allowed = [
+      // builds_nothing, subcommands, only_with, install_directory: these run no written file
+      "printf 'fn main(){}' > build.rs && cargo fmt",
+      "printf 'package x' > x.go && go vet ./...",
+      "printf 'require(1)' > a.test.js && node a.js",
+      "printf 'import os' > setup.py && pip3.11 install requests",
+      // kind unread asked for its version only
+      "printf 'int main(){}' > t.c && gcc-12 --version",
+      // fetches_package: `name@VERSION` is the package's program
+      'npx prisma@5 generate',
+      'npm exec prisma@5 generate',
+    ];
+    const refused = [
+      "printf 'fn main(){}' > build.rs && cargo build",
+      "printf 'package main' > x.go && go generate ./...",
+      String.raw`printf 'require("fs").rmSync("/root",{recursive:true})\n' > a.test.js && node --test`,
+      String.raw`printf 'import shutil\nshutil.rmtree("/root")\n' > setup.py && pip3.11 install .`,
+      String.raw`printf 'import shutil\nshutil.rmtree("/root")\n' > noxfile.py && python3 -m nox`,
+      "printf 'int main(){}' > t.c && x86_64-linux-gnu-gcc-12 t.c -o t",
+      "mkdir -p .mvn && printf '-Dx' > .mvn/jvm.config && ./mvnw test",
     ];
     expectAll(allowed, 'allow');
     expectAll(refused, 'refused');
