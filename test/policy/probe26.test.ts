@@ -65,10 +65,6 @@ const REFUSED_BENIGN: Record<string, string> = {
   // `stack exec` runs a program found on PATH; hledger has no spec (`stack run hledger -- …`,
   // the project's own executable, is allowed).
   'stack exec -- hledger -f examples/sample.journal balance': 'a program no rule knows',
-  // Left open: stack has no spec, so build-tools-risky-option-names reads all its words and takes
-  // shelltest's `--execdir` for an exec option (`stack exec -- shelltest -j16 DIR` and
-  // `shelltest --execdir DIR` are allowed).
-  'stack exec -- shelltest --execdir -j16 hledger/test': 'open: stack has no spec',
   // borp (a node:test front-end) has no spec yet: a program no rule knows asks.
   'npx borp -p "test/fetch/*.js"': 'open: no spec',
 };
