@@ -664,6 +664,17 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       );
   }
   const runner = commandRunners().runners.get(name);
+  if (runner && runner.sub.some((w) => w.startsWith('-'))) {
+    // A runner whose `sub` is an option (`elixir [opts] -S mix test` runs the script `mix` found on
+    // PATH with the words after it): the command starts after that option among the leading ones.
+    for (let i = 0; i < args.length;) {
+      const a = args[i]!;
+      if (a.dynamic || !isOption(a) || a.text === '--') return;
+      if (runner.sub.includes(a.text)) return runInner(walk, args, i + 1, stdin, via, `${name} ${a.text}`);
+      i += runner.valueOptions.includes(a.text) ? 2 : 1;
+    }
+    return;
+  }
   if (runner) {
     // A runner with a spec (uv) is read with it: which of its options take a value is the spec's
     // (`uv --color never run CMD`, `uv run --index-strategy X CMD`), the list below is the fallback.
