@@ -1927,6 +1927,20 @@ function valueFinding(
         reason: `${what} ${effect === 'cwd' ? 'works in' : effect === 'tmpdir' ? 'puts temporary files in' : effect === 'environment' ? 'installs into the environment of' : 'writes to'} ${problem}; use a path inside the workspace (or /tmp)`,
       };
     }
+    case 'read':
+      // A file or directory read, or a URL where the program also takes one (pytest-mpl's
+      // `--mpl-baseline-path=https://…` downloads from there): a URL names a host.
+      if (
+        value &&
+        !value.dynamic &&
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(value.text) &&
+        !/^file:/i.test(value.text)
+      )
+        return {
+          decision: 'ask',
+          reason: `${what} reads from a host named by its value (\`${clipWord(value.text)}\`); give a workspace path instead`,
+        };
+      return null;
     default:
       void spec;
       return null;
