@@ -275,13 +275,14 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
   it('asks when an operand or an option value surely names a path outside', () => {
     expectAll(
       [
-        'ld -o /usr/local/bin/ls x.o', // gcc has a spec now: its -o outside is denied (stream-classes.test.ts)
+        // (gcc, ld and waf have specs now: their -o/--out outside is denied: stream-classes.test.ts, specs-q.test.ts)
+        'ocamlc -o /usr/local/bin/ls x.ml',
         // (strace has a spec now: its -o outside is denied, test/policy/debugger-specs.test.ts)
         'nox -f /root/noxfile.py', // pytest has a spec now: --basetemp outside is denied (spec-or-ask.test.ts)
         'xmake f -o /etc/build', // tsc, prettier, dotnet, swift and stack have specs now: a write outside is denied
         'crystal build -o $HOME/.local/bin/x src/x.cr', // black and zig have specs now: a write outside is denied
         // (shfmt has a spec now: `shfmt -w ~/.bashrc` is a write into the home, denied: specs-l.test.ts)
-        'waf configure --out=/etc/build',
+        'ocamlopt -o /etc/build/x x.ml',
       ],
       'ask',
     );
