@@ -279,7 +279,7 @@ describe('build tools allowed by name, with a path outside the workspace (sessio
         'ocamlc -o /usr/local/bin/ls x.ml',
         // (strace has a spec now: its -o outside is denied, test/policy/debugger-specs.test.ts)
         'nox -f /root/noxfile.py', // pytest has a spec now: --basetemp outside is denied (spec-or-ask.test.ts)
-        'xmake f -o /etc/build', // tsc, prettier, dotnet, swift and stack have specs now: a write outside is denied
+        'nimble build --outdir=/etc/build', // xmake, tsc, prettier, dotnet, swift and stack have specs now: a write outside is denied
         'crystal build -o $HOME/.local/bin/x src/x.cr', // black and zig have specs now: a write outside is denied
         // (shfmt has a spec now: `shfmt -w ~/.bashrc` is a write into the home, denied: specs-l.test.ts)
         'ocamlopt -o /etc/build/x x.ml',

@@ -109,7 +109,7 @@ describe('spec-less tools: long options named by the risky word itself', () => {
     expectAll(
       [
         // (psalm has a spec since helper specsQ: its --plugin is a script, one from elsewhere asks)
-        'cabal build --plugin=vendor/x/Plugin.hs',
+        'nimble build --plugin=vendor/x/plugin.nim',
         'psalm --plugin=/srv/x/Plugin.php',
         'tslint --require x.js src',
         'mill --import ivy:a::b:1.0 app.run',
