@@ -219,6 +219,11 @@ export interface ProgramSpec {
    * `pip …`, `pre_commit` is `pre-commit`), which the walker also records as that program's.
    */
   modulePrograms: Map<string, string> | null;
+  /**
+   * Scripts, by file name, whose command line is a program's own (`python manage.py migrate` is
+   * Django's `manage.py migrate`), which the walker also records as that program's.
+   */
+  scriptPrograms: Map<string, string> | null;
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
   /**
@@ -391,6 +396,7 @@ const SPEC_KEYS = new Set([
   'modules_ask',
   'modules',
   'module_programs',
+  'script_programs',
   'script',
   'cwd_writes',
   'words',
@@ -524,6 +530,7 @@ export function buildSpec(
     modulesAsk: new Set(stringList(r.modules_ask, 'modules_ask', where)),
     modules: null,
     modulePrograms: modulePrograms(r.module_programs, where),
+    scriptPrograms: modulePrograms(r.script_programs, where, 'script_programs'),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
     compilerFlags: compilerFlags(r.compiler_flags, where),
     compilerSpec: r.compiler_spec === undefined ? null : sentence(r.compiler_spec, 'compiler_spec', where),
@@ -877,15 +884,18 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
   return out;
 }
 
-/** A spec's `module_programs:`: a mapping from a `-m` module's name to the program it is. */
-function modulePrograms(v: unknown, where: string): Map<string, string> | null {
+/**
+ * A spec's `module_programs:` (a mapping from a `-m` module's name to the program it is) or
+ * `script_programs:` (from a script's file name).
+ */
+function modulePrograms(v: unknown, where: string, key = 'module_programs'): Map<string, string> | null {
   if (v === undefined) return null;
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new ProgramSpecError(where, '`module_programs` must map module names to program names');
+    throw new ProgramSpecError(where, `\`${key}\` must map names to program names`);
   const out = new Map<string, string>();
   for (const [mod, program] of Object.entries(v as Record<string, unknown>)) {
     if (typeof program !== 'string' || !program)
-      throw new ProgramSpecError(where, `\`module_programs\`: \`${mod}\` must name a program`);
+      throw new ProgramSpecError(where, `\`${key}\`: \`${mod}\` must name a program`);
     out.set(mod, program);
   }
   return out;

@@ -155,6 +155,20 @@ function moduleProgram(spec: ProgramSpec, args: Arg[]): Arg[] | null {
   return program ? [{ ...last.value, text: program }, ...args.slice(end)] : null;
 }
 
+/**
+ * `python [options] SCRIPT args…` for a script whose file name the spec maps to a program
+ * (programs.yaml `script_programs:`: `python manage.py migrate` is `manage.py migrate`, Django's
+ * command line): `[program, args…]`; else null. `-c CODE`, `-m MODULE` and `-` run no script.
+ */
+function scriptProgram(spec: ProgramSpec, args: Arg[]): Arg[] | null {
+  const { options, end } = leadingOptions(spec, args);
+  if (options.some((o) => o.effect === 'code' || o.effect === 'module')) return null;
+  const script = args[end];
+  if (!script || script.dynamic || script.glob) return null;
+  const program = spec.scriptPrograms?.get(script.text.slice(script.text.lastIndexOf('/') + 1));
+  return program ? [{ ...script, text: program }, ...args.slice(end + 1)] : null;
+}
+
 /** tmux's keys that submit the line typed so far (tmux(1), KEY BINDINGS: `C-m` is Enter). */
 const TMUX_SUBMIT = /^(?:Enter|C-m|\^M|KPEnter|C-j)$/i;
 /** Keys after which the pane's line is empty: interrupt (C-c) and erase the line (C-u). */
@@ -757,6 +771,9 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     // pip's rules (global installs, other indexes, publishing) hold for it as they do for `pip`.
     const inner = moduleProgram(programSpec, args);
     if (inner) runInner(walk, inner, 0, stdin, via, `${name} -m`);
+    // `python manage.py migrate` is Django's own command line as well (`script_programs:`)
+    const script = programSpec.scriptPrograms ? scriptProgram(programSpec, args) : null;
+    if (script) runInner(walk, script, 0, stdin, via, name);
     return;
   }
   const spec = commandRunners().wrappers.get(name);

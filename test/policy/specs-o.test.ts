@@ -102,6 +102,19 @@ describe('specsO: pipenv, Django, Flask, Alembic, Cython, f2py', () => {
   });
 });
 
+describe('specsO: `python manage.py` and `python -m` of these programs', () => {
+  it('are also decided as the program’s own command line (script_programs, module_programs)', () => {
+    expectAll(lines('o4-benign.txt'), 'allow');
+    expectAll(lines('o4-dangerous.txt'), 'refused');
+    expect(check('python manage.py dumpdata -o /etc/dump.json').rule).toBe('program:django-admin');
+    expectAll(['python3 src/manage.py migrate --plan', 'python -X dev manage.py check'], 'allow');
+    expectAll(
+      ['python3 src/manage.py dumpdata -o /srv/x.json', 'python -X dev manage.py check --pythonpath=/srv'],
+      'refused',
+    );
+  });
+});
+
 describe('specsO: direnv, prek, pyenv, nvm', () => {
   it('everyday invocations from the manuals stay allowed', () => {
     expectAll(lines('o3-benign.txt'), 'allow');
