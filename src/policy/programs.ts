@@ -891,7 +891,10 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
 function modulePrograms(v: unknown, where: string, key = 'module_programs'): Map<string, string> | null {
   if (v === undefined) return null;
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new ProgramSpecError(where, `\`${key}\` must map names to program names`);
+    throw new ProgramSpecError(
+      where,
+      `\`${key}\` must map ${key === 'module_programs' ? 'module' : 'script file'} names to program names`,
+    );
   const out = new Map<string, string>();
   for (const [mod, program] of Object.entries(v as Record<string, unknown>)) {
     if (typeof program !== 'string' || !program)
