@@ -1735,7 +1735,13 @@ function valueFinding(
       // plain relative path or a name on PATH is the project's; one naming a place by itself or
       // climbing with `..` is checked as a recipe (the image's /usr and /opt, /tmp: fine). A list
       // of places (`rspec -I lib:/srv/x`, a class path `a.jar:/root/x.jar`) is each of its entries.
-      const outside = value && listEntries(value).find(namesOutside);
+      if (!value) return null;
+      const entries = listEntries(value);
+      // A flag handed to another tool with its value attached after `=` (`swift build -Xswiftc
+      // -load-plugin-library=/root/x.so`, `-Xcc -fplugin=/srv/p.so`): that value is a place too.
+      const eq = value.dynamic || !value.text.startsWith('-') ? -1 : value.text.indexOf('=');
+      if (eq > 0) entries.push(...listEntries({ ...value, text: value.text.slice(eq + 1) }));
+      const outside = entries.find(namesOutside);
       return outside ? valueFinding(ctx, spec, opt, 'recipe', outside) : null;
     }
     case 'ask':
