@@ -23,7 +23,7 @@ import {
 } from './streams.js';
 import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js';
 import { readWrittenProject } from './written-projects.js';
-import { interpreterFacts } from './program-file.js';
+import { interpreterFacts, textTool } from './program-file.js';
 import { printfOutput } from './printf.js';
 import { leadingOptions, specEffects, specMoves, type CodeLanguage, type ProgramSpec } from './programs.js';
 import { perlModuleCheck, perlSubstitution } from './perl.js';
@@ -1256,7 +1256,7 @@ function literalOutput(walk: Walk, cmd: CommandPart, input: Stdin): { text: stri
 function assembles(part: Part, input: Stdin): boolean {
   if (part.kind !== 'command') return false;
   if (part.name === 'echo' || part.name === 'printf' || isDecoder(part)) return true;
-  return input.kind === 'pipe' && input.assembled === true && PASSES_TEXT.has(part.name);
+  return input.kind === 'pipe' && input.assembled === true && textTool(part.name)?.passes === true;
 }
 
 /**
@@ -1279,27 +1279,6 @@ function assemblesAny(walk: Walk, from: number, input: Stdin): boolean {
   for (let i = from; i < walk.parts.length; i++) if (assembles(walk.parts[i]!, input)) return true;
   return false;
 }
-
-/** Programs that print their input (or a selection of its lines) as it is. */
-const PASSES_TEXT = new Set([
-  'cat',
-  'tee',
-  'head',
-  'tail',
-  'sort',
-  'uniq',
-  'tac',
-  'fold',
-  'fmt',
-  'nl',
-  'column',
-  'expand',
-  'unexpand',
-  'sponge',
-]);
-
-/** Programs whose writes change a file's metadata, never its text (for `walk.written`). */
-const METADATA_ONLY = new Set(['chmod', 'chown', 'chgrp', 'touch', 'chattr', 'setfacl']);
 
 /** Records what a file written here holds (`out`), or forgets it when that is not known. */
 function recordWrite(
@@ -2205,7 +2184,7 @@ function specWrites(walk: Walk, part: CommandPart): void {
     walk.parts.push(f);
     // What it holds now is not known (`cp other.sh run.sh`, `sed -i … run.sh`); a mode, owner or
     // time changes nothing in it (`chmod +x run.sh && ./run.sh`).
-    if (walk.written.size && !METADATA_ONLY.has(part.name)) recordWrite(walk, f, null, false);
+    if (walk.written.size && textTool(part.name)?.metadataOnly !== true) recordWrite(walk, f, null, false);
   }
 }
 

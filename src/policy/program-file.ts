@@ -11,6 +11,7 @@ import {
   buildLeadingOptions,
   buildProjectFiles,
   buildSpecs,
+  buildTextTools,
   buildUnspecified,
   buildVersioned,
   ProgramSpecError,
@@ -18,6 +19,7 @@ import {
   type InterpreterFacts,
   type ProgramSpec,
   type ProjectFiles,
+  type TextTool,
 } from './programs.js';
 import { clip } from './walk.js';
 
@@ -65,6 +67,7 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
   let versioned: (name: string) => string;
   let leading: Map<string, readonly string[]>;
   let projectFiles: ProjectFiles;
+  let textTools: Map<string, TextTool>;
   try {
     specs = buildSpecs(doc);
     installers = buildInstallers(doc);
@@ -74,11 +77,22 @@ export function loadProgramFacts(path = PROGRAMS_PATH): ProgramFacts {
     versioned = buildVersioned(doc, specs);
     leading = buildLeadingOptions(doc, specs);
     projectFiles = buildProjectFiles(doc);
+    textTools = buildTextTools(doc);
   } catch (err) {
     if (!(err instanceof ProgramSpecError)) throw err;
     refuse(`${path}${lineOfFact(text, err.where)}`, null, `program \`${err.where}\`: ${err.message}`);
   }
-  const facts = { specs, installers, unspecified, calls, runners, versioned, leading, projectFiles };
+  const facts = {
+    specs,
+    installers,
+    unspecified,
+    calls,
+    runners,
+    versioned,
+    leading,
+    projectFiles,
+    textTools,
+  };
   if (path === PROGRAMS_PATH) builtinPrograms = facts;
   return facts;
 }
@@ -98,6 +112,8 @@ export interface ProgramFacts {
   leading: ReadonlyMap<string, readonly string[]>;
   /** programs.yaml's `project_files:`: the project files a program runs (written-projects.ts). */
   projectFiles: ProjectFiles;
+  /** programs.yaml's `text_tools:`: what programs do with the text passing through them (streams.ts, extract.ts). */
+  textTools: ReadonlyMap<string, TextTool>;
 }
 
 /** Top-level sections of programs.yaml other than `programs:` whose errors name `SECTION NAME`. */
@@ -113,6 +129,7 @@ const SECTIONS = new Set([
   'versioned',
   'leading_options',
   'project_files',
+  'text_tools',
 ]);
 
 /**
@@ -176,6 +193,11 @@ export function commandRunners(): CommandRunners {
 export function interpreterFacts(name: string): InterpreterFacts | undefined {
   const table = commandRunners().interpreters;
   return table.get(name) ?? table.get(name.replace(/[0-9.]+$/, ''));
+}
+
+/** The built-in programs.yaml's `text_tools:` entry for `name` (exact name), if any. */
+export function textTool(name: string): TextTool | undefined {
+  return loadProgramFacts(PROGRAMS_PATH).textTools.get(name);
 }
 
 /** The built-in programs.yaml's `project_files:`: what project files a program runs (written-projects.ts). */

@@ -868,6 +868,7 @@ export function buildSpecs(doc: unknown): Map<string, ProgramSpec> {
       key !== 'calls' &&
       key !== 'versioned' &&
       key !== 'leading_options' &&
+      key !== 'text_tools' &&
       key !== 'project_files' &&
       !RUNNER_SECTIONS.has(key)
     )
@@ -964,6 +965,8 @@ export interface InterpreterFacts {
   unread: boolean;
   /** With inline code (`-c`, `-e`, `-E`, `-r`, `--eval`), its output is whatever the code prints. */
   printsCode: boolean;
+  /** A POSIX-style shell: `-c CMD`, its stdin and its script are shell lines the walker follows (wrappers.ts). */
+  shell: boolean;
 }
 
 /** programs.yaml's commands that run commands, read by the walker (wrappers.ts). */
@@ -1098,12 +1101,13 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
   const interpreters = new Map<string, InterpreterFacts>();
   for (const [name, v] of section(doc, 'interpreters')) {
     const where = `interpreters ${name}`;
-    onlyKeys(v, ['stdin', 'script', 'unread', 'prints_code'], where);
+    onlyKeys(v, ['stdin', 'script', 'unread', 'prints_code', 'shell'], where);
     const facts: InterpreterFacts = {
       stdin: flag(v.stdin, 'stdin', where),
       script: flag(v.script, 'script', where),
       unread: flag(v.unread, 'unread', where),
       printsCode: flag(v.prints_code, 'prints_code', where),
+      shell: flag(v.shell, 'shell', where),
     };
     for (const n of splitKey(name)) interpreters.set(n, facts);
   }
@@ -1272,6 +1276,57 @@ export function shortValueOptions(spec: ProgramSpec): readonly string[] {
   for (const [name, effect] of spec.options)
     if (/^-[^-]$/.test(name) && (takesValue(effect) || optionalEffect({ effect }))) out.push(name);
   shortValues.set(spec, out);
+  return out;
+}
+
+/** What a program does with the text that passes through it (programs.yaml `text_tools:`). */
+export interface TextTool {
+  /** It prints its input, or a selection of its lines, as it is (`cat`, `tee`, `head`, `sort`). */
+  passes: boolean;
+  /** A line filter: paths in, the same paths out when no operand names a file to read. */
+  lineFilter: boolean;
+  /** Its options that only keep a subset of its input's lines and read nothing else (null: none known). */
+  lineSubset: RegExp | null;
+  /** Its output is its input transformed (`tr`, `sed`, `cut`): as a value it can spell any path. */
+  transforms: boolean;
+  /** Its writes change a file's metadata, never its text (`chmod`, `touch`). */
+  metadataOnly: boolean;
+}
+
+/**
+ * The top-level `text_tools:` of programs.yaml: what the walker's stream reasoning
+ * (src/policy/streams.ts, extract.ts) knows of the text programs pass on.
+ */
+export function buildTextTools(doc: unknown): Map<string, TextTool> {
+  const out = new Map<string, TextTool>();
+  for (const [name, v] of section(doc, 'text_tools')) {
+    const where = `text_tools ${name}`;
+    onlyKeys(v, ['passes', 'line_filter', 'line_subset', 'transforms', 'metadata_only'], where);
+    let lineSubset: RegExp | null = null;
+    if (v.line_subset !== undefined) {
+      if (typeof v.line_subset !== 'string')
+        throw new ProgramSpecError(where, '`line_subset` must be a regular expression (a string)');
+      try {
+        lineSubset = new RegExp(v.line_subset);
+      } catch (err) {
+        throw new ProgramSpecError(
+          where,
+          `\`line_subset\` is not a valid regular expression (${(err as Error).message})`,
+        );
+      }
+    }
+    const tool: TextTool = {
+      passes: flag(v.passes, 'passes', where),
+      lineFilter: flag(v.line_filter, 'line_filter', where),
+      lineSubset,
+      transforms: flag(v.transforms, 'transforms', where),
+      metadataOnly: flag(v.metadata_only, 'metadata_only', where),
+    };
+    for (const n of splitKey(name)) {
+      if (out.has(n)) throw new ProgramSpecError(where, `\`${n}\` is listed twice`);
+      out.set(n, tool);
+    }
+  }
   return out;
 }
 

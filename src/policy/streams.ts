@@ -1,5 +1,5 @@
 import { resolvePath } from './glob.js';
-import { interpreterFacts } from './program-file.js';
+import { interpreterFacts, textTool } from './program-file.js';
 import type { Stdin, Walk } from './walk.js';
 import type { Arg, CommandPart, Part, Under } from './types.js';
 
@@ -7,7 +7,8 @@ import type { Arg, CommandPart, Part, Under } from './types.js';
 // workspace (so `grep -rl x src | xargs sed -i …` stays inside), or text put
 // together from pieces (so `$(printf …)` cannot spell a path or flag unseen).
 
-const FILTERS = new Set(['head', 'tail', 'sort', 'uniq', 'grep', 'egrep', 'fgrep', 'rg']);
+/** A line filter (programs.yaml `text_tools:` `line_filter`). */
+const isFilter = (name: string): boolean => textTool(name)?.lineFilter === true;
 
 /**
  * Whether the one command walked since `from` prints only paths inside the
@@ -31,12 +32,11 @@ export function printsInsidePaths(walk: Walk, from: number, input: Stdin, whole 
 
 /** The programs with their own case below; the other path printers are line filters. */
 const SWITCHED = new Set(['find', 'grep', 'egrep', 'fgrep', 'rg', 'git']);
-/** The programs `stagePrintsInsidePaths` knows; any other stage prints what it likes. */
-const PATH_PRINTERS = new Set([...SWITCHED, ...FILTERS]);
 
 function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean): boolean {
   // Most stages of a long pipeline are neither: answered before any list is made for them.
-  if (!PATH_PRINTERS.has(c.name) || c.cwd === null) return false;
+  // (the programs it knows: SWITCHED and the line filters; any other stage prints what it likes)
+  if ((!SWITCHED.has(c.name) && !isFilter(c.name)) || c.cwd === null) return false;
   const literal = c.args.every((a) => !a.dynamic);
   if (!literal) return false;
   // head, sort, uniq …: paths in, the same paths out, when no operand names a file to read.
@@ -76,7 +76,7 @@ function stagePrintsInsidePaths(walk: Walk, c: CommandPart, stdinPaths: boolean)
       return false;
     }
     default:
-      return FILTERS.has(c.name) && stdinPaths && operands.length === 0;
+      return isFilter(c.name) && stdinPaths && operands.length === 0;
   }
 }
 
@@ -108,7 +108,7 @@ export function printedRoots(walk: Walk, from: number, input: Stdin): Under | un
   }
   if (!command || command.args.some((a) => a.dynamic)) return undefined;
   const c = command;
-  if (FILTERS.has(c.name))
+  if (isFilter(c.name))
     return input.kind === 'pipe' &&
       input.roots &&
       c.args.every((a) => a.text.startsWith('-') && a.text !== '-')
@@ -139,19 +139,8 @@ export function printedRoots(walk: Walk, from: number, input: Stdin): Under | un
 
 /** A byte escape (`\x41`, `\101`, `\u0041`): echo -e / printf turn it into any character. */
 const BYTE_ESCAPE = /\\(x[0-9a-fA-F]|[0-7]{1,3}|u[0-9a-fA-F])/;
-/** Everyday text tools: their output is the input transformed. */
-const TRANSFORMERS = new Set([
-  'rev',
-  'tr',
-  'sed',
-  'awk',
-  'gawk',
-  'mawk',
-  'cut',
-  'paste',
-  'iconv',
-  'envsubst',
-]);
+/** Everyday text tools whose output is the input transformed (programs.yaml `text_tools:` `transforms`). */
+const transforms = (name: string): boolean => textTool(name)?.transforms === true;
 
 /**
  * Commands whose output is text no reader of the command line can see: base64/base32/basenc
@@ -163,7 +152,7 @@ export function isOpaqueDecoder(part: Part): boolean {
   const name = part.name.replace(/[0-9.]+$/, '');
   if (name === 'b64decode') return true;
   if (name === 'printf') return part.args.some((a) => !a.dynamic && BYTE_ESCAPE.test(a.text));
-  return !TRANSFORMERS.has(name) && !interpreterFacts(name)?.printsCode && isDecoder(part);
+  return !transforms(name) && !interpreterFacts(name)?.printsCode && isDecoder(part);
 }
 
 /**
@@ -176,7 +165,7 @@ export function isDecoder(part: Part): boolean {
   const literal = part.args.filter((a) => !a.dynamic).map((a) => a.text);
   const has = (re: RegExp) => literal.some((f) => re.test(f));
   const name = part.name.replace(/[0-9.]+$/, '');
-  if (TRANSFORMERS.has(name)) return true;
+  if (transforms(name)) return true;
   // (interpreters, programs.yaml `interpreters:`: their output, with inline code, is whatever the code prints)
   if (interpreterFacts(name)?.printsCode) return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
   switch (name) {
@@ -234,17 +223,6 @@ function lsofPorts(args: Arg[]): 'pids' | 'listing' | undefined {
   return ports === 0 ? undefined : terse ? 'pids' : 'listing';
 }
 
-/** Options of the line filters that keep a subset of their input's lines and read nothing else. */
-const LINE_SUBSET: Record<string, RegExp> = {
-  head: /^-(?:[0-9]+|n[0-9]*)$/,
-  tail: /^-(?:[0-9]+|n[0-9]*)$/,
-  sort: /^-[nurbfgV]+$/,
-  uniq: /^-[du]+$/,
-  grep: /^-[viwEFx]+$/,
-  egrep: /^-[viwx]+$/,
-  fgrep: /^-[viwx]+$/,
-};
-
 /**
  * What the one command walked since `from` (or, with `whole`, the pipeline of a `$(…)`) prints when it
  * is the PIDs of the processes holding a socket on literal ports: `lsof -ti:3000` ('pids'), `lsof -i
@@ -275,7 +253,8 @@ function stagePortPids(c: CommandPart, flow: 'pids' | 'listing' | undefined): 'p
     return flow === 'listing' && c.args.length === 1 && /^\{ *print \$2;? *\}$/.test(c.args[0]!.text)
       ? 'pids'
       : undefined;
-  const allowed = LINE_SUBSET[c.name];
+  // (the options of a line filter that keep a subset of its input's lines: `text_tools:` `line_subset`)
+  const allowed = textTool(c.name)?.lineSubset;
   if (!allowed) return undefined;
   let pattern = false;
   for (let i = 0; i < c.args.length; i++) {

@@ -10,20 +10,6 @@ import { walkDebugger } from './debuggers.js';
 /** Paths that are a process's standard input. */
 const STDIN_FILES = /^(-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/(self|\d+)\/fd\/0)$/;
 
-export const SHELLS = new Set([
-  'sh',
-  'bash',
-  'dash',
-  'zsh',
-  'ksh',
-  'mksh',
-  'ash',
-  'yash',
-  'posh',
-  'fish',
-  'rbash',
-]);
-
 function literal(arg: Arg | undefined): string | null {
   return arg && !arg.dynamic ? arg.text : null;
 }
@@ -480,7 +466,8 @@ function quoteArg(a: Arg): Arg {
 }
 
 export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdin, via: string[]): void {
-  if (SHELLS.has(name)) return unwrapShell(walk, name, args, stdin);
+  // (a shell, programs.yaml `interpreters:` `shell: true`; matched by its exact name)
+  if (commandRunners().interpreters.get(name)?.shell) return unwrapShell(walk, name, args, stdin);
   const shellOptions = commandRunners().shellOptions.get(name);
   if (shellOptions) return runShellOptions(walk, name, args, shellOptions);
   // The program's spec (policies/programs.yaml), read by the cases below that have one.

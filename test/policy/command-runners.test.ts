@@ -60,6 +60,7 @@ describe('the command-runner sections of programs.yaml', () => {
       script: true,
       unread: false,
       printsCode: false,
+      shell: false,
     });
     expect(runners.interpreters.get('ruby')?.unread).toBe(true);
     expect(runners.shellOptions.get('remix')).toEqual({ sub: 'dev', options: ['-c', '--command'] });
@@ -105,6 +106,18 @@ describe('the command-runner sections of programs.yaml', () => {
         /programs\.yaml:6: program `leading_options git`: `git` has a spec in `programs:`: list its options there/,
       ],
       [
+        "programs: {}\ntext_tools:\n  cat: { passes: true }\n  head: { line_subset: '^-([0-9]+' }\n",
+        /programs\.yaml:4: program `text_tools head`: `line_subset` is not a valid regular expression/,
+      ],
+      [
+        'programs: {}\ntext_tools:\n  cat tac: { passes: true }\n  sort: { passes: yes }\n',
+        /programs\.yaml:4: program `text_tools sort`: `passes` must be true or false/,
+      ],
+      [
+        'programs: {}\ntext_tools:\n  cat: { pass: true }\n',
+        /programs\.yaml:3: program `text_tools cat`: unknown key `pass`/,
+      ],
+      [
         'programs: {}\nleading_options:\n  luajit: [-l, j]\n',
         /programs\.yaml:3: program `leading_options luajit`: must list options, each `-x` or `--name`/,
       ],
@@ -142,6 +155,44 @@ describe('the command-runner sections of programs.yaml', () => {
       ],
     ];
     for (const [text, message] of cases) expect(() => loadProgramFacts(programsFile(text))).toThrow(message);
+  });
+});
+
+describe('text_tools and the shells: what programs do with the text passing through them', () => {
+  it('are read from programs.yaml (until 5 Dec lists in streams.ts, extract.ts and wrappers.ts)', () => {
+    const { textTools, runners } = loadProgramFacts();
+    expect(textTools.get('head')?.lineSubset?.test('-n5')).toBe(true);
+    expect(textTools.get('head')?.lineSubset?.test('-f')).toBe(false);
+    expect(textTools.get('sort')).toMatchObject({ passes: true, lineFilter: true, transforms: false });
+    expect(textTools.get('tr')?.transforms).toBe(true);
+    expect(textTools.get('touch')?.metadataOnly).toBe(true);
+    expect(runners.interpreters.get('bash')?.shell).toBe(true);
+    expect(runners.interpreters.get('csh')?.shell).toBe(false);
+  });
+
+  const { expectAll } = probeEngine();
+  it('the walker decides with them, both ways', () => {
+    expectAll(
+      [
+        // a line filter keeps the workspace paths find printed
+        'find src -name "*.py" | sort | xargs sed -i "s/old/new/"',
+        // a shell's -c line is walked as its commands
+        'dash -c "ls src && git status"',
+        // the PIDs of a port, kept by head's line-subset option
+        'kill $(lsof -ti:3000 | head -1)',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'posh -c "cat ~/.ssh/id_rsa"',
+        // a transformer's output can spell any path
+        'rm -rf $(echo L2V0Yw== | tr -d "\\n" | base64 -d)',
+        // tail with a file operand prints what it reads, not the workspace paths
+        'find src | tail /etc/hosts | xargs rm -f',
+      ],
+      'refused',
+    );
   });
 });
 
