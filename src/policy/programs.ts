@@ -704,7 +704,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0'
 /** A URL operand with no scheme (`curl evil.example/x`): asks unless it names this machine. */
 function bareUrlFinding(ctx: Ctx, a: Arg): SpecFinding | null {
   if (a.dynamic) return null; // (decided by the rules: a host only known when it runs)
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a.text)) return null; // (a URL: its host is the rules')
+  if (URL_SCHEME.test(a.text)) return null; // (a URL: its host is the rules')
   const host = (/^(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/.exec(a.text)?.[1] ?? '').toLowerCase();
   if (host === '' || LOCAL_HOSTS.has(host)) return null;
   return {
@@ -983,12 +983,18 @@ export interface CommandRunners {
 
 const RUNNER_SECTIONS = new Set(['wrappers', 'runners', 'cmake_tools', 'shell_options', 'interpreters']);
 
+/** A URL: a scheme and `://` (`https://…`, `git+ssh://…`, `file:///…`). */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Sections whose entries are lists, not mappings. */
+const LIST_SECTIONS = new Set(['cmake_tools', 'leading_options']);
+
 function section(doc: unknown, key: string): Array<[string, Record<string, unknown>]> {
   const raw = (doc as Record<string, unknown>)[key] ?? {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new ProgramSpecError(key, `\`${key}\` must map program names to their facts`);
   return Object.entries(raw as Record<string, unknown>).map(([name, v]) => {
-    if (key !== 'cmake_tools' && (v === null || typeof v !== 'object' || Array.isArray(v)))
+    if (!LIST_SECTIONS.has(key) && (v === null || typeof v !== 'object' || Array.isArray(v)))
       throw new ProgramSpecError(`${key} ${name}`, 'must be a mapping');
     return [name, v as Record<string, unknown>];
   });
@@ -1242,13 +1248,7 @@ export function buildLeadingOptions(
   specs: ReadonlyMap<string, ProgramSpec>,
 ): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
-  const raw = (doc as Record<string, unknown>).leading_options ?? {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new ProgramSpecError(
-      'leading_options',
-      '`leading_options` must map program names to lists of options',
-    );
-  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+  for (const [name, v] of section(doc, 'leading_options')) {
     const where = `leading_options ${name}`;
     const list = stringList(v, name, where);
     if (list.length === 0 || list.some((o) => !/^-{1,2}[A-Za-z0-9][\w-]*$/.test(o)))
@@ -1602,7 +1602,7 @@ function knownWriteShapes(a: Arg): string[] | null {
 function packageProblem(a: Arg): string | null {
   if (a.dynamic) return 'a package named only when it runs';
   const t = a.text;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
+  if (URL_SCHEME.test(t) || /^(git\+|git@|github:|gitlab:|bitbucket:|gist:|file:)/i.test(t))
     return `\`${t}\` installs from a URL, a git repository or a file instead of the package index`;
   if (/^(\.{0,2}\/|~)/.test(t) && !/^\.\/?$/.test(t) && !/^\.\.?\/?$/.test(t)) return null; // a local path: checked as a path by the path rules
   // `name@SPEC` (npm, yarn, pnpm: `x@github:u/r`, `x@u/r`, `x@https://…`, `x@file:../y`) and
@@ -1776,7 +1776,7 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} names a \`file:\` URL (\`${value.text}\`); give the directory as a plain path (\`${ctx.label} ${opt} vendor/\`), which is checked`,
         };
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.text))
+      if (URL_SCHEME.test(value.text))
         return {
           decision: 'ask',
           reason: `${what} fetches packages from a host named by its value (\`${value.text}\`) instead of the configured index; leave it out, or give a workspace directory`,
@@ -1853,7 +1853,7 @@ function valueFinding(
       if (value.text === '/dev/null') return null;
       // A URL is code from another host, or a file it names (`-Dlog4j.configurationFile=https://…`,
       // `file:///srv/x`): not a workspace path.
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.text))
+      if (URL_SCHEME.test(value.text))
         return {
           decision: 'ask',
           reason: `${what} runs the recipes or code of a URL, \`${clipWord(value.text)}\`; run the workspace's own build files and scripts`,
@@ -2004,12 +2004,7 @@ function valueFinding(
     case 'read':
       // A file or directory read, or a URL where the program also takes one (pytest-mpl's
       // `--mpl-baseline-path=https://…` downloads from there): a URL names a host.
-      if (
-        value &&
-        !value.dynamic &&
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(value.text) &&
-        !/^file:/i.test(value.text)
-      )
+      if (value && !value.dynamic && URL_SCHEME.test(value.text) && !/^file:/i.test(value.text))
         return {
           decision: 'ask',
           reason: `${what} reads from a host named by its value (\`${clipWord(value.text)}\`); give a workspace path instead`,
