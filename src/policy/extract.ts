@@ -2385,7 +2385,8 @@ function interpreterLine(walk: Walk, word: string, args: Arg[], stdin: Stdin, vi
   const seen = new Set<string>();
   for (const { text } of writtenTexts(walk, literal(word))) {
     const interp = interpreterOf(text);
-    if (!interp || SHELLS_RUN_WRITTEN.test(interp[0]!.slice(interp[0]!.lastIndexOf('/') + 1))) continue;
+    // (a shell's script is walked as shell lines by runWritten: programs.yaml `interpreters:` key shell)
+    if (!interp || interpreterFacts(interp[0]!.slice(interp[0]!.lastIndexOf('/') + 1))?.shell) continue;
     const key = interp.join(' ');
     if (seen.has(key)) continue;
     seen.add(key);
@@ -2409,8 +2410,6 @@ function interpreterLine(walk: Walk, word: string, args: Arg[], stdin: Stdin, vi
   }
 }
 
-/** Interpreter lines runWritten walks as shell scripts. */
-const SHELLS_RUN_WRITTEN = /^(ba|da|z|k|mk|a|pos|y|rba)?sh$/;
 /**
  * The literal inline code a python/node invocation runs, or null (a script, a module,
  * dynamic code, an option its spec does not know). The options before the code are read

@@ -1291,6 +1291,12 @@ export interface TextTool {
   transforms: boolean;
   /** Its writes change a file's metadata, never its text (`chmod`, `touch`). */
   metadataOnly: boolean;
+  /** Its output is decoded text no reader of the command line sees: always (true), with an option word matching the pattern, or never (null). */
+  decodes: true | RegExp | null;
+  /** It turns byte escapes in its operands into any character (`echo`, `printf`). */
+  byteEscapes: boolean;
+  /** A format with arguments assembles text (`printf '%s%s' --p re`). */
+  formats: boolean;
 }
 
 /**
@@ -1301,26 +1307,42 @@ export function buildTextTools(doc: unknown): Map<string, TextTool> {
   const out = new Map<string, TextTool>();
   for (const [name, v] of section(doc, 'text_tools')) {
     const where = `text_tools ${name}`;
-    onlyKeys(v, ['passes', 'line_filter', 'line_subset', 'transforms', 'metadata_only'], where);
-    let lineSubset: RegExp | null = null;
-    if (v.line_subset !== undefined) {
-      if (typeof v.line_subset !== 'string')
-        throw new ProgramSpecError(where, '`line_subset` must be a regular expression (a string)');
+    onlyKeys(
+      v,
+      [
+        'passes',
+        'line_filter',
+        'line_subset',
+        'transforms',
+        'metadata_only',
+        'decodes',
+        'byte_escapes',
+        'formats',
+      ],
+      where,
+    );
+    const pattern = (key: string): RegExp | null => {
+      if (v[key] === undefined) return null;
+      if (typeof v[key] !== 'string')
+        throw new ProgramSpecError(where, `\`${key}\` must be a regular expression (a string)`);
       try {
-        lineSubset = new RegExp(v.line_subset);
+        return new RegExp(v[key]);
       } catch (err) {
         throw new ProgramSpecError(
           where,
-          `\`line_subset\` is not a valid regular expression (${(err as Error).message})`,
+          `\`${key}\` is not a valid regular expression (${(err as Error).message})`,
         );
       }
-    }
+    };
     const tool: TextTool = {
       passes: flag(v.passes, 'passes', where),
       lineFilter: flag(v.line_filter, 'line_filter', where),
-      lineSubset,
+      lineSubset: pattern('line_subset'),
       transforms: flag(v.transforms, 'transforms', where),
       metadataOnly: flag(v.metadata_only, 'metadata_only', where),
+      decodes: v.decodes === true ? true : v.decodes === false ? null : pattern('decodes'),
+      byteEscapes: flag(v.byte_escapes, 'byte_escapes', where),
+      formats: flag(v.formats, 'formats', where),
     };
     for (const n of splitKey(name)) {
       if (out.has(n)) throw new ProgramSpecError(where, `\`${n}\` is listed twice`);

@@ -150,10 +150,13 @@ const transforms = (name: string): boolean => textTool(name)?.transforms === tru
 export function isOpaqueDecoder(part: Part): boolean {
   if (part.kind !== 'command') return false;
   const name = part.name.replace(/[0-9.]+$/, '');
-  if (name === 'b64decode') return true;
-  if (name === 'printf') return part.args.some((a) => !a.dynamic && BYTE_ESCAPE.test(a.text));
+  // (a format assembles text from the words it is given, which a reader sees)
+  if (textToolOf(part)?.formats) return part.args.some((a) => !a.dynamic && BYTE_ESCAPE.test(a.text));
   return !transforms(name) && !interpreterFacts(name)?.printsCode && isDecoder(part);
 }
+
+/** The `text_tools:` entry of a command's program, by its name or its name without a version (`base64`, `gawk5`). */
+const textToolOf = (part: CommandPart) => textTool(part.name) ?? textTool(part.name.replace(/[0-9.]+$/, ''));
 
 /**
  * Commands whose output is text put together from pieces (decoders, transformers,
@@ -168,24 +171,12 @@ export function isDecoder(part: Part): boolean {
   if (transforms(name)) return true;
   // (interpreters, programs.yaml `interpreters:`: their output, with inline code, is whatever the code prints)
   if (interpreterFacts(name)?.printsCode) return has(/^-[a-zA-Z]*[ceEr]$|^--eval$/);
-  switch (name) {
-    case 'base':
-    case 'basenc':
-      return has(/^(-[a-zA-Z]*[dD][a-zA-Z]*|--decode)$/);
-    case 'xxd':
-      return has(/^(-r|-revert|-[a-z]*r[a-z]*)$/);
-    case 'openssl':
-      return has(/^-d$|^-base64$|^enc$/);
-    case 'uudecode':
-      return true;
-    case 'printf':
-      // A format with arguments assembles text: `printf '%s%s' --p re`.
-      return has(BYTE_ESCAPE) || (has(/%/) && part.args.length > 1);
-    case 'echo':
-      return has(BYTE_ESCAPE);
-    default:
-      return false;
-  }
+  // (decoders, echo and printf: programs.yaml `text_tools:` keys decodes, byte_escapes, formats)
+  const tool = textToolOf(part);
+  if (!tool) return false;
+  if (tool.decodes === true || (tool.decodes && has(tool.decodes))) return true;
+  if (tool.byteEscapes && has(BYTE_ESCAPE)) return true;
+  return tool.formats && has(/%/) && part.args.length > 1;
 }
 
 /** A port selection of lsof's `-i` that names a literal port: `:3000`, `tcp:8000`, `4TCP@localhost:5173`, `:3000,3001`. */

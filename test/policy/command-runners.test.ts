@@ -118,6 +118,18 @@ describe('the command-runner sections of programs.yaml', () => {
         /programs\.yaml:3: program `text_tools cat`: unknown key `pass`/,
       ],
       [
+        'programs: {}\ntext_tools:\n  cat: { passes: true }\n  xxd: { decodes: [-r] }\n',
+        /programs\.yaml:4: program `text_tools xxd`: `decodes` must be a regular expression/,
+      ],
+      [
+        "programs: {}\ntext_tools:\n  base64: { decodes: '^(-d' }\n",
+        /programs\.yaml:3: program `text_tools base64`: `decodes` is not a valid regular expression/,
+      ],
+      [
+        'programs: {}\ntext_tools:\n  printf: { formats: 1 }\n',
+        /programs\.yaml:3: program `text_tools printf`: `formats` must be true or false/,
+      ],
+      [
         'programs: {}\nleading_options:\n  luajit: [-l, j]\n',
         /programs\.yaml:3: program `leading_options luajit`: must list options, each `-x` or `--name`/,
       ],
