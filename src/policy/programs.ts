@@ -170,6 +170,14 @@ export interface ProgramSpec {
    */
   msbuild: boolean;
   /**
+   * Nim's switches (`nim`, `nimble`): `--name:value` or `--name=value`, `-d:release`, `-o:out`,
+   * `--warning[Name]:off`; a name is style-insensitive (`--outDir`, `--out_dir` and `--OUTDIR` are
+   * one option, compared as Nim's `normalize` does: lower case, no underscores). Each is read as its
+   * listed spelling: one letter `-x` with the value attached, longer `--name=value` (a `[Name]`
+   * selector dropped). Inherited by the subcommands.
+   */
+  nim: boolean;
+  /**
    * A single-dash option may have its value attached (`-GNinja`, `-T4`); false for programs that
    * only take a separate value (ffmpeg, sqlite3: `-safe` is not `-s afe`, so an option not listed asks).
    */
@@ -378,6 +386,7 @@ const SPEC_KEYS = new Set([
   'kebab_case',
   'no_prefix',
   'msbuild_switches',
+  'nim_switches',
   'go_flags',
   'numeric',
   'other_options',
@@ -506,6 +515,7 @@ export function buildSpec(
     language: codeLanguage(r.language, where) ?? parent?.language ?? null,
     options,
     msbuild,
+    nim: bool('nim_switches', parent?.nim ?? false),
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
     // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
     longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
@@ -2162,6 +2172,10 @@ export function checkInvocation(
       const sw = msbuildSwitch(spec, a.text);
       if (sw !== null) a = { ...a, text: sw };
     }
+    if (spec.nim && !ended) {
+      const sw = nimSwitch(a.text);
+      if (sw !== null) a = { ...a, text: sw };
+    }
     const t = a.text;
     if (!ended && !a.dynamic && t === '--') {
       ended = true;
@@ -3190,6 +3204,22 @@ function msbuildSwitch(spec: ProgramSpec, t: string): string | null {
 }
 
 /**
+ * A Nim switch of a `nim_switches` spec as its listed spelling: `--outDir:x`, `--out_dir=x` and
+ * `--OUTDIR:x` are `--outdir=x` (Nim's `normalize`: lower case, underscores dropped), `-d:release`
+ * is `-drelease` (one letter: the value attached, read as a cluster's), `--warning[X]:off` is
+ * `--warning=off`; null when the word is not one (an operand, `--`).
+ */
+function nimSwitch(t: string): string | null {
+  const m = /^(--?)([A-Za-z][\w.]*)(?:\[[^\]]*\])?(?:([:=])([\s\S]*))?$/.exec(t);
+  if (!m) return null;
+  const [, , raw, sep, rest] = m;
+  const name = raw!.toLowerCase().replace(/_/g, '');
+  const canon = name.length === 1 ? `-${name}` : `--${name}`;
+  if (sep === undefined) return canon;
+  return name.length === 1 ? `${canon}${rest}` : `${canon}=${rest}`;
+}
+
+/**
  * The properties of one MSBuild `-p` value: `A=1;B=2` (or `,`-separated) is `a=1` and `b=2`, each
  * key in lower case and quotes around a value removed; a `;` or `,` not followed by `Key=` stays
  * in its value (`-p:NoWarn="CS1591;CS0618"`, `DefineConstants=A;B`).
@@ -3275,9 +3305,12 @@ function resolveSub(spec: ProgramSpec, typed: string): ProgramSpec | 'ambiguous'
   if (direct) return direct;
   // (a program that also finds its commands without regard to case, as Symfony Console does after
   // the exact name: `composer GLOBAL require x` is `composer global require x`, never a script)
-  const word = spec.subFoldCase ? typed.toLowerCase() : typed;
-  const fold = (n: string) => (spec.subFoldCase ? n.toLowerCase() : n);
-  if (spec.subFoldCase) {
+  // (Nim and Nimble compare commands as their switches, with Nim's `normalize`: `nimble Pub_lish`
+  // is `publish`)
+  const folds = spec.subFoldCase || spec.nim;
+  const fold = (n: string) => (spec.nim ? n.toLowerCase().replace(/_/g, '') : folds ? n.toLowerCase() : n);
+  const word = fold(typed);
+  if (folds) {
     const folded = [...subs].find(([n]) => fold(n) === word)?.[1];
     const alias = [...spec.aliases].find(([a]) => fold(a) === word)?.[1];
     if (folded ?? alias) return folded ?? subs.get(alias!)!;
