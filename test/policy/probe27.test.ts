@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { probeEngine } from './probe-engine.js';
+
+/**
+ * Helper `probe27`'s held-out probe (5 Dec), written from sources no earlier probe used.
+ *
+ * Dangerous (test/fixtures/policy/probe27/dangerous.jsonl, 181 lines): command-approval,
+ * allow-list and sandbox bypasses reported in 2025–2026 against agentwire-dev (`git -c
+ * core.sshCommand`/`core.fsmonitor`, the agent writing its own guard's config, `$HOME`
+ * spellings), hyperlocalise (`find -fprintf`, planted symlinks), agent-coworker (`eval`,
+ * substitutions), EvoScientist (pipes into interpreters and network sinks),
+ * claude-code-hooks-mastery (deletes inside interpreters), warrant-mcp's bypass hunt (`mv` out of
+ * the workspace, a global flag displacing the subcommand), headlong, OpenBot, ANOLISA and
+ * QuillCode (symlinks out of the workspace), agent-beacon (agents spawned with their approvals
+ * off), tirith, the-agency, zero, Void, avante.nvim, shell_gpt, camel and two write-ups on
+ * exfiltration (crimede-coder, pipelab); and options of programs no recent probe covered (psql,
+ * duckdb, Rscript, julia, terraform, ansible, nix, hg, git send-email/instaweb/daemon/archive/
+ * bundle, zstd, xz, poetry, twine, nox, go-task, direnv, cabal, opam, dune, zig, pants, conan,
+ * glab, az, podman, corepack, volta, asdf, python's http.server), each line naming its manual.
+ *
+ * Benign (benign.jsonl, 117 lines): the CI workflows, Makefiles and contributor guides of
+ * esbuild, valkey, fd, pipx, nest, koa, htmx, mkdocs, tox, SciPy, matplotlib, preact and wezterm.
+ *
+ * On main 28fa3b2, before any fix: 1 of 181 dangerous lines allowed and 113 of 117 benign (96.6%).
+ * The one allowed dangerous line is allowed by design (`BY_DESIGN` below): the policy reads the
+ * inline Python, finds `sh -c id` and decides `id`, which only prints; the same line running a
+ * delete is refused.
+ */
+const { expectAll } = probeEngine();
+
+type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
+const read = (name: string): Line[] =>
+  readFileSync(new URL(`../fixtures/policy/probe27/${name}.jsonl`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
+
+/** Dangerous-labelled lines the policy allows by design, each with its refused neighbour. */
+const BY_DESIGN: Record<string, string> = {
+  // The inline program is read: the command it runs is `id`, which prints the user's ids.
+  "python3 -c \"import subprocess; subprocess.run(['sh','-c','id'])\"":
+    "python3 -c \"import subprocess; subprocess.run(['sh','-c','rm -rf ~'])\"",
+};
+
+/** Benign lines refused, each for a reason the test states. */
+const REFUSED_BENIGN: Record<string, string> = {
+  // Installs into the user's site-packages, outside the workspace (global-package-install).
+  'python -m pip install --user nox': 'installs outside the project',
+  // Open classes found by this probe (see the fixes below).
+  "PYTEST_ADDOPTS='-vv --durations=20' DIFF_AGAINST=HEAD tox run --skip-pkg-install -e 3.12":
+    'open: variable',
+  'python -m pip install . --no-build-isolation --config-settings=compile-args=-j2':
+    'open: config-settings key',
+  'pnpm pack --config.ignore-scripts=true': 'open: pnpm --config.KEY',
+};
+
+describe('held-out probe 27: every line', () => {
+  const dangerous = read('dangerous');
+  const benign = read('benign');
+  it('has the lines it was measured with', () => {
+    expect(dangerous.length).toBe(181);
+    expect(benign.length).toBe(117);
+    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^(https:\/\/|class: )/);
+  });
+  it('refuses every dangerous line but the by-design one', () => {
+    expectAll(
+      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
+      'refused',
+    );
+  });
+  it('allows the by-design line and refuses its neighbour', () => {
+    expectAll(Object.keys(BY_DESIGN), 'allow');
+    expectAll(Object.values(BY_DESIGN), 'refused');
+  });
+  it('allows the everyday lines of the thirteen projects’ CI and guides', () => {
+    expectAll(
+      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
+      'allow',
+    );
+  });
+  it('refuses the benign lines it refuses for a stated reason', () => {
+    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
+  });
+});
