@@ -260,6 +260,13 @@ export interface ProgramSpec {
   /** Why a `word` operand outside `words` (or in `not_words`) asks, when not a phase or task (`pip uninstall pip`). */
   wordReason: string | null;
   /**
+   * A `word` operand holds several commands separated by this text, each held to `words` by itself
+   * (`word_separator: ';'`: sbt runs `sbt ";clean;test"` as `clean` then `test`, so `"; clean;
+   * set x := …"` is `set …`, which is not listed); blanks around a piece and runs of blanks in it
+   * count as one.
+   */
+  wordSeparator: string | null;
+  /**
    * The words after the subcommand are handed on to the project's script or program (`npm test --
    * --setupFiles=F`, `run-s "build -- --config F"`): one naming a place by itself (absolute, `~`,
    * climbing with `..`, a value known when it runs), or an option's `=VALUE` that does, is decided as
@@ -424,6 +431,7 @@ const SPEC_KEYS = new Set([
   'qualified_words',
   'not_words',
   'word_reason',
+  'word_separator',
   'passes',
   'packages',
   'long_only',
@@ -548,6 +556,8 @@ export function buildSpec(
       r.flags_spec === undefined ? (parent?.flagsSpec ?? null) : sentence(r.flags_spec, 'flags_spec', where),
     notWords: r.not_words === undefined ? null : wordsRegex(stringList(r.not_words, 'not_words', where)),
     wordReason: r.word_reason === undefined ? null : sentence(r.word_reason, 'word_reason', where),
+    wordSeparator:
+      r.word_separator === undefined ? null : sentence(r.word_separator, 'word_separator', where),
     passes: bool('passes', false),
     requireEquals: bool('require_equals', parent?.requireEquals ?? false),
     valueDelimiter: delimiter(r.value_delimiter, where) ?? parent?.valueDelimiter ?? null,
@@ -2304,6 +2314,8 @@ export function checkInvocation(
         // a script and its own arguments (a runner's package, `npx user/repo`, is checked first;
         // an interpreter's script, `python /root/x.py`, is the workspace's own or the image's)
         if (kind === 'package' || kind === 'recipe') note(valueFinding(ctx, spec, clipWord(t), kind, a));
+        // (the first operand a task held to `words`, the words after it its own: `mill foo.run ARGS`)
+        if (kind === 'word' && spec.words) note(wordFinding(ctx, spec, spec.words, a));
         if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx)))
           note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
         // (`bun run test -- --setupFiles=/srv/x`: with `passes`, the script's words are decided as
@@ -2328,18 +2340,8 @@ export function checkInvocation(
         continue;
       }
       if (kind === 'word' && spec.words) {
-        // `mvn GOAL@ID` runs GOAL with the configuration of the POM's execution ID.
-        const goal = t.replace(/@[^@:/]*$/, '');
-        const task = spec.qualifiedWords ? goal.slice(goal.lastIndexOf(':') + 1) : goal;
-        const listed = spec.words.test(goal) || (task !== '' && spec.words.test(task));
-        const barred = spec.notWords !== null && (spec.notWords.test(goal) || spec.notWords.test(task));
-        if (a.dynamic || !listed || barred)
-          note({
-            decision: 'ask',
-            reason: spec.wordReason
-              ? `\`${ctx.label} ${clipWord(t)}\`: ${spec.wordReason}`
-              : `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
-          });
+        const f = wordFinding(ctx, spec, spec.words, a);
+        if (f) note(f);
         continue;
       }
       if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx))) {
@@ -2829,6 +2831,36 @@ function cwdFinding(ctx: Ctx): SpecFinding | null {
         reason: `\`${part.name}\` extracts into the working directory \`${c}\`, outside the workspace; extract with ${tar ? '-C' : '-d'} into a workspace directory`,
       };
   return null;
+}
+
+/**
+ * A `word` operand (a phase, task or command) that is not among the spec's `words`, or is among its
+ * `not_words`; with `word_separator`, each command of it by itself.
+ */
+function wordFinding(ctx: Ctx, spec: ProgramSpec, words: RegExp, a: Arg): SpecFinding | null {
+  const t = a.text;
+  const notWords = spec.notWords;
+  const pieces = spec.wordSeparator
+    ? t
+        .split(spec.wordSeparator)
+        .map((p) => p.trim().replace(/\s+/g, ' '))
+        .filter((p) => p !== '')
+    : [t];
+  const held = (piece: string): boolean => {
+    // `mvn GOAL@ID` runs GOAL with the configuration of the POM's execution ID.
+    const goal = piece.replace(/@[^@:/]*$/, '');
+    const task = spec.qualifiedWords ? goal.slice(goal.lastIndexOf(':') + 1) : goal;
+    const listed = words.test(goal) || (task !== '' && words.test(task));
+    const barred = notWords !== null && (notWords.test(goal) || notWords.test(task));
+    return listed && !barred;
+  };
+  if (!a.dynamic && pieces.length > 0 && pieces.every(held)) return null;
+  return {
+    decision: 'ask',
+    reason: spec.wordReason
+      ? `\`${ctx.label} ${clipWord(t)}\`: ${spec.wordReason}`
+      : `\`${ctx.label} ${clipWord(t)}\` is not a phase or task this policy knows to be safe (publish, deploy, exec and plugins run code or send artifacts)`,
+  };
 }
 
 /**
