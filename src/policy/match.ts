@@ -9,6 +9,7 @@ import {
 } from './glob.js';
 import { tick } from './budget.js';
 import {
+  checkInvocation,
   isFullOption,
   leadingOptions,
   RUSTC_WORD,
@@ -1645,6 +1646,28 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     if (words === null) return part.value.dynamic ? 'maybe' : 'yes';
     if (words.every((w) => harmless.test(w))) return 'no';
   }
+  // A variable holding a program's own options (its spec's `option_variables`: PYTEST_ADDOPTS is
+  // pytest's): decided as that program's command line, so the options its spec allows pass.
+  const owner = part.access === 'set' && part.value ? optionVariableOwner(part.name, m) : undefined;
+  if (owner && part.value) {
+    const words = optionWords(part.name, part.value);
+    if (words === null) return part.value.dynamic ? 'maybe' : 'yes';
+    // Options that load code (a plugin, a config, a script) are not passed here even when the
+    // spec takes them on a command line: an exported variable reaches later runs that do not show it.
+    if (words.some((w) => loadsCode(owner.spec, w))) return 'yes';
+    const args: Arg[] = words.map((text) => ({ text, dynamic: false, glob: false }));
+    const command: CommandPart = {
+      kind: 'command',
+      text: `${owner.name} ${words.join(' ')}`,
+      name: owner.name,
+      args,
+      cwd: part.cwd ?? [m.ws.workspace],
+      via: [],
+      context: part.text,
+    };
+    const programs = m.programs instanceof Map ? m.programs : new Map(m.programs);
+    if (!checkInvocation(owner.spec, command, m.ws, programs)) return 'no';
+  }
   const allowed = rule.spec.not_values;
   // `export PATH` (declare, readonly) with no value changes nothing that was not decided.
   if (allowed && part.access === 'set' && !part.value && SEARCH_PATHS.has(part.name)) return 'no';
@@ -1897,6 +1920,51 @@ const OPTION_LISTS = new Map<string, RegExp>([
   ['MFLAGS', MAKE_WORD],
   ['GNUMAKEFLAGS', MAKE_WORD],
 ]);
+
+const OWNERS = new WeakMap<
+  ReadonlyMap<string, ProgramSpec>,
+  Map<string, { name: string; spec: ProgramSpec }>
+>();
+
+/** Option effects that load code or read a configuration naming code. */
+const CODE_EFFECTS = new Set([
+  'script',
+  'recipe',
+  'run',
+  'code',
+  'module',
+  'exec',
+  'optional-recipe',
+  'optional-script',
+]);
+
+/** `word` is one of the spec's options that load code (a long one also as a prefix, a short one with its value attached). */
+function loadsCode(spec: ProgramSpec, word: string): boolean {
+  if (!word.startsWith('-') || word === '-' || word === '--') return false;
+  const name = word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2);
+  const exact = spec.options.get(name);
+  if (exact !== undefined) return CODE_EFFECTS.has(exact);
+  for (const [opt, effect] of spec.options)
+    if (
+      CODE_EFFECTS.has(effect) &&
+      (opt === name || (name.startsWith('--') && name.length > 3 && opt.startsWith(name)))
+    )
+      return true;
+  return false;
+}
+
+/** The program whose spec lists `name` among its `option_variables`, if any. */
+function optionVariableOwner(name: string, m: MatchContext): { name: string; spec: ProgramSpec } | undefined {
+  if (!m.programs) return undefined;
+  let index = OWNERS.get(m.programs);
+  if (!index) {
+    index = new Map();
+    for (const [program, spec] of m.programs)
+      for (const v of spec.optionVariables) if (!index.has(v)) index.set(v, { name: program, spec });
+    OWNERS.set(m.programs, index);
+  }
+  return index.get(name);
+}
 
 /**
  * The words of an option variable's value, without the old value it extends (`$NAME`, `${NAME}`);

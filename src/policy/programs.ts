@@ -253,6 +253,18 @@ export interface ProgramSpec {
    */
   flagsSpec: string | null;
   /**
+   * Environment variables whose value is this program's own options (`PYTEST_ADDOPTS='-vv
+   * --durations=20'`): the value is split at blanks and decided with this spec, as the program's
+   * command line (src/policy/match.ts); options the spec refuses make the variable's rule match.
+   */
+  optionVariables: string[];
+  /**
+   * `KEY=VALUE` properties whose value is another program's command line (`flags_properties:
+   * {compile-args: meson compile}`: `pip install . -Ccompile-args=-j2` is decided as `meson compile
+   * -j2`): the value is split at blanks and decided with that program's spec after the words given.
+   */
+  flagsProperties: Map<string, string> | null;
+  /**
    * Words refused even where `words` takes them (`*Test` but not `connectedAndroidTest`, which
    * installs on a device; `*Report` but not `uploadCoverageReport`): globs, as `words`.
    */
@@ -419,6 +431,8 @@ const SPEC_KEYS = new Set([
   'compiler_flags',
   'compiler_spec',
   'flags_spec',
+  'option_variables',
+  'flags_properties',
   'target',
   'pattern_options',
   'path_properties',
@@ -582,6 +596,8 @@ export function buildSpec(
     operandKeys: operandKeys(r.operand_keys, where),
     plusToolchain: bool('plus_toolchain', false),
     packages: stringList(r.packages, 'packages', where),
+    optionVariables: stringList(r.option_variables, 'option_variables', where),
+    flagsProperties: modulePrograms(r.flags_properties, where, 'flags_properties'),
     longOnly: bool('long_only', false),
     debuggerCommands: debuggerCommands(r.debugger_commands, where),
     qualifiedWords: bool('qualified_words', false),
@@ -1590,6 +1606,15 @@ function knownList(spec: ProgramSpec): string {
   return '';
 }
 
+/** The command line (`meson compile`) a property key's value is given to, if the spec names one. */
+function flagsProperty(spec: ProgramSpec, key: string): string | undefined {
+  for (let s: ProgramSpec | null = spec; s; s = s.parent) {
+    const to = s.flagsProperties?.get(key);
+    if (to) return to;
+  }
+  return undefined;
+}
+
 function hasPathProperty(spec: ProgramSpec, key: string): boolean {
   for (let s: ProgramSpec | null = spec; s; s = s.parent) if (s.pathProperties.has(key)) return true;
   return false;
@@ -1965,6 +1990,31 @@ function valueFinding(
       const known = knownProperties(spec);
       // (a CMake cache entry may carry its type: `-DCMAKE_TOOLCHAIN_FILE:FILEPATH=…`)
       const key = eq <= 0 ? value.text : value.text.slice(0, eq).replace(/:[A-Z]+$/, '');
+      // A key whose value is another program's command line: decided with that program's spec.
+      const handed = eq > 0 && !/[$`]/.test(key) ? flagsProperty(spec, key) : undefined;
+      if (handed) {
+        const [program, ...first] = handed.split(/\s+/);
+        const other = ctx.specs.get(program!);
+        if (!other || value.dynamic)
+          return {
+            decision: 'ask',
+            reason: `${what} sets \`${key}\`, ${program}'s options${value.dynamic ? ' only known when it runs' : ''}; give them literally`,
+          };
+        const args: Arg[] = first.map((text) => ({ text, dynamic: false, glob: false }));
+        for (const w of value.text.slice(eq + 1).matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g))
+          args.push({ text: w[1] ?? w[2] ?? w[3]!, dynamic: false, glob: false });
+        const f = checkInvocation(
+          other,
+          { ...ctx.part, name: program!, args },
+          ctx.ws,
+          ctx.specs,
+          undefined,
+          ctx.out,
+        );
+        return f
+          ? { ...f, reason: `${what} sets \`${key}\`, the options of \`${handed}\`: ${f.reason}` }
+          : null;
+      }
       if (known) {
         // Only the keys the spec lists are known: a key of a value only known when it runs may be any.
         const keyDynamic = value.dynamic && (eq <= 0 || /[$`]/.test(key));
