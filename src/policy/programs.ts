@@ -2052,6 +2052,11 @@ function valueFinding(
       // A report's format, or `FORMAT:PATH` (pytest-cov's `--cov-report html:DIR`): the path after
       // the first colon is written (`term-missing:skip-covered` names a file in the workspace).
       const colon = value ? value.text.indexOf(':') : -1;
+      // (a reporter given as a module file, borp's `--reporter /srv/r.mjs[:DEST]`, is code the
+      // program loads: judged as a `script` is; a format's name holds no `/`)
+      const name = value && !value.dynamic ? value.text.slice(0, colon < 0 ? undefined : colon) : '';
+      if (value && name.includes('/') && namesOutside({ ...value, text: name }))
+        return valueFinding(ctx, spec, opt, 'recipe', { ...value, text: name });
       if (!value || colon < 0 || colon === value.text.length - 1) return null;
       // (a value only known when it runs is decided on its shapes after the colon:
       // `checkstyle:$HOME/report.xml` writes under ~; it was allowed until helper specsH)
