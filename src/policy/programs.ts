@@ -1461,8 +1461,12 @@ function codeLanguage(v: unknown, where: string): CodeLanguage | null {
   return v;
 }
 
-/** `NAME`, an optional `-`, a version, at most two ABI letters, an optional `-dbg` (`python3.13t`, `gcc-15`). */
-const VERSIONED_NAME = /^(.+?)-?\d+(?:\.\d+)*[dmt]{0,2}(?:-dbg)?$/;
+/**
+ * `NAME`, an optional `-`, a version, at most two ABI letters, an optional `-dbg` (`python3.13t`,
+ * `gcc-15`), or the same followed by `-config`, the build-flags tool of that version
+ * (`python3.11-config` is `python-config`, when `python-config` is listed).
+ */
+const VERSIONED_NAME = /^(.+?)-?\d+(?:\.\d+)*[dmt]{0,2}(?:-dbg)?(-config)?$/;
 
 /**
  * The top-level `versioned:` list of policies/programs.yaml, as the name a command name is decided
@@ -1482,7 +1486,8 @@ export function buildVersioned(
   return (name) => {
     if (name.length > 64 || bases.has(name) || specs.has(name)) return name;
     const m = VERSIONED_NAME.exec(name);
-    return m && bases.has(m[1]!) ? m[1]! : name;
+    const base = m ? m[1]! + (m[2] ?? '') : '';
+    return m && bases.has(base) ? base : name;
   };
 }
 

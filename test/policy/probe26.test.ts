@@ -65,8 +65,6 @@ const REFUSED_BENIGN: Record<string, string> = {
   // `stack exec` runs a program found on PATH; hledger has no spec (`stack run hledger -- …`,
   // the project's own executable, is allowed).
   'stack exec -- hledger -f examples/sample.journal balance': 'a program no rule knows',
-  // borp (a node:test front-end) has no spec yet: a program no rule knows asks.
-  'npx borp -p "test/fetch/*.js"': 'open: no spec',
 };
 
 describe('held-out probe 26: every line', () => {
