@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DrydockError } from '../../src/core/index.js';
 import { PolicyEngine, type PolicyAuditEvent } from '../../src/policy/index.js';
+import { loadProgramFacts } from '../../src/policy/program-file.js';
 
 const fixture = (name: string) => new URL(`../fixtures/policy/${name}`, import.meta.url).pathname;
 
@@ -12,8 +13,12 @@ beforeAll(async () => {
 describe('the default policy file', () => {
   it('gives every rule at least one match and one not_match example, and they all pass', () => {
     expect(engine.rules.length).toBeGreaterThan(20);
+    const facts = loadProgramFacts();
     for (const rule of engine.rules) {
-      expect(rule.spec.match?.length ?? 0, rule.id).toBeGreaterThan(0);
+      // (a rule that holds only for programs without a spec has no match example while every
+      // program it names has one: since helper specsT, 5 Dec, build-and-test's; tools/nospec.mjs)
+      const dormant = rule.spec.no_spec && (rule.spec.command ?? []).every((n) => facts.specs.has(n));
+      if (!dormant) expect(rule.spec.match?.length ?? 0, rule.id).toBeGreaterThan(0);
       expect(rule.spec.not_match?.length ?? 0, rule.id).toBeGreaterThan(0);
     }
     expect(engine.exampleFailures()).toEqual([]);
