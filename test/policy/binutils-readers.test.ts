@@ -75,3 +75,22 @@ describe('ack --ackrc', () => {
     expectAll(['ack -l foo src', 'ack --noenv foo', 'ack -i --type=python foo'], 'allow');
   });
 });
+
+// 7-Zip's command is a bare first word (`7z a ARCHIVE FILES…`), which archive-outside's flags never
+// matched: `7z a /root/out.7z src` was allowed (lead, stop 53).
+describe("7-Zip's archive commands", () => {
+  const { expectAll } = probeEngine();
+
+  it('an archive or files outside the workspace, and list files, are refused; work inside passes', () => {
+    expectAll(
+      [
+        '7z a /srv/out.7z src',
+        '7za u /srv/backup.zip src',
+        '7z a x.7z /etc/passwd',
+        '7z a x.7z -i@/srv/list',
+      ],
+      'refused',
+    );
+    expectAll(['7z a dist/app.7z build', '7z a -tzip -mx=9 dist/app.zip build', '7z l dist/app.7z'], 'allow');
+  });
+});
