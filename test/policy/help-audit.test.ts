@@ -129,4 +129,80 @@ describe('specsU: options from the programs’ --help', () => {
       'refused',
     );
   });
+
+  it('cmake, ctest and mvn', () => {
+    expectAll(
+      [
+        'cmake -S . -B build --log-context --debug-find --no-warn-unused-cli --compile-no-warning-as-error',
+        'cmake -B build --install-prefix /usr/local',
+        'cmake -B build --profiling-format=google-trace --profiling-output=build/cmake-prof.json',
+        'cmake -B build --trace-expand --trace-format=json-v1 --trace-redirect=build/trace.json',
+        'cmake -B build --debug-find-pkg=Boost --trace-source=CMakeLists.txt',
+        'cmake --help-command add_library',
+        'cmake --help-module-list',
+        'cmake -version',
+        'ctest --help-command-list',
+        'mvn -b multithreaded -T 4 verify',
+        'mvn --color always -fn test',
+        'mvn -npu -cpu -up -npr clean install',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'cmake -B build --profiling-format=google-trace --profiling-output=/etc/prof.json',
+        'cmake -B build --trace-expand --trace-redirect=/root/.bashrc',
+        'cmake --help-full /etc/motd',
+        'cmake --open build',
+        'ctest --build-and-test src build --build-generator Ninja --test-command ctest',
+        'ctest --test-dir build --build-makeprogram /srv/make',
+        'mvn -emp hunter2',
+        'mvn -ep hunter2',
+        'mvn -gt /srv/toolchains.xml test',
+      ],
+      'refused',
+    );
+  });
+
+  it('zstd, node, tar, make, java, pytest-benchmark, strip, top, rustup, yq, ctags', () => {
+    expectAll(
+      [
+        'zstd -19 --long --adapt -T0 big.tar',
+        'zstd --train samples/* -o dict',
+        'zstd -b3 -e19 -i1 data.bin',
+        'zstd --patch-from=old.bin new.bin -o patch.zst',
+        'node --report-uncaught-exception app.js',
+        'tar -czf out.tgz --exclude-ignore=.tarignore src',
+        'tar -czf out.tgz --add-file=-weird src',
+        'make -b -m test',
+        'java -zero -version',
+        'pytest --benchmark-histogram=bench/hist',
+        'pytest --benchmark-only --benchmark-cprofile-dump',
+        'strip --keep-section=.note -w -M a.out',
+        'top -b -n 1 -e m -E g',
+        'top --batch-mode --iterations=1 --width=200',
+        'rustup install stable --no-update',
+        'rustup doc --clippy --path',
+        'rustup man cargo',
+        'yq --yml-output . a.json',
+        'ctags -R --list-kinds-full=Python --machinable --maxdepth=3 --langmap=python:+.pyx',
+      ],
+      'allow',
+    );
+    expectAll(
+      [
+        'zstd --trace /etc/x a',
+        'zstd --filelist list.txt --rm',
+        'zstd --patch-from=/root/.ssh/id_rsa new.bin',
+        'node --inspect-wait app.js',
+        'node --inspect-wait=0.0.0.0:9229 app.js',
+        'tar -czf out.tgz --add-file=/root/.ssh/id_rsa src',
+        'pytest --benchmark-cprofile-dump=/etc/x',
+        'pytest --benchmark-histogram=/root/.cache/h',
+        'ctags --options-maybe=/srv/x -R',
+        'rustup man cargo --toolchain /root/tc',
+      ],
+      'refused',
+    );
+  });
 });
