@@ -2378,6 +2378,8 @@ export function checkInvocation(
         if (kind === 'word' && spec.words) note(wordFinding(ctx, spec, spec.words, a));
         if (kind === 'script' && (namesOutside(a) || relativeOutside(a, ctx)))
           note(valueFinding(ctx, spec, clipWord(t), 'recipe', a));
+        // (a file the program writes before it runs the rest: flock's lock file)
+        if (kind === 'write') note(valueFinding(ctx, spec, clipWord(t), 'write', a));
         // (`bun run test -- --setupFiles=/srv/x`: with `passes`, the script's words are decided as
         // the words a package manager hands on to a project's script are)
         if (spec.passes) for (const w of args.slice(i + 1)) note(passedFinding(ctx, spec, w));
