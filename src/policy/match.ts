@@ -1720,9 +1720,36 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     }
     // A value that is only known when it runs may be anything.
     if (part.value.dynamic) return 'maybe';
+    if (r.compiler_value) return compilerValue(part.value.text, allowed) ? 'no' : 'yes';
     if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
   }
   return 'yes';
+}
+
+/**
+ * `compiler_value`: a compiler variable's value (`gcc`, `ccache gcc`, `clang -m32`,
+ * `aarch64-linux-gnu-gcc`) is a program `allowed` names, then compiler flags that run and load
+ * nothing. The program is matched word by word (a `*` matches inside one word, and inside one
+ * segment of a path), so `gcc-[0-9]*` is not `gcc-12 -fplugin=/tmp/p.so` and `/usr/lib/ccache/*`
+ * is not `/usr/lib/ccache/../../tmp/x`.
+ */
+function compilerValue(text: string, allowed: string[]): boolean {
+  if (text.length > 4096) return false;
+  const words = text.split(/[ \t\n]+/).filter((w) => w !== '');
+  if (words.length === 0) return allowed.includes('');
+  if (words.some((w) => /(^|\/)\.\.(\/|$)/.test(w))) return false;
+  const named = (n: number) => {
+    const head = words.slice(0, n);
+    return allowed.some((v) => {
+      const globs = v.split(' ');
+      return globs.length === n && globs.every((g, i) => globToRegExp(g, true).test(head[i]!));
+    });
+  };
+  for (const n of [2, 1]) {
+    if (words.length < n || !named(n)) continue;
+    if (words.slice(n).every((w) => C_FLAG_WORD.test(w))) return true;
+  }
+  return false;
 }
 
 /** `$PWD` (`${PWD}`, `$(pwd)`, `` `pwd` ``) and `$HOME` (`${HOME}`) where a path starts in a value. */
@@ -1876,10 +1903,32 @@ const RUBY_WORD = new RegExp(
  * the home directory (conda, pyenv, rustup, cargo, go); `-Wl,`/`-Wp,`/`-Wa,`, `-B`,
  * `-wrapper`, `-specs=` and `@FILE` are not among them.
  */
+/** A directory a search or run-time library path may name: relative (no `..`), the image's, a toolchain's in the home. */
+const C_FLAG_DIR =
+  '(?:(?![/~])(?![\\w.+/-]*\\.\\.)[\\w.+/-]*|/usr/[\\w.+/-]*|/opt/[\\w.+/-]*|(?:/root|/home/[\\w.-]+|~)/(?:miniconda3|anaconda3|miniforge3|mambaforge|\\.pyenv|\\.rustup|\\.cargo|go)/[\\w.+/-]*)';
+/**
+ * Linker options passed by `-Wl,` that change how it links, not what it runs or writes: symbol
+ * and section handling, hardening (`-z,relro`), the run-time search path (`-rpath,DIR` with the
+ * directories `-L` may name, or `$ORIGIN`), a library's soname. Not `-plugin`, `-o`, `-Map`,
+ * `--dependency-file` or a script (`-T`).
+ */
+const LINKER_WORD =
+  '(?:--?(?:as-needed|no-as-needed|no-undefined|gc-sections|no-gc-sections|strip-all|strip-debug|' +
+  'export-dynamic|whole-archive|no-whole-archive|start-group|end-group|push-state|pop-state|' +
+  '(?:enable|disable)-new-dtags|(?:no-)?copy-dt-needed-entries|(?:no-)?allow-shlib-undefined|fatal-warnings|' +
+  'warn-common|sort-common|threads|build-id(?:=\\w+)?|hash-style=\\w+|icf=\\w+|compress-debug-sections=[\\w-]+|' +
+  'Bsymbolic(?:-functions)?|Bstatic|Bdynamic|dead_strip|headerpad_max_install_names|O[0-3])|-[sSE]|' +
+  '-z,[\\w=-]+|-undefined,dynamic_lookup|-soname,[\\w.+-]+|-rpath(?:-link)?[,=](?:\\$ORIGIN[\\w./-]*|' +
+  C_FLAG_DIR +
+  '))';
 const C_FLAG_WORD = new RegExp(
-  '^(?:-O[0-3sgz]?|-Ofast|-g(?:gdb)?[0-3]?|-W(?![lpa],)[\\w=+-]*|-w|-pedantic(?:-errors)?|-std=[\\w+]+|' +
+  '^(?:-Wl(?:,' +
+    LINKER_WORD +
+    ')+|-O[0-3sgz]?|-Ofast|-g(?:gdb)?[0-3]?|-W(?![lpa],)[\\w=+-]*|-w|-pedantic(?:-errors)?|-std=[\\w+]+|-stdlib=[\\w+]+|--target=[\\w.-]+|' +
     '-D[A-Za-z_]\\w*(?:=[\\w.+-]*)?|-U[A-Za-z_]\\w*|-f(?!plugin)[\\w=+.,-]+|-m[\\w=+.-]+|-pthread|-pipe|-static|' +
-    '-shared|-rdynamic|--coverage|-l[\\w+.-]+|-[IL](?!.*\\.\\.)(?:(?![/~])[\\w.+/-]*|/usr/[\\w.+/-]*|/opt/[\\w.+/-]*|(?:/root|/home/[\\w.-]+|~)/(?:miniconda3|anaconda3|miniforge3|mambaforge|\\.pyenv|\\.rustup|\\.cargo|go)/[\\w.+/-]*))$',
+    '-shared|-rdynamic|--coverage|-l[\\w+.-]+|-[IL](?!.*\\.\\.)' +
+    C_FLAG_DIR +
+    ')$',
 );
 
 /**

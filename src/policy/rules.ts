@@ -59,6 +59,13 @@ export const RuleSchema = z
      * write there.
      */
     value_outside: z.boolean().optional(),
+    /**
+     * Variable rules whose value is a compiler's command line (CC, CXX, LD, …): the value passes
+     * only when its program (the first word, or the first two: `ccache gcc`, `zig cc`) is one of
+     * the `not_values` globs (a `*` there stays inside a word and a path's segment; no `..`) and
+     * every word after it is a compiler flag that runs and loads nothing (the reader CFLAGS has).
+     */
+    compiler_value: z.boolean().optional(),
     not_values: z
       .union([z.string(), z.array(z.string()).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -129,6 +136,15 @@ export const RuleSchema = z
     if (r.variable === undefined && r.value_outside !== undefined) {
       ctx.addIssue({ code: 'custom', message: '`value_outside` applies only to `variable` rules' });
     }
+    if (r.variable === undefined && r.compiler_value !== undefined) {
+      ctx.addIssue({ code: 'custom', message: '`compiler_value` applies only to `variable` rules' });
+    }
+    if (r.compiler_value && r.not_values === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '`compiler_value` needs `not_values` (the compilers it allows)',
+      });
+    }
     if (r.variable === undefined && r.not_values !== undefined) {
       ctx.addIssue({ code: 'custom', message: '`not_values` applies only to `variable` rules' });
     }
@@ -190,6 +206,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     cwd_outside: s.cwd_outside,
     network: s.network,
     value_outside: s.value_outside,
+    compiler_value: s.compiler_value,
     not_values: s.not_values,
     hosts: s.hosts,
     not_hosts: s.not_hosts,
