@@ -1336,6 +1336,8 @@ export function hostsOf(a: Arg): string[] | null {
   if (m) return [m[1]!.replace(/^\[|\]$/g, '').toLowerCase()];
   m = t.match(/^(localhost|\d{1,3}(?:\.\d{1,3}){3})(?:[/:]|$)/i);
   if (m) return [m[1]!.toLowerCase()];
+  // HTTPie's and xh's localhost shorthand: `:3000/api` is http://localhost:3000/api, `:/x` port 80
+  if (/^:\d{0,5}(?:\/|$)/.test(t)) return ['localhost'];
   return [];
 }
 
