@@ -1723,9 +1723,20 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     // A value that is only known when it runs may be anything.
     if (part.value.dynamic) return 'maybe';
     if (r.compiler_value) return compilerValue(part.value.text, allowed) ? 'no' : 'yes';
-    if (allowed.some((v) => globToRegExp(v, false).test(part.value!.text))) return 'no';
+    // A glob matches a value of as many blank-separated words as it has: a `*` does not take in
+    // more words (`less -*` is `less -R`, not `less -k /tmp/keys`).
+    const text = part.value.text;
+    const words = wordCount(text);
+    if (allowed.some((v) => wordCount(v) === words && globToRegExp(v, false).test(text))) return 'no';
   }
   return 'yes';
+}
+
+/** The number of blank-separated words in `text`. */
+function wordCount(text: string): number {
+  let n = 0;
+  for (const w of text.split(/[ \t\n]+/)) if (w !== '') n++;
+  return n;
 }
 
 /**
