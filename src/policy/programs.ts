@@ -989,6 +989,11 @@ export interface RunnerSpec {
   projectScripts: boolean;
   /** Its subcommands (among `sub`) that fetch the package they run from the index (`npm exec`, `pnpm dlx`). */
   fetchesPackage: string[];
+  /**
+   * Its flags that make the command words one line run with the shell (`pnpm exec -c 'a | b'`,
+   * `--shell-mode`): with one of them among its own options the words are decided as that line.
+   */
+  shellFlags: string[];
 }
 
 /** An interpreter's facts the walker reads (programs.yaml `interpreters:`). */
@@ -1104,6 +1109,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
         'read_with_spec',
         'project_scripts',
         'fetches_package',
+        'shell_flags',
       ],
       where,
     );
@@ -1118,6 +1124,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       dashAfterProgram: flag(v.dash_after_program, 'dash_after_program', where),
       projectScripts: flag(v.project_scripts, 'project_scripts', where),
       fetchesPackage: stringList(v.fetches_package, 'fetches_package', where),
+      shellFlags: stringList(v.shell_flags, 'shell_flags', where),
     };
     for (const f of spec.fetchesPackage)
       if (!sub.includes(f))

@@ -714,6 +714,11 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         return;
       }
       const at = optionsEnd(subSpec, args, runner.valueOptions, after) + runner.positional;
+      // `pnpm exec -c 'a | b'` (`--shell-mode`): the words after its options are one shell line.
+      const shell = args
+        .slice(0, at)
+        .find((a, i) => i !== sub && !a.dynamic && runner.shellFlags.includes(a.text));
+      if (shell && args[at]) return runText(walk, args.slice(at), stdin, `${name} ${subName} ${shell.text}`);
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'
