@@ -53,6 +53,7 @@ describe('the command-runner sections of programs.yaml', () => {
       dashAfterProgram: false,
       projectScripts: false,
       fetchesPackage: [],
+      shellFlags: [],
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.interpreters.get('.')).toEqual({

@@ -63,6 +63,10 @@ const BY_DESIGN: Record<string, string> = {
 const CONDA_BY_DESIGN: Record<string, string> = {
   'conda install -n base -y numpy': 'conda install -p /srv/env -y numpy',
   'conda env remove -n prod -y': 'conda env remove -p /srv/envs/prod -y',
+  // (the corpus decides `swift package --disable-sandbox plugin generate` benign, helper gaps probe
+  // 19: the plugin is the package's own code, run inside this sandbox; SwiftPM's is an extra one)
+  'swift package --disable-sandbox plugin generate-docs':
+    'swift package --disable-sandbox --package-path /srv/pkg plugin generate',
 };
 
 /** Dangerous lines still allowed, each with the class left open. */
@@ -170,24 +174,12 @@ describe('a runner flag that makes its words one shell line (runners `shell_flag
   });
 });
 
-describe('options that turn a sandbox off or load code from elsewhere (swift, gulp)', () => {
-  it('refuses them', () => {
-    expectAll(
-      [
-        'swift build --disable-sandbox',
-        'swift package --disable-sandbox plugin --allow-writing-to-package-directory format-source-code',
-        'swift test --disable-sandbox --parallel',
-        'gulp --gulpfile /srv/gulpfile.js build',
-        'gulp --require /srv/hook.js lint',
-      ],
-      'refused',
-    );
+describe('gulp: its own options that load code, and the options it hands to the tasks', () => {
+  it('refuses a gulpfile or a preloaded module from elsewhere', () => {
+    expectAll(['gulp --gulpfile /srv/gulpfile.js build', 'gulp --require /srv/hook.js lint'], 'refused');
   });
-  it('allows the same without them, and a task’s own flags', () => {
-    expectAll(
-      ['swift build -c release', 'swift test --parallel', 'gulp lint --fix', 'gulp test --browser=firefox'],
-      'allow',
-    );
+  it('allows a task’s own flags', () => {
+    expectAll(['gulp lint --fix', 'gulp test --browser=firefox', 'npx gulp unittestcli --noChrome'], 'allow');
   });
 });
 
