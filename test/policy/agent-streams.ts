@@ -114,7 +114,7 @@ export const JUSTIFIED: Record<string, string> = {
   'path-variable':
     "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
   'interpreter-reads-stdin':
-    'code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked',
+    "code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked (in stream 20 OpenCode's `python - <<'PY'` checks that register a module of their own in `sys.modules`, which hands out any module by name, move with `os.chdir`, so that every relative path after it is somewhere else, or write to a temporary path only known when it runs)",
   'interpreter-dynamic-code':
     'an interpreter running code computed when it runs cannot be checked (in these streams `$!` inside double-quoted `python -c` code, which the shell expands first)',
   'interpreter-written-scripts':
@@ -251,7 +251,7 @@ export const JUSTIFIED: Record<string, string> = {
   'tmpdir-variable':
     'TMPDIR set to a value only known when it runs (`TMPDIR="${TMPDIR:-/tmp}"`: whatever TMPDIR already holds) names where programs write their temporary files, which may lie outside the workspace',
   'gh-release':
-    "the GitHub CLI's pr, release, repo and api commands act on GitHub (listing pull requests too reaches the network, which is off in the sandbox); drydock opens pull requests itself",
+    "the GitHub CLI's pr, release, repo and api commands act on GitHub (listing pull requests too reaches the network, which is off in the sandbox, as does stream 20's `gh api search/code`, a search of GitHub's code); drydock opens pull requests itself",
   'shell-script-outside-workspace':
     'a shell script outside the workspace (`bash run.sh` in another directory) is code the run did not write or check',
   'conda-channel-url':
