@@ -2014,6 +2014,19 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
         !mayBeModule(args[0])
       )
         return;
+      // `setattr(ds, keyword, value)` in a loop over names: a computed name on an object that is
+      // not a module only assigns (or deletes) an attribute; nothing is called or handed out
+      // there, and a function stored under the name is named as a value where it is taken,
+      // which is checked there (`setattr(x, k, os.system)` still asks at `os.system`). getattr
+      // with a computed name could be any method (`write_text`) and stays unknown.
+      if (
+        name !== 'getattr' &&
+        attr === null &&
+        args.length === (name === 'setattr' ? 3 : 2) &&
+        !hasSplat(call) &&
+        !mayBeModule(args[0]!)
+      )
+        return;
     }
     if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
       return;
