@@ -2557,6 +2557,15 @@ export function checkInvocation(
         }
         break;
       }
+      // `fd -Hx CMD ARGS… ;`: as the option's word of its own, the words up to the terminator are
+      // the command's (decided as their own, wrappers.ts), the rest of the cluster its first word.
+      if (hit.effect === 'exec') {
+        while (i + 1 < args.length) {
+          const w = args[++i]!;
+          if (!w.dynamic && (w.text === ';' || (w.text === '+' && args[i - 1]?.text === '{}'))) break;
+        }
+        break;
+      }
       if (takesValue(hit.effect)) {
         let value: Arg | undefined;
         if (j + 1 < t.length) value = { ...a, text: t.slice(j + 1) };

@@ -550,7 +550,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       return unwrapFind(walk, args, via);
     case 'fd':
     case 'fdfind':
-      return unwrapFd(walk, args, via);
+      return unwrapFd(walk, args, via, programSpec);
     case 'su':
     case 'runuser': {
       const c = commandOption(args, 'gGuswC', [
@@ -578,14 +578,16 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       break;
     }
     case 'watch': {
-      const at = skipOptions(args, ['-n', '--interval', '-d', '--differences', '-q', '--equexit']);
-      if (at < args.length)
-        runText(
-          walk,
-          args.slice(at).map((a, i) => (i === 0 ? a : quoteArg(a))),
-          { kind: 'none' },
-          'watch',
-        );
+      // procps-ng watch(1): its options are read with its spec (programs.yaml; `-d` takes a value
+      // only attached, so `watch -d CMD` runs CMD); the words after them are joined with blanks
+      // and run with `sh -c` (`watch echo '$(id)'` runs id), or with `-x`/`--exec` run as they are.
+      // Until helper specsW a list here took `-d`'s value from the next word, so `watch -d 'CMD'`
+      // ran nothing the walk saw, and the words after the first were quoted.
+      const { options, end } = programSpec ? leadingOptions(programSpec, args) : { options: [], end: 0 };
+      if (end >= args.length) return;
+      if (options.some((o) => o.name === '-x' || o.name === '--exec'))
+        return runInner(walk, args, end, { kind: 'none' }, via, 'watch -x');
+      runText(walk, args.slice(end), { kind: 'none' }, 'watch');
       return;
     }
     case 'hyperfine': {
@@ -1252,15 +1254,24 @@ function xargsItems(options: Arg[], stdin: Stdin, token: string | null | undefin
  * `fd … -x|--exec|-X|--exec-batch CMD ARGS… [;]` runs CMD on what it finds (the rest of the
  * line, up to `;`). The paths (`{}`, `{/}`, `{.}`, …) are only known when it runs.
  */
-function unwrapFd(walk: Walk, args: Arg[], via: string[]): void {
+function unwrapFd(walk: Walk, args: Arg[], via: string[], spec: ProgramSpec | undefined): void {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const t = a.dynamic ? '' : a.text;
     const eq = /^--exec(-batch)?=(.*)$/s.exec(t);
-    if (!eq && !['-x', '--exec', '-X', '--exec-batch'].includes(t)) continue;
+    // A cluster read with fd's spec (clap): `-Hx CMD`, `-tfX CMD`, `-HxCMD` (the rest of the
+    // word is the command's first word); a letter taking a value before it takes the rest
+    // (`-ex` is `-e x`). Until helper specsW only a word of its own was read, so `fd -Hx CMD`
+    // ran CMD unseen.
+    const cluster = spec && !eq && /^-[^-]/.test(t) && t.length > 2 ? leadingOptions(spec, [a]).options : [];
+    const exec = cluster.find((o) => o.effect === 'exec');
+    if (!eq && !exec && !['-x', '--exec', '-X', '--exec-batch'].includes(t)) continue;
     let end = i + 1;
     while (end < args.length && args[end]!.text !== ';') end++;
-    const cmd = [...(eq ? [{ ...a, text: eq[2]! }] : []), ...args.slice(i + 1, end)].map((c) =>
+    // (the letters before the exec one are flags: one taking a value would have taken the rest)
+    const rest = exec ? t.slice(t.indexOf(exec.name.slice(1), 1) + 1) : '';
+    const head = eq ? [{ ...a, text: eq[2]! }] : rest !== '' ? [{ ...a, text: rest }] : [];
+    const cmd = [...head, ...args.slice(i + 1, end)].map((c) =>
       /\{[/.]*\}/.test(c.text) ? { text: c.text, dynamic: true, glob: false } : c,
     );
     // Without a placeholder fd appends the path(s) found: `fd -e pyc -X rm` is `rm {}`.

