@@ -56,3 +56,12 @@ describe('specsW: searchers, decompressing readers, man, watch and jobs', () => 
     expect(check('jobs -x true').rule).toBe('program:jobs');
   });
 });
+
+describe('specsW: the shell builtins of read-and-search', () => {
+  it('everyday uses stay allowed', () => {
+    expectAll(lines('w3-builtins-benign.txt'), 'allow');
+  });
+  it('callbacks, hashed paths, evaluated subscripts, injected variables and jobs -x are refused', () => {
+    expectAll(lines('w3-builtins-dangerous.txt'), 'refused');
+  });
+});
