@@ -4,7 +4,14 @@ import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument } from 'ya
 import { DrydockError } from '../core/index.js';
 import { Budget, enterBudget, NO_BUDGET, OutOfTime } from './budget.js';
 import { BUDGET_RULE, clip, extractParts, lineMayDefine, type ShellReader } from './extract.js';
-import { commandNameMatches, hostsOf, pathIndexOf, ruleApplies, type MatchContext } from './match.js';
+import {
+  commandNameMatches,
+  hostsOf,
+  pathIndexOf,
+  precompile,
+  ruleApplies,
+  type MatchContext,
+} from './match.js';
 import { checkInvocation, patternArgs, type ProgramSpec } from './programs.js';
 import {
   DEFAULT_POLICY_PATH,
@@ -417,6 +424,10 @@ export class PolicyEngine {
     // 0.7 warm): an open quote and a leading operator read once here, so an agent's first line of
     // prose is not cut.
     for (let i = 0; i < 2; i++) engine.parts("echo ok\nLet's go\n&& ls");
+    // Examples checked on another engine (a workspace other than the default) leave this one's
+    // rules uncompiled: compiled at their first match, they cost an agent's first commands 5-15 ms
+    // each under the time limit (a fresh engine's first 2,000-character heredoc was cut).
+    if (checker !== engine) for (const rule of engine.rules) precompile(rule, engine.m);
     return engine;
   }
 

@@ -708,6 +708,11 @@ function globs(list: string[] | undefined, m: MatchContext | null, pathMode: boo
   );
 }
 
+/** Compiles a rule's globs and sets for this engine's context now, not at its first match. */
+export function precompile(rule: Rule, m: MatchContext): void {
+  compiled(rule, m);
+}
+
 function compiled(rule: Rule, m: MatchContext): Compiled {
   // (kept on the rule: a WeakMap lookup per rule match was 4% of deciding `git status`)
   let c = rule.compiled as Compiled | null;

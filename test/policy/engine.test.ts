@@ -134,6 +134,14 @@ describe('the workspace is configurable', () => {
     expect(other.check('rm -rf /testbed/build').decision).toBe('deny');
     expect(engine.check('rm -rf /work/repo/build').decision).toBe('deny');
   });
+
+  it("compiles its rules for that workspace when it starts, not at an agent's first commands", async () => {
+    // (its examples are checked on another engine, for the default workspace)
+    const other = await PolicyEngine.create({ workspace: { workspace: '/work/repo' } });
+    expect(other.rules.filter((r) => r.compiled === null).map((r) => r.id)).toEqual([]);
+    // compiled for this workspace: a glob naming ${workspace} means /work/repo
+    expect(other.check('rm -rf /work/repo/build').decision).toBe('allow');
+  });
 });
 
 describe('package operands', () => {
