@@ -1634,6 +1634,18 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     // statement, or in a list comprehension that is one: a reload) is never used. Anything else
     // hands out a module the reader cannot follow.
     if (name === 'sys.modules.keys' || (name === 'sys.modules.pop' && resultDiscarded(call))) return;
+    // `sys.modules.setdefault('distutils', stub)` as a statement registers a stub before an import,
+    // as `sys.modules['distutils'] = stub` does: it stores, and what it returns (maybe a loaded
+    // module) is thrown away. A module as the stub (`setdefault('json', os)`) is not a stub.
+    const args = positional(call);
+    if (
+      name === 'sys.modules.setdefault' &&
+      resultDiscarded(call) &&
+      args.length === 2 &&
+      !hasSplat(call) &&
+      !mayBeModule(args[1]!)
+    )
+      return;
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
     return;
   }
