@@ -29,7 +29,7 @@ describe('sys.modules.setdefault registering a stub', () => {
         "python -c \"import sys\nsys.modules.setdefault('os', None).system('rm -rf ~')\"",
         "python -c \"import sys, os\nsys.modules.setdefault('json', os)\nimport json\njson.system('rm -rf ~')\"",
         "python -c \"import sys\nsys.modules.setdefault('json', __import__('o' + 's'))\nimport json\njson.system('id')\"",
-        "python -c \"import sys\nargs = ('json', None)\nsys.modules.setdefault(*args)\"",
+        'python -c "import sys\nargs = (\'json\', None)\nsys.modules.setdefault(*args)"',
       ],
       'refused',
     );
