@@ -1637,15 +1637,10 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     // `sys.modules.setdefault('distutils', stub)` as a statement registers a stub before an import,
     // as `sys.modules['distutils'] = stub` does: it stores, and what it returns (maybe a loaded
     // module) is thrown away. A module as the stub (`setdefault('json', os)`) is not a stub.
-    const args = positional(call);
-    if (
-      name === 'sys.modules.setdefault' &&
-      resultDiscarded(call) &&
-      args.length === 2 &&
-      !hasSplat(call) &&
-      !mayBeModule(args[1]!)
-    )
-      return;
+    if (name === 'sys.modules.setdefault' && resultDiscarded(call) && !hasSplat(call)) {
+      const args = positional(call);
+      if (args.length === 2 && !mayBeModule(args[1]!)) return;
+    }
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
     return;
   }

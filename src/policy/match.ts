@@ -1731,17 +1731,15 @@ function matchVariable(rule: Rule, part: VariablePart, m: MatchContext): Tri {
     // A glob matches a value of as many blank-separated words as it has: a `*` does not take in
     // more words (`less -*` is `less -R`, not `less -k /tmp/keys`).
     const text = part.value.text;
-    const words = wordCount(text);
-    if (allowed.some((v) => wordCount(v) === words && globToRegExp(v, false).test(text))) return 'no';
+    const words = blankWords(text).length;
+    if (allowed.some((v) => blankWords(v).length === words && globToRegExp(v, false).test(text))) return 'no';
   }
   return 'yes';
 }
 
-/** The number of blank-separated words in `text`. */
-function wordCount(text: string): number {
-  let n = 0;
-  for (const w of text.split(/[ \t\n]+/)) if (w !== '') n++;
-  return n;
+/** The blank-separated words of `text`. */
+function blankWords(text: string): string[] {
+  return text.split(/[ \t\n]+/).filter((w) => w !== '');
 }
 
 /**
@@ -1753,7 +1751,7 @@ function wordCount(text: string): number {
  */
 function compilerValue(text: string, allowed: string[]): boolean {
   if (text.length > 4096) return false;
-  const words = text.split(/[ \t\n]+/).filter((w) => w !== '');
+  const words = blankWords(text);
   if (words.length === 0) return allowed.includes('');
   if (words.some((w) => /(^|\/)\.\.(\/|$)/.test(w))) return false;
   const named = (n: number) => {
