@@ -2333,17 +2333,32 @@ export function checkInvocation(
             decision: 'ask',
             reason: `\`${ctx.label} ${clipWord(t)}\` is not a subcommand this policy knows to be safe; known: ${[...spec.subcommands!.keys()].slice(0, 30).join(', ')}`,
           };
+        // A script's name standing for the script subcommand (`bun tsc --noEmit` is `bun run tsc
+        // --noEmit`) is that subcommand's first operand: where the words after a run's script are
+        // the script's own (`rest`), they are decided as those, never as the runner's options
+        // (agentsmd probe: `bun tsc --noEmit` asked for `bun run --noEmit` while `bun run tsc
+        // --noEmit` was allowed).
+        const scriptName =
+          resolved &&
+          resolved.rest &&
+          !resolved.subcommands &&
+          spec.scriptSub !== null &&
+          resolved === spec.subcommands!.get(spec.scriptSub) &&
+          !spec.subcommands!.has(t) &&
+          !spec.aliases.has(t);
         if (resolved) {
           // The subcommand as typed (`go test`, where test shares build's spec), an abbreviation as resolved.
           ctx.label = spec.subcommands!.has(t) || spec.aliases.has(t) ? `${ctx.label} ${t}` : resolved.name;
           spec = resolved;
           if (spec.ask) return { decision: 'ask', reason: `\`${ctx.label}\`: ${spec.ask}` };
-          if (spec.subcommands) subDone = false;
-          continue;
+          if (!scriptName) {
+            if (spec.subcommands) subDone = false;
+            continue;
+          }
         }
         // (operands_or_subcommand: the word is the program's own first operand, decided below,
         // and handed on as the words after it are where the program passes them: `tox -- /root/x`)
-        if (spec.passes) note(passedFinding(ctx, spec, a));
+        else if (spec.passes) note(passedFinding(ctx, spec, a));
       }
       if (ended && spec.compilerFlags) {
         if (a.dynamic || !spec.compilerFlags.test(t))
