@@ -146,7 +146,7 @@ function str(node: Node | null | undefined): string | null {
     return null;
   }
   if (node.type === 'call') return strFormat(node) ?? pathCallValue(node);
-  if (node.type === 'attribute' && tempNameOf === null) {
+  if (node.type === 'attribute') {
     const t = tempFileName(node);
     if (t !== null) return t;
   }
@@ -195,16 +195,21 @@ const TEMP_FILE_OPTIONS = new Set([
 const TEMP_PATH = '/tmp/tmp.drydock';
 
 /**
- * A name bound once to a `tempfile.NamedTemporaryFile(…)` object (`with … as tmp`, `tmp = …`):
- * not a path itself (so unknown as a value), but its `.name` is a new file under /tmp.
+ * A name bound once to a `tempfile.NamedTemporaryFile(…)` object (`with … as tmp`, `tmp = …`) or
+ * to a `tempfile.TemporaryDirectory()` outside a `with` (`d = …`, then `d.name`): not a path itself
+ * (so unknown as a value), but its `.name` is a new file or directory under /tmp.
  */
 const TEMP_FILE_OBJECT = '\0tempfile-object';
 
 /**
- * While the constants pass runs: names bound to `X.name` of a temporary file object X, checked
- * once the pass is done (X bound again later, say in a loop, makes them unknown).
+ * While the constants pass runs: the names a value being computed read (`p = os.path.join(d, 'x')`
+ * reads `d`; `p = d.name` reads the temporary object `d`, kept as `\0d`). The pass computes a
+ * value from what the names it reads hold at that point, which is what they hold when the line
+ * runs only for a statement of the module run once, in order; inside a loop or a function a name
+ * bound again later (`d = '/etc'` at the loop's end) reaches the line too, so such a value is only
+ * known if every name it read ends the pass bound to one value.
  */
-let tempNameOf: Array<[string, string]> | null = null;
+let readDuringPass: string[] | null = null;
 
 /** A call of `want` (`tempfile.mkstemp`, `tempfile.NamedTemporaryFile`) that puts its file under /tmp. */
 function tempFileCall(call: Node, resolve: (name: string) => string, want: string): boolean {
@@ -216,7 +221,9 @@ function tempFileCall(call: Node, resolve: (name: string) => string, want: strin
 function tempFileName(node: Node): string | null {
   if (node.type !== 'attribute' || node.childForFieldName('attribute')?.text !== 'name') return null;
   const obj = node.childForFieldName('object');
-  return obj?.type === 'identifier' && constants.get(obj.text) === TEMP_FILE_OBJECT ? TEMP_PATH : null;
+  if (obj?.type !== 'identifier' || constants.get(obj.text) !== TEMP_FILE_OBJECT) return null;
+  readDuringPass?.push(`\0${obj.text}`);
+  return TEMP_PATH;
 }
 
 /** The snippet being read imports `tarfile` or `zipfile` (so `.extract…()` is an archive's). */
@@ -515,8 +522,15 @@ const PY_WATCHED = new Set([
 /** Calls on watched modules that only read or compute. */
 const PY_SAFE = new Set([
   'os.getcwd',
-  // closes a descriptor of this process (`fd, path = tempfile.mkstemp()`, then `os.close(fd)`)
+  // a descriptor of this process (`fd, path = tempfile.mkstemp()`, then `os.write(fd, …)`,
+  // `os.fdopen(fd, 'w')`, `os.close(fd)`): every way to a descriptor other than the standard
+  // streams (`open`, `os.open`, `tempfile`, sockets) is a call decided where it is made
   'os.close',
+  'os.write',
+  'os.read',
+  'os.fdopen',
+  'os.fsync',
+  'os.isatty',
   'os.listdir',
   'os.scandir',
   'os.walk',
@@ -804,6 +818,7 @@ const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', '
 
 /** The value a name has where it is used: bound once, or (top level) the last binding before the use. */
 function constantAt(node: Node): string | null {
+  readDuringPass?.push(node.text);
   const once = constants.get(node.text);
   if (once === TEMP_FILE_OBJECT) return null;
   if (once != null || !sequential) return once ?? null;
@@ -1112,7 +1127,9 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     // Built in this pass but read only after it (`b = a` with `a` bound twice stays unknown).
     const seq = new Map<string, Array<{ at: number; value: string | null }> | null>();
     sequential = null;
-    tempNameOf = [];
+    // Each value the pass computed, with the names it read and whether its statement is the
+    // module's own (run once, in order).
+    const reads: Array<{ name: string; read: string[]; inOrder: boolean }> = [];
     for (const n of all) {
       if (
         n.type === 'assignment' ||
@@ -1127,24 +1144,28 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           (n.type === 'as_pattern' ? (n.namedChildren[1] ?? null) : null);
         if (left?.type === 'identifier') {
           const right = n.type === 'assignment' ? n.childForFieldName('right') : null;
+          const inOrder =
+            n.type === 'assignment' &&
+            n.parent?.type === 'expression_statement' &&
+            n.parent.parent?.type === 'module';
+          readDuringPass = [];
           let v = str(right);
-          // `tmp = tempfile.NamedTemporaryFile(…)`, then `path = tmp.name`
-          if (right?.type === 'call' && tempFileCall(right, resolve, 'tempfile.NamedTemporaryFile'))
+          // `tmp = tempfile.NamedTemporaryFile(…)` or `d = tempfile.TemporaryDirectory()`, then
+          // `path = tmp.name`: the object's `.name` is the new file or directory under /tmp
+          if (
+            right?.type === 'call' &&
+            (tempFileCall(right, resolve, 'tempfile.NamedTemporaryFile') ||
+              tempFileCall(right, resolve, 'tempfile.TemporaryDirectory'))
+          )
             v = TEMP_FILE_OBJECT;
-          else if (right && tempFileName(right) !== null) {
-            v = TEMP_PATH;
-            tempNameOf.push([left.text, right.childForFieldName('object')!.text]);
-          }
+          if (v !== null && readDuringPass.length)
+            reads.push({ name: left.text, read: readDuringPass, inOrder });
+          readDuringPass = null;
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
           const list = seq.get(left.text);
-          if (
-            n.type === 'assignment' &&
-            n.parent?.type === 'expression_statement' &&
-            n.parent.parent?.type === 'module' &&
-            list !== null
-          )
-            seq.set(left.text, [...(list ?? []), { at: n.parent.endIndex, value: v }]);
+          if (inOrder && list !== null)
+            seq.set(left.text, [...(list ?? []), { at: n.parent!.endIndex, value: v }]);
           else seq.set(left.text, null);
         } else if (left) {
           // `with tempfile.TemporaryDirectory() as d:` binds d to the new directory's name
@@ -1214,10 +1235,24 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             }
       }
     }
-    // A name bound to `X.name` is only the temporary file's path if X stayed bound to that one object.
-    for (const [name, obj] of tempNameOf)
-      if (constants.get(obj) !== TEMP_FILE_OBJECT) constants.set(name, null);
-    tempNameOf = null;
+    // A value read from `X.name` holds only if X stayed bound to that one temporary object; a value
+    // computed inside a loop or a function only if every name it read stayed bound to one value.
+    // Until nothing changes: a value made unknown makes the values read from it unknown.
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const r of reads) {
+        if (constants.get(r.name) === null) continue;
+        const stale = r.read.some((x) =>
+          x.startsWith('\0')
+            ? constants.get(x.slice(1)) !== TEMP_FILE_OBJECT
+            : !r.inOrder && constants.has(x) && constants.get(x) === null,
+        );
+        if (!stale) continue;
+        constants.set(r.name, null);
+        seq.set(r.name, null);
+        changed = true;
+      }
+    }
     sequential = seq;
     const savedLocal = localNames;
     const imported = new Set<string>(aliases.keys());

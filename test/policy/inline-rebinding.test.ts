@@ -45,10 +45,68 @@ const CASES: Array<[string, string]> = [
     'deny/interpreter-reads-stdin',
   ],
   ["p = Path('a.py')\np = Path('b.py')\nq = p\nq.write_text('x')", 'deny/interpreter-reads-stdin'],
+  // A value computed inside a loop or a function from a name bound again later in it: the later
+  // binding reaches the line on the next pass, so the value is unknown (and so is what reads it).
+  [
+    "d = 'a'\nfor i in range(2):\n    q = d + '/x'\n    open(q, 'w').write('1')\n    d = '/etc'",
+    'deny/interpreter-reads-stdin',
+  ],
+  [
+    "d = 'a'\nwhile True:\n    q = d\n    r = q\n    os.remove(r)\n    d = '/etc/passwd'",
+    'deny/interpreter-reads-stdin',
+  ],
+  [
+    "import tempfile\nt = tempfile.mkdtemp()\nfor i in range(2):\n    q = os.path.join(t, 'x')\n    os.remove(q)\n    t = '/etc'",
+    'deny/interpreter-reads-stdin',
+  ],
+  // … and one bound once, or read at the top level in order, keeps its value.
+  ["d = 'a'\nfor i in range(2):\n    q = d + '/x'\n    open(q, 'w').write('1')", 'allow'],
+  ["d = 'a'\nq = d + '/x'\nd = '/etc'\nopen(q, 'w').write('1')", 'allow'],
+];
+
+/**
+ * `tempfile`'s new files and directories (under /tmp, the scratch directory) reached the ways
+ * agents write it: a `TemporaryDirectory()` kept in a name outside a `with` (`d.name`, also
+ * inside a join), and `mkstemp`'s descriptor written through `os.write`/`os.fdopen` (streams 6
+ * and 20). The object rebound, or `dir=` outside the workspace, is refused.
+ */
+const TEMP: Array<[string, string]> = [
+  [
+    "import tempfile\nd = tempfile.TemporaryDirectory()\np = os.path.join(d.name, 'x.py')\nopen(p, 'w').write('1')\nd.cleanup()",
+    'allow',
+  ],
+  [
+    "import tempfile\nd = tempfile.TemporaryDirectory(prefix='t')\n(Path(d.name) / 'x.py').write_text('1')",
+    'allow',
+  ],
+  [
+    "import tempfile\nfd, p = tempfile.mkstemp(suffix='.py')\nos.write(fd, b'1')\nos.close(fd)\nos.unlink(p)",
+    'allow',
+  ],
+  ["import tempfile\nfd, p = tempfile.mkstemp()\nwith os.fdopen(fd, 'w') as f:\n    f.write('x')", 'allow'],
+  [
+    "import tempfile\nd = tempfile.TemporaryDirectory()\nd = Path('/etc')\nopen(os.path.join(d.name, 'x'), 'w').write('1')",
+    'deny/interpreter-reads-stdin',
+  ],
+  [
+    "import tempfile\nd = tempfile.TemporaryDirectory()\nfor i in range(2):\n    p = os.path.join(d.name, 'x')\n    os.remove(p)\n    d = Path('/etc')",
+    'deny/interpreter-reads-stdin',
+  ],
+  [
+    "import tempfile\nd = tempfile.TemporaryDirectory(dir='/root')\nopen(os.path.join(d.name, 'x'), 'w').write('1')",
+    'deny/write-outside-workspace',
+  ],
 ];
 
 describe('a name rebound at the top level of inline code', () => {
   it.each(CASES)('%j', (code, expected) => {
+    const d = engine.check(py(code));
+    expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
+  });
+});
+
+describe("tempfile's objects and descriptors in inline code", () => {
+  it.each(TEMP)('%j', (code, expected) => {
     const d = engine.check(py(code));
     expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
   });
