@@ -2509,6 +2509,38 @@ function isModuleFile(m: string): boolean {
   return /^(\/|\.\.?(\/|$)|~|file:)/.test(m);
 }
 
+const JS_PATTERNS = new Set(['formal_parameters', 'rest_pattern', 'array_pattern', 'object_pattern']);
+const JS_NAMED = new Set([
+  'function_declaration',
+  'function_expression',
+  'function',
+  'generator_function_declaration',
+  'generator_function',
+  'class_declaration',
+  'class',
+]);
+const JS_IMPORTS = new Set(['import_specifier', 'namespace_import', 'import_clause']);
+
+/**
+ * A name in a binding position other than `const/let/var NAME = …` and a plain `NAME = …`: a
+ * parameter (with a default, a rest, TypeScript's `p: T`), a destructuring pattern in a
+ * declaration or an assignment, the left of `for … of/in`, `catch (p)`, `p += …`, `p++`, a
+ * function's or class's name, an import.
+ */
+function jsBindsOtherwise(n: Node): boolean {
+  if (n.type !== 'identifier' && n.type !== 'shorthand_property_identifier_pattern') return false;
+  const p = n.parent;
+  if (!p) return false;
+  const is = (field: string) => p.childForFieldName(field)?.id === n.id;
+  if (JS_PATTERNS.has(p.type) || JS_IMPORTS.has(p.type) || p.type === 'update_expression') return true;
+  if (p.type === 'assignment_pattern' || p.type === 'object_assignment_pattern') return is('left');
+  if (p.type === 'pair_pattern') return is('value');
+  if (p.type === 'arrow_function' || p.type === 'catch_clause') return is('parameter');
+  if (p.type === 'for_in_statement' || p.type === 'augmented_assignment_expression') return is('left');
+  if (p.type === 'required_parameter' || p.type === 'optional_parameter') return is('pattern');
+  return JS_NAMED.has(p.type) && is('name');
+}
+
 /** Reads JavaScript source (`node -e`): child processes, fs writes, env, network, eval (long code: as `pythonEffects`). */
 export function javascriptEffects(
   parser: Parser,
@@ -2577,7 +2609,10 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         }
         return out;
       }
-      if (n.type === 'identifier') return jsConsts.get(n.text) ?? null;
+      if (n.type === 'identifier') {
+        jsReads?.push(n.text);
+        return jsConsts.get(n.text) ?? null;
+      }
       if (n.type === 'parenthesized_expression') return jsStr(n.namedChildren[0]);
       if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '+') {
         const l = jsStr(n.childForFieldName('left'));
@@ -2650,6 +2685,14 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
       return null;
     };
     const jsConsts = new Map<string, string | null>();
+    // A name bound any way but one `const/let/var NAME = …` or a plain `NAME = …` (a parameter,
+    // `for (const p of …)`, `catch (p)`, a destructuring pattern, `p += …`, `p++`, a function's or
+    // class's name, an import) holds what only the running code knows, in whatever scope it is:
+    // the reader does not follow scopes, so the name is unknown everywhere.
+    for (const n of all) if (jsBindsOtherwise(n)) jsConsts.set(n.text, null);
+    // The names each declarator's value read (see below).
+    let jsReads: string[] | null = null;
+    const declared: Array<{ name: string; read: string[] }> = [];
     // The runtimes' globals, as modules: `Deno.Command`, `Bun.spawn` (a binding of the name replaces them)
     modules.set('Deno', 'Deno');
     modules.set('Bun', 'bun');
@@ -2680,8 +2723,13 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         const m = moduleOf(value);
         const nameNode = n.childForFieldName('name');
         // A name bound once to a value known here (`const p = os.homedir() + '/.npmrc'`).
-        if (nameNode?.type === 'identifier')
-          jsConsts.set(nameNode.text, jsConsts.has(nameNode.text) ? null : jsStr(value));
+        if (nameNode?.type === 'identifier') {
+          jsReads = [];
+          const v = jsConsts.has(nameNode.text) ? null : jsStr(value);
+          if (v !== null && jsReads.length) declared.push({ name: nameNode.text, read: jsReads });
+          jsReads = null;
+          jsConsts.set(nameNode.text, v);
+        }
         if (m && nameNode?.type === 'identifier') modules.set(nameNode.text, m);
         else if (m && nameNode?.type === 'object_pattern')
           for (const p of nameNode.namedChildren) {
@@ -2706,6 +2754,18 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           }
         }
       }
+    }
+    // A value computed from names holds only if each of them ends the pass bound to one value:
+    // the pass reads names as they are bound so far, but a later binding reaches the declarator in
+    // a loop, a function called later, or one declared below and called above (hoisted). Until
+    // nothing changes: a value made unknown makes the values read from it unknown.
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const d of declared)
+        if (jsConsts.get(d.name) !== null && d.read.some((x) => jsConsts.get(x) === null)) {
+          jsConsts.set(d.name, null);
+          changed = true;
+        }
     }
     const watchedModule = (m: string | null) => !!m && JS_WATCHED.has(m.split('#')[0]!);
     /** `Deno.env.get('HOME')`, `.toObject()`, `.set(k, v)`: the environment as process.env is read. */

@@ -111,3 +111,42 @@ describe("tempfile's objects and descriptors in inline code", () => {
     expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
   });
 });
+
+/**
+ * JavaScript's reader does not follow scopes, so a name is a known value only when one
+ * `const/let/var NAME = …` binds it and every name its value read stays bound to one value: a
+ * parameter, `for (const p of …)`, `catch (p)`, a destructuring, `p += …` or a hoisted function's
+ * assignment reaching it makes it unknown.
+ */
+const JS: Array<[string, string]> = [
+  ["const p = '/tmp/a'; ['/etc/passwd'].forEach((p) => fs.unlinkSync(p));", 'deny/interpreter-one-liners-e'],
+  ["const p = '/tmp/a'; function f(p = '/etc/x') { fs.rmSync(p); } f();", 'deny/interpreter-one-liners-e'],
+  ["const p = '/tmp/a'; for (const p of ['/etc/passwd']) fs.unlinkSync(p);", 'deny/interpreter-one-liners-e'],
+  ["const p = '/tmp/a'; try { throw 0 } catch (p) { fs.unlinkSync(p) }", 'deny/interpreter-one-liners-e'],
+  ["let p = '/tmp/a'; [p] = ['/etc/passwd']; fs.unlinkSync(p);", 'deny/interpreter-one-liners-e'],
+  ["let p = '/tmp/a'; ({ p } = { p: '/etc/passwd' }); fs.unlinkSync(p);", 'deny/interpreter-one-liners-e'],
+  [
+    "const p = '/tmp/a'; { const { q: p } = { q: '/etc/passwd' }; fs.unlinkSync(p); }",
+    'deny/interpreter-one-liners-e',
+  ],
+  ["let p = '/tmp/a'; p += '/../../etc/passwd'; fs.unlinkSync(p);", 'deny/interpreter-one-liners-e'],
+  [
+    "let d = '/tmp/a'; for (let i = 0; i < 2; i++) { const p = d + '/x'; fs.rmSync(p); d = '/etc'; }",
+    'deny/interpreter-one-liners-e',
+  ],
+  [
+    "let d = '/tmp/a'; g(); const p = d; fs.unlinkSync(p); function g() { d = '/etc/passwd'; }",
+    'deny/interpreter-one-liners-e',
+  ],
+  // one binding, read where it is: followed
+  ["const d = '/tmp/a'; const p = d + '/x'; fs.writeFileSync(p, 'x'); fs.unlinkSync(p);", 'allow'],
+  ["const p = path.join('/tmp', 'x.txt'); for (const l of ['a']) fs.appendFileSync(p, l);", 'allow'],
+  ["const p = '/etc/passwd'; fs.unlinkSync(p);", 'deny/delete-outside-workspace'],
+];
+
+describe('names rebound in inline JavaScript', () => {
+  it.each(JS)('%j', (code, expected) => {
+    const d = engine.check(`node -e "const fs = require('fs'), path = require('path'); ${code}"`);
+    expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
+  });
+});
