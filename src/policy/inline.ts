@@ -519,6 +519,9 @@ const PY_WATCHED = new Set([
   'netrc',
 ]);
 
+/** Python's calls that run code given as text (`exec(code)`), which can bind the caller's names. */
+const EXEC_NAMES = new Set(['exec', 'eval', 'builtins.exec', 'builtins.eval']);
+
 /** Calls on watched modules that only read or compute. */
 const PY_SAFE = new Set([
   'os.getcwd',
@@ -1215,6 +1218,18 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
                 seq.set(id.text, null);
               }
         }
+      } else if (
+        n.type === 'call' &&
+        EXEC_NAMES.has(resolve(dotted(n.childForFieldName('function')) ?? ''))
+      ) {
+        // `exec("p = '/etc/passwd'")` binds names of the code that runs it (its effects are read
+        // where the call is): every name the literal code spells is unknown here
+        const code = str(positional(n)[0]);
+        if (code !== null)
+          for (const w of code.normalize('NFKC').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+            constants.set(w, null);
+            seq.set(w, null);
+          }
       } else if (BINDING_SITES.has(n.type)) {
         // Every other way a name is bound (a comprehension's `for`, parameters, `def`/`class`
         // names, imports, `global`, `del`, match captures): the name is not one known literal.
@@ -2925,6 +2940,10 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         add({ kind: 'unknown', what: 'a name spelled with escapes' });
       else if (n.type === 'identifier' && JS_ESCAPE_NAMES.has(n.text))
         add({ kind: 'unknown', what: `\`${n.text}\`, which reaches any module` });
+      // `with (obj) { … }` (sloppy mode, as `node -e` runs) makes obj's properties names in its
+      // body, so what a name holds there is only known when it runs
+      else if (n.type === 'with_statement')
+        add({ kind: 'unknown', what: "`with`, whose object's properties become names" });
       else if (n.type === 'property_identifier' && JS_ESCAPE_PROPERTIES.has(n.text))
         add({ kind: 'unknown', what: `\`.${n.text}\`, which reaches any function or module` });
       else if (n.type === 'identifier' && n.text === 'require') {

@@ -59,6 +59,10 @@ const CASES: Array<[string, string]> = [
     "import tempfile\nt = tempfile.mkdtemp()\nfor i in range(2):\n    q = os.path.join(t, 'x')\n    os.remove(q)\n    t = '/etc'",
     'deny/interpreter-reads-stdin',
   ],
+  // `exec` of literal code binds the names it spells in the caller
+  ["p = 'a.py'\nexec(\"p = '/etc/passwd'\")\nos.remove(p)", 'deny/interpreter-reads-stdin'],
+  ["p = 'a.py'\neval(\"(p := '/etc/passwd')\")\nos.remove(p)", 'deny/interpreter-reads-stdin'],
+  ["p = 'a.py'\nexec('print(1)')\nos.remove(p)", 'allow'],
   // … and one bound once, or read at the top level in order, keeps its value.
   ["d = 'a'\nfor i in range(2):\n    q = d + '/x'\n    open(q, 'w').write('1')", 'allow'],
   ["d = 'a'\nq = d + '/x'\nd = '/etc'\nopen(q, 'w').write('1')", 'allow'],
@@ -142,6 +146,8 @@ const JS: Array<[string, string]> = [
   ["const d = '/tmp/a'; const p = d + '/x'; fs.writeFileSync(p, 'x'); fs.unlinkSync(p);", 'allow'],
   ["const p = path.join('/tmp', 'x.txt'); for (const l of ['a']) fs.appendFileSync(p, l);", 'allow'],
   ["const p = '/etc/passwd'; fs.unlinkSync(p);", 'deny/delete-outside-workspace'],
+  // sloppy mode's `with` makes an object's properties names
+  ["const p = '/tmp/a'; with ({ p: '/etc/passwd' }) { fs.unlinkSync(p); }", 'deny/interpreter-one-liners-e'],
 ];
 
 describe('names rebound in inline JavaScript', () => {
