@@ -1560,8 +1560,11 @@ const PIECE_ARITH = 3;
 
 /** Longest first, so `>>` is not read as `>`. */
 const OPERATORS = ['&>>', '<<<', '<<-', '&>', '>>', '>&', '<&', '>|', '<>', '<<', '<', '>'];
-/** The punctuation the walker reads: list operators (`||` changes `cd` tracking) and redirections. */
-const KEPT_TOKENS = new Set(['&&', '||', '&', ...OPERATORS]);
+/**
+ * The punctuation the walker reads: list operators (`||` changes `cd` tracking), redirections, and
+ * an assignment's `+=` (`D=/etc/; D+=passwd` appends: without it the walker took `D` for `passwd`).
+ */
+const KEPT_TOKENS = new Set(['&&', '||', '&', '+=', ...OPERATORS]);
 
 const STOP_BRACE = new Set(['}']);
 const STOP_THEN = new Set(['then']);

@@ -11,6 +11,7 @@ import {
   holdsPath,
   inBranch,
   stopVars,
+  SUBSCRIPT_CODE,
 } from './vars.js';
 import { decodeValue, joinContinuations, joinShapes, pwdWord, toArgs, type Decoded } from './words.js';
 import {
@@ -126,11 +127,6 @@ const VALUES = new Set([
   'comment',
 ]);
 
-/**
- * An array subscript holding a substitution (`a[$(cmd)]`): builtins that evaluate subscripts run it.
- * The `[` follows a name: the brackets of `[ … ]` and `[[ … ]]` themselves are no subscript.
- */
-export const SUBSCRIPT_CODE = /[A-Za-z_][A-Za-z0-9_]*\[[^\]]*(\$\(|`)/;
 /** `[[ X -eq Y ]]` evaluates X and Y as arithmetic: a substitution that prints `a[$(cmd)]` runs cmd. */
 const TEST_ARITHMETIC = /^\[\[[\s\S]*\s-(?:eq|ne|lt|le|gt|ge)\s/;
 const SUBSTITUTION = /\$\(|`/;

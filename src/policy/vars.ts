@@ -1,5 +1,5 @@
 import type { Under } from './types.js';
-import type { Walk } from './walk.js';
+import { clip, structure, type Walk } from './walk.js';
 import { SHAPE_ALT, type Decoded, type KnownVar } from './words.js';
 
 // Shell variables assigned in the same command line, followed so that a path kept in one is
@@ -10,6 +10,12 @@ import { SHAPE_ALT, type Decoded, type KnownVar } from './words.js';
 // before (a value only known when it runs, `**`, if nothing was known): such a value is decided
 // by its shapes, so deny and ask rules see every candidate and allow rules none. Anything that
 // may set variables unseen (a function, `source`, `trap`, a nameref) stops the following.
+
+/**
+ * An array subscript holding a substitution (`a[$(cmd)]`): builtins that evaluate subscripts run it.
+ * The `[` follows a name: the brackets of `[ … ]` and `[[ … ]]` themselves are no subscript.
+ */
+export const SUBSCRIPT_CODE = /[A-Za-z_][A-Za-z0-9_]*\[[^\]]*(\$\(|`)/;
 
 /** Most shapes kept for one variable; past it the variable is unknown. */
 const MAX_SHAPES = 16;
@@ -48,6 +54,21 @@ export function assignVar(
   append = false,
   array = false,
 ): void {
+  if (value !== null && !value.dynamic) {
+    // `x='a[$(cmd)]'`: bash evaluates a variable's value as arithmetic where the name is used
+    // there (`$((x))`, `((x))`, `[[ x -eq 1 ]]`, `let`, a subscript `${a[x]}`, an offset
+    // `${s:x}`), and the subscript in it runs cmd; the uses are too many to follow, so the value
+    // itself is refused (`echo 'a[$(cmd)]'` and a double-quoted `"a[$(cmd)]"`, whose substitution
+    // runs and is checked where it is assigned, are not such values).
+    const full = (append ? (walk.vars.get(name)?.text ?? '') : '') + value.text;
+    if (SUBSCRIPT_CODE.test(full))
+      structure(
+        walk,
+        `${name}=${full}`,
+        'shell:subscript-evaluation',
+        `\`${clip(`${name}=${full}`, 50)}\` holds an array subscript that runs a command wherever the variable is used as a number, so it is denied`,
+      );
+  }
   if (walk.varsOff || name === '') return;
   let v: KnownVar | null = null;
   if (value !== null) {

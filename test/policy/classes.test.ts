@@ -868,6 +868,34 @@ describe('a substitution in [ … ] / [[ … ]] is decided as the command it run
       'allow',
     );
   });
+  it('follows `+=`, which appends to what the variable held (the linear reader dropped it)', () => {
+    expectAll(['D=/etc/; D+=passwd; rm -f $D', 'D=~/.ss; D+=h; cat "$D/id_rsa"'], 'refused');
+    expectAll(['D=src; D+=/gen; rm -rf $D', 'F=build; F+=.log; cat $F'], 'allow');
+  });
+  it('denies a variable holding such a subscript, which any arithmetic use of its name runs', () => {
+    expectAll(
+      [
+        "x='a[$(id)]'; echo $((x))",
+        "x='a[$(id)]'; [[ x -eq 1 ]]",
+        "x='a[`id`]'; let y=x",
+        "x=$'a[\\x24(id)]'; echo ${s:x}",
+        "x='a['; x+='$(id)]'; ((x))",
+        "read x <<< 'a[$(id)]'; echo ${arr[x]}",
+        "export X='a[$(id)]'; declare -i y=X",
+      ],
+      'deny',
+    );
+    expectAll(
+      [
+        'x=3; echo $((x + 1))',
+        'count=0; count=$((count + 1)); echo $count',
+        "echo 'a[$(id)]' >> notes.txt",
+        'n=$(wc -l < f.txt); echo $((n * 2))',
+        'x="a[$(date +%s)]"; echo "$x"',
+      ],
+      'allow',
+    );
+  });
 });
 
 describe('git worktree move/remove/repair write their operands (helper gaps probe 8, second part)', () => {
