@@ -304,11 +304,23 @@ export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
       let glob = false;
       let braces = false;
       const pattern = new ShapeJoin();
+      // The literal pieces before the first expansion, decoded (`--outpu\t=`, `--ou't'put=`), and
+      // where the raw text goes on from there: a dynamic word keeps its raw text, but with its
+      // quoted or escaped head decoded, so `--outpu\t=$HOME/x` is read as the option `--output`
+      // with `$HOME/x`, as `--output=$HOME/x` is (probe 29: such a word was an operand, allowed).
+      let head = '';
+      let rawHead = '';
+      let inHead = true;
       for (const child of node.namedChildren) {
         if (!child) continue;
         const d = decodeValue(child, vars, false);
         pattern.add(patternOf(d, child, pattern.text === '', vars));
         text += d.text;
+        if (d.dynamic) inHead = false;
+        else if (inHead) {
+          head += d.text;
+          rawHead += child.text;
+        }
         dynamic ||= d.dynamic;
         glob ||= d.glob;
         braces ||= d.braces;
@@ -327,9 +339,11 @@ export function decodeValue(node: Node, vars?: Vars, whole = true): Decoded {
       // Braces both quoted and not (`'{a}'{b,c}`): which ones expand is not kept once the
       // pieces are joined, so the word is taken as a value only known when it runs.
       if (braces && quotedBraces) return { text: node.text, dynamic: true, glob, braces: false };
-      return dynamic
-        ? { text: node.text, dynamic, glob, braces, pattern: pattern.text }
-        : { text, dynamic, glob, braces };
+      if (!dynamic) return { text, dynamic, glob, braces };
+      const decodedHead =
+        rawHead !== '' && rawHead !== head && node.text.startsWith(rawHead) && !/[$`]/.test(head);
+      const shown = decodedHead ? head + node.text.slice(rawHead.length) : node.text;
+      return { text: shown, dynamic, glob, braces, pattern: pattern.text };
     }
     case 'extglob_pattern':
     case 'regex':
