@@ -250,6 +250,12 @@ const KNOWN: Array<{ starts: string; treeSitter: string; linear: string; why: st
     why: 'backquotes inside double quotes holding `${…}` with quotes in it: tree-sitter-bash fails on it, the reader runs the text of the substitution as a command whose name is only known when it runs; both refuse',
   },
   {
+    starts: 'pytest --junit-x"ml"=$HOME/',
+    treeSitter: 'allow/build-and-test',
+    linear: 'deny/write-outside-workspace',
+    why: 'tree-sitter-bash ends the word after the `$` of `"ml"=$HOME/…` (a quoted piece, `=`, then `$`) and reads `HOME/report.xml` as a word of its own, so the option `--junit-xml` gets the value `$`; the reader reads the one word bash passes, `--junit-xml=/root/report.xml`, and refuses the write (helper probe29)',
+  },
+  {
     starts: '{rm,-rf,/root}',
     treeSitter: 'deny/shell:unparseable',
     linear: 'deny/shell:dynamic-command-name',
