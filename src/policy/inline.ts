@@ -431,12 +431,37 @@ function decodeEscape(e: string): string | null {
 function dotted(node: Node | null): string | null {
   if (!node) return null;
   if (node.type === 'identifier') return node.text;
+  // `__import__('os').path.exists(p)` is `os.path.exists(p)` (`__import__('a.b')` gives `a`)
+  if (node.type === 'call' && node.parent?.type === 'attribute') return importedModule(node);
   if (node.type === 'attribute') {
     const obj = dotted(node.childForFieldName('object'));
     const attr = node.childForFieldName('attribute')?.text;
     return obj && attr ? `${obj}.${attr}` : null;
   }
   return null;
+}
+
+/**
+ * The top-level module `__import__(NAME)` gives, when NAME is known and names a module and
+ * `__import__` is the builtin (not a name the code binds); else null.
+ */
+function importedModule(call: Node): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || fn.text !== '__import__' || localNames.has('__import__')) return null;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  if (args.length !== 1 || !args[0] || args[0].type === 'keyword_argument') return null;
+  const name = str(args[0]);
+  if (name === null || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) return null;
+  // (`import json as os` makes the reader resolve `os.x` to `json.x`: not for this `os`)
+  const top = name.split('.')[0]!;
+  return resolveNow(top) === top ? top : null;
+}
+
+/** `__import__('os').system` (an attribute chain on `__import__`'s module), as `os.system` is. */
+function onImported(node: Node): boolean {
+  let n: Node | null = node;
+  while (n?.type === 'attribute') n = n.childForFieldName('object');
+  return n?.type === 'call' && importedModule(n) !== null;
 }
 
 /** Modules whose calls this reader must know; anything else is plain computation. */
@@ -819,6 +844,28 @@ let constants = new Map<string, string | null>();
 let sequential: Map<string, Array<{ at: number; value: string | null }> | null> | null = null;
 const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', 'generator_expression']);
 
+/** Where a statement may run more than once, or later than where it is written. */
+const REPEATED = new Set([
+  ...DEFERRED,
+  'for_statement',
+  'while_statement',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'decorated_definition',
+]);
+
+/**
+ * A statement that runs at most once, where it is written: at the top level, or in `with`, `if`,
+ * `try` or `match` blocks there (`with NamedTemporaryFile(…) as f: path = f.name`), never in a
+ * loop, function, class or comprehension. The names it reads hold there what they were last
+ * bound to above it.
+ */
+function runsOnceInOrder(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (REPEATED.has(p.type)) return false;
+  return true;
+}
+
 /** The value a name has where it is used: bound once, or (top level) the last binding before the use. */
 function constantAt(node: Node): string | null {
   readDuringPass?.push(node.text);
@@ -1152,6 +1199,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             n.parent?.type === 'expression_statement' &&
             n.parent.parent?.type === 'module';
           readDuringPass = [];
+          const once = n.type === 'assignment' && runsOnceInOrder(n);
           let v = str(right);
           // `tmp = tempfile.NamedTemporaryFile(…)` or `d = tempfile.TemporaryDirectory()`, then
           // `path = tmp.name`: the object's `.name` is the new file or directory under /tmp
@@ -1162,7 +1210,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           )
             v = TEMP_FILE_OBJECT;
           if (v !== null && readDuringPass.length)
-            reads.push({ name: left.text, read: readDuringPass, inOrder });
+            reads.push({ name: left.text, read: readDuringPass, inOrder: once });
           readDuringPass = null;
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
@@ -1257,11 +1305,13 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       changed = false;
       for (const r of reads) {
         if (constants.get(r.name) === null) continue;
-        const stale = r.read.some((x) =>
-          x.startsWith('\0')
-            ? constants.get(x.slice(1)) !== TEMP_FILE_OBJECT
-            : !r.inOrder && constants.has(x) && constants.get(x) === null,
-        );
+        const stale =
+          !r.inOrder &&
+          r.read.some((x) =>
+            x.startsWith('\0')
+              ? constants.get(x.slice(1)) !== TEMP_FILE_OBJECT
+              : constants.has(x) && constants.get(x) === null,
+          );
         if (!stale) continue;
         constants.set(r.name, null);
         seq.set(r.name, null);
@@ -1384,7 +1434,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           if (
             name.includes('.') &&
             VALUE_WATCHED.has(root) &&
-            aliases.has(raw.split('.')[0]!) &&
+            (aliases.has(raw.split('.')[0]!) || onImported(n)) &&
             !isSafeName(name) &&
             !isIntrospected(n)
           )
@@ -2087,6 +2137,17 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     }
     if (name === '__import__' && str(args[0]) !== null && !PY_WATCHED.has(str(args[0])!.split('.')[0]!))
       return;
+    // `__import__('os').path.exists(p)`, `__import__('os').getcwd()`: a call that only reads or
+    // computes, on the module `__import__` gives, is read as `os.path.exists(p)`. Anything else
+    // on it stays unknown: `__import__('os').system(…)` is the sandbox-escape idiom, and what it
+    // hands out is a module.
+    if (name === '__import__' && importedModule(call) !== null) {
+      let top: Node = call;
+      while (top.parent?.type === 'attribute' && top.parent.childForFieldName('object')?.id === top.id)
+        top = top.parent;
+      const full = top === call ? null : dotted(top);
+      if (full !== null && isSafeName(full)) return;
+    }
     // `vars(obj)` is obj's attributes (a module passed in is checked as a value where it is
     // named). The namespace itself hands out every module imported (`globals()['os'].system(…)`):
     // only a membership test or its keys are read from it.

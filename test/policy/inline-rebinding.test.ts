@@ -59,6 +59,20 @@ const CASES: Array<[string, string]> = [
     "import tempfile\nt = tempfile.mkdtemp()\nfor i in range(2):\n    q = os.path.join(t, 'x')\n    os.remove(q)\n    t = '/etc'",
     'deny/interpreter-reads-stdin',
   ],
+  // a statement in a top-level `with`/`if` block runs once, where it is written (stream 20)
+  [
+    "import tempfile\nwith tempfile.NamedTemporaryFile(mode='w', suffix='.sql', delete=False) as f:\n    f.write('x')\n    p = f.name\nwith open(p) as f:\n    print(f.read())\nos.unlink(p)",
+    'allow',
+  ],
+  ["d = '/tmp/x'\nif True:\n    q = d + '/y'\nd = '/etc'\nos.remove(q)", 'allow'],
+  [
+    "import tempfile\nwith tempfile.NamedTemporaryFile() as f:\n    pass\nf = open('/etc/passwd')\nq = f.name\nos.unlink(q)",
+    'deny/interpreter-reads-stdin',
+  ],
+  [
+    "d = '/tmp/x'\nif True:\n    d = '/etc'\n    q = d + '/passwd'\nos.remove(q)",
+    'deny/interpreter-reads-stdin',
+  ],
   // `exec` of literal code binds the names it spells in the caller
   ["p = 'a.py'\nexec(\"p = '/etc/passwd'\")\nos.remove(p)", 'deny/interpreter-reads-stdin'],
   ["p = 'a.py'\neval(\"(p := '/etc/passwd')\")\nos.remove(p)", 'deny/interpreter-reads-stdin'],
@@ -153,6 +167,33 @@ const JS: Array<[string, string]> = [
 describe('names rebound in inline JavaScript', () => {
   it.each(JS)('%j', (code, expected) => {
     const d = engine.check(`node -e "const fs = require('fs'), path = require('path'); ${code}"`);
+    expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
+  });
+});
+
+/**
+ * `__import__('os').path.exists(p)` (stream 20's one-liners) is read as `os.path.exists(p)` when
+ * the call only reads or computes; any other use of the module it gives stays unknown (the
+ * sandbox-escape idiom), as when the code binds `__import__` or aliases the name to another module.
+ */
+const IMPORTED: Array<[string, string]> = [
+  ["print('x', __import__('os').path.exists('setup.py'))", 'allow'],
+  ["print(__import__('os.path').path.join('a', 'b'))", 'allow'],
+  ["__import__('os').getcwd()", 'allow'],
+  // anything but a read or a computation on it stays unknown (the sandbox-escape idiom)
+  ["__import__('subprocess').run(['ls'])", 'deny/interpreter-reads-stdin'],
+  ["__import__('os').system('id')", 'deny/interpreter-reads-stdin'],
+  ["__import__('os').system('rm -rf ~')", 'deny/delete-outside-workspace'],
+  ["__import__('shutil').rmtree('/etc')", 'deny/delete-outside-workspace'],
+  ["f = __import__('os').system\nf('ls')", 'deny/interpreter-reads-stdin'],
+  ["m = __import__('os')\nm.getcwd()", 'deny/interpreter-reads-stdin'],
+  ["import json as os\n__import__('os').system('ls')", 'deny/interpreter-reads-stdin'],
+  ["__import__ = lambda n: n\n__import__('os').getcwd()", 'deny/interpreter-reads-stdin'],
+];
+
+describe("__import__'s module in inline Python", () => {
+  it.each(IMPORTED)('%j', (code, expected) => {
+    const d = engine.check(py(code));
     expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
   });
 });
