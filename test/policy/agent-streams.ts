@@ -74,7 +74,7 @@ export const JUSTIFIED: Record<string, string> = {
   'build-tools-outside':
     'a build tool or runner given a path outside the workspace (a class path under /Library or /usr/lib/jvm), or run in another checkout outside it (`cd ~/.local/state/minsky/git/task#001 && bun test`, a session clone of the project), may write there, and which of its options write is not known',
   'container-escape':
-    "tools that reach the container engine (docker), the host's namespaces or the kernel act outside the sandbox",
+    "tools that reach the container engine (docker), the host's namespaces or the kernel act outside the sandbox (in stream 21 `kubectl get pods -n redis`, `kubectl exec … -- nc -zv redis…`, `docker compose … config` on a developer's homelab cluster: a cluster is shared infrastructure, reached with the credentials its kubeconfig holds)",
   'program:ip':
     "changing the sandbox's interfaces, addresses or routes, or entering another network namespace (`ip netns exec`), is not the project's work",
   'program:ifconfig':
@@ -114,7 +114,7 @@ export const JUSTIFIED: Record<string, string> = {
   'path-variable':
     "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
   'interpreter-reads-stdin':
-    "code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked (in stream 20 OpenCode's `python - <<'PY'` checks that register a module of their own in `sys.modules`, which hands out any module by name, move with `os.chdir`, so that every relative path after it is somewhere else, or write to a temporary path only known when it runs)",
+    "code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked (in stream 20 OpenCode's `python - <<'PY'` checks that register a module of their own in `sys.modules`, which hands out any module by name, move with `os.chdir`, so that every relative path after it is somewhere else, or write to a temporary path only known when it runs); in stream 21 PowerShell's `pwsh -NoProfile -Command \"Invoke-Pester …\"` on a Windows project, PowerShell code this policy does not read",
   'interpreter-dynamic-code':
     'an interpreter running code computed when it runs cannot be checked (in these streams `$!` inside double-quoted `python -c` code, which the shell expands first)',
   'interpreter-written-scripts':
@@ -146,7 +146,7 @@ export const JUSTIFIED: Record<string, string> = {
   'secret-file-writes':
     "overwriting a project's `.env`/`.env.local` replaces keys no file in the repository holds (they could not be restored), and the application loads what is written (in these streams the agent wrote API keys it had been shown into `.env.local`): copy the project's template or ask",
   'program:npm':
-    '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name)',
+    '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name); `npm init`/`npm create` run a `create-*` package fetched from the registry (in stream 21 `npm create turbo@latest`, `npm init -y` in a line that scaffolds a monorepo)',
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
   'program:sqlite3':
@@ -273,15 +273,24 @@ export const JUSTIFIED: Record<string, string> = {
   'php-one-liners':
     "PHP code on the command line (`php -r \"copy('https://getcomposer.org/installer', 'composer-setup.php');\"`) downloads what the next command runs; drydock does not read PHP",
   'environment-values-outside':
-    'a variable set to a path outside the workspace (`export HELM_CHARTS_DIR=/path/to/helm/charts`, a placeholder the model copied) hands the programs the line runs a place drydock does not check',
+    "a variable set to a path outside the workspace (`export HELM_CHARTS_DIR=/path/to/helm/charts`, a placeholder the model copied; stream 21's `export BRIDGESTAN=/Library/Frameworks/Python.framework/…`, a package in the system's Python) hands the programs the line runs a place drydock does not check; and, wrongly (left, stream 21: 5 commands), make's `NAME=VALUE` operands after `-C DIR` are resolved against the line's directory, not DIR (`make -C cmdstan-2.35.0 STAN_FILES=../src/ec50.stan` names the workspace's src/)",
   'program:make': 'an option make does not have (`make -C test -rA`: there is no `-A`) is not run on a guess',
   'program:rake': '`rake -r LIB` requires, so runs, the Ruby library it names (`rake test -rA` loads `A`)',
-  'program:pnpm': 'an option pnpm does not have (`pnpm install --no-confirm`) is not run on a guess',
+  'program:pnpm':
+    'an option pnpm does not have (`pnpm install --no-confirm`; `pnpm install --save-dev PKG`, which is `pnpm add -D PKG`) is not run on a guess; `pnpm dlx` fetches a package from the registry and runs it (in stream 21 `pnpm dlx prisma generate`)',
   'program:pytest':
     "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess",
   'program:nx': '`nx view-logs` shows the workspace’s logs on Nx Cloud, a service on the network',
   'include-directory-outside':
     "a test runner run in another checkout outside the workspace (`cd /fzf && ruby test/runner.rb` from an /app run) loads that checkout's code",
+  'program:bun':
+    "`bun init` scaffolds from bun's templates and an option bun does not have (`bun test --no-coverage`) is not run on a guess (stream 21)",
+  'program:cargo':
+    'a cargo subcommand this policy does not know is an installed plugin, `cargo-NAME`, whose code it cannot place (in stream 21 `cargo mobile init`, which scaffolds an iOS/Android project)',
+  'helm-remote-charts':
+    "`helm repo add NAME URL` registers a chart repository in helm's configuration in the home directory, which later installs fetch charts from (stream 21's homelab `helm repo add bitnami https://charts.bitnami.com/bitnami`)",
+  'editors-plus-command':
+    "an editor given a command to run (`nvim --headless \"+lua print('OK')\" +q`, stream 21) runs Lua or Vim script, and the user's configuration, which this policy does not read",
   'composer-config-settings':
     '`composer config repositories.NAME composer URL` adds a package repository that later installs fetch code from',
 };
