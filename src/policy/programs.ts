@@ -990,6 +990,13 @@ export interface RunnerSpec {
   /** Its subcommands (among `sub`) that fetch the package they run from the index (`npm exec`, `pnpm dlx`). */
   fetchesPackage: string[];
   /**
+   * A first word that is none of its commands runs the project's script of that name, or else the
+   * program of that name its dependencies installed (`pnpm vercel deploy`, `yarn changeset
+   * publish`): the words are decided as that program's command too (engine.ts, rule `project-script`
+   * for a name no rule covers).
+   */
+  scriptBins: boolean;
+  /**
    * Its flags that make the command words one line run with the shell (`pnpm exec -c 'a | b'`,
    * `--shell-mode`): with one of them among its own options the words are decided as that line.
    */
@@ -1110,6 +1117,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
         'project_scripts',
         'fetches_package',
         'shell_flags',
+        'script_bins',
       ],
       where,
     );
@@ -1125,6 +1133,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       projectScripts: flag(v.project_scripts, 'project_scripts', where),
       fetchesPackage: stringList(v.fetches_package, 'fetches_package', where),
       shellFlags: stringList(v.shell_flags, 'shell_flags', where),
+      scriptBins: flag(v.script_bins, 'script_bins', where),
     };
     for (const f of spec.fetchesPackage)
       if (!sub.includes(f))

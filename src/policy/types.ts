@@ -71,6 +71,12 @@ export interface CommandPart {
   context: string;
   /** Set when its inline code (`python -c`, `node -e`, a here-document) was read into parts of its own. */
   code?: 'read';
+  /**
+   * The word a package manager runs as the project's script of that name or else as its
+   * dependencies' program (`pnpm vercel deploy`, programs.yaml `script_bins`): a name no rule
+   * covers is the project's (rule project-script).
+   */
+  scriptOrBin?: true;
   /** What the inline-code reader could not follow (the code then stays unread: rules ask). */
   codeIssue?: string;
   /**

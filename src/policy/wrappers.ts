@@ -314,6 +314,34 @@ function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string
   walk.runArgv(walk, word, rest, [word, ...rest.map((a) => a.text)].join(' '), stdin, via);
 }
 
+/**
+ * `pnpm NAME args…`, `yarn NAME args…`, `bun NAME args…` where NAME is none of the manager's
+ * commands: the project's script NAME if package.json has one, else the program NAME its
+ * dependencies installed in node_modules/.bin. The script is decided by the manager's spec (its
+ * `script_subcommand`, rule publish-packages for `deploy`/`release` names); the program is
+ * decided here as `NAME args…` would be, so `pnpm vercel deploy --prod`, `yarn changeset
+ * publish` and `bun firebase deploy` are refused as `vercel deploy --prod` is (they were allowed
+ * as scripts). A NAME no rule covers is the project's (engine.ts, rule project-script).
+ */
+function runScriptOrBin(walk: Walk, name: string, args: Arg[], at: number, stdin: Stdin, via: string[]): void {
+  const word = literal(args[at]);
+  if (word === null || !SCRIPT_BIN.test(word)) return;
+  // One of its own commands (`pnpm install`, `yarn test`, `pnpm run x`): the spec's; a name its
+  // spec takes for a script (`script_subcommand`) is the script or the program.
+  const spec = walk.code?.programs?.get(name);
+  const own = spec ? subcommandName(spec, word) : null;
+  if (own !== null && (own !== spec!.scriptSub || word === own || spec!.aliases.get(word) === own)) return;
+  const from = walk.parts.length;
+  runInner(walk, args, at, stdin, via, `${name} ${word}`);
+  for (let i = from; i < walk.parts.length; i++) {
+    const p = walk.parts[i]!;
+    if (p.kind === 'command' && p.name === word) p.scriptOrBin = true;
+  }
+}
+
+/** A script's or a dependency program's name: no path, no option. */
+const SCRIPT_BIN = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,99}$/;
+
 /** Re-parses text a command will hand to a shell (`bash -c`, `eval`, `su -c`, `watch`, `env -S`). */
 function runText(walk: Walk, parts: Arg[], stdin: Stdin, what: string): void {
   const dynamic = parts.find((p) => p.dynamic);
@@ -695,6 +723,7 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       subName = runner.sub.includes(two) ? two : null;
       after = sub + 2;
     }
+    if (subName === null && runner.scriptBins) return runScriptOrBin(walk, name, args, sub, stdin, via);
     let subSpec = own;
     for (const w of subName?.split(' ') ?? [])
       subSpec = subSpec?.subcommands?.get(subSpec.aliases.get(w) ?? w);
