@@ -54,6 +54,7 @@ describe('the command-runner sections of programs.yaml', () => {
       projectScripts: false,
       fetchesPackage: [],
       shellFlags: [],
+      scriptBins: false,
     });
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.interpreters.get('.')).toEqual({
