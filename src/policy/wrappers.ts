@@ -323,7 +323,14 @@ function runInner(walk: Walk, args: Arg[], at: number, stdin: Stdin, via: string
  * publish` and `bun firebase deploy` are refused as `vercel deploy --prod` is (they were allowed
  * as scripts). A NAME no rule covers is the project's (engine.ts, rule project-script).
  */
-function runScriptOrBin(walk: Walk, name: string, args: Arg[], at: number, stdin: Stdin, via: string[]): void {
+function runScriptOrBin(
+  walk: Walk,
+  name: string,
+  args: Arg[],
+  at: number,
+  stdin: Stdin,
+  via: string[],
+): void {
   const word = literal(args[at]);
   if (word === null || !SCRIPT_BIN.test(word)) return;
   // One of its own commands (`pnpm install`, `yarn test`, `pnpm run x`): the spec's; a name its
