@@ -689,19 +689,11 @@ export class PolicyEngine {
     // that runs the project's scripts by name (programs.yaml `project_scripts`), is one of them or
     // a program the project's environment installed: the project's, as `npm run NAME` and `yarn
     // NAME` are. A name a rule covers is decided by that rule (`hatch run rm -rf ~`).
-    // `pnpm NAME args…` (programs.yaml `script_bins`) is the project's script NAME unless a rule
-    // refuses the program NAME: a spec's own "not known to be safe" is no reason to take it for
-    // that program (`yarn perf my.js` is Prettier's script, not Linux perf; `pnpm nx e2e` Nx's
-    // target), while `pnpm vercel deploy` (cloud-clis) and `yarn changeset publish` are refused.
-    const scriptOrBin =
-      part.kind === 'command' &&
-      part.scriptOrBin &&
-      v.decision === 'ask' &&
-      v.rule.startsWith('program:') &&
-      v.rule === `program:${part.name}`;
+    // (`pnpm NAME args…`, programs.yaml `script_bins`: a NAME no rule covers is the project's
+    // script, or a program its dependencies installed; wrappers.ts `runScriptOrBin`)
     if (
       part.kind === 'command' &&
-      (v.rule === 'default' || scriptOrBin) &&
+      v.rule === 'default' &&
       part.via.length > 0 &&
       SCRIPT_NAME.test(part.name) &&
       (part.scriptOrBin || commandRunners().runners.get(part.via[part.via.length - 1]!)?.projectScripts)

@@ -338,6 +338,15 @@ function runScriptOrBin(
   const spec = walk.code?.programs?.get(name);
   const own = spec ? subcommandName(spec, word) : null;
   if (own !== null && (own !== spec!.scriptSub || word === own || spec!.aliases.get(word) === own)) return;
+  // A program whose spec has commands, given a file where its command goes, is not what runs: the
+  // program would refuse it, so the words are the script's (`yarn perf my.js` is Prettier's
+  // script, not Linux perf). A plain word that is none of the commands its spec lists may still be
+  // one it does not know to be safe (`pnpm prisma migrate reset`), so that is decided as the program.
+  const bin = walk.code?.programs?.get(word);
+  if (bin?.subcommands && !bin.operandsOrSub) {
+    const first = literal(args[optionsEnd(bin, args, [], at + 1)]);
+    if (first !== null && /[./]/.test(first) && subcommandName(bin, first) === null) return;
+  }
   const from = walk.parts.length;
   runInner(walk, args, at, stdin, via, `${name} ${word}`);
   for (let i = from; i < walk.parts.length; i++) {

@@ -7,9 +7,9 @@ import { probeEngine } from './probe-engine.js';
  * (programs.yaml runners' `script_bins`). It was taken for a script only, so deploys and
  * publishes behind it were allowed (`pnpm vercel deploy --prod`, `yarn changeset publish`; helper
  * probe29 found `pnpm prisma migrate reset --force`). The words are now decided as that program
- * too: a rule that refuses the program refuses the line; a program no rule covers, or whose spec
- * only does not know the words, is the project's script (rule project-script), so a script that
- * shares a program's name (`yarn perf my.js`, Prettier's; `pnpm nx e2e`) stays allowed.
+ * too: what the program's rules and spec refuse is refused; a program no rule covers is the
+ * project's script (rule project-script), and so is a program whose spec has commands given a
+ * file where its command goes (`yarn perf my.js`, Prettier's script, not Linux perf).
  */
 const { expectAll } = probeEngine();
 
@@ -34,6 +34,10 @@ describe("a package manager's implicit run: the script, or the dependency's prog
         'pnpm docker run --privileged x',
         'yarn rm -rf /etc',
         'jlpm vercel deploy',
+        'pnpm prisma migrate reset --force',
+        'pnpm jest --config /srv/jest.config.js',
+        'yarn vitest --config /srv/vitest.config.ts',
+        'yarn nx view-logs',
       ],
       'refused',
     );
