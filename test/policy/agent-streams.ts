@@ -273,7 +273,7 @@ export const JUSTIFIED: Record<string, string> = {
   'php-one-liners':
     "PHP code on the command line (`php -r \"copy('https://getcomposer.org/installer', 'composer-setup.php');\"`) downloads what the next command runs; drydock does not read PHP",
   'environment-values-outside':
-    "a variable set to a path outside the workspace (`export HELM_CHARTS_DIR=/path/to/helm/charts`, a placeholder the model copied; stream 21's `export BRIDGESTAN=/Library/Frameworks/Python.framework/…`, a package in the system's Python) hands the programs the line runs a place drydock does not check",
+    "a variable set to a path outside the workspace (`export HELM_CHARTS_DIR=/path/to/helm/charts`, a placeholder the model copied; stream 21's `export BRIDGESTAN=/Library/Frameworks/Python.framework/…`, a package in the system's Python) hands the programs the line runs a place drydock does not check; and, wrongly (left, stream 21: 5 commands), make's `NAME=VALUE` operands after `-C DIR` are resolved against the line's directory, not DIR (`make -C cmdstan-2.35.0 STAN_FILES=../src/ec50.stan` names the workspace's src/)",
   'program:make': 'an option make does not have (`make -C test -rA`: there is no `-A`) is not run on a guess',
   'program:rake': '`rake -r LIB` requires, so runs, the Ruby library it names (`rake test -rA` loads `A`)',
   'program:pnpm':
