@@ -1310,36 +1310,13 @@ function recordWrite(
  * (`compiler-variables`, `code-injecting-variables`, the module and output directories).
  */
 function makeAssignments(walk: Walk, args: Arg[]): void {
-  // A relative path in a value names a place from make's own directory, where its recipes run:
-  // the line's, then each `-C DIR` in turn, relative to the one before (GNU make's manual, "-C
-  // dir"): `make -C cmdstan STAN_FILES=../src/x.stan` names src/x.stan (stream 21). A directory
-  // only known when it runs leaves the workspace as the base.
-  let dirs: string[] | null = walk.cwd;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+  for (const a of args) {
     if (a.text === '--') break;
-    let dir: Arg | undefined;
-    if (a.text === '-C' || a.text === '--directory') dir = args[++i];
-    else if (a.text.startsWith('--directory=')) dir = { ...a, text: a.text.slice('--directory='.length) };
-    else if (/^-C./.test(a.text)) dir = { ...a, text: a.text.slice(2) };
-    if (dir) {
-      const d = dir;
-      dirs = d.dynamic || !dirs ? null : dirs.map((c) => resolvePath(d.text, c, walk.ws.home));
-      continue;
-    }
     if (a.text.startsWith('-')) continue;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\+?:{0,3}=/.exec(a.text.length > 4096 ? '' : a.text);
     if (!m) continue;
     const value: Arg = { text: a.text.slice(m[0].length), dynamic: a.dynamic, glob: false };
-    walk.parts.push({
-      kind: 'variable',
-      text: a.text,
-      access: 'set',
-      name: m[1]!,
-      value,
-      env: true,
-      ...(dirs ? { cwd: dirs } : {}),
-    });
+    walk.parts.push({ kind: 'variable', text: a.text, access: 'set', name: m[1]!, value, env: true });
   }
 }
 

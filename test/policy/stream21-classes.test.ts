@@ -62,35 +62,3 @@ describe('qmk', () => {
     );
   });
 });
-
-/**
- * make's `NAME=VALUE` operands are paths from make's own directory, where its recipes run: the
- * line's, then each `-C DIR` (stream 21's `make -C cmdstan-2.35.0 STAN_FILES=../src/ec50.stan`
- * was read from the workspace root, outside it). A value that leaves the workspace from there, or
- * a compiler outside it, is still refused.
- */
-describe('make -C DIR NAME=VALUE', () => {
-  const { expectAll } = probeEngine();
-  it("reads a relative value from make's directory", () => {
-    expectAll(
-      [
-        'make -C cmdstan STAN_FILES=../src/model.stan',
-        'make -C sub OUT=../build all',
-        'make --directory=a/b DATA=../../data/x.csv',
-        'make -Csub OUT=../build',
-        'cd sub && make OUT=../build',
-      ],
-      'allow',
-    );
-    expectAll(
-      [
-        'make -C sub OUT=../../x all',
-        'make OUT=../x',
-        'make -C a -C b OUT=../../../x',
-        'make -C sub PERL=../../srv/perl',
-        'make -C sub CC=../../tmp/x',
-      ],
-      'refused',
-    );
-  });
-});
