@@ -73,6 +73,8 @@ const BASE_ENV: Record<string, string> = {
   GIT_CONFIG_VALUE_0: '*',
 };
 
+/** How long a failed call waits for the engine to say a killed container has stopped. */
+const GONE_SETTLE_MS = 3_000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const READ_LIMIT = 64 * 1024 * 1024;
 
@@ -475,15 +477,33 @@ export class DockerSandbox implements Sandbox {
       if (this.closed) throw new SandboxClosedError();
       if (err instanceof DrydockError) throw err;
       // The container may have gone from under the call: say so, typed.
-      const running = await this.container
-        .inspect()
-        .then((i) => i.State.Running)
-        .catch(() => false);
-      if (!running) throw new SandboxGoneError(this.id, (err as Error).message);
+      if (await this.stoppedAfter()) throw new SandboxGoneError(this.id, (err as Error).message);
       throw err;
     }
     if (this.closed) throw new SandboxClosedError();
     return outcome;
+  }
+
+  /**
+   * Whether the container has stopped, asked after a call failed in a way the executor could not
+   * type. The engine marks a killed container stopped a moment after its processes are gone (a
+   * call can meet the missing `/proc/PID/root` first, with `Running` still true), so this looks
+   * again for up to GONE_SETTLE_MS; in per-call-cgroup mode the init process's host pid missing
+   * from /proc already says so.
+   */
+  private async stoppedAfter(): Promise<boolean> {
+    const until = performance.now() + GONE_SETTLE_MS;
+    for (;;) {
+      const state = await this.container
+        .inspect()
+        .then((i) => i.State)
+        .catch(() => null);
+      if (!state?.Running) return true;
+      if (this.mode === 'per-call-cgroup' && state.Pid > 0 && !existsSync(`/proc/${state.Pid}/root`))
+        return true;
+      if (performance.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**

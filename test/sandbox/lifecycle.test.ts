@@ -127,6 +127,47 @@ describe.skipIf(!ready)('sandbox lifecycle against the real engine', () => {
     }
   });
 
+  it('calls started while the container dies (stdin fifos opened through /proc/PID/root) all settle typed', async () => {
+    // The engine marks a killed container stopped a moment after its processes are gone: a call
+    // set up in that moment meets a missing /proc/PID/root (ENOENT), not a closed runner. Each
+    // call that fails must still say SANDBOX_GONE, or the agent cannot rebuild its sandbox.
+    const untyped: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const sb = await DockerSandbox.open({ image: testImage(), runId });
+      try {
+        const calls: Promise<unknown>[] = [];
+        let killed = false;
+        const killing = new Promise((r) => setTimeout(r, 150 + round * 40)).then(async () => {
+          await docker.getContainer(sb.id).kill();
+          killed = true;
+        });
+        while (!killed) {
+          calls.push(
+            sb.exec('cat', { stdin: 'x' }).then(
+              () => null,
+              (err: unknown) => err,
+            ),
+          );
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        await killing;
+        for (let i = 0; i < 8; i++)
+          calls.push(
+            sb.exec('cat', { stdin: 'x' }).then(
+              () => null,
+              (err: unknown) => err,
+            ),
+          );
+        for (const err of await Promise.all(calls)) {
+          if (err !== null && !(err instanceof SandboxGoneError)) untyped.push(String(err));
+        }
+      } finally {
+        await sb.close();
+      }
+    }
+    expect(untyped).toEqual([]);
+  }, 120_000);
+
   it('`gc` removes what a SIGKILLed drydock left, and keeps what live runs own', async () => {
     const live = await DockerSandbox.open({ image: testImage(), runId });
     const child = spawnHangingSandbox();
