@@ -1744,6 +1744,19 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     add({ kind: 'unknown', what: `\`${clipName(name)}\`, which reaches any module` });
     return;
   }
+  // A path relative to an open directory (`os.unlink("hosts", dir_fd=fd)`, `os.open(p, f,
+  // dir_fd=…)`, `shutil.rmtree(p, dir_fd=…)`, `os.rename(a, b, src_dir_fd=…)`) names a file in
+  // that directory, which is only known when it runs.
+  for (const kw of ['dir_fd', 'src_dir_fd', 'dst_dir_fd']) {
+    const v = keyword(call, kw);
+    if (v && v.type !== 'none') {
+      add({
+        kind: 'unknown',
+        what: `\`${clipName(name)}\` with \`${kw}\`, a path inside a directory opened elsewhere`,
+      });
+      return;
+    }
+  }
   const args = positional(call);
   const splat = hasSplat(call);
   const root = name.split('.')[0]!;

@@ -197,3 +197,26 @@ describe("__import__'s module in inline Python", () => {
     expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
   });
 });
+
+/**
+ * A path relative to a directory opened elsewhere (`dir_fd=`, `src_dir_fd=`, `dst_dir_fd=` of
+ * os's calls and of shutil.rmtree) names a file in that directory: only known when it runs (lead
+ * probe, 5 Dec: `os.unlink("hosts", dir_fd=os.open("/etc", …))` was allowed as a workspace file).
+ */
+const DIR_FD: Array<[string, string]> = [
+  ["fd = os.open('/etc', os.O_RDONLY)\nos.unlink('hosts', dir_fd=fd)", 'deny/interpreter-reads-stdin'],
+  ["os.rename('a', 'b', src_dir_fd=3)", 'deny/interpreter-reads-stdin'],
+  ["os.link('a', 'b', dst_dir_fd=3)", 'deny/interpreter-reads-stdin'],
+  ["os.mkdir('d', dir_fd=os.open('..', os.O_RDONLY))", 'deny/interpreter-reads-stdin'],
+  ["import shutil\nshutil.rmtree('src', dir_fd=4)", 'deny/interpreter-reads-stdin'],
+  // dir_fd=None is the plain call
+  ["os.unlink('build/x.o', dir_fd=None)", 'allow'],
+  ["print(os.stat('setup.py', dir_fd=None).st_size)", 'allow'],
+];
+
+describe('dir_fd paths in inline Python', () => {
+  it.each(DIR_FD)('%j', (code, expected) => {
+    const d = engine.check(py(code));
+    expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
+  });
+});
