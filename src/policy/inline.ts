@@ -875,11 +875,16 @@ function constantAt(node: Node): string | null {
   const seq = sequential.get(node.text);
   if (!seq || seq.length < 2) return null;
   for (let p = node.parent; p; p = p.parent) if (DEFERRED.has(p.type)) return null;
-  let value: string | null = null;
-  for (const b of seq) {
-    if (b.at > node.startIndex) break;
-    value = b.value;
+  // The last binding at or before the use (bindings are in source order: a binary search, as a
+  // long edit script can bind and use one name thousands of times).
+  let lo = 0;
+  let hi = seq.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seq[mid]!.at <= node.startIndex) lo = mid + 1;
+    else hi = mid;
   }
+  const value = lo === 0 ? null : seq[lo - 1]!.value;
   return value === TEMP_FILE_OBJECT ? null : value;
 }
 
@@ -1215,8 +1220,9 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           // Bound twice, or to anything but one literal: only known when it runs.
           constants.set(left.text, constants.has(left.text) ? null : v);
           const list = seq.get(left.text);
-          if (inOrder && list !== null)
-            seq.set(left.text, [...(list ?? []), { at: n.parent!.endIndex, value: v }]);
+          // (in place: a copy per binding made a long script's bindings quadratic garbage)
+          if (inOrder && list) list.push({ at: n.parent!.endIndex, value: v });
+          else if (inOrder && list === undefined) seq.set(left.text, [{ at: n.parent!.endIndex, value: v }]);
           else seq.set(left.text, null);
         } else if (left) {
           // `with tempfile.TemporaryDirectory() as d:` binds d to the new directory's name
