@@ -96,23 +96,25 @@ function str(node: Node | null | undefined): string | null {
   if (!node) return null;
   if (node.type === 'identifier') return constantAt(node);
   if (node.type === 'string') {
-    // Python: string_start string_content* string_end; no escapes we cannot read. In an f-string
-    // an interpolation with no conversion or format is its expression's value
-    // (`f'{Path.home()}/.netrc'`), and `{{`/`}}` are braces.
+    // Python: string_start string_content* string_end, the content's escape sequences decoded
+    // (until 5 Dec its text was taken as written, so `os.remove("\x2fetc/hosts")` was a workspace
+    // path). In an f-string an interpolation with no conversion or format is its expression's
+    // value (`f'{Path.home()}/.netrc'`), and `{{`/`}}` are braces.
     const prefix = (node.namedChildren[0]?.text ?? '').replace(/['"]/g, '').toLowerCase();
-    const fstring = prefix.includes('f');
     let out = '';
     for (const c of node.namedChildren) {
       if (!c) continue;
-      if (c.type === 'string_content')
-        out += fstring ? c.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : c.text;
-      else if (c.type === 'interpolation') {
+      if (c.type === 'string_content') {
+        const text = pyStringContent(c, prefix);
+        if (text === null) return null;
+        out += text;
+      } else if (c.type === 'interpolation') {
         if (c.namedChildren.length !== 1) return null;
         const v = str(c.namedChildren[0]);
         if (v === null) return null;
         out += v;
       } else if (c.type === 'escape_sequence') {
-        const e = decodeEscape(c.text);
+        const e = decodePyEscape(c.text, prefix.includes('b'));
         if (e === null) return null;
         out += e;
       } else if (c.type !== 'string_start' && c.type !== 'string_end') return null;
@@ -408,6 +410,58 @@ function strFormat(call: Node): string | null {
     return values[i]!;
   });
   return bad ? null : out;
+}
+
+/**
+ * The text of a Python string's `string_content`: its escape sequences (children of the content
+ * node: `"\x2fetc"` is `/etc`) decoded as Python does, `{{`/`}}` of an f-string as braces; a raw
+ * string's text as written. Null where an escape is one this reader does not decode (`\N{…}`).
+ */
+function pyStringContent(content: Node, prefix: string): string | null {
+  if (prefix.includes('r') || content.namedChildCount === 0)
+    return prefix.includes('f') ? content.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : content.text;
+  const bytes = prefix.includes('b');
+  let out = '';
+  let at = content.startIndex;
+  const text = content.text;
+  for (const c of content.namedChildren) {
+    if (!c) continue;
+    out += text.slice(at - content.startIndex, c.startIndex - content.startIndex);
+    if (c.type === 'escape_sequence') {
+      const e = decodePyEscape(c.text, bytes);
+      if (e === null) return null;
+      out += e;
+    } else if (c.type === 'escape_interpolation') out += c.text[0];
+    else return null;
+    at = c.endIndex;
+  }
+  return out + text.slice(at - content.startIndex);
+}
+
+/** A Python escape sequence's value (`bytes`: in a b'' literal, where \u and \U are not escapes). */
+function decodePyEscape(e: string, bytes: boolean): string | null {
+  const c = e.slice(1);
+  const simple: Record<string, string> = {
+    '\n': '',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+  };
+  if (Object.hasOwn(simple, c)) return simple[c]!;
+  if (/^[0-7]{1,3}$/.test(c)) return String.fromCharCode(parseInt(c, 8));
+  if (/^x[0-9a-fA-F]{2}$/.test(c)) return String.fromCharCode(parseInt(c.slice(1), 16));
+  if (!bytes && /^(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.test(c)) {
+    const cp = parseInt(c.slice(1), 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : null;
+  }
+  return null;
 }
 
 function decodeEscape(e: string): string | null {

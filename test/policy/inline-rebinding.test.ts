@@ -220,3 +220,37 @@ describe('dir_fd paths in inline Python', () => {
     expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
   });
 });
+
+/**
+ * Escape sequences inside Python string literals are the characters they stand for (lead probe,
+ * 5 Dec: tree-sitter puts them inside `string_content`, whose text was taken as written, so
+ * `os.remove("\x2fetc/hosts")` was decided as a workspace file and 7 of 9 such spellings were
+ * allowed). Raw strings keep their backslashes; `\N{…}` names stay unknown.
+ */
+const ESCAPES: Array<[string, string]> = [
+  ['os.remove("\\x2fetc/hosts")', 'deny/delete-outside-workspace'],
+  ['os.remove("\\057etc/hosts")', 'deny/delete-outside-workspace'],
+  ['os.remove("\\u002fetc/hosts")', 'deny/delete-outside-workspace'],
+  ['os.remove("\\U0000002fetc/hosts")', 'deny/delete-outside-workspace'],
+  ['import shutil\nshutil.rmtree("\\x2e\\x2e/other")', 'deny/delete-outside-workspace'],
+  ['os.system("rm -rf \\x7e/.ssh")', 'deny/delete-outside-workspace'],
+  ['import subprocess\nsubprocess.run(["rm", "-rf", "\\x2fsrv"])', 'deny/delete-outside-workspace'],
+  ['os.remove(b"\\x2fetc/hosts")', 'deny/delete-outside-workspace'],
+  ['os.remove(f\'\\x2f{"etc"}/hosts\')', 'deny/delete-outside-workspace'],
+  ['open("\\N{SOLIDUS}etc/hosts", "w").write("x")', 'deny/interpreter-reads-stdin'],
+  ['exec("import os\\nos.remove(\\"/etc/hosts\\")")', 'deny/delete-outside-workspace'],
+  // the same escapes naming workspace files, and code run by exec that only prints
+  ['open("out\\x2etxt", "w").write("x")', 'allow'],
+  ['os.remove("build\\x2fx.o")', 'allow'],
+  ['exec("import os\\nprint(os.getcwd())")', 'allow'],
+  ["print(f'{{a}}\\t{os.getcwd()}')", 'allow'],
+  // a raw string's backslashes are text: a relative name with a backslash in it
+  ['os.remove(r"\\x2fetc")', 'allow'],
+];
+
+describe('escape sequences in inline Python strings', () => {
+  it.each(ESCAPES)('%j', (code, expected) => {
+    const d = engine.check(py(code));
+    expect(expected === 'allow' ? d.decision : `${d.decision}/${d.rule}`).toBe(expected);
+  });
+});
