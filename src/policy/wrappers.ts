@@ -1196,6 +1196,17 @@ function splitsByLine(options: Arg[], token: string | null | undefined): boolean
   return true;
 }
 
+/**
+ * Whether an argument with xargs' replace token inside other text (`{}.bak`, `dist/{}`) names a
+ * path that stays where the item is, or below a workspace directory: no `..` segment around the
+ * token and no absolute, home or variable start. (Until 5 Dec any such argument took the item's
+ * place as a workspace path, so `find . | xargs -I{} rm -rf {}/../../srv` was allowed.)
+ */
+function stillBelow(text: string, token: string): boolean {
+  const pieces = text.split(token);
+  return !/^[~/$]/.test(pieces[0]!) && pieces.every((p) => !/(^|\/)\.\.(\/|$)/.test(p));
+}
+
 function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
   // (its options that take a value: programs.yaml `wrappers: xargs`)
   const at = skipOptions(args, commandRunners().wrappers.get('xargs')?.valueOptions ?? []);
@@ -1253,7 +1264,10 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
         i > 0 && a.text.includes(token)
           ? a.text === token
             ? fromInput
-            : { ...fromInput, pids: undefined, pgrep: undefined }
+            : stillBelow(a.text, token)
+              ? { ...fromInput, pids: undefined, pgrep: undefined }
+              : // `{}/../../srv`, `/srv/{}`: text around the item leaves where the items are
+                { text: fromInput.text, dynamic: true, glob: false }
           : a,
       )
     : [...inner, fromInput];
