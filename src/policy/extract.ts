@@ -1413,6 +1413,10 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
         if (!quoted) {
           unreadSubstitution(walk, child);
           if (/[`$]/.test(text)) dynamic = true;
+          // An unquoted body is read as in double quotes: a backslash quotes \, $ and ` (and goes
+          // with a newline it precedes), so `"\\x2fetc"` in the body is `"\x2fetc"` to the program
+          // (until 5 Dec the text was taken as written, and Python read a workspace name).
+          text = text.replace(/\\([\\$`\n])/g, (_, c: string) => (c === '\n' ? '' : c));
         }
         scanValue(walk, child);
       } else if (child.type === 'file_redirect' || child.type === 'herestring_redirect') {
