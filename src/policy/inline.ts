@@ -2149,7 +2149,13 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     return;
   }
   if (PY_NET.test(name) || PY_NET_HANDLERS.test(name)) {
-    add({ kind: 'net', url: str(args[0]) });
+    // A proxy or transport given to the call is where it connects (`requests.get(local_url,
+    // proxies={…})`, httpx's `proxy=`/`mounts=`/`transport=`): its real destination is not the URL.
+    const via = ['proxies', 'proxy', 'mounts', 'transport'].some((k) => {
+      const v = keyword(call, k);
+      return v !== null && v.type !== 'none';
+    });
+    add({ kind: 'net', url: via ? null : str(args[0]) });
     return;
   }
   if ((PY_NET_MODULES.has(root) || PY_NET_SUBMODULES.test(name)) && !localNames.has(root)) {
