@@ -286,6 +286,12 @@ export interface ProgramSpec {
    */
   passes: boolean;
   /**
+   * `end_passes`: the words after an `end` option are handed on, decided as `passes` decides a
+   * script's words (`go test ./... -args -test.coverprofile=/etc/c.out` writes /etc/c.out; helper
+   * optaudit, 5 Dec: until then they were not read). The words before it are the program's own.
+   */
+  endPasses: boolean;
+  /**
    * `require_equals`: an option whose value is optional takes it only after `=` (clap's
    * `require_equals`: deno's `-R=/etc`, `--allow-read=/etc`); in a cluster such a letter is a flag
    * and the cluster goes on (`deno run -RWN` is `-R -W -N`).
@@ -447,6 +453,7 @@ const SPEC_KEYS = new Set([
   'word_reason',
   'word_separator',
   'passes',
+  'end_passes',
   'packages',
   'long_only',
   'debugger_commands',
@@ -573,6 +580,7 @@ export function buildSpec(
     wordSeparator:
       r.word_separator === undefined ? null : sentence(r.word_separator, 'word_separator', where),
     passes: bool('passes', false),
+    endPasses: bool('end_passes', false),
     requireEquals: bool('require_equals', parent?.requireEquals ?? false),
     valueDelimiter: delimiter(r.value_delimiter, where) ?? parent?.valueDelimiter ?? null,
     cwdWrites: bool('cwd_writes', false),
@@ -1940,8 +1948,9 @@ function valueFinding(
       // /dev/null holds no code (`pytest -c /dev/null`).
       if (value.text === '/dev/null') return null;
       // A URL is code from another host, or a file it names (`-Dlog4j.configurationFile=https://…`,
-      // `file:///srv/x`): not a workspace path.
-      if (URL_SCHEME.test(value.text))
+      // `file:///srv/x`): not a workspace path. So is a `data:` URL, code written on the line that
+      // is not read (`node --import 'data:text/javascript,…'`; helper optaudit, 5 Dec).
+      if (URL_SCHEME.test(value.text) || /^data:/i.test(value.text))
         return {
           decision: 'ask',
           reason: `${what} runs the recipes or code of a URL, \`${clipWord(value.text)}\`; run the workspace's own build files and scripts`,
@@ -2519,8 +2528,15 @@ export function checkInvocation(
         note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
         return worst;
       }
-      // `go test ./... -args -update`: the words after it are the test binary's.
-      if (hit.effect === 'end') return worst;
+      // `go test ./... -args -update`: the words after it are the test binary's; with `passes` or
+      // `end_passes` they are decided as the words a program hands on are (`-args
+      // -test.coverprofile=/etc/c.out` writes /etc/c.out: helper optaudit, 5 Dec; until then they
+      // were not read).
+      if (hit.effect === 'end') {
+        if (spec.passes || spec.endPasses)
+          for (const w of args.slice(i + 1)) note(passedFinding(ctx, spec, w));
+        return worst;
+      }
       // `find … -exec CMD ARGS… ;` (or `{} +`): the command's words, decided as their own command
       // (src/policy/wrappers.ts), up to the terminator; find's expression goes on after it.
       if (hit.effect === 'exec') {
@@ -2883,7 +2899,14 @@ function lnFinding(ctx: Ctx): SpecFinding | null {
     for (const o of operands) pairs.push({ target: o.text, link: targetDir.text, linkIsDir: true });
   else if (operands.length === 1) pairs.push({ target: operands[0]!.text, link: '.', linkIsDir: true });
   else if (operands.length === 2)
-    pairs.push({ target: operands[0]!.text, link: operands[1]!.text, linkIsDir: false });
+    // (a destination spelled as a directory, `.`, `..`, `sub/`, gets the link inside it:
+    // `ln -s build/compile_commands.json .` links ./compile_commands.json to the workspace's
+    // build/; helper optaudit, 5 Dec: until then its target was resolved from the parent of `.`)
+    pairs.push({
+      target: operands[0]!.text,
+      link: operands[1]!.text,
+      linkIsDir: /(?:^|\/)\.{1,2}$|\/$/.test(operands[1]!.text),
+    });
   else
     for (const o of operands.slice(0, -1))
       pairs.push({ target: o.text, link: operands.at(-1)!.text, linkIsDir: true });

@@ -1210,6 +1210,25 @@ function stillBelow(text: string, token: string): boolean {
 function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
   // (its options that take a value: programs.yaml `wrappers: xargs`)
   const at = skipOptions(args, commandRunners().wrappers.get('xargs')?.valueOptions ?? []);
+  // `--process-slot-var=NAME` sets NAME in every command's environment (xargs(1), GNU findutils
+  // 4.9: a number), decided as `env NAME=0 CMD` is (`--process-slot-var=BASH_ENV bash -c …` has
+  // bash source a file named by a number; helper optaudit, 5 Dec: until then it was not read).
+  for (let i = 0; i < at; i++) {
+    const o = args[i]!;
+    const m = /^--pr(?:o(?:c(?:e(?:s(?:s(?:-(?:s(?:l(?:o(?:t(?:-(?:v(?:a(?:r)?)?)?)?)?)?)?)?)?)?)?)?)?)?(=|$)/.exec(o.text);
+    if (!m || o.dynamic) continue;
+    const name = m[1] ? o.text.slice(m[0].length) : args[i + 1]?.text;
+    if (name === undefined) continue;
+    if (!m[1]) i++;
+    walk.parts.push({
+      kind: 'variable',
+      text: `${name}=<slot number>`,
+      access: 'set',
+      name,
+      value: { text: '0', dynamic: true, glob: false },
+      env: true,
+    });
+  }
   const replace = args.slice(0, at).findIndex((a) => /^(-I|-i|--replace)/.test(a.text));
   const flag = replace === -1 ? '' : args[replace]!.text;
   const token =
