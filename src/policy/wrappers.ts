@@ -1215,7 +1215,10 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
   // bash source a file named by a number; helper optaudit, 5 Dec: until then it was not read).
   for (let i = 0; i < at; i++) {
     const o = args[i]!;
-    const m = /^--pr(?:o(?:c(?:e(?:s(?:s(?:-(?:s(?:l(?:o(?:t(?:-(?:v(?:a(?:r)?)?)?)?)?)?)?)?)?)?)?)?)?)?(=|$)/.exec(o.text);
+    const m =
+      /^--pr(?:o(?:c(?:e(?:s(?:s(?:-(?:s(?:l(?:o(?:t(?:-(?:v(?:a(?:r)?)?)?)?)?)?)?)?)?)?)?)?)?)?(=|$)/.exec(
+        o.text,
+      );
     if (!m || o.dynamic) continue;
     const name = m[1] ? o.text.slice(m[0].length) : args[i + 1]?.text;
     if (name === undefined) continue;

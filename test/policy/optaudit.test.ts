@@ -147,7 +147,7 @@ describe('optaudit: the fixed classes, in spellings the probe did not use', () =
   it('allows their everyday spellings', () => {
     expectAll(
       [
-        'awk -F, \'{print $2}\' data.csv',
+        "awk -F, '{print $2}' data.csv",
         'go test ./... -args -update',
         'go test ./pkg -args -test.v -test.run TestX',
         'go build -pgo=/root/default.pgo ./...',
