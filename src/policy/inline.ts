@@ -464,6 +464,24 @@ function decodePyEscape(e: string, bytes: boolean): string | null {
   return null;
 }
 
+/**
+ * Whether a JavaScript request's options (an object after its URL) send it elsewhere than the
+ * URL's host: Node merges `http.get(url, {host})` with the options winning; a proxy, agent,
+ * dispatcher, lookup or socket path picks the real destination; a spread may hold any of them
+ * (lead probe, 5 Dec: `http.get("http://localhost:8000/", {host: "x.test"})` was allowed).
+ */
+function jsSentElsewhere(args: Node[]): boolean {
+  return args
+    .slice(1)
+    .some(
+      (a) =>
+        a.type === 'object' &&
+        /\b(host|hostname|port|proxy|agent|dispatcher|lookup|socketPath|localAddress|createConnection)\b|\.\.\./.test(
+          a.text,
+        ),
+    );
+}
+
 function decodeEscape(e: string): string | null {
   const simple: Record<string, string> = {
     n: '\n',
@@ -2148,6 +2166,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     if (name !== 'dict') add({ kind: 'env-read', name: null });
     return;
   }
+  // `conn.set_tunnel(host)`: the connection (to a proxy) goes on to this host.
+  if (/\.set_tunnel$/.test(name)) {
+    add({ kind: 'net', url: str(args[0]) });
+    return;
+  }
   if (PY_NET.test(name) || PY_NET_HANDLERS.test(name)) {
     // A proxy or transport given to the call is where it connects (`requests.get(local_url,
     // proxies={…})`, httpx's `proxy=`/`mounts=`/`transport=`): its real destination is not the URL.
@@ -3196,7 +3219,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           continue;
         }
         if (name === 'fetch' || (JS_NET_GLOBALS.has(name) && fn?.type === 'identifier')) {
-          add({ kind: 'net', url: jsStr(args[0]) });
+          add({ kind: 'net', url: jsSentElsewhere(args) ? null : jsStr(args[0]) });
           continue;
         }
         if (/^child_process\.(exec|execSync)$/.test(name)) {
@@ -3296,7 +3319,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           JS_NET_MODULES.has(root) ||
           JS_NET_MODULES.has(name)
         ) {
-          add({ kind: 'net', url: jsStr(args[0]) });
+          add({ kind: 'net', url: jsSentElsewhere(args) ? null : jsStr(args[0]) });
           continue;
         }
         if (JS_UNREAD_MODULES.has(root) || JS_UNREAD_MODULES.has(name)) {
