@@ -293,6 +293,12 @@ export const JUSTIFIED: Record<string, string> = {
     "an editor given a command to run (`nvim --headless \"+lua print('OK')\" +q`, stream 21) runs Lua or Vim script, and the user's configuration, which this policy does not read",
   'composer-config-settings':
     '`composer config repositories.NAME composer URL` adds a package repository that later installs fetch code from',
+  'program:vitest':
+    "an option vitest does not have (stream 22: Jest's `--runInBand`, `--include`, `--filter`, `--logLevel`) is not run on a guess",
+  'interpreter-one-liners-e':
+    'JavaScript given to `node -e` that the reader cannot follow (stream 22: code that does not parse, or longer than it reads within the time limit) cannot be checked',
+  'program:tsx':
+    '`tsx -e`/`--eval` runs TypeScript given on the command line, which this policy does not read (stream 22)',
 };
 
 export interface StreamLine {
