@@ -133,6 +133,34 @@ describe('streamfix: sqlite3 structure printers with a table or pattern', () => 
   });
 });
 
+describe('streamfix: chafa (images as character art) reads what it is given', () => {
+  it('allows drawing workspace images', () => {
+    expectAll(
+      [
+        'chafa -f symbols -s 80x40 chess_puzzle.png',
+        'for sq in a8 c8 d8; do chafa -f symbols -s 20x10 squares/$sq.png; done',
+        'chafa -c 16 --color-space din99d --symbols -dot-stipple img/in.jpg',
+        'chafa --size=40x20 --animate=off docs/demo.gif',
+      ],
+      'allow',
+    );
+  });
+
+  it('refuses secrets, writes outside and options it does not have', () => {
+    expectAll(
+      [
+        'chafa ~/.ssh/id_rsa',
+        'chafa /etc/shadow',
+        'chafa --glyph-file ~/.aws/credentials a.png',
+        'chafa a.png > ~/.bashrc',
+        'chafa -o out.txt a.png',
+        'chafa --exec sh a.png',
+      ],
+      'refused',
+    );
+  });
+});
+
 describe("streamfix: micromamba's config words", () => {
   it('allows printing the configuration', () => {
     expectAll(
