@@ -3132,6 +3132,15 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           p.childForFieldName('object')?.id === n.id &&
           p.childForFieldName('property')?.text === 'resolve';
         if (!called && !resolves) add({ kind: 'unknown', what: '`require` used as a value' });
+      } else if (n.type === 'identifier' && (n.text === 'eval' || n.text === 'Function')) {
+        // `(0, eval)(code)`, `const e = eval`, `[eval][0](code)`: an indirect eval the call
+        // reading below does not see (lead probe, 5 Dec: `(0, eval)("require('fs')…")` was allowed)
+        const p = n.parent;
+        const called =
+          (p?.type === 'call_expression' || p?.type === 'new_expression') &&
+          p.childForFieldName(p.type === 'call_expression' ? 'function' : 'constructor')?.id === n.id;
+        const typeOf = p?.type === 'unary_expression' && /^typeof\b/.test(p.text);
+        if (!called && !typeOf) add({ kind: 'unknown', what: `\`${n.text}\` used as a value` });
       } else if (n.type === 'identifier' && watchedModule(modules.get(n.text) ?? null)) {
         // a watched module (or one of its functions) bound to a name: fine where it is used
         // directly (`cp.execSync(…)`, `execSync(…)`, `const d = cp`), unknown where it is passed on

@@ -162,6 +162,11 @@ const JS: Array<[string, string]> = [
   ["const p = '/etc/passwd'; fs.unlinkSync(p);", 'deny/delete-outside-workspace'],
   // sloppy mode's `with` makes an object's properties names
   ["const p = '/tmp/a'; with ({ p: '/etc/passwd' }) { fs.unlinkSync(p); }", 'deny/interpreter-one-liners-e'],
+  // `eval` and `Function` as values: an indirect eval (lead probe, 5 Dec: `(0, eval)(…)` was allowed)
+  ["(0, eval)('1 + 1');", 'deny/interpreter-one-liners-e'],
+  ["const e = eval; e('1');", 'deny/interpreter-one-liners-e'],
+  ["[Function][0]('return 1')();", 'deny/interpreter-one-liners-e'],
+  ['console.log(typeof eval, typeof Function);', 'allow'],
 ];
 
 describe('names rebound in inline JavaScript', () => {
