@@ -123,6 +123,8 @@ const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 };
 const UNKNOWN_CWD_RULE = 'shell:unknown-cwd';
 /** The rule id of a finding about an archive's or patch's entries. */
 const UNPACK_RULE = 'unpack-entries';
+/** The files of a patch on the command line decided one by one by the file rules, at most. */
+const MAX_PATCH_FILES = 256;
 /** The rule that allows a project's script run by name by a runner that runs them (`hatch run cov`). */
 export const PROJECT_SCRIPT_RULE = 'project-script';
 /** A script name as pyproject.toml and Pipfile write them: a plain word, no path, option or expansion. */
@@ -725,9 +727,26 @@ export class PolicyEngine {
         };
     }
     if (part.kind !== 'command' || v.decision === 'deny') return v;
-    const f = unpackFinding(part, entries, this.ws);
-    if (!f || SEVERITY[f.decision] <= SEVERITY[v.decision]) return v;
-    return { part: part.text, kind: part.kind, decision: f.decision, rule: UNPACK_RULE, reason: f.reason };
+    const written: string[] = [];
+    const f = unpackFinding(part, entries, this.ws, written);
+    if (f && SEVERITY[f.decision] > SEVERITY[v.decision])
+      return { part: part.text, kind: part.kind, decision: f.decision, rule: UNPACK_RULE, reason: f.reason };
+    // The files a patch written on the line changes (a here-document's, or one the line wrote
+    // first) are decided by the file rules as the line's own writes are: `.github/workflows/…`
+    // is a protected path, `.vscode/tasks.json` a tool setting (lead probe, 5 Dec: both allowed).
+    // (Archives' listed entries are not: a project's tarball carries its own .github/ and .npmrc.)
+    for (const path of written.slice(0, MAX_PATCH_FILES)) {
+      const fv = this.rulePart(this.filePart(path, 'write'), network, budget);
+      if (SEVERITY[fv.decision] > SEVERITY[v.decision])
+        v = {
+          part: part.text,
+          kind: part.kind,
+          decision: fv.decision,
+          rule: fv.rule,
+          reason: `\`${part.name}\` would write \`${path}\`: ${fv.reason}`,
+        };
+    }
+    return v;
   }
 
   /**

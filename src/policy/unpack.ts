@@ -333,13 +333,20 @@ function patchEntries(text: string): Entry[] {
 }
 
 /** Why an entry placed under `dir` is refused, or null when it stays in the workspace and out of `.git`. */
+/** An entry's name once `strip` leading components are dropped (`patch` without -p: the base name). */
+function stripped(e: Entry, strip: number): string {
+  if (strip <= 0) return e.path;
+  const segs = e.path.split('/');
+  return Number.isFinite(strip) ? segs.slice(Math.min(strip, segs.length - 1)).join('/') : segs.at(-1)!;
+}
+
+/** Where an entry lands, absolute. */
+function entryPath(e: Entry, dir: string, strip: number): string {
+  return posix.resolve(dir, stripped(e, strip));
+}
+
 export function entryProblem(e: Entry, dir: string, strip: number, ws: Workspace): string | null {
-  let path = e.path;
-  if (strip > 0) {
-    // `patch` without -p uses the base name; -pN drops N leading components.
-    const segs = path.split('/');
-    path = Number.isFinite(strip) ? segs.slice(Math.min(strip, segs.length - 1)).join('/') : segs.at(-1)!;
-  }
+  const path = stripped(e, strip);
   if (path.startsWith('/')) return `entry \`${e.path}\` at an absolute path`;
   const full = posix.resolve(dir, path);
   if (!inside(full, ws)) return `entry \`${e.path}\` at \`${full}\`, outside the workspace`;
@@ -365,6 +372,7 @@ export function unpackFinding(
   part: CommandPart,
   entries: Record<string, Entry[] | null> | undefined,
   ws: Workspace,
+  written?: string[],
 ): Omit<Verdict, 'rule'> | null {
   const sources = unpackSources(part);
   if (!sources) return null;
@@ -395,6 +403,7 @@ export function unpackFinding(
               decision: 'deny',
               reason: `\`${part.name}\` would write ${p}; apply only patches whose files stay in the workspace, outside .git`,
             };
+          written?.push(entryPath(e, dir, s.strip));
         }
       }
       if (part.cwd !== null) continue;
@@ -439,6 +448,8 @@ export function unpackFinding(
             decision: 'deny',
             reason: `\`${part.name}\` would write ${p}; unpack only archives and patches whose files stay in the workspace, outside .git`,
           };
+        // (a patch the line itself wrote: its files are the line's own writes)
+        if (literal !== undefined) written?.push(entryPath(e, dir, s.strip));
       }
     }
   }
