@@ -13,7 +13,15 @@ import {
   stopVars,
   SUBSCRIPT_CODE,
 } from './vars.js';
-import { decodeValue, joinContinuations, joinShapes, pwdWord, toArgs, type Decoded } from './words.js';
+import {
+  decodeDoubleQuoted,
+  decodeValue,
+  joinContinuations,
+  joinShapes,
+  pwdWord,
+  toArgs,
+  type Decoded,
+} from './words.js';
 import {
   isDecoder,
   isOpaqueDecoder,
@@ -1416,7 +1424,7 @@ function walkRedirect(walk: Walk, node: Node): Stdin | null {
           // An unquoted body is read as in double quotes: a backslash quotes \, $ and ` (and goes
           // with a newline it precedes), so `"\\x2fetc"` in the body is `"\x2fetc"` to the program
           // (until 5 Dec the text was taken as written, and Python read a workspace name).
-          text = text.replace(/\\([\\$`\n])/g, (_, c: string) => (c === '\n' ? '' : c));
+          text = decodeDoubleQuoted(text, true);
         }
         scanValue(walk, child);
       } else if (child.type === 'file_redirect' || child.type === 'herestring_redirect') {

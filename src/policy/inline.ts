@@ -1794,26 +1794,21 @@ function dataFile(node: Node): string | null {
 const PATH_METHODS =
   /^(write_text|write_bytes|read_text|read_bytes|unlink|rmdir|rename|replace|touch|mkdir|symlink_to|hardlink_to|chmod|open|glob|rglob|iterdir|rmtree|rmtree_p|remove|remove_p|unlink_p|rmdir_p|removedirs|removedirs_p)$/;
 
+/** Whether a name may resolve to a watched module, `sys`, a dynamic builtin or a dunder. */
+function namesModule(name: string): boolean {
+  const root = resolveNow(name).split('.')[0]!;
+  return root === 'sys' || PY_WATCHED.has(root) || PY_DYNAMIC_BUILTINS.has(root) || root.startsWith('__');
+}
+
 /** Whether code given to `eval` names a watched module, `sys` or a dynamic builtin anywhere (by its words). */
 function evalNamesModule(code: string): boolean {
-  for (const w of code.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
-    const root = resolveNow(w).split('.')[0]!;
-    if (root === 'sys' || PY_WATCHED.has(root) || PY_DYNAMIC_BUILTINS.has(root) || root.startsWith('__'))
-      return true;
-  }
-  return false;
+  return (code.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).some(namesModule);
 }
 
 /** Whether an expression may evaluate to a watched module or `sys`: some name in it resolves to one. */
 function mayBeModule(node: Node): boolean {
   const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');
-  for (const id of ids) {
-    if (!id) continue;
-    const root = resolveNow(id.text).split('.')[0]!;
-    if (root === 'sys' || PY_WATCHED.has(root) || PY_DYNAMIC_BUILTINS.has(root) || root.startsWith('__'))
-      return true;
-  }
-  return false;
+  return ids.some((id) => !!id && namesModule(id.text));
 }
 
 function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {

@@ -332,8 +332,7 @@ function patchEntries(text: string): Entry[] {
   return out;
 }
 
-/** Why an entry placed under `dir` is refused, or null when it stays in the workspace and out of `.git`. */
-/** An entry's name once `strip` leading components are dropped (`patch` without -p: the base name). */
+/** An entry's name once `strip` leading components are dropped (`patch` without -p: the base name; -pN drops N). */
 function stripped(e: Entry, strip: number): string {
   if (strip <= 0) return e.path;
   const segs = e.path.split('/');
@@ -345,6 +344,7 @@ function entryPath(e: Entry, dir: string, strip: number): string {
   return posix.resolve(dir, stripped(e, strip));
 }
 
+/** Why an entry placed under `dir` is refused, or null when it stays in the workspace and out of `.git`. */
 export function entryProblem(e: Entry, dir: string, strip: number, ws: Workspace): string | null {
   const path = stripped(e, strip);
   if (path.startsWith('/')) return `entry \`${e.path}\` at an absolute path`;

@@ -197,9 +197,12 @@ export function decodeWordText(raw: string): Decoded {
   return { text, dynamic: false, glob, braces };
 }
 
-/** Contents of "double quotes": only \$ \` \" \\ and \newline are escapes. */
-function decodeDoubleQuoted(raw: string): string {
-  return raw.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c));
+/**
+ * Contents of "double quotes": only \$ \` \" \\ and \newline are escapes. With `heredoc`, an
+ * unquoted here-document's body, where \" is not one (bash(1), "Here Documents").
+ */
+export function decodeDoubleQuoted(raw: string, heredoc = false): string {
+  return raw.replace(heredoc ? /\\([$`\\\n])/g : /\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c));
 }
 
 /** The named backslash escapes of `$'…'` strings, also printf's format and `%b` (printf.ts). */
