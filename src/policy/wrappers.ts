@@ -1215,14 +1215,13 @@ function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void
   // bash source a file named by a number; helper optaudit, 5 Dec: until then it was not read).
   for (let i = 0; i < at; i++) {
     const o = args[i]!;
-    const m =
-      /^--pr(?:o(?:c(?:e(?:s(?:s(?:-(?:s(?:l(?:o(?:t(?:-(?:v(?:a(?:r)?)?)?)?)?)?)?)?)?)?)?)?)?)?(=|$)/.exec(
-        o.text,
-      );
-    if (!m || o.dynamic) continue;
-    const name = m[1] ? o.text.slice(m[0].length) : args[i + 1]?.text;
+    // (getopt_long takes any unique prefix, and no other xargs long option starts `--p`: `--p=X`)
+    const eq = o.text.indexOf('=');
+    const word = eq < 0 ? o.text : o.text.slice(0, eq);
+    if (o.dynamic || word.length < 3 || !'--process-slot-var'.startsWith(word)) continue;
+    const name = eq >= 0 ? o.text.slice(eq + 1) : args[i + 1]?.text;
     if (name === undefined) continue;
-    if (!m[1]) i++;
+    if (eq < 0) i++;
     walk.parts.push({
       kind: 'variable',
       text: `${name}=<slot number>`,

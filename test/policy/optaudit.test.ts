@@ -130,6 +130,8 @@ describe('optaudit: the fixed classes, in spellings the probe did not use', () =
         // xargs' slot variable is set in every command it runs
         'xargs --process-slot-var LD_PRELOAD -P2 ls < a.txt',
         'xargs --proc=PATH -P2 make < a.txt',
+        // (any unique prefix: no other xargs long option starts `--p`)
+        'xargs --p=BASH_ENV -P2 bash -c true < a.txt',
         // the written places of node, npm, cmake
         'node --heap-prof --heap-prof-dir=/srv app.js',
         'npm pack --pack-destination=~/p',
