@@ -150,7 +150,18 @@ function runnerOf(name: string, args: Arg[]): Runner | null {
     if (facts.subcommands.length > 0 && (sub === undefined || !facts.subcommands.includes(sub))) return null;
     if (sub !== undefined && facts.buildsNothing.includes(sub)) return null;
   }
-  return filesFrom(facts);
+  return withOperands(filesFrom(facts), words);
+}
+
+/**
+ * Files of the runner's kind named as operands (`go run /tmp/x.go`, `pytest /tmp/test_x.py`):
+ * the files it runs wherever they are, not only those under the working directory its `tree`
+ * is searched in (probe 31: a Go program written to /tmp and run there was not read).
+ */
+function withOperands(runner: Runner, words: string[]): Runner {
+  if (!runner.tree) return runner;
+  const named = words.filter((w) => w !== '' && !w.startsWith('-') && runner.tree!.test(w));
+  return named.length ? { ...runner, names: [...(runner.names ?? []), ...named] } : runner;
 }
 
 /** The files of an entry, as the reader finds them: its names and patterns, else its language's files. */
