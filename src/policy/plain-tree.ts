@@ -108,7 +108,7 @@ export class PlainNode {
           code,
         );
       };
-    const root = make();
+      const root = make();
       root.hasError = tree.rootNode.hasError;
       let current = root;
       for (;;) {
