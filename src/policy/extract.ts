@@ -10,6 +10,7 @@ import {
   heldPath,
   holdsPath,
   inBranch,
+  namesSetByBuiltin,
   stopVars,
   SUBSCRIPT_CODE,
 } from './vars.js';
@@ -2021,6 +2022,15 @@ export function runArgv(
     });
   }
   commandSetsVars(walk, name, args, stdin.kind === 'text' && !stdin.dynamic ? stdin.text : null);
+  // `printf -v PATH …`, `read -r HOME`: an assignment of what it reads or formats (vars.ts)
+  for (const set of namesSetByBuiltin(name, args))
+    walk.parts.push({
+      kind: 'variable',
+      text,
+      access: 'set',
+      name: set,
+      value: { text: '', dynamic: true, glob: false },
+    });
   if (name === 'make' || name === 'gmake') makeAssignments(walk, args);
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;

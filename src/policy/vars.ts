@@ -182,6 +182,56 @@ const SETS_ANY = new Set([
 ]);
 
 /**
+ * The builtins that assign what they read or format to a variable they name, with their option
+ * letters (bash 5.2, `help read` etc.): `values` take a value, `names` take the name of a variable
+ * they set, and which operands are names (`read`: all, `mapfile`: the first, `getopts`: the second).
+ */
+const NAMING_BUILTINS: Record<string, { values: string; names: string; operands: 'all' | 0 | 1 | null }> = {
+  read: { values: 'dinNptu', names: 'a', operands: 'all' },
+  mapfile: { values: 'dnOsuCc', names: '', operands: 0 },
+  readarray: { values: 'dnOsuCc', names: '', operands: 0 },
+  printf: { values: '', names: 'v', operands: null },
+  getopts: { values: '', names: '', operands: 1 },
+  wait: { values: '', names: 'p', operands: null },
+};
+
+/**
+ * The variables a builtin sets by name (`printf -v PATH …`, `read -r HOME`, `mapfile -t PATH`,
+ * `getopts ab PATH`): decided by the variable rules as an assignment of a value only known when it
+ * runs, as `PATH=$(cat f)` is (helper optaudit2, 5 Dec: `printf -v PATH '%s' /srv/bin; make` was
+ * allowed while `declare PATH=/srv/bin` was denied). A name only known when it runs is not one.
+ */
+export function namesSetByBuiltin(name: string, args: { text: string; dynamic: boolean }[]): string[] {
+  const b = NAMING_BUILTINS[name];
+  if (!b) return [];
+  const names: string[] = [];
+  const operands: { text: string; dynamic: boolean }[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.dynamic || !a.text.startsWith('-') || a.text === '-') break;
+    if (a.text === '--') {
+      i++;
+      break;
+    }
+    for (let j = 1; j < a.text.length; j++) {
+      const c = a.text[j]!;
+      if (!b.values.includes(c) && !b.names.includes(c)) continue;
+      const rest = a.text.slice(j + 1);
+      const value = rest !== '' ? { text: rest, dynamic: false } : args[++i];
+      if (b.names.includes(c) && value && !value.dynamic) names.push(value.text);
+      break;
+    }
+  }
+  operands.push(...args.slice(i));
+  const named =
+    b.operands === 'all' ? operands : b.operands === null ? [] : operands.slice(b.operands, b.operands + 1);
+  for (const o of named) if (!o.dynamic) names.push(o.text);
+  // (`printf -v 'a[i]'`: the array's own name; the subscript is rule subscript-evaluation-printf's)
+  return names.map((n) => n.replace(/\[.*$/s, '')).filter((n) => /^[A-Za-z_]\w*$/.test(n));
+}
+
+/**
  * A command about to run: `read X` with known text sets X to its first line; other builtins
  * that assign forget what they name, or stop the following when they may set anything.
  */
