@@ -1567,19 +1567,16 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
     result = and(result, shape.dynamic ? 'yes' : 'no');
     if (result === 'no') return 'no';
   }
-  if (r.no_args) {
+  const maxArgs = r.no_args ? 0 : r.max_args;
+  if (maxArgs !== undefined) {
     // A lone `-` names standard input, which is what these programs read with no operand:
     // `cat x.py | python3 -` reads its program from the pipe just as `python3` does.
     const operands = shape.operands.filter((a) => (a.dynamic || a.text !== '-') && !shape.values?.has(a));
+    // (an unknown word may stand for no word at all, or for several)
+    const known = operands.filter((a) => !(a.dynamic && !a.pattern)).length;
     result = and(
       result,
-      operands.length === 0
-        ? shape.dynamic
-          ? 'maybe'
-          : 'yes'
-        : operands.every((a) => a.dynamic && !a.pattern)
-          ? 'maybe'
-          : 'no',
+      operands.length <= maxArgs ? (shape.dynamic ? 'maybe' : 'yes') : known <= maxArgs ? 'maybe' : 'no',
     );
     if (result === 'no') return 'no';
   }

@@ -55,6 +55,8 @@ export type Effect =
   | 'exec'
   | 'mode'
   | 'debugger'
+  | 'choice'
+  | 'suffix'
   | 'script';
 
 const EFFECTS: readonly Effect[] = [
@@ -98,6 +100,8 @@ const EFFECTS: readonly Effect[] = [
   'flags',
   'exec',
   'debugger',
+  'choice',
+  'suffix',
   'script',
 ];
 
@@ -178,6 +182,12 @@ export interface ProgramSpec {
    */
   nim: boolean;
   /**
+   * TypeScript's spellings (`ts_switches`: tsc, src/compiler/commandLineParser.ts): an option is
+   * named after one dash or two, without regard to case (`-outDir`, `--outdir` and `--OUTDIR` are
+   * `--outDir`, `-P` is `-p`), read as its listed spelling; a name not listed stays as typed.
+   */
+  tsSwitches: boolean;
+  /**
    * A single-dash option may have its value attached (`-GNinja`, `-T4`); false for programs that
    * only take a separate value (ffmpeg, sqlite3: `-safe` is not `-s afe`, so an option not listed asks).
    */
@@ -234,6 +244,11 @@ export interface ProgramSpec {
   scriptPrograms: Map<string, string> | null;
   /** Operand words (phases, tasks) allowed for `word` operands (globs with `*`). */
   words: RegExp | null;
+  /**
+   * The values a `choice` option takes (globs with `*`): the program's built-in ones (git merge's
+   * strategies); any other value names a program it runs, found by name (`git-merge-NAME`).
+   */
+  choices: RegExp | null;
   /**
    * The words after `--` are a compiler's flags, each one held to that compiler's harmless flags
    * (`compiler_flags: rustc`: `cargo rustdoc -- --cfg docsrs -D warnings`, the words RUSTFLAGS is
@@ -412,6 +427,7 @@ const SPEC_KEYS = new Set([
   'no_prefix',
   'msbuild_switches',
   'nim_switches',
+  'ts_switches',
   'go_flags',
   'numeric',
   'other_options',
@@ -434,6 +450,7 @@ const SPEC_KEYS = new Set([
   'script',
   'cwd_writes',
   'words',
+  'choices',
   'compiler_flags',
   'compiler_spec',
   'flags_spec',
@@ -545,6 +562,7 @@ export function buildSpec(
     options,
     msbuild,
     nim: bool('nim_switches', parent?.nim ?? false),
+    tsSwitches: bool('ts_switches', parent?.tsSwitches ?? false),
     longNames: [...options.keys()].filter((o) => o.startsWith('--')).sort(),
     // (a subcommand reads its options as its program does: clap's and Cobra's take no abbreviation)
     longAbbrev: bool('long_abbrev', parent?.longAbbrev ?? true),
@@ -571,6 +589,7 @@ export function buildSpec(
     modulePrograms: modulePrograms(r.module_programs, where),
     scriptPrograms: modulePrograms(r.script_programs, where, 'script_programs'),
     words: r.words === undefined ? null : wordsRegex(stringList(r.words, 'words', where)),
+    choices: r.choices === undefined ? null : wordsRegex(stringList(r.choices, 'choices', where)),
     compilerFlags: compilerFlags(r.compiler_flags, where),
     compilerSpec: r.compiler_spec === undefined ? null : sentence(r.compiler_spec, 'compiler_spec', where),
     flagsSpec:
@@ -1968,6 +1987,29 @@ function valueFinding(
         decision: 'ask',
         reason: `${what} needs approval: it runs code, reaches another host or changes state outside the workspace; leave the option out`,
       };
+    case 'suffix':
+      // csplit's `-b FORMAT`: text appended to the name of each file it writes, with no check for
+      // `/`, so `-f build -b '/../../srv/x%02d'` writes /srv/x00 from inside build/ (coreutils 9.1,
+      // checked here; cp/mv/ln/install's backup `-S` fall back to `~` when given one). Helper
+      // optaudit2, 5 Dec.
+      if (!value || (!value.dynamic && !value.text.includes('/'))) return null;
+      return {
+        decision: 'ask',
+        reason: `${what} is appended to the names of the files it writes, and \`${clipWord(value.text)}\` ${value.dynamic ? 'is only known when it runs' : 'holds `/`, which puts them in another directory'}; use a plain suffix`,
+      };
+    case 'choice': {
+      // `git merge -s ort`: one of the program's built-in values (the spec's `choices`); any other
+      // names a program it runs, found by name (`-s evil` runs `git-merge-evil` from git's exec
+      // path or PATH; `-s /srv/x` a file by its path). Helper optaudit2, 5 Dec.
+      if (!value) return null;
+      let choices: RegExp | null = null;
+      for (let sp: ProgramSpec | null = spec; sp && !choices; sp = sp.parent) choices = sp.choices;
+      if (!value.dynamic && choices?.test(value.text)) return null;
+      return {
+        decision: 'ask',
+        reason: `${what} names \`${clipWord(value.text)}\`, not one of its built-in choices: any other is a program it runs, found by that name; use a built-in one`,
+      };
+    }
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
     case 'property': {
@@ -2269,6 +2311,10 @@ export function checkInvocation(
     }
     if (spec.nim && !ended) {
       const sw = nimSwitch(a.text);
+      if (sw !== null) a = { ...a, text: sw };
+    }
+    if (spec.tsSwitches && !ended && !a.dynamic) {
+      const sw = tsSwitch(spec, a.text);
       if (sw !== null) a = { ...a, text: sw };
     }
     const t = a.text;
@@ -3374,6 +3420,20 @@ function nimSwitch(t: string): string | null {
   const canon = name.length === 1 ? `-${name}` : `--${name}`;
   if (sep === undefined) return canon;
   return name.length === 1 ? `${canon}${rest}` : `${canon}=${rest}`;
+}
+
+/**
+ * A TypeScript option of a `ts_switches` spec as its listed spelling (`-outDir`, `--OUTDIR` are
+ * `--outDir`; `-P` is `-p`): the name after one dash or two, compared without case with the
+ * listed names after theirs; null when the word is not an option or names none listed.
+ */
+function tsSwitch(spec: ProgramSpec, t: string): string | null {
+  const m = /^--?([A-Za-z][\w-]*)$/.exec(t);
+  if (!m) return null;
+  const want = m[1]!.toLowerCase();
+  for (let sp: ProgramSpec | null = spec; sp; sp = sp.parent)
+    for (const o of sp.options.keys()) if (o.replace(/^--?/, '').toLowerCase() === want) return o;
+  return null;
 }
 
 /**

@@ -39,6 +39,11 @@ export const RuleSchema = z
     outside: z.union([z.boolean(), z.literal('known')]).optional(),
     target_outside: z.boolean().optional(),
     no_args: z.boolean().optional(),
+    /**
+     * At most this many operands (`no_args` is none): `sqlite3 app.db` with no SQL reads what it
+     * runs from standard input, as an interpreter with no script does.
+     */
+    max_args: z.number().int().min(0).optional(),
     /** Every argument is one of these words, exactly (and there is one): `git --version`, `ffmpeg -version`. */
     only_args: list.optional(),
     dynamic_args: z.boolean().optional(),
@@ -113,6 +118,7 @@ export const RuleSchema = z
       'line_regex',
       'target_outside',
       'no_args',
+      'max_args',
       'only_args',
       'dynamic_args',
       'program_operand',
@@ -197,6 +203,7 @@ export function uniformSpec(s: RuleSpec): RuleSpec {
     outside: s.outside,
     target_outside: s.target_outside,
     no_args: s.no_args,
+    max_args: s.max_args,
     only_args: s.only_args,
     dynamic_args: s.dynamic_args,
     program_operand: s.program_operand,
