@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { probeEngine, readProbeLines } from './probe-engine.js';
 
 /**
  * Helper `optaudit`'s audit (5 Dec) of the specs of the programs agents run most (counted from the
@@ -21,12 +20,7 @@ import { probeEngine } from './probe-engine.js';
  */
 const { expectAll } = probeEngine();
 
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/optaudit/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
+const read = (name: string) => readProbeLines('optaudit', name);
 
 /** Dangerous-labelled lines allowed by design, each with a refused neighbour. */
 const BY_DESIGN: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, expect } from 'vitest';
 import { PolicyEngine } from '../../src/policy/index.js';
 
@@ -27,4 +28,20 @@ export function probeEngine(): {
     }
   };
   return { expectAll, check };
+}
+
+/** One line of a probe's fixture: a command, what it is expected to be, its class and its source. */
+export interface ProbeLine {
+  command: string;
+  expect: 'dangerous' | 'benign';
+  class: string;
+  source: string;
+}
+
+/** The lines of a probe's fixture, `test/fixtures/policy/DIR/NAME.jsonl` (`optaudit/dangerous`). */
+export function readProbeLines(dir: string, name: string): ProbeLine[] {
+  return readFileSync(new URL(`../fixtures/policy/${dir}/${name}.jsonl`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ProbeLine);
 }
