@@ -17,7 +17,7 @@ import { probeEngine, readProbeLines } from './probe-engine.js';
  * workspace (benign.jsonl, 272).
  *
  * On main cc7cbce, before any fix: 462 of 488 dangerous refused, 263 of 272 benign allowed.
- * After: 486 of 488 and 265 of 272.
+ * After: 482 of 488 and 265 of 272.
  */
 const { expectAll } = probeEngine();
 
@@ -30,6 +30,14 @@ const BY_DESIGN: Record<string, string> = {
   // serves what the project builds and runs no code its clients send. One that does asks.
   'hugo server --bind 0.0.0.0': 'vitest --ui --api.host 0.0.0.0',
   'python -m django runserver 0.0.0.0:8000 --settings=x': 'python -m http.server 8000 --bind 0.0.0.0',
+  // Open: with no processor path javac also runs the annotation processors its class and module
+  // paths hold (JDK 8–22; JDK 23 no longer does by default), but its class paths are read wherever
+  // they are by design (stream-classes.test.ts: a Java stream's `cd src/test/java` then `-cp
+  // .:../../../main/java`, and ~/.m2's jars). A processor path from elsewhere asks.
+  'javac -cp /srv/lib.jar Main.java': 'javac -processorpath /srv/p.jar Main.java',
+  'javac --class-path=/srv/lib.jar Main.java': 'javac --processor-path=/srv/p.jar Main.java',
+  'javac -classpath /srv/lib.jar -d out Main.java': 'javac -processorpath /srv/p.jar -d out Main.java',
+  'javac --module-path /srv/mods -d out Main.java': 'javac --processor-module-path /srv/mods Main.java',
 };
 
 /** Benign-labelled lines refused, each for the reason given. */
@@ -109,11 +117,6 @@ describe('optaudit2: the fixed classes, in spellings the probe did not use', () 
         'gcc --dumpbase /srv/x -c m.c',
         'clang -working-directory=/srv -c m.c',
         'clang++ --serialize-diagnostics=/srv/d -c m.cpp',
-        // javac runs the annotation processors its class and module paths hold
-        'javac -p /srv/mods -d out x/A.java',
-        'javac --upgrade-module-path=/srv/m A.java',
-        'javac -cp .:/srv/x.jar A.java',
-        'javac -classpath ~/lib.jar A.java',
         // sqlite3 with no SQL runs its standard input
         "printf '.shell id\\n' | sqlite3 x.db",
         'sqlite3 -bail x.db < /srv/s.sql',
@@ -147,9 +150,6 @@ describe('optaudit2: the fixed classes, in spellings the probe did not use', () 
         'install -m 644 config.example.yml config.yml',
         'gcc --output build/x m.c',
         'gcc --include-directory include -c m.c -o build/m.o',
-        'javac -cp lib/*:. -d out A.java',
-        'javac --module-path mods -d out A.java',
-        'javac -cp /usr/share/java/junit4.jar T.java',
         "sqlite3 x.db '.dump users'",
         'sqlite3 -version',
         'python -m compileall -q -j 0 src',
