@@ -403,7 +403,8 @@ export function unpackFinding(
               decision: 'deny',
               reason: `\`${part.name}\` would write ${p}; apply only patches whose files stay in the workspace, outside .git`,
             };
-          written?.push(entryPath(e, dir, s.strip));
+          const at = entryPath(e, dir, s.strip);
+          if (isStrictlyInside(at, ws.workspace)) written?.push(at);
         }
       }
       if (part.cwd !== null) continue;
@@ -448,8 +449,11 @@ export function unpackFinding(
             decision: 'deny',
             reason: `\`${part.name}\` would write ${p}; unpack only archives and patches whose files stay in the workspace, outside .git`,
           };
-        // (a patch the line itself wrote: its files are the line's own writes)
-        if (literal !== undefined) written?.push(entryPath(e, dir, s.strip));
+        // Every entry the command puts in the workspace is one of its writes, decided by the file
+        // rules as the line's own writes are (a patch written on the line, a listed patch file or
+        // archive alike); scratch is where an archive that carries such files can be unpacked.
+        const at = entryPath(e, dir, s.kind === 'patch' ? s.strip : 0);
+        if (isStrictlyInside(at, ws.workspace)) written?.push(at);
       }
     }
   }

@@ -117,6 +117,34 @@ describe('extracting and applying, decided by the entries', () => {
     );
   });
 
+  it('decides the entries that land in the workspace by the file rules, as the line’s own writes', () => {
+    // A listed archive or patch file that puts a CI workflow or a tool's settings in place is
+    // refused as writing that file would be; the same archive unpacked in scratch is not.
+    const gh = listEntries(archive('gh.tar', { 'src/a.py': 'x', '.github/workflows/ci.yml': 'on: push' }))!;
+    const d = decide('tar xf gh.tar', { '/testbed/gh.tar': gh });
+    expect(d).toMatchObject({ decision: 'deny', rule: 'protected-paths' });
+    expect(d.reason).toMatch(/`tar` would write `\/testbed\/\.github\/workflows/);
+    expect(decide('tar xf gh.tar -C /tmp/gh', { '/testbed/gh.tar': gh }).decision).toBe('allow');
+    const vs = listEntries(archive('vs.zip', { '.vscode/tasks.json': '{}' }))!;
+    expect(decide('unzip -o vs.zip', { '/testbed/vs.zip': vs })).toMatchObject({
+      decision: 'ask',
+      rule: 'tool-settings-files',
+    });
+    expect(decide('cd sub && unzip -o ../vs.zip', { '/testbed/vs.zip': vs }).rule).toBe('tool-settings-files');
+    const patch = listEntries(
+      Buffer.from('--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -0,0 +1 @@\n+{}\n'),
+    )!;
+    expect(decide('git apply fix.patch', { '/testbed/fix.patch': patch }).rule).toBe('tool-settings-files');
+    expect(decide('patch -p1 -i fix.patch', { '/testbed/fix.patch': patch }).rule).toBe('tool-settings-files');
+    // Each entry costs a pass over the file rules: up to 512 are decided, more ask (scratch is fine).
+    const many = (n: number): Entry[] => Array.from({ length: n }, (_, i) => ({ path: `pkg/m${i % 9}/f${i}.py` }));
+    expect(decide('tar xf src.tar', { '/testbed/src.tar': many(512) }).decision).toBe('allow');
+    const big = decide('tar xf src.tar', { '/testbed/src.tar': many(513) });
+    expect(big).toMatchObject({ decision: 'ask', rule: 'unpack-entries' });
+    expect(big.reason).toMatch(/puts 513 files in place, more than the 512 .* unpack it in scratch/);
+    expect(decide('tar xf src.tar -C /tmp/src', { '/testbed/src.tar': many(5000) }).decision).toBe('allow');
+  });
+
   it('decides tar -xJf / -xjf / --zstd on the entries, and asks for 7z with the reason', () => {
     const spell: Record<string, string> = { xz: 'tar -xJf', bzip2: 'tar -xjf', zstd: 'tar --zstd -xf' };
     for (const tool of compressors) {
