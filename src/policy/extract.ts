@@ -1353,35 +1353,69 @@ function makeAssignments(walk: Walk, args: Arg[]): void {
   }
 }
 
-/** Records a file written with decoded text (see `Walk.decoded`); a dynamic path is every file. */
-function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined): void {
+/**
+ * Records a file written with decoded text (see `Walk.decoded`); a dynamic path is every file.
+ * `byCode`: written by inline code (see `Walk.codeWritten`).
+ */
+function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined, byCode = false): void {
   walk.writtenVersion++;
   if (path.dynamic || path.glob) {
     walk.decoded.add('*');
     return;
   }
-  for (const c of cwd ?? [walk.ws.workspace]) walk.decoded.add(resolvePath(path.text, c, walk.ws.home));
+  for (const c of cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(path.text, c, walk.ws.home);
+    if (byCode && !walk.decoded.has(key)) walk.codeWritten.add(key);
+    else if (!byCode) walk.codeWritten.delete(key);
+    walk.decoded.add(key);
+  }
+}
+
+/** The rule of a run of a file that inline code on the line wrote with text that was not read. */
+export const CODE_WRITTEN_RULE = 'shell:code-written-script';
+
+/** A file written again with known text no longer holds decoded text. */
+function forgetDecoded(walk: Walk, f: FilePart): void {
+  if (walk.decoded.size === 0 || f.path.dynamic || f.path.glob) return;
+  for (const c of f.cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(f.path.text, c, walk.ws.home);
+    walk.decoded.delete(key);
+    walk.codeWritten.delete(key);
+  }
 }
 
 /**
  * Whether this command runs a file the line wrote with decoded text: as the program
  * (`/tmp/x.sh`), or as the script a shell or interpreter runs (`bash x.sh`, `. ./x`).
  */
-function runsDecoded(walk: Walk, name: string, args: Arg[]): boolean {
-  if (walk.decoded.size === 0) return false;
-  if (name.includes('/')) return holdsDecoded(walk, { text: name, dynamic: false, glob: false });
-  if (!interpreterFacts(name)?.script) return false;
+function runsDecoded(walk: Walk, name: string, args: Arg[]): 'decoded' | 'code' | null {
+  if (walk.decoded.size === 0) return null;
+  if (name.includes('/')) return decodedIn(walk, { text: name, dynamic: false, glob: false });
+  if (!interpreterFacts(name)?.script) return null;
   const script = args.find((a) => !a.text.startsWith('-') || a.dynamic);
-  return script !== undefined && holdsDecoded(walk, script);
+  return script === undefined ? null : decodedIn(walk, script);
 }
 
 /** Whether `a` may name a file this line wrote with decoded text (a dynamic word may name any). */
 function holdsDecoded(walk: Walk, a: Arg): boolean {
-  return (
-    walk.decoded.has('*') ||
-    a.dynamic ||
-    (walk.cwd ?? [walk.ws.workspace]).some((c) => walk.decoded.has(resolvePath(a.text, c, walk.ws.home)))
-  );
+  return decodedIn(walk, a) !== null;
+}
+
+/**
+ * What `a` may name of the files this line wrote with text that cannot be read: 'code' when
+ * each it names was written by inline code (`Walk.codeWritten`), 'decoded' for any other (or
+ * a dynamic word, which may name any), null for none.
+ */
+function decodedIn(walk: Walk, a: Arg): 'decoded' | 'code' | null {
+  if (walk.decoded.has('*') || a.dynamic) return 'decoded';
+  let found: 'decoded' | 'code' | null = null;
+  for (const c of walk.cwd ?? [walk.ws.workspace]) {
+    const key = resolvePath(a.text, c, walk.ws.home);
+    if (!walk.decoded.has(key)) continue;
+    if (!walk.codeWritten.has(key)) return 'decoded';
+    found = 'code';
+  }
+  return found;
 }
 
 /** `cp x.sh y.sh`, `mv x.sh bin/`: a copy of a file holding decoded text holds it too. */
@@ -2034,13 +2068,24 @@ export function runArgv(
   if (name === 'make' || name === 'gmake') makeAssignments(walk, args);
   const part: CommandPart = { kind: 'command', text, name, args, cwd: walk.cwd, via, context: walk.context };
   if (stdin.kind === 'file' && stdin.path) part.stdinFile = stdin.path;
-  if (runsDecoded(walk, name, args))
+  const decoded = runsDecoded(walk, name, args);
+  if (decoded === 'decoded')
     structure(
       walk,
       text,
       'shell:decoded-script',
       `\`${clip(text, 50)}\` runs a file this command line wrote with text that cannot be read (decoded by base64 or xxd -r, or printed by a program, a filter, an expansion or a printf format drydock does not follow), so it is denied`,
     );
+  else if (decoded === 'code')
+    // Inline code wrote it with text the reader did not follow (a value only known when it runs,
+    // a long literal it skips): code nobody read, as a script fed to `bash` on stdin is (ask).
+    walk.parts.push({
+      kind: 'structure',
+      text,
+      decision: 'ask',
+      rule: CODE_WRITTEN_RULE,
+      reason: `\`${clip(text, 50)}\` runs a file that inline code on this command line wrote with text drydock could not read (computed, or a long literal it does not follow); write it with a here-document (\`cat > x.sh <<'EOF'\`), whose text is read, or ask`,
+    });
   // `./run.sh` where this line wrote run.sh with literal text: its commands are walked too.
   if (name.includes('/')) runWritten(walk, { text: name, dynamic: false, glob: false }, name, false, true);
   // `./x.py` whose interpreter line names another program: decided as that program running it.
@@ -2542,15 +2587,32 @@ function readInline(walk: Walk, part: CommandPart, code: string, lang: CodeLangu
           );
         break;
       case 'write':
-      case 'read':
-        walk.parts.push({
+      case 'read': {
+        const f: FilePart = {
           kind: 'file',
           text: `${e.path} (opened by ${where})`,
           access: e.kind,
           path: literal(e.path),
           cwd: walk.cwd,
-        });
+        };
+        walk.parts.push(f);
+        // What inline code writes is text this walk did not put together: a file it wrote that
+        // the line (or the code itself, later) runs is code nobody read, as decoded text is
+        // (`python3 -c "open('x.sh','w').write('rm -rf ~')"; bash x.sh` was allowed: lead probe,
+        // 5 Dec). Reading what it holds is still allowed.
+        // Code that replaces the whole file with literal text (`Path(p).write_text(code)` with
+        // `code = '''…'''`) leaves what a here-document would: that text, read where it runs.
+        if (e.kind === 'write' && !e.meta) {
+          if (e.text !== undefined) {
+            forgetDecoded(walk, f);
+            recordWrite(walk, f, { text: e.text }, false);
+          } else {
+            if (walk.written.size) recordWrite(walk, f, null, false);
+            markDecoded(walk, f.path, f.cwd, true);
+          }
+        }
         break;
+      }
       case 'env-read':
         if (e.name === null)
           runArgv(walk, 'env', [], `the whole environment (read by ${where})`, { kind: 'none' }, [
@@ -2691,6 +2753,7 @@ export function extractParts(
     valueCwds: [],
     written: new Map(),
     decoded: new Set(),
+    codeWritten: new Set(),
     writtenVersion: 0,
     vars: new Map(),
     varsVersion: 0,

@@ -16,7 +16,13 @@ import type { ProgramSpec } from './programs.js';
 export type Effect =
   | { kind: 'shell'; text: string; cwd?: string }
   | { kind: 'argv'; argv: string[]; cwd?: string }
-  | { kind: 'write'; path: string }
+  /**
+   * A file written; `text`, when the call replaces the whole file with literal text
+   * (`Path(p).write_text('…')`, `open(p, 'w').write('…')`, a `with open(p, 'w') as f:` whose
+   * body only writes literals, `fs.writeFileSync(p, '…')`), is what it then holds; `meta`
+   * when only its mode, owner or times change (`fs.chmodSync`, `os.utime`), not its text.
+   */
+  | { kind: 'write'; path: string; text?: string; meta?: true }
   | { kind: 'read'; path: string }
   | { kind: 'env-read'; name: string | null }
   | { kind: 'env-set'; name: string; value: string | null }
@@ -1811,6 +1817,50 @@ function mayBeModule(node: Node): boolean {
   return ids.some((id) => !!id && namesModule(id.text));
 }
 
+/**
+ * The whole text `open(p, 'w')` (the call given) leaves in its file, when that is literal:
+ * `open(p, 'w').write('…')`, or `with open(p, 'w') as f:` whose body is only `f.write(…)` calls
+ * of literal text (constants bound earlier included). Null when anything else may write to it.
+ */
+function writtenText(open: Node): string | null {
+  const up = open.parent;
+  // open(p, 'w').write(X)
+  if (up?.type === 'attribute' && up.childForFieldName('attribute')?.text === 'write') {
+    const call = up.parent;
+    if (call?.type !== 'call' || hasSplat(call)) return null;
+    const args = positional(call);
+    return args.length === 1 ? str(args[0]) : null;
+  }
+  // with open(p, 'w') as f: f.write(X) …
+  const item = up?.type === 'as_pattern' ? up.parent : null;
+  const target = up?.type === 'as_pattern' ? up.childForFieldName('alias')?.namedChildren[0] : null;
+  if (item?.type !== 'with_item' || target?.type !== 'identifier') return null;
+  const clause = item.parent;
+  const stmt = clause?.parent;
+  if (clause?.type !== 'with_clause' || clause.namedChildren.length !== 1 || stmt?.type !== 'with_statement')
+    return null;
+  const body = stmt.childForFieldName('body');
+  if (!body || body.namedChildren.length === 0 || body.namedChildren.length > 64) return null;
+  let out = '';
+  for (const st of body.namedChildren) {
+    const call = st?.type === 'expression_statement' ? st.namedChildren[0] : null;
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (
+      !call ||
+      fn?.type !== 'attribute' ||
+      fn.childForFieldName('object')?.text !== target.text ||
+      fn.childForFieldName('attribute')?.text !== 'write' ||
+      hasSplat(call)
+    )
+      return null;
+    const args = positional(call);
+    const t = args.length === 1 ? str(args[0]) : null;
+    if (t === null) return null;
+    out += t;
+  }
+  return out;
+}
+
 function readPythonCall(call: Node, name: string, add: (e: Effect) => void, parser: Parser): void {
   if (name.startsWith('sys.modules.')) {
     // Names of loaded modules are text; a module popped and thrown away (`sys.modules.pop(k)` as a
@@ -2115,7 +2165,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       if (writes) add({ kind: 'unknown', what: `\`${name}\` for writing a path only known when it runs` });
       return; // reading a computed path: judged at its source, like `cat "$f"`
     }
-    add({ kind: writes ? 'write' : 'read', path });
+    if (!writes) add({ kind: 'read', path });
+    else {
+      const text = name !== 'os.open' && mode !== null && /^w[bt]?$/.test(mode) ? writtenText(call) : null;
+      add(text === null ? { kind: 'write', path } : { kind: 'write', path, text });
+    }
     return;
   }
   if (name in PY_FILE_OPS) {
@@ -2123,7 +2177,7 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
     if ('write' in op) {
       const p = str(args[op.write[0]!]);
       if (p === null) add({ kind: 'unknown', what: `\`${name}\` of a path only known when it runs` });
-      else add({ kind: 'write', path: p });
+      else add(name === 'os.utime' ? { kind: 'write', path: p, meta: true } : { kind: 'write', path: p });
       return;
     }
     const paths = op.paths.map((i) => str(args[i]));
@@ -2365,7 +2419,11 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
             ? { kind: 'unknown', what: `\`Path.${method}\`` }
             : { kind: 'argv', argv: ['ln', '-s', '--', to, p] },
         );
-      } else add({ kind: 'write', path: p });
+      } else {
+        const text =
+          method === 'write_text' && !hasSplat(call) ? str(args[0] ?? keyword(call, 'data')) : null;
+        add(text === null ? { kind: 'write', path: p } : { kind: 'write', path: p, text });
+      }
       return;
     }
     if (/^(write_text|write_bytes|unlink|rmdir|touch|symlink_to|hardlink_to)$/.test(method)) {
@@ -3041,7 +3099,11 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
         }
         if (p === null) add({ kind: 'unknown', what: `\`${what}\` of a path only known when it runs` });
         else {
-          add({ kind: 'write', path: p });
+          add(
+            op === 'chmod' || op === 'chown' || op === 'utime'
+              ? { kind: 'write', path: p, meta: true }
+              : { kind: 'write', path: p },
+          );
           const m = args[1];
           if (op === 'chmod' && (m?.type !== 'number' || (Number(m.text) & 0o6000) !== 0))
             add({ kind: 'argv', argv: ['chmod', 'u+s', '--', p] });
@@ -3297,7 +3359,7 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
           else if (op === 'rm' || op === 'rmdir' || op === 'unlink')
             add({ kind: 'argv', argv: ['rm', '-rf', '--', p] });
           else if (op === 'chmod' || op === 'lchmod' || op === 'fchmod') {
-            add({ kind: 'write', path: p });
+            add({ kind: 'write', path: p, meta: true });
             // setuid/setgid bits in any spelling: 0o4755, 0o2755, 2541 (0o4755), '4755'
             const m = args[1];
             const v =
@@ -3327,7 +3389,17 @@ function javascriptTreeEffects(parser: Parser, code: string, budget: Budget): Ef
                   q,
                 ],
               });
-          } else add({ kind: 'write', path: p });
+          } else {
+            // `fs.writeFileSync(p, '…')`: the file then holds that text
+            const text = op === 'writeFile' && args.length >= 2 ? jsStr(args[1]) : null;
+            add(
+              text !== null
+                ? { kind: 'write', path: p, text }
+                : /^(l?chown|l?utimes)$/.test(op)
+                  ? { kind: 'write', path: p, meta: true }
+                  : { kind: 'write', path: p },
+            );
+          }
           continue;
         }
         const root = name.split('.')[0]!;

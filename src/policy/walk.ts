@@ -87,6 +87,12 @@ export interface Walk {
    */
   decoded: Set<string>;
   /**
+   * Of `decoded`, the files inline code wrote (`open('x.sh', 'w').write(…)` in `python -c`): run
+   * by their own name they are code nobody read, but a test runner or build tool that merely
+   * imports the project's sources (pytest after code edited `src/x.py`) is not refused for them.
+   */
+  codeWritten: Set<string>;
+  /**
    * Bumped whenever `written` or `decoded` changes: a file written again with other text keeps
    * the map's size, and a repeated `bash x.sh` or `patch < p.diff` must be walked again then.
    */

@@ -36,7 +36,7 @@ export function readWrittenProject(
       walk,
       part.text,
       'shell:decoded-script',
-      `\`${clip(part.text, 50)}\` runs a project file this command line wrote with text that cannot be read (decoded, or printed by a program, a filter or a list of commands), so it is denied`,
+      `\`${clip(part.text, 50)}\` runs a project file this command line wrote with text that cannot be read (decoded, written by inline code, or printed by a program, a filter or a list of commands), so it is denied`,
     );
   const found = filesOf(walk, runner, dirs);
   if (found.length === 0) return;
@@ -257,7 +257,9 @@ function runsDecoded(walk: Walk, runner: Runner, dirs: string[]): boolean {
     (d) =>
       (runner.names ?? []).some((n) => walk.decoded.has(resolvePath(n, d, walk.ws.home))) ||
       (runner.tree !== undefined &&
-        [...walk.decoded].some((k) => (d === '/' || k.startsWith(`${d}/`)) && runner.tree!.test(k))),
+        [...walk.decoded].some(
+          (k) => !walk.codeWritten.has(k) && (d === '/' || k.startsWith(`${d}/`)) && runner.tree!.test(k),
+        )),
   );
 }
 

@@ -241,6 +241,8 @@ export const JUSTIFIED: Record<string, string> = {
     "`alias gcc='gcc -x c'` defines what a later name runs, so later commands are not what they read as (a bare `alias NAME` only prints and is allowed)",
   'library-path-variables':
     '`LD_LIBRARY_PATH=/mnt/cdrom/lib` loads shared libraries from outside the workspace into the program it runs',
+  'shell:code-written-script':
+    'a bash script that inline Python writes from a long literal and then runs with `subprocess` is code drydock did not read (the long-code reader skips long literals), so what runs is not known',
   'shell:decoded-script':
     'C source cut out of another file with `sed -n` and then compiled and run is text the walker does not read, so what runs is not known',
   'write-every-operand-outside': '`chattr +i /usr/bin/curl.real` changes a file outside the workspace',

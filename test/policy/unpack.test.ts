@@ -130,14 +130,19 @@ describe('extracting and applying, decided by the entries', () => {
       decision: 'ask',
       rule: 'tool-settings-files',
     });
-    expect(decide('cd sub && unzip -o ../vs.zip', { '/testbed/vs.zip': vs }).rule).toBe('tool-settings-files');
+    expect(decide('cd sub && unzip -o ../vs.zip', { '/testbed/vs.zip': vs }).rule).toBe(
+      'tool-settings-files',
+    );
     const patch = listEntries(
       Buffer.from('--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -0,0 +1 @@\n+{}\n'),
     )!;
     expect(decide('git apply fix.patch', { '/testbed/fix.patch': patch }).rule).toBe('tool-settings-files');
-    expect(decide('patch -p1 -i fix.patch', { '/testbed/fix.patch': patch }).rule).toBe('tool-settings-files');
+    expect(decide('patch -p1 -i fix.patch', { '/testbed/fix.patch': patch }).rule).toBe(
+      'tool-settings-files',
+    );
     // Each entry costs a pass over the file rules: up to 512 are decided, more ask (scratch is fine).
-    const many = (n: number): Entry[] => Array.from({ length: n }, (_, i) => ({ path: `pkg/m${i % 9}/f${i}.py` }));
+    const many = (n: number): Entry[] =>
+      Array.from({ length: n }, (_, i) => ({ path: `pkg/m${i % 9}/f${i}.py` }));
     expect(decide('tar xf src.tar', { '/testbed/src.tar': many(512) }).decision).toBe('allow');
     const big = decide('tar xf src.tar', { '/testbed/src.tar': many(513) });
     expect(big).toMatchObject({ decision: 'ask', rule: 'unpack-entries' });
