@@ -380,8 +380,25 @@ export function resolvePath(p: string, cwd: string, home: string): string {
     const rest = slash === -1 ? '' : s.slice(slash);
     s = (user === 'root' ? '/root' : `/home/${user}`) + rest;
   }
+  // `/proc/self/cwd/../../root`: a process's `root` and `cwd` are links to a directory, and `..`
+  // after them climbs from that directory, not back to /proc/PID (`cd -P /proc/self/cwd/../../root
+  // && cat .bashrc` read as /proc/root/.bashrc: lead probe, 5 Dec). Such a path is resolved from
+  // where the link points: the root for `root`, this command's directory for the own `cwd`, the
+  // root for another process's (its directory is not known; any outside the workspace is refused
+  // alike). Without a `..` after the link the path is left as written, for the rules on /proc.
+  if (s.includes('/proc/') || cwd.startsWith('/proc/')) {
+    const abs = s.startsWith('/') ? s : `${cwd}/${s}`;
+    const m = PROC_LINK.exec(abs);
+    if (m && /(^|\/)\.\.(\/|$)/.test(abs.slice(m[0].length))) {
+      const own = m[2] === 'cwd' && (m[1] === 'self' || m[1] === 'thread-self');
+      return posix.resolve(own && !cwd.startsWith('/proc/') ? cwd : '/', `.${abs.slice(m[0].length)}`);
+    }
+  }
   return posix.resolve(cwd, s);
 }
+
+/** A process's root or working-directory link, at the start of an absolute path. */
+const PROC_LINK = /^\/proc\/([^/]+)\/(?:task\/[^/]+\/)?(root|cwd)(?=\/)/;
 
 /** A relative path with no `.`, `..` or empty segment and no `~`: `cwd/p` is already resolved. */
 function isPlainRelative(p: string): boolean {

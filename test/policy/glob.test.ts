@@ -67,6 +67,22 @@ describe('globs', () => {
     expect(resolvePath('~bob/x', '/testbed', '/root')).toBe('/home/bob/x');
     expect(resolvePath('../../etc', '/testbed/a', '/root')).toBe('/etc');
   });
+
+  it('climbs with .. from where a process’s root or cwd link points, not back into /proc', () => {
+    const r = (p: string, cwd = '/testbed') => resolvePath(p, cwd, '/root');
+    expect(r('/proc/self/cwd/../../etc/shadow')).toBe('/etc/shadow');
+    expect(r('/proc/self/cwd/../x', '/testbed/src')).toBe('/testbed/x');
+    expect(r('/proc/thread-self/cwd/src/../a.py')).toBe('/testbed/a.py');
+    expect(r('/proc/1/root/../etc/ssh/ssh_host_rsa_key')).toBe('/etc/ssh/ssh_host_rsa_key');
+    expect(r('/proc/self/task/7/root/x/../../root/.netrc')).toBe('/root/.netrc');
+    // another process's directory is not known: from the root, outside the workspace as any is
+    expect(r('/proc/42/cwd/../y')).toBe('/y');
+    // from a directory inside the link, relative paths climb the same way
+    expect(r('../../etc/shadow', '/proc/self/cwd')).toBe('/etc/shadow');
+    // without a .. after the link the path stays as written, for the rules on /proc
+    expect(r('/proc/self/root/etc/hosts')).toBe('/proc/self/root/etc/hosts');
+    expect(r('/proc/self/cwd/src')).toBe('/proc/self/cwd/src');
+  });
 });
 
 // --- reference implementation (main before the row-by-row walk) ---

@@ -392,7 +392,7 @@ describe('paths built from known parts are the paths they name', () => {
       { kind: 'read', path: '~/.ssh/id_rsa' },
     ]);
     expect(py(`from pathlib import Path\np = Path.home().joinpath('.bashrc')\np.write_text('x')`)).toEqual([
-      { kind: 'write', path: '~/.bashrc' },
+      { kind: 'write', path: '~/.bashrc', text: 'x' },
     ]);
     expect(py(`import os\nh = os.getenv('HOME')\nopen(f'{h}/.pypirc')`)).toEqual([
       { kind: 'read', path: '~/.pypirc' },
@@ -421,7 +421,7 @@ describe('paths built from known parts are the paths they name', () => {
       ),
     ).toEqual([{ kind: 'read', path: '~/.docker/config.json' }]);
     expect(js('require("fs").writeFileSync(`${process.env.HOME}/.bashrc`, "x")')).toEqual([
-      { kind: 'write', path: '~/.bashrc' },
+      { kind: 'write', path: '~/.bashrc', text: 'x' },
     ]);
     expect(js(`require('fs').promises.readFile(process.cwd() + '/package.json')`)).toEqual([
       { kind: 'read', path: './package.json' },
