@@ -36,6 +36,7 @@ export type Effect =
   | 'ask'
   | 'ask-flag'
   | 'deny-flag'
+  | 'env-flag'
   | 'code'
   | 'module'
   | 'inplace'
@@ -82,6 +83,7 @@ const EFFECTS: readonly Effect[] = [
   'ask',
   'ask-flag',
   'deny-flag',
+  'env-flag',
   'code',
   'module',
   'inplace',
@@ -2012,6 +2014,12 @@ function valueFinding(
     }
     case 'deny-flag':
       return { decision: 'deny', reason: `${what} is refused: it runs code or writes outside the workspace` };
+    case 'env-flag':
+      // `make -p`: make's database holds every environment variable, printed with its value
+      return {
+        decision: 'deny',
+        reason: `${what} prints every environment variable with its value, secrets included; leave the option out`,
+      };
     case 'property': {
       // `-Dmaven.repo.local=/etc/x`: a property whose value is a path the program writes;
       // `-DCMAKE_TOOLCHAIN_FILE=/root/x.cmake`: one whose value is code the program runs.
@@ -3500,7 +3508,7 @@ function takesValue(e: Effect): boolean {
   )
     return false;
   // 'optional' values are only ever attached (`--in-place=.bak`, `-i.bak`), 'optional-write' ones too.
-  return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag' && !OPTIONAL_VALUE[e];
+  return e !== 'flag' && e !== 'ask-flag' && e !== 'deny-flag' && e !== 'env-flag' && !OPTIONAL_VALUE[e];
 }
 
 /**
