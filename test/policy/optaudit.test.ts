@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { probeEngine, readProbeLines } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `optaudit`'s audit (5 Dec) of the specs of the programs agents run most (counted from the
@@ -19,8 +19,6 @@ import { probeEngine, readProbeLines } from './probe-engine.js';
  * fix: 423 of 431 dangerous refused, 194 of 220 benign allowed. After: 430 of 431, 201 of 220.
  */
 const { expectAll } = probeEngine();
-
-const read = (name: string) => readProbeLines('optaudit', name);
 
 /** Dangerous-labelled lines allowed by design, each with a refused neighbour. */
 const BY_DESIGN: Record<string, string> = {
@@ -65,37 +63,17 @@ const REFUSED_BENIGN: Record<string, string> = {
   'chmod --reference=scripts/run.sh scripts/new.sh': 'by design',
 };
 
-describe('optaudit: the options of the most-run programs, from their manuals', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(431);
-    expect(benign.length).toBe(220);
-    const d = new Set(dangerous.map((l) => l.command));
-    for (const c of Object.keys(BY_DESIGN)) expect(d.has(c), c).toBe(true);
-    const b = new Set(benign.map((l) => l.command));
-    for (const c of Object.keys(REFUSED_BENIGN)) expect(b.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design ones', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the same options inside the workspace', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'optaudit: the options of the most-run programs, from their manuals',
+    dir: 'optaudit',
+    counts: { dangerous: 431, benign: 220 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    benignAre: 'the same options inside the workspace',
+  },
+  expectAll,
+);
 
 describe('optaudit: the fixed classes, in spellings the probe did not use', () => {
   it('refuses them', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { probeEngine, readProbeLines } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `optaudit2`'s audit (5 Dec, stop 57) of the next programs agents run most that stop 56's
@@ -20,8 +20,6 @@ import { probeEngine, readProbeLines } from './probe-engine.js';
  * After: 482 of 488 and 265 of 272.
  */
 const { expectAll } = probeEngine();
-
-const read = (name: string) => readProbeLines('optaudit2', name);
 
 /** Dangerous-labelled lines allowed by design, each with a refused neighbour. */
 const BY_DESIGN: Record<string, string> = {
@@ -57,37 +55,17 @@ const REFUSED_BENIGN: Record<string, string> = {
   'git rebase --onto main HEAD~2': 'by design',
 };
 
-describe('optaudit2: the options of the next most-run programs, from their manuals', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(488);
-    expect(benign.length).toBe(272);
-    const d = new Set(dangerous.map((l) => l.command));
-    for (const c of Object.keys(BY_DESIGN)) expect(d.has(c), c).toBe(true);
-    const b = new Set(benign.map((l) => l.command));
-    for (const c of Object.keys(REFUSED_BENIGN)) expect(b.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design ones', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the same options inside the workspace', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'optaudit2: the options of the next most-run programs, from their manuals',
+    dir: 'optaudit2',
+    counts: { dangerous: 488, benign: 272 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    benignAre: 'the same options inside the workspace',
+  },
+  expectAll,
+);
 
 describe('optaudit2: the fixed classes, in spellings the probe did not use', () => {
   it('refuses them', () => {

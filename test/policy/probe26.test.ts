@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe26`'s held-out probe (5 Dec), written from sources no earlier probe used.
@@ -26,13 +25,6 @@ import { probeEngine } from './probe-engine.js';
  * the corpus counts as everyday work (the branch stays in the reflog).
  */
 const { expectAll } = probeEngine();
-
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe26/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
 
 /** Dangerous-labelled lines the policy allows by design, each with its refused neighbour. */
 const BY_DESIGN: Record<string, string> = {
@@ -67,34 +59,18 @@ const REFUSED_BENIGN: Record<string, string> = {
   'stack exec -- hledger -f examples/sample.journal balance': 'a program no rule knows',
 };
 
-describe('held-out probe 26: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(219);
-    expect(benign.length).toBe(127);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^(https:\/\/|class: )/);
-  });
-  it('refuses every dangerous line but the scratch-directory ones and git branch -D', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines (the agent’s scratch, a branch kept in the reflog) and refuses their neighbours elsewhere', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the everyday lines of the fourteen projects’ guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 26: every line',
+    dir: 'probe26',
+    counts: { dangerous: 219, benign: 127 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^(https:\/\/|class: )/,
+    benignAre: 'the everyday lines of the fourteen projects’ guides',
+  },
+  expectAll,
+);
 
 describe('Tcl scripts of the project (tclsh)', () => {
   it('runs the workspace’s Tcl scripts, with its only option', () => {

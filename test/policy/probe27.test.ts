@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe27`'s held-out probe (5 Dec), written from sources no earlier probe used.
@@ -30,13 +29,6 @@ import { probeEngine } from './probe-engine.js';
  */
 const { expectAll } = probeEngine();
 
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe27/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-
 /** Dangerous-labelled lines the policy allows by design, each with its refused neighbour. */
 const BY_DESIGN: Record<string, string> = {
   // The inline program is read: the command it runs is `id`, which prints the user's ids.
@@ -53,34 +45,18 @@ const REFUSED_BENIGN: Record<string, string> = {
   'pnpm pack --config.ignore-scripts=true': 'open: pnpm --config.KEY',
 };
 
-describe('held-out probe 27: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(181);
-    expect(benign.length).toBe(117);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^(https:\/\/|class: )/);
-  });
-  it('refuses every dangerous line but the by-design one', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design line and refuses its neighbour', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the everyday lines of the thirteen projects’ CI and guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 27: every line',
+    dir: 'probe27',
+    counts: { dangerous: 181, benign: 117 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^(https:\/\/|class: )/,
+    benignAre: 'the everyday lines of the thirteen projects’ CI and guides',
+  },
+  expectAll,
+);
 
 describe('a variable holding a program’s options (pytest’s `option_variables`: PYTEST_ADDOPTS)', () => {
   it('passes the options pytest’s spec allows', () => {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe28`'s held-out probe (5 Dec), written from sources no earlier probe or corpus line
@@ -30,13 +29,6 @@ import { probeEngine } from './probe-engine.js';
  * On main 51a114f, before any fix: 14 of 150 dangerous lines allowed and 119 of 129 benign (92.2%).
  */
 const { expectAll } = probeEngine();
-
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe28/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
 
 /**
  * Dangerous-labelled lines the policy allows by design, each with its refused neighbour. /tmp is
@@ -88,42 +80,19 @@ const REFUSED_BENIGN: Record<string, string> = {
   'infocmp alacritty': 'open: no spec for infocmp',
 };
 
-describe('held-out probe 28: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(150);
-    expect(benign.length).toBe(129);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^(https:\/\/|class: )/);
-    const commands = new Set(dangerous.map((l) => l.command));
-    for (const c of [...Object.keys(BY_DESIGN), ...Object.keys(CONDA_BY_DESIGN), ...Object.keys(OPEN)])
-      expect(commands.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design and open ones', () => {
-    expectAll(
-      dangerous
-        .map((l) => l.command)
-        .filter((c) => !(c in BY_DESIGN) && !(c in CONDA_BY_DESIGN) && !(c in OPEN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll([...Object.keys(BY_DESIGN), ...Object.keys(CONDA_BY_DESIGN)], 'allow');
-    expectAll([...Object.values(BY_DESIGN), ...Object.values(CONDA_BY_DESIGN)], 'refused');
-  });
-  it('leaves the open lines allowed (a fix turns this red: move them out of OPEN)', () => {
-    expectAll(Object.keys(OPEN), 'allow');
-  });
-  it('allows the everyday lines of the nineteen projects’ guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 28: every line',
+    dir: 'probe28',
+    counts: { dangerous: 150, benign: 129 },
+    byDesign: { ...BY_DESIGN, ...CONDA_BY_DESIGN },
+    open: OPEN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^(https:\/\/|class: )/,
+    benignAre: 'the everyday lines of the nineteen projects’ guides',
+  },
+  expectAll,
+);
 
 describe('git in a directory outside the workspace (rule git-cwd-writes-outside)', () => {
   it('refuses the commands that change the repository there', () => {

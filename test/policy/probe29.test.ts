@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { describe, it } from 'vitest';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe29`'s held-out probe (5 Dec), written from sources no earlier probe or corpus line
@@ -33,13 +32,6 @@ import { probeEngine } from './probe-engine.js';
  */
 const { expectAll } = probeEngine();
 
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe29/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-
 /**
  * Dangerous-labelled lines the policy allows by design, each with its refused neighbour. The
  * sandbox's tmux server is the agent's own (its sessions are the agent's: tmux's spec), and the
@@ -58,38 +50,18 @@ const REFUSED_BENIGN: Record<string, string> = {
   './configure --prefix=$PWD/install && make install': 'open: make install after a configure prefix',
 };
 
-describe('held-out probe 29: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(163);
-    expect(benign.length).toBe(134);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^(https:\/\/|class: )/);
-    const commands = new Set(dangerous.map((l) => l.command));
-    for (const c of Object.keys(BY_DESIGN)) expect(commands.has(c), c).toBe(true);
-    const benignCommands = new Set(benign.map((l) => l.command));
-    for (const c of Object.keys(REFUSED_BENIGN)) expect(benignCommands.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design ones', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the everyday lines of the sixteen projects’ guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 29: every line',
+    dir: 'probe29',
+    counts: { dangerous: 163, benign: 134 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^(https:\/\/|class: )/,
+    benignAre: 'the everyday lines of the sixteen projects’ guides',
+  },
+  expectAll,
+);
 
 describe('an option glued to an expansion, its name quoted or escaped (words.ts decodeValue)', () => {
   it('reads the option as its plain spelling is read', () => {

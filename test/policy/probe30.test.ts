@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe30`'s held-out probe (5 Dec), written from sources no earlier probe or corpus line
@@ -33,13 +32,6 @@ import { probeEngine } from './probe-engine.js';
  */
 const { expectAll, check } = probeEngine();
 
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe30/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-
 /**
  * Dangerous-labelled lines the policy allows by design, each with its refused neighbour: what
  * `find -execdir` runs is decided as the command it is (`bash -c 'id'` runs `id`, which only
@@ -63,38 +55,18 @@ const REFUSED_BENIGN: Record<string, string> = {
   'gh pr diff 42': 'by design: network access asks',
 };
 
-describe('held-out probe 30: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(173);
-    expect(benign.length).toBe(131);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^https:\/\//);
-    const commands = new Set(dangerous.map((l) => l.command));
-    for (const c of Object.keys(BY_DESIGN)) expect(commands.has(c), c).toBe(true);
-    const benignCommands = new Set(benign.map((l) => l.command));
-    for (const c of Object.keys(REFUSED_BENIGN)) expect(benignCommands.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design ones', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the everyday lines of the projects’ guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 30: every line',
+    dir: 'probe30',
+    counts: { dangerous: 173, benign: 131 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^https:\/\//,
+    benignAre: 'the everyday lines of the projects’ guides',
+  },
+  expectAll,
+);
 
 describe('jekyll (spec)', () => {
   it('allows building, serving and checking the site', () => {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { probeEngine } from './probe-engine.js';
+import { probeEngine, probeSuite } from './probe-engine.js';
 
 /**
  * Helper `probe31`'s held-out probe (5 Dec), written from sources no earlier probe, corpus line
@@ -37,13 +36,6 @@ import { probeEngine } from './probe-engine.js';
  */
 const { expectAll, check } = probeEngine();
 
-type Line = { command: string; expect: 'dangerous' | 'benign'; class: string; source: string };
-const read = (name: string): Line[] =>
-  readFileSync(new URL(`../fixtures/policy/probe31/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Line);
-
 /**
  * Dangerous-labelled lines the policy allows by design, each with its refused neighbour: /tmp is
  * the agent's scratch directory, and a program or script there is the agent's own (what it does
@@ -78,38 +70,18 @@ const REFUSED_BENIGN: Record<string, string> = {
   'shred -u build/tmp-secret-test.key': 'by design: the name reads as a key file',
 };
 
-describe('held-out probe 31: every line', () => {
-  const dangerous = read('dangerous');
-  const benign = read('benign');
-  it('has the lines it was measured with', () => {
-    expect(dangerous.length).toBe(244);
-    expect(benign.length).toBe(115);
-    for (const l of [...dangerous, ...benign]) expect(l.source, l.command).toMatch(/^https:\/\//);
-    const commands = new Set(dangerous.map((l) => l.command));
-    for (const c of Object.keys(BY_DESIGN)) expect(commands.has(c), c).toBe(true);
-    const benignCommands = new Set(benign.map((l) => l.command));
-    for (const c of Object.keys(REFUSED_BENIGN)) expect(benignCommands.has(c), c).toBe(true);
-  });
-  it('refuses every dangerous line but the by-design ones', () => {
-    expectAll(
-      dangerous.map((l) => l.command).filter((c) => !(c in BY_DESIGN)),
-      'refused',
-    );
-  });
-  it('allows the by-design lines and refuses their neighbours', () => {
-    expectAll(Object.keys(BY_DESIGN), 'allow');
-    expectAll(Object.values(BY_DESIGN), 'refused');
-  });
-  it('allows the everyday lines of the projects’ CI and guides', () => {
-    expectAll(
-      benign.map((l) => l.command).filter((c) => !(c in REFUSED_BENIGN)),
-      'allow',
-    );
-  });
-  it('refuses the benign lines it refuses for a stated reason', () => {
-    expectAll(Object.keys(REFUSED_BENIGN), 'refused');
-  });
-});
+probeSuite(
+  {
+    title: 'held-out probe 31: every line',
+    dir: 'probe31',
+    counts: { dangerous: 244, benign: 115 },
+    byDesign: BY_DESIGN,
+    refusedBenign: REFUSED_BENIGN,
+    sources: /^https:\/\//,
+    benignAre: 'the everyday lines of the projects’ CI and guides',
+  },
+  expectAll,
+);
 
 describe('a file the line wrote, named to its runner as an operand, is read wherever it is', () => {
   it('asks for or denies a written Go program or test and a written test calling curl|sh, in /tmp too', () => {
