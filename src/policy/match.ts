@@ -1570,10 +1570,11 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   const maxArgs = r.no_args ? 0 : r.max_args;
   if (maxArgs !== undefined) {
     // A lone `-` names standard input, which is what these programs read with no operand:
-    // `cat x.py | python3 -` reads its program from the pipe just as `python3` does.
+    // `cat x.py | python3 -` reads its program from the pipe just as `python3` does. find's `{}`
+    // (`-exec php -l {} ;`) is always one path, never none: an operand, decided as one.
     const operands = shape.operands.filter((a) => (a.dynamic || a.text !== '-') && !shape.values?.has(a));
-    // (an unknown word may stand for no word at all, or for several)
-    const known = operands.filter((a) => !(a.dynamic && !a.pattern)).length;
+    // (an unknown word may stand for no word at all, or for several; find's `{}` is exactly one)
+    const known = operands.filter((a) => !(a.dynamic && !a.pattern && !a.one)).length;
     result = and(
       result,
       operands.length <= maxArgs ? (shape.dynamic ? 'maybe' : 'yes') : known <= maxArgs ? 'maybe' : 'no',

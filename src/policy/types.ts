@@ -24,6 +24,11 @@ export interface Arg {
   pattern?: string;
   /** A dynamic value known to be paths inside the workspace (output of `find src`, `grep -rl x src`, …). */
   inside?: boolean;
+  /**
+   * A dynamic value that is always exactly one word, never none: find's `{}` in `-exec CMD {} ;`,
+   * which find replaces with each path it found (xargs' input may be empty, so its words are not).
+   */
+  one?: boolean;
   /** An option its program's spec reads as one name (`kotlinc -version`), never a cluster of letters. */
   whole?: boolean;
   /** A dynamic value known to be paths below these roots (`find ~ | xargs cat`: below `~`). */

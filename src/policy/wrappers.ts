@@ -1404,12 +1404,13 @@ function unwrapFind(walk: Walk, args: Arg[], via: string[]): void {
     ? undefined
     : findNameFilter(args.slice(roots.length).map((a) => a.text));
   const found: Arg = !inside
-    ? { text: '{}', dynamic: true, glob: false }
+    ? { text: '{}', dynamic: true, glob: false, one: true }
     : name !== undefined
       ? {
           text: '{}',
           dynamic: true,
           glob: false,
+          one: true,
           inside: true,
           under: { roots: roots.map((r) => r.text), name },
         }
