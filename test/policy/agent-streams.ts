@@ -99,6 +99,14 @@ export const JUSTIFIED: Record<string, string> = {
     "`cargo install` builds and installs a program into the home directory's cargo bin, outside the project",
   'program:git':
     'an option git does not have (`git am --check`, which git itself rejects as an unknown option: `git apply --check` is the one that exists) is asked rather than guessed; every documented option of the everyday subcommands is listed; and `git -C DIR` in another repository outside the workspace (`git -C ../chitin status`) works on a checkout that is not the project',
+  'program:php':
+    'php running a file named only when it runs asks: in stream 23 a loop variable over absolute paths (`for f in /Users/…/API_tests/*.php; do php -l "$f"`), whose words the policy does not carry into the loop as it does a relative glob (`for f in tests/*.php` is allowed), so the file it runs is not known to be the workspace\'s',
+  'program:tar':
+    "tar extracting into a working directory outside the workspace (stream 23's `cd /tmp && curl … apache-maven-3.9.6-bin.tar.gz && tar xzf maven.tar.gz`, a Maven the agent then runs) writes wherever the archive's entries say; extract with -C into the workspace",
+  'write-location-variables':
+    "a variable naming where a tool writes set to a directory outside the workspace (stream 23's `GOPATH=$(go env GOPATH)`, the home directory's Go tree: a later `go install` or `go get` in the line writes there)",
+  'program:jest':
+    "an option jest does not have (stream 23's `--transpileOnly`, ts-jest's setting given on jest's command line, which jest rejects) is asked rather than guessed",
   'program:mvn':
     'a Maven goal the spec does not know runs plugin code or sends artifacts (jib:build pushes an image, jib:buildTar pulls a base image from a registry, install:install-file writes the local repository, exec:exec or exec.executable runs any program)',
   'shell:subscript-evaluation':
@@ -146,7 +154,7 @@ export const JUSTIFIED: Record<string, string> = {
   'secret-file-writes':
     "overwriting a project's `.env`/`.env.local` replaces keys no file in the repository holds (they could not be restored), and the application loads what is written (in these streams the agent wrote API keys it had been shown into `.env.local`): copy the project's template or ask",
   'program:npm':
-    '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name); `npm init`/`npm create` run a `create-*` package fetched from the registry (in stream 21 `npm create turbo@latest`, `npm init -y` in a line that scaffolds a monorepo)',
+    '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name); `npm init`/`npm create` with an initializer run a `create-*` package fetched from the registry (in stream 21 `npm create turbo@latest`, in stream 23 `npm create vite@latest`; `npm init -y` alone writes package.json and is allowed since helper stream23)',
   'program:pip':
     "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
   'program:sqlite3':
