@@ -141,7 +141,6 @@ describe('specsD: bundle and php', () => {
         'bundle exec rake db:migrate',
         'bundle config set --local path vendor/bundle',
         'bundle config path vendor/bundle',
-        'bundle config list',
         'bundle update rails --conservative',
         'bundle add rspec --group test',
         'bundle lock --add-platform x86_64-linux',
@@ -156,6 +155,8 @@ describe('specsD: bundle and php', () => {
   it('bundler: settings, sources and paths outside ask', () => {
     expectAll(
       [
+        // every setting printed with its value, a source's credentials among them (stop 57)
+        'bundle config list',
         'bundle config set --global jobs 4',
         'bundle config set path /srv/gems',
         'bundle config set build.nokogiri --use-system-libraries',

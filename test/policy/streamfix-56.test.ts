@@ -162,15 +162,14 @@ describe('streamfix: chafa (images as character art) reads what it is given', ()
 });
 
 describe("streamfix: micromamba's config words", () => {
-  it('allows printing the configuration', () => {
+  it('allows listing where the configuration comes from', () => {
+    expectAll(['micromamba config sources'], 'allow');
+  });
+
+  it('asks before printing the configuration with its values (a channel URL may carry a token: stop 57)', () => {
     expectAll(
-      [
-        'micromamba config list',
-        'micromamba config get channels',
-        'micromamba config sources',
-        'conda config --show channels',
-      ],
-      'allow',
+      ['micromamba config list', 'micromamba config get channels', 'conda config --show channels'],
+      'refused',
     );
   });
 
