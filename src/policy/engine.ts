@@ -744,7 +744,7 @@ export class PolicyEngine {
       return {
         part: part.text,
         kind: part.kind,
-        decision: SEVERITY[v.decision] < SEVERITY.ask ? 'ask' : v.decision,
+        decision: 'ask',
         rule: UNPACK_RULE,
         reason: `\`${part.name}\` puts ${written.length} files in place, more than the ${MAX_UNPACK_FILES} the policy checks one by one; unpack it in scratch (/tmp) and copy what you need`,
       };

@@ -1372,7 +1372,7 @@ function markDecoded(walk: Walk, path: Arg, cwd: string[] | null | undefined, by
 }
 
 /** The rule of a run of a file that inline code on the line wrote with text that was not read. */
-export const CODE_WRITTEN_RULE = 'shell:code-written-script';
+const CODE_WRITTEN_RULE = 'shell:code-written-script';
 
 /** A file written again with known text no longer holds decoded text. */
 function forgetDecoded(walk: Walk, f: FilePart): void {
@@ -2596,12 +2596,11 @@ function readInline(walk: Walk, part: CommandPart, code: string, lang: CodeLangu
           cwd: walk.cwd,
         };
         walk.parts.push(f);
-        // What inline code writes is text this walk did not put together: a file it wrote that
-        // the line (or the code itself, later) runs is code nobody read, as decoded text is
-        // (`python3 -c "open('x.sh','w').write('rm -rf ~')"; bash x.sh` was allowed: lead probe,
-        // 5 Dec). Reading what it holds is still allowed.
-        // Code that replaces the whole file with literal text (`Path(p).write_text(code)` with
-        // `code = '''…'''`) leaves what a here-document would: that text, read where it runs.
+        // A file inline code writes holds what it wrote (`python3 -c "open('x.sh','w').write('rm
+        // -rf ~')"; bash x.sh` was allowed: lead probe, 5 Dec): whole literal text (`Path(p)
+        // .write_text(code)` with `code = '''…'''`) is read where the line runs it, as a
+        // here-document's would be; any other text is code nobody read, and running the file asks
+        // (`Walk.codeWritten`). A mode or time change (`meta`) leaves the text as it was.
         if (e.kind === 'write' && !e.meta) {
           if (e.text !== undefined) {
             forgetDecoded(walk, f);
