@@ -1,3 +1,5 @@
+import { climbs } from './glob.js';
+
 /**
  * R and Julia one-liners that only call the project's development tools: `Rscript -e
  * "devtools::test()"`, `R -e "devtools::document()"`, `Rscript -e "devtools::load_all();
@@ -374,6 +376,6 @@ function pathOf(s: string, kind: CallKind): ReadCalls['paths'][number] | '' | nu
   if (s.startsWith('-')) return /[/~]/.test(s) ? null : '';
   const looksLikePath = /[/~]/.test(s) || s.startsWith('.') || /\.[A-Za-z0-9]{1,8}$/.test(s);
   if (!looksLikePath) return '';
-  if (kind === 'run' && (s.startsWith('/') || s.startsWith('~') || /(^|\/)\.\.(\/|$)/.test(s))) return null;
+  if (kind === 'run' && (s.startsWith('/') || s.startsWith('~') || climbs(s))) return null;
   return { text: s, access: kind === 'write' ? 'write' : 'read' };
 }

@@ -389,13 +389,19 @@ export function resolvePath(p: string, cwd: string, home: string): string {
   if (s.includes('/proc/') || cwd.startsWith('/proc/')) {
     const abs = s.startsWith('/') ? s : `${cwd}/${s}`;
     const m = PROC_LINK.exec(abs);
-    if (m && /(^|\/)\.\.(\/|$)/.test(abs.slice(m[0].length))) {
+    if (m && climbs(abs.slice(m[0].length))) {
       const own = m[2] === 'cwd' && (m[1] === 'self' || m[1] === 'thread-self');
       return posix.resolve(own && !cwd.startsWith('/proc/') ? cwd : '/', `.${abs.slice(m[0].length)}`);
     }
   }
   return posix.resolve(cwd, s);
 }
+
+/** Whether a path has a `..` segment (it may climb out of where it starts). */
+export function climbs(p: string): boolean {
+  return DOT_DOT_SEGMENT.test(p);
+}
+const DOT_DOT_SEGMENT = /(^|\/)\.\.(\/|$)/;
 
 /** A process's root or working-directory link, at the start of an absolute path. */
 const PROC_LINK = /^\/proc\/([^/]+)\/(?:task\/[^/]+\/)?(root|cwd)(?=\/)/;

@@ -1,4 +1,5 @@
 import {
+  climbs,
   globsIntersect,
   globsMeetOnLetters,
   globToRegExp,
@@ -1282,7 +1283,7 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
       const rest = a.text.slice(fixed.length);
       const dir = resolveCached(fixed || '.', base, ws.home);
       // `dir/*` names entries strictly below dir, unless the pattern climbs back up with `..`.
-      if (/(^|\/)\.\.(\/|$)/.test(rest)) result = 'maybe';
+      if (climbs(rest)) result = 'maybe';
       else if (atOrInside(dir, ws)) continue;
       // Every name it expands to lies below `dir`, and so does the pattern itself, which the
       // shell passes on as it is when nothing matches: all outside, unless the workspace or a
@@ -1751,7 +1752,7 @@ function compilerValue(text: string, allowed: string[]): boolean {
   if (text.length > 4096) return false;
   const words = blankWords(text);
   if (words.length === 0) return allowed.includes('');
-  if (words.some((w) => /(^|\/)\.\.(\/|$)/.test(w))) return false;
+  if (words.some(climbs)) return false;
   const named = (n: number) => {
     const head = words.slice(0, n);
     return allowed.some((v) => {
@@ -1804,7 +1805,7 @@ function valueOutside(text: string, allowed: string[], m: MatchContext, base: st
   if (VALUE_SHELL.test(text)) return true;
   for (const word of text.split(/[\s:,;=()'"[\]{}<>|&]+/)) {
     if (!word || word.startsWith('//')) continue;
-    if (!word.startsWith('/') && !word.startsWith('~') && !/(^|\/)\.\.(\/|$)/.test(word)) continue;
+    if (!word.startsWith('/') && !word.startsWith('~') && !climbs(word)) continue;
     const p = resolveCached(word.replace(/\/+$/, '') || '/', base, m.ws.home);
     if (atOrInside(p, m.ws)) continue;
     if (allowed.some((g) => globToRegExp(m.expand(g), true).test(p))) continue;

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { tick } from './budget.js';
-import { isStrictlyInside, resolvePath } from './glob.js';
+import { climbs, isStrictlyInside, resolvePath } from './glob.js';
 import { sedEffects } from './sed.js';
 import { SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, Decision, Workspace } from './types.js';
@@ -2455,7 +2455,7 @@ export function checkInvocation(
         else if (kind === 'listed') {
           // A name listed inside the workspace is not its contents (`ls -la .env`, `ls *.json`: a glob
           // there names the workspace's own files); outside it, or a glob that climbs, stays a read.
-          if (!a.dynamic && !(a.glob && /(^|\/)\.\.(\/|$)/.test(a.text)) && !readProblem(a.text, ctx.cwd, ws))
+          if (!a.dynamic && !(a.glob && climbs(a.text)) && !readProblem(a.text, ctx.cwd, ws))
             out.unread.add(a);
         } else if (kind === 'text') {
           // Printed, never opened (`echo "see ~/.aws/credentials"`): not a read. An unquoted glob is
@@ -3266,7 +3266,7 @@ function listEntries(a: Arg): Arg[] {
 }
 
 function namesPlace(t: string): boolean {
-  return t.startsWith('/') || t.startsWith('~') || t.startsWith('$') || /(^|\/)\.\.(\/|$)/.test(t);
+  return t.startsWith('/') || t.startsWith('~') || t.startsWith('$') || climbs(t);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { resolvePath, isStrictlyInside } from './glob.js';
+import { climbs, resolvePath, isStrictlyInside } from './glob.js';
 import { asChild, clip, structure, valueCwd, type Stdin, type Walk } from './walk.js';
 import type { Arg } from './types.js';
 import { PWD_SPELLING } from './words.js';
@@ -1204,7 +1204,7 @@ function splitsByLine(options: Arg[], token: string | null | undefined): boolean
  */
 function stillBelow(text: string, token: string): boolean {
   const pieces = text.split(token);
-  return !/^[~/$]/.test(pieces[0]!) && pieces.every((p) => !/(^|\/)\.\.(\/|$)/.test(p));
+  return !/^[~/$]/.test(pieces[0]!) && pieces.every((p) => !climbs(p));
 }
 
 function unwrapXargs(walk: Walk, args: Arg[], stdin: Stdin, via: string[]): void {
