@@ -289,7 +289,9 @@ export const JUSTIFIED: Record<string, string> = {
   'program:pnpm':
     'an option pnpm does not have (`pnpm install --no-confirm`; `pnpm install --save-dev PKG`, which is `pnpm add -D PKG`) is not run on a guess; `pnpm dlx` fetches a package from the registry and runs it (in stream 21 `pnpm dlx prisma generate`)',
   'program:pytest':
-    "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess",
+    "a plugin's option this policy does not know (`pytest --mypy-only-local-stub`, pytest-mypy's) is not run on a guess; a test file outside the workspace (`pytest ../test_foo.py`, stream 24's Claude Code, whose shell had kept a `cd` into the checkout) is code from outside the project",
+  'git-cwd-writes-outside':
+    "a git command that changes a work tree, its index or refs (`git add -A`) in a directory outside the workspace changes another checkout (in stream 24 `cd .. && git -C testbed add -A`, decided from the workspace root while Claude Code's shell had kept a `cd` into the checkout, so `..` named the workspace's parent)",
   'program:nx': '`nx view-logs` shows the workspace’s logs on Nx Cloud, a service on the network',
   'include-directory-outside':
     "a test runner run in another checkout outside the workspace (`cd /fzf && ruby test/runner.rb` from an /app run) loads that checkout's code",
