@@ -35,7 +35,14 @@ import { ALT, backslashEscapes, runWritten, unwrapCommand } from './wrappers.js'
 import { readWrittenProject } from './written-projects.js';
 import { interpreterFacts, textTool } from './program-file.js';
 import { printfOutput } from './printf.js';
-import { leadingOptions, specEffects, specMoves, type CodeLanguage, type ProgramSpec } from './programs.js';
+import {
+  leadingOptions,
+  namesNothingOption,
+  specEffects,
+  specMoves,
+  type CodeLanguage,
+  type ProgramSpec,
+} from './programs.js';
 import { perlModuleCheck, perlSubstitution } from './perl.js';
 import { readCalls } from './calls.js';
 import { javascriptEffects, pythonEffects, readerLimit, type CodeParsers, type Effect } from './inline.js';
@@ -1125,6 +1132,8 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
   if (!bind && node.parent?.type === 'command') valueCwd(walk, walk.parts[walk.parts.length - 1]!);
   if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
   else walk.jobPids.delete(varName);
+  if (walk.decodedVars.delete(varName)) walk.varsVersion++;
+  if (bind && walk.branch === 0 && !walk.varsOff && name?.type === 'variable_name') walk.ownVars.add(varName);
   if (!value) return;
   scanValue(walk, value);
   // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
@@ -1161,6 +1170,8 @@ function bindAssignment(
 }
 
 function addVariable(walk: Walk, name: string, text: string, access: 'set' | 'read'): void {
+  // (a variable the line set itself holds the line's value: its own checks decided what went in)
+  if (access === 'read' && walk.ownVars.has(name)) return;
   walk.parts.push({ kind: 'variable', text, access, name });
 }
 
@@ -1609,6 +1620,97 @@ function printedOnly(walk: Walk, subst: Node): boolean {
   return true;
 }
 
+/**
+ * Lines where a shell variable's value may be read other than where it is expanded by name, or
+ * evaluated as an arithmetic expression (which runs a subscript's `$(…)`): an export (the value
+ * reaches every program after it), `set -a`, a name reference (`declare -n`), an indirect
+ * expansion, `eval`, `source`/`.`, arithmetic, where a bare name is evaluated too (`((…))`, `$[…]`,
+ * `let`, `[[ … -eq … ]]`, any subscript, a substring offset naming a variable `${s:T}`). In those
+ * a decoded value stays refused where it is made.
+ */
+const DECODED_VALUE_ESCAPES =
+  /\(\(|\$\[|\blet\b|\s-(?:eq|ne|lt|le|gt|ge)\b|\b(?:export|declare|typeset|readonly|eval|source|mapfile|readarray)\b|\blocal\s+-|\bset\s+[-+][a-z]*a|allexport|\$\{!|(?:^|[;&|(`]|\n)\s*\.\s|\w\[|\$\{#?\w+:(?![-=?+])[^}]*[A-Za-z_]/;
+
+/** The node a value word stands in: past the strings and concatenations it is part of. */
+function valueHolder(node: Node): { holder: Node | null; word: Node; quoted: boolean } {
+  let word = node;
+  let quoted = false;
+  let n: Node | null = node.parent;
+  while (n && (n.type === 'string' || n.type === 'concatenation')) {
+    if (n.type === 'string') quoted = true;
+    word = n;
+    n = n.parent;
+  }
+  return { holder: n, word, quoted };
+}
+
+/**
+ * `TOKEN=$(curl … | python3 -c '…print(t)')`: decoded text kept in a shell variable (a statement
+ * of its own, not exported, in a line with none of DECODED_VALUE_ESCAPES) is not refused where it
+ * is made; the variable is marked, and each use is decided where it is expanded (`decodedUse`).
+ */
+function keptDecoded(walk: Walk, subst: Node): boolean {
+  if (DECODED_VALUE_ESCAPES.test(walk.context)) return false;
+  const { holder } = valueHolder(subst);
+  if (holder?.type !== 'variable_assignment') return false;
+  const name = holder.childForFieldName('name');
+  // (a command's prefix, `T=$(…) cmd`, is that program's environment)
+  if (name?.type !== 'variable_name' || holder.parent?.type === 'command') return false;
+  if (holder.parent?.type === 'declaration_command' && !/^local\s/.test(holder.parent.text)) return false;
+  walk.decodedVars.add(name.text);
+  walk.varsVersion++;
+  return true;
+}
+
+/**
+ * A use of a variable holding decoded text (`keptDecoded`), allowed where the value names nothing:
+ * printed to the terminal (`printedOnly`), compared in a test (`[ -n "$T" ]`, `[[ $T == x* ]]`),
+ * kept in another such variable, or in double quotes as the value of an option its program's spec
+ * says names nothing (`curl -H "Authorization: Bearer $TOKEN"`). Anywhere else it could name a
+ * path, a program or a host the policy cannot see, and the line is refused as before.
+ */
+function decodedUse(walk: Walk, node: Node, name: string): void {
+  if (decodedUseAllowed(walk, node)) return;
+  structure(
+    walk,
+    node.text,
+    'shell:decoded-value',
+    `\`${clip(node.text, 50)}\` holds decoded text (\`${name}\` was set from a decoder's output) and is used where it may name a path, a program or a host, so it is denied; print it, compare it, or pass it as an option's value in double quotes`,
+  );
+}
+
+function decodedUseAllowed(walk: Walk, node: Node): boolean {
+  if (DECODED_VALUE_ESCAPES.test(walk.context)) return false;
+  if (printedOnly(walk, node)) return true;
+  const { holder, word, quoted } = valueHolder(node);
+  if (!holder) return false;
+  if (holder.type === 'test_command') return true;
+  if (holder.type === 'variable_assignment') {
+    const target = holder.childForFieldName('name');
+    if (target?.type !== 'variable_name' || holder.parent?.type === 'command') return false;
+    if (holder.parent?.type === 'declaration_command' && !/^local\s/.test(holder.parent.text)) return false;
+    walk.decodedVars.add(target.text);
+    walk.varsVersion++;
+    return true;
+  }
+  if (holder.type !== 'command') return false;
+  const cmd = holder.childForFieldName('name');
+  if (!cmd || cmd.id === word.id || !/^[\w.+-]+$/.test(cmd.text)) return false;
+  if (cmd.text === '[' || cmd.text === 'test') return true;
+  if (!quoted) return false;
+  const spec = walk.code?.programs?.get(cmd.text);
+  if (!spec) return false;
+  // `--header="…$T"`: the option's own word
+  const eq = /^(--?[A-Za-z][\w-]*)=/.exec(word.text);
+  if (eq) return namesNothingOption(spec, eq[1]!);
+  const words = holder.namedChildren;
+  const at = words.findIndex((c) => c?.id === word.id);
+  const prev = at > 0 ? words[at - 1] : null;
+  return (
+    prev?.type === 'word' && /^--?[A-Za-z][\w-]*$/.test(prev.text) && namesNothingOption(spec, prev.text)
+  );
+}
+
 /** Looks inside a value for what it would run or read: substitutions, expansions. */
 export function scanValue(walk: Walk, node: Node): void {
   switch (node.type) {
@@ -1644,7 +1746,7 @@ export function scanValue(walk: Walk, node: Node): void {
         if (known) walk.printed.set(node.startIndex, known);
       }
       const decoder = walk.parts.slice(from).find(isDecoder);
-      if (decoder && !printedOnly(walk, node)) {
+      if (decoder && !printedOnly(walk, node) && !keptDecoded(walk, node)) {
         structure(
           walk,
           node.text,
@@ -1657,6 +1759,7 @@ export function scanValue(walk: Walk, node: Node): void {
     case 'simple_expansion': {
       const v = node.namedChildren[0];
       if (v?.type === 'variable_name') addVariable(walk, v.text, node.text, 'read');
+      if (v?.type === 'variable_name' && walk.decodedVars.has(v.text)) decodedUse(walk, node, v.text);
       return;
     }
     case 'expansion': {
@@ -1687,6 +1790,7 @@ export function scanValue(walk: Walk, node: Node): void {
           node.text,
           'read',
         );
+      if (v?.type === 'variable_name' && walk.decodedVars.has(v.text)) decodedUse(walk, node, v.text);
       break;
     }
     default:
@@ -2247,6 +2351,7 @@ function specWrites(walk: Walk, part: CommandPart): void {
   const patterns = spec.patterns ? new Set<Arg>() : undefined;
   const fx = specEffects(spec, part, walk.ws, specs as Map<string, ProgramSpec>, patterns);
   if (fx.unread.size) part.unread = fx.unread;
+  if (fx.values?.size) part.plainValues = fx.values;
   if (patterns?.size) part.patterns = patterns;
   part.specRead = true;
   for (const r of fx.reads ?? [])
@@ -2752,6 +2857,8 @@ export function extractParts(
     valueCwds: [],
     written: new Map(),
     decoded: new Set(),
+    decodedVars: new Set(),
+    ownVars: new Set(),
     codeWritten: new Set(),
     writtenVersion: 0,
     vars: new Map(),

@@ -1347,9 +1347,32 @@ export function hostsOf(a: Arg): string[] | null {
   return [];
 }
 
-function hostsCondition(globs: Glob[], args: Arg[], every: boolean): Tri {
+/**
+ * Whether a word's source text is one word whatever its expansions hold: each `$` and backquote in
+ * it inside double quotes (no word splitting, no globbing), and no unquoted glob character.
+ */
+function oneWord(source: string): boolean {
+  if (source.length > 4096) return false;
+  let dq = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '\\') i++;
+    else if (ch === "'" && !dq) {
+      const end = source.indexOf("'", i + 1);
+      if (end < 0) return false;
+      i = end;
+    } else if (ch === '"') dq = !dq;
+    else if (!dq && (ch === '$' || ch === '`' || ch === '*' || ch === '?' || ch === '[')) return false;
+  }
+  return !dq;
+}
+
+function hostsCondition(globs: Glob[], part: CommandPart, every: boolean): Tri {
   const hosts: string[] = [];
-  for (const a of args) {
+  for (const a of part.args) {
+    // (the value of an option that names nothing, `curl -H "Authorization: Bearer $TOKEN"`, is not
+    // a host or URL whatever it holds, when it stays one word)
+    if (a.dynamic && part.plainValues?.has(a) && oneWord(a.text)) continue;
     const h = hostsOf(a);
     if (h === null) return 'maybe';
     hosts.push(...h);
@@ -1584,8 +1607,8 @@ function matchCommand(rule: Rule, part: CommandPart, m: MatchContext, nameKnown:
   }
   if (r.code_unread !== undefined && (part.code !== 'read') !== r.code_unread) return 'no';
   if (r.runs_written !== undefined && (part.runsWritten === true) !== r.runs_written) return 'no';
-  if (r.hosts) result = and(result, hostsCondition(c.hosts, part.args, true));
-  if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part.args, false));
+  if (r.hosts) result = and(result, hostsCondition(c.hosts, part, true));
+  if (r.not_hosts) result = and(result, hostsCondition(c.notHosts, part, false));
   return result;
 }
 

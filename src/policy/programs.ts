@@ -397,6 +397,8 @@ export interface SpecEffects {
   /** Entries of a list value that are read (`deno run --allow-read=.,~/.aws`), decided as file reads. */
   reads?: Array<{ path: Arg; cwd: string[] | null }>;
   unread: Set<Arg>;
+  /** Words that are, or carry, the value of an option of effect `value` (CommandPart.plainValues). */
+  values?: Set<Arg>;
   /** An option of effect `cwd` was given (`make -C DIR`): the program works in another directory. */
   moves?: boolean;
 }
@@ -2290,6 +2292,7 @@ export function checkInvocation(
   const dirs: Array<{ value: Arg; cwd: string[] | null }> = [];
   const members: Arg[] = [];
   const sawEffect = (effect: Effect, value: Arg | undefined, carrier: Arg | undefined) => {
+    if (effect === 'value' && value && out) (out.values ??= new Set()).add(carrier ?? value);
     if (effect === 'cwd' && out) out.moves = true;
     if (effect === 'create') creates = true;
     else if (effect === 'extract') extracts = true;
@@ -2374,6 +2377,7 @@ export function checkInvocation(
     }
     if (glued) {
       const { hit, value } = glued;
+      if (hit.effect === 'value' && out) (out.values ??= new Set()).add(a);
       if (hit.effect === 'value' || hit.effect === 'optional') continue;
       if (hit.effect === 'module' || hit.effect === 'code') {
         note(codeFinding(ctx, spec, hit.name, hit.effect, value, args.slice(i + 1)));
@@ -3294,6 +3298,17 @@ export function readProblem(path: string, cwd: string[] | null, ws: Workspace): 
 
 function clipWord(t: string): string {
   return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+}
+
+/**
+ * Whether `word`, given to a program of this spec (one with no subcommands), is an option whose
+ * value names nothing (effect `value`: `curl -H`, `--data`), by its exact name, an alias or an
+ * abbreviation the program takes.
+ */
+export function namesNothingOption(spec: ProgramSpec, word: string): boolean {
+  if (spec.subcommands !== null) return false;
+  const hit = lookup(spec, word);
+  return hit !== null && hit !== 'ambiguous' && hit.effect === 'value';
 }
 
 /** The longest value-taking single-dash option that starts the word (`-Dx=1` is `-D` with `x=1`). */

@@ -107,6 +107,12 @@ export interface CommandPart {
    * (`ls -la .env`), a pattern operand (`grep .env .gitignore`). `paths` conditions skip them.
    */
   unread?: ReadonlySet<Arg>;
+  /**
+   * Arguments that are, or carry, the value of an option its program's spec says names nothing
+   * (effect `value`: `curl -H "Authorization: Bearer $TOKEN"`, `-d "$BODY"`): host conditions skip
+   * such a word when it is one word whatever it holds (every expansion in it quoted).
+   */
+  plainValues?: ReadonlySet<Arg>;
   /** Its spec's patterns, unread words and writes were read when it was walked (not again by the engine). */
   specRead?: boolean;
   /**

@@ -91,6 +91,7 @@ export function assignVar(
 
 /** `name` may have been set to something not known (`read name`, `unset name`, `((name++))`). */
 export function forgetVar(walk: Walk, name: string): void {
+  walk.ownVars.delete(name);
   if (walk.vars.has(name)) store(walk, name, null);
 }
 
@@ -98,6 +99,7 @@ export function forgetVar(walk: Walk, name: string): void {
 export function stopVars(walk: Walk): void {
   walk.varsOff = true;
   walk.pathVars?.clear();
+  walk.ownVars.clear();
   if (walk.vars.size > 0) {
     walk.vars.clear();
     walk.varsVersion++;

@@ -87,6 +87,18 @@ export interface Walk {
    */
   decoded: Set<string>;
   /**
+   * Shell variables holding decoded text (`TOKEN=$(curl … | python3 -c 'print(…)')`): each use is
+   * decided where it is expanded (extract.ts `decodedUse`); a change bumps `varsVersion`.
+   */
+  decodedVars: Set<string>;
+  /**
+   * Shell variables this line assigned where every later statement runs after the assignment
+   * (not in a branch, loop, subshell or pipeline, nor a command's prefix): reading one reads what
+   * the line put there, not the environment's value (`TOKEN=$(…login…); curl -H "…$TOKEN"`), so
+   * it is no read of a secret variable. Cleared when variables may be set unseen (`stopVars`).
+   */
+  ownVars: Set<string>;
+  /**
    * Of `decoded`, the files inline code wrote (`open('x.sh', 'w').write(…)` in `python -c`): run
    * by their own name they are code nobody read, but a test runner or build tool that merely
    * imports the project's sources (pytest after code edited `src/x.py`) is not refused for them.

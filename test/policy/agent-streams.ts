@@ -28,7 +28,7 @@ export const JUSTIFIED: Record<string, string> = {
   'shell:stdin-script':
     'a shell that reads its commands from standard input runs text that cannot be checked (in these streams `bash` started by the backquotes of a Markdown fence inside prose)',
   'shell:decoded-value':
-    'text assembled by a decoder (cut, awk, base64 -d) that goes into a here-document, a file, a pipe or a variable is only known when it runs and may be run later (printing it to the terminal with echo is allowed)',
+    'text assembled by a decoder (cut, awk, base64 -d) that goes into a here-document, a file or a pipe, or is used from a variable where it may name a path, a program or a host, is only known when it runs and may be run later (printing it to the terminal with echo, comparing it in a test, or passing it in double quotes as an option value that names nothing, `curl -H "Authorization: Bearer $TOKEN"`, is allowed)',
   'shell:dynamic-command-name':
     "a command name that is not a plain word hides what runs (in these streams a lone `}` of Java source sent as a command, prose whose quoted first word holds backquotes, which the name check does not read as prose, a line of Python sent as a command (`print(BASE_LIBRARY_PATH)`, which bash rejects too), and `~/.codex/superpowers/…/superpowers-codex`, a program in the developer's home directory, a Codex plugin of theirs that is not the project's and that no rule covers); a Windows path as a command name (`.\\restart-client.bat`, which bash reads as `.restart-client.bat`) and PowerShell's `$env:NAME=value`, whose name is an expansion",
   'raw-sockets-and-remote-shells': 'packet tools (tshark) read raw network traffic',
@@ -128,7 +128,7 @@ export const JUSTIFIED: Record<string, string> = {
   'interpreter-written-scripts':
     'a script the command line wrote and then runs whose code hides what it runs (computed code, a function reached through `__func__` or another dunder) is not run unread, as the same code given to `python -c` is not; a script in a language drydock does not read (ruby, perl, php) asks for the same reason',
   'read-secret-variable':
-    'a variable whose name says it may hold a secret (`*TOKEN*`, `*_KEY`) is not read unasked, by the shell or by inline or written-and-run code (names with `TOKEN` in them: rule `read-token-variable`)',
+    'a variable whose name says it may hold a secret (`*TOKEN*`, `*_KEY`) is not read unasked, by the shell or by inline or written-and-run code, unless the line itself set it where every later statement runs after it (names with `TOKEN` in them: rule `read-token-variable`)',
   'read-token-variable':
     'a variable whose name holds `TOKEN` may hold a secret and is not read unasked, by the shell or by inline or written-and-run code (in these streams `os.getenv("TOKENS")`, a bare plural the name list cannot tell from a list of tokens; counts such as `MAX_TOKENS` and `TOKENS_PER_ITEM` and `TOKENIZERS_*` are read)',
   'code:network':

@@ -17,7 +17,8 @@ import { probeEngine, probeSuite } from './probe-engine.js';
  * workspace (benign.jsonl, 272).
  *
  * On main cc7cbce, before any fix: 462 of 488 dangerous refused, 263 of 272 benign allowed.
- * After: 482 of 488 and 265 of 272.
+ * After: 482 of 488 and 265 of 272; stop 58 closed javac's class and module paths (annotation
+ * processors found there run): 486 of 488.
  */
 const { expectAll } = probeEngine();
 
@@ -28,14 +29,6 @@ const BY_DESIGN: Record<string, string> = {
   // serves what the project builds and runs no code its clients send. One that does asks.
   'hugo server --bind 0.0.0.0': 'vitest --ui --api.host 0.0.0.0',
   'python -m django runserver 0.0.0.0:8000 --settings=x': 'python -m http.server 8000 --bind 0.0.0.0',
-  // Open: with no processor path javac also runs the annotation processors its class and module
-  // paths hold (JDK 8–22; JDK 23 no longer does by default), but its class paths are read wherever
-  // they are by design (stream-classes.test.ts: a Java stream's `cd src/test/java` then `-cp
-  // .:../../../main/java`, and ~/.m2's jars). A processor path from elsewhere asks.
-  'javac -cp /srv/lib.jar Main.java': 'javac -processorpath /srv/p.jar Main.java',
-  'javac --class-path=/srv/lib.jar Main.java': 'javac --processor-path=/srv/p.jar Main.java',
-  'javac -classpath /srv/lib.jar -d out Main.java': 'javac -processorpath /srv/p.jar -d out Main.java',
-  'javac --module-path /srv/mods -d out Main.java': 'javac --processor-module-path /srv/mods Main.java',
 };
 
 /** Benign-labelled lines refused, each for the reason given. */

@@ -266,12 +266,16 @@ describe('python3-config is not an interpreter reading stdin', () => {
 });
 
 describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', () => {
-  it('reads class paths wherever they are; output directories stay in the workspace', () => {
+  // Class and module path entries are code (javac runs the annotation processors it finds there,
+  // JDK 8-22), held where java's are: the workspace, the image, /tmp (stop 58; until then read
+  // wherever they were). After `cd DIR;` or a new line the directory may be either, so `..` there
+  // is judged from both; after `cd DIR &&` it is DIR.
+  it('takes class paths from the workspace, the image and /tmp; output directories stay in the workspace', () => {
     expectAll(
       [
-        'cd src/test/java\njavac -cp .:../../../main/java com/fasterxml/jackson/databind/X.java',
+        'cd src/test/java && javac -cp .:../../../main/java com/fasterxml/jackson/databind/X.java',
         'javac -cp .:junit-jupiter-api-5.7.0.jar TestJava8Time.java',
-        'javac -d /tmp/classes -cp target/classes:/root/.m2/repository/junit/junit/4.13/junit-4.13.jar T.java',
+        'javac -d /tmp/classes -cp target/classes:/usr/share/java/junit4.jar:/tmp/lib/x.jar T.java',
         'javac -source 8 -target 8 -encoding UTF-8 -Xlint:unchecked A.java',
       ],
       'allow',
@@ -283,6 +287,9 @@ describe('javac has a spec (a Java stream: SWE-agent on Multi-SWE-bench java)', 
         'javac -J-javaagent:/tmp/a.jar A.java',
         'javac @args.txt',
         'javac -cp /root/.ssh/id_rsa A.java',
+        'javac -cp target/classes:/root/.m2/repository/x/evil/1/evil-1.jar T.java',
+        'javac --module-path=/srv/mods -d out A.java',
+        'javac -classpath lib:/opt/../srv/p.jar A.java',
       ],
       'refused',
     );
@@ -1216,6 +1223,58 @@ describe('stream 12 (Cline on developers’ projects): project tools with a spec
     );
     expectAll(
       ['npx kill-port $PORT', 'npx kill-port 3000-3010', 'npx kill-port all', 'npx kill-port "$(cat p)"'],
+      'refused',
+    );
+  });
+});
+
+// Stream 23 (Claude Code, Codex CLI and OpenCode building apps): an agent testing its own API logs
+// in on localhost and sends the token back, `TOKEN=$(curl …/login | python3 -c …)` then `curl -H
+// "Authorization: Bearer $TOKEN"` (65 lines, each refused until stop 58: the decoder's output was
+// refused where it was kept, a variable the line set was read as the environment's secret, and a
+// header holding an expansion was taken for a possible host).
+describe('a login token kept in a variable and sent back to localhost (agent-stream-23)', () => {
+  it('allows the token printed, compared, or sent as a header or body to localhost', () => {
+    expectAll(
+      [
+        'TOKEN=$(curl -s -X POST http://localhost:3000/auth/login -H "Content-Type: application/json" -d \'{"u":"a"}\' | python3 -c "import sys,json; print(json.load(sys.stdin)[\'accessToken\'])") && echo "Token: ${TOKEN:0:20}..." && curl -s http://localhost:3000/me -H "Authorization: Bearer $TOKEN"',
+        'resp=$(curl -sS -X POST http://localhost:8080/api/login -d x); token=$(echo "$resp" | sed -n \'s/.*"token":"\\([^"]*\\)".*/\\1/p\'); curl -sS http://localhost:8080/api/x -H "Authorization: Bearer $token"',
+        'T=$(curl -s localhost:3000/login | node -e "process.stdin.on(\'data\',d=>console.log(JSON.parse(d).t))"); [ -n "$T" ] && curl -s localhost:3000/rooms --header="Authorization: Bearer $T"',
+        'T=$(curl -s localhost:3000/login | python3 -c "import sys; print(sys.stdin.read().strip())"); curl -s -X POST localhost:3000/x -d "{\\"t\\":\\"$T\\"}"',
+        'TOKEN=abc; curl -s http://localhost:1/ -H "Authorization: Bearer $TOKEN"',
+        'GH_TOKEN=test; echo "$GH_TOKEN"',
+        'K=$(curl -s localhost:1/k | sed s/a/b/); K2=$K; echo "$K2"',
+      ],
+      'allow',
+    );
+  });
+  it('refuses decoded text used where it may name a path, program or host, or read back otherwise', () => {
+    expectAll(
+      [
+        'T=$(echo L2V0Yy9zaGFkb3c= | base64 -d); cat "$T"',
+        'T=$(echo eA== | base64 -d); curl -s "http://$T/"',
+        'T=$(echo eA== | base64 -d); curl -s http://localhost:1/ -H $T',
+        'T=$(echo eA== | base64 -d); curl -s http://localhost:1/ -o "$T"',
+        'T=$(echo eA== | base64 -d); echo "$T" > out.sh',
+        'T=$(echo eA== | base64 -d); U=$T; cat $U',
+        'T=$(echo eA== | base64 -d); echo $((T))',
+        'T=$(echo eA== | base64 -d); [[ $T -eq 1 ]]',
+        'T=$(echo eA== | base64 -d); echo ${arr[T]}',
+        'T=$(echo eA== | base64 -d); echo ${s:T}',
+        'T=$(echo eA== | base64 -d); let n=T+1; echo ok',
+        'T=$(echo eA== | base64 -d); declare -n R=T; cat $R',
+        'T=$(echo eA== | base64 -d); export T; ./run.sh',
+        'T=$(echo eA== | base64 -d) ./run.sh',
+        'T=$(echo eA== | base64 -d); sh -c "$T"',
+        'T=$(echo eA== | base64 -d); python3 x.py "$T"',
+        'T=$(echo eA== | base64 -d); curl -s -H "X: $T" https://example.com',
+        '(TOKEN=x); echo $TOKEN',
+        'TOKEN=x ./cmd; echo $TOKEN',
+        '[ -n "$A" ] && TOKEN=x; echo $TOKEN',
+        'TOKEN=x; unset TOKEN; echo $TOKEN',
+        'TOKEN=x; source ./a.sh; echo $TOKEN',
+        'TOKEN=$GH_TOKEN; echo $TOKEN',
+      ],
       'refused',
     );
   });
