@@ -22,6 +22,7 @@ import {
   pwdWord,
   toArgs,
   type Decoded,
+  literalAuthority,
 } from './words.js';
 import {
   isDecoder,
@@ -920,6 +921,11 @@ function walkChildren(walk: Walk, node: Node, stdin: Stdin): void {
   const again = new RepeatedStatement();
   let first = true;
   const background = backgrounded(node);
+  // `a && T=x && curl $T`: a chain of && at a level every later statement reaches (its own
+  // commands after the first entered as `andBranches`); its first list starts the chain's id.
+  const andOnly = node.type === 'list' && !orElse && background === null && walk.branch === walk.andBranches;
+  const startsChain = andOnly && walk.andChain === null;
+  if (startsChain) walk.andChain = node.startIndex;
   for (const child of node.namedChildren) {
     if (!child) continue;
     // `cd x && rm *` runs rm only in x; after `cd x;` or `cd x ||` the old directory is possible too.
@@ -933,13 +939,20 @@ function walkChildren(walk: Walk, node: Node, stdin: Stdin): void {
       (node.type === 'list' && !first) || (background !== null && background.has(child.startIndex));
     first = false;
     if (maybe) walk.branch++;
+    const chained = maybe && andOnly;
+    if (chained) walk.andBranches++;
     try {
       if (STATEMENTS.has(child.type)) walkStatement(walk, child, stdin);
       else scanValue(walk, child);
     } finally {
       if (maybe) walk.branch--;
+      if (chained) walk.andBranches--;
     }
     again.after(walk, from);
+  }
+  if (startsChain) {
+    for (const [name, chain] of walk.ownVars) if (chain === walk.andChain) walk.ownVars.delete(name);
+    walk.andChain = null;
   }
   if (node.type !== 'list') mergeFallback(walk);
 }
@@ -1133,7 +1146,9 @@ function walkAssignment(walk: Walk, node: Node, bind = true, env = !bind): void 
   if (value && /^(\$!|"\$!"|\$\{!\})$/.test(value.text)) walk.jobPids.add(varName);
   else walk.jobPids.delete(varName);
   if (walk.decodedVars.delete(varName)) walk.varsVersion++;
-  if (bind && walk.branch === 0 && !walk.varsOff && name?.type === 'variable_name') walk.ownVars.add(varName);
+  // (at the top level it holds for the rest of the line; inside an && chain, for the rest of the chain)
+  if (bind && walk.branch === walk.andBranches && !walk.varsOff && name?.type === 'variable_name')
+    walk.ownVars.set(varName, walk.andBranches > 0 ? walk.andChain : null);
   if (!value) return;
   scanValue(walk, value);
   // A path kept in a variable is checked where it is written: `f=~/.ssh/id_rsa; cat $f`.
@@ -1171,7 +1186,10 @@ function bindAssignment(
 
 function addVariable(walk: Walk, name: string, text: string, access: 'set' | 'read'): void {
   // (a variable the line set itself holds the line's value: its own checks decided what went in)
-  if (access === 'read' && walk.ownVars.has(name)) return;
+  if (access === 'read' && walk.ownVars.has(name)) {
+    const chain = walk.ownVars.get(name);
+    if (chain === null || chain === walk.andChain) return;
+  }
   walk.parts.push({ kind: 'variable', text, access, name });
 }
 
@@ -1631,6 +1649,52 @@ function printedOnly(walk: Walk, subst: Node): boolean {
 const DECODED_VALUE_ESCAPES =
   /\(\(|\$\[|\blet\b|\s-(?:eq|ne|lt|le|gt|ge)\b|\b(?:export|declare|typeset|readonly|eval|source|mapfile|readarray)\b|\blocal\s+-|\bset\s+[-+][a-z]*a|allexport|\$\{!|(?:^|[;&|(`]|\n)\s*\.\s|\w\[|\$\{#?\w+:(?![-=?+])[^}]*[A-Za-z_]/;
 
+/**
+ * The text of a line that bash reads as shell syntax: single-quoted text dropped, and of
+ * double-quoted text only its expansions and substitutions (`${…}`, `$(…)`, `$((…))`, `$[…]`,
+ * backquotes) kept, so code in quotes (`python3 -c "print(d['x'])"`) is not taken for a subscript.
+ * A here-document's body stays whole (its expansions run when it is unquoted).
+ */
+function shellVisible(line: string): string {
+  if (line.length > 100_000) return line;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '\\') {
+      out += line.slice(i, i + 2);
+      i++;
+    } else if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return out + line.slice(i);
+      out += "''";
+      i = end;
+    } else if (ch === '"') {
+      out += '"';
+      for (i++; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] === '\\') {
+          i++;
+          continue;
+        }
+        if (line[i] === '`' || (line[i] === '$' && /[{([]/.test(line[i + 1] ?? ''))) {
+          // copied to where its brackets close (or the backquote does)
+          const open = line[i] === '`' ? '`' : line[i + 1]!;
+          const close = open === '`' ? '`' : open === '{' ? '}' : open === '(' ? ')' : ']';
+          let depth = 0;
+          const from = i;
+          for (i += open === '`' ? 1 : 2; i < line.length; i++) {
+            if (line[i] === '\\') i++;
+            else if (line[i] === open && open !== '`') depth++;
+            else if (line[i] === close && depth-- === 0) break;
+          }
+          out += ` ${line.slice(from, i + 1)} `;
+        }
+      }
+      out += '"';
+    } else out += ch;
+  }
+  return out;
+}
+
 /** The node a value word stands in: past the strings and concatenations it is part of. */
 function valueHolder(node: Node): { holder: Node | null; word: Node; quoted: boolean } {
   let word = node;
@@ -1650,7 +1714,7 @@ function valueHolder(node: Node): { holder: Node | null; word: Node; quoted: boo
  * is made; the variable is marked, and each use is decided where it is expanded (`decodedUse`).
  */
 function keptDecoded(walk: Walk, subst: Node): boolean {
-  if (DECODED_VALUE_ESCAPES.test(walk.context)) return false;
+  if (decodedEscapes(walk)) return false;
   const { holder } = valueHolder(subst);
   if (holder?.type !== 'variable_assignment') return false;
   const name = holder.childForFieldName('name');
@@ -1679,8 +1743,15 @@ function decodedUse(walk: Walk, node: Node, name: string): void {
   );
 }
 
+/** Whether the line holds one of DECODED_VALUE_ESCAPES in its shell syntax (once per line). */
+function decodedEscapes(walk: Walk): boolean {
+  if (walk.decodedEscapes === undefined)
+    walk.decodedEscapes = DECODED_VALUE_ESCAPES.test(shellVisible(walk.context));
+  return walk.decodedEscapes;
+}
+
 function decodedUseAllowed(walk: Walk, node: Node): boolean {
-  if (DECODED_VALUE_ESCAPES.test(walk.context)) return false;
+  if (decodedEscapes(walk)) return false;
   if (printedOnly(walk, node)) return true;
   const { holder, word, quoted } = valueHolder(node);
   if (!holder) return false;
@@ -1700,6 +1771,9 @@ function decodedUseAllowed(walk: Walk, node: Node): boolean {
   if (!quoted) return false;
   const spec = walk.code?.programs?.get(cmd.text);
   if (!spec) return false;
+  // `curl -s "http://localhost:3000/holds/$ID/confirm"`: a URL whose scheme, host and port are
+  // literal up to the `/` before the value (the value is part of its path or query)
+  if (spec.operands.includes('url') && literalAuthority(word.text.replace(/"/g, ''))) return true;
   // `--header="…$T"`: the option's own word
   const eq = /^(--?[A-Za-z][\w-]*)=/.exec(word.text);
   if (eq) return namesNothingOption(spec, eq[1]!);
@@ -2858,7 +2932,9 @@ export function extractParts(
     written: new Map(),
     decoded: new Set(),
     decodedVars: new Set(),
-    ownVars: new Set(),
+    ownVars: new Map(),
+    andBranches: 0,
+    andChain: null,
     codeWritten: new Set(),
     writtenVersion: 0,
     vars: new Map(),

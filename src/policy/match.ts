@@ -19,7 +19,7 @@ import {
   type ProgramSpec,
 } from './programs.js';
 import type { Rule, RuleRegex } from './rules.js';
-import { PWD_SPELLING, SHAPE_ALT } from './words.js';
+import { literalAuthority, PWD_SPELLING, SHAPE_ALT } from './words.js';
 import type { Arg, CommandPart, FilePart, Part, Under, VariablePart, Workspace } from './types.js';
 
 function and(a: Tri, b: Tri): Tri {
@@ -1373,6 +1373,12 @@ function hostsCondition(globs: Glob[], part: CommandPart, every: boolean): Tri {
     // (the value of an option that names nothing, `curl -H "Authorization: Bearer $TOKEN"`, is not
     // a host or URL whatever it holds, when it stays one word)
     if (a.dynamic && part.plainValues?.has(a) && oneWord(a.text)) continue;
+    // (`"http://localhost:3000/items/$ID"`: one word whose host is written out before the value)
+    const literal = a.dynamic && oneWord(a.text) ? literalAuthority(a.text.replace(/"/g, '')) : null;
+    if (literal) {
+      hosts.push(literal);
+      continue;
+    }
     const h = hostsOf(a);
     if (h === null) return 'maybe';
     hosts.push(...h);

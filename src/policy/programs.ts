@@ -2497,6 +2497,10 @@ export function checkInvocation(
         // its host is the text before the first `/`, `:`, `?` or `#`, which no host rule reads.
         const f = bareUrlFinding(ctx, a);
         if (f) note(f);
+        // A URL of a network scheme names a resource on its host, not a file here (`curl
+        // localhost:3000/secrets/x` reads no secrets/ directory); `file://` and a word with no
+        // scheme are still read as paths.
+        if (out && /^"?(?:https?|ftps?|wss?):\/\//i.test(a.text)) out.unread.add(a);
         continue;
       }
       if (kind === 'word' && spec.words) {

@@ -97,7 +97,16 @@ export interface Walk {
    * the line put there, not the environment's value (`TOKEN=$(…login…); curl -H "…$TOKEN"`), so
    * it is no read of a secret variable. Cleared when variables may be set unseen (`stopVars`).
    */
-  ownVars: Set<string>;
+  ownVars: Map<string, number | null>;
+  /**
+   * Of `branch`, the levels entered as a later command of an `&&` chain (`a && T=x && curl $T`):
+   * an assignment there holds for the rest of that chain (`ownVars` keeps the chain's id), which
+   * `andChain` names while it is walked.
+   */
+  andBranches: number;
+  andChain: number | null;
+  /** Whether the line's shell syntax lets a variable be read other than by its name (extract.ts, once). */
+  decodedEscapes?: boolean;
   /**
    * Of `decoded`, the files inline code wrote (`open('x.sh', 'w').write(…)` in `python -c`): run
    * by their own name they are code nobody read, but a test runner or build tool that merely

@@ -766,3 +766,13 @@ export function joinContinuations(text: string): string {
   }
   return out;
 }
+
+/**
+ * The host of a URL whose scheme (optional), host and port are literal and end at a `/`: whatever
+ * follows (an expansion in its path or query) cannot change where it connects. `text` is the
+ * word's source with its double quotes removed; null when the host is not so written.
+ */
+export function literalAuthority(text: string): string | null {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[0-9a-f:.]+\]|[a-z0-9][a-z0-9.-]*)(?::\d{1,5})?\//i.exec(text);
+  return m ? m[1]!.replace(/^\[|\]$/g, '').toLowerCase() : null;
+}
