@@ -86,7 +86,9 @@ describe('a script the line writes with text it cannot read', () => {
   it('is denied when run, whichever way it was put together', () => {
     for (const c of [
       "printf '%(%s)T rm -rf ~\\n' -1 > x.sh; bash x.sh",
-      'c=\'rm -rf ~\'; echo "$c" > x.sh; bash x.sh',
+      // (a variable the line set to a literal is that text: `c='rm -rf ~'; echo "$c" > x.sh`
+      // writes `rm -rf ~`, denied as itself when run, below)
+      'c=$(cat cmd.txt); echo "$c" > x.sh; bash x.sh',
       "echo '~ fr- mr' | rev > x.sh; bash x.sh",
       "echo 'sr -rf ~' | tr s m > x.sh; . ./x.sh",
       "sed 's/^/rm -rf ~ #/' README.md > x.sh; bash x.sh",
@@ -97,6 +99,11 @@ describe('a script the line writes with text it cannot read', () => {
       "python3 -c 'print(1)' > x.py; python3 x.py",
     ])
       expect(decide(c).rule, c).toBe('shell:decoded-script');
+  });
+
+  it('follows a literal the line itself put in a variable into the script (stop 58)', () => {
+    expect(decide('c=\'rm -rf ~\'; echo "$c" > x.sh; bash x.sh').rule).toBe('delete-outside-workspace');
+    expect(decide('c=\'make test\'; echo "$c" > x.sh; bash x.sh').decision).toBe('allow');
   });
 
   it('leaves a program run for its output, cat of files and here-documents as they were', () => {
