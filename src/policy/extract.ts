@@ -1716,11 +1716,19 @@ function valueHolder(node: Node): { holder: Node | null; word: Node; quoted: boo
 function keptDecoded(walk: Walk, subst: Node): boolean {
   if (decodedEscapes(walk)) return false;
   const { holder } = valueHolder(subst);
-  if (holder?.type !== 'variable_assignment') return false;
-  const name = holder.childForFieldName('name');
-  // (a command's prefix, `T=$(…) cmd`, is that program's environment)
-  if (name?.type !== 'variable_name' || holder.parent?.type === 'command') return false;
-  if (holder.parent?.type === 'declaration_command' && !/^local\s/.test(holder.parent.text)) return false;
+  return holder?.type === 'variable_assignment' && keepDecodedIn(walk, holder);
+}
+
+/**
+ * Marks the variable an assignment sets as holding decoded text, when it is a shell variable of
+ * the line (a plain name set by a statement of its own or by `local`; a command's prefix, `T=$(…)
+ * cmd`, is that program's environment, and `export`/`declare` may export it): false otherwise.
+ */
+function keepDecodedIn(walk: Walk, assignment: Node): boolean {
+  const name = assignment.childForFieldName('name');
+  const parent = assignment.parent;
+  if (name?.type !== 'variable_name' || parent?.type === 'command') return false;
+  if (parent?.type === 'declaration_command' && !/^local\s/.test(parent.text)) return false;
   walk.decodedVars.add(name.text);
   walk.varsVersion++;
   return true;
@@ -1756,14 +1764,7 @@ function decodedUseAllowed(walk: Walk, node: Node): boolean {
   const { holder, word, quoted } = valueHolder(node);
   if (!holder) return false;
   if (holder.type === 'test_command') return true;
-  if (holder.type === 'variable_assignment') {
-    const target = holder.childForFieldName('name');
-    if (target?.type !== 'variable_name' || holder.parent?.type === 'command') return false;
-    if (holder.parent?.type === 'declaration_command' && !/^local\s/.test(holder.parent.text)) return false;
-    walk.decodedVars.add(target.text);
-    walk.varsVersion++;
-    return true;
-  }
+  if (holder.type === 'variable_assignment') return keepDecodedIn(walk, holder);
   if (holder.type !== 'command') return false;
   const cmd = holder.childForFieldName('name');
   if (!cmd || cmd.id === word.id || !/^[\w.+-]+$/.test(cmd.text)) return false;

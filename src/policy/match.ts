@@ -1372,9 +1372,10 @@ function hostsCondition(globs: Glob[], part: CommandPart, every: boolean): Tri {
   for (const a of part.args) {
     // (the value of an option that names nothing, `curl -H "Authorization: Bearer $TOKEN"`, is not
     // a host or URL whatever it holds, when it stays one word)
-    if (a.dynamic && part.plainValues?.has(a) && oneWord(a.text)) continue;
+    const one = a.dynamic && oneWord(a.text);
+    if (one && part.plainValues?.has(a)) continue;
     // (`"http://localhost:3000/items/$ID"`: one word whose host is written out before the value)
-    const literal = a.dynamic && oneWord(a.text) ? literalAuthority(a.text.replace(/"/g, '')) : null;
+    const literal = one ? literalAuthority(a.text.replace(/"/g, '')) : null;
     if (literal) {
       hosts.push(literal);
       continue;
