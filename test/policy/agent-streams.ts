@@ -42,7 +42,7 @@ export const JUSTIFIED: Record<string, string> = {
   'archive-outside':
     'an archive of files outside the workspace (`tar -czf x.tar.gz -C /opt sensitive_service_data/`) copies them where a later command can read or send them',
   'copy-or-link-outside':
-    'creating or copying files outside the workspace (the home directory, another checkout) changes the host',
+    'creating or copying files outside the workspace (the home directory, another checkout; stream 25: `mkdir -p /memory/knowledge /memory/testing`, the memory Vorflux keeps across sessions, where a note written by one task is read by the next) changes the host',
   'delete-outside-workspace':
     "deleting outside the workspace changes the host (in these streams also apt's and dpkg's lock files under /var/lib/dpkg, removed to get past another install, pylint's data in the home directory, `rm -rf ~/.pylint.d`, and a script moved to the workspace's parent, `mv x.py ../x.py`)",
   'program:sed': "sed's `e` runs a shell command, and a program sed itself rejects is not run on a guess",
@@ -120,7 +120,7 @@ export const JUSTIFIED: Record<string, string> = {
     "editing files outside the workspace (apt sources, /etc, an installed package under site-packages) changes the host; macOS's `sed -i '' 'SCRIPT' f` is, to the sandbox's GNU sed, an empty script and SCRIPT a file to edit (`/^type:/d` at the root)",
   'code-injecting-variables': 'a variable that redirects where tools load config or programs from',
   'path-variable':
-    "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides",
+    "a directory put on PATH that is not one of the image's own bin directories (a macOS path, a placeholder such as /path/to/java/bin, `$JAVA_HOME/bin` only known when it runs) may hold programs that would run under the names the policy decides; so may a home directory's bin (stream 25: `export PATH=\"$HOME/.local/bin:$PATH\"`, 479 of Vorflux's commands), where pip's user installs and `curl … | sh` installers put programs the run itself wrote",
   'interpreter-reads-stdin':
     "code piped into an interpreter that the reader cannot follow (longer than it reads, calls it does not know, a file written through a name bound twice, code Python itself rejects) cannot be checked (in stream 20 OpenCode's `python - <<'PY'` checks that register a module of their own in `sys.modules`, which hands out any module by name, move with `os.chdir`, so that every relative path after it is somewhere else, or write to a temporary path only known when it runs); in stream 21 PowerShell's `pwsh -NoProfile -Command \"Invoke-Pester …\"` on a Windows project, PowerShell code this policy does not read",
   'interpreter-dynamic-code':
@@ -156,7 +156,9 @@ export const JUSTIFIED: Record<string, string> = {
   'program:npm':
     '`npm install OWNER/NAME` installs from a GitHub repository (npm reads `user/repo` as one), code from no index (in these streams `npm install convex/react`, a module path the agent mistook for a package name); `npm init`/`npm create` with an initializer run a `create-*` package fetched from the registry (in stream 21 `npm create turbo@latest`, in stream 23 `npm create vite@latest`; `npm init -y` alone writes package.json and is allowed since helper stream23)',
   'program:pip':
-    "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow",
+    "`pip install --config-settings` hands settings to the package's build backend (build directories, CMake arguments), which pip does not define and this policy cannot check; `--index-url`/`-f` of another host than the configured index (PyTorch's wheel index `https://download.pytorch.org/whl/cpu`) fetches packages from that host, which a project policy can allow; `pip install --break-system-packages` (stream 25: 1,240 of Vorflux's installs, `pip` and `python -m pip`) overrides the guard an image puts on the Python its OS package manager owns (PEP 668) and replaces those packages, state outside the workspace that apt's own tools depend on; a plain `pip install` or a virtualenv in the workspace is allowed",
+  'program:uv':
+    '`uv venv DIR` of a directory outside the workspace (stream 25: `uv venv --python 3.9 /code/scikit-learn/venv`, beside the checkout) puts an interpreter and packages where drydock does not look, which later commands then source or run; `uv venv .venv` in the workspace is allowed',
   'program:sqlite3':
     'sqlite3 given SQL rather than one of the dot-commands that print the schema: its SQL can ATTACH and write any file, call readfile()/writefile() or load an extension, which the policy does not read (in these streams `PRAGMA table_info(t)`, harmless, but SQL is not told apart)',
   'media-protocols-and-graphs':
