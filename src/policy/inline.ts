@@ -210,6 +210,13 @@ const TEMP_PATH = '/tmp/tmp.drydock';
 const TEMP_FILE_OBJECT = '\0tempfile-object';
 
 /**
+ * A name bound once to `open(PATH, …)` (`with open('d.pkl', 'rb') as f`, `f = open(…)`) holds
+ * `OPENED_FILE` + PATH: not a path itself (so unknown as a value), but the file an unpickler
+ * given it reads (`pickle.load(f)`).
+ */
+const OPENED_FILE = '\0opened:';
+
+/**
  * While the constants pass runs: the names a value being computed read (`p = os.path.join(d, 'x')`
  * reads `d`; `p = d.name` reads the temporary object `d`, kept as `\0d`). The pass computes a
  * value from what the names it reads hold at that point, which is what they hold when the line
@@ -845,6 +852,8 @@ const PY_RUN_CALL_NAMES = [
 const PY_RUN_CALLS = dottedNames(PY_RUN_CALL_NAMES, '$');
 const PY_UNPICKLER_NAMES = [
   ...['unsafe_load', 'unsafe_load_all', 'load', 'load_all'].map((f) => `yaml.${f}`),
+  'pickle.load',
+  'pickle.loads',
   ...['torch.load', 'joblib.load', 'dill.load', 'dill.loads', 'cloudpickle.load', 'cloudpickle.loads'],
   ...['jsonpickle.decode', 'pandas.read_pickle', 'numpy.load'],
   // Keras with safe_mode=False, skops with trusted types, ruamel.yaml's YAML(typ='unsafe') (probe 19)
@@ -852,6 +861,11 @@ const PY_UNPICKLER_NAMES = [
   ...['tf_keras.models.load_model', 'skops.io.load', 'skops.io.loads', 'ruamel.yaml.YAML'],
 ];
 const PY_UNPICKLERS = dottedNames(PY_UNPICKLER_NAMES, '$');
+/** The unpicklers that take only a file object (or, yaml's, the text itself), never a path. */
+const PY_STREAM_LOADERS = /^(pickle|dill|cloudpickle|yaml)\./;
+const PY_PICKLE_DUMPS = /^(pickle|dill|cloudpickle)\.dumps$/;
+/** The `python FILE` effects of unpicklers (see readPythonCall), while a snippet is read. */
+let unpickledRuns = new Set<Effect>();
 
 /** A regex matching any of `names` (identifiers and dots) exactly (`tail` `$`) or followed by `tail`. */
 function dottedNames(names: readonly string[], tail: string): RegExp {
@@ -948,7 +962,7 @@ function runsOnceInOrder(n: Node): boolean {
 function constantAt(node: Node): string | null {
   readDuringPass?.push(node.text);
   const once = constants.get(node.text);
-  if (once === TEMP_FILE_OBJECT) return null;
+  if (once === TEMP_FILE_OBJECT || once?.startsWith(OPENED_FILE)) return null;
   if (once != null || !sequential) return once ?? null;
   const seq = sequential.get(node.text);
   if (!seq || seq.length < 2) return null;
@@ -963,7 +977,7 @@ function constantAt(node: Node): string | null {
     else hi = mid;
   }
   const value = lo === 0 ? null : seq[lo - 1]!.value;
-  return value === TEMP_FILE_OBJECT ? null : value;
+  return value === TEMP_FILE_OBJECT || value?.startsWith(OPENED_FILE) ? null : value;
 }
 
 const OS_PATH_ROOT = /^os\.path\./;
@@ -1256,7 +1270,9 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     archivesImported = [...aliases.values()].some((m) => /^(tarfile|zipfile)\b/.test(m));
     const saved = constants;
     const savedSequential = sequential;
+    const savedRuns = unpickledRuns;
     constants = new Map();
+    unpickledRuns = new Set();
     // Built in this pass but read only after it (`b = a` with `a` bound twice stays unknown).
     const seq = new Map<string, Array<{ at: number; value: string | null }> | null>();
     sequential = null;
@@ -1292,6 +1308,11 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
               tempFileCall(right, resolve, 'tempfile.TemporaryDirectory'))
           )
             v = TEMP_FILE_OBJECT;
+          // `f = open('d.pkl', 'rb')`: the file object of that file (read by `pickle.load(f)`)
+          else if (right?.type === 'call') {
+            const opened = openedPath(right);
+            if (opened !== null) v = OPENED_FILE + opened;
+          }
           if (v !== null && readDuringPass.length)
             reads.push({ name: left.text, read: readDuringPass, inOrder: once });
           readDuringPass = null;
@@ -1308,7 +1329,20 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
           const fn = value?.type === 'call' ? dotted(value.childForFieldName('function')) : null;
           const ids = left.type === 'as_pattern_target' ? left.namedChildren : [];
           const rhs = n.type === 'assignment' ? n.childForFieldName('right') : null;
-          if (
+          // `with open('d.pkl', 'rb') as f:` binds the file object of that file (as `f = open(…)`)
+          readDuringPass = [];
+          const opened =
+            n.parent?.type === 'with_item' && ids.length === 1 && ids[0]?.type === 'identifier' && value
+              ? openedPath(value)
+              : null;
+          const openedReads = readDuringPass;
+          readDuringPass = null;
+          if (opened !== null) {
+            const name = ids[0]!.text;
+            if (openedReads.length) reads.push({ name, read: openedReads, inOrder: runsOnceInOrder(n) });
+            constants.set(name, constants.has(name) ? null : OPENED_FILE + opened);
+            seq.set(name, null);
+          } else if (
             fn &&
             (resolve(fn) === 'tempfile.TemporaryDirectory' ||
               resolve(fn) === 'tempfile.NamedTemporaryFile') &&
@@ -1525,10 +1559,36 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
             add({ kind: 'unknown', what: `\`${clipName(raw)}\` used as a value` });
         }
       }
-      return effects;
+      // A file an unpickler reads that this code may also write (a write, or a command or copy
+      // naming it) holds bytes of the code's own making, which are not Python to read as `python
+      // FILE` (`open('m.pkl', 'wb').write(b'cos\nsystem…')`): asks. By its last name, as a write
+      // may spell the same file another way; every one when effects were left off.
+      const base = (p: string) => p.replace(/\/+$/, '').replace(/^.*\//, '');
+      const named = effects
+        .filter((e) => !unpickledRuns.has(e))
+        .flatMap((e) =>
+          e.kind === 'write'
+            ? [base(e.path)]
+            : e.kind === 'argv'
+              ? e.argv.map(base)
+              : e.kind === 'shell'
+                ? [e.text]
+                : [],
+        );
+      const written = (f: string) =>
+        effects.length >= MAX_EFFECTS || named.some((n) => n === base(f) || n.includes(base(f)));
+      return effects.map((e) =>
+        e.kind === 'argv' && unpickledRuns.has(e) && written(e.argv[1]!)
+          ? {
+              kind: 'unknown',
+              what: `an unpickler of a file this code may write (\`${clipName(e.argv[1]!)}\`)`,
+            }
+          : e,
+      );
     } finally {
       constants = saved;
       sequential = savedSequential;
+      unpickledRuns = savedRuns;
       localNames = savedLocal;
       resolveNow = savedResolve;
       archivesImported = savedArchives;
@@ -1786,14 +1846,27 @@ function unpicklesCode(call: Node, name: string): boolean {
   return true;
 }
 
-/** A data file given as a path or as `open(path[, mode])`. */
-function dataFile(node: Node): string | null {
-  const s = str(node);
-  if (s !== null) return s;
+/** The file `open(path[, mode])` opens, when its path is known. */
+function openedPath(node: Node): string | null {
   if (node.type !== 'call' || resolveNow(node.childForFieldName('function')?.text ?? '') !== 'open')
     return null;
-  const a = positional(node);
-  return a.length >= 1 && !hasSplat(node) ? str(a[0]) : null;
+  const a = positional(node)[0] ?? keyword(node, 'file');
+  return a && !hasSplat(node) ? str(a) : null;
+}
+
+/**
+ * The file an unpickler reads: `open(path)` given to it, or a name bound once to one (`with
+ * open('d.pkl', 'rb') as f`); with `paths`, a path given as text too (`torch.load('m.pt')`;
+ * `pickle.load` takes only a file object, `yaml.unsafe_load` and the `loads` take the data itself).
+ * Null when it is only known when it runs (a name bound twice, a stream from elsewhere).
+ */
+function dataFile(node: Node, paths: boolean): string | null {
+  if (localNames.has('open')) return null;
+  if (node.type === 'identifier') {
+    const v = constants.get(node.text);
+    if (v?.startsWith(OPENED_FILE)) return v.slice(OPENED_FILE.length);
+  }
+  return (paths ? str(node) : null) ?? openedPath(node);
 }
 
 /** Methods read by their name on whatever object they are called (a path's). */
@@ -1904,11 +1977,24 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
   }
   if (PY_UNPICKLERS.test(name) && !localNames.has(root) && unpicklesCode(call, name)) {
     // The data's code runs: a file is decided as `python FILE` is (the workspace's own data is
-    // the project's; one from elsewhere asks), data only known when it runs is not read.
-    const data = args[0] ?? keyword(call, 'stream') ?? keyword(call, 'f') ?? keyword(call, 'filename');
-    const file = data ? dataFile(data) : null;
-    if (file !== null && !splat) add({ kind: 'argv', argv: ['python', file] });
-    else add({ kind: 'unknown', what: `\`${clipName(name)}\` of data whose objects run code` });
+    // the project's; one from elsewhere asks; one this code may write asks, see `pythonTreeEffects`), data
+    // only known when it runs is not read. `pickle.loads(pickle.dumps(x))` rebuilds the code's
+    // own object: what runs is the code of x's class, which the code already has.
+    const data =
+      args[0] ??
+      keyword(call, 'file') ??
+      keyword(call, 'stream') ??
+      keyword(call, 'f') ??
+      keyword(call, 'filename');
+    const inner = data?.type === 'call' ? dotted(data.childForFieldName('function')) : null;
+    if (/loads$/.test(name) && inner && PY_PICKLE_DUMPS.test(resolveNow(inner)) && !splat) return;
+    const file =
+      data && !/(loads|decode|YAML)$/.test(name) ? dataFile(data, !PY_STREAM_LOADERS.test(name)) : null;
+    if (file !== null && !splat) {
+      const run: Effect = { kind: 'argv', argv: ['python', file] };
+      unpickledRuns.add(run);
+      add(run);
+    } else add({ kind: 'unknown', what: `\`${clipName(name)}\` of data whose objects run code` });
     return;
   }
   // Code fetched from a model hub runs (`from_pretrained(…, trust_remote_code=True)`,

@@ -480,3 +480,75 @@ describe("deno eval and bun -e: TypeScript read with the runtime's own API (help
     expect(engine.check(`node -e "require('/root/evil.js')"`).decision).toBe('deny');
   });
 });
+
+describe('an unpickler of a file it can name runs that file, decided as `python FILE` (helper loaders, streams 10 and 14)', () => {
+  const py = (code: string) => pythonEffects(parsers.python, code).filter((e) => e.kind !== 'env-read');
+  it('a path, `open(path)` or a file object bound once to one is the file; anything else is unknown', () => {
+    expect(
+      py(`import pickle\nwith open('simple_mnist/data.pkl', 'rb') as f:\n    data = pickle.load(f)`),
+    ).toEqual([
+      { kind: 'read', path: 'simple_mnist/data.pkl' },
+      { kind: 'argv', argv: ['python', 'simple_mnist/data.pkl'] },
+    ]);
+    expect(py(`import pickle\nf = open('data.pkl', 'rb')\nd = pickle.load(f)`)).toContainEqual({
+      kind: 'argv',
+      argv: ['python', 'data.pkl'],
+    });
+    // pickle.load takes a file object only; yaml's loaders and the `loads` take the data itself
+    for (const code of [
+      `import pickle\npickle.load('a.pkl')`,
+      `import dill\ndill.loads(b'cos\\nsystem\\n')`,
+      `import yaml\nyaml.unsafe_load('!!python/object/apply:os.system [x]')`,
+    ])
+      expect(
+        py(code).map((e) => e.kind),
+        code,
+      ).toEqual(['unknown']);
+  });
+  it('workspace data is allowed, as `python data.pkl` is', () => {
+    for (const command of [
+      `python3 -c "import pickle; data = pickle.load(open('model.pth', 'rb')); print(type(data))"`,
+      `python3 -c "\nimport pickle\nwith open('simple_mnist/data.pkl', 'rb') as f:\n    data = pickle.load(f)\nprint(data)\n"`,
+      `python3 -c "\nimport pickle\nf = open('data.pkl', 'rb')\ndata = pickle.load(f)\n"`,
+      `python3 -c "\nfrom pickle import load\nwith open(file='a.pkl', mode='rb') as f:\n    data = load(file=f)\n"`,
+      `python3 -c "import torch; m = torch.load('model.pt', weights_only=False); print(m)"`,
+      `python3 -c "\nimport torch\nwith open('m.pt', 'rb') as f:\n    m = torch.load(f, weights_only=False)\n"`,
+      `python3 -c "import joblib; m = joblib.load('model.joblib'); print(m)"`,
+      `python3 -c "import numpy as np; a = np.load('a.npy', allow_pickle=True); print(a.shape)"`,
+      `python3 -c "import yaml; print(yaml.unsafe_load(open('conf.yaml')))"`,
+      // a round trip of the code's own object runs only the code of its class
+      `python3 -c "import pickle; x = [1, 2]; print(pickle.loads(pickle.dumps(x)) == x)"`,
+    ])
+      expect(engine.check(command).decision, command).toBe('allow');
+  });
+  it('data from elsewhere, only known when it runs, or written by the code itself is refused', () => {
+    for (const command of [
+      `python3 -c "import pickle; data = pickle.load(open('/etc/x.pkl', 'rb'))"`,
+      `python3 -c "\nimport pickle as pk\nwith open('/root/a.pkl', 'rb') as f:\n    data = pk.load(f)\n"`,
+      `python3 -c "import pickle, os; data = pickle.load(open(os.path.expanduser('~/x.pkl'), 'rb'))"`,
+      `python3 -c "import pickle; data = pickle.load(open('/proc/self/fd/0', 'rb'))"`,
+      `python3 -c "import joblib; m = joblib.load('/root/model.joblib')"`,
+      // a computed path
+      `python3 -c "import pickle, sys; data = pickle.load(open(sys.argv[1], 'rb'))"`,
+      `python3 -c "\nimport pickle\nfor p in ['a.pkl', '/etc/x.pkl']:\n    with open(p, 'rb') as f:\n        data = pickle.load(f)\n"`,
+      `python3 -c "\nimport pickle\np = 'a.pkl'\nfor i in range(2):\n    with open(p, 'rb') as f:\n        data = pickle.load(f)\n    p = '/etc/x.pkl'\n"`,
+      // a file object bound twice
+      `python3 -c "\nimport pickle\nf = open('data.pkl', 'rb')\nf = open('/etc/x.pkl', 'rb')\ndata = pickle.load(f)\n"`,
+      `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    pass\nwith open('/etc/x.pkl', 'rb') as f:\n    data = pickle.load(f)\n"`,
+      `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    f = open('/etc/x.pkl', 'rb')\n    data = pickle.load(f)\n"`,
+      // an `open` of the code's own
+      `python3 -c "\nimport pickle, sys\ndef open(p, m):\n    return sys.stdin.buffer\nwith open('a.pkl', 'rb') as f:\n    data = pickle.load(f)\n"`,
+      // bytes from elsewhere
+      `python3 -c "import pickle, sys; data = pickle.load(sys.stdin.buffer)"`,
+      `python3 -c "import pickle, io; data = pickle.load(io.BytesIO(b'cos'))"`,
+      `python3 -c "import pickle, urllib.request; data = pickle.loads(urllib.request.urlopen('http://x/y').read())"`,
+      `python3 -c "\nimport pickle, zipfile\nwith zipfile.ZipFile('model.pth') as z:\n    with z.open('simple_mnist/data.pkl') as f:\n        data = pickle.load(f)\n"`,
+      `python3 -c "import dill; dill.loads(b'cos\\nsystem\\n(S\\'id\\'\\ntR.')"`,
+      `python3 -c "import yaml; yaml.unsafe_load('!!python/object/apply:os.system [id]')"`,
+      // bytes the code writes itself are not Python to read as a script
+      `python3 -c "import torch; open('m.pt', 'wb').write(b'cos'); torch.load('m.pt', weights_only=False)"`,
+      `python3 -c "\nimport pickle\nwith open('m.pkl', 'w+b') as f:\n    f.write(b'cos')\n    f.seek(0)\n    data = pickle.load(f)\n"`,
+    ])
+      expect(engine.check(command).decision, command).toBe('deny');
+  });
+});
