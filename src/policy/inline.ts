@@ -864,8 +864,22 @@ const PY_UNPICKLERS = dottedNames(PY_UNPICKLER_NAMES, '$');
 /** The unpicklers that take only a file object (or, yaml's, the text itself), never a path. */
 const PY_STREAM_LOADERS = /^(pickle|dill|cloudpickle|yaml)\./;
 const PY_PICKLE_DUMPS = /^(pickle|dill|cloudpickle)\.dumps$/;
-/** The `python FILE` effects of unpicklers (see readPythonCall), while a snippet is read. */
-let unpickledRuns = new Set<Effect>();
+/** The `python FILE` effects of unpicklers (see readPythonCall), while a snippet is read, and their calls. */
+let unpickledRuns = new Map<Effect, string>();
+
+/**
+ * What a call of unpickler `name` is when its data is not followed: pickle's own as on main
+ * before it was read (a call of a watched module this reader does not know, a reader limit: a
+ * script the line wrote is then what any workspace script is); the others run code it cannot see.
+ */
+function unpickledUnknown(name: string, why = 'of data whose objects run code'): Effect {
+  return {
+    kind: 'unknown',
+    what: name.startsWith('pickle.')
+      ? `\`${clipName(name)}\`, a call this reader does not know`
+      : `\`${clipName(name)}\` ${why}`,
+  };
+}
 
 /** A regex matching any of `names` (identifiers and dots) exactly (`tail` `$`) or followed by `tail`. */
 function dottedNames(names: readonly string[], tail: string): RegExp {
@@ -1272,7 +1286,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
     const savedSequential = sequential;
     const savedRuns = unpickledRuns;
     constants = new Map();
-    unpickledRuns = new Set();
+    unpickledRuns = new Map();
     // Built in this pass but read only after it (`b = a` with `a` bound twice stays unknown).
     const seq = new Map<string, Array<{ at: number; value: string | null }> | null>();
     sequential = null;
@@ -1579,10 +1593,10 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
         effects.length >= MAX_EFFECTS || named.some((n) => n === base(f) || n.includes(base(f)));
       return effects.map((e) =>
         e.kind === 'argv' && unpickledRuns.has(e) && written(e.argv[1]!)
-          ? {
-              kind: 'unknown',
-              what: `an unpickler of a file this code may write (\`${clipName(e.argv[1]!)}\`)`,
-            }
+          ? unpickledUnknown(
+              unpickledRuns.get(e)!,
+              `of a file this code may write (\`${clipName(e.argv[1]!)}\`)`,
+            )
           : e,
       );
     } finally {
@@ -1865,8 +1879,48 @@ function dataFile(node: Node, paths: boolean): string | null {
   if (node.type === 'identifier') {
     const v = constants.get(node.text);
     if (v?.startsWith(OPENED_FILE)) return v.slice(OPENED_FILE.length);
+    const opened = withOpened(node);
+    if (opened !== null) return opened;
   }
   return (paths ? str(node) : null) ?? openedPath(node);
+}
+
+/**
+ * The file of `with open(path) as f:` for a use of `f` in that statement's body (a name bound by
+ * other statements too, `with open(a) as f: …` then `with open(b) as f: …`): the innermost `with`
+ * binding f, where every mention of f in its body is a call's argument or an attribute's object
+ * (`f.read()`: nothing there rebinds it), the use is not in a function or lambda (run later), and
+ * no `global` or `nonlocal` statement names f (a function called in the body could rebind it).
+ */
+function withOpened(use: Node): string | null {
+  const name = use.text;
+  let top: Node = use;
+  while (top.parent) top = top.parent;
+  for (const kind of ['global_statement', 'nonlocal_statement'])
+    for (const g of top.descendantsOfType(kind))
+      if (g?.descendantsOfType('identifier').some((i) => i?.text === name)) return null;
+  for (let p = use.parent; p; p = p.parent) {
+    if (DEFERRED.has(p.type)) return null;
+    if (p.type !== 'with_statement') continue;
+    const clause = p.namedChildren.find((c) => c?.type === 'with_clause');
+    const bound = (clause?.namedChildren ?? [])
+      .map((item) => (item?.namedChildren[0]?.type === 'as_pattern' ? item.namedChildren[0] : null))
+      .find((a) => a?.childForFieldName('alias')?.namedChildren[0]?.text === name);
+    if (!bound) continue;
+    const body = p.childForFieldName('body');
+    if (!body || use.startIndex < body.startIndex || use.endIndex > body.endIndex) return null;
+    for (const i of body.descendantsOfType('identifier')) {
+      if (!i || i.text !== name) continue;
+      const up = i.parent;
+      if (up?.type === 'argument_list') continue;
+      if (up?.type === 'keyword_argument' && up.childForFieldName('value')?.id === i.id) continue;
+      if (up?.type === 'attribute' && up.childForFieldName('object')?.id === i.id) continue;
+      return null;
+    }
+    const value = bound.namedChildren[0];
+    return value ? openedPath(value) : null;
+  }
+  return null;
 }
 
 /** Methods read by their name on whatever object they are called (a path's). */
@@ -1992,9 +2046,9 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       data && !/(loads|decode|YAML)$/.test(name) ? dataFile(data, !PY_STREAM_LOADERS.test(name)) : null;
     if (file !== null && !splat) {
       const run: Effect = { kind: 'argv', argv: ['python', file] };
-      unpickledRuns.add(run);
+      unpickledRuns.set(run, name);
       add(run);
-    } else add({ kind: 'unknown', what: `\`${clipName(name)}\` of data whose objects run code` });
+    } else add(unpickledUnknown(name));
     return;
   }
   // Code fetched from a model hub runs (`from_pretrained(…, trust_remote_code=True)`,

@@ -516,6 +516,8 @@ describe('an unpickler of a file it can name runs that file, decided as `python 
       `python3 -c "import joblib; m = joblib.load('model.joblib'); print(m)"`,
       `python3 -c "import numpy as np; a = np.load('a.npy', allow_pickle=True); print(a.shape)"`,
       `python3 -c "import yaml; print(yaml.unsafe_load(open('conf.yaml')))"`,
+      // the innermost `with` binding the name, where nothing in its body rebinds it
+      `python3 -c "\nimport pickle\nwith open('/etc/x.pkl', 'rb') as f:\n    pass\nwith open('a.pkl', 'rb') as f:\n    data = pickle.load(f)\nwith open('out.json', 'w') as f:\n    f.write('x')\n"`,
       // a round trip of the code's own object runs only the code of its class
       `python3 -c "import pickle; x = [1, 2]; print(pickle.loads(pickle.dumps(x)) == x)"`,
     ])
@@ -536,6 +538,9 @@ describe('an unpickler of a file it can name runs that file, decided as `python 
       `python3 -c "\nimport pickle\nf = open('data.pkl', 'rb')\nf = open('/etc/x.pkl', 'rb')\ndata = pickle.load(f)\n"`,
       `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    pass\nwith open('/etc/x.pkl', 'rb') as f:\n    data = pickle.load(f)\n"`,
       `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    f = open('/etc/x.pkl', 'rb')\n    data = pickle.load(f)\n"`,
+      `python3 -c "\nimport pickle\ndef g():\n    global f\n    f = open('/etc/x.pkl', 'rb')\nwith open('a.pkl', 'rb') as f:\n    g()\n    data = pickle.load(f)\nwith open('b.pkl', 'rb') as f:\n    pass\n"`,
+      `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    for f in [open('/etc/x.pkl', 'rb')]:\n        data = pickle.load(f)\nwith open('b.pkl', 'rb') as f:\n    pass\n"`,
+      `python3 -c "\nimport pickle\nwith open('a.pkl', 'rb') as f:\n    h = lambda: pickle.load(f)\nf = open('/etc/x.pkl', 'rb')\nh()\n"`,
       // an `open` of the code's own
       `python3 -c "\nimport pickle, sys\ndef open(p, m):\n    return sys.stdin.buffer\nwith open('a.pkl', 'rb') as f:\n    data = pickle.load(f)\n"`,
       // bytes from elsewhere
