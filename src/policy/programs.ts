@@ -1978,7 +1978,12 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} runs the recipes or code of a URL, \`${clipWord(value.text)}\`; run the workspace's own build files and scripts`,
         };
-      const problem = readProblem(value.text, ctx.cwd, ctx.ws);
+      // (`perf script -s python:/srv/x.py`: a `LANG:` or `KIND:` word before the file, so the path
+      // after it is decided too; helper optaudit4, 6 Dec)
+      const tagged = /^[A-Za-z][\w+-]*:(.+)$/.exec(value.text);
+      const problem =
+        readProblem(value.text, ctx.cwd, ctx.ws) ??
+        (tagged ? readProblem(tagged[1]!, ctx.cwd, ctx.ws) : null);
       return problem
         ? {
             decision: 'ask',
@@ -2625,9 +2630,11 @@ export function checkInvocation(
     }
     // A cluster of short options: `-rn`, `-n5`, `-o out`, `-i.bak`.
     if (spec.numeric && /^-\d+$/.test(t)) continue;
+    // (`xz -9e`, `gzip -9c`: a preset's digits, then a cluster of letters, each decided)
+    const preset = spec.numeric ? /^-(\d+)[A-Za-z]/.exec(t) : null;
     // A letter repeated in a cluster (`-vvv`, or 100,000 of them) is the same finding: decided once.
     let done: Set<string> | null = null;
-    for (let j = 1; j < t.length; j++) {
+    for (let j = 1 + (preset ? preset[1]!.length : 0); j < t.length; j++) {
       if (done?.has(t[j]!)) continue;
       const o = `-${t[j]}`;
       const eqs = spec.requireEquals && optionalEffect(lookup(spec, o));
