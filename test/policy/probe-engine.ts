@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PolicyEngine } from '../../src/policy/index.js';
 
@@ -40,10 +40,15 @@ export interface ProbeLine {
 
 /** The lines of a probe's fixture, `test/fixtures/policy/DIR/NAME.jsonl` (`optaudit/dangerous`). */
 export function readProbeLines(dir: string, name: string): ProbeLine[] {
-  return readFileSync(new URL(`../fixtures/policy/${dir}/${name}.jsonl`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as ProbeLine);
+  const read = (file: string): ProbeLine[] =>
+    readFileSync(new URL(`../fixtures/policy/${dir}/${file}.jsonl`, import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ProbeLine);
+  // (a probe's one commands.jsonl, both kinds by their `expect`: optaudit4)
+  if (existsSync(new URL(`../fixtures/policy/${dir}/commands.jsonl`, import.meta.url)))
+    return read('commands').filter((l) => l.expect === name);
+  return read(name);
 }
 
 /** A held-out probe's fixture and what its test holds it to (see `probeSuite`). */
