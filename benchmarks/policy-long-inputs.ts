@@ -300,9 +300,10 @@ export function longInputs(n = 99_000): LongInput[] {
       'allow',
     ),
     inline(
+      // (code CPython rejects runs nothing: refused because it names `os`, see `unparsed` in inline.ts)
       'inline python: an unterminated string',
       'python',
-      `${fill('print(1)\n', N - 40)}x = 'abc`,
+      `import os\n${fill('print(1)\n', N - 60)}x = 'abc`,
       'refuse',
     ),
     inline(

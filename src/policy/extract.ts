@@ -2724,12 +2724,19 @@ function shellWord(s: string): string {
   return /^[A-Za-z0-9_./:=+@%,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/**
+ * Interpreters that compile all the code before running any (CPython, PyPy), so code their parser
+ * rejects runs nothing (`pythonEffects`' `compiledFirst`); IPython is not one: its own syntax is
+ * what a Python parser rejects.
+ */
+const COMPILED_FIRST = /(^|\/)(python|pypy)[0-9.]*$/;
+
 /** Turns what inline code does into parts, decided like the shell commands, files and hosts they are. */
 function readInline(walk: Walk, part: CommandPart, code: string, lang: CodeLanguage, via: string[]): void {
   const parsers = walk.code!;
   const effects: Effect[] =
     lang === 'python'
-      ? pythonEffects(parsers.python, code, walk.budget)
+      ? pythonEffects(parsers.python, code, walk.budget, undefined, COMPILED_FIRST.test(part.name))
       : javascriptEffects(
           (lang === 'typescript' ? parsers.typescript : undefined) ?? parsers.javascript,
           code,

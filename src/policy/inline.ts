@@ -1,6 +1,6 @@
 import { NO_BUDGET, parseWithin, type Budget } from './budget.js';
 import type { CallTable } from './calls.js';
-import { extract, EXTRACT_LIMIT, JS_WORDS, PY_WORDS, TREE_LIMIT } from './inline-lex.js';
+import { extract, EXTRACT_LIMIT, JS_WORDS, PY_WORDS, scanWords, TREE_LIMIT } from './inline-lex.js';
 import type { Parser } from 'web-tree-sitter';
 import { PlainNode as Node } from './plain-tree.js';
 import type { ProgramSpec } from './programs.js';
@@ -1178,22 +1178,29 @@ function listOfStrings(node: Node | null): string[] | null {
  * Reads Python source; returns its effects, or a single unknown when it does not parse.
  * Code longer than `treeLimit` is cut first (`inline-lex.ts`): the tree reader sees only
  * the statements that can matter, so the time stays linear in the code's length.
+ * `compiledFirst`: the code is run by CPython (or PyPy), which compiles all of it before running
+ * any, so code it rejects runs nothing (see `unparsed`); not IPython, whose own syntax (`!cmd`,
+ * `%magic`) is exactly what the grammar rejects.
  */
 export function pythonEffects(
   parser: Parser,
   code: string,
   budget: Budget = NO_BUDGET,
   treeLimit = treeLimitNow,
+  compiledFirst = false,
 ): Effect[] {
-  if (code.length <= treeLimit && spend(budget, code.length)) return pythonTreeEffects(parser, code, budget);
+  const whole = compiledFirst ? code : null;
+  if (code.length <= treeLimit && spend(budget, code.length))
+    return pythonTreeEffects(parser, code, budget, whole);
   const part = extract(code, 'python', PY_EXTRACT_WORDS);
-  if (!part.ok) return [{ kind: 'unknown', what: `long Python code with ${part.why}` }];
+  if (!part.ok) return unparsed(whole, `long Python code with ${part.why}`);
   if (!part.code) return [];
   if (!spend(budget, part.code.length, 2)) return [TOO_MUCH];
-  return pythonTreeEffects(parser, part.code, budget);
+  return pythonTreeEffects(parser, part.code, budget, whole);
 }
 
-function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect[] {
+/** `whole`: all the code when CPython compiles it first (the extract is part of it), else null. */
+function pythonTreeEffects(parser: Parser, code: string, budget: Budget, whole: string | null): Effect[] {
   const tree = parseWithin(parser, code, budget);
   if (!tree)
     return [
@@ -1206,7 +1213,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget): Effect
       return [
         { kind: 'unknown', what: budget.spent ? 'code too long to read in time' : 'code too large to read' },
       ];
-    if (root.hasError) return [{ kind: 'unknown', what: 'Python code that does not parse' }];
+    if (root.hasError) return unparsed(whole, 'Python code that does not parse');
     const effects: Effect[] = [];
     const aliases = new Map<string, string>();
     const add = (e: Effect) => {
@@ -2849,6 +2856,55 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   'safe_mode',
   'trusted',
 ]);
+/**
+ * Words that keep Python code the grammar rejects from being read as code with no effect: every
+ * word a statement of long code is kept for except `import` itself (an import statement names
+ * its module literally, and the modules the reader acts on are words here), the heads of the
+ * libraries whose calls run programs (`import sh`), the archive modules, and Python 2's
+ * `execfile`, `file`, `reload` and `input` (which evaluates what it reads).
+ */
+const PY_UNPARSED_WORDS: ReadonlySet<string> = new Set([
+  ...[...PY_EXTRACT_WORDS].filter((w) => w !== 'import'),
+  ...PY_RUN_MODULES.source
+    .replace(/^\^\(|\)\(.*$/g, '')
+    .split('|')
+    .map((m) => /^\(?([A-Za-z_0-9]+)/.exec(m)?.[1] ?? m),
+  'distutils',
+  'setuptools',
+  'tarfile',
+  'zipfile',
+  'execfile',
+  'file',
+  'reload',
+  'input',
+]);
+
+/**
+ * Python code tree-sitter's grammar rejects: CPython compiles the whole text before it runs any
+ * of it, so code it rejects too (a literal `\n` between statements, `; class X:`, an unclosed
+ * bracket: agents' everyday slips) runs nothing. The grammar may lag CPython, though, so code
+ * is only taken as harmless when its text, strings and comments included, has no word the
+ * reader acts on (`PY_UNPARSED_WORDS`) and no dunder, and no text a path could be made of (the
+ * reader decides any call given an absolute or home path, `linecache.getline('/etc/shadow')`,
+ * as opening it: so no `/` or `~` at all, no escape that may spell one, no `%c` or `{:c}`):
+ * whatever CPython makes of it, such code names no module, call, value or path the reader would
+ * have refused had it parsed (the premise of the long-code extract, `inline-lex.ts`). Anything
+ * else stays code that cannot be read. JavaScript is not treated so: a computed member
+ * (`[]['con'+'structor']`) reaches any function without a word for it.
+ */
+function unparsed(code: string | null, what: string): Effect[] {
+  const unknown: Effect[] = [{ kind: 'unknown', what }];
+  if (code === null || PATH_MAKING.test(code)) return unknown;
+  let named = false;
+  scanWords(code, 0, code.length, 'python', (w) => {
+    if (!named && (PY_UNPARSED_WORDS.has(w) || w.startsWith('__'))) named = true;
+  });
+  return named ? unknown : [];
+}
+
+/** Text that is, or may be turned into, a `/` or `~` (see `unparsed`): linear, no backtracking. */
+const PATH_MAKING = /[/~]|\\[xuUN0-7]|%[-#0 +*.\d]*c|:[^{}'"\n]{0,16}c\s*\}/;
+
 const JS_EXTRACT_WORDS: ReadonlySet<string> = new Set([
   ...JS_WORDS,
   ...JS_NET_GLOBALS,

@@ -16,7 +16,7 @@ export const JUSTIFIED: Record<string, string> = {
   'git-network':
     'cloning or fetching a repository reaches a remote host, and what it brings in (hooks, submodules, a package installed from it) is code from outside',
   'interpreter-one-liners':
-    'inline code the reader cannot follow cannot be checked: code that does not parse (statements after `;` in python -c, which Python rejects too), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit; and calls it does not know to be safe (`pickle.load`, which runs code the file holds; `os.kill` of a PID the code computes; `zipfile.extractall`, whose entries decide where they land)',
+    'inline code the reader cannot follow cannot be checked: code that does not parse and names a module, call, dunder or path the reader acts on (statements after `;` in python -c, which Python rejects too, but which the grammar might also reject where a newer Python accepts it), that evals computed text, hands out a module, names a path or command only known when it runs, or is longer than the reader reads within the time limit; and calls it does not know to be safe (`pickle.load`, which runs code the file holds; `os.kill` of a PID the code computes; `zipfile.extractall`, whose entries decide where they land)',
   'interpreter-one-liners-perl-e':
     'perl code given on the command line (`-e`, also inside a cluster such as `-lpe`) is in a language this policy does not read, so it needs a person (here a bit string decoded with `pack "B*"`: decoded text is what hides commands)',
   'shell:unparsed-substitution':

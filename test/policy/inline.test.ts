@@ -189,9 +189,26 @@ describe('long inline code is decided on what it does', () => {
       `python3 - <<'EOF'\nimport pandas as pd\n${fill('y = 2\n')}print(pd.read_csv('data.csv'))\nEOF`,
       'allow',
     ],
-    ['an unterminated string', `python3 - <<'EOF'\n${fill('print(1)\n')}x = 'abc\nEOF`, 'refuse'],
-    ['an unterminated triple-quoted string', `python3 - <<'EOF'\n"""${fill('print(1)\n')}EOF`, 'refuse'],
-    ['unbalanced brackets', `python3 - <<'EOF'\nx = ${'('.repeat(50_000)}\nEOF`, 'refuse'],
+    // Code the lexer cannot follow is code CPython rejects too, or code the grammar lags on: it
+    // is harmless only when it names nothing the reader acts on (see \`unparsed\` in inline.ts).
+    ['an unterminated string', `python3 - <<'EOF'\n${fill('print(1)\n')}x = 'abc\nEOF`, 'allow'],
+    ['an unterminated triple-quoted string', `python3 - <<'EOF'\n"""${fill('print(1)\n')}EOF`, 'allow'],
+    ['unbalanced brackets', `python3 - <<'EOF'\nx = ${'('.repeat(50_000)}\nEOF`, 'allow'],
+    [
+      'an unterminated string after a call the reader acts on',
+      `python3 - <<'EOF'\nimport os\n${fill('print(1)\n')}os.system('id')\nx = 'abc\nEOF`,
+      'refuse',
+    ],
+    [
+      'an unterminated triple-quoted string naming a dunder',
+      `python3 - <<'EOF'\n"""${fill('print(1)\n')}().__class__\nEOF`,
+      'refuse',
+    ],
+    [
+      'unbalanced brackets around a path',
+      `python3 - <<'EOF'\nx = ${'('.repeat(50_000)}'/root/.netrc'\nEOF`,
+      'refuse',
+    ],
     [
       'deeply nested brackets, harmless',
       `python3 - <<'EOF'\nx = ${'('.repeat(40_000)}1${')'.repeat(40_000)}\nEOF`,
@@ -339,6 +356,55 @@ describe('ways to reach a module without naming the call are read as unknown (as
       const d = engine.check(command);
       expect(d.decision, d.reason).toBe('allow');
     });
+});
+
+describe('Python the grammar rejects runs nothing the reader would refuse only when it names nothing', () => {
+  // CPython compiles the whole text first: code it rejects runs nothing. The grammar may lag
+  // CPython, so only code with no word, dunder or path-making text the reader acts on is allowed.
+  const allowed = [
+    // a compound statement after `;` (streams 20 and 22), a literal `\n` between statements
+    `python -c "from marshmallow import fields, Schema; class MySchema(Schema): times = fields.List(fields.DateTime()); s = MySchema()"`,
+    `python -c "from marshmallow import Schema, fields;\\nclass Bar(Schema):\\n    value = fields.String()\\nprint(Bar().validate({'value': 1}))"`,
+    // Python 2's print statement
+    `python -c "import mypkg; print mypkg.VERSION"`,
+  ];
+  for (const command of allowed)
+    it(command, () => {
+      const d = engine.check(command);
+      expect(d.decision, d.reason).toBe('allow');
+    });
+
+  const refused = [
+    `python3 -c "import os;\\nos.system('id')"`,
+    `python3 -c "from subprocess import run; class X: pass; run(['id'])"`,
+    `python3 -c "import sh; class X: pass; sh.rm('-rf', 'x')"`,
+    `python3 -c "import plumbum; class X: pass"`,
+    `python3 -c "import tarfile; class X: pass"`,
+    `python3 -c "x = ().__class__; class X: pass"`,
+    `python3 -c "x = getattr(print, 'y'); class X: pass"`,
+    `python3 -c "execfile('a.py'); class X: pass"`,
+    `python3 -c "import linecache; linecache.getline('/etc/shadow', 1); class X: pass"`,
+    `python3 -c "import linecache; linecache.getline('\\x2fetc\\x2fshadow', 1); class X: pass"`,
+    `python3 -c "import linecache; linecache.getline('%cetc%cshadow' % (47, 47), 1); class X: pass"`,
+    `python3 -c "import linecache; linecache.getline('{0:c}etc'.format(47), 1); class X: pass"`,
+    `python3 -c "import readline; readline.write_history_file('~/.bashrc'); class X: pass"`,
+    // JavaScript reaches any function through a computed member, with no word for it
+    `node -e "const x = ; [][ 'con' + 'structor' ]"`,
+    // IPython's own syntax is what the grammar rejects: a shell escape, a magic, autocall
+    `ipython -c "!rm -rf src"`,
+    `ipython -c "%sx rm -rf src"`,
+    `ipython3 -c ";exit now"`,
+  ];
+  for (const command of refused)
+    it(command, () => {
+      expect(engine.check(command).decision).not.toBe('allow');
+    });
+
+  it('long code: a statement the lexer cannot follow is read the same way', () => {
+    const body = Array.from({ length: 80 }, (_, i) => `print('line ${i}')`).join('\\n');
+    expect(engine.check(`python3 -c "import mypkg; ${body}; class X: pass; x = (1"`).decision).toBe('allow');
+    expect(engine.check(`python3 -c "import os; ${body}; class X: pass; x = (1"`).decision).not.toBe('allow');
+  });
 });
 
 describe('many snippets in one command', () => {
