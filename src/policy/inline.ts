@@ -2860,7 +2860,7 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
  * Words that keep Python code the grammar rejects from being read as code with no effect: every
  * word a statement of long code is kept for except `import` itself (an import statement names
  * its module literally, and the modules the reader acts on are words here), the heads of the
- * libraries whose calls run programs (`import sh`), the archive modules, and Python 2's
+ * libraries whose calls run programs (`import sh`), the archive modules and `extractall`, and Python 2's
  * `execfile`, `file`, `reload` and `input` (which evaluates what it reads).
  */
 const PY_UNPARSED_WORDS: ReadonlySet<string> = new Set([
@@ -2873,6 +2873,7 @@ const PY_UNPARSED_WORDS: ReadonlySet<string> = new Set([
   'setuptools',
   'tarfile',
   'zipfile',
+  'extractall',
   'execfile',
   'file',
   'reload',
