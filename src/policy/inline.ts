@@ -950,6 +950,55 @@ let constants = new Map<string, string | null>();
 let sequential: Map<string, Array<{ at: number; value: string | null }> | null> | null = null;
 const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', 'generator_expression']);
 
+/**
+ * Names bound only as the target of one `for` (statement or comprehension) over a literal list,
+ * tuple or set of strings, with those strings: `for attr in ['Mapping', 'Callable']:
+ * setattr(collections, attr, getattr(collections.abc, attr))`, the shim agents write for old code
+ * on Python 3.10+. Such a name holds one of them wherever it is read (or is unbound): every other
+ * occurrence of it is a positional argument of a call, an attribute's name or a keyword's name,
+ * none of which binds it (`f(x := 1)` is a named expression, `del x`, `import x`, `x = …`, another
+ * loop, a parameter: any other occurrence leaves the name out); a wildcard import, `exec` or `eval`
+ * may bind any name.
+ */
+let loopStrings: ReadonlyMap<string, readonly string[]> = new Map();
+
+function loopStringsOf(all: readonly Node[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  // (`exec("a = 'system'")` binds names its literal code spells, which no identifier here shows)
+  const execs = (n: Node) =>
+    n.type === 'call' && EXEC_NAMES.has(resolveNow(dotted(n.childForFieldName('function')) ?? ''));
+  if (all.some((n) => n.type === 'wildcard_import' || execs(n))) return out;
+  const targets = new Map<string, Node | null>(); // name -> the sequence it loops over; null: disqualified
+  for (const n of all) {
+    if (n.type !== 'identifier') continue;
+    const up = n.parent;
+    if (!up || up.type === 'argument_list') continue;
+    const field = (f: string) => up.childForFieldName(f)?.id === n.id;
+    if ((up.type === 'attribute' && field('attribute')) || (up.type === 'keyword_argument' && field('name')))
+      continue;
+    if (
+      (up.type === 'for_statement' || up.type === 'for_in_clause') &&
+      field('left') &&
+      !targets.has(n.text)
+    ) {
+      targets.set(n.text, up.childForFieldName('right'));
+      continue;
+    }
+    targets.set(n.text, null);
+  }
+  for (const [name, seq] of targets) {
+    if (!seq || !/^(list|tuple|set)$/.test(seq.type) || seq.namedChildren.length > 256) continue;
+    const values: string[] = [];
+    for (const c of seq.namedChildren) {
+      const v = c && (c.type === 'string' || c.type === 'concatenated_string') ? str(c) : null;
+      if (v === null) break;
+      values.push(v);
+    }
+    if (values.length === seq.namedChildren.length) out.set(name, values);
+  }
+  return out;
+}
+
 /** Where a statement may run more than once, or later than where it is written. */
 const REPEATED = new Set([
   ...DEFERRED,
@@ -1466,6 +1515,8 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget, whole: 
     localNames = all.some((n) => n.type === 'wildcard_import')
       ? new Set()
       : new Set([...constants.keys()].filter((k) => !imported.has(k)));
+    const savedLoops = loopStrings;
+    loopStrings = loopStringsOf(all);
     try {
       const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
@@ -1611,6 +1662,7 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget, whole: 
       sequential = savedSequential;
       unpickledRuns = savedRuns;
       localNames = savedLocal;
+      loopStrings = savedLoops;
       resolveNow = savedResolve;
       archivesImported = savedArchives;
     }
@@ -2422,13 +2474,19 @@ function readPythonCall(call: Node, name: string, add: (e: Effect) => void, pars
       // that reaches any module (`__globals__`, as in `x.__globals__`), a method this reader decides by its name alone (`getattr(p, 'write_text')`
       // would hide the write it reads on `p.write_text`), or x may be a module that runs or
       // touches things (`sys`, `os`, … anywhere in it).
+      // (a loop variable over literal names, `for attr in ['Mapping', …]`, is each of them)
       const attr = str(args[1]);
+      const names =
+        attr !== null ? [attr] : args[1]?.type === 'identifier' ? loopStrings.get(args[1].text) : undefined;
       if (
-        attr !== null &&
-        /^[A-Za-z_][A-Za-z0-9_]*$/.test(attr) &&
-        !PY_ESCAPE_NAMES.has(attr) &&
-        !PATH_METHODS.test(attr) &&
-        !/^(extract|extractall|system|popen|modules)$/.test(attr) &&
+        names?.length &&
+        names.every(
+          (a) =>
+            /^[A-Za-z_][A-Za-z0-9_]*$/.test(a) &&
+            !PY_ESCAPE_NAMES.has(a) &&
+            !PATH_METHODS.test(a) &&
+            !/^(extract|extractall|system|popen|modules)$/.test(a),
+        ) &&
         args[0] &&
         !mayBeModule(args[0])
       )

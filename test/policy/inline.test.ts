@@ -407,6 +407,40 @@ describe('Python the grammar rejects runs nothing the reader would refuse only w
   });
 });
 
+describe('getattr of a loop variable over literal names is each of those names', () => {
+  // stream 25: the collections shim agents write for old code on Python 3.10+ (107 commands)
+  const allowed = [
+    `python3 -c "import collections, collections.abc\nfor attr in ['Mapping', 'Callable']:\n    if not hasattr(collections, attr):\n        setattr(collections, attr, getattr(collections.abc, attr))\nprint(1)"`,
+    `python3 -c "import collections.abc\nprint([getattr(collections.abc, a) for a in ('Mapping', 'Sequence')])"`,
+  ];
+  for (const command of allowed)
+    it(command, () => {
+      const d = engine.check(command);
+      expect(d.decision, d.reason).toBe('allow');
+    });
+  const refused = [
+    // a name the literal getattr refuses, or a module that runs things
+    `python3 -c "import os\nfor a in ['getcwd']:\n    getattr(os, a)()"`,
+    `python3 -c "import mymod\nfor a in ['Mapping', 'system']:\n    getattr(mymod, a)('id')"`,
+    `python3 -c "import mymod\nfor a in ['__globals__']:\n    getattr(mymod.f, a)"`,
+    `python3 -c "import mymod\nfor a in ['write_text']:\n    getattr(mymod.p, a)('x')"`,
+    // the name bound some other way too, or the list not all literal
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    pass\na = 'system'\ngetattr(mymod, a)('id')"`,
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    pass\nfor a in ['system']:\n    pass\ngetattr(mymod, a)('id')"`,
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    f = lambda: getattr(mymod, a)\n(a := 'system')\nf()('id')"`,
+    `python3 -c "import mymod\nfrom mymod import *\nfor a in ['Mapping']:\n    getattr(mymod, a)"`,
+    `python3 -c "import mymod\nfor a in ['Mapping', x]:\n    getattr(mymod, a)"`,
+    `python3 -c "import mymod\ndef g(a='system'):\n    return getattr(mymod, a)\nfor a in ['Mapping']:\n    g()('id')"`,
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    pass\nexec(\\"a = 'system'\\")\ngetattr(mymod, a)('id')"`,
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    getattr(mymod, a)\nimport x as a"`,
+    `python3 -c "import mymod\nfor a in ['Mapping']:\n    getattr(mymod, a)\nclass a: pass"`,
+  ];
+  for (const command of refused)
+    it(command, () => {
+      expect(engine.check(command).decision).not.toBe('allow');
+    });
+});
+
 describe('many snippets in one command', () => {
   // A finite (if generous) limit, so the decision counts the code it hands to tree-sitter; the
   // decisions asserted here do not depend on time.
