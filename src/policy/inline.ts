@@ -1679,10 +1679,19 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget, whole: 
 const PY_REQUESTS_DATA =
   /^requests\.((models\.)?(Request|Response|PreparedRequest)|structures\.(CaseInsensitiveDict|LookupDict)|exceptions\.\w+|(status_codes\.)?codes|compat\.(urlparse|urlunparse|urlsplit|quote|unquote|quote_plus|unquote_plus|urlencode|str|bytes|basestring|builtin_str|is_py2|is_py3)|utils\.(requote_uri|unquote_unreserved|to_key_val_list|from_key_val_list|parse_header_links|parse_dict_header|parse_list_header|unquote_header_value|guess_json_utf|default_headers|default_user_agent|iter_slices|get_encoding_from_headers|stream_decode_response_unicode|prepend_scheme_if_needed|urldefragauth|to_native_string|super_len|dict_from_cookiejar|add_dict_to_cookiejar|guess_filename|get_auth_from_url)|cookies\.(RequestsCookieJar|cookiejar_from_dict|create_cookie|merge_cookies|MockRequest|MockResponse)|auth\.(HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|_basic_auth_str)|hooks\.(default_hooks|dispatch_hook))$/;
 
+/**
+ * urllib3's URL, header, retry and timeout values and its warning switch, which neither connect
+ * nor read files (stream 25: agents fixing requests parse proxy URLs with `parse_url`); pools,
+ * managers, connections and `request` are not among them.
+ */
+const PY_URLLIB3_DATA =
+  /^urllib3\.(util\.(url\.)?(parse_url|Url|split_first)|util\.(retry\.)?Retry|util\.(timeout\.)?Timeout|util\.(request\.)?make_headers|exceptions\.\w+|_collections\.HTTPHeaderDict|fields\.RequestField|filepost\.encode_multipart_formdata|disable_warnings)$/;
+
 function isSafeName(name: string): boolean {
   return (
     PY_SAFE.has(name) ||
     PY_REQUESTS_DATA.test(name) ||
+    PY_URLLIB3_DATA.test(name) ||
     name.startsWith('urllib.parse.') ||
     name.startsWith('importlib.metadata.') ||
     OS_PATH_ROOT.test(name) ||

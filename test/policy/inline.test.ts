@@ -441,6 +441,22 @@ describe('getattr of a loop variable over literal names is each of those names',
     });
 });
 
+describe("urllib3's values that neither connect nor read files", () => {
+  it('parse_url, Retry, Timeout, disable_warnings pass; pools and requests ask', () => {
+    for (const c of [
+      `python3 -c "from urllib3.util import parse_url; print(parse_url('http://u:p@proxy:8080'))"`,
+      `python3 -c "from urllib3.util.retry import Retry; print(Retry(total=3))"`,
+      `python3 -c "import urllib3; urllib3.disable_warnings(); print(urllib3.util.Timeout(connect=1))"`,
+    ])
+      expect(engine.check(c).decision, c).toBe('allow');
+    for (const c of [
+      `python3 -c "import urllib3; urllib3.PoolManager().request('GET', 'http://x.example')"`,
+      `python3 -c "from urllib3.connectionpool import HTTPConnectionPool; HTTPConnectionPool('x.example').urlopen('GET', '/')"`,
+    ])
+      expect(engine.check(c).decision, c).not.toBe('allow');
+  });
+});
+
 describe('many snippets in one command', () => {
   // A finite (if generous) limit, so the decision counts the code it hands to tree-sitter; the
   // decisions asserted here do not depend on time.
