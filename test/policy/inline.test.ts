@@ -400,6 +400,25 @@ describe('Python the grammar rejects runs nothing the reader would refuse only w
       expect(engine.check(command).decision).not.toBe('allow');
     });
 
+  it('no snippet refused as written is allowed once broken (a `; class X:` or a literal `\\n` after it)', () => {
+    // one snippet a line, each reaching a module, call, dunder or path the reader acts on, or not
+    const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+    const snippets = readFileSync('test/fixtures/policy/unparsed-snippets.txt', 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    expect(snippets.length).toBeGreaterThan(100);
+    const holes: string[] = [];
+    let refused = 0;
+    for (const s of snippets) {
+      if (engine.check(`python3 -c ${q(s)}`).decision === 'allow') continue;
+      refused++;
+      for (const broken of [`${s}; class X: pass`, `${s}\\nprint(2)`])
+        if (engine.check(`python3 -c ${q(broken)}`).decision === 'allow') holes.push(broken);
+    }
+    expect(refused).toBeGreaterThan(60);
+    expect(holes).toEqual([]);
+  });
+
   it('long code: a statement the lexer cannot follow is read the same way', () => {
     const body = Array.from({ length: 80 }, (_, i) => `print('line ${i}')`).join('\\n');
     expect(engine.check(`python3 -c "import mypkg; ${body}; class X: pass; x = (1"`).decision).toBe('allow');
