@@ -957,8 +957,8 @@ const DEFERRED = new Set(['function_definition', 'lambda', 'class_definition', '
  * on Python 3.10+. Such a name holds one of them wherever it is read (or is unbound): every other
  * occurrence of it is a positional argument of a call, an attribute's name or a keyword's name,
  * none of which binds it (`f(x := 1)` is a named expression, `del x`, `import x`, `x = …`, another
- * loop, a parameter: any other occurrence leaves the name out); a wildcard import, `exec` or `eval`
- * may bind any name.
+ * loop, a parameter: any other occurrence leaves the name out); `exec` or `eval` may bind any
+ * name (and a wildcard import: the caller skips this then).
  */
 let loopStrings: ReadonlyMap<string, readonly string[]> = new Map();
 
@@ -967,7 +967,7 @@ function loopStringsOf(all: readonly Node[]): Map<string, string[]> {
   // (`exec("a = 'system'")` binds names its literal code spells, which no identifier here shows)
   const execs = (n: Node) =>
     n.type === 'call' && EXEC_NAMES.has(resolveNow(dotted(n.childForFieldName('function')) ?? ''));
-  if (all.some((n) => n.type === 'wildcard_import' || execs(n))) return out;
+  if (all.some(execs)) return out;
   const targets = new Map<string, Node | null>(); // name -> the sequence it loops over; null: disqualified
   for (const n of all) {
     if (n.type !== 'identifier') continue;
@@ -1512,11 +1512,10 @@ function pythonTreeEffects(parser: Parser, code: string, budget: Budget, whole: 
     for (const n of all)
       if (n.type === 'import_statement' || n.type === 'import_from_statement')
         for (const id of n.descendantsOfType('identifier')) if (id) imported.add(id.text);
-    localNames = all.some((n) => n.type === 'wildcard_import')
-      ? new Set()
-      : new Set([...constants.keys()].filter((k) => !imported.has(k)));
+    const wildcard = all.some((n) => n.type === 'wildcard_import');
+    localNames = wildcard ? new Set() : new Set([...constants.keys()].filter((k) => !imported.has(k)));
     const savedLoops = loopStrings;
-    loopStrings = loopStringsOf(all);
+    loopStrings = wildcard ? new Map() : loopStringsOf(all);
     try {
       const nonAscii = /[^ -~\t\n\r]/.test(code);
       for (const n of all) {
@@ -2926,9 +2925,10 @@ const PY_EXTRACT_WORDS: ReadonlySet<string> = new Set([
 /**
  * Words that keep Python code the grammar rejects from being read as code with no effect: every
  * word a statement of long code is kept for except `import` itself (an import statement names
- * its module literally, and the modules the reader acts on are words here), the heads of the
- * libraries whose calls run programs (`import sh`), the archive modules and `extractall`, and Python 2's
- * `execfile`, `file`, `reload` and `input` (which evaluates what it reads).
+ * its module literally, and the modules the reader acts on are words here: the archive modules,
+ * setuptools and distutils among them), the heads of the libraries whose calls run programs
+ * (`import sh`), `extractall`, and Python 2's `execfile`, `file`, `reload` and `input` (which
+ * evaluates what it reads).
  */
 const PY_UNPARSED_WORDS: ReadonlySet<string> = new Set([
   ...[...PY_EXTRACT_WORDS].filter((w) => w !== 'import'),
@@ -2936,10 +2936,6 @@ const PY_UNPARSED_WORDS: ReadonlySet<string> = new Set([
     .replace(/^\^\(|\)\(.*$/g, '')
     .split('|')
     .map((m) => /^\(?([A-Za-z_0-9]+)/.exec(m)?.[1] ?? m),
-  'distutils',
-  'setuptools',
-  'tarfile',
-  'zipfile',
   'extractall',
   'execfile',
   'file',
