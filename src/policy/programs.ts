@@ -309,6 +309,13 @@ export interface ProgramSpec {
    */
   endPasses: boolean;
   /**
+   * `pair_options`: options that take two words, a name and then the value the option's effect is
+   * about (`just --set NAME VALUE`, `jq --rawfile NAME FILE`); with `--opt=NAME` the value is the next
+   * word. Read as one word, the value was an operand: `just --set x y --command CMD` took `y` for the
+   * recipe and handed `--command CMD` to it unread, where just runs CMD (held-out probe 34).
+   */
+  pairOptions: Set<string>;
+  /**
    * `require_equals`: an option whose value is optional takes it only after `=` (clap's
    * `require_equals`: deno's `-R=/etc`, `--allow-read=/etc`); in a cluster such a letter is a flag
    * and the cluster goes on (`deno run -RWN` is `-R -W -N`).
@@ -475,6 +482,7 @@ const SPEC_KEYS = new Set([
   'word_separator',
   'passes',
   'end_passes',
+  'pair_options',
   'packages',
   'long_only',
   'debugger_commands',
@@ -604,6 +612,7 @@ export function buildSpec(
       r.word_separator === undefined ? null : sentence(r.word_separator, 'word_separator', where),
     passes: bool('passes', false),
     endPasses: bool('end_passes', false),
+    pairOptions: new Set(stringList(r.pair_options, 'pair_options', where)),
     requireEquals: bool('require_equals', parent?.requireEquals ?? false),
     valueDelimiter: delimiter(r.value_delimiter, where) ?? parent?.valueDelimiter ?? null,
     cwdWrites: bool('cwd_writes', false),
@@ -1001,6 +1010,16 @@ export interface WrapperSpec {
    * (`npx prisma@5 generate`, `npx @scope/cli`): the word is read as a package, its program decided.
    */
   fetchesPackage: boolean;
+  /**
+   * Options whose value is the directory the command runs in (`watchexec --workdir DIR`, GNU
+   * parallel's `--wd DIR`): what it runs is decided there, as after `cd DIR` in a child shell.
+   */
+  cwdOptions: string[];
+  /**
+   * Options whose value is a `NAME=VALUE` put in the command's environment (`watchexec -E
+   * NAME=VALUE`): decided as `env NAME=VALUE COMMAND` is.
+   */
+  envOptions: string[];
 }
 
 /** A subcommand that runs the rest of the line (programs.yaml `runners:`: `uv run`, `bundle exec`). */
@@ -1118,6 +1137,8 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
         'unread_options',
         'runs',
         'fetches_package',
+        'cwd_options',
+        'env_options',
       ],
       where,
     );
@@ -1131,6 +1152,8 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       unreadOptions: stringList(v.unread_options, 'unread_options', where),
       runs: stringList(v.runs, 'runs', where),
       fetchesPackage: flag(v.fetches_package, 'fetches_package', where),
+      cwdOptions: stringList(v.cwd_options, 'cwd_options', where),
+      envOptions: stringList(v.env_options, 'env_options', where),
     };
     for (const n of splitKey(name)) wrappers.set(n, spec);
   }
@@ -1679,6 +1702,23 @@ function isInside(p: string, ws: Workspace): boolean {
 }
 
 /** Why writing to this path is refused, or null when it is a workspace file. */
+/**
+ * The places a written value may name after a `PARAMS:` word: the text after each colon that is
+ * not a URL's `://` and is not empty (`lite:/root/.ssh` → `/root/.ssh`; `a=b:c:/x` → `c:/x`, `/x`).
+ * Whichever colon the program splits at, its place is among them.
+ */
+function taggedTails(value: Arg): Arg[] {
+  const out: Arg[] = [];
+  const t = value.text;
+  if (t.length > 4096) return out;
+  for (let i = t.indexOf(':'); i >= 0; i = t.indexOf(':', i + 1)) {
+    const tail = t.slice(i + 1);
+    if (tail === '' || tail.startsWith('//')) continue;
+    out.push({ ...value, text: tail });
+  }
+  return out;
+}
+
 function writeProblem(value: Arg, cwd: string[] | null, ws: Workspace, dir = false): string | null {
   if (value.dynamic) {
     if (value.inside) return null;
@@ -2171,7 +2211,18 @@ function valueFinding(
         if (value !== ctx.carrier) ctx.out.unread.add(value);
       }
       // A directory worked in or written into may be a scratch dir itself (`sort -T /tmp`, `-C /tmp`).
-      const problem = writeProblem(value, ctx.cwd, ctx.ws, effect !== 'write' && effect !== 'target');
+      // A file or directory written may also be given after a `PARAMS:` word (protoc's
+      // `--cpp_out=lite:DIR`, `--go_out=paths=source_relative:DIR`; golangci-lint v1's
+      // `--out-format=FORMAT:PATH`): the place after any colon is decided too, so that
+      // `lite:/root/.ssh` is not read as a directory named `lite:` in the workspace (held-out
+      // probe 34). A URL's `://` is no such colon.
+      const tails = (effect === 'write' || effect === 'target') && !value.dynamic ? taggedTails(value) : [];
+      if (ctx.out && tails.length > 0)
+        for (const tail of tails) ctx.out.writes.push({ path: tail, cwd: ctx.cwd });
+      const problem =
+        writeProblem(value, ctx.cwd, ctx.ws, effect !== 'write' && effect !== 'target') ??
+        tails.map((tail) => writeProblem(tail, ctx.cwd, ctx.ws)).find((p) => p !== null) ??
+        null;
       if (effect === 'cwd') {
         const from = ctx.cwd;
         ctx.cwd =
@@ -2582,8 +2633,16 @@ export function checkInvocation(
         continue;
       }
       let value: Arg | undefined;
-      if (eq > 0) value = { ...a, text: t.slice(eq + 1) };
-      else if (takesValue(hit.effect) && hit.effect !== 'optional') {
+      // (`--set NAME VALUE`, `--set=NAME VALUE`: the name, then the value)
+      const pair = spec.pairOptions.has(hit.name) && takesValue(hit.effect);
+      if (pair && eq > 0) {
+        value = args[i + 1];
+        i++;
+      } else if (eq > 0) value = { ...a, text: t.slice(eq + 1) };
+      else if (pair) {
+        value = args[i + 2];
+        i += 2;
+      } else if (takesValue(hit.effect) && hit.effect !== 'optional') {
         value = args[i + 1];
         i++;
       }

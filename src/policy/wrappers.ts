@@ -662,6 +662,26 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       // `cmake -E TOOL args…`: the command the tool stands for, decided as that (CMake's manual,
       // "Run a Command-Line Tool"); a tool not mapped here is a command no rule covers (asks).
       const e = args.findIndex((a) => !a.dynamic && a.text === '-E');
+      // `cmake --build DIR [options] -- ARGS…`: the build directory's native tool runs with ARGS
+      // (cmake(1), "Build a Project"), Unix Makefiles' make by default, so they are decided as
+      // `make ARGS…` there: `-- SHELL=/srv/sh` or `-- --eval=…` is the make line that runs them
+      // (until held-out probe 34 these words were not read). Ninja's everyday words (`-j4`, `-k 0`,
+      // `-v`) are make's too.
+      const b = args.findIndex((a) => !a.dynamic && (a.text === '--build' || a.text.startsWith('--build=')));
+      if (b !== -1 && (e === -1 || b < e)) {
+        const dd = args.findIndex((a, i) => i > b && !a.dynamic && a.text === '--');
+        if (dd === -1) return;
+        const attached = args[b]!.text.startsWith('--build=');
+        const dir = attached ? { ...args[b]!, text: args[b]!.text.slice('--build='.length) } : args[b + 1];
+        asChild(walk, () => {
+          if (dir && (attached || !dir.text.startsWith('-') || dir.dynamic))
+            walk.cwd =
+              !dir.dynamic && walk.cwd ? walk.cwd.map((c) => resolvePath(dir.text, c, walk.ws.home)) : null;
+          const make = { ...args[dd]!, text: 'make' };
+          runInner(walk, [make, ...args.slice(dd + 1)], 0, { kind: 'none' }, via, 'cmake --build --');
+        });
+        return;
+      }
       if (e === -1) return;
       const tool = args[e + 1];
       const rest = args.slice(e + 2);
@@ -686,8 +706,15 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
       if (c) return runText(walk, [c], stdin, 'flock -c');
       break;
     }
-    case 'parallel':
-      return runParallel(walk, args);
+    case 'parallel': {
+      // (`--workdir`/`--wd`: the directory the jobs run in, programs.yaml `cwd_options`)
+      const spec = commandRunners().wrappers.get('parallel');
+      if (!spec) return runParallel(walk, args);
+      return asChild(walk, () => {
+        wrapperSettings(walk, spec, args, skipOptions(args, spec.valueOptions), 'parallel');
+        runParallel(walk, args);
+      });
+    }
     case 'entr': {
       // entr(1): `-s` evaluates the first operand with $SHELL (`entr -s 'make && ./a.out'`).
       const at = skipOptions(args, []);
@@ -846,7 +873,78 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
     at = skipOptions(args, spec.valueOptions, at + 1);
   if (name === 'busybox' && literal(args[at]) === 'sh')
     return unwrapShell(walk, 'sh', args.slice(at + 1), stdin);
+  if (spec.cwdOptions.length > 0 || spec.envOptions.length > 0)
+    return asChild(walk, () => {
+      wrapperSettings(walk, spec, args, at, name);
+      runInner(walk, args, at, stdin, via, name);
+    });
   runInner(walk, args, at, stdin, via, name);
+}
+
+/**
+ * A wrapper's options before the command that set where it runs and what its environment holds
+ * (programs.yaml `cwd_options`, `env_options`): `watchexec --workdir /srv make` runs /srv's
+ * Makefile, `watchexec -E LD_PRELOAD=/srv/x.so make` loads that library into make; each is
+ * decided as `cd DIR` (in the child shell the caller opened) and `env NAME=VALUE` are. Until held-out
+ * probe 34 these values were skipped as any option's, so the command was decided in the
+ * workspace with a clean environment. A long option is also matched by a unique prefix (GNU
+ * parallel's Getopt::Long takes `--workd`), a short one with its value attached (`-EX=1`).
+ */
+function wrapperSettings(walk: Walk, spec: WrapperSpec, args: Arg[], end: number, name: string): void {
+  const find = (word: string, list: string[]): string | undefined =>
+    list.find((o) => o === word) ??
+    (word.startsWith('--') && word.length >= 5
+      ? list.find((o) => o.startsWith('--') && o.startsWith(word))
+      : undefined);
+  for (let i = 0; i < end; i++) {
+    const a = args[i]!;
+    if (!a.text.startsWith('-') || a.text === '-' || a.text === '--') continue;
+    const eq = a.text.startsWith('--') ? a.text.indexOf('=') : -1;
+    const word = eq > 0 ? a.text.slice(0, eq) : a.text;
+    let kind: 'cwd' | 'env' | null = find(word, spec.cwdOptions)
+      ? 'cwd'
+      : find(word, spec.envOptions)
+        ? 'env'
+        : null;
+    let value: Arg | undefined;
+    if (kind && eq > 0) value = { ...a, text: a.text.slice(eq + 1) };
+    else if (kind) value = args[++i];
+    else if (!a.text.startsWith('--') && a.text.length > 2) {
+      // (`-Ewhat=1`: a short option with its value attached)
+      const short = a.text.slice(0, 2);
+      kind = spec.cwdOptions.includes(short) ? 'cwd' : spec.envOptions.includes(short) ? 'env' : null;
+      if (kind) value = { ...a, text: a.text.slice(2) };
+    }
+    if (!kind) continue;
+    if (kind === 'cwd') {
+      walk.cwd =
+        value && !value.dynamic && walk.cwd
+          ? walk.cwd.map((c) => resolvePath(value.text, c, walk.ws.home))
+          : null;
+      if (walk.cwd === null)
+        walk.cwdLost ??= `\`${name} ${word}\` runs the command in a directory only known when it runs`;
+      continue;
+    }
+    const m = value ? /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(value.text) : null;
+    if (!value || !m) {
+      structure(
+        walk,
+        `${name} ${word}`,
+        'shell:wrapper-environment',
+        `\`${name} ${word}\` puts a variable into the command's environment that is only known when it runs; set it on the line instead (\`NAME=value ${name} …\`)`,
+      );
+      continue;
+    }
+    walk.parts.push({
+      kind: 'variable',
+      text: value.text,
+      access: 'set',
+      name: m[1]!,
+      value: { text: value.text.slice(m[0].length), dynamic: value.dynamic, glob: false },
+      env: true,
+    });
+    valueCwd(walk, walk.parts[walk.parts.length - 1]!);
+  }
 }
 
 /**
