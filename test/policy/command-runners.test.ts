@@ -18,6 +18,7 @@ describe('the command-runner sections of programs.yaml', () => {
           '  libtool: { value_options: [--mode], modes: [link, execute] }',
           '  parallel: { value_options: [-j, -a], unread_options: [-a, --colsep] }',
           '  richgo: { runs: [go] }',
+          '  watchexec: { value_options: [--workdir, -E], cwd_options: [--workdir], env_options: [-E] }',
           'runners:',
           "  uv: { sub: [run, 'tool run'], value_options: [--with], read_with_spec: true }",
           'cmake_tools:',
@@ -41,10 +42,14 @@ describe('the command-runner sections of programs.yaml', () => {
       unreadOptions: [],
       runs: [],
       fetchesPackage: false,
+      cwdOptions: [],
+      envOptions: [],
     });
     expect(runners.wrappers.get('libtool')?.modes).toEqual(['link', 'execute']);
     expect(runners.wrappers.get('parallel')?.unreadOptions).toEqual(['-a', '--colsep']);
     expect(runners.wrappers.get('richgo')?.runs).toEqual(['go']);
+    expect(runners.wrappers.get('watchexec')?.cwdOptions).toEqual(['--workdir']);
+    expect(runners.wrappers.get('watchexec')?.envOptions).toEqual(['-E']);
     expect(runners.runners.get('uv')).toEqual({
       sub: ['run', 'tool run'],
       valueOptions: ['--with'],
