@@ -1051,6 +1051,13 @@ export interface RunnerSpec {
    * `--shell-mode`): with one of them among its own options the words are decided as that line.
    */
   shellFlags: string[];
+  /**
+   * It always runs the command words as one line with a shell, joined with blanks (`lerna exec`,
+   * `nx exec`, `melos exec -- "flutter test"`): the words are decided as that line, so a quoted
+   * command is read as the commands it holds (until benign probe 35 `lerna exec -- "npm test"`
+   * was one program named `npm test` and asked).
+   */
+  shellLine: boolean;
 }
 
 /** An interpreter's facts the walker reads (programs.yaml `interpreters:`). */
@@ -1171,6 +1178,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
         'project_scripts',
         'fetches_package',
         'shell_flags',
+        'shell_line',
         'script_bins',
       ],
       where,
@@ -1187,6 +1195,7 @@ export function buildCommandRunners(doc: unknown): CommandRunners {
       projectScripts: flag(v.project_scripts, 'project_scripts', where),
       fetchesPackage: stringList(v.fetches_package, 'fetches_package', where),
       shellFlags: stringList(v.shell_flags, 'shell_flags', where),
+      shellLine: flag(v.shell_line, 'shell_line', where),
       scriptBins: flag(v.script_bins, 'script_bins', where),
     };
     for (const f of spec.fetchesPackage)

@@ -793,6 +793,8 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         .slice(0, at)
         .find((a, i) => i !== sub && !a.dynamic && runner.shellFlags.includes(a.text));
       if (shell && args[at]) return runText(walk, args.slice(at), stdin, `${name} ${subName} ${shell.text}`);
+      // `lerna exec -- "npm test"`, `melos exec -- "flutter test"`: always one shell line.
+      if (runner.shellLine && args[at]) return runText(walk, args.slice(at), stdin, `${name} ${subName}`);
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'
