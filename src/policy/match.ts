@@ -1966,10 +1966,12 @@ const LINKER_WORD =
   '-z,[\\w=-]+|-undefined,dynamic_lookup|-soname,[\\w.+-]+|-rpath(?:-link)?[,=](?:\\$ORIGIN[\\w./-]*|' +
   C_FLAG_DIR +
   '))';
+// (`-g` with GCC's and Clang's debug-information forms, `-gdwarf-4`, `-gsplit-dwarf`, `-gz=zstd`:
+// debug info in the objects written, nothing loaded or run; benign probe 35, libxkbcommon's CI)
 const C_FLAG_WORD = new RegExp(
   '^(?:-Wl(?:,' +
     LINKER_WORD +
-    ')+|-O[0-3sgz]?|-Ofast|-g(?:gdb)?[0-3]?|-W(?![lpa],)[\\w=+-]*|-w|-pedantic(?:-errors)?|-std=[\\w+]+|-stdlib=[\\w+]+|--target=[\\w.-]+|' +
+    ')+|-O[0-3sgz]?|-Ofast|-g(?:gdb|dwarf(?:-[2-5]|32|64)?|stabs\\+?|xcoff\\+?|vms|btf|ctf|full|used|column-info|no-column-info|split-dwarf|no-split-dwarf|line-tables-only|line-directives-only|record-gcc-switches|no-record-gcc-switches|strict-dwarf|no-strict-dwarf|pubnames|gnu-pubnames|z(?:=(?:none|zlib|zstd|zlib-gnu))?)?[0-3]?|-W(?![lpa],)[\\w=+-]*|-w|-pedantic(?:-errors)?|-std=[\\w+]+|-stdlib=[\\w+]+|--target=[\\w.-]+|' +
     '-D[A-Za-z_]\\w*(?:=[\\w.+-]*)?|-U[A-Za-z_]\\w*|-f(?!plugin)[\\w=+.,-]+|-m[\\w=+.-]+|-pthread|-pipe|-static|' +
     '-shared|-rdynamic|--coverage|-l[\\w+.-]+|-[IL](?!.*\\.\\.)' +
     C_FLAG_DIR +
