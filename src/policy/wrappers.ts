@@ -793,8 +793,22 @@ export function unwrapCommand(walk: Walk, name: string, args: Arg[], stdin: Stdi
         .slice(0, at)
         .find((a, i) => i !== sub && !a.dynamic && runner.shellFlags.includes(a.text));
       if (shell && args[at]) return runText(walk, args.slice(at), stdin, `${name} ${subName} ${shell.text}`);
-      // `lerna exec -- "npm test"`, `melos exec -- "flutter test"`: always one shell line.
-      if (runner.shellLine && args[at]) return runText(walk, args.slice(at), stdin, `${name} ${subName}`);
+      // `lerna exec -- "npm test"`, `melos exec -- "flutter test"`: always one shell line, its words
+      // joined with blanks as the shell gets them (so `lerna exec -- echo '$(id)'` runs id), and
+      // decided also with the words after the first quoted, as they were meant (`lerna exec --
+      // bash -c 'rm -rf /srv'` runs `bash -c rm …` joined, which the first reading alone would pass).
+      if (runner.shellLine && args[at]) {
+        const what = `${name} ${subName}`;
+        runText(walk, args.slice(at), stdin, what);
+        if (at + 1 < args.length)
+          runText(
+            walk,
+            args.slice(at).map((a, i) => (i === 0 ? a : quoteArg(a))),
+            stdin,
+            what,
+          );
+        return;
+      }
       // `uv run -m MODULE args…` (`--module`) runs `python -m MODULE args…`: decided as that.
       const module =
         (name === 'uv' || name === 'coverage') && subName === 'run'

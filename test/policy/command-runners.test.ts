@@ -21,6 +21,7 @@ describe('the command-runner sections of programs.yaml', () => {
           '  watchexec: { value_options: [--workdir, -E], cwd_options: [--workdir], env_options: [-E] }',
           'runners:',
           "  uv: { sub: [run, 'tool run'], value_options: [--with], read_with_spec: true }",
+          '  lerna: { sub: [exec], shell_line: true }',
           'cmake_tools:',
           '  remove_directory: [rm, -rf]',
           'shell_options:',
@@ -59,8 +60,10 @@ describe('the command-runner sections of programs.yaml', () => {
       projectScripts: false,
       fetchesPackage: [],
       shellFlags: [],
+      shellLine: false,
       scriptBins: false,
     });
+    expect(runners.runners.get('lerna')?.shellLine).toBe(true);
     expect(runners.cmakeTools.get('remove_directory')).toEqual(['rm', '-rf']);
     expect(runners.interpreters.get('.')).toEqual({
       stdin: false,
