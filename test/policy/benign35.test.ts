@@ -20,7 +20,7 @@ import { probeEngine, readProbeLines } from './probe-engine.js';
  * 218's.
  *
  * On main e671dca, before any fix: 214 of 261 allowed (82.0%); of the 218 unseen, 173 (79.4%).
- * After: 249 of 261 (95.4%); of the 218 unseen, 207 (95.0%).
+ * After: 247 of 261 (94.6%); of the 218 unseen, 205 (94.0%).
  */
 const { expectAll } = probeEngine();
 
@@ -53,6 +53,12 @@ const REFUSED_BENIGN: Record<string, string> = {
   // Bazel has several hundred --[no]incompatible_* and --experimental_* flags; the spec lists few
   'bazel build --incompatible_remap_main_repo -- ...':
     'left: an --incompatible_ flag the bazel spec does not list',
+  // an rc file holds options for every command (--run_under, --action_env); a `recipe` would also
+  // pass one in /tmp, so another rc file still asks
+  'bazel --bazelrc=/testbed/.github/workflows/ci.bazelrc --bazelrc=.bazelrc test --config=local --enable_bzlmod //...':
+    'left: --bazelrc asks (a recipe kind would let /tmp rc files through)',
+  'bazel --bazelrc=/testbed/.github/workflows/ci.bazelrc --bazelrc=.bazelrc coverage --config=local --instrument_test_targets //...':
+    'left: --bazelrc asks (a recipe kind would let /tmp rc files through)',
   // --plugin's value is NAME=PATH or PATH: a program protoc runs, not yet read as a place
   'protoc -I . -I third_party/googleapis --plugin=bin/protoc-gen-go --go_out=plugins=grpc,paths=source_relative:. examples/internal/helloworld/helloworld.proto':
     'left: protoc --plugin names a program it runs',
@@ -306,20 +312,17 @@ describe('sbt and mill: the linkers, dependency checks and MiMa', () => {
   });
 });
 
-describe('bazel: rc files and coverage instrumentation', () => {
-  it('allows the workspace’s rc files and coverage of test targets', () => {
+describe('bazel: coverage instrumentation', () => {
+  it('allows coverage of test targets', () => {
     expectAll(
       [
-        'bazel --bazelrc=.github/workflows/ci.bazelrc test //...',
-        'bazel --bazelrc=/testbed/.github/workflows/ci.bazelrc --bazelrc=.bazelrc test --config=local //...',
-        'bazel --bazelrc=/dev/null build //...',
         'bazel coverage --instrument_test_targets --instrumentation_filter=//src/... //...',
         'bazel coverage --combined_report=lcov //...',
       ],
       'allow',
     );
   });
-  it('refuses rc files from elsewhere and the options that run programs', () => {
+  it('refuses rc files and the options that run programs', () => {
     expectAll(
       [
         'bazel --bazelrc=/srv/evil.bazelrc build //...',
@@ -328,6 +331,7 @@ describe('bazel: rc files and coverage instrumentation', () => {
         'bazel coverage --run_under=/srv/x //...',
         'bazel coverage --instrument_test_targets --action_env=LD_PRELOAD=/srv/x.so //...',
         'bazel test --remote_cache=grpc://x.example.com //...',
+        'bazel --bazelrc=/tmp/evil.bazelrc build //...',
       ],
       'refused',
     );
