@@ -276,6 +276,14 @@ export interface ProgramSpec {
    */
   optionVariables: string[];
   /**
+   * Settings (effect `setting`) whose value is this program's own options (`option_settings:
+   * [addopts]`: `pytest -o addopts="-p no:cacheprovider"` is decided as `pytest -p
+   * no:cacheprovider`): the value is split at blanks and decided with the program's root spec.
+   */
+  optionSettings: string[];
+  /** The `words` as the spec lists them (for reasons: what is allowed instead). */
+  wordList: string[];
+  /**
    * `KEY=VALUE` properties whose value is another program's command line (`flags_properties:
    * {compile-args: meson compile}`: `pip install . -Ccompile-args=-j2` is decided as `meson compile
    * -j2`): the value is split at blanks and decided with that program's spec after the words given.
@@ -466,6 +474,7 @@ const SPEC_KEYS = new Set([
   'compiler_spec',
   'flags_spec',
   'option_variables',
+  'option_settings',
   'flags_properties',
   'target',
   'pattern_options',
@@ -637,6 +646,8 @@ export function buildSpec(
     plusToolchain: bool('plus_toolchain', false),
     packages: stringList(r.packages, 'packages', where),
     optionVariables: stringList(r.option_variables, 'option_variables', where),
+    optionSettings: stringList(r.option_settings, 'option_settings', where),
+    wordList: r.words === undefined ? [] : stringList(r.words, 'words', where),
     flagsProperties: modulePrograms(r.flags_properties, where, 'flags_properties'),
     longOnly: bool('long_only', false),
     debuggerCommands: debuggerCommands(r.debugger_commands, where),
@@ -1988,11 +1999,17 @@ function valueFinding(
       const key =
         eq > 0 && !value.dynamic && !/[\n\r]/.test(value.text) ? value.text.slice(0, eq).trim() : null;
       let words: RegExp | null = null;
-      for (let sp: ProgramSpec | null = spec; sp && !words; sp = sp.parent) words = sp.words;
+      let listed: ProgramSpec | null = null;
+      for (let sp: ProgramSpec | null = spec; sp && !words; sp = sp.parent) [words, listed] = [sp.words, sp];
       if (key !== null && words?.test(key)) return null;
+      if (key !== null) {
+        const own = optionSettingFinding(ctx, spec, what, key, value.text.slice(eq + 1));
+        if (own !== undefined) return own;
+      }
+      const known = listed?.wordList.slice(0, 6).join(', ');
       return {
         decision: 'ask',
-        reason: `${what} sets \`${clipWord(key ?? value.text)}\`, which may name a program it runs, a file it reads or a place it writes; settings that run nothing (build.jobs, profile.*.opt-level, term.*, …) are allowed`,
+        reason: `${what} sets \`${clipWord(key ?? value.text)}\`, which may name a program it runs, a file it reads or a place it writes; settings that run nothing${known ? ` (${known}${listed!.wordList.length > 6 ? ', …' : ''})` : ''} are allowed`,
       };
     }
     case 'package': {
@@ -3373,6 +3390,43 @@ export function readProblem(path: string, cwd: string[] | null, ws: Workspace): 
     if (!isInside(p, ws)) return `\`${p}\`, outside the workspace`;
   }
   return null;
+}
+
+/**
+ * A setting whose value is the program's own options (the spec's `option_settings`: pytest's
+ * `-o addopts=…`): decided as the program's command line with those words, so `-o addopts=` and
+ * `-o addopts="-p no:cacheprovider -q"` pass and `-o addopts="--basetemp=/root/x"` is refused as
+ * `--basetemp=/root/x` is. Undefined when `key` is not such a setting.
+ */
+function optionSettingFinding(
+  ctx: Ctx,
+  spec: ProgramSpec,
+  what: string,
+  key: string,
+  text: string,
+): SpecFinding | null | undefined {
+  let root: ProgramSpec = spec;
+  let own = false;
+  for (let sp: ProgramSpec | null = spec; sp; sp = sp.parent) {
+    if (sp.optionSettings.includes(key)) own = true;
+    root = sp;
+  }
+  if (!own) return undefined;
+  // The program splits the value as a shell would (pytest: shlex); quotes, escapes and
+  // expansions inside it are not followed here.
+  if (/['"\\$`]/.test(text))
+    return {
+      decision: 'ask',
+      reason: `${what} sets \`${key}\` to options with quotes or expansions in them, which are not read; give the options themselves on the command line`,
+    };
+  const args: Arg[] = text
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .map((w) => ({ text: w, dynamic: false, glob: false }));
+  if (args.length === 0) return null;
+  const part: CommandPart = { ...ctx.part, text: `${ctx.part.name} ${text}`, args };
+  const found = checkInvocation(root, part, ctx.ws, ctx.specs, ctx.patterns, ctx.out);
+  return found && { decision: found.decision, reason: `${what} sets \`${key}\`: ${found.reason}` };
 }
 
 function clipWord(t: string): string {
