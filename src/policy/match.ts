@@ -1821,6 +1821,11 @@ function knownShapes(v: Arg, m: MatchContext): string[] {
   return /[$`\\'"]/.test(src) ? [] : [src];
 }
 
+/** The words of an environment value, between separators (`:`, `,`, `=`, blanks, brackets, quotes). */
+const VALUE_WORD = /[^\s:,;=()'"[\]{}<>|&]+/g;
+/** A DSN's protocol and address ending the text (`gorm@tcp(localhost:9910)`, `unix(/run/x.sock)` at the start). */
+const DSN_ADDRESS = /(?:^|@)[A-Za-z][\w-]*\([^()\s]*\)$/;
+
 /** Shell syntax in a value a program may run as a command line (`X='a | sh'`, `$(…)`, `;`, `&&`). */
 const VALUE_SHELL = /\$\(|`|\|\s*[\w/.~$]|&&|;\s*[A-Za-z/.~$]/;
 
@@ -1833,8 +1838,14 @@ const VALUE_SHELL = /\$\(|`|\|\s*[\w/.~$]|&&|;\s*[A-Za-z/.~$]/;
 function valueOutside(text: string, allowed: string[], m: MatchContext, base: string): boolean {
   if (text.length > 4096) return true;
   if (VALUE_SHELL.test(text)) return true;
-  for (const word of text.split(/[\s:,;=()'"[\]{}<>|&]+/)) {
-    if (!word || word.startsWith('//')) continue;
+  for (const w of text.matchAll(VALUE_WORD)) {
+    const word = w[0];
+    if (word.startsWith('//')) continue;
+    // A database name after a Go-style DSN's address (`user:pw@tcp(localhost:3306)/db?…`): the
+    // path of an address, as a URL's after its host is, not a file (read as a path, the text
+    // starts with `tcp(`: a relative name)
+    if (text[w.index - 1] === ')' && DSN_ADDRESS.test(text.slice(Math.max(0, w.index - 512), w.index)))
+      continue;
     if (!word.startsWith('/') && !word.startsWith('~') && !climbs(word)) continue;
     const p = resolveCached(word.replace(/\/+$/, '') || '/', base, m.ws.home);
     if (atOrInside(p, m.ws)) continue;
