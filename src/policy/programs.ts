@@ -53,6 +53,7 @@ export type Effect =
   | 'report'
   | 'toolflags'
   | 'flags'
+  | 'linker'
   | 'exec'
   | 'mode'
   | 'debugger'
@@ -100,6 +101,7 @@ const EFFECTS: readonly Effect[] = [
   'report',
   'toolflags',
   'flags',
+  'linker',
   'exec',
   'debugger',
   'choice',
@@ -281,6 +283,13 @@ export interface ProgramSpec {
    * no:cacheprovider`): the value is split at blanks and decided with the program's root spec.
    */
   optionSettings: string[];
+  /**
+   * The program reads more arguments from a file named by a word starting with `@` (GCC's and
+   * binutils' expandargv, argparse's fromfile_prefix_chars, Go's tools, javac, rustc, zig): such a
+   * word, wherever it stands, asks, as does a glob that may expand to one; so do they in words
+   * handed to the program by another (`swift build -Xcc @F`, `go build -gcflags=@F`).
+   */
+  responseFiles: boolean;
   /** The `words` as the spec lists them (for reasons: what is allowed instead). */
   wordList: string[];
   /**
@@ -475,6 +484,7 @@ const SPEC_KEYS = new Set([
   'flags_spec',
   'option_variables',
   'option_settings',
+  'response_files',
   'flags_properties',
   'target',
   'pattern_options',
@@ -647,6 +657,7 @@ export function buildSpec(
     packages: stringList(r.packages, 'packages', where),
     optionVariables: stringList(r.option_variables, 'option_variables', where),
     optionSettings: stringList(r.option_settings, 'option_settings', where),
+    responseFiles: bool('response_files', parent?.responseFiles ?? false),
     wordList: r.words === undefined ? [] : stringList(r.words, 'words', where),
     flagsProperties: modulePrograms(r.flags_properties, where, 'flags_properties'),
     longOnly: bool('long_only', false),
@@ -1701,11 +1712,21 @@ function knownList(spec: ProgramSpec): string {
   return '';
 }
 
+const FLAG_KEY_GLOBS = new Map<string, RegExp>();
+
 /** The command line (`meson compile`) a property key's value is given to, if the spec names one. */
 function flagsProperty(spec: ProgramSpec, key: string): string | undefined {
   for (let s: ProgramSpec | null = spec; s; s = s.parent) {
-    const to = s.flagsProperties?.get(key);
+    if (!s.flagsProperties) continue;
+    const to = s.flagsProperties.get(key);
     if (to) return to;
+    // (a key with `*`, as `CMAKE_*_FLAGS*`: any run of characters)
+    for (const [glob, program] of s.flagsProperties) {
+      if (!glob.includes('*')) continue;
+      let re = FLAG_KEY_GLOBS.get(glob);
+      if (!re) FLAG_KEY_GLOBS.set(glob, (re = wordsRegex([glob])));
+      if (re.test(key)) return program;
+    }
   }
   return undefined;
 }
@@ -1990,6 +2011,27 @@ function valueFinding(
       return value ? toolFlagsFinding(ctx, spec, opt, value) : null;
     case 'flags':
       return value ? handedFlagsFinding(ctx, spec, opt, value) : null;
+    case 'linker': {
+      // A compiler driver's words for the linker (`-Wl,--as-needed,-rpath,/usr/lib`: split at
+      // commas; `-Xlinker WORD`: one word), decided as `ld`'s own command line (`-Wl,-o,/usr/bin/x`
+      // writes there, `-Wl,-plugin=/root/x.so` loads a plugin, `-Wl,@F` reads more options).
+      if (!value) return null;
+      const ld = ctx.specs.get('ld');
+      if (!ld || value.dynamic)
+        return {
+          decision: 'ask',
+          reason: `${what} hands the linker options ${ld ? 'only known when it runs' : 'this policy does not read'}; give them literally`,
+        };
+      const words = opt.endsWith(',') ? value.text.split(',') : [value.text];
+      const args: Arg[] = words.map((text) => ({ text, dynamic: false, glob: false }));
+      const f = checkInvocation(ld, { ...ctx.part, name: 'ld', args }, ctx.ws, ctx.specs, undefined, ctx.out);
+      return (
+        f && {
+          decision: f.decision,
+          reason: `${what} hands \`${clipWord(value.text)}\` to the linker: ${f.reason}`,
+        }
+      );
+    }
     case 'setting': {
       // `cargo --config KEY=VALUE`: one setting, fine when its key is among the spec's `words` (keys
       // that run nothing, write nowhere and name no host); a file (no `=`) or another key asks.
@@ -2339,6 +2381,14 @@ export function checkInvocation(
   let spec = root;
   const ctx: Ctx = { part, ws, label: part.name, specs, patterns, out, cwd: part.cwd };
   if (spec.ask) return { decision: 'ask', reason: `\`${part.name}\`: ${spec.ask}` };
+  if (spec.responseFiles) {
+    const rsp = part.args.find(responseFileWord);
+    if (rsp)
+      return {
+        decision: 'ask',
+        reason: `\`${part.name} ${clipWord(rsp.text)}\`: a word starting with \`@\` makes ${part.name} read more arguments from that file, which this policy does not read (one could name an output outside the workspace or a plugin to run)${rsp.glob ? ', and a glob may expand to such a name' : ''}; give the arguments on the command line`,
+      };
+  }
   let worst: SpecFinding | null = null;
   const note = (f: SpecFinding | null) => {
     if (f && (!worst || (f.decision === 'deny' && worst.decision === 'ask'))) worst = f;
@@ -2410,6 +2460,18 @@ export function checkInvocation(
       const sw = tsSwitch(spec, a.text);
       if (sw !== null) a = { ...a, text: sw };
     }
+    // A quoted word with an expansion whose every shape starts with `-` (`"-exec=$X"`,
+    // `-"fplugin=$P"`, `'--compress-program='"$P"`) is the option its unquoted text spells, as
+    // `-exec="$X"` is: its quotes are dropped here so the option is found. (Until 6 Dec such a
+    // word was an operand, so `go test "-exec=$X"` and `sort "--compress-program=$P"` passed.)
+    if (
+      !ended &&
+      a.dynamic &&
+      /^[^=$]*["']/.test(a.text) &&
+      a.pattern !== undefined &&
+      optionShaped(a.pattern)
+    )
+      a = { ...a, text: a.text.replace(/["']/g, '') };
     const t = a.text;
     if (!ended && !a.dynamic && t === '--') {
       ended = true;
@@ -2472,6 +2534,21 @@ export function checkInvocation(
       // (a list value is decided entry by entry, as a literal one is: `-cp=out:$X`, `--allow-write=.,$D`)
       note(listFinding(ctx, spec, hit.name, hit.effect, value));
       ctx.carrier = undefined;
+      continue;
+    }
+    // An option whose name is only known when it runs (`sort -$X`, `sort --"$O"`): any option the
+    // program has, so it asks where the spec lists one that runs, loads or writes something.
+    if (
+      !ended &&
+      a.dynamic &&
+      /^--?(?![A-Za-z][\w.-]*(?:=|$))/.test(t) &&
+      !spec.otherOptions &&
+      riskyOptions(spec)
+    ) {
+      note({
+        decision: 'ask',
+        reason: `\`${ctx.label} ${clipWord(t)}\` is an option whose name is only known when it runs, and ${ctx.label} has options that run programs, load code or write files; give the option literally`,
+      });
       continue;
     }
     const isOption = !ended && !a.dynamic && t.startsWith('-') && t !== '-';
@@ -3275,6 +3352,13 @@ function toolFlagsFinding(ctx: Ctx, spec: ProgramSpec, opt: string, value: Arg):
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (value.dynamic && w.startsWith('**')) return unknown;
+    // Go's compiler, assembler and linker read more flags from a file named `@FILE`
+    // (cmd/internal/objabi.Flagparse's expandArgs), which is not read here.
+    if (w.startsWith('@') && w.length > 1)
+      return {
+        decision: 'ask',
+        reason: `\`${ctx.label} ${opt}\` hands \`${clipWord(w)}\`: the tool reads more flags from that file, which this policy does not read; give the flags literally`,
+      };
     if (!w.startsWith('-')) continue;
     const body = w.replace(/^--?/, '');
     const eq = body.indexOf('=');
@@ -3427,6 +3511,12 @@ function optionSettingFinding(
   const part: CommandPart = { ...ctx.part, text: `${ctx.part.name} ${text}`, args };
   const found = checkInvocation(root, part, ctx.ws, ctx.specs, ctx.patterns, ctx.out);
   return found && { decision: found.decision, reason: `${what} sets \`${key}\`: ${found.reason}` };
+}
+
+/** A word read as a response file (`@FILE`, `@$F`), or a glob that may expand to one (`*.c`). */
+function responseFileWord(a: Arg): boolean {
+  const t = a.dynamic ? a.text.replace(/^["']/, '') : a.text;
+  return (t.startsWith('@') && t.length > 1) || (a.glob && /^[*?[]/.test(t));
 }
 
 function clipWord(t: string): string {
@@ -3642,6 +3732,38 @@ const OPTIONAL_VALUE: Partial<Record<Effect, Effect>> = {
 /** Whether a looked-up option's value is optional (given only attached). */
 function optionalEffect(hit: { effect: Effect } | 'ambiguous' | null | undefined): boolean {
   return !!hit && hit !== 'ambiguous' && (hit.effect === 'optional' || !!OPTIONAL_VALUE[hit.effect]);
+}
+
+/** Every shape of a dynamic word's pattern starts with an option's dash and a literal name. */
+function optionShaped(pattern: string): boolean {
+  if (pattern.length > 4096) return false;
+  return pattern.split(SHAPE_ALT).every((p) => /^-/.test(p));
+}
+
+/** Effects of an option that read or print only (no program run, code loaded, file written, host reached). */
+const HARMLESS_EFFECTS = new Set<Effect>([
+  'flag',
+  'value',
+  'optional',
+  'pattern',
+  'read',
+  'optional-read',
+  'stdout',
+  'choice',
+  'suffix',
+  'mode',
+]);
+const RISKY = new WeakMap<ProgramSpec, boolean>();
+/** Whether the spec (or a subcommand's parents) lists an option that runs, loads, writes or reaches a host. */
+function riskyOptions(spec: ProgramSpec): boolean {
+  let r = RISKY.get(spec);
+  if (r === undefined) {
+    r = false;
+    for (let s: ProgramSpec | null = spec; s && !r; s = s.inherit ? s.parent : null)
+      for (const e of s.options.values()) if (!HARMLESS_EFFECTS.has(e)) r = true;
+    RISKY.set(spec, r);
+  }
+  return r;
 }
 
 function takesValue(e: Effect): boolean {
