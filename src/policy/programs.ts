@@ -2022,7 +2022,19 @@ function valueFinding(
           decision: 'ask',
           reason: `${what} hands the linker options ${ld ? 'only known when it runs' : 'this policy does not read'}; give them literally`,
         };
-      const words = opt.endsWith(',') ? value.text.split(',') : [value.text];
+      // The driver hands every `-Wl,`/`-Xlinker` word to one linker command line, in order
+      // (`-Xlinker -plugin -Xlinker /root/x.so` is `ld -plugin /root/x.so`): all of them are
+      // decided together, each time one is met.
+      const words: string[] = [];
+      const all = ctx.part.args;
+      for (let i = 0; i < all.length; i++) {
+        const w = all[i]!;
+        if (w.text === '--') break;
+        if (w.text.startsWith('-Wl,') && !w.dynamic) words.push(...w.text.slice(4).split(','));
+        else if (w.text === '-Xlinker' && !w.dynamic && all[i + 1] && !all[i + 1]!.dynamic)
+          words.push(all[++i]!.text);
+      }
+      if (words.length === 0) words.push(...(opt.endsWith(',') ? value.text.split(',') : [value.text]));
       const args: Arg[] = words.map((text) => ({ text, dynamic: false, glob: false }));
       const f = checkInvocation(ld, { ...ctx.part, name: 'ld', args }, ctx.ws, ctx.specs, undefined, ctx.out);
       return (

@@ -66,6 +66,12 @@ describe("CMake's flag variables and the driver's linker words", () => {
         'cmake -DCMAKE_CXX_FLAGS_RELEASE:STRING="-O2 -fplugin=/srv/p.so" ..',
         'cmake -DCMAKE_SHARED_LINKER_FLAGS="-Wl,-o,/usr/lib/x.so" ..',
         'gcc -Wl,-o,/usr/bin/x a.c',
+        // the driver's linker words are one command line: an option and its value may be apart
+        'gcc -Xlinker -plugin -Xlinker /root/x.so a.c',
+        'gcc -Wl,-plugin -Wl,/root/x.so a.c',
+        'gcc -Xlinker -Map -Xlinker /etc/m a.c',
+        'gcc -Xlinker -plugin -Xlinker "$P" a.c',
+        'gcc -Wl,-plugin "-Wl,$P" a.c',
         'gcc -Wl,-plugin=/root/x.so a.c',
         'gcc -Wl,--plugin,/root/x.so a.c',
         'gcc -Wl,-Map=/etc/x.map a.c',
@@ -91,6 +97,7 @@ describe("CMake's flag variables and the driver's linker words", () => {
         'g++ -Wl,-z,relro,-z,now a.cpp -o app',
         'clang -Wl,--gc-sections -Xlinker --no-undefined a.c',
         'gcc -Wl,-soname,libx.so.1 -shared -o libx.so x.o',
+        'gcc -Xlinker --no-undefined -Xlinker -rpath -Xlinker /usr/lib a.c',
       ],
       'allow',
     );
