@@ -31,10 +31,8 @@ const REFUSED_BENIGN: Record<string, string> = {
   // the glob may expand to secrets.toml, a name rule secret-like-names guards (`taplo fmt
   // pyproject.toml` passes)
   'taplo fmt *toml': 'by design: a glob that may name a secrets file',
-  // the DSN's `tcp(localhost:9910)` holds parentheses, shell syntax, so the value is read as a
-  // command line the script might run (rule environment-values-outside); the postgres DSN passes
-  'GITHUB_ACTION=true GORM_DIALECT=mysql GORM_DSN="gorm:gorm@tcp(localhost:9910)/gorm?charset=utf8&parseTime=True" ./tests/tests_all.sh':
-    'left: a variable value with parentheses reads as shell text',
+  // (the GORM DSN `…@tcp(localhost:9910)/gorm?…` asked until stop 60: its database name was read as
+  // a path outside; test/policy/value-dsn.test.ts)
 };
 
 describe('held-out benign probe 34: every line', () => {

@@ -41,8 +41,8 @@ const REFUSED_BENIGN: Record<string, string> = {
   'openssl x509 -in certs/test.pem -noout -text': 'by design',
   'openssl req -new -x509 -nodes -keyout certs/test.key -out certs/test.crt -subj /CN=localhost -days 1':
     'by design',
-  // every -Wl, option asks: the linker's options are not read (none in streams 3–22)
-  "gcc -Wl,-rpath,'$ORIGIN/lib' -o build/app main.c -Lbuild -lx": 'open: linker options not read',
+  // (`gcc -Wl,-rpath,'$ORIGIN/lib' …` asked until stop 60: every -Wl, asked; the linker's words are
+  // now decided with ld's spec, test/policy/response-files.test.ts)
   // an interactive rebase opens an editor; rebasing onto main rewrites a shared branch's commits
   'git rebase -i --autosquash HEAD~3': 'by design',
   'git rebase --onto main HEAD~2': 'by design',
