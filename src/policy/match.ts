@@ -1299,12 +1299,15 @@ function outsideOf(a: Arg, cwd: string[] | null, ws: Workspace): Tri {
 }
 
 /**
- * `cwd_outside`: whether the command surely runs outside the workspace and the scratch
- * dirs (one of the directories a `cd` may have led to lies outside). A directory only
- * known when it runs does not count (`shell:unknown-cwd` covers the paths it makes unknown).
+ * `cwd_outside`: whether the command may run outside the workspace and the scratch dirs (one of
+ * the directories a `cd` may have led to lies outside, or a `cd` went to a directory only known
+ * when it runs). The rules that use it are about a program's implicit target, the directory it
+ * runs in (make's Makefile, pytest's tests and conftest.py, git's repository), which no relative
+ * path on the line names: `shell:unknown-cwd` covers only the paths it makes unknown, so `cd "$D"
+ * && make` passed until stop 60.
  */
 function cwdOutside(cwd: string[] | null, ws: Workspace): boolean {
-  return cwd !== null && cwd.some((d) => !atOrInside(d, ws));
+  return cwd === null || cwd.some((d) => !atOrInside(d, ws));
 }
 
 /** Devices a program may be given for output or config without naming a file: `pytest -c /dev/null`. */

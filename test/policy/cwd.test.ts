@@ -127,7 +127,8 @@ describe("a command's own relative environment value after `cd` is taken from th
       ['cd sub && MYPYPATH=../.. mypy .', 'environment-values-outside'],
       ['cd a/b && NODE_PATH=../../.. node x.js', 'module-path-variables'],
       ['cd /tmp && PYTHONPATH=.. pytest', 'module-path-variables'],
-      ['cd "$X" && PYTHONPATH=.. pytest', 'module-path-variables'],
+      // (a bare `pytest` there is now refused by itself, its tests being wherever $X is: cwd-unknown-target)
+      ['cd "$X" && PYTHONPATH=.. echo hi', 'module-path-variables'],
       ['cd sub || true; PYTHONPATH=.. pytest', 'module-path-variables'],
       // the program moves itself: `..` is then taken from the workspace, above it
       ['cd sub && PYTHONPATH=.. make -C .. test', 'module-path-variables'],
