@@ -1863,6 +1863,8 @@ interface Ctx {
    * `cwd` option (`git -C src clean -fd ..` deletes the workspace's own `..` of src, `.`).
    */
   cwd: string[] | null;
+  /** The driver's linker words were decided (all of them at once, at the first one met). */
+  linkerDone?: boolean;
 }
 
 function allowedList(spec: ProgramSpec): string {
@@ -2024,7 +2026,9 @@ function valueFinding(
         };
       // The driver hands every `-Wl,`/`-Xlinker` word to one linker command line, in order
       // (`-Xlinker -plugin -Xlinker /root/x.so` is `ld -plugin /root/x.so`): all of them are
-      // decided together, each time one is met.
+      // decided together, once, at the first one met (not again at each: n words, n passes).
+      if (ctx.linkerDone) return null;
+      ctx.linkerDone = true;
       const words: string[] = [];
       const all = ctx.part.args;
       for (let i = 0; i < all.length; i++) {
